@@ -1,0 +1,626 @@
+package org.opentrade.exchange.domain;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The matching engine of one shard: validates commands, runs price-time matching on one
+ * {@link OrderBook} per symbol, keeps untriggered stops, follows the {@link TradingCalendar}
+ * (auction uncross, DAY expiry, daily band roll) and reports every outcome to an
+ * {@link ExchangeListener}. Business outcomes are {@link ResultCode}s, never exceptions.
+ *
+ * <p>Single-threaded: no locks; callers hand commands over through the shard's ring. Time comes
+ * only from the commands, so the same command sequence always yields the same events and the same
+ * {@link #stateHash()}.
+ *
+ * <p>Two modes: {@link #pure} is the replay contract's "pure matching" (any symbol, no market
+ * rules, no self-trade prevention, no calendar); {@link #withRules} enforces the instrument rules,
+ * the calendar and self-trade prevention (the taker's remainder is canceled when it would trade
+ * with its own account).
+ */
+public final class MatchingEngine {
+    /** Largest quantity accepted in pure mode (keeps every sum far from overflow). */
+    public static final long PURE_MAX_QTY = 1_000_000_000_000L;
+    private static final int SNAPSHOT_VERSION = 1;
+
+    private final InstrumentCatalog catalog;
+    private final TradingCalendar calendar;
+    private final boolean preventSelfTrade;
+    private final OrderBook.Factory bookFactory;
+    private final OrderIndex index = new OrderIndex(1 << 14);
+    private final Map<String, SymbolMarket> markets = new HashMap<>();
+    /** Same markets in symbol order: deterministic iteration for expiry, auctions, snapshots. */
+    private final TreeMap<String, SymbolMarket> ordered = new TreeMap<>();
+
+    private long seq;
+    private boolean clockStarted;
+    private long clock;
+    private SessionPhase phase = SessionPhase.CONTINUOUS;
+    private long nextBoundary = Long.MAX_VALUE;
+
+    private MatchingEngine(InstrumentCatalog catalog, TradingCalendar calendar, boolean preventSelfTrade,
+                           OrderBook.Factory bookFactory) {
+        this.catalog = catalog;
+        this.calendar = calendar;
+        this.preventSelfTrade = preventSelfTrade;
+        this.bookFactory = bookFactory;
+        if (catalog != null) {
+            for (Instrument i : catalog.all()) {
+                market(i.symbol());
+            }
+        }
+    }
+
+    /** Pure matching for the replay tool: any symbol, no rules, no calendar, no self-trade prevention. */
+    public static MatchingEngine pure(OrderBook.Factory bookFactory) {
+        return new MatchingEngine(null, null, false, bookFactory);
+    }
+
+    public static MatchingEngine pure() {
+        return pure(FastOrderBook::new);
+    }
+
+    /** The live sandbox: instrument rules, a session calendar, self-trade prevention. */
+    public static MatchingEngine withRules(InstrumentCatalog catalog, TradingCalendar calendar,
+                                           OrderBook.Factory bookFactory) {
+        if (catalog == null || calendar == null) {
+            throw new IllegalArgumentException("withRules needs an instrument catalog and a calendar");
+        }
+        return new MatchingEngine(catalog, calendar, true, bookFactory);
+    }
+
+    public static MatchingEngine withRules(InstrumentCatalog catalog, TradingCalendar calendar) {
+        return withRules(catalog, calendar, FastOrderBook::new);
+    }
+
+    private boolean enforcesRules() {
+        return catalog != null;
+    }
+
+    private SymbolMarket market(String symbol) {
+        SymbolMarket m = markets.get(symbol);
+        if (m == null) {
+            Instrument instrument = catalog == null ? null : catalog.get(symbol);
+            if (catalog != null && instrument == null) {
+                return null;
+            }
+            m = new SymbolMarket(symbol, instrument, bookFactory.create(symbol, index));
+            markets.put(symbol, m);
+            ordered.put(symbol, m);
+        }
+        return m;
+    }
+
+    /** Processes one command; every outcome goes to {@code listener} before this returns. */
+    public void process(Command c, ExchangeListener listener) {
+        if (c == null || c.type() == null) {
+            listener.onRejected(c, ResultCode.MALFORMED_COMMAND);
+            return;
+        }
+        advanceClock(c.timestamp(), listener);
+        switch (c.type()) {
+            case NEW_ORDER -> newOrder(c, listener);
+            case CANCEL -> cancel(c, listener);
+            case REPLACE -> replace(c, listener);
+            case TIME_TICK -> { }
+            default -> listener.onRejected(c, ResultCode.MALFORMED_COMMAND);
+        }
+    }
+
+    // ---------------------------------------------------------------- time and sessions
+
+    private void advanceClock(long ts, ExchangeListener l) {
+        if (!clockStarted) {
+            clockStarted = true;
+            clock = ts;
+            if (calendar != null) {
+                phase = calendar.phaseAt(ts);
+                nextBoundary = calendar.nextBoundaryAfter(ts);
+            }
+            return;
+        }
+        if (ts <= clock) {
+            return; // the engine clock never runs backwards
+        }
+        clock = ts;
+        while (ts >= nextBoundary) {
+            long b = nextBoundary;
+            SessionPhase next = calendar.phaseAt(b);
+            SessionPhase before = phase;
+            phase = next;
+            if (before == SessionPhase.CALL_AUCTION || (next == SessionPhase.CONTINUOUS && !before.matches())) {
+                uncrossAll(l);
+            }
+            if (calendar.isTradingDayEnd(b)) {
+                expireDayOrders(l);
+                rollReferencePrices();
+            }
+            nextBoundary = calendar.nextBoundaryAfter(b);
+        }
+    }
+
+    private void uncrossAll(ExchangeListener l) {
+        for (SymbolMarket m : ordered.values()) {
+            long bid = m.book.bestPrice(Side.BUY);
+            long ask = m.book.bestPrice(Side.SELL);
+            if (bid != Price.NONE && ask != Price.NONE && bid >= ask) {
+                long price = AuctionPrice.of(m.book, m.referencePrice);
+                if (price != Price.NONE) {
+                    m.book.uncross(price, l);
+                }
+            }
+            processTriggers(m, l);
+        }
+    }
+
+    private void expireDayOrders(ExchangeListener l) {
+        List<Order> expiring = new ArrayList<>();
+        for (SymbolMarket m : ordered.values()) {
+            expiring.clear();
+            m.book.forEachOrder(Side.BUY, o -> collectDay(o, expiring));
+            m.book.forEachOrder(Side.SELL, o -> collectDay(o, expiring));
+            for (Order o : expiring) {
+                m.book.remove(o);
+                expire(o, l);
+            }
+            for (Order o : m.stops.all()) {
+                if (o.tif == TimeInForce.DAY) {
+                    m.stops.remove(o);
+                    index.remove(o.id);
+                    expire(o, l);
+                }
+            }
+        }
+    }
+
+    private static void collectDay(Order o, List<Order> into) {
+        if (o.tif == TimeInForce.DAY) {
+            into.add(o);
+        }
+    }
+
+    private static void expire(Order o, ExchangeListener l) {
+        long q = o.leaves;
+        o.leaves = 0;
+        l.onExpired(o, q);
+    }
+
+    private void rollReferencePrices() {
+        for (SymbolMarket m : ordered.values()) {
+            long last = m.book.lastTradePrice();
+            if (last != Price.NONE && m.instrument != null) {
+                m.referencePrice = last;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- new orders
+
+    private void newOrder(Command c, ExchangeListener l) {
+        if (c.symbol() == null || c.symbol().isEmpty() || c.side() == null || c.orderType() == null
+                || c.tif() == null) {
+            l.onRejected(c, ResultCode.MALFORMED_COMMAND);
+            return;
+        }
+        SymbolMarket m = market(c.symbol());
+        if (m == null) {
+            l.onRejected(c, ResultCode.UNKNOWN_SYMBOL);
+            return;
+        }
+        ResultCode rc = validateNew(c, m);
+        if (!rc.isOk()) {
+            l.onRejected(c, rc);
+            return;
+        }
+        OrderType type = c.orderType();
+        TimeInForce tif = c.tif();
+        if (type == OrderType.MARKET && tif.rests()) {
+            tif = TimeInForce.IOC; // a market remainder never rests
+        }
+        long price = type.hasLimitPrice() ? c.price() : Price.NONE;
+        long stop = type.isStop() ? c.stopPrice() : Price.NONE;
+        Order o = new Order(c.orderId(), c.account() == null ? "" : c.account(), m.symbol, c.side(), type, tif,
+                price, stop, c.qty(), ++seq, c.timestamp(), c.traceParent());
+        l.onAccepted(o);
+        if (type.isStop()) {
+            long last = m.book.lastTradePrice();
+            if (!phase.matches() || last == Price.NONE || !StopBook.fires(o, last)) {
+                m.stops.add(o);
+                index.put(o);
+                return;
+            }
+            trigger(o, l);
+        }
+        execute(m, o, l);
+    }
+
+    private ResultCode validateNew(Command c, SymbolMarket m) {
+        long qty = c.qty();
+        if (qty <= 0) {
+            return ResultCode.QTY_NOT_POSITIVE;
+        }
+        Instrument ins = m.instrument;
+        if (qty > (ins == null ? PURE_MAX_QTY : ins.maxOrderQty())) {
+            return ResultCode.QTY_TOO_LARGE;
+        }
+        OrderType type = c.orderType();
+        if (type.hasLimitPrice() && (c.price() <= 0 || c.price() > Price.MAX)) {
+            return ResultCode.PRICE_INVALID;
+        }
+        if (type.isStop() && (c.stopPrice() <= 0 || c.stopPrice() > Price.MAX)) {
+            return ResultCode.STOP_PRICE_INVALID;
+        }
+        if (index.contains(c.orderId())) {
+            return ResultCode.DUPLICATE_ORDER_ID;
+        }
+        if (!phase.acceptsOrders()) {
+            return ResultCode.MARKET_CLOSED;
+        }
+        if (!phase.matches() && (type == OrderType.MARKET || !c.tif().rests())) {
+            return ResultCode.ORDER_TYPE_NOT_ALLOWED;
+        }
+        if (ins != null) {
+            if (c.side() == Side.BUY && qty % ins.boardLot() != 0) {
+                return ResultCode.QTY_NOT_BOARD_LOT;
+            }
+            if (type.hasLimitPrice()) {
+                ResultCode p = checkPrice(c.price(), m);
+                if (!p.isOk()) {
+                    return p;
+                }
+            }
+            if (type.isStop()) {
+                ResultCode p = checkPrice(c.stopPrice(), m);
+                if (!p.isOk()) {
+                    return p;
+                }
+            }
+        }
+        return ResultCode.OK;
+    }
+
+    private static ResultCode checkPrice(long price, SymbolMarket m) {
+        if (price % m.instrument.tickSize() != 0) {
+            return ResultCode.PRICE_NOT_ON_TICK;
+        }
+        if (m.instrument.bandPercent() > 0 && (price > m.upperLimit() || price < m.lowerLimit())) {
+            return ResultCode.PRICE_OUTSIDE_BAND;
+        }
+        return ResultCode.OK;
+    }
+
+    /**
+     * Matches a fresh, triggered or re-priced order, then rests, cancels or expires what is left,
+     * then fires any stops the trades reached.
+     */
+    private void execute(SymbolMarket m, Order o, ExchangeListener l) {
+        matchOrRest(m, o, l);
+        processTriggers(m, l);
+    }
+
+    private void matchOrRest(SymbolMarket m, Order o, ExchangeListener l) {
+        if (!phase.matches()) {
+            m.book.rest(o); // only resting limit orders are accepted outside continuous trading
+            return;
+        }
+        if (o.tif == TimeInForce.FOK && m.book.available(o, o.leaves, preventSelfTrade) < o.leaves) {
+            expire(o, l);
+            return;
+        }
+        boolean selfTrade = m.book.match(o, preventSelfTrade, l);
+        if (o.leaves == 0) {
+            return;
+        }
+        if (selfTrade || o.type == OrderType.MARKET || !o.tif.rests()) {
+            long q = o.leaves;
+            o.leaves = 0;
+            l.onCanceled(o, q);
+        } else {
+            m.book.rest(o);
+        }
+    }
+
+    private void processTriggers(SymbolMarket m, ExchangeListener l) {
+        if (!phase.matches() || m.stops.size() == 0) {
+            return;
+        }
+        long last;
+        Order s;
+        while ((last = m.book.lastTradePrice()) != Price.NONE && (s = m.stops.pollTriggered(last)) != null) {
+            index.remove(s.id);
+            trigger(s, l);
+            matchOrRest(m, s, l);
+        }
+    }
+
+    private void trigger(Order o, ExchangeListener l) {
+        o.type = o.type == OrderType.STOP ? OrderType.MARKET : OrderType.LIMIT;
+        o.seq = ++seq;
+        l.onTriggered(o);
+    }
+
+    // ---------------------------------------------------------------- cancel and replace
+
+    private Order liveOrder(Command c) {
+        Order o = index.get(c.orderId());
+        if (o == null) {
+            return null;
+        }
+        if (c.symbol() != null && !c.symbol().isEmpty() && !c.symbol().equals(o.symbol)) {
+            return null;
+        }
+        if (c.account() != null && !c.account().isEmpty() && !c.account().equals(o.account)) {
+            return null;
+        }
+        return o;
+    }
+
+    private void cancel(Command c, ExchangeListener l) {
+        Order o = liveOrder(c);
+        if (o == null) {
+            l.onRejected(c, ResultCode.UNKNOWN_ORDER);
+            return;
+        }
+        SymbolMarket m = markets.get(o.symbol);
+        if (o.type.isStop()) {
+            m.stops.remove(o);
+            index.remove(o.id);
+        } else {
+            m.book.remove(o);
+        }
+        long q = o.leaves;
+        o.leaves = 0;
+        l.onCanceled(o, q);
+    }
+
+    private void replace(Command c, ExchangeListener l) {
+        Order o = liveOrder(c);
+        if (o == null) {
+            l.onRejected(c, ResultCode.UNKNOWN_ORDER);
+            return;
+        }
+        if (o.type.isStop()) {
+            l.onRejected(c, ResultCode.ORDER_NOT_REPLACEABLE);
+            return;
+        }
+        SymbolMarket m = markets.get(o.symbol);
+        ResultCode rc = validateReplace(c, o, m);
+        if (!rc.isOk()) {
+            l.onRejected(c, rc);
+            return;
+        }
+        long newQty = c.qty();
+        long newLeaves = newQty - o.filled;
+        if (c.price() == o.price && newQty <= o.qty) {
+            m.book.reduce(o, newLeaves);
+            o.qty = newQty;
+            l.onReplaced(o);
+            return;
+        }
+        m.book.remove(o);
+        o.price = c.price();
+        o.qty = newQty;
+        o.leaves = newLeaves;
+        o.seq = ++seq;
+        l.onReplaced(o);
+        execute(m, o, l);
+    }
+
+    private ResultCode validateReplace(Command c, Order o, SymbolMarket m) {
+        long qty = c.qty();
+        if (qty <= 0) {
+            return ResultCode.QTY_NOT_POSITIVE;
+        }
+        Instrument ins = m.instrument;
+        if (qty > (ins == null ? PURE_MAX_QTY : ins.maxOrderQty())) {
+            return ResultCode.QTY_TOO_LARGE;
+        }
+        if (c.price() <= 0 || c.price() > Price.MAX) {
+            return ResultCode.PRICE_INVALID;
+        }
+        if (!phase.acceptsOrders()) {
+            return ResultCode.MARKET_CLOSED;
+        }
+        if (ins != null) {
+            if (o.side == Side.BUY && qty % ins.boardLot() != 0) {
+                return ResultCode.QTY_NOT_BOARD_LOT;
+            }
+            ResultCode p = checkPrice(c.price(), m);
+            if (!p.isOk()) {
+                return p;
+            }
+        }
+        if (qty <= o.filled) {
+            return ResultCode.REPLACE_QTY_NOT_ABOVE_FILLED;
+        }
+        return ResultCode.OK;
+    }
+
+    // ---------------------------------------------------------------- queries (engine thread only)
+
+    /** Live order by id (resting or untriggered stop), or null. The object stays owned by the engine. */
+    public Order order(long orderId) {
+        return index.get(orderId);
+    }
+
+    /** The book of a symbol, or null when the symbol is unknown (read on the engine thread only). */
+    public OrderBook book(String symbol) {
+        SymbolMarket m = markets.get(symbol);
+        return m == null ? null : m.book;
+    }
+
+    /** Reference price of the symbol's daily band, {@link Price#NONE} when unknown or in pure mode. */
+    public long referencePrice(String symbol) {
+        SymbolMarket m = markets.get(symbol);
+        return m == null ? Price.NONE : m.referencePrice;
+    }
+
+    public SessionPhase phase() {
+        return phase;
+    }
+
+    /** Engine time: the latest command timestamp seen. */
+    public long clock() {
+        return clock;
+    }
+
+    /** Number of live orders: resting plus untriggered stops. */
+    public int liveOrders() {
+        return index.size();
+    }
+
+    public boolean enforcesMarketRules() {
+        return enforcesRules();
+    }
+
+    // ---------------------------------------------------------------- snapshots and state hash
+
+    /**
+     * Writes the complete state: clock, session, sequence, and per symbol (in symbol order) the band
+     * reference, last price, resting orders in priority order and untriggered stops.
+     */
+    public void writeSnapshot(DataOutput out) throws IOException {
+        out.writeInt(SNAPSHOT_VERSION);
+        out.writeLong(seq);
+        out.writeBoolean(clockStarted);
+        out.writeLong(clock);
+        out.writeInt(phase.ordinal());
+        out.writeLong(nextBoundary);
+        int nonEmpty = 0;
+        for (SymbolMarket m : ordered.values()) {
+            if (hasState(m)) {
+                nonEmpty++;
+            }
+        }
+        out.writeInt(nonEmpty);
+        for (SymbolMarket m : ordered.values()) {
+            if (!hasState(m)) {
+                continue;
+            }
+            out.writeUTF(m.symbol);
+            out.writeLong(m.referencePrice);
+            out.writeLong(m.book.lastTradePrice());
+            List<Order> orders = new ArrayList<>(m.book.orderCount());
+            m.book.forEachOrder(Side.BUY, orders::add);
+            m.book.forEachOrder(Side.SELL, orders::add);
+            writeOrders(out, orders);
+            writeOrders(out, m.stops.all());
+        }
+    }
+
+    private boolean hasState(SymbolMarket m) {
+        return m.book.orderCount() > 0 || m.stops.size() > 0 || m.book.lastTradePrice() != Price.NONE
+                || (m.instrument != null && m.referencePrice != m.instrument.prevClose());
+    }
+
+    private static void writeOrders(DataOutput out, List<Order> orders) throws IOException {
+        out.writeInt(orders.size());
+        for (Order o : orders) {
+            out.writeLong(o.id);
+            out.writeUTF(o.account);
+            out.writeBoolean(o.side == Side.BUY);
+            out.writeByte(o.type.ordinal());
+            out.writeByte(o.tif.ordinal());
+            out.writeLong(o.price);
+            out.writeLong(o.stopPrice);
+            out.writeLong(o.qty);
+            out.writeLong(o.filled);
+            out.writeLong(o.leaves);
+            out.writeLong(o.seq);
+            out.writeLong(o.enteredAt);
+            out.writeBoolean(o.traceParent != null);
+            if (o.traceParent != null) {
+                out.writeUTF(o.traceParent);
+            }
+        }
+    }
+
+    /** Loads a snapshot into this engine, which must be fresh (no command processed yet). */
+    public void restoreSnapshot(DataInput in) throws IOException {
+        if (clockStarted || index.size() > 0) {
+            throw new IllegalStateException("restore needs a fresh engine");
+        }
+        int version = in.readInt();
+        if (version != SNAPSHOT_VERSION) {
+            throw new IOException("unsupported snapshot version " + version);
+        }
+        seq = in.readLong();
+        clockStarted = in.readBoolean();
+        clock = in.readLong();
+        phase = SessionPhase.values()[in.readInt()];
+        nextBoundary = in.readLong();
+        int symbols = in.readInt();
+        for (int s = 0; s < symbols; s++) {
+            String symbol = in.readUTF();
+            SymbolMarket m = market(symbol);
+            if (m == null) {
+                throw new IOException("snapshot names symbol " + symbol + " which is not in the instrument catalog");
+            }
+            m.referencePrice = in.readLong();
+            m.book.restoreLastTradePrice(in.readLong());
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                m.book.rest(readOrder(in, symbol));
+            }
+            int stops = in.readInt();
+            for (int i = 0; i < stops; i++) {
+                Order o = readOrder(in, symbol);
+                m.stops.add(o);
+                index.put(o);
+            }
+        }
+    }
+
+    private static Order readOrder(DataInput in, String symbol) throws IOException {
+        long id = in.readLong();
+        String account = in.readUTF();
+        Side side = in.readBoolean() ? Side.BUY : Side.SELL;
+        OrderType type = OrderType.values()[in.readByte()];
+        TimeInForce tif = TimeInForce.values()[in.readByte()];
+        long price = in.readLong();
+        long stop = in.readLong();
+        long qty = in.readLong();
+        long filled = in.readLong();
+        long leaves = in.readLong();
+        long seq = in.readLong();
+        long enteredAt = in.readLong();
+        String trace = in.readBoolean() ? in.readUTF() : null;
+        Order o = new Order(id, account, symbol, side, type, tif, price, stop, qty, seq, enteredAt, trace);
+        o.filled = filled;
+        o.leaves = leaves;
+        return o;
+    }
+
+    /**
+     * A 64-bit FNV-1a hash of the snapshot bytes, as 16 hex digits: two engines with equal hashes
+     * hold the same orders in the same priority with the same clock and session.
+     */
+    public String stateHash() {
+        HashingStream h = new HashingStream();
+        try {
+            writeSnapshot(new DataOutputStream(h));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return String.format("%016x", h.hash);
+    }
+
+    private static final class HashingStream extends OutputStream {
+        long hash = 0xcbf29ce484222325L;
+
+        @Override
+        public void write(int b) {
+            hash ^= (b & 0xff);
+            hash *= 0x100000001b3L;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.opentrade.exchange.domain;
+
+/** Everything the engine keeps for one symbol: rules, book, untriggered stops, band reference. */
+final class SymbolMarket {
+    final String symbol;
+    final Instrument instrument;
+    final OrderBook book;
+    final StopBook stops = new StopBook();
+    /** Reference price of the daily band: previous close, rolled to the last price at each day end. */
+    long referencePrice;
+
+    SymbolMarket(String symbol, Instrument instrument, OrderBook book) {
+        this.symbol = symbol;
+        this.instrument = instrument;
+        this.book = book;
+        this.referencePrice = instrument == null ? Price.NONE : instrument.prevClose();
+    }
+
+    long upperLimit() {
+        return Instrument.upperLimit(referencePrice, instrument.bandPercent(), instrument.tickSize());
+    }
+
+    long lowerLimit() {
+        return Instrument.lowerLimit(referencePrice, instrument.bandPercent(), instrument.tickSize());
+    }
+}
