@@ -1,0 +1,30 @@
+package org.opentrade.exchange.domain;
+
+import java.util.List;
+
+/**
+ * What one command caused, in order: the answer a caller receives once the command is durable and
+ * processed. A rejection is a result with one REJECTED event, not an exception.
+ *
+ * @param journalSeq position of the command in its shard's journal (0 when it never got there)
+ */
+public record CommandResult(long journalSeq, List<ExchangeEvent> events, ResultCode code) {
+
+    public CommandResult {
+        events = List.copyOf(events);
+    }
+
+    /** A command refused before it reached the engine (overload, shutdown, journal failure). */
+    public static CommandResult refused(Command c, ResultCode code) {
+        ExchangeEvent e = new ExchangeEvent(0, EventType.REJECTED, c == null ? 0 : c.orderId(),
+                c == null ? null : c.account(), 0, null, c == null ? null : c.symbol(), c == null ? null : c.side(),
+                c == null ? null : c.orderType(), c == null ? null : c.tif(), c == null ? 0 : c.price(),
+                c == null ? 0 : c.qty(), 0, 0, 0, code, c == null ? 0 : c.timestamp(),
+                c == null ? null : c.traceParent());
+        return new CommandResult(0, List.of(e), code);
+    }
+
+    public boolean isRejected() {
+        return !code.isOk();
+    }
+}

@@ -1,0 +1,46 @@
+package org.opentrade.exchange.domain;
+
+/**
+ * An immutable copy of one engine outcome, safe to hand to other threads and to serialise.
+ *
+ * <p>Fields by type: {@code orderId} is the order the event is about (the taker for TRADE);
+ * {@code counterOrderId}/{@code counterAccount} the maker of a TRADE (0/null otherwise);
+ * {@code price} the limit price, or the trade price for TRADE; {@code qty} the order quantity
+ * (ACCEPTED, REPLACED), the traded quantity (TRADE) or the quantity taken off (CANCELED, EXPIRED);
+ * {@code leavesQty}/{@code filledQty} the order's state after the event; for TRADE
+ * {@code counterLeavesQty} is the maker's remaining quantity. REJECTED carries the
+ * {@code resultCode}; every other event {@link ResultCode#OK}.
+ *
+ * @param seq         position in the shard's event stream, gap-free from 1
+ * @param timestamp   time of the command that caused it (epoch ms)
+ * @param traceParent trace context of the command that caused it (W3C traceparent) or null
+ */
+public record ExchangeEvent(
+        long seq,
+        EventType type,
+        long orderId,
+        String account,
+        long counterOrderId,
+        String counterAccount,
+        String symbol,
+        Side side,
+        OrderType orderType,
+        TimeInForce tif,
+        long price,
+        long qty,
+        long leavesQty,
+        long filledQty,
+        long counterLeavesQty,
+        ResultCode resultCode,
+        long timestamp,
+        String traceParent) {
+
+    /** True when the event ends the life of order {@link #orderId}. */
+    public boolean isFinal() {
+        return switch (type) {
+            case REJECTED, CANCELED, EXPIRED -> true;
+            case TRADE -> leavesQty == 0;
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,31 @@
+package org.opentrade.exchange.port;
+
+import java.util.function.Consumer;
+import org.opentrade.exchange.domain.Command;
+
+/**
+ * The event-sourcing journal of one shard: every command, in processing order, numbered from 1.
+ * Appends are buffered; {@link #commit} makes everything appended so far durable according to the
+ * configured fsync policy (group commit: the shard calls it once per batch). Single writer.
+ */
+public interface CommandJournal extends AutoCloseable {
+
+    /** Appends a command and returns its journal sequence number. Not durable until {@link #commit}. */
+    long append(Command command);
+
+    /** Makes all appended commands durable (write + fsync per policy). */
+    void commit();
+
+    /** Sequence number of the last appended command (0 when empty). */
+    long lastSeq();
+
+    /**
+     * Reads back every intact command with sequence greater than {@code afterSeq}, in order. A torn or
+     * corrupt tail (a crash mid-write) ends the replay and is cut off, so appends continue after the
+     * last intact record.
+     */
+    void replay(long afterSeq, Consumer<Command> consumer);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,24 @@
+package org.opentrade.exchange.port;
+
+import java.util.concurrent.CompletionStage;
+import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.domain.CommandResult;
+
+/**
+ * The exchange as seen from outside its shards. Thread-safe: any thread may submit.
+ *
+ * <p>{@link #submit} completes only after the command is durable in its shard's journal (per the
+ * configured fsync policy) and processed; by then its events have also been handed to the
+ * {@link EventPublisher}. Completion happens on a shard thread: do not block in callbacks.
+ */
+public interface Exchange extends AutoCloseable {
+
+    /** Routes the command to its symbol's shard (TIME_TICK goes to every shard). */
+    CompletionStage<CommandResult> submit(Command command);
+
+    /** True once recovery finished and every shard accepts commands. */
+    boolean isReady();
+
+    @Override
+    void close();
+}
