@@ -22,7 +22,8 @@ final class BenchDirectories {
             Files.createDirectories(parent);
             return Files.createTempDirectory(parent, prefix);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a journal directory; set -Djournal.dir to a writable path", e);
+            throw new UncheckedIOException("cannot create a journal directory; set -Djournal.dir to a writable path",
+                    e);
         }
     }
 

@@ -48,6 +48,7 @@ public enum EngineMode {
 
     /** A fresh engine of this mode for the given symbols. */
     public MatchingEngine newEngine(String[] symbols) {
-        return this == PURE ? MatchingEngine.pure() : MatchingEngine.withRules(catalog(symbols), new ContinuousCalendar());
+        return this == PURE ? MatchingEngine.pure()
+                : MatchingEngine.withRules(catalog(symbols), new ContinuousCalendar());
     }
 }

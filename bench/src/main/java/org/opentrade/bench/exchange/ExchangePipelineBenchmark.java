@@ -92,9 +92,9 @@ public class ExchangePipelineBenchmark {
     @TearDown(Level.Trial)
     public void stop() {
         closeExchange();
-        System.out.printf("%n  completed %d measured commands on %d exchanges (%d full passes verified against "
-                + "the generator's end state); ring full %d times%n", completed, startedExchanges, verifiedPasses,
-                overloaded);
+        System.out.printf("%n  completed %d commands in benchmark invocations on %d exchanges (%d full passes "
+                + "verified against the generator's end state); ring full %d times%n", completed, startedExchanges,
+                verifiedPasses, overloaded);
     }
 
     /** Closes the exchange; after a complete pass, checks it ended where the generator's engine did. */

@@ -61,7 +61,8 @@ public final class FixedRateLatencyBenchmark {
                 case "--baseline-seconds" -> baselineSeconds = Integer.parseInt(require(args[i], value));
                 case "--mode" -> mode = EngineMode.valueOf(require(args[i], value).toUpperCase(Locale.ROOT));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; allowed: --rate <commands/s> --seconds <n> --warmup-seconds <n> --baseline-seconds <n> --mode PURE|RULES");
+                        + "; allowed: --rate <commands/s> --seconds <n> --warmup-seconds <n> --baseline-seconds <n>"
+                        + " --mode PURE|RULES");
             }
             i++;
         }
