@@ -1,0 +1,138 @@
+package org.opentrade.exchange.adapter.disruptor;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.opentrade.exchange.adapter.file.FsyncPolicy;
+import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.domain.CommandType;
+import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.domain.Instrument;
+import org.opentrade.exchange.domain.InstrumentCatalog;
+import org.opentrade.exchange.domain.Side;
+import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.port.EventPublisher;
+
+/**
+ * The process that {@link CrashRecoveryIT} kills. {@code load <dir> <seed>} runs the real runtime
+ * (journal, snapshots, two shards) under a random mixed load and prints one line per acknowledged
+ * command: {@code ACK <shard> <journalSeq> <type> <orderId>}, only once its result came back.
+ * {@code recover <dir>} recovers, prints {@code HASH <shard> <stateHash>} per shard, and exits.
+ * The load stops by itself after 60 s or 200 000 commands.
+ */
+public final class CrashTestNode {
+    static final int SHARDS = 2;
+    static final long SNAPSHOT_EVERY = 1_000;
+    static final long T0 = 1_767_225_600_000L;
+    static final String[] SYMBOLS = {"600000.SH", "000001.SZ", "300750.SZ", "688981.SH"};
+    static final long[] PRICES = {1000, 1200, 20000, 9000};
+    static final InstrumentCatalog CATALOG;
+    static final TradingCalendar CALENDAR = new ContinuousCalendar(ZoneOffset.UTC, LocalTime.of(12, 0));
+
+    static {
+        List<Instrument> l = new ArrayList<>();
+        for (int i = 0; i < SYMBOLS.length; i++) {
+            l.add(Instrument.aShare(SYMBOLS[i], SYMBOLS[i], PRICES[i]));
+        }
+        CATALOG = new InstrumentCatalog(l);
+    }
+
+    private CrashTestNode() {
+    }
+
+    static ShardedExchangeOptions options(Path dir) {
+        return new ShardedExchangeOptions(SHARDS, dir, FsyncPolicy.BATCH, 4096, SNAPSHOT_EVERY, CATALOG, CALENDAR);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[1]);
+        if (args[0].equals("recover")) {
+            ShardedExchange ex = ShardedExchange.start(options(dir), EventPublisher.NONE);
+            ex.close();
+            List<String> hashes = ex.stateHashes();
+            for (int i = 0; i < hashes.size(); i++) {
+                System.out.println("HASH " + i + " " + hashes.get(i));
+            }
+            System.out.flush();
+            return;
+        }
+        load(dir, Long.parseLong(args[2]));
+    }
+
+    private static void load(Path dir, long seed) throws InterruptedException {
+        BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.US_ASCII));
+        ShardedExchange ex = ShardedExchange.start(options(dir), EventPublisher.NONE);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Semaphore inFlight = new Semaphore(256);
+        List<long[]> live = new ArrayList<>(); // {orderId, symbolIndex}
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long nextId = 1;
+        System.out.println("READY");
+        System.out.flush();
+        for (int n = 0; n < 200_000 && System.nanoTime() < deadline; n++) {
+            int r = rnd.nextInt(100);
+            Command c;
+            long ts = T0 + n * 50L; // 50 ms per command: crosses several day ends over the run
+            if (r < 25 && !live.isEmpty()) {
+                long[] o = live.remove(rnd.nextInt(live.size()));
+                c = Command.cancel(o[0], SYMBOLS[(int) o[1]], ts);
+            } else if (r < 35 && !live.isEmpty()) {
+                long[] o = live.get(rnd.nextInt(live.size()));
+                int s = (int) o[1];
+                c = Command.replace(o[0], SYMBOLS[s], PRICES[s] + rnd.nextInt(-5, 6), 100L * rnd.nextInt(1, 10), ts);
+            } else {
+                int s = rnd.nextInt(SYMBOLS.length);
+                Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
+                TimeInForce tif = rnd.nextInt(10) == 0 ? TimeInForce.IOC
+                        : rnd.nextInt(5) == 0 ? TimeInForce.DAY : TimeInForce.GTC;
+                long id = nextId++;
+                c = Command.limit(id, "acct-" + rnd.nextInt(20), SYMBOLS[s], side, tif,
+                        PRICES[s] + rnd.nextInt(-8, 9), 100L * rnd.nextInt(1, 20), ts);
+                live.add(new long[] {id, s});
+                if (live.size() > 2_000) {
+                    live.remove(0);
+                }
+            }
+            inFlight.acquire();
+            Command sent = c;
+            int shard = ShardedExchange.shardOf(sent.symbol(), SHARDS);
+            ex.submit(sent).whenComplete((result, error) -> {
+                try {
+                    if (result != null && result.journalSeq() > 0) {
+                        synchronized (out) {
+                            out.write("ACK " + shard + " " + result.journalSeq() + " " + sent.type() + " "
+                                    + sent.orderId() + "\n");
+                            out.flush();
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        }
+        ex.close();
+    }
+
+    /** Parses an ACK line into {shard, journalSeq, type ordinal, orderId}, or null. */
+    static long[] parseAck(String line) {
+        String[] f = line.split(" ");
+        if (f.length != 5 || !f[0].equals("ACK")) {
+            return null;
+        }
+        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), CommandType.valueOf(f[3]).ordinal(),
+                Long.parseLong(f[4])};
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a fresh Debian machine, and nothing when it is there.
+# Sourced by start.sh and test.sh. Servers that tests need (added by later modules) are listed in
+# TEST_PACKAGES and bound to 127.0.0.1 by the tests that start them.
+set -euo pipefail
+
+BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
+TEST_PACKAGES=()
+
+_apt_updated=0
+_apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "missing packages ${missing[*]} and no apt-get to install them" >&2
+    return 1
+  fi
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ $_apt_updated -eq 0 ]; then
+    $sudo apt-get update -qq >/dev/null
+    _apt_updated=1
+  fi
+  echo "installing ${missing[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_build_tools() {
+  if ! command -v javac >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+    _apt_install "${BUILD_PACKAGES[@]}"
+  fi
+  local v
+  v=$(javac -version 2>&1 | awk '{print $2}' | cut -d. -f1)
+  if [ "${v:-0}" -lt 17 ]; then
+    echo "OpenTrade needs JDK 17 or newer; javac reports '$v'" >&2
+    return 1
+  fi
+}
+
+ensure_test_tools() {
+  ensure_build_tools
+  if [ ${#TEST_PACKAGES[@]} -gt 0 ]; then
+    _apt_install "${TEST_PACKAGES[@]}"
+  fi
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Starts the whole OpenTrade cloud in one JVM on embedded defaults (no external server needed):
+# HTTP on http://localhost:8080, data under ./data. Builds first when the jar is missing or stale.
+# Usage: ./start.sh            (environment overrides: see launcher/src/main/resources/launcher.yaml)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+. scripts/ensure-tools.sh
+ensure_build_tools
+jar=launcher/target/opentrade-all-in-one.jar
+if [ ! -f "$jar" ] || [ -n "$(find . -path ./data -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]; then
+  mvn -B -q -ntp -DskipTests -pl launcher -am package
+fi
+exec java ${OPENTRADE_JAVA_OPTS:--Xms256m -Xmx1g} -jar "$jar" "$@"

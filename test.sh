@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs every test of OpenTrade: unit tests (Surefire, *Test) and integration tests against real
+# processes and servers (Failsafe, *IT). Installs what the tests need first. Usage: ./test.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+. scripts/ensure-tools.sh
+ensure_test_tools
+exec mvn -B -ntp -Dstyle.color=never verify "$@"
