@@ -60,10 +60,12 @@ public final class AllInOne {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 ManagementFactory.getRuntimeMXBean().getUptime(), "localhost", app.httpPort()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // JUL resets its handlers in its own shutdown hook, so these lines go to stderr directly.
             try {
                 app.stop(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                System.err.println("OpenTrade all-in-one stopped cleanly");
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "clean stop did not finish", e);
+                System.err.println("OpenTrade all-in-one: clean stop did not finish: " + e);
             }
         }, "opentrade-shutdown"));
     }
