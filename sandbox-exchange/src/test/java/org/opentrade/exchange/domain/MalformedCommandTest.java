@@ -53,6 +53,13 @@ class MalformedCommandTest {
                         null, 1000, 0, 100), ResultCode.MALFORMED_COMMAND),
                 Arguments.of("everything null", new Command(CommandType.NEW_ORDER, 0, null, null, null, null, null, 0, 0,
                         0, 0, null), ResultCode.MALFORMED_COMMAND),
+                Arguments.of("account too long to snapshot", cmd(CommandType.NEW_ORDER, 50, "a".repeat(70_000), SYM,
+                        Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 1000, 0, 100), ResultCode.MALFORMED_COMMAND),
+                Arguments.of("account over the text limit", cmd(CommandType.NEW_ORDER, 50,
+                        "a".repeat(MatchingEngine.MAX_TEXT_LENGTH + 1), SYM, Side.BUY, OrderType.LIMIT,
+                        TimeInForce.GTC, 1000, 0, 100), ResultCode.MALFORMED_COMMAND),
+                Arguments.of("symbol too long to snapshot", cmd(CommandType.NEW_ORDER, 50, "x", "S".repeat(70_000),
+                        Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 1000, 0, 100), ResultCode.MALFORMED_COMMAND),
                 Arguments.of("zero qty", limit(50, 1000, 0), ResultCode.QTY_NOT_POSITIVE),
                 Arguments.of("negative qty", limit(50, 1000, -100), ResultCode.QTY_NOT_POSITIVE),
                 Arguments.of("Long.MIN_VALUE qty", limit(50, 1000, Long.MIN_VALUE), ResultCode.QTY_NOT_POSITIVE),
@@ -120,6 +127,16 @@ class MalformedCommandTest {
     void rulesEngineRejectsWhatOnlyTheRulesForbid(String what, Command bad, ResultCode code) {
         assertRejectedAndHarmless(MatchingEngine.withRules(TestInstruments.catalog(), new ContinuousCalendar()), bad,
                 code);
+    }
+
+    @org.junit.jupiter.api.Test
+    void accountAtTheTextLimitIsAcceptedAndSnapshots() {
+        MatchingEngine engine = MatchingEngine.pure();
+        EventCollector events = new EventCollector(0);
+        send(engine, events, cmd(CommandType.NEW_ORDER, 1, "\u00e9".repeat(MatchingEngine.MAX_TEXT_LENGTH), SYM,
+                Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 1000, 0, 100));
+        assertEquals(ResultCode.OK, events.code());
+        assertEquals(16, engine.stateHash().length());
     }
 
     /** Resting buy 1 at 9.90, resting sell 2 at 10.10, waiting buy stop 3 at 10.50; then the bad command. */
