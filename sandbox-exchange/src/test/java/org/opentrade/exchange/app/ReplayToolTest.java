@@ -236,6 +236,36 @@ class ReplayToolTest {
         assertEquals(events, written.split("\n").length - 1);
     }
 
+    @Test
+    void bytesThatAreNotUtf8OnlySpoilTheirOwnRow(@TempDir Path dir) throws IOException {
+        Path in = dir.resolve("in.csv");
+        Path out = dir.resolve("out.csv");
+        byte[] latin1Account = "NEW,1,Jos\u00e9,X,SELL,LIMIT,GTC,10.00,100\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] badPrice = "NEW,2,b,X,BUY,LIMIT,GTC,1\u00ff.00,100\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] good = "NEW,3,c,X,BUY,LIMIT,GTC,10.00,100\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(in, concat(HEADER.getBytes(StandardCharsets.UTF_8), latin1Account, badPrice, good));
+        ReplayTool.run(in, out);
+        assertEquals(List.of(ReplayEventWriter.HEADER,
+                "1,ACCEPTED,1,,X,SELL,10.00,100,100",
+                "2,REJECTED,2,,X,BUY,,100,0",
+                "3,ACCEPTED,3,,X,BUY,10.00,100,100",
+                "4,TRADE,3,1,X,BUY,10.00,100,0"), Files.readAllLines(out));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] all = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
     @ParameterizedTest(name = "header \"{0}\"")
     @CsvSource(delimiter = '|', value = {
         "op,order_id,account,symbol,side,type,tif,price,qty",
