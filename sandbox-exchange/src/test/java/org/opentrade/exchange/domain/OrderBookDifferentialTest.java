@@ -103,7 +103,11 @@ class OrderBookDifferentialTest {
                         + lines(refEvents.events()));
             }
             stats.count(fastEvents.events(), auction);
+            if (fast.phase().matches()) {
+                assertUncrossed(fast, stream.symbols(), i, c);
+            }
             if (i % STATE_EVERY == 0 || i == commands) {
+                assertOrdersConsistent(fast, stream.symbols());
                 assertEquals(EngineState.describe(ref, stream.symbols()), EngineState.describe(fast, stream.symbols()),
                         "state after command " + i);
             }
@@ -115,6 +119,46 @@ class OrderBookDifferentialTest {
         }
         System.out.println(stats);
         return stats;
+    }
+
+    /** Engine invariant both books share, so equality alone would not catch it: trading leaves no cross. */
+    private static void assertUncrossed(MatchingEngine e, List<String> symbols, int i, Command c) {
+        for (String symbol : symbols) {
+            OrderBook b = e.book(symbol);
+            if (b == null) {
+                continue;
+            }
+            long bid = b.bestPrice(Side.BUY);
+            long ask = b.bestPrice(Side.SELL);
+            if (bid != Price.NONE && ask != Price.NONE && bid >= ask) {
+                fail(symbol + " is crossed (" + bid + " >= " + ask + ") in " + e.phase() + " after command " + i + " "
+                        + c);
+            }
+        }
+    }
+
+    /** Every resting order is a live limit order with something left and consistent quantities. */
+    private static void assertOrdersConsistent(MatchingEngine e, List<String> symbols) {
+        int resting = 0;
+        for (String symbol : symbols) {
+            OrderBook b = e.book(symbol);
+            if (b == null) {
+                continue;
+            }
+            for (Side side : Side.values()) {
+                b.forEachOrder(side, o -> {
+                    String what = EngineState.describe(o);
+                    assertTrue(o.leaves() > 0 && o.filled() >= 0 && o.leaves() + o.filled() == o.qty(), what);
+                    assertEquals(OrderType.LIMIT, o.type(), what);
+                    assertTrue(o.tif().rests(), what);
+                    assertEquals(side, o.side(), what);
+                    assertEquals(symbol, o.symbol(), what);
+                    assertTrue(e.order(o.id()) == o, "indexed: " + what);
+                });
+            }
+            resting += b.orderCount();
+        }
+        assertTrue(e.liveOrders() >= resting, "live orders include every resting order");
     }
 
     private static String lines(List<ExchangeEvent> events) {
