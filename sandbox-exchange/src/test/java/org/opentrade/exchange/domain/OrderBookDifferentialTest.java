@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * equality covers every field of their text form); a difference is reported as text.
  */
 class OrderBookDifferentialTest {
-    private static final int PURE_COMMANDS = 400_000;
+    private static final int PURE_COMMANDS = 500_000;
     private static final int STATE_EVERY = 10_000;
     private static long totalCommands;
 
@@ -51,10 +51,10 @@ class OrderBookDifferentialTest {
     @Test
     void fastBookBehavesExactlyLikeTheReferenceBookWithRulesStopsAndDayEnds() {
         long start = ExchangeScenario.epochMillis("2024-03-04T09:00");
-        // about 6 s between commands: 400 000 commands span about 27 day ends
+        // about 6 s between commands: 500 000 commands span about 33 day ends
         RandomCommandStream stream = new RandomCommandStream(99,
                 RandomCommandStream.rulesOptions(TestInstruments.catalog(), start, 5_800));
-        Stats s = run(stream, 400_000,
+        Stats s = run(stream, 500_000,
                 books -> MatchingEngine.withRules(TestInstruments.catalog(), new ContinuousCalendar(), books));
         s.assertCovers(EventType.TRADE, 30_000);
         s.assertCovers(EventType.TRIGGERED, 1_000);
@@ -74,7 +74,7 @@ class OrderBookDifferentialTest {
                 RandomCommandStream.rulesOptions(TestInstruments.catalog(), start, 1_000)
                         .withActiveWindow(LocalTime.of(9, 10), LocalTime.of(15, 5), AShareCalendar.ZONE));
         Set<LocalDate> holidays = Set.of(LocalDate.of(2024, 3, 6));
-        Stats s = run(stream, 300_000,
+        Stats s = run(stream, 500_000,
                 books -> MatchingEngine.withRules(TestInstruments.catalog(), new AShareCalendar(holidays), books));
         s.assertCovers(EventType.TRADE, 10_000);
         s.assertRejects(ResultCode.MARKET_CLOSED, 1_000);
