@@ -3,6 +3,7 @@ package org.opentrade.exchange.app;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -38,9 +39,12 @@ public final class ReplayTool {
         }
     }
 
-    /** Replays a command file into an event file; returns the number of events written. */
+    /**
+     * Replays a command file into an event file; returns the number of events written. Bytes that are
+     * not UTF-8 decode to U+FFFD, so they spoil only the field they are in, never the whole replay.
+     */
     public static long run(Path commands, Path events) throws IOException {
-        try (Reader in = Files.newBufferedReader(commands, StandardCharsets.UTF_8);
+        try (Reader in = new InputStreamReader(Files.newInputStream(commands), StandardCharsets.UTF_8);
              Writer out = new BufferedWriter(Files.newBufferedWriter(events, StandardCharsets.UTF_8), 1 << 16)) {
             return run(in, out, org.opentrade.exchange.domain.FastOrderBook::new);
         }

@@ -16,12 +16,7 @@ public record CommandResult(long journalSeq, List<ExchangeEvent> events, ResultC
 
     /** A command refused before it reached the engine (overload, shutdown, journal failure). */
     public static CommandResult refused(Command c, ResultCode code) {
-        ExchangeEvent e = new ExchangeEvent(0, EventType.REJECTED, c == null ? 0 : c.orderId(),
-                c == null ? null : c.account(), 0, null, c == null ? null : c.symbol(), c == null ? null : c.side(),
-                c == null ? null : c.orderType(), c == null ? null : c.tif(), c == null ? 0 : c.price(),
-                c == null ? 0 : c.qty(), 0, 0, 0, code, c == null ? 0 : c.timestamp(),
-                c == null ? null : c.traceParent());
-        return new CommandResult(0, List.of(e), code);
+        return new CommandResult(0, List.of(ExchangeEvent.rejected(0, c, code)), code);
     }
 
     public boolean isRejected() {

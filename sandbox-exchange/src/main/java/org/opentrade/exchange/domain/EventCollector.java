@@ -61,10 +61,7 @@ public final class EventCollector implements ExchangeListener {
     @Override
     public void onRejected(Command c, ResultCode rc) {
         code = rc;
-        events.add(new ExchangeEvent(++seq, EventType.REJECTED, c == null ? 0 : c.orderId(),
-                c == null ? null : c.account(), 0, null, c == null ? null : c.symbol(), c == null ? null : c.side(),
-                c == null ? null : c.orderType(), c == null ? null : c.tif(), c == null ? 0 : c.price(),
-                c == null ? 0 : c.qty(), 0, 0, 0, rc, ts(), trace()));
+        events.add(ExchangeEvent.rejected(++seq, c, rc));
     }
 
     @Override

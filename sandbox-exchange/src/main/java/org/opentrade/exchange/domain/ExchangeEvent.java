@@ -35,6 +35,16 @@ public record ExchangeEvent(
         long timestamp,
         String traceParent) {
 
+    /** The REJECTED event of a command (which may be null when nothing could be read). */
+    public static ExchangeEvent rejected(long seq, Command c, ResultCode code) {
+        if (c == null) {
+            return new ExchangeEvent(seq, EventType.REJECTED, 0, null, 0, null, null, null, null, null, 0, 0, 0, 0, 0,
+                    code, 0, null);
+        }
+        return new ExchangeEvent(seq, EventType.REJECTED, c.orderId(), c.account(), 0, null, c.symbol(), c.side(),
+                c.orderType(), c.tif(), c.price(), c.qty(), 0, 0, 0, code, c.timestamp(), c.traceParent());
+    }
+
     /** True when the event ends the life of order {@link #orderId}. */
     public boolean isFinal() {
         return switch (type) {

@@ -30,6 +30,11 @@ import java.util.TreeMap;
 public final class MatchingEngine {
     /** Largest quantity accepted in pure mode (keeps every sum far from overflow). */
     public static final long PURE_MAX_QTY = 1_000_000_000_000L;
+    /**
+     * Longest account or symbol a new order may carry: both are stored with the order and written to
+     * snapshots, whose string encoding cannot hold more than 65 535 bytes.
+     */
+    public static final int MAX_TEXT_LENGTH = 256;
     private static final int SNAPSHOT_VERSION = 1;
 
     private final InstrumentCatalog catalog;
@@ -207,7 +212,8 @@ public final class MatchingEngine {
 
     private void newOrder(Command c, ExchangeListener l) {
         if (c.symbol() == null || c.symbol().isEmpty() || c.side() == null || c.orderType() == null
-                || c.tif() == null) {
+                || c.tif() == null || c.symbol().length() > MAX_TEXT_LENGTH
+                || (c.account() != null && c.account().length() > MAX_TEXT_LENGTH)) {
             l.onRejected(c, ResultCode.MALFORMED_COMMAND);
             return;
         }

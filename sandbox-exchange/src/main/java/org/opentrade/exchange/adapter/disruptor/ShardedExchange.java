@@ -8,6 +8,7 @@ import org.opentrade.exchange.domain.Command;
 import org.opentrade.exchange.domain.CommandResult;
 import org.opentrade.exchange.domain.CommandType;
 import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.domain.MatchingEngine;
 import org.opentrade.exchange.domain.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
 import org.opentrade.exchange.port.Exchange;
@@ -47,6 +48,10 @@ public final class ShardedExchange implements Exchange {
         if (command == null || command.type() == null) {
             return CompletableFuture.completedFuture(CommandResult.refused(command, ResultCode.MALFORMED_COMMAND));
         }
+        if (tooLong(command.account()) || tooLong(command.symbol()) || tooLong(command.traceParent())) {
+            // Refused before the journal: every kept string must fit the journal and snapshot encodings.
+            return CompletableFuture.completedFuture(CommandResult.refused(command, ResultCode.MALFORMED_COMMAND));
+        }
         if (command.type() == CommandType.TIME_TICK) {
             return broadcast(command);
         }
@@ -58,6 +63,10 @@ public final class ShardedExchange implements Exchange {
             return CompletableFuture.completedFuture(CommandResult.refused(command, ResultCode.MALFORMED_COMMAND));
         }
         return shards[shardOf(symbol, shards.length)].submit(command);
+    }
+
+    private static boolean tooLong(String s) {
+        return s != null && s.length() > MatchingEngine.MAX_TEXT_LENGTH;
     }
 
     private CompletionStage<CommandResult> broadcast(Command tick) {

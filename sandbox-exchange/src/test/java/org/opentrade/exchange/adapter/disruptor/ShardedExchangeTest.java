@@ -134,6 +134,11 @@ class ShardedExchangeTest {
         try (ShardedExchange ex = ShardedExchange.start(options(), EventPublisher.NONE)) {
             assertEquals(ResultCode.MALFORMED_COMMAND, await(ex.submit(null)).code());
             assertEquals(ResultCode.MALFORMED_COMMAND, await(ex.submit(Command.cancel(1, null, T0))).code());
+            String huge = "x".repeat(40_000);
+            assertEquals(ResultCode.MALFORMED_COMMAND, await(ex.submit(Command.limit(1, huge, "600000.SH", Side.BUY,
+                    TimeInForce.GTC, 1000, 100, T0))).code());
+            assertEquals(ResultCode.MALFORMED_COMMAND, await(ex.submit(Command.limit(1, "a", "600000.SH", Side.BUY,
+                    TimeInForce.GTC, 1000, 100, T0).withTraceParent(huge))).code());
             assertEquals(ResultCode.UNKNOWN_SYMBOL, await(ex.submit(Command.limit(1, "a", "NOPE.XX", Side.BUY,
                     TimeInForce.GTC, 1000, 100, T0))).code());
         }

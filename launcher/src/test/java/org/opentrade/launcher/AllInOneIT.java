@@ -1,0 +1,107 @@
+package org.opentrade.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.exchange.adapter.eventbus.ExchangeAddresses;
+
+/** Starts the whole all-in-one on a free port with a temporary data dir, as an operator would. */
+class AllInOneIT {
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private HttpResponse<String> get(int port, String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void startsServesOperationsEndpointsSimulatesTradesAndStopsCleanly(@TempDir Path dataDir) throws Exception {
+        long t0 = System.nanoTime();
+        AllInOne app = AllInOne.start(ConfigLoader.of(Map.of("OPENTRADE_HTTP_PORT", "0", "OPENTRADE_HTTP_HOST",
+                        "127.0.0.1", "OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none"),
+                Map.of())).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(startMillis < 10_000, "start to ready took " + startMillis + " ms");
+        int port = app.httpPort();
+        CompletableFuture<JsonObject> trade = new CompletableFuture<>();
+        app.vertx().eventBus().<JsonObject>consumer(ExchangeAddresses.EVENTS, m -> {
+            if ("TRADE".equals(m.body().getString("type"))) {
+                trade.complete(m.body());
+            }
+        });
+
+        HttpResponse<String> health = get(port, "/health");
+        assertEquals(200, health.statusCode());
+        assertEquals("UP", new JsonObject(health.body()).getString("status"));
+        assertTrue(health.headers().firstValue("X-Trace-Id").orElse("").matches("[0-9a-f]{32}"));
+
+        HttpResponse<String> ready = get(port, "/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+
+        JsonObject t = trade.get(10, TimeUnit.SECONDS);
+        assertTrue(t.getString("account").startsWith("sim-"), t.encode());
+        HttpResponse<String> metrics = get(port, "/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertTrue(counter(metrics.body(), "opentrade_exchange_trades_total") > 0, metrics.body());
+        assertTrue(counter(metrics.body(), "opentrade_exchange_commands_processed_total") > 0);
+        assertEquals(1, counter(metrics.body(), "opentrade_exchange_ready"));
+
+        HttpResponse<String> missing = get(port, "/nope", "traceparent",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertEquals(404, missing.statusCode());
+        JsonObject error = new JsonObject(missing.body());
+        assertTrue(error.getInteger("error_no") < 0 && error.getString("error").contains("/nope"));
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", error.getString("trace_id"));
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", missing.headers().firstValue("X-Trace-Id").orElse(""));
+
+        app.stop(30, TimeUnit.SECONDS);
+        assertThrows(IOException.class, () -> get(port, "/health"), "the HTTP server is closed");
+        assertTrue(Files.exists(dataDir.resolve("shard-0")), "the exchange kept its journal under the data dir");
+    }
+
+    @Test
+    void badConfigurationFailsStartUpNamingTheKey() {
+        Exception e = assertThrows(Exception.class, () -> AllInOne.start(ConfigLoader.of(
+                Map.of("OPENTRADE_HTTP_PORT", "http"), Map.of())).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("'http.port'"), e.getCause().getMessage());
+    }
+
+    @Test
+    void missingInstrumentFileFailsStartUpNamingTheFile(@TempDir Path dataDir) {
+        Exception e = assertThrows(Exception.class, () -> AllInOne.start(ConfigLoader.of(Map.of(
+                "OPENTRADE_HTTP_PORT", "0", "OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(),
+                "OPENTRADE_EXCHANGE_INSTRUMENTS", dataDir.resolve("missing.csv").toString()), Map.of()))
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("missing.csv"), e.getCause().getMessage());
+    }
+
+    private static long counter(String text, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + " (\\d+)$").matcher(text);
+        assertTrue(m.find(), name + " missing in\n" + text);
+        return Long.parseLong(m.group(1));
+    }
+}

@@ -1,0 +1,91 @@
+package org.opentrade.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.opentrade.exchange.app.ExchangeMetrics;
+
+/** The operations router on a real HTTP server, with readiness and metrics under the test's control. */
+@ExtendWith(VertxExtension.class)
+class OperationsEndpointsIT {
+    private final AtomicBoolean ready = new AtomicBoolean(false);
+    private int port;
+    /** Held in a field: Vert.x closes a client that becomes unreachable. */
+    private HttpClient client;
+
+    @BeforeEach
+    void start(Vertx vertx, VertxTestContext ctx) {
+        vertx.createHttpServer()
+                .requestHandler(OperationsEndpoints.router(vertx, ready::get,
+                        () -> new ExchangeMetrics(ready.get(), 10, 20, 3, 1, 7, 5, 0)))
+                .listen(0, "127.0.0.1")
+                .onComplete(ctx.succeeding((HttpServer s) -> {
+                    port = s.actualPort();
+                    client = vertx.createHttpClient();
+                    ctx.completeNow();
+                }));
+    }
+
+    private io.vertx.core.Future<HttpClientResponse> call(Vertx vertx, HttpMethod method, String path) {
+        return client.request(method, port, "127.0.0.1", path).compose(r -> r.send());
+    }
+
+    @Test
+    void readyIs503WithTheErrorModelUntilTheExchangeIsReady(Vertx vertx, VertxTestContext ctx) {
+        call(vertx, HttpMethod.GET, "/ready").compose(r -> r.body().map(b -> {
+            ctx.verify(() -> {
+                assertEquals(503, r.statusCode());
+                JsonObject e = b.toJsonObject();
+                assertEquals(-9001, e.getInteger("error_no"));
+                assertTrue(e.getString("error").contains("not ready"));
+                assertEquals(r.getHeader("X-Trace-Id"), e.getString("trace_id"));
+                assertTrue(e.getString("trace_id").matches("[0-9a-f]{32}"));
+            });
+            ready.set(true);
+            return r;
+        })).compose(r -> call(vertx, HttpMethod.GET, "/ready"))
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    assertEquals(200, r.statusCode());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void metricsArePrometheusText(Vertx vertx, VertxTestContext ctx) {
+        call(vertx, HttpMethod.GET, "/metrics").compose(r -> r.body().map(b -> {
+            ctx.verify(() -> {
+                assertEquals(200, r.statusCode());
+                String text = b.toString();
+                assertTrue(text.contains("# TYPE opentrade_exchange_commands_processed_total counter\n"
+                        + "opentrade_exchange_commands_processed_total 10\n"), text);
+                assertTrue(text.contains("opentrade_exchange_live_orders 7\n"), text);
+                assertTrue(r.getHeader("X-Trace-Id") != null);
+            });
+            return r;
+        })).onComplete(ctx.succeedingThenComplete());
+    }
+
+    @Test
+    void wrongMethodAnswersWithTheErrorModel(Vertx vertx, VertxTestContext ctx) {
+        call(vertx, HttpMethod.POST, "/health").compose(r -> r.body().map(b -> {
+            ctx.verify(() -> {
+                assertEquals(405, r.statusCode());
+                assertEquals(-1005, b.toJsonObject().getInteger("error_no"));
+                assertEquals(r.getHeader("X-Trace-Id"), b.toJsonObject().getString("trace_id"));
+            });
+            return r;
+        })).onComplete(ctx.succeedingThenComplete());
+    }
+}

@@ -1,0 +1,92 @@
+package org.opentrade.exchange.adapter.eventbus;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.domain.CommandResult;
+import org.opentrade.exchange.domain.ResultCode;
+import org.opentrade.exchange.port.Exchange;
+
+/**
+ * Serves {@link ExchangeAddresses#COMMANDS}: decodes each request into a {@link Command} stamped
+ * with the exchange's clock, submits it, and replies with the {@link CommandResult} as JSON.
+ *
+ * <p>Every request gets a reply that is a result, never a failure: an unreadable body is answered
+ * REJECTED with MALFORMED_COMMAND (-4010), an unexpected error with ENGINE_UNAVAILABLE (-5008),
+ * logged once with its trace context. The handler runs on the registering context's event loop and
+ * never blocks; replies are sent back on that context.
+ */
+public final class CommandEndpoint {
+    private static final Logger LOG = Logger.getLogger(CommandEndpoint.class.getName());
+
+    private final Exchange exchange;
+    private final LongSupplier clock;
+    private final Context context;
+    private final MessageConsumer<Object> consumer;
+
+    private CommandEndpoint(Vertx vertx, Exchange exchange, LongSupplier clock) {
+        this.exchange = exchange;
+        this.clock = clock;
+        this.context = vertx.getOrCreateContext();
+        this.consumer = vertx.eventBus().consumer(ExchangeAddresses.COMMANDS, this::handle);
+    }
+
+    /**
+     * Registers the endpoint; the future completes once the consumer is registered.
+     *
+     * @param clock epoch milliseconds: the edge where the exchange reads time into commands
+     */
+    public static Future<CommandEndpoint> register(Vertx vertx, Exchange exchange, LongSupplier clock) {
+        CommandEndpoint endpoint = new CommandEndpoint(vertx, exchange, clock);
+        return endpoint.consumer.completion().map(endpoint);
+    }
+
+    private void handle(Message<Object> request) {
+        String headerTrace = request.headers().get(ExchangeAddresses.TRACEPARENT_HEADER);
+        Command command;
+        try {
+            command = ExchangeJson.commandFromBody(request.body(), clock.getAsLong(), headerTrace);
+        } catch (MalformedCommandException e) {
+            request.reply(ExchangeJson.malformed(e), options(ExchangeJson.isTraceParent(headerTrace) ? headerTrace : null));
+            return;
+        }
+        try {
+            Future.fromCompletionStage(exchange.submit(command), context).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    request.reply(ExchangeJson.toJson(ar.result()), options(command.traceParent()));
+                } else {
+                    fail(request, command, ar.cause());
+                }
+            });
+        } catch (RuntimeException e) {
+            fail(request, command, e);
+        }
+    }
+
+    private static void fail(Message<Object> request, Command command, Throwable cause) {
+        LOG.log(Level.SEVERE, "command failed unexpectedly, trace " + command.traceParent() + ": " + command, cause);
+        JsonObject body = ExchangeJson.toJson(CommandResult.refused(command, ResultCode.ENGINE_UNAVAILABLE));
+        request.reply(body, options(command.traceParent()));
+    }
+
+    private static DeliveryOptions options(String traceParent) {
+        DeliveryOptions o = new DeliveryOptions();
+        if (traceParent != null) {
+            o.addHeader(ExchangeAddresses.TRACEPARENT_HEADER, traceParent);
+        }
+        return o;
+    }
+
+    /** Stops serving; in-flight commands still get their replies. */
+    public Future<Void> close() {
+        return consumer.unregister();
+    }
+}

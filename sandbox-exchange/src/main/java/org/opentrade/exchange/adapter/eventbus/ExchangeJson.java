@@ -1,0 +1,337 @@
+package org.opentrade.exchange.adapter.eventbus;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.domain.CommandResult;
+import org.opentrade.exchange.domain.CommandType;
+import org.opentrade.exchange.domain.EventType;
+import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.domain.OrderType;
+import org.opentrade.exchange.domain.Price;
+import org.opentrade.exchange.domain.ResultCode;
+import org.opentrade.exchange.domain.Side;
+import org.opentrade.exchange.domain.TimeInForce;
+
+/**
+ * The one mapping between the exchange's domain records and their JSON on the event bus (shapes in
+ * {@link ExchangeAddresses}). Prices are decimal strings with two places; absent values are left
+ * out. Stateless and thread-safe.
+ */
+public final class ExchangeJson {
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+    private static final String ALLOWED_TYPES = "NEW_ORDER, CANCEL, REPLACE";
+
+    private ExchangeJson() {
+    }
+
+    /** True for a syntactically valid W3C traceparent (lower-case hex, version-traceid-spanid-flags). */
+    public static boolean isTraceParent(String s) {
+        return s != null && TRACEPARENT.matcher(s).matches() && !s.startsWith("ff")
+                && !s.regionMatches(3, "00000000000000000000000000000000", 0, 32);
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /**
+     * Reads a command from a message body (a JSON object, or its text as a String or Buffer),
+     * stamped with {@code nowMillis}. The trace context is the body's {@code traceparent}, else
+     * {@code headerTraceParent}; an invalid one is dropped, as W3C asks.
+     */
+    public static Command commandFromBody(Object body, long nowMillis, String headerTraceParent)
+            throws MalformedCommandException {
+        JsonObject json;
+        try {
+            if (body instanceof JsonObject j) {
+                json = j;
+            } else if (body instanceof String s) {
+                json = new JsonObject(s);
+            } else if (body instanceof Buffer b) {
+                json = new JsonObject(b);
+            } else {
+                throw new MalformedCommandException("the command must be a JSON object", null);
+            }
+        } catch (DecodeException | ClassCastException e) {
+            throw new MalformedCommandException("the command is not a JSON object", null);
+        }
+        return commandFromJson(json, nowMillis, headerTraceParent);
+    }
+
+    /** Reads a command; see {@link #commandFromBody}. */
+    public static Command commandFromJson(JsonObject json, long nowMillis, String headerTraceParent)
+            throws MalformedCommandException {
+        Reader r = new Reader(json);
+        String trace = r.text("traceparent");
+        if (!isTraceParent(trace)) {
+            trace = isTraceParent(headerTraceParent) ? headerTraceParent : null;
+        }
+        CommandType type = r.enumValue("type", CommandType.class);
+        if (type == CommandType.TIME_TICK) {
+            r.fail("type must be one of " + ALLOWED_TYPES);
+        } else if (type == null && r.error == null) {
+            r.fail("type is required: one of " + ALLOWED_TYPES);
+        }
+        long orderId = r.positiveLong("order_id", true);
+        String account = r.text("account");
+        String symbol = r.text("symbol");
+        if (symbol == null) {
+            r.fail("symbol is required");
+        }
+        Side side = null;
+        OrderType orderType = null;
+        TimeInForce tif = null;
+        long price = Price.NONE;
+        long stop = Price.NONE;
+        long qty = 0;
+        if (type == CommandType.NEW_ORDER) {
+            if (account == null) {
+                r.fail("account is required");
+            }
+            side = r.enumValue("side", Side.class);
+            if (side == null) {
+                r.fail("side is required: BUY or SELL");
+            }
+            orderType = r.enumValue("order_type", OrderType.class);
+            orderType = orderType == null ? OrderType.LIMIT : orderType;
+            tif = r.enumValue("tif", TimeInForce.class);
+            tif = tif == null ? (orderType == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC) : tif;
+            price = r.price("price", orderType.hasLimitPrice());
+            stop = r.price("stop_price", orderType.isStop());
+            qty = r.positiveLong("qty", true);
+        } else if (type == CommandType.REPLACE) {
+            price = r.price("price", true);
+            qty = r.positiveLong("qty", true);
+        }
+        Command c = new Command(type, orderId, account, symbol, side, orderType, tif, price, stop, qty, nowMillis,
+                trace);
+        if (r.error != null) {
+            throw new MalformedCommandException(r.error, c);
+        }
+        return c;
+    }
+
+    /** Writes a command as the bus expects it (for callers such as trade-api). */
+    public static JsonObject toJson(Command c) {
+        JsonObject j = new JsonObject();
+        put(j, "type", c.type());
+        j.put("order_id", c.orderId());
+        put(j, "account", c.account());
+        put(j, "symbol", c.symbol());
+        put(j, "side", c.side());
+        put(j, "order_type", c.orderType());
+        put(j, "tif", c.tif());
+        putPrice(j, "price", c.price());
+        putPrice(j, "stop_price", c.stopPrice());
+        if (c.qty() != 0) {
+            j.put("qty", c.qty());
+        }
+        put(j, "traceparent", c.traceParent());
+        return j;
+    }
+
+    // ------------------------------------------------------------------ results and events
+
+    public static JsonObject toJson(CommandResult r) {
+        JsonArray events = new JsonArray(new ArrayList<>(r.events().size()));
+        for (ExchangeEvent e : r.events()) {
+            events.add(toJson(e));
+        }
+        return new JsonObject()
+                .put("code", r.code().code())
+                .put("result", r.code().name())
+                .put("message", r.code().message())
+                .put("journal_seq", r.journalSeq())
+                .put("events", events);
+    }
+
+    /** A REJECTED result for an unreadable command; {@code message} says what was wrong. */
+    public static JsonObject malformed(MalformedCommandException e) {
+        return toJson(CommandResult.refused(e.partial(), ResultCode.MALFORMED_COMMAND)).put("message",
+                ResultCode.MALFORMED_COMMAND.message() + ": " + e.getMessage());
+    }
+
+    public static CommandResult resultFromJson(JsonObject j) {
+        List<ExchangeEvent> events = new ArrayList<>();
+        JsonArray a = j.getJsonArray("events", new JsonArray());
+        for (int i = 0; i < a.size(); i++) {
+            events.add(eventFromJson(a.getJsonObject(i)));
+        }
+        return new CommandResult(j.getLong("journal_seq", 0L), events, code(j.getInteger("code", 0)));
+    }
+
+    public static JsonObject toJson(ExchangeEvent e) {
+        JsonObject j = new JsonObject()
+                .put("seq", e.seq())
+                .put("type", e.type().name())
+                .put("order_id", e.orderId());
+        put(j, "account", e.account());
+        if (e.counterOrderId() != 0) {
+            j.put("counter_order_id", e.counterOrderId());
+        }
+        put(j, "counter_account", e.counterAccount());
+        put(j, "symbol", e.symbol());
+        put(j, "side", e.side());
+        put(j, "order_type", e.orderType());
+        put(j, "tif", e.tif());
+        putPrice(j, "price", e.price());
+        j.put("qty", e.qty()).put("leaves_qty", e.leavesQty()).put("filled_qty", e.filledQty());
+        if (e.type() == EventType.TRADE) {
+            j.put("counter_leaves_qty", e.counterLeavesQty());
+        }
+        ResultCode rc = e.resultCode() == null ? ResultCode.OK : e.resultCode();
+        j.put("result_code", rc.code());
+        if (!rc.isOk()) {
+            j.put("result", rc.name());
+        }
+        j.put("timestamp", e.timestamp());
+        put(j, "traceparent", e.traceParent());
+        return j;
+    }
+
+    public static ExchangeEvent eventFromJson(JsonObject j) {
+        return new ExchangeEvent(j.getLong("seq", 0L), EventType.valueOf(j.getString("type")),
+                j.getLong("order_id", 0L), j.getString("account"), j.getLong("counter_order_id", 0L),
+                j.getString("counter_account"), j.getString("symbol"), enumOrNull(Side.class, j.getString("side")),
+                enumOrNull(OrderType.class, j.getString("order_type")),
+                enumOrNull(TimeInForce.class, j.getString("tif")), priceOrNone(j.getString("price")),
+                j.getLong("qty", 0L), j.getLong("leaves_qty", 0L), j.getLong("filled_qty", 0L),
+                j.getLong("counter_leaves_qty", 0L), code(j.getInteger("result_code", 0)),
+                j.getLong("timestamp", 0L), j.getString("traceparent"));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static ResultCode code(int n) {
+        ResultCode rc = ResultCode.ofCode(n);
+        if (rc == null) {
+            throw new IllegalArgumentException("unknown result code " + n);
+        }
+        return rc;
+    }
+
+    private static long priceOrNone(String s) {
+        if (s == null) {
+            return Price.NONE;
+        }
+        long p = Price.parse(s);
+        if (p == Price.INVALID) {
+            throw new IllegalArgumentException("bad price '" + s + "'");
+        }
+        return p;
+    }
+
+    private static <E extends Enum<E>> E enumOrNull(Class<E> type, String s) {
+        return s == null ? null : Enum.valueOf(type, s);
+    }
+
+    private static void put(JsonObject j, String key, Object value) {
+        if (value != null) {
+            j.put(key, value instanceof Enum<?> e ? e.name() : value);
+        }
+    }
+
+    private static void putPrice(JsonObject j, String key, long hundredths) {
+        if (hundredths != Price.NONE) {
+            j.put(key, Price.format(hundredths));
+        }
+    }
+
+    /** Reads fields, keeping the first problem instead of stopping, so a rejection echoes what it can. */
+    private static final class Reader {
+        final JsonObject json;
+        String error;
+
+        Reader(JsonObject json) {
+            this.json = json;
+        }
+
+        void fail(String message) {
+            if (error == null) {
+                error = message;
+            }
+        }
+
+        String text(String key) {
+            Object v = json.getValue(key);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof String s)) {
+                fail(key + " must be a string");
+                return null;
+            }
+            String t = s.strip();
+            return t.isEmpty() ? null : t;
+        }
+
+        <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+            String s = text(key);
+            if (s == null) {
+                return null;
+            }
+            try {
+                return Enum.valueOf(type, s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                List<String> names = new ArrayList<>();
+                for (E c : type.getEnumConstants()) {
+                    names.add(c.name());
+                }
+                fail(key + " '" + s + "' is not one of " + names);
+                return null;
+            }
+        }
+
+        long positiveLong(String key, boolean required) {
+            Object v = json.getValue(key);
+            if (v == null) {
+                if (required) {
+                    fail(key + " is required");
+                }
+                return 0;
+            }
+            long n;
+            if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+                n = ((Number) v).longValue();
+            } else if (v instanceof String s && s.matches("\\d{1,19}")) {
+                try {
+                    n = Long.parseLong(s);
+                } catch (NumberFormatException e) {
+                    n = -1;
+                }
+            } else {
+                n = -1;
+            }
+            if (n <= 0) {
+                fail(key + " must be a positive integer");
+                return 0;
+            }
+            return n;
+        }
+
+        long price(String key, boolean required) {
+            Object v = json.getValue(key);
+            if (v == null) {
+                if (required) {
+                    fail(key + " is required, as a decimal string like \"10.01\"");
+                }
+                return Price.NONE;
+            }
+            if (!(v instanceof String s)) {
+                fail(key + " must be a decimal string like \"10.01\"");
+                return Price.NONE;
+            }
+            long p = Price.parse(s.strip());
+            if (p == Price.INVALID) {
+                fail(key + " '" + s + "' is not a decimal with at most 2 places");
+                return Price.NONE;
+            }
+            return p;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.opentrade.exchange.app;
+
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.opentrade.common.config.Config;
+import org.opentrade.common.config.ConfigException;
+import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
+import org.opentrade.exchange.adapter.file.FsyncPolicy;
+import org.opentrade.exchange.domain.AShareCalendar;
+import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.domain.InstrumentCatalog;
+import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.domain.sim.SimulatorOptions;
+
+/**
+ * The exchange service's configuration, read once from {@value #RESOURCE} (commented defaults; see
+ * that file for what each key trades off) and validated: a bad value fails start-up with a
+ * {@link ConfigException} naming the key and the allowed values. Immutable.
+ *
+ * @param dataDir         journal and snapshots; null runs without a journal
+ * @param instrumentsFile universe CSV; null means the built-in universe
+ */
+public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ringSize, long snapshotEveryCommands,
+                             Duration timeTick, CalendarType calendar, LocalTime dayEnd, ZoneId zone,
+                             List<LocalDate> holidays, Path instrumentsFile, SimulatorOptions simulator,
+                             Duration simulatorStep) {
+    public static final String RESOURCE = "exchange.yaml";
+    public static final String OVERRIDE_PROPERTY = "opentrade.exchange.config";
+    public static final String OVERRIDE_ENV = "OPENTRADE_EXCHANGE_CONFIG";
+
+    /** The session schedules the exchange offers. */
+    public enum CalendarType { CONTINUOUS, A_SHARE }
+
+    public ExchangeConfig {
+        holidays = List.copyOf(holidays);
+    }
+
+    /** Loads from the classpath default and the override file named by the system property or env var. */
+    public static ExchangeConfig load() {
+        return load(ConfigLoader.fromSystem());
+    }
+
+    public static ExchangeConfig load(ConfigLoader loader) {
+        Config root = loader.load(RESOURCE, OVERRIDE_PROPERTY, OVERRIDE_ENV);
+        ExchangeConfig c = from(root);
+        root.rejectUnknownKeys();
+        return c;
+    }
+
+    /** Reads and validates every key of an exchange config tree. */
+    public static ExchangeConfig from(Config root) {
+        Config ex = root.section("exchange");
+        int shards = ex.intValue("shards", ShardedExchangeOptions.DEFAULT_SHARDS, 1, 64);
+        Path dataDir = ex.path("data_dir", null);
+        FsyncPolicy fsync = ex.enumValue("fsync", FsyncPolicy.class, ShardedExchangeOptions.DEFAULT_FSYNC);
+        int ringSize = ex.intValue("ring_size", ShardedExchangeOptions.DEFAULT_RING_SIZE, 2, 1 << 24);
+        if (Integer.bitCount(ringSize) != 1) {
+            throw new ConfigException("config key 'exchange.ring_size' has value '" + ringSize
+                    + "'; allowed: a power of two in 2..16777216");
+        }
+        long snapshotEvery = ex.longValue("snapshot_every_commands", ShardedExchangeOptions.DEFAULT_SNAPSHOT_EVERY, 0,
+                Long.MAX_VALUE);
+        Duration tick = positive(ex, "exchange", "time_tick", Duration.ofSeconds(1));
+
+        Config cal = root.section("calendar");
+        CalendarType type = cal.enumValue("type", CalendarType.class, CalendarType.CONTINUOUS);
+        LocalTime dayEnd = cal.time("day_end", ContinuousCalendar.DEFAULT_DAY_END);
+        String zoneText = cal.string("zone", ContinuousCalendar.DEFAULT_ZONE.getId());
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(zoneText);
+        } catch (DateTimeException e) {
+            throw new ConfigException("config key 'calendar.zone' has value '" + zoneText
+                    + "'; allowed: a time-zone id such as Asia/Shanghai or UTC");
+        }
+        List<LocalDate> holidays = cal.dates("holidays");
+
+        Path instruments = root.section("instruments").path("file", null);
+        Config sim = root.section("simulator");
+        SimulatorOptions simOptions = simulator(sim);
+        Duration step = positive(sim, "simulator", "step", Duration.ofMillis(100));
+        return new ExchangeConfig(shards, dataDir, fsync, ringSize, snapshotEvery, tick, type, dayEnd, zone, holidays,
+                instruments, simOptions, step);
+    }
+
+    private static SimulatorOptions simulator(Config s) {
+        return new SimulatorOptions(
+                s.bool("enabled", SimulatorOptions.DEFAULT_ENABLED),
+                s.longValue("seed", SimulatorOptions.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
+                s.doubleValue("orders_per_second", SimulatorOptions.DEFAULT_ORDERS_PER_SECOND, 0, 1_000),
+                s.intValue("makers", SimulatorOptions.DEFAULT_MAKERS, 1, 10),
+                s.intValue("levels", SimulatorOptions.DEFAULT_LEVELS, 1, 20),
+                s.intValue("spread_steps", SimulatorOptions.DEFAULT_SPREAD_STEPS, 1, 50),
+                s.intValue("step_bps", SimulatorOptions.DEFAULT_STEP_BPS, 1, 100),
+                s.longValue("level_notional", SimulatorOptions.DEFAULT_LEVEL_NOTIONAL, 1, 1_000_000_000L),
+                s.doubleValue("volatility_per_hour", SimulatorOptions.DEFAULT_VOLATILITY_PER_HOUR, 0, 0.5),
+                s.doubleValue("fair_value_range", SimulatorOptions.DEFAULT_FAIR_VALUE_RANGE, 0, 0.8),
+                s.intValue("noise_traders", SimulatorOptions.DEFAULT_NOISE_TRADERS, 1, 1_000),
+                positive(s, "simulator", "noise_order_lifetime",
+                        Duration.ofMillis(SimulatorOptions.DEFAULT_NOISE_ORDER_LIFETIME_MILLIS)).toMillis(),
+                new HashSet<>(s.strings("disabled_symbols")));
+    }
+
+    private static Duration positive(Config c, String section, String key, Duration def) {
+        Duration d = c.duration(key, def);
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigException("config key '" + section + "." + key + "' has value '" + d
+                    + "'; allowed: a positive duration");
+        }
+        return d;
+    }
+
+    /** The configured session schedule. */
+    public TradingCalendar tradingCalendar() {
+        return calendar == CalendarType.A_SHARE ? new AShareCalendar(Set.copyOf(holidays))
+                : new ContinuousCalendar(zone, dayEnd);
+    }
+
+    /** Checks what needs the loaded universe: every disabled symbol must be an instrument. */
+    public void validateAgainst(InstrumentCatalog catalog) {
+        for (String s : simulator.disabledSymbols()) {
+            if (catalog.get(s) == null) {
+                throw new ConfigException("config key 'simulator.disabled_symbols' names '" + s
+                        + "'; allowed: symbols of the instrument universe, e.g. " + catalog.all().get(0).symbol());
+            }
+        }
+    }
+
+    /** The runtime's options for this config and universe. */
+    public ShardedExchangeOptions runtimeOptions(InstrumentCatalog catalog) {
+        return new ShardedExchangeOptions(shards, dataDir, fsync, ringSize, snapshotEveryCommands, catalog,
+                tradingCalendar());
+    }
+}

@@ -1,0 +1,184 @@
+package org.opentrade.exchange.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opentrade.exchange.adapter.csv.UniverseFile;
+import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
+import org.opentrade.exchange.adapter.eventbus.CommandEndpoint;
+import org.opentrade.exchange.adapter.eventbus.EventBusPublisher;
+import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.domain.CommandResult;
+import org.opentrade.exchange.domain.EventType;
+import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.domain.InstrumentCatalog;
+import org.opentrade.exchange.domain.sim.Simulator;
+import org.opentrade.exchange.domain.sim.SimulatorStats;
+import org.opentrade.exchange.port.EventPublisher;
+
+/**
+ * The sandbox exchange as a service: loads the universe, recovers and starts the
+ * {@link ShardedExchange} (journal + snapshots under the data dir), serves commands and publishes
+ * events on the event bus, runs the liquidity simulator on a periodic timer, and sends a TIME_TICK
+ * every {@code time_tick} so session phases and DAY expiry happen without traffic.
+ *
+ * <p>A verticle: timers and the command endpoint run on its event loop; recovery runs on a worker.
+ * The simulator is touched only on the event loop: the shard threads hand it the events it wants
+ * through a lock-free queue, drained before each step. Stopping cancels the simulator's resting
+ * orders, stops serving, then drains and closes the shards (which snapshot).
+ */
+public final class ExchangeService extends VerticleBase {
+    private static final Logger LOG = Logger.getLogger(ExchangeService.class.getName());
+    /** Longest a clean stop waits for the simulator's cancels. */
+    private static final long STOP_CANCEL_TIMEOUT_MILLIS = 5_000;
+
+    private final ExchangeConfig config;
+    private final Queue<ExchangeEvent> simulatorInbox = new ConcurrentLinkedQueue<>();
+    private final LongAdder events = new LongAdder();
+    private final LongAdder trades = new LongAdder();
+    private final LongAdder rejections = new LongAdder();
+    private final AtomicLong simulatorCommands = new AtomicLong();
+    private final AtomicLong simulatorRejections = new AtomicLong();
+    private volatile ShardedExchange exchange;
+    private volatile boolean ready;
+    private CommandEndpoint endpoint;
+    private Simulator simulator;
+    private long tickTimer = -1;
+    private long simulatorTimer = -1;
+
+    public ExchangeService(ExchangeConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public Future<?> start() {
+        long t0 = System.nanoTime();
+        EventPublisher bus = new EventBusPublisher(vertx.eventBus(), context);
+        boolean simulate = config.simulator().enabled();
+        EventPublisher publisher = batch -> {
+            for (ExchangeEvent e : batch) {
+                if (e.type() == EventType.TRADE) {
+                    trades.increment();
+                } else if (e.type() == EventType.REJECTED) {
+                    rejections.increment();
+                }
+                if (simulate && Simulator.wants(e)) {
+                    simulatorInbox.add(e);
+                }
+            }
+            events.add(batch.size());
+            bus.publish(batch);
+        };
+        return vertx.executeBlocking(() -> {
+            InstrumentCatalog catalog = UniverseFile.load(config.instrumentsFile());
+            config.validateAgainst(catalog);
+            exchange = ShardedExchange.start(config.runtimeOptions(catalog), publisher);
+            return catalog;
+        }).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis).map(ep -> {
+            endpoint = ep;
+            tickTimer = vertx.setPeriodic(config.timeTick().toMillis(), id -> tick());
+            if (simulate) {
+                simulator = new Simulator(config.simulator(), catalog, config.tradingCalendar(),
+                        Simulator.firstOrderIdFor(System.currentTimeMillis()));
+                simulatorTimer = vertx.setPeriodic(config.simulatorStep().toMillis(), id -> simulate());
+            }
+            ready = true;
+            LOG.info(String.format("exchange ready in %d ms: %d instruments, %d shard(s), journal %s, calendar %s,"
+                            + " simulator %s", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), catalog.size(),
+                    config.shards(), config.dataDir() == null ? "off" : config.dataDir().toAbsolutePath(),
+                    config.calendar().name().toLowerCase(), simulate ? "on" : "off"));
+            return this;
+        }));
+    }
+
+    private void tick() {
+        exchange.submit(Command.tick(System.currentTimeMillis()));
+    }
+
+    /** On the event loop: feed the simulator what happened, then send what it decides. */
+    private void simulate() {
+        try {
+            feedSimulator();
+            submitAll(simulator.step(System.currentTimeMillis()));
+            SimulatorStats s = simulator.stats();
+            simulatorCommands.set(s.commandsSent());
+            simulatorRejections.set(s.rejections());
+        } catch (RuntimeException ex) {
+            // A simulator bug must not stop the exchange: log it and switch the simulator off.
+            LOG.log(Level.SEVERE, "liquidity simulator failed; switching it off", ex);
+            vertx.cancelTimer(simulatorTimer);
+        }
+    }
+
+    private void feedSimulator() {
+        List<ExchangeEvent> seen = new ArrayList<>();
+        ExchangeEvent e;
+        while ((e = simulatorInbox.poll()) != null) {
+            seen.add(e);
+        }
+        simulator.onEvents(seen);
+    }
+
+    private List<Future<CommandResult>> submitAll(List<Command> commands) {
+        List<Future<CommandResult>> results = new ArrayList<>(commands.size());
+        for (Command c : commands) {
+            results.add(Future.fromCompletionStage(exchange.submit(c).whenComplete((r, err) -> {
+                // Refused before the engine (overload, shutdown): no event was published, so tell the
+                // simulator here or it would wait for its order forever.
+                if (r != null && !r.events().isEmpty() && r.events().get(0).seq() == 0) {
+                    simulatorInbox.addAll(r.events());
+                }
+            })));
+        }
+        return results;
+    }
+
+    /** True once the exchange recovered and the command endpoint serves. Any thread. */
+    public boolean isReady() {
+        ShardedExchange x = exchange;
+        return ready && x != null && x.isReady();
+    }
+
+    /** Counters for /metrics. Any thread. */
+    public ExchangeMetrics metrics() {
+        ShardedExchange x = exchange;
+        return new ExchangeMetrics(isReady(), x == null ? 0 : x.commandsProcessed(), events.sum(), trades.sum(),
+                rejections.sum(), x == null ? 0 : x.liveOrders(), simulatorCommands.get(), simulatorRejections.get());
+    }
+
+    @Override
+    public Future<?> stop() {
+        ready = false;
+        vertx.cancelTimer(tickTimer);
+        vertx.cancelTimer(simulatorTimer);
+        Future<?> cancels = Future.succeededFuture();
+        if (simulator != null && exchange != null) {
+            // A tick goes through every shard's FIFO ring behind the simulator's last commands: once it
+            // is done, their events are in the inbox, so the simulator knows every order it has.
+            cancels = Future.fromCompletionStage(exchange.submit(Command.tick(System.currentTimeMillis())), context)
+                    .compose(done -> {
+                        feedSimulator();
+                        return Future.join(submitAll(simulator.cancelAll(System.currentTimeMillis())));
+                    })
+                    .timeout(STOP_CANCEL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                    .recover(err -> Future.succeededFuture());
+        }
+        Future<Void> unregistered = endpoint == null ? Future.succeededFuture() : endpoint.close();
+        return cancels.eventually(() -> unregistered).eventually(() -> vertx.executeBlocking(() -> {
+            ShardedExchange x = exchange;
+            if (x != null) {
+                x.close();
+            }
+            LOG.info("exchange stopped");
+            return null;
+        }));
+    }
+}

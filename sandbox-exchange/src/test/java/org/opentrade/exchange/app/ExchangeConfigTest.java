@@ -1,0 +1,133 @@
+package org.opentrade.exchange.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.common.config.ConfigException;
+import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.exchange.adapter.csv.UniverseFile;
+import org.opentrade.exchange.adapter.file.FsyncPolicy;
+import org.opentrade.exchange.domain.AShareCalendar;
+import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.domain.sim.SimulatorOptions;
+
+class ExchangeConfigTest {
+
+    private static ExchangeConfig load(Map<String, String> env) {
+        return ExchangeConfig.load(ConfigLoader.of(env, Map.of()));
+    }
+
+    private static ExchangeConfig loadWith(Path dir, String yaml) throws Exception {
+        Path f = dir.resolve("exchange-override.yaml");
+        Files.writeString(f, yaml);
+        return ExchangeConfig.load(ConfigLoader.of(Map.of(), Map.of(ExchangeConfig.OVERRIDE_PROPERTY, f.toString())));
+    }
+
+    @Test
+    void shippedDefaultsMatchTheDocumentedValues() {
+        ExchangeConfig c = load(Map.of());
+        assertEquals(1, c.shards());
+        assertEquals(Path.of("./data/exchange"), c.dataDir());
+        assertEquals(FsyncPolicy.BATCH, c.fsync());
+        assertEquals(16_384, c.ringSize());
+        assertEquals(100_000, c.snapshotEveryCommands());
+        assertEquals(Duration.ofSeconds(1), c.timeTick());
+        assertEquals(ExchangeConfig.CalendarType.CONTINUOUS, c.calendar());
+        assertEquals(LocalTime.of(15, 0), c.dayEnd());
+        assertNull(c.instrumentsFile());
+        assertEquals(SimulatorOptions.defaults(), c.simulator());
+        assertEquals(Duration.ofMillis(100), c.simulatorStep());
+        assertInstanceOf(ContinuousCalendar.class, c.tradingCalendar());
+    }
+
+    @Test
+    void environmentVariablesOverrideTheirKeys() {
+        ExchangeConfig c = load(Map.of("OPENTRADE_EXCHANGE_SHARDS", "2", "OPENTRADE_EXCHANGE_DATA_DIR", "/tmp/x",
+                "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", "false",
+                "OPENTRADE_EXCHANGE_CALENDAR", "a-share"));
+        assertEquals(2, c.shards());
+        assertEquals(Path.of("/tmp/x"), c.dataDir());
+        assertEquals(FsyncPolicy.NONE, c.fsync());
+        assertEquals(false, c.simulator().enabled());
+        assertInstanceOf(AShareCalendar.class, c.tradingCalendar());
+    }
+
+    @Test
+    void emptyDataDirRunsWithoutAJournal() {
+        assertNull(load(Map.of("OPENTRADE_EXCHANGE_DATA_DIR", "")).dataDir());
+    }
+
+    @Test
+    void aShareCalendarTakesItsHolidays(@TempDir Path dir) throws Exception {
+        ExchangeConfig c = loadWith(dir, "calendar:\n  type: a-share\n  holidays: [2026-10-01, 2026-10-02]\n"
+                + "simulator:\n  disabled_symbols: 600519.SH, 000001.SZ\n  orders_per_second: 2\n");
+        assertEquals(ExchangeConfig.CalendarType.A_SHARE, c.calendar());
+        AShareCalendar cal = (AShareCalendar) c.tradingCalendar();
+        assertTrue(!cal.isTradingDay(LocalDate.of(2026, 10, 1)) && cal.isTradingDay(LocalDate.of(2026, 10, 9)));
+        assertEquals(Set.of("600519.SH", "000001.SZ"), c.simulator().disabledSymbols());
+        assertEquals(2.0, c.simulator().ordersPerSecond());
+        c.validateAgainst(UniverseFile.loadDefault());
+    }
+
+    @Test
+    void badFsyncNamesTheKeyAndTheAllowedValues() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("OPENTRADE_EXCHANGE_FSYNC", "always")));
+        assertTrue(e.getMessage().startsWith("config key 'exchange.fsync' has value 'always'; allowed: one of "
+                + "[none, batch]"), e.getMessage());
+    }
+
+    @Test
+    void badCalendarNamesTheAllowedValues() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(Map.of("OPENTRADE_EXCHANGE_CALENDAR", "nyse")));
+        assertTrue(e.getMessage().contains("'calendar.type'") && e.getMessage().contains("[continuous, a-share]"),
+                e.getMessage());
+    }
+
+    @Test
+    void ringSizeMustBeAPowerOfTwo(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> loadWith(dir, "exchange:\n  ring_size: 1000\n"));
+        assertTrue(e.getMessage().contains("'exchange.ring_size'") && e.getMessage().contains("power of two"),
+                e.getMessage());
+    }
+
+    @Test
+    void outOfRangeSimulatorValueIsRefused(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> loadWith(dir, "simulator:\n  levels: 0\n"));
+        assertTrue(e.getMessage().contains("'simulator.levels'") && e.getMessage().contains("1..20"), e.getMessage());
+    }
+
+    @Test
+    void misspeltKeyFailsStartUp(@TempDir Path dir) {
+        ConfigException e = assertThrows(ConfigException.class, () -> loadWith(dir, "exchange:\n  shard: 2\n"));
+        assertTrue(e.getMessage().contains("exchange.shard"), e.getMessage());
+    }
+
+    @Test
+    void badTimeZoneAndDurationAreRefused(@TempDir Path dir) {
+        assertTrue(assertThrows(ConfigException.class, () -> loadWith(dir, "calendar:\n  zone: Mars/Base\n"))
+                .getMessage().contains("'calendar.zone'"));
+        assertTrue(assertThrows(ConfigException.class, () -> loadWith(dir, "exchange:\n  time_tick: 0s\n"))
+                .getMessage().contains("'exchange.time_tick'"));
+    }
+
+    @Test
+    void disabledSymbolOutsideTheUniverseIsRefused(@TempDir Path dir) throws Exception {
+        ExchangeConfig c = loadWith(dir, "simulator:\n  disabled_symbols: [AAPL]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> c.validateAgainst(UniverseFile.loadDefault()));
+        assertTrue(e.getMessage().contains("'simulator.disabled_symbols'") && e.getMessage().contains("AAPL"),
+                e.getMessage());
+    }
+}
