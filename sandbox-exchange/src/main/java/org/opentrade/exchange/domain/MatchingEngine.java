@@ -42,6 +42,7 @@ public final class MatchingEngine {
     private final boolean preventSelfTrade;
     private final OrderBook.Factory bookFactory;
     private final OrderIndex index = new OrderIndex(1 << 14);
+    private final OrderPool pool = new OrderPool(OrderPool.DEFAULT_CAPACITY);
     private final Map<String, SymbolMarket> markets = new HashMap<>();
     /** Same markets in symbol order: deterministic iteration for expiry, auctions, snapshots. */
     private final TreeMap<String, SymbolMarket> ordered = new TreeMap<>();
@@ -58,6 +59,7 @@ public final class MatchingEngine {
         this.calendar = calendar;
         this.preventSelfTrade = preventSelfTrade;
         this.bookFactory = bookFactory;
+        this.index.recycleInto(pool);
         if (catalog != null) {
             for (Instrument i : catalog.all()) {
                 market(i.symbol());
@@ -105,7 +107,10 @@ public final class MatchingEngine {
         return m;
     }
 
-    /** Processes one command; every outcome goes to {@code listener} before this returns. */
+    /**
+     * Processes one command; every outcome goes to {@code listener} before this returns. Orders that
+     * finished during the command are recycled only after it, so listeners never see a reused object.
+     */
     public void process(Command c, ExchangeListener listener) {
         if (c == null || c.type() == null) {
             listener.onRejected(c, ResultCode.MALFORMED_COMMAND);
@@ -119,6 +124,7 @@ public final class MatchingEngine {
             case TIME_TICK -> { }
             default -> listener.onRejected(c, ResultCode.MALFORMED_COMMAND);
         }
+        pool.releaseRetired();
     }
 
     // ---------------------------------------------------------------- time and sessions
@@ -193,10 +199,18 @@ public final class MatchingEngine {
         }
     }
 
-    private static void expire(Order o, ExchangeListener l) {
+    private void expire(Order o, ExchangeListener l) {
         long q = o.leaves;
         o.leaves = 0;
         l.onExpired(o, q);
+        pool.retire(o);
+    }
+
+    private void cancelRemainder(Order o, ExchangeListener l) {
+        long q = o.leaves;
+        o.leaves = 0;
+        l.onCanceled(o, q);
+        pool.retire(o);
     }
 
     private void rollReferencePrices() {
@@ -234,7 +248,7 @@ public final class MatchingEngine {
         }
         long price = type.hasLimitPrice() ? c.price() : Price.NONE;
         long stop = type.isStop() ? c.stopPrice() : Price.NONE;
-        Order o = new Order(c.orderId(), c.account() == null ? "" : c.account(), m.symbol, c.side(), type, tif,
+        Order o = pool.take(c.orderId(), c.account() == null ? "" : c.account(), m.symbol, c.side(), type, tif,
                 price, stop, c.qty(), ++seq, c.timestamp(), c.traceParent());
         l.onAccepted(o);
         if (type.isStop()) {
@@ -324,12 +338,11 @@ public final class MatchingEngine {
         }
         boolean selfTrade = m.book.match(o, preventSelfTrade, l);
         if (o.leaves == 0) {
+            pool.retire(o); // filled completely as the taker: it never rested
             return;
         }
         if (selfTrade || o.type == OrderType.MARKET || !o.tif.rests()) {
-            long q = o.leaves;
-            o.leaves = 0;
-            l.onCanceled(o, q);
+            cancelRemainder(o, l);
         } else {
             m.book.rest(o);
         }
@@ -383,9 +396,7 @@ public final class MatchingEngine {
         } else {
             m.book.remove(o);
         }
-        long q = o.leaves;
-        o.leaves = 0;
-        l.onCanceled(o, q);
+        cancelRemainder(o, l);
     }
 
     private void replace(Command c, ExchangeListener l) {
@@ -449,6 +460,11 @@ public final class MatchingEngine {
             return ResultCode.REPLACE_QTY_NOT_ABOVE_FILLED;
         }
         return ResultCode.OK;
+    }
+
+    /** Every order becomes a fresh object: lets tests run a recycling engine against one that is not. */
+    void disableOrderRecycling() {
+        pool.disable();
     }
 
     // ---------------------------------------------------------------- queries (engine thread only)

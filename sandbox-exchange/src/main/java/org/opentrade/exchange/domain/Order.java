@@ -2,32 +2,41 @@ package org.opentrade.exchange.domain;
 
 /**
  * A live order inside one engine. Mutable and owned by the engine thread; listeners may read it
- * during a callback but must copy what they keep. The {@code prev}/{@code next} links thread it into
+ * during a callback but must copy what they keep: once an order is done (filled, canceled, expired)
+ * the engine reuses the object for a later order. The {@code prev}/{@code next} links thread it into
  * its price level's FIFO queue (intrusive list: no node allocation on the hot path).
  */
 public final class Order {
-    final long id;
-    final String account;
-    final String symbol;
-    final Side side;
-    final TimeInForce tif;
+    long id;
+    String account;
+    String symbol;
+    Side side;
+    TimeInForce tif;
     OrderType type;
     long price;
-    final long stopPrice;
+    long stopPrice;
     long qty;
     long filled;
     long leaves;
     /** Time priority: a smaller sequence was there first. Renewed when a replace loses priority. */
     long seq;
-    final long enteredAt;
-    final String traceParent;
+    long enteredAt;
+    String traceParent;
 
     Order prev;
     Order next;
     Object level;
+    /** True while the object sits in the engine's free list (see {@link OrderPool}). */
+    boolean pooled;
 
     Order(long id, String account, String symbol, Side side, OrderType type, TimeInForce tif, long price,
           long stopPrice, long qty, long seq, long enteredAt, String traceParent) {
+        init(id, account, symbol, side, type, tif, price, stopPrice, qty, seq, enteredAt, traceParent);
+    }
+
+    /** (Re)initialises every field: a pooled object must carry nothing over from its last life. */
+    void init(long id, String account, String symbol, Side side, OrderType type, TimeInForce tif, long price,
+              long stopPrice, long qty, long seq, long enteredAt, String traceParent) {
         this.id = id;
         this.account = account;
         this.symbol = symbol;
@@ -41,6 +50,11 @@ public final class Order {
         this.seq = seq;
         this.enteredAt = enteredAt;
         this.traceParent = traceParent;
+        this.filled = 0;
+        this.prev = null;
+        this.next = null;
+        this.level = null;
+        this.pooled = false;
     }
 
     public long id() {

@@ -13,6 +13,7 @@ public final class OrderIndex {
     private int size;
     private int mask;
     private int resizeAt;
+    private OrderPool pool;
 
     public OrderIndex() {
         this(1024);
@@ -69,6 +70,16 @@ public final class OrderIndex {
         size++;
     }
 
+    /** Lets finished orders be recycled: see {@link #remove}. */
+    void recycleInto(OrderPool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Removes a live order. An order that leaves the index with nothing left to fill (a resting order
+     * filled by the book) is finished, and is handed to the engine's pool for reuse after the current
+     * command.
+     */
     public Order remove(long id) {
         int i = slot(id, mask);
         Order v;
@@ -76,6 +87,9 @@ public final class OrderIndex {
             if (keys[i] == id) {
                 shiftBack(i);
                 size--;
+                if (v.leaves == 0 && pool != null) {
+                    pool.retire(v);
+                }
                 return v;
             }
             i = (i + 1) & mask;

@@ -88,6 +88,7 @@ class OrderBookDifferentialTest {
                              Function<OrderBook.Factory, MatchingEngine> engines) {
         MatchingEngine fast = engines.apply(FastOrderBook::new);
         MatchingEngine ref = engines.apply(ReferenceOrderBook::new);
+        ref.disableOrderRecycling(); // the fast side recycles Order objects, the reference side never does
         EventCollector fastEvents = new EventCollector(0);
         EventCollector refEvents = new EventCollector(0);
         Stats stats = new Stats(stream.symbols());
