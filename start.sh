@@ -10,4 +10,5 @@ jar=launcher/target/opentrade-all-in-one.jar
 if [ ! -f "$jar" ] || [ -n "$(find . -path ./data -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]; then
   mvn -B -q -ntp -DskipTests -pl launcher -am package
 fi
-exec java ${OPENTRADE_JAVA_OPTS:--Xms256m -Xmx1g} -jar "$jar" "$@"
+# Huge pages keep the matching thread's TLB warm (see bench/README.md); harmless where unsupported.
+exec java ${OPENTRADE_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseTransparentHugePages} -jar "$jar" "$@"
