@@ -47,11 +47,9 @@ import org.opentrade.exchange.port.EventPublisher;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class ExchangePipelineBenchmark {
 
-    /** Journal off, on without fsync, on with one fsync per ring batch. */
-    public enum Journal { OFF, NONE, BATCH }
 
     @Param({"OFF", "NONE", "BATCH"})
-    public Journal journal;
+    public JournalMode journal;
 
     private MixedStream stream;
     private Command[] commands;
@@ -79,9 +77,9 @@ public class ExchangePipelineBenchmark {
         closeExchange();
         ShardedExchangeOptions options = ShardedExchangeOptions.defaults(EngineMode.catalog(stream.symbols()),
                 new ContinuousCalendar());
-        if (journal != Journal.OFF) {
+        if (journal != JournalMode.OFF) {
             dir = BenchDirectories.create("opentrade-pipeline-bench");
-            options = options.withJournal(dir, journal == Journal.BATCH ? FsyncPolicy.BATCH : FsyncPolicy.NONE);
+            options = options.withJournal(dir, journal == JournalMode.BATCH ? FsyncPolicy.BATCH : FsyncPolicy.NONE);
         }
         exchange = ShardedExchange.start(options, EventPublisher.NONE);
         startedExchanges++;

@@ -41,11 +41,9 @@ import org.opentrade.exchange.domain.MatchingEngine;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class JournaledEngineBenchmark {
 
-    /** Journal off, on without fsync (survives a process crash), on with one fsync per group commit. */
-    public enum Journal { OFF, NONE, BATCH }
 
     @Param({"OFF", "NONE", "BATCH"})
-    public Journal journal;
+    public JournalMode journal;
 
     /** Commands per group commit: larger amortises the write (and fsync) over more commands. */
     @Param({"64", "1024"})
@@ -64,9 +62,9 @@ public class JournaledEngineBenchmark {
         MixedStream stream = MixedStreamGenerator.generate(EngineMode.RULES, StreamSpec.fromSystemProperties());
         replayer = new StreamReplayer(stream);
         group = new Command[commitEvery];
-        if (journal != Journal.OFF) {
+        if (journal != JournalMode.OFF) {
             dir = BenchDirectories.create("opentrade-journal-bench");
-            log = FileCommandJournal.open(dir, journal == Journal.BATCH ? FsyncPolicy.BATCH : FsyncPolicy.NONE);
+            log = FileCommandJournal.open(dir, journal == JournalMode.BATCH ? FsyncPolicy.BATCH : FsyncPolicy.NONE);
         }
     }
 

@@ -313,26 +313,6 @@ public final class MixedStreamGenerator {
         public void onRejected(Command command, ResultCode code) {
             stats.reject(code);
         }
-
-        @Override
-        public void onAccepted(Order order) {
-        }
-
-        @Override
-        public void onCanceled(Order order, long canceledQty) {
-        }
-
-        @Override
-        public void onReplaced(Order order) {
-        }
-
-        @Override
-        public void onExpired(Order order, long expiredQty) {
-        }
-
-        @Override
-        public void onTriggered(Order order) {
-        }
     }
 
     /** Live order ids of one book with O(1) add, remove and uniform random pick. */

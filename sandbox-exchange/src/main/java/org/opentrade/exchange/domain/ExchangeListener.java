@@ -1,64 +1,45 @@
 package org.opentrade.exchange.domain;
 
 /**
- * Receives the events one command causes, in processing order, on the engine thread. Orders passed
+ * Receives the events one command causes, in processing order, on the engine thread. Every method
+ * defaults to doing nothing, so a listener overrides only what it needs. Orders passed
  * in are live engine objects: read them during the call, copy what you keep, never mutate them.
  */
 public interface ExchangeListener {
 
     /** The order passed validation; for stops it now waits for its trigger. */
-    void onAccepted(Order order);
+    default void onAccepted(Order order) {
+    }
 
     /** The command was refused; nothing changed. */
-    void onRejected(Command command, ResultCode code);
+    default void onRejected(Command command, ResultCode code) {
+    }
 
     /**
      * A trade of {@code qty} at {@code price}. In continuous trading {@code incoming} is the taker
      * and {@code resting} the maker whose price is used; in an auction uncross {@code incoming} is
      * the later-arrived of the two.
      */
-    void onTrade(Order incoming, Order resting, long price, long qty);
+    default void onTrade(Order incoming, Order resting, long price, long qty) {
+    }
 
     /** The remaining {@code canceledQty} of the order was canceled (request, IOC/market remainder, STP). */
-    void onCanceled(Order order, long canceledQty);
+    default void onCanceled(Order order, long canceledQty) {
+    }
 
     /** The order took a new price and/or total quantity. */
-    void onReplaced(Order order);
+    default void onReplaced(Order order) {
+    }
 
     /** FOK that could not fill completely, or DAY order at the end of the trading day. */
-    void onExpired(Order order, long expiredQty);
+    default void onExpired(Order order, long expiredQty) {
+    }
 
     /** A stop order's trigger price was reached; it now enters the book as market or limit. */
-    void onTriggered(Order order);
+    default void onTriggered(Order order) {
+    }
 
     /** A listener that ignores everything (benchmarks, recovery replay). */
     ExchangeListener NONE = new ExchangeListener() {
-        @Override
-        public void onAccepted(Order order) {
-        }
-
-        @Override
-        public void onRejected(Command command, ResultCode code) {
-        }
-
-        @Override
-        public void onTrade(Order incoming, Order resting, long price, long qty) {
-        }
-
-        @Override
-        public void onCanceled(Order order, long canceledQty) {
-        }
-
-        @Override
-        public void onReplaced(Order order) {
-        }
-
-        @Override
-        public void onExpired(Order order, long expiredQty) {
-        }
-
-        @Override
-        public void onTriggered(Order order) {
-        }
     };
 }

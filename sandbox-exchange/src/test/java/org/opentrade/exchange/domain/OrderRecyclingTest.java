@@ -27,26 +27,6 @@ class OrderRecyclingTest {
         public void onTrade(Order taker, Order maker, long price, long qty) {
             makersAfterTrade.add(maker);
         }
-
-        @Override
-        public void onRejected(Command command, ResultCode code) {
-        }
-
-        @Override
-        public void onCanceled(Order order, long canceledQty) {
-        }
-
-        @Override
-        public void onReplaced(Order order) {
-        }
-
-        @Override
-        public void onExpired(Order order, long expiredQty) {
-        }
-
-        @Override
-        public void onTriggered(Order order) {
-        }
     }
 
     private static void send(MatchingEngine e, Identities l, Command c) {
