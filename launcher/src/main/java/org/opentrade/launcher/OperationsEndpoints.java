@@ -8,6 +8,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.common.error.CommonErrors;
+import org.opentrade.common.error.ErrorBody;
+import org.opentrade.common.error.TraceIds;
 import org.opentrade.exchange.app.ExchangeMetrics;
 
 /**
@@ -41,19 +44,19 @@ final class OperationsEndpoints {
             if (ready.getAsBoolean()) {
                 json(ctx, 200, new JsonObject().put("status", "READY"));
             } else {
-                error(ctx, 503, "the exchange is not ready (recovering or stopping)", ErrorBody.NOT_READY);
+                error(ctx, 503, "the exchange is not ready (recovering or stopping)", CommonErrors.UNAVAILABLE);
             }
         });
         router.get("/metrics").handler(ctx -> ctx.response().setStatusCode(200)
                 .putHeader("Content-Type", PrometheusText.CONTENT_TYPE)
                 .end(PrometheusText.render(metrics.get())));
         router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path(),
-                ErrorBody.NOT_FOUND));
+                CommonErrors.NOT_FOUND));
         router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
-                + ctx.request().path(), ErrorBody.METHOD_NOT_ALLOWED));
+                + ctx.request().path(), CommonErrors.METHOD_NOT_ALLOWED));
         router.errorHandler(500, ctx -> {
             LOG.log(Level.SEVERE, "request failed, trace " + traceId(ctx), ctx.failure());
-            error(ctx, 500, "internal error", ErrorBody.INTERNAL);
+            error(ctx, 500, "internal error", CommonErrors.INTERNAL);
         });
         return router;
     }
@@ -78,6 +81,6 @@ final class OperationsEndpoints {
             return;
         }
         ctx.response().setStatusCode(status).putHeader(TRACE_HEADER, traceId).putHeader("Content-Type", JSON)
-                .end(ErrorBody.of(message, errorNo, traceId));
+                .end(new ErrorBody(message, errorNo, traceId).toJson());
     }
 }

@@ -1,0 +1,74 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.opentrade.common.error.ErrorBody;
+import org.opentrade.common.error.TraceIds;
+import org.opentrade.gateway.domain.GatewayError;
+
+/**
+ * The one place that maps gateway errors to HTTP statuses and writes the error model. Called on the
+ * event loop; never blocks.
+ */
+public final class HttpErrors {
+    public static final String TRACE_HEADER = "X-Trace-Id";
+
+    private HttpErrors() {
+    }
+
+    /** The HTTP status for an error. */
+    public static int status(GatewayError error) {
+        return switch (error) {
+            case MALFORMED_REQUEST, INVALID_PARAMETER, BAD_HEADER -> 400;
+            case BODY_TOO_LARGE -> 413;
+            case NOT_FOUND -> 404;
+            case METHOD_NOT_ALLOWED -> 405;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case CREDENTIALS_MISSING, KEY_UNKNOWN, SECRET_WRONG, KEY_REVOKED, KEY_EXPIRED, SIGNATURE_INVALID,
+                 TIMESTAMP_OUT_OF_WINDOW, SIGNATURE_REPLAYED, SESSION_EXPIRED, SESSION_INVALID, LOGIN_FAILED,
+                 ADMIN_REQUIRED -> 401;
+            case SCOPE_MISSING, IP_NOT_ALLOWED, DEVELOPER_SUSPENDED, KEY_KILLED, WRONG_KEY_TYPE -> 403;
+            case EMAIL_TAKEN, KEY_QUOTA_REACHED -> 409;
+            case RATE_LIMITED, ORDER_RATE_LIMITED -> 429;
+            case LIMITER_UNAVAILABLE, UPSTREAM_UNAVAILABLE, STORE_UNAVAILABLE -> 503;
+            case UPSTREAM_TIMEOUT -> 504;
+            case INTERNAL -> 500;
+        };
+    }
+
+    /** Answers with the error's default message. */
+    public static void send(RoutingContext ctx, GatewayError error) {
+        send(ctx, error, error.message());
+    }
+
+    /** Answers with a specific message (no secrets, no stack traces). */
+    public static void send(RoutingContext ctx, GatewayError error, String message) {
+        sendRaw(ctx, status(error), error.code(), message);
+    }
+
+    /** Answers with any status and error number (e.g. one relayed from an upstream). */
+    public static void sendRaw(RoutingContext ctx, int status, int errorNo, String message) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
+        String traceId = traceId(ctx);
+        response.setStatusCode(status).putHeader(TRACE_HEADER, traceId)
+                .putHeader("Content-Type", "application/json")
+                .end(new ErrorBody(message, errorNo, traceId).toJson());
+    }
+
+    /** The request's trace id; creates one when the tracing filter has not run. */
+    public static String traceId(RoutingContext ctx) {
+        String id = ctx.get(RequestKeys.TRACE_ID);
+        if (id == null) {
+            id = TraceIds.random();
+            ctx.put(RequestKeys.TRACE_ID, id);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,19 @@
+package org.opentrade.gateway.adapter.http;
+
+/**
+ * Names of the values the gateway's filters leave in a {@code RoutingContext} for the ones after
+ * them ({@code ctx.put(name, value)} / {@code ctx.get(name)}).
+ */
+public final class RequestKeys {
+    /** String: the request's 32-hex trace id, set by the tracing filter first thing. */
+    public static final String TRACE_ID = "opentrade.traceId";
+    /** {@code Principal}: who is calling, set by the authentication filter. */
+    public static final String PRINCIPAL = "opentrade.principal";
+    /** {@code RoutePolicy}: the matched API route, set by the routing table. */
+    public static final String ROUTE = "opentrade.route";
+    /** Long: System.nanoTime() when the request arrived. */
+    public static final String STARTED_NANOS = "opentrade.startedNanos";
+
+    private RequestKeys() {
+    }
+}

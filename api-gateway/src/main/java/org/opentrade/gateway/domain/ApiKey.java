@@ -1,0 +1,46 @@
+package org.opentrade.gateway.domain;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An API key as stored: never a secret, only what verifies one.
+ *
+ * @param id                 the public key id sent as {@code X-API-Key}
+ * @param secretHashes       SECRET keys: hashes of the active secrets, newest first. During a
+ *                           rotation there are two; the older one stops working at
+ *                           {@code previousSecretUntil}. Empty for ED25519 keys.
+ * @param previousSecretUntil epoch ms until which the second secret hash is accepted (0: none)
+ * @param publicKey          ED25519 keys: the X.509-encoded public key, base64; null for SECRET keys
+ * @param allowedCidrs       client address ranges allowed to use the key; empty allows any
+ * @param expiresAt          epoch ms after which the key stops working; 0 never expires
+ * @param createdAt          epoch ms
+ */
+public record ApiKey(String id, String developerId, String label, KeyType type, Set<Scope> scopes,
+                     List<String> secretHashes, long previousSecretUntil, String publicKey,
+                     List<String> allowedCidrs, long expiresAt, KeyStatus status, long createdAt) {
+
+    public ApiKey {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(developerId, "developerId");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(status, "status");
+        label = label == null ? "" : label;
+        scopes = Set.copyOf(scopes);
+        secretHashes = List.copyOf(secretHashes);
+        allowedCidrs = List.copyOf(allowedCidrs);
+    }
+
+    public ApiKey withStatus(KeyStatus value) {
+        return new ApiKey(id, developerId, label, type, scopes, secretHashes, previousSecretUntil, publicKey,
+                allowedCidrs, expiresAt, value, createdAt);
+    }
+
+    /** A rotation: {@code newHash} becomes current, the current one stays valid until {@code until}. */
+    public ApiKey rotated(String newHash, long until) {
+        List<String> hashes = secretHashes.isEmpty() ? List.of(newHash) : List.of(newHash, secretHashes.get(0));
+        return new ApiKey(id, developerId, label, type, scopes, hashes, until, publicKey, allowedCidrs, expiresAt,
+                status, createdAt);
+    }
+}

@@ -1,0 +1,64 @@
+package org.opentrade.gateway.domain;
+
+/**
+ * Every outcome the gateway refuses a request with, numbered in the DESIGN.md ranges: -1xxx request
+ * validation, -2xxx authentication and keys, -3xxx rate limits and quotas, -9xxx internal. Each
+ * authentication failure has its own number so a client (and its operator) can tell "revoked" from
+ * "expired" from "wrong IP" without guessing. HTTP statuses are mapped in {@code adapter/http} only.
+ */
+public enum GatewayError {
+    MALFORMED_REQUEST(-1001, "the request body is not valid JSON"),
+    INVALID_PARAMETER(-1002, "a parameter is missing or invalid"),
+    BODY_TOO_LARGE(-1003, "the request body is too large"),
+    NOT_FOUND(-1004, "no such endpoint"),
+    METHOD_NOT_ALLOWED(-1005, "method not allowed on this endpoint"),
+    UNSUPPORTED_MEDIA_TYPE(-1006, "the body must be application/json"),
+    BAD_HEADER(-1007, "a header is malformed"),
+
+    CREDENTIALS_MISSING(-2001, "no credentials: send X-API-Key with X-API-Secret or X-Signature, or Authorization: Bearer"),
+    KEY_UNKNOWN(-2002, "unknown API key"),
+    SECRET_WRONG(-2003, "wrong API secret for this key"),
+    KEY_REVOKED(-2004, "this API key has been revoked"),
+    KEY_EXPIRED(-2005, "this API key has expired"),
+    SCOPE_MISSING(-2006, "this API key lacks the scope this endpoint needs"),
+    IP_NOT_ALLOWED(-2007, "the client address is not in this key's allow-list"),
+    SIGNATURE_INVALID(-2008, "the request signature does not verify"),
+    TIMESTAMP_OUT_OF_WINDOW(-2009, "X-Timestamp is missing or outside the accepted window"),
+    SIGNATURE_REPLAYED(-2010, "this signature has already been used"),
+    SESSION_EXPIRED(-2011, "the session token has expired; log in again"),
+    SESSION_INVALID(-2012, "the session token is not valid"),
+    LOGIN_FAILED(-2013, "wrong email or password"),
+    EMAIL_TAKEN(-2014, "a developer with this email already exists"),
+    DEVELOPER_SUSPENDED(-2015, "this developer account is suspended"),
+    KEY_KILLED(-2016, "this API key was disabled by an administrator"),
+    ADMIN_REQUIRED(-2017, "a valid admin credential is required"),
+    KEY_QUOTA_REACHED(-2018, "the plan's maximum number of API keys is reached"),
+    WRONG_KEY_TYPE(-2019, "this operation does not apply to this key type"),
+
+    RATE_LIMITED(-3001, "rate limit exceeded; retry after the time in Retry-After"),
+    ORDER_RATE_LIMITED(-3002, "order rate limit for this symbol exceeded; retry after the time in Retry-After"),
+    LIMITER_UNAVAILABLE(-3003, "the shared rate limiter is unreachable; orders are refused until it returns (cancels still pass)"),
+
+    INTERNAL(-9000, "internal error"),
+    UPSTREAM_UNAVAILABLE(-9001, "the service behind this endpoint is unavailable"),
+    UPSTREAM_TIMEOUT(-9002, "the service behind this endpoint did not answer in time"),
+    STORE_UNAVAILABLE(-9003, "the key store is unreachable; try again shortly");
+
+    private final int code;
+    private final String message;
+
+    GatewayError(int code, String message) {
+        this.code = code;
+        this.message = message;
+    }
+
+    /** The {@code error_no} of the error model. */
+    public int code() {
+        return code;
+    }
+
+    /** The default human-readable message. */
+    public String message() {
+        return message;
+    }
+}

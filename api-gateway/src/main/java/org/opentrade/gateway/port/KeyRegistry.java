@@ -1,0 +1,53 @@
+package org.opentrade.gateway.port;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.opentrade.gateway.domain.ApiKey;
+import org.opentrade.gateway.domain.Developer;
+
+/**
+ * Where developers and their API keys live: embedded (one gateway, persisted under {@code ./data})
+ * or Redis (shared by every gateway). Methods never block the caller; a store failure completes the
+ * stage exceptionally (the gateway answers -9003, never "unknown key").
+ *
+ * <p>Emails are unique case-insensitively: {@link #addDeveloper} compares {@code email} lower-cased,
+ * and {@link #developerByEmail} finds it whatever the case.
+ */
+public interface KeyRegistry {
+
+    /** Adds a new developer; completes with false, storing nothing, when the email is taken. */
+    CompletionStage<Boolean> addDeveloper(Developer developer);
+
+    /** Replaces a stored developer (suspend, plan change) and notifies {@link #onChange} listeners. */
+    CompletionStage<Void> updateDeveloper(Developer developer);
+
+    CompletionStage<Optional<Developer>> developer(String developerId);
+
+    CompletionStage<Optional<Developer>> developerByEmail(String email);
+
+    /** Every developer, oldest first. */
+    CompletionStage<List<Developer>> developers();
+
+    /** Creates or replaces a key and notifies {@link #onChange} listeners with its id. */
+    CompletionStage<Void> putKey(ApiKey key);
+
+    CompletionStage<Optional<ApiKey>> key(String keyId);
+
+    /** The keys of one developer, oldest first, whatever their status. */
+    CompletionStage<List<ApiKey>> keysOf(String developerId);
+
+    /** Every key, oldest first. */
+    CompletionStage<List<ApiKey>> keys();
+
+    /**
+     * Registers a listener told the id of every key or developer that changed, on any gateway sharing
+     * this store ("key:&lt;id&gt;" or "developer:&lt;id&gt;"), so caches drop it at once. Called on a
+     * store thread: the listener must be cheap and thread-safe.
+     */
+    void onChange(Consumer<String> listener);
+
+    /** Releases connections and files; flushes what is pending. */
+    CompletionStage<Void> close();
+}
