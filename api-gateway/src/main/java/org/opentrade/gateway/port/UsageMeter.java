@@ -7,8 +7,9 @@ import org.opentrade.gateway.domain.UsageSample;
 
 /**
  * Counts calls per key × route × minute, with status class and latency. {@link #record} is called
- * on the request path: it only adds to in-process counters; they are flushed to the store in the
- * background (at least every {@code flushInterval}) so a call never waits for the store.
+ * on the request path: it only adds to in-process counters. The gateway calls {@link #flush} on a
+ * timer (every second by default) to move them to the store, so a call never waits for the store.
+ * When a flush fails the counters are kept and retried on the next flush.
  */
 public interface UsageMeter {
 
