@@ -1,0 +1,148 @@
+package org.opentrade.gateway.adapter.embedded;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.opentrade.gateway.domain.UsageCounters;
+import org.opentrade.gateway.domain.UsageRow;
+import org.opentrade.gateway.domain.UsageSample;
+import org.opentrade.gateway.port.UsageMeter;
+
+/**
+ * The all-in-one usage meter: counters in memory, each flush appended as JSON lines to
+ * {@code <dir>/usage.jsonl} by one writer thread. Opening compacts the log: rows are summed per
+ * key × route × minute and rows older than the retention are dropped.
+ */
+public final class EmbeddedUsageMeter implements UsageMeter {
+    private record RowKey(String keyId, String route, long minute) {
+    }
+
+    private static final Comparator<UsageRow> ORDER = Comparator.comparingLong(UsageRow::epochMinute)
+            .thenComparing(UsageRow::keyId).thenComparing(UsageRow::route);
+
+    private final Path log;
+    private final UsageCounters pending = new UsageCounters();
+    private final Map<RowKey, UsageRow> stored = new ConcurrentHashMap<>();
+    private final ExecutorService writer;
+
+    private EmbeddedUsageMeter(Path log) {
+        this.log = log;
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "usage-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens (or creates) the meter in {@code dir}, keeping rows of the last {@code retentionMinutes}.
+     * Blocks while it reads and compacts the log.
+     */
+    public static EmbeddedUsageMeter open(Path dir, long retentionMinutes) throws IOException {
+        Files.createDirectories(dir);
+        EmbeddedUsageMeter m = new EmbeddedUsageMeter(dir.resolve("usage.jsonl"));
+        long oldest = System.currentTimeMillis() / 60_000 - retentionMinutes;
+        if (Files.exists(m.log)) {
+            for (String line : Files.readAllLines(m.log, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                UsageRow r;
+                try {
+                    r = JsonFiles.MAPPER.readValue(line, UsageRow.class);
+                } catch (IOException e) {
+                    continue; // a torn last line after a crash: that flush is lost, the rest is kept
+                }
+                if (r.epochMinute() >= oldest) {
+                    m.stored.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::merge);
+                }
+            }
+            m.rewrite();
+        }
+        return m;
+    }
+
+    @Override
+    public void record(UsageSample sample) {
+        pending.add(sample);
+    }
+
+    @Override
+    public CompletionStage<List<UsageRow>> usage(List<String> keyIds, long fromMinute, long toMinute) {
+        Set<String> wanted = new HashSet<>(keyIds);
+        Map<RowKey, UsageRow> rows = new HashMap<>();
+        for (UsageRow r : stored.values()) {
+            collect(rows, r, wanted, fromMinute, toMinute);
+        }
+        for (UsageRow r : pending.peek()) {
+            collect(rows, r, wanted, fromMinute, toMinute);
+        }
+        List<UsageRow> out = new ArrayList<>(rows.values());
+        out.sort(ORDER);
+        return CompletableFuture.completedFuture(out);
+    }
+
+    @Override
+    public CompletionStage<Void> flush() {
+        return CompletableFuture.runAsync(() -> {
+            List<UsageRow> rows = pending.drain();
+            if (rows.isEmpty()) {
+                return;
+            }
+            try (BufferedWriter w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND)) {
+                for (UsageRow r : rows) {
+                    w.write(JsonFiles.MAPPER.writeValueAsString(r));
+                    w.newLine();
+                }
+            } catch (IOException e) {
+                pending.restore(rows);
+                throw new UncheckedIOException("cannot append to " + log, e);
+            }
+            for (UsageRow r : rows) {
+                stored.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::merge);
+            }
+        }, writer);
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+        CompletionStage<Void> done = flush();
+        writer.shutdown();
+        return done;
+    }
+
+    private static void collect(Map<RowKey, UsageRow> rows, UsageRow r, Set<String> keys, long from, long to) {
+        if (keys.contains(r.keyId()) && r.epochMinute() >= from && r.epochMinute() < to) {
+            rows.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::merge);
+        }
+    }
+
+    private void rewrite() throws IOException {
+        Path tmp = log.resolveSibling("usage.jsonl.tmp");
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            for (UsageRow r : stored.values()) {
+                w.write(JsonFiles.MAPPER.writeValueAsString(r));
+                w.newLine();
+            }
+        }
+        Files.move(tmp, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,128 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.RouteClass;
+import org.opentrade.gateway.domain.RoutePolicy;
+import org.opentrade.gateway.domain.Scope;
+
+/**
+ * Puts the gateway's routes on a router: the guard and tracing first, then the platform endpoints
+ * (developers, sessions, keys, admin), then every routed API route as an ordered filter chain ending
+ * in its upstream handler, and error handlers that answer with the error model.
+ */
+public final class GatewayRouter {
+    /** What the router needs; each part is built by the app from config. */
+    public record Parts(Handler<RoutingContext> tracing, List<GatewayFilter> filters, DeveloperRoutes developers,
+                        KeyRoutes keys, UsageRoutes usage, AdminRoutes admin, Handler<RoutingContext> traces,
+                        List<RoutePolicy> routes, Function<RoutePolicy, Handler<RoutingContext>> upstream,
+                        long maxBodyBytes) {
+    }
+
+    private GatewayRouter() {
+    }
+
+    /** Mounts everything on {@code router}; call before any catch-all routes the host adds. */
+    public static void mount(Router router, Parts parts) {
+        router.route().order(-1000).handler(RequestGuard::handle);
+        router.route().order(-900).handler(parts.tracing());
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()).setHandleFileUploads(false);
+        router.route("/v1/developers").handler(body);
+        router.route("/v1/sessions").handler(body);
+        router.route("/v1/keys*").handler(body);
+        router.route("/v1/admin/*").handler(body);
+        parts.developers().mount(router);
+        parts.keys().mount(router);
+        parts.admin().mount(router);
+
+        List<GatewayFilter> filters = new ArrayList<>(parts.filters());
+        filters.sort(Comparator.comparingInt(GatewayFilter::order));
+        platform(router, filters, "/v1/usage", parts.usage()::usage);
+        platform(router, filters, "/v1/limits", parts.usage()::limits);
+        platform(router, filters, "/v1/traces/:trace_id", parts.traces());
+
+        for (RoutePolicy policy : parts.routes()) {
+            Route route = router.route(HttpMethod.valueOf(policy.method()), policy.template());
+            route.handler(ctx -> {
+                ctx.put(RequestKeys.ROUTE, policy);
+                ctx.next();
+            });
+            if (!policy.websocket()) {
+                route.handler(body);
+            }
+            for (GatewayFilter f : filters) {
+                route.handler(f::handle);
+            }
+            route.handler(parts.upstream().apply(policy));
+        }
+
+        router.route().failureHandler(GatewayRouter::failure);
+        router.errorHandler(404, ctx -> HttpErrors.send(ctx, GatewayError.NOT_FOUND,
+                "no such endpoint: " + ctx.request().method() + " " + printable(ctx.request().path())));
+        router.errorHandler(405, ctx -> HttpErrors.send(ctx, GatewayError.METHOD_NOT_ALLOWED,
+                "method " + ctx.request().method() + " is not allowed on " + printable(ctx.request().path())));
+        router.errorHandler(413, ctx -> HttpErrors.send(ctx, GatewayError.BODY_TOO_LARGE,
+                "the request body is larger than " + parts.maxBodyBytes() + " bytes"));
+        router.errorHandler(400, ctx -> HttpErrors.send(ctx, GatewayError.MALFORMED_REQUEST, "malformed request"));
+        router.errorHandler(500, ctx -> Async.fail(ctx, ctx.failure() != null ? ctx.failure()
+                : new IllegalStateException("unknown failure")));
+    }
+
+    private static void platform(Router router, List<GatewayFilter> filters, String path, Handler<RoutingContext> end) {
+        RoutePolicy policy = new RoutePolicy("GET", path, null, null, 1, RouteClass.PLATFORM, false);
+        Route route = router.get(path).handler(ctx -> {
+            ctx.put(RequestKeys.ROUTE, policy);
+            ctx.next();
+        });
+        for (GatewayFilter f : filters) {
+            route.handler(f::handle);
+        }
+        route.handler(end);
+    }
+
+    /** A handler threw, or a BodyHandler failed: answer with the error model, never a stack trace. */
+    private static void failure(RoutingContext ctx) {
+        Throwable err = ctx.failure();
+        if (err == null) {
+            int status = ctx.statusCode();
+            GatewayError e = switch (status) {
+                case 413 -> GatewayError.BODY_TOO_LARGE;
+                case 404 -> GatewayError.NOT_FOUND;
+                case 405 -> GatewayError.METHOD_NOT_ALLOWED;
+                case 400 -> GatewayError.MALFORMED_REQUEST;
+                case 401 -> GatewayError.CREDENTIALS_MISSING;
+                default -> status >= 400 && status < 500 ? GatewayError.INVALID_PARAMETER : GatewayError.INTERNAL;
+            };
+            HttpErrors.send(ctx, e);
+            return;
+        }
+        if (err instanceof io.vertx.ext.web.handler.HttpException he && he.getStatusCode() == 413) {
+            HttpErrors.send(ctx, GatewayError.BODY_TOO_LARGE);
+            return;
+        }
+        Async.fail(ctx, err);
+    }
+
+    /** A path as it may appear in a message: bounded, control characters replaced. */
+    static String printable(String path) {
+        String p = path == null ? "" : path;
+        if (p.length() > 200) {
+            p = p.substring(0, 200) + "…";
+        }
+        return p.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** The scope a platform endpoint needs: none (any valid key or session). */
+    static Scope noScope() {
+        return null;
+    }
+}

@@ -1,0 +1,215 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.opentrade.gateway.domain.ApiKey;
+import org.opentrade.gateway.domain.ApiSecrets;
+import org.opentrade.gateway.domain.Cidr;
+import org.opentrade.gateway.domain.Ed25519Signatures;
+import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.KeyStatus;
+import org.opentrade.gateway.domain.KeyType;
+import org.opentrade.gateway.domain.Principal;
+import org.opentrade.gateway.domain.Scope;
+import org.opentrade.gateway.port.KeyRegistry;
+
+/**
+ * {@code /v1/keys}: a developer's API keys, managed with a portal session (a key cannot mint keys).
+ * A secret is returned once, at creation or rotation, and stored only as a hash. Rotation keeps the
+ * previous secret valid for a grace period, so running clients can be switched over without a gap.
+ */
+public final class KeyRoutes {
+    static final int MAX_CIDRS = 32;
+    static final long DEFAULT_GRACE_SECONDS = 86_400;
+    static final long MAX_GRACE_SECONDS = 7 * 86_400;
+
+    private final KeyRegistry registry;
+    private final Authenticator authenticator;
+    private final LongSupplier nowMillis;
+
+    public KeyRoutes(KeyRegistry registry, Authenticator authenticator, LongSupplier nowMillis) {
+        this.registry = registry;
+        this.authenticator = authenticator;
+        this.nowMillis = nowMillis;
+    }
+
+    public void mount(Router router) {
+        router.get("/v1/keys").handler(ctx -> withSession(ctx, p -> list(ctx, p)));
+        router.post("/v1/keys").handler(ctx -> withSession(ctx, p -> create(ctx, p)));
+        router.delete("/v1/keys/:key_id").handler(ctx -> withSession(ctx, p -> revoke(ctx, p)));
+        router.post("/v1/keys/:key_id/rotate").handler(ctx -> withSession(ctx, p -> rotate(ctx, p)));
+    }
+
+    private void withSession(RoutingContext ctx, java.util.function.Function<Principal, Future<?>> action) {
+        authenticator.session(ctx).compose(p -> {
+            ctx.put(RequestKeys.PRINCIPAL, p);
+            return action.apply(p);
+        }).onFailure(err -> Async.fail(ctx, err));
+    }
+
+    private Future<?> list(RoutingContext ctx, Principal p) {
+        return Async.store(ctx, registry.keysOf(p.developerId())).onSuccess(keys -> {
+            JsonArray out = new JsonArray();
+            long now = nowMillis.getAsLong();
+            keys.forEach(k -> out.add(Views.key(k, now)));
+            JsonBodies.send(ctx, 200, new JsonObject().put("keys", out));
+        });
+    }
+
+    private Future<?> create(RoutingContext ctx, Principal p) {
+        JsonObject body = JsonBodies.object(ctx);
+        String label = Optional.ofNullable(JsonBodies.string(body, "label", 0, 100, false)).orElse("");
+        KeyType type = parseType(Optional.ofNullable(JsonBodies.string(body, "type", 1, 16, false)).orElse("secret"));
+        Set<Scope> scopes = parseScopes(body.getValue("scopes"));
+        List<String> cidrs = parseCidrs(body.getValue("allowed_cidrs"));
+        long now = nowMillis.getAsLong();
+        long expiresAt = parseExpiry(JsonBodies.string(body, "expires_at", 1, 40, false), now);
+        String publicKey = null;
+        if (type == KeyType.ED25519) {
+            String pk = JsonBodies.string(body, "public_key", 1, 200, true);
+            publicKey = Ed25519Signatures.parsePublicKey(pk).map(Ed25519Signatures::encode).orElseThrow(() ->
+                    new Rejection(GatewayError.INVALID_PARAMETER,
+                            "'public_key' must be a base64 Ed25519 public key (X.509 DER or the raw 32 bytes)"));
+        } else if (body.getValue("public_key") != null) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'public_key' is only for type 'ed25519'");
+        }
+        String secret = type == KeyType.SECRET ? ApiSecrets.newSecret() : null;
+        ApiKey key = new ApiKey(ApiSecrets.newKeyId(), p.developerId(), label, type, scopes,
+                secret == null ? List.of() : List.of(ApiSecrets.hash(secret)), 0, publicKey, cidrs, expiresAt,
+                KeyStatus.ACTIVE, now);
+        return Async.store(ctx, registry.keysOf(p.developerId())).compose(existing -> {
+            long live = existing.stream().filter(k -> k.status() != KeyStatus.REVOKED).count();
+            if (live >= p.plan().maxKeys()) {
+                return Future.failedFuture(new Rejection(GatewayError.KEY_QUOTA_REACHED, "the " + p.plan().name()
+                        + " plan allows " + p.plan().maxKeys() + " keys; revoke one first"));
+            }
+            return Async.store(ctx, registry.putKey(key));
+        }).onSuccess(v -> {
+            JsonObject out = Views.key(key, now);
+            if (secret != null) {
+                out.put("secret", secret);
+            }
+            JsonBodies.send(ctx, 201, out);
+        });
+    }
+
+    private Future<?> revoke(RoutingContext ctx, Principal p) {
+        return ownKey(ctx, p).compose(k -> {
+            ApiKey revoked = k.status() == KeyStatus.ACTIVE ? k.withStatus(KeyStatus.REVOKED) : k;
+            return Async.store(ctx, registry.putKey(revoked)).map(v -> revoked);
+        }).onSuccess(k -> JsonBodies.send(ctx, 200, Views.key(k, nowMillis.getAsLong())));
+    }
+
+    private Future<?> rotate(RoutingContext ctx, Principal p) {
+        JsonObject body = JsonBodies.object(ctx);
+        Object g = body.getValue("grace_seconds");
+        long grace = DEFAULT_GRACE_SECONDS;
+        if (g != null) {
+            if (!(g instanceof Number n) || n.longValue() < 0 || n.longValue() > MAX_GRACE_SECONDS
+                    || n.doubleValue() != n.longValue()) {
+                throw new Rejection(GatewayError.INVALID_PARAMETER,
+                        "'grace_seconds' must be a whole number from 0 to " + MAX_GRACE_SECONDS);
+            }
+            grace = n.longValue();
+        }
+        long graceMillis = grace * 1000;
+        return ownKey(ctx, p).compose(k -> {
+            if (k.type() != KeyType.SECRET) {
+                return Future.failedFuture(new Rejection(GatewayError.WRONG_KEY_TYPE,
+                        "an Ed25519 key has no secret to rotate: register a new key with the new public key"));
+            }
+            if (k.status() != KeyStatus.ACTIVE) {
+                return Future.failedFuture(new Rejection(k.status() == KeyStatus.KILLED ? GatewayError.KEY_KILLED
+                        : GatewayError.KEY_REVOKED));
+            }
+            String secret = ApiSecrets.newSecret();
+            long now = nowMillis.getAsLong();
+            ApiKey rotated = k.rotated(ApiSecrets.hash(secret), now + graceMillis);
+            return Async.store(ctx, registry.putKey(rotated)).map(v -> Views.key(rotated, now).put("secret", secret));
+        }).onSuccess(out -> JsonBodies.send(ctx, 200, out));
+    }
+
+    private Future<ApiKey> ownKey(RoutingContext ctx, Principal p) {
+        String id = ctx.pathParam("key_id");
+        return Async.store(ctx, registry.key(id)).compose(k -> k.isPresent() && k.get().developerId().equals(p.developerId())
+                ? Future.succeededFuture(k.get())
+                : Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "you have no key " + shorten(id))));
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+
+    private static KeyType parseType(String type) {
+        return switch (type) {
+            case "secret" -> KeyType.SECRET;
+            case "ed25519" -> KeyType.ED25519;
+            default -> throw new Rejection(GatewayError.INVALID_PARAMETER, "'type' must be 'secret' or 'ed25519'");
+        };
+    }
+
+    static Set<Scope> parseScopes(Object v) {
+        if (v == null) {
+            return Set.of(Scope.MARKET_READ);
+        }
+        if (!(v instanceof JsonArray a) || a.isEmpty() || a.size() > Scope.values().length) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'scopes' must be a non-empty array of "
+                    + "'market:read', 'trade', 'fix'");
+        }
+        Set<Scope> out = EnumSet.noneOf(Scope.class);
+        for (Object o : a) {
+            Scope s = o instanceof String str ? Scope.fromWire(str).orElse(null) : null;
+            if (s == null) {
+                throw new Rejection(GatewayError.INVALID_PARAMETER, "unknown scope; use 'market:read', 'trade', 'fix'");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    static List<String> parseCidrs(Object v) {
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof JsonArray a) || a.size() > MAX_CIDRS) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'allowed_cidrs' must be an array of at most "
+                    + MAX_CIDRS + " address ranges");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : a) {
+            if (!(o instanceof String s) || Cidr.parse(s).isEmpty()) {
+                throw new Rejection(GatewayError.INVALID_PARAMETER,
+                        "'allowed_cidrs' entries must be address ranges such as 203.0.113.0/24 or 2001:db8::/32");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    static long parseExpiry(String text, long now) {
+        if (text == null) {
+            return 0;
+        }
+        try {
+            long at = Instant.parse(text).toEpochMilli();
+            if (at <= now) {
+                throw new Rejection(GatewayError.INVALID_PARAMETER, "'expires_at' must be in the future");
+            }
+            return at;
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'expires_at' must be an ISO-8601 time such as "
+                    + "2027-01-31T00:00:00Z");
+        }
+    }
+}

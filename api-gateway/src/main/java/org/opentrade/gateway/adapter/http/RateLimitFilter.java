@@ -1,0 +1,138 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.LimitOutcome;
+import org.opentrade.gateway.domain.PolicyRateLimiter;
+import org.opentrade.gateway.domain.Principal;
+import org.opentrade.gateway.domain.RateDecision;
+import org.opentrade.gateway.domain.RouteClass;
+import org.opentrade.gateway.domain.RoutePolicy;
+
+/**
+ * Charges the route's weight to the caller's per-minute budget and, for a new order, one unit to
+ * the caller's order rate on the order's symbol; writes {@code RateLimit-Limit},
+ * {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds) on the response, and
+ * {@code Retry-After} (seconds) on a 429. Cancels are never throttled: they only read the budget
+ * for the headers, and pass whatever the limiter says or whether it answers at all.
+ */
+public final class RateLimitFilter implements GatewayFilter {
+    private final PolicyRateLimiter limiter;
+
+    public RateLimitFilter(PolicyRateLimiter limiter) {
+        this.limiter = limiter;
+    }
+
+    @Override
+    public int order() {
+        return ORDER_RATE_LIMIT;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Principal p = ctx.get(RequestKeys.PRINCIPAL);
+        RoutePolicy route = ctx.get(RequestKeys.ROUTE);
+        RouteClass cls = route == null ? RouteClass.PLATFORM : route.routeClass();
+        int weight = route == null ? 1 : route.weight();
+        String bucket = "w:" + p.meterId();
+        if (!cls.throttled()) {
+            Async.on(ctx, limiter.acquire(bucket, p.plan().weightLimit(), 0, RouteClass.PLATFORM)).onComplete(ar -> {
+                if (ar.succeeded() && !ar.result().unavailable()) {
+                    headers(ctx.response(), ar.result().decision());
+                }
+                ctx.next();
+            });
+            return;
+        }
+        String symbol;
+        try {
+            symbol = orderSymbol(ctx, route);
+        } catch (Rejection r) {
+            HttpErrors.send(ctx, r.error(), r.getMessage());
+            return;
+        }
+        Async.on(ctx, limiter.acquire(bucket, p.plan().weightLimit(), weight, cls))
+                .compose(outcome -> {
+                    if (!admit(ctx, outcome, GatewayError.RATE_LIMITED)) {
+                        return Future.succeededFuture(false);
+                    }
+                    if (symbol == null) {
+                        return Future.succeededFuture(true);
+                    }
+                    return Async.on(ctx, limiter.acquire("o:" + p.meterId() + ":" + symbol, p.plan().orderLimit(), 1, cls))
+                            .map(o -> admitOrder(ctx, o, symbol));
+                })
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        Async.fail(ctx, ar.cause());
+                    } else if (ar.result()) {
+                        ctx.next();
+                    }
+                });
+    }
+
+    private static boolean admit(RoutingContext ctx, LimitOutcome outcome, GatewayError refusal) {
+        if (outcome.unavailable()) {
+            HttpErrors.send(ctx, GatewayError.LIMITER_UNAVAILABLE);
+            return false;
+        }
+        RateDecision d = outcome.decision();
+        headers(ctx.response(), d);
+        if (!d.allowed()) {
+            ctx.response().putHeader("Retry-After", Long.toString(seconds(d.retryAfterMillis())));
+            HttpErrors.send(ctx, refusal);
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean admitOrder(RoutingContext ctx, LimitOutcome outcome, String symbol) {
+        if (outcome.unavailable()) {
+            HttpErrors.send(ctx, GatewayError.LIMITER_UNAVAILABLE);
+            return false;
+        }
+        RateDecision d = outcome.decision();
+        if (!d.allowed()) {
+            ctx.response().putHeader("Retry-After", Long.toString(seconds(d.retryAfterMillis())));
+            HttpErrors.send(ctx, GatewayError.ORDER_RATE_LIMITED, "order rate limit of " + d.limit()
+                    + " per second for " + symbol + " exceeded; retry after the time in Retry-After");
+            return false;
+        }
+        return true;
+    }
+
+    /** The symbol of a new order ({@code POST /v1/orders}); null for other routes. */
+    private static String orderSymbol(RoutingContext ctx, RoutePolicy route) {
+        if (route == null || !route.method().equals("POST") || !route.template().equals("/v1/orders")) {
+            return null;
+        }
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw new Rejection(GatewayError.MALFORMED_REQUEST, "an order needs a JSON body");
+        }
+        try {
+            Object v = new JsonObject(body).getValue("symbol");
+            if (!(v instanceof String s) || s.isEmpty() || s.length() > 32) {
+                throw new Rejection(GatewayError.INVALID_PARAMETER, "an order needs a 'symbol' string such as 600000.SH");
+            }
+            return s;
+        } catch (DecodeException | ClassCastException e) {
+            throw new Rejection(GatewayError.MALFORMED_REQUEST, "the order body is not a JSON object");
+        }
+    }
+
+    private static void headers(HttpServerResponse response, RateDecision d) {
+        response.putHeader("RateLimit-Limit", Long.toString(d.limit()))
+                .putHeader("RateLimit-Remaining", Long.toString(d.remaining()))
+                .putHeader("RateLimit-Reset", Long.toString(seconds(d.resetMillis())));
+    }
+
+    private static long seconds(long millis) {
+        return Math.max(0, (millis + 999) / 1000);
+    }
+}

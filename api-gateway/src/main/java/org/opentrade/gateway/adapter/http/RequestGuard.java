@@ -1,0 +1,54 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import org.opentrade.gateway.domain.GatewayError;
+
+/**
+ * First line of defence, before any route: refuses over-long URIs, too many or too large headers,
+ * and path tricks (dot segments, encoded slashes or backslashes, NUL) with the error model. The
+ * HTTP server's own limits are set far above these so that oversize requests reach this guard and
+ * get a JSON answer instead of a bare status line.
+ */
+public final class RequestGuard {
+    public static final int MAX_URI_LENGTH = 8 * 1024;
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    public static final int MAX_HEADERS = 100;
+
+    private RequestGuard() {
+    }
+
+    public static void handle(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        String uri = req.uri();
+        if (uri.length() > MAX_URI_LENGTH) {
+            HttpErrors.send(ctx, GatewayError.INVALID_PARAMETER, "the URI is longer than " + MAX_URI_LENGTH + " bytes");
+            return;
+        }
+        int count = 0;
+        int bytes = 0;
+        for (Map.Entry<String, String> h : req.headers()) {
+            count++;
+            bytes += h.getKey().length() + h.getValue().length() + 4;
+        }
+        if (count > MAX_HEADERS || bytes > MAX_HEADER_BYTES) {
+            HttpErrors.send(ctx, GatewayError.BAD_HEADER, "too many or too large headers (at most " + MAX_HEADERS
+                    + " headers, " + MAX_HEADER_BYTES + " bytes)");
+            return;
+        }
+        String rawPath = uri.indexOf('?') >= 0 ? uri.substring(0, uri.indexOf('?')) : uri;
+        if (!rawPath.startsWith("/") || suspicious(rawPath)) {
+            HttpErrors.send(ctx, GatewayError.INVALID_PARAMETER, "invalid request path");
+            return;
+        }
+        ctx.next();
+    }
+
+    private static boolean suspicious(String rawPath) {
+        String lower = rawPath.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") || lower.contains("%2e")
+                || rawPath.indexOf('\\') >= 0 || rawPath.contains("//") || rawPath.contains("/./")
+                || rawPath.contains("/../") || rawPath.endsWith("/..") || rawPath.endsWith("/.");
+    }
+}

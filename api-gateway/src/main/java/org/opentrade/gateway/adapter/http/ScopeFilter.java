@@ -1,0 +1,27 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.ext.web.RoutingContext;
+import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.Principal;
+import org.opentrade.gateway.domain.RoutePolicy;
+
+/** Refuses a key that lacks the route's scope (-2006), naming the scope it needs. */
+public final class ScopeFilter implements GatewayFilter {
+
+    @Override
+    public int order() {
+        return ORDER_SCOPE;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Principal p = ctx.get(RequestKeys.PRINCIPAL);
+        RoutePolicy route = ctx.get(RequestKeys.ROUTE);
+        if (route != null && route.scope() != null && !p.has(route.scope())) {
+            HttpErrors.send(ctx, GatewayError.SCOPE_MISSING,
+                    "this API key lacks the '" + route.scope().wireName() + "' scope that " + route.name() + " needs");
+            return;
+        }
+        ctx.next();
+    }
+}

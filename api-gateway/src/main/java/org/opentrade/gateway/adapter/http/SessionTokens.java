@@ -1,0 +1,131 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.function.LongSupplier;
+import org.opentrade.gateway.domain.GatewayError;
+
+/**
+ * Portal sessions: ES256-signed JWTs (vertx-auth-jwt) with a short expiry. The key pair is read from
+ * a PEM file, or generated and written there (mode 600) on first start; gateways that share
+ * sessions point at the same file. Expiry is checked here rather than by the library so that an
+ * expired token (-2011) is told apart from a forged or malformed one (-2012).
+ */
+public final class SessionTokens {
+    public static final String ISSUER = "opentrade";
+    private static final int MAX_TOKEN_LENGTH = 4096;
+
+    private final JWTAuth jwt;
+    private final int ttlSeconds;
+    private final LongSupplier nowMillis;
+
+    private SessionTokens(JWTAuth jwt, int ttlSeconds, LongSupplier nowMillis) {
+        this.jwt = jwt;
+        this.ttlSeconds = ttlSeconds;
+        this.nowMillis = nowMillis;
+    }
+
+    /** Loads or creates the key file. Blocks on the file system: call at start-up. */
+    public static SessionTokens create(Vertx vertx, Path keyFile, int ttlSeconds, LongSupplier nowMillis)
+            throws IOException {
+        String pem = loadOrCreate(keyFile);
+        String privatePem = section(pem, "PRIVATE KEY");
+        String publicPem = section(pem, "PUBLIC KEY");
+        JWTAuthOptions options = new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(privatePem))
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(publicPem))
+                .setJWTOptions(new JWTOptions().setIgnoreExpiration(true).setIssuer(ISSUER));
+        return new SessionTokens(JWTAuth.create(vertx, options), ttlSeconds, nowMillis);
+    }
+
+    public int ttlSeconds() {
+        return ttlSeconds;
+    }
+
+    /** A new token for the developer. */
+    public String issue(String developerId) {
+        long now = nowMillis.getAsLong() / 1000;
+        JsonObject claims = new JsonObject().put("sub", developerId).put("iat", now).put("exp", now + ttlSeconds);
+        return jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER).setNoTimestamp(true));
+    }
+
+    /**
+     * The developer id of a valid, unexpired token; fails with {@link Rejection} SESSION_EXPIRED or
+     * SESSION_INVALID.
+     */
+    public Future<String> verify(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
+        }
+        return jwt.authenticate(new TokenCredentials(token))
+                .recover(err -> Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID)))
+                .compose(user -> {
+                    JsonObject p = user.principal();
+                    Object sub = p.getValue("sub");
+                    Object exp = p.getValue("exp");
+                    if (!(sub instanceof String s) || !(exp instanceof Number e) || !ISSUER.equals(p.getValue("iss"))) {
+                        return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
+                    }
+                    if (e.longValue() * 1000 <= nowMillis.getAsLong()) {
+                        return Future.failedFuture(new Rejection(GatewayError.SESSION_EXPIRED));
+                    }
+                    return Future.succeededFuture(s);
+                });
+    }
+
+    private static String loadOrCreate(Path keyFile) throws IOException {
+        if (Files.exists(keyFile)) {
+            return Files.readString(keyFile, StandardCharsets.US_ASCII);
+        }
+        KeyPair pair;
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            pair = g.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("EC P-256 is part of every JDK", e);
+        }
+        String pem = pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded());
+        Files.createDirectories(keyFile.toAbsolutePath().getParent());
+        Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
+        Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: nothing finer to set
+        }
+        Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return pem;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    private static String section(String pem, String type) {
+        String begin = "-----BEGIN " + type + "-----";
+        String end = "-----END " + type + "-----";
+        int b = pem.indexOf(begin);
+        int e = pem.indexOf(end);
+        if (b < 0 || e < b) {
+            throw new IllegalStateException("session key file has no " + type + " section");
+        }
+        return pem.substring(b, e + end.length()) + "\n";
+    }
+}

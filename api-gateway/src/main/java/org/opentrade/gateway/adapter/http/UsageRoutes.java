@@ -1,0 +1,121 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.opentrade.gateway.domain.ApiKey;
+import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.PolicyRateLimiter;
+import org.opentrade.gateway.domain.Principal;
+import org.opentrade.gateway.domain.RouteClass;
+import org.opentrade.gateway.domain.RoutePolicy;
+import org.opentrade.gateway.domain.UsageRow;
+import org.opentrade.gateway.port.KeyRegistry;
+import org.opentrade.gateway.port.UsageMeter;
+
+/**
+ * {@code GET /v1/usage} (calls per key × route × minute) and {@code GET /v1/limits} (plan and the
+ * remaining budget). A session sees all of its developer's keys; an API key sees itself. These
+ * routes run behind the same authentication, metering and limit filters as the API.
+ */
+public final class UsageRoutes {
+    static final long DEFAULT_WINDOW_MINUTES = 60;
+    static final long MAX_WINDOW_MINUTES = 7 * 24 * 60;
+
+    private final KeyRegistry registry;
+    private final UsageMeter meter;
+    private final PolicyRateLimiter limiter;
+    private final List<RoutePolicy> routes;
+    private final LongSupplier nowMillis;
+
+    public UsageRoutes(KeyRegistry registry, UsageMeter meter, PolicyRateLimiter limiter, List<RoutePolicy> routes,
+                       LongSupplier nowMillis) {
+        this.registry = registry;
+        this.meter = meter;
+        this.limiter = limiter;
+        this.routes = routes;
+        this.nowMillis = nowMillis;
+    }
+
+    /** Handlers to put after the filter chain of {@code GET /v1/usage} and {@code GET /v1/limits}. */
+    public void usage(RoutingContext ctx) {
+        Principal p = ctx.get(RequestKeys.PRINCIPAL);
+        long nowMinute = nowMillis.getAsLong() / 60_000;
+        long to = minute(ctx.queryParams().get("to"), nowMinute + 1, "to");
+        long from = minute(ctx.queryParams().get("from"), to - DEFAULT_WINDOW_MINUTES, "from");
+        if (from >= to || to - from > MAX_WINDOW_MINUTES) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'from' must be before 'to' and at most 7 days before it");
+        }
+        String keyId = ctx.queryParams().get("key_id");
+        Future<List<String>> ids;
+        if (!p.isSession()) {
+            if (keyId != null && !keyId.equals(p.keyId())) {
+                throw new Rejection(GatewayError.NOT_FOUND, "an API key sees only its own usage");
+            }
+            ids = Future.succeededFuture(List.of(p.keyId()));
+        } else {
+            ids = Async.store(ctx, registry.keysOf(p.developerId())).compose(keys -> {
+                List<String> own = new ArrayList<>();
+                own.add(p.meterId());
+                keys.stream().map(ApiKey::id).forEach(own::add);
+                if (keyId == null) {
+                    return Future.succeededFuture(own);
+                }
+                return own.contains(keyId) ? Future.succeededFuture(List.of(keyId))
+                        : Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "you have no such key"));
+            });
+        }
+        ids.compose(list -> Async.store(ctx, meter.usage(list, from, to))).onSuccess(rows -> {
+            JsonArray out = new JsonArray();
+            for (UsageRow r : rows) {
+                out.add(new JsonObject().put("key_id", r.keyId()).put("route", r.route())
+                        .put("minute", Instant.ofEpochSecond(r.epochMinute() * 60).toString())
+                        .put("calls", r.calls()).put("calls_2xx", r.calls2xx()).put("calls_4xx", r.calls4xx())
+                        .put("calls_5xx", r.calls5xx())
+                        .put("latency_avg_ms", r.calls() == 0 ? 0.0 : r.latencyMicrosTotal() / 1000.0 / r.calls())
+                        .put("latency_max_ms", r.latencyMicrosMax() / 1000.0));
+            }
+            JsonBodies.send(ctx, 200, new JsonObject().put("from", Instant.ofEpochSecond(from * 60).toString())
+                    .put("to", Instant.ofEpochSecond(to * 60).toString()).put("rows", out));
+        }).onFailure(err -> Async.fail(ctx, err));
+    }
+
+    public void limits(RoutingContext ctx) {
+        Principal p = ctx.get(RequestKeys.PRINCIPAL);
+        Async.on(ctx, limiter.acquire("w:" + p.meterId(), p.plan().weightLimit(), 0, RouteClass.PLATFORM))
+                .onSuccess(o -> {
+                    JsonObject weight = new JsonObject().put("limit", p.plan().weightPerMinute()).put("period_seconds", 60);
+                    if (!o.unavailable()) {
+                        weight.put("remaining", o.decision().remaining())
+                                .put("reset_seconds", (o.decision().resetMillis() + 999) / 1000);
+                    }
+                    JsonObject weights = new JsonObject();
+                    routes.forEach(r -> weights.put(r.name(), r.weight()));
+                    JsonBodies.send(ctx, 200, new JsonObject().put("plan", p.plan().name())
+                            .put("request_weight", weight)
+                            .put("orders_per_symbol", new JsonObject().put("limit", p.plan().ordersPerSecondPerSymbol())
+                                    .put("period_seconds", 1))
+                            .put("max_keys", p.plan().maxKeys())
+                            .put("route_weights", weights));
+                })
+                .onFailure(err -> Async.fail(ctx, err));
+    }
+
+    private static long minute(String iso, long def, String name) {
+        if (iso == null) {
+            return def;
+        }
+        try {
+            return Math.floorDiv(Instant.parse(iso).getEpochSecond(), 60);
+        } catch (DateTimeParseException e) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'" + name + "' must be an ISO-8601 time");
+        }
+    }
+}

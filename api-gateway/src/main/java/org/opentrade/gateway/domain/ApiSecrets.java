@@ -1,0 +1,69 @@
+package org.opentrade.gateway.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Generation and verification of key ids and API secrets. Secrets carry 256 random bits, so a
+ * plain SHA-256 is the right store (as for GitHub tokens): a slow KDF protects guessable passwords,
+ * not random secrets, and would cost every request milliseconds. Comparison is constant-time.
+ */
+public final class ApiSecrets {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private ApiSecrets() {
+    }
+
+    /** A new key id: {@code otk_} + 20 url-safe characters. */
+    public static String newKeyId() {
+        return "otk_" + random(15);
+    }
+
+    /** A new secret: {@code ots_} + 43 url-safe characters (256 bits). */
+    public static String newSecret() {
+        return "ots_" + random(32);
+    }
+
+    /** A new developer id: {@code dev_} + 16 url-safe characters. */
+    public static String newDeveloperId() {
+        return "dev_" + random(12);
+    }
+
+    /** SHA-256 of the secret, hex. */
+    public static String hash(String secret) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /**
+     * Whether {@code secret} matches one of the active hashes: the first always, the second only
+     * before {@code previousUntil} (rotation grace).
+     */
+    public static boolean matches(String secret, List<String> hashes, long previousUntil, long nowMillis) {
+        if (secret == null || secret.length() > 256 || hashes.isEmpty()) {
+            return false;
+        }
+        byte[] h = hash(secret).getBytes(StandardCharsets.US_ASCII);
+        boolean ok = MessageDigest.isEqual(h, hashes.get(0).getBytes(StandardCharsets.US_ASCII));
+        if (hashes.size() > 1 && nowMillis < previousUntil) {
+            ok |= MessageDigest.isEqual(h, hashes.get(1).getBytes(StandardCharsets.US_ASCII));
+        }
+        return ok;
+    }
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return B64.encodeToString(b);
+    }
+}

@@ -1,0 +1,19 @@
+package org.opentrade.gateway.domain;
+
+/**
+ * One API route as the gateway treats it.
+ *
+ * @param method   HTTP method name
+ * @param template the route with path parameters, e.g. {@code /v1/market/depth/:symbol}
+ * @param upstream the pool that serves it ({@code market-api}, {@code trade-api})
+ * @param scope    the scope a key needs
+ * @param weight   units of the plan's weight budget one call costs
+ */
+public record RoutePolicy(String method, String template, String upstream, Scope scope, int weight,
+                          RouteClass routeClass, boolean websocket) {
+
+    /** The route's name in usage rows and spans: {@code GET /v1/market/depth/:symbol}. */
+    public String name() {
+        return method + " " + template;
+    }
+}
