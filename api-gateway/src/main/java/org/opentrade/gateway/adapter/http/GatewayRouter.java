@@ -52,13 +52,13 @@ public final class GatewayRouter {
 
         for (RoutePolicy policy : parts.routes()) {
             Route route = router.route(HttpMethod.valueOf(policy.method()), policy.template());
+            if (!policy.websocket()) {
+                route.handler(body); // Vert.x Web wants the body handler before user handlers
+            }
             route.handler(ctx -> {
                 ctx.put(RequestKeys.ROUTE, policy);
                 ctx.next();
             });
-            if (!policy.websocket()) {
-                route.handler(body);
-            }
             for (GatewayFilter f : filters) {
                 route.handler(f::handle);
             }

@@ -75,7 +75,8 @@ public final class SessionTokens {
         return jwt.authenticate(new TokenCredentials(token))
                 .recover(err -> Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID)))
                 .compose(user -> {
-                    JsonObject p = user.principal();
+                    // vertx-auth-jwt keeps the decoded claims under attributes.accessToken
+                    JsonObject p = user.attributes().getJsonObject("accessToken", user.principal());
                     Object sub = p.getValue("sub");
                     Object exp = p.getValue("exp");
                     if (!(sub instanceof String s) || !(exp instanceof Number e) || !ISSUER.equals(p.getValue("iss"))) {

@@ -1,0 +1,191 @@
+package org.opentrade.gateway.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+import org.opentrade.gateway.adapter.crypto.Argon2idPasswordHasher;
+import org.opentrade.gateway.adapter.embedded.EmbeddedKeyRegistry;
+import org.opentrade.gateway.adapter.embedded.EmbeddedUsageMeter;
+import org.opentrade.gateway.adapter.embedded.InMemoryReplayGuard;
+import org.opentrade.gateway.adapter.embedded.InProcessRateLimiter;
+import org.opentrade.gateway.adapter.http.AdminRoutes;
+import org.opentrade.gateway.adapter.http.AuthenticationFilter;
+import org.opentrade.gateway.adapter.http.Authenticator;
+import org.opentrade.gateway.adapter.http.ClientAddresses;
+import org.opentrade.gateway.adapter.http.DeveloperRoutes;
+import org.opentrade.gateway.adapter.http.GatewayRouter;
+import org.opentrade.gateway.adapter.http.KeyRoutes;
+import org.opentrade.gateway.adapter.http.MeteringFilter;
+import org.opentrade.gateway.adapter.http.RateLimitFilter;
+import org.opentrade.gateway.adapter.http.ScopeFilter;
+import org.opentrade.gateway.adapter.http.SessionTokens;
+import org.opentrade.gateway.adapter.http.UsageRoutes;
+import org.opentrade.gateway.domain.ApiSecrets;
+import org.opentrade.gateway.domain.KeyLookup;
+import org.opentrade.gateway.domain.PolicyRateLimiter;
+import org.opentrade.gateway.domain.Principal;
+import org.opentrade.gateway.domain.RateLimit;
+import org.opentrade.gateway.domain.RoutePolicy;
+import org.opentrade.gateway.domain.RouteTable;
+
+/**
+ * Wiring only: builds the gateway's stores, filters and routes from {@link GatewayConfig} and mounts
+ * them on a router (the all-in-one's, or the standalone gateway's own server). Tracing and the
+ * upstream handlers come in as {@link Hooks}, so the same wiring serves tests, the all-in-one and
+ * distributed mode.
+ */
+public final class ApiGateway {
+    private static final Logger LOG = Logger.getLogger(ApiGateway.class.getName());
+
+    /**
+     * What the host supplies.
+     *
+     * @param tracing          first handler of every request (sets the trace id)
+     * @param onAuthenticated  told the caller of each authenticated request (tracing tags the owner)
+     * @param traces           {@code GET /v1/traces/:trace_id}, after authentication
+     * @param upstream         the handler that serves a routed API route (proxy)
+     */
+    public record Hooks(Handler<RoutingContext> tracing, BiConsumer<RoutingContext, Principal> onAuthenticated,
+                        Handler<RoutingContext> traces, Function<RoutePolicy, Handler<RoutingContext>> upstream) {
+    }
+
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final GatewayStores stores;
+    private final PolicyRateLimiter limiter;
+    private final GatewayRouter.Parts parts;
+    private final long flushTimer;
+
+    private ApiGateway(Vertx vertx, GatewayConfig config, GatewayStores stores, PolicyRateLimiter limiter,
+                       GatewayRouter.Parts parts) {
+        this.vertx = vertx;
+        this.config = config;
+        this.stores = stores;
+        this.limiter = limiter;
+        this.parts = parts;
+        this.flushTimer = vertx.setPeriodic(config.usageFlushInterval().toMillis(), id -> stores.meter().flush()
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        LOG.warning("usage flush failed, kept for the next one: " + e);
+                    }
+                }));
+    }
+
+    /** Opens the stores (blocking work on a worker thread) and builds the gateway. */
+    public static Future<ApiGateway> start(Vertx vertx, GatewayConfig config, Hooks hooks,
+                                           Function<GatewayConfig, GatewayStores> storeFactory) {
+        LongSupplier clock = System::currentTimeMillis;
+        return vertx.executeBlocking(() -> {
+            GatewayStores stores = storeFactory.apply(config);
+            try {
+                return build(vertx, config, hooks, stores, clock);
+            } catch (RuntimeException | IOException e) {
+                stores.close();
+                throw e;
+            }
+        }, false);
+    }
+
+    /** The embedded stores under {@code data_dir}: the all-in-one default. */
+    public static GatewayStores embeddedStores(GatewayConfig config) {
+        try {
+            Path dir = config.dataDir();
+            InProcessRateLimiter limiter = new InProcessRateLimiter();
+            return new GatewayStores(EmbeddedKeyRegistry.open(dir), limiter, limiter,
+                    EmbeddedUsageMeter.open(dir, config.usageRetention().toMinutes()), new InMemoryReplayGuard(), null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the gateway's stores in " + config.dataDir(), e);
+        }
+    }
+
+    private static ApiGateway build(Vertx vertx, GatewayConfig config, Hooks hooks, GatewayStores stores,
+                                    LongSupplier clock) throws IOException {
+        PolicyRateLimiter limiter = new PolicyRateLimiter(stores.limiter(), stores.localLimiter(), config.gateways());
+        KeyLookup lookup = new KeyLookup(stores.registry(), config.keyCacheTtl().toMillis(), clock);
+        SessionTokens sessions = SessionTokens.create(vertx, config.sessionKeyFile(),
+                (int) config.sessionTtl().toSeconds(), clock);
+        ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
+        Authenticator auth = new Authenticator(lookup, stores.replayGuard(), sessions, config.plans(), addresses, clock,
+                config.signatureWindow().toMillis());
+        Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(config.passwordMemoryKib(),
+                config.passwordIterations(), 1);
+        List<RoutePolicy> routes = RouteTable.defaults();
+        GatewayRouter.Parts parts = new GatewayRouter.Parts(hooks.tracing(),
+                List.of(new MeteringFilter(stores.meter(), clock), new AuthenticationFilter(auth, hooks.onAuthenticated()),
+                        new ScopeFilter(), new RateLimitFilter(limiter)),
+                new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
+                        new RateLimit(config.perAddressPerMinute(), 60_000), addresses, clock),
+                new KeyRoutes(stores.registry(), auth, clock),
+                new UsageRoutes(stores.registry(), stores.meter(), limiter, routes, clock),
+                new AdminRoutes(stores.registry(), config.plans(), adminToken(config), clock),
+                hooks.traces(), routes, hooks.upstream(), config.maxBodyBytes());
+        return new ApiGateway(vertx, config, stores, limiter, parts);
+    }
+
+    /** Puts the gateway's routes on {@code router}. */
+    public void mount(Router router) {
+        GatewayRouter.mount(router, parts);
+    }
+
+    public GatewayStores stores() {
+        return stores;
+    }
+
+    /** Decisions the local fallback limiter took while the shared one was unreachable. */
+    public long degradedLimitDecisions() {
+        return limiter.degradedDecisions();
+    }
+
+    /** Order-entry requests refused because the shared limiter was unreachable. */
+    public long limiterUnavailableRefusals() {
+        return limiter.refusedUnavailable();
+    }
+
+    /** Prometheus text lines of the gateway's own counters. */
+    public String prometheus() {
+        return "# HELP opentrade_gateway_limit_degraded_total Limit decisions taken locally because the shared limiter was unreachable.\n"
+                + "# TYPE opentrade_gateway_limit_degraded_total counter\n"
+                + "opentrade_gateway_limit_degraded_total " + limiter.degradedDecisions() + "\n"
+                + "# HELP opentrade_gateway_limit_unavailable_total Orders refused because the shared limiter was unreachable.\n"
+                + "# TYPE opentrade_gateway_limit_unavailable_total counter\n"
+                + "opentrade_gateway_limit_unavailable_total " + limiter.refusedUnavailable() + "\n";
+    }
+
+    /** Stops the flush timer, flushes usage and closes the stores. */
+    public Future<Void> close() {
+        vertx.cancelTimer(flushTimer);
+        return Future.fromCompletionStage(stores.close());
+    }
+
+    private static String adminToken(GatewayConfig config) throws IOException {
+        if (!config.adminToken().isEmpty()) {
+            return config.adminToken();
+        }
+        Path file = config.dataDir().resolve("admin-token");
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.US_ASCII).strip();
+        }
+        String token = ApiSecrets.newSecret().replace("ots_", "adm_");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+        LOG.info("admin token generated and written to " + file.toAbsolutePath() + " (send it as X-Admin-Token)");
+        return token;
+    }
+}

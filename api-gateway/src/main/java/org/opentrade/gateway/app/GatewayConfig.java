@@ -1,0 +1,102 @@
+package org.opentrade.gateway.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.opentrade.common.config.Config;
+import org.opentrade.common.config.ConfigException;
+import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.gateway.domain.Cidr;
+import org.opentrade.gateway.domain.Plan;
+import org.opentrade.gateway.domain.PlanCatalog;
+
+/**
+ * The gateway's configuration, read once from {@value #RESOURCE} (commented defaults; the file says
+ * what each key trades off) and validated: a bad value fails start-up naming the key. Immutable.
+ */
+public record GatewayConfig(String host, int port, long maxBodyBytes, StoreType store, Path dataDir, int gateways,
+                            List<Cidr> trustedProxies, String redisUri, Duration redisCommandTimeout,
+                            Duration sessionTtl, Path sessionKeyFile, Duration signatureWindow, Duration keyCacheTtl,
+                            String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
+                            int perAddressPerMinute, Duration usageFlushInterval, Duration usageRetention) {
+    public static final String RESOURCE = "gateway.yaml";
+    public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
+    public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
+    static final List<String> PLAN_NAMES = List.of("free", "pro", "partner");
+
+    /** Where keys, limits and usage live. */
+    public enum StoreType { EMBEDDED, REDIS }
+
+    public GatewayConfig {
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    public static GatewayConfig load(ConfigLoader loader) {
+        Config root = loader.load(RESOURCE, OVERRIDE_PROPERTY, OVERRIDE_ENV);
+        GatewayConfig c = from(root);
+        root.rejectUnknownKeys();
+        return c;
+    }
+
+    public static GatewayConfig from(Config root) {
+        Config g = root.section("gateway");
+        String host = g.string("host", "0.0.0.0");
+        int port = g.intValue("port", 8080, 0, 65_535);
+        long maxBody = g.longValue("max_body_bytes", 65_536, 1_024, 16L << 20);
+        StoreType store = g.enumValue("store", StoreType.class, StoreType.EMBEDDED);
+        Path dataDir = g.path("data_dir", "./data/gateway");
+        int gateways = g.intValue("gateways", 1, 1, 1_000);
+        List<Cidr> proxies = new ArrayList<>();
+        for (String s : g.strings("trusted_proxies")) {
+            proxies.add(Cidr.parse(s).orElseThrow(() -> new ConfigException("config key 'gateway.trusted_proxies' has value '"
+                    + s + "'; allowed: address ranges such as 10.0.0.0/8")));
+        }
+        Config redis = root.section("redis");
+        String uri = redis.string("uri", "redis://127.0.0.1:6379/0");
+        if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
+            throw new ConfigException("config key 'redis.uri' has value '" + uri + "'; allowed: redis://host:port/db");
+        }
+        Duration redisTimeout = positive(redis, "redis.command_timeout", "command_timeout", Duration.ofMillis(200));
+
+        Config auth = root.section("auth");
+        Duration sessionTtl = positive(auth, "auth.session_ttl", "session_ttl", Duration.ofMinutes(15));
+        String keyFile = auth.string("session_key_file", "");
+        Path sessionKey = keyFile.isBlank() ? dataDir.resolve("session-es256.pem") : Path.of(keyFile);
+        Duration window = positive(auth, "auth.signature_window", "signature_window", Duration.ofSeconds(30));
+        Duration cacheTtl = positive(auth, "auth.key_cache_ttl", "key_cache_ttl", Duration.ofSeconds(30));
+        String admin = auth.string("admin_token", "");
+        if (!admin.isEmpty() && admin.length() < 16) {
+            throw new ConfigException("config key 'auth.admin_token' is too short; allowed: at least 16 characters, "
+                    + "or empty to generate one");
+        }
+        int memory = auth.intValue("password_memory_kib", 19_456, 1_024, 1 << 21);
+        int iterations = auth.intValue("password_iterations", 2, 1, 20);
+
+        Config limits = root.section("limits");
+        String defaultPlan = limits.oneOf("default_plan", "free", PLAN_NAMES.toArray(String[]::new));
+        int perAddress = limits.intValue("per_address_per_minute", 30, 1, 1_000_000);
+        Config plansSection = limits.section("plans");
+        List<Plan> plans = new ArrayList<>();
+        for (String name : PLAN_NAMES) {
+            Config p = plansSection.section(name);
+            plans.add(new Plan(name, p.longValue("weight_per_minute", 1_200, 1, 1L << 40),
+                    p.longValue("orders_per_second_per_symbol", 10, 1, 1_000_000),
+                    p.intValue("max_keys", 5, 1, 10_000)));
+        }
+        Config usage = root.section("usage");
+        Duration flush = positive(usage, "usage.flush_interval", "flush_interval", Duration.ofSeconds(1));
+        Duration retention = positive(usage, "usage.retention", "retention", Duration.ofDays(8));
+        return new GatewayConfig(host, port, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
+                sessionKey, window, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan), perAddress,
+                flush, retention);
+    }
+
+    private static Duration positive(Config section, String full, String key, Duration def) {
+        Duration d = section.duration(key, def);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException("config key '" + full + "' has value '" + d + "'; allowed: a positive duration");
+        }
+        return d;
+    }
+}

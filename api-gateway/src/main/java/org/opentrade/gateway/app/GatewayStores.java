@@ -1,0 +1,33 @@
+package org.opentrade.gateway.app;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.opentrade.gateway.port.KeyRegistry;
+import org.opentrade.gateway.port.RateLimiter;
+import org.opentrade.gateway.port.ReplayGuard;
+import org.opentrade.gateway.port.UsageMeter;
+
+/**
+ * The four stores the gateway needs, from one technology. {@code localLimiter} is the in-process
+ * limiter the failure policy falls back to; for the embedded stores it is {@code limiter} itself.
+ */
+public record GatewayStores(KeyRegistry registry, RateLimiter limiter, RateLimiter localLimiter, UsageMeter meter,
+                            ReplayGuard replayGuard, AutoCloseable connection) {
+
+    public CompletionStage<Void> close() {
+        CompletableFuture<Void> all = CompletableFuture.allOf(
+                meter.close().toCompletableFuture().exceptionally(e -> null),
+                registry.close().toCompletableFuture().exceptionally(e -> null),
+                limiter.close().toCompletableFuture().exceptionally(e -> null),
+                replayGuard.close().toCompletableFuture().exceptionally(e -> null));
+        return all.whenComplete((v, e) -> {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (Exception ignored) {
+                    // closing: nothing left to do with the failure
+                }
+            }
+        });
+    }
+}

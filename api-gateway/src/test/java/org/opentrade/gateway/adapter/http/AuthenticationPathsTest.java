@@ -1,0 +1,253 @@
+package org.opentrade.gateway.adapter.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.gateway.app.TestGateway;
+
+/** Every way a request can fail authentication, each with its own error number, and the ways it passes. */
+class AuthenticationPathsTest {
+    @TempDir
+    Path dir;
+    TestGateway gw;
+    String token;
+
+    @BeforeEach
+    void start() throws Exception {
+        gw = TestGateway.start(dir, null);
+        token = gw.signUpAndLogIn("ada@example.com");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gw.close();
+    }
+
+    private JsonObject secretKey(JsonObject extra) throws Exception {
+        return gw.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read").add("trade"))
+                .mergeIn(extra));
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, int errorNo) {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonObject body = new JsonObject(r.body());
+        assertEquals(errorNo, body.getInteger("error_no"), r.body());
+        assertFalse(body.getString("error").isBlank());
+        assertEquals(r.headers().firstValue("X-Trace-Id").orElseThrow(), body.getString("trace_id"));
+        assertTrue(body.getString("trace_id").matches("[0-9a-f]{32}"));
+    }
+
+    @Test
+    void validSecretKeyReachesTheUpstreamWithRateLimitHeaders() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        HttpResponse<String> r = gw.get("/v1/market/depth/600000.SH", "X-API-Key", key.getString("key_id"),
+                "X-API-Secret", key.getString("secret"));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(key.getString("key_id"), new JsonObject(r.body()).getString("key_id"));
+        assertEquals("1200", r.headers().firstValue("RateLimit-Limit").orElseThrow());
+        assertEquals("1195", r.headers().firstValue("RateLimit-Remaining").orElseThrow());
+        assertTrue(r.headers().firstValue("RateLimit-Reset").isPresent());
+    }
+
+    @Test
+    void noCredentialsIsRefusedWith2001() throws Exception {
+        assertError(gw.get("/v1/market/quotes?symbols=600000.SH"), 401, -2001);
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", "otk_x"), 401, -2001);
+    }
+
+    @Test
+    void unknownKeyIsRefusedWith2002() throws Exception {
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", "otk_nosuchkey", "X-API-Secret", "ots_x"), 401, -2002);
+    }
+
+    @Test
+    void wrongSecretIsRefusedWith2003() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", key.getString("key_id"), "X-API-Secret", "ots_wrong"),
+                401, -2003);
+    }
+
+    @Test
+    void revokedKeyIsRefusedWith2004() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        HttpResponse<String> del = gw.send(gw.request("/v1/keys/" + key.getString("key_id")).DELETE()
+                .header("Authorization", "Bearer " + token));
+        assertEquals(200, del.statusCode(), del.body());
+        assertEquals("revoked", new JsonObject(del.body()).getString("status"));
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", key.getString("key_id"), "X-API-Secret",
+                key.getString("secret")), 401, -2004);
+    }
+
+    @Test
+    void expiredKeyIsRefusedWith2005() throws Exception {
+        JsonObject key = secretKey(new JsonObject().put("expires_at", Instant.now().plusMillis(1500).toString()));
+        long deadline = System.currentTimeMillis() + 10_000;
+        HttpResponse<String> r;
+        do {
+            Thread.sleep(100); // waiting for wall-clock expiry, not for async work
+            r = gw.get("/v1/market/quotes", "X-API-Key", key.getString("key_id"), "X-API-Secret", key.getString("secret"));
+        } while (r.statusCode() == 200 && System.currentTimeMillis() < deadline);
+        assertError(r, 401, -2005);
+    }
+
+    @Test
+    void keyWithoutTheRouteScopeIsRefusedWith2006() throws Exception {
+        JsonObject key = gw.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read")));
+        HttpResponse<String> r = gw.post("/v1/orders", "{\"symbol\":\"600000.SH\"}", "X-API-Key",
+                key.getString("key_id"), "X-API-Secret", key.getString("secret"));
+        assertError(r, 403, -2006);
+        assertTrue(new JsonObject(r.body()).getString("error").contains("'trade'"));
+    }
+
+    @Test
+    void callerOutsideTheAllowListIsRefusedWith2007() throws Exception {
+        JsonObject key = secretKey(new JsonObject().put("allowed_cidrs", new JsonArray().add("203.0.113.0/24")));
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", key.getString("key_id"), "X-API-Secret",
+                key.getString("secret")), 403, -2007);
+        JsonObject local = secretKey(new JsonObject().put("allowed_cidrs", new JsonArray().add("127.0.0.0/8")));
+        assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", local.getString("key_id"), "X-API-Secret",
+                local.getString("secret")).statusCode());
+    }
+
+    @Test
+    void signedRequestsVerifyAndEachFailureHasItsOwnNumber() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        JsonObject key = gw.createKey(token, new JsonObject().put("type", "ed25519")
+                .put("scopes", new JsonArray().add("trade"))
+                .put("public_key", Base64.getEncoder().encodeToString(pair.getPublic().getEncoded())));
+        assertEquals(null, key.getString("secret"));
+        String id = key.getString("key_id");
+        String body = "{\"symbol\":\"600000.SH\",\"side\":\"BUY\",\"qty\":100}";
+        String ts = Long.toString(System.currentTimeMillis());
+        String sig = sign(pair, ts + "POST" + "/v1/orders?x=1" + body);
+
+        HttpResponse<String> ok = gw.post("/v1/orders?x=1", body, "X-API-Key", id, "X-Timestamp", ts, "X-Signature", sig);
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertError(gw.post("/v1/orders?x=1", body, "X-API-Key", id, "X-Timestamp", ts, "X-Signature", sig), 401, -2010);
+
+        String ts2 = Long.toString(System.currentTimeMillis());
+        String tampered = sign(pair, ts2 + "POST" + "/v1/orders?x=1" + body);
+        assertError(gw.post("/v1/orders?x=1", body.replace("100", "900"), "X-API-Key", id, "X-Timestamp", ts2,
+                "X-Signature", tampered), 401, -2008);
+
+        String old = Long.toString(System.currentTimeMillis() - 120_000);
+        assertError(gw.post("/v1/orders", body, "X-API-Key", id, "X-Timestamp", old, "X-Signature",
+                sign(pair, old + "POST/v1/orders" + body)), 401, -2009);
+        assertError(gw.post("/v1/orders", body, "X-API-Key", id, "X-Timestamp", "yesterday", "X-Signature", sig),
+                401, -2009);
+        assertError(gw.post("/v1/orders", body, "X-API-Key", id, "X-API-Secret", "ots_x"), 403, -2019);
+    }
+
+    @Test
+    void expiredSessionIsToldApartFromAnInvalidOne() throws Exception {
+        String pem = Files.readString(dir.resolve("data/session-es256.pem"), StandardCharsets.US_ASCII);
+        String priv = pem.substring(pem.indexOf("-----BEGIN PRIVATE KEY-----"), pem.indexOf("-----BEGIN PUBLIC KEY-----"));
+        JWTAuth signer = JWTAuth.create(gw.vertx, new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(priv)));
+        String devId = new JsonObject(gw.get("/v1/developers/me", "Authorization", "Bearer " + token).body())
+                .getString("developer_id");
+        long past = System.currentTimeMillis() / 1000 - 60;
+        String expired = signer.generateToken(new JsonObject().put("sub", devId).put("iat", past - 900).put("exp", past),
+                new JWTOptions().setAlgorithm("ES256").setIssuer("opentrade").setNoTimestamp(true));
+        assertError(gw.get("/v1/keys", "Authorization", "Bearer " + expired), 401, -2011);
+        assertError(gw.get("/v1/keys", "Authorization", "Bearer not.a.jwt"), 401, -2012);
+        assertError(gw.get("/v1/keys", "Authorization", "Basic abc"), 401, -2012);
+        String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertError(gw.get("/v1/keys", "Authorization", "Bearer " + forged), 401, -2012);
+    }
+
+    @Test
+    void wrongPasswordAndTakenEmailAreRefused() throws Exception {
+        assertError(gw.post("/v1/sessions", "{\"email\":\"ada@example.com\",\"password\":\"wrong password!\"}"), 401, -2013);
+        assertError(gw.post("/v1/sessions", "{\"email\":\"nobody@example.com\",\"password\":\"wrong password!\"}"), 401, -2013);
+        assertError(gw.post("/v1/developers", "{\"email\":\"ADA@example.com\",\"password\":\"another password\",\"name\":\"A\"}"),
+                409, -2014);
+    }
+
+    @Test
+    void suspendedDeveloperAndKilledKeyAreRefusedAtOnce() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        String id = key.getString("key_id");
+        String secret = key.getString("secret");
+        assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret).statusCode());
+
+        assertError(gw.post("/v1/admin/keys/" + id + "/kill", "", "X-Admin-Token", "wrong-token-wrong-token"), 401, -2017);
+        assertError(gw.get("/v1/admin/developers"), 401, -2017);
+        HttpResponse<String> kill = gw.post("/v1/admin/keys/" + id + "/kill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN);
+        assertEquals(200, kill.statusCode(), kill.body());
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret), 403, -2016);
+        gw.post("/v1/admin/keys/" + id + "/unkill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN);
+        assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret).statusCode());
+
+        String devId = new JsonObject(kill.body()).getString("developer_id");
+        assertEquals(200, gw.post("/v1/admin/developers/" + devId + "/suspend", "", "X-Admin-Token",
+                TestGateway.ADMIN_TOKEN).statusCode());
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret), 403, -2015);
+        assertError(gw.get("/v1/keys", "Authorization", "Bearer " + token), 403, -2015);
+        assertError(gw.post("/v1/sessions", "{\"email\":\"ada@example.com\",\"password\":\"correct horse battery\"}"),
+                403, -2015);
+    }
+
+    @Test
+    void planKeyQuotaIsEnforcedWith2018() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            secretKey(new JsonObject());
+        }
+        assertError(gw.post("/v1/keys", "{}", "Authorization", "Bearer " + token), 409, -2018);
+    }
+
+    @Test
+    void rotationKeepsTheOldSecretForTheGracePeriodOnly() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        String id = key.getString("key_id");
+        HttpResponse<String> rot = gw.post("/v1/keys/" + id + "/rotate", "{\"grace_seconds\":3600}",
+                "Authorization", "Bearer " + token);
+        assertEquals(200, rot.statusCode(), rot.body());
+        JsonObject rotated = new JsonObject(rot.body());
+        assertNotNull(rotated.getString("previous_secret_valid_until"));
+        assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", key.getString("secret")).statusCode());
+        assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", rotated.getString("secret")).statusCode());
+
+        JsonObject again = new JsonObject(gw.post("/v1/keys/" + id + "/rotate", "{\"grace_seconds\":0}",
+                "Authorization", "Bearer " + token).body());
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", rotated.getString("secret")), 401, -2003);
+        assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", again.getString("secret")).statusCode());
+    }
+
+    @Test
+    void keyListingNeverShowsSecretsOrHashes() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        String listing = gw.get("/v1/keys", "Authorization", "Bearer " + token).body();
+        assertFalse(listing.contains(key.getString("secret")));
+        assertFalse(listing.contains("\"secret\""), listing);
+        assertFalse(listing.contains(org.opentrade.gateway.domain.ApiSecrets.hash(key.getString("secret"))));
+    }
+
+    private static String sign(KeyPair pair, String message) throws Exception {
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(pair.getPrivate());
+        s.update(message.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(s.sign());
+    }
+}
