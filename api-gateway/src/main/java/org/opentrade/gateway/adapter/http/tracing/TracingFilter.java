@@ -23,7 +23,8 @@ import org.opentrade.gateway.adapter.http.RequestKeys;
  *
  * <p>Later filters use the static helpers: {@link #tagDeveloper} once the caller is known (so the
  * trace becomes theirs in {@code /v1/traces}), {@link #tagRoute} when the API route is known, and
- * {@link #context} as the parent of any span they open.
+ * {@link #context} as the parent of any span they open. Call them on the request's event loop
+ * (after an async step, from the handler Vert.x calls back on that loop).
  *
  * <p>Called on the event loop; never blocks. Cost per request: one header extraction, one span (a
  * few small objects), one end handler; the span's export is queued, never awaited.
