@@ -1,0 +1,52 @@
+package org.opentrade.common.tracing;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One finished span as the trace viewer shows it: plain values only, times in microseconds since
+ * the epoch. Rendered on query, not on the hot path.
+ *
+ * @param parentSpanId null for the root span of a trace (or when the parent is remote and unknown)
+ * @param kind         SERVER, CLIENT, INTERNAL, PRODUCER or CONSUMER
+ * @param status       UNSET, OK or ERROR
+ * @param attributes   String, Long, Double, Boolean or lists of them
+ */
+public record SpanRecord(String traceId, String spanId, String parentSpanId, String name, String kind,
+                         String service, long startUs, long durationUs, String status,
+                         Map<String, Object> attributes) {
+
+    /** Copies what the viewer needs out of an SDK span. */
+    public static SpanRecord of(SpanData span) {
+        String parent = span.getParentSpanContext().isValid() ? span.getParentSpanId() : null;
+        long startNanos = span.getStartEpochNanos();
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        span.getAttributes().forEach((AttributeKey<?> k, Object v) -> attrs.put(k.getKey(), v));
+        return new SpanRecord(span.getTraceId(), span.getSpanId(), parent, span.getName(), span.getKind().name(),
+                span.getResource().getAttribute(TraceAttributes.SERVICE_NAME), startNanos / 1_000,
+                Math.max(0, span.getEndEpochNanos() - startNanos) / 1_000, span.getStatus().getStatusCode().name(),
+                Collections.unmodifiableMap(attrs));
+    }
+
+    /**
+     * The JSON object of this span, keys in snake_case: trace_id, span_id, parent_span_id, name,
+     * kind, service, start_us, duration_us, status, attributes.
+     */
+    public Map<String, Object> toJsonMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("trace_id", traceId);
+        m.put("span_id", spanId);
+        m.put("parent_span_id", parentSpanId);
+        m.put("name", name);
+        m.put("kind", kind);
+        m.put("service", service);
+        m.put("start_us", startUs);
+        m.put("duration_us", durationUs);
+        m.put("status", status);
+        m.put("attributes", attributes);
+        return m;
+    }
+}

@@ -1,0 +1,166 @@
+package org.opentrade.common.tracing;
+
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The recent traces of this JVM, in memory, for "show me the trace of my request". Several
+ * services in one JVM (the all-in-one) share one store, so a trace holds the spans of every hop.
+ *
+ * <p>Bounded: at most {@code maxTraces} traces (the oldest, by first span or owner seen, is
+ * evicted; while writers race, a few more may be held for an instant) and at most
+ * {@code maxSpansPerTrace} spans in each (later spans are counted and dropped).
+ *
+ * <p>Thread-safe. {@link #add} runs on whatever thread ends a span (an event loop): it keeps the
+ * SDK's immutable span as it is, takes no global lock (one map look-up, an uncontended monitor per
+ * trace, and on a new trace one queue offer), and never blocks. Rendering to {@link SpanRecord}
+ * happens only on query.
+ *
+ * <p>Ownership: the first developer id seen for a trace (via {@link #claim} or a span attribute
+ * {@link TraceAttributes#DEVELOPER_ID}) owns it, and it never changes — a caller who reuses
+ * someone else's trace id in its {@code traceparent} does not gain access to that trace.
+ */
+public final class SpanStore {
+    private final int maxTraces;
+    private final int maxSpansPerTrace;
+    private final ConcurrentHashMap<String, Trace> traces;
+    /** Trace ids in arrival order; the head is evicted first. */
+    private final ConcurrentLinkedQueue<String> arrivals = new ConcurrentLinkedQueue<>();
+    /** Traces in the map; kept apart because ConcurrentLinkedQueue.size() is O(n). */
+    private final AtomicInteger size = new AtomicInteger();
+
+    public SpanStore(int maxTraces, int maxSpansPerTrace) {
+        if (maxTraces < 1 || maxSpansPerTrace < 1) {
+            throw new IllegalArgumentException("span store bounds must be positive: maxTraces=" + maxTraces
+                    + ", maxSpansPerTrace=" + maxSpansPerTrace);
+        }
+        this.maxTraces = maxTraces;
+        this.maxSpansPerTrace = maxSpansPerTrace;
+        this.traces = new ConcurrentHashMap<>(Math.min(maxTraces, 1 << 16) * 4 / 3 + 1);
+    }
+
+    /** A store with the default bounds of {@link TracingOptions}. */
+    public SpanStore() {
+        this(TracingOptions.DEFAULT_STORE_TRACES, TracingOptions.DEFAULT_STORE_SPANS_PER_TRACE);
+    }
+
+    /** Keeps a finished span. Any thread; never blocks. */
+    public void add(SpanData span) {
+        Trace t = trace(span.getTraceId());
+        String developer = span.getAttributes().get(TraceAttributes.DEVELOPER_ID);
+        if (developer != null) {
+            t.owner.compareAndSet(null, developer);
+        }
+        t.add(span, maxSpansPerTrace);
+    }
+
+    /**
+     * Makes {@code developerId} the owner of the trace unless someone already owns it. Returns true
+     * when the developer owns it now. Any thread; never blocks.
+     */
+    public boolean claim(String traceId, String developerId) {
+        if (traceId == null || developerId == null) {
+            return false;
+        }
+        AtomicReference<String> owner = trace(traceId).owner;
+        owner.compareAndSet(null, developerId);
+        return developerId.equals(owner.get());
+    }
+
+    /** The developer owning the trace, or null when the trace is unknown, evicted or unowned. */
+    public String owner(String traceId) {
+        Trace t = traceId == null ? null : traces.get(traceId);
+        return t == null ? null : t.owner.get();
+    }
+
+    /** The trace's finished spans ordered by start time; empty when unknown or evicted. O(spans). */
+    public List<SpanRecord> spans(String traceId) {
+        Trace t = traceId == null ? null : traces.get(traceId);
+        if (t == null) {
+            return List.of();
+        }
+        List<SpanRecord> out = new ArrayList<>();
+        for (SpanData s : t.snapshot()) {
+            out.add(SpanRecord.of(s));
+        }
+        out.sort(Comparator.comparingLong(SpanRecord::startUs));
+        return out;
+    }
+
+    /** Spans refused because their trace was full. */
+    public int droppedSpans(String traceId) {
+        Trace t = traceId == null ? null : traces.get(traceId);
+        return t == null ? 0 : t.dropped();
+    }
+
+    /** Traces held now. */
+    public int traceCount() {
+        return size.get();
+    }
+
+    public int maxTraces() {
+        return maxTraces;
+    }
+
+    public int maxSpansPerTrace() {
+        return maxSpansPerTrace;
+    }
+
+    private Trace trace(String traceId) {
+        Trace t = traces.get(traceId);
+        if (t != null) {
+            return t;
+        }
+        Trace fresh = new Trace();
+        t = traces.putIfAbsent(traceId, fresh);
+        if (t != null) {
+            return t;
+        }
+        // Offer before counting, so the queue always holds at least as many ids as the count says.
+        arrivals.offer(traceId);
+        if (size.incrementAndGet() > maxTraces) {
+            evictOldest();
+        }
+        return fresh;
+    }
+
+    private void evictOldest() {
+        while (size.get() > maxTraces) {
+            String oldest = arrivals.poll();
+            if (oldest == null) {
+                return;
+            }
+            traces.remove(oldest);
+            size.decrementAndGet();
+        }
+    }
+
+    /** One trace's spans; its monitor is held only to append or copy, and is almost never contended. */
+    private static final class Trace {
+        final AtomicReference<String> owner = new AtomicReference<>();
+        private final ArrayList<SpanData> spans = new ArrayList<>(4);
+        private int dropped;
+
+        synchronized void add(SpanData span, int max) {
+            if (spans.size() < max) {
+                spans.add(span);
+            } else {
+                dropped++;
+            }
+        }
+
+        synchronized List<SpanData> snapshot() {
+            return new ArrayList<>(spans);
+        }
+
+        synchronized int dropped() {
+            return dropped;
+        }
+    }
+}
