@@ -14,8 +14,8 @@ import org.opentrade.common.config.ConfigException;
  * options object afterwards changes nothing.
  *
  * <p>Config keys (a service's {@code tracing:} section, see {@link #fromConfig(Config, String)}):
- * {@code service-name}, {@code zipkin-endpoint}, {@code sample-ratio}, {@code store-traces},
- * {@code store-spans-per-trace}, {@code export-delay}.
+ * {@code service_name}, {@code zipkin_endpoint}, {@code sample_ratio}, {@code store_traces},
+ * {@code store_spans_per_trace}, {@code export_delay}.
  */
 public final class TracingOptions {
     public static final String DEFAULT_SERVICE_NAME = "opentrade";
@@ -47,15 +47,15 @@ public final class TracingOptions {
     public static TracingOptions fromConfig(Config section, String defaultServiceName) {
         TracingOptions o = new TracingOptions();
         try {
-            o.setServiceName(section.string("service-name", defaultServiceName));
-            o.setZipkinEndpoint(section.string("zipkin-endpoint", DEFAULT_ZIPKIN_ENDPOINT));
+            o.setServiceName(section.string("service_name", defaultServiceName));
+            o.setZipkinEndpoint(section.string("zipkin_endpoint", DEFAULT_ZIPKIN_ENDPOINT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config section 'tracing': " + e.getMessage() + " (" + section.origin() + ")");
         }
-        o.setSampleRatio(section.doubleValue("sample-ratio", DEFAULT_SAMPLE_RATIO, 0.0, 1.0));
-        o.setStoreTraces(section.intValue("store-traces", DEFAULT_STORE_TRACES, 1, 10_000_000));
-        o.setStoreSpansPerTrace(section.intValue("store-spans-per-trace", DEFAULT_STORE_SPANS_PER_TRACE, 1, 100_000));
-        Duration delay = section.duration("export-delay", DEFAULT_EXPORT_DELAY);
+        o.setSampleRatio(section.doubleValue("sample_ratio", DEFAULT_SAMPLE_RATIO, 0.0, 1.0));
+        o.setStoreTraces(section.intValue("store_traces", DEFAULT_STORE_TRACES, 1, 10_000_000));
+        o.setStoreSpansPerTrace(section.intValue("store_spans_per_trace", DEFAULT_STORE_SPANS_PER_TRACE, 1, 100_000));
+        Duration delay = section.duration("export_delay", DEFAULT_EXPORT_DELAY);
         try {
             o.setExportDelay(delay);
         } catch (IllegalArgumentException e) {
@@ -71,7 +71,7 @@ public final class TracingOptions {
     /** The {@code service.name} every span of this service carries (Zipkin's service column). */
     public TracingOptions setServiceName(String serviceName) {
         if (serviceName == null || serviceName.isBlank()) {
-            throw new IllegalArgumentException("service-name must not be empty");
+            throw new IllegalArgumentException("service_name must not be empty");
         }
         this.serviceName = serviceName.strip();
         return this;
@@ -99,7 +99,7 @@ public final class TracingOptions {
                     throw new URISyntaxException(v, "not an absolute http(s) URL");
                 }
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("zipkin-endpoint '" + v
+                throw new IllegalArgumentException("zipkin_endpoint '" + v
                         + "' must be empty or an http(s) URL such as http://127.0.0.1:9411/api/v2/spans");
             }
         }
@@ -117,7 +117,7 @@ public final class TracingOptions {
      */
     public TracingOptions setSampleRatio(double sampleRatio) {
         if (!(sampleRatio >= 0.0 && sampleRatio <= 1.0)) {
-            throw new IllegalArgumentException("sample-ratio must be in 0..1, got " + sampleRatio);
+            throw new IllegalArgumentException("sample_ratio must be in 0..1, got " + sampleRatio);
         }
         this.sampleRatio = sampleRatio;
         return this;
@@ -133,7 +133,7 @@ public final class TracingOptions {
      */
     public TracingOptions setStoreTraces(int storeTraces) {
         if (storeTraces < 1) {
-            throw new IllegalArgumentException("store-traces must be at least 1, got " + storeTraces);
+            throw new IllegalArgumentException("store_traces must be at least 1, got " + storeTraces);
         }
         this.storeTraces = storeTraces;
         return this;
@@ -146,7 +146,7 @@ public final class TracingOptions {
     /** Spans kept per trace; a runaway trace (a long stream) cannot take the whole store. */
     public TracingOptions setStoreSpansPerTrace(int storeSpansPerTrace) {
         if (storeSpansPerTrace < 1) {
-            throw new IllegalArgumentException("store-spans-per-trace must be at least 1, got " + storeSpansPerTrace);
+            throw new IllegalArgumentException("store_spans_per_trace must be at least 1, got " + storeSpansPerTrace);
         }
         this.storeSpansPerTrace = storeSpansPerTrace;
         return this;
@@ -160,7 +160,7 @@ public final class TracingOptions {
     public TracingOptions setExportDelay(Duration exportDelay) {
         Objects.requireNonNull(exportDelay, "exportDelay");
         if (exportDelay.isNegative() || exportDelay.isZero()) {
-            throw new IllegalArgumentException("export-delay must be positive, got " + exportDelay);
+            throw new IllegalArgumentException("export_delay must be positive, got " + exportDelay);
         }
         this.exportDelay = exportDelay;
         return this;

@@ -32,12 +32,12 @@ class TracingOptionsTest {
     void everyKeyIsRead() {
         TracingOptions o = TracingOptions.fromConfig(tracing("""
                 tracing:
-                  service-name: market-api
-                  zipkin-endpoint: http://127.0.0.1:9411/api/v2/spans
-                  sample-ratio: 0.25
-                  store-traces: 500
-                  store-spans-per-trace: 32
-                  export-delay: 200ms
+                  service_name: market-api
+                  zipkin_endpoint: http://127.0.0.1:9411/api/v2/spans
+                  sample_ratio: 0.25
+                  store_traces: 500
+                  store_spans_per_trace: 32
+                  export_delay: 200ms
                 """), "x");
         assertEquals("market-api", o.getServiceName());
         assertTrue(o.isExporting());
@@ -51,15 +51,15 @@ class TracingOptionsTest {
     @Test
     void aSampleRatioAboveOneIsRefusedNamingTheKey() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> TracingOptions.fromConfig(tracing("tracing:\n  sample-ratio: 1.5\n"), "x"));
-        assertTrue(e.getMessage().contains("tracing.sample-ratio"), e.getMessage());
+                () -> TracingOptions.fromConfig(tracing("tracing:\n  sample_ratio: 1.5\n"), "x"));
+        assertTrue(e.getMessage().contains("tracing.sample_ratio"), e.getMessage());
     }
 
     @Test
     void aZipkinEndpointThatIsNotAnHttpUrlIsRefusedNamingTheKey() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> TracingOptions.fromConfig(tracing("tracing:\n  zipkin-endpoint: zipkin:9411\n"), "x"));
-        assertTrue(e.getMessage().contains("zipkin-endpoint"), e.getMessage());
+                () -> TracingOptions.fromConfig(tracing("tracing:\n  zipkin_endpoint: zipkin:9411\n"), "x"));
+        assertTrue(e.getMessage().contains("zipkin_endpoint"), e.getMessage());
     }
 
     @Test

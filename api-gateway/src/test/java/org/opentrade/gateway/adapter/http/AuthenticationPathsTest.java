@@ -240,7 +240,7 @@ class AuthenticationPathsTest {
         JsonObject key = secretKey(new JsonObject());
         String listing = gw.get("/v1/keys", "Authorization", "Bearer " + token).body();
         assertFalse(listing.contains(key.getString("secret")));
-        assertFalse(listing.contains("\"secret\""), listing);
+        assertFalse(listing.contains("\"secret\":"), listing);
         assertFalse(listing.contains(org.opentrade.gateway.domain.ApiSecrets.hash(key.getString("secret"))));
     }
 
