@@ -161,4 +161,25 @@ class RedisRateLimiterIT extends RateLimiterContract {
             }
         });
     }
+
+    @Test
+    void whileRedisIsStalledCallsTimeOutWithinTheCommandTimeout() throws Exception {
+        Duration timeout = RedisOptions.DEFAULT_COMMAND_TIMEOUT;
+        RedisRateLimiter limiter = new RedisRateLimiter(connections.open(connections.options()
+                .withCommandTimeout(timeout)));
+        RateLimit limit = new RateLimit(1000, 60_000);
+        assertTrue(result(limiter.acquire("stall", limit, 1)).allowed());
+
+        server.pause();
+        try {
+            long started = System.nanoTime();
+            CompletableFuture<?> call = limiter.acquire("stall", limit, 1).toCompletableFuture();
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(tookMillis <= 2 * timeout.toMillis(), "failed after " + tookMillis + " ms: " + failure.getCause());
+        } finally {
+            server.resume();
+        }
+        assertTrue(result(limiter.acquire("stall", limit, 1)).allowed());
+    }
 }

@@ -72,12 +72,33 @@ public final class RedisServerProcess implements AutoCloseable {
     /** Kills the server at once (SIGKILL), as a crash would; waits until it is gone. */
     public synchronized void kill() {
         if (process != null && process.isAlive()) {
+            // A paused process dies of SIGKILL too: no need to resume it first.
             process.destroyForcibly();
             try {
                 process.waitFor();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Freezes the server (SIGSTOP): connections stay open but nothing answers, as with a hung or
+     * overloaded Redis, so clients must rely on their own timeouts. {@link #resume()} undoes it.
+     */
+    public synchronized void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #pause() paused} server run again (SIGCONT). */
+    public synchronized void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + signal + " " + process.pid() + " failed");
         }
     }
 
@@ -90,6 +111,12 @@ public final class RedisServerProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
+        try (var files = Files.list(dir)) {
+            files.forEach(f -> f.toFile().delete());
+            Files.deleteIfExists(dir);
+        } catch (IOException leftOver) {
+            // a temp dir left behind is harmless
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(killer);
         } catch (IllegalStateException shuttingDown) {
