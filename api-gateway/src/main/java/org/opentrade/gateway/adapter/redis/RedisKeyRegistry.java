@@ -1,0 +1,149 @@
+package org.opentrade.gateway.adapter.redis;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScriptOutputType;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.opentrade.gateway.domain.ApiKey;
+import org.opentrade.gateway.domain.Developer;
+import org.opentrade.gateway.port.KeyRegistry;
+
+/**
+ * Developers and API keys shared by every gateway. Key layout (all under the configured prefix):
+ * <pre>
+ *   dev:&lt;id&gt;                 developer JSON          devs            sorted set (createdAt, id)
+ *   dev-email:&lt;lower email&gt;  developer id            dev-keys:&lt;dev&gt;  sorted set (createdAt, key id)
+ *   key:&lt;id&gt;                 key JSON                keys            sorted set (createdAt, key id)
+ *   changes                  pub/sub channel of "key:&lt;id&gt;" / "developer:&lt;id&gt;" (see {@link ChangeFeed})
+ * </pre>
+ * Writes are Lua scripts, so each is atomic and one round trip: a sign-up claims its email and stores
+ * the developer together; {@link #putKey} and {@link #updateDeveloper} publish the change in the same
+ * step as the write. Sorted sets order by createdAt, then by id (Redis orders equal scores by member).
+ *
+ * <p>{@link #updateDeveloper} fails (exceptionally) for an unknown developer or a changed email.
+ *
+ * <p>Never blocks; thread-safe; stages complete on a Lettuce I/O thread. Reads of one item are one
+ * round trip; listings are two (the ids, then MGET).
+ */
+public final class RedisKeyRegistry implements KeyRegistry {
+
+    private final RedisConnections redis;
+    private final ChangeFeed changes;
+    private final RedisScript addDeveloper;
+    private final RedisScript updateDeveloper;
+    private final RedisScript putKey;
+
+    private RedisKeyRegistry(RedisConnections redis) {
+        this.redis = redis;
+        this.changes = new ChangeFeed(redis);
+        this.addDeveloper = RedisScript.load("add_developer", redis.async());
+        this.updateDeveloper = RedisScript.load("update_developer", redis.async());
+        this.putKey = RedisScript.load("put_key", redis.async());
+    }
+
+    /**
+     * A registry on {@code redis} (borrowed: {@link #close()} leaves it open), completing once it
+     * listens to the change channel, so it hears every change made after that.
+     */
+    public static CompletionStage<RedisKeyRegistry> open(RedisConnections redis) {
+        RedisKeyRegistry registry = new RedisKeyRegistry(redis);
+        return registry.changes.start().thenApply(ignored -> registry);
+    }
+
+    @Override
+    public CompletionStage<Boolean> addDeveloper(Developer d) {
+        String[] keys = {emailKey(d.email()), redis.key("dev:" + d.id()), redis.key("devs")};
+        return addDeveloper.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys,
+                d.id(), RegistryJson.encode(d), Long.toString(d.createdAt())).thenApply(added -> added == 1);
+    }
+
+    @Override
+    public CompletionStage<Void> updateDeveloper(Developer d) {
+        String change = "developer:" + d.id();
+        String[] keys = {emailKey(d.email()), redis.key("dev:" + d.id())};
+        return updateDeveloper.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys,
+                d.id(), RegistryJson.encode(d), changes.channel(), changes.message(change))
+                .thenAccept(ignored -> changes.notifyLocal(change));
+    }
+
+    @Override
+    public CompletionStage<Optional<Developer>> developer(String developerId) {
+        return redis.async().get(redis.key("dev:" + developerId))
+                .thenApply(json -> Optional.ofNullable(json).map(RegistryJson::developer));
+    }
+
+    @Override
+    public CompletionStage<Optional<Developer>> developerByEmail(String email) {
+        return redis.async().get(emailKey(email)).thenCompose(id -> id == null
+                ? CompletableFuture.completedFuture(Optional.empty())
+                : developer(id));
+    }
+
+    @Override
+    public CompletionStage<List<Developer>> developers() {
+        return listed(redis.key("devs"), "dev:", RegistryJson::developer);
+    }
+
+    @Override
+    public CompletionStage<Void> putKey(ApiKey k) {
+        String change = "key:" + k.id();
+        String[] keys = {redis.key("key:" + k.id()), redis.key("keys"), redis.key("dev-keys:" + k.developerId())};
+        return putKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys,
+                k.id(), RegistryJson.encode(k), Long.toString(k.createdAt()), changes.channel(),
+                changes.message(change))
+                .thenAccept(ignored -> changes.notifyLocal(change));
+    }
+
+    @Override
+    public CompletionStage<Optional<ApiKey>> key(String keyId) {
+        return redis.async().get(redis.key("key:" + keyId))
+                .thenApply(json -> Optional.ofNullable(json).map(RegistryJson::key));
+    }
+
+    @Override
+    public CompletionStage<List<ApiKey>> keysOf(String developerId) {
+        // The filter guards against a key that was re-put under another developer (never done today).
+        return listed(redis.key("dev-keys:" + developerId), "key:", RegistryJson::key)
+                .thenApply(keys -> keys.stream().filter(k -> k.developerId().equals(developerId)).toList());
+    }
+
+    @Override
+    public CompletionStage<List<ApiKey>> keys() {
+        return listed(redis.key("keys"), "key:", RegistryJson::key);
+    }
+
+    @Override
+    public void onChange(Consumer<String> listener) {
+        changes.addListener(listener);
+    }
+
+    /** Stops listening for changes; the borrowed connections stay open. */
+    @Override
+    public CompletionStage<Void> close() {
+        changes.close();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The items whose ids the sorted set {@code index} lists, in its order. */
+    private <T> CompletionStage<List<T>> listed(String index, String itemPrefix, Function<String, T> decode) {
+        return redis.async().zrange(index, 0, -1).thenCompose(ids -> {
+            if (ids.isEmpty()) {
+                return CompletableFuture.completedFuture(List.<T>of());
+            }
+            String[] keys = ids.stream().map(id -> redis.key(itemPrefix + id)).toArray(String[]::new);
+            return redis.async().mget(keys).thenApply(values -> values.stream()
+                    .filter(KeyValue::hasValue)
+                    .map(kv -> decode.apply(kv.getValue()))
+                    .toList());
+        });
+    }
+
+    private String emailKey(String email) {
+        return redis.key("dev-email:" + email.toLowerCase(Locale.ROOT));
+    }
+}

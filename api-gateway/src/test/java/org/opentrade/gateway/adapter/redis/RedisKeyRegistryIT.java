@@ -1,0 +1,83 @@
+package org.opentrade.gateway.adapter.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.opentrade.gateway.port.Await.result;
+
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opentrade.gateway.domain.Developer;
+import org.opentrade.gateway.domain.KeyStatus;
+import org.opentrade.gateway.port.Await;
+import org.opentrade.gateway.port.KeyRegistry;
+import org.opentrade.gateway.port.KeyRegistryContract;
+
+class RedisKeyRegistryIT extends KeyRegistryContract {
+
+    private static RedisServerProcess server;
+    private static ConnectionsInTest connections;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = RedisServerProcess.start();
+        connections = new ConnectionsInTest(server);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    /** The adapter first (the meter flushes on close), then the connections it borrowed. */
+    @AfterEach
+    @Override
+    protected void closeStore() throws Exception {
+        try {
+            super.closeStore();
+        } finally {
+            connections.closeAll();
+        }
+    }
+
+    @Override
+    protected KeyRegistry newStore() throws Exception {
+        server.flushAll();
+        return result(RedisKeyRegistry.open(connections.open()));
+    }
+
+    @Override
+    protected KeyRegistry reopen(KeyRegistry store) throws Exception {
+        result(store.close());
+        return result(RedisKeyRegistry.open(connections.open()));
+    }
+
+    @Test
+    void aChangeOnOneGatewayReachesTheOtherAtOnceAndEachHearsItOnce() throws Exception {
+        KeyRegistry other = result(RedisKeyRegistry.open(connections.open()));
+        BlockingQueue<String> heardHere = new LinkedBlockingQueue<>();
+        BlockingQueue<String> heardThere = new LinkedBlockingQueue<>();
+        List<String> everythingHeardHere = new CopyOnWriteArrayList<>();
+        store.onChange(heardHere::add);
+        store.onChange(everythingHeardHere::add);
+        other.onChange(heardThere::add);
+
+        result(store.putKey(secretKey("key-1", "dev-1", 1000).withStatus(KeyStatus.KILLED)));
+        Await.element(heardThere, "key:key-1"::equals);
+
+        Developer dev = developer("dev-1", "dev@example.com", 1000);
+        result(other.addDeveloper(dev));
+        result(other.updateDeveloper(dev.withSuspended(true)));
+        Await.element(heardHere, "developer:dev-1"::equals);
+
+        // Pub/sub keeps order per connection: had the writer's own echo of key-1 not been dropped, it
+        // would have arrived before the other gateway's message.
+        assertEquals(List.of("key:key-1", "developer:dev-1"), everythingHeardHere);
+        assertEquals(KeyStatus.KILLED, result(other.key("key-1")).orElseThrow().status());
+        result(other.close());
+    }
+}

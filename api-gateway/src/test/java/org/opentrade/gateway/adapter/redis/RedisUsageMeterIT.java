@@ -1,0 +1,95 @@
+package org.opentrade.gateway.adapter.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.opentrade.gateway.port.Await.result;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opentrade.gateway.domain.UsageRow;
+import org.opentrade.gateway.domain.UsageSample;
+import org.opentrade.gateway.port.Await;
+import org.opentrade.gateway.port.UsageMeter;
+import org.opentrade.gateway.port.UsageMeterContract;
+
+class RedisUsageMeterIT extends UsageMeterContract {
+
+    private static RedisServerProcess server;
+    private static ConnectionsInTest connections;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = RedisServerProcess.start();
+        connections = new ConnectionsInTest(server);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    /** The adapter first (the meter flushes on close), then the connections it borrowed. */
+    @AfterEach
+    @Override
+    protected void closeMeter() throws Exception {
+        try {
+            super.closeMeter();
+        } finally {
+            connections.closeAll();
+        }
+    }
+
+    @Override
+    protected UsageMeter newMeter() throws Exception {
+        server.flushAll();
+        return new RedisUsageMeter(connections.open());
+    }
+
+    @Override
+    protected UsageMeter reopen(UsageMeter meter) throws Exception {
+        result(meter.close());
+        return new RedisUsageMeter(connections.open());
+    }
+
+    @Test
+    void theCountsOfAFailedFlushAreWrittenByTheNextOne() throws Exception {
+        meter.record(new UsageSample("k1", "GET /v1/a", minute, 200, 10));
+        meter.record(new UsageSample("k1", "GET /v1/a", minute, 500, 30));
+
+        server.kill();
+        try {
+            assertThrows(Exception.class, () -> result(meter.flush()));
+            meter.record(new UsageSample("k1", "GET /v1/a", minute, 404, 20));
+        } finally {
+            server.restart();
+        }
+        Await.until(Duration.ofSeconds(10), () -> {
+            try {
+                result(meter.flush());
+                return true;
+            } catch (Exception stillDown) {
+                return false;
+            }
+        });
+
+        UsageMeter fresh = new RedisUsageMeter(connections.open());
+        assertEquals(List.of(new UsageRow("k1", "GET /v1/a", minute, 1, 1, 1, 60, 30)),
+                result(fresh.usage(List.of("k1"), minute, minute + 1)));
+    }
+
+    @Test
+    void rowsExpireAfterTheRetention() throws Exception {
+        UsageMeter shortLived = new RedisUsageMeter(connections.open(connections.options()
+                .withUsageRetention(Duration.ofMillis(200))));
+        shortLived.record(new UsageSample("k-ttl", "GET /v1/a", minute, 200, 10));
+        result(shortLived.flush());
+        assertEquals(1, result(shortLived.usage(List.of("k-ttl"), minute, minute + 1)).size());
+
+        Await.until(Duration.ofSeconds(5),
+                () -> result(shortLived.usage(List.of("k-ttl"), minute, minute + 1)).isEmpty());
+    }
+}

@@ -1,0 +1,200 @@
+package org.opentrade.gateway.port;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opentrade.gateway.port.Await.result;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opentrade.gateway.domain.ApiKey;
+import org.opentrade.gateway.domain.Developer;
+import org.opentrade.gateway.domain.KeyStatus;
+import org.opentrade.gateway.domain.KeyType;
+import org.opentrade.gateway.domain.Scope;
+
+/** What every {@link KeyRegistry} does; each adapter's test extends this with its own store. */
+public abstract class KeyRegistryContract {
+
+    /** A fresh, empty store. */
+    protected abstract KeyRegistry newStore() throws Exception;
+
+    /** Closes {@code store} and opens it again on the same data (embedded: same directory; Redis: same server). */
+    protected abstract KeyRegistry reopen(KeyRegistry store) throws Exception;
+
+    protected KeyRegistry store;
+
+    @BeforeEach
+    protected void openStore() throws Exception {
+        store = newStore();
+    }
+
+    @AfterEach
+    protected void closeStore() throws Exception {
+        if (store != null) {
+            result(store.close());
+        }
+    }
+
+    protected static Developer developer(String id, String email, long createdAt) {
+        return new Developer(id, email, "Name " + id, "$argon2id$hash-" + id, "free", false, createdAt);
+    }
+
+    protected static ApiKey secretKey(String id, String developerId, long createdAt) {
+        return new ApiKey(id, developerId, "label " + id, KeyType.SECRET, Set.of(Scope.MARKET_READ, Scope.TRADE),
+                List.of("hash-" + id), 0, null, List.of("10.0.0.0/8", "192.168.1.7/32"), 0, KeyStatus.ACTIVE,
+                createdAt);
+    }
+
+    protected static ApiKey ed25519Key(String id, String developerId, long createdAt) {
+        return new ApiKey(id, developerId, "", KeyType.ED25519, Set.of(Scope.FIX), List.of(), 0,
+                "MCowBQYDK2VwAyEA" + id, List.of(), 1_900_000_000_000L, KeyStatus.ACTIVE, createdAt);
+    }
+
+    private BlockingQueue<String> changes(KeyRegistry registry) {
+        BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        registry.onChange(queue::add);
+        return queue;
+    }
+
+    @Test
+    public void aDeveloperIsFoundByIdAndByEmailWhateverTheCase() throws Exception {
+        Developer alice = developer("dev-1", "Alice@Example.com", 1000);
+        assertTrue(result(store.addDeveloper(alice)));
+
+        assertEquals(Optional.of(alice), result(store.developer("dev-1")));
+        assertEquals(Optional.of(alice), result(store.developerByEmail("alice@example.com")));
+        assertEquals(Optional.of(alice), result(store.developerByEmail("ALICE@EXAMPLE.COM")));
+    }
+
+    @Test
+    public void unknownIdsAndEmailsAreEmpty() throws Exception {
+        assertEquals(Optional.empty(), result(store.developer("nobody")));
+        assertEquals(Optional.empty(), result(store.developerByEmail("nobody@example.com")));
+        assertEquals(Optional.empty(), result(store.key("no-key")));
+        assertEquals(List.of(), result(store.keysOf("nobody")));
+        assertEquals(List.of(), result(store.keys()));
+        assertEquals(List.of(), result(store.developers()));
+    }
+
+    @Test
+    public void aDuplicateEmailIsRefusedAndNothingIsStored() throws Exception {
+        Developer alice = developer("dev-1", "alice@example.com", 1000);
+        assertTrue(result(store.addDeveloper(alice)));
+
+        assertFalse(result(store.addDeveloper(developer("dev-2", "ALICE@example.COM", 2000))));
+
+        assertEquals(Optional.empty(), result(store.developer("dev-2")));
+        assertEquals(List.of(alice), result(store.developers()));
+        assertEquals(Optional.of(alice), result(store.developerByEmail("alice@example.com")));
+    }
+
+    @Test
+    public void suspendingADeveloperIsVisibleAndNotifiesListeners() throws Exception {
+        Developer bob = developer("dev-b", "bob@example.com", 1000);
+        result(store.addDeveloper(bob));
+        BlockingQueue<String> changes = changes(store);
+
+        result(store.updateDeveloper(bob.withSuspended(true).withPlan("pro")));
+
+        Await.element(changes, "developer:dev-b"::equals);
+        Developer stored = result(store.developer("dev-b")).orElseThrow();
+        assertTrue(stored.suspended());
+        assertEquals("pro", stored.plan());
+        assertEquals(Optional.of(stored), result(store.developerByEmail("bob@example.com")));
+    }
+
+    @Test
+    public void developersAreListedOldestFirstThenById() throws Exception {
+        Developer c = developer("dev-c", "c@example.com", 3000);
+        Developer a = developer("dev-a", "a@example.com", 1000);
+        Developer b2 = developer("dev-b2", "b2@example.com", 2000);
+        Developer b1 = developer("dev-b1", "b1@example.com", 2000);
+        for (Developer d : List.of(c, a, b2, b1)) {
+            assertTrue(result(store.addDeveloper(d)));
+        }
+
+        assertEquals(List.of(a, b1, b2, c), result(store.developers()));
+    }
+
+    @Test
+    public void aKeyIsReadBackWithEveryField() throws Exception {
+        ApiKey secret = secretKey("key-s", "dev-1", 1000);
+        ApiKey signed = ed25519Key("key-e", "dev-1", 2000);
+        result(store.putKey(secret));
+        result(store.putKey(signed));
+
+        assertEquals(Optional.of(secret), result(store.key("key-s")));
+        assertEquals(Optional.of(signed), result(store.key("key-e")));
+    }
+
+    @Test
+    public void keysAreListedPerDeveloperAndInAllOldestFirst() throws Exception {
+        ApiKey k3 = secretKey("key-3", "dev-1", 3000);
+        ApiKey k1 = secretKey("key-1", "dev-1", 1000);
+        ApiKey other = secretKey("key-o", "dev-2", 2000);
+        ApiKey k2 = ed25519Key("key-2", "dev-1", 2000);
+        for (ApiKey k : List.of(k3, k1, other, k2)) {
+            result(store.putKey(k));
+        }
+
+        assertEquals(List.of(k1, k2, k3), result(store.keysOf("dev-1")));
+        assertEquals(List.of(other), result(store.keysOf("dev-2")));
+        assertEquals(List.of(k1, k2, other, k3), result(store.keys()));
+    }
+
+    @Test
+    public void changingAKeyStatusReplacesItAndNotifiesListeners() throws Exception {
+        ApiKey key = secretKey("key-1", "dev-1", 1000);
+        result(store.putKey(key));
+        BlockingQueue<String> changes = changes(store);
+
+        result(store.putKey(key.withStatus(KeyStatus.KILLED)));
+
+        Await.element(changes, "key:key-1"::equals);
+        assertEquals(KeyStatus.KILLED, result(store.key("key-1")).orElseThrow().status());
+        assertEquals(1, result(store.keys()).size());
+        assertEquals(List.of(key.withStatus(KeyStatus.KILLED)), result(store.keysOf("dev-1")));
+    }
+
+    @Test
+    public void puttingANewKeyNotifiesListeners() throws Exception {
+        BlockingQueue<String> changes = changes(store);
+
+        result(store.putKey(secretKey("key-new", "dev-1", 1000)));
+
+        Await.element(changes, "key:key-new"::equals);
+    }
+
+    @Test
+    public void aRotationKeepsBothSecretHashesNewestFirst() throws Exception {
+        ApiKey key = secretKey("key-1", "dev-1", 1000);
+        result(store.putKey(key));
+
+        result(store.putKey(key.rotated("hash-new", 5_000_000L)));
+
+        ApiKey stored = result(store.key("key-1")).orElseThrow();
+        assertEquals(List.of("hash-new", "hash-key-1"), stored.secretHashes());
+        assertEquals(5_000_000L, stored.previousSecretUntil());
+    }
+
+    @Test
+    public void dataSurvivesReopen() throws Exception {
+        Developer alice = developer("dev-1", "alice@example.com", 1000);
+        ApiKey key = secretKey("key-1", "dev-1", 2000);
+        result(store.addDeveloper(alice));
+        result(store.putKey(key));
+
+        store = reopen(store);
+
+        assertEquals(Optional.of(alice), result(store.developerByEmail("ALICE@example.com")));
+        assertEquals(List.of(key), result(store.keysOf("dev-1")));
+        assertFalse(result(store.addDeveloper(developer("dev-2", "alice@example.com", 3000))));
+    }
+}
