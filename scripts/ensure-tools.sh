@@ -5,7 +5,7 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
-TEST_PACKAGES=()
+TEST_PACKAGES=(redis-server)
 
 _apt_updated=0
 _apt_install() {

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -21,6 +24,12 @@ import org.opentrade.gateway.adapter.embedded.EmbeddedUsageMeter;
 import org.opentrade.gateway.adapter.embedded.InMemoryReplayGuard;
 import org.opentrade.gateway.adapter.embedded.InProcessRateLimiter;
 import org.opentrade.gateway.adapter.http.AdminRoutes;
+import org.opentrade.gateway.adapter.redis.RedisConnections;
+import org.opentrade.gateway.adapter.redis.RedisKeyRegistry;
+import org.opentrade.gateway.adapter.redis.RedisOptions;
+import org.opentrade.gateway.adapter.redis.RedisRateLimiter;
+import org.opentrade.gateway.adapter.redis.RedisReplayGuard;
+import org.opentrade.gateway.adapter.redis.RedisUsageMeter;
 import org.opentrade.gateway.adapter.http.AuthenticationFilter;
 import org.opentrade.gateway.adapter.http.Authenticator;
 import org.opentrade.gateway.adapter.http.ClientAddresses;
@@ -108,6 +117,34 @@ public final class ApiGateway {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the gateway's stores in " + config.dataDir(), e);
         }
+    }
+
+    /**
+     * The Redis stores shared by every gateway on the same Redis (distributed mode), with an
+     * in-process limiter as the failure policy's fallback. Blocks until connected (start-up only);
+     * fails when Redis cannot be reached, so a misconfigured gateway does not start half-working.
+     */
+    public static GatewayStores redisStores(GatewayConfig config) {
+        RedisOptions options = RedisOptions.of(config.redisUri()).withCommandTimeout(config.redisCommandTimeout())
+                .withUsageRetention(config.usageRetention());
+        try {
+            RedisConnections conns = RedisConnections.connect(options).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            RedisKeyRegistry registry = RedisKeyRegistry.open(conns).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new GatewayStores(registry, new RedisRateLimiter(conns), new InProcessRateLimiter(),
+                    new RedisUsageMeter(conns), new RedisReplayGuard(conns),
+                    () -> conns.close().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Redis", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot connect to Redis at " + config.redisUri() + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e), e);
+        }
+    }
+
+    /** The stores the config names. */
+    public static GatewayStores configuredStores(GatewayConfig config) {
+        return config.store() == GatewayConfig.StoreType.REDIS ? redisStores(config) : embeddedStores(config);
     }
 
     private static ApiGateway build(Vertx vertx, GatewayConfig config, Hooks hooks, GatewayStores stores,

@@ -13,7 +13,6 @@ import java.util.function.Function;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.RouteClass;
 import org.opentrade.gateway.domain.RoutePolicy;
-import org.opentrade.gateway.domain.Scope;
 
 /**
  * Puts the gateway's routes on a router: the guard and tracing first, then the platform endpoints
@@ -33,8 +32,8 @@ public final class GatewayRouter {
 
     /** Mounts everything on {@code router}; call before any catch-all routes the host adds. */
     public static void mount(Router router, Parts parts) {
-        router.route().order(-1000).handler(RequestGuard::handle);
-        router.route().order(-900).handler(parts.tracing());
+        router.route().order(-1000).handler(parts.tracing());
+        router.route().order(-900).handler(RequestGuard::handle);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()).setHandleFileUploads(false);
         router.route("/v1/developers").handler(body);
         router.route("/v1/sessions").handler(body);
@@ -121,8 +120,4 @@ public final class GatewayRouter {
         return p.replaceAll("\\p{Cntrl}", "?");
     }
 
-    /** The scope a platform endpoint needs: none (any valid key or session). */
-    static Scope noScope() {
-        return null;
-    }
 }
