@@ -132,7 +132,7 @@ public final class ApiGateway {
             RedisKeyRegistry registry = RedisKeyRegistry.open(conns).toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new GatewayStores(registry, new RedisRateLimiter(conns), new InProcessRateLimiter(),
                     new RedisUsageMeter(conns), new RedisReplayGuard(conns),
-                    () -> conns.close().toCompletableFuture().get(10, TimeUnit.SECONDS));
+                    conns::close);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Redis", e);

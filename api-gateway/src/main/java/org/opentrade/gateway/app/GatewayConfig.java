@@ -7,6 +7,7 @@ import java.util.List;
 import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.gateway.domain.Cidr;
 import org.opentrade.gateway.domain.Plan;
 import org.opentrade.gateway.domain.PlanCatalog;
@@ -19,7 +20,8 @@ public record GatewayConfig(String host, int port, long maxBodyBytes, StoreType 
                             List<Cidr> trustedProxies, String redisUri, Duration redisCommandTimeout,
                             Duration sessionTtl, Path sessionKeyFile, Duration signatureWindow, Duration keyCacheTtl,
                             String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
-                            int perAddressPerMinute, Duration usageFlushInterval, Duration usageRetention) {
+                            int perAddressPerMinute, Duration usageFlushInterval, Duration usageRetention,
+                            TracingOptions tracing) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -89,7 +91,7 @@ public record GatewayConfig(String host, int port, long maxBodyBytes, StoreType 
         Duration retention = positive(usage, "usage.retention", "retention", Duration.ofDays(8));
         return new GatewayConfig(host, port, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
                 sessionKey, window, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan), perAddress,
-                flush, retention);
+                flush, retention, TracingOptions.fromConfig(root.section("tracing"), "api-gateway"));
     }
 
     private static Duration positive(Config section, String full, String key, Duration def) {

@@ -2,6 +2,7 @@ package org.opentrade.gateway.app;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.opentrade.gateway.port.KeyRegistry;
 import org.opentrade.gateway.port.RateLimiter;
 import org.opentrade.gateway.port.ReplayGuard;
@@ -12,22 +13,17 @@ import org.opentrade.gateway.port.UsageMeter;
  * limiter the failure policy falls back to; for the embedded stores it is {@code limiter} itself.
  */
 public record GatewayStores(KeyRegistry registry, RateLimiter limiter, RateLimiter localLimiter, UsageMeter meter,
-                            ReplayGuard replayGuard, AutoCloseable connection) {
+                            ReplayGuard replayGuard,
+                            Supplier<CompletionStage<Void>> closeConnection) {
 
+    /** Closes the adapters, then the connection they borrow. Never blocks. */
     public CompletionStage<Void> close() {
         CompletableFuture<Void> all = CompletableFuture.allOf(
                 meter.close().toCompletableFuture().exceptionally(e -> null),
                 registry.close().toCompletableFuture().exceptionally(e -> null),
                 limiter.close().toCompletableFuture().exceptionally(e -> null),
                 replayGuard.close().toCompletableFuture().exceptionally(e -> null));
-        return all.whenComplete((v, e) -> {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (Exception ignored) {
-                    // closing: nothing left to do with the failure
-                }
-            }
-        });
+        return closeConnection == null ? all
+                : all.thenCompose(v -> closeConnection.get()).exceptionally(e -> null);
     }
 }
