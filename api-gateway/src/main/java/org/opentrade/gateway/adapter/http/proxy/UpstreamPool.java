@@ -102,7 +102,9 @@ public final class UpstreamPool {
      */
     UpstreamInstance select(Collection<UpstreamInstance> exclude) {
         int n = instances.size();
-        int start = Math.floorMod(next.getAndIncrement(), n);
+        // Only a request's first pick advances the rotation: a retry must not shift every later
+        // caller onto the instance that just failed.
+        int start = Math.floorMod(exclude.isEmpty() ? next.getAndIncrement() : next.get(), n);
         for (int i = 0; i < n; i++) {
             UpstreamInstance candidate = instances.get((start + i) % n);
             if (candidate.usable() && !exclude.contains(candidate)) {
