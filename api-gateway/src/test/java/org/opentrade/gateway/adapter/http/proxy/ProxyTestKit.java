@@ -1,6 +1,8 @@
 package org.opentrade.gateway.adapter.http.proxy;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -29,6 +31,11 @@ final class ProxyTestKit implements AutoCloseable {
 
     final Vertx vertx = Vertx.vertx();
     final HttpClient client = vertx.createHttpClient();
+    /**
+     * Client calls start on this one context: called from the test thread directly, a response's
+     * callbacks could run on another thread than its body events and miss them.
+     */
+    private final Context clientContext = vertx.getOrCreateContext();
     private final List<HttpServer> servers = new ArrayList<>();
     private final List<UpstreamPool> pools = new ArrayList<>();
 
@@ -89,9 +96,12 @@ final class ProxyTestKit implements AutoCloseable {
         if (headers != null) {
             o.setHeaders(headers);
         }
-        return await(client.request(o)
-                .compose(req -> body == null ? req.send() : req.send(body))
-                .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b))));
+        Promise<Reply> reply = Promise.promise();
+        clientContext.runOnContext(v -> client.request(o)
+                .compose(req -> (body == null ? req.send() : req.send(body))
+                        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b))))
+                .onComplete(reply));
+        return await(reply.future());
     }
 
     Reply get(int port, String uri) {
