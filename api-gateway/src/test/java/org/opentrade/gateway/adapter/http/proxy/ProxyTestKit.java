@@ -12,6 +12,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -35,6 +40,7 @@ final class ProxyTestKit implements AutoCloseable {
      * Client calls start on this one context: called from the test thread directly, a response's
      * callbacks could run on another thread than its body events and miss them.
      */
+    final WebSocketClient webSocketClient = vertx.createWebSocketClient();
     private final Context clientContext = vertx.getOrCreateContext();
     private final List<HttpServer> servers = new ArrayList<>();
     private final List<UpstreamPool> pools = new ArrayList<>();
@@ -106,6 +112,32 @@ final class ProxyTestKit implements AutoCloseable {
 
     Reply get(int port, String uri) {
         return call(port, HttpMethod.GET, uri, null, null);
+    }
+
+    /** A WebSocket server on a free port. */
+    HttpServer webSocketUpstream(Handler<ServerWebSocket> handler) {
+        HttpServer server = await(vertx.createHttpServer().webSocketHandler(handler).listen(0, "127.0.0.1"));
+        servers.add(server);
+        return server;
+    }
+
+    /**
+     * Opens a WebSocket to {@code port}; {@code setup} installs handlers on the client's context
+     * before any frame can be delivered.
+     */
+    Future<WebSocket> webSocket(int port, String uri, MultiMap headers, Consumer<WebSocket> setup) {
+        Promise<WebSocket> result = Promise.promise();
+        WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
+        if (headers != null) {
+            o.setHeaders(headers);
+        }
+        clientContext.runOnContext(v -> webSocketClient.connect(o).onSuccess(setup::accept).onComplete(result));
+        return result.future();
+    }
+
+    /** Runs {@code action} on the client context (writes and closes on a client socket). */
+    void onClient(Runnable action) {
+        clientContext.runOnContext(v -> action.run());
     }
 
     /** Waits for {@code condition}, re-checking every 10 ms on a timer, failing after {@link #WAIT}. */
