@@ -1,0 +1,72 @@
+package org.opentrade.gateway.adapter.http.proxy;
+
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.opentrade.gateway.adapter.http.HttpErrors;
+import org.opentrade.gateway.adapter.http.UpstreamHopListener;
+import org.opentrade.gateway.domain.GatewayError;
+
+/**
+ * The last handler of a REST route: sends the request (method, raw path and query, body already
+ * read by a {@code BodyHandler}) to an instance of its {@link UpstreamPool} and streams the answer
+ * back unchanged. Errors use the error model: no usable instance or connection failures after
+ * retries → 503 -9001 naming the pool; no complete answer within the request timeout → 504 -9002;
+ * an upstream that breaks mid-answer resets the caller's connection (a truncated body must never
+ * look complete). Idempotent reads (GET, HEAD, OPTIONS) are retried on another instance when
+ * nothing was received yet; other methods never are.
+ *
+ * <p>Called on the event loop; never blocks. Stateless apart from its configuration: one instance
+ * may serve every route of a pool and every verticle.
+ */
+public final class ProxyHandler implements Handler<RoutingContext> {
+    private final UpstreamPool pool;
+    private final UpstreamHopListener hops;
+    private final BiConsumer<RoutingContext, MultiMap> identityHeaders;
+    private final long timeoutMillis;
+    private final long connectTimeoutMillis;
+    private final int maxRetries;
+    private final int maxBodyBytes;
+
+    /** A handler with the pool's request timeout. */
+    public ProxyHandler(UpstreamPool pool, UpstreamHopListener hops, BiConsumer<RoutingContext, MultiMap> identityHeaders) {
+        this(pool, hops, identityHeaders, pool.options().getRequestTimeout());
+    }
+
+    /**
+     * A handler for a route with its own request timeout (e.g. a longer one for K-line history).
+     * {@code identityHeaders} adds the trusted {@code X-OpenTrade-*} headers after the caller's
+     * were stripped; {@code hops} is told of each attempt ({@link UpstreamHopListener#NONE} for none).
+     */
+    public ProxyHandler(UpstreamPool pool, UpstreamHopListener hops, BiConsumer<RoutingContext, MultiMap> identityHeaders,
+                        Duration requestTimeout) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.hops = Objects.requireNonNull(hops, "hops");
+        this.identityHeaders = Objects.requireNonNull(identityHeaders, "identityHeaders");
+        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("request timeout for " + pool.name() + " must be positive, got "
+                    + requestTimeout);
+        }
+        UpstreamPoolOptions options = pool.options();
+        this.timeoutMillis = requestTimeout.toMillis();
+        this.connectTimeoutMillis = options.getConnectTimeout().toMillis();
+        this.maxRetries = options.getMaxRetries();
+        this.maxBodyBytes = options.getMaxRequestBodyBytes();
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        if (body != null && body.length() > maxBodyBytes) {
+            HttpErrors.send(ctx, GatewayError.BODY_TOO_LARGE, "the request body is larger than " + maxBodyBytes
+                    + " bytes");
+            return;
+        }
+        MultiMap headers = ForwardHeaders.outbound(ctx, identityHeaders, false);
+        new ProxyExchange(ctx, pool, hops, headers, body, timeoutMillis, connectTimeoutMillis, maxRetries).start();
+    }
+}

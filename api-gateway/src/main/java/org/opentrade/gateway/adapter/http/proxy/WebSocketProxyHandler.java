@@ -1,0 +1,149 @@
+package org.opentrade.gateway.adapter.http.proxy;
+
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.opentrade.gateway.adapter.http.HttpErrors;
+import org.opentrade.gateway.adapter.http.UpstreamHopListener;
+import org.opentrade.gateway.domain.GatewayError;
+
+/**
+ * The handler of a WebSocket route ({@code /v1/stream/...}): dials the upstream's WebSocket first
+ * (same path and query, filtered headers plus the identity headers), and only then upgrades the
+ * caller, so a caller whose stream cannot be served gets a plain HTTP 503 with the error model
+ * instead of a socket that closes at once. The dial is retried on another instance like a GET.
+ * An upstream that refuses the upgrade with a 4xx has its answer relayed unchanged (it is the
+ * upstream's own verdict, e.g. an unknown stream); anything else answers 503 -9001.
+ *
+ * <p>Mount it without a {@code BodyHandler}. The hop listener sees the handshake (ended with 101),
+ * not the whole session. Called on the event loop; never blocks.
+ */
+public final class WebSocketProxyHandler implements Handler<RoutingContext> {
+    private static final String SUBPROTOCOL = "Sec-WebSocket-Protocol";
+    private final UpstreamPool pool;
+    private final UpstreamHopListener hops;
+    private final BiConsumer<RoutingContext, MultiMap> identityHeaders;
+    private final UpstreamPoolOptions options;
+
+    public WebSocketProxyHandler(UpstreamPool pool, UpstreamHopListener hops,
+                                 BiConsumer<RoutingContext, MultiMap> identityHeaders) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.hops = Objects.requireNonNull(hops, "hops");
+        this.identityHeaders = Objects.requireNonNull(identityHeaders, "identityHeaders");
+        this.options = pool.options();
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        // Hold the handshake request as it is while the upstream is dialled.
+        ctx.request().pause();
+        MultiMap headers = ForwardHeaders.outbound(ctx, identityHeaders, true);
+        new Dial(ctx, headers).next();
+    }
+
+    /** The attempts to open the upstream socket for one caller. Confined to the caller's event loop. */
+    private final class Dial {
+        private final RoutingContext ctx;
+        private final MultiMap headers;
+        private final List<UpstreamInstance> tried = new ArrayList<>(2);
+        private int retriesLeft = options.getMaxRetries();
+
+        Dial(RoutingContext ctx, MultiMap headers) {
+            this.ctx = ctx;
+            this.headers = headers;
+        }
+
+        void next() {
+            UpstreamInstance instance = pool.select(tried);
+            if (instance == null) {
+                HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, pool.name() + " is unavailable");
+                return;
+            }
+            tried.add(instance);
+            boolean[] started = {false};
+            instance.breaker().<Void>execute(verdict -> {
+                started[0] = true;
+                connect(instance, verdict);
+            }).onFailure(failure -> {
+                if (!started[0] && failure instanceof OpenCircuitException) {
+                    next();
+                }
+            });
+        }
+
+        private void connect(UpstreamInstance instance, Promise<Void> verdict) {
+            MultiMap outbound = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+            UpstreamHopListener.Hop hop = hops.start(ctx, pool.name(), instance.target(), "GET",
+                    ctx.request().path(), outbound);
+            WebSocketConnectOptions connect = new WebSocketConnectOptions()
+                    .setHost(instance.host()).setPort(instance.port()).setURI(ctx.request().uri())
+                    .setHeaders(outbound)
+                    .setConnectTimeout(options.getConnectTimeout().toMillis())
+                    .setTimeout(options.getRequestTimeout().toMillis());
+            String protocols = ctx.request().getHeader(SUBPROTOCOL);
+            if (protocols != null) {
+                for (String p : protocols.split(",")) {
+                    connect.addSubProtocol(p.trim());
+                }
+            }
+            pool.webSocketClient().connect(connect).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    verdict.tryComplete();
+                    hop.end(101, null);
+                    upgrade(ar.result());
+                } else if (ar.cause() instanceof UpgradeRejectedException rejected && rejected.getStatus() < 500) {
+                    verdict.tryComplete();
+                    hop.end(rejected.getStatus(), null);
+                    relayRejection(rejected);
+                } else {
+                    verdict.tryFail(ar.cause());
+                    hop.end(ar.cause() instanceof UpgradeRejectedException r ? r.getStatus() : -1, ar.cause());
+                    if (retriesLeft-- > 0) {
+                        next();
+                    } else {
+                        HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, pool.name() + " is unavailable");
+                    }
+                }
+            });
+        }
+
+        private void upgrade(WebSocket upstream) {
+            // Frames from the upstream wait in its queue until the caller's socket exists.
+            upstream.pause();
+            ctx.request().toWebSocket().onComplete(ar -> {
+                if (ar.succeeded()) {
+                    new WebSocketBridge(ctx.vertx(), ar.result(), upstream, options, pool.name()).start();
+                } else {
+                    upstream.close((short) 1001, "client upgrade failed");
+                }
+            });
+        }
+
+        private void relayRejection(UpgradeRejectedException rejected) {
+            HttpServerResponse out = ctx.response();
+            out.setStatusCode(rejected.getStatus());
+            if (rejected.getHeaders() != null) {
+                ForwardHeaders.copyResponse(rejected.getHeaders(), out.headers());
+            }
+            if (!out.headers().contains(HttpErrors.TRACE_HEADER)) {
+                out.putHeader(HttpErrors.TRACE_HEADER, HttpErrors.traceId(ctx));
+            }
+            out.headers().remove("Content-Length");
+            if (rejected.getBody() != null) {
+                out.end(rejected.getBody());
+            } else {
+                out.end();
+            }
+        }
+    }
+}
