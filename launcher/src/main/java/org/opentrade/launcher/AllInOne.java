@@ -11,10 +11,14 @@ import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.exchange.app.ExchangeConfig;
 import org.opentrade.exchange.app.ExchangeService;
+import org.opentrade.gateway.app.GatewayConfig;
+import org.opentrade.gateway.app.GatewayServer;
+import io.vertx.ext.web.Router;
 
 /**
- * The all-in-one: one JVM with Vert.x, the sandbox exchange (with its liquidity simulator) and the
- * HTTP operations endpoints. {@code java -jar launcher/target/opentrade-all-in-one.jar}.
+ * The all-in-one: one JVM with Vert.x, the sandbox exchange (with its liquidity simulator), the API
+ * gateway ({@code /v1/*}, embedded stores under {@code ./data/gateway}) and the operations
+ * endpoints, all on one HTTP port. {@code java -jar launcher/target/opentrade-all-in-one.jar}.
  *
  * <p>Configuration: {@code launcher.yaml} and {@code exchange.yaml} on the classpath, each
  * overridable by a file ({@code OPENTRADE_LAUNCHER_CONFIG}, {@code OPENTRADE_EXCHANGE_CONFIG}) and by
@@ -28,12 +32,15 @@ public final class AllInOne {
     private final Vertx vertx;
     private final ExchangeService exchange;
     private final String exchangeDeployment;
+    private final GatewayServer gateway;
     private final HttpServer http;
 
-    private AllInOne(Vertx vertx, ExchangeService exchange, String exchangeDeployment, HttpServer http) {
+    private AllInOne(Vertx vertx, ExchangeService exchange, String exchangeDeployment, GatewayServer gateway,
+                     HttpServer http) {
         this.vertx = vertx;
         this.exchange = exchange;
         this.exchangeDeployment = exchangeDeployment;
+        this.gateway = gateway;
         this.http = http;
     }
 
@@ -77,18 +84,26 @@ public final class AllInOne {
     public static Future<AllInOne> start(ConfigLoader loader) {
         LauncherConfig launcher;
         ExchangeConfig exchangeConfig;
+        GatewayConfig gatewayConfig;
         try {
             launcher = LauncherConfig.load(loader);
             exchangeConfig = ExchangeConfig.load(loader);
+            gatewayConfig = GatewayConfig.load(loader);
         } catch (ConfigException e) {
             return Future.failedFuture(e);
         }
         Vertx vertx = Vertx.vertx();
         ExchangeService exchange = new ExchangeService(exchangeConfig);
-        return vertx.deployVerticle(exchange).compose(id -> vertx.createHttpServer()
-                        .requestHandler(OperationsEndpoints.router(vertx, exchange::isReady, exchange::metrics))
-                        .listen(launcher.httpPort(), launcher.httpHost())
-                        .map(server -> new AllInOne(vertx, exchange, id, server)))
+        return vertx.deployVerticle(exchange).compose(id -> GatewayServer.start(vertx, gatewayConfig, null)
+                .compose(gw -> {
+                    Router router = Router.router(vertx);
+                    gw.mount(router);
+                    OperationsEndpoints.addRoutes(router, exchange::isReady,
+                            () -> PrometheusText.render(exchange.metrics()) + gw.gateway().prometheus());
+                    return vertx.createHttpServer(GatewayServer.serverOptions()).requestHandler(router)
+                            .listen(launcher.httpPort(), launcher.httpHost())
+                            .map(server -> new AllInOne(vertx, exchange, id, gw, server));
+                }))
                 .recover(err -> {
                     vertx.close(); // not awaited: its completion would be delivered on a closing event loop
                     return Future.failedFuture(err);
@@ -116,7 +131,7 @@ public final class AllInOne {
     public void stop(long timeout, TimeUnit unit) throws Exception {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         try {
-            http.close().eventually(() -> vertx.undeploy(exchangeDeployment)).toCompletionStage().toCompletableFuture()
+            http.close().eventually(() -> gateway.close(vertx)).eventually(() -> vertx.undeploy(exchangeDeployment)).toCompletionStage().toCompletableFuture()
                     .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture()

@@ -25,7 +25,8 @@ import org.opentrade.exchange.app.ExchangeMetrics;
 final class OperationsEndpoints {
     static final String TRACE_HEADER = "X-Trace-Id";
     private static final Logger LOG = Logger.getLogger(OperationsEndpoints.class.getName());
-    private static final String TRACE_KEY = "traceId";
+    /** Same key as the gateway's tracing filter, which sets it when the gateway shares the router. */
+    private static final String TRACE_KEY = "opentrade.traceId";
     private static final String JSON = "application/json";
 
     private OperationsEndpoints() {
@@ -39,6 +40,23 @@ final class OperationsEndpoints {
             ctx.response().putHeader(TRACE_HEADER, traceId);
             ctx.next();
         });
+        addRoutes(router, ready, () -> PrometheusText.render(metrics.get()));
+        router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path(),
+                CommonErrors.NOT_FOUND));
+        router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
+                + ctx.request().path(), CommonErrors.METHOD_NOT_ALLOWED));
+        router.errorHandler(500, ctx -> {
+            LOG.log(Level.SEVERE, "request failed, trace " + traceId(ctx), ctx.failure());
+            error(ctx, 500, "internal error", CommonErrors.INTERNAL);
+        });
+        return router;
+    }
+
+    /**
+     * Adds {@code /health}, {@code /ready} and {@code /metrics} to a router whose first handler sets
+     * the trace id (the gateway's, in the all-in-one).
+     */
+    static void addRoutes(Router router, BooleanSupplier ready, Supplier<String> metricsText) {
         router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
         router.get("/ready").handler(ctx -> {
             if (ready.getAsBoolean()) {
@@ -49,16 +67,7 @@ final class OperationsEndpoints {
         });
         router.get("/metrics").handler(ctx -> ctx.response().setStatusCode(200)
                 .putHeader("Content-Type", PrometheusText.CONTENT_TYPE)
-                .end(PrometheusText.render(metrics.get())));
-        router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path(),
-                CommonErrors.NOT_FOUND));
-        router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
-                + ctx.request().path(), CommonErrors.METHOD_NOT_ALLOWED));
-        router.errorHandler(500, ctx -> {
-            LOG.log(Level.SEVERE, "request failed, trace " + traceId(ctx), ctx.failure());
-            error(ctx, 500, "internal error", CommonErrors.INTERNAL);
-        });
-        return router;
+                .end(metricsText.get()));
     }
 
     private static String traceId(RoutingContext ctx) {

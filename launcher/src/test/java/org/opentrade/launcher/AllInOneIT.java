@@ -40,7 +40,8 @@ class AllInOneIT {
     void startsServesOperationsEndpointsSimulatesTradesAndStopsCleanly(@TempDir Path dataDir) throws Exception {
         long t0 = System.nanoTime();
         AllInOne app = AllInOne.start(ConfigLoader.of(Map.of("OPENTRADE_HTTP_PORT", "0", "OPENTRADE_HTTP_HOST",
-                        "127.0.0.1", "OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none"),
+                        "127.0.0.1", "OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none",
+                        "OPENTRADE_GATEWAY_DATA_DIR", dataDir.resolve("gateway").toString()),
                 Map.of())).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(startMillis < 10_000, "start to ready took " + startMillis + " ms");
@@ -77,6 +78,23 @@ class AllInOneIT {
         assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", error.getString("trace_id"));
         assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", missing.headers().firstValue("X-Trace-Id").orElse(""));
 
+        // The gateway shares the port: a developer signs up, gets a key, and calls the API. No
+        // market-api is deployed yet, so the call gets 503 -9001, metered, limited and traced.
+        assertEquals(201, post(port, "/v1/developers", "{\"email\":\"q@example.com\",\"password\":\"long enough pw\","
+                + "\"name\":\"Q\"}", null).statusCode());
+        String token = new JsonObject(post(port, "/v1/sessions", "{\"email\":\"q@example.com\",\"password\":"
+                + "\"long enough pw\"}", null).body()).getString("token");
+        JsonObject key = new JsonObject(post(port, "/v1/keys", "{}", token).body());
+        HttpResponse<String> quote = get(port, "/v1/market/quotes?symbols=600000.SH", "X-API-Key",
+                key.getString("key_id"), "X-API-Secret", key.getString("secret"));
+        assertEquals(503, quote.statusCode(), quote.body());
+        assertEquals(-9001, new JsonObject(quote.body()).getInteger("error_no"));
+        assertTrue(quote.headers().firstValue("RateLimit-Remaining").isPresent());
+        String traceId = quote.headers().firstValue("X-Trace-Id").orElseThrow();
+        HttpResponse<String> trace = get(port, "/v1/traces/" + traceId, "Authorization", "Bearer " + token);
+        assertEquals(200, trace.statusCode(), trace.body());
+        assertTrue(new JsonObject(trace.body()).getJsonArray("spans").size() >= 1, trace.body());
+
         app.stop(30, TimeUnit.SECONDS);
         assertThrows(IOException.class, () -> get(port, "/health"), "the HTTP server is closed");
         assertTrue(Files.exists(dataDir.resolve("shard-0")), "the exchange kept its journal under the data dir");
@@ -103,5 +121,15 @@ class AllInOneIT {
         Matcher m = Pattern.compile("(?m)^" + name + " (\\d+)$").matcher(text);
         assertTrue(m.find(), name + " missing in\n" + text);
         return Long.parseLong(m.group(1));
+    }
+
+    private static HttpResponse<String> post(int port, String path, String json, String bearer) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

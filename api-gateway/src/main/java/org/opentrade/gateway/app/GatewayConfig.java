@@ -3,12 +3,16 @@ package org.opentrade.gateway.app;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.tracing.TracingOptions;
+import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 import org.opentrade.gateway.domain.Cidr;
+import org.opentrade.gateway.domain.RouteTable;
 import org.opentrade.gateway.domain.Plan;
 import org.opentrade.gateway.domain.PlanCatalog;
 
@@ -21,7 +25,7 @@ public record GatewayConfig(String host, int port, long maxBodyBytes, StoreType 
                             Duration sessionTtl, Path sessionKeyFile, Duration signatureWindow, Duration keyCacheTtl,
                             String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
                             int perAddressPerMinute, Duration usageFlushInterval, Duration usageRetention,
-                            TracingOptions tracing) {
+                            TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -32,6 +36,7 @@ public record GatewayConfig(String host, int port, long maxBodyBytes, StoreType 
 
     public GatewayConfig {
         trustedProxies = List.copyOf(trustedProxies);
+        upstreams = Map.copyOf(upstreams);
     }
 
     public static GatewayConfig load(ConfigLoader loader) {
@@ -91,7 +96,25 @@ public record GatewayConfig(String host, int port, long maxBodyBytes, StoreType 
         Duration retention = positive(usage, "usage.retention", "retention", Duration.ofDays(8));
         return new GatewayConfig(host, port, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
                 sessionKey, window, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan), perAddress,
-                flush, retention, TracingOptions.fromConfig(root.section("tracing"), "api-gateway"));
+                flush, retention, TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
+                upstreams(root.section("upstreams")));
+    }
+
+    /** The pools with targets; a service without targets is not deployed behind this gateway. */
+    private static Map<String, UpstreamPoolOptions> upstreams(Config section) {
+        Map<String, UpstreamPoolOptions> out = new LinkedHashMap<>();
+        for (String name : List.of(RouteTable.MARKET, RouteTable.TRADE)) {
+            Config pool = section.section(name);
+            if (pool.strings("targets").isEmpty()) {
+                continue;
+            }
+            try {
+                out.put(name, UpstreamPoolOptions.fromConfig(name, pool));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("bad upstream config: " + e.getMessage() + " (" + section.origin() + ")");
+            }
+        }
+        return out;
     }
 
     private static Duration positive(Config section, String full, String key, Duration def) {

@@ -1,0 +1,76 @@
+package org.opentrade.gateway.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opentrade.common.config.ConfigException;
+import org.opentrade.common.config.ConfigLoader;
+
+/**
+ * The standalone gateway of distributed mode: {@code java -jar api-gateway.jar}, configured by
+ * {@code gateway.yaml} (typically {@code OPENTRADE_GATEWAY_STORE=redis},
+ * {@code OPENTRADE_MARKET_API_TARGETS}, {@code OPENTRADE_TRADE_API_TARGETS},
+ * {@code OPENTRADE_ZIPKIN_ENDPOINT}). Serves {@code /v1/*} plus {@code /health}, {@code /ready}
+ * (all upstream pools have an instance) and {@code /metrics}.
+ */
+public final class GatewayMain {
+    private static final Logger LOG = Logger.getLogger(GatewayMain.class.getName());
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.load(ConfigLoader.fromSystem());
+        } catch (ConfigException e) {
+            LOG.severe("bad configuration: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Vertx vertx = Vertx.vertx();
+        GatewayServer gw;
+        HttpServer server;
+        try {
+            gw = GatewayServer.start(vertx, config, null).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            Router router = Router.router(vertx);
+            gw.mount(router);
+            router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+            router.get("/ready").handler(ctx -> {
+                if (gw.upstreamsAvailable()) {
+                    ctx.json(new JsonObject().put("status", "READY"));
+                } else {
+                    ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                            .end(new org.opentrade.common.error.ErrorBody("an upstream pool has no usable instance",
+                                    org.opentrade.common.error.CommonErrors.UNAVAILABLE,
+                                    ctx.get(org.opentrade.gateway.adapter.http.RequestKeys.TRACE_ID)).toJson());
+                }
+            });
+            router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
+                    .end(gw.gateway().prometheus()));
+            server = vertx.createHttpServer(GatewayServer.serverOptions()).requestHandler(router)
+                    .listen(config.port(), config.host()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, "gateway start-up failed", e.getCause() != null ? e.getCause() : e);
+            vertx.close();
+            System.exit(1);
+            return;
+        }
+        LOG.info("OpenTrade API gateway listening on " + config.host() + ":" + server.actualPort() + " (store "
+                + config.store() + ")");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close().eventually(() -> gw.close(vertx)).toCompletionStage().toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("gateway: clean stop did not finish: " + e);
+            } finally {
+                vertx.close();
+            }
+        }, "gateway-shutdown"));
+    }
+}
