@@ -72,7 +72,7 @@ public final class TestGateway implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
         Router router = Router.router(vertx);
         gw.mount(router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+        HttpServer server = vertx.createHttpServer(GatewayServer.serverOptions()).requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return new TestGateway(vertx, gw, server, dir);
     }

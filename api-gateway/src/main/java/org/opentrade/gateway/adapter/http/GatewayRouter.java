@@ -88,27 +88,44 @@ public final class GatewayRouter {
         route.handler(end);
     }
 
-    /** A handler threw, or a BodyHandler failed: answer with the error model, never a stack trace. */
+    /**
+     * A handler threw, a BodyHandler failed, or the request could not be decoded: answer with the
+     * error model, never a stack trace. Failures that carry a 4xx status, and failures while the
+     * request was still being read (broken chunking, missing Host), are the client's: 400 family.
+     * Anything else is ours: logged once with the trace id and answered -9000.
+     */
     private static void failure(RoutingContext ctx) {
         Throwable err = ctx.failure();
-        if (err == null) {
-            int status = ctx.statusCode();
-            GatewayError e = switch (status) {
-                case 413 -> GatewayError.BODY_TOO_LARGE;
-                case 404 -> GatewayError.NOT_FOUND;
-                case 405 -> GatewayError.METHOD_NOT_ALLOWED;
-                case 400 -> GatewayError.MALFORMED_REQUEST;
-                case 401 -> GatewayError.CREDENTIALS_MISSING;
-                default -> status >= 400 && status < 500 ? GatewayError.INVALID_PARAMETER : GatewayError.INTERNAL;
-            };
-            HttpErrors.send(ctx, e);
+        int status = ctx.statusCode();
+        if (err instanceof io.vertx.ext.web.handler.HttpException he) {
+            status = he.getStatusCode();
+        }
+        if (err == null || (status >= 400 && status < 500)) {
+            HttpErrors.send(ctx, forStatus(status));
             return;
         }
-        if (err instanceof io.vertx.ext.web.handler.HttpException he && he.getStatusCode() == 413) {
-            HttpErrors.send(ctx, GatewayError.BODY_TOO_LARGE);
+        if (err instanceof Rejection) {
+            Async.fail(ctx, err);
+            return;
+        }
+        if (!ctx.request().isEnded()) {
+            HttpErrors.send(ctx, GatewayError.MALFORMED_REQUEST, "the request could not be read: malformed HTTP");
             return;
         }
         Async.fail(ctx, err);
+    }
+
+    private static GatewayError forStatus(int status) {
+        return switch (status) {
+            case 413 -> GatewayError.BODY_TOO_LARGE;
+            case 404 -> GatewayError.NOT_FOUND;
+            case 405 -> GatewayError.METHOD_NOT_ALLOWED;
+            case 415 -> GatewayError.UNSUPPORTED_MEDIA_TYPE;
+            case 431 -> GatewayError.BAD_HEADER;
+            case 401 -> GatewayError.CREDENTIALS_MISSING;
+            case 400 -> GatewayError.MALFORMED_REQUEST;
+            default -> status >= 400 && status < 500 ? GatewayError.INVALID_PARAMETER : GatewayError.INTERNAL;
+        };
     }
 
     /** A path as it may appear in a message: bounded, control characters replaced. */

@@ -1,0 +1,107 @@
+package org.opentrade.gateway.adapter.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.gateway.app.TestGateway;
+
+/** Weights, the order rate per key × symbol, 429 with Retry-After, cancels never throttled, usage and limits. */
+class LimitsAndMeteringTest {
+    @TempDir
+    Path dir;
+    TestGateway gw;
+    String token;
+    String[] auth;
+
+    @BeforeEach
+    void start() throws Exception {
+        gw = TestGateway.start(dir, "limits:\n  plans:\n    free:\n      weight_per_minute: 20\n"
+                + "      orders_per_second_per_symbol: 3\n");
+        token = gw.signUpAndLogIn("lim@example.com");
+        JsonObject key = gw.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read").add("trade")));
+        auth = new String[] {"X-API-Key", key.getString("key_id"), "X-API-Secret", key.getString("secret")};
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gw.close();
+    }
+
+    @Test
+    void weightsAreChargedAndTheBudgetEndsIn429WithRetryAfter() throws Exception {
+        HttpResponse<String> depth = gw.get("/v1/market/depth/600000.SH", auth);
+        assertEquals("15", depth.headers().firstValue("RateLimit-Remaining").orElseThrow());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, gw.get("/v1/market/depth/600000.SH", auth).statusCode());
+        }
+        HttpResponse<String> refused = gw.get("/v1/market/depth/600000.SH", auth);
+        assertEquals(429, refused.statusCode());
+        assertEquals(-3001, new JsonObject(refused.body()).getInteger("error_no"));
+        long retry = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+        assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElseThrow());
+    }
+
+    @Test
+    void orderRateIsPerSymbolAndCancelsAreNeverThrottled() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, gw.post("/v1/orders", "{\"symbol\":\"600000.SH\"}", auth).statusCode());
+        }
+        HttpResponse<String> fourth = gw.post("/v1/orders", "{\"symbol\":\"600000.SH\"}", auth);
+        assertEquals(429, fourth.statusCode());
+        assertEquals(-3002, new JsonObject(fourth.body()).getInteger("error_no"));
+        assertTrue(fourth.headers().firstValue("Retry-After").isPresent());
+        assertEquals(200, gw.post("/v1/orders", "{\"symbol\":\"000001.SZ\"}", auth).statusCode());
+        // Exhaust the weight budget, then cancels still pass.
+        while (gw.get("/v1/market/depth/600000.SH", auth).statusCode() == 200) {
+            // spend
+        }
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, gw.send(gw.request("/v1/orders/" + i).DELETE().header(auth[0], auth[1])
+                    .header(auth[2], auth[3])).statusCode());
+        }
+        assertEquals(400, gw.post("/v1/orders", "{not json", auth).statusCode());
+    }
+
+    @Test
+    void usageCountsCallsPerKeyRouteAndMinuteWithStatusClasses() throws Exception {
+        gw.get("/v1/market/quotes?symbols=600000.SH", auth);
+        gw.get("/v1/market/quotes?symbols=600000.SH", auth);
+        gw.post("/v1/orders", "{\"symbol\":\"600000.SH\"}", "X-API-Key", auth[1], "X-API-Secret", auth[3]);
+        HttpResponse<String> usage = gw.get("/v1/usage", "Authorization", "Bearer " + token);
+        assertEquals(200, usage.statusCode(), usage.body());
+        JsonArray rows = new JsonObject(usage.body()).getJsonArray("rows");
+        JsonObject quotes = find(rows, "GET /v1/market/quotes");
+        assertEquals(2, quotes.getInteger("calls"));
+        assertEquals(2, quotes.getInteger("calls_2xx"));
+        assertEquals(auth[1], quotes.getString("key_id"));
+        assertEquals(1, find(rows, "POST /v1/orders").getInteger("calls"));
+
+        HttpResponse<String> own = gw.get("/v1/usage", auth);
+        assertEquals(200, own.statusCode(), own.body());
+        HttpResponse<String> limits = gw.get("/v1/limits", auth);
+        JsonObject l = new JsonObject(limits.body());
+        assertEquals("free", l.getString("plan"));
+        assertEquals(20, l.getJsonObject("request_weight").getInteger("limit"));
+        assertTrue(l.getJsonObject("request_weight").getInteger("remaining") < 20);
+        assertEquals(5, l.getJsonObject("route_weights").getInteger("GET /v1/market/depth/:symbol"));
+    }
+
+    private static JsonObject find(JsonArray rows, String route) {
+        for (Object o : rows) {
+            JsonObject r = (JsonObject) o;
+            if (r.getString("route").equals(route)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no row for " + route + " in " + rows.encode());
+    }
+}
