@@ -86,4 +86,22 @@ class SharedLimitIT {
         assertTrue(ok.get() <= bound, "admitted " + ok.get() + " > bound " + bound + " over " + elapsedMs + " ms");
         assertEquals(total, ok.get() + limited.get());
     }
+
+    @Test
+    void killSwitchBlocksTheKeyOnEveryGatewayAtOnce() throws Exception {
+        String token = a.signUpAndLogIn("victim@example.com");
+        JsonObject key = a.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read")));
+        String[] auth = {"X-API-Key", key.getString("key_id"), "X-API-Secret", key.getString("secret")};
+        assertEquals(200, a.get("/v1/market/instruments", auth).statusCode());
+        assertEquals(200, b.get("/v1/market/instruments", auth).statusCode()); // now cached on b
+
+        assertEquals(200, a.post("/v1/admin/keys/" + key.getString("key_id") + "/kill", "", "X-Admin-Token",
+                TestGateway.ADMIN_TOKEN).statusCode());
+        long t0 = System.nanoTime();
+        org.opentrade.gateway.port.Await.until(java.time.Duration.ofSeconds(2),
+                () -> b.get("/v1/market/instruments", auth).statusCode() == 403);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 1_000, "the kill reached the other gateway after " + ms + " ms (its cache TTL is 30 s)");
+        assertEquals(-2016, new JsonObject(b.get("/v1/market/instruments", auth).body()).getInteger("error_no"));
+    }
 }
