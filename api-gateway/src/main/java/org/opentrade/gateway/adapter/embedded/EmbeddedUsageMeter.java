@@ -70,7 +70,7 @@ public final class EmbeddedUsageMeter implements UsageMeter {
                     continue; // a torn last line after a crash: that flush is lost, the rest is kept
                 }
                 if (r.epochMinute() >= oldest) {
-                    m.stored.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::merge);
+                    m.stored.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::sum);
                 }
             }
             m.rewrite();
@@ -90,7 +90,7 @@ public final class EmbeddedUsageMeter implements UsageMeter {
         for (UsageRow r : stored.values()) {
             collect(rows, r, wanted, fromMinute, toMinute);
         }
-        for (UsageRow r : pending.peek()) {
+        for (UsageRow r : pending.peek(r -> true)) {
             collect(rows, r, wanted, fromMinute, toMinute);
         }
         List<UsageRow> out = new ArrayList<>(rows.values());
@@ -112,11 +112,11 @@ public final class EmbeddedUsageMeter implements UsageMeter {
                     w.newLine();
                 }
             } catch (IOException e) {
-                pending.restore(rows);
+                rows.forEach(pending::add);
                 throw new UncheckedIOException("cannot append to " + log, e);
             }
             for (UsageRow r : rows) {
-                stored.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::merge);
+                stored.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::sum);
             }
         }, writer);
     }
@@ -130,7 +130,7 @@ public final class EmbeddedUsageMeter implements UsageMeter {
 
     private static void collect(Map<RowKey, UsageRow> rows, UsageRow r, Set<String> keys, long from, long to) {
         if (keys.contains(r.keyId()) && r.epochMinute() >= from && r.epochMinute() < to) {
-            rows.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::merge);
+            rows.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::sum);
         }
     }
 

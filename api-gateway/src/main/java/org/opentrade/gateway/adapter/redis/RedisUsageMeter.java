@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.opentrade.gateway.domain.UsageCounters;
 import org.opentrade.gateway.domain.UsageRow;
 import org.opentrade.gateway.domain.UsageSample;
 import org.opentrade.gateway.port.UsageMeter;

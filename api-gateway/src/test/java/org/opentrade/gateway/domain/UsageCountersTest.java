@@ -1,12 +1,10 @@
-package org.opentrade.gateway.adapter.redis;
+package org.opentrade.gateway.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.opentrade.gateway.domain.UsageRow;
-import org.opentrade.gateway.domain.UsageSample;
 
 class UsageCountersTest {
 
