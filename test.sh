@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 . scripts/ensure-tools.sh
 ensure_test_tools
+# The OpenAPI contract first: it is what the portal docs and the SDK are generated from.
+openapi/lint.sh
 exec mvn -B -ntp -Dstyle.color=never verify "$@"

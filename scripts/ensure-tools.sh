@@ -45,4 +45,8 @@ ensure_test_tools() {
   if [ ${#TEST_PACKAGES[@]} -gt 0 ]; then
     _apt_install "${TEST_PACKAGES[@]}"
   fi
+  # The contract lint (openapi/lint.sh) runs Spectral from npm; Debian's node is enough.
+  if ! command -v npm >/dev/null 2>&1; then
+    _apt_install nodejs npm
+  fi
 }

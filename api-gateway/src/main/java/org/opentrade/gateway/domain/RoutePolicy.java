@@ -12,8 +12,8 @@ package org.opentrade.gateway.domain;
 public record RoutePolicy(String method, String template, String upstream, Scope scope, int weight,
                           RouteClass routeClass, boolean websocket) {
 
-    /** The route's name in usage rows and spans: {@code GET /v1/market/depth/:symbol}. */
+    /** The route's name in usage rows and limits, in OpenAPI style: {@code GET /v1/market/depth/{symbol}}. */
     public String name() {
-        return method + " " + template;
+        return method + " " + template.replaceAll(":([a-z_]+)", "{$1}");
     }
 }

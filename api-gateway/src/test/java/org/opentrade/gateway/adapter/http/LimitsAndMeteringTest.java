@@ -92,7 +92,7 @@ class LimitsAndMeteringTest {
         assertEquals("free", l.getString("plan"));
         assertEquals(20, l.getJsonObject("request_weight").getInteger("limit"));
         assertTrue(l.getJsonObject("request_weight").getInteger("remaining") < 20);
-        assertEquals(5, l.getJsonObject("route_weights").getInteger("GET /v1/market/depth/:symbol"));
+        assertEquals(5, l.getJsonObject("route_weights").getInteger("GET /v1/market/depth/{symbol}"));
     }
 
     private static JsonObject find(JsonArray rows, String route) {
