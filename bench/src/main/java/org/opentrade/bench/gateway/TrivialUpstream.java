@@ -1,0 +1,87 @@
+package org.opentrade.bench.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The upstream of the gateway benchmark: answers {@code GET /health} and
+ * {@code GET /v1/market/instruments} with small fixed JSON bodies (the instruments one is about
+ * 100 bytes), anything else with 404. No router, no JSON encoding per request, so what the gateway
+ * benchmark measures on top of it is the gateway.
+ *
+ * <p>{@code java -cp benchmarks.jar org.opentrade.bench.gateway.TrivialUpstream --port 18081
+ * [--host 127.0.0.1] [--instances 1]}; {@code --instances} server verticles share the port, one
+ * event loop each.
+ */
+public final class TrivialUpstream extends VerticleBase {
+    static final Buffer INSTRUMENTS = Buffer.buffer(
+            "{\"instruments\":[{\"symbol\":\"600000.SH\",\"name\":\"PF Bank\",\"lot\":100,\"tick\":\"0.01\",\"status\":\"T\"}]}");
+    static final Buffer HEALTH = Buffer.buffer("{\"status\":\"UP\"}");
+    static final Buffer NOT_FOUND = Buffer.buffer("{\"code\":-1,\"msg\":\"not found\"}");
+
+    private final String host;
+    private final int port;
+    private HttpServer server;
+
+    TrivialUpstream(String host, int port) {
+        this.host = host;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false))
+                .requestHandler(req -> {
+                    String path = req.path();
+                    Buffer body;
+                    int status = 200;
+                    if ("/v1/market/instruments".equals(path)) {
+                        body = INSTRUMENTS;
+                    } else if ("/health".equals(path)) {
+                        body = HEALTH;
+                    } else {
+                        body = NOT_FOUND;
+                        status = 404;
+                    }
+                    req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+                });
+        return server.listen(port, host);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String host = "127.0.0.1";
+        int port = 18081;
+        int instances = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--host" -> host = args[++i];
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--instances" -> instances = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("usage: TrivialUpstream --port N [--host H] [--instances N]");
+                    System.exit(2);
+                }
+            }
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, instances)));
+        String h = host;
+        int p = port;
+        vertx.deployVerticle(() -> new TrivialUpstream(h, p), new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        System.out.println("trivial upstream listening on " + host + ":" + port + " (" + instances + " event loop(s))");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+        }, "upstream-shutdown"));
+    }
+}
