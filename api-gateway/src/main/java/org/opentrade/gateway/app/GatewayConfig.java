@@ -20,7 +20,7 @@ import org.opentrade.gateway.domain.PlanCatalog;
  * The gateway's configuration, read once from {@value #RESOURCE} (commented defaults; the file says
  * what each key trades off) and validated: a bad value fails start-up naming the key. Immutable.
  */
-public record GatewayConfig(String host, int port, long maxBodyBytes, StoreType store, Path dataDir, int gateways,
+public record GatewayConfig(String host, int port, int eventLoops, long maxBodyBytes, StoreType store, Path dataDir, int gateways,
                             List<Cidr> trustedProxies, String redisUri, Duration redisCommandTimeout,
                             Duration sessionTtl, Path sessionKeyFile, Duration signatureWindow, Duration keyCacheTtl,
                             String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
@@ -50,6 +50,8 @@ public record GatewayConfig(String host, int port, long maxBodyBytes, StoreType 
         Config g = root.section("gateway");
         String host = g.string("host", "0.0.0.0");
         int port = g.intValue("port", 8080, 0, 65_535);
+        int loops = g.intValue("event_loops", 0, 0, 256);
+        int eventLoops = loops == 0 ? Runtime.getRuntime().availableProcessors() : loops;
         long maxBody = g.longValue("max_body_bytes", 65_536, 1_024, 16L << 20);
         StoreType store = g.enumValue("store", StoreType.class, StoreType.EMBEDDED);
         Path dataDir = g.path("data_dir", "./data/gateway");
@@ -94,7 +96,7 @@ public record GatewayConfig(String host, int port, long maxBodyBytes, StoreType 
         Config usage = root.section("usage");
         Duration flush = positive(usage, "usage.flush_interval", "flush_interval", Duration.ofSeconds(1));
         Duration retention = positive(usage, "usage.retention", "retention", Duration.ofDays(8));
-        return new GatewayConfig(host, port, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
+        return new GatewayConfig(host, port, eventLoops, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
                 sessionKey, window, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan), perAddress,
                 flush, retention, TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
                 upstreams(root.section("upstreams")));

@@ -1,7 +1,9 @@
 package org.opentrade.gateway.app;
 
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,6 @@ public final class GatewayMain {
         }
         Vertx vertx = Vertx.vertx();
         GatewayServer gw;
-        HttpServer server;
         try {
             gw = GatewayServer.start(vertx, config, null).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             Router router = Router.router(vertx);
@@ -52,19 +53,26 @@ public final class GatewayMain {
             });
             router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                     .end(gw.gateway().prometheus()));
-            server = vertx.createHttpServer(GatewayServer.serverOptions()).requestHandler(router)
-                    .listen(config.port(), config.host()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            // One server per event loop on the same port: Vert.x spreads connections over them.
+            vertx.deployVerticle(() -> new AbstractVerticle() {
+                @Override
+                public void start(Promise<Void> started) {
+                    vertx.createHttpServer(GatewayServer.serverOptions()).requestHandler(router)
+                            .listen(config.port(), config.host()).<Void>mapEmpty().onComplete(started);
+                }
+            }, new DeploymentOptions().setInstances(config.eventLoops()))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "gateway start-up failed", e.getCause() != null ? e.getCause() : e);
             vertx.close();
             System.exit(1);
             return;
         }
-        LOG.info("OpenTrade API gateway listening on " + config.host() + ":" + server.actualPort() + " (store "
-                + config.store() + ")");
+        LOG.info("OpenTrade API gateway listening on " + config.host() + ":" + config.port() + " (store "
+                + config.store() + ", " + config.eventLoops() + " event loops)");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                server.close().eventually(() -> gw.close(vertx)).toCompletionStage().toCompletableFuture()
+                gw.close(vertx).toCompletionStage().toCompletableFuture()
                         .get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("gateway: clean stop did not finish: " + e);
