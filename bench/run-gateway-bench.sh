@@ -111,7 +111,7 @@ limits:
 EOF
 OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT=$GW_PORT OPENTRADE_GATEWAY_DATA_DIR="$OUT/gateway-data" \
 OPENTRADE_MARKET_API_TARGETS=127.0.0.1:$UP_PORT OPENTRADE_ADMIN_TOKEN=bench-admin-token-0123456789 \
-  java -Xms512m -Xmx512m -Dopentrade.gateway.config="$OUT/gateway-bench.yaml" -cp "$JAR" \
+  java -Xms512m -Xmx512m -Xlog:gc:file="$OUT/gateway-gc.log" -Dopentrade.gateway.config="$OUT/gateway-bench.yaml" -cp "$JAR" \
   org.opentrade.gateway.app.GatewayMain > "$OUT/gateway.log" 2>&1 &
 GW_PID=$!
 PIDS+=($GW_PID)
