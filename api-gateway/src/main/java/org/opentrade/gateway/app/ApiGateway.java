@@ -185,11 +185,6 @@ public final class ApiGateway {
         return limiter.degradedDecisions();
     }
 
-    /** Order-entry requests refused because the shared limiter was unreachable. */
-    public long limiterUnavailableRefusals() {
-        return limiter.refusedUnavailable();
-    }
-
     /** Prometheus text lines of the gateway's own counters. */
     public String prometheus() {
         return "# HELP opentrade_gateway_limit_degraded_total Limit decisions taken locally because the shared limiter was unreachable.\n"

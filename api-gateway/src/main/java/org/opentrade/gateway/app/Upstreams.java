@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import org.opentrade.gateway.adapter.http.HttpErrors;
 import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
@@ -87,10 +86,5 @@ public final class Upstreams {
         }
         headers.set(SCOPES_HEADER, scopes.toString());
         headers.set(PLAN_HEADER, p.plan().name());
-    }
-
-    /** Convenience for hosts: a hook-compatible reference. */
-    public static BiConsumer<RoutingContext, MultiMap> identityHeaders() {
-        return Upstreams::identity;
     }
 }

@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentrade.gateway.domain.Developer;
 import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.port.Await;
@@ -19,46 +17,24 @@ import org.opentrade.gateway.port.KeyRegistryContract;
 
 class RedisKeyRegistryIT extends KeyRegistryContract {
 
-    private static RedisServerProcess server;
-    private static ConnectionsInTest connections;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = RedisServerProcess.start();
-        connections = new ConnectionsInTest(server);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
-
-    /** The adapter first (the meter flushes on close), then the connections it borrowed. */
-    @AfterEach
-    @Override
-    protected void closeStore() throws Exception {
-        try {
-            super.closeStore();
-        } finally {
-            connections.closeAll();
-        }
-    }
+    @RegisterExtension
+    static final RedisServerExtension fixture = new RedisServerExtension();
 
     @Override
     protected KeyRegistry newStore() throws Exception {
-        server.flushAll();
-        return result(RedisKeyRegistry.open(connections.open()));
+        fixture.server().flushAll();
+        return result(RedisKeyRegistry.open(fixture.connections().open()));
     }
 
     @Override
     protected KeyRegistry reopen(KeyRegistry store) throws Exception {
         result(store.close());
-        return result(RedisKeyRegistry.open(connections.open()));
+        return result(RedisKeyRegistry.open(fixture.connections().open()));
     }
 
     @Test
     void aChangeOnOneGatewayReachesTheOtherAtOnceAndEachHearsItOnce() throws Exception {
-        KeyRegistry other = result(RedisKeyRegistry.open(connections.open()));
+        KeyRegistry other = result(RedisKeyRegistry.open(fixture.connections().open()));
         BlockingQueue<String> heardHere = new LinkedBlockingQueue<>();
         BlockingQueue<String> heardThere = new LinkedBlockingQueue<>();
         List<String> everythingHeardHere = new CopyOnWriteArrayList<>();

@@ -17,10 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentrade.gateway.domain.Gcra;
 import org.opentrade.gateway.domain.RateLimit;
 import org.opentrade.gateway.port.Await;
@@ -29,40 +27,18 @@ import org.opentrade.gateway.port.RateLimiterContract;
 
 class RedisRateLimiterIT extends RateLimiterContract {
 
-    private static RedisServerProcess server;
-    private static ConnectionsInTest connections;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = RedisServerProcess.start();
-        connections = new ConnectionsInTest(server);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
-
-    /** The adapter first (the meter flushes on close), then the connections it borrowed. */
-    @AfterEach
-    @Override
-    protected void closeLimiter() throws Exception {
-        try {
-            super.closeLimiter();
-        } finally {
-            connections.closeAll();
-        }
-    }
+    @RegisterExtension
+    static final RedisServerExtension fixture = new RedisServerExtension();
 
     @Override
     protected RateLimiter newLimiter() throws Exception {
-        server.flushAll();
-        return new RedisRateLimiter(connections.open());
+        fixture.server().flushAll();
+        return new RedisRateLimiter(fixture.connections().open());
     }
 
     @Test
     void theScriptDecidesExactlyAsGcraOnASeededRandomSequence() throws Exception {
-        RedisRateLimiter redis = new RedisRateLimiter(connections.open());
+        RedisRateLimiter redis = new RedisRateLimiter(fixture.connections().open());
         Random random = new Random(20_260_601L);
         for (int run = 0; run < 30; run++) {
             // Periods of minutes: the bucket key expires in real time, and must not before the
@@ -92,8 +68,8 @@ class RedisRateLimiterIT extends RateLimiterContract {
 
     @Test
     void twoGatewaysHammeringOneBucketAdmitExactlyTheLimit() throws Exception {
-        List<RateLimiter> gateways = List.of(new RedisRateLimiter(connections.open()),
-                new RedisRateLimiter(connections.open()));
+        List<RateLimiter> gateways = List.of(new RedisRateLimiter(fixture.connections().open()),
+                new RedisRateLimiter(fixture.connections().open()));
         RateLimit hundredPerHour = new RateLimit(100, 3_600_000);
         AtomicInteger admitted = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
@@ -133,12 +109,12 @@ class RedisRateLimiterIT extends RateLimiterContract {
     @Test
     void whileRedisIsDownCallsFailFastAndTheyPassAgainAfterARestart() throws Exception {
         Duration timeout = RedisOptions.DEFAULT_COMMAND_TIMEOUT;
-        RedisRateLimiter limiter = new RedisRateLimiter(connections.open(connections.options()
+        RedisRateLimiter limiter = new RedisRateLimiter(fixture.connections().open(fixture.connections().options()
                 .withCommandTimeout(timeout)));
         RateLimit limit = new RateLimit(1000, 60_000);
         assertTrue(result(limiter.acquire("outage", limit, 1)).allowed());
 
-        server.kill();
+        fixture.server().kill();
         try {
             for (int i = 0; i < 5; i++) {
                 long started = System.nanoTime();
@@ -149,7 +125,7 @@ class RedisRateLimiterIT extends RateLimiterContract {
                 assertTrue(tookMillis <= 2 * timeout.toMillis(), "call " + i + " failed after " + tookMillis + " ms");
             }
         } finally {
-            server.restart();
+            fixture.server().restart();
         }
 
         // The restarted server knows no script: this also exercises the EVAL fallback on NOSCRIPT.
@@ -165,12 +141,12 @@ class RedisRateLimiterIT extends RateLimiterContract {
     @Test
     void whileRedisIsStalledCallsTimeOutWithinTheCommandTimeout() throws Exception {
         Duration timeout = RedisOptions.DEFAULT_COMMAND_TIMEOUT;
-        RedisRateLimiter limiter = new RedisRateLimiter(connections.open(connections.options()
+        RedisRateLimiter limiter = new RedisRateLimiter(fixture.connections().open(fixture.connections().options()
                 .withCommandTimeout(timeout)));
         RateLimit limit = new RateLimit(1000, 60_000);
         assertTrue(result(limiter.acquire("stall", limit, 1)).allowed());
 
-        server.pause();
+        fixture.server().pause();
         try {
             long started = System.nanoTime();
             CompletableFuture<?> call = limiter.acquire("stall", limit, 1).toCompletableFuture();
@@ -178,7 +154,7 @@ class RedisRateLimiterIT extends RateLimiterContract {
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
             assertTrue(tookMillis <= 2 * timeout.toMillis(), "failed after " + tookMillis + " ms: " + failure.getCause());
         } finally {
-            server.resume();
+            fixture.server().resume();
         }
         assertTrue(result(limiter.acquire("stall", limit, 1)).allowed());
     }

@@ -6,10 +6,8 @@ import static org.opentrade.gateway.port.Await.result;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentrade.gateway.domain.UsageRow;
 import org.opentrade.gateway.domain.UsageSample;
 import org.opentrade.gateway.port.Await;
@@ -18,41 +16,19 @@ import org.opentrade.gateway.port.UsageMeterContract;
 
 class RedisUsageMeterIT extends UsageMeterContract {
 
-    private static RedisServerProcess server;
-    private static ConnectionsInTest connections;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = RedisServerProcess.start();
-        connections = new ConnectionsInTest(server);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
-
-    /** The adapter first (the meter flushes on close), then the connections it borrowed. */
-    @AfterEach
-    @Override
-    protected void closeMeter() throws Exception {
-        try {
-            super.closeMeter();
-        } finally {
-            connections.closeAll();
-        }
-    }
+    @RegisterExtension
+    static final RedisServerExtension fixture = new RedisServerExtension();
 
     @Override
     protected UsageMeter newMeter() throws Exception {
-        server.flushAll();
-        return new RedisUsageMeter(connections.open());
+        fixture.server().flushAll();
+        return new RedisUsageMeter(fixture.connections().open());
     }
 
     @Override
     protected UsageMeter reopen(UsageMeter meter) throws Exception {
         result(meter.close());
-        return new RedisUsageMeter(connections.open());
+        return new RedisUsageMeter(fixture.connections().open());
     }
 
     @Test
@@ -60,12 +36,12 @@ class RedisUsageMeterIT extends UsageMeterContract {
         meter.record(new UsageSample("k1", "GET /v1/a", minute, 200, 10));
         meter.record(new UsageSample("k1", "GET /v1/a", minute, 500, 30));
 
-        server.kill();
+        fixture.server().kill();
         try {
             assertThrows(Exception.class, () -> result(meter.flush()));
             meter.record(new UsageSample("k1", "GET /v1/a", minute, 404, 20));
         } finally {
-            server.restart();
+            fixture.server().restart();
         }
         Await.until(Duration.ofSeconds(10), () -> {
             try {
@@ -76,14 +52,14 @@ class RedisUsageMeterIT extends UsageMeterContract {
             }
         });
 
-        UsageMeter fresh = new RedisUsageMeter(connections.open());
+        UsageMeter fresh = new RedisUsageMeter(fixture.connections().open());
         assertEquals(List.of(new UsageRow("k1", "GET /v1/a", minute, 1, 1, 1, 60, 30)),
                 result(fresh.usage(List.of("k1"), minute, minute + 1)));
     }
 
     @Test
     void rowsExpireAfterTheRetention() throws Exception {
-        UsageMeter shortLived = new RedisUsageMeter(connections.open(connections.options()
+        UsageMeter shortLived = new RedisUsageMeter(fixture.connections().open(fixture.connections().options()
                 .withUsageRetention(Duration.ofMillis(200))));
         shortLived.record(new UsageSample("k-ttl", "GET /v1/a", minute, 200, 10));
         result(shortLived.flush());
