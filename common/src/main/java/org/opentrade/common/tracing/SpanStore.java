@@ -5,21 +5,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The recent traces of this JVM, in memory, for "show me the trace of my request". Several
  * services in one JVM (the all-in-one) share one store, so a trace holds the spans of every hop.
  *
  * <p>Bounded: at most {@code maxTraces} traces (the oldest, by first span or owner seen, is
- * evicted; while writers race, a few more may be held for an instant) and at most
+ * evicted) and at most
  * {@code maxSpansPerTrace} spans in each (later spans are counted and dropped).
  *
  * <p>Thread-safe. {@link #add} runs on whatever thread ends a span (an event loop): it keeps the
  * SDK's immutable span as it is, takes no global lock (one map look-up, an uncontended monitor per
- * trace, and on a new trace one queue offer), and never blocks. Rendering to {@link SpanRecord}
+ * trace, and on a new trace one slot of a ring), and never blocks. Rendering to {@link SpanRecord}
  * happens only on query.
  *
  * <p>Ownership: the first developer id seen for a trace (via {@link #claim} or a span attribute
@@ -30,10 +30,12 @@ public final class SpanStore {
     private final int maxTraces;
     private final int maxSpansPerTrace;
     private final ConcurrentHashMap<String, Trace> traces;
-    /** Trace ids in arrival order; the head is evicted first. */
-    private final ConcurrentLinkedQueue<String> arrivals = new ConcurrentLinkedQueue<>();
-    /** Traces in the map; kept apart because ConcurrentLinkedQueue.size() is O(n). */
-    private final AtomicInteger size = new AtomicInteger();
+    /**
+     * Traces in arrival order, as a ring of {@code maxTraces} slots: a new trace takes the next slot
+     * and evicts the trace that held it, which is the oldest one. No allocation per trace.
+     */
+    private final AtomicReferenceArray<Trace> ring;
+    private final AtomicLong arrivals = new AtomicLong();
 
     public SpanStore(int maxTraces, int maxSpansPerTrace) {
         if (maxTraces < 1 || maxSpansPerTrace < 1) {
@@ -43,6 +45,7 @@ public final class SpanStore {
         this.maxTraces = maxTraces;
         this.maxSpansPerTrace = maxSpansPerTrace;
         this.traces = new ConcurrentHashMap<>(Math.min(maxTraces, 1 << 16) * 4 / 3 + 1);
+        this.ring = new AtomicReferenceArray<>(maxTraces);
     }
 
     /** A store with the default bounds of {@link TracingOptions}. */
@@ -101,7 +104,7 @@ public final class SpanStore {
 
     /** Traces held now. */
     public int traceCount() {
-        return size.get();
+        return traces.size();
     }
 
     public int maxTraces() {
@@ -117,35 +120,30 @@ public final class SpanStore {
         if (t != null) {
             return t;
         }
-        Trace fresh = new Trace();
+        Trace fresh = new Trace(traceId);
         t = traces.putIfAbsent(traceId, fresh);
         if (t != null) {
             return t;
         }
-        // Offer before counting, so the queue always holds at least as many ids as the count says.
-        arrivals.offer(traceId);
-        if (size.incrementAndGet() > maxTraces) {
-            evictOldest();
+        int slot = (int) (arrivals.getAndIncrement() % maxTraces);
+        Trace oldest = ring.getAndSet(slot, fresh);
+        if (oldest != null) {
+            // By identity: a trace evicted earlier and seen again since is a new entry in its own slot.
+            traces.remove(oldest.id, oldest);
         }
         return fresh;
     }
 
-    private void evictOldest() {
-        while (size.get() > maxTraces) {
-            String oldest = arrivals.poll();
-            if (oldest == null) {
-                return;
-            }
-            traces.remove(oldest);
-            size.decrementAndGet();
-        }
-    }
-
     /** One trace's spans; its monitor is held only to append or copy, and is almost never contended. */
     private static final class Trace {
+        final String id;
         final AtomicReference<String> owner = new AtomicReference<>();
         private final ArrayList<SpanData> spans = new ArrayList<>(4);
         private int dropped;
+
+        Trace(String id) {
+            this.id = id;
+        }
 
         synchronized void add(SpanData span, int max) {
             if (spans.size() < max) {

@@ -37,7 +37,8 @@ public final class RequestGuard {
                     + " headers, " + MAX_HEADER_BYTES + " bytes)");
             return;
         }
-        String rawPath = uri.indexOf('?') >= 0 ? uri.substring(0, uri.indexOf('?')) : uri;
+        int query = uri.indexOf('?');
+        String rawPath = query >= 0 ? uri.substring(0, query) : uri;
         if (!rawPath.startsWith("/") || suspicious(rawPath)) {
             HttpErrors.send(ctx, GatewayError.INVALID_PARAMETER, "invalid request path");
             return;
@@ -46,9 +47,19 @@ public final class RequestGuard {
     }
 
     private static boolean suspicious(String rawPath) {
-        String lower = rawPath.toLowerCase(java.util.Locale.ROOT);
-        return lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") || lower.contains("%2e")
-                || rawPath.indexOf('\\') >= 0 || rawPath.contains("//") || rawPath.contains("/./")
+        return encodedTrick(rawPath) || rawPath.indexOf('\\') >= 0 || rawPath.contains("//") || rawPath.contains("/./")
                 || rawPath.contains("/../") || rawPath.endsWith("/..") || rawPath.endsWith("/.");
+    }
+
+    /** An encoded slash, backslash, NUL or dot ({@code %2f %5c %00 %2e}, any case). */
+    private static boolean encodedTrick(String rawPath) {
+        for (int i = rawPath.indexOf('%'); i >= 0 && i + 2 < rawPath.length(); i = rawPath.indexOf('%', i + 1)) {
+            char hi = rawPath.charAt(i + 1);
+            char lo = Character.toLowerCase(rawPath.charAt(i + 2));
+            if ((hi == '2' && (lo == 'f' || lo == 'e')) || (hi == '5' && lo == 'c') || (hi == '0' && lo == '0')) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -77,6 +77,9 @@ final class ForwardHeaders {
     }
 
     private static Set<String> connectionTokens(MultiMap headers) {
+        if (!headers.contains("Connection")) {
+            return Set.of(); // the usual case on keep-alive HTTP/1.1: nothing nominated
+        }
         Set<String> tokens = new HashSet<>();
         for (String value : headers.getAll("Connection")) {
             for (String token : value.split(",")) {
