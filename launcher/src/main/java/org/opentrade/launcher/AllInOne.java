@@ -100,6 +100,7 @@ public final class AllInOne {
                     gw.mount(router);
                     OperationsEndpoints.addRoutes(router, exchange::isReady,
                             () -> PrometheusText.render(exchange.metrics()) + gw.gateway().prometheus());
+                    Portal.addRoutes(router);
                     return vertx.createHttpServer(GatewayServer.serverOptions()).requestHandler(router)
                             .listen(launcher.httpPort(), launcher.httpHost())
                             .map(server -> new AllInOne(vertx, exchange, id, gw, server));

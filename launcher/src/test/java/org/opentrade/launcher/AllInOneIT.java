@@ -78,6 +78,19 @@ class AllInOneIT {
         assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", error.getString("trace_id"));
         assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", missing.headers().firstValue("X-Trace-Id").orElse(""));
 
+        // The portal is at the root, the contract next to it; unknown API paths still get JSON errors.
+        HttpResponse<String> portal = get(port, "/");
+        assertEquals(200, portal.statusCode());
+        assertTrue(portal.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(portal.body().contains("/openapi/opentrade.yaml"), portal.body());
+        assertEquals("nosniff", portal.headers().firstValue("X-Content-Type-Options").orElse(""));
+        HttpResponse<String> spec = get(port, "/openapi/opentrade.yaml");
+        assertEquals(200, spec.statusCode());
+        assertTrue(spec.body().startsWith("openapi: 3.1"), spec.body().substring(0, Math.min(80, spec.body().length())));
+        HttpResponse<String> noApi = get(port, "/v1/no-such-endpoint");
+        assertEquals(404, noApi.statusCode());
+        assertTrue(new JsonObject(noApi.body()).getInteger("error_no") < 0, noApi.body());
+
         // The gateway shares the port: a developer signs up, gets a key, and calls the API. No
         // market-api is deployed yet, so the call gets 503 -9001, metered, limited and traced.
         assertEquals(201, post(port, "/v1/developers", "{\"email\":\"q@example.com\",\"password\":\"long enough pw\","
