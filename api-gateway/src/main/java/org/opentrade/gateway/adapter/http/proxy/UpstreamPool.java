@@ -13,6 +13,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,7 +30,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class UpstreamPool {
     private final UpstreamPoolOptions options;
     private final List<UpstreamInstance> instances;
-    private final HttpClientAgent httpClient;
+    private final Vertx vertx;
+    private final HttpClientOptions clientOptions;
+    private final PoolOptions poolOptions;
+    /**
+     * One keep-alive client per event loop that proxies through this pool. A connection belongs to
+     * the event loop that opened it; shared across loops, half the calls would hop threads twice
+     * (to the connection's loop and back). Few entries: one per event loop.
+     */
+    private final ConcurrentHashMap<Thread, HttpClientAgent> clients = new ConcurrentHashMap<>();
+    private volatile boolean closed;
     private final HttpClient healthClient;
     private final WebSocketClient webSocketClient;
     private final HealthChecker healthChecker;
@@ -46,10 +56,10 @@ public final class UpstreamPool {
         }
         this.instances = List.copyOf(list);
         int connectMillis = (int) this.options.getConnectTimeout().toMillis();
-        this.httpClient = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(connectMillis)
-                        .setName("upstream-" + this.options.getName()),
-                new PoolOptions().setHttp1MaxSize(this.options.getMaxConnectionsPerInstance()));
+        this.vertx = vertx;
+        this.clientOptions = new HttpClientOptions().setKeepAlive(true).setConnectTimeout(connectMillis)
+                .setName("upstream-" + this.options.getName());
+        this.poolOptions = new PoolOptions().setHttp1MaxSize(this.options.getMaxConnectionsPerInstance());
         this.healthClient = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setName("health-" + this.options.getName()),
                 new PoolOptions().setHttp1MaxSize(1));
@@ -115,7 +125,15 @@ public final class UpstreamPool {
     }
 
     HttpClient httpClient() {
-        return httpClient;
+        Thread thread = Thread.currentThread();
+        HttpClientAgent client = clients.get(thread);
+        if (client == null) {
+            client = clients.computeIfAbsent(thread, t -> vertx.createHttpClient(clientOptions, poolOptions));
+            if (closed) {
+                client.close(); // raced with close(): calls fail fast instead of leaking a pool
+            }
+        }
+        return client;
     }
 
     WebSocketClient webSocketClient() {
@@ -126,6 +144,11 @@ public final class UpstreamPool {
     public Future<Void> close() {
         healthChecker.stop();
         instances.forEach(i -> i.breaker().close());
-        return Future.join(httpClient.close(), healthClient.close(), webSocketClient.close()).mapEmpty();
+        closed = true;
+        List<Future<Void>> closing = new ArrayList<>();
+        clients.values().forEach(c -> closing.add(c.close()));
+        closing.add(healthClient.close());
+        closing.add(webSocketClient.close());
+        return Future.join(closing).mapEmpty();
     }
 }

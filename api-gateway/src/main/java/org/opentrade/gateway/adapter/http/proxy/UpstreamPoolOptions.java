@@ -40,7 +40,7 @@ public final class UpstreamPoolOptions {
     public static final Duration DEFAULT_BREAKER_RESET_TIMEOUT = Duration.ofSeconds(5);
     /** Extra attempts, on other instances, for idempotent reads only; more hides failures but multiplies load. */
     public static final int DEFAULT_MAX_RETRIES = 1;
-    /** Pooled keep-alive connections per instance and event loop pool; more allows more concurrency upstream. */
+    /** Pooled keep-alive connections per instance and per gateway event loop (each loop has its own pool); more allows more concurrency upstream. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_INSTANCE = 64;
     /**
      * Upstream WebSocket connections per instance (one per proxied client socket). Vert.x's default
