@@ -1,7 +1,10 @@
 package org.opentrade.gateway.adapter.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -52,7 +55,15 @@ public final class GatewayRouter {
         for (RoutePolicy policy : parts.routes()) {
             Route route = router.route(HttpMethod.valueOf(policy.method()), policy.template());
             if (!policy.websocket()) {
-                route.handler(body); // Vert.x Web wants the body handler before user handlers
+                // Vert.x Web wants the body handler before user handlers. Most API calls are GETs
+                // without a body: they skip it (and its buffer and extra callback) altogether.
+                route.handler(ctx -> {
+                    if (mayHaveBody(ctx.request())) {
+                        body.handle(ctx);
+                    } else {
+                        ctx.next();
+                    }
+                });
             }
             route.handler(ctx -> {
                 ctx.put(RequestKeys.ROUTE, policy);
@@ -74,6 +85,13 @@ public final class GatewayRouter {
         router.errorHandler(400, ctx -> HttpErrors.send(ctx, GatewayError.MALFORMED_REQUEST, "malformed request"));
         router.errorHandler(500, ctx -> Async.fail(ctx, ctx.failure() != null ? ctx.failure()
                 : new IllegalStateException("unknown failure")));
+    }
+
+    /** Whether a body may follow the headers: a non-zero Content-Length, or any Transfer-Encoding. */
+    static boolean mayHaveBody(HttpServerRequest request) {
+        MultiMap headers = request.headers();
+        String length = headers.get(HttpHeaders.CONTENT_LENGTH);
+        return (length != null && !length.equals("0")) || headers.contains(HttpHeaders.TRANSFER_ENCODING);
     }
 
     private static void platform(Router router, List<GatewayFilter> filters, String path, Handler<RoutingContext> end) {
