@@ -150,7 +150,7 @@ public final class ApiGateway {
     private static ApiGateway build(Vertx vertx, GatewayConfig config, Hooks hooks, GatewayStores stores,
                                     LongSupplier clock) throws IOException {
         PolicyRateLimiter limiter = new PolicyRateLimiter(stores.limiter(), stores.localLimiter(), config.gateways());
-        KeyLookup lookup = new KeyLookup(stores.registry(), config.keyCacheTtl().toMillis(), clock);
+        KeyLookup lookup = new KeyLookup(stores.registry(), config.plans(), config.keyCacheTtl().toMillis(), clock);
         SessionTokens sessions = SessionTokens.create(vertx, config.sessionKeyFile(),
                 (int) config.sessionTtl().toSeconds(), clock);
         ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
@@ -164,8 +164,8 @@ public final class ApiGateway {
                         new ScopeFilter(), new RateLimitFilter(limiter)),
                 new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
                         new RateLimit(config.perAddressPerMinute(), 60_000), addresses, clock),
-                new KeyRoutes(stores.registry(), auth, clock),
-                new UsageRoutes(stores.registry(), stores.meter(), limiter, routes, clock),
+                new KeyRoutes(stores.registry(), auth, config.plans(), clock),
+                new UsageRoutes(stores.registry(), lookup, config.plans(), stores.meter(), limiter, routes, clock),
                 new AdminRoutes(stores.registry(), config.plans(), adminToken(config), clock),
                 hooks.traces(), routes, hooks.upstream(), config.maxBodyBytes());
         return new ApiGateway(vertx, config, stores, limiter, parts);

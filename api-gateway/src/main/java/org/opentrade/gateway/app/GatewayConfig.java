@@ -29,6 +29,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
+    /** The plans, lowest first: this order ranks them in the {@link PlanCatalog}. */
     static final List<String> PLAN_NAMES = List.of("free", "pro", "partner");
 
     /** Where keys, limits and usage live. */

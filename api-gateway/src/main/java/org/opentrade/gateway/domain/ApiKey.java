@@ -8,6 +8,11 @@ import java.util.Set;
  * An API key as stored: never a secret, only what verifies one.
  *
  * @param id                 the public key id sent as {@code X-API-Key}
+ * @param plan               the name of the key's {@link Plan}: its request-weight budget and order
+ *                           rate. Set when the key is created (at most its developer's plan) and by an
+ *                           administrator. A key stored before keys had plans has none on disk; every
+ *                           {@code KeyRegistry} reads it as its developer's plan, so this is null only
+ *                           for such a key whose developer no longer exists.
  * @param secretHashes       SECRET keys: hashes of the active secrets, newest first. During a
  *                           rotation there are two; the older one stops working at
  *                           {@code previousSecretUntil}. Empty for ED25519 keys.
@@ -17,7 +22,7 @@ import java.util.Set;
  * @param expiresAt          epoch ms after which the key stops working; 0 never expires
  * @param createdAt          epoch ms
  */
-public record ApiKey(String id, String developerId, String label, KeyType type, Set<Scope> scopes,
+public record ApiKey(String id, String developerId, String label, KeyType type, Set<Scope> scopes, String plan,
                      List<String> secretHashes, long previousSecretUntil, String publicKey,
                      List<String> allowedCidrs, long expiresAt, KeyStatus status, long createdAt) {
 
@@ -33,14 +38,19 @@ public record ApiKey(String id, String developerId, String label, KeyType type, 
     }
 
     public ApiKey withStatus(KeyStatus value) {
-        return new ApiKey(id, developerId, label, type, scopes, secretHashes, previousSecretUntil, publicKey,
+        return new ApiKey(id, developerId, label, type, scopes, plan, secretHashes, previousSecretUntil, publicKey,
                 allowedCidrs, expiresAt, value, createdAt);
+    }
+
+    public ApiKey withPlan(String value) {
+        return new ApiKey(id, developerId, label, type, scopes, value, secretHashes, previousSecretUntil, publicKey,
+                allowedCidrs, expiresAt, status, createdAt);
     }
 
     /** A rotation: {@code newHash} becomes current, the current one stays valid until {@code until}. */
     public ApiKey rotated(String newHash, long until) {
         List<String> hashes = secretHashes.isEmpty() ? List.of(newHash) : List.of(newHash, secretHashes.get(0));
-        return new ApiKey(id, developerId, label, type, scopes, hashes, until, publicKey, allowedCidrs, expiresAt,
+        return new ApiKey(id, developerId, label, type, scopes, plan, hashes, until, publicKey, allowedCidrs, expiresAt,
                 status, createdAt);
     }
 }

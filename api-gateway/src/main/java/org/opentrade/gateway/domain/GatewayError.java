@@ -14,6 +14,7 @@ public enum GatewayError {
     METHOD_NOT_ALLOWED(-1005, "method not allowed on this endpoint"),
     UNSUPPORTED_MEDIA_TYPE(-1006, "the body must be application/json"),
     BAD_HEADER(-1007, "a header is malformed"),
+    UNKNOWN_PLAN(-1008, "no such plan"),
 
     CREDENTIALS_MISSING(-2001, "no credentials: send X-API-Key with X-API-Secret or X-Signature, or Authorization: Bearer"),
     KEY_UNKNOWN(-2002, "unknown API key"),
@@ -34,6 +35,7 @@ public enum GatewayError {
     ADMIN_REQUIRED(-2017, "a valid admin credential is required"),
     KEY_QUOTA_REACHED(-2018, "the plan's maximum number of API keys is reached"),
     WRONG_KEY_TYPE(-2019, "this operation does not apply to this key type"),
+    PLAN_ABOVE_DEVELOPER(-2020, "a key's plan cannot be higher than its developer's plan"),
 
     RATE_LIMITED(-3001, "rate limit exceeded; retry after the time in Retry-After"),
     ORDER_RATE_LIMITED(-3002, "order rate limit for this symbol exceeded; retry after the time in Retry-After"),

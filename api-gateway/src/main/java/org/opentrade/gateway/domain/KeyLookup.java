@@ -13,7 +13,9 @@ import org.opentrade.gateway.port.KeyRegistry;
  * Keys and developers as the request path reads them: cached for a short time so a Redis registry is
  * not asked on every call, dropped at once when the registry reports a change (the admin kill switch
  * and revocations reach every gateway through that), and served stale while the store is
- * unreachable, so a Redis outage never turns valid keys into authentication failures.
+ * unreachable, so a Redis outage never turns valid keys into authentication failures. A key's plan is
+ * resolved against the catalog when the key is loaded, not on each request; a plan change is a key
+ * change, so it drops the cached copy like any other.
  *
  * <p>Thread-safe; never blocks.
  */
@@ -24,34 +26,48 @@ public final class KeyLookup {
     private static final int MAX_ENTRIES = 200_000;
 
     private final KeyRegistry registry;
+    private final PlanCatalog plans;
     private final long ttlMillis;
     private final LongSupplier nowMillis;
-    private final Map<String, Entry<ApiKey>> keys = new ConcurrentHashMap<>();
+    private final Map<String, Entry<ResolvedKey>> keys = new ConcurrentHashMap<>();
     private final Map<String, Entry<Developer>> developers = new ConcurrentHashMap<>();
 
     /** Subscribes to the registry's changes. */
-    public KeyLookup(KeyRegistry registry, long ttlMillis, LongSupplier nowMillis) {
+    public KeyLookup(KeyRegistry registry, PlanCatalog plans, long ttlMillis, LongSupplier nowMillis) {
         this.registry = registry;
+        this.plans = plans;
         this.ttlMillis = ttlMillis;
         this.nowMillis = nowMillis;
         registry.onChange(this::invalidate);
     }
 
-    public CompletionStage<Optional<ApiKey>> key(String keyId) {
-        return cached(keys, keyId, registry::key);
+    /** The key with its plan resolved. */
+    public CompletionStage<Optional<ResolvedKey>> key(String keyId) {
+        return cached(keys, keyId, this::loadKey);
     }
 
     public CompletionStage<Optional<Developer>> developer(String developerId) {
         return cached(developers, developerId, registry::developer);
     }
 
-    /** Drops one cached entry: {@code key:<id>} or {@code developer:<id>}. */
+    /**
+     * Drops what a change makes stale: for {@code key:<id>} that key; for {@code developer:<id>} the
+     * developer and their cached keys, since a key stored before per-key plans is read with its
+     * developer's plan. That is a scan of the key cache, affordable because developer changes
+     * (suspension, plan) are rare administrator actions.
+     */
     public void invalidate(String change) {
         if (change.startsWith("key:")) {
             keys.remove(change.substring(4));
         } else if (change.startsWith("developer:")) {
-            developers.remove(change.substring(10));
+            String developerId = change.substring(10);
+            developers.remove(developerId);
+            keys.values().removeIf(e -> e.value().isPresent() && e.value().get().key().developerId().equals(developerId));
         }
+    }
+
+    private CompletionStage<Optional<ResolvedKey>> loadKey(String keyId) {
+        return registry.key(keyId).thenApply(k -> k.map(key -> new ResolvedKey(key, plans.planOrDefault(key.plan()))));
     }
 
     private <T> CompletionStage<Optional<T>> cached(Map<String, Entry<T>> cache, String id,

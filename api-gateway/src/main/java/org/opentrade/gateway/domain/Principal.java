@@ -8,6 +8,7 @@ import java.util.Set;
  *
  * @param keyId  the key used; null for a session
  * @param scopes what this call may do (a session holds every scope)
+ * @param plan   what limits this call: the key's own plan, or the developer's plan for a session
  */
 public record Principal(String developerId, String keyId, Set<Scope> scopes, Plan plan) {
 

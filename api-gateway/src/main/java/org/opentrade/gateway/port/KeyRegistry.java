@@ -14,6 +14,11 @@ import org.opentrade.gateway.domain.Developer;
  *
  * <p>Emails are unique case-insensitively: {@link #addDeveloper} compares {@code email} lower-cased,
  * and {@link #developerByEmail} finds it whatever the case.
+ *
+ * <p>Keys stored before keys had plans carry no plan: {@link #key}, {@link #keysOf} and {@link #keys}
+ * return them with their developer's current plan (null only when that developer does not exist), so
+ * they keep the limits they had, and follow the developer's plan until the key is next written
+ * ({@link #putKey} stores the plan it is given).
  */
 public interface KeyRegistry {
 

@@ -88,6 +88,23 @@ class SharedLimitIT {
     }
 
     @Test
+    void aKeyPlanChangeReachesEveryGatewayAtOnce() throws Exception {
+        String token = a.signUpAndLogIn("upgraded@example.com");
+        JsonObject key = a.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read")));
+        String[] auth = {"X-API-Key", key.getString("key_id"), "X-API-Secret", key.getString("secret")};
+        assertEquals(String.valueOf(LIMIT), b.get("/v1/market/instruments", auth).headers()
+                .firstValue("RateLimit-Limit").orElseThrow()); // now cached on b at the free plan
+
+        assertEquals(200, a.put("/v1/admin/keys/" + key.getString("key_id") + "/plan", "{\"plan\":\"pro\"}",
+                "X-Admin-Token", TestGateway.ADMIN_TOKEN).statusCode());
+        long t0 = System.nanoTime();
+        org.opentrade.gateway.port.Await.until(java.time.Duration.ofSeconds(2), () -> "12000".equals(
+                b.get("/v1/market/instruments", auth).headers().firstValue("RateLimit-Limit").orElse(null)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 1_000, "the plan change reached the other gateway after " + ms + " ms (its cache TTL is 30 s)");
+    }
+
+    @Test
     void killSwitchBlocksTheKeyOnEveryGatewayAtOnce() throws Exception {
         String token = a.signUpAndLogIn("victim@example.com");
         JsonObject key = a.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read")));

@@ -116,6 +116,15 @@ public final class TestGateway implements AutoCloseable {
         return send(b);
     }
 
+    public HttpResponse<String> put(String path, String json, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = request(path).PUT(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json");
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
+    }
+
     /** Signs up and logs in; returns the session token. */
     public String signUpAndLogIn(String email) throws Exception {
         HttpResponse<String> r = post("/v1/developers", new JsonObject().put("email", email)

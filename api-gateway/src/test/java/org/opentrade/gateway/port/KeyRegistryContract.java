@@ -28,6 +28,25 @@ public abstract class KeyRegistryContract {
     /** Closes {@code store} and opens it again on the same data (embedded: same directory; Redis: same server). */
     protected abstract KeyRegistry reopen(KeyRegistry store) throws Exception;
 
+    /**
+     * Closes {@code store} and opens one holding, exactly as a gateway from before per-key plans wrote
+     * them (keys without a plan): {@link #OLD_DEVELOPER}, {@link #OLD_SECRET_KEY}, {@link #OLD_SIGNED_KEY}
+     * and {@link #OLD_ORPHAN_KEY} (whose developer does not exist), shown here with the plan they must
+     * be read with.
+     */
+    protected abstract KeyRegistry storeWithRecordsFromBeforePlans(KeyRegistry store) throws Exception;
+
+    protected static final Developer OLD_DEVELOPER = new Developer("dev-old", "old@example.com", "Old Timer",
+            "$argon2id$hash-old", "pro", false, 500);
+    protected static final ApiKey OLD_SECRET_KEY = new ApiKey("key-old-a", "dev-old", "research box", KeyType.SECRET,
+            Set.of(Scope.MARKET_READ, Scope.TRADE), "pro", List.of("hash-old-a"), 0, null, List.of("10.0.0.0/8"), 0,
+            KeyStatus.ACTIVE, 1000);
+    protected static final ApiKey OLD_SIGNED_KEY = new ApiKey("key-old-b", "dev-old", "", KeyType.ED25519,
+            Set.of(Scope.FIX), "pro", List.of(), 0, "MCowBQYDK2VwAyEAold", List.of(), 1_900_000_000_000L,
+            KeyStatus.KILLED, 2000);
+    protected static final ApiKey OLD_ORPHAN_KEY = new ApiKey("key-orphan", "dev-gone", "orphan", KeyType.SECRET,
+            Set.of(Scope.MARKET_READ), null, List.of("hash-orphan"), 0, null, List.of(), 0, KeyStatus.REVOKED, 3000);
+
     protected KeyRegistry store;
 
     @BeforeEach
@@ -48,12 +67,12 @@ public abstract class KeyRegistryContract {
 
     protected static ApiKey secretKey(String id, String developerId, long createdAt) {
         return new ApiKey(id, developerId, "label " + id, KeyType.SECRET, Set.of(Scope.MARKET_READ, Scope.TRADE),
-                List.of("hash-" + id), 0, null, List.of("10.0.0.0/8", "192.168.1.7/32"), 0, KeyStatus.ACTIVE,
+                "free", List.of("hash-" + id), 0, null, List.of("10.0.0.0/8", "192.168.1.7/32"), 0, KeyStatus.ACTIVE,
                 createdAt);
     }
 
     protected static ApiKey ed25519Key(String id, String developerId, long createdAt) {
-        return new ApiKey(id, developerId, "", KeyType.ED25519, Set.of(Scope.FIX), List.of(), 0,
+        return new ApiKey(id, developerId, "", KeyType.ED25519, Set.of(Scope.FIX), "partner", List.of(), 0,
                 "MCowBQYDK2VwAyEA" + id, List.of(), 1_900_000_000_000L, KeyStatus.ACTIVE, createdAt);
     }
 
@@ -182,6 +201,62 @@ public abstract class KeyRegistryContract {
         ApiKey stored = result(store.key("key-1")).orElseThrow();
         assertEquals(List.of("hash-new", "hash-key-1"), stored.secretHashes());
         assertEquals(5_000_000L, stored.previousSecretUntil());
+    }
+
+    @Test
+    public void aKeyKeepsItsOwnPlanWhateverItsDevelopersPlan() throws Exception {
+        Developer dev = developer("dev-1", "dev@example.com", 500).withPlan("partner");
+        result(store.addDeveloper(dev));
+        ApiKey low = secretKey("key-low", "dev-1", 1000).withPlan("free");
+        ApiKey mid = secretKey("key-mid", "dev-1", 2000).withPlan("pro");
+        result(store.putKey(low));
+        result(store.putKey(mid));
+
+        result(store.updateDeveloper(dev.withPlan("free")));
+
+        assertEquals("free", result(store.key("key-low")).orElseThrow().plan());
+        assertEquals("pro", result(store.key("key-mid")).orElseThrow().plan());
+        assertEquals(List.of(low, mid), result(store.keysOf("dev-1")));
+        assertEquals(List.of(low, mid), result(store.keys()));
+    }
+
+    @Test
+    public void changingAKeyPlanReplacesItAndNotifiesListeners() throws Exception {
+        ApiKey key = secretKey("key-1", "dev-1", 1000).withPlan("partner");
+        result(store.putKey(key));
+        BlockingQueue<String> changes = changes(store);
+
+        result(store.putKey(key.withPlan("free")));
+
+        Await.element(changes, "key:key-1"::equals);
+        assertEquals(Optional.of(key.withPlan("free")), result(store.key("key-1")));
+        assertEquals(List.of(key.withPlan("free")), result(store.keysOf("dev-1")));
+    }
+
+    @Test
+    public void keysStoredBeforePlansAreReadWithTheirDevelopersPlan() throws Exception {
+        store = storeWithRecordsFromBeforePlans(store);
+
+        assertEquals(Optional.of(OLD_DEVELOPER), result(store.developer("dev-old")));
+        assertEquals(Optional.of(OLD_SECRET_KEY), result(store.key("key-old-a")));
+        assertEquals(Optional.of(OLD_SIGNED_KEY), result(store.key("key-old-b")));
+        assertEquals(List.of(OLD_SECRET_KEY, OLD_SIGNED_KEY), result(store.keysOf("dev-old")));
+        assertEquals(List.of(OLD_SECRET_KEY, OLD_SIGNED_KEY, OLD_ORPHAN_KEY), result(store.keys()));
+        assertEquals(Optional.of(OLD_ORPHAN_KEY), result(store.key("key-orphan")), "no developer: no plan to give");
+    }
+
+    @Test
+    public void aKeyStoredBeforePlansFollowsItsDeveloperUntilItIsWritten() throws Exception {
+        store = storeWithRecordsFromBeforePlans(store);
+        ApiKey written = result(store.key("key-old-a")).orElseThrow().withStatus(KeyStatus.KILLED);
+        result(store.putKey(written));
+
+        result(store.updateDeveloper(OLD_DEVELOPER.withPlan("partner")));
+        store = reopen(store);
+
+        assertEquals("pro", result(store.key("key-old-a")).orElseThrow().plan(), "written: keeps the plan it was given");
+        assertEquals("partner", result(store.key("key-old-b")).orElseThrow().plan(), "never written: the developer's");
+        assertEquals(List.of("pro", "partner"), result(store.keysOf("dev-old")).stream().map(ApiKey::plan).toList());
     }
 
     @Test

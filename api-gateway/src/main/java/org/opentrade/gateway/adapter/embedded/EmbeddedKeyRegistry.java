@@ -25,6 +25,9 @@ import org.opentrade.gateway.port.KeyRegistry;
  * The all-in-one key registry: maps in memory, the whole registry written atomically to
  * {@code <dir>/registry.json} after each change by one writer thread (changes are rare: sign-ups and
  * key operations). A write's stage completes once the file is on disk. Reads never touch the disk.
+ *
+ * <p>A key from a file written before keys had plans is held as it was read (no plan) and written
+ * back that way; reads give it its developer's plan of the moment (see {@link KeyRegistry}).
  */
 public final class EmbeddedKeyRegistry implements KeyRegistry {
     /** The file's shape. */
@@ -112,7 +115,7 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
 
     @Override
     public CompletionStage<Optional<ApiKey>> key(String keyId) {
-        return CompletableFuture.completedFuture(Optional.ofNullable(keys.get(keyId)));
+        return CompletableFuture.completedFuture(Optional.ofNullable(keys.get(keyId)).map(this::withPlan));
     }
 
     @Override
@@ -120,7 +123,7 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
         List<ApiKey> out = new ArrayList<>();
         for (ApiKey k : keys.values()) {
             if (k.developerId().equals(developerId)) {
-                out.add(k);
+                out.add(withPlan(k));
             }
         }
         out.sort(KEY_ORDER);
@@ -129,7 +132,10 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
 
     @Override
     public CompletionStage<List<ApiKey>> keys() {
-        List<ApiKey> all = new ArrayList<>(keys.values());
+        List<ApiKey> all = new ArrayList<>();
+        for (ApiKey k : keys.values()) {
+            all.add(withPlan(k));
+        }
         all.sort(KEY_ORDER);
         return CompletableFuture.completedFuture(all);
     }
@@ -161,6 +167,15 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
                 throw new UncheckedIOException("cannot write " + file, e);
             }
         }, writer);
+    }
+
+    /** The key as read: one stored without a plan gets its developer's. */
+    private ApiKey withPlan(ApiKey k) {
+        if (k.plan() != null) {
+            return k;
+        }
+        Developer d = developers.get(k.developerId());
+        return d == null ? k : k.withPlan(d.plan());
     }
 
     private void notifyChange(String id) {

@@ -29,8 +29,19 @@ public final class InProcessRateLimiter implements RateLimiter {
         this.nowMicros = nowMicros;
     }
 
+    /**
+     * On a monotonic microsecond clock (wall time at construction plus elapsed {@code nanoTime}). Only
+     * differences matter to GCRA; a clock that stepped back (as adding {@code nanoTime}'s sub-millisecond
+     * digits to the wall clock's milliseconds did) made a bucket look fuller than it is.
+     */
     public InProcessRateLimiter() {
-        this(() -> System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000);
+        this(monotonicMicros());
+    }
+
+    private static LongSupplier monotonicMicros() {
+        long originMicros = System.currentTimeMillis() * 1000;
+        long originNanos = System.nanoTime();
+        return () -> originMicros + (System.nanoTime() - originNanos) / 1000;
     }
 
     /** Completes at once, on the calling thread. */

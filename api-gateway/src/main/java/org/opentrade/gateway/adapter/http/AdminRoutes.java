@@ -7,22 +7,30 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.KeyStatus;
+import org.opentrade.gateway.domain.Plan;
 import org.opentrade.gateway.domain.PlanCatalog;
 import org.opentrade.gateway.port.KeyRegistry;
 
 /**
  * {@code /v1/admin/*}, behind a separate admin credential ({@code X-Admin-Token}, compared in
- * constant time): list developers and keys, suspend a developer, change a plan, and the kill switch
- * for a key. Changes go through the registry, whose change notifications drop the entry from every
- * gateway's cache, so a kill takes effect everywhere at once. Every admin action is logged (without
- * the token).
+ * constant time): list developers and keys, suspend a developer, change a developer's or a key's
+ * plan, and the kill switch for a key. Changes go through the registry, whose change notifications
+ * drop the entry from every gateway's cache, so a kill or a plan change takes effect everywhere at
+ * once. Every admin action is logged (without the token).
+ *
+ * <p>A key's plan may be set to any plan, even above its developer's. A developer's plan change
+ * leaves their keys' plans alone except those above the new plan, which are lowered to it: the
+ * developer's plan stays the ceiling of what they pay for.
  */
 public final class AdminRoutes {
     private static final Logger LOG = Logger.getLogger(AdminRoutes.class.getName());
@@ -52,27 +60,22 @@ public final class AdminRoutes {
         router.get("/v1/admin/keys").handler(ctx -> run(ctx, c -> Async.store(c, registry.keys()).map(ks -> {
             JsonArray out = new JsonArray();
             long now = nowMillis.getAsLong();
-            ks.forEach(k -> out.add(Views.key(k, now).put("developer_id", k.developerId())));
+            ks.forEach(k -> out.add(adminView(k, now)));
             return new JsonObject().put("keys", out);
         })));
         router.post("/v1/admin/developers/:developer_id/suspend").handler(ctx -> developer(ctx, d -> d.withSuspended(true)));
         router.post("/v1/admin/developers/:developer_id/unsuspend").handler(ctx -> developer(ctx, d -> d.withSuspended(false)));
-        router.put("/v1/admin/developers/:developer_id/plan").handler(ctx -> {
-            String plan;
-            try {
-                plan = JsonBodies.string(JsonBodies.object(ctx), "plan", 1, 32, true);
-                if (plans.find(plan).isEmpty()) {
-                    throw new Rejection(GatewayError.INVALID_PARAMETER, "unknown plan; plans: "
-                            + plans.all().stream().map(p -> p.name()).toList());
-                }
-            } catch (Rejection r) {
-                HttpErrors.send(ctx, r.error(), r.getMessage());
-                return;
-            }
-            developer(ctx, d -> d.withPlan(plan));
-        });
-        router.post("/v1/admin/keys/:key_id/kill").handler(ctx -> key(ctx, KeyStatus.KILLED));
-        router.post("/v1/admin/keys/:key_id/unkill").handler(ctx -> key(ctx, KeyStatus.ACTIVE));
+        router.put("/v1/admin/developers/:developer_id/plan").handler(ctx -> run(ctx, c -> {
+            Plan plan = JsonBodies.plan(JsonBodies.object(c), plans, true);
+            return developerPlan(c, plan);
+        }));
+        router.post("/v1/admin/keys/:key_id/kill").handler(ctx -> run(ctx, c -> key(c, k -> k.withStatus(KeyStatus.KILLED))));
+        router.post("/v1/admin/keys/:key_id/unkill").handler(ctx -> run(ctx, c -> key(c,
+                k -> k.status() == KeyStatus.KILLED ? k.withStatus(KeyStatus.ACTIVE) : k)));
+        router.put("/v1/admin/keys/:key_id/plan").handler(ctx -> run(ctx, c -> {
+            Plan plan = JsonBodies.plan(JsonBodies.object(c), plans, true);
+            return key(c, k -> k.withPlan(plan.name()));
+        }));
     }
 
     private void requireAdmin(RoutingContext ctx) {
@@ -96,24 +99,66 @@ public final class AdminRoutes {
         }));
     }
 
-    private void key(RoutingContext ctx, KeyStatus status) {
+    /**
+     * Sets the developer's plan, then lowers each of their keys above it to it. Not atomic across the
+     * keys: should a key write fail the call answers -9003, and repeating it finishes the job.
+     */
+    private Future<JsonObject> developerPlan(RoutingContext ctx, Plan plan) {
+        String id = ctx.pathParam("developer_id");
+        return Async.store(ctx, registry.developer(id)).compose(d -> {
+            if (d.isEmpty()) {
+                return Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "no such developer"));
+            }
+            Developer updated = d.get().withPlan(plan.name());
+            LOG.info("admin: developer " + id + " plan " + d.get().plan() + " -> " + plan.name());
+            return Async.store(ctx, registry.updateDeveloper(updated))
+                    .compose(v -> Async.store(ctx, registry.keysOf(id)))
+                    .compose(keys -> lowerKeysAbove(ctx, keys, plan))
+                    .map(lowered -> Views.developer(updated).put("lowered_keys", new JsonArray(lowered)));
+        });
+    }
+
+    private Future<List<String>> lowerKeysAbove(RoutingContext ctx, List<ApiKey> keys, Plan ceiling) {
+        List<Future<Void>> writes = new ArrayList<>();
+        List<String> lowered = new ArrayList<>();
+        for (ApiKey k : keys) {
+            if (!plans.isWithin(k.plan(), ceiling.name())) {
+                LOG.info("admin: key " + k.id() + " plan " + k.plan() + " -> " + ceiling.name() + " (developer's new plan)");
+                writes.add(Async.store(ctx, registry.putKey(k.withPlan(ceiling.name()))));
+                lowered.add(k.id());
+            }
+        }
+        return Future.all(writes).map(v -> lowered);
+    }
+
+    /** Applies {@code change} to the key and stores it, unless it changes nothing. */
+    private Future<JsonObject> key(RoutingContext ctx, UnaryOperator<ApiKey> change) {
         String id = ctx.pathParam("key_id");
-        run(ctx, c -> Async.store(c, registry.key(id)).compose(k -> {
+        return Async.store(ctx, registry.key(id)).compose(k -> {
             if (k.isEmpty()) {
                 return Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "no such key"));
             }
             ApiKey current = k.get();
-            if (status == KeyStatus.ACTIVE && current.status() != KeyStatus.KILLED) {
-                return Future.succeededFuture(Views.key(current, nowMillis.getAsLong()));
+            ApiKey updated = change.apply(current);
+            if (updated.equals(current)) {
+                return Future.succeededFuture(adminView(current, nowMillis.getAsLong()));
             }
-            ApiKey updated = current.withStatus(status);
-            LOG.info("admin: key " + id + " set " + status);
-            return Async.store(c, registry.putKey(updated)).map(v -> Views.key(updated, nowMillis.getAsLong())
-                    .put("developer_id", updated.developerId()));
-        }));
+            LOG.info("admin: key " + id + " status " + updated.status() + " plan " + updated.plan());
+            return Async.store(ctx, registry.putKey(updated)).map(v -> adminView(updated, nowMillis.getAsLong()));
+        });
+    }
+
+    private static JsonObject adminView(ApiKey k, long now) {
+        return Views.key(k, now).put("developer_id", k.developerId());
     }
 
     private static void run(RoutingContext ctx, Function<RoutingContext, Future<JsonObject>> action) {
-        action.apply(ctx).onSuccess(body -> JsonBodies.send(ctx, 200, body)).onFailure(err -> Async.fail(ctx, err));
+        Future<JsonObject> result;
+        try {
+            result = action.apply(ctx);
+        } catch (Rejection r) {
+            result = Future.failedFuture(r);
+        }
+        result.onSuccess(body -> JsonBodies.send(ctx, 200, body)).onFailure(err -> Async.fail(ctx, err));
     }
 }

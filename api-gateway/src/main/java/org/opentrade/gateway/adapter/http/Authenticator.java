@@ -15,6 +15,7 @@ import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.KeyChecks;
 import org.opentrade.gateway.domain.KeyLookup;
 import org.opentrade.gateway.domain.KeyType;
+import org.opentrade.gateway.domain.Plan;
 import org.opentrade.gateway.domain.PlanCatalog;
 import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.port.ReplayGuard;
@@ -102,7 +103,8 @@ public final class Authenticator {
             if (found.isEmpty()) {
                 return Future.failedFuture(new Rejection(GatewayError.KEY_UNKNOWN));
             }
-            ApiKey key = found.get();
+            ApiKey key = found.get().key();
+            Plan plan = found.get().plan();
             Optional<Rejection> credential = signature != null
                     ? checkSignature(ctx, key, signature) : checkSecret(key, secret);
             if (credential.isPresent()) {
@@ -116,7 +118,7 @@ public final class Authenticator {
                 if (status.isPresent()) {
                     return Future.failedFuture(new Rejection(status.get()));
                 }
-                Principal p = new Principal(developer.id(), key.id(), key.scopes(), plans.planOrDefault(developer.plan()));
+                Principal p = new Principal(developer.id(), key.id(), key.scopes(), plan);
                 if (signature == null) {
                     return Future.succeededFuture(p);
                 }

@@ -19,7 +19,7 @@ public final class HttpErrors {
     /** The HTTP status for an error. */
     public static int status(GatewayError error) {
         return switch (error) {
-            case MALFORMED_REQUEST, INVALID_PARAMETER, BAD_HEADER -> 400;
+            case MALFORMED_REQUEST, INVALID_PARAMETER, BAD_HEADER, UNKNOWN_PLAN -> 400;
             case BODY_TOO_LARGE -> 413;
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
@@ -27,7 +27,8 @@ public final class HttpErrors {
             case CREDENTIALS_MISSING, KEY_UNKNOWN, SECRET_WRONG, KEY_REVOKED, KEY_EXPIRED, SIGNATURE_INVALID,
                  TIMESTAMP_OUT_OF_WINDOW, SIGNATURE_REPLAYED, SESSION_EXPIRED, SESSION_INVALID, LOGIN_FAILED,
                  ADMIN_REQUIRED -> 401;
-            case SCOPE_MISSING, IP_NOT_ALLOWED, DEVELOPER_SUSPENDED, KEY_KILLED, WRONG_KEY_TYPE -> 403;
+            case SCOPE_MISSING, IP_NOT_ALLOWED, DEVELOPER_SUSPENDED, KEY_KILLED, WRONG_KEY_TYPE,
+                 PLAN_ABOVE_DEVELOPER -> 403;
             case EMAIL_TAKEN, KEY_QUOTA_REACHED -> 409;
             case RATE_LIMITED, ORDER_RATE_LIMITED -> 429;
             case LIMITER_UNAVAILABLE, UPSTREAM_UNAVAILABLE, STORE_UNAVAILABLE -> 503;

@@ -8,6 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.KeyType;
+import org.opentrade.gateway.domain.Plan;
+import org.opentrade.gateway.domain.PlanCatalog;
 
 /** Reading request bodies and writing the gateway's own JSON answers. */
 final class JsonBodies {
@@ -53,6 +55,16 @@ final class JsonBodies {
                     "'" + field + "' must be " + min + " to " + max + " characters long");
         }
         return s;
+    }
+
+    /** The {@code plan} field: a plan of the catalog (-1008 otherwise); null when absent and optional. */
+    static Plan plan(JsonObject o, PlanCatalog plans, boolean required) {
+        String name = string(o, "plan", 1, 32, required);
+        if (name == null) {
+            return null;
+        }
+        return plans.find(name).orElseThrow(() -> new Rejection(GatewayError.UNKNOWN_PLAN,
+                "'plan' must be one of " + String.join(", ", plans.names()) + " (lowest first)"));
     }
 
     static void send(RoutingContext ctx, int status, Object body) {

@@ -20,6 +20,8 @@ import org.opentrade.gateway.domain.Ed25519Signatures;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.domain.KeyType;
+import org.opentrade.gateway.domain.Plan;
+import org.opentrade.gateway.domain.PlanCatalog;
 import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.domain.Scope;
 import org.opentrade.gateway.port.KeyRegistry;
@@ -28,6 +30,8 @@ import org.opentrade.gateway.port.KeyRegistry;
  * {@code /v1/keys}: a developer's API keys, managed with a portal session (a key cannot mint keys).
  * A secret is returned once, at creation or rotation, and stored only as a hash. Rotation keeps the
  * previous secret valid for a grace period, so running clients can be switched over without a gap.
+ * A new key has its developer's plan unless the request asks for a lower one; the key quota is the
+ * developer's plan's, whatever the keys' own plans.
  */
 public final class KeyRoutes {
     static final int MAX_CIDRS = 32;
@@ -36,11 +40,13 @@ public final class KeyRoutes {
 
     private final KeyRegistry registry;
     private final Authenticator authenticator;
+    private final PlanCatalog plans;
     private final LongSupplier nowMillis;
 
-    public KeyRoutes(KeyRegistry registry, Authenticator authenticator, LongSupplier nowMillis) {
+    public KeyRoutes(KeyRegistry registry, Authenticator authenticator, PlanCatalog plans, LongSupplier nowMillis) {
         this.registry = registry;
         this.authenticator = authenticator;
+        this.plans = plans;
         this.nowMillis = nowMillis;
     }
 
@@ -73,6 +79,7 @@ public final class KeyRoutes {
         KeyType type = parseType(Optional.ofNullable(JsonBodies.string(body, "type", 1, 16, false)).orElse("secret"));
         Set<Scope> scopes = parseScopes(body.getValue("scopes"));
         List<String> cidrs = parseCidrs(body.getValue("allowed_cidrs"));
+        String plan = keyPlan(JsonBodies.plan(body, plans, false), p.plan());
         long now = nowMillis.getAsLong();
         long expiresAt = parseExpiry(JsonBodies.string(body, "expires_at", 1, 40, false), now);
         String publicKey = null;
@@ -85,7 +92,7 @@ public final class KeyRoutes {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'public_key' is only for type 'ed25519'");
         }
         String secret = type == KeyType.SECRET ? ApiSecrets.newSecret() : null;
-        ApiKey key = new ApiKey(ApiSecrets.newKeyId(), p.developerId(), label, type, scopes,
+        ApiKey key = new ApiKey(ApiSecrets.newKeyId(), p.developerId(), label, type, scopes, plan,
                 secret == null ? List.of() : List.of(ApiSecrets.hash(secret)), 0, publicKey, cidrs, expiresAt,
                 KeyStatus.ACTIVE, now);
         return Async.store(ctx, registry.keysOf(p.developerId())).compose(existing -> {
@@ -102,6 +109,18 @@ public final class KeyRoutes {
             }
             JsonBodies.send(ctx, 201, out);
         });
+    }
+
+    /** A new key's plan: the developer's when none is asked for, else the one asked for if not higher. */
+    private String keyPlan(Plan requested, Plan developerPlan) {
+        if (requested == null) {
+            return developerPlan.name();
+        }
+        if (!plans.isWithin(requested.name(), developerPlan.name())) {
+            throw new Rejection(GatewayError.PLAN_ABOVE_DEVELOPER, "a key's plan can be at most your own plan, "
+                    + developerPlan.name() + " (plans, lowest first: " + String.join(", ", plans.names()) + ")");
+        }
+        return requested.name();
     }
 
     private Future<?> revoke(RoutingContext ctx, Principal p) {

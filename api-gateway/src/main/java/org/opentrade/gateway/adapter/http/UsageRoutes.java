@@ -7,11 +7,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
-import org.opentrade.gateway.domain.ApiKey;
+import org.opentrade.gateway.domain.Developer;
 import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.KeyLookup;
+import org.opentrade.gateway.domain.Plan;
+import org.opentrade.gateway.domain.PlanCatalog;
 import org.opentrade.gateway.domain.PolicyRateLimiter;
 import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.domain.RouteClass;
@@ -21,8 +26,9 @@ import org.opentrade.gateway.port.KeyRegistry;
 import org.opentrade.gateway.port.UsageMeter;
 
 /**
- * {@code GET /v1/usage} (calls per key × route × minute) and {@code GET /v1/limits} (plan and the
- * remaining budget). A session sees all of its developer's keys; an API key sees itself. These
+ * {@code GET /v1/usage} (calls per key × route × minute, and the plan of each key shown) and
+ * {@code GET /v1/limits} (the caller's plan and the remaining budget; the key quota is the
+ * developer's plan's). A session sees all of its developer's keys; an API key sees itself. These
  * routes run behind the same authentication, metering and limit filters as the API.
  */
 public final class UsageRoutes {
@@ -30,14 +36,18 @@ public final class UsageRoutes {
     static final long MAX_WINDOW_MINUTES = 7 * 24 * 60;
 
     private final KeyRegistry registry;
+    private final KeyLookup lookup;
+    private final PlanCatalog plans;
     private final UsageMeter meter;
     private final PolicyRateLimiter limiter;
     private final List<RoutePolicy> routes;
     private final LongSupplier nowMillis;
 
-    public UsageRoutes(KeyRegistry registry, UsageMeter meter, PolicyRateLimiter limiter, List<RoutePolicy> routes,
-                       LongSupplier nowMillis) {
+    public UsageRoutes(KeyRegistry registry, KeyLookup lookup, PlanCatalog plans, UsageMeter meter,
+                       PolicyRateLimiter limiter, List<RoutePolicy> routes, LongSupplier nowMillis) {
         this.registry = registry;
+        this.lookup = lookup;
+        this.plans = plans;
         this.meter = meter;
         this.limiter = limiter;
         this.routes = routes;
@@ -54,25 +64,25 @@ public final class UsageRoutes {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'from' must be before 'to' and at most 7 days before it");
         }
         String keyId = ctx.queryParams().get("key_id");
-        Future<List<String>> ids;
+        Future<Map<String, String>> planOf; // the ids to report, with their plans, in listing order
         if (!p.isSession()) {
             if (keyId != null && !keyId.equals(p.keyId())) {
                 throw new Rejection(GatewayError.NOT_FOUND, "an API key sees only its own usage");
             }
-            ids = Future.succeededFuture(List.of(p.keyId()));
+            planOf = Future.succeededFuture(Map.of(p.keyId(), p.plan().name()));
         } else {
-            ids = Async.store(ctx, registry.keysOf(p.developerId())).compose(keys -> {
-                List<String> own = new ArrayList<>();
-                own.add(p.meterId());
-                keys.stream().map(ApiKey::id).forEach(own::add);
+            planOf = Async.store(ctx, registry.keysOf(p.developerId())).compose(keys -> {
+                Map<String, String> own = new LinkedHashMap<>();
+                own.put(p.meterId(), p.plan().name());
+                keys.forEach(k -> own.put(k.id(), k.plan()));
                 if (keyId == null) {
                     return Future.succeededFuture(own);
                 }
-                return own.contains(keyId) ? Future.succeededFuture(List.of(keyId))
+                return own.containsKey(keyId) ? Future.succeededFuture(Collections.singletonMap(keyId, own.get(keyId)))
                         : Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "you have no such key"));
             });
         }
-        ids.compose(list -> Async.store(ctx, meter.usage(list, from, to))).onSuccess(rows -> {
+        planOf.compose(ids -> Async.store(ctx, meter.usage(List.copyOf(ids.keySet()), from, to)).map(rows -> {
             JsonArray out = new JsonArray();
             for (UsageRow r : rows) {
                 out.add(new JsonObject().put("key_id", r.keyId()).put("route", r.route())
@@ -82,15 +92,20 @@ public final class UsageRoutes {
                         .put("latency_avg_ms", r.calls() == 0 ? 0.0 : r.latencyMicrosTotal() / 1000.0 / r.calls())
                         .put("latency_max_ms", r.latencyMicrosMax() / 1000.0));
             }
-            JsonBodies.send(ctx, 200, new JsonObject().put("from", Instant.ofEpochSecond(from * 60).toString())
-                    .put("to", Instant.ofEpochSecond(to * 60).toString()).put("rows", out));
-        }).onFailure(err -> Async.fail(ctx, err));
+            JsonObject keyPlans = new JsonObject();
+            ids.forEach(keyPlans::put);
+            return new JsonObject().put("from", Instant.ofEpochSecond(from * 60).toString())
+                    .put("to", Instant.ofEpochSecond(to * 60).toString()).put("plans", keyPlans).put("rows", out);
+        })).onSuccess(body -> JsonBodies.send(ctx, 200, body)).onFailure(err -> Async.fail(ctx, err));
     }
 
     public void limits(RoutingContext ctx) {
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
-        Async.on(ctx, limiter.acquire("w:" + p.meterId(), p.plan().weightLimit(), 0, RouteClass.PLATFORM))
-                .onSuccess(o -> {
+        Future<Plan> developerPlan = p.isSession() ? Future.succeededFuture(p.plan())
+                : Async.store(ctx, lookup.developer(p.developerId()))
+                        .map(d -> plans.planOrDefault(d.map(Developer::plan).orElse(null)));
+        developerPlan.compose(dp -> Async.on(ctx, limiter.acquire("w:" + p.meterId(), p.plan().weightLimit(), 0,
+                        RouteClass.PLATFORM)).map(o -> {
                     JsonObject weight = new JsonObject().put("limit", p.plan().weightPerMinute()).put("period_seconds", 60);
                     if (!o.unavailable()) {
                         weight.put("remaining", o.decision().remaining())
@@ -98,13 +113,15 @@ public final class UsageRoutes {
                     }
                     JsonObject weights = new JsonObject();
                     routes.forEach(r -> weights.put(r.name(), r.weight()));
-                    JsonBodies.send(ctx, 200, new JsonObject().put("plan", p.plan().name())
+                    return new JsonObject().put("plan", p.plan().name())
                             .put("request_weight", weight)
                             .put("orders_per_symbol", new JsonObject().put("limit", p.plan().ordersPerSecondPerSymbol())
                                     .put("period_seconds", 1))
-                            .put("max_keys", p.plan().maxKeys())
-                            .put("route_weights", weights));
-                })
+                            .put("developer_plan", dp.name())
+                            .put("max_keys", dp.maxKeys())
+                            .put("route_weights", weights);
+                }))
+                .onSuccess(body -> JsonBodies.send(ctx, 200, body))
                 .onFailure(err -> Async.fail(ctx, err));
     }
 

@@ -26,7 +26,7 @@ final class Views {
             }
         }
         JsonObject o = new JsonObject().put("key_id", k.id()).put("label", k.label())
-                .put("type", JsonBodies.keyType(k.type())).put("scopes", scopes)
+                .put("type", JsonBodies.keyType(k.type())).put("scopes", scopes).put("plan", k.plan())
                 .put("allowed_cidrs", new JsonArray(k.allowedCidrs()))
                 .put("expires_at", JsonBodies.time(k.expiresAt()))
                 .put("status", k.status().name().toLowerCase(Locale.ROOT))

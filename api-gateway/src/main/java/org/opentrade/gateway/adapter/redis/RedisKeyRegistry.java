@@ -2,8 +2,10 @@ package org.opentrade.gateway.adapter.redis;
 
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,6 +28,9 @@ import org.opentrade.gateway.port.KeyRegistry;
  * step as the write. Sorted sets order by createdAt, then by id (Redis orders equal scores by member).
  *
  * <p>{@link #updateDeveloper} fails (exceptionally) for an unknown developer or a changed email.
+ *
+ * <p>A key written before keys had plans has no {@code plan} field; reads give it its developer's plan
+ * of the moment (one more MGET of the developers concerned, only when such keys are read).
  *
  * <p>Never blocks; thread-safe; stages complete on a Lettuce I/O thread. Reads of one item are one
  * round trip; listings are two (the ids, then MGET).
@@ -101,20 +106,22 @@ public final class RedisKeyRegistry implements KeyRegistry {
 
     @Override
     public CompletionStage<Optional<ApiKey>> key(String keyId) {
-        return redis.async().get(redis.key("key:" + keyId))
-                .thenApply(json -> Optional.ofNullable(json).map(RegistryJson::key));
+        return redis.async().get(redis.key("key:" + keyId)).thenCompose(json -> json == null
+                ? CompletableFuture.completedFuture(Optional.<ApiKey>empty())
+                : withPlans(List.of(RegistryJson.key(json))).thenApply(keys -> Optional.of(keys.get(0))));
     }
 
     @Override
     public CompletionStage<List<ApiKey>> keysOf(String developerId) {
         // The filter guards against a key that was re-put under another developer (never done today).
         return listed(redis.key("dev-keys:" + developerId), "key:", RegistryJson::key)
-                .thenApply(keys -> keys.stream().filter(k -> k.developerId().equals(developerId)).toList());
+                .thenApply(keys -> keys.stream().filter(k -> k.developerId().equals(developerId)).toList())
+                .thenCompose(this::withPlans);
     }
 
     @Override
     public CompletionStage<List<ApiKey>> keys() {
-        return listed(redis.key("keys"), "key:", RegistryJson::key);
+        return listed(redis.key("keys"), "key:", RegistryJson::key).thenCompose(this::withPlans);
     }
 
     @Override
@@ -140,6 +147,21 @@ public final class RedisKeyRegistry implements KeyRegistry {
                     .filter(KeyValue::hasValue)
                     .map(kv -> decode.apply(kv.getValue()))
                     .toList());
+        });
+    }
+
+    /** The keys, those stored without a plan given their developer's (see {@link KeyRegistry}). */
+    private CompletionStage<List<ApiKey>> withPlans(List<ApiKey> keys) {
+        List<String> owners = keys.stream().filter(k -> k.plan() == null).map(ApiKey::developerId).distinct().toList();
+        if (owners.isEmpty()) {
+            return CompletableFuture.completedFuture(keys);
+        }
+        String[] devKeys = owners.stream().map(id -> redis.key("dev:" + id)).toArray(String[]::new);
+        return redis.async().mget(devKeys).thenApply(values -> {
+            Map<String, String> plans = new HashMap<>();
+            values.stream().filter(KeyValue::hasValue).map(kv -> RegistryJson.developer(kv.getValue()))
+                    .forEach(d -> plans.put(d.id(), d.plan()));
+            return keys.stream().map(k -> k.plan() != null ? k : k.withPlan(plans.get(k.developerId()))).toList();
         });
     }
 

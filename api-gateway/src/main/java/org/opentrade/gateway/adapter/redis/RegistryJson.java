@@ -16,7 +16,8 @@ import org.opentrade.gateway.domain.Scope;
  * The JSON form of developers and keys in Redis. Field names are written out here rather than derived
  * from the records, so renaming a record component cannot silently change what is stored. Scopes are
  * stored by wire name; a scope this gateway does not know (written by a newer one) is dropped, which
- * grants less, never more.
+ * grants less, never more. A key's {@code plan} is absent in keys written before keys had plans (and
+ * is then read as null; {@link RedisKeyRegistry} gives such a key its developer's plan).
  */
 final class RegistryJson {
 
@@ -41,15 +42,18 @@ final class RegistryJson {
     static String encode(ApiKey k) {
         JsonArray scopes = new JsonArray();
         k.scopes().stream().map(Scope::wireName).sorted().forEach(scopes::add);
-        return new JsonObject()
+        JsonObject o = new JsonObject()
                 .put("id", k.id()).put("developerId", k.developerId()).put("label", k.label())
                 .put("type", k.type().name()).put("scopes", scopes)
                 .put("secretHashes", new JsonArray(new ArrayList<>(k.secretHashes())))
                 .put("previousSecretUntil", k.previousSecretUntil()).put("publicKey", k.publicKey())
                 .put("allowedCidrs", new JsonArray(new ArrayList<>(k.allowedCidrs())))
                 .put("expiresAt", k.expiresAt()).put("status", k.status().name())
-                .put("createdAt", k.createdAt())
-                .encode();
+                .put("createdAt", k.createdAt());
+        if (k.plan() != null) {
+            o.put("plan", k.plan());
+        }
+        return o.encode();
     }
 
     static ApiKey key(String json) {
@@ -59,7 +63,7 @@ final class RegistryJson {
             Scope.fromWire(String.valueOf(name)).ifPresent(scopes::add);
         }
         return new ApiKey(o.getString("id"), o.getString("developerId"), o.getString("label"),
-                KeyType.valueOf(o.getString("type")), scopes, strings(o.getJsonArray("secretHashes")),
+                KeyType.valueOf(o.getString("type")), scopes, o.getString("plan"), strings(o.getJsonArray("secretHashes")),
                 o.getLong("previousSecretUntil", 0L), o.getString("publicKey"),
                 strings(o.getJsonArray("allowedCidrs")), o.getLong("expiresAt", 0L),
                 KeyStatus.valueOf(o.getString("status")), o.getLong("createdAt", 0L));

@@ -32,6 +32,39 @@ class RedisKeyRegistryIT extends KeyRegistryContract {
         return result(RedisKeyRegistry.open(fixture.connections().open()));
     }
 
+    /**
+     * The developer as today's adapter writes it (its format did not change); the keys as JSON strings
+     * exactly as the adapter wrote them before per-key plans, with their index entries.
+     */
+    @Override
+    protected KeyRegistry storeWithRecordsFromBeforePlans(KeyRegistry store) throws Exception {
+        result(store.close());
+        fixture.server().flushAll();
+        RedisConnections redis = fixture.connections().open();
+        KeyRegistry registry = result(RedisKeyRegistry.open(redis));
+        result(registry.addDeveloper(OLD_DEVELOPER));
+        oldKey(redis, "key-old-a", "dev-old", 1000, "{\"id\":\"key-old-a\",\"developerId\":\"dev-old\","
+                + "\"label\":\"research box\",\"type\":\"SECRET\",\"scopes\":[\"market:read\",\"trade\"],"
+                + "\"secretHashes\":[\"hash-old-a\"],\"previousSecretUntil\":0,\"publicKey\":null,"
+                + "\"allowedCidrs\":[\"10.0.0.0/8\"],\"expiresAt\":0,\"status\":\"ACTIVE\",\"createdAt\":1000}");
+        oldKey(redis, "key-old-b", "dev-old", 2000, "{\"id\":\"key-old-b\",\"developerId\":\"dev-old\","
+                + "\"label\":\"\",\"type\":\"ED25519\",\"scopes\":[\"fix\"],\"secretHashes\":[],"
+                + "\"previousSecretUntil\":0,\"publicKey\":\"MCowBQYDK2VwAyEAold\",\"allowedCidrs\":[],"
+                + "\"expiresAt\":1900000000000,\"status\":\"KILLED\",\"createdAt\":2000}");
+        oldKey(redis, "key-orphan", "dev-gone", 3000, "{\"id\":\"key-orphan\",\"developerId\":\"dev-gone\","
+                + "\"label\":\"orphan\",\"type\":\"SECRET\",\"scopes\":[\"market:read\"],"
+                + "\"secretHashes\":[\"hash-orphan\"],\"previousSecretUntil\":0,\"publicKey\":null,"
+                + "\"allowedCidrs\":[],\"expiresAt\":0,\"status\":\"REVOKED\",\"createdAt\":3000}");
+        return registry;
+    }
+
+    private static void oldKey(RedisConnections redis, String id, String developerId, long createdAt, String json)
+            throws Exception {
+        result(redis.async().set(redis.key("key:" + id), json));
+        result(redis.async().zadd(redis.key("keys"), createdAt, id));
+        result(redis.async().zadd(redis.key("dev-keys:" + developerId), createdAt, id));
+    }
+
     @Test
     void aChangeOnOneGatewayReachesTheOtherAtOnceAndEachHearsItOnce() throws Exception {
         KeyRegistry other = result(RedisKeyRegistry.open(fixture.connections().open()));
