@@ -1,8 +1,6 @@
 package org.opentrade.common.tracing;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,14 +19,7 @@ public record SpanRecord(String traceId, String spanId, String parentSpanId, Str
 
     /** Copies what the viewer needs out of an SDK span. */
     public static SpanRecord of(SpanData span) {
-        String parent = span.getParentSpanContext().isValid() ? span.getParentSpanId() : null;
-        long startNanos = span.getStartEpochNanos();
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        span.getAttributes().forEach((AttributeKey<?> k, Object v) -> attrs.put(k.getKey(), v));
-        return new SpanRecord(span.getTraceId(), span.getSpanId(), parent, span.getName(), span.getKind().name(),
-                span.getResource().getAttribute(TraceAttributes.SERVICE_NAME), startNanos / 1_000,
-                Math.max(0, span.getEndEpochNanos() - startNanos) / 1_000, span.getStatus().getStatusCode().name(),
-                Collections.unmodifiableMap(attrs));
+        return StoredSpan.of(span).toRecord(span.getTraceId());
     }
 
     /**

@@ -14,13 +14,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * services in one JVM (the all-in-one) share one store, so a trace holds the spans of every hop.
  *
  * <p>Bounded: at most {@code maxTraces} traces (the oldest, by first span or owner seen, is
- * evicted) and at most
- * {@code maxSpansPerTrace} spans in each (later spans are counted and dropped).
+ * evicted) and at most {@code maxSpansPerTrace} spans in each (later spans are counted and dropped).
  *
- * <p>Thread-safe. {@link #add} runs on whatever thread ends a span (an event loop): it keeps the
- * SDK's immutable span as it is, takes no global lock (one map look-up, an uncontended monitor per
- * trace, and on a new trace one slot of a ring), and never blocks. Rendering to {@link SpanRecord}
- * happens only on query.
+ * <p>Thread-safe. {@link #add} runs on whatever thread ends a span (an event loop): it takes no
+ * global lock (one map look-up, an uncontended monitor per
+ * trace, and on a new trace one slot of a ring), and never blocks. It keeps a compact copy of the
+ * span ({@code StoredSpan}), not the SDK's span, because stored spans outlive young collections and
+ * their size is pause time; rendering to {@link SpanRecord} happens only on query.
  *
  * <p>Ownership: the first developer id seen for a trace (via {@link #claim} or a span attribute
  * {@link TraceAttributes#DEVELOPER_ID}) owns it, and it never changes — a caller who reuses
@@ -60,7 +60,7 @@ public final class SpanStore {
         if (developer != null) {
             t.owner.compareAndSet(null, developer);
         }
-        t.add(span, maxSpansPerTrace);
+        t.add(StoredSpan.of(span), maxSpansPerTrace);
     }
 
     /**
@@ -89,8 +89,8 @@ public final class SpanStore {
             return List.of();
         }
         List<SpanRecord> out = new ArrayList<>();
-        for (SpanData s : t.snapshot()) {
-            out.add(SpanRecord.of(s));
+        for (StoredSpan s : t.snapshot()) {
+            out.add(s.toRecord(traceId));
         }
         out.sort(Comparator.comparingLong(SpanRecord::startUs));
         return out;
@@ -138,14 +138,14 @@ public final class SpanStore {
     private static final class Trace {
         final String id;
         final AtomicReference<String> owner = new AtomicReference<>();
-        private final ArrayList<SpanData> spans = new ArrayList<>(4);
+        private final ArrayList<StoredSpan> spans = new ArrayList<>(4);
         private int dropped;
 
         Trace(String id) {
             this.id = id;
         }
 
-        synchronized void add(SpanData span, int max) {
+        synchronized void add(StoredSpan span, int max) {
             if (spans.size() < max) {
                 spans.add(span);
             } else {
@@ -153,7 +153,7 @@ public final class SpanStore {
             }
         }
 
-        synchronized List<SpanData> snapshot() {
+        synchronized List<StoredSpan> snapshot() {
             return new ArrayList<>(spans);
         }
 
