@@ -97,7 +97,13 @@ class AllInOneIT {
                 + "\"name\":\"Q\"}", null).statusCode());
         String token = new JsonObject(post(port, "/v1/sessions", "{\"email\":\"q@example.com\",\"password\":"
                 + "\"long enough pw\"}", null).body()).getString("token");
-        JsonObject key = new JsonObject(post(port, "/v1/keys", "{}", token).body());
+        HttpResponse<String> created = post(port, "/v1/keys", "{}", token);
+        JsonObject key = new JsonObject(created.body());
+        // A portal request (session, not key) is the developer's too: its trace is readable.
+        String keyTrace = created.headers().firstValue("X-Trace-Id").orElseThrow();
+        HttpResponse<String> keyTraceReply = get(port, "/v1/traces/" + keyTrace, "Authorization", "Bearer " + token);
+        assertEquals(200, keyTraceReply.statusCode(), keyTraceReply.body());
+        assertEquals(keyTrace, new JsonObject(keyTraceReply.body()).getString("trace_id"));
         HttpResponse<String> quote = get(port, "/v1/market/quotes?symbols=600000.SH", "X-API-Key",
                 key.getString("key_id"), "X-API-Secret", key.getString("secret"));
         assertEquals(503, quote.statusCode(), quote.body());

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.security.PublicKey;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.ApiSecrets;
@@ -39,9 +40,16 @@ public final class Authenticator {
     private final ClientAddresses addresses;
     private final LongSupplier nowMillis;
     private final long signatureWindowMillis;
+    private final BiConsumer<RoutingContext, Principal> onSession;
 
+    /**
+     * @param onSession told of each request a portal endpoint authenticated with a session (tracing
+     *                  makes the request's trace the developer's); API routes are told by their
+     *                  {@link AuthenticationFilter} instead
+     */
     public Authenticator(KeyLookup lookup, ReplayGuard replayGuard, SessionTokens sessions, PlanCatalog plans,
-                         ClientAddresses addresses, LongSupplier nowMillis, long signatureWindowMillis) {
+                         ClientAddresses addresses, LongSupplier nowMillis, long signatureWindowMillis,
+                         BiConsumer<RoutingContext, Principal> onSession) {
         this.lookup = lookup;
         this.replayGuard = replayGuard;
         this.sessions = sessions;
@@ -49,6 +57,7 @@ public final class Authenticator {
         this.addresses = addresses;
         this.nowMillis = nowMillis;
         this.signatureWindowMillis = signatureWindowMillis;
+        this.onSession = onSession;
     }
 
     /** An API key or a session. */
@@ -58,13 +67,17 @@ public final class Authenticator {
             return apiKey(ctx);
         }
         if (req.getHeader("Authorization") != null) {
-            return session(ctx);
+            return verifySession(ctx);
         }
         return Future.failedFuture(new Rejection(GatewayError.CREDENTIALS_MISSING));
     }
 
-    /** Only a portal session ({@code Authorization: Bearer}). */
+    /** Only a portal session ({@code Authorization: Bearer}), for the portal's own endpoints. */
     public Future<Principal> session(RoutingContext ctx) {
+        return verifySession(ctx).onSuccess(p -> onSession.accept(ctx, p));
+    }
+
+    private Future<Principal> verifySession(RoutingContext ctx) {
         String auth = ctx.request().getHeader("Authorization");
         if (auth == null) {
             return Future.failedFuture(new Rejection(GatewayError.CREDENTIALS_MISSING,
