@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.common.config.ConfigLoader;
-import org.opentrade.exchange.adapter.eventbus.ExchangeAddresses;
+import org.opentrade.exchange.client.ExchangeAddresses;
 
 /** Starts the whole all-in-one on a free port with a temporary data dir, as an operator would. */
 class AllInOneIT {

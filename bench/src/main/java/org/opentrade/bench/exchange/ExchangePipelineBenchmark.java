@@ -20,10 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandResult;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.domain.ContinuousCalendar;
-import org.opentrade.exchange.domain.ResultCode;
+import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
 
 /**

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.opentrade.exchange.adapter.file.FileCommandJournal;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.ExchangeListener;
 import org.opentrade.exchange.domain.MatchingEngine;
 

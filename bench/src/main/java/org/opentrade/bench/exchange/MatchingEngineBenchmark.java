@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.EventCollector;
 import org.opentrade.exchange.domain.ExchangeListener;
 import org.opentrade.exchange.domain.MatchingEngine;

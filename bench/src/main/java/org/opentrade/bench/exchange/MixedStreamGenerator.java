@@ -10,16 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.opentrade.bench.exchange.StreamStats.Kind;
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.ExchangeListener;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.MatchingEngine;
 import org.opentrade.exchange.domain.Order;
 import org.opentrade.exchange.domain.OrderBook;
-import org.opentrade.exchange.domain.Price;
-import org.opentrade.exchange.domain.ResultCode;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * Builds a seeded {@link MixedStream}: about 50% new limit orders (a share of them marketable),

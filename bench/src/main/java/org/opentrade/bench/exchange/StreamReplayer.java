@@ -1,6 +1,6 @@
 package org.opentrade.bench.exchange;
 
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.ExchangeListener;
 import org.opentrade.exchange.domain.MatchingEngine;
 

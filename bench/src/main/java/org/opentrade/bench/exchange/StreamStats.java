@@ -3,7 +3,7 @@ package org.opentrade.bench.exchange;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import org.opentrade.exchange.domain.ResultCode;
+import org.opentrade.exchange.model.ResultCode;
 
 /**
  * What the measured part of a mixed stream contains and what it did to the shadow engine: the

@@ -1,5 +1,8 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.Price;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

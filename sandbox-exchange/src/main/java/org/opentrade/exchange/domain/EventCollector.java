@@ -1,5 +1,10 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ResultCode;
+
 import java.util.ArrayList;
 import java.util.List;
 

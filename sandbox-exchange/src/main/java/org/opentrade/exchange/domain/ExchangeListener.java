@@ -1,5 +1,8 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ResultCode;
+
 /**
  * Receives the events one command causes, in processing order, on the engine thread. Every method
  * defaults to doing nothing, so a listener overrides only what it needs. Orders passed

@@ -1,5 +1,7 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Price;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;

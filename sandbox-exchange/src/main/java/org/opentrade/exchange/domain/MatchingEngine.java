@@ -1,5 +1,12 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.model.Price;
+
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.DataOutputStream;

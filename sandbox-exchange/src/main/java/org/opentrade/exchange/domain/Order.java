@@ -1,5 +1,10 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.model.Price;
+
 /**
  * A live order inside one engine. Mutable and owned by the engine thread; listeners may read it
  * during a callback but must copy what they keep: once an order is done (filled, canceled, expired)

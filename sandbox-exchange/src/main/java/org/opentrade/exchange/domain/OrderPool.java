@@ -1,5 +1,9 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.TimeInForce;
+
 /**
  * Recycles {@link Order} objects so the engine's steady state allocates nothing (no garbage, no
  * collector pauses in the matching thread). Orders that finish while a command is processed are

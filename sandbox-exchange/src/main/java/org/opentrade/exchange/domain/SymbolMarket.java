@@ -1,5 +1,7 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Price;
+
 /** Everything the engine keeps for one symbol: rules, book, untriggered stops, band reference. */
 final class SymbolMarket {
     final String symbol;

@@ -1,7 +1,7 @@
 package org.opentrade.exchange.port;
 
 import java.util.function.Consumer;
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 
 /**
  * The event-sourcing journal of one shard: every command, in processing order, numbered from 1.

@@ -1,7 +1,7 @@
 package org.opentrade.exchange.port;
 
 import java.util.List;
-import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.model.ExchangeEvent;
 
 /**
  * Where a shard sends the events of each processed command (market data, order updates).

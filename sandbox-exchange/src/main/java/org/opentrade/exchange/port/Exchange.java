@@ -1,8 +1,8 @@
 package org.opentrade.exchange.port;
 
 import java.util.concurrent.CompletionStage;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandResult;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
 
 /**
  * The exchange as seen from outside its shards. Thread-safe: any thread may submit.

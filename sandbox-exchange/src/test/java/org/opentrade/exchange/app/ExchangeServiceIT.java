@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.common.config.ConfigLoader;
-import org.opentrade.exchange.adapter.eventbus.ExchangeAddresses;
+import org.opentrade.exchange.client.ExchangeAddresses;
 
 /** The whole exchange service on a real Vert.x with a journal in a temporary directory. */
 class ExchangeServiceIT {

@@ -5,10 +5,10 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import org.opentrade.exchange.adapter.csv.ReplayCommandParser;
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.OrderBook;
-import org.opentrade.exchange.domain.OrderType;
-import org.opentrade.exchange.domain.Price;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.domain.RandomCommandStream;
 
 /** Writes engine commands as replay-contract input rows, and runs the tool in process on text. */

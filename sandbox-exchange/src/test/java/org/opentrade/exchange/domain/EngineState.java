@@ -1,5 +1,7 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Side;
+
 import java.util.Collection;
 
 /**

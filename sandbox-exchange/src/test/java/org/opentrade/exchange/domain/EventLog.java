@@ -1,5 +1,9 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Price;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,13 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

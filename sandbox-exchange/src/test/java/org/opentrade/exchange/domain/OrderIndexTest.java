@@ -1,5 +1,10 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.model.Price;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;

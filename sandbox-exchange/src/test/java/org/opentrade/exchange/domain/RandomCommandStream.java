@@ -1,5 +1,11 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.model.Price;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;

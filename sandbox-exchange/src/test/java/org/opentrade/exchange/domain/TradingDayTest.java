@@ -1,5 +1,7 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.ResultCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.opentrade.exchange.domain.TestInstruments.SZ_MAIN;

@@ -2,12 +2,12 @@ package org.opentrade.exchange.adapter.csv;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandType;
-import org.opentrade.exchange.domain.OrderType;
-import org.opentrade.exchange.domain.Price;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * Reads rows of the replay contract ({@code op,order_id,account,symbol,side,type,tif,price,qty},

@@ -3,12 +3,12 @@ package org.opentrade.exchange.adapter.csv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.ExchangeListener;
 import org.opentrade.exchange.domain.Order;
-import org.opentrade.exchange.domain.Price;
-import org.opentrade.exchange.domain.ResultCode;
-import org.opentrade.exchange.domain.Side;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
 
 /**
  * Writes engine events as rows of the replay contract's output:

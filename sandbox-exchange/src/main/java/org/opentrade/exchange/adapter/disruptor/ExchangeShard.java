@@ -21,12 +21,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opentrade.exchange.adapter.file.FileCommandJournal;
 import org.opentrade.exchange.adapter.file.FileSnapshotStore;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandResult;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.domain.EventCollector;
-import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.domain.MatchingEngine;
-import org.opentrade.exchange.domain.ResultCode;
+import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
 import org.opentrade.exchange.port.SnapshotStore;
 

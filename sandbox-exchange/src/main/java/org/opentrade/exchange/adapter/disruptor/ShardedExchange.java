@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandResult;
-import org.opentrade.exchange.domain.CommandType;
-import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.domain.MatchingEngine;
-import org.opentrade.exchange.domain.ResultCode;
+import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
 import org.opentrade.exchange.port.Exchange;
 

@@ -1,11 +1,14 @@
 package org.opentrade.exchange.adapter.eventbus;
 
+import org.opentrade.exchange.client.ExchangeJson;
+import org.opentrade.exchange.client.ExchangeAddresses;
+
 import io.vertx.core.Context;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.port.EventPublisher;
 
 /**

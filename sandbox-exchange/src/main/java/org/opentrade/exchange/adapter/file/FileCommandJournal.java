@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.port.CommandJournal;
 
 /**

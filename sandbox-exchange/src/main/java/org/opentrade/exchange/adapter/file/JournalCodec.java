@@ -2,11 +2,11 @@ package org.opentrade.exchange.adapter.file;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandType;
-import org.opentrade.exchange.domain.OrderType;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * Binary form of one journal record: {@code [int length][int crc32c][payload]}, payload =

@@ -2,8 +2,8 @@ package org.opentrade.exchange.domain.sim;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * One market maker on one instrument: keeps a ladder of {@code levels} DAY limit orders per side

@@ -3,8 +3,8 @@ package org.opentrade.exchange.domain.sim;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.SplittableRandom;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * Noise traders on one instrument: Poisson arrivals of market orders, marketable limit orders

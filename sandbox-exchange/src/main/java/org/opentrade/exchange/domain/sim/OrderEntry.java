@@ -4,15 +4,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandType;
-import org.opentrade.exchange.domain.EventType;
-import org.opentrade.exchange.domain.ExchangeEvent;
-import org.opentrade.exchange.domain.OrderType;
-import org.opentrade.exchange.domain.Price;
-import org.opentrade.exchange.domain.ResultCode;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * Where the simulator's participants turn intentions into commands: allocates order ids from the

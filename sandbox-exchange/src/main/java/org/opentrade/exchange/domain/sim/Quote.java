@@ -2,7 +2,7 @@ package org.opentrade.exchange.domain.sim;
 
 import java.util.SplittableRandom;
 import org.opentrade.exchange.domain.Instrument;
-import org.opentrade.exchange.domain.Side;
+import org.opentrade.exchange.model.Side;
 
 /**
  * The price grid of one instrument for one step: the fair value, the price step, the makers'

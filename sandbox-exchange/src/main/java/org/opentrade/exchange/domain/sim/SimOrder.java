@@ -1,6 +1,6 @@
 package org.opentrade.exchange.domain.sim;
 
-import org.opentrade.exchange.domain.Side;
+import org.opentrade.exchange.model.Side;
 
 /**
  * The simulator's own view of one of its orders, kept up to date from the exchange's events.

@@ -2,8 +2,8 @@ package org.opentrade.exchange.domain.sim;
 
 import java.util.SplittableRandom;
 import org.opentrade.exchange.domain.Instrument;
-import org.opentrade.exchange.domain.Price;
-import org.opentrade.exchange.domain.Side;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
 
 /**
  * The simulated market of one instrument: its fair value, its makers, its noise flow, and the

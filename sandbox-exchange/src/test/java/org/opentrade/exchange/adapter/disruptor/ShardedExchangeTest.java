@@ -16,16 +16,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandResult;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.domain.ContinuousCalendar;
-import org.opentrade.exchange.domain.EventType;
-import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
-import org.opentrade.exchange.domain.ResultCode;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 import org.opentrade.exchange.port.EventPublisher;
 
 class ShardedExchangeTest {

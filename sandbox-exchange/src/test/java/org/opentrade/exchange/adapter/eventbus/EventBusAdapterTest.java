@@ -1,5 +1,7 @@
 package org.opentrade.exchange.adapter.eventbus;
 
+import org.opentrade.exchange.client.ExchangeAddresses;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.OrderType;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 class FileCommandJournalTest {
     @TempDir
@@ -123,7 +123,7 @@ class FileCommandJournalTest {
 
     @Test
     void nonAsciiAndNullFieldsSurvive() {
-        Command odd = new Command(org.opentrade.exchange.domain.CommandType.NEW_ORDER, 5, "账户-α", "600519.SH",
+        Command odd = new Command(org.opentrade.exchange.model.CommandType.NEW_ORDER, 5, "账户-α", "600519.SH",
                 null, null, null, 0, 0, -3, 0, null);
         try (FileCommandJournal j = FileCommandJournal.open(dir, FsyncPolicy.NONE)) {
             j.append(odd);

@@ -2,10 +2,10 @@ package org.opentrade.exchange.domain.sim;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.EventCollector;
-import org.opentrade.exchange.domain.EventType;
-import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.MatchingEngine;
 import org.opentrade.exchange.domain.TradingCalendar;

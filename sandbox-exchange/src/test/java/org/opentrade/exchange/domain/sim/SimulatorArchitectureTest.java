@@ -14,7 +14,8 @@ class SimulatorArchitectureTest {
         JavaClasses sim = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("org.opentrade.exchange.domain.sim");
         classes().that().resideInAPackage("org.opentrade.exchange.domain.sim..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.opentrade.exchange.domain..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.opentrade.exchange.domain..",
+                        "org.opentrade.exchange.model..")
                 .check(sim);
     }
 }

@@ -15,16 +15,16 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.opentrade.exchange.adapter.csv.UniverseFile;
 import org.opentrade.exchange.domain.AShareCalendar;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandType;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.domain.ContinuousCalendar;
-import org.opentrade.exchange.domain.ExchangeEvent;
+import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.OrderBook;
-import org.opentrade.exchange.domain.Price;
+import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.domain.SessionPhase;
-import org.opentrade.exchange.domain.Side;
+import org.opentrade.exchange.model.Side;
 
 class SimulatorTest {
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
@@ -164,7 +164,7 @@ class SimulatorTest {
         }
         assertTrue(h.sent.stream().anyMatch(c -> c.type() == CommandType.REPLACE), "makers re-quote by replace");
         assertTrue(h.sent.stream().anyMatch(c -> c.type() == CommandType.NEW_ORDER
-                && c.orderType() == org.opentrade.exchange.domain.OrderType.MARKET), "noise sends market orders");
+                && c.orderType() == org.opentrade.exchange.model.OrderType.MARKET), "noise sends market orders");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /**
  * Order types the engine understands. STOP becomes a MARKET order and STOP_LIMIT a LIMIT order

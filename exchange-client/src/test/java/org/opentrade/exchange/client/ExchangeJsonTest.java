@@ -1,4 +1,4 @@
-package org.opentrade.exchange.adapter.eventbus;
+package org.opentrade.exchange.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,15 +10,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandResult;
-import org.opentrade.exchange.domain.CommandType;
-import org.opentrade.exchange.domain.EventType;
-import org.opentrade.exchange.domain.ExchangeEvent;
-import org.opentrade.exchange.domain.OrderType;
-import org.opentrade.exchange.domain.ResultCode;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 class ExchangeJsonTest {
     private static final String TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";

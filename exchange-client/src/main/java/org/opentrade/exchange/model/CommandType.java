@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /** What a {@link Command} asks the engine to do. */
 public enum CommandType {

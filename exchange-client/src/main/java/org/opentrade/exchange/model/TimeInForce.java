@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /**
  * How long an order may live. GTC rests until filled or canceled; DAY expires at the end of the

@@ -1,4 +1,4 @@
-package org.opentrade.exchange.adapter.eventbus;
+package org.opentrade.exchange.client;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -8,16 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.opentrade.exchange.domain.Command;
-import org.opentrade.exchange.domain.CommandResult;
-import org.opentrade.exchange.domain.CommandType;
-import org.opentrade.exchange.domain.EventType;
-import org.opentrade.exchange.domain.ExchangeEvent;
-import org.opentrade.exchange.domain.OrderType;
-import org.opentrade.exchange.domain.Price;
-import org.opentrade.exchange.domain.ResultCode;
-import org.opentrade.exchange.domain.Side;
-import org.opentrade.exchange.domain.TimeInForce;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * The one mapping between the exchange's domain records and their JSON on the event bus (shapes in

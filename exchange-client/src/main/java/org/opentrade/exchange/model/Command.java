@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /**
  * One instruction to the engine. Time travels inside the command ({@code timestamp}, epoch

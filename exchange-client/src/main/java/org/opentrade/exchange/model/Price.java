@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /**
  * Prices travel as whole hundredths (fen/cents) in a {@code long}; this class converts at the

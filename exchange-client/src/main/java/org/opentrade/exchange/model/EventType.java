@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /** Kinds of {@link ExchangeEvent}. The first six are the replay contract's event names. */
 public enum EventType {

@@ -1,4 +1,4 @@
-package org.opentrade.exchange.adapter.eventbus;
+package org.opentrade.exchange.client;
 
 /**
  * The exchange's event-bus addresses. JSON field names are snake_case; prices are decimal strings

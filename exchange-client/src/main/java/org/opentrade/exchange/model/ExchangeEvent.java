@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /**
  * An immutable copy of one engine outcome, safe to hand to other threads and to serialise.

@@ -1,6 +1,6 @@
-package org.opentrade.exchange.adapter.eventbus;
+package org.opentrade.exchange.client;
 
-import org.opentrade.exchange.domain.Command;
+import org.opentrade.exchange.model.Command;
 
 /**
  * A command body that cannot become a {@link Command}. Carries what could be read, so the

@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /**
  * Business outcomes of the engine, never exceptions. Codes follow the ranges of DESIGN.md §3:
