@@ -75,7 +75,7 @@ public class JournaledEngineBenchmark {
             replayer.rewind();
         }
         if (log != null) {
-            log.deleteSegmentsUpTo(log.lastSeq());
+            log.deleteUpTo(log.lastSeq());
         }
     }
 

@@ -168,6 +168,7 @@ public final class ExchangeJson {
     public static JsonObject toJson(ExchangeEvent e) {
         JsonObject j = new JsonObject()
                 .put("seq", e.seq())
+                .put("shard", e.shard())
                 .put("type", e.type().name())
                 .put("order_id", e.orderId());
         put(j, "account", e.account());
@@ -195,7 +196,7 @@ public final class ExchangeJson {
     }
 
     public static ExchangeEvent eventFromJson(JsonObject j) {
-        return new ExchangeEvent(j.getLong("seq", 0L), EventType.valueOf(j.getString("type")),
+        return new ExchangeEvent(j.getLong("seq", 0L), j.getInteger("shard", 0), EventType.valueOf(j.getString("type")),
                 j.getLong("order_id", 0L), j.getString("account"), j.getLong("counter_order_id", 0L),
                 j.getString("counter_account"), j.getString("symbol"), enumOrNull(Side.class, j.getString("side")),
                 enumOrNull(OrderType.class, j.getString("order_type")),

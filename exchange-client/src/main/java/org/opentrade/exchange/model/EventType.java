@@ -2,5 +2,29 @@ package org.opentrade.exchange.model;
 
 /** Kinds of {@link ExchangeEvent}. The first six are the replay contract's event names. */
 public enum EventType {
-    ACCEPTED, REJECTED, TRADE, CANCELED, REPLACED, EXPIRED, TRIGGERED
+    ACCEPTED(0), REJECTED(1), TRADE(2), CANCELED(3), REPLACED(4), EXPIRED(5), TRIGGERED(6);
+
+    private final int code;
+
+    EventType(int code) {
+        this.code = code;
+    }
+
+    /**
+     * Stable number of this value in the journal, snapshot and event-log formats (equal to the
+     * ordinal of the first, unversioned format): never renumber or reuse one.
+     */
+    public int code() {
+        return code;
+    }
+
+    /** The value with the given {@link #code()}; throws for an unknown code (corrupt or newer data). */
+    public static EventType ofCode(int code) {
+        for (EventType v : values()) {
+            if (v.code == code) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown EventType code " + code);
+    }
 }

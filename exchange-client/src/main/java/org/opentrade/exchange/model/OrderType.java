@@ -5,7 +5,31 @@ package org.opentrade.exchange.model;
  * once the last trade price reaches the stop price.
  */
 public enum OrderType {
-    LIMIT, MARKET, STOP, STOP_LIMIT;
+    LIMIT(0), MARKET(1), STOP(2), STOP_LIMIT(3);
+
+    private final int code;
+
+    OrderType(int code) {
+        this.code = code;
+    }
+
+    /**
+     * Stable number of this value in the journal, snapshot and event-log formats (equal to the
+     * ordinal of the first, unversioned format): never renumber or reuse one.
+     */
+    public int code() {
+        return code;
+    }
+
+    /** The value with the given {@link #code()}; throws for an unknown code (corrupt or newer data). */
+    public static OrderType ofCode(int code) {
+        for (OrderType v : values()) {
+            if (v.code == code) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown OrderType code " + code);
+    }
 
     /** True when the order carries a limit price. */
     public boolean hasLimitPrice() {

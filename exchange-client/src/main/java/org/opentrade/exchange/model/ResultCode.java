@@ -26,7 +26,9 @@ public enum ResultCode {
     ORDER_TYPE_NOT_ALLOWED(-5006, "order type not accepted in the current session phase"),
     ENGINE_OVERLOADED(-5007, "exchange shard is overloaded; retry later"),
     ENGINE_UNAVAILABLE(-5008, "exchange is not running"),
-    JOURNAL_FAILURE(-5009, "the command could not be made durable");
+    JOURNAL_FAILURE(-5009, "the command could not be made durable"),
+    EVENTS_NOT_RETAINED(-5010, "the requested events are no longer kept; start from a snapshot"),
+    BAD_FEED_REQUEST(-5011, "malformed feed request: a required field is missing or unreadable");
 
     private final int code;
     private final String message;

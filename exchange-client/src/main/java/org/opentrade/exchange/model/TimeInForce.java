@@ -5,7 +5,31 @@ package org.opentrade.exchange.model;
  * trading day; IOC cancels whatever does not fill at once; FOK fills completely at once or expires.
  */
 public enum TimeInForce {
-    GTC, DAY, IOC, FOK;
+    GTC(0), DAY(1), IOC(2), FOK(3);
+
+    private final int code;
+
+    TimeInForce(int code) {
+        this.code = code;
+    }
+
+    /**
+     * Stable number of this value in the journal, snapshot and event-log formats (equal to the
+     * ordinal of the first, unversioned format): never renumber or reuse one.
+     */
+    public int code() {
+        return code;
+    }
+
+    /** The value with the given {@link #code()}; throws for an unknown code (corrupt or newer data). */
+    public static TimeInForce ofCode(int code) {
+        for (TimeInForce v : values()) {
+            if (v.code == code) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown TimeInForce code " + code);
+    }
 
     /** True when an unfilled remainder may rest in the book. */
     public boolean rests() {

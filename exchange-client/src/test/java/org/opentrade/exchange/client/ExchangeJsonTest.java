@@ -125,7 +125,7 @@ class ExchangeJsonTest {
 
     @Test
     void tradeEventRoundTripsWithPricesAsDecimalStrings() {
-        ExchangeEvent trade = new ExchangeEvent(98, EventType.TRADE, 18, "bob", 17, "alice", "600000.SH", Side.SELL,
+        ExchangeEvent trade = new ExchangeEvent(98, 0, EventType.TRADE, 18, "bob", 17, "alice", "600000.SH", Side.SELL,
                 OrderType.LIMIT, TimeInForce.GTC, 1001, 100, 0, 100, 0, ResultCode.OK, NOW, TRACE);
         JsonObject j = ExchangeJson.toJson(trade);
         assertEquals("10.01", j.getString("price"));
@@ -136,7 +136,7 @@ class ExchangeJsonTest {
 
     @Test
     void marketOrderEventLeavesOutAbsentValues() {
-        ExchangeEvent accepted = new ExchangeEvent(1, EventType.ACCEPTED, 5, "a", 0, null, "X", Side.BUY,
+        ExchangeEvent accepted = new ExchangeEvent(1, 0, EventType.ACCEPTED, 5, "a", 0, null, "X", Side.BUY,
                 OrderType.MARKET, TimeInForce.IOC, 0, 100, 100, 0, 0, ResultCode.OK, NOW, null);
         JsonObject j = ExchangeJson.toJson(accepted);
         assertFalse(j.containsKey("price"));

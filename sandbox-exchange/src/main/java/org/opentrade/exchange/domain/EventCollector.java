@@ -15,11 +15,19 @@ import java.util.List;
  */
 public final class EventCollector implements ExchangeListener {
     private final List<ExchangeEvent> events = new ArrayList<>();
+    private final int shard;
     private long seq;
     private Command current;
     private ResultCode code = ResultCode.OK;
 
+    /** A collector for shard 0 (the replay tool, tests). */
     public EventCollector(long lastSeq) {
+        this(0, lastSeq);
+    }
+
+    /** @param lastSeq the shard's last event sequence: the next event is numbered {@code lastSeq + 1} */
+    public EventCollector(int shard, long lastSeq) {
+        this.shard = shard;
         this.seq = lastSeq;
     }
 
@@ -53,7 +61,7 @@ public final class EventCollector implements ExchangeListener {
 
     private void add(EventType type, Order o, long price, long qty, long counterId, String counterAccount,
                      long counterLeaves) {
-        events.add(new ExchangeEvent(++seq, type, o.id(), o.account(), counterId, counterAccount, o.symbol(), o.side(),
+        events.add(new ExchangeEvent(++seq, shard, type, o.id(), o.account(), counterId, counterAccount, o.symbol(), o.side(),
                 o.type(), o.tif(), price, qty, o.leaves(), o.filled(), counterLeaves, ResultCode.OK, ts(),
                 trace()));
     }
@@ -66,7 +74,8 @@ public final class EventCollector implements ExchangeListener {
     @Override
     public void onRejected(Command c, ResultCode rc) {
         code = rc;
-        events.add(ExchangeEvent.rejected(++seq, c, rc));
+        ExchangeEvent r = ExchangeEvent.rejected(++seq, c, rc);
+        events.add(shard == 0 ? r : r.onShard(shard));
     }
 
     @Override

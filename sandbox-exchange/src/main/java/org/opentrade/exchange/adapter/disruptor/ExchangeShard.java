@@ -226,7 +226,7 @@ final class ExchangeShard {
             long seq = journal.lastSeq();
             snapshots.save(new SnapshotStore.Snapshot(seq, collector.lastSeq(), bytes.toByteArray()));
             // Keep the journal back to the previous snapshot, so the older kept snapshot stays usable.
-            journal.deleteSegmentsUpTo(previousSnapshotSeq);
+            journal.deleteUpTo(previousSnapshotSeq);
             previousSnapshotSeq = seq;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "shard " + id + ": snapshot failed; the journal still has everything", e);

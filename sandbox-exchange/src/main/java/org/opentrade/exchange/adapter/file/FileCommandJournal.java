@@ -248,6 +248,16 @@ public final class FileCommandJournal implements CommandJournal {
         return lastSeq;
     }
 
+    @Override
+    public long firstSeq() {
+        try {
+            List<Path> segs = segments();
+            return segs.isEmpty() ? lastSeq + 1 : Math.min(firstSeqOf(segs.get(0)), lastSeq + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list journal segments in " + dir, e);
+        }
+    }
+
     /** Sequence of the last command known to be written (and forced, under BATCH). */
     public long committedSeq() {
         return committedSeq;
@@ -273,7 +283,8 @@ public final class FileCommandJournal implements CommandJournal {
      * Deletes whole segments whose every record is at or before {@code seq} (covered by a snapshot).
      * The active segment is never deleted.
      */
-    public void deleteSegmentsUpTo(long seq) {
+    @Override
+    public void deleteUpTo(long seq) {
         try {
             List<Path> segs = segments();
             for (int i = 0; i + 1 < segs.size(); i++) {

@@ -24,7 +24,6 @@ import org.opentrade.exchange.port.SnapshotStore;
  */
 public final class FileSnapshotStore implements SnapshotStore {
     private static final int MAGIC = 0x4F54534E; // "OTSN"
-    private static final int KEEP = 2;
     private final Path dir;
 
     public FileSnapshotStore(Path dir) {
@@ -92,7 +91,7 @@ public final class FileSnapshotStore implements SnapshotStore {
         }
     }
 
-    /** Sequence numbers of the kept snapshots, oldest first. */
+    @Override
     public List<Long> journalSeqs() {
         try {
             return files().stream().map(p -> Long.parseLong(p.getFileName().toString().substring(9, 29))).toList();

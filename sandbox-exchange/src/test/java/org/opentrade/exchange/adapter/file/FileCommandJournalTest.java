@@ -110,7 +110,7 @@ class FileCommandJournalTest {
             assertTrue(segments > 3, "expected several segments, got " + segments);
             assertEquals(500, readAll(j, 0).size());
             assertEquals(order(301), readAll(j, 300).get(0));
-            j.deleteSegmentsUpTo(250);
+            j.deleteUpTo(250);
             assertTrue(segmentCount() < segments);
             List<Command> tail = readAll(j, 250);
             assertEquals(250, tail.size());
