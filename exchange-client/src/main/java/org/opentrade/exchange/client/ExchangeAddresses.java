@@ -41,17 +41,63 @@ package org.opentrade.exchange.client;
  * }</pre>
  * Absent values (no counterparty, market order price, no trace) are left out. Messages carry the
  * headers {@code symbol}, {@code type} and, when known, {@code traceparent}. {@code seq} is gap-free per
- * shard, not across shards.
+ * shard, not across shards; {@code shard} names the shard. These per-event messages are a
+ * convenience for tools; services follow the feed below, which is exact.
+ *
+ * <h2>The feed: {@value #FEED_PREFIX}{@code <shard>} — publish</h2>
+ * Every event of shard N, in order, as {@code FeedBatch} messages (codec {@code FeedBatchCodec}:
+ * zero-copy on the local bus, JSON across a cluster): one batch per group of commands the shard
+ * processed together, and every {@code heartbeat} interval an empty batch whose {@code head_seq} is
+ * the shard's last sequence, so a consumer notices a lost tail even when nothing else happens.
+ * Events of commands that were durable but unpublished when the exchange died are published after
+ * recovery, in order, before any new event.
+ *
+ * <h2>{@value #FEED_REPLAY} — request-reply</h2>
+ * {@code {"shard": 0, "after_seq": 1200, "max_events": 1000}} answers a {@code FeedBatch} with the
+ * events after {@code after_seq} (at most {@code max_events}, default 1000, at most 10 000), its
+ * {@code head_seq} and {@code first_kept_seq}. Events older than what is kept answer
+ * {@code code} -5010 EVENTS_NOT_RETAINED (start from a snapshot) — never a silent gap; a malformed
+ * request answers -5011 BAD_FEED_REQUEST.
+ *
+ * <h2>{@value #FEED_SNAPSHOT} — request-reply</h2>
+ * {@code {"symbol": "600000.SH", "orders": true}} answers one book snapshot; {@code {"shard": 0,
+ * "orders": true}} the snapshots of every symbol of that shard, all at one sequence;
+ * {@code {"account": "alice"}} the account's live orders, one entry per shard, each stamped with its
+ * shard's sequence. See {@code ExchangeJson} for the shapes.
+ *
+ * <h2>{@value #FEED_CONSUMERS} — request-reply</h2>
+ * Durable consumers keep history alive: {@code {"op": "checkpoint", "consumer": "market-api",
+ * "shard": 0, "seq": 1234}} says the consumer has everything up to {@code seq} (the first checkpoint
+ * registers it); {@code {"op": "unregister", "consumer": "market-api"}} forgets it. Events are kept
+ * until every registered consumer has checkpointed past them and at least for the retention window.
+ *
+ * <h2>{@value #FEED_INFO} — request-reply</h2>
+ * {@code {}} answers {@code {"shards": 2, "head_seq": [..], "first_kept_seq": [..]}}.
  */
 public final class ExchangeAddresses {
     /** Request-reply: command JSON in, result JSON out. */
     public static final String COMMANDS = "opentrade.exchange.commands";
     /** Publish: every event of every symbol. */
     public static final String EVENTS = "opentrade.exchange.events";
+    /** Publish, per shard: {@value}{@code <shard>} carries that shard's {@code FeedBatch}es. */
+    public static final String FEED_PREFIX = "opentrade.exchange.feed.";
+    /** Request-reply: events of a shard after a sequence, paged. */
+    public static final String FEED_REPLAY = "opentrade.exchange.feed.replay";
+    /** Request-reply: book snapshots (per symbol or per shard) and account snapshots. */
+    public static final String FEED_SNAPSHOT = "opentrade.exchange.feed.snapshot";
+    /** Request-reply: durable consumers' checkpoints and unregistration. */
+    public static final String FEED_CONSUMERS = "opentrade.exchange.feed.consumers";
+    /** Request-reply: shard count, head and oldest kept sequence per shard. */
+    public static final String FEED_INFO = "opentrade.exchange.feed.info";
     /** Message header with the W3C trace context. */
     public static final String TRACEPARENT_HEADER = "traceparent";
 
     private ExchangeAddresses() {
+    }
+
+    /** Publish: the feed of one shard. */
+    public static String feed(int shard) {
+        return FEED_PREFIX + shard;
     }
 
     /** Publish: the events of one symbol. */

@@ -8,6 +8,7 @@ import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.client.Shards;
 import org.opentrade.exchange.domain.MatchingEngine;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
@@ -37,7 +38,7 @@ public final class ShardedExchange implements Exchange {
 
     /** The shard that owns a symbol: stable for a given shard count (journals depend on it). */
     public static int shardOf(String symbol, int shardCount) {
-        return Math.floorMod(symbol.hashCode(), shardCount);
+        return Shards.of(symbol, shardCount);
     }
 
     @Override
