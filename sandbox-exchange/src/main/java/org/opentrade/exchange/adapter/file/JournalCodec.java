@@ -1,7 +1,6 @@
 package org.opentrade.exchange.adapter.file;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.OrderType;
@@ -9,72 +8,51 @@ import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 
 /**
- * Binary form of one journal record: {@code [int length][int crc32c][payload]}, payload =
- * seq, type, order id, timestamp, side, order type, tif, price, stop price, qty, account, symbol,
- * traceparent (strings as short length + UTF-8, length -1 for null).
+ * Binary form of one journal record's payload after its seq (see {@link SegmentedLog}): type,
+ * order id, timestamp, side, order type, tif, price, stop price, qty, account, symbol, traceparent.
+ * Enums are written by their explicit {@code code()}, strings as short length + UTF-8 (-1 for null).
+ *
+ * <p>Versions: 1 = segments without a header (the first format; its enum bytes were ordinals, which
+ * the codes equal); 2 = segments with a header. The payload layout is the same in both; a change to
+ * it takes version 3 and a new golden fixture ({@code JournalFormatTest}).
  */
 final class JournalCodec {
-    static final int HEADER = 8;
+    /** "OTJL": journal segment magic. */
+    static final int MAGIC = 0x4F544A4C;
+    static final int VERSION = 2;
+    static final int LEGACY_VERSION = 1;
     static final int MAX_PAYLOAD = 4096;
-    private static final byte NULL = -1;
 
     private JournalCodec() {
     }
 
-    /** Writes the payload of {@code c} at the buffer's position; returns false if it does not fit. */
-    static void writePayload(ByteBuffer b, long seq, Command c) {
-        b.putLong(seq);
-        b.put((byte) c.type().ordinal());
+    static void write(ByteBuffer b, Command c) {
+        b.put((byte) c.type().code());
         b.putLong(c.orderId());
         b.putLong(c.timestamp());
-        b.put(c.side() == null ? NULL : (byte) c.side().ordinal());
-        b.put(c.orderType() == null ? NULL : (byte) c.orderType().ordinal());
-        b.put(c.tif() == null ? NULL : (byte) c.tif().ordinal());
+        b.put(c.side() == null ? BinaryFields.NULL : (byte) c.side().code());
+        b.put(c.orderType() == null ? BinaryFields.NULL : (byte) c.orderType().code());
+        b.put(c.tif() == null ? BinaryFields.NULL : (byte) c.tif().code());
         b.putLong(c.price());
         b.putLong(c.stopPrice());
         b.putLong(c.qty());
-        putString(b, c.account());
-        putString(b, c.symbol());
-        putString(b, c.traceParent());
+        BinaryFields.putString(b, c.account());
+        BinaryFields.putString(b, c.symbol());
+        BinaryFields.putString(b, c.traceParent());
     }
 
-    /** Upper bound of the payload size of {@code c}. */
+    /** Upper bound of the payload size of {@code c} (without the seq). */
     static int maxPayload(Command c) {
-        return 8 + 1 + 8 + 8 + 3 + 24 + 3 * 2 + utf8Max(c.account()) + utf8Max(c.symbol())
-                + utf8Max(c.traceParent());
+        return 1 + 8 + 8 + 3 + 24 + BinaryFields.stringBound(c.account()) + BinaryFields.stringBound(c.symbol())
+                + BinaryFields.stringBound(c.traceParent());
     }
 
-    private static int utf8Max(String s) {
-        return s == null ? 0 : s.length() * 3;
-    }
-
-    private static void putString(ByteBuffer b, String s) {
-        if (s == null) {
-            b.putShort((short) -1);
-            return;
+    static Command read(ByteBuffer b, int version) {
+        if (version != VERSION && version != LEGACY_VERSION) {
+            throw new IllegalStateException("journal format version " + version + " is not readable by this build"
+                    + " (reads " + LEGACY_VERSION + " and " + VERSION + ")");
         }
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        b.putShort((short) bytes.length);
-        b.put(bytes);
-    }
-
-    private static String getString(ByteBuffer b) {
-        short n = b.getShort();
-        if (n < 0) {
-            return null;
-        }
-        byte[] bytes = new byte[n];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** Decoded record. */
-    record Entry(long seq, Command command) {
-    }
-
-    static Entry readPayload(ByteBuffer b) {
-        long seq = b.getLong();
-        CommandType type = CommandType.values()[b.get()];
+        CommandType type = CommandType.ofCode(b.get());
         long orderId = b.getLong();
         long ts = b.getLong();
         byte side = b.get();
@@ -83,12 +61,11 @@ final class JournalCodec {
         long price = b.getLong();
         long stop = b.getLong();
         long qty = b.getLong();
-        String account = getString(b);
-        String symbol = getString(b);
-        String trace = getString(b);
-        Command c = new Command(type, orderId, account, symbol, side < 0 ? null : Side.values()[side],
-                orderType < 0 ? null : OrderType.values()[orderType], tif < 0 ? null : TimeInForce.values()[tif],
+        String account = BinaryFields.getString(b);
+        String symbol = BinaryFields.getString(b);
+        String trace = BinaryFields.getString(b);
+        return new Command(type, orderId, account, symbol, side < 0 ? null : Side.ofCode(side),
+                orderType < 0 ? null : OrderType.ofCode(orderType), tif < 0 ? null : TimeInForce.ofCode(tif),
                 price, stop, qty, ts, trace);
-        return new Entry(seq, c);
     }
 }
