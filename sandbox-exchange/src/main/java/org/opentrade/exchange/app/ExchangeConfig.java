@@ -18,6 +18,7 @@ import org.opentrade.exchange.domain.AShareCalendar;
 import org.opentrade.exchange.domain.ContinuousCalendar;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.domain.feed.EventRetention;
 import org.opentrade.exchange.domain.sim.SimulatorOptions;
 
 /**
@@ -27,11 +28,16 @@ import org.opentrade.exchange.domain.sim.SimulatorOptions;
  *
  * @param dataDir         journal and snapshots; null runs without a journal
  * @param instrumentsFile universe CSV; null means the built-in universe
+ * @param snapshotEveryTime also snapshot when this much engine time passed and something happened
+ * @param feedHeartbeat   how often each shard's feed says how far it has got
+ * @param jsonEvents      also publish every event as JSON on the per-event addresses
+ * @param retention       how long event history is kept for feed consumers
  */
 public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ringSize, long snapshotEveryCommands,
                              Duration timeTick, CalendarType calendar, LocalTime dayEnd, ZoneId zone,
                              List<LocalDate> holidays, Path instrumentsFile, SimulatorOptions simulator,
-                             Duration simulatorStep) {
+                             Duration simulatorStep, Duration snapshotEveryTime, Duration feedHeartbeat,
+                             boolean jsonEvents, EventRetention retention) {
     public static final String RESOURCE = "exchange.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.exchange.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_EXCHANGE_CONFIG";
@@ -69,6 +75,24 @@ public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ri
         long snapshotEvery = ex.longValue("snapshot_every_commands", ShardedExchangeOptions.DEFAULT_SNAPSHOT_EVERY, 0,
                 Long.MAX_VALUE);
         Duration tick = positive(ex, "exchange", "time_tick", Duration.ofSeconds(1));
+        Duration snapshotTime = ex.duration("snapshot_every_time",
+                Duration.ofMillis(ShardedExchangeOptions.DEFAULT_SNAPSHOT_EVERY_MILLIS));
+        if (snapshotTime.isNegative()) {
+            throw new ConfigException("config key 'exchange.snapshot_every_time' has value '" + snapshotTime
+                    + "'; allowed: a duration >= 0 (0 = by command count only)");
+        }
+
+        Config feed = root.section("feed");
+        Duration heartbeat = positive(feed, "feed", "heartbeat", Duration.ofSeconds(1));
+        boolean jsonEvents = feed.bool("json_events", true);
+        Duration window = feed.duration("retention_window", Duration.ofMillis(EventRetention.DEFAULT_WINDOW_MILLIS));
+        if (window.isNegative()) {
+            throw new ConfigException("config key 'feed.retention_window' has value '" + window
+                    + "'; allowed: a duration >= 0");
+        }
+        EventRetention retention = new EventRetention(window.toMillis(),
+                feed.longValue("max_consumer_lag", EventRetention.DEFAULT_MAX_LAG_EVENTS, 1, Long.MAX_VALUE),
+                feed.intValue("max_consumers", EventRetention.DEFAULT_MAX_CONSUMERS, 1, 10_000));
 
         Config cal = root.section("calendar");
         CalendarType type = cal.enumValue("type", CalendarType.class, CalendarType.CONTINUOUS);
@@ -88,7 +112,7 @@ public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ri
         SimulatorOptions simOptions = simulator(sim);
         Duration step = positive(sim, "simulator", "step", Duration.ofMillis(100));
         return new ExchangeConfig(shards, dataDir, fsync, ringSize, snapshotEvery, tick, type, dayEnd, zone, holidays,
-                instruments, simOptions, step);
+                instruments, simOptions, step, snapshotTime, heartbeat, jsonEvents, retention);
     }
 
     private static SimulatorOptions simulator(Config s) {
@@ -137,6 +161,6 @@ public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ri
     /** The runtime's options for this config and universe. */
     public ShardedExchangeOptions runtimeOptions(InstrumentCatalog catalog) {
         return new ShardedExchangeOptions(shards, dataDir, fsync, ringSize, snapshotEveryCommands, catalog,
-                tradingCalendar());
+                tradingCalendar(), null, snapshotEveryTime.toMillis(), retention, null);
     }
 }

@@ -15,13 +15,15 @@ import org.opentrade.exchange.adapter.csv.UniverseFile;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.eventbus.CommandEndpoint;
 import org.opentrade.exchange.adapter.eventbus.EventBusPublisher;
+import org.opentrade.exchange.adapter.eventbus.FeedEndpoint;
+import org.opentrade.exchange.client.FeedBatchCodec;
+import org.opentrade.exchange.domain.InstrumentCatalog;
+import org.opentrade.exchange.domain.sim.Simulator;
+import org.opentrade.exchange.domain.sim.SimulatorStats;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
-import org.opentrade.exchange.domain.InstrumentCatalog;
-import org.opentrade.exchange.domain.sim.Simulator;
-import org.opentrade.exchange.domain.sim.SimulatorStats;
 import org.opentrade.exchange.port.EventPublisher;
 
 /**
@@ -52,6 +54,9 @@ public final class ExchangeService extends VerticleBase {
     private CommandEndpoint endpoint;
     private Simulator simulator;
     private long tickTimer = -1;
+    private long heartbeatTimer = -1;
+    private FeedEndpoint feedEndpoint;
+    private EventBusPublisher publisherOnContext;
     private long simulatorTimer = -1;
 
     public ExchangeService(ExchangeConfig config) {
@@ -61,9 +66,11 @@ public final class ExchangeService extends VerticleBase {
     @Override
     public Future<?> start() {
         long t0 = System.nanoTime();
-        EventPublisher bus = new EventBusPublisher(vertx.eventBus(), context);
+        FeedBatchCodec.register(vertx);
+        EventBusPublisher bus = new EventBusPublisher(vertx.eventBus(), context, config.shards(), config.jsonEvents());
+        publisherOnContext = bus;
         boolean simulate = config.simulator().enabled();
-        EventPublisher publisher = batch -> {
+        EventPublisher publisher = (shard, batch) -> {
             for (ExchangeEvent e : batch) {
                 if (e.type() == EventType.TRADE) {
                     trades.increment();
@@ -75,15 +82,22 @@ public final class ExchangeService extends VerticleBase {
                 }
             }
             events.add(batch.size());
-            bus.publish(batch);
+            bus.publish(shard, batch);
         };
         return vertx.executeBlocking(() -> {
             InstrumentCatalog catalog = UniverseFile.load(config.instrumentsFile());
             config.validateAgainst(catalog);
             exchange = ShardedExchange.start(config.runtimeOptions(catalog), publisher);
             return catalog;
-        }).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis).map(ep -> {
+        }).compose(catalog -> FeedEndpoint.register(vertx, exchange).map(fe -> {
+            feedEndpoint = fe;
+            return catalog;
+        })).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis).map(ep -> {
             endpoint = ep;
+            for (int i = 0; i < exchange.shardCount(); i++) {
+                bus.startAt(i, exchange.headSeq(i));
+            }
+            heartbeatTimer = vertx.setPeriodic(config.feedHeartbeat().toMillis(), id -> heartbeat());
             tickTimer = vertx.setPeriodic(config.timeTick().toMillis(), id -> tick());
             if (simulate) {
                 simulator = new Simulator(config.simulator(), catalog, config.tradingCalendar(),
@@ -97,6 +111,15 @@ public final class ExchangeService extends VerticleBase {
                     config.calendar().name().toLowerCase(), simulate ? "on" : "off"));
             return this;
         }));
+    }
+
+    private void heartbeat() {
+        ShardedExchange x = exchange;
+        long[] firstKept = new long[x.shardCount()];
+        for (int i = 0; i < firstKept.length; i++) {
+            firstKept[i] = x.firstKeptSeq(i);
+        }
+        publisherOnContext.heartbeat(firstKept);
     }
 
     private void tick() {
@@ -159,6 +182,7 @@ public final class ExchangeService extends VerticleBase {
         ready = false;
         vertx.cancelTimer(tickTimer);
         vertx.cancelTimer(simulatorTimer);
+        vertx.cancelTimer(heartbeatTimer);
         Future<?> cancels = Future.succeededFuture();
         if (simulator != null && exchange != null) {
             // A tick goes through every shard's FIFO ring behind the simulator's last commands: once it
@@ -171,7 +195,8 @@ public final class ExchangeService extends VerticleBase {
                     .timeout(STOP_CANCEL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                     .recover(err -> Future.succeededFuture());
         }
-        Future<Void> unregistered = endpoint == null ? Future.succeededFuture() : endpoint.close();
+        Future<Void> unregistered = (endpoint == null ? Future.<Void>succeededFuture() : endpoint.close())
+                .eventually(() -> feedEndpoint == null ? Future.succeededFuture() : feedEndpoint.close());
         return cancels.eventually(() -> unregistered).eventually(() -> vertx.executeBlocking(() -> {
             ShardedExchange x = exchange;
             if (x != null) {

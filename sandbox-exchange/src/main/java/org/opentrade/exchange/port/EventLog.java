@@ -40,6 +40,13 @@ public interface EventLog extends AutoCloseable {
      */
     int read(long afterSeq, int max, Consumer<ExchangeEvent> consumer);
 
+    /**
+     * Forgets every event and continues the numbering after {@code seq} (recovery only: the history
+     * was lost, e.g. data written before the event log existed). Readers then find nothing before
+     * {@code seq + 1}.
+     */
+    void resetAfter(long seq);
+
     /** Drops events after {@code seq} (recovery only: the journal ended earlier than the log). */
     void truncateAfter(long seq);
 

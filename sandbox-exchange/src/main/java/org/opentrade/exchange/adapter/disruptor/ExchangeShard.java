@@ -12,48 +12,80 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.opentrade.exchange.adapter.file.FileCommandJournal;
-import org.opentrade.exchange.adapter.file.FileSnapshotStore;
+import org.opentrade.exchange.domain.EventCollector;
+import org.opentrade.exchange.domain.FastOrderBook;
+import org.opentrade.exchange.domain.MatchingEngine;
+import org.opentrade.exchange.domain.OrderBook;
+import org.opentrade.exchange.domain.feed.DurableConsumers;
+import org.opentrade.exchange.domain.feed.EventRetention;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
-import org.opentrade.exchange.domain.EventCollector;
 import org.opentrade.exchange.model.ExchangeEvent;
-import org.opentrade.exchange.domain.MatchingEngine;
+import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.port.CommandJournal;
+import org.opentrade.exchange.port.EventLog;
 import org.opentrade.exchange.port.EventPublisher;
+import org.opentrade.exchange.port.ShardStorage;
 import org.opentrade.exchange.port.SnapshotStore;
 
 /**
  * One shard: a Disruptor ring in front of a single thread that owns one {@link MatchingEngine}.
  * For each batch the ring hands over, the thread first appends every command to the journal and
- * commits once (group commit), then processes the commands and publishes their events and
- * completes their futures — so no event is seen before its command is durable.
+ * commits once (group commit), then processes the commands, appends their events to the event log,
+ * publishes them as one batch and completes the futures — so no event is seen before its command is
+ * durable, and no caller hears of a command before its events are in the log and published.
+ *
+ * <p>Exactly once per seq: the event log is written before publishing; on recovery the journal
+ * tail after the snapshot is re-run, and the events the log does not have (their command was durable,
+ * the crash came before they were logged, so they were never published) are logged and published
+ * before the ring starts. A command that makes the engine throw is handled the same way live and in
+ * recovery (the events it emitted before the failure stand; its caller hears ENGINE_UNAVAILABLE).
  *
  * <p>Single-threaded per shard: no locks in the engine; producers on any thread claim ring slots
- * without blocking ({@code tryNext}), and a full ring answers ENGINE_OVERLOADED.
+ * without blocking ({@code tryNext}), and a full ring answers ENGINE_OVERLOADED. Read-only queries
+ * (snapshots for consumers) travel through the ring too, so they see the engine between commands.
  */
 final class ExchangeShard {
     private static final Logger LOG = Logger.getLogger(ExchangeShard.class.getName());
+    /** Largest slice of recovered events handed to the publisher at once. */
+    private static final int REPUBLISH_CHUNK = 4096;
+    /** Engine time between retention passes. */
+    private static final long RETENTION_EVERY_MILLIS = 60_000;
+
+    /** A read-only look at the engine between commands; runs on the shard thread. */
+    @FunctionalInterface
+    public interface Query<T> {
+        /** @param seq the last event sequence of the shard: the state the engine shows */
+        T run(MatchingEngine engine, long seq);
+    }
 
     /** A ring slot: reused, never reallocated. */
     static final class Slot {
         Command command;
         CompletableFuture<CommandResult> future;
         long journalSeq;
+        Query<?> query;
+        CompletableFuture<Object> queryFuture;
+        Object queryResult;
     }
 
     private final int id;
     private final MatchingEngine engine;
-    private final FileCommandJournal journal;
-    private final FileSnapshotStore snapshots;
+    private final ShardStorage storage;
+    private final CommandJournal journal;
+    private final SnapshotStore snapshots;
+    private final EventLog events;
+    private final DurableConsumers consumers;
+    private final EventRetention retention;
     private final long snapshotEvery;
+    private final long snapshotEveryMillis;
     private final EventPublisher publisher;
     private final EventCollector collector;
     private final Disruptor<Slot> disruptor;
@@ -61,26 +93,40 @@ final class ExchangeShard {
     private final List<Slot> batch = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong liveOrders = new AtomicLong();
+    private final AtomicLong engineFailures = new AtomicLong();
+    private final AtomicLong droppedConsumers = new AtomicLong();
+    private final AtomicLong republished = new AtomicLong();
     /** Value of {@link #processed} at the last snapshot. */
     private long sinceSnapshot;
+    private long lastSnapshotClock;
+    private long lastRetentionClock;
     private long previousSnapshotSeq;
+    /** Last event sequence handed to the publisher. */
+    private volatile long headSeq;
     private volatile boolean failed;
 
     ExchangeShard(int id, ShardedExchangeOptions options, EventPublisher publisher) {
         this.id = id;
-        this.engine = options.catalog() == null ? MatchingEngine.pure()
-                : MatchingEngine.withRules(options.catalog(), options.calendar());
+        OrderBook.Factory books = options.bookFactory() == null ? FastOrderBook::new : options.bookFactory();
+        this.engine = options.catalog() == null ? MatchingEngine.pure(books)
+                : MatchingEngine.withRules(options.catalog(), options.calendar(), books);
         this.snapshotEvery = options.snapshotEveryCommands();
+        this.snapshotEveryMillis = options.snapshotEveryMillis();
+        this.retention = options.retention();
+        this.consumers = new DurableConsumers(retention.maxConsumers());
         this.publisher = publisher;
-        if (options.journalDir() != null) {
-            Path dir = options.journalDir().resolve("shard-" + id);
-            this.journal = FileCommandJournal.open(dir.resolve("journal"), options.fsync());
-            this.snapshots = new FileSnapshotStore(dir.resolve("snapshots"));
-        } else {
-            this.journal = null;
-            this.snapshots = null;
-        }
-        this.collector = new EventCollector(recover());
+        ShardStorage.Factory factory = options.storageFactory();
+        this.storage = factory == null ? null : factory.open(id);
+        this.journal = storage == null ? null : storage.journal();
+        this.snapshots = storage == null ? null : storage.snapshots();
+        this.events = storage == null ? null : storage.events();
+        List<ExchangeEvent> unpublished = new ArrayList<>();
+        long lastSeq = recover(unpublished);
+        this.collector = new EventCollector(id, lastSeq);
+        this.lastSnapshotClock = engine.clock();
+        this.lastRetentionClock = engine.clock();
+        republish(unpublished);
+        this.headSeq = lastSeq;
         this.disruptor = new Disruptor<>(Slot::new, options.ringSize(),
                 r -> {
                     Thread t = new Thread(r, "exchange-shard-" + id);
@@ -92,11 +138,16 @@ final class ExchangeShard {
         this.ring = disruptor.start();
     }
 
-    /** Restores the latest snapshot and replays the journal tail; returns the last event sequence. */
-    private long recover() {
-        if (journal == null) {
+    /**
+     * Restores the latest snapshot and re-runs the journal tail; collects the recomputed events the
+     * event log lacks (never published) into {@code unpublished} and logs them. Returns the last
+     * event sequence.
+     */
+    private long recover(List<ExchangeEvent> unpublished) {
+        if (storage == null) {
             return 0;
         }
+        consumers.restore(storage.consumers().load());
         long journalSeq = 0;
         long eventSeq = 0;
         SnapshotStore.Snapshot s = snapshots.latest().orElse(null);
@@ -111,21 +162,70 @@ final class ExchangeShard {
             eventSeq = s.eventSeq();
             previousSnapshotSeq = journalSeq;
         }
-        EventCollector replayCollector = new EventCollector(eventSeq);
+        if (events.lastSeq() < eventSeq) {
+            // History lost (e.g. data written before the event log existed): continue the numbering;
+            // consumers asking for the missing range are told to start from a snapshot.
+            LOG.warning("shard " + id + ": event log ends at " + events.lastSeq() + " but the snapshot reflects events"
+                    + " up to " + eventSeq + "; history before " + (eventSeq + 1) + " is not kept");
+            events.resetAfter(eventSeq);
+        }
+        EventCollector replay = new EventCollector(id, eventSeq);
+        long logged = events.lastSeq();
         long[] count = {0};
         journal.replay(journalSeq, c -> {
-            replayCollector.begin(c);
-            engine.process(c, replayCollector);
+            for (ExchangeEvent e : process(c, replay, 0).events()) {
+                if (e.seq() > logged) {
+                    unpublished.add(e);
+                }
+            }
             count[0]++;
         });
         if (journal.lastSeq() < journalSeq) {
             throw new IllegalStateException("shard " + id + ": journal ends at " + journal.lastSeq()
                     + " but the snapshot covers up to " + journalSeq);
         }
+        long last = replay.lastSeq();
+        if (logged > last) {
+            LOG.severe("shard " + id + ": event log holds events up to " + logged + " but the journal only yields "
+                    + last + " (journal tail lost without fsync?); dropping the log's extra events");
+            events.truncateAfter(last);
+        }
+        if (!unpublished.isEmpty()) {
+            events.append(unpublished);
+            events.commit();
+        }
         liveOrders.set(engine.liveOrders());
         LOG.info(() -> "shard " + id + " recovered: snapshot at " + (s == null ? "none" : s.journalSeq())
-                + ", replayed " + count[0] + " commands, state " + engine.stateHash());
-        return replayCollector.lastSeq();
+                + ", replayed " + count[0] + " commands, " + unpublished.size() + " events to publish, last event "
+                + last + ", state " + engine.stateHash());
+        return last;
+    }
+
+    /** Publishes the recovered events before any new one: the ring is not started yet. */
+    private void republish(List<ExchangeEvent> unpublished) {
+        for (int from = 0; from < unpublished.size(); from += REPUBLISH_CHUNK) {
+            publisher.publish(id, List.copyOf(unpublished.subList(from,
+                    Math.min(unpublished.size(), from + REPUBLISH_CHUNK))));
+        }
+        republished.addAndGet(unpublished.size());
+    }
+
+    /**
+     * Runs one command on the engine; the same code live and in recovery, so a command that makes the
+     * engine throw leaves the same state and the same events both ways.
+     */
+    private CommandResult process(Command c, EventCollector into, long journalSeq) {
+        into.begin(c);
+        try {
+            engine.process(c, into);
+            return new CommandResult(journalSeq, List.copyOf(into.events()), into.code());
+        } catch (RuntimeException e) {
+            // A bug must not take the shard down with it (nor keep it from starting again): the events
+            // emitted before the failure describe real state changes and stay on the feed.
+            engineFailures.incrementAndGet();
+            LOG.log(Level.SEVERE, "shard " + id + ": unexpected failure processing " + c, e);
+            return new CommandResult(journalSeq, List.copyOf(into.events()), ResultCode.ENGINE_UNAVAILABLE);
+        }
     }
 
     /** Hands a command to the shard; never blocks. */
@@ -149,10 +249,28 @@ final class ExchangeShard {
         return f;
     }
 
+    /** Runs a read-only query on the shard thread between commands; never blocks the caller. */
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> query(Query<T> q) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            f.completeExceptionally(new IllegalStateException("shard " + id + " is overloaded; retry later"));
+            return (CompletableFuture<T>) (CompletableFuture<?>) f;
+        }
+        Slot slot = ring.get(seq);
+        slot.query = q;
+        slot.queryFuture = f;
+        ring.publish(seq);
+        return (CompletableFuture<T>) (CompletableFuture<?>) f;
+    }
+
     private final class Handler implements EventHandler<Slot> {
         @Override
         public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
-            if (journal != null) {
+            if (journal != null && slot.command != null) {
                 try {
                     slot.journalSeq = journal.append(slot.command);
                 } catch (RuntimeException e) {
@@ -168,62 +286,115 @@ final class ExchangeShard {
     }
 
     private void flushBatch() {
-        boolean durable = true;
-        if (journal != null) {
-            try {
-                journal.commit();
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "shard " + id + ": journal commit failed; refusing commands from now on", e);
-                durable = false;
-                failed = true;
-            }
-        }
+        boolean durable = commitJournal();
+        List<ExchangeEvent> out = new ArrayList<>();
+        List<CommandResult> results = new ArrayList<>(batch.size());
         for (Slot slot : batch) {
-            Command c = slot.command;
-            CompletableFuture<CommandResult> f = slot.future;
-            long journalSeq = slot.journalSeq;
-            slot.command = null;
-            slot.future = null;
-            if (!durable || journalSeq < 0) {
-                f.complete(CommandResult.refused(c, ResultCode.JOURNAL_FAILURE));
+            if (slot.query != null) {
+                slot.queryResult = runQuery(slot);
+                results.add(null);
                 continue;
             }
-            CommandResult result;
-            try {
-                collector.begin(c);
-                engine.process(c, collector);
-                List<ExchangeEvent> events = List.copyOf(collector.events());
-                result = new CommandResult(journalSeq, events, collector.code());
-                if (!events.isEmpty()) {
-                    publisher.publish(events);
-                }
-            } catch (RuntimeException e) {
-                // A bug must not take the shard down with it; the command is in the journal, so the
-                // same failure will show on replay and can be diagnosed there.
-                LOG.log(Level.SEVERE, "shard " + id + ": unexpected failure processing " + c, e);
-                result = CommandResult.refused(c, ResultCode.ENGINE_UNAVAILABLE);
+            if (!durable || slot.journalSeq < 0) {
+                results.add(CommandResult.refused(slot.command, ResultCode.JOURNAL_FAILURE));
+                continue;
             }
+            CommandResult r = process(slot.command, collector, slot.journalSeq);
+            out.addAll(r.events());
+            results.add(r.code() == ResultCode.ENGINE_UNAVAILABLE ? CommandResult.refused(slot.command, r.code()) : r);
             processed.incrementAndGet();
-            f.complete(result);
+        }
+        if (!out.isEmpty()) {
+            logEvents(out);
+            headSeq = collector.lastSeq();
+            publisher.publish(id, out);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results.get(i));
         }
         batch.clear();
         liveOrders.set(engine.liveOrders());
         maybeSnapshot(false);
+        maybeRetain();
+    }
+
+    private boolean commitJournal() {
+        if (journal == null) {
+            return true;
+        }
+        try {
+            journal.commit();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "shard " + id + ": journal commit failed; refusing commands from now on", e);
+            failed = true;
+            return false;
+        }
+    }
+
+    private void logEvents(List<ExchangeEvent> out) {
+        if (events == null) {
+            return;
+        }
+        try {
+            events.append(out);
+            events.commit();
+        } catch (RuntimeException e) {
+            // The commands are durable and the events recomputable, but the feed could no longer be
+            // resumed exactly: stop taking commands, as for a journal failure.
+            LOG.log(Level.SEVERE, "shard " + id + ": event log write failed; refusing commands from now on", e);
+            failed = true;
+        }
+    }
+
+    private Object runQuery(Slot slot) {
+        try {
+            return slot.query.run(engine, collector.lastSeq());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "shard " + id + ": query failed", e);
+            return e;
+        }
+    }
+
+    private static void complete(Slot slot, CommandResult result) {
+        if (slot.query != null) {
+            CompletableFuture<Object> f = slot.queryFuture;
+            Object r = slot.queryResult;
+            slot.query = null;
+            slot.queryFuture = null;
+            slot.queryResult = null;
+            if (r instanceof RuntimeException e) {
+                f.completeExceptionally(e);
+            } else {
+                f.complete(r);
+            }
+            return;
+        }
+        CompletableFuture<CommandResult> f = slot.future;
+        slot.command = null;
+        slot.future = null;
+        f.complete(result);
     }
 
     private void maybeSnapshot(boolean force) {
-        if (journal == null) {
+        if (storage == null) {
             return;
         }
         long n = processed.get();
-        if (!force && (snapshotEvery == 0 || n - sinceSnapshot < snapshotEvery)) {
+        boolean byCount = snapshotEvery > 0 && n - sinceSnapshot >= snapshotEvery;
+        boolean byTime = snapshotEveryMillis > 0 && n > sinceSnapshot
+                && engine.clock() - lastSnapshotClock >= snapshotEveryMillis;
+        if (!force && !byCount && !byTime) {
             return;
         }
         sinceSnapshot = n;
+        lastSnapshotClock = engine.clock();
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
             engine.writeSnapshot(new DataOutputStream(bytes));
             long seq = journal.lastSeq();
+            // The event log must cover every event the snapshot reflects, also after a power loss.
+            events.force();
             snapshots.save(new SnapshotStore.Snapshot(seq, collector.lastSeq(), bytes.toByteArray()));
             // Keep the journal back to the previous snapshot, so the older kept snapshot stays usable.
             journal.deleteUpTo(previousSnapshotSeq);
@@ -231,6 +402,87 @@ final class ExchangeShard {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "shard " + id + ": snapshot failed; the journal still has everything", e);
         }
+    }
+
+    /** Drops laggard consumers, forgets history nobody needs, saves changed checkpoints. */
+    private void maybeRetain() {
+        if (storage == null || engine.clock() - lastRetentionClock < RETENTION_EVERY_MILLIS) {
+            return;
+        }
+        lastRetentionClock = engine.clock();
+        retainNow();
+    }
+
+    private void retainNow() {
+        try {
+            long head = collector.lastSeq();
+            List<String> dropped = consumers.dropLaggards(head, retention.maxLagEvents());
+            if (!dropped.isEmpty()) {
+                droppedConsumers.addAndGet(dropped.size());
+                LOG.warning("shard " + id + ": durable consumers " + dropped + " fell more than "
+                        + retention.maxLagEvents() + " events behind " + head + " and no longer hold history");
+            }
+            long cut = retention.deletableUpTo(events.firstSeq(), events.readableSeq(), engine.clock(),
+                    consumers.minCheckpoint(), events::timestampOf);
+            if (cut > 0) {
+                events.deleteUpTo(cut);
+            }
+            if (consumers.takeDirty()) {
+                storage.consumers().save(consumers.view());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "shard " + id + ": retention pass failed; history is kept", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ the feed (any thread)
+
+    /**
+     * Up to {@code max} events after {@code afterSeq}, read from the event log. Blocking file I/O:
+     * call it off the event loop. Never a silent gap: history that is no longer kept answers
+     * EVENTS_NOT_RETAINED.
+     */
+    FeedBatch replay(long afterSeq, int max) {
+        long head = headSeq;
+        long first = firstKeptSeq();
+        if (afterSeq < 0 || max < 1) {
+            return FeedBatch.refused(id, ResultCode.BAD_FEED_REQUEST, "after_seq must be >= 0 and max_events >= 1",
+                    head, first);
+        }
+        if (afterSeq > head) {
+            return FeedBatch.refused(id, ResultCode.BAD_FEED_REQUEST, "after_seq " + afterSeq
+                    + " is beyond the shard's last event " + head, head, first);
+        }
+        if (afterSeq == head) {
+            return FeedBatch.of(id, head, first, List.of());
+        }
+        if (events == null || afterSeq + 1 < first) {
+            return notRetained(afterSeq, head, first);
+        }
+        List<ExchangeEvent> page = new ArrayList<>(Math.min(max, 4096));
+        events.read(afterSeq, max, page::add);
+        if (page.isEmpty() || page.get(0).seq() != afterSeq + 1) {
+            return notRetained(afterSeq, head, firstKeptSeq()); // pruned while we read
+        }
+        return FeedBatch.of(id, Math.max(head, page.get(page.size() - 1).seq()), first, page);
+    }
+
+    private FeedBatch notRetained(long afterSeq, long head, long first) {
+        return FeedBatch.refused(id, ResultCode.EVENTS_NOT_RETAINED, "events after " + afterSeq
+                + " are no longer kept (oldest kept: " + first + "); start from a snapshot", head, first);
+    }
+
+    /** Oldest event sequence that can still be replayed ({@code head + 1} when none). */
+    long firstKeptSeq() {
+        return events == null ? headSeq + 1 : Math.min(events.firstSeq(), headSeq + 1);
+    }
+
+    long headSeq() {
+        return headSeq;
+    }
+
+    DurableConsumers consumers() {
+        return consumers;
     }
 
     long processed() {
@@ -241,12 +493,26 @@ final class ExchangeShard {
         return liveOrders.get();
     }
 
-    /** Drains the ring, snapshots, closes the journal. */
+    long engineFailures() {
+        return engineFailures.get();
+    }
+
+    long droppedConsumers() {
+        return droppedConsumers.get();
+    }
+
+    long republished() {
+        return republished.get();
+    }
+
+    /** Drains the ring, snapshots, saves checkpoints, closes the storage. */
     void close() {
         disruptor.shutdown();
-        if (journal != null) {
+        if (storage != null) {
             maybeSnapshot(true);
+            retainNow();
             journal.close();
+            events.close();
         }
     }
 

@@ -2,14 +2,17 @@ package org.opentrade.exchange.adapter.disruptor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.opentrade.exchange.client.Shards;
+import org.opentrade.exchange.domain.MatchingEngine;
+import org.opentrade.exchange.domain.feed.DurableConsumers;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.ExchangeEvent;
-import org.opentrade.exchange.client.Shards;
-import org.opentrade.exchange.domain.MatchingEngine;
+import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
 import org.opentrade.exchange.port.Exchange;
@@ -116,6 +119,92 @@ public final class ShardedExchange implements Exchange {
 
     public int shardCount() {
         return shards.length;
+    }
+
+    // ------------------------------------------------------------------ the feed
+
+    /**
+     * Up to {@code max} events of {@code shard} after {@code afterSeq}, from its event log; a refused
+     * batch (BAD_FEED_REQUEST, EVENTS_NOT_RETAINED) otherwise. Blocking file I/O: call it off the
+     * event loop. Any thread.
+     */
+    public FeedBatch replay(int shard, long afterSeq, int max) {
+        if (shard < 0 || shard >= shards.length) {
+            return FeedBatch.refused(shard, ResultCode.BAD_FEED_REQUEST, "shard must be in 0.." + (shards.length - 1),
+                    0, 0);
+        }
+        return shards[shard].replay(afterSeq, max);
+    }
+
+    /** The last event sequence of {@code shard} handed to the publisher. Any thread. */
+    public long headSeq(int shard) {
+        return shards[shard].headSeq();
+    }
+
+    /** The oldest event sequence of {@code shard} that can still be replayed. Any thread. */
+    public long firstKeptSeq(int shard) {
+        return shards[shard].firstKeptSeq();
+    }
+
+    /** Records a durable consumer's checkpoint on {@code shard} (registering it). Any thread. */
+    public DurableConsumers.Outcome checkpoint(String consumer, int shard, long seq) {
+        if (shard < 0 || shard >= shards.length) {
+            return DurableConsumers.Outcome.BAD_SEQ;
+        }
+        return shards[shard].consumers().checkpoint(consumer, seq, shards[shard].headSeq());
+    }
+
+    /** Forgets a durable consumer on every shard; true when some shard knew it. Any thread. */
+    public boolean unregister(String consumer) {
+        boolean any = false;
+        for (ExchangeShard s : shards) {
+            any |= s.consumers().unregister(consumer);
+        }
+        return any;
+    }
+
+    /** Durable consumers and their checkpoints per shard (for metrics). Any thread. */
+    public List<Map<String, Long>> consumerCheckpoints() {
+        List<Map<String, Long>> l = new ArrayList<>();
+        for (ExchangeShard s : shards) {
+            l.add(s.consumers().view());
+        }
+        return l;
+    }
+
+    /**
+     * Runs a read-only look at one shard's engine between its commands, with the shard's last event
+     * sequence; completes on the shard thread (exceptionally when the ring is full).
+     */
+    public <T> CompletionStage<T> query(int shard, ExchangeShard.Query<T> query) {
+        return shards[shard].query(query);
+    }
+
+    /** Commands whose processing threw inside the engine, all shards (for metrics). */
+    public long engineFailures() {
+        long n = 0;
+        for (ExchangeShard s : shards) {
+            n += s.engineFailures();
+        }
+        return n;
+    }
+
+    /** Durable consumers dropped for lagging, all shards (for metrics). */
+    public long droppedConsumers() {
+        long n = 0;
+        for (ExchangeShard s : shards) {
+            n += s.droppedConsumers();
+        }
+        return n;
+    }
+
+    /** Events published after recovery because a crash had kept them from being published. */
+    public long republishedEvents() {
+        long n = 0;
+        for (ExchangeShard s : shards) {
+            n += s.republished();
+        }
+        return n;
     }
 
     /** Stops accepting, drains every ring, snapshots and closes the journals. */

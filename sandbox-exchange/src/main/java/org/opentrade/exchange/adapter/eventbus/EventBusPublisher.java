@@ -1,45 +1,79 @@
 package org.opentrade.exchange.adapter.eventbus;
 
-import org.opentrade.exchange.client.ExchangeJson;
-import org.opentrade.exchange.client.ExchangeAddresses;
-
 import io.vertx.core.Context;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.exchange.client.ExchangeJson;
 import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.port.EventPublisher;
 
 /**
- * Publishes the exchange's events on {@link ExchangeAddresses#EVENTS} and
- * {@link ExchangeAddresses#events(String)}, one message per event, with headers {@code symbol},
- * {@code type} and {@code traceparent}.
+ * Publishes each shard's batches as {@link FeedBatch}es on {@link ExchangeAddresses#feed(int)} and,
+ * when asked, every event as JSON on {@link ExchangeAddresses#EVENTS} and
+ * {@link ExchangeAddresses#events(String)} (headers {@code symbol}, {@code type},
+ * {@code traceparent}); sends each shard's heartbeat.
  *
  * <p>Called on a shard thread; never blocks: it only enqueues the batch on one Vert.x context
- * (FIFO), where the JSON is built and published. So the shard spends no time on JSON, and
- * consumers see each shard's events in order.
+ * (FIFO), where it is published. So the shard spends no time on the bus, and consumers see each
+ * shard's events in order; heartbeats go out on the same context, after every batch published
+ * before them, so their {@code head_seq} never runs ahead of the live stream.
  */
 public final class EventBusPublisher implements EventPublisher {
     private final EventBus bus;
     private final Context context;
+    private final boolean jsonEvents;
+    /** Last seq published per shard; touched only on {@link #context}. */
+    private final long[] published;
 
-    /** @param context the context that encodes and publishes (e.g. the exchange service's) */
-    public EventBusPublisher(EventBus bus, Context context) {
+    /**
+     * @param context    the context that publishes (e.g. the exchange service's)
+     * @param shards     number of shards
+     * @param jsonEvents also publish one JSON message per event on the per-event addresses (for
+     *                   tools; costs encoding on the context)
+     */
+    public EventBusPublisher(EventBus bus, Context context, int shards, boolean jsonEvents) {
         this.bus = bus;
         this.context = context;
+        this.jsonEvents = jsonEvents;
+        this.published = new long[shards];
     }
 
     @Override
-    public void publish(List<ExchangeEvent> events) {
+    public void publish(int shard, List<ExchangeEvent> events) {
         context.runOnContext(v -> {
-            for (ExchangeEvent e : events) {
-                publishNow(e);
+            published[shard] = events.get(events.size() - 1).seq();
+            bus.publish(ExchangeAddresses.feed(shard), FeedBatch.of(shard, published[shard], 0, events));
+            if (jsonEvents) {
+                for (ExchangeEvent e : events) {
+                    publishJson(e);
+                }
             }
         });
     }
 
-    private void publishNow(ExchangeEvent e) {
+    /**
+     * Sends an empty batch per shard whose {@code head_seq} is the last sequence published. Call on
+     * {@link #context}.
+     *
+     * @param firstKept oldest replayable sequence per shard
+     */
+    public void heartbeat(long[] firstKept) {
+        for (int shard = 0; shard < published.length; shard++) {
+            bus.publish(ExchangeAddresses.feed(shard), FeedBatch.of(shard, published[shard], firstKept[shard],
+                    List.of()));
+        }
+    }
+
+    /** Starts the heartbeat sequence where recovery left each shard. Call on {@link #context}, before any batch. */
+    public void startAt(int shard, long headSeq) {
+        published[shard] = Math.max(published[shard], headSeq);
+    }
+
+    private void publishJson(ExchangeEvent e) {
         JsonObject json = ExchangeJson.toJson(e);
         DeliveryOptions options = new DeliveryOptions().addHeader("type", e.type().name());
         if (e.symbol() != null) {

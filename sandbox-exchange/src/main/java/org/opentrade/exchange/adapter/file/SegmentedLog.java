@@ -467,6 +467,26 @@ final class SegmentedLog implements AutoCloseable {
         }
     }
 
+    /** Deletes every record and continues numbering after {@code seq}. Writer thread; recovery only. */
+    void resetAfter(long seq) {
+        try {
+            buffer.clear();
+            channel.close();
+            channel = null;
+            for (Path p : segments.values()) {
+                Files.deleteIfExists(p);
+            }
+            segments.clear();
+            index.clear();
+            lastSeq = seq;
+            lastIndexed = seq;
+            committedSeq = seq;
+            openSegment(seq + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("log reset failed in " + dir, e);
+        }
+    }
+
     /** Bytes on disk of the kept segments (for metrics and the disk-bound test). Any thread. */
     long diskBytes() {
         long n = 0;

@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.domain.ContinuousCalendar;
-import org.opentrade.exchange.model.EventType;
-import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
@@ -76,7 +76,8 @@ class ShardedExchangeTest {
     @Test
     void eventsArePublishedInOrderWithGapFreeSequencesPerShard() {
         List<ExchangeEvent> published = Collections.synchronizedList(new ArrayList<>());
-        try (ShardedExchange ex = ShardedExchange.start(options().withShards(1), published::addAll)) {
+        try (ShardedExchange ex = ShardedExchange.start(options().withShards(1),
+                (shard, batch) -> published.addAll(batch))) {
             List<CompletableFuture<CommandResult>> all = new ArrayList<>();
             for (int i = 1; i <= 200; i++) {
                 Side side = i % 2 == 0 ? Side.BUY : Side.SELL;
@@ -108,7 +109,7 @@ class ShardedExchangeTest {
     @Test
     void aFullRingRefusesWithOverloadInsteadOfBlocking() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        EventPublisher slow = events -> {
+        EventPublisher slow = (shard, events) -> {
             try {
                 release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -1,7 +1,5 @@
 package org.opentrade.exchange.adapter.eventbus;
 
-import org.opentrade.exchange.client.ExchangeAddresses;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.opentrade.exchange.adapter.csv.UniverseFile;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
+import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.exchange.client.FeedBatchCodec;
 import org.opentrade.exchange.domain.ContinuousCalendar;
 
 /** The event-bus adapter in front of the real sharded exchange (no journal), on a real Vert.x. */
@@ -34,9 +34,10 @@ class EventBusAdapterTest {
 
     @BeforeEach
     void start(Vertx vertx, VertxTestContext ctx) {
+        FeedBatchCodec.register(vertx);
         exchange = ShardedExchange.start(
                 ShardedExchangeOptions.defaults(UniverseFile.loadDefault(), new ContinuousCalendar()).withShards(2),
-                new EventBusPublisher(vertx.eventBus(), vertx.getOrCreateContext()));
+                new EventBusPublisher(vertx.eventBus(), vertx.getOrCreateContext(), 2, true));
         CommandEndpoint.register(vertx, exchange, System::currentTimeMillis)
                 .onComplete(ctx.succeeding(e -> {
                     endpoint = e;
