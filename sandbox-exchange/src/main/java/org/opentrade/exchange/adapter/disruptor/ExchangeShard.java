@@ -56,8 +56,11 @@ final class ExchangeShard {
     private static final Logger LOG = Logger.getLogger(ExchangeShard.class.getName());
     /** Largest slice of recovered events handed to the publisher at once. */
     private static final int REPUBLISH_CHUNK = 4096;
-    /** Engine time between retention passes. */
-    private static final long RETENTION_EVERY_MILLIS = 60_000;
+    /**
+     * Engine time between retention passes: each costs a few log reads (a binary search over event
+     * times); history is deleted by whole segments anyway, so finer passes would free nothing sooner.
+     */
+    private static final long RETENTION_EVERY_MILLIS = 10 * 60_000;
 
     /** A read-only look at the engine between commands; runs on the shard thread. */
     @FunctionalInterface

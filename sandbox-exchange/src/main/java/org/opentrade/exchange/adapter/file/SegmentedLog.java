@@ -26,7 +26,8 @@ import java.util.zip.CRC32C;
  * <p>Threads: one writer (append, commit, force, delete, truncate, close). Any thread may
  * {@link #read} records up to {@link #committedSeq()}; a sparse index of byte offsets, filled by the
  * writer as it commits and by readers as they scan, keeps a read from rescanning a segment from its
- * start. A reader racing a deletion sees the deleted records as gone, never a gap.
+ * start. A read never skips: it hands records from {@code afterSeq + 1} on, and stops where the
+ * history was pruned (before or while it reads).
  */
 final class SegmentedLog implements AutoCloseable {
     static final int HEADER = 8;
@@ -375,11 +376,7 @@ final class SegmentedLog implements AutoCloseable {
         while (go[0] && next <= limit) {
             Map.Entry<Long, Path> seg = segments.floorEntry(next);
             if (seg == null) {
-                seg = segments.ceilingEntry(next);
-                if (seg == null) {
-                    return;
-                }
-                next = seg.getKey();
+                return; // pruned: never skip ahead, the caller sees where the history starts
             }
             long[] seen = {next - 1};
             long after = next - 1;
@@ -390,26 +387,14 @@ final class SegmentedLog implements AutoCloseable {
                     return go[0];
                 });
             } catch (NoSuchFileException deleted) {
-                // Pruned while we read: what it held is gone; continue with what is still kept.
-                seen[0] = Math.max(seen[0], seg.getKey() - 1);
-                Map.Entry<Long, Path> later = segments.higherEntry(seg.getKey());
-                if (later == null) {
-                    return;
-                }
-                next = later.getKey();
-                continue;
+                return; // pruned while we read: stop here rather than skip what it held
             } catch (IOException e) {
                 throw new UncheckedIOException("log read failed in " + dir, e);
             }
             if (seen[0] < next) {
-                Map.Entry<Long, Path> later = segments.higherEntry(seg.getKey());
-                if (later == null || later.getKey() <= next) {
-                    return; // nothing more is readable
-                }
-                next = later.getKey();
-            } else {
-                next = seen[0] + 1;
+                return; // nothing more is readable here, and the next segment would not continue it
             }
+            next = seen[0] + 1;
         }
     }
 
