@@ -1,32 +1,31 @@
 package org.opentrade.exchange.adapter.file;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.exchange.port.SnapshotStore;
 import org.opentrade.exchange.port.SnapshotStore.Snapshot;
+import org.opentrade.exchange.port.SnapshotStoreContract;
 
-class FileSnapshotStoreTest {
+/** The port's contract on files, plus what only files can do: be damaged or left half-written. */
+class FileSnapshotStoreTest extends SnapshotStoreContract {
     @TempDir
     Path dir;
 
-    @Test
-    void newestIntactSnapshotWinsAndOnlyTwoAreKept() {
-        FileSnapshotStore store = new FileSnapshotStore(dir);
-        assertTrue(store.latest().isEmpty());
-        for (long seq = 10; seq <= 40; seq += 10) {
-            store.save(new Snapshot(seq, seq * 3, new byte[] {(byte) seq, 1, 2}));
-        }
-        assertEquals(java.util.List.of(30L, 40L), store.journalSeqs());
-        Snapshot s = store.latest().orElseThrow();
-        assertEquals(40, s.journalSeq());
-        assertEquals(120, s.eventSeq());
-        assertArrayEquals(new byte[] {40, 1, 2}, s.engineState());
+    @Override
+    protected SnapshotStore newStore() {
+        return new FileSnapshotStore(dir);
+    }
+
+    @Override
+    protected SnapshotStore reopen(SnapshotStore store) {
+        return new FileSnapshotStore(dir);
     }
 
     @Test
@@ -40,5 +39,29 @@ class FileSnapshotStoreTest {
             f.write(0xFF);
         }
         assertEquals(10, store.latest().orElseThrow().journalSeq());
+    }
+
+    @Test
+    void truncatedNewestSnapshotFallsBackToThePreviousOne() throws IOException {
+        FileSnapshotStore store = new FileSnapshotStore(dir);
+        store.save(new Snapshot(10, 1, new byte[] {1, 2, 3, 4}));
+        store.save(new Snapshot(20, 2, new byte[] {5, 6, 7, 8}));
+        for (long keep : new long[] {30, 20, 6, 2, 0}) {
+            try (RandomAccessFile f = new RandomAccessFile(dir.resolve(String.format("snapshot-%020d.bin", 20)).toFile(),
+                    "rw")) {
+                f.setLength(keep);
+            }
+            assertEquals(10, store.latest().orElseThrow().journalSeq(), "newest cut to " + keep + " bytes");
+        }
+    }
+
+    @Test
+    void aTemporaryFileLeftByACrashIsIgnoredAndOverwritten() throws IOException {
+        Files.write(dir.resolve("snapshot.tmp"), new byte[] {1, 2, 3});
+        FileSnapshotStore store = new FileSnapshotStore(dir);
+        assertEquals(List.of(), store.journalSeqs());
+        store.save(new Snapshot(5, 9, new byte[] {7}));
+        assertEquals(5, store.latest().orElseThrow().journalSeq());
+        assertEquals(List.of(5L), store.journalSeqs());
     }
 }
