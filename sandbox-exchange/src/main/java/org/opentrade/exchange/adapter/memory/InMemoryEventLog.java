@@ -153,6 +153,24 @@ public final class InMemoryEventLog implements EventLog {
         }
     }
 
+    /** Forgets every event; the next append continues at {@code seq + 1}. Recovery only. */
+    @Override
+    public void resetAfter(long seq) {
+        if (seq < 0) {
+            throw new IllegalArgumentException("cannot reset the event log after a negative seq: " + seq);
+        }
+        lock.writeLock().lock();
+        try {
+            pending.clear();
+            committed.restartAfter(seq);
+            lastSeq = seq;
+            readableSeq = seq;
+            firstSeq = seq + 1;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** Forgets exactly the committed events up to {@code seq}; appended, uncommitted ones stay. */
     @Override
     public void deleteUpTo(long seq) {

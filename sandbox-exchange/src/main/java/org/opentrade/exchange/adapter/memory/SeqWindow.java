@@ -69,4 +69,11 @@ final class SeqWindow<T> {
         }
         items.subList(head + (int) (seq - firstSeq + 1), items.size()).clear();
     }
+
+    /** Forgets everything; the next {@link #add} gets {@code seq + 1}. */
+    void restartAfter(long seq) {
+        items.clear();
+        head = 0;
+        firstSeq = seq + 1;
+    }
 }
