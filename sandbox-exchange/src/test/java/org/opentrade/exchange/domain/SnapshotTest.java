@@ -199,6 +199,14 @@ class SnapshotTest {
     }
 
     @Test
+    void restoreRefusesAnUnknownEnumCodeAsACorruptSnapshot() throws IOException {
+        byte[] snap = snapshot(MatchingEngine.pure());
+        ByteBuffer.wrap(snap).putInt(4 + 8 + 1 + 8, 99); // after version, seq, clockStarted, clock: the phase
+        IOException e = assertThrows(IOException.class, () -> restore(MatchingEngine.pure(), snap));
+        assertTrue(e.getMessage().contains("SessionPhase code 99"), e.getMessage());
+    }
+
+    @Test
     void restoreRefusesATruncatedSnapshot() throws IOException {
         MatchingEngine original = MatchingEngine.pure();
         original.process(Command.limit(1, "a", "X", Side.BUY, TimeInForce.GTC, 1000, 100, 0), ExchangeListener.NONE);
