@@ -1,6 +1,8 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.OrderView;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.OrderType;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +25,9 @@ import java.util.TreeMap;
 /**
  * The matching engine of one shard: validates commands, runs price-time matching on one
  * {@link OrderBook} per symbol, keeps untriggered stops, follows the {@link TradingCalendar}
- * (auction uncross, DAY expiry, daily band roll) and reports every outcome to an
- * {@link ExchangeListener}. Business outcomes are {@link ResultCode}s, never exceptions.
+ * (auction uncross, DAY expiry, daily band roll), keeps each symbol's day statistics and reports
+ * every outcome to an {@link ExchangeListener}. Business outcomes are {@link ResultCode}s, never
+ * exceptions.
  *
  * <p>Single-threaded: no locks; callers hand commands over through the shard's ring. Time comes
  * only from the commands, so the same command sequence always yields the same events and the same
@@ -42,7 +46,10 @@ public final class MatchingEngine {
      * snapshots, whose string encoding cannot hold more than 65 535 bytes.
      */
     public static final int MAX_TEXT_LENGTH = 256;
-    private static final int SNAPSHOT_VERSION = 1;
+    /** Snapshot format written; {@link #restoreSnapshot} reads this one and every older one. */
+    private static final int SNAPSHOT_VERSION = 2;
+    /** The first format: enums by ordinal (equal to today's codes), no day statistics. */
+    private static final int SNAPSHOT_VERSION_1 = 1;
 
     private final InstrumentCatalog catalog;
     private final TradingCalendar calendar;
@@ -53,6 +60,8 @@ public final class MatchingEngine {
     private final Map<String, SymbolMarket> markets = new HashMap<>();
     /** Same markets in symbol order: deterministic iteration for expiry, auctions, snapshots. */
     private final TreeMap<String, SymbolMarket> ordered = new TreeMap<>();
+    /** Adds the trades of a match or an uncross to the symbol's day statistics. */
+    private final DayStatsRecorder trades = new DayStatsRecorder();
 
     private long seq;
     private boolean clockStarted;
@@ -160,7 +169,7 @@ public final class MatchingEngine {
             }
             if (calendar.isTradingDayEnd(b)) {
                 expireDayOrders(l);
-                rollReferencePrices();
+                rollTradingDay();
             }
             nextBoundary = calendar.nextBoundaryAfter(b);
         }
@@ -173,7 +182,7 @@ public final class MatchingEngine {
             if (bid != Price.NONE && ask != Price.NONE && bid >= ask) {
                 long price = AuctionPrice.of(m.book, m.referencePrice);
                 if (price != Price.NONE) {
-                    m.book.uncross(price, l);
+                    m.book.uncross(price, trades.on(m.day, l));
                 }
             }
             processTriggers(m, l);
@@ -220,12 +229,14 @@ public final class MatchingEngine {
         pool.retire(o);
     }
 
-    private void rollReferencePrices() {
+    /** The band re-centres on the last price and the day statistics start over. */
+    private void rollTradingDay() {
         for (SymbolMarket m : ordered.values()) {
             long last = m.book.lastTradePrice();
             if (last != Price.NONE && m.instrument != null) {
                 m.referencePrice = last;
             }
+            m.day.reset();
         }
     }
 
@@ -343,7 +354,7 @@ public final class MatchingEngine {
             expire(o, l);
             return;
         }
-        boolean selfTrade = m.book.match(o, preventSelfTrade, l);
+        boolean selfTrade = m.book.match(o, preventSelfTrade, trades.on(m.day, l));
         if (o.leaves == 0) {
             pool.retire(o); // filled completely as the taker: it never rested
             return;
@@ -511,18 +522,75 @@ public final class MatchingEngine {
         return enforcesRules();
     }
 
+    // ---------------------------------------------------------------- consumer snapshots (engine thread, rare)
+
+    /**
+     * The state of one symbol as consumers see it: every price level best first, the day statistics,
+     * last and reference price, engine time; with {@code withOrders} also the resting orders in
+     * priority order (bids, then asks) and the untriggered stops. Copies everything (allocates):
+     * for rare queries on the engine thread, between commands.
+     *
+     * @param shard the shard this engine runs, stamped on the result
+     * @param seq   the shard's last event sequence, which the caller knows and this state reflects
+     * @return null when the engine has no market for {@code symbol}
+     */
+    public BookSnapshot bookSnapshot(int shard, long seq, String symbol, boolean withOrders) {
+        SymbolMarket m = symbol == null ? null : markets.get(symbol);
+        return m == null ? null : MarketViews.book(shard, seq, m, withOrders, clock);
+    }
+
+    /**
+     * The live orders of one account across every symbol of this engine, resting ones with their
+     * leaves quantity and untriggered stops, ordered by symbol then order id. Walks every live order:
+     * for rare queries on the engine thread.
+     */
+    public List<OrderView> ordersOf(String account) {
+        List<OrderView> views = new ArrayList<>();
+        if (account == null) {
+            return views;
+        }
+        index.forEach(o -> {
+            if (account.equals(o.account)) {
+                views.add(MarketViews.view(o));
+            }
+        });
+        views.sort(Comparator.comparing(OrderView::symbol).thenComparingLong(OrderView::orderId));
+        return views;
+    }
+
+    /**
+     * Symbols this engine has a market for, in symbol order: every catalog instrument with rules; in
+     * pure mode each symbol a new order named (a restored pure engine knows only those with state).
+     */
+    public List<String> symbols() {
+        return List.copyOf(ordered.keySet());
+    }
+
     // ---------------------------------------------------------------- snapshots and state hash
 
     /**
      * Writes the complete state: clock, session, sequence, and per symbol (in symbol order) the band
-     * reference, last price, resting orders in priority order and untriggered stops.
+     * reference, last price, day statistics, resting orders in priority order and untriggered stops.
+     * Every enum is written by its stable {@code code()}, never its ordinal. Format version 2, all
+     * integers big-endian ({@link DataOutput}):
+     * <pre>
+     * int version (2); long seq; boolean clockStarted; long clock; int phase (SessionPhase code);
+     * long nextBoundary; int symbols; per symbol:
+     *   UTF symbol; long reference; long last;
+     *   long open, high, low, volume, turnover, trades            (day statistics; absent in version 1)
+     *   int n; n orders (priority order, bids then asks); int m; m stops (buys then sells, firing order)
+     * order: long id; UTF account; byte side (Side code; version 1: boolean, true = BUY);
+     *   byte type (OrderType code); byte tif (TimeInForce code); long price, stopPrice, qty, filled,
+     *   leaves, seq, enteredAt; boolean hasTrace; [UTF traceParent]
+     * </pre>
+     * Golden files of each version live in the tests; change the format only with a new version.
      */
     public void writeSnapshot(DataOutput out) throws IOException {
         out.writeInt(SNAPSHOT_VERSION);
         out.writeLong(seq);
         out.writeBoolean(clockStarted);
         out.writeLong(clock);
-        out.writeInt(phase.ordinal());
+        out.writeInt(phase.code());
         out.writeLong(nextBoundary);
         int nonEmpty = 0;
         for (SymbolMarket m : ordered.values()) {
@@ -538,6 +606,7 @@ public final class MatchingEngine {
             out.writeUTF(m.symbol);
             out.writeLong(m.referencePrice);
             out.writeLong(m.book.lastTradePrice());
+            writeDayStats(out, m.day);
             List<Order> orders = new ArrayList<>(m.book.orderCount());
             m.book.forEachOrder(Side.BUY, orders::add);
             m.book.forEachOrder(Side.SELL, orders::add);
@@ -548,7 +617,25 @@ public final class MatchingEngine {
 
     private boolean hasState(SymbolMarket m) {
         return m.book.orderCount() > 0 || m.stops.size() > 0 || m.book.lastTradePrice() != Price.NONE
-                || (m.instrument != null && m.referencePrice != m.instrument.prevClose());
+                || m.day.trades > 0 || (m.instrument != null && m.referencePrice != m.instrument.prevClose());
+    }
+
+    private static void writeDayStats(DataOutput out, DayStats d) throws IOException {
+        out.writeLong(d.open);
+        out.writeLong(d.high);
+        out.writeLong(d.low);
+        out.writeLong(d.volume);
+        out.writeLong(d.turnover);
+        out.writeLong(d.trades);
+    }
+
+    private static void readDayStats(DataInput in, DayStats d) throws IOException {
+        d.open = in.readLong();
+        d.high = in.readLong();
+        d.low = in.readLong();
+        d.volume = in.readLong();
+        d.turnover = in.readLong();
+        d.trades = in.readLong();
     }
 
     private static void writeOrders(DataOutput out, List<Order> orders) throws IOException {
@@ -556,9 +643,9 @@ public final class MatchingEngine {
         for (Order o : orders) {
             out.writeLong(o.id);
             out.writeUTF(o.account);
-            out.writeBoolean(o.side == Side.BUY);
-            out.writeByte(o.type.ordinal());
-            out.writeByte(o.tif.ordinal());
+            out.writeByte(o.side.code());
+            out.writeByte(o.type.code());
+            out.writeByte(o.tif.code());
             out.writeLong(o.price);
             out.writeLong(o.stopPrice);
             out.writeLong(o.qty);
@@ -573,19 +660,33 @@ public final class MatchingEngine {
         }
     }
 
-    /** Loads a snapshot into this engine, which must be fresh (no command processed yet). */
+    /**
+     * Loads a snapshot of any version up to the current one into this engine, which must be fresh (no
+     * command processed yet). A version 1 snapshot has no day statistics: they restore as zero and
+     * count from the restore on, so until the next day end they miss the trades before it (the open
+     * is the first trade after the restore). Throws {@link IOException} for an unknown version or
+     * unreadable content.
+     */
     public void restoreSnapshot(DataInput in) throws IOException {
         if (clockStarted || index.size() > 0) {
             throw new IllegalStateException("restore needs a fresh engine");
         }
         int version = in.readInt();
-        if (version != SNAPSHOT_VERSION) {
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_1) {
             throw new IOException("unsupported snapshot version " + version);
         }
+        try {
+            restoreState(in, version);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt snapshot (version " + version + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void restoreState(DataInput in, int version) throws IOException {
         seq = in.readLong();
         clockStarted = in.readBoolean();
         clock = in.readLong();
-        phase = SessionPhase.values()[in.readInt()];
+        phase = SessionPhase.ofCode(in.readInt());
         nextBoundary = in.readLong();
         int symbols = in.readInt();
         for (int s = 0; s < symbols; s++) {
@@ -596,25 +697,29 @@ public final class MatchingEngine {
             }
             m.referencePrice = in.readLong();
             m.book.restoreLastTradePrice(in.readLong());
+            if (version >= 2) {
+                readDayStats(in, m.day);
+            }
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                m.book.rest(readOrder(in, symbol));
+                m.book.rest(readOrder(in, symbol, version));
             }
             int stops = in.readInt();
             for (int i = 0; i < stops; i++) {
-                Order o = readOrder(in, symbol);
+                Order o = readOrder(in, symbol, version);
                 m.stops.add(o);
                 index.put(o);
             }
         }
     }
 
-    private static Order readOrder(DataInput in, String symbol) throws IOException {
+    private static Order readOrder(DataInput in, String symbol, int version) throws IOException {
         long id = in.readLong();
         String account = in.readUTF();
-        Side side = in.readBoolean() ? Side.BUY : Side.SELL;
-        OrderType type = OrderType.values()[in.readByte()];
-        TimeInForce tif = TimeInForce.values()[in.readByte()];
+        Side side = version == SNAPSHOT_VERSION_1 ? (in.readBoolean() ? Side.BUY : Side.SELL)
+                : Side.ofCode(in.readByte());
+        OrderType type = OrderType.ofCode(in.readByte());
+        TimeInForce tif = TimeInForce.ofCode(in.readByte());
         long price = in.readLong();
         long stop = in.readLong();
         long qty = in.readLong();
@@ -631,7 +736,7 @@ public final class MatchingEngine {
 
     /**
      * A 64-bit FNV-1a hash of the snapshot bytes, as 16 hex digits: two engines with equal hashes
-     * hold the same orders in the same priority with the same clock and session.
+     * hold the same orders in the same priority with the same clock, session and day statistics.
      */
     public String stateHash() {
         HashingStream h = new HashingStream();

@@ -1,6 +1,7 @@
 package org.opentrade.exchange.domain;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Live orders by id: an open-addressing hash map from {@code long} to {@link Order} with linear
@@ -132,6 +133,18 @@ public final class OrderIndex {
 
     public int size() {
         return size;
+    }
+
+    /**
+     * Visits every live order, in no particular order (slot order, which changes as the table grows).
+     * Walks the whole table: for rare queries, not the hot path. The visitor must not change the index.
+     */
+    public void forEach(Consumer<Order> visitor) {
+        for (Order v : values) {
+            if (v != null) {
+                visitor.accept(v);
+            }
+        }
     }
 
     public void clear() {

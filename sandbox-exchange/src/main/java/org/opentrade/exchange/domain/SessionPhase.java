@@ -3,22 +3,42 @@ package org.opentrade.exchange.domain;
 /** Where the trading day stands, which decides what the engine accepts and whether it matches. */
 public enum SessionPhase {
     /** No trading: new orders and replaces are refused, cancels are accepted. */
-    CLOSED(false, false),
+    CLOSED(0, false, false),
     /** Opening call auction: limit orders collect without matching; uncrossed when it ends. */
-    CALL_AUCTION(true, false),
+    CALL_AUCTION(1, true, false),
     /** Between the auction and continuous trading: orders collect without matching. */
-    PRE_OPEN(true, false),
+    PRE_OPEN(2, true, false),
     /** Continuous price-time matching. */
-    CONTINUOUS(true, true),
+    CONTINUOUS(3, true, true),
     /** Midday break: like CLOSED, the book stays. */
-    BREAK(false, false);
+    BREAK(4, false, false);
 
+    private final int code;
     private final boolean acceptsOrders;
     private final boolean matches;
 
-    SessionPhase(boolean acceptsOrders, boolean matches) {
+    SessionPhase(int code, boolean acceptsOrders, boolean matches) {
+        this.code = code;
         this.acceptsOrders = acceptsOrders;
         this.matches = matches;
+    }
+
+    /**
+     * Stable number of this value in the engine snapshot format (equal to the ordinal that snapshot
+     * version 1 wrote): never renumber or reuse one.
+     */
+    public int code() {
+        return code;
+    }
+
+    /** The value with the given {@link #code()}; throws for an unknown code (corrupt or newer data). */
+    public static SessionPhase ofCode(int code) {
+        for (SessionPhase v : values()) {
+            if (v.code == code) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown SessionPhase code " + code);
     }
 
     public boolean acceptsOrders() {

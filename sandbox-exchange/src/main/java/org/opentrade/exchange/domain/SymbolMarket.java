@@ -2,12 +2,16 @@ package org.opentrade.exchange.domain;
 
 import org.opentrade.exchange.model.Price;
 
-/** Everything the engine keeps for one symbol: rules, book, untriggered stops, band reference. */
+/**
+ * Everything the engine keeps for one symbol: rules, book, untriggered stops, band reference, the
+ * day's statistics.
+ */
 final class SymbolMarket {
     final String symbol;
     final Instrument instrument;
     final OrderBook book;
     final StopBook stops = new StopBook();
+    final DayStats day = new DayStats();
     /** Reference price of the daily band: previous close, rolled to the last price at each day end. */
     long referencePrice;
 

@@ -1,5 +1,6 @@
 package org.opentrade.exchange.domain;
 
+import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.Side;
@@ -26,7 +27,9 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,8 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Snapshots: an engine restored from a snapshot taken anywhere in a stream continues exactly like the
- * engine that wrote it (same events, same state hash), and snapshot + tail equals a clean replay of
- * the whole stream. Restore refuses what it cannot load faithfully.
+ * engine that wrote it (same events, same state hash, same book snapshots with day statistics), and
+ * snapshot + tail equals a clean replay of the whole stream. Restore refuses what it cannot load
+ * faithfully. The byte format itself is pinned by {@link SnapshotFormatTest}.
  */
 class SnapshotTest {
     private static final int COMMANDS = 60_000;
@@ -78,12 +82,14 @@ class SnapshotTest {
         List<byte[]> snapshots = new ArrayList<>();
         List<Long> eventSeqs = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
+        List<Map<String, BookSnapshot>> bookViews = new ArrayList<>();
         int next = 0;
         for (int i = 0; i <= commands.size(); i++) {
             if (next < CHECKPOINTS.length && CHECKPOINTS[next] == i) {
                 snapshots.add(snapshot(original));
                 eventSeqs.add(events.lastSeq());
                 hashes.add(original.stateHash());
+                bookViews.add(bookSnapshots(original));
                 next++;
             }
             if (i < commands.size()) {
@@ -94,6 +100,8 @@ class SnapshotTest {
         }
         String finalHash = original.stateHash();
         assertTrue(original.liveOrders() > 0, "the stream leaves orders behind to restore");
+        assertTrue(bookViews.stream().flatMap(m -> m.values().stream()).anyMatch(b -> b.trades() > 0),
+                "some checkpoint has day statistics to restore");
 
         for (int k = 0; k < CHECKPOINTS.length; k++) {
             int at = CHECKPOINTS[k];
@@ -102,6 +110,10 @@ class SnapshotTest {
                 restore(restored, snapshots.get(k));
                 assertEquals(hashes.get(k), restored.stateHash(), "hash right after restoring at " + at);
                 assertArrayEquals(snapshots.get(k), snapshot(restored), "a restored engine writes the same snapshot");
+                Map<String, BookSnapshot> expectedBooks = bookViews.get(k);
+                Map<String, BookSnapshot> restoredBooks = bookSnapshots(restored);
+                assertTrue(expectedBooks.keySet().containsAll(restoredBooks.keySet()), "symbols at " + at);
+                restoredBooks.forEach((symbol, b) -> assertEquals(expectedBooks.get(symbol), b, symbol + " at " + at));
                 EventCollector tail = new EventCollector(eventSeqs.get(k));
                 for (int i = at; i < commands.size(); i++) {
                     tail.begin(commands.get(i));
@@ -181,9 +193,17 @@ class SnapshotTest {
     @Test
     void restoreRefusesAnUnknownSnapshotVersion() throws IOException {
         byte[] snap = snapshot(MatchingEngine.pure());
-        ByteBuffer.wrap(snap).putInt(0, 2);
+        ByteBuffer.wrap(snap).putInt(0, 3);
         IOException e = assertThrows(IOException.class, () -> restore(MatchingEngine.pure(), snap));
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+    }
+
+    @Test
+    void restoreRefusesAnUnknownEnumCodeAsACorruptSnapshot() throws IOException {
+        byte[] snap = snapshot(MatchingEngine.pure());
+        ByteBuffer.wrap(snap).putInt(4 + 8 + 1 + 8, 99); // after version, seq, clockStarted, clock: the phase
+        IOException e = assertThrows(IOException.class, () -> restore(MatchingEngine.pure(), snap));
+        assertTrue(e.getMessage().contains("SessionPhase code 99"), e.getMessage());
     }
 
     @Test
@@ -204,6 +224,15 @@ class SnapshotTest {
         MatchingEngine rules = MatchingEngine.withRules(TestInstruments.catalog(), new ContinuousCalendar());
         IOException e = assertThrows(IOException.class, () -> restore(rules, snap));
         assertTrue(e.getMessage().contains("NOT.LISTED"), e.getMessage());
+    }
+
+    /** Every symbol's book snapshot with orders, stops and day statistics. */
+    private static Map<String, BookSnapshot> bookSnapshots(MatchingEngine e) {
+        Map<String, BookSnapshot> m = new TreeMap<>();
+        for (String symbol : e.symbols()) {
+            m.put(symbol, e.bookSnapshot(0, 0, symbol, true));
+        }
+        return m;
     }
 
     static byte[] snapshot(MatchingEngine e) {
