@@ -25,6 +25,13 @@ final class PrometheusText {
                 "Commands sent by the liquidity simulator since start.", m.simulatorCommands());
         metric(sb, "opentrade_simulator_rejections_total", "counter",
                 "Liquidity simulator commands the exchange refused since start.", m.simulatorRejections());
+        metric(sb, "opentrade_exchange_engine_failures_total", "counter",
+                "Commands that made the matching engine throw (a bug; each is logged).", m.engineFailures());
+        metric(sb, "opentrade_exchange_feed_events_republished_total", "counter",
+                "Events published after recovery because a crash kept them from going out.", m.eventsRepublished());
+        metric(sb, "opentrade_exchange_feed_consumers_dropped_total", "counter",
+                "Durable feed consumers dropped from the interest set for falling too far behind.",
+                m.consumersDropped());
         return sb.toString();
     }
 

@@ -12,7 +12,11 @@ package org.opentrade.exchange.app;
  * @param liveOrders         resting orders and untriggered stops, as of each shard's last batch
  * @param simulatorCommands  commands the liquidity simulator sent
  * @param simulatorRejections simulator commands the exchange refused (only races should cause any)
+ * @param engineFailures     commands that made the engine throw (a bug; each is logged)
+ * @param eventsRepublished  events published after recovery because a crash kept them from going out
+ * @param consumersDropped   durable feed consumers dropped from the interest set for lagging
  */
 public record ExchangeMetrics(boolean ready, long commandsProcessed, long eventsPublished, long trades,
-                              long rejections, long liveOrders, long simulatorCommands, long simulatorRejections) {
+                              long rejections, long liveOrders, long simulatorCommands, long simulatorRejections,
+                              long engineFailures, long eventsRepublished, long consumersDropped) {
 }

@@ -16,6 +16,7 @@ import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.eventbus.CommandEndpoint;
 import org.opentrade.exchange.adapter.eventbus.EventBusPublisher;
 import org.opentrade.exchange.adapter.eventbus.FeedEndpoint;
+import org.opentrade.exchange.adapter.eventbus.SnapshotEndpoint;
 import org.opentrade.exchange.client.FeedBatchCodec;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.sim.Simulator;
@@ -56,6 +57,7 @@ public final class ExchangeService extends VerticleBase {
     private long tickTimer = -1;
     private long heartbeatTimer = -1;
     private FeedEndpoint feedEndpoint;
+    private SnapshotEndpoint snapshotEndpoint;
     private EventBusPublisher publisherOnContext;
     private long simulatorTimer = -1;
 
@@ -91,6 +93,9 @@ public final class ExchangeService extends VerticleBase {
             return catalog;
         }).compose(catalog -> FeedEndpoint.register(vertx, exchange).map(fe -> {
             feedEndpoint = fe;
+            return catalog;
+        })).compose(catalog -> SnapshotEndpoint.register(vertx, exchange).map(se -> {
+            snapshotEndpoint = se;
             return catalog;
         })).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis).map(ep -> {
             endpoint = ep;
@@ -174,7 +179,9 @@ public final class ExchangeService extends VerticleBase {
     public ExchangeMetrics metrics() {
         ShardedExchange x = exchange;
         return new ExchangeMetrics(isReady(), x == null ? 0 : x.commandsProcessed(), events.sum(), trades.sum(),
-                rejections.sum(), x == null ? 0 : x.liveOrders(), simulatorCommands.get(), simulatorRejections.get());
+                rejections.sum(), x == null ? 0 : x.liveOrders(), simulatorCommands.get(), simulatorRejections.get(),
+                x == null ? 0 : x.engineFailures(), x == null ? 0 : x.republishedEvents(),
+                x == null ? 0 : x.droppedConsumers());
     }
 
     @Override
@@ -196,7 +203,8 @@ public final class ExchangeService extends VerticleBase {
                     .recover(err -> Future.succeededFuture());
         }
         Future<Void> unregistered = (endpoint == null ? Future.<Void>succeededFuture() : endpoint.close())
-                .eventually(() -> feedEndpoint == null ? Future.succeededFuture() : feedEndpoint.close());
+                .eventually(() -> feedEndpoint == null ? Future.succeededFuture() : feedEndpoint.close())
+                .eventually(() -> snapshotEndpoint == null ? Future.succeededFuture() : snapshotEndpoint.close());
         return cancels.eventually(() -> unregistered).eventually(() -> vertx.executeBlocking(() -> {
             ShardedExchange x = exchange;
             if (x != null) {

@@ -12,6 +12,8 @@ import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.AccountSnapshot;
+import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
@@ -178,6 +180,37 @@ public final class ShardedExchange implements Exchange {
      */
     public <T> CompletionStage<T> query(int shard, ExchangeShard.Query<T> query) {
         return shards[shard].query(query);
+    }
+
+    /** The book of one symbol as of its shard's current sequence; null for an unknown symbol. */
+    public CompletionStage<BookSnapshot> bookSnapshot(String symbol, boolean withOrders) {
+        int shard = shardOf(symbol, shards.length);
+        return query(shard, (engine, seq) -> engine.bookSnapshot(shard, seq, symbol, withOrders));
+    }
+
+    /** The books of every symbol of one shard, all at the same sequence. */
+    public CompletionStage<List<BookSnapshot>> shardSnapshot(int shard, boolean withOrders) {
+        return query(shard, (engine, seq) -> {
+            List<BookSnapshot> l = new ArrayList<>();
+            for (String symbol : engine.symbols()) {
+                if (shardOf(symbol, shards.length) == shard) {
+                    l.add(engine.bookSnapshot(shard, seq, symbol, withOrders));
+                }
+            }
+            return l;
+        });
+    }
+
+    /** An account's live orders, one entry per shard, each stamped with that shard's sequence. */
+    public CompletionStage<List<AccountSnapshot>> accountSnapshot(String account) {
+        List<CompletableFuture<AccountSnapshot>> parts = new ArrayList<>(shards.length);
+        for (int i = 0; i < shards.length; i++) {
+            int shard = i;
+            parts.add(shards[i].query((engine, seq) -> new AccountSnapshot(shard, seq, account,
+                    engine.ordersOf(account))));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
     }
 
     /** Commands whose processing threw inside the engine, all shards (for metrics). */

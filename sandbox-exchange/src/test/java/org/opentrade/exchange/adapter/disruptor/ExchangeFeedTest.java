@@ -37,6 +37,7 @@ import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 import org.opentrade.exchange.port.EventPublisher;
 import org.opentrade.exchange.port.ShardStorage;
+import org.opentrade.exchange.testing.DelegatingBook;
 
 /**
  * The feed at its source: every event is logged before it is published, published once per seq,

@@ -1,4 +1,4 @@
-package org.opentrade.exchange.adapter.disruptor;
+package org.opentrade.exchange.testing;
 
 import java.util.function.Consumer;
 import org.opentrade.exchange.domain.ExchangeListener;
@@ -7,10 +7,10 @@ import org.opentrade.exchange.domain.OrderBook;
 import org.opentrade.exchange.model.Side;
 
 /** An order book that forwards everything; tests override one method to inject a failure. */
-class DelegatingBook implements OrderBook {
+public class DelegatingBook implements OrderBook {
     private final OrderBook inner;
 
-    DelegatingBook(OrderBook inner) {
+    public DelegatingBook(OrderBook inner) {
         this.inner = inner;
     }
 
