@@ -55,7 +55,7 @@ final class JsonFields {
     String requiredText(String key) {
         String s = optionalText(key);
         if (s == null) {
-            throw bad(key, "a non-empty string", json.getValue(key));
+            throw new IllegalArgumentException(what + ": " + key + " is required");
         }
         return s;
     }
@@ -74,7 +74,7 @@ final class JsonFields {
     <E extends Enum<E>> E requiredEnum(String key, Class<E> type) {
         E e = optionalEnum(key, type);
         if (e == null) {
-            throw bad(key, "one of " + names(type), null);
+            throw new IllegalArgumentException(what + ": " + key + " is required: one of " + names(type));
         }
         return e;
     }
@@ -122,7 +122,7 @@ final class JsonFields {
     JsonArray requiredArray(String key) {
         JsonArray a = optionalArray(key);
         if (a == null) {
-            throw bad(key, "an array", null);
+            throw new IllegalArgumentException(what + ": " + key + " is required");
         }
         return a;
     }
@@ -199,8 +199,7 @@ final class JsonFields {
     }
 
     private IllegalArgumentException bad(String key, String expected, Object got) {
-        return new IllegalArgumentException(what + ": " + key + " must be " + expected
-                + (got == null ? " (missing)" : ", got " + shown(got)));
+        return new IllegalArgumentException(what + ": " + key + " must be " + expected + ", got " + shown(got));
     }
 
     private static String shown(Object v) {

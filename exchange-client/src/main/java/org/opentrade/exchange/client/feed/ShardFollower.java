@@ -220,6 +220,11 @@ final class ShardFollower {
             }
             return;
         }
+        if (b.headSeq() < after) {
+            retry("the exchange's head " + b.headSeq() + " is behind this consumer's position " + after
+                    + " (exchange restarting, or reset?); not following until it catches up", null, this::requestPage);
+            return;
+        }
         observeHead(b.headSeq());
         long before = delivered;
         if (!deliver(b) || !drain()) {
@@ -230,9 +235,6 @@ final class ShardFollower {
         } else if (delivered > before) {
             backoff.reset();
             requestPage();
-        } else if (b.headSeq() < delivered) {
-            retry("the exchange's head " + b.headSeq() + " is behind this consumer's position " + delivered
-                    + " (exchange restarting, or reset?); not following until it catches up", null, this::requestPage);
         } else {
             retry("replay after " + after + " brought nothing new (head " + b.headSeq() + ")", null,
                     this::requestPage);
@@ -380,10 +382,13 @@ final class ShardFollower {
                 handler.onEvent(e);
             } catch (Throwable t) {
                 Callbacks.rethrowIfFatal(t);
+                counters.delivered = delivered;
                 fail(seq, t);
                 return false;
             }
             if (gen != generation) {
+                counters.delivered = seq;
+                delivered = seq;
                 return false;
             }
             delivered = seq;
