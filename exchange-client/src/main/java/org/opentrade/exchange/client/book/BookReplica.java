@@ -61,10 +61,12 @@ public final class BookReplica {
      */
     public void load(BookSnapshot snapshot) {
         if (!symbol.equals(snapshot.symbol())) {
-            throw new IllegalArgumentException("snapshot of " + snapshot.symbol() + " loaded into the book of " + symbol);
+            throw new IllegalArgumentException("snapshot of " + snapshot.symbol() + " loaded into the book of "
+                    + symbol);
         }
         if (snapshot.orders() == null) {
-            throw new IllegalArgumentException("snapshot of " + symbol + " has no resting orders: ask with orders=true");
+            throw new IllegalArgumentException("snapshot of " + symbol
+                    + " has no resting orders: ask with orders=true");
         }
         orders.clear();
         bids.clear();

@@ -23,7 +23,8 @@ final class Callbacks {
     static <T> void whenDone(CompletionStage<T> stage, Scheduler scheduler, BiConsumer<T, Throwable> action) {
         boolean[] returned = new boolean[1];
         stage.whenComplete((value, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
             Runnable run = () -> {
                 try {
                     action.accept(value, cause);

@@ -38,6 +38,7 @@ public final class FeedConsumer {
     private Checkpointer checkpointer;
     private boolean running;
     private int generation;
+    private int shardCount;
     private Scheduler.Timer timer;
 
     public FeedConsumer(FeedTransport transport, Scheduler scheduler, FeedHandler handler,
@@ -69,7 +70,7 @@ public final class FeedConsumer {
     public void restart(int shard) {
         scheduler.execute(() -> {
             for (ShardFollower f : followers) {
-                if (f.shard() == shard && running) {
+                if (f.shard() == shard && running && shard < shardCount) {
                     f.start();
                 }
             }
@@ -138,6 +139,7 @@ public final class FeedConsumer {
     }
 
     private void begin(FeedInfo info) {
+        shardCount = info.shards();
         Set<Integer> chosen = new TreeSet<>(options.shards());
         if (chosen.isEmpty()) {
             for (int s = 0; s < info.shards(); s++) {

@@ -124,7 +124,7 @@ final class ShardFollower {
         if (state.isStopped()) {
             return;
         }
-        String problem = liveProblem(b);
+        String problem = FeedChecks.liveProblem(shard, b);
         if (problem != null) {
             counters.malformed++;
             counters.lastProblem = problem;
@@ -167,19 +167,6 @@ final class ShardFollower {
         }
     }
 
-    private String liveProblem(FeedBatch b) {
-        if (b == null) {
-            return "empty message";
-        }
-        if (b.shard() != shard) {
-            return "batch of shard " + b.shard() + " on shard " + shard + "'s feed";
-        }
-        if (!b.isOk()) {
-            return "live batch with code " + b.code().code() + " " + b.code();
-        }
-        return gapInside(b);
-    }
-
     // ------------------------------------------------------------------ resume
 
     private void beginResume() {
@@ -206,7 +193,7 @@ final class ShardFollower {
             retry("replay after " + after + " failed", error, this::requestPage);
             return;
         }
-        String problem = pageProblem(after, b);
+        String problem = FeedChecks.pageProblem(shard, after, b);
         if (problem != null) {
             retry(problem, null, this::requestPage);
             return;
@@ -239,33 +226,6 @@ final class ShardFollower {
             retry("replay after " + after + " brought nothing new (head " + b.headSeq() + ")", null,
                     this::requestPage);
         }
-    }
-
-    private String pageProblem(long after, FeedBatch b) {
-        if (b == null) {
-            return "empty replay reply";
-        }
-        if (b.shard() != shard) {
-            return "replay reply for shard " + b.shard() + " on shard " + shard;
-        }
-        if (!b.isOk() || b.events().isEmpty()) {
-            return null;
-        }
-        if (b.firstSeq() > after + 1) {
-            return "replay after " + after + " started at " + b.firstSeq() + ": the reply skips events";
-        }
-        return gapInside(b);
-    }
-
-    private static String gapInside(FeedBatch b) {
-        List<ExchangeEvent> events = b.events();
-        long first = b.firstSeq();
-        for (int i = 1; i < events.size(); i++) {
-            if (events.get(i).seq() != first + i) {
-                return "events are not consecutive: " + events.get(i - 1).seq() + " then " + events.get(i).seq();
-            }
-        }
-        return null;
     }
 
     private void goLive() {
@@ -319,7 +279,7 @@ final class ShardFollower {
             retry("shard snapshot failed", error, this::requestSnapshot);
             return;
         }
-        String problem = snapshotProblem(books);
+        String problem = FeedChecks.snapshotProblem(shard, books);
         if (problem != null) {
             retry(problem, null, this::requestSnapshot);
             return;
@@ -346,23 +306,6 @@ final class ShardFollower {
         counters.state = state;
         backoff.reset();
         requestPage();
-    }
-
-    private String snapshotProblem(List<BookSnapshot> books) {
-        if (books == null || books.isEmpty()) {
-            return "shard snapshot is empty: it carries no sequence to continue from";
-        }
-        long seq = books.get(0).seq();
-        for (BookSnapshot b : books) {
-            if (b.shard() != shard || b.seq() != seq) {
-                return "shard snapshot mixes shards or sequences: " + b.symbol() + " is shard " + b.shard()
-                        + " at " + b.seq() + ", expected shard " + shard + " at " + seq;
-            }
-            if (b.orders() == null) {
-                return "shard snapshot of " + b.symbol() + " came without the resting orders asked for";
-            }
-        }
-        return null;
     }
 
     // ------------------------------------------------------------------ delivery

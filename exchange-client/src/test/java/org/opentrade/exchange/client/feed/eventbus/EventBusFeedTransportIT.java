@@ -216,6 +216,7 @@ class EventBusFeedTransportIT {
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
         List<Long> shard0 = new CopyOnWriteArrayList<>();
         List<Long> shard1 = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> live = List.of(new CompletableFuture<>(), new CompletableFuture<>());
         CompletableFuture<Void> done = new CompletableFuture<>();
         FeedHandler handler = new FeedHandler() {
             @Override
@@ -233,13 +234,21 @@ class EventBusFeedTransportIT {
                     done.complete(null);
                 }
             }
+
+            @Override
+            public void onLive(int shard, long seq) {
+                live.get(shard).complete(null);
+            }
         };
-        FeedConsumer consumer = FeedConsumers.onEventBus(vertx, handler,
+        Context verticle = vertx.getOrCreateContext();
+        CompletableFuture<FeedConsumer> built = new CompletableFuture<>();
+        verticle.runOnContext(v -> built.complete(FeedConsumers.onEventBus(vertx, handler,
                 FeedConsumerOptions.defaults().withConsumerName("it").withReplayPageSize(7)
-                        .withCheckpointIntervalMillis(20));
+                        .withCheckpointIntervalMillis(20))));
+        FeedConsumer consumer = built.get(WAIT, TimeUnit.SECONDS);
         consumer.start();
-        waitUntil(() -> consumer.stats().size() == 2
-                && consumer.stats().stream().allMatch(s -> s.state() == ShardState.LIVE));
+        CompletableFuture.allOf(live.toArray(CompletableFuture[]::new)).get(WAIT, TimeUnit.SECONDS);
+
         server.append(0, 10, false);
         server.append(0, 10, true); // lost: repaired at the next batch
         server.append(0, 10, false);
@@ -250,23 +259,12 @@ class EventBusFeedTransportIT {
         assertEquals(LongStream.rangeClosed(1, 25).boxed().toList(), shard1);
         assertEquals(1, threads.size(), "one event loop: " + threads);
         assertEquals(1, consumer.stats(0).gaps());
-        waitUntil(() -> server.requests.contains(new JsonObject().put("op", "checkpoint").put("consumer", "it")
-                .put("shard", 0).put("seq", 80L)));
-        consumer.stop();
-        waitUntil(() -> consumer.stats(0).state() == ShardState.STOPPED);
-    }
+        server.awaitRequest(new JsonObject().put("op", "checkpoint").put("consumer", "it").put("shard", 0)
+                .put("seq", 80L)).get(WAIT, TimeUnit.SECONDS);
 
-    /** Polls a condition with a deadline: the consumer's state lives on its event loop. */
-    private static void waitUntil(Supplier<Boolean> condition) throws Exception {
-        CompletableFuture<Void> met = new CompletableFuture<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT + " s");
-            }
-            Thread.onSpinWait();
-            met.completeOnTimeout(null, 5, TimeUnit.MILLISECONDS).get();
-            met = new CompletableFuture<>();
-        }
+        consumer.stop();
+        CompletableFuture<ShardState> afterStop = new CompletableFuture<>();
+        verticle.runOnContext(v -> afterStop.complete(consumer.stats(0).state())); // runs after the stop task
+        assertEquals(ShardState.STOPPED, afterStop.get(WAIT, TimeUnit.SECONDS));
     }
 }

@@ -6,7 +6,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
@@ -33,6 +36,7 @@ final class FakeFeedServer {
     volatile BookSnapshot book;
     volatile AccountSnapshot account;
     private final Vertx vertx;
+    private final Map<JsonObject, CompletableFuture<Void>> waiters = new HashMap<>();
 
     FakeFeedServer(Vertx vertx, int shards) {
         this.vertx = vertx;
@@ -49,6 +53,25 @@ final class FakeFeedServer {
                 vertx.eventBus().<JsonObject>consumer(ExchangeAddresses.FEED_SNAPSHOT, this::snapshot).completion(),
                 vertx.eventBus().<JsonObject>consumer(ExchangeAddresses.FEED_CONSUMERS, this::consumers)
                         .completion())).mapEmpty();
+    }
+
+    /** Completes when a request equal to {@code expected} has arrived (or already had). */
+    synchronized CompletableFuture<Void> awaitRequest(JsonObject expected) {
+        CompletableFuture<Void> arrived = new CompletableFuture<>();
+        if (requests.contains(expected)) {
+            arrived.complete(null);
+        } else {
+            waiters.put(expected, arrived);
+        }
+        return arrived;
+    }
+
+    private synchronized void record(JsonObject request) {
+        requests.add(request);
+        CompletableFuture<Void> waiter = waiters.remove(request);
+        if (waiter != null) {
+            waiter.complete(null);
+        }
     }
 
     static ExchangeEvent event(int shard, long seq) {
@@ -73,7 +96,7 @@ final class FakeFeedServer {
     }
 
     private void info(Message<JsonObject> m) {
-        requests.add(m.body());
+        record(m.body());
         JsonArray heads = new JsonArray();
         JsonArray kept = new JsonArray();
         for (List<ExchangeEvent> log : logs) {
@@ -86,7 +109,7 @@ final class FakeFeedServer {
 
     private void replay(Message<JsonObject> m) {
         JsonObject r = m.body();
-        requests.add(r);
+        record(r);
         if (!(r.getValue("shard") instanceof Integer shard) || shard < 0 || shard >= logs.size()
                 || !(r.getValue("after_seq") instanceof Number after)) {
             m.reply(FeedBatch.refused(0, ResultCode.BAD_FEED_REQUEST, "shard and after_seq are required", 0, 0));
@@ -109,7 +132,7 @@ final class FakeFeedServer {
 
     private void snapshot(Message<JsonObject> m) {
         JsonObject r = m.body();
-        requests.add(r);
+        record(r);
         if (r.containsKey("shard")) {
             m.reply(new JsonObject().put("code", 0).put("snapshots", new JsonArray().add(ExchangeJson.toJson(book))));
         } else if (r.containsKey("symbol")) {
@@ -123,7 +146,7 @@ final class FakeFeedServer {
     }
 
     private void consumers(Message<JsonObject> m) {
-        requests.add(m.body());
+        record(m.body());
         m.reply(new JsonObject().put("code", 0));
     }
 }
