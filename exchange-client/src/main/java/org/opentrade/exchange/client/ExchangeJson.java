@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.opentrade.exchange.model.AccountSnapshot;
+import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.OrderView;
 import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
@@ -156,13 +160,14 @@ public final class ExchangeJson {
                 ResultCode.MALFORMED_COMMAND.message() + ": " + e.getMessage());
     }
 
+    /** Reads a command result; throws IllegalArgumentException with a clear message for bad input. */
     public static CommandResult resultFromJson(JsonObject j) {
-        List<ExchangeEvent> events = new ArrayList<>();
-        JsonArray a = j.getJsonArray("events", new JsonArray());
-        for (int i = 0; i < a.size(); i++) {
-            events.add(eventFromJson(a.getJsonObject(i)));
-        }
-        return new CommandResult(j.getLong("journal_seq", 0L), events, code(j.getInteger("code", 0)));
+        JsonFields f = JsonFields.of(j, "command result");
+        JsonArray a = f.optionalArray("events");
+        List<ExchangeEvent> events = a == null ? List.of()
+                : f.list("events", a, e -> eventFromJson(FeedJson.asObject(e, "event")));
+        return new CommandResult(f.optionalLong("journal_seq", 0), events,
+                FeedJson.resultCode("command result", f.optionalInt("code", 0)));
     }
 
     public static JsonObject toJson(ExchangeEvent e) {
@@ -195,41 +200,77 @@ public final class ExchangeJson {
         return j;
     }
 
+    /**
+     * Reads an event; throws IllegalArgumentException naming the field when the object is not one
+     * (type missing or unknown, a number where a string belongs, a bad price, an unknown code).
+     */
     public static ExchangeEvent eventFromJson(JsonObject j) {
-        return new ExchangeEvent(j.getLong("seq", 0L), j.getInteger("shard", 0), EventType.valueOf(j.getString("type")),
-                j.getLong("order_id", 0L), j.getString("account"), j.getLong("counter_order_id", 0L),
-                j.getString("counter_account"), j.getString("symbol"), enumOrNull(Side.class, j.getString("side")),
-                enumOrNull(OrderType.class, j.getString("order_type")),
-                enumOrNull(TimeInForce.class, j.getString("tif")), priceOrNone(j.getString("price")),
-                j.getLong("qty", 0L), j.getLong("leaves_qty", 0L), j.getLong("filled_qty", 0L),
-                j.getLong("counter_leaves_qty", 0L), code(j.getInteger("result_code", 0)),
-                j.getLong("timestamp", 0L), j.getString("traceparent"));
+        JsonFields f = JsonFields.of(j, "event");
+        return new ExchangeEvent(f.optionalLong("seq", 0), f.optionalInt("shard", 0),
+                f.requiredEnum("type", EventType.class), f.optionalLong("order_id", 0), f.optionalText("account"),
+                f.optionalLong("counter_order_id", 0), f.optionalText("counter_account"), f.optionalText("symbol"),
+                f.optionalEnum("side", Side.class), f.optionalEnum("order_type", OrderType.class),
+                f.optionalEnum("tif", TimeInForce.class), f.optionalPrice("price"), f.optionalLong("qty", 0),
+                f.optionalLong("leaves_qty", 0), f.optionalLong("filled_qty", 0),
+                f.optionalLong("counter_leaves_qty", 0),
+                FeedJson.resultCode("event", f.optionalInt("result_code", 0)), f.optionalLong("timestamp", 0),
+                f.optionalText("traceparent"));
+    }
+
+    // ------------------------------------------------------------------ the feed
+
+    /**
+     * {@code {"shard","code","message"?,"head_seq","first_kept_seq","events":[event…]}}, code as
+     * the int of {@link ResultCode}.
+     */
+    public static JsonObject toJson(FeedBatch b) {
+        return FeedJson.toJson(b);
+    }
+
+    /** Reads a feed batch; throws IllegalArgumentException with a clear message for bad input. */
+    public static FeedBatch feedBatchFromJson(JsonObject j) {
+        return FeedJson.feedBatchFromJson(j);
+    }
+
+    /**
+     * {@code {"shard","seq","symbol","bids":[["10.01",300,2],…],"asks":[…],"orders":[order…]?,
+     * "stops":[order…]?,"last","reference","open","high","low","volume","turnover","trades","time"}}:
+     * levels are [price, qty, number of orders] best first; prices that are {@link Price#NONE} and
+     * lists that were not asked for are left out; {@code turnover} is money, a decimal string.
+     */
+    public static JsonObject toJson(BookSnapshot s) {
+        return FeedJson.toJson(s);
+    }
+
+    /** Reads a book snapshot; throws IllegalArgumentException with a clear message for bad input. */
+    public static BookSnapshot bookSnapshotFromJson(JsonObject j) {
+        return FeedJson.bookSnapshotFromJson(j);
+    }
+
+    /**
+     * {@code {"order_id","account","symbol","side","order_type","tif","price"?,"stop_price"?,"qty",
+     * "filled_qty","leaves_qty","entered_at"}}.
+     */
+    public static JsonObject toJson(OrderView o) {
+        return FeedJson.toJson(o);
+    }
+
+    /** Reads an order view; throws IllegalArgumentException with a clear message for bad input. */
+    public static OrderView orderViewFromJson(JsonObject j) {
+        return FeedJson.orderViewFromJson(j);
+    }
+
+    /** {@code {"shard","seq","account","orders":[order…]}}. */
+    public static JsonObject toJson(AccountSnapshot a) {
+        return FeedJson.toJson(a);
+    }
+
+    /** Reads an account snapshot; throws IllegalArgumentException with a clear message for bad input. */
+    public static AccountSnapshot accountSnapshotFromJson(JsonObject j) {
+        return FeedJson.accountSnapshotFromJson(j);
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static ResultCode code(int n) {
-        ResultCode rc = ResultCode.ofCode(n);
-        if (rc == null) {
-            throw new IllegalArgumentException("unknown result code " + n);
-        }
-        return rc;
-    }
-
-    private static long priceOrNone(String s) {
-        if (s == null) {
-            return Price.NONE;
-        }
-        long p = Price.parse(s);
-        if (p == Price.INVALID) {
-            throw new IllegalArgumentException("bad price '" + s + "'");
-        }
-        return p;
-    }
-
-    private static <E extends Enum<E>> E enumOrNull(Class<E> type, String s) {
-        return s == null ? null : Enum.valueOf(type, s);
-    }
 
     private static void put(JsonObject j, String key, Object value) {
         if (value != null) {

@@ -1,0 +1,22 @@
+package org.opentrade.exchange.client.feed;
+
+/** Where one shard of a {@link FeedConsumer} is. */
+public enum ShardState {
+    /** Catching up by replay (at start, after a gap, after a lost tail); live batches are buffered. */
+    RESUMING,
+    /** Fetching a shard snapshot because the next events are no longer kept (SNAPSHOT policy). */
+    SNAPSHOTTING,
+    /** Following the live feed. */
+    LIVE,
+    /** Stopped: the next events are no longer kept (ALARM policy); waits for {@code restart}. */
+    TRUNCATED,
+    /** Stopped: the handler failed, or the shard does not exist; waits for {@code restart}. */
+    FAILED,
+    /** Stopped by {@code stop()}. */
+    STOPPED;
+
+    /** True when the shard is not following the feed and only a restart moves it. */
+    public boolean isStopped() {
+        return this == TRUNCATED || this == FAILED || this == STOPPED;
+    }
+}
