@@ -26,7 +26,7 @@ import org.opentrade.exchange.model.ResultCode;
  * symbols at one sequence) and account snapshots (live orders, one entry per shard). The engine is
  * read between commands on its shard thread; the JSON is built here, on the event loop.
  *
- * <p>Replies: {@code {"code":0,"snapshot":{…}}}, {@code {"code":0,"snapshots":[…]}},
+ * <p>Replies: {@code {"code":0,"snapshot":{…}}}, {@code {"code":0,"shard":0,"seq":123,"snapshots":[…]}},
  * {@code {"code":0,"accounts":[…]}}; refusals {@code {"code":<negative>,"message":…}}: -5011 for a
  * malformed request, -5001 for an unknown symbol, -5007 when the shard's ring is full. Never blocks.
  */
@@ -81,7 +81,9 @@ public final class SnapshotEndpoint {
                 request.reply(FeedEndpoint.bad("shard must be an integer in 0.." + (exchange.shardCount() - 1)));
                 return;
             }
+            long seq = exchange.headSeq(n);
             reply(request, exchange.shardSnapshot(n, withOrders), list -> new JsonObject().put("code", 0)
+                    .put("shard", n).put("seq", list.isEmpty() ? seq : list.get(0).seq())
                     .put("snapshots", books(list)));
         } else {
             if (!(account instanceof String a) || a.isBlank() || a.length() > MatchingEngine.MAX_TEXT_LENGTH) {
