@@ -35,13 +35,17 @@ public final class FileEventLog implements EventLog {
                 EventCodec.MAX_PAYLOAD, FsyncPolicy.NONE, segmentBytes));
     }
 
+    /** Appends the batch, or nothing of it when a sequence does not continue the log by exactly one. */
     @Override
     public void append(List<ExchangeEvent> events) {
+        long expected = log.lastSeq() + 1;
         for (ExchangeEvent e : events) {
-            long expected = log.lastSeq() + 1;
-            if (e.seq() != expected) {
-                throw new IllegalArgumentException("event seq " + e.seq() + " does not continue the log at " + expected);
+            if (e.seq() != expected++) {
+                throw new IllegalArgumentException("event seq " + e.seq() + " does not continue the log at "
+                        + (expected - 1) + "; nothing of the batch was appended");
             }
+        }
+        for (ExchangeEvent e : events) {
             log.append(EventCodec.maxPayload(e), b -> EventCodec.write(b, e));
         }
     }

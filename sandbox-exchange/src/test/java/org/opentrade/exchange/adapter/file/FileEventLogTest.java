@@ -21,12 +21,12 @@ class FileEventLogTest extends EventLogContract {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return FileEventLog.open(current, 0, 4096);
+        return FileEventLog.open(current, SHARD, 4096);
     }
 
     @Override
     protected EventLog reopen(EventLog log) {
         log.close();
-        return FileEventLog.open(current, 0, 4096);
+        return FileEventLog.open(current, SHARD, 4096);
     }
 }
