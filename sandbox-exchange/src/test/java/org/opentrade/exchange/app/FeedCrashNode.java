@@ -115,12 +115,15 @@ public final class FeedCrashNode {
         hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         hz.setProperty("hazelcast.merge.first.run.delay.seconds", "2");
         NetworkConfig net = hz.getNetworkConfig();
-        net.setPort(port).setPortAutoIncrement(true).setPortCount(20);
+        net.setPort(port).setPortAutoIncrement(true).setPortCount(10);
         net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port + "-" + (port + 19));
+        join.getTcpIpConfig().setEnabled(true);
+        for (int p = port; p < port + 10; p++) {
+            join.getTcpIpConfig().addMember("127.0.0.1:" + p);
+        }
         VertxOptions options = new VertxOptions();
         options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
         return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
