@@ -1,11 +1,10 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.Price;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
 
 /**
  * Call-auction price discovery: the price that executes the most volume; ties go to the smallest

@@ -1,12 +1,11 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.ExchangeEvent;
-import org.opentrade.exchange.model.EventType;
-import org.opentrade.exchange.model.ResultCode;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.ResultCode;
 
 /**
  * An {@link ExchangeListener} that copies each outcome of the current command into an

@@ -1,9 +1,8 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.Price;
-
 import java.util.function.Consumer;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
 
 /**
  * The order book the engine runs. Each side keeps its price levels in a sorted array with the best

@@ -1,7 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Price;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -10,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.opentrade.exchange.model.Price;
 
 /** The instrument universe of an exchange: immutable, looked up by symbol. */
 public final class InstrumentCatalog {

@@ -1,12 +1,11 @@
 package org.opentrade.exchange.domain;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.OrderView;
 import org.opentrade.exchange.model.Side;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Copies engine state into the immutable consumer records of the model ({@link BookSnapshot},

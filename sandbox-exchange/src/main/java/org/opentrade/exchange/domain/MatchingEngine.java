@@ -1,14 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.BookSnapshot;
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.OrderView;
-import org.opentrade.exchange.model.ResultCode;
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.OrderType;
-import org.opentrade.exchange.model.TimeInForce;
-import org.opentrade.exchange.model.Price;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.DataOutputStream;
@@ -21,6 +12,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.opentrade.exchange.model.BookSnapshot;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.OrderView;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * The matching engine of one shard: validates commands, runs price-time matching on one

@@ -1,9 +1,9 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.OrderType;
-import org.opentrade.exchange.model.TimeInForce;
 import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * A live order inside one engine. Mutable and owned by the engine thread; listeners may read it

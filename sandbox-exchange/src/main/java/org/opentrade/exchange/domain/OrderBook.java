@@ -1,9 +1,8 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.Price;
-
 import java.util.function.Consumer;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
 
 /**
  * The resting orders of one symbol in price-time priority, and the matching of an incoming order

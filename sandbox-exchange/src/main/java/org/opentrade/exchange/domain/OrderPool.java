@@ -1,7 +1,7 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 
 /**

@@ -1,12 +1,11 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.Price;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
 
 /**
  * The obviously correct order book: each side is one list kept in priority order (better price

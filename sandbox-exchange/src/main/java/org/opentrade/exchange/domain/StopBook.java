@@ -1,9 +1,8 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.opentrade.exchange.model.Side;
 
 /**
  * Untriggered stop and stop-limit orders of one symbol. A buy stop fires when the last trade price

@@ -5,11 +5,11 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import org.opentrade.exchange.adapter.csv.ReplayCommandParser;
-import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.OrderBook;
+import org.opentrade.exchange.domain.RandomCommandStream;
+import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.Price;
-import org.opentrade.exchange.domain.RandomCommandStream;
 
 /** Writes engine commands as replay-contract input rows, and runs the tool in process on text. */
 public final class ReplayCsv {

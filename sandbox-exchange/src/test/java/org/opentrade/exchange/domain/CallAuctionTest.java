@@ -1,12 +1,11 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.ResultCode;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.LocalDate;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.ResultCode;
 
 /**
  * The A-share day ({@link AShareCalendar}): the 09:15–09:25 call auction collects limit orders and

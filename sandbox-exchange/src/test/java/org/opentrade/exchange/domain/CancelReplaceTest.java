@@ -1,10 +1,9 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.ResultCode;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.ResultCode;
 
 /** Cancel and cancel/replace with the replay contract's priority rules (pure matching). */
 class CancelReplaceTest extends ExchangeScenario {

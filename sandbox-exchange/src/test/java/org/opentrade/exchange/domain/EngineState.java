@@ -1,8 +1,7 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
-
 import java.util.Collection;
+import org.opentrade.exchange.model.Side;
 
 /**
  * The observable state of an engine as text, for comparing two engines: clock, phase, live orders,

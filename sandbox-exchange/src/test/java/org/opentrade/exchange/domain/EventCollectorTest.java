@@ -1,12 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.ExchangeEvent;
-import org.opentrade.exchange.model.EventType;
-import org.opentrade.exchange.model.ResultCode;
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.TimeInForce;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /** What callers receive: events numbered gap-free across commands, with the command's time and trace. */
 class EventCollectorTest {

@@ -1,11 +1,10 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.ResultCode;
-import org.opentrade.exchange.model.Price;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.ResultCode;
 
 /**
  * Records engine outcomes as short readable lines, so a test states the expected executions the

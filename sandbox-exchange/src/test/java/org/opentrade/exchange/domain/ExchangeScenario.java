@@ -1,9 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.ResultCode;
-import org.opentrade.exchange.model.Side;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -11,6 +7,9 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
 
 /**
  * The small language the matching tests are written in: <em>given</em> a book (commands that must

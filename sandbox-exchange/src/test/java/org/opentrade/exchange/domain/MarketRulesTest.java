@@ -1,7 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.ResultCode;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.opentrade.exchange.domain.TestInstruments.CHINEXT;
 import static org.opentrade.exchange.domain.TestInstruments.STAR;
@@ -9,6 +7,7 @@ import static org.opentrade.exchange.domain.TestInstruments.SZ_MAIN;
 import static org.opentrade.exchange.domain.TestInstruments.TICK5;
 
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.ResultCode;
 
 /**
  * Market rules of the live sandbox ({@link MatchingEngine#withRules}): tick, board lot, maximum

@@ -1,13 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.ExchangeEvent;
-import org.opentrade.exchange.model.EventType;
-import org.opentrade.exchange.model.ResultCode;
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.OrderType;
-import org.opentrade.exchange.model.Price;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -24,6 +16,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
 
 /**
  * The fast order book against the obviously correct reference book: the same seeded random command

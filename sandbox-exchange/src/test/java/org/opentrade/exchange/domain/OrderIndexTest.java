@@ -1,10 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.OrderType;
-import org.opentrade.exchange.model.TimeInForce;
-import org.opentrade.exchange.model.Price;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /** The engine's open-addressing id index behaves like a HashMap through growth and deletions. */
 class OrderIndexTest {

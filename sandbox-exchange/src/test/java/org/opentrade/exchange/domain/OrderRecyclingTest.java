@@ -1,9 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.TimeInForce;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /** The engine reuses finished Order objects, but never while a command that finished them runs. */
 class OrderRecyclingTest {

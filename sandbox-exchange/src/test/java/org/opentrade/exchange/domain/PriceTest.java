@@ -1,7 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Price;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
@@ -9,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.opentrade.exchange.model.Price;
 
 /** Prices are whole hundredths; text converts only at the edges and only from plain decimals. */
 class PriceTest {

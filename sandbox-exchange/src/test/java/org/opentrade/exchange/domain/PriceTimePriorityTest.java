@@ -1,11 +1,10 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.Price;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
 
 /** Price-time priority, the maker's price, partial fills and resting limit orders (pure matching). */
 class PriceTimePriorityTest extends ExchangeScenario {

@@ -1,10 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.CommandType;
-import org.opentrade.exchange.model.OrderType;
-import org.opentrade.exchange.model.TimeInForce;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +10,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.TimeInForce;
 
 /** The generator other tests rely on: deterministic per seed, and it produces every kind of command. */
 class RandomCommandStreamTest {

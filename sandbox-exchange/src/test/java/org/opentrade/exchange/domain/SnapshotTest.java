@@ -1,13 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.BookSnapshot;
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.ExchangeEvent;
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.OrderType;
-import org.opentrade.exchange.model.TimeInForce;
-import org.opentrade.exchange.model.Price;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,6 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.opentrade.exchange.model.BookSnapshot;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * Snapshots: an engine restored from a snapshot taken anywhere in a stream continues exactly like the

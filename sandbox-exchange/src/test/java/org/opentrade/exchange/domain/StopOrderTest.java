@@ -1,12 +1,11 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.ResultCode;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.ResultCode;
 
 /**
  * Stop and stop-limit orders: triggered by the last trade price (buys at or above the stop, sells

@@ -2,10 +2,10 @@ package org.opentrade.exchange.domain;
 
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandType;
-import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.OrderType;
-import org.opentrade.exchange.model.TimeInForce;
 import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * One instruction a trader sends in a scenario, turned into a {@link Command} when the scenario

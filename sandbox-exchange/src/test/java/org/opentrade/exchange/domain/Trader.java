@@ -1,12 +1,12 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.CommandType;
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.OrderType;
-import org.opentrade.exchange.model.TimeInForce;
-import org.opentrade.exchange.model.Price;
-
 import static org.opentrade.exchange.domain.Ticket.price;
+
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
 
 /** A scenario participant: one account that buys, sells, cancels and replaces. */
 public record Trader(String account) {

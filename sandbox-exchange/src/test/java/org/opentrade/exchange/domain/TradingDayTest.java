@@ -1,7 +1,5 @@
 package org.opentrade.exchange.domain;
 
-import org.opentrade.exchange.model.ResultCode;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.opentrade.exchange.domain.TestInstruments.SZ_MAIN;
@@ -9,6 +7,7 @@ import static org.opentrade.exchange.domain.TestInstruments.SZ_MAIN;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.ResultCode;
 
 /**
  * The 24×7 session ({@link ContinuousCalendar}): DAY orders expire at the configured day end while

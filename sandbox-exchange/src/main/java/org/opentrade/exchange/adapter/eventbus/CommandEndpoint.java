@@ -1,9 +1,5 @@
 package org.opentrade.exchange.adapter.eventbus;
 
-import org.opentrade.exchange.client.ExchangeJson;
-import org.opentrade.exchange.client.ExchangeAddresses;
-import org.opentrade.exchange.client.MalformedCommandException;
-
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +10,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.exchange.client.ExchangeJson;
+import org.opentrade.exchange.client.MalformedCommandException;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.ResultCode;

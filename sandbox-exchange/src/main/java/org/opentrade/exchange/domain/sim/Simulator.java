@@ -4,13 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.EventType;
-import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.SessionPhase;
 import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
 
 /**
  * The liquidity simulator: keeps the sandbox alive with market makers quoting a ladder around a

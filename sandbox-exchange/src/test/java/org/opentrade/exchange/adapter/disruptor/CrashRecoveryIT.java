@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.adapter.file.FileCommandJournal;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.ExchangeListener;
 import org.opentrade.exchange.domain.MatchingEngine;
+import org.opentrade.exchange.model.Command;
 
 /**
  * kill -9 under load: a separate JVM runs the exchange with journal and snapshots while commands

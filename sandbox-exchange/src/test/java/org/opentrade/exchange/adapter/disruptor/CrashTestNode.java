@@ -14,14 +14,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.domain.ContinuousCalendar;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
+import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
-import org.opentrade.exchange.domain.TradingCalendar;
 import org.opentrade.exchange.port.EventPublisher;
 
 /**

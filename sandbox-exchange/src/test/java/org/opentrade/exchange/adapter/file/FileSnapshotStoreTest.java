@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opentrade.exchange.port.SnapshotStore;
 import org.opentrade.exchange.port.SnapshotStore.Snapshot;
+import org.opentrade.exchange.port.SnapshotStore;
 import org.opentrade.exchange.port.SnapshotStoreContract;
 
 /** The port's contract on files, plus what only files can do: be damaged or left half-written. */

@@ -2,13 +2,13 @@ package org.opentrade.exchange.domain.sim;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.domain.EventCollector;
-import org.opentrade.exchange.model.EventType;
-import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.MatchingEngine;
 import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
 
 /** Drives a simulator against a real rules engine, the way the service does, but synchronously. */
 final class SimHarness {

@@ -15,15 +15,15 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.opentrade.exchange.adapter.csv.UniverseFile;
 import org.opentrade.exchange.domain.AShareCalendar;
-import org.opentrade.exchange.model.Command;
-import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.domain.ContinuousCalendar;
-import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.OrderBook;
-import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.domain.SessionPhase;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.model.Side;
 
 class SimulatorTest {
