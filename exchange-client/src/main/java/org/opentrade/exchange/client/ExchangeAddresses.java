@@ -63,7 +63,10 @@ package org.opentrade.exchange.client;
  * {@code {"symbol": "600000.SH", "orders": true}} answers one book snapshot; {@code {"shard": 0,
  * "orders": true}} the snapshots of every symbol of that shard, all at one sequence;
  * {@code {"account": "alice"}} the account's live orders, one entry per shard, each stamped with its
- * shard's sequence. See {@code ExchangeJson} for the shapes.
+ * shard's sequence. Replies: {@code {"code":0,"snapshot":{…}}}, {@code {"code":0,"shard":0,"seq":S,
+ * "snapshots":[…]}}, {@code {"code":0,"accounts":[…]}}; refusals {@code {"code":<negative>,
+ * "message":…}} (-5001 unknown symbol, -5007 shard busy, -5011 malformed). See {@code ExchangeJson}
+ * for the shapes.
  *
  * <h2>{@value #FEED_CONSUMERS} — request-reply</h2>
  * Durable consumers keep history alive: {@code {"op": "checkpoint", "consumer": "market-api",
