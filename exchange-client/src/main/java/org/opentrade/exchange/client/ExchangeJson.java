@@ -123,19 +123,19 @@ public final class ExchangeJson {
     /** Writes a command as the bus expects it (for callers such as trade-api). */
     public static JsonObject toJson(Command c) {
         JsonObject j = new JsonObject();
-        put(j, "type", c.type());
+        JsonFields.put(j, "type", c.type());
         j.put("order_id", c.orderId());
-        put(j, "account", c.account());
-        put(j, "symbol", c.symbol());
-        put(j, "side", c.side());
-        put(j, "order_type", c.orderType());
-        put(j, "tif", c.tif());
-        putPrice(j, "price", c.price());
-        putPrice(j, "stop_price", c.stopPrice());
+        JsonFields.put(j, "account", c.account());
+        JsonFields.put(j, "symbol", c.symbol());
+        JsonFields.put(j, "side", c.side());
+        JsonFields.put(j, "order_type", c.orderType());
+        JsonFields.put(j, "tif", c.tif());
+        JsonFields.putPrice(j, "price", c.price());
+        JsonFields.putPrice(j, "stop_price", c.stopPrice());
         if (c.qty() != 0) {
             j.put("qty", c.qty());
         }
-        put(j, "traceparent", c.traceParent());
+        JsonFields.put(j, "traceparent", c.traceParent());
         return j;
     }
 
@@ -176,16 +176,16 @@ public final class ExchangeJson {
                 .put("shard", e.shard())
                 .put("type", e.type().name())
                 .put("order_id", e.orderId());
-        put(j, "account", e.account());
+        JsonFields.put(j, "account", e.account());
         if (e.counterOrderId() != 0) {
             j.put("counter_order_id", e.counterOrderId());
         }
-        put(j, "counter_account", e.counterAccount());
-        put(j, "symbol", e.symbol());
-        put(j, "side", e.side());
-        put(j, "order_type", e.orderType());
-        put(j, "tif", e.tif());
-        putPrice(j, "price", e.price());
+        JsonFields.put(j, "counter_account", e.counterAccount());
+        JsonFields.put(j, "symbol", e.symbol());
+        JsonFields.put(j, "side", e.side());
+        JsonFields.put(j, "order_type", e.orderType());
+        JsonFields.put(j, "tif", e.tif());
+        JsonFields.putPrice(j, "price", e.price());
         j.put("qty", e.qty()).put("leaves_qty", e.leavesQty()).put("filled_qty", e.filledQty());
         if (e.type() == EventType.TRADE) {
             j.put("counter_leaves_qty", e.counterLeavesQty());
@@ -196,7 +196,7 @@ public final class ExchangeJson {
             j.put("result", rc.name());
         }
         j.put("timestamp", e.timestamp());
-        put(j, "traceparent", e.traceParent());
+        JsonFields.put(j, "traceparent", e.traceParent());
         return j;
     }
 
@@ -272,17 +272,6 @@ public final class ExchangeJson {
 
     // ------------------------------------------------------------------ helpers
 
-    private static void put(JsonObject j, String key, Object value) {
-        if (value != null) {
-            j.put(key, value instanceof Enum<?> e ? e.name() : value);
-        }
-    }
-
-    private static void putPrice(JsonObject j, String key, long hundredths) {
-        if (hundredths != Price.NONE) {
-            j.put(key, Price.format(hundredths));
-        }
-    }
 
     /** Reads fields, keeping the first problem instead of stopping, so a rejection echoes what it can. */
     private static final class Reader {

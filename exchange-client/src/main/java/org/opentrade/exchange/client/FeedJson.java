@@ -62,11 +62,11 @@ final class FeedJson {
         if (s.stops() != null) {
             j.put("stops", orders(s.stops()));
         }
-        putPrice(j, "last", s.last());
-        putPrice(j, "reference", s.reference());
-        putPrice(j, "open", s.open());
-        putPrice(j, "high", s.high());
-        putPrice(j, "low", s.low());
+        JsonFields.putPrice(j, "last", s.last());
+        JsonFields.putPrice(j, "reference", s.reference());
+        JsonFields.putPrice(j, "open", s.open());
+        JsonFields.putPrice(j, "high", s.high());
+        JsonFields.putPrice(j, "low", s.low());
         StringBuilder turnover = new StringBuilder(24);
         Price.appendTo(turnover, s.turnover());
         return j.put("volume", s.volume()).put("turnover", turnover.toString()).put("trades", s.trades())
@@ -92,13 +92,13 @@ final class FeedJson {
 
     static JsonObject toJson(OrderView o) {
         JsonObject j = new JsonObject().put("order_id", o.orderId());
-        put(j, "account", o.account());
-        put(j, "symbol", o.symbol());
-        put(j, "side", o.side());
-        put(j, "order_type", o.orderType());
-        put(j, "tif", o.tif());
-        putPrice(j, "price", o.price());
-        putPrice(j, "stop_price", o.stopPrice());
+        JsonFields.put(j, "account", o.account());
+        JsonFields.put(j, "symbol", o.symbol());
+        JsonFields.put(j, "side", o.side());
+        JsonFields.put(j, "order_type", o.orderType());
+        JsonFields.put(j, "tif", o.tif());
+        JsonFields.putPrice(j, "price", o.price());
+        JsonFields.putPrice(j, "stop_price", o.stopPrice());
         return j.put("qty", o.qty()).put("filled_qty", o.filledQty()).put("leaves_qty", o.leavesQty())
                 .put("entered_at", o.enteredAt());
     }
@@ -173,17 +173,5 @@ final class FeedJson {
             return j;
         }
         throw new IllegalArgumentException(what + " must be a JSON object, got " + element);
-    }
-
-    private static void put(JsonObject j, String key, Object value) {
-        if (value != null) {
-            j.put(key, value instanceof Enum<?> e ? e.name() : value);
-        }
-    }
-
-    private static void putPrice(JsonObject j, String key, long hundredths) {
-        if (hundredths != Price.NONE) {
-            j.put(key, Price.format(hundredths));
-        }
     }
 }

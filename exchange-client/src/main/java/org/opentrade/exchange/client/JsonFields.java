@@ -217,4 +217,18 @@ final class JsonFields {
         }
         return names;
     }
+
+    /** Puts a value, enums by name; leaves the key out when the value is absent. */
+    static void put(JsonObject j, String key, Object value) {
+        if (value != null) {
+            j.put(key, value instanceof Enum<?> e ? e.name() : value);
+        }
+    }
+
+    /** Puts a price as a decimal string with two places; leaves the key out for {@link Price#NONE}. */
+    static void putPrice(JsonObject j, String key, long hundredths) {
+        if (hundredths != Price.NONE) {
+            j.put(key, Price.format(hundredths));
+        }
+    }
 }

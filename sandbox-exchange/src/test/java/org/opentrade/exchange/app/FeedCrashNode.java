@@ -14,8 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,10 +30,8 @@ import org.opentrade.exchange.client.feed.FeedConsumer;
 import org.opentrade.exchange.client.feed.FeedConsumerOptions;
 import org.opentrade.exchange.client.feed.FeedHandler;
 import org.opentrade.exchange.client.feed.eventbus.FeedConsumers;
-import org.opentrade.exchange.domain.ContinuousCalendar;
 import org.opentrade.exchange.domain.ExchangeListener;
 import org.opentrade.exchange.domain.FastOrderBook;
-import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.Order;
 import org.opentrade.exchange.domain.OrderBook;
@@ -45,6 +41,7 @@ import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.testing.CrashUniverse;
 import org.opentrade.exchange.testing.DelegatingBook;
 
 /**
@@ -65,20 +62,13 @@ import org.opentrade.exchange.testing.DelegatingBook;
  */
 public final class FeedCrashNode {
     static final int SHARDS = 2;
-    static final String[] SYMBOLS = {"600000.SH", "000001.SZ", "300750.SZ", "688981.SH"};
-    static final long[] PRICES = {1000, 1200, 20000, 9000};
-    static final InstrumentCatalog CATALOG;
-    static final TradingCalendar CALENDAR = new ContinuousCalendar(ZoneOffset.UTC, LocalTime.of(12, 0));
+    static final String[] SYMBOLS = CrashUniverse.SYMBOLS;
+    static final long[] PRICES = CrashUniverse.PRICES;
+    static final InstrumentCatalog CATALOG = CrashUniverse.CATALOG;
+    static final TradingCalendar CALENDAR = CrashUniverse.CALENDAR;
     /** Order ids of run r are r * RUN_IDS + n; the poisoned one of each run is r * RUN_IDS + 777. */
     static final long RUN_IDS = 10_000_000L;
 
-    static {
-        List<Instrument> l = new ArrayList<>();
-        for (int i = 0; i < SYMBOLS.length; i++) {
-            l.add(Instrument.aShare(SYMBOLS[i], SYMBOLS[i], PRICES[i]));
-        }
-        CATALOG = new InstrumentCatalog(l);
-    }
 
     private FeedCrashNode() {
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.ToLongFunction;
 import org.opentrade.exchange.client.Shards;
 import org.opentrade.exchange.domain.MatchingEngine;
 import org.opentrade.exchange.domain.feed.DurableConsumers;
@@ -103,18 +104,18 @@ public final class ShardedExchange implements Exchange {
 
     /** Commands processed by all shards since start (thread-safe, for metrics). */
     public long commandsProcessed() {
-        long n = 0;
-        for (ExchangeShard s : shards) {
-            n += s.processed();
-        }
-        return n;
+        return sum(ExchangeShard::processed);
     }
 
     /** Live orders across shards as of each shard's last batch (thread-safe, for metrics). */
     public long liveOrders() {
+        return sum(ExchangeShard::liveOrders);
+    }
+
+    private long sum(ToLongFunction<ExchangeShard> counter) {
         long n = 0;
         for (ExchangeShard s : shards) {
-            n += s.liveOrders();
+            n += counter.applyAsLong(s);
         }
         return n;
     }
@@ -215,29 +216,17 @@ public final class ShardedExchange implements Exchange {
 
     /** Commands whose processing threw inside the engine, all shards (for metrics). */
     public long engineFailures() {
-        long n = 0;
-        for (ExchangeShard s : shards) {
-            n += s.engineFailures();
-        }
-        return n;
+        return sum(ExchangeShard::engineFailures);
     }
 
     /** Durable consumers dropped for lagging, all shards (for metrics). */
     public long droppedConsumers() {
-        long n = 0;
-        for (ExchangeShard s : shards) {
-            n += s.droppedConsumers();
-        }
-        return n;
+        return sum(ExchangeShard::droppedConsumers);
     }
 
     /** Events published after recovery because a crash had kept them from being published. */
     public long republishedEvents() {
-        long n = 0;
-        for (ExchangeShard s : shards) {
-            n += s.republished();
-        }
-        return n;
+        return sum(ExchangeShard::republished);
     }
 
     /** Stops accepting, drains every ring, snapshots and closes the journals. */

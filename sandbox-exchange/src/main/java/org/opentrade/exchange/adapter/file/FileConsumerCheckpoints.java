@@ -3,13 +3,10 @@ package org.opentrade.exchange.adapter.file;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.opentrade.exchange.port.ConsumerCheckpoints;
@@ -53,22 +50,9 @@ public final class FileConsumerCheckpoints implements ConsumerCheckpoints {
     public void save(Map<String, Long> checkpoints) {
         StringBuilder sb = new StringBuilder();
         checkpoints.forEach((name, seq) -> sb.append(name).append(' ').append(seq).append('\n'));
-        Path tmp = file.resolveSibling("consumers.tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException ignored) {
-                // not every file system can fsync a directory
-            }
+            DurableFiles.replaceAtomically(file.resolveSibling("consumers.tmp"), file,
+                    ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

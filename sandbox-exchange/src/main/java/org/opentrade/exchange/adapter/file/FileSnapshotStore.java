@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
@@ -58,18 +57,8 @@ public final class FileSnapshotStore implements SnapshotStore {
     @Override
     public void save(Snapshot s) {
         try {
-            Path tmp = dir.resolve("snapshot.tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = encode(s);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, dir.resolve(String.format("snapshot-%020d.bin", s.journalSeq())),
-                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDirectory();
+            DurableFiles.replaceAtomically(dir.resolve("snapshot.tmp"),
+                    dir.resolve(String.format("snapshot-%020d.bin", s.journalSeq())), encode(s));
             List<Path> all = files();
             for (int i = 0; i < all.size() - KEEP; i++) {
                 Files.deleteIfExists(all.get(i));
@@ -88,15 +77,6 @@ public final class FileSnapshotStore implements SnapshotStore {
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
         return b.flip();
-    }
-
-    /** Makes the rename itself durable; skipped where the file system cannot open a directory. */
-    private void forceDirectory() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException ignored) {
-            // Not every file system (or OS) lets a directory be opened for fsync; the file itself is forced.
-        }
     }
 
     private List<Path> files() throws IOException {
@@ -139,7 +119,7 @@ public final class FileSnapshotStore implements SnapshotStore {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, V2_HEADER));
-            readFully(ch, head, 0);
+            DurableFiles.readFully(ch, head, 0);
             if (head.capacity() >= 4 && head.getInt(0) != MAGIC) {
                 return skip(p, "it does not start with the snapshot magic");
             }
@@ -181,9 +161,9 @@ public final class FileSnapshotStore implements SnapshotStore {
             return skip(p, "it is truncated (state length " + len + ", file " + size + " bytes)");
         }
         byte[] state = new byte[len];
-        readFully(ch, ByteBuffer.wrap(state), headerLen);
+        DurableFiles.readFully(ch, ByteBuffer.wrap(state), headerLen);
         ByteBuffer sum = ByteBuffer.allocate(4);
-        readFully(ch, sum, headerLen + (long) len);
+        DurableFiles.readFully(ch, sum, headerLen + (long) len);
         CRC32C crc = new CRC32C();
         if (version != 1) {
             crc.update(head.array(), 0, headerLen);
@@ -198,16 +178,5 @@ public final class FileSnapshotStore implements SnapshotStore {
     private static Optional<Snapshot> skip(Path p, String why) {
         LOG.warning(() -> "snapshot " + p + " skipped: " + why + "; recovery uses an older snapshot if any");
         return Optional.empty();
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
-        long pos = at;
-        while (b.hasRemaining()) {
-            int n = ch.read(b, pos);
-            if (n < 0) {
-                throw new IOException("unexpected end of file");
-            }
-            pos += n;
-        }
     }
 }

@@ -172,7 +172,7 @@ final class SegmentedLog implements AutoCloseable {
         channelSize = SEGMENT_HEADER;
         activeFirstSeq = firstSeq;
         segments.put(firstSeq, path);
-        forceDirectory();
+        DurableFiles.forceDirectory(dir);
     }
 
     private void writeSegmentHeader() throws IOException {
@@ -182,14 +182,6 @@ final class SegmentedLog implements AutoCloseable {
             channel.write(h, SEGMENT_HEADER - h.remaining());
         }
         channel.position(SEGMENT_HEADER);
-    }
-
-    private void forceDirectory() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException ignored) {
-            // Not every file system lets a directory be opened for fsync; the data itself is forced.
-        }
     }
 
     /**
@@ -205,7 +197,7 @@ final class SegmentedLog implements AutoCloseable {
             if (size < HEADER) {
                 return 0;
             }
-            readFully(ch, header, 0);
+            DurableFiles.readFully(ch, header, 0);
             header.flip();
             int first = header.getInt();
             long pos;
@@ -230,7 +222,7 @@ final class SegmentedLog implements AutoCloseable {
             long sinceIndex = 0;
             while (pos + HEADER <= size) {
                 header.clear();
-                readFully(ch, header, pos);
+                DurableFiles.readFully(ch, header, pos);
                 header.flip();
                 int len = header.getInt();
                 int sum = header.getInt();
@@ -238,7 +230,7 @@ final class SegmentedLog implements AutoCloseable {
                     break;
                 }
                 payload.clear().limit(len);
-                readFully(ch, payload, pos + HEADER);
+                DurableFiles.readFully(ch, payload, pos + HEADER);
                 payload.flip();
                 check.reset();
                 check.update(payload.duplicate());
@@ -260,17 +252,6 @@ final class SegmentedLog implements AutoCloseable {
                 pos += HEADER + len;
             }
             return pos;
-        }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
-        long p = at;
-        while (b.hasRemaining()) {
-            int n = ch.read(b, p);
-            if (n < 0) {
-                throw new IOException("unexpected end of log segment");
-            }
-            p += n;
         }
     }
 
@@ -446,7 +427,7 @@ final class SegmentedLog implements AutoCloseable {
             lastSeq = seq;
             lastIndexed = seq;
             committedSeq = seq;
-            forceDirectory();
+            DurableFiles.forceDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("log truncation failed in " + dir, e);
         }

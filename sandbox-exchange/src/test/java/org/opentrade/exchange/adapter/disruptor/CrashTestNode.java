@@ -6,16 +6,12 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.domain.ContinuousCalendar;
-import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.TradingCalendar;
 import org.opentrade.exchange.model.Command;
@@ -23,6 +19,7 @@ import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 import org.opentrade.exchange.port.EventPublisher;
+import org.opentrade.exchange.testing.CrashUniverse;
 
 /**
  * The process that {@link CrashRecoveryIT} kills. {@code load <dir> <seed>} runs the real runtime
@@ -35,18 +32,11 @@ public final class CrashTestNode {
     static final int SHARDS = 2;
     static final long SNAPSHOT_EVERY = 1_000;
     static final long T0 = 1_767_225_600_000L;
-    static final String[] SYMBOLS = {"600000.SH", "000001.SZ", "300750.SZ", "688981.SH"};
-    static final long[] PRICES = {1000, 1200, 20000, 9000};
-    static final InstrumentCatalog CATALOG;
-    static final TradingCalendar CALENDAR = new ContinuousCalendar(ZoneOffset.UTC, LocalTime.of(12, 0));
+    static final String[] SYMBOLS = CrashUniverse.SYMBOLS;
+    static final long[] PRICES = CrashUniverse.PRICES;
+    static final InstrumentCatalog CATALOG = CrashUniverse.CATALOG;
+    static final TradingCalendar CALENDAR = CrashUniverse.CALENDAR;
 
-    static {
-        List<Instrument> l = new ArrayList<>();
-        for (int i = 0; i < SYMBOLS.length; i++) {
-            l.add(Instrument.aShare(SYMBOLS[i], SYMBOLS[i], PRICES[i]));
-        }
-        CATALOG = new InstrumentCatalog(l);
-    }
 
     private CrashTestNode() {
     }
