@@ -14,9 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
@@ -39,8 +36,7 @@ import org.opentrade.exchange.domain.OrderIndex;
 import org.opentrade.exchange.domain.TradingCalendar;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.ExchangeEvent;
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.testing.CrashLoad;
 import org.opentrade.exchange.testing.CrashUniverse;
 import org.opentrade.exchange.testing.DelegatingBook;
 
@@ -151,11 +147,9 @@ public final class FeedCrashNode {
     }
 
     private static void load(ShardedExchange ex, long run, int seconds) throws InterruptedException {
-        SplittableRandom rnd = new SplittableRandom(run);
+        CrashLoad commands = new CrashLoad(run, run * RUN_IDS + 1);
         Semaphore inFlight = new Semaphore(256);
-        List<long[]> live = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        long next = run * RUN_IDS + 1;
         long pace = System.nanoTime();
         while (System.nanoTime() < deadline) {
             pace += 666_667; // about 1 500 commands/s
@@ -163,27 +157,7 @@ public final class FeedCrashNode {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            int r = rnd.nextInt(100);
-            long ts = System.currentTimeMillis();
-            Command c;
-            if (r < 25 && !live.isEmpty()) {
-                long[] o = live.remove(rnd.nextInt(live.size()));
-                c = Command.cancel(o[0], SYMBOLS[(int) o[1]], ts);
-            } else if (r < 35 && !live.isEmpty()) {
-                long[] o = live.get(rnd.nextInt(live.size()));
-                int s = (int) o[1];
-                c = Command.replace(o[0], SYMBOLS[s], PRICES[s] + rnd.nextInt(-5, 6), 100L * rnd.nextInt(1, 10), ts);
-            } else {
-                int s = rnd.nextInt(SYMBOLS.length);
-                long id = next++;
-                c = Command.limit(id, "acct-" + rnd.nextInt(20), SYMBOLS[s], rnd.nextBoolean() ? Side.BUY : Side.SELL,
-                        rnd.nextInt(10) == 0 ? TimeInForce.IOC : TimeInForce.GTC, PRICES[s] + rnd.nextInt(-8, 9),
-                        100L * rnd.nextInt(1, 20), ts);
-                live.add(new long[] {id, s});
-                if (live.size() > 2_000) {
-                    live.remove(0);
-                }
-            }
+            Command c = commands.next(System.currentTimeMillis());
             inFlight.acquire();
             ex.submit(c).whenComplete((result, error) -> inFlight.release());
         }

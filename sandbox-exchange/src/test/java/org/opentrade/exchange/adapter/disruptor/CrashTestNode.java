@@ -6,9 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
@@ -16,9 +14,8 @@ import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.TradingCalendar;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandType;
-import org.opentrade.exchange.model.Side;
-import org.opentrade.exchange.model.TimeInForce;
 import org.opentrade.exchange.port.EventPublisher;
+import org.opentrade.exchange.testing.CrashLoad;
 import org.opentrade.exchange.testing.CrashUniverse;
 
 /**
@@ -63,37 +60,13 @@ public final class CrashTestNode {
     private static void load(Path dir, long seed) throws InterruptedException {
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.US_ASCII));
         ShardedExchange ex = ShardedExchange.start(options(dir), EventPublisher.NONE);
-        SplittableRandom rnd = new SplittableRandom(seed);
+        CrashLoad load = new CrashLoad(seed, 1);
         Semaphore inFlight = new Semaphore(256);
-        List<long[]> live = new ArrayList<>(); // {orderId, symbolIndex}
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        long nextId = 1;
         System.out.println("READY");
         System.out.flush();
         for (int n = 0; n < 200_000 && System.nanoTime() < deadline; n++) {
-            int r = rnd.nextInt(100);
-            Command c;
-            long ts = T0 + n * 50L; // 50 ms per command: crosses several day ends over the run
-            if (r < 25 && !live.isEmpty()) {
-                long[] o = live.remove(rnd.nextInt(live.size()));
-                c = Command.cancel(o[0], SYMBOLS[(int) o[1]], ts);
-            } else if (r < 35 && !live.isEmpty()) {
-                long[] o = live.get(rnd.nextInt(live.size()));
-                int s = (int) o[1];
-                c = Command.replace(o[0], SYMBOLS[s], PRICES[s] + rnd.nextInt(-5, 6), 100L * rnd.nextInt(1, 10), ts);
-            } else {
-                int s = rnd.nextInt(SYMBOLS.length);
-                Side side = rnd.nextBoolean() ? Side.BUY : Side.SELL;
-                TimeInForce tif = rnd.nextInt(10) == 0 ? TimeInForce.IOC
-                        : rnd.nextInt(5) == 0 ? TimeInForce.DAY : TimeInForce.GTC;
-                long id = nextId++;
-                c = Command.limit(id, "acct-" + rnd.nextInt(20), SYMBOLS[s], side, tif,
-                        PRICES[s] + rnd.nextInt(-8, 9), 100L * rnd.nextInt(1, 20), ts);
-                live.add(new long[] {id, s});
-                if (live.size() > 2_000) {
-                    live.remove(0);
-                }
-            }
+            Command c = load.next(T0 + n * 50L); // 50 ms per command: crosses several day ends over the run
             inFlight.acquire();
             Command sent = c;
             int shard = ShardedExchange.shardOf(sent.symbol(), SHARDS);
