@@ -59,7 +59,11 @@ public final class RedisConnections {
      */
     public static CompletionStage<RedisConnections> connect(RedisOptions options) {
         RedisURI uri = RedisURI.create(options.uri());
-        uri.setTimeout(options.commandTimeout());
+        // The URI's timeout also bounds the connection handshake (HELLO, SELECT): give it the connect
+        // timeout, not the 200 ms command budget, which a busy machine exceeds at start-up. Commands
+        // keep their own budget through TimeoutOptions below.
+        uri.setTimeout(options.commandTimeout().compareTo(options.connectTimeout()) > 0 ? options.commandTimeout()
+                : options.connectTimeout());
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(() -> Delay.equalJitter(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 10,
                         TimeUnit.MILLISECONDS))

@@ -35,6 +35,8 @@ final class SegmentedLog implements AutoCloseable {
     /** One index entry per this many records: memory ~16 bytes per entry, a read scans at most this many. */
     private static final int INDEX_EVERY = 512;
     private static final String SUFFIX = ".log";
+    /** Bytes a read takes from a segment at once: about a thousand events. */
+    private static final int READ_CHUNK = 128 * 1024;
 
     /** Writes one record's payload after its seq. */
     @FunctionalInterface
@@ -217,27 +219,36 @@ final class SegmentedLog implements AutoCloseable {
                 pos = hint.getValue();
                 expected = hint.getKey();
             }
-            ByteBuffer payload = ByteBuffer.allocate(maxPayload);
+            // Records are parsed out of large reads: one pread per READ_CHUNK, not two per record.
+            ByteBuffer chunk = ByteBuffer.allocate(Math.max(READ_CHUNK, HEADER + maxPayload));
+            ByteBuffer payload = chunk.duplicate();
+            long chunkStart = pos;
+            int chunkLen = fill(ch, chunk, pos, size);
             CRC32C check = new CRC32C();
             long sinceIndex = 0;
             while (pos + HEADER <= size) {
-                header.clear();
-                DurableFiles.readFully(ch, header, pos);
-                header.flip();
-                int len = header.getInt();
-                int sum = header.getInt();
+                int off = (int) (pos - chunkStart);
+                if (off + HEADER > chunkLen) {
+                    chunkStart = pos;
+                    chunkLen = fill(ch, chunk, pos, size);
+                    off = 0;
+                }
+                int len = chunk.getInt(off);
+                int sum = chunk.getInt(off + 4);
                 if (len < 8 || len > maxPayload || pos + HEADER + len > size) {
                     break;
                 }
-                payload.clear().limit(len);
-                DurableFiles.readFully(ch, payload, pos + HEADER);
-                payload.flip();
+                if (off + HEADER + len > chunkLen) {
+                    chunkStart = pos;
+                    chunkLen = fill(ch, chunk, pos, size);
+                    off = 0;
+                }
                 check.reset();
-                check.update(payload.duplicate());
+                check.update(chunk.array(), off + HEADER, len);
                 if ((int) check.getValue() != sum) {
                     break;
                 }
-                long seq = payload.getLong();
+                long seq = chunk.getLong(off + HEADER);
                 if (seq != expected || seq > limit) {
                     break;
                 }
@@ -245,14 +256,27 @@ final class SegmentedLog implements AutoCloseable {
                     index.putIfAbsent(seq, pos);
                     sinceIndex = 0;
                 }
-                if (seq > afterSeq && !reader.read(seq, segVersion, payload)) {
-                    return pos;
+                if (seq > afterSeq) {
+                    payload.limit(off + HEADER + len).position(off + HEADER + 8);
+                    if (!reader.read(seq, segVersion, payload)) {
+                        return pos;
+                    }
                 }
                 expected++;
                 pos += HEADER + len;
             }
             return pos;
         }
+    }
+
+    /** Reads from {@code at} into {@code chunk} (cleared) as much as fits or the file holds; returns the bytes read. */
+    private static int fill(FileChannel ch, ByteBuffer chunk, long at, long size) throws IOException {
+        chunk.clear();
+        chunk.limit((int) Math.min(chunk.capacity(), size - at));
+        DurableFiles.readFully(ch, chunk, at);
+        int n = chunk.position();
+        chunk.clear();
+        return n;
     }
 
     /** Appends a record with the next seq; {@code maxPayload} bounds what {@code writer} writes. Writer thread. */
