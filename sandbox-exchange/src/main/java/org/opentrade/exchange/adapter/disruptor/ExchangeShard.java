@@ -290,7 +290,7 @@ final class ExchangeShard {
 
     private void flushBatch() {
         boolean durable = commitJournal();
-        List<ExchangeEvent> out = new ArrayList<>();
+        List<ExchangeEvent> out = new ArrayList<>(batch.size() * 2);
         List<CommandResult> results = new ArrayList<>(batch.size());
         for (Slot slot : batch) {
             if (slot.query != null) {

@@ -35,8 +35,10 @@ final class SegmentedLog implements AutoCloseable {
     /** One index entry per this many records: memory ~16 bytes per entry, a read scans at most this many. */
     private static final int INDEX_EVERY = 512;
     private static final String SUFFIX = ".log";
-    /** Bytes a read takes from a segment at once: about a thousand events. */
+    /** Bytes a read takes from a segment at once once a scan is long: about a thousand events. */
     private static final int READ_CHUNK = 128 * 1024;
+    /** Bytes of a scan's first read: enough for a record of any size. */
+    private static final int FIRST_READ_CHUNK = 8 * 1024;
 
     /** Writes one record's payload after its seq. */
     @FunctionalInterface
@@ -220,7 +222,8 @@ final class SegmentedLog implements AutoCloseable {
                 expected = hint.getKey();
             }
             // Records are parsed out of large reads: one pread per READ_CHUNK, not two per record.
-            ByteBuffer chunk = ByteBuffer.allocate(Math.max(READ_CHUNK, HEADER + maxPayload));
+            // Small first: most reads want a page or a single record; it doubles as the scan goes on.
+            ByteBuffer chunk = ByteBuffer.allocate(Math.max(FIRST_READ_CHUNK, HEADER + maxPayload));
             ByteBuffer payload = chunk.duplicate();
             long chunkStart = pos;
             int chunkLen = fill(ch, chunk, pos, size);
@@ -229,6 +232,10 @@ final class SegmentedLog implements AutoCloseable {
             while (pos + HEADER <= size) {
                 int off = (int) (pos - chunkStart);
                 if (off + HEADER > chunkLen) {
+                    if (chunk.capacity() < READ_CHUNK) {
+                        chunk = ByteBuffer.allocate(Math.min(READ_CHUNK, chunk.capacity() * 2));
+                        payload = chunk.duplicate();
+                    }
                     chunkStart = pos;
                     chunkLen = fill(ch, chunk, pos, size);
                     off = 0;
@@ -295,10 +302,12 @@ final class SegmentedLog implements AutoCloseable {
         writer.write(buffer);
         int end = buffer.position();
         int len = end - start - HEADER;
-        ByteBuffer view = buffer.duplicate();
-        view.position(start + HEADER).limit(end);
+        // CRC over the payload in place (no duplicate buffer per record): position back to the
+        // payload, limit at its end; update() leaves the position at the end again.
+        buffer.position(start + HEADER).limit(end);
         crc.reset();
-        crc.update(view);
+        crc.update(buffer);
+        buffer.limit(buffer.capacity());
         buffer.putInt(start, len);
         buffer.putInt(start + 4, (int) crc.getValue());
         if (seq - lastIndexed >= INDEX_EVERY) {
