@@ -383,6 +383,9 @@ final class ExchangeShard {
         if (storage == null) {
             return;
         }
+        if (lastSnapshotClock == 0) {
+            lastSnapshotClock = engine.clock(); // a fresh engine's clock starts with its first command
+        }
         long n = processed.get();
         boolean byCount = snapshotEvery > 0 && n - sinceSnapshot >= snapshotEvery;
         boolean byTime = snapshotEveryMillis > 0 && n > sinceSnapshot
@@ -409,6 +412,9 @@ final class ExchangeShard {
 
     /** Drops laggard consumers, forgets history nobody needs, saves changed checkpoints. */
     private void maybeRetain() {
+        if (lastRetentionClock == 0) {
+            lastRetentionClock = engine.clock();
+        }
         if (storage == null || engine.clock() - lastRetentionClock < RETENTION_EVERY_MILLIS) {
             return;
         }
