@@ -3,7 +3,11 @@ package org.opentrade.exchange.adapter.file;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Field encodings shared by the journal and event-log codecs. */
+/**
+ * Field encodings shared by the journal and event-log codecs. Hot path (every command and event
+ * passes here): ASCII text, which accounts and symbols almost always are, is written char by char
+ * and read straight from the buffer's array, without an intermediate byte array.
+ */
 final class BinaryFields {
     /** Byte for an absent enum. */
     static final byte NULL = -1;
@@ -17,15 +21,32 @@ final class BinaryFields {
             b.putShort((short) -1);
             return;
         }
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        b.putShort((short) bytes.length);
-        b.put(bytes);
+        int n = s.length();
+        int start = b.position();
+        b.putShort((short) n);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                // Not ASCII: the UTF-8 length differs from the char count; write it the long way.
+                b.position(start);
+                byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+                b.putShort((short) bytes.length);
+                b.put(bytes);
+                return;
+            }
+            b.put((byte) c);
+        }
     }
 
     static String getString(ByteBuffer b) {
         short n = b.getShort();
         if (n < 0) {
             return null;
+        }
+        if (b.hasArray()) {
+            String s = new String(b.array(), b.arrayOffset() + b.position(), n, StandardCharsets.UTF_8);
+            b.position(b.position() + n);
+            return s;
         }
         byte[] bytes = new byte[n];
         b.get(bytes);
