@@ -67,7 +67,7 @@ public final class KeyLookup {
     }
 
     private CompletionStage<Optional<ResolvedKey>> loadKey(String keyId) {
-        return registry.key(keyId).thenApply(k -> k.map(key -> new ResolvedKey(key, plans.planOrDefault(key.plan()))));
+        return registry.key(keyId).thenApply(k -> k.map(key -> ResolvedKey.of(key, plans.planOrDefault(key.plan()))));
     }
 
     private <T> CompletionStage<Optional<T>> cached(Map<String, Entry<T>> cache, String id,
