@@ -74,17 +74,36 @@ public final class ClientAddresses {
         return nearest; // every hop is a trusted address: the client is one of ours
     }
 
-    /** The address as text, for per-address buckets. */
-    public String text(HttpServerRequest request) {
+    /**
+     * The caller as a per-address limit bucket: an IPv4 address (also when written as IPv4-mapped
+     * IPv6), or an IPv6 /64, since one subscriber usually holds a whole /64 and could otherwise take a
+     * fresh budget for each of its 2^64 addresses; "unknown" when the address is.
+     */
+    public String limitKey(HttpServerRequest request) {
         byte[] a = of(request);
         if (a == null) {
             return "unknown";
         }
-        try {
-            return java.net.InetAddress.getByAddress(a).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return "unknown";
+        if (a.length == 16 && isV4Mapped(a)) {
+            a = new byte[] {a[12], a[13], a[14], a[15]};
         }
+        if (a.length == 4) {
+            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
+        }
+        StringBuilder out = new StringBuilder(24);
+        for (int i = 0; i < 8; i += 2) {
+            out.append(Integer.toHexString((a[i] & 0xff) << 8 | (a[i + 1] & 0xff))).append(':');
+        }
+        return out.append(":/64").toString();
+    }
+
+    private static boolean isV4Mapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
     }
 
     private boolean trusted(byte[] addr) {
