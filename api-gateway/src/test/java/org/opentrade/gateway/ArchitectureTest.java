@@ -57,7 +57,7 @@ class ArchitectureTest {
 
     @Test
     void theRequestPathNeverResolvesNames() {
-        noClasses().that().resideInAnyPackage("..gateway.domain..", "..gateway.adapter.http")
+        noClasses().that().resideInAnyPackage("..gateway.domain..", "..gateway.adapter.http..")
                 .should().callMethod(java.net.InetAddress.class, "getByName", String.class)
                 .orShould().callMethod(java.net.InetAddress.class, "getAllByName", String.class)
                 .because("a blocking DNS lookup stalls the event loop (5 s for a text such as 999.1.1.1)")
