@@ -56,6 +56,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theRequestPathNeverResolvesNames() {
+        noClasses().that().resideInAnyPackage("..gateway.domain..", "..gateway.adapter.http..")
+                .should().callMethod(java.net.InetAddress.class, "getByName", String.class)
+                .orShould().callMethod(java.net.InetAddress.class, "getAllByName", String.class)
+                .because("a blocking DNS lookup stalls the event loop (5 s for a text such as 999.1.1.1)")
+                .check(main);
+    }
+
+    @Test
     void storeAdaptersDoNotKnowHttp() {
         noClasses().that().resideInAnyPackage("..gateway.adapter.redis..", "..gateway.adapter.embedded..")
                 .should().dependOnClassesThat().resideInAnyPackage("..gateway.adapter.http..", "io.vertx.ext.web..")

@@ -24,7 +24,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             List<Cidr> trustedProxies, String redisUri, Duration redisCommandTimeout,
                             Duration sessionTtl, Path sessionKeyFile, Duration signatureWindow, Duration keyCacheTtl,
                             String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
-                            int perAddressPerMinute, Duration usageFlushInterval, Duration usageRetention,
+                            int perAddressPerMinute, int loginAttemptsPerAccount, Duration loginAccountWindow,
+                            Duration usageFlushInterval, Duration usageRetention,
                             TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
@@ -86,6 +87,9 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Config limits = root.section("limits");
         String defaultPlan = limits.oneOf("default_plan", "free", PLAN_NAMES.toArray(String[]::new));
         int perAddress = limits.intValue("per_address_per_minute", 30, 1, 1_000_000);
+        int perAccount = limits.intValue("login_attempts_per_account", 10, 1, 1_000_000);
+        Duration accountWindow = positive(limits, "limits.login_account_window", "login_account_window",
+                Duration.ofMinutes(15));
         Config plansSection = limits.section("plans");
         List<Plan> plans = new ArrayList<>();
         for (String name : PLAN_NAMES) {
@@ -99,7 +103,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Duration retention = positive(usage, "usage.retention", "retention", Duration.ofDays(8));
         return new GatewayConfig(host, port, eventLoops, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
                 sessionKey, window, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan), perAddress,
-                flush, retention, TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
+                perAccount, accountWindow,                flush, retention, TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
                 upstreams(root.section("upstreams")));
     }
 

@@ -16,6 +16,8 @@ import java.util.List;
 public final class ApiSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    /** {@code otk_} + 15 random bytes in url-safe base64. */
+    private static final int KEY_ID_LENGTH = 4 + 20;
 
     private ApiSecrets() {
     }
@@ -23,6 +25,23 @@ public final class ApiSecrets {
     /** A new key id: {@code otk_} + 20 url-safe characters. */
     public static String newKeyId() {
         return "otk_" + random(15);
+    }
+
+    /**
+     * Whether {@code id} has the shape of the ids {@link #newKeyId()} makes ({@code otk_} + 20 url-safe
+     * characters): anything else cannot be a key, and is answered without asking the store.
+     */
+    public static boolean isKeyId(String id) {
+        if (id == null || id.length() != KEY_ID_LENGTH || !id.startsWith("otk_")) {
+            return false;
+        }
+        for (int i = 4; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A new secret: {@code ots_} + 43 url-safe characters (256 bits). */

@@ -1,18 +1,12 @@
 package org.opentrade.gateway.domain;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * An IPv4 or IPv6 address range such as {@code 203.0.113.0/24} or {@code 2001:db8::/32}; a bare
  * address is a range of one. Parsing never resolves names: only address literals are accepted.
  */
 public final class Cidr {
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-
     private final byte[] network;
     private final int prefix;
     private final String text;
@@ -38,7 +32,7 @@ public final class Cidr {
         int prefix = max;
         if (slash >= 0) {
             String p = text.substring(slash + 1);
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 return Optional.empty();
             }
             prefix = Integer.parseInt(p);
@@ -49,22 +43,119 @@ public final class Cidr {
         return Optional.of(new Cidr(mask(bytes.get(), prefix), prefix, text));
     }
 
-    /** The bytes of an IP address literal; empty for anything else (names are never resolved). */
+    /**
+     * The bytes of an IP address literal: an IPv4 dotted quad (4 bytes; decimal, no leading zeros, which
+     * some parsers read as octal) or an IPv6 address (16 bytes; {@code ::} and a trailing dotted quad
+     * allowed, optionally in brackets). Empty for anything else: zone ids ({@code %eth0}), short or
+     * hexadecimal IPv4 forms, host names. Pure text parsing: never consults a name resolver, so it is
+     * safe on the event loop.
+     */
     public static Optional<byte[]> literal(String addr) {
-        if (addr == null) {
+        if (addr == null || addr.isEmpty() || addr.length() > 47) {
             return Optional.empty();
         }
-        String a = addr.startsWith("[") && addr.endsWith("]") ? addr.substring(1, addr.length() - 1) : addr;
-        boolean v4 = IPV4.matcher(a).matches();
-        if (!v4 && !(a.indexOf(':') >= 0 && IPV6.matcher(a).matches())) {
+        if (addr.charAt(0) == '[') {
+            return addr.charAt(addr.length() - 1) == ']' ? ipv6(addr, 1, addr.length() - 1) : Optional.empty();
+        }
+        return addr.indexOf(':') >= 0 ? ipv6(addr, 0, addr.length()) : ipv4(addr, 0, addr.length());
+    }
+
+    /** A dotted quad in {@code s[from, to)}. */
+    private static Optional<byte[]> ipv4(String s, int from, int to) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int i = from;
+        while (part < 4) {
+            int start = i;
+            int value = 0;
+            while (i < to && i - start < 3 && isDigit(s.charAt(i))) {
+                value = value * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || value > 255 || (digits > 1 && s.charAt(start) == '0')) {
+                return Optional.empty();
+            }
+            out[part++] = (byte) value;
+            if (part < 4) {
+                if (i >= to || s.charAt(i) != '.') {
+                    return Optional.empty();
+                }
+                i++;
+            }
+        }
+        return i == to ? Optional.of(out) : Optional.empty();
+    }
+
+    /** An IPv6 address in {@code s[from, to)}: up to 8 hex groups, one {@code ::}, a dotted quad last. */
+    private static Optional<byte[]> ipv6(String s, int from, int to) {
+        byte[] out = new byte[16];
+        int n = 0; // bytes written
+        int gap = -1; // where "::" stands, in bytes
+        int i = from;
+        if (i + 1 < to && s.charAt(i) == ':' && s.charAt(i + 1) == ':') {
+            gap = 0;
+            i += 2;
+        } else if (i < to && s.charAt(i) == ':') {
             return Optional.empty();
         }
-        try {
-            byte[] b = InetAddress.getByName(a).getAddress();
-            return Optional.of(b);
-        } catch (UnknownHostException e) {
-            return Optional.empty();
+        while (i < to) {
+            int start = i;
+            int value = 0;
+            while (i < to && i - start < 5 && Character.digit(s.charAt(i), 16) >= 0 && s.charAt(i) < 128) {
+                value = value * 16 + Character.digit(s.charAt(i), 16);
+                i++;
+            }
+            if (i < to && s.charAt(i) == '.') { // a dotted quad: the last 32 bits
+                if (n > 12) {
+                    return Optional.empty();
+                }
+                Optional<byte[]> v4 = ipv4(s, start, to);
+                if (v4.isEmpty()) {
+                    return Optional.empty();
+                }
+                System.arraycopy(v4.get(), 0, out, n, 4);
+                n += 4;
+                i = to;
+                break;
+            }
+            int digits = i - start;
+            if (digits == 0 || digits > 4 || n > 14) {
+                return Optional.empty();
+            }
+            out[n++] = (byte) (value >>> 8);
+            out[n++] = (byte) value;
+            if (i == to) {
+                break;
+            }
+            if (s.charAt(i) != ':') {
+                return Optional.empty();
+            }
+            i++;
+            if (i < to && s.charAt(i) == ':') {
+                if (gap >= 0) {
+                    return Optional.empty();
+                }
+                gap = n;
+                i++;
+            } else if (i == to) {
+                return Optional.empty(); // a single trailing colon
+            }
         }
+        if (gap < 0) {
+            return n == 16 ? Optional.of(out) : Optional.empty();
+        }
+        if (n == 16) {
+            return Optional.empty(); // "::" must stand for at least one group
+        }
+        int tail = n - gap;
+        System.arraycopy(out, gap, out, 16 - tail, tail);
+        java.util.Arrays.fill(out, gap, 16 - tail, (byte) 0);
+        return Optional.of(out);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Whether the address (as bytes; IPv4-mapped IPv6 counts as IPv4) is in this range. */

@@ -1,5 +1,6 @@
 package org.opentrade.gateway.domain;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,9 @@ public final class KeyChecks {
     /**
      * @param clientAddress the caller's address bytes, or null when unknown (then an allow-list refuses)
      */
-    public static Optional<GatewayError> check(ApiKey key, Developer developer, long nowMillis, byte[] clientAddress) {
+    public static Optional<GatewayError> check(ResolvedKey resolved, Developer developer, long nowMillis,
+                                               byte[] clientAddress) {
+        ApiKey key = resolved.key();
         if (developer == null || developer.suspended()) {
             return Optional.of(GatewayError.DEVELOPER_SUSPENDED);
         }
@@ -28,7 +31,7 @@ public final class KeyChecks {
         if (key.expiresAt() > 0 && nowMillis >= key.expiresAt()) {
             return Optional.of(GatewayError.KEY_EXPIRED);
         }
-        if (!key.allowedCidrs().isEmpty() && !allowed(key, clientAddress)) {
+        if (!key.allowedCidrs().isEmpty() && !allowed(resolved.allowList(), clientAddress)) {
             return Optional.of(GatewayError.IP_NOT_ALLOWED);
         }
         return Optional.empty();
@@ -39,13 +42,13 @@ public final class KeyChecks {
         return Math.abs(nowMillis - timestampMillis) <= windowMillis;
     }
 
-    private static boolean allowed(ApiKey key, byte[] clientAddress) {
+    /** Against the ranges parsed when the key was loaded: no parsing per request. */
+    private static boolean allowed(List<Cidr> allowList, byte[] clientAddress) {
         if (clientAddress == null) {
             return false;
         }
-        for (String c : key.allowedCidrs()) {
-            Optional<Cidr> cidr = Cidr.parse(c);
-            if (cidr.isPresent() && cidr.get().contains(clientAddress)) {
+        for (Cidr c : allowList) {
+            if (c.contains(clientAddress)) {
                 return true;
             }
         }

@@ -127,13 +127,22 @@ public final class TestGateway implements AutoCloseable {
 
     /** Signs up and logs in; returns the session token. */
     public String signUpAndLogIn(String email) throws Exception {
+        return signUpAndLogIn(email, null);
+    }
+
+    /**
+     * Signs up and logs in, with {@code X-Forwarded-For: forwardedFor} when not null (for gateways that
+     * trust the test client as a proxy); returns the session token.
+     */
+    public String signUpAndLogIn(String email, String forwardedFor) throws Exception {
+        String[] xff = forwardedFor == null ? new String[0] : new String[] {"X-Forwarded-For", forwardedFor};
         HttpResponse<String> r = post("/v1/developers", new JsonObject().put("email", email)
-                .put("password", "correct horse battery").put("name", "Test Dev").encode());
+                .put("password", "correct horse battery").put("name", "Test Dev").encode(), xff);
         if (r.statusCode() != 201) {
             throw new AssertionError("sign-up failed: " + r.statusCode() + " " + r.body());
         }
         HttpResponse<String> s = post("/v1/sessions", new JsonObject().put("email", email)
-                .put("password", "correct horse battery").encode());
+                .put("password", "correct horse battery").encode(), xff);
         if (s.statusCode() != 201) {
             throw new AssertionError("log-in failed: " + s.statusCode() + " " + s.body());
         }

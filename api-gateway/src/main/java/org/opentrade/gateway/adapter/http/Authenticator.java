@@ -127,7 +127,7 @@ public final class Authenticator {
                 Developer developer = dev.orElse(null);
                 // The address is parsed only for keys with an allow-list: most keys have none.
                 byte[] address = key.allowedCidrs().isEmpty() ? null : addresses.of(req);
-                Optional<GatewayError> status = KeyChecks.check(key, developer, nowMillis.getAsLong(), address);
+                Optional<GatewayError> status = KeyChecks.check(found.get(), developer, nowMillis.getAsLong(), address);
                 if (status.isPresent()) {
                     return Future.failedFuture(new Rejection(status.get()));
                 }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.opentrade.gateway.domain.ApiSecrets;
@@ -20,8 +21,11 @@ import org.opentrade.gateway.port.PasswordHasher;
 /**
  * Sign-up ({@code POST /v1/developers}), log-in ({@code POST /v1/sessions}) and
  * {@code GET /v1/developers/me}. Passwords are hashed with a slow KDF on a worker thread; both
- * sign-up and log-in are limited per client address to slow down guessing. A failed log-in does not
- * say whether the email exists.
+ * sign-up and log-in are limited per client address (IPv6 per /64), and log-in also per account
+ * (the email, whether or not it exists), so guessing one developer's password from many addresses
+ * is as slow as from one. Both budgets are charged before the password is checked. A failed log-in
+ * does not say whether the email exists, and neither does the per-account limit: unknown emails
+ * have budgets too.
  */
 public final class DeveloperRoutes {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s]{1,63}");
@@ -34,6 +38,7 @@ public final class DeveloperRoutes {
     private final PlanCatalog plans;
     private final PolicyRateLimiter limiter;
     private final RateLimit perAddressLimit;
+    private final RateLimit perAccountLogInLimit;
     private final ClientAddresses addresses;
     private final LongSupplier nowMillis;
     /** A hash verified when the email is unknown, so both paths cost the same time. */
@@ -41,7 +46,8 @@ public final class DeveloperRoutes {
 
     public DeveloperRoutes(Vertx vertx, KeyRegistry registry, PasswordHasher hasher, SessionTokens sessions,
                            Authenticator authenticator, PlanCatalog plans, PolicyRateLimiter limiter,
-                           RateLimit perAddressLimit, ClientAddresses addresses, LongSupplier nowMillis) {
+                           RateLimit perAddressLimit, RateLimit perAccountLogInLimit, ClientAddresses addresses,
+                           LongSupplier nowMillis) {
         this.vertx = vertx;
         this.registry = registry;
         this.hasher = hasher;
@@ -50,6 +56,7 @@ public final class DeveloperRoutes {
         this.plans = plans;
         this.limiter = limiter;
         this.perAddressLimit = perAddressLimit;
+        this.perAccountLogInLimit = perAccountLogInLimit;
         this.addresses = addresses;
         this.nowMillis = nowMillis;
         this.decoyHash = hasher.hash(ApiSecrets.newSecret());
@@ -105,6 +112,8 @@ public final class DeveloperRoutes {
             return;
         }
         perAddress(ctx, "login")
+                .compose(v -> throttle(ctx, "account:login:" + ApiSecrets.hash(email.toLowerCase(Locale.ROOT)),
+                        perAccountLogInLimit, "too many log-in attempts for this account; retry after the time in Retry-After"))
                 .compose(v -> Async.store(ctx, registry.developerByEmail(email)))
                 .compose(found -> vertx.executeBlocking(() -> {
                     boolean ok = hasher.verify(found.map(Developer::passwordHash).orElse(decoyHash), password);
@@ -140,14 +149,21 @@ public final class DeveloperRoutes {
 
     /** Per-address budget for sign-up and log-in; fails open like other platform routes. */
     private Future<Void> perAddress(RoutingContext ctx, String what) {
-        String bucket = "ip:" + what + ":" + addresses.text(ctx.request());
-        return Async.on(ctx, limiter.acquire(bucket, perAddressLimit, 1, RouteClass.PLATFORM)).compose(o -> {
+        return throttle(ctx, "ip:" + what + ":" + addresses.limitKey(ctx.request()), perAddressLimit,
+                "too many " + what + " attempts from this address; retry after the time in Retry-After");
+    }
+
+    /**
+     * Charges one attempt to {@code bucket}; refused: 429 -3001 with {@code Retry-After}. Fails open
+     * like other platform routes (a shared limiter that is down falls back to the local one).
+     */
+    private Future<Void> throttle(RoutingContext ctx, String bucket, RateLimit limit, String refusal) {
+        return Async.on(ctx, limiter.acquire(bucket, limit, 1, RouteClass.PLATFORM)).compose(o -> {
             if (o.unavailable() || o.decision().allowed()) {
                 return Future.succeededFuture();
             }
             ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (o.decision().retryAfterMillis() + 999) / 1000)));
-            return Future.failedFuture(new Rejection(GatewayError.RATE_LIMITED,
-                    "too many " + what + " attempts from this address; retry after the time in Retry-After"));
+            return Future.failedFuture(new Rejection(GatewayError.RATE_LIMITED, refusal));
         });
     }
 }

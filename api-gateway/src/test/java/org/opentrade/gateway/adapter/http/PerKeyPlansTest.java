@@ -256,7 +256,7 @@ class PerKeyPlansTest {
                 .put("developers", new JsonArray().add(new JsonObject().put("id", "dev-old").put("email", "old@example.com")
                         .put("name", "Old").put("passwordHash", "$argon2id$unused").put("plan", "pro")
                         .put("suspended", false).put("createdAt", 1000)))
-                .put("keys", new JsonArray().add(new JsonObject().put("id", "otk_old").put("developerId", "dev-old")
+                .put("keys", new JsonArray().add(new JsonObject().put("id", "otk_oldKeyFromBeforePlan").put("developerId", "dev-old")
                         .put("label", "").put("type", "SECRET").put("scopes", new JsonArray().add("MARKET_READ"))
                         .put("secretHashes", new JsonArray().add(ApiSecrets.hash(secret))).put("previousSecretUntil", 0)
                         .put("publicKey", null).put("allowedCidrs", new JsonArray()).put("expiresAt", 0)
@@ -264,7 +264,7 @@ class PerKeyPlansTest {
                 .encodePrettily());
 
         try (TestGateway before = TestGateway.start(old, PLANS)) {
-            String[] auth = {"X-API-Key", "otk_old", "X-API-Secret", secret};
+            String[] auth = {"X-API-Key", "otk_oldKeyFromBeforePlan", "X-API-Secret", secret};
             assertEquals("40", limitHeader(before.get("/v1/market/instruments", auth)));
             assertEquals("pro", new JsonObject(before.get("/v1/limits", auth).body()).getString("plan"));
             assertEquals("pro", new JsonObject(before.get("/v1/admin/keys", ADMIN, TestGateway.ADMIN_TOKEN).body())
