@@ -27,7 +27,8 @@ class RedisOutageIT {
     @BeforeEach
     void start() throws Exception {
         redis = RedisServerProcess.start();
-        gw = TestGateway.start(dir, "gateway:\n  store: redis\n  gateways: 4\nredis:\n  uri: " + redis.uri() + "\n"
+        // This YAML's gateway section replaces TestGateway's, so it names the data dir again.
+        gw = TestGateway.start(dir, "gateway:\n  data_dir: " + dir.resolve("data") + "\n  store: redis\n  gateways: 4\nredis:\n  uri: " + redis.uri() + "\n"
                 + "limits:\n  plans:\n    free:\n      weight_per_minute: 400\n", null, ApiGateway::configuredStores);
     }
 

@@ -33,10 +33,13 @@ class SharedLimitIT {
     @BeforeEach
     void start() throws Exception {
         redis = RedisServerProcess.start();
-        String yaml = "gateway:\n  store: redis\n  gateways: 2\nredis:\n  uri: " + redis.uri() + "\n"
+        String yaml = "  store: redis\n  gateways: 2\nredis:\n  uri: " + redis.uri() + "\n"
                 + "limits:\n  plans:\n    free:\n      weight_per_minute: " + LIMIT + "\n";
-        a = TestGateway.start(dir.resolve("a"), yaml, null, ApiGateway::configuredStores);
-        b = TestGateway.start(dir.resolve("b"), yaml, null, ApiGateway::configuredStores);
+        // This YAML's gateway section replaces TestGateway's, so it names the data dir again.
+        a = TestGateway.start(dir.resolve("a"), "gateway:\n  data_dir: " + dir.resolve("a/data") + "\n" + yaml, null,
+                ApiGateway::configuredStores);
+        b = TestGateway.start(dir.resolve("b"), "gateway:\n  data_dir: " + dir.resolve("b/data") + "\n" + yaml, null,
+                ApiGateway::configuredStores);
     }
 
     @AfterEach
