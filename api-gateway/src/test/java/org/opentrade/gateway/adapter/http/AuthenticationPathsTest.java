@@ -216,6 +216,26 @@ class AuthenticationPathsTest {
     }
 
     @Test
+    void aRevokedKeyStaysRevokedWhenAnAdministratorLiftsAKill() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        String id = key.getString("key_id");
+        String secret = key.getString("secret");
+        assertEquals(200, gw.post("/v1/admin/keys/" + id + "/kill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN).statusCode());
+        HttpResponse<String> revoke = gw.send(gw.request("/v1/keys/" + id).header("Authorization", "Bearer " + token)
+                .DELETE());
+        assertEquals(200, revoke.statusCode(), revoke.body());
+        assertEquals("revoked", new JsonObject(revoke.body()).getString("status"));
+
+        HttpResponse<String> unkill = gw.post("/v1/admin/keys/" + id + "/unkill", "", "X-Admin-Token",
+                TestGateway.ADMIN_TOKEN);
+        assertEquals("revoked", new JsonObject(unkill.body()).getString("status"), unkill.body());
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret), 401, -2004);
+        gw.post("/v1/admin/keys/" + id + "/kill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN);
+        gw.post("/v1/admin/keys/" + id + "/unkill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN);
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret), 401, -2004);
+    }
+
+    @Test
     void wrongPasswordAndTakenEmailAreRefused() throws Exception {
         assertError(gw.post("/v1/sessions", "{\"email\":\"ada@example.com\",\"password\":\"wrong password!\"}"), 401, -2013);
         assertError(gw.post("/v1/sessions", "{\"email\":\"nobody@example.com\",\"password\":\"wrong password!\"}"), 401, -2013);
