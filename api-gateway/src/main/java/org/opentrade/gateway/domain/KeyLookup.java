@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.opentrade.gateway.port.KeyRegistry;
@@ -15,7 +16,9 @@ import org.opentrade.gateway.port.KeyRegistry;
  * and revocations reach every gateway through that), and served stale while the store is
  * unreachable, so a Redis outage never turns valid keys into authentication failures. A key's plan is
  * resolved against the catalog when the key is loaded, not on each request; a plan change is a key
- * change, so it drops the cached copy like any other.
+ * change, so it drops the cached copy like any other. When the registry may have missed changes
+ * ({@link KeyRegistry#EVERYTHING}) everything cached is dropped. A load that was in flight when any
+ * change arrived answers its caller but is not cached, so it cannot put back what the change dropped.
  *
  * <p>Thread-safe; never blocks.
  */
@@ -31,6 +34,8 @@ public final class KeyLookup {
     private final LongSupplier nowMillis;
     private final Map<String, Entry<ResolvedKey>> keys = new ConcurrentHashMap<>();
     private final Map<String, Entry<Developer>> developers = new ConcurrentHashMap<>();
+    /** Counts changes heard: a load caches its result only if none came while it was in flight. */
+    private final AtomicLong changesHeard = new AtomicLong();
 
     /** Subscribes to the registry's changes. */
     public KeyLookup(KeyRegistry registry, PlanCatalog plans, long ttlMillis, LongSupplier nowMillis) {
@@ -57,7 +62,11 @@ public final class KeyLookup {
      * (suspension, plan) are rare administrator actions.
      */
     public void invalidate(String change) {
-        if (change.startsWith("key:")) {
+        changesHeard.incrementAndGet();
+        if (KeyRegistry.EVERYTHING.equals(change)) {
+            keys.clear();
+            developers.clear();
+        } else if (change.startsWith("key:")) {
             keys.remove(change.substring(4));
         } else if (change.startsWith("developer:")) {
             String developerId = change.substring(10);
@@ -78,12 +87,16 @@ public final class KeyLookup {
             return CompletableFuture.completedFuture(e.value());
         }
         CompletableFuture<Optional<T>> result = new CompletableFuture<>();
+        long heardBefore = changesHeard.get();
         load.apply(id).whenComplete((value, err) -> {
             if (err == null) {
                 if (cache.size() >= MAX_ENTRIES) {
                     cache.clear();
                 }
                 cache.put(id, new Entry<>(value, now));
+                if (changesHeard.get() != heardBefore) {
+                    cache.remove(id); // a change came while loading: this copy may predate it
+                }
                 result.complete(value);
             } else if (e != null) {
                 result.complete(e.value()); // store down: the last known answer beats a false "unknown key"

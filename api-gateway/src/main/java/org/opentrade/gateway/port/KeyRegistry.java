@@ -67,10 +67,15 @@ public interface KeyRegistry {
     /** Every key, oldest first. */
     CompletionStage<List<ApiKey>> keys();
 
+    /** The change told to listeners when changes may have been missed: everything may be stale. */
+    String EVERYTHING = "*";
+
     /**
      * Registers a listener told the id of every key or developer that changed, on any gateway sharing
-     * this store ("key:&lt;id&gt;" or "developer:&lt;id&gt;"), so caches drop it at once. Called on a
-     * store thread: the listener must be cheap and thread-safe.
+     * this store ("key:&lt;id&gt;" or "developer:&lt;id&gt;"), so caches drop it at once; or
+     * {@link #EVERYTHING} when this gateway may have missed changes (its change channel was down and
+     * is back), so caches drop all they hold. Called on a store thread: the listener must be cheap
+     * and thread-safe.
      */
     void onChange(Consumer<String> listener);
 
