@@ -155,7 +155,7 @@ public final class ApiGateway {
                 (int) config.sessionTtl().toSeconds(), clock);
         ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
         Authenticator auth = new Authenticator(lookup, stores.replayGuard(), sessions, config.plans(), addresses, clock,
-                config.signatureWindow().toMillis(), hooks.onAuthenticated());
+                config.signatureWindow().toMillis(), config.signatureClockSkew().toMillis(), hooks.onAuthenticated());
         Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(config.passwordMemoryKib(),
                 config.passwordIterations(), 1);
         List<RoutePolicy> routes = RouteTable.defaults();

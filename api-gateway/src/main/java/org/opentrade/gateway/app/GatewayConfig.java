@@ -22,7 +22,8 @@ import org.opentrade.gateway.domain.PlanCatalog;
  */
 public record GatewayConfig(String host, int port, int eventLoops, long maxBodyBytes, StoreType store, Path dataDir, int gateways,
                             List<Cidr> trustedProxies, String redisUri, Duration redisCommandTimeout,
-                            Duration sessionTtl, Path sessionKeyFile, Duration signatureWindow, Duration keyCacheTtl,
+                            Duration sessionTtl, Path sessionKeyFile, Duration signatureWindow,
+                            Duration signatureClockSkew, Duration keyCacheTtl,
                             String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
                             int perAddressPerMinute, int loginAttemptsPerAccount, Duration loginAccountWindow,
                             Duration usageFlushInterval, Duration usageRetention,
@@ -75,6 +76,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         String keyFile = auth.string("session_key_file", "");
         Path sessionKey = keyFile.isBlank() ? dataDir.resolve("session-es256.pem") : Path.of(keyFile);
         Duration window = positive(auth, "auth.signature_window", "signature_window", Duration.ofSeconds(30));
+        Duration skew = positive(auth, "auth.signature_clock_skew", "signature_clock_skew", Duration.ofSeconds(5));
         Duration cacheTtl = positive(auth, "auth.key_cache_ttl", "key_cache_ttl", Duration.ofSeconds(30));
         String admin = auth.string("admin_token", "");
         if (!admin.isEmpty() && admin.length() < 16) {
@@ -102,8 +104,9 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Duration flush = positive(usage, "usage.flush_interval", "flush_interval", Duration.ofSeconds(1));
         Duration retention = positive(usage, "usage.retention", "retention", Duration.ofDays(8));
         return new GatewayConfig(host, port, eventLoops, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
-                sessionKey, window, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan), perAddress,
-                perAccount, accountWindow,                flush, retention, TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
+                sessionKey, window, skew, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan),
+                perAddress, perAccount, accountWindow, flush, retention,
+                TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
                 upstreams(root.section("upstreams")));
     }
 

@@ -47,6 +47,30 @@ public record ApiKey(String id, String developerId, String label, KeyType type, 
                 allowedCidrs, expiresAt, status, createdAt);
     }
 
+    /**
+     * This key as a write may store it over {@code stored}: revocation is final, so over a revoked key
+     * it stays revoked (the rest of the write is kept). Every {@code KeyRegistry} applies this.
+     */
+    public ApiKey replacing(ApiKey stored) {
+        return stored != null && stored.status() == KeyStatus.REVOKED && status != KeyStatus.REVOKED
+                ? withStatus(KeyStatus.REVOKED) : this;
+    }
+
+    /** Its owner's revocation: final, whatever the status (a killed key is revoked too). */
+    public ApiKey revoked() {
+        return withStatus(KeyStatus.REVOKED);
+    }
+
+    /** The administrator's kill switch: an active key is killed; a revoked one stays revoked. */
+    public ApiKey killed() {
+        return status == KeyStatus.ACTIVE ? withStatus(KeyStatus.KILLED) : this;
+    }
+
+    /** Lifting the kill switch: only a killed key becomes active again, never a revoked one. */
+    public ApiKey unkilled() {
+        return status == KeyStatus.KILLED ? withStatus(KeyStatus.ACTIVE) : this;
+    }
+
     /** A rotation: {@code newHash} becomes current, the current one stays valid until {@code until}. */
     public ApiKey rotated(String newHash, long until) {
         List<String> hashes = secretHashes.isEmpty() ? List.of(newHash) : List.of(newHash, secretHashes.get(0));

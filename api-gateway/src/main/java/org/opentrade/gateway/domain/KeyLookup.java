@@ -3,6 +3,7 @@ package org.opentrade.gateway.domain;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.opentrade.gateway.port.KeyRegistry;
@@ -20,6 +21,10 @@ import org.opentrade.gateway.port.KeyRegistry;
  * remembered apart from real keys, in a small cache, for a short time (so a key created meanwhile is
  * found soon even if its change notice is lost); and real keys, which only key holders can add, are
  * evicted least recently used first when the cache is full, never all at once.
+ *
+ * <p>When the registry may have missed changes ({@link KeyRegistry#EVERYTHING}, e.g. its change
+ * channel reconnected) everything cached is dropped. A load that was in flight when any change
+ * arrived answers its caller but is not cached, so it cannot put back what the change dropped.
  *
  * <p>Thread-safe; never blocks.
  */
@@ -42,6 +47,8 @@ public final class KeyLookup {
     private final LruCache<Entry<ResolvedKey>> keys;
     private final LruCache<Long> misses;
     private final LruCache<Entry<Developer>> developers;
+    /** Counts changes heard: a load caches its result only if none came while it was in flight. */
+    private final AtomicLong changesHeard = new AtomicLong();
 
     /** With the default bounds; subscribes to the registry's changes. */
     public KeyLookup(KeyRegistry registry, PlanCatalog plans, long ttlMillis, LongSupplier nowMillis) {
@@ -85,6 +92,7 @@ public final class KeyLookup {
             misses.remove(keyId);
         }
         CompletableFuture<Optional<ResolvedKey>> result = new CompletableFuture<>();
+        long heardBefore = changesHeard.get();
         registry.key(keyId).whenComplete((found, err) -> {
             if (err == null) {
                 Optional<ResolvedKey> value = found.map(k -> ResolvedKey.of(k, plans.planOrDefault(k.plan())));
@@ -93,6 +101,10 @@ public final class KeyLookup {
                 } else {
                     keys.remove(keyId);
                     misses.put(keyId, now);
+                }
+                if (changesHeard.get() != heardBefore) {
+                    keys.remove(keyId); // a change came while loading: this copy may predate it
+                    misses.remove(keyId);
                 }
                 result.complete(value);
             } else if (e != null) {
@@ -120,7 +132,12 @@ public final class KeyLookup {
      * developer changes (suspension, plan) are rare administrator actions.
      */
     public void invalidate(String change) {
-        if (change.startsWith("key:")) {
+        changesHeard.incrementAndGet();
+        if (KeyRegistry.EVERYTHING.equals(change)) {
+            keys.removeIf(e -> true);
+            misses.removeIf(e -> true);
+            developers.removeIf(e -> true);
+        } else if (change.startsWith("key:")) {
             String keyId = change.substring(4);
             keys.remove(keyId);
             misses.remove(keyId);
@@ -140,9 +157,13 @@ public final class KeyLookup {
             return CompletableFuture.completedFuture(e.value());
         }
         CompletableFuture<Optional<T>> result = new CompletableFuture<>();
+        long heardBefore = changesHeard.get();
         load.apply(id).whenComplete((value, err) -> {
             if (err == null) {
                 cache.put(id, new Entry<>(value, now));
+                if (changesHeard.get() != heardBefore) {
+                    cache.remove(id); // a change came while loading: this copy may predate it
+                }
                 result.complete(value);
             } else if (e != null) {
                 result.complete(e.value()); // store down: the last known answer beats a false "unknown key"

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
 
@@ -35,8 +36,28 @@ public interface KeyRegistry {
     /** Every developer, oldest first. */
     CompletionStage<List<Developer>> developers();
 
-    /** Creates or replaces a key and notifies {@link #onChange} listeners with its id. */
+    /**
+     * Creates or replaces a key and notifies {@link #onChange} listeners with its id. Over a revoked
+     * key the write is stored still revoked ({@link ApiKey#replacing}). To change a stored key use
+     * {@link #updateKey}, which cannot lose a concurrent change.
+     */
     CompletionStage<Void> putKey(ApiKey key);
+
+    /**
+     * Creates a key unless its developer already has {@code maxLiveKeys} keys that are not revoked;
+     * completes with whether it was stored (and listeners notified). The count and the write are one
+     * atomic step across every gateway sharing the store, so parallel creates cannot pass the quota.
+     */
+    CompletionStage<Boolean> createKey(ApiKey key, int maxLiveKeys);
+
+    /**
+     * Replaces the stored key with {@code change} applied to it, atomically: the write happens only
+     * if the key is still the one {@code change} was given, else {@code change} runs again on the
+     * newer copy (so it must be a pure function; it may throw to refuse, which fails the stage and
+     * writes nothing). Revocation stays final ({@link ApiKey#replacing}). Completes with the key as
+     * stored afterwards, empty when there is no such key; notifies listeners when it wrote.
+     */
+    CompletionStage<Optional<ApiKey>> updateKey(String keyId, UnaryOperator<ApiKey> change);
 
     CompletionStage<Optional<ApiKey>> key(String keyId);
 
@@ -46,10 +67,15 @@ public interface KeyRegistry {
     /** Every key, oldest first. */
     CompletionStage<List<ApiKey>> keys();
 
+    /** The change told to listeners when changes may have been missed: everything may be stale. */
+    String EVERYTHING = "*";
+
     /**
      * Registers a listener told the id of every key or developer that changed, on any gateway sharing
-     * this store ("key:&lt;id&gt;" or "developer:&lt;id&gt;"), so caches drop it at once. Called on a
-     * store thread: the listener must be cheap and thread-safe.
+     * this store ("key:&lt;id&gt;" or "developer:&lt;id&gt;"), so caches drop it at once; or
+     * {@link #EVERYTHING} when this gateway may have missed changes (its change channel was down and
+     * is back), so caches drop all they hold. Called on a store thread: the listener must be cheap
+     * and thread-safe.
      */
     void onChange(Consumer<String> listener);
 

@@ -3,8 +3,9 @@ package org.opentrade.gateway.port;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Remembers signatures of signed (Ed25519) requests for the replay window, shared by every gateway
- * in the Redis adapter, so a captured request cannot be sent twice.
+ * Remembers signed (Ed25519) requests for the replay window, shared by every gateway in the Redis
+ * adapter, so a captured request cannot be sent twice. The gateway hands it an id of the key and the
+ * signed message (not the signature text, which has more than one spelling) and how long to keep it.
  */
 public interface ReplayGuard {
 

@@ -200,7 +200,8 @@ class HostileTrafficIT {
         String body = "{\"symbol\":\"600000.SH\"}";
         Signature s = Signature.getInstance("Ed25519");
         s.initSign(pair.getPrivate());
-        s.update((ts + "POST/v1/orders" + body + rnd.nextInt()).getBytes(StandardCharsets.UTF_8));
+        // The contract's string to sign, over a body hash that is not this body's: never verifies.
+        s.update((ts + "\nPOST\n/v1/orders\n" + Integer.toHexString(rnd.nextInt())).getBytes(StandardCharsets.UTF_8));
         String sig = pick(rnd, Base64.getEncoder().encodeToString(s.sign()), "not base64 at all", "", "A".repeat(190));
         return post("/v1/orders", body, "X-API-Key: " + keyId + "\r\nX-Timestamp: " + ts + "\r\nX-Signature: " + sig + "\r\n");
     }

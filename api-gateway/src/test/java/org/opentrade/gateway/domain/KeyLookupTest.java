@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.opentrade.gateway.port.Await;
 import org.opentrade.gateway.port.KeyRegistry;
@@ -165,6 +166,16 @@ class KeyLookupTest {
 
         @Override
         public CompletionStage<Void> putKey(ApiKey key) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<Boolean> createKey(ApiKey key, int maxLiveKeys) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<Optional<ApiKey>> updateKey(String keyId, UnaryOperator<ApiKey> change) {
             throw new UnsupportedOperationException();
         }
 

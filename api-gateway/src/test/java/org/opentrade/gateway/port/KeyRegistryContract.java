@@ -2,6 +2,7 @@ package org.opentrade.gateway.port;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.opentrade.gateway.port.Await.result;
 
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -180,6 +182,70 @@ public abstract class KeyRegistryContract {
         assertEquals(KeyStatus.KILLED, result(store.key("key-1")).orElseThrow().status());
         assertEquals(1, result(store.keys()).size());
         assertEquals(List.of(key.withStatus(KeyStatus.KILLED)), result(store.keysOf("dev-1")));
+    }
+
+    @Test
+    public void aRevokedKeyIsNeverWrittenBackToLife() throws Exception {
+        ApiKey key = secretKey("key-1", "dev-1", 1000);
+        result(store.putKey(key.withStatus(KeyStatus.REVOKED)));
+
+        result(store.putKey(key.withStatus(KeyStatus.ACTIVE)));
+        result(store.putKey(key.withStatus(KeyStatus.KILLED).withPlan("pro")));
+
+        ApiKey stored = result(store.key("key-1")).orElseThrow();
+        assertEquals(KeyStatus.REVOKED, stored.status());
+        assertEquals("pro", stored.plan(), "the rest of the write is kept");
+    }
+
+    @Test
+    public void aKeyIsCreatedOnlyWhileItsDeveloperHasFewerLiveKeysThanTheQuota() throws Exception {
+        assertTrue(result(store.createKey(secretKey("key-1", "dev-1", 1000), 2)));
+        assertTrue(result(store.createKey(secretKey("key-2", "dev-1", 2000).withStatus(KeyStatus.KILLED), 2)));
+        assertTrue(result(store.createKey(secretKey("key-other", "dev-2", 2500), 2)));
+
+        assertFalse(result(store.createKey(secretKey("key-3", "dev-1", 3000), 2)), "a killed key still counts");
+        assertTrue(result(store.key("key-3")).isEmpty());
+
+        result(store.updateKey("key-1", ApiKey::revoked));
+        assertTrue(result(store.createKey(secretKey("key-3", "dev-1", 3000), 2)), "a revoked key does not count");
+        assertEquals(3, result(store.keysOf("dev-1")).size());
+    }
+
+    @Test
+    public void anUpdateAppliesItsChangeToTheStoredKeyAndNotifiesListeners() throws Exception {
+        result(store.putKey(secretKey("key-1", "dev-1", 1000)));
+        BlockingQueue<String> changes = changes(store);
+
+        ApiKey killed = result(store.updateKey("key-1", ApiKey::killed)).orElseThrow();
+
+        assertEquals(KeyStatus.KILLED, killed.status());
+        assertEquals(killed, result(store.key("key-1")).orElseThrow());
+        Await.element(changes, "key:key-1"::equals);
+        assertTrue(result(store.updateKey("no-such-key", ApiKey::killed)).isEmpty());
+    }
+
+    @Test
+    public void anUpdateThatRefusesWritesNothing() throws Exception {
+        ApiKey key = secretKey("key-1", "dev-1", 1000);
+        result(store.putKey(key));
+
+        CompletionStage<Optional<ApiKey>> refused = store.updateKey("key-1", k -> {
+            throw new IllegalStateException("not this one");
+        });
+
+        assertThrows(Exception.class, () -> result(refused));
+        assertEquals(key.status(), result(store.key("key-1")).orElseThrow().status());
+        assertEquals(key.secretHashes(), result(store.key("key-1")).orElseThrow().secretHashes());
+    }
+
+    @Test
+    public void anUpdateNeverTakesAKeyOutOfRevoked() throws Exception {
+        result(store.putKey(secretKey("key-1", "dev-1", 1000).withStatus(KeyStatus.REVOKED)));
+
+        ApiKey after = result(store.updateKey("key-1", k -> k.withStatus(KeyStatus.ACTIVE))).orElseThrow();
+
+        assertEquals(KeyStatus.REVOKED, after.status());
+        assertEquals(KeyStatus.REVOKED, result(store.key("key-1")).orElseThrow().status());
     }
 
     @Test

@@ -17,8 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
+import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.port.KeyRegistry;
 
 /**
@@ -109,8 +111,39 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
 
     @Override
     public synchronized CompletionStage<Void> putKey(ApiKey key) {
-        keys.put(key.id(), key);
+        keys.put(key.id(), key.replacing(keys.get(key.id())));
         return persist().thenRun(() -> notifyChange("key:" + key.id()));
+    }
+
+    /** Under this object's lock, so the count and the write are one step. */
+    @Override
+    public synchronized CompletionStage<Boolean> createKey(ApiKey key, int maxLiveKeys) {
+        long live = keys.values().stream()
+                .filter(k -> k.developerId().equals(key.developerId()) && k.status() != KeyStatus.REVOKED).count();
+        if (live >= maxLiveKeys) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return putKey(key).thenApply(v -> true);
+    }
+
+    /** Under this object's lock: {@code change} always sees the current key, so no retry is needed. */
+    @Override
+    public synchronized CompletionStage<Optional<ApiKey>> updateKey(String keyId, UnaryOperator<ApiKey> change) {
+        ApiKey stored = keys.get(keyId);
+        if (stored == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        ApiKey current = withPlan(stored);
+        ApiKey updated;
+        try {
+            updated = change.apply(current).replacing(current);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (updated.equals(current)) {
+            return CompletableFuture.completedFuture(Optional.of(current));
+        }
+        return putKey(updated).thenApply(v -> Optional.of(updated));
     }
 
     @Override

@@ -16,7 +16,6 @@ import java.util.logging.Logger;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
 import org.opentrade.gateway.domain.GatewayError;
-import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.domain.Plan;
 import org.opentrade.gateway.domain.PlanCatalog;
 import org.opentrade.gateway.port.KeyRegistry;
@@ -69,9 +68,8 @@ public final class AdminRoutes {
             Plan plan = JsonBodies.plan(JsonBodies.object(c), plans, true);
             return developerPlan(c, plan);
         }));
-        router.post("/v1/admin/keys/:key_id/kill").handler(ctx -> run(ctx, c -> key(c, k -> k.withStatus(KeyStatus.KILLED))));
-        router.post("/v1/admin/keys/:key_id/unkill").handler(ctx -> run(ctx, c -> key(c,
-                k -> k.status() == KeyStatus.KILLED ? k.withStatus(KeyStatus.ACTIVE) : k)));
+        router.post("/v1/admin/keys/:key_id/kill").handler(ctx -> run(ctx, c -> key(c, ApiKey::killed)));
+        router.post("/v1/admin/keys/:key_id/unkill").handler(ctx -> run(ctx, c -> key(c, ApiKey::unkilled)));
         router.put("/v1/admin/keys/:key_id/plan").handler(ctx -> run(ctx, c -> {
             Plan plan = JsonBodies.plan(JsonBodies.object(c), plans, true);
             return key(c, k -> k.withPlan(plan.name()));
@@ -124,27 +122,27 @@ public final class AdminRoutes {
         for (ApiKey k : keys) {
             if (!plans.isWithin(k.plan(), ceiling.name())) {
                 LOG.info("admin: key " + k.id() + " plan " + k.plan() + " -> " + ceiling.name() + " (developer's new plan)");
-                writes.add(Async.store(ctx, registry.putKey(k.withPlan(ceiling.name()))));
+                // Re-checked on the stored key: a key lowered or written meanwhile keeps what it has.
+                writes.add(Async.store(ctx, registry.updateKey(k.id(), current -> plans.isWithin(current.plan(),
+                        ceiling.name()) ? current : current.withPlan(ceiling.name()))).<Void>mapEmpty());
                 lowered.add(k.id());
             }
         }
         return Future.all(writes).map(v -> lowered);
     }
 
-    /** Applies {@code change} to the key and stores it, unless it changes nothing. */
+    /**
+     * Applies {@code change} to the key as stored at the moment of the write (the registry's
+     * compare-and-set), unless it changes nothing; answers the key as stored afterwards.
+     */
     private Future<JsonObject> key(RoutingContext ctx, UnaryOperator<ApiKey> change) {
         String id = ctx.pathParam("key_id");
-        return Async.store(ctx, registry.key(id)).compose(k -> {
+        return Async.store(ctx, registry.updateKey(id, change)).compose(k -> {
             if (k.isEmpty()) {
                 return Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "no such key"));
             }
-            ApiKey current = k.get();
-            ApiKey updated = change.apply(current);
-            if (updated.equals(current)) {
-                return Future.succeededFuture(adminView(current, nowMillis.getAsLong()));
-            }
-            LOG.info("admin: key " + id + " status " + updated.status() + " plan " + updated.plan());
-            return Async.store(ctx, registry.putKey(updated)).map(v -> adminView(updated, nowMillis.getAsLong()));
+            LOG.info("admin: key " + id + " status " + k.get().status() + " plan " + k.get().plan());
+            return Future.succeededFuture(adminView(k.get(), nowMillis.getAsLong()));
         });
     }
 

@@ -48,7 +48,10 @@ final class Async {
 
     /** The stage as a Future on the request's context whose failures are {@link StoreFailure}s. */
     static <T> Future<T> store(RoutingContext ctx, CompletionStage<T> stage) {
-        return on(ctx, stage).recover(err -> Future.failedFuture(
-                err instanceof Rejection ? err : new StoreFailure(err)));
+        return on(ctx, stage).recover(err -> {
+            Throwable e = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause() : err;
+            return Future.failedFuture(e instanceof Rejection ? e : new StoreFailure(e));
+        });
     }
 }

@@ -24,9 +24,13 @@ import org.opentrade.gateway.port.ReplayGuard;
 /**
  * Turns a request's credentials into a {@link Principal}, or a {@link Rejection} naming exactly what
  * is wrong. Three credentials (DESIGN.md): {@code X-API-Key} + {@code X-API-Secret};
- * {@code X-API-Key} + {@code X-Timestamp} + {@code X-Signature} (Ed25519 over timestamp + method +
- * path with query + body, within a replay window, each signature once); {@code Authorization:
- * Bearer <session JWT>}. The credential is verified before the key's status is revealed.
+ * {@code X-API-Key} + {@code X-Timestamp} + {@code X-Signature} (Ed25519 over
+ * {@link Ed25519Signatures#stringToSign}, within a replay window, each signed message once);
+ * {@code Authorization: Bearer <session JWT>}. The credential is verified before the key's status is
+ * revealed.
+ *
+ * <p>A signed message stays spent until its timestamp has left the window of every gateway: until
+ * timestamp + window + the allowed clock skew between gateways, whenever it was first seen.
  *
  * <p>Called on the event loop; never blocks (Ed25519 verification is ~50 µs of CPU).
  */
@@ -40,16 +44,19 @@ public final class Authenticator {
     private final ClientAddresses addresses;
     private final LongSupplier nowMillis;
     private final long signatureWindowMillis;
+    private final long clockSkewMillis;
     private final BiConsumer<RoutingContext, Principal> onSession;
 
     /**
+     * @param clockSkewMillis how far apart the clocks of gateways sharing the replay guard may be: a
+     *                        signed message is remembered that much longer than its window
      * @param onSession told of each request a portal endpoint authenticated with a session (tracing
      *                  makes the request's trace the developer's); API routes are told by their
      *                  {@link AuthenticationFilter} instead
      */
     public Authenticator(KeyLookup lookup, ReplayGuard replayGuard, SessionTokens sessions, PlanCatalog plans,
                          ClientAddresses addresses, LongSupplier nowMillis, long signatureWindowMillis,
-                         BiConsumer<RoutingContext, Principal> onSession) {
+                         long clockSkewMillis, BiConsumer<RoutingContext, Principal> onSession) {
         this.lookup = lookup;
         this.replayGuard = replayGuard;
         this.sessions = sessions;
@@ -57,6 +64,7 @@ public final class Authenticator {
         this.addresses = addresses;
         this.nowMillis = nowMillis;
         this.signatureWindowMillis = signatureWindowMillis;
+        this.clockSkewMillis = clockSkewMillis;
         this.onSession = onSession;
     }
 
@@ -118,8 +126,9 @@ public final class Authenticator {
             }
             ApiKey key = found.get().key();
             Plan plan = found.get().plan();
-            Optional<Rejection> credential = signature != null
-                    ? checkSignature(ctx, key, signature) : checkSecret(key, secret);
+            SignatureCheck signed = signature != null ? checkSignature(ctx, key, signature) : null;
+            Optional<Rejection> credential = signed != null
+                    ? Optional.ofNullable(signed.rejection()) : checkSecret(key, secret);
             if (credential.isPresent()) {
                 return Future.failedFuture(credential.get());
             }
@@ -135,7 +144,8 @@ public final class Authenticator {
                 if (signature == null) {
                     return Future.succeededFuture(p);
                 }
-                return Async.store(ctx, replayGuard.firstUse(key.id() + ":" + signature, 2 * signatureWindowMillis))
+                long remember = Math.max(1, signed.spentUntil() - nowMillis.getAsLong());
+                return Async.store(ctx, replayGuard.firstUse(signed.replayId(), remember))
                         .compose(first -> first ? Future.succeededFuture(p)
                                 : Future.failedFuture(new Rejection(GatewayError.SIGNATURE_REPLAYED)));
             });
@@ -153,9 +163,16 @@ public final class Authenticator {
         return Optional.empty();
     }
 
-    private Optional<Rejection> checkSignature(RoutingContext ctx, ApiKey key, String signature) {
+    /** A signature's verdict: a rejection, or what the replay guard must remember and until when. */
+    private record SignatureCheck(Rejection rejection, String replayId, long spentUntil) {
+        static SignatureCheck rejected(Rejection r) {
+            return new SignatureCheck(r, null, 0);
+        }
+    }
+
+    private SignatureCheck checkSignature(RoutingContext ctx, ApiKey key, String signature) {
         if (key.type() != KeyType.ED25519) {
-            return Optional.of(new Rejection(GatewayError.WRONG_KEY_TYPE,
+            return SignatureCheck.rejected(new Rejection(GatewayError.WRONG_KEY_TYPE,
                     "this is a secret key: send X-API-Secret, not X-Signature"));
         }
         String ts = ctx.request().getHeader("X-Timestamp");
@@ -167,15 +184,18 @@ public final class Authenticator {
         }
         if (timestamp == Long.MIN_VALUE
                 || !KeyChecks.timestampInWindow(timestamp, nowMillis.getAsLong(), signatureWindowMillis)) {
-            return Optional.of(new Rejection(GatewayError.TIMESTAMP_OUT_OF_WINDOW, "X-Timestamp must be epoch "
-                    + "milliseconds within " + signatureWindowMillis / 1000 + " s of the gateway's clock"));
+            return SignatureCheck.rejected(new Rejection(GatewayError.TIMESTAMP_OUT_OF_WINDOW, "X-Timestamp must be "
+                    + "epoch milliseconds within " + signatureWindowMillis / 1000 + " s of the gateway's clock"));
         }
         Optional<PublicKey> pub = Ed25519Signatures.parsePublicKey(key.publicKey());
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-        if (pub.isEmpty() || !Ed25519Signatures.verify(pub.get(), signature, ts, ctx.request().method().name(),
-                ctx.request().uri(), body == null ? null : body.getBytes())) {
-            return Optional.of(new Rejection(GatewayError.SIGNATURE_INVALID));
+        String signed = Ed25519Signatures.stringToSign(ts, ctx.request().method().name(), ctx.request().uri(),
+                body == null ? null : body.getBytes());
+        if (pub.isEmpty() || !Ed25519Signatures.verify(pub.get(), signature, signed)) {
+            return SignatureCheck.rejected(new Rejection(GatewayError.SIGNATURE_INVALID,
+                    "X-Signature must be the padded standard base64 of an Ed25519 signature of the string to sign"));
         }
-        return Optional.empty();
+        return new SignatureCheck(null, Ed25519Signatures.replayId(key.id(), signed),
+                timestamp + signatureWindowMillis + clockSkewMillis);
     }
 }

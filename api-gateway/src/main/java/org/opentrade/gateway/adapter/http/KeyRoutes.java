@@ -95,14 +95,12 @@ public final class KeyRoutes {
         ApiKey key = new ApiKey(ApiSecrets.newKeyId(), p.developerId(), label, type, scopes, plan,
                 secret == null ? List.of() : List.of(ApiSecrets.hash(secret)), 0, publicKey, cidrs, expiresAt,
                 KeyStatus.ACTIVE, now);
-        return Async.store(ctx, registry.keysOf(p.developerId())).compose(existing -> {
-            long live = existing.stream().filter(k -> k.status() != KeyStatus.REVOKED).count();
-            if (live >= p.plan().maxKeys()) {
-                return Future.failedFuture(new Rejection(GatewayError.KEY_QUOTA_REACHED, "the " + p.plan().name()
-                        + " plan allows " + p.plan().maxKeys() + " keys; revoke one first"));
-            }
-            return Async.store(ctx, registry.putKey(key));
-        }).onSuccess(v -> {
+        // The quota is counted in the same atomic step as the write: parallel creates cannot pass it.
+        return Async.store(ctx, registry.createKey(key, p.plan().maxKeys())).compose(created -> created
+                ? Future.succeededFuture()
+                : Future.failedFuture(new Rejection(GatewayError.KEY_QUOTA_REACHED, "the " + p.plan().name()
+                        + " plan allows " + p.plan().maxKeys() + " keys; revoke one first"))
+        ).onSuccess(v -> {
             JsonObject out = Views.key(key, now);
             if (secret != null) {
                 out.put("secret", secret);
@@ -123,11 +121,11 @@ public final class KeyRoutes {
         return requested.name();
     }
 
+    /** Final, also for a killed key: no later unkill brings it back. */
     private Future<?> revoke(RoutingContext ctx, Principal p) {
-        return ownKey(ctx, p).compose(k -> {
-            ApiKey revoked = k.status() == KeyStatus.ACTIVE ? k.withStatus(KeyStatus.REVOKED) : k;
-            return Async.store(ctx, registry.putKey(revoked)).map(v -> revoked);
-        }).onSuccess(k -> JsonBodies.send(ctx, 200, Views.key(k, nowMillis.getAsLong())));
+        return ownKey(ctx, p).compose(k -> Async.store(ctx, registry.updateKey(k.id(), ApiKey::revoked)))
+                .compose(k -> k.isPresent() ? Future.succeededFuture(k.get()) : notFound(ctx))
+                .onSuccess(k -> JsonBodies.send(ctx, 200, Views.key(k, nowMillis.getAsLong())));
     }
 
     private Future<?> rotate(RoutingContext ctx, Principal p) {
@@ -143,20 +141,24 @@ public final class KeyRoutes {
             grace = n.longValue();
         }
         long graceMillis = grace * 1000;
-        return ownKey(ctx, p).compose(k -> {
-            if (k.type() != KeyType.SECRET) {
-                return Future.failedFuture(new Rejection(GatewayError.WRONG_KEY_TYPE,
-                        "an Ed25519 key has no secret to rotate: register a new key with the new public key"));
+        String secret = ApiSecrets.newSecret();
+        String hash = ApiSecrets.hash(secret);
+        long now = nowMillis.getAsLong();
+        // The status is checked on the stored key at the moment of the write (updateKey's
+        // compare-and-set), so a kill or revocation that lands first is never overwritten.
+        return ownKey(ctx, p).compose(k -> Async.store(ctx, registry.updateKey(k.id(), current -> {
+            if (current.type() != KeyType.SECRET) {
+                throw new Rejection(GatewayError.WRONG_KEY_TYPE,
+                        "an Ed25519 key has no secret to rotate: register a new key with the new public key");
             }
-            if (k.status() != KeyStatus.ACTIVE) {
-                return Future.failedFuture(new Rejection(k.status() == KeyStatus.KILLED ? GatewayError.KEY_KILLED
-                        : GatewayError.KEY_REVOKED));
+            if (current.status() != KeyStatus.ACTIVE) {
+                throw new Rejection(current.status() == KeyStatus.KILLED ? GatewayError.KEY_KILLED
+                        : GatewayError.KEY_REVOKED);
             }
-            String secret = ApiSecrets.newSecret();
-            long now = nowMillis.getAsLong();
-            ApiKey rotated = k.rotated(ApiSecrets.hash(secret), now + graceMillis);
-            return Async.store(ctx, registry.putKey(rotated)).map(v -> Views.key(rotated, now).put("secret", secret));
-        }).onSuccess(out -> JsonBodies.send(ctx, 200, out));
+            return current.rotated(hash, now + graceMillis);
+        }))).compose(k -> k.isPresent() ? Future.succeededFuture(k.get()) : notFound(ctx))
+                .map(rotated -> Views.key(rotated, now).put("secret", secret))
+                .onSuccess(out -> JsonBodies.send(ctx, 200, out));
     }
 
     private Future<ApiKey> ownKey(RoutingContext ctx, Principal p) {
@@ -164,6 +166,11 @@ public final class KeyRoutes {
         return Async.store(ctx, registry.key(id)).compose(k -> k.isPresent() && k.get().developerId().equals(p.developerId())
                 ? Future.succeededFuture(k.get())
                 : Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "you have no key " + shorten(id))));
+    }
+
+    private static <T> Future<T> notFound(RoutingContext ctx) {
+        return Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "you have no key "
+                + shorten(ctx.pathParam("key_id"))));
     }
 
     private static String shorten(String s) {

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.opentrade.gateway.port.KeyRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * soon as its write is acknowledged, before the write's stage completes, so a cache on the writing
  * gateway is never stale after the call returns; it then ignores its own message coming back, so each
  * listener hears each change once. Messages published while a gateway is disconnected are lost
- * (pub/sub keeps nothing): caches should also expire on their own.
+ * (pub/sub keeps nothing), so each time Redis confirms the subscription again (the client
+ * re-subscribes by itself after a reconnect) listeners are told {@link KeyRegistry#EVERYTHING}: what
+ * they cached before or during the gap is dropped, and anything loaded after the confirmation is
+ * covered by the messages that follow it.
  *
  * <p>Listeners run on a Lettuce I/O thread (or the writer's completing thread) and must be cheap and
  * thread-safe; one that throws is logged and does not stop the others.
@@ -35,6 +39,13 @@ final class ChangeFeed {
         public void message(String from, String message) {
             if (channel.equals(from)) {
                 received(message);
+            }
+        }
+
+        @Override
+        public void subscribed(String subscribed, long count) {
+            if (channel.equals(subscribed)) {
+                notifyLocal(KeyRegistry.EVERYTHING); // first subscription: nothing cached yet, harmless
             }
         }
     };

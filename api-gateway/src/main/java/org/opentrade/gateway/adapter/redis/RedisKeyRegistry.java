@@ -11,8 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
+import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.port.KeyRegistry;
 
 /**
@@ -26,6 +28,10 @@ import org.opentrade.gateway.port.KeyRegistry;
  * Writes are Lua scripts, so each is atomic and one round trip: a sign-up claims its email and stores
  * the developer together; {@link #putKey} and {@link #updateDeveloper} publish the change in the same
  * step as the write. Sorted sets order by createdAt, then by id (Redis orders equal scores by member).
+ * A key is changed by compare-and-set ({@link #updateKey}: {@code replace_key.lua} writes only over
+ * the exact JSON the change was computed from) and created by a script that counts the developer's
+ * live keys in the same step ({@code create_key.lua}); both scripts, and {@code put_key.lua}, keep a
+ * revoked key revoked. {@code create_key.lua} reads keys it is not handed: single-node Redis only.
  *
  * <p>{@link #updateDeveloper} fails (exceptionally) for an unknown developer or a changed email.
  *
@@ -37,11 +43,15 @@ import org.opentrade.gateway.port.KeyRegistry;
  */
 public final class RedisKeyRegistry implements KeyRegistry {
 
+    private static final int MAX_UPDATE_ATTEMPTS = 16;
+
     private final RedisConnections redis;
     private final ChangeFeed changes;
     private final RedisScript addDeveloper;
     private final RedisScript updateDeveloper;
     private final RedisScript putKey;
+    private final RedisScript createKey;
+    private final RedisScript replaceKey;
 
     private RedisKeyRegistry(RedisConnections redis) {
         this.redis = redis;
@@ -49,6 +59,8 @@ public final class RedisKeyRegistry implements KeyRegistry {
         this.addDeveloper = RedisScript.load("add_developer", redis.async());
         this.updateDeveloper = RedisScript.load("update_developer", redis.async());
         this.putKey = RedisScript.load("put_key", redis.async());
+        this.createKey = RedisScript.load("create_key", redis.async());
+        this.replaceKey = RedisScript.load("replace_key", redis.async());
     }
 
     /**
@@ -100,8 +112,64 @@ public final class RedisKeyRegistry implements KeyRegistry {
         String[] keys = {redis.key("key:" + k.id()), redis.key("keys"), redis.key("dev-keys:" + k.developerId())};
         return putKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys,
                 k.id(), RegistryJson.encode(k), Long.toString(k.createdAt()), changes.channel(),
-                changes.message(change))
+                changes.message(change), RegistryJson.encode(k.withStatus(KeyStatus.REVOKED)))
                 .thenAccept(ignored -> changes.notifyLocal(change));
+    }
+
+    @Override
+    public CompletionStage<Boolean> createKey(ApiKey k, int maxLiveKeys) {
+        String change = "key:" + k.id();
+        String[] keys = {redis.key("key:" + k.id()), redis.key("keys"), redis.key("dev-keys:" + k.developerId())};
+        return createKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys,
+                k.id(), RegistryJson.encode(k), Long.toString(k.createdAt()), changes.channel(),
+                changes.message(change), Integer.toString(maxLiveKeys), redis.key("key:"))
+                .thenApply(created -> {
+                    if (created == 1) {
+                        changes.notifyLocal(change);
+                    }
+                    return created == 1;
+                });
+    }
+
+    @Override
+    public CompletionStage<Optional<ApiKey>> updateKey(String keyId, UnaryOperator<ApiKey> change) {
+        return updateKey(keyId, change, MAX_UPDATE_ATTEMPTS);
+    }
+
+    /**
+     * One read, then a compare-and-set; another read when a concurrent write got in between. Only
+     * the key's owner and administrators write a key, so {@value #MAX_UPDATE_ATTEMPTS} attempts are
+     * far more than contention needs; running out fails the stage (answered 503) rather than loop.
+     */
+    private CompletionStage<Optional<ApiKey>> updateKey(String keyId, UnaryOperator<ApiKey> change, int attempts) {
+        String itemKey = redis.key("key:" + keyId);
+        return redis.async().get(itemKey).thenCompose(json -> {
+            if (json == null) {
+                return CompletableFuture.completedFuture(Optional.<ApiKey>empty());
+            }
+            return withPlans(List.of(RegistryJson.key(json))).thenCompose(read -> {
+                ApiKey current = read.get(0);
+                ApiKey updated = change.apply(current).replacing(current);
+                if (updated.equals(current)) {
+                    return CompletableFuture.completedFuture(Optional.of(current));
+                }
+                String note = "key:" + keyId;
+                return replaceKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, new String[] {itemKey},
+                        json, RegistryJson.encode(updated), changes.channel(), changes.message(note))
+                        .thenCompose(written -> {
+                            if (written == 1) {
+                                changes.notifyLocal(note);
+                                return CompletableFuture.completedFuture(Optional.of(updated));
+                            }
+                            if (written == 0 && attempts > 1) {
+                                return updateKey(keyId, change, attempts - 1);
+                            }
+                            return CompletableFuture.failedFuture(new IllegalStateException(written == 0
+                                    ? "key " + keyId + " kept changing during " + MAX_UPDATE_ATTEMPTS + " attempts"
+                                    : "refused to write a revoked key " + keyId + " back to another status"));
+                        });
+            });
+        });
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 import org.opentrade.gateway.port.ReplayGuard;
 
 /**
- * Signatures seen in the replay window, shared by every gateway: {@code SET <prefix>sig:<signature> 1
+ * Signed requests seen in the replay window, shared by every gateway: {@code SET <prefix>sig:<id> 1
  * NX PX <ttl>}, which Redis runs atomically, so of two gateways receiving the same signed request at
  * once exactly one is told "first use". Entries expire on their own.
  *

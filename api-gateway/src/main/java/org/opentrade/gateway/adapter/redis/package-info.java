@@ -10,7 +10,8 @@
  * <p>Key layout, all under {@link org.opentrade.gateway.adapter.redis.RedisOptions#keyPrefix()}
  * ({@code ot:}): {@code dev:<id>}, {@code dev-email:<lower email>}, {@code devs}, {@code key:<id>},
  * {@code keys}, {@code dev-keys:<developer>}, channel {@code changes}; {@code rl:<bucket>};
- * {@code usage:{<key>}:<minute>}, {@code usage:{<key>}:minutes}; {@code sig:<signature>}.
+ * {@code usage:{<key>}:<minute>}, {@code usage:{<key>}:minutes}; {@code sig:<key id>:<hash of the
+ * signed message>} (kept until the signed timestamp + window + clock skew).
  *
  * <h2>Why</h2>
  * <ul>
@@ -24,8 +25,15 @@
  *       command timeout (200 ms), and the failure policy of the caller decides.
  *   <li>Usage is counted in process and flushed: the request path never waits for Redis. The price is
  *       at-least-once delivery on a flush that timed out after Redis applied it.
- *   <li>The registry's keys are not hash-tagged: it expects one Redis (or a primary with replicas), not
- *       a cluster. Usage keys are tagged per API key, so they could spread over a cluster.
+ *   <li>A stored key is changed by compare-and-set ({@code replace_key.lua}), not by writing back a
+ *       copy read earlier: a change computed from a stale read (a rotation racing a kill) is
+ *       recomputed instead of overwriting. Creation counts the developer's live keys inside its
+ *       script ({@code create_key.lua}). Every key-writing script keeps a revoked key revoked.
+ *   <li>Pub/sub keeps nothing for a disconnected subscriber, so each re-confirmed subscription
+ *       tells the registry's listeners that everything may be stale (caches drop all they hold).
+ *   <li>The registry's keys are not hash-tagged, and {@code create_key.lua} reads keys it is not
+ *       handed: it expects one Redis (or a primary with replicas), not a cluster. Usage keys are
+ *       tagged per API key, so they could spread over a cluster.
  * </ul>
  */
 package org.opentrade.gateway.adapter.redis;

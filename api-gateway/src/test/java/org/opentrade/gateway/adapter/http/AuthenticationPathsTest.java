@@ -140,23 +140,61 @@ class AuthenticationPathsTest {
         String id = key.getString("key_id");
         String body = "{\"symbol\":\"600000.SH\",\"side\":\"BUY\",\"qty\":100}";
         String ts = Long.toString(System.currentTimeMillis());
-        String sig = sign(pair, ts + "POST" + "/v1/orders?x=1" + body);
+        String sig = signRequest(pair, ts, "POST", "/v1/orders?x=1", body);
 
         HttpResponse<String> ok = gw.post("/v1/orders?x=1", body, "X-API-Key", id, "X-Timestamp", ts, "X-Signature", sig);
         assertEquals(200, ok.statusCode(), ok.body());
         assertError(gw.post("/v1/orders?x=1", body, "X-API-Key", id, "X-Timestamp", ts, "X-Signature", sig), 401, -2010);
 
         String ts2 = Long.toString(System.currentTimeMillis());
-        String tampered = sign(pair, ts2 + "POST" + "/v1/orders?x=1" + body);
+        String tampered = signRequest(pair, ts2, "POST", "/v1/orders?x=1", body);
         assertError(gw.post("/v1/orders?x=1", body.replace("100", "900"), "X-API-Key", id, "X-Timestamp", ts2,
                 "X-Signature", tampered), 401, -2008);
 
         String old = Long.toString(System.currentTimeMillis() - 120_000);
         assertError(gw.post("/v1/orders", body, "X-API-Key", id, "X-Timestamp", old, "X-Signature",
-                sign(pair, old + "POST/v1/orders" + body)), 401, -2009);
+                signRequest(pair, old, "POST", "/v1/orders", body)), 401, -2009);
         assertError(gw.post("/v1/orders", body, "X-API-Key", id, "X-Timestamp", "yesterday", "X-Signature", sig),
                 401, -2009);
         assertError(gw.post("/v1/orders", body, "X-API-Key", id, "X-API-Secret", "ots_x"), 403, -2019);
+    }
+
+    @Test
+    void aSignedRequestIsAcceptedOnceHoweverItsSignatureIsSpelled() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String id = ed25519Key(pair);
+        String body = "{\"symbol\":\"600000.SH\",\"side\":\"BUY\",\"qty\":100}";
+        String ts = Long.toString(System.currentTimeMillis());
+        String sig = signRequest(pair, ts, "POST", "/v1/orders", body);
+        assertEquals(200, gw.post("/v1/orders", body, "X-API-Key", id, "X-Timestamp", ts, "X-Signature", sig).statusCode());
+
+        String unpadded = sig.substring(0, sig.indexOf('='));
+        String urlSafe = unpadded.replace('+', '-').replace('/', '_') + "==";
+        // 64 bytes leave 4 unused bits in the last character: set one of them.
+        char last = unpadded.charAt(unpadded.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        String trailingBits = unpadded.substring(0, unpadded.length() - 1)
+                + alphabet.charAt(alphabet.indexOf(last) | 1) + "==";
+        for (String respelled : new String[] {unpadded, urlSafe, trailingBits, unpadded.replace('+', '-').replace('/', '_')}) {
+            HttpResponse<String> again = gw.post("/v1/orders", body, "X-API-Key", id, "X-Timestamp", ts,
+                    "X-Signature", respelled);
+            assertEquals(401, again.statusCode(), "replayed as " + respelled + ": " + again.body());
+        }
+    }
+
+    @Test
+    void bytesCannotBeMovedBetweenTheSignedPathAndTheBody() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String id = ed25519Key(pair);
+        String ts = Long.toString(System.currentTimeMillis());
+        String signedForPath = signRequest(pair, ts, "POST", "/v1/account/reset?x=1", "");
+        assertError(gw.post("/v1/account/reset?x=", "1", "X-API-Key", id, "X-Timestamp", ts, "X-Signature", signedForPath),
+                401, -2008);
+    }
+
+    private String ed25519Key(KeyPair pair) throws Exception {
+        return gw.createKey(token, new JsonObject().put("type", "ed25519").put("scopes", new JsonArray().add("trade"))
+                .put("public_key", Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()))).getString("key_id");
     }
 
     @Test
@@ -175,6 +213,26 @@ class AuthenticationPathsTest {
         assertError(gw.get("/v1/keys", "Authorization", "Basic abc"), 401, -2012);
         String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertError(gw.get("/v1/keys", "Authorization", "Bearer " + forged), 401, -2012);
+    }
+
+    @Test
+    void aRevokedKeyStaysRevokedWhenAnAdministratorLiftsAKill() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        String id = key.getString("key_id");
+        String secret = key.getString("secret");
+        assertEquals(200, gw.post("/v1/admin/keys/" + id + "/kill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN).statusCode());
+        HttpResponse<String> revoke = gw.send(gw.request("/v1/keys/" + id).header("Authorization", "Bearer " + token)
+                .DELETE());
+        assertEquals(200, revoke.statusCode(), revoke.body());
+        assertEquals("revoked", new JsonObject(revoke.body()).getString("status"));
+
+        HttpResponse<String> unkill = gw.post("/v1/admin/keys/" + id + "/unkill", "", "X-Admin-Token",
+                TestGateway.ADMIN_TOKEN);
+        assertEquals("revoked", new JsonObject(unkill.body()).getString("status"), unkill.body());
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret), 401, -2004);
+        gw.post("/v1/admin/keys/" + id + "/kill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN);
+        gw.post("/v1/admin/keys/" + id + "/unkill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN);
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret), 401, -2004);
     }
 
     @Test
@@ -242,6 +300,14 @@ class AuthenticationPathsTest {
         assertFalse(listing.contains(key.getString("secret")));
         assertFalse(listing.contains("\"secret\":"), listing);
         assertFalse(listing.contains(org.opentrade.gateway.domain.ApiSecrets.hash(key.getString("secret"))));
+    }
+
+    /** Signs a request as the contract's {@code Ed25519Signature} scheme says. */
+    private static String signRequest(KeyPair pair, String ts, String method, String pathWithQuery, String body)
+            throws Exception {
+        String bodyHash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(body.getBytes(StandardCharsets.UTF_8)));
+        return sign(pair, ts + "\n" + method + "\n" + pathWithQuery + "\n" + bodyHash);
     }
 
     private static String sign(KeyPair pair, String message) throws Exception {

@@ -3,14 +3,20 @@ package org.opentrade.gateway.adapter.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.opentrade.gateway.port.Await.result;
 
+import io.lettuce.core.KillArgs;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
+import org.opentrade.gateway.domain.KeyLookup;
 import org.opentrade.gateway.domain.KeyStatus;
+import org.opentrade.gateway.domain.Plan;
+import org.opentrade.gateway.domain.PlanCatalog;
 import org.opentrade.gateway.port.Await;
 import org.opentrade.gateway.port.KeyRegistry;
 import org.opentrade.gateway.port.KeyRegistryContract;
@@ -88,5 +94,24 @@ class RedisKeyRegistryIT extends KeyRegistryContract {
         assertEquals(List.of("key:key-1", "developer:dev-1"), everythingHeardHere);
         assertEquals(KeyStatus.KILLED, result(other.key("key-1")).orElseThrow().status());
         result(other.close());
+    }
+
+    @Test
+    void aRevocationMadeWhileTheChangeChannelWasDownStopsTheKeyOnceTheChannelIsBack() throws Exception {
+        // A cache that would trust its copy for an hour: only the change channel can make it let go.
+        KeyLookup lookup = new KeyLookup(store, new PlanCatalog(List.of(new Plan("free", 600, 10, 5)), "free"),
+                Duration.ofHours(1).toMillis(), System::currentTimeMillis);
+        ApiKey key = secretKey("key-1", "dev-1", 1000);
+        result(store.putKey(key));
+        assertEquals(KeyStatus.ACTIVE, result(lookup.key("key-1")).orElseThrow().key().status());
+
+        // The revocation lands in Redis while this gateway's subscription is gone (as in the first
+        // moments after a Redis restart), so its notification never reaches the gateway.
+        RedisConnections side = fixture.connections().open();
+        result(side.async().set(side.key("key:key-1"), RegistryJson.encode(key.revoked())));
+        result(side.async().clientKill(KillArgs.Builder.typePubsub()));
+
+        Await.until(Duration.ofSeconds(10),
+                () -> result(lookup.key("key-1")).orElseThrow().key().status() == KeyStatus.REVOKED);
     }
 }

@@ -102,7 +102,18 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    /** Starts it again on the same port, after {@link #stop()} or {@link #kill()}; empty. */
+    /** Writes a snapshot (SAVE) that the next {@link #restart()} loads, as a persistent Redis would. */
+    public void save() throws IOException {
+        String reply = command("SAVE");
+        if (!reply.startsWith("+OK")) {
+            throw new IOException("SAVE answered " + reply);
+        }
+    }
+
+    /**
+     * Starts it again on the same port, after {@link #stop()} or {@link #kill()}; empty, or with the
+     * data of the last {@link #save()}.
+     */
     public synchronized void restart() throws IOException, InterruptedException {
         kill();
         launch();

@@ -1,0 +1,132 @@
+package org.opentrade.gateway.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.gateway.adapter.redis.RedisServerProcess;
+
+/**
+ * Two gateways on one real Redis, key operations sent to both at once: the checks that guard a key's
+ * state (its status, the developer's key quota) hold however the requests interleave.
+ */
+class KeyStateRacesIT {
+    static final int MAX_KEYS = 3;
+
+    @TempDir
+    Path dir;
+    RedisServerProcess redis;
+    TestGateway a;
+    TestGateway b;
+    final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = RedisServerProcess.start();
+        String yaml = "gateway:\n  store: redis\n  gateways: 2\nredis:\n  uri: " + redis.uri() + "\n"
+                + "limits:\n  plans:\n    free:\n      max_keys: " + MAX_KEYS + "\n    pro:\n      max_keys: 1000\n";
+        a = TestGateway.start(dir.resolve("a"), yaml, null, ApiGateway::configuredStores);
+        b = TestGateway.start(dir.resolve("b"), yaml, null, ApiGateway::configuredStores);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {a, b}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        redis.close();
+    }
+
+    @Test
+    void concurrentKeyCreatesNeverExceedThePlansKeyQuota() throws Exception {
+        String token = a.signUpAndLogIn("many@example.com");
+        List<CompletableFuture<HttpResponse<String>>> creates = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            TestGateway gw = i % 2 == 0 ? a : b;
+            creates.add(send(gw.request("/v1/keys").header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"scopes\":[\"market:read\"]}"))));
+        }
+        int created = 0;
+        for (CompletableFuture<HttpResponse<String>> c : creates) {
+            HttpResponse<String> r = c.get(30, TimeUnit.SECONDS);
+            if (r.statusCode() == 201) {
+                created++;
+            } else {
+                assertEquals(-2018, new JsonObject(r.body()).getInteger("error_no"), r.body());
+            }
+        }
+        assertEquals(MAX_KEYS, created);
+        JsonArray keys = new JsonObject(a.get("/v1/keys", "Authorization", "Bearer " + token).body()).getJsonArray("keys");
+        assertEquals(MAX_KEYS, keys.size());
+    }
+
+    @Test
+    void aRotationRacingAKillNeverLeavesTheKeyActive() throws Exception {
+        String token = a.signUpAndLogIn("racer@example.com");
+        String devId = new JsonObject(a.get("/v1/developers/me", "Authorization", "Bearer " + token).body())
+                .getString("developer_id");
+        a.put("/v1/admin/developers/" + devId + "/plan", "{\"plan\":\"pro\"}", "X-Admin-Token", TestGateway.ADMIN_TOKEN);
+        for (int round = 0; round < 40; round++) {
+            String id = a.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read")))
+                    .getString("key_id");
+            CompletableFuture<HttpResponse<String>> rotate = send(a.request("/v1/keys/" + id + "/rotate")
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"grace_seconds\":0}")));
+            CompletableFuture<HttpResponse<String>> kill = send(b.request("/v1/admin/keys/" + id + "/kill")
+                    .header("X-Admin-Token", TestGateway.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
+            assertEquals(200, kill.get(30, TimeUnit.SECONDS).statusCode());
+            rotate.get(30, TimeUnit.SECONDS);
+            String status = statusOf(id);
+            assertEquals("killed", status, "round " + round + ": a kill answered 200 but the key is " + status);
+        }
+    }
+
+    @Test
+    void aRevokedKeyStaysRevokedWhenAnAdministratorLiftsAKill() throws Exception {
+        String token = a.signUpAndLogIn("gone@example.com");
+        JsonObject key = a.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read")));
+        String id = key.getString("key_id");
+        b.post("/v1/admin/keys/" + id + "/kill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN);
+        assertEquals(200, a.send(a.request("/v1/keys/" + id).header("Authorization", "Bearer " + token).DELETE())
+                .statusCode());
+        b.post("/v1/admin/keys/" + id + "/unkill", "", "X-Admin-Token", TestGateway.ADMIN_TOKEN);
+
+        assertEquals("revoked", statusOf(id));
+        for (TestGateway gw : new TestGateway[] {a, b}) {
+            HttpResponse<String> r = gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", key.getString("secret"));
+            assertNotEquals(200, r.statusCode(), r.body());
+            assertEquals(-2004, new JsonObject(r.body()).getInteger("error_no"), r.body());
+        }
+    }
+
+    private String statusOf(String keyId) throws Exception {
+        JsonArray keys = new JsonObject(a.get("/v1/admin/keys", "X-Admin-Token", TestGateway.ADMIN_TOKEN).body())
+                .getJsonArray("keys");
+        for (int i = 0; i < keys.size(); i++) {
+            if (keys.getJsonObject(i).getString("key_id").equals(keyId)) {
+                return keys.getJsonObject(i).getString("status");
+            }
+        }
+        throw new AssertionError("no key " + keyId);
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest.Builder request) {
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

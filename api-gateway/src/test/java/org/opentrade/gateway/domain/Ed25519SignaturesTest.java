@@ -1,0 +1,56 @@
+package org.opentrade.gateway.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import org.junit.jupiter.api.Test;
+
+/** The signing rule as the contract (openapi/opentrade.yaml, openapi/README.md) states it. */
+class Ed25519SignaturesTest {
+    private static final PublicKey VECTOR_KEY = Ed25519Signatures
+            .parsePublicKey("MCowBQYDK2VwAyEAtSGJLqrCyQJBsDwac7gkz34lPjSlUEsummia9jLH+fs=").orElseThrow();
+    private static final byte[] VECTOR_BODY =
+            "{\"symbol\":\"600000.SH\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"qty\":100,\"price\":\"10.50\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+    private static final String VECTOR_SIGNATURE =
+            "2qyvN5hVnVZDFw6KqhbSv6sVPlwk5WtzmsNJrJVQtVB/5r/fzZ3jvDVs0ce6M5E0IMQIja1pOvdVRa+4ywG6Bg==";
+
+    @Test
+    void theContractsTestVectorVerifies() {
+        String signed = Ed25519Signatures.stringToSign("1735810860123", "POST", "/v1/orders", VECTOR_BODY);
+        assertEquals("1735810860123\nPOST\n/v1/orders\n"
+                + "a3953b6fc39bf07df26b0ebc7f13f2cca1d46bb5a0a693e9598a7f8ce3d3faeb", signed);
+        assertTrue(Ed25519Signatures.verify(VECTOR_KEY, VECTOR_SIGNATURE, signed));
+    }
+
+    @Test
+    void onlyTheCanonicalSpellingOfASignatureVerifies() {
+        String signed = Ed25519Signatures.stringToSign("1735810860123", "POST", "/v1/orders", VECTOR_BODY);
+        String unpadded = VECTOR_SIGNATURE.substring(0, 86);
+        assertFalse(Ed25519Signatures.verify(VECTOR_KEY, unpadded, signed));
+        assertFalse(Ed25519Signatures.verify(VECTOR_KEY, VECTOR_SIGNATURE.replace('+', '-').replace('/', '_'), signed));
+        assertFalse(Ed25519Signatures.verify(VECTOR_KEY, unpadded.substring(0, 85) + "h==", signed)); // 'g' | 1
+        assertFalse(Ed25519Signatures.verify(VECTOR_KEY, " " + VECTOR_SIGNATURE.substring(1), signed));
+    }
+
+    @Test
+    void aRequestWithoutABodySignsTheHashOfNothing() {
+        assertEquals(Ed25519Signatures.stringToSign("1", "GET", "/v1/account", new byte[0]),
+                Ed25519Signatures.stringToSign("1", "GET", "/v1/account", null));
+        assertTrue(Ed25519Signatures.stringToSign("1", "GET", "/v1/account", null)
+                .endsWith("\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    }
+
+    @Test
+    void theReplayRecordNamesTheKeyAndTheSignedMessage() {
+        String a = Ed25519Signatures.stringToSign("1", "POST", "/v1/orders", VECTOR_BODY);
+        String b = Ed25519Signatures.stringToSign("2", "POST", "/v1/orders", VECTOR_BODY);
+        assertEquals(Ed25519Signatures.replayId("otk_1", a), Ed25519Signatures.replayId("otk_1", a));
+        assertNotEquals(Ed25519Signatures.replayId("otk_1", a), Ed25519Signatures.replayId("otk_1", b));
+        assertNotEquals(Ed25519Signatures.replayId("otk_1", a), Ed25519Signatures.replayId("otk_2", a));
+    }
+}
