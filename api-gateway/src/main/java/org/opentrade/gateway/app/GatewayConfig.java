@@ -10,6 +10,8 @@ import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.tracing.TracingOptions;
+import org.opentrade.gateway.adapter.http.RequestGuard;
+import org.opentrade.gateway.adapter.http.ServerLimits;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 import org.opentrade.gateway.domain.Cidr;
 import org.opentrade.gateway.domain.RouteTable;
@@ -25,7 +27,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             Duration sessionTtl, Path sessionKeyFile, Duration signatureWindow, Duration keyCacheTtl,
                             String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
                             int perAddressPerMinute, Duration usageFlushInterval, Duration usageRetention,
-                            TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams) {
+                            TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams, ServerLimits server) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -100,7 +102,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         return new GatewayConfig(host, port, eventLoops, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
                 sessionKey, window, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan), perAddress,
                 flush, retention, TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
-                upstreams(root.section("upstreams")));
+                upstreams(root.section("upstreams")), server(g));
     }
 
     /** The pools with targets; a service without targets is not deployed behind this gateway. */
@@ -118,6 +120,18 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
             }
         }
         return out;
+    }
+
+    private static ServerLimits server(Config g) {
+        Duration idle = positive(g, "gateway.idle_timeout", "idle_timeout", ServerLimits.DEFAULT_IDLE_TIMEOUT);
+        Duration read = positive(g, "gateway.request_read_timeout", "request_read_timeout",
+                ServerLimits.DEFAULT_REQUEST_READ_TIMEOUT);
+        int connections = g.intValue("max_connections", ServerLimits.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+        int headers = g.intValue("max_header_bytes", ServerLimits.DEFAULT_MAX_HEADER_BYTES, 1_024,
+                RequestGuard.MAX_HEADER_BYTES);
+        int line = g.intValue("max_request_line_bytes", ServerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES, 256,
+                RequestGuard.MAX_URI_LENGTH + 64);
+        return new ServerLimits(idle, read, connections, headers, line);
     }
 
     private static Duration positive(Config section, String full, String key, Duration def) {
