@@ -13,6 +13,7 @@ import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.gateway.adapter.http.RequestGuard;
 import org.opentrade.gateway.adapter.http.ServerLimits;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
+import org.opentrade.gateway.adapter.redis.RedisOptions;
 import org.opentrade.gateway.domain.Cidr;
 import org.opentrade.gateway.domain.RouteTable;
 import org.opentrade.gateway.domain.Plan;
@@ -42,6 +43,14 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         upstreams = Map.copyOf(upstreams);
     }
 
+    /** Without secrets: the Redis URI's credentials and the admin token are left out. */
+    @Override
+    public String toString() {
+        return "GatewayConfig[host=" + host + ", port=" + port + ", store=" + store + ", dataDir=" + dataDir
+                + ", redisUri=" + RedisOptions.redacted(redisUri) + ", adminToken=" + (adminToken.isEmpty() ? "" : "***")
+                + ", plans=" + plans + ", server=" + server + ", upstreams=" + upstreams.keySet() + "]";
+    }
+
     public static GatewayConfig load(ConfigLoader loader) {
         Config root = loader.load(RESOURCE, OVERRIDE_PROPERTY, OVERRIDE_ENV);
         GatewayConfig c = from(root);
@@ -67,7 +76,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Config redis = root.section("redis");
         String uri = redis.string("uri", "redis://127.0.0.1:6379/0");
         if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
-            throw new ConfigException("config key 'redis.uri' has value '" + uri + "'; allowed: redis://host:port/db");
+            throw new ConfigException("config key 'redis.uri' has value '" + RedisOptions.redacted(uri)
+                    + "'; allowed: redis://host:port/db");
         }
         Duration redisTimeout = positive(redis, "redis.command_timeout", "command_timeout", Duration.ofMillis(200));
 

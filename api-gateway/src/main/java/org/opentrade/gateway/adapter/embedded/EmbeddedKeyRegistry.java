@@ -57,6 +57,7 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
 
     /** Opens (or creates) the registry in {@code dir}. Blocks while it reads the file. */
     public static EmbeddedKeyRegistry open(Path dir) throws IOException {
+        PrivateFiles.privateDirectory(dir);
         EmbeddedKeyRegistry r = new EmbeddedKeyRegistry(dir.resolve("registry.json"));
         if (Files.exists(r.file)) {
             Snapshot s = JsonFiles.read(r.file, Snapshot.class);
@@ -67,8 +68,7 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
             for (ApiKey k : s.keys()) {
                 r.keys.put(k.id(), k);
             }
-        } else {
-            Files.createDirectories(dir);
+            PrivateFiles.privateFile(r.file); // written world-readable by earlier versions
         }
         return r;
     }

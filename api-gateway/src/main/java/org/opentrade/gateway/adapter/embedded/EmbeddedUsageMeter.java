@@ -3,10 +3,10 @@ package org.opentrade.gateway.adapter.embedded;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -55,7 +55,7 @@ public final class EmbeddedUsageMeter implements UsageMeter {
      * Blocks while it reads and compacts the log.
      */
     public static EmbeddedUsageMeter open(Path dir, long retentionMinutes) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.privateDirectory(dir);
         EmbeddedUsageMeter m = new EmbeddedUsageMeter(dir.resolve("usage.jsonl"));
         long oldest = System.currentTimeMillis() / 60_000 - retentionMinutes;
         if (Files.exists(m.log)) {
@@ -105,8 +105,7 @@ public final class EmbeddedUsageMeter implements UsageMeter {
             if (rows.isEmpty()) {
                 return;
             }
-            try (BufferedWriter w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
+            try (BufferedWriter w = new BufferedWriter(Channels.newWriter(PrivateFiles.append(log), StandardCharsets.UTF_8))) {
                 for (UsageRow r : rows) {
                     w.write(JsonFiles.MAPPER.writeValueAsString(r));
                     w.newLine();
@@ -134,15 +133,13 @@ public final class EmbeddedUsageMeter implements UsageMeter {
         }
     }
 
+    /** Replaces the log with the compacted rows: private, forced before and after the rename. */
     private void rewrite() throws IOException {
-        Path tmp = log.resolveSibling("usage.jsonl.tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        PrivateFiles.replace(log, out -> {
             for (UsageRow r : stored.values()) {
-                w.write(JsonFiles.MAPPER.writeValueAsString(r));
-                w.newLine();
+                out.write(JsonFiles.MAPPER.writeValueAsBytes(r));
+                out.write('\n');
             }
-        }
-        Files.move(tmp, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        });
     }
 }
