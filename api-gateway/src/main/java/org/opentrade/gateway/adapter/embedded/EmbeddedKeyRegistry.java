@@ -6,25 +6,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
 import org.opentrade.gateway.port.KeyRegistry;
 
 /**
- * The all-in-one key registry: maps in memory, the whole registry written atomically to
- * {@code <dir>/registry.json} after each change by one writer thread (changes are rare: sign-ups and
- * key operations). A write's stage completes once the file is on disk. Reads never touch the disk.
+ * The all-in-one key registry: maps in memory, the whole registry written atomically and durably to
+ * {@code <dir>/registry.json} by one writer thread, changes queued meanwhile written together. A
+ * change becomes visible, and its stage completes, only once the file holding it is on disk; a change
+ * whose write failed has no effect. Reads never touch the disk.
  *
  * <p>A key from a file written before keys had plans is held as it was read (no plan) and written
  * back that way; reads give it its developer's plan of the moment (see {@link KeyRegistry}).
@@ -45,6 +50,8 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
     private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService writer;
+    private final Queue<Queued<?>> queue = new ConcurrentLinkedQueue<>();
+    private long fileWrites; // writer thread
 
     private EmbeddedKeyRegistry(Path file) {
         this.file = file;
@@ -74,19 +81,24 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
     }
 
     @Override
-    public synchronized CompletionStage<Boolean> addDeveloper(Developer developer) {
+    public CompletionStage<Boolean> addDeveloper(Developer developer) {
         String email = developer.email().toLowerCase(Locale.ROOT);
-        if (byEmail.putIfAbsent(email, developer.id()) != null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        developers.put(developer.id(), developer);
-        return persist().thenApply(v -> true);
+        return submit(batch -> {
+            if (batch.emailTaken(email)) {
+                return false;
+            }
+            batch.developers.put(developer.id(), developer);
+            batch.emails.put(email, developer.id());
+            return true;
+        }, null);
     }
 
     @Override
-    public synchronized CompletionStage<Void> updateDeveloper(Developer developer) {
-        developers.put(developer.id(), developer);
-        return persist().thenRun(() -> notifyChange("developer:" + developer.id()));
+    public CompletionStage<Void> updateDeveloper(Developer developer) {
+        return submit(batch -> {
+            batch.developers.put(developer.id(), developer);
+            return null;
+        }, "developer:" + developer.id());
     }
 
     @Override
@@ -108,9 +120,11 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
     }
 
     @Override
-    public synchronized CompletionStage<Void> putKey(ApiKey key) {
-        keys.put(key.id(), key);
-        return persist().thenRun(() -> notifyChange("key:" + key.id()));
+    public CompletionStage<Void> putKey(ApiKey key) {
+        return submit(batch -> {
+            batch.keys.put(key.id(), key);
+            return null;
+        }, "key:" + key.id());
     }
 
     @Override
@@ -153,20 +167,102 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
         return done;
     }
 
-    /** Called under this object's lock so snapshots reach the writer in change order. */
-    private CompletionStage<Void> persist() {
-        List<Developer> devs = new ArrayList<>(developers.values());
-        devs.sort(DEV_ORDER);
-        List<ApiKey> ks = new ArrayList<>(keys.values());
-        ks.sort(KEY_ORDER);
-        Snapshot snapshot = new Snapshot(devs, ks);
-        return CompletableFuture.runAsync(() -> {
-            try {
-                JsonFiles.write(file, snapshot);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file, e);
-            }
-        }, writer);
+    /** How many times the file was rewritten since opening (queued changes share a rewrite). */
+    long fileWrites() {
+        return fileWrites;
+    }
+
+    /** One change: applied to the batch it is written with; its result completes its stage. */
+    private interface Change<T> {
+        T apply(Batch batch);
+    }
+
+    private record Queued<T>(Change<T> change, String changed, CompletableFuture<T> done) {
+    }
+
+    /** Changes written together: what they set, over the committed maps. Writer thread only. */
+    private final class Batch {
+        final Map<String, Developer> developers = new HashMap<>();
+        final Map<String, String> emails = new HashMap<>();
+        final Map<String, ApiKey> keys = new HashMap<>();
+
+        boolean emailTaken(String email) {
+            return emails.containsKey(email) || byEmail.containsKey(email);
+        }
+
+        Snapshot snapshot() {
+            Map<String, Developer> devs = new HashMap<>(EmbeddedKeyRegistry.this.developers);
+            devs.putAll(developers);
+            Map<String, ApiKey> ks = new HashMap<>(EmbeddedKeyRegistry.this.keys);
+            ks.putAll(keys);
+            List<Developer> devList = new ArrayList<>(devs.values());
+            devList.sort(DEV_ORDER);
+            List<ApiKey> keyList = new ArrayList<>(ks.values());
+            keyList.sort(KEY_ORDER);
+            return new Snapshot(devList, keyList);
+        }
+
+        /** Makes the batch visible: only after it is on disk. */
+        void commit() {
+            EmbeddedKeyRegistry.this.developers.putAll(developers);
+            byEmail.putAll(emails);
+            EmbeddedKeyRegistry.this.keys.putAll(keys);
+        }
+    }
+
+    /**
+     * Queues a change. The writer applies every change queued by then to one batch, writes the file
+     * once, and only then makes the batch visible and completes the stages; if the write fails, none
+     * of the batch takes effect and every stage fails. So an answer of failure means no effect, and
+     * a burst of changes costs one rewrite, not one each.
+     */
+    private <T> CompletionStage<T> submit(Change<T> change, String changed) {
+        Queued<T> q = new Queued<>(change, changed, new CompletableFuture<>());
+        queue.add(q);
+        try {
+            writer.execute(this::writeQueued);
+        } catch (RejectedExecutionException e) {
+            queue.remove(q);
+            q.done().completeExceptionally(new IllegalStateException("the key registry is closed"));
+        }
+        return q.done();
+    }
+
+    /** Writer thread: one batch of everything queued. */
+    private void writeQueued() {
+        List<Queued<?>> taken = new ArrayList<>();
+        for (Queued<?> q = queue.poll(); q != null; q = queue.poll()) {
+            taken.add(q);
+        }
+        if (taken.isEmpty()) {
+            return; // an earlier run took these changes
+        }
+        Batch batch = new Batch();
+        List<Object> results = new ArrayList<>();
+        for (Queued<?> q : taken) {
+            results.add(q.change().apply(batch));
+        }
+        try {
+            JsonFiles.write(file, batch.snapshot());
+            fileWrites++;
+        } catch (IOException | RuntimeException e) {
+            UncheckedIOException failure = new UncheckedIOException("cannot write " + file,
+                    e instanceof IOException io ? io : new IOException(e));
+            taken.forEach(q -> q.done().completeExceptionally(failure));
+            return;
+        }
+        batch.commit();
+        for (int i = 0; i < taken.size(); i++) {
+            complete(taken.get(i), results.get(i));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void complete(Queued<T> q, Object result) {
+        if (q.changed() != null) {
+            notifyChange(q.changed());
+        }
+        q.done().complete((T) result);
     }
 
     /** The key as read: one stored without a plan gets its developer's. */

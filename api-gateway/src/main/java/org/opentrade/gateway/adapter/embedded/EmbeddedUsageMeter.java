@@ -1,9 +1,9 @@
 package org.opentrade.gateway.adapter.embedded;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,11 +105,8 @@ public final class EmbeddedUsageMeter implements UsageMeter {
             if (rows.isEmpty()) {
                 return;
             }
-            try (BufferedWriter w = new BufferedWriter(Channels.newWriter(PrivateFiles.append(log), StandardCharsets.UTF_8))) {
-                for (UsageRow r : rows) {
-                    w.write(JsonFiles.MAPPER.writeValueAsString(r));
-                    w.newLine();
-                }
+            try {
+                append(rows);
             } catch (IOException e) {
                 rows.forEach(pending::add);
                 throw new UncheckedIOException("cannot append to " + log, e);
@@ -130,6 +127,37 @@ public final class EmbeddedUsageMeter implements UsageMeter {
     private static void collect(Map<RowKey, UsageRow> rows, UsageRow r, Set<String> keys, long from, long to) {
         if (keys.contains(r.keyId()) && r.epochMinute() >= from && r.epochMinute() < to) {
             rows.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::sum);
+        }
+    }
+
+    /**
+     * Appends one flush as one write, forced to disk. A failed append is cut back off the file, so
+     * the retry that follows does not count its rows twice after a restart; only if the cut fails
+     * too may a partly written flush be counted again.
+     */
+    private void append(List<UsageRow> rows) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(rows.size() * 160);
+        for (UsageRow r : rows) {
+            bytes.write(JsonFiles.MAPPER.writeValueAsBytes(r));
+            bytes.write('\n');
+        }
+        try (FileChannel ch = PrivateFiles.append(log)) {
+            long start = ch.size();
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(false);
+            } catch (IOException e) {
+                try {
+                    ch.truncate(start);
+                    ch.force(false);
+                } catch (IOException cut) {
+                    e.addSuppressed(cut);
+                }
+                throw e;
+            }
         }
     }
 
