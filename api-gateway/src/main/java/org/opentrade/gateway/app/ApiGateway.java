@@ -159,12 +159,14 @@ public final class ApiGateway {
         Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(config.passwordMemoryKib(),
                 config.passwordIterations(), 1);
         List<RoutePolicy> routes = RouteTable.defaults();
+        MeteringFilter metering = new MeteringFilter(stores.meter(), clock);
         GatewayRouter.Parts parts = new GatewayRouter.Parts(hooks.tracing(),
-                List.of(new MeteringFilter(stores.meter(), clock), new AuthenticationFilter(auth, hooks.onAuthenticated()),
+                List.of(metering, new AuthenticationFilter(auth, hooks.onAuthenticated()),
                         new ScopeFilter(), new RateLimitFilter(limiter)),
                 new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
                         new RateLimit(config.perAddressPerMinute(), 60_000), addresses, clock),
-                new KeyRoutes(stores.registry(), auth, config.plans(), clock),
+                new KeyRoutes(stores.registry(), auth, config.plans(), clock, metering, limiter,
+                        new RateLimit(config.keyChangesPerMinute(), 60_000)),
                 new UsageRoutes(stores.registry(), lookup, config.plans(), stores.meter(), limiter, routes, clock),
                 new AdminRoutes(stores.registry(), config.plans(), adminToken(config), clock),
                 hooks.traces(), routes, hooks.upstream(), config.maxBodyBytes());
