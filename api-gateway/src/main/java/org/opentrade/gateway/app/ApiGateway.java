@@ -166,7 +166,7 @@ public final class ApiGateway {
                 new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
                         new RateLimit(config.perAddressPerMinute(), 60_000), addresses, clock),
                 new KeyRoutes(stores.registry(), auth, config.plans(), clock, metering, limiter,
-                        new RateLimit(config.keyChangesPerMinute(), 60_000)),
+                        new RateLimit(config.keyChangesPerMinute(), 60_000), config.revokedKeysKept()),
                 new UsageRoutes(stores.registry(), lookup, config.plans(), stores.meter(), limiter, routes, clock),
                 new AdminRoutes(stores.registry(), config.plans(), adminToken(config), clock),
                 hooks.traces(), routes, hooks.upstream(), config.maxBodyBytes());

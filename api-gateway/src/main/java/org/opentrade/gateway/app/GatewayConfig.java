@@ -27,7 +27,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             List<Cidr> trustedProxies, String redisUri, Duration redisCommandTimeout,
                             Duration sessionTtl, Path sessionKeyFile, Duration signatureWindow, Duration keyCacheTtl,
                             String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
-                            int perAddressPerMinute, int keyChangesPerMinute, Duration usageFlushInterval, Duration usageRetention,
+                            int perAddressPerMinute, int keyChangesPerMinute, int revokedKeysKept, Duration usageFlushInterval, Duration usageRetention,
                             TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams, ServerLimits server) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
@@ -99,6 +99,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         String defaultPlan = limits.oneOf("default_plan", "free", PLAN_NAMES.toArray(String[]::new));
         int perAddress = limits.intValue("per_address_per_minute", 30, 1, 1_000_000);
         int keyChanges = limits.intValue("key_changes_per_minute", 10, 1, 100_000);
+        int revokedKept = limits.intValue("revoked_keys_kept", 20, 0, 10_000);
         Config plansSection = limits.section("plans");
         List<Plan> plans = new ArrayList<>();
         for (String name : PLAN_NAMES) {
@@ -111,7 +112,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Duration flush = positive(usage, "usage.flush_interval", "flush_interval", Duration.ofSeconds(1));
         Duration retention = positive(usage, "usage.retention", "retention", Duration.ofDays(8));
         return new GatewayConfig(host, port, eventLoops, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
-                sessionKey, window, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan), perAddress, keyChanges,
+                sessionKey, window, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan), perAddress, keyChanges, revokedKept,
                 flush, retention, TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
                 upstreams(root.section("upstreams")), server(g));
     }

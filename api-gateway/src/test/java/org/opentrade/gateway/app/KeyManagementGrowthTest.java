@@ -52,4 +52,22 @@ class KeyManagementGrowthTest {
             return rows.stream().map(JsonObject.class::cast).anyMatch(r -> r.getString("route").startsWith("GET /v1/keys"));
         });
     }
+
+    @Test
+    void onlyTheNewestRevokedKeysOfADeveloperAreKept() throws Exception {
+        gw = TestGateway.start(dir, "limits:\n  key_changes_per_minute: 1000\n  revoked_keys_kept: 3\n");
+        String token = gw.signUpAndLogIn("ada@example.com");
+        String first = null;
+        for (int i = 0; i < 8; i++) {
+            String id = gw.createKey(token, new JsonObject()).getString("key_id");
+            first = first == null ? id : first;
+            HttpResponse<String> revoked = gw.send(gw.request("/v1/keys/" + id).DELETE()
+                    .header("Authorization", "Bearer " + token));
+            assertEquals(200, revoked.statusCode(), revoked.body());
+        }
+        JsonArray keys = new JsonObject(gw.get("/v1/keys", "Authorization", "Bearer " + token).body()).getJsonArray("keys");
+        assertEquals(3, keys.size(), keys.encode());
+        HttpResponse<String> purged = gw.get("/v1/market/quotes", "X-API-Key", first, "X-API-Secret", "ots_x");
+        assertEquals(401, purged.statusCode());
+    }
 }

@@ -122,7 +122,17 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
     @Override
     public CompletionStage<Void> putKey(ApiKey key) {
         return submit(batch -> {
+            batch.deleted.remove(key.id());
             batch.keys.put(key.id(), key);
+            return null;
+        }, "key:" + key.id());
+    }
+
+    @Override
+    public CompletionStage<Void> deleteKey(ApiKey key) {
+        return submit(batch -> {
+            batch.keys.remove(key.id());
+            batch.deleted.add(key.id());
             return null;
         }, "key:" + key.id());
     }
@@ -185,6 +195,7 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
         final Map<String, Developer> developers = new HashMap<>();
         final Map<String, String> emails = new HashMap<>();
         final Map<String, ApiKey> keys = new HashMap<>();
+        final java.util.Set<String> deleted = new java.util.HashSet<>();
 
         boolean emailTaken(String email) {
             return emails.containsKey(email) || byEmail.containsKey(email);
@@ -194,6 +205,7 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
             Map<String, Developer> devs = new HashMap<>(EmbeddedKeyRegistry.this.developers);
             devs.putAll(developers);
             Map<String, ApiKey> ks = new HashMap<>(EmbeddedKeyRegistry.this.keys);
+            ks.keySet().removeAll(deleted);
             ks.putAll(keys);
             List<Developer> devList = new ArrayList<>(devs.values());
             devList.sort(DEV_ORDER);
@@ -206,6 +218,7 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
         void commit() {
             EmbeddedKeyRegistry.this.developers.putAll(developers);
             byEmail.putAll(emails);
+            deleted.forEach(EmbeddedKeyRegistry.this.keys::remove);
             EmbeddedKeyRegistry.this.keys.putAll(keys);
         }
     }

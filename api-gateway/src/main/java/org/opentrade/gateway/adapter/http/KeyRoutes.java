@@ -48,13 +48,17 @@ public final class KeyRoutes {
     private final MeteringFilter metering;
     private final PolicyRateLimiter limiter;
     private final RateLimit changesPerDeveloper;
+    private final int revokedKept;
 
     /**
      * @param changesPerDeveloper key creations, rotations and revocations one developer may make, on
      *                            top of each call's weight in the session's request budget
+     * @param revokedKept         revoked keys kept per developer; older ones are deleted on the next
+     *                            revocation (they then read as unknown keys, -2002)
      */
     public KeyRoutes(KeyRegistry registry, Authenticator authenticator, PlanCatalog plans, LongSupplier nowMillis,
-                     MeteringFilter metering, PolicyRateLimiter limiter, RateLimit changesPerDeveloper) {
+                     MeteringFilter metering, PolicyRateLimiter limiter, RateLimit changesPerDeveloper,
+                     int revokedKept) {
         this.registry = registry;
         this.authenticator = authenticator;
         this.plans = plans;
@@ -62,6 +66,7 @@ public final class KeyRoutes {
         this.metering = metering;
         this.limiter = limiter;
         this.changesPerDeveloper = changesPerDeveloper;
+        this.revokedKept = revokedKept;
     }
 
     public void mount(Router router) {
@@ -166,8 +171,24 @@ public final class KeyRoutes {
     private Future<?> revoke(RoutingContext ctx, Principal p) {
         return ownKey(ctx, p).compose(k -> {
             ApiKey revoked = k.status() == KeyStatus.ACTIVE ? k.withStatus(KeyStatus.REVOKED) : k;
-            return Async.store(ctx, registry.putKey(revoked)).map(v -> revoked);
+            return Async.store(ctx, registry.putKey(revoked)).compose(v -> purgeRevoked(ctx, p)).map(v -> revoked);
         }).onSuccess(k -> JsonBodies.send(ctx, 200, Views.key(k, nowMillis.getAsLong())));
+    }
+
+    /**
+     * Deletes the developer's oldest revoked keys beyond {@code revokedKept}, so revoked keys cannot
+     * pile up in the registry. The revocation has already succeeded: a failed purge is retried by the
+     * next one, never reported to the caller.
+     */
+    private Future<Void> purgeRevoked(RoutingContext ctx, Principal p) {
+        return Async.store(ctx, registry.keysOf(p.developerId())).compose(keys -> {
+            List<ApiKey> revoked = keys.stream().filter(k -> k.status() == KeyStatus.REVOKED).toList(); // oldest first
+            Future<Void> chain = Future.succeededFuture();
+            for (ApiKey old : revoked.subList(0, Math.max(0, revoked.size() - revokedKept))) {
+                chain = chain.compose(v -> Async.on(ctx, registry.deleteKey(old)));
+            }
+            return chain;
+        }).otherwise(err -> null);
     }
 
     private Future<?> rotate(RoutingContext ctx, Principal p) {

@@ -42,6 +42,7 @@ public final class RedisKeyRegistry implements KeyRegistry {
     private final RedisScript addDeveloper;
     private final RedisScript updateDeveloper;
     private final RedisScript putKey;
+    private final RedisScript deleteKey;
 
     private RedisKeyRegistry(RedisConnections redis) {
         this.redis = redis;
@@ -49,6 +50,7 @@ public final class RedisKeyRegistry implements KeyRegistry {
         this.addDeveloper = RedisScript.load("add_developer", redis.async());
         this.updateDeveloper = RedisScript.load("update_developer", redis.async());
         this.putKey = RedisScript.load("put_key", redis.async());
+        this.deleteKey = RedisScript.load("delete_key", redis.async());
     }
 
     /**
@@ -101,6 +103,15 @@ public final class RedisKeyRegistry implements KeyRegistry {
         return putKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys,
                 k.id(), RegistryJson.encode(k), Long.toString(k.createdAt()), changes.channel(),
                 changes.message(change))
+                .thenAccept(ignored -> changes.notifyLocal(change));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteKey(ApiKey k) {
+        String change = "key:" + k.id();
+        String[] keys = {redis.key("key:" + k.id()), redis.key("keys"), redis.key("dev-keys:" + k.developerId())};
+        return deleteKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys, k.id(), changes.channel(),
+                        changes.message(change))
                 .thenAccept(ignored -> changes.notifyLocal(change));
     }
 
