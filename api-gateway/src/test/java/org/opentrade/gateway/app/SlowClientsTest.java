@@ -64,6 +64,52 @@ class SlowClientsTest {
     }
 
     @Test
+    void anUpgradeHeaderOnAPlainRequestDoesNotExemptTheConnection() throws Exception {
+        start("  request_read_timeout: 300ms\n");
+        try (Socket s = connect()) {
+            s.getOutputStream().write(("GET /v1/nothing-here HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: keep-alive\r\n\r\nGET /v1/limits HTTP/1.1\r\nX-Slow: ").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String answer = readUntilClosed(s);
+            assertTrue(answer.startsWith("HTTP/1.1 404"), answer);
+        }
+    }
+
+    @Test
+    void anOpenWebSocketOutlivesTheRequestReadTimeout() throws Exception {
+        gw = TestGateway.start(dir, "", policy -> ctx -> ctx.request().toWebSocket().onSuccess(ws ->
+                ctx.vertx().setTimer(1_500, id -> ws.writeTextMessage("late"))),
+                ApiGateway::embeddedStores, "  request_read_timeout: 200ms\n");
+        String token = gw.signUpAndLogIn("ada@example.com");
+        JsonObject key = gw.createKey(token, new JsonObject());
+        java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("X-API-Key", key.getString("key_id")).header("X-API-Secret", key.getString("secret"))
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gw.port() + "/v1/stream/market"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+                                                                                  CharSequence data, boolean last) {
+                                received.add(data.toString());
+                                w.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code,
+                                                                                   String reason) {
+                                received.add("closed " + code);
+                                return null;
+                            }
+                        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            assertEquals("late", Await.element(received, m -> true));
+        } finally {
+            ws.abort();
+        }
+    }
+
+    @Test
     void aBodyThatStopsArrivingIsAnsweredWithTheErrorModel() throws Exception {
         start("  request_read_timeout: 300ms\n");
         try (Socket s = connect()) {

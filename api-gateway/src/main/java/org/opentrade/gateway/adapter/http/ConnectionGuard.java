@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
@@ -107,7 +106,7 @@ public final class ConnectionGuard {
          */
         void check() {
             HttpServerRequest req = current;
-            if (req != null && isUpgrade(req)) {
+            if (req != null && req.response().ended() && req.response().getStatusCode() == 101) {
                 return; // a WebSocket now: the idle timeout and the pools' pings watch it
             }
             boolean serving = req != null && !req.response().ended();
@@ -123,10 +122,5 @@ public final class ConnectionGuard {
             }
             arm();
         }
-    }
-
-    private static boolean isUpgrade(HttpServerRequest req) {
-        String upgrade = req.getHeader(HttpHeaders.UPGRADE);
-        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 }
