@@ -11,6 +11,7 @@ import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.exchange.app.ExchangeConfig;
 import org.opentrade.exchange.app.ExchangeService;
+import org.opentrade.gateway.adapter.http.ConnectionGuard;
 import org.opentrade.gateway.app.GatewayConfig;
 import org.opentrade.gateway.app.GatewayServer;
 import io.vertx.ext.web.Router;
@@ -101,7 +102,8 @@ public final class AllInOne {
                     OperationsEndpoints.addRoutes(router, exchange::isReady,
                             () -> PrometheusText.render(exchange.metrics()) + gw.gateway().prometheus());
                     Portal.addRoutes(router);
-                    return vertx.createHttpServer(GatewayServer.serverOptions()).requestHandler(router)
+                    return GatewayServer.createServer(vertx, gatewayConfig.server(),
+                                    new ConnectionGuard(vertx, gatewayConfig.server()), router)
                             .listen(launcher.httpPort(), launcher.httpHost())
                             .map(server -> new AllInOne(vertx, exchange, id, gw, server));
                 }))

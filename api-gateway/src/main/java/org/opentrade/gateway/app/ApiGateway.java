@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +22,7 @@ import org.opentrade.gateway.adapter.embedded.EmbeddedKeyRegistry;
 import org.opentrade.gateway.adapter.embedded.EmbeddedUsageMeter;
 import org.opentrade.gateway.adapter.embedded.InMemoryReplayGuard;
 import org.opentrade.gateway.adapter.embedded.InProcessRateLimiter;
+import org.opentrade.gateway.adapter.embedded.PrivateFiles;
 import org.opentrade.gateway.adapter.http.AdminRoutes;
 import org.opentrade.gateway.adapter.redis.RedisConnections;
 import org.opentrade.gateway.adapter.redis.RedisKeyRegistry;
@@ -137,7 +137,7 @@ public final class ApiGateway {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Redis", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot connect to Redis at " + config.redisUri() + ": "
+            throw new IllegalStateException("cannot connect to Redis at " + RedisOptions.redacted(config.redisUri()) + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e), e);
         }
     }
@@ -159,14 +159,16 @@ public final class ApiGateway {
         Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(config.passwordMemoryKib(),
                 config.passwordIterations(), 1);
         List<RoutePolicy> routes = RouteTable.defaults();
+        MeteringFilter metering = new MeteringFilter(stores.meter(), clock);
         GatewayRouter.Parts parts = new GatewayRouter.Parts(hooks.tracing(),
-                List.of(new MeteringFilter(stores.meter(), clock), new AuthenticationFilter(auth, hooks.onAuthenticated()),
+                List.of(metering, new AuthenticationFilter(auth, hooks.onAuthenticated()),
                         new ScopeFilter(), new RateLimitFilter(limiter)),
                 new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
                         new RateLimit(config.perAddressPerMinute(), 60_000),
                         new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()),
                         addresses, clock),
-                new KeyRoutes(stores.registry(), auth, config.plans(), clock),
+                new KeyRoutes(stores.registry(), auth, config.plans(), clock, metering, limiter,
+                        new RateLimit(config.keyChangesPerMinute(), 60_000), config.revokedKeysKept()),
                 new UsageRoutes(stores.registry(), lookup, config.plans(), stores.meter(), limiter, routes, clock),
                 new AdminRoutes(stores.registry(), config.plans(), adminToken(config), clock),
                 hooks.traces(), routes, hooks.upstream(), config.maxBodyBytes());
@@ -203,22 +205,19 @@ public final class ApiGateway {
         return Future.fromCompletionStage(stores.close());
     }
 
-    private static String adminToken(GatewayConfig config) throws IOException {
+    /** The configured admin token, else the one in {@code <data_dir>/admin-token}, generated (mode 600) if absent. */
+    static String adminToken(GatewayConfig config) throws IOException {
         if (!config.adminToken().isEmpty()) {
             return config.adminToken();
         }
         Path file = config.dataDir().resolve("admin-token");
         if (Files.exists(file)) {
+            PrivateFiles.privateFile(file);
             return Files.readString(file, StandardCharsets.US_ASCII).strip();
         }
         String token = ApiSecrets.newSecret().replace("ots_", "adm_");
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
+        PrivateFiles.privateDirectory(config.dataDir());
+        PrivateFiles.replace(file, (token + "\n").getBytes(StandardCharsets.US_ASCII));
         LOG.info("admin token generated and written to " + file.toAbsolutePath() + " (send it as X-Admin-Token)");
         return token;
     }

@@ -10,7 +10,10 @@ import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.tracing.TracingOptions;
+import org.opentrade.gateway.adapter.http.RequestGuard;
+import org.opentrade.gateway.adapter.http.ServerLimits;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
+import org.opentrade.gateway.adapter.redis.RedisOptions;
 import org.opentrade.gateway.domain.Cidr;
 import org.opentrade.gateway.domain.RouteTable;
 import org.opentrade.gateway.domain.Plan;
@@ -26,8 +29,9 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             Duration signatureClockSkew, Duration keyCacheTtl,
                             String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
                             int perAddressPerMinute, int loginAttemptsPerAccount, Duration loginAccountWindow,
-                            Duration usageFlushInterval, Duration usageRetention,
-                            TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams) {
+                            int keyChangesPerMinute, int revokedKeysKept, Duration usageFlushInterval,
+                            Duration usageRetention, TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams,
+                            ServerLimits server) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -40,6 +44,14 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
     public GatewayConfig {
         trustedProxies = List.copyOf(trustedProxies);
         upstreams = Map.copyOf(upstreams);
+    }
+
+    /** Without secrets: the Redis URI's credentials and the admin token are left out. */
+    @Override
+    public String toString() {
+        return "GatewayConfig[host=" + host + ", port=" + port + ", store=" + store + ", dataDir=" + dataDir
+                + ", redisUri=" + RedisOptions.redacted(redisUri) + ", adminToken=" + (adminToken.isEmpty() ? "" : "***")
+                + ", plans=" + plans + ", server=" + server + ", upstreams=" + upstreams.keySet() + "]";
     }
 
     public static GatewayConfig load(ConfigLoader loader) {
@@ -67,7 +79,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Config redis = root.section("redis");
         String uri = redis.string("uri", "redis://127.0.0.1:6379/0");
         if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
-            throw new ConfigException("config key 'redis.uri' has value '" + uri + "'; allowed: redis://host:port/db");
+            throw new ConfigException("config key 'redis.uri' has value '" + RedisOptions.redacted(uri)
+                    + "'; allowed: redis://host:port/db");
         }
         Duration redisTimeout = positive(redis, "redis.command_timeout", "command_timeout", Duration.ofMillis(200));
 
@@ -92,6 +105,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         int perAccount = limits.intValue("login_attempts_per_account", 10, 1, 1_000_000);
         Duration accountWindow = positive(limits, "limits.login_account_window", "login_account_window",
                 Duration.ofMinutes(15));
+        int keyChanges = limits.intValue("key_changes_per_minute", 10, 1, 100_000);
+        int revokedKept = limits.intValue("revoked_keys_kept", 20, 0, 10_000);
         Config plansSection = limits.section("plans");
         List<Plan> plans = new ArrayList<>();
         for (String name : PLAN_NAMES) {
@@ -105,9 +120,9 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Duration retention = positive(usage, "usage.retention", "retention", Duration.ofDays(8));
         return new GatewayConfig(host, port, eventLoops, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
                 sessionKey, window, skew, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan),
-                perAddress, perAccount, accountWindow, flush, retention,
+                perAddress, perAccount, accountWindow, keyChanges, revokedKept, flush, retention,
                 TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
-                upstreams(root.section("upstreams")));
+                upstreams(root.section("upstreams")), server(g));
     }
 
     /** The pools with targets; a service without targets is not deployed behind this gateway. */
@@ -125,6 +140,18 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
             }
         }
         return out;
+    }
+
+    private static ServerLimits server(Config g) {
+        Duration idle = positive(g, "gateway.idle_timeout", "idle_timeout", ServerLimits.DEFAULT_IDLE_TIMEOUT);
+        Duration read = positive(g, "gateway.request_read_timeout", "request_read_timeout",
+                ServerLimits.DEFAULT_REQUEST_READ_TIMEOUT);
+        int connections = g.intValue("max_connections", ServerLimits.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+        int headers = g.intValue("max_header_bytes", ServerLimits.DEFAULT_MAX_HEADER_BYTES, 1_024,
+                RequestGuard.MAX_HEADER_BYTES);
+        int line = g.intValue("max_request_line_bytes", ServerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES, 256,
+                RequestGuard.MAX_URI_LENGTH + 64);
+        return new ServerLimits(idle, read, connections, headers, line);
     }
 
     private static Duration positive(Config section, String full, String key, Duration def) {

@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.gateway.adapter.http.ConnectionGuard;
 
 /**
  * The standalone gateway of distributed mode: {@code java -jar api-gateway.jar}, configured by
@@ -53,11 +54,13 @@ public final class GatewayMain {
             });
             router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
                     .end(gw.gateway().prometheus()));
-            // One server per event loop on the same port: Vert.x spreads connections over them.
+            // One server per event loop on the same port: Vert.x spreads connections over them. One
+            // guard for all of them, so the connection cap is the gateway's.
+            ConnectionGuard guard = new ConnectionGuard(vertx, config.server());
             vertx.deployVerticle(() -> new AbstractVerticle() {
                 @Override
                 public void start(Promise<Void> started) {
-                    vertx.createHttpServer(GatewayServer.serverOptions()).requestHandler(router)
+                    GatewayServer.createServer(vertx, config.server(), guard, router)
                             .listen(config.port(), config.host()).<Void>mapEmpty().onComplete(started);
                 }
             }, new DeploymentOptions().setInstances(config.eventLoops()))

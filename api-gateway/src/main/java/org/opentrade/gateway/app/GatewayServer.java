@@ -1,12 +1,17 @@
 package org.opentrade.gateway.app;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.TimeUnit;
 import io.vertx.ext.web.Router;
 import org.opentrade.common.tracing.SpanStore;
 import org.opentrade.common.tracing.Tracing;
-import org.opentrade.gateway.adapter.http.RequestGuard;
+import org.opentrade.gateway.adapter.http.ConnectionGuard;
+import org.opentrade.gateway.adapter.http.ServerLimits;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 import org.opentrade.gateway.adapter.http.tracing.TracingHopListener;
 
@@ -41,16 +46,35 @@ public final class GatewayServer {
                 });
     }
 
-    /**
-     * HTTP server options for a gateway: header and URI limits far above {@link RequestGuard}'s, so
-     * oversize requests get the error model from the guard rather than a bare status from Netty;
-     * WebSocket limits at least as large as the pools'.
-     */
+    /** {@link #serverOptions(ServerLimits)} with the default limits. */
     public static HttpServerOptions serverOptions() {
-        return new HttpServerOptions().setMaxHeaderSize(256 * 1024).setMaxInitialLineLength(64 * 1024)
+        return serverOptions(ServerLimits.defaults());
+    }
+
+    /**
+     * HTTP server options for a gateway: the decoder refuses heads over {@code limits} (answered
+     * with the error model by {@link ConnectionGuard}), so a client cannot make it buffer more; an
+     * idle connection is closed; WebSocket limits at least as large as the pools'.
+     */
+    public static HttpServerOptions serverOptions(ServerLimits limits) {
+        return new HttpServerOptions().setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxInitialLineLength(limits.maxRequestLineBytes())
+                .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                // HTTP/1.1 only: with cleartext HTTP/2 on, a connection is not handed to the guard
+                // until its first bytes tell the versions apart, so a silent one would escape the cap.
+                .setHttp2ClearTextEnabled(false)
                 .setMaxWebSocketFrameSize(UpstreamPoolOptions.DEFAULT_WS_MAX_FRAME_BYTES)
                 .setMaxWebSocketMessageSize(UpstreamPoolOptions.DEFAULT_WS_MAX_MESSAGE_BYTES)
                 .setCompressionSupported(false).setTcpNoDelay(true);
+    }
+
+    /**
+     * An HTTP server with the gateway's limits, serving {@code handler} behind {@code guard}; share one
+     * guard among the servers of one gateway so the connection cap is theirs together.
+     */
+    public static HttpServer createServer(Vertx vertx, ServerLimits limits, ConnectionGuard guard,
+                                          Handler<HttpServerRequest> handler) {
+        return guard.install(vertx.createHttpServer(serverOptions(limits)), handler);
     }
 
     public void mount(Router router) {

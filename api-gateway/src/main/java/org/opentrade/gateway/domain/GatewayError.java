@@ -15,6 +15,9 @@ public enum GatewayError {
     UNSUPPORTED_MEDIA_TYPE(-1006, "the body must be application/json"),
     BAD_HEADER(-1007, "a header is malformed"),
     UNKNOWN_PLAN(-1008, "no such plan"),
+    HEADERS_TOO_LARGE(-1009, "the request headers are too large"),
+    URI_TOO_LONG(-1010, "the request line is too long"),
+    REQUEST_TIMEOUT(-1011, "the request was not received in time"),
 
     CREDENTIALS_MISSING(-2001, "no credentials: send X-API-Key with X-API-Secret or X-Signature, or Authorization: Bearer"),
     KEY_UNKNOWN(-2002, "unknown API key"),

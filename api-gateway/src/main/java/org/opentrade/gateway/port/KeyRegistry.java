@@ -59,6 +59,12 @@ public interface KeyRegistry {
      */
     CompletionStage<Optional<ApiKey>> updateKey(String keyId, UnaryOperator<ApiKey> change);
 
+    /**
+     * Removes a key for good (a revoked key past the number kept) and notifies {@link #onChange}
+     * listeners with its id; it then reads as unknown.
+     */
+    CompletionStage<Void> deleteKey(ApiKey key);
+
     CompletionStage<Optional<ApiKey>> key(String keyId);
 
     /** The keys of one developer, oldest first, whatever their status. */

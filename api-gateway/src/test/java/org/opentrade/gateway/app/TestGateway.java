@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.gateway.adapter.http.ConnectionGuard;
 import org.opentrade.gateway.adapter.http.HttpErrors;
 import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.domain.Principal;
@@ -52,9 +53,15 @@ public final class TestGateway implements AutoCloseable {
 
     public static TestGateway start(Path dir, String extraYaml, Function<RoutePolicy, Handler<RoutingContext>> upstream,
                                     Function<GatewayConfig, GatewayStores> stores) throws Exception {
+        return start(dir, extraYaml, upstream, stores, "");
+    }
+
+    /** {@code gatewayKeys}: more lines of the {@code gateway:} section, indented two spaces. */
+    public static TestGateway start(Path dir, String extraYaml, Function<RoutePolicy, Handler<RoutingContext>> upstream,
+                                    Function<GatewayConfig, GatewayStores> stores, String gatewayKeys) throws Exception {
         Files.createDirectories(dir);
         Path override = dir.resolve("gateway-test.yaml");
-        Files.writeString(override, "gateway:\n  data_dir: " + dir.resolve("data") + "\n"
+        Files.writeString(override, "gateway:\n  data_dir: " + dir.resolve("data") + "\n" + gatewayKeys
                 + "auth:\n  password_memory_kib: 1024\n  password_iterations: 1\n  admin_token: " + ADMIN_TOKEN + "\n"
                 + (extraYaml == null ? "" : extraYaml), StandardCharsets.UTF_8);
         Map<String, String> props = new HashMap<>();
@@ -72,7 +79,8 @@ public final class TestGateway implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
         Router router = Router.router(vertx);
         gw.mount(router);
-        HttpServer server = vertx.createHttpServer(GatewayServer.serverOptions()).requestHandler(router).listen(0, "127.0.0.1")
+        HttpServer server = GatewayServer.createServer(vertx, config.server(),
+                        new ConnectionGuard(vertx, config.server()), router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return new TestGateway(vertx, gw, server, dir);
     }

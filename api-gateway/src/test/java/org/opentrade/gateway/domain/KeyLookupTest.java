@@ -170,6 +170,11 @@ class KeyLookupTest {
         }
 
         @Override
+        public CompletionStage<Void> deleteKey(ApiKey key) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public CompletionStage<Boolean> createKey(ApiKey key, int maxLiveKeys) {
             throw new UnsupportedOperationException();
         }

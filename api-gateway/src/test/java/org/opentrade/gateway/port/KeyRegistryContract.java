@@ -249,6 +249,24 @@ public abstract class KeyRegistryContract {
     }
 
     @Test
+    public void aDeletedKeyIsGoneEverywhereAndListenersAreTold() throws Exception {
+        ApiKey gone = secretKey("key-gone", "dev-1", 1000).withStatus(KeyStatus.REVOKED);
+        ApiKey kept = secretKey("key-kept", "dev-1", 2000);
+        result(store.putKey(gone));
+        result(store.putKey(kept));
+        BlockingQueue<String> changes = changes(store);
+
+        result(store.deleteKey(gone));
+
+        Await.element(changes, "key:key-gone"::equals);
+        assertTrue(result(store.key("key-gone")).isEmpty());
+        assertEquals(List.of(kept), result(store.keysOf("dev-1")));
+        assertEquals(List.of(kept), result(store.keys()));
+        store = reopen(store);
+        assertTrue(result(store.key("key-gone")).isEmpty());
+    }
+
+    @Test
     public void puttingANewKeyNotifiesListeners() throws Exception {
         BlockingQueue<String> changes = changes(store);
 

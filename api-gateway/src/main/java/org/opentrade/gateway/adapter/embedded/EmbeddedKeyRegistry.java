@@ -6,16 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.opentrade.gateway.domain.ApiKey;
@@ -24,9 +28,10 @@ import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.port.KeyRegistry;
 
 /**
- * The all-in-one key registry: maps in memory, the whole registry written atomically to
- * {@code <dir>/registry.json} after each change by one writer thread (changes are rare: sign-ups and
- * key operations). A write's stage completes once the file is on disk. Reads never touch the disk.
+ * The all-in-one key registry: maps in memory, the whole registry written atomically and durably to
+ * {@code <dir>/registry.json} by one writer thread, changes queued meanwhile written together. A
+ * change becomes visible, and its stage completes, only once the file holding it is on disk; a change
+ * whose write failed has no effect. Reads never touch the disk.
  *
  * <p>A key from a file written before keys had plans is held as it was read (no plan) and written
  * back that way; reads give it its developer's plan of the moment (see {@link KeyRegistry}).
@@ -47,6 +52,8 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
     private final Map<String, ApiKey> keys = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService writer;
+    private final Queue<Queued<?>> queue = new ConcurrentLinkedQueue<>();
+    private long fileWrites; // writer thread
 
     private EmbeddedKeyRegistry(Path file) {
         this.file = file;
@@ -59,6 +66,7 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
 
     /** Opens (or creates) the registry in {@code dir}. Blocks while it reads the file. */
     public static EmbeddedKeyRegistry open(Path dir) throws IOException {
+        PrivateFiles.privateDirectory(dir);
         EmbeddedKeyRegistry r = new EmbeddedKeyRegistry(dir.resolve("registry.json"));
         if (Files.exists(r.file)) {
             Snapshot s = JsonFiles.read(r.file, Snapshot.class);
@@ -69,26 +77,30 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
             for (ApiKey k : s.keys()) {
                 r.keys.put(k.id(), k);
             }
-        } else {
-            Files.createDirectories(dir);
+            PrivateFiles.privateFile(r.file); // written world-readable by earlier versions
         }
         return r;
     }
 
     @Override
-    public synchronized CompletionStage<Boolean> addDeveloper(Developer developer) {
+    public CompletionStage<Boolean> addDeveloper(Developer developer) {
         String email = developer.email().toLowerCase(Locale.ROOT);
-        if (byEmail.putIfAbsent(email, developer.id()) != null) {
-            return CompletableFuture.completedFuture(false);
-        }
-        developers.put(developer.id(), developer);
-        return persist().thenApply(v -> true);
+        return submit(batch -> {
+            if (batch.emailTaken(email)) {
+                return false;
+            }
+            batch.developers.put(developer.id(), developer);
+            batch.emails.put(email, developer.id());
+            return true;
+        }, null);
     }
 
     @Override
-    public synchronized CompletionStage<Void> updateDeveloper(Developer developer) {
-        developers.put(developer.id(), developer);
-        return persist().thenRun(() -> notifyChange("developer:" + developer.id()));
+    public CompletionStage<Void> updateDeveloper(Developer developer) {
+        return submit(batch -> {
+            batch.developers.put(developer.id(), developer);
+            return null;
+        }, "developer:" + developer.id());
     }
 
     @Override
@@ -110,40 +122,52 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
     }
 
     @Override
-    public synchronized CompletionStage<Void> putKey(ApiKey key) {
-        keys.put(key.id(), key.replacing(keys.get(key.id())));
-        return persist().thenRun(() -> notifyChange("key:" + key.id()));
+    public CompletionStage<Void> putKey(ApiKey key) {
+        return submit(batch -> {
+            batch.putKey(key.replacing(batch.key(key.id())));
+            return null;
+        }, "key:" + key.id());
     }
 
-    /** Under this object's lock, so the count and the write are one step. */
     @Override
-    public synchronized CompletionStage<Boolean> createKey(ApiKey key, int maxLiveKeys) {
-        long live = keys.values().stream()
-                .filter(k -> k.developerId().equals(key.developerId()) && k.status() != KeyStatus.REVOKED).count();
-        if (live >= maxLiveKeys) {
-            return CompletableFuture.completedFuture(false);
-        }
-        return putKey(key).thenApply(v -> true);
+    public CompletionStage<Void> deleteKey(ApiKey key) {
+        return submit(batch -> {
+            batch.keys.remove(key.id());
+            batch.deleted.add(key.id());
+            return null;
+        }, "key:" + key.id());
     }
 
-    /** Under this object's lock: {@code change} always sees the current key, so no retry is needed. */
+    /** On the writer thread, in order with every other change: the count and the write are one step. */
     @Override
-    public synchronized CompletionStage<Optional<ApiKey>> updateKey(String keyId, UnaryOperator<ApiKey> change) {
-        ApiKey stored = keys.get(keyId);
-        if (stored == null) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        ApiKey current = withPlan(stored);
-        ApiKey updated;
-        try {
-            updated = change.apply(current).replacing(current);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        if (updated.equals(current)) {
-            return CompletableFuture.completedFuture(Optional.of(current));
-        }
-        return putKey(updated).thenApply(v -> Optional.of(updated));
+    public CompletionStage<Boolean> createKey(ApiKey key, int maxLiveKeys) {
+        return submit(batch -> {
+            if (batch.liveKeysOf(key.developerId()) >= maxLiveKeys) {
+                return false;
+            }
+            batch.putKey(key);
+            return true;
+        }, "key:" + key.id());
+    }
+
+    /**
+     * On the writer thread, in order with every other change: {@code change} always sees the current
+     * key, so no retry is needed; if it throws, nothing is written and the stage fails.
+     */
+    @Override
+    public CompletionStage<Optional<ApiKey>> updateKey(String keyId, UnaryOperator<ApiKey> change) {
+        return submit(batch -> {
+            ApiKey stored = batch.key(keyId);
+            if (stored == null) {
+                return Optional.<ApiKey>empty();
+            }
+            ApiKey current = withPlan(stored);
+            ApiKey updated = change.apply(current).replacing(current);
+            if (!updated.equals(current)) {
+                batch.putKey(updated);
+            }
+            return Optional.of(updated);
+        }, "key:" + keyId);
     }
 
     @Override
@@ -186,20 +210,137 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
         return done;
     }
 
-    /** Called under this object's lock so snapshots reach the writer in change order. */
-    private CompletionStage<Void> persist() {
-        List<Developer> devs = new ArrayList<>(developers.values());
-        devs.sort(DEV_ORDER);
-        List<ApiKey> ks = new ArrayList<>(keys.values());
-        ks.sort(KEY_ORDER);
-        Snapshot snapshot = new Snapshot(devs, ks);
-        return CompletableFuture.runAsync(() -> {
+    /** How many times the file was rewritten since opening (queued changes share a rewrite). */
+    long fileWrites() {
+        return fileWrites;
+    }
+
+    /** One change: applied to the batch it is written with; its result completes its stage. */
+    private interface Change<T> {
+        T apply(Batch batch);
+    }
+
+    private record Queued<T>(Change<T> change, String changed, CompletableFuture<T> done) {
+    }
+
+    /** Changes written together: what they set, over the committed maps. Writer thread only. */
+    private final class Batch {
+        final Map<String, Developer> developers = new HashMap<>();
+        final Map<String, String> emails = new HashMap<>();
+        final Map<String, ApiKey> keys = new HashMap<>();
+        final java.util.Set<String> deleted = new java.util.HashSet<>();
+
+        /** The key as this batch sees it: its own writes over the committed keys. */
+        ApiKey key(String id) {
+            ApiKey k = keys.get(id);
+            return k != null || deleted.contains(id) ? k : EmbeddedKeyRegistry.this.keys.get(id);
+        }
+
+        void putKey(ApiKey k) {
+            deleted.remove(k.id());
+            keys.put(k.id(), k);
+        }
+
+        /** Keys of a developer that are not revoked, as this batch sees them. */
+        long liveKeysOf(String developerId) {
+            Map<String, ApiKey> all = new HashMap<>(EmbeddedKeyRegistry.this.keys);
+            all.keySet().removeAll(deleted);
+            all.putAll(keys);
+            return all.values().stream()
+                    .filter(k -> k.developerId().equals(developerId) && k.status() != KeyStatus.REVOKED).count();
+        }
+
+        boolean emailTaken(String email) {
+            return emails.containsKey(email) || byEmail.containsKey(email);
+        }
+
+        Snapshot snapshot() {
+            Map<String, Developer> devs = new HashMap<>(EmbeddedKeyRegistry.this.developers);
+            devs.putAll(developers);
+            Map<String, ApiKey> ks = new HashMap<>(EmbeddedKeyRegistry.this.keys);
+            ks.keySet().removeAll(deleted);
+            ks.putAll(keys);
+            List<Developer> devList = new ArrayList<>(devs.values());
+            devList.sort(DEV_ORDER);
+            List<ApiKey> keyList = new ArrayList<>(ks.values());
+            keyList.sort(KEY_ORDER);
+            return new Snapshot(devList, keyList);
+        }
+
+        /** Makes the batch visible: only after it is on disk. */
+        void commit() {
+            EmbeddedKeyRegistry.this.developers.putAll(developers);
+            byEmail.putAll(emails);
+            deleted.forEach(EmbeddedKeyRegistry.this.keys::remove);
+            EmbeddedKeyRegistry.this.keys.putAll(keys);
+        }
+    }
+
+    /**
+     * Queues a change. The writer applies every change queued by then to one batch, writes the file
+     * once, and only then makes the batch visible and completes the stages; if the write fails, none
+     * of the batch takes effect and every stage fails. So an answer of failure means no effect, and
+     * a burst of changes costs one rewrite, not one each.
+     */
+    private <T> CompletionStage<T> submit(Change<T> change, String changed) {
+        Queued<T> q = new Queued<>(change, changed, new CompletableFuture<>());
+        queue.add(q);
+        try {
+            writer.execute(this::writeQueued);
+        } catch (RejectedExecutionException e) {
+            queue.remove(q);
+            q.done().completeExceptionally(new IllegalStateException("the key registry is closed"));
+        }
+        return q.done();
+    }
+
+    /** Writer thread: one batch of everything queued. */
+    private void writeQueued() {
+        List<Queued<?>> taken = new ArrayList<>();
+        for (Queued<?> q = queue.poll(); q != null; q = queue.poll()) {
+            taken.add(q);
+        }
+        if (taken.isEmpty()) {
+            return; // an earlier run took these changes
+        }
+        Batch batch = new Batch();
+        List<Object> results = new ArrayList<>();
+        for (Queued<?> q : taken) {
             try {
-                JsonFiles.write(file, snapshot);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file, e);
+                results.add(q.change().apply(batch));
+            } catch (RuntimeException refused) {
+                results.add(new Refused(refused)); // the change wrote nothing; the others still go
             }
-        }, writer);
+        }
+        try {
+            JsonFiles.write(file, batch.snapshot());
+            fileWrites++;
+        } catch (IOException | RuntimeException e) {
+            UncheckedIOException failure = new UncheckedIOException("cannot write " + file,
+                    e instanceof IOException io ? io : new IOException(e));
+            taken.forEach(q -> q.done().completeExceptionally(failure));
+            return;
+        }
+        batch.commit();
+        for (int i = 0; i < taken.size(); i++) {
+            complete(taken.get(i), results.get(i));
+        }
+    }
+
+    /** A change that refused (threw) instead of writing. */
+    private record Refused(RuntimeException cause) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void complete(Queued<T> q, Object result) {
+        if (result instanceof Refused r) {
+            q.done().completeExceptionally(r.cause());
+            return;
+        }
+        if (q.changed() != null) {
+            notifyChange(q.changed());
+        }
+        q.done().complete((T) result);
     }
 
     /** The key as read: one stored without a plan gets its developer's. */

@@ -1,24 +1,28 @@
 package org.opentrade.gateway.adapter.embedded;
 
-import java.io.BufferedWriter;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
 import org.opentrade.gateway.domain.UsageCounters;
 import org.opentrade.gateway.domain.UsageRow;
 import org.opentrade.gateway.domain.UsageSample;
@@ -26,25 +30,47 @@ import org.opentrade.gateway.port.UsageMeter;
 
 /**
  * The all-in-one usage meter: counters in memory, each flush appended as JSON lines to
- * {@code <dir>/usage.jsonl} by one writer thread. Opening compacts the log: rows are summed per
- * key × route × minute and rows older than the retention are dropped.
+ * {@code <dir>/usage.jsonl} by one writer thread. Rows are held per key, by minute, so a query reads
+ * only its keys' minutes in its window; it runs on its own thread, never on the caller's (an event
+ * loop). Rows older than the retention are dropped at opening and by the flushes while running, and
+ * the log is compacted (summed per key × route × minute, old rows dropped) at opening and once per
+ * {@link #COMPACT_EVERY_MINUTES}, so memory and disk hold about the retention's worth of rows.
  */
 public final class EmbeddedUsageMeter implements UsageMeter {
-    private record RowKey(String keyId, String route, long minute) {
+    /** Minute, then route: the order of one key's rows. */
+    private record Slot(long minute, String route) implements Comparable<Slot> {
+        @Override
+        public int compareTo(Slot o) {
+            int c = Long.compare(minute, o.minute);
+            return c != 0 ? c : route.compareTo(o.route);
+        }
     }
 
+    static final long COMPACT_EVERY_MINUTES = 60;
     private static final Comparator<UsageRow> ORDER = Comparator.comparingLong(UsageRow::epochMinute)
             .thenComparing(UsageRow::keyId).thenComparing(UsageRow::route);
 
     private final Path log;
+    private final long retentionMinutes;
+    private final LongSupplier clock;
     private final UsageCounters pending = new UsageCounters();
-    private final Map<RowKey, UsageRow> stored = new ConcurrentHashMap<>();
+    private final Map<String, NavigableMap<Slot, UsageRow>> stored = new ConcurrentHashMap<>();
     private final ExecutorService writer;
+    private final ExecutorService reader;
+    private long prunedAtMinute; // writer thread
+    private long compactedAtMinute; // writer thread
 
-    private EmbeddedUsageMeter(Path log) {
+    private EmbeddedUsageMeter(Path log, long retentionMinutes, LongSupplier clock) {
         this.log = log;
-        this.writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "usage-writer");
+        this.retentionMinutes = retentionMinutes;
+        this.clock = clock;
+        this.writer = daemon("usage-writer");
+        this.reader = daemon("usage-reader");
+    }
+
+    private static ExecutorService daemon(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
@@ -55,26 +81,35 @@ public final class EmbeddedUsageMeter implements UsageMeter {
      * Blocks while it reads and compacts the log.
      */
     public static EmbeddedUsageMeter open(Path dir, long retentionMinutes) throws IOException {
-        Files.createDirectories(dir);
-        EmbeddedUsageMeter m = new EmbeddedUsageMeter(dir.resolve("usage.jsonl"));
-        long oldest = System.currentTimeMillis() / 60_000 - retentionMinutes;
+        return open(dir, retentionMinutes, System::currentTimeMillis);
+    }
+
+    /** As {@link #open(Path, long)}, reading the time (epoch ms) from {@code clock}. */
+    public static EmbeddedUsageMeter open(Path dir, long retentionMinutes, LongSupplier clock) throws IOException {
+        PrivateFiles.privateDirectory(dir);
+        EmbeddedUsageMeter m = new EmbeddedUsageMeter(dir.resolve("usage.jsonl"), retentionMinutes, clock);
+        long oldest = m.oldestKeptMinute();
         if (Files.exists(m.log)) {
-            for (String line : Files.readAllLines(m.log, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                UsageRow r;
-                try {
-                    r = JsonFiles.MAPPER.readValue(line, UsageRow.class);
-                } catch (IOException e) {
-                    continue; // a torn last line after a crash: that flush is lost, the rest is kept
-                }
-                if (r.epochMinute() >= oldest) {
-                    m.stored.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::sum);
+            try (BufferedReader in = Files.newBufferedReader(m.log, StandardCharsets.UTF_8)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    UsageRow r;
+                    try {
+                        r = JsonFiles.MAPPER.readValue(line, UsageRow.class);
+                    } catch (IOException e) {
+                        continue; // a torn last line after a crash: that flush is lost, the rest is kept
+                    }
+                    if (r.epochMinute() >= oldest) {
+                        m.store(r);
+                    }
                 }
             }
             m.rewrite();
         }
+        m.compactedAtMinute = m.nowMinute();
+        m.prunedAtMinute = m.compactedAtMinute;
         return m;
     }
 
@@ -83,41 +118,45 @@ public final class EmbeddedUsageMeter implements UsageMeter {
         pending.add(sample);
     }
 
+    /** Read on the meter's reader thread: touches only the asked keys' rows in the window. */
     @Override
     public CompletionStage<List<UsageRow>> usage(List<String> keyIds, long fromMinute, long toMinute) {
         Set<String> wanted = new HashSet<>(keyIds);
-        Map<RowKey, UsageRow> rows = new HashMap<>();
-        for (UsageRow r : stored.values()) {
-            collect(rows, r, wanted, fromMinute, toMinute);
-        }
-        for (UsageRow r : pending.peek(r -> true)) {
-            collect(rows, r, wanted, fromMinute, toMinute);
-        }
-        List<UsageRow> out = new ArrayList<>(rows.values());
-        out.sort(ORDER);
-        return CompletableFuture.completedFuture(out);
+        return CompletableFuture.supplyAsync(() -> {
+            Map<String, Map<Slot, UsageRow>> rows = new java.util.HashMap<>();
+            Slot from = new Slot(fromMinute, "");
+            Slot to = new Slot(toMinute, "");
+            for (String keyId : wanted) {
+                NavigableMap<Slot, UsageRow> own = stored.get(keyId);
+                if (own != null) {
+                    own.subMap(from, true, to, false).forEach((slot, r) -> merge(rows, r));
+                }
+            }
+            for (UsageRow r : pending.peek(r -> wanted.contains(r.keyId()) && r.epochMinute() >= fromMinute
+                    && r.epochMinute() < toMinute)) {
+                merge(rows, r);
+            }
+            List<UsageRow> out = new ArrayList<>();
+            rows.values().forEach(m -> out.addAll(m.values()));
+            out.sort(ORDER);
+            return out;
+        }, reader);
     }
 
     @Override
     public CompletionStage<Void> flush() {
         return CompletableFuture.runAsync(() -> {
             List<UsageRow> rows = pending.drain();
-            if (rows.isEmpty()) {
-                return;
-            }
-            try (BufferedWriter w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                for (UsageRow r : rows) {
-                    w.write(JsonFiles.MAPPER.writeValueAsString(r));
-                    w.newLine();
+            if (!rows.isEmpty()) {
+                try {
+                    append(rows);
+                } catch (IOException e) {
+                    rows.forEach(pending::add);
+                    throw new UncheckedIOException("cannot append to " + log, e);
                 }
-            } catch (IOException e) {
-                rows.forEach(pending::add);
-                throw new UncheckedIOException("cannot append to " + log, e);
+                rows.forEach(this::store);
             }
-            for (UsageRow r : rows) {
-                stored.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::sum);
-            }
+            maintain();
         }, writer);
     }
 
@@ -125,24 +164,100 @@ public final class EmbeddedUsageMeter implements UsageMeter {
     public CompletionStage<Void> close() {
         CompletionStage<Void> done = flush();
         writer.shutdown();
+        reader.shutdown();
         return done;
     }
 
-    private static void collect(Map<RowKey, UsageRow> rows, UsageRow r, Set<String> keys, long from, long to) {
-        if (keys.contains(r.keyId()) && r.epochMinute() >= from && r.epochMinute() < to) {
-            rows.merge(new RowKey(r.keyId(), r.route(), r.epochMinute()), r, UsageCounters::sum);
+    /** Rows held in memory (for tests and metrics). */
+    long storedRows() {
+        return stored.values().stream().mapToLong(Map::size).sum();
+    }
+
+    private long nowMinute() {
+        return clock.getAsLong() / 60_000;
+    }
+
+    private long oldestKeptMinute() {
+        return nowMinute() - retentionMinutes;
+    }
+
+    private void store(UsageRow r) {
+        stored.computeIfAbsent(r.keyId(), k -> new ConcurrentSkipListMap<>())
+                .merge(new Slot(r.epochMinute(), r.route()), r, UsageCounters::sum);
+    }
+
+    private static void merge(Map<String, Map<Slot, UsageRow>> rows, UsageRow r) {
+        rows.computeIfAbsent(r.keyId(), k -> new java.util.HashMap<>())
+                .merge(new Slot(r.epochMinute(), r.route()), r, UsageCounters::sum);
+    }
+
+    /**
+     * Writer thread: once a minute drops rows past the retention (each key's oldest minutes, cut off
+     * its sorted map); once per {@link #COMPACT_EVERY_MINUTES} compacts the log to the rows kept.
+     */
+    private void maintain() {
+        long now = nowMinute();
+        if (now != prunedAtMinute) {
+            prunedAtMinute = now;
+            Slot oldest = new Slot(oldestKeptMinute(), "");
+            for (var it = stored.entrySet().iterator(); it.hasNext(); ) {
+                NavigableMap<Slot, UsageRow> own = it.next().getValue();
+                own.headMap(oldest, false).clear();
+                if (own.isEmpty()) {
+                    it.remove(); // a racing store() re-creates it: nothing is lost
+                }
+            }
+        }
+        if (now - compactedAtMinute >= COMPACT_EVERY_MINUTES) {
+            try {
+                rewrite();
+                compactedAtMinute = now;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot compact " + log + "; the rows are kept, retried later", e);
+            }
         }
     }
 
-    private void rewrite() throws IOException {
-        Path tmp = log.resolveSibling("usage.jsonl.tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            for (UsageRow r : stored.values()) {
-                w.write(JsonFiles.MAPPER.writeValueAsString(r));
-                w.newLine();
+    /**
+     * Appends one flush as one write, forced to disk. A failed append is cut back off the file, so
+     * the retry that follows does not count its rows twice after a restart; only if the cut fails
+     * too may a partly written flush be counted again.
+     */
+    private void append(List<UsageRow> rows) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(rows.size() * 160);
+        for (UsageRow r : rows) {
+            bytes.write(JsonFiles.MAPPER.writeValueAsBytes(r));
+            bytes.write('\n');
+        }
+        try (FileChannel ch = PrivateFiles.append(log)) {
+            long start = ch.size();
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(false);
+            } catch (IOException e) {
+                try {
+                    ch.truncate(start);
+                    ch.force(false);
+                } catch (IOException cut) {
+                    e.addSuppressed(cut);
+                }
+                throw e;
             }
         }
-        Files.move(tmp, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Replaces the log with the rows held: private, forced before and after the rename. */
+    private void rewrite() throws IOException {
+        PrivateFiles.replace(log, out -> {
+            for (NavigableMap<Slot, UsageRow> own : stored.values()) {
+                for (UsageRow r : own.values()) {
+                    out.write(JsonFiles.MAPPER.writeValueAsBytes(r));
+                    out.write('\n');
+                }
+            }
+        });
     }
 }

@@ -1,5 +1,7 @@
 package org.opentrade.gateway.adapter.http;
 
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.opentrade.common.error.ErrorBody;
@@ -21,6 +23,9 @@ public final class HttpErrors {
         return switch (error) {
             case MALFORMED_REQUEST, INVALID_PARAMETER, BAD_HEADER, UNKNOWN_PLAN -> 400;
             case BODY_TOO_LARGE -> 413;
+            case HEADERS_TOO_LARGE -> 431;
+            case URI_TOO_LONG -> 414;
+            case REQUEST_TIMEOUT -> 408;
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
@@ -61,6 +66,28 @@ public final class HttpErrors {
         response.setStatusCode(status).putHeader(TRACE_HEADER, traceId)
                 .putHeader("Content-Type", "application/json")
                 .end(new ErrorBody(message, errorNo, traceId).toJson());
+    }
+
+    /**
+     * Answers a request outside the router (a head Netty could not decode, a request not read in
+     * time) and closes the connection, since the rest of its byte stream cannot be trusted. Keeps
+     * the trace id the tracing filter already put on the response, if any.
+     */
+    public static void sendAndClose(HttpServerRequest request, GatewayError error, String message) {
+        HttpServerResponse response = request.response();
+        HttpConnection connection = request.connection();
+        if (response.ended() || response.closed() || response.headWritten()) {
+            connection.close();
+            return;
+        }
+        String traceId = response.headers().get(TRACE_HEADER);
+        if (traceId == null) {
+            traceId = TraceIds.random();
+        }
+        response.setStatusCode(status(error)).putHeader(TRACE_HEADER, traceId)
+                .putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(new ErrorBody(message, error.code(), traceId).toJson())
+                .onComplete(done -> connection.close());
     }
 
     /** The request's trace id; creates one when the tracing filter has not run. */

@@ -22,7 +22,10 @@ import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.domain.KeyType;
 import org.opentrade.gateway.domain.Plan;
 import org.opentrade.gateway.domain.PlanCatalog;
+import org.opentrade.gateway.domain.PolicyRateLimiter;
 import org.opentrade.gateway.domain.Principal;
+import org.opentrade.gateway.domain.RateLimit;
+import org.opentrade.gateway.domain.RouteClass;
 import org.opentrade.gateway.domain.Scope;
 import org.opentrade.gateway.port.KeyRegistry;
 
@@ -42,25 +45,67 @@ public final class KeyRoutes {
     private final Authenticator authenticator;
     private final PlanCatalog plans;
     private final LongSupplier nowMillis;
+    private final MeteringFilter metering;
+    private final PolicyRateLimiter limiter;
+    private final RateLimit changesPerDeveloper;
+    private final int revokedKept;
 
-    public KeyRoutes(KeyRegistry registry, Authenticator authenticator, PlanCatalog plans, LongSupplier nowMillis) {
+    /**
+     * @param changesPerDeveloper key creations, rotations and revocations one developer may make, on
+     *                            top of each call's weight in the session's request budget
+     * @param revokedKept         revoked keys kept per developer; older ones are deleted on the next
+     *                            revocation (they then read as unknown keys, -2002)
+     */
+    public KeyRoutes(KeyRegistry registry, Authenticator authenticator, PlanCatalog plans, LongSupplier nowMillis,
+                     MeteringFilter metering, PolicyRateLimiter limiter, RateLimit changesPerDeveloper,
+                     int revokedKept) {
         this.registry = registry;
         this.authenticator = authenticator;
         this.plans = plans;
         this.nowMillis = nowMillis;
+        this.metering = metering;
+        this.limiter = limiter;
+        this.changesPerDeveloper = changesPerDeveloper;
+        this.revokedKept = revokedKept;
     }
 
     public void mount(Router router) {
-        router.get("/v1/keys").handler(ctx -> withSession(ctx, p -> list(ctx, p)));
-        router.post("/v1/keys").handler(ctx -> withSession(ctx, p -> create(ctx, p)));
-        router.delete("/v1/keys/:key_id").handler(ctx -> withSession(ctx, p -> revoke(ctx, p)));
-        router.post("/v1/keys/:key_id/rotate").handler(ctx -> withSession(ctx, p -> rotate(ctx, p)));
+        router.get("/v1/keys").handler(ctx -> withSession(ctx, false, p -> list(ctx, p)));
+        router.post("/v1/keys").handler(ctx -> withSession(ctx, true, p -> create(ctx, p)));
+        router.delete("/v1/keys/:key_id").handler(ctx -> withSession(ctx, true, p -> revoke(ctx, p)));
+        router.post("/v1/keys/:key_id/rotate").handler(ctx -> withSession(ctx, true, p -> rotate(ctx, p)));
     }
 
-    private void withSession(RoutingContext ctx, java.util.function.Function<Principal, Future<?>> action) {
+    /**
+     * Metered like any call; charged one unit of the session's request budget; a change also one
+     * unit of the developer's key-change budget. So one account cannot churn keys (each change a
+     * registry write) faster than its budgets allow.
+     */
+    private void withSession(RoutingContext ctx, boolean change, java.util.function.Function<Principal, Future<?>> action) {
+        metering.track(ctx);
         authenticator.session(ctx).compose(p -> {
             ctx.put(RequestKeys.PRINCIPAL, p);
-            return action.apply(p);
+            return Async.on(ctx, limiter.acquire("w:" + p.meterId(), p.plan().weightLimit(), 1, RouteClass.PLATFORM))
+                    .<Void>compose(weight -> {
+                        if (!RateLimitFilter.admit(ctx, weight, GatewayError.RATE_LIMITED)) {
+                            return Future.<Void>succeededFuture();
+                        }
+                        if (!change) {
+                            return action.apply(p).<Void>mapEmpty();
+                        }
+                        return Async.on(ctx, limiter.acquire("kc:" + p.developerId(), changesPerDeveloper, 1,
+                                RouteClass.PLATFORM)).<Void>compose(changes -> {
+                                    if (changes.unavailable() || changes.decision().allowed()) {
+                                        return action.apply(p).<Void>mapEmpty();
+                                    }
+                                    ctx.response().putHeader("Retry-After", Long.toString(
+                                            Math.max(1, (changes.decision().retryAfterMillis() + 999) / 1000)));
+                                    HttpErrors.send(ctx, GatewayError.RATE_LIMITED, "at most "
+                                            + changesPerDeveloper.limit() + " key changes per minute per developer; "
+                                            + "retry after the time in Retry-After");
+                                    return Future.<Void>succeededFuture();
+                                });
+                    });
         }).onFailure(err -> Async.fail(ctx, err));
     }
 
@@ -125,7 +170,24 @@ public final class KeyRoutes {
     private Future<?> revoke(RoutingContext ctx, Principal p) {
         return ownKey(ctx, p).compose(k -> Async.store(ctx, registry.updateKey(k.id(), ApiKey::revoked)))
                 .compose(k -> k.isPresent() ? Future.succeededFuture(k.get()) : notFound(ctx))
+                .compose(k -> purgeRevoked(ctx, p).map(v -> k))
                 .onSuccess(k -> JsonBodies.send(ctx, 200, Views.key(k, nowMillis.getAsLong())));
+    }
+
+    /**
+     * Deletes the developer's oldest revoked keys beyond {@code revokedKept}, so revoked keys cannot
+     * pile up in the registry. The revocation has already succeeded: a failed purge is retried by the
+     * next one, never reported to the caller.
+     */
+    private Future<Void> purgeRevoked(RoutingContext ctx, Principal p) {
+        return Async.store(ctx, registry.keysOf(p.developerId())).compose(keys -> {
+            List<ApiKey> revoked = keys.stream().filter(k -> k.status() == KeyStatus.REVOKED).toList(); // oldest first
+            Future<Void> chain = Future.succeededFuture();
+            for (ApiKey old : revoked.subList(0, Math.max(0, revoked.size() - revokedKept))) {
+                chain = chain.compose(v -> Async.on(ctx, registry.deleteKey(old)));
+            }
+            return chain;
+        }).otherwise(err -> null);
     }
 
     private Future<?> rotate(RoutingContext ctx, Principal p) {

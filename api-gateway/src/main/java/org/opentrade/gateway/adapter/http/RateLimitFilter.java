@@ -76,7 +76,12 @@ public final class RateLimitFilter implements GatewayFilter {
                 });
     }
 
-    private static boolean admit(RoutingContext ctx, LimitOutcome outcome, GatewayError refusal) {
+    static boolean admit(RoutingContext ctx, LimitOutcome outcome, GatewayError refusal) {
+        return admit(ctx, outcome, refusal, refusal.message());
+    }
+
+    /** Sets the headers; false, having answered 429 {@code refusal} or 503 -3003, when refused. */
+    static boolean admit(RoutingContext ctx, LimitOutcome outcome, GatewayError refusal, String message) {
         if (outcome.unavailable()) {
             HttpErrors.send(ctx, GatewayError.LIMITER_UNAVAILABLE);
             return false;
@@ -85,7 +90,7 @@ public final class RateLimitFilter implements GatewayFilter {
         headers(ctx.response(), d);
         if (!d.allowed()) {
             ctx.response().putHeader("Retry-After", Long.toString(seconds(d.retryAfterMillis())));
-            HttpErrors.send(ctx, refusal);
+            HttpErrors.send(ctx, refusal, message);
             return false;
         }
         return true;

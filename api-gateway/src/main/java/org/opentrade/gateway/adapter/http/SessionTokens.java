@@ -12,12 +12,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.function.LongSupplier;
+import org.opentrade.gateway.adapter.embedded.PrivateFiles;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
@@ -91,6 +91,7 @@ public final class SessionTokens {
 
     private static String loadOrCreate(Path keyFile) throws IOException {
         if (Files.exists(keyFile)) {
+            PrivateFiles.privateFile(keyFile); // written with the default mode by earlier versions
             return Files.readString(keyFile, StandardCharsets.US_ASCII);
         }
         KeyPair pair;
@@ -102,15 +103,8 @@ public final class SessionTokens {
             throw new IllegalStateException("EC P-256 is part of every JDK", e);
         }
         String pem = pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded());
-        Files.createDirectories(keyFile.toAbsolutePath().getParent());
-        Path tmp = keyFile.resolveSibling(keyFile.getFileName() + ".tmp");
-        Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system: nothing finer to set
-        }
-        Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        // Created mode 600: never readable by others, not even until a chmod.
+        PrivateFiles.replace(keyFile, pem.getBytes(StandardCharsets.US_ASCII));
         return pem;
     }
 

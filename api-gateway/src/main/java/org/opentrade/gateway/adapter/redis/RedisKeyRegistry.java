@@ -52,6 +52,7 @@ public final class RedisKeyRegistry implements KeyRegistry {
     private final RedisScript putKey;
     private final RedisScript createKey;
     private final RedisScript replaceKey;
+    private final RedisScript deleteKey;
 
     private RedisKeyRegistry(RedisConnections redis) {
         this.redis = redis;
@@ -61,6 +62,7 @@ public final class RedisKeyRegistry implements KeyRegistry {
         this.putKey = RedisScript.load("put_key", redis.async());
         this.createKey = RedisScript.load("create_key", redis.async());
         this.replaceKey = RedisScript.load("replace_key", redis.async());
+        this.deleteKey = RedisScript.load("delete_key", redis.async());
     }
 
     /**
@@ -170,6 +172,15 @@ public final class RedisKeyRegistry implements KeyRegistry {
                         });
             });
         });
+    }
+
+    @Override
+    public CompletionStage<Void> deleteKey(ApiKey k) {
+        String change = "key:" + k.id();
+        String[] keys = {redis.key("key:" + k.id()), redis.key("keys"), redis.key("dev-keys:" + k.developerId())};
+        return deleteKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys, k.id(), changes.channel(),
+                        changes.message(change))
+                .thenAccept(ignored -> changes.notifyLocal(change));
     }
 
     @Override

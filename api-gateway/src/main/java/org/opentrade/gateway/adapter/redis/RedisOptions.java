@@ -8,7 +8,8 @@ import java.util.Objects;
  * How the gateway reaches the Redis shared by every gateway. Immutable; validated on construction so
  * a bad value stops start-up with a message that names it.
  *
- * @param uri            {@code redis://host:port/db} (or {@code rediss://} for TLS)
+ * @param uri            {@code redis://host:port/db} (or {@code rediss://} for TLS), possibly with
+ *                       {@code user:password@}: print it only through {@link #redacted}
  * @param commandTimeout how long one command may take before its stage fails. Short: a slow or
  *                       vanished Redis costs each request at most this much before the gateway applies
  *                       its failure policy; too short: spurious failures under load
@@ -28,9 +29,14 @@ public record RedisOptions(String uri, Duration commandTimeout, Duration connect
 
     public RedisOptions {
         Objects.requireNonNull(uri, "redis uri");
-        String scheme = URI.create(uri).getScheme();
+        String scheme;
+        try {
+            scheme = URI.create(uri).getScheme();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("redis uri is not a URI: " + redacted(uri));
+        }
         if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
-            throw new IllegalArgumentException("redis uri must start with redis:// or rediss://, got: " + uri);
+            throw new IllegalArgumentException("redis uri must start with redis:// or rediss://, got: " + redacted(uri));
         }
         requirePositive("redis commandTimeout", commandTimeout);
         requirePositive("redis connectTimeout", connectTimeout);
@@ -54,6 +60,30 @@ public record RedisOptions(String uri, Duration commandTimeout, Duration connect
 
     public RedisOptions withUsageRetention(Duration value) {
         return new RedisOptions(uri, commandTimeout, connectTimeout, keyPrefix, value);
+    }
+
+    /** Without the URI's credentials (a record's own toString would print them). */
+    @Override
+    public String toString() {
+        return "RedisOptions[uri=" + redacted(uri) + ", commandTimeout=" + commandTimeout + ", connectTimeout="
+                + connectTimeout + ", keyPrefix=" + keyPrefix + ", usageRetention=" + usageRetention + "]";
+    }
+
+    /**
+     * {@code uri} fit for a message or a log line: any user and password ({@code user:pass@}) replaced
+     * by {@code ***}. Never print a Redis URI without this.
+     */
+    public static String redacted(String uri) {
+        if (uri == null) {
+            return "null";
+        }
+        int scheme = uri.indexOf("://");
+        int start = scheme >= 0 ? scheme + 3 : 0;
+        int at = uri.lastIndexOf('@');
+        if (at < start) {
+            return uri;
+        }
+        return uri.substring(0, start) + "***" + uri.substring(at);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -1,6 +1,7 @@
 package org.opentrade.gateway.adapter.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,5 +39,21 @@ class RedisOptionsTest {
         assertEquals(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS, client.getDisconnectedBehavior());
         assertTrue(client.isAutoReconnect());
         assertTrue(client.getTimeoutOptions().isTimeoutCommands());
+    }
+
+    @Test
+    void aRefusedUriDoesNotRepeatItsPassword() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RedisOptions.of("http://user:hunter2@127.0.0.1:6379"));
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void aUriIsShownWithoutItsCredentials() {
+        assertEquals("redis://***@10.0.0.5:6380/2", RedisOptions.redacted("redis://user:hunter2@10.0.0.5:6380/2"));
+        assertEquals("rediss://***@h:1", RedisOptions.redacted("rediss://:hunter2@h:1"));
+        assertEquals("redis://127.0.0.1:6379/0", RedisOptions.redacted("redis://127.0.0.1:6379/0"));
+        assertFalse(RedisOptions.redacted("redis://a:b@c@d:1").contains("b@c"));
+        assertFalse(RedisOptions.redacted("not a uri :pw@").contains("pw"));
     }
 }

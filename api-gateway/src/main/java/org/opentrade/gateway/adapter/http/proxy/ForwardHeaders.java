@@ -26,7 +26,8 @@ final class ForwardHeaders {
     private static final String FORWARDED_PREFIX = "x-forwarded-";
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
-    private static final Set<String> CREDENTIALS = Set.of("x-api-secret", "x-signature", "authorization", "cookie");
+    private static final Set<String> CREDENTIALS = Set.of("x-api-secret", "x-signature", "authorization", "cookie",
+            "x-admin-token");
     // The client computes these for its own body or handshake; copying them would corrupt ours.
     private static final Set<String> RECOMPUTED = Set.of("content-length");
     private static final Set<String> WEBSOCKET_HANDSHAKE = Set.of("sec-websocket-key", "sec-websocket-version",

@@ -1,0 +1,126 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.opentrade.gateway.domain.GatewayError;
+
+/**
+ * Slow and greedy clients: caps open connections, cuts off a client that takes too long to send a
+ * request (slowloris: a head or body trickled a byte at a time defeats an idle timeout), and answers
+ * heads the decoder refuses (too long, malformed) with the error model instead of a bare status.
+ * One guard per gateway, shared by its servers on every event loop. Handlers run on the connection's
+ * event loop and never block.
+ */
+public final class ConnectionGuard {
+    private final Vertx vertx;
+    private final ServerLimits limits;
+    private final AtomicInteger open = new AtomicInteger();
+    /** One entry per open connection, removed by its close handler. */
+    private final Map<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
+
+    public ConnectionGuard(Vertx vertx, ServerLimits limits) {
+        this.vertx = vertx;
+        this.limits = limits;
+    }
+
+    /** Puts the guard in front of {@code handler} on {@code server}. */
+    public HttpServer install(HttpServer server, Handler<HttpServerRequest> handler) {
+        return server.connectionHandler(this::connected)
+                .invalidRequestHandler(ConnectionGuard::invalid)
+                .requestHandler(req -> {
+                    Watch w = watches.get(req.connection());
+                    if (w != null) {
+                        w.requests++;
+                        w.current = req;
+                        w.headAt = System.nanoTime();
+                    }
+                    handler.handle(req);
+                });
+    }
+
+    /** Open connections now. */
+    public int openConnections() {
+        return open.get();
+    }
+
+    private void connected(HttpConnection connection) {
+        int now = open.incrementAndGet();
+        Watch watch = new Watch(connection);
+        connection.closeHandler(v -> {
+            open.decrementAndGet();
+            watches.remove(connection);
+            vertx.cancelTimer(watch.timer);
+        });
+        if (now > limits.maxConnections()) {
+            connection.close();
+            return;
+        }
+        watches.put(connection, watch);
+        watch.arm();
+    }
+
+    /** Netty could not decode the head: answer with the error model, then close. */
+    private static void invalid(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        if (cause instanceof TooLongHttpHeaderException) {
+            HttpErrors.sendAndClose(request, GatewayError.HEADERS_TOO_LARGE, "the request headers are larger than allowed");
+        } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
+            HttpErrors.sendAndClose(request, GatewayError.URI_TOO_LONG, "the request line is longer than allowed");
+        } else {
+            HttpErrors.sendAndClose(request, GatewayError.MALFORMED_REQUEST, "the request could not be read: malformed HTTP");
+        }
+    }
+
+    /** The read deadline of one connection; touched on its event loop only. */
+    private final class Watch {
+        final HttpConnection connection;
+        long timer = -1;
+        long requests;
+        long requestsAtArm;
+        long headAt;
+        HttpServerRequest current;
+
+        Watch(HttpConnection connection) {
+            this.connection = connection;
+        }
+
+        void arm() {
+            requestsAtArm = requests;
+            timer = vertx.setTimer(limits.requestReadTimeout().toMillis(), id -> check());
+        }
+
+        /**
+         * Between requests with no new head since the last check: close. A head in, body still
+         * coming for longer than the timeout: 408. Otherwise (being answered, a WebSocket, a request
+         * that came and went since the last check): look again later.
+         */
+        void check() {
+            HttpServerRequest req = current;
+            if (req != null && req.response().ended() && req.response().getStatusCode() == 101) {
+                return; // a WebSocket now: the idle timeout and the pools' pings watch it
+            }
+            boolean serving = req != null && !req.response().ended();
+            if (!serving && requests == requestsAtArm) {
+                connection.close();
+                return;
+            }
+            if (serving && !req.isEnded()
+                    && System.nanoTime() - headAt >= TimeUnit.MILLISECONDS.toNanos(limits.requestReadTimeout().toMillis())) {
+                HttpErrors.sendAndClose(req, GatewayError.REQUEST_TIMEOUT, "the request body did not arrive within "
+                        + limits.requestReadTimeout().toMillis() + " ms");
+                return;
+            }
+            arm();
+        }
+    }
+}
