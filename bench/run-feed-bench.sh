@@ -10,7 +10,7 @@
 #        PROFILE=1 bench/run-feed-bench.sh        also a JFR recording of every measured section, and
 #                                                 its hottest methods per thread (figures then cost a few %)
 #        bench/run-feed-bench.sh --summary <dir>  re-print the summary of an earlier run
-# Knobs (environment): COMMANDS (measured commands, a multiple of 16384), PASSES (engine passes),
+# Knobs (environment): COMMANDS (measured commands, a multiple of 16384; SMOKE 131072, full 1998848), PASSES (engine passes),
 #   WARMUP_SECONDS (engine warm-up), REPEAT (live runs per storage variant; best counts),
 #   RATE (paced commands/s, default 1000000), SETTLE (stream settle commands),
 #   CPUS (taskset list for the JVM, default every online CPU), JOURNAL_DIR (where the journal and event
@@ -25,8 +25,8 @@ JAR=bench/target/benchmarks.jar
 JVM_OPTS=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages)
 
 if [[ "${SMOKE:-0}" == 1 ]]; then
-  COMMANDS=${COMMANDS:-262144}; PASSES=${PASSES:-2}; WARMUP_SECONDS=${WARMUP_SECONDS:-1}; REPEAT=${REPEAT:-1}
-  SETTLE=${SETTLE:-50000}
+  COMMANDS=${COMMANDS:-131072}; PASSES=${PASSES:-2}; WARMUP_SECONDS=${WARMUP_SECONDS:-1}; REPEAT=${REPEAT:-1}
+  SETTLE=${SETTLE:-20000}
 else
   COMMANDS=${COMMANDS:-1998848}; PASSES=${PASSES:-3}; WARMUP_SECONDS=${WARMUP_SECONDS:-3}; REPEAT=${REPEAT:-2}
   SETTLE=${SETTLE:-200000}
@@ -74,13 +74,15 @@ fi
 
 # ---------------------------------------------------------------- run
 PROPS=(-Dstream.settle="$SETTLE" -Djournal.dir="$JOURNAL_DIR")
-[[ "${PROFILE:-0}" == 1 ]] && PROPS+=(-Dfeed.jfr.dir="$OUT/jfr")
+# DebugNonSafepoints: without it JFR pins samples to the nearest safepoint and blames the wrong inlined methods.
+[[ "${PROFILE:-0}" == 1 ]] && PROPS+=(-Dfeed.jfr.dir="$OUT/jfr" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
 echo
-# JUL INFO lines (shard recovery) go to feed.log only.
+# JUL INFO lines (shard recovery) and the table (printed below with the machine) go to feed.log only.
 timeout 900 taskset -c "$CPUS" java "${JVM_OPTS[@]}" "${PROPS[@]}" -cp "$JAR" \
   org.opentrade.bench.exchange.FeedBenchmark --commands "$COMMANDS" --passes "$PASSES" \
   --warmup-seconds "$WARMUP_SECONDS" --repeat "$REPEAT" --rate "$RATE" 2>&1 \
-  | tee "$OUT/feed.log" | grep -v '^INFO: \|^[A-Z][a-z][a-z] [0-9]*, [0-9]* .* org.opentrade' \
+  | tee "$OUT/feed.log" \
+  | awk '/^== summary/ { table = 1 } !table && !/^INFO: / && !/^[A-Z][a-z][a-z] [0-9]+, [0-9]+ .* org\.opentrade/' \
   || { echo "feed benchmark failed; see $OUT/feed.log" >&2; exit 1; }
 grep -q '^== summary' "$OUT/feed.log" || { echo "feed benchmark ended without a summary; see $OUT/feed.log" >&2; exit 1; }
 echo "load at end: $(cat /proc/loadavg); cpu pressure (some) $(pressure)" | tee -a "$OUT/machine.txt"

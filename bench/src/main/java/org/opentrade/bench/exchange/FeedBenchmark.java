@@ -145,9 +145,10 @@ public final class FeedBenchmark {
 
         System.out.printf("%n== 1. engine alone again (the machine drifts; the best pass of both counts)%n");
         EngineEventRate.Rate best = before.best(engine.measure(passes, 0, "after"));
-        System.out.printf(Locale.ROOT, "  best pass: %,.0f commands/s, %,.0f events/s (%,d events, %.3f per command);"
-                        + " at %,d commands/s the engine emits %,.0f events/s%n", best.commandsPerSecond(),
-                best.eventsPerSecond(), best.events(), best.eventsPerCommand(), rate, rate * best.eventsPerCommand());
+        System.out.printf(Locale.ROOT, "  best pass: %,.0f commands/s, %,.0f events/s (%,d events, %.3f per command),"
+                        + " CPU %.0f ns/command; at %,d commands/s the engine emits %,.0f events/s%n",
+                best.commandsPerSecond(), best.eventsPerSecond(), best.events(), best.eventsPerCommand(),
+                best.cpuNanosPerCommand(), rate, rate * best.eventsPerCommand());
         summary(best, stored, bare, pacedOn, pacedOff, catchUps, raw);
     }
 
@@ -177,14 +178,17 @@ public final class FeedBenchmark {
         row("engine alone (MatchingEngine + EventCollector), commands/s", mops(engine.commandsPerSecond()), "-", "-");
         row(String.format(Locale.ROOT, "engine alone, events/s (%.3f events per command)", engine.eventsPerCommand()),
                 mops(engine.eventsPerSecond()), "-", "-");
+        row("engine alone, CPU per command", ns(engine.cpuNanosPerCommand()), "-", "-");
         row("engine's event rate at " + atRate + " (the feed target)", mops(target), "-", "-");
         liveRows(ON, stored, pacedOn, engine, target, atRate);
         liveRows(OFF, bare, pacedOff, engine, target, atRate);
         for (FeedRuns.CatchUp c : catchUps) {
             row(String.format(Locale.ROOT, "catch-up via FeedEndpoint, page %,d: events/s", c.page()),
                     mops(c.eventsPerSecond()), ">= 1.00 M/s", met(c.eventsPerSecond() >= CATCH_UP_TARGET));
-            row("  CPU: workers reading the log, ns/event", ns(c.costs().workersPerEvent()), "-", "-");
-            row("  CPU: consumer event loop, ns/event", ns(c.costs().consumerPerEvent()), "-", "-");
+            row("  CPU per event: workers reading the log / consumer event loop", ns(c.costs().workersPerEvent())
+                    + " / " + ns(c.costs().consumerPerEvent()), "-", "-");
+            row("  log reading's ceiling on one free core (1 s / its CPU per event)",
+                    mops(1e9 / c.costs().workersPerEvent()), "-", "-");
         }
         for (int p = 0; p < PAGES.length; p++) {
             row(String.format(Locale.ROOT, "  raw ShardedExchange.replay, page %,d, no bus: events/s", PAGES[p]),
@@ -192,17 +196,19 @@ public final class FeedBenchmark {
         }
         System.out.println();
         System.out.println("== summary");
-        System.out.printf("| %-68s | %12s | %-12s | %-4s |%n", "metric", "measured", "target", "met?");
-        System.out.printf("|%s|%s|%s|%s|%n", "-".repeat(70), "-".repeat(14), "-".repeat(14), "-".repeat(6));
+        System.out.printf("| %-68s | %16s | %-15s | %-4s |%n", "metric", "measured", "target", "met?");
+        System.out.printf("|%s|%s|%s|%s|%n", "-".repeat(70), "-".repeat(18), "-".repeat(17), "-".repeat(6));
         rows.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "Stream: %,d measured commands (RULES, %d symbols, ~%d resting orders per book)"
                         + " after %,d warm-up commands; live rows: best of %d runs; ratios are to the engine's events/s"
-                        + " in this run.%n", stream.commands().length, stream.symbols().length,
+                        + " in this run; a \"ceiling\" is 1 s divided by a thread's CPU per unit: what it could do"
+                        + " with a core to itself.%n", stream.commands().length, stream.symbols().length,
                 stream.spec().restingPerBook(), stream.warmup().length, repeat);
     }
 
     private void liveRows(String label, FeedRuns.Live run, FeedRuns.Live paced, EngineEventRate.Rate engine,
                           double target, String atRate) {
+        FeedRuns.Costs c = run.costs();
         row("live, " + label + ", max: consumer events/s", mops(run.consumerEventsPerSecond()), ">= " + mops(target),
                 met(run.consumerEventsPerSecond() >= target));
         row("  consumer / engine events/s", String.format(Locale.ROOT, "%.1f %%",
@@ -210,26 +216,32 @@ public final class FeedBenchmark {
         row("  exchange completed commands/s", mops(run.driver().commandsPerSecond()), "-", "-");
         row("  consumer's last event after the last command completed", String.format(Locale.ROOT, "%.1f ms",
                 run.lagMillis()), "-", "-");
-        row("  CPU: shard thread, ns/command", ns(run.costs().shardPerCommand()), "-", "-");
+        row("  CPU per command: shard thread (engine alone: " + ns(engine.cpuNanosPerCommand()) + ")",
+                ns(c.shardPerCommand()), "-", "-");
+        row("  shard thread's ceiling on one free core", mops(1e9 / c.shardPerCommand()) + " cmd", "-", "-");
         row("  shard thread runnable but waiting for a CPU (share of the run)", String.format(Locale.ROOT, "%.0f %%",
-                100 * run.costs().shardWaitingForCpu()), "-", "-");
-        row("  CPU: exchange event loop (publishing), ns/event", ns(run.costs().exchangeLoopPerEvent()), "-", "-");
-        row("  CPU: consumer event loop, ns/event", ns(run.costs().consumerPerEvent()), "-", "-");
-        row("  whole JVM, cores busy", String.format(Locale.ROOT, "%.2f", run.costs().jvmCores()), "-", "-");
+                100 * c.shardWaitingForCpu()), "-", "-");
+        row("  CPU per event: exchange event loop / consumer event loop", ns(c.exchangeLoopPerEvent()) + " / "
+                + ns(c.consumerPerEvent()), "-", "-");
+        row("  consumer event loop's ceiling on one free core", mops(1e9 / c.consumerPerEvent()), "-", "-");
+        row("  whole JVM, cores busy", String.format(Locale.ROOT, "%.2f", c.jvmCores()), "-", "-");
         if (paced != null) {
             row("live, " + label + ", paced at " + atRate + ": consumer events/s",
                     mops(paced.consumerEventsPerSecond()), ">= " + mops(target),
                     met(paced.consumerEventsPerSecond() >= 0.99 * target));
+            row("  paced: exchange completed commands/s", mops(paced.driver().commandsPerSecond()), "-", "-");
             row("  paced: consumer's last event after the last command", String.format(Locale.ROOT, "%.1f ms",
                     paced.lagMillis()), "-", "-");
+            row("  paced: shard thread runnable but waiting for a CPU", String.format(Locale.ROOT, "%.0f %%",
+                    100 * paced.costs().shardWaitingForCpu()), "-", "-");
         } else {
             row("live, " + label + ", paced at " + atRate + ": not run, exchange max",
-                    mops(run.driver().commandsPerSecond()), ">= " + mops(rate), "NO");
+                    mops(run.driver().commandsPerSecond()) + " cmd", ">= " + mops(rate) + " cmd", "NO");
         }
     }
 
     private void row(String metric, String measured, String target, String met) {
-        rows.add(String.format("| %-68s | %12s | %-12s | %-4s |", metric, measured, target, met));
+        rows.add(String.format("| %-68s | %16s | %-15s | %-4s |", metric, measured, target, met));
     }
 
     private static String mops(double perSecond) {

@@ -107,8 +107,8 @@ final class FeedRuns {
                         + " loop %.0f ns/event, consumer event loop %.0f ns/event; %s%n", costs.shardPerCommand(),
                 costs.producerPerCommand(), costs.exchangeLoopPerEvent(), costs.consumerPerEvent(),
                 cpu1.busiestSince(cpu0));
-        System.out.printf(Locale.ROOT, "    scheduler: shard thread %s; all JVM threads %s%n", shard1.since(shard0),
-                jvm1.since(jvm0));
+        System.out.printf(Locale.ROOT, "    scheduler: shard thread %s; all JVM threads %s%n",
+                shard1.since(shard0, 1), jvm1.since(jvm0, 0));
         System.out.printf(Locale.ROOT, "    consumer: resumes %d, gaps %d, duplicates %d, retries %d, buffer overflows"
                         + " %d; GC during the run: %d collections, %d ms%n", stats.resumes(), stats.gaps(),
                 stats.duplicates(), stats.retries(), stats.bufferOverflows(), run.gcCount(), run.gcMillis());

@@ -18,10 +18,11 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where a recorded run spent its time, from a JFR file: per thread group (thread names without their
- * trailing number), the share of execution samples (Java code running) and of native samples (a
- * thread inside a native call, e.g. file I/O) of every method on the stack (inclusive: a method counts
- * once per sample it appears in), busiest first; and the time spent in slow file reads, writes and
- * forces as JFR recorded them (its threshold applies).
+ * trailing number), for execution samples (Java code running) and native samples (a thread inside a
+ * native call, e.g. file I/O) apart, the share of samples of each method on the stack (inclusive: a
+ * method counts once per sample it appears in) and at its top (self), busiest first; and the time
+ * spent in slow file reads, writes and forces as JFR recorded them (its threshold applies). With the
+ * "profile" settings a Java sample stands for 10 ms, a native one for 20 ms.
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.opentrade.bench.exchange.JfrHotMethods run.jfr [top]}.
  */
@@ -29,6 +30,7 @@ public final class JfrHotMethods {
     private static final int DEFAULT_TOP = 12;
 
     private final Map<String, Map<String, Integer>> inclusive = new TreeMap<>();
+    private final Map<String, Map<String, Integer>> self = new TreeMap<>();
     private final Map<String, Integer> samples = new TreeMap<>();
     private final Map<String, Duration> io = new TreeMap<>();
     private final Map<String, Integer> ioCount = new HashMap<>();
@@ -76,12 +78,19 @@ public final class JfrHotMethods {
         samples.merge(key, 1, Integer::sum);
         Set<String> seen = new HashSet<>();
         List<RecordedFrame> frames = stack.getFrames();
+        if (!frames.isEmpty()) {
+            self.computeIfAbsent(key, k -> new HashMap<>()).merge(name(frames.get(0)), 1, Integer::sum);
+        }
         for (RecordedFrame f : frames) {
-            String m = f.getMethod().getType().getName() + "." + f.getMethod().getName();
+            String m = name(f);
             if (seen.add(m)) {
                 inclusive.computeIfAbsent(key, k -> new HashMap<>()).merge(m, 1, Integer::sum);
             }
         }
+    }
+
+    private static String name(RecordedFrame f) {
+        return f.getMethod().getType().getName() + "." + f.getMethod().getName();
     }
 
     private static String group(RecordedThread t) {
@@ -89,12 +98,17 @@ public final class JfrHotMethods {
         return name == null ? "?" : name.replaceAll("-\\d+$", "");
     }
 
+    private static void list(Map<String, Integer> counts, int total, int top) {
+        counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(top)
+                .forEach(m -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * m.getValue() / total, m.getKey()));
+    }
+
     private void print(int top) {
         samples.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).forEach(s -> {
-            System.out.printf(Locale.ROOT, "%s: %d samples%n", s.getKey(), s.getValue());
-            inclusive.get(s.getKey()).entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(top)
-                    .forEach(m -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * m.getValue() / s.getValue(),
-                            m.getKey()));
+            System.out.printf(Locale.ROOT, "%s: %d samples; inclusive (on the stack)%n", s.getKey(), s.getValue());
+            list(inclusive.get(s.getKey()), s.getValue(), top);
+            System.out.printf(Locale.ROOT, "  self (top of the stack)%n");
+            list(self.get(s.getKey()), s.getValue(), top);
         });
         if (!io.isEmpty()) {
             System.out.println("slow file I/O recorded by JFR (above its threshold):");

@@ -55,15 +55,19 @@ final class SchedStat {
 
     /**
      * "on a CPU NN%, waiting for a CPU NN%" of the wall time since {@code before} (100% = one
-     * thread all the time), or "n/a".
+     * thread all the time), and for {@code threads} threads the rest ("neither": blocked in I/O or
+     * waiting for work), or "n/a".
      */
-    String since(SchedStat before) {
+    String since(SchedStat before, int threads) {
         if (!available || !before.available) {
             return "n/a";
         }
         double wall = wallNanos - before.wallNanos;
-        return String.format(Locale.ROOT, "on a CPU %.0f%%, waiting for a CPU %.0f%%",
-                100 * (runNanos - before.runNanos) / wall, 100 * (waitNanos - before.waitNanos) / wall);
+        double run = 100 * (runNanos - before.runNanos) / wall;
+        double wait = 100 * (waitNanos - before.waitNanos) / wall;
+        return String.format(Locale.ROOT, "on a CPU %.0f%%, waiting for a CPU %.0f%%", run, wait)
+                + (threads > 0 ? String.format(Locale.ROOT, ", neither (blocked or idle) %.0f%%",
+                100.0 * threads - run - wait) : "");
     }
 
     /** Share of the wall time since {@code before} spent runnable but waiting for a CPU; NaN if unknown. */
