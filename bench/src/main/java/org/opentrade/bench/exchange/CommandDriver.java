@@ -46,7 +46,7 @@ final class CommandDriver {
     private CommandDriver() {
     }
 
-    /** Commands in flight at most: half the ring of {@code options}. */
+    /** Commands a driver keeps in flight for a shard ring of {@code ringSize} slots: half of it. */
     static int window(int ringSize) {
         return Math.max(1, ringSize / 2);
     }

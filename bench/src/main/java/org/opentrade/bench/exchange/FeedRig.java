@@ -1,12 +1,12 @@
 package org.opentrade.bench.exchange;
 
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
-import io.netty.channel.EventLoop;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
