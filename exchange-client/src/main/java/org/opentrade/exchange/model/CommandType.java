@@ -27,11 +27,24 @@ public enum CommandType {
 
     /** The value with the given {@link #code()}; throws for an unknown code (corrupt or newer data). */
     public static CommandType ofCode(int code) {
-        for (CommandType v : values()) {
-            if (v.code == code) {
-                return v;
-            }
+        if (code >= 0 && code < BY_CODE.length && BY_CODE[code] != null) {
+            return BY_CODE[code];
         }
         throw new IllegalArgumentException("unknown CommandType code " + code);
+    }
+
+    /** Values indexed by code (codes are small and dense): decoding is an array read, not a scan. */
+    private static final CommandType[] BY_CODE = byCode();
+
+    private static CommandType[] byCode() {
+        int max = 0;
+        for (CommandType v : values()) {
+            max = Math.max(max, v.code);
+        }
+        CommandType[] table = new CommandType[max + 1];
+        for (CommandType v : values()) {
+            table[v.code] = v;
+        }
+        return table;
     }
 }

@@ -20,11 +20,24 @@ public enum EventType {
 
     /** The value with the given {@link #code()}; throws for an unknown code (corrupt or newer data). */
     public static EventType ofCode(int code) {
-        for (EventType v : values()) {
-            if (v.code == code) {
-                return v;
-            }
+        if (code >= 0 && code < BY_CODE.length && BY_CODE[code] != null) {
+            return BY_CODE[code];
         }
         throw new IllegalArgumentException("unknown EventType code " + code);
+    }
+
+    /** Values indexed by code (codes are small and dense): decoding is an array read, not a scan. */
+    private static final EventType[] BY_CODE = byCode();
+
+    private static EventType[] byCode() {
+        int max = 0;
+        for (EventType v : values()) {
+            max = Math.max(max, v.code);
+        }
+        EventType[] table = new EventType[max + 1];
+        for (EventType v : values()) {
+            table[v.code] = v;
+        }
+        return table;
     }
 }

@@ -23,12 +23,25 @@ public enum OrderType {
 
     /** The value with the given {@link #code()}; throws for an unknown code (corrupt or newer data). */
     public static OrderType ofCode(int code) {
-        for (OrderType v : values()) {
-            if (v.code == code) {
-                return v;
-            }
+        if (code >= 0 && code < BY_CODE.length && BY_CODE[code] != null) {
+            return BY_CODE[code];
         }
         throw new IllegalArgumentException("unknown OrderType code " + code);
+    }
+
+    /** Values indexed by code (codes are small and dense): decoding is an array read, not a scan. */
+    private static final OrderType[] BY_CODE = byCode();
+
+    private static OrderType[] byCode() {
+        int max = 0;
+        for (OrderType v : values()) {
+            max = Math.max(max, v.code);
+        }
+        OrderType[] table = new OrderType[max + 1];
+        for (OrderType v : values()) {
+            table[v.code] = v;
+        }
+        return table;
     }
 
     /** True when the order carries a limit price. */

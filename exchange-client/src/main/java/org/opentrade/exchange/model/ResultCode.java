@@ -1,5 +1,8 @@
 package org.opentrade.exchange.model;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Business outcomes of the engine, never exceptions. Codes follow the ranges of DESIGN.md §3:
  * -4xxx orders and risk, -5xxx matching and exchange. They are mapped to HTTP and FIX at the edges.
@@ -53,11 +56,17 @@ public enum ResultCode {
 
     /** Looks a code up by its number; null when the number is unknown. */
     public static ResultCode ofCode(int code) {
+        return BY_CODE.get(code);
+    }
+
+    /** Decoding every event looks its code up: a map, not a scan of {@code values()}. */
+    private static final Map<Integer, ResultCode> BY_CODE = byCode();
+
+    private static Map<Integer, ResultCode> byCode() {
+        Map<Integer, ResultCode> m = new HashMap<>();
         for (ResultCode c : values()) {
-            if (c.code == code) {
-                return c;
-            }
+            m.put(c.code, c);
         }
-        return null;
+        return Map.copyOf(m);
     }
 }

@@ -20,12 +20,25 @@ public enum Side {
 
     /** The value with the given {@link #code()}; throws for an unknown code (corrupt or newer data). */
     public static Side ofCode(int code) {
-        for (Side v : values()) {
-            if (v.code == code) {
-                return v;
-            }
+        if (code >= 0 && code < BY_CODE.length && BY_CODE[code] != null) {
+            return BY_CODE[code];
         }
         throw new IllegalArgumentException("unknown Side code " + code);
+    }
+
+    /** Values indexed by code (codes are small and dense): decoding is an array read, not a scan. */
+    private static final Side[] BY_CODE = byCode();
+
+    private static Side[] byCode() {
+        int max = 0;
+        for (Side v : values()) {
+            max = Math.max(max, v.code);
+        }
+        Side[] table = new Side[max + 1];
+        for (Side v : values()) {
+            table[v.code] = v;
+        }
+        return table;
     }
 
     public Side opposite() {

@@ -23,12 +23,25 @@ public enum TimeInForce {
 
     /** The value with the given {@link #code()}; throws for an unknown code (corrupt or newer data). */
     public static TimeInForce ofCode(int code) {
-        for (TimeInForce v : values()) {
-            if (v.code == code) {
-                return v;
-            }
+        if (code >= 0 && code < BY_CODE.length && BY_CODE[code] != null) {
+            return BY_CODE[code];
         }
         throw new IllegalArgumentException("unknown TimeInForce code " + code);
+    }
+
+    /** Values indexed by code (codes are small and dense): decoding is an array read, not a scan. */
+    private static final TimeInForce[] BY_CODE = byCode();
+
+    private static TimeInForce[] byCode() {
+        int max = 0;
+        for (TimeInForce v : values()) {
+            max = Math.max(max, v.code);
+        }
+        TimeInForce[] table = new TimeInForce[max + 1];
+        for (TimeInForce v : values()) {
+            table[v.code] = v;
+        }
+        return table;
     }
 
     /** True when an unfilled remainder may rest in the book. */

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.exchange.adapter.file.FsyncPolicy;
 import org.opentrade.exchange.domain.EventCollector;
 import org.opentrade.exchange.domain.FastOrderBook;
 import org.opentrade.exchange.domain.MatchingEngine;
@@ -89,6 +90,7 @@ final class ExchangeShard {
     private final EventRetention retention;
     private final long snapshotEvery;
     private final long snapshotEveryMillis;
+    private final boolean forceEventsBeforeSnapshot;
     private final EventPublisher publisher;
     private final EventCollector collector;
     private final Disruptor<Slot> disruptor;
@@ -115,6 +117,7 @@ final class ExchangeShard {
                 : MatchingEngine.withRules(options.catalog(), options.calendar(), books);
         this.snapshotEvery = options.snapshotEveryCommands();
         this.snapshotEveryMillis = options.snapshotEveryMillis();
+        this.forceEventsBeforeSnapshot = options.fsync() == FsyncPolicy.BATCH;
         this.retention = options.retention();
         this.consumers = new DurableConsumers(retention.maxConsumers());
         this.publisher = publisher;
@@ -399,8 +402,11 @@ final class ExchangeShard {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
             engine.writeSnapshot(new DataOutputStream(bytes));
             long seq = journal.lastSeq();
-            // The event log must cover every event the snapshot reflects, also after a power loss.
-            events.force();
+            // The event log must cover every event the snapshot reflects, also after a power loss; with
+            // fsync NONE nothing is promised across a power loss, and a kill -9 keeps what was written.
+            if (forceEventsBeforeSnapshot) {
+                events.force();
+            }
             snapshots.save(new SnapshotStore.Snapshot(seq, collector.lastSeq(), bytes.toByteArray()));
             // Keep the journal back to the previous snapshot, so the older kept snapshot stays usable.
             journal.deleteUpTo(previousSnapshotSeq);
