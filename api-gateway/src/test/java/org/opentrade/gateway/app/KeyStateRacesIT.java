@@ -36,10 +36,17 @@ class KeyStateRacesIT {
     @BeforeEach
     void start() throws Exception {
         redis = RedisServerProcess.start();
-        String yaml = "gateway:\n  store: redis\n  gateways: 2\nredis:\n  uri: " + redis.uri() + "\n"
-                + "limits:\n  plans:\n    free:\n      max_keys: " + MAX_KEYS + "\n    pro:\n      max_keys: 1000\n";
-        a = TestGateway.start(dir.resolve("a"), yaml, null, ApiGateway::configuredStores);
-        b = TestGateway.start(dir.resolve("b"), yaml, null, ApiGateway::configuredStores);
+        // Key changes per minute high enough that only the quota and the key states decide: the
+        // per-developer change limit has its own test (KeyManagementGrowthTest). This YAML's gateway
+        // section replaces TestGateway's, so it names the data dir again: one for both, as
+        // gateways share the session signing key (OPENTRADE_SESSION_KEY_FILE) in distributed mode.
+        String yaml = "  store: redis\n  gateways: 2\nredis:\n  uri: " + redis.uri() + "\n"
+                + "limits:\n  key_changes_per_minute: 100000\n  plans:\n    free:\n      max_keys: " + MAX_KEYS
+                + "\n    pro:\n      max_keys: 1000\n";
+        a = TestGateway.start(dir.resolve("a"), "gateway:\n  data_dir: " + dir.resolve("shared-data") + "\n" + yaml, null,
+                ApiGateway::configuredStores);
+        b = TestGateway.start(dir.resolve("b"), "gateway:\n  data_dir: " + dir.resolve("shared-data") + "\n" + yaml, null,
+                ApiGateway::configuredStores);
     }
 
     @AfterEach

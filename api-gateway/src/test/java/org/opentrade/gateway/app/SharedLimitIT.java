@@ -35,10 +35,11 @@ class SharedLimitIT {
         redis = RedisServerProcess.start();
         String yaml = "  store: redis\n  gateways: 2\nredis:\n  uri: " + redis.uri() + "\n"
                 + "limits:\n  plans:\n    free:\n      weight_per_minute: " + LIMIT + "\n";
-        // This YAML's gateway section replaces TestGateway's, so it names the data dir again.
-        a = TestGateway.start(dir.resolve("a"), "gateway:\n  data_dir: " + dir.resolve("a/data") + "\n" + yaml, null,
+        // This YAML's gateway section replaces TestGateway's, so it names the data dir again: one for
+        // both, as gateways share the session signing key (OPENTRADE_SESSION_KEY_FILE) in distributed mode.
+        a = TestGateway.start(dir.resolve("a"), "gateway:\n  data_dir: " + dir.resolve("shared-data") + "\n" + yaml, null,
                 ApiGateway::configuredStores);
-        b = TestGateway.start(dir.resolve("b"), "gateway:\n  data_dir: " + dir.resolve("b/data") + "\n" + yaml, null,
+        b = TestGateway.start(dir.resolve("b"), "gateway:\n  data_dir: " + dir.resolve("shared-data") + "\n" + yaml, null,
                 ApiGateway::configuredStores);
     }
 
