@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opentrade.gateway.adapter.redis.RedisServerProcess;
 
 /**
  * Two gateways on one real Redis, key operations sent to both at once: the checks that guard a key's
@@ -28,35 +27,26 @@ class KeyStateRacesIT {
 
     @TempDir
     Path dir;
-    RedisServerProcess redis;
+    GatewayPair pair;
     TestGateway a;
     TestGateway b;
     final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServerProcess.start();
         // Key changes per minute high enough that only the quota and the key states decide: the
-        // per-developer change limit has its own test (KeyManagementGrowthTest). This YAML's gateway
-        // section replaces TestGateway's, so it names the data dir again: one for both, as
-        // gateways share the session signing key (OPENTRADE_SESSION_KEY_FILE) in distributed mode.
-        String yaml = "  store: redis\n  gateways: 2\nredis:\n  uri: " + redis.uri() + "\n"
-                + "limits:\n  key_changes_per_minute: 100000\n  plans:\n    free:\n      max_keys: " + MAX_KEYS
-                + "\n    pro:\n      max_keys: 1000\n";
-        a = TestGateway.start(dir.resolve("a"), "gateway:\n  data_dir: " + dir.resolve("shared-data") + "\n" + yaml, null,
-                ApiGateway::configuredStores);
-        b = TestGateway.start(dir.resolve("b"), "gateway:\n  data_dir: " + dir.resolve("shared-data") + "\n" + yaml, null,
-                ApiGateway::configuredStores);
+        // per-developer change limit has its own test (KeyManagementGrowthTest).
+        pair = GatewayPair.start(dir, "limits:\n  key_changes_per_minute: 100000\n  plans:\n    free:\n      max_keys: " + MAX_KEYS
+                + "\n    pro:\n      max_keys: 1000\n");
+        a = pair.a;
+        b = pair.b;
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {a, b}) {
-            if (c != null) {
-                c.close();
-            }
+        if (pair != null) {
+            pair.close();
         }
-        redis.close();
     }
 
     @Test

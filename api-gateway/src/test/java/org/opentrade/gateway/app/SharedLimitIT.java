@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opentrade.gateway.adapter.redis.RedisServerProcess;
 
 /** Two gateways on one real Redis share each key's budget: together they admit no more than the limit. */
 class SharedLimitIT {
@@ -26,31 +25,22 @@ class SharedLimitIT {
 
     @TempDir
     Path dir;
-    RedisServerProcess redis;
+    GatewayPair pair;
     TestGateway a;
     TestGateway b;
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServerProcess.start();
-        String yaml = "  store: redis\n  gateways: 2\nredis:\n  uri: " + redis.uri() + "\n"
-                + "limits:\n  plans:\n    free:\n      weight_per_minute: " + LIMIT + "\n";
-        // This YAML's gateway section replaces TestGateway's, so it names the data dir again: one for
-        // both, as gateways share the session signing key (OPENTRADE_SESSION_KEY_FILE) in distributed mode.
-        a = TestGateway.start(dir.resolve("a"), "gateway:\n  data_dir: " + dir.resolve("shared-data") + "\n" + yaml, null,
-                ApiGateway::configuredStores);
-        b = TestGateway.start(dir.resolve("b"), "gateway:\n  data_dir: " + dir.resolve("shared-data") + "\n" + yaml, null,
-                ApiGateway::configuredStores);
+        pair = GatewayPair.start(dir, "limits:\n  plans:\n    free:\n      weight_per_minute: " + LIMIT + "\n");
+        a = pair.a;
+        b = pair.b;
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {a, b}) {
-            if (c != null) {
-                c.close();
-            }
+        if (pair != null) {
+            pair.close();
         }
-        redis.close();
     }
 
     @Test
