@@ -30,15 +30,24 @@ final class DurableFiles {
      * never half: written to {@code tmp}, forced, atomically renamed, and the directory forced.
      */
     static void replaceAtomically(Path tmp, Path target, ByteBuffer bytes) throws IOException {
+        replaceAtomically(tmp, target, bytes, true);
+    }
+
+    /** As above; without {@code force} the replacement is atomic for a process crash, not a power loss. */
+    static void replaceAtomically(Path tmp, Path target, ByteBuffer bytes, boolean force) throws IOException {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) {
                 ch.write(bytes);
             }
-            ch.force(true);
+            if (force) {
+                ch.force(true);
+            }
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(target.getParent());
+        if (force) {
+            forceDirectory(target.getParent());
+        }
     }
 
     /** Makes renames and new files in {@code dir} durable; skipped where a directory cannot be opened. */

@@ -20,7 +20,7 @@ public final class FileShardStorage implements ShardStorage.Factory {
     public ShardStorage open(int shard) {
         Path d = dir.resolve("shard-" + shard);
         return new ShardStorage(FileCommandJournal.open(d.resolve("journal"), fsync),
-                new FileSnapshotStore(d.resolve("snapshots")), FileEventLog.open(d.resolve("events"), shard),
+                new FileSnapshotStore(d.resolve("snapshots"), fsync == FsyncPolicy.BATCH), FileEventLog.open(d.resolve("events"), shard),
                 new FileConsumerCheckpoints(d));
     }
 }

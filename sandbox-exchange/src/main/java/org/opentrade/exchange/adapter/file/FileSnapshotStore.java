@@ -44,9 +44,22 @@ public final class FileSnapshotStore implements SnapshotStore {
     private static final int V2_HEADER = 4 + 4 + 8 + 8 + 4;
     private static final String NAME_PATTERN = "snapshot-\\d{20}\\.bin";
     private final Path dir;
+    private final boolean force;
 
+    /** A store that forces every snapshot to the device (survives a power loss). */
     public FileSnapshotStore(Path dir) {
+        this(dir, true);
+    }
+
+    /**
+     * @param force force each snapshot and the directory to the device before it counts. Off (the
+     *              shard's fsync NONE): the rename is still atomic, so a kill -9 leaves the old or
+     *              the new snapshot, but a power loss may leave a damaged newest one, which recovery
+     *              skips for the older one (the journal is kept back to it).
+     */
+    public FileSnapshotStore(Path dir, boolean force) {
         this.dir = dir;
+        this.force = force;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -58,7 +71,7 @@ public final class FileSnapshotStore implements SnapshotStore {
     public void save(Snapshot s) {
         try {
             DurableFiles.replaceAtomically(dir.resolve("snapshot.tmp"),
-                    dir.resolve(String.format("snapshot-%020d.bin", s.journalSeq())), encode(s));
+                    dir.resolve(String.format("snapshot-%020d.bin", s.journalSeq())), encode(s), force);
             List<Path> all = files();
             for (int i = 0; i < all.size() - KEEP; i++) {
                 Files.deleteIfExists(all.get(i));
