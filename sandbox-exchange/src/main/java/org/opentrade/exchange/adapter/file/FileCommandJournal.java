@@ -36,7 +36,8 @@ public final class FileCommandJournal implements CommandJournal {
 
     @Override
     public long append(Command command) {
-        return log.append(JournalCodec.maxPayload(command), b -> JournalCodec.write(b, command));
+        JournalCodec.write(log.beginAppend(JournalCodec.maxPayload(command)), command);
+        return log.endAppend();
     }
 
     @Override

@@ -46,7 +46,8 @@ public final class FileEventLog implements EventLog {
             }
         }
         for (ExchangeEvent e : events) {
-            log.append(EventCodec.maxPayload(e), b -> EventCodec.write(b, e));
+            EventCodec.write(log.beginAppend(EventCodec.maxPayload(e)), e);
+            log.endAppend();
         }
     }
 

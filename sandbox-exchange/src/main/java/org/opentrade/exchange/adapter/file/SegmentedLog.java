@@ -43,12 +43,6 @@ final class SegmentedLog implements AutoCloseable {
     /** Bytes of a scan's first read: enough for a record of any size. */
     private static final int FIRST_READ_CHUNK = 8 * 1024;
 
-    /** Writes one record's payload after its seq. */
-    @FunctionalInterface
-    interface PayloadWriter {
-        void write(ByteBuffer buffer);
-    }
-
     /** Receives one record; {@code payload} is positioned after the seq and may be reused after the call. */
     @FunctionalInterface
     interface RecordReader {
@@ -75,6 +69,8 @@ final class SegmentedLog implements AutoCloseable {
     private long channelSize;
     private long lastSeq;
     private long lastIndexed;
+    /** Buffer position of the record being appended (between beginAppend and endAppend). */
+    private int recordStart;
     /** Last record written to the file (and forced, under BATCH): what readers may see. */
     private volatile long committedSeq;
 
@@ -293,8 +289,12 @@ final class SegmentedLog implements AutoCloseable {
         return n;
     }
 
-    /** Appends a record with the next seq; {@code maxPayload} bounds what {@code writer} writes. Writer thread. */
-    long append(int payloadBound, PayloadWriter writer) {
+    /**
+     * Starts a record with the next seq and returns the buffer to write its payload into (at most
+     * {@code payloadBound} bytes); {@link #endAppend} finishes it. No callback object per record:
+     * this is the shard thread's hot path. Writer thread.
+     */
+    ByteBuffer beginAppend(int payloadBound) {
         int bound = payloadBound + 8;
         if (bound > maxPayload) {
             throw new IllegalArgumentException("record too large for the log: " + bound + " bytes");
@@ -302,11 +302,15 @@ final class SegmentedLog implements AutoCloseable {
         if (buffer.remaining() < HEADER + bound) {
             grow(HEADER + bound);
         }
-        long seq = ++lastSeq;
-        int start = buffer.position();
-        buffer.position(start + HEADER);
-        buffer.putLong(seq);
-        writer.write(buffer);
+        recordStart = buffer.position();
+        buffer.position(recordStart + HEADER);
+        buffer.putLong(++lastSeq);
+        return buffer;
+    }
+
+    /** Finishes the record {@link #beginAppend} started: length, CRC, index; returns its seq. */
+    long endAppend() {
+        int start = recordStart;
         int end = buffer.position();
         int len = end - start - HEADER;
         // CRC over the payload in place (no duplicate buffer per record): position back to the
@@ -317,6 +321,7 @@ final class SegmentedLog implements AutoCloseable {
         buffer.limit(buffer.capacity());
         buffer.putInt(start, len);
         buffer.putInt(start + 4, (int) crc.getValue());
+        long seq = lastSeq;
         if (seq - lastIndexed >= INDEX_EVERY) {
             index.put(seq, channelSize + start);
             lastIndexed = seq;
