@@ -127,7 +127,8 @@ public final class GatewayRouter {
             return;
         }
         if (!ctx.request().isEnded()) {
-            HttpErrors.send(ctx, GatewayError.MALFORMED_REQUEST, "the request could not be read: malformed HTTP");
+            HttpErrors.sendAndClose(ctx.request(), GatewayError.MALFORMED_REQUEST,
+                    "the request could not be read: malformed HTTP");
             return;
         }
         Async.fail(ctx, err);

@@ -88,6 +88,18 @@ public final class HttpErrors {
                 .putHeader("Content-Type", "application/json").putHeader("Connection", "close")
                 .end(new ErrorBody(message, error.code(), traceId).toJson())
                 .onComplete(done -> connection.close());
+        flush(connection);
+    }
+
+    /**
+     * Pushes what is written out now. Vert.x holds writes made while it reads until the read ends,
+     * and a decoder failure in a body (bad chunked encoding) closes the channel before then, which
+     * would drop the answer unsent. Vert.x has no public flush, hence its server connection type.
+     */
+    private static void flush(HttpConnection connection) {
+        if (connection instanceof io.vertx.core.http.impl.HttpServerConnection server) {
+            server.channelHandlerContext().flush();
+        }
     }
 
     /** The request's trace id; creates one when the tracing filter has not run. */
