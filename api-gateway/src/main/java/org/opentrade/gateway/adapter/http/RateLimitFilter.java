@@ -118,7 +118,7 @@ public final class RateLimitFilter implements GatewayFilter {
         }
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         if (body == null || body.length() == 0) {
-            throw new Rejection(GatewayError.MALFORMED_REQUEST, "an order needs a JSON body");
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "an order needs a JSON body: " + JsonBodies.BODY_REQUIRED);
         }
         try {
             Object v = new JsonObject(body).getValue("symbol");
