@@ -136,7 +136,8 @@ public final class DeveloperRoutes {
 
     private void me(RoutingContext ctx) {
         authenticator.session(ctx)
-                .compose(p -> Async.store(ctx, registry.developer(p.developerId())))
+                .compose(p -> RateLimitFilter.showBudget(ctx, limiter, p)
+                        .compose(v -> Async.store(ctx, registry.developer(p.developerId()))))
                 .onSuccess(d -> {
                     if (d.isEmpty()) {
                         HttpErrors.send(ctx, GatewayError.SESSION_INVALID);
