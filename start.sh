@@ -7,7 +7,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 . scripts/ensure-tools.sh
 ensure_build_tools
 jar=launcher/target/opentrade-all-in-one.jar
-if [ ! -f "$jar" ] || [ -n "$(find . -path ./data -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]; then
+. scripts/build-inputs.sh
+# Stale when a source of the jar changed after it (scripts/build-inputs.sh); build output, tests and
+# data/ do not count. scripts/test-start-staleness.sh checks this decision.
+if [ ! -f "$jar" ] || [ -n "$(newer_build_input "$jar")" ]; then
   mvn -B -q -ntp -DskipTests -pl launcher -am package
 fi
 # Huge pages keep the matching thread's TLB warm (see bench/README.md); harmless where unsupported.

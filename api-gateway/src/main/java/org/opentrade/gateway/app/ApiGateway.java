@@ -162,7 +162,7 @@ public final class ApiGateway {
         MeteringFilter metering = new MeteringFilter(stores.meter(), clock);
         GatewayRouter.Parts parts = new GatewayRouter.Parts(hooks.tracing(),
                 List.of(metering, new AuthenticationFilter(auth, hooks.onAuthenticated()),
-                        new ScopeFilter(), new RateLimitFilter(limiter)),
+                        new ScopeFilter(limiter), new RateLimitFilter(limiter)),
                 new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
                         new RateLimit(config.perAddressPerMinute(), 60_000),
                         new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()),

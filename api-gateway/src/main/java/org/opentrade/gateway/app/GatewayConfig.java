@@ -35,6 +35,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
+    /** Loopback only: exposing the gateway is a deliberate setting ({@code OPENTRADE_GATEWAY_HOST}). */
+    public static final String DEFAULT_HOST = "127.0.0.1";
     /** The plans, lowest first: this order ranks them in the {@link PlanCatalog}. */
     static final List<String> PLAN_NAMES = List.of("free", "pro", "partner");
 
@@ -63,7 +65,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
 
     public static GatewayConfig from(Config root) {
         Config g = root.section("gateway");
-        String host = g.string("host", "0.0.0.0");
+        String host = g.string("host", DEFAULT_HOST);
         int port = g.intValue("port", 8080, 0, 65_535);
         int loops = g.intValue("event_loops", 0, 0, 256);
         int eventLoops = loops == 0 ? Runtime.getRuntime().availableProcessors() : loops;

@@ -65,13 +65,13 @@ public final class AdminRoutes {
         router.post("/v1/admin/developers/:developer_id/suspend").handler(ctx -> developer(ctx, d -> d.withSuspended(true)));
         router.post("/v1/admin/developers/:developer_id/unsuspend").handler(ctx -> developer(ctx, d -> d.withSuspended(false)));
         router.put("/v1/admin/developers/:developer_id/plan").handler(ctx -> run(ctx, c -> {
-            Plan plan = JsonBodies.plan(JsonBodies.object(c), plans, true);
+            Plan plan = JsonBodies.plan(JsonBodies.requiredObject(c), plans, true);
             return developerPlan(c, plan);
         }));
         router.post("/v1/admin/keys/:key_id/kill").handler(ctx -> run(ctx, c -> key(c, ApiKey::killed)));
         router.post("/v1/admin/keys/:key_id/unkill").handler(ctx -> run(ctx, c -> key(c, ApiKey::unkilled)));
         router.put("/v1/admin/keys/:key_id/plan").handler(ctx -> run(ctx, c -> {
-            Plan plan = JsonBodies.plan(JsonBodies.object(c), plans, true);
+            Plan plan = JsonBodies.plan(JsonBodies.requiredObject(c), plans, true);
             return key(c, k -> k.withPlan(plan.name()));
         }));
     }

@@ -74,7 +74,7 @@ public final class DeveloperRoutes {
         String password;
         String name;
         try {
-            body = JsonBodies.object(ctx);
+            body = JsonBodies.requiredObject(ctx);
             email = JsonBodies.string(body, "email", 3, 254, true).strip();
             password = JsonBodies.string(body, "password", 10, 256, true);
             name = JsonBodies.string(body, "name", 1, 100, true).strip();
@@ -104,7 +104,7 @@ public final class DeveloperRoutes {
         String email;
         String password;
         try {
-            JsonObject body = JsonBodies.object(ctx);
+            JsonObject body = JsonBodies.requiredObject(ctx);
             email = JsonBodies.string(body, "email", 1, 254, true).strip();
             password = JsonBodies.string(body, "password", 1, 256, true);
         } catch (Rejection r) {
@@ -136,7 +136,8 @@ public final class DeveloperRoutes {
 
     private void me(RoutingContext ctx) {
         authenticator.session(ctx)
-                .compose(p -> Async.store(ctx, registry.developer(p.developerId())))
+                .compose(p -> RateLimitFilter.showBudget(ctx, limiter, p)
+                        .compose(v -> Async.store(ctx, registry.developer(p.developerId()))))
                 .onSuccess(d -> {
                     if (d.isEmpty()) {
                         HttpErrors.send(ctx, GatewayError.SESSION_INVALID);

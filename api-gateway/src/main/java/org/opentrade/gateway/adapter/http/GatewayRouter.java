@@ -12,6 +12,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.RouteClass;
@@ -78,8 +80,14 @@ public final class GatewayRouter {
         router.route().failureHandler(GatewayRouter::failure);
         router.errorHandler(404, ctx -> HttpErrors.send(ctx, GatewayError.NOT_FOUND,
                 "no such endpoint: " + ctx.request().method() + " " + printable(ctx.request().path())));
-        router.errorHandler(405, ctx -> HttpErrors.send(ctx, GatewayError.METHOD_NOT_ALLOWED,
-                "method " + ctx.request().method() + " is not allowed on " + printable(ctx.request().path())));
+        router.errorHandler(405, ctx -> {
+            String allow = allowedMethods(router, ctx.request().path());
+            if (!allow.isEmpty()) {
+                ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+            }
+            HttpErrors.send(ctx, GatewayError.METHOD_NOT_ALLOWED, "method " + ctx.request().method()
+                    + " is not allowed on " + printable(ctx.request().path()) + (allow.isEmpty() ? "" : "; allowed: " + allow));
+        });
         router.errorHandler(413, ctx -> HttpErrors.send(ctx, GatewayError.BODY_TOO_LARGE,
                 "the request body is larger than " + parts.maxBodyBytes() + " bytes"));
         router.errorHandler(400, ctx -> HttpErrors.send(ctx, GatewayError.MALFORMED_REQUEST, "malformed request"));
@@ -127,7 +135,8 @@ public final class GatewayRouter {
             return;
         }
         if (!ctx.request().isEnded()) {
-            HttpErrors.send(ctx, GatewayError.MALFORMED_REQUEST, "the request could not be read: malformed HTTP");
+            HttpErrors.sendAndClose(ctx.request(), GatewayError.MALFORMED_REQUEST,
+                    "the request could not be read: malformed HTTP");
             return;
         }
         Async.fail(ctx, err);
@@ -144,6 +153,45 @@ public final class GatewayRouter {
             case 400 -> GatewayError.MALFORMED_REQUEST;
             default -> status >= 400 && status < 500 ? GatewayError.INVALID_PARAMETER : GatewayError.INTERNAL;
         };
+    }
+
+    /**
+     * The methods of the routes whose path template matches {@code path}, for {@code Allow} on a 405
+     * (RFC 9110 §15.5.6): read from the router, so the answer follows whatever is mounted. Routes
+     * for every method (filters, body handlers) and regular-expression routes are not counted. Walks
+     * all routes: a 405 is rare, and this keeps the routes the one record of what a path supports.
+     */
+    static String allowedMethods(Router router, String path) {
+        Set<String> methods = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            Set<HttpMethod> ms = route.methods();
+            String template = route.getPath();
+            if (template != null && ms != null && !ms.isEmpty() && templateMatches(template, path)) {
+                ms.forEach(m -> methods.add(m.name()));
+            }
+        }
+        return String.join(", ", methods);
+    }
+
+    /** Whether {@code path} fits {@code template}: literal segments equal, {@code :name} any non-empty one. */
+    static boolean templateMatches(String template, String path) {
+        if (path == null) {
+            return false;
+        }
+        if (template.endsWith("*")) {
+            return path.startsWith(template.substring(0, template.length() - 1));
+        }
+        String[] t = template.split("/", -1);
+        String[] p = path.split("/", -1);
+        if (t.length != p.length) {
+            return false;
+        }
+        for (int i = 0; i < t.length; i++) {
+            if (t[i].startsWith(":") ? p[i].isEmpty() : !t[i].equals(p[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A path as it may appear in a message: bounded, control characters replaced. */

@@ -14,6 +14,12 @@ import org.opentrade.gateway.domain.GatewayError;
  */
 public final class HttpErrors {
     public static final String TRACE_HEADER = "X-Trace-Id";
+    /** Routes that take API keys (secret or signed) and sessions: the API and metering routes. */
+    public static final String API_CHALLENGE = "Bearer realm=\"opentrade\", ApiKey realm=\"opentrade\"";
+    /** Routes that take sessions only (key management, the developer's own record, log-in). */
+    public static final String SESSION_CHALLENGE = "Bearer realm=\"opentrade\"";
+    /** Admin routes ({@code X-Admin-Token}). */
+    public static final String ADMIN_CHALLENGE = "AdminToken realm=\"opentrade\"";
 
     private HttpErrors() {
     }
@@ -63,6 +69,9 @@ public final class HttpErrors {
             return;
         }
         String traceId = traceId(ctx);
+        if (status == 401 && !response.headers().contains("WWW-Authenticate")) {
+            response.putHeader("WWW-Authenticate", challenge(ctx.request().path()));
+        }
         response.setStatusCode(status).putHeader(TRACE_HEADER, traceId)
                 .putHeader("Content-Type", "application/json")
                 .end(new ErrorBody(message, errorNo, traceId).toJson());
@@ -88,6 +97,35 @@ public final class HttpErrors {
                 .putHeader("Content-Type", "application/json").putHeader("Connection", "close")
                 .end(new ErrorBody(message, error.code(), traceId).toJson())
                 .onComplete(done -> connection.close());
+        flush(connection);
+    }
+
+    /**
+     * Pushes what is written out now. Vert.x holds writes made while it reads until the read ends,
+     * and a decoder failure in a body (bad chunked encoding) closes the channel before then, which
+     * would drop the answer unsent. Vert.x has no public flush, hence its server connection type.
+     */
+    private static void flush(HttpConnection connection) {
+        if (connection instanceof io.vertx.core.http.impl.HttpServerConnection server) {
+            server.channelHandlerContext().flush();
+        }
+    }
+
+    /**
+     * The {@code WWW-Authenticate} of a 401 on {@code path}: the schemes that route accepts. A 401
+     * must name them (RFC 9110 §11.6.1); {@code ApiKey} stands for the {@code X-API-Key} headers
+     * (with {@code X-API-Secret}, or signed), {@code AdminToken} for {@code X-Admin-Token}.
+     */
+    static String challenge(String path) {
+        String p = path == null ? "" : path;
+        if (p.equals("/v1/admin") || p.startsWith("/v1/admin/")) {
+            return ADMIN_CHALLENGE;
+        }
+        if (p.equals("/v1/keys") || p.startsWith("/v1/keys/") || p.equals("/v1/developers/me")
+                || p.equals("/v1/sessions") || p.equals("/v1/developers")) {
+            return SESSION_CHALLENGE;
+        }
+        return API_CHALLENGE;
     }
 
     /** The request's trace id; creates one when the tracing filter has not run. */

@@ -17,7 +17,18 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
-    /** The body as a JSON object; an empty body is an empty object. */
+    /** The message for a missing body the contract requires. */
+    static final String BODY_REQUIRED = "a request body is required: a JSON object ({} takes the defaults)";
+
+    /** The body as a JSON object, for routes whose body the contract requires: no bytes answer -1002. */
+    static JsonObject requiredObject(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, BODY_REQUIRED);
+        }
+        return object(ctx);
+    }
+
+    /** The body as a JSON object, for routes whose body is optional; an empty body is an empty object. */
     static JsonObject object(RoutingContext ctx) {
         String type = ctx.request().getHeader("Content-Type");
         if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {

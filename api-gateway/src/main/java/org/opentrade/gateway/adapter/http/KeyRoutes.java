@@ -119,7 +119,7 @@ public final class KeyRoutes {
     }
 
     private Future<?> create(RoutingContext ctx, Principal p) {
-        JsonObject body = JsonBodies.object(ctx);
+        JsonObject body = JsonBodies.requiredObject(ctx);
         String label = Optional.ofNullable(JsonBodies.string(body, "label", 0, 100, false)).orElse("");
         KeyType type = parseType(Optional.ofNullable(JsonBodies.string(body, "type", 1, 16, false)).orElse("secret"));
         Set<Scope> scopes = parseScopes(body.getValue("scopes"));

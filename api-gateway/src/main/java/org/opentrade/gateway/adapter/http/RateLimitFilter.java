@@ -41,12 +41,7 @@ public final class RateLimitFilter implements GatewayFilter {
         int weight = route == null ? 1 : route.weight();
         String bucket = "w:" + p.meterId();
         if (!cls.throttled()) {
-            Async.on(ctx, limiter.acquire(bucket, p.plan().weightLimit(), 0, RouteClass.PLATFORM)).onComplete(ar -> {
-                if (ar.succeeded() && !ar.result().unavailable()) {
-                    headers(ctx.response(), ar.result().decision());
-                }
-                ctx.next();
-            });
+            showBudget(ctx, limiter, p).onComplete(v -> ctx.next());
             return;
         }
         String symbol;
@@ -74,6 +69,21 @@ public final class RateLimitFilter implements GatewayFilter {
                         ctx.next();
                     }
                 });
+    }
+
+    /**
+     * Puts the caller's request budget on the response without charging it, for answers that cost
+     * nothing (platform reads, refusals after authentication). Never fails: a limiter that does not
+     * answer leaves the headers off.
+     */
+    static Future<Void> showBudget(RoutingContext ctx, PolicyRateLimiter limiter, Principal p) {
+        return Async.on(ctx, limiter.acquire("w:" + p.meterId(), p.plan().weightLimit(), 0, RouteClass.PLATFORM))
+                .<Void>map(outcome -> {
+                    if (!outcome.unavailable()) {
+                        headers(ctx.response(), outcome.decision());
+                    }
+                    return null;
+                }).otherwiseEmpty();
     }
 
     static boolean admit(RoutingContext ctx, LimitOutcome outcome, GatewayError refusal) {
@@ -118,7 +128,7 @@ public final class RateLimitFilter implements GatewayFilter {
         }
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         if (body == null || body.length() == 0) {
-            throw new Rejection(GatewayError.MALFORMED_REQUEST, "an order needs a JSON body");
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "an order needs a JSON body: " + JsonBodies.BODY_REQUIRED);
         }
         try {
             Object v = new JsonObject(body).getValue("symbol");

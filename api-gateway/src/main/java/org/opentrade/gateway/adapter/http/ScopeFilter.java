@@ -2,11 +2,20 @@ package org.opentrade.gateway.adapter.http;
 
 import io.vertx.ext.web.RoutingContext;
 import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.PolicyRateLimiter;
 import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.domain.RoutePolicy;
 
-/** Refuses a key that lacks the route's scope (-2006), naming the scope it needs. */
+/**
+ * Refuses a key that lacks the route's scope (-2006), naming the scope it needs. The refusal costs
+ * nothing but carries the caller's {@code RateLimit-*} headers, like every authenticated answer.
+ */
 public final class ScopeFilter implements GatewayFilter {
+    private final PolicyRateLimiter limiter;
+
+    public ScopeFilter(PolicyRateLimiter limiter) {
+        this.limiter = limiter;
+    }
 
     @Override
     public int order() {
@@ -18,8 +27,8 @@ public final class ScopeFilter implements GatewayFilter {
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
         RoutePolicy route = ctx.get(RequestKeys.ROUTE);
         if (route != null && route.scope() != null && !p.has(route.scope())) {
-            HttpErrors.send(ctx, GatewayError.SCOPE_MISSING,
-                    "this API key lacks the '" + route.scope().wireName() + "' scope that " + route.name() + " needs");
+            RateLimitFilter.showBudget(ctx, limiter, p).onComplete(v -> HttpErrors.send(ctx, GatewayError.SCOPE_MISSING,
+                    "this API key lacks the '" + route.scope().wireName() + "' scope that " + route.name() + " needs"));
             return;
         }
         ctx.next();

@@ -1,0 +1,111 @@
+package org.opentrade.gateway.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests the HTTP decoder (or the body reader) refuses before any route runs still get the error
+ * model, with {@code X-Trace-Id} naming the body's {@code trace_id}. Raw sockets, since an HTTP client
+ * would not send these.
+ */
+class RefusedBelowTheRouterTest {
+    @TempDir
+    Path dir;
+    TestGateway gw;
+
+    @BeforeEach
+    void start() throws Exception {
+        gw = TestGateway.start(dir, "");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gw.close();
+    }
+
+    @Test
+    void aUriOf64KibGets414WithTheErrorModelAndATraceHeader() throws Exception {
+        assertRefused("GET /v1/market/quotes?symbols=" + "A".repeat(64 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                414, -1010);
+    }
+
+    @Test
+    void anOverLongHeaderGets431WithTheErrorModelAndATraceHeader() throws Exception {
+        assertRefused("GET /v1/limits HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n", 431, -1009);
+    }
+
+    @Test
+    void aMalformedRequestLineGets400WithTheErrorModelAndATraceHeader() throws Exception {
+        assertRefused("GET\r\nHost: x\r\n\r\n", 400, -1001);
+    }
+
+    @Test
+    void aBadHeaderLineGets400WithTheErrorModelAndATraceHeader() throws Exception {
+        assertRefused("GET /v1/limits HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", 400, -1001);
+    }
+
+    @Test
+    void aBadHeaderNameGets400WithTheErrorModelAndATraceHeader() throws Exception {
+        assertRefused("GET /v1/limits HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n\r\n", 400, -1001);
+    }
+
+    @Test
+    void badChunkedEncodingGets400WithTheErrorModelAndATraceHeader() throws Exception {
+        assertRefused("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400, -1001);
+    }
+
+    private void assertRefused(String request, int status, int errorNo) throws IOException {
+        String answer;
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", gw.port()), 5_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            answer = readUntilClosed(s);
+        }
+        assertTrue(answer.matches("(?s)HTTP/1\\.[01] " + status + " .*"), answer);
+        int split = answer.indexOf("\r\n\r\n");
+        assertTrue(split > 0, answer);
+        String head = answer.substring(0, split).toLowerCase(Locale.ROOT);
+        JsonObject body = new JsonObject(answer.substring(split + 4));
+        assertEquals(errorNo, body.getInteger("error_no"), answer);
+        assertTrue(body.getString("error").length() > 0, answer);
+        String traceId = body.getString("trace_id");
+        assertEquals(32, traceId.length(), answer);
+        assertTrue(head.contains("\r\nx-trace-id: " + traceId + "\r\n") || head.endsWith("\r\nx-trace-id: " + traceId),
+                "X-Trace-Id names the body's trace id: " + answer);
+    }
+
+    /** Everything until the server closes (or resets) the connection. */
+    private static String readUntilClosed(Socket s) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            InputStream in = s.getInputStream();
+            for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
+                out.write(buf, 0, r);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server held the connection open; got so far: " + out);
+        } catch (IOException e) {
+            // reset by the server: closed
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
