@@ -7,4 +7,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 ensure_test_tools
 # The OpenAPI contract first: it is what the portal docs and the SDK are generated from.
 openapi/lint.sh
+# start.sh's rebuild check (a shell test with stand-in mvn and java: seconds).
+scripts/test-start-staleness.sh
 exec mvn -B -ntp -Dstyle.color=never verify "$@"
