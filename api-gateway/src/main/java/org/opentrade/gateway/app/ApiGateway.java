@@ -37,6 +37,7 @@ import org.opentrade.gateway.adapter.http.DeveloperRoutes;
 import org.opentrade.gateway.adapter.http.GatewayRouter;
 import org.opentrade.gateway.adapter.http.KeyRoutes;
 import org.opentrade.gateway.adapter.http.MeteringFilter;
+import org.opentrade.gateway.adapter.http.OpenStreams;
 import org.opentrade.gateway.adapter.http.RateLimitFilter;
 import org.opentrade.gateway.adapter.http.ScopeFilter;
 import org.opentrade.gateway.adapter.http.SessionTokens;
@@ -160,9 +161,11 @@ public final class ApiGateway {
                 config.passwordIterations(), 1);
         List<RoutePolicy> routes = RouteTable.defaults();
         MeteringFilter metering = new MeteringFilter(stores.meter(), clock);
+        OpenStreams streams = new OpenStreams(vertx, stores.registry(), config.plans(), addresses, clock,
+                OpenStreams.DEFAULT_MAX_STREAMS);
         GatewayRouter.Parts parts = new GatewayRouter.Parts(hooks.tracing(),
                 List.of(metering, new AuthenticationFilter(auth, hooks.onAuthenticated()),
-                        new ScopeFilter(), new RateLimitFilter(limiter)),
+                        new ScopeFilter(), new RateLimitFilter(limiter), streams),
                 new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
                         new RateLimit(config.perAddressPerMinute(), 60_000),
                         new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()),

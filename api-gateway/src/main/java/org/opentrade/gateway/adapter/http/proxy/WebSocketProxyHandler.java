@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.opentrade.gateway.adapter.http.HttpErrors;
+import org.opentrade.gateway.adapter.http.OpenStreams;
+import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
 import org.opentrade.gateway.domain.GatewayError;
 
@@ -47,25 +49,44 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         // Hold the handshake request as it is while the upstream is dialled.
         ctx.request().pause();
+        OpenStreams streams = ctx.get(RequestKeys.OPEN_STREAMS);
+        OpenStreams.Stream stream = null;
+        if (streams != null) {
+            stream = streams.open(ctx);
+            if (stream == null) {
+                HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, "this gateway holds its maximum of open streams");
+                return;
+            }
+        }
         MultiMap headers = ForwardHeaders.outbound(ctx, identityHeaders, true);
-        new Dial(ctx, headers).next();
+        new Dial(ctx, headers, stream).next();
     }
 
     /** The attempts to open the upstream socket for one caller. Confined to the caller's event loop. */
     private final class Dial {
         private final RoutingContext ctx;
         private final MultiMap headers;
+        /** Registered so the stream ends with its credential; null when not tracked (tests, no auth). */
+        private final OpenStreams.Stream stream;
         private final List<UpstreamInstance> tried = new ArrayList<>(2);
         private int retriesLeft = options.getMaxRetries();
 
-        Dial(RoutingContext ctx, MultiMap headers) {
+        Dial(RoutingContext ctx, MultiMap headers, OpenStreams.Stream stream) {
             this.ctx = ctx;
             this.headers = headers;
+            this.stream = stream;
+        }
+
+        private void forget() {
+            if (stream != null) {
+                stream.closed();
+            }
         }
 
         void next() {
             UpstreamInstance instance = pool.select(tried);
             if (instance == null) {
+                forget();
                 HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, pool.name() + " is unavailable");
                 return;
             }
@@ -104,6 +125,7 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
                 } else if (ar.cause() instanceof UpgradeRejectedException rejected && rejected.getStatus() < 500) {
                     verdict.tryComplete();
                     hop.end(rejected.getStatus(), null);
+                    forget();
                     relayRejection(rejected);
                 } else {
                     verdict.tryFail(ar.cause());
@@ -111,6 +133,7 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
                     if (retriesLeft-- > 0) {
                         next();
                     } else {
+                        forget();
                         HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, pool.name() + " is unavailable");
                     }
                 }
@@ -122,8 +145,14 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
             upstream.pause();
             ctx.request().toWebSocket().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    new WebSocketBridge(ctx.vertx(), ar.result(), upstream, options, pool.name()).start();
+                    WebSocketBridge bridge = new WebSocketBridge(ctx.vertx(), ar.result(), upstream, options, pool.name());
+                    if (stream != null) {
+                        bridge.onEnd(stream::closed);
+                        stream.attach(why -> bridge.end(why, stream.traceId()));
+                    }
+                    bridge.start();
                 } else {
+                    forget();
                     upstream.close((short) 1001, "client upgrade failed");
                 }
             });
