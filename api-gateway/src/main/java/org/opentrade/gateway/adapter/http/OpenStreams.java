@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
@@ -36,12 +37,16 @@ import org.opentrade.gateway.port.KeyRegistry;
  * its stream ends. Rechecks read the store once per changed key, so {@link KeyRegistry#EVERYTHING}
  * (a change channel reconnect, rare) costs one read per distinct key with an open stream.
  *
- * <p>Also the filter that hands itself to WebSocket routes ({@link RequestKeys#OPEN_STREAMS}).
+ * <p>Also the filter, before authentication, that hands itself to the routes
+ * ({@link RequestKeys#OPEN_STREAMS}) with the count of changes heard so far: a stream whose credential
+ * was read before a change that arrived before the stream was registered is checked again at once.
  * Thread-safe: changes arrive on a store thread; each stream is closed on its own event loop.
  */
 public final class OpenStreams implements GatewayFilter {
     private static final Logger LOG = Logger.getLogger(OpenStreams.class.getName());
-    public static final int ORDER = ORDER_RATE_LIMIT + 100;
+    /** Before authentication: the change count is taken before the credential is read. */
+    public static final int ORDER = ORDER_AUTHENTICATION - 10;
+    private static final String CHANGES_BEFORE_AUTH = "opentrade.openStreams.changesBeforeAuth";
     /** Streams one gateway holds at most: well above its connection limit, so only a leak reaches it. */
     public static final int DEFAULT_MAX_STREAMS = 100_000;
 
@@ -52,6 +57,8 @@ public final class OpenStreams implements GatewayFilter {
     private final LongSupplier nowMillis;
     private final int maxStreams;
     private final AtomicInteger open = new AtomicInteger();
+    /** Changes heard; a stream authenticated while one arrived is checked again when it opens. */
+    private final AtomicLong changesHeard = new AtomicLong();
     private final Map<String, Set<Stream>> byKey = new ConcurrentHashMap<>();
     private final Map<String, Set<Stream>> byDeveloper = new ConcurrentHashMap<>();
 
@@ -74,6 +81,7 @@ public final class OpenStreams implements GatewayFilter {
     @Override
     public void handle(RoutingContext ctx) {
         ctx.put(RequestKeys.OPEN_STREAMS, this);
+        ctx.put(CHANGES_BEFORE_AUTH, changesHeard.get());
         ctx.next();
     }
 
@@ -103,10 +111,21 @@ public final class OpenStreams implements GatewayFilter {
             byKey.computeIfAbsent(p.keyId(), k -> ConcurrentHashMap.newKeySet()).add(s);
         }
         byDeveloper.computeIfAbsent(p.developerId(), k -> ConcurrentHashMap.newKeySet()).add(s);
+        Long before = ctx.get(CHANGES_BEFORE_AUTH);
+        if (before == null || before != changesHeard.get()) {
+            // A change arrived between reading the credential and registering the stream, which the
+            // recheck of that change could not see: check this stream's credential again now.
+            if (p.keyId() != null) {
+                recheckKey(p.keyId());
+            } else {
+                recheckSessions(p.developerId());
+            }
+        }
         return s;
     }
 
     private void changed(String change) {
+        changesHeard.incrementAndGet();
         if (KeyRegistry.EVERYTHING.equals(change)) {
             byKey.keySet().forEach(this::recheckKey);
             byDeveloper.forEach((dev, streams) -> recheckSessions(dev));
