@@ -36,6 +36,7 @@ import org.opentrade.gateway.adapter.http.ClientAddresses;
 import org.opentrade.gateway.adapter.http.DeveloperRoutes;
 import org.opentrade.gateway.adapter.http.GatewayRouter;
 import org.opentrade.gateway.adapter.http.KeyRoutes;
+import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.MeteringFilter;
 import org.opentrade.gateway.adapter.http.OpenStreams;
 import org.opentrade.gateway.adapter.http.RateLimitFilter;
@@ -165,7 +166,8 @@ public final class ApiGateway {
                 OpenStreams.DEFAULT_MAX_STREAMS);
         GatewayRouter.Parts parts = new GatewayRouter.Parts(hooks.tracing(),
                 List.of(metering, new AuthenticationFilter(auth, hooks.onAuthenticated()),
-                        new ScopeFilter(), new RateLimitFilter(limiter), streams),
+                        new ScopeFilter(), new RateLimitFilter(limiter), streams,
+                        new FirstFrameAuth(FirstFrameAuth.DEFAULT_TIMEOUT_MILLIS)),
                 new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
                         new RateLimit(config.perAddressPerMinute(), 60_000),
                         new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()),

@@ -31,11 +31,18 @@ final class StreamKit implements AutoCloseable {
     private final WebSocketClient client = vertx.createWebSocketClient();
     private final Context clientContext = vertx.getOrCreateContext();
     final HttpServer upstream;
+    /** Every text message the upstream received, in order. */
+    final LinkedBlockingQueue<String> upstreamReceived = new LinkedBlockingQueue<>();
+    final java.util.concurrent.atomic.AtomicInteger upstreamConnections = new java.util.concurrent.atomic.AtomicInteger();
 
     StreamKit() throws Exception {
         upstream = vertx.createHttpServer().webSocketHandler(ws -> {
+            upstreamConnections.incrementAndGet();
             ws.writeTextMessage("hello");
-            ws.textMessageHandler(ws::writeTextMessage);
+            ws.textMessageHandler(text -> {
+                upstreamReceived.add(text);
+                ws.writeTextMessage(text);
+            });
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

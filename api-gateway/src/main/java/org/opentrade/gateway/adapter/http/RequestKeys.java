@@ -15,6 +15,8 @@ public final class RequestKeys {
     public static final String CREDENTIAL_EXPIRES_AT = "opentrade.credentialExpiresAt";
     /** {@code OpenStreams}: where a WebSocket route registers its stream; set on WebSocket routes. */
     public static final String OPEN_STREAMS = "opentrade.openStreams";
+    /** {@code ServerWebSocket}: the caller, already upgraded to authenticate by a first frame. */
+    public static final String UPGRADED_SOCKET = "opentrade.upgradedSocket";
     /** Long: System.nanoTime() when the request arrived. */
     public static final String STARTED_NANOS = "opentrade.startedNanos";
 

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.HttpErrors;
 import org.opentrade.gateway.adapter.http.OpenStreams;
 import org.opentrade.gateway.adapter.http.RequestKeys;
@@ -143,14 +145,16 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
         private void upgrade(WebSocket upstream) {
             // Frames from the upstream wait in its queue until the caller's socket exists.
             upstream.pause();
+            ServerWebSocket upgraded = ctx.get(RequestKeys.UPGRADED_SOCKET);
+            if (upgraded != null) {
+                // Authenticated by a first frame: the caller's socket exists, paused since that frame.
+                bridge(upgraded, upstream);
+                upgraded.resume();
+                return;
+            }
             ctx.request().toWebSocket().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    WebSocketBridge bridge = new WebSocketBridge(ctx.vertx(), ar.result(), upstream, options, pool.name());
-                    if (stream != null) {
-                        bridge.onEnd(stream::closed);
-                        stream.attach(why -> bridge.end(why, stream.traceId()));
-                    }
-                    bridge.start();
+                    bridge(ar.result(), upstream);
                 } else {
                     forget();
                     upstream.close((short) 1001, "client upgrade failed");
@@ -158,7 +162,20 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
             });
         }
 
+        private void bridge(ServerWebSocket client, WebSocket upstream) {
+            WebSocketBridge bridge = new WebSocketBridge(ctx.vertx(), client, upstream, options, pool.name());
+            if (stream != null) {
+                bridge.onEnd(stream::closed);
+                stream.attach(why -> bridge.end(why, stream.traceId()));
+            }
+            bridge.start();
+        }
+
         private void relayRejection(UpgradeRejectedException rejected) {
+            if (FirstFrameAuth.fail(ctx, GatewayError.UPSTREAM_UNAVAILABLE.code(),
+                    pool.name() + " refused the stream with HTTP " + rejected.getStatus())) {
+                return;
+            }
             HttpServerResponse out = ctx.response();
             out.setStatusCode(rejected.getStatus());
             if (rejected.getHeaders() != null) {
