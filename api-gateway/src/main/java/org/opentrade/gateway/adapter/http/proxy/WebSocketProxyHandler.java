@@ -29,6 +29,10 @@ import org.opentrade.gateway.domain.GatewayError;
  * An upstream that refuses the upgrade with a 4xx has its answer relayed unchanged (it is the
  * upstream's own verdict, e.g. an unknown stream); anything else answers 503 -9001.
  *
+ * <p>A caller authenticated by a first frame ({@code FirstFrameAuth}) is upgraded already: its errors
+ * go as an error frame and a close 1008 instead. Each stream is registered in {@code OpenStreams}
+ * before the dial, so it ends when its credential does.
+ *
  * <p>Mount it without a {@code BodyHandler}. The hop listener sees the handshake (ended with 101),
  * not the whole session. Called on the event loop; never blocks.
  */
@@ -148,6 +152,11 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
             ServerWebSocket upgraded = ctx.get(RequestKeys.UPGRADED_SOCKET);
             if (upgraded != null) {
                 // Authenticated by a first frame: the caller's socket exists, paused since that frame.
+                if (upgraded.isClosed()) {
+                    forget(); // the caller left while it was being authenticated or dialled
+                    upstream.close(WebSocketBridge.GOING_AWAY, "client went away");
+                    return;
+                }
                 bridge(upgraded, upstream);
                 upgraded.resume();
                 return;
