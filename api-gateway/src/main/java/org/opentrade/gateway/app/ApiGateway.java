@@ -36,7 +36,9 @@ import org.opentrade.gateway.adapter.http.ClientAddresses;
 import org.opentrade.gateway.adapter.http.DeveloperRoutes;
 import org.opentrade.gateway.adapter.http.GatewayRouter;
 import org.opentrade.gateway.adapter.http.KeyRoutes;
+import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.MeteringFilter;
+import org.opentrade.gateway.adapter.http.OpenStreams;
 import org.opentrade.gateway.adapter.http.RateLimitFilter;
 import org.opentrade.gateway.adapter.http.ScopeFilter;
 import org.opentrade.gateway.adapter.http.SessionTokens;
@@ -160,9 +162,12 @@ public final class ApiGateway {
                 config.passwordIterations(), 1);
         List<RoutePolicy> routes = RouteTable.defaults();
         MeteringFilter metering = new MeteringFilter(stores.meter(), clock);
+        OpenStreams streams = new OpenStreams(vertx, stores.registry(), config.plans(), addresses, clock,
+                OpenStreams.DEFAULT_MAX_STREAMS);
         GatewayRouter.Parts parts = new GatewayRouter.Parts(hooks.tracing(),
                 List.of(metering, new AuthenticationFilter(auth, hooks.onAuthenticated()),
-                        new ScopeFilter(limiter), new RateLimitFilter(limiter)),
+                        new ScopeFilter(limiter), new RateLimitFilter(limiter), streams,
+                        new FirstFrameAuth(FirstFrameAuth.DEFAULT_TIMEOUT_MILLIS)),
                 new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
                         new RateLimit(config.perAddressPerMinute(), 60_000),
                         new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()),

@@ -95,8 +95,11 @@ public final class Authenticator {
             return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID,
                     "the Authorization header must be 'Bearer <token>'"));
         }
-        return sessions.verify(auth.substring(7).strip())
-                .compose(devId -> Async.store(ctx, lookup.developer(devId)))
+        return sessions.verifyClaims(auth.substring(7).strip())
+                .compose(claims -> {
+                    ctx.put(RequestKeys.CREDENTIAL_EXPIRES_AT, claims.expiresAtMillis());
+                    return Async.store(ctx, lookup.developer(claims.developerId()));
+                })
                 .compose(dev -> {
                     if (dev.isEmpty()) {
                         return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
@@ -141,6 +144,7 @@ public final class Authenticator {
                     return Future.failedFuture(new Rejection(status.get()));
                 }
                 Principal p = new Principal(developer.id(), key.id(), key.scopes(), plan);
+                ctx.put(RequestKeys.CREDENTIAL_EXPIRES_AT, key.expiresAt());
                 if (signature == null) {
                     return Future.succeededFuture(p);
                 }

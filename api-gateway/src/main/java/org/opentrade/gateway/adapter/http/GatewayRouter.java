@@ -68,6 +68,11 @@ public final class GatewayRouter {
                 });
             }
             route.handler(ctx -> {
+                if (policy.websocket()) {
+                    // Held before any filter goes asynchronous (a store lookup, the shared limiter):
+                    // an upgrade request whose end was already read can no longer be upgraded.
+                    ctx.request().pause();
+                }
                 ctx.put(RequestKeys.ROUTE, policy);
                 ctx.next();
             });

@@ -60,6 +60,9 @@ public final class HttpErrors {
 
     /** Answers with any status and error number (e.g. one relayed from an upstream). */
     public static void sendRaw(RoutingContext ctx, int status, int errorNo, String message) {
+        if (FirstFrameAuth.fail(ctx, errorNo, message)) {
+            return; // a WebSocket upgraded before authentication: the error goes as an error frame
+        }
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;

@@ -99,7 +99,9 @@ public final class RateLimitFilter implements GatewayFilter {
         RateDecision d = outcome.decision();
         headers(ctx.response(), d);
         if (!d.allowed()) {
-            ctx.response().putHeader("Retry-After", Long.toString(seconds(d.retryAfterMillis())));
+            if (!ctx.response().headWritten()) {
+                ctx.response().putHeader("Retry-After", Long.toString(seconds(d.retryAfterMillis())));
+            }
             HttpErrors.send(ctx, refusal, message);
             return false;
         }
@@ -113,7 +115,9 @@ public final class RateLimitFilter implements GatewayFilter {
         }
         RateDecision d = outcome.decision();
         if (!d.allowed()) {
-            ctx.response().putHeader("Retry-After", Long.toString(seconds(d.retryAfterMillis())));
+            if (!ctx.response().headWritten()) {
+                ctx.response().putHeader("Retry-After", Long.toString(seconds(d.retryAfterMillis())));
+            }
             HttpErrors.send(ctx, GatewayError.ORDER_RATE_LIMITED, "order rate limit of " + d.limit()
                     + " per second for " + symbol + " exceeded; retry after the time in Retry-After");
             return false;
@@ -142,6 +146,9 @@ public final class RateLimitFilter implements GatewayFilter {
     }
 
     private static void headers(HttpServerResponse response, RateDecision d) {
+        if (response.headWritten()) {
+            return; // a WebSocket upgraded to authenticate by a first frame: no HTTP head to add to
+        }
         response.putHeader("RateLimit-Limit", Long.toString(d.limit()))
                 .putHeader("RateLimit-Remaining", Long.toString(d.remaining()))
                 .putHeader("RateLimit-Reset", Long.toString(seconds(d.resetMillis())));

@@ -69,6 +69,15 @@ public final class SessionTokens {
      * SESSION_INVALID.
      */
     public Future<String> verify(String token) {
+        return verifyClaims(token).map(Claims::developerId);
+    }
+
+    /** What a valid token says: whose it is and until when (epoch ms) it is valid. */
+    public record Claims(String developerId, long expiresAtMillis) {
+    }
+
+    /** Like {@link #verify}, with the token's expiry (an open stream is closed then). */
+    public Future<Claims> verifyClaims(String token) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
         }
@@ -85,7 +94,7 @@ public final class SessionTokens {
                     if (e.longValue() * 1000 <= nowMillis.getAsLong()) {
                         return Future.failedFuture(new Rejection(GatewayError.SESSION_EXPIRED));
                     }
-                    return Future.succeededFuture(s);
+                    return Future.succeededFuture(new Claims(s, e.longValue() * 1000));
                 });
     }
 

@@ -5,6 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import org.opentrade.common.error.ErrorBody;
+import org.opentrade.gateway.domain.GatewayError;
 
 /**
  * Joins a caller's socket to its upstream socket: data frames are copied both ways as they are
@@ -19,7 +23,10 @@ import io.vertx.core.http.WebSocketBase;
 final class WebSocketBridge {
     static final short GOING_AWAY = 1001;
     static final short TOO_BIG = 1009;
+    static final short POLICY_VIOLATION = 1008;
     static final short INTERNAL_ERROR = 1011;
+    /** A close frame's reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5). */
+    static final int MAX_CLOSE_REASON_BYTES = 123;
     private static final Buffer PING_PAYLOAD = Buffer.buffer("opentrade");
 
     private final Vertx vertx;
@@ -31,6 +38,7 @@ final class WebSocketBridge {
     private boolean awaitingPong;
     private long pingTimer = -1;
     private long pongTimer = -1;
+    private Runnable onEnd = () -> { };
 
     WebSocketBridge(Vertx vertx, ServerWebSocket client, WebSocket upstream, UpstreamPoolOptions options,
                     String poolName) {
@@ -39,6 +47,12 @@ final class WebSocketBridge {
         this.upstream = upstream;
         this.options = options;
         this.poolName = poolName;
+    }
+
+    /** Told once when the bridge ends, either way. */
+    WebSocketBridge onEnd(Runnable action) {
+        this.onEnd = action;
+        return this;
     }
 
     void start() {
@@ -100,6 +114,31 @@ final class WebSocketBridge {
         });
     }
 
+    /**
+     * Ends the stream because the caller's credential ended (revoked, killed, suspended, expired):
+     * the caller gets a close frame 1008 whose reason is the error model, or, when that does not fit
+     * in a close reason, an error frame in the error model first and a short reason. The upstream is
+     * closed 1001. Called on the caller's event loop.
+     */
+    void end(GatewayError error, String traceId) {
+        if (closing) {
+            return;
+        }
+        String model = new ErrorBody(error.message(), error.code(), traceId).toJson();
+        String reason = model;
+        if (model.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
+            client.writeTextMessage(errorFrame(error.message(), error.code(), traceId));
+            reason = new JsonObject().put("error_no", error.code()).encode();
+        }
+        closeBoth(POLICY_VIOLATION, reason, GOING_AWAY, "the client's credential ended");
+    }
+
+    /** A control frame {@code {"type":"error",...}} carrying the error model (DESIGN.md §3). */
+    static String errorFrame(String message, int errorNo, String traceId) {
+        return new JsonObject().put("type", "error").put("error", message).put("error_no", errorNo)
+                .put("trace_id", traceId).encode();
+    }
+
     /** {@code closed} ended (close frame or lost connection): end {@code other} the same way. */
     private void passClose(WebSocketBase closed, WebSocketBase other, short fallbackCode, String fallbackReason) {
         if (closing) {
@@ -107,6 +146,7 @@ final class WebSocketBridge {
         }
         closing = true;
         stopTimers();
+        onEnd.run();
         Short code = closed.closeStatusCode();
         if (code != null && code == 1005) {
             close(other, (short) 1000, null);
@@ -124,6 +164,7 @@ final class WebSocketBridge {
         }
         closing = true;
         stopTimers();
+        onEnd.run();
         close(client, clientCode, clientReason);
         close(upstream, upstreamCode, upstreamReason);
     }

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -13,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.HttpErrors;
+import org.opentrade.gateway.adapter.http.OpenStreams;
+import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
 import org.opentrade.gateway.domain.GatewayError;
 
@@ -24,6 +28,10 @@ import org.opentrade.gateway.domain.GatewayError;
  * instead of a socket that closes at once. The dial is retried on another instance like a GET.
  * An upstream that refuses the upgrade with a 4xx has its answer relayed unchanged (it is the
  * upstream's own verdict, e.g. an unknown stream); anything else answers 503 -9001.
+ *
+ * <p>A caller authenticated by a first frame ({@code FirstFrameAuth}) is upgraded already: its errors
+ * go as an error frame and a close 1008 instead. Each stream is registered in {@code OpenStreams}
+ * before the dial, so it ends when its credential does.
  *
  * <p>Mount it without a {@code BodyHandler}. The hop listener sees the handshake (ended with 101),
  * not the whole session. Called on the event loop; never blocks.
@@ -47,25 +55,44 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         // Hold the handshake request as it is while the upstream is dialled.
         ctx.request().pause();
+        OpenStreams streams = ctx.get(RequestKeys.OPEN_STREAMS);
+        OpenStreams.Stream stream = null;
+        if (streams != null) {
+            stream = streams.open(ctx);
+            if (stream == null) {
+                HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, "this gateway holds its maximum of open streams");
+                return;
+            }
+        }
         MultiMap headers = ForwardHeaders.outbound(ctx, identityHeaders, true);
-        new Dial(ctx, headers).next();
+        new Dial(ctx, headers, stream).next();
     }
 
     /** The attempts to open the upstream socket for one caller. Confined to the caller's event loop. */
     private final class Dial {
         private final RoutingContext ctx;
         private final MultiMap headers;
+        /** Registered so the stream ends with its credential; null when not tracked (tests, no auth). */
+        private final OpenStreams.Stream stream;
         private final List<UpstreamInstance> tried = new ArrayList<>(2);
         private int retriesLeft = options.getMaxRetries();
 
-        Dial(RoutingContext ctx, MultiMap headers) {
+        Dial(RoutingContext ctx, MultiMap headers, OpenStreams.Stream stream) {
             this.ctx = ctx;
             this.headers = headers;
+            this.stream = stream;
+        }
+
+        private void forget() {
+            if (stream != null) {
+                stream.closed();
+            }
         }
 
         void next() {
             UpstreamInstance instance = pool.select(tried);
             if (instance == null) {
+                forget();
                 HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, pool.name() + " is unavailable");
                 return;
             }
@@ -104,6 +131,7 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
                 } else if (ar.cause() instanceof UpgradeRejectedException rejected && rejected.getStatus() < 500) {
                     verdict.tryComplete();
                     hop.end(rejected.getStatus(), null);
+                    forget();
                     relayRejection(rejected);
                 } else {
                     verdict.tryFail(ar.cause());
@@ -111,6 +139,7 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
                     if (retriesLeft-- > 0) {
                         next();
                     } else {
+                        forget();
                         HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, pool.name() + " is unavailable");
                     }
                 }
@@ -120,16 +149,42 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
         private void upgrade(WebSocket upstream) {
             // Frames from the upstream wait in its queue until the caller's socket exists.
             upstream.pause();
+            ServerWebSocket upgraded = ctx.get(RequestKeys.UPGRADED_SOCKET);
+            if (upgraded != null) {
+                // Authenticated by a first frame: the caller's socket exists, paused since that frame.
+                if (upgraded.isClosed()) {
+                    forget(); // the caller left while it was being authenticated or dialled
+                    upstream.close(WebSocketBridge.GOING_AWAY, "client went away");
+                    return;
+                }
+                bridge(upgraded, upstream);
+                upgraded.resume();
+                return;
+            }
             ctx.request().toWebSocket().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    new WebSocketBridge(ctx.vertx(), ar.result(), upstream, options, pool.name()).start();
+                    bridge(ar.result(), upstream);
                 } else {
+                    forget();
                     upstream.close((short) 1001, "client upgrade failed");
                 }
             });
         }
 
+        private void bridge(ServerWebSocket client, WebSocket upstream) {
+            WebSocketBridge bridge = new WebSocketBridge(ctx.vertx(), client, upstream, options, pool.name());
+            if (stream != null) {
+                bridge.onEnd(stream::closed);
+                stream.attach(why -> bridge.end(why, stream.traceId()));
+            }
+            bridge.start();
+        }
+
         private void relayRejection(UpgradeRejectedException rejected) {
+            if (FirstFrameAuth.fail(ctx, GatewayError.UPSTREAM_UNAVAILABLE.code(),
+                    pool.name() + " refused the stream with HTTP " + rejected.getStatus())) {
+                return;
+            }
             HttpServerResponse out = ctx.response();
             out.setStatusCode(rejected.getStatus());
             if (rejected.getHeaders() != null) {

@@ -1,0 +1,156 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import org.opentrade.common.error.ErrorBody;
+import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.RoutePolicy;
+
+/**
+ * WebSocket authentication by a first frame, for browsers, which cannot set headers on an upgrade
+ * (DESIGN.md §3): a stream route whose upgrade carries no credentials is upgraded at once; its first
+ * frame must arrive within {@code timeoutMillis}, be one final text frame of at most
+ * {@link #MAX_AUTH_FRAME_BYTES}, and be {@code {"op":"auth",...}} with a secret, a session token or an
+ * Ed25519 signature. Its fields become the request's credential headers, so the rest of the chain
+ * (authentication, scope, allow-list, limits, and the Ed25519 string to sign over the upgrade
+ * request) treats it exactly as if the headers had carried it. The socket stays paused until the
+ * upstream is bridged: nothing the caller sends before that is read, let alone forwarded. Anything
+ * else first, or nothing in time, gets an error frame in the error model and a close 1008; a failure
+ * later in the chain the same ({@link #fail}).
+ *
+ * <p>Called on the event loop; never blocks.
+ */
+public final class FirstFrameAuth implements GatewayFilter {
+    public static final int ORDER = ORDER_AUTHENTICATION - 5;
+    /** A session token is at most 4 KiB; the rest of the frame is small. */
+    public static final int MAX_AUTH_FRAME_BYTES = 8192;
+    public static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
+    static final short POLICY_VIOLATION = 1008;
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    private final long timeoutMillis;
+
+    /** @param timeoutMillis how long an upgraded socket may take to send its auth frame */
+    public FirstFrameAuth(long timeoutMillis) {
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("first-frame auth timeout must be positive, was " + timeoutMillis);
+        }
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public int order() {
+        return ORDER;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        RoutePolicy route = ctx.get(RequestKeys.ROUTE);
+        HttpServerRequest req = ctx.request();
+        if (route == null || !route.websocket() || req.getHeader("X-API-Key") != null
+                || req.getHeader("Authorization") != null || !"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+            ctx.next();
+            return;
+        }
+        req.toWebSocket().onComplete(ar -> {
+            if (ar.failed()) {
+                return; // the connection is gone or was not an upgrade: nothing to answer on
+            }
+            ServerWebSocket ws = ar.result();
+            ctx.put(RequestKeys.UPGRADED_SOCKET, ws);
+            boolean[] done = {false};
+            long timer = ctx.vertx().setTimer(timeoutMillis, id -> {
+                if (!done[0]) {
+                    done[0] = true;
+                    fail(ctx, GatewayError.CREDENTIALS_MISSING.code(),
+                            "no auth frame within " + timeoutMillis + " ms: send {\"op\":\"auth\",...} first");
+                }
+            });
+            ws.closeHandler(v -> {
+                done[0] = true;
+                ctx.vertx().cancelTimer(timer);
+            });
+            ws.frameHandler(frame -> {
+                if (done[0]) {
+                    return;
+                }
+                done[0] = true;
+                ctx.vertx().cancelTimer(timer);
+                ws.pause();
+                if (frame.binaryData().length() > MAX_AUTH_FRAME_BYTES) {
+                    fail(ctx, GatewayError.BODY_TOO_LARGE.code(),
+                            "the auth frame is larger than " + MAX_AUTH_FRAME_BYTES + " bytes");
+                } else if (!frame.isText() || !frame.isFinal() || !credentials(frame.textData(), req.headers())) {
+                    fail(ctx, GatewayError.CREDENTIALS_MISSING.code(), "the first frame must be one text frame "
+                            + "{\"op\":\"auth\"} with api_key and api_secret, token, or api_key, timestamp and signature");
+                } else {
+                    ctx.next();
+                }
+            });
+        });
+    }
+
+    /** Puts the auth frame's credential into {@code headers}; false when it is not an auth frame. */
+    static boolean credentials(String text, MultiMap headers) {
+        JsonObject auth;
+        try {
+            auth = new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            return false;
+        }
+        if (!"auth".equals(auth.getValue("op"))) {
+            return false;
+        }
+        String key = string(auth, "api_key");
+        String secret = string(auth, "api_secret");
+        String token = string(auth, "token");
+        String timestamp = auth.getValue("timestamp") instanceof Number n ? String.valueOf(n.longValue())
+                : string(auth, "timestamp");
+        String signature = string(auth, "signature");
+        if (token != null && key == null) {
+            headers.set("Authorization", "Bearer " + token);
+            return true;
+        }
+        if (key != null && secret != null && signature == null) {
+            headers.set("X-API-Key", key).set("X-API-Secret", secret);
+            return true;
+        }
+        if (key != null && timestamp != null && signature != null && secret == null) {
+            headers.set("X-API-Key", key).set("X-Timestamp", timestamp).set("X-Signature", signature);
+            return true;
+        }
+        return false;
+    }
+
+    private static String string(JsonObject o, String name) {
+        return o.getValue(name) instanceof String s && !s.isEmpty() ? s : null;
+    }
+
+    /**
+     * Whether the request's caller was upgraded by this filter: then {@code errorNo} and {@code message}
+     * were sent as an error frame and the socket closed 1008, and true is returned; else false and the
+     * caller answers over HTTP as usual.
+     */
+    public static boolean fail(RoutingContext ctx, int errorNo, String message) {
+        ServerWebSocket ws = ctx.get(RequestKeys.UPGRADED_SOCKET);
+        if (ws == null) {
+            return false;
+        }
+        if (!ws.isClosed()) {
+            String traceId = HttpErrors.traceId(ctx);
+            ws.writeTextMessage(new JsonObject().put("type", "error").put("error", message).put("error_no", errorNo)
+                    .put("trace_id", traceId).encode());
+            String reason = new ErrorBody(message, errorNo, traceId).toJson();
+            if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
+                reason = new JsonObject().put("error_no", errorNo).encode();
+            }
+            ws.close(POLICY_VIOLATION, reason);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,137 @@
+package org.opentrade.gateway.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A browser cannot set headers on an upgrade: it authenticates a stream with a first frame
+ * {@code {"op":"auth",...}}. Real gateway, fake upstream WebSocket service.
+ */
+class StreamFirstFrameAuthTest {
+    @TempDir
+    Path dir;
+    StreamKit kit;
+    TestGateway gw;
+    String token;
+    JsonObject key;
+
+    @BeforeEach
+    void start() throws Exception {
+        kit = new StreamKit();
+        gw = TestGateway.start(dir, "", kit.upstreams(), ApiGateway::embeddedStores);
+        token = gw.signUpAndLogIn("browser@example.com");
+        key = gw.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read")));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gw != null) {
+            gw.close();
+        }
+        if (kit != null) {
+            kit.close();
+        }
+    }
+
+    private StreamKit.Stream openWithoutCredentials() throws Exception {
+        return kit.open(gw.port(), "/v1/stream/market");
+    }
+
+    private static void assertRefused(StreamKit.Stream s, int errorNo) throws Exception {
+        JsonObject frame = new JsonObject(s.nextMessage());
+        assertEquals("error", frame.getString("type"), frame.encode());
+        assertEquals(errorNo, frame.getInteger("error_no"), frame.encode());
+        assertTrue(frame.getString("trace_id").matches("[0-9a-f]{32}"), frame.encode());
+        assertTrue(frame.getString("error").length() > 0);
+        assertEquals((short) 1008, s.closeCode(), s.awaitClose());
+    }
+
+    @Test
+    void aSecretKeyAuthFrameOpensTheStreamAndOnlyLaterFramesReachTheUpstream() throws Exception {
+        StreamKit.Stream s = openWithoutCredentials();
+        kit.send(s, new JsonObject().put("op", "auth").put("api_key", key.getString("key_id"))
+                .put("api_secret", key.getString("secret")).encode());
+        assertEquals("hello", s.nextMessage());
+        kit.send(s, "{\"op\":\"ping\"}");
+        assertEquals("{\"op\":\"ping\"}", s.nextMessage());
+        assertEquals("{\"op\":\"ping\"}", kit.upstreamReceived.poll());
+    }
+
+    @Test
+    void aSessionTokenAuthFrameOpensTheStream() throws Exception {
+        StreamKit.Stream s = openWithoutCredentials();
+        kit.send(s, new JsonObject().put("op", "auth").put("token", token).encode());
+        assertEquals("hello", s.nextMessage());
+    }
+
+    @Test
+    void anEd25519AuthFrameSigningTheUpgradeRequestOpensTheStreamOnce() throws Exception {
+        java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        JsonObject ed = gw.createKey(token, new JsonObject().put("type", "ed25519").put("scopes",
+                new JsonArray().add("market:read")).put("public_key",
+                java.util.Base64.getEncoder().encodeToString(pair.getPublic().getEncoded())));
+        long ts = System.currentTimeMillis();
+        java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+        signer.initSign(pair.getPrivate());
+        signer.update(org.opentrade.gateway.domain.Ed25519Signatures.stringToSign(Long.toString(ts), "GET",
+                "/v1/stream/market", null).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String auth = new JsonObject().put("op", "auth").put("api_key", ed.getString("key_id")).put("timestamp", ts)
+                .put("signature", java.util.Base64.getEncoder().encodeToString(signer.sign())).encode();
+
+        StreamKit.Stream s = openWithoutCredentials();
+        kit.send(s, auth);
+        assertEquals("hello", s.nextMessage());
+
+        StreamKit.Stream replayed = openWithoutCredentials();
+        kit.send(replayed, auth);
+        assertRefused(replayed, -2010);
+    }
+
+    @Test
+    void anythingButAnAuthFrameFirstIsRefusedAndNeverForwarded() throws Exception {
+        StreamKit.Stream s = openWithoutCredentials();
+        kit.send(s, "{\"op\":\"subscribe\",\"channels\":[\"trades:600000.SH\"]}");
+        assertRefused(s, -2001);
+        assertEquals(0, kit.upstreamConnections.get());
+    }
+
+    @Test
+    void aWrongSecretInTheAuthFrameIsRefused() throws Exception {
+        StreamKit.Stream s = openWithoutCredentials();
+        kit.send(s, new JsonObject().put("op", "auth").put("api_key", key.getString("key_id"))
+                .put("api_secret", "ots_wrong").encode());
+        assertRefused(s, -2003);
+        assertEquals(0, kit.upstreamConnections.get());
+    }
+
+    @Test
+    void aKeyWithoutTheStreamsScopeIsRefusedAsWithHeaders() throws Exception {
+        JsonObject tradeOnly = gw.createKey(token, new JsonObject().put("scopes", new JsonArray().add("trade")));
+        StreamKit.Stream s = openWithoutCredentials();
+        kit.send(s, new JsonObject().put("op", "auth").put("api_key", tradeOnly.getString("key_id"))
+                .put("api_secret", tradeOnly.getString("secret")).encode());
+        assertRefused(s, -2006);
+    }
+
+    @Test
+    void anOversizedAuthFrameIsRefused() throws Exception {
+        StreamKit.Stream s = openWithoutCredentials();
+        kit.send(s, new JsonObject().put("op", "auth").put("token", "x".repeat(20_000)).encode());
+        assertRefused(s, -1003);
+    }
+
+    @Test
+    void noAuthFrameWithinTheTimeoutIsRefused() throws Exception {
+        StreamKit.Stream s = openWithoutCredentials();
+        assertRefused(s, -2001);
+        assertEquals(0, kit.upstreamConnections.get());
+    }
+}
