@@ -38,6 +38,7 @@ public final class GatewayMain {
         Vertx vertx = Vertx.vertx();
         GatewayServer gw;
         try {
+            // The main thread waits for start-up (not an event loop): nothing else runs here yet.
             gw = GatewayServer.start(vertx, config, null).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             Router router = Router.router(vertx);
             gw.mount(router);

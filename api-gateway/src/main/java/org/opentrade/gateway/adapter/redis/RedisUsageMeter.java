@@ -121,6 +121,7 @@ public final class RedisUsageMeter implements UsageMeter {
         }
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             Map<String, UsageRow> merged = new HashMap<>();
+            // allOf has completed every read: join() returns at once, it never blocks the event loop.
             reads.forEach(read -> read.join().forEach(r -> add(merged, r)));
             List<UsageRow> local = new ArrayList<>(writing);
             local.addAll(counters.peek(r -> true));
@@ -147,6 +148,7 @@ public final class RedisUsageMeter implements UsageMeter {
                         hashes.add(redis.async().hgetall(hashKey(keyId, minute)).toCompletableFuture()
                                 .thenApply(fields -> rowsOf(keyId, minute, fields)));
                     }
+                    // allOf has completed every read: join() returns at once, it never blocks.
                     return CompletableFuture.allOf(hashes.toArray(CompletableFuture[]::new))
                             .thenApply(ignored -> hashes.stream().flatMap(h -> h.join().stream()).toList());
                 });

@@ -86,7 +86,7 @@ public final class ShardedExchange implements Exchange {
             ResultCode code = ResultCode.OK;
             long seq = 0;
             for (CompletableFuture<CommandResult> f : all) {
-                CommandResult r = f.join();
+                CommandResult r = f.join(); // allOf has completed them all: returns at once
                 events.addAll(r.events());
                 seq = Math.max(seq, r.journalSeq());
                 if (!r.code().isOk()) {
