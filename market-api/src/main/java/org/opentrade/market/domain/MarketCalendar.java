@@ -1,0 +1,108 @@
+package org.opentrade.market.domain;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
+
+/**
+ * Which trading day a moment belongs to, and where bars start, on the exchange's local clock
+ * (Asia/Shanghai by default). Mirrors the exchange's calendar: with {@link Kind#CONTINUOUS} (24×7)
+ * a trading day ends at {@code dayEnd} local time, so a trade at 15:00:00 or later belongs to the
+ * next day; with {@link Kind#A_SHARE} the trading day is the local date of the session.
+ *
+ * <p>Bar starts: intraday intervals are whole minutes of the local clock (5m at :00, :05 …; 60m at
+ * the full hour); 1d is the trading day's local midnight; 1w the Monday of the trading day's week;
+ * 1M the first of its month. Immutable and thread-safe.
+ */
+public final class MarketCalendar {
+    /** The exchange calendar types of exchange.yaml. */
+    public enum Kind { CONTINUOUS, A_SHARE }
+
+    private static final long MINUTE = 60_000L;
+
+    private final Kind kind;
+    private final ZoneId zone;
+    private final LocalTime dayEnd;
+
+    public MarketCalendar(Kind kind, ZoneId zone, LocalTime dayEnd) {
+        this.kind = kind;
+        this.zone = zone;
+        this.dayEnd = dayEnd;
+    }
+
+    /** The all-in-one's default: 24×7, days ending at 15:00 Asia/Shanghai. */
+    public static MarketCalendar shanghaiContinuous() {
+        return new MarketCalendar(Kind.CONTINUOUS, ZoneId.of("Asia/Shanghai"), LocalTime.of(15, 0));
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public ZoneId zone() {
+        return zone;
+    }
+
+    public LocalTime dayEnd() {
+        return dayEnd;
+    }
+
+    /** The trading day of the moment {@code epochMs}. */
+    public LocalDate tradingDay(long epochMs) {
+        ZonedDateTime local = Instant.ofEpochMilli(epochMs).atZone(zone);
+        LocalDate date = local.toLocalDate();
+        if (kind == Kind.CONTINUOUS && !local.toLocalTime().isBefore(dayEnd)) {
+            return date.plusDays(1);
+        }
+        return date;
+    }
+
+    /** The first moment (epoch ms) that belongs to {@code day}. */
+    public long tradingDayStart(LocalDate day) {
+        if (kind == Kind.CONTINUOUS) {
+            return day.minusDays(1).atTime(dayEnd).atZone(zone).toInstant().toEpochMilli();
+        }
+        return day.atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+
+    /** The start (epoch ms) of the bar of {@code interval} that contains {@code epochMs}. */
+    public long barStart(Interval interval, long epochMs) {
+        if (interval.isIntraday()) {
+            ZonedDateTime local = Instant.ofEpochMilli(epochMs).atZone(zone);
+            long offset = local.getOffset().getTotalSeconds() * 1000L;
+            long size = interval.minutes() * MINUTE;
+            return Math.floorDiv(epochMs + offset, size) * size - offset;
+        }
+        return dayBarStart(interval, tradingDay(epochMs));
+    }
+
+    /** The start of the daily-or-longer bar of {@code interval} that contains trading day {@code day}. */
+    public long dayBarStart(Interval interval, LocalDate day) {
+        LocalDate first = switch (interval) {
+            case D1 -> day;
+            case W1 -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            case MN1 -> day.withDayOfMonth(1);
+            default -> throw new IllegalArgumentException(interval + " is intraday");
+        };
+        return first.atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+
+    /** The start of the bar after the one starting at {@code barStart}. */
+    public long nextBarStart(Interval interval, long barStart) {
+        if (interval.isIntraday()) {
+            return barStart + interval.minutes() * MINUTE;
+        }
+        LocalDate d = Instant.ofEpochMilli(barStart).atZone(zone).toLocalDate();
+        LocalDate next = switch (interval) {
+            case D1 -> d.plusDays(1);
+            case W1 -> d.plusWeeks(1);
+            case MN1 -> d.plusMonths(1);
+            default -> throw new IllegalStateException();
+        };
+        return next.atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+}
