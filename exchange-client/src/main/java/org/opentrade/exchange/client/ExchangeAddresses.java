@@ -76,6 +76,13 @@ package org.opentrade.exchange.client;
  *
  * <h2>{@value #FEED_INFO} — request-reply</h2>
  * {@code {}} answers {@code {"shards": 2, "head_seq": [..], "first_kept_seq": [..]}}.
+ *
+ * <h2>{@value #INSTRUMENTS} — request-reply</h2>
+ * {@code {}} answers the universe and the calendar: {@code {"code":0,"calendar":{"type":"continuous",
+ * "zone":"Asia/Shanghai","day_end":"15:00"},"instruments":[{"symbol":"600000.SH","name":"浦发银行",
+ * "prev_close":"10.45","tick_size":"0.01","board_lot":100,"max_order_qty":1000000,"band_percent":10,
+ * "float_shares":29352000000,"eps":"1.27"}, …]}} ({@code float_shares} 0 and {@code eps} "0.00" when
+ * unknown).
  */
 public final class ExchangeAddresses {
     /** Request-reply: command JSON in, result JSON out. */
@@ -92,6 +99,8 @@ public final class ExchangeAddresses {
     public static final String FEED_CONSUMERS = "opentrade.exchange.feed.consumers";
     /** Request-reply: shard count, head and oldest kept sequence per shard. */
     public static final String FEED_INFO = "opentrade.exchange.feed.info";
+    /** Request-reply: the instrument universe and the calendar. */
+    public static final String INSTRUMENTS = "opentrade.exchange.instruments";
     /** Message header with the W3C trace context. */
     public static final String TRACEPARENT_HEADER = "traceparent";
 

@@ -16,12 +16,14 @@ import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.FeedBatch;
+import org.opentrade.exchange.model.InstrumentInfo;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.OrderView;
 import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.model.Universe;
 
 /**
  * The one mapping between the exchange's domain records and their JSON on the event bus (shapes in
@@ -364,5 +366,55 @@ public final class ExchangeJson {
             }
             return p;
         }
+    }
+
+    /** The reply of {@link ExchangeAddresses#INSTRUMENTS}: {@code {"code":0,"calendar":…,"instruments":[…]}}. */
+    public static JsonObject toJson(Universe u) {
+        JsonArray list = new JsonArray();
+        for (InstrumentInfo i : u.instruments()) {
+            list.add(new JsonObject().put("symbol", i.symbol()).put("name", i.name())
+                    .put("prev_close", Price.format(i.prevClose())).put("tick_size", Price.format(i.tickSize()))
+                    .put("board_lot", i.boardLot()).put("max_order_qty", i.maxOrderQty())
+                    .put("band_percent", i.bandPercent()).put("float_shares", i.floatShares())
+                    .put("eps", Price.format(i.eps())));
+        }
+        return new JsonObject().put("code", 0)
+                .put("calendar", new JsonObject().put("type", u.calendar()).put("zone", u.zone()).put("day_end", u.dayEnd()))
+                .put("instruments", list);
+    }
+
+    /** Reads {@link #toJson(Universe)}; throws IllegalArgumentException naming the bad field. */
+    public static Universe universeFromJson(JsonObject j) {
+        try {
+            JsonObject cal = j.getJsonObject("calendar");
+            List<InstrumentInfo> list = new ArrayList<>();
+            for (Object o : j.getJsonArray("instruments")) {
+                JsonObject i = (JsonObject) o;
+                list.add(new InstrumentInfo(i.getString("symbol"), i.getString("name"),
+                        money(i, "prev_close"), money(i, "tick_size"), i.getLong("board_lot"),
+                        i.getLong("max_order_qty"), i.getInteger("band_percent"), i.getLong("float_shares", 0L),
+                        signedMoney(i.getString("eps", "0"))));
+            }
+            return new Universe(cal.getString("type"), cal.getString("zone"), cal.getString("day_end"), list);
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("malformed instruments reply: " + e.getMessage(), e);
+        }
+    }
+
+    private static long money(JsonObject j, String field) {
+        long v = Price.parse(j.getString(field));
+        if (v == Price.INVALID) {
+            throw new IllegalArgumentException("malformed instruments reply: bad " + field);
+        }
+        return v;
+    }
+
+    private static long signedMoney(String s) {
+        boolean negative = s.startsWith("-");
+        long v = Price.parse(negative ? s.substring(1) : s);
+        if (v == Price.INVALID) {
+            throw new IllegalArgumentException("malformed instruments reply: bad eps");
+        }
+        return negative ? -v : v;
     }
 }

@@ -16,6 +16,7 @@ import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.eventbus.CommandEndpoint;
 import org.opentrade.exchange.adapter.eventbus.EventBusPublisher;
 import org.opentrade.exchange.adapter.eventbus.FeedEndpoint;
+import org.opentrade.exchange.adapter.eventbus.InstrumentsEndpoint;
 import org.opentrade.exchange.adapter.eventbus.SnapshotEndpoint;
 import org.opentrade.exchange.client.FeedBatchCodec;
 import org.opentrade.exchange.domain.InstrumentCatalog;
@@ -97,7 +98,11 @@ public final class ExchangeService extends VerticleBase {
         })).compose(catalog -> SnapshotEndpoint.register(vertx, exchange).map(se -> {
             snapshotEndpoint = se;
             return catalog;
-        })).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis).map(ep -> {
+        })).compose(catalog -> InstrumentsEndpoint.register(vertx, catalog,
+                config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "a-share" : "continuous",
+                config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "Asia/Shanghai" : config.zone().getId(),
+                config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "15:00" : config.dayEnd().toString())
+                .map(ie -> catalog)).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis).map(ep -> {
             endpoint = ep;
             for (int i = 0; i < exchange.shardCount(); i++) {
                 bus.startAt(i, exchange.headSeq(i));

@@ -56,4 +56,31 @@ class UniverseFileTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UniverseFile.load(f));
         assertTrue(e.getMessage().contains("bad.csv") && e.getMessage().contains("line 2"), e.getMessage());
     }
+
+    @Test
+    void defaultUniverseCarriesFloatSharesAndEpsForMarketData() {
+        InstrumentCatalog c = UniverseFile.load(null);
+        for (Instrument i : c.all()) {
+            assertTrue(c.profile(i.symbol()).floatShares() > 0, i.symbol());
+        }
+        assertEquals(6864, c.profile("600519.SH").eps());
+        assertEquals(-114, c.profile("601012.SH").eps(), "a loss-making company has a negative EPS");
+    }
+
+    @Test
+    void floatSharesAndEpsAreOptionalPerRow(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("u.csv");
+        Files.writeString(f, "symbol,name,prev_close,float_shares,eps\n600000.SH,a,10.01,1000,0.50\n000001.SZ,b,11.00,,\n");
+        InstrumentCatalog c = UniverseFile.load(f);
+        assertEquals(new org.opentrade.exchange.domain.InstrumentProfile(1000, 50), c.profile("600000.SH"));
+        assertEquals(org.opentrade.exchange.domain.InstrumentProfile.UNKNOWN, c.profile("000001.SZ"));
+    }
+
+    @Test
+    void badEpsFailsWithLine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.csv");
+        Files.writeString(f, "symbol,name,prev_close,float_shares,eps\n600000.SH,x,10.00,100,1.234\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UniverseFile.load(f));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("eps"), e.getMessage());
+    }
 }
