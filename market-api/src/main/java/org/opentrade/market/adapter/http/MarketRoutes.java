@@ -1,0 +1,385 @@
+package org.opentrade.market.adapter.http;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.opentrade.common.tracing.Tracing;
+import org.opentrade.exchange.model.BookLevel;
+import org.opentrade.market.adapter.json.MarketJson;
+import org.opentrade.market.domain.Bar;
+import org.opentrade.market.domain.DayStats;
+import org.opentrade.market.domain.Interval;
+import org.opentrade.market.domain.KlineQuery;
+import org.opentrade.market.domain.MarketBoard;
+import org.opentrade.market.domain.MarketError;
+import org.opentrade.market.domain.MinutePoint;
+import org.opentrade.market.domain.RankBy;
+import org.opentrade.market.domain.Rankings;
+import org.opentrade.market.domain.Trade;
+import org.opentrade.market.port.StoreUnavailableException;
+import org.opentrade.market.port.TimeSeriesStore;
+
+/**
+ * market-api's REST endpoints (DESIGN.md API map, "market"). Every {@code /v1} request must carry the
+ * gateway's assertion. Handlers run on the market context (the HTTP server is deployed on it), so
+ * they read the live state directly; store reads go to worker threads and their results are merged
+ * back on the context. Never blocks the event loop.
+ */
+public final class MarketRoutes {
+    public static final int MAX_QUOTE_SYMBOLS = 100;
+    public static final int MAX_KLINES = 10_000;
+    public static final int DEFAULT_KLINES = 500;
+    public static final int MAX_TRADES = 1_000;
+    public static final int DEFAULT_TRADES = 100;
+    public static final int DEFAULT_DEPTH = 5;
+    public static final int DEFAULT_RANKING = 20;
+
+    private static final TextMapGetter<HttpServerRequest> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(HttpServerRequest carrier) {
+            return carrier.headers().names();
+        }
+
+        @Override
+        public String get(HttpServerRequest carrier, String key) {
+            return carrier == null ? null : carrier.getHeader(key);
+        }
+    };
+
+    private final Vertx vertx;
+    private final MarketBoard board;
+    private final TimeSeriesStore store;
+    private final Tracing tracing;
+    private final CallerCheck callers;
+    private final BooleanSupplier ready;
+    private final Supplier<Long> clock;
+
+    public MarketRoutes(Vertx vertx, MarketBoard board, TimeSeriesStore store, Tracing tracing, CallerCheck callers,
+                        BooleanSupplier ready, Supplier<Long> clock) {
+        this.vertx = vertx;
+        this.board = board;
+        this.store = store;
+        this.tracing = tracing;
+        this.callers = callers;
+        this.ready = ready;
+        this.clock = clock;
+    }
+
+    /** Mounts tracing, the assertion check and the market endpoints on {@code router}. */
+    public void mount(Router router) {
+        router.route().order(-1000).handler(this::trace);
+        router.route("/v1/*").order(-900).handler(this::authenticate);
+        router.get("/v1/market/instruments").handler(guarded(this::instruments));
+        router.get("/v1/market/instruments/:symbol").handler(guarded(this::instrument));
+        router.get("/v1/market/quotes").handler(guarded(this::quotes));
+        router.get("/v1/market/depth/:symbol").handler(guarded(this::depth));
+        router.get("/v1/market/trades/:symbol").handler(guarded(this::trades));
+        router.get("/v1/market/klines/:symbol").handler(guarded(this::klines));
+        router.get("/v1/market/minute-line/:symbol").handler(guarded(this::minuteLine));
+        router.get("/v1/market/rankings").handler(guarded(this::rankings));
+    }
+
+    private io.vertx.core.Handler<RoutingContext> guarded(io.vertx.core.Handler<RoutingContext> h) {
+        return ctx -> {
+            try {
+                if (!ready.getAsBoolean()) {
+                    MarketHttp.fail(ctx, MarketError.NOT_READY, "market data is starting (loading history and books);"
+                            + " retry in a few seconds");
+                    return;
+                }
+                h.handle(ctx);
+            } catch (Params.BadParam bad) {
+                MarketHttp.fail(ctx, bad.error, bad.getMessage());
+            } catch (RuntimeException e) {
+                MarketHttp.internal(ctx, e);
+            }
+        };
+    }
+
+    private void trace(RoutingContext ctx) {
+        if (tracing == null) {
+            String tp = ctx.request().getHeader("traceparent");
+            ctx.put(MarketHttp.TRACE_ID, tp != null && tp.length() >= 35 ? tp.substring(3, 35)
+                    : org.opentrade.common.error.TraceIds.random());
+            ctx.next();
+            return;
+        }
+        Context parent = Tracing.propagator().extract(Context.root(), ctx.request(), HEADERS);
+        Span span = tracing.tracer().spanBuilder(ctx.request().method() + " " + routeName(ctx.request().path()))
+                .setParent(parent).setSpanKind(SpanKind.SERVER)
+                .setAttribute("http.request.method", ctx.request().method().name())
+                .setAttribute("url.path", MarketJsonSafe.path(ctx.request().path()))
+                .startSpan();
+        ctx.put(MarketHttp.SPAN, span);
+        ctx.put(MarketHttp.TRACE_ID, span.getSpanContext().isValid() ? span.getSpanContext().getTraceId()
+                : org.opentrade.common.error.TraceIds.random());
+        ctx.addEndHandler(done -> {
+            int status = ctx.response().getStatusCode();
+            span.setAttribute("http.response.status_code", status);
+            if (status >= 500) {
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+        });
+        ctx.next();
+    }
+
+    /** The route template of a path, so span names stay few (not one per symbol). */
+    static String routeName(String path) {
+        if (path == null) {
+            return "";
+        }
+        for (String prefix : new String[] {"/v1/market/instruments/", "/v1/market/depth/", "/v1/market/trades/",
+                "/v1/market/klines/", "/v1/market/minute-line/"}) {
+            if (path.startsWith(prefix)) {
+                return prefix + "{symbol}";
+            }
+        }
+        return path.length() > 64 ? path.substring(0, 64) : path;
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        Caller caller = callers.verify(ctx.request());
+        if (caller == null) {
+            MarketHttp.fail(ctx, MarketError.IDENTITY_MISSING, "market-api answers only requests that come through the"
+                    + " gateway: no valid X-OpenTrade-Assertion");
+            return;
+        }
+        ctx.put("caller", caller);
+        Span span = ctx.get(MarketHttp.SPAN);
+        if (span != null) {
+            span.setAttribute(org.opentrade.common.tracing.TraceAttributes.DEVELOPER_ID, caller.developerId());
+        }
+        ctx.next();
+    }
+
+    private MarketBoard.SymbolState symbol(RoutingContext ctx) {
+        String s = ctx.pathParam("symbol");
+        MarketBoard.SymbolState st = s == null || !Params.SYMBOL.matcher(s).matches() ? null : board.get(s);
+        if (st == null) {
+            throw new Params.BadParam(MarketError.UNKNOWN_SYMBOL, "unknown symbol '" + Params.clip(s == null ? "" : s)
+                    + "'; GET /v1/market/instruments lists them");
+        }
+        return st;
+    }
+
+    private void instruments(RoutingContext ctx) {
+        JsonArray items = new JsonArray();
+        for (MarketBoard.SymbolState st : board.all()) {
+            items.add(MarketJson.instrument(st.instrument()));
+        }
+        MarketHttp.ok(ctx, new JsonObject().put("items", items).putNull("next_cursor"));
+    }
+
+    private void instrument(RoutingContext ctx) {
+        MarketHttp.ok(ctx, MarketJson.instrument(symbol(ctx).instrument()));
+    }
+
+    JsonObject quoteOf(MarketBoard.SymbolState st) {
+        DayStats s = st.live().stats();
+        List<BookLevel> bids = st.book().bids(1);
+        List<BookLevel> asks = st.book().asks(1);
+        long time = Math.max(s.lastTradeTime(), 0);
+        return MarketJson.quote(s, bids.isEmpty() ? null : bids.get(0), asks.isEmpty() ? null : asks.get(0),
+                time > 0 ? time : clock.get());
+    }
+
+    private void quotes(RoutingContext ctx) {
+        String raw = ctx.request().getParam("symbols");
+        if (raw == null || raw.isBlank()) {
+            throw new Params.BadParam(MarketError.INVALID_PARAMETER, "symbols is required: a comma-separated list such as"
+                    + " 600000.SH,000001.SZ (at most " + MAX_QUOTE_SYMBOLS + ")");
+        }
+        if (raw.length() > MAX_QUOTE_SYMBOLS * 17) {
+            throw new Params.BadParam(MarketError.TOO_MANY_SYMBOLS, "at most " + MAX_QUOTE_SYMBOLS + " symbols per request");
+        }
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String s : raw.split(",", -1)) {
+            wanted.add(s.strip());
+        }
+        if (wanted.size() > MAX_QUOTE_SYMBOLS) {
+            throw new Params.BadParam(MarketError.TOO_MANY_SYMBOLS, "at most " + MAX_QUOTE_SYMBOLS
+                    + " symbols per request, got " + wanted.size());
+        }
+        JsonArray items = new JsonArray();
+        for (String s : wanted) {
+            MarketBoard.SymbolState st = Params.SYMBOL.matcher(s).matches() ? board.get(s) : null;
+            if (st == null) {
+                throw new Params.BadParam(MarketError.UNKNOWN_SYMBOL, "unknown symbol '" + Params.clip(s) + "'");
+            }
+            items.add(quoteOf(st));
+        }
+        MarketHttp.ok(ctx, new JsonObject().put("items", items).putNull("next_cursor"));
+    }
+
+    private void depth(RoutingContext ctx) {
+        MarketBoard.SymbolState st = symbol(ctx);
+        String raw = ctx.request().getParam("levels");
+        int levels;
+        try {
+            levels = Params.limit(raw, DEFAULT_DEPTH, board.depthLevels());
+        } catch (Params.BadParam e) {
+            throw new Params.BadParam(MarketError.BAD_LEVELS, "levels must be a whole number from 1 to " + board.depthLevels());
+        }
+        JsonObject body = MarketJson.depth(st.instrument().symbol(), st.book().seq(), st.book().bids(levels),
+                st.book().asks(levels));
+        MarketHttp.ok(ctx, body.put("time", MarketJson.time(clock.get())));
+    }
+
+    private void trades(RoutingContext ctx) {
+        MarketBoard.SymbolState st = symbol(ctx);
+        int limit = Params.limit(ctx.request().getParam("limit"), DEFAULT_TRADES, MAX_TRADES);
+        long start = Params.time("start", ctx.request().getParam("start"), 0);
+        long end = Params.time("end", ctx.request().getParam("end"), Long.MAX_VALUE);
+        long before = Params.cursor(ctx.request().getParam("cursor"));
+        if (start >= end) {
+            throw new Params.BadParam(MarketError.BAD_RANGE, "start must be before end");
+        }
+        // The newest trades come from memory (the store lags by a flush); older ones from the store.
+        List<Trade> memory = st.trades().newest(start, end, before, limit);
+        if (memory.size() == limit) {
+            answerTrades(ctx, memory, limit);
+            return;
+        }
+        long storeBefore = memory.isEmpty() ? before : memory.get(memory.size() - 1).seq();
+        int rest = limit - memory.size();
+        String symbol = st.instrument().symbol();
+        blocking(ctx, "store.trades", () -> store.trades(symbol, start, end, storeBefore, rest)).onSuccess(stored -> {
+            List<Trade> all = new ArrayList<>(memory);
+            long last = memory.isEmpty() ? Long.MAX_VALUE : memory.get(memory.size() - 1).seq();
+            for (Trade t : stored) {
+                if (t.seq() < last) {
+                    all.add(t);
+                }
+            }
+            answerTrades(ctx, all, limit);
+        });
+    }
+
+    private void answerTrades(RoutingContext ctx, List<Trade> trades, int limit) {
+        JsonArray items = new JsonArray();
+        for (Trade t : trades) {
+            items.add(MarketJson.trade(t));
+        }
+        JsonObject body = new JsonObject().put("items", items);
+        if (trades.size() == limit && !trades.isEmpty()) {
+            body.put("next_cursor", String.valueOf(trades.get(trades.size() - 1).seq()));
+        } else {
+            body.putNull("next_cursor");
+        }
+        MarketHttp.ok(ctx, body);
+    }
+
+    private void klines(RoutingContext ctx) {
+        MarketBoard.SymbolState st = symbol(ctx);
+        String rawInterval = ctx.request().getParam("interval");
+        Interval interval = rawInterval == null ? Interval.M1 : Interval.parse(rawInterval).orElseThrow(() ->
+                new Params.BadParam(MarketError.BAD_INTERVAL, "interval must be one of 1m 5m 15m 30m 60m 1d 1w 1M, got '"
+                        + Params.clip(rawInterval) + "'"));
+        int limit = Params.limit(ctx.request().getParam("limit"), DEFAULT_KLINES, MAX_KLINES);
+        long start = Params.time("start", ctx.request().getParam("start"), 0);
+        long end = Math.min(Params.time("end", ctx.request().getParam("end"), Long.MAX_VALUE),
+                Params.cursor(ctx.request().getParam("cursor")));
+        if (start >= end) {
+            throw new Params.BadParam(MarketError.BAD_RANGE, "start must be before end (and before cursor)");
+        }
+        boolean intraday = interval.isIntraday();
+        Bar live = st.live().liveBar(intraday ? Interval.M1 : Interval.D1).orElse(null);
+        KlineQuery.Plan plan = KlineQuery.plan(intraday ? st.minuteBars() : st.dayBars(), live, interval, start, end, limit);
+        String symbol = st.instrument().symbol();
+        if (!plan.needStore()) {
+            answerKlines(ctx, symbol, interval, KlineQuery.finish(plan, List.of(), board.calendar()));
+            return;
+        }
+        blocking(ctx, "store.bars", () -> store.bars(symbol, plan.source(), plan.start(), plan.storeEnd(), plan.storeLimit()))
+                .onSuccess(stored -> answerKlines(ctx, symbol, interval, KlineQuery.finish(plan, stored, board.calendar())));
+    }
+
+    private void answerKlines(RoutingContext ctx, String symbol, Interval interval, KlineQuery.Page page) {
+        JsonArray bars = new JsonArray();
+        for (Bar b : page.bars()) {
+            bars.add(MarketJson.bar(b));
+        }
+        JsonObject body = new JsonObject().put("symbol", symbol).put("interval", interval.code()).put("bars", bars);
+        if (page.nextCursor() == null) {
+            body.putNull("next_cursor");
+        } else {
+            body.put("next_cursor", String.valueOf(page.nextCursor()));
+        }
+        MarketHttp.ok(ctx, body);
+    }
+
+    private void minuteLine(RoutingContext ctx) {
+        MarketBoard.SymbolState st = symbol(ctx);
+        long now = clock.get();
+        JsonArray points = new JsonArray();
+        for (MinutePoint p : st.live().minuteLine(now)) {
+            points.add(MarketJson.minutePoint(p));
+        }
+        DayStats s = st.live().stats();
+        MarketHttp.ok(ctx, new JsonObject().put("symbol", st.instrument().symbol())
+                .put("trading_day", board.calendar().tradingDay(now).toString())
+                .put("prev_close", MarketJson.price(s.prevClose())).put("points", points));
+    }
+
+    private void rankings(RoutingContext ctx) {
+        String by = ctx.request().getParam("by");
+        RankBy rankBy = by == null ? RankBy.CHANGE_PCT : RankBy.parse(by).orElseThrow(() -> new Params.BadParam(
+                MarketError.BAD_RANKING, "by must be one of change_pct, volume, turnover, amplitude, turnover_rate, got '"
+                + Params.clip(by) + "'"));
+        String order = ctx.request().getParam("order");
+        if (order != null && !order.equals("desc") && !order.equals("asc")) {
+            throw new Params.BadParam(MarketError.BAD_RANKING, "order must be desc or asc");
+        }
+        int limit = Params.limit(ctx.request().getParam("limit"), DEFAULT_RANKING, Math.max(1, board.all().size()));
+        List<DayStats> stats = new ArrayList<>();
+        for (MarketBoard.SymbolState st : board.all()) {
+            stats.add(st.live().stats());
+        }
+        JsonArray items = new JsonArray();
+        int rank = 1;
+        for (DayStats s : Rankings.rank(stats, rankBy, !"asc".equals(order), limit)) {
+            items.add(quoteOf(board.get(s.symbol())).put("rank", rank++));
+        }
+        MarketHttp.ok(ctx, new JsonObject().put("by", rankBy.wireName()).put("order", order == null ? "desc" : order)
+                .put("items", items).putNull("next_cursor"));
+    }
+
+    /** Runs a store read on a worker, in a child span; a store outage answers 503 -6014. */
+    private <T> Future<T> blocking(RoutingContext ctx, String name, java.util.concurrent.Callable<T> call) {
+        Span parent = ctx.get(MarketHttp.SPAN);
+        Span span = tracing == null ? Span.getInvalid() : tracing.tracer().spanBuilder(name)
+                .setParent(parent == null ? Context.root() : Context.root().with(parent)).setSpanKind(SpanKind.CLIENT)
+                .startSpan();
+        Future<T> f = vertx.executeBlocking(call, false);
+        return f.andThen(ar -> span.end()).onFailure(err -> {
+            if (err instanceof StoreUnavailableException) {
+                MarketHttp.fail(ctx, MarketError.HISTORY_UNAVAILABLE, "market history is unavailable right now; live"
+                        + " data still works; retry later");
+            } else {
+                MarketHttp.internal(ctx, err);
+            }
+        });
+    }
+
+    /** For tests and the stream wiring: a symbol's quote in the contract's shape. */
+    public JsonObject quote(String symbol) {
+        MarketBoard.SymbolState st = board.get(symbol);
+        return st == null ? null : quoteOf(st);
+    }
+}

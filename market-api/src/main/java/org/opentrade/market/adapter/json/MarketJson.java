@@ -1,0 +1,108 @@
+package org.opentrade.market.adapter.json;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.opentrade.exchange.model.BookLevel;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.market.domain.Bar;
+import org.opentrade.market.domain.DayStats;
+import org.opentrade.market.domain.Instrument;
+import org.opentrade.market.domain.MinutePoint;
+import org.opentrade.market.domain.Trade;
+
+/**
+ * The one mapping of market data to DESIGN.md §3's resource shapes (REST bodies and stream
+ * payloads alike): snake_case, prices and money as decimal strings, quantities as integers, times as
+ * RFC 3339 UTC with milliseconds. Stateless; any thread.
+ */
+public final class MarketJson {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private MarketJson() {
+    }
+
+    public static String time(long epochMs) {
+        return TIME.format(Instant.ofEpochMilli(epochMs));
+    }
+
+    /** Hundredths as "12.34"; an absent price ({@link Price#NONE} or 0 where "none" is meant) as null. */
+    public static String price(long hundredths) {
+        return hundredths == Price.NONE ? null : Price.format(hundredths);
+    }
+
+    /** Basis points of a percent as a percent with two places: 123 → "1.23", -5 → "-0.05". */
+    public static String percent(long basisPoints) {
+        return Price.format(basisPoints);
+    }
+
+    public static JsonObject instrument(Instrument i) {
+        return new JsonObject().put("symbol", i.symbol()).put("name", i.name()).put("board", i.board())
+                .put("prev_close", price(i.prevClose())).put("tick_size", price(i.tickSize()))
+                .put("lot_size", i.boardLot()).put("max_order_qty", i.maxOrderQty())
+                .put("price_band_pct", i.bandPercent())
+                .put("float_shares", i.floatShares()).put("eps", Price.format(i.eps()));
+    }
+
+    /**
+     * A quote: last trade and day statistics from {@code s}, L1 from the book ({@code bid}/{@code ask}
+     * null when that side is empty).
+     */
+    public static JsonObject quote(DayStats s, BookLevel bid, BookLevel ask, long time) {
+        boolean traded = s.volume() > 0;
+        return new JsonObject().put("symbol", s.symbol())
+                .put("last", traded || s.last() > 0 ? price(s.last()) : null)
+                .put("bid", bid == null ? null : price(bid.price())).put("bid_size", bid == null ? 0 : bid.qty())
+                .put("ask", ask == null ? null : price(ask.price())).put("ask_size", ask == null ? 0 : ask.qty())
+                .put("open", traded ? price(s.open()) : null).put("high", traded ? price(s.high()) : null)
+                .put("low", traded ? price(s.low()) : null).put("prev_close", price(s.prevClose()))
+                .put("change", traded ? Price.format(s.change()) : "0.00")
+                .put("change_pct", traded ? percent(s.changeBp()) : "0.00")
+                .put("amplitude_pct", percent(s.amplitudeBp()))
+                .put("volume", s.volume()).put("turnover", Price.format(s.turnover())).put("trades", s.trades())
+                .put("vwap", traded ? price(s.vwap()) : null)
+                .put("buy_volume", s.buyVolume()).put("sell_volume", s.sellVolume())
+                .put("turnover_rate_pct", percent(s.turnoverRateBp()))
+                .put("pe", s.pe() == 0 ? null : Price.format(s.pe()))
+                .put("time", time(time));
+    }
+
+    public static JsonObject trade(Trade t) {
+        return new JsonObject().put("trade_id", t.tradeId()).put("symbol", t.symbol()).put("price", price(t.price()))
+                .put("qty", t.qty()).put("side", t.aggressor() == Side.BUY ? "buy" : "sell").put("time", time(t.time()))
+                .put("seq", t.seq());
+    }
+
+    public static JsonObject bar(Bar b) {
+        return new JsonObject().put("time", time(b.time())).put("open", price(b.open())).put("high", price(b.high()))
+                .put("low", price(b.low())).put("close", price(b.close())).put("volume", b.volume())
+                .put("turnover", Price.format(b.turnover())).put("trades", b.trades());
+    }
+
+    /** A stream K-line update: the bar plus its symbol, interval and whether it is final. */
+    public static JsonObject liveBar(Bar b, boolean closed) {
+        return bar(b).put("symbol", b.symbol()).put("interval", b.interval().code()).put("closed", closed);
+    }
+
+    public static JsonArray levels(List<BookLevel> levels) {
+        JsonArray a = new JsonArray();
+        for (BookLevel l : levels) {
+            a.add(new JsonArray().add(Price.format(l.price())).add(l.qty()));
+        }
+        return a;
+    }
+
+    public static JsonObject depth(String symbol, long bookSeq, List<BookLevel> bids, List<BookLevel> asks) {
+        return new JsonObject().put("symbol", symbol).put("seq", bookSeq).put("bids", levels(bids)).put("asks", levels(asks));
+    }
+
+    public static JsonObject minutePoint(MinutePoint p) {
+        return new JsonObject().put("time", time(p.time())).put("price", price(p.price())).put("volume", p.volume())
+                .put("turnover", Price.format(p.turnover())).put("avg_price", price(p.avgPrice()));
+    }
+}

@@ -1,0 +1,288 @@
+package org.opentrade.market.app;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opentrade.common.tracing.Tracing;
+import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.exchange.client.ExchangeJson;
+import org.opentrade.exchange.client.feed.FeedConsumer;
+import org.opentrade.exchange.client.feed.FeedConsumerOptions;
+import org.opentrade.exchange.client.feed.TruncationPolicy;
+import org.opentrade.exchange.client.feed.eventbus.FeedConsumers;
+import org.opentrade.exchange.model.BookSnapshot;
+import org.opentrade.exchange.model.InstrumentInfo;
+import org.opentrade.exchange.model.Universe;
+import org.opentrade.market.adapter.history.HistoryWriter;
+import org.opentrade.market.adapter.http.AdminRoutes;
+import org.opentrade.market.adapter.http.CallerCheck;
+import org.opentrade.market.adapter.http.MarketRoutes;
+import org.opentrade.market.adapter.http.OperationsRoutes;
+import org.opentrade.market.adapter.ws.StreamWiring;
+import org.opentrade.market.domain.Bar;
+import org.opentrade.market.domain.Instrument;
+import org.opentrade.market.domain.Interval;
+import org.opentrade.market.domain.MarketBoard;
+import org.opentrade.market.domain.MarketCalendar;
+import org.opentrade.market.domain.Trade;
+import org.opentrade.market.port.TimeSeriesStore;
+
+/**
+ * market-api as one verticle: the feed consumer, the live state ({@link MarketBoard}), the HTTP
+ * server (REST and WebSocket) and the timers all share this verticle's event-loop context, so the
+ * live state needs no locks. The store is opened, backfilled and read on worker threads; its writes
+ * go through the {@link HistoryWriter}'s own thread.
+ *
+ * <p>Start-up: the HTTP server listens first (answering 503 -6015 until ready), then the universe
+ * is fetched from the exchange (retried until it answers), history is backfilled once, the live
+ * state restored from the store up to its checkpoint, the books loaded from the exchange's shard
+ * snapshots, and the feed followed from the checkpoint. Ready once every shard is live.
+ */
+public final class MarketApiService extends VerticleBase {
+    private static final Logger LOG = Logger.getLogger(MarketApiService.class.getName());
+    private static final long UNIVERSE_RETRY_MS = 1000;
+
+    private final MarketApiConfig config;
+    private final Tracing tracing;
+    private final CallerCheck callers;
+    private final StoreFactory storeFactory;
+    private final String adminToken;
+    private TimeSeriesStore store;
+    private HistoryWriter writer;
+    private MarketBoard board;
+    private FeedConsumer feed;
+    private StreamWiring streams;
+    private HttpServer server;
+    private long timer = -1;
+    private volatile boolean ready;
+    private volatile String startProblem = "starting";
+    private final Map<Integer, Boolean> live = new HashMap<>();
+
+    /** Opens the configured store (on a worker thread). */
+    @FunctionalInterface
+    public interface StoreFactory {
+        TimeSeriesStore open(MarketApiConfig config) throws Exception;
+    }
+
+    /**
+     * @param tracing    this service's tracing (the all-in-one shares the gateway's span store)
+     * @param callers    how the gateway's assertion is verified
+     * @param adminToken X-Admin-Token for POST /admin/bars; empty disables it
+     */
+    public MarketApiService(MarketApiConfig config, Tracing tracing, CallerCheck callers, StoreFactory storeFactory,
+                            String adminToken) {
+        this.config = config;
+        this.tracing = tracing;
+        this.callers = callers;
+        this.storeFactory = storeFactory;
+        this.adminToken = adminToken == null ? "" : adminToken;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        OperationsRoutes.mount(router, () -> ready, this::readiness, this::metrics);
+        MarketRoutesHolder holder = new MarketRoutesHolder();
+        router.route("/v1/*").order(-2000).handler(ctx -> {
+            if (holder.routes == null) {
+                OperationsRoutes.notReady(ctx, startProblem);
+            } else {
+                ctx.next();
+            }
+        });
+        HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS).setMaxWebSocketFrameSize(65_536)
+                .setMaxWebSocketMessageSize(65_536).setMaxHeaderSize(16_384).setMaxInitialLineLength(8_256);
+        server = vertx.createHttpServer(options);
+        return vertx.executeBlocking(() -> storeFactory.open(config)).compose(s -> {
+            store = s;
+            return server.requestHandler(router).listen();
+        }).onSuccess(srv -> {
+            LOG.info("market-api listening on " + config.host() + ":" + srv.actualPort() + " (store " + config.store()
+                    + "); loading the universe from the exchange");
+            initialise(router, holder);
+        });
+    }
+
+    /** Mutable slot: routes are mounted once the live state exists. */
+    private static final class MarketRoutesHolder {
+        volatile MarketRoutes routes;
+    }
+
+    /** The port the HTTP server listens on. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    private void initialise(Router router, MarketRoutesHolder holder) {
+        fetchUniverse().compose(universe -> {
+            MarketCalendar calendar = calendarOf(universe);
+            List<Instrument> instruments = new ArrayList<>();
+            for (InstrumentInfo i : universe.instruments()) {
+                instruments.add(new Instrument(i.symbol(), i.name(), Instrument.boardOf(i.symbol()), i.prevClose(),
+                        i.tickSize(), i.boardLot(), i.maxOrderQty(), i.bandPercent(), i.floatShares(), i.eps()));
+            }
+            Context ctx = context;
+            writer = new HistoryWriter(store, config.maxBuffered(), config.maxBatch(), config.flushInterval().toMillis(),
+                    (shard, seq) -> board.stored(shard, seq));
+            board = new MarketBoard(instruments, calendar, config.recentMinuteBars(), config.recentTrades(), writer,
+                    config.depthLevels(), task -> ctx.runOnContext(v -> task.run()));
+            startProblem = "backfilling and restoring history";
+            return vertx.executeBlocking(() -> HistoryLoader.load(store, board, instruments, calendar, config,
+                    System.currentTimeMillis()), false);
+        }).compose(loaded -> {
+            loaded.applyTo(board);
+            startProblem = "loading books from the exchange";
+            return ExchangeRequests.shardSnapshots(vertx).map(snapshots -> {
+                for (Map.Entry<Integer, ShardBooks> e : snapshots.entrySet()) {
+                    long checkpoint = loaded.checkpoints().getOrDefault(e.getKey(), 0L);
+                    boolean first = checkpoint == 0;
+                    board.startAt(e.getKey(), first ? e.getValue().seq() : checkpoint);
+                    board.loadBooks(e.getValue().books(), first);
+                }
+                return snapshots.size();
+            });
+        }).onSuccess(shards -> {
+            streams = new StreamWiring(vertx, board, config);
+            board.setListener(streams);
+            MarketRoutes routes = new MarketRoutes(vertx, board, store, tracing, callers, () -> ready,
+                    System::currentTimeMillis);
+            routes.mount(router);
+            streams.mount(router, callers);
+            AdminRoutes.mount(router, vertx, board, store, adminToken, config.maxImportBytes());
+            holder.routes = routes;
+            feed = FeedConsumers.onEventBus(vertx, new LiveTracking(board, this::shardLive), FeedConsumerOptions.defaults()
+                    .withConsumerName("market-api").withTruncation(TruncationPolicy.SNAPSHOT));
+            for (int i = 0; i < shards; i++) {
+                live.put(i, false);
+            }
+            feed.start();
+            timer = vertx.setPeriodic(1000, id -> board.onTime(System.currentTimeMillis()));
+            startProblem = "catching up with the exchange feed";
+        }).onFailure(err -> {
+            startProblem = "start-up failed: " + err.getMessage();
+            LOG.log(Level.SEVERE, "market-api could not start its market data", err);
+        });
+    }
+
+    private void shardLive(int shard) {
+        live.put(shard, true);
+        if (!ready && !live.containsValue(false)) {
+            ready = true;
+            startProblem = null;
+            LOG.info("market-api ready: live on " + live.size() + " shard(s)");
+        }
+    }
+
+    private Future<Universe> fetchUniverse() {
+        Promise<Universe> promise = Promise.promise();
+        askUniverse(promise);
+        return promise.future();
+    }
+
+    private void askUniverse(Promise<Universe> promise) {
+        vertx.eventBus().request(ExchangeAddresses.INSTRUMENTS, new JsonObject()).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().body() instanceof JsonObject body && body.getInteger("code", -1) == 0) {
+                try {
+                    promise.complete(ExchangeJson.universeFromJson(body));
+                    return;
+                } catch (IllegalArgumentException e) {
+                    LOG.warning("unreadable universe from the exchange: " + e.getMessage());
+                }
+            }
+            startProblem = "waiting for the exchange (" + ExchangeAddresses.INSTRUMENTS + ")";
+            vertx.setTimer(UNIVERSE_RETRY_MS, id -> askUniverse(promise));
+        });
+    }
+
+    static MarketCalendar calendarOf(Universe u) {
+        MarketCalendar.Kind kind = "a-share".equals(u.calendar()) ? MarketCalendar.Kind.A_SHARE
+                : MarketCalendar.Kind.CONTINUOUS;
+        return new MarketCalendar(kind, ZoneId.of(u.zone()), LocalTime.parse(u.dayEnd()));
+    }
+
+    private JsonObject readiness() {
+        JsonObject j = new JsonObject().put("ready", ready);
+        if (startProblem != null) {
+            j.put("reason", startProblem);
+        }
+        if (writer != null) {
+            j.put("history_store", writer.healthy() ? "up" : "down (buffering)");
+        }
+        return j;
+    }
+
+    /** Prometheus text of market-api's own figures. */
+    public String metrics() {
+        StringBuilder sb = new StringBuilder();
+        gauge(sb, "market_ready", ready ? 1 : 0);
+        if (board != null) {
+            gauge(sb, "market_feed_events_applied_total", board.eventsApplied());
+            gauge(sb, "market_trades_applied_total", board.tradesApplied());
+        }
+        if (writer != null) {
+            gauge(sb, "market_history_written_total", writer.written());
+            gauge(sb, "market_history_buffered", writer.buffered());
+            gauge(sb, "market_history_dropped_total", writer.dropped());
+            gauge(sb, "market_history_store_failures_total", writer.failures());
+            gauge(sb, "market_history_store_up", writer.healthy() ? 1 : 0);
+        }
+        if (streams != null) {
+            streams.metrics(sb);
+        }
+        if (feed != null) {
+            feed.stats().forEach(s -> gauge(sb, "market_feed_lag{shard=\"" + s.shard() + "\"}", s.lag()));
+        }
+        return sb.toString();
+    }
+
+    static void gauge(StringBuilder sb, String name, long value) {
+        sb.append(name).append(' ').append(value).append('\n');
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (feed != null) {
+            feed.stop();
+        }
+        if (streams != null) {
+            streams.close();
+        }
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.compose(v -> vertx.executeBlocking(() -> {
+            if (writer != null) {
+                writer.close();
+            }
+            if (store != null) {
+                store.close();
+            }
+            return null;
+        }));
+    }
+
+    /** Books of one shard at one seq. */
+    record ShardBooks(long seq, List<BookSnapshot> books) {
+    }
+}

@@ -1,0 +1,94 @@
+package org.opentrade.market.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The newest closed bars of one symbol and interval, in memory, so recent K-lines never touch the
+ * store. A ring of at most {@code capacity} bars in time order; adding a bar at or before the newest
+ * one's time replaces or inserts it in place (a re-closed or imported bar), older bars fall off.
+ * Single-threaded (the market context).
+ */
+public final class BarCache {
+    private final Bar[] ring;
+    private int start;
+    private int size;
+
+    public BarCache(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        this.ring = new Bar[capacity];
+    }
+
+    private Bar at(int i) {
+        return ring[(start + i) % ring.length];
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Time of the oldest cached bar, or {@code Long.MAX_VALUE} when empty. */
+    public long oldestTime() {
+        return size == 0 ? Long.MAX_VALUE : at(0).time();
+    }
+
+    /** Adds a closed bar (or replaces the cached one with its time). */
+    public void add(Bar bar) {
+        if (size > 0 && bar.time() <= at(size - 1).time()) {
+            int i = indexOfFirstAtOrAfter(bar.time());
+            if (i < size && at(i).time() == bar.time()) {
+                ring[(start + i) % ring.length] = bar;
+                return;
+            }
+            if (i == 0 && size == ring.length) {
+                return; // older than everything kept in a full cache: the store has it
+            }
+            List<Bar> tail = new ArrayList<>();
+            for (int j = i; j < size; j++) {
+                tail.add(at(j));
+            }
+            size = i;
+            append(bar);
+            tail.forEach(this::append);
+            return;
+        }
+        append(bar);
+    }
+
+    private void append(Bar bar) {
+        if (size == ring.length) {
+            ring[start] = bar;
+            start = (start + 1) % ring.length;
+        } else {
+            ring[(start + size) % ring.length] = bar;
+            size++;
+        }
+    }
+
+    private int indexOfFirstAtOrAfter(long time) {
+        int lo = 0;
+        int hi = size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (at(mid).time() < time) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** The newest {@code limit} bars with time in {@code [from, to)}, oldest first. */
+    public List<Bar> range(long from, long to, int limit) {
+        int hi = indexOfFirstAtOrAfter(to);
+        int lo = Math.max(indexOfFirstAtOrAfter(from), hi - limit);
+        List<Bar> out = new ArrayList<>(Math.max(0, hi - lo));
+        for (int i = lo; i < hi; i++) {
+            out.add(at(i));
+        }
+        return out;
+    }
+}

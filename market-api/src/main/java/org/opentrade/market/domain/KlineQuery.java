@@ -1,0 +1,86 @@
+package org.opentrade.market.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A K-line request split where the data lives: {@link #plan} runs on the market context and copies
+ * the in-memory part (recent closed bars plus the live bar); when that does not reach back far
+ * enough, the caller reads the older part from the store (off the event loop) and {@link #finish}
+ * merges, rolls up to the asked interval and pages. Only 1m and 1d bars exist as such; 5m–60m are
+ * rolled up from 1m, 1w and 1M from 1d.
+ *
+ * <p>Paging back in time: {@code nextCursor} is the start of the oldest returned bar when older bars
+ * may exist; the next page asks with {@code end = nextCursor}.
+ */
+public final class KlineQuery {
+    /** Most source bars one request reads (a limit of 10 000 60m bars would otherwise read 600 000 1m bars). */
+    public static final int MAX_SOURCE_BARS = 300_000;
+
+    /** What {@link #plan} found in memory and what is left for the store. */
+    public record Plan(Interval interval, Interval source, long start, long end, int limit, int sourceLimit,
+                       List<Bar> memory, boolean needStore, long storeEnd) {
+        /** How many source bars to read from the store. */
+        public int storeLimit() {
+            return Math.max(0, sourceLimit - memory.size());
+        }
+    }
+
+    /** One page of bars, oldest first; {@code nextCursor} null when there is nothing older. */
+    public record Page(List<Bar> bars, Long nextCursor) {
+    }
+
+    private KlineQuery() {
+    }
+
+    private static int factor(Interval iv) {
+        return switch (iv) {
+            case M1, D1 -> 1;
+            case W1 -> 7;
+            case MN1 -> 31;
+            default -> iv.minutes();
+        };
+    }
+
+    /** On the market context: the in-memory part of {@code [start, end)}. */
+    public static Plan plan(BarCache closed, Bar live, Interval interval, long start, long end, int limit) {
+        Interval source = interval.isIntraday() ? Interval.M1 : Interval.D1;
+        int sourceLimit = (int) Math.min(MAX_SOURCE_BARS, (long) limit * factor(interval));
+        List<Bar> memory = closed.range(start, end, sourceLimit);
+        if (live != null && live.time() >= start && live.time() < end) {
+            if (!memory.isEmpty() && memory.get(memory.size() - 1).time() == live.time()) {
+                memory.set(memory.size() - 1, live);
+            } else {
+                memory.add(live);
+                if (memory.size() > sourceLimit) {
+                    memory.remove(0);
+                }
+            }
+        }
+        long cacheOldest = closed.oldestTime();
+        boolean needStore = memory.size() < sourceLimit && start < cacheOldest;
+        long storeEnd = Math.min(end, cacheOldest);
+        return new Plan(interval, source, start, end, limit, sourceLimit, memory, needStore, storeEnd);
+    }
+
+    /** Any thread: merges the stored part (oldest first, all before the memory part) and pages. */
+    public static Page finish(Plan plan, List<Bar> stored, MarketCalendar calendar) {
+        List<Bar> source = new ArrayList<>(stored.size() + plan.memory().size());
+        source.addAll(stored);
+        source.addAll(plan.memory());
+        if (source.size() > plan.sourceLimit()) {
+            source = source.subList(source.size() - plan.sourceLimit(), source.size());
+        }
+        boolean truncated = source.size() >= plan.sourceLimit();
+        List<Bar> bars = plan.interval() == plan.source() ? new ArrayList<>(source)
+                : new ArrayList<>(KlineRollup.rollup(plan.interval(), source, calendar));
+        if (truncated && plan.interval() != plan.source() && bars.size() > 1) {
+            bars.remove(0); // the oldest rolled-up bar may be missing source bars cut by the limit
+        }
+        if (bars.size() > plan.limit()) {
+            bars = new ArrayList<>(bars.subList(bars.size() - plan.limit(), bars.size()));
+        }
+        boolean more = (bars.size() == plan.limit() || truncated) && !bars.isEmpty() && bars.get(0).time() > plan.start();
+        return new Page(bars, more ? bars.get(0).time() : null);
+    }
+}

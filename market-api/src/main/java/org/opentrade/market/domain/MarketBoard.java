@@ -1,0 +1,295 @@
+package org.opentrade.market.domain;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import org.opentrade.exchange.client.book.BookReplica;
+import org.opentrade.exchange.client.feed.FeedHandler;
+import org.opentrade.exchange.model.BookLevel;
+import org.opentrade.exchange.model.BookSnapshot;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.market.port.HistorySink;
+import org.opentrade.market.port.MarketListener;
+
+/**
+ * All live market state of market-api, built from the exchange feed: per symbol the exact L3 book
+ * replica (read as L2), and the {@link LiveSymbol} with its day statistics and live bars.
+ *
+ * <p>Single-threaded: every method runs on the market context (the feed consumer's), so nothing
+ * here locks. Readers on other threads must hop onto that context. The one exception is
+ * {@link #position}, which the history writer advances from its own thread.
+ *
+ * <p>Positions: {@code applied} is the last event applied to memory per shard; {@link #position}
+ * (what the exchange may prune up to) is the last one whose trades and closed bars are stored. After
+ * a handler failure the consumer restarts from the stored position; events already applied are
+ * skipped here, so nothing is counted twice.
+ */
+public final class MarketBoard implements FeedHandler {
+    private static final Logger LOG = Logger.getLogger(MarketBoard.class.getName());
+
+    /** One symbol's live state. */
+    public static final class SymbolState {
+        final Instrument instrument;
+        final LiveSymbol live;
+        final BookReplica book;
+        final BarCache minuteBars;
+        final BarCache dayBars;
+        final TradeRing trades;
+        List<BookLevel> publishedBids = List.of();
+        List<BookLevel> publishedAsks = List.of();
+
+        SymbolState(Instrument instrument, LiveSymbol live, int recentMinuteBars, int recentTrades) {
+            this.instrument = instrument;
+            this.live = live;
+            this.book = new BookReplica(instrument.symbol());
+            this.minuteBars = new BarCache(recentMinuteBars);
+            this.dayBars = new BarCache(DAY_BARS_KEPT);
+            this.trades = new TradeRing(recentTrades);
+        }
+
+        /** Closed 1m bars, newest {@code recentMinuteBars}. */
+        public BarCache minuteBars() {
+            return minuteBars;
+        }
+
+        /** Closed 1d bars (about 40 years' worth fit). */
+        public BarCache dayBars() {
+            return dayBars;
+        }
+
+        public TradeRing trades() {
+            return trades;
+        }
+
+        public Instrument instrument() {
+            return instrument;
+        }
+
+        public LiveSymbol live() {
+            return live;
+        }
+
+        public BookReplica book() {
+            return book;
+        }
+    }
+
+    /** Daily bars kept in memory per symbol. */
+    public static final int DAY_BARS_KEPT = 10_000;
+
+    private final Map<String, SymbolState> symbols = new LinkedHashMap<>();
+    private final Map<Integer, Long> applied = new HashMap<>();
+    private final Map<Integer, Long> durable = new ConcurrentHashMap<>();
+    private final MarketCalendar calendar;
+    private final HistorySink history;
+    private final int depthLevels;
+    private final Consumer<Runnable> defer;
+    private final Set<SymbolState> dirty = new LinkedHashSet<>();
+    private MarketListener listener = MarketListener.NONE;
+    private boolean flushScheduled;
+    private long eventsApplied;
+    private long tradesApplied;
+
+    /**
+     * @param defer        runs a task on the market context after the current feed batch (coalesces
+     *                     depth and quote updates of one batch into one message per symbol)
+     * @param depthLevels  levels per side the depth stream keeps exact
+     */
+    public MarketBoard(Collection<Instrument> instruments, MarketCalendar calendar, int recentMinuteBars,
+                       int recentTrades, HistorySink history, int depthLevels, Consumer<Runnable> defer) {
+        this.calendar = calendar;
+        this.history = history;
+        this.depthLevels = depthLevels;
+        this.defer = defer;
+        for (Instrument i : instruments) {
+            symbols.put(i.symbol(), new SymbolState(i, new LiveSymbol(i, calendar, 1), recentMinuteBars, recentTrades));
+        }
+    }
+
+    public void setListener(MarketListener listener) {
+        this.listener = listener;
+    }
+
+    public MarketCalendar calendar() {
+        return calendar;
+    }
+
+    /** The symbol's state, or null for a symbol the universe does not have. */
+    public SymbolState get(String symbol) {
+        return symbol == null ? null : symbols.get(symbol);
+    }
+
+    public Collection<SymbolState> all() {
+        return symbols.values();
+    }
+
+    public int depthLevels() {
+        return depthLevels;
+    }
+
+    /** Starts shard {@code shard} at {@code seq}: what the store is complete up to (0 for none). */
+    public void startAt(int shard, long seq) {
+        applied.put(shard, seq);
+        durable.put(shard, seq);
+    }
+
+    /** The last event applied to memory (for readiness and metrics). */
+    public long applied(int shard) {
+        return applied.getOrDefault(shard, 0L);
+    }
+
+    /** Called by the history writer (any thread) once everything up to {@code seq} is stored. */
+    public void stored(int shard, long seq) {
+        durable.merge(shard, seq, Math::max);
+    }
+
+    @Override
+    public long position(int shard) {
+        return durable.getOrDefault(shard, 0L);
+    }
+
+    /**
+     * Loads the books of one shard from the exchange's snapshot. Events at or before each book's
+     * seq are then ignored by the book (trades still count for statistics). With
+     * {@code adoptDayStats} (first start: no history of today) the day statistics are taken from
+     * the snapshot too.
+     */
+    public void loadBooks(List<BookSnapshot> snapshots, boolean adoptDayStats) {
+        for (BookSnapshot s : snapshots) {
+            SymbolState st = symbols.get(s.symbol());
+            if (st == null) {
+                continue;
+            }
+            st.book.load(s);
+            if (adoptDayStats) {
+                st.live.adoptDayStats(s);
+            }
+            dirty.add(st);
+        }
+        scheduleFlush();
+    }
+
+    @Override
+    public void onEvent(ExchangeEvent e) {
+        long last = applied.getOrDefault(e.shard(), 0L);
+        if (e.seq() <= last) {
+            return; // applied before a restart of this shard: the store position lags memory
+        }
+        applied.put(e.shard(), e.seq());
+        eventsApplied++;
+        SymbolState st = e.symbol() == null ? null : symbols.get(e.symbol());
+        if (st != null) {
+            st.book.apply(e);
+            if (e.type() == EventType.TRADE) {
+                Trade t = new Trade(e.shard(), e.seq(), e.symbol(), e.timestamp(), e.price(), e.qty(), e.side());
+                tradesApplied++;
+                st.live.onTrade(t, this::closed);
+                st.trades.add(t);
+                history.trade(t);
+                listener.trade(t);
+                st.live.liveBar(Interval.M1).ifPresent(listener::bar);
+            }
+            dirty.add(st);
+            scheduleFlush();
+        }
+        history.position(e.shard(), e.seq());
+    }
+
+    @Override
+    public void onSnapshot(int shard, long seq, List<BookSnapshot> books) {
+        LOG.warning("exchange no longer keeps the events after market-api's position on shard " + shard
+                + "; restarting that shard from a snapshot at seq " + seq + ": trades in between are missing from history");
+        loadBooks(books, true);
+        applied.put(shard, seq);
+        history.position(shard, seq);
+    }
+
+    /**
+     * Restores one symbol's live state after a start: the previous day's bar (its close is the
+     * previous close; null keeps the instrument's) and the stored trades of the last trading day up
+     * to the store's checkpoint, replayed in seq order. Bars they close are re-cached and rewritten
+     * (the store upserts them), so bars that ran ahead of the checkpoint before a crash are corrected.
+     */
+    public void restore(String symbol, Bar previousDay, List<Trade> trades) {
+        SymbolState st = symbols.get(symbol);
+        if (st == null) {
+            return;
+        }
+        st.live.restore(List.of(), previousDay, List.of());
+        for (Trade t : trades) {
+            st.live.onTrade(t, this::closed);
+            st.trades.add(t);
+        }
+    }
+
+    /** Closes bars whose period ended; call about once a second with the wall clock. */
+    public void onTime(long nowMs) {
+        for (SymbolState st : symbols.values()) {
+            st.live.onTime(nowMs, this::closed);
+        }
+    }
+
+    private void closed(Bar bar) {
+        SymbolState st = symbols.get(bar.symbol());
+        if (st != null) {
+            (bar.interval() == Interval.D1 ? st.dayBars : st.minuteBars).add(bar);
+        }
+        history.closedBar(bar);
+        listener.bar(bar);
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            defer.accept(this::flush);
+        }
+    }
+
+    /** After a batch: one depth diff and one quote notice per changed symbol. */
+    void flush() {
+        flushScheduled = false;
+        if (dirty.isEmpty()) {
+            return;
+        }
+        List<SymbolState> changed = new ArrayList<>(dirty);
+        dirty.clear();
+        for (SymbolState st : changed) {
+            List<BookLevel> bids = st.book.bids(depthLevels);
+            List<BookLevel> asks = st.book.asks(depthLevels);
+            List<BookLevel> bidDiff = DepthDiff.diff(st.publishedBids, bids, true);
+            List<BookLevel> askDiff = DepthDiff.diff(st.publishedAsks, asks, false);
+            st.publishedBids = bids;
+            st.publishedAsks = asks;
+            if (!bidDiff.isEmpty() || !askDiff.isEmpty()) {
+                listener.depth(st.instrument.symbol(), st.book.seq(), bidDiff, askDiff);
+            }
+            listener.quote(st.instrument.symbol());
+        }
+    }
+
+    /** The depth the stream has published for {@code symbol} (what a fresh subscriber's snapshot must equal). */
+    public List<BookLevel> publishedBids(String symbol) {
+        return symbols.get(symbol).publishedBids;
+    }
+
+    public List<BookLevel> publishedAsks(String symbol) {
+        return symbols.get(symbol).publishedAsks;
+    }
+
+    public long eventsApplied() {
+        return eventsApplied;
+    }
+
+    public long tradesApplied() {
+        return tradesApplied;
+    }
+}
