@@ -23,12 +23,26 @@ public final class MarketCalendar {
     public enum Kind { CONTINUOUS, A_SHARE }
 
     private static final long MINUTE = 60_000L;
+    /** A-share continuous sessions: 09:30–11:30 and 13:00–15:00, 120 minutes each. */
+    private static final int A_SHARE_SESSION_MINUTES = 240;
+    private static final LocalTime MORNING_OPEN = LocalTime.of(9, 30);
+    private static final LocalTime AFTERNOON_OPEN = LocalTime.of(13, 0);
 
     private final Kind kind;
     private final ZoneId zone;
     private final LocalTime dayEnd;
 
+    /**
+     * Fails fast on a missing argument or a {@code dayEnd} that is not a whole minute: minute bars
+     * must never straddle two trading days.
+     */
     public MarketCalendar(Kind kind, ZoneId zone, LocalTime dayEnd) {
+        if (kind == null || zone == null || dayEnd == null) {
+            throw new IllegalArgumentException("calendar kind, zone and dayEnd are required");
+        }
+        if (dayEnd.getSecond() != 0 || dayEnd.getNano() != 0) {
+            throw new IllegalArgumentException("calendar dayEnd must be a whole minute, got " + dayEnd);
+        }
         this.kind = kind;
         this.zone = zone;
         this.dayEnd = dayEnd;
@@ -89,6 +103,32 @@ public final class MarketCalendar {
             default -> throw new IllegalArgumentException(interval + " is intraday");
         };
         return first.atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+
+    /**
+     * The starts (epoch ms, ascending) of the minutes of {@code day}'s trading session, the minutes
+     * of the intraday minute line (分时): with {@link Kind#A_SHARE} 09:30–11:29 and 13:00–14:59 local
+     * (240 minutes, lunch break skipped; the 09:15–09:25 call auction has no minute of its own), with
+     * {@link Kind#CONTINUOUS} every minute from {@link #tradingDayStart} to the next day's start.
+     */
+    public long[] sessionMinuteStarts(LocalDate day) {
+        if (kind == Kind.A_SHARE) {
+            long[] out = new long[A_SHARE_SESSION_MINUTES];
+            long morning = day.atTime(MORNING_OPEN).atZone(zone).toInstant().toEpochMilli();
+            long afternoon = day.atTime(AFTERNOON_OPEN).atZone(zone).toInstant().toEpochMilli();
+            for (int i = 0; i < A_SHARE_SESSION_MINUTES / 2; i++) {
+                out[i] = morning + i * MINUTE;
+                out[i + A_SHARE_SESSION_MINUTES / 2] = afternoon + i * MINUTE;
+            }
+            return out;
+        }
+        long start = tradingDayStart(day);
+        int n = (int) ((tradingDayStart(day.plusDays(1)) - start) / MINUTE);
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = start + i * MINUTE;
+        }
+        return out;
     }
 
     /** The start of the bar after the one starting at {@code barStart}. */
