@@ -5,7 +5,9 @@
 set -euo pipefail
 
 BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
-TEST_PACKAGES=(redis-server)
+# influxdb: Debian's InfluxDB 1.x; market-api's InfluxDB tests run their own influxd on free ports of
+# 127.0.0.1 (the package's own service, if an init system starts it, is not used).
+TEST_PACKAGES=(redis-server influxdb)
 
 _apt_updated=0
 _apt_install() {

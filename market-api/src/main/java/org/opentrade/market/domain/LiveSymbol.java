@@ -263,6 +263,11 @@ public final class LiveSymbol {
      * Rebuilds the state after a restart from the store, so that the feed's events after the
      * store's checkpoint continue it with no duplicate and no hole. Replaces all state.
      *
+     * <p>The wiring's recipe: take the day D of the last stored trade. If the 1d bar of D is stored,
+     * D is over: {@code restore(List.of(), thatBar, List.of())}. Otherwise pass D's stored 1m bars,
+     * the newest 1d bar before D, and the stored trades after the last of those bars (below).
+     * {@code restore(List.of(), null, List.of())} for a store without trades.
+     *
      * @param todaysMinuteBars      the stored 1m bars of the trading day of the checkpoint (the day of
      *                              the last stored trade), oldest first; they become the day's
      *                              statistics, minute line and the recent-bar cache. Active buy volume

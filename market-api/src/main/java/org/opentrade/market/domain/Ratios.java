@@ -1,8 +1,8 @@
 package org.opentrade.market.domain;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.math.BigDecimal;
 
 /** Integer ratios rounded half away from zero, exact for every {@code long} input (no double). */
 final class Ratios {

@@ -38,7 +38,9 @@ import org.opentrade.market.port.TimeSeriesStore;
 
 /**
  * The default history store: QuestDB's storage engine embedded in the JVM, data under one
- * directory, no server, no listening socket, no telemetry, no thread of its own.
+ * directory, no server, no listening socket, no telemetry; all work runs on the calling threads.
+ * (QuestDB's logger, JVM-wide, runs one daemon thread {@code logging_0} and prints INFO lines to
+ * stdout; point the system property {@code out} at a QuestDB log.conf to change that.)
  *
  * <h2>Tables</h2>
  * Four WAL tables, each with the event time as designated timestamp (microseconds) and the symbol

@@ -1,0 +1,133 @@
+package org.opentrade.market.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class BarCsvImportTest {
+    private static final String H = BarCsvImport.HEADER + "\n";
+    private static final Set<String> KNOWN = Set.of("600000.SH", "000001.SZ");
+    private static final MarketCalendar A_SHARE = new MarketCalendar(MarketCalendar.Kind.A_SHARE, Reference.SH,
+            LocalTime.of(15, 0));
+    /** 2026-02-02 09:30 Shanghai. */
+    private static final long T930 = Reference.ms(LocalDateTime.of(2026, 2, 2, 9, 30));
+
+    private static BarCsvImport importer(Interval iv) {
+        return new BarCsvImport(iv, A_SHARE, KNOWN::contains, BarCsvImport.Options.DEFAULT);
+    }
+
+    private static List<String> errors(String csv) {
+        BarCsvImport.Result r = importer(Interval.M1).parse(csv);
+        assertFalse(r.ok());
+        assertEquals(Map.of(), r.bars(), "no bar when any row is bad");
+        return r.errors();
+    }
+
+    @Test
+    void validRowsComeBackGroupedBySymbolOldestFirst() {
+        String csv = "\uFEFF" + H
+                + "600000.SH,2026-02-02T01:31:00Z,10.01,10.05,9.99,10.02,1200,12024.5\r\n"
+                + "000001.SZ," + T930 + ",8,8.1,7.9,8.05,100,805\r\n"
+                + "\n"
+                + "600000.SH,2026-02-02T09:30:00+08:00,10,10.02,10,10.01,300,3001.00\n";
+        BarCsvImport.Result r = importer(Interval.M1).parse(csv);
+        assertTrue(r.ok(), r.errors().toString());
+        assertEquals(3, r.rows());
+        assertEquals(List.of(
+                new Bar("600000.SH", Interval.M1, T930, 1000, 1002, 1000, 1001, 300, 300_100, 0, 0),
+                new Bar("600000.SH", Interval.M1, T930 + 60_000, 1001, 1005, 999, 1002, 1200, 1_202_450, 0, 0)),
+                r.bars().get("600000.SH"));
+        assertEquals(List.of(new Bar("000001.SZ", Interval.M1, T930, 800, 810, 790, 805, 100, 80_500, 0, 0)),
+                r.bars().get("000001.SZ"));
+    }
+
+    @Test
+    void dailyBarsStartAtTheTradingDaysMidnight() {
+        long midnight = Reference.ms(LocalDateTime.of(2026, 2, 2, 0, 0));
+        BarCsvImport.Result ok = importer(Interval.D1).parse(H + "600000.SH,2026-02-01T16:00:00Z,10,11,9,10.5,1,10.5\n");
+        assertEquals(midnight, ok.bars().get("600000.SH").get(0).time());
+        BarCsvImport.Result bad = importer(Interval.D1).parse(H + "600000.SH," + T930 + ",10,11,9,10.5,1,10.5\n");
+        assertEquals(1, bad.errorCount());
+        assertTrue(bad.errors().get(0).startsWith("line 2: time 2026-02-02T01:30:00Z is not the start of a 1d bar"),
+                bad.errors().get(0));
+    }
+
+    @Test
+    void eachKindOfBadRowIsReportedWithItsLineNumber() {
+        String csv = H
+                + "600000.SH,2026-02-02T01:30:00Z,10,10,10,10,100,1000\n"   // 2 ok
+                + "999999.SH,2026-02-02T01:31:00Z,10,10,10,10,100,1000\n"   // 3 unknown symbol
+                + "600000.SH,yesterday,10,10,10,10,100,1000\n"              // 4 bad time
+                + "600000.SH,2026-02-02T01:32:00Z,10.001,10,10,10,100,1000\n" // 5 three decimals
+                + "600000.SH,2026-02-02T01:33:00Z,10,9,10,10,100,1000\n"    // 6 high < low
+                + "600000.SH,2026-02-02T01:34:00Z,11,12,10,12.5,100,1000\n" // 7 close above high
+                + "600000.SH,2026-02-02T01:35:30Z,10,10,10,10,100,1000\n"   // 8 not a minute start
+                + "600000.SH,2026-02-02T01:30:00Z,10,10,10,10,100,1000\n"   // 9 duplicate of line 2
+                + "600000.SH,2026-02-02T01:36:00Z,10,10,10,10,-5,1000\n"    // 10 negative volume
+                + "600000.SH,2026-02-02T01:37:00Z,10,10,10,10,100,1e3\n"    // 11 turnover not a decimal
+                + "600000.SH,2026-02-02T01:38:00Z,10,10,10,10,100\n"        // 12 seven columns
+                + "600000.SH,2026-02-02T01:39:00Z,0,10,0,10,100,1000\n";    // 13 zero price
+        List<String> e = errors(csv);
+        assertEquals(12, e.size(), e.toString());
+        assertEquals("line 3: unknown symbol '999999.SH'", e.get(0));
+        assertTrue(e.get(1).startsWith("line 4: time must be RFC 3339"), e.get(1));
+        assertTrue(e.get(2).startsWith("line 5: open must be a positive decimal"), e.get(2));
+        assertEquals("line 6: high 9.00 is below low 10.00", e.get(3));
+        assertEquals("line 7: open and close must lie within [low, high]", e.get(4));
+        assertTrue(e.get(5).startsWith("line 8: time 2026-02-02T01:35:30Z is not the start of a 1m bar"), e.get(5));
+        assertEquals("line 9: duplicate bar of 600000.SH at 2026-02-02T01:30:00Z (first on line 2)", e.get(6));
+        assertTrue(e.get(7).startsWith("line 10: volume must be a whole number"), e.get(7));
+        assertTrue(e.get(8).startsWith("line 11: turnover must be a decimal"), e.get(8));
+        assertEquals("line 12: expected 8 columns, got 7", e.get(9));
+        assertTrue(e.get(10).startsWith("line 13: open must be a positive decimal"), e.get(10));
+        assertTrue(e.get(11).startsWith("line 13: low must be a positive decimal"), e.get(11));
+    }
+
+    @Test
+    void oneBadRowAmongGoodOnesYieldsNoBars() {
+        StringBuilder csv = new StringBuilder(H);
+        for (int m = 0; m < 50; m++) {
+            csv.append("600000.SH,").append(T930 + m * 60_000L).append(",10,10,10,10,100,1000\n");
+        }
+        csv.append("600000.SH,").append(T930 + 50 * 60_000L).append(",10,10,10,10,100,x\n");
+        assertEquals(List.of("line 52: turnover must be a decimal >= 0 with at most 2 places, got 'x'"),
+                errors(csv.toString()));
+    }
+
+    @Test
+    void aMissingOrWrongHeaderIsAnError() {
+        assertEquals(List.of("line 1: empty file: the header " + BarCsvImport.HEADER + " is required"), errors(""));
+        assertEquals("line 1: the header must be " + BarCsvImport.HEADER,
+                errors("symbol,time,open,high,low,close,volume\n").get(0));
+        assertEquals(List.of("line 1: the header must be " + BarCsvImport.HEADER),
+                errors("600000.SH," + T930 + ",10,10,10,10,100,1000\n"));
+    }
+
+    @Test
+    void tooManyRowsAndTooLongLinesAreErrorsAndErrorsAreBounded() {
+        BarCsvImport small = new BarCsvImport(Interval.M1, A_SHARE, KNOWN::contains, new BarCsvImport.Options(2, 60, 3));
+        String row = "600000.SH," + T930 + ",10,10,10,10,100,1000\n";
+        String row2 = "600000.SH," + (T930 + 60_000) + ",10,10,10,10,100,1000\n";
+        String row3 = "600000.SH," + (T930 + 120_000) + ",10,10,10,10,100,1000\n";
+        BarCsvImport.Result many = small.parse(H + row + row2 + row3);
+        assertEquals(List.of("line 4: too many rows: at most 2"), many.errors());
+        assertEquals(Map.of(), many.bars());
+        BarCsvImport roomy = new BarCsvImport(Interval.M1, A_SHARE, KNOWN::contains, new BarCsvImport.Options(5, 60, 3));
+        BarCsvImport.Result longLine = roomy.parse(H + row + "600000.SH," + "9".repeat(100) + "\n" + row2);
+        assertEquals(List.of("line 3: line longer than 60 characters"), longLine.errors());
+        BarCsvImport.Result bounded = roomy.parse(H + "x\ny\nz\nw\n");
+        assertEquals(4, bounded.errorCount());
+        assertEquals(3, bounded.errors().size());
+        assertEquals("line 4: expected 8 columns, got 1", bounded.errors().get(2));
+        assertThrows(IllegalArgumentException.class, () -> new BarCsvImport(Interval.M5, A_SHARE, KNOWN::contains,
+                BarCsvImport.Options.DEFAULT));
+    }
+}
