@@ -116,4 +116,22 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
         Integer n = plan == null ? null : maxSubscriptions.get(plan);
         return n != null ? n : maxSubscriptions.getOrDefault("free", 50);
     }
+
+    /** The same configuration with another backfill length (tests: a short history backfills fast). */
+    public MarketApiConfig withBackfillDays(int days) {
+        return new MarketApiConfig(host, port, eventBus, store, dataDir, influxUrl, influxDatabase, influxRetentionPolicy,
+                influxUsername, influxPassword, flushInterval, maxBatch, maxBuffered, backfill, days, seed,
+                volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
+                retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
+                identityPublicKeyFile, identityClockSkew, adminToken, tracing);
+    }
+
+    /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */
+    public MarketApiConfig withServer(String host, int port) {
+        return new MarketApiConfig(host, port, eventBus, store, dataDir, influxUrl, influxDatabase, influxRetentionPolicy,
+                influxUsername, influxPassword, flushInterval, maxBatch, maxBuffered, backfill, backfillDays, seed,
+                volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
+                retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
+                identityPublicKeyFile, identityClockSkew, adminToken, tracing);
+    }
 }

@@ -161,7 +161,7 @@ public final class MarketApiService extends VerticleBase {
                 }
                 return snapshots.size();
             });
-        }).onSuccess(shards -> {
+        }).compose(shards -> {
             streams = new StreamWiring(vertx, board, config);
             board.setListener(streams);
             MarketRoutes routes = new MarketRoutes(vertx, board, store, tracing, callers, () -> ready,
@@ -178,6 +178,7 @@ public final class MarketApiService extends VerticleBase {
             feed.start();
             timer = vertx.setPeriodic(1000, id -> board.onTime(System.currentTimeMillis()));
             startProblem = "catching up with the exchange feed";
+            return Future.succeededFuture();
         }).onFailure(err -> {
             startProblem = "start-up failed: " + err.getMessage();
             LOG.log(Level.SEVERE, "market-api could not start its market data", err);

@@ -171,7 +171,7 @@ public final class MarketBoard implements FeedHandler {
             }
             st.book.load(s);
             if (adoptDayStats) {
-                st.live.adoptDayStats(s);
+                st.live.adoptDayStats(s, this::closed);
             }
             dirty.add(st);
         }

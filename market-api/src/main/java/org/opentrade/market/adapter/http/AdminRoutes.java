@@ -38,7 +38,11 @@ public final class AdminRoutes {
                 return;
             }
             ctx.next();
-        }).handler(BodyHandler.create(false).setBodyLimit(maxBytes)).handler(ctx -> importBars(ctx, vertx, board, store));
+        });
+        // A second route: Vert.x wants the body handler first on its route, and the token is checked
+        // before any of a possibly large body is buffered.
+        router.post("/admin/bars").handler(BodyHandler.create(false).setBodyLimit(maxBytes))
+                .handler(ctx -> importBars(ctx, vertx, board, store));
     }
 
     static boolean tokenMatches(String given, String expected) {

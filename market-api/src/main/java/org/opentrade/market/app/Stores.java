@@ -1,0 +1,19 @@
+package org.opentrade.market.app;
+
+import org.opentrade.market.adapter.memory.InMemoryTimeSeriesStore;
+import org.opentrade.market.adapter.questdb.QuestDbTimeSeriesStore;
+import org.opentrade.market.port.TimeSeriesStore;
+
+/** Opens the configured {@link TimeSeriesStore}. Blocking: call on a worker. */
+public final class Stores {
+    private Stores() {
+    }
+
+    public static TimeSeriesStore open(MarketApiConfig config) {
+        return switch (config.store()) {
+            case MEMORY -> new InMemoryTimeSeriesStore();
+            case QUESTDB -> new QuestDbTimeSeriesStore(config.dataDir().resolve("questdb"));
+            case INFLUXDB -> throw new IllegalStateException("influxdb store: not wired yet");
+        };
+    }
+}

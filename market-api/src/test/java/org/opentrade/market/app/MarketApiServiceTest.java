@@ -1,0 +1,147 @@
+package org.opentrade.market.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** market-api against the real exchange in one JVM: REST shapes, live data from the feed, errors. */
+class MarketApiServiceTest {
+    @TempDir
+    static Path dir;
+    static MarketHarness h;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = MarketHarness.start(null, true, 5);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    @Test
+    void instrumentsListTheExchangeUniverseWithRules() throws Exception {
+        HttpResponse<Buffer> r = h.get("/v1/market/instruments");
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        JsonArray items = r.bodyAsJsonObject().getJsonArray("items");
+        assertEquals(32, items.size());
+        JsonObject pf = h.get("/v1/market/instruments/600000.SH").bodyAsJsonObject();
+        assertEquals("10.45", pf.getString("prev_close"));
+        assertEquals(100, pf.getInteger("lot_size"));
+        assertEquals("0.01", pf.getString("tick_size"));
+        assertEquals(10, pf.getInteger("price_band_pct"));
+        assertEquals("SH_MAIN", pf.getString("board"));
+        assertNotNull(r.getHeader("X-Trace-Id"));
+    }
+
+    @Test
+    void aTradeOnTheExchangeShowsInQuotesTradesDepthAndKlines() throws Exception {
+        String sym = "601398.SH";
+        h.limit(1001, "alice", sym, "SELL", "7.15", 300);
+        h.limit(1002, "alice", sym, "SELL", "7.16", 500);
+        h.limit(1003, "bob", sym, "BUY", "7.15", 200);
+        h.until(() -> {
+            try {
+                return h.get("/v1/market/quotes?symbols=" + sym).bodyAsJsonObject().getJsonArray("items")
+                        .getJsonObject(0).getLong("volume") == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
+        JsonObject q = h.get("/v1/market/quotes?symbols=" + sym).bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+        assertEquals("7.15", q.getString("last"));
+        assertEquals("7.15", q.getString("ask"));
+        assertEquals(100, q.getLong("ask_size"));
+        assertEquals("7.12", q.getString("prev_close"));
+        assertEquals("0.03", q.getString("change"));
+        assertEquals("0.42", q.getString("change_pct"), "0.03 / 7.12 = 0.421 %");
+        assertEquals(200, q.getLong("buy_volume"));
+        JsonObject trades = h.get("/v1/market/trades/" + sym).bodyAsJsonObject();
+        JsonObject t = trades.getJsonArray("items").getJsonObject(0);
+        assertEquals("7.15", t.getString("price"));
+        assertEquals(200, t.getLong("qty"));
+        assertEquals("buy", t.getString("side"));
+        JsonObject depth = h.get("/v1/market/depth/" + sym + "?levels=2").bodyAsJsonObject();
+        assertEquals(new JsonArray().add(new JsonArray().add("7.15").add(100)).add(new JsonArray().add("7.16").add(500)),
+                depth.getJsonArray("asks"));
+        JsonArray bars = h.get("/v1/market/klines/" + sym + "?interval=1m&limit=1").bodyAsJsonObject().getJsonArray("bars");
+        assertEquals(1, bars.size());
+        assertEquals("7.15", bars.getJsonObject(0).getString("close"));
+        assertEquals(200, bars.getJsonObject(0).getLong("volume"));
+    }
+
+    @Test
+    void backfilledHistoryGivesDailyKlinesEndingAtThePreviousClose() throws Exception {
+        JsonObject k = h.get("/v1/market/klines/600519.SH?interval=1d&limit=10").bodyAsJsonObject();
+        JsonArray bars = k.getJsonArray("bars");
+        assertEquals(5, bars.size(), k.encode());
+        assertEquals("1488.00", bars.getJsonObject(4).getString("close"));
+        JsonObject minutes = h.get("/v1/market/klines/600519.SH?interval=1m&limit=1000").bodyAsJsonObject();
+        assertEquals(1000, minutes.getJsonArray("bars").size());
+        assertNotNull(minutes.getString("next_cursor"));
+        JsonObject older = h.get("/v1/market/klines/600519.SH?interval=1m&limit=1000&cursor="
+                + minutes.getString("next_cursor")).bodyAsJsonObject();
+        assertEquals(200, older.getJsonArray("bars").size(), "5 days x 240 = 1200 bars in all");
+        assertNull(older.getString("next_cursor"));
+    }
+
+    @Test
+    void rankingsOrderSymbolsByTheAskedFigure() throws Exception {
+        JsonObject r = h.get("/v1/market/rankings?by=volume&limit=3").bodyAsJsonObject();
+        assertEquals("volume", r.getString("by"));
+        JsonArray items = r.getJsonArray("items");
+        assertEquals(3, items.size());
+        assertTrue(items.getJsonObject(0).getLong("volume") >= items.getJsonObject(1).getLong("volume"));
+        assertEquals(1, items.getJsonObject(0).getInteger("rank"));
+    }
+
+    @Test
+    void callsWithoutTheGatewayAssertionAreRefused() throws Exception {
+        HttpResponse<Buffer> r = h.getAnonymous("/v1/market/instruments");
+        assertEquals(401, r.statusCode());
+        assertEquals(-2001, r.bodyAsJsonObject().getInteger("error_no"));
+        assertEquals(32, r.bodyAsJsonObject().getString("trace_id").length());
+    }
+
+    @Test
+    void badRequestsGetTheErrorModelWithMarketDataNumbers() throws Exception {
+        assertError("/v1/market/quotes?symbols=NOPE.SH", 404, -6001);
+        assertError("/v1/market/klines/600000.SH?interval=2m", 400, -6002);
+        assertError("/v1/market/klines/600000.SH?interval=1m&limit=10001", 400, -6004);
+        assertError("/v1/market/klines/600000.SH?start=yesterday", 400, -6003);
+        assertError("/v1/market/klines/600000.SH?start=2026-01-02T00:00:00Z&end=2026-01-01T00:00:00Z", 400, -6003);
+        assertError("/v1/market/trades/600000.SH?cursor=abc", 400, -6005);
+        assertError("/v1/market/rankings?by=mood", 400, -6007);
+        assertError("/v1/market/depth/600000.SH?levels=0", 400, -6009);
+        assertError("/v1/market/quotes", 400, -1002);
+        assertError("/v1/market/nothing", 404, -1004);
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 101; i++) {
+            many.append(i == 0 ? "" : ",").append(String.format("%06d.SH", i));
+        }
+        assertError("/v1/market/quotes?symbols=" + many, 400, -6006);
+    }
+
+    private static void assertError(String uri, int status, int errorNo) throws Exception {
+        HttpResponse<Buffer> r = h.get(uri);
+        assertEquals(status, r.statusCode(), uri + " -> " + r.bodyAsString());
+        JsonObject body = r.bodyAsJsonObject();
+        assertEquals(errorNo, body.getInteger("error_no"), uri);
+        assertNotNull(body.getString("error"));
+        assertEquals(32, body.getString("trace_id").length());
+    }
+}
