@@ -56,6 +56,8 @@ import org.opentrade.market.port.TimeSeriesStore;
 public final class MarketApiService extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(MarketApiService.class.getName());
     private static final long UNIVERSE_RETRY_MS = 1000;
+    /** How late a trade may arrive and still count in the minute its time stamp says. */
+    static final long CLOSE_GRACE_MS = 2000;
 
     private final MarketApiConfig config;
     private final Tracing tracing;
@@ -176,7 +178,9 @@ public final class MarketApiService extends VerticleBase {
                 live.put(i, false);
             }
             feed.start();
-            timer = vertx.setPeriodic(1000, id -> board.onTime(System.currentTimeMillis()));
+            // Bars close on the wall clock less a grace, so a trade stamped just before a minute's end
+            // that arrives a little later still lands in that minute (as a rebuild from trades would).
+            timer = vertx.setPeriodic(1000, id -> board.onTime(System.currentTimeMillis() - CLOSE_GRACE_MS));
             startProblem = "catching up with the exchange feed";
             return Future.succeededFuture();
         }).onFailure(err -> {

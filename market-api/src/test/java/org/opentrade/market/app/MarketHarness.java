@@ -34,9 +34,10 @@ final class MarketHarness implements AutoCloseable {
 
     final Vertx vertx;
     final ExchangeService exchange;
-    final MarketApiService market;
+    MarketApiService market;
     final WebClient client;
-    private final String marketDeployment;
+    private String marketDeployment;
+    private MarketApiConfig config;
 
     private MarketHarness(Vertx vertx, ExchangeService exchange, MarketApiService market, String marketDeployment) {
         this.vertx = vertx;
@@ -50,7 +51,10 @@ final class MarketHarness implements AutoCloseable {
     static MarketHarness start(Path dataDir, boolean backfill, int backfillDays) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
-        env.put("OPENTRADE_EXCHANGE_DATA_DIR", "");
+        // With a market data dir the exchange keeps a journal and event log beside it, so market-api can
+        // resume from its checkpoint; without, the exchange keeps no history (a restart gets a snapshot).
+        env.put("OPENTRADE_EXCHANGE_DATA_DIR", dataDir == null ? "" : dataDir.resolveSibling("exchange").toString());
+        env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
         env.put("OPENTRADE_MARKET_PORT", "0");
         env.put("OPENTRADE_MARKET_BACKFILL", String.valueOf(backfill));
         env.put("OPENTRADE_MARKET_STORE", dataDir == null ? "memory" : "questdb");
@@ -65,6 +69,7 @@ final class MarketHarness implements AutoCloseable {
         MarketApiService market = new MarketApiService(config, null, TEST_CALLERS, Stores::open, "admin-token-for-tests");
         String id = await(vertx.deployVerticle(market));
         MarketHarness h = new MarketHarness(vertx, exchange, market, id);
+        h.config = config;
         try {
             h.until(market::isReady, 60);
         } catch (AssertionError e) {
@@ -111,6 +116,13 @@ final class MarketHarness implements AutoCloseable {
     /** Stops market-api only (the exchange goes on). */
     void stopMarket() throws Exception {
         await(vertx.undeploy(marketDeployment));
+    }
+
+    /** Starts market-api again on the same data (a restart) and waits until it is ready. */
+    void restartMarket() throws Exception {
+        market = new MarketApiService(config, null, TEST_CALLERS, Stores::open, "admin-token-for-tests");
+        marketDeployment = await(vertx.deployVerticle(market));
+        until(market::isReady, 60);
     }
 
     @Override
