@@ -9,6 +9,7 @@ import java.util.Map;
 import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.identity.IdentityAssertions;
 import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.gateway.adapter.http.RequestGuard;
 import org.opentrade.gateway.adapter.http.ServerLimits;
@@ -31,7 +32,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             int perAddressPerMinute, int loginAttemptsPerAccount, Duration loginAccountWindow,
                             int keyChangesPerMinute, int revokedKeysKept, Duration usageFlushInterval,
                             Duration usageRetention, TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams,
-                            ServerLimits server) {
+                            ServerLimits server, Path identityKeyFile, Duration assertionTtl) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -120,11 +121,19 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Config usage = root.section("usage");
         Duration flush = positive(usage, "usage.flush_interval", "flush_interval", Duration.ofSeconds(1));
         Duration retention = positive(usage, "usage.retention", "retention", Duration.ofDays(8));
+        Config identity = root.section("identity");
+        String identityFile = identity.string("key_file", "");
+        Path identityKey = identityFile.isBlank() ? dataDir.resolve("identity-ed25519.pem") : Path.of(identityFile);
+        Duration assertionTtl = identity.duration("assertion_ttl", IdentityAssertions.DEFAULT_TTL);
+        if (assertionTtl.compareTo(Duration.ofSeconds(2)) < 0 || assertionTtl.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new ConfigException("config key 'identity.assertion_ttl' has value '" + assertionTtl
+                    + "'; allowed: 2s to 10m");
+        }
         return new GatewayConfig(host, port, eventLoops, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
                 sessionKey, window, skew, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan),
                 perAddress, perAccount, accountWindow, keyChanges, revokedKept, flush, retention,
                 TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
-                upstreams(root.section("upstreams")), server(g));
+                upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl);
     }
 
     /** The pools with targets; a service without targets is not deployed behind this gateway. */

@@ -6,44 +6,114 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.concurrent.TimeUnit;
 import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.opentrade.common.identity.AssertionSigner;
+import org.opentrade.common.identity.GatewayKeys;
+import org.opentrade.common.identity.IdentityAssertions;
 import org.opentrade.common.tracing.SpanStore;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.gateway.adapter.http.ConnectionGuard;
 import org.opentrade.gateway.adapter.http.ServerLimits;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 import org.opentrade.gateway.adapter.http.tracing.TracingHopListener;
+import org.opentrade.gateway.adapter.identity.AssertionIssuer;
 
 /**
  * A complete, traced gateway: tracing, upstream pools and {@link ApiGateway} with the stores the
  * config names. The all-in-one mounts it on its own router; {@link GatewayMain} gives it a server.
+ *
+ * <p>Upstreams learn who is calling from the identity assertion this gateway signs with the key in
+ * {@code identity.key_file} ({@link IdentityAssertions}). The all-in-one hands {@link
+ * #identityPublicKey()} to its services in-process ({@code new AssertionVerifier(List.of(key),
+ * IdentityAssertions.DEFAULT_CLOCK_SKEW)}); in distributed mode each service is configured with the
+ * public key file written beside the key file ({@link #publicKeyFile}). There is deliberately no
+ * endpoint serving the key: a service that fetched it from whatever answers could be handed any key.
  */
 public final class GatewayServer {
+    private static final Logger LOG = Logger.getLogger(GatewayServer.class.getName());
     private final Tracing tracing;
     private final Upstreams upstreams;
     private final ApiGateway gateway;
+    private final PublicKey identityPublicKey;
 
-    private GatewayServer(Tracing tracing, Upstreams upstreams, ApiGateway gateway) {
+    private GatewayServer(Tracing tracing, Upstreams upstreams, ApiGateway gateway, PublicKey identityPublicKey) {
         this.tracing = tracing;
         this.upstreams = upstreams;
         this.gateway = gateway;
+        this.identityPublicKey = identityPublicKey;
     }
 
     /**
      * Starts everything; {@code spanStore} is shared with the other services of the same JVM, or
-     * null for a store of its own.
+     * null for a store of its own. The identity key file is read (or created) on a worker thread.
      */
     public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, SpanStore spanStore) {
+        // The signer checks its key pair with a test signature (about 2 ms): off the event loop too.
+        return vertx.executeBlocking(() -> {
+                    KeyPair keys = identityKeys(config);
+                    return new IdentityKey(keys.getPublic(), new AssertionSigner(keys));
+                }, false)
+                .compose(key -> start(vertx, config, spanStore, key));
+    }
+
+    private record IdentityKey(PublicKey publicKey, AssertionSigner signer) {
+    }
+
+    private static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, SpanStore spanStore, IdentityKey key) {
+        AssertionIssuer assertions = new AssertionIssuer(key.signer(), config.assertionTtl(),
+                System::currentTimeMillis, AssertionIssuer.DEFAULT_MAX_ENTRIES);
         Tracing tracing = spanStore == null ? Tracing.create(config.tracing()) : Tracing.create(config.tracing(), spanStore);
-        Upstreams upstreams = Upstreams.create(vertx, config.upstreams(), new TracingHopListener(tracing));
+        Upstreams upstreams = Upstreams.create(vertx, config.upstreams(), new TracingHopListener(tracing), assertions);
         return ApiGateway.start(vertx, config, GatewayHooks.traced(tracing, upstreams::handler),
                         ApiGateway::configuredStores)
-                .map(gw -> new GatewayServer(tracing, upstreams, gw))
+                .map(gw -> new GatewayServer(tracing, upstreams, gw, key.publicKey()))
                 .onFailure(err -> {
                     upstreams.close();
                     tracing.close();
                 });
+    }
+
+    /**
+     * The identity key pair from {@code identity.key_file}, created on first start, and its public
+     * key written to {@link #publicKeyFile} for services in distributed mode. Blocking: start-up only.
+     */
+    static KeyPair identityKeys(GatewayConfig config) throws IOException {
+        Path file = config.identityKeyFile();
+        boolean existed = Files.exists(file);
+        KeyPair keys = GatewayKeys.loadOrCreate(file);
+        Path pub = publicKeyFile(file);
+        String pem = GatewayKeys.publicKeyPem(keys.getPublic());
+        if (!Files.exists(pub) || !Files.readString(pub, StandardCharsets.US_ASCII).equals(pem)) {
+            GatewayKeys.writePublicKey(pub, keys.getPublic());
+        }
+        if (!existed) {
+            LOG.info("identity signing key created in " + file.toAbsolutePath() + "; services in distributed mode "
+                    + "verify assertions with " + pub.toAbsolutePath());
+        }
+        return keys;
+    }
+
+    /** Where the public key of {@code keyFile} is written: {@code x.pem} → {@code x.pub.pem}. */
+    public static Path publicKeyFile(Path keyFile) {
+        String name = keyFile.getFileName().toString();
+        String base = name.endsWith(".pem") ? name.substring(0, name.length() - 4) : name;
+        return keyFile.resolveSibling(base + ".pub.pem");
+    }
+
+    /**
+     * The public key that verifies this gateway's identity assertions: what the all-in-one gives
+     * its services ({@code new AssertionVerifier(List.of(identityPublicKey()), skew)}).
+     */
+    public PublicKey identityPublicKey() {
+        return identityPublicKey;
     }
 
     /** {@link #serverOptions(ServerLimits)} with the default limits. */

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.opentrade.common.identity.IdentityAssertions;
 import org.opentrade.gateway.adapter.http.HttpErrors;
 import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
@@ -16,6 +18,7 @@ import org.opentrade.gateway.adapter.http.proxy.ProxyHandler;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPool;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 import org.opentrade.gateway.adapter.http.proxy.WebSocketProxyHandler;
+import org.opentrade.gateway.adapter.identity.AssertionIssuer;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.domain.RoutePolicy;
@@ -23,10 +26,15 @@ import org.opentrade.gateway.domain.Scope;
 
 /**
  * The upstream pools of the configured services and the handler of each routed API route. The
- * upstream learns who is calling from trusted {@code X-OpenTrade-*} headers the gateway sets (and
- * strips from incoming requests), never from the caller's credentials, which are not forwarded.
+ * upstream learns who is calling from the signed {@value IdentityAssertions#HEADER} the gateway
+ * sets on every proxied request and WebSocket upgrade (audience: the route's upstream name), never
+ * from the caller's credentials, which are not forwarded. The plain {@code X-OpenTrade-*} headers
+ * beside it say the same for logs only: anyone who reaches an upstream's port directly could send
+ * them, so upstreams must rely on the assertion alone. The gateway strips every {@code X-OpenTrade-*}
+ * header a client sends, the assertion included.
  */
 public final class Upstreams {
+    /** For logs only, like the three below: upstreams trust {@value IdentityAssertions#HEADER} alone. */
     public static final String DEVELOPER_HEADER = "X-OpenTrade-Developer-Id";
     public static final String KEY_HEADER = "X-OpenTrade-Key-Id";
     public static final String SCOPES_HEADER = "X-OpenTrade-Scopes";
@@ -34,17 +42,23 @@ public final class Upstreams {
 
     private final Map<String, UpstreamPool> pools;
     private final UpstreamHopListener hops;
+    private final AssertionIssuer assertions;
 
-    private Upstreams(Map<String, UpstreamPool> pools, UpstreamHopListener hops) {
+    private Upstreams(Map<String, UpstreamPool> pools, UpstreamHopListener hops, AssertionIssuer assertions) {
         this.pools = pools;
         this.hops = hops;
+        this.assertions = assertions;
     }
 
-    /** Creates a pool per configured service (health checks start on the calling context). */
-    public static Upstreams create(Vertx vertx, Map<String, UpstreamPoolOptions> options, UpstreamHopListener hops) {
+    /**
+     * Creates a pool per configured service (health checks start on the calling context);
+     * {@code assertions} signs who is calling for each upstream.
+     */
+    public static Upstreams create(Vertx vertx, Map<String, UpstreamPoolOptions> options, UpstreamHopListener hops,
+                                   AssertionIssuer assertions) {
         Map<String, UpstreamPool> pools = new LinkedHashMap<>();
         options.forEach((name, o) -> pools.put(name, new UpstreamPool(vertx, o)));
-        return new Upstreams(pools, hops);
+        return new Upstreams(pools, hops, java.util.Objects.requireNonNull(assertions, "assertions"));
     }
 
     /** The handler of one routed API route. */
@@ -54,8 +68,10 @@ public final class Upstreams {
             return ctx -> HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE,
                     route.upstream() + " is not deployed behind this gateway (no targets configured)");
         }
-        return route.websocket() ? new WebSocketProxyHandler(pool, hops, Upstreams::identity)
-                : new ProxyHandler(pool, hops, Upstreams::identity);
+        AssertionIssuer.Audience audience = assertions.audience(route.upstream());
+        BiConsumer<RoutingContext, MultiMap> identity = (ctx, headers) -> identity(ctx, headers, audience);
+        return route.websocket() ? new WebSocketProxyHandler(pool, hops, identity)
+                : new ProxyHandler(pool, hops, identity);
     }
 
     /** Whether every configured pool has a usable instance. */
@@ -69,11 +85,13 @@ public final class Upstreams {
         return Future.join(all).mapEmpty();
     }
 
-    static void identity(RoutingContext ctx, MultiMap headers) {
+    /** Called on the event loop for each proxied request; signs only when the audience has no fresh assertion. */
+    static void identity(RoutingContext ctx, MultiMap headers, AssertionIssuer.Audience audience) {
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
         if (p == null) {
             return;
         }
+        headers.set(IdentityAssertions.HEADER, audience.assertionFor(p));
         headers.set(DEVELOPER_HEADER, p.developerId());
         if (p.keyId() != null) {
             headers.set(KEY_HEADER, p.keyId());

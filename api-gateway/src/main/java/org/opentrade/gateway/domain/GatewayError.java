@@ -39,6 +39,12 @@ public enum GatewayError {
     KEY_QUOTA_REACHED(-2018, "the plan's maximum number of API keys is reached"),
     WRONG_KEY_TYPE(-2019, "this operation does not apply to this key type"),
     PLAN_ABOVE_DEVELOPER(-2020, "a key's plan cannot be higher than its developer's plan"),
+    /**
+     * Answered by upstream services (market-api, trade-api), never by the gateway: a request that
+     * did not come through a gateway (no valid signed identity assertion). Listed here so the
+     * number is not given to anything else; the services use {@code IdentityAssertions.ERROR_NO}.
+     */
+    ASSERTION_INVALID(-2021, "no valid gateway identity assertion: call through the gateway"),
 
     RATE_LIMITED(-3001, "rate limit exceeded; retry after the time in Retry-After"),
     ORDER_RATE_LIMITED(-3002, "order rate limit for this symbol exceeded; retry after the time in Retry-After"),

@@ -1,8 +1,14 @@
 package org.opentrade.gateway.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import org.opentrade.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.opentrade.common.config.ConfigLoader;
 
@@ -16,5 +22,26 @@ class GatewayConfigTest {
     void theEnvironmentExposesTheStandaloneGatewayOnEveryInterface() {
         assertEquals("0.0.0.0", GatewayConfig.load(ConfigLoader.of(Map.of("OPENTRADE_GATEWAY_HOST", "0.0.0.0"), Map.of()))
                 .host());
+    }
+
+    @Test
+    void theIdentityKeyLivesInTheDataDirectoryAndAssertionsLiveThirtySecondsByDefault() {
+        GatewayConfig c = GatewayConfig.load(ConfigLoader.of(Map.of("OPENTRADE_GATEWAY_DATA_DIR", "/srv/gw"), Map.of()));
+        assertEquals(Path.of("/srv/gw/identity-ed25519.pem"), c.identityKeyFile());
+        assertEquals(Duration.ofSeconds(30), c.assertionTtl());
+        assertEquals(Path.of("/keys/id.pem"), GatewayConfig.load(ConfigLoader.of(
+                Map.of("OPENTRADE_IDENTITY_KEY_FILE", "/keys/id.pem"), Map.of())).identityKeyFile());
+    }
+
+    @Test
+    void anAssertionLifetimeOutsideTwoSecondsToTenMinutesStopsStartUpNamingTheKey(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        for (String ttl : new String[] {"1s", "11m"}) {
+            Path f = dir.resolve("bad-" + ttl + ".yaml");
+            Files.writeString(f, "identity:\n  assertion_ttl: " + ttl + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(
+                    ConfigLoader.of(Map.of(), Map.of(GatewayConfig.OVERRIDE_PROPERTY, f.toString()))));
+            assertTrue(e.getMessage().contains("identity.assertion_ttl"), e.getMessage());
+        }
     }
 }

@@ -26,6 +26,11 @@ import org.opentrade.gateway.domain.RoutePolicy;
  */
 final class StreamKit implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(15);
+    /** Signs the identity the stream routes send upstream, with a key of the test run's own. */
+    static final org.opentrade.gateway.adapter.identity.AssertionIssuer ASSERTIONS =
+            new org.opentrade.gateway.adapter.identity.AssertionIssuer(
+                    new org.opentrade.common.identity.AssertionSigner(org.opentrade.common.identity.GatewayKeys.generate()),
+                    org.opentrade.common.identity.IdentityAssertions.DEFAULT_TTL, System::currentTimeMillis, 100);
 
     final Vertx vertx = Vertx.vertx();
     private final WebSocketClient client = vertx.createWebSocketClient();
@@ -59,7 +64,7 @@ final class StreamKit implements AutoCloseable {
                     proxy[0] = Upstreams.create(ctx.vertx(), java.util.Map.of(policy.upstream(),
                             new org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions().setName(policy.upstream())
                                     .setHealthInterval(Duration.ofMinutes(10))
-                                    .addTarget("127.0.0.1:" + upstream.actualPort())), UpstreamHopListener.NONE)
+                                    .addTarget("127.0.0.1:" + upstream.actualPort())), UpstreamHopListener.NONE, ASSERTIONS)
                             .handler(policy);
                 }
                 proxy[0].handle(ctx);

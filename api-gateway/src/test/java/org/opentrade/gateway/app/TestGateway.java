@@ -38,13 +38,45 @@ public final class TestGateway implements AutoCloseable {
     public final ApiGateway gateway;
     public final HttpServer server;
     public final Path dir;
+    /** The complete gateway (real upstream pools, tracing, identity key) when started by {@link #startServer}; else null. */
+    public final GatewayServer full;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(Vertx vertx, ApiGateway gateway, HttpServer server, Path dir) {
+    private TestGateway(Vertx vertx, ApiGateway gateway, HttpServer server, Path dir, GatewayServer full) {
         this.vertx = vertx;
         this.gateway = gateway;
         this.server = server;
         this.dir = dir;
+        this.full = full;
+    }
+
+    /**
+     * The production wiring ({@link GatewayServer}: real upstream pools from the {@code upstreams:}
+     * section of {@code extraYaml}, tracing, the identity key under the data directory), with the
+     * same test settings as {@link #start}.
+     */
+    public static TestGateway startServer(Path dir, String extraYaml) throws Exception {
+        GatewayConfig config = config(dir, extraYaml, "");
+        Vertx vertx = Vertx.vertx();
+        GatewayServer gw = GatewayServer.start(vertx, config, null).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        Router router = Router.router(vertx);
+        gw.mount(router);
+        HttpServer server = GatewayServer.createServer(vertx, config.server(),
+                        new ConnectionGuard(vertx, config.server()), router).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new TestGateway(vertx, gw.gateway(), server, dir, gw);
+    }
+
+    private static GatewayConfig config(Path dir, String extraYaml, String gatewayKeys) throws IOException {
+        Files.createDirectories(dir);
+        Path override = dir.resolve("gateway-test.yaml");
+        Files.writeString(override, "gateway:\n  data_dir: " + dir.resolve("data") + "\n" + gatewayKeys
+                + "auth:\n  password_memory_kib: 1024\n  password_iterations: 1\n  admin_token: " + ADMIN_TOKEN + "\n"
+                + (extraYaml == null ? "" : extraYaml), StandardCharsets.UTF_8);
+        Map<String, String> props = new HashMap<>();
+        props.put(GatewayConfig.OVERRIDE_PROPERTY, override.toString());
+        return GatewayConfig.load(ConfigLoader.of(Map.of(), props));
     }
 
     public static TestGateway start(Path dir, String extraYaml) throws Exception {
@@ -59,14 +91,7 @@ public final class TestGateway implements AutoCloseable {
     /** {@code gatewayKeys}: more lines of the {@code gateway:} section, indented two spaces. */
     public static TestGateway start(Path dir, String extraYaml, Function<RoutePolicy, Handler<RoutingContext>> upstream,
                                     Function<GatewayConfig, GatewayStores> stores, String gatewayKeys) throws Exception {
-        Files.createDirectories(dir);
-        Path override = dir.resolve("gateway-test.yaml");
-        Files.writeString(override, "gateway:\n  data_dir: " + dir.resolve("data") + "\n" + gatewayKeys
-                + "auth:\n  password_memory_kib: 1024\n  password_iterations: 1\n  admin_token: " + ADMIN_TOKEN + "\n"
-                + (extraYaml == null ? "" : extraYaml), StandardCharsets.UTF_8);
-        Map<String, String> props = new HashMap<>();
-        props.put(GatewayConfig.OVERRIDE_PROPERTY, override.toString());
-        GatewayConfig config = GatewayConfig.load(ConfigLoader.of(Map.of(), props));
+        GatewayConfig config = config(dir, extraYaml, gatewayKeys);
         Vertx vertx = Vertx.vertx();
         Function<RoutePolicy, Handler<RoutingContext>> up = upstream != null ? upstream : TestGateway::echoUpstream;
         ApiGateway.Hooks hooks = new ApiGateway.Hooks(ctx -> {
@@ -82,7 +107,7 @@ public final class TestGateway implements AutoCloseable {
         HttpServer server = GatewayServer.createServer(vertx, config.server(),
                         new ConnectionGuard(vertx, config.server()), router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new TestGateway(vertx, gw, server, dir);
+        return new TestGateway(vertx, gw, server, dir, null);
     }
 
     /** Answers 200 with the principal, as a real upstream would see the gateway's identity headers. */
@@ -169,7 +194,8 @@ public final class TestGateway implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        gateway.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        (full != null ? full.close(vertx) : gateway.close()).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }

@@ -13,7 +13,8 @@ import java.util.function.BiConsumer;
  * Which headers cross the gateway. Outbound (to an upstream): everything except hop-by-hop headers
  * (RFC 9110 §7.6.1, plus any the {@code Connection} header names), the caller's secrets (the
  * gateway has already checked them; upstreams must never see them), any {@code X-OpenTrade-*} the
- * caller sent (only the gateway may assert identity), and the caller's {@code X-Forwarded-*} (the
+ * caller sent (only the gateway may assert identity: its signed {@code X-OpenTrade-Assertion} is
+ * added afterwards by the identity callback), and the caller's {@code X-Forwarded-*} (the
  * gateway is the edge, so it states the client address itself). {@code X-API-Key} is kept: it is an
  * identifier, not a secret, and upstreams log it. Inbound (to the caller): everything except
  * hop-by-hop headers. Called on the event loop; never blocks.

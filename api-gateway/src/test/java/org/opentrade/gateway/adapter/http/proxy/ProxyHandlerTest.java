@@ -166,12 +166,14 @@ class ProxyHandlerTest {
                 .add("X-Timestamp", "1700000000000").add("Authorization", "Bearer jwt").add("Cookie", "session=1")
                 .add("X-Admin-Token", "adm_secret")
                 .add("X-OpenTrade-Developer", "mallory").add("X-OpenTrade-Scopes", "admin")
+                .add("X-OpenTrade-Assertion", "ota1.forged.x")
                 .add("X-Forwarded-For", "6.6.6.6").add("X-Custom", "yes");
         assertEquals(200, kit.call(gw, HttpMethod.GET, "/v1/account", headers, null).status());
 
         JsonObject h = seen[0];
         for (String gone : List.of("keep-alive", "te", "trailer", "proxy-authorization", "x-drop-me",
-                "x-api-secret", "x-signature", "authorization", "cookie", "x-admin-token", "x-opentrade-scopes")) {
+                "x-api-secret", "x-signature", "authorization", "cookie", "x-admin-token", "x-opentrade-scopes",
+                "x-opentrade-assertion")) {
             assertNull(h.getString(gone), gone + " must not reach the upstream: " + h);
         }
         assertEquals("key-1", h.getString("x-api-key"));
