@@ -172,4 +172,18 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         }
         return d;
     }
+
+    /**
+     * The same configuration with {@code pool} routed to {@code options} (the all-in-one points an
+     * unconfigured pool at the service it runs in-process).
+     */
+    public GatewayConfig withUpstream(String pool, UpstreamPoolOptions options) {
+        Map<String, UpstreamPoolOptions> pools = new LinkedHashMap<>(upstreams);
+        pools.put(pool, options);
+        return new GatewayConfig(host, port, eventLoops, maxBodyBytes, store, dataDir, gateways, trustedProxies, redisUri,
+                redisCommandTimeout, sessionTtl, sessionKeyFile, signatureWindow, signatureClockSkew, keyCacheTtl,
+                adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
+                loginAccountWindow, keyChangesPerMinute, revokedKeysKept, usageFlushInterval, usageRetention, tracing,
+                pools, server, identityKeyFile, assertionTtl);
+    }
 }

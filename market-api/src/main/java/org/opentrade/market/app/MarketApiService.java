@@ -63,7 +63,7 @@ public final class MarketApiService extends VerticleBase {
     private final Tracing tracing;
     private final CallerCheck callers;
     private final StoreFactory storeFactory;
-    private final String adminToken;
+    private final java.util.function.Supplier<String> adminToken;
     private TimeSeriesStore store;
     private HistoryWriter writer;
     private MarketBoard board;
@@ -84,15 +84,15 @@ public final class MarketApiService extends VerticleBase {
     /**
      * @param tracing    this service's tracing (the all-in-one shares the gateway's span store)
      * @param callers    how the gateway's assertion is verified
-     * @param adminToken X-Admin-Token for POST /admin/bars; empty disables it
+     * @param adminToken X-Admin-Token for POST /admin/bars (read per request); empty disables it
      */
     public MarketApiService(MarketApiConfig config, Tracing tracing, CallerCheck callers, StoreFactory storeFactory,
-                            String adminToken) {
+                            java.util.function.Supplier<String> adminToken) {
         this.config = config;
         this.tracing = tracing;
         this.callers = callers;
         this.storeFactory = storeFactory;
-        this.adminToken = adminToken == null ? "" : adminToken;
+        this.adminToken = adminToken;
     }
 
     @Override

@@ -24,7 +24,7 @@ public enum MarketError {
     MALFORMED(-1001, "malformed request"),
     INVALID_PARAMETER(-1002, "invalid parameter"),
     BODY_TOO_LARGE(-1003, "body too large"),
-    IDENTITY_MISSING(-2001, "no valid gateway assertion"),
+    IDENTITY_MISSING(-2021, "no valid gateway assertion"),
     ADMIN_REQUIRED(-2008, "administrator credential required"),
     INTERNAL(-9000, "internal error");
 

@@ -113,7 +113,7 @@ class MarketApiServiceTest {
     void callsWithoutTheGatewayAssertionAreRefused() throws Exception {
         HttpResponse<Buffer> r = h.getAnonymous("/v1/market/instruments");
         assertEquals(401, r.statusCode());
-        assertEquals(-2001, r.bodyAsJsonObject().getInteger("error_no"));
+        assertEquals(-2021, r.bodyAsJsonObject().getInteger("error_no"));
         assertEquals(32, r.bodyAsJsonObject().getString("trace_id").length());
     }
 

@@ -66,7 +66,7 @@ final class MarketHarness implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         ExchangeService exchange = new ExchangeService(ExchangeConfig.load(loader));
         await(vertx.deployVerticle(exchange));
-        MarketApiService market = new MarketApiService(config, null, TEST_CALLERS, Stores::open, "admin-token-for-tests");
+        MarketApiService market = new MarketApiService(config, null, TEST_CALLERS, Stores::open, () -> "admin-token-for-tests");
         String id = await(vertx.deployVerticle(market));
         MarketHarness h = new MarketHarness(vertx, exchange, market, id);
         h.config = config;
@@ -120,7 +120,7 @@ final class MarketHarness implements AutoCloseable {
 
     /** Starts market-api again on the same data (a restart) and waits until it is ready. */
     void restartMarket() throws Exception {
-        market = new MarketApiService(config, null, TEST_CALLERS, Stores::open, "admin-token-for-tests");
+        market = new MarketApiService(config, null, TEST_CALLERS, Stores::open, () -> "admin-token-for-tests");
         marketDeployment = await(vertx.deployVerticle(market));
         until(market::isReady, 60);
     }

@@ -29,11 +29,12 @@ public final class AdminRoutes {
     private AdminRoutes() {
     }
 
-    public static void mount(Router router, Vertx vertx, MarketBoard board, TimeSeriesStore store, String adminToken,
-                             long maxBytes) {
+    public static void mount(Router router, Vertx vertx, MarketBoard board, TimeSeriesStore store,
+                             java.util.function.Supplier<String> adminTokens, long maxBytes) {
         router.post("/admin/bars").handler(ctx -> {
-            if (adminToken.isEmpty() || !tokenMatches(ctx.request().getHeader("X-Admin-Token"), adminToken)) {
-                MarketHttp.fail(ctx, MarketError.ADMIN_REQUIRED, adminToken.isEmpty()
+            String adminToken = adminTokens.get();
+            if (adminToken == null || adminToken.isEmpty() || !tokenMatches(ctx.request().getHeader("X-Admin-Token"), adminToken)) {
+                MarketHttp.fail(ctx, MarketError.ADMIN_REQUIRED, adminToken == null || adminToken.isEmpty()
                         ? "the admin endpoint is off (admin.token is empty)" : "X-Admin-Token is missing or wrong");
                 return;
             }
