@@ -13,7 +13,7 @@ import org.opentrade.market.domain.stream.StreamChannel;
 
 /**
  * Decodes one client text message (DESIGN.md §3): {@code {"op":"subscribe"|"unsubscribe","channels":[…],
- * "resume":{"<channel>":<seq>}}}, {@code {"op":"ping"}}, {@code {"op":"auth",…}}. Anything else becomes
+ * "resume":{"<channel>":<seq>},"epoch":"<optional>"}}, {@code {"op":"ping"}}, {@code {"op":"auth",…}}. Anything else becomes
  * {@link ClientRequest.Invalid} with a message for the client. Channel lists are de-duplicated in order
  * and at most {@code maxChannels} long; resume entries for channels not listed are ignored.
  *
@@ -92,6 +92,10 @@ final class ClientFrameDecoder {
                 }
             }
         }
-        return new ClientRequest.Subscribe(list, resume);
+        Object epoch = frame.getValue("epoch");
+        if (epoch != null && !(epoch instanceof String)) {
+            return new ClientRequest.Invalid("epoch must be the string of a subscribed frame's epoch");
+        }
+        return new ClientRequest.Subscribe(list, resume, (String) epoch);
     }
 }

@@ -6,8 +6,11 @@ import java.util.Map;
 /** A client frame, decoded on the connection's event loop and handed to the owner context. */
 sealed interface ClientRequest {
 
-    /** @param resume last seq seen per channel, for channels of {@code channels} only */
-    record Subscribe(List<String> channels, Map<String, Long> resume) implements ClientRequest {
+    /**
+     * @param resume last seq seen per channel, for channels of {@code channels} only
+     * @param epoch  the server epoch those seqs belong to (from a {@code subscribed} frame), or null
+     */
+    record Subscribe(List<String> channels, Map<String, Long> resume, String epoch) implements ClientRequest {
     }
 
     record Unsubscribe(List<String> channels) implements ClientRequest {

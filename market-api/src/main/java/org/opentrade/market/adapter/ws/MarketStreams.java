@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.opentrade.common.error.TraceIds;
 import org.opentrade.market.domain.MarketError;
 import org.opentrade.market.domain.stream.ChannelLog;
 import org.opentrade.market.domain.stream.ChannelLogs;
@@ -54,7 +55,13 @@ import org.slf4j.LoggerFactory;
  * {@code auth} (the gateway authenticated the upgrade already) and anything malformed (not JSON, wrong
  * types, unknown op, too large, binary) answer -6010 and keep the connection. Error frames carry the
  * connection's trace id. Every heartbeat interval each connection gets {@code {"type":"heartbeat",
- * "seqs":{ch:head},"time":"<RFC 3339 ms>"}}.
+ * "seqs":{ch:head},"time":"<RFC 3339 ms>","epoch"}}.
+ *
+ * <p><b>Epoch.</b> Seqs are this process's: another market-api instance, or this one after a restart,
+ * numbers the same channel differently. {@code subscribed} and heartbeat frames therefore carry
+ * {@code "epoch"} (random per process, an addition to DESIGN.md's frames); a subscribe that sends it back
+ * with its {@code resume} gets replays only when it matches, else the flagged snapshot. Without it a
+ * resume is trusted when its seq is not newer than the head.
  *
  * <p><b>Flood rule.</b> At most {@code maxFramesPerSecond} client frames are handled per connection per
  * one-second window; the first one over is answered with -6010, the rest are ignored unparsed; the
@@ -89,6 +96,7 @@ public final class MarketStreams {
     /** Subscriptions per API key on this instance; an entry is removed at 0, so it is bounded by live connections. */
     private final Map<String, Integer> keySubscriptions = new HashMap<>();
     private final Counters counters = new Counters();
+    private final String epoch = TraceIds.random().substring(0, 16);
     private volatile Thread ownerThread;
     private long heartbeatTimer = -1;
     private boolean closed;
@@ -299,6 +307,7 @@ public final class MarketStreams {
                 continue;
             }
             Subscription s = new Subscription(conn, channel, opened.log(), request.resume().getOrDefault(channel, -1L));
+            s.foreign = s.delivered >= 0 && request.epoch() != null && !request.epoch().equals(epoch);
             conn.subscriptions.put(channel, s);
             subscribers.computeIfAbsent(channel, k -> new LinkedHashSet<>()).add(s);
             keySubscriptions.merge(keyId, 1, Integer::sum);
@@ -321,7 +330,7 @@ public final class MarketStreams {
                     + String.join(", ", overKeyLimit), overKeyLimit);
         }
         if (!accepted.isEmpty()) {
-            send(conn, ServerFrames.subscribed(accepted, seqs), true);
+            send(conn, ServerFrames.subscribed(accepted, seqs, epoch), true);
         }
         for (Subscription s : added) {
             if (!catchUp(s)) {
@@ -350,10 +359,10 @@ public final class MarketStreams {
     private boolean catchUp(Subscription s) {
         StreamConnection conn = s.connection;
         long head = s.log.head();
-        if (s.delivered == head) {
+        if (s.delivered == head && !s.foreign) {
             return true;
         }
-        if (s.delivered >= 0) {
+        if (s.delivered >= 0 && !s.foreign) {
             Replay<Buffer> replay = s.log.since(s.delivered, clockMs.getAsLong());
             if (replay.inWindow()) {
                 for (Buffer frame : replay.messages()) {
@@ -376,6 +385,7 @@ public final class MarketStreams {
             return false;
         }
         s.delivered = head;
+        s.foreign = false;
         counters.messagesSent++;
         return true;
     }
@@ -390,7 +400,7 @@ public final class MarketStreams {
             for (Subscription s : c.subscriptions.values()) {
                 seqs.put(s.channel, s.log.head());
             }
-            send(c, ServerFrames.heartbeat(seqs, now), false);
+            send(c, ServerFrames.heartbeat(seqs, now, epoch), false);
         }
     }
 

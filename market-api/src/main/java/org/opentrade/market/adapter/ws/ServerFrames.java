@@ -36,9 +36,9 @@ final class ServerFrames {
         return f.put("data", data).toBuffer();
     }
 
-    static Buffer subscribed(List<String> channels, Map<String, Long> seqs) {
+    static Buffer subscribed(List<String> channels, Map<String, Long> seqs, String epoch) {
         return new JsonObject().put("type", "subscribed").put("channels", new JsonArray(List.copyOf(channels)))
-                .put("seqs", new JsonObject(new LinkedHashMap<>(seqs))).toBuffer();
+                .put("seqs", new JsonObject(new LinkedHashMap<>(seqs))).put("epoch", epoch).toBuffer();
     }
 
     static Buffer unsubscribed(List<String> channels) {
@@ -46,9 +46,9 @@ final class ServerFrames {
                 .toBuffer();
     }
 
-    static Buffer heartbeat(Map<String, Long> seqs, long nowMs) {
+    static Buffer heartbeat(Map<String, Long> seqs, long nowMs, String epoch) {
         return new JsonObject().put("type", "heartbeat").put("seqs", new JsonObject(new LinkedHashMap<>(seqs)))
-                .put("time", TIME.format(Instant.ofEpochMilli(nowMs))).toBuffer();
+                .put("time", TIME.format(Instant.ofEpochMilli(nowMs))).put("epoch", epoch).toBuffer();
     }
 
     static Buffer pong() {

@@ -13,6 +13,8 @@ final class Subscription {
     final String channel;
     final ChannelLog<Buffer> log;
     long delivered;
+    /** The client's seq belongs to another epoch: it needs a snapshot flagged as a gap, whatever the log holds. */
+    boolean foreign;
 
     Subscription(StreamConnection connection, String channel, ChannelLog<Buffer> log, long delivered) {
         this.connection = connection;

@@ -140,7 +140,8 @@ class MarketStreamsTest {
         kit(StreamOptions.defaults());
         TestClient first = kit.connect();
         first.subscribe(TRADES_A);
-        first.expectType("subscribed");
+        String epoch = first.expectType("subscribed").getString("epoch");
+        assertTrue(epoch.matches("[0-9a-f]{16}"), epoch);
         for (int i = 1; i <= 5; i++) {
             kit.publish(TRADES_A, trade(i));
         }
@@ -153,11 +154,28 @@ class MarketStreamsTest {
         }
 
         TestClient second = kit.connect();
-        second.subscribe(Map.of(TRADES_A, 5), TRADES_A);
+        second.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(TRADES_A))
+                .put("resume", new JsonObject().put(TRADES_A, 5)).put("epoch", epoch));
         assertEquals(10L, second.expectType("subscribed").getJsonObject("seqs").getLong(TRADES_A));
         assertEquals(missed, second.untilPong(), "6..10 once each, nothing else");
         kit.publish(TRADES_A, trade(11));
         assertEquals(11L, second.nextNonHeartbeat().getLong("seq"));
+    }
+
+    @Test
+    void resumeWithTheEpochOfAnotherProcessGetsAFlaggedSnapshotEvenInWindow() {
+        kit(StreamOptions.defaults());
+        for (int i = 1; i <= 5; i++) {
+            kit.publish(TRADES_A, trade(i));
+        }
+        TestClient c = kit.connect();
+        c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(TRADES_A))
+                .put("resume", new JsonObject().put(TRADES_A, 3)).put("epoch", "0123456789abcdef"));
+        c.expectType("subscribed");
+        assertEquals(List.of(new JsonObject().put("channel", TRADES_A).put("seq", 5).put("snapshot", true)
+                .put("resumed", false).putNull("data")), c.untilPong(), "seq 3 of another process means nothing here");
+        kit.publish(TRADES_A, trade(6));
+        assertEquals(6L, c.nextNonHeartbeat().getLong("seq"));
     }
 
     @Test
