@@ -1,0 +1,536 @@
+package org.opentrade.market.adapter.ws;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.opentrade.common.error.TraceIds;
+import org.opentrade.market.domain.MarketError;
+import org.opentrade.market.domain.stream.ChannelLog;
+import org.opentrade.market.domain.stream.ChannelLogs;
+import org.opentrade.market.domain.stream.ChannelSource;
+import org.opentrade.market.domain.stream.Replay;
+import org.opentrade.market.domain.stream.StreamChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The market WebSocket stream server ({@code GET /v1/stream/market}, frames of DESIGN.md §3): owns every
+ * connection and every channel's log; fans each published message out to the channel's subscribers.
+ *
+ * <p><b>Threads.</b> Everything lives on one Vert.x context, the owner: the one that also applies the
+ * exchange feed, so a channel's seq, its log, the state a snapshot reads and the subscriber sets change
+ * on one thread and need no locks. The constructor adopts the caller's context ({@code
+ * vertx.getOrCreateContext()}), which must be an event-loop context; {@link #publish} must be called on
+ * it. {@link #accept} may be called on any thread (typically the HTTP server's event loop): a
+ * connection's frames are decoded and rate-limited on its own event loop and only then handed to the
+ * owner. Writes go from the owner to any event loop (Vert.x queues them in order).
+ *
+ * <p><b>Payloads.</b> Vert.x {@link JsonObject}: {@code publish} encodes the data frame once to a
+ * {@link Buffer}, the channel log keeps that buffer for resume, and every subscriber's frame is a view
+ * of it (no copy, no re-encoding per subscriber; see {@link VertxInternals}).
+ *
+ * <p><b>Client frames.</b> {@code subscribe} answers {@code {"type":"subscribed","channels":[…],
+ * "seqs":{ch:head}}}; then per new channel a snapshot data frame {@code {"channel","seq":head,
+ * "snapshot":true,"data"}} when {@link ChannelSource#snapshot} is non-null; with {@code resume:{ch:seq}}
+ * instead exactly the data frames after seq if the log still has them all, else the snapshot flagged
+ * {@code "resumed":false} (with {@code "data":null} for channels without state, e.g. trades). A channel
+ * already subscribed is listed again, nothing re-sent. Invalid channels: one -6011 error frame listing
+ * them; channels over a limit (per connection from the options, per API key across its connections from
+ * the plan): one -6012 error frame naming the limit, those channels not subscribed. {@code unsubscribe}
+ * answers {@code {"type":"unsubscribed","channels":[…]}}; {@code ping} answers {@code {"type":"pong"}};
+ * {@code auth} (the gateway authenticated the upgrade already) and anything malformed (not JSON, wrong
+ * types, unknown op, too large, binary) answer -6010 and keep the connection. Error frames carry the
+ * connection's trace id. Every heartbeat interval each connection gets {@code {"type":"heartbeat",
+ * "seqs":{ch:head},"time":"<RFC 3339 ms>","epoch"}}.
+ *
+ * <p><b>Epoch.</b> Seqs are this process's: another market-api instance, or this one after a restart,
+ * numbers the same channel differently. {@code subscribed} and heartbeat frames therefore carry
+ * {@code "epoch"} (random per process, an addition to DESIGN.md's frames); a subscribe that sends it back
+ * with its {@code resume} gets replays only when it matches, else the flagged snapshot. Without it a
+ * resume is trusted when its seq is not newer than the head.
+ *
+ * <p><b>Flood rule.</b> At most {@code maxFramesPerSecond} client frames are handled per connection per
+ * one-second window; the first one over is answered with -6010, the rest are ignored unparsed; the
+ * {@code floodCloseFactor × maxFramesPerSecond}-th frame in one window closes the connection (1008).
+ *
+ * <p><b>Slow consumers.</b> Bytes waiting to be sent are counted per connection. A data frame that would
+ * pass the high-water mark is skipped and the connection turns slow: it gets one -6013 warning frame (when
+ * the slack allows), no data frames or heartbeats while slow, and a grace period. Drained below half the
+ * mark (seen at its next message, a drain event or the end of the grace), it catches up from the channel
+ * logs exactly like a resume (missed frames, or a flagged snapshot when they are gone) and goes on. Not
+ * drained at the end of the grace: it is dropped, closed with 1008 and a reason, and if the socket is
+ * still open one grace period later (its client does not read, so the close frame cannot get out) the TCP
+ * connection is closed hard, discarding what was queued. Per connection, at most the high-water mark
+ * plus {@link #CONTROL_SLACK_BYTES} is ever queued.
+ */
+public final class MarketStreams {
+    /** Room above the high-water mark for control frames (answers to the client, the slow warning). */
+    public static final int CONTROL_SLACK_BYTES = 64 * 1024;
+    static final short POLICY_VIOLATION = 1008;
+    static final short GOING_AWAY = 1001;
+    private static final int MAX_ERROR_MESSAGE_CHARS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(MarketStreams.class);
+
+    private final Vertx vertx;
+    private final Context owner;
+    private final StreamOptions options;
+    private final ChannelSource<JsonObject> source;
+    private final LongSupplier clockMs;
+    private final ChannelLogs<Buffer> logs;
+    private final Map<String, Set<Subscription>> subscribers = new HashMap<>();
+    private final Set<StreamConnection> connections = new LinkedHashSet<>();
+    /** Subscriptions per API key on this instance; an entry is removed at 0, so it is bounded by live connections. */
+    private final Map<String, Integer> keySubscriptions = new HashMap<>();
+    private final Counters counters = new Counters();
+    private final String epoch = TraceIds.random().substring(0, 16);
+    private volatile Thread ownerThread;
+    private long heartbeatTimer = -1;
+    private boolean closed;
+
+    /**
+     * Call on the owner context (the one applying the exchange feed); called elsewhere, the server makes
+     * its own event-loop context, returned by {@link #context()}, and publish must run there.
+     */
+    public MarketStreams(Vertx vertx, StreamOptions options, ChannelSource<JsonObject> source) {
+        this(vertx, options, source, System::currentTimeMillis);
+    }
+
+    /** @param clockMs wall clock (epoch ms) for retention, heartbeat times and the flood window; any thread */
+    MarketStreams(Vertx vertx, StreamOptions options, ChannelSource<JsonObject> source, LongSupplier clockMs) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.options = Objects.requireNonNull(options, "options");
+        this.source = Objects.requireNonNull(source, "source");
+        this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        this.logs = new ChannelLogs<>(source, options.retention());
+        this.owner = vertx.getOrCreateContext();
+        if (!owner.isEventLoopContext()) {
+            throw new IllegalStateException("MarketStreams must live on an event-loop context, not a worker context");
+        }
+        if (Vertx.currentContext() == owner) {
+            ownerThread = Thread.currentThread();
+        }
+        owner.runOnContext(v -> {
+            ownerThread = Thread.currentThread();
+            if (!closed) {
+                heartbeatTimer = vertx.setPeriodic(options.heartbeatIntervalMs(), id -> heartbeat());
+            }
+        });
+    }
+
+    /** The owner context: {@link #publish} runs on it. */
+    public Context context() {
+        return owner;
+    }
+
+    /**
+     * Gives {@code data} the channel's next seq, keeps the encoded frame in the channel's log (for resume,
+     * even with no subscriber) and writes it to every subscriber. {@code data} is encoded before this
+     * returns; the caller may reuse it. The state {@link ChannelSource#snapshot} reads must already include
+     * this message. Owner context only; never blocks.
+     *
+     * @return the message's seq, or -1 when the source does not accept the channel (nothing is kept)
+     */
+    public long publish(String channel, JsonObject data) {
+        checkOwner();
+        Objects.requireNonNull(data, "data");
+        ChannelLog<Buffer> log = logs.find(channel);
+        if (log == null) {
+            ChannelLogs.Opened<Buffer> opened = logs.open(channel);
+            if (!opened.ok()) {
+                LOG.warn("publish to a channel the source refuses, dropped: {}", opened.error());
+                return -1;
+            }
+            log = opened.log();
+            counters.channels = logs.size();
+        }
+        long seq = log.head() + 1;
+        Buffer frame = ServerFrames.data(channel, seq, data);
+        log.append(frame, clockMs.getAsLong());
+        Set<Subscription> subs = subscribers.get(channel);
+        if (subs != null) {
+            for (Subscription s : subs) {
+                StreamConnection c = s.connection;
+                if (c.slow) {
+                    maybeRecover(c); // a recovered connection catches up to this message too
+                } else if (s.delivered != seq - 1) {
+                    catchUp(s);
+                } else if (send(c, frame, false)) {
+                    s.delivered = seq;
+                    counters.messagesSent++;
+                }
+            }
+        }
+        return seq;
+    }
+
+    /**
+     * Serves a connection the gateway has authenticated as {@code caller}. Any thread; never blocks. The
+     * socket must not have a frame or close handler of someone else's; it is resumed if paused.
+     */
+    public void accept(ServerWebSocket ws, StreamCaller caller) {
+        StreamConnection conn = new StreamConnection(ws, caller, options.writeQueueHighWaterBytes(), counters);
+        InboundFrames inbound = new InboundFrames(options, clockMs);
+        ws.setWriteQueueMaxSize(options.writeQueueHighWaterBytes());
+        ws.frameHandler(frame -> {
+            ClientRequest request = inbound.read(frame);
+            if (request == null) {
+                return;
+            }
+            if (request instanceof ClientRequest.Flooded f) {
+                ws.close(POLICY_VIOLATION, "too many frames: " + f.frames() + " in one second");
+            }
+            owner.runOnContext(v -> handle(conn, request));
+        });
+        ws.closeHandler(v -> owner.runOnContext(x -> onClosed(conn)));
+        ws.exceptionHandler(e -> LOG.debug("stream connection of key {} failed: {}", caller.keyId(), e.toString()));
+        ws.drainHandler(v -> owner.runOnContext(x -> maybeRecover(conn)));
+        owner.runOnContext(v -> register(conn));
+        ws.resume();
+    }
+
+    /** A moment's view of the counters; any thread. */
+    public StreamStats stats() {
+        return new StreamStats(counters.connections, counters.subscriptions, counters.channels,
+                counters.messagesSent, counters.slowConsumers, counters.slowConsumersDropped, counters.floodersClosed,
+                counters.queuedBytes.get(), counters.peakConnectionQueuedBytes.get());
+    }
+
+    /** Stops heartbeats and closes every connection (1001); any thread. Later connections are refused. */
+    public Future<Void> close() {
+        Promise<Void> done = Promise.promise();
+        owner.runOnContext(v -> {
+            closed = true;
+            if (heartbeatTimer >= 0) {
+                vertx.cancelTimer(heartbeatTimer);
+            }
+            for (StreamConnection c : new ArrayList<>(connections)) {
+                unregister(c);
+                c.dropped = true;
+                c.ws.close(GOING_AWAY, "server shutting down");
+            }
+            done.complete();
+        });
+        return done.future();
+    }
+
+    // ---- owner context from here on ----
+
+    private void register(StreamConnection conn) {
+        if (conn.closed || conn.ws.isClosed()) {
+            return;
+        }
+        if (closed) {
+            conn.ws.close(GOING_AWAY, "server shutting down");
+            return;
+        }
+        conn.registered = true;
+        connections.add(conn);
+        counters.connections = connections.size();
+    }
+
+    private void handle(StreamConnection conn, ClientRequest request) {
+        if (request instanceof ClientRequest.Flooded) {
+            boolean counted = conn.registered;
+            unregister(conn);
+            conn.dropped = true;
+            if (counted) { // after unregister: whoever sees the count sees the connection gone
+                counters.floodersClosed++;
+                LOG.info("closed a flooding stream connection of key {} (trace {})", conn.caller.keyId(),
+                        conn.caller.traceId());
+            }
+            return;
+        }
+        if (!conn.registered) {
+            return;
+        }
+        if (request instanceof ClientRequest.Subscribe s) {
+            subscribe(conn, s);
+        } else if (request instanceof ClientRequest.Unsubscribe u) {
+            unsubscribe(conn, u.channels());
+        } else if (request instanceof ClientRequest.Ping) {
+            send(conn, ServerFrames.pong(), true);
+        } else if (request instanceof ClientRequest.Auth) {
+            error(conn, MarketError.BAD_FRAME, "already authenticated: the connection was authenticated at the "
+                    + "upgrade; no auth frame is needed", null);
+        } else if (request instanceof ClientRequest.Invalid i) {
+            error(conn, MarketError.BAD_FRAME, i.message(), null);
+        } else if (request instanceof ClientRequest.TooManyFrames t) {
+            error(conn, MarketError.BAD_FRAME, "too many frames: at most " + t.perSecond() + " per second are "
+                    + "handled, the rest of this second is ignored; " + t.closeAt() + " in one second close the "
+                    + "connection", null);
+        }
+    }
+
+    private void subscribe(StreamConnection conn, ClientRequest.Subscribe request) {
+        List<String> accepted = new ArrayList<>();
+        Map<String, Long> seqs = new LinkedHashMap<>();
+        List<String> invalid = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        List<String> overConnectionLimit = new ArrayList<>();
+        List<String> overKeyLimit = new ArrayList<>();
+        List<Subscription> added = new ArrayList<>();
+        String keyId = conn.caller.keyId();
+        for (String channel : request.channels()) {
+            Subscription existing = conn.subscriptions.get(channel);
+            if (existing != null) {
+                accepted.add(channel);
+                seqs.put(channel, existing.log.head());
+                continue;
+            }
+            ChannelLogs.Opened<Buffer> opened = logs.open(channel);
+            if (!opened.ok()) {
+                invalid.add(StreamChannel.shorten(channel));
+                reasons.add(opened.error());
+                continue;
+            }
+            counters.channels = logs.size();
+            if (conn.subscriptions.size() >= options.maxSubscriptionsPerConnection()) {
+                overConnectionLimit.add(channel);
+                continue;
+            }
+            if (keySubscriptions.getOrDefault(keyId, 0) >= conn.caller.maxSubscriptions()) {
+                overKeyLimit.add(channel);
+                continue;
+            }
+            Subscription s = new Subscription(conn, channel, opened.log(), request.resume().getOrDefault(channel, -1L));
+            s.foreign = s.delivered >= 0 && request.epoch() != null && !request.epoch().equals(epoch);
+            conn.subscriptions.put(channel, s);
+            subscribers.computeIfAbsent(channel, k -> new LinkedHashSet<>()).add(s);
+            keySubscriptions.merge(keyId, 1, Integer::sum);
+            counters.subscriptions++;
+            accepted.add(channel);
+            seqs.put(channel, s.log.head());
+            added.add(s);
+        }
+        if (!invalid.isEmpty()) {
+            error(conn, MarketError.BAD_CHANNEL, String.join("; ", reasons), invalid);
+        }
+        if (!overConnectionLimit.isEmpty()) {
+            error(conn, MarketError.SUBSCRIPTION_LIMIT, "too many subscriptions: at most "
+                    + options.maxSubscriptionsPerConnection() + " per connection; not subscribed: "
+                    + String.join(", ", overConnectionLimit), overConnectionLimit);
+        }
+        if (!overKeyLimit.isEmpty()) {
+            error(conn, MarketError.SUBSCRIPTION_LIMIT, "too many subscriptions: your plan allows at most "
+                    + conn.caller.maxSubscriptions() + " per API key across its connections; not subscribed: "
+                    + String.join(", ", overKeyLimit), overKeyLimit);
+        }
+        if (!accepted.isEmpty()) {
+            send(conn, ServerFrames.subscribed(accepted, seqs, epoch), true);
+        }
+        for (Subscription s : added) {
+            if (!catchUp(s)) {
+                break; // slow: the rest catch up when it drains
+            }
+        }
+    }
+
+    private void unsubscribe(StreamConnection conn, List<String> channels) {
+        List<String> names = new ArrayList<>(channels.size());
+        for (String channel : channels) {
+            Subscription s = conn.subscriptions.remove(channel);
+            if (s != null) {
+                forget(s);
+            }
+            names.add(StreamChannel.shorten(channel));
+        }
+        send(conn, ServerFrames.unsubscribed(names), true);
+    }
+
+    /**
+     * Brings the client up to the channel's head: the messages after what it has if the log still holds
+     * them all, else a snapshot (flagged as a gap when it had state); a fresh subscription gets the plain
+     * snapshot, or nothing when the channel has no state. False when the connection turned slow midway.
+     */
+    private boolean catchUp(Subscription s) {
+        StreamConnection conn = s.connection;
+        long head = s.log.head();
+        if (s.delivered == head && !s.foreign) {
+            return true;
+        }
+        if (s.delivered >= 0 && !s.foreign) {
+            Replay<Buffer> replay = s.log.since(s.delivered, clockMs.getAsLong());
+            if (replay.inWindow()) {
+                for (Buffer frame : replay.messages()) {
+                    if (!send(conn, frame, false)) {
+                        return false;
+                    }
+                    s.delivered++;
+                    counters.messagesSent++;
+                }
+                return true;
+            }
+        }
+        boolean gap = s.delivered >= 0;
+        JsonObject snapshot = source.snapshot(s.channel);
+        if (snapshot == null && !gap) {
+            s.delivered = head;
+            return true;
+        }
+        if (!send(conn, ServerFrames.snapshot(s.channel, head, snapshot, gap), false)) {
+            return false;
+        }
+        s.delivered = head;
+        s.foreign = false;
+        counters.messagesSent++;
+        return true;
+    }
+
+    private void heartbeat() {
+        long now = clockMs.getAsLong();
+        for (StreamConnection c : connections) {
+            if (c.slow) {
+                continue;
+            }
+            Map<String, Long> seqs = new LinkedHashMap<>();
+            for (Subscription s : c.subscriptions.values()) {
+                seqs.put(s.channel, s.log.head());
+            }
+            send(c, ServerFrames.heartbeat(seqs, now, epoch), false);
+        }
+    }
+
+    private void error(StreamConnection conn, MarketError error, String message, List<String> channels) {
+        String text = message.length() <= MAX_ERROR_MESSAGE_CHARS ? message
+                : message.substring(0, MAX_ERROR_MESSAGE_CHARS) + "…";
+        send(conn, ServerFrames.error(text, error.errorNo(), conn.caller.traceId(), channels), true);
+    }
+
+    /** Writes through the connection's bound; a refusal turns it slow. */
+    private boolean send(StreamConnection conn, Buffer frame, boolean control) {
+        if (conn.closed || conn.dropped) {
+            return false;
+        }
+        if (conn.tryWrite(frame, control)) {
+            return true;
+        }
+        if (!conn.slow) {
+            conn.slow = true;
+            counters.slowConsumers++;
+            onSlow(conn);
+        }
+        return false;
+    }
+
+    private void onSlow(StreamConnection conn) {
+        if (!conn.warned) {
+            conn.warned = true;
+            error(conn, MarketError.SLOW_CONSUMER, "slow consumer: more than " + options.writeQueueHighWaterBytes()
+                    + " bytes are waiting to be sent, so messages are being skipped; the connection will be "
+                    + "disconnected if it has not drained within " + options.slowConsumerGraceMs()
+                    + " ms (then reconnect and resume with your last seqs)", null);
+        }
+        conn.graceTimer = vertx.setTimer(options.slowConsumerGraceMs(), id -> {
+            conn.graceTimer = -1;
+            if (conn.slow && !conn.dropped && !conn.closed) {
+                if (conn.queuedBytes() <= options.writeQueueHighWaterBytes() / 2) {
+                    maybeRecover(conn);
+                } else {
+                    drop(conn);
+                }
+            }
+        });
+    }
+
+    private void maybeRecover(StreamConnection conn) {
+        if (!conn.slow || conn.dropped || conn.closed
+                || conn.queuedBytes() > options.writeQueueHighWaterBytes() / 2) {
+            return;
+        }
+        clearSlow(conn);
+        for (Subscription s : conn.subscriptions.values()) {
+            if (!catchUp(s)) {
+                return;
+            }
+        }
+    }
+
+    private void drop(StreamConnection conn) {
+        LOG.info("dropping slow stream consumer of key {} (trace {}): {} bytes still queued after {} ms",
+                conn.caller.keyId(), conn.caller.traceId(), conn.queuedBytes(), options.slowConsumerGraceMs());
+        clearSlow(conn);
+        unregister(conn);
+        conn.dropped = true;
+        counters.slowConsumersDropped++; // after unregister: whoever sees the count sees the connection gone
+        conn.ws.close(POLICY_VIOLATION, "slow consumer: not drained within " + options.slowConsumerGraceMs() + " ms");
+        vertx.setTimer(options.slowConsumerGraceMs(), id -> {
+            if (!conn.closed) {
+                VertxInternals.hardClose(conn.ws);
+            }
+        });
+    }
+
+    private void onClosed(StreamConnection conn) {
+        conn.closed = true;
+        clearSlow(conn);
+        unregister(conn);
+    }
+
+    private void clearSlow(StreamConnection conn) {
+        if (conn.slow) {
+            conn.slow = false;
+            counters.slowConsumers--;
+        }
+        if (conn.graceTimer >= 0) {
+            vertx.cancelTimer(conn.graceTimer);
+            conn.graceTimer = -1;
+        }
+    }
+
+    private void unregister(StreamConnection conn) {
+        if (!conn.registered) {
+            return;
+        }
+        conn.registered = false;
+        for (Subscription s : conn.subscriptions.values()) {
+            forget(s);
+        }
+        conn.subscriptions.clear();
+        connections.remove(conn);
+        counters.connections = connections.size();
+    }
+
+    /** Removes {@code s} from its channel's subscribers and its key's count (not from its connection's map). */
+    private void forget(Subscription s) {
+        Set<Subscription> subs = subscribers.get(s.channel);
+        if (subs != null && subs.remove(s) && subs.isEmpty()) {
+            subscribers.remove(s.channel);
+        }
+        keySubscriptions.computeIfPresent(s.connection.caller.keyId(), (k, n) -> n > 1 ? n - 1 : null);
+        counters.subscriptions--;
+    }
+
+    private void checkOwner() {
+        if (Thread.currentThread() != ownerThread) {
+            throw new IllegalStateException("MarketStreams.publish must be called on its owner context, not on "
+                    + Thread.currentThread().getName());
+        }
+    }
+
+    /** Written on the owner (or, for the byte counts, on write completions); read by {@link #stats()} anywhere. */
+    static final class Counters {
+        volatile long connections;
+        volatile long subscriptions;
+        volatile long channels;
+        volatile long messagesSent;
+        volatile long slowConsumers;
+        volatile long slowConsumersDropped;
+        volatile long floodersClosed;
+        final AtomicLong queuedBytes = new AtomicLong();
+        final AtomicLong peakConnectionQueuedBytes = new AtomicLong();
+    }
+}

@@ -1,0 +1,113 @@
+package org.opentrade.market.adapter.ws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opentrade.market.adapter.ws.StreamTestKit.A;
+
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.opentrade.market.adapter.ws.StreamTestKit.TestClient;
+
+/**
+ * A client that stops reading must not make the server buffer without bound, nor slow down the other
+ * subscribers of its channel. Small socket buffers on both ends make the backlog reach the server's
+ * heap after a few KiB instead of megabytes of kernel buffers.
+ */
+class SlowConsumerTest {
+    private static final String TRADES_A = "trades:" + A;
+    private static final int HIGH_WATER = 32 * 1024;
+    private static final int BATCH = 8;
+    private static final String PAD = "x".repeat(1_000);
+
+    private StreamTestKit kit;
+
+    @AfterEach
+    void tearDown() {
+        if (kit != null) {
+            kit.close();
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsIsDroppedWithBoundedBufferingWhileAFastOneGetsEveryMessage() {
+        kit = new StreamTestKit(StreamOptions.defaults().withSlowConsumer(HIGH_WATER, 300),
+                new HttpServerOptions().setSendBufferSize(8 * 1024));
+        TestClient fast = kit.connect();
+        TestClient slow = kit.connect("key-2", 100, new WebSocketClientOptions().setReceiveBufferSize(8 * 1024));
+        fast.subscribe(TRADES_A);
+        fast.expectType("subscribed");
+        slow.subscribe(TRADES_A);
+        slow.expectType("subscribed");
+        slow.ws.pause(); // from here on the slow client reads nothing
+
+        long published = 0;
+        long publishedBytes = 0;
+        long expectedSeq = 1;
+        // Paced by the fast client (never more than one batch ahead of it), so only the slow one falls behind.
+        while (kit.streams.stats().slowConsumersDropped() == 0 || publishedBytes < 4L * HIGH_WATER) {
+            assertTrue(published < 200_000, "the slow client was never dropped");
+            for (int i = 0; i < BATCH; i++) {
+                JsonObject data = new JsonObject().put("n", ++published).put("pad", PAD);
+                kit.publish(TRADES_A, data);
+                publishedBytes += data.encode().length();
+            }
+            while (expectedSeq <= published) {
+                JsonObject f = fast.nextNonHeartbeat();
+                assertEquals(expectedSeq, f.getLong("seq"), "the fast client misses nothing: " + f.encode().length());
+                assertEquals(expectedSeq, f.getJsonObject("data").getLong("n"));
+                expectedSeq++;
+            }
+        }
+
+        StreamStats stats = kit.streams.stats();
+        assertEquals(1, stats.slowConsumersDropped());
+        assertEquals(1, stats.connections(), "the fast client stays");
+        assertTrue(stats.peakConnectionQueuedBytes() <= HIGH_WATER + MarketStreams.CONTROL_SLACK_BYTES,
+                "peak per-connection backlog " + stats.peakConnectionQueuedBytes() + " bytes while " + publishedBytes
+                        + " were published");
+        slow.ws.resume();
+        StreamTestKit.get(slow.closed); // the dropped socket really is closed
+        kit.awaitCondition("every queued byte to be written or discarded", () -> kit.streams.stats().queuedBytes() == 0);
+        kit.publish(TRADES_A, new JsonObject().put("n", ++published));
+        assertEquals(published, fast.nextNonHeartbeat().getLong("seq"));
+    }
+
+    @Test
+    void aSlowClientThatDrainsInTimeCatchesUpWithoutAGap() {
+        kit = new StreamTestKit(StreamOptions.defaults().withSlowConsumer(HIGH_WATER, 60_000),
+                new HttpServerOptions().setSendBufferSize(8 * 1024));
+        TestClient slow = kit.connect("key-2", 100, new WebSocketClientOptions().setReceiveBufferSize(8 * 1024));
+        slow.subscribe(TRADES_A);
+        slow.expectType("subscribed");
+        slow.ws.pause();
+        long published = 0;
+        while (kit.streams.stats().slowConsumers() == 0) {
+            assertTrue(published < 200_000, "the client never turned slow");
+            kit.publish(TRADES_A, new JsonObject().put("n", ++published).put("pad", PAD));
+        }
+        slow.ws.resume();
+        long expectedSeq = 1;
+        int warnings = 0;
+        boolean caughtUp = false;
+        while (expectedSeq <= published) {
+            JsonObject f = slow.nextNonHeartbeat();
+            if ("error".equals(f.getString("type"))) {
+                assertEquals(-6013, f.getInteger("error_no"), f.encode());
+                assertTrue(f.getString("error").startsWith("slow consumer:"), f.encode());
+                warnings++;
+                // Drained: the next message (or the drain event) lets it catch up from the log.
+                kit.publish(TRADES_A, new JsonObject().put("n", ++published).put("pad", PAD));
+                continue;
+            }
+            assertEquals(expectedSeq, f.getLong("seq"), "no gap, no duplicate");
+            assertEquals(expectedSeq, f.getJsonObject("data").getLong("n"));
+            expectedSeq++;
+        }
+        assertEquals(1, warnings);
+        assertEquals(0, kit.streams.stats().slowConsumers());
+        assertEquals(0, kit.streams.stats().slowConsumersDropped());
+    }
+}

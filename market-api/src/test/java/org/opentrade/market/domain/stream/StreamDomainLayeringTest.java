@@ -1,0 +1,21 @@
+package org.opentrade.market.domain.stream;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+class StreamDomainLayeringTest {
+
+    @Test
+    void theStreamDomainImportsOnlyTheJdkAndTheMarketDomain() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.opentrade.market.domain.stream");
+        classes().that().resideInAPackage("org.opentrade.market.domain.stream..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.opentrade.market.domain..",
+                        "org.opentrade.exchange.model..")
+                .check(classes);
+    }
+}
