@@ -164,7 +164,8 @@ public final class MarketApiService extends VerticleBase {
                 return snapshots.size();
             });
         }).compose(shards -> {
-            streams = new StreamWiring(vertx, board, config);
+            streams = new StreamWiring(vertx, board, new StreamWiring.Options(streamOptions(config),
+                    config::maxSubscriptions));
             board.setListener(streams);
             MarketRoutes routes = new MarketRoutes(vertx, board, store, tracing, callers, () -> ready,
                     System::currentTimeMillis);
@@ -217,6 +218,14 @@ public final class MarketApiService extends VerticleBase {
             startProblem = "waiting for the exchange (" + ExchangeAddresses.INSTRUMENTS + ")";
             vertx.setTimer(UNIVERSE_RETRY_MS, id -> askUniverse(promise));
         });
+    }
+
+    static org.opentrade.market.adapter.ws.StreamOptions streamOptions(MarketApiConfig c) {
+        return org.opentrade.market.adapter.ws.StreamOptions.defaults()
+                .withHeartbeatIntervalMs(c.heartbeat().toMillis())
+                .withRetention(new org.opentrade.market.domain.stream.RetentionOptions(c.retentionMessages(),
+                        c.retentionAge().toMillis()))
+                .withSlowConsumer((int) c.writeQueueBytes(), c.slowConsumerGrace().toMillis());
     }
 
     static MarketCalendar calendarOf(Universe u) {

@@ -191,12 +191,7 @@ public final class MarketRoutes {
     }
 
     JsonObject quoteOf(MarketBoard.SymbolState st) {
-        DayStats s = st.live().stats();
-        List<BookLevel> bids = st.book().bids(1);
-        List<BookLevel> asks = st.book().asks(1);
-        long time = Math.max(s.lastTradeTime(), 0);
-        return MarketJson.quote(s, bids.isEmpty() ? null : bids.get(0), asks.isEmpty() ? null : asks.get(0),
-                time > 0 ? time : clock.get());
+        return MarketJson.quote(st, clock.get());
     }
 
     private void quotes(RoutingContext ctx) {

@@ -72,6 +72,15 @@ public final class MarketJson {
                 .put("time", time(time));
     }
 
+    /** A symbol's quote now: day statistics and last trade from its live state, L1 from its book. */
+    public static JsonObject quote(org.opentrade.market.domain.MarketBoard.SymbolState st, long now) {
+        DayStats s = st.live().stats();
+        List<BookLevel> bids = st.book().bids(1);
+        List<BookLevel> asks = st.book().asks(1);
+        return quote(s, bids.isEmpty() ? null : bids.get(0), asks.isEmpty() ? null : asks.get(0),
+                s.lastTradeTime() > 0 ? s.lastTradeTime() : now);
+    }
+
     public static JsonObject trade(Trade t) {
         return new JsonObject().put("trade_id", t.tradeId()).put("symbol", t.symbol()).put("price", price(t.price()))
                 .put("qty", t.qty()).put("side", t.aggressor() == Side.BUY ? "buy" : "sell").put("time", time(t.time()))

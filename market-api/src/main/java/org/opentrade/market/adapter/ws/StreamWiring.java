@@ -1,43 +1,208 @@
 package org.opentrade.market.adapter.ws;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.opentrade.exchange.model.BookLevel;
+import org.opentrade.market.adapter.http.Caller;
 import org.opentrade.market.adapter.http.CallerCheck;
-import org.opentrade.market.app.MarketApiConfig;
+import org.opentrade.market.adapter.http.MarketHttp;
+import org.opentrade.market.adapter.json.MarketJson;
 import org.opentrade.market.domain.Bar;
+import org.opentrade.market.domain.Interval;
+import org.opentrade.market.domain.KlineRollup;
 import org.opentrade.market.domain.MarketBoard;
+import org.opentrade.market.domain.MarketError;
 import org.opentrade.market.domain.Trade;
+import org.opentrade.market.domain.stream.ChannelSource;
+import org.opentrade.market.domain.stream.StreamChannel;
 import org.opentrade.market.port.MarketListener;
 
-/** Placeholder until the stream server lands: the board's listener and the /v1/stream/market route. */
-public final class StreamWiring implements MarketListener {
-    public StreamWiring(Vertx vertx, MarketBoard board, MarketApiConfig config) {
+/**
+ * Joins the live state to the streams: the board's changes become channel messages
+ * ({@code trades:}, {@code quotes:}, {@code depth:} diffs with the book's seq, {@code klines:<interval>:}
+ * live bars) and fresh subscribers get snapshots consistent with the channel heads. Serves
+ * {@code GET /v1/stream/market}: the upgrade must carry the gateway's assertion (the gateway has
+ * authenticated the caller at upgrade or by its first frame); the key's plan sets its subscription
+ * limit. Everything runs on the market context.
+ */
+public final class StreamWiring implements MarketListener, ChannelSource<JsonObject> {
+    private static final Interval[] INTERVALS = Interval.values();
+
+    /** What the wiring needs besides the board. */
+    public record Options(StreamOptions streams, java.util.function.ToIntFunction<String> maxSubscriptionsOfPlan) {
     }
 
+    private final MarketBoard board;
+    private final MarketStreams streams;
+    private final Options options;
+
+    public StreamWiring(Vertx vertx, MarketBoard board, Options options) {
+        this.board = board;
+        this.options = options;
+        this.streams = new MarketStreams(vertx, options.streams(), this);
+    }
+
+    /** Mounts the WebSocket route; {@code callers} checks the upgrade's assertion. */
     public void mount(Router router, CallerCheck callers) {
+        router.get("/v1/stream/market").handler(ctx -> {
+            Caller caller = ctx.get("caller");
+            if (caller == null) {
+                caller = callers.verify(ctx.request());
+            }
+            if (caller == null) {
+                MarketHttp.fail(ctx, MarketError.IDENTITY_MISSING, "market-api answers only connections that come"
+                        + " through the gateway: no valid X-OpenTrade-Assertion");
+                return;
+            }
+            Caller who = caller;
+            String traceId = ctx.get("traceId");
+            ctx.request().toWebSocket().onSuccess(ws -> streams.accept(ws, new StreamCaller(
+                    who.keyId() == null ? "session:" + who.developerId() : who.keyId(), who.developerId(),
+                    options.maxSubscriptionsOfPlan().applyAsInt(who.plan()), traceId)));
+        });
+    }
+
+    public MarketStreams streams() {
+        return streams;
     }
 
     public void metrics(StringBuilder sb) {
+        StreamStats s = streams.stats();
+        sb.append("market_stream_connections ").append(s.connections()).append('\n');
+        sb.append("market_stream_subscriptions ").append(s.subscriptions()).append('\n');
+        sb.append("market_stream_channels ").append(s.channels()).append('\n');
+        sb.append("market_stream_messages_sent_total ").append(s.messagesSent()).append('\n');
+        sb.append("market_stream_slow_consumers_total ").append(s.slowConsumers()).append('\n');
+        sb.append("market_stream_slow_consumers_dropped_total ").append(s.slowConsumersDropped()).append('\n');
+        sb.append("market_stream_queued_bytes ").append(s.queuedBytes()).append('\n');
     }
 
     public void close() {
+        streams.close();
+    }
+
+    // ---- ChannelSource
+
+    @Override
+    public Optional<String> check(String channel) {
+        return StreamChannel.check(channel, s -> board.get(s) != null);
     }
 
     @Override
+    public JsonObject snapshot(String channel) {
+        StreamChannel c = StreamChannel.parse(channel).orElse(null);
+        MarketBoard.SymbolState st = c == null ? null : board.get(c.symbol());
+        if (st == null) {
+            return null;
+        }
+        return switch (c.kind()) {
+            case TRADES -> null;
+            case QUOTES -> MarketJson.quote(st, System.currentTimeMillis());
+            case DEPTH -> MarketJson.depth(c.symbol(), st.book().seq(), board.publishedBids(c.symbol()),
+                    board.publishedAsks(c.symbol())).put("type", "snapshot");
+            case KLINES -> {
+                Bar b = liveBar(st, c.interval(), Long.MAX_VALUE);
+                yield b == null ? null : MarketJson.liveBar(b, false);
+            }
+        };
+    }
+
+    // ---- MarketListener
+
+    @Override
     public void trade(Trade trade) {
+        streams.publish("trades:" + trade.symbol(), MarketJson.trade(trade));
     }
 
     @Override
     public void quote(String symbol) {
+        MarketBoard.SymbolState st = board.get(symbol);
+        streams.publish("quotes:" + symbol, MarketJson.quote(st, System.currentTimeMillis()));
     }
 
     @Override
     public void depth(String symbol, long bookSeq, List<BookLevel> bids, List<BookLevel> asks) {
+        streams.publish("depth:" + symbol, MarketJson.depth(symbol, bookSeq, bids, asks).put("type", "diff"));
     }
 
+    /**
+     * A 1m bar changed (a trade) or closed, or a 1d bar closed: publishes the bar of every interval
+     * that contains it. {@code closed} is true when that interval's bar is final: a closed 1m bar
+     * closes the intraday bars whose last minute it was; a closed 1d bar closes the week or month
+     * only on their last trading day with trades (otherwise they close with a later day).
+     */
     @Override
     public void bar(Bar bar) {
+        MarketBoard.SymbolState st = board.get(bar.symbol());
+        if (st == null) {
+            return;
+        }
+        if (bar.interval() == Interval.M1) {
+            boolean closedMinute = st.live().liveBar(Interval.M1).map(live -> live.time() != bar.time()).orElse(true);
+            for (Interval iv : INTERVALS) {
+                if (iv.isIntraday()) {
+                    Bar b = liveBar(st, iv, bar.time());
+                    boolean closed = closedMinute
+                            && bar.time() + 60_000 >= board.calendar().nextBarStart(iv, b.time());
+                    publishBar(b, closed);
+                } else if (!closedMinute) {
+                    publishBar(liveBar(st, iv, Long.MAX_VALUE), false);
+                }
+            }
+        } else if (bar.interval() == Interval.D1) {
+            long dayEnd = board.calendar().nextBarStart(Interval.D1, bar.time());
+            for (Interval iv : new Interval[] {Interval.D1, Interval.W1, Interval.MN1}) {
+                Bar b = liveBar(st, iv, bar.time());
+                publishBar(b, iv == Interval.D1 || (b != null && board.calendar().nextBarStart(iv, b.time()) <= dayEnd));
+            }
+        }
+    }
+
+    private void publishBar(Bar b, boolean closed) {
+        if (b != null) {
+            streams.publish("klines:" + b.interval().code() + ":" + b.symbol(), MarketJson.liveBar(b, closed));
+        }
+    }
+
+    /**
+     * The bar of {@code iv} containing {@code time} (the current one for {@code Long.MAX_VALUE}):
+     * rolled up from the cached closed bars of its period and the live bar.
+     */
+    private Bar liveBar(MarketBoard.SymbolState st, Interval iv, long time) {
+        boolean intraday = iv.isIntraday();
+        Interval source = intraday ? Interval.M1 : Interval.D1;
+        Bar live = st.live().liveBar(source).orElse(null);
+        long t = time != Long.MAX_VALUE ? time : live != null ? live.time()
+                : intraday ? st.minuteBars().oldestTime() == Long.MAX_VALUE ? -1 : lastTime(st.minuteBars().range(0, Long.MAX_VALUE, 1))
+                : lastTime(st.dayBars().range(0, Long.MAX_VALUE, 1));
+        if (t < 0) {
+            return null;
+        }
+        long start = board.calendar().barStart(iv, t);
+        long end = board.calendar().nextBarStart(iv, start);
+        List<Bar> parts = new ArrayList<>((intraday ? st.minuteBars() : st.dayBars()).range(start, end, 100_000));
+        if (live != null && live.time() >= start && live.time() < end) {
+            if (!parts.isEmpty() && parts.get(parts.size() - 1).time() == live.time()) {
+                parts.set(parts.size() - 1, live);
+            } else {
+                parts.add(live);
+            }
+        }
+        if (parts.isEmpty()) {
+            return null;
+        }
+        if (iv == source) {
+            return parts.get(parts.size() - 1);
+        }
+        List<Bar> rolled = KlineRollup.rollup(iv, parts, board.calendar());
+        return rolled.isEmpty() ? null : rolled.get(rolled.size() - 1);
+    }
+
+    private static long lastTime(List<Bar> bars) {
+        return bars.isEmpty() ? -1 : bars.get(bars.size() - 1).time();
     }
 }

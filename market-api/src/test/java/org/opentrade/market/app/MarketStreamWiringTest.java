@@ -1,0 +1,198 @@
+package org.opentrade.market.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The market stream against the real exchange: trades, quotes, depth (snapshot then diffs that
+ * rebuild the exchange's book exactly) and K-lines, with gap-free seqs, and resume.
+ */
+class MarketStreamWiringTest {
+    static MarketHarness h;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = MarketHarness.start(null, false, 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    /** A client that queues every text frame as JSON. */
+    static final class Client implements AutoCloseable {
+        final WebSocket ws;
+        final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        final WebSocketClient wsClient;
+
+        Client(WebSocketClient wsClient, WebSocket ws) {
+            this.wsClient = wsClient;
+            this.ws = ws;
+            ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
+        }
+
+        static Client connect(boolean withIdentity) throws Exception {
+            WebSocketClient c = h.vertx.createWebSocketClient();
+            WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(h.market.port())
+                    .setURI("/v1/stream/market");
+            if (withIdentity) {
+                o.addHeader(MarketHarness.TEST_CALLER, "dev-ws");
+            }
+            return new Client(c, MarketHarness.await(c.connect(o)));
+        }
+
+        void send(JsonObject frame) {
+            ws.writeTextMessage(frame.encode());
+        }
+
+        /** Frames read but not yet wanted, in arrival order: a later call may want them. */
+        final List<JsonObject> held = new ArrayList<>();
+
+        JsonObject next(java.util.function.Predicate<JsonObject> wanted) throws InterruptedException {
+            for (int i = 0; i < held.size(); i++) {
+                if (wanted.test(held.get(i))) {
+                    return held.remove(i);
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                JsonObject f = frames.poll(100, TimeUnit.MILLISECONDS);
+                if (f != null) {
+                    if (wanted.test(f)) {
+                        return f;
+                    }
+                    held.add(f);
+                }
+            }
+            throw new AssertionError("no wanted frame within 10 s");
+        }
+
+        @Override
+        public void close() throws Exception {
+            MarketHarness.await(ws.close());
+            MarketHarness.await(wsClient.close());
+        }
+    }
+
+    static java.util.function.Predicate<JsonObject> on(String channel) {
+        return f -> channel.equals(f.getString("channel"));
+    }
+
+    @Test
+    void depthSnapshotThenDiffsRebuildTheExchangeBookAndTradesCarryGapFreeSeqs() throws Exception {
+        String sym = "600030.SH";
+        try (Client c = Client.connect(true)) {
+            c.send(new JsonObject().put("op", "subscribe").put("channels",
+                    new JsonArray().add("depth:" + sym).add("trades:" + sym).add("klines:5m:" + sym)));
+            JsonObject subscribed = c.next(f -> "subscribed".equals(f.getString("type")));
+            assertTrue(subscribed.getJsonArray("channels").contains("depth:" + sym));
+            JsonObject snap = c.next(on("depth:" + sym));
+            assertEquals(true, snap.getBoolean("snapshot"));
+            TreeMap<String, Long> bids = new TreeMap<>();
+            TreeMap<String, Long> asks = new TreeMap<>();
+            apply(bids, snap.getJsonObject("data").getJsonArray("bids"));
+            apply(asks, snap.getJsonObject("data").getJsonArray("asks"));
+            long depthSeq = snap.getLong("seq");
+
+            long id = 5000;
+            h.limit(id++, "mm", sym, "SELL", "27.60", 500);
+            h.limit(id++, "mm", sym, "SELL", "27.61", 700);
+            h.limit(id++, "mm", sym, "BUY", "27.50", 300);
+            h.limit(id++, "taker", sym, "BUY", "27.61", 800); // takes 27.60 x500 and 27.61 x300
+
+            List<JsonObject> trades = new ArrayList<>();
+            trades.add(c.next(on("trades:" + sym)));
+            trades.add(c.next(on("trades:" + sym)));
+            assertEquals(trades.get(0).getLong("seq") + 1, trades.get(1).getLong("seq"), "gap-free trade seq");
+            assertEquals("27.60", trades.get(0).getJsonObject("data").getString("price"));
+            assertEquals("27.61", trades.get(1).getJsonObject("data").getString("price"));
+
+            JsonObject rest = h.get("/v1/market/depth/" + sym + "?levels=20").bodyAsJsonObject();
+            long bookSeq = rest.getLong("seq");
+            while (true) {
+                JsonObject diff = c.next(on("depth:" + sym));
+                assertEquals(++depthSeq, diff.getLong("seq"), "gap-free depth seq");
+                apply(bids, diff.getJsonObject("data").getJsonArray("bids"));
+                apply(asks, diff.getJsonObject("data").getJsonArray("asks"));
+                if (diff.getJsonObject("data").getLong("seq") >= bookSeq) {
+                    break;
+                }
+            }
+            assertEquals(levels(rest.getJsonArray("asks")), asks);
+            assertEquals(levels(rest.getJsonArray("bids")), bids);
+            assertEquals(400, asks.get("27.61"));
+            JsonObject kline = c.next(f -> ("klines:5m:" + sym).equals(f.getString("channel"))
+                    && f.getJsonObject("data") != null && f.getJsonObject("data").getLong("volume") == 800);
+            assertEquals("27.60", kline.getJsonObject("data").getString("open"));
+            assertEquals("27.61", kline.getJsonObject("data").getString("close"));
+        }
+    }
+
+    @Test
+    void aNewConnectionResumesATradeChannelWithExactlyTheMissedMessages() throws Exception {
+        String sym = "601166.SH";
+        long lastSeen;
+        String epoch;
+        try (Client c = Client.connect(true)) {
+            c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add("trades:" + sym)));
+            epoch = c.next(f -> "subscribed".equals(f.getString("type"))).getString("epoch");
+            h.limit(7000, "mm", sym, "SELL", "21.10", 100);
+            h.limit(7001, "t", sym, "BUY", "21.10", 100);
+            lastSeen = c.next(on("trades:" + sym)).getLong("seq");
+        }
+        h.limit(7002, "mm", sym, "SELL", "21.11", 100);
+        h.limit(7003, "t", sym, "BUY", "21.11", 100);
+        h.limit(7004, "mm", sym, "SELL", "21.12", 100);
+        h.limit(7005, "t", sym, "BUY", "21.12", 100);
+        try (Client c = Client.connect(true)) {
+            c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add("trades:" + sym))
+                    .put("resume", new JsonObject().put("trades:" + sym, lastSeen)).put("epoch", epoch));
+            JsonObject a = c.next(on("trades:" + sym));
+            JsonObject b = c.next(on("trades:" + sym));
+            assertEquals(lastSeen + 1, a.getLong("seq"));
+            assertEquals(lastSeen + 2, b.getLong("seq"));
+            assertEquals("21.11", a.getJsonObject("data").getString("price"));
+            assertEquals("21.12", b.getJsonObject("data").getString("price"));
+        }
+    }
+
+    @Test
+    void anUpgradeWithoutTheGatewayAssertionIsRefused() throws Exception {
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Client.connect(false));
+        assertTrue(e.getMessage().contains("401") || String.valueOf(e.getCause()).contains("401"), e.toString());
+    }
+
+    private static void apply(TreeMap<String, Long> side, JsonArray levels) {
+        for (Object o : levels) {
+            JsonArray l = (JsonArray) o;
+            if (l.getLong(1) == 0) {
+                side.remove(l.getString(0));
+            } else {
+                side.put(l.getString(0), l.getLong(1));
+            }
+        }
+    }
+
+    private static TreeMap<String, Long> levels(JsonArray levels) {
+        TreeMap<String, Long> m = new TreeMap<>();
+        apply(m, levels);
+        return m;
+    }
+}
