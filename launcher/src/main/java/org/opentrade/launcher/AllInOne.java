@@ -15,11 +15,27 @@ import org.opentrade.gateway.adapter.http.ConnectionGuard;
 import org.opentrade.gateway.app.GatewayConfig;
 import org.opentrade.gateway.app.GatewayServer;
 import io.vertx.ext.web.Router;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.opentrade.common.identity.AssertionVerifier;
+import org.opentrade.common.identity.IdentityAssertions;
+import org.opentrade.common.tracing.SpanStore;
+import org.opentrade.common.tracing.Tracing;
+import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
+import org.opentrade.gateway.domain.RouteTable;
+import org.opentrade.market.adapter.http.AssertionCallerCheck;
+import org.opentrade.market.adapter.http.CallerCheck;
+import org.opentrade.market.app.MarketApiConfig;
+import org.opentrade.market.app.MarketApiService;
+import org.opentrade.market.app.Stores;
 
 /**
- * The all-in-one: one JVM with Vert.x, the sandbox exchange (with its liquidity simulator), the API
- * gateway ({@code /v1/*}, embedded stores under {@code ./data/gateway}) and the operations
- * endpoints, all on one HTTP port. {@code java -jar launcher/target/opentrade-all-in-one.jar}.
+ * The all-in-one: one JVM with Vert.x, the sandbox exchange (with its liquidity simulator),
+ * market-api (on a free loopback port, history in embedded QuestDB under {@code ./data/market}), the
+ * API gateway ({@code /v1/*}, embedded stores under {@code ./data/gateway}, routing market data to
+ * the in-process market-api) and the operations endpoints, all on one HTTP port. The gateway and
+ * market-api share one span store, so {@code /v1/traces/{id}} shows both services' spans. {@code java -jar launcher/target/opentrade-all-in-one.jar}.
  *
  * <p>Configuration: {@code launcher.yaml} and {@code exchange.yaml} on the classpath, each
  * overridable by a file ({@code OPENTRADE_LAUNCHER_CONFIG}, {@code OPENTRADE_EXCHANGE_CONFIG}) and by
@@ -33,14 +49,18 @@ public final class AllInOne {
     private final Vertx vertx;
     private final ExchangeService exchange;
     private final String exchangeDeployment;
+    private final MarketApiService market;
+    private final String marketDeployment;
     private final GatewayServer gateway;
     private final HttpServer http;
 
-    private AllInOne(Vertx vertx, ExchangeService exchange, String exchangeDeployment, GatewayServer gateway,
-                     HttpServer http) {
+    private AllInOne(Vertx vertx, ExchangeService exchange, String exchangeDeployment, MarketApiService market,
+                     String marketDeployment, GatewayServer gateway, HttpServer http) {
         this.vertx = vertx;
         this.exchange = exchange;
         this.exchangeDeployment = exchangeDeployment;
+        this.market = market;
+        this.marketDeployment = marketDeployment;
         this.gateway = gateway;
         this.http = http;
     }
@@ -85,32 +105,67 @@ public final class AllInOne {
     public static Future<AllInOne> start(ConfigLoader loader) {
         LauncherConfig launcher;
         ExchangeConfig exchangeConfig;
-        GatewayConfig gatewayConfig;
+        GatewayConfig configuredGateway;
+        MarketApiConfig marketConfig;
         try {
             launcher = LauncherConfig.load(loader);
             exchangeConfig = ExchangeConfig.load(loader);
-            gatewayConfig = GatewayConfig.load(loader);
+            configuredGateway = GatewayConfig.load(loader);
+            // In-process: loopback only, on a free port the gateway is then pointed at.
+            marketConfig = MarketApiConfig.load(loader).withServer("127.0.0.1", 0);
         } catch (ConfigException e) {
             return Future.failedFuture(e);
         }
         Vertx vertx = Vertx.vertx();
         ExchangeService exchange = new ExchangeService(exchangeConfig);
-        return vertx.deployVerticle(exchange).compose(id -> GatewayServer.start(vertx, gatewayConfig, null)
-                .compose(gw -> {
-                    Router router = Router.router(vertx);
-                    gw.mount(router);
-                    OperationsEndpoints.addRoutes(router, exchange::isReady,
-                            () -> PrometheusText.render(exchange.metrics()) + gw.gateway().prometheus());
-                    Portal.addRoutes(router);
-                    return GatewayServer.createServer(vertx, gatewayConfig.server(),
-                                    new ConnectionGuard(vertx, gatewayConfig.server()), router)
-                            .listen(launcher.httpPort(), launcher.httpHost())
-                            .map(server -> new AllInOne(vertx, exchange, id, gw, server));
-                }))
+        SpanStore spans = new SpanStore(configuredGateway.tracing().getStoreTraces(),
+                configuredGateway.tracing().getStoreSpansPerTrace());
+        // market-api starts before the gateway (the gateway needs its port) and learns the gateway's
+        // key after: until then it refuses every call, which nothing can make before the gateway listens.
+        AtomicReference<CallerCheck> callers = new AtomicReference<>(request -> null);
+        AtomicReference<String> adminToken = new AtomicReference<>("");
+        MarketApiService market = new MarketApiService(marketConfig, Tracing.create(marketConfig.tracing(), spans),
+                request -> callers.get().verify(request), Stores::open, adminToken::get);
+        return vertx.deployVerticle(exchange).compose(id -> vertx.deployVerticle(market).compose(marketId -> {
+            GatewayConfig gatewayConfig = configuredGateway.upstreams().containsKey(RouteTable.MARKET) ? configuredGateway
+                    : configuredGateway.withUpstream(RouteTable.MARKET, new UpstreamPoolOptions().setName(RouteTable.MARKET)
+                            .setTargets(List.of("127.0.0.1:" + market.port())));
+            return GatewayServer.start(vertx, gatewayConfig, spans).compose(gw -> {
+                callers.set(new AssertionCallerCheck(new AssertionVerifier(List.of(gw.identityPublicKey()),
+                        IdentityAssertions.DEFAULT_CLOCK_SKEW)));
+                adminToken.set(adminToken(gatewayConfig));
+                Router router = Router.router(vertx);
+                gw.mount(router);
+                OperationsEndpoints.addRoutes(router, exchange::isReady,
+                        () -> PrometheusText.render(exchange.metrics()) + gw.gateway().prometheus() + market.metrics());
+                Portal.addRoutes(router);
+                return GatewayServer.createServer(vertx, gatewayConfig.server(),
+                                new ConnectionGuard(vertx, gatewayConfig.server()), router)
+                        .listen(launcher.httpPort(), launcher.httpHost())
+                        .map(server -> new AllInOne(vertx, exchange, id, market, marketId, gw, server));
+            });
+        }))
                 .recover(err -> {
                     vertx.close(); // not awaited: its completion would be delivered on a closing event loop
                     return Future.failedFuture(err);
                 });
+    }
+
+    /** The gateway's admin token: configured, else the one it keeps in its data dir. */
+    private static String adminToken(GatewayConfig config) {
+        if (!config.adminToken().isEmpty()) {
+            return config.adminToken();
+        }
+        try {
+            return Files.readString(config.dataDir().resolve("admin-token")).strip();
+        } catch (java.io.IOException e) {
+            LOG.warning("market-api's admin import is off: cannot read the gateway's admin token: " + e.getMessage());
+            return "";
+        }
+    }
+
+    public MarketApiService market() {
+        return market;
     }
 
     /** The port the HTTP server listens on (the real one when configured as 0). */
@@ -134,7 +189,8 @@ public final class AllInOne {
     public void stop(long timeout, TimeUnit unit) throws Exception {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         try {
-            http.close().eventually(() -> gateway.close(vertx)).eventually(() -> vertx.undeploy(exchangeDeployment)).toCompletionStage().toCompletableFuture()
+            http.close().eventually(() -> gateway.close(vertx)).eventually(() -> vertx.undeploy(marketDeployment))
+                    .eventually(() -> vertx.undeploy(exchangeDeployment)).toCompletionStage().toCompletableFuture()
                     .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture()
