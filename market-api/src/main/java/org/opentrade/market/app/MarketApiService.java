@@ -135,6 +135,15 @@ public final class MarketApiService extends VerticleBase {
         return ready;
     }
 
+    /**
+     * The last feed seq of {@code shard} applied to the live state (0 before start). Read from any
+     * thread: a plain read of a value the market context writes, so it may lag by a moment.
+     */
+    public long appliedSeq(int shard) {
+        MarketBoard b = board;
+        return b == null ? 0 : b.applied(shard);
+    }
+
     private void initialise(Router router, MarketRoutesHolder holder) {
         fetchUniverse().compose(universe -> {
             MarketCalendar calendar = calendarOf(universe);
@@ -264,7 +273,10 @@ public final class MarketApiService extends VerticleBase {
             streams.metrics(sb);
         }
         if (feed != null) {
-            feed.stats().forEach(s -> gauge(sb, "market_feed_lag{shard=\"" + s.shard() + "\"}", s.lag()));
+            feed.stats().forEach(s -> {
+                gauge(sb, "market_feed_lag{shard=\"" + s.shard() + "\"}", s.lag());
+                gauge(sb, "market_feed_applied_seq{shard=\"" + s.shard() + "\"}", appliedSeq(s.shard()));
+            });
         }
         return sb.toString();
     }

@@ -87,7 +87,7 @@ public final class MarketBoard implements FeedHandler {
     public static final int DAY_BARS_KEPT = 10_000;
 
     private final Map<String, SymbolState> symbols = new LinkedHashMap<>();
-    private final Map<Integer, Long> applied = new HashMap<>();
+    private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
     private final Map<Integer, Long> durable = new ConcurrentHashMap<>();
     private final MarketCalendar calendar;
     private final HistorySink history;

@@ -1,0 +1,99 @@
+package org.opentrade.market.adapter.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.market.adapter.memory.InMemoryTimeSeriesStore;
+import org.opentrade.market.domain.Bar;
+import org.opentrade.market.domain.Interval;
+import org.opentrade.market.domain.Trade;
+
+class HistoryWriterTest {
+    private static final String S = "600000.SH";
+    private static final long T0 = 1_767_576_600_000L;
+
+    private static Trade trade(long seq) {
+        return new Trade(0, seq, S, T0 + seq, 1000, 100, Side.BUY);
+    }
+
+    private static void until(BooleanSupplier c) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!c.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not met in time");
+            Thread.sleep(5); // polling a condition
+        }
+    }
+
+    @Test
+    void tradesBarsAndTheCheckpointAreWrittenInThatOrderAndReported() throws Exception {
+        InMemoryTimeSeriesStore store = new InMemoryTimeSeriesStore();
+        Map<Integer, Long> stored = new ConcurrentHashMap<>();
+        try (HistoryWriter w = new HistoryWriter(store, 1000, 100, 10, stored::put)) {
+            for (long seq = 1; seq <= 50; seq++) {
+                w.trade(trade(seq));
+                w.position(0, seq);
+            }
+            w.closedBar(new Bar(S, Interval.M1, T0, 1000, 1000, 1000, 1000, 5000, 5_000_000, 50, 5000));
+            w.position(0, 51);
+            until(() -> stored.getOrDefault(0, 0L) == 51);
+            assertEquals(50, store.trades(S, 0, Long.MAX_VALUE, Long.MAX_VALUE, 100).size());
+            assertEquals(1, store.bars(S, Interval.M1, 0, Long.MAX_VALUE, 10).size());
+            assertEquals(Map.of(0, 51L), store.checkpoints());
+        }
+    }
+
+    @Test
+    void aStoreOutageBuffersWithoutBlockingAndLosesNothingOnceBack() throws Exception {
+        InMemoryTimeSeriesStore store = new InMemoryTimeSeriesStore();
+        store.setAvailable(false);
+        Map<Integer, Long> stored = new ConcurrentHashMap<>();
+        try (HistoryWriter w = new HistoryWriter(store, 10_000, 100, 10, stored::put)) {
+            long t0 = System.nanoTime();
+            for (long seq = 1; seq <= 2_000; seq++) {
+                w.trade(trade(seq));
+                w.position(0, seq);
+            }
+            assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) < 5, "handing over never waits for the store");
+            until(() -> w.failures() > 0);
+            assertTrue(stored.isEmpty(), "nothing is reported stored while the store is down");
+            assertTrue(!w.healthy());
+            store.setAvailable(true);
+            until(() -> stored.getOrDefault(0, 0L) == 2_000);
+            assertEquals(2_000, store.trades(S, 0, Long.MAX_VALUE, Long.MAX_VALUE, 5_000).size());
+            assertEquals(0, w.dropped());
+            assertTrue(w.healthy());
+        }
+    }
+
+    @Test
+    void aFullBufferDropsAndFreezesTheCheckpointBeforeTheFirstDrop() throws Exception {
+        InMemoryTimeSeriesStore store = new InMemoryTimeSeriesStore();
+        store.setAvailable(false);
+        Map<Integer, Long> stored = new ConcurrentHashMap<>();
+        try (HistoryWriter w = new HistoryWriter(store, 1_000, 100, 10, stored::put)) {
+            for (long seq = 1; seq <= 3_000; seq++) {
+                w.trade(trade(seq));
+                w.position(0, seq);
+            }
+            assertTrue(w.dropped() > 0, "items beyond the buffer are dropped, not waited for");
+            store.setAvailable(true);
+            until(() -> w.buffered() == 0 && stored.containsKey(0));
+            w.position(0, 3_001);
+            until(() -> w.buffered() == 0);
+            long checkpoint = store.checkpoints().get(0);
+            List<Trade> kept = store.trades(S, 0, Long.MAX_VALUE, Long.MAX_VALUE, 5_000);
+            assertTrue(checkpoint < 3_000, "the checkpoint stays before the first dropped item: " + checkpoint);
+            for (long seq = 1; seq <= checkpoint; seq++) {
+                long s = seq;
+                assertTrue(kept.stream().anyMatch(t -> t.seq() == s), "everything up to the checkpoint is stored: " + seq);
+            }
+        }
+    }
+}
