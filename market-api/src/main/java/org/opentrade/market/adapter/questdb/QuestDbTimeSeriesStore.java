@@ -148,6 +148,7 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
         } catch (IOException e) {
             throw new StoreUnavailableException("QuestDB store: cannot create directory " + dbRoot + ": " + e, e);
         }
+        quietLog();
         CairoEngine e = null;
         ApplyWal2TableJob apply = null;
         WalPurgeJob walPurge = null;
@@ -574,6 +575,20 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
             } catch (Throwable ignored) {
                 // closing on the way out; the first failure is the one reported
             }
+        }
+    }
+
+    /** QuestDB's log configuration shipped with market-api (errors only), unless one was chosen with -Dout. */
+    static final String LOG_CONFIG = "/org/opentrade/market/adapter/questdb/questdb-log.conf";
+
+    /**
+     * QuestDB configures its logging once per JVM, from the system property {@code out} (a classpath
+     * resource or a file) at its first log call, and logs every lock and query at INFO. Points it at
+     * {@link #LOG_CONFIG} unless the operator set {@code -Dout}.
+     */
+    private static void quietLog() {
+        if (System.getProperty("out") == null) {
+            System.setProperty("out", LOG_CONFIG);
         }
     }
 }
