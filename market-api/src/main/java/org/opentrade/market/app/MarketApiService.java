@@ -111,12 +111,11 @@ public final class MarketApiService extends VerticleBase {
                 .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS).setMaxWebSocketFrameSize(65_536)
                 .setMaxWebSocketMessageSize(65_536).setMaxHeaderSize(16_384).setMaxInitialLineLength(8_256);
         server = vertx.createHttpServer(options);
-        return vertx.executeBlocking(() -> storeFactory.open(config)).compose(s -> {
-            store = s;
-            return server.requestHandler(router).listen();
-        }).onSuccess(srv -> {
+        // Listen at once (answering 503 -6015 until ready): opening the store, backfill and catching up
+        // happen after, so a host process (the all-in-one) is not held up by them.
+        return server.requestHandler(router).listen().onSuccess(srv -> {
             LOG.info("market-api listening on " + config.host() + ":" + srv.actualPort() + " (store " + config.store()
-                    + "); loading the universe from the exchange");
+                    + "); opening the store and loading the universe from the exchange");
             initialise(router, holder);
         });
     }
@@ -145,7 +144,11 @@ public final class MarketApiService extends VerticleBase {
     }
 
     private void initialise(Router router, MarketRoutesHolder holder) {
-        fetchUniverse().compose(universe -> {
+        startProblem = "opening the history store";
+        vertx.executeBlocking(() -> storeFactory.open(config)).compose(s -> {
+            store = s;
+            return fetchUniverse();
+        }).compose(universe -> {
             MarketCalendar calendar = calendarOf(universe);
             List<Instrument> instruments = new ArrayList<>();
             for (InstrumentInfo i : universe.instruments()) {

@@ -94,6 +94,10 @@ import org.opentrade.market.port.TimeSeriesStore;
  * to {@code java.io.tmpdir} once per JVM and deletes it at exit: that is class loading, not data.)
  */
 public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
+    static {
+        quietLog(); // before any QuestDB class (an instance field's, say) configures its logging
+    }
+
     static final String BARS_1M = "bars_1m";
     static final String BARS_1D = "bars_1d";
     static final String TRADES = "trades";
@@ -148,7 +152,6 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
         } catch (IOException e) {
             throw new StoreUnavailableException("QuestDB store: cannot create directory " + dbRoot + ": " + e, e);
         }
-        quietLog();
         CairoEngine e = null;
         ApplyWal2TableJob apply = null;
         WalPurgeJob walPurge = null;
