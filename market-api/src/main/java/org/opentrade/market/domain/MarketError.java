@@ -25,7 +25,8 @@ public enum MarketError {
     INVALID_PARAMETER(-1002, "invalid parameter"),
     BODY_TOO_LARGE(-1003, "body too large"),
     IDENTITY_MISSING(-2021, "no valid gateway assertion"),
-    ADMIN_REQUIRED(-2008, "administrator credential required"),
+    ADMIN_REQUIRED(-2017, "administrator credential required"),
+    METHOD_NOT_ALLOWED(-1005, "method not allowed"),
     INTERNAL(-9000, "internal error");
 
     private final int errorNo;

@@ -100,6 +100,19 @@ class MarketApiServiceTest {
     }
 
     @Test
+    void aSymbolWithoutTradesTodayShowsZerosAsDecimalsNotBlanks() throws Exception {
+        JsonObject q = h.get("/v1/market/quotes?symbols=688111.SH").bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+        assertEquals(0, q.getLong("volume"));
+        assertEquals("0.00", q.getString("turnover"));
+        assertEquals("0.00", q.getString("change"));
+        assertEquals("0.00", q.getString("change_pct"));
+        assertEquals("0.00", q.getString("amplitude_pct"));
+        assertEquals("0.00", q.getString("turnover_rate_pct"));
+        assertEquals("281.50", q.getString("prev_close"));
+        assertEquals("281.50", q.getString("last"), "before a trade today, last is the previous close");
+    }
+
+    @Test
     void rankingsOrderSymbolsByTheAskedFigure() throws Exception {
         JsonObject r = h.get("/v1/market/rankings?by=volume&limit=3").bodyAsJsonObject();
         assertEquals("volume", r.getString("by"));
@@ -129,6 +142,7 @@ class MarketApiServiceTest {
         assertError("/v1/market/depth/600000.SH?levels=0", 400, -6009);
         assertError("/v1/market/quotes", 400, -1002);
         assertError("/v1/market/nothing", 404, -1004);
+        assertError("/v1/market/quotes?symbols=600000.SH,", 400, -1002);
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 101; i++) {
             many.append(i == 0 ? "" : ",").append(String.format("%06d.SH", i));

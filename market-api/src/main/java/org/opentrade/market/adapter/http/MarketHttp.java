@@ -24,8 +24,8 @@ public final class MarketHttp {
     public static int status(MarketError e) {
         return switch (e) {
             case UNKNOWN_SYMBOL, NOT_FOUND -> 404;
-            case IDENTITY_MISSING -> 401;
-            case ADMIN_REQUIRED -> 403;
+            case IDENTITY_MISSING, ADMIN_REQUIRED -> 401;
+            case METHOD_NOT_ALLOWED -> 405;
             case BODY_TOO_LARGE -> 413;
             case SUBSCRIPTION_LIMIT -> 429;
             case HISTORY_UNAVAILABLE, NOT_READY -> 503;

@@ -212,6 +212,10 @@ public final class MarketRoutes {
                     + " symbols per request, got " + wanted.size());
         }
         JsonArray items = new JsonArray();
+        if (wanted.contains("")) {
+            throw new Params.BadParam(MarketError.INVALID_PARAMETER, "symbols has an empty item; give codes separated"
+                    + " by single commas, such as 600000.SH,000001.SZ");
+        }
         for (String s : wanted) {
             MarketBoard.SymbolState st = Params.SYMBOL.matcher(s).matches() ? board.get(s) : null;
             if (st == null) {

@@ -19,13 +19,13 @@ public final class OperationsRoutes {
 
     public static void mount(Router router, BooleanSupplier ready, Supplier<JsonObject> readiness,
                              Supplier<String> metrics) {
-        router.get("/health").handler(ctx -> MarketHttp.ok(ctx, new JsonObject().put("status", "up")));
+        router.get("/health").handler(ctx -> MarketHttp.ok(ctx, new JsonObject().put("status", "UP")));
         router.get("/ready").handler(ctx -> MarketHttp.ok(ctx, ready.getAsBoolean() ? 200 : 503, readiness.get()));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
                 "text/plain; version=0.0.4").putHeader("X-Trace-Id", MarketHttp.traceId(ctx)).end(metrics.get()));
         router.errorHandler(404, ctx -> MarketHttp.fail(ctx, MarketError.NOT_FOUND, "no such endpoint: "
                 + ctx.request().method() + " " + MarketJsonSafe.path(ctx.request().path())));
-        router.errorHandler(405, ctx -> MarketHttp.fail(ctx, MarketError.INVALID_PARAMETER, "method "
+        router.errorHandler(405, ctx -> MarketHttp.fail(ctx, MarketError.METHOD_NOT_ALLOWED, "method "
                 + ctx.request().method() + " is not allowed on " + MarketJsonSafe.path(ctx.request().path())));
         router.errorHandler(413, ctx -> MarketHttp.fail(ctx, MarketError.BODY_TOO_LARGE, "the request body is too large"));
         router.errorHandler(400, ctx -> MarketHttp.fail(ctx, MarketError.MALFORMED, "malformed request"));

@@ -36,9 +36,19 @@ public final class MarketJson {
         return hundredths == Price.NONE ? null : Price.format(hundredths);
     }
 
-    /** Basis points of a percent as a percent with two places: 123 → "1.23", -5 → "-0.05". */
+    /** Basis points of a percent as a percent with two places: 123 → "1.23", -5 → "-0.05", 0 → "0.00". */
     public static String percent(long basisPoints) {
-        return Price.format(basisPoints);
+        return decimal(basisPoints);
+    }
+
+    /**
+     * Hundredths as a decimal with two places, zero included ({@code "0.00"}): for money and figures
+     * where 0 is a value, unlike {@link Price#format}, which writes its "no price" 0 as "".
+     */
+    public static String decimal(long hundredths) {
+        StringBuilder sb = new StringBuilder(16);
+        Price.appendTo(sb, hundredths);
+        return sb.toString();
     }
 
     public static JsonObject instrument(Instrument i) {
@@ -46,7 +56,7 @@ public final class MarketJson {
                 .put("prev_close", price(i.prevClose())).put("tick_size", price(i.tickSize()))
                 .put("lot_size", i.boardLot()).put("max_order_qty", i.maxOrderQty())
                 .put("price_band_pct", i.bandPercent())
-                .put("float_shares", i.floatShares()).put("eps", Price.format(i.eps()));
+                .put("float_shares", i.floatShares()).put("eps", decimal(i.eps()));
     }
 
     /**
@@ -61,14 +71,14 @@ public final class MarketJson {
                 .put("ask", ask == null ? null : price(ask.price())).put("ask_size", ask == null ? 0 : ask.qty())
                 .put("open", traded ? price(s.open()) : null).put("high", traded ? price(s.high()) : null)
                 .put("low", traded ? price(s.low()) : null).put("prev_close", price(s.prevClose()))
-                .put("change", traded ? Price.format(s.change()) : "0.00")
+                .put("change", traded ? decimal(s.change()) : "0.00")
                 .put("change_pct", traded ? percent(s.changeBp()) : "0.00")
                 .put("amplitude_pct", percent(s.amplitudeBp()))
-                .put("volume", s.volume()).put("turnover", Price.format(s.turnover())).put("trades", s.trades())
+                .put("volume", s.volume()).put("turnover", decimal(s.turnover())).put("trades", s.trades())
                 .put("vwap", traded ? price(s.vwap()) : null)
                 .put("buy_volume", s.buyVolume()).put("sell_volume", s.sellVolume())
                 .put("turnover_rate_pct", percent(s.turnoverRateBp()))
-                .put("pe", s.pe() == 0 ? null : Price.format(s.pe()))
+                .put("pe", s.pe() == 0 ? null : decimal(s.pe()))
                 .put("time", time(time));
     }
 
@@ -90,7 +100,7 @@ public final class MarketJson {
     public static JsonObject bar(Bar b) {
         return new JsonObject().put("time", time(b.time())).put("open", price(b.open())).put("high", price(b.high()))
                 .put("low", price(b.low())).put("close", price(b.close())).put("volume", b.volume())
-                .put("turnover", Price.format(b.turnover())).put("trades", b.trades());
+                .put("turnover", decimal(b.turnover())).put("trades", b.trades());
     }
 
     /** A stream K-line update: the bar plus its symbol, interval and whether it is final. */
@@ -101,7 +111,7 @@ public final class MarketJson {
     public static JsonArray levels(List<BookLevel> levels) {
         JsonArray a = new JsonArray();
         for (BookLevel l : levels) {
-            a.add(new JsonArray().add(Price.format(l.price())).add(l.qty()));
+            a.add(new JsonArray().add(decimal(l.price())).add(l.qty()));
         }
         return a;
     }
@@ -112,6 +122,6 @@ public final class MarketJson {
 
     public static JsonObject minutePoint(MinutePoint p) {
         return new JsonObject().put("time", time(p.time())).put("price", price(p.price())).put("volume", p.volume())
-                .put("turnover", Price.format(p.turnover())).put("avg_price", price(p.avgPrice()));
+                .put("turnover", decimal(p.turnover())).put("avg_price", price(p.avgPrice()));
     }
 }
