@@ -26,6 +26,8 @@ public final class RouteTable {
                 market("/v1/market/rankings", 5),
                 trade("GET", "/v1/account", 1, RouteClass.TRADE_READ),
                 trade("POST", "/v1/account/reset", 10, RouteClass.ORDER_ENTRY),
+                // The developer's panic button: like a cancel, never throttled.
+                trade("POST", "/v1/account/kill-switch", 1, RouteClass.CANCEL),
                 trade("GET", "/v1/positions", 1, RouteClass.TRADE_READ),
                 trade("POST", "/v1/orders", 1, RouteClass.ORDER_ENTRY),
                 trade("GET", "/v1/orders", 2, RouteClass.TRADE_READ),

@@ -1,0 +1,49 @@
+package org.opentrade.trade.adapter.eventbus;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.exchange.client.ExchangeJson;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
+import org.opentrade.trade.port.ExchangePort;
+
+/**
+ * {@link ExchangePort} on the event bus ({@value ExchangeAddresses#COMMANDS}, request-reply). A reply
+ * timeout or no handler completes the stage with a {@link TimeoutException} (fate unknown); the
+ * trace context travels in the command. Completes on the calling context; never blocks.
+ */
+public final class EventBusExchange implements ExchangePort {
+    private final Vertx vertx;
+    private final DeliveryOptions options;
+
+    public EventBusExchange(Vertx vertx, long timeoutMs) {
+        this.vertx = vertx;
+        this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    }
+
+    @Override
+    public CompletionStage<CommandResult> submit(Command command) {
+        CompletableFuture<CommandResult> f = new CompletableFuture<>();
+        vertx.eventBus().request(ExchangeAddresses.COMMANDS, ExchangeJson.toJson(command), options).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().body() instanceof JsonObject body) {
+                try {
+                    f.complete(ExchangeJson.resultFromJson(body));
+                } catch (IllegalArgumentException e) {
+                    f.completeExceptionally(e);
+                }
+            } else if (ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+                f.completeExceptionally(new TimeoutException("no answer from the exchange: " + re.getMessage()));
+            } else {
+                f.completeExceptionally(ar.failed() ? ar.cause() : new IllegalStateException("unreadable exchange reply"));
+            }
+        });
+        return f;
+    }
+}

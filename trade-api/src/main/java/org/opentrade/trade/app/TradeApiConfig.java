@@ -1,0 +1,124 @@
+package org.opentrade.trade.app;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.opentrade.common.config.Config;
+import org.opentrade.common.config.ConfigException;
+import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.tracing.TracingOptions;
+import org.opentrade.trade.domain.FeeSchedule;
+
+/**
+ * trade-api's configuration, read once from {@value #RESOURCE} (commented defaults) and validated:
+ * a bad value fails start-up naming the key. Immutable.
+ */
+public record TradeApiConfig(String host, int port, EventBusMode eventBus, long maxBodyBytes, Path dataDir,
+                             boolean fsync, Duration snapshotEvery, long startingBalance, TPlusOne tPlusOne,
+                             FeeSchedule fees, long maxOrderQty, long maxOrderNotional, int maxOpenOrders,
+                             int maxOrdersPerSecond, Duration commandTimeout, Duration heartbeat,
+                             int retentionMessages, Duration retentionAge, Path identityPublicKeyFile,
+                             Duration identityClockSkew, String adminToken, TracingOptions tracing) {
+    public static final String RESOURCE = "trade-api.yaml";
+    public static final String OVERRIDE_PROPERTY = "opentrade.trade.config";
+    public static final String OVERRIDE_ENV = "OPENTRADE_TRADE_CONFIG";
+
+    public enum EventBusMode { LOCAL, CLUSTER }
+
+    /** T+1 rule: on, off, or following the exchange's calendar (on for A-share). */
+    public enum TPlusOne { AUTO, ON, OFF }
+
+    @Override
+    public String toString() {
+        return "TradeApiConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", fsync=" + fsync + "]";
+    }
+
+    public static TradeApiConfig load(ConfigLoader loader) {
+        Config root = loader.load(RESOURCE, OVERRIDE_PROPERTY, OVERRIDE_ENV);
+        TradeApiConfig c = from(root);
+        root.rejectUnknownKeys();
+        return c;
+    }
+
+    public static TradeApiConfig from(Config root) {
+        Config server = root.section("server");
+        Config store = root.section("store");
+        Config accounts = root.section("accounts");
+        Config fees = accounts.section("fees");
+        Config risk = root.section("risk");
+        Config streams = root.section("streams");
+        Config identity = root.section("identity");
+        String keyFile = identity.string("public_key_file", "");
+        FeeSchedule schedule = new FeeSchedule(rate(fees, "commission_pct", "0.025"), money(fees, "min_commission", "5.00"),
+                rate(fees, "stamp_duty_pct", "0.05"), rate(fees, "transfer_fee_pct", "0.001"));
+        return new TradeApiConfig(
+                server.string("host", "127.0.0.1"),
+                server.intValue("port", 8082, 0, 65_535),
+                server.enumValue("event_bus", EventBusMode.class, EventBusMode.CLUSTER),
+                server.longValue("max_body_bytes", 16_384, 1_024, 1 << 20),
+                store.path("data_dir", "./data/trade"),
+                "batch".equals(store.oneOf("fsync", "batch", "batch", "none")),
+                positive(store, "store.snapshot_every", "snapshot_every", Duration.ofSeconds(60)),
+                money(accounts, "starting_balance", "1000000.00"),
+                accounts.enumValue("t_plus_one", TPlusOne.class, TPlusOne.AUTO),
+                schedule,
+                risk.longValue("max_order_qty", 1_000_000, 1, Long.MAX_VALUE / 1_000_000),
+                money(risk, "max_order_notional", "50000000.00"),
+                risk.intValue("max_open_orders", 500, 1, 1_000_000),
+                risk.intValue("max_orders_per_second", 50, 1, 1_000_000),
+                positive(root.section("exchange"), "exchange.command_timeout", "command_timeout", Duration.ofSeconds(5)),
+                positive(streams, "streams.heartbeat", "heartbeat", Duration.ofSeconds(10)),
+                streams.intValue("retention_messages", 1000, 1, 10_000_000),
+                positive(streams, "streams.retention_age", "retention_age", Duration.ofSeconds(300)),
+                keyFile.isEmpty() ? null : Path.of(keyFile),
+                identity.duration("clock_skew", Duration.ofSeconds(5)),
+                root.section("admin").string("token", ""),
+                TracingOptions.fromConfig(root.section("tracing"), "trade-api"));
+    }
+
+    /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */
+    public TradeApiConfig withServer(String newHost, int newPort) {
+        return new TradeApiConfig(newHost, newPort, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery,
+                startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
+                commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
+                adminToken, tracing);
+    }
+
+    private static Duration positive(Config section, String fullKey, String key, Duration def) {
+        Duration d = section.duration(key, def);
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigException("config key '" + fullKey + "' has value '" + d + "'; allowed: a positive duration");
+        }
+        return d;
+    }
+
+    /** A money amount ("5.00") in hundredths. */
+    private static long money(Config section, String key, String def) {
+        String raw = section.string(key, def);
+        try {
+            BigDecimal v = new BigDecimal(raw);
+            if (v.signum() < 0 || v.scale() > 2) {
+                throw new NumberFormatException();
+            }
+            return v.movePointRight(2).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException("config key '" + key + "' has value '" + raw
+                    + "'; allowed: an amount with at most 2 decimals, such as 5.00");
+        }
+    }
+
+    /** A percentage ("0.025") as hundredths of a basis point (250), FeeSchedule's unit. */
+    private static long rate(Config section, String key, String def) {
+        String raw = section.string(key, def);
+        try {
+            BigDecimal v = new BigDecimal(raw);
+            if (v.signum() < 0 || v.compareTo(BigDecimal.TEN) > 0) {
+                throw new NumberFormatException();
+            }
+            return v.movePointRight(4).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException("config key 'accounts.fees." + key + "' has value '" + raw
+                    + "'; allowed: a percentage from 0 to 10 with at most 4 decimals, such as 0.025");
+        }
+    }
+}
