@@ -1,0 +1,193 @@
+package org.opentrade.trade.adapter.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.trade.domain.OrderRequest;
+import org.opentrade.trade.domain.TradeError;
+
+/**
+ * Reads order bodies strictly (DESIGN.md §3 Order names): a body that is not a JSON object is -1001;
+ * a field of the wrong type, an unknown enum value, a negative, fractional or huge quantity, a price
+ * with more than 2 decimals, an unknown field: -1002 naming the field. Stateless.
+ */
+public final class OrderBodies {
+    /** DESIGN.md §3: at most 48 characters of [A-Za-z0-9._:-]. */
+    public static final Pattern CLIENT_ORDER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,48}");
+    static final Pattern SYMBOL = Pattern.compile("[0-9A-Za-z]{1,12}\\.[A-Za-z]{1,4}");
+    private static final long MAX_QTY = 1_000_000_000L;
+    private static final BigDecimal MAX_PRICE = new BigDecimal("10000000.00");
+    private static final Set<String> NEW_FIELDS = Set.of("client_order_id", "symbol", "side", "type", "time_in_force",
+            "qty", "price", "stop_price");
+    private static final Set<String> REPLACE_FIELDS = Set.of("qty", "price");
+
+    /** A refused body: the error and a message naming the field. */
+    public static final class BadBody extends RuntimeException {
+        public final TradeError error;
+
+        BadBody(TradeError error, String message) {
+            super(message, null, false, false);
+            this.error = error;
+        }
+    }
+
+    /** A replace: new total quantity and/or new limit price (0 = unchanged). */
+    public record Replace(long qty, long price) {
+    }
+
+    private OrderBodies() {
+    }
+
+    static JsonObject object(Buffer body) {
+        if (body == null || body.length() == 0) {
+            throw new BadBody(TradeError.MALFORMED, "the body must be a JSON object");
+        }
+        try {
+            Object v = io.vertx.core.json.Json.decodeValue(body);
+            if (v instanceof JsonObject o) {
+                return o;
+            }
+        } catch (DecodeException e) {
+            throw new BadBody(TradeError.MALFORMED, "the body is not valid JSON");
+        }
+        throw new BadBody(TradeError.MALFORMED, "the body must be a JSON object");
+    }
+
+    /** A new order; {@code generatedId} is used when the caller gave no client_order_id. */
+    public static OrderRequest newOrder(Buffer body, String generatedId) {
+        JsonObject j = object(body);
+        unknownFields(j, NEW_FIELDS);
+        String clientId = optionalString(j, "client_order_id");
+        if (clientId == null) {
+            clientId = generatedId;
+        } else if (!CLIENT_ORDER_ID.matcher(clientId).matches()) {
+            throw invalid("client_order_id must be 1 to 48 characters of A-Z a-z 0-9 . _ : -");
+        }
+        String symbol = requiredString(j, "symbol");
+        if (!SYMBOL.matcher(symbol).matches()) {
+            throw invalid("symbol must be an instrument code such as 600000.SH");
+        }
+        Side side = enumValue(j, "side", Side.class, null);
+        OrderType type = enumValue(j, "type", OrderType.class, OrderType.LIMIT);
+        TimeInForce tif = enumValue(j, "time_in_force", TimeInForce.class, type == OrderType.MARKET ? TimeInForce.IOC
+                : TimeInForce.DAY);
+        long qty = quantity(j, "qty");
+        long price = price(j, "price");
+        long stop = price(j, "stop_price");
+        return new OrderRequest(clientId, symbol, side, type, tif, qty, price, stop);
+    }
+
+    public static Replace replace(Buffer body) {
+        JsonObject j = object(body);
+        unknownFields(j, REPLACE_FIELDS);
+        long qty = j.containsKey("qty") ? quantity(j, "qty") : 0;
+        long price = price(j, "price");
+        if (qty == 0 && price == 0) {
+            throw invalid("give qty (the new total quantity) and/or price");
+        }
+        return new Replace(qty, price);
+    }
+
+    private static void unknownFields(JsonObject j, Set<String> allowed) {
+        for (String k : j.fieldNames()) {
+            if (!allowed.contains(k)) {
+                throw invalid("unknown field '" + clip(k) + "'; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+    }
+
+    private static String optionalString(JsonObject j, String field) {
+        Object v = j.getValue(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw invalid(field + " must be a string");
+        }
+        return s;
+    }
+
+    private static String requiredString(JsonObject j, String field) {
+        String s = optionalString(j, field);
+        if (s == null) {
+            throw invalid(field + " is required");
+        }
+        return s;
+    }
+
+    private static <E extends Enum<E>> E enumValue(JsonObject j, String field, Class<E> type, E dflt) {
+        String s = optionalString(j, field);
+        if (s == null) {
+            if (dflt == null) {
+                throw invalid(field + " is required");
+            }
+            return dflt;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(s)) {
+                return e;
+            }
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw invalid(field + " must be one of " + allowed + ", got '" + clip(s) + "'");
+    }
+
+    private static long quantity(JsonObject j, String field) {
+        Object v = j.getValue(field);
+        if (v == null) {
+            throw invalid(field + " is required");
+        }
+        if (!(v instanceof Number n) || v instanceof Double || v instanceof Float || v instanceof BigDecimal) {
+            if (v instanceof Number n2 && new BigDecimal(n2.toString()).stripTrailingZeros().scale() <= 0) {
+                return checkQty(field, new BigDecimal(n2.toString()));
+            }
+            throw invalid(field + " must be a whole number of shares");
+        }
+        return checkQty(field, new BigDecimal(n.toString()));
+    }
+
+    private static long checkQty(String field, BigDecimal v) {
+        if (v.signum() <= 0 || v.compareTo(BigDecimal.valueOf(MAX_QTY)) > 0) {
+            throw invalid(field + " must be a whole number from 1 to " + MAX_QTY);
+        }
+        return v.longValueExact();
+    }
+
+    /** A decimal string ("10.01") or number with at most 2 decimals, in hundredths; 0 when absent. */
+    private static long price(JsonObject j, String field) {
+        Object v = j.getValue(field);
+        if (v == null) {
+            return 0;
+        }
+        BigDecimal d;
+        try {
+            d = v instanceof String s && s.length() <= 20 ? new BigDecimal(s)
+                    : v instanceof Number n ? new BigDecimal(n.toString()) : null;
+        } catch (NumberFormatException e) {
+            d = null;
+        }
+        if (d == null || d.signum() <= 0 || d.stripTrailingZeros().scale() > 2 || d.compareTo(MAX_PRICE) > 0) {
+            throw invalid(field + " must be a positive decimal with at most 2 places, such as \"10.01\"");
+        }
+        return d.movePointRight(2).longValueExact();
+    }
+
+    private static BadBody invalid(String message) {
+        return new BadBody(TradeError.INVALID_PARAMETER, message);
+    }
+
+    static String clip(String raw) {
+        String s = raw.length() > 40 ? raw.substring(0, 40) + "…" : raw;
+        return s.replaceAll("[\\p{Cntrl}'\"\\\\]", "?");
+    }
+}

@@ -1,0 +1,59 @@
+package org.opentrade.trade.adapter.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.trade.domain.OrderRequest;
+import org.opentrade.trade.domain.TradeError;
+
+class OrderBodiesTest {
+    private static OrderRequest parse(String json) {
+        return OrderBodies.newOrder(Buffer.buffer(json), "gen-1");
+    }
+
+    private static void refused(String json, TradeError error, String mentions) {
+        OrderBodies.BadBody e = assertThrows(OrderBodies.BadBody.class, () -> parse(json), json);
+        assertEquals(error, e.error, json);
+        assertTrue(e.getMessage().contains(mentions), e.getMessage());
+    }
+
+    @Test
+    void aLimitOrderIsReadWithItsFieldsAndDefaults() {
+        OrderRequest r = parse("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":200,\"price\":\"10.01\"}");
+        assertEquals(new OrderRequest("gen-1", "600000.SH", Side.BUY, OrderType.LIMIT, TimeInForce.DAY, 200, 1001, 0), r);
+        OrderRequest m = parse("{\"client_order_id\":\"my-1\",\"symbol\":\"600000.SH\",\"side\":\"sell\",\"type\":\"market\",\"qty\":100}");
+        assertEquals(TimeInForce.IOC, m.timeInForce());
+        assertEquals("my-1", m.clientOrderId());
+        OrderRequest s = parse("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"type\":\"stop_limit\",\"time_in_force\":\"gtc\","
+                + "\"qty\":100,\"price\":10.5,\"stop_price\":\"10.40\"}");
+        assertEquals(1050, s.price());
+        assertEquals(1040, s.stopPrice());
+    }
+
+    @Test
+    void badBodiesAreRefusedNamingTheField() {
+        refused("", TradeError.MALFORMED, "JSON object");
+        refused("[1]", TradeError.MALFORMED, "JSON object");
+        refused("{\"symbol\":", TradeError.MALFORMED, "not valid JSON");
+        refused("{\"symbol\":1,\"side\":\"buy\",\"qty\":1}", TradeError.INVALID_PARAMETER, "symbol");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"long\",\"qty\":1}", TradeError.INVALID_PARAMETER, "side must be one of");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"type\":\"iceberg\",\"qty\":1}", TradeError.INVALID_PARAMETER, "type");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":-100}", TradeError.INVALID_PARAMETER, "qty");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":1.5}", TradeError.INVALID_PARAMETER, "whole number");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":\"100\"}", TradeError.INVALID_PARAMETER, "whole number");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100000000000000000000000}", TradeError.INVALID_PARAMETER, "qty");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"price\":\"10.001\"}", TradeError.INVALID_PARAMETER, "price");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"price\":\"-1\"}", TradeError.INVALID_PARAMETER, "price");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"colour\":\"red\"}", TradeError.INVALID_PARAMETER, "unknown field");
+        refused("{\"client_order_id\":\"has space\",\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100}",
+                TradeError.INVALID_PARAMETER, "client_order_id");
+        refused("{\"client_order_id\":\"" + "x".repeat(49) + "\",\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100}",
+                TradeError.INVALID_PARAMETER, "client_order_id");
+    }
+}
