@@ -85,6 +85,9 @@ public final class FileIntentStore implements IntentStore {
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         try {
             Files.createDirectories(options.dir());
+            // Checked first: a directory of another instance is refused before the log is opened.
+            this.exchangeIds = new ExchangeIdReservations(options.dir(), options.instanceId(),
+                    options.exchangeIdBlock());
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             try {
@@ -96,8 +99,6 @@ public final class FileIntentStore implements IntentStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open intent log " + file, e);
         }
-        this.exchangeIds = new ExchangeIdReservations(options.dir(), options.instanceId(),
-                options.exchangeIdBlock());
         this.writer = new Thread(this::runWriter, "intent-log-writer");
         this.writer.setDaemon(true);
         this.writer.start();
