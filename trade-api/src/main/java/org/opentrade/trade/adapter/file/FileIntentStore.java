@@ -1,0 +1,355 @@
+package org.opentrade.trade.adapter.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.zip.CRC32C;
+import org.opentrade.trade.domain.intent.Intent;
+import org.opentrade.trade.port.IntentStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link IntentStore} in one append-only file {@code <dir>/intents.log}: a header
+ * {@code [int magic "OTIL"][short version 1][short 0]} then records
+ * {@code [int length][int crc32c(payload)][payload = long index, IntentCodec bytes]}.
+ *
+ * <p>Group commit: {@code append} encodes the intent on the caller's thread, assigns the index and
+ * queues it (bounded: a full queue makes {@code append} return false). A dedicated writer thread
+ * takes what queued while it wrote the last batch (up to {@code maxBatch}), writes it, fsyncs once
+ * (policy FSYNC_BATCH), then runs the batch's callbacks in index order on itself.
+ *
+ * <p>On open the whole log is checked. A bad last record (torn by a crash mid-write: short, bad
+ * length, bad checksum, zero-filled) is cut off with a WARN log line — it was never acknowledged,
+ * since callbacks run only after the batch's fsync. A bad record with an intact record after it is
+ * damage, not a torn write: opening fails with {@link CorruptLogException} rather than drop
+ * acknowledged intents.
+ *
+ * <p>An I/O error while writing stops the store (logged once): later appends throw, and callbacks
+ * of the failed and queued batches never run (their status is unknown to the caller; after a
+ * restart the log says what was kept).
+ *
+ * <p>Not done: segments and pruning below a snapshot (one file grows ~150 bytes per intent).
+ */
+public final class FileIntentStore implements IntentStore {
+    static final String LOG_FILE = "intents.log";
+    static final int MAGIC = 0x4F54494C; // "OTIL"
+    static final short VERSION = 1;
+    static final int HEADER_BYTES = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(FileIntentStore.class);
+    private static final Pending STOP = new Pending(0, null, null);
+    /** Bytes written per write call at most (a big batch is written in pieces, then fsynced once). */
+    private static final int WRITE_BUFFER = 1 << 20;
+
+    private record Pending(long index, byte[] encoded, LongConsumer durable) {
+    }
+
+    private final FileIntentStoreOptions options;
+    private final Path file;
+    private final FileChannel channel;
+    private final ExchangeIdReservations exchangeIds;
+    private final ArrayBlockingQueue<Pending> queue;
+    private final Runnable beforeSync;
+    private final Thread writer;
+    private final Object appendLock = new Object();
+    /** Guarded by appendLock. */
+    private long lastIndex;
+    /** Guarded by appendLock. */
+    private boolean closed;
+    /** File size up to the last durable record: what readers may read. */
+    private volatile long durableBytes;
+    private volatile Throwable failure;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong fsyncs = new AtomicLong();
+
+    /** Opens (creating if needed) the store described by {@code options} and starts its writer. */
+    public FileIntentStore(FileIntentStoreOptions options) {
+        this(options, () -> { });
+    }
+
+    /** @param beforeSync test hook, run on the writer thread after a batch is written, before its fsync */
+    FileIntentStore(FileIntentStoreOptions options, Runnable beforeSync) {
+        this.options = options;
+        this.beforeSync = beforeSync;
+        this.file = options.dir().resolve(LOG_FILE);
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        try {
+            Files.createDirectories(options.dir());
+            // Checked first: a directory of another instance is refused before the log is opened.
+            this.exchangeIds = new ExchangeIdReservations(options.dir(), options.instanceId(),
+                    options.exchangeIdBlock());
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            try {
+                recover();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open intent log " + file, e);
+        }
+        this.writer = new Thread(this::runWriter, "intent-log-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Checks the header and every record, cuts a torn tail, sets lastIndex and durableBytes. */
+    private void recover() throws IOException {
+        long size = channel.size();
+        if (size < HEADER_BYTES) {
+            // A crash while creating the file: no record can have been acknowledged yet.
+            if (size > 0) {
+                LOG.warn("intent log {}: rewriting a header cut short at {} bytes", file, size);
+            }
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putShort(VERSION).putShort((short) 0);
+            header.flip();
+            channel.truncate(0);
+            channel.write(header, 0);
+            channel.force(true);
+            AtomicFiles.fsyncDirectory(options.dir().toAbsolutePath());
+            durableBytes = HEADER_BYTES;
+            return;
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        channel.read(header, 0);
+        if (header.getInt(0) != MAGIC) {
+            throw new CorruptLogException(file + " is not an intent log (bad magic number)");
+        }
+        if (header.getShort(4) != VERSION) {
+            throw new CorruptLogException(file + " has format version " + header.getShort(4)
+                    + ", this trade-api reads version " + VERSION);
+        }
+        RecordScanner scanner = new RecordScanner(channel, HEADER_BYTES, size, options.maxRecordBytes());
+        long expected = 1;
+        while (true) {
+            RecordScanner.Outcome outcome = scanner.next();
+            if (outcome == RecordScanner.Outcome.END) {
+                break;
+            }
+            String problem = outcome == RecordScanner.Outcome.BAD ? scanner.badReason()
+                    : checkRecord(scanner, expected);
+            if (problem != null) {
+                long at = scanner.recordStart();
+                long intact = RecordScanner.findIntactRecordAfter(channel, at, size, options.maxRecordBytes());
+                if (intact >= 0) {
+                    throw new CorruptLogException("intent log " + file + " is damaged at byte " + at + " (" + problem
+                            + ", intent " + expected + ") and has intact records after it (from byte " + intact
+                            + "): refusing to drop acknowledged intents; restore the file from a copy, or cut it at"
+                            + " byte " + at + " knowingly");
+                }
+                LOG.warn("intent log {}: cut a torn tail of {} bytes at byte {} ({}, after intent {})",
+                        file, size - at, at, problem, expected - 1);
+                channel.truncate(at);
+                channel.force(true);
+                break;
+            }
+            expected++;
+        }
+        lastIndex = expected - 1;
+        durableBytes = scanner.recordStart();
+    }
+
+    /** Problem with a record whose checksum is right, or null. */
+    private static String checkRecord(RecordScanner scanner, long expected) {
+        long index = ByteBuffer.wrap(scanner.payload()).getLong(0);
+        if (index != expected) {
+            return "intent index " + index + " where " + expected + " was expected";
+        }
+        try {
+            IntentCodec.decode(index, scanner.payload(), 8, scanner.payloadLength() - 8);
+            return null;
+        } catch (IOException e) {
+            return "an undecodable intent: " + e.getMessage();
+        }
+    }
+
+    @Override
+    public boolean append(Intent intent, LongConsumer durable) {
+        if (durable == null) {
+            throw new IllegalArgumentException("durable callback is required");
+        }
+        byte[] encoded = IntentCodec.encode(intent);
+        if (encoded.length + 8 > options.maxRecordBytes()) {
+            throw new IllegalArgumentException("intent of " + (encoded.length + 8) + " bytes exceeds maxRecordBytes "
+                    + options.maxRecordBytes());
+        }
+        synchronized (appendLock) {
+            requireOpen();
+            // offer under the lock: queue order is index order.
+            if (!queue.offer(new Pending(lastIndex + 1, encoded, durable))) {
+                return false;
+            }
+            lastIndex++;
+            return true;
+        }
+    }
+
+    private void requireOpen() {
+        if (failure != null) {
+            throw new IllegalStateException("intent store failed: " + failure, failure);
+        }
+        if (closed) {
+            throw new IllegalStateException("intent store is closed");
+        }
+    }
+
+    @Override
+    public List<Intent> readAll() {
+        List<Intent> all = new ArrayList<>();
+        replay(0, all::add);
+        return all;
+    }
+
+    @Override
+    public void replay(long afterIndex, Consumer<Intent> sink) {
+        long limit = durableBytes;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            RecordScanner scanner = new RecordScanner(in, HEADER_BYTES, limit, options.maxRecordBytes());
+            RecordScanner.Outcome outcome;
+            while ((outcome = scanner.next()) == RecordScanner.Outcome.RECORD) {
+                long index = ByteBuffer.wrap(scanner.payload()).getLong(0);
+                if (index > afterIndex) {
+                    sink.accept(IntentCodec.decode(index, scanner.payload(), 8, scanner.payloadLength() - 8));
+                }
+            }
+            if (outcome == RecordScanner.Outcome.BAD) {
+                throw new CorruptLogException("intent log " + file + " changed under the store: "
+                        + scanner.badReason() + " at byte " + scanner.recordStart());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read intent log " + file, e);
+        }
+    }
+
+    @Override
+    public long lastIndex() {
+        synchronized (appendLock) {
+            return lastIndex;
+        }
+    }
+
+    @Override
+    public long nextExchangeId() {
+        synchronized (appendLock) {
+            requireOpen();
+        }
+        return exchangeIds.next();
+    }
+
+    /** Batches written so far (each one write pass, and under FSYNC_BATCH one fsync). */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** fsyncs of the log so far (0 under NONE). */
+    public long fsyncs() {
+        return fsyncs.get();
+    }
+
+    /** Intents accepted but not yet written. */
+    public int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public void close() {
+        synchronized (appendLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            // STOP goes after every accepted append: they are written and called back first.
+            while (writer.isAlive() && !queue.offer(STOP, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                // the writer is draining a full queue (or has just failed: then it is no longer alive)
+            }
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writer.interrupt();
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("closing intent log {}", file, e);
+            }
+        }
+    }
+
+    private void runWriter() {
+        List<Pending> batch = new ArrayList<>(Math.min(options.maxBatch(), 65_536));
+        ByteBuffer buf = ByteBuffer.allocate(Math.max(WRITE_BUFFER, options.maxRecordBytes() + 16));
+        CRC32C crc = new CRC32C();
+        long fileEnd = durableBytes;
+        boolean stop = false;
+        try {
+            while (!stop) {
+                batch.clear();
+                batch.add(queue.take());
+                queue.drainTo(batch, options.maxBatch() - 1);
+                int n = batch.size();
+                if (batch.get(n - 1) == STOP) {
+                    stop = true;
+                    batch.remove(--n);
+                }
+                if (n == 0) {
+                    break;
+                }
+                for (Pending p : batch) {
+                    int length = 8 + p.encoded().length;
+                    if (buf.remaining() < RecordScanner.RECORD_HEADER + length) {
+                        fileEnd = write(buf, fileEnd);
+                    }
+                    int start = buf.position();
+                    buf.putInt(length).putInt(0).putLong(p.index()).put(p.encoded());
+                    crc.reset();
+                    crc.update(buf.array(), start + RecordScanner.RECORD_HEADER, length);
+                    buf.putInt(start + 4, (int) crc.getValue());
+                }
+                fileEnd = write(buf, fileEnd);
+                beforeSync.run();
+                if (options.fsync() == FsyncPolicy.FSYNC_BATCH) {
+                    channel.force(false);
+                    fsyncs.incrementAndGet();
+                }
+                batches.incrementAndGet();
+                durableBytes = fileEnd;
+                for (Pending p : batch) {
+                    try {
+                        p.durable().accept(p.index());
+                    } catch (RuntimeException e) {
+                        LOG.error("durable callback of intent {} failed", p.index(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            failure = e;
+            LOG.error("intent log writer interrupted; {} intents not written", queue.size() + batch.size());
+        } catch (IOException | RuntimeException | Error e) {
+            failure = e;
+            LOG.error("intent log {} failed: the store stops; intents from {} on have an unknown status", file,
+                    batch.isEmpty() ? "?" : batch.get(0).index(), e);
+        }
+    }
+
+    private long write(ByteBuffer buf, long at) throws IOException {
+        buf.flip();
+        while (buf.hasRemaining()) {
+            at += channel.write(buf, at);
+        }
+        buf.clear();
+        return at;
+    }
+}

@@ -1,0 +1,41 @@
+package org.opentrade.trade.domain.intent;
+
+import org.opentrade.trade.domain.OrderRequest;
+
+/**
+ * An order that passed the risk checks and is about to be sent to the exchange as
+ * {@code exchangeId}. {@code request} is the order as asked, its {@code clientOrderId} the effective
+ * one (the caller's, or the one trade-api generated), so a retry after a restart finds this order.
+ *
+ * @param idempotencyKey the request's {@code Idempotency-Key} header, or null
+ * @param requestHash    a hash of the request's parameters, computed by the caller, so a retry with the
+ *                       same client order id (or idempotency key) but other parameters is told apart
+ */
+public record NewOrder(long index, String account, long exchangeId, OrderRequest request, String idempotencyKey,
+                       long requestHash, long time) implements Intent {
+    public NewOrder {
+        Intent.requireCommon(index, account);
+        if (exchangeId <= 0) {
+            throw new IllegalArgumentException("exchange order id must be > 0, got " + exchangeId);
+        }
+        if (request == null || request.clientOrderId() == null || request.clientOrderId().isEmpty()) {
+            throw new IllegalArgumentException("a new order needs its request with the effective client order id");
+        }
+    }
+
+    /** Not yet appended (index 0). */
+    public static NewOrder of(String account, long exchangeId, OrderRequest request, String idempotencyKey,
+                              long requestHash, long time) {
+        return new NewOrder(0, account, exchangeId, request, idempotencyKey, requestHash, time);
+    }
+
+    /** The order's effective client order id (never null). */
+    public String clientOrderId() {
+        return request.clientOrderId();
+    }
+
+    @Override
+    public NewOrder withIndex(long index) {
+        return new NewOrder(index, account, exchangeId, request, idempotencyKey, requestHash, time);
+    }
+}
