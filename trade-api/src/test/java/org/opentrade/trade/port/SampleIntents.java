@@ -37,7 +37,7 @@ public final class SampleIntents {
             case 5:
                 return KillSwitch.of(account, n % 2 == 0, n % 3 == 0 ? "admin" : "self", time);
             default:
-                return AccountReset.of(account, n, time);
+                return AccountReset.at(account, n, time, java.util.Map.of(0, n, 3, n * 2));
         }
     }
 

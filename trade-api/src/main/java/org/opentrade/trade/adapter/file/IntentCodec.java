@@ -33,6 +33,10 @@ public final class IntentCodec {
     static final byte CANCEL_REQUESTED = 4;
     static final byte REPLACE_REQUESTED = 5;
     static final byte KILL_SWITCH = 6;
+    /** An account reset with the feed positions it was applied at (ACCOUNT_RESET lacks them). */
+    static final byte ACCOUNT_RESET_AT = 7;
+    /** A new order with its reserve price (NEW_ORDER lacks it). */
+    static final byte NEW_ORDER_RESERVED = 8;
 
     private IntentCodec() {
     }
@@ -48,13 +52,18 @@ public final class IntentCodec {
                 out.writeLong(a.startingCash());
                 out.writeLong(a.time());
             } else if (intent instanceof AccountReset a) {
-                out.writeByte(ACCOUNT_RESET);
+                out.writeByte(ACCOUNT_RESET_AT);
                 out.writeUTF(a.account());
                 out.writeLong(a.startingCash());
                 out.writeLong(a.time());
+                out.writeShort(a.feedPositions().size());
+                for (java.util.Map.Entry<Integer, Long> e : a.feedPositions().entrySet()) {
+                    out.writeInt(e.getKey());
+                    out.writeLong(e.getValue());
+                }
             } else if (intent instanceof NewOrder n) {
                 OrderRequest r = n.request();
-                out.writeByte(NEW_ORDER);
+                out.writeByte(NEW_ORDER_RESERVED);
                 out.writeUTF(n.account());
                 out.writeLong(n.exchangeId());
                 out.writeUTF(r.clientOrderId());
@@ -68,6 +77,7 @@ public final class IntentCodec {
                 writeNullable(out, n.idempotencyKey());
                 out.writeLong(n.requestHash());
                 out.writeLong(n.time());
+                out.writeLong(n.reservePrice());
             } else if (intent instanceof CancelRequested c) {
                 out.writeByte(CANCEL_REQUESTED);
                 out.writeUTF(c.account());
@@ -110,7 +120,18 @@ public final class IntentCodec {
             switch (type) {
                 case ACCOUNT_OPENED -> intent = new AccountOpened(index, in.readUTF(), in.readLong(), in.readLong());
                 case ACCOUNT_RESET -> intent = new AccountReset(index, in.readUTF(), in.readLong(), in.readLong());
-                case NEW_ORDER -> {
+                case ACCOUNT_RESET_AT -> {
+                    String account = in.readUTF();
+                    long cash = in.readLong();
+                    long time = in.readLong();
+                    int n = in.readUnsignedShort();
+                    java.util.Map<Integer, Long> positions = new java.util.TreeMap<>();
+                    for (int i = 0; i < n; i++) {
+                        positions.put(in.readInt(), in.readLong());
+                    }
+                    intent = new AccountReset(index, account, cash, time, positions);
+                }
+                case NEW_ORDER, NEW_ORDER_RESERVED -> {
                     String account = in.readUTF();
                     long exchangeId = in.readLong();
                     String clientOrderId = in.readUTF();
@@ -123,8 +144,11 @@ public final class IntentCodec {
                             orderType < 0 ? null : OrderType.ofCode(orderType),
                             tif < 0 ? null : TimeInForce.ofCode(tif),
                             in.readLong(), in.readLong(), in.readLong());
-                    intent = new NewOrder(index, account, exchangeId, request, readNullable(in), in.readLong(),
-                            in.readLong());
+                    String key = readNullable(in);
+                    long hash = in.readLong();
+                    long time = in.readLong();
+                    intent = new NewOrder(index, account, exchangeId, request, key, hash, time,
+                            type == NEW_ORDER_RESERVED ? in.readLong() : 0);
                 }
                 case CANCEL_REQUESTED -> intent = new CancelRequested(index, in.readUTF(), in.readLong(), in.readLong());
                 case REPLACE_REQUESTED -> intent = new ReplaceRequested(index, in.readUTF(), in.readLong(),

@@ -10,9 +10,11 @@ import org.opentrade.trade.domain.OrderRequest;
  * @param idempotencyKey the request's {@code Idempotency-Key} header, or null
  * @param requestHash    a hash of the request's parameters, computed by the caller, so a retry with the
  *                       same client order id (or idempotency key) but other parameters is told apart
+ * @param reservePrice   the price a market or stop buy reserves buying power at (decided by the risk
+ *                       checks from the market at that moment, so a replay reserves the same); 0 otherwise
  */
 public record NewOrder(long index, String account, long exchangeId, OrderRequest request, String idempotencyKey,
-                       long requestHash, long time) implements Intent {
+                       long requestHash, long time, long reservePrice) implements Intent {
     public NewOrder {
         Intent.requireCommon(index, account);
         if (exchangeId <= 0) {
@@ -23,10 +25,21 @@ public record NewOrder(long index, String account, long exchangeId, OrderRequest
         }
     }
 
+    public NewOrder(long index, String account, long exchangeId, OrderRequest request, String idempotencyKey,
+                    long requestHash, long time) {
+        this(index, account, exchangeId, request, idempotencyKey, requestHash, time, 0);
+    }
+
     /** Not yet appended (index 0). */
     public static NewOrder of(String account, long exchangeId, OrderRequest request, String idempotencyKey,
                               long requestHash, long time) {
-        return new NewOrder(0, account, exchangeId, request, idempotencyKey, requestHash, time);
+        return new NewOrder(0, account, exchangeId, request, idempotencyKey, requestHash, time, 0);
+    }
+
+    /** Not yet appended, with the reserve price of a market or stop buy. */
+    public static NewOrder of(String account, long exchangeId, OrderRequest request, String idempotencyKey,
+                              long requestHash, long time, long reservePrice) {
+        return new NewOrder(0, account, exchangeId, request, idempotencyKey, requestHash, time, reservePrice);
     }
 
     /** The order's effective client order id (never null). */
@@ -36,6 +49,6 @@ public record NewOrder(long index, String account, long exchangeId, OrderRequest
 
     @Override
     public NewOrder withIndex(long index) {
-        return new NewOrder(index, account, exchangeId, request, idempotencyKey, requestHash, time);
+        return new NewOrder(index, account, exchangeId, request, idempotencyKey, requestHash, time, reservePrice);
     }
 }
