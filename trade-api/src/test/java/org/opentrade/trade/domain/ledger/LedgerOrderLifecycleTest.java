@@ -416,4 +416,29 @@ class LedgerOrderLifecycleTest {
                 new OrderRequest("c9", S, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 100,
                         1000, 0), 0, T));
     }
+
+    @Test
+    void partialFillsOfABuyThatTakesAllBuyingPowerLeaveItAtZeroNotBelow() {
+        long exact = ledger.reservationFor(1000, 100);
+        x.open("alice", exact, T);
+        x.limit("alice", 1, Side.BUY, 1000, 100, T);
+        assertEquals(0, ledger.buyingPower("alice"));
+        x.other(101, Side.SELL, 1000, 30, T);
+        x.other(102, Side.SELL, 1000, 30, T);
+        x.other(103, Side.SELL, 1000, 40, T);
+
+        assertEquals(0, ledger.buyingPower("alice"));
+        assertEquals(0, cash());
+    }
+
+    @Test
+    void perFillBillingCanTakeBuyingPowerBelowZeroOnPartialFills() {
+        ExchangeDriver y = new ExchangeDriver(LedgerOptions.DEFAULTS.withFees(FeeSchedule.A_SHARE, FeeBilling.PER_FILL));
+        y.open("alice", y.ledger.reservationFor(1000, 100), T);
+        y.limit("alice", 1, Side.BUY, 1000, 100, T);
+        y.other(101, Side.SELL, 1000, 50, T);
+        y.other(102, Side.SELL, 1000, 50, T);
+
+        assertEquals(-501, y.ledger.buyingPower("alice")); // the second fill pays the minimum again
+    }
 }
