@@ -229,6 +229,11 @@ public final class Ledger {
         return List.of(emit(accounts.get(o.account), o));
     }
 
+    /** Last applied feed seq per shard (a copy). */
+    public Map<Integer, Long> feedPositions() {
+        return new TreeMap<>(feedPositions);
+    }
+
     /** Last applied feed seq of {@code shard}, 0 before any. */
     public long feedPosition(int shard) {
         return feedPositions.getOrDefault(shard, 0L);

@@ -1,0 +1,666 @@
+package org.opentrade.trade.domain.desk;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.InstrumentInfo;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.trade.domain.Order;
+import org.opentrade.trade.domain.OrderRequest;
+import org.opentrade.trade.domain.OrderStatus;
+import org.opentrade.trade.domain.TradeError;
+import org.opentrade.trade.domain.intent.AccountOpened;
+import org.opentrade.trade.domain.intent.AccountReset;
+import org.opentrade.trade.domain.intent.CancelRequested;
+import org.opentrade.trade.domain.intent.Intent;
+import org.opentrade.trade.domain.intent.KillSwitch;
+import org.opentrade.trade.domain.intent.NewOrder;
+import org.opentrade.trade.domain.intent.ReplaceRequested;
+import org.opentrade.trade.domain.ledger.Ledger;
+import org.opentrade.trade.domain.ledger.LedgerOptions;
+import org.opentrade.trade.domain.ledger.Update;
+import org.opentrade.trade.domain.risk.AccountState;
+import org.opentrade.trade.domain.risk.InstrumentRules;
+import org.opentrade.trade.domain.risk.Refusal;
+import org.opentrade.trade.domain.risk.RiskChecks;
+import org.opentrade.trade.port.ExchangePort;
+import org.opentrade.trade.port.IntentStore;
+
+/**
+ * The order path of trade-api: idempotency, pre-trade risk, the durable intent, the exchange
+ * command, and the answer; plus the feed side (events into the {@link Ledger}) and replay at start.
+ *
+ * <p><b>Order of work for a new order.</b> (1) A retry is recognised by its client order id (or
+ * {@code Idempotency-Key}) and answered with the original order; a concurrent duplicate waits for the
+ * same answer. (2) The risk checks. (3) The {@link NewOrder} intent is appended and, at once, applied
+ * to the ledger (pending_new, buying power reserved), so the next order's checks see it. (4) Only
+ * once the intent is durable does the command go to the exchange: an order the exchange may know is
+ * always in the log. (5) The exchange's answer is the acknowledgement; the feed then makes the
+ * ledger exact. A crash before (4) loses the order from memory and log alike; after it, the replay
+ * finds it.
+ *
+ * <p><b>Replay.</b> {@link #replay} applies intents after a snapshot; all but account resets commute
+ * with feed events for the ledger, so they are applied at once; a reset waits for the feed position
+ * it recorded (exact with one shard; with several, at the first event past its position).
+ *
+ * <p>Single-threaded: every method runs on trade-api's one event-loop context; the intent store's
+ * durable callbacks are brought back to it through {@code onContext}; exchange answers arrive on it.
+ */
+public final class TradeDesk {
+    /** Receives every account-visible change (for the order stream), on the context, in seq order. */
+    public interface UpdateListener {
+        void update(Update update);
+    }
+
+    private final Ledger ledger;
+    private final RiskChecks risk;
+    private final IntentStore intents;
+    private final ExchangePort exchange;
+    private final Executor onContext;
+    private final LongSupplier clock;
+    private final Map<String, InstrumentInfo> universe;
+    private final MarketTracker market;
+    private final TreeSet<String> killed = new TreeSet<>();
+    /** (account, client order id) → the answer of a placement still in flight. */
+    private final Map<String, CompletableFuture<Outcome>> inFlight = new HashMap<>();
+    /** (account, Idempotency-Key) → client order id of the order it created. */
+    private final Map<String, String> idempotencyKeys = new HashMap<>();
+    private final Deque<AccountReset> pendingResets = new ArrayDeque<>();
+    private UpdateListener listener = u -> {
+    };
+    private long lastIntentApplied;
+    private int intentsNotDurable;
+    private long generatedIds;
+
+    public TradeDesk(Ledger ledger, RiskChecks risk, IntentStore intents, ExchangePort exchange, Executor onContext,
+                     LongSupplier clock, Map<String, InstrumentInfo> universe, MarketTracker market) {
+        this.ledger = ledger;
+        this.risk = risk;
+        this.intents = intents;
+        this.exchange = exchange;
+        this.onContext = onContext;
+        this.clock = clock;
+        this.universe = Map.copyOf(universe);
+        this.market = market;
+    }
+
+    public void setListener(UpdateListener listener) {
+        this.listener = listener;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public MarketTracker market() {
+        return market;
+    }
+
+    public boolean knows(String symbol) {
+        return universe.containsKey(symbol);
+    }
+
+    public boolean killSwitch(String account) {
+        return killed.contains(account);
+    }
+
+    /** The index of the last intent applied to the state (what a snapshot covers). */
+    public long lastIntentApplied() {
+        return lastIntentApplied;
+    }
+
+    /** Whether every appended intent is durable: only then may a snapshot be taken. */
+    public boolean quiescent() {
+        return intentsNotDurable == 0;
+    }
+
+    // ------------------------------------------------------------------ new orders
+
+    /**
+     * Places a new order for {@code account}. Never fails exceptionally: every end is an
+     * {@link Outcome}.
+     */
+    public CompletionStage<Outcome> place(String account, OrderRequest req, String idempotencyKey, String traceParent) {
+        long hash = requestHash(req);
+        if (idempotencyKey != null) {
+            String earlier = idempotencyKeys.get(account + "\u0000" + idempotencyKey);
+            if (earlier != null && !earlier.equals(req.clientOrderId())) {
+                Order o = ledger.hasAccount(account) ? ledger.orderByClientId(account, earlier) : null;
+                if (o != null && requestHash(o) == hash) {
+                    return done(new Outcome(Outcome.Kind.EXISTING, o, null, 0, "the Idempotency-Key's earlier order"));
+                }
+                return done(Outcome.refused(TradeError.IDEMPOTENCY_KEY_CONFLICT,
+                        "Idempotency-Key was used for another request; use a new key for a new order"));
+            }
+        }
+        Order existing = ledger.hasAccount(account) ? ledger.orderByClientId(account, req.clientOrderId()) : null;
+        String flightKey = account + "\u0000" + req.clientOrderId();
+        CompletableFuture<Outcome> flying = inFlight.get(flightKey);
+        if (existing != null) {
+            if (requestHash(existing) != hash) {
+                return done(Outcome.refused(TradeError.CLIENT_ORDER_ID_CONFLICT, "client_order_id '"
+                        + req.clientOrderId() + "' was used for a different order (" + existing.orderId() + ")", existing));
+            }
+            if (flying != null) {
+                return flying.thenApply(o -> o.kind() == Outcome.Kind.CREATED
+                        ? new Outcome(Outcome.Kind.EXISTING, o.order(), null, 0, o.message()) : o);
+            }
+            return done(new Outcome(Outcome.Kind.EXISTING, existing, null, 0, "a retry of an earlier order"));
+        }
+        InstrumentInfo info = universe.get(req.symbol());
+        if (info == null) {
+            return done(Outcome.refused(TradeError.UNKNOWN_SYMBOL, "unknown symbol '" + req.symbol()
+                    + "'; GET /v1/market/instruments lists them"));
+        }
+        long now = clock.getAsLong();
+        InstrumentRules rules = rules(info);
+        Refusal refusal = risk.check(req, state(account, now), rules, now);
+        if (refusal != null) {
+            return done(Outcome.refused(refusal.error(), refusal.message()));
+        }
+        long reservePrice = req.side() == Side.BUY && !req.type().hasLimitPrice() ? risk.valuationPrice(req, rules) : 0;
+        if (!ledger.hasAccount(account) && !append(AccountOpened.of(account, ledger.options().defaultStartingCash(), now),
+                i -> { })) {
+            return done(busy());
+        }
+        long exchangeId = intents.nextExchangeId();
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        NewOrder intent = NewOrder.of(account, exchangeId, req, idempotencyKey, hash, now, reservePrice);
+        boolean accepted = append(intent, index -> send(intent, traceParent, answer));
+        if (!accepted) {
+            return done(busy());
+        }
+        inFlight.put(flightKey, answer);
+        answer.whenComplete((o, e) -> inFlight.remove(flightKey));
+        return answer;
+    }
+
+    private void send(NewOrder intent, String traceParent, CompletableFuture<Outcome> answer) {
+        OrderRequest r = intent.request();
+        Command c = Command.newOrder(intent.exchangeId(), intent.account(), r.symbol(), r.side(), r.type(),
+                r.type() == OrderType.MARKET ? TimeInForce.IOC : r.timeInForce(), orNone(r.price()),
+                orNone(r.stopPrice()), r.qty(), intent.time()).withTraceParent(traceParent);
+        String orderId = Long.toString(intent.exchangeId());
+        exchange.submit(c).whenComplete((result, err) -> {
+            Order o = ledger.order(intent.account(), orderId);
+            if (err != null) {
+                answer.complete(unknown(o, err));
+            } else if (result.isRejected()) {
+                Update u = ledger.recordSendFailure(intent.account(), orderId, result.code().code(),
+                        result.code().message(), clock.getAsLong());
+                if (u != null) {
+                    listener.update(u);
+                }
+                answer.complete(new Outcome(Outcome.Kind.REJECTED, ledger.order(intent.account(), orderId), null,
+                        result.code().code(), result.code().message()));
+            } else {
+                answer.complete(new Outcome(Outcome.Kind.CREATED, overlay(o, result), null, 0, "accepted"));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ cancel, replace, cancel-all
+
+    public CompletionStage<Outcome> cancel(String account, String orderId, String traceParent) {
+        Order o = ledger.hasAccount(account) ? ledger.order(account, orderId) : null;
+        if (o == null) {
+            return done(Outcome.refused(TradeError.UNKNOWN_ORDER, "no order " + orderId + " in your account"));
+        }
+        if (!o.status().isOpen()) {
+            return done(Outcome.refused(TradeError.ORDER_NOT_OPEN, "order " + orderId + " is " + o.status().wireName()
+                    + " and can no longer be canceled", o));
+        }
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        long now = clock.getAsLong();
+        boolean accepted = append(CancelRequested.of(account, o.exchangeId(), now), index -> exchange.submit(
+                Command.cancel(o.exchangeId(), o.symbol(), now).withTraceParent(traceParent)).whenComplete((r, err) ->
+                answer.complete(commandOutcome(account, orderId, r, err))));
+        return accepted ? answer : done(busy());
+    }
+
+    public CompletionStage<Outcome> replace(String account, String orderId, long newQty, long newPrice,
+                                            String traceParent) {
+        Order o = ledger.hasAccount(account) ? ledger.order(account, orderId) : null;
+        if (o == null) {
+            return done(Outcome.refused(TradeError.UNKNOWN_ORDER, "no order " + orderId + " in your account"));
+        }
+        long qty = newQty > 0 ? newQty : o.qty();
+        long price = newPrice > 0 ? newPrice : o.price();
+        long now = clock.getAsLong();
+        InstrumentInfo info = universe.get(o.symbol());
+        Refusal refusal = risk.checkReplace(o, qty, price, replaceState(account, orderId, qty, price, now),
+                rules(info), now);
+        if (refusal != null) {
+            return done(Outcome.refused(refusal.error(), refusal.message(), o));
+        }
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        boolean accepted = append(ReplaceRequested.of(account, o.exchangeId(), qty, price, now), index ->
+                exchange.submit(Command.replace(o.exchangeId(), o.symbol(), price, qty, now).withTraceParent(traceParent))
+                        .whenComplete((r, err) -> answer.complete(commandOutcome(account, orderId, r, err))));
+        return accepted ? answer : done(busy());
+    }
+
+    /** Cancels every open order of the account (of one symbol, or all when null): one outcome per order. */
+    public CompletionStage<List<Outcome>> cancelAll(String account, String symbol, String traceParent) {
+        if (!ledger.hasAccount(account)) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<CompletableFuture<Outcome>> all = new ArrayList<>();
+        for (Order o : ledger.openOrders(account, symbol)) {
+            all.add(cancel(account, o.orderId(), traceParent).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Outcome> out = new ArrayList<>();
+            all.forEach(f -> out.add(f.join()));
+            return out;
+        });
+    }
+
+    private Outcome commandOutcome(String account, String orderId, CommandResult r, Throwable err) {
+        Order o = ledger.order(account, orderId);
+        if (err != null) {
+            return unknown(o, err);
+        }
+        if (r.isRejected()) {
+            return new Outcome(Outcome.Kind.REJECTED, o, r.code() == ResultCode.UNKNOWN_ORDER ? TradeError.ORDER_NOT_OPEN
+                    : null, r.code().code(), r.code() == ResultCode.UNKNOWN_ORDER
+                    ? "the order is no longer open at the exchange (filled, canceled or expired)" : r.code().message());
+        }
+        return new Outcome(Outcome.Kind.DONE, overlay(o, r), null, 0, "done");
+    }
+
+    // ------------------------------------------------------------------ account
+
+    /** Resets the account to {@code balance} (hundredths) and cancels its open orders. */
+    public CompletionStage<Outcome> reset(String account, long balance, String traceParent) {
+        long now = clock.getAsLong();
+        AccountReset intent = AccountReset.at(account, balance, now, positions());
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        boolean accepted = append(intent, index -> cancelAll(account, null, traceParent).whenComplete((list, err) ->
+                answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "reset"))));
+        return accepted ? answer : done(busy());
+    }
+
+    /** Turns the account's kill switch on (refuses new orders, cancels open ones) or off. */
+    public CompletionStage<Outcome> setKillSwitch(String account, boolean on, String by, String traceParent) {
+        long now = clock.getAsLong();
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        boolean accepted = append(KillSwitch.of(account, on, by, now), index -> {
+            if (on) {
+                cancelAll(account, null, traceParent).whenComplete((list, err) ->
+                        answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch on")));
+            } else {
+                answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch off"));
+            }
+        });
+        return accepted ? answer : done(busy());
+    }
+
+    // ------------------------------------------------------------------ intents: append, apply, replay
+
+    /**
+     * Appends an intent and applies it to the state at once (the next request's checks see it);
+     * {@code whenDurable} runs on the context once it is on disk. False when the store is full.
+     */
+    private boolean append(Intent intent, Consumer<Long> whenDurable) {
+        boolean ok = intents.append(intent, index -> onContext.execute(() -> {
+            intentsNotDurable--;
+            lastIntentApplied = Math.max(lastIntentApplied, index);
+            whenDurable.accept(index);
+        }));
+        if (ok) {
+            intentsNotDurable++;
+            apply(intent, true);
+        }
+        return ok;
+    }
+
+    /** Applies one intent to the state; {@code live} publishes the updates it makes. */
+    private void apply(Intent intent, boolean live) {
+        if (intent instanceof AccountOpened a) {
+            ledger.openAccount(a.account(), a.startingCash(), a.time());
+        } else if (intent instanceof AccountReset r) {
+            ledger.resetAccount(r.account(), r.startingCash(), r.time());
+        } else if (intent instanceof NewOrder n) {
+            if (!ledger.hasAccount(n.account())) {
+                ledger.openAccount(n.account(), n.time());
+            }
+            Update u = ledger.recordNewOrder(n.account(), n.exchangeId(), n.request(), n.reservePrice(), n.time());
+            if (n.idempotencyKey() != null) {
+                idempotencyKeys.put(n.account() + "\u0000" + n.idempotencyKey(), n.clientOrderId());
+            }
+            if (live) {
+                listener.update(u);
+            }
+        } else if (intent instanceof KillSwitch k) {
+            if (k.on()) {
+                killed.add(k.account());
+            } else {
+                killed.remove(k.account());
+            }
+        }
+        // Cancel and replace requests change nothing until the exchange's events say so.
+    }
+
+    /**
+     * At start, after the snapshot: one intent of the log, in index order. Resets wait for the feed
+     * position they recorded.
+     */
+    public void replay(Intent intent) {
+        lastIntentApplied = intent.index();
+        if (intent instanceof AccountReset r && !r.feedPositions().isEmpty() && !reached(r.feedPositions())) {
+            pendingResets.add(r);
+            return;
+        }
+        apply(intent, false);
+    }
+
+    private boolean reached(Map<Integer, Long> positions) {
+        for (Map.Entry<Integer, Long> e : positions.entrySet()) {
+            if (ledger.feedPosition(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The ledger's feed positions (what an account reset records). */
+    public Map<Integer, Long> positions() {
+        return ledger.feedPositions();
+    }
+
+    // ------------------------------------------------------------------ feed
+
+    /** One exchange event, exactly once, in order per shard. */
+    public void onEvent(ExchangeEvent e) {
+        while (!pendingResets.isEmpty()) {
+            AccountReset r = pendingResets.peek();
+            Long at = r.feedPositions().get(e.shard());
+            if (at != null && e.seq() <= at && !reached(r.feedPositions())) {
+                break;
+            }
+            pendingResets.poll();
+            apply(r, false);
+        }
+        market.onEvent(e);
+        for (Update u : ledger.apply(e)) {
+            listener.update(u);
+        }
+    }
+
+    /**
+     * Once live after a start: orders still pending_new were logged but never reached the exchange
+     * (no event names them), so they are sent now; the exchange refuses an id it already knows.
+     */
+    public void resendPending(String traceParent) {
+        while (!pendingResets.isEmpty()) {
+            apply(pendingResets.poll(), false);
+        }
+        for (String account : ledger.accountIds()) {
+            for (Order o : ledger.openOrders(account, null)) {
+                if (o.status() == OrderStatus.PENDING_NEW) {
+                    OrderRequest req = new OrderRequest(o.clientOrderId(), o.symbol(), o.side(), o.type(),
+                            o.timeInForce(), o.qty(), o.price(), o.stopPrice());
+                    NewOrder n = NewOrder.of(account, o.exchangeId(), req, null, requestHash(req), o.createdAt());
+                    send(n, traceParent, new CompletableFuture<>());
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    /** The state as bytes: the ledger, then the kill switches and Idempotency-Keys. */
+    public byte[] snapshot() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+            DataOutputStream out = new DataOutputStream(bytes);
+            ledger.writeSnapshot(out);
+            out.writeInt(killed.size());
+            for (String k : killed) {
+                out.writeUTF(k);
+            }
+            TreeMap<String, String> keys = new TreeMap<>(idempotencyKeys);
+            out.writeInt(keys.size());
+            for (Map.Entry<String, String> e : keys.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads {@link #snapshot()}: the ledger, and fills this desk's kill switches and keys. */
+    public static Ledger readLedger(byte[] bytes, LedgerOptions options, Consumer<DataInputStream> rest) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            Ledger l = Ledger.readSnapshot(in, options);
+            rest.accept(in);
+            return l;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Restores kill switches and keys written after the ledger, and the snapshot's intent index. */
+    public void restoreExtras(DataInputStream in, long intentIndex) {
+        try {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                killed.add(in.readUTF());
+            }
+            int k = in.readInt();
+            for (int i = 0; i < k; i++) {
+                idempotencyKeys.put(in.readUTF(), in.readUTF());
+            }
+            lastIntentApplied = intentIndex;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A hash of the whole state: the ledger's and the kill switches. Equal for equal histories. */
+    public long stateHash() {
+        return ledger.stateHash() * 31 + killed.hashCode();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private InstrumentRules rules(InstrumentInfo info) {
+        return InstrumentRules.of(info, market.reference(info.symbol()), market.last(info.symbol()), 0, 0);
+    }
+
+    private AccountState state(String account, long now) {
+        boolean known = ledger.hasAccount(account);
+        long defaultCash = ledger.options().defaultStartingCash();
+        return new AccountState() {
+            @Override
+            public String account() {
+                return account;
+            }
+
+            @Override
+            public long buyingPower() {
+                return known ? ledger.buyingPower(account) : defaultCash;
+            }
+
+            @Override
+            public long sellable(String symbol) {
+                return known ? ledger.sellable(account, symbol, now) : 0;
+            }
+
+            @Override
+            public long openOrderCount() {
+                return known ? ledger.openOrderCount(account) : 0;
+            }
+
+            @Override
+            public boolean killSwitch() {
+                return killed.contains(account);
+            }
+        };
+    }
+
+    /** For a replace: buying power as if this order's own reservation were released. */
+    private AccountState replaceState(String account, String orderId, long qty, long price, long now) {
+        AccountState base = state(account, now);
+        long own = ledger.reservationOf(account, orderId);
+        return new AccountState() {
+            @Override
+            public String account() {
+                return account;
+            }
+
+            @Override
+            public long buyingPower() {
+                return base.buyingPower() + own;
+            }
+
+            @Override
+            public long sellable(String symbol) {
+                return base.sellable(symbol);
+            }
+
+            @Override
+            public long openOrderCount() {
+                return base.openOrderCount();
+            }
+
+            @Override
+            public boolean killSwitch() {
+                return base.killSwitch();
+            }
+        };
+    }
+
+    /** The order with what the exchange's answer already says (the feed may not have brought it yet). */
+    Order overlay(Order o, CommandResult r) {
+        if (o == null) {
+            return null;
+        }
+        OrderStatus status = o.status();
+        long filled = o.filledQty();
+        long filledValue = o.filledValue();
+        long leaves = o.leavesQty();
+        long qty = o.qty();
+        long price = o.price();
+        long updated = o.updatedAt();
+        for (ExchangeEvent e : r.events()) {
+            boolean mine = e.orderId() == o.exchangeId();
+            boolean maker = e.counterOrderId() == o.exchangeId() && e.type() == EventType.TRADE;
+            if (!mine && !maker || e.seq() <= ledger.feedPosition(e.shard())) {
+                continue; // not about this order, or already in the ledger from the feed
+            }
+            updated = Math.max(updated, e.timestamp());
+            switch (e.type()) {
+                case ACCEPTED -> {
+                    if (status == OrderStatus.PENDING_NEW) {
+                        status = OrderStatus.NEW;
+                    }
+                }
+                case TRADE -> {
+                    filled = Math.min(qty, filled + e.qty());
+                    filledValue += e.qty() * e.price();
+                    leaves = maker ? e.counterLeavesQty() : e.leavesQty();
+                    status = leaves == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
+                }
+                case CANCELED -> {
+                    status = OrderStatus.CANCELED;
+                    leaves = 0;
+                }
+                case EXPIRED -> {
+                    status = OrderStatus.EXPIRED;
+                    leaves = 0;
+                }
+                case REPLACED -> {
+                    qty = e.qty();
+                    price = e.price();
+                    leaves = e.leavesQty();
+                }
+                default -> {
+                }
+            }
+        }
+        if (status == o.status() && filled == o.filledQty() && leaves == o.leavesQty() && qty == o.qty()
+                && price == o.price()) {
+            return o;
+        }
+        long avg = filled == 0 ? 0 : (filledValue + filled / 2) / filled;
+        return new Order(o.orderId(), o.exchangeId(), o.account(), o.clientOrderId(), o.symbol(), o.side(), o.type(),
+                o.timeInForce(), qty, price, o.stopPrice(), filled, leaves, avg, filledValue, status, o.rejectReason(),
+                o.rejectCode(), o.createdAt(), updated, o.updateSeq());
+    }
+
+    private static Outcome unknown(Order o, Throwable err) {
+        String why = err instanceof TimeoutException || err.getCause() instanceof TimeoutException
+                ? "no answer from the exchange in time" : "the exchange could not be reached";
+        return new Outcome(Outcome.Kind.UNKNOWN, o, TradeError.STATUS_UNKNOWN, 0, why
+                + "; the order's status is unknown: look it up by client_order_id");
+    }
+
+    private static Outcome busy() {
+        return new Outcome(Outcome.Kind.BUSY, null, TradeError.NOT_READY, 0,
+                "trade-api cannot record orders right now (its intent log is full); retry shortly");
+    }
+
+    private static long orNone(long price) {
+        return price == 0 ? Price.NONE : price;
+    }
+
+    private static CompletionStage<Outcome> done(Outcome o) {
+        return CompletableFuture.completedFuture(o);
+    }
+
+    /** A stable 64-bit hash of an order's parameters (not its client id): FNV-1a over a canonical text. */
+    public static long requestHash(OrderRequest r) {
+        return fnv(r.symbol() + "|" + r.side() + "|" + r.type() + "|" + r.timeInForce() + "|" + r.qty() + "|" + r.price()
+                + "|" + r.stopPrice());
+    }
+
+    static long requestHash(Order o) {
+        return fnv(o.symbol() + "|" + o.side() + "|" + o.type() + "|" + o.timeInForce() + "|" + o.qty() + "|"
+                + o.price() + "|" + o.stopPrice());
+    }
+
+    private static long fnv(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** A generated client order id for a request that gave none (unique per process start and count). */
+    public String generateClientOrderId() {
+        return "ot-" + Long.toString(clock.getAsLong(), 36) + "-" + (++generatedIds);
+    }
+}
