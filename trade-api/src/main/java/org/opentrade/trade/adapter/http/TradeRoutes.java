@@ -1,0 +1,577 @@
+package org.opentrade.trade.adapter.http;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import org.opentrade.common.tracing.TraceAttributes;
+import org.opentrade.common.tracing.Tracing;
+import org.opentrade.trade.adapter.json.TradeJson;
+import org.opentrade.trade.domain.Fill;
+import org.opentrade.trade.domain.Order;
+import org.opentrade.trade.domain.OrderRequest;
+import org.opentrade.trade.domain.TradeError;
+import org.opentrade.trade.domain.desk.Outcome;
+import org.opentrade.trade.domain.desk.TradeDesk;
+import org.opentrade.trade.domain.ledger.AccountView;
+import org.opentrade.trade.domain.ledger.OrderQuery;
+import org.opentrade.trade.domain.ledger.Page;
+import org.opentrade.trade.domain.ledger.PositionView;
+
+/**
+ * trade-api's REST endpoints (DESIGN.md API map, "trading"). Every {@code /v1} request must carry
+ * the gateway's assertion; the account is the asserted developer, so nobody reads or changes another
+ * account. Handlers run on the trade context (the HTTP server is deployed on it) and never block.
+ */
+public final class TradeRoutes {
+    static final String CALLER = "caller";
+    private static final TextMapGetter<HttpServerRequest> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(HttpServerRequest carrier) {
+            return carrier.headers().names();
+        }
+
+        @Override
+        public String get(HttpServerRequest carrier, String key) {
+            return carrier == null ? null : carrier.getHeader(key);
+        }
+    };
+
+    private final TradeDesk desk;
+    private final Tracing tracing;
+    private final CallerCheck callers;
+    private final BooleanSupplier ready;
+    private final LongSupplier clock;
+    private final long maxBodyBytes;
+    private final long defaultBalance;
+    private final IdempotencyCache idempotency = new IdempotencyCache(10_000, 24 * 3_600_000L);
+
+    public TradeRoutes(TradeDesk desk, Tracing tracing, CallerCheck callers, BooleanSupplier ready, LongSupplier clock,
+                       long maxBodyBytes, long defaultBalance) {
+        this.desk = desk;
+        this.tracing = tracing;
+        this.callers = callers;
+        this.ready = ready;
+        this.clock = clock;
+        this.maxBodyBytes = maxBodyBytes;
+        this.defaultBalance = defaultBalance;
+    }
+
+    public void mount(Router router) {
+        router.route().order(-1000).handler(this::trace);
+        router.route("/v1/*").order(-900).handler(this::authenticate);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
+        router.route("/v1/*").order(-800).handler(body);
+        router.get("/v1/account").handler(guarded(this::account));
+        router.post("/v1/account/reset").handler(guarded(this::reset));
+        router.post("/v1/account/kill-switch").handler(guarded(this::killSwitch));
+        router.get("/v1/positions").handler(guarded(this::positions));
+        router.post("/v1/orders").handler(guarded(this::place));
+        router.get("/v1/orders").handler(guarded(this::listOrders));
+        router.delete("/v1/orders").handler(guarded(this::cancelAll));
+        router.get("/v1/orders/by-client-id/:client_order_id").handler(guarded(this::orderByClientId));
+        router.get("/v1/orders/:order_id").handler(guarded(this::order));
+        router.patch("/v1/orders/:order_id").handler(guarded(this::replace));
+        router.delete("/v1/orders/:order_id").handler(guarded(this::cancel));
+        router.get("/v1/fills").handler(guarded(this::fills));
+    }
+
+    private Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
+        return ctx -> {
+            try {
+                if (!ready.getAsBoolean()) {
+                    TradeHttp.fail(ctx, TradeError.NOT_READY, "trading is starting (catching up with the exchange);"
+                            + " retry in a few seconds");
+                    return;
+                }
+                h.handle(ctx);
+            } catch (OrderBodies.BadBody bad) {
+                TradeHttp.fail(ctx, bad.error, bad.getMessage());
+            } catch (BadParam bad) {
+                TradeHttp.fail(ctx, TradeError.INVALID_PARAMETER, bad.getMessage());
+            } catch (RuntimeException e) {
+                TradeHttp.internal(ctx, e);
+            }
+        };
+    }
+
+    /** A bad query parameter. */
+    static final class BadParam extends RuntimeException {
+        BadParam(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    // ------------------------------------------------------------------ identity and tracing
+
+    private void trace(RoutingContext ctx) {
+        if (tracing == null) {
+            String tp = ctx.request().getHeader("traceparent");
+            ctx.put(TradeHttp.TRACE_ID, tp != null && tp.length() >= 35 ? tp.substring(3, 35)
+                    : org.opentrade.common.error.TraceIds.random());
+            ctx.next();
+            return;
+        }
+        Context parent = Tracing.propagator().extract(Context.root(), ctx.request(), HEADERS);
+        Span span = tracing.tracer().spanBuilder(ctx.request().method() + " " + routeName(ctx.request().path()))
+                .setParent(parent).setSpanKind(SpanKind.SERVER)
+                .setAttribute("http.request.method", ctx.request().method().name()).startSpan();
+        ctx.put(TradeHttp.SPAN, span);
+        ctx.put(TradeHttp.TRACE_ID, span.getSpanContext().isValid() ? span.getSpanContext().getTraceId()
+                : org.opentrade.common.error.TraceIds.random());
+        ctx.addEndHandler(done -> {
+            int status = ctx.response().getStatusCode();
+            span.setAttribute("http.response.status_code", status);
+            if (status >= 500) {
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+        });
+        ctx.next();
+    }
+
+    static String routeName(String path) {
+        if (path == null) {
+            return "";
+        }
+        if (path.startsWith("/v1/orders/by-client-id/")) {
+            return "/v1/orders/by-client-id/{client_order_id}";
+        }
+        if (path.startsWith("/v1/orders/")) {
+            return "/v1/orders/{order_id}";
+        }
+        return path.length() > 64 ? path.substring(0, 64) : path;
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        Caller caller = callers.verify(ctx.request());
+        if (caller == null) {
+            TradeHttp.fail(ctx, TradeError.IDENTITY_MISSING, "trade-api answers only requests that come through the"
+                    + " gateway: no valid X-OpenTrade-Assertion");
+            return;
+        }
+        ctx.put(CALLER, caller);
+        Span span = ctx.get(TradeHttp.SPAN);
+        if (span != null) {
+            span.setAttribute(TraceAttributes.DEVELOPER_ID, caller.developerId());
+        }
+        ctx.next();
+    }
+
+    private static String accountOf(RoutingContext ctx) {
+        Caller c = ctx.get(CALLER);
+        return c.developerId();
+    }
+
+    /** A child span for a step of the request, whose traceparent goes to the exchange with the command. */
+    private Span step(RoutingContext ctx, String name) {
+        Span parent = ctx.get(TradeHttp.SPAN);
+        if (tracing == null || parent == null) {
+            return Span.getInvalid();
+        }
+        return tracing.tracer().spanBuilder(name).setParent(Context.root().with(parent)).setSpanKind(SpanKind.CLIENT)
+                .startSpan();
+    }
+
+    private static String traceParent(Span span, RoutingContext ctx) {
+        if (!span.getSpanContext().isValid()) {
+            return ctx.request().getHeader("traceparent");
+        }
+        Map<String, String> carrier = new HashMap<>();
+        TextMapSetter<Map<String, String>> setter = Map::put;
+        Tracing.propagator().inject(Context.root().with(span), carrier, setter);
+        return carrier.get("traceparent");
+    }
+
+    // ------------------------------------------------------------------ account and positions
+
+    private long lastPrice(String symbol) {
+        return desk.market().mark(symbol);
+    }
+
+    private JsonObject accountJson(String account) {
+        if (!desk.ledger().hasAccount(account)) {
+            return new JsonObject().put("account", account).put("currency", "CNY").put("cash", TradeJson.money(defaultBalance))
+                    .put("buying_power", TradeJson.money(defaultBalance)).put("equity", TradeJson.money(defaultBalance))
+                    .put("market_value", "0.00").put("realized_pnl", "0.00").put("unrealized_pnl", "0.00")
+                    .put("fees_paid", "0.00").put("starting_balance", TradeJson.money(defaultBalance))
+                    .put("open_orders", 0).put("kill_switch", desk.killSwitch(account));
+        }
+        AccountView a = desk.ledger().account(account, this::lastPrice);
+        return new JsonObject().put("account", account).put("currency", "CNY").put("cash", TradeJson.money(a.cash()))
+                .put("buying_power", TradeJson.money(a.buyingPower())).put("equity", TradeJson.money(a.equity()))
+                .put("market_value", TradeJson.money(a.marketValue())).put("realized_pnl", TradeJson.money(a.realizedPnl()))
+                .put("unrealized_pnl", TradeJson.money(a.unrealizedPnl())).put("fees_paid", TradeJson.money(a.feesPaid()))
+                .put("reserved", TradeJson.money(a.reserved())).put("starting_balance", TradeJson.money(a.startingCash()))
+                .put("open_orders", a.openOrders()).put("kill_switch", desk.killSwitch(account));
+    }
+
+    private void account(RoutingContext ctx) {
+        TradeHttp.ok(ctx, 200, accountJson(accountOf(ctx)));
+    }
+
+    private void positions(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        JsonArray items = new JsonArray();
+        if (desk.ledger().hasAccount(account)) {
+            for (PositionView p : desk.ledger().positions(account, this::lastPrice, clock.getAsLong())) {
+                items.add(new JsonObject().put("symbol", p.symbol()).put("qty", p.qty()).put("sellable_qty", p.sellableQty())
+                        .put("avg_cost", TradeJson.money(p.avgCost())).put("last_price", TradeJson.money(p.lastPrice()))
+                        .put("market_value", TradeJson.money(p.marketValue()))
+                        .put("unrealized_pnl", TradeJson.money(p.unrealizedPnl()))
+                        .put("cost_basis", TradeJson.money(p.costBasis())));
+            }
+        }
+        TradeHttp.ok(ctx, 200, new JsonObject().put("items", items).putNull("next_cursor"));
+    }
+
+    private void reset(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        long balance = defaultBalance;
+        if (ctx.body() != null && ctx.body().length() > 0) {
+            JsonObject j = OrderBodies.object(ctx.body().buffer());
+            Object raw = j.getValue("starting_balance");
+            if (raw != null) {
+                balance = amount(raw, "starting_balance");
+            }
+            for (String k : j.fieldNames()) {
+                if (!k.equals("starting_balance")) {
+                    throw new BadParam("unknown field '" + OrderBodies.clip(k) + "'; allowed: starting_balance");
+                }
+            }
+        }
+        if (replayed(ctx, account)) {
+            return;
+        }
+        Span span = step(ctx, "trade-api.reset");
+        answer(ctx, account, desk.reset(account, balance, traceParent(span, ctx)), span, o ->
+                TradeHttp.ok(ctx, 200, remember(ctx, account, 200, accountJson(account))));
+    }
+
+    private static long amount(Object raw, String field) {
+        try {
+            BigDecimal d = raw instanceof String s && s.length() <= 20 ? new BigDecimal(s)
+                    : raw instanceof Number n ? new BigDecimal(n.toString()) : null;
+            if (d != null && d.signum() > 0 && d.stripTrailingZeros().scale() <= 2
+                    && d.compareTo(new BigDecimal("1000000000000")) <= 0) {
+                return d.movePointRight(2).longValueExact();
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // below
+        }
+        throw new BadParam(field + " must be a positive amount with at most 2 decimals, up to 1 000 000 000 000");
+    }
+
+    private void killSwitch(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        JsonObject j = OrderBodies.object(ctx.body() == null ? null : ctx.body().buffer());
+        Object enabled = j.getValue("enabled");
+        if (!(enabled instanceof Boolean on) || j.size() != 1) {
+            throw new BadParam("the body must be {\"enabled\": true} or {\"enabled\": false}");
+        }
+        Span span = step(ctx, "trade-api.kill-switch");
+        answer(ctx, account, desk.setKillSwitch(account, on, "developer", traceParent(span, ctx)), span, o ->
+                TradeHttp.ok(ctx, 200, new JsonObject().put("kill_switch", on)
+                        .put("open_orders", desk.ledger().hasAccount(account) ? desk.ledger().openOrderCount(account) : 0)));
+    }
+
+    // ------------------------------------------------------------------ orders
+
+    private void place(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        OrderRequest req = OrderBodies.newOrder(ctx.body() == null ? null : ctx.body().buffer(),
+                desk.generateClientOrderId());
+        String key = idempotencyKey(ctx);
+        Span span = step(ctx, "trade-api.submit");
+        span.setAttribute("opentrade.client_order_id", req.clientOrderId());
+        CompletionStage<Outcome> stage = desk.place(account, req, key, traceParent(span, ctx));
+        answer(ctx, account, stage, span, o -> TradeHttp.ok(ctx, o.kind() == Outcome.Kind.CREATED ? 201 : 200,
+                TradeJson.order(o.order())));
+    }
+
+    private String idempotencyKey(RoutingContext ctx) {
+        String key = ctx.request().getHeader("Idempotency-Key");
+        if (key != null && (key.isEmpty() || key.length() > 128 || !key.matches("[\\x21-\\x7e]+"))) {
+            throw new BadParam("Idempotency-Key must be 1 to 128 visible ASCII characters");
+        }
+        return key;
+    }
+
+    /** A mutation other than a new order retried with the same Idempotency-Key: the first answer again. */
+    private boolean replayed(RoutingContext ctx, String account) {
+        String key = idempotencyKey(ctx);
+        if (key == null) {
+            return false;
+        }
+        IdempotencyCache.Answer a = idempotency.get(account, key, fingerprint(ctx), clock.getAsLong());
+        if (a == null) {
+            return false;
+        }
+        if (a.conflict()) {
+            TradeHttp.fail(ctx, TradeError.IDEMPOTENCY_KEY_CONFLICT, "Idempotency-Key was used for another request");
+        } else {
+            TradeHttp.ok(ctx, a.status(), a.body().copy());
+        }
+        return true;
+    }
+
+    private JsonObject remember(RoutingContext ctx, String account, int status, JsonObject body) {
+        String key = ctx.request().getHeader("Idempotency-Key");
+        if (key != null) {
+            idempotency.put(account, key, fingerprint(ctx), status, body, clock.getAsLong());
+        }
+        return body;
+    }
+
+    private static String fingerprint(RoutingContext ctx) {
+        return ctx.request().method() + " " + ctx.request().path() + " "
+                + (ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString());
+    }
+
+    private void answer(RoutingContext ctx, String account, CompletionStage<Outcome> stage, Span span,
+                        java.util.function.Consumer<Outcome> success) {
+        stage.whenComplete((o, err) -> {
+            span.end();
+            if (err != null) {
+                TradeHttp.internal(ctx, err);
+                return;
+            }
+            switch (o.kind()) {
+                case CREATED, EXISTING, DONE -> success.accept(o);
+                case REFUSED -> TradeHttp.fail(ctx, TradeHttp.status(o.error()), o.error().errorNo(), o.message(),
+                        o.order() == null ? null : new JsonObject().put("order", TradeJson.order(o.order())));
+                case REJECTED -> {
+                    int status = o.error() != null ? TradeHttp.status(o.error()) : statusOfExchangeCode(o.exchangeCode());
+                    int errorNo = o.error() != null ? o.error().errorNo() : o.exchangeCode();
+                    TradeHttp.fail(ctx, status, errorNo, "rejected by the exchange: " + o.message(),
+                            o.order() == null ? null : new JsonObject().put("order", TradeJson.order(o.order())));
+                }
+                case UNKNOWN -> {
+                    JsonObject extra = new JsonObject().put("order_status", "unknown");
+                    if (o.order() != null) {
+                        extra.put("order_id", o.order().orderId()).put("client_order_id", o.order().clientOrderId())
+                                .put("lookup", "/v1/orders/by-client-id/" + o.order().clientOrderId());
+                    }
+                    TradeHttp.fail(ctx, 504, TradeError.STATUS_UNKNOWN.errorNo(), o.message(), extra);
+                }
+                case BUSY -> {
+                    ctx.response().putHeader("Retry-After", "1");
+                    TradeHttp.fail(ctx, 503, TradeError.NOT_READY.errorNo(), o.message(), null);
+                }
+            }
+        });
+    }
+
+    private static int statusOfExchangeCode(int code) {
+        for (org.opentrade.exchange.model.ResultCode rc : org.opentrade.exchange.model.ResultCode.values()) {
+            if (rc.code() == code) {
+                return TradeHttp.status(rc);
+            }
+        }
+        return 422;
+    }
+
+    private Order ownOrder(RoutingContext ctx, String orderId) {
+        String account = accountOf(ctx);
+        return desk.ledger().hasAccount(account) && orderId != null && orderId.length() <= 32
+                ? desk.ledger().order(account, orderId) : null;
+    }
+
+    private void order(RoutingContext ctx) {
+        Order o = ownOrder(ctx, ctx.pathParam("order_id"));
+        if (o == null) {
+            TradeHttp.fail(ctx, TradeError.UNKNOWN_ORDER, "no such order in your account");
+            return;
+        }
+        TradeHttp.ok(ctx, 200, TradeJson.order(o));
+    }
+
+    private void orderByClientId(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        String cid = ctx.pathParam("client_order_id");
+        Order o = desk.ledger().hasAccount(account) && cid != null && OrderBodies.CLIENT_ORDER_ID.matcher(cid).matches()
+                ? desk.ledger().orderByClientId(account, cid) : null;
+        if (o == null) {
+            TradeHttp.fail(ctx, TradeError.UNKNOWN_ORDER, "no order with this client_order_id in your account");
+            return;
+        }
+        TradeHttp.ok(ctx, 200, TradeJson.order(o));
+    }
+
+    private void replace(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        Order o = ownOrder(ctx, ctx.pathParam("order_id"));
+        if (o == null) {
+            TradeHttp.fail(ctx, TradeError.UNKNOWN_ORDER, "no such order in your account");
+            return;
+        }
+        OrderBodies.Replace r = OrderBodies.replace(ctx.body() == null ? null : ctx.body().buffer());
+        if (replayed(ctx, account)) {
+            return;
+        }
+        Span span = step(ctx, "trade-api.replace");
+        answer(ctx, account, desk.replace(account, o.orderId(), r.qty(), r.price(), traceParent(span, ctx)), span,
+                out -> TradeHttp.ok(ctx, 200, remember(ctx, account, 200, TradeJson.order(out.order()))));
+    }
+
+    private void cancel(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        Order o = ownOrder(ctx, ctx.pathParam("order_id"));
+        if (o == null) {
+            TradeHttp.fail(ctx, TradeError.UNKNOWN_ORDER, "no such order in your account");
+            return;
+        }
+        if (replayed(ctx, account)) {
+            return;
+        }
+        Span span = step(ctx, "trade-api.cancel");
+        answer(ctx, account, desk.cancel(account, o.orderId(), traceParent(span, ctx)), span,
+                out -> TradeHttp.ok(ctx, 200, remember(ctx, account, 200, TradeJson.order(out.order()))));
+    }
+
+    private void cancelAll(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        String symbol = ctx.request().getParam("symbol");
+        if (symbol != null && !OrderBodies.SYMBOL.matcher(symbol).matches()) {
+            throw new BadParam("symbol must be an instrument code such as 600000.SH");
+        }
+        if (replayed(ctx, account)) {
+            return;
+        }
+        Span span = step(ctx, "trade-api.cancel-all");
+        desk.cancelAll(account, symbol, traceParent(span, ctx)).whenComplete((list, err) -> {
+            span.end();
+            if (err != null) {
+                TradeHttp.internal(ctx, err);
+                return;
+            }
+            JsonArray items = new JsonArray();
+            for (Outcome o : list) {
+                JsonObject item = new JsonObject().put("order_id", o.order() == null ? null : o.order().orderId());
+                if (o.kind() == Outcome.Kind.DONE) {
+                    item.put("status", 200).put("order", TradeJson.order(o.order()));
+                } else {
+                    item.put("status", o.kind() == Outcome.Kind.UNKNOWN ? 504 : 409)
+                            .put("error_no", o.error() != null ? o.error().errorNo() : o.exchangeCode())
+                            .put("error", o.message());
+                }
+                items.add(item);
+            }
+            TradeHttp.ok(ctx, 200, remember(ctx, account, 200, new JsonObject().put("items", items).putNull("next_cursor")));
+        });
+    }
+
+    private void listOrders(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        String status = ctx.request().getParam("status", "open");
+        OrderQuery.StatusFilter filter = switch (status) {
+            case "open" -> OrderQuery.StatusFilter.OPEN;
+            case "closed" -> OrderQuery.StatusFilter.CLOSED;
+            case "all" -> OrderQuery.StatusFilter.ALL;
+            default -> throw new BadParam("status must be open, closed or all");
+        };
+        OrderQuery q = OrderQuery.of(filter);
+        String symbol = ctx.request().getParam("symbol");
+        if (symbol != null) {
+            if (!OrderBodies.SYMBOL.matcher(symbol).matches()) {
+                throw new BadParam("symbol must be an instrument code such as 600000.SH");
+            }
+            q = q.withSymbol(symbol);
+        }
+        long start = time("start", ctx.request().getParam("start"), 0);
+        long end = time("end", ctx.request().getParam("end"), Long.MAX_VALUE);
+        if (start >= end) {
+            throw new BadParam("start must be before end");
+        }
+        q = q.withRange(start, end).withLimit(limit(ctx, OrderQuery.DEFAULT_LIMIT, OrderQuery.MAX_LIMIT));
+        String cursor = ctx.request().getParam("cursor");
+        if (cursor != null) {
+            q = q.withCursor(cursor);
+        }
+        if (!desk.ledger().hasAccount(account)) {
+            TradeHttp.ok(ctx, 200, new JsonObject().put("items", new JsonArray()).putNull("next_cursor"));
+            return;
+        }
+        Page<Order> page;
+        try {
+            page = desk.ledger().orders(account, q);
+        } catch (IllegalArgumentException e) {
+            throw new BadParam("cursor must be a next_cursor value from a previous page");
+        }
+        JsonArray items = new JsonArray();
+        page.items().forEach(o -> items.add(TradeJson.order(o)));
+        TradeHttp.ok(ctx, 200, new JsonObject().put("items", items).put("next_cursor", page.nextCursor()));
+    }
+
+    private void fills(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        int limit = limit(ctx, 100, 1_000);
+        if (!desk.ledger().hasAccount(account)) {
+            TradeHttp.ok(ctx, 200, new JsonObject().put("items", new JsonArray()).putNull("next_cursor"));
+            return;
+        }
+        Page<Fill> page;
+        try {
+            page = desk.ledger().fills(account, ctx.request().getParam("cursor"), limit);
+        } catch (IllegalArgumentException e) {
+            throw new BadParam("cursor must be a next_cursor value from a previous page");
+        }
+        JsonArray items = new JsonArray();
+        page.items().forEach(f -> items.add(TradeJson.fill(f)));
+        TradeHttp.ok(ctx, 200, new JsonObject().put("items", items).put("next_cursor", page.nextCursor()));
+    }
+
+    private static int limit(RoutingContext ctx, int dflt, int max) {
+        String raw = ctx.request().getParam("limit");
+        if (raw == null) {
+            return dflt;
+        }
+        try {
+            int v = Integer.parseInt(raw);
+            if (v >= 1 && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new BadParam("limit must be a whole number from 1 to " + max);
+    }
+
+    private static long time(String name, String raw, long dflt) {
+        if (raw == null || raw.isEmpty()) {
+            return dflt;
+        }
+        if (raw.matches("[0-9]{1,16}")) {
+            return Long.parseLong(raw);
+        }
+        try {
+            return java.time.OffsetDateTime.parse(raw).toInstant().toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadParam(name + " must be an RFC 3339 time or epoch milliseconds");
+        }
+    }
+
+    /** For the order stream's snapshot: the account's open orders as JSON. */
+    public List<JsonObject> openOrdersJson(String account) {
+        if (!desk.ledger().hasAccount(account)) {
+            return List.of();
+        }
+        return desk.ledger().openOrders(account, null).stream().map(TradeJson::order).toList();
+    }
+}

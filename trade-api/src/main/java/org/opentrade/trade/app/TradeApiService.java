@@ -1,0 +1,402 @@
+package org.opentrade.trade.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.io.DataInputStream;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opentrade.common.tracing.Tracing;
+import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.exchange.client.ExchangeJson;
+import org.opentrade.exchange.client.feed.FeedConsumer;
+import org.opentrade.exchange.client.feed.FeedConsumerOptions;
+import org.opentrade.exchange.client.feed.FeedHandler;
+import org.opentrade.exchange.client.feed.TruncationPolicy;
+import org.opentrade.exchange.client.feed.eventbus.FeedConsumers;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.InstrumentInfo;
+import org.opentrade.exchange.model.Universe;
+import org.opentrade.trade.adapter.eventbus.EventBusExchange;
+import org.opentrade.trade.adapter.file.FileIntentStore;
+import org.opentrade.trade.adapter.file.FileIntentStoreOptions;
+import org.opentrade.trade.adapter.file.FileSnapshotStore;
+import org.opentrade.trade.adapter.file.FsyncPolicy;
+import org.opentrade.trade.adapter.http.AdminRoutes;
+import org.opentrade.trade.adapter.http.Caller;
+import org.opentrade.trade.adapter.http.CallerCheck;
+import org.opentrade.trade.adapter.http.OperationsRoutes;
+import org.opentrade.trade.adapter.http.TradeRoutes;
+import org.opentrade.trade.adapter.json.TradeJson;
+import org.opentrade.trade.adapter.ws.AccountSource;
+import org.opentrade.trade.adapter.ws.OrderStreamOptions;
+import org.opentrade.trade.adapter.ws.OrderStreams;
+import org.opentrade.trade.adapter.ws.StreamCaller;
+import org.opentrade.trade.domain.desk.MarketTracker;
+import org.opentrade.trade.domain.desk.TradeDesk;
+import org.opentrade.trade.domain.intent.Intent;
+import org.opentrade.trade.domain.ledger.Ledger;
+import org.opentrade.trade.domain.ledger.LedgerOptions;
+import org.opentrade.trade.domain.risk.RiskChecks;
+import org.opentrade.trade.domain.risk.RiskOptions;
+import org.opentrade.trade.domain.stream.RetentionOptions;
+import org.opentrade.trade.port.IntentStore;
+import org.opentrade.trade.port.SnapshotStore;
+
+/**
+ * trade-api as one verticle: the feed consumer, the {@link TradeDesk} with its ledger, the HTTP
+ * server (REST and the order stream) and the timers share this verticle's event-loop context. The
+ * intent log writes on its own thread; snapshots are written on workers.
+ *
+ * <p>Start-up: listen (503 -9001 until ready); open the intent log and the latest snapshot; learn
+ * the universe from the exchange; restore the ledger from the snapshot and replay the later intents;
+ * load reference prices from the exchange's shard snapshots; follow the feed from the snapshot's
+ * positions (ALARM: fills cannot be rebuilt from a book, so a feed that no longer has our events stops
+ * with an alarm instead of guessing). Once live on every shard: logged orders that never reached the
+ * exchange are sent, and trade-api is ready.
+ */
+public final class TradeApiService extends VerticleBase {
+    private static final Logger LOG = Logger.getLogger(TradeApiService.class.getName());
+
+    private final TradeApiConfig config;
+    private final Tracing tracing;
+    private final CallerCheck callers;
+    private final Supplier<String> adminToken;
+    private HttpServer server;
+    private IntentStore intents;
+    private SnapshotStore snapshots;
+    private TradeDesk desk;
+    private FeedConsumer feed;
+    private OrderStreams streams;
+    private long snapshotTimer = -1;
+    private volatile boolean ready;
+    private volatile String startProblem = "starting";
+    private final Map<Integer, Long> durablePositions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Boolean> live = new HashMap<>();
+    private boolean snapshotRunning;
+
+    public TradeApiService(TradeApiConfig config, Tracing tracing, CallerCheck callers, Supplier<String> adminToken) {
+        this.config = config;
+        this.tracing = tracing;
+        this.callers = callers;
+        this.adminToken = adminToken;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        OperationsRoutes.mount(router, () -> ready, this::readiness, this::metrics);
+        router.route("/v1/*").order(-2000).handler(ctx -> {
+            if (desk == null) {
+                OperationsRoutes.notReady(ctx, startProblem);
+            } else {
+                ctx.next();
+            }
+        });
+        HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS).setMaxWebSocketFrameSize(16_384)
+                .setMaxWebSocketMessageSize(16_384).setMaxHeaderSize(16_384).setMaxInitialLineLength(8_256);
+        server = vertx.createHttpServer(options);
+        return server.requestHandler(router).listen().onSuccess(srv -> {
+            LOG.info("trade-api listening on " + config.host() + ":" + srv.actualPort() + "; opening its intent log");
+            initialise(router);
+        });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** The verticle's context: the desk's thread. */
+    public io.vertx.core.Context context() {
+        return context;
+    }
+
+    /** The desk (tests: state hash, positions). Read on the trade context. */
+    public TradeDesk desk() {
+        return desk;
+    }
+
+    private void initialise(Router router) {
+        startProblem = "opening the intent log";
+        vertx.executeBlocking(() -> {
+            intents = new FileIntentStore(FileIntentStoreOptions.defaults(config.dataDir().resolve("intents"))
+                    .withFsync(config.fsync() ? FsyncPolicy.FSYNC_BATCH : FsyncPolicy.NONE));
+            snapshots = new FileSnapshotStore(config.dataDir().resolve("snapshots"));
+            return snapshots.latest();
+        }).compose(latest -> fetchUniverse().map(u -> Map.entry(u, latest))).compose(e -> {
+            Universe universe = e.getKey();
+            Optional<SnapshotStore.Snapshot> latest = e.getValue();
+            LongFunction<String> tradingDay = tradingDayOf(universe);
+            boolean tPlusOne = config.tPlusOne() == TradeApiConfig.TPlusOne.ON
+                    || config.tPlusOne() == TradeApiConfig.TPlusOne.AUTO && "a-share".equals(universe.calendar());
+            LedgerOptions ledgerOptions = new LedgerOptions(config.fees(), LedgerOptions.DEFAULT_FEE_BILLING, tPlusOne,
+                    config.startingBalance(), tradingDay);
+            MarketTracker market = new MarketTracker(tradingDay);
+            Map<String, InstrumentInfo> infos = new HashMap<>();
+            for (InstrumentInfo i : universe.instruments()) {
+                infos.put(i.symbol(), i);
+                market.seed(i.symbol(), i.prevClose());
+            }
+            RiskChecks risk = new RiskChecks(new RiskOptions(config.maxOrderQty(), config.maxOrderNotional(),
+                    config.maxOpenOrders(), config.maxOrdersPerSecond(), RiskOptions.DEFAULT_MARKET_BUY_COLLAR_BP,
+                    RiskOptions.DEFAULT_MAX_ACCOUNTS_TRACKED), config.fees());
+            io.vertx.core.Context ctx = context;
+            final TradeDesk[] made = new TradeDesk[1];
+            Ledger ledger = latest.isEmpty() ? new Ledger(ledgerOptions)
+                    : TradeDesk.readLedger(latest.get().ledgerBytes(), ledgerOptions, in -> {
+                    });
+            TradeDesk d = new TradeDesk(ledger, risk, intents, new EventBusExchange(vertx, config.commandTimeout().toMillis()),
+                    task -> ctx.runOnContext(v -> task.run()), System::currentTimeMillis, infos, market);
+            made[0] = d;
+            long fromIndex = 0;
+            if (latest.isPresent()) {
+                byte[] bytes = latest.get().ledgerBytes();
+                TradeDesk.readLedger(bytes, ledgerOptions, in -> d.restoreExtras(in, latest.get().intentIndex()));
+                fromIndex = latest.get().intentIndex();
+                durablePositions.putAll(latest.get().feedPositions());
+            }
+            long after = fromIndex;
+            startProblem = "replaying intents";
+            return vertx.executeBlocking(() -> {
+                List<Intent> list = new java.util.ArrayList<>();
+                intents.replay(after, list::add);
+                return list;
+            }).map(list -> {
+                list.forEach(d::replay);
+                LOG.info("trade-api restored " + ledger.accountIds().size() + " account(s): snapshot at intent " + after
+                        + ", " + list.size() + " intent(s) replayed");
+                return d;
+            });
+        }).compose(d -> loadMarks(d).map(d)).compose(d -> {
+            desk = d;
+            streams = new OrderStreams(vertx, OrderStreamOptions.defaults()
+                    .withHeartbeatIntervalMs(config.heartbeat().toMillis())
+                    .withRetention(new RetentionOptions(config.retentionMessages(), config.retentionAge().toMillis())),
+                    new AccountSource() {
+                        @Override
+                        public List<JsonObject> openOrders(String account) {
+                            return d.ledger().hasAccount(account) ? d.ledger().openOrders(account, null).stream()
+                                    .map(TradeJson::order).toList() : List.of();
+                        }
+
+                        @Override
+                        public long headSeq(String account) {
+                            return d.ledger().hasAccount(account) ? d.ledger().lastUpdateSeq(account) : 0;
+                        }
+                    });
+            streams.onDisconnect(account -> d.cancelAll(account, null, null));
+            d.setListener(u -> streams.publish(u.account(), u.seq(), u.fill() != null ? OrderStreams.TYPE_FILL
+                    : OrderStreams.TYPE_ORDER, u.fill() != null ? TradeJson.fill(u.fill()) : TradeJson.order(u.order())));
+            new TradeRoutes(d, tracing, callers, () -> ready, System::currentTimeMillis, config.maxBodyBytes(),
+                    config.startingBalance()).mount(router);
+            router.get("/v1/stream/orders").handler(rc -> {
+                Caller caller = rc.get("caller");
+                boolean cod = "true".equals(rc.request().getParam("cancel_on_disconnect"));
+                String traceId = rc.get("traceId");
+                rc.request().toWebSocket().onSuccess(ws -> streams.accept(ws, new StreamCaller(caller.developerId(),
+                        caller.keyId(), traceId, cod)));
+            });
+            AdminRoutes.mount(router, d, adminToken);
+            startProblem = "catching up with the exchange feed";
+            feed = FeedConsumers.onEventBus(vertx, new TradeFeed(), FeedConsumerOptions.defaults()
+                    .withConsumerName("trade-api").withTruncation(TruncationPolicy.ALARM));
+            feed.start();
+            snapshotTimer = vertx.setPeriodic(config.snapshotEvery().toMillis(), id -> snapshot());
+            return Future.succeededFuture();
+        }).onFailure(err -> {
+            startProblem = "start-up failed: " + err.getMessage();
+            LOG.log(Level.SEVERE, "trade-api could not start", err);
+        });
+    }
+
+    /** The feed's handler: events into the desk; the position is what the latest snapshot covers. */
+    private final class TradeFeed implements FeedHandler {
+        @Override
+        public long position(int shard) {
+            Long p = durablePositions.get(shard);
+            return p == null ? 0 : p;
+        }
+
+        @Override
+        public void onEvent(ExchangeEvent event) {
+            desk.onEvent(event);
+        }
+
+        @Override
+        public void onLive(int shard, long seq) {
+            live.put(shard, true);
+            if (!ready && feed != null && live.size() >= feed.stats().size() && !live.containsValue(false)) {
+                desk.resendPending(null);
+                ready = true;
+                startProblem = null;
+                LOG.info("trade-api ready: live on " + live.size() + " shard(s)");
+            }
+        }
+
+        @Override
+        public void onTruncated(int shard, long position, long firstKeptSeq) {
+            startProblem = "ALARM: the exchange no longer keeps shard " + shard + "'s events after " + position
+                    + " (it keeps from " + firstKeptSeq + "); trade-api cannot rebuild fills without them";
+            LOG.severe(startProblem);
+        }
+
+        @Override
+        public void onFailure(int shard, long seq, Throwable cause) {
+            LOG.log(Level.SEVERE, "trade-api stopped applying shard " + shard + " at seq " + seq, cause);
+        }
+    }
+
+    /** Reference and last prices from the exchange's shard snapshots (risk's price band). */
+    private Future<Void> loadMarks(TradeDesk d) {
+        return vertx.eventBus().request(ExchangeAddresses.FEED_INFO, new JsonObject()).compose(info -> {
+            int shards = ((JsonObject) info.body()).getInteger("shards", 0);
+            List<Future<io.vertx.core.eventbus.Message<Object>>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < shards; i++) {
+                all.add(vertx.eventBus().request(ExchangeAddresses.FEED_SNAPSHOT, new JsonObject().put("shard", i)));
+            }
+            return Future.all(all).map(cf -> {
+                for (int i = 0; i < shards; i++) {
+                    io.vertx.core.eventbus.Message<Object> m = cf.resultAt(i);
+                    JsonArray list = ((JsonObject) m.body()).getJsonArray("snapshots", new JsonArray());
+                    for (Object o : list) {
+                        d.market().load(ExchangeJson.bookSnapshotFromJson((JsonObject) o));
+                    }
+                }
+                return (Void) null;
+            });
+        }).recover(err -> {
+            LOG.warning("no reference prices from the exchange (" + err.getMessage() + "); the price band check uses"
+                    + " the universe's previous close until trades arrive");
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Writes a snapshot when every intent is durable; then the exchange may prune up to it. */
+    private void snapshot() {
+        if (desk == null || snapshotRunning || !desk.quiescent()) {
+            return;
+        }
+        byte[] bytes = desk.snapshot();
+        Map<Integer, Long> positions = desk.positions();
+        long index = desk.lastIntentApplied();
+        snapshotRunning = true;
+        vertx.executeBlocking(() -> {
+            snapshots.write(index, positions, bytes);
+            return null;
+        }, false).onComplete(ar -> {
+            snapshotRunning = false;
+            if (ar.succeeded()) {
+                durablePositions.putAll(positions);
+            } else {
+                LOG.log(Level.WARNING, "trade-api snapshot failed; retried next time", ar.cause());
+            }
+        });
+    }
+
+    private Future<Universe> fetchUniverse() {
+        Promise<Universe> p = Promise.promise();
+        ask(p);
+        return p.future();
+    }
+
+    private void ask(Promise<Universe> p) {
+        vertx.eventBus().request(ExchangeAddresses.INSTRUMENTS, new JsonObject()).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().body() instanceof JsonObject body && body.getInteger("code", -1) == 0) {
+                p.complete(ExchangeJson.universeFromJson(body));
+            } else {
+                startProblem = "waiting for the exchange (" + ExchangeAddresses.INSTRUMENTS + ")";
+                vertx.setTimer(1000, id -> ask(p));
+            }
+        });
+    }
+
+    /** The exchange calendar's trading day of a moment, as "yyyy-MM-dd" (pure: replay depends on it). */
+    static LongFunction<String> tradingDayOf(Universe u) {
+        ZoneId zone = ZoneId.of(u.zone());
+        LocalTime dayEnd = LocalTime.parse(u.dayEnd());
+        boolean continuous = !"a-share".equals(u.calendar());
+        return ms -> {
+            ZonedDateTime t = java.time.Instant.ofEpochMilli(ms).atZone(zone);
+            LocalDate d = t.toLocalDate();
+            return (continuous && !t.toLocalTime().isBefore(dayEnd) ? d.plusDays(1) : d).toString();
+        };
+    }
+
+    private JsonObject readiness() {
+        JsonObject j = new JsonObject().put("ready", ready);
+        if (startProblem != null) {
+            j.put("reason", startProblem);
+        }
+        return j;
+    }
+
+    public String metrics() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("trade_ready ").append(ready ? 1 : 0).append('\n');
+        TradeDesk d = desk;
+        if (d != null) {
+            sb.append("trade_accounts ").append(d.ledger().accountIds().size()).append('\n');
+            sb.append("trade_intents_applied ").append(d.lastIntentApplied()).append('\n');
+        }
+        if (feed != null) {
+            feed.stats().forEach(s -> sb.append("trade_feed_lag{shard=\"").append(s.shard()).append("\"} ")
+                    .append(s.lag()).append('\n'));
+        }
+        if (streams != null) {
+            sb.append("trade_stream_connections ").append(streams.stats().connections()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (snapshotTimer >= 0) {
+            vertx.cancelTimer(snapshotTimer);
+        }
+        if (feed != null) {
+            feed.stop();
+        }
+        if (streams != null) {
+            streams.close();
+        }
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.compose(v -> {
+            if (desk != null && desk.quiescent() && snapshots != null) {
+                byte[] bytes = desk.snapshot();
+                Map<Integer, Long> positions = desk.positions();
+                long index = desk.lastIntentApplied();
+                return vertx.executeBlocking(() -> {
+                    snapshots.write(index, positions, bytes);
+                    return null;
+                });
+            }
+            return Future.succeededFuture();
+        }).eventually(() -> vertx.executeBlocking(() -> {
+            if (intents != null) {
+                intents.close();
+            }
+            return null;
+        }));
+    }
+}

@@ -1,0 +1,175 @@
+package org.opentrade.trade.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** trade-api against the real exchange in one JVM: orders, fills, accounts, idempotency, risk, isolation. */
+class TradeApiServiceTest {
+    @TempDir
+    static Path dir;
+    static TradeHarness h;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = TradeHarness.start(dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private static JsonObject body(HttpResponse<Buffer> r) {
+        return r.bodyAsJsonObject();
+    }
+
+    @Test
+    void aRestingBuyReservesBuyingPowerAndASellWithoutSharesIsRefused() throws Exception {
+        HttpResponse<Buffer> buy = h.order("dev_alice", TradeHarness.limit("a-1", "600000.SH", "buy", "10.00", 100));
+        assertEquals(201, buy.statusCode(), buy.bodyAsString());
+        assertEquals("new", body(buy).getString("status"));
+        assertEquals("a-1", body(buy).getString("client_order_id"));
+        JsonObject account = body(h.get("dev_alice", "/v1/account"));
+        assertEquals("1000000.00", account.getString("cash"));
+        assertEquals("998994.99", account.getString("buying_power"), "1 000 000 - 100 x 10.00 - fees 5.01 reserved");
+        assertEquals(1, account.getInteger("open_orders"));
+        HttpResponse<Buffer> sell = h.order("dev_bob", TradeHarness.limit("b-1", "600000.SH", "sell", "10.00", 100));
+        assertEquals(422, sell.statusCode(), "bob holds no shares: " + sell.bodyAsString());
+        assertEquals(-4102, body(sell).getInteger("error_no"));
+        HttpResponse<Buffer> byClient = h.get("dev_alice", "/v1/orders/by-client-id/a-1");
+        assertEquals(body(buy).getString("order_id"), body(byClient).getString("order_id"));
+    }
+
+    @Test
+    void aFillUpdatesCashPositionsAndFillsExactly() throws Exception {
+        // dave rests a sell he cannot make (no shares): refused. So erin buys from the market maker-less book by
+        // crossing her own two accounts: erin-buyer rests a buy, then erin-seller... also needs shares.
+        // Shares only come from buying: frank buys 200 @ 10.45 against gina's... Every paper account starts
+        // with cash only, so the first trade of the sandbox needs the simulator's liquidity: place a buy that
+        // crosses a resting sell of a non-paper account sent straight to the exchange.
+        h.vertx.eventBus().request(org.opentrade.exchange.client.ExchangeAddresses.COMMANDS, new JsonObject()
+                .put("type", "NEW_ORDER").put("order_id", 9_000_000_001L).put("account", "sim-mm-0").put("symbol", "601398.SH")
+                .put("side", "SELL").put("order_type", "LIMIT").put("tif", "GTC").put("price", "7.12").put("qty", 1000))
+                .toCompletionStage().toCompletableFuture().get();
+        HttpResponse<Buffer> buy = h.order("dev_frank", TradeHarness.limit("f-1", "601398.SH", "buy", "7.12", 300));
+        assertEquals(201, buy.statusCode(), buy.bodyAsString());
+        assertEquals("filled", body(buy).getString("status"), buy.bodyAsString());
+        h.until(() -> {
+            try {
+                return body(h.get("dev_frank", "/v1/fills")).getJsonArray("items").size() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
+        JsonObject fill = body(h.get("dev_frank", "/v1/fills")).getJsonArray("items").getJsonObject(0);
+        assertEquals("7.12", fill.getString("price"));
+        assertEquals(300, fill.getLong("qty"));
+        assertEquals("5.02", fill.getString("fee"), "commission min 5.00 + transfer 0.02 (0.001 % of 2 136.00)");
+        assertEquals("taker", fill.getString("liquidity"));
+        JsonObject pos = body(h.get("dev_frank", "/v1/positions")).getJsonArray("items").getJsonObject(0);
+        assertEquals("601398.SH", pos.getString("symbol"));
+        assertEquals(300, pos.getLong("qty"));
+        assertEquals(300, pos.getLong("sellable_qty"), "no T+1 under the 24x7 calendar");
+        assertEquals("7.12", pos.getString("avg_cost"));
+        JsonObject acct = body(h.get("dev_frank", "/v1/account"));
+        assertEquals("997858.98", acct.getString("cash"), "1 000 000 - 2 136.00 - 5.02");
+        assertEquals("5.02", acct.getString("fees_paid"));
+        // and he can now sell what he holds
+        HttpResponse<Buffer> sell = h.order("dev_frank", TradeHarness.limit("f-2", "601398.SH", "sell", "7.50", 300));
+        assertEquals(201, sell.statusCode(), sell.bodyAsString());
+    }
+
+    @Test
+    void aRetryWithTheSameClientOrderIdReturnsTheOriginalOrderAndDifferentParametersConflict() throws Exception {
+        JsonObject o = TradeHarness.limit("retry-1", "600036.SH", "buy", "41.00", 100);
+        HttpResponse<Buffer> first = h.order("dev_henry", o);
+        HttpResponse<Buffer> again = h.order("dev_henry", o);
+        assertEquals(201, first.statusCode(), first.bodyAsString());
+        assertEquals(200, again.statusCode(), again.bodyAsString());
+        assertEquals(body(first).getString("order_id"), body(again).getString("order_id"));
+        HttpResponse<Buffer> other = h.order("dev_henry", TradeHarness.limit("retry-1", "600036.SH", "buy", "41.01", 100));
+        assertEquals(409, other.statusCode());
+        assertEquals(-4111, body(other).getInteger("error_no"));
+    }
+
+    @Test
+    void fiftyConcurrentRetriesCreateOneOrder() throws Exception {
+        JsonObject o = TradeHarness.limit("storm-1", "600519.SH", "buy", "1480.00", 100);
+        List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            all.add(h.request(HttpMethod.POST, "dev_ivy", "/v1/orders").sendJsonObject(o));
+        }
+        Set<String> ids = new HashSet<>();
+        int created = 0;
+        for (Future<HttpResponse<Buffer>> f : all) {
+            HttpResponse<Buffer> r = TradeHarness.await(f);
+            assertTrue(r.statusCode() == 200 || r.statusCode() == 201, r.bodyAsString());
+            created += r.statusCode() == 201 ? 1 : 0;
+            ids.add(body(r).getString("order_id"));
+        }
+        assertEquals(1, ids.size(), "one order for fifty retries");
+        assertEquals(1, created, "exactly one 201");
+        JsonArray open = body(h.get("dev_ivy", "/v1/orders?status=all")).getJsonArray("items");
+        assertEquals(1, open.size());
+    }
+
+    @Test
+    void anotherAccountCannotSeeCancelOrReplaceAnOrder() throws Exception {
+        HttpResponse<Buffer> mine = h.order("dev_jack", TradeHarness.limit(null, "000001.SZ", "buy", "11.00", 100));
+        String id = body(mine).getString("order_id");
+        assertNotNull(body(mine).getString("client_order_id"), "generated when absent");
+        assertEquals(404, h.get("dev_kate", "/v1/orders/" + id).statusCode());
+        assertEquals(404, h.send(HttpMethod.DELETE, "dev_kate", "/v1/orders/" + id, null).statusCode());
+        assertEquals(404, h.send(HttpMethod.PATCH, "dev_kate", "/v1/orders/" + id, new JsonObject().put("qty", 200))
+                .statusCode());
+        assertEquals(404, h.get("dev_kate", "/v1/orders/by-client-id/" + body(mine).getString("client_order_id"))
+                .statusCode());
+        assertEquals(0, body(h.get("dev_kate", "/v1/orders?status=all")).getJsonArray("items").size());
+        HttpResponse<Buffer> cancel = h.send(HttpMethod.DELETE, "dev_jack", "/v1/orders/" + id, null);
+        assertEquals(200, cancel.statusCode(), cancel.bodyAsString());
+        assertEquals("canceled", body(cancel).getString("status"));
+    }
+
+    @Test
+    void riskRulesAnswerWithTheirOwnNumbers() throws Exception {
+        assertEquals(-4103, body(h.order("dev_lee", TradeHarness.limit(null, "600000.SH", "buy", "10.00", 150)))
+                .getInteger("error_no"));
+        // With a 0.01 tick every price the body accepts (2 decimals) is on the tick: more decimals are -1002.
+        assertEquals(-1002, body(h.order("dev_lee", new JsonObject().put("symbol", "600000.SH").put("side", "buy")
+                .put("qty", 100).put("price", 10.005))).getInteger("error_no"));
+        assertEquals(-4105, body(h.order("dev_lee", TradeHarness.limit(null, "600000.SH", "buy", "20.00", 100)))
+                .getInteger("error_no"));
+        assertEquals(-4107, body(h.order("dev_lee", TradeHarness.limit(null, "600519.SH", "buy", "1480.00", 100_000)))
+                .getInteger("error_no"), "148 000 000 is above the 50 000 000 notional limit");
+        assertEquals(-4101, body(h.order("dev_lee", TradeHarness.limit(null, "600519.SH", "buy", "1480.00", 1_000)))
+                .getInteger("error_no"), "1 480 000 is more than the 1 000 000 buying power");
+        assertEquals(-4116, body(h.order("dev_lee", TradeHarness.limit(null, "999999.SH", "buy", "1.00", 100)))
+                .getInteger("error_no"));
+    }
+
+    @Test
+    void callsWithoutTheGatewayAssertionAreRefused() throws Exception {
+        HttpResponse<Buffer> r = h.get(null, "/v1/account");
+        assertEquals(401, r.statusCode());
+        assertEquals(-2021, body(r).getInteger("error_no"));
+    }
+}
