@@ -29,10 +29,13 @@ import org.opentrade.market.adapter.http.CallerCheck;
 import org.opentrade.market.app.MarketApiConfig;
 import org.opentrade.market.app.MarketApiService;
 import org.opentrade.market.app.Stores;
+import org.opentrade.trade.app.TradeApiConfig;
+import org.opentrade.trade.app.TradeApiService;
 
 /**
  * The all-in-one: one JVM with Vert.x, the sandbox exchange (with its liquidity simulator),
- * market-api (on a free loopback port, history in embedded QuestDB under {@code ./data/market}), the
+ * market-api (on a free loopback port, history in embedded QuestDB under {@code ./data/market}),
+ * trade-api (on a free loopback port, intents and snapshots under {@code ./data/trade}), the
  * API gateway ({@code /v1/*}, embedded stores under {@code ./data/gateway}, routing market data to
  * the in-process market-api) and the operations endpoints, all on one HTTP port. The gateway and
  * market-api share one span store, so {@code /v1/traces/{id}} shows both services' spans. {@code java -jar launcher/target/opentrade-all-in-one.jar}.
@@ -51,11 +54,16 @@ public final class AllInOne {
     private final String exchangeDeployment;
     private final MarketApiService market;
     private final String marketDeployment;
+    private final TradeApiService trade;
+    private final String tradeDeployment;
     private final GatewayServer gateway;
     private final HttpServer http;
 
     private AllInOne(Vertx vertx, ExchangeService exchange, String exchangeDeployment, MarketApiService market,
-                     String marketDeployment, GatewayServer gateway, HttpServer http) {
+                     String marketDeployment, TradeApiService trade, String tradeDeployment, GatewayServer gateway,
+                     HttpServer http) {
+        this.trade = trade;
+        this.tradeDeployment = tradeDeployment;
         this.vertx = vertx;
         this.exchange = exchange;
         this.exchangeDeployment = exchangeDeployment;
@@ -107,12 +115,14 @@ public final class AllInOne {
         ExchangeConfig exchangeConfig;
         GatewayConfig configuredGateway;
         MarketApiConfig marketConfig;
+        TradeApiConfig tradeConfig;
         try {
             launcher = LauncherConfig.load(loader);
             exchangeConfig = ExchangeConfig.load(loader);
             configuredGateway = GatewayConfig.load(loader);
             // In-process: loopback only, on a free port the gateway is then pointed at.
             marketConfig = MarketApiConfig.load(loader).withServer("127.0.0.1", 0);
+            tradeConfig = TradeApiConfig.load(loader).withServer("127.0.0.1", 0);
         } catch (ConfigException e) {
             return Future.failedFuture(e);
         }
@@ -123,26 +133,39 @@ public final class AllInOne {
         // market-api starts before the gateway (the gateway needs its port) and learns the gateway's
         // key after: until then it refuses every call, which nothing can make before the gateway listens.
         AtomicReference<CallerCheck> callers = new AtomicReference<>(request -> null);
+        AtomicReference<org.opentrade.trade.adapter.http.CallerCheck> tradeCallers = new AtomicReference<>(request -> null);
         AtomicReference<String> adminToken = new AtomicReference<>("");
         MarketApiService market = new MarketApiService(marketConfig, Tracing.create(marketConfig.tracing(), spans),
                 request -> callers.get().verify(request), Stores::open, adminToken::get);
-        return vertx.deployVerticle(exchange).compose(id -> vertx.deployVerticle(market).compose(marketId -> {
+        TradeApiService trade = new TradeApiService(tradeConfig, Tracing.create(tradeConfig.tracing(), spans),
+                request -> tradeCallers.get().verify(request), adminToken::get);
+        return vertx.deployVerticle(exchange).compose(id -> vertx.deployVerticle(market).compose(marketId ->
+                vertx.deployVerticle(trade).map(tradeId -> new String[] {marketId, tradeId})).compose(ids -> {
+            String marketId = ids[0];
+            String tradeId = ids[1];
             GatewayConfig gatewayConfig = configuredGateway.upstreams().containsKey(RouteTable.MARKET) ? configuredGateway
                     : configuredGateway.withUpstream(RouteTable.MARKET, new UpstreamPoolOptions().setName(RouteTable.MARKET)
                             .setTargets(List.of("127.0.0.1:" + market.port())));
-            return GatewayServer.start(vertx, gatewayConfig, spans).compose(gw -> {
-                callers.set(new AssertionCallerCheck(new AssertionVerifier(List.of(gw.identityPublicKey()),
-                        IdentityAssertions.DEFAULT_CLOCK_SKEW)));
-                adminToken.set(adminToken(gatewayConfig));
+            if (!gatewayConfig.upstreams().containsKey(RouteTable.TRADE)) {
+                gatewayConfig = gatewayConfig.withUpstream(RouteTable.TRADE, new UpstreamPoolOptions()
+                        .setName(RouteTable.TRADE).setTargets(List.of("127.0.0.1:" + trade.port())));
+            }
+            GatewayConfig gatewayFinal = gatewayConfig;
+            return GatewayServer.start(vertx, gatewayFinal, spans).compose(gw -> {
+                AssertionVerifier verifier = new AssertionVerifier(List.of(gw.identityPublicKey()),
+                        IdentityAssertions.DEFAULT_CLOCK_SKEW);
+                callers.set(new AssertionCallerCheck(verifier));
+                tradeCallers.set(new org.opentrade.trade.adapter.http.AssertionCallerCheck(verifier));
+                adminToken.set(adminToken(gatewayFinal));
                 Router router = Router.router(vertx);
                 gw.mount(router);
-                OperationsEndpoints.addRoutes(router, exchange::isReady,
-                        () -> PrometheusText.render(exchange.metrics()) + gw.gateway().prometheus() + market.metrics());
+                OperationsEndpoints.addRoutes(router, exchange::isReady, () -> PrometheusText.render(exchange.metrics())
+                        + gw.gateway().prometheus() + market.metrics() + trade.metrics());
                 Portal.addRoutes(router);
-                return GatewayServer.createServer(vertx, gatewayConfig.server(),
-                                new ConnectionGuard(vertx, gatewayConfig.server()), router)
+                return GatewayServer.createServer(vertx, gatewayFinal.server(),
+                                new ConnectionGuard(vertx, gatewayFinal.server()), router)
                         .listen(launcher.httpPort(), launcher.httpHost())
-                        .map(server -> new AllInOne(vertx, exchange, id, market, marketId, gw, server));
+                        .map(server -> new AllInOne(vertx, exchange, id, market, marketId, trade, tradeId, gw, server));
             });
         }))
                 .recover(err -> {
@@ -168,6 +191,10 @@ public final class AllInOne {
         return market;
     }
 
+    public TradeApiService trade() {
+        return trade;
+    }
+
     /** The port the HTTP server listens on (the real one when configured as 0). */
     public int httpPort() {
         return http.actualPort();
@@ -189,7 +216,8 @@ public final class AllInOne {
     public void stop(long timeout, TimeUnit unit) throws Exception {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         try {
-            http.close().eventually(() -> gateway.close(vertx)).eventually(() -> vertx.undeploy(marketDeployment))
+            http.close().eventually(() -> gateway.close(vertx)).eventually(() -> vertx.undeploy(tradeDeployment))
+                    .eventually(() -> vertx.undeploy(marketDeployment))
                     .eventually(() -> vertx.undeploy(exchangeDeployment)).toCompletionStage().toCompletableFuture()
                     .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } finally {

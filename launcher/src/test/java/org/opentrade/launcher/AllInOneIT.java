@@ -42,7 +42,8 @@ class AllInOneIT {
         AllInOne app = AllInOne.start(ConfigLoader.of(Map.of("OPENTRADE_HTTP_PORT", "0", "OPENTRADE_HTTP_HOST",
                         "127.0.0.1", "OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none",
                         "OPENTRADE_GATEWAY_DATA_DIR", dataDir.resolve("gateway").toString(),
-                        "OPENTRADE_MARKET_DATA_DIR", dataDir.resolve("market").toString(), "OPENTRADE_MARKET_BACKFILL", "false"),
+                        "OPENTRADE_MARKET_DATA_DIR", dataDir.resolve("market").toString(), "OPENTRADE_MARKET_BACKFILL", "false",
+                        "OPENTRADE_TRADE_DATA_DIR", dataDir.resolve("trade").toString()),
                 Map.of())).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(startMillis < 10_000, "start to ready took " + startMillis + " ms");
@@ -119,6 +120,20 @@ class AllInOneIT {
         assertEquals(200, trace.statusCode(), trace.body());
         assertTrue(trace.body().contains("market-api") && trace.body().contains("api-gateway"),
                 "one trace holds the gateway's and market-api's spans: " + trace.body());
+        // Trading through the gateway: a key with the trade scope places an order with trade-api.
+        JsonObject tradeKey = new JsonObject(post(port, "/v1/keys", "{\"scopes\":[\"market:read\",\"trade\"]}", token).body());
+        while (!app.trade().isReady() && System.nanoTime() < deadline) {
+            Thread.sleep(20); // polling readiness
+        }
+        HttpResponse<String> order = send(port, "POST", "/v1/orders", "{\"symbol\":\"600000.SH\",\"side\":\"buy\","
+                + "\"qty\":100,\"price\":\"10.00\",\"client_order_id\":\"it-1\"}", "X-API-Key", tradeKey.getString("key_id"),
+                "X-API-Secret", tradeKey.getString("secret"));
+        assertEquals(201, order.statusCode(), order.body());
+        assertEquals("it-1", new JsonObject(order.body()).getString("client_order_id"));
+        HttpResponse<String> orderTrace = get(port, "/v1/traces/" + order.headers().firstValue("X-Trace-Id").orElseThrow(),
+                "Authorization", "Bearer " + token);
+        assertTrue(orderTrace.body().contains("trade-api") && orderTrace.body().contains("trade-api.submit"),
+                "the order's trace holds trade-api's spans: " + orderTrace.body());
         HttpResponse<String> direct = get(port == 0 ? 0 : app.market().port(), "/v1/market/quotes?symbols=600000.SH",
                 "X-OpenTrade-Developer-Id", "someone", "X-OpenTrade-Plan", "partner", "X-OpenTrade-Scopes", "market:read");
         assertEquals(401, direct.statusCode(), "market-api's own port believes no plain identity headers");
@@ -149,6 +164,17 @@ class AllInOneIT {
         Matcher m = Pattern.compile("(?m)^" + name + " (\\d+)$").matcher(text);
         assertTrue(m.find(), name + " missing in\n" + text);
         return Long.parseLong(m.group(1));
+    }
+
+    private HttpResponse<String> send(int port, String method, String path, String json, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(int port, String path, String json, String bearer) throws Exception {
