@@ -37,6 +37,8 @@ public final class IntentCodec {
     static final byte ACCOUNT_RESET_AT = 7;
     /** A new order with its reserve price (NEW_ORDER lacks it). */
     static final byte NEW_ORDER_RESERVED = 8;
+    /** A new order with its reserve price and the feed positions it was recorded at. */
+    static final byte NEW_ORDER_AT = 9;
 
     private IntentCodec() {
     }
@@ -56,14 +58,10 @@ public final class IntentCodec {
                 out.writeUTF(a.account());
                 out.writeLong(a.startingCash());
                 out.writeLong(a.time());
-                out.writeShort(a.feedPositions().size());
-                for (java.util.Map.Entry<Integer, Long> e : a.feedPositions().entrySet()) {
-                    out.writeInt(e.getKey());
-                    out.writeLong(e.getValue());
-                }
+                writePositions(out, a.feedPositions());
             } else if (intent instanceof NewOrder n) {
                 OrderRequest r = n.request();
-                out.writeByte(NEW_ORDER_RESERVED);
+                out.writeByte(NEW_ORDER_AT);
                 out.writeUTF(n.account());
                 out.writeLong(n.exchangeId());
                 out.writeUTF(r.clientOrderId());
@@ -78,6 +76,7 @@ public final class IntentCodec {
                 out.writeLong(n.requestHash());
                 out.writeLong(n.time());
                 out.writeLong(n.reservePrice());
+                writePositions(out, n.feedPositions());
             } else if (intent instanceof CancelRequested c) {
                 out.writeByte(CANCEL_REQUESTED);
                 out.writeUTF(c.account());
@@ -124,14 +123,9 @@ public final class IntentCodec {
                     String account = in.readUTF();
                     long cash = in.readLong();
                     long time = in.readLong();
-                    int n = in.readUnsignedShort();
-                    java.util.Map<Integer, Long> positions = new java.util.TreeMap<>();
-                    for (int i = 0; i < n; i++) {
-                        positions.put(in.readInt(), in.readLong());
-                    }
-                    intent = new AccountReset(index, account, cash, time, positions);
+                    intent = new AccountReset(index, account, cash, time, readPositions(in));
                 }
-                case NEW_ORDER, NEW_ORDER_RESERVED -> {
+                case NEW_ORDER, NEW_ORDER_RESERVED, NEW_ORDER_AT -> {
                     String account = in.readUTF();
                     long exchangeId = in.readLong();
                     String clientOrderId = in.readUTF();
@@ -147,8 +141,9 @@ public final class IntentCodec {
                     String key = readNullable(in);
                     long hash = in.readLong();
                     long time = in.readLong();
-                    intent = new NewOrder(index, account, exchangeId, request, key, hash, time,
-                            type == NEW_ORDER_RESERVED ? in.readLong() : 0);
+                    long reserve = type == NEW_ORDER ? 0 : in.readLong();
+                    intent = new NewOrder(index, account, exchangeId, request, key, hash, time, reserve,
+                            type == NEW_ORDER_AT ? readPositions(in) : java.util.Map.of());
                 }
                 case CANCEL_REQUESTED -> intent = new CancelRequested(index, in.readUTF(), in.readLong(), in.readLong());
                 case REPLACE_REQUESTED -> intent = new ReplaceRequested(index, in.readUTF(), in.readLong(),
@@ -175,5 +170,22 @@ public final class IntentCodec {
 
     private static String readNullable(DataInputStream in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    private static void writePositions(DataOutputStream out, java.util.Map<Integer, Long> positions) throws IOException {
+        out.writeShort(positions.size());
+        for (java.util.Map.Entry<Integer, Long> e : positions.entrySet()) {
+            out.writeInt(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    private static java.util.Map<Integer, Long> readPositions(DataInputStream in) throws IOException {
+        int n = in.readUnsignedShort();
+        java.util.Map<Integer, Long> positions = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            positions.put(in.readInt(), in.readLong());
+        }
+        return positions;
     }
 }

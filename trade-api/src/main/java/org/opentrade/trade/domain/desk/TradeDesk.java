@@ -64,9 +64,11 @@ import org.opentrade.trade.port.IntentStore;
  * ledger exact. A crash before (4) loses the order from memory and log alike; after it, the replay
  * finds it.
  *
- * <p><b>Replay.</b> {@link #replay} applies intents after a snapshot; all but account resets commute
- * with feed events for the ledger, so they are applied at once; a reset waits for the feed position
- * it recorded (exact with one shard; with several, at the first event past its position).
+ * <p><b>Replay.</b> {@link #replay} applies intents after a snapshot in log order, each between the
+ * same two feed events as it was live: new orders and account resets record the feed positions they
+ * were applied at and wait for the feed to reach them (intents behind a waiting one wait too); the
+ * others commute with the feed. Exact with one shard (the default); with several, an intent is
+ * applied at the first event past its position on any shard.
  *
  * <p>Single-threaded: every method runs on trade-api's one event-loop context; the intent store's
  * durable callbacks are brought back to it through {@code onContext}; exchange answers arrive on it.
@@ -90,7 +92,8 @@ public final class TradeDesk {
     private final Map<String, CompletableFuture<Outcome>> inFlight = new HashMap<>();
     /** (account, Idempotency-Key) → client order id of the order it created. */
     private final Map<String, String> idempotencyKeys = new HashMap<>();
-    private final Deque<AccountReset> pendingResets = new ArrayDeque<>();
+    /** Replayed intents waiting for the feed: one not yet due (a reset or new order), and every intent after it. */
+    private final Deque<Intent> pendingIntents = new ArrayDeque<>();
     private UpdateListener listener = u -> {
     };
     private long lastIntentApplied;
@@ -190,7 +193,7 @@ public final class TradeDesk {
         }
         long exchangeId = intents.nextExchangeId();
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
-        NewOrder intent = NewOrder.of(account, exchangeId, req, idempotencyKey, hash, now, reservePrice);
+        NewOrder intent = NewOrder.at(account, exchangeId, req, idempotencyKey, hash, now, reservePrice, positions());
         boolean accepted = append(intent, index -> send(intent, traceParent, answer));
         if (!accepted) {
             return done(busy());
@@ -373,11 +376,23 @@ public final class TradeDesk {
      */
     public void replay(Intent intent) {
         lastIntentApplied = intent.index();
-        if (intent instanceof AccountReset r && !r.feedPositions().isEmpty() && !reached(r.feedPositions())) {
-            pendingResets.add(r);
+        Map<Integer, Long> at = positionsOf(intent);
+        if (!pendingIntents.isEmpty() || !at.isEmpty() && !reached(at)) {
+            pendingIntents.add(intent); // keeps the log's order behind a reset that waits for its position
             return;
         }
         apply(intent, false);
+    }
+
+    /** The feed positions an intent was applied at (resets and new orders record them; others commute). */
+    private static Map<Integer, Long> positionsOf(Intent intent) {
+        if (intent instanceof AccountReset r) {
+            return r.feedPositions();
+        }
+        if (intent instanceof NewOrder n) {
+            return n.feedPositions();
+        }
+        return Map.of();
     }
 
     private boolean reached(Map<Integer, Long> positions) {
@@ -398,14 +413,13 @@ public final class TradeDesk {
 
     /** One exchange event, exactly once, in order per shard. */
     public void onEvent(ExchangeEvent e) {
-        while (!pendingResets.isEmpty()) {
-            AccountReset r = pendingResets.peek();
-            Long at = r.feedPositions().get(e.shard());
-            if (at != null && e.seq() <= at && !reached(r.feedPositions())) {
-                break;
+        while (!pendingIntents.isEmpty()) {
+            Map<Integer, Long> due = positionsOf(pendingIntents.peek());
+            Long at = due.get(e.shard());
+            if (at != null && e.seq() <= at && !reached(due)) {
+                break; // recorded before this event was applied: waits until the feed reaches it
             }
-            pendingResets.poll();
-            apply(r, false);
+            apply(pendingIntents.poll(), false);
         }
         market.onEvent(e);
         for (Update u : ledger.apply(e)) {
@@ -418,8 +432,8 @@ public final class TradeDesk {
      * (no event names them), so they are sent now; the exchange refuses an id it already knows.
      */
     public void resendPending(String traceParent) {
-        while (!pendingResets.isEmpty()) {
-            apply(pendingResets.poll(), false);
+        while (!pendingIntents.isEmpty()) {
+            apply(pendingIntents.poll(), false);
         }
         for (String account : ledger.accountIds()) {
             for (Order o : ledger.openOrders(account, null)) {

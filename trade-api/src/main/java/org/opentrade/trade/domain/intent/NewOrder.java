@@ -12,10 +12,16 @@ import org.opentrade.trade.domain.OrderRequest;
  *                       same client order id (or idempotency key) but other parameters is told apart
  * @param reservePrice   the price a market or stop buy reserves buying power at (decided by the risk
  *                       checks from the market at that moment, so a replay reserves the same); 0 otherwise
+ * @param feedPositions the last feed seq applied per shard when the order was recorded: a replay records
+ *                       it between the same two events, so the account's update numbering is the same
+ *                       (empty in records of older formats)
  */
 public record NewOrder(long index, String account, long exchangeId, OrderRequest request, String idempotencyKey,
-                       long requestHash, long time, long reservePrice) implements Intent {
+                       long requestHash, long time, long reservePrice, java.util.Map<Integer, Long> feedPositions)
+        implements Intent {
     public NewOrder {
+        feedPositions = feedPositions == null ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(feedPositions));
         Intent.requireCommon(index, account);
         if (exchangeId <= 0) {
             throw new IllegalArgumentException("exchange order id must be > 0, got " + exchangeId);
@@ -27,7 +33,12 @@ public record NewOrder(long index, String account, long exchangeId, OrderRequest
 
     public NewOrder(long index, String account, long exchangeId, OrderRequest request, String idempotencyKey,
                     long requestHash, long time) {
-        this(index, account, exchangeId, request, idempotencyKey, requestHash, time, 0);
+        this(index, account, exchangeId, request, idempotencyKey, requestHash, time, 0, java.util.Map.of());
+    }
+
+    public NewOrder(long index, String account, long exchangeId, OrderRequest request, String idempotencyKey,
+                    long requestHash, long time, long reservePrice) {
+        this(index, account, exchangeId, request, idempotencyKey, requestHash, time, reservePrice, java.util.Map.of());
     }
 
     /** Not yet appended (index 0). */
@@ -39,7 +50,15 @@ public record NewOrder(long index, String account, long exchangeId, OrderRequest
     /** Not yet appended, with the reserve price of a market or stop buy. */
     public static NewOrder of(String account, long exchangeId, OrderRequest request, String idempotencyKey,
                               long requestHash, long time, long reservePrice) {
-        return new NewOrder(0, account, exchangeId, request, idempotencyKey, requestHash, time, reservePrice);
+        return new NewOrder(0, account, exchangeId, request, idempotencyKey, requestHash, time, reservePrice,
+                java.util.Map.of());
+    }
+
+    /** Not yet appended, recorded at the given feed positions. */
+    public static NewOrder at(String account, long exchangeId, OrderRequest request, String idempotencyKey,
+                              long requestHash, long time, long reservePrice, java.util.Map<Integer, Long> feedPositions) {
+        return new NewOrder(0, account, exchangeId, request, idempotencyKey, requestHash, time, reservePrice,
+                feedPositions);
     }
 
     /** The order's effective client order id (never null). */
@@ -49,6 +68,7 @@ public record NewOrder(long index, String account, long exchangeId, OrderRequest
 
     @Override
     public NewOrder withIndex(long index) {
-        return new NewOrder(index, account, exchangeId, request, idempotencyKey, requestHash, time, reservePrice);
+        return new NewOrder(index, account, exchangeId, request, idempotencyKey, requestHash, time, reservePrice,
+                feedPositions);
     }
 }
