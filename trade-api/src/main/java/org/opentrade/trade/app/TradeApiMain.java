@@ -1,0 +1,83 @@
+package org.opentrade.trade.app;
+
+import com.hazelcast.config.Config;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opentrade.common.config.ConfigException;
+import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.identity.AssertionVerifier;
+import org.opentrade.common.identity.GatewayKeys;
+import org.opentrade.common.tracing.Tracing;
+import org.opentrade.exchange.client.FeedBatchCodec;
+import org.opentrade.trade.adapter.http.AssertionCallerCheck;
+
+/**
+ * trade-api on its own: {@code java -jar trade-api/target/trade-api-0.1.0-SNAPSHOT-all.jar}.
+ * Reads {@code trade-api.yaml} (overridable by a file named in {@code OPENTRADE_TRADE_CONFIG} and
+ * by the environment variables it names), joins the clustered event bus (Hazelcast, default
+ * settings, or the {@code cluster.xml} on the classpath) to reach the exchange, and verifies the
+ * gateway's assertions with the public key file {@code identity.public_key_file}, which is required
+ * here: without it no call could be answered. Stops cleanly on SIGTERM.
+ */
+public final class TradeApiMain {
+    private static final Logger LOG = Logger.getLogger(TradeApiMain.class.getName());
+
+    private TradeApiMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        TradeApiConfig config;
+        AssertionVerifier verifier;
+        try {
+            config = TradeApiConfig.load(ConfigLoader.fromSystem());
+            if (config.identityPublicKeyFile() == null) {
+                throw new ConfigException("config key 'identity.public_key_file' is empty; allowed: the gateway's public key"
+                        + " file (identity-ed25519.pub.pem in the gateway's data dir), e.g. OPENTRADE_IDENTITY_PUBLIC_KEY=/path");
+            }
+            verifier = new AssertionVerifier(List.of(GatewayKeys.loadPublicKey(config.identityPublicKeyFile())),
+                    config.identityClockSkew());
+        } catch (ConfigException e) {
+            LOG.severe("bad configuration: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (Exception e) {
+            LOG.severe("cannot read the gateway's public key: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Vertx vertx = config.eventBus() == TradeApiConfig.EventBusMode.LOCAL ? Vertx.vertx() : clustered();
+        FeedBatchCodec.register(vertx);
+        Tracing tracing = Tracing.create(config.tracing());
+        TradeApiService service = new TradeApiService(config, tracing, new AssertionCallerCheck(verifier),
+                config::adminToken);
+        try {
+            vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, "trade-api could not start", e);
+            vertx.close();
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                tracing.close();
+            } catch (Exception e) {
+                System.err.println("trade-api: clean stop did not finish: " + e);
+            }
+        }, "trade-api-shutdown"));
+    }
+
+    private static Vertx clustered() throws Exception {
+        Config hz = ConfigUtil.loadConfig();
+        hz.setProperty("hazelcast.phone.home.enabled", "false");
+        return Vertx.builder().with(new VertxOptions()).withClusterManager(new HazelcastClusterManager(hz))
+                .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    }
+}
