@@ -127,9 +127,11 @@ public final class AllInOne {
             return Future.failedFuture(e);
         }
         Vertx vertx = Vertx.vertx();
-        ExchangeService exchange = new ExchangeService(exchangeConfig);
         SpanStore spans = new SpanStore(configuredGateway.tracing().getStoreTraces(),
                 configuredGateway.tracing().getStoreSpansPerTrace());
+        ExchangeService exchange = new ExchangeService(exchangeConfig, Tracing.create(
+                new org.opentrade.common.tracing.TracingOptions().setServiceName("sandbox-exchange")
+                        .setZipkinEndpoint(configuredGateway.tracing().getZipkinEndpoint()), spans));
         // market-api starts before the gateway (the gateway needs its port) and learns the gateway's
         // key after: until then it refuses every call, which nothing can make before the gateway listens.
         AtomicReference<CallerCheck> callers = new AtomicReference<>(request -> null);

@@ -130,10 +130,18 @@ class AllInOneIT {
                 "X-API-Secret", tradeKey.getString("secret"));
         assertEquals(201, order.statusCode(), order.body());
         assertEquals("it-1", new JsonObject(order.body()).getString("client_order_id"));
-        HttpResponse<String> orderTrace = get(port, "/v1/traces/" + order.headers().firstValue("X-Trace-Id").orElseThrow(),
-                "Authorization", "Bearer " + token);
-        assertTrue(orderTrace.body().contains("trade-api") && orderTrace.body().contains("trade-api.submit"),
-                "the order's trace holds trade-api's spans: " + orderTrace.body());
+        String orderTraceId = order.headers().firstValue("X-Trace-Id").orElseThrow();
+        long pushDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        HttpResponse<String> orderTrace = get(port, "/v1/traces/" + orderTraceId, "Authorization", "Bearer " + token);
+        while (!orderTrace.body().contains("stream push") && System.nanoTime() < pushDeadline) {
+            Thread.sleep(20); // the push span ends when the feed brings the order's events
+            orderTrace = get(port, "/v1/traces/" + orderTraceId, "Authorization", "Bearer " + token);
+        }
+        assertTrue(orderTrace.body().contains("trade-api.stream push"), "the order-stream push joins the trace: "
+                + orderTrace.body());
+        assertTrue(orderTrace.body().contains("trade-api") && orderTrace.body().contains("trade-api.submit")
+                && orderTrace.body().contains("sandbox-exchange") && orderTrace.body().contains("api-gateway"),
+                "the order's trace holds the gateway's, trade-api's and the exchange's spans: " + orderTrace.body());
         HttpResponse<String> direct = get(port == 0 ? 0 : app.market().port(), "/v1/market/quotes?symbols=600000.SH",
                 "X-OpenTrade-Developer-Id", "someone", "X-OpenTrade-Plan", "partner", "X-OpenTrade-Scopes", "market:read");
         assertEquals(401, direct.statusCode(), "market-api's own port believes no plain identity headers");

@@ -63,8 +63,16 @@ public final class ExchangeService extends VerticleBase {
     private long simulatorTimer = -1;
 
     public ExchangeService(ExchangeConfig config) {
-        this.config = config;
+        this(config, null);
     }
+
+    /** With spans for traced commands (the all-in-one shares the gateway's span store); null: none. */
+    public ExchangeService(ExchangeConfig config, org.opentrade.common.tracing.Tracing tracing) {
+        this.config = config;
+        this.tracing = tracing;
+    }
+
+    private final org.opentrade.common.tracing.Tracing tracing;
 
     @Override
     public Future<?> start() {
@@ -102,7 +110,7 @@ public final class ExchangeService extends VerticleBase {
                 config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "a-share" : "continuous",
                 config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "Asia/Shanghai" : config.zone().getId(),
                 config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "15:00" : config.dayEnd().toString())
-                .map(ie -> catalog)).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis).map(ep -> {
+                .map(ie -> catalog)).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis, tracing).map(ep -> {
             endpoint = ep;
             for (int i = 0; i < exchange.shardCount(); i++) {
                 bus.startAt(i, exchange.headSeq(i));

@@ -206,8 +206,12 @@ public final class TradeApiService extends VerticleBase {
                         }
                     });
             streams.onDisconnect(account -> d.cancelAll(account, null, null));
-            d.setListener(u -> streams.publish(u.account(), u.seq(), u.fill() != null ? OrderStreams.TYPE_FILL
-                    : OrderStreams.TYPE_ORDER, u.fill() != null ? TradeJson.fill(u.fill()) : TradeJson.order(u.order())));
+            d.setListener((u, traceParent) -> {
+                io.opentelemetry.api.trace.Span span = pushSpan(traceParent);
+                streams.publish(u.account(), u.seq(), u.fill() != null ? OrderStreams.TYPE_FILL : OrderStreams.TYPE_ORDER,
+                        u.fill() != null ? TradeJson.fill(u.fill()) : TradeJson.order(u.order()));
+                span.end();
+            });
             new TradeRoutes(d, tracing, callers, () -> ready, System::currentTimeMillis, config.maxBodyBytes(),
                     config.startingBalance()).mount(router);
             router.get("/v1/stream/orders").handler(rc -> {
@@ -265,6 +269,27 @@ public final class TradeApiService extends VerticleBase {
         public void onFailure(int shard, long seq, Throwable cause) {
             LOG.log(Level.SEVERE, "trade-api stopped applying shard " + shard + " at seq " + seq, cause);
         }
+    }
+
+    /** A span for an order-stream push caused by a traced command (none without tracing or trace). */
+    private io.opentelemetry.api.trace.Span pushSpan(String traceParent) {
+        if (tracing == null || traceParent == null) {
+            return io.opentelemetry.api.trace.Span.getInvalid();
+        }
+        io.opentelemetry.context.Context parent = Tracing.propagator().extract(io.opentelemetry.context.Context.root(),
+                traceParent, new io.opentelemetry.context.propagation.TextMapGetter<String>() {
+                    @Override
+                    public Iterable<String> keys(String carrier) {
+                        return List.of("traceparent");
+                    }
+
+                    @Override
+                    public String get(String carrier, String key) {
+                        return "traceparent".equals(key) ? carrier : null;
+                    }
+                });
+        return tracing.tracer().spanBuilder("trade-api.stream push").setParent(parent)
+                .setSpanKind(io.opentelemetry.api.trace.SpanKind.PRODUCER).startSpan();
     }
 
     /** Reference and last prices from the exchange's shard snapshots (risk's price band). */

@@ -32,12 +32,14 @@ public final class CommandEndpoint {
 
     private final Exchange exchange;
     private final LongSupplier clock;
+    private final org.opentrade.common.tracing.Tracing tracing;
     private final Context context;
     private final MessageConsumer<Object> consumer;
 
-    private CommandEndpoint(Vertx vertx, Exchange exchange, LongSupplier clock) {
+    private CommandEndpoint(Vertx vertx, Exchange exchange, LongSupplier clock, org.opentrade.common.tracing.Tracing tracing) {
         this.exchange = exchange;
         this.clock = clock;
+        this.tracing = tracing;
         this.context = vertx.getOrCreateContext();
         this.consumer = vertx.eventBus().consumer(ExchangeAddresses.COMMANDS, this::handle);
     }
@@ -48,9 +50,47 @@ public final class CommandEndpoint {
      * @param clock epoch milliseconds: the edge where the exchange reads time into commands
      */
     public static Future<CommandEndpoint> register(Vertx vertx, Exchange exchange, LongSupplier clock) {
-        CommandEndpoint endpoint = new CommandEndpoint(vertx, exchange, clock);
+        return register(vertx, exchange, clock, null);
+    }
+
+    /**
+     * As {@link #register(Vertx, Exchange, LongSupplier)}, recording a span for every command that
+     * carries a trace context (null: no spans). The span covers the command from its arrival to its
+     * result: the journal write and the match on the shard, and the ring's queueing before them.
+     */
+    public static Future<CommandEndpoint> register(Vertx vertx, Exchange exchange, LongSupplier clock,
+                                                   org.opentrade.common.tracing.Tracing tracing) {
+        CommandEndpoint endpoint = new CommandEndpoint(vertx, exchange, clock, tracing);
         return endpoint.consumer.completion().map(endpoint);
     }
+
+    private io.opentelemetry.api.trace.Span span(Command c) {
+        if (tracing == null || c.traceParent() == null) {
+            return io.opentelemetry.api.trace.Span.getInvalid();
+        }
+        io.opentelemetry.context.Context parent = org.opentrade.common.tracing.Tracing.propagator().extract(
+                io.opentelemetry.context.Context.root(), c.traceParent(), TRACEPARENT_GETTER);
+        io.opentelemetry.api.trace.Span span = tracing.tracer().spanBuilder("exchange " + c.type() + " (journal, match)")
+                .setParent(parent).setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER).startSpan();
+        if (c.symbol() != null) {
+            span.setAttribute("opentrade.symbol", c.symbol());
+        }
+        span.setAttribute("opentrade.order_id", c.orderId());
+        return span;
+    }
+
+    private static final io.opentelemetry.context.propagation.TextMapGetter<String> TRACEPARENT_GETTER =
+            new io.opentelemetry.context.propagation.TextMapGetter<>() {
+                @Override
+                public Iterable<String> keys(String carrier) {
+                    return java.util.List.of("traceparent");
+                }
+
+                @Override
+                public String get(String carrier, String key) {
+                    return "traceparent".equals(key) ? carrier : null;
+                }
+            };
 
     private void handle(Message<Object> request) {
         String headerTrace = request.headers().get(ExchangeAddresses.TRACEPARENT_HEADER);
@@ -61,11 +101,16 @@ public final class CommandEndpoint {
             request.reply(ExchangeJson.malformed(e), options(ExchangeJson.isTraceParent(headerTrace) ? headerTrace : null));
             return;
         }
+        io.opentelemetry.api.trace.Span span = span(command);
         try {
             Future.fromCompletionStage(exchange.submit(command), context).onComplete(ar -> {
                 if (ar.succeeded()) {
+                    span.setAttribute("opentrade.result_code", ar.result().code().code());
+                    span.setAttribute("opentrade.journal_seq", ar.result().journalSeq());
+                    span.end();
                     request.reply(ExchangeJson.toJson(ar.result()), options(command.traceParent()));
                 } else {
+                    span.end();
                     fail(request, command, ar.cause());
                 }
             });

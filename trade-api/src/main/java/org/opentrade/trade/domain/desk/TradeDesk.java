@@ -76,7 +76,8 @@ import org.opentrade.trade.port.IntentStore;
 public final class TradeDesk {
     /** Receives every account-visible change (for the order stream), on the context, in seq order. */
     public interface UpdateListener {
-        void update(Update update);
+        /** @param traceParent the trace of the command that caused it (W3C traceparent), or null */
+        void update(Update update, String traceParent);
     }
 
     private final Ledger ledger;
@@ -94,7 +95,7 @@ public final class TradeDesk {
     private final Map<String, String> idempotencyKeys = new HashMap<>();
     /** Replayed intents waiting for the feed: one not yet due (a reset or new order), and every intent after it. */
     private final Deque<Intent> pendingIntents = new ArrayDeque<>();
-    private UpdateListener listener = u -> {
+    private UpdateListener listener = (u, t) -> {
     };
     private long lastIntentApplied;
     private int intentsNotDurable;
@@ -217,7 +218,7 @@ public final class TradeDesk {
                 Update u = ledger.recordSendFailure(intent.account(), orderId, result.code().code(),
                         result.code().message(), clock.getAsLong());
                 if (u != null) {
-                    listener.update(u);
+                    listener.update(u, null);
                 }
                 answer.complete(new Outcome(Outcome.Kind.REJECTED, ledger.order(intent.account(), orderId), null,
                         result.code().code(), result.code().message()));
@@ -358,7 +359,7 @@ public final class TradeDesk {
                 idempotencyKeys.put(n.account() + "\u0000" + n.idempotencyKey(), n.clientOrderId());
             }
             if (live) {
-                listener.update(u);
+                listener.update(u, null);
             }
         } else if (intent instanceof KillSwitch k) {
             if (k.on()) {
@@ -423,7 +424,7 @@ public final class TradeDesk {
         }
         market.onEvent(e);
         for (Update u : ledger.apply(e)) {
-            listener.update(u);
+            listener.update(u, e.traceParent());
         }
     }
 
