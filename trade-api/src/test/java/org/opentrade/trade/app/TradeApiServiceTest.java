@@ -167,6 +167,27 @@ class TradeApiServiceTest {
     }
 
     @Test
+    void badBodiesGetTheErrorModelAndChangeNothing() throws Exception {
+        HttpResponse<Buffer> huge = TradeHarness.await(h.request(HttpMethod.POST, "dev_mia", "/v1/orders")
+                .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{\"symbol\":\"" + "x".repeat(1 << 20) + "\"}")));
+        assertEquals(413, huge.statusCode());
+        assertEquals(-1003, body(huge).getInteger("error_no"));
+        HttpResponse<Buffer> notJson = TradeHarness.await(h.request(HttpMethod.POST, "dev_mia", "/v1/orders")
+                .sendBuffer(Buffer.buffer("qty=100")));
+        assertEquals(-1001, body(notJson).getInteger("error_no"));
+        HttpResponse<Buffer> fractional = h.order("dev_mia", new JsonObject().put("symbol", "600000.SH").put("side", "buy")
+                .put("qty", 100.5).put("price", "10.00"));
+        assertEquals(-1002, body(fractional).getInteger("error_no"));
+        HttpResponse<Buffer> unknownEnum = h.order("dev_mia", new JsonObject().put("symbol", "600000.SH").put("side", "buy")
+                .put("qty", 100).put("price", "10.00").put("time_in_force", "forever"));
+        assertEquals(-1002, body(unknownEnum).getInteger("error_no"));
+        assertEquals(32, body(unknownEnum).getString("trace_id").length());
+        assertEquals(0, body(h.get("dev_mia", "/v1/orders?status=all")).getJsonArray("items").size(), "nothing was created");
+        HttpResponse<Buffer> badStatus = h.get("dev_mia", "/v1/orders?status=pending");
+        assertEquals(-1002, body(badStatus).getInteger("error_no"));
+    }
+
+    @Test
     void callsWithoutTheGatewayAssertionAreRefused() throws Exception {
         HttpResponse<Buffer> r = h.get(null, "/v1/account");
         assertEquals(401, r.statusCode());
