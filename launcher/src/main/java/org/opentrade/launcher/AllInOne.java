@@ -149,8 +149,11 @@ public final class AllInOne {
                     : configuredGateway.withUpstream(RouteTable.MARKET, new UpstreamPoolOptions().setName(RouteTable.MARKET)
                             .setTargets(List.of("127.0.0.1:" + market.port())));
             if (!gatewayConfig.upstreams().containsKey(RouteTable.TRADE)) {
+                // Longer than trade-api's own exchange timeout, so a slow exchange gets trade-api's 504 with
+                // the order's lookup URL rather than the gateway's bare one.
                 gatewayConfig = gatewayConfig.withUpstream(RouteTable.TRADE, new UpstreamPoolOptions()
-                        .setName(RouteTable.TRADE).setTargets(List.of("127.0.0.1:" + trade.port())));
+                        .setName(RouteTable.TRADE).setTargets(List.of("127.0.0.1:" + trade.port()))
+                        .setRequestTimeout(tradeConfig.commandTimeout().plusSeconds(5)));
             }
             GatewayConfig gatewayFinal = gatewayConfig;
             return GatewayServer.start(vertx, gatewayFinal, spans).compose(gw -> {

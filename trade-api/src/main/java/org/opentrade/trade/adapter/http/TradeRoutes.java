@@ -354,8 +354,13 @@ public final class TradeRoutes {
             }
             switch (o.kind()) {
                 case CREATED, EXISTING, DONE -> success.accept(o);
-                case REFUSED -> TradeHttp.fail(ctx, TradeHttp.status(o.error()), o.error().errorNo(), o.message(),
-                        o.order() == null ? null : new JsonObject().put("order", TradeJson.order(o.order())));
+                case REFUSED -> {
+                    if (o.error() == TradeError.ORDER_RATE_EXCEEDED) {
+                        ctx.response().putHeader("Retry-After", "1"); // the rate is per second
+                    }
+                    TradeHttp.fail(ctx, TradeHttp.status(o.error()), o.error().errorNo(), o.message(),
+                            o.order() == null ? null : new JsonObject().put("order", TradeJson.order(o.order())));
+                }
                 case REJECTED -> {
                     int status = o.error() != null ? TradeHttp.status(o.error()) : statusOfExchangeCode(o.exchangeCode());
                     int errorNo = o.error() != null ? o.error().errorNo() : o.exchangeCode();
@@ -521,7 +526,7 @@ public final class TradeRoutes {
 
     private void fills(RoutingContext ctx) {
         String account = accountOf(ctx);
-        int limit = limit(ctx, 100, 1_000);
+        int limit = limit(ctx, 100, OrderQuery.MAX_LIMIT);
         if (!desk.ledger().hasAccount(account)) {
             TradeHttp.ok(ctx, 200, new JsonObject().put("items", new JsonArray()).putNull("next_cursor"));
             return;

@@ -207,7 +207,8 @@ public final class TradeDesk {
     private void send(NewOrder intent, String traceParent, CompletableFuture<Outcome> answer) {
         OrderRequest r = intent.request();
         Command c = Command.newOrder(intent.exchangeId(), intent.account(), r.symbol(), r.side(), r.type(),
-                r.type() == OrderType.MARKET ? TimeInForce.IOC : r.timeInForce(), orNone(r.price()),
+                r.type() == OrderType.MARKET && r.timeInForce() != TimeInForce.FOK ? TimeInForce.IOC : r.timeInForce(),
+                orNone(r.price()),
                 orNone(r.stopPrice()), r.qty(), intent.time()).withTraceParent(traceParent);
         String orderId = Long.toString(intent.exchangeId());
         exchange.submit(c).whenComplete((result, err) -> {
