@@ -51,6 +51,8 @@ class TradeCrashIT {
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     /** account + " " + client order id → the order id its acknowledgement named, over every round. */
     private final Map<String, String> acked = new LinkedHashMap<>();
+    /** Seconds per node, for the summary line. */
+    private final StringBuilder phases = new StringBuilder();
 
     @AfterEach
     void killAll() {
@@ -84,8 +86,15 @@ class TradeCrashIT {
         Path retryFile = dir.resolve("retries-2.txt");
         Files.write(retryFile, retries);
         Node load2 = load(2, retryFile.toString(), retries.size() + 150 + chaos.nextInt(150), where);
-        assertTrue(load2.output.stream().anyMatch(l -> l.startsWith("ACK dev_") && l.contains(" r1-")),
-                "round 2 retried no round-1 order" + where);
+        for (String retry : retries.subList(retries.size() - Math.min(10, ackedRetries.size()), retries.size())) {
+            String[] f = retry.split(" ");
+            assertTrue(load2.output.contains("ACK " + f[0] + " " + f[1] + " " + acked.get(f[0] + " " + f[1])),
+                    "a retry of acknowledged " + f[0] + " " + f[1] + " did not get its order back" + where);
+        }
+        for (String kind : List.of("cancel 200", "replace 200", "kill-switch 200")) {
+            assertTrue(load1.otherAnswers().containsKey(kind) || load2.otherAnswers().containsKey(kind), "no " + kind + " in "
+                    + load1.otherAnswers() + where);
+        }
         Report restarted2 = check("check-2a", where);
         assertTrue(restarted2.snapshots > 0, "the second restart found no snapshot to start from" + where);
         deleteSnapshots();
@@ -102,9 +111,9 @@ class TradeCrashIT {
                     + " -> " + now + where);
         }
         System.out.println("TradeCrashIT" + where + ": " + acked.size() + " acknowledged orders, " + retries.size()
-                + " retried; NACKs round 1 " + load1.nacks() + ", round 2 " + load2.nacks() + "; fills after round 1 "
+                + " retried; other answers round 1 " + load1.otherAnswers() + ", round 2 " + load2.otherAnswers() + "; fills after round 1 "
                 + rebuilt1.totalFills() + ", after round 2 " + rebuilt2.totalFills() + "; orders " + rebuilt2.orders.size()
-                + "; feed " + rebuilt2.positions);
+                + "; feed " + rebuilt2.positions + ";" + phases);
         rebuilt1.fills.forEach((account, line) -> assertTrue(
                 Long.parseLong(rebuilt2.fills.get(account).split(" ")[2]) >= Long.parseLong(line.split(" ")[2]),
                 "fills of " + account + " went back: " + line + " -> " + rebuilt2.fills.get(account) + where));
@@ -112,10 +121,12 @@ class TradeCrashIT {
 
     /** Runs a load node until {@code acks} acknowledgements, then kills it; records its acknowledgements. */
     private Node load(int run, String retryFile, int acks, String where) throws Exception {
+        long t0 = System.nanoTime();
         Node n = Node.start(processes, dir, "load-" + run, "load", dir.toString(), String.valueOf(run), retryFile);
         n.await(l -> l.startsWith("READY "), 1, START_S, "load " + run + " READY" + where);
         n.await(l -> l.startsWith("ACK "), acks, ACKS_S, "load " + run + ": " + acks + " ACKs" + where);
         n.kill(); // SIGKILL at whatever moment the load has reached: no shutdown hook, no clean close
+        phases.append(" load-").append(run).append(' ').append((System.nanoTime() - t0) / 1_000_000).append(" ms");
         for (String l : n.output) {
             if (l.startsWith("FAILED")) {
                 fail("load " + run + ": " + l + where);
@@ -131,10 +142,12 @@ class TradeCrashIT {
     }
 
     private Report check(String name, String where) throws Exception {
+        long t0 = System.nanoTime();
         Node n = Node.start(processes, dir, name, "check", dir.toString());
         n.await(l -> l.equals("DONE") || l.startsWith("FAILED"), 1, START_S, name + " DONE" + where);
         assertTrue(n.process.waitFor(START_S, TimeUnit.SECONDS), name + " did not exit" + where);
         n.reader.join(TimeUnit.SECONDS.toMillis(10));
+        phases.append(' ').append(name).append(' ').append((System.nanoTime() - t0) / 1_000_000).append(" ms");
         assertEquals(0, n.process.exitValue(), name + ": " + n.output.stream().filter(l -> l.startsWith("FAILED"))
                 .toList() + where);
         Report r = Report.of(n.output);
@@ -211,6 +224,7 @@ class TradeCrashIT {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.add("-Xmx256m");
             cmd.add("-XX:TieredStopAtLevel=1");
+            cmd.add("-XX:+UseSerialGC");
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(TradeCrashNode.class.getName());
@@ -268,10 +282,17 @@ class TradeCrashIT {
             reader.join(TimeUnit.SECONDS.toMillis(10)); // drains what the pipe still holds
         }
 
-        /** NACK answers by status. */
-        synchronized Map<String, Long> nacks() {
+        /** Answers other than ACK, by kind and status. */
+        synchronized Map<String, Long> otherAnswers() {
             Map<String, Long> out = new TreeMap<>();
-            output.stream().filter(l -> l.startsWith("NACK ")).forEach(l -> out.merge(l.split(" ")[3], 1L, Long::sum));
+            for (String l : output) {
+                String[] f = l.split(" ");
+                if (f[0].equals("NACK") && f.length == 4) {
+                    out.merge("order " + f[3], 1L, Long::sum);
+                } else if (f[0].equals("CMD") && f.length == 4) {
+                    out.merge(f[2] + " " + f[3], 1L, Long::sum);
+                }
+            }
             return out;
         }
 

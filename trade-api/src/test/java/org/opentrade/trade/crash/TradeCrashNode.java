@@ -49,9 +49,10 @@ import org.opentrade.trade.domain.ledger.Page;
  *   of the exchange-only account {@code sim-mm-0} (so buyers fill and can sell), prints
  *   {@code READY <port>}, retries each order of {@code retryFile} (lines {@code <account> <cid>
  *   <json body>}), then {@link #ACCOUNTS} accounts place crossing and resting limit orders (and
- *   cancel some) over HTTP until killed. Before each placement: {@code SEND <account> <cid> <body>};
+ *   cancel and replace some, and now and then turn their kill switch on and off) over HTTP until killed. Before each placement: {@code SEND <account> <cid> <body>};
  *   for every 200/201 answer: {@code ACK <account> <cid> <order_id>}; otherwise
- *   {@code NACK <account> <cid> <status>}. Each line is flushed before the next request starts.</li>
+ *   {@code NACK <account> <cid> <status>}; for cancels, replaces and kill switches
+ *   {@code CMD <account> <kind> <status>}. Each line is flushed before the next request starts.</li>
  *   <li>{@code check <dir>}: starts (from the snapshot and logs there), waits until ready, no order is
  *   pending_new any more and trade-api has applied the exchange's head, then prints
  *   {@code POSITION <shard> <seq>}, {@code HASH <stateHash>}, per account and client order id
@@ -168,7 +169,8 @@ public final class TradeCrashNode {
         private final String account;
         private final int run;
         private final Random random;
-        private final List<String> acked = new ArrayList<>();
+        /** Acknowledged orders placed at prices that may rest. */
+        private final List<String> resting = new ArrayList<>();
         private long bought;
         private long sold;
         private int n;
@@ -183,10 +185,18 @@ public final class TradeCrashNode {
         void next() {
             int pick = random.nextInt(100);
             Future<?> step;
-            if (pick < 10 && !acked.isEmpty()) {
-                String id = acked.get(random.nextInt(acked.size()));
-                step = client.delete(trade.port(), "127.0.0.1", "/v1/orders/" + id).putHeader(CALLER_HEADER, account)
-                        .send();
+            if (pick < 6 && !resting.isEmpty()) {
+                String id = resting.remove(random.nextInt(resting.size()));
+                step = command("cancel", client.delete(trade.port(), "127.0.0.1", "/v1/orders/" + id)
+                        .putHeader(CALLER_HEADER, account).send());
+            } else if (pick < 14 && !resting.isEmpty()) {
+                String id = resting.get(random.nextInt(resting.size()));
+                step = command("replace", client.patch(trade.port(), "127.0.0.1", "/v1/orders/" + id)
+                        .putHeader(CALLER_HEADER, account)
+                        .sendJsonObject(new JsonObject().put("price", price(705 + random.nextInt(5)))));
+            } else if (pick < 15) {
+                // On (cancels every open order, refuses new ones meanwhile) and off again.
+                step = killSwitch(true).compose(r -> killSwitch(false));
             } else {
                 String cid = "r" + run + "-" + account + "-" + (++n);
                 JsonObject body;
@@ -194,23 +204,41 @@ public final class TradeCrashNode {
                 if (pick < 50) {
                     body = limit(cid, "buy", "7.12", qty); // crosses sim-mm-0's offer
                 } else if (pick < 75 && bought - sold >= 100) {
-                    body = limit(cid, "sell", "7.0" + (5 + random.nextInt(7)), 100);
+                    body = limit(cid, "sell", price(705 + random.nextInt(7)), 100);
                 } else {
-                    body = limit(cid, "buy", "7.0" + (6 + random.nextInt(4)), 100); // rests, or meets a resting sell
+                    body = limit(cid, "buy", price(706 + random.nextInt(4)), 100); // rests, or meets a resting sell
                 }
                 step = place(client, account, cid, body).onSuccess(orderId -> {
                     if (orderId != null) {
-                        acked.add(orderId);
                         if ("buy".equals(body.getString("side")) && "7.12".equals(body.getString("price"))) {
                             bought += body.getLong("qty");
-                        } else if ("sell".equals(body.getString("side"))) {
-                            sold += body.getLong("qty");
+                        } else {
+                            resting.add(orderId); // may rest: a target for cancels and replaces
+                            if ("sell".equals(body.getString("side"))) {
+                                sold += body.getLong("qty");
+                            }
                         }
                     }
                 });
             }
             step.onComplete(ar -> next());
         }
+
+        private Future<HttpResponse<Buffer>> killSwitch(boolean on) {
+            return command("kill-switch", client.post(trade.port(), "127.0.0.1", "/v1/account/kill-switch")
+                    .putHeader(CALLER_HEADER, account).sendJsonObject(new JsonObject().put("enabled", on)));
+        }
+
+        /** {@code CMD <account> <kind> <status>} once answered. */
+        private Future<HttpResponse<Buffer>> command(String kind, Future<HttpResponse<Buffer>> sent) {
+            return sent.onComplete(ar -> say("CMD " + account + " " + kind + " "
+                    + (ar.succeeded() ? String.valueOf(ar.result().statusCode()) : ar.cause().getClass().getSimpleName())));
+        }
+    }
+
+    /** Hundredths as the API's price string. */
+    private static String price(long hundredths) {
+        return hundredths / 100 + "." + String.format("%02d", hundredths % 100);
     }
 
     private static JsonObject limit(String cid, String side, String price, long qty) {
