@@ -147,7 +147,9 @@ class TradeCrashIT {
         n.await(l -> l.equals("DONE") || l.startsWith("FAILED"), 1, START_S, name + " DONE" + where);
         assertTrue(n.process.waitFor(START_S, TimeUnit.SECONDS), name + " did not exit" + where);
         n.reader.join(TimeUnit.SECONDS.toMillis(10));
-        phases.append(' ').append(name).append(' ').append((System.nanoTime() - t0) / 1_000_000).append(" ms");
+        phases.append(' ').append(name).append(' ').append((System.nanoTime() - t0) / 1_000_000).append(" ms")
+                .append(n.output.stream().filter(l -> l.startsWith("PENDING ")).map(l -> " (" + l + ")").findFirst()
+                        .orElse(""));
         assertEquals(0, n.process.exitValue(), name + ": " + n.output.stream().filter(l -> l.startsWith("FAILED"))
                 .toList() + where);
         Report r = Report.of(n.output);

@@ -53,8 +53,9 @@ import org.opentrade.trade.domain.ledger.Page;
  *   for every 200/201 answer: {@code ACK <account> <cid> <order_id>}; otherwise
  *   {@code NACK <account> <cid> <status>}; for cancels, replaces and kill switches
  *   {@code CMD <account> <kind> <status>}. Each line is flushed before the next request starts.</li>
- *   <li>{@code check <dir>}: starts (from the snapshot and logs there), waits until ready, no order is
- *   pending_new any more and trade-api has applied the exchange's head, then prints
+ *   <li>{@code check <dir>}: starts (from the snapshot and logs there); once ready prints
+ *   {@code PENDING <n>} (orders logged before the kill that the exchange never saw, resent at ready);
+ *   waits until no order is pending_new any more and trade-api has applied the exchange's head; prints
  *   {@code POSITION <shard> <seq>}, {@code HASH <stateHash>}, per account and client order id
  *   {@code ORDER <account> <cid> <order_id> <status> <filled_qty> <leaves_qty>} and
  *   {@code FILLS <account> <count> <qty>}, then {@code DONE}, stops cleanly and exits 0.</li>
@@ -278,6 +279,7 @@ public final class TradeCrashNode {
 
     private void check() throws Exception {
         TradeDesk desk = trade.desk();
+        say("PENDING " + onTrade(() -> pendingNew(desk))); // logged, never sent before the kill: resent at ready
         StringBuilder report = null;
         for (int attempt = 0; attempt < 100 && report == null; attempt++) {
             // Logged orders the exchange never saw are resent at ready: wait until the feed has settled them.
