@@ -79,6 +79,8 @@ public final class StreamFanoutClient {
     private long negative;
     private long errors;
     private String firstError;
+    /** Largest latency (µs) of each second of the window, by the trade's time: shows whether tails are periodic. */
+    private long[] secondMax = new long[0];
 
     private StreamFanoutClient(Context loop, int clients) {
         this.loop = loop;
@@ -145,12 +147,15 @@ public final class StreamFanoutClient {
         long now = System.currentTimeMillis();
         client.windowStartMs = now + warmup * 1000L;
         client.windowEndMs = client.windowStartMs + seconds * 1000L;
+        client.secondMax = new long[seconds];
         control.post("/drive?rate=" + rate);
         System.out.printf(Locale.ROOT, "driving %.0f trades/s: %d s warm-up, then %d s measured%n", rate, warmup, seconds);
         sleepUntil(client.windowStartMs);
         long cpuStart = processCpuNanos();
+        long serverCpuStart = control.get("/cpu").getLong("process_cpu_ns");
         sleepUntil(client.windowEndMs);
         long cpuEnd = processCpuNanos();
+        long serverCpuEnd = control.get("/cpu").getLong("process_cpu_ns");
         JsonObject stopped = control.post("/stop");
         Thread.sleep(DRAIN_MS); // stragglers of the window's last trades may still be on the way
         Result r = client.snapshot();
@@ -166,16 +171,26 @@ public final class StreamFanoutClient {
                         + " (%d frames; %d received before their trade time)%n", pct(r.latency, 50), pct(r.latency, 90),
                 pct(r.latency, 99), pct(r.latency, 99.9), (double) r.latency.getMaxValue(), r.latency.getTotalCount(),
                 r.negative);
+        StringBuilder perSecond = new StringBuilder();
+        for (long m : r.secondMax) {
+            perSecond.append(' ').append(m / 1000);
+        }
+        System.out.printf(Locale.ROOT, "largest latency of each second of the window (ms):%s%n", perSecond);
         System.out.printf(Locale.ROOT, "server stream counters after: %s%n", after.encode());
-        System.out.printf(Locale.ROOT, "client process CPU: %.1f us per frame in the window (%.0f %% of a core)%n",
-                clientCpuPerFrame / 1e3, 100.0 * (cpuEnd - cpuStart) / (seconds * 1e9));
+        double serverCpuPerFrame = r.inWindow == 0 ? 0 : (serverCpuEnd - serverCpuStart) / (double) r.inWindow;
+        System.out.printf(Locale.ROOT, "client process CPU: %.1f us per frame in the window (%.0f %% of a core); server"
+                        + " process: %.1f us per frame (%.0f %% of a core)%n", clientCpuPerFrame / 1e3,
+                100.0 * (cpuEnd - cpuStart) / (seconds * 1e9), serverCpuPerFrame / 1e3,
+                100.0 * (serverCpuEnd - serverCpuStart) / (seconds * 1e9));
         System.out.printf(Locale.ROOT, "RESULT fanout clients=%d rate=%.0f trades=%d frames=%d expected=%d gaps=%d p50=%.0f"
                         + " p90=%.0f p99=%.0f p999=%.0f max=%d heap_per_client_bytes=%d heap_idle_mib=%.1f heap_base_mib=%.1f"
-                        + " slow_consumers_dropped=%d client_cpu_us_per_frame=%.1f%n", clients, rate, trades,
+                        + " slow_consumers_dropped=%d client_cpu_us_per_frame=%.1f server_cpu_us_per_frame=%.1f"
+                        + " server_cpu_share=%.0f%n", clients, rate, trades,
                 r.inWindow, expected, r.gaps, pct(r.latency, 50), pct(r.latency, 90), pct(r.latency, 99),
                 pct(r.latency, 99.9), r.latency.getMaxValue(), perClient, idle.getLong("heap_used") / 1048576.0,
                 base.getLong("heap_used") / 1048576.0, after.getLong("market_stream_slow_consumers_dropped_total", -1L),
-                clientCpuPerFrame / 1e3);
+                clientCpuPerFrame / 1e3, serverCpuPerFrame / 1e3,
+                100.0 * (serverCpuEnd - serverCpuStart) / (seconds * 1e9));
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.exit(0);
     }
@@ -233,6 +248,10 @@ public final class StreamFanoutClient {
                     negative++;
                 }
                 latency.recordValue(Math.max(0, Math.min(MAX_TRACKABLE_US, us)));
+                int second = (int) ((time - windowStartMs) / 1000);
+                if (second < secondMax.length) {
+                    secondMax[second] = Math.max(secondMax[second], us);
+                }
                 inWindow++;
                 minSeq = Math.min(minSeq, seq);
                 maxSeq = Math.max(maxSeq, seq);
@@ -256,13 +275,13 @@ public final class StreamFanoutClient {
 
     /** The counters, read on the event loop. */
     private record Result(Histogram latency, long inWindow, long minSeq, long maxSeq, long gaps, long negative,
-                          long errors, String firstError) {
+                          long errors, String firstError, long[] secondMax) {
     }
 
     private Result snapshot() throws Exception {
         CompletableFuture<Result> f = new CompletableFuture<>();
         loop.runOnContext(v -> f.complete(new Result(latency.copy(), inWindow, minSeq, maxSeq, gaps, negative, errors,
-                firstError)));
+                firstError, secondMax.clone())));
         return f.get(30, TimeUnit.SECONDS);
     }
 

@@ -46,7 +46,8 @@ import org.opentrade.market.app.Stores;
  * <p>A control HTTP server (loopback, {@code --control-port}) lets the client JVM run the phases:
  * {@code POST /drive?rate=R} starts the driver, {@code POST /stop} stops it (answers the trades sent),
  * {@code GET /heap} runs {@code System.gc()} three times and answers the heap in use and market-api's
- * stream counters, {@code GET /metrics} answers market-api's Prometheus text.
+ * stream counters, {@code GET /cpu} this process's CPU time so far, {@code GET /metrics} market-api's
+ * Prometheus text.
  *
  * <pre>
  * java -cp benchmarks.jar org.opentrade.bench.market.StreamFanoutServer --key-file out/identity.pem \
@@ -150,6 +151,7 @@ public final class StreamFanoutServer {
             }
             return memory.getHeapMemoryUsage().getUsed();
         }).onSuccess(used -> json(ctx.response(), metrics().put("heap_used", used))));
+        router.get("/cpu").handler(ctx -> json(ctx.response(), new JsonObject().put("process_cpu_ns", processCpuNanos())));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain")
                 .end(market.metrics()));
         return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> s.actualPort());
@@ -228,6 +230,13 @@ public final class StreamFanoutServer {
                 rejected.incrementAndGet();
             }
         });
+    }
+
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     private static <T> T await(Future<T> f) throws Exception {
