@@ -29,79 +29,103 @@ import org.opentrade.common.identity.IdentityAssertions;
 /**
  * The client side of the WebSocket fan-out benchmark (see {@link StreamFanoutServer}): opens {@code
  * --clients} WebSockets straight to market-api's {@code /v1/stream/market}, each with an assertion of its
- * own API key (plan {@code pro}: the per-key subscription limit is per key, as for 1 000 real users),
- * signed with the server's key file; each subscribes to {@code trades:<symbol>}. Then:
+ * own API key (plan {@code pro}: the subscription limit is per key, as for 1 000 real users), signed with
+ * the server's key file; each subscribes to {@code trades:<symbol>}. Then:
  *
  * <ol>
  *   <li>heap per idle client: the server's heap in use after {@code System.gc()} with every client
  *       connected and subscribed and no trade flowing, minus the same before the first connection;</li>
- *   <li>latency: the server drives {@code --rate} trades per second; every trade frame a client receives
- *       is timed as receive time (wall clock, µs) − the trade's {@code time} (the exchange's clock when it
- *       read the command, ms: the figure is up to 1 ms high, 0.5 ms on average); frames of trades stamped
- *       in the first {@code --warmup-seconds} are not recorded, those of the next {@code --seconds} are,
- *       whenever they arrive (the run waits 3 s after the window for stragglers), in one HdrHistogram over
- *       all clients. Each connection's seqs must be gap-free; the frames expected are the window's trades
- *       × clients.</li>
+ *   <li>latency, in steps of subscribed clients ({@code --steps 100,1000}; the others stay connected but
+ *       unsubscribed, which costs the server a heartbeat every 10 s): the server drives {@code --rate}
+ *       trades per second; every trade frame a subscribed client receives is timed as receive time (wall
+ *       clock, µs) − the trade's {@code time} (the exchange's clock when it read the command, ms: the figure
+ *       is up to 1 ms high, 0.5 ms on average). Per step, frames of trades stamped in the first {@code
+ *       --warmup-seconds} after the subscriptions changed are not recorded, those of the next {@code
+ *       --seconds} are, whenever they arrive (3 s are allowed for stragglers), in one HdrHistogram over the
+ *       step's clients. Each subscription's seqs must be gap-free; the frames expected are the window's
+ *       trades × the step's clients. Both processes' CPU per frame is printed: whichever is near a whole
+ *       core is what limits the step.</li>
  * </ol>
- * Everything of the clients runs on one Vert.x event loop (the client JVM is pinned to one core), so the
- * client's own time per frame is in the figure: its CPU is printed.
+ * Everything of the clients runs on one Vert.x event loop (the client JVM is pinned to one core).
  *
  * <pre>
  * java -cp benchmarks.jar org.opentrade.bench.market.StreamFanoutClient --market-port P --control-port C \
- *   --key-file out/identity.pem [--clients 1000] [--symbol 600519.SH] [--rate 100] [--warmup-seconds 10]
- *   [--seconds 60]
+ *   --key-file out/identity.pem [--clients 1000] [--steps 100,1000] [--symbol 600519.SH] [--rate 100]
+ *   [--warmup-seconds 10] [--seconds 30]
  * </pre>
- * Prints {@code RESULT fanout clients=… p50=… p99=… (µs) heap_per_client_bytes=…} for scripts.
+ * Prints one {@code RESULT fanout clients=… p50=… p99=… (µs) heap_per_client_bytes=…} line per step.
  */
 public final class StreamFanoutClient {
     private static final long MAX_TRACKABLE_US = TimeUnit.SECONDS.toMicros(60);
     private static final int CONNECT_PARALLEL = 32;
     private static final long DRAIN_MS = 3_000;
 
-    /** One client connection's counters; event loop only. */
-    private static final class Conn {
+    /** One client connection; event loop only. */
+    private final class Conn {
+        final WebSocket ws;
         long lastSeq = -1;
-        long gaps;
         boolean subscribed;
+        /** Counted in the current step (subscribed for it). */
+        boolean active;
+
+        Conn(WebSocket ws) {
+            this.ws = ws;
+        }
     }
 
     private final Context loop;
-    private final CountDownLatch subscribed;
-    private final Histogram latency = new Histogram(MAX_TRACKABLE_US, 3);
+    private final List<Conn> conns = new ArrayList<>();
+    private volatile CountDownLatch acks;
     private volatile long windowStartMs = Long.MAX_VALUE;
     private volatile long windowEndMs = Long.MAX_VALUE;
-    // event loop only
-    private long received;
+    // event loop only, reset per step
+    private Histogram latency = new Histogram(MAX_TRACKABLE_US, 3);
     private long inWindow;
-    private long minSeq = Long.MAX_VALUE;
-    private long maxSeq = -1;
+    private long minSeq;
+    private long maxSeq;
     private long gaps;
     private long negative;
+    private long[] secondMax = new long[0];
+    // event loop only, whole run
     private long errors;
     private String firstError;
-    /** Largest latency (µs) of each second of the window, by the trade's time: shows whether tails are periodic. */
-    private long[] secondMax = new long[0];
 
-    private StreamFanoutClient(Context loop, int clients) {
+    private StreamFanoutClient(Context loop) {
         this.loop = loop;
-        this.subscribed = new CountDownLatch(clients);
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int marketPort = -1;
         int controlPort = -1;
         Path keyFile = null;
         int clients = 1000;
+        List<Integer> steps = null;
         String symbol = "600519.SH";
         double rate = 100;
         int warmup = 10;
-        int seconds = 60;
+        int seconds = 30;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--market-port" -> marketPort = Integer.parseInt(args[++i]);
                 case "--control-port" -> controlPort = Integer.parseInt(args[++i]);
                 case "--key-file" -> keyFile = Path.of(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
+                case "--steps" -> {
+                    steps = new ArrayList<>();
+                    for (String s : args[++i].split(",")) {
+                        steps.add(Integer.parseInt(s.strip()));
+                    }
+                }
                 case "--symbol" -> symbol = args[++i];
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--warmup-seconds" -> warmup = Integer.parseInt(args[++i]);
@@ -109,13 +133,21 @@ public final class StreamFanoutClient {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
+        if (steps == null) {
+            steps = List.of(clients);
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) < 1 || steps.get(i) > clients || (i > 0 && steps.get(i) <= steps.get(i - 1))) {
+                throw new IllegalArgumentException("--steps must ascend within 1.." + clients + ", got " + steps);
+            }
+        }
         if (marketPort < 0 || controlPort < 0 || keyFile == null || clients < 1 || seconds < 1) {
             throw new IllegalArgumentException("usage: StreamFanoutClient --market-port P --control-port C --key-file F"
-                    + " [--clients N] [--symbol S] [--rate R] [--warmup-seconds W] [--seconds S]");
+                    + " [--clients N] [--steps a,b] [--symbol S] [--rate R] [--warmup-seconds W] [--seconds S]");
         }
         Control control = new Control(controlPort);
         BenchAssertions signer = BenchAssertions.fromKeyFile(keyFile);
-        Duration ttl = Duration.ofSeconds(warmup + seconds + 600L);
+        Duration ttl = Duration.ofSeconds(steps.size() * (warmup + seconds + 10L) + 600L);
         List<String> tokens = new ArrayList<>(clients);
         for (int i = 0; i < clients; i++) {
             tokens.add(signer.sign(String.format(Locale.ROOT, "dev_fanout_%04d", i),
@@ -126,16 +158,15 @@ public final class StreamFanoutClient {
         System.out.printf(Locale.ROOT, "server heap in use after GC, no client: %.1f MiB%n", base.getLong("heap_used") / 1048576.0);
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        StreamFanoutClient client = new StreamFanoutClient(vertx.getOrCreateContext(), clients);
+        StreamFanoutClient client = new StreamFanoutClient(vertx.getOrCreateContext());
         WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 16)
                 .setConnectTimeout(30_000));
+        String channel = "trades:" + symbol;
         long t0 = System.nanoTime();
-        client.connectAll(ws, marketPort, tokens, symbol);
-        if (!client.subscribed.await(180, TimeUnit.SECONDS)) {
-            throw new IllegalStateException((clients - client.subscribed.getCount()) + " of " + clients
-                    + " clients subscribed within 180 s; first error: " + client.firstError);
-        }
-        System.out.printf(Locale.ROOT, "%d clients connected and subscribed to trades:%s in %.1f s%n", clients, symbol,
+        client.acks = new CountDownLatch(clients);
+        client.connectAll(ws, marketPort, tokens, channel);
+        client.awaitAcks(clients, "subscribed");
+        System.out.printf(Locale.ROOT, "%d clients connected and subscribed to %s in %.1f s%n", clients, channel,
                 (System.nanoTime() - t0) / 1e9);
 
         JsonObject idle = control.get("/heap");
@@ -144,61 +175,73 @@ public final class StreamFanoutClient {
                         + " subscriptions): %,d bytes per idle client%n", clients, idle.getLong("heap_used") / 1048576.0,
                 idle.getLong("market_stream_connections", -1L), idle.getLong("market_stream_subscriptions", -1L), perClient);
 
-        long now = System.currentTimeMillis();
-        client.windowStartMs = now + warmup * 1000L;
-        client.windowEndMs = client.windowStartMs + seconds * 1000L;
-        client.secondMax = new long[seconds];
+        int subscribedNow = clients;
         control.post("/drive?rate=" + rate);
-        System.out.printf(Locale.ROOT, "driving %.0f trades/s: %d s warm-up, then %d s measured%n", rate, warmup, seconds);
-        sleepUntil(client.windowStartMs);
-        long cpuStart = processCpuNanos();
-        long serverCpuStart = control.get("/cpu").getLong("process_cpu_ns");
-        sleepUntil(client.windowEndMs);
-        long cpuEnd = processCpuNanos();
-        long serverCpuEnd = control.get("/cpu").getLong("process_cpu_ns");
-        JsonObject stopped = control.post("/stop");
-        Thread.sleep(DRAIN_MS); // stragglers of the window's last trades may still be on the way
-        Result r = client.snapshot();
-        JsonObject after = control.get("/heap");
+        try {
+            for (int step : steps) {
+                client.resubscribe(subscribedNow, step, channel);
+                subscribedNow = step;
+                long now = System.currentTimeMillis();
+                long start = now + warmup * 1000L;
+                long end = start + seconds * 1000L;
+                client.resetStep(start, end, seconds);
+                System.out.printf(Locale.ROOT, "%n== %d subscribed clients, %.0f trades/s: %d s warm-up, then %d s measured%n",
+                        step, rate, warmup, seconds);
+                sleepUntil(start);
+                long cpuStart = processCpuNanos();
+                long serverCpuStart = control.get("/cpu").getLong("process_cpu_ns");
+                sleepUntil(end);
+                long cpuEnd = processCpuNanos();
+                long serverCpuEnd = control.get("/cpu").getLong("process_cpu_ns");
+                Thread.sleep(DRAIN_MS); // stragglers of the window's last trades may still be on the way
+                Step r = client.snapshot();
+                JsonObject metrics = control.get("/metrics.json");
+                report(step, rate, seconds, r, (cpuEnd - cpuStart) / 1e9, (serverCpuEnd - serverCpuStart) / 1e9, metrics,
+                        perClient, idle, base);
+            }
+        } finally {
+            JsonObject stopped = control.post("/stop");
+            System.out.printf(Locale.ROOT, "%ntrades driven in all: %d (%d commands rejected); error frames or"
+                    + " connections closed by the server: %d%s%n", stopped.getLong("trades"), stopped.getLong("rejected"),
+                    client.errors, client.firstError == null ? "" : " (first: " + client.firstError + ")");
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void report(int clients, double rate, int seconds, Step r, double clientCpu, double serverCpu,
+                               JsonObject metrics, long perClient, JsonObject idle, JsonObject base) {
         long trades = r.maxSeq >= r.minSeq ? r.maxSeq - r.minSeq + 1 : 0;
         long expected = trades * clients;
-        double clientCpuPerFrame = r.inWindow == 0 ? 0 : (cpuEnd - cpuStart) / (double) r.inWindow;
-        System.out.printf(Locale.ROOT, "trades driven: %d (%d commands rejected); in the window: %d trades, %,d frames"
-                        + " received of %,d expected (%d missing), %d seq gaps, %d error frames%s%n",
-                stopped.getLong("trades"), stopped.getLong("rejected"), trades, r.inWindow, expected, expected - r.inWindow,
-                r.gaps, r.errors, r.firstError == null ? "" : " (first: " + r.firstError + ")");
-        System.out.printf(Locale.ROOT, "publish-to-receive (us): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f"
+        double clientUs = r.inWindow == 0 ? 0 : clientCpu * 1e6 / r.inWindow;
+        double serverUs = r.inWindow == 0 ? 0 : serverCpu * 1e6 / r.inWindow;
+        System.out.printf(Locale.ROOT, "in the window: %d trades, %,d frames received of %,d expected (%d missing),"
+                + " %d seq gaps%n", trades, r.inWindow, expected, expected - r.inWindow, r.gaps);
+        System.out.printf(Locale.ROOT, "publish-to-receive (us): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %d"
                         + " (%d frames; %d received before their trade time)%n", pct(r.latency, 50), pct(r.latency, 90),
-                pct(r.latency, 99), pct(r.latency, 99.9), (double) r.latency.getMaxValue(), r.latency.getTotalCount(),
-                r.negative);
+                pct(r.latency, 99), pct(r.latency, 99.9), r.latency.getMaxValue(), r.latency.getTotalCount(), r.negative);
         StringBuilder perSecond = new StringBuilder();
         for (long m : r.secondMax) {
             perSecond.append(' ').append(m / 1000);
         }
         System.out.printf(Locale.ROOT, "largest latency of each second of the window (ms):%s%n", perSecond);
-        System.out.printf(Locale.ROOT, "server stream counters after: %s%n", after.encode());
-        double serverCpuPerFrame = r.inWindow == 0 ? 0 : (serverCpuEnd - serverCpuStart) / (double) r.inWindow;
-        System.out.printf(Locale.ROOT, "client process CPU: %.1f us per frame in the window (%.0f %% of a core); server"
-                        + " process: %.1f us per frame (%.0f %% of a core)%n", clientCpuPerFrame / 1e3,
-                100.0 * (cpuEnd - cpuStart) / (seconds * 1e9), serverCpuPerFrame / 1e3,
-                100.0 * (serverCpuEnd - serverCpuStart) / (seconds * 1e9));
+        System.out.printf(Locale.ROOT, "CPU per frame received: client %.1f us (%.0f %% of a core), server %.1f us (%.0f %%"
+                        + " of a core: exchange, feed, market-api, fan-out)%n", clientUs, 100 * clientCpu / seconds,
+                serverUs, 100 * serverCpu / seconds);
+        System.out.printf(Locale.ROOT, "server stream counters: %s%n", metrics.encode());
         System.out.printf(Locale.ROOT, "RESULT fanout clients=%d rate=%.0f trades=%d frames=%d expected=%d gaps=%d p50=%.0f"
                         + " p90=%.0f p99=%.0f p999=%.0f max=%d heap_per_client_bytes=%d heap_idle_mib=%.1f heap_base_mib=%.1f"
-                        + " slow_consumers_dropped=%d client_cpu_us_per_frame=%.1f server_cpu_us_per_frame=%.1f"
-                        + " server_cpu_share=%.0f%n", clients, rate, trades,
-                r.inWindow, expected, r.gaps, pct(r.latency, 50), pct(r.latency, 90), pct(r.latency, 99),
-                pct(r.latency, 99.9), r.latency.getMaxValue(), perClient, idle.getLong("heap_used") / 1048576.0,
-                base.getLong("heap_used") / 1048576.0, after.getLong("market_stream_slow_consumers_dropped_total", -1L),
-                clientCpuPerFrame / 1e3, serverCpuPerFrame / 1e3,
-                100.0 * (serverCpuEnd - serverCpuStart) / (seconds * 1e9));
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        System.exit(0);
+                        + " slow_consumers=%d slow_consumers_dropped=%d client_cpu_us_per_frame=%.1f client_cpu_share=%.0f"
+                        + " server_cpu_us_per_frame=%.1f server_cpu_share=%.0f%n", clients, rate, trades, r.inWindow,
+                expected, r.gaps, pct(r.latency, 50), pct(r.latency, 90), pct(r.latency, 99), pct(r.latency, 99.9),
+                r.latency.getMaxValue(), perClient, idle.getLong("heap_used") / 1048576.0,
+                base.getLong("heap_used") / 1048576.0, metrics.getLong("market_stream_slow_consumers_total", -1L),
+                metrics.getLong("market_stream_slow_consumers_dropped_total", -1L), clientUs, 100 * clientCpu / seconds,
+                serverUs, 100 * serverCpu / seconds);
     }
 
-    /** Opens the connections, at most {@link #CONNECT_PARALLEL} upgrades at a time; on the event loop. */
-    private void connectAll(WebSocketClient ws, int port, List<String> tokens, String symbol) {
-        String subscribe = new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add("trades:" + symbol))
-                .encode();
+    /** Opens the connections, at most {@link #CONNECT_PARALLEL} upgrades at a time; each subscribes once open. */
+    private void connectAll(WebSocketClient ws, int port, List<String> tokens, String channel) {
+        String subscribe = frame("subscribe", channel);
         int[] next = {0};
         Runnable[] connectNext = new Runnable[1];
         connectNext[0] = () -> {
@@ -210,15 +253,12 @@ public final class StreamFanoutClient {
                     .setURI("/v1/stream/market").addHeader(IdentityAssertions.HEADER, token);
             ws.connect(o).onComplete(ar -> {
                 if (ar.succeeded()) {
-                    WebSocket s = ar.result();
-                    Conn c = new Conn();
-                    s.textMessageHandler(text -> onFrame(c, text));
-                    s.closeHandler(v -> {
-                        if (!c.subscribed || windowEndMs == Long.MAX_VALUE || System.currentTimeMillis() < windowEndMs) {
-                            error("connection closed by the server");
-                        }
-                    });
-                    s.writeTextMessage(subscribe);
+                    Conn c = new Conn(ar.result());
+                    conns.add(c);
+                    c.ws.textMessageHandler(text -> onFrame(c, text));
+                    c.ws.closeHandler(v -> error("a connection was closed by the server"));
+                    c.subscribed = true;
+                    c.ws.writeTextMessage(subscribe);
                 } else {
                     error("connect failed: " + ar.cause());
                 }
@@ -232,14 +272,50 @@ public final class StreamFanoutClient {
         });
     }
 
+    /** Makes exactly the first {@code to} connections subscribed (they were the first {@code from}). */
+    private void resubscribe(int from, int to, String channel) throws Exception {
+        if (from == to) {
+            return;
+        }
+        int changes = Math.abs(to - from);
+        acks = new CountDownLatch(changes);
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        loop.runOnContext(v -> {
+            String sub = frame("subscribe", channel);
+            String unsub = frame("unsubscribe", channel);
+            for (int i = Math.min(from, to); i < Math.max(from, to); i++) {
+                Conn c = conns.get(i);
+                c.subscribed = to > from;
+                c.lastSeq = -1;
+                c.ws.writeTextMessage(to > from ? sub : unsub);
+            }
+            sent.complete(null);
+        });
+        sent.get(30, TimeUnit.SECONDS);
+        awaitAcks(changes, to > from ? "subscribed" : "unsubscribed");
+    }
+
+    private void awaitAcks(int expected, String what) throws InterruptedException {
+        if (!acks.await(180, TimeUnit.SECONDS)) {
+            throw new IllegalStateException((expected - acks.getCount()) + " of " + expected + " clients " + what
+                    + " within 180 s; first error: " + firstError);
+        }
+    }
+
+    private static String frame(String op, String channel) {
+        return new JsonObject().put("op", op).put("channels", new JsonArray().add(channel)).encode();
+    }
+
     private void onFrame(Conn c, String text) {
         if (TradeFrames.isTrade(text)) {
+            if (!c.active) {
+                return; // in flight before an unsubscribe, or before the step began
+            }
             long seq = TradeFrames.seq(text);
             if (c.lastSeq >= 0 && seq != c.lastSeq + 1) {
                 gaps++;
             }
             c.lastSeq = seq;
-            received++;
             long time = TradeFrames.timeMillis(text);
             if (time >= windowStartMs && time < windowEndMs) {
                 Instant now = Instant.now();
@@ -256,11 +332,8 @@ public final class StreamFanoutClient {
                 minSeq = Math.min(minSeq, seq);
                 maxSeq = Math.max(maxSeq, seq);
             }
-        } else if (text.contains("\"type\":\"subscribed\"")) {
-            if (!c.subscribed) {
-                c.subscribed = true;
-                subscribed.countDown();
-            }
+        } else if (text.contains("\"type\":\"subscribed\"") || text.contains("\"type\":\"unsubscribed\"")) {
+            acks.countDown();
         } else if (text.contains("\"type\":\"error\"")) {
             error(text.length() > 300 ? text.substring(0, 300) : text);
         }
@@ -273,15 +346,36 @@ public final class StreamFanoutClient {
         }
     }
 
-    /** The counters, read on the event loop. */
-    private record Result(Histogram latency, long inWindow, long minSeq, long maxSeq, long gaps, long negative,
-                          long errors, String firstError, long[] secondMax) {
+    /** Starts a step: counters reset, the subscribed connections counted from their next frame. */
+    private void resetStep(long startMs, long endMs, int seconds) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.runOnContext(v -> {
+            latency = new Histogram(MAX_TRACKABLE_US, 3);
+            inWindow = 0;
+            minSeq = Long.MAX_VALUE;
+            maxSeq = -1;
+            gaps = 0;
+            negative = 0;
+            secondMax = new long[seconds];
+            for (Conn c : conns) {
+                c.active = c.subscribed;
+            }
+            windowStartMs = startMs;
+            windowEndMs = endMs;
+            done.complete(null);
+        });
+        done.get(30, TimeUnit.SECONDS);
     }
 
-    private Result snapshot() throws Exception {
-        CompletableFuture<Result> f = new CompletableFuture<>();
-        loop.runOnContext(v -> f.complete(new Result(latency.copy(), inWindow, minSeq, maxSeq, gaps, negative, errors,
-                firstError, secondMax.clone())));
+    /** One step's counters, read on the event loop. */
+    private record Step(Histogram latency, long inWindow, long minSeq, long maxSeq, long gaps, long negative,
+                        long[] secondMax) {
+    }
+
+    private Step snapshot() throws Exception {
+        CompletableFuture<Step> f = new CompletableFuture<>();
+        loop.runOnContext(v -> f.complete(new Step(latency.copy(), inWindow, minSeq, maxSeq, gaps, negative,
+                secondMax.clone())));
         return f.get(30, TimeUnit.SECONDS);
     }
 

@@ -43,11 +43,12 @@ import org.opentrade.market.app.Stores;
  * sends at once, it does not skip). Each trade's {@code time} is the exchange's clock when it read the
  * command, so a client's receive time minus it is exchange + feed + market-api + fan-out + network.
  *
- * <p>A control HTTP server (loopback, {@code --control-port}) lets the client JVM run the phases:
+ * <p>A control HTTP server (loopback, {@code --control-port}, on a Vert.x of its own so that it answers while
+ * market-api's event loop is saturated) lets the client JVM run the phases:
  * {@code POST /drive?rate=R} starts the driver, {@code POST /stop} stops it (answers the trades sent),
  * {@code GET /heap} runs {@code System.gc()} three times and answers the heap in use and market-api's
  * stream counters, {@code GET /cpu} this process's CPU time so far, {@code GET /metrics} market-api's
- * Prometheus text.
+ * Prometheus text and {@code GET /metrics.json} its integer gauges as JSON.
  *
  * <pre>
  * java -cp benchmarks.jar org.opentrade.bench.market.StreamFanoutServer --key-file out/identity.pem \
@@ -59,6 +60,9 @@ public final class StreamFanoutServer {
     private static final long LOT = 100;
 
     private final Vertx vertx;
+    /** The control server's own Vert.x: it must answer while market-api's event loop is saturated. */
+    private final Vertx controlVertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1)
+            .setWorkerPoolSize(1));
     private final MarketApiService market;
     private final String symbol;
     private final String price;
@@ -129,12 +133,13 @@ public final class StreamFanoutServer {
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.driving = false;
+            server.controlVertx.close();
             vertx.close();
         }));
     }
 
     private Future<Integer> control(int port) {
-        Router router = Router.router(vertx);
+        Router router = Router.router(controlVertx);
         router.post("/drive").handler(ctx -> {
             double rate = Double.parseDouble(ctx.request().getParam("rate", "100"));
             startDriver(rate);
@@ -144,17 +149,18 @@ public final class StreamFanoutServer {
             stopDriver();
             json(ctx.response(), new JsonObject().put("trades", trades.get()).put("rejected", rejected.get()));
         });
-        router.get("/heap").handler(ctx -> vertx.executeBlocking(() -> {
+        router.get("/heap").handler(ctx -> controlVertx.executeBlocking(() -> {
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
             for (int i = 0; i < 3; i++) {
                 System.gc();
             }
             return memory.getHeapMemoryUsage().getUsed();
         }).onSuccess(used -> json(ctx.response(), metrics().put("heap_used", used))));
+        router.get("/metrics.json").handler(ctx -> json(ctx.response(), metrics()));
         router.get("/cpu").handler(ctx -> json(ctx.response(), new JsonObject().put("process_cpu_ns", processCpuNanos())));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain")
                 .end(market.metrics()));
-        return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> s.actualPort());
+        return controlVertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> s.actualPort());
     }
 
     /** market-api's own counters (Prometheus text) as JSON numbers. */
