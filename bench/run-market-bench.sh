@@ -329,12 +329,16 @@ M() { awk -v x="$1" 'BEGIN { printf "%.3f M", x / 1e6 }'; }
     echo "all subscribed clients, trades of a ${FAN_SECONDS}s window after ${FAN_WARMUP}s warm-up per step. Server (exchange +"
     echo "market-api, in-memory store) on one core, clients (one Vert.x event loop) on the other. CPU per frame received."
     echo
-    echo "| subscribed clients | frames / expected | seq gaps | p50 | p90 | p99 | p99.9 | max | slow consumers (dropped) | server CPU per frame (share of its core) | client CPU per frame (share) |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "Beside it, the same from when the trade was *due* at the driver (coordinated omission corrected: a backlog"
+    echo "in front of the exchange delays the trade's own stamp), and how late the exchange stamped trades."
+    echo
+    echo "| subscribed clients | frames / expected | seq gaps | p50 | p90 | p99 | p99.9 | max | from due: p50 · p99 · max | stamped late by, max | slow consumers (dropped) | server CPU per frame (share of its core) | client CPU per frame (share) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for n in ${FAN_STEPS//,/ }; do
       f="clients=$n "
       echo "| $n | $(res "$L" frames "$f") / $(res "$L" expected "$f") | $(res "$L" gaps "$f") | $(ms "$(res "$L" p50 "$f")") |" \
            "$(ms "$(res "$L" p90 "$f")") | $(ms "$(res "$L" p99 "$f")") | $(ms "$(res "$L" p999 "$f")") | $(ms "$(res "$L" max "$f")") |" \
+           "$(ms "$(res "$L" due_p50 "$f")") · $(ms "$(res "$L" due_p99 "$f")") · $(ms "$(res "$L" due_max "$f")") | $(ms "$(res "$L" stamp_lag_max_us "$f")") |" \
            "$(res "$L" slow_consumers "$f") ($(res "$L" slow_consumers_dropped "$f")) |" \
            "$(res "$L" server_cpu_us_per_frame "$f") µs ($(res "$L" server_cpu_share "$f") %) | $(res "$L" client_cpu_us_per_frame "$f") µs ($(res "$L" client_cpu_share "$f") %) |"
     done
@@ -344,6 +348,7 @@ M() { awk -v x="$1" 'BEGIN { printf "%.3f M", x / 1e6 }'; }
     echo "| figure | measured | target | met? |"
     echo "|---|---:|---|---|"
     echo "| p99 publish-to-receive, $LAST clients, $FAN_RATE msgs/s | $(ms "$P99") ms | <= 20 ms | $(met "$P99" le 20000) |"
+    echo "| (info) the same from when each trade was due | $(ms "$(res "$L" due_p99 "clients=$LAST ")") ms | - | - |"
     echo "| server heap per idle connected client (after GC) | $(res "$L" heap_per_client_bytes) bytes ($(res "$L" heap_base_mib) → $(res "$L" heap_idle_mib) MiB for $FAN_CLIENTS) | - | - |"
     echo "| (info) $(grep '^trades driven in all' "$L" | sed 's/^t/T/') | | | |"
   fi

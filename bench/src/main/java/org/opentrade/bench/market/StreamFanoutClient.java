@@ -43,8 +43,10 @@ import org.opentrade.common.identity.IdentityAssertions;
  *       --warmup-seconds} after the subscriptions changed are not recorded, those of the next {@code
  *       --seconds} are, whenever they arrive (3 s are allowed for stragglers), in one HdrHistogram over the
  *       step's clients. Each subscription's seqs must be gap-free; the frames expected are the window's
- *       trades × the step's clients. Both processes' CPU per frame is printed: whichever is near a whole
- *       core is what limits the step.</li>
+ *       trades × the step's clients. Each frame is also timed from when its trade was due at the server's
+ *       driver (the driver's schedule and the trade's channel seq say when: coordinated omission corrected,
+ *       so a backlog in front of the exchange, which delays the trade's own stamp, is counted too). Both
+ *       processes' CPU per frame is printed: whichever is near a whole core is what limits the step.</li>
  * </ol>
  * Everything of the clients runs on one Vert.x event loop (the client JVM is pinned to one core).
  *
@@ -78,8 +80,15 @@ public final class StreamFanoutClient {
     private volatile CountDownLatch acks;
     private volatile long windowStartMs = Long.MAX_VALUE;
     private volatile long windowEndMs = Long.MAX_VALUE;
+    /** When trade i was due at the driver (wall clock, µs) and its channel seq: start + i × period, base + i. */
+    private volatile long driveStartUs;
+    private volatile long drivePeriodNs;
+    private volatile long driveSeqBase;
     // event loop only, reset per step
     private Histogram latency = new Histogram(MAX_TRACKABLE_US, 3);
+    private Histogram fromDue = new Histogram(MAX_TRACKABLE_US, 3);
+    private long stampLagMinUs;
+    private long stampLagMaxUs;
     private long inWindow;
     private long minSeq;
     private long maxSeq;
@@ -176,7 +185,10 @@ public final class StreamFanoutClient {
                 idle.getLong("market_stream_connections", -1L), idle.getLong("market_stream_subscriptions", -1L), perClient);
 
         int subscribedNow = clients;
-        control.post("/drive?rate=" + rate);
+        JsonObject drive = control.post("/drive?rate=" + rate);
+        client.driveStartUs = drive.getLong("start_epoch_us");
+        client.drivePeriodNs = drive.getLong("period_ns");
+        client.driveSeqBase = drive.getLong("seq_base");
         try {
             for (int step : steps) {
                 client.resubscribe(subscribedNow, step, channel);
@@ -219,6 +231,10 @@ public final class StreamFanoutClient {
         System.out.printf(Locale.ROOT, "publish-to-receive (us): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %d"
                         + " (%d frames; %d received before their trade time)%n", pct(r.latency, 50), pct(r.latency, 90),
                 pct(r.latency, 99), pct(r.latency, 99.9), r.latency.getMaxValue(), r.latency.getTotalCount(), r.negative);
+        System.out.printf(Locale.ROOT, "from when each trade was due at the driver (us, coordinated omission"
+                        + " corrected): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %d; the exchange stamped trades %.1f to"
+                        + " %.1f ms after they were due%n", pct(r.fromDue, 50), pct(r.fromDue, 90), pct(r.fromDue, 99),
+                pct(r.fromDue, 99.9), r.fromDue.getMaxValue(), r.stampLagMinUs / 1e3, r.stampLagMaxUs / 1e3);
         StringBuilder perSecond = new StringBuilder();
         for (long m : r.secondMax) {
             perSecond.append(' ').append(m / 1000);
@@ -231,12 +247,14 @@ public final class StreamFanoutClient {
         System.out.printf(Locale.ROOT, "RESULT fanout clients=%d rate=%.0f trades=%d frames=%d expected=%d gaps=%d p50=%.0f"
                         + " p90=%.0f p99=%.0f p999=%.0f max=%d heap_per_client_bytes=%d heap_idle_mib=%.1f heap_base_mib=%.1f"
                         + " slow_consumers=%d slow_consumers_dropped=%d client_cpu_us_per_frame=%.1f client_cpu_share=%.0f"
-                        + " server_cpu_us_per_frame=%.1f server_cpu_share=%.0f%n", clients, rate, trades, r.inWindow,
+                        + " server_cpu_us_per_frame=%.1f server_cpu_share=%.0f due_p50=%.0f due_p99=%.0f due_p999=%.0f"
+                        + " due_max=%d stamp_lag_max_us=%d%n", clients, rate, trades, r.inWindow,
                 expected, r.gaps, pct(r.latency, 50), pct(r.latency, 90), pct(r.latency, 99), pct(r.latency, 99.9),
                 r.latency.getMaxValue(), perClient, idle.getLong("heap_used") / 1048576.0,
                 base.getLong("heap_used") / 1048576.0, metrics.getLong("market_stream_slow_consumers_total", -1L),
                 metrics.getLong("market_stream_slow_consumers_dropped_total", -1L), clientUs, 100 * clientCpu / seconds,
-                serverUs, 100 * serverCpu / seconds);
+                serverUs, 100 * serverCpu / seconds, pct(r.fromDue, 50), pct(r.fromDue, 99), pct(r.fromDue, 99.9),
+                r.fromDue.getMaxValue(), r.stampLagMaxUs);
     }
 
     /** Opens the connections, at most {@link #CONNECT_PARALLEL} upgrades at a time; each subscribes once open. */
@@ -319,11 +337,16 @@ public final class StreamFanoutClient {
             long time = TradeFrames.timeMillis(text);
             if (time >= windowStartMs && time < windowEndMs) {
                 Instant now = Instant.now();
-                long us = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000 - time * 1_000;
+                long nowUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+                long us = nowUs - time * 1_000;
                 if (us < 0) {
                     negative++;
                 }
                 latency.recordValue(Math.max(0, Math.min(MAX_TRACKABLE_US, us)));
+                long dueUs = driveStartUs + (seq - driveSeqBase) * drivePeriodNs / 1_000;
+                fromDue.recordValue(Math.max(0, Math.min(MAX_TRACKABLE_US, nowUs - dueUs)));
+                stampLagMinUs = Math.min(stampLagMinUs, time * 1_000 - dueUs);
+                stampLagMaxUs = Math.max(stampLagMaxUs, time * 1_000 - dueUs);
                 int second = (int) ((time - windowStartMs) / 1000);
                 if (second < secondMax.length) {
                     secondMax[second] = Math.max(secondMax[second], us);
@@ -351,6 +374,9 @@ public final class StreamFanoutClient {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.runOnContext(v -> {
             latency = new Histogram(MAX_TRACKABLE_US, 3);
+            fromDue = new Histogram(MAX_TRACKABLE_US, 3);
+            stampLagMinUs = Long.MAX_VALUE;
+            stampLagMaxUs = Long.MIN_VALUE;
             inWindow = 0;
             minSeq = Long.MAX_VALUE;
             maxSeq = -1;
@@ -368,14 +394,14 @@ public final class StreamFanoutClient {
     }
 
     /** One step's counters, read on the event loop. */
-    private record Step(Histogram latency, long inWindow, long minSeq, long maxSeq, long gaps, long negative,
-                        long[] secondMax) {
+    private record Step(Histogram latency, Histogram fromDue, long stampLagMinUs, long stampLagMaxUs, long inWindow,
+                        long minSeq, long maxSeq, long gaps, long negative, long[] secondMax) {
     }
 
     private Step snapshot() throws Exception {
         CompletableFuture<Step> f = new CompletableFuture<>();
-        loop.runOnContext(v -> f.complete(new Step(latency.copy(), inWindow, minSeq, maxSeq, gaps, negative,
-                secondMax.clone())));
+        loop.runOnContext(v -> f.complete(new Step(latency.copy(), fromDue.copy(), stampLagMinUs, stampLagMaxUs, inWindow,
+                minSeq, maxSeq, gaps, negative, secondMax.clone())));
         return f.get(30, TimeUnit.SECONDS);
     }
 

@@ -142,8 +142,7 @@ public final class StreamFanoutServer {
         Router router = Router.router(controlVertx);
         router.post("/drive").handler(ctx -> {
             double rate = Double.parseDouble(ctx.request().getParam("rate", "100"));
-            startDriver(rate);
-            json(ctx.response(), new JsonObject().put("driving", true).put("rate", rate));
+            json(ctx.response(), startDriver(rate).put("driving", true).put("rate", rate));
         });
         router.post("/stop").handler(ctx -> {
             stopDriver();
@@ -183,14 +182,26 @@ public final class StreamFanoutServer {
         response.putHeader("Content-Type", "application/json").end(body.encode());
     }
 
-    private synchronized void startDriver(double rate) {
+    /**
+     * Starts the driver; answers when trade {@code i} (from 0) is due, on the wall clock ({@code start_epoch_us +
+     * i × period_ns}), and the trades channel seq it will have ({@code seq_base + i}: every trade on the exchange
+     * is the driver's, one per period, and the channel numbers them from 1), so a client can time each trade
+     * frame from when its trade was due as well as from the trade's own time stamp.
+     */
+    private synchronized JsonObject startDriver(double rate) {
         stopDriver();
         driving = true;
         long periodNs = (long) (1e9 / rate);
-        Thread t = new Thread(() -> drive(periodNs), "bench-trade-driver");
+        long seqBase = metrics().getLong("market_trades_applied_total", 0L) + 1;
+        long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        java.time.Instant now = java.time.Instant.now();
+        long nowNs = System.nanoTime();
+        long startEpochUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000 + (startNs - nowNs) / 1_000;
+        Thread t = new Thread(() -> drive(startNs, periodNs), "bench-trade-driver");
         t.setDaemon(true);
         driver = t;
         t.start();
+        return new JsonObject().put("start_epoch_us", startEpochUs).put("period_ns", periodNs).put("seq_base", seqBase);
     }
 
     private synchronized void stopDriver() {
@@ -207,8 +218,7 @@ public final class StreamFanoutServer {
     }
 
     /** Driver thread: one maker sell and one taker buy per period, due at fixed times. */
-    private void drive(long periodNs) {
-        long start = System.nanoTime();
+    private void drive(long start, long periodNs) {
         for (long i = 0; driving; i++) {
             long due = start + i * periodNs;
             long wait;
