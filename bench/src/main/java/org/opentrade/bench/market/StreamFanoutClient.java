@@ -89,6 +89,10 @@ public final class StreamFanoutClient {
     private Histogram fromDue = new Histogram(MAX_TRACKABLE_US, 3);
     private long stampLagMinUs;
     private long stampLagMaxUs;
+    /** Channel seqs of the trades due in the step's window (by the driver's schedule), and frames of them received. */
+    private long firstDueSeq = Long.MAX_VALUE;
+    private long lastDueSeq = Long.MIN_VALUE;
+    private long dueReceived;
     private long inWindow;
     private long minSeq;
     private long maxSeq;
@@ -226,14 +230,15 @@ public final class StreamFanoutClient {
         long expected = trades * clients;
         double clientUs = r.inWindow == 0 ? 0 : clientCpu * 1e6 / r.inWindow;
         double serverUs = r.inWindow == 0 ? 0 : serverCpu * 1e6 / r.inWindow;
-        System.out.printf(Locale.ROOT, "in the window: %d trades, %,d frames received of %,d expected (%d missing),"
-                + " %d seq gaps%n", trades, r.inWindow, expected, expected - r.inWindow, r.gaps);
+        System.out.printf(Locale.ROOT, "trades stamped in the window and received: %d trades, %,d frames (%d seq gaps);"
+                        + " trades due in the window: %d, %,d frames expected, %,d received, %,d not received by the end%n",
+                trades, r.inWindow, r.gaps, r.dueTrades, r.dueExpected, r.dueReceived, r.unfinished);
         System.out.printf(Locale.ROOT, "publish-to-receive (us): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %d"
                         + " (%d frames; %d received before their trade time)%n", pct(r.latency, 50), pct(r.latency, 90),
                 pct(r.latency, 99), pct(r.latency, 99.9), r.latency.getMaxValue(), r.latency.getTotalCount(), r.negative);
         System.out.printf(Locale.ROOT, "from when each trade was due at the driver (us, coordinated omission"
-                        + " corrected): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %d; the exchange stamped trades %.1f to"
-                        + " %.1f ms after they were due%n", pct(r.fromDue, 50), pct(r.fromDue, 90), pct(r.fromDue, 99),
+                        + " corrected, frames not received counted with their wait so far): p50 %.0f  p90 %.0f  p99 %.0f"
+                        + "  p99.9 %.0f  max %d; the exchange stamped trades %.1f to %.1f ms after they were due%n", pct(r.fromDue, 50), pct(r.fromDue, 90), pct(r.fromDue, 99),
                 pct(r.fromDue, 99.9), r.fromDue.getMaxValue(), r.stampLagMinUs / 1e3, r.stampLagMaxUs / 1e3);
         StringBuilder perSecond = new StringBuilder();
         for (long m : r.secondMax) {
@@ -248,13 +253,13 @@ public final class StreamFanoutClient {
                         + " p90=%.0f p99=%.0f p999=%.0f max=%d heap_per_client_bytes=%d heap_idle_mib=%.1f heap_base_mib=%.1f"
                         + " slow_consumers=%d slow_consumers_dropped=%d client_cpu_us_per_frame=%.1f client_cpu_share=%.0f"
                         + " server_cpu_us_per_frame=%.1f server_cpu_share=%.0f due_p50=%.0f due_p99=%.0f due_p999=%.0f"
-                        + " due_max=%d stamp_lag_max_us=%d%n", clients, rate, trades, r.inWindow,
-                expected, r.gaps, pct(r.latency, 50), pct(r.latency, 90), pct(r.latency, 99), pct(r.latency, 99.9),
+                        + " due_max=%d stamp_lag_max_us=%d due_trades=%d due_expected=%d due_received=%d unfinished=%d%n",
+                clients, rate, trades, r.inWindow, expected, r.gaps, pct(r.latency, 50), pct(r.latency, 90), pct(r.latency, 99), pct(r.latency, 99.9),
                 r.latency.getMaxValue(), perClient, idle.getLong("heap_used") / 1048576.0,
                 base.getLong("heap_used") / 1048576.0, metrics.getLong("market_stream_slow_consumers_total", -1L),
                 metrics.getLong("market_stream_slow_consumers_dropped_total", -1L), clientUs, 100 * clientCpu / seconds,
                 serverUs, 100 * serverCpu / seconds, pct(r.fromDue, 50), pct(r.fromDue, 99), pct(r.fromDue, 99.9),
-                r.fromDue.getMaxValue(), r.stampLagMaxUs);
+                r.fromDue.getMaxValue(), r.stampLagMaxUs, r.dueTrades, r.dueExpected, r.dueReceived, r.unfinished);
     }
 
     /** Opens the connections, at most {@link #CONNECT_PARALLEL} upgrades at a time; each subscribes once open. */
@@ -335,18 +340,14 @@ public final class StreamFanoutClient {
             }
             c.lastSeq = seq;
             long time = TradeFrames.timeMillis(text);
+            Instant now = Instant.now();
+            long nowUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
             if (time >= windowStartMs && time < windowEndMs) {
-                Instant now = Instant.now();
-                long nowUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
                 long us = nowUs - time * 1_000;
                 if (us < 0) {
                     negative++;
                 }
                 latency.recordValue(Math.max(0, Math.min(MAX_TRACKABLE_US, us)));
-                long dueUs = driveStartUs + (seq - driveSeqBase) * drivePeriodNs / 1_000;
-                fromDue.recordValue(Math.max(0, Math.min(MAX_TRACKABLE_US, nowUs - dueUs)));
-                stampLagMinUs = Math.min(stampLagMinUs, time * 1_000 - dueUs);
-                stampLagMaxUs = Math.max(stampLagMaxUs, time * 1_000 - dueUs);
                 int second = (int) ((time - windowStartMs) / 1000);
                 if (second < secondMax.length) {
                     secondMax[second] = Math.max(secondMax[second], us);
@@ -354,6 +355,13 @@ public final class StreamFanoutClient {
                 inWindow++;
                 minSeq = Math.min(minSeq, seq);
                 maxSeq = Math.max(maxSeq, seq);
+            }
+            if (seq >= firstDueSeq && seq <= lastDueSeq) {
+                long dueUs = dueUs(seq);
+                fromDue.recordValue(Math.max(0, Math.min(MAX_TRACKABLE_US, nowUs - dueUs)));
+                stampLagMinUs = Math.min(stampLagMinUs, time * 1_000 - dueUs);
+                stampLagMaxUs = Math.max(stampLagMaxUs, time * 1_000 - dueUs);
+                dueReceived++;
             }
         } else if (text.contains("\"type\":\"subscribed\"") || text.contains("\"type\":\"unsubscribed\"")) {
             acks.countDown();
@@ -377,6 +385,10 @@ public final class StreamFanoutClient {
             fromDue = new Histogram(MAX_TRACKABLE_US, 3);
             stampLagMinUs = Long.MAX_VALUE;
             stampLagMaxUs = Long.MIN_VALUE;
+            dueReceived = 0;
+            long periodUs = drivePeriodNs / 1_000;
+            firstDueSeq = driveSeqBase + Math.max(0, ceilDiv(startMs * 1_000 - driveStartUs, periodUs));
+            lastDueSeq = driveSeqBase + ceilDiv(endMs * 1_000 - driveStartUs, periodUs) - 1;
             inWindow = 0;
             minSeq = Long.MAX_VALUE;
             maxSeq = -1;
@@ -394,14 +406,46 @@ public final class StreamFanoutClient {
     }
 
     /** One step's counters, read on the event loop. */
+    /**
+     * One step's counters, read on the event loop. {@code fromDue} also holds, for every frame of a trade due in
+     * the window that a subscribed client had not received by then, the time it had waited so far ({@code
+     * unfinished} of them), as an open-loop load generator counts unanswered requests.
+     */
     private record Step(Histogram latency, Histogram fromDue, long stampLagMinUs, long stampLagMaxUs, long inWindow,
-                        long minSeq, long maxSeq, long gaps, long negative, long[] secondMax) {
+                        long minSeq, long maxSeq, long gaps, long negative, long[] secondMax, long dueTrades,
+                        long dueExpected, long dueReceived, long unfinished) {
+    }
+
+    private long dueUs(long seq) {
+        return driveStartUs + (seq - driveSeqBase) * drivePeriodNs / 1_000;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
     }
 
     private Step snapshot() throws Exception {
         CompletableFuture<Step> f = new CompletableFuture<>();
-        loop.runOnContext(v -> f.complete(new Step(latency.copy(), fromDue.copy(), stampLagMinUs, stampLagMaxUs, inWindow,
-                minSeq, maxSeq, gaps, negative, secondMax.clone())));
+        loop.runOnContext(v -> {
+            Histogram due = fromDue.copy();
+            Instant now = Instant.now();
+            long nowUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+            long unfinished = 0;
+            long clients = 0;
+            for (Conn c : conns) {
+                if (!c.active) {
+                    continue;
+                }
+                clients++;
+                for (long seq = Math.max(firstDueSeq, c.lastSeq + 1); seq <= lastDueSeq; seq++) {
+                    due.recordValue(Math.max(0, Math.min(MAX_TRACKABLE_US, nowUs - dueUs(seq))));
+                    unfinished++;
+                }
+            }
+            long dueTrades = Math.max(0, lastDueSeq - firstDueSeq + 1);
+            f.complete(new Step(latency.copy(), due, stampLagMinUs, stampLagMaxUs, inWindow, minSeq, maxSeq, gaps,
+                    negative, secondMax.clone(), dueTrades, dueTrades * clients, dueReceived, unfinished));
+        });
         return f.get(30, TimeUnit.SECONDS);
     }
 
