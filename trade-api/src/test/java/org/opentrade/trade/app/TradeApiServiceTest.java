@@ -106,6 +106,13 @@ class TradeApiServiceTest {
         assertEquals(201, first.statusCode(), first.bodyAsString());
         assertEquals(200, again.statusCode(), again.bodyAsString());
         assertEquals(body(first).getString("order_id"), body(again).getString("order_id"));
+        HttpResponse<Buffer> replaced = h.send(HttpMethod.PATCH, "dev_henry", "/v1/orders/" + body(first).getString("order_id"),
+                new JsonObject().put("price", "40.90"));
+        assertEquals(200, replaced.statusCode(), replaced.bodyAsString());
+        HttpResponse<Buffer> afterReplace = h.order("dev_henry", o);
+        assertEquals(200, afterReplace.statusCode(), "a retry of the original request still finds the (replaced) order: "
+                + afterReplace.bodyAsString());
+        assertEquals(body(first).getString("order_id"), body(afterReplace).getString("order_id"));
         HttpResponse<Buffer> other = h.order("dev_henry", TradeHarness.limit("retry-1", "600036.SH", "buy", "41.01", 100));
         assertEquals(409, other.statusCode());
         assertEquals(-4111, body(other).getInteger("error_no"));

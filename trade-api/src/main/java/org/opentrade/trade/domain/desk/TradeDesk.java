@@ -91,6 +91,8 @@ public final class TradeDesk {
     private final TreeSet<String> killed = new TreeSet<>();
     /** (account, client order id) → the answer of a placement still in flight. */
     private final Map<String, CompletableFuture<Outcome>> inFlight = new HashMap<>();
+    /** (account, client order id) → hash of the order as first asked (a replace changes the order, not this). */
+    private final Map<String, Long> requestHashes = new HashMap<>();
     /** (account, Idempotency-Key) → client order id of the order it created. */
     private final Map<String, String> idempotencyKeys = new HashMap<>();
     /** Replayed intents waiting for the feed: one not yet due (a reset or new order), and every intent after it. */
@@ -166,7 +168,8 @@ public final class TradeDesk {
         String flightKey = account + "\u0000" + req.clientOrderId();
         CompletableFuture<Outcome> flying = inFlight.get(flightKey);
         if (existing != null) {
-            if (requestHash(existing) != hash) {
+            Long asked = requestHashes.get(flightKey);
+            if ((asked != null ? asked : requestHash(existing)) != hash) {
                 return done(Outcome.refused(TradeError.CLIENT_ORDER_ID_CONFLICT, "client_order_id '"
                         + req.clientOrderId() + "' was used for a different order (" + existing.orderId() + ")", existing));
             }
@@ -356,6 +359,7 @@ public final class TradeDesk {
                 ledger.openAccount(n.account(), n.time());
             }
             Update u = ledger.recordNewOrder(n.account(), n.exchangeId(), n.request(), n.reservePrice(), n.time());
+            requestHashes.put(n.account() + "\u0000" + n.clientOrderId(), n.requestHash());
             if (n.idempotencyKey() != null) {
                 idempotencyKeys.put(n.account() + "\u0000" + n.idempotencyKey(), n.clientOrderId());
             }
@@ -451,7 +455,7 @@ public final class TradeDesk {
 
     // ------------------------------------------------------------------ snapshots
 
-    /** The state as bytes: the ledger, then the kill switches and Idempotency-Keys. */
+    /** The state as bytes: the ledger, then the kill switches, Idempotency-Keys and first-asked order hashes. */
     public byte[] snapshot() {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
@@ -466,6 +470,12 @@ public final class TradeDesk {
             for (Map.Entry<String, String> e : keys.entrySet()) {
                 out.writeUTF(e.getKey());
                 out.writeUTF(e.getValue());
+            }
+            TreeMap<String, Long> hashes = new TreeMap<>(requestHashes);
+            out.writeInt(hashes.size());
+            for (Map.Entry<String, Long> e : hashes.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
             }
             out.flush();
             return bytes.toByteArray();
@@ -496,6 +506,10 @@ public final class TradeDesk {
             int k = in.readInt();
             for (int i = 0; i < k; i++) {
                 idempotencyKeys.put(in.readUTF(), in.readUTF());
+            }
+            int h = in.readInt();
+            for (int i = 0; i < h; i++) {
+                requestHashes.put(in.readUTF(), in.readLong());
             }
             lastIntentApplied = intentIndex;
         } catch (IOException e) {
