@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,6 +57,8 @@ public final class OrderFillLatency {
     private final Vertx vertx;
     private final Context ctx;
     private final HttpClient http;
+    /** Held: Vert.x closes a client nothing references any more, its connections with it. */
+    private final WebSocketClient wsClient;
     private final URI gateway;
     private final BenchKey key;
     private final String prefix;
@@ -77,6 +80,7 @@ public final class OrderFillLatency {
         this.ctx = vertx.getOrCreateContext();
         this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(gateway.getHost())
                 .setDefaultPort(gateway.getPort()).setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(16));
+        this.wsClient = vertx.createWebSocketClient();
         this.gateway = gateway;
         this.key = key;
         this.symbols = symbols;
@@ -175,7 +179,7 @@ public final class OrderFillLatency {
         WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(gateway.getHost()).setPort(gateway.getPort())
                 .setURI("/v1/stream/orders").addHeader("X-API-Key", key.keyId()).addHeader("X-API-Secret", key.secret());
         CompletableFuture<WebSocket> ws = new CompletableFuture<>();
-        ctx.runOnContext(v -> vertx.createWebSocketClient().connect(o).onComplete(ar -> {
+        ctx.runOnContext(v -> wsClient.connect(o).onComplete(ar -> {
             if (ar.failed()) {
                 ws.completeExceptionally(ar.cause());
                 return;

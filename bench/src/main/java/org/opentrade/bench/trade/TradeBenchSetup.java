@@ -111,11 +111,15 @@ public final class TradeBenchSetup {
         return new BenchKey(key.getString("key_id"), key.getString("secret"));
     }
 
-    /** The exchange's instruments as market-api lists them. */
+    /** The exchange's instruments as market-api lists them; waits up to a minute while it answers 503 (starting). */
     List<BenchSymbol> instruments(BenchKey key) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(gateway.resolve("/v1/market/instruments")).timeout(TIMEOUT)
                 .header("X-API-Key", key.keyId()).header("X-API-Secret", key.secret()).GET().build();
         HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        for (int attempt = 0; resp.statusCode() == 503 && attempt < 120; attempt++) {
+            Thread.sleep(500); // market-api loads its books after the all-in-one is ready: polling, not a fixed wait
+            resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+        }
         if (resp.statusCode() != 200) {
             throw new IOException("GET /v1/market/instruments: HTTP " + resp.statusCode() + " " + resp.body());
         }
