@@ -27,9 +27,10 @@
 #        bench/run-trade-bench.sh --summary DIR   re-print the summary of an earlier run
 # Knobs (environment): RATE (1000), DURATION (30 s measured), WARMUP (10), CONNECTIONS (32), ACCOUNTS (100),
 #   FILL_RATE (200), FILL_SECONDS (30), FILL_WARMUP (5), VARIANTS ("default trade-none none"),
+#   WARM_RATE (RATE/2) and WARM_SECONDS (20): an unmeasured JIT warm-up pass before each measured order run;
 #   WAIT_LOAD (3: wait up to WAIT_MAX s, polling every 30 s, until the 1-minute load average is below it;
-#   0 = do not wait; SMOKE does not wait), WAIT_MAX (1200), SERVER_CPUS / LOAD_CPUS (taskset lists for the
-#   server JVMs and the load generators; default: servers on all cores, generators on the last core),
+#   0 = do not wait; SMOKE does not wait), WAIT_MAX (1200), SERVER_CPUS / LOAD_CPUS (taskset -c lists for the
+#   server JVMs and the load generators; default: not pinned, see bench/README.md),
 #   AIO_PORT / FLOOR_PORT / UP_PORT (18390 / 18380 / 18381), OUT (output dir), JAVA_OPTS_AIO.
 set -euo pipefail
 
@@ -126,16 +127,16 @@ source scripts/build-inputs.sh
 JAR=bench/target/benchmarks.jar
 AIO=launcher/target/opentrade-all-in-one.jar
 if [[ "${SMOKE:-0}" == 1 ]]; then
-  SECONDS_=${DURATION:-5}; WARMUP=${WARMUP:-3}; FILL_SECONDS=${FILL_SECONDS:-5}; FILL_WARMUP=${FILL_WARMUP:-2}
+  SECONDS_=${DURATION:-5}; WARMUP=${WARMUP:-3}; WARM_SECONDS=${WARM_SECONDS:-5}; FILL_SECONDS=${FILL_SECONDS:-5}; FILL_WARMUP=${FILL_WARMUP:-2}
   ACCOUNTS=${ACCOUNTS:-20}; VARIANTS=${VARIANTS:-default}; WAIT_LOAD=${WAIT_LOAD:-0}
 else
-  SECONDS_=${DURATION:-30}; WARMUP=${WARMUP:-10}; FILL_SECONDS=${FILL_SECONDS:-30}; FILL_WARMUP=${FILL_WARMUP:-5}
+  SECONDS_=${DURATION:-30}; WARMUP=${WARMUP:-10}; WARM_SECONDS=${WARM_SECONDS:-20}; FILL_SECONDS=${FILL_SECONDS:-30}; FILL_WARMUP=${FILL_WARMUP:-5}
   ACCOUNTS=${ACCOUNTS:-100}; VARIANTS=${VARIANTS:-default trade-none none}; WAIT_LOAD=${WAIT_LOAD:-3}
 fi
 RATE=${RATE:-1000}; FILL_RATE=${FILL_RATE:-200}; CONNECTIONS=${CONNECTIONS:-32}; WAIT_MAX=${WAIT_MAX:-1200}
 AIO_PORT=${AIO_PORT:-18390}; FLOOR_PORT=${FLOOR_PORT:-18380}; UP_PORT=${UP_PORT:-18381}
-LAST_CPU=$(( $(nproc) - 1 ))
-SERVER_CPUS=${SERVER_CPUS:-0-$LAST_CPU}; LOAD_CPUS=${LOAD_CPUS:-$LAST_CPU}
+SERVER_CPUS=${SERVER_CPUS:-}; LOAD_CPUS=${LOAD_CPUS:-}
+WARM_RATE=${WARM_RATE:-$(( RATE / 2 ))}
 JAVA_OPTS_AIO=${JAVA_OPTS_AIO:--Xms256m -Xmx1g -XX:+UseTransparentHugePages}   # start.sh's defaults
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=${OUT:-bench/target/trade-bench-$STAMP}
@@ -191,8 +192,9 @@ ticks() { # utime+stime of processes (comma-separated pids), clock ticks
   for p in ${1//,/ }; do t=$(( t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
   echo "$t"
 }
-# server JVMs start as `taskset -c "$SERVER_CPUS" java ... &` (taskset execs java, so $! is the JVM's pid)
-load_java() { taskset -c "$LOAD_CPUS" java "$@"; }
+# server JVMs start as `$SERVER_PIN java ... &` (taskset execs java, so $! is the JVM's pid)
+SERVER_PIN=${SERVER_CPUS:+taskset -c $SERVER_CPUS}
+load_java() { ${LOAD_CPUS:+taskset -c $LOAD_CPUS} java "$@"; }
 
 # ---------------------------------------------------------------- wait for a quiet machine
 if awk -v w="$WAIT_LOAD" 'BEGIN { exit !(w > 0) }'; then
@@ -221,7 +223,9 @@ fi
   echo "fsync probe: 200 x 4 KiB writes with O_DSYNC in $dd_s s: $(awk -v s="$dd_s" 'BEGIN { printf "%.2f", s * 1000 / 200 }') ms each"
   echo "settings:    $RATE orders/s for ${SECONDS_}s after ${WARMUP}s warm-up, $CONNECTIONS connections, $ACCOUNTS accounts;" \
        "fills at $FILL_RATE/s for ${FILL_SECONDS}s after ${FILL_WARMUP}s; variants: $VARIANTS"
-  echo "pinning:     server JVMs taskset -c $SERVER_CPUS, load generators taskset -c $LOAD_CPUS"
+  echo "pinning:     server JVMs ${SERVER_CPUS:+taskset -c $SERVER_CPUS}${SERVER_CPUS:-not pinned}," \
+       "load generators ${LOAD_CPUS:+taskset -c $LOAD_CPUS}${LOAD_CPUS:-not pinned}"
+  echo "warm-up:     before each measured order run, 10s at 100 then ${WARM_SECONDS}s at $WARM_RATE orders/s (JIT), not measured"
   echo "all-in-one:  java $JAVA_OPTS_AIO; simulator on; OPENTRADE_MARKET_BACKFILL=false"
   echo "load at start: $(cat /proc/loadavg); cpu pressure some avg10 $(cpu_some) %"
   java -version 2>&1 | sed 's/^/java:        /'
@@ -255,13 +259,13 @@ EOF
 
 # ---------------------------------------------------------------- floor: trivial upstream + standalone gateway
 echo; echo "== floor: trivial upstream on :$UP_PORT, standalone gateway on :$FLOOR_PORT"
-taskset -c "$SERVER_CPUS" java -Xms128m -Xmx128m -cp "$JAR" org.opentrade.bench.gateway.TrivialUpstream --port "$UP_PORT" \
+$SERVER_PIN java -Xms128m -Xmx128m -cp "$JAR" org.opentrade.bench.gateway.TrivialUpstream --port "$UP_PORT" \
   > "$OUT/upstream.log" 2>&1 &
 UP_PID=$!; PIDS+=($UP_PID)
 OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT=$FLOOR_PORT OPENTRADE_GATEWAY_EVENT_LOOPS=1 \
 OPENTRADE_GATEWAY_DATA_DIR="$OUT/floor/gateway" OPENTRADE_MARKET_API_TARGETS=127.0.0.1:$UP_PORT \
 OPENTRADE_TRADE_API_TARGETS=127.0.0.1:$UP_PORT OPENTRADE_GATEWAY_CONFIG="$OUT/gateway-bench.yaml" \
-  taskset -c "$SERVER_CPUS" java -Xms256m -Xmx512m -XX:+UseTransparentHugePages -Xlog:gc:file="$OUT/floor-gc.log" -cp "$JAR" \
+  $SERVER_PIN java -Xms256m -Xmx512m -XX:+UseTransparentHugePages -Xlog:gc:file="$OUT/floor-gc.log" -cp "$JAR" \
   org.opentrade.gateway.app.GatewayMain > "$OUT/floor-gateway.log" 2>&1 &
 FLOOR_PID=$!; PIDS+=($FLOOR_PID)
 wait_http "http://127.0.0.1:$UP_PORT/health" 60
@@ -306,7 +310,7 @@ for v in $VARIANTS; do
   OPENTRADE_GATEWAY_DATA_DIR="$D/gateway" OPENTRADE_MARKET_DATA_DIR="$D/market" OPENTRADE_TRADE_DATA_DIR="$D/trade" \
   OPENTRADE_MARKET_BACKFILL=false OPENTRADE_TRADE_FSYNC=$TF OPENTRADE_EXCHANGE_FSYNC=$EF \
   OPENTRADE_GATEWAY_CONFIG="$OUT/gateway-bench.yaml" OPENTRADE_TRADE_CONFIG="$OUT/trade-bench.yaml" \
-    taskset -c "$SERVER_CPUS" java $JAVA_OPTS_AIO -Xlog:gc:file="$OUT/aio-$v-gc.log" -jar "$AIO" > "$OUT/aio-$v.log" 2>&1 &
+    $SERVER_PIN java $JAVA_OPTS_AIO -Xlog:gc:file="$OUT/aio-$v-gc.log" -jar "$AIO" > "$OUT/aio-$v.log" 2>&1 &
   AIO_PID=$!; PIDS+=($AIO_PID)
   G=http://127.0.0.1:$AIO_PORT
   wait_http "$G/ready" 120
@@ -321,11 +325,25 @@ for v in $VARIANTS; do
     sleep 0.2
   done
 
+  warm() { # warm <name> <url> <keys>: JIT warm-up, not measured: 10 s at 100/s (a fresh JVM is slow: no backlog), then
+    # WARM_SECONDS at WARM_RATE; each pass drains its answers before the next run starts
+    local r s
+    for r in 100 "$WARM_RATE"; do
+      s=$WARM_SECONDS; [[ $r == 100 ]] && s=10
+      echo "-- warm-up $1: ${s}s at $r/s"
+      load_java -Xms256m -Xmx256m -cp "$JAR" org.opentrade.bench.trade.OrderAckLoad --name "warm-$1" --url "$2" \
+        --keys "$3" --symbols "$OUT/symbols.txt" --id-prefix "w$r-$1-" --rate "$r" --seconds "$s" \
+        --warmup-seconds 0 --connections "$CONNECTIONS" 2>&1 | grep -v '^SLF4J' > "$OUT/warm-$1-$r.log" || true
+      grep -E '^  (latency|measured)' "$OUT/warm-$1-$r.log" || true
+    done
+  }
+  warm "floor-$v" "http://127.0.0.1:$FLOOR_PORT/v1/orders" "$OUT/floor-keys.txt"
   echo "-- floor ($v)"
   measure "floor-$v" "$FLOOR_PID,$UP_PID" "$ORDERS" load_java -Xms256m -Xmx256m -cp "$JAR" org.opentrade.bench.trade.OrderAckLoad \
     --name "floor-$v" --url "http://127.0.0.1:$FLOOR_PORT/v1/orders" --keys "$OUT/floor-keys.txt" \
     --symbols "$OUT/symbols.txt" --id-prefix "floor-$v-" --rate "$RATE" --seconds "$SECONDS_" --warmup-seconds "$WARMUP" \
     --connections "$CONNECTIONS" || failed=1
+  warm "trade-$v" "$G/v1/orders" "$OUT/keys-$v.txt"
   echo "-- trade ($v)"
   measure "trade-$v" "$AIO_PID" "$ORDERS" load_java -Xms256m -Xmx256m -cp "$JAR" org.opentrade.bench.trade.OrderAckLoad \
     --name "trade-$v" --url "$G/v1/orders" --keys "$OUT/keys-$v.txt" --symbols "$OUT/symbols.txt" --id-prefix "t-$v-" \
