@@ -28,7 +28,7 @@
 # Knobs (environment): RATE (1000), DURATION (30 s measured), WARMUP (10), CONNECTIONS (32), ACCOUNTS (100),
 #   FILL_RATE (200), FILL_SECONDS (30), FILL_WARMUP (5), VARIANTS ("default trade-none none"),
 #   WARM_RATE (RATE/2) and WARM_SECONDS (20): an unmeasured JIT warm-up pass before each measured order run;
-#   WAIT_LOAD (3: wait up to WAIT_MAX s, polling every 30 s, until the 1-minute load average is below it;
+#   WAIT_LOAD (3: wait up to WAIT_MAX s, polling every 30 s, until the 1-minute load average is below it at two polls in a row;
 #   0 = do not wait; SMOKE does not wait), WAIT_MAX (1200), SERVER_CPUS / LOAD_CPUS (taskset -c lists for the
 #   server JVMs and the load generators; default: not pinned, see bench/README.md),
 #   AIO_PORT / FLOOR_PORT / UP_PORT (18390 / 18380 / 18381), OUT (output dir), JAVA_OPTS_AIO.
@@ -198,12 +198,19 @@ load_java() { ${LOAD_CPUS:+taskset -c $LOAD_CPUS} java "$@"; }
 
 # ---------------------------------------------------------------- wait for a quiet machine
 if awk -v w="$WAIT_LOAD" 'BEGIN { exit !(w > 0) }'; then
-  waited=0
-  while awk -v l="$(load1)" -v w="$WAIT_LOAD" 'BEGIN { exit !(l >= w) }'; do
+  # below WAIT_LOAD at two polls 30 s apart: a benchmark between two phases dips for a moment only
+  waited=0; quiet=0
+  while (( quiet < 2 )); do
+    if awk -v l="$(load1)" -v w="$WAIT_LOAD" 'BEGIN { exit !(l < w) }'; then
+      quiet=$(( quiet + 1 ))
+    else
+      quiet=0
+    fi
+    (( quiet >= 2 )) && break
     if (( waited >= WAIT_MAX )); then
       echo "WARNING: load average still $(load1) after ${WAIT_MAX}s; running anyway" | tee -a "$OUT/runs.txt"; break
     fi
-    echo "load average $(load1) >= $WAIT_LOAD; waiting (${waited}s so far)"
+    echo "load average $(load1) (below $WAIT_LOAD at $quiet poll(s) in a row); waiting (${waited}s so far)"
     sleep 30; waited=$(( waited + 30 ))
   done
 fi
