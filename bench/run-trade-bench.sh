@@ -19,7 +19,7 @@
 #       at FILL_RATE (200/s) against the simulator's quotes; per order, POST sent -> first `fill` frame.
 # Limits raised so 1 000 orders/s fit: gateway plan `free` weight_per_minute 1e12 and
 # orders_per_second_per_symbol 1e6 (evaluated on every call, never refusing; sign-ups per address 1e5);
-# trade-api risk.max_open_orders 1e6, max_orders_per_second 2 x the busiest account's rate (400: the fill
+# trade-api risk.max_open_orders 1e6, max_orders_per_second 5 x the busiest account's rate (1 000: the fill
 # client), starting balance 1e11 CNY (buying power).
 # Every other setting is the shipped default.
 #
@@ -259,7 +259,7 @@ EOF
 # max_orders_per_second stays small on purpose: trade-api keeps a ring of that many timestamps per account
 # (8 bytes each), so 1e6 would hold 8 MB per account (0.8 GB for 100 accounts: a full heap). RATE / ACCOUNTS
 # is 10/s per account; the fill client sends FILL_RATE alone.
-PER_ACCOUNT=$(( FILL_RATE > RATE / ACCOUNTS ? FILL_RATE * 2 : RATE / ACCOUNTS * 2 ))
+PER_ACCOUNT=$(( FILL_RATE > RATE / ACCOUNTS ? FILL_RATE * 5 : RATE / ACCOUNTS * 5 ))
 cat > "$OUT/trade-bench.yaml" <<EOF
 # merged over trade-api.yaml: risk checks evaluated on every order, never refusing one of the benchmark's
 accounts:
