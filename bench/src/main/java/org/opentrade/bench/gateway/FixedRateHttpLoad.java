@@ -81,6 +81,18 @@ public final class FixedRateHttpLoad {
     private static final long MAX_WAKE_DELAY_NS = 100_000;
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
+    /**
+     * Writes request <i>i</i> when each request must differ (an order with its own client order id):
+     * called on the load thread at the moment the request is sent, so it must be quick; it may
+     * allocate (at a few thousand requests per second that is a few hundred KiB/s, no collection in a
+     * run). Without one, every request is the same pre-encoded GET and nothing is allocated.
+     */
+    @FunctionalInterface
+    public interface RequestEncoder {
+        /** The whole HTTP/1.1 request (head and body) for request {@code index}, ready to write. */
+        ByteBuffer encode(long index);
+    }
+
     /** One request header, sent as given. */
     public record Header(String name, String value) {
         /** Parses {@code "Name: value"}. */
@@ -98,9 +110,12 @@ public final class FixedRateHttpLoad {
      *
      * @param drain how long to wait for answers after the last request was due
      * @param pollInterval longest park while answers are awaited (see the class comment)
+     * @param encoder writes each request (null: the same GET of {@code url} with {@code headers} every time)
+     * @param okStatus the answer that counts as success (others are errors): 200, or 201 for created orders
      */
     public record Settings(String name, URI url, double rate, int seconds, int warmupSeconds, int connections,
-            List<Header> headers, Duration drain, Duration pollInterval, Duration spin) {
+            List<Header> headers, Duration drain, Duration pollInterval, Duration spin, RequestEncoder encoder,
+            int okStatus) {
         public Settings {
             if (url == null || !"http".equals(url.getScheme()) || url.getHost() == null) {
                 throw new IllegalArgumentException("--url must be http://host[:port]/path, got " + url);
@@ -116,6 +131,11 @@ public final class FixedRateHttpLoad {
                 throw new IllegalArgumentException("drain, poll interval and spin must not be negative");
             }
             headers = List.copyOf(headers);
+        }
+
+        public Settings(String name, URI url, double rate, int seconds, int warmupSeconds, int connections,
+                List<Header> headers, Duration drain, Duration pollInterval, Duration spin) {
+            this(name, url, rate, seconds, warmupSeconds, connections, headers, drain, pollInterval, spin, null, 200);
         }
 
         public Settings(String name, URI url, double rate, int seconds, int warmupSeconds, int connections,
@@ -249,6 +269,7 @@ public final class FixedRateHttpLoad {
     }
 
     private final Settings settings;
+    private final RequestEncoder encoder;
     private final Selector selector;
     private final InetSocketAddress address;
     private final LoadConnection[] connections;
@@ -283,6 +304,7 @@ public final class FixedRateHttpLoad {
 
     private FixedRateHttpLoad(Settings settings, Selector selector) throws IOException {
         this.settings = settings;
+        this.encoder = settings.encoder();
         this.selector = selector;
         URI url = settings.url();
         int port = url.getPort() < 0 ? 80 : url.getPort();
@@ -420,7 +442,11 @@ public final class FixedRateHttpLoad {
         c.index = index;
         c.intended = due;
         c.parser.reset();
-        c.request.clear();
+        if (encoder != null) {
+            c.request = encoder.encode(index);
+        } else {
+            c.request.clear();
+        }
         inFlight++;
         c.sentAt = System.nanoTime();
         try {
@@ -505,7 +531,7 @@ public final class FixedRateHttpLoad {
         if (c.index >= firstMeasured) {
             latency.recordValue(clamp(now - c.intended));
             service.recordValue(clamp(now - c.sentAt));
-            if (status == 200) {
+            if (status == settings.okStatus()) {
                 ok++;
             } else {
                 errors++;

@@ -23,7 +23,8 @@ final class LoadConnection {
     /** One request outstanding. */
     static final int BUSY = 3;
 
-    final ByteBuffer request;
+    /** The request being written: a view of the shared pre-encoded one, or the encoder's for this request. */
+    ByteBuffer request;
     final HttpResponseParser parser = new HttpResponseParser();
     SocketChannel channel;
     SelectionKey key;

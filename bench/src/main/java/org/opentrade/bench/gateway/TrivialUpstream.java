@@ -6,6 +6,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The upstream of the gateway benchmark: answers {@code GET /health} and
  * {@code GET /v1/market/instruments} with small fixed JSON bodies (the instruments one is about
- * 100 bytes), anything else with 404. No router, no JSON encoding per request, so what the gateway
- * benchmark measures on top of it is the gateway.
+ * 100 bytes), {@code POST /v1/orders} with 201 and a fixed order of trade-api's shape and size (324
+ * bytes, as trade-api answers a resting limit order; the trade benchmark's floor), once the request
+ * body has arrived, anything else with 404. No router, no JSON encoding per request, so what the
+ * gateway benchmark measures on top of it is the gateway.
  *
  * <p>{@code java -cp benchmarks.jar org.opentrade.bench.gateway.TrivialUpstream --port 18081
  * [--host 127.0.0.1] [--instances 1]}; {@code --instances} server verticles share the port, one
@@ -23,6 +26,10 @@ import java.util.concurrent.TimeUnit;
 public final class TrivialUpstream extends VerticleBase {
     static final Buffer INSTRUMENTS = Buffer.buffer(
             "{\"instruments\":[{\"symbol\":\"600000.SH\",\"name\":\"PF Bank\",\"lot\":100,\"tick\":\"0.01\",\"status\":\"T\"}]}");
+    static final Buffer ORDER = Buffer.buffer("{\"order_id\":\"1\",\"client_order_id\":\"x-1\",\"symbol\":\"600000.SH\","
+            + "\"side\":\"buy\",\"type\":\"limit\",\"time_in_force\":\"day\",\"qty\":100,\"price\":\"9.60\",\"stop_price\":null,"
+            + "\"filled_qty\":0,\"leaves_qty\":100,\"avg_fill_price\":null,\"status\":\"new\",\"reject_reason\":null,"
+            + "\"created_at\":\"2026-12-02T04:40:50.905Z\",\"updated_at\":\"2026-12-02T04:40:51.035Z\"}");
     static final Buffer HEALTH = Buffer.buffer("{\"status\":\"UP\"}");
     static final Buffer NOT_FOUND = Buffer.buffer("{\"code\":-1,\"msg\":\"not found\"}");
 
@@ -40,6 +47,12 @@ public final class TrivialUpstream extends VerticleBase {
         server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false))
                 .requestHandler(req -> {
                     String path = req.path();
+                    if ("/v1/orders".equals(path) && req.method() == HttpMethod.POST) {
+                        // answer once the body is in, so the connection is ready for the next request
+                        req.end().onSuccess(v -> req.response().setStatusCode(201)
+                                .putHeader("Content-Type", "application/json").end(ORDER));
+                        return;
+                    }
                     Buffer body;
                     int status = 200;
                     if ("/v1/market/instruments".equals(path)) {

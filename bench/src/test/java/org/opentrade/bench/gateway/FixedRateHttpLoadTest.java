@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -125,6 +130,37 @@ class FixedRateHttpLoadTest {
         assertEquals(40, r.errors());
         assertEquals(40, r.connectionErrors());
         assertEquals(0, r.unfinished());
+    }
+
+    @Test
+    void anEncoderSendsEachRequestItsOwnBodyAndOnlyTheExpectedStatusCountsAsOk() throws Exception {
+        Set<String> bodies = ConcurrentHashMap.newKeySet();
+        AtomicInteger posts = new AtomicInteger();
+        int port = server(req -> req.body().onSuccess(b -> {
+            if (req.method() == HttpMethod.POST) {
+                posts.incrementAndGet();
+            }
+            bodies.add(b.toString());
+            // every tenth is answered 200 (as an idempotent replay would be): not the expected 201
+            req.response().setStatusCode(b.toString().endsWith("0\"}") ? 200 : 201).end("{\"ok\":true}");
+        }));
+        FixedRateHttpLoad.RequestEncoder encoder = index -> {
+            byte[] body = ("{\"client_order_id\":\"t-" + index + "\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] head = ("POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            return ByteBuffer.allocate(head.length + body.length).put(head).put(body).flip();
+        };
+
+        Result r = FixedRateHttpLoad.run(new Settings("orders", url(port), 200, 1, 0, 4, List.of(),
+                FixedRateHttpLoad.DEFAULT_DRAIN, FixedRateHttpLoad.DEFAULT_POLL_INTERVAL, FixedRateHttpLoad.DEFAULT_SPIN,
+                encoder, 201));
+
+        assertEquals(200, posts.get());
+        assertEquals(200, bodies.size(), "a body of its own per request");
+        assertEquals(180, r.ok(), r.report());
+        assertEquals(20, r.errors());
+        assertEquals("HTTP 200", r.firstError());
+        assertEquals(0, r.connectionErrors(), r.report());
     }
 
     private int server(Handler<HttpServerRequest> handler) throws Exception {
