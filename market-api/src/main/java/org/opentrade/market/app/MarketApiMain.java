@@ -31,6 +31,7 @@ public final class MarketApiMain {
     private MarketApiMain() {
     }
 
+    /** Runs on the JVM's main thread: its blocking waits for start-up and shutdown stall no event loop. */
     public static void main(String[] args) throws Exception {
         MarketApiConfig config;
         AssertionVerifier verifier;

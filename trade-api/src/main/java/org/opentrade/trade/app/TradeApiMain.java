@@ -31,6 +31,7 @@ public final class TradeApiMain {
     private TradeApiMain() {
     }
 
+    /** Runs on the JVM's main thread: its blocking waits for start-up and shutdown stall no event loop. */
     public static void main(String[] args) throws Exception {
         TradeApiConfig config;
         AssertionVerifier verifier;

@@ -154,7 +154,7 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
                     queue.clear();
                     return;
                 }
-                Thread.sleep(backoff);
+                Thread.sleep(backoff); // the writer's own thread (market-history-writer), never an event loop
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }
         }
