@@ -46,6 +46,8 @@ public final class MarketBoard implements FeedHandler {
         final TradeRing trades;
         List<BookLevel> publishedBids = List.of();
         List<BookLevel> publishedAsks = List.of();
+        /** A trade changed the live 1m bar since the last flush (its update goes out once per batch). */
+        boolean barChanged;
 
         SymbolState(Instrument instrument, LiveSymbol live, int recentMinuteBars, int recentTrades) {
             this.instrument = instrument;
@@ -196,7 +198,7 @@ public final class MarketBoard implements FeedHandler {
                 st.trades.add(t);
                 history.trade(t);
                 listener.trade(t);
-                st.live.liveBar(Interval.M1).ifPresent(listener::bar);
+                st.barChanged = true;
             }
             dirty.add(st);
             scheduleFlush();
@@ -254,7 +256,11 @@ public final class MarketBoard implements FeedHandler {
         }
     }
 
-    /** After a batch: one depth diff and one quote notice per changed symbol. */
+    /**
+     * After a batch: per changed symbol one live-bar update (the bars a batch's trades built, as they
+     * stand at its end; closes went out as they happened, in feed order), one depth diff and one quote
+     * notice.
+     */
     void flush() {
         flushScheduled = false;
         if (dirty.isEmpty()) {
@@ -263,6 +269,10 @@ public final class MarketBoard implements FeedHandler {
         List<SymbolState> changed = new ArrayList<>(dirty);
         dirty.clear();
         for (SymbolState st : changed) {
+            if (st.barChanged) {
+                st.barChanged = false;
+                st.live.liveBar(Interval.M1).ifPresent(listener::bar);
+            }
             List<BookLevel> bids = st.book.bids(depthLevels);
             List<BookLevel> asks = st.book.asks(depthLevels);
             List<BookLevel> bidDiff = DepthDiff.diff(st.publishedBids, bids, true);

@@ -174,6 +174,50 @@ class MarketStreamWiringTest {
     }
 
     @Test
+    void aChannelNobodySubscribedToKeepsNoLogAndItsFirstSubscriberGetsEveryMessageFromSeqOne() throws Exception {
+        String sym = "600519.SH";
+        long channelsBefore = metric("market_stream_channels");
+        h.limit(8000, "mm", sym, "SELL", "1490.00", 100);
+        h.limit(8001, "t", sym, "BUY", "1490.00", 100);
+        h.until(() -> {
+            try {
+                return h.get("/v1/market/trades/" + sym).bodyAsJsonObject().getJsonArray("items").size() == 1;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, 10);
+        assertEquals(channelsBefore, metric("market_stream_channels"), "no channel log was made for it");
+        try (Client c = Client.connect(true)) {
+            c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add("trades:" + sym)
+                    .add("klines:1m:" + sym)));
+            JsonObject subscribed = c.next(f -> "subscribed".equals(f.getString("type")));
+            assertEquals(0L, subscribed.getJsonObject("seqs").getLong("trades:" + sym));
+            JsonObject bar = c.next(on("klines:1m:" + sym));
+            assertEquals(true, bar.getBoolean("snapshot"));
+            assertEquals(100L, bar.getJsonObject("data").getLong("volume"));
+            h.limit(8002, "mm", sym, "SELL", "1491.00", 200);
+            h.limit(8003, "t", sym, "BUY", "1491.00", 200);
+            JsonObject trade = c.next(on("trades:" + sym));
+            assertEquals(1L, trade.getLong("seq"));
+            assertEquals("1491.00", trade.getJsonObject("data").getString("price"));
+            JsonObject update = c.next(on("klines:1m:" + sym));
+            assertEquals(1L, update.getLong("seq"));
+            boolean sameMinute = update.getJsonObject("data").getString("time").equals(bar.getJsonObject("data").getString("time"));
+            assertEquals(sameMinute ? 300L : 200L, update.getJsonObject("data").getLong("volume"));
+        }
+        assertEquals(channelsBefore + 2, metric("market_stream_channels"));
+    }
+
+    private static long metric(String name) {
+        for (String line : h.market.metrics().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no metric " + name);
+    }
+
+    @Test
     void anUpgradeWithoutTheGatewayAssertionIsRefused() throws Exception {
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Client.connect(false));
         assertTrue(e.getMessage().contains("401") || String.valueOf(e.getCause()).contains("401"), e.toString());

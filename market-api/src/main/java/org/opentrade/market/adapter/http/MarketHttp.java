@@ -51,6 +51,15 @@ public final class MarketHttp {
                 .putHeader("X-Trace-Id", traceId(ctx)).end(body.toBuffer());
     }
 
+    /** A 200 with a body already encoded as JSON. */
+    public static void ok(RoutingContext ctx, io.vertx.core.buffer.Buffer json) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader("X-Trace-Id", traceId(ctx)).end(json);
+    }
+
     public static void fail(RoutingContext ctx, MarketError error, String message) {
         if (ctx.response().ended()) {
             return;

@@ -310,17 +310,7 @@ public final class MarketRoutes {
     }
 
     private void answerKlines(RoutingContext ctx, String symbol, Interval interval, KlineQuery.Page page) {
-        JsonArray bars = new JsonArray();
-        for (Bar b : page.bars()) {
-            bars.add(MarketJson.bar(b));
-        }
-        JsonObject body = new JsonObject().put("symbol", symbol).put("interval", interval.code()).put("bars", bars);
-        if (page.nextCursor() == null) {
-            body.putNull("next_cursor");
-        } else {
-            body.put("next_cursor", String.valueOf(page.nextCursor()));
-        }
-        MarketHttp.ok(ctx, body);
+        MarketHttp.ok(ctx, MarketJson.klines(symbol, interval.code(), page.bars(), page.nextCursor()));
     }
 
     private void minuteLine(RoutingContext ctx) {

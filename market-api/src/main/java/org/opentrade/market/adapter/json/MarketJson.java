@@ -103,6 +103,36 @@ public final class MarketJson {
                 .put("turnover", decimal(b.turnover())).put("trades", b.trades());
     }
 
+    /**
+     * A K-line page, {@code {"symbol","interval","bars":[…],"next_cursor"}}, written directly to bytes
+     * (the same text {@link #bar} per bar would give, at a fraction of the CPU; see {@link JsonBytes}).
+     */
+    public static io.vertx.core.buffer.Buffer klines(String symbol, String interval, List<Bar> bars, Long nextCursor) {
+        JsonBytes w = new JsonBytes(64 + bars.size() * 170);
+        w.raw("{\"symbol\":").string(symbol).raw(",\"interval\":").string(interval).raw(",\"bars\":[");
+        for (int i = 0; i < bars.size(); i++) {
+            if (i > 0) {
+                w.raw(',');
+            }
+            writeBar(w, bars.get(i));
+        }
+        w.raw("],\"next_cursor\":");
+        if (nextCursor == null) {
+            w.raw("null");
+        } else {
+            w.string(String.valueOf(nextCursor));
+        }
+        return w.raw('}').toBuffer();
+    }
+
+    /** One bar as {@link #bar} shapes it. */
+    public static void writeBar(JsonBytes w, Bar b) {
+        w.raw("{\"time\":").time(b.time()).raw(",\"open\":").price(b.open()).raw(",\"high\":").price(b.high())
+                .raw(",\"low\":").price(b.low()).raw(",\"close\":").price(b.close())
+                .raw(",\"volume\":").number(b.volume()).raw(",\"turnover\":").decimal(b.turnover())
+                .raw(",\"trades\":").number(b.trades()).raw('}');
+    }
+
     /** A stream K-line update: the bar plus its symbol, interval and whether it is final. */
     public static JsonObject liveBar(Bar b, boolean closed) {
         return bar(b).put("symbol", b.symbol()).put("interval", b.interval().code()).put("closed", closed);

@@ -178,6 +178,15 @@ public final class MarketStreams {
     }
 
     /**
+     * Whether {@code channel} has a log, i.e. was subscribed to (or published to) since this process
+     * started. A channel nobody ever subscribed to needs no messages: no client can resume it (a seq from
+     * another process is answered with a snapshot), so a publisher may skip building them. Owner context.
+     */
+    public boolean active(String channel) {
+        return logs.find(channel) != null;
+    }
+
+    /**
      * Serves a connection the gateway has authenticated as {@code caller}. Any thread; never blocks. The
      * socket must not have a frame or close handler of someone else's; it is resumed if paused.
      */

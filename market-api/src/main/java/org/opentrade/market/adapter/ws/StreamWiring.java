@@ -39,6 +39,23 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
     private final MarketBoard board;
     private final MarketStreams streams;
     private final Options options;
+    /** Channel names per symbol, built once (the listener runs per trade). */
+    private final java.util.Map<String, Names> names = new java.util.HashMap<>();
+
+    /** One symbol's channel names; K-lines by {@link Interval#ordinal}. */
+    private record Names(String trades, String quotes, String depth, String[] klines) {
+        static Names of(String symbol) {
+            String[] k = new String[INTERVALS.length];
+            for (Interval iv : INTERVALS) {
+                k[iv.ordinal()] = "klines:" + iv.code() + ":" + symbol;
+            }
+            return new Names("trades:" + symbol, "quotes:" + symbol, "depth:" + symbol, k);
+        }
+    }
+
+    private Names names(String symbol) {
+        return names.computeIfAbsent(symbol, Names::of); // only symbols of the board reach the listener
+    }
 
     public StreamWiring(Vertx vertx, MarketBoard board, Options options) {
         this.board = board;
@@ -111,22 +128,30 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
         };
     }
 
-    // ---- MarketListener
+    // ---- MarketListener: a message is built only for a channel that was ever subscribed (see MarketStreams#active)
 
     @Override
     public void trade(Trade trade) {
-        streams.publish("trades:" + trade.symbol(), MarketJson.trade(trade));
+        String channel = names(trade.symbol()).trades();
+        if (streams.active(channel)) {
+            streams.publish(channel, MarketJson.trade(trade));
+        }
     }
 
     @Override
     public void quote(String symbol) {
-        MarketBoard.SymbolState st = board.get(symbol);
-        streams.publish("quotes:" + symbol, MarketJson.quote(st, System.currentTimeMillis()));
+        String channel = names(symbol).quotes();
+        if (streams.active(channel)) {
+            streams.publish(channel, MarketJson.quote(board.get(symbol), System.currentTimeMillis()));
+        }
     }
 
     @Override
     public void depth(String symbol, long bookSeq, List<BookLevel> bids, List<BookLevel> asks) {
-        streams.publish("depth:" + symbol, MarketJson.depth(symbol, bookSeq, bids, asks).put("type", "diff"));
+        String channel = names(symbol).depth();
+        if (streams.active(channel)) {
+            streams.publish(channel, MarketJson.depth(symbol, bookSeq, bids, asks).put("type", "diff"));
+        }
     }
 
     /**
@@ -141,9 +166,13 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
         if (st == null) {
             return;
         }
+        String[] channels = names(bar.symbol()).klines();
         if (bar.interval() == Interval.M1) {
             boolean closedMinute = st.live().liveBar(Interval.M1).map(live -> live.time() != bar.time()).orElse(true);
             for (Interval iv : INTERVALS) {
+                if (!streams.active(channels[iv.ordinal()])) {
+                    continue;
+                }
                 if (iv.isIntraday()) {
                     Bar b = liveBar(st, iv, bar.time());
                     boolean closed = closedMinute
@@ -156,6 +185,9 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
         } else if (bar.interval() == Interval.D1) {
             long dayEnd = board.calendar().nextBarStart(Interval.D1, bar.time());
             for (Interval iv : new Interval[] {Interval.D1, Interval.W1, Interval.MN1}) {
+                if (!streams.active(channels[iv.ordinal()])) {
+                    continue;
+                }
                 Bar b = liveBar(st, iv, bar.time());
                 publishBar(b, iv == Interval.D1 || (b != null && board.calendar().nextBarStart(iv, b.time()) <= dayEnd));
             }
@@ -164,7 +196,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
 
     private void publishBar(Bar b, boolean closed) {
         if (b != null) {
-            streams.publish("klines:" + b.interval().code() + ":" + b.symbol(), MarketJson.liveBar(b, closed));
+            streams.publish(names(b.symbol()).klines()[b.interval().ordinal()], MarketJson.liveBar(b, closed));
         }
     }
 
