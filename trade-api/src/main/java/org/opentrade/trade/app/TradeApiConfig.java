@@ -7,7 +7,9 @@ import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.tracing.TracingOptions;
+import org.opentrade.trade.adapter.redis.RedisStoreOptions;
 import org.opentrade.trade.domain.FeeSchedule;
+import org.opentrade.trade.domain.intent.ExchangeOrderIds;
 
 /**
  * trade-api's configuration, read once from {@value #RESOURCE} (commented defaults) and validated:
@@ -18,19 +20,35 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                              FeeSchedule fees, long maxOrderQty, long maxOrderNotional, int maxOpenOrders,
                              int maxOrdersPerSecond, Duration commandTimeout, Duration heartbeat,
                              int retentionMessages, Duration retentionAge, Path identityPublicKeyFile,
-                             Duration identityClockSkew, String adminToken, TracingOptions tracing) {
+                             Duration identityClockSkew, String adminToken, TracingOptions tracing,
+                             StoreChoice store) {
     public static final String RESOURCE = "trade-api.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.trade.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_TRADE_CONFIG";
 
     public enum EventBusMode { LOCAL, CLUSTER }
 
+    /** Where intents and snapshots live: files under {@code store.data_dir}, or Redis (distributed mode). */
+    public enum StoreBackend { FILE, REDIS }
+
+    /**
+     * The store choice: {@code backend}, this instance's id (the top bits of its exchange order ids and,
+     * in Redis, its key space) and, for {@link StoreBackend#REDIS}, how to reach Redis (its
+     * {@code toString} hides the URI's password).
+     */
+    public record StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis) {
+        public static final StoreChoice FILE_DEFAULT = new StoreChoice(StoreBackend.FILE, 0,
+                RedisStoreOptions.of(RedisStoreOptions.DEFAULT_URI, 0));
+    }
+
     /** T+1 rule: on, off, or following the exchange's calendar (on for A-share). */
     public enum TPlusOne { AUTO, ON, OFF }
 
     @Override
     public String toString() {
-        return "TradeApiConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", fsync=" + fsync + "]";
+        return "TradeApiConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", fsync=" + fsync
+                + ", store=" + store.backend() + ", instanceId=" + store.instanceId()
+                + (store.backend() == StoreBackend.REDIS ? ", redis=" + store.redis() : "") + "]";
     }
 
     public static TradeApiConfig load(ConfigLoader loader) {
@@ -73,7 +91,30 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                 keyFile.isEmpty() ? null : Path.of(keyFile),
                 identity.duration("clock_skew", Duration.ofSeconds(5)),
                 root.section("admin").string("token", ""),
-                TracingOptions.fromConfig(root.section("tracing"), "trade-api"));
+                TracingOptions.fromConfig(root.section("tracing"), "trade-api"),
+                storeChoice(store, root.section("redis")));
+    }
+
+    private static StoreChoice storeChoice(Config store, Config redis) {
+        StoreBackend backend = "redis".equals(store.oneOf("backend", "file", "file", "redis"))
+                ? StoreBackend.REDIS : StoreBackend.FILE;
+        int instanceId = store.intValue("instance_id", 0, 0, ExchangeOrderIds.MAX_INSTANCE_ID);
+        String uri = redis.string("uri", RedisStoreOptions.DEFAULT_URI);
+        RedisStoreOptions options;
+        try {
+            options = new RedisStoreOptions(uri, instanceId, redis.string("key_prefix", RedisStoreOptions.DEFAULT_KEY_PREFIX),
+                    positive(redis, "redis.command_timeout", "command_timeout", RedisStoreOptions.DEFAULT_COMMAND_TIMEOUT),
+                    positive(redis, "redis.connect_timeout", "connect_timeout", RedisStoreOptions.DEFAULT_CONNECT_TIMEOUT),
+                    redis.intValue("max_in_flight", RedisStoreOptions.DEFAULT_MAX_IN_FLIGHT, 1, 10_000_000),
+                    redis.intValue("exchange_id_block", RedisStoreOptions.DEFAULT_EXCHANGE_ID_BLOCK, 1, 100_000_000),
+                    redis.intValue("wait_replicas", RedisStoreOptions.DEFAULT_WAIT_REPLICAS, 0, 100),
+                    redis.intValue("keep_snapshots", RedisStoreOptions.DEFAULT_KEEP_SNAPSHOTS, 1, 100));
+        } catch (IllegalArgumentException e) {
+            // The message redacts the URI's password.
+            throw new ConfigException("config key 'redis.uri' is not valid: " + e.getMessage()
+                    + "; allowed: redis://[user:password@]host:port/db or rediss://…");
+        }
+        return new StoreChoice(backend, instanceId, options);
     }
 
     /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */
@@ -81,7 +122,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         return new TradeApiConfig(newHost, newPort, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery,
                 startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
                 commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
-                adminToken, tracing);
+                adminToken, tracing, store);
     }
 
     private static Duration positive(Config section, String fullKey, String key, Duration def) {

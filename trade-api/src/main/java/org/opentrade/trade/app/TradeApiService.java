@@ -37,6 +37,9 @@ import org.opentrade.trade.adapter.eventbus.EventBusExchange;
 import org.opentrade.trade.adapter.file.FileIntentStore;
 import org.opentrade.trade.adapter.file.FileIntentStoreOptions;
 import org.opentrade.trade.adapter.file.FileSnapshotStore;
+import org.opentrade.trade.adapter.redis.RedisIntentStore;
+import org.opentrade.trade.adapter.redis.RedisSnapshotStore;
+import org.opentrade.trade.adapter.redis.TradeRedis;
 import org.opentrade.trade.adapter.file.FsyncPolicy;
 import org.opentrade.trade.adapter.http.AdminRoutes;
 import org.opentrade.trade.adapter.http.Caller;
@@ -81,6 +84,8 @@ public final class TradeApiService extends VerticleBase {
     private HttpServer server;
     private IntentStore intents;
     private SnapshotStore snapshots;
+    /** The Redis connection of the Redis stores (null with the file store); closed after them. */
+    private TradeRedis redis;
     private TradeDesk desk;
     private FeedConsumer feed;
     private OrderStreams streams;
@@ -140,9 +145,7 @@ public final class TradeApiService extends VerticleBase {
     private void initialise(Router router) {
         startProblem = "opening the intent log";
         vertx.executeBlocking(() -> {
-            intents = new FileIntentStore(FileIntentStoreOptions.defaults(config.dataDir().resolve("intents"))
-                    .withFsync(config.fsync() ? FsyncPolicy.FSYNC_BATCH : FsyncPolicy.NONE));
-            snapshots = new FileSnapshotStore(config.dataDir().resolve("snapshots"));
+            openStores();
             return snapshots.latest();
         }).compose(latest -> fetchUniverse().map(u -> Map.entry(u, latest))).compose(e -> {
             Universe universe = e.getKey();
@@ -421,7 +424,26 @@ public final class TradeApiService extends VerticleBase {
             if (intents != null) {
                 intents.close();
             }
+            if (redis != null) {
+                redis.close();
+            }
             return null;
         }));
+    }
+
+    /** The configured intent and snapshot stores; blocks (files, or connecting to Redis). */
+    private void openStores() {
+        TradeApiConfig.StoreChoice choice = config.store();
+        if (choice.backend() == TradeApiConfig.StoreBackend.REDIS) {
+            LOG.info("trade-api keeps intents and snapshots in redis: " + choice.redis());
+            redis = TradeRedis.connect(choice.redis());
+            intents = new RedisIntentStore(redis);
+            snapshots = new RedisSnapshotStore(redis);
+            return;
+        }
+        intents = new FileIntentStore(FileIntentStoreOptions.defaults(config.dataDir().resolve("intents"))
+                .withFsync(config.fsync() ? FsyncPolicy.FSYNC_BATCH : FsyncPolicy.NONE)
+                .withInstanceId(choice.instanceId()));
+        snapshots = new FileSnapshotStore(config.dataDir().resolve("snapshots"));
     }
 }

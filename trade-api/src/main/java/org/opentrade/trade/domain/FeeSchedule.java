@@ -1,5 +1,6 @@
 package org.opentrade.trade.domain;
 
+import java.math.BigInteger;
 import org.opentrade.exchange.model.Side;
 
 /**
@@ -41,13 +42,21 @@ public record FeeSchedule(long commissionRate, long minCommission, long stampDut
         return commission + stamp + part(value, transferRate);
     }
 
-    /** value × rate / 1 000 000, rounded half up (values are non-negative). */
-    private static long part(long value, long rate) {
+    /**
+     * value × rate / 1 000 000, rounded half up (values are non-negative). Exact long arithmetic: the
+     * 128-bit product is checked with {@link Math#multiplyHigh}, and only a product (plus the half
+     * unit) beyond {@code Long.MAX_VALUE} falls back to {@link BigInteger} — never for real fills.
+     * Cost: one multiply, one divide; called for every fill and every buy check.
+     */
+    static long part(long value, long rate) {
         if (rate == 0) {
             return 0;
         }
-        java.math.BigInteger p = java.math.BigInteger.valueOf(value).multiply(java.math.BigInteger.valueOf(rate))
-                .add(java.math.BigInteger.valueOf(RATE_UNIT / 2)).divide(java.math.BigInteger.valueOf(RATE_UNIT));
-        return p.longValueExact();
+        long low = value * rate;
+        if (Math.multiplyHigh(value, rate) == 0 && low >= 0 && low <= Long.MAX_VALUE - RATE_UNIT / 2) {
+            return (low + RATE_UNIT / 2) / RATE_UNIT;
+        }
+        return BigInteger.valueOf(value).multiply(BigInteger.valueOf(rate)).add(BigInteger.valueOf(RATE_UNIT / 2))
+                .divide(BigInteger.valueOf(RATE_UNIT)).longValueExact();
     }
 }

@@ -127,7 +127,7 @@ public final class TradeCrashNode {
                 c.fsync(), SNAPSHOT_EVERY, c.startingBalance(), c.tPlusOne(), c.fees(), c.maxOrderQty(),
                 c.maxOrderNotional(), c.maxOpenOrders(), c.maxOrdersPerSecond(), c.commandTimeout(), c.heartbeat(),
                 c.retentionMessages(), c.retentionAge(), c.identityPublicKeyFile(), c.identityClockSkew(),
-                c.adminToken(), c.tracing());
+                c.adminToken(), c.tracing(), c.store());
         CallerCheck callers = req -> {
             String dev = req.getHeader(CALLER_HEADER);
             return dev == null ? null : new Caller(dev, "key-" + dev, "free");

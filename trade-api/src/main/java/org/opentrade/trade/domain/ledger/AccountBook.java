@@ -31,6 +31,14 @@ final class AccountBook {
     /** Open orders in creation order: reservations, held shares and cancel-all read only these. */
     final LinkedHashMap<String, OrderEntry> open = new LinkedHashMap<>();
     final List<Fill> fills = new ArrayList<>();
+    /**
+     * Cash the open buys reserve: the sum of their {@link OrderEntry#reservedCash}, kept incrementally
+     * by the ledger on every order change (accepted, filled, canceled, replaced, rejected, expired), so
+     * a buying-power check is O(1) instead of a pass over the open orders. Derived: not in snapshots.
+     */
+    long reserved;
+    /** Per symbol, shares open sells hold (sum of {@link OrderEntry#heldShares}); absent = 0. Derived. */
+    final Map<String, long[]> heldForSells = new HashMap<>();
 
     AccountBook(String account) {
         this.account = account;
@@ -49,14 +57,18 @@ final class AccountBook {
         return holdings.computeIfAbsent(symbol, Holding::new);
     }
 
-    /** Shares of {@code symbol} that open sell orders may still take. */
+    /** Shares of {@code symbol} that open sell orders may still take. O(1). */
     long heldForSells(String symbol) {
-        long held = 0;
-        for (OrderEntry e : open.values()) {
-            if (e.side == org.opentrade.exchange.model.Side.SELL && e.symbol.equals(symbol)) {
-                held += e.leavesQty;
-            }
+        long[] held = heldForSells.get(symbol);
+        return held == null ? 0 : held[0];
+    }
+
+    /** Adds {@code delta} shares to what open sells of {@code symbol} hold (the ledger's bookkeeping). */
+    void addHeldForSells(String symbol, long delta) {
+        long[] held = heldForSells.computeIfAbsent(symbol, k -> new long[1]);
+        held[0] = Math.addExact(held[0], delta);
+        if (held[0] == 0) {
+            heldForSells.remove(symbol);
         }
-        return held;
     }
 }

@@ -88,8 +88,17 @@ final class Holding {
         return q;
     }
 
-    /** a × b / c truncated toward zero, without overflow in the product. */
-    private static long mulDiv(long a, long b, long c) {
+    /**
+     * a × b / c truncated toward zero ({@code c > 0}), without overflow in the product: long
+     * arithmetic when the 128-bit product fits in a long (checked with {@link Math#multiplyHigh}),
+     * {@link BigInteger} only beyond that.
+     */
+    static long mulDiv(long a, long b, long c) {
+        long low = a * b;
+        long high = Math.multiplyHigh(a, b);
+        if ((high == 0 && low >= 0) || (high == -1 && low < 0)) {
+            return low / c;
+        }
         return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divide(BigInteger.valueOf(c)).longValueExact();
     }
 }

@@ -39,6 +39,13 @@ final class OrderEntry {
     /** Fees billed to this order's fills so far (per-order billing charges the increase). */
     long feesBilled;
     boolean triggered;
+    /**
+     * What this order currently counts in its account's {@link AccountBook#reserved} (cash, a buy) and
+     * {@link AccountBook#heldForSells} (shares, a sell): derived, never in a snapshot; kept in step by
+     * {@link Ledger} after every change so buying-power reads are O(1).
+     */
+    long reservedCash;
+    long heldShares;
 
     OrderEntry(String orderId, long exchangeId, String account, String clientOrderId, String symbol, Side side,
                OrderType type, TimeInForce tif, long stopPrice, long createdAt, int index) {

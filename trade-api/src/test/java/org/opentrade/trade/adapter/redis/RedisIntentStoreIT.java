@@ -1,0 +1,110 @@
+package org.opentrade.trade.adapter.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.opentrade.trade.domain.intent.ExchangeOrderIds;
+import org.opentrade.trade.port.IntentStore;
+import org.opentrade.trade.port.IntentStoreContract;
+
+/** The intent store contract against a real redis-server, plus what only a real server shows. */
+class RedisIntentStoreIT extends IntentStoreContract {
+    static final int INSTANCE = 5;
+
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
+
+    TradeRedis redis;
+
+    @AfterEach
+    void disconnect() {
+        if (redis != null) {
+            redis.close();
+            redis = null;
+        }
+    }
+
+    @Override
+    protected IntentStore newStore() {
+        if (redis == null) {
+            try {
+                REDIS.flushAll();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            redis = TradeRedis.connect(options(INSTANCE));
+        }
+        return new RedisIntentStore(redis);
+    }
+
+    @Override
+    protected int instanceId() {
+        return INSTANCE;
+    }
+
+    static RedisStoreOptions options(int instance) {
+        return RedisStoreOptions.of(REDIS.uri(), instance).withKeyPrefix("it:").withExchangeIdBlock(1_000);
+    }
+
+    @Test
+    void acknowledgedIntentsAndExchangeIdsSurviveARedisCrashWithAppendfsyncAlways() throws Exception {
+        appendAndAwait(store, 1, 50);
+        long before = store.nextExchangeId();
+        store.close();
+        redis.close();
+        REDIS.crashAndRestart();
+        redis = TradeRedis.connect(options(INSTANCE));
+        store = new RedisIntentStore(redis);
+        assertEquals(storedSamples(1, 50), store.readAll());
+        assertEquals(50, store.lastIndex());
+        assertTrue(store.nextExchangeId() > before, "ids continue above the reserved block, never reused");
+        assertEquals(List.of(51L, 52L), appendAndAwait(store, 51, 52));
+    }
+
+    @Test
+    void twoInstancesOnOneServerKeepSeparateLogsAndDistinctExchangeIds() throws Exception {
+        appendAndAwait(store, 1, 3);
+        try (TradeRedis other = TradeRedis.connect(options(6))) {
+            RedisIntentStore second = new RedisIntentStore(other);
+            assertEquals(List.of(1L, 2L), appendAndAwait(second, 10, 11));
+            assertEquals(storedSamples(1, 3), store.readAll());
+            assertEquals(List.of(org.opentrade.trade.port.SampleIntents.stored(10).withIndex(1),
+                    org.opentrade.trade.port.SampleIntents.stored(11).withIndex(2)), second.readAll());
+            Set<Long> ids = new HashSet<>();
+            for (int k = 0; k < 3_000; k++) {
+                assertTrue(ids.add(store.nextExchangeId()));
+                assertTrue(ids.add(second.nextExchangeId()));
+            }
+            assertEquals(6, ExchangeOrderIds.instanceOf(second.nextExchangeId()));
+            second.close();
+        }
+    }
+
+    @Test
+    void aReplayReadsALogLongerThanOneChunk() throws Exception {
+        int n = RedisIntentStore.READ_CHUNK * 2 + 7;
+        appendAndAwait(store, 1, n);
+        assertEquals(storedSamples(1, n), store.readAll());
+        List<org.opentrade.trade.domain.intent.Intent> tail = new java.util.ArrayList<>();
+        store.replay(RedisIntentStore.READ_CHUNK + 3, tail::add);
+        assertEquals(storedSamples(RedisIntentStore.READ_CHUNK + 4, n), tail);
+    }
+
+    @Test
+    void optionsNeverPrintThePassword() {
+        RedisStoreOptions o = RedisStoreOptions.of("redis://user:s3cret@127.0.0.1:1/0", 1);
+        assertTrue(!o.toString().contains("s3cret"), o.toString());
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> TradeRedis.connect(o));
+        assertTrue(!e.getMessage().contains("s3cret"), e.getMessage());
+        assertNotEquals(-1, e.getMessage().indexOf("***@127.0.0.1:1"), e.getMessage());
+    }
+}

@@ -1,0 +1,48 @@
+package org.opentrade.trade.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.opentrade.common.config.ConfigException;
+import org.opentrade.common.config.ConfigLoader;
+
+/** {@code store.backend}, {@code store.instance_id} and the {@code redis} section of trade-api.yaml. */
+class TradeApiConfigStoreTest {
+    private static TradeApiConfig load(Map<String, String> env) {
+        return TradeApiConfig.load(ConfigLoader.of(env, Map.of()));
+    }
+
+    @Test
+    void theFileStoreIsTheDefault() {
+        TradeApiConfig c = load(Map.of());
+        assertEquals(TradeApiConfig.StoreBackend.FILE, c.store().backend());
+        assertEquals(0, c.store().instanceId());
+    }
+
+    @Test
+    void redisIsChosenWithItsUriAndInstanceAndThePasswordIsNeverPrinted() {
+        TradeApiConfig c = load(Map.of("OPENTRADE_TRADE_STORE", "redis", "OPENTRADE_TRADE_INSTANCE_ID", "7",
+                "OPENTRADE_TRADE_REDIS_URI", "redis://trade:pa55word@10.0.0.5:6380/2"));
+        assertEquals(TradeApiConfig.StoreBackend.REDIS, c.store().backend());
+        assertEquals(7, c.store().redis().instanceId());
+        assertEquals("redis://trade:pa55word@10.0.0.5:6380/2", c.store().redis().uri());
+        assertEquals("ot:trade:7:intents", c.store().redis().key("intents"));
+        assertFalse(c.toString().contains("pa55word"), c.toString());
+        assertTrue(c.toString().contains("redis://***@10.0.0.5:6380/2"), c.toString());
+    }
+
+    @Test
+    void anUnknownBackendOrABadUriStopsStartUpNamingTheKey() {
+        ConfigException backend = assertThrows(ConfigException.class,
+                () -> load(Map.of("OPENTRADE_TRADE_STORE", "mongo")));
+        assertTrue(backend.getMessage().contains("backend"), backend.getMessage());
+        ConfigException uri = assertThrows(ConfigException.class,
+                () -> load(Map.of("OPENTRADE_TRADE_REDIS_URI", "http://u:secret@host/")));
+        assertTrue(uri.getMessage().contains("redis.uri"), uri.getMessage());
+        assertFalse(uri.getMessage().contains("secret"), uri.getMessage());
+    }
+}
