@@ -16,7 +16,9 @@
 #      a driver making 100 trades/s of one symbol through the exchange's command address
 #      (StreamFanoutServer, core $SERVER_CPU); a client JVM (StreamFanoutClient, core $LOAD_CPU) with 1 000
 #      WebSockets straight to market-api (each with its own signed assertion) on trades:<symbol>:
-#      receive time - trade time over all clients after a warm-up; heap per idle connected client.
+#      receive time - trade time over all clients after a warm-up; heap per idle connected client. Then the
+#      floor: the same client against StreamFanoutFloor (a trivial Vert.x WebSocket server writing the same
+#      frames, no exchange or market-api), so market-api's share is read against what Vert.x and the kernel cost.
 # Prints a summary table and records the machine (nproc, CPU, load, CPU busy share of the whole box, CPU
 # pressure, java -version).
 #
@@ -244,6 +246,20 @@ if has_part 3; then
     --clients "$FAN_CLIENTS" --steps "$FAN_STEPS" --symbol "$FAN_SYMBOL" --rate "$FAN_RATE" --warmup-seconds "$FAN_WARMUP" \
     --seconds "$FAN_SECONDS" 2>&1 | grep -v '^SLF4J' | tee "$OUT/fanout.log"
   stop_pid "$FAN_PID"
+  # The floor, same client and steps: the cheapest Vert.x WebSocket server writing the same frames.
+  echo; echo "== 3b. fan-out floor: a trivial Vert.x WebSocket server (StreamFanoutFloor) on core $SERVER_CPU, same clients"
+  taskset -c "$SERVER_CPU" java -Xms1g -Xmx1g "${SERVER_JAVA[@]}" -cp "$JAR" org.opentrade.bench.market.StreamFanoutFloor \
+    --control-port "$CTRL_PORT" --symbol "$FAN_SYMBOL" > "$OUT/fanout-floor-server.log" 2>&1 &
+  FLOOR_PID=$!
+  PIDS+=($FLOOR_PID)
+  for _ in $(seq 300); do grep -q '^READY' "$OUT/fanout-floor-server.log" && break; sleep 0.2; done
+  grep -q '^READY' "$OUT/fanout-floor-server.log" || { echo "floor server did not start" >&2; exit 1; }
+  FLOOR_PORT=$(grep '^READY' "$OUT/fanout-floor-server.log" | grep -o 'market_port=[0-9]*' | cut -d= -f2)
+  taskset -c "$LOAD_CPU" java -Xms1g -Xmx1g -cp "$JAR" org.opentrade.bench.market.StreamFanoutClient \
+    --market-port "$FLOOR_PORT" --control-port "$CTRL_PORT" --key-file "$OUT/fanout-identity.pem" \
+    --clients "$FAN_CLIENTS" --steps "$FAN_STEPS" --symbol "$FAN_SYMBOL" --rate "$FAN_RATE" --warmup-seconds "$FAN_WARMUP" \
+    --seconds "$FAN_SECONDS" 2>&1 | grep -v '^SLF4J' | tee "$OUT/fanout-floor.log"
+  stop_pid "$FLOOR_PID"
 fi
 echo "at end:      $(machine_state)" | tee -a "$OUT/machine.txt"
 
@@ -335,14 +351,19 @@ M() { awk -v x="$1" 'BEGIN { printf "%.3f M", x / 1e6 }'; }
     echo
     echo "| subscribed clients | frames received / expected (not received) | seq gaps | p50 | p90 | p99 | p99.9 | max | from due: p50 · p99 · max | stamped late by, max | slow consumers (dropped) | server CPU per frame (share of its core) | client CPU per frame (share) |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for run in market-api floor; do
+    [[ $run == floor ]] && L="$OUT/fanout-floor.log"
+    [[ -f $L ]] || continue
     for n in ${FAN_STEPS//,/ }; do
       f="clients=$n "
-      echo "| $n | $(res "$L" due_received "$f") / $(res "$L" due_expected "$f") ($(res "$L" unfinished "$f")) | $(res "$L" gaps "$f") | $(ms "$(res "$L" p50 "$f")") |" \
+      echo "| $n ($run) | $(res "$L" due_received "$f") / $(res "$L" due_expected "$f") ($(res "$L" unfinished "$f")) | $(res "$L" gaps "$f") | $(ms "$(res "$L" p50 "$f")") |" \
            "$(ms "$(res "$L" p90 "$f")") | $(ms "$(res "$L" p99 "$f")") | $(ms "$(res "$L" p999 "$f")") | $(ms "$(res "$L" max "$f")") |" \
            "$(ms "$(res "$L" due_p50 "$f")") · $(ms "$(res "$L" due_p99 "$f")") · $(ms "$(res "$L" due_max "$f")") | $(ms "$(res "$L" stamp_lag_max_us "$f")") |" \
            "$(res "$L" slow_consumers "$f") ($(res "$L" slow_consumers_dropped "$f")) |" \
            "$(res "$L" server_cpu_us_per_frame "$f") µs ($(res "$L" server_cpu_share "$f") %) | $(res "$L" client_cpu_us_per_frame "$f") µs ($(res "$L" client_cpu_share "$f") %) |"
     done
+    done
+    L="$OUT/fanout.log"
     LAST=${FAN_STEPS##*,}
     P99=$(res "$L" p99 "clients=$LAST ")
     echo
@@ -350,6 +371,11 @@ M() { awk -v x="$1" 'BEGIN { printf "%.3f M", x / 1e6 }'; }
     echo "|---|---:|---|---|"
     echo "| p99 publish-to-receive, $LAST clients, $FAN_RATE msgs/s | $(ms "$P99") ms | <= 20 ms | $(met "$P99" le 20000) |"
     echo "| (info) the same from when each trade was due, frames not received included | $(ms "$(res "$L" due_p99 "clients=$LAST ")") ms | - | - |"
+    if [[ -f "$OUT/fanout-floor.log" ]]; then
+      FL="$OUT/fanout-floor.log"
+      echo "| (floor) p99, the trivial Vert.x WebSocket server, same clients | $(ms "$(res "$FL" p99 "clients=$LAST ")") ms | - | - |"
+      echo "| (floor) server CPU per frame: market-api · floor · ratio, $LAST clients | $(res "$L" server_cpu_us_per_frame "clients=$LAST ") · $(res "$FL" server_cpu_us_per_frame "clients=$LAST ") µs · $(awk -v a="$(res "$L" server_cpu_us_per_frame "clients=$LAST ")" -v b="$(res "$FL" server_cpu_us_per_frame "clients=$LAST ")" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }') | - | - |"
+    fi
     echo "| server heap per idle connected client (after GC) | $(res "$L" heap_per_client_bytes) bytes ($(res "$L" heap_base_mib) → $(res "$L" heap_idle_mib) MiB for $FAN_CLIENTS) | - | - |"
     echo "| (info) $(grep '^trades driven in all' "$L" | sed 's/^t/T/') | | | |"
   fi

@@ -92,9 +92,10 @@ public final class AllInOne {
             System.exit(1);
             return;
         }
-        LOG.info(String.format("OpenTrade all-in-one ready in %d ms (JVM up %d ms): http://%s:%d",
+        LOG.info(String.format("OpenTrade all-in-one ready in %d ms (JVM up %d ms, %s transport): http://%s:%d",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
-                ManagementFactory.getRuntimeMXBean().getUptime(), "localhost", app.httpPort()));
+                ManagementFactory.getRuntimeMXBean().getUptime(),
+                app.vertx().isNativeTransportEnabled() ? "native epoll" : "NIO", "localhost", app.httpPort()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // JUL resets its handlers in its own shutdown hook, so these lines go to stderr directly.
             try {
@@ -126,7 +127,7 @@ public final class AllInOne {
         } catch (ConfigException e) {
             return Future.failedFuture(e);
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         SpanStore spans = new SpanStore(configuredGateway.tracing().getStoreTraces(),
                 configuredGateway.tracing().getStoreSpansPerTrace());
         ExchangeService exchange = new ExchangeService(exchangeConfig, Tracing.create(

@@ -35,7 +35,7 @@ public final class GatewayMain {
             System.exit(1);
             return;
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         GatewayServer gw;
         try {
             // The main thread waits for start-up (not an event loop): nothing else runs here yet.
@@ -73,7 +73,8 @@ public final class GatewayMain {
             return;
         }
         LOG.info("OpenTrade API gateway listening on " + config.host() + ":" + config.port() + " (store "
-                + config.store() + ", " + config.eventLoops() + " event loops)");
+                + config.store() + ", " + config.eventLoops() + " event loops, "
+                + (vertx.isNativeTransportEnabled() ? "native epoll" : "NIO") + " transport)");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 gw.close(vertx).toCompletionStage().toCompletableFuture()

@@ -52,7 +52,7 @@ public final class MarketApiMain {
             System.exit(1);
             return;
         }
-        Vertx vertx = config.eventBus() == MarketApiConfig.EventBusMode.LOCAL ? Vertx.vertx() : clustered();
+        Vertx vertx = config.eventBus() == MarketApiConfig.EventBusMode.LOCAL ? Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true)) : clustered();
         FeedBatchCodec.register(vertx);
         Tracing tracing = Tracing.create(config.tracing());
         MarketApiService service = new MarketApiService(config, tracing, new AssertionCallerCheck(verifier), Stores::open,
@@ -78,7 +78,7 @@ public final class MarketApiMain {
     private static Vertx clustered() throws Exception {
         Config hz = ConfigUtil.loadConfig();
         hz.setProperty("hazelcast.phone.home.enabled", "false");
-        return Vertx.builder().with(new VertxOptions()).withClusterManager(new HazelcastClusterManager(hz))
+        return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).withClusterManager(new HazelcastClusterManager(hz))
                 .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     }
 }
