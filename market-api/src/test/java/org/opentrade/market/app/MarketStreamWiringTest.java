@@ -206,6 +206,8 @@ class MarketStreamWiringTest {
             assertEquals(sameMinute ? 300L : 200L, update.getJsonObject("data").getLong("volume"));
         }
         assertEquals(channelsBefore + 2, metric("market_stream_channels"));
+        assertTrue(metric("market_stream_wire_writes_total") >= 4, "frames went out on the wire path, encoded once per"
+                + " message, not through Vert.x's queue: " + metric("market_stream_wire_writes_total"));
     }
 
     private static long metric(String name) {

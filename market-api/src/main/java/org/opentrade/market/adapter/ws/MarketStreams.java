@@ -1,5 +1,6 @@
 package org.opentrade.market.adapter.ws;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -162,16 +163,22 @@ public final class MarketStreams {
         log.append(frame, clockMs.getAsLong());
         Set<Subscription> subs = subscribers.get(channel);
         if (subs != null) {
-            for (Subscription s : subs) {
-                StreamConnection c = s.connection;
-                if (c.slow) {
-                    maybeRecover(c); // a recovered connection catches up to this message too
-                } else if (s.delivered != seq - 1) {
-                    catchUp(s);
-                } else if (send(c, frame, false)) {
-                    s.delivered = seq;
-                    counters.messagesSent++;
+            // Encoded for the wire once; every connection writes a duplicate of it (see VertxInternals).
+            ByteBuf wire = VertxInternals.wireFrame(frame);
+            try {
+                for (Subscription s : subs) {
+                    StreamConnection c = s.connection;
+                    if (c.slow) {
+                        maybeRecover(c); // a recovered connection catches up to this message too
+                    } else if (s.delivered != seq - 1) {
+                        catchUp(s);
+                    } else if (send(c, frame, wire, false)) {
+                        s.delivered = seq;
+                        counters.messagesSent++;
+                    }
                 }
+            } finally {
+                wire.release();
             }
         }
         return seq;
@@ -215,7 +222,7 @@ public final class MarketStreams {
     public StreamStats stats() {
         return new StreamStats(counters.connections, counters.subscriptions, counters.channels,
                 counters.messagesSent, counters.slowConsumers, counters.slowConsumersDropped, counters.floodersClosed,
-                counters.queuedBytes.get(), counters.peakConnectionQueuedBytes.get());
+                counters.queuedBytes.get(), counters.peakConnectionQueuedBytes.get(), counters.wireWrites);
     }
 
     /** Stops heartbeats and closes every connection (1001); any thread. Later connections are refused. */
@@ -421,10 +428,15 @@ public final class MarketStreams {
 
     /** Writes through the connection's bound; a refusal turns it slow. */
     private boolean send(StreamConnection conn, Buffer frame, boolean control) {
+        return send(conn, frame, null, control);
+    }
+
+    /** As {@link #send(StreamConnection, Buffer, boolean)}, with the frame's wire encoding when there is one. */
+    private boolean send(StreamConnection conn, Buffer frame, ByteBuf wire, boolean control) {
         if (conn.closed || conn.dropped) {
             return false;
         }
-        if (conn.tryWrite(frame, control)) {
+        if (conn.tryWrite(frame, wire, control)) {
             return true;
         }
         if (!conn.slow) {
@@ -539,6 +551,8 @@ public final class MarketStreams {
         volatile long slowConsumers;
         volatile long slowConsumersDropped;
         volatile long floodersClosed;
+        /** Owner thread only writes it. */
+        volatile long wireWrites;
         final AtomicLong queuedBytes = new AtomicLong();
         final AtomicLong peakConnectionQueuedBytes = new AtomicLong();
     }

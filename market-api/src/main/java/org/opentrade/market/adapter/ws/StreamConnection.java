@@ -1,5 +1,8 @@
 package org.opentrade.market.adapter.ws;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.LinkedHashMap;
@@ -34,8 +37,12 @@ final class StreamConnection {
     boolean warned;
     long graceTimer = -1;
 
+    /** Where wire frames are written from, or null for Vert.x's write path (see {@link VertxInternals}). */
+    private final ChannelHandlerContext wire;
+
     StreamConnection(ServerWebSocket ws, StreamCaller caller, int highWater, MarketStreams.Counters counters) {
         this.ws = ws;
+        this.wire = VertxInternals.wireContext(ws);
         this.caller = caller;
         this.highWater = highWater;
         this.counters = counters;
@@ -47,6 +54,18 @@ final class StreamConnection {
 
     /** Writes {@code frame} if the bound allows; false when refused (nothing written). */
     boolean tryWrite(Buffer frame, boolean control) {
+        return tryWrite(frame, null, control);
+    }
+
+    /**
+     * Writes {@code frame} if the bound allows; false when refused (nothing written). {@code wireFrame}, when
+     * not null, is {@code frame} already encoded for the wire ({@link VertxInternals#wireFrame}, shared by
+     * every connection a message goes to; this writes a retained duplicate and leaves the caller's
+     * reference alone). Called on the owner thread: when that is the connection's event loop (the server's
+     * one context serves both), the frame goes to Netty below Vert.x's queue at once; otherwise through
+     * Vert.x, which hands it over to the connection's event loop in order.
+     */
+    boolean tryWrite(Buffer frame, ByteBuf wireFrame, boolean control) {
         int len = frame.length();
         long q = queued.get();
         if (control ? q + len > (long) highWater + MarketStreams.CONTROL_SLACK_BYTES
@@ -56,10 +75,20 @@ final class StreamConnection {
         long now = queued.addAndGet(len);
         counters.queuedBytes.addAndGet(len);
         counters.peakConnectionQueuedBytes.accumulateAndGet(now, Math::max);
-        ws.writeFrame(VertxInternals.textFrame(frame)).onComplete(ar -> {
-            queued.addAndGet(-len);
-            counters.queuedBytes.addAndGet(-len);
-        });
+        if (wire != null && wire.executor().inEventLoop()) {
+            ByteBuf out = wireFrame != null ? wireFrame.retainedDuplicate() : VertxInternals.wireFrame(frame);
+            ChannelPromise written = wire.newPromise();
+            written.addListener(f -> written(len));
+            wire.writeAndFlush(out, written);
+            counters.wireWrites++; // owner thread only
+        } else {
+            ws.writeFrame(VertxInternals.textFrame(frame)).onComplete(ar -> written(len));
+        }
         return true;
+    }
+
+    private void written(int len) {
+        queued.addAndGet(-len);
+        counters.queuedBytes.addAndGet(-len);
     }
 }

@@ -13,8 +13,10 @@ package org.opentrade.market.adapter.ws;
  * @param queuedBytes                 bytes handed to connections and not yet written to their sockets, now
  * @param peakConnectionQueuedBytes   the most bytes ever waiting for one connection (bounded by the high-water
  *                                    mark plus {@link MarketStreams#CONTROL_SLACK_BYTES})
+ * @param wireWrites                  frames written on the wire path (encoded once per message, below Vert.x's
+ *                                    write queue; see {@code VertxInternals}) rather than through Vert.x
  */
 public record StreamStats(long connections, long subscriptions, long channels, long messagesSent,
                           long slowConsumers, long slowConsumersDropped, long floodersClosed, long queuedBytes,
-                          long peakConnectionQueuedBytes) {
+                          long peakConnectionQueuedBytes, long wireWrites) {
 }

@@ -96,6 +96,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
         sb.append("market_stream_slow_consumers_total ").append(s.slowConsumers()).append('\n');
         sb.append("market_stream_slow_consumers_dropped_total ").append(s.slowConsumersDropped()).append('\n');
         sb.append("market_stream_queued_bytes ").append(s.queuedBytes()).append('\n');
+        sb.append("market_stream_wire_writes_total ").append(s.wireWrites()).append('\n');
     }
 
     public void close() {
