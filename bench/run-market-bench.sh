@@ -26,7 +26,7 @@
 #        SMOKE=1 bench/run-market-bench.sh  ~2 min sanity run (results stay in the output dir only)
 # Knobs (environment): K_RATES ("100 500"), K_WARMUP (s per target before the rounds, 20), K_SECONDS (s
 #   per measured run, 20), K_ROUNDS (2 per rate), K_CONNECTIONS (16), INGEST_COMMANDS (262144), INGEST_PASSES (3),
-#   INGEST_WARMUP (8), INGEST_VARIANTS (1000,16,1000:bare), FAN_CLIENTS (1000 connected), FAN_STEPS
+#   INGEST_WARMUP (8), INGEST_VARIANTS (1000:all,16:all,1000,1000:bare), FAN_CLIENTS (1000 connected), FAN_STEPS
 #   (subscribed clients per measurement, 100,1000), FAN_RATE (100), FAN_WARMUP (10 s per step), FAN_SECONDS (30 per step), SERVER_CPU (0), LOAD_CPU (1), GW_PORT (18280), CTRL_PORT (18291),
 #   OUT (output dir), PARTS (e.g. "1 3" to run only some parts).
 set -euo pipefail
@@ -52,7 +52,7 @@ else
 fi
 K_RATES=${K_RATES:-100 500}; K_CONNECTIONS=${K_CONNECTIONS:-16}
 K_TARGET_RATE=500; K_WARM_RATE=${K_RATES%% *}
-INGEST_VARIANTS=${INGEST_VARIANTS:-1000,16,1000:bare}
+INGEST_VARIANTS=${INGEST_VARIANTS:-1000:all,16:all,1000,1000:bare}
 FAN_RATE=${FAN_RATE:-100}; FAN_SYMBOL=600519.SH
 SERVER_CPU=${SERVER_CPU:-0}; LOAD_CPU=${LOAD_CPU:-1}
 GW_PORT=${GW_PORT:-18280}; CTRL_PORT=${CTRL_PORT:-18291}
@@ -325,6 +325,8 @@ M() { awk -v x="$1" 'BEGIN { printf "%.3f M", x / 1e6 }'; }
     for v in ${INGEST_VARIANTS//,/ }; do
       label="feed batches of ${v%%:*} events"
       [[ $v == *:bare ]] && label="$label, no listener (board + history only)"
+      [[ $v == *:all ]] && label="$label, every channel of every symbol active (subscribed once)"
+      [[ $v != *:* ]] && label="$label, stream wiring on, no channel ever subscribed"
       echo "| $label | $(M "$(res "$L" events_per_s "variant=$v ")") | $(M "$(res "$L" trades_per_s "variant=$v ")") |" \
            "$(res "$L" cpu_ns_per_event "variant=$v ") ns | $(M "$(res "$L" ceiling_events_per_s "variant=$v ")") |" \
            "$(res "$L" writer_cpu_ns_per_event "variant=$v ") ns | $(res "$L" process_cpu_ns_per_event "variant=$v ") ns |"

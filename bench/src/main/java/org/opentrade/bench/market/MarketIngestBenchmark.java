@@ -45,8 +45,8 @@ import org.opentrade.market.domain.stream.RetentionOptions;
  * CPU per event of the market thread (least of the passes), the writer thread and the whole process.
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.opentrade.bench.market.MarketIngestBenchmark [--commands
- * 262144] [--passes 3] [--warmup-seconds 8] [--variants 1000,16,1000:bare] [--ms-per-command 1.0]}: a variant is
- * a feed batch size, with {@code :bare} for the board without listener (what the stream wiring costs). Prints
+ * 262144] [--passes 3] [--warmup-seconds 8] [--variants 1000:all,16:all,1000,1000:bare] [--ms-per-command 1.0]}: a variant is
+ * a feed batch size, with {@code :all} for every channel active, {@code :bare} for the board without listener (what the stream wiring costs). Prints
  * {@code RESULT ingest batch=... events_per_s=... trades_per_s=... cpu_ns_per_event=...} lines for scripts.
  * Single-threaded driver; not for tests.
  */
@@ -60,27 +60,33 @@ public final class MarketIngestBenchmark {
     private static final String WRITER_THREAD = "market-history-writer";
 
     /** Measured by default: large and small feed batches with the wiring, and large batches without it. */
-    public static final String DEFAULT_VARIANTS = "1000,16,1000:bare";
+    public static final String DEFAULT_VARIANTS = "1000:all,16:all,1000,1000:bare";
 
-    /** A feed batch size, and whether the stream wiring listens ({@code :bare}: the board's listener is NONE). */
-    record Variant(int batch, boolean wiring) {
+    /**
+     * A feed batch size, whether the stream wiring listens ({@code :bare}: the board's listener is NONE), and
+     * whether every channel of every symbol is active ({@code :all}: each was subscribed once, so every
+     * trade, quote, depth diff and K-line update of every interval is built and logged; without it, as on a
+     * server nobody subscribed to, the wiring builds nothing).
+     */
+    record Variant(int batch, boolean wiring, boolean allChannels) {
         static List<Variant> parse(String text) {
             List<Variant> list = new ArrayList<>();
             for (String part : text.split(",")) {
                 String p = part.strip();
                 boolean bare = p.endsWith(":bare");
-                int batch = Integer.parseInt(bare ? p.substring(0, p.length() - 5) : p);
+                boolean all = p.endsWith(":all");
+                int batch = Integer.parseInt(bare ? p.substring(0, p.length() - 5) : all ? p.substring(0, p.length() - 4) : p);
                 if (batch < 1) {
                     throw new IllegalArgumentException("a feed batch must be at least 1 event, got " + batch);
                 }
-                list.add(new Variant(batch, !bare));
+                list.add(new Variant(batch, !bare, all));
             }
             return List.copyOf(list);
         }
 
         @Override
         public String toString() {
-            return batch + (wiring ? "" : ":bare");
+            return batch + (!wiring ? ":bare" : allChannels ? ":all" : "");
         }
     }
 
@@ -150,7 +156,8 @@ public final class MarketIngestBenchmark {
 
     private void measure(Variant variant, int passes, double warmupSeconds) throws Exception {
         System.out.printf(Locale.ROOT, "%n== ingest, feed batches of %d events, %s: passes for %.0f s discarded (JIT),"
-                + " then %d measured%n", variant.batch(), variant.wiring() ? "stream wiring on (no client)"
+                + " then %d measured%n", variant.batch(), variant.allChannels() ? "stream wiring on, every channel active (no client)"
+                : variant.wiring() ? "stream wiring on, no channel ever subscribed"
                 : "bare: no listener (board + history writer only)", warmupSeconds, passes);
         long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         List<Pass> measured = new ArrayList<>();
@@ -212,6 +219,17 @@ public final class MarketIngestBenchmark {
                         .withRetention(new RetentionOptions(2_000, 60_000)), plan -> 50));
                 if (variant.wiring()) {
                     board.setListener(wiring);
+                }
+                if (variant.allChannels()) {
+                    // Opens every channel's log as a first subscription would (one placeholder message each).
+                    for (org.opentrade.market.domain.Instrument i : stream.instruments()) {
+                        for (String kind : List.of("trades:", "quotes:", "depth:")) {
+                            wiring.streams().publish(kind + i.symbol(), new io.vertx.core.json.JsonObject());
+                        }
+                        for (org.opentrade.market.domain.Interval iv : org.opentrade.market.domain.Interval.values()) {
+                            wiring.streams().publish("klines:" + iv.code() + ":" + i.symbol(), new io.vertx.core.json.JsonObject());
+                        }
+                    }
                 }
                 apply(board, deferred, events, 0, stream.measuredFrom(), batch);
                 long cpu0 = THREADS.getCurrentThreadCpuTime();
