@@ -9,12 +9,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.lang.management.ManagementFactory;
-import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The floor of the fan-out benchmark: the cheapest Vert.x WebSocket server that sends the same frames to
@@ -41,8 +39,7 @@ public final class StreamFanoutFloor {
     private final AtomicLong trades = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private volatile int connections;
-    private volatile boolean driving;
-    private volatile Thread driver;
+    private final PacedDriver driver = new PacedDriver("floor-driver");
     private long seq;
 
     private StreamFanoutFloor(String symbol) {
@@ -137,44 +134,12 @@ public final class StreamFanoutFloor {
                 .put("market_stream_slow_consumers_total", 0).put("market_stream_slow_consumers_dropped_total", 0);
     }
 
-    private synchronized JsonObject startDriver(double rate) {
-        stopDriver();
-        driving = true;
-        long periodNs = (long) (1e9 / rate);
-        long seqBase = trades.get() + 1;
-        long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-        Instant now = Instant.now();
-        long nowNs = System.nanoTime();
-        long startEpochUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000 + (startNs - nowNs) / 1_000;
-        Thread t = new Thread(() -> {
-            for (long i = 0; driving; i++) {
-                long due = startNs + i * periodNs;
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0 && driving) {
-                    LockSupport.parkNanos(wait);
-                }
-                if (driving) {
-                    vertx.runOnContext(v -> publish());
-                }
-            }
-        }, "floor-driver");
-        t.setDaemon(true);
-        driver = t;
-        t.start();
-        return new JsonObject().put("start_epoch_us", startEpochUs).put("period_ns", periodNs).put("seq_base", seqBase);
+    private JsonObject startDriver(double rate) {
+        return driver.start(rate, trades.get() + 1, () -> vertx.runOnContext(v -> publish()));
     }
 
-    private synchronized void stopDriver() {
-        driving = false;
-        Thread t = driver;
-        if (t != null) {
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            driver = null;
-        }
+    private void stopDriver() {
+        driver.stop();
     }
 
     private static void json(HttpServerResponse response, JsonObject body) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.identity.AssertionVerifier;
 import org.opentrade.common.identity.GatewayKeys;
@@ -66,8 +65,8 @@ public final class StreamFanoutServer {
     private final MarketApiService market;
     private final String symbol;
     private final String price;
-    private volatile Thread driver;
-    private volatile boolean driving;
+    /** One maker sell and one taker buy per tick. */
+    private final PacedDriver driver = new PacedDriver("bench-trade-driver");
     private final AtomicLong trades = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private long nextOrderId = 1_000_000_000L;
@@ -132,7 +131,7 @@ public final class StreamFanoutServer {
                 + " price=" + server.price);
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.driving = false;
+            server.driver.stop();
             server.controlVertx.close();
             vertx.close();
         }));
@@ -188,50 +187,17 @@ public final class StreamFanoutServer {
      * is the driver's, one per period, and the channel numbers them from 1), so a client can time each trade
      * frame from when its trade was due as well as from the trade's own time stamp.
      */
-    private synchronized JsonObject startDriver(double rate) {
-        stopDriver();
-        driving = true;
-        long periodNs = (long) (1e9 / rate);
+    private JsonObject startDriver(double rate) {
         long seqBase = metrics().getLong("market_trades_applied_total", 0L) + 1;
-        long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-        java.time.Instant now = java.time.Instant.now();
-        long nowNs = System.nanoTime();
-        long startEpochUs = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000 + (startNs - nowNs) / 1_000;
-        Thread t = new Thread(() -> drive(startNs, periodNs), "bench-trade-driver");
-        t.setDaemon(true);
-        driver = t;
-        t.start();
-        return new JsonObject().put("start_epoch_us", startEpochUs).put("period_ns", periodNs).put("seq_base", seqBase);
-    }
-
-    private synchronized void stopDriver() {
-        driving = false;
-        Thread t = driver;
-        if (t != null) {
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            driver = null;
-        }
-    }
-
-    /** Driver thread: one maker sell and one taker buy per period, due at fixed times. */
-    private void drive(long start, long periodNs) {
-        for (long i = 0; driving; i++) {
-            long due = start + i * periodNs;
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0 && driving) {
-                LockSupport.parkNanos(wait);
-            }
-            if (!driving) {
-                return;
-            }
+        return driver.start(rate, seqBase, () -> {
             send(order("bench-mm", "SELL"));
             send(order("bench-taker", "BUY"));
             trades.incrementAndGet();
-        }
+        });
+    }
+
+    private void stopDriver() {
+        driver.stop();
     }
 
     private JsonObject order(String account, String side) {
