@@ -106,7 +106,10 @@ public final class TradeApiService extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        OperationsRoutes.mount(router, () -> ready, this::readiness, this::metrics);
+        // A failed intent store does not come back by itself (see TradeDesk#storeFailure): not ready, and
+        // not healthy either, so a supervisor restarts trade-api (which re-reads the log) once the store is back.
+        OperationsRoutes.mount(router, () -> storeFailure() == null, () -> ready && storeFailure() == null,
+                this::readiness, this::metrics);
         router.route("/v1/*").order(-2000).handler(ctx -> {
             if (desk == null) {
                 OperationsRoutes.notReady(ctx, startProblem);
@@ -371,9 +374,18 @@ public final class TradeApiService extends VerticleBase {
         };
     }
 
+    private Throwable storeFailure() {
+        TradeDesk d = desk;
+        return d == null ? null : d.storeFailure();
+    }
+
     private JsonObject readiness() {
-        JsonObject j = new JsonObject().put("ready", ready);
-        if (startProblem != null) {
+        Throwable failed = storeFailure();
+        JsonObject j = new JsonObject().put("ready", ready && failed == null);
+        if (failed != null) {
+            j.put("reason", "the intent store failed (" + failed.getClass().getSimpleName()
+                    + "); mutations are refused until trade-api is restarted with its store reachable");
+        } else if (startProblem != null) {
             j.put("reason", startProblem);
         }
         return j;
