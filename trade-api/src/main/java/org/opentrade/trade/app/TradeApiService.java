@@ -230,7 +230,7 @@ public final class TradeApiService extends VerticleBase {
             AdminRoutes.mount(router, d, adminToken);
             startProblem = "catching up with the exchange feed";
             feed = FeedConsumers.onEventBus(vertx, new TradeFeed(), FeedConsumerOptions.defaults()
-                    .withConsumerName("trade-api").withTruncation(TruncationPolicy.ALARM));
+                    .withConsumerName(feedConsumerName(config.store().instanceId())).withTruncation(TruncationPolicy.ALARM));
             feed.start();
             snapshotTimer = vertx.setPeriodic(config.snapshotEvery().toMillis(), id -> snapshot());
             return Future.succeededFuture();
@@ -360,6 +360,16 @@ public final class TradeApiService extends VerticleBase {
                 vertx.setTimer(1000, id -> ask(p));
             }
         });
+    }
+
+    /**
+     * The durable feed consumer name of instance {@code instanceId}: the exchange keeps events until every
+     * durable consumer has checkpointed past them, so instances sharing an exchange need names of their
+     * own — with one name, the instance ahead would let the exchange prune what the other still needs
+     * (its restart would stop with ALARM). Instance 0 keeps the single-instance name.
+     */
+    static String feedConsumerName(int instanceId) {
+        return instanceId == 0 ? "trade-api" : "trade-api-" + instanceId;
     }
 
     /** The exchange calendar's trading day of a moment, as "yyyy-MM-dd" (pure: replay depends on it). */
