@@ -106,7 +106,10 @@ public final class TradeApiService extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
-        OperationsRoutes.mount(router, () -> ready, this::readiness, this::metrics);
+        // A failed intent store does not come back by itself (see TradeDesk#storeFailure): not ready, and
+        // not healthy either, so a supervisor restarts trade-api (which re-reads the log) once the store is back.
+        OperationsRoutes.mount(router, () -> storeFailure() == null, () -> ready && storeFailure() == null,
+                this::readiness, this::metrics);
         router.route("/v1/*").order(-2000).handler(ctx -> {
             if (desk == null) {
                 OperationsRoutes.notReady(ctx, startProblem);
@@ -227,7 +230,7 @@ public final class TradeApiService extends VerticleBase {
             AdminRoutes.mount(router, d, adminToken);
             startProblem = "catching up with the exchange feed";
             feed = FeedConsumers.onEventBus(vertx, new TradeFeed(), FeedConsumerOptions.defaults()
-                    .withConsumerName("trade-api").withTruncation(TruncationPolicy.ALARM));
+                    .withConsumerName(feedConsumerName(config.store().instanceId())).withTruncation(TruncationPolicy.ALARM));
             feed.start();
             snapshotTimer = vertx.setPeriodic(config.snapshotEvery().toMillis(), id -> snapshot());
             return Future.succeededFuture();
@@ -359,6 +362,16 @@ public final class TradeApiService extends VerticleBase {
         });
     }
 
+    /**
+     * The durable feed consumer name of instance {@code instanceId}: the exchange keeps events until every
+     * durable consumer has checkpointed past them, so instances sharing an exchange need names of their
+     * own — with one name, the instance ahead would let the exchange prune what the other still needs
+     * (its restart would stop with ALARM). Instance 0 keeps the single-instance name.
+     */
+    static String feedConsumerName(int instanceId) {
+        return instanceId == 0 ? "trade-api" : "trade-api-" + instanceId;
+    }
+
     /** The exchange calendar's trading day of a moment, as "yyyy-MM-dd" (pure: replay depends on it). */
     static LongFunction<String> tradingDayOf(Universe u) {
         ZoneId zone = ZoneId.of(u.zone());
@@ -371,9 +384,18 @@ public final class TradeApiService extends VerticleBase {
         };
     }
 
+    private Throwable storeFailure() {
+        TradeDesk d = desk;
+        return d == null ? null : d.storeFailure();
+    }
+
     private JsonObject readiness() {
-        JsonObject j = new JsonObject().put("ready", ready);
-        if (startProblem != null) {
+        Throwable failed = storeFailure();
+        JsonObject j = new JsonObject().put("ready", ready && failed == null);
+        if (failed != null) {
+            j.put("reason", "the intent store failed (" + failed.getClass().getSimpleName()
+                    + "); mutations are refused until trade-api is restarted with its store reachable");
+        } else if (startProblem != null) {
             j.put("reason", startProblem);
         }
         return j;

@@ -52,6 +52,15 @@ public interface IntentStore extends AutoCloseable {
      */
     long nextExchangeId();
 
+    /**
+     * Registers {@code handler}, called once, on the store's own thread, when the store stops after a
+     * failed write (an I/O error, a lost or timed-out Redis command): from then on no {@code durable}
+     * callback runs and {@link #append} throws, so callers settle their pending requests as unknown.
+     * Register before the first append. The default never calls it (a store that cannot fail).
+     */
+    default void onFailure(Consumer<Throwable> handler) {
+    }
+
     /** Writes what was accepted, runs its callbacks, and releases the files. Idempotent. */
     @Override
     void close();

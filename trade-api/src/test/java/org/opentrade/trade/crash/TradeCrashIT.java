@@ -39,14 +39,29 @@ import org.junit.jupiter.api.io.TempDir;
  * which must get their original order ids), and checks the same, plus that nothing of the first
  * round went backwards.
  *
+ * <p>This class runs trade-api on its file store; {@link TradeCrashRedisIT} runs the same on Redis
+ * through the hooks {@link #nodeJvmArgs}, {@link #underLoad} and {@link #deleteSnapshots}.
+ *
  * <p>Seed: {@code -Dcrash.seed=N} repeats the kill points of a failed run (printed in failures).
  */
 class TradeCrashIT {
-    private static final int START_S = 90;
-    private static final int ACKS_S = 60;
+    static final int START_S = 90;
+    static final int ACKS_S = 60;
 
     @TempDir
     Path dir;
+
+    /** JVM options of every node (the store under test). */
+    List<String> nodeJvmArgs() {
+        return List.of();
+    }
+
+    /**
+     * Runs while load node {@code run} is loaded (after its acknowledgements, before its kill -9), for
+     * failures other than the kill itself.
+     */
+    void underLoad(Node load, int run, String where) throws Exception {
+    }
 
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     /** account + " " + client order id → the order id its acknowledgement named, over every round. */
@@ -122,9 +137,11 @@ class TradeCrashIT {
     /** Runs a load node until {@code acks} acknowledgements, then kills it; records its acknowledgements. */
     private Node load(int run, String retryFile, int acks, String where) throws Exception {
         long t0 = System.nanoTime();
-        Node n = Node.start(processes, dir, "load-" + run, "load", dir.toString(), String.valueOf(run), retryFile);
+        Node n = Node.start(processes, dir, nodeJvmArgs(), "load-" + run, "load", dir.toString(), String.valueOf(run),
+                retryFile);
         n.await(l -> l.startsWith("READY "), 1, START_S, "load " + run + " READY" + where);
         n.await(l -> l.startsWith("ACK "), acks, ACKS_S, "load " + run + ": " + acks + " ACKs" + where);
+        underLoad(n, run, where);
         n.kill(); // SIGKILL at whatever moment the load has reached: no shutdown hook, no clean close
         phases.append(" load-").append(run).append(' ').append((System.nanoTime() - t0) / 1_000_000).append(" ms");
         for (String l : n.output) {
@@ -143,7 +160,7 @@ class TradeCrashIT {
 
     private Report check(String name, String where) throws Exception {
         long t0 = System.nanoTime();
-        Node n = Node.start(processes, dir, name, "check", dir.toString());
+        Node n = Node.start(processes, dir, nodeJvmArgs(), name, "check", dir.toString());
         n.await(l -> l.equals("DONE") || l.startsWith("FAILED"), 1, START_S, name + " DONE" + where);
         assertTrue(n.process.waitFor(START_S, TimeUnit.SECONDS), name + " did not exit" + where);
         n.reader.join(TimeUnit.SECONDS.toMillis(10));
@@ -173,7 +190,8 @@ class TradeCrashIT {
         assertEquals(restarted.hash, rebuilt.hash, what + ": state hash, restart vs clean rebuild");
     }
 
-    private void deleteSnapshots() throws IOException {
+    /** Deletes every trade-api snapshot (no node running), so the next check rebuilds from scratch. */
+    void deleteSnapshots() throws IOException {
         Path snapshots = dir.resolve("trade").resolve("snapshots");
         assertTrue(Files.isDirectory(snapshots), "trade-api wrote no snapshots");
         try (Stream<Path> files = Files.walk(snapshots)) {
@@ -212,7 +230,7 @@ class TradeCrashIT {
     }
 
     /** A node process and what it printed on stdout (stderr goes to {@code <dir>/<name>.log}). */
-    private static final class Node {
+    static final class Node {
         final Process process;
         final List<String> output = new ArrayList<>();
         private Thread reader;
@@ -221,9 +239,11 @@ class TradeCrashIT {
             this.process = process;
         }
 
-        static Node start(List<Process> all, Path dir, String name, String... args) throws IOException {
+        static Node start(List<Process> all, Path dir, List<String> jvmArgs, String name, String... args)
+                throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(jvmArgs);
             cmd.add("-Xmx256m");
             cmd.add("-XX:TieredStopAtLevel=1");
             cmd.add("-XX:+UseSerialGC");
@@ -260,9 +280,15 @@ class TradeCrashIT {
         /** Waits until {@code count} lines match; fails on timeout, on a FAILED line, or when the node died. */
         synchronized void await(Predicate<String> line, int count, int seconds, String what)
                 throws InterruptedException {
+            await(0, line, count, seconds, what);
+        }
+
+        /** As {@link #await(Predicate, int, int, String)}, counting only lines from index {@code from} on. */
+        synchronized void await(int from, Predicate<String> line, int count, int seconds, String what)
+                throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (true) {
-                long matched = output.stream().filter(line).count();
+                long matched = output.subList(from, output.size()).stream().filter(line).count();
                 if (matched >= count) {
                     return;
                 }
@@ -284,14 +310,30 @@ class TradeCrashIT {
             reader.join(TimeUnit.SECONDS.toMillis(10)); // drains what the pipe still holds
         }
 
+        /** Lines printed so far. */
+        synchronized int size() {
+            return output.size();
+        }
+
+        /** A copy of the lines from index {@code from} on. */
+        synchronized List<String> since(int from) {
+            return new ArrayList<>(output.subList(from, output.size()));
+        }
+
+        /** The port trade-api listens on (from the READY line). */
+        synchronized int port() {
+            return output.stream().filter(l -> l.startsWith("READY ")).map(l -> Integer.parseInt(l.substring(6)))
+                    .findFirst().orElseThrow();
+        }
+
         /** Answers other than ACK, by kind and status. */
         synchronized Map<String, Long> otherAnswers() {
             Map<String, Long> out = new TreeMap<>();
             for (String l : output) {
                 String[] f = l.split(" ");
-                if (f[0].equals("NACK") && f.length == 4) {
+                if (f[0].equals("NACK") && f.length >= 4) {
                     out.merge("order " + f[3], 1L, Long::sum);
-                } else if (f[0].equals("CMD") && f.length == 4) {
+                } else if (f[0].equals("CMD") && f.length >= 4) {
                     out.merge(f[2] + " " + f[3], 1L, Long::sum);
                 }
             }

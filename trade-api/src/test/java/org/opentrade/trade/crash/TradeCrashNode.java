@@ -42,7 +42,12 @@ import org.opentrade.trade.domain.ledger.Page;
  * all-in-one runs them. A request is "from the gateway" for the developer named in
  * {@value #CALLER_HEADER}.
  *
- * <p>Both modes first print {@code SNAPSHOTS <n>}: the files in trade-api's snapshot directory at start.
+ * <p>With {@code -D}{@value #REDIS_PROPERTY}{@code =<uri>} trade-api keeps its intents and snapshots in
+ * that Redis ({@code store.backend: redis}, instance 0) instead of {@code <dir>/trade}; the exchange
+ * stays on files.
+ *
+ * <p>Both modes first print {@code SNAPSHOTS <n>}: the snapshots trade-api's store holds at start (files
+ * in its snapshot directory, or members of {@code ot:trade:0:snapshots} in Redis).
  *
  * <ul>
  *   <li>{@code load <dir> <run> <retryFile|->}: once trade-api is ready, rests a large bid and offer
@@ -51,8 +56,9 @@ import org.opentrade.trade.domain.ledger.Page;
  *   <json body>}), then {@link #ACCOUNTS} accounts place crossing and resting limit orders (and
  *   cancel and replace some, and now and then turn their kill switch on and off) over HTTP until killed. Before each placement: {@code SEND <account> <cid> <body>};
  *   for every 200/201 answer: {@code ACK <account> <cid> <order_id>}; otherwise
- *   {@code NACK <account> <cid> <status>}; for cancels, replaces and kill switches
- *   {@code CMD <account> <kind> <status>}. Each line is flushed before the next request starts.</li>
+ *   {@code NACK <account> <cid> <status> <error_no>} (the error_no {@code -} when the body is not the
+ *   error model; {@code NACK <account> <cid> <exception>} when no answer came); for cancels, replaces and kill switches
+ *   {@code CMD <account> <kind> <status>} (a non-2xx status followed by its error_no). Each line is flushed before the next request starts.</li>
  *   <li>{@code check <dir>}: starts (from the snapshot and logs there); once ready prints
  *   {@code PENDING <n>} (orders logged before the kill that the exchange never saw, resent at ready);
  *   waits until no order is pending_new any more and trade-api has applied the exchange's head; prints
@@ -71,6 +77,10 @@ public final class TradeCrashNode {
     /** sim-mm-0's order ids: far above trade-api's (instance 0 counts up from 1). */
     private static final long MM_IDS = 9_200_000_000L;
     private static final int TIMEOUT_S = 60;
+    /** System property naming the Redis URI of trade-api's store; absent: the file store. */
+    static final String REDIS_PROPERTY = "crash.redis";
+    /** Where instance 0 indexes its snapshots in Redis (RedisSnapshotStore). */
+    static final String REDIS_SNAPSHOTS = "ot:trade:0:snapshots";
 
     private static final PrintStream OUT = new PrintStream(new java.io.BufferedOutputStream(
             new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 16), false, StandardCharsets.US_ASCII);
@@ -108,9 +118,19 @@ public final class TradeCrashNode {
     }
 
     private static TradeCrashNode start(Path dir) throws Exception {
-        Path snapshots = dir.resolve("trade").resolve("snapshots");
-        try (var files = Files.exists(snapshots) ? Files.list(snapshots) : java.util.stream.Stream.<Path>empty()) {
-            say("SNAPSHOTS " + files.count());
+        String redisUri = System.getProperty(REDIS_PROPERTY);
+        if (redisUri == null) {
+            Path snapshots = dir.resolve("trade").resolve("snapshots");
+            try (var files = Files.exists(snapshots) ? Files.list(snapshots) : java.util.stream.Stream.<Path>empty()) {
+                say("SNAPSHOTS " + files.count());
+            }
+        } else {
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redisUri);
+            try (var c = client.connect()) {
+                say("SNAPSHOTS " + c.sync().zcard(REDIS_SNAPSHOTS));
+            } finally {
+                client.shutdown();
+            }
         }
         Map<String, String> env = new HashMap<>();
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
@@ -119,6 +139,10 @@ public final class TradeCrashNode {
         env.put("OPENTRADE_TRADE_PORT", "0");
         env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
         env.put("OPENTRADE_TRADE_FSYNC", "batch");
+        if (redisUri != null) {
+            env.put("OPENTRADE_TRADE_STORE", "redis");
+            env.put("OPENTRADE_TRADE_REDIS_URI", redisUri);
+        }
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         Vertx vertx = Vertx.vertx();
         await(vertx.deployVerticle(new ExchangeService(ExchangeConfig.load(loader))));
@@ -230,10 +254,11 @@ public final class TradeCrashNode {
                     .putHeader(CALLER_HEADER, account).sendJsonObject(new JsonObject().put("enabled", on)));
         }
 
-        /** {@code CMD <account> <kind> <status>} once answered. */
+        /** {@code CMD <account> <kind> <status>} once answered (a non-2xx status followed by its error_no). */
         private Future<HttpResponse<Buffer>> command(String kind, Future<HttpResponse<Buffer>> sent) {
-            return sent.onComplete(ar -> say("CMD " + account + " " + kind + " "
-                    + (ar.succeeded() ? String.valueOf(ar.result().statusCode()) : ar.cause().getClass().getSimpleName())));
+            return sent.onComplete(ar -> say("CMD " + account + " " + kind + " " + (ar.failed()
+                    ? ar.cause().getClass().getSimpleName() : ar.result().statusCode() < 300
+                    ? String.valueOf(ar.result().statusCode()) : ar.result().statusCode() + " " + errorNo(ar.result()))));
         }
     }
 
@@ -257,12 +282,24 @@ public final class TradeCrashNode {
                         say("ACK " + account + " " + cid + " " + orderId);
                         return orderId;
                     }
-                    say("NACK " + account + " " + cid + " " + r.statusCode());
+                    say("NACK " + account + " " + cid + " " + r.statusCode() + " " + errorNo(r));
                     return null;
                 }).recover(err -> {
                     say("NACK " + account + " " + cid + " " + err.getClass().getSimpleName());
                     return Future.succeededFuture(null);
                 });
+    }
+
+    /** The body's error_no, or "-" when the body is not the error model. */
+    private static String errorNo(HttpResponse<Buffer> r) {
+        try {
+            JsonObject body = r.bodyAsJsonObject();
+            Integer errorNo = body == null ? null : body.getInteger("error_no");
+            return errorNo != null && body.getString("error") != null && body.getString("trace_id") != null
+                    ? errorNo.toString() : "-";
+        } catch (RuntimeException notJson) {
+            return "-";
+        }
     }
 
     private void resting(long id, String side, String price, long qty) throws Exception {

@@ -69,6 +69,8 @@ public final class FileIntentStore implements IntentStore {
     /** File size up to the last durable record: what readers may read. */
     private volatile long durableBytes;
     private volatile Throwable failure;
+    private volatile java.util.function.Consumer<Throwable> failureHandler = err -> {
+    };
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong fsyncs = new AtomicLong();
 
@@ -337,10 +339,12 @@ public final class FileIntentStore implements IntentStore {
         } catch (InterruptedException e) {
             failure = e;
             LOG.error("intent log writer interrupted; {} intents not written", queue.size() + batch.size());
+            failureHandler.accept(e);
         } catch (IOException | RuntimeException | Error e) {
             failure = e;
             LOG.error("intent log {} failed: the store stops; intents from {} on have an unknown status", file,
                     batch.isEmpty() ? "?" : batch.get(0).index(), e);
+            failureHandler.accept(e);
         }
     }
 
@@ -351,5 +355,10 @@ public final class FileIntentStore implements IntentStore {
         }
         buf.clear();
         return at;
+    }
+
+    @Override
+    public void onFailure(java.util.function.Consumer<Throwable> handler) {
+        failureHandler = handler;
     }
 }

@@ -18,7 +18,20 @@ public final class OperationsRoutes {
     }
 
     public static void mount(Router router, BooleanSupplier ready, Supplier<JsonObject> readiness, Supplier<String> metrics) {
-        router.get("/health").handler(ctx -> TradeHttp.ok(ctx, 200, new JsonObject().put("status", "UP")));
+        mount(router, () -> true, ready, readiness, metrics);
+    }
+
+    /**
+     * As {@link #mount(Router, BooleanSupplier, Supplier, Supplier)}; {@code /health} answers 503
+     * ({@code "status": "DOWN"}) while {@code healthy} is false: the process cannot recover by itself and
+     * wants a restart from its supervisor.
+     */
+    public static void mount(Router router, BooleanSupplier healthy, BooleanSupplier ready, Supplier<JsonObject> readiness,
+                             Supplier<String> metrics) {
+        router.get("/health").handler(ctx -> {
+            boolean up = healthy.getAsBoolean();
+            TradeHttp.ok(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN"));
+        });
         router.get("/ready").handler(ctx -> TradeHttp.ok(ctx, ready.getAsBoolean() ? 200 : 503, readiness.get()));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4")
                 .putHeader("X-Trace-Id", TradeHttp.traceId(ctx)).end(metrics.get()));

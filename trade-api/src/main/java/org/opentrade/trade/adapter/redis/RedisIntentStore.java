@@ -65,6 +65,8 @@ public final class RedisIntentStore implements IntentStore {
     private boolean closed;
     /** Set once by the I/O thread when an append failed; appends refuse from then on. */
     private volatile Throwable failure;
+    private volatile Consumer<Throwable> failureHandler = err -> {
+    };
 
     /** Reads the log's length (the last index) from Redis: blocks once. {@code redis} stays the caller's. */
     public RedisIntentStore(TradeRedis redis) {
@@ -118,7 +120,13 @@ public final class RedisIntentStore implements IntentStore {
             failure = error;
             LOG.error("intent log {} in redis {}: an append failed, the store stops (its outcome is unknown): {}",
                     logKey, RedisStoreOptions.redacted(options.uri()), error.toString());
+            failureHandler.accept(error);
         }
+    }
+
+    @Override
+    public void onFailure(Consumer<Throwable> handler) {
+        failureHandler = handler;
     }
 
     @Override

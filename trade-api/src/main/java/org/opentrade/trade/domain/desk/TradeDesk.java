@@ -102,6 +102,10 @@ public final class TradeDesk {
     private long lastIntentApplied;
     private int intentsNotDurable;
     private long generatedIds;
+    /** Answers whose intent is appended and not yet durable, with that intent: settled as unknown if the store fails. */
+    private final Map<CompletableFuture<Outcome>, Intent> awaitingDurable = new java.util.LinkedHashMap<>();
+    /** Why the intent store stopped (it never restarts: trade-api needs a restart), or null. Volatile: /ready reads it. */
+    private volatile Throwable storeFailure;
 
     public TradeDesk(Ledger ledger, RiskChecks risk, IntentStore intents, ExchangePort exchange, Executor onContext,
                      LongSupplier clock, Map<String, InstrumentInfo> universe, MarketTracker market) {
@@ -113,6 +117,16 @@ public final class TradeDesk {
         this.clock = clock;
         this.universe = Map.copyOf(universe);
         this.market = market;
+        intents.onFailure(err -> onContext.execute(() -> storeFailed(err)));
+    }
+
+    /**
+     * Why the intent store stopped, or null while it works. Once set, every mutation is answered
+     * {@link Outcome.Kind#BUSY} and requests whose intent was not yet durable {@link Outcome.Kind#UNKNOWN};
+     * the store does not come back by itself: trade-api needs a restart (which re-reads the log).
+     */
+    public Throwable storeFailure() {
+        return storeFailure;
     }
 
     public void setListener(UpdateListener listener) {
@@ -192,13 +206,22 @@ public final class TradeDesk {
         }
         long reservePrice = req.side() == Side.BUY && !req.type().hasLimitPrice() ? risk.valuationPrice(req, rules) : 0;
         if (!ledger.hasAccount(account) && !append(AccountOpened.of(account, ledger.options().defaultStartingCash(), now),
-                i -> { })) {
+                null, i -> { })) {
             return done(busy());
         }
-        long exchangeId = intents.nextExchangeId();
+        long exchangeId;
+        try {
+            exchangeId = storeFailure == null ? intents.nextExchangeId() : 0;
+        } catch (IllegalStateException failed) { // the store failed (or cannot reserve ids): no order made
+            storeFailed(failed);
+            exchangeId = 0;
+        }
+        if (exchangeId == 0) {
+            return done(busy());
+        }
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
         NewOrder intent = NewOrder.at(account, exchangeId, req, idempotencyKey, hash, now, reservePrice, positions());
-        boolean accepted = append(intent, index -> send(intent, traceParent, answer));
+        boolean accepted = append(intent, answer, index -> send(intent, traceParent, answer));
         if (!accepted) {
             return done(busy());
         }
@@ -245,7 +268,7 @@ public final class TradeDesk {
         }
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
         long now = clock.getAsLong();
-        boolean accepted = append(CancelRequested.of(account, o.exchangeId(), now), index -> exchange.submit(
+        boolean accepted = append(CancelRequested.of(account, o.exchangeId(), now), answer, index -> exchange.submit(
                 Command.cancel(o.exchangeId(), o.symbol(), now).withTraceParent(traceParent)).whenComplete((r, err) ->
                 answer.complete(commandOutcome(account, orderId, r, err))));
         return accepted ? answer : done(busy());
@@ -267,7 +290,7 @@ public final class TradeDesk {
             return done(Outcome.refused(refusal.error(), refusal.message(), o));
         }
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
-        boolean accepted = append(ReplaceRequested.of(account, o.exchangeId(), qty, price, now), index ->
+        boolean accepted = append(ReplaceRequested.of(account, o.exchangeId(), qty, price, now), answer, index ->
                 exchange.submit(Command.replace(o.exchangeId(), o.symbol(), price, qty, now).withTraceParent(traceParent))
                         .whenComplete((r, err) -> answer.complete(commandOutcome(account, orderId, r, err))));
         return accepted ? answer : done(busy());
@@ -309,7 +332,7 @@ public final class TradeDesk {
         long now = clock.getAsLong();
         AccountReset intent = AccountReset.at(account, balance, now, positions());
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
-        boolean accepted = append(intent, index -> cancelAll(account, null, traceParent).whenComplete((list, err) ->
+        boolean accepted = append(intent, answer, index -> cancelAll(account, null, traceParent).whenComplete((list, err) ->
                 answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "reset"))));
         return accepted ? answer : done(busy());
     }
@@ -318,7 +341,7 @@ public final class TradeDesk {
     public CompletionStage<Outcome> setKillSwitch(String account, boolean on, String by, String traceParent) {
         long now = clock.getAsLong();
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
-        boolean accepted = append(KillSwitch.of(account, on, by, now), index -> {
+        boolean accepted = append(KillSwitch.of(account, on, by, now), answer, index -> {
             if (on) {
                 cancelAll(account, null, traceParent).whenComplete((list, err) ->
                         answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch on")));
@@ -333,19 +356,60 @@ public final class TradeDesk {
 
     /**
      * Appends an intent and applies it to the state at once (the next request's checks see it);
-     * {@code whenDurable} runs on the context once it is on disk. False when the store is full.
+     * {@code whenDurable} runs on the context once it is on disk. False when the store is full or has
+     * failed (nothing recorded). {@code answer} (null: none) is settled as unknown if the store fails
+     * before the intent is durable.
      */
-    private boolean append(Intent intent, Consumer<Long> whenDurable) {
-        boolean ok = intents.append(intent, index -> onContext.execute(() -> {
-            intentsNotDurable--;
-            lastIntentApplied = Math.max(lastIntentApplied, index);
-            whenDurable.accept(index);
-        }));
+    private boolean append(Intent intent, CompletableFuture<Outcome> answer, Consumer<Long> whenDurable) {
+        if (storeFailure != null) {
+            return false;
+        }
+        boolean ok;
+        try {
+            ok = intents.append(intent, index -> onContext.execute(() -> {
+                intentsNotDurable--;
+                lastIntentApplied = Math.max(lastIntentApplied, index);
+                if (answer != null) {
+                    awaitingDurable.remove(answer);
+                }
+                whenDurable.accept(index);
+            }));
+        } catch (IllegalStateException failed) { // the store stopped before its failure reached this context
+            storeFailed(failed);
+            return false;
+        }
         if (ok) {
             intentsNotDurable++;
+            if (answer != null) {
+                awaitingDurable.put(answer, intent);
+            }
             apply(intent, true);
         }
         return ok;
+    }
+
+    /**
+     * The intent store stopped: intents not yet durable have an unknown fate (they may or may not have
+     * been stored), so their requests are answered "unknown" with the order as far as known; the feed
+     * and a restart settle them. Idempotent; on the context.
+     */
+    private void storeFailed(Throwable err) {
+        if (storeFailure != null) {
+            return;
+        }
+        storeFailure = err;
+        List<Map.Entry<CompletableFuture<Outcome>, Intent>> lost = new ArrayList<>(awaitingDurable.entrySet());
+        awaitingDurable.clear();
+        for (Map.Entry<CompletableFuture<Outcome>, Intent> e : lost) {
+            Intent i = e.getValue();
+            long exchangeId = i instanceof NewOrder n ? n.exchangeId() : i instanceof CancelRequested c ? c.exchangeId()
+                    : i instanceof ReplaceRequested r ? r.exchangeId() : 0;
+            Order o = exchangeId == 0 || !ledger.hasAccount(i.account()) ? null
+                    : ledger.order(i.account(), Long.toString(exchangeId));
+            e.getKey().complete(new Outcome(Outcome.Kind.UNKNOWN, o, TradeError.STATUS_UNKNOWN, 0,
+                    "trade-api's intent store failed before this request was recorded durably; its outcome is unknown:"
+                    + " look the order up by client_order_id once trade-api is back"));
+        }
     }
 
     /** Applies one intent to the state; {@code live} publishes the updates it makes. */
@@ -656,9 +720,10 @@ public final class TradeDesk {
                 + "; the order's status is unknown: look it up by client_order_id");
     }
 
-    private static Outcome busy() {
-        return new Outcome(Outcome.Kind.BUSY, null, TradeError.NOT_READY, 0,
-                "trade-api cannot record orders right now (its intent log is full); retry shortly");
+    private Outcome busy() {
+        return new Outcome(Outcome.Kind.BUSY, null, TradeError.NOT_READY, 0, storeFailure != null
+                ? "trade-api cannot record requests: its intent store failed; trading resumes once trade-api restarts"
+                : "trade-api cannot record orders right now (its intent log is full); retry shortly");
     }
 
     private static long orNone(long price) {

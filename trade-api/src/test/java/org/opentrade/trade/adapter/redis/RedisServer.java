@@ -21,9 +21,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * down): a free port on 127.0.0.1, a temporary directory, append-only with {@code appendfsync always}
  * (the setting trade-api's Redis stores need for no loss), killed by a shutdown hook if the run dies.
  * {@code redis-server} from {@code PATH} or {@code -Dredis.server=<path>}.
- * Use as {@code @RegisterExtension static final RedisServer redis = new RedisServer();}
+ * Use as {@code @RegisterExtension static final RedisServer redis = new RedisServer();} (public: the
+ * service-level tests in {@code app} and {@code crash} use it too).
  */
-final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private static final String EXECUTABLE = System.getProperty("redis.server", "redis-server");
 
     private int port;
@@ -46,16 +47,34 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** Kills the server (SIGKILL, as a crash) and starts it again on the same port, from its AOF. */
-    void crashAndRestart() throws IOException, InterruptedException {
-        process.destroyForcibly().waitFor();
+    public void crashAndRestart() throws IOException, InterruptedException {
+        kill();
         launch();
     }
 
-    String uri() {
+    /** SIGKILL: no shutdown, no last write; whatever it acknowledged is in its AOF (appendfsync always). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Starts the server again on the same port and directory (after {@link #kill}); returns once it answers PING. */
+    public void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("redis-server is still running");
+        }
+        launch();
+    }
+
+    public String uri() {
         return "redis://127.0.0.1:" + port + "/0";
     }
 
-    void flushAll() throws IOException {
+    /** The server's directory (AOF, and redis.log with what it printed). */
+    public Path dir() {
+        return dir;
+    }
+
+    public void flushAll() throws IOException {
         String reply = command("FLUSHALL");
         if (!reply.startsWith("+OK")) {
             throw new IOException("FLUSHALL answered " + reply);
@@ -98,12 +117,20 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    private String command(String name) throws IOException {
+    /**
+     * One command (ASCII arguments) on a fresh connection; the first line of the reply, e.g. {@code :3}
+     * or {@code +OK} (enough for integer and status replies).
+     */
+    public String command(String... args) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(("*1\r\n$" + name.length() + "\r\n" + name + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            StringBuilder resp = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String a : args) {
+                resp.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+            }
+            out.write(resp.toString().getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             StringBuilder line = new StringBuilder();
