@@ -52,7 +52,11 @@ public final class TradeRedis implements AutoCloseable {
                 : options.commandTimeout());
         RedisClient client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
+                // No reconnect: Lettuce would resend appends that were in flight when the connection
+                // dropped (at-least-once), and one Redis had stored before it died would be logged twice.
+                // A dropped connection fails what is in flight instead; the intent store stops, and a
+                // restart reads the log to learn which of those landed (at most once, outcome known).
+                .autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                 .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true).build())
