@@ -49,6 +49,7 @@ public enum GatewayError {
     RATE_LIMITED(-3001, "rate limit exceeded; retry after the time in Retry-After"),
     ORDER_RATE_LIMITED(-3002, "order rate limit for this symbol exceeded; retry after the time in Retry-After"),
     LIMITER_UNAVAILABLE(-3003, "the shared rate limiter is unreachable; orders are refused until it returns (cancels still pass)"),
+    STREAM_QUOTA_REACHED(-3004, "the developer's maximum of open streams on this gateway is reached; close one first"),
 
     INTERNAL(-9000, "internal error"),
     UPSTREAM_UNAVAILABLE(-9001, "the service behind this endpoint is unavailable"),

@@ -79,6 +79,11 @@ public final class OpenStreams implements GatewayFilter {
     }
 
     @Override
+    public boolean appliesTo(GatewayRoute route) {
+        return route.websocket();
+    }
+
+    @Override
     public void handle(RoutingContext ctx) {
         ctx.put(RequestKeys.OPEN_STREAMS, this);
         ctx.put(CHANGES_BEFORE_AUTH, changesHeard.get());
