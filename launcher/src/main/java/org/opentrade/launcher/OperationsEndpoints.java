@@ -8,7 +8,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.opentrade.common.error.CommonErrors;
+import org.opentrade.common.error.ErrorCode;
 import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.error.TraceIds;
 import org.opentrade.exchange.app.ExchangeMetrics;
@@ -42,12 +42,12 @@ final class OperationsEndpoints {
         });
         addRoutes(router, ready, () -> PrometheusText.render(metrics.get()));
         router.errorHandler(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().path(),
-                CommonErrors.NOT_FOUND));
+                ErrorCode.NOT_FOUND.code()));
         router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method() + " not allowed on "
-                + ctx.request().path(), CommonErrors.METHOD_NOT_ALLOWED));
+                + ctx.request().path(), ErrorCode.METHOD_NOT_ALLOWED.code()));
         router.errorHandler(500, ctx -> {
             LOG.log(Level.SEVERE, "request failed, trace " + traceId(ctx), ctx.failure());
-            error(ctx, 500, "internal error", CommonErrors.INTERNAL);
+            error(ctx, 500, "internal error", ErrorCode.INTERNAL.code());
         });
         return router;
     }
@@ -62,7 +62,7 @@ final class OperationsEndpoints {
             if (ready.getAsBoolean()) {
                 json(ctx, 200, new JsonObject().put("status", "READY"));
             } else {
-                error(ctx, 503, "the exchange is not ready (recovering or stopping)", CommonErrors.UNAVAILABLE);
+                error(ctx, 503, "the exchange is not ready (recovering or stopping)", ErrorCode.UNAVAILABLE.code());
             }
         });
         router.get("/metrics").handler(ctx -> ctx.response().setStatusCode(200)

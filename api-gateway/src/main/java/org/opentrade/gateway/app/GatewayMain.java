@@ -49,7 +49,7 @@ public final class GatewayMain {
                 } else {
                     ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
                             .end(new org.opentrade.common.error.ErrorBody("an upstream pool has no usable instance",
-                                    org.opentrade.common.error.CommonErrors.UNAVAILABLE,
+                                    org.opentrade.common.error.ErrorCode.UNAVAILABLE.code(),
                                     ctx.get(org.opentrade.gateway.adapter.http.RequestKeys.TRACE_ID)).toJson());
                 }
             });
