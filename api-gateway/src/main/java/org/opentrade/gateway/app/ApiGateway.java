@@ -169,7 +169,7 @@ public final class ApiGateway {
                 config.passwordIterations(), 1);
         List<RoutePolicy> apiRoutes = RouteTable.defaults();
         OpenStreams streams = new OpenStreams(vertx, stores.registry(), config.plans(), addresses, clock,
-                OpenStreams.DEFAULT_MAX_STREAMS);
+                OpenStreams.DEFAULT_MAX_STREAMS, config.streamsPerDeveloper());
         // One ordered chain for every route (GatewayFilter's orders); each route gets the filters that apply to it.
         List<GatewayFilter> filters = List.of(GatewayFilter.of(GatewayFilter.ORDER_TRACING, hooks.tracing()),
                 new RequestGuard(),
