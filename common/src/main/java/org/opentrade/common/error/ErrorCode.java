@@ -5,7 +5,8 @@ package org.opentrade.common.error;
  * validation, -9xxx internal), each with its default message: defined once here, used by the gateway
  * ({@code GatewayError} builds its shared numbers from these), the launcher's operations endpoints and
  * any service's edge. A subsystem adds its own numbers in its own ranges (the gateway's -2xxx and
- * -3xxx, orders' -4xxx, the exchange's -5xxx, market data's -6xxx) in its own domain type.
+ * -3xxx, orders' -4xxx, the exchange's -5xxx, market data's -6xxx) in its own domain type. Plain
+ * Java with no dependencies, so a domain package may use it.
  */
 public enum ErrorCode {
     /** The body is not valid JSON, or a field has the wrong type. */
@@ -45,10 +46,5 @@ public enum ErrorCode {
     /** The default human-readable message. */
     public String message() {
         return message;
-    }
-
-    /** The error model of this error with {@code message}. */
-    public ErrorBody body(String message, String traceId) {
-        return new ErrorBody(message, code, traceId);
     }
 }
