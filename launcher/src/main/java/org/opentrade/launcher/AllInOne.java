@@ -12,6 +12,7 @@ import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.exchange.app.ExchangeConfig;
 import org.opentrade.exchange.app.ExchangeService;
 import org.opentrade.gateway.adapter.http.ConnectionGuard;
+import org.opentrade.gateway.adapter.http.OperationsEndpoints;
 import org.opentrade.gateway.app.GatewayConfig;
 import org.opentrade.gateway.app.GatewayServer;
 import io.vertx.ext.web.Router;
@@ -48,6 +49,8 @@ import org.opentrade.trade.app.TradeApiService;
 public final class AllInOne {
     private static final Logger LOG = Logger.getLogger(AllInOne.class.getName());
     private static final long STOP_TIMEOUT_SECONDS = 30;
+    /** What {@code /ready} answers (503 -9001) until the exchange serves commands. */
+    static final String OPERATIONS_NOT_READY = "the exchange is not ready (recovering or stopping)";
 
     private final Vertx vertx;
     private final ExchangeService exchange;
@@ -165,7 +168,8 @@ public final class AllInOne {
                 adminToken.set(adminToken(gatewayFinal));
                 Router router = Router.router(vertx);
                 gw.mount(router);
-                OperationsEndpoints.addRoutes(router, exchange::isReady, () -> PrometheusText.render(exchange.metrics())
+                OperationsEndpoints.addRoutes(router, exchange::isReady, OPERATIONS_NOT_READY,
+                        () -> PrometheusText.render(exchange.metrics())
                         + gw.gateway().prometheus() + market.metrics() + trade.metrics());
                 Portal.addRoutes(router);
                 return GatewayServer.createServer(vertx, gatewayFinal.server(),

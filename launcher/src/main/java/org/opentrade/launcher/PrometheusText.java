@@ -4,7 +4,6 @@ import org.opentrade.exchange.app.ExchangeMetrics;
 
 /** Renders the exchange's counters in the Prometheus text exposition format (version 0.0.4). */
 final class PrometheusText {
-    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private PrometheusText() {
     }

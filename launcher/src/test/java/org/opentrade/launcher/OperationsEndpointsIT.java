@@ -16,8 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opentrade.exchange.app.ExchangeMetrics;
+import org.opentrade.gateway.adapter.http.OperationsEndpoints;
 
-/** The operations router on a real HTTP server, with readiness and metrics under the test's control. */
+/**
+ * The operations endpoints (the gateway's one implementation, with the launcher's readiness message
+ * and exchange metrics) on a real HTTP server, with readiness and metrics under the test's control.
+ */
 @ExtendWith(VertxExtension.class)
 class OperationsEndpointsIT {
     private final AtomicBoolean ready = new AtomicBoolean(false);
@@ -28,8 +32,8 @@ class OperationsEndpointsIT {
     @BeforeEach
     void start(Vertx vertx, VertxTestContext ctx) {
         vertx.createHttpServer()
-                .requestHandler(OperationsEndpoints.router(vertx, ready::get,
-                        () -> new ExchangeMetrics(ready.get(), 10, 20, 3, 1, 7, 5, 0, 0, 0, 0)))
+                .requestHandler(OperationsEndpoints.router(vertx, ready::get, AllInOne.OPERATIONS_NOT_READY,
+                        () -> PrometheusText.render(new ExchangeMetrics(ready.get(), 10, 20, 3, 1, 7, 5, 0, 0, 0, 0))))
                 .listen(0, "127.0.0.1")
                 .onComplete(ctx.succeeding((HttpServer s) -> {
                     port = s.actualPort();

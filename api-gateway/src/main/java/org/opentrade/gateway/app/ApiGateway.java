@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,13 @@ import org.opentrade.gateway.adapter.embedded.EmbeddedUsageMeter;
 import org.opentrade.gateway.adapter.embedded.InMemoryReplayGuard;
 import org.opentrade.gateway.adapter.embedded.InProcessRateLimiter;
 import org.opentrade.gateway.adapter.embedded.PrivateFiles;
+import org.opentrade.gateway.adapter.http.Access;
 import org.opentrade.gateway.adapter.http.AdminRoutes;
+import org.opentrade.gateway.adapter.http.GatewayFilter;
+import org.opentrade.gateway.adapter.http.GatewayRoute;
+import org.opentrade.gateway.adapter.http.KeyChangeLimitFilter;
+import org.opentrade.gateway.adapter.http.PerAddressLimitFilter;
+import org.opentrade.gateway.adapter.http.RequestGuard;
 import org.opentrade.gateway.adapter.redis.RedisConnections;
 import org.opentrade.gateway.adapter.redis.RedisKeyRegistry;
 import org.opentrade.gateway.adapter.redis.RedisOptions;
@@ -157,26 +164,35 @@ public final class ApiGateway {
                 (int) config.sessionTtl().toSeconds(), clock);
         ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
         Authenticator auth = new Authenticator(lookup, stores.replayGuard(), sessions, config.plans(), addresses, clock,
-                config.signatureWindow().toMillis(), config.signatureClockSkew().toMillis(), hooks.onAuthenticated());
+                config.signatureWindow().toMillis(), config.signatureClockSkew().toMillis());
         Argon2idPasswordHasher hasher = new Argon2idPasswordHasher(config.passwordMemoryKib(),
                 config.passwordIterations(), 1);
-        List<RoutePolicy> routes = RouteTable.defaults();
-        MeteringFilter metering = new MeteringFilter(stores.meter(), clock);
+        List<RoutePolicy> apiRoutes = RouteTable.defaults();
         OpenStreams streams = new OpenStreams(vertx, stores.registry(), config.plans(), addresses, clock,
-                OpenStreams.DEFAULT_MAX_STREAMS);
-        GatewayRouter.Parts parts = new GatewayRouter.Parts(hooks.tracing(),
-                List.of(metering, new AuthenticationFilter(auth, hooks.onAuthenticated()),
-                        new ScopeFilter(limiter), new RateLimitFilter(limiter), streams,
-                        new FirstFrameAuth(FirstFrameAuth.DEFAULT_TIMEOUT_MILLIS)),
-                new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
-                        new RateLimit(config.perAddressPerMinute(), 60_000),
-                        new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()),
-                        addresses, clock),
-                new KeyRoutes(stores.registry(), auth, config.plans(), clock, metering, limiter,
-                        new RateLimit(config.keyChangesPerMinute(), 60_000), config.revokedKeysKept()),
-                new UsageRoutes(stores.registry(), lookup, config.plans(), stores.meter(), limiter, routes, clock),
-                new AdminRoutes(stores.registry(), config.plans(), adminToken(config), clock),
-                hooks.traces(), routes, hooks.upstream(), config.maxBodyBytes());
+                OpenStreams.DEFAULT_MAX_STREAMS, config.streamsPerDeveloper());
+        // One ordered chain for every route (GatewayFilter's orders); each route gets the filters that apply to it.
+        List<GatewayFilter> filters = List.of(GatewayFilter.of(GatewayFilter.ORDER_TRACING, hooks.tracing()),
+                new RequestGuard(),
+                new MeteringFilter(stores.meter(), clock),
+                new PerAddressLimitFilter(limiter, new RateLimit(config.perAddressPerMinute(), 60_000), addresses),
+                streams,
+                new FirstFrameAuth(FirstFrameAuth.DEFAULT_TIMEOUT_MILLIS),
+                new AuthenticationFilter(auth, hooks.onAuthenticated(), limiter, adminToken(config)),
+                new ScopeFilter(limiter),
+                new RateLimitFilter(limiter),
+                new KeyChangeLimitFilter(limiter, new RateLimit(config.keyChangesPerMinute(), 60_000)));
+        List<GatewayRoute> routes = new ArrayList<>();
+        routes.addAll(new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, config.plans(), limiter,
+                new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()), clock).routes());
+        routes.addAll(new KeyRoutes(stores.registry(), config.plans(), clock, config.revokedKeysKept()).routes());
+        routes.addAll(new UsageRoutes(stores.registry(), lookup, config.plans(), stores.meter(), limiter, apiRoutes, clock)
+                .routes());
+        routes.add(GatewayRoute.platform("GET", "/v1/traces/:trace_id", Access.KEY_OR_SESSION, 1, hooks.traces()));
+        routes.addAll(new AdminRoutes(stores.registry(), config.plans(), clock).routes());
+        for (RoutePolicy policy : apiRoutes) {
+            routes.add(GatewayRoute.api(policy, hooks.upstream().apply(policy)));
+        }
+        GatewayRouter.Parts parts = new GatewayRouter.Parts(filters, routes, config.maxBodyBytes());
         return new ApiGateway(vertx, config, stores, limiter, parts);
     }
 

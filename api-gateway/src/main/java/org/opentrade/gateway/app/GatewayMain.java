@@ -4,7 +4,6 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -12,6 +11,7 @@ import java.util.logging.Logger;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.gateway.adapter.http.ConnectionGuard;
+import org.opentrade.gateway.adapter.http.OperationsEndpoints;
 
 /**
  * The standalone gateway of distributed mode: {@code java -jar api-gateway.jar}, configured by
@@ -42,19 +42,8 @@ public final class GatewayMain {
             gw = GatewayServer.start(vertx, config, null).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             Router router = Router.router(vertx);
             gw.mount(router);
-            router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-            router.get("/ready").handler(ctx -> {
-                if (gw.upstreamsAvailable()) {
-                    ctx.json(new JsonObject().put("status", "READY"));
-                } else {
-                    ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-                            .end(new org.opentrade.common.error.ErrorBody("an upstream pool has no usable instance",
-                                    org.opentrade.common.error.CommonErrors.UNAVAILABLE,
-                                    ctx.get(org.opentrade.gateway.adapter.http.RequestKeys.TRACE_ID)).toJson());
-                }
-            });
-            router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
-                    .end(gw.gateway().prometheus()));
+            OperationsEndpoints.addRoutes(router, gw::upstreamsAvailable, "an upstream pool has no usable instance",
+                    gw.gateway()::prometheus);
             // One server per event loop on the same port: Vert.x spreads connections over them. One
             // guard for all of them, so the connection cap is the gateway's.
             ConnectionGuard guard = new ConnectionGuard(vertx, config.server());

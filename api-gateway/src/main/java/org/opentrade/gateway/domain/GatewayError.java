@@ -1,19 +1,23 @@
 package org.opentrade.gateway.domain;
 
+import org.opentrade.common.error.ErrorCode;
+
 /**
  * Every outcome the gateway refuses a request with, numbered in the DESIGN.md ranges: -1xxx request
- * validation, -2xxx authentication and keys, -3xxx rate limits and quotas, -9xxx internal. Each
- * authentication failure has its own number so a client (and its operator) can tell "revoked" from
- * "expired" from "wrong IP" without guessing. HTTP statuses are mapped in {@code adapter/http} only.
+ * validation, -2xxx authentication and keys, -3xxx rate limits and quotas, -9xxx internal. The numbers
+ * every service shares are {@link ErrorCode}'s (number and message defined there once); the rest are
+ * the gateway's own. Each authentication failure has its own number so a client (and its operator)
+ * can tell "revoked" from "expired" from "wrong IP" without guessing. HTTP statuses are mapped in
+ * {@code adapter/http} only.
  */
 public enum GatewayError {
-    MALFORMED_REQUEST(-1001, "the request body is not valid JSON"),
-    INVALID_PARAMETER(-1002, "a parameter is missing or invalid"),
-    BODY_TOO_LARGE(-1003, "the request body is too large"),
-    NOT_FOUND(-1004, "no such endpoint"),
-    METHOD_NOT_ALLOWED(-1005, "method not allowed on this endpoint"),
-    UNSUPPORTED_MEDIA_TYPE(-1006, "the body must be application/json"),
-    BAD_HEADER(-1007, "a header is malformed"),
+    MALFORMED_REQUEST(ErrorCode.MALFORMED_REQUEST),
+    INVALID_PARAMETER(ErrorCode.INVALID_PARAMETER),
+    BODY_TOO_LARGE(ErrorCode.BODY_TOO_LARGE),
+    NOT_FOUND(ErrorCode.NOT_FOUND),
+    METHOD_NOT_ALLOWED(ErrorCode.METHOD_NOT_ALLOWED),
+    UNSUPPORTED_MEDIA_TYPE(ErrorCode.UNSUPPORTED_MEDIA_TYPE),
+    BAD_HEADER(ErrorCode.BAD_HEADER),
     UNKNOWN_PLAN(-1008, "no such plan"),
     HEADERS_TOO_LARGE(-1009, "the request headers are too large"),
     URI_TOO_LONG(-1010, "the request line is too long"),
@@ -49,10 +53,11 @@ public enum GatewayError {
     RATE_LIMITED(-3001, "rate limit exceeded; retry after the time in Retry-After"),
     ORDER_RATE_LIMITED(-3002, "order rate limit for this symbol exceeded; retry after the time in Retry-After"),
     LIMITER_UNAVAILABLE(-3003, "the shared rate limiter is unreachable; orders are refused until it returns (cancels still pass)"),
+    STREAM_QUOTA_REACHED(-3004, "the developer's maximum of open streams on this gateway is reached; close one first"),
 
-    INTERNAL(-9000, "internal error"),
-    UPSTREAM_UNAVAILABLE(-9001, "the service behind this endpoint is unavailable"),
-    UPSTREAM_TIMEOUT(-9002, "the service behind this endpoint did not answer in time"),
+    INTERNAL(ErrorCode.INTERNAL),
+    UPSTREAM_UNAVAILABLE(ErrorCode.UNAVAILABLE),
+    UPSTREAM_TIMEOUT(ErrorCode.UPSTREAM_TIMEOUT),
     STORE_UNAVAILABLE(-9003, "the key store is unreachable; try again shortly");
 
     private final int code;
@@ -61,6 +66,11 @@ public enum GatewayError {
     GatewayError(int code, String message) {
         this.code = code;
         this.message = message;
+    }
+
+    /** One of the numbers every service shares, with its number and message. */
+    GatewayError(ErrorCode shared) {
+        this(shared.code(), shared.message());
     }
 
     /** The {@code error_no} of the error model. */

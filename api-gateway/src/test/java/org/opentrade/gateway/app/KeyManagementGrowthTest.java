@@ -54,6 +54,23 @@ class KeyManagementGrowthTest {
     }
 
     @Test
+    void everySessionRouteIsMeteredUnderItsTemplate() throws Exception {
+        gw = TestGateway.start(dir, null);
+        String token = gw.signUpAndLogIn("ada@example.com");
+        String keyId = gw.createKey(token, new JsonObject()).getString("key_id");
+        assertEquals(200, gw.post("/v1/keys/" + keyId + "/rotate", "{}", "Authorization", "Bearer " + token).statusCode());
+        assertEquals(200, gw.get("/v1/developers/me", "Authorization", "Bearer " + token).statusCode());
+        Await.until(Duration.ofSeconds(10), () -> {
+            JsonArray rows = new JsonObject(gw.get("/v1/usage", "Authorization", "Bearer " + token).body())
+                    .getJsonArray("rows");
+            java.util.Set<String> routes = rows.stream().map(JsonObject.class::cast).map(r -> r.getString("route"))
+                    .collect(java.util.stream.Collectors.toSet());
+            return routes.containsAll(java.util.Set.of("POST /v1/keys", "POST /v1/keys/{key_id}/rotate",
+                    "GET /v1/developers/me"));
+        });
+    }
+
+    @Test
     void onlyTheNewestRevokedKeysOfADeveloperAreKept() throws Exception {
         gw = TestGateway.start(dir, "limits:\n  key_changes_per_minute: 1000\n  revoked_keys_kept: 3\n");
         String token = gw.signUpAndLogIn("ada@example.com");

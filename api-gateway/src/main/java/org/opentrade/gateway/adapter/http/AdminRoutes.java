@@ -3,10 +3,7 @@ package org.opentrade.gateway.adapter.http;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -21,8 +18,8 @@ import org.opentrade.gateway.domain.PlanCatalog;
 import org.opentrade.gateway.port.KeyRegistry;
 
 /**
- * {@code /v1/admin/*}, behind a separate admin credential ({@code X-Admin-Token}, compared in
- * constant time): list developers and keys, suspend a developer, change a developer's or a key's
+ * {@code /v1/admin/*}, behind a separate admin credential ({@code X-Admin-Token}, checked by the
+ * chain's {@link AuthenticationFilter}, also on admin paths that do not exist): list developers and keys, suspend a developer, change a developer's or a key's
  * plan, and the kill switch for a key. Changes go through the registry, whose change notifications
  * drop the entry from every gateway's cache, so a kill or a plan change takes effect everywhere at
  * once. Every admin action is logged (without the token).
@@ -36,65 +33,55 @@ public final class AdminRoutes {
 
     private final KeyRegistry registry;
     private final PlanCatalog plans;
-    private final byte[] token;
     private final LongSupplier nowMillis;
 
-    public AdminRoutes(KeyRegistry registry, PlanCatalog plans, String adminToken, LongSupplier nowMillis) {
-        if (adminToken == null || adminToken.length() < 16) {
-            throw new IllegalArgumentException("the admin token must be at least 16 characters");
-        }
+    public AdminRoutes(KeyRegistry registry, PlanCatalog plans, LongSupplier nowMillis) {
         this.registry = registry;
         this.plans = plans;
-        this.token = adminToken.getBytes(StandardCharsets.UTF_8);
         this.nowMillis = nowMillis;
     }
 
-    public void mount(Router router) {
-        router.route("/v1/admin/*").handler(this::requireAdmin);
-        router.get("/v1/admin/developers").handler(ctx -> run(ctx, c -> Async.store(c, registry.developers()).map(ds -> {
-            JsonArray out = new JsonArray();
-            ds.forEach(d -> out.add(Views.developer(d)));
-            return new JsonObject().put("developers", out);
-        })));
-        router.get("/v1/admin/keys").handler(ctx -> run(ctx, c -> Async.store(c, registry.keys()).map(ks -> {
-            JsonArray out = new JsonArray();
-            long now = nowMillis.getAsLong();
-            ks.forEach(k -> out.add(adminView(k, now)));
-            return new JsonObject().put("keys", out);
-        })));
-        router.post("/v1/admin/developers/:developer_id/suspend").handler(ctx -> developer(ctx, d -> d.withSuspended(true)));
-        router.post("/v1/admin/developers/:developer_id/unsuspend").handler(ctx -> developer(ctx, d -> d.withSuspended(false)));
-        router.put("/v1/admin/developers/:developer_id/plan").handler(ctx -> run(ctx, c -> {
-            Plan plan = JsonBodies.plan(JsonBodies.requiredObject(c), plans, true);
-            return developerPlan(c, plan);
-        }));
-        router.post("/v1/admin/keys/:key_id/kill").handler(ctx -> run(ctx, c -> key(c, ApiKey::killed)));
-        router.post("/v1/admin/keys/:key_id/unkill").handler(ctx -> run(ctx, c -> key(c, ApiKey::unkilled)));
-        router.put("/v1/admin/keys/:key_id/plan").handler(ctx -> run(ctx, c -> {
-            Plan plan = JsonBodies.plan(JsonBodies.requiredObject(c), plans, true);
-            return key(c, k -> k.withPlan(plan.name()));
-        }));
+    /** The admin routes, then a catch-all that asks for the admin credential before a 404 or 405. */
+    public List<GatewayRoute> routes() {
+        return List.of(
+                route("GET", "/v1/admin/developers", c -> Async.store(c, registry.developers()).map(ds -> {
+                    JsonArray out = new JsonArray();
+                    ds.forEach(d -> out.add(Views.developer(d)));
+                    return new JsonObject().put("developers", out);
+                })),
+                route("GET", "/v1/admin/keys", c -> Async.store(c, registry.keys()).map(ks -> {
+                    JsonArray out = new JsonArray();
+                    long now = nowMillis.getAsLong();
+                    ks.forEach(k -> out.add(adminView(k, now)));
+                    return new JsonObject().put("keys", out);
+                })),
+                route("POST", "/v1/admin/developers/:developer_id/suspend", c -> developer(c, d -> d.withSuspended(true))),
+                route("POST", "/v1/admin/developers/:developer_id/unsuspend", c -> developer(c, d -> d.withSuspended(false))),
+                route("PUT", "/v1/admin/developers/:developer_id/plan",
+                        c -> developerPlan(c, JsonBodies.plan(JsonBodies.requiredObject(c), plans, true))),
+                route("POST", "/v1/admin/keys/:key_id/kill", c -> key(c, ApiKey::killed)),
+                route("POST", "/v1/admin/keys/:key_id/unkill", c -> key(c, ApiKey::unkilled)),
+                route("PUT", "/v1/admin/keys/:key_id/plan", c -> {
+                    Plan plan = JsonBodies.plan(JsonBodies.requiredObject(c), plans, true);
+                    return key(c, k -> k.withPlan(plan.name()));
+                }),
+                GatewayRoute.catchAll("/v1/admin/*", Access.ADMIN));
     }
 
-    private void requireAdmin(RoutingContext ctx) {
-        String given = ctx.request().getHeader("X-Admin-Token");
-        if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            HttpErrors.send(ctx, GatewayError.ADMIN_REQUIRED);
-            return;
-        }
-        ctx.next();
+    private static GatewayRoute route(String method, String template, Function<RoutingContext, Future<JsonObject>> action) {
+        return GatewayRoute.platform(method, template, Access.ADMIN, 0, GatewayRoute.replying(200, action::apply));
     }
 
-    private void developer(RoutingContext ctx, Function<Developer, Developer> change) {
-        String id = ctx.pathParam("developer_id");
-        run(ctx, c -> Async.store(c, registry.developer(id)).compose(d -> {
+    private Future<JsonObject> developer(RoutingContext c, Function<Developer, Developer> change) {
+        String id = c.pathParam("developer_id");
+        return Async.store(c, registry.developer(id)).compose(d -> {
             if (d.isEmpty()) {
                 return Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "no such developer"));
             }
             Developer updated = change.apply(d.get());
             LOG.info("admin: developer " + id + " suspended=" + updated.suspended() + " plan=" + updated.plan());
             return Async.store(c, registry.updateDeveloper(updated)).map(v -> Views.developer(updated));
-        }));
+        });
     }
 
     /**
@@ -148,15 +135,5 @@ public final class AdminRoutes {
 
     private static JsonObject adminView(ApiKey k, long now) {
         return Views.key(k, now).put("developer_id", k.developerId());
-    }
-
-    private static void run(RoutingContext ctx, Function<RoutingContext, Future<JsonObject>> action) {
-        Future<JsonObject> result;
-        try {
-            result = action.apply(ctx);
-        } catch (Rejection r) {
-            result = Future.failedFuture(r);
-        }
-        result.onSuccess(body -> JsonBodies.send(ctx, 200, body)).onFailure(err -> Async.fail(ctx, err));
     }
 }

@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.security.PublicKey;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.ApiSecrets;
@@ -45,18 +44,14 @@ public final class Authenticator {
     private final LongSupplier nowMillis;
     private final long signatureWindowMillis;
     private final long clockSkewMillis;
-    private final BiConsumer<RoutingContext, Principal> onSession;
 
     /**
      * @param clockSkewMillis how far apart the clocks of gateways sharing the replay guard may be: a
      *                        signed message is remembered that much longer than its window
-     * @param onSession told of each request a portal endpoint authenticated with a session (tracing
-     *                  makes the request's trace the developer's); API routes are told by their
-     *                  {@link AuthenticationFilter} instead
      */
     public Authenticator(KeyLookup lookup, ReplayGuard replayGuard, SessionTokens sessions, PlanCatalog plans,
                          ClientAddresses addresses, LongSupplier nowMillis, long signatureWindowMillis,
-                         long clockSkewMillis, BiConsumer<RoutingContext, Principal> onSession) {
+                         long clockSkewMillis) {
         this.lookup = lookup;
         this.replayGuard = replayGuard;
         this.sessions = sessions;
@@ -65,7 +60,6 @@ public final class Authenticator {
         this.nowMillis = nowMillis;
         this.signatureWindowMillis = signatureWindowMillis;
         this.clockSkewMillis = clockSkewMillis;
-        this.onSession = onSession;
     }
 
     /** An API key or a session. */
@@ -82,7 +76,7 @@ public final class Authenticator {
 
     /** Only a portal session ({@code Authorization: Bearer}), for the portal's own endpoints. */
     public Future<Principal> session(RoutingContext ctx) {
-        return verifySession(ctx).onSuccess(p -> onSession.accept(ctx, p));
+        return verifySession(ctx);
     }
 
     private Future<Principal> verifySession(RoutingContext ctx) {
@@ -141,6 +135,10 @@ public final class Authenticator {
                 byte[] address = key.allowedCidrs().isEmpty() ? null : addresses.of(req);
                 Optional<GatewayError> status = KeyChecks.check(found.get(), developer, nowMillis.getAsLong(), address);
                 if (status.isPresent()) {
+                    if (status.get() == GatewayError.IP_NOT_ALLOWED) {
+                        // The caller proved the key: its refusal carries its budget, like any other.
+                        ctx.put(RequestKeys.REFUSED_PRINCIPAL, new Principal(developer.id(), key.id(), key.scopes(), plan));
+                    }
                     return Future.failedFuture(new Rejection(status.get()));
                 }
                 Principal p = new Principal(developer.id(), key.id(), key.scopes(), plan);

@@ -6,8 +6,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import org.opentrade.common.error.ErrorBody;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.RoutePolicy;
 
@@ -30,8 +28,7 @@ public final class FirstFrameAuth implements GatewayFilter {
     /** A session token is at most 4 KiB; the rest of the frame is small. */
     public static final int MAX_AUTH_FRAME_BYTES = 8192;
     public static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
-    static final short POLICY_VIOLATION = 1008;
-    private static final int MAX_CLOSE_REASON_BYTES = 123;
+    static final short POLICY_VIOLATION = HttpErrors.POLICY_VIOLATION;
 
     private final long timeoutMillis;
 
@@ -57,6 +54,8 @@ public final class FirstFrameAuth implements GatewayFilter {
             ctx.next();
             return;
         }
+        // Refusals from here on fail the request as anywhere else; HttpErrors answers a caller it
+        // finds upgraded with an error frame and a close instead of an HTTP answer.
         req.toWebSocket().onComplete(ar -> {
             if (ar.failed()) {
                 return; // the connection is gone or was not an upgrade: nothing to answer on
@@ -67,8 +66,8 @@ public final class FirstFrameAuth implements GatewayFilter {
             long timer = ctx.vertx().setTimer(timeoutMillis, id -> {
                 if (!done[0]) {
                     done[0] = true;
-                    fail(ctx, GatewayError.CREDENTIALS_MISSING.code(),
-                            "no auth frame within " + timeoutMillis + " ms: send {\"op\":\"auth\",...} first");
+                    Async.fail(ctx, new Rejection(GatewayError.CREDENTIALS_MISSING,
+                            "no auth frame within " + timeoutMillis + " ms: send {\"op\":\"auth\",...} first"));
                 }
             });
             ws.closeHandler(v -> {
@@ -83,11 +82,11 @@ public final class FirstFrameAuth implements GatewayFilter {
                 ctx.vertx().cancelTimer(timer);
                 ws.pause();
                 if (frame.binaryData().length() > MAX_AUTH_FRAME_BYTES) {
-                    fail(ctx, GatewayError.BODY_TOO_LARGE.code(),
-                            "the auth frame is larger than " + MAX_AUTH_FRAME_BYTES + " bytes");
+                    Async.fail(ctx, new Rejection(GatewayError.BODY_TOO_LARGE,
+                            "the auth frame is larger than " + MAX_AUTH_FRAME_BYTES + " bytes"));
                 } else if (!frame.isText() || !frame.isFinal() || !credentials(frame.textData(), req.headers())) {
-                    fail(ctx, GatewayError.CREDENTIALS_MISSING.code(), "the first frame must be one text frame "
-                            + "{\"op\":\"auth\"} with api_key and api_secret, token, or api_key, timestamp and signature");
+                    Async.fail(ctx, new Rejection(GatewayError.CREDENTIALS_MISSING, "the first frame must be one text "
+                            + "frame {\"op\":\"auth\"} with api_key and api_secret, token, or api_key, timestamp and signature"));
                 } else {
                     ctx.next();
                 }
@@ -141,16 +140,12 @@ public final class FirstFrameAuth implements GatewayFilter {
         if (ws == null) {
             return false;
         }
-        if (!ws.isClosed()) {
-            String traceId = HttpErrors.traceId(ctx);
-            ws.writeTextMessage(new JsonObject().put("type", "error").put("error", message).put("error_no", errorNo)
-                    .put("trace_id", traceId).encode());
-            String reason = new ErrorBody(message, errorNo, traceId).toJson();
-            if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
-                reason = new JsonObject().put("error_no", errorNo).encode();
-            }
-            ws.close(POLICY_VIOLATION, reason);
-        }
+        HttpErrors.closeWebSocket(ws, errorNo, message, HttpErrors.traceId(ctx));
         return true;
+    }
+
+    @Override
+    public boolean appliesTo(GatewayRoute route) {
+        return route.websocket();
     }
 }

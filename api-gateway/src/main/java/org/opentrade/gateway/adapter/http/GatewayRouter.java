@@ -1,6 +1,5 @@
 package org.opentrade.gateway.adapter.http;
 
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -14,22 +13,24 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.opentrade.gateway.domain.GatewayError;
-import org.opentrade.gateway.domain.RouteClass;
 import org.opentrade.gateway.domain.RoutePolicy;
 
 /**
- * Puts the gateway's routes on a router: the guard and tracing first, then the platform endpoints
- * (developers, sessions, keys, admin), then every routed API route as an ordered filter chain ending
- * in its upstream handler, and error handlers that answer with the error model.
+ * Puts the gateway on a router as one ordered filter chain ({@link GatewayFilter}) serving every
+ * route: the filters ordered below {@link GatewayFilter#ORDER_ROUTING} (tracing, the request guard) on
+ * every request, then per route its policy, its body, the filters that apply to it in order, and
+ * its handler; failures and Vert.x Web's own refusals answered by {@link HttpErrors}.
  */
 public final class GatewayRouter {
-    /** What the router needs; each part is built by the app from config. */
-    public record Parts(Handler<RoutingContext> tracing, List<GatewayFilter> filters, DeveloperRoutes developers,
-                        KeyRoutes keys, UsageRoutes usage, AdminRoutes admin, Handler<RoutingContext> traces,
-                        List<RoutePolicy> routes, Function<RoutePolicy, Handler<RoutingContext>> upstream,
-                        long maxBodyBytes) {
+    /**
+     * What the router needs; each part is built by the app from config.
+     *
+     * @param filters the whole chain, in any order (sorted by {@link GatewayFilter#order})
+     * @param routes  every route, the gateway's own and the proxied ones; catch-alls (a null method)
+     *                after the routes they cover
+     */
+    public record Parts(List<GatewayFilter> filters, List<GatewayRoute> routes, long maxBodyBytes) {
     }
 
     private GatewayRouter() {
@@ -37,26 +38,29 @@ public final class GatewayRouter {
 
     /** Mounts everything on {@code router}; call before any catch-all routes the host adds. */
     public static void mount(Router router, Parts parts) {
-        router.route().order(-1000).handler(parts.tracing());
-        router.route().order(-900).handler(RequestGuard::handle);
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()).setHandleFileUploads(false);
-        router.route("/v1/developers").handler(body);
-        router.route("/v1/sessions").handler(body);
-        router.route("/v1/keys*").handler(body);
-        router.route("/v1/admin/*").handler(body);
-        parts.developers().mount(router);
-        parts.keys().mount(router);
-        parts.admin().mount(router);
-
         List<GatewayFilter> filters = new ArrayList<>(parts.filters());
         filters.sort(Comparator.comparingInt(GatewayFilter::order));
-        platform(router, filters, "/v1/usage", parts.usage()::usage);
-        platform(router, filters, "/v1/limits", parts.usage()::limits);
-        platform(router, filters, "/v1/traces/:trace_id", parts.traces());
-
-        for (RoutePolicy policy : parts.routes()) {
-            Route route = router.route(HttpMethod.valueOf(policy.method()), policy.template());
-            if (!policy.websocket()) {
+        for (GatewayFilter f : filters) {
+            if (f.order() < GatewayFilter.ORDER_ROUTING) {
+                router.route().order(f.order()).handler(f::handle);
+            }
+        }
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()).setHandleFileUploads(false);
+        for (GatewayRoute r : parts.routes()) {
+            RoutePolicy policy = r.policy();
+            Route route = policy.method() == null ? router.route(policy.template())
+                    : router.route(HttpMethod.valueOf(policy.method()), policy.template());
+            route.handler(ctx -> {
+                if (r.websocket()) {
+                    // Held before any filter goes asynchronous (a store lookup, the shared limiter):
+                    // an upgrade request whose end was already read can no longer be upgraded.
+                    ctx.request().pause();
+                }
+                ctx.put(RequestKeys.GATEWAY_ROUTE, r);
+                ctx.put(RequestKeys.ROUTE, policy);
+                ctx.next();
+            });
+            if (!r.websocket() && policy.method() != null) {
                 // Vert.x Web wants the body handler before user handlers. Most API calls are GETs
                 // without a body: they skip it (and its buffer and extra callback) altogether.
                 route.handler(ctx -> {
@@ -67,37 +71,37 @@ public final class GatewayRouter {
                     }
                 });
             }
-            route.handler(ctx -> {
-                if (policy.websocket()) {
-                    // Held before any filter goes asynchronous (a store lookup, the shared limiter):
-                    // an upgrade request whose end was already read can no longer be upgraded.
-                    ctx.request().pause();
-                }
-                ctx.put(RequestKeys.ROUTE, policy);
-                ctx.next();
-            });
             for (GatewayFilter f : filters) {
-                route.handler(f::handle);
+                if (f.order() >= GatewayFilter.ORDER_ROUTING && f.appliesTo(r)) {
+                    route.handler(f::handle);
+                }
             }
-            route.handler(parts.upstream().apply(policy));
+            // A catch-all comes after the routes it covers, which did not match: it answers 405 or 404 as
+            // the router would have (the router itself would say 404, having matched the catch-all).
+            route.handler(policy.method() == null ? ctx -> unrouted(router, ctx) : r.handler());
         }
 
-        router.route().failureHandler(GatewayRouter::failure);
-        router.errorHandler(404, ctx -> HttpErrors.send(ctx, GatewayError.NOT_FOUND,
-                "no such endpoint: " + ctx.request().method() + " " + printable(ctx.request().path())));
-        router.errorHandler(405, ctx -> {
-            String allow = allowedMethods(router, ctx.request().path());
-            if (!allow.isEmpty()) {
-                ctx.response().putHeader(HttpHeaders.ALLOW, allow);
-            }
-            HttpErrors.send(ctx, GatewayError.METHOD_NOT_ALLOWED, "method " + ctx.request().method()
-                    + " is not allowed on " + printable(ctx.request().path()) + (allow.isEmpty() ? "" : "; allowed: " + allow));
-        });
+        router.route().failureHandler(HttpErrors::failure);
+        router.errorHandler(404, ctx -> unrouted(router, ctx));
+        router.errorHandler(405, ctx -> unrouted(router, ctx));
         router.errorHandler(413, ctx -> HttpErrors.send(ctx, GatewayError.BODY_TOO_LARGE,
                 "the request body is larger than " + parts.maxBodyBytes() + " bytes"));
         router.errorHandler(400, ctx -> HttpErrors.send(ctx, GatewayError.MALFORMED_REQUEST, "malformed request"));
-        router.errorHandler(500, ctx -> Async.fail(ctx, ctx.failure() != null ? ctx.failure()
+        router.errorHandler(500, ctx -> HttpErrors.fail(ctx, ctx.failure() != null ? ctx.failure()
                 : new IllegalStateException("unknown failure")));
+    }
+
+    /** 405 with {@code Allow} when some route has the path with another method, else 404. */
+    private static void unrouted(Router router, RoutingContext ctx) {
+        String allow = allowedMethods(router, ctx.request().path());
+        if (allow.isEmpty()) {
+            HttpErrors.send(ctx, GatewayError.NOT_FOUND,
+                    "no such endpoint: " + ctx.request().method() + " " + printable(ctx.request().path()));
+            return;
+        }
+        ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+        HttpErrors.send(ctx, GatewayError.METHOD_NOT_ALLOWED, "method " + ctx.request().method()
+                + " is not allowed on " + printable(ctx.request().path()) + "; allowed: " + allow);
     }
 
     /** Whether a body may follow the headers: a non-zero Content-Length, or any Transfer-Encoding. */
@@ -105,59 +109,6 @@ public final class GatewayRouter {
         MultiMap headers = request.headers();
         String length = headers.get(HttpHeaders.CONTENT_LENGTH);
         return (length != null && !length.equals("0")) || headers.contains(HttpHeaders.TRANSFER_ENCODING);
-    }
-
-    private static void platform(Router router, List<GatewayFilter> filters, String path, Handler<RoutingContext> end) {
-        RoutePolicy policy = new RoutePolicy("GET", path, null, null, 1, RouteClass.PLATFORM, false);
-        Route route = router.get(path).handler(ctx -> {
-            ctx.put(RequestKeys.ROUTE, policy);
-            ctx.next();
-        });
-        for (GatewayFilter f : filters) {
-            route.handler(f::handle);
-        }
-        route.handler(end);
-    }
-
-    /**
-     * A handler threw, a BodyHandler failed, or the request could not be decoded: answer with the
-     * error model, never a stack trace. Failures that carry a 4xx status, and failures while the
-     * request was still being read (broken chunking, missing Host), are the client's: 400 family.
-     * Anything else is ours: logged once with the trace id and answered -9000.
-     */
-    private static void failure(RoutingContext ctx) {
-        Throwable err = ctx.failure();
-        int status = ctx.statusCode();
-        if (err instanceof io.vertx.ext.web.handler.HttpException he) {
-            status = he.getStatusCode();
-        }
-        if (err == null || (status >= 400 && status < 500)) {
-            HttpErrors.send(ctx, forStatus(status));
-            return;
-        }
-        if (err instanceof Rejection) {
-            Async.fail(ctx, err);
-            return;
-        }
-        if (!ctx.request().isEnded()) {
-            HttpErrors.sendAndClose(ctx.request(), GatewayError.MALFORMED_REQUEST,
-                    "the request could not be read: malformed HTTP");
-            return;
-        }
-        Async.fail(ctx, err);
-    }
-
-    private static GatewayError forStatus(int status) {
-        return switch (status) {
-            case 413 -> GatewayError.BODY_TOO_LARGE;
-            case 404 -> GatewayError.NOT_FOUND;
-            case 405 -> GatewayError.METHOD_NOT_ALLOWED;
-            case 415 -> GatewayError.UNSUPPORTED_MEDIA_TYPE;
-            case 431 -> GatewayError.BAD_HEADER;
-            case 401 -> GatewayError.CREDENTIALS_MISSING;
-            case 400 -> GatewayError.MALFORMED_REQUEST;
-            default -> status >= 400 && status < 500 ? GatewayError.INVALID_PARAMETER : GatewayError.INTERNAL;
-        };
     }
 
     /**

@@ -3,23 +3,37 @@ package org.opentrade.gateway.adapter.http;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.error.TraceIds;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
- * The one place that maps gateway errors to HTTP statuses and writes the error model. Called on the
- * event loop; never blocks.
+ * The one place that maps failures to responses: a {@link Rejection} to its error, a store failure to
+ * -9003, anything else to -9000 (logged once with the trace id); a gateway error to its HTTP status;
+ * and the one writer of the error model, as an HTTP body, as a WebSocket error frame with its close
+ * reason, or on a connection about to be closed. Filters and handlers fail the request
+ * ({@code ctx.fail(rejection)}); the router's failure handler ({@link #failure}) answers it here.
+ * Called on the event loop; never blocks.
  */
 public final class HttpErrors {
+    private static final Logger LOG = Logger.getLogger(HttpErrors.class.getName());
     public static final String TRACE_HEADER = "X-Trace-Id";
     /** Routes that take API keys (secret or signed) and sessions: the API and metering routes. */
-    public static final String API_CHALLENGE = "Bearer realm=\"opentrade\", ApiKey realm=\"opentrade\"";
+    public static final String API_CHALLENGE = Access.KEY_OR_SESSION.challenge();
     /** Routes that take sessions only (key management, the developer's own record, log-in). */
-    public static final String SESSION_CHALLENGE = "Bearer realm=\"opentrade\"";
+    public static final String SESSION_CHALLENGE = Access.SESSION.challenge();
     /** Admin routes ({@code X-Admin-Token}). */
-    public static final String ADMIN_CHALLENGE = "AdminToken realm=\"opentrade\"";
+    public static final String ADMIN_CHALLENGE = Access.ADMIN.challenge();
+    /** WebSocket close code for a refused or ended stream. */
+    static final short POLICY_VIOLATION = 1008;
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     private HttpErrors() {
     }
@@ -40,11 +54,71 @@ public final class HttpErrors {
                  ADMIN_REQUIRED, ASSERTION_INVALID -> 401;
             case SCOPE_MISSING, IP_NOT_ALLOWED, DEVELOPER_SUSPENDED, KEY_KILLED, WRONG_KEY_TYPE,
                  PLAN_ABOVE_DEVELOPER -> 403;
-            case EMAIL_TAKEN, KEY_QUOTA_REACHED -> 409;
+            case EMAIL_TAKEN, KEY_QUOTA_REACHED, STREAM_QUOTA_REACHED -> 409;
             case RATE_LIMITED, ORDER_RATE_LIMITED -> 429;
             case LIMITER_UNAVAILABLE, UPSTREAM_UNAVAILABLE, STORE_UNAVAILABLE -> 503;
             case UPSTREAM_TIMEOUT -> 504;
             case INTERNAL -> 500;
+        };
+    }
+
+    /**
+     * The router's failure handler: a handler threw, a filter failed the request, a BodyHandler
+     * failed, or the request could not be decoded. Failures that carry a 4xx status, and failures
+     * while the request was still being read (broken chunking, missing Host), are the client's: 400
+     * family. Anything else goes to {@link #fail}.
+     */
+    public static void failure(RoutingContext ctx) {
+        Throwable err = ctx.failure();
+        if (err instanceof Rejection || err instanceof Async.StoreFailure || err instanceof Async.Unexpected) {
+            fail(ctx, err); // failed by the gateway's own filters and handlers (Async.fail)
+            return;
+        }
+        int status = ctx.statusCode();
+        if (err instanceof io.vertx.ext.web.handler.HttpException he) {
+            status = he.getStatusCode();
+        }
+        if (err == null || (status >= 400 && status < 500)) {
+            send(ctx, forStatus(status));
+            return;
+        }
+        if (!ctx.request().isEnded()) {
+            sendAndClose(ctx.request(), GatewayError.MALFORMED_REQUEST, "the request could not be read: malformed HTTP");
+            return;
+        }
+        fail(ctx, err);
+    }
+
+    /**
+     * Answers a failed request: a {@link Rejection} with its error, a store failure -9003, anything
+     * else logged once with the trace id and answered -9000, never with its message or stack trace.
+     */
+    public static void fail(RoutingContext ctx, Throwable err) {
+        Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        if (e instanceof Rejection r) {
+            send(ctx, r.error(), r.getMessage());
+            return;
+        }
+        if (e instanceof Async.StoreFailure) {
+            LOG.warning("store unreachable, trace " + traceId(ctx) + ": " + e.getCause());
+            send(ctx, GatewayError.STORE_UNAVAILABLE);
+            return;
+        }
+        LOG.log(Level.SEVERE, "request failed, trace " + traceId(ctx), e instanceof Async.Unexpected ? e.getCause() : e);
+        send(ctx, GatewayError.INTERNAL);
+    }
+
+    /** The error of a failure that carries only an HTTP status (Vert.x Web's own refusals). */
+    static GatewayError forStatus(int status) {
+        return switch (status) {
+            case 413 -> GatewayError.BODY_TOO_LARGE;
+            case 404 -> GatewayError.NOT_FOUND;
+            case 405 -> GatewayError.METHOD_NOT_ALLOWED;
+            case 415 -> GatewayError.UNSUPPORTED_MEDIA_TYPE;
+            case 431 -> GatewayError.BAD_HEADER;
+            case 401 -> GatewayError.CREDENTIALS_MISSING;
+            case 400 -> GatewayError.MALFORMED_REQUEST;
+            default -> status >= 400 && status < 500 ? GatewayError.INVALID_PARAMETER : GatewayError.INTERNAL;
         };
     }
 
@@ -60,8 +134,12 @@ public final class HttpErrors {
 
     /** Answers with any status and error number (e.g. one relayed from an upstream). */
     public static void sendRaw(RoutingContext ctx, int status, int errorNo, String message) {
-        if (FirstFrameAuth.fail(ctx, errorNo, message)) {
-            return; // a WebSocket upgraded before authentication: the error goes as an error frame
+        ServerWebSocket upgraded = ctx.get(RequestKeys.UPGRADED_SOCKET);
+        if (upgraded != null) {
+            // A WebSocket upgraded before authentication (first-frame auth): no HTTP answer is left,
+            // the error goes as an error frame and the close reason.
+            closeWebSocket(upgraded, errorNo, message, traceId(ctx));
+            return;
         }
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
@@ -73,7 +151,9 @@ public final class HttpErrors {
         }
         String traceId = traceId(ctx);
         if (status == 401 && !response.headers().contains("WWW-Authenticate")) {
-            response.putHeader("WWW-Authenticate", challenge(ctx.request().path()));
+            GatewayRoute route = ctx.get(RequestKeys.GATEWAY_ROUTE);
+            response.putHeader("WWW-Authenticate", route != null ? route.access().challenge()
+                    : challenge(ctx.request().path()));
         }
         response.setStatusCode(status).putHeader(TRACE_HEADER, traceId)
                 .putHeader("Content-Type", "application/json")
@@ -115,7 +195,25 @@ public final class HttpErrors {
     }
 
     /**
-     * The {@code WWW-Authenticate} of a 401 on {@code path}: the schemes that route accepts. A 401
+     * Sends the error model as an error frame ({@code {"type":"error",...}}) and closes the socket
+     * 1008 with the error model as the reason; when that is over the 123 bytes a close reason may
+     * have, the reason is {@code {"error_no":N}} (the frame has the rest). No-op on a closed socket.
+     */
+    public static void closeWebSocket(ServerWebSocket ws, int errorNo, String message, String traceId) {
+        if (ws.isClosed()) {
+            return;
+        }
+        ws.writeTextMessage(new JsonObject().put("type", "error").put("error", message).put("error_no", errorNo)
+                .put("trace_id", traceId).encode());
+        String reason = new ErrorBody(message, errorNo, traceId).toJson();
+        if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
+            reason = new JsonObject().put("error_no", errorNo).encode();
+        }
+        ws.close(POLICY_VIOLATION, reason);
+    }
+
+    /**
+     * The {@code WWW-Authenticate} of a 401 on {@code path} outside any gateway route: the schemes that route accepts. A 401
      * must name them (RFC 9110 §11.6.1); {@code ApiKey} stands for the {@code X-API-Key} headers
      * (with {@code X-API-Secret}, or signed), {@code AdminToken} for {@code X-Admin-Token}.
      */

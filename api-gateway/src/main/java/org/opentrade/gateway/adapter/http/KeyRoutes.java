@@ -3,7 +3,6 @@ package org.opentrade.gateway.adapter.http;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -22,10 +21,7 @@ import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.domain.KeyType;
 import org.opentrade.gateway.domain.Plan;
 import org.opentrade.gateway.domain.PlanCatalog;
-import org.opentrade.gateway.domain.PolicyRateLimiter;
 import org.opentrade.gateway.domain.Principal;
-import org.opentrade.gateway.domain.RateLimit;
-import org.opentrade.gateway.domain.RouteClass;
 import org.opentrade.gateway.domain.Scope;
 import org.opentrade.gateway.port.KeyRegistry;
 
@@ -34,7 +30,8 @@ import org.opentrade.gateway.port.KeyRegistry;
  * A secret is returned once, at creation or rotation, and stored only as a hash. Rotation keeps the
  * previous secret valid for a grace period, so running clients can be switched over without a gap.
  * A new key has its developer's plan unless the request asks for a lower one; the key quota is the
- * developer's plan's, whatever the keys' own plans.
+ * developer's plan's, whatever the keys' own plans. Authentication, metering, the request budget and
+ * the developer's key-change budget are the chain's ({@link KeyChangeLimitFilter}).
  */
 public final class KeyRoutes {
     static final int MAX_CIDRS = 32;
@@ -42,83 +39,49 @@ public final class KeyRoutes {
     static final long MAX_GRACE_SECONDS = 7 * 86_400;
 
     private final KeyRegistry registry;
-    private final Authenticator authenticator;
     private final PlanCatalog plans;
     private final LongSupplier nowMillis;
-    private final MeteringFilter metering;
-    private final PolicyRateLimiter limiter;
-    private final RateLimit changesPerDeveloper;
     private final int revokedKept;
 
     /**
-     * @param changesPerDeveloper key creations, rotations and revocations one developer may make, on
-     *                            top of each call's weight in the session's request budget
-     * @param revokedKept         revoked keys kept per developer; older ones are deleted on the next
-     *                            revocation (they then read as unknown keys, -2002)
+     * @param revokedKept revoked keys kept per developer; older ones are deleted on the next
+     *                    revocation (they then read as unknown keys, -2002)
      */
-    public KeyRoutes(KeyRegistry registry, Authenticator authenticator, PlanCatalog plans, LongSupplier nowMillis,
-                     MeteringFilter metering, PolicyRateLimiter limiter, RateLimit changesPerDeveloper,
-                     int revokedKept) {
+    public KeyRoutes(KeyRegistry registry, PlanCatalog plans, LongSupplier nowMillis, int revokedKept) {
         this.registry = registry;
-        this.authenticator = authenticator;
         this.plans = plans;
         this.nowMillis = nowMillis;
-        this.metering = metering;
-        this.limiter = limiter;
-        this.changesPerDeveloper = changesPerDeveloper;
         this.revokedKept = revokedKept;
     }
 
-    public void mount(Router router) {
-        router.get("/v1/keys").handler(ctx -> withSession(ctx, false, p -> list(ctx, p)));
-        router.post("/v1/keys").handler(ctx -> withSession(ctx, true, p -> create(ctx, p)));
-        router.delete("/v1/keys/:key_id").handler(ctx -> withSession(ctx, true, p -> revoke(ctx, p)));
-        router.post("/v1/keys/:key_id/rotate").handler(ctx -> withSession(ctx, true, p -> rotate(ctx, p)));
-    }
-
     /**
-     * Metered like any call; charged one unit of the session's request budget; a change also one
-     * unit of the developer's key-change budget. So one account cannot churn keys (each change a
-     * registry write) faster than its budgets allow.
+     * A session's routes, each costing 1 unit of the session's request budget; a change (create,
+     * revoke, rotate) also 1 unit of the developer's key-change budget.
      */
-    private void withSession(RoutingContext ctx, boolean change, java.util.function.Function<Principal, Future<?>> action) {
-        metering.track(ctx);
-        authenticator.session(ctx).compose(p -> {
-            ctx.put(RequestKeys.PRINCIPAL, p);
-            return Async.on(ctx, limiter.acquire("w:" + p.meterId(), p.plan().weightLimit(), 1, RouteClass.PLATFORM))
-                    .<Void>compose(weight -> {
-                        if (!RateLimitFilter.admit(ctx, weight, GatewayError.RATE_LIMITED)) {
-                            return Future.<Void>succeededFuture();
-                        }
-                        if (!change) {
-                            return action.apply(p).<Void>mapEmpty();
-                        }
-                        return Async.on(ctx, limiter.acquire("kc:" + p.developerId(), changesPerDeveloper, 1,
-                                RouteClass.PLATFORM)).<Void>compose(changes -> {
-                                    if (changes.unavailable() || changes.decision().allowed()) {
-                                        return action.apply(p).<Void>mapEmpty();
-                                    }
-                                    ctx.response().putHeader("Retry-After", Long.toString(
-                                            Math.max(1, (changes.decision().retryAfterMillis() + 999) / 1000)));
-                                    HttpErrors.send(ctx, GatewayError.RATE_LIMITED, "at most "
-                                            + changesPerDeveloper.limit() + " key changes per minute per developer; "
-                                            + "retry after the time in Retry-After");
-                                    return Future.<Void>succeededFuture();
-                                });
-                    });
-        }).onFailure(err -> Async.fail(ctx, err));
+    public List<GatewayRoute> routes() {
+        return List.of(
+                route("GET", "/v1/keys", 200, this::list),
+                route("POST", "/v1/keys", 201, this::create).withKeyChange(),
+                route("DELETE", "/v1/keys/:key_id", 200, this::revoke).withKeyChange(),
+                route("POST", "/v1/keys/:key_id/rotate", 200, this::rotate).withKeyChange());
     }
 
-    private Future<?> list(RoutingContext ctx, Principal p) {
-        return Async.store(ctx, registry.keysOf(p.developerId())).onSuccess(keys -> {
+    private static GatewayRoute route(String method, String template, int status,
+                                      java.util.function.BiFunction<RoutingContext, Principal, Future<JsonObject>> action) {
+        return GatewayRoute.platform(method, template, Access.SESSION, 1,
+                GatewayRoute.replying(status, ctx -> action.apply(ctx, ctx.get(RequestKeys.PRINCIPAL))));
+    }
+
+    private Future<JsonObject> list(RoutingContext ctx, Principal p) {
+        return Async.store(ctx, registry.keysOf(p.developerId())).map(keys -> {
             JsonArray out = new JsonArray();
             long now = nowMillis.getAsLong();
             keys.forEach(k -> out.add(Views.key(k, now)));
-            JsonBodies.send(ctx, 200, new JsonObject().put("keys", out));
+            return new JsonObject().put("keys", out);
         });
     }
 
-    private Future<?> create(RoutingContext ctx, Principal p) {
+    private Future<JsonObject> create(RoutingContext ctx, Principal p) {
         JsonObject body = JsonBodies.requiredObject(ctx);
         String label = Optional.ofNullable(JsonBodies.string(body, "label", 0, 100, false)).orElse("");
         KeyType type = parseType(Optional.ofNullable(JsonBodies.string(body, "type", 1, 16, false)).orElse("secret"));
@@ -145,12 +108,12 @@ public final class KeyRoutes {
                 ? Future.succeededFuture()
                 : Future.failedFuture(new Rejection(GatewayError.KEY_QUOTA_REACHED, "the " + p.plan().name()
                         + " plan allows " + p.plan().maxKeys() + " keys; revoke one first"))
-        ).onSuccess(v -> {
+        ).map(v -> {
             JsonObject out = Views.key(key, now);
             if (secret != null) {
                 out.put("secret", secret);
             }
-            JsonBodies.send(ctx, 201, out);
+            return out;
         });
     }
 
@@ -167,11 +130,11 @@ public final class KeyRoutes {
     }
 
     /** Final, also for a killed key: no later unkill brings it back. */
-    private Future<?> revoke(RoutingContext ctx, Principal p) {
+    private Future<JsonObject> revoke(RoutingContext ctx, Principal p) {
         return ownKey(ctx, p).compose(k -> Async.store(ctx, registry.updateKey(k.id(), ApiKey::revoked)))
                 .compose(k -> k.isPresent() ? Future.succeededFuture(k.get()) : notFound(ctx))
                 .compose(k -> purgeRevoked(ctx, p).map(v -> k))
-                .onSuccess(k -> JsonBodies.send(ctx, 200, Views.key(k, nowMillis.getAsLong())));
+                .map(k -> Views.key(k, nowMillis.getAsLong()));
     }
 
     /**
@@ -190,7 +153,7 @@ public final class KeyRoutes {
         }).otherwise(err -> null);
     }
 
-    private Future<?> rotate(RoutingContext ctx, Principal p) {
+    private Future<JsonObject> rotate(RoutingContext ctx, Principal p) {
         JsonObject body = JsonBodies.object(ctx);
         Object g = body.getValue("grace_seconds");
         long grace = DEFAULT_GRACE_SECONDS;
@@ -219,8 +182,7 @@ public final class KeyRoutes {
             }
             return current.rotated(hash, now + graceMillis);
         }))).compose(k -> k.isPresent() ? Future.succeededFuture(k.get()) : notFound(ctx))
-                .map(rotated -> Views.key(rotated, now).put("secret", secret))
-                .onSuccess(out -> JsonBodies.send(ctx, 200, out));
+                .map(rotated -> Views.key(rotated, now).put("secret", secret));
     }
 
     private Future<ApiKey> ownKey(RoutingContext ctx, Principal p) {

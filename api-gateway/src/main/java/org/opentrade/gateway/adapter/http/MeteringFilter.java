@@ -26,14 +26,15 @@ public final class MeteringFilter implements GatewayFilter {
         return ORDER_METERING;
     }
 
+    /** Only routes whose callers are identified: a call without a principal belongs to no key. */
     @Override
-    public void handle(RoutingContext ctx) {
-        track(ctx);
-        ctx.next();
+    public boolean appliesTo(GatewayRoute route) {
+        return route.access().identifiesCaller();
     }
 
     /** Counts the request when its answer ends, for the principal it carries by then. */
-    public void track(RoutingContext ctx) {
+    @Override
+    public void handle(RoutingContext ctx) {
         long startNanos = System.nanoTime();
         long minute = nowMillis.getAsLong() / 60_000;
         ctx.addEndHandler(v -> {
@@ -46,5 +47,6 @@ public final class MeteringFilter implements GatewayFilter {
             int status = ctx.response().closed() && !ctx.response().ended() ? 499 : ctx.response().getStatusCode();
             meter.record(new UsageSample(p.meterId(), name, minute, status, (System.nanoTime() - startNanos) / 1000));
         });
+        ctx.next();
     }
 }

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import org.opentrade.gateway.domain.ApiKey;
+import org.opentrade.gateway.domain.ApiSecrets;
 import org.opentrade.gateway.domain.Developer;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.KeyChecks;
@@ -33,8 +34,12 @@ import org.opentrade.gateway.port.KeyRegistry;
  * not have dropped yet) and those no longer valid are closed with the reason; a per-stream timer
  * closes a stream when its key or session token expires.
  *
- * <p>Bounded: at most {@code maxStreams} at once (a further upgrade is refused), each removed when
- * its stream ends. Rechecks read the store once per changed key, so {@link KeyRegistry#EVERYTHING}
+ * <p>A stream opened with a secret ends when that secret does: one opened with (or left on) the
+ * previous secret of a rotation is closed when the rotation's grace period ends (-2003), checked when
+ * the stream opens and again on every change of its key.
+ *
+ * <p>Bounded: at most {@code maxStreams} at once (a further upgrade is refused), and at most
+ * {@code maxPerDeveloper} of one developer (refused 409 -3004), each removed when its stream ends. Rechecks read the store once per changed key, so {@link KeyRegistry#EVERYTHING}
  * (a change channel reconnect, rare) costs one read per distinct key with an open stream.
  *
  * <p>Also the filter, before authentication, that hands itself to the routes
@@ -56,26 +61,41 @@ public final class OpenStreams implements GatewayFilter {
     private final ClientAddresses addresses;
     private final LongSupplier nowMillis;
     private final int maxStreams;
+    private final int maxPerDeveloper;
     private final AtomicInteger open = new AtomicInteger();
     /** Changes heard; a stream authenticated while one arrived is checked again when it opens. */
     private final AtomicLong changesHeard = new AtomicLong();
     private final Map<String, Set<Stream>> byKey = new ConcurrentHashMap<>();
     private final Map<String, Set<Stream>> byDeveloper = new ConcurrentHashMap<>();
 
+    /**
+     * @param maxStreams      streams this gateway holds at most
+     * @param maxPerDeveloper streams one developer may hold open on this gateway (keys and sessions
+     *                        together); a further upgrade is refused with -3004
+     */
     public OpenStreams(Vertx vertx, KeyRegistry registry, PlanCatalog plans, ClientAddresses addresses,
-                       LongSupplier nowMillis, int maxStreams) {
+                       LongSupplier nowMillis, int maxStreams, int maxPerDeveloper) {
+        if (maxPerDeveloper < 1) {
+            throw new IllegalArgumentException("streams per developer must be at least 1, was " + maxPerDeveloper);
+        }
         this.vertx = vertx;
         this.registry = registry;
         this.plans = plans;
         this.addresses = addresses;
         this.nowMillis = nowMillis;
         this.maxStreams = maxStreams;
+        this.maxPerDeveloper = maxPerDeveloper;
         registry.onChange(this::changed);
     }
 
     @Override
     public int order() {
         return ORDER;
+    }
+
+    @Override
+    public boolean appliesTo(GatewayRoute route) {
+        return route.websocket();
     }
 
     @Override
@@ -94,6 +114,9 @@ public final class OpenStreams implements GatewayFilter {
      * Registers the authenticated caller's stream before its upstream is dialled, so a change that
      * arrives meanwhile is not missed; null when this gateway holds {@code maxStreams} already.
      * Called on the caller's event loop.
+     *
+     * @throws Rejection -3004 when the caller's developer holds {@code maxPerDeveloper} streams here
+     *                   (thrown in the route's handler, it is answered like any refusal)
      */
     public Stream open(RoutingContext ctx) {
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
@@ -105,12 +128,26 @@ public final class OpenStreams implements GatewayFilter {
             return null;
         }
         Long expiresAt = ctx.get(RequestKeys.CREDENTIAL_EXPIRES_AT);
-        Stream s = new Stream(p, expiresAt == null ? 0 : expiresAt, HttpErrors.traceId(ctx),
-                addresses.of(ctx.request()), vertx.getOrCreateContext());
+        String secret = p.keyId() == null ? null : ctx.request().getHeader("X-API-Secret");
+        Stream s = new Stream(p, expiresAt == null ? 0 : expiresAt, secret == null ? null : ApiSecrets.hash(secret),
+                HttpErrors.traceId(ctx), addresses.of(ctx.request()), vertx.getOrCreateContext());
+        boolean[] admitted = {false};
+        byDeveloper.compute(p.developerId(), (k, set) -> {
+            Set<Stream> streams = set != null ? set : ConcurrentHashMap.newKeySet();
+            if (streams.size() < maxPerDeveloper) {
+                streams.add(s);
+                admitted[0] = true;
+            }
+            return streams.isEmpty() ? null : streams;
+        });
+        if (!admitted[0]) {
+            open.decrementAndGet();
+            throw new Rejection(GatewayError.STREAM_QUOTA_REACHED, "at most " + maxPerDeveloper
+                    + " open streams per developer on this gateway; close one first");
+        }
         if (p.keyId() != null) {
             byKey.computeIfAbsent(p.keyId(), k -> ConcurrentHashMap.newKeySet()).add(s);
         }
-        byDeveloper.computeIfAbsent(p.developerId(), k -> ConcurrentHashMap.newKeySet()).add(s);
         Long before = ctx.get(CHANGES_BEFORE_AUTH);
         if (before == null || before != changesHeard.get()) {
             // A change arrived between reading the credential and registering the stream, which the
@@ -120,8 +157,18 @@ public final class OpenStreams implements GatewayFilter {
             } else {
                 recheckSessions(p.developerId());
             }
+        } else if (s.secretHash != null) {
+            // Which of a rotating key's secrets it uses (and until when that one is valid) is read from
+            // the store: one read per stream opened with a secret.
+            recheck(p.keyId(), Set.of(s));
         }
         return s;
+    }
+
+    /** Streams the developer holds open on this gateway; for tests and metrics. */
+    public int openBy(String developerId) {
+        Set<Stream> streams = byDeveloper.get(developerId);
+        return streams == null ? 0 : streams.size();
     }
 
     private void changed(String change) {
@@ -147,6 +194,11 @@ public final class OpenStreams implements GatewayFilter {
         if (streams == null || streams.isEmpty()) {
             return;
         }
+        recheck(keyId, streams);
+    }
+
+    /** Reads the key and its developer from the store and ends those of {@code streams} no longer valid. */
+    private void recheck(String keyId, Set<Stream> streams) {
         registry.key(keyId).thenCompose(found -> found.isEmpty()
                 ? CompletableFuture.completedFuture(new KeyAndDeveloper(null, Optional.empty()))
                 : registry.developer(found.get().developerId()).thenApply(d -> new KeyAndDeveloper(found.get(), d)))
@@ -160,9 +212,29 @@ public final class OpenStreams implements GatewayFilter {
                         Optional<GatewayError> verdict = kd.key() == null ? Optional.of(GatewayError.KEY_REVOKED)
                                 : KeyChecks.check(ResolvedKey.of(kd.key(), plans.planOrDefault(kd.key().plan())),
                                         kd.developer().orElse(null), now, s.address);
-                        verdict.ifPresent(s::end);
+                        if (verdict.isPresent()) {
+                            s.end(verdict.get());
+                        } else if (s.secretHash != null) {
+                            checkSecret(s, kd.key(), now);
+                        }
                     }
                 });
+    }
+
+    /**
+     * A stream on the current secret stays; on the previous secret of a rotation it ends when the
+     * grace period does; on neither (rotated twice, or the grace is over) it ends now.
+     */
+    private static void checkSecret(Stream s, ApiKey key, long now) {
+        List<String> hashes = key.secretHashes();
+        if (!hashes.isEmpty() && hashes.get(0).equals(s.secretHash)) {
+            return;
+        }
+        if (hashes.size() > 1 && hashes.get(1).equals(s.secretHash) && now < key.previousSecretUntil()) {
+            s.deadline(key.previousSecretUntil(), GatewayError.SECRET_WRONG);
+        } else {
+            s.end(GatewayError.SECRET_WRONG);
+        }
     }
 
     private record KeyAndDeveloper(ApiKey key, Optional<Developer> developer) {
@@ -201,6 +273,8 @@ public final class OpenStreams implements GatewayFilter {
     public final class Stream {
         private final Principal principal;
         private final long expiresAt;
+        /** SHA-256 of the secret the stream authenticated with; null for signatures and sessions. */
+        private final String secretHash;
         private final String traceId;
         private final byte[] address;
         private final Context context;
@@ -208,10 +282,15 @@ public final class OpenStreams implements GatewayFilter {
         private GatewayError pending;
         private boolean removed;
         private long expiryTimer = -1;
+        /** When the secret it uses stops being valid (a rotation's grace), 0 none; and its timer. */
+        private long secretUntil;
+        private long secretTimer = -1;
 
-        private Stream(Principal principal, long expiresAt, String traceId, byte[] address, Context context) {
+        private Stream(Principal principal, long expiresAt, String secretHash, String traceId, byte[] address,
+                       Context context) {
             this.principal = principal;
             this.expiresAt = expiresAt;
+            this.secretHash = secretHash;
             this.traceId = traceId;
             this.address = address;
             this.context = context;
@@ -237,6 +316,31 @@ public final class OpenStreams implements GatewayFilter {
                 long delay = Math.max(1, expiresAt - nowMillis.getAsLong());
                 expiryTimer = vertx.setTimer(delay, id -> end(why));
             }
+            armSecretTimer();
+        }
+
+        /** Ends the stream at {@code atMillis} (epoch) with {@code why}, unless it ends before; from any thread. */
+        void deadline(long atMillis, GatewayError why) {
+            context.runOnContext(v -> {
+                if (removed || (secretUntil > 0 && secretUntil <= atMillis)) {
+                    return;
+                }
+                secretUntil = atMillis;
+                if (closer != null) {
+                    armSecretTimer();
+                }
+            });
+        }
+
+        private void armSecretTimer() {
+            if (secretUntil <= 0) {
+                return;
+            }
+            if (secretTimer >= 0) {
+                vertx.cancelTimer(secretTimer);
+            }
+            secretTimer = vertx.setTimer(Math.max(1, secretUntil - nowMillis.getAsLong()),
+                    id -> end(GatewayError.SECRET_WRONG));
         }
 
         /** Ends the stream with {@code why}; from any thread. */
@@ -262,6 +366,9 @@ public final class OpenStreams implements GatewayFilter {
             removed = true;
             if (expiryTimer >= 0) {
                 vertx.cancelTimer(expiryTimer);
+            }
+            if (secretTimer >= 0) {
+                vertx.cancelTimer(secretTimer);
             }
             remove(this);
         }

@@ -34,13 +34,22 @@ public final class RateLimitFilter implements GatewayFilter {
     }
 
     @Override
+    public boolean appliesTo(GatewayRoute route) {
+        return route.access().identifiesCaller();
+    }
+
+    @Override
     public void handle(RoutingContext ctx) {
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
+        if (p == null) {
+            ctx.next();
+            return;
+        }
         RoutePolicy route = ctx.get(RequestKeys.ROUTE);
         RouteClass cls = route == null ? RouteClass.PLATFORM : route.routeClass();
         int weight = route == null ? 1 : route.weight();
         String bucket = "w:" + p.meterId();
-        if (!cls.throttled()) {
+        if (!cls.throttled() || weight == 0) {
             showBudget(ctx, limiter, p).onComplete(v -> ctx.next());
             return;
         }
@@ -48,24 +57,25 @@ public final class RateLimitFilter implements GatewayFilter {
         try {
             symbol = orderSymbol(ctx, route);
         } catch (Rejection r) {
-            HttpErrors.send(ctx, r.error(), r.getMessage());
+            Async.fail(ctx, r);
             return;
         }
         Async.on(ctx, limiter.acquire(bucket, p.plan().weightLimit(), weight, cls))
                 .compose(outcome -> {
-                    if (!admit(ctx, outcome, GatewayError.RATE_LIMITED)) {
-                        return Future.succeededFuture(false);
-                    }
-                    if (symbol == null) {
-                        return Future.succeededFuture(true);
+                    Rejection refused = admit(ctx, outcome, GatewayError.RATE_LIMITED, GatewayError.RATE_LIMITED.message());
+                    if (refused != null || symbol == null) {
+                        return refused == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(refused);
                     }
                     return Async.on(ctx, limiter.acquire("o:" + p.meterId() + ":" + symbol, p.plan().orderLimit(), 1, cls))
-                            .map(o -> admitOrder(ctx, o, symbol));
+                            .compose(o -> {
+                                Rejection r = admitOrder(ctx, o, symbol);
+                                return r == null ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(r);
+                            });
                 })
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         Async.fail(ctx, ar.cause());
-                    } else if (ar.result()) {
+                    } else {
                         ctx.next();
                     }
                 });
@@ -86,43 +96,41 @@ public final class RateLimitFilter implements GatewayFilter {
                 }).otherwiseEmpty();
     }
 
-    static boolean admit(RoutingContext ctx, LimitOutcome outcome, GatewayError refusal) {
-        return admit(ctx, outcome, refusal, refusal.message());
-    }
-
-    /** Sets the headers; false, having answered 429 {@code refusal} or 503 -3003, when refused. */
-    static boolean admit(RoutingContext ctx, LimitOutcome outcome, GatewayError refusal, String message) {
+    /**
+     * Sets the {@code RateLimit-*} headers; null when admitted, else the refusal to fail the request
+     * with ({@code refusal}, with {@code Retry-After} set, or -3003 when the limiter is unreachable).
+     */
+    static Rejection admit(RoutingContext ctx, LimitOutcome outcome, GatewayError refusal, String message) {
         if (outcome.unavailable()) {
-            HttpErrors.send(ctx, GatewayError.LIMITER_UNAVAILABLE);
-            return false;
+            return new Rejection(GatewayError.LIMITER_UNAVAILABLE);
         }
         RateDecision d = outcome.decision();
         headers(ctx.response(), d);
         if (!d.allowed()) {
-            if (!ctx.response().headWritten()) {
-                ctx.response().putHeader("Retry-After", Long.toString(seconds(d.retryAfterMillis())));
-            }
-            HttpErrors.send(ctx, refusal, message);
-            return false;
+            retryAfter(ctx, d);
+            return new Rejection(refusal, message);
         }
-        return true;
+        return null;
     }
 
-    private static boolean admitOrder(RoutingContext ctx, LimitOutcome outcome, String symbol) {
+    private static Rejection admitOrder(RoutingContext ctx, LimitOutcome outcome, String symbol) {
         if (outcome.unavailable()) {
-            HttpErrors.send(ctx, GatewayError.LIMITER_UNAVAILABLE);
-            return false;
+            return new Rejection(GatewayError.LIMITER_UNAVAILABLE);
         }
         RateDecision d = outcome.decision();
         if (!d.allowed()) {
-            if (!ctx.response().headWritten()) {
-                ctx.response().putHeader("Retry-After", Long.toString(seconds(d.retryAfterMillis())));
-            }
-            HttpErrors.send(ctx, GatewayError.ORDER_RATE_LIMITED, "order rate limit of " + d.limit()
+            retryAfter(ctx, d);
+            return new Rejection(GatewayError.ORDER_RATE_LIMITED, "order rate limit of " + d.limit()
                     + " per second for " + symbol + " exceeded; retry after the time in Retry-After");
-            return false;
         }
-        return true;
+        return null;
+    }
+
+    /** {@code Retry-After} (whole seconds, at least 1) of a refusal, unless the head is gone (an upgraded WebSocket). */
+    static void retryAfter(RoutingContext ctx, RateDecision d) {
+        if (!ctx.response().headWritten()) {
+            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, seconds(d.retryAfterMillis()))));
+        }
     }
 
     /** The symbol of a new order ({@code POST /v1/orders}); null for other routes. */

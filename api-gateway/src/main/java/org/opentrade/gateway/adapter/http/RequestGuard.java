@@ -9,21 +9,24 @@ import org.opentrade.gateway.domain.GatewayError;
  * First line of defence, before any route: refuses over-long URIs, too many or too large headers,
  * and path tricks (dot segments, encoded slashes or backslashes, NUL) with the error model. The
  * HTTP server's own limits are set far above these so that oversize requests reach this guard and
- * get a JSON answer instead of a bare status line.
+ * get a JSON answer instead of a bare status line. Runs on every request, before routing.
  */
-public final class RequestGuard {
+public final class RequestGuard implements GatewayFilter {
     public static final int MAX_URI_LENGTH = 8 * 1024;
     public static final int MAX_HEADER_BYTES = 16 * 1024;
     public static final int MAX_HEADERS = 100;
 
-    private RequestGuard() {
+    @Override
+    public int order() {
+        return ORDER_REQUEST_GUARD;
     }
 
-    public static void handle(RoutingContext ctx) {
+    @Override
+    public void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         String uri = req.uri();
         if (uri.length() > MAX_URI_LENGTH) {
-            HttpErrors.send(ctx, GatewayError.INVALID_PARAMETER, "the URI is longer than " + MAX_URI_LENGTH + " bytes");
+            Async.fail(ctx, new Rejection(GatewayError.INVALID_PARAMETER, "the URI is longer than " + MAX_URI_LENGTH + " bytes"));
             return;
         }
         int count = 0;
@@ -33,14 +36,14 @@ public final class RequestGuard {
             bytes += h.getKey().length() + h.getValue().length() + 4;
         }
         if (count > MAX_HEADERS || bytes > MAX_HEADER_BYTES) {
-            HttpErrors.send(ctx, GatewayError.BAD_HEADER, "too many or too large headers (at most " + MAX_HEADERS
-                    + " headers, " + MAX_HEADER_BYTES + " bytes)");
+            Async.fail(ctx, new Rejection(GatewayError.BAD_HEADER, "too many or too large headers (at most " + MAX_HEADERS
+                    + " headers, " + MAX_HEADER_BYTES + " bytes)"));
             return;
         }
         int query = uri.indexOf('?');
         String rawPath = query >= 0 ? uri.substring(0, query) : uri;
         if (!rawPath.startsWith("/") || suspicious(rawPath)) {
-            HttpErrors.send(ctx, GatewayError.INVALID_PARAMETER, "invalid request path");
+            Async.fail(ctx, new Rejection(GatewayError.INVALID_PARAMETER, "invalid request path"));
             return;
         }
         ctx.next();

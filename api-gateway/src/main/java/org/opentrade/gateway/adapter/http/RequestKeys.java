@@ -9,7 +9,14 @@ public final class RequestKeys {
     public static final String TRACE_ID = "opentrade.traceId";
     /** {@code Principal}: who is calling, set by the authentication filter. */
     public static final String PRINCIPAL = "opentrade.principal";
-    /** {@code RoutePolicy}: the matched API route, set by the routing table. */
+    /** {@code GatewayRoute}: the matched route with its access and budgets, set when the route is matched. */
+    public static final String GATEWAY_ROUTE = "opentrade.gatewayRoute";
+    /**
+     * {@code Principal}: a caller whose credential verified but who was refused inside authentication
+     * (-2007, address not allowed); its answer carries its budget. Set by authentication.
+     */
+    public static final String REFUSED_PRINCIPAL = "opentrade.refusedPrincipal";
+    /** {@code RoutePolicy}: the matched route's policy, set when the route is matched. */
     public static final String ROUTE = "opentrade.route";
     /** Long: epoch ms when the caller's credential ends (key expiry, session exp); 0 never. Set by authentication. */
     public static final String CREDENTIAL_EXPIRES_AT = "opentrade.credentialExpiresAt";

@@ -23,12 +23,18 @@ public final class ScopeFilter implements GatewayFilter {
     }
 
     @Override
+    public boolean appliesTo(GatewayRoute route) {
+        return route.policy().scope() != null;
+    }
+
+    @Override
     public void handle(RoutingContext ctx) {
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
         RoutePolicy route = ctx.get(RequestKeys.ROUTE);
-        if (route != null && route.scope() != null && !p.has(route.scope())) {
-            RateLimitFilter.showBudget(ctx, limiter, p).onComplete(v -> HttpErrors.send(ctx, GatewayError.SCOPE_MISSING,
-                    "this API key lacks the '" + route.scope().wireName() + "' scope that " + route.name() + " needs"));
+        if (p != null && route != null && route.scope() != null && !p.has(route.scope())) {
+            RateLimitFilter.showBudget(ctx, limiter, p).onComplete(v -> Async.fail(ctx, new Rejection(
+                    GatewayError.SCOPE_MISSING, "this API key lacks the '" + route.scope().wireName() + "' scope that "
+                    + route.name() + " needs")));
             return;
         }
         ctx.next();

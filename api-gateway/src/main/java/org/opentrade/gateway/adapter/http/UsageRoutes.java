@@ -3,7 +3,6 @@ package org.opentrade.gateway.adapter.http;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -54,7 +53,12 @@ public final class UsageRoutes {
         this.nowMillis = nowMillis;
     }
 
-    /** Handlers to put after the filter chain of {@code GET /v1/usage} and {@code GET /v1/limits}. */
+    /** {@code GET /v1/usage} and {@code GET /v1/limits}: an API key or a session, 1 unit of its budget. */
+    public List<GatewayRoute> routes() {
+        return List.of(GatewayRoute.platform("GET", "/v1/usage", Access.KEY_OR_SESSION, 1, this::usage),
+                GatewayRoute.platform("GET", "/v1/limits", Access.KEY_OR_SESSION, 1, this::limits));
+    }
+
     public void usage(RoutingContext ctx) {
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
         long nowMinute = nowMillis.getAsLong() / 60_000;

@@ -120,4 +120,23 @@ class ResponseHeadersContractTest {
         assertRateLimitHeaders(gw.post("/v1/keys", new JsonObject().put("scopes", new JsonArray().add("trade")).encode(),
                 "Authorization", bearer));
     }
+
+    @Test
+    void aCallerRefusedForItsAddressInsideAuthenticationIsShownItsBudget() throws Exception {
+        JsonObject key = gw.createKey(token, new JsonObject().put("allowed_cidrs", new JsonArray().add("203.0.113.0/24")));
+        HttpResponse<String> refused = send("GET", "/v1/market/depth/600000.SH", "X-API-Key", key.getString("key_id"),
+                "X-API-Secret", key.getString("secret"));
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals(-2007, new JsonObject(refused.body()).getInteger("error_no"));
+        assertRateLimitHeaders(refused);
+    }
+
+    @Test
+    void aWrongSecretIsNotShownTheKeysBudget() throws Exception {
+        JsonObject key = gw.createKey(token, new JsonObject());
+        HttpResponse<String> refused = send("GET", "/v1/market/depth/600000.SH", "X-API-Key", key.getString("key_id"),
+                "X-API-Secret", "ots_wrong");
+        assertEquals(401, refused.statusCode());
+        assertTrue(refused.headers().firstValue("RateLimit-Limit").isEmpty(), "only a caller who proved the key");
+    }
 }
