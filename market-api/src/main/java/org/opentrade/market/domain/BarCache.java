@@ -13,6 +13,8 @@ public final class BarCache {
     private final Bar[] ring;
     private int start;
     private int size;
+    /** Changes whenever a bar is added or replaced: encodings of a range made at one version stay valid until it moves. */
+    private long version;
 
     public BarCache(int capacity) {
         if (capacity < 1) {
@@ -34,8 +36,14 @@ public final class BarCache {
         return size == 0 ? Long.MAX_VALUE : at(0).time();
     }
 
+    /** A counter that changes with every {@link #add}: equal versions mean equal contents. */
+    public long version() {
+        return version;
+    }
+
     /** Adds a closed bar (or replaces the cached one with its time). */
     public void add(Bar bar) {
+        version++;
         if (size > 0 && bar.time() <= at(size - 1).time()) {
             int i = indexOfFirstAtOrAfter(bar.time());
             if (i < size && at(i).time() == bar.time()) {

@@ -284,6 +284,9 @@ public final class MarketRoutes {
         MarketHttp.ok(ctx, body);
     }
 
+    /** Encoded closed bars of the last page per symbol (market context; see KlinePrefixCache). */
+    private final org.opentrade.market.adapter.json.KlinePrefixCache klineText = new org.opentrade.market.adapter.json.KlinePrefixCache();
+
     private void klines(RoutingContext ctx) {
         MarketBoard.SymbolState st = symbol(ctx);
         String rawInterval = ctx.request().getParam("interval");
@@ -302,7 +305,13 @@ public final class MarketRoutes {
         KlineQuery.Plan plan = KlineQuery.plan(intraday ? st.minuteBars() : st.dayBars(), live, interval, start, end, limit);
         String symbol = st.instrument().symbol();
         if (!plan.needStore()) {
-            answerKlines(ctx, symbol, interval, KlineQuery.finish(plan, List.of(), board.calendar()));
+            KlineQuery.Page page = KlineQuery.finish(plan, List.of(), board.calendar());
+            if (interval == plan.source()) { // bars as cached, no roll-up: the closed part's text can be reused
+                MarketHttp.ok(ctx, klineText.page(symbol, interval, intraday ? st.minuteBars() : st.dayBars(),
+                        page.bars(), live, page.nextCursor()));
+            } else {
+                answerKlines(ctx, symbol, interval, page);
+            }
             return;
         }
         blocking(ctx, "store.bars", () -> store.bars(symbol, plan.source(), plan.start(), plan.storeEnd(), plan.storeLimit()))

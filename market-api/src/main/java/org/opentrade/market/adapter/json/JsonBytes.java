@@ -50,6 +50,19 @@ public final class JsonBytes {
         return this;
     }
 
+    /** Bytes already JSON (a part encoded earlier), copied as they are. */
+    public JsonBytes raw(byte[] json) {
+        ensure(json.length);
+        System.arraycopy(json, 0, bytes, size, json.length);
+        size += json.length;
+        return this;
+    }
+
+    /** The text written so far, as a new array. */
+    public byte[] toBytes() {
+        return Arrays.copyOf(bytes, size);
+    }
+
     /** A JSON string (quoted, escaped, UTF-8), or {@code null}. */
     public JsonBytes string(String s) {
         if (s == null) {

@@ -108,9 +108,23 @@ public final class MarketJson {
      * (the same text {@link #bar} per bar would give, at a fraction of the CPU; see {@link JsonBytes}).
      */
     public static io.vertx.core.buffer.Buffer klines(String symbol, String interval, List<Bar> bars, Long nextCursor) {
-        JsonBytes w = new JsonBytes(64 + bars.size() * 170);
+        return klines(symbol, interval, bars, nextCursor, null, 0);
+    }
+
+    /**
+     * As {@link #klines(String, String, List, Long)}, with the first {@code prefixBars} bars already
+     * encoded as {@code prefix} ({@link #barsText} of exactly those bars).
+     */
+    public static io.vertx.core.buffer.Buffer klines(String symbol, String interval, List<Bar> bars, Long nextCursor,
+                                                     byte[] prefix, int prefixBars) {
+        JsonBytes w = new JsonBytes(64 + (prefix == null ? 0 : prefix.length) + (bars.size() - prefixBars) * 170);
         w.raw("{\"symbol\":").string(symbol).raw(",\"interval\":").string(interval).raw(",\"bars\":[");
-        for (int i = 0; i < bars.size(); i++) {
+        int from = 0;
+        if (prefix != null && prefixBars > 0) {
+            w.raw(prefix);
+            from = prefixBars;
+        }
+        for (int i = from; i < bars.size(); i++) {
             if (i > 0) {
                 w.raw(',');
             }
@@ -123,6 +137,18 @@ public final class MarketJson {
             w.string(String.valueOf(nextCursor));
         }
         return w.raw('}').toBuffer();
+    }
+
+    /** The bars as the comma-separated inside of a K-line page's {@code bars} array. */
+    public static byte[] barsText(List<Bar> bars) {
+        JsonBytes w = new JsonBytes(bars.size() * 170);
+        for (int i = 0; i < bars.size(); i++) {
+            if (i > 0) {
+                w.raw(',');
+            }
+            writeBar(w, bars.get(i));
+        }
+        return w.toBytes();
     }
 
     /** One bar as {@link #bar} shapes it. */
