@@ -39,6 +39,7 @@ import org.opentrade.gateway.adapter.http.KeyRoutes;
 import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.MeteringFilter;
 import org.opentrade.gateway.adapter.http.OpenStreams;
+import org.opentrade.gateway.adapter.http.OverloadFilter;
 import org.opentrade.gateway.adapter.http.RateLimitFilter;
 import org.opentrade.gateway.adapter.http.ScopeFilter;
 import org.opentrade.gateway.adapter.http.SessionTokens;
@@ -162,10 +163,11 @@ public final class ApiGateway {
                 config.passwordIterations(), 1);
         List<RoutePolicy> routes = RouteTable.defaults();
         MeteringFilter metering = new MeteringFilter(stores.meter(), clock);
+        OverloadFilter overload = new OverloadFilter(config.overload());
         OpenStreams streams = new OpenStreams(vertx, stores.registry(), config.plans(), addresses, clock,
                 OpenStreams.DEFAULT_MAX_STREAMS);
         GatewayRouter.Parts parts = new GatewayRouter.Parts(hooks.tracing(),
-                List.of(metering, new AuthenticationFilter(auth, hooks.onAuthenticated()),
+                List.of(overload, metering, new AuthenticationFilter(auth, hooks.onAuthenticated()),
                         new ScopeFilter(limiter), new RateLimitFilter(limiter), streams,
                         new FirstFrameAuth(FirstFrameAuth.DEFAULT_TIMEOUT_MILLIS)),
                 new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, auth, config.plans(), limiter,
@@ -201,7 +203,19 @@ public final class ApiGateway {
                 + "opentrade_gateway_limit_degraded_total " + limiter.degradedDecisions() + "\n"
                 + "# HELP opentrade_gateway_limit_unavailable_total Orders refused because the shared limiter was unreachable.\n"
                 + "# TYPE opentrade_gateway_limit_unavailable_total counter\n"
-                + "opentrade_gateway_limit_unavailable_total " + limiter.refusedUnavailable() + "\n";
+                + "opentrade_gateway_limit_unavailable_total " + limiter.refusedUnavailable() + "\n"
+                + "# HELP opentrade_gateway_shed_total Requests answered 503 -9004 because their event loop had its bound in flight.\n"
+                + "# TYPE opentrade_gateway_shed_total counter\n"
+                + "opentrade_gateway_shed_total " + overload().shed() + "\n";
+    }
+
+    private OverloadFilter overload() {
+        for (var f : parts.filters()) {
+            if (f instanceof OverloadFilter o) {
+                return o;
+            }
+        }
+        throw new IllegalStateException("no overload filter in the chain");
     }
 
     /** Stops the flush timer, flushes usage and closes the stores. */

@@ -42,7 +42,7 @@ public final class HttpErrors {
                  PLAN_ABOVE_DEVELOPER -> 403;
             case EMAIL_TAKEN, KEY_QUOTA_REACHED -> 409;
             case RATE_LIMITED, ORDER_RATE_LIMITED -> 429;
-            case LIMITER_UNAVAILABLE, UPSTREAM_UNAVAILABLE, STORE_UNAVAILABLE -> 503;
+            case LIMITER_UNAVAILABLE, UPSTREAM_UNAVAILABLE, STORE_UNAVAILABLE, OVERLOADED -> 503;
             case UPSTREAM_TIMEOUT -> 504;
             case INTERNAL -> 500;
         };
