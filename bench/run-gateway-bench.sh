@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gateway benchmark of DESIGN.md §5 (gateway row), in one run (about 9 minutes on 2 cores):
+# Gateway benchmark of DESIGN.md §5 (gateway row), in one run (about 8 minutes on 2 cores):
 #   a trivial upstream (TrivialUpstream; the path under test, /v1/market/instruments/600000.SH, answers
 #   1 KiB of JSON), reached
 #   (1) directly,
@@ -24,10 +24,13 @@
 #
 # Usage: bench/run-gateway-bench.sh          full run; table also written to bench/results/gateway-<time>.md
 #        SMOKE=1 bench/run-gateway-bench.sh  ~2 min sanity run (results stay in the output dir only)
-# Knobs (environment): DURATION (wrk seconds per target, 15), WARMUP (wrk warm-up seconds per target, 8),
+# Knobs (environment): DURATION (wrk seconds per target, 15), WARMUP_REQUESTS (calls each JVM proxy serves
+#   unpinned before anything is measured, 200 000, at most 120 s), WARMUP (wrk warm-up seconds per JVM
+#   target and layout, 15; nginx and direct: 5),
 #   CONNECTIONS (32), LAT_RATE (req/s, 5000), LAT_SECONDS (15), LAT_WARMUP (5), LAYOUTS ("unpinned pinned"),
 #   OVERLOAD (1: run (c)), OVERLOAD_CONNECTIONS (256), UP_PORT / PROXY_PORT / GW_PORT / NGINX_PORT
 #   (18181 / 18182 / 18180 / 18183), OUT (output dir),
+#   JAR (a benchmarks.jar built earlier, e.g. of the commit before a change: used as is, never rebuilt),
 #   PROFILE=1 (JFR recording of the gateway during its pinned wrk run: $OUT/gateway.jfr, with a hot-method
 #   and allocation summary in $OUT/gateway-jfr.txt).
 set -euo pipefail
@@ -43,13 +46,15 @@ command -v taskset >/dev/null 2>&1 || _apt_install util-linux
 [[ -x /usr/sbin/nginx ]] || _apt_install nginx   # the peer; Debian's package, its own service is not used
 NGINX=/usr/sbin/nginx
 
-JAR=bench/target/benchmarks.jar
+JAR_GIVEN=${JAR:+1}
+JAR=${JAR:-bench/target/benchmarks.jar}
 if [[ "${SMOKE:-0}" == 1 ]]; then
-  DURATION=${DURATION:-4}; WARMUP=${WARMUP:-3}; LAT_SECONDS=${LAT_SECONDS:-4}; LAT_WARMUP=${LAT_WARMUP:-2}
+  DURATION=${DURATION:-4}; WARMUP=${WARMUP:-3}; WARMUP_REQUESTS=${WARMUP_REQUESTS:-1}; LAT_SECONDS=${LAT_SECONDS:-4}; LAT_WARMUP=${LAT_WARMUP:-2}
 else
-  DURATION=${DURATION:-15}; WARMUP=${WARMUP:-8}; LAT_SECONDS=${LAT_SECONDS:-15}; LAT_WARMUP=${LAT_WARMUP:-5}
+  DURATION=${DURATION:-15}; WARMUP=${WARMUP:-15}; LAT_SECONDS=${LAT_SECONDS:-15}; LAT_WARMUP=${LAT_WARMUP:-5}
 fi
 CONNECTIONS=${CONNECTIONS:-32}
+WARMUP_REQUESTS=${WARMUP_REQUESTS:-200000}
 LAT_RATE=${LAT_RATE:-5000}
 LAYOUTS=${LAYOUTS:-unpinned pinned}
 OVERLOAD=${OVERLOAD:-1}
@@ -68,11 +73,12 @@ declare -A URL=(
   [gateway]=$GW$PATH_UNDER_TEST
 )
 TARGETS=(direct proxy nginx gateway)
+declare -A SERVER_PID   # target -> pid of the server measured (nginx: its master; its worker is a child)
 NCPU=$(nproc)
 
 # ---------------------------------------------------------------- build if needed
-if [[ ! -f $JAR ]] || [[ -n "$(find bench/src api-gateway/src common/src sandbox-exchange/src -newer "$JAR" -type f 2>/dev/null | head -1)" ]] \
-    || [[ -n "$(find . -maxdepth 2 -name pom.xml -newer "$JAR" 2>/dev/null | head -1)" ]]; then
+if [[ -z "$JAR_GIVEN" ]] && { [[ ! -f $JAR ]] || [[ -n "$(find bench/src api-gateway/src common/src sandbox-exchange/src -newer "$JAR" -type f 2>/dev/null | head -1)" ]] \
+    || [[ -n "$(find . -maxdepth 2 -name pom.xml -newer "$JAR" 2>/dev/null | head -1)" ]]; }; then
   echo "building $JAR ..."
   mvn -B -ntp -q -pl bench -am package -DskipTests
 fi
@@ -205,6 +211,7 @@ http {
 EOF
 $NGINX -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/logs/error.log" > "$OUT/nginx.log" 2>&1 &
 NGINX_PID=$!; PIDS+=("$NGINX_PID")
+SERVER_PID=([direct]=$UP_PID [proxy]=$PROXY_PID [nginx]=$NGINX_PID [gateway]=$GW_PID)
 wait_http "${URL[nginx]}" 30 "${AUTH[@]}"
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "${URL[nginx]}")" == 401 ]] || { echo "nginx lets a call without key through" >&2; exit 1; }
 BODY_BYTES=$(curl -s "${AUTH[@]}" "${URL[gateway]}" | wc -c)
@@ -236,6 +243,18 @@ wrk_run() { # wrk_run <log name> <target> <seconds>
   "${LOADGEN[@]}" wrk -t1 -c"$CONNECTIONS" -d"${3}s" --latency "${a[@]}" "${URL[$2]}" > "$OUT/wrk-$1.log" 2>&1
 }
 rps() { awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$1.log"; }
+wrk_requests() { awk '/requests in/ {print $1}' "$OUT/wrk-$1.log"; }
+# CPU ticks (user + system) of a process and its children's threads so far: the server's own CPU,
+# which on a shared machine is steadier than its req/s (what others take from the core is not in it).
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { # cpu_ticks <pid>: the process, plus its child processes (nginx's worker)
+  local p t=0 c
+  for p in "$1" $(pgrep -P "$1" || true); do
+    c=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0); t=$(( t + c ))
+  done
+  echo "$t"
+}
+declare -A CPU_US   # <layout>-<target> -> server CPU microseconds per request in the wrk run
 non2xx() { awk '/Non-2xx/ {print $5}' "$OUT/wrk-$1.log" | head -1; }
 lat_run() { # lat_run <log name> <target> <rate> <connections>
   local -a h=()
@@ -248,20 +267,43 @@ lat_run() { # lat_run <log name> <target> <rate> <connections>
 lat() { grep '^RESULT latency' "$OUT/latency-$1.log" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 shed_total() { curl -s "$GW/metrics" | awk '$1 == "opentrade_gateway_shed_total" { print $2 }'; }
 
+# JIT warm-up by count, unpinned (both cores: the compiler threads do not starve the event loop), once:
+# each JVM target gets wrk in 10 s rounds until it has served WARMUP_REQUESTS calls or 120 s have passed.
+# Pinned from cold on a busy core, the gateway served ~200 req/s for its first 30 s.
+layout unpinned
+for t in proxy gateway; do
+  served=0
+  for round in $(seq 12); do
+    wrk_run "jit-$t-$round" "$t" 10
+    served=$(( served + $(wrk_requests "jit-$t-$round") ))
+    if (( served >= WARMUP_REQUESTS )); then break; fi
+  done
+  echo "JIT warm-up: $t served $served calls in $round round(s) of 10 s" | tee -a "$OUT/machine.txt"
+done
+
 for L in $LAYOUTS; do
   echo; echo "== layout: $L (load $(cut -d' ' -f1-3 /proc/loadavg))"
   layout "$L"
   echo "load before $L: $(cat /proc/loadavg)" >> "$OUT/machine.txt"
-  for t in "${TARGETS[@]}"; do wrk_run "warm-$L-$t" "$t" "$WARMUP"; done
+  # The JVMs need tens of thousands of calls before C2 has compiled their hot paths (the gateway's is
+  # the longest: at ~1 000 req/s on a busy machine, 15 s was not enough); nginx and the direct target
+  # only need their connections open.
+  for t in "${TARGETS[@]}"; do
+    w=$WARMUP; [[ $t == direct || $t == nginx ]] && w=$(( WARMUP < 5 ? WARMUP : 5 ))
+    wrk_run "warm-$L-$t" "$t" "$w"
+  done
   for t in "${TARGETS[@]}"; do
     if [[ $t == gateway && $L == pinned && "${PROFILE:-0}" == 1 ]]; then
       jcmd "$GW_PID" JFR.start name=bench settings=profile filename="$OUT/gateway.jfr" > /dev/null
     fi
+    c0=$(cpu_ticks "${SERVER_PID[$t]}")
     wrk_run "$L-$t" "$t" "$DURATION"
+    c1=$(cpu_ticks "${SERVER_PID[$t]}")
+    CPU_US[$L-$t]=$(awk -v c="$(( c1 - c0 ))" -v hz="$TICK" -v n="$(wrk_requests "$L-$t")" 'BEGIN { printf "%.1f", c * 1e6 / hz / n }')
     if [[ $t == gateway && $L == pinned && "${PROFILE:-0}" == 1 ]]; then jcmd "$GW_PID" JFR.stop name=bench > /dev/null; fi
     bad=$(non2xx "$L-$t")
     if [[ -n "$bad" && "$bad" != 0 ]]; then echo "ERROR: $bad non-2xx answers in the $L $t run" >&2; exit 1; fi
-    printf '%-8s %-8s %10s req/s\n' "$L" "$t" "$(rps "$L-$t")"
+    printf '%-8s %-8s %10s req/s  %6s us CPU per request\n' "$L" "$t" "$(rps "$L-$t")" "${CPU_US[$L-$t]}"
   done
   for t in "${TARGETS[@]}"; do lat_run "$L-$t" "$t" "$LAT_RATE" "$CONNECTIONS"; done
   if [[ $L == pinned && $OVERLOAD == 1 ]]; then
@@ -314,12 +356,12 @@ GC_MAX=$(grep -o '[0-9.]*ms$' "$OUT/gateway-gc.log" | tr -d 'ms' | sort -g | tai
     echo
     echo "## $L"
     echo
-    echo "| target | max req/s (wrk -c$CONNECTIONS) | % of direct | p50 at $LAT_RATE/s | p99 at $LAT_RATE/s | p99.9 | errors |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| target | max req/s (wrk -c$CONNECTIONS) | % of direct | server CPU per request | p50 at $LAT_RATE/s | p99 at $LAT_RATE/s | p99.9 | errors |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for t in "${TARGETS[@]}"; do
-      printf '| %s | %.0f | %s %% | %.0f us | %.0f us | %.0f us | %s |\n' "$(label $t)" "$(rps "$L-$t")" \
-        "$(pct "$(rps "$L-$t")" "$(rps "$L-direct")")" "$(lat "$L-$t" p50)" "$(lat "$L-$t" p99)" "$(lat "$L-$t" p999)" \
-        "$(lat "$L-$t" errors)"
+      printf '| %s | %.0f | %s %% | %s us | %.0f us | %.0f us | %.0f us | %s |\n' "$(label $t)" "$(rps "$L-$t")" \
+        "$(pct "$(rps "$L-$t")" "$(rps "$L-direct")")" "${CPU_US[$L-$t]}" "$(lat "$L-$t" p50)" "$(lat "$L-$t" p99)" \
+        "$(lat "$L-$t" p999)" "$(lat "$L-$t" errors)"
     done
     GP=$(pct "$(rps "$L-gateway")" "$(rps "$L-proxy")"); GN=$(pct "$(rps "$L-gateway")" "$(rps "$L-nginx")")
     DP=$(awk -v g="$(lat "$L-gateway" p99)" -v n="$(lat "$L-nginx" p99)" 'BEGIN { printf "%.0f", g - n }')
@@ -329,6 +371,8 @@ GC_MAX=$(grep -o '[0-9.]*ms$' "$OUT/gateway-gc.log" | tr -d 'ms' | sort -g | tai
     echo "| gateway / bare proxy req/s | $GP % | >= 80 % (pinned) | $(met "$GP" ge 80) |"
     echo "| gateway / nginx req/s | $GN % | >= 50 % (pinned) | $(met "$GN" ge 50) |"
     echo "| gateway p99 - nginx p99 at $LAT_RATE req/s | $DP us | <= 1000 us | $(met "$DP" le 1000) |"
+    echo "| (info) CPU per request: bare proxy / gateway; nginx / gateway | $(pct "${CPU_US[$L-proxy]}" "${CPU_US[$L-gateway]}") %;" \
+         "$(pct "${CPU_US[$L-nginx]}" "${CPU_US[$L-gateway]}") % | - | - |"
   done
   if [[ -n "${OV_RATE:-}" ]]; then
     echo
