@@ -46,6 +46,7 @@ import org.opentrade.gateway.adapter.http.KeyRoutes;
 import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.MeteringFilter;
 import org.opentrade.gateway.adapter.http.OpenStreams;
+import org.opentrade.gateway.adapter.http.OverloadFilter;
 import org.opentrade.gateway.adapter.http.RateLimitFilter;
 import org.opentrade.gateway.adapter.http.ScopeFilter;
 import org.opentrade.gateway.adapter.http.SessionTokens;
@@ -171,8 +172,10 @@ public final class ApiGateway {
         OpenStreams streams = new OpenStreams(vertx, stores.registry(), config.plans(), addresses, clock,
                 OpenStreams.DEFAULT_MAX_STREAMS, config.streamsPerDeveloper());
         // One ordered chain for every route (GatewayFilter's orders); each route gets the filters that apply to it.
+        OverloadFilter overload = new OverloadFilter(config.overload());
         List<GatewayFilter> filters = List.of(GatewayFilter.of(GatewayFilter.ORDER_TRACING, hooks.tracing()),
                 new RequestGuard(),
+                overload,
                 new MeteringFilter(stores.meter(), clock),
                 new PerAddressLimitFilter(limiter, new RateLimit(config.perAddressPerMinute(), 60_000), addresses),
                 streams,
@@ -217,7 +220,19 @@ public final class ApiGateway {
                 + "opentrade_gateway_limit_degraded_total " + limiter.degradedDecisions() + "\n"
                 + "# HELP opentrade_gateway_limit_unavailable_total Orders refused because the shared limiter was unreachable.\n"
                 + "# TYPE opentrade_gateway_limit_unavailable_total counter\n"
-                + "opentrade_gateway_limit_unavailable_total " + limiter.refusedUnavailable() + "\n";
+                + "opentrade_gateway_limit_unavailable_total " + limiter.refusedUnavailable() + "\n"
+                + "# HELP opentrade_gateway_shed_total Requests answered 503 -9004 because their event loop had its bound in flight.\n"
+                + "# TYPE opentrade_gateway_shed_total counter\n"
+                + "opentrade_gateway_shed_total " + overload().shed() + "\n";
+    }
+
+    private OverloadFilter overload() {
+        for (var f : parts.filters()) {
+            if (f instanceof OverloadFilter o) {
+                return o;
+            }
+        }
+        throw new IllegalStateException("no overload filter in the chain");
     }
 
     /** Stops the flush timer, flushes usage and closes the stores. */

@@ -11,6 +11,7 @@ import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.identity.IdentityAssertions;
 import org.opentrade.common.tracing.TracingOptions;
+import org.opentrade.gateway.adapter.http.OverloadLimits;
 import org.opentrade.gateway.adapter.http.RequestGuard;
 import org.opentrade.gateway.adapter.http.ServerLimits;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
@@ -33,7 +34,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             int keyChangesPerMinute, int revokedKeysKept, int streamsPerDeveloper,
                             Duration usageFlushInterval,
                             Duration usageRetention, TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams,
-                            ServerLimits server, Path identityKeyFile, Duration assertionTtl) {
+                            ServerLimits server, Path identityKeyFile, Duration assertionTtl,
+                            OverloadLimits overload) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -135,7 +137,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 sessionKey, window, skew, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan),
                 perAddress, perAccount, accountWindow, keyChanges, revokedKept, streamsPerDeveloper, flush, retention,
                 TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
-                upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl);
+                upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g));
     }
 
     /** The pools with targets; a service without targets is not deployed behind this gateway. */
@@ -167,6 +169,19 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         return new ServerLimits(idle, read, connections, headers, line);
     }
 
+    /** Load shedding per event loop ({@code gateway.max_in_flight_per_event_loop}, {@code gateway.in_flight_reserved_for_orders}). */
+    private static OverloadLimits overload(Config g) {
+        int max = g.intValue("max_in_flight_per_event_loop", OverloadLimits.DEFAULT_MAX_IN_FLIGHT_PER_EVENT_LOOP, 1,
+                10_000_000);
+        int reserved = g.intValue("in_flight_reserved_for_orders", OverloadLimits.DEFAULT_IN_FLIGHT_RESERVED_FOR_ORDERS,
+                0, 10_000_000);
+        if (reserved >= max) {
+            throw new ConfigException("config key 'gateway.in_flight_reserved_for_orders' has value '" + reserved
+                    + "'; allowed: 0 to gateway.max_in_flight_per_event_loop - 1 (" + (max - 1) + ")");
+        }
+        return new OverloadLimits(max, reserved);
+    }
+
     private static Duration positive(Config section, String full, String key, Duration def) {
         Duration d = section.duration(key, def);
         if (d.isNegative() || d.isZero()) {
@@ -186,7 +201,6 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 redisCommandTimeout, sessionTtl, sessionKeyFile, signatureWindow, signatureClockSkew, keyCacheTtl,
                 adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
                 loginAccountWindow, keyChangesPerMinute, revokedKeysKept, streamsPerDeveloper, usageFlushInterval,
-                usageRetention, tracing,
-                pools, server, identityKeyFile, assertionTtl);
+                usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload);
     }
 }

@@ -58,7 +58,12 @@ public enum GatewayError {
     INTERNAL(ErrorCode.INTERNAL),
     UPSTREAM_UNAVAILABLE(ErrorCode.UNAVAILABLE),
     UPSTREAM_TIMEOUT(ErrorCode.UPSTREAM_TIMEOUT),
-    STORE_UNAVAILABLE(-9003, "the key store is unreachable; try again shortly");
+    STORE_UNAVAILABLE(-9003, "the key store is unreachable; try again shortly"),
+    /**
+     * Load shed: the event loop or the upstream pool has its bound of requests in flight (503 with
+     * {@code Retry-After}). Market data is shed before orders and cancels.
+     */
+    OVERLOADED(-9004, "the gateway is overloaded; retry after the time in Retry-After");
 
     private final int code;
     private final String message;

@@ -44,4 +44,17 @@ class GatewayConfigTest {
             assertTrue(e.getMessage().contains("identity.assertion_ttl"), e.getMessage());
         }
     }
+
+    @Test
+    void aReserveForOrdersNotBelowTheLoopsBoundStopsStartUpNamingTheKey(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        GatewayConfig defaults = GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of()));
+        assertEquals(1000, defaults.overload().maxInFlightPerEventLoop());
+        assertEquals(100, defaults.overload().inFlightReservedForOrders());
+        Path f = dir.resolve("bad-reserve.yaml");
+        Files.writeString(f, "gateway:\n  max_in_flight_per_event_loop: 10\n  in_flight_reserved_for_orders: 10\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(
+                ConfigLoader.of(Map.of(), Map.of(GatewayConfig.OVERRIDE_PROPERTY, f.toString()))));
+        assertTrue(e.getMessage().contains("gateway.in_flight_reserved_for_orders"), e.getMessage());
+    }
 }

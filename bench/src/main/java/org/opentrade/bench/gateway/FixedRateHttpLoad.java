@@ -151,10 +151,13 @@ public final class FixedRateHttpLoad {
      * @param requests requests due in the measured part
      * @param errors non-200 answers, failed and unfinished requests
      * @param queued requests that waited for a free connection
+     * @param okLatency latency of the answers with the ok status only (what was admitted, under overload)
+     * @param status503 answers with status 503 (shed or unavailable), counted among the errors
      */
     public record Result(Settings settings, double achieved, long requests, long ok, long errors, long unfinished,
             long queued, long connectionErrors, long reconnects, String firstError, String firstConnectionError,
-            Histogram latency, Histogram service, Histogram lateness, GeneratorCost cost) {
+            Histogram latency, Histogram service, Histogram lateness, GeneratorCost cost, Histogram okLatency,
+            long status503) {
 
         /** A percentile of the latency from the intended send time, in microseconds. */
         public double latencyMicros(double percentile) {
@@ -170,10 +173,12 @@ public final class FixedRateHttpLoad {
         public String resultLine() {
             return String.format(Locale.ROOT,
                     "RESULT latency name=%s rate=%.0f achieved=%.0f requests=%d errors=%d p50=%.1f p90=%.1f p99=%.1f"
-                            + " p999=%.1f max=%.1f svc_p50=%.1f svc_p99=%.1f late_p99=%.1f",
+                            + " p999=%.1f max=%.1f svc_p50=%.1f svc_p99=%.1f late_p99=%.1f ok=%d ok_p50=%.1f"
+                            + " ok_p99=%.1f s503=%d",
                     settings.name(), settings.rate(), achieved, requests, errors, micros(latency, 50),
                     micros(latency, 90), micros(latency, 99), micros(latency, 99.9), latency.getMaxValue() / 1e3,
-                    micros(service, 50), micros(service, 99), micros(lateness, 99));
+                    micros(service, 50), micros(service, 99), micros(lateness, 99), ok, micros(okLatency, 50),
+                    micros(okLatency, 99), status503);
         }
 
         /** Human-readable lines, then {@link #resultLine()}. */
@@ -282,6 +287,8 @@ public final class FixedRateHttpLoad {
     private final Histogram latency = new Histogram(MAX_TRACKABLE_NS, 3);
     private final Histogram service = new Histogram(MAX_TRACKABLE_NS, 3);
     private final Histogram lateness = new Histogram(MAX_TRACKABLE_NS, 3);
+    private final Histogram okLatency = new Histogram(MAX_TRACKABLE_NS, 3);
+    private long status503;
     private final double periodNs;
     private final long total;
     private final long firstMeasured;
@@ -533,8 +540,10 @@ public final class FixedRateHttpLoad {
             service.recordValue(clamp(now - c.sentAt));
             if (status == settings.okStatus()) {
                 ok++;
+                okLatency.recordValue(clamp(now - c.intended));
             } else {
                 errors++;
+                status503 += status == 503 ? 1 : 0;
                 if (firstError == null) {
                     firstError = "HTTP " + status;
                 }
@@ -702,7 +711,7 @@ public final class FixedRateHttpLoad {
                 (costAtEnd[1] - costAtMeasureStart[1]) / (double) measured,
                 (costAtEnd[2] - costAtMeasureStart[2]) / (double) measured, wakeDelayNs);
         return new Result(settings, achieved, measured, ok, errors + unfinished, unfinished, queued, connectionErrors,
-                reconnects, firstError, firstConnectionError, latency, service, lateness, cost);
+                reconnects, firstError, firstConnectionError, latency, service, lateness, cost, okLatency, status503);
     }
 
     private static long clamp(long nanos) {

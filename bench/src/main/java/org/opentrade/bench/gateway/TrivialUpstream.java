@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The upstream of the gateway benchmark: answers {@code GET /health} and
  * {@code GET /v1/market/instruments} with small fixed JSON bodies (the instruments one is about
- * 100 bytes), {@code POST /v1/orders} with 201 and a fixed order of trade-api's shape and size (324
- * bytes, as trade-api answers a resting limit order; the trade benchmark's floor), once the request
+ * 100 bytes), {@code GET /v1/market/instruments/{symbol}} with 1 KiB of JSON (the gateway benchmark's
+ * path, beside nginx and the bare proxy), {@code POST /v1/orders} with 201 and a fixed order of
+ * trade-api's shape and size (324 bytes, as trade-api answers a resting limit order; the trade benchmark's floor), once the request
  * body has arrived, anything else with 404. No router, no JSON encoding per request, so what the
  * gateway benchmark measures on top of it is the gateway.
  *
@@ -30,6 +31,8 @@ public final class TrivialUpstream extends VerticleBase {
             + "\"side\":\"buy\",\"type\":\"limit\",\"time_in_force\":\"day\",\"qty\":100,\"price\":\"9.60\",\"stop_price\":null,"
             + "\"filled_qty\":0,\"leaves_qty\":100,\"avg_fill_price\":null,\"status\":\"new\",\"reject_reason\":null,"
             + "\"created_at\":\"2026-12-02T04:40:50.905Z\",\"updated_at\":\"2026-12-02T04:40:51.035Z\"}");
+    /** {@code GET /v1/market/instruments/{symbol}}: 1 KiB exactly, the body of the peer comparison (nginx, bare proxy). */
+    static final Buffer ONE_KIB = oneKib();
     static final Buffer HEALTH = Buffer.buffer("{\"status\":\"UP\"}");
     static final Buffer NOT_FOUND = Buffer.buffer("{\"code\":-1,\"msg\":\"not found\"}");
 
@@ -57,6 +60,8 @@ public final class TrivialUpstream extends VerticleBase {
                     int status = 200;
                     if ("/v1/market/instruments".equals(path)) {
                         body = INSTRUMENTS;
+                    } else if (path.startsWith("/v1/market/instruments/")) {
+                        body = ONE_KIB;
                     } else if ("/health".equals(path)) {
                         body = HEALTH;
                     } else {
@@ -66,6 +71,13 @@ public final class TrivialUpstream extends VerticleBase {
                     req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
                 });
         return server.listen(port, host);
+    }
+
+    /** An instrument record padded to 1024 bytes of JSON. */
+    static Buffer oneKib() {
+        String head = "{\"symbol\":\"600000.SH\",\"name\":\"PF Bank\",\"lot\":100,\"tick\":\"0.01\",\"status\":\"T\",\"notes\":\"";
+        String tail = "\"}";
+        return Buffer.buffer(head + "x".repeat(1024 - head.length() - tail.length()) + tail);
     }
 
     public static void main(String[] args) throws Exception {

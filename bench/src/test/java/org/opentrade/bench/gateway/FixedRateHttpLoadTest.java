@@ -90,7 +90,7 @@ class FixedRateHttpLoadTest {
         assertTrue(r.serviceMicros(50) >= 20_000, r.report());
         assertTrue(r.resultLine().matches("RESULT latency name=slow rate=100 achieved=\\d+ requests=100 errors=0"
                 + " p50=[\\d.]+ p90=[\\d.]+ p99=[\\d.]+ p999=[\\d.]+ max=[\\d.]+ svc_p50=[\\d.]+ svc_p99=[\\d.]+"
-                + " late_p99=[\\d.]+"), r.resultLine());
+                + " late_p99=[\\d.]+ ok=100 ok_p50=[\\d.]+ ok_p99=[\\d.]+ s503=0"), r.resultLine());
     }
 
     @Test

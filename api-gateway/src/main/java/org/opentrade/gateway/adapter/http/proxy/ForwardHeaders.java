@@ -3,7 +3,9 @@ package org.opentrade.gateway.adapter.http.proxy;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.TreeSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -25,13 +27,15 @@ final class ForwardHeaders {
     static final String FORWARDED_HOST = "X-Forwarded-Host";
     private static final String IDENTITY_PREFIX = "x-opentrade-";
     private static final String FORWARDED_PREFIX = "x-forwarded-";
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+    // Case-insensitive sets: header names are matched as sent, without a lower-cased copy of each
+    // name per request (that copy was a third of the proxy's own allocation).
+    private static final Set<String> HOP_BY_HOP = ignoringCase("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
-    private static final Set<String> CREDENTIALS = Set.of("x-api-secret", "x-signature", "authorization", "cookie",
+    private static final Set<String> CREDENTIALS = ignoringCase("x-api-secret", "x-signature", "authorization", "cookie",
             "x-admin-token");
     // The client computes these for its own body or handshake; copying them would corrupt ours.
-    private static final Set<String> RECOMPUTED = Set.of("content-length");
-    private static final Set<String> WEBSOCKET_HANDSHAKE = Set.of("sec-websocket-key", "sec-websocket-version",
+    private static final Set<String> RECOMPUTED = ignoringCase("content-length");
+    private static final Set<String> WEBSOCKET_HANDSHAKE = ignoringCase("sec-websocket-key", "sec-websocket-version",
             "sec-websocket-extensions", "sec-websocket-accept", "sec-websocket-protocol");
 
     private ForwardHeaders() {
@@ -47,9 +51,9 @@ final class ForwardHeaders {
         Set<String> nominated = connectionTokens(in);
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
         for (Map.Entry<String, String> header : in) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            boolean drop = HOP_BY_HOP.contains(name) || name.startsWith("proxy-") || CREDENTIALS.contains(name)
-                    || name.startsWith(IDENTITY_PREFIX) || name.startsWith(FORWARDED_PREFIX)
+            String name = header.getKey();
+            boolean drop = HOP_BY_HOP.contains(name) || startsWith(name, "proxy-") || CREDENTIALS.contains(name)
+                    || startsWith(name, IDENTITY_PREFIX) || startsWith(name, FORWARDED_PREFIX)
                     || RECOMPUTED.contains(name) || nominated.contains(name)
                     || (webSocket && WEBSOCKET_HANDSHAKE.contains(name));
             if (!drop) {
@@ -71,18 +75,30 @@ final class ForwardHeaders {
     static void copyResponse(MultiMap from, MultiMap to) {
         Set<String> nominated = connectionTokens(from);
         for (Map.Entry<String, String> header : from) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !name.startsWith("proxy-") && !nominated.contains(name)) {
+            String name = header.getKey();
+            if (!HOP_BY_HOP.contains(name) && !startsWith(name, "proxy-") && !nominated.contains(name)) {
                 to.add(header.getKey(), header.getValue());
             }
         }
     }
 
+    private static Set<String> ignoringCase(String... names) {
+        TreeSet<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(Arrays.asList(names));
+        return Collections.unmodifiableSet(set);
+    }
+
+    /** Whether {@code name} starts with the lower-case {@code prefix}, in any case. */
+    private static boolean startsWith(String name, String prefix) {
+        return name.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+
+    /** Header names the {@code Connection} header nominates as hop-by-hop (a case-insensitive set). */
     private static Set<String> connectionTokens(MultiMap headers) {
         if (!headers.contains("Connection")) {
             return Set.of(); // the usual case on keep-alive HTTP/1.1: nothing nominated
         }
-        Set<String> tokens = new HashSet<>();
+        Set<String> tokens = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         for (String value : headers.getAll("Connection")) {
             for (String token : value.split(",")) {
                 String t = token.trim().toLowerCase(Locale.ROOT);

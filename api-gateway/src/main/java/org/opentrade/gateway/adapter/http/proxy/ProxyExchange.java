@@ -139,7 +139,9 @@ final class ProxyExchange {
         void send(Promise<Void> verdict) {
             this.verdict = verdict;
             this.started = true;
-            MultiMap outbound = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+            // The exchange's own map, reused by a retry: the hop listener replaces the propagation
+            // headers on each attempt, and the client copies the map when it builds the request.
+            MultiMap outbound = headers;
             hop = hops.start(ctx, pool.name(), instance.target(), method.name(), ctx.request().path(), outbound);
             RequestOptions options = new RequestOptions().setMethod(method)
                     .setHost(instance.host()).setPort(instance.port())

@@ -8,8 +8,12 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.opentrade.gateway.adapter.http.HttpErrors;
+import org.opentrade.gateway.adapter.http.OverloadFilter;
+import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
 import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.InFlightLimit;
+import org.opentrade.gateway.domain.RoutePolicy;
 
 /**
  * The last handler of a REST route: sends the request (method, raw path and query, body already
@@ -18,7 +22,9 @@ import org.opentrade.gateway.domain.GatewayError;
  * retries → 503 -9001 naming the pool; no complete answer within the request timeout → 504 -9002;
  * an upstream that breaks mid-answer resets the caller's connection (a truncated body must never
  * look complete). Idempotent reads (GET, HEAD, OPTIONS) are retried on another instance when
- * nothing was received yet; other methods never are.
+ * nothing was received yet; other methods never are. Past the pool's bound of requests in flight
+ * ({@code max_in_flight}, with headroom kept for orders and cancels) a request is answered 503 -9004
+ * with {@code Retry-After} at once, never queued for a connection.
  *
  * <p>Called on the event loop; never blocks. Stateless apart from its configuration: one instance
  * may serve every route of a pool and every verticle.
@@ -66,6 +72,13 @@ public final class ProxyHandler implements Handler<RoutingContext> {
                     + " bytes");
             return;
         }
+        RoutePolicy route = ctx.get(RequestKeys.ROUTE);
+        InFlightLimit inFlight = pool.inFlight();
+        if (!inFlight.tryAcquire(route != null && InFlightLimit.priority(route.routeClass()))) {
+            OverloadFilter.shed(ctx, pool.name() + " has too many requests in flight; retry after the time in Retry-After");
+            return;
+        }
+        ctx.addEndHandler(done -> inFlight.release());
         MultiMap headers = ForwardHeaders.outbound(ctx, identityHeaders, false);
         new ProxyExchange(ctx, pool, hops, headers, body, timeoutMillis, connectTimeoutMillis, maxRetries).start();
     }

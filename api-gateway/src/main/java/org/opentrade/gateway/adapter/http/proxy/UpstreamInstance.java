@@ -17,19 +17,21 @@ public final class UpstreamInstance {
     private final int unhealthyThreshold;
     private final int healthyThreshold;
     private volatile boolean healthy = true;
+    private final String target;
     private int failuresInARow;
     private int successesInARow;
 
     UpstreamInstance(HostPort address, CircuitBreaker breaker, int unhealthyThreshold, int healthyThreshold) {
         this.address = address;
+        this.target = address.toString();
         this.breaker = breaker;
         this.unhealthyThreshold = unhealthyThreshold;
         this.healthyThreshold = healthyThreshold;
     }
 
-    /** {@code host:port}, as configured. */
+    /** {@code host:port}, as configured; rendered once (every proxied call names it to its hop). */
     public String target() {
-        return address.toString();
+        return target;
     }
 
     String host() {

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.opentrade.gateway.domain.InFlightLimit;
 
 /**
  * The instances behind one upstream name, with active health checks and a circuit breaker per
@@ -44,6 +45,8 @@ public final class UpstreamPool {
     private final WebSocketClient webSocketClient;
     private final HealthChecker healthChecker;
     private final AtomicInteger next = new AtomicInteger();
+    /** REST requests in flight to this pool, over every event loop: shed past the bound. */
+    private final InFlightLimit inFlight;
 
     /** Validates and copies {@code options}; throws {@link IllegalArgumentException} naming a bad key. */
     public UpstreamPool(Vertx vertx, UpstreamPoolOptions options) {
@@ -55,6 +58,7 @@ public final class UpstreamPool {
                     this.options.getHealthyThreshold()));
         }
         this.instances = List.copyOf(list);
+        this.inFlight = new InFlightLimit(this.options.getMaxInFlight(), this.options.getInFlightReservedForOrders());
         int connectMillis = (int) this.options.getConnectTimeout().toMillis();
         this.vertx = vertx;
         this.clientOptions = new HttpClientOptions().setKeepAlive(true).setConnectTimeout(connectMillis)
@@ -122,6 +126,11 @@ public final class UpstreamPool {
             }
         }
         return null;
+    }
+
+    /** The pool's bound on REST requests in flight (for the proxy and {@code /metrics}). */
+    public InFlightLimit inFlight() {
+        return inFlight;
     }
 
     HttpClient httpClient() {

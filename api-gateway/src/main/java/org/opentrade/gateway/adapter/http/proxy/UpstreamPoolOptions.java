@@ -16,7 +16,7 @@ import org.opentrade.common.config.Config;
  * <p>Config keys (YAML, under {@code upstreams.<name>}), read by {@link #fromConfig}:
  * {@code targets, health_path, health_interval, health_timeout, unhealthy_threshold,
  * healthy_threshold, connect_timeout, request_timeout, breaker_max_failures, breaker_reset_timeout,
- * max_retries, max_connections_per_instance, ws_max_connections_per_instance, max_request_body_bytes, ws_max_frame_bytes,
+ * max_retries, max_connections_per_instance, max_in_flight, in_flight_reserved_for_orders, ws_max_connections_per_instance, max_request_body_bytes, ws_max_frame_bytes,
  * ws_max_message_bytes, ws_ping_interval, ws_pong_timeout}.
  */
 public final class UpstreamPoolOptions {
@@ -42,6 +42,17 @@ public final class UpstreamPoolOptions {
     public static final int DEFAULT_MAX_RETRIES = 1;
     /** Pooled keep-alive connections per instance and per gateway event loop (each loop has its own pool); more allows more concurrency upstream. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_INSTANCE = 64;
+    /**
+     * REST requests in flight to this pool at once, over every event loop and instance; more are
+     * answered 503 -9004 with {@code Retry-After} at once instead of queueing for a connection. Bounds
+     * what a slow pool can pile up in the gateway. Lower: sheds sooner; higher: rides out longer bursts.
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+    /**
+     * Of {@link #DEFAULT_MAX_IN_FLIGHT}, the slots only order entry and cancels may take, so orders
+     * still pass when reads fill the pool. 0 to max_in_flight - 1.
+     */
+    public static final int DEFAULT_IN_FLIGHT_RESERVED_FOR_ORDERS = 100;
     /**
      * Upstream WebSocket connections per instance (one per proxied client socket). Vert.x's default
      * of 50 would queue the 51st subscriber; more costs one socket and a little memory each.
@@ -72,6 +83,8 @@ public final class UpstreamPoolOptions {
     private int maxRetries = DEFAULT_MAX_RETRIES;
     private int maxConnectionsPerInstance = DEFAULT_MAX_CONNECTIONS_PER_INSTANCE;
     private int wsMaxConnectionsPerInstance = DEFAULT_WS_MAX_CONNECTIONS_PER_INSTANCE;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private int inFlightReservedForOrders = DEFAULT_IN_FLIGHT_RESERVED_FOR_ORDERS;
     private int maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
     private int wsMaxFrameBytes = DEFAULT_WS_MAX_FRAME_BYTES;
     private int wsMaxMessageBytes = DEFAULT_WS_MAX_MESSAGE_BYTES;
@@ -96,6 +109,8 @@ public final class UpstreamPoolOptions {
         maxRetries = other.maxRetries;
         maxConnectionsPerInstance = other.maxConnectionsPerInstance;
         wsMaxConnectionsPerInstance = other.wsMaxConnectionsPerInstance;
+        maxInFlight = other.maxInFlight;
+        inFlightReservedForOrders = other.inFlightReservedForOrders;
         maxRequestBodyBytes = other.maxRequestBodyBytes;
         wsMaxFrameBytes = other.wsMaxFrameBytes;
         wsMaxMessageBytes = other.wsMaxMessageBytes;
@@ -124,6 +139,9 @@ public final class UpstreamPoolOptions {
                         DEFAULT_MAX_CONNECTIONS_PER_INSTANCE, 1, 100_000))
                 .setWsMaxConnectionsPerInstance(section.intValue("ws_max_connections_per_instance",
                         DEFAULT_WS_MAX_CONNECTIONS_PER_INSTANCE, 1, 1_000_000))
+                .setMaxInFlight(section.intValue("max_in_flight", DEFAULT_MAX_IN_FLIGHT, 1, 10_000_000))
+                .setInFlightReservedForOrders(section.intValue("in_flight_reserved_for_orders",
+                        DEFAULT_IN_FLIGHT_RESERVED_FOR_ORDERS, 0, 10_000_000))
                 .setMaxRequestBodyBytes(section.intValue("max_request_body_bytes", DEFAULT_MAX_REQUEST_BODY_BYTES,
                         0, Integer.MAX_VALUE))
                 .setWsMaxFrameBytes(section.intValue("ws_max_frame_bytes", DEFAULT_WS_MAX_FRAME_BYTES, 125,
@@ -166,6 +184,12 @@ public final class UpstreamPoolOptions {
         atLeast("max_retries", maxRetries, 0);
         atLeast("max_connections_per_instance", maxConnectionsPerInstance, 1);
         atLeast("ws_max_connections_per_instance", wsMaxConnectionsPerInstance, 1);
+        atLeast("max_in_flight", maxInFlight, 1);
+        atLeast("in_flight_reserved_for_orders", inFlightReservedForOrders, 0);
+        if (inFlightReservedForOrders >= maxInFlight) {
+            throw bad("in_flight_reserved_for_orders", inFlightReservedForOrders,
+                    "a number below max_in_flight (" + maxInFlight + ")");
+        }
         atLeast("max_request_body_bytes", maxRequestBodyBytes, 0);
         // 125 bytes: the largest control frame payload; anything smaller would break pings.
         atLeast("ws_max_frame_bytes", wsMaxFrameBytes, 125);
@@ -323,6 +347,26 @@ public final class UpstreamPoolOptions {
 
     public UpstreamPoolOptions setWsMaxConnectionsPerInstance(int wsMaxConnectionsPerInstance) {
         this.wsMaxConnectionsPerInstance = wsMaxConnectionsPerInstance;
+        return this;
+    }
+
+    public int getMaxInFlight() {
+        return maxInFlight;
+    }
+
+    /** See {@link #DEFAULT_MAX_IN_FLIGHT}. */
+    public UpstreamPoolOptions setMaxInFlight(int maxInFlight) {
+        this.maxInFlight = maxInFlight;
+        return this;
+    }
+
+    public int getInFlightReservedForOrders() {
+        return inFlightReservedForOrders;
+    }
+
+    /** See {@link #DEFAULT_IN_FLIGHT_RESERVED_FOR_ORDERS}. */
+    public UpstreamPoolOptions setInFlightReservedForOrders(int inFlightReservedForOrders) {
+        this.inFlightReservedForOrders = inFlightReservedForOrders;
         return this;
     }
 

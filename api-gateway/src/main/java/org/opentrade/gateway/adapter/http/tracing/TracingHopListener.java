@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ConcurrentHashMap;
 import org.opentrade.common.tracing.TraceAttributes;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
@@ -21,7 +22,10 @@ import org.opentrade.gateway.adapter.http.UpstreamHopListener;
  * not a fault of the hop, so it is not. Called on the event loop; never blocks.
  */
 public final class TracingHopListener implements UpstreamHopListener {
+    private static final int MAX_TARGETS = 1024;
     private final Tracer tracer;
+    /** Upstream targets already split into host and port: parsed once, not per call. */
+    private final ConcurrentHashMap<String, Target> targets = new ConcurrentHashMap<>();
 
     public TracingHopListener(Tracing tracing) {
         this.tracer = tracing.tracer();
@@ -37,16 +41,18 @@ public final class TracingHopListener implements UpstreamHopListener {
                 .setAttribute(TraceAttributes.UPSTREAM, upstream)
                 .setAttribute(HttpAttributes.METHOD, method)
                 .setAttribute(HttpAttributes.PATH, path);
-        int colon = target == null ? -1 : target.lastIndexOf(':');
-        if (colon > 0) {
-            builder.setAttribute(HttpAttributes.SERVER_ADDRESS, target.substring(0, colon));
-            try {
-                builder.setAttribute(HttpAttributes.SERVER_PORT, Long.parseLong(target.substring(colon + 1)));
-            } catch (NumberFormatException e) {
-                // A target without a numeric port still names its host; the attribute is optional.
+        if (target != null) {
+            Target t = targets.get(target);
+            if (t == null) {
+                t = Target.parse(target);
+                if (targets.size() < MAX_TARGETS) { // a pool's instances: a handful
+                    targets.put(target, t);
+                }
             }
-        } else if (target != null) {
-            builder.setAttribute(HttpAttributes.SERVER_ADDRESS, target);
+            builder.setAttribute(HttpAttributes.SERVER_ADDRESS, t.host);
+            if (t.port >= 0) {
+                builder.setAttribute(HttpAttributes.SERVER_PORT, t.port);
+            }
         }
         Span span = builder.startSpan();
         for (String header : Tracing.PROPAGATION_HEADERS) {
@@ -54,6 +60,22 @@ public final class TracingHopListener implements UpstreamHopListener {
         }
         Tracing.propagator().inject(parent.with(span), outboundHeaders, HeaderCarrier.INSTANCE);
         return new ClientHop(span);
+    }
+
+    /** A {@code host:port} target; port -1 when it has none. */
+    private record Target(String host, long port) {
+        static Target parse(String target) {
+            int colon = target.lastIndexOf(':');
+            if (colon <= 0) {
+                return new Target(target, -1);
+            }
+            try {
+                return new Target(target.substring(0, colon), Long.parseLong(target.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                // A target without a numeric port still names its host; the attribute is optional.
+                return new Target(target.substring(0, colon), -1);
+            }
+        }
     }
 
     /** Ends its span once; the proxy may report both a status and a later failure. */

@@ -91,6 +91,25 @@ final class ProxyTestKit implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** A gateway whose every request runs {@code before} (e.g. to set the route), then {@code rest}. */
+    int gatewayAfter(Handler<io.vertx.ext.web.RoutingContext> before, ProxyHandler rest) {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create()).handler(before).handler(rest);
+        HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+        servers.add(server);
+        return server.actualPort();
+    }
+
+    /** Sends a request without waiting; the future completes with the whole answer. */
+    Future<Reply> callAsync(int port, HttpMethod method, String uri) {
+        RequestOptions o = new RequestOptions().setHost("127.0.0.1").setPort(port).setMethod(method).setURI(uri);
+        Promise<Reply> reply = Promise.promise();
+        clientContext.runOnContext(v -> client.request(o)
+                .compose(req -> req.send().compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b))))
+                .onComplete(reply));
+        return reply.future();
+    }
+
     record Reply(int status, MultiMap headers, Buffer body) {
         JsonObject json() {
             return body.toJsonObject();

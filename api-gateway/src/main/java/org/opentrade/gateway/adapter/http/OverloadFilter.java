@@ -1,0 +1,87 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ConcurrentHashMap;
+import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.InFlightLimit;
+import org.opentrade.gateway.domain.RoutePolicy;
+
+/**
+ * Sheds load per event loop: each loop admits at most {@code gateway.max_in_flight_per_event_loop}
+ * requests at once (from here until their answer ends), of which
+ * {@code gateway.in_flight_reserved_for_orders} only orders and cancels may use. Past that a request
+ * is answered at once with 503 -9004 and {@code Retry-After}, before metering, authentication or any
+ * upstream call, so refusing it costs far less than serving it and what is admitted keeps its
+ * latency. WebSocket upgrades are not counted (a stream is not a request in flight; open streams
+ * have their own cap).
+ *
+ * <p>Runs first in the chain. Called on the event loop; never blocks. The bound is per loop because
+ * a loop is the unit that saturates: one busy loop must not shed for an idle one.
+ */
+public final class OverloadFilter implements GatewayFilter {
+    /** Before metering: a shed request is not metered, authenticated or limited. */
+    public static final int ORDER_OVERLOAD = 50;
+    /** Seconds a shed caller is told to wait: overload passes in moments, and 1 is the smallest whole value. */
+    public static final String RETRY_AFTER_SECONDS = "1";
+
+    private final int max;
+    private final int reserved;
+    /** One bound per event loop thread: few entries, read once per request. */
+    private final ConcurrentHashMap<Thread, InFlightLimit> perLoop = new ConcurrentHashMap<>();
+
+    public OverloadFilter(OverloadLimits limits) {
+        this.max = limits.maxInFlightPerEventLoop();
+        this.reserved = limits.inFlightReservedForOrders();
+    }
+
+    @Override
+    public int order() {
+        return ORDER_OVERLOAD;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        RoutePolicy route = ctx.get(RequestKeys.ROUTE);
+        if (route != null && route.websocket()) {
+            ctx.next();
+            return;
+        }
+        InFlightLimit limit = loopLimit();
+        if (!limit.tryAcquire(route != null && InFlightLimit.priority(route.routeClass()))) {
+            shed(ctx, "the gateway is overloaded; retry after the time in Retry-After");
+            return;
+        }
+        ctx.addEndHandler(done -> limit.release());
+        ctx.next();
+    }
+
+    /** Answers 503 -9004 with {@code Retry-After}; also used by the proxy when an upstream pool is at its bound. */
+    public static void shed(RoutingContext ctx, String message) {
+        ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+        HttpErrors.send(ctx, GatewayError.OVERLOADED, message);
+    }
+
+    private InFlightLimit loopLimit() {
+        Thread t = Thread.currentThread();
+        InFlightLimit limit = perLoop.get(t);
+        return limit != null ? limit : perLoop.computeIfAbsent(t, k -> new InFlightLimit(max, reserved));
+    }
+
+    /** Requests shed by every event loop so far (for {@code /metrics}). */
+    public long shed() {
+        long n = 0;
+        for (InFlightLimit l : perLoop.values()) {
+            n += l.shed();
+        }
+        return n;
+    }
+
+    /** Requests in flight over every event loop now. */
+    public int inFlight() {
+        int n = 0;
+        for (InFlightLimit l : perLoop.values()) {
+            n += l.inFlight();
+        }
+        return n;
+    }
+}
