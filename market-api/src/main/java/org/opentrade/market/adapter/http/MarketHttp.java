@@ -60,6 +60,21 @@ public final class MarketHttp {
                 .putHeader("X-Trace-Id", traceId(ctx)).end(json);
     }
 
+    /**
+     * A 200 with the body {@code json} holds: copied into a pooled direct buffer that is released when the
+     * write completes (Vert.x hands Netty an unreleasable view of it), so the writer can be reused at once.
+     */
+    public static void ok(RoutingContext ctx, org.opentrade.market.adapter.json.JsonBytes json) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        io.netty.buffer.ByteBuf body = json.toPooledDirect();
+        ctx.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader("X-Trace-Id", traceId(ctx))
+                .end(io.vertx.core.internal.buffer.BufferInternal.buffer(body))
+                .onComplete(ar -> body.release());
+    }
+
     public static void fail(RoutingContext ctx, MarketError error, String message) {
         if (ctx.response().ended()) {
             return;

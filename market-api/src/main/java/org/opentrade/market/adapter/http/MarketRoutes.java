@@ -284,6 +284,13 @@ public final class MarketRoutes {
         MarketHttp.ok(ctx, body);
     }
 
+    /**
+     * One writer per event-loop thread for K-line bodies: it keeps its array, and the body goes out in a pooled
+     * direct buffer ({@link MarketHttp#ok(RoutingContext, JsonBytes)}), so a page makes no heap garbage.
+     */
+    private static final ThreadLocal<org.opentrade.market.adapter.json.JsonBytes> SCRATCH =
+            ThreadLocal.withInitial(() -> new org.opentrade.market.adapter.json.JsonBytes(256 * 1024));
+
     /** Encoded closed bars of the last page per symbol (market context; see KlinePrefixCache). */
     private final org.opentrade.market.adapter.json.KlinePrefixCache klineText = new org.opentrade.market.adapter.json.KlinePrefixCache();
 
@@ -307,8 +314,8 @@ public final class MarketRoutes {
         if (!plan.needStore()) {
             KlineQuery.Page page = KlineQuery.finish(plan, List.of(), board.calendar());
             if (interval == plan.source()) { // bars as cached, no roll-up: the closed part's text can be reused
-                MarketHttp.ok(ctx, klineText.page(symbol, interval, intraday ? st.minuteBars() : st.dayBars(),
-                        page.bars(), live, page.nextCursor()));
+                MarketHttp.ok(ctx, klineText.page(SCRATCH.get().reset(), symbol, interval,
+                        intraday ? st.minuteBars() : st.dayBars(), page.bars(), live, page.nextCursor()));
             } else {
                 answerKlines(ctx, symbol, interval, page);
             }
@@ -319,7 +326,8 @@ public final class MarketRoutes {
     }
 
     private void answerKlines(RoutingContext ctx, String symbol, Interval interval, KlineQuery.Page page) {
-        MarketHttp.ok(ctx, MarketJson.klines(symbol, interval.code(), page.bars(), page.nextCursor()));
+        MarketHttp.ok(ctx, MarketJson.klines(SCRATCH.get().reset(), symbol, interval.code(), page.bars(),
+                page.nextCursor(), null, 0));
     }
 
     private void minuteLine(RoutingContext ctx) {

@@ -195,6 +195,22 @@ public final class JsonBytes {
         return true;
     }
 
+    /** Empties the writer for the next body, keeping its array (a per-thread scratch writer). */
+    public JsonBytes reset() {
+        size = 0;
+        return this;
+    }
+
+    /**
+     * The text written so far copied into a pooled direct buffer (one memcpy, no heap garbage); the
+     * caller releases it once written (e.g. when the response's write completes).
+     */
+    public io.netty.buffer.ByteBuf toPooledDirect() {
+        io.netty.buffer.ByteBuf b = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(1, size));
+        b.writeBytes(bytes, 0, size);
+        return b;
+    }
+
     public int size() {
         return size;
     }

@@ -30,12 +30,18 @@ public final class KlinePrefixCache {
      * {@code cache}), reusing or refreshing the encoded closed part.
      */
     public Buffer page(String symbol, Interval source, BarCache cache, List<Bar> bars, Bar live, Long nextCursor) {
+        return page(new JsonBytes(64 + bars.size() * 170), symbol, source, cache, bars, live, nextCursor).toBuffer();
+    }
+
+    /** As {@link #page(String, Interval, BarCache, List, Bar, Long)}, written into {@code w}. */
+    public JsonBytes page(JsonBytes w, String symbol, Interval source, BarCache cache, List<Bar> bars, Bar live,
+                          Long nextCursor) {
         int closed = bars.size();
         if (closed > 0 && bars.get(closed - 1) == live) {
             closed--;
         }
         if (closed == 0 || closed > MAX_BARS) {
-            return MarketJson.klines(symbol, source.code(), bars, nextCursor);
+            return MarketJson.klines(w, symbol, source.code(), bars, nextCursor, null, 0);
         }
         String key = source.code() + ':' + symbol;
         long firstTime = bars.get(0).time();
@@ -44,6 +50,6 @@ public final class KlinePrefixCache {
             e = new Entry(cache.version(), firstTime, closed, MarketJson.barsText(bars.subList(0, closed)));
             entries.put(key, e);
         }
-        return MarketJson.klines(symbol, source.code(), bars, nextCursor, e.text(), closed);
+        return MarketJson.klines(w, symbol, source.code(), bars, nextCursor, e.text(), closed);
     }
 }

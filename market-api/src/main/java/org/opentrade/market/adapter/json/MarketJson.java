@@ -118,6 +118,12 @@ public final class MarketJson {
     public static io.vertx.core.buffer.Buffer klines(String symbol, String interval, List<Bar> bars, Long nextCursor,
                                                      byte[] prefix, int prefixBars) {
         JsonBytes w = new JsonBytes(64 + (prefix == null ? 0 : prefix.length) + (bars.size() - prefixBars) * 170);
+        return klines(w, symbol, interval, bars, nextCursor, prefix, prefixBars).toBuffer();
+    }
+
+    /** Writes the page into {@code w} (after what it holds) and returns it. */
+    public static JsonBytes klines(JsonBytes w, String symbol, String interval, List<Bar> bars, Long nextCursor,
+                                   byte[] prefix, int prefixBars) {
         w.raw("{\"symbol\":").string(symbol).raw(",\"interval\":").string(interval).raw(",\"bars\":[");
         int from = 0;
         if (prefix != null && prefixBars > 0) {
@@ -136,7 +142,7 @@ public final class MarketJson {
         } else {
             w.string(String.valueOf(nextCursor));
         }
-        return w.raw('}').toBuffer();
+        return w.raw('}');
     }
 
     /** The bars as the comma-separated inside of a K-line page's {@code bars} array. */
