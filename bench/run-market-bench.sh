@@ -27,7 +27,7 @@
 # Knobs (environment): K_RATES ("100 500"), K_WARMUP (s per target before the rounds, 20), K_SECONDS (s
 #   per measured run, 20), K_ROUNDS (2 per rate), K_CONNECTIONS (16), INGEST_COMMANDS (262144), INGEST_PASSES (3),
 #   INGEST_WARMUP (8), INGEST_VARIANTS (1000:all,16:all,1000,1000:bare), FAN_CLIENTS (1000 connected), FAN_STEPS
-#   (subscribed clients per measurement, 100,1000), FAN_RATE (100), FAN_WARMUP (10 s per step), FAN_SECONDS (30 per step), SERVER_CPU (0), LOAD_CPU (1), GW_PORT (18280), CTRL_PORT (18291),
+#   (subscribed clients per measurement, 100,1000), SERVER_GC (-XX:+UseG1GC; the servers' collector), FAN_RATE (100), FAN_WARMUP (10 s per step), FAN_SECONDS (30 per step), SERVER_CPU (0), LOAD_CPU (1), GW_PORT (18280), CTRL_PORT (18291),
 #   OUT (output dir), PARTS (e.g. "1 3" to run only some parts).
 set -euo pipefail
 
@@ -62,7 +62,9 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=${OUT:-bench/target/market-bench-$STAMP}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-SERVER_JAVA=(-XX:+UseG1GC -XX:+UseTransparentHugePages)   # G1 as on 2 cores: pinned to one, the JVM would pick Serial
+# G1 by default, as on 2 cores (pinned to one, the JVM would pick Serial); SERVER_GC=-XX:+UseZGC to compare.
+SERVER_GC=${SERVER_GC:--XX:+UseG1GC}
+SERVER_JAVA=("$SERVER_GC" -XX:+UseTransparentHugePages)
 
 # ---------------------------------------------------------------- build if needed
 stale() { # stale <jar> <dirs...>: missing or older than a source or a pom
@@ -116,7 +118,7 @@ machine_state() { echo "load $(cut -d' ' -f1-3 /proc/loadavg), CPU busy $(busy) 
   echo "cpu:         $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "memory:      $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "kernel:      $(uname -r)"
-  echo "pinning:     servers (all-in-one; fan-out server) on core $SERVER_CPU, load generator and WebSocket clients on core $LOAD_CPU; ingest JVM on both"
+  echo "pinning:     servers (all-in-one; fan-out server) on core $SERVER_CPU, load generator and WebSocket clients on core $LOAD_CPU; ingest JVM on both; server collector $SERVER_GC"
   echo "settings:    K-lines at $K_RATES req/s, $K_CONNECTIONS connections, ${K_WARMUP}s warm-up per target, $K_ROUNDS round(s) of ${K_SECONDS}s per target;" \
        "ingest $INGEST_COMMANDS commands, variants $INGEST_VARIANTS, $INGEST_PASSES passes after ${INGEST_WARMUP}s;" \
        "fan-out $FAN_CLIENTS clients connected, steps of $FAN_STEPS subscribed, $FAN_RATE trades/s, ${FAN_WARMUP}s warm-up and ${FAN_SECONDS}s measured per step"
