@@ -3,12 +3,9 @@ package org.opentrade.bench.market;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import java.lang.management.ManagementFactory;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -106,26 +103,10 @@ public final class StreamFanoutFloor {
     }
 
     private Future<Integer> control(int port) {
-        Router router = Router.router(controlVertx);
-        router.post("/drive").handler(ctx -> {
-            double rate = Double.parseDouble(ctx.request().getParam("rate", "100"));
-            json(ctx.response(), startDriver(rate).put("driving", true).put("rate", rate));
-        });
-        router.post("/stop").handler(ctx -> {
+        return FanoutControl.listen(controlVertx, FanoutControl.router(controlVertx, this::startDriver, () -> {
             stopDriver();
-            json(ctx.response(), new JsonObject().put("trades", trades.get()).put("rejected", 0));
-        });
-        router.get("/heap").handler(ctx -> controlVertx.executeBlocking(() -> {
-            for (int i = 0; i < 3; i++) {
-                System.gc();
-            }
-            return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        }).onSuccess(used -> json(ctx.response(), metrics().put("heap_used", used))));
-        router.get("/metrics.json").handler(ctx -> json(ctx.response(), metrics()));
-        router.get("/cpu").handler(ctx -> json(ctx.response(), new JsonObject().put("process_cpu_ns",
-                ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                        ? os.getProcessCpuTime() : -1)));
-        return controlVertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> s.actualPort());
+            return new JsonObject().put("trades", trades.get()).put("rejected", 0);
+        }, this::metrics), port);
     }
 
     private JsonObject metrics() {
@@ -140,10 +121,6 @@ public final class StreamFanoutFloor {
 
     private void stopDriver() {
         driver.stop();
-    }
-
-    private static void json(HttpServerResponse response, JsonObject body) {
-        response.putHeader("Content-Type", "application/json").end(body.encode());
     }
 
     private static <T> T await(Future<T> f) throws Exception {

@@ -2,11 +2,8 @@ package org.opentrade.bench.market;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.HashMap;
@@ -138,27 +135,13 @@ public final class StreamFanoutServer {
     }
 
     private Future<Integer> control(int port) {
-        Router router = Router.router(controlVertx);
-        router.post("/drive").handler(ctx -> {
-            double rate = Double.parseDouble(ctx.request().getParam("rate", "100"));
-            json(ctx.response(), startDriver(rate).put("driving", true).put("rate", rate));
-        });
-        router.post("/stop").handler(ctx -> {
+        Router router = FanoutControl.router(controlVertx, this::startDriver, () -> {
             stopDriver();
-            json(ctx.response(), new JsonObject().put("trades", trades.get()).put("rejected", rejected.get()));
-        });
-        router.get("/heap").handler(ctx -> controlVertx.executeBlocking(() -> {
-            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-            for (int i = 0; i < 3; i++) {
-                System.gc();
-            }
-            return memory.getHeapMemoryUsage().getUsed();
-        }).onSuccess(used -> json(ctx.response(), metrics().put("heap_used", used))));
-        router.get("/metrics.json").handler(ctx -> json(ctx.response(), metrics()));
-        router.get("/cpu").handler(ctx -> json(ctx.response(), new JsonObject().put("process_cpu_ns", processCpuNanos())));
+            return new JsonObject().put("trades", trades.get()).put("rejected", rejected.get());
+        }, this::metrics);
         router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain")
                 .end(market.metrics()));
-        return controlVertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> s.actualPort());
+        return FanoutControl.listen(controlVertx, router, port);
     }
 
     /** market-api's own counters (Prometheus text) as JSON numbers. */
@@ -175,10 +158,6 @@ public final class StreamFanoutServer {
             }
         }
         return j;
-    }
-
-    private static void json(HttpServerResponse response, JsonObject body) {
-        response.putHeader("Content-Type", "application/json").end(body.encode());
     }
 
     /**
@@ -212,13 +191,6 @@ public final class StreamFanoutServer {
                 rejected.incrementAndGet();
             }
         });
-    }
-
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return -1;
     }
 
     private static <T> T await(Future<T> f) throws Exception {
