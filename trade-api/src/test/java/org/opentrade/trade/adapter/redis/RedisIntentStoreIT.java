@@ -70,6 +70,36 @@ class RedisIntentStoreIT extends IntentStoreContract {
     }
 
     @Test
+    void exchangeIdsKeepComingWhileRedisIsPausedBecauseTheNextBlockIsReservedAhead() throws Exception {
+        store.close();
+        redis.close();
+        REDIS.flushAll();
+        RedisStoreOptions options = RedisStoreOptions.of(REDIS.uri(), INSTANCE).withKeyPrefix("it:").withExchangeIdBlock(10);
+        redis = TradeRedis.connect(options);
+        store = new RedisIntentStore(redis);
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(store.nextExchangeId()); // past half of the first block: the second is asked for
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!":20".equals(REDIS.command("INCRBY", options.key("exchange-ids"), "0"))) { // reads it as an integer reply
+            assertTrue(System.nanoTime() < deadline, "the second block was not reserved ahead");
+            Thread.sleep(5); // polling Redis for the reservation, not waiting out a fixed time
+        }
+        // Writes (INCRBY) now wait 60 s, far past the command timeout: a reservation made only when a block
+        // runs out would fail here.
+        REDIS.command("CLIENT", "PAUSE", "60000", "WRITE");
+        try {
+            for (int i = 6; i < 20; i++) {
+                ids.add(store.nextExchangeId()); // the rest of block 1 and all of block 2
+            }
+        } finally {
+            REDIS.command("CLIENT", "UNPAUSE");
+        }
+        assertEquals(20, ids.size(), "twenty distinct ids while Redis answered no write");
+    }
+
+    @Test
     void twoInstancesOnOneServerKeepSeparateLogsAndDistinctExchangeIds() throws Exception {
         appendAndAwait(store, 1, 3);
         try (TradeRedis other = TradeRedis.connect(options(6))) {
