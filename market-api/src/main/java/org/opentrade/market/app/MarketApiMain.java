@@ -58,6 +58,7 @@ public final class MarketApiMain {
         MarketApiService service = new MarketApiService(config, tracing, new AssertionCallerCheck(verifier), Stores::open,
                 config::adminToken);
         try {
+            // The JVM's main thread waits for start-up (not an event loop): nothing else runs on it.
             vertx.deployVerticle(service).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "market-api could not start", e);
@@ -67,6 +68,7 @@ public final class MarketApiMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                // The shutdown-hook thread waits for Vert.x to close (not an event loop).
                 vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 tracing.close();
             } catch (Exception e) {
@@ -78,6 +80,7 @@ public final class MarketApiMain {
     private static Vertx clustered() throws Exception {
         Config hz = ConfigUtil.loadConfig();
         hz.setProperty("hazelcast.phone.home.enabled", "false");
+        // Called on the JVM's main thread before any event loop runs: waiting here blocks nothing.
         return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).withClusterManager(new HazelcastClusterManager(hz))
                 .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     }
