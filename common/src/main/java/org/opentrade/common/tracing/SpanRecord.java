@@ -1,6 +1,5 @@
 package org.opentrade.common.tracing;
 
-import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,10 +16,6 @@ public record SpanRecord(String traceId, String spanId, String parentSpanId, Str
                          String service, long startUs, long durationUs, String status,
                          Map<String, Object> attributes) {
 
-    /** Copies what the viewer needs out of an SDK span. */
-    public static SpanRecord of(SpanData span) {
-        return StoredSpan.of(span).toRecord(span.getTraceId());
-    }
 
     /**
      * The JSON object of this span, keys in snake_case: trace_id, span_id, parent_span_id, name,

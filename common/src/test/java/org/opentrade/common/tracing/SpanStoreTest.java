@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
@@ -96,6 +99,125 @@ class SpanStoreTest {
         assertTrue(store.spans("4bf92f3577b34da6a3ce929d0e0e4736").isEmpty());
         assertNull(store.owner("4bf92f3577b34da6a3ce929d0e0e4736"));
         assertNull(store.owner(null));
+    }
+
+    @Test
+    void aSpanReadBackHasEveryFieldAndAttributeItWasEndedWith() {
+        SpanStore store = new SpanStore(10, 10);
+        Tracer tracer = tracer(store);
+        Span root = tracer.spanBuilder("GET /v1/orders").setNoParent().setSpanKind(SpanKind.SERVER).startSpan();
+        Span child = tracer.spanBuilder("trade-api 下单").setParent(Context.root().with(root)).setSpanKind(SpanKind.CLIENT)
+                .setAttribute("http.status_code", 201L).setAttribute("ratio", 0.25).setAttribute("retried", true)
+                .setAttribute("symbol", "600000.SH").setAttribute("名称", "浦发银行")
+                .setAttribute(AttributeKey.stringArrayKey("tags"), List.of("a", "b"))
+                .setAttribute(AttributeKey.longArrayKey("sizes"), List.of(1L, -2L))
+                .startSpan();
+        child.setStatus(StatusCode.ERROR);
+        child.end();
+        root.end();
+        String traceId = root.getSpanContext().getTraceId();
+
+        List<SpanRecord> spans = store.spans(traceId);
+        assertEquals(2, spans.size());
+        SpanRecord r = spans.get(0);
+        SpanRecord c = spans.get(1);
+        assertEquals(root.getSpanContext().getSpanId(), r.spanId());
+        assertNull(r.parentSpanId());
+        assertEquals("SERVER", r.kind());
+        assertEquals("UNSET", r.status());
+        assertEquals("store-test", r.service());
+        assertEquals(traceId, c.traceId());
+        assertEquals(child.getSpanContext().getSpanId(), c.spanId());
+        assertEquals(r.spanId(), c.parentSpanId());
+        assertEquals("trade-api 下单", c.name());
+        assertEquals("CLIENT", c.kind());
+        assertEquals("ERROR", c.status());
+        assertEquals(Map.of("http.status_code", 201L, "ratio", 0.25, "retried", true, "symbol", "600000.SH",
+                "名称", "浦发银行", "tags", List.of("a", "b"), "sizes", List.of(1L, -2L)), c.attributes());
+        assertTrue(c.startUs() >= r.startUs() && c.durationUs() >= 0);
+    }
+
+    @Test
+    void callerControlledStringsAreCutAndAnOversizedSpanIsCountedNotStored() {
+        SpanStore store = new SpanStore(10, 10, SpanStore.MIN_LOG_BYTES);
+        Tracer tracer = tracer(store);
+        String longValue = "x".repeat(100_000);
+        Span root = tracer.spanBuilder("root").setNoParent().setAttribute("path", longValue).startSpan();
+        Span huge = tracer.spanBuilder("huge").setParent(Context.root().with(root)).startSpan();
+        for (int i = 0; i < 100; i++) {
+            huge.setAttribute("k" + i, longValue); // 100 x 512 chars: above a quarter of the log
+        }
+        huge.end();
+        root.end();
+        String id = root.getSpanContext().getTraceId();
+        List<SpanRecord> spans = store.spans(id);
+        assertEquals(1, spans.size());
+        assertEquals(SpanStore.MAX_STRING_CHARS, ((String) spans.get(0).attributes().get("path")).length());
+        assertEquals(1, store.droppedSpans(id));
+    }
+
+    @Test
+    void whenTheLogIsFullTheOldestSpansGoAndNoTraceReadsAnotherTracesBytes() {
+        SpanStore store = new SpanStore(5_000, 10, SpanStore.MIN_LOG_BYTES);
+        Tracer tracer = tracer(store);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) { // ~100 bytes each: 300 KB through a 64 KB log
+            Span s = tracer.spanBuilder("op" + i).setNoParent().setAttribute("i", (long) i).startSpan();
+            s.end();
+            ids.add(s.getSpanContext().getTraceId());
+        }
+        assertEquals(3_000, store.traceCount());
+        assertTrue(store.spans(ids.get(0)).isEmpty(), "the oldest span was overwritten");
+        int kept = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            List<SpanRecord> spans = store.spans(ids.get(i));
+            if (!spans.isEmpty()) {
+                kept++;
+                assertEquals("op" + i, spans.get(0).name());
+                assertEquals((long) i, spans.get(0).attributes().get("i"));
+            }
+        }
+        assertTrue(kept > 100 && kept < 3_000, "kept " + kept);
+        assertEquals(1, store.spans(ids.get(ids.size() - 1)).size(), "the newest span is there");
+    }
+
+    @Test
+    void theIndexFindsEveryHeldTraceThroughLongChurn() {
+        // Many evictions through a small table exercise the index's deletions (entries shifted back).
+        int capacity = 37;
+        SpanStore store = new SpanStore(capacity, 4);
+        java.util.ArrayDeque<String> held = new java.util.ArrayDeque<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            String id = String.format("%016x%016x", random.nextLong() & 0xff00ff00ffL, random.nextLong() & 0xff);
+            if (id.equals("0".repeat(32)) || held.contains(id)) {
+                continue;
+            }
+            assertTrue(store.claim(id, "dev-" + i));
+            held.addLast(id);
+            if (held.size() > capacity) {
+                String evicted = held.removeFirst();
+                assertNull(store.owner(evicted), "evicted " + evicted + " at " + i);
+            }
+            if (i % 97 == 0) {
+                for (String h : held) {
+                    assertTrue(store.owner(h) != null, "lost " + h + " at " + i);
+                }
+            }
+        }
+        assertEquals(capacity, store.traceCount());
+    }
+
+    @Test
+    void malformedTraceIdsAreUnknownAndCannotBeClaimed() {
+        SpanStore store = new SpanStore(10, 10);
+        for (String bad : new String[] {"", "abc", "0AF7651916CD43DD8448EB211C80319C", "0af7651916cd43dd8448eb211c80319g",
+                "0af7651916cd43dd8448eb211c80319c0", "00000000000000000000000000000000"}) {
+            assertFalse(store.claim(bad, "dev-x"), bad);
+            assertNull(store.owner(bad), bad);
+            assertTrue(store.spans(bad).isEmpty(), bad);
+        }
+        assertEquals(0, store.traceCount());
     }
 
     @Test
