@@ -46,6 +46,7 @@ import org.opentrade.gateway.adapter.http.KeyRoutes;
 import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.MeteringFilter;
 import org.opentrade.gateway.adapter.http.OpenStreams;
+import org.opentrade.gateway.adapter.http.EarlyShedFilter;
 import org.opentrade.gateway.adapter.http.OverloadFilter;
 import org.opentrade.gateway.adapter.http.RateLimitFilter;
 import org.opentrade.gateway.adapter.http.ScopeFilter;
@@ -195,7 +196,9 @@ public final class ApiGateway {
         for (RoutePolicy policy : apiRoutes) {
             routes.add(GatewayRoute.api(policy, hooks.upstream().apply(policy)));
         }
-        GatewayRouter.Parts parts = new GatewayRouter.Parts(filters, routes, config.maxBodyBytes());
+        List<GatewayFilter> chain = new ArrayList<>(filters);
+        chain.add(new EarlyShedFilter(overload, routes));
+        GatewayRouter.Parts parts = new GatewayRouter.Parts(chain, routes, config.maxBodyBytes());
         return new ApiGateway(vertx, config, stores, limiter, parts);
     }
 

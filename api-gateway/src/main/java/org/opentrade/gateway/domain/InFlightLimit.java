@@ -56,6 +56,16 @@ public final class InFlightLimit {
         }
     }
 
+    /** Whether {@link #tryAcquire} would take a slot now; takes none. */
+    public boolean admits(boolean priority) {
+        return inFlight.get() < (priority ? max : lowPriorityMax);
+    }
+
+    /** Counts a request refused without {@link #tryAcquire} (checked with {@link #admits}). */
+    public void countShed() {
+        shed.incrementAndGet();
+    }
+
     /** Gives back a slot taken by {@link #tryAcquire}. */
     public void release() {
         inFlight.decrementAndGet();

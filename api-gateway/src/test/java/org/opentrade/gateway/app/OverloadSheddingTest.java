@@ -87,6 +87,9 @@ class OverloadSheddingTest {
         HttpResponse<String> third = gw.get("/v1/market/quotes?symbols=600000.SH", auth);
         assertShed(third);
         assertEquals(2, held.size(), "the shed call never reached the upstream");
+        // Shed before the request guard and routing: a path the guard refuses (400) is shed (503) too.
+        assertShed(gw.get("/v1/market/%2e%2e/quotes", auth));
+        assertShed(gw.get("/no/such/route", auth));
         inFlight.forEach(f -> assertFalse(f.isDone(), "the held quotes are still in flight"));
 
         HttpResponse<String> order = gw.post("/v1/orders", "{\"symbol\":\"600000.SH\"}", auth);
@@ -94,7 +97,7 @@ class OverloadSheddingTest {
         HttpResponse<String> cancel = gw.send(gw.request("/v1/orders/42").DELETE().header(auth[0], auth[1])
                 .header(auth[2], auth[3]));
         assertEquals(200, cancel.statusCode(), cancel.body());
-        assertTrue(gw.gateway.prometheus().contains("opentrade_gateway_shed_total 1\n"), gw.gateway.prometheus());
+        assertTrue(gw.gateway.prometheus().contains("opentrade_gateway_shed_total 3\n"), gw.gateway.prometheus());
 
         releaseHeld();
         for (CompletableFuture<HttpResponse<String>> f : inFlight) {

@@ -15,7 +15,8 @@ import org.opentrade.gateway.domain.RoutePolicy;
  * latency. WebSocket upgrades are not counted (a stream is not a request in flight; open streams
  * have their own cap).
  *
- * <p>Runs first in the chain. Called on the event loop; never blocks. The bound is per loop because
+ * <p>Runs first on each route, and {@link EarlyShedFilter} peeks at the same bound before tracing and
+ * routing, so most excess is shed there, cheaper. Called on the event loop; never blocks. The bound is per loop because
  * a loop is the unit that saturates: one busy loop must not shed for an idle one.
  */
 public final class OverloadFilter implements GatewayFilter {
@@ -61,7 +62,8 @@ public final class OverloadFilter implements GatewayFilter {
         HttpErrors.send(ctx, GatewayError.OVERLOADED, message);
     }
 
-    private InFlightLimit loopLimit() {
+    /** This event loop's bound (created on its first request). */
+    InFlightLimit loopLimit() {
         Thread t = Thread.currentThread();
         InFlightLimit limit = perLoop.get(t);
         return limit != null ? limit : perLoop.computeIfAbsent(t, k -> new InFlightLimit(max, reserved));
