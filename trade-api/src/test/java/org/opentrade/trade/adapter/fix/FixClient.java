@@ -148,7 +148,7 @@ final class FixClient implements Application, AutoCloseable {
 
     @Override
     public void toAdmin(Message message, SessionID sessionId) {
-        if ("A".equals(type(message))) {
+        if ("A".equals(type(message)) && key != null) {
             message.setString(553, key);
             message.setString(554, secret);
             extraLogon.forEach(message::setString);
