@@ -162,6 +162,7 @@ public final class ApiGateway {
                                     LongSupplier clock) throws IOException {
         PolicyRateLimiter limiter = new PolicyRateLimiter(stores.limiter(), stores.localLimiter(), config.gateways());
         KeyLookup lookup = new KeyLookup(stores.registry(), config.plans(), config.keyCacheTtl().toMillis(), clock);
+        org.opentrade.gateway.adapter.eventbus.KeyAuthenticator.register(vertx, stores.registry(), clock); // FIX logons (trade-api)
         SessionTokens sessions = SessionTokens.create(vertx, config.sessionKeyFile(),
                 (int) config.sessionTtl().toSeconds(), clock);
         ClientAddresses addresses = new ClientAddresses(config.trustedProxies());

@@ -21,7 +21,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                              int maxOrdersPerSecond, Duration commandTimeout, Duration heartbeat,
                              int retentionMessages, Duration retentionAge, Path identityPublicKeyFile,
                              Duration identityClockSkew, String adminToken, TracingOptions tracing,
-                             StoreChoice store) {
+                             StoreChoice store, FixSection fix) {
     public static final String RESOURCE = "trade-api.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.trade.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_TRADE_CONFIG";
@@ -39,6 +39,28 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
     public record StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis) {
         public static final StoreChoice FILE_DEFAULT = new StoreChoice(StoreBackend.FILE, 0,
                 RedisStoreOptions.of(RedisStoreOptions.DEFAULT_URI, 0));
+    }
+
+    /**
+     * The FIX 4.4 acceptor ({@code fix:}): whether trade-api runs it, and where it listens. Its store
+     * lives under {@code store.data_dir}/fix.
+     */
+    public record FixSection(boolean enabled, String host, int port) {
+        public static final FixSection DISABLED = new FixSection(false, "127.0.0.1", 9878);
+    }
+
+    /** The configuration without a FIX acceptor (callers written before it existed). */
+    public TradeApiConfig(String host, int port, EventBusMode eventBus, long maxBodyBytes, Path dataDir,
+                          boolean fsync, Duration snapshotEvery, long startingBalance, TPlusOne tPlusOne,
+                          FeeSchedule fees, long maxOrderQty, long maxOrderNotional, int maxOpenOrders,
+                          int maxOrdersPerSecond, Duration commandTimeout, Duration heartbeat,
+                          int retentionMessages, Duration retentionAge, Path identityPublicKeyFile,
+                          Duration identityClockSkew, String adminToken, TracingOptions tracing,
+                          StoreChoice store) {
+        this(host, port, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery, startingBalance, tPlusOne, fees,
+                maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond, commandTimeout, heartbeat,
+                retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew, adminToken, tracing, store,
+                FixSection.DISABLED);
     }
 
     /** T+1 rule: on, off, or following the exchange's calendar (on for A-share). */
@@ -92,7 +114,13 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                 identity.duration("clock_skew", Duration.ofSeconds(5)),
                 root.section("admin").string("token", ""),
                 TracingOptions.fromConfig(root.section("tracing"), "trade-api"),
-                storeChoice(store, root.section("redis")));
+                storeChoice(store, root.section("redis")),
+                fixSection(root.section("fix")));
+    }
+
+    private static FixSection fixSection(Config fix) {
+        return new FixSection(fix.bool("enabled", false), fix.string("host", "127.0.0.1"),
+                fix.intValue("port", 9878, 0, 65_535));
     }
 
     private static StoreChoice storeChoice(Config store, Config redis) {
@@ -122,7 +150,15 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         return new TradeApiConfig(newHost, newPort, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery,
                 startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
                 commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
-                adminToken, tracing, store);
+                adminToken, tracing, store, fix);
+    }
+
+    /** The same configuration with the FIX acceptor {@code enabled} on {@code fixHost:fixPort} (0: any free port). */
+    public TradeApiConfig withFix(boolean enabled, String fixHost, int fixPort) {
+        return new TradeApiConfig(host, port, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery,
+                startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
+                commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
+                adminToken, tracing, store, new FixSection(enabled, fixHost, fixPort));
     }
 
     private static Duration positive(Config section, String fullKey, String key, Duration def) {

@@ -34,7 +34,10 @@ import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.InstrumentInfo;
 import org.opentrade.exchange.model.Universe;
 import org.opentrade.trade.adapter.eventbus.EventBusExchange;
+import org.opentrade.trade.adapter.eventbus.EventBusKeyAuthenticator;
 import org.opentrade.trade.adapter.file.FileIntentStore;
+import org.opentrade.trade.adapter.fix.FixAcceptor;
+import org.opentrade.trade.adapter.fix.FixAcceptorOptions;
 import org.opentrade.trade.adapter.file.FileIntentStoreOptions;
 import org.opentrade.trade.adapter.file.FileSnapshotStore;
 import org.opentrade.trade.adapter.redis.RedisIntentStore;
@@ -60,6 +63,7 @@ import org.opentrade.trade.domain.risk.RiskChecks;
 import org.opentrade.trade.domain.risk.RiskOptions;
 import org.opentrade.trade.domain.stream.RetentionOptions;
 import org.opentrade.trade.port.IntentStore;
+import org.opentrade.trade.port.KeyAuthenticator;
 import org.opentrade.trade.port.SnapshotStore;
 
 /**
@@ -95,6 +99,10 @@ public final class TradeApiService extends VerticleBase {
     private final Map<Integer, Long> durablePositions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Boolean> live = new HashMap<>();
     private boolean snapshotRunning;
+    /** The FIX acceptor once started (config {@code fix.enabled}), else null. */
+    private volatile FixAcceptor fix;
+    /** Checks FIX Logon credentials; the gateway's over the event bus unless a test sets one. */
+    private KeyAuthenticator keys;
 
     public TradeApiService(TradeApiConfig config, Tracing tracing, CallerCheck callers, Supplier<String> adminToken) {
         this.config = config;
@@ -129,6 +137,17 @@ public final class TradeApiService extends VerticleBase {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** Uses {@code authenticator} for FIX Logons instead of the gateway's (call before deploying). */
+    public TradeApiService withKeyAuthenticator(KeyAuthenticator authenticator) {
+        this.keys = authenticator;
+        return this;
+    }
+
+    /** The FIX acceptor, or null when {@code fix.enabled} is off or trade-api is not ready yet. */
+    public FixAcceptor fixAcceptor() {
+        return fix;
     }
 
     public boolean isReady() {
@@ -261,6 +280,7 @@ public final class TradeApiService extends VerticleBase {
                 ready = true;
                 startProblem = null;
                 LOG.info("trade-api ready: live on " + live.size() + " shard(s)");
+                startFix();
             }
         }
 
@@ -275,6 +295,31 @@ public final class TradeApiService extends VerticleBase {
         public void onFailure(int shard, long seq, Throwable cause) {
             LOG.log(Level.SEVERE, "trade-api stopped applying shard " + shard + " at seq " + seq, cause);
         }
+    }
+
+    /**
+     * Starts the FIX acceptor once ready (orders need the caught-up state): its listener joins the
+     * order stream's on the desk (this context), the socket is bound on a worker. A failure to bind
+     * is logged; REST keeps working.
+     */
+    private void startFix() {
+        TradeApiConfig.FixSection f = config.fix();
+        if (!f.enabled()) {
+            return;
+        }
+        io.vertx.core.Context ctx = context;
+        FixAcceptorOptions options = FixAcceptorOptions.defaults(config.dataDir().resolve("fix"))
+                .withAddress(f.host(), f.port());
+        KeyAuthenticator authenticator = keys != null ? keys
+                : new EventBusKeyAuthenticator(vertx, options.logonTimeout().toMillis());
+        FixAcceptor acceptor = new FixAcceptor(options, desk, task -> ctx.runOnContext(v -> task.run()), authenticator,
+                System::currentTimeMillis);
+        desk.addListener(acceptor.updates());
+        vertx.executeBlocking(() -> {
+            acceptor.start();
+            return null;
+        }).onSuccess(v -> fix = acceptor).onFailure(err ->
+                LOG.log(Level.SEVERE, "FIX acceptor could not start on " + f.host() + ":" + f.port(), err));
     }
 
     /** A span for an order-stream push caused by a traced command (none without tracing or trace). */
@@ -430,7 +475,13 @@ public final class TradeApiService extends VerticleBase {
         if (streams != null) {
             streams.close();
         }
-        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        FixAcceptor acceptor = fix;
+        fix = null;
+        Future<Void> fixStopped = acceptor == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            acceptor.stop();
+            return null;
+        });
+        Future<Void> closed = fixStopped.eventually(() -> server == null ? Future.succeededFuture() : server.close());
         return closed.compose(v -> {
             if (desk != null && desk.quiescent() && snapshots != null) {
                 byte[] bytes = desk.snapshot();

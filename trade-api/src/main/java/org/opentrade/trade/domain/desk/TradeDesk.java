@@ -129,8 +129,21 @@ public final class TradeDesk {
         return storeFailure;
     }
 
+    /** Sets the one listener (replacing any, including those {@link #addListener added}). */
     public void setListener(UpdateListener listener) {
         this.listener = listener;
+    }
+
+    /**
+     * Adds a listener after the present one(s): each update goes to every listener in the order they
+     * were set/added (the order stream and the FIX acceptor both listen).
+     */
+    public void addListener(UpdateListener more) {
+        UpdateListener first = listener;
+        this.listener = (u, traceParent) -> {
+            first.update(u, traceParent);
+            more.update(u, traceParent);
+        };
     }
 
     public Ledger ledger() {

@@ -1,0 +1,175 @@
+package org.opentrade.trade.adapter.fix;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.mina.core.service.IoAcceptor;
+import org.opentrade.trade.domain.desk.TradeDesk;
+import org.opentrade.trade.port.KeyAuthenticator;
+import quickfix.ConfigError;
+import quickfix.DefaultMessageFactory;
+import quickfix.FileStoreFactory;
+import quickfix.LogFactory;
+import quickfix.Message;
+import quickfix.MessageFactory;
+import quickfix.MessageStoreFactory;
+import quickfix.Session;
+import quickfix.SessionID;
+import quickfix.SessionNotFound;
+import quickfix.SessionSettings;
+import quickfix.ThreadedSocketAcceptor;
+import quickfix.mina.acceptor.DynamicAcceptorSessionProvider;
+
+/**
+ * The FIX 4.4 acceptor of trade-api (DESIGN.md §3 FIX): QuickFIX/J's threaded socket acceptor on
+ * {@link FixAcceptorOptions#port()}, TargetCompID {@value FixAcceptorOptions#COMP_ID}, any
+ * SenderCompID (sessions are made on first Logon from a template). The session layer — heartbeats,
+ * TestRequest, sequence numbers, ResendRequest, checksum/BeginString/required-field checks against
+ * the FIX44 data dictionary (session Reject 3 or Logout) — is QuickFIX/J's; sequence numbers and
+ * sent messages persist in a file store under {@link FixAcceptorOptions#storeDir()}, so a restart
+ * continues them and answers ResendRequests. Orders go through {@link TradeDesk} ({@link FixOrders}).
+ *
+ * <p><b>User-defined tags.</b> Logon 8013 (Y/N): cancel the account's open orders when the session
+ * ends (default {@link FixAcceptorOptions#cancelOnDisconnect()}).
+ *
+ * <p><b>Threads.</b> {@link #start()} and {@link #stop()} block (binding, store files, logout): call
+ * them off the event loop. QuickFIX/J runs one thread per session; business work hops to the trade
+ * context through {@code onContext}; outbound messages are written by one "opentrade-fix-out" thread
+ * (the store's file I/O never runs on the event loop). Register {@link #updates()} with
+ * {@link TradeDesk#addListener} on the trade context.
+ */
+public final class FixAcceptor {
+    private static final Logger LOG = Logger.getLogger(FixAcceptor.class.getName());
+
+    private final FixAcceptorOptions options;
+    private final FixOrders orders;
+    private final FixApplication application;
+    private final ExecutorService outbound;
+    private ThreadedSocketAcceptor acceptor;
+
+    public FixAcceptor(FixAcceptorOptions options, TradeDesk desk, Executor onContext, KeyAuthenticator keys,
+                       LongSupplier clock) {
+        this.options = options;
+        this.outbound = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "opentrade-fix-out");
+            t.setDaemon(true);
+            return t;
+        });
+        this.orders = new FixOrders(desk, options, this::send, clock);
+        this.application = new FixApplication(options, keys, onContext, orders);
+    }
+
+    /** The desk listener that turns account updates into ExecutionReports (call on the trade context). */
+    public TradeDesk.UpdateListener updates() {
+        return orders;
+    }
+
+    /** Binds and starts accepting. Blocks; not on the event loop. */
+    public synchronized void start() throws Exception {
+        Files.createDirectories(options.storeDir());
+        SessionSettings settings = settings();
+        MessageStoreFactory store = new FileStoreFactory(settings);
+        LogFactory log = QuietFixLog.factory();
+        MessageFactory messages = new DefaultMessageFactory();
+        acceptor = new ThreadedSocketAcceptor(application, store, settings, log, messages);
+        SessionID template = templateId();
+        acceptor.setSessionProvider(new InetSocketAddress(options.host(), options.port()),
+                new DynamicAcceptorSessionProvider(settings, template, application, store, log, messages));
+        acceptor.start();
+        LOG.info("FIX 4.4 acceptor listening on " + options.host() + ":" + port() + " (TargetCompID "
+                + FixAcceptorOptions.COMP_ID + ")");
+    }
+
+    /** The bound port (the configured one, or the one chosen for port 0). */
+    public synchronized int port() {
+        if (acceptor != null) {
+            for (IoAcceptor a : acceptor.getEndpoints()) {
+                SocketAddress local = a.getLocalAddress();
+                if (local instanceof InetSocketAddress inet) {
+                    return inet.getPort();
+                }
+            }
+        }
+        return options.port();
+    }
+
+    /** Logs sessions out, closes the socket and the store. Blocks; not on the event loop. */
+    public synchronized void stop() {
+        if (acceptor != null) {
+            acceptor.stop(true);
+            acceptor = null;
+        }
+        outbound.shutdown();
+        try {
+            outbound.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Live sessions' ids (tests, metrics). */
+    public synchronized List<SessionID> sessions() {
+        return acceptor == null ? List.of() : acceptor.getManagedSessions().stream()
+                .filter(Session::isLoggedOn).map(Session::getSessionID).toList();
+    }
+
+    private void send(SessionID to, Message m) {
+        try {
+            outbound.execute(() -> {
+                try {
+                    Session.sendToTarget(m, to);
+                } catch (SessionNotFound e) {
+                    LOG.fine("FIX session " + to + " is gone; report not sent");
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "FIX send to " + to + " failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            LOG.fine("FIX acceptor stopping; report to " + to + " not sent");
+        }
+    }
+
+    private static SessionID templateId() {
+        return new SessionID("FIX.4.4", FixAcceptorOptions.COMP_ID, DynamicAcceptorSessionProvider.WILDCARD);
+    }
+
+    private SessionSettings settings() throws ConfigError {
+        SessionSettings s = new SessionSettings();
+        s.setString("ConnectionType", "acceptor");
+        s.setString("SocketAcceptAddress", options.host());
+        s.setLong("SocketAcceptPort", options.port());
+        s.setString(FileStoreFactory.SETTING_FILE_STORE_PATH, options.storeDir().toString());
+        s.setString("NonStopSession", "Y");
+        s.setString("UseDataDictionary", "Y");
+        s.setString("DataDictionary", "FIX44.xml");
+        // Session-level checks against the dictionary; our own tag 8013 (and other user-defined tags) pass.
+        s.setString("ValidateUserDefinedFields", "N");
+        s.setString("ValidateIncomingMessage", "Y");
+        s.setString("RejectInvalidMessage", "Y");
+        s.setString("AllowUnknownMsgFields", "N");
+        s.setString("ResetOnLogon", "N");
+        s.setString("ResetOnLogout", "N");
+        s.setString("ResetOnDisconnect", "N");
+        s.setString("PersistMessages", "Y");
+        s.setString("SocketTcpNoDelay", "Y");
+        SessionID t = templateId();
+        s.setString(t, "BeginString", "FIX.4.4");
+        s.setString(t, "SenderCompID", FixAcceptorOptions.COMP_ID);
+        s.setString(t, "TargetCompID", DynamicAcceptorSessionProvider.WILDCARD);
+        s.setString(t, "AcceptorTemplate", "Y");
+        return s;
+    }
+
+    /** ClOrdIDs remembered for an account (tests: the bound). Trade context. */
+    int rememberedClOrdIds(String account) {
+        return orders.rememberedClOrdIds(account);
+    }
+}

@@ -1,0 +1,86 @@
+package org.opentrade.trade.adapter.fix;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Knobs of the FIX 4.4 acceptor. Immutable; {@code with*} make copies.
+ *
+ * @param host                 bind address: 127.0.0.1 keeps FIX local; 0.0.0.0 opens it to the network
+ * @param port                 TCP port (contract default 9878)
+ * @param storeDir             QuickFIX/J file store: sequence numbers and sent messages per session
+ *                             (a restart continues them; a ResendRequest is answered from it)
+ * @param minHeartbeatSeconds  smallest HeartBtInt(108) a Logon may ask for (smaller: faster detection of
+ *                             dead peers; more traffic)
+ * @param maxHeartbeatSeconds  largest HeartBtInt a Logon may ask for
+ * @param cancelOnDisconnect   default for sessions whose Logon does not carry tag 8013: cancel the
+ *                             account's open orders when the session ends
+ * @param logonTimeout         longest wait for the gateway's key check (blocks only that session's
+ *                             QuickFIX/J thread); after it the Logon is refused with a Logout
+ * @param maxClOrdIdsPerAccount ClOrdIDs of cancels and replaces remembered per account (least recently
+ *                             used evicted first): bounds memory a client can make the acceptor hold
+ * @param maxPendingPerOrder   cancel/replace requests in flight per order; more are refused
+ *                             (CxlRejReason 3)
+ */
+public record FixAcceptorOptions(String host, int port, Path storeDir, int minHeartbeatSeconds,
+                                 int maxHeartbeatSeconds, boolean cancelOnDisconnect, Duration logonTimeout,
+                                 int maxClOrdIdsPerAccount, int maxPendingPerOrder) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 9878;
+    public static final int DEFAULT_MIN_HEARTBEAT_SECONDS = 1;
+    public static final int DEFAULT_MAX_HEARTBEAT_SECONDS = 300;
+    public static final boolean DEFAULT_CANCEL_ON_DISCONNECT = false;
+    public static final Duration DEFAULT_LOGON_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_CLORDIDS_PER_ACCOUNT = 10_000;
+    public static final int DEFAULT_MAX_PENDING_PER_ORDER = 8;
+    /** Our CompID: the initiator's TargetCompID(56). */
+    public static final String COMP_ID = "OPENTRADE";
+
+    public FixAcceptorOptions {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("fix host must be an address, such as 127.0.0.1");
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("fix port must be 0..65535: " + port);
+        }
+        if (storeDir == null) {
+            throw new IllegalArgumentException("fix store dir is required");
+        }
+        if (minHeartbeatSeconds < 1 || maxHeartbeatSeconds < minHeartbeatSeconds) {
+            throw new IllegalArgumentException("fix heartbeat bounds must satisfy 1 <= min <= max: "
+                    + minHeartbeatSeconds + ".." + maxHeartbeatSeconds);
+        }
+        if (logonTimeout == null || logonTimeout.isZero() || logonTimeout.isNegative()) {
+            throw new IllegalArgumentException("fix logon timeout must be positive");
+        }
+        if (maxClOrdIdsPerAccount < 1 || maxPendingPerOrder < 1) {
+            throw new IllegalArgumentException("fix bounds must be positive");
+        }
+    }
+
+    public static FixAcceptorOptions defaults(Path storeDir) {
+        return new FixAcceptorOptions(DEFAULT_HOST, DEFAULT_PORT, storeDir, DEFAULT_MIN_HEARTBEAT_SECONDS,
+                DEFAULT_MAX_HEARTBEAT_SECONDS, DEFAULT_CANCEL_ON_DISCONNECT, DEFAULT_LOGON_TIMEOUT,
+                DEFAULT_MAX_CLORDIDS_PER_ACCOUNT, DEFAULT_MAX_PENDING_PER_ORDER);
+    }
+
+    public FixAcceptorOptions withAddress(String newHost, int newPort) {
+        return new FixAcceptorOptions(newHost, newPort, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
+                cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder);
+    }
+
+    public FixAcceptorOptions withCancelOnDisconnect(boolean value) {
+        return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds, value,
+                logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder);
+    }
+
+    public FixAcceptorOptions withLogonTimeout(Duration value) {
+        return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
+                cancelOnDisconnect, value, maxClOrdIdsPerAccount, maxPendingPerOrder);
+    }
+
+    public FixAcceptorOptions withMaxClOrdIdsPerAccount(int value) {
+        return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
+                cancelOnDisconnect, logonTimeout, value, maxPendingPerOrder);
+    }
+}

@@ -1,0 +1,167 @@
+package org.opentrade.trade.adapter.fix;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opentrade.trade.port.KeyAuthenticator;
+import quickfix.FieldNotFound;
+import quickfix.Message;
+import quickfix.RejectLogon;
+import quickfix.Session;
+import quickfix.SessionID;
+import quickfix.UnsupportedMessageType;
+
+/**
+ * QuickFIX/J's callbacks: Logon authentication and the hand-over of application messages to the
+ * trade context. Called on QuickFIX/J's threads (one per session with the threaded acceptor).
+ *
+ * <p><b>Logon.</b> Username(553) is the API key id, Password(554) its secret; the gateway checks them
+ * for scope {@code fix} ({@link KeyAuthenticator}). QuickFIX/J wants the answer synchronously, so
+ * this session's own thread waits for it, bounded by the logon timeout — never the event loop.
+ * A refusal throws {@link RejectLogon}: QuickFIX/J answers Logout with the reason in Text(58). One
+ * live session per key: a second Logon with a key whose session is still logged on is refused.
+ * Optional tag 8013 (CancelOrdersOnDisconnect, Y/N) overrides the acceptor's default.
+ *
+ * <p><b>Application messages</b> (D, F, G, H) go to {@link FixOrders} on the trade context; any
+ * other type is answered with BusinessMessageReject (QuickFIX/J sends it for
+ * {@link UnsupportedMessageType}).
+ */
+final class FixApplication implements quickfix.Application {
+    private static final Logger LOG = Logger.getLogger(FixApplication.class.getName());
+    static final int USERNAME = 553, PASSWORD = 554, HEART_BT_INT = 108, TEXT = 58;
+    /** Logon tag: cancel this session's account's open orders when it ends (Y/N); Coinbase uses the same tag. */
+    static final int CANCEL_ON_DISCONNECT = 8013;
+
+    private final FixAcceptorOptions options;
+    private final KeyAuthenticator keys;
+    private final Executor onContext;
+    private final FixOrders orders;
+    /** Logged-on (or logging-on) sessions: written on QuickFIX/J threads. */
+    private final Map<SessionID, Caller> sessions = new ConcurrentHashMap<>();
+    /** key id → the session that holds it. */
+    private final Map<String, SessionID> keyHolders = new ConcurrentHashMap<>();
+
+    private record Caller(String account, String keyId, boolean cancelOnDisconnect) {
+    }
+
+    FixApplication(FixAcceptorOptions options, KeyAuthenticator keys, Executor onContext, FixOrders orders) {
+        this.options = options;
+        this.keys = keys;
+        this.onContext = onContext;
+        this.orders = orders;
+    }
+
+    @Override
+    public void onCreate(SessionID sessionId) {
+    }
+
+    @Override
+    public void onLogon(SessionID sessionId) {
+        Caller c = sessions.get(sessionId);
+        if (c != null) {
+            onContext.execute(() -> orders.loggedOn(sessionId, c.account()));
+        }
+    }
+
+    @Override
+    public void onLogout(SessionID sessionId) {
+        Caller c = sessions.remove(sessionId);
+        if (c != null) {
+            keyHolders.remove(c.keyId(), sessionId);
+            onContext.execute(() -> orders.loggedOut(sessionId, c.cancelOnDisconnect()));
+        }
+    }
+
+    @Override
+    public void toAdmin(Message message, SessionID sessionId) {
+    }
+
+    @Override
+    public void fromAdmin(Message message, SessionID sessionId) throws FieldNotFound, RejectLogon {
+        if ("A".equals(message.getHeader().getString(35))) {
+            logon(message, sessionId);
+        }
+    }
+
+    private void logon(Message m, SessionID sessionId) throws FieldNotFound, RejectLogon {
+        if (!m.isSetField(USERNAME) || !m.isSetField(PASSWORD)) {
+            throw new RejectLogon("Username(553) = API key id and Password(554) = API secret are required");
+        }
+        int hb = m.getInt(HEART_BT_INT);
+        if (hb < options.minHeartbeatSeconds() || hb > options.maxHeartbeatSeconds()) {
+            throw new RejectLogon("HeartBtInt(108) must be from " + options.minHeartbeatSeconds() + " to "
+                    + options.maxHeartbeatSeconds() + " seconds");
+        }
+        boolean cod = options.cancelOnDisconnect();
+        if (m.isSetField(CANCEL_ON_DISCONNECT)) {
+            String v = m.getString(CANCEL_ON_DISCONNECT);
+            if (!"Y".equals(v) && !"N".equals(v)) {
+                throw new RejectLogon("tag 8013 (cancel orders on disconnect) must be Y or N");
+            }
+            cod = "Y".equals(v);
+        }
+        String keyId = m.getString(USERNAME);
+        KeyAuthenticator.Result r;
+        try {
+            // This session's QuickFIX/J thread only: QuickFIX/J needs the answer before it replies.
+            r = keys.authenticate(keyId, m.getString(PASSWORD), "fix").toCompletableFuture()
+                    .get(options.logonTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new RejectLogon("the key check did not answer in time; retry the logon");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RejectLogon("the acceptor is stopping");
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "FIX logon: key check failed", e);
+            throw new RejectLogon("the key check is unavailable; retry the logon");
+        }
+        if (!r.ok()) {
+            throw new RejectLogon("logon refused: " + r.reason());
+        }
+        SessionID holder = keyHolders.putIfAbsent(r.keyId(), sessionId);
+        if (holder != null && !holder.equals(sessionId)) {
+            Session other = Session.lookupSession(holder);
+            if (other != null && other.isLoggedOn()) {
+                throw new RejectLogon("logon refused: key " + r.keyId() + " already has a live session ("
+                        + holder.getTargetCompID() + "); one session per key");
+            }
+            keyHolders.put(r.keyId(), sessionId); // the earlier holder is gone
+        }
+        sessions.put(sessionId, new Caller(r.developerId(), r.keyId(), cod));
+    }
+
+    @Override
+    public void toApp(Message message, SessionID sessionId) {
+    }
+
+    @Override
+    public void fromApp(Message message, SessionID sessionId) throws FieldNotFound, UnsupportedMessageType {
+        String type = message.getHeader().getString(35);
+        switch (type) {
+            case "D" -> handOver(message, sessionId, orders::onNewOrder);
+            case "F" -> handOver(message, sessionId, orders::onCancel);
+            case "G" -> handOver(message, sessionId, orders::onReplace);
+            case "H" -> handOver(message, sessionId, orders::onStatus);
+            default -> throw new UnsupportedMessageType();
+        }
+    }
+
+    private interface Handler {
+        void handle(SessionID session, Message message) throws FieldNotFound;
+    }
+
+    private void handOver(Message message, SessionID sessionId, Handler h) {
+        onContext.execute(() -> {
+            try {
+                h.handle(sessionId, message);
+            } catch (FieldNotFound | RuntimeException e) {
+                // The data dictionary already refused messages missing required fields; this is a bug.
+                LOG.log(Level.WARNING, "FIX message from " + sessionId + " could not be handled", e);
+            }
+        });
+    }
+}

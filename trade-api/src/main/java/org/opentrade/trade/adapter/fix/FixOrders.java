@@ -1,0 +1,489 @@
+package org.opentrade.trade.adapter.fix;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.trade.domain.Fill;
+import org.opentrade.trade.domain.Order;
+import org.opentrade.trade.domain.OrderRequest;
+import org.opentrade.trade.domain.OrderStatus;
+import org.opentrade.trade.domain.TradeError;
+import org.opentrade.trade.domain.desk.Outcome;
+import org.opentrade.trade.domain.desk.TradeDesk;
+import org.opentrade.trade.domain.ledger.Update;
+import quickfix.FieldNotFound;
+import quickfix.Message;
+import quickfix.SessionID;
+
+/**
+ * The FIX order path on trade-api's side (the Artio "adapter" half): NewOrderSingle,
+ * OrderCancelRequest, OrderCancelReplaceRequest and OrderStatusRequest become {@link TradeDesk}
+ * calls — the same order path, risk and ledger as REST, no second order model — and the desk's
+ * account updates ({@link TradeDesk.UpdateListener}, the hook the order stream uses) become
+ * ExecutionReports per FIX 4.4 Volume 4 Appendix D.
+ *
+ * <p><b>How updates become ExecTypes.</b> The ledger publishes each order as it is after a change
+ * (and a fill before its order). Per open order this class remembers the last status, quantity,
+ * price and ClOrdID it reported; the difference names the event: pending_new → new is New (0); a
+ * fill is Trade (F) with LastQty/LastPx; a changed quantity or price is Replaced (5); canceled is
+ * Canceled (4); expired (a FOK that could not fill) is Expired (C); rejected is Rejected (8). Orders
+ * of the account entered by REST are reported too, under their client_order_id.
+ *
+ * <p><b>ClOrdID chains.</b> An order's first ClOrdID is its client_order_id (the ledger keeps it, so
+ * it survives restarts). Cancel and replace ClOrdIDs live in a bounded per-account
+ * {@link ClOrdIdMap}; a Replaced report makes the replace's ClOrdID the order's current one, the
+ * request's OrigClOrdID(41) is echoed. Requests of a cancel or replace wait in a small per-order queue
+ * until the feed shows their effect or the desk refuses them (then OrderCancelReject).
+ *
+ * <p>Trade context only (the desk's thread): no locks. Outbound messages go to {@link Outbound},
+ * which hands them to a sending thread (QuickFIX/J's store I/O never runs here).
+ */
+final class FixOrders implements TradeDesk.UpdateListener {
+    /** Sends one message to one session; must not block the caller. */
+    interface Outbound {
+        void send(SessionID to, Message message);
+    }
+
+    /** REST's client_order_id rule (DESIGN.md §3): a ClOrdID must satisfy it too. */
+    static final Pattern CL_ORD_ID = Pattern.compile("[A-Za-z0-9._:-]{1,48}");
+
+    private final TradeDesk desk;
+    private final FixAcceptorOptions options;
+    private final Outbound out;
+    private final LongSupplier clock;
+    private final Map<String, AccountFix> accounts = new HashMap<>();
+    private final Map<SessionID, String> sessionAccounts = new HashMap<>();
+    /** Unique ExecIDs for reports that are not account updates (status answers, rejects before an order). */
+    private final String execPrefix;
+    private final AtomicLong execIds = new AtomicLong();
+
+    FixOrders(TradeDesk desk, FixAcceptorOptions options, Outbound out, LongSupplier clock) {
+        this.desk = desk;
+        this.options = options;
+        this.out = out;
+        this.clock = clock;
+        this.execPrefix = "x" + Long.toString(clock.getAsLong(), 36) + "-";
+    }
+
+    /** The FIX state of one account: its live sessions, its cancel/replace ClOrdIDs, its open orders' last reports. */
+    private final class AccountFix {
+        final String account;
+        final Set<SessionID> live = new LinkedHashSet<>();
+        final ClOrdIdMap clOrdIds = new ClOrdIdMap(options.maxClOrdIdsPerAccount());
+        final Map<String, Track> tracks = new HashMap<>();
+
+        AccountFix(String account) {
+            this.account = account;
+            for (Order o : desk.ledger().hasAccount(account) ? desk.ledger().openOrders(account, null) : List.<Order>of()) {
+                Track t = new Track(o.clientOrderId());
+                t.observe(o);
+                tracks.put(o.orderId(), t);
+            }
+        }
+
+        Track track(Order o) {
+            return tracks.computeIfAbsent(o.orderId(), id -> new Track(o.clientOrderId()));
+        }
+    }
+
+    /** What was last reported of one open order, and its cancel/replace requests in flight. */
+    private static final class Track {
+        String clOrdId;
+        OrderStatus status;
+        long qty;
+        long price;
+        final Deque<Pending> pending = new ArrayDeque<>();
+
+        Track(String clOrdId) {
+            this.clOrdId = clOrdId;
+        }
+
+        void observe(Order o) {
+            status = o.status();
+            qty = o.qty();
+            price = o.price();
+        }
+
+        Pending first(boolean cancel) {
+            for (Pending p : pending) {
+                if (p.cancel == cancel) {
+                    return p;
+                }
+            }
+            return null;
+        }
+    }
+
+    private record Pending(boolean cancel, String clOrdId, String origClOrdId, SessionID from) {
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    void loggedOn(SessionID session, String account) {
+        sessionAccounts.put(session, account);
+        accounts.computeIfAbsent(account, AccountFix::new).live.add(session);
+    }
+
+    void loggedOut(SessionID session, boolean cancelOnDisconnect) {
+        String account = sessionAccounts.remove(session);
+        AccountFix a = account == null ? null : accounts.get(account);
+        if (a == null) {
+            return;
+        }
+        a.live.remove(session);
+        if (cancelOnDisconnect) {
+            desk.cancelAll(account, null, null);
+        }
+    }
+
+    /** ClOrdIDs remembered for {@code account} (tests: the bound). */
+    int rememberedClOrdIds(String account) {
+        AccountFix a = accounts.get(account);
+        return a == null ? 0 : a.clOrdIds.size();
+    }
+
+    // ------------------------------------------------------------------ updates → reports
+
+    @Override
+    public void update(Update u, String traceParent) {
+        AccountFix a = accounts.get(u.account());
+        if (a == null) {
+            return;
+        }
+        long now = clock.getAsLong();
+        if (u.isFill()) {
+            Fill f = u.fill();
+            Order o = desk.ledger().order(u.account(), f.orderId());
+            if (o != null) {
+                Track t = a.track(o);
+                broadcast(a, FixProxy.report(o, FixProxy.TRADE, f.fillId(), t.clOrdId, null, f, null, now));
+                t.observe(o);
+            }
+            return;
+        }
+        Order o = u.order();
+        Track t = a.track(o);
+        OrderStatus prev = t.status;
+        OrderStatus s = o.status();
+        String execId = o.orderId() + "-" + u.seq();
+        if (s == OrderStatus.PENDING_NEW) {
+            t.observe(o);
+            return;
+        }
+        if (s == OrderStatus.REJECTED) {
+            if (prev != OrderStatus.REJECTED) {
+                broadcast(a, FixProxy.report(o, FixProxy.REJECTED, execId, t.clOrdId, null, null, null, now));
+            }
+        } else if ((prev == null || prev == OrderStatus.PENDING_NEW) && s.isOpen()) {
+            broadcast(a, FixProxy.report(o, FixProxy.NEW, execId, t.clOrdId, null, null, null, now));
+        } else if (s.isOpen() && (o.qty() != t.qty || o.price() != t.price)) {
+            Pending p = t.first(false);
+            String orig = t.clOrdId;
+            if (p != null) {
+                t.pending.remove(p);
+                t.clOrdId = p.clOrdId;
+                orig = p.origClOrdId;
+            }
+            broadcast(a, FixProxy.report(o, FixProxy.REPLACED, execId, t.clOrdId, orig, null, null, now));
+        } else if (s == OrderStatus.CANCELED && prev != OrderStatus.CANCELED) {
+            Pending p = t.first(true);
+            if (p != null) {
+                t.pending.remove(p);
+            }
+            broadcast(a, FixProxy.report(o, FixProxy.CANCELED, execId, p != null ? p.clOrdId : t.clOrdId,
+                    p != null ? p.origClOrdId : null, null, null, now));
+        } else if (s == OrderStatus.EXPIRED && prev != OrderStatus.EXPIRED) {
+            broadcast(a, FixProxy.report(o, FixProxy.EXPIRED, execId, t.clOrdId, null, null, null, now));
+        }
+        t.observe(o);
+        if (!s.isOpen()) {
+            a.tracks.remove(o.orderId());
+        }
+    }
+
+    private void broadcast(AccountFix a, Message m) {
+        int n = a.live.size();
+        for (SessionID s : a.live) {
+            out.send(s, --n == 0 ? m : (Message) m.clone());
+        }
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    /** NewOrderSingle (D). */
+    void onNewOrder(SessionID session, Message m) throws FieldNotFound {
+        String account = sessionAccounts.get(session);
+        AccountFix a = account == null ? null : accounts.get(account);
+        if (a == null) {
+            return; // not logged on (QuickFIX/J delivers application messages only after Logon)
+        }
+        String clOrdId = m.getString(FixProxy.CL_ORD_ID);
+        String symbol = m.getString(FixProxy.SYMBOL);
+        char side = m.getChar(FixProxy.SIDE);
+        char ordType = m.getChar(FixProxy.ORD_TYPE);
+        String qtyRaw = m.isSetField(FixProxy.ORDER_QTY) ? m.getString(FixProxy.ORDER_QTY) : null;
+        OrderRequest req;
+        try {
+            req = decode(clOrdId, symbol, side, ordType, m);
+        } catch (Refused r) {
+            reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, r.reason, r.getMessage());
+            return;
+        }
+        if (a.clOrdIds.orderId(clOrdId) != null || desk.ledger().hasAccount(account)
+                && desk.ledger().orderByClientId(account, clOrdId) != null) {
+            reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, FixProxy.REJ_DUPLICATE,
+                    "duplicate ClOrdID '" + clOrdId + "': it names an earlier order of this account");
+            return;
+        }
+        desk.place(account, req, null, null).whenComplete((outcome, err) -> {
+            if (err != null) {
+                reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, FixProxy.REJ_OTHER,
+                        "[" + TradeError.INTERNAL.errorNo() + "] " + err);
+                return;
+            }
+            switch (outcome.kind()) {
+                case REFUSED, BUSY -> reject(session, clOrdId, account, symbol, side, qtyRaw, ordType,
+                        ordRejReason(outcome.error()), text(outcome));
+                case EXISTING -> reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, FixProxy.REJ_DUPLICATE,
+                        "duplicate ClOrdID '" + clOrdId + "'");
+                default -> {
+                    // CREATED, REJECTED (the ledger's update reports it), UNKNOWN (the feed settles it)
+                }
+            }
+        });
+    }
+
+    /** OrderCancelRequest (F). */
+    void onCancel(SessionID session, Message m) throws FieldNotFound {
+        cancelOrReplace(session, m, true);
+    }
+
+    /** OrderCancelReplaceRequest (G). */
+    void onReplace(SessionID session, Message m) throws FieldNotFound {
+        cancelOrReplace(session, m, false);
+    }
+
+    private void cancelOrReplace(SessionID session, Message m, boolean cancel) throws FieldNotFound {
+        String account = sessionAccounts.get(session);
+        AccountFix a = account == null ? null : accounts.get(account);
+        if (a == null) {
+            return;
+        }
+        char to = cancel ? FixProxy.RESPONSE_TO_CANCEL : FixProxy.RESPONSE_TO_REPLACE;
+        String clOrdId = m.getString(FixProxy.CL_ORD_ID);
+        String orig = m.getString(FixProxy.ORIG_CL_ORD_ID);
+        Order o = find(a, orig, m.isSetField(FixProxy.ORDER_ID) ? m.getString(FixProxy.ORDER_ID) : null);
+        if (o == null) {
+            out.send(session, FixProxy.cancelReject(null, clOrdId, orig, to, FixProxy.CXL_UNKNOWN_ORDER,
+                    "unknown order: no order of this account has ClOrdID '" + orig + "'"));
+            return;
+        }
+        if (!CL_ORD_ID.matcher(clOrdId).matches() || a.clOrdIds.orderId(clOrdId) != null
+                || desk.ledger().orderByClientId(account, clOrdId) != null) {
+            out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_DUPLICATE,
+                    "duplicate or malformed ClOrdID '" + clOrdId + "'"));
+            return;
+        }
+        if (!o.status().isOpen()) {
+            out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_TOO_LATE,
+                    "too late: the order is " + o.status().wireName()));
+            return;
+        }
+        Track t = a.track(o);
+        if (t.pending.size() >= options.maxPendingPerOrder()) {
+            out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_ALREADY_PENDING,
+                    "too many cancel/replace requests in flight for this order"));
+            return;
+        }
+        long qty = 0;
+        long price = 0;
+        if (!cancel) {
+            try {
+                if (m.getChar(FixProxy.SIDE) != FixProxy.side(o.side()) || !o.symbol().equals(m.getString(FixProxy.SYMBOL))
+                        || m.getChar(FixProxy.ORD_TYPE) != FixProxy.ordType(o.type())) {
+                    throw new Refused(0, "a replace cannot change Side, Symbol or OrdType");
+                }
+                qty = FixPrices.shares(m.isSetField(FixProxy.ORDER_QTY) ? m.getString(FixProxy.ORDER_QTY) : null, "OrderQty(38)");
+                if (o.type().hasLimitPrice()) {
+                    price = m.isSetField(FixProxy.PRICE) ? FixPrices.hundredths(m.getString(FixProxy.PRICE), "Price(44)")
+                            : o.price();
+                }
+                if (qty == o.qty() && (price == 0 || price == o.price())) {
+                    throw new Refused(0, "the replace changes neither OrderQty nor Price");
+                }
+            } catch (IllegalArgumentException e) {
+                out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_BROKER_OPTION,
+                        "[" + TradeError.INVALID_PARAMETER.errorNo() + "] " + e.getMessage()));
+                return;
+            } catch (Refused r) {
+                out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_BROKER_OPTION, r.getMessage()));
+                return;
+            }
+        }
+        Pending p = new Pending(cancel, clOrdId, orig, session);
+        t.pending.add(p);
+        a.clOrdIds.put(clOrdId, o.orderId());
+        String orderId = o.orderId();
+        (cancel ? desk.cancel(account, orderId, null) : desk.replace(account, orderId, qty, price, null))
+                .whenComplete((outcome, err) -> {
+                    boolean refused = err != null || outcome.kind() == Outcome.Kind.REFUSED
+                            || outcome.kind() == Outcome.Kind.REJECTED || outcome.kind() == Outcome.Kind.BUSY;
+                    if (!refused || !t.pending.remove(p)) {
+                        return; // done: the feed reports it (or already did)
+                    }
+                    a.clOrdIds.remove(clOrdId);
+                    Order now = desk.ledger().order(account, orderId);
+                    boolean late = err == null && (outcome.error() == TradeError.ORDER_NOT_OPEN
+                            || now != null && !now.status().isOpen());
+                    out.send(session, FixProxy.cancelReject(now, clOrdId, orig, to,
+                            late ? FixProxy.CXL_TOO_LATE : FixProxy.CXL_BROKER_OPTION,
+                            err != null ? "[" + TradeError.INTERNAL.errorNo() + "] " + err : text(outcome)));
+                });
+    }
+
+    /** OrderStatusRequest (H): ExecType I with the order as it is, or OrdStatus 8 for an unknown order. */
+    void onStatus(SessionID session, Message m) throws FieldNotFound {
+        String account = sessionAccounts.get(session);
+        AccountFix a = account == null ? null : accounts.get(account);
+        if (a == null) {
+            return;
+        }
+        String clOrdId = m.getString(FixProxy.CL_ORD_ID);
+        Order o = find(a, clOrdId, m.isSetField(FixProxy.ORDER_ID) ? m.getString(FixProxy.ORDER_ID) : null);
+        long now = clock.getAsLong();
+        if (o == null) {
+            out.send(session, FixProxy.noOrder(FixProxy.ORDER_STATUS, nextExecId(), clOrdId, account,
+                    m.isSetField(FixProxy.SYMBOL) ? m.getString(FixProxy.SYMBOL) : null, m.getChar(FixProxy.SIDE), null,
+                    (char) 0, FixProxy.REJ_UNKNOWN_ORDER, "unknown order: no order of this account has ClOrdID '"
+                            + clOrdId + "'", now));
+            return;
+        }
+        Track t = o.status().isOpen() ? a.tracks.get(o.orderId()) : null;
+        out.send(session, FixProxy.report(o, FixProxy.ORDER_STATUS, nextExecId(), t != null ? t.clOrdId : clOrdId,
+                null, null, null, now));
+    }
+
+    /** The order named by {@code clOrdId} (or by OrderID(37) when given), or null. */
+    private Order find(AccountFix a, String clOrdId, String orderId) {
+        if (!desk.ledger().hasAccount(a.account)) {
+            return null;
+        }
+        if (orderId != null && !orderId.isEmpty() && !"NONE".equals(orderId)) {
+            Order o = desk.ledger().order(a.account, orderId);
+            if (o != null) {
+                return o;
+            }
+        }
+        String mapped = a.clOrdIds.orderId(clOrdId);
+        return mapped != null ? desk.ledger().order(a.account, mapped) : desk.ledger().orderByClientId(a.account, clOrdId);
+    }
+
+    private OrderRequest decode(String clOrdId, String symbol, char side, char ordType, Message m) throws FieldNotFound {
+        if (!CL_ORD_ID.matcher(clOrdId).matches()) {
+            throw new Refused(FixProxy.REJ_OTHER, "[" + TradeError.INVALID_PARAMETER.errorNo()
+                    + "] ClOrdID(11) must be 1 to 48 characters of A-Z a-z 0-9 . _ : -");
+        }
+        Side s = switch (side) {
+            case '1' -> Side.BUY;
+            case '2' -> Side.SELL;
+            default -> throw new Refused(FixProxy.REJ_UNSUPPORTED, "Side(54)=" + side + " is not supported; use 1 (buy) or 2 (sell)");
+        };
+        OrderType type = switch (ordType) {
+            case '1' -> OrderType.MARKET;
+            case '2' -> OrderType.LIMIT;
+            case '3' -> OrderType.STOP;
+            case '4' -> OrderType.STOP_LIMIT;
+            default -> throw new Refused(FixProxy.REJ_UNSUPPORTED, "OrdType(40)=" + ordType
+                    + " is not supported; use 1 market, 2 limit, 3 stop or 4 stop limit");
+        };
+        char tifChar = m.isSetField(FixProxy.TIME_IN_FORCE) ? m.getChar(FixProxy.TIME_IN_FORCE) : '0';
+        TimeInForce tif = switch (tifChar) {
+            case '0' -> TimeInForce.DAY;
+            case '1' -> TimeInForce.GTC;
+            case '3' -> TimeInForce.IOC;
+            case '4' -> TimeInForce.FOK;
+            default -> throw new Refused(FixProxy.REJ_UNSUPPORTED, "TimeInForce(59)=" + tifChar
+                    + " is not supported; use 0 day, 1 GTC, 3 IOC or 4 FOK");
+        };
+        try {
+            long qty = FixPrices.shares(m.isSetField(FixProxy.ORDER_QTY) ? m.getString(FixProxy.ORDER_QTY) : null,
+                    "OrderQty(38)");
+            long price = 0;
+            long stop = 0;
+            if (type.hasLimitPrice()) {
+                if (!m.isSetField(FixProxy.PRICE)) {
+                    throw new IllegalArgumentException("Price(44) is required for OrdType " + ordType);
+                }
+                price = FixPrices.hundredths(m.getString(FixProxy.PRICE), "Price(44)");
+            }
+            if (type.isStop()) {
+                if (!m.isSetField(FixProxy.STOP_PX)) {
+                    throw new IllegalArgumentException("StopPx(99) is required for OrdType " + ordType);
+                }
+                stop = FixPrices.hundredths(m.getString(FixProxy.STOP_PX), "StopPx(99)");
+            }
+            return new OrderRequest(clOrdId, symbol, s, type, tif, qty, price, stop);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(FixProxy.REJ_OTHER, "[" + TradeError.INVALID_PARAMETER.errorNo() + "] " + e.getMessage());
+        }
+    }
+
+    private void reject(SessionID session, String clOrdId, String account, String symbol, char side, String qty,
+                        char ordType, int reason, String text) {
+        out.send(session, FixProxy.noOrder(FixProxy.REJECTED, nextExecId(), clOrdId, account, symbol, side, qty, ordType,
+                reason, text, clock.getAsLong()));
+    }
+
+    private String nextExecId() {
+        return execPrefix + execIds.incrementAndGet();
+    }
+
+    /** "[error_no] message": the rule's number (REST's) and its message naming the figures. */
+    private static String text(Outcome o) {
+        int no = o.error() != null ? o.error().errorNo() : o.exchangeCode();
+        return "[" + no + "] " + o.message();
+    }
+
+    /** trade-api's refusals as OrdRejReason(103): the one place they are mapped to FIX. */
+    static int ordRejReason(TradeError e) {
+        if (e == null) {
+            return FixProxy.REJ_OTHER;
+        }
+        return switch (e) {
+            case UNKNOWN_SYMBOL -> FixProxy.REJ_UNKNOWN_SYMBOL;
+            case INSUFFICIENT_BUYING_POWER, INSUFFICIENT_POSITION, QTY_TOO_LARGE, NOTIONAL_TOO_LARGE,
+                 TOO_MANY_OPEN_ORDERS, ORDER_RATE_EXCEEDED -> FixProxy.REJ_EXCEEDS_LIMIT;
+            case QTY_NOT_BOARD_LOT -> FixProxy.REJ_INCORRECT_QTY;
+            case CLIENT_ORDER_ID_CONFLICT -> FixProxy.REJ_DUPLICATE;
+            case INVALID_ORDER -> FixProxy.REJ_UNSUPPORTED;
+            case KILL_SWITCH_ACTIVE, NOT_READY -> FixProxy.REJ_BROKER_OPTION;
+            default -> FixProxy.REJ_OTHER;
+        };
+    }
+
+    /** A request refused before it reached the desk. */
+    private static final class Refused extends RuntimeException {
+        final int reason;
+
+        Refused(int reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /** Accounts with FIX state (tests). */
+    List<String> accounts() {
+        return new ArrayList<>(accounts.keySet());
+    }
+}

@@ -1,0 +1,163 @@
+package org.opentrade.trade.adapter.fix;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.exchange.app.ExchangeConfig;
+import org.opentrade.exchange.app.ExchangeService;
+import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.trade.adapter.http.Caller;
+import org.opentrade.trade.adapter.http.CallerCheck;
+import org.opentrade.trade.app.TradeApiConfig;
+import org.opentrade.trade.app.TradeApiService;
+import org.opentrade.trade.port.KeyAuthenticator;
+
+/**
+ * The real exchange (simulator off) and trade-api with its FIX acceptor on a free port, in one
+ * Vert.x; FIX logons are checked by {@link FakeKeys} (the gateway's consumer has its own IT in the
+ * launcher). REST requests carry {@code X-Test-Developer} as the caller.
+ */
+final class FixHarness implements AutoCloseable {
+    static final String TEST_CALLER = "X-Test-Developer";
+    static final CallerCheck TEST_CALLERS = req -> {
+        String dev = req.getHeader(TEST_CALLER);
+        return dev == null ? null : new Caller(dev, "key-" + dev, "free");
+    };
+    private static final AtomicLong COUNTER_IDS = new AtomicLong(9_400_000_000L);
+
+    final Vertx vertx;
+    final WebClient client;
+    final FakeKeys keys = new FakeKeys();
+    final Path dir;
+    private final TradeApiConfig config;
+    TradeApiService trade;
+    private String deployment;
+    int fixPort;
+
+    private FixHarness(Vertx vertx, Path dir, TradeApiConfig config) {
+        this.vertx = vertx;
+        this.dir = dir;
+        this.config = config;
+        this.client = WebClient.create(vertx);
+    }
+
+    static FixHarness start(Path dir) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
+        env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
+        env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
+        env.put("OPENTRADE_TRADE_PORT", "0");
+        env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
+        env.put("OPENTRADE_TRADE_FSYNC", "none");
+        ConfigLoader loader = ConfigLoader.of(env, Map.of());
+        Vertx vertx = Vertx.vertx();
+        await(vertx.deployVerticle(new ExchangeService(ExchangeConfig.load(loader))));
+        FixHarness h = new FixHarness(vertx, dir, TradeApiConfig.load(loader).withFix(true, "127.0.0.1", 0));
+        h.startTrade();
+        return h;
+    }
+
+    /** Starts trade-api (again), on the FIX port it had before if any: a restart keeps the port. */
+    void startTrade() throws Exception {
+        TradeApiConfig c = fixPort == 0 ? config : config.withFix(true, "127.0.0.1", fixPort);
+        trade = new TradeApiService(c, null, TEST_CALLERS, () -> "admin").withKeyAuthenticator(keys);
+        deployment = await(vertx.deployVerticle(trade));
+        until(() -> trade.isReady() && trade.fixAcceptor() != null, 60);
+        fixPort = trade.fixAcceptor().port();
+    }
+
+    void stopTrade() throws Exception {
+        await(vertx.undeploy(deployment));
+    }
+
+    /** A key for {@code developer}, accepted by the fake gateway; returns the key id. */
+    String key(String developer) {
+        String id = "key_" + developer;
+        keys.accept(id, "secret-" + developer, developer);
+        return id;
+    }
+
+    FixClient client(String developer) throws Exception {
+        FixClient c = new FixClient(fixPort, "C_" + developer, key(developer), "secret-" + developer, Map.of());
+        c.start();
+        c.awaitLogon();
+        return c;
+    }
+
+    /** A resting or crossing order of the market maker account (not ours), straight to the exchange. */
+    void counter(String symbol, String side, String price, long qty) throws Exception {
+        JsonObject reply = (JsonObject) await(vertx.eventBus().request(ExchangeAddresses.COMMANDS, new JsonObject()
+                .put("type", "NEW_ORDER").put("order_id", COUNTER_IDS.incrementAndGet()).put("account", "sim-mm-0")
+                .put("symbol", symbol).put("side", side).put("order_type", "LIMIT").put("tif", "GTC")
+                .put("price", price).put("qty", qty))).body();
+        if (reply.getInteger("code", -1) != 0) {
+            throw new AssertionError("counter order refused: " + reply);
+        }
+    }
+
+    HttpResponse<Buffer> rest(HttpMethod method, String dev, String uri, JsonObject body) throws Exception {
+        var r = client.request(method, trade.port(), "127.0.0.1", uri).putHeader(TEST_CALLER, dev);
+        return await(body == null ? r.send() : r.sendJsonObject(body));
+    }
+
+    static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    static void until(BooleanSupplier condition, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + seconds + " s");
+            }
+            Thread.sleep(10); // polling a condition
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+        await(vertx.close());
+    }
+
+    /** The gateway's key check, faked: known keys with their secret and developer; anything else refused. */
+    static final class FakeKeys implements KeyAuthenticator {
+        private final Map<String, String[]> keys = new ConcurrentHashMap<>();
+        private final Map<String, String> refusals = new ConcurrentHashMap<>();
+        volatile boolean silent;
+
+        void accept(String keyId, String secret, String developer) {
+            keys.put(keyId, new String[] {secret, developer});
+        }
+
+        /** The gateway refuses {@code keyId} with {@code reason} (revoked, expired, …). */
+        void refuse(String keyId, String reason) {
+            refusals.put(keyId, reason);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Result> authenticate(String keyId, String secret, String scope) {
+            if (silent) {
+                return new CompletableFuture<>(); // never answers
+            }
+            String refused = refusals.get(keyId);
+            String[] k = keys.get(keyId);
+            Result r = refused != null ? Result.refused(refused) : k == null ? Result.refused("unknown key")
+                    : !k[0].equals(secret) ? Result.refused("wrong secret")
+                    : !"fix".equals(scope) ? Result.refused("key lacks scope fix") : Result.accepted(k[1], keyId);
+            return CompletableFuture.completedFuture(r);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.opentrade.trade.adapter.fix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.http.HttpMethod;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Logon: credentials checked by the (fake) gateway, refusals as a Logout whose Text says why; one session per key. */
+class FixLogonTest {
+    @TempDir
+    static Path dir;
+    static FixHarness h;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = FixHarness.start(dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private static String refusal(String sender, String key, String secret, Map<Integer, String> extra, int heartbeat)
+            throws Exception {
+        try (FixClient c = new FixClient(h.fixPort, sender, key, secret, extra, heartbeat)) {
+            c.start();
+            String text = c.awaitLogoutText();
+            assertTrue(!c.isLoggedOn(), "not logged on");
+            return text;
+        }
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWithAReason() throws Exception {
+        assertEquals("logon refused: unknown key", refusal("L_unknown", "key_nobody", "x", Map.of(), 30));
+    }
+
+    @Test
+    void aWrongSecretIsRefused() throws Exception {
+        h.key("dev_wrong");
+        assertEquals("logon refused: wrong secret", refusal("L_wrong", "key_dev_wrong", "not-it", Map.of(), 30));
+    }
+
+    @Test
+    void eachRefusalTheGatewayGivesIsPassedOnInText() throws Exception {
+        for (String reason : new String[] {"key lacks scope fix", "key revoked", "key killed by an administrator",
+                "key expired", "developer suspended"}) {
+            String dev = "dev_" + reason.replace(' ', '_');
+            String key = h.key(dev);
+            h.keys.refuse(key, reason);
+            assertEquals("logon refused: " + reason, refusal("L_" + dev, key, "secret-" + dev, Map.of(), 30));
+        }
+    }
+
+    @Test
+    void aLogonWithoutUsernameAndPasswordIsRefused() throws Exception {
+        assertTrue(refusal("L_nocreds", null, null, Map.of(), 30).contains("Username(553)"));
+    }
+
+    @Test
+    void aHeartbeatOutsideTheBoundsIsRefused() throws Exception {
+        h.key("dev_hb");
+        assertTrue(refusal("L_hb", "key_dev_hb", "secret-dev_hb", Map.of(), 3600).contains("HeartBtInt(108)"));
+    }
+
+    @Test
+    void aSecondSessionWithTheSameKeyIsRefusedWhileTheFirstIsLive() throws Exception {
+        try (FixClient first = h.client("dev_twice")) {
+            String text = refusal("C_dev_twice_2", "key_dev_twice", "secret-dev_twice", Map.of(), 30);
+            assertTrue(text.contains("already has a live session"), text);
+            assertTrue(first.isLoggedOn(), "the first session is untouched");
+        }
+    }
+
+    @Test
+    void cancelOnDisconnectCancelsTheAccountsOpenOrdersWhenTheSessionEnds() throws Exception {
+        String key = h.key("dev_cod");
+        try (FixClient c = new FixClient(h.fixPort, "C_dev_cod", key, "secret-dev_cod", Map.of(8013, "Y"))) {
+            c.start();
+            c.awaitLogon();
+            c.send(FixMessages.limitBuy("cod-1", "600309.SH", 100, "75.00"));
+            c.expectReport('0', '0', 0, 100);
+        }
+        FixHarness.until(() -> {
+            try {
+                return "canceled".equals(h.rest(HttpMethod.GET, "dev_cod", "/v1/orders/by-client-id/cod-1", null)
+                        .bodyAsJsonObject().getString("status"));
+            } catch (Exception e) {
+                return false;
+            }
+        }, 15);
+    }
+
+    @Test
+    void aKeyCheckThatDoesNotAnswerInTimeIsRefusedAndTheNextLogonWorks() throws Exception {
+        h.key("dev_slow");
+        h.keys.silent = true;
+        try {
+            assertTrue(refusal("C_dev_slow", "key_dev_slow", "secret-dev_slow", Map.of(), 30).contains("did not answer in time"));
+        } finally {
+            h.keys.silent = false;
+        }
+        try (FixClient c = h.client("dev_slow")) {
+            assertTrue(c.isLoggedOn());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.opentrade.trade.adapter.fix;
+
+import quickfix.Message;
+import quickfix.fix44.NewOrderSingle;
+import quickfix.fix44.OrderCancelReplaceRequest;
+import quickfix.fix44.OrderCancelRequest;
+import quickfix.fix44.OrderStatusRequest;
+
+/** FIX 4.4 requests as an initiator sends them (decimal fields as exact strings). */
+final class FixMessages {
+    private FixMessages() {
+    }
+
+    static final String NOW = "20260101-00:00:00.000";
+
+    /** @param ordType 1 market, 2 limit, 3 stop, 4 stop limit; tif 0 day, 1 gtc, 3 ioc, 4 fok; price null for none */
+    static Message order(String clOrdId, String symbol, char side, char ordType, char tif, String qty, String price) {
+        NewOrderSingle m = new NewOrderSingle();
+        m.setString(11, clOrdId);
+        m.setString(55, symbol);
+        m.setChar(54, side);
+        m.setChar(40, ordType);
+        m.setChar(59, tif);
+        m.setString(38, qty);
+        if (price != null) {
+            m.setString(44, price);
+        }
+        m.setString(60, NOW);
+        return m;
+    }
+
+    static Message limitBuy(String clOrdId, String symbol, long qty, String price) {
+        return order(clOrdId, symbol, '1', '2', '0', Long.toString(qty), price);
+    }
+
+    static Message cancel(String clOrdId, String origClOrdId, String symbol, char side) {
+        OrderCancelRequest m = new OrderCancelRequest();
+        m.setString(11, clOrdId);
+        m.setString(41, origClOrdId);
+        m.setString(55, symbol);
+        m.setChar(54, side);
+        m.setString(60, NOW);
+        return m;
+    }
+
+    static Message replace(String clOrdId, String origClOrdId, String symbol, char side, long qty, String price) {
+        OrderCancelReplaceRequest m = new OrderCancelReplaceRequest();
+        m.setString(11, clOrdId);
+        m.setString(41, origClOrdId);
+        m.setString(55, symbol);
+        m.setChar(54, side);
+        m.setChar(40, '2');
+        m.setString(38, Long.toString(qty));
+        m.setString(44, price);
+        m.setString(60, NOW);
+        return m;
+    }
+
+    static Message status(String clOrdId, String symbol, char side) {
+        OrderStatusRequest m = new OrderStatusRequest();
+        m.setString(11, clOrdId);
+        m.setString(55, symbol);
+        m.setChar(54, side);
+        return m;
+    }
+}

@@ -1,0 +1,75 @@
+package org.opentrade.trade.adapter.fix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import quickfix.Message;
+
+/**
+ * trade-api (and its acceptor) restarts under a live session with an open order: the initiator logs
+ * on again with sequence numbers continuing on both sides, a ResendRequest is answered from the
+ * acceptor's file store, and the open order is still there and still reported.
+ */
+class FixRestartTest {
+    @TempDir
+    static Path dir;
+    static FixHarness h;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = FixHarness.start(dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    @Test
+    void aRestartContinuesSequenceNumbersAnswersAResendRequestAndKeepsTheOpenOrder() throws Exception {
+        try (FixClient c = h.client("dev_restart")) {
+            c.send(FixMessages.limitBuy("rs-1", "300059.SZ", 300, "22.10"));
+            Message n = c.expectReport('0', '0', 0, 300);
+            int newReportSeq = n.getHeader().getInt(34);
+            int sentBefore = c.qfj().getExpectedSenderNum();
+            int receivedBefore = c.qfj().getExpectedTargetNum();
+
+            h.stopTrade();
+            FixHarness.until(() -> !c.isLoggedOn(), 15);
+            // Pretend the initiator lost what it received from the New report on: after the restart's
+            // Logon it must ask for a resend, answered from the acceptor's store.
+            c.qfj().setNextTargetMsgSeqNum(newReportSeq);
+            h.startTrade();
+            c.awaitLogon();
+
+            Message resent = c.next(m -> "8".equals(FixClient.type(m)) && isPossDup(m), "a resent ExecutionReport");
+            assertEquals("rs-1", resent.getString(11));
+            assertEquals('0', resent.getChar(150));
+            assertEquals(newReportSeq, resent.getHeader().getInt(34), "the same seq as first sent");
+            assertTrue(c.qfj().getExpectedSenderNum() > sentBefore, "our seq continued: " + c.qfj().getExpectedSenderNum());
+            assertTrue(c.qfj().getExpectedTargetNum() > receivedBefore, "theirs continued: " + c.qfj().getExpectedTargetNum());
+
+            c.send(FixMessages.status("rs-1", "300059.SZ", '1'));
+            c.expectReport('I', '0', 0, 300);
+            h.counter("300059.SZ", "SELL", "22.10", 100);
+            c.expectReport('F', '1', 100, 200);
+            c.send(FixMessages.cancel("rs-2", "rs-1", "300059.SZ", '1'));
+            c.expectReport('4', '4', 100, 0);
+        }
+    }
+
+    private static boolean isPossDup(Message m) {
+        try {
+            return m.getHeader().isSetField(43) && m.getHeader().getBoolean(43);
+        } catch (quickfix.FieldNotFound e) {
+            return false;
+        }
+    }
+}
