@@ -95,10 +95,13 @@ public final class AllInOne {
             System.exit(1);
             return;
         }
-        LOG.info(String.format("OpenTrade all-in-one ready in %d ms (JVM up %d ms, %s transport): http://%s:%d",
+        var fix = app.trade().tradeConfig().fix();
+        LOG.info(String.format("OpenTrade all-in-one ready in %d ms (JVM up %d ms, %s transport): http://%s:%d%s",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 ManagementFactory.getRuntimeMXBean().getUptime(),
-                app.vertx().isNativeTransportEnabled() ? "native epoll" : "NIO", "localhost", app.httpPort()));
+                app.vertx().isNativeTransportEnabled() ? "native epoll" : "NIO", "localhost", app.httpPort(),
+                fix.enabled() ? String.format("; FIX 4.4 on %s:%d once trade-api has caught up with the feed",
+                        fix.host(), fix.port()) : ""));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // JUL resets its handlers in its own shutdown hook, so these lines go to stderr directly.
             try {
@@ -126,7 +129,8 @@ public final class AllInOne {
             configuredGateway = GatewayConfig.load(loader);
             // In-process: loopback only, on a free port the gateway is then pointed at.
             marketConfig = MarketApiConfig.load(loader).withServer("127.0.0.1", 0);
-            tradeConfig = TradeApiConfig.load(loader).withServer("127.0.0.1", 0);
+            tradeConfig = TradeApiConfig.load(loader).withServer("127.0.0.1", 0)
+                    .withFix(launcher.fixEnabled(), launcher.fixHost(), launcher.fixPort());
         } catch (ConfigException e) {
             return Future.failedFuture(e);
         }

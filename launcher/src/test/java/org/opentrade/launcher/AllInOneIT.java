@@ -43,7 +43,7 @@ class AllInOneIT {
                         "127.0.0.1", "OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none",
                         "OPENTRADE_GATEWAY_DATA_DIR", dataDir.resolve("gateway").toString(),
                         "OPENTRADE_MARKET_DATA_DIR", dataDir.resolve("market").toString(), "OPENTRADE_MARKET_BACKFILL", "false",
-                        "OPENTRADE_TRADE_DATA_DIR", dataDir.resolve("trade").toString()),
+                        "OPENTRADE_TRADE_DATA_DIR", dataDir.resolve("trade").toString(), "OPENTRADE_FIX_PORT", "0"),
                 Map.of())).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         // Start-to-ready is a benchmark figure (bench/run-market-bench.sh records it), not a timed assertion:
@@ -144,6 +144,32 @@ class AllInOneIT {
         assertTrue(orderTrace.body().contains("trade-api") && orderTrace.body().contains("trade-api.submit")
                 && orderTrace.body().contains("sandbox-exchange") && orderTrace.body().contains("api-gateway"),
                 "the order's trace holds the gateway's, trade-api's and the exchange's spans: " + orderTrace.body());
+        // FIX on the same account: a key with scope fix logs on to the acceptor, its order is in REST.
+        JsonObject fixKey = new JsonObject(post(port, "/v1/keys", "{\"scopes\":[\"trade\",\"fix\"]}", token).body());
+        while (app.trade().fixAcceptor() == null && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the acceptor starts once trade-api is live
+        }
+        try (FixGatewayLogonIT.Initiator fix = new FixGatewayLogonIT.Initiator(app.trade().fixAcceptor().port(),
+                "AIO_IT", fixKey.getString("key_id"), fixKey.getString("secret"))) {
+            assertEquals("A", fix.next().getHeader().getString(35), "logged on");
+            quickfix.fix44.NewOrderSingle nos = new quickfix.fix44.NewOrderSingle();
+            nos.setString(11, "fix-1");
+            nos.setString(55, "600000.SH");
+            nos.setChar(54, '1');
+            nos.setChar(40, '2');
+            nos.setChar(59, '1');
+            nos.setString(38, "100");
+            nos.setString(44, "10.00");
+            nos.setString(60, "20260101-00:00:00.000");
+            quickfix.Session.lookupSession(fix.session).send(nos);
+            quickfix.Message er = fix.next();
+            assertEquals("8", er.getHeader().getString(35), "an ExecutionReport: " + er);
+            assertEquals('0', er.getChar(150), "ExecType New: " + er);
+        }
+        HttpResponse<String> viaRest = get(port, "/v1/orders/by-client-id/fix-1", "X-API-Key",
+                tradeKey.getString("key_id"), "X-API-Secret", tradeKey.getString("secret"));
+        assertEquals(200, viaRest.statusCode(), "the FIX order is the account's, in REST too: " + viaRest.body());
+
         HttpResponse<String> direct = get(port == 0 ? 0 : app.market().port(), "/v1/market/quotes?symbols=600000.SH",
                 "X-OpenTrade-Developer-Id", "someone", "X-OpenTrade-Plan", "partner", "X-OpenTrade-Scopes", "market:read");
         assertEquals(401, direct.statusCode(), "market-api's own port believes no plain identity headers");

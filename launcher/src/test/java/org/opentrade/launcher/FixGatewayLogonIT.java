@@ -151,22 +151,27 @@ class FixGatewayLogonIT {
         }
     }
 
-    /** A QuickFIX/J initiator that queues the Logon/Logout it receives and every application message. */
+    /** A QuickFIX/J initiator (also {@link AllInOneIT}'s) that queues the Logon/Logout it receives and every application message. */
     static final class Initiator implements Application, AutoCloseable {
         final SessionID session;
         final LinkedBlockingQueue<Message> received = new LinkedBlockingQueue<>();
         private final SocketInitiator initiator;
         private final String key;
         private final String secret;
+        private volatile Message logon;
 
         Initiator(String sender, String key, String secret) throws Exception {
+            this(trade.fixAcceptor().port(), sender, key, secret);
+        }
+
+        Initiator(int port, String sender, String key, String secret) throws Exception {
             this.key = key;
             this.secret = secret;
             session = new SessionID("FIX.4.4", sender, "OPENTRADE");
             SessionSettings s = new SessionSettings();
             s.setString("ConnectionType", "initiator");
             s.setString("SocketConnectHost", "127.0.0.1");
-            s.setLong("SocketConnectPort", trade.fixAcceptor().port());
+            s.setLong("SocketConnectPort", port);
             s.setLong("HeartBtInt", 30);
             s.setLong("ReconnectInterval", 30);
             s.setString("NonStopSession", "Y");
@@ -191,6 +196,9 @@ class FixGatewayLogonIT {
 
         @Override
         public void onLogon(SessionID id) {
+            // Queued here, not when it arrives: until QuickFIX/J has finished the logon, an
+            // application message sent on the session is stored, not sent.
+            received.add(logon);
         }
 
         @Override
@@ -213,7 +221,9 @@ class FixGatewayLogonIT {
         public void fromAdmin(Message m, SessionID id) {
             try {
                 String type = m.getHeader().getString(35);
-                if ("A".equals(type) || "5".equals(type)) {
+                if ("A".equals(type)) {
+                    logon = m;
+                } else if ("5".equals(type)) {
                     received.add(m);
                 }
             } catch (quickfix.FieldNotFound e) {

@@ -146,6 +146,10 @@ public final class TradeApiService extends VerticleBase {
     }
 
     /** The FIX acceptor, or null when {@code fix.enabled} is off or trade-api is not ready yet. */
+    public TradeApiConfig tradeConfig() {
+        return config;
+    }
+
     public FixAcceptor fixAcceptor() {
         return fix;
     }
