@@ -88,6 +88,10 @@ class AllInOneIT {
         assertTrue(portal.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertTrue(portal.body().contains("/openapi/opentrade.yaml"), portal.body());
         assertEquals("nosniff", portal.headers().firstValue("X-Content-Type-Options").orElse(""));
+        HttpResponse<String> fixGuide = get(port, "/guides/fix.html");
+        assertEquals(200, fixGuide.statusCode());
+        assertTrue(fixGuide.body().contains("TargetCompID <code>OPENTRADE</code>") && portal.body().contains("/guides/fix.html"),
+                "the FIX guide is served and linked from the portal");
         HttpResponse<String> spec = get(port, "/openapi/opentrade.yaml");
         assertEquals(200, spec.statusCode());
         assertTrue(spec.body().startsWith("openapi: 3.1"), spec.body().substring(0, Math.min(80, spec.body().length())));
