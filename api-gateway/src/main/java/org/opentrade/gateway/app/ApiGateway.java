@@ -88,6 +88,9 @@ public final class ApiGateway {
     private final GatewayRouter.Parts parts;
     private final long flushTimer;
 
+    /** The FIX logon key check's event-bus consumer. */
+    private io.vertx.core.eventbus.MessageConsumer<Object> keyChecks;
+
     private ApiGateway(Vertx vertx, GatewayConfig config, GatewayStores stores, PolicyRateLimiter limiter,
                        GatewayRouter.Parts parts) {
         this.vertx = vertx;
@@ -162,7 +165,6 @@ public final class ApiGateway {
                                     LongSupplier clock) throws IOException {
         PolicyRateLimiter limiter = new PolicyRateLimiter(stores.limiter(), stores.localLimiter(), config.gateways());
         KeyLookup lookup = new KeyLookup(stores.registry(), config.plans(), config.keyCacheTtl().toMillis(), clock);
-        org.opentrade.gateway.adapter.eventbus.KeyAuthenticator.register(vertx, stores.registry(), clock); // FIX logons (trade-api)
         SessionTokens sessions = SessionTokens.create(vertx, config.sessionKeyFile(),
                 (int) config.sessionTtl().toSeconds(), clock);
         ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
@@ -200,7 +202,11 @@ public final class ApiGateway {
         List<GatewayFilter> chain = new ArrayList<>(filters);
         chain.add(new EarlyShedFilter(overload, routes));
         GatewayRouter.Parts parts = new GatewayRouter.Parts(chain, routes, config.maxBodyBytes());
-        return new ApiGateway(vertx, config, stores, limiter, parts);
+        ApiGateway gateway = new ApiGateway(vertx, config, stores, limiter, parts);
+        // FIX logons (trade-api's acceptor asks over the event bus); unregistered by close().
+        gateway.keyChecks = org.opentrade.gateway.adapter.eventbus.KeyAuthenticator.register(vertx, stores.registry(),
+                clock);
+        return gateway;
     }
 
     /** Puts the gateway's routes on {@code router}. */
@@ -242,7 +248,8 @@ public final class ApiGateway {
     /** Stops the flush timer, flushes usage and closes the stores. */
     public Future<Void> close() {
         vertx.cancelTimer(flushTimer);
-        return Future.fromCompletionStage(stores.close());
+        Future<Void> unregistered = keyChecks == null ? Future.succeededFuture() : keyChecks.unregister();
+        return unregistered.transform(ignored -> Future.fromCompletionStage(stores.close()));
     }
 
     /** The configured admin token, else the one in {@code <data_dir>/admin-token}, generated (mode 600) if absent. */

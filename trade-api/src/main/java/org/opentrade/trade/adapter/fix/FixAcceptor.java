@@ -1,11 +1,13 @@
 package org.opentrade.trade.adapter.fix;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -16,10 +18,12 @@ import org.opentrade.trade.domain.desk.TradeDesk;
 import org.opentrade.trade.port.KeyAuthenticator;
 import quickfix.ConfigError;
 import quickfix.DefaultMessageFactory;
+import quickfix.FileStore;
 import quickfix.FileStoreFactory;
 import quickfix.LogFactory;
 import quickfix.Message;
 import quickfix.MessageFactory;
+import quickfix.MessageStore;
 import quickfix.MessageStoreFactory;
 import quickfix.Session;
 import quickfix.SessionID;
@@ -48,6 +52,8 @@ import quickfix.mina.acceptor.DynamicAcceptorSessionProvider;
  */
 public final class FixAcceptor {
     private static final Logger LOG = Logger.getLogger(FixAcceptor.class.getName());
+    /** Time for QuickFIX/J to send the Logout of a refused Logon and disconnect. */
+    private static final long DISCARD_DELAY_MILLIS = 1_000;
 
     private final FixAcceptorOptions options;
     private final FixOrders orders;
@@ -82,7 +88,9 @@ public final class FixAcceptor {
         acceptor = new ThreadedSocketAcceptor(application, store, settings, log, messages);
         SessionID template = templateId();
         acceptor.setSessionProvider(new InetSocketAddress(options.host(), options.port()),
-                new DynamicAcceptorSessionProvider(settings, template, application, store, log, messages));
+                new BoundedSessionProvider(new DynamicAcceptorSessionProvider(settings, template, application, store,
+                        log, messages), BoundedSessionProvider.DEFAULT_MAX_SESSIONS));
+        application.onRefused(this::discardLater);
         acceptor.start();
         LOG.info("FIX 4.4 acceptor listening on " + options.host() + ":" + port() + " (TargetCompID "
                 + FixAcceptorOptions.COMP_ID + ")");
@@ -112,6 +120,47 @@ public final class FixAcceptor {
             outbound.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sessions the acceptor holds, live or not (tests, metrics). */
+    public synchronized int sessionCount() {
+        return acceptor == null ? 0 : acceptor.getManagedSessions().size();
+    }
+
+    /** Ids of the sessions the acceptor holds, live or not (tests). */
+    public synchronized List<SessionID> allSessions() {
+        return acceptor == null ? List.of() : List.copyOf(acceptor.getSessions());
+    }
+
+    /** After a refused Logon: once QuickFIX/J has sent the Logout and disconnected, discard the session if fresh. */
+    private void discardLater(SessionID id) {
+        CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> discard(id));
+    }
+
+    /**
+     * Removes a session whose only Logon was refused, with its store files, so refused logons under
+     * made-up SenderCompIDs leave nothing behind. A session with a history (numbers past the refused
+     * Logon and its Logout, e.g. a client's that once logged on) keeps its store: its sequence numbers
+     * and resend log stay whoever tries a wrong key under its name.
+     */
+    private synchronized void discard(SessionID id) {
+        Session s = Session.lookupSession(id);
+        if (acceptor == null || s == null || s.isLoggedOn() || s.hasResponder()) {
+            return;
+        }
+        try {
+            MessageStore store = s.getStore();
+            if (store.getNextSenderMsgSeqNum() > 2 || store.getNextTargetMsgSeqNum() > 2) {
+                return;
+            }
+            acceptor.removeDynamicSession(id);
+            s.close();
+            if (store instanceof FileStore files) {
+                files.closeAndDeleteFiles();
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "FIX: could not discard refused session " + id, e);
         }
     }
 

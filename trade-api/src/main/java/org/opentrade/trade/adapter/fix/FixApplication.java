@@ -44,6 +44,8 @@ final class FixApplication implements quickfix.Application {
     private final Map<SessionID, Caller> sessions = new ConcurrentHashMap<>();
     /** key id → the session that holds it. */
     private final Map<String, SessionID> keyHolders = new ConcurrentHashMap<>();
+    /** Told of each session whose Logon was refused (the acceptor removes fresh ones). */
+    private volatile java.util.function.Consumer<SessionID> onRefused = id -> { };
 
     private record Caller(String account, String keyId, boolean cancelOnDisconnect) {
     }
@@ -76,6 +78,10 @@ final class FixApplication implements quickfix.Application {
         }
     }
 
+    void onRefused(java.util.function.Consumer<SessionID> hook) {
+        this.onRefused = hook;
+    }
+
     @Override
     public void toAdmin(Message message, SessionID sessionId) {
     }
@@ -83,7 +89,12 @@ final class FixApplication implements quickfix.Application {
     @Override
     public void fromAdmin(Message message, SessionID sessionId) throws FieldNotFound, RejectLogon {
         if ("A".equals(message.getHeader().getString(35))) {
-            logon(message, sessionId);
+            try {
+                logon(message, sessionId);
+            } catch (RejectLogon refused) {
+                onRefused.accept(sessionId);
+                throw refused;
+            }
         }
     }
 

@@ -40,6 +40,42 @@ class FixLogonTest {
     }
 
     @Test
+    void refusedLogonsUnderMadeUpSenderCompIdsLeaveNoSessionAndNoStoreFilesBehind() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            assertEquals("logon refused: unknown key", refusal("R_probe" + i, "key_nobody", "x", Map.of(), 30));
+        }
+        FixHarness.until(() -> h.trade.fixAcceptor().sessions().isEmpty() && probeFiles() == 0
+                && h.trade.fixAcceptor().sessionCount() == sessionsOtherThanProbes(), 15);
+        assertEquals(0, probeFiles(), "store files of refused probe sessions are deleted");
+    }
+
+    @Test
+    void aSenderCompIdThatCouldNameAPathGetsNoSession() throws Exception {
+        int before = h.trade.fixAcceptor().sessionCount();
+        try (RawFix r = new RawFix(h.fixPort, "../../evil")) {
+            r.send("A", "98=0|108=30|553=key_nobody|554=x");
+            assertTrue(r.closesWithin15s(), "the connection is dropped");
+        }
+        assertEquals(before, h.trade.fixAcceptor().sessionCount());
+        try (var files = java.nio.file.Files.walk(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains("evil")), "no store file");
+        }
+    }
+
+    private static long probeFiles() {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            return files.filter(f -> f.getFileName().toString().contains("R_probe")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int sessionsOtherThanProbes() {
+        return (int) h.trade.fixAcceptor().allSessions().stream()
+                .filter(id -> !id.getTargetCompID().startsWith("R_probe")).count();
+    }
+
+    @Test
     void anUnknownKeyIsRefusedWithAReason() throws Exception {
         assertEquals("logon refused: unknown key", refusal("L_unknown", "key_nobody", "x", Map.of(), 30));
     }
