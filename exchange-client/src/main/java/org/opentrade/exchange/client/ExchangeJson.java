@@ -69,6 +69,53 @@ public final class ExchangeJson {
         return commandFromJson(json, nowMillis, headerTraceParent);
     }
 
+    /**
+     * A command sent as the object ({@link CommandCodecs}): exactly what {@link #commandFromJson} makes of
+     * {@link #toJson(Command) its JSON form}, stamped with {@code nowMillis}. A command whose every field
+     * reads back unchanged (the case for every command trade-api builds) is taken as it is; any other
+     * goes through the JSON form, so its normalisation and its refusal are the JSON path's.
+     */
+    public static Command commandFromObject(Command c, long nowMillis, String headerTraceParent)
+            throws MalformedCommandException {
+        if (!readsBackUnchanged(c)) {
+            return commandFromJson(toJson(c), nowMillis, headerTraceParent);
+        }
+        String trace = c.traceParent();
+        if (!isTraceParent(trace)) {
+            trace = isTraceParent(headerTraceParent) ? headerTraceParent : null;
+        }
+        return new Command(c.type(), c.orderId(), c.account(), c.symbol(), c.side(), c.orderType(), c.tif(), c.price(),
+                c.stopPrice(), c.qty(), nowMillis, trace);
+    }
+
+    /** True when {@code commandFromJson(toJson(c))} would give c's fields back (time and trace aside). */
+    private static boolean readsBackUnchanged(Command c) {
+        if (c.type() == null || c.type() == CommandType.TIME_TICK || c.orderId() <= 0 || !plainText(c.symbol())
+                || (c.account() != null && !plainText(c.account()))) {
+            return false;
+        }
+        return switch (c.type()) {
+            case NEW_ORDER -> c.account() != null && c.side() != null && c.orderType() != null && c.tif() != null
+                    && (c.orderType().hasLimitPrice() ? validPrice(c.price()) : c.price() == Price.NONE || validPrice(c.price()))
+                    && (c.orderType().isStop() ? validPrice(c.stopPrice())
+                    : c.stopPrice() == Price.NONE || validPrice(c.stopPrice()))
+                    && c.qty() > 0;
+            case CANCEL -> c.side() == null && c.orderType() == null && c.tif() == null && c.price() == Price.NONE
+                    && c.stopPrice() == Price.NONE && c.qty() == 0;
+            case REPLACE -> c.side() == null && c.orderType() == null && c.tif() == null && validPrice(c.price())
+                    && c.stopPrice() == Price.NONE && c.qty() > 0;
+            default -> false;
+        };
+    }
+
+    private static boolean plainText(String s) {
+        return s != null && !s.isEmpty() && s.equals(s.strip());
+    }
+
+    private static boolean validPrice(long p) {
+        return p > 0 && p <= Price.MAX;
+    }
+
     /** Reads a command; see {@link #commandFromBody}. */
     public static Command commandFromJson(JsonObject json, long nowMillis, String headerTraceParent)
             throws MalformedCommandException {

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.exchange.client.CommandCodecs;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
 import org.opentrade.exchange.client.MalformedCommandException;
@@ -20,7 +21,8 @@ import org.opentrade.exchange.port.Exchange;
 
 /**
  * Serves {@link ExchangeAddresses#COMMANDS}: decodes each request into a {@link Command} stamped
- * with the exchange's clock, submits it, and replies with the {@link CommandResult} as JSON.
+ * with the exchange's clock, submits it, and replies with the {@link CommandResult} as JSON (as the
+ * object when the request was a {@link Command} object: {@link CommandCodecs}, a local bus).
  *
  * <p>Every request gets a reply that is a result, never a failure: an unreadable body is answered
  * REJECTED with MALFORMED_COMMAND (-4010), an unexpected error with ENGINE_UNAVAILABLE (-5008),
@@ -41,6 +43,7 @@ public final class CommandEndpoint {
         this.clock = clock;
         this.tracing = tracing;
         this.context = vertx.getOrCreateContext();
+        CommandCodecs.register(vertx);
         this.consumer = vertx.eventBus().consumer(ExchangeAddresses.COMMANDS, this::handle);
     }
 
@@ -95,8 +98,11 @@ public final class CommandEndpoint {
     private void handle(Message<Object> request) {
         String headerTrace = request.headers().get(ExchangeAddresses.TRACEPARENT_HEADER);
         Command command;
+        // a Command object (CommandCodecs, local bus) is answered with the CommandResult object, JSON with JSON
+        boolean objects = request.body() instanceof Command;
         try {
-            command = ExchangeJson.commandFromBody(request.body(), clock.getAsLong(), headerTrace);
+            command = objects ? ExchangeJson.commandFromObject((Command) request.body(), clock.getAsLong(), headerTrace)
+                    : ExchangeJson.commandFromBody(request.body(), clock.getAsLong(), headerTrace);
         } catch (MalformedCommandException e) {
             request.reply(ExchangeJson.malformed(e), options(ExchangeJson.isTraceParent(headerTrace) ? headerTrace : null));
             return;
@@ -108,7 +114,11 @@ public final class CommandEndpoint {
                     span.setAttribute("opentrade.result_code", ar.result().code().code());
                     span.setAttribute("opentrade.journal_seq", ar.result().journalSeq());
                     span.end();
-                    request.reply(ExchangeJson.toJson(ar.result()), options(command.traceParent()));
+                    if (objects) {
+                        request.reply(ar.result(), options(command.traceParent()).setCodecName(CommandCodecs.RESULT));
+                    } else {
+                        request.reply(ExchangeJson.toJson(ar.result()), options(command.traceParent()));
+                    }
                 } else {
                     span.end();
                     fail(request, command, ar.cause());

@@ -3,7 +3,6 @@ package org.opentrade.exchange.adapter.eventbus;
 import io.vertx.core.Context;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
@@ -26,6 +25,8 @@ public final class EventBusPublisher implements EventPublisher {
     private final EventBus bus;
     private final Context context;
     private final boolean jsonEvents;
+    /** JSON made per local consumer ({@link EventJsonCodec}), not per event: a non-clustered bus. */
+    private final boolean lazyJson;
     /** Last seq published per shard; touched only on {@link #context}. */
     private final long[] published;
 
@@ -40,6 +41,14 @@ public final class EventBusPublisher implements EventPublisher {
         this.context = context;
         this.jsonEvents = jsonEvents;
         this.published = new long[shards];
+        this.lazyJson = jsonEvents && !context.owner().isClustered();
+        if (lazyJson) {
+            try {
+                bus.registerCodec(EventJsonCodec.INSTANCE);
+            } catch (IllegalStateException registeredBefore) {
+                // another publisher on this Vert.x registered it: the same stateless instance
+            }
+        }
     }
 
     @Override
@@ -74,8 +83,11 @@ public final class EventBusPublisher implements EventPublisher {
     }
 
     private void publishJson(ExchangeEvent e) {
-        JsonObject json = ExchangeJson.toJson(e);
+        Object json = lazyJson ? e : ExchangeJson.toJson(e);
         DeliveryOptions options = new DeliveryOptions().addHeader("type", e.type().name());
+        if (lazyJson) {
+            options.setCodecName(EventJsonCodec.NAME);
+        }
         if (e.symbol() != null) {
             options.addHeader("symbol", e.symbol());
         }

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import org.opentrade.exchange.client.CommandCodecs;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
 import org.opentrade.exchange.model.Command;
@@ -22,19 +23,29 @@ import org.opentrade.trade.port.ExchangePort;
 public final class EventBusExchange implements ExchangePort {
     private final Vertx vertx;
     private final DeliveryOptions options;
+    /** Commands and results travel as objects (a local bus): no JSON, no copy; JSON across a cluster. */
+    private final boolean objects;
 
     public EventBusExchange(Vertx vertx, long timeoutMs) {
         this.vertx = vertx;
+        this.objects = !vertx.isClustered();
         this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+        if (objects) {
+            CommandCodecs.register(vertx);
+            options.setCodecName(CommandCodecs.COMMAND);
+        }
     }
 
     @Override
     public CompletionStage<CommandResult> submit(Command command) {
         CompletableFuture<CommandResult> f = new CompletableFuture<>();
-        vertx.eventBus().request(ExchangeAddresses.COMMANDS, ExchangeJson.toJson(command), options).onComplete(ar -> {
-            if (ar.succeeded() && ar.result().body() instanceof JsonObject body) {
+        Object body = objects ? command : ExchangeJson.toJson(command);
+        vertx.eventBus().request(ExchangeAddresses.COMMANDS, body, options).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().body() instanceof CommandResult result) {
+                f.complete(result);
+            } else if (ar.succeeded() && ar.result().body() instanceof JsonObject reply) {
                 try {
-                    f.complete(ExchangeJson.resultFromJson(body));
+                    f.complete(ExchangeJson.resultFromJson(reply));
                 } catch (IllegalArgumentException e) {
                     f.completeExceptionally(e);
                 }

@@ -1,5 +1,6 @@
 package org.opentrade.trade.adapter.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -8,6 +9,7 @@ import java.util.logging.Logger;
 import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.error.TraceIds;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.trade.adapter.json.JsonBytes;
 import org.opentrade.trade.domain.TradeError;
 
 /**
@@ -19,6 +21,8 @@ public final class TradeHttp {
     private static final Logger LOG = Logger.getLogger(TradeHttp.class.getName());
     static final String TRACE_ID = "traceId";
     static final String SPAN = "span";
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence X_TRACE_ID = HttpHeaders.createOptimized("X-Trace-Id");
 
     private TradeHttp() {
     }
@@ -58,8 +62,16 @@ public final class TradeHttp {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader("X-Trace-Id", traceId(ctx)).end(body.toBuffer());
+        ok(ctx, status, JsonBytes.toBuffer(body));
+    }
+
+    /** A body already encoded (e.g. {@link org.opentrade.trade.adapter.json.TradeJson#orderBuffer}). */
+    public static void ok(RoutingContext ctx, int status, Buffer body) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+                .putHeader(X_TRACE_ID, traceId(ctx)).end(body);
     }
 
     public static void fail(RoutingContext ctx, TradeError error, String message) {

@@ -1,11 +1,11 @@
 package org.opentrade.trade.adapter.http;
 
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapSetter;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -14,9 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -193,10 +191,9 @@ public final class TradeRoutes {
         if (!span.getSpanContext().isValid()) {
             return ctx.request().getHeader("traceparent");
         }
-        Map<String, String> carrier = new HashMap<>();
-        TextMapSetter<Map<String, String>> setter = Map::put;
-        Tracing.propagator().inject(Context.root().with(span), carrier, setter);
-        return carrier.get("traceparent");
+        // what the W3C propagator writes (version 00, no tracestate), without a carrier map and the B3 headers
+        SpanContext sc = span.getSpanContext();
+        return "00-" + sc.getTraceId() + "-" + sc.getSpanId() + "-" + sc.getTraceFlags().asHex();
     }
 
     // ------------------------------------------------------------------ account and positions
@@ -302,7 +299,7 @@ public final class TradeRoutes {
         span.setAttribute("opentrade.client_order_id", req.clientOrderId());
         CompletionStage<Outcome> stage = desk.place(account, req, key, traceParent(span, ctx));
         answer(ctx, account, stage, span, o -> TradeHttp.ok(ctx, o.kind() == Outcome.Kind.CREATED ? 201 : 200,
-                TradeJson.order(o.order())));
+                TradeJson.orderBuffer(o.order())));
     }
 
     private String idempotencyKey(RoutingContext ctx) {
