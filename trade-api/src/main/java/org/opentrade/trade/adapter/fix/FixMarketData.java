@@ -43,7 +43,7 @@ import quickfix.fix44.SecurityList;
  * data unavailable, without a reason.
  *
  * <p><b>SecurityList.</b> SecurityListRequestType 4 (all) or 0 (the Symbol given); per instrument
- * Symbol, SecurityDesc (name), RoundLot(561) and MinTradeVol(562) the board lot, and user-defined
+ * Symbol, SecurityDesc (the name, when printable ASCII), RoundLot(561) and MinTradeVol(562) the board lot, and user-defined
  * tags (FIX 4.4's dictionary has none of MinPriceIncrement 969, LowLimitPrice 1148, HighLimitPrice
  * 1149; these are them + 5000): {@value #TICK_SIZE} tick size, {@value #LOW_LIMIT_PRICE} and
  * {@value #HIGH_LIMIT_PRICE} today's price band (absent when the instrument has no band). Sent in
@@ -449,7 +449,8 @@ final class FixMarketData implements FixBooks.Listener {
         for (InstrumentInfo i : part) {
             Group g = new SecurityList.NoRelatedSym();
             g.setString(FixProxy.SYMBOL, i.symbol());
-            if (i.name() != null && !i.name().isEmpty()) {
+            if (i.name() != null && !i.name().isEmpty() && i.name().chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                // FIX strings are ISO-8859-1 here: a name outside printable ASCII (the A-share names) is left out
                 g.setString(SECURITY_DESC, i.name());
             }
             g.setString(ROUND_LOT, Long.toString(i.boardLot()));
