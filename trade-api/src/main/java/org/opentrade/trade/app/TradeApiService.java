@@ -38,6 +38,7 @@ import org.opentrade.trade.adapter.eventbus.EventBusKeyAuthenticator;
 import org.opentrade.trade.adapter.file.FileIntentStore;
 import org.opentrade.trade.adapter.fix.FixAcceptor;
 import org.opentrade.trade.adapter.fix.FixAcceptorOptions;
+import org.opentrade.trade.adapter.fix.FixBooks;
 import org.opentrade.trade.adapter.file.FileIntentStoreOptions;
 import org.opentrade.trade.adapter.file.FileSnapshotStore;
 import org.opentrade.trade.adapter.redis.RedisIntentStore;
@@ -101,6 +102,8 @@ public final class TradeApiService extends VerticleBase {
     private boolean snapshotRunning;
     /** The FIX acceptor once started (config {@code fix.enabled}), else null. */
     private volatile FixAcceptor fix;
+    /** FIX market data's book replicas (fix enabled), fed every feed event on this context; else null. */
+    private FixBooks fixBooks;
     /** Checks FIX Logon credentials; the gateway's over the event bus unless a test sets one. */
     private KeyAuthenticator keys;
 
@@ -187,6 +190,7 @@ public final class TradeApiService extends VerticleBase {
                 infos.put(i.symbol(), i);
                 market.seed(i.symbol(), i.prevClose());
             }
+            fixBooks = config.fix().enabled() ? new FixBooks(universe.instruments()) : null;
             RiskChecks risk = new RiskChecks(new RiskOptions(config.maxOrderQty(), config.maxOrderNotional(),
                     config.maxOpenOrders(), config.maxOrdersPerSecond(), RiskOptions.DEFAULT_MARKET_BUY_COLLAR_BP,
                     RiskOptions.DEFAULT_MAX_ACCOUNTS_TRACKED), config.fees());
@@ -274,6 +278,9 @@ public final class TradeApiService extends VerticleBase {
         @Override
         public void onEvent(ExchangeEvent event) {
             desk.onEvent(event);
+            if (fixBooks != null) {
+                fixBooks.onEvent(event);
+            }
         }
 
         @Override
@@ -317,7 +324,7 @@ public final class TradeApiService extends VerticleBase {
         KeyAuthenticator authenticator = keys != null ? keys
                 : new EventBusKeyAuthenticator(vertx, options.logonTimeout().toMillis());
         FixAcceptor acceptor = new FixAcceptor(options, desk, task -> ctx.runOnContext(v -> task.run()), authenticator,
-                System::currentTimeMillis);
+                System::currentTimeMillis, tracing, fixBooks);
         desk.addListener(acceptor.updates());
         vertx.executeBlocking(() -> {
             acceptor.start();
@@ -347,25 +354,40 @@ public final class TradeApiService extends VerticleBase {
                 .setSpanKind(io.opentelemetry.api.trace.SpanKind.PRODUCER).startSpan();
     }
 
-    /** Reference and last prices from the exchange's shard snapshots (risk's price band). */
+    /**
+     * Reference and last prices from the exchange's shard snapshots (risk's price band); with FIX on,
+     * asked with the resting orders too, which load FIX market data's book replicas.
+     */
     private Future<Void> loadMarks(TradeDesk d) {
+        FixBooks books = fixBooks;
         return vertx.eventBus().request(ExchangeAddresses.FEED_INFO, new JsonObject()).compose(info -> {
             int shards = ((JsonObject) info.body()).getInteger("shards", 0);
             List<Future<io.vertx.core.eventbus.Message<Object>>> all = new java.util.ArrayList<>();
             for (int i = 0; i < shards; i++) {
-                all.add(vertx.eventBus().request(ExchangeAddresses.FEED_SNAPSHOT, new JsonObject().put("shard", i)));
+                all.add(vertx.eventBus().request(ExchangeAddresses.FEED_SNAPSHOT, new JsonObject().put("shard", i)
+                        .put("orders", books != null)));
             }
             return Future.all(all).map(cf -> {
                 for (int i = 0; i < shards; i++) {
                     io.vertx.core.eventbus.Message<Object> m = cf.resultAt(i);
                     JsonArray list = ((JsonObject) m.body()).getJsonArray("snapshots", new JsonArray());
+                    if (books != null && ((JsonObject) m.body()).getInteger("code", -1) != 0) {
+                        books.unavailable("shard " + i + "'s book snapshot was refused: " + m.body());
+                    }
                     for (Object o : list) {
-                        d.market().load(ExchangeJson.bookSnapshotFromJson((JsonObject) o));
+                        org.opentrade.exchange.model.BookSnapshot snap = ExchangeJson.bookSnapshotFromJson((JsonObject) o);
+                        d.market().load(snap);
+                        if (books != null) {
+                            books.load(snap);
+                        }
                     }
                 }
                 return (Void) null;
             });
         }).recover(err -> {
+            if (books != null) {
+                books.unavailable("no book snapshots from the exchange (" + err.getMessage() + ")");
+            }
             LOG.warning("no reference prices from the exchange (" + err.getMessage() + "); the price band check uses"
                     + " the universe's previous close until trades arrive");
             return Future.succeededFuture();

@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.mina.core.service.IoAcceptor;
+import org.opentrade.common.tracing.Tracing;
 import org.opentrade.trade.domain.desk.TradeDesk;
 import org.opentrade.trade.port.KeyAuthenticator;
 import quickfix.ConfigError;
@@ -41,8 +42,21 @@ import quickfix.mina.acceptor.DynamicAcceptorSessionProvider;
  * sent messages persist in a file store under {@link FixAcceptorOptions#storeDir()}, so a restart
  * continues them and answers ResendRequests. Orders go through {@link TradeDesk} ({@link FixOrders}).
  *
+ * <p><b>Market and reference data</b> ({@link FixMarketData}, when built with {@link FixBooks}):
+ * MarketDataRequest (V) → MarketDataSnapshotFullRefresh (W), then MarketDataIncrementalRefresh (X)
+ * while subscribed, or MarketDataRequestReject (Y); SecurityListRequest (x) → SecurityList (y).
+ *
+ * <p><b>Tracing</b> (with {@link Tracing}): each NewOrderSingle, OrderCancelRequest and
+ * OrderCancelReplaceRequest is a span "FIX NewOrderSingle" (…) of trade-api owned by the developer,
+ * whose trace continues to the desk and the exchange like REST's.
+ *
  * <p><b>User-defined tags.</b> Logon 8013 (Y/N): cancel the account's open orders when the session
- * ends (default {@link FixAcceptorOptions#cancelOnDisconnect()}).
+ * ends (default {@link FixAcceptorOptions#cancelOnDisconnect()}). ExecutionReport and
+ * OrderCancelReject 9001 TraceID: the 32-hex trace id of the request they answer (for fills: of the
+ * order's placement), readable by its owner at {@code /v1/traces/{id}}. SecurityList entries 5969
+ * tick size, 6148 / 6149 today's lowest / highest allowed price (FIX 4.4 has no MinPriceIncrement
+ * 969, LowLimitPrice 1148, HighLimitPrice 1149: these are them + 5000). Initiators validating
+ * against a stock FIX44 dictionary need {@code ValidateUserDefinedFields=N}.
  *
  * <p><b>Threads.</b> {@link #start()} and {@link #stop()} block (binding, store files, logout): call
  * them off the event loop. QuickFIX/J runs one thread per session; business work hops to the trade
@@ -58,19 +72,32 @@ public final class FixAcceptor {
     private final FixAcceptorOptions options;
     private final FixOrders orders;
     private final FixApplication application;
+    private final FixMarketData marketData;
     private final ExecutorService outbound;
     private ThreadedSocketAcceptor acceptor;
 
+    /** An acceptor for orders only: no market data (V and x are BusinessMessageRejected), no spans. */
     public FixAcceptor(FixAcceptorOptions options, TradeDesk desk, Executor onContext, KeyAuthenticator keys,
                        LongSupplier clock) {
+        this(options, desk, onContext, keys, clock, null, null);
+    }
+
+    /**
+     * @param tracing spans of FIX order requests and the trace tag 9001 (null: neither)
+     * @param books   the books market data is served from (null: no market or reference data); call
+     *                {@link FixBooks#onEvent} for every feed event on the trade context
+     */
+    public FixAcceptor(FixAcceptorOptions options, TradeDesk desk, Executor onContext, KeyAuthenticator keys,
+                       LongSupplier clock, Tracing tracing, FixBooks books) {
         this.options = options;
         this.outbound = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "opentrade-fix-out");
             t.setDaemon(true);
             return t;
         });
-        this.orders = new FixOrders(desk, options, this::send, clock);
-        this.application = new FixApplication(options, keys, onContext, orders);
+        this.orders = new FixOrders(desk, options, this::send, clock, tracing);
+        this.marketData = books == null ? null : new FixMarketData(books, desk, options, this::send);
+        this.application = new FixApplication(options, keys, onContext, orders, marketData);
     }
 
     /** The desk listener that turns account updates into ExecutionReports (call on the trade context). */
@@ -215,6 +242,11 @@ public final class FixAcceptor {
         s.setString(t, "TargetCompID", DynamicAcceptorSessionProvider.WILDCARD);
         s.setString(t, "AcceptorTemplate", "Y");
         return s;
+    }
+
+    /** Market data subscriptions (MDReqIDs) held over all sessions (tests, metrics). Any thread. */
+    public int marketDataSubscriptions() {
+        return marketData == null ? 0 : marketData.subscriptionCount();
     }
 
     /** ClOrdIDs remembered for an account (tests: the bound). Trade context. */

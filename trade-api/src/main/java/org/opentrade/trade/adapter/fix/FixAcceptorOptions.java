@@ -21,10 +21,18 @@ import java.time.Duration;
  *                             used evicted first): bounds memory a client can make the acceptor hold
  * @param maxPendingPerOrder   cancel/replace requests in flight per order; more are refused
  *                             (CxlRejReason 3)
+ * @param maxMdReqIdsPerSession market data subscriptions (MDReqIDs) a session may hold at once; more
+ *                             are refused (MDReqRejReason 2)
+ * @param maxMdSymbolsPerSession symbols a session may have subscribed at once, summed over its
+ *                             MDReqIDs, and symbols one MarketDataRequest may name; more are refused
+ *                             (MDReqRejReason 2): bounds the work one session adds to each feed event
+ * @param maxMarketDepth       largest MarketDepth(264) served besides 0 (full book); larger is refused
+ *                             (MDReqRejReason 5)
  */
 public record FixAcceptorOptions(String host, int port, Path storeDir, int minHeartbeatSeconds,
                                  int maxHeartbeatSeconds, boolean cancelOnDisconnect, Duration logonTimeout,
-                                 int maxClOrdIdsPerAccount, int maxPendingPerOrder) {
+                                 int maxClOrdIdsPerAccount, int maxPendingPerOrder, int maxMdReqIdsPerSession,
+                                 int maxMdSymbolsPerSession, int maxMarketDepth) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9878;
     public static final int DEFAULT_MIN_HEARTBEAT_SECONDS = 1;
@@ -33,6 +41,9 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
     public static final Duration DEFAULT_LOGON_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_CLORDIDS_PER_ACCOUNT = 10_000;
     public static final int DEFAULT_MAX_PENDING_PER_ORDER = 8;
+    public static final int DEFAULT_MAX_MD_REQ_IDS_PER_SESSION = 100;
+    public static final int DEFAULT_MAX_MD_SYMBOLS_PER_SESSION = 100;
+    public static final int DEFAULT_MAX_MARKET_DEPTH = 100;
     /** Our CompID: the initiator's TargetCompID(56). */
     public static final String COMP_ID = "OPENTRADE";
 
@@ -53,7 +64,8 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
         if (logonTimeout == null || logonTimeout.isZero() || logonTimeout.isNegative()) {
             throw new IllegalArgumentException("fix logon timeout must be positive");
         }
-        if (maxClOrdIdsPerAccount < 1 || maxPendingPerOrder < 1) {
+        if (maxClOrdIdsPerAccount < 1 || maxPendingPerOrder < 1 || maxMdReqIdsPerSession < 1
+                || maxMdSymbolsPerSession < 1 || maxMarketDepth < 1) {
             throw new IllegalArgumentException("fix bounds must be positive");
         }
     }
@@ -61,26 +73,31 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
     public static FixAcceptorOptions defaults(Path storeDir) {
         return new FixAcceptorOptions(DEFAULT_HOST, DEFAULT_PORT, storeDir, DEFAULT_MIN_HEARTBEAT_SECONDS,
                 DEFAULT_MAX_HEARTBEAT_SECONDS, DEFAULT_CANCEL_ON_DISCONNECT, DEFAULT_LOGON_TIMEOUT,
-                DEFAULT_MAX_CLORDIDS_PER_ACCOUNT, DEFAULT_MAX_PENDING_PER_ORDER);
+                DEFAULT_MAX_CLORDIDS_PER_ACCOUNT, DEFAULT_MAX_PENDING_PER_ORDER, DEFAULT_MAX_MD_REQ_IDS_PER_SESSION,
+                DEFAULT_MAX_MD_SYMBOLS_PER_SESSION, DEFAULT_MAX_MARKET_DEPTH);
     }
 
     public FixAcceptorOptions withAddress(String newHost, int newPort) {
         return new FixAcceptorOptions(newHost, newPort, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
-                cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder);
+                cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
+                maxMdSymbolsPerSession, maxMarketDepth);
     }
 
     public FixAcceptorOptions withCancelOnDisconnect(boolean value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds, value,
-                logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder);
+                logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
+                maxMdSymbolsPerSession, maxMarketDepth);
     }
 
     public FixAcceptorOptions withLogonTimeout(Duration value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
-                cancelOnDisconnect, value, maxClOrdIdsPerAccount, maxPendingPerOrder);
+                cancelOnDisconnect, value, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
+                maxMdSymbolsPerSession, maxMarketDepth);
     }
 
     public FixAcceptorOptions withMaxClOrdIdsPerAccount(int value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
-                cancelOnDisconnect, logonTimeout, value, maxPendingPerOrder);
+                cancelOnDisconnect, logonTimeout, value, maxPendingPerOrder, maxMdReqIdsPerSession,
+                maxMdSymbolsPerSession, maxMarketDepth);
     }
 }

@@ -26,9 +26,9 @@ import quickfix.UnsupportedMessageType;
  * live session per key: a second Logon with a key whose session is still logged on is refused.
  * Optional tag 8013 (CancelOrdersOnDisconnect, Y/N) overrides the acceptor's default.
  *
- * <p><b>Application messages</b> (D, F, G, H) go to {@link FixOrders} on the trade context; any
- * other type is answered with BusinessMessageReject (QuickFIX/J sends it for
- * {@link UnsupportedMessageType}).
+ * <p><b>Application messages</b> (D, F, G, H) go to {@link FixOrders}, market and reference data
+ * (V, x) to {@link FixMarketData}, on the trade context; any other type is answered with
+ * BusinessMessageReject (QuickFIX/J sends it for {@link UnsupportedMessageType}).
  */
 final class FixApplication implements quickfix.Application {
     private static final Logger LOG = Logger.getLogger(FixApplication.class.getName());
@@ -40,6 +40,7 @@ final class FixApplication implements quickfix.Application {
     private final KeyAuthenticator keys;
     private final Executor onContext;
     private final FixOrders orders;
+    private final FixMarketData marketData;
     /** Logged-on (or logging-on) sessions: written on QuickFIX/J threads. */
     private final Map<SessionID, Caller> sessions = new ConcurrentHashMap<>();
     /** key id → the session that holds it. */
@@ -50,11 +51,13 @@ final class FixApplication implements quickfix.Application {
     private record Caller(String account, String keyId, boolean cancelOnDisconnect) {
     }
 
-    FixApplication(FixAcceptorOptions options, KeyAuthenticator keys, Executor onContext, FixOrders orders) {
+    FixApplication(FixAcceptorOptions options, KeyAuthenticator keys, Executor onContext, FixOrders orders,
+                   FixMarketData marketData) {
         this.options = options;
         this.keys = keys;
         this.onContext = onContext;
         this.orders = orders;
+        this.marketData = marketData;
     }
 
     @Override
@@ -65,7 +68,12 @@ final class FixApplication implements quickfix.Application {
     public void onLogon(SessionID sessionId) {
         Caller c = sessions.get(sessionId);
         if (c != null) {
-            onContext.execute(() -> orders.loggedOn(sessionId, c.account()));
+            onContext.execute(() -> {
+                orders.loggedOn(sessionId, c.account());
+                if (marketData != null) {
+                    marketData.loggedOn(sessionId);
+                }
+            });
         }
     }
 
@@ -74,7 +82,12 @@ final class FixApplication implements quickfix.Application {
         Caller c = sessions.remove(sessionId);
         if (c != null) {
             keyHolders.remove(c.keyId(), sessionId);
-            onContext.execute(() -> orders.loggedOut(sessionId, c.cancelOnDisconnect()));
+            onContext.execute(() -> {
+                if (marketData != null) {
+                    marketData.loggedOut(sessionId); // subscriptions end with the session
+                }
+                orders.loggedOut(sessionId, c.cancelOnDisconnect());
+            });
         }
     }
 
@@ -157,6 +170,18 @@ final class FixApplication implements quickfix.Application {
             case "F" -> handOver(message, sessionId, orders::onCancel);
             case "G" -> handOver(message, sessionId, orders::onReplace);
             case "H" -> handOver(message, sessionId, orders::onStatus);
+            case "V" -> {
+                if (marketData == null) {
+                    throw new UnsupportedMessageType();
+                }
+                handOver(message, sessionId, marketData::onRequest);
+            }
+            case "x" -> {
+                if (marketData == null) {
+                    throw new UnsupportedMessageType();
+                }
+                handOver(message, sessionId, marketData::onSecurityList);
+            }
             default -> throw new UnsupportedMessageType();
         }
     }

@@ -11,6 +11,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import org.opentrade.common.tracing.TraceAttributes;
+import org.opentrade.common.tracing.Tracing;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
@@ -46,6 +51,13 @@ import quickfix.SessionID;
  * request's OrigClOrdID(41) is echoed. Requests of a cancel or replace wait in a small per-order queue
  * until the feed shows their effect or the desk refuses them (then OrderCancelReject).
  *
+ * <p><b>Tracing.</b> Each NewOrderSingle, OrderCancelRequest and OrderCancelReplaceRequest is a server
+ * span "FIX &lt;MsgType name&gt;" of trade-api, owned by the account's developer
+ * ({@link TraceAttributes#DEVELOPER_ID}), whose traceparent goes with the command to the desk and the
+ * exchange, as REST's does. Reports carry the trace id in tag {@value FixProxy#TRACE_ID}: the trace
+ * of the request they answer (New, Rejected, Canceled, Replaced, cancel rejects) and, for fills and
+ * expiry, the order's own placement — never the counterparty's trace that caused a fill.
+ *
  * <p>Trade context only (the desk's thread): no locks. Outbound messages go to {@link Outbound},
  * which hands them to a sending thread (QuickFIX/J's store I/O never runs here).
  */
@@ -62,13 +74,16 @@ final class FixOrders implements TradeDesk.UpdateListener {
     private final FixAcceptorOptions options;
     private final Outbound out;
     private final LongSupplier clock;
+    /** Spans of FIX requests; null: no spans and no trace tag. */
+    private final Tracing tracing;
     private final Map<String, AccountFix> accounts = new HashMap<>();
     private final Map<SessionID, String> sessionAccounts = new HashMap<>();
     /** Unique ExecIDs for reports that are not account updates (status answers, rejects before an order). */
     private final String execPrefix;
     private final AtomicLong execIds = new AtomicLong();
 
-    FixOrders(TradeDesk desk, FixAcceptorOptions options, Outbound out, LongSupplier clock) {
+    FixOrders(TradeDesk desk, FixAcceptorOptions options, Outbound out, LongSupplier clock, Tracing tracing) {
+        this.tracing = tracing;
         this.desk = desk;
         this.options = options;
         this.out = out;
@@ -82,6 +97,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
         final Set<SessionID> live = new LinkedHashSet<>();
         final ClOrdIdMap clOrdIds = new ClOrdIdMap(options.maxClOrdIdsPerAccount());
         final Map<String, Track> tracks = new HashMap<>();
+        /** ClOrdID → trace id of NewOrderSingles whose placement has not completed (reports before the feed's). */
+        final Map<String, String> placing = new HashMap<>();
 
         AccountFix(String account) {
             this.account = account;
@@ -100,6 +117,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
     /** What was last reported of one open order, and its cancel/replace requests in flight. */
     private static final class Track {
         String clOrdId;
+        /** Trace id of the order's placement (for fill reports), or null. */
+        String traceId;
         OrderStatus status;
         long qty;
         long price;
@@ -167,7 +186,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
             Order o = desk.ledger().order(u.account(), f.orderId());
             if (o != null) {
                 Track t = a.track(o);
-                broadcast(a, FixProxy.report(o, FixProxy.TRADE, f.fillId(), t.clOrdId, null, f, null, now));
+                broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.TRADE, f.fillId(), t.clOrdId, null, f, null, now),
+                        t.traceId));
                 t.observe(o);
             }
             return;
@@ -177,16 +197,26 @@ final class FixOrders implements TradeDesk.UpdateListener {
         OrderStatus prev = t.status;
         OrderStatus s = o.status();
         String execId = o.orderId() + "-" + u.seq();
+        String traceId = FixProxy.traceId(traceParent);
+        if (traceId == null) {
+            traceId = a.placing.get(o.clientOrderId());
+        }
         if (s == OrderStatus.PENDING_NEW) {
+            t.traceId = traceId;
             t.observe(o);
             return;
         }
         if (s == OrderStatus.REJECTED) {
             if (prev != OrderStatus.REJECTED) {
-                broadcast(a, FixProxy.report(o, FixProxy.REJECTED, execId, t.clOrdId, null, null, null, now));
+                broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.REJECTED, execId, t.clOrdId, null, null, null,
+                        now), traceId));
             }
         } else if ((prev == null || prev == OrderStatus.PENDING_NEW) && s.isOpen()) {
-            broadcast(a, FixProxy.report(o, FixProxy.NEW, execId, t.clOrdId, null, null, null, now));
+            if (traceId != null) {
+                t.traceId = traceId;
+            }
+            broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.NEW, execId, t.clOrdId, null, null, null, now),
+                    t.traceId));
         } else if (s.isOpen() && (o.qty() != t.qty || o.price() != t.price)) {
             Pending p = t.first(false);
             String orig = t.clOrdId;
@@ -195,16 +225,18 @@ final class FixOrders implements TradeDesk.UpdateListener {
                 t.clOrdId = p.clOrdId;
                 orig = p.origClOrdId;
             }
-            broadcast(a, FixProxy.report(o, FixProxy.REPLACED, execId, t.clOrdId, orig, null, null, now));
+            broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.REPLACED, execId, t.clOrdId, orig, null, null, now),
+                    traceId));
         } else if (s == OrderStatus.CANCELED && prev != OrderStatus.CANCELED) {
             Pending p = t.first(true);
             if (p != null) {
                 t.pending.remove(p);
             }
-            broadcast(a, FixProxy.report(o, FixProxy.CANCELED, execId, p != null ? p.clOrdId : t.clOrdId,
-                    p != null ? p.origClOrdId : null, null, null, now));
+            broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.CANCELED, execId, p != null ? p.clOrdId : t.clOrdId,
+                    p != null ? p.origClOrdId : null, null, null, now), traceId));
         } else if (s == OrderStatus.EXPIRED && prev != OrderStatus.EXPIRED) {
-            broadcast(a, FixProxy.report(o, FixProxy.EXPIRED, execId, t.clOrdId, null, null, null, now));
+            broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.EXPIRED, execId, t.clOrdId, null, null, null, now),
+                    traceId != null ? traceId : t.traceId));
         }
         t.observe(o);
         if (!s.isOpen()) {
@@ -233,30 +265,41 @@ final class FixOrders implements TradeDesk.UpdateListener {
         char side = m.getChar(FixProxy.SIDE);
         char ordType = m.getChar(FixProxy.ORD_TYPE);
         String qtyRaw = m.isSetField(FixProxy.ORDER_QTY) ? m.getString(FixProxy.ORDER_QTY) : null;
+        Span span = span("FIX NewOrderSingle", account, clOrdId);
+        String traceId = traceId(span);
         OrderRequest req;
         try {
             req = decode(clOrdId, symbol, side, ordType, m);
         } catch (Refused r) {
-            reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, r.reason, r.getMessage());
+            reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, r.reason, r.getMessage(), traceId);
+            span.setAttribute("fix.ord_rej_reason", r.reason);
+            span.end();
             return;
         }
         if (a.clOrdIds.orderId(clOrdId) != null || desk.ledger().hasAccount(account)
                 && desk.ledger().orderByClientId(account, clOrdId) != null) {
             reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, FixProxy.REJ_DUPLICATE,
-                    "duplicate ClOrdID '" + clOrdId + "': it names an earlier order of this account");
+                    "duplicate ClOrdID '" + clOrdId + "': it names an earlier order of this account", traceId);
+            span.setAttribute("fix.ord_rej_reason", FixProxy.REJ_DUPLICATE);
+            span.end();
             return;
         }
-        desk.place(account, req, null, null).whenComplete((outcome, err) -> {
+        if (traceId != null) {
+            a.placing.put(clOrdId, traceId);
+        }
+        desk.place(account, req, null, traceParent(span)).whenComplete((outcome, err) -> {
+            a.placing.remove(clOrdId);
+            span.end();
             if (err != null) {
                 reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, FixProxy.REJ_OTHER,
-                        "[" + TradeError.INTERNAL.errorNo() + "] " + err);
+                        "[" + TradeError.INTERNAL.errorNo() + "] " + err, traceId);
                 return;
             }
             switch (outcome.kind()) {
                 case REFUSED, BUSY -> reject(session, clOrdId, account, symbol, side, qtyRaw, ordType,
-                        ordRejReason(outcome.error()), text(outcome));
+                        ordRejReason(outcome.error()), text(outcome), traceId);
                 case EXISTING -> reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, FixProxy.REJ_DUPLICATE,
-                        "duplicate ClOrdID '" + clOrdId + "'");
+                        "duplicate ClOrdID '" + clOrdId + "'", traceId);
                 default -> {
                     // CREATED, REJECTED (the ledger's update reports it), UNKNOWN (the feed settles it)
                 }
@@ -283,26 +326,28 @@ final class FixOrders implements TradeDesk.UpdateListener {
         char to = cancel ? FixProxy.RESPONSE_TO_CANCEL : FixProxy.RESPONSE_TO_REPLACE;
         String clOrdId = m.getString(FixProxy.CL_ORD_ID);
         String orig = m.getString(FixProxy.ORIG_CL_ORD_ID);
+        Span span = span(cancel ? "FIX OrderCancelRequest" : "FIX OrderCancelReplaceRequest", account, clOrdId);
+        String traceId = traceId(span);
         Order o = find(a, orig, m.isSetField(FixProxy.ORDER_ID) ? m.getString(FixProxy.ORDER_ID) : null);
         if (o == null) {
-            out.send(session, FixProxy.cancelReject(null, clOrdId, orig, to, FixProxy.CXL_UNKNOWN_ORDER,
+            answerCancel(session, span, traceId, FixProxy.cancelReject(null, clOrdId, orig, to, FixProxy.CXL_UNKNOWN_ORDER,
                     "unknown order: no order of this account has ClOrdID '" + orig + "'"));
             return;
         }
         if (!CL_ORD_ID.matcher(clOrdId).matches() || a.clOrdIds.orderId(clOrdId) != null
                 || desk.ledger().orderByClientId(account, clOrdId) != null) {
-            out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_DUPLICATE,
+            answerCancel(session, span, traceId, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_DUPLICATE,
                     "duplicate or malformed ClOrdID '" + clOrdId + "'"));
             return;
         }
         if (!o.status().isOpen()) {
-            out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_TOO_LATE,
+            answerCancel(session, span, traceId, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_TOO_LATE,
                     "too late: the order is " + o.status().wireName()));
             return;
         }
         Track t = a.track(o);
         if (t.pending.size() >= options.maxPendingPerOrder()) {
-            out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_ALREADY_PENDING,
+            answerCancel(session, span, traceId, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_ALREADY_PENDING,
                     "too many cancel/replace requests in flight for this order"));
             return;
         }
@@ -323,11 +368,11 @@ final class FixOrders implements TradeDesk.UpdateListener {
                     throw new Refused(0, "the replace changes neither OrderQty nor Price");
                 }
             } catch (IllegalArgumentException e) {
-                out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_BROKER_OPTION,
+                answerCancel(session, span, traceId, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_BROKER_OPTION,
                         "[" + TradeError.INVALID_PARAMETER.errorNo() + "] " + e.getMessage()));
                 return;
             } catch (Refused r) {
-                out.send(session, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_BROKER_OPTION, r.getMessage()));
+                answerCancel(session, span, traceId, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_BROKER_OPTION, r.getMessage()));
                 return;
             }
         }
@@ -335,8 +380,10 @@ final class FixOrders implements TradeDesk.UpdateListener {
         t.pending.add(p);
         a.clOrdIds.put(clOrdId, o.orderId());
         String orderId = o.orderId();
-        (cancel ? desk.cancel(account, orderId, null) : desk.replace(account, orderId, qty, price, null))
+        String tp = traceParent(span);
+        (cancel ? desk.cancel(account, orderId, tp) : desk.replace(account, orderId, qty, price, tp))
                 .whenComplete((outcome, err) -> {
+                    span.end();
                     boolean refused = err != null || outcome.kind() == Outcome.Kind.REFUSED
                             || outcome.kind() == Outcome.Kind.REJECTED || outcome.kind() == Outcome.Kind.BUSY;
                     if (!refused || !t.pending.remove(p)) {
@@ -346,10 +393,16 @@ final class FixOrders implements TradeDesk.UpdateListener {
                     Order now = desk.ledger().order(account, orderId);
                     boolean late = err == null && (outcome.error() == TradeError.ORDER_NOT_OPEN
                             || now != null && !now.status().isOpen());
-                    out.send(session, FixProxy.cancelReject(now, clOrdId, orig, to,
+                    out.send(session, FixProxy.traced(FixProxy.cancelReject(now, clOrdId, orig, to,
                             late ? FixProxy.CXL_TOO_LATE : FixProxy.CXL_BROKER_OPTION,
-                            err != null ? "[" + TradeError.INTERNAL.errorNo() + "] " + err : text(outcome)));
+                            err != null ? "[" + TradeError.INTERNAL.errorNo() + "] " + err : text(outcome)), traceId));
                 });
+    }
+
+    /** A cancel reject answered before the desk was asked: tagged with the request's trace, which ends. */
+    private void answerCancel(SessionID session, Span span, String traceId, Message reject) {
+        span.end();
+        out.send(session, FixProxy.traced(reject, traceId));
     }
 
     /** OrderStatusRequest (H): ExecType I with the order as it is, or OrdStatus 8 for an unknown order. */
@@ -440,9 +493,30 @@ final class FixOrders implements TradeDesk.UpdateListener {
     }
 
     private void reject(SessionID session, String clOrdId, String account, String symbol, char side, String qty,
-                        char ordType, int reason, String text) {
-        out.send(session, FixProxy.noOrder(FixProxy.REJECTED, nextExecId(), clOrdId, account, symbol, side, qty, ordType,
-                reason, text, clock.getAsLong()));
+                        char ordType, int reason, String text, String traceId) {
+        out.send(session, FixProxy.traced(FixProxy.noOrder(FixProxy.REJECTED, nextExecId(), clOrdId, account, symbol,
+                side, qty, ordType, reason, text, clock.getAsLong()), traceId));
+    }
+
+    /** A server span of trade-api for one FIX request, owned by the account's developer (invalid without tracing). */
+    private Span span(String name, String account, String clOrdId) {
+        if (tracing == null) {
+            return Span.getInvalid();
+        }
+        return tracing.tracer().spanBuilder(name).setSpanKind(SpanKind.SERVER)
+                .setAttribute(TraceAttributes.DEVELOPER_ID, account)
+                .setAttribute("fix.cl_ord_id", clOrdId).startSpan();
+    }
+
+    private static String traceId(Span span) {
+        SpanContext c = span.getSpanContext();
+        return c.isValid() ? c.getTraceId() : null;
+    }
+
+    /** The span's W3C traceparent (what REST passes to the desk), or null. */
+    private static String traceParent(Span span) {
+        SpanContext c = span.getSpanContext();
+        return c.isValid() ? "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex() : null;
     }
 
     private String nextExecId() {

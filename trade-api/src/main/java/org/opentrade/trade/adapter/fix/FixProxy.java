@@ -23,6 +23,11 @@ final class FixProxy {
             LAST_QTY = 32, ORDER_ID = 37, ORDER_QTY = 38, ORD_STATUS = 39, ORD_TYPE = 40, ORIG_CL_ORD_ID = 41,
             PRICE = 44, SIDE = 54, SYMBOL = 55, TEXT = 58, TIME_IN_FORCE = 59, TRANSACT_TIME = 60, STOP_PX = 99,
             CXL_REJ_REASON = 102, ORD_REJ_REASON = 103, EXEC_TYPE = 150, LEAVES_QTY = 151, CXL_REJ_RESPONSE_TO = 434;
+    /**
+     * User-defined tag TraceID: the 32-hex trace id of the request a report answers (read its spans at
+     * {@code /v1/traces/{id}}).
+     */
+    static final int TRACE_ID = 9001;
     /** ExecType values (FIX 4.4). */
     static final char NEW = '0', CANCELED = '4', REPLACED = '5', REJECTED = '8', EXPIRED = 'C', TRADE = 'F',
             ORDER_STATUS = 'I';
@@ -128,6 +133,30 @@ final class FixProxy {
         m.setInt(CXL_REJ_REASON, reason);
         m.setString(TEXT, text);
         return m;
+    }
+
+    /** {@code m} with tag {@value #TRACE_ID} set to {@code traceId} (unchanged when null). */
+    static Message traced(Message m, String traceId) {
+        if (traceId != null) {
+            m.setString(TRACE_ID, traceId);
+        }
+        return m;
+    }
+
+    /** The trace id of a W3C traceparent ("00-{32 hex}-{16 hex}-{2 hex}"), or null when absent or malformed. */
+    static String traceId(String traceParent) {
+        if (traceParent == null || traceParent.length() != 55 || traceParent.charAt(2) != '-'
+                || traceParent.charAt(35) != '-') {
+            return null;
+        }
+        String id = traceParent.substring(3, 35);
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return null;
+            }
+        }
+        return id;
     }
 
     static char ordStatus(OrderStatus s) {

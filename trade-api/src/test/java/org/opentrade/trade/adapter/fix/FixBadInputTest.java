@@ -100,7 +100,7 @@ class FixBadInputTest {
     @Test
     void anUnsupportedBusinessMessageGetsABusinessMessageReject() throws Exception {
         try (RawFix r = logon("dev_bmr")) {
-            r.send("x", "320=sl-1|559=4"); // SecurityListRequest: not offered yet
+            r.send("R", "131=qr-1|146=1|55=601288.SH"); // QuoteRequest: not offered
             String reject = r.next("j");
             assertEquals("3", RawFix.field(reject, 380), reject);
             stillWorks(r, "b-1", "601288.SH");

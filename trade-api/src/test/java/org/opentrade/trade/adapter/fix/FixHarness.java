@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.tracing.Tracing;
+import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.exchange.app.ExchangeConfig;
 import org.opentrade.exchange.app.ExchangeService;
 import org.opentrade.exchange.client.ExchangeAddresses;
@@ -41,6 +43,8 @@ final class FixHarness implements AutoCloseable {
     final WebClient client;
     final FakeKeys keys = new FakeKeys();
     final Path dir;
+    /** trade-api's tracing: its span store holds the FIX requests' spans. */
+    final Tracing tracing = Tracing.create(new TracingOptions().setServiceName("trade-api"));
     private final TradeApiConfig config;
     TradeApiService trade;
     private String deployment;
@@ -72,7 +76,7 @@ final class FixHarness implements AutoCloseable {
     /** Starts trade-api (again), on the FIX port it had before if any: a restart keeps the port. */
     void startTrade() throws Exception {
         TradeApiConfig c = fixPort == 0 ? config : config.withFix(true, "127.0.0.1", fixPort);
-        trade = new TradeApiService(c, null, TEST_CALLERS, () -> "admin").withKeyAuthenticator(keys);
+        trade = new TradeApiService(c, tracing, TEST_CALLERS, () -> "admin").withKeyAuthenticator(keys);
         deployment = await(vertx.deployVerticle(trade));
         until(() -> trade.isReady() && trade.fixAcceptor() != null, 60);
         fixPort = trade.fixAcceptor().port();
@@ -130,6 +134,7 @@ final class FixHarness implements AutoCloseable {
     public void close() throws Exception {
         client.close();
         await(vertx.close());
+        tracing.close();
     }
 
     /** The gateway's key check, faked: known keys with their secret and developer; anything else refused. */

@@ -1,6 +1,9 @@
 package org.opentrade.trade.adapter.fix;
 
+import quickfix.Group;
 import quickfix.Message;
+import quickfix.fix44.MarketDataRequest;
+import quickfix.fix44.SecurityListRequest;
 import quickfix.fix44.NewOrderSingle;
 import quickfix.fix44.OrderCancelReplaceRequest;
 import quickfix.fix44.OrderCancelRequest;
@@ -61,6 +64,44 @@ final class FixMessages {
         m.setString(11, clOrdId);
         m.setString(55, symbol);
         m.setChar(54, side);
+        return m;
+    }
+
+    /**
+     * A MarketDataRequest (V).
+     *
+     * @param subscription 0 snapshot, 1 snapshot + updates, 2 unsubscribe
+     * @param types        MDEntryTypes: "01" bids and offers, "012" with trades
+     */
+    static Message marketData(String reqId, char subscription, int depth, String types, String... symbols) {
+        MarketDataRequest m = new MarketDataRequest();
+        m.setString(262, reqId);
+        m.setChar(263, subscription);
+        m.setInt(264, depth);
+        if (subscription == '1') {
+            m.setInt(265, 1);
+        }
+        for (char t : types.toCharArray()) {
+            Group g = new MarketDataRequest.NoMDEntryTypes();
+            g.setChar(269, t);
+            m.addGroup(g);
+        }
+        for (String symbol : symbols) {
+            Group g = new MarketDataRequest.NoRelatedSym();
+            g.setString(55, symbol);
+            m.addGroup(g);
+        }
+        return m;
+    }
+
+    /** A SecurityListRequest (x): type 4 all (symbol null), 0 one symbol. */
+    static Message securityList(String reqId, int type, String symbol) {
+        SecurityListRequest m = new SecurityListRequest();
+        m.setString(320, reqId);
+        m.setInt(559, type);
+        if (symbol != null) {
+            m.setString(55, symbol);
+        }
         return m;
     }
 }
