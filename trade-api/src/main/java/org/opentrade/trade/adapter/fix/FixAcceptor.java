@@ -66,6 +66,8 @@ import quickfix.mina.acceptor.DynamicAcceptorSessionProvider;
  */
 public final class FixAcceptor {
     private static final Logger LOG = Logger.getLogger(FixAcceptor.class.getName());
+    /** Unwritten messages queued for one session before it is disconnected as a slow consumer. */
+    static final int MAX_UNWRITTEN_MESSAGES = 10_000;
     /** Time for QuickFIX/J to send the Logout of a refused Logon and disconnect. */
     private static final long DISCARD_DELAY_MILLIS = 1_000;
 
@@ -236,6 +238,11 @@ public final class FixAcceptor {
         s.setString("ResetOnDisconnect", "N");
         s.setString("PersistMessages", "Y");
         s.setString("SocketTcpNoDelay", "Y");
+        // Slow-consumer protection: a session that does not read (a full-book subscription it never
+        // drains) would grow MINA's write queue without end; past this many unwritten messages the
+        // session is disconnected. Its reports stay in the store: a ResendRequest after the next
+        // logon brings them back; market data restarts with a new snapshot.
+        s.setLong("MaxScheduledWriteRequests", MAX_UNWRITTEN_MESSAGES);
         SessionID t = templateId();
         s.setString(t, "BeginString", "FIX.4.4");
         s.setString(t, "SenderCompID", FixAcceptorOptions.COMP_ID);
