@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # FIX benchmark of issue 12 item 7: NewOrderSingle -> first ExecutionReport, p99 <= 1 ms at 1 000 orders/s,
 # side by side in the same run with a bare QuickFIX/J acceptor that answers each order at once (the floor set by
-# the FIX engine itself). One run, ~4 min (SMOKE=1 ~2 min):
+# the FIX engine itself). One run, ~6 min (SMOKE=1 ~3 min):
 #   trade: the all-in-one jar (gateway + trade-api with its FIX 4.4 acceptor + sandbox exchange with its liquidity
 #          simulator on + market-api; OPENTRADE_MARKET_BACKFILL=false), data dirs under the output dir, FIX on
 #          127.0.0.1:FIX_PORT. SESSIONS developers sign up through the gateway (curl), each with a key scoped
@@ -15,7 +15,10 @@
 # quote, inside the band, on the tick; TIF=day makes them rest instead), symbol rotating over all 32, a new
 # ClOrdID each. trade-api accepts an IOC, the exchange cancels it at once: two reports per order (New, then
 # Canceled); the first is timed. Per target: an unmeasured JIT warm-up (10 s at 100/s, WARM_SECONDS at
-# WARM_RATE), then WARMUP s at RATE not recorded, then DURATION s measured. Bare first, then trade.
+# WARM_RATE), then WARMUP s at RATE not recorded, then DURATION s measured. Bare first (beside the first
+# all-in-one, whose simulator runs meanwhile), then trade, per VARIANT of the disks' fsync, each a fresh all-in-one:
+#   default  trade-api intent log fsync batch, exchange journal fsync batch (as shipped)
+#   none     both none (what the disk costs: an intent is fsynced before its order goes to the exchange)
 # Limits raised so 1 000 orders/s fit: trade-api risk.max_open_orders 1e6, max_orders_per_second 5 x the
 # per-account rate (RATE / SESSIONS), starting balance 1e11 CNY. FIX orders do not pass the gateway (its limits
 # do not apply); the gateway only gets the cheapest password hash so sign-up is quick (not measured).
@@ -24,6 +27,7 @@
 #        SMOKE=1 bench/run-fix-bench.sh    short sanity run (results stay in the output dir)
 #        bench/run-fix-bench.sh --summary DIR   re-print the summary of an earlier run
 # Knobs (environment): RATE (1000), DURATION (30 s measured), WARMUP (10 s at RATE, not recorded), SESSIONS (4),
+#   VARIANTS ("default none"),
 #   TIF (ioc | day), WARM_RATE (RATE/2), WARM_SECONDS (20), DRAIN (5 s for the last answers), SPIN_US (50: the
 #   sender parks until this long before an order is due, then spins), BARE_STORE (file | memory),
 #   WAIT_LOAD (0: do not wait; else wait up to WAIT_MAX s until the 1-minute load average is below it at two
@@ -39,7 +43,7 @@ summary() { # summary <dir>: the markdown report from a run's logs
   res() { grep -h '^RESULT' "$d/$1.log" 2>/dev/null | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
   cpu() { awk -v k="$2" '$1 == k { print $2 }' "$d/$1.cpu" 2>/dev/null; }
   ms() { awk -v x="$1" 'BEGIN { if (x == "") print "-"; else printf "%.3f", x / 1000 }'; }
-  local rate; rate=$(res trade rate); [[ -n $rate ]] || rate=$(res bare rate)
+  local rate; rate=$(res bare rate)
   echo "# FIX benchmark $(sed -n 's/^date: *//p' "$d/machine.txt")"
   echo
   echo "Issue 12 item 7: FIX 4.4 NewOrderSingle -> first ExecutionReport, p99 <= 1 ms at 1 000 orders/s; floor: a"
@@ -50,11 +54,16 @@ summary() { # summary <dir>: the markdown report from a run's logs
   echo
   echo "| target | p50 | p90 | p99 | p99.9 | max | p50 / p99 from actual send | orders | errors (rejects by OrdRejReason) | sender lateness p99 | server CPU per order |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  local t who
-  for t in bare trade; do
+  local t who variants
+  variants=$(cat "$d/variants.txt" 2>/dev/null || echo default)
+  for t in bare $(for v in $variants; do echo "trade-$v"; done); do
     [[ -f $d/$t.log ]] || continue
-    who="trade-api's acceptor (all-in-one: risk, intent log, exchange)"
-    [[ $t == bare ]] && who="floor: bare QuickFIX/J acceptor ($(cat "$d/bare-store.txt" 2>/dev/null || echo file) store)"
+    case $t in
+      bare) who="floor: bare QuickFIX/J acceptor ($(cat "$d/bare-store.txt" 2>/dev/null || echo file) store)" ;;
+      trade-default) who="trade-api's acceptor, all-in-one as shipped (fsync batch / batch)" ;;
+      trade-none) who="trade-api's acceptor, fsync none / none" ;;
+      *) who=$t ;;
+    esac
     printf '| %s | %s | %s | %s | %s | %s | %s / %s | %s | %s (%s) | %s ms | %s us |\n' "$who" "$(ms "$(res "$t" p50)")" \
       "$(ms "$(res "$t" p90)")" "$(ms "$(res "$t" p99)")" "$(ms "$(res "$t" p999)")" "$(ms "$(res "$t" max)")" \
       "$(ms "$(res "$t" svc_p50)")" "$(ms "$(res "$t" svc_p99)")" "$(res "$t" requests)" "$(res "$t" errors)" \
@@ -63,14 +72,16 @@ summary() { # summary <dir>: the markdown report from a run's logs
   echo
   echo "| figure | measured | target | met? |"
   echo "|---|---:|---|---|"
-  if [[ -f $d/trade.log ]]; then
-    local p99 f99 err met
-    p99=$(ms "$(res trade p99)"); f99=$(ms "$(res bare p99)"); err=$(res trade errors)
+  local v p99 f99 err met
+  f99=$(ms "$(res bare p99)")
+  for v in $variants; do
+    [[ -f $d/trade-$v.log ]] || continue
+    p99=$(ms "$(res "trade-$v" p99)"); err=$(res "trade-$v" errors)
     met=$(awk -v x="$p99" -v e="${err:-1}" 'BEGIN { print (x != "-" && x <= 1.0 && e == 0 ? "yes" : "**no**") }')
-    echo "| p99 NewOrderSingle -> first ExecutionReport, trade-api's acceptor (errors: ${err:-?}) | $p99 ms | <= 1 ms, no errors | $met |"
-    echo "| (info) p99 of the bare QuickFIX/J acceptor: the FIX engine's floor | $f99 ms | - | - |"
-    echo "| (info) p50 trade minus bare: what trade-api and the exchange add at the median | $(awk -v a="$(ms "$(res trade p50)")" -v b="$(ms "$(res bare p50)")" 'BEGIN { printf "%.3f", a - b }') ms | - | - |"
-  fi
+    echo "| p99 NewOrderSingle -> first ExecutionReport, trade-api's acceptor, fsync $v (errors: ${err:-?}) | $p99 ms | <= 1 ms, no errors | $met |"
+    echo "| (info) p50 trade ($v) minus bare: what trade-api and the exchange add at the median | $(awk -v a="$(ms "$(res "trade-$v" p50)")" -v b="$(ms "$(res bare p50)")" 'BEGIN { printf "%.3f", a - b }') ms | - | - |"
+  done
+  echo "| (info) p99 of the bare QuickFIX/J acceptor: the FIX engine's floor on this machine | $f99 ms | - | - |"
   echo
   echo "## Machine and run"
   echo
@@ -106,6 +117,9 @@ else
 fi
 RATE=${RATE:-1000}; SESSIONS=${SESSIONS:-4}; TIF=${TIF:-ioc}; DRAIN=${DRAIN:-5}; SPIN_US=${SPIN_US:-50}
 BARE_STORE=${BARE_STORE:-file}; WAIT_LOAD=${WAIT_LOAD:-0}; WAIT_MAX=${WAIT_MAX:-600}
+VARIANTS=${VARIANTS:-default none}
+# QuickFIX/J logs every socket option at INFO through slf4j-simple: warnings only
+QUIET_QFJ="-Dorg.slf4j.simpleLogger.log.quickfix=warn"
 AIO_PORT=${AIO_PORT:-18490}; FIX_PORT=${FIX_PORT:-18878}; BARE_PORT=${BARE_PORT:-18879}
 SERVER_CPUS=${SERVER_CPUS:-}; LOAD_CPUS=${LOAD_CPUS:-}
 WARM_RATE=${WARM_RATE:-$(( RATE / 2 ))}
@@ -116,6 +130,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 : > "$OUT/runs.txt"
 echo "$BARE_STORE" > "$OUT/bare-store.txt"
+echo "$VARIANTS" > "$OUT/variants.txt"
 
 # ---------------------------------------------------------------- build if needed
 # One reactor build of both jars from this checkout's sources (-am builds trade-api, gateway, exchange... too;
@@ -193,7 +208,8 @@ fi
   echo "pinning:     server JVMs ${SERVER_CPUS:+taskset -c $SERVER_CPUS}${SERVER_CPUS:-not pinned}," \
        "load generator ${LOAD_CPUS:+taskset -c $LOAD_CPUS}${LOAD_CPUS:-not pinned}"
   echo "warm-up:     before each measured run, 10s at 100 then ${WARM_SECONDS}s at $WARM_RATE orders/s (JIT), not measured"
-  echo "all-in-one:  java $JAVA_OPTS_AIO; simulator on; OPENTRADE_MARKET_BACKFILL=false; trade-api and exchange fsync: shipped defaults (batch)"
+  echo "all-in-one:  java $JAVA_OPTS_AIO; simulator on; OPENTRADE_MARKET_BACKFILL=false; a fresh one per variant: $VARIANTS"
+  echo "             (default: trade-api intent log and exchange journal fsync batch, as shipped; none: both none)"
   echo "bare:        java -Xms128m -Xmx256m -XX:+UseTransparentHugePages (up during both measured runs, as the all-in-one is)"
   echo "shared:      the machine is shared with other sessions' builds and tests; see the load and CPU pressure lines"
   echo "load at start: $(cat /proc/loadavg); cpu pressure some avg10 $(cpu_some) %"
@@ -222,25 +238,37 @@ risk:
   max_orders_per_second: $PER_ACCOUNT
 EOF
 
-# ---------------------------------------------------------------- servers: bare acceptor and all-in-one
-echo; echo "== bare QuickFIX/J acceptor on :$BARE_PORT ($BARE_STORE store); all-in-one on :$AIO_PORT, FIX on :$FIX_PORT"
-$SERVER_PIN java -Xms128m -Xmx256m -XX:+UseTransparentHugePages -Xlog:gc:file="$OUT/bare-gc.log" -cp "$JAR" \
+# ---------------------------------------------------------------- servers: bare acceptor, all-in-one per variant
+echo; echo "== bare QuickFIX/J acceptor on :$BARE_PORT ($BARE_STORE store)"
+$SERVER_PIN java -Xms128m -Xmx256m -XX:+UseTransparentHugePages $QUIET_QFJ -Xlog:gc:file="$OUT/bare-gc.log" -cp "$JAR" \
   org.opentrade.bench.fix.BareFixAcceptor --port "$BARE_PORT" --store "$BARE_STORE" --store-dir "$OUT/bare-store" \
   > "$OUT/bare-acceptor.log" 2>&1 &
 BARE_PID=$!; PIDS+=($BARE_PID)
-D="$OUT/aio"
-mkdir -p "$D"
-# shellcheck disable=SC2086
-OPENTRADE_HTTP_HOST=127.0.0.1 OPENTRADE_HTTP_PORT=$AIO_PORT OPENTRADE_FIX_ENABLED=true OPENTRADE_FIX_HOST=127.0.0.1 \
-OPENTRADE_FIX_PORT=$FIX_PORT OPENTRADE_EXCHANGE_DATA_DIR="$D/exchange" OPENTRADE_GATEWAY_DATA_DIR="$D/gateway" \
-OPENTRADE_MARKET_DATA_DIR="$D/market" OPENTRADE_TRADE_DATA_DIR="$D/trade" OPENTRADE_MARKET_BACKFILL=false \
-OPENTRADE_GATEWAY_CONFIG="$OUT/gateway-bench.yaml" OPENTRADE_TRADE_CONFIG="$OUT/trade-bench.yaml" \
-  $SERVER_PIN java $JAVA_OPTS_AIO -Xlog:gc:file="$OUT/aio-gc.log" -jar "$AIO" > "$OUT/aio.log" 2>&1 &
-AIO_PID=$!; PIDS+=($AIO_PID)
-G=http://127.0.0.1:$AIO_PORT
-wait_http "$G/ready" 120
 for _ in $(seq 100); do grep -q '^READY' "$OUT/bare-acceptor.log" && break; sleep 0.2; done
 grep -q '^READY' "$OUT/bare-acceptor.log" || { echo "bare acceptor did not start:" >&2; cat "$OUT/bare-acceptor.log" >&2; exit 1; }
+
+G=http://127.0.0.1:$AIO_PORT
+start_aio() { # start_aio <variant>: a fresh all-in-one (data under $OUT/aio-<variant>), sets AIO_PID, keys and symbols
+  local v=$1 tf ef
+  case $v in
+    default) tf=batch; ef=batch ;;
+    none) tf=none; ef=none ;;
+    *) echo "unknown variant $v (default, none)" >&2; exit 2 ;;
+  esac
+  echo; echo "== all-in-one ($v: trade-api fsync $tf, exchange fsync $ef) on :$AIO_PORT, FIX on :$FIX_PORT"
+  local d="$OUT/aio-$v"
+  mkdir -p "$d"
+  # shellcheck disable=SC2086
+  OPENTRADE_HTTP_HOST=127.0.0.1 OPENTRADE_HTTP_PORT=$AIO_PORT OPENTRADE_FIX_ENABLED=true OPENTRADE_FIX_HOST=127.0.0.1 \
+  OPENTRADE_FIX_PORT=$FIX_PORT OPENTRADE_EXCHANGE_DATA_DIR="$d/exchange" OPENTRADE_GATEWAY_DATA_DIR="$d/gateway" \
+  OPENTRADE_MARKET_DATA_DIR="$d/market" OPENTRADE_TRADE_DATA_DIR="$d/trade" OPENTRADE_MARKET_BACKFILL=false \
+  OPENTRADE_TRADE_FSYNC=$tf OPENTRADE_EXCHANGE_FSYNC=$ef \
+  OPENTRADE_GATEWAY_CONFIG="$OUT/gateway-bench.yaml" OPENTRADE_TRADE_CONFIG="$OUT/trade-bench.yaml" \
+    $SERVER_PIN java $JAVA_OPTS_AIO -Xlog:gc:file="$OUT/aio-$v-gc.log" -jar "$AIO" > "$OUT/aio-$v.log" 2>&1 &
+  AIO_PID=$!; PIDS+=($AIO_PID)
+  wait_http "$G/ready" 120
+  provision "$v"
+}
 
 # ---------------------------------------------------------------- provision: SESSIONS developers, a fix key each
 post() { # post <path> <json> [bearer]: the 2xx body, else fails
@@ -250,31 +278,35 @@ post() { # post <path> <json> [bearer]: the 2xx body, else fails
   [[ $code == 2* ]] || { echo "POST $1: HTTP $code $body" >&2; return 1; }
   echo "$body"
 }
-: > "$OUT/keys.txt"
-for i in $(seq 0 $(( SESSIONS - 1 ))); do
-  email="fix-bench-$i-$STAMP@example.com"
-  post /v1/developers "{\"email\":\"$email\",\"password\":\"bench-password-123\",\"name\":\"FIX bench\"}" > /dev/null
-  token=$(post /v1/sessions "{\"email\":\"$email\",\"password\":\"bench-password-123\"}" | jq -r .token)
-  post /v1/keys '{"scopes":["market:read","trade","fix"],"label":"fix-bench"}' "$token" \
-    | jq -r '.key_id + " " + .secret' >> "$OUT/keys.txt"
-done
-echo "$SESSIONS developer(s) with a fix key -> $OUT/keys.txt"
-K1=$(head -1 "$OUT/keys.txt")
 api_get() { curl -s -w '\n%{http_code}' -H "X-API-Key: ${K1% *}" -H "X-API-Secret: ${K1#* }" "$G$1"; }
-for _ in $(seq 120); do # market-api answers 503 while it loads its books
-  r=$(api_get /v1/market/instruments); [[ ${r##*$'\n'} == 200 ]] && break; sleep 0.5
-done
-[[ ${r##*$'\n'} == 200 ]] || { echo "GET /v1/market/instruments: ${r##*$'\n'}" >&2; exit 1; }
-jq -r '.items[] | "\(.symbol) \(.prev_close) \(.tick_size) \(.price_band_pct) \(.lot_size)"' <<< "${r%$'\n'*}" \
-  > "$OUT/symbols.txt"
-echo "$(wc -l < "$OUT/symbols.txt") instrument(s) -> $OUT/symbols.txt"
-for _ in $(seq 150); do # trade-api is ready (and its FIX acceptor listening) once it caught up with the feed
-  r=$(api_get /v1/account); [[ ${r##*$'\n'} == 200 ]] && break; sleep 0.2
-done
+provision() { # provision <variant>: keys to $OUT/keys.txt (the bare runs use the first variant's), symbols to $OUT/symbols.txt
+  local i email token r
+  : > "$OUT/keys-$1.txt"
+  for i in $(seq 0 $(( SESSIONS - 1 ))); do
+    email="fix-bench-$i-$1-$STAMP@example.com"
+    post /v1/developers "{\"email\":\"$email\",\"password\":\"bench-password-123\",\"name\":\"FIX bench\"}" > /dev/null
+    token=$(post /v1/sessions "{\"email\":\"$email\",\"password\":\"bench-password-123\"}" | jq -r .token)
+    post /v1/keys '{"scopes":["market:read","trade","fix"],"label":"fix-bench"}' "$token" \
+      | jq -r '.key_id + " " + .secret' >> "$OUT/keys-$1.txt"
+  done
+  cp "$OUT/keys-$1.txt" "$OUT/keys.txt"
+  echo "$SESSIONS developer(s) with a fix key -> $OUT/keys-$1.txt"
+  K1=$(head -1 "$OUT/keys.txt")
+  for _ in $(seq 120); do # market-api answers 503 while it loads its books
+    r=$(api_get /v1/market/instruments); [[ ${r##*$'\n'} == 200 ]] && break; sleep 0.5
+  done
+  [[ ${r##*$'\n'} == 200 ]] || { echo "GET /v1/market/instruments: ${r##*$'\n'}" >&2; exit 1; }
+  jq -r '.items[] | "\(.symbol) \(.prev_close) \(.tick_size) \(.price_band_pct) \(.lot_size)"' <<< "${r%$'\n'*}" \
+    > "$OUT/symbols.txt"
+  echo "$(wc -l < "$OUT/symbols.txt") instrument(s) -> $OUT/symbols.txt"
+  for _ in $(seq 150); do # trade-api is ready (and its FIX acceptor listening) once it caught up with the feed
+    r=$(api_get /v1/account); [[ ${r##*$'\n'} == 200 ]] && break; sleep 0.2
+  done
+}
 
 # ---------------------------------------------------------------- runs
 fix_load() { # fix_load <name> <port> <sender prefix> <id prefix> <rate> <seconds> <unrecorded seconds>
-  load_java -Xms256m -Xmx256m -XX:+UseTransparentHugePages -cp "$JAR" org.opentrade.bench.fix.FixOrderLoad \
+  load_java -Xms256m -Xmx256m -XX:+UseTransparentHugePages $QUIET_QFJ -cp "$JAR" org.opentrade.bench.fix.FixOrderLoad \
     --name "$1" --port "$2" --keys "$OUT/keys.txt" --symbols "$OUT/symbols.txt" --sessions "$SESSIONS" \
     --sender-prefix "$3" --id-prefix "$4" --rate "$5" --seconds "$6" --warmup-seconds "$7" --tif "$TIF" \
     --drain-seconds "$DRAIN" --spin-us "$SPIN_US"
@@ -306,15 +338,24 @@ measure() { # measure <name> <server pid> <port>: logs to $OUT/<name>.log, serve
   return $rc
 }
 failed=0
-warm bare "$BARE_PORT"
-echo "-- bare (floor)"
-measure bare "$BARE_PID" "$BARE_PORT" || failed=1
-warm trade "$FIX_PORT"
-echo "-- trade (trade-api's acceptor)"
-measure trade "$AIO_PID" "$FIX_PORT" || failed=1
-echo "check: account 0 after the runs: $(api_get /v1/account | head -1 | jq -c '{open_orders, buying_power, reserved}' 2>/dev/null)" \
-  | tee -a "$OUT/runs.txt"
-curl -s "$G/metrics" > "$OUT/aio-metrics.txt" || true
+first=1
+for v in $VARIANTS; do
+  start_aio "$v"
+  if (( first )); then # the floor, once, with the first all-in-one up beside it (its simulator runs meanwhile)
+    warm bare "$BARE_PORT"
+    echo "-- bare (floor)"
+    measure bare "$BARE_PID" "$BARE_PORT" || failed=1
+    first=0
+  fi
+  warm "trade-$v" "$FIX_PORT"
+  echo "-- trade-$v (trade-api's acceptor)"
+  measure "trade-$v" "$AIO_PID" "$FIX_PORT" || failed=1
+  echo "check ($v): account 0 after the run: $(api_get /v1/account | head -1 | jq -c '{open_orders, buying_power, reserved}' 2>/dev/null)" \
+    | tee -a "$OUT/runs.txt"
+  curl -s "$G/metrics" > "$OUT/aio-$v-metrics.txt" || true
+  stop_pid "$AIO_PID"
+  unset 'PIDS[-1]'
+done
 echo "load at end: $(cat /proc/loadavg); cpu pressure some avg10 $(cpu_some) %" | tee -a "$OUT/machine.txt"
 
 # ---------------------------------------------------------------- summary
