@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opentrade.common.error.ErrorBody;
+import org.opentrade.common.json.JsonBytes;
 import org.opentrade.market.domain.MarketError;
 
 /**
@@ -64,7 +65,7 @@ public final class MarketHttp {
      * A 200 with the body {@code json} holds: copied into a pooled direct buffer that is released when the
      * write completes (Vert.x hands Netty an unreleasable view of it), so the writer can be reused at once.
      */
-    public static void ok(RoutingContext ctx, org.opentrade.market.adapter.json.JsonBytes json) {
+    public static void ok(RoutingContext ctx, JsonBytes json) {
         if (ctx.response().ended()) {
             return;
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.opentrade.common.json.JsonBytes;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.market.adapter.json.MarketJson;
@@ -288,8 +289,8 @@ public final class MarketRoutes {
      * One writer per event-loop thread for K-line bodies: it keeps its array, and the body goes out in a pooled
      * direct buffer ({@link MarketHttp#ok(RoutingContext, JsonBytes)}), so a page makes no heap garbage.
      */
-    private static final ThreadLocal<org.opentrade.market.adapter.json.JsonBytes> SCRATCH =
-            ThreadLocal.withInitial(() -> new org.opentrade.market.adapter.json.JsonBytes(256 * 1024));
+    private static final ThreadLocal<JsonBytes> SCRATCH =
+            ThreadLocal.withInitial(() -> new JsonBytes(256 * 1024));
 
     /** Encoded closed bars of the last page per symbol (market context; see KlinePrefixCache). */
     private final org.opentrade.market.adapter.json.KlinePrefixCache klineText = new org.opentrade.market.adapter.json.KlinePrefixCache();

@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.opentrade.common.json.JsonBytes;
 import org.opentrade.market.domain.Bar;
 import org.opentrade.market.domain.BarCache;
 import org.opentrade.market.domain.Interval;
@@ -30,7 +31,7 @@ public final class KlinePrefixCache {
      * {@code cache}), reusing or refreshing the encoded closed part.
      */
     public Buffer page(String symbol, Interval source, BarCache cache, List<Bar> bars, Bar live, Long nextCursor) {
-        return page(new JsonBytes(64 + bars.size() * 170), symbol, source, cache, bars, live, nextCursor).toBuffer();
+        return page(new JsonBytes(64 + bars.size() * 170), symbol, source, cache, bars, live, nextCursor).asBuffer();
     }
 
     /** As {@link #page(String, Interval, BarCache, List, Bar, Long)}, written into {@code w}. */

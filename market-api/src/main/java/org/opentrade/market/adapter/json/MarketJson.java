@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import org.opentrade.common.json.JsonBytes;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.model.Side;
@@ -118,7 +119,7 @@ public final class MarketJson {
     public static io.vertx.core.buffer.Buffer klines(String symbol, String interval, List<Bar> bars, Long nextCursor,
                                                      byte[] prefix, int prefixBars) {
         JsonBytes w = new JsonBytes(64 + (prefix == null ? 0 : prefix.length) + (bars.size() - prefixBars) * 170);
-        return klines(w, symbol, interval, bars, nextCursor, prefix, prefixBars).toBuffer();
+        return klines(w, symbol, interval, bars, nextCursor, prefix, prefixBars).asBuffer();
     }
 
     /** Writes the page into {@code w} (after what it holds) and returns it. */

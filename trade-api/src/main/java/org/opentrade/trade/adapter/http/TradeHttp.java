@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.error.TraceIds;
 import org.opentrade.exchange.model.ResultCode;
-import org.opentrade.trade.adapter.json.JsonBytes;
+import org.opentrade.common.json.JsonBytes;
 import org.opentrade.trade.domain.TradeError;
 
 /**

@@ -2,10 +2,9 @@ package org.opentrade.trade.adapter.json;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import org.opentrade.common.json.IsoTimes;
+import org.opentrade.common.json.JsonBytes;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.model.Side;
@@ -19,75 +18,24 @@ import org.opentrade.trade.domain.Order;
  * milliseconds, enums in lower case. Stateless; any thread.
  */
 public final class TradeJson {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
-
     private TradeJson() {
     }
 
-    /**
-     * Epoch ms of 0001-01-01 and of 10000-01-01: inside, {@link #time} formats by hand (year 0 and before
-     * are years of era in the pattern, so they stay with the formatter).
-     */
-    private static final long FAST_FROM = -62_135_596_800_000L;
-    private static final long FAST_TO = 253_402_300_800_000L;
-
     /** The last time formatted (an order's created_at and updated_at are often the same ms); racy but immutable. */
-    private static volatile Formatted last = new Formatted(0, TIME.format(Instant.ofEpochMilli(0)));
+    private static volatile Formatted last = new Formatted(0, IsoTimes.format(0));
 
     private record Formatted(long ms, String text) {
     }
 
-    /**
-     * RFC 3339 UTC with milliseconds, exactly as {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'}; written by hand for
-     * years 0000-9999 (the formatter cost a few percent of trade-api's CPU per order), by the formatter
-     * outside them.
-     */
+    /** RFC 3339 UTC with milliseconds ({@link IsoTimes}: by hand, exactly as its JDK formatter writes it). */
     public static String time(long epochMs) {
         Formatted f = last;
         if (f.ms == epochMs) {
             return f.text;
         }
-        if (epochMs < FAST_FROM || epochMs >= FAST_TO) {
-            return TIME.format(Instant.ofEpochMilli(epochMs));
-        }
-        long days = Math.floorDiv(epochMs, 86_400_000L);
-        int msOfDay = (int) Math.floorMod(epochMs, 86_400_000L);
-        // days since 1970-01-01 to a civil date (H. Hinnant's days_from_civil, inverted)
-        long z = days + 719_468;
-        long era = Math.floorDiv(z, 146_097);
-        long doe = z - era * 146_097;
-        long yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-        int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
-        char[] c = new char[24];
-        digits(c, 0, year, 4);
-        c[4] = '-';
-        digits(c, 5, month, 2);
-        c[7] = '-';
-        digits(c, 8, day, 2);
-        c[10] = 'T';
-        digits(c, 11, msOfDay / 3_600_000, 2);
-        c[13] = ':';
-        digits(c, 14, msOfDay / 60_000 % 60, 2);
-        c[16] = ':';
-        digits(c, 17, msOfDay / 1_000 % 60, 2);
-        c[19] = '.';
-        digits(c, 20, msOfDay % 1_000, 3);
-        c[23] = 'Z';
-        String text = new String(c);
+        String text = IsoTimes.format(epochMs);
         last = new Formatted(epochMs, text);
         return text;
-    }
-
-    private static void digits(char[] c, int at, int v, int width) {
-        for (int i = at + width - 1; i >= at; i--) {
-            c[i] = (char) ('0' + v % 10);
-            v /= 10;
-        }
     }
 
     /** Hundredths as "12.34", zero as "0.00". */
@@ -136,25 +84,21 @@ public final class TradeJson {
     }
 
     /**
-     * {@code order(o).toBuffer()} without the intermediate JsonObject: the same bytes (the REST answer of
-     * a new order is on the order path), Jackson only when a string is not ASCII.
+     * {@code order(o).toBuffer()} without the intermediate JsonObject: the same bytes ({@link JsonBytes} writes
+     * what Jackson writes for strings, numbers and times), for the REST answer of a new order on the order path.
      */
     public static Buffer orderBuffer(Order o) {
-        try {
-            JsonBytes b = new JsonBytes(400);
-            b.raw("{\"order_id\":").string(o.orderId()).raw(",\"client_order_id\":").string(o.clientOrderId())
-                    .raw(",\"symbol\":").string(o.symbol()).raw(",\"side\":").string(side(o.side()))
-                    .raw(",\"type\":").string(type(o.type())).raw(",\"time_in_force\":").string(tif(o.timeInForce()))
-                    .raw(",\"qty\":").number(o.qty()).raw(",\"price\":").string(price(o.price()))
-                    .raw(",\"stop_price\":").string(price(o.stopPrice())).raw(",\"filled_qty\":").number(o.filledQty())
-                    .raw(",\"leaves_qty\":").number(o.leavesQty()).raw(",\"avg_fill_price\":").string(price(o.avgFillPrice()))
-                    .raw(",\"status\":").string(o.status().wireName()).raw(",\"reject_reason\":").string(o.rejectReason())
-                    .raw(",\"created_at\":").string(time(o.createdAt())).raw(",\"updated_at\":").string(time(o.updatedAt()))
-                    .raw('}');
-            return b.toBuffer();
-        } catch (JsonBytes.Unsupported u) {
-            return order(o).toBuffer();
-        }
+        JsonBytes b = new JsonBytes(400);
+        b.raw("{\"order_id\":").string(o.orderId()).raw(",\"client_order_id\":").string(o.clientOrderId())
+                .raw(",\"symbol\":").string(o.symbol()).raw(",\"side\":").string(side(o.side()))
+                .raw(",\"type\":").string(type(o.type())).raw(",\"time_in_force\":").string(tif(o.timeInForce()))
+                .raw(",\"qty\":").number(o.qty()).raw(",\"price\":").string(price(o.price()))
+                .raw(",\"stop_price\":").string(price(o.stopPrice())).raw(",\"filled_qty\":").number(o.filledQty())
+                .raw(",\"leaves_qty\":").number(o.leavesQty()).raw(",\"avg_fill_price\":").string(price(o.avgFillPrice()))
+                .raw(",\"status\":").string(o.status().wireName()).raw(",\"reject_reason\":").string(o.rejectReason())
+                .raw(",\"created_at\":").time(o.createdAt()).raw(",\"updated_at\":").time(o.updatedAt())
+                .raw('}');
+        return b.toBuffer();
     }
 
     public static JsonObject fill(Fill f) {

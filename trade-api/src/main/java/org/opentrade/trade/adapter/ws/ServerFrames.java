@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import org.opentrade.trade.adapter.json.JsonBytes;
+import org.opentrade.common.json.JsonBytes;
 
 /**
  * The order stream's server frames (DESIGN.md §3), encoded to UTF-8 once: data frames {@code {"channel":"orders",
