@@ -88,6 +88,8 @@ class RedisKeyRegistryIT extends KeyRegistryContract {
         result(other.addDeveloper(dev));
         result(other.updateDeveloper(dev.withSuspended(true)));
         Await.element(heardHere, "developer:dev-1"::equals);
+        // The listeners are called one after the other: the second may hear it a moment after the first.
+        Await.until(Await.TIMEOUT, () -> everythingHeardHere.size() >= 2);
 
         // Pub/sub keeps order per connection: had the writer's own echo of key-1 not been dropped, it
         // would have arrived before the other gateway's message.
