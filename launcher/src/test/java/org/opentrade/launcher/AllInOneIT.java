@@ -169,6 +169,11 @@ class AllInOneIT {
             quickfix.Message er = fix.next();
             assertEquals("8", er.getHeader().getString(35), "an ExecutionReport: " + er);
             assertEquals('0', er.getChar(150), "ExecType New: " + er);
+            String fixTrace = er.getString(9001);
+            HttpResponse<String> fixSpans = get(port, "/v1/traces/" + fixTrace, "Authorization", "Bearer " + token);
+            assertEquals(200, fixSpans.statusCode(), fixSpans.body());
+            assertTrue(fixSpans.body().contains("FIX NewOrderSingle"), "the report's tag 9001 names the order's trace, "
+                    + "readable by its owner: " + fixSpans.body());
         }
         HttpResponse<String> viaRest = get(port, "/v1/orders/by-client-id/fix-1", "X-API-Key",
                 tradeKey.getString("key_id"), "X-API-Secret", tradeKey.getString("secret"));

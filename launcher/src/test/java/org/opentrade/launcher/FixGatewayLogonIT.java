@@ -177,6 +177,7 @@ class FixGatewayLogonIT {
             s.setString("NonStopSession", "Y");
             s.setString("UseDataDictionary", "Y");
             s.setString("DataDictionary", "FIX44.xml");
+            s.setString("ValidateUserDefinedFields", "N"); // reports carry the trace id in tag 9001
             s.setString(session, "BeginString", "FIX.4.4");
             s.setString(session, "SenderCompID", sender);
             s.setString(session, "TargetCompID", "OPENTRADE");
