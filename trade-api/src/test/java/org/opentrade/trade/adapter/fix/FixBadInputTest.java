@@ -4,33 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bytes no engine would send, over a raw socket: the session layer answers with Reject(3),
  * BusinessMessageReject(j) or a disconnect as FIX 4.4 says, and the session (or a new one) and the
  * process keep working.
  */
-class FixBadInputTest {
-    @TempDir
-    static Path dir;
-    static FixHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = FixHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
+class FixBadInputTest extends FixHarnessTest {
 
     private static RawFix logon(String developer) throws Exception {
         String key = h.key(developer);

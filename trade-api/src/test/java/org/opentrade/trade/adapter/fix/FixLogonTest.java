@@ -6,28 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.http.HttpMethod;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Logon: credentials checked by the (fake) gateway, refusals as a Logout whose Text says why; one session per key. */
-class FixLogonTest {
-    @TempDir
-    static Path dir;
-    static FixHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = FixHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
+class FixLogonTest extends FixHarnessTest {
 
     private static String refusal(String sender, String key, String secret, Map<Integer, String> extra, int heartbeat)
             throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,10 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import quickfix.FieldNotFound;
 import quickfix.Group;
 import quickfix.Message;
@@ -26,22 +22,7 @@ import quickfix.Message;
  * (price-keyed New/Change/Delete) and the tests compare it with the levels the orders must make.
  * Each test has its own developer and symbol.
  */
-class FixMarketDataTest {
-    @TempDir
-    static Path dir;
-    static FixHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = FixHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
+class FixMarketDataTest extends FixHarnessTest {
 
     @Test
     void aSnapshotShowsTheLevelsOfTheOrdersRestingAtTheExchange() throws Exception {

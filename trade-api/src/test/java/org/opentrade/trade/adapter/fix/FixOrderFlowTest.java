@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import quickfix.Message;
 
 /**
@@ -17,22 +13,7 @@ import quickfix.Message;
  * real exchange: each test has its own developer (account), session and symbol, and asserts the
  * exact ExecType/OrdStatus/CumQty/LeavesQty sequence.
  */
-class FixOrderFlowTest {
-    @TempDir
-    static Path dir;
-    static FixHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = FixHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
+class FixOrderFlowTest extends FixHarnessTest {
 
     @Test
     void aLimitOrderIsNewThenPartiallyThenFullyFilled() throws Exception {

@@ -3,11 +3,7 @@ package org.opentrade.trade.adapter.fix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import quickfix.Message;
 
 /**
@@ -15,22 +11,7 @@ import quickfix.Message;
  * on again with sequence numbers continuing on both sides, a ResendRequest is answered from the
  * acceptor's file store, and the open order is still there and still reported.
  */
-class FixRestartTest {
-    @TempDir
-    static Path dir;
-    static FixHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = FixHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
+class FixRestartTest extends FixHarnessTest {
 
     @Test
     void aRestartContinuesSequenceNumbersAnswersAResendRequestAndKeepsTheOpenOrder() throws Exception {

@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
 import org.opentrade.exchange.model.InstrumentInfo;
@@ -25,26 +22,15 @@ import quickfix.Message;
  * SecurityListRequest (x) → SecurityList (y), compared with the exchange's own universe (asked over
  * the event bus) and with price bands computed here from the reference price and band percent.
  */
-class FixSecurityListTest {
-    @TempDir
-    static Path dir;
-    static FixHarness h;
+class FixSecurityListTest extends FixHarnessTest {
     static Map<String, InstrumentInfo> universe;
 
     @BeforeAll
-    static void start() throws Exception {
-        h = FixHarness.start(dir);
+    static void loadUniverse() throws Exception {
         JsonObject body = (JsonObject) FixHarness.await(h.vertx.eventBus().request(ExchangeAddresses.INSTRUMENTS,
                 new JsonObject())).body();
         universe = new HashMap<>();
         ExchangeJson.universeFromJson(body).instruments().forEach(i -> universe.put(i.symbol(), i));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
     }
 
     @Test

@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.common.tracing.SpanStore;
 import quickfix.Message;
 
@@ -16,22 +12,7 @@ import quickfix.Message;
  * Each FIX order request is a span of trade-api owned by the developer, and its reports carry the
  * trace id in tag 9001: the span store (what {@code /v1/traces/{id}} reads) holds that trace.
  */
-class FixTraceTest {
-    @TempDir
-    static Path dir;
-    static FixHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = FixHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
+class FixTraceTest extends FixHarnessTest {
 
     @Test
     void aNewOrdersReportsCarryTheTraceIdOfItsSpanOwnedByTheDeveloper() throws Exception {
