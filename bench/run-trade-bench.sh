@@ -162,40 +162,12 @@ if [[ ! -f $JAR ]] || [[ -n "$(newer_build_input "$JAR")" ]]; then
 fi
 
 # ---------------------------------------------------------------- processes (stopped on exit, by pid)
-PIDS=()
-stop_pid() {
-  local p=$1
-  kill "$p" 2>/dev/null || true
-  for _ in $(seq 150); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.2; done
-  kill -9 "$p" 2>/dev/null || true
-}
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do stop_pid "$p"; done
-}
+# shared helpers: PIDS, stop_pid, cleanup, ports_free, wait_http, load1, cpu_some, ticks, load_java
+source "$ROOT/bench/bench-lib.sh"
 trap cleanup EXIT
-for port in "$AIO_PORT" "$FLOOR_PORT" "$UP_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is in use; set AIO_PORT / FLOOR_PORT / UP_PORT" >&2; exit 1
-  fi
-done
-wait_http() { # wait_http <url> <seconds>
-  for _ in $(seq $(( $2 * 5 ))); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" == 200 ]] && return 0
-    sleep 0.2
-  done
-  echo "no 200 from $1 after $2 s" >&2; return 1
-}
-load1() { cut -d' ' -f1 /proc/loadavg; }
-cpu_some() { awk '/^some/ { sub("avg10=", "", $2); print $2 }' /proc/pressure/cpu 2>/dev/null || echo "?"; }
-ticks() { # utime+stime of processes (comma-separated pids), clock ticks
-  local t=0 p
-  for p in ${1//,/ }; do t=$(( t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
-  echo "$t"
-}
+ports_free "AIO_PORT / FLOOR_PORT / UP_PORT" "$AIO_PORT" "$FLOOR_PORT" "$UP_PORT"
 # server JVMs start as `$SERVER_PIN java ... &` (taskset execs java, so $! is the JVM's pid)
 SERVER_PIN=${SERVER_CPUS:+taskset -c $SERVER_CPUS}
-load_java() { ${LOAD_CPUS:+taskset -c $LOAD_CPUS} java "$@"; }
 
 # ---------------------------------------------------------------- wait for a quiet machine
 if awk -v w="$WAIT_LOAD" 'BEGIN { exit !(w > 0) }'; then
