@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import org.opentrade.trade.adapter.fix.FixAcceptor;
+import org.opentrade.trade.adapter.fix.QuietFixLog;
 import quickfix.Application;
 import quickfix.DefaultMessageFactory;
 import quickfix.FieldNotFound;
@@ -65,7 +67,8 @@ public final class BareFixAcceptor implements Application {
         if (fileStore && storeDir == null) {
             throw usage("--store-dir is required with the file store");
         }
-        SessionSettings settings = settings(host, port, storeDir);
+        // trade-api's acceptor settings, key for key (a null store dir for the memory store)
+        SessionSettings settings = FixAcceptor.sessionSettings(host, port, fileStore ? storeDir : null);
         MessageStoreFactory store;
         if (fileStore) {
             Files.createDirectories(storeDir);
@@ -73,7 +76,7 @@ public final class BareFixAcceptor implements Application {
         } else {
             store = new MemoryStoreFactory();
         }
-        LogFactory log = QuietLog.factory();
+        LogFactory log = QuietFixLog.factory();
         MessageFactory messages = new DefaultMessageFactory();
         BareFixAcceptor app = new BareFixAcceptor();
         ThreadedSocketAcceptor acceptor = new ThreadedSocketAcceptor(app, store, settings, log, messages);
@@ -93,35 +96,6 @@ public final class BareFixAcceptor implements Application {
 
     private static SessionID template() {
         return new SessionID("FIX.4.4", COMP_ID, DynamicAcceptorSessionProvider.WILDCARD);
-    }
-
-    /** trade-api's acceptor settings (FixAcceptor.settings()), key for key. */
-    private static SessionSettings settings(String host, int port, Path storeDir) {
-        SessionSettings s = new SessionSettings();
-        s.setString("ConnectionType", "acceptor");
-        s.setString("SocketAcceptAddress", host);
-        s.setLong("SocketAcceptPort", port);
-        if (storeDir != null) {
-            s.setString(FileStoreFactory.SETTING_FILE_STORE_PATH, storeDir.toString());
-        }
-        s.setString("NonStopSession", "Y");
-        s.setString("UseDataDictionary", "Y");
-        s.setString("DataDictionary", "FIX44.xml");
-        s.setString("ValidateUserDefinedFields", "N");
-        s.setString("ValidateIncomingMessage", "Y");
-        s.setString("RejectInvalidMessage", "Y");
-        s.setString("AllowUnknownMsgFields", "N");
-        s.setString("ResetOnLogon", "N");
-        s.setString("ResetOnLogout", "N");
-        s.setString("ResetOnDisconnect", "N");
-        s.setString("PersistMessages", "Y");
-        s.setString("SocketTcpNoDelay", "Y");
-        SessionID t = template();
-        s.setString(t, "BeginString", "FIX.4.4");
-        s.setString(t, "SenderCompID", COMP_ID);
-        s.setString(t, "TargetCompID", DynamicAcceptorSessionProvider.WILDCARD);
-        s.setString(t, "AcceptorTemplate", "Y");
-        return s;
     }
 
     /** NewOrderSingle → ExecutionReport New at once, on the session's thread. */

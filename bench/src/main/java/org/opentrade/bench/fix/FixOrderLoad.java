@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.opentrade.bench.trade.BenchKey;
 import org.opentrade.bench.trade.BenchSymbol;
+import org.opentrade.trade.adapter.fix.QuietFixLog;
 import quickfix.Application;
 import quickfix.DefaultMessageFactory;
 import quickfix.FieldNotFound;
@@ -140,7 +141,7 @@ public final class FixOrderLoad implements Application {
     private int run(String name, String host, int port, double rate, double seconds, double warmup, double drain,
                     long spinNs) throws Exception {
         SocketInitiator initiator = new SocketInitiator(this, new MemoryStoreFactory(), settings(host, port),
-                QuietLog.factory(), new DefaultMessageFactory());
+                QuietFixLog.factory(), new DefaultMessageFactory());
         initiator.start();
         boolean stopped = false;
         try {

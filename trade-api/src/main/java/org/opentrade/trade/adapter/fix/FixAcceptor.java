@@ -17,7 +17,6 @@ import org.apache.mina.core.service.IoAcceptor;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.trade.domain.desk.TradeDesk;
 import org.opentrade.trade.port.KeyAuthenticator;
-import quickfix.ConfigError;
 import quickfix.DefaultMessageFactory;
 import quickfix.FileStore;
 import quickfix.FileStoreFactory;
@@ -219,12 +218,24 @@ public final class FixAcceptor {
         return new SessionID("FIX.4.4", FixAcceptorOptions.COMP_ID, DynamicAcceptorSessionProvider.WILDCARD);
     }
 
-    private SessionSettings settings() throws ConfigError {
+    private SessionSettings settings() {
+        return sessionSettings(options.host(), options.port(), options.storeDir());
+    }
+
+    /**
+     * The acceptor's QuickFIX/J settings: dynamic sessions for any SenderCompID to {@code OPENTRADE},
+     * dictionary validation, persisted sequence numbers, the slow-consumer cut-off. Public so the
+     * benchmark's bare acceptor (the floor) runs with exactly these; {@code storeDir} null leaves the
+     * file store's path unset (a memory store).
+     */
+    public static SessionSettings sessionSettings(String host, int port, java.nio.file.Path storeDir) {
         SessionSettings s = new SessionSettings();
         s.setString("ConnectionType", "acceptor");
-        s.setString("SocketAcceptAddress", options.host());
-        s.setLong("SocketAcceptPort", options.port());
-        s.setString(FileStoreFactory.SETTING_FILE_STORE_PATH, options.storeDir().toString());
+        s.setString("SocketAcceptAddress", host);
+        s.setLong("SocketAcceptPort", port);
+        if (storeDir != null) {
+            s.setString(FileStoreFactory.SETTING_FILE_STORE_PATH, storeDir.toString());
+        }
         s.setString("NonStopSession", "Y");
         s.setString("UseDataDictionary", "Y");
         s.setString("DataDictionary", "FIX44.xml");

@@ -10,7 +10,7 @@ import quickfix.SessionID;
  * QuickFIX/J's session log, kept quiet: messages in and out are not logged (the message store keeps
  * them for resends); session events go to java.util.logging at FINE, errors at WARNING.
  */
-final class QuietFixLog implements Log {
+public final class QuietFixLog implements Log {
     private static final Logger LOG = Logger.getLogger("org.opentrade.trade.fix.session");
     private final String session;
 
@@ -18,7 +18,7 @@ final class QuietFixLog implements Log {
         this.session = sessionId.toString();
     }
 
-    static LogFactory factory() {
+    public static LogFactory factory() {
         return new LogFactory() {
             @Override
             public Log create(SessionID sessionId) {
