@@ -163,7 +163,8 @@ public final class FixAcceptor {
 
     /** After a refused Logon: once QuickFIX/J has sent the Logout and disconnected, discard the session if fresh. */
     private void discardLater(SessionID id) {
-        CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> discard(id));
+        Session refused = Session.lookupSession(id);
+        CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> discard(id, refused));
     }
 
     /**
@@ -172,9 +173,12 @@ public final class FixAcceptor {
      * Logon and its Logout, e.g. a client's that once logged on) keeps its store: its sequence numbers
      * and resend log stay whoever tries a wrong key under its name.
      */
-    private synchronized void discard(SessionID id) {
+    private synchronized void discard(SessionID id, Session refused) {
         Session s = Session.lookupSession(id);
-        if (acceptor == null || s == null || s.isLoggedOn() || s.hasResponder()) {
+        // The very session that refused, still this acceptor's: QuickFIX/J's registry is global, and
+        // after a restart the same id names a new acceptor's session, which must be left alone.
+        if (acceptor == null || s == null || s != refused || !acceptor.getManagedSessions().contains(s)
+                || s.isLoggedOn() || s.hasResponder()) {
             return;
         }
         try {
