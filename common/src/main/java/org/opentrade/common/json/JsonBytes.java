@@ -150,9 +150,9 @@ public final class JsonBytes {
 
     /**
      * A JSON string (quoted, UTF-8), or {@code null}, as Jackson writes it: {@code \" \\ \b \t \n \f \r},
-     * other control characters as upper-case {@code \}{@code u00XX}, non-ASCII as UTF-8 except surrogates
-     * (a character outside the BMP is a pair), which Jackson writes as two upper-case {@code \}{@code uXXXX}
-     * escapes.
+     * other control characters as upper-case hex escapes ({@code \}{@code u001F}), non-ASCII as UTF-8
+     * except surrogates (a character outside the BMP is a pair), which Jackson writes as two upper-case hex
+     * escapes ({@code \}{@code uD83D}{@code \}{@code uDE00}).
      */
     public JsonBytes string(String s) {
         if (s == null) {
