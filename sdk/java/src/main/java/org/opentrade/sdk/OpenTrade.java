@@ -1,0 +1,290 @@
+package org.opentrade.sdk;
+
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import org.opentrade.sdk.api.DevelopersApi;
+import org.opentrade.sdk.api.KeysApi;
+import org.opentrade.sdk.api.MarketApi;
+import org.opentrade.sdk.api.MeteringApi;
+import org.opentrade.sdk.api.TracesApi;
+import org.opentrade.sdk.api.TradingApi;
+import org.opentrade.sdk.invoker.ApiClient;
+import org.opentrade.sdk.invoker.ApiException;
+import org.opentrade.sdk.model.Bar;
+import org.opentrade.sdk.model.Fill;
+import org.opentrade.sdk.model.KlineInterval;
+import org.opentrade.sdk.model.Order;
+import org.opentrade.sdk.model.OrderCreate;
+import org.opentrade.sdk.model.OrderReplace;
+import org.opentrade.sdk.model.OrderReplacePrice;
+import org.opentrade.sdk.model.Session;
+import org.opentrade.sdk.model.SessionCreate;
+import org.opentrade.sdk.model.Trade;
+import org.opentrade.sdk.stream.StreamClient;
+
+/**
+ * The entry point a quant reaches for first: one client per base URL and credentials, with the
+ * generated API classes underneath ({@link #market()}, {@link #trading()}, ...) and the calls that
+ * need care on top: {@link #placeOrder} (always idempotent, resolved by client id after a timeout),
+ * cancel and replace with idempotency keys, paged iterators, and the resumable streams.
+ *
+ * <pre>{@code
+ * OpenTrade ot = OpenTrade.builder().baseUrl("http://localhost:8080")
+ *         .credentials(Credentials.secretKey(keyId, secret)).build();
+ * Order o = ot.placeOrder(new OrderCreate().symbol("600000.SH").side(OrderSide.BUY)
+ *         .type(OrderType.LIMIT).qty(100L).price(new OrderCreatePrice("10.50")));
+ * }</pre>
+ *
+ * <p>Thread-safe: share one instance. Calls block the calling thread (retries included).
+ */
+public final class OpenTrade {
+    /** Rounds of "place, then look up by client id" before {@link OrderStatusUnknownException}. */
+    static final int PLACEMENT_ROUNDS = 3;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+
+    private final String baseUrl;
+    private final Credentials credentials;
+    private final ApiClient apiClient;
+    private final MarketApi market;
+    private final TradingApi trading;
+
+    private OpenTrade(Builder b) {
+        this.baseUrl = b.baseUrl;
+        this.credentials = b.credentials;
+        // HTTP/1.1: the JDK would otherwise offer an h2c upgrade on every plain-http request.
+        HttpClient http = new SigningHttpClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout).build(),
+                b.credentials, b.retryPolicy);
+        this.apiClient = new ApiClient(new FixedClientBuilder(http), ApiClient.createDefaultObjectMapper(), b.baseUrl);
+        this.apiClient.setReadTimeout(b.requestTimeout);
+        this.market = new MarketApi(apiClient);
+        this.trading = new TradingApi(apiClient);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Logs in ({@code POST /v1/sessions}) and returns a client on the session; it expires after 15
+     * minutes (-2011, an {@link AuthenticationException}): log in again.
+     */
+    public static OpenTrade login(String baseUrl, String email, String password) {
+        OpenTrade anonymous = builder().baseUrl(baseUrl).build();
+        Session s = anonymous.call(() -> anonymous.developers().createSession(new SessionCreate().email(email).password(password)));
+        return builder().baseUrl(baseUrl).credentials(Credentials.session(s.getToken())).build();
+    }
+
+    /** A client with the same settings and other credentials (e.g. a new key after log-in). */
+    public OpenTrade withCredentials(Credentials other) {
+        return builder().baseUrl(baseUrl).credentials(other).build();
+    }
+
+    // ---------------------------------------------------------------- the generated API classes
+
+    public MarketApi market() {
+        return market;
+    }
+
+    public TradingApi trading() {
+        return trading;
+    }
+
+    public KeysApi keys() {
+        return new KeysApi(apiClient);
+    }
+
+    public DevelopersApi developers() {
+        return new DevelopersApi(apiClient);
+    }
+
+    public MeteringApi metering() {
+        return new MeteringApi(apiClient);
+    }
+
+    public TracesApi traces() {
+        return new TracesApi(apiClient);
+    }
+
+    /** The generated client underneath, for settings this facade does not expose. */
+    public ApiClient apiClient() {
+        return apiClient;
+    }
+
+    /** A generated call, its checked {@link ApiException} typed as an {@link OpenTradeException}. */
+    @FunctionalInterface
+    public interface ApiCall<T> {
+        T call() throws ApiException;
+    }
+
+    /** Runs a generated call; failures are thrown typed by {@code error_no} ({@link OpenTradeException#from}). */
+    public <T> T call(ApiCall<T> call) {
+        try {
+            return call.call();
+        } catch (ApiException e) {
+            throw OpenTradeException.from(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- orders
+
+    /**
+     * Places an order, exactly once. It always carries a {@code client_order_id} (one is generated
+     * when the order has none) and sends it as {@code Idempotency-Key} too, so every retry is safe.
+     * When an attempt times out or answers 5xx, the order's real status is looked up by that client id
+     * instead of guessed: found, it is returned; not found, the same placement is sent again. A
+     * refusal (4xx) is thrown at once.
+     *
+     * @throws OrderRejectedException and the other {@link OpenTradeException}s for refusals
+     * @throws OrderStatusUnknownException when neither placement nor look-up got an answer
+     */
+    public Order placeOrder(OrderCreate order) {
+        Objects.requireNonNull(order, "order");
+        if (order.getClientOrderId() == null) {
+            order.setClientOrderId(newClientOrderId());
+        }
+        String clientOrderId = order.getClientOrderId();
+        OpenTradeException last = null;
+        for (int round = 1; round <= PLACEMENT_ROUNDS; round++) {
+            try {
+                return trading.placeOrder(order, clientOrderId);
+            } catch (ApiException e) {
+                last = OpenTradeException.from(e);
+                if (!outcomeUnknown(last)) {
+                    throw last;
+                }
+            }
+            try {
+                return trading.getOrderByClientId(clientOrderId);
+            } catch (ApiException e) {
+                OpenTradeException lookup = OpenTradeException.from(e);
+                if (lookup.httpStatus() != 404) {
+                    last = lookup; // the look-up failed too: try both again
+                }
+                // 404: the placement never arrived; sending it again under the same id is safe.
+            }
+        }
+        throw new OrderStatusUnknownException(clientOrderId, last);
+    }
+
+    /** A failure after which the order may or may not exist: no answer, or a 5xx. */
+    static boolean outcomeUnknown(OpenTradeException e) {
+        return e instanceof ConnectionException || e.httpStatus() >= 500;
+    }
+
+    /** Cancels an order; retried safely under one {@code Idempotency-Key}. */
+    public Order cancelOrder(String orderId) {
+        String key = "cancel-" + newClientOrderId();
+        return call(() -> trading.cancelOrder(orderId, key));
+    }
+
+    /**
+     * Replaces an order in place: {@code qty} the new total quantity, {@code price} the new limit
+     * price (either may be null, not both); retried safely under one {@code Idempotency-Key}.
+     */
+    public Order replaceOrder(String orderId, Long qty, String price) {
+        OrderReplace change = new OrderReplace().qty(qty);
+        if (price != null) {
+            change.price(new OrderReplacePrice(price));
+        }
+        String key = "replace-" + newClientOrderId();
+        return call(() -> trading.replaceOrder(orderId, change, key));
+    }
+
+    /** The account's orders ({@code status} open, closed or all; {@code symbol} may be null), page by page. */
+    public Iterable<Order> orders(String status, String symbol) {
+        return new Pages<>(cursor -> {
+            var page = call(() -> trading.listOrders(status, symbol, null, null, 500, cursor));
+            return new Pages.Page<>(page.getItems(), page.getNextCursor());
+        });
+    }
+
+    /** The account's fills, newest first, page by page. */
+    public Iterable<Fill> fills() {
+        return new Pages<>(cursor -> {
+            var page = call(() -> trading.listFills(500, cursor));
+            return new Pages.Page<>(page.getItems(), page.getNextCursor());
+        });
+    }
+
+    /** A symbol's trades between {@code start} and {@code end} (RFC 3339 or epoch ms; null: open), newest first. */
+    public Iterable<Trade> trades(String symbol, String start, String end) {
+        return new Pages<>(cursor -> {
+            var page = call(() -> market.getTrades(symbol, start, end, 1000, cursor));
+            return new Pages.Page<>(page.getItems(), page.getNextCursor());
+        });
+    }
+
+    /** A symbol's bars of one interval between {@code start} and {@code end}, page by page. */
+    public Iterable<Bar> bars(String symbol, KlineInterval interval, String start, String end) {
+        return new Pages<>(cursor -> {
+            var page = call(() -> market.getKlines(symbol, interval, start, end, 1000, cursor));
+            return new Pages.Page<>(page.getBars(), page.getNextCursor());
+        });
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    /** A builder for the order-update stream ({@code /v1/stream/orders}, channel {@code orders}). */
+    public StreamClient.Builder orderStream() {
+        return StreamClient.builder(baseUrl, "/v1/stream/orders", credentials).channels("orders");
+    }
+
+    /** A builder for the market stream ({@code /v1/stream/market}) on the given channels, e.g. {@code trades:600000.SH}. */
+    public StreamClient.Builder marketStream(String... channels) {
+        return StreamClient.builder(baseUrl, "/v1/stream/market", credentials).channels(channels);
+    }
+
+    /** A client order id: {@code sdk-} and 24 random base-36 characters (within the contract's 48). */
+    public static String newClientOrderId() {
+        char[] id = new char[24];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ID_CHARS[RANDOM.nextInt(ID_CHARS.length)];
+        }
+        return "sdk-" + new String(id);
+    }
+
+    /** Settings of an {@link OpenTrade}; each has a default. */
+    public static final class Builder {
+        private String baseUrl = "http://localhost:8080";
+        private Credentials credentials = Credentials.none();
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+
+        /** The gateway's URL, e.g. {@code http://localhost:8080} (default). */
+        public Builder baseUrl(String url) {
+            this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            return this;
+        }
+
+        public Builder credentials(Credentials c) {
+            this.credentials = Objects.requireNonNull(c, "credentials");
+            return this;
+        }
+
+        /** Retries of requests safe to repeat (default {@link RetryPolicy#DEFAULT}). */
+        public Builder retryPolicy(RetryPolicy p) {
+            this.retryPolicy = Objects.requireNonNull(p, "retryPolicy");
+            return this;
+        }
+
+        /** How long one attempt waits for its answer (default 10 s; the gateway gives up at 5 s with 504). */
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = Objects.requireNonNull(d, "requestTimeout");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = Objects.requireNonNull(d, "connectTimeout");
+            return this;
+        }
+
+        public OpenTrade build() {
+            return new OpenTrade(this);
+        }
+    }
+}

@@ -1,0 +1,483 @@
+package org.opentrade.sdk.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.opentrade.sdk.Credentials;
+
+/**
+ * A resumable OpenTrade WebSocket stream (market or orders): connects with the client's credentials,
+ * subscribes, and on any loss (close, error, silence past the heartbeat timeout, a {@code seq} gap)
+ * reconnects with back-off and subscribes again with {@code resume} from the last {@code seq}
+ * delivered and its {@code epoch}, so the handler sees every message exactly once and in order; when
+ * the server no longer holds the missed messages it sends a snapshot, delivered with
+ * {@link StreamMessage#gap()} set.
+ *
+ * <p>Threads: the JDK WebSocket's threads receive (one frame at a time per connection); one dispatch
+ * thread per stream calls the {@link StreamListener}; one scheduler thread runs the watchdog and the
+ * reconnects. The receive side asks the socket for the next frame only while the dispatch queue has
+ * room, which is the back-pressure.
+ */
+public final class StreamClient implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StreamClient.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Object CLOSE = new Object();
+
+    private final Builder cfg;
+    private final HttpClient http;
+    private final SeqTracker seqs = new SeqTracker();
+    private final BlockingQueue<Object> queue;
+    private final ScheduledExecutorService scheduler;
+    private final Thread dispatcher;
+
+    // Guarded by this.
+    private WebSocket socket;
+    private long generation;
+    private int failures;
+    private boolean closed;
+    private boolean paused;
+    private long lastFrameNanos = System.nanoTime();
+
+    private StreamClient(Builder cfg) {
+        this.cfg = cfg;
+        this.http = HttpClient.newBuilder().connectTimeout(cfg.connectTimeout).build();
+        this.queue = new LinkedBlockingQueue<>();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "opentrade-stream-scheduler"));
+        this.dispatcher = daemon(this::dispatch, "opentrade-stream-dispatch");
+    }
+
+    static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * A stream builder.
+     *
+     * @param baseUrl the gateway's http(s) URL; ws(s) is derived from it
+     * @param path {@code /v1/stream/market} or {@code /v1/stream/orders}
+     */
+    public static Builder builder(String baseUrl, String path, Credentials credentials) {
+        return new Builder(baseUrl, path, credentials);
+    }
+
+    private void start() {
+        dispatcher.start();
+        long checkMillis = Math.max(50, cfg.heartbeatTimeout.toMillis() / 4);
+        scheduler.scheduleWithFixedDelay(this::watchdog, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
+        state(StreamState.CONNECTING, null);
+        scheduler.execute(this::connect);
+    }
+
+    // ---------------------------------------------------------------- connecting
+
+    private void connect() {
+        long gen;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            gen = ++generation;
+            seqs.onReconnect();
+        }
+        URI uri = URI.create(cfg.wsUrl());
+        HttpRequest.Builder signed = HttpRequest.newBuilder(uri).GET();
+        cfg.credentials.apply(signed, "GET", uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
+                new byte[0]);
+        WebSocket.Builder ws = http.newWebSocketBuilder().connectTimeout(cfg.connectTimeout);
+        signed.build().headers().map().forEach((name, values) -> values.forEach(v -> ws.header(name, v)));
+        ws.buildAsync(uri, new Receiver(gen)).whenComplete((socket, failure) -> {
+            if (failure != null) {
+                connectFailed(gen, failure);
+            } else {
+                connected(gen, socket);
+            }
+        });
+    }
+
+    private void connected(long gen, WebSocket ws) {
+        ObjectNode subscribe = JSON.createObjectNode().put("op", "subscribe");
+        cfg.channels.forEach(subscribe.putArray("channels")::add);
+        synchronized (this) {
+            if (closed || gen != generation) {
+                ws.abort();
+                return;
+            }
+            socket = ws;
+            lastFrameNanos = System.nanoTime();
+            Map<String, Long> resume = seqs.resumePoints();
+            if (!resume.isEmpty() && seqs.epoch() != null) {
+                ObjectNode r = subscribe.putObject("resume");
+                resume.forEach(r::put);
+                subscribe.put("epoch", seqs.epoch());
+            }
+        }
+        ws.sendText(subscribe.toString(), true);
+    }
+
+    private void connectFailed(long gen, Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof WebSocketHandshakeException h) {
+            int status = h.getResponse().statusCode();
+            if (status == 401 || status == 403) {
+                // Credentials refused: reconnecting would be refused the same way.
+                String body = String.valueOf(h.getResponse().body());
+                closeForGood("credentials refused (" + status + "): " + body);
+                return;
+            }
+        }
+        lost(gen, "connect failed: " + cause);
+    }
+
+    /** The connection of generation {@code gen} is lost: reconnect (once per generation) after back-off. */
+    private void lost(long gen, String reason) {
+        WebSocket old;
+        int attempt;
+        synchronized (this) {
+            if (closed || gen != generation) {
+                return;
+            }
+            generation++; // frames still arriving from the old socket are ignored from now
+            old = socket;
+            socket = null;
+            paused = false;
+            attempt = ++failures;
+        }
+        if (old != null) {
+            old.abort();
+        }
+        state(StreamState.RECONNECTING, reason);
+        long cap = Math.min(cfg.maxBackoff.toMillis(), cfg.initialBackoff.toMillis() << Math.min(attempt - 1, 20));
+        long delay = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void watchdog() {
+        long gen;
+        synchronized (this) {
+            if (socket == null || closed || paused) {
+                return; // while paused the server is waiting on us, not silent
+            }
+            if (System.nanoTime() - lastFrameNanos < cfg.heartbeatTimeout.toNanos()) {
+                return;
+            }
+            gen = generation;
+        }
+        lost(gen, "no frame for " + cfg.heartbeatTimeout.toMillis() + " ms");
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /** Receives one connection's frames; stale once {@link #generation} moves on. */
+    private final class Receiver implements WebSocket.Listener {
+        private final long gen;
+        private final StringBuilder partial = new StringBuilder();
+
+        Receiver(long gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            ws.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (!last) {
+                ws.request(1);
+                return null;
+            }
+            String text = partial.toString();
+            partial.setLength(0);
+            if (received(gen, text)) {
+                requestNext(gen, ws);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            lost(gen, "closed " + statusCode + (reason == null || reason.isEmpty() ? "" : ": " + reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            lost(gen, "connection error: " + error);
+        }
+    }
+
+    /** Handles one complete frame; false when the connection was given up (no next frame wanted). */
+    private boolean received(long gen, String text) {
+        JsonNode frame;
+        try {
+            frame = JSON.readTree(text);
+        } catch (Exception notJson) {
+            LOG.log(System.Logger.Level.WARNING, "stream frame is not JSON, ignored: {0}", text);
+            return true;
+        }
+        String gapReason = null;
+        synchronized (this) {
+            if (gen != generation || closed) {
+                return false;
+            }
+            lastFrameNanos = System.nanoTime();
+            if (frame.has("channel") && frame.has("seq")) {
+                String channel = frame.get("channel").asText();
+                long seq = frame.get("seq").asLong();
+                boolean snapshot = frame.path("snapshot").asBoolean(false);
+                switch (seqs.onData(channel, seq, snapshot)) {
+                    case DELIVER -> enqueue(new StreamMessage(channel, seq, frame.path("type").isTextual()
+                            ? frame.get("type").asText() : null, snapshot,
+                            snapshot && frame.path("resumed").isBoolean() && !frame.get("resumed").asBoolean(),
+                            frame.get("data")));
+                    case DUPLICATE -> { }
+                    case GAP -> gapReason = "gap on " + channel + " before seq " + seq;
+                }
+            } else {
+                String type = frame.path("type").asText("");
+                switch (type) {
+                    case "subscribed" -> {
+                        seqs.onSubscribed(heads(frame), frame.path("epoch").isTextual() ? frame.get("epoch").asText() : null);
+                        failures = 0;
+                        enqueue(new StateChange(StreamState.LIVE, "subscribed"));
+                    }
+                    case "heartbeat" -> {
+                        if (seqs.heartbeatShowsGap(heads(frame))) {
+                            gapReason = "heartbeat reports messages not received";
+                        }
+                    }
+                    case "error" -> enqueue(frame);
+                    default -> { } // pong, unsubscribed
+                }
+            }
+        }
+        if (gapReason != null) {
+            lost(gen, gapReason);
+            return false;
+        }
+        return true;
+    }
+
+    private static Map<String, Long> heads(JsonNode frame) {
+        Map<String, Long> heads = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = frame.path("seqs").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            heads.put(e.getKey(), e.getValue().asLong());
+        }
+        return heads;
+    }
+
+    /**
+     * Called with this held. The queue itself is unbounded, but holds at most about
+     * {@code queueCapacity} items: the next frame is requested only while it holds fewer.
+     */
+    private void enqueue(Object item) {
+        queue.add(item);
+    }
+
+    private void requestNext(long gen, WebSocket ws) {
+        synchronized (this) {
+            if (gen != generation) {
+                return;
+            }
+            if (queue.size() >= cfg.queueCapacity) {
+                paused = true; // the dispatcher asks for the next frame when it has taken one
+                return;
+            }
+        }
+        ws.request(1);
+    }
+
+    // ---------------------------------------------------------------- dispatching
+
+    private void dispatch() {
+        while (true) {
+            Object item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            resumeIfPaused();
+            if (item == CLOSE) {
+                return;
+            }
+            if (item instanceof StreamMessage m) {
+                try {
+                    cfg.listener.onMessage(m);
+                } catch (RuntimeException e) {
+                    safely(() -> cfg.listener.onHandlerFailure(m, e));
+                }
+            } else if (item instanceof StateChange c) {
+                safely(() -> cfg.listener.onState(c.state, c.reason));
+            } else if (item instanceof JsonNode error) {
+                safely(() -> cfg.listener.onErrorFrame(error));
+            }
+        }
+    }
+
+    private void resumeIfPaused() {
+        WebSocket ws;
+        synchronized (this) {
+            if (!paused || socket == null || queue.size() >= cfg.queueCapacity) {
+                return;
+            }
+            paused = false;
+            ws = socket;
+        }
+        ws.request(1);
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "stream listener threw", e);
+        }
+    }
+
+    private record StateChange(StreamState state, String reason) { }
+
+    /** States are queued like messages, so the listener sees them in order with the data. */
+    private void state(StreamState s, String reason) {
+        queue.add(new StateChange(s, reason));
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    private void closeForGood(String reason) {
+        WebSocket ws;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            generation++;
+            ws = socket;
+            socket = null;
+        }
+        if (ws != null) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").whenComplete((r, e) -> ws.abort());
+        }
+        scheduler.shutdownNow();
+        state(StreamState.CLOSED, reason);
+        queue.offer(CLOSE);
+    }
+
+    /** Closes the stream; messages already queued are still delivered, then {@link StreamState#CLOSED}. */
+    @Override
+    public void close() {
+        closeForGood("closed by the client");
+    }
+
+    /** Waits until the dispatch thread has delivered everything and stopped; true if it did in time. */
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        dispatcher.join(Math.max(1, timeout.toMillis()));
+        return !dispatcher.isAlive();
+    }
+
+    /** Settings of a stream; each has a default but the listener. */
+    public static final class Builder {
+        private final String baseUrl;
+        private final String path;
+        private final Credentials credentials;
+        private final List<String> channels = new ArrayList<>();
+        private StreamListener listener;
+        private boolean cancelOnDisconnect;
+        private int queueCapacity = 10_000;
+        private Duration heartbeatTimeout = Duration.ofSeconds(30);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration initialBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+
+        Builder(String baseUrl, String path, Credentials credentials) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            this.path = path;
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+        }
+
+        public Builder channels(String... names) {
+            channels.addAll(List.of(names));
+            return this;
+        }
+
+        public Builder listener(StreamListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        /** Order stream only: cancel the account's open orders when its last such connection closes. */
+        public Builder cancelOnDisconnect(boolean on) {
+            this.cancelOnDisconnect = on;
+            return this;
+        }
+
+        /** Messages waiting for the handler before the socket stops reading (default 10 000). */
+        public Builder queueCapacity(int n) {
+            if (n < 16) {
+                throw new IllegalArgumentException("queueCapacity must be at least 16, not " + n);
+            }
+            this.queueCapacity = n;
+            return this;
+        }
+
+        /** Silence after which the connection counts as lost (default 30 s; servers beat every 10 s). */
+        public Builder heartbeatTimeout(Duration d) {
+            this.heartbeatTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Reconnect back-off: from {@code initial} doubling to {@code max}, with jitter (defaults 100 ms, 5 s). */
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = Objects.requireNonNull(initial);
+            this.maxBackoff = Objects.requireNonNull(max);
+            return this;
+        }
+
+        String wsUrl() {
+            String ws = baseUrl.replaceFirst("^http", "ws");
+            return ws + path + (cancelOnDisconnect ? "?cancel_on_disconnect=true" : "");
+        }
+
+        /** Opens the stream; it connects in the background and reports its state to the listener. */
+        public StreamClient start() {
+            if (listener == null) {
+                throw new IllegalStateException("a stream needs a listener");
+            }
+            if (channels.isEmpty()) {
+                throw new IllegalStateException("a stream needs at least one channel");
+            }
+            StreamClient c = new StreamClient(this);
+            c.start();
+            return c;
+        }
+    }
+}
