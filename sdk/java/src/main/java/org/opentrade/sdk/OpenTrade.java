@@ -45,6 +45,7 @@ public final class OpenTrade {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
+    private final Builder settings;
     private final String baseUrl;
     private final Credentials credentials;
     private final ApiClient apiClient;
@@ -52,12 +53,13 @@ public final class OpenTrade {
     private final TradingApi trading;
 
     private OpenTrade(Builder b) {
+        this.settings = b.copy();
         this.baseUrl = b.baseUrl;
         this.credentials = b.credentials;
         // HTTP/1.1: the JDK would otherwise offer an h2c upgrade on every plain-http request.
         HttpClient http = new SigningHttpClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(b.connectTimeout).build(),
-                b.credentials, b.retryPolicy);
+                b.credentials, b.retryPolicy, b.retryListener);
         this.apiClient = new ApiClient(new FixedClientBuilder(http), ApiClient.createDefaultObjectMapper(), b.baseUrl);
         this.apiClient.setReadTimeout(b.requestTimeout);
         this.market = new MarketApi(apiClient);
@@ -66,6 +68,11 @@ public final class OpenTrade {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder with this client's settings. */
+    public Builder toBuilder() {
+        return settings.copy();
     }
 
     /**
@@ -80,7 +87,7 @@ public final class OpenTrade {
 
     /** A client with the same settings and other credentials (e.g. a new key after log-in). */
     public OpenTrade withCredentials(Credentials other) {
-        return builder().baseUrl(baseUrl).credentials(other).build();
+        return toBuilder().credentials(other).build();
     }
 
     // ---------------------------------------------------------------- the generated API classes
@@ -252,6 +259,7 @@ public final class OpenTrade {
         private String baseUrl = "http://localhost:8080";
         private Credentials credentials = Credentials.none();
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private RetryListener retryListener = RetryListener.NONE;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(5);
 
@@ -272,6 +280,12 @@ public final class OpenTrade {
             return this;
         }
 
+        /** Told of each retry (default: nobody). */
+        public Builder onRetry(RetryListener l) {
+            this.retryListener = Objects.requireNonNull(l, "retryListener");
+            return this;
+        }
+
         /** How long one attempt waits for its answer (default 10 s; the gateway gives up at 5 s with 504). */
         public Builder requestTimeout(Duration d) {
             this.requestTimeout = Objects.requireNonNull(d, "requestTimeout");
@@ -281,6 +295,17 @@ public final class OpenTrade {
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = Objects.requireNonNull(d, "connectTimeout");
             return this;
+        }
+
+        Builder copy() {
+            Builder c = new Builder();
+            c.baseUrl = baseUrl;
+            c.credentials = credentials;
+            c.retryPolicy = retryPolicy;
+            c.retryListener = retryListener;
+            c.requestTimeout = requestTimeout;
+            c.connectTimeout = connectTimeout;
+            return c;
         }
 
         public OpenTrade build() {

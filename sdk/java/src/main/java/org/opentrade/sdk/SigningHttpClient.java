@@ -33,11 +33,13 @@ final class SigningHttpClient extends HttpClient {
     private final HttpClient delegate;
     private final Credentials credentials;
     private final RetryPolicy retry;
+    private final RetryListener retries;
 
-    SigningHttpClient(HttpClient delegate, Credentials credentials, RetryPolicy retry) {
+    SigningHttpClient(HttpClient delegate, Credentials credentials, RetryPolicy retry, RetryListener retries) {
         this.delegate = delegate;
         this.credentials = credentials;
         this.retry = retry;
+        this.retries = retries;
     }
 
     @Override
@@ -56,7 +58,9 @@ final class SigningHttpClient extends HttpClient {
                 if (attempt >= retry.maxAttempts() || !(repeatable || neverSent)) {
                     throw e;
                 }
-                sleep(retry.backoff(attempt));
+                Duration wait = retry.backoff(attempt);
+                retries.onRetry(attempt, request.method(), request.uri(), 0, wait);
+                sleep(wait);
                 continue;
             }
             if (last || !RetryPolicy.retryableStatus(response.statusCode())) {
@@ -68,7 +72,9 @@ final class SigningHttpClient extends HttpClient {
                 return response; // longer than the caller allows: the error says how long
             }
             discard(response);
-            sleep(wait != null ? wait : retry.backoff(attempt));
+            Duration pause = wait != null ? wait : retry.backoff(attempt);
+            retries.onRetry(attempt, request.method(), request.uri(), response.statusCode(), pause);
+            sleep(pause);
         }
     }
 

@@ -1,0 +1,57 @@
+package org.opentrade.sdk.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.opentrade.sdk.stream.SeqTracker.Verdict;
+
+class SeqTrackerTest {
+    @Test
+    void deliversNextDropsDuplicatesAndReportsGaps() {
+        SeqTracker t = new SeqTracker();
+        t.onSubscribed(Map.of("orders", 10L), "e1");
+        assertEquals(Verdict.DELIVER, t.onData("orders", 11, false));
+        assertEquals(Verdict.DUPLICATE, t.onData("orders", 11, false));
+        assertEquals(Verdict.DUPLICATE, t.onData("orders", 3, false));
+        assertEquals(Verdict.GAP, t.onData("orders", 13, false));
+        assertEquals(Map.of("orders", 11L), t.resumePoints(), "a gap does not move the resume point");
+        assertEquals("e1", t.epoch());
+    }
+
+    @Test
+    void snapshotsAreAlwaysDeliveredAndResetTheChannel() {
+        SeqTracker t = new SeqTracker();
+        t.onSubscribed(Map.of("orders", 50L), "e1");
+        assertEquals(Verdict.DELIVER, t.onData("orders", 50, true));
+        assertEquals(Verdict.DELIVER, t.onData("orders", 50, true), "every frame of a snapshot");
+        assertEquals(Verdict.DELIVER, t.onData("orders", 51, false));
+        // After a restart the market stream counts from 1 again: its flagged snapshot resets the channel.
+        assertEquals(Verdict.DELIVER, t.onData("orders", 4, true));
+        assertEquals(Verdict.DELIVER, t.onData("orders", 5, false));
+    }
+
+    @Test
+    void aResubscribeKeepsTheResumePoint() {
+        SeqTracker t = new SeqTracker();
+        t.onSubscribed(Map.of("trades:600000.SH", 7L), "e1");
+        t.onData("trades:600000.SH", 8, false);
+        t.onSubscribed(Map.of("trades:600000.SH", 20L), "e1");
+        assertEquals(Verdict.DELIVER, t.onData("trades:600000.SH", 9, false), "the resumed frames follow");
+    }
+
+    @Test
+    void aHeartbeatShowsAGapOnlyWhenTheHeadItReportedIsStillUnreachedAtTheNext() {
+        SeqTracker t = new SeqTracker();
+        t.onSubscribed(Map.of("orders", 1L), "e1");
+        assertFalse(t.heartbeatShowsGap(Map.of("orders", 3L)), "frames 2 and 3 may be behind the heartbeat");
+        t.onData("orders", 2, false);
+        t.onData("orders", 3, false);
+        assertFalse(t.heartbeatShowsGap(Map.of("orders", 4L)));
+        assertTrue(t.heartbeatShowsGap(Map.of("orders", 4L)), "4 announced a beat ago and still missing");
+        t.onReconnect();
+        assertFalse(t.heartbeatShowsGap(Map.of("orders", 9L)), "a new connection starts afresh");
+    }
+}
