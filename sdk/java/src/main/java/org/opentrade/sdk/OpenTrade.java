@@ -60,7 +60,7 @@ public final class OpenTrade {
         HttpClient http = new SigningHttpClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(b.connectTimeout).build(),
                 b.credentials, b.retryPolicy, b.retryListener);
-        this.apiClient = new ApiClient(new FixedClientBuilder(http), ApiClient.createDefaultObjectMapper(), b.baseUrl);
+        this.apiClient = new ApiClient(new FixedClientBuilder(http), ClosedShapes.mapper(), b.baseUrl);
         this.apiClient.setReadTimeout(b.requestTimeout);
         this.market = new MarketApi(apiClient);
         this.trading = new TradingApi(apiClient);
@@ -177,9 +177,9 @@ public final class OpenTrade {
         throw new OrderStatusUnknownException(clientOrderId, last);
     }
 
-    /** A failure after which the order may or may not exist: no answer, or a 5xx. */
+    /** A failure after which the order may or may not exist: no answer, an unreadable answer, or a 5xx. */
     static boolean outcomeUnknown(OpenTradeException e) {
-        return e instanceof ConnectionException || e.httpStatus() >= 500;
+        return e instanceof ConnectionException || e instanceof UnexpectedResponseException || e.httpStatus() >= 500;
     }
 
     /** Cancels an order; retried safely under one {@code Idempotency-Key}. */

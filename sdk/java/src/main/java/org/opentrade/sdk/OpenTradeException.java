@@ -13,7 +13,8 @@ import org.opentrade.sdk.invoker.ApiException;
  * {@link InvalidRequestException} -1xxx, {@link AuthenticationException} -2xxx,
  * {@link RateLimitException} -3xxx, {@link OrderRejectedException} -4xxx, {@link ExchangeException}
  * -5xxx, {@link MarketDataException} -6xxx, {@link ServerException} -9xxx (and answers that are not
- * the error model), {@link ConnectionException} when no answer came at all.
+ * the error model), {@link ConnectionException} when no answer came at all,
+ * {@link UnexpectedResponseException} when a success answer could not be read.
  */
 public class OpenTradeException extends RuntimeException {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -71,7 +72,11 @@ public class OpenTradeException extends RuntimeException {
     /** Types the generated client's exception by the error model in its body. */
     public static OpenTradeException from(ApiException e) {
         if (e.getCode() == 0) {
-            return new ConnectionException(e.getMessage(), e.getCause() != null ? e.getCause() : e);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+                return new UnexpectedResponseException(cause.getMessage(), cause);
+            }
+            return new ConnectionException(e.getMessage(), cause);
         }
         String body = e.getResponseBody() == null ? "" : e.getResponseBody();
         Duration retryAfter = e.getResponseHeaders() == null ? null

@@ -101,11 +101,18 @@ public final class StreamClient implements AutoCloseable {
             seqs.onReconnect();
         }
         URI uri = URI.create(cfg.wsUrl());
-        HttpRequest.Builder signed = HttpRequest.newBuilder(uri).GET();
-        cfg.credentials.apply(signed, "GET", uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
-                new byte[0]);
         WebSocket.Builder ws = http.newWebSocketBuilder().connectTimeout(cfg.connectTimeout);
-        signed.build().headers().map().forEach((name, values) -> values.forEach(v -> ws.header(name, v)));
+        try {
+            // The upgrade is signed like any GET; an http(s) twin of the URI carries the headers (the
+            // JDK's request builder takes no ws scheme).
+            HttpRequest.Builder signed = HttpRequest.newBuilder(URI.create(cfg.httpUrl())).GET();
+            cfg.credentials.apply(signed, "GET", uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
+                    new byte[0]);
+            signed.build().headers().map().forEach((name, values) -> values.forEach(v -> ws.header(name, v)));
+        } catch (RuntimeException e) {
+            closeForGood("cannot open the stream: " + e);
+            return;
+        }
         ws.buildAsync(uri, new Receiver(gen)).whenComplete((socket, failure) -> {
             if (failure != null) {
                 connectFailed(gen, failure);
@@ -462,9 +469,12 @@ public final class StreamClient implements AutoCloseable {
             return this;
         }
 
+        String httpUrl() {
+            return baseUrl + path + (cancelOnDisconnect ? "?cancel_on_disconnect=true" : "");
+        }
+
         String wsUrl() {
-            String ws = baseUrl.replaceFirst("^http", "ws");
-            return ws + path + (cancelOnDisconnect ? "?cancel_on_disconnect=true" : "");
+            return httpUrl().replaceFirst("^http", "ws");
         }
 
         /** Opens the stream; it connects in the background and reports its state to the listener. */

@@ -1,0 +1,84 @@
+package org.opentrade.sdk.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opentrade.sdk.OpenTrade;
+import org.opentrade.sdk.model.Order;
+import org.opentrade.sdk.model.OrderCreate;
+import org.opentrade.sdk.model.OrderSide;
+import org.opentrade.sdk.model.OrderType;
+import org.opentrade.sdk.model.OrderStatus;
+import org.opentrade.sdk.testing.AllInOneFixture;
+
+/** The README's examples, run against the all-in-one as a new developer would run them. */
+class ExamplesIT {
+    private static OpenTrade ot;
+
+    @BeforeAll
+    static void developerWithAKey() throws Exception {
+        OpenTrade session = AllInOneFixture.newDeveloper();
+        ot = session.withCredentials(AllInOneFixture.newTradingKey(session));
+    }
+
+    @Test
+    void marketDataExampleReadsInstrumentsQuoteBookAndBars() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MarketDataExample.Result r = MarketDataExample.run(ot, "600000.SH", new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertTrue(r.instruments() > 0);
+        assertEquals("600000.SH", r.quote().getSymbol());
+        assertTrue(!r.depth().getBids().isEmpty() || !r.depth().getAsks().isEmpty(), "the simulated book has levels");
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("bars of 1m"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void orderLifecycleExamplePlacesReplacesAndCancels() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        OrderLifecycleExample.Result r = OrderLifecycleExample.run(ot, "600000.SH",
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertTrue(r.placed().getClientOrderId().startsWith("sdk-"), "placeOrder always sends a client_order_id");
+        assertEquals(r.placed().getOrderId(), r.replaced().getOrderId(), "a replace keeps the order id");
+        assertEquals(2 * r.placed().getQty(), r.replaced().getQty());
+        assertEquals(OrderStatus.CANCELED, r.canceled().getStatus());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("[-4113]"), "the second cancel is typed: " + out);
+        Order again = ot.call(() -> ot.trading().getOrderByClientId(r.placed().getClientOrderId()));
+        assertEquals(OrderStatus.CANCELED, again.getStatus());
+    }
+
+    @Test
+    void movingAverageStrategyTradesOnTheLiveStream() throws Exception {
+        // The simulated market trades about once a second; another developer's market orders, eight a
+        // second (under the free plan's ten per symbol), make the tape busy enough for a quick run.
+        OpenTrade other = AllInOneFixture.newDeveloper();
+        OpenTrade taker = other.withCredentials(AllInOneFixture.newTradingKey(other));
+        ScheduledExecutorService tape = Executors.newSingleThreadScheduledExecutor();
+        tape.scheduleAtFixedRate(() -> {
+            try {
+                taker.placeOrder(new OrderCreate().symbol("600000.SH").side(OrderSide.BUY).type(OrderType.MARKET).qty(100L));
+            } catch (RuntimeException refused) {
+                // a refusal (rate, buying power) only makes the tape quieter
+            }
+        }, 0, 125, TimeUnit.MILLISECONDS);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MovingAverageStrategyExample.Result r;
+        try {
+            r = MovingAverageStrategyExample.run(ot, "600000.SH", 3, 8, 40, 2, Duration.ofSeconds(60),
+                    new PrintStream(out, true, StandardCharsets.UTF_8));
+        } finally {
+            tape.shutdownNow();
+        }
+        assertTrue(r.tradesSeen() >= 40, "the trades reach the strategy on the stream: " + out);
+        for (Order o : r.orders()) {
+            assertEquals(o.getOrderId(), ot.call(() -> ot.trading().getOrder(o.getOrderId())).getOrderId());
+        }
+    }
+}
