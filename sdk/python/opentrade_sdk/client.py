@@ -1,0 +1,98 @@
+"""The generated REST client with a credential: every request is authenticated as it leaves.
+
+The generated ``opentrade.ApiClient`` serialises the body and builds the URL; its ``RESTClientObject``
+hands both to a urllib3 pool manager. ``SigningPoolManager`` stands in for that pool manager and sees
+each request last, so an Ed25519 signature covers exactly the bytes and the request target that go
+on the wire: the body is encoded to UTF-8 once here (urllib3 would send text as Latin-1) and the target
+is what urllib3 itself sends (``parse_url(url).request_uri``, after its own percent-encoding).
+"""
+
+from urllib.parse import urlsplit, urlunsplit
+
+import opentrade
+from urllib3.util import parse_url
+
+try:  # urllib3 2.x
+    from urllib3._request_methods import RequestMethods
+except ImportError:  # urllib3 1.26 (Debian 12)
+    from urllib3.request import RequestMethods
+
+from .stream import Stream
+
+
+class SigningPoolManager(RequestMethods):
+    """Adds the credential's headers to each request, then lets the wrapped pool manager send it.
+
+    A redirect is followed by the wrapped pool manager unsigned; the gateway's API answers none.
+    """
+
+    def __init__(self, inner, credential):
+        super().__init__()
+        self._inner = inner
+        self.credential = credential
+
+    def urlopen(self, method, url, redirect=True, **kw):
+        body = kw.get("body")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+            kw["body"] = body
+        target = parse_url(url).request_uri
+        headers = dict(kw.get("headers") or {})
+        headers.update(self.credential.headers(method.upper(), target, body))
+        kw["headers"] = headers
+        return self._inner.urlopen(method, url, redirect=redirect, **kw)
+
+    def clear(self):
+        self._inner.clear()
+
+
+def api_client(base_url, credential=None):
+    """A generated ``opentrade.ApiClient`` for ``base_url`` (e.g. ``http://localhost:8080``).
+
+    With a credential (``SecretKey``, ``Ed25519Key`` or ``Session``) every request carries it.
+    """
+    client = opentrade.ApiClient(opentrade.Configuration(host=base_url.rstrip("/")))
+    if credential is not None:
+        client.rest_client.pool_manager = SigningPoolManager(client.rest_client.pool_manager, credential)
+    return client
+
+
+class OpenTrade:
+    """The generated APIs of one gateway and one credential, and its streams.
+
+    ``developers``, ``keys``, ``market``, ``trading``, ``metering``, ``traces`` and ``operations`` are the
+    generated ``*Api`` classes (method names are the contract's operationIds in snake_case, e.g.
+    ``trading.place_order``). ``credential`` may be None for sign-up and log-in.
+    """
+
+    def __init__(self, base_url, credential=None):
+        self.base_url = base_url.rstrip("/")
+        self.credential = credential
+        self.api_client = api_client(self.base_url, credential)
+        self.developers = opentrade.DevelopersApi(self.api_client)
+        self.keys = opentrade.KeysApi(self.api_client)
+        self.market = opentrade.MarketApi(self.api_client)
+        self.trading = opentrade.TradingApi(self.api_client)
+        self.metering = opentrade.MeteringApi(self.api_client)
+        self.traces = opentrade.TracesApi(self.api_client)
+        self.operations = opentrade.OperationsApi(self.api_client)
+
+    def with_credential(self, credential):
+        """The same gateway with another credential."""
+        return OpenTrade(self.base_url, credential)
+
+    def ws_url(self, path):
+        scheme, netloc, base_path, _, _ = urlsplit(self.base_url)
+        return urlunsplit(({"https": "wss"}.get(scheme, "ws"), netloc, base_path + path, "", ""))
+
+    def order_stream(self, on_message, cancel_on_disconnect=False, **options):
+        """The order stream (``/v1/stream/orders``, channel ``orders``); see ``Stream``. Not started."""
+        path = "/v1/stream/orders" + ("?cancel_on_disconnect=true" if cancel_on_disconnect else "")
+        return Stream(self.ws_url(path), ["orders"], self.credential, on_message, **options)
+
+    def market_stream(self, channels, on_message, **options):
+        """The market stream (``/v1/stream/market``), e.g. ``["trades:600000.SH", "klines:1m:600000.SH"]``."""
+        return Stream(self.ws_url("/v1/stream/market"), channels, self.credential, on_message, **options)
+
+    def close(self):
+        self.api_client.close()

@@ -1,0 +1,260 @@
+"""A resuming client for the gateway's WebSocket streams (``/v1/stream/market``, ``/v1/stream/orders``).
+
+The protocol is in the two stream operations of openapi/opentrade.yaml: data frames
+``{"channel","seq","data"}`` whose ``seq`` is gap-free per channel and the same on every connection;
+``subscribe`` with ``resume`` (the last seq per channel) and ``epoch`` gets exactly the frames after
+that seq, or a snapshot flagged ``"resumed": false`` when they are no longer held; a heartbeat every
+10 s carries each channel's head seq.
+
+``Stream`` keeps one connection open on a thread of its own: it reconnects with exponential backoff
+and jitter, subscribes again with ``resume`` and ``epoch``, delivers every data frame once and in
+channel order (a seq already delivered is dropped; a seq past the next one, or a heartbeat ahead of
+the last delivered seq, is a gap: it reconnects and resumes from the last delivered seq instead of
+delivering out of order), and reconnects when no frame arrived for ``heartbeat_timeout`` seconds.
+Snapshot frames (``"snapshot": true``) repeat their channel's head seq and are all delivered.
+"""
+
+import json
+import logging
+import random
+import threading
+import time
+from urllib.parse import urlsplit
+
+import websocket
+
+log = logging.getLogger("opentrade_sdk.stream")
+
+CONNECTING = "connecting"
+SUBSCRIBED = "subscribed"
+DISCONNECTED = "disconnected"
+CLOSED = "closed"
+
+
+class StreamMessage:
+    """One data frame: ``channel``, ``seq``, ``type`` (order stream: ``order`` | ``fill`` | ``snapshot``;
+    None on the market stream), ``data`` (the JSON object), ``snapshot``, ``resumed`` (False when this
+    snapshot replaces messages that could not be resumed) and the whole ``frame``."""
+
+    __slots__ = ("channel", "seq", "type", "data", "snapshot", "resumed", "frame")
+
+    def __init__(self, frame):
+        self.frame = frame
+        self.channel = frame["channel"]
+        self.seq = frame["seq"]
+        self.type = frame.get("type")
+        self.data = frame.get("data")
+        self.snapshot = bool(frame.get("snapshot", False))
+        self.resumed = frame.get("resumed", True)
+
+    def model(self):
+        """``data`` as the generated model (Order, Fill, Trade, Quote, DepthUpdate, LiveBar), else the dict."""
+        import opentrade
+        kind = self.type if self.channel == "orders" else self.channel.split(":", 1)[0]
+        model = {"order": opentrade.Order, "fill": opentrade.Fill, "trades": opentrade.Trade,
+                 "quotes": opentrade.Quote, "depth": opentrade.DepthUpdate, "klines": opentrade.LiveBar}.get(kind)
+        return model.from_dict(self.data) if model is not None and self.data is not None else self.data
+
+    def __repr__(self):
+        return "StreamMessage(%s #%d %s%s)" % (self.channel, self.seq, self.type or "",
+                                               " snapshot" if self.snapshot else "")
+
+
+class _Reconnect(Exception):
+    """Ends the current connection; the stream connects again and resumes."""
+
+
+class Stream:
+    """A stream that stays subscribed to ``channels`` across dropped connections.
+
+    ``on_message(StreamMessage)``, ``on_state(state, detail)`` (``connecting``, ``subscribed``,
+    ``disconnected`` with the reason, ``closed``) and ``on_error(frame)`` (the server's error frames, the
+    error model) are called on the stream's own thread, one at a time; an exception they raise is
+    logged and does not stop the stream. ``auth`` is ``"headers"`` (credential headers on the upgrade)
+    or ``"frame"`` (a first auth frame). Start with ``start()`` or a ``with`` block; ``close()`` stops it.
+    """
+
+    def __init__(self, url, channels, credential, on_message, on_state=None, on_error=None, auth="headers",
+                 heartbeat_timeout=30.0, min_backoff=0.2, max_backoff=10.0, connect_timeout=10.0):
+        if auth not in ("headers", "frame"):
+            raise ValueError("auth must be 'headers' or 'frame', not %r" % (auth,))
+        if not channels:
+            raise ValueError("channels must name at least one channel")
+        self.url = url
+        self.channels = list(channels)
+        self.credential = credential
+        self.on_message = on_message
+        self.on_state = on_state
+        self.on_error = on_error
+        self.auth = auth
+        # Three missed heartbeats (every 10 s) by default: long enough for a slow network, short
+        # enough to notice a half-open connection well before the order stream's retention runs out.
+        self.heartbeat_timeout = heartbeat_timeout
+        self.min_backoff = min_backoff
+        self.max_backoff = max_backoff
+        self.connect_timeout = connect_timeout
+        self.epoch = None
+        self._last = {}
+        self._closing = threading.Event()
+        self._subscribed = threading.Event()
+        self._ws = None
+        self._subscribed_once = False
+        self._thread = None
+        split = urlsplit(url)
+        self._target = (split.path or "/") + ("?" + split.query if split.query else "")
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    def start(self):
+        if self._thread is not None:
+            raise RuntimeError("stream already started")
+        self._thread = threading.Thread(target=self._run, name="opentrade-stream " + self._target, daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self, timeout=5.0):
+        self._closing.set()
+        ws = self._ws
+        if ws is not None:
+            try:
+                ws.close(timeout=1)
+            except Exception:  # already gone: nothing to close
+                pass
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def wait_subscribed(self, timeout):
+        """True once a connection is subscribed (and until it drops), False after ``timeout`` seconds."""
+        return self._subscribed.wait(timeout)
+
+    def last_seqs(self):
+        """The last seq delivered per channel (what a resume would send)."""
+        return dict(self._last)
+
+    # -- the stream's thread ------------------------------------------------------------------------
+
+    def _run(self):
+        failures = 0
+        while not self._closing.is_set():
+            self._notify(CONNECTING, self.url)
+            reason = None
+            self._subscribed_once = False
+            try:
+                self._ws = self._connect()
+                self._session(self._ws)
+            except _Reconnect as e:
+                reason = str(e)
+            except Exception as e:  # network errors, refused upgrades, bad frames: all mean reconnect
+                reason = "%s: %s" % (type(e).__name__, e)
+            finally:
+                self._drop_connection()
+            if self._closing.is_set():
+                break
+            failures = 0 if self._subscribed_once else failures + 1
+            self._notify(DISCONNECTED, reason)
+            delay = min(self.max_backoff, self.min_backoff * (2 ** min(failures, 16)))
+            self._closing.wait(delay * random.uniform(0.5, 1.0))
+        self._notify(CLOSED, None)
+
+    def _connect(self):
+        headers = []
+        if self.credential is not None and self.auth == "headers":
+            headers = ["%s: %s" % kv for kv in self.credential.headers("GET", self._target, None).items()]
+        ws = websocket.create_connection(self.url, timeout=self.connect_timeout, header=headers)
+        if self.credential is not None and self.auth == "frame":
+            ws.send(json.dumps(self.credential.auth_frame(self._target)))
+        return ws
+
+    def _session(self, ws):
+        ws.settimeout(min(1.0, self.heartbeat_timeout / 3))
+        ws.send(json.dumps(self._subscribe_frame()))
+        last_frame = time.monotonic()
+        while not self._closing.is_set():
+            try:
+                opcode, payload = ws.recv_data(control_frame=True)
+            except websocket.WebSocketTimeoutException:
+                if time.monotonic() - last_frame > self.heartbeat_timeout:
+                    raise _Reconnect("no frame for %.1f s" % self.heartbeat_timeout)
+                continue
+            last_frame = time.monotonic()
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                raise _Reconnect("closed by the server: " + _close_reason(payload))
+            if opcode == websocket.ABNF.OPCODE_TEXT:
+                self._handle(json.loads(payload.decode("utf-8")))
+
+    def _subscribe_frame(self):
+        frame = {"op": "subscribe", "channels": self.channels}
+        resume = {ch: self._last[ch] for ch in self.channels if ch in self._last}
+        if resume:
+            frame["resume"] = resume
+            if self.epoch is not None:
+                frame["epoch"] = self.epoch
+        return frame
+
+    def _handle(self, frame):
+        if "seq" in frame and "channel" in frame:
+            self._data(frame)
+            return
+        kind = frame.get("type")
+        if kind == "subscribed":
+            self.epoch = frame.get("epoch", self.epoch)
+            for ch, head in (frame.get("seqs") or {}).items():
+                # A new subscription starts after the head (or at its snapshot); a resumed one keeps its seq.
+                self._last.setdefault(ch, head)
+            self._subscribed_once = True
+            self._subscribed.set()
+            self._notify(SUBSCRIBED, frame.get("channels"))
+        elif kind == "heartbeat":
+            for ch, head in (frame.get("seqs") or {}).items():
+                last = self._last.get(ch)
+                if last is not None and head > last:
+                    raise _Reconnect("heartbeat says %s is at %d, delivered %d" % (ch, head, last))
+        elif kind == "error":
+            if self.on_error is not None:
+                self._call(self.on_error, frame)
+            else:
+                log.warning("stream error frame: %s", frame)
+
+    def _data(self, frame):
+        channel, seq = frame["channel"], frame["seq"]
+        last = self._last.get(channel)
+        if frame.get("snapshot"):
+            self._last[channel] = seq
+        elif last is not None and seq <= last:
+            return  # already delivered
+        elif last is not None and seq != last + 1:
+            raise _Reconnect("gap on %s: %d after %d" % (channel, seq, last))
+        else:
+            self._last[channel] = seq
+        self._call(self.on_message, StreamMessage(frame))
+
+    def _drop_connection(self):
+        self._subscribed.clear()
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            try:
+                ws.close(timeout=1)
+            except Exception:  # the connection is already broken
+                pass
+
+    def _notify(self, state, detail):
+        if self.on_state is not None:
+            self._call(self.on_state, state, detail)
+
+    def _call(self, fn, *args):
+        try:
+            fn(*args)
+        except Exception:
+            log.exception("stream callback %r failed", fn)
+
+
+def _close_reason(payload):
+    if payload is None or len(payload) < 2:
+        return "no close code"
+    return "%d %s" % (int.from_bytes(payload[:2], "big"), payload[2:].decode("utf-8", "replace"))

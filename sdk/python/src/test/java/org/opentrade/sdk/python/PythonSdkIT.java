@@ -1,0 +1,174 @@
+package org.opentrade.sdk.python;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.gateway.domain.Ed25519Signatures;
+import org.opentrade.launcher.AllInOne;
+
+/**
+ * The Python SDK against the all-in-one (started once for the class), run with Debian's python3
+ * ({@code python.executable}, /usr/bin/python3), never whatever python3 is first on PATH: the quickstart
+ * example end to end, the Python unit tests, and the gateway's own verifier on signatures the Python
+ * client made of non-ASCII bodies and repeated query parameters.
+ */
+class PythonSdkIT {
+    private static final Path SDK = Path.of(System.getProperty("python.sdk.dir", "."));
+    private static final String PYTHON = System.getProperty("python.executable", "/usr/bin/python3");
+    private static final String PYTHONPATH = System.getProperty("python.generated.dir",
+            SDK.resolve("target/generated-python").toString()) + ":" + SDK;
+
+    private static Path dataDir;
+    private static AllInOne app;
+    private static String baseUrl;
+
+    @BeforeAll
+    static void startAllInOne() throws Exception {
+        dataDir = Files.createTempDirectory("python-sdk-it");
+        app = AllInOne.start(ConfigLoader.of(Map.of("OPENTRADE_HTTP_PORT", "0", "OPENTRADE_HTTP_HOST", "127.0.0.1",
+                        "OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none",
+                        "OPENTRADE_GATEWAY_DATA_DIR", dataDir.resolve("gateway").toString(),
+                        "OPENTRADE_MARKET_DATA_DIR", dataDir.resolve("market").toString(), "OPENTRADE_MARKET_BACKFILL", "false",
+                        "OPENTRADE_TRADE_DATA_DIR", dataDir.resolve("trade").toString(), "OPENTRADE_FIX_PORT", "0"),
+                Map.of())).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        baseUrl = "http://127.0.0.1:" + app.httpPort();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(app.market().isReady() && app.trade().isReady()) && System.nanoTime() < deadline) {
+            Thread.sleep(20); // polling readiness, not waiting out a fixed time
+        }
+        assertTrue(app.market().isReady() && app.trade().isReady(), "market-api and trade-api ready within 30 s");
+    }
+
+    @AfterAll
+    static void stopAllInOne() throws Exception {
+        if (app != null) {
+            app.stop(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void quickstartSignsUpReadsBarsTradesAndSeesItsFillOnTheStream() throws Exception {
+        Result run = python(90, "examples/quickstart.py", baseUrl);
+
+        assertEquals(0, run.exit, run.output);
+        assertTrue(run.output.contains("created ed25519 key otk_") && run.output.contains("created secret key otk_"),
+                run.output);
+        assertTrue(Pattern.compile("(?m)^bars: \\d+ of 600000\\.SH 1m$").matcher(run.output).find(), run.output);
+        assertTrue(run.output.contains("order stream: subscribed"), run.output);
+        Matcher fill = Pattern.compile("(?m)^fill: \\S+ buy 100 600000\\.SH at (\\d+\\.\\d{2}) \\((maker|taker)\\), "
+                + "order (qs-[0-9a-f]{12})$").matcher(run.output);
+        assertTrue(fill.find(), "the fill arrived on the order stream: " + run.output);
+        assertTrue(run.output.contains("position: 600000.SH 100"), run.output);
+    }
+
+    @Test
+    void pythonUnitTestsPass() throws Exception {
+        Result run = python(60, "-m", "unittest", "discover", "-s", "tests", "-t", "tests", "-v");
+
+        assertEquals(0, run.exit, run.output);
+        Matcher ran = Pattern.compile("(?m)^Ran (\\d+) tests? in").matcher(run.output);
+        assertTrue(ran.find(), run.output);
+        assertTrue(Integer.parseInt(ran.group(1)) >= 14, "every Python test ran: " + run.output);
+        assertTrue(Pattern.compile("(?m)^OK$").matcher(run.output).find(), run.output);
+        for (String test : List.of("test_the_contracts_worked_example_signs_to_the_published_signature",
+                "test_a_non_ascii_body_is_signed_and_sent_as_the_same_utf8_bytes",
+                "test_resumes_after_a_dropped_connection_and_drops_duplicates")) {
+            assertTrue(Pattern.compile("(?m)^" + test + " \\(.*\\) \\.\\.\\. ok$").matcher(run.output).find(),
+                    test + " passed: " + run.output);
+        }
+    }
+
+    @Test
+    void theGatewayVerifiesPythonSignaturesOfNonAsciiBodiesAndRepeatedParameters() throws Exception {
+        Result run = python(60, "tests/gateway_signing_check.py", baseUrl);
+        assertEquals(0, run.exit, run.output);
+        List<JsonObject> lines = new ArrayList<>();
+        for (String line : run.output.split("\n")) {
+            if (line.startsWith("{")) {
+                lines.add(new JsonObject(line));
+            }
+        }
+        PublicKey key = Ed25519Signatures.parsePublicKey(lines.get(0).getString("public_key")).orElseThrow();
+        assertEquals(5, lines.size(), run.output);
+
+        for (JsonObject sent : lines.subList(1, lines.size())) {
+            byte[] body = Base64.getDecoder().decode(sent.getString("body_b64"));
+            String signed = Ed25519Signatures.stringToSign(sent.getString("timestamp"), sent.getString("method"),
+                    sent.getString("target"), body.length == 0 ? null : body);
+            boolean verifies = Ed25519Signatures.verify(key, sent.getString("signature"), signed);
+            int status = sent.getInteger("status");
+            if ("control".equals(sent.getString("name"))) {
+                assertFalse(verifies, "signed by another key: " + sent);
+                assertEquals(401, status, sent.encode());
+                assertEquals(-2008, new JsonObject(sent.getString("answer")).getInteger("error_no"), sent.encode());
+            } else {
+                assertTrue(verifies, "the gateway's verifier accepts what Python signed: " + sent.encode());
+                assertNotEquals(401, status, "the live gateway accepted the signature: " + sent.encode());
+                assertNotEquals(403, status, sent.encode());
+            }
+        }
+        JsonObject nonAscii = lines.get(1);
+        String body = new String(Base64.getDecoder().decode(nonAscii.getString("body_b64")), StandardCharsets.UTF_8);
+        assertTrue(body.contains("买入 Bücher ✓"), "the body went out as UTF-8 text: " + body);
+        assertEquals(422, nonAscii.getInteger("status"), "past the gateway, trade-api refused the unknown field: "
+                + nonAscii.encode());
+        assertEquals("/v1/market/quotes?symbols=600000.SH&symbols=000001.SZ&symbols=600000.SH",
+                lines.get(2).getString("target"));
+        assertEquals(200, lines.get(2).getInteger("status"), lines.get(2).encode());
+        assertEquals(200, lines.get(3).getInteger("status"), lines.get(3).encode());
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    /** Runs Debian's python3 in sdk/python with the generated package and opentrade_sdk on PYTHONPATH. */
+    private static Result python(int timeoutSeconds, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(PYTHON);
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(SDK.toFile()).redirectErrorStream(true);
+        pb.environment().put("PYTHONPATH", PYTHONPATH);
+        pb.environment().put("PYTHONIOENCODING", "utf-8");
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+        Process process = pb.start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " still running after " + timeoutSeconds + " s:\n"
+                    + output.get(5, TimeUnit.SECONDS));
+        }
+        return new Result(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(output unreadable: " + e + ")";
+        }
+    }
+}
