@@ -61,10 +61,11 @@ public final class AllInOne {
     private final String tradeDeployment;
     private final GatewayServer gateway;
     private final HttpServer http;
+    private final Router router;
 
     private AllInOne(Vertx vertx, ExchangeService exchange, String exchangeDeployment, MarketApiService market,
                      String marketDeployment, TradeApiService trade, String tradeDeployment, GatewayServer gateway,
-                     HttpServer http) {
+                     HttpServer http, Router router) {
         this.trade = trade;
         this.tradeDeployment = tradeDeployment;
         this.vertx = vertx;
@@ -74,6 +75,7 @@ public final class AllInOne {
         this.marketDeployment = marketDeployment;
         this.gateway = gateway;
         this.http = http;
+        this.router = router;
     }
 
     public static void main(String[] args) {
@@ -179,7 +181,8 @@ public final class AllInOne {
                 return GatewayServer.createServer(vertx, gatewayFinal.server(),
                                 new ConnectionGuard(vertx, gatewayFinal.server()), router)
                         .listen(launcher.httpPort(), launcher.httpHost())
-                        .map(server -> new AllInOne(vertx, exchange, id, market, marketId, trade, tradeId, gw, server));
+                        .map(server -> new AllInOne(vertx, exchange, id, market, marketId, trade, tradeId, gw, server,
+                                router));
             });
         }))
                 .recover(err -> {
@@ -207,6 +210,14 @@ public final class AllInOne {
 
     public TradeApiService trade() {
         return trade;
+    }
+
+    /**
+     * The routes of the public HTTP port: the gateway's (its own and the routed API), the operations
+     * endpoints and the portal. The contract test compares them with {@code openapi/opentrade.yaml}.
+     */
+    public List<io.vertx.ext.web.Route> routes() {
+        return router.getRoutes();
     }
 
     /** The port the HTTP server listens on (the real one when configured as 0). */

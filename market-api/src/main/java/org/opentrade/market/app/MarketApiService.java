@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -70,6 +71,8 @@ public final class MarketApiService extends VerticleBase {
     private FeedConsumer feed;
     private StreamWiring streams;
     private HttpServer server;
+    /** The router this service serves; read by {@link #routes()}. */
+    private volatile Router router;
     private long timer = -1;
     private volatile boolean ready;
     private volatile String startProblem = "starting";
@@ -98,6 +101,7 @@ public final class MarketApiService extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        this.router = router;
         OperationsRoutes.mount(router, () -> ready, this::readiness, this::metrics);
         MarketRoutesHolder holder = new MarketRoutesHolder();
         router.route("/v1/*").order(-2000).handler(ctx -> {
@@ -123,6 +127,16 @@ public final class MarketApiService extends VerticleBase {
     /** Mutable slot: routes are mounted once the live state exists. */
     private static final class MarketRoutesHolder {
         volatile MarketRoutes routes;
+    }
+
+    /**
+     * The routes this service serves, operator endpoints included (the contract test compares them with
+     * {@code openapi/opentrade.yaml}). Complete once {@link #isReady()}: the API routes are mounted
+     * after start-up has loaded the live state; empty before {@link #start()}.
+     */
+    public List<Route> routes() {
+        Router r = router;
+        return r == null ? List.of() : r.getRoutes();
     }
 
     /** The port the HTTP server listens on. */

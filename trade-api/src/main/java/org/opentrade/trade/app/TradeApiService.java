@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.io.DataInputStream;
 import java.time.LocalDate;
@@ -87,6 +88,8 @@ public final class TradeApiService extends VerticleBase {
     private final CallerCheck callers;
     private final Supplier<String> adminToken;
     private HttpServer server;
+    /** The router this service serves; read by {@link #routes()}. */
+    private volatile Router router;
     private IntentStore intents;
     private SnapshotStore snapshots;
     /** The Redis connection of the Redis stores (null with the file store); closed after them. */
@@ -117,6 +120,7 @@ public final class TradeApiService extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        this.router = router;
         // A failed intent store does not come back by itself (see TradeDesk#storeFailure): not ready, and
         // not healthy either, so a supervisor restarts trade-api (which re-reads the log) once the store is back.
         OperationsRoutes.mount(router, () -> storeFailure() == null, () -> ready && storeFailure() == null,
@@ -136,6 +140,16 @@ public final class TradeApiService extends VerticleBase {
             LOG.info("trade-api listening on " + config.host() + ":" + srv.actualPort() + "; opening its intent log");
             initialise(router);
         });
+    }
+
+    /**
+     * The routes this service serves, operator endpoints included (the contract test compares them with
+     * {@code openapi/opentrade.yaml}). Complete once {@link #isReady()}: the API routes are mounted
+     * after start-up has loaded the live state; empty before {@link #start()}.
+     */
+    public List<Route> routes() {
+        Router r = router;
+        return r == null ? List.of() : r.getRoutes();
     }
 
     public int port() {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.opentrade.gateway.adapter.http.HttpErrors;
 
 /**
  * Which headers cross the gateway. Outbound (to an upstream): everything except hop-by-hop headers
@@ -80,6 +81,17 @@ final class ForwardHeaders {
                 to.add(header.getKey(), header.getValue());
             }
         }
+    }
+
+    /**
+     * Leaves exactly one {@code X-Trace-Id} on an answer relayed from an upstream: the gateway's own
+     * ({@code own}, set before the call) when it has one, else the upstream's, else {@code fallback}.
+     * Copying the upstream's next to the gateway's would send the header twice, which a client or a
+     * proxy joins into one invalid value ({@code "a, a"}).
+     */
+    static void oneTraceId(MultiMap headers, String own, String fallback) {
+        String name = HttpErrors.TRACE_HEADER;
+        headers.set(name, own != null ? own : headers.contains(name) ? headers.get(name) : fallback);
     }
 
     private static Set<String> ignoringCase(String... names) {

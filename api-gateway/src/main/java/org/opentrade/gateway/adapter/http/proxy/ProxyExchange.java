@@ -205,11 +205,10 @@ final class ProxyExchange {
             int status = response.statusCode();
             reportToBreaker(status < 500, null);
             HttpServerResponse out = ctx.response();
+            String ownTraceId = out.headers().get(HttpErrors.TRACE_HEADER);
             out.setStatusCode(status);
             ForwardHeaders.copyResponse(response.headers(), out.headers());
-            if (!out.headers().contains(HttpErrors.TRACE_HEADER)) {
-                out.putHeader(HttpErrors.TRACE_HEADER, HttpErrors.traceId(ctx));
-            }
+            ForwardHeaders.oneTraceId(out.headers(), ownTraceId, HttpErrors.traceId(ctx));
             boolean bodyless = method == HttpMethod.HEAD || status == 204 || status == 304;
             if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                 out.setChunked(true);

@@ -186,13 +186,12 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
                 return;
             }
             HttpServerResponse out = ctx.response();
+            String ownTraceId = out.headers().get(HttpErrors.TRACE_HEADER);
             out.setStatusCode(rejected.getStatus());
             if (rejected.getHeaders() != null) {
                 ForwardHeaders.copyResponse(rejected.getHeaders(), out.headers());
             }
-            if (!out.headers().contains(HttpErrors.TRACE_HEADER)) {
-                out.putHeader(HttpErrors.TRACE_HEADER, HttpErrors.traceId(ctx));
-            }
+            ForwardHeaders.oneTraceId(out.headers(), ownTraceId, HttpErrors.traceId(ctx));
             out.headers().remove("Content-Length");
             if (rejected.getBody() != null) {
                 out.end(rejected.getBody());

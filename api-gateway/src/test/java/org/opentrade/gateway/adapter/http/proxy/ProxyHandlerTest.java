@@ -222,6 +222,18 @@ class ProxyHandlerTest {
     }
 
     @Test
+    void theAnswerCarriesOneTraceIdTheGatewaysOwn() {
+        int up = kit.upstream(0, r -> r.response().putHeader("X-Trace-Id", "0af7651916cd43dd8448eb211c80319c")
+                .end("{}")).actualPort();
+        int gw = kit.gatewayAfter(ctx -> {
+            ctx.response().putHeader("X-Trace-Id", "4bf92f3577b34da6a3ce929d0e0e4736"); // as the tracing filter does
+            ctx.next();
+        }, new ProxyHandler(kit.pool(ProxyTestKit.options("trade-api", up)), UpstreamHopListener.NONE, NO_IDENTITY));
+        ProxyTestKit.Reply reply = kit.get(gw, "/v1/orders/42");
+        assertEquals(List.of("4bf92f3577b34da6a3ce929d0e0e4736"), reply.headers().getAll("X-Trace-Id"));
+    }
+
+    @Test
     void chunkedUpstreamAnswerIsStreamedBack() {
         int up = kit.upstream(0, r -> {
             r.response().setChunked(true).setStatusCode(201).write("part-1,");
