@@ -85,6 +85,7 @@ public final class PrismProxy implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(prism.toString(), "proxy", contract.toAbsolutePath().toString(),
                 upstream.toString(), "--host", "127.0.0.1", "--port", "0", "--multiprocess=false", "--errors=false")
                 .redirectErrorStream(true);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))); // node would make an inherited stdin non-blocking
         pb.environment().put("NO_COLOR", "1");
         pb.environment().put("FORCE_COLOR", "0");
         Process process = pb.start();
@@ -117,12 +118,18 @@ public final class PrismProxy implements AutoCloseable {
         Path openapi = OpenApiContract.repositoryRoot().resolve("openapi");
         Path prism = openapi.resolve("node_modules/.bin/prism");
         if (!Files.isExecutable(prism)) {
+            // Not inheritIO: in a Surefire/Failsafe fork, stdout is the fork's channel to Maven (a child
+            // writing to it corrupts the channel) and node makes an inherited stdin non-blocking.
+            Path npmLog = Files.createTempFile("opentrade-npm-ci", ".log");
             Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                    .directory(openapi.toFile()).inheritIO().start();
+                    .directory(openapi.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true).redirectOutput(npmLog.toFile()).start();
             if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
                 npm.destroyForcibly();
-                throw new IllegalStateException("npm ci in " + openapi + " failed; Prism is needed for the contract tests");
+                throw new IllegalStateException("npm ci in " + openapi + " failed; Prism is needed for the contract tests:\n"
+                        + Files.readString(npmLog));
             }
+            Files.deleteIfExists(npmLog);
         }
         return prism;
     }

@@ -47,6 +47,7 @@ public final class OpenTrade {
 
     private final Builder settings;
     private final String baseUrl;
+    private final String streamBaseUrl;
     private final Credentials credentials;
     private final ApiClient apiClient;
     private final MarketApi market;
@@ -55,6 +56,7 @@ public final class OpenTrade {
     private OpenTrade(Builder b) {
         this.settings = b.copy();
         this.baseUrl = b.baseUrl;
+        this.streamBaseUrl = b.streamBaseUrl != null ? b.streamBaseUrl : b.baseUrl;
         this.credentials = b.credentials;
         // HTTP/1.1: the JDK would otherwise offer an h2c upgrade on every plain-http request.
         HttpClient http = new SigningHttpClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -237,12 +239,12 @@ public final class OpenTrade {
 
     /** A builder for the order-update stream ({@code /v1/stream/orders}, channel {@code orders}). */
     public StreamClient.Builder orderStream() {
-        return StreamClient.builder(baseUrl, "/v1/stream/orders", credentials).channels("orders");
+        return StreamClient.builder(streamBaseUrl, "/v1/stream/orders", credentials).channels("orders");
     }
 
     /** A builder for the market stream ({@code /v1/stream/market}) on the given channels, e.g. {@code trades:600000.SH}. */
     public StreamClient.Builder marketStream(String... channels) {
-        return StreamClient.builder(baseUrl, "/v1/stream/market", credentials).channels(channels);
+        return StreamClient.builder(streamBaseUrl, "/v1/stream/market", credentials).channels(channels);
     }
 
     /** A client order id: {@code sdk-} and 24 random base-36 characters (within the contract's 48). */
@@ -257,6 +259,7 @@ public final class OpenTrade {
     /** Settings of an {@link OpenTrade}; each has a default. */
     public static final class Builder {
         private String baseUrl = "http://localhost:8080";
+        private String streamBaseUrl;
         private Credentials credentials = Credentials.none();
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private RetryListener retryListener = RetryListener.NONE;
@@ -266,6 +269,12 @@ public final class OpenTrade {
         /** The gateway's URL, e.g. {@code http://localhost:8080} (default). */
         public Builder baseUrl(String url) {
             this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            return this;
+        }
+
+        /** Where the WebSocket streams are, when not at {@link #baseUrl} (e.g. behind another proxy). */
+        public Builder streamBaseUrl(String url) {
+            this.streamBaseUrl = url == null ? null : url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
             return this;
         }
 
@@ -300,6 +309,7 @@ public final class OpenTrade {
         Builder copy() {
             Builder c = new Builder();
             c.baseUrl = baseUrl;
+            c.streamBaseUrl = streamBaseUrl;
             c.credentials = credentials;
             c.retryPolicy = retryPolicy;
             c.retryListener = retryListener;

@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.opentrade.sdk.model.ApiKeyCreate;
 import org.opentrade.sdk.model.ApiKeyCreated;
 import org.opentrade.sdk.model.KeyType;
@@ -30,10 +32,11 @@ import org.opentrade.sdk.model.OrderCreatePrice;
 import org.opentrade.sdk.model.OrderSide;
 import org.opentrade.sdk.model.OrderType;
 import org.opentrade.sdk.model.Scope;
-import org.opentrade.sdk.testing.AllInOneFixture;
+import org.opentrade.sdk.testing.SdkFixture;
 import org.opentrade.sdk.testing.TcpProxy;
 
 /** The SDK's promises against the real all-in-one: retries, idempotent placement, signing. */
+@ExtendWith(SdkFixture.class)
 class SdkPromisesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static OpenTrade session;
@@ -42,8 +45,10 @@ class SdkPromisesIT {
 
     @BeforeAll
     static void developerWithAKey() throws Exception {
-        session = AllInOneFixture.newDeveloper();
-        ot = session.withCredentials(AllInOneFixture.newTradingKey(session));
+        session = SdkFixture.newDeveloper();
+        // Through Prism, which checks every answer against the contract (429s included).
+        ot = session.toBuilder().baseUrl(SdkFixture.prism().baseUri().toString())
+                .credentials(SdkFixture.newTradingKey(session)).build();
         var inst = ot.call(() -> ot.market().getInstrument("600000.SH"));
         // Ten ticks under the previous close: inside the price band, resting below the simulated book.
         restingPrice = new BigDecimal(inst.getPrevClose()).subtract(new BigDecimal(inst.getTickSize())
@@ -67,7 +72,7 @@ class SdkPromisesIT {
 
     @Test
     void aTimedOutPlacementIsResolvedByClientIdToTheOneRealOrder() throws Exception {
-        int port = URI.create(AllInOneFixture.baseUrl()).getPort();
+        int port = URI.create(SdkFixture.baseUrl()).getPort();
         try (TcpProxy proxy = new TcpProxy(port)) {
             proxy.stallFirstAnswerTo("POST /v1/orders ", 3_000);
             // No transport retries: the time-out reaches placeOrder, which must look the order up by client id.
@@ -83,7 +88,7 @@ class SdkPromisesIT {
 
     @Test
     void aTimedOutPlacementRetriedUnderItsIdempotencyKeyIsStillOneOrder() throws Exception {
-        int port = URI.create(AllInOneFixture.baseUrl()).getPort();
+        int port = URI.create(SdkFixture.baseUrl()).getPort();
         List<Integer> retries = new CopyOnWriteArrayList<>();
         try (TcpProxy proxy = new TcpProxy(port)) {
             proxy.stallFirstAnswerTo("POST /v1/orders ", 3_000);
@@ -118,7 +123,9 @@ class SdkPromisesIT {
         ApiKeyCreated key = session.call(() -> session.keys().createKey(new ApiKeyCreate().type(KeyType.ED25519)
                 .publicKey(Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()))
                 .scopes(java.util.Set.of(Scope.MARKET_READ, Scope.TRADE))));
-        OpenTrade signed = ot.withCredentials(Credentials.ed25519(key.getKeyId(), pair.getPrivate()));
+        // Direct to the gateway: Prism re-serialises bodies and re-encodes queries, which a signature covers.
+        OpenTrade signed = ot.toBuilder().baseUrl(SdkFixture.baseUrl())
+                .credentials(Credentials.ed25519(key.getKeyId(), pair.getPrivate())).build();
 
         assertNotEquals(null, signed.call(() -> signed.trading().getAccount()).getCash(), "a signed GET passes");
         Order o = signed.placeOrder(restingBuy());
@@ -126,7 +133,7 @@ class SdkPromisesIT {
 
         // Raw requests through the SDK's signing client: the answer must never be a signature refusal.
         var http = signed.apiClient().getHttpClient();
-        String base = AllInOneFixture.baseUrl();
+        String base = SdkFixture.baseUrl();
         HttpResponse<String> repeated = http.send(HttpRequest.newBuilder(URI.create(base
                 + "/v1/market/quotes?symbols=600000.SH&symbols=000001.SZ&symbols=600000.SH")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -138,6 +145,11 @@ class SdkPromisesIT {
                 HttpResponse.BodyHandlers.ofString());
         assertNotSignatureRefusal(nonAscii);
         assertTrue(nonAscii.statusCode() == 400 || nonAscii.statusCode() == 422, "refused by the order rules: " + nonAscii.body());
+    }
+
+    @AfterAll
+    static void everyAnswerKeptTheContract() throws Exception {
+        assertEquals(List.of(), SdkFixture.prism().loggedResponseViolations(), SdkFixture.prism().log());
     }
 
     private static void assertNotSignatureRefusal(HttpResponse<String> r) throws Exception {

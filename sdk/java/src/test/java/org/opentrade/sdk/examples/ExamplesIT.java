@@ -10,24 +10,36 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.opentrade.sdk.OpenTrade;
 import org.opentrade.sdk.model.Order;
 import org.opentrade.sdk.model.OrderCreate;
 import org.opentrade.sdk.model.OrderSide;
 import org.opentrade.sdk.model.OrderType;
 import org.opentrade.sdk.model.OrderStatus;
-import org.opentrade.sdk.testing.AllInOneFixture;
+import org.opentrade.sdk.testing.SdkFixture;
 
 /** The README's examples, run against the all-in-one as a new developer would run them. */
+@ExtendWith(SdkFixture.class)
 class ExamplesIT {
     private static OpenTrade ot;
 
     @BeforeAll
     static void developerWithAKey() throws Exception {
-        OpenTrade session = AllInOneFixture.newDeveloper();
-        ot = session.withCredentials(AllInOneFixture.newTradingKey(session));
+        OpenTrade session = SdkFixture.newDeveloper();
+        // REST through Prism, which checks every answer against the contract; streams direct (Prism
+        // cannot forward a WebSocket upgrade).
+        ot = session.toBuilder().baseUrl(SdkFixture.prism().baseUri().toString()).streamBaseUrl(SdkFixture.baseUrl())
+                .credentials(SdkFixture.newTradingKey(session)).build();
+    }
+
+    @AfterAll
+    static void everyAnswerKeptTheContract() throws Exception {
+        assertEquals(List.of(), SdkFixture.prism().loggedResponseViolations(), SdkFixture.prism().log());
     }
 
     @Test
@@ -58,8 +70,8 @@ class ExamplesIT {
     void movingAverageStrategyTradesOnTheLiveStream() throws Exception {
         // The simulated market trades about once a second; another developer's market orders, eight a
         // second (under the free plan's ten per symbol), make the tape busy enough for a quick run.
-        OpenTrade other = AllInOneFixture.newDeveloper();
-        OpenTrade taker = other.withCredentials(AllInOneFixture.newTradingKey(other));
+        OpenTrade other = SdkFixture.newDeveloper();
+        OpenTrade taker = other.withCredentials(SdkFixture.newTradingKey(other));
         ScheduledExecutorService tape = Executors.newSingleThreadScheduledExecutor();
         tape.scheduleAtFixedRate(() -> {
             try {

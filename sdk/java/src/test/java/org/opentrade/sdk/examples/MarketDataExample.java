@@ -24,7 +24,7 @@ public final class MarketDataExample {
         Depth d = ot.call(() -> ot.market().getDepth(symbol, 5));
         out.println("book: " + d.getBids().size() + " bid levels, " + d.getAsks().size() + " ask levels");
         int bars = 0;
-        for (Bar b : ot.bars(symbol, KlineInterval._1M, null, null)) { // every 1-minute bar, page by page
+        for (Bar b : ot.bars(symbol, KlineInterval.MINUTE_1, null, null)) { // every 1-minute bar, page by page
             if (bars++ < 3) {
                 out.println(b.getTime() + " O " + b.getOpen() + " H " + b.getHigh() + " L " + b.getLow() + " C " + b.getClose());
             }

@@ -14,25 +14,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.opentrade.sdk.OpenTrade;
 import org.opentrade.sdk.model.Order;
 import org.opentrade.sdk.model.OrderCreate;
 import org.opentrade.sdk.model.OrderCreatePrice;
 import org.opentrade.sdk.model.OrderSide;
 import org.opentrade.sdk.model.OrderType;
-import org.opentrade.sdk.testing.AllInOneFixture;
+import org.opentrade.sdk.testing.SdkFixture;
 import org.opentrade.sdk.testing.TcpProxy;
 
 /**
  * A stream that loses its connection mid-burst delivers every message exactly once and in order:
  * the order stream runs through a proxy that is cut while orders are placed and canceled.
  */
+@ExtendWith(SdkFixture.class)
 class StreamResumeIT {
 
     @Test
     void anOrderStreamCutMidBurstDeliversEveryUpdateExactlyOnceInOrder() throws Exception {
-        OpenTrade session = AllInOneFixture.newDeveloper();
-        OpenTrade ot = session.withCredentials(AllInOneFixture.newTradingKey(session));
+        OpenTrade session = SdkFixture.newDeveloper();
+        OpenTrade ot = session.withCredentials(SdkFixture.newTradingKey(session));
         var inst = ot.call(() -> ot.market().getInstrument("600000.SH"));
         String price = new BigDecimal(inst.getPrevClose()).subtract(new BigDecimal(inst.getTickSize())
                 .multiply(BigDecimal.TEN)).toPlainString();
@@ -42,7 +44,7 @@ class StreamResumeIT {
         Set<String> canceled = java.util.concurrent.ConcurrentHashMap.newKeySet();
         CountDownLatch live = new CountDownLatch(1);
         CountDownLatch tenUpdates = new CountDownLatch(10);
-        int port = URI.create(AllInOneFixture.baseUrl()).getPort();
+        int port = URI.create(SdkFixture.baseUrl()).getPort();
         try (TcpProxy proxy = new TcpProxy(port);
                 StreamClient stream = ot.toBuilder().baseUrl("http://127.0.0.1:" + proxy.port()).build().orderStream()
                         .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
