@@ -9,7 +9,7 @@ BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
 # 127.0.0.1 (the package's own service, if an init system starts it, is not used).
 # python3 and its python3-* packages: the Python SDK's tests (sdk/python) run Debian's /usr/bin/python3
 # with the generated client's and opentrade_sdk's imports; nothing comes from PyPI.
-TEST_PACKAGES=(redis-server influxdb python3 python3-pydantic python3-urllib3 python3-dateutil
+TEST_PACKAGES=(redis-server influxdb jq curl python3 python3-pydantic python3-urllib3 python3-dateutil
   python3-typing-extensions python3-cryptography python3-websocket)
 
 _apt_updated=0

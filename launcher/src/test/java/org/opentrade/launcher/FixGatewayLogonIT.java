@@ -165,9 +165,20 @@ class FixGatewayLogonIT {
         }
 
         Initiator(int port, String sender, String key, String secret) throws Exception {
+            this(settings(port, sender), new SessionID("FIX.4.4", sender, "OPENTRADE"), key, secret);
+        }
+
+        /** An initiator on given settings (e.g. the README's), logging on with an API key. */
+        Initiator(SessionSettings settings, SessionID session, String key, String secret) throws Exception {
             this.key = key;
             this.secret = secret;
-            session = new SessionID("FIX.4.4", sender, "OPENTRADE");
+            this.session = session;
+            initiator = new SocketInitiator(this, new MemoryStoreFactory(), settings, new DefaultMessageFactory());
+            initiator.start();
+        }
+
+        private static SessionSettings settings(int port, String sender) {
+            SessionID session = new SessionID("FIX.4.4", sender, "OPENTRADE");
             SessionSettings s = new SessionSettings();
             s.setString("ConnectionType", "initiator");
             s.setString("SocketConnectHost", "127.0.0.1");
@@ -181,8 +192,7 @@ class FixGatewayLogonIT {
             s.setString(session, "BeginString", "FIX.4.4");
             s.setString(session, "SenderCompID", sender);
             s.setString(session, "TargetCompID", "OPENTRADE");
-            initiator = new SocketInitiator(this, new MemoryStoreFactory(), s, new DefaultMessageFactory());
-            initiator.start();
+            return s;
         }
 
         Message next() throws Exception {

@@ -86,6 +86,33 @@ public final class AllInOneFixture implements AutoCloseable {
         return Files.readString(dataDir.resolve("gateway").resolve("admin-token"), StandardCharsets.US_ASCII).strip();
     }
 
+    /**
+     * Signs up a new developer, logs in and creates a key with {@code keyBody} (the {@code POST /v1/keys}
+     * body, e.g. {@code {"scopes":["trade","fix"]}}); the answer, with {@code key_id} and {@code secret}.
+     */
+    public io.vertx.core.json.JsonObject newDeveloperKey(String keyBody) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String email = "fixture-" + System.nanoTime() + "@example.com";
+        post(http, "/v1/developers", "{\"email\":\"" + email + "\",\"password\":\"long enough pw\",\"name\":\"F\"}", null);
+        String token = post(http, "/v1/sessions", "{\"email\":\"" + email + "\",\"password\":\"long enough pw\"}", null)
+                .getString("token");
+        return post(http, "/v1/keys", keyBody, token);
+    }
+
+    private io.vertx.core.json.JsonObject post(java.net.http.HttpClient http, String path, String body, String token)
+            throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(baseUri().resolve(path))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        java.net.http.HttpResponse<String> r = http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return new io.vertx.core.json.JsonObject(r.body());
+    }
+
     /** Stops the all-in-one and deletes its data directory. */
     @Override
     public void close() throws Exception {

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,27 @@ class ExamplesIT {
     @AfterAll
     static void everyAnswerKeptTheContract() throws Exception {
         assertEquals(List.of(), SdkFixture.prism().loggedResponseViolations(), SdkFixture.prism().log());
+    }
+
+    @Test
+    void readmeQuickstartRunsAndIsTheReadmesJavaBlock() throws Exception {
+        Path example = Path.of("src/test/java/org/opentrade/sdk/examples/QuickstartExample.java");
+        String source = Files.readString(example);
+        String block = source.substring(source.indexOf("// README:start\n") + "// README:start\n".length(),
+                source.indexOf("        // README:end"));
+        String dedented = block.lines().map(l -> l.startsWith("        ") ? l.substring(8) : l)
+                .collect(Collectors.joining("\n"));
+        assertTrue(Files.readString(Path.of("README.md")).contains(dedented), "sdk/java/README.md shows:\n" + dedented);
+        assertTrue(Files.readString(Path.of("../../README.md")).contains(dedented), "the root README shows:\n" + dedented);
+
+        OpenTrade session = SdkFixture.newDeveloper();
+        org.opentrade.sdk.model.ApiKeyCreated key = session.call(() -> session.keys().createKey(
+                new org.opentrade.sdk.model.ApiKeyCreate().scopes(java.util.Set.of(org.opentrade.sdk.model.Scope.MARKET_READ,
+                        org.opentrade.sdk.model.Scope.TRADE))));
+        Order order = QuickstartExample.run(SdkFixture.baseUrl(), key.getKeyId(), key.getSecret());
+        assertTrue(order.getClientOrderId().startsWith("sdk-"));
+        OpenTrade keyed = session.withCredentials(org.opentrade.sdk.Credentials.secretKey(key.getKeyId(), key.getSecret()));
+        assertEquals(order.getOrderId(), keyed.call(() -> keyed.trading().getOrder(order.getOrderId())).getOrderId());
     }
 
     @Test

@@ -24,12 +24,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.gateway.domain.Ed25519Signatures;
-import org.opentrade.launcher.AllInOne;
+import org.opentrade.launcher.contract.AllInOneFixture;
 
 /**
- * The Python SDK against the all-in-one (started once for the class), run with Debian's python3
+ * The Python SDK against the all-in-one (the launcher's fixture, started once for the class), run with Debian's python3
  * ({@code python.executable}, /usr/bin/python3), never whatever python3 is first on PATH: the quickstart
  * example end to end, the Python unit tests, and the gateway's own verifier on signatures the Python
  * client made of non-ASCII bodies and repeated query parameters.
@@ -40,32 +39,39 @@ class PythonSdkIT {
     private static final String PYTHONPATH = System.getProperty("python.generated.dir",
             SDK.resolve("target/generated-python").toString()) + ":" + SDK;
 
-    private static Path dataDir;
-    private static AllInOne app;
+    private static AllInOneFixture aio;
     private static String baseUrl;
 
     @BeforeAll
     static void startAllInOne() throws Exception {
-        dataDir = Files.createTempDirectory("python-sdk-it");
-        app = AllInOne.start(ConfigLoader.of(Map.of("OPENTRADE_HTTP_PORT", "0", "OPENTRADE_HTTP_HOST", "127.0.0.1",
-                        "OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none",
-                        "OPENTRADE_GATEWAY_DATA_DIR", dataDir.resolve("gateway").toString(),
-                        "OPENTRADE_MARKET_DATA_DIR", dataDir.resolve("market").toString(), "OPENTRADE_MARKET_BACKFILL", "false",
-                        "OPENTRADE_TRADE_DATA_DIR", dataDir.resolve("trade").toString(), "OPENTRADE_FIX_PORT", "0"),
-                Map.of())).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        baseUrl = "http://127.0.0.1:" + app.httpPort();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!(app.market().isReady() && app.trade().isReady()) && System.nanoTime() < deadline) {
-            Thread.sleep(20); // polling readiness, not waiting out a fixed time
-        }
-        assertTrue(app.market().isReady() && app.trade().isReady(), "market-api and trade-api ready within 30 s");
+        aio = AllInOneFixture.start();
+        baseUrl = aio.baseUri().toString();
     }
 
     @AfterAll
     static void stopAllInOne() throws Exception {
-        if (app != null) {
-            app.stop(30, TimeUnit.SECONDS);
+        if (aio != null) {
+            aio.close();
         }
+    }
+
+    @Test
+    void theRootReadmesPythonQuickStartRunsAsWritten() throws Exception {
+        String readme = Files.readString(SDK.resolve("../../README.md"));
+        int at = readme.indexOf("<!-- quickstart: python -->");
+        assertTrue(at >= 0, "README.md has the Python quick start");
+        int start = readme.indexOf("```python\n", at) + "```python\n".length();
+        Path script = Files.createTempFile("readme-quickstart", ".py");
+        Files.writeString(script, readme.substring(start, readme.indexOf("```\n", start)));
+        JsonObject key = aio.newDeveloperKey("{\"scopes\":[\"market:read\",\"trade\"]}");
+        Result run = python(60, Map.of("BASE", baseUrl, "KEY_ID", key.getString("key_id"), "SECRET", key.getString("secret")),
+                script.toString());
+        Files.deleteIfExists(script);
+
+        assertEquals(0, run.exit, run.output);
+        assertTrue(Pattern.compile("(?m)^600000\\.SH last \\d+\\.\\d{2}$").matcher(run.output).find(), run.output);
+        assertTrue(Pattern.compile("(?m)^order \\d+ ").matcher(run.output).find(), run.output);
+        assertTrue(Pattern.compile("(?m)^fill \\{").matcher(run.output).find(), "the fill came on the stream: " + run.output);
     }
 
     @Test
@@ -145,6 +151,10 @@ class PythonSdkIT {
 
     /** Runs Debian's python3 in sdk/python with the generated package and opentrade_sdk on PYTHONPATH. */
     private static Result python(int timeoutSeconds, String... args) throws Exception {
+        return python(timeoutSeconds, Map.of(), args);
+    }
+
+    private static Result python(int timeoutSeconds, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(PYTHON);
         command.addAll(List.of(args));
@@ -152,6 +162,7 @@ class PythonSdkIT {
         pb.environment().put("PYTHONPATH", PYTHONPATH);
         pb.environment().put("PYTHONIOENCODING", "utf-8");
         pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+        pb.environment().putAll(env);
         Process process = pb.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
