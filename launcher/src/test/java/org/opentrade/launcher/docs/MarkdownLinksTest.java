@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every relative link in the repository's Markdown points at a file of the repository: a clone must
- * be able to follow every link, so none may lead outside the root (to a workplace's files) or to a
- * file that was moved or deleted. Anchors are not checked. bench/results/ holds dated reports kept as
+ * be able to follow every link, so none may lead outside the root (to files a clone does not have) or
+ * to a file that was moved or deleted. Anchors are not checked. bench/results/ holds dated reports kept as
  * they were written and is left out. No network: links with a scheme (https:, mailto:) are skipped.
  */
 class MarkdownLinksTest {
