@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exchange benchmarks of DESIGN.md §5, side by side in one run (about 5-8 minutes on 2 cores):
+# Exchange benchmarks (bench/README.md, targets row 1), side by side in one run (about 5-8 minutes on 2 cores):
 #   matching engine throughput (JMH), fixed-rate latency at 1 M commands/s (HdrHistogram),
 #   engine + journal (JMH), full shard pipeline with journal off/on (JMH).
 # Prints a summary table (metric, measured, target, met?) and records the machine.

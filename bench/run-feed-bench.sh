@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exchange feed benchmark of DESIGN.md §5 (second row), side by side in one JVM (about 2-3 minutes on
+# Exchange feed benchmark (bench/README.md, targets row 2), side by side in one JVM (about 2-3 minutes on
 # 2 cores): the engine's own event rate, the live feed to one FeedConsumer over the local event bus
 # (storage on and off; paced at LAT_RATE when the exchange reaches it), and catch-up from position 0
 # through FeedEndpoint replay pages, plus the raw event-log read rate. Prints a summary table

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# market-api benchmark of DESIGN.md §5 in one run (about 8-9 minutes on 2 cores):
+# market-api benchmark (bench/README.md, targets rows 6 and 7, and feed ingest) in one run (about 8-9 minutes on 2 cores):
 #   1. K-lines: GET /v1/market/klines/600519.SH?interval=1m&limit=1000 at fixed rates (the target's 500
 #      req/s, and 100 req/s, which one core can serve), open loop,
 #      coordinated-omission corrected (FixedRateHttpLoad), through the gateway of the all-in-one and
@@ -272,7 +272,7 @@ M() { awk -v x="$1" 'BEGIN { printf "%.3f M", x / 1e6 }'; }
 {
   echo "# market-api benchmark $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "DESIGN.md §5, market-api rows; \`bench/run-market-bench.sh\` at commit $(git rev-parse --short HEAD 2>/dev/null)."
+  echo "Targets (bench/README.md), market-api rows 6 and 7; \`bench/run-market-bench.sh\` at commit $(git rev-parse --short HEAD 2>/dev/null)."
   echo "$(nproc) cores ($(grep '^cpu:' "$OUT/machine.txt" | cut -c14-)), $(java -version 2>&1 | head -1)."
   grep -E '^(at start|machine before|at end)' "$OUT/machine.txt" | sed 's/^/- /'
   echo "- $(grep '^pinning:' "$OUT/machine.txt" | cut -c14-)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trade benchmark of DESIGN.md §5 ("REST order through the gateway -> acknowledgement: p99 <= 3 ms at
+# Trade benchmark of bench/README.md's targets row 4 ("REST order through the gateway -> acknowledgement: p99 <= 3 ms at
 # 1 k orders/s, floor: the same gateway call to a trivial upstream"), in one run (~12 min; SMOKE=1 ~3 min):
 #   trade:  the all-in-one jar (gateway + trade-api + sandbox exchange with its liquidity simulator on,
 #           market-api; OPENTRADE_MARKET_BACKFILL=false), data dirs under the output dir. ACCOUNTS developers
@@ -48,7 +48,7 @@ summary() { # summary <dir>: the markdown table from a run's logs
   rate=$(res "floor-$(awk '{print $1}' "$d/variants.txt")" rate)
   echo "# Trade benchmark $(sed -n 's/^date: *//p' "$d/machine.txt")"
   echo
-  echo "DESIGN.md §5: REST order through the gateway -> acknowledgement, p99 <= 3 ms at 1 000 orders/s;"
+  echo "Target (bench/README.md, row 4): REST order through the gateway -> acknowledgement, p99 <= 3 ms at 1 000 orders/s;"
   echo "floor: the same gateway call to a trivial upstream. Open loop, latency from the intended send time"
   echo "(coordinated omission corrected), HdrHistogram; milliseconds. Machine: see below."
   echo

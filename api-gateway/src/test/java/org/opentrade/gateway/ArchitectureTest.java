@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layering of STYLE.md on the gateway's main classes: the domain and the ports are plain Java,
+ * The layering of docs/style.md on the gateway's main classes: the domain and the ports are plain Java,
  * each technology stays in its adapter, and only the wiring knows every adapter.
  */
 class ArchitectureTest {

@@ -16,7 +16,7 @@ import org.opentrade.exchange.adapter.eventbus.archfixture.EventBusAdapterFixtur
 import org.opentrade.exchange.domain.archfixture.LeakyDomainClass;
 
 /**
- * The layering of STYLE.md, enforced on the main classes of the module: the matching core imports
+ * The layering of docs/style.md, enforced on the main classes of the module: the matching core imports
  * nothing but the JDK, ports see only the domain, and each framework stays inside its adapter.
  */
 class ArchitectureTest {

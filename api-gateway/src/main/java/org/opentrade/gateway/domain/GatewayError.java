@@ -3,7 +3,7 @@ package org.opentrade.gateway.domain;
 import org.opentrade.common.error.ErrorCode;
 
 /**
- * Every outcome the gateway refuses a request with, numbered in the DESIGN.md ranges: -1xxx request
+ * Every outcome the gateway refuses a request with, numbered in the ranges of docs/errors.md: -1xxx request
  * validation, -2xxx authentication and keys, -3xxx rate limits and quotas, -9xxx internal. The numbers
  * every service shares are {@link ErrorCode}'s (number and message defined there once); the rest are
  * the gateway's own. Each authentication failure has its own number so a client (and its operator)

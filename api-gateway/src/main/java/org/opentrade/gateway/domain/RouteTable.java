@@ -3,7 +3,7 @@ package org.opentrade.gateway.domain;
 import java.util.List;
 
 /**
- * The routed API of DESIGN.md's API map: which upstream serves each route, the scope it needs, its
+ * The routed API of the API map (docs/contracts.md): which upstream serves each route, the scope it needs, its
  * weight and its limit class. Weights follow the cost of the answer (a depth snapshot costs more
  * than a quote), as Binance's weights do.
  */

@@ -2,7 +2,7 @@ package org.opentrade.gateway.domain;
 
 import java.util.Optional;
 
-/** What an API key may do. Wire names are the strings of DESIGN.md ({@code market:read}, ...). */
+/** What an API key may do. Wire names are the strings of docs/contracts.md ({@code market:read}, ...). */
 public enum Scope {
     MARKET_READ("market:read"),
     TRADE("trade"),

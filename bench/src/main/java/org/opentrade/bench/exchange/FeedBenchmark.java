@@ -7,9 +7,9 @@ import org.opentrade.exchange.adapter.eventbus.FeedEndpoint;
 import org.opentrade.exchange.client.feed.FeedConsumerOptions;
 
 /**
- * The exchange feed against the engine's own event rate, side by side in one JVM (DESIGN.md §5,
- * second row). A plain {@code main}, not JMH: a measured run is one pass of a stream through a
- * fresh multi-threaded pipeline, timed at the consumer (see bench/README.md, "Why").
+ * The exchange feed against the engine's own event rate, side by side in one JVM
+ * (bench/README.md, targets row 2). A plain {@code main}, not JMH: a measured run is one pass of a
+ * stream through a fresh multi-threaded pipeline, timed at the consumer (see bench/README.md, "Why").
  *
  * <ol>
  *   <li><b>Engine</b> ({@link EngineEventRate}): the measured mixed stream (RULES mode) through a bare
@@ -42,7 +42,7 @@ public final class FeedBenchmark {
     public static final double DEFAULT_WARMUP_SECONDS = 3;
     public static final int DEFAULT_REPEAT = 2;
     public static final long DEFAULT_RATE = 1_000_000;
-    /** The catch-up target of DESIGN.md §5. */
+    /** The catch-up target (bench/README.md, targets row 2). */
     public static final double CATCH_UP_TARGET = 1e6;
     private static final int[] PAGES = {FeedEndpoint.MAX_PAGE, FeedConsumerOptions.DEFAULT_REPLAY_PAGE_SIZE};
     private static final String ON = "storage on";

@@ -26,7 +26,8 @@ import org.opentrade.market.domain.MarketCalendar;
 import org.opentrade.market.domain.stream.RetentionOptions;
 
 /**
- * How many exchange events per second market-api's live side can apply (DESIGN.md §5, market-api row):
+ * How many exchange events per second market-api's live side can apply, against the feed rate of
+ * bench/README.md's targets row 2:
  * {@link MarketBoard#onEvent} with the service's real listener chain — a {@link HistoryWriter} (its own
  * thread) on an {@link InMemoryTimeSeriesStore}, and {@link StreamWiring} as the board's listener with no
  * client connected (every message is still encoded once and kept in its channel's resume log, which is

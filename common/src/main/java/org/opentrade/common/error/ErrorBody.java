@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.Objects;
 
 /**
- * The one error model of DESIGN.md §3 (a contract), for every non-2xx HTTP body and every WebSocket
+ * The one error model of docs/contracts.md (a contract), for every non-2xx HTTP body and every WebSocket
  * error frame: {@code {"error": "<message>", "error_no": <negative int>, "trace_id": "<32 hex>"}}.
  *
  * <p>{@code error_no} ranges: -1xxx request validation, -2xxx authentication and keys, -3xxx rate

@@ -1,7 +1,7 @@
 package org.opentrade.common.error;
 
 /**
- * The error numbers every service's edge uses the same way (DESIGN.md §3 ranges: -1xxx request
+ * The error numbers every service's edge uses the same way (docs/errors.md ranges: -1xxx request
  * validation, -9xxx internal), each with its default message: defined once here, used by the gateway
  * ({@code GatewayError} builds its shared numbers from these), the launcher's operations endpoints and
  * any service's edge. A subsystem adds its own numbers in its own ranges (the gateway's -2xxx and

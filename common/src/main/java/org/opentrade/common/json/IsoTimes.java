@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Epoch milliseconds as the time shape of DESIGN.md §3, RFC 3339 UTC with milliseconds
+ * Epoch milliseconds as the time shape of docs/contracts.md, RFC 3339 UTC with milliseconds
  * ({@code 2026-12-02T09:45:00.123Z}): exactly the text {@link #FORMATTER} writes, by hand for the years
  * 0001–9999 and by the formatter outside them (year 0 and before are years of era in its pattern, and
  * years past 9999 get a sign). Why by hand: the formatter cost a few percent of trade-api's CPU per order

@@ -17,7 +17,7 @@ import java.util.Map;
  * writes for it: strings with Jackson's escapes, integral numbers, booleans, null, nested
  * {@link JsonObject}s / {@link JsonArray}s; a value without an exact fast form (a double, a BigDecimal, an
  * Instant …) throws {@link Unsupported} from {@link #value}, and {@link #toBuffer(JsonObject)} then hands
- * the object to Jackson. On top of that the resource shapes of DESIGN.md §3: decimals with two places as
+ * the object to Jackson. On top of that the resource shapes of docs/contracts.md: decimals with two places as
  * strings ({@link #decimal}, {@link #price}) and RFC 3339 times ({@link #time}, see {@link IsoTimes}).
  *
  * <p>Why: through Jackson each value costs a serializer lookup and each object a generator set-up, and a

@@ -25,7 +25,7 @@ package org.opentrade.exchange.client;
  * {"code": 0, "result": "OK", "message": "ok", "journal_seq": 42,
  *  "events": [{"seq": 97, "type": "ACCEPTED", "order_id": 17, ...}, {"seq": 98, "type": "TRADE", ...}]}
  * }</pre>
- * A rejected command has a negative {@code code} (DESIGN.md ranges: -4xxx orders, -5xxx exchange)
+ * A rejected command has a negative {@code code} (docs/errors.md ranges: -4xxx orders, -5xxx exchange)
  * and one REJECTED event; a body that cannot be read as a command gets code -4010
  * (MALFORMED_COMMAND) and a {@code message} naming the field.
  *

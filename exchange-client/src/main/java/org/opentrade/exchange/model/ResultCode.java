@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Business outcomes of the engine, never exceptions. Codes follow the ranges of DESIGN.md §3:
+ * Business outcomes of the engine, never exceptions. Codes follow the ranges of docs/errors.md:
  * -4xxx orders and risk, -5xxx matching and exchange. They are mapped to HTTP and FIX at the edges.
  */
 public enum ResultCode {
@@ -41,7 +41,7 @@ public enum ResultCode {
         this.message = message;
     }
 
-    /** The negative error number of DESIGN.md's error model. */
+    /** The negative error number of the error model (docs/errors.md). */
     public int code() {
         return code;
     }

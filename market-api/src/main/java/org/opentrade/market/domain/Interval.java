@@ -3,7 +3,7 @@ package org.opentrade.market.domain;
 import java.util.Optional;
 
 /**
- * K-line intervals of DESIGN.md §3. Intraday intervals ({@link #isIntraday()}) are whole minutes of
+ * K-line intervals of docs/contracts.md. Intraday intervals ({@link #isIntraday()}) are whole minutes of
  * the exchange's local clock (Asia/Shanghai); 1d is a trading day, 1w starts on Monday, 1M on the
  * first of the month (see {@link MarketCalendar#barStart}).
  */

@@ -1,7 +1,7 @@
 package org.opentrade.market.domain;
 
 /**
- * Market-data outcomes that are not success, with their DESIGN.md numbers (-6xxx; -1xxx for generic
+ * Market-data outcomes that are not success, with their numbers in docs/errors.md (-6xxx; -1xxx for generic
  * request faults, -9xxx internal). Mapped to HTTP status in one place ({@code adapter.http}).
  */
 public enum MarketError {

@@ -16,7 +16,7 @@ import org.opentrade.exchange.domain.MatchingEngine;
 import org.opentrade.exchange.domain.OrderBook;
 
 /**
- * The exchange's deterministic batch mode (DESIGN.md §3, a contract):
+ * The exchange's deterministic batch mode (docs/contracts.md, a contract):
  * {@code replay <commands.csv> <events.csv>}. Pure matching — no risk checks, no price bands, no
  * self-trade prevention. Bad rows are REJECTED and processing goes on; only an unreadable input file
  * or an unwritable output file stops the tool (exit code 2).

@@ -20,7 +20,7 @@ import org.opentrade.exchange.adapter.csv.ReplayEventWriter;
 import org.opentrade.exchange.domain.FastOrderBook;
 import org.opentrade.exchange.domain.ReferenceOrderBook;
 
-/** The replay tool against its contract (DESIGN.md §3): exact output, bad rows, odd ids, file handling. */
+/** The replay tool against its contract (docs/contracts.md): exact output, bad rows, odd ids, file handling. */
 class ReplayToolTest {
     private static final String HEADER = ReplayCommandParser.HEADER + "\n";
     private static final String OUT = ReplayEventWriter.HEADER + "\n";

@@ -5,7 +5,7 @@ import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 
 /**
- * One order of one account, as trade-api shows it (DESIGN.md §3 Order). Prices in hundredths
+ * One order of one account, as trade-api shows it (docs/contracts.md Order). Prices in hundredths
  * ({@code 0} = none), times epoch ms. Immutable: each change is a new value.
  *
  * @param orderId       trade-api's id (the exchange order id as a decimal string)

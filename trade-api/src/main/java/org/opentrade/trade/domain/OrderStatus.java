@@ -1,6 +1,6 @@
 package org.opentrade.trade.domain;
 
-/** Order statuses of DESIGN.md §3 (a contract), with their wire names. */
+/** Order statuses of docs/contracts.md (a contract), with their wire names. */
 public enum OrderStatus {
     PENDING_NEW("pending_new"), NEW("new"), PARTIALLY_FILLED("partially_filled"), FILLED("filled"),
     CANCELED("canceled"), EXPIRED("expired"), REJECTED("rejected"), REPLACED("replaced"),

@@ -1,7 +1,7 @@
 package org.opentrade.trade.domain;
 
 /**
- * trade-api's outcomes that are not success, with their DESIGN.md numbers: -41xx pre-trade risk and
+ * trade-api's outcomes that are not success, with their numbers in docs/errors.md: -41xx pre-trade risk and
  * order rules of trade-api (the exchange's own -40xx/-50xx codes pass through unchanged), -1xxx
  * request validation, -2xxx identity, -9xxx internal. Mapped to HTTP in one place (adapter.http).
  */

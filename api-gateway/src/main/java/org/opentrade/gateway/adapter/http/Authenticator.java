@@ -22,7 +22,7 @@ import org.opentrade.gateway.port.ReplayGuard;
 
 /**
  * Turns a request's credentials into a {@link Principal}, or a {@link Rejection} naming exactly what
- * is wrong. Three credentials (DESIGN.md): {@code X-API-Key} + {@code X-API-Secret};
+ * is wrong. Three credentials (docs/contracts.md): {@code X-API-Key} + {@code X-API-Secret};
  * {@code X-API-Key} + {@code X-Timestamp} + {@code X-Signature} (Ed25519 over
  * {@link Ed25519Signatures#stringToSign}, within a replay window, each signed message once);
  * {@code Authorization: Bearer <session JWT>}. The credential is verified before the key's status is

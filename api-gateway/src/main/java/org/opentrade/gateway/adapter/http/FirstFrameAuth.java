@@ -11,7 +11,7 @@ import org.opentrade.gateway.domain.RoutePolicy;
 
 /**
  * WebSocket authentication by a first frame, for browsers, which cannot set headers on an upgrade
- * (DESIGN.md §3): a stream route whose upgrade carries no credentials is upgraded at once; its first
+ * (docs/contracts.md, Streams): a stream route whose upgrade carries no credentials is upgraded at once; its first
  * frame must arrive within {@code timeoutMillis}, be one final text frame of at most
  * {@link #MAX_AUTH_FRAME_BYTES}, and be {@code {"op":"auth",...}} with a secret, a session token or an
  * Ed25519 signature. Its fields become the request's credential headers, so the rest of the chain

@@ -9,7 +9,7 @@ import org.opentrade.common.error.TraceIds;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
- * The operations endpoints (DESIGN.md API map): {@code GET /health} (the process is up),
+ * The operations endpoints (docs/contracts.md, API map): {@code GET /health} (the process is up),
  * {@code GET /ready} (200 when {@code ready} says so, else 503 -9001 with the error model and
  * {@code notReady} as its message), {@code GET /metrics} (Prometheus text). The one implementation,
  * used by the standalone gateway and by the all-in-one (on the gateway's router), and, with

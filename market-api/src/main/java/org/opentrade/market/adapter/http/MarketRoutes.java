@@ -36,7 +36,7 @@ import org.opentrade.market.port.StoreUnavailableException;
 import org.opentrade.market.port.TimeSeriesStore;
 
 /**
- * market-api's REST endpoints (DESIGN.md API map, "market"). Every {@code /v1} request must carry the
+ * market-api's REST endpoints (docs/contracts.md API map, "market"). Every {@code /v1} request must carry the
  * gateway's assertion. Handlers run on the market context (the HTTP server is deployed on it), so
  * they read the live state directly; store reads go to worker threads and their results are merged
  * back on the context. Never blocks the event loop.

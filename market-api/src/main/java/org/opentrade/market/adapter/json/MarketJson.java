@@ -17,7 +17,7 @@ import org.opentrade.market.domain.MinutePoint;
 import org.opentrade.market.domain.Trade;
 
 /**
- * The one mapping of market data to DESIGN.md §3's resource shapes (REST bodies and stream
+ * The one mapping of market data to the resource shapes of docs/contracts.md (REST bodies and stream
  * payloads alike): snake_case, prices and money as decimal strings, quantities as integers, times as
  * RFC 3339 UTC with milliseconds. Stateless; any thread.
  */

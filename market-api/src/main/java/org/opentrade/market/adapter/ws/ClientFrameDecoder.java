@@ -12,7 +12,7 @@ import java.util.Set;
 import org.opentrade.market.domain.stream.StreamChannel;
 
 /**
- * Decodes one client text message (DESIGN.md §3): {@code {"op":"subscribe"|"unsubscribe","channels":[…],
+ * Decodes one client text message (docs/contracts.md): {@code {"op":"subscribe"|"unsubscribe","channels":[…],
  * "resume":{"<channel>":<seq>},"epoch":"<optional>"}}, {@code {"op":"ping"}}, {@code {"op":"auth",…}}. Anything else becomes
  * {@link ClientRequest.Invalid} with a message for the client. Channel lists are de-duplicated in order
  * and at most {@code maxChannels} long; resume entries for channels not listed are ignored.

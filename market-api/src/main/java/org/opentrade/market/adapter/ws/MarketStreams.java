@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The market WebSocket stream server ({@code GET /v1/stream/market}, frames of DESIGN.md §3): owns every
+ * The market WebSocket stream server ({@code GET /v1/stream/market}, frames of docs/contracts.md): owns every
  * connection and every channel's log; fans each published message out to the channel's subscribers.
  *
  * <p><b>Threads.</b> Everything lives on one Vert.x context, the owner: the one that also applies the
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Epoch.</b> Seqs are this process's: another market-api instance, or this one after a restart,
  * numbers the same channel differently. {@code subscribed} and heartbeat frames therefore carry
- * {@code "epoch"} (random per process, an addition to DESIGN.md's frames); a subscribe that sends it back
+ * {@code "epoch"} (random per process; docs/contracts.md, Streams); a subscribe that sends it back
  * with its {@code resume} gets replays only when it matches, else the flagged snapshot. Without it a
  * resume is trusted when its seq is not newer than the head.
  *

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server's frames of DESIGN.md §3, encoded to UTF-8 once: data frames {@code {"channel","seq","data"}}
+ * The server's frames of docs/contracts.md, encoded to UTF-8 once: data frames {@code {"channel","seq","data"}}
  * (snapshot frames add {@code "snapshot":true}, and {@code "resumed":false} when they replace messages
  * the client cannot get), control frames {@code {"type":…}} without seq, errors in the error model.
  */

@@ -5,7 +5,7 @@ import java.util.function.Predicate;
 import org.opentrade.market.domain.Interval;
 
 /**
- * A market stream channel name (DESIGN.md §3): {@code trades:<symbol>}, {@code quotes:<symbol>},
+ * A market stream channel name (docs/contracts.md, Streams): {@code trades:<symbol>}, {@code quotes:<symbol>},
  * {@code depth:<symbol>} or {@code klines:<interval>:<symbol>} with an interval wire code
  * ({@code 1m 5m 15m 30m 60m 1d 1w 1M}). Names are exact: no case folding, no spaces.
  *

@@ -11,7 +11,7 @@ import org.opentrade.exchange.model.TimeInForce;
 
 /**
  * Reads rows of the replay contract ({@code op,order_id,account,symbol,side,type,tif,price,qty},
- * DESIGN.md §3) into engine commands. A row that cannot become a command yields a {@link Row} with
+ * docs/contracts.md) into engine commands. A row that cannot become a command yields a {@link Row} with
  * {@code command == null}: the tool reports it REJECTED and goes on.
  *
  * <p>Order ids are text in the file and {@code long} in the engine: a canonical non-negative decimal

@@ -11,7 +11,7 @@ import org.opentrade.exchange.model.TimeInForce;
 /**
  * Binary form of one event-log record's payload after its seq (see {@link SegmentedLog}): type,
  * order id, account, counter order id, counter account, symbol, side, order type, tif, price, qty,
- * leaves, filled, counter leaves, result code (its DESIGN.md number), timestamp, traceparent. The
+ * leaves, filled, counter leaves, result code (its number in docs/errors.md), timestamp, traceparent. The
  * shard is not stored: each shard has its own log. Enums by explicit code; version 1.
  */
 final class EventCodec {

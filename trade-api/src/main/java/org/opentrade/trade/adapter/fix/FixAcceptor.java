@@ -33,7 +33,7 @@ import quickfix.ThreadedSocketAcceptor;
 import quickfix.mina.acceptor.DynamicAcceptorSessionProvider;
 
 /**
- * The FIX 4.4 acceptor of trade-api (DESIGN.md §3 FIX): QuickFIX/J's threaded socket acceptor on
+ * The FIX 4.4 acceptor of trade-api (docs/contracts.md, FIX 4.4): QuickFIX/J's threaded socket acceptor on
  * {@link FixAcceptorOptions#port()}, TargetCompID {@value FixAcceptorOptions#COMP_ID}, any
  * SenderCompID (sessions are made on first Logon from a template). The session layer — heartbeats,
  * TestRequest, sequence numbers, ResendRequest, checksum/BeginString/required-field checks against

@@ -67,7 +67,7 @@ final class FixOrders implements TradeDesk.UpdateListener {
         void send(SessionID to, Message message);
     }
 
-    /** REST's client_order_id rule (DESIGN.md §3): a ClOrdID must satisfy it too. */
+    /** REST's client_order_id rule (docs/contracts.md): a ClOrdID must satisfy it too. */
     static final Pattern CL_ORD_ID = Pattern.compile("[A-Za-z0-9._:-]{1,48}");
 
     private final TradeDesk desk;

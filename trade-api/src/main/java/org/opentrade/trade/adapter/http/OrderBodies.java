@@ -14,12 +14,12 @@ import org.opentrade.trade.domain.OrderRequest;
 import org.opentrade.trade.domain.TradeError;
 
 /**
- * Reads order bodies strictly (DESIGN.md §3 Order names): a body that is not a JSON object is -1001;
+ * Reads order bodies strictly (docs/contracts.md Order names): a body that is not a JSON object is -1001;
  * a field of the wrong type, an unknown enum value, a negative, fractional or huge quantity, a price
  * with more than 2 decimals, an unknown field: -1002 naming the field. Stateless.
  */
 public final class OrderBodies {
-    /** DESIGN.md §3: at most 48 characters of [A-Za-z0-9._:-]. */
+    /** docs/contracts.md: at most 48 characters of [A-Za-z0-9._:-]. */
     public static final Pattern CLIENT_ORDER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,48}");
     static final Pattern SYMBOL = Pattern.compile("[0-9A-Za-z]{1,12}\\.[A-Za-z]{1,4}");
     private static final long MAX_QTY = 1_000_000_000L;

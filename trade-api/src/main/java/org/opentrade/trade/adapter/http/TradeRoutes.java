@@ -33,7 +33,7 @@ import org.opentrade.trade.domain.ledger.Page;
 import org.opentrade.trade.domain.ledger.PositionView;
 
 /**
- * trade-api's REST endpoints (DESIGN.md API map, "trading"). Every {@code /v1} request must carry
+ * trade-api's REST endpoints (docs/contracts.md API map, "trading"). Every {@code /v1} request must carry
  * the gateway's assertion; the account is the asserted developer, so nobody reads or changes another
  * account. Handlers run on the trade context (the HTTP server is deployed on it) and never block.
  */

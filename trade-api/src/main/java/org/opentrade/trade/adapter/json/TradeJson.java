@@ -13,7 +13,7 @@ import org.opentrade.trade.domain.Fill;
 import org.opentrade.trade.domain.Order;
 
 /**
- * The one mapping of trading resources to DESIGN.md §3's shapes (REST bodies and stream payloads):
+ * The one mapping of trading resources to the shapes of docs/contracts.md (REST bodies and stream payloads):
  * snake_case, money as decimal strings with two places, quantities integers, times RFC 3339 UTC with
  * milliseconds, enums in lower case. Stateless; any thread.
  */

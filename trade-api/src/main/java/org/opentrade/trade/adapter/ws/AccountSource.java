@@ -11,7 +11,7 @@ import java.util.List;
  */
 public interface AccountSource {
 
-    /** The account's open orders as Order JSON (DESIGN.md §3), in any order; empty when none. */
+    /** The account's open orders as Order JSON (docs/contracts.md), in any order; empty when none. */
     List<JsonObject> openOrders(String account);
 
     /**

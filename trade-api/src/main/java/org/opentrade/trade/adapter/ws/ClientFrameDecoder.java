@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Decodes one client text message of the order stream (DESIGN.md §3): {@code {"op":"subscribe"|"unsubscribe",
+ * Decodes one client text message of the order stream (docs/contracts.md): {@code {"op":"subscribe"|"unsubscribe",
  * "channels":[…],"resume":{"orders":<seq>},"epoch":"<optional>"}}, {@code {"op":"ping"}}, {@code {"op":"auth",…}}.
  * Anything else becomes {@link ClientRequest.Invalid} with a message for the client. Channel lists are
  * de-duplicated in order and at most {@link #MAX_CHANNELS} long; resume entries for channels other than

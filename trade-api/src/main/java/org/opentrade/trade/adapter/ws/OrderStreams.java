@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The order stream ({@code GET /v1/stream/orders}, frames of DESIGN.md §3): each connection gets its own
+ * The order stream ({@code GET /v1/stream/orders}, frames of docs/contracts.md): each connection gets its own
  * account's order updates and fills on the one channel {@code orders}, with the ledger's per-account
  * gap-free seq, kept as published.
  *
@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * the connection's trace id. Every heartbeat interval each connection gets {@code {"type":"heartbeat",
  * "seqs":{"orders":head},"time","epoch"}} ({@code seqs} empty when not subscribed).
  *
- * <p><b>Epoch.</b> Random per process and sent in {@code subscribed} and heartbeats (an addition to DESIGN.md's
- * frames). A resume that sends another epoch back gets the flagged snapshot even when the seq is retained:
+ * <p><b>Epoch.</b> Random per process and sent in {@code subscribed} and heartbeats (docs/contracts.md,
+ * Streams). A resume that sends another epoch back gets the flagged snapshot even when the seq is retained:
  * the ledger's seqs survive a restart, but this process cannot prove the frames another one sent under a
  * seq are the ones it holds. Without an epoch a resume is trusted when its seq is not newer than the head.
  *

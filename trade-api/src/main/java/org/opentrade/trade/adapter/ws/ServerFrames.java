@@ -10,7 +10,7 @@ import java.util.List;
 import org.opentrade.common.json.JsonBytes;
 
 /**
- * The order stream's server frames (DESIGN.md §3), encoded to UTF-8 once: data frames {@code {"channel":"orders",
+ * The order stream's server frames (docs/contracts.md), encoded to UTF-8 once: data frames {@code {"channel":"orders",
  * "seq","type":"order"|"fill","data"}}; a snapshot is a {@code "type":"snapshot"} frame ({@code "snapshot":true},
  * {@code "resumed":false} when it replaces updates the client cannot get, {@code "data":{"open_orders":n}})
  * followed by n {@code "type":"order","snapshot":true} frames, all at the snapshot's seq; control frames

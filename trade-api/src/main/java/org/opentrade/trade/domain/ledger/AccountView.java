@@ -1,7 +1,7 @@
 package org.opentrade.trade.domain.ledger;
 
 /**
- * An account as read at one moment (DESIGN.md §3 Account), money in hundredths.
+ * An account as read at one moment (docs/contracts.md Account), money in hundredths.
  *
  * <p>Definitions (exact integers): {@code equity = cash + marketValue};
  * {@code buyingPower = cash − reserved}, {@code reserved} what open buy orders hold back

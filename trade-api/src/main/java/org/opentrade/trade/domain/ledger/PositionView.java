@@ -1,7 +1,7 @@
 package org.opentrade.trade.domain.ledger;
 
 /**
- * One holding as read at one moment (DESIGN.md §3 Position), money in hundredths.
+ * One holding as read at one moment (docs/contracts.md Position), money in hundredths.
  *
  * <p>{@code costBasis} is the exact cost of the shares held, fees excluded; {@code avgCost} is
  * {@code costBasis / qty} rounded half up (display only: arithmetic uses the basis).

@@ -5,7 +5,7 @@
  * <ul>
  *   <li><b>Replace in place.</b> A REPLACED event keeps the order's id and gives it the new price and
  *       total qty, status {@code new} or {@code partially_filled}. The {@code replaced} status of
- *       DESIGN.md is not used: the exchange keeps one order id across a replace, and so do we.</li>
+ *       docs/contracts.md is not used: the exchange keeps one order id across a replace, and so do we.</li>
  *   <li><b>Fees per order.</b> {@link org.opentrade.trade.domain.ledger.FeeBilling#PER_ORDER} (default)
  *       bills each fill the increase of {@code FeeSchedule.fee} on the order's cumulative value, so the
  *       5 CNY minimum is paid once per order (as A-share brokers bill) and a lone fill pays exactly

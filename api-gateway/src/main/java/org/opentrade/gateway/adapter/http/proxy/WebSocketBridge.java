@@ -133,7 +133,7 @@ final class WebSocketBridge {
         closeBoth(POLICY_VIOLATION, reason, GOING_AWAY, "the client's credential ended");
     }
 
-    /** A control frame {@code {"type":"error",...}} carrying the error model (DESIGN.md §3). */
+    /** A control frame {@code {"type":"error",...}} carrying the error model (docs/contracts.md). */
     static String errorFrame(String message, int errorNo, String traceId) {
         return new JsonObject().put("type", "error").put("error", message).put("error_no", errorNo)
                 .put("trace_id", traceId).encode();
