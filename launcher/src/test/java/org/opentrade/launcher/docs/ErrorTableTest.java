@@ -1,5 +1,6 @@
 package org.opentrade.launcher.docs;
 
+import org.opentrade.launcher.contract.OpenApiContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -62,7 +63,7 @@ class ErrorTableTest {
 
     @BeforeAll
     static void parse() throws IOException {
-        Path file = RepositoryRoot.find().resolve("docs/errors.md");
+        Path file = OpenApiContract.repositoryRoot().resolve("docs/errors.md");
         rows = new ArrayList<>();
         int range = 0;
         List<String> lines = Files.readAllLines(file);

@@ -1,5 +1,6 @@
 package org.opentrade.launcher.docs;
 
+import org.opentrade.launcher.contract.OpenApiContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class MarkdownLinksTest {
 
     @BeforeAll
     static void listMarkdown() throws IOException, InterruptedException {
-        root = RepositoryRoot.find().toRealPath();
+        root = OpenApiContract.repositoryRoot().toRealPath();
         markdown = tracked("*.md").stream()
                 .filter(p -> !root.relativize(p).toString().replace('\\', '/').startsWith(EXCLUDED))
                 .toList();

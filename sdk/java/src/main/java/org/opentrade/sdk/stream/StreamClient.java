@@ -400,6 +400,11 @@ public final class StreamClient implements AutoCloseable {
         closeForGood("closed by the client");
     }
 
+    /** Messages and state changes waiting for the listener now (for tests and metrics). */
+    public int queued() {
+        return queue.size();
+    }
+
     /** Waits until the dispatch thread has delivered everything and stopped; true if it did in time. */
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
         dispatcher.join(Math.max(1, timeout.toMillis()));

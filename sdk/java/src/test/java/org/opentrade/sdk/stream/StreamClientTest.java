@@ -1,0 +1,213 @@
+package org.opentrade.sdk.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.opentrade.sdk.Credentials;
+
+/**
+ * The stream client's promises against a scripted WebSocket server (the real services are in
+ * {@code StreamResumeIT}): resume after a drop with duplicates dropped, a gap repaired by a resume,
+ * a silent connection replaced, and back-pressure from a slow handler without losing anything.
+ */
+class StreamClientTest {
+    private Vertx vertx;
+    private HttpServer server;
+    private final List<JsonObject> subscribes = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    /** The script: (connection number from 1, socket) after its subscribe frame. */
+    private volatile BiConsumer<Integer, ServerWebSocket> script;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        server = vertx.createHttpServer().webSocketHandler(ws -> {
+            int n = connections.incrementAndGet();
+            ws.textMessageHandler(text -> {
+                JsonObject frame = new JsonObject(text);
+                if ("subscribe".equals(frame.getString("op"))) {
+                    subscribes.add(frame);
+                    script.accept(n, ws);
+                }
+            });
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static void subscribed(ServerWebSocket ws, long head) {
+        ws.writeTextMessage(new JsonObject().put("type", "subscribed").put("channels", List.of("orders"))
+                .put("seqs", new JsonObject().put("orders", head)).put("epoch", "e1").encode());
+    }
+
+    private static void data(ServerWebSocket ws, long seq) {
+        ws.writeTextMessage(new JsonObject().put("channel", "orders").put("seq", seq).put("type", "order")
+                .put("data", new JsonObject().put("n", seq)).encode());
+    }
+
+    /** Collects what the listener is given. */
+    private static final class Collector implements StreamListener {
+        final List<Long> seqs = new CopyOnWriteArrayList<>();
+        final List<StreamState> states = new CopyOnWriteArrayList<>();
+        final CountDownLatch done;
+
+        Collector(int expected) {
+            done = new CountDownLatch(expected);
+        }
+
+        @Override
+        public void onMessage(StreamMessage m) {
+            seqs.add(m.seq());
+            done.countDown();
+        }
+
+        @Override
+        public void onState(StreamState s, String reason) {
+            states.add(s);
+        }
+    }
+
+    private StreamClient.Builder stream(Collector c) {
+        return StreamClient.builder("http://127.0.0.1:" + server.actualPort(), "/v1/stream/orders", Credentials.none())
+                .channels("orders").listener(c).backoff(Duration.ofMillis(10), Duration.ofMillis(50));
+    }
+
+    private static List<Long> range(long from, long to) {
+        List<Long> l = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            l.add(i);
+        }
+        return l;
+    }
+
+    @Test
+    void aDroppedConnectionResumesFromTheLastSeqAndDropsDuplicates() throws Exception {
+        script = (n, ws) -> {
+            if (n == 1) {
+                subscribed(ws, 0);
+                for (long s = 1; s <= 5; s++) {
+                    data(ws, s);
+                }
+                ws.close((short) 1011, "gone");
+            } else {
+                subscribed(ws, 10);
+                for (long s = 4; s <= 10; s++) {
+                    data(ws, s); // 4 and 5 again, as a server might after a resume from an older point
+                }
+            }
+        };
+        Collector c = new Collector(10);
+        try (StreamClient s = stream(c).start()) {
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "received " + c.seqs);
+        }
+        assertEquals(range(1, 10), c.seqs);
+        JsonObject resume = subscribes.get(1);
+        assertEquals(5L, resume.getJsonObject("resume").getLong("orders"), resume.encode());
+        assertEquals("e1", resume.getString("epoch"));
+        assertTrue(c.states.containsAll(List.of(StreamState.CONNECTING, StreamState.LIVE, StreamState.RECONNECTING)), c.states.toString());
+    }
+
+    @Test
+    void aGapIsRepairedByAResumeNotDeliveredOutOfOrder() throws Exception {
+        script = (n, ws) -> {
+            subscribed(ws, n == 1 ? 0 : 5);
+            if (n == 1) {
+                data(ws, 1);
+                data(ws, 2);
+                data(ws, 4); // 3 lost
+            } else {
+                for (long s = 3; s <= 5; s++) {
+                    data(ws, s);
+                }
+            }
+        };
+        Collector c = new Collector(5);
+        try (StreamClient s = stream(c).start()) {
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "received " + c.seqs);
+        }
+        assertEquals(range(1, 5), c.seqs);
+        assertEquals(2L, subscribes.get(1).getJsonObject("resume").getLong("orders"));
+    }
+
+    @Test
+    void aSilentConnectionIsReplaced() throws Exception {
+        script = (n, ws) -> {
+            subscribed(ws, 0);
+            if (n == 2) {
+                data(ws, 1);
+            }
+        };
+        Collector c = new Collector(1);
+        try (StreamClient s = stream(c).heartbeatTimeout(Duration.ofMillis(300)).start()) {
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "the second connection's message arrived");
+        }
+        assertTrue(connections.get() >= 2);
+    }
+
+    @Test
+    void aSlowHandlerHoldsTheSocketBackAndLosesNothing() throws Exception {
+        int total = 5_000;
+        String pad = "x".repeat(1_000);
+        AtomicBoolean serverSawFullQueue = new AtomicBoolean();
+        script = (n, ws) -> {
+            subscribed(ws, 0);
+            for (long s = 1; s <= total; s++) {
+                ws.writeTextMessage(new JsonObject().put("channel", "orders").put("seq", s).put("type", "order")
+                        .put("data", new JsonObject().put("pad", pad)).encode());
+                if (ws.writeQueueFull()) {
+                    serverSawFullQueue.set(true);
+                }
+            }
+        };
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger maxQueued = new AtomicInteger();
+        StreamClient[] self = new StreamClient[1];
+        Collector c = new Collector(total) {
+            @Override
+            public void onMessage(StreamMessage m) {
+                try {
+                    release.await(); // a handler stuck until the test lets it go
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (self[0] != null) {
+                    maxQueued.accumulateAndGet(self[0].queued(), Math::max);
+                }
+                super.onMessage(m);
+            }
+        };
+        try (StreamClient s = stream(c).queueCapacity(16).start()) {
+            self[0] = s;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (s.queued() < 16 && System.nanoTime() < deadline) {
+                Thread.sleep(5); // polling until the client's queue is full, not a fixed wait
+            }
+            assertTrue(s.queued() <= 17, "the client stopped reading at its capacity: " + s.queued());
+            release.countDown();
+            assertTrue(c.done.await(30, TimeUnit.SECONDS), "delivered " + c.seqs.size());
+        }
+        assertEquals(range(1, total), c.seqs, "every message, once, in order");
+        assertTrue(maxQueued.get() <= 17, "never more than the capacity waited: " + maxQueued.get());
+        assertTrue(serverSawFullQueue.get(), "the server felt the back-pressure (its write queue filled)");
+        assertEquals(1, connections.get(), "no reconnect: a paused stream is not a silent one");
+    }
+}
