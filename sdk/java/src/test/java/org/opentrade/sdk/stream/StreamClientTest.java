@@ -65,7 +65,7 @@ class StreamClientTest {
     }
 
     /** Collects what the listener is given. */
-    private static final class Collector implements StreamListener {
+    private static class Collector implements StreamListener {
         final List<Long> seqs = new CopyOnWriteArrayList<>();
         final List<StreamState> states = new CopyOnWriteArrayList<>();
         final CountDownLatch done;
