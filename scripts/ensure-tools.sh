@@ -7,9 +7,11 @@ set -euo pipefail
 BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
 # influxdb: Debian's InfluxDB 1.x; market-api's InfluxDB tests run their own influxd on free ports of
 # 127.0.0.1 (the package's own service, if an init system starts it, is not used).
+# chromium, chromium-driver: the portal's browser tests (Selenium, headless); fonts-wqy-microhei so their
+# screenshots show Chinese text. jq, curl: the README's curl quick start, run by ReadmeQuickstartIT.
 # python3 and its python3-* packages: the Python SDK's tests (sdk/python) run Debian's /usr/bin/python3
 # with the generated client's and opentrade_sdk's imports; nothing comes from PyPI.
-TEST_PACKAGES=(redis-server influxdb jq curl python3 python3-pydantic python3-urllib3 python3-dateutil
+TEST_PACKAGES=(redis-server influxdb jq curl chromium chromium-driver fonts-wqy-microhei python3 python3-pydantic python3-urllib3 python3-dateutil
   python3-typing-extensions python3-cryptography python3-websocket)
 
 _apt_updated=0
@@ -43,6 +45,15 @@ ensure_build_tools() {
     echo "OpenTrade needs JDK 17 or newer; javac reports '$v'" >&2
     return 1
   fi
+  ensure_node
+}
+
+# The all-in-one jar carries the portal's browser libraries, copied from npm at build time
+# (portal-static/build-vendor.sh): building needs node and npm.
+ensure_node() {
+  if ! command -v npm >/dev/null 2>&1; then
+    _apt_install nodejs npm
+  fi
 }
 
 ensure_test_tools() {
@@ -50,8 +61,5 @@ ensure_test_tools() {
   if [ ${#TEST_PACKAGES[@]} -gt 0 ]; then
     _apt_install "${TEST_PACKAGES[@]}"
   fi
-  # The contract lint (openapi/lint.sh) runs Spectral from npm; Debian's node is enough.
-  if ! command -v npm >/dev/null 2>&1; then
-    _apt_install nodejs npm
-  fi
+  # The contract lint (openapi/lint.sh) runs Spectral from npm: ensure_build_tools has node.
 }

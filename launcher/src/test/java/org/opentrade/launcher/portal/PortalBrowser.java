@@ -1,0 +1,119 @@
+package org.opentrade.launcher.portal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A real headless Chromium (Debian's chromium and chromedriver, which the test command installs)
+ * driven by Selenium, for the portal's browser tests: pages by path on the all-in-one, waits,
+ * screenshots under {@code target/portal-screenshots/}, and the browser console's errors (a test
+ * fails on any, CSP violations included).
+ */
+public final class PortalBrowser implements AutoCloseable {
+    /** Where screenshots go: test artefacts, kept after the run. */
+    public static final Path SCREENSHOTS = Path.of("target", "portal-screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final ChromeDriver driver;
+    private final String base;
+    private final Path profile;
+
+    private PortalBrowser(ChromeDriver driver, String base, Path profile) {
+        this.driver = driver;
+        this.base = base;
+        this.profile = profile;
+    }
+
+    /** A browser for the portal at {@code base} (e.g. {@code http://127.0.0.1:PORT}), laptop-sized. */
+    public static PortalBrowser open(String base) throws IOException {
+        Path profile = Files.createTempDirectory("opentrade-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+        // The machine's network is closed: no background fetches, no component updates, no sync.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-extensions", "--user-data-dir=" + profile, "--window-size=1280,900",
+                "--lang=en-US");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver")).toFile())
+                .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(WAIT);
+        return new PortalBrowser(driver, base.endsWith("/") ? base.substring(0, base.length() - 1) : base, profile);
+    }
+
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    /** Loads a portal path, e.g. {@code /keys.html}. */
+    public PortalBrowser go(String path) {
+        driver.get(base + path);
+        return this;
+    }
+
+    /** Waits until an element is visible. */
+    public WebElement visible(By by) {
+        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /** Waits until an element's text contains {@code text}. */
+    public WebElement textIn(By by, String text) {
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+        return driver.findElement(by);
+    }
+
+    /** Waits for a condition of the page, checked by the driver. */
+    public void until(java.util.function.Function<ChromeDriver, Boolean> condition) {
+        new WebDriverWait(driver, WAIT).until(d -> condition.apply(driver));
+    }
+
+    /** Phone-sized (390 × 844) or laptop-sized viewport. */
+    public PortalBrowser phone(boolean phone) {
+        driver.manage().window().setSize(phone ? new Dimension(390, 844) : new Dimension(1280, 900));
+        return this;
+    }
+
+    /** Saves a screenshot as {@code target/portal-screenshots/<name>.png}. */
+    public Path screenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        Path file = SCREENSHOTS.resolve(name + ".png");
+        Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        return file;
+    }
+
+    /** The console's errors since the last call (SEVERE entries: script errors, CSP violations, failed loads). */
+    public List<String> consoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::toString).toList();
+    }
+
+    @Override
+    public void close() throws IOException {
+        driver.quit();
+        try (var files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
