@@ -230,7 +230,7 @@ function drawSecret() {
     previous = el('p', { id: 'secret-previous' }, shown.previous && Date.parse(shown.previous) > Date.now()
       ? t('secret.previous', { time: when(shown.previous) }) : t('secret.previousEnded'));
   }
-  dialog.replaceChildren(
+  dialog.replaceChildren(...[
     el('h2', { id: 'secret-title' }, shown.rotated ? t('secret.titleRotated', { id: shown.key }) : t('secret.title')),
     el('p', { id: 'secret-warning', class: 'warning' }, el('strong', {}, t('secret.warning'))),
     el('p', {}, el('span', { class: 'field-name' }, t('secret.keyId')), ' ', el('code', { id: 'secret-key-id' }, shown.key)),
@@ -240,7 +240,8 @@ function drawSecret() {
     el('p', { class: 'dialog-actions' }, copy, ' ', dismiss),
     copyStatus,
     el('p', {}, t('secret.example')),
-    el('pre', {}, 'curl ' + location.origin + '/v1/limits -H "X-API-Key: ' + shown.key + '" -H "X-API-Secret: $SECRET"'));
+    el('pre', {}, 'curl ' + location.origin + '/v1/limits -H "X-API-Key: ' + shown.key + '" -H "X-API-Secret: $SECRET"'),
+  ].filter(Boolean));
 }
 
 async function copySecret(value, line) {

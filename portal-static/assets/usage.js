@@ -86,7 +86,7 @@ function drawBudget() {
     ['usage.ordersPerSymbol', t('usage.ordersRate', { limit: limits.orders_per_symbol.limit, period: limits.orders_per_symbol.period_seconds })],
     ['usage.developerPlan', limits.developer_plan], ['usage.maxKeys', limits.max_keys],
   ];
-  document.getElementById('budget-facts').replaceChildren(...facts.map(([k, v]) => [el('dt', {}, t(k)), el('dd', {}, String(v))]).flat());
+  document.getElementById('budget-facts').replaceChildren(...facts.map(([k, v]) => el('div', {}, el('dt', {}, t(k)), el('dd', {}, String(v)))));
   document.getElementById('budget-updated').textContent = t('usage.updated', { time: updatedAt.toLocaleTimeString(lang()), n: REFRESH_SECONDS });
   const weights = Object.entries(limits.route_weights || {}).sort(([a], [b]) => a.localeCompare(b));
   document.getElementById('weights-table').replaceChildren(

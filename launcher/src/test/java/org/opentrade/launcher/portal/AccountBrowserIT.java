@@ -92,6 +92,7 @@ class AccountBrowserIT {
             assertTrue(scopes.contains("market:read") && scopes.contains("trade") && !scopes.contains("fix"), scopes);
             assertTrue(row.findElement(By.cssSelector(".col-cidrs")).getText().contains("127.0.0.0/8"));
             assertEquals("active", row.findElement(By.cssSelector(".key-status")).getText());
+            b.screenshot("keys");
 
             // The key works from this machine (127.0.0.1 is in its range).
             for (int i = 0; i < 3; i++) {
@@ -114,6 +115,7 @@ class AccountBrowserIT {
             assertTrue(b.driver().findElement(By.id("totals-routes")).getText().contains("GET /v1/market/quotes"));
             String remaining = b.driver().findElement(By.id("budget-text")).getText();
             assertTrue(remaining.matches("[\\d,]+ of [\\d,]+ weight left"), remaining);
+            b.driver().executeScript("document.getElementById('charts-title').scrollIntoView()");
             b.screenshot("usage");
 
             // Rotate with a grace period: a new secret, once; the old one keeps working until then.
@@ -154,6 +156,14 @@ class AccountBrowserIT {
         try (PortalBrowser b = PortalBrowser.open(aio.baseUri().toString())) {
             b.go("/keys.html");
             b.visible(By.id("login-email")).sendKeys(email);
+            b.driver().findElement(By.id("login-password")).sendKeys("not the password");
+            b.driver().findElement(By.id("login-submit")).click();
+            b.textIn(By.id("login-status"), "[-2013]");
+            assertTrue(b.driver().findElement(By.id("login-status")).getAttribute("class").contains("error"));
+            List<String> refusedLogIn = b.consoleErrors();
+            assertTrue(refusedLogIn.size() == 1 && refusedLogIn.get(0).contains("/v1/sessions") && refusedLogIn.get(0).contains("401"),
+                    "the browser reports only the refused log-in itself: " + refusedLogIn);
+            b.driver().findElement(By.id("login-password")).clear();
             logIn(b, "/keys.html");
             b.visible(By.id("key-label")).sendKeys(XSS_LABEL);
             b.driver().findElement(By.id("create-submit")).click();
@@ -211,8 +221,12 @@ class AccountBrowserIT {
     }
 
     private static void assertNoSidewaysScroll(PortalBrowser b) {
-        assertTrue((Boolean) b.driver().executeScript("return document.documentElement.scrollWidth <= window.innerWidth + 1"),
-                "no sideways scroll on a phone");
+        assertTrue((Boolean) b.driver().executeScript(
+                "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+                () -> "no sideways scroll on a phone: " + b.driver().executeScript("return [...document.querySelectorAll('*')]"
+                        + ".filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)"
+                        + ".map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)"
+                        + " + ' sw=' + e.scrollWidth + ' cw=' + e.clientWidth).join('; ')"));
     }
 
     /** A quote with the key, once market data is up (polling until it answers 200, with a deadline, not a fixed wait). */
