@@ -49,6 +49,7 @@ class AccountBrowserIT {
             logIn(b, null);
             b.textIn(By.id("me-email"), email);
             b.textIn(By.id("me-details"), "free");
+            assertFalse(b.driver().findElement(By.id("forms")).isDisplayed(), "no log-in form while logged in");
             assertEquals(base + "/account.html?next=%2F%2Fevil.example%2Fsteal", b.driver().getCurrentUrl(), "no open redirect");
             assertEquals("/keys.html|null|null|null|null|null|/usage.html?x=1#y", b.driver().executeAsyncScript(
                     "const done = arguments[arguments.length - 1];"
@@ -60,6 +61,8 @@ class AccountBrowserIT {
             // Logged out, a page that needs a session sends the visitor to log in and back.
             b.driver().findElement(By.id("me-logout")).click();
             b.visible(By.id("login-email"));
+            assertFalse(b.driver().findElement(By.id("me")).isDisplayed());
+            assertTrue(b.driver().findElements(By.id("logout")).isEmpty(), "the shell shows the visitor logged out");
             b.go("/keys.html");
             b.until(d -> d.getCurrentUrl().endsWith("/account.html?next=%2Fkeys.html"));
             b.visible(By.id("login-email")).sendKeys(email);
