@@ -1,0 +1,257 @@
+package org.opentrade.launcher.portal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.opentrade.launcher.contract.AllInOneFixture;
+import org.opentrade.launcher.contract.SharedAllInOne;
+
+/**
+ * The account pages in a real browser: sign-up and log-in through the forms (with {@code ?next=}
+ * kept on this origin), a key created with scopes and an address range, its secret shown once and
+ * then gone from the page and the browser's storage, the key used over HTTP, its usage charted with
+ * the live budget, rotation with a grace period, revocation; key labels shown as text; 简体中文 and
+ * a phone-size run.
+ */
+@ExtendWith(SharedAllInOne.class)
+class AccountBrowserIT {
+    private static final String PASSWORD = "a long enough password";
+    private static final String XSS_LABEL = "<img src=x onerror=alert(1)>";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void developerSignsUpLogsInAndManagesAKeyWhoseSecretIsShownOnce(AllInOneFixture aio) throws Exception {
+        URI base = aio.baseUri();
+        String email = "browser-" + System.nanoTime() + "@example.com";
+        try (PortalBrowser b = PortalBrowser.open(base.toString())) {
+            // A ?next= to another origin is ignored: the visitor stays on the portal.
+            b.go("/account.html?next=%2F%2Fevil.example%2Fsteal");
+            b.visible(By.id("signup-name")).sendKeys("Ada Browser");
+            b.driver().findElement(By.id("signup-email")).sendKeys(email);
+            b.driver().findElement(By.id("signup-password")).sendKeys(PASSWORD);
+            b.driver().findElement(By.id("signup-submit")).click();
+            b.textIn(By.id("signup-status"), "Account created for " + email);
+            assertEquals(email, b.driver().findElement(By.id("login-email")).getAttribute("value"), "log-in is prefilled");
+            b.screenshot("account");
+            logIn(b, null);
+            b.textIn(By.id("me-email"), email);
+            b.textIn(By.id("me-details"), "free");
+            assertFalse(b.driver().findElement(By.id("forms")).isDisplayed(), "no log-in form while logged in");
+            assertEquals(base + "/account.html?next=%2F%2Fevil.example%2Fsteal", b.driver().getCurrentUrl(), "no open redirect");
+            assertEquals("/keys.html|null|null|null|null|null|/usage.html?x=1#y", b.driver().executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                    + "import('/assets/account.js').then((m) => done(['/keys.html', '//evil.example', '/\\\\evil.example',"
+                    + " 'https://evil.example/', '/\\t/evil.example', 'javascript:alert(1)', '/usage.html?x=1#y']"
+                    + ".map((n) => String(m.safeNext(n))).join('|')));"));
+            b.screenshot("account-logged-in");
+
+            // Logged out, a page that needs a session sends the visitor to log in and back.
+            b.driver().findElement(By.id("me-logout")).click();
+            b.visible(By.id("login-email"));
+            assertFalse(b.driver().findElement(By.id("me")).isDisplayed());
+            assertTrue(b.driver().findElements(By.id("logout")).isEmpty(), "the shell shows the visitor logged out");
+            b.go("/keys.html");
+            b.until(d -> d.getCurrentUrl().endsWith("/account.html?next=%2Fkeys.html"));
+            b.visible(By.id("login-email")).sendKeys(email);
+            logIn(b, "/keys.html");
+            b.visible(By.id("no-keys"));
+
+            // Create a key: market:read (checked by default) + trade, one address range.
+            b.driver().findElement(By.id("key-label")).sendKeys("research box");
+            b.driver().findElement(By.id("scope-trade")).click();
+            b.driver().findElement(By.id("key-cidrs")).sendKeys("127.0.0.0/8");
+            b.driver().findElement(By.id("create-submit")).click();
+            String secret = b.visible(By.id("secret-value")).getText();
+            String keyId = b.driver().findElement(By.id("secret-key-id")).getText();
+            assertTrue(secret.startsWith("ots_") && keyId.startsWith("otk_"), keyId + " / " + secret);
+            b.textIn(By.id("secret-warning"), "you will not see it again");
+            b.screenshot("key-secret");
+            b.driver().findElement(By.id("secret-copy")).click();
+            String copied = b.visible(By.id("secret-copy-status")).getText();
+            if (copied.startsWith("The clipboard is not available")) {
+                assertEquals(secret, b.driver().executeScript("return window.getSelection().toString()"), "the secret is selected");
+            } else {
+                assertEquals("Copied to the clipboard.", copied);
+            }
+            b.driver().findElement(By.id("secret-dismiss")).click();
+            b.until(d -> !(Boolean) d.executeScript("return document.getElementById('secret-dialog').open"));
+            assertSecretGone(b, secret);
+            WebElement row = b.visible(By.cssSelector("tr[data-key-id='" + keyId + "']"));
+            assertEquals("research box", row.findElement(By.cssSelector(".key-label")).getText());
+            String scopes = row.findElement(By.cssSelector(".col-scopes")).getText();
+            assertTrue(scopes.contains("market:read") && scopes.contains("trade") && !scopes.contains("fix"), scopes);
+            assertTrue(row.findElement(By.cssSelector(".col-cidrs")).getText().contains("127.0.0.0/8"));
+            assertEquals("active", row.findElement(By.cssSelector(".key-status")).getText());
+            b.screenshot("keys");
+
+            // The key works from this machine (127.0.0.1 is in its range).
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, awaitQuote(base, keyId, secret).statusCode());
+            }
+            assertEquals(200, get(base, "/v1/limits", keyId, secret).statusCode());
+
+            // Usage: the key's calls charted, the live budget shown.
+            b.go("/usage.html");
+            b.textIn(By.id("budget-text"), "weight left");
+            b.textIn(By.id("totals-keys"), "research box (" + keyId + ")");
+            By keyCalls = By.cssSelector("#totals-keys tr[data-row='" + keyId + "'] .calls");
+            b.until(d -> "4".equals(b.visible(keyCalls).getText())); // three quotes and one limits call
+            assertTrue(Integer.parseInt(b.visible(By.id("chart-keys")).getAttribute("data-calls")) >= 4);
+            long drawn = (Long) b.driver().executeScript(
+                    "const c = document.getElementById('chart-keys'); const px = c.getContext('2d')"
+                    + ".getImageData(0, 0, c.width, c.height).data; let n = 0;"
+                    + "for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++; return n;");
+            assertTrue(drawn > 1000, "the chart is drawn: " + drawn + " painted pixels");
+            assertTrue(b.driver().findElement(By.id("totals-routes")).getText().contains("GET /v1/market/quotes"));
+            String remaining = b.driver().findElement(By.id("budget-text")).getText();
+            assertTrue(remaining.matches("[\\d,]+ of [\\d,]+ weight left"), remaining);
+            b.driver().executeScript("document.getElementById('charts-title').scrollIntoView()");
+            b.screenshot("usage");
+
+            // Rotate with a grace period: a new secret, once; the old one keeps working until then.
+            b.go("/keys.html");
+            b.visible(By.cssSelector("tr[data-key-id='" + keyId + "'] button.rotate")).click();
+            WebElement grace = b.visible(By.id("grace-" + keyId));
+            grace.clear();
+            grace.sendKeys("120");
+            b.driver().findElement(By.cssSelector("[data-rotate-for='" + keyId + "'] button.rotate-now")).click();
+            String rotated = b.visible(By.id("secret-value")).getText();
+            assertNotEquals(secret, rotated);
+            b.textIn(By.id("secret-previous"), "The previous secret keeps working until");
+            b.driver().findElement(By.id("secret-dismiss")).click();
+            b.until(d -> !(Boolean) d.executeScript("return document.getElementById('secret-dialog').open"));
+            assertSecretGone(b, rotated);
+            b.textIn(By.cssSelector("tr[data-key-id='" + keyId + "'] .col-status"), "previous secret valid until");
+            assertEquals(200, get(base, "/v1/limits", keyId, secret).statusCode(), "the old secret, within its grace");
+            assertEquals(200, get(base, "/v1/limits", keyId, rotated).statusCode(), "the new secret");
+
+            // Revoke takes a confirming second click; then neither secret works.
+            b.driver().findElement(By.cssSelector("tr[data-key-id='" + keyId + "'] button.revoke")).click();
+            assertEquals(200, get(base, "/v1/limits", keyId, rotated).statusCode(), "one click revokes nothing");
+            b.visible(By.cssSelector("tr[data-key-id='" + keyId + "'] button.confirm-revoke")).click();
+            b.textIn(By.cssSelector("tr[data-key-id='" + keyId + "'] .key-status"), "revoked");
+            b.textIn(By.id("keys-status"), "Key " + keyId + " is revoked.");
+            assertTrue(b.driver().findElements(By.cssSelector("tr[data-key-id='" + keyId + "'] button")).isEmpty());
+            HttpResponse<String> refused = get(base, "/v1/limits", keyId, rotated);
+            assertEquals(401, refused.statusCode());
+            assertEquals(-2004, new JsonObject(refused.body()).getInteger("error_no"));
+            assertEquals(List.of(), b.consoleErrors(), "no console errors");
+        }
+    }
+
+    @Test
+    void keyLabelsAreTextAndThePagesSwitchToChineseOnAPhone(AllInOneFixture aio) throws Exception {
+        String email = "browser-zh-" + System.nanoTime() + "@example.com";
+        post(aio.baseUri(), "/v1/developers", new JsonObject().put("email", email).put("password", PASSWORD).put("name", "Zh"));
+        try (PortalBrowser b = PortalBrowser.open(aio.baseUri().toString())) {
+            b.go("/keys.html");
+            b.visible(By.id("login-email")).sendKeys(email);
+            b.driver().findElement(By.id("login-password")).sendKeys("not the password");
+            b.driver().findElement(By.id("login-submit")).click();
+            b.textIn(By.id("login-status"), "[-2013]");
+            assertTrue(b.driver().findElement(By.id("login-status")).getAttribute("class").contains("error"));
+            List<String> refusedLogIn = b.consoleErrors();
+            assertTrue(refusedLogIn.size() == 1 && refusedLogIn.get(0).contains("/v1/sessions") && refusedLogIn.get(0).contains("401"),
+                    "the browser reports only the refused log-in itself: " + refusedLogIn);
+            b.driver().findElement(By.id("login-password")).clear();
+            logIn(b, "/keys.html");
+            b.visible(By.id("key-label")).sendKeys(XSS_LABEL);
+            b.driver().findElement(By.id("create-submit")).click();
+            b.visible(By.id("secret-dismiss")).click();
+            WebElement label = b.visible(By.cssSelector("#keys-table .key-label"));
+            assertEquals(XSS_LABEL, label.getText(), "the label is shown as text");
+            assertTrue(b.driver().findElements(By.cssSelector("main img")).isEmpty(), "no element made from the label");
+
+            new Select(b.visible(By.id("lang"))).selectByValue("zh");
+            b.textIn(By.tagName("h1"), "API 密钥");
+            b.textIn(By.cssSelector("#keys-table thead"), "权限范围");
+            b.textIn(By.cssSelector("#keys-table .key-status"), "有效");
+            assertEquals("创建密钥", b.driver().findElement(By.id("create-submit")).getText());
+            b.phone(true);
+            b.driver().navigate().refresh();
+            b.textIn(By.cssSelector("#keys-table .key-status"), "有效");
+            b.screenshot("keys-zh-phone");
+            assertNoSidewaysScroll(b);
+
+            b.go("/usage.html");
+            b.textIn(By.id("budget-text"), "剩余");
+            b.textIn(By.id("totals-keys"), "门户会话");
+            b.screenshot("usage-zh-phone");
+            assertNoSidewaysScroll(b);
+            new Select(b.visible(By.id("lang"))).selectByValue("en");
+            b.textIn(By.id("budget-text"), "weight left");
+            b.textIn(By.id("totals-keys"), "portal session");
+
+            b.go("/account.html");
+            b.textIn(By.id("me-email"), email);
+            b.screenshot("account-phone");
+            assertNoSidewaysScroll(b);
+            assertEquals(List.of(), b.consoleErrors(), "no console errors");
+        }
+    }
+
+    /** Submits the log-in form (email already typed or prefilled) and waits for the page it leads to. */
+    private static void logIn(PortalBrowser b, String expectedPath) {
+        b.visible(By.id("login-password")).sendKeys(PASSWORD);
+        b.driver().findElement(By.id("login-submit")).click();
+        if (expectedPath != null) {
+            b.until(d -> URI.create(d.getCurrentUrl()).getPath().equals(expectedPath));
+        } else {
+            b.visible(By.id("me"));
+        }
+    }
+
+    private static void assertSecretGone(PortalBrowser b, String secret) {
+        assertFalse(b.driver().getPageSource().contains(secret), "the secret is not in the page any more");
+        Object stored = b.driver().executeScript("const all = [];"
+                + "for (const s of [sessionStorage, localStorage]) for (let i = 0; i < s.length; i++) all.push(s.key(i), s.getItem(s.key(i)));"
+                + "return all.join('\\n');");
+        assertFalse(String.valueOf(stored).contains(secret), "the secret is not stored by the browser");
+        assertTrue(String.valueOf(stored).contains("opentrade.session"), "the session is (the check looked at the storage)");
+    }
+
+    private static void assertNoSidewaysScroll(PortalBrowser b) {
+        assertTrue((Boolean) b.driver().executeScript(
+                "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+                () -> "no sideways scroll on a phone: " + b.driver().executeScript("return [...document.querySelectorAll('*')]"
+                        + ".filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)"
+                        + ".map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)"
+                        + " + ' sw=' + e.scrollWidth + ' cw=' + e.clientWidth).join('; ')"));
+    }
+
+    /** A quote with the key, once market data is up (polling until it answers 200, with a deadline, not a fixed wait). */
+    private HttpResponse<String> awaitQuote(URI base, String keyId, String secret) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            HttpResponse<String> r = get(base, "/v1/market/quotes?symbols=600000.SH", keyId, secret);
+            if (r.statusCode() != 503 || System.nanoTime() > deadline) {
+                return r;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private HttpResponse<String> get(URI base, String path, String keyId, String secret) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("X-API-Key", keyId).header("X-API-Secret", secret)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void post(URI base, String path, JsonObject body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+    }
+}

@@ -1,0 +1,142 @@
+// The account page: sign up, log in (then back to where the visitor came from: ?next=), and the
+// logged-in developer's account from GET /v1/developers/me.
+import { api, el, register, session, showStatus, start, t, onLanguageChange, renderShell } from '/assets/app.js';
+
+register({
+  en: {
+    'account.title': 'Your developer account', 'account.me': 'Logged in', 'account.loggedInAs': 'Logged in as',
+    'account.toKeys': 'Manage API keys', 'account.toUsage': 'See usage and limits',
+    'account.login': 'Log in', 'account.signup': 'Sign up', 'account.email': 'Email', 'account.password': 'Password',
+    'account.name': 'Name', 'account.passwordHint': 'At least 10 characters.', 'account.loginButton': 'Log in',
+    'account.signupButton': 'Create account', 'account.working': 'Working…',
+    'account.signedUp': 'Account created for {email}. Log in with your password.',
+    'account.missing': 'Please fill in every field.', 'account.shortPassword': 'The password needs at least 10 characters.',
+    'account.loggedOut': 'You are logged out.', 'account.loginFirst': 'Log in to continue.',
+    'account.id': 'Developer id', 'account.plan': 'Plan', 'account.created': 'Created', 'account.suspended': 'Suspended',
+    'account.yes': 'yes', 'account.no': 'no', 'account.sessionEnds': 'Session ends',
+  },
+  zh: {
+    'account.title': '开发者账户', 'account.me': '已登录', 'account.loggedInAs': '当前登录：',
+    'account.toKeys': '管理 API 密钥', 'account.toUsage': '查看用量与限额',
+    'account.login': '登录', 'account.signup': '注册', 'account.email': '邮箱', 'account.password': '密码',
+    'account.name': '姓名', 'account.passwordHint': '至少 10 个字符。', 'account.loginButton': '登录',
+    'account.signupButton': '创建账户', 'account.working': '处理中…',
+    'account.signedUp': '已为 {email} 创建账户，请用密码登录。',
+    'account.missing': '请填写所有字段。', 'account.shortPassword': '密码至少需要 10 个字符。',
+    'account.loggedOut': '您已退出登录。', 'account.loginFirst': '请先登录。',
+    'account.id': '开发者 ID', 'account.plan': '套餐', 'account.created': '创建时间', 'account.suspended': '已停用',
+    'account.yes': '是', 'account.no': '否', 'account.sessionEnds': '会话到期',
+  },
+});
+
+/**
+ * Where to go after logging in: ?next= only when it is a path on this origin. Anything else (another
+ * origin, a scheme-relative //host, a /\host that browsers read as //host, control characters the
+ * URL parser drops) is refused, so the page cannot be used as an open redirect.
+ */
+export function safeNext(raw) {
+  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return null;
+  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return null;
+  let url;
+  try { url = new URL(raw, location.origin); } catch (e) { return null; }
+  if (url.origin !== location.origin) return null;
+  return url.pathname + url.search + url.hash;
+}
+
+const next = safeNext(new URLSearchParams(location.search).get('next'));
+let developer = null; // the last GET /v1/developers/me answer, drawn again on a language change
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString(document.documentElement.lang || 'en') : '';
+}
+
+function drawMe() {
+  const s = session.get();
+  document.getElementById('me').hidden = !s;
+  document.getElementById('forms').hidden = !!s;
+  if (!s) return;
+  document.getElementById('me-email').textContent = (developer && developer.email) || s.email || s.developerId;
+  const facts = [['account.id', s.developerId], ['account.sessionEnds', when(new Date(s.expiresAt).toISOString())]];
+  if (developer) {
+    facts.splice(1, 0, ['account.name', developer.name], ['account.plan', developer.plan],
+      ['account.suspended', t(developer.suspended ? 'account.yes' : 'account.no')],
+      ['account.created', when(developer.created_at)]);
+  }
+  document.getElementById('me-details').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, t(k)), el('dd', {}, v)]));
+}
+
+async function loadMe() {
+  drawMe();
+  if (!session.get()) return;
+  try {
+    developer = (await api('GET', '/v1/developers/me')).body;
+    drawMe();
+  } catch (e) {
+    showStatus(document.getElementById('account-status'), e, true);
+    if (!session.get()) { renderShell(); drawMe(); } // the session ended (-2011/-2012): back to the forms
+  }
+}
+
+function field(id) { return document.getElementById(id).value; }
+
+/** Runs a form's request with its button disabled, showing errors (with error_no) in its status line. */
+async function submitting(form, status, work) {
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  showStatus(status, t('account.working'));
+  try {
+    await work();
+  } catch (e) {
+    showStatus(status, e, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+document.getElementById('signup-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const status = document.getElementById('signup-status');
+  const body = { name: field('signup-name').trim(), email: field('signup-email').trim(), password: field('signup-password') };
+  if (!body.name || !body.email || !body.password) { showStatus(status, t('account.missing'), true); return; }
+  if (body.password.length < 10) { showStatus(status, t('account.shortPassword'), true); return; }
+  submitting(ev.target, status, async () => {
+    await api('POST', '/v1/developers', body);
+    showStatus(status, t('account.signedUp', { email: body.email }));
+    ev.target.reset();
+    document.getElementById('login-email').value = body.email;
+    document.getElementById('login-password').focus();
+  });
+});
+
+document.getElementById('login-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const status = document.getElementById('login-status');
+  const body = { email: field('login-email').trim(), password: field('login-password') };
+  if (!body.email || !body.password) { showStatus(status, t('account.missing'), true); return; }
+  submitting(ev.target, status, async () => {
+    const s = (await api('POST', '/v1/sessions', body)).body;
+    session.set(s.token, s.developer_id, s.expires_in, body.email);
+    ev.target.reset();
+    showStatus(status, '');
+    if (next) { location.assign(next); return; }
+    renderShell();
+    await loadMe();
+    document.getElementById('me-title').focus();
+  });
+});
+
+document.getElementById('me-logout').addEventListener('click', () => {
+  session.clear();
+  developer = null;
+  renderShell();
+  drawMe();
+  showStatus(document.getElementById('account-status'), t('account.loggedOut'));
+  document.getElementById('login-email').focus();
+});
+
+start();
+document.getElementById('me-title').setAttribute('tabindex', '-1');
+if (next && !session.get()) showStatus(document.getElementById('account-status'), t('account.loginFirst'));
+if (next && session.get()) location.replace(next);
+else loadMe();
+onLanguageChange(drawMe);
