@@ -50,9 +50,9 @@ export class TradingPanels {
     this.instrument = instrument;
     this.lastPrice = null;
     const qty = document.getElementById('t-qty');
-    qty.step = String(instrument.lot_size || 1);
+    const lot = String(instrument.lot_size || 1); // the arrows step in board lots; odd lots can be typed
+    for (const input of [qty, document.getElementById('r-qty')]) { input.step = lot; input.min = lot; }
     document.getElementById('t-price').value = instrument.prev_close || '';
-    document.getElementById('r-qty').step = qty.step;
   }
 
   /** A quote of the chosen instrument: fills the price field once, when the user has not typed one. */
