@@ -1,7 +1,7 @@
 // The trace viewer: the spans of one of the developer's own requests (GET /v1/traces/{id}) as a
 // waterfall, one row per span under its parent, bars placed by start and duration within the trace.
 // Bars are positioned through element.style (the CSP refuses style="" attributes, not the CSSOM).
-import { api, el, register, start, requireSession, showStatus, t, onLanguageChange, ApiError } from '/assets/app.js';
+import { api, el, register, start, requireSession, showStatus, t, lang, onLanguageChange, ApiError } from '/assets/app.js';
 
 register({
   en: {
@@ -40,6 +40,7 @@ const status = document.getElementById('status');
 const input = document.getElementById('trace-id');
 let trace = null;
 let loadGeneration = 0;
+const openDetails = new Set(); // span ids whose attributes are shown
 
 function serviceClass(service, others) {
   if (SERVICE_CLASSES[service]) return SERVICE_CLASSES[service];
@@ -81,7 +82,7 @@ function render() {
   const others = new Map();
   const services = [...new Set(spans.map((s) => s.service))];
   document.getElementById('summary').textContent = t('trace.summary', {
-    spans: spans.length, services: services.length, ms: ms(end - begin), time: new Date(begin / 1000).toLocaleString(),
+    spans: spans.length, services: services.length, ms: ms(end - begin), time: new Date(begin / 1000).toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en-US'),
   });
   document.getElementById('legend').replaceChildren(...services.map((svc) =>
     el('li', {}, el('span', { class: 'swatch ' + serviceClass(svc, others), 'aria-hidden': 'true' }), svc)));
@@ -96,18 +97,23 @@ function render() {
     bar.style.left = `${((span.start_us - begin) / total) * 100}%`;
     bar.style.width = `${Math.max(0.3, (span.duration_us / total) * 100)}%`;
     const attrs = Object.entries(span.attributes || {});
-    const details = el('details', { class: 'wf-attrs' },
+    const details = el('details', { class: 'wf-attrs', open: openDetails.has(span.span_id) },
       el('summary', {}, t('trace.attributes', { n: attrs.length })),
       el('dl', {},
         el('dt', {}, t('trace.span_id')), el('dd', {}, span.span_id),
         el('dt', {}, t('trace.kind')), el('dd', {}, span.kind),
         el('dt', {}, t('trace.status')), el('dd', {}, span.status),
-        attrs.map(([k, v]) => [el('dt', {}, k), el('dd', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))])));
+        attrs.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))])));
     return el('li', { class: 'wf-row', 'data-service': span.service, 'data-span-id': span.span_id, 'data-depth': depth },
       label,
       el('div', { class: 'wf-track' }, bar, el('span', { class: 'visually-hidden' }, t('trace.offset', { ms: ms(span.start_us - begin) }))),
       el('div', { class: 'wf-duration num' }, `${ms(span.duration_us)} ms`),
       details);
+  }));
+  // A redraw (late spans, a language switch) keeps the attribute lists that were open.
+  document.querySelectorAll('#spans details').forEach((d) => d.addEventListener('toggle', () => {
+    const id = d.closest('li').dataset.spanId;
+    if (d.open) openDetails.add(id); else openDetails.delete(id);
   }));
   document.getElementById('result').hidden = false;
 }
@@ -115,6 +121,7 @@ function render() {
 async function load(id) {
   const gen = ++loadGeneration;
   trace = null;
+  openDetails.clear();
   document.getElementById('result').hidden = true;
   if (!TRACE_ID.test(id)) { showStatus(status, t('trace.bad_id'), true); return; }
   showStatus(status, t('trace.loading', { id }));

@@ -120,7 +120,8 @@ export class MarketPanels {
     this.candles.setData(bars);
     this.lastBarTime = bars.length ? bars[bars.length - 1].time : null;
     this.barCount = bars.length;
-    this.chart.timeScale().fitContent();
+    // Many bars: show them all; a few: keep the default bar width rather than stretching them.
+    if (bars.length > 60) this.chart.timeScale().fitContent(); else this.chart.timeScale().scrollToRealTime();
     this.describeChart();
   }
 

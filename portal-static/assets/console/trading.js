@@ -120,6 +120,7 @@ export class TradingPanels {
     const have = this.orders.get(order.order_id);
     if (have && Date.parse(have.updated_at) > Date.parse(order.updated_at)) return;
     if (have && have.updated_at === order.updated_at && !OPEN.has(have.status) && OPEN.has(order.status)) return;
+    if (have && JSON.stringify(have) === JSON.stringify(order)) return; // the same version again: no redraw
     this.orders.set(order.order_id, order);
     this.renderOrders();
   }
