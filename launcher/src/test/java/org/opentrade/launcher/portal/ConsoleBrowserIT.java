@@ -26,7 +26,7 @@ import org.opentrade.launcher.contract.SharedAllInOne;
  * The sandbox console and the trace viewer in a real browser against the all-in-one: live market
  * panels, an order placed from the ticket filling and showing up in the order list and positions, a
  * resting order replaced and canceled, an order placed elsewhere arriving over the order stream, the
- * trace of the filled order's request as a waterfall, 简体中文, a phone-size run, no console errors.
+ * trace of the filled order's request as a waterfall, the account reset, 简体中文, a phone-size run, no console errors.
  */
 @ExtendWith(SharedAllInOne.class)
 class ConsoleBrowserIT {
@@ -116,8 +116,15 @@ class ConsoleBrowserIT {
             b.textIn(By.cssSelector("#spans li[data-depth='0'] details dl"), "http.request.method");
             b.screenshot("trace");
 
-            // 简体中文, on a phone.
+            // A reset, confirmed: the cash back, no positions, the order history kept.
             b.go("/console.html");
+            b.textIn(By.cssSelector("#orders-body tr[data-coid='" + filledId + "'] .status"), "filled");
+            b.visible(By.id("reset")).click();
+            b.visible(By.id("reset-yes")).click();
+            b.textIn(By.id("a-cash"), "1,000,000.00");
+            b.textIn(By.id("positions-body"), "No positions.");
+
+            // 简体中文, on a phone.
             new Select(b.visible(By.id("lang"))).selectByValue("zh");
             b.textIn(By.id("ticket-h"), "下单");
             b.textIn(By.cssSelector("#orders-body tr[data-coid='" + filledId + "'] .status"), "已成交");
