@@ -1,0 +1,195 @@
+package org.opentrade.launcher.portal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.opentrade.launcher.contract.AllInOneFixture;
+import org.opentrade.launcher.contract.SharedAllInOne;
+
+/**
+ * The sandbox console and the trace viewer in a real browser against the all-in-one: live market
+ * panels, an order placed from the ticket filling and showing up in the order list and positions, a
+ * resting order replaced and canceled, an order placed elsewhere arriving over the order stream, the
+ * trace of the filled order's request as a waterfall, the account reset, 简体中文, a phone-size run, no console errors.
+ */
+@ExtendWith(SharedAllInOne.class)
+class ConsoleBrowserIT {
+    private static final String SYMBOL = "600000.SH";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void tradesInTheConsoleAndShowsTheOrdersTrace(AllInOneFixture aio) throws Exception {
+        URI base = aio.baseUri();
+        String email = "console-" + System.nanoTime() + "@example.com";
+        call(base, "POST", "/v1/developers", "{\"email\":\"" + email + "\",\"password\":\"long enough pw\",\"name\":\"C\"}", null, 201);
+        JsonObject session = call(base, "POST", "/v1/sessions", "{\"email\":\"" + email + "\",\"password\":\"long enough pw\"}", null, 201);
+        String token = session.getString("token");
+        // A resting buy well inside the daily band (±10 %) but far below the market: 5 % under the previous close.
+        BigDecimal prevClose = new BigDecimal(call(base, "GET", "/v1/market/instruments/" + SYMBOL, null, token, 200).getString("prev_close"));
+        String restingPrice = prevClose.multiply(new BigDecimal("0.95")).setScale(2, RoundingMode.HALF_UP).toPlainString();
+        String replacedPrice = prevClose.multiply(new BigDecimal("0.94")).setScale(2, RoundingMode.HALF_UP).toPlainString();
+
+        try (PortalBrowser b = PortalBrowser.open(base.toString())) {
+            b.go("/");
+            // The session as app.js keeps it after a log-in.
+            b.driver().executeScript("sessionStorage.setItem('opentrade.session', JSON.stringify({token: arguments[0],"
+                    + " developerId: arguments[1], email: arguments[2], expiresAt: Date.now() + 600000}))",
+                    token, session.getString("developer_id"), email);
+            b.go("/console.html");
+
+            // Market panels: the default instrument, a quote, a depth ladder, a drawn chart, both streams live.
+            b.until(d -> SYMBOL.equals(js(b, "return document.getElementById('symbol').value")));
+            b.until(d -> String.valueOf(js(b, "return document.getElementById('q-last').textContent")).matches("\\d+\\.\\d{2}"));
+            b.until(d -> ((Number) js(b, "return document.querySelectorAll('#depth-bids tr').length")).intValue() > 0
+                    && ((Number) js(b, "return document.querySelectorAll('#depth-asks tr').length")).intValue() > 0);
+            assertTrue(b.visible(By.cssSelector("#depth-bids tr .price")).getText().matches("\\d+\\.\\d{2}"), "a bid price");
+            b.until(d -> barsOf(b, "1m") > 0);
+            assertTrue(((Number) js(b, "return Math.max(...[...document.querySelectorAll('#chart canvas')].map(c => c.width))"))
+                    .intValue() > 100, "the chart's canvas is drawn");
+            b.until(d -> "open".equals(js(b, "return document.getElementById('market-state').dataset.state"))
+                    && "open".equals(js(b, "return document.getElementById('orders-state').dataset.state")));
+            b.screenshot("console");
+
+            b.visible(By.cssSelector("#intervals button[data-interval='5m']")).click();
+            b.until(d -> barsOf(b, "5m") > 0);
+            assertEquals("true", b.driver().findElement(By.cssSelector("#intervals button[data-interval='5m']")).getAttribute("aria-pressed"));
+
+            // A market buy from the ticket: filled in the list, the position and the account follow.
+            new Select(b.visible(By.id("t-type"))).selectByValue("market");
+            type(b, "t-qty", "100");
+            String filledId = b.visible(By.id("t-coid")).getDomProperty("value");
+            b.visible(By.id("t-submit")).click();
+            b.until(d -> "filled".equals(statusOf(b, filledId)));
+            b.textIn(By.cssSelector("#positions-body tr[data-symbol='" + SYMBOL + "'] .qty"), "100");
+            b.until(d -> !"1,000,000.00".equals(b.driver().findElement(By.id("a-cash")).getText())
+                    && b.driver().findElement(By.id("a-cash")).getText().matches("[\\d,]+\\.\\d{2}"));
+            b.screenshot("console-filled");
+
+            // A resting limit buy: replaced to a new price, then canceled, all from the list.
+            new Select(b.visible(By.id("t-type"))).selectByValue("limit");
+            type(b, "t-price", restingPrice);
+            String restingId = b.visible(By.id("t-coid")).getDomProperty("value");
+            assertTrue(!restingId.equals(filledId), "a fresh client order id per order");
+            b.visible(By.id("t-submit")).click();
+            b.until(d -> "new".equals(statusOf(b, restingId)));
+            clickIn(b, restingId, ".replace");
+            type(b, "r-price", replacedPrice);
+            b.visible(By.id("r-submit")).click();
+            b.textIn(By.cssSelector("#orders-body tr[data-coid='" + restingId + "'] .price"), replacedPrice);
+            clickIn(b, restingId, ".cancel");
+            b.until(d -> "canceled".equals(statusOf(b, restingId)));
+
+            // An order placed elsewhere (over HTTP) reaches the list only through the order stream.
+            JsonObject elsewhere = call(base, "POST", "/v1/orders", "{\"symbol\":\"" + SYMBOL + "\",\"side\":\"buy\",\"type\":\"limit\","
+                    + "\"price\":\"" + restingPrice + "\",\"qty\":100,\"client_order_id\":\"http-" + System.nanoTime() + "\"}", token, 201);
+            String elsewhereId = elsewhere.getString("client_order_id");
+            b.until(d -> "new".equals(statusOf(b, elsewhereId)));
+            call(base, "DELETE", "/v1/orders/" + elsewhere.getString("order_id"), null, token, 200);
+            b.until(d -> "canceled".equals(statusOf(b, elsewhereId)));
+
+            // The filled order's trace: the request through the gateway, trade-api and the exchange.
+            clickIn(b, filledId, "a.trace");
+            b.until(d -> d.getCurrentUrl().contains("/trace.html?id="));
+            b.until(d -> servicesShown(b).containsAll(Set.of("api-gateway", "trade-api", "sandbox-exchange")));
+            WebElement root = b.visible(By.cssSelector("#spans li[data-depth='0']"));
+            assertTrue(root.getText().contains("POST /v1/orders"), root.getText());
+            assertTrue(root.findElement(By.cssSelector(".wf-duration")).getText().matches("[\\d.]+ ms"));
+            assertTrue(!b.driver().findElement(By.cssSelector("#spans li[data-service='sandbox-exchange'] .wf-bar"))
+                    .getDomAttribute("style").isEmpty(), "bars are placed by element.style");
+            b.driver().findElement(By.cssSelector("#spans li[data-depth='0'] details summary")).click();
+            b.textIn(By.cssSelector("#spans li[data-depth='0'] details dl"), "http.request.method");
+            b.screenshot("trace");
+
+            // A reset, confirmed: the cash back, no positions, the order history kept.
+            b.go("/console.html");
+            b.textIn(By.cssSelector("#orders-body tr[data-coid='" + filledId + "'] .status"), "filled");
+            b.visible(By.id("reset")).click();
+            b.visible(By.id("reset-yes")).click();
+            b.textIn(By.id("a-cash"), "1,000,000.00");
+            b.textIn(By.id("positions-body"), "No positions.");
+
+            // 简体中文, on a phone.
+            new Select(b.visible(By.id("lang"))).selectByValue("zh");
+            b.textIn(By.id("ticket-h"), "下单");
+            b.textIn(By.cssSelector("#orders-body tr[data-coid='" + filledId + "'] .status"), "已成交");
+            b.textIn(By.id("t-submit"), "提交委托");
+            b.phone(true);
+            b.until(d -> barsOf(b, "1m") > 0);
+            b.screenshot("console-zh-phone");
+            assertTrue((Boolean) js(b, "return document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scroll on a phone");
+            new Select(b.visible(By.id("lang"))).selectByValue("en");
+            b.textIn(By.id("ticket-h"), "Order ticket");
+            assertEquals(List.of(), b.consoleErrors(), "no console errors");
+        }
+    }
+
+    private static Object js(PortalBrowser b, String script) {
+        return b.driver().executeScript(script);
+    }
+
+    private static long barsOf(PortalBrowser b, String interval) {
+        Object r = b.driver().executeScript("const c = document.getElementById('chart');"
+                + " return c.dataset.interval === arguments[0] ? Number(c.dataset.bars || 0) : 0;", interval);
+        return ((Number) r).longValue();
+    }
+
+    private static String statusOf(PortalBrowser b, String clientOrderId) {
+        // Read in the page: the list is redrawn on every update, so a found row may be gone a moment later.
+        return (String) b.driver().executeScript("const r = [...document.querySelectorAll('#orders-body tr')]"
+                + ".find(x => x.dataset.coid === arguments[0]); return r ? r.dataset.status : null;", clientOrderId);
+    }
+
+    /** Clicks an action in an order's row; the list is redrawn on updates, so a stale row is found again. */
+    private static void clickIn(PortalBrowser b, String clientOrderId, String inRow) {
+        By by = By.cssSelector("#orders-body tr[data-coid='" + clientOrderId + "'] " + inRow);
+        b.until(d -> {
+            try {
+                b.visible(by).click();
+                return true;
+            } catch (StaleElementReferenceException e) {
+                return false;
+            }
+        });
+    }
+
+    private static Set<String> servicesShown(PortalBrowser b) {
+        return b.driver().findElements(By.cssSelector("#spans li")).stream().map(e -> e.getDomAttribute("data-service"))
+                .collect(Collectors.toSet());
+    }
+
+    private static void type(PortalBrowser b, String id, String text) {
+        WebElement input = b.visible(By.id(id));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private JsonObject call(URI base, String method, String path, String body, String token, int expected) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            r.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> res = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(expected, res.statusCode(), method + " " + path + ": " + res.body());
+        return new JsonObject(res.body());
+    }
+}
