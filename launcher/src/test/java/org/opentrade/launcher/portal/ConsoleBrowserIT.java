@@ -149,14 +149,14 @@ class ConsoleBrowserIT {
         return ((Number) r).longValue();
     }
 
-    private static String statusOf(PortalBrowser b, String clientOrderId) {
+    static String statusOf(PortalBrowser b, String clientOrderId) {
         // Read in the page: the list is redrawn on every update, so a found row may be gone a moment later.
         return (String) b.driver().executeScript("const r = [...document.querySelectorAll('#orders-body tr')]"
                 + ".find(x => x.dataset.coid === arguments[0]); return r ? r.dataset.status : null;", clientOrderId);
     }
 
     /** Clicks an action in an order's row; the list is redrawn on updates, so a stale row is found again. */
-    private static void clickIn(PortalBrowser b, String clientOrderId, String inRow) {
+    static void clickIn(PortalBrowser b, String clientOrderId, String inRow) {
         By by = By.cssSelector("#orders-body tr[data-coid='" + clientOrderId + "'] " + inRow);
         b.until(d -> {
             try {
@@ -168,7 +168,7 @@ class ConsoleBrowserIT {
         });
     }
 
-    private static Set<String> servicesShown(PortalBrowser b) {
+    static Set<String> servicesShown(PortalBrowser b) {
         return b.driver().findElements(By.cssSelector("#spans li")).stream().map(e -> e.getDomAttribute("data-service"))
                 .collect(Collectors.toSet());
     }

@@ -109,7 +109,7 @@ class DocsBrowserIT {
     }
 
     /** Scrolls an element into view and clicks it (Swagger UI's buttons may sit under the fold). */
-    private static void click(PortalBrowser b, WebElement e) {
+    static void click(PortalBrowser b, WebElement e) {
         ((JavascriptExecutor) b.driver()).executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
         e.click();
     }
