@@ -91,12 +91,19 @@ public final class AllInOneFixture implements AutoCloseable {
      * body, e.g. {@code {"scopes":["trade","fix"]}}); the answer, with {@code key_id} and {@code secret}.
      */
     public io.vertx.core.json.JsonObject newDeveloperKey(String keyBody) throws Exception {
+        return post(java.net.http.HttpClient.newHttpClient(), "/v1/keys", keyBody, newSession().getString("token"));
+    }
+
+    /**
+     * Signs up a new developer and logs in: the {@code POST /v1/sessions} answer ({@code token},
+     * {@code developer_id}, {@code expires_in}) plus the developer's {@code email}.
+     */
+    public io.vertx.core.json.JsonObject newSession() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String email = "fixture-" + System.nanoTime() + "@example.com";
         post(http, "/v1/developers", "{\"email\":\"" + email + "\",\"password\":\"long enough pw\",\"name\":\"F\"}", null);
-        String token = post(http, "/v1/sessions", "{\"email\":\"" + email + "\",\"password\":\"long enough pw\"}", null)
-                .getString("token");
-        return post(http, "/v1/keys", keyBody, token);
+        return post(http, "/v1/sessions", "{\"email\":\"" + email + "\",\"password\":\"long enough pw\"}", null)
+                .put("email", email);
     }
 
     private io.vertx.core.json.JsonObject post(java.net.http.HttpClient http, String path, String body, String token)

@@ -46,11 +46,7 @@ class ConsoleBrowserIT {
         String replacedPrice = prevClose.multiply(new BigDecimal("0.94")).setScale(2, RoundingMode.HALF_UP).toPlainString();
 
         try (PortalBrowser b = PortalBrowser.open(base.toString())) {
-            b.go("/");
-            // The session as app.js keeps it after a log-in.
-            b.driver().executeScript("sessionStorage.setItem('opentrade.session', JSON.stringify({token: arguments[0],"
-                    + " developerId: arguments[1], email: arguments[2], expiresAt: Date.now() + 600000}))",
-                    token, session.getString("developer_id"), email);
+            b.logInAs(session.copy().put("email", email));
             b.go("/console.html");
 
             // Market panels: the default instrument, a quote, a depth ladder, a drawn chart, both streams live.

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,14 +25,9 @@ class DocsBrowserIT {
 
     @Test
     void docsRenderTryItWithTheSessionStreamsGuidesLanguageAndPhone(AllInOneFixture aio) throws Exception {
-        JsonObject login = signUpAndLogIn(aio.baseUri());
+        JsonObject login = aio.newSession();
         try (PortalBrowser b = PortalBrowser.open(aio.baseUri().toString())) {
-            // The session as the portal's log-in stores it (app.js: sessionStorage 'opentrade.session').
-            b.go("/");
-            b.driver().executeScript("sessionStorage.setItem('opentrade.session', JSON.stringify({token: arguments[0],"
-                    + " developerId: arguments[1], email: arguments[2], expiresAt: Date.now() + arguments[3] * 1000}));",
-                    login.getString("token"), login.getString("developer_id"), login.getString("email"),
-                    login.getLong("expires_in"));
+            b.logInAs(login);
 
             b.go("/docs.html");
             b.textIn(By.id("try-session"), login.getString("email"));
@@ -114,19 +105,4 @@ class DocsBrowserIT {
         e.click();
     }
 
-    /** A new developer and a portal session, over HTTP (the account pages are another test's). */
-    private static JsonObject signUpAndLogIn(URI base) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String email = "docs-" + System.nanoTime() + "@example.com";
-        post(http, base, "/v1/developers", "{\"email\":\"" + email + "\",\"password\":\"long enough pw\",\"name\":\"Docs\"}");
-        return post(http, base, "/v1/sessions", "{\"email\":\"" + email + "\",\"password\":\"long enough pw\"}")
-                .put("email", email);
-    }
-
-    private static JsonObject post(HttpClient http, URI base, String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(2, r.statusCode() / 100, path + " answered " + r.statusCode() + ": " + r.body());
-        return new JsonObject(r.body());
-    }
 }

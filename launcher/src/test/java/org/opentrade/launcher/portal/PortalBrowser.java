@@ -72,6 +72,19 @@ public final class PortalBrowser implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Logs the browser in with a session from {@code AllInOneFixture.newSession()}, stored as the portal's
+     * log-in stores it (app.js: sessionStorage {@code opentrade.session}); loads {@code /} first.
+     */
+    public PortalBrowser logInAs(io.vertx.core.json.JsonObject session) {
+        go("/");
+        driver.executeScript("sessionStorage.setItem('opentrade.session', JSON.stringify({token: arguments[0],"
+                + " developerId: arguments[1], email: arguments[2], expiresAt: Date.now() + arguments[3] * 1000}));",
+                session.getString("token"), session.getString("developer_id"), session.getString("email"),
+                session.getLong("expires_in", 900L));
+        return this;
+    }
+
     /** Waits until an element is visible. */
     public WebElement visible(By by) {
         return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
@@ -107,6 +120,25 @@ public final class PortalBrowser implements AutoCloseable {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::toString).toList();
+    }
+
+    /**
+     * Audits the page with axe-core (portal-static/node_modules/axe-core, a devDependency never shipped),
+     * WCAG 2.0/2.1 A and AA rules; the serious and critical violations, as "rule: target, ..." lines.
+     * {@code exclude} are CSS selectors of third-party widgets to leave out (their markup is not ours).
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> accessibilityViolations(String... exclude) throws IOException {
+        Path axe = org.opentrade.launcher.contract.OpenApiContract.repositoryRoot()
+                .resolve("portal-static/node_modules/axe-core/axe.min.js");
+        driver.executeScript(Files.readString(axe));
+        Object result = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const context = {exclude: arguments[0].map((s) => [s])};"
+                + "axe.run(context, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                + ".then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')"
+                + ".map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).join(', '))))"
+                + ".catch((e) => done(['axe failed: ' + e]));", List.of(exclude));
+        return (List<String>) result;
     }
 
     @Override
