@@ -185,8 +185,37 @@ register({
   },
 });
 
-/** Every page's start: the shell and the translation of its static text. */
+// ---------------------------------------------------------------- scrollable regions
+
+const SCROLLABLE = 'pre, table, .scroll, .trades-panel, .key-list, [data-scrollable]';
+
+/**
+ * Makes every region that scrolls (a long code block or table on a phone, a trades list) reachable by
+ * keyboard (tabindex 0), and only those: keyboard users can then scroll it (WCAG 2.1.1).
+ */
+function focusScrollables() {
+  document.querySelectorAll(SCROLLABLE).forEach((n) => {
+    const scrolls = n.scrollWidth > n.clientWidth + 1 || n.scrollHeight > n.clientHeight + 1;
+    if (scrolls && !n.hasAttribute('tabindex')) {
+      n.tabIndex = 0;
+      n.dataset.scrollFocus = '';
+    } else if (!scrolls && 'scrollFocus' in n.dataset) {
+      n.removeAttribute('tabindex');
+      delete n.dataset.scrollFocus;
+    }
+  });
+}
+
+let scrollCheck = 0;
+function scheduleScrollCheck() {
+  if (!scrollCheck) scrollCheck = requestAnimationFrame(() => { scrollCheck = 0; focusScrollables(); });
+}
+
+/** Every page's start: the shell, the translation of its static text, keyboard access to scrolling regions. */
 export function start() {
   renderShell();
   translate();
+  scheduleScrollCheck();
+  window.addEventListener('resize', scheduleScrollCheck);
+  new MutationObserver(scheduleScrollCheck).observe(document.body, { childList: true, subtree: true });
 }

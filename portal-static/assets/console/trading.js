@@ -99,12 +99,15 @@ export class TradingPanels {
       const res = await api('POST', '/v1/orders', body);
       this.rememberTrace(clientOrderId, res.traceId);
       this.upsert(res.body);
+      // The stream may have drawn this order before the answer came: draw again for its trace link.
+      this.renderOrders();
       showStatus(this.ticketStatus, t('ticket.placed', { id: res.body.order_id, coid: clientOrderId, status: t('status.' + res.body.status) }));
       coidInput.value = newClientOrderId();
     } catch (err) {
       if (err instanceof ApiError && err.body && err.body.order) {
         this.rememberTrace(clientOrderId, err.traceId);
         this.upsert(err.body.order);
+        this.renderOrders();
       }
       if (err instanceof ApiError && err.status !== 504) coidInput.value = newClientOrderId();
       showStatus(this.ticketStatus, err instanceof ApiError ? err : String(err), true);

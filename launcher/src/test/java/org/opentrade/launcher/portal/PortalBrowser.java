@@ -134,8 +134,10 @@ public final class PortalBrowser implements AutoCloseable {
         driver.executeScript(Files.readString(axe));
         Object result = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + "const context = {exclude: arguments[0].map((s) => [s])};"
-                + "axe.run(context, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-                + ".then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')"
+                // Two frames first: the page marks its scrolling regions focusable on the next frame.
+                + "new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+                + ".then(() => axe.run(context, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                + ").then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')"
                 + ".map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.map((n) => n.target.join(' ')).join(', '))))"
                 + ".catch((e) => done(['axe failed: ' + e]));", List.of(exclude));
         return (List<String>) result;
