@@ -19,6 +19,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,15 +107,28 @@ class SdkPromisesIT {
     }
 
     @Test
-    void a429WaitsRetryAfterAndSucceeds() {
+    void a429WaitsRetryAfterAndSucceeds() throws Exception {
         // The free plan allows 10 new orders per second per key and symbol: 16 at once provoke a 429.
         List<String> retries = new CopyOnWriteArrayList<>();
         OpenTrade burst = ot.toBuilder().onRetry((attempt, method, uri, status, wait) -> retries.add(status + "/" + wait.toMillis()))
                 .build();
-        List<Order> placed = new ArrayList<>();
+        // All at once (sixteen threads released together), so the burst exceeds the rate however slow
+        // the machine is: one after another they might not.
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Order>> futures = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            placed.add(burst.placeOrder(restingBuy())); // every one must succeed
+            futures.add(pool.submit(() -> {
+                go.await();
+                return burst.placeOrder(restingBuy());
+            }));
         }
+        go.countDown();
+        List<Order> placed = new ArrayList<>();
+        for (Future<Order> f : futures) {
+            placed.add(f.get(60, TimeUnit.SECONDS)); // every one must succeed
+        }
+        pool.shutdown();
         assertEquals(16, placed.stream().map(Order::getOrderId).distinct().count());
         assertTrue(retries.stream().anyMatch(r -> r.startsWith("429/") && Long.parseLong(r.substring(4)) >= 1000),
                 "a 429 was waited out for its Retry-After: " + retries);
