@@ -4,7 +4,7 @@ import { register } from '/assets/app.js';
 register({
   en: {
     'console.title': 'Sandbox console', 'console.instrument': 'Instrument', 'console.streams': 'Streams:',
-    'picker.label': 'Instrument picker', 'picker.search': 'Find', 'picker.placeholder': 'code or name, e.g. 600519 or 茅台',
+    'picker.label': 'Instrument picker', 'picker.search': 'Find', 'picker.placeholder': 'code or name',
     'picker.keys': 'Enter opens the instrument shown in the list; the down arrow moves to the list; Escape clears the search.',
     'picker.count': '{n} of {total} instruments', 'picker.none': 'No instrument matches “{q}”.', 'picker.matches': '— {n} matches: choose one —',
     'console.quote': 'Quote', 'console.chart': 'K-line', 'console.depth': 'Order book', 'console.trades': 'Last trades',
@@ -51,7 +51,7 @@ register({
   },
   zh: {
     'console.title': '沙盒控制台', 'console.instrument': '证券', 'console.streams': '推送：',
-    'picker.label': '选择证券', 'picker.search': '查找', 'picker.placeholder': '代码或名称，如 600519 或 茅台',
+    'picker.label': '选择证券', 'picker.search': '查找', 'picker.placeholder': '代码或名称',
     'picker.keys': '回车打开列表中显示的证券；向下方向键进入列表；Esc 清除搜索。',
     'picker.count': '共 {total} 只，匹配 {n} 只', 'picker.none': '没有与“{q}”匹配的证券。', 'picker.matches': '— 匹配 {n} 只，请选择 —',
     'console.quote': '行情', 'console.chart': 'K 线', 'console.depth': '盘口', 'console.trades': '最新成交',

@@ -177,7 +177,7 @@ class ConsoleBrowserIT {
             b.textIn(By.cssSelector("#orders-body tr[data-coid='" + filledId + "'] .status"), "已成交");
             b.textIn(By.id("t-submit"), "提交委托");
             b.textIn(By.cssSelector("label[for='symbol-search']"), "查找");
-            b.textIn(By.id("t-type-hint"), "触发价");
+            b.textIn(By.id("t-type-hint"), "以限价挂单"); // the page was loaded again: a limit order
             b.phone(true);
             b.until(d -> barsOf(b, "1m") > 0);
             b.screenshot("console-zh-phone");
