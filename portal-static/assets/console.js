@@ -1,11 +1,12 @@
 // The sandbox console: pick an instrument, watch its market live, trade against the sandbox exchange.
 // Two WebSockets (the market stream and the order stream), authenticated by the session's token in
 // the first frame; REST for history and actions. The panels live in assets/console/.
-import { start, requireSession, session, showStatus, t, onLanguageChange, api, el } from '/assets/app.js';
+import { start, requireSession, session, showStatus, t, onLanguageChange, api } from '/assets/app.js';
 import '/assets/console/strings.js';
 import { Stream } from '/assets/console/stream.js';
 import { MarketPanels } from '/assets/console/market.js';
 import { TradingPanels } from '/assets/console/trading.js';
+import { InstrumentPicker } from '/assets/console/picker.js';
 
 const DEFAULT_SYMBOL = '600000.SH';
 const status = document.getElementById('status');
@@ -58,18 +59,15 @@ async function main() {
     showError(e);
     return;
   }
-  const picker = document.getElementById('symbol');
-  picker.replaceChildren(...instruments.map((i) => el('option', { value: i.symbol }, `${i.symbol} ${i.name}`)));
   const wanted = new URLSearchParams(location.search).get('symbol');
   const first = instruments.find((i) => i.symbol === wanted) || instruments.find((i) => i.symbol === DEFAULT_SYMBOL) || instruments[0];
   if (!first) return;
-  const choose = (instrument) => {
-    picker.value = instrument.symbol;
+  const picker = new InstrumentPicker(instruments, (instrument) => {
     trading.setInstrument(instrument);
     market.show(instrument);
-  };
-  picker.addEventListener('change', () => choose(instruments.find((i) => i.symbol === picker.value)));
-  choose(first);
+  });
+  onLanguageChange(() => picker.render());
+  picker.choose(first);
   window.addEventListener('pagehide', () => { marketStream.stop(); orderStream.stop(); });
 }
 

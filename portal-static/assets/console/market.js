@@ -5,6 +5,10 @@ import { api, el, t, lang } from '/assets/app.js';
 
 const DEPTH_ROWS = 10;
 const TRADE_ROWS = 30;
+const UP = '#c62828';
+const DOWN = '#0a7d32';
+const UP_VOLUME = 'rgba(198, 40, 40, 0.45)';
+const DOWN_VOLUME = 'rgba(10, 125, 50, 0.45)';
 
 /** Formats a share count or a money amount for the page's language. */
 export function num(v, decimals) {
@@ -19,6 +23,13 @@ export function num(v, decimals) {
 export function clock(iso) {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '–' : d.toLocaleTimeString(lang() === 'zh' ? 'zh-CN' : 'en-GB', { hour12: false });
+}
+
+/** A Bar of the contract as a candle and a volume bar of the chart. */
+function chartBar(b) {
+  const candle = { time: chartTime(b.time), open: Number(b.open), high: Number(b.high), low: Number(b.low), close: Number(b.close) };
+  const volume = { time: candle.time, value: Number(b.volume) || 0, color: candle.close >= candle.open ? UP_VOLUME : DOWN_VOLUME };
+  return { candle, volume };
 }
 
 /** lightweight-charts draws UTC: shift each bar by the browser's offset so the axis reads local time. */
@@ -54,9 +65,16 @@ export class MarketPanels {
     });
     // A-share convention: red up, green down.
     this.candles = this.chart.addSeries(LightweightCharts.CandlestickSeries, {
-      upColor: '#c62828', borderUpColor: '#c62828', wickUpColor: '#c62828',
-      downColor: '#0a7d32', borderDownColor: '#0a7d32', wickDownColor: '#0a7d32',
+      upColor: UP, borderUpColor: UP, wickUpColor: UP,
+      downColor: DOWN, borderDownColor: DOWN, wickDownColor: DOWN,
     });
+    // Volume as a histogram on its own (unlabelled) price scale in the bottom fifth, the candles
+    // above it; each bar coloured like its candle.
+    this.volume = this.chart.addSeries(LightweightCharts.HistogramSeries, {
+      priceScaleId: 'volume', priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false,
+    });
+    this.volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.25 } });
     document.querySelectorAll('#intervals button').forEach((b) =>
       b.addEventListener('click', () => this.setInterval(b.dataset.interval)));
   }
@@ -114,11 +132,10 @@ export class MarketPanels {
     this.markInterval();
     const res = await api('GET', `/v1/market/klines/${encodeURIComponent(this.symbol)}?interval=${encodeURIComponent(this.interval)}&limit=500`);
     if (gen !== this.klineGeneration) return;
-    const bars = (res.body.bars || []).map((b) => ({
-      time: chartTime(b.time), open: Number(b.open), high: Number(b.high), low: Number(b.low), close: Number(b.close),
-    }));
-    this.candles.setData(bars);
-    this.lastBarTime = bars.length ? bars[bars.length - 1].time : null;
+    const bars = (res.body.bars || []).map(chartBar);
+    this.candles.setData(bars.map((b) => b.candle));
+    this.volume.setData(bars.map((b) => b.volume));
+    this.lastBarTime = bars.length ? bars[bars.length - 1].candle.time : null;
     this.barCount = bars.length;
     // Many bars: show them all; a few: keep the default bar width rather than stretching them.
     if (bars.length > 60) this.chart.timeScale().fitContent(); else this.chart.timeScale().scrollToRealTime();
@@ -132,6 +149,7 @@ export class MarketPanels {
 
   describeChart() {
     this.chartEl.dataset.bars = String(this.barCount);
+    this.chartEl.dataset.volumeBars = String(this.volume.data().length); // what the histogram draws
     this.chartEl.dataset.interval = this.interval;
     this.chartEl.setAttribute('aria-label', t('chart.label', { symbol: this.symbol || '', interval: this.interval }));
   }
@@ -165,11 +183,12 @@ export class MarketPanels {
   }
 
   applyBar(b) {
-    const bar = { time: chartTime(b.time), open: Number(b.open), high: Number(b.high), low: Number(b.low), close: Number(b.close) };
-    if (this.lastBarTime !== null && bar.time < this.lastBarTime) return; // older than the chart's last bar
-    if (this.lastBarTime === null || bar.time > this.lastBarTime) this.barCount++;
-    this.lastBarTime = bar.time;
-    this.candles.update(bar);
+    const { candle, volume } = chartBar(b);
+    if (this.lastBarTime !== null && candle.time < this.lastBarTime) return; // older than the chart's last bar
+    if (this.lastBarTime === null || candle.time > this.lastBarTime) this.barCount++;
+    this.lastBarTime = candle.time;
+    this.candles.update(candle);
+    this.volume.update(volume);
     this.describeChart();
   }
 

@@ -9,11 +9,24 @@ const TRACES_KEY = 'opentrade.console.traces'; // sessionStorage: client_order_i
 const MAX_ROWS = 50;
 const CLIENT_ORDER_ID = /^[A-Za-z0-9._:-]{1,48}$/;
 const PRICE = /^[0-9]+(\.[0-9]{1,2})?$/;
+const HAS_PRICE = new Set(['limit', 'stop_limit']); // the contract's OrderCreate: price by type
+const HAS_STOP = new Set(['stop', 'stop_limit']); // and stop_price
 
 let sequence = 0;
 function newClientOrderId() {
   sequence += 1;
   return `web-${Date.now().toString(36)}-${sequence}`;
+}
+
+/**
+ * Why an open order cannot be replaced (a strings key), or null when it can. replaceOrder: market and
+ * stop orders never (-4114); a stop-limit only once triggered (else the exchange answers -4009) —
+ * an Order does not say whether its stop fired, but a fill proves it.
+ */
+function notReplaceable(o) {
+  if (o.type === 'market' || o.type === 'stop') return 'orders.no_replace.' + o.type;
+  if (o.type === 'stop_limit' && !(o.filled_qty > 0)) return 'orders.no_replace.stop_limit';
+  return null;
 }
 
 export class TradingPanels {
@@ -53,14 +66,17 @@ export class TradingPanels {
     const lot = String(instrument.lot_size || 1); // the arrows step in board lots; odd lots can be typed
     for (const input of [qty, document.getElementById('r-qty')]) { input.step = lot; input.min = lot; }
     document.getElementById('t-price').value = instrument.prev_close || '';
+    document.getElementById('t-stop').value = instrument.prev_close || '';
   }
 
   /** A quote of the chosen instrument: fills the price field once, when the user has not typed one. */
   onQuote(q) {
     if (this.lastPrice === null && q && q.last) {
       this.lastPrice = q.last;
-      const price = document.getElementById('t-price');
-      if (document.activeElement !== price) price.value = q.last;
+      for (const id of ['t-price', 't-stop']) {
+        const input = document.getElementById(id);
+        if (document.activeElement !== input) input.value = q.last;
+      }
     }
   }
 
@@ -71,13 +87,23 @@ export class TradingPanels {
     coid.value = newClientOrderId();
     const syncType = () => {
       const market = type.value === 'market';
-      document.getElementById('t-price').disabled = market;
+      document.getElementById('t-price').disabled = !HAS_PRICE.has(type.value);
+      document.getElementById('t-stop').disabled = !HAS_STOP.has(type.value);
       tif.querySelector('option[value="gtc"]').disabled = market; // a market order is never gtc (-4114)
       if (market && tif.value === 'gtc') tif.value = 'ioc';
+      this.renderTypeHint();
     };
     type.addEventListener('change', syncType);
+    document.querySelectorAll('#ticket input[name="side"]').forEach((r) => r.addEventListener('change', () => this.renderTypeHint()));
     syncType();
     document.getElementById('ticket').addEventListener('submit', (e) => { e.preventDefault(); this.place(); });
+  }
+
+  /** What the chosen type does with its prices, and when a stop of the chosen side triggers. */
+  renderTypeHint() {
+    const type = document.getElementById('t-type').value;
+    const side = document.querySelector('#ticket input[name="side"]:checked').value;
+    document.getElementById('t-type-hint').textContent = t('ticket.hint.' + type, { trigger: t('ticket.trigger.' + side) });
   }
 
   async place() {
@@ -85,14 +111,17 @@ export class TradingPanels {
     const type = document.getElementById('t-type').value;
     const qty = Number(document.getElementById('t-qty').value);
     const price = document.getElementById('t-price').value.trim();
+    const stopPrice = document.getElementById('t-stop').value.trim();
     const coidInput = document.getElementById('t-coid');
     const clientOrderId = coidInput.value.trim() || newClientOrderId();
     if (!Number.isInteger(qty) || qty < 1) { showStatus(this.ticketStatus, t('ticket.bad_qty'), true); return; }
-    if (type === 'limit' && !PRICE.test(price)) { showStatus(this.ticketStatus, t('ticket.bad_price'), true); return; }
+    if (HAS_PRICE.has(type) && !PRICE.test(price)) { showStatus(this.ticketStatus, t('ticket.bad_price'), true); return; }
+    if (HAS_STOP.has(type) && !PRICE.test(stopPrice)) { showStatus(this.ticketStatus, t('ticket.bad_stop'), true); return; }
     if (!CLIENT_ORDER_ID.test(clientOrderId)) { showStatus(this.ticketStatus, t('ticket.bad_coid'), true); return; }
     const body = { symbol: this.instrument.symbol, side, type, qty, time_in_force: document.getElementById('t-tif').value,
       client_order_id: clientOrderId };
-    if (type === 'limit') body.price = price;
+    if (HAS_PRICE.has(type)) body.price = price;
+    if (HAS_STOP.has(type)) body.stop_price = stopPrice;
     const button = document.getElementById('t-submit');
     button.disabled = true;
     try {
@@ -183,7 +212,7 @@ export class TradingPanels {
       || (Number(b.order_id) - Number(a.order_id))).slice(0, MAX_ROWS);
     const body = document.getElementById('orders-body');
     if (!rows.length) {
-      body.replaceChildren(el('tr', {}, el('td', { colspan: 10, class: 'empty' }, t('orders.none'))));
+      body.replaceChildren(el('tr', {}, el('td', { colspan: 11, class: 'empty' }, t('orders.none'))));
       return;
     }
     // Keep the keyboard focus on the same action of the same order across a redraw.
@@ -203,7 +232,12 @@ export class TradingPanels {
       const cancel = el('button', { type: 'button', class: 'secondary small cancel', 'aria-label': t('orders.cancel.label', { id: o.order_id }) }, t('orders.cancel'));
       cancel.addEventListener('click', () => this.cancel(o.order_id));
       actions.append(cancel);
-      if (o.type === 'limit' || o.type === 'stop_limit') {
+      const why = notReplaceable(o);
+      if (why) {
+        // Said, not just left out: why this row has no replace, and what to do instead.
+        actions.append(' ', el('span', { class: 'no-replace', title: t(why) }, t('orders.no_replace'),
+          el('span', { class: 'visually-hidden' }, ': ' + t(why))));
+      } else {
         const replace = el('button', { type: 'button', class: 'secondary small replace', 'aria-label': t('orders.replace.label', { id: o.order_id }) }, t('orders.replace'));
         replace.addEventListener('click', () => this.openReplace(o.order_id));
         actions.append(' ', replace);
@@ -218,6 +252,7 @@ export class TradingPanels {
       el('td', {}, clock(o.created_at)), el('td', {}, o.symbol),
       el('td', { class: o.side }, t('side.' + o.side)), el('td', {}, t('type.' + o.type)),
       el('td', { class: 'num qty' }, num(o.qty)), el('td', { class: 'num price' }, o.price ?? '–'),
+      el('td', { class: 'num stop' }, o.stop_price ?? '–'),
       el('td', { class: 'num' }, num(o.filled_qty)), el('td', { class: 'num' }, o.avg_fill_price ?? '–'),
       el('td', { class: 'status', title: o.reject_reason || null }, t('status.' + o.status)), actions);
   }
@@ -314,6 +349,7 @@ export class TradingPanels {
 
   /** After a language switch: everything drawn from data. */
   render() {
+    this.renderTypeHint();
     this.renderOrders();
     this.renderAccount();
     this.renderReplaceLegend();

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -26,7 +27,9 @@ import org.opentrade.launcher.contract.SharedAllInOne;
  * The sandbox console and the trace viewer in a real browser against the all-in-one: live market
  * panels, an order placed from the ticket filling and showing up in the order list and positions, a
  * resting order replaced and canceled, an order placed elsewhere arriving over the order stream, the
- * trace of the filled order's request as a waterfall, the account reset, 简体中文, a phone-size run, no console errors.
+ * trace of the filled order's request as a waterfall, the account reset, 简体中文, a phone-size run, no console errors;
+ * the volume histogram under the candles, the instrument search (by part of a name, with the keyboard),
+ * and a stop-limit order resting untriggered, offered no replace, canceled.
  */
 @ExtendWith(SharedAllInOne.class)
 class ConsoleBrowserIT {
@@ -44,6 +47,10 @@ class ConsoleBrowserIT {
         BigDecimal prevClose = new BigDecimal(call(base, "GET", "/v1/market/instruments/" + SYMBOL, null, token, 200).getString("prev_close"));
         String restingPrice = prevClose.multiply(new BigDecimal("0.95")).setScale(2, RoundingMode.HALF_UP).toPlainString();
         String replacedPrice = prevClose.multiply(new BigDecimal("0.94")).setScale(2, RoundingMode.HALF_UP).toPlainString();
+        int instruments = call(base, "GET", "/v1/market/instruments", null, token, 200).getJsonArray("items").size();
+        // A stop-limit buy whose stop is far above the market (8 %, inside the band): it stays untriggered.
+        String stopPrice = prevClose.multiply(new BigDecimal("1.08")).setScale(2, RoundingMode.HALF_UP).toPlainString();
+        String stopLimitPrice = prevClose.multiply(new BigDecimal("1.09")).setScale(2, RoundingMode.HALF_UP).toPlainString();
 
         try (PortalBrowser b = PortalBrowser.open(base.toString())) {
             b.logInAs(session.copy().put("email", email));
@@ -60,7 +67,29 @@ class ConsoleBrowserIT {
                     .intValue() > 100, "the chart's canvas is drawn");
             b.until(d -> "open".equals(js(b, "return document.getElementById('market-state').dataset.state"))
                     && "open".equals(js(b, "return document.getElementById('orders-state').dataset.state")));
+            // Volume: a histogram bar under every candle, from the same history and live bars.
+            b.until(d -> volumeBarsOf(b) == barsOf(b, "1m"));
+            assertTrue(String.valueOf(js(b, "return document.getElementById('chart').getAttribute('aria-label')")).contains("volume"),
+                    "the chart's label mentions the volume");
             b.screenshot("console");
+
+            // Instrument search: part of a name filters the list; Enter opens the match; the quote follows.
+            WebElement search = b.visible(By.id("symbol-search"));
+            search.sendKeys("茅台");
+            b.until(d -> List.of("600519.SH").equals(js(b, "return [...document.querySelectorAll('#symbol option')]"
+                    + ".filter(o => o.value).map(o => o.value)")));
+            b.textIn(By.id("symbol-count"), "1 of " + instruments);
+            search.sendKeys(Keys.ENTER);
+            b.textIn(By.id("q-name"), "600519.SH 贵州茅台");
+            b.until(d -> lastPrice(b) > 100); // 600519.SH trades near 1 500, 600000.SH near 10
+            b.until(d -> barsOf(b, "1m") > 0 && volumeBarsOf(b) == barsOf(b, "1m"));
+            b.screenshot("console-search");
+            // Back with Escape (the whole list again) and the list itself.
+            search.sendKeys(Keys.ESCAPE);
+            b.until(d -> ((Number) js(b, "return document.querySelectorAll('#symbol option').length")).intValue() == instruments);
+            new Select(b.visible(By.id("symbol"))).selectByValue(SYMBOL);
+            b.textIn(By.id("q-name"), SYMBOL);
+            b.until(d -> lastPrice(b) > 0 && lastPrice(b) < 100);
 
             b.visible(By.cssSelector("#intervals button[data-interval='5m']")).click();
             b.until(d -> barsOf(b, "5m") > 0);
@@ -90,6 +119,28 @@ class ConsoleBrowserIT {
             b.textIn(By.cssSelector("#orders-body tr[data-coid='" + restingId + "'] .price"), replacedPrice);
             clickIn(b, restingId, ".cancel");
             b.until(d -> "canceled".equals(statusOf(b, restingId)));
+
+            // A stop-limit buy: the stop price is checked like the others, then it rests untriggered
+            // (status new), shows its stop, offers no replace (the exchange would answer -4009), is canceled.
+            new Select(b.visible(By.id("t-type"))).selectByValue("stop_limit");
+            b.textIn(By.id("t-type-hint"), "rises to or above");
+            type(b, "t-price", stopLimitPrice);
+            type(b, "t-stop", "ten");
+            b.visible(By.id("t-submit")).click();
+            b.textIn(By.id("ticket-status"), "Enter a stop price");
+            type(b, "t-stop", stopPrice);
+            String stopId = b.visible(By.id("t-coid")).getDomProperty("value");
+            b.visible(By.id("t-submit")).click();
+            b.until(d -> "new".equals(statusOf(b, stopId)));
+            b.textIn(By.cssSelector("#orders-body tr[data-coid='" + stopId + "'] .stop"), stopPrice);
+            b.textIn(By.cssSelector("#orders-body tr[data-coid='" + stopId + "'] .price"), stopLimitPrice);
+            assertEquals(List.of(0L, 1L), js(b, "const r = [...document.querySelectorAll('#orders-body tr')]"
+                    + ".find(x => x.dataset.coid === arguments[0]);"
+                    + " return [r.querySelectorAll('.replace').length, r.querySelectorAll('.no-replace').length];", stopId));
+            assertEquals(List.of(), b.accessibilityViolations(), "the ticket with a stop and the list with a stop-limit row");
+            b.screenshot("console-stop-limit");
+            clickIn(b, stopId, ".cancel");
+            b.until(d -> "canceled".equals(statusOf(b, stopId)));
 
             // An order placed elsewhere (over HTTP) reaches the list only through the order stream.
             JsonObject elsewhere = call(base, "POST", "/v1/orders", "{\"symbol\":\"" + SYMBOL + "\",\"side\":\"buy\",\"type\":\"limit\","
@@ -125,6 +176,8 @@ class ConsoleBrowserIT {
             b.textIn(By.id("ticket-h"), "下单");
             b.textIn(By.cssSelector("#orders-body tr[data-coid='" + filledId + "'] .status"), "已成交");
             b.textIn(By.id("t-submit"), "提交委托");
+            b.textIn(By.cssSelector("label[for='symbol-search']"), "查找");
+            b.textIn(By.id("t-type-hint"), "以限价挂单"); // the page was loaded again: a limit order
             b.phone(true);
             b.until(d -> barsOf(b, "1m") > 0);
             b.screenshot("console-zh-phone");
@@ -135,14 +188,23 @@ class ConsoleBrowserIT {
         }
     }
 
-    private static Object js(PortalBrowser b, String script) {
-        return b.driver().executeScript(script);
+    private static Object js(PortalBrowser b, String script, Object... args) {
+        return b.driver().executeScript(script, args);
     }
 
     private static long barsOf(PortalBrowser b, String interval) {
         Object r = b.driver().executeScript("const c = document.getElementById('chart');"
                 + " return c.dataset.interval === arguments[0] ? Number(c.dataset.bars || 0) : 0;", interval);
         return ((Number) r).longValue();
+    }
+
+    private static long volumeBarsOf(PortalBrowser b) {
+        return ((Number) js(b, "return Number(document.getElementById('chart').dataset.volumeBars || 0)")).longValue();
+    }
+
+    private static double lastPrice(PortalBrowser b) {
+        String last = String.valueOf(js(b, "return document.getElementById('q-last').textContent"));
+        return last.matches("\\d+\\.\\d{2}") ? Double.parseDouble(last) : 0;
     }
 
     static String statusOf(PortalBrowser b, String clientOrderId) {
