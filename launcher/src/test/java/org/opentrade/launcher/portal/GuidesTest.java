@@ -24,8 +24,8 @@ import org.opentrade.launcher.contract.OpenApiContract;
  * quick-start block after {@code <!-- quickstart: NAME -->} (which ReadmeQuickstartIT and the SDK tests
  * run), and each README block is shown by some guide. Also the page frame every guide needs, and the
  * 简体中文 guides: each English guide has guides/zh/NAME.html (and there is no other), with the same
- * element ids in the same order, the same {@code <pre>} blocks byte for byte and a Chinese h1; guide.js
- * switches between the two by their {@code <html lang>}.
+ * element ids in the same order, the same stylesheets, scripts and main, the same {@code <pre>} blocks
+ * byte for byte and a Chinese h1; guide.js switches between the two by their {@code <html lang>}.
  */
 class GuidesTest {
     private static final Pattern MARKER = Pattern.compile("<!-- quickstart: (\\w+) -->");
@@ -33,6 +33,7 @@ class GuidesTest {
     private static final Pattern ID = Pattern.compile("\\sid=\"([^\"]*)\"");
     private static final Pattern PRE = Pattern.compile("<pre>.*?</pre>", Pattern.DOTALL);
     private static final Pattern H1 = Pattern.compile("<h1>(.*?)</h1>", Pattern.DOTALL);
+    private static final Pattern FRAME = Pattern.compile("<(?:link|script|main|body)\\b[^>]*>");
     private static final Pattern GUIDE_LINK = Pattern.compile("href=\"/guides/([^\"#?]*)");
 
     /** The README's quick-start blocks by marker name: the fenced block's text after each marker. */
@@ -68,6 +69,11 @@ class GuidesTest {
     /** A page's element ids in document order: its sections and anything else a link may point at. */
     static List<String> ids(String html) {
         return ID.matcher(html).results().map(r -> r.group(1)).toList();
+    }
+
+    /** A page's frame: its stylesheets, icon, scripts and the body and main tags (so the same look). */
+    static List<String> frame(String html) {
+        return FRAME.matcher(html).results().map(MatchResult::group).toList();
     }
 
     /** A page's {@code <pre>} blocks as written (still escaped), in order. */
@@ -169,6 +175,7 @@ class GuidesTest {
             String zh = Files.readString(chinese);
             assertFalse(ids(en).isEmpty(), name(english) + ": has sections");
             assertEquals(ids(en), ids(zh), name(chinese) + ": the English guide's ids (sections, anchors) in the same order");
+            assertEquals(frame(en), frame(zh), name(chinese) + ": the English guide's stylesheets, scripts and main");
             assertEquals(preBlocks(en), preBlocks(zh), name(chinese) + ": the English guide's code blocks, byte for byte");
             assertTrue(hasHan(h1(chinese, zh)), name(chinese) + ": a Chinese h1, not " + h1(chinese, zh));
             assertFalse(hasHan(h1(english, en)), name(english) + ": an English h1, not " + h1(english, en));
@@ -195,6 +202,8 @@ class GuidesTest {
                 preBlocks("<p>x</p><pre>a\n&lt;b&gt;</pre><p>y</p><pre><code>c</code></pre>"));
         assertFalse(preBlocks("<pre>a &lt;key id&gt;</pre>").equals(preBlocks("<pre>a &lt;密钥 id&gt;</pre>")),
                 "a translated code block is a different one");
+        assertEquals(List.of("<link rel=\"stylesheet\" href=\"/a.css\">", "<main class=\"guide\">"),
+                frame("<head><link rel=\"stylesheet\" href=\"/a.css\"><title>x</title></head><main class=\"guide\"><p>y</p></main>"));
         assertTrue(hasHan("REST API 指南"));
         assertFalse(hasHan("REST API guide"));
     }
