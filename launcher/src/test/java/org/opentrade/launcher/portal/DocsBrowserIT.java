@@ -1,6 +1,7 @@
 package org.opentrade.launcher.portal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
@@ -17,8 +18,9 @@ import org.opentrade.launcher.contract.SharedAllInOne;
 /**
  * The docs page and the guides in a real browser: Swagger UI renders the contract and its try-it
  * calls the real gateway with the developer's portal session; the AsyncAPI rendering shows both
- * streams and its sections open; the guides load; the page text switches to 简体中文; a phone-size
- * run; no console errors (a Content-Security-Policy violation is one).
+ * streams and its sections open; the guides load, and switch to their 简体中文 files and back (the
+ * code blocks unchanged, an English link followed in 中文 lands on the Chinese file); the page text
+ * switches to 简体中文; a phone-size run; no console errors (a Content-Security-Policy violation is one).
  */
 @ExtendWith(SharedAllInOne.class)
 class DocsBrowserIT {
@@ -64,6 +66,34 @@ class DocsBrowserIT {
             guide(b, "sdk", "SDK", "java");
             assertTrue(b.driver().findElement(By.cssSelector("pre code[data-example='python']")).isDisplayed());
 
+            // 简体中文 guides: the switch replaces the guide with guides/zh/<name>.html, code blocks unchanged.
+            List<String> sdkCode = preTexts(b);
+            new Select(b.visible(By.id("lang"))).selectByValue("zh");
+            zhGuide(b, "sdk", "Java 与 Python SDK", sdkCode);
+            b.screenshot("guide-sdk-zh");
+            // An English link (docs, home) with 中文 chosen lands on the Chinese file, the anchor kept.
+            b.go("/guides/rest.html#idempotency");
+            b.until(d -> d.getCurrentUrl().endsWith("/guides/zh/rest.html#idempotency"));
+            b.textIn(By.cssSelector("#idempotency h2"), "幂等");
+            b.screenshot("guide-rest-zh");
+            b.phone(true);
+            b.go("/guides/fix.html");
+            zhGuide(b, "fix", "FIX 4.4 直连交易", null);
+            b.screenshot("guide-fix-zh-phone");
+            assertEquals("", overflow(b), "no sideways scroll on a phone");
+            b.phone(false);
+            b.go("/guides/websocket.html");
+            zhGuide(b, "websocket", "WebSocket 推送流指南", null);
+            b.screenshot("guide-websocket-zh");
+            new Select(b.visible(By.id("lang"))).selectByValue("en");
+            b.until(d -> d.getCurrentUrl().endsWith("/guides/websocket.html"));
+            b.textIn(By.cssSelector("h1"), "WebSocket streams guide");
+            b.visible(By.cssSelector("#shell nav"));
+            assertEquals("en", b.driver().findElement(By.tagName("html")).getAttribute("lang"));
+            b.go("/guides/sdk.html");
+            b.textIn(By.cssSelector("h1"), "Java and Python SDKs");
+            assertEquals(sdkCode, preTexts(b), "the English guide again");
+
             // 简体中文: the page's own text switches (the renderers stay English).
             b.go("/docs.html");
             b.visible(By.id("operations-Metering-getLimits"));
@@ -77,10 +107,7 @@ class DocsBrowserIT {
             b.visible(By.id("operations-Metering-getLimits"));
             b.screenshot("docs-phone");
             // clientWidth: the viewport without its scroll bar. The message names what sticks out, if anything.
-            assertEquals("", b.driver().executeScript("const w = document.documentElement.clientWidth;"
-                    + " if (document.documentElement.scrollWidth <= w + 1) return '';"
-                    + " return Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > w + 1)"
-                    + ".slice(0, 8).map((e) => e.tagName + '.' + e.className + '#' + e.id).join(' ');"), "no sideways scroll on a phone");
+            assertEquals("", overflow(b), "no sideways scroll on a phone");
             new Select(b.visible(By.id("lang"))).selectByValue("en");
             assertEquals(List.of(), b.consoleErrors(), "no console errors");
         }
@@ -97,6 +124,39 @@ class DocsBrowserIT {
             assertTrue(b.visible(By.cssSelector("pre code[data-example='" + example + "']")).getText().length() > 50);
         }
         b.screenshot("guide-" + name);
+    }
+
+    /**
+     * Waits for a guide's 简体中文 file (its own page, drawn: the shell shows only where guide.js does not
+     * navigate on) and checks its title, its language and, if given, that its code blocks are the English ones.
+     */
+    private static void zhGuide(PortalBrowser b, String name, String title, List<String> englishCode) throws Exception {
+        b.until(d -> d.getCurrentUrl().endsWith("/guides/zh/" + name + ".html"));
+        b.textIn(By.cssSelector("h1"), title);
+        b.visible(By.cssSelector("#shell nav"));
+        assertEquals("zh-CN", b.driver().findElement(By.tagName("html")).getAttribute("lang"));
+        assertEquals("zh", new Select(b.visible(By.id("lang"))).getFirstSelectedOption().getAttribute("value"));
+        assertTrue(b.driver().getCurrentUrl().endsWith("/guides/zh/" + name + ".html"), "no further navigation");
+        if (englishCode != null) {
+            assertEquals(englishCode, preTexts(b), "the Chinese guide shows the English guide's code blocks");
+        }
+    }
+
+    /** The text of every code block of the page, as the browser shows it. */
+    @SuppressWarnings("unchecked")
+    private static List<String> preTexts(PortalBrowser b) {
+        List<String> texts = (List<String>) b.driver().executeScript(
+                "return Array.from(document.querySelectorAll('pre')).map((p) => p.textContent);");
+        assertFalse(texts.isEmpty(), "the guide has code blocks");
+        return texts;
+    }
+
+    /** What sticks out of the viewport sideways (clientWidth: the viewport without its scroll bar), or "". */
+    private static Object overflow(PortalBrowser b) {
+        return b.driver().executeScript("const w = document.documentElement.clientWidth;"
+                + " if (document.documentElement.scrollWidth <= w + 1) return '';"
+                + " return Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > w + 1)"
+                + ".slice(0, 8).map((e) => e.tagName + '.' + e.className + '#' + e.id).join(' ');");
     }
 
     /** Scrolls an element into view and clicks it (Swagger UI's buttons may sit under the fold). */
