@@ -240,7 +240,7 @@ class AccountBrowserIT {
             if (r.statusCode() != 503 || System.nanoTime() > deadline) {
                 return r;
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // polling market readiness with a deadline, not a fixed wait
         }
     }
 
