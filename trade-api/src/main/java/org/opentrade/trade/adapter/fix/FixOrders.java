@@ -51,6 +51,17 @@ import quickfix.SessionID;
  * request's OrigClOrdID(41) is echoed. Requests of a cancel or replace wait in a small per-order queue
  * until the feed shows their effect or the desk refuses them (then OrderCancelReject).
  *
+ * <p><b>Pending states.</b> A cancel or replace that passes the local checks is acknowledged at once
+ * with Pending Cancel (6) / Pending Replace (E), showing the order as it stands. While one is in
+ * flight, OrdStatus(39) follows FIX 4.4's precedence (pending cancel over pending replace over the
+ * order's own status, filled included): a fill meanwhile is reported under the original ClOrdID with
+ * OrdStatus 6 or E, and a later OrderCancelReject carries the order's status once nothing is pending.
+ *
+ * <p><b>No session logged on.</b> Reports of an account whose sessions have all logged out go to the
+ * last of them: QuickFIX/J stores them with their sequence numbers, so the next Logon under that
+ * SenderCompID sees the gap and receives them by ResendRequest (PossDupFlag). After a restart of
+ * trade-api no session is known until one logs on; an OrderStatusRequest then gives each order's state.
+ *
  * <p><b>Tracing.</b> Each NewOrderSingle, OrderCancelRequest and OrderCancelReplaceRequest is a server
  * span "FIX &lt;MsgType name&gt;" of trade-api, owned by the account's developer
  * ({@link TraceAttributes#DEVELOPER_ID}), whose traceparent goes with the command to the desk and the
@@ -95,6 +106,12 @@ final class FixOrders implements TradeDesk.UpdateListener {
     private final class AccountFix {
         final String account;
         final Set<SessionID> live = new LinkedHashSet<>();
+        /**
+         * The session that logged out last while none is live, or null: reports made meanwhile go to it,
+         * and QuickFIX/J keeps them in its store with their sequence numbers, so the client's next
+         * Logon under that SenderCompID sees the gap and gets them by ResendRequest.
+         */
+        SessionID offline;
         final ClOrdIdMap clOrdIds = new ClOrdIdMap(options.maxClOrdIdsPerAccount());
         final Map<String, Track> tracks = new HashMap<>();
         /** ClOrdID → trace id of NewOrderSingles whose placement has not completed (reports before the feed's). */
@@ -134,6 +151,17 @@ final class FixOrders implements TradeDesk.UpdateListener {
             price = o.price();
         }
 
+        /**
+         * OrdStatus(39) by the FIX 4.4 precedence rules: a cancel in flight (Pending Cancel) outranks
+         * a replace in flight (Pending Replace), which outranks the order's own status, filled included.
+         */
+        char ordStatus(Order o) {
+            if (first(true) != null) {
+                return FixProxy.PENDING_CANCEL;
+            }
+            return first(false) != null ? FixProxy.PENDING_REPLACE : FixProxy.ordStatus(o.status());
+        }
+
         Pending first(boolean cancel) {
             for (Pending p : pending) {
                 if (p.cancel == cancel) {
@@ -151,7 +179,9 @@ final class FixOrders implements TradeDesk.UpdateListener {
 
     void loggedOn(SessionID session, String account) {
         sessionAccounts.put(session, account);
-        accounts.computeIfAbsent(account, AccountFix::new).live.add(session);
+        AccountFix a = accounts.computeIfAbsent(account, AccountFix::new);
+        a.live.add(session);
+        a.offline = null;
     }
 
     void loggedOut(SessionID session, boolean cancelOnDisconnect) {
@@ -161,6 +191,9 @@ final class FixOrders implements TradeDesk.UpdateListener {
             return;
         }
         a.live.remove(session);
+        if (a.live.isEmpty()) {
+            a.offline = session;
+        }
         if (cancelOnDisconnect) {
             desk.cancelAll(account, null, null);
         }
@@ -186,8 +219,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
             Order o = desk.ledger().order(u.account(), f.orderId());
             if (o != null) {
                 Track t = a.track(o);
-                broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.TRADE, f.fillId(), t.clOrdId, null, f, null, now),
-                        t.traceId));
+                broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.TRADE, t.ordStatus(o), f.fillId(), t.clOrdId,
+                        null, f, null, now), t.traceId));
                 t.observe(o);
             }
             return;
@@ -225,8 +258,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
                 t.clOrdId = p.clOrdId;
                 orig = p.origClOrdId;
             }
-            broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.REPLACED, execId, t.clOrdId, orig, null, null, now),
-                    traceId));
+            broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.REPLACED, t.ordStatus(o), execId, t.clOrdId, orig,
+                    null, null, now), traceId));
         } else if (s == OrderStatus.CANCELED && prev != OrderStatus.CANCELED) {
             Pending p = t.first(true);
             if (p != null) {
@@ -245,6 +278,12 @@ final class FixOrders implements TradeDesk.UpdateListener {
     }
 
     private void broadcast(AccountFix a, Message m) {
+        if (a.live.isEmpty()) {
+            if (a.offline != null) {
+                out.send(a.offline, m);
+            }
+            return;
+        }
         int n = a.live.size();
         for (SessionID s : a.live) {
             out.send(s, --n == 0 ? m : (Message) m.clone());
@@ -379,6 +418,10 @@ final class FixOrders implements TradeDesk.UpdateListener {
         Pending p = new Pending(cancel, clOrdId, orig, session);
         t.pending.add(p);
         a.clOrdIds.put(clOrdId, o.orderId());
+        // Acknowledged at once as Pending Cancel (6) / Pending Replace (E), with the order as it stands
+        // (original quantity and price): the effect follows when the exchange has it, or a reject.
+        broadcast(a, FixProxy.traced(FixProxy.report(o, cancel ? FixProxy.PENDING_CANCEL : FixProxy.PENDING_REPLACE,
+                t.ordStatus(o), nextExecId(), clOrdId, orig, null, null, clock.getAsLong()), traceId));
         String orderId = o.orderId();
         String tp = traceParent(span);
         (cancel ? desk.cancel(account, orderId, tp) : desk.replace(account, orderId, qty, price, tp))
@@ -393,8 +436,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
                     Order now = desk.ledger().order(account, orderId);
                     boolean late = err == null && (outcome.error() == TradeError.ORDER_NOT_OPEN
                             || now != null && !now.status().isOpen());
-                    out.send(session, FixProxy.traced(FixProxy.cancelReject(now, clOrdId, orig, to,
-                            late ? FixProxy.CXL_TOO_LATE : FixProxy.CXL_BROKER_OPTION,
+                    out.send(session, FixProxy.traced(FixProxy.cancelReject(now, now == null ? '8' : t.ordStatus(now),
+                            clOrdId, orig, to, late ? FixProxy.CXL_TOO_LATE : FixProxy.CXL_BROKER_OPTION,
                             err != null ? "[" + TradeError.INTERNAL.errorNo() + "] " + err : text(outcome)), traceId));
                 });
     }
@@ -423,8 +466,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
             return;
         }
         Track t = o.status().isOpen() ? a.tracks.get(o.orderId()) : null;
-        out.send(session, FixProxy.report(o, FixProxy.ORDER_STATUS, nextExecId(), t != null ? t.clOrdId : clOrdId,
-                null, null, null, now));
+        out.send(session, FixProxy.report(o, FixProxy.ORDER_STATUS, t != null ? t.ordStatus(o) : FixProxy.ordStatus(o.status()),
+                nextExecId(), t != null ? t.clOrdId : clOrdId, null, null, null, now));
     }
 
     /** The order named by {@code clOrdId} (or by OrderID(37) when given), or null. */

@@ -29,8 +29,8 @@ final class FixProxy {
      */
     static final int TRACE_ID = 9001;
     /** ExecType values (FIX 4.4). */
-    static final char NEW = '0', CANCELED = '4', REPLACED = '5', REJECTED = '8', EXPIRED = 'C', TRADE = 'F',
-            ORDER_STATUS = 'I';
+    static final char NEW = '0', CANCELED = '4', REPLACED = '5', PENDING_CANCEL = '6', REJECTED = '8', EXPIRED = 'C',
+            PENDING_REPLACE = 'E', TRADE = 'F', ORDER_STATUS = 'I';
     /** OrdRejReason values used. */
     static final int REJ_BROKER_OPTION = 0, REJ_UNKNOWN_SYMBOL = 1, REJ_EXCEEDS_LIMIT = 3, REJ_UNKNOWN_ORDER = 5,
             REJ_DUPLICATE = 6, REJ_UNSUPPORTED = 11, REJ_INCORRECT_QTY = 13, REJ_OTHER = 99;
@@ -53,6 +53,15 @@ final class FixProxy {
      */
     static Message report(Order o, char execType, String execId, String clOrdId, String origClOrdId, Fill fill,
                           String text, long now) {
+        return report(o, execType, ordStatus(o.status()), execId, clOrdId, origClOrdId, fill, text, now);
+    }
+
+    /**
+     * The same with OrdStatus(39) given: the order's own status, or Pending Cancel / Pending Replace
+     * where a request in flight takes precedence (FIX 4.4 order state precedence).
+     */
+    static Message report(Order o, char execType, char ordStatus, String execId, String clOrdId, String origClOrdId,
+                          Fill fill, String text, long now) {
         ExecutionReport m = new ExecutionReport();
         m.setString(ORDER_ID, o.orderId());
         m.setString(CL_ORD_ID, clOrdId);
@@ -61,7 +70,7 @@ final class FixProxy {
         }
         m.setString(EXEC_ID, execId);
         m.setChar(EXEC_TYPE, execType);
-        m.setChar(ORD_STATUS, ordStatus(o.status()));
+        m.setChar(ORD_STATUS, ordStatus);
         m.setString(ACCOUNT, o.account());
         m.setString(SYMBOL, o.symbol());
         m.setChar(SIDE, side(o.side()));
@@ -121,11 +130,17 @@ final class FixProxy {
 
     /** An OrderCancelReject; {@code o} null for an unknown order (OrderID NONE, OrdStatus 8). */
     static Message cancelReject(Order o, String clOrdId, String origClOrdId, char responseTo, int reason, String text) {
+        return cancelReject(o, o == null ? '8' : ordStatus(o.status()), clOrdId, origClOrdId, responseTo, reason, text);
+    }
+
+    /** The same with OrdStatus(39) given (a request still in flight takes precedence). */
+    static Message cancelReject(Order o, char ordStatus, String clOrdId, String origClOrdId, char responseTo, int reason,
+                                String text) {
         OrderCancelReject m = new OrderCancelReject();
         m.setString(ORDER_ID, o == null ? "NONE" : o.orderId());
         m.setString(CL_ORD_ID, clOrdId);
         m.setString(ORIG_CL_ORD_ID, origClOrdId == null ? "NONE" : origClOrdId);
-        m.setChar(ORD_STATUS, o == null ? '8' : ordStatus(o.status()));
+        m.setChar(ORD_STATUS, ordStatus);
         if (o != null) {
             m.setString(ACCOUNT, o.account());
         }

@@ -57,6 +57,9 @@ class FixOrderFlowTest extends FixHarnessTest {
             c.send(FixMessages.limitBuy("c-1", "601988.SH", 200, "5.40"));
             c.expectReport('0', '0', 0, 200);
             c.send(FixMessages.cancel("c-2", "c-1", "601988.SH", '1'));
+            Message pending = c.expectReport('6', '6', 0, 200);
+            assertEquals("c-2", pending.getString(11));
+            assertEquals("c-1", pending.getString(41));
             Message x = c.expectReport('4', '4', 0, 0);
             assertEquals("c-2", x.getString(11));
             assertEquals("c-1", x.getString(41));
@@ -71,6 +74,7 @@ class FixOrderFlowTest extends FixHarnessTest {
             h.counter("601857.SH", "SELL", "8.60", 100);
             c.expectReport('F', '1', 100, 400);
             c.send(FixMessages.cancel("cp-2", "cp-1", "601857.SH", '1'));
+            c.expectReport('6', '6', 100, 400);
             c.expectReport('4', '4', 100, 0);
         }
     }
@@ -108,6 +112,10 @@ class FixOrderFlowTest extends FixHarnessTest {
             c.send(FixMessages.limitBuy("ru-1", "601899.SH", 100, "18.20"));
             c.expectReport('0', '0', 0, 100);
             c.send(FixMessages.replace("ru-2", "ru-1", "601899.SH", '1', 300, "18.20"));
+            Message pending = c.expectReport('E', 'E', 0, 100);
+            assertEquals("100", pending.getString(38), "a pending replace shows the order as it stands");
+            assertEquals("ru-2", pending.getString(11));
+            assertEquals("ru-1", pending.getString(41));
             Message r = c.expectReport('5', '0', 0, 300);
             assertEquals("300", r.getString(38));
             assertEquals("ru-2", r.getString(11));
@@ -126,6 +134,7 @@ class FixOrderFlowTest extends FixHarnessTest {
             h.counter("601012.SH", "SELL", "17.50", 100);
             c.expectReport('F', '1', 100, 400);
             c.send(FixMessages.replace("rd-2", "rd-1", "601012.SH", '1', 300, "17.50"));
+            c.expectReport('E', 'E', 100, 400);
             Message r = c.expectReport('5', '1', 100, 200);
             assertEquals("300", r.getString(38));
         }
@@ -137,27 +146,43 @@ class FixOrderFlowTest extends FixHarnessTest {
             c.send(FixMessages.limitBuy("ch-1", "688599.SH", 200, "17.00"));
             c.expectReport('0', '0', 0, 200);
             c.send(FixMessages.replace("ch-2", "ch-1", "688599.SH", '1', 200, "16.90"));
+            c.expectReport('E', 'E', 0, 200);
             Message r1 = c.expectReport('5', '0', 0, 200);
             assertEquals("16.90", r1.getString(44));
             c.send(FixMessages.replace("ch-3", "ch-2", "688599.SH", '1', 400, "16.90"));
+            c.expectReport('E', 'E', 0, 200);
             Message r2 = c.expectReport('5', '0', 0, 400);
             assertEquals("ch-3", r2.getString(11));
             assertEquals("ch-2", r2.getString(41));
             c.send(FixMessages.cancel("ch-4", "ch-3", "688599.SH", '1'));
+            c.expectReport('6', '6', 0, 400);
             Message x = c.expectReport('4', '4', 0, 0);
             assertEquals("ch-3", x.getString(41));
         }
     }
 
     @Test
-    void twoReplacesSentBeforeEitherIsAcknowledgedAreBothApplied() throws Exception {
+    void twoReplacesSentBeforeEitherIsAcknowledgedAreBothAppliedInOrder() throws Exception {
         try (FixClient c = h.client("dev_pending")) {
             c.send(FixMessages.limitBuy("pr-1", "000002.SZ", 100, "7.00"));
             c.expectReport('0', '0', 0, 100);
             c.send(FixMessages.replace("pr-2", "pr-1", "000002.SZ", '1', 200, "7.00"));
             c.send(FixMessages.replace("pr-3", "pr-2", "000002.SZ", '1', 300, "7.00"));
-            Message r1 = c.expectReport('5', '0', 0, 200);
+            Message p2 = c.expectReport('E', 'E', 0, 100);
+            assertEquals("pr-2", p2.getString(11));
+            // pr-3 is acknowledged before or after pr-2 takes effect, depending on when it arrives;
+            // while it is in flight, Pending Replace takes precedence in pr-2's Replaced report.
+            Message next = c.next("8");
+            boolean pr3First = next.getChar(150) == 'E';
+            Message r1 = pr3First ? c.next("8") : next;
+            assertEquals('5', r1.getChar(150), "pr-2 replaced: " + r1);
             assertEquals("pr-2", r1.getString(11));
+            assertEquals("200", r1.getString(38));
+            assertEquals(pr3First ? 'E' : '0', r1.getChar(39), "OrdStatus with pr-3 " + (pr3First ? "pending" : "not yet sent"));
+            if (!pr3First) {
+                Message p3 = c.expectReport('E', 'E', 0, 200);
+                assertEquals("pr-3", p3.getString(11));
+            }
             Message r2 = c.expectReport('5', '0', 0, 300);
             assertEquals("pr-3", r2.getString(11));
             assertEquals("pr-2", r2.getString(41));
@@ -165,17 +190,100 @@ class FixOrderFlowTest extends FixHarnessTest {
     }
 
     @Test
+    void fillsWhileACancelIsPendingReportPendingCancelUnderTheOriginalClOrdIdThenTheRestIsCanceled() throws Exception {
+        try (FixClient c = h.client("dev_fill_pending_cancel"); HeldCancels held = new HeldCancels(h, "600030.SH")) {
+            c.send(FixMessages.limitBuy("fpc-1", "600030.SH", 500, "27.55"));
+            c.expectReport('0', '0', 0, 500);
+            c.send(FixMessages.cancel("fpc-2", "fpc-1", "600030.SH", '1'));
+            Message pending = c.expectReport('6', '6', 0, 500);
+            assertEquals("fpc-2", pending.getString(11));
+            held.awaitHeld();
+            h.counter("600030.SH", "SELL", "27.55", 200);
+            Message fill = c.expectReport('F', '6', 200, 300);
+            assertEquals("fpc-1", fill.getString(11), "fills while pending carry the original ClOrdID");
+            assertEquals("200", fill.getString(32));
+            held.release();
+            Message canceled = c.expectReport('4', '4', 200, 0);
+            assertEquals("fpc-2", canceled.getString(11));
+            assertEquals("fpc-1", canceled.getString(41));
+        }
+    }
+
+    @Test
+    void anOrderFilledWhileItsCancelIsPendingReportsTheFillAsPendingCancelThenTheCancelIsRejectedTooLate()
+            throws Exception {
+        try (FixClient c = h.client("dev_fill_beats_cancel"); HeldCancels held = new HeldCancels(h, "600276.SH")) {
+            c.send(FixMessages.limitBuy("fbc-1", "600276.SH", 300, "48.90"));
+            c.expectReport('0', '0', 0, 300);
+            c.send(FixMessages.cancel("fbc-2", "fbc-1", "600276.SH", '1'));
+            c.expectReport('6', '6', 0, 300);
+            held.awaitHeld();
+            h.counter("600276.SH", "SELL", "48.90", 300);
+            // "Pending cancel" takes precedence over "filled" (Appendix D, B.1.c)
+            c.expectReport('F', '6', 300, 0);
+            held.release();
+            Message r = c.next("9");
+            assertEquals('0', r.getChar(102), "too late to cancel");
+            assertEquals('2', r.getChar(39), "the order is filled");
+            assertEquals("fbc-2", r.getString(11));
+        }
+    }
+
+    @Test
+    void aFillWhileAReplaceIsPendingIsReportedUnderTheOriginalClOrdIdThenTheReplaceApplies() throws Exception {
+        try (FixClient c = h.client("dev_fill_pending_replace"); HeldCancels held = new HeldCancels(h, "601888.SH")) {
+            c.send(FixMessages.limitBuy("fpr-1", "601888.SH", 500, "65.30"));
+            c.expectReport('0', '0', 0, 500);
+            c.send(FixMessages.replace("fpr-2", "fpr-1", "601888.SH", '1', 800, "65.30"));
+            c.expectReport('E', 'E', 0, 500);
+            held.awaitHeld();
+            h.counter("601888.SH", "SELL", "65.30", 100);
+            Message fill = c.expectReport('F', 'E', 100, 400);
+            assertEquals("fpr-1", fill.getString(11), "the replace has not taken effect yet");
+            assertEquals("500", fill.getString(38));
+            held.release();
+            Message replaced = c.expectReport('5', '1', 100, 700);
+            assertEquals("800", replaced.getString(38));
+            assertEquals("fpr-2", replaced.getString(11));
+            assertEquals("fpr-1", replaced.getString(41));
+        }
+    }
+
+    @Test
+    void reportsMadeWhileNoSessionIsLoggedOnArriveByResendAtTheNextLogon() throws Exception {
+        try (FixClient c = h.client("dev_offline")) {
+            c.send(FixMessages.limitBuy("off-1", "000858.SZ", 100, "129.88"));
+            c.expectReport('0', '0', 0, 100);
+            c.qfj().logout("back soon");
+            FixHarness.until(() -> !c.isLoggedOn() && h.trade.fixAcceptor().sessions().isEmpty(), 15);
+            h.counter("000858.SZ", "SELL", "129.88", 100);
+            awaitClosedOrders("dev_offline", 1);
+            c.qfj().logon();
+            c.awaitLogon();
+            Message fill = c.expectReport('F', '2', 100, 0);
+            assertEquals("off-1", fill.getString(11));
+            assertTrue(fill.getHeader().getBoolean(43), "resent (PossDupFlag) after the logon's sequence gap");
+        }
+    }
+
+    @Test
     void aReplaceThatLosesTheRaceToTheFillIsRejectedTooLate() throws Exception {
-        try (FixClient c = h.client("dev_race")) {
+        try (FixClient c = h.client("dev_race"); HeldCancels held = new HeldCancels(h, "600900.SH")) {
             c.send(FixMessages.limitBuy("rc-1", "600900.SH", 100, "29.10"));
             c.expectReport('0', '0', 0, 100);
-            h.counter("600900.SH", "SELL", "29.10", 100);
             c.send(FixMessages.replace("rc-2", "rc-1", "600900.SH", '1', 200, "29.10"));
-            c.expectReport('F', '2', 100, 0);
+            c.expectReport('E', 'E', 0, 100);
+            held.awaitHeld();
+            h.counter("600900.SH", "SELL", "29.10", 100);
+            Message fill = c.expectReport('F', 'E', 100, 0);
+            assertEquals("rc-1", fill.getString(11));
+            held.release();
             Message r = c.next("9");
             assertEquals('0', r.getChar(102), "too late");
             assertEquals('2', r.getChar(434), "response to a replace");
             assertEquals('2', r.getChar(39), "the order is filled");
+            assertEquals("rc-2", r.getString(11));
+            assertEquals("rc-1", r.getString(41));
         }
     }
 
@@ -298,6 +406,18 @@ class FixOrderFlowTest extends FixHarnessTest {
             assertEquals("b-1", fill1.getString(11));
             Message fill2 = c.expectReport('F', '2', 200, 0);
             assertEquals("rest-1", fill2.getString(11));
+        }
+    }
+
+    /** Waits until {@code developer} has {@code n} closed orders in REST (the feed has reached the ledger). */
+    private void awaitClosedOrders(String developer, int n) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (h.rest(HttpMethod.GET, developer, "/v1/orders?status=closed", null).bodyAsJsonObject()
+                .getJsonArray("items").size() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + n + " closed orders of " + developer + " within 15 s");
+            }
+            Thread.sleep(20); // polling REST for the feed's effect, not a fixed wait
         }
     }
 }

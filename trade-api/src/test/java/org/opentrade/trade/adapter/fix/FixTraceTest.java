@@ -28,7 +28,9 @@ class FixTraceTest extends FixHarnessTest {
             assertEquals(traceId, fill.getString(9001), "a fill carries its order's placement trace");
 
             c.send(FixMessages.cancel("tr-2", "tr-1", "601398.SH", '1'));
+            Message pending = c.expectReport('6', '6', 100, 100);
             Message canceled = c.expectReport('4', '4', 100, 0);
+            assertEquals(canceled.getString(9001), pending.getString(9001), "the pending ack carries the cancel's trace");
             String cancelTrace = canceled.getString(9001);
             assertNotEquals(traceId, cancelTrace, "the cancel is a request of its own");
             assertSpan(cancelTrace, "FIX OrderCancelRequest", "dev_trace");
