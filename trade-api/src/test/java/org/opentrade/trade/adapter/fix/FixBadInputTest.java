@@ -113,4 +113,80 @@ class FixBadInputTest extends FixHarnessTest {
             c.awaitLogon();
         }
     }
+
+    @Test
+    void aSessionThatStopsReadingIsDisconnectedPastTheUnwrittenBoundAndTheAcceptorGoesOn() throws Exception {
+        String key = h.key("dev_slow");
+        java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                errors.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        QuietFixLog.LOG.addHandler(capture);
+        try (RawFix r = new RawFix(h.fixPort, "RAW_dev_slow", 4096)) {
+            r.send("A", "98=0|108=30|553=" + key + "|554=secret-dev_slow");
+            assertNotNull(r.next("A"), "logon answered");
+            // Below the bound: 2 000 answers wait unread, and the session is still there to answer a TestRequest.
+            flood(r, 2_000);
+            r.send("1", "112=still-there");
+            assertEquals("still-there", RawFix.field(r.next("0"), 112), "alive with 2 000 answers unread");
+            // Past it: status requests as fast as the socket takes them, answers never read. Each answer
+            // queues in the acceptor once the socket buffers are full; past 10 000 unwritten the acceptor
+            // drops the session instead of growing its queue.
+            int sent = 0;
+            boolean dropped = false;
+            try {
+                while (!dropped && sent < 200_000) {
+                    flood(r, 5_000);
+                    sent += 5_000;
+                    dropped = !slowSessionLoggedOn();
+                }
+            } catch (java.net.SocketException closedByTheAcceptor) {
+                dropped = true;
+            }
+            assertTrue(dropped || awaitDropped(), "the session is dropped after " + sent + " unread answers");
+            assertTrue(sent > 10_000, "not before the bound: dropped after " + sent);
+            FixHarness.until(() -> errors.stream().anyMatch(e -> e.contains("RAW_dev_slow: Disconnecting: Slow consumer")), 15);
+            assertTrue(errors.size() <= 2 * QuietFixLog.ERRORS_PER_WINDOW + 2,
+                    "the answers still queued after the drop are not each logged: " + errors.size() + " lines");
+        } finally {
+            QuietFixLog.LOG.removeHandler(capture);
+        }
+        try (RawFix other = logon("dev_after_slow")) {
+            stillWorks(other, "as-1", "601288.SH");
+        }
+    }
+
+    /** {@code n} OrderStatusRequests for an unknown order, written in large chunks without reading. */
+    private static void flood(RawFix r, int n) throws Exception {
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            batch.append(r.message("FIX.4.4", "H", "11=nope|55=601288.SH|54=1"));
+            r.seq++;
+            if (batch.length() > 60_000) {
+                r.write(batch.toString());
+                batch.setLength(0);
+            }
+        }
+        r.write(batch.toString());
+    }
+
+    private static boolean slowSessionLoggedOn() {
+        return h.trade.fixAcceptor().sessions().stream().anyMatch(s -> "RAW_dev_slow".equals(s.getTargetCompID()));
+    }
+
+    private static boolean awaitDropped() throws Exception {
+        FixHarness.until(() -> !slowSessionLoggedOn(), 30);
+        return true;
+    }
 }
