@@ -96,4 +96,44 @@ class HistoryWriterTest {
             }
         }
     }
+
+    @Test
+    void itemsArrivingWithinTheFlushIntervalShareOneWriteUpToTheBatchSize() throws Exception {
+        InMemoryTimeSeriesStore memory = new InMemoryTimeSeriesStore();
+        java.util.concurrent.atomic.AtomicInteger tradeWrites = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger checkpoints = new java.util.concurrent.atomic.AtomicInteger();
+        org.opentrade.market.port.TimeSeriesStore counting = (org.opentrade.market.port.TimeSeriesStore)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {org.opentrade.market.port.TimeSeriesStore.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("writeTrades")) {
+                                tradeWrites.incrementAndGet();
+                            } else if (method.getName().equals("checkpoint")) {
+                                checkpoints.incrementAndGet();
+                            }
+                            try {
+                                return method.invoke(memory, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+        Map<Integer, Long> stored = new ConcurrentHashMap<>();
+        // a flush interval far longer than the test: only a full batch or close() writes
+        HistoryWriter w = new HistoryWriter(counting, 10_000, 100, 60_000, stored::put);
+        try {
+            for (long seq = 1; seq <= 230; seq++) { // 460 items: four full batches and 60 left over
+                w.trade(trade(seq));
+                w.position(0, seq);
+            }
+            until(() -> w.written() >= 200);
+            assertEquals(200, w.written(), "the 60 items after the fourth full batch wait for more");
+            assertEquals(4, tradeWrites.get(), "one write per 100 items");
+        } finally {
+            w.close();
+        }
+        assertEquals(230, w.written(), "close() writes what was gathered");
+        assertEquals(230, memory.trades(S, 0, Long.MAX_VALUE, Long.MAX_VALUE, 1000).size());
+        assertEquals(5, tradeWrites.get());
+        assertEquals(5, checkpoints.get(), "one checkpoint per write");
+        assertEquals(230L, stored.get(0));
+    }
 }
