@@ -201,6 +201,11 @@ public final class GatewayServer {
         return tracing;
     }
 
+    /** The upstream pools (their instances, health and breakers: for metrics and tests). */
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+
     /** Whether every configured upstream pool has a usable instance. */
     public boolean upstreamsAvailable() {
         return upstreams.available();

@@ -111,6 +111,11 @@ public final class Upstreams {
         return Future.all(started).mapEmpty();
     }
 
+    /** The pool of {@code service}, or null when it is not deployed behind this gateway (for metrics and tests). */
+    public UpstreamPool pool(String service) {
+        return pools.get(service);
+    }
+
     /** Whether every configured pool has a usable instance. */
     public boolean available() {
         return pools.values().stream().allMatch(UpstreamPool::available);
