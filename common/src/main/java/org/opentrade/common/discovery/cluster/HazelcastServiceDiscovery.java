@@ -201,18 +201,19 @@ public final class HazelcastServiceDiscovery implements ServiceDiscovery {
 
     // ----- on the discovery thread -----
 
+    /**
+     * Writes the map only: this member's own watchers hear of it through the entry listener like
+     * every other member's, in the map's order. Applying it here as well would let the listener's
+     * later delivery of an earlier write (announce, then drain) flip the instance back for a moment.
+     */
     private void put(ServiceInstance instance) {
         map.set(instance.instanceId(), encode(instance, localMember));
         announced.put(instance.instanceId(), instance);
-        memberOf.put(instance.instanceId(), localMember);
-        catalog.upsert(instance);
     }
 
     private void withdraw(String id) {
         if (announced.remove(id) != null) {
             map.delete(id);
-            memberOf.remove(id);
-            catalog.remove(id);
         }
     }
 

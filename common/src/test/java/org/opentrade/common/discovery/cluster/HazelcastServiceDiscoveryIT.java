@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -63,7 +64,8 @@ class HazelcastServiceDiscoveryIT extends ServiceDiscoveryContract {
 
         Vertx doomed = cluster.start();
         HazelcastServiceDiscovery doomedDiscovery = await(ClusterDiscovery.start(doomed).toCompletionStage());
-        await(doomedDiscovery.announce(ServiceInstance.of(service, service + "-doomed", "127.0.0.1", 18101)));
+        ServiceInstance doomedInstance = ServiceInstance.of(service, service + "-doomed", "127.0.0.1", 18101);
+        await(doomedDiscovery.announce(doomedInstance));
         seen.await("both instances", s -> s.size() == 2);
 
         long killed = System.nanoTime();
@@ -73,6 +75,18 @@ class HazelcastServiceDiscoveryIT extends ServiceDiscoveryContract {
         assertEquals(List.of(survivor), after.all());
         System.out.printf("dead member's instance removed after %d ms%n", tookMillis);
         assertTrue(tookMillis < (LoopbackCluster.NO_HEARTBEAT_SECONDS + 8) * 1000L, "took " + tookMillis + " ms");
+        // Gone from the registry too, not only from what this member knows: a watcher that starts
+        // now (on the member that did not announce it) does not see it.
+        LastSet late = new LastSet();
+        await(announcing.watch(service, late));
+        assertEquals(List.of(survivor), late.await("only the survivor", s -> s.size() == 1).all());
+        Map<Object, Object> registry = ClusterDiscovery.hazelcastOf(first).getHazelcastInstance()
+                .getMap(HazelcastServiceDiscovery.MAP_NAME);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (registry.containsKey(doomedInstance.instanceId())) {
+            assertTrue(System.nanoTime() < deadline, "the dead member's entry is still in the map");
+            pause(); // polling the map, not a fixed wait
+        }
     }
 
     @Test
