@@ -140,21 +140,33 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g));
     }
 
-    /** The pools with targets; a service without targets is not deployed behind this gateway. */
+    /**
+     * The pools. With {@code upstreams.discovery: static} (the default), the pools with targets: a
+     * service without targets is not deployed behind this gateway. With {@code cluster}, every
+     * service's pool, its instances discovered through the cluster (targets must then be empty).
+     */
     private static Map<String, UpstreamPoolOptions> upstreams(Config section) {
+        UpstreamPoolOptions.Discovery discovery = section.enumValue("discovery", UpstreamPoolOptions.Discovery.class,
+                UpstreamPoolOptions.DEFAULT_DISCOVERY);
         Map<String, UpstreamPoolOptions> out = new LinkedHashMap<>();
         for (String name : List.of(RouteTable.MARKET, RouteTable.TRADE)) {
             Config pool = section.section(name);
-            if (pool.strings("targets").isEmpty()) {
+            if (discovery == UpstreamPoolOptions.Discovery.STATIC && pool.strings("targets").isEmpty()) {
                 continue;
             }
             try {
-                out.put(name, UpstreamPoolOptions.fromConfig(name, pool));
+                out.put(name, UpstreamPoolOptions.fromConfig(name, pool, discovery));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("bad upstream config: " + e.getMessage() + " (" + section.origin() + ")");
             }
         }
         return out;
+    }
+
+    /** Whether any pool follows the cluster's service discovery (the gateway must then be clustered). */
+    public boolean discoversUpstreams() {
+        return upstreams.values().stream()
+                .anyMatch(o -> o.getDiscovery() == UpstreamPoolOptions.Discovery.CLUSTER);
     }
 
     private static ServerLimits server(Config g) {

@@ -15,6 +15,9 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.opentrade.common.config.ConfigException;
+import org.opentrade.common.discovery.ServiceDiscovery;
+import org.opentrade.common.discovery.cluster.ClusterDiscovery;
 import org.opentrade.common.identity.AssertionSigner;
 import org.opentrade.common.identity.GatewayKeys;
 import org.opentrade.common.identity.IdentityAssertions;
@@ -43,38 +46,77 @@ public final class GatewayServer {
     private final Upstreams upstreams;
     private final ApiGateway gateway;
     private final PublicKey identityPublicKey;
+    /** The discovery this gateway started (and so closes); null when none or when it was handed one. */
+    private final ServiceDiscovery ownDiscovery;
 
-    private GatewayServer(Tracing tracing, Upstreams upstreams, ApiGateway gateway, PublicKey identityPublicKey) {
+    private GatewayServer(Tracing tracing, Upstreams upstreams, ApiGateway gateway, PublicKey identityPublicKey,
+                          ServiceDiscovery ownDiscovery) {
         this.tracing = tracing;
         this.upstreams = upstreams;
         this.gateway = gateway;
         this.identityPublicKey = identityPublicKey;
+        this.ownDiscovery = ownDiscovery;
     }
 
     /**
      * Starts everything; {@code spanStore} is shared with the other services of the same JVM, or
      * null for a store of its own. The identity key file is read (or created) on a worker thread.
+     *
+     * <p>With {@code upstreams.discovery: cluster}, pass the clustered Vert.x: the gateway follows
+     * the instances announced in its cluster (a {@link ClusterDiscovery} of its own, closed with the
+     * gateway) and fails to start, saying why, on a Vert.x that is not clustered.
      */
     public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, SpanStore spanStore) {
+        return start(vertx, config, spanStore, null);
+    }
+
+    /**
+     * As {@link #start(Vertx, GatewayConfig, SpanStore)}, following {@code discovery} (which the
+     * caller owns and closes) instead of starting one; null to start one when the config asks for it.
+     */
+    public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, SpanStore spanStore,
+                                              ServiceDiscovery discovery) {
         // The signer checks its key pair with a test signature (about 2 ms): off the event loop too.
         return vertx.executeBlocking(() -> {
                     KeyPair keys = identityKeys(config);
                     return new IdentityKey(keys.getPublic(), new AssertionSigner(keys));
                 }, false)
-                .compose(key -> start(vertx, config, spanStore, key));
+                .compose(key -> discovery(vertx, config, discovery).compose(found ->
+                        start(vertx, config, spanStore, key, found, discovery == null ? found : null)
+                                .onFailure(err -> {
+                                    if (discovery == null && found != null) {
+                                        found.close();
+                                    }
+                                })));
+    }
+
+    /** The registry the pools follow: none, the one handed over, or one started on vertx's cluster. */
+    private static Future<ServiceDiscovery> discovery(Vertx vertx, GatewayConfig config, ServiceDiscovery given) {
+        if (!config.discoversUpstreams()) {
+            return Future.succeededFuture(null);
+        }
+        if (given != null) {
+            return Future.succeededFuture(given);
+        }
+        return ClusterDiscovery.start(vertx).<ServiceDiscovery>map(d -> d).recover(err -> Future.failedFuture(
+                new ConfigException("config key 'upstreams.discovery' is cluster, but " + err.getMessage()
+                        + "; run the gateway clustered or set OPENTRADE_UPSTREAM_DISCOVERY=static")));
     }
 
     private record IdentityKey(PublicKey publicKey, AssertionSigner signer) {
     }
 
-    private static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, SpanStore spanStore, IdentityKey key) {
+    private static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, SpanStore spanStore, IdentityKey key,
+                                               ServiceDiscovery discovery, ServiceDiscovery ownDiscovery) {
         AssertionIssuer assertions = new AssertionIssuer(key.signer(), config.assertionTtl(),
                 System::currentTimeMillis, AssertionIssuer.DEFAULT_MAX_ENTRIES);
         Tracing tracing = spanStore == null ? Tracing.create(config.tracing()) : Tracing.create(config.tracing(), spanStore);
         Upstreams upstreams = Upstreams.create(vertx, config.upstreams(), new TracingHopListener(tracing), assertions);
-        return ApiGateway.start(vertx, config, GatewayHooks.traced(tracing, upstreams::handler),
-                        ApiGateway::configuredStores)
-                .map(gw -> new GatewayServer(tracing, upstreams, gw, key.publicKey()))
+        Future<Void> following = discovery == null ? Future.succeededFuture()
+                : upstreams.follow(discovery, vertx.getOrCreateContext());
+        return following.compose(v -> ApiGateway.start(vertx, config, GatewayHooks.traced(tracing, upstreams::handler),
+                        ApiGateway::configuredStores))
+                .map(gw -> new GatewayServer(tracing, upstreams, gw, key.publicKey(), ownDiscovery))
                 .onFailure(err -> {
                     upstreams.close();
                     tracing.close();
@@ -159,6 +201,11 @@ public final class GatewayServer {
         return tracing;
     }
 
+    /** The upstream pools (their instances, health and breakers: for metrics and tests). */
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+
     /** Whether every configured upstream pool has a usable instance. */
     public boolean upstreamsAvailable() {
         return upstreams.available();
@@ -166,7 +213,10 @@ public final class GatewayServer {
 
     /** Closes pools and stores; flushes spans (on a worker thread, since flushing blocks). */
     public Future<Void> close(Vertx vertx) {
-        return upstreams.close().eventually(gateway::close)
+        return upstreams.close()
+                .eventually(() -> ownDiscovery == null ? Future.succeededFuture()
+                        : Future.fromCompletionStage(ownDiscovery.close(), vertx.getOrCreateContext()))
+                .eventually(gateway::close)
                 .eventually(() -> vertx.executeBlocking(() -> {
                     tracing.close();
                     return null;

@@ -1,5 +1,6 @@
 package org.opentrade.gateway.app;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -9,7 +10,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.logging.Logger;
+import org.opentrade.common.discovery.InstanceChange;
+import org.opentrade.common.discovery.ServiceDiscovery;
+import org.opentrade.common.discovery.Watch;
 import org.opentrade.common.identity.IdentityAssertions;
 import org.opentrade.gateway.adapter.http.HttpErrors;
 import org.opentrade.gateway.adapter.http.RequestKeys;
@@ -44,7 +50,10 @@ public final class Upstreams {
     /** The header value of every set of scopes, by bit mask over {@link #SCOPES}: built once, not per request. */
     private static final String[] SCOPE_LISTS = scopeLists();
 
+    private static final Logger LOG = Logger.getLogger(Upstreams.class.getName());
     private final Map<String, UpstreamPool> pools;
+    private final List<Watch> watches = new CopyOnWriteArrayList<>();
+    private boolean closed;
     private final UpstreamHopListener hops;
     private final AssertionIssuer assertions;
 
@@ -78,12 +87,53 @@ public final class Upstreams {
                 : new ProxyHandler(pool, hops, identity);
     }
 
+    /**
+     * Makes every pool configured with {@code upstreams.discovery: cluster} follow the instances of
+     * its service in {@code discovery}: each announced change replaces the pool's instances
+     * ({@link UpstreamPool#update}). Completes once every such pool has its first set (possibly
+     * empty), so a gateway that starts next to running instances serves at once. The watches end
+     * with {@link #close()}. Call it once.
+     */
+    public Future<Void> follow(ServiceDiscovery discovery, Context context) {
+        List<Future<Watch>> started = new ArrayList<>();
+        pools.forEach((name, pool) -> {
+            if (pool.options().getDiscovery() == UpstreamPoolOptions.Discovery.CLUSTER) {
+                started.add(Future.fromCompletionStage(discovery.watch(name, (instances, changes) -> {
+                    pool.update(instances.all());
+                    for (InstanceChange c : changes) {
+                        LOG.info("upstream " + name + ": " + c.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
+                                + c.instance().address() + " (" + c.instance().instanceId()
+                                + (c.instance().draining() ? ", draining" : "") + ")");
+                    }
+                }), context).onSuccess(this::keep));
+            }
+        });
+        return Future.all(started).mapEmpty();
+    }
+
+    /** The pool of {@code service}, or null when it is not deployed behind this gateway (for metrics and tests). */
+    public UpstreamPool pool(String service) {
+        return pools.get(service);
+    }
+
     /** Whether every configured pool has a usable instance. */
     public boolean available() {
         return pools.values().stream().allMatch(UpstreamPool::available);
     }
 
+    private synchronized void keep(Watch watch) {
+        if (closed) {
+            watch.cancel(); // started while the gateway was closing (a failed start)
+        } else {
+            watches.add(watch);
+        }
+    }
+
     public Future<Void> close() {
+        synchronized (this) {
+            closed = true;
+        }
+        watches.forEach(Watch::cancel);
         List<Future<Void>> all = new ArrayList<>();
         pools.values().forEach(p -> all.add(p.close()));
         return Future.join(all).mapEmpty();

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.opentrade.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 
 class GatewayConfigTest {
     @Test
@@ -56,5 +57,33 @@ class GatewayConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(
                 ConfigLoader.of(Map.of(), Map.of(GatewayConfig.OVERRIDE_PROPERTY, f.toString()))));
         assertTrue(e.getMessage().contains("gateway.in_flight_reserved_for_orders"), e.getMessage());
+    }
+
+    @Test
+    void clusterDiscoveryGivesEveryServiceAPoolWithoutTargets() {
+        GatewayConfig statics = GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of()));
+        assertTrue(statics.upstreams().isEmpty(), "no targets, no static pools: " + statics.upstreams());
+        assertEquals(false, statics.discoversUpstreams());
+
+        GatewayConfig c = GatewayConfig.load(ConfigLoader.of(Map.of("OPENTRADE_UPSTREAM_DISCOVERY", "cluster"), Map.of()));
+        assertEquals(java.util.Set.of("market-api", "trade-api"), c.upstreams().keySet());
+        c.upstreams().values().forEach(o -> {
+            assertEquals(UpstreamPoolOptions.Discovery.CLUSTER, o.getDiscovery());
+            assertTrue(o.getTargets().isEmpty());
+        });
+        assertTrue(c.discoversUpstreams());
+    }
+
+    @Test
+    void targetsWithClusterDiscoveryOrAnUnknownDiscoveryStopStartUpNamingTheKey() {
+        ConfigException both = assertThrows(ConfigException.class, () -> GatewayConfig.load(ConfigLoader.of(
+                Map.of("OPENTRADE_UPSTREAM_DISCOVERY", "cluster", "OPENTRADE_MARKET_API_TARGETS", "10.0.0.1:8081"),
+                Map.of())));
+        assertTrue(both.getMessage().contains("upstreams.market-api.targets"), both.getMessage());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> GatewayConfig.load(ConfigLoader.of(
+                Map.of("OPENTRADE_UPSTREAM_DISCOVERY", "consul"), Map.of())));
+        assertTrue(unknown.getMessage().contains("upstreams.discovery") || unknown.getMessage().contains("discovery"),
+                unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("cluster"), unknown.getMessage());
     }
 }

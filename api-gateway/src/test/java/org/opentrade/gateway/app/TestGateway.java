@@ -56,10 +56,25 @@ public final class TestGateway implements AutoCloseable {
      * same test settings as {@link #start}.
      */
     public static TestGateway startServer(Path dir, String extraYaml) throws Exception {
+        return startServer(Vertx.vertx(), dir, extraYaml, null);
+    }
+
+    /**
+     * As {@link #startServer(Path, String)} on {@code vertx} (e.g. a clustered one, for
+     * {@code upstreams.discovery: cluster}), following {@code discovery} when not null. The gateway
+     * closes {@code vertx} when it closes.
+     */
+    public static TestGateway startServer(Vertx vertx, Path dir, String extraYaml,
+                                          org.opentrade.common.discovery.ServiceDiscovery discovery) throws Exception {
         GatewayConfig config = config(dir, extraYaml, "");
-        Vertx vertx = Vertx.vertx();
-        GatewayServer gw = GatewayServer.start(vertx, config, null).toCompletionStage().toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
+        GatewayServer gw;
+        try {
+            gw = GatewayServer.start(vertx, config, null, discovery).toCompletionStage().toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw e;
+        }
         Router router = Router.router(vertx);
         gw.mount(router);
         HttpServer server = GatewayServer.createServer(vertx, config.server(),

@@ -5,27 +5,27 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Active health checks: every interval, GET the health path on each instance; a 2xx within the
- * health timeout passes, anything else fails. One check per instance is in flight at a time, so a
- * hanging instance never piles up probes. The checks use their own small client, so a pool of
- * connections saturated by traffic does not make healthy instances look dead. Runs on the context that created the pool; never blocks.
+ * Active health checks: every interval, GET the health path on each instance the pool has now
+ * (the set changes when discovery does); a 2xx within the health timeout passes, anything else
+ * fails. One check per instance is in flight at a time, so a hanging instance never piles up
+ * probes. The checks use their own small client, so a pool of connections saturated by traffic
+ * does not make healthy instances look dead. Runs on the context that created the pool; never blocks.
  */
 final class HealthChecker {
     private final Vertx vertx;
     private final HttpClient client;
-    private final List<UpstreamInstance> instances;
+    private final Supplier<List<UpstreamInstance>> instances;
     private final UpstreamPoolOptions options;
-    private final boolean[] inFlight;
     private long timerId = -1;
 
-    HealthChecker(Vertx vertx, HttpClient client, List<UpstreamInstance> instances, UpstreamPoolOptions options) {
+    HealthChecker(Vertx vertx, HttpClient client, Supplier<List<UpstreamInstance>> instances, UpstreamPoolOptions options) {
         this.vertx = vertx;
         this.client = client;
         this.instances = instances;
         this.options = options;
-        this.inFlight = new boolean[instances.size()];
     }
 
     void start() {
@@ -39,16 +39,15 @@ final class HealthChecker {
     }
 
     private void checkAll() {
-        for (int i = 0; i < instances.size(); i++) {
-            if (!inFlight[i]) {
-                check(i);
+        for (UpstreamInstance instance : instances.get()) {
+            if (!instance.checking) {
+                check(instance);
             }
         }
     }
 
-    private void check(int i) {
-        UpstreamInstance instance = instances.get(i);
-        inFlight[i] = true;
+    private void check(UpstreamInstance instance) {
+        instance.checking = true;
         long timeout = options.getHealthTimeout().toMillis();
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
                 .setHost(instance.host()).setPort(instance.port()).setURI(options.getHealthPath())
@@ -56,7 +55,7 @@ final class HealthChecker {
         client.request(request)
                 .compose(req -> req.send().compose(resp -> resp.body().map(body -> resp.statusCode())))
                 .onComplete(ar -> {
-                    inFlight[i] = false;
+                    instance.checking = false;
                     instance.recordCheck(ar.succeeded() && ar.result() / 100 == 2);
                 });
     }

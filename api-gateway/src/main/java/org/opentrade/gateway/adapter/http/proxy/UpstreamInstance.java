@@ -4,12 +4,14 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 
 /**
- * One instance of a pool: its address, what the active health check last concluded, and its
- * circuit breaker. Read from any event loop (fields are volatile; the breaker synchronizes); the
- * health state is written only by the pool's {@link HealthChecker}.
+ * One instance of a pool: its address, its weight and whether it drains (as configured or as
+ * discovered), what the active health check last concluded, and its circuit breaker. Read from any
+ * event loop (fields are volatile; the breaker synchronizes); the health state is written only by
+ * the pool's {@link HealthChecker}, weight and draining only by {@link UpstreamPool#update}.
  *
- * <p>An instance starts healthy, so a freshly started gateway serves at once; the breaker and the
- * first failed checks take a dead instance out.
+ * <p>An instance starts healthy, so a freshly started gateway (or a freshly discovered instance,
+ * which announces itself only once it listens) serves at once; the breaker and the first failed
+ * checks take a dead instance out.
  */
 public final class UpstreamInstance {
     private final HostPort address;
@@ -17,9 +19,13 @@ public final class UpstreamInstance {
     private final int unhealthyThreshold;
     private final int healthyThreshold;
     private volatile boolean healthy = true;
+    private volatile int weight;
+    private volatile boolean draining;
     private final String target;
     private int failuresInARow;
     private int successesInARow;
+    /** A health check of this instance is in flight. Health checker's context only. */
+    boolean checking;
 
     UpstreamInstance(HostPort address, CircuitBreaker breaker, int unhealthyThreshold, int healthyThreshold) {
         this.address = address;
@@ -27,9 +33,10 @@ public final class UpstreamInstance {
         this.breaker = breaker;
         this.unhealthyThreshold = unhealthyThreshold;
         this.healthyThreshold = healthyThreshold;
+        this.weight = 1;
     }
 
-    /** {@code host:port}, as configured; rendered once (every proxied call names it to its hop). */
+    /** {@code host:port}, as configured or announced; rendered once (every proxied call names it to its hop). */
     public String target() {
         return target;
     }
@@ -47,18 +54,37 @@ public final class UpstreamInstance {
         return healthy;
     }
 
+    /** Share of new requests relative to the pool's other instances (1 for static targets). */
+    public int weight() {
+        return weight;
+    }
+
+    /** Announced draining: it gets no new requests; those already sent finish. */
+    public boolean draining() {
+        return draining;
+    }
+
     /** CLOSED, OPEN or HALF_OPEN. */
     public CircuitBreakerState breakerState() {
         return breaker.state();
     }
 
-    /** Healthy and the breaker would let a request through (closed, or half-open for its probe). */
+    /**
+     * Takes new requests: not draining, weight above 0, healthy, and the breaker would let a request
+     * through (closed, or half-open for its probe).
+     */
     boolean usable() {
-        return healthy && breaker.state() != CircuitBreakerState.OPEN;
+        return !draining && weight > 0 && healthy && breaker.state() != CircuitBreakerState.OPEN;
     }
 
     CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** Called by the pool, under its update lock, when discovery announces new values. */
+    void announce(int weight, boolean draining) {
+        this.weight = weight;
+        this.draining = draining;
     }
 
     /** One health check result. Called on the health checker's context only. */
@@ -80,6 +106,7 @@ public final class UpstreamInstance {
 
     @Override
     public String toString() {
-        return target() + (healthy ? " healthy " : " unhealthy ") + breaker.state();
+        return target() + (healthy ? " healthy " : " unhealthy ") + breaker.state() + (draining ? " draining" : "")
+                + (weight != 1 ? " weight " + weight : "");
     }
 }

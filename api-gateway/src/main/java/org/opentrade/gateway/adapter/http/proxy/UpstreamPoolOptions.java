@@ -13,6 +13,9 @@ import org.opentrade.common.config.Config;
  * {@code DEFAULT_*} per field. {@link #validate()} fails fast with a message naming the config key;
  * {@link UpstreamPool} calls it and copies the options, so later changes have no effect.
  *
+ * <p>Where the instances come from is {@link Discovery}: the {@code targets} list, or the cluster's
+ * service discovery (then {@code targets} must be empty and the pool may be empty for a while).
+ *
  * <p>Config keys (YAML, under {@code upstreams.<name>}), read by {@link #fromConfig}:
  * {@code targets, health_path, health_interval, health_timeout, unhealthy_threshold,
  * healthy_threshold, connect_timeout, request_timeout, breaker_max_failures, breaker_reset_timeout,
@@ -20,6 +23,16 @@ import org.opentrade.common.config.Config;
  * ws_max_message_bytes, ws_ping_interval, ws_pong_timeout}.
  */
 public final class UpstreamPoolOptions {
+    /** Where a pool's instances come from ({@code upstreams.discovery}). */
+    public enum Discovery {
+        /** The {@code targets} list, fixed at start. */
+        STATIC,
+        /** Whatever the instances of the pool's service announce through the cluster, as it changes. */
+        CLUSTER
+    }
+
+    /** Static targets: what a gateway without a cluster can do. */
+    public static final Discovery DEFAULT_DISCOVERY = Discovery.STATIC;
     /** GET this on each instance; 2xx means healthy. */
     public static final String DEFAULT_HEALTH_PATH = "/health";
     /** Shorter: a dead instance is noticed sooner; longer: fewer probe requests per instance. */
@@ -70,6 +83,7 @@ public final class UpstreamPoolOptions {
     public static final Duration DEFAULT_WS_PONG_TIMEOUT = Duration.ofSeconds(10);
 
     private String name;
+    private Discovery discovery = DEFAULT_DISCOVERY;
     private List<String> targets = new ArrayList<>();
     private String healthPath = DEFAULT_HEALTH_PATH;
     private Duration healthInterval = DEFAULT_HEALTH_INTERVAL;
@@ -96,6 +110,7 @@ public final class UpstreamPoolOptions {
 
     public UpstreamPoolOptions(UpstreamPoolOptions other) {
         name = other.name;
+        discovery = other.discovery;
         targets = new ArrayList<>(other.targets);
         healthPath = other.healthPath;
         healthInterval = other.healthInterval;
@@ -123,7 +138,12 @@ public final class UpstreamPoolOptions {
      * the defaults. Throws the config's exception naming the key on a bad value.
      */
     public static UpstreamPoolOptions fromConfig(String name, Config section) {
-        UpstreamPoolOptions o = new UpstreamPoolOptions().setName(name)
+        return fromConfig(name, section, DEFAULT_DISCOVERY);
+    }
+
+    /** As {@link #fromConfig(String, Config)}, the instances coming from {@code discovery}. */
+    public static UpstreamPoolOptions fromConfig(String name, Config section, Discovery discovery) {
+        UpstreamPoolOptions o = new UpstreamPoolOptions().setName(name).setDiscovery(discovery)
                 .setTargets(section.strings("targets"))
                 .setHealthPath(section.string("health_path", DEFAULT_HEALTH_PATH))
                 .setHealthInterval(section.duration("health_interval", DEFAULT_HEALTH_INTERVAL))
@@ -162,8 +182,15 @@ public final class UpstreamPoolOptions {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("upstreams.<name>: the pool needs a name, e.g. market-api");
         }
-        if (targets.isEmpty()) {
+        if (discovery == null) {
+            throw new IllegalArgumentException("upstreams.discovery: null is not allowed; use static or cluster");
+        }
+        if (discovery == Discovery.STATIC && targets.isEmpty()) {
             throw bad("targets", "[]", "at least one host:port");
+        }
+        if (discovery == Discovery.CLUSTER && !targets.isEmpty()) {
+            throw bad("targets", String.join(",", targets),
+                    "no targets when upstreams.discovery is cluster (instances are discovered)");
         }
         for (String t : targets) {
             HostPort.parse(t, key("targets"));
@@ -224,6 +251,16 @@ public final class UpstreamPoolOptions {
     /** The pool's name, shown in errors ("market-api is unavailable") and given to the hop listener. */
     public UpstreamPoolOptions setName(String name) {
         this.name = name;
+        return this;
+    }
+
+    public Discovery getDiscovery() {
+        return discovery;
+    }
+
+    /** Where the instances come from; see {@link Discovery}. */
+    public UpstreamPoolOptions setDiscovery(Discovery discovery) {
+        this.discovery = discovery;
         return this;
     }
 

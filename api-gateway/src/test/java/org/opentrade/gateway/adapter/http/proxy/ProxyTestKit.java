@@ -52,6 +52,14 @@ final class ProxyTestKit implements AutoCloseable {
         return server;
     }
 
+    /** A server on a free port that also tells {@code onConnection} of each TCP connection it accepts. */
+    HttpServer upstream(Handler<io.vertx.core.http.HttpConnection> onConnection, Handler<HttpServerRequest> handler) {
+        HttpServer server = await(vertx.createHttpServer().connectionHandler(onConnection).requestHandler(handler)
+                .listen(0, "127.0.0.1"));
+        servers.add(server);
+        return server;
+    }
+
     /** A free port with nothing listening on it (bound, then released). */
     int closedPort() {
         HttpServer s = await(vertx.createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1"));

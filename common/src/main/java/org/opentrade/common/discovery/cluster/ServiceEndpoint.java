@@ -1,0 +1,118 @@
+package org.opentrade.common.discovery.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+import org.opentrade.common.discovery.ServiceDiscovery;
+import org.opentrade.common.discovery.ServiceInstance;
+
+/**
+ * The hook a service's main calls to be found by the gateways: once its HTTP server listens,
+ * {@link #announce} puts its endpoint in the cluster's registry; on shutdown, before the server
+ * stops, {@link #drain(Duration)} tells the gateways to send nothing new, waits while the requests
+ * they already sent finish, and withdraws. A process that dies without draining is removed when the
+ * cluster notices its member is gone.
+ *
+ * <pre>{@code
+ * ServiceEndpoint endpoint = ServiceEndpoint.announce(vertx, "market-api", host, port)
+ *         .toCompletionStage().toCompletableFuture().get(30, SECONDS);
+ * // shutdown hook, before vertx.close():
+ * endpoint.drain(ServiceEndpoint.DEFAULT_DRAIN_GRACE).toCompletionStage().toCompletableFuture().get(30, SECONDS);
+ * }</pre>
+ */
+public final class ServiceEndpoint {
+    /**
+     * How long {@link #drain()} waits between announcing draining and withdrawing. It covers the
+     * gateways hearing of it (milliseconds) plus the longest request they may have sent just before:
+     * the gateway's default upstream request timeout (5 s), after which the gateway has answered
+     * anyway. Shorter stops sooner but may cut a slow request; longer delays shutdown.
+     */
+    public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofSeconds(5);
+    private static final Logger LOG = Logger.getLogger(ServiceEndpoint.class.getName());
+
+    private final Vertx vertx;
+    private final HazelcastServiceDiscovery discovery;
+    private final ServiceDiscovery.Announcement announcement;
+
+    private ServiceEndpoint(Vertx vertx, HazelcastServiceDiscovery discovery, ServiceDiscovery.Announcement announcement) {
+        this.vertx = vertx;
+        this.discovery = discovery;
+        this.announcement = announcement;
+    }
+
+    /**
+     * Announces {@code service} at {@code host:port} with the default weight, under a fresh instance
+     * id. A wildcard host (0.0.0.0, ::) is replaced by this member's cluster address, which the
+     * gateways can reach. {@code vertx} must be clustered (Hazelcast).
+     */
+    public static Future<ServiceEndpoint> announce(Vertx vertx, String service, String host, int port) {
+        return announce(vertx, service, host, port, ServiceInstance.DEFAULT_WEIGHT);
+    }
+
+    /** As {@link #announce(Vertx, String, String, int)} with a weight (0..{@value ServiceInstance#MAX_WEIGHT}). */
+    public static Future<ServiceEndpoint> announce(Vertx vertx, String service, String host, int port, int weight) {
+        Objects.requireNonNull(service, "service");
+        return ClusterDiscovery.start(vertx).compose(discovery -> {
+            String advertised = host == null || host.isBlank() || ServiceInstance.isWildcard(host)
+                    ? discovery.memberHost() : host;
+            ServiceInstance instance;
+            try {
+                instance = new ServiceInstance(service, newInstanceId(service, advertised, port), advertised, port,
+                        weight, false);
+            } catch (IllegalArgumentException e) {
+                discovery.close();
+                return Future.failedFuture(e);
+            }
+            return Future.fromCompletionStage(discovery.announce(instance), vertx.getOrCreateContext())
+                    .map(a -> {
+                        LOG.info("discovery: announced " + service + " instance " + instance.instanceId() + " at "
+                                + instance.address());
+                        return new ServiceEndpoint(vertx, discovery, a);
+                    })
+                    .onFailure(err -> discovery.close());
+        });
+    }
+
+    /** {@code service-host-port-<8 hex>}: readable in logs, unique across restarts on the same port. */
+    static String newInstanceId(String service, String host, int port) {
+        return service + "-" + host.replace(':', '_') + "-" + port + "-"
+                + String.format("%08x", ThreadLocalRandom.current().nextInt());
+    }
+
+    /** The instance as currently announced. */
+    public ServiceInstance instance() {
+        return announcement.instance();
+    }
+
+    /** {@link #drain(Duration)} with {@link #DEFAULT_DRAIN_GRACE}. */
+    public Future<Void> drain() {
+        return drain(DEFAULT_DRAIN_GRACE);
+    }
+
+    /**
+     * Announces draining, waits {@code grace} (the server keeps serving what it gets meanwhile),
+     * then withdraws and stops the discovery. Call it before the HTTP server stops. {@code grace}
+     * may be zero.
+     */
+    public Future<Void> drain(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw new IllegalArgumentException("drain grace must be zero or positive, got " + grace);
+        }
+        return Future.fromCompletionStage(announcement.drain(), vertx.getOrCreateContext())
+                .compose(v -> {
+                    LOG.info("discovery: " + instance().instanceId() + " draining; withdrawing in " + grace.toMillis() + " ms");
+                    return grace.isZero() ? Future.succeededFuture() : vertx.timer(grace.toMillis()).<Void>mapEmpty();
+                })
+                .compose(v -> Future.fromCompletionStage(announcement.withdraw(), vertx.getOrCreateContext()))
+                .eventually(() -> Future.fromCompletionStage(discovery.close(), vertx.getOrCreateContext()));
+    }
+
+    /** Withdraws at once, without draining (e.g. a failed start), and stops the discovery. */
+    public Future<Void> withdraw() {
+        return Future.fromCompletionStage(announcement.withdraw(), vertx.getOrCreateContext())
+                .eventually(() -> Future.fromCompletionStage(discovery.close(), vertx.getOrCreateContext()));
+    }
+}
