@@ -40,6 +40,11 @@ public final class ClusteredVertx {
         hz.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(timeout));
         // A few heartbeats per timeout, so one lost packet is no alarm.
         hz.setProperty("hazelcast.heartbeat.interval.seconds", Long.toString(Math.max(1, timeout / 5)));
+        // How long the master gathers join requests before it admits them together: Hazelcast waits 5 s
+        // after the last one, up to 20 s while more keep coming, so four services starting at once took
+        // about 20 s to join. 1 s and at most 5 s still admit a burst in one or two membership changes.
+        hz.setProperty("hazelcast.wait.seconds.before.join", "1");
+        hz.setProperty("hazelcast.max.wait.seconds.before.join", "5");
         boolean any = ClusterConfig.ANY.equals(c.host());
         hz.setProperty("hazelcast.socket.bind.any", Boolean.toString(any));
         NetworkConfig net = hz.getNetworkConfig();

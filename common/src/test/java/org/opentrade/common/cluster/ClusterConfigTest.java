@@ -94,6 +94,7 @@ class ClusterConfigTest {
         assertEquals("false", hz.getProperty("hazelcast.shutdownhook.enabled"),
                 "the service's own hook leaves the cluster after draining");
         assertEquals("10", hz.getProperty("hazelcast.max.no.heartbeat.seconds"));
+        assertEquals("5", hz.getProperty("hazelcast.max.wait.seconds.before.join"), "a burst of members joins in seconds");
         assertTrue(hz.getMultiMapConfigs().containsKey("__vertx.subs"), "Vert.x's own maps are kept");
         assertEquals(null, net.getPublicAddress(), "no public address when it is the bind host");
     }
