@@ -121,6 +121,20 @@ members() {
 # ----- secrets: generated once, kept while the run directory lives -----
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 
+# Debian packages the script runs, installed like start.sh installs the JDK when missing.
+ensure_packages() {
+  local missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v redis-cli >/dev/null || missing+=(redis-tools)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    # shellcheck source=ensure-tools.sh
+    . "$root/scripts/ensure-tools.sh"
+    _apt_install "${missing[@]}"
+  fi
+}
+
 ensure_secrets() {
   mkdir -p "$SECRETS"
   chmod 700 "$SECRETS"
@@ -132,13 +146,11 @@ ensure_secrets() {
     # create them: the session signing key (ES256, shared so a session from one gateway works on the
     # other) and the identity key (Ed25519) whose public half market-api and trade-api verify with.
     if [ ! -s "$SECRETS/session-es256.pem" ]; then
-      command -v openssl >/dev/null || die "openssl is needed to make the shared keys (apt-get install openssl)"
       openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$SECRETS/session.tmp" 2>/dev/null
       { cat "$SECRETS/session.tmp"; openssl pkey -in "$SECRETS/session.tmp" -pubout; } >"$SECRETS/session-es256.pem"
       rm -f "$SECRETS/session.tmp"
     fi
     if [ ! -s "$SECRETS/identity-ed25519.pem" ]; then
-      command -v openssl >/dev/null || die "openssl is needed to make the shared keys (apt-get install openssl)"
       openssl genpkey -algorithm ed25519 -out "$SECRETS/identity.tmp" 2>/dev/null
       { cat "$SECRETS/identity.tmp"; openssl pkey -in "$SECRETS/identity.tmp" -pubout; } >"$SECRETS/identity-ed25519.pem"
       rm -f "$SECRETS/identity.tmp"
@@ -305,7 +317,6 @@ start_service() {
   local s=$1
   case $s in
     redis)
-      command -v redis-server >/dev/null || { . "$root/scripts/ensure-tools.sh"; _apt_install redis-server; }
       # The password goes in a config file (mode 600), not on the command line.
       (umask 077; mkdir -p "$(service_dir redis)"; cat >"$(service_dir redis)/redis.conf" <<EOF
 bind 127.0.0.1
@@ -447,13 +458,13 @@ EOF
 
 cmd_start() {
   ensure_jars
+  ensure_packages
   ensure_secrets
   mkdir -p "$LOGS" "$PIDS"
   INFLUX=off
   use_influx && INFLUX=on
   choose_ports
   ZIPKIN_JAR=$(zipkin_jar)
-  command -v curl >/dev/null || die "curl is needed to check readiness (apt-get install curl)"
   local infra=(redis zipkin) ok=1
   [ "$INFLUX" = on ] && infra=(redis influxdb zipkin)
   # The servers first; the exchange is the cluster's first member, so the others join it rather than
