@@ -35,9 +35,8 @@ SECRETS="$RUN/secrets"
 PORTS_FILE="$RUN/ports.env"
 READY_TIMEOUT="${OPENTRADE_DIST_READY_TIMEOUT:-180}"
 VERSION=0.1.0-SNAPSHOT
-# In dependency order: start goes down this list, stop goes up it.
+# In start order (cmd_stop stops them in tiers, the other way round).
 ALL=(redis influxdb zipkin exchange market-api trade-api gateway-1 gateway-2)
-JAVA_SERVICES=(exchange market-api trade-api gateway-1 gateway-2)
 MODULES=(sandbox-exchange market-api trade-api api-gateway)
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -59,14 +58,22 @@ pid_of() {
 
 running() { pid_of "$1" >/dev/null; }
 
-# launch <name> <command...>: starts the command in the background in the service's directory,
-# output appended to logs/<name>.log, pid in pids/<name>.pid. Environment variables go in front of
-# the command through env, so they never show on a command line visible to other users' ps.
+# launch <name> [NAME=value...] -- <command...>: starts the command in the background in the
+# service's directory with those environment variables, output appended to logs/<name>.log, pid in
+# pids/<name>.pid. The variables are exported, never passed as arguments, so secrets in them (the
+# Redis password in a URI) never show in a command line that ps shows other users.
 launch() {
   local name=$1; shift
+  local vars=()
+  while [ "$1" != -- ]; do vars+=("$1"); shift; done
+  shift
   mkdir -p "$(service_dir "$name")"
   printf '\n=== %s starting %s\n' "$(date -u +%FT%TZ)" "$name" >>"$LOGS/$name.log"
-  (cd "$(service_dir "$name")" && exec nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null) &
+  (
+    cd "$(service_dir "$name")"
+    [ ${#vars[@]} -gt 0 ] && export "${vars[@]}"
+    exec nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null
+  ) &
   echo $! >"$PIDS/$name.pid"
 }
 
@@ -330,7 +337,7 @@ dir $(service_dir redis)
 daemonize no
 EOF
       )
-      launch redis redis-server "$(service_dir redis)/redis.conf" ;;
+      launch redis -- redis-server "$(service_dir redis)/redis.conf" ;;
     influxdb)
       mkdir -p "$(service_dir influxdb)"
       cat >"$(service_dir influxdb)/influxdb.conf" <<EOF
@@ -354,20 +361,20 @@ bind-address = "127.0.0.1:$INFLUX_RPC_PORT"
 [continuous_queries]
   log-enabled = false
 EOF
-      launch influxdb /usr/bin/influxd run -config "$(service_dir influxdb)/influxdb.conf" ;;
+      launch influxdb -- /usr/bin/influxd run -config "$(service_dir influxdb)/influxdb.conf" ;;
     zipkin)
       # In-memory storage; Armeria's port list is given whole (port, address, protocol), else it binds
       # every interface.
-      launch zipkin env STORAGE_TYPE=mem QUERY_PORT="$ZIPKIN_PORT" SELF_TRACING_ENABLED=false \
+      launch zipkin STORAGE_TYPE=mem QUERY_PORT="$ZIPKIN_PORT" SELF_TRACING_ENABLED=false -- \
         java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m -jar "$ZIPKIN_JAR" \
         "--armeria.ports[0].port=$ZIPKIN_PORT" "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].protocols[0]=http" ;;
     exchange)
       cluster_env "$HZ_EXCHANGE_PORT"
       java_cmd exchange 256m
-      launch exchange env "${CLUSTER_ENV[@]}" \
+      launch exchange "${CLUSTER_ENV[@]}" \
         OPENTRADE_EXCHANGE_DATA_DIR="$(service_dir exchange)/data" OPENTRADE_EXCHANGE_OPERATIONS_HOST=127.0.0.1 \
         OPENTRADE_EXCHANGE_OPERATIONS_PORT="$EXCHANGE_OPS_PORT" OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
-        "${JAVA_CMD[@]}" ;;
+        -- "${JAVA_CMD[@]}" ;;
     market-api)
       local store=(OPENTRADE_MARKET_STORE=questdb)
       if [ "$INFLUX" = on ]; then
@@ -375,17 +382,17 @@ EOF
       fi
       cluster_env "$HZ_MARKET_PORT"
       java_cmd market-api 384m
-      launch market-api env "${CLUSTER_ENV[@]}" "${store[@]}" \
+      launch market-api "${CLUSTER_ENV[@]}" "${store[@]}" \
         OPENTRADE_MARKET_HOST=127.0.0.1 OPENTRADE_MARKET_PORT="$MARKET_PORT" OPENTRADE_MARKET_EVENT_BUS=cluster \
         OPENTRADE_MARKET_DATA_DIR="$(service_dir market-api)/data" \
         OPENTRADE_MARKET_BACKFILL_DAYS="${OPENTRADE_DIST_BACKFILL_DAYS:-20}" \
         OPENTRADE_IDENTITY_PUBLIC_KEY="$SECRETS/identity-ed25519.pub.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
         OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
-        "${JAVA_CMD[@]}" ;;
+        -- "${JAVA_CMD[@]}" ;;
     trade-api)
       cluster_env "$HZ_TRADE_PORT"
       java_cmd trade-api 256m
-      launch trade-api env "${CLUSTER_ENV[@]}" \
+      launch trade-api "${CLUSTER_ENV[@]}" \
         OPENTRADE_TRADE_HOST=127.0.0.1 OPENTRADE_TRADE_PORT="$TRADE_PORT" OPENTRADE_TRADE_EVENT_BUS=cluster \
         OPENTRADE_TRADE_DATA_DIR="$(service_dir trade-api)/data" \
         OPENTRADE_TRADE_STORE=redis OPENTRADE_TRADE_REDIS_URI="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/1" \
@@ -393,13 +400,13 @@ EOF
         OPENTRADE_TRADE_FIX_ENABLED=true OPENTRADE_TRADE_FIX_HOST=127.0.0.1 OPENTRADE_TRADE_FIX_PORT="$FIX_PORT" \
         OPENTRADE_IDENTITY_PUBLIC_KEY="$SECRETS/identity-ed25519.pub.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
         OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
-        "${JAVA_CMD[@]}" ;;
+        -- "${JAVA_CMD[@]}" ;;
     gateway-1 | gateway-2)
       local n=${s#gateway-} port hz
       if [ "$n" = 1 ]; then port=$GATEWAY_1_PORT; hz=$HZ_GATEWAY_1_PORT; else port=$GATEWAY_2_PORT; hz=$HZ_GATEWAY_2_PORT; fi
       cluster_env "$hz"
       java_cmd "$s" 256m
-      launch "$s" env "${CLUSTER_ENV[@]}" \
+      launch "$s" "${CLUSTER_ENV[@]}" \
         OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT="$port" OPENTRADE_GATEWAY_EVENT_BUS=cluster \
         OPENTRADE_GATEWAY_EVENT_LOOPS=1 OPENTRADE_GATEWAY_DATA_DIR="$(service_dir "$s")/data" \
         OPENTRADE_GATEWAY_STORE=redis OPENTRADE_REDIS_URI="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/0" \
@@ -408,7 +415,7 @@ EOF
         OPENTRADE_SESSION_KEY_FILE="$SECRETS/session-es256.pem" \
         OPENTRADE_IDENTITY_KEY_FILE="$SECRETS/identity-ed25519.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
         OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
-        "${JAVA_CMD[@]}" ;;
+        -- "${JAVA_CMD[@]}" ;;
   esac
 }
 
