@@ -11,7 +11,8 @@ BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
 # screenshots show Chinese text. jq, curl: the README's curl quick start, run by ReadmeQuickstartIT.
 # python3 and its python3-* packages: the Python SDK's tests (sdk/python) run Debian's /usr/bin/python3
 # with the generated client's and opentrade_sdk's imports; nothing comes from PyPI.
-TEST_PACKAGES=(redis-server influxdb jq curl chromium chromium-driver fonts-wqy-microhei python3 python3-pydantic python3-urllib3 python3-dateutil
+# openssl: scripts/run-distributed.sh makes the gateways' shared keys with it (DistributedTopologyIT).
+TEST_PACKAGES=(redis-server influxdb jq curl openssl chromium chromium-driver fonts-wqy-microhei python3 python3-pydantic python3-urllib3 python3-dateutil
   python3-typing-extensions python3-cryptography python3-websocket)
 
 _apt_updated=0

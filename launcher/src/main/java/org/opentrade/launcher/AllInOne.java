@@ -139,9 +139,7 @@ public final class AllInOne {
         Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         SpanStore spans = new SpanStore(configuredGateway.tracing().getStoreTraces(),
                 configuredGateway.tracing().getStoreSpansPerTrace());
-        ExchangeService exchange = new ExchangeService(exchangeConfig, Tracing.create(
-                new org.opentrade.common.tracing.TracingOptions().setServiceName("sandbox-exchange")
-                        .setZipkinEndpoint(configuredGateway.tracing().getZipkinEndpoint()), spans));
+        ExchangeService exchange = new ExchangeService(exchangeConfig, Tracing.create(exchangeConfig.tracing(), spans));
         // market-api starts before the gateway (the gateway needs its port) and learns the gateway's
         // key after: until then it refuses every call, which nothing can make before the gateway listens.
         AtomicReference<CallerCheck> callers = new AtomicReference<>(request -> null);
@@ -175,7 +173,7 @@ public final class AllInOne {
                 Router router = Router.router(vertx);
                 gw.mount(router);
                 OperationsEndpoints.addRoutes(router, exchange::isReady, OPERATIONS_NOT_READY,
-                        () -> PrometheusText.render(exchange.metrics())
+                        () -> exchange.metrics().prometheusText()
                         + gw.gateway().prometheus() + market.metrics() + trade.metrics());
                 Portal.addRoutes(router);
                 return GatewayServer.createServer(vertx, gatewayFinal.server(),

@@ -33,7 +33,7 @@ class OperationsEndpointsIT {
     void start(Vertx vertx, VertxTestContext ctx) {
         vertx.createHttpServer()
                 .requestHandler(OperationsEndpoints.router(vertx, ready::get, AllInOne.OPERATIONS_NOT_READY,
-                        () -> PrometheusText.render(new ExchangeMetrics(ready.get(), 10, 20, 3, 1, 7, 5, 0, 0, 0, 0))))
+                        () -> new ExchangeMetrics(ready.get(), 10, 20, 3, 1, 7, 5, 0, 0, 0, 0).prometheusText()))
                 .listen(0, "127.0.0.1")
                 .onComplete(ctx.succeeding((HttpServer s) -> {
                     port = s.actualPort();

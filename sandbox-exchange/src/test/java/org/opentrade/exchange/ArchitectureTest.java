@@ -30,9 +30,11 @@ class ArchitectureTest {
             .because("ports are what the domain needs from outside, in the domain's terms");
 
     static final ArchRule ONLY_THE_EVENT_BUS_ADAPTER_AND_WIRING_USE_VERTX = noClasses().that()
-            .resideOutsideOfPackages("..exchange.adapter.eventbus..", "..exchange.app..", "org.opentrade.exchange.client..")
+            .resideOutsideOfPackages("..exchange.adapter.eventbus..", "..exchange.adapter.http..", "..exchange.app..",
+                    "org.opentrade.exchange.client..")
             .should().dependOnClassesThat().resideInAPackage("io.vertx..")
-            .because("only adapter/eventbus talks to Vert.x; app wires it (exchange-client has its own rules)");
+            .because("only adapter/eventbus and adapter/http (the operations endpoints) talk to Vert.x; app wires"
+                    + " them (exchange-client has its own rules)");
 
     static final ArchRule ONLY_THE_DISRUPTOR_ADAPTER_USES_LMAX = noClasses().that()
             .resideOutsideOfPackage("..exchange.adapter.disruptor..")

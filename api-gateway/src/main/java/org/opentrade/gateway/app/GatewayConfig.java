@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
@@ -35,7 +36,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             Duration usageFlushInterval,
                             Duration usageRetention, TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams,
                             ServerLimits server, Path identityKeyFile, Duration assertionTtl,
-                            OverloadLimits overload) {
+                            OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -46,6 +47,12 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
 
     /** Where keys, limits and usage live. */
     public enum StoreType { EMBEDDED, REDIS }
+
+    /**
+     * The standalone gateway's event bus: local (alone), or cluster (joins distributed mode's cluster,
+     * so trade-api's FIX acceptor can check logons with this gateway's key store).
+     */
+    public enum EventBusMode { LOCAL, CLUSTER }
 
     public GatewayConfig {
         trustedProxies = List.copyOf(trustedProxies);
@@ -137,7 +144,9 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 sessionKey, window, skew, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan),
                 perAddress, perAccount, accountWindow, keyChanges, revokedKept, streamsPerDeveloper, flush, retention,
                 TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
-                upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g));
+                upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
+                g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
+                ClusterConfig.fromConfig(root.section("cluster")));
     }
 
     /**
@@ -213,6 +222,6 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 redisCommandTimeout, sessionTtl, sessionKeyFile, signatureWindow, signatureClockSkew, keyCacheTtl,
                 adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
                 loginAccountWindow, keyChangesPerMinute, revokedKeysKept, streamsPerDeveloper, usageFlushInterval,
-                usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload);
+                usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster);
     }
 }

@@ -4,10 +4,13 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.common.cluster.ClusteredVertx;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.gateway.adapter.http.ConnectionGuard;
@@ -19,6 +22,12 @@ import org.opentrade.gateway.adapter.http.OperationsEndpoints;
  * {@code OPENTRADE_MARKET_API_TARGETS}, {@code OPENTRADE_TRADE_API_TARGETS},
  * {@code OPENTRADE_ZIPKIN_ENDPOINT}). Serves {@code /v1/*} plus {@code /health}, {@code /ready}
  * (all upstream pools have an instance) and {@code /metrics}.
+ *
+ * <p>With {@code gateway.event_bus: cluster} ({@code OPENTRADE_GATEWAY_EVENT_BUS=cluster}) it joins
+ * distributed mode's cluster ({@code cluster:} section, {@link ClusteredVertx}), so its key check
+ * on {@code opentrade.gateway.keys.authenticate} (registered by {@link ApiGateway} on whatever bus it
+ * runs on) answers trade-api's FIX logons; every gateway of the cluster serves that address, and the
+ * bus spreads the requests over them.
  */
 public final class GatewayMain {
     private static final Logger LOG = Logger.getLogger(GatewayMain.class.getName());
@@ -35,7 +44,20 @@ public final class GatewayMain {
             System.exit(1);
             return;
         }
-        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+        VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+        Vertx vertx;
+        if (config.eventBus() == GatewayConfig.EventBusMode.CLUSTER) {
+            try {
+                // The main thread waits to join (not an event loop): nothing else runs here yet.
+                vertx = ClusteredVertx.join(config.cluster(), options, Duration.ofSeconds(120));
+            } catch (Exception e) {
+                LOG.log(Level.SEVERE, "cannot join " + config.cluster(), e.getCause() != null ? e.getCause() : e);
+                System.exit(1);
+                return;
+            }
+        } else {
+            vertx = Vertx.vertx(options);
+        }
         GatewayServer gw;
         try {
             // The main thread waits for start-up (not an event loop): nothing else runs here yet.
@@ -63,15 +85,21 @@ public final class GatewayMain {
         }
         LOG.info("OpenTrade API gateway listening on " + config.host() + ":" + config.port() + " (store "
                 + config.store() + ", " + config.eventLoops() + " event loops, "
-                + (vertx.isNativeTransportEnabled() ? "native epoll" : "NIO") + " transport)");
+                + (vertx.isNativeTransportEnabled() ? "native epoll" : "NIO") + " transport, event bus "
+                + (vertx.isClustered() ? "clustered: " + config.cluster() : "local") + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 gw.close(vertx).toCompletionStage().toCompletableFuture()
                         .get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("gateway: clean stop did not finish: " + e);
-            } finally {
-                vertx.close();
+            }
+            try {
+                // Awaited, so a clustered gateway leaves the cluster before the JVM ends (Hazelcast's own
+                // hook is off: see ClusteredVertx).
+                vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("gateway: Vert.x did not close cleanly: " + e);
             }
         }, "gateway-shutdown"));
     }

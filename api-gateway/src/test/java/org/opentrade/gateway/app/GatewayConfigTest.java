@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.opentrade.common.config.ConfigLoader;
@@ -23,6 +24,18 @@ class GatewayConfigTest {
     void theEnvironmentExposesTheStandaloneGatewayOnEveryInterface() {
         assertEquals("0.0.0.0", GatewayConfig.load(ConfigLoader.of(Map.of("OPENTRADE_GATEWAY_HOST", "0.0.0.0"), Map.of()))
                 .host());
+    }
+
+    @Test
+    void theStandaloneGatewayJoinsTheClusterOnlyWhenAskedTo() {
+        GatewayConfig alone = GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of()));
+        assertEquals(GatewayConfig.EventBusMode.LOCAL, alone.eventBus());
+        assertEquals(ClusterConfig.defaults(), alone.cluster());
+        GatewayConfig clustered = GatewayConfig.load(ConfigLoader.of(Map.of("OPENTRADE_GATEWAY_EVENT_BUS", "cluster",
+                "OPENTRADE_CLUSTER_MEMBERS", "127.0.0.1:15701", "OPENTRADE_CLUSTER_PORT", "15703"), Map.of()));
+        assertEquals(GatewayConfig.EventBusMode.CLUSTER, clustered.eventBus());
+        assertEquals(java.util.List.of("127.0.0.1:15701"), clustered.cluster().members());
+        assertEquals(15703, clustered.cluster().port());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
@@ -21,7 +22,7 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                               Duration heartbeat, int retentionMessages, Duration retentionAge,
                               Map<String, Integer> maxSubscriptions, long writeQueueBytes, Duration slowConsumerGrace,
                               Path identityPublicKeyFile, Duration identityClockSkew, String adminToken,
-                              TracingOptions tracing) {
+                              TracingOptions tracing, ClusterConfig cluster) {
     public static final String RESOURCE = "market-api.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.market.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_MARKET_CONFIG";
@@ -100,7 +101,8 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 keyFile.isEmpty() ? null : Path.of(keyFile),
                 identity.duration("clock_skew", Duration.ofSeconds(5)),
                 root.section("admin").string("token", ""),
-                TracingOptions.fromConfig(root.section("tracing"), "market-api"));
+                TracingOptions.fromConfig(root.section("tracing"), "market-api"),
+                ClusterConfig.fromConfig(root.section("cluster")));
     }
 
     private static Duration positive(Config section, String key, Duration def) {
@@ -123,7 +125,7 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 influxUsername, influxPassword, flushInterval, maxBatch, maxBuffered, backfill, days, seed,
                 volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
                 retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
-                identityPublicKeyFile, identityClockSkew, adminToken, tracing);
+                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster);
     }
 
     /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */
@@ -132,6 +134,6 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 influxUsername, influxPassword, flushInterval, maxBatch, maxBuffered, backfill, backfillDays, seed,
                 volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
                 retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
-                identityPublicKeyFile, identityClockSkew, adminToken, tracing);
+                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster);
     }
 }

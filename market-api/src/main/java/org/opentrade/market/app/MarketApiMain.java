@@ -1,14 +1,13 @@
 package org.opentrade.market.app;
 
-import com.hazelcast.config.Config;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.common.cluster.ClusteredVertx;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.identity.AssertionVerifier;
@@ -20,8 +19,8 @@ import org.opentrade.market.adapter.http.AssertionCallerCheck;
 /**
  * market-api on its own: {@code java -jar market-api/target/market-api-0.1.0-SNAPSHOT-all.jar}.
  * Reads {@code market-api.yaml} (overridable by a file named in {@code OPENTRADE_MARKET_CONFIG} and
- * by the environment variables it names), joins the clustered event bus (Hazelcast, default
- * settings, or the {@code cluster.xml} on the classpath) to reach the exchange, and verifies the
+ * by the environment variables it names), joins the clustered event bus (Hazelcast; its {@code cluster:}
+ * section, {@link ClusteredVertx}) to reach the exchange, and verifies the
  * gateway's assertions with the public key file {@code identity.public_key_file}, which is required
  * here: without it no call could be answered. Stops cleanly on SIGTERM.
  */
@@ -52,7 +51,20 @@ public final class MarketApiMain {
             System.exit(1);
             return;
         }
-        Vertx vertx = config.eventBus() == MarketApiConfig.EventBusMode.LOCAL ? Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true)) : clustered();
+        Vertx vertx;
+        if (config.eventBus() == MarketApiConfig.EventBusMode.LOCAL) {
+            vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        } else {
+            try {
+                // The main thread waits to join (not an event loop): nothing else runs here yet.
+                vertx = ClusteredVertx.join(config.cluster(), new VertxOptions().setPreferNativeTransport(true),
+                        Duration.ofSeconds(120));
+            } catch (Exception e) {
+                LOG.log(Level.SEVERE, "cannot join " + config.cluster(), e.getCause() != null ? e.getCause() : e);
+                System.exit(1);
+                return;
+            }
+        }
         FeedBatchCodec.register(vertx);
         Tracing tracing = Tracing.create(config.tracing());
         MarketApiService service = new MarketApiService(config, tracing, new AssertionCallerCheck(verifier), Stores::open,
@@ -75,13 +87,5 @@ public final class MarketApiMain {
                 System.err.println("market-api: clean stop did not finish: " + e);
             }
         }, "market-api-shutdown"));
-    }
-
-    private static Vertx clustered() throws Exception {
-        Config hz = ConfigUtil.loadConfig();
-        hz.setProperty("hazelcast.phone.home.enabled", "false");
-        // Called on the JVM's main thread before any event loop runs: waiting here blocks nothing.
-        return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).withClusterManager(new HazelcastClusterManager(hz))
-                .buildClustered().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     }
 }

@@ -9,9 +9,11 @@ import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
 import org.opentrade.exchange.domain.AShareCalendar;
@@ -32,18 +34,32 @@ import org.opentrade.exchange.domain.sim.SimulatorOptions;
  * @param feedHeartbeat   how often each shard's feed says how far it has got
  * @param jsonEvents      also publish every event as JSON on the per-event addresses
  * @param retention       how long event history is kept for feed consumers
+ * @param tracing         spans of traced commands (service name, Zipkin export)
+ * @param cluster         how the standalone exchange ({@link ExchangeMain}) joins the cluster; the
+ *                        all-in-one ignores it
+ * @param operations      where the standalone exchange serves /health, /ready and /metrics
  */
 public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ringSize, long snapshotEveryCommands,
                              Duration timeTick, CalendarType calendar, LocalTime dayEnd, ZoneId zone,
                              List<LocalDate> holidays, Path instrumentsFile, SimulatorOptions simulator,
                              Duration simulatorStep, Duration snapshotEveryTime, Duration feedHeartbeat,
-                             boolean jsonEvents, EventRetention retention) {
+                             boolean jsonEvents, EventRetention retention, TracingOptions tracing,
+                             ClusterConfig cluster, Operations operations) {
     public static final String RESOURCE = "exchange.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.exchange.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_EXCHANGE_CONFIG";
 
     /** The session schedules the exchange offers. */
     public enum CalendarType { CONTINUOUS, A_SHARE }
+
+    /**
+     * The standalone exchange's operations HTTP server ({@code operations:}): {@code port} 0 picks a
+     * free port (logged at start).
+     */
+    public record Operations(String host, int port) {
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        public static final int DEFAULT_PORT = 8083;
+    }
 
     public ExchangeConfig {
         holidays = List.copyOf(holidays);
@@ -111,8 +127,13 @@ public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ri
         Config sim = root.section("simulator");
         SimulatorOptions simOptions = simulator(sim);
         Duration step = positive(sim, "simulator", "step", Duration.ofMillis(100));
+        Config ops = root.section("operations");
+        Operations operations = new Operations(ops.string("host", Operations.DEFAULT_HOST),
+                ops.intValue("port", Operations.DEFAULT_PORT, 0, 65_535));
         return new ExchangeConfig(shards, dataDir, fsync, ringSize, snapshotEvery, tick, type, dayEnd, zone, holidays,
-                instruments, simOptions, step, snapshotTime, heartbeat, jsonEvents, retention);
+                instruments, simOptions, step, snapshotTime, heartbeat, jsonEvents, retention,
+                TracingOptions.fromConfig(root.section("tracing"), "sandbox-exchange"),
+                ClusterConfig.fromConfig(root.section("cluster")), operations);
     }
 
     private static SimulatorOptions simulator(Config s) {

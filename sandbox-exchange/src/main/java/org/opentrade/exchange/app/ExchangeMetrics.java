@@ -19,4 +19,37 @@ package org.opentrade.exchange.app;
 public record ExchangeMetrics(boolean ready, long commandsProcessed, long eventsPublished, long trades,
                               long rejections, long liveOrders, long simulatorCommands, long simulatorRejections,
                               long engineFailures, long eventsRepublished, long consumersDropped) {
+
+    /**
+     * These counters in the Prometheus text exposition format (version 0.0.4): what the standalone
+     * exchange's {@code /metrics} answers and the all-in-one's {@code /metrics} includes.
+     */
+    public String prometheusText() {
+        StringBuilder sb = new StringBuilder(1024);
+        metric(sb, "opentrade_exchange_ready", "gauge", "1 when the exchange serves commands.", ready ? 1 : 0);
+        metric(sb, "opentrade_exchange_commands_processed_total", "counter",
+                "Commands processed by the exchange shards since start.", commandsProcessed);
+        metric(sb, "opentrade_exchange_events_published_total", "counter",
+                "Exchange events published on the event bus since start.", eventsPublished);
+        metric(sb, "opentrade_exchange_trades_total", "counter", "Trades since start.", trades);
+        metric(sb, "opentrade_exchange_rejections_total", "counter", "Rejected commands since start.", rejections);
+        metric(sb, "opentrade_exchange_live_orders", "gauge", "Resting orders and untriggered stops.", liveOrders);
+        metric(sb, "opentrade_simulator_commands_total", "counter",
+                "Commands sent by the liquidity simulator since start.", simulatorCommands);
+        metric(sb, "opentrade_simulator_rejections_total", "counter",
+                "Liquidity simulator commands the exchange refused since start.", simulatorRejections);
+        metric(sb, "opentrade_exchange_engine_failures_total", "counter",
+                "Commands that made the matching engine throw (a bug; each is logged).", engineFailures);
+        metric(sb, "opentrade_exchange_feed_events_republished_total", "counter",
+                "Events published after recovery because a crash kept them from going out.", eventsRepublished);
+        metric(sb, "opentrade_exchange_feed_consumers_dropped_total", "counter",
+                "Durable feed consumers dropped from the interest set for falling too far behind.", consumersDropped);
+        return sb.toString();
+    }
+
+    private static void metric(StringBuilder sb, String name, String type, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+                .append(name).append(' ').append(value).append('\n');
+    }
 }

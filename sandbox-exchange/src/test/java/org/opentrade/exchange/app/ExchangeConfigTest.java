@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.exchange.adapter.csv.UniverseFile;
@@ -62,6 +64,33 @@ class ExchangeConfigTest {
         assertEquals(FsyncPolicy.NONE, c.fsync());
         assertEquals(false, c.simulator().enabled());
         assertInstanceOf(AShareCalendar.class, c.tradingCalendar());
+    }
+
+    @Test
+    void standaloneSectionsDefaultToTheLoopbackAndNoExport() {
+        ExchangeConfig c = load(Map.of());
+        assertEquals(new ExchangeConfig.Operations("127.0.0.1", 8083), c.operations());
+        assertEquals("sandbox-exchange", c.tracing().getServiceName());
+        assertEquals(false, c.tracing().isExporting());
+        assertEquals(ClusterConfig.defaults(), c.cluster());
+    }
+
+    @Test
+    void standaloneSectionsTakeTheirEnvironmentVariables() {
+        ExchangeConfig c = load(Map.of("OPENTRADE_EXCHANGE_OPERATIONS_PORT", "0", "OPENTRADE_ZIPKIN_ENDPOINT",
+                "http://127.0.0.1:9411/api/v2/spans", "OPENTRADE_CLUSTER_MEMBERS", "127.0.0.1:15701,127.0.0.1:15702",
+                "OPENTRADE_CLUSTER_PORT", "15701", "OPENTRADE_CLUSTER_NAME", "ot-x"));
+        assertEquals(0, c.operations().port());
+        assertEquals("http://127.0.0.1:9411/api/v2/spans", c.tracing().getZipkinEndpoint());
+        assertEquals(List.of("127.0.0.1:15701", "127.0.0.1:15702"), c.cluster().members());
+        assertEquals(15701, c.cluster().port());
+        assertEquals("ot-x", c.cluster().name());
+    }
+
+    @Test
+    void aBadClusterValueStopsStartUpNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("OPENTRADE_CLUSTER_HOST", "example")));
+        assertTrue(e.getMessage().contains("cluster") && e.getMessage().contains("host 'example'"), e.getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.opentrade.trade.app;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
@@ -21,7 +22,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                              int maxOrdersPerSecond, Duration commandTimeout, Duration heartbeat,
                              int retentionMessages, Duration retentionAge, Path identityPublicKeyFile,
                              Duration identityClockSkew, String adminToken, TracingOptions tracing,
-                             StoreChoice store, FixSection fix) {
+                             StoreChoice store, FixSection fix, ClusterConfig cluster) {
     public static final String RESOURCE = "trade-api.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.trade.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_TRADE_CONFIG";
@@ -49,7 +50,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         public static final FixSection DISABLED = new FixSection(false, "127.0.0.1", 9878);
     }
 
-    /** The configuration without a FIX acceptor (callers written before it existed). */
+    /** The configuration without a FIX acceptor, cluster defaults (callers written before they existed). */
     public TradeApiConfig(String host, int port, EventBusMode eventBus, long maxBodyBytes, Path dataDir,
                           boolean fsync, Duration snapshotEvery, long startingBalance, TPlusOne tPlusOne,
                           FeeSchedule fees, long maxOrderQty, long maxOrderNotional, int maxOpenOrders,
@@ -60,7 +61,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         this(host, port, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery, startingBalance, tPlusOne, fees,
                 maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond, commandTimeout, heartbeat,
                 retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew, adminToken, tracing, store,
-                FixSection.DISABLED);
+                FixSection.DISABLED, ClusterConfig.defaults());
     }
 
     /** T+1 rule: on, off, or following the exchange's calendar (on for A-share). */
@@ -115,7 +116,8 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                 root.section("admin").string("token", ""),
                 TracingOptions.fromConfig(root.section("tracing"), "trade-api"),
                 storeChoice(store, root.section("redis")),
-                fixSection(root.section("fix")));
+                fixSection(root.section("fix")),
+                ClusterConfig.fromConfig(root.section("cluster")));
     }
 
     private static FixSection fixSection(Config fix) {
@@ -150,7 +152,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         return new TradeApiConfig(newHost, newPort, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery,
                 startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
                 commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
-                adminToken, tracing, store, fix);
+                adminToken, tracing, store, fix, cluster);
     }
 
     /** The same configuration with the FIX acceptor {@code enabled} on {@code fixHost:fixPort} (0: any free port). */
@@ -158,7 +160,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         return new TradeApiConfig(host, port, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery,
                 startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
                 commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
-                adminToken, tracing, store, new FixSection(enabled, fixHost, fixPort));
+                adminToken, tracing, store, new FixSection(enabled, fixHost, fixPort), cluster);
     }
 
     private static Duration positive(Config section, String fullKey, String key, Duration def) {

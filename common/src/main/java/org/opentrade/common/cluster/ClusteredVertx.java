@@ -1,0 +1,100 @@
+package org.opentrade.common.cluster;
+
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.TcpIpConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The one way every OpenTrade process joins distributed mode's cluster: a Vert.x clustered event bus
+ * over Hazelcast (vertx-hazelcast, Hazelcast 5.3), configured in code from a {@link ClusterConfig}.
+ *
+ * <p>The Hazelcast configuration starts from Vert.x's own ({@code default-cluster.xml}, or a
+ * {@code cluster.xml} on the classpath: the maps Vert.x keeps its subscriptions in) and then sets
+ * what OpenTrade promises: TCP/IP join with the configured member list, multicast and auto-detection
+ * off, binding to the configured interface only (never every interface unless {@code host} is
+ * 0.0.0.0), no phone-home, and no Hazelcast shutdown hook, because each service's own hook closes
+ * Vert.x, which leaves the cluster cleanly after the service has drained.
+ */
+public final class ClusteredVertx {
+    private static final Logger LOG = Logger.getLogger(ClusteredVertx.class.getName());
+
+    private ClusteredVertx() {
+    }
+
+    /** The Hazelcast configuration for {@code c} (a new object each call). */
+    public static com.hazelcast.config.Config hazelcastConfig(ClusterConfig c) {
+        com.hazelcast.config.Config hz = ConfigUtil.loadConfig();
+        hz.setClusterName(c.name());
+        hz.setProperty("hazelcast.phone.home.enabled", "false");
+        hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+        long timeout = c.memberTimeout().toSeconds();
+        hz.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(timeout));
+        // A few heartbeats per timeout, so one lost packet is no alarm.
+        hz.setProperty("hazelcast.heartbeat.interval.seconds", Long.toString(Math.max(1, timeout / 5)));
+        // How long the master gathers join requests before it admits them together: Hazelcast waits 5 s
+        // after the last one, up to 20 s while more keep coming, so four services starting at once took
+        // about 20 s to join. 1 s and at most 5 s still admit a burst in one or two membership changes.
+        hz.setProperty("hazelcast.wait.seconds.before.join", "1");
+        hz.setProperty("hazelcast.max.wait.seconds.before.join", "5");
+        boolean any = ClusterConfig.ANY.equals(c.host());
+        hz.setProperty("hazelcast.socket.bind.any", Boolean.toString(any));
+        NetworkConfig net = hz.getNetworkConfig();
+        net.setPort(c.port()).setPortAutoIncrement(c.portAutoIncrement())
+                .setPortCount(c.portAutoIncrement() ? ClusterConfig.PORT_COUNT : 1);
+        if (!any) {
+            net.getInterfaces().setEnabled(true).clear().addInterface(c.host());
+        }
+        if (!c.publicHost().equals(c.host())) {
+            net.setPublicAddress(c.publicHost());
+        }
+        JoinConfig join = net.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getAwsConfig().setEnabled(false);
+        join.getKubernetesConfig().setEnabled(false);
+        TcpIpConfig tcp = join.getTcpIpConfig().setEnabled(true).clear();
+        c.members().forEach(tcp::addMember);
+        return hz;
+    }
+
+    /**
+     * {@code options} with the event bus of {@code c}: listening on {@code host} (every interface for
+     * 0.0.0.0) and {@code event_bus_port}, announced to the other members as {@code public_host}.
+     */
+    public static VertxOptions withEventBus(VertxOptions options, ClusterConfig c) {
+        options.getEventBusOptions().setHost(c.host()).setPort(c.eventBusPort()).setClusterPublicHost(c.publicHost());
+        return options;
+    }
+
+    /** Starts a clustered Vert.x with {@code options} (its event bus set from {@code c}). */
+    public static Future<Vertx> start(ClusterConfig c, VertxOptions options) {
+        HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(c));
+        return Vertx.builder().with(withEventBus(options, c)).withClusterManager(manager).buildClustered()
+                .onSuccess(vertx -> LOG.info(joinedLine(c, manager)));
+    }
+
+    /**
+     * {@link #start} and waits up to {@code timeout}. Blocks: for a process's main thread before any
+     * event loop of its own runs (never on an event loop).
+     */
+    public static Vertx join(ClusterConfig c, VertxOptions options, Duration timeout) throws Exception {
+        return start(c, options).toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String joinedLine(ClusterConfig c, HazelcastClusterManager manager) {
+        HazelcastInstance hz = manager.getHazelcastInstance();
+        String member = hz == null ? "?" : hz.getCluster().getLocalMember().getAddress().toString();
+        int size = hz == null ? 0 : hz.getCluster().getMembers().size();
+        return "joined cluster '" + c.name() + "' as member " + member + " (node " + manager.getNodeId() + "); "
+                + size + " member(s) now";
+    }
+}

@@ -1,0 +1,118 @@
+package org.opentrade.common.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.opentrade.common.config.ConfigException;
+import org.opentrade.common.config.ConfigLoader;
+
+class ClusterConfigTest {
+
+    private static ClusterConfig read(String yaml) {
+        return read(yaml, Map.of());
+    }
+
+    private static ClusterConfig read(String yaml, Map<String, String> env) {
+        return ClusterConfig.fromConfig(ConfigLoader.of(env, Map.of()).fromText(yaml, "test.yaml").section("cluster"));
+    }
+
+    @Test
+    void anEmptySectionJoinsTheLoopbackOnly() {
+        ClusterConfig c = read("other: 1\n");
+        assertEquals(ClusterConfig.defaults(), c);
+        assertEquals("127.0.0.1", c.host());
+        assertEquals("127.0.0.1", c.publicHost(), "the public host defaults to the bind host");
+        assertEquals(List.of("127.0.0.1"), c.members());
+        assertEquals(5701, c.port());
+        assertEquals(0, c.eventBusPort());
+    }
+
+    @Test
+    void environmentPlaceholdersAndCommaSeparatedMembersAreRead() {
+        ClusterConfig c = read("""
+                cluster:
+                  name: ${OPENTRADE_CLUSTER_NAME:opentrade}
+                  members: ${OPENTRADE_CLUSTER_MEMBERS:127.0.0.1}
+                  port: ${OPENTRADE_CLUSTER_PORT:5701}
+                  port_auto_increment: false
+                  member_timeout: 5s
+                  event_bus_port: 17001
+                """, Map.of("OPENTRADE_CLUSTER_NAME", "ot-test", "OPENTRADE_CLUSTER_MEMBERS",
+                "127.0.0.1:15701, 127.0.0.1:15702", "OPENTRADE_CLUSTER_PORT", "15702"));
+        assertEquals("ot-test", c.name());
+        assertEquals(List.of("127.0.0.1:15701", "127.0.0.1:15702"), c.members());
+        assertEquals(15702, c.port());
+        assertFalse(c.portAutoIncrement());
+        assertEquals(Duration.ofSeconds(5), c.memberTimeout());
+        assertEquals(17001, c.eventBusPort());
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertMessage("cluster.port", "cluster:\n  port: 70000\n");
+        assertMessage("members entry '127.0.0.1:0'", "cluster:\n  members: 127.0.0.1:0\n");
+        assertMessage("members entry 'a b'", "cluster:\n  members: [a b]\n");
+        assertMessage("host 'localhost'", "cluster:\n  host: localhost\n");
+        assertMessage("member_timeout", "cluster:\n  member_timeout: 1s\n");
+        assertMessage("name 'a/b'", "cluster:\n  name: a/b\n");
+    }
+
+    @Test
+    void everyInterfaceNeedsAnAddressTheOthersCanReach() {
+        assertMessage("public_host is required", "cluster:\n  host: 0.0.0.0\n");
+        ClusterConfig c = read("cluster:\n  host: 0.0.0.0\n  public_host: 10.1.2.3\n");
+        assertEquals("10.1.2.3", c.publicHost());
+    }
+
+    @Test
+    void hazelcastJoinsByTheMemberListOnlyAndBindsTheConfiguredInterface() {
+        ClusterConfig c = read("cluster:\n  name: ot\n  members: 127.0.0.1:15701,127.0.0.1:15702\n  port: 15702\n"
+                + "  port_auto_increment: false\n  member_timeout: 10s\n");
+        com.hazelcast.config.Config hz = ClusteredVertx.hazelcastConfig(c);
+        assertEquals("ot", hz.getClusterName());
+        NetworkConfig net = hz.getNetworkConfig();
+        JoinConfig join = net.getJoin();
+        assertFalse(join.getMulticastConfig().isEnabled(), "multicast is off");
+        assertFalse(join.getAutoDetectionConfig().isEnabled(), "auto-detection is off");
+        assertTrue(join.getTcpIpConfig().isEnabled());
+        assertEquals(List.of("127.0.0.1:15701", "127.0.0.1:15702"), join.getTcpIpConfig().getMembers());
+        assertEquals(15702, net.getPort());
+        assertFalse(net.isPortAutoIncrement());
+        assertTrue(net.getInterfaces().isEnabled());
+        assertEquals(List.of("127.0.0.1"), List.copyOf(net.getInterfaces().getInterfaces()));
+        assertEquals("false", hz.getProperty("hazelcast.socket.bind.any"), "never every interface by default");
+        assertEquals("false", hz.getProperty("hazelcast.phone.home.enabled"));
+        assertEquals("false", hz.getProperty("hazelcast.shutdownhook.enabled"),
+                "the service's own hook leaves the cluster after draining");
+        assertEquals("10", hz.getProperty("hazelcast.max.no.heartbeat.seconds"));
+        assertEquals("5", hz.getProperty("hazelcast.max.wait.seconds.before.join"), "a burst of members joins in seconds");
+        assertTrue(hz.getMultiMapConfigs().containsKey("__vertx.subs"), "Vert.x's own maps are kept");
+        assertEquals(null, net.getPublicAddress(), "no public address when it is the bind host");
+    }
+
+    @Test
+    void everyInterfaceBindsAnyAndAnnouncesThePublicHost() {
+        ClusterConfig c = read("cluster:\n  host: 0.0.0.0\n  public_host: 10.1.2.3\n  event_bus_port: 17001\n");
+        com.hazelcast.config.Config hz = ClusteredVertx.hazelcastConfig(c);
+        assertEquals("true", hz.getProperty("hazelcast.socket.bind.any"));
+        assertEquals("10.1.2.3", hz.getNetworkConfig().getPublicAddress());
+        VertxOptions options = ClusteredVertx.withEventBus(new VertxOptions(), c);
+        assertEquals("0.0.0.0", options.getEventBusOptions().getHost());
+        assertEquals(17001, options.getEventBusOptions().getPort());
+        assertEquals("10.1.2.3", options.getEventBusOptions().getClusterPublicHost());
+    }
+
+    private static void assertMessage(String expected, String yaml) {
+        ConfigException e = assertThrows(ConfigException.class, () -> read(yaml));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}

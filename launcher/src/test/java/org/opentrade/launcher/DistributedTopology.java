@@ -1,0 +1,181 @@
+package org.opentrade.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.opentrade.launcher.contract.OpenApiContract;
+
+/**
+ * The distributed topology of {@code scripts/run-distributed.sh}, run for a test: one run directory
+ * under {@code target/}, started once with the jars the reactor has just packaged (never rebuilt from a
+ * test), stopped by {@link #close} and, should the test JVM end first, by a shutdown hook. The ports
+ * are the free ones the script picked (its {@code ports.env}).
+ */
+final class DistributedTopology implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(150);
+
+    private final Path root;
+    private final Path dir;
+    private final Map<String, String> ports;
+    private final Thread stopOnExit;
+    private volatile boolean stopped;
+
+    private DistributedTopology(Path root, Path dir, Map<String, String> ports) {
+        this.root = root;
+        this.dir = dir;
+        this.ports = ports;
+        this.stopOnExit = new Thread(this::stopQuietly, "distributed-topology-stop");
+    }
+
+    /**
+     * Starts the topology in {@code target/<name>} (emptied first, after stopping whatever a killed
+     * earlier run left there) and returns once the script says every service is ready.
+     */
+    static DistributedTopology start(String name) throws Exception {
+        Path root = OpenApiContract.repositoryRoot();
+        Path dir = root.resolve("launcher/target").resolve(name);
+        if (Files.isDirectory(dir)) {
+            script(root, dir, "stop", STOP_TIMEOUT);
+            deleteTree(dir);
+        }
+        Files.createDirectories(dir);
+        Result started;
+        try {
+            started = script(root, dir, "start", START_TIMEOUT);
+        } catch (RuntimeException | Error e) {
+            script(root, dir, "stop", STOP_TIMEOUT);
+            throw e;
+        }
+        if (started.exitCode != 0) {
+            script(root, dir, "stop", STOP_TIMEOUT);
+            throw new AssertionError("run-distributed.sh start exited " + started.exitCode + ":\n" + started.output);
+        }
+        DistributedTopology t = new DistributedTopology(root, dir, readPorts(dir.resolve("ports.env")));
+        Runtime.getRuntime().addShutdownHook(t.stopOnExit);
+        return t;
+    }
+
+    int port(String name) {
+        String v = ports.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no " + name + " in " + dir.resolve("ports.env") + ": " + ports.keySet());
+        }
+        return Integer.parseInt(v);
+    }
+
+    String url(String portName) {
+        return "http://127.0.0.1:" + port(portName);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    String secret(String file) throws IOException {
+        return Files.readString(dir.resolve("secrets").resolve(file), StandardCharsets.US_ASCII).strip();
+    }
+
+    /** The pids the script recorded for the running services. */
+    Map<String, Long> pids() throws IOException {
+        Map<String, Long> out = new HashMap<>();
+        Path pids = dir.resolve("pids");
+        if (Files.isDirectory(pids)) {
+            try (Stream<Path> files = Files.list(pids)) {
+                for (Path f : files.toList()) {
+                    String service = f.getFileName().toString().replace(".pid", "");
+                    out.put(service, Long.parseLong(Files.readString(f).strip()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code run-distributed.sh status}: its exit code and output. */
+    Result status() throws Exception {
+        return script(root, dir, "status", Duration.ofSeconds(60));
+    }
+
+    /** {@code run-distributed.sh stop}; idempotent. */
+    Result stop() throws Exception {
+        stopped = true;
+        return script(root, dir, "stop", STOP_TIMEOUT);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (!stopped) {
+            stop();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs (or ran) anyway; stop is idempotent
+        }
+    }
+
+    private void stopQuietly() {
+        if (!stopped) {
+            try {
+                stop();
+            } catch (Exception e) {
+                System.err.println("could not stop the distributed topology in " + dir + ": " + e);
+            }
+        }
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    private static Result script(Path root, Path dir, String command, Duration timeout) throws Exception {
+        Path out = dir.resolveSibling(dir.getFileName() + "-" + command + ".log");
+        Files.createDirectories(out.getParent());
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts/run-distributed.sh").toString(), command));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("OPENTRADE_DIST_DIR", dir.toString());
+        // The reactor packaged the jars before this module's integration tests: never build from a test.
+        env.put("OPENTRADE_DIST_BUILD", "never");
+        env.put("OPENTRADE_DIST_BACKFILL_DAYS", "2");
+        env.put("OPENTRADE_DIST_READY_TIMEOUT", "180");
+        // C1 only: the JVMs start faster on the test machine's two cores; nothing here measures speed.
+        env.put("OPENTRADE_DIST_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
+        Process p = pb.start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("run-distributed.sh " + command + " did not finish in " + timeout + ":\n"
+                    + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out));
+    }
+
+    private static Map<String, String> readPorts(Path file) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                out.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+            }
+        }
+        return out;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package org.opentrade.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import quickfix.Message;
+
+/**
+ * Distributed mode as {@code scripts/run-distributed.sh} runs it, started once for the class: the
+ * exchange, market-api, trade-api (FIX on) and two gateways each in its own JVM, joined by the
+ * clustered event bus (Hazelcast on 127.0.0.1), with the real redis-server, Zipkin server and, when
+ * installed, influxd. A developer signs up and makes a key on gateway 1; everything else goes through
+ * gateway 2 or straight to trade-api's FIX port, so it works only if the gateways share Redis, the
+ * session key and the cluster.
+ */
+class DistributedTopologyIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Set<String> TRACED_SERVICES = Set.of("api-gateway", "trade-api", "sandbox-exchange");
+    private static DistributedTopology topology;
+    private static String gateway1;
+    private static String gateway2;
+    private static String token;
+    private static String keyId;
+    private static String secret;
+
+    @BeforeAll
+    static void start() throws Exception {
+        topology = DistributedTopology.start("distributed-it");
+        gateway1 = topology.url("GATEWAY_1_PORT");
+        gateway2 = topology.url("GATEWAY_2_PORT");
+        String email = "dist-" + UUID.randomUUID() + "@example.com";
+        HttpResponse<String> signUp = send("POST", gateway1 + "/v1/developers", Map.of(),
+                new JsonObject().put("email", email).put("password", "long enough pw").put("name", "Dist"));
+        assertEquals(201, signUp.statusCode(), signUp.body());
+        HttpResponse<String> session = send("POST", gateway1 + "/v1/sessions", Map.of(),
+                new JsonObject().put("email", email).put("password", "long enough pw"));
+        assertEquals(201, session.statusCode(), session.body());
+        token = new JsonObject(session.body()).getString("token");
+        HttpResponse<String> key = send("POST", gateway1 + "/v1/keys", Map.of("Authorization", "Bearer " + token),
+                new JsonObject().put("label", "dist").put("scopes", new JsonArray(List.of("market:read", "trade", "fix"))));
+        assertEquals(201, key.statusCode(), key.body());
+        keyId = new JsonObject(key.body()).getString("key_id");
+        secret = new JsonObject(key.body()).getString("secret");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (topology == null) {
+            return;
+        }
+        try (DistributedTopology t = topology) {
+            Map<String, Long> pids = t.pids();
+            DistributedTopology.Result stopped = t.stop();
+            assertEquals(0, stopped.exitCode(), stopped.output());
+            for (Map.Entry<String, Long> e : pids.entrySet()) {
+                assertFalse(runs(e.getValue()), e.getKey() + " (pid " + e.getValue() + ") still runs after stop");
+            }
+            assertTrue(Files.readString(t.dir().resolve("logs/exchange.log")).contains("sandbox-exchange stopped cleanly"),
+                    "the exchange stopped through its shutdown hook, not by SIGKILL");
+            assertEquals(1, t.status().exitCode(), "status reports the stopped topology as not running");
+        }
+    }
+
+    @Test
+    void aKeyMadeOnOneGatewayTradesThroughTheOtherAndTheOrderIsSeenOnBoth() throws Exception {
+        String clientId = "dist-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> placed = send("POST", gateway2 + "/v1/orders", keyHeaders(), new JsonObject()
+                .put("client_order_id", clientId).put("symbol", "600000.SH").put("side", "buy").put("type", "market")
+                .put("qty", 100));
+        assertEquals(201, placed.statusCode(), placed.body());
+        JsonObject order = new JsonObject(placed.body());
+        assertEquals(clientId, order.getString("client_order_id"));
+        // Acknowledged by the exchange: filled against the simulator's quotes, or (an empty book) its IOC
+        // remainder canceled; never refused.
+        assertTrue(Set.of("new", "partially_filled", "filled", "canceled").contains(order.getString("status")),
+                placed.body());
+        HttpResponse<String> seen = send("GET", gateway1 + "/v1/orders/by-client-id/" + clientId, keyHeaders(), null);
+        assertEquals(200, seen.statusCode(), seen.body());
+        assertEquals(order.getString("order_id"), new JsonObject(seen.body()).getString("order_id"));
+    }
+
+    @Test
+    void aSessionFromOneGatewayWorksOnTheOther() throws Exception {
+        HttpResponse<String> keys = send("GET", gateway2 + "/v1/keys", Map.of("Authorization", "Bearer " + token), null);
+        assertEquals(200, keys.statusCode(), keys.body());
+        assertTrue(keys.body().contains(keyId), keys.body());
+    }
+
+    @Test
+    void quotesAndKLinesComeThroughTheGateways() throws Exception {
+        HttpResponse<String> quotes = send("GET", gateway1 + "/v1/market/quotes?symbols=600000.SH", keyHeaders(), null);
+        assertEquals(200, quotes.statusCode(), quotes.body());
+        assertEquals("600000.SH", new JsonObject(quotes.body()).getJsonArray("items").getJsonObject(0).getString("symbol"));
+        HttpResponse<String> klines = send("GET", gateway2 + "/v1/market/klines/600000.SH?interval=1d&limit=5",
+                keyHeaders(), null);
+        assertEquals(200, klines.statusCode(), klines.body());
+        JsonArray bars = new JsonObject(klines.body()).getJsonArray("bars");
+        assertFalse(bars.isEmpty(), "the backfilled history has daily bars: " + klines.body());
+        assertTrue(bars.getJsonObject(bars.size() - 1).containsKey("close"), klines.body());
+    }
+
+    @Test
+    void oneOrderIsOneTraceInZipkinWithSpansOfGatewayTradeApiAndExchange() throws Exception {
+        HttpResponse<String> placed = send("POST", gateway2 + "/v1/orders", keyHeaders(), new JsonObject()
+                .put("symbol", "600519.SH").put("side", "buy").put("type", "market").put("qty", 100));
+        assertEquals(201, placed.statusCode(), placed.body());
+        String traceId = placed.headers().firstValue("X-Trace-Id").orElseThrow();
+        String zipkin = topology.url("ZIPKIN_PORT") + "/api/v2/trace/" + traceId;
+        Set<String> services = new HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!services.containsAll(TRACED_SERVICES)) {
+            assertTrue(System.nanoTime() < deadline, "trace " + traceId + " in Zipkin has spans of " + services
+                    + " only; expected " + TRACED_SERVICES);
+            Thread.sleep(250); // polling Zipkin with a deadline: each service exports its spans within a second
+            HttpResponse<String> trace = send("GET", zipkin, Map.of(), null);
+            if (trace.statusCode() == 200) {
+                JsonArray spans = new JsonArray(trace.body());
+                for (int i = 0; i < spans.size(); i++) {
+                    JsonObject span = spans.getJsonObject(i);
+                    assertEquals(traceId, span.getString("traceId"));
+                    services.add(span.getJsonObject("localEndpoint").getString("serviceName"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void fixLogonsAreCheckedByTheGatewaysOverTheCluster() throws Exception {
+        int fix = topology.port("FIX_PORT");
+        try (FixGatewayLogonIT.Initiator c = new FixGatewayLogonIT.Initiator(fix, "DIST_OK", keyId, secret)) {
+            Message first = c.next();
+            assertEquals("A", first.getHeader().getString(35), "logged on: " + first);
+        }
+        try (FixGatewayLogonIT.Initiator c = new FixGatewayLogonIT.Initiator(fix, "DIST_BAD", keyId, "not-the-secret")) {
+            Message logout = c.next();
+            assertEquals("5", logout.getHeader().getString(35), "refused: " + logout);
+            assertEquals("logon refused: wrong secret", logout.getString(58));
+        }
+    }
+
+    @Test
+    void statusReportsEveryServiceReady() throws Exception {
+        DistributedTopology.Result status = topology.status();
+        assertEquals(0, status.exitCode(), status.output());
+        for (String service : List.of("redis", "zipkin", "exchange", "market-api", "trade-api", "gateway-1", "gateway-2")) {
+            assertTrue(status.output().lines().anyMatch(l -> l.startsWith(service + " ") && l.contains(" ready ")),
+                    service + " ready in:\n" + status.output());
+        }
+    }
+
+    /**
+     * Whether {@code pid} is a live process: an exited one that its new parent has not reaped yet (a
+     * zombie, state Z in {@code /proc/<pid>/stat}) runs no more.
+     */
+    private static boolean runs(long pid) {
+        try {
+            String stat = Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException gone) {
+            return false;
+        }
+    }
+
+    private static Map<String, String> keyHeaders() {
+        return Map.of("X-API-Key", keyId, "X-API-Secret", secret);
+    }
+
+    private static HttpResponse<String> send(String method, String url, Map<String, String> headers, JsonObject body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        headers.forEach(b::header);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,578 @@
+#!/usr/bin/env bash
+# Runs OpenTrade's distributed mode on this machine, without Docker: every service its own JVM, joined
+# by the Vert.x clustered event bus (Hazelcast, TCP/IP member list on 127.0.0.1), plus Debian's
+# redis-server (password, AOF with appendfsync always), the Zipkin server and, when installed,
+# Debian's influxd for market history. Everything listens on 127.0.0.1 only.
+#
+#   scripts/run-distributed.sh start    # build the jars if missing or stale, start what is not running, wait until ready
+#   scripts/run-distributed.sh status   # what runs, its pid, port and readiness (exit 0 only when all are up)
+#   scripts/run-distributed.sh stop     # SIGTERM in dependency order, wait, then SIGKILL what is left
+#
+# Processes: redis, zipkin, influxdb (optional), exchange, market-api, trade-api (FIX on), gateway-1 and
+# gateway-2 (Redis store, one shared session key, identity key and admin token). start and stop are
+# idempotent: start leaves running processes alone and starts the missing ones on the same ports.
+#
+# Environment (all optional):
+#   OPENTRADE_DIST_DIR            run directory: data, logs/, pids/, secrets/, ports.env (default ./data/distributed)
+#   OPENTRADE_DIST_BASE_PORT      use 15 consecutive ports from here (default: free ports picked at random
+#                                 in 20000-31999, kept in ports.env while anything runs)
+#   OPENTRADE_DIST_INFLUX         auto (use influxd when installed), on (install it if missing), off (QuestDB embedded)
+#   OPENTRADE_DIST_BACKFILL_DAYS  synthetic history market-api writes on its first start (default 20)
+#   OPENTRADE_DIST_BUILD          auto (build when a jar is missing or older than its sources), never, always
+#   OPENTRADE_DIST_READY_TIMEOUT  seconds to wait for each step to become ready (default 180)
+#   OPENTRADE_DIST_JAVA_OPTS      extra JVM options for every Java process
+#   OPENTRADE_ZIPKIN_JAR          the Zipkin server's exec jar (default: the one in ~/.m2, resolved by Maven if missing)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+RUN="${OPENTRADE_DIST_DIR:-$root/data/distributed}"
+mkdir -p "$RUN"
+RUN="$(cd "$RUN" && pwd)"
+LOGS="$RUN/logs"
+PIDS="$RUN/pids"
+SECRETS="$RUN/secrets"
+PORTS_FILE="$RUN/ports.env"
+READY_TIMEOUT="${OPENTRADE_DIST_READY_TIMEOUT:-180}"
+VERSION=0.1.0-SNAPSHOT
+# In start order (cmd_stop stops them in tiers, the other way round).
+ALL=(redis influxdb zipkin exchange market-api trade-api gateway-1 gateway-2)
+MODULES=(sandbox-exchange market-api trade-api api-gateway)
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ----- processes: a pid file per service, checked against the process's working directory -----
+# Each service runs with its own directory under $RUN as working directory, so a pid reused by an
+# unrelated process is never mistaken for ours (and never signalled).
+service_dir() { echo "$RUN/$1"; }
+
+pid_of() {
+  local f="$PIDS/$1.pid" pid
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$(service_dir "$1")" ] || return 1
+  echo "$pid"
+}
+
+running() { pid_of "$1" >/dev/null; }
+
+# launch <name> [NAME=value...] -- <command...>: starts the command in the background in the
+# service's directory with those environment variables, output appended to logs/<name>.log, pid in
+# pids/<name>.pid. The variables are exported, never passed as arguments, so secrets in them (the
+# Redis password in a URI) never show in a command line that ps shows other users.
+launch() {
+  local name=$1; shift
+  local vars=()
+  while [ "$1" != -- ]; do vars+=("$1"); shift; done
+  shift
+  mkdir -p "$(service_dir "$name")"
+  printf '\n=== %s starting %s\n' "$(date -u +%FT%TZ)" "$name" >>"$LOGS/$name.log"
+  (
+    cd "$(service_dir "$name")"
+    [ ${#vars[@]} -gt 0 ] && export "${vars[@]}"
+    exec nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null
+  ) &
+  echo $! >"$PIDS/$name.pid"
+}
+
+# ----- ports -----
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+PICKED=()
+pick_port() { # pick_port VAR: a port nothing listens on, not picked before in this run
+  local p i
+  for ((i = 0; i < 500; i++)); do
+    p=$((20000 + RANDOM % 12000))
+    [[ " ${PICKED[*]} " == *" $p "* ]] && continue
+    port_in_use "$p" && continue
+    PICKED+=("$p")
+    printf -v "$1" '%s' "$p"
+    return 0
+  done
+  die "found no free port in 20000-31999"
+}
+
+PORT_NAMES=(REDIS_PORT ZIPKIN_PORT INFLUX_PORT INFLUX_RPC_PORT EXCHANGE_OPS_PORT MARKET_PORT TRADE_PORT FIX_PORT
+  GATEWAY_1_PORT GATEWAY_2_PORT HZ_EXCHANGE_PORT HZ_MARKET_PORT HZ_TRADE_PORT HZ_GATEWAY_1_PORT HZ_GATEWAY_2_PORT)
+
+choose_ports() {
+  local any_running=0 s
+  for s in "${ALL[@]}"; do running "$s" && any_running=1; done
+  if [ -f "$PORTS_FILE" ] && [ $any_running -eq 1 ]; then
+    # Part of the topology runs: the rest must join it on the same ports.
+    # shellcheck disable=SC1090
+    . "$PORTS_FILE"
+    return
+  fi
+  local i
+  for i in "${!PORT_NAMES[@]}"; do
+    if [ -n "${OPENTRADE_DIST_BASE_PORT:-}" ]; then
+      printf -v "${PORT_NAMES[$i]}" '%s' $((OPENTRADE_DIST_BASE_PORT + i))
+    else
+      pick_port "${PORT_NAMES[$i]}"
+    fi
+  done
+  {
+    echo "# Ports of the distributed topology in $RUN (written by scripts/run-distributed.sh start)."
+    for n in "${PORT_NAMES[@]}"; do echo "$n=${!n}"; done
+    echo "INFLUX=$INFLUX"
+  } >"$PORTS_FILE"
+}
+
+members() {
+  echo "127.0.0.1:$HZ_EXCHANGE_PORT,127.0.0.1:$HZ_MARKET_PORT,127.0.0.1:$HZ_TRADE_PORT,127.0.0.1:$HZ_GATEWAY_1_PORT,127.0.0.1:$HZ_GATEWAY_2_PORT"
+}
+
+# ----- secrets: generated once, kept while the run directory lives -----
+random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+
+# Debian packages the script runs, installed like start.sh installs the JDK when missing.
+ensure_packages() {
+  local missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v redis-cli >/dev/null || missing+=(redis-tools)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    # shellcheck source=ensure-tools.sh
+    . "$root/scripts/ensure-tools.sh"
+    _apt_install "${missing[@]}"
+  fi
+}
+
+ensure_secrets() {
+  mkdir -p "$SECRETS"
+  chmod 700 "$SECRETS"
+  (
+    umask 077
+    [ -s "$SECRETS/redis-password" ] || random_hex 24 >"$SECRETS/redis-password"
+    [ -s "$SECRETS/admin-token" ] || random_hex 24 >"$SECRETS/admin-token"
+    # Made here, before any gateway starts, so both gateways load the same keys instead of racing to
+    # create them: the session signing key (ES256, shared so a session from one gateway works on the
+    # other) and the identity key (Ed25519) whose public half market-api and trade-api verify with.
+    if [ ! -s "$SECRETS/session-es256.pem" ]; then
+      openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$SECRETS/session.tmp" 2>/dev/null
+      { cat "$SECRETS/session.tmp"; openssl pkey -in "$SECRETS/session.tmp" -pubout; } >"$SECRETS/session-es256.pem"
+      rm -f "$SECRETS/session.tmp"
+    fi
+    if [ ! -s "$SECRETS/identity-ed25519.pem" ]; then
+      openssl genpkey -algorithm ed25519 -out "$SECRETS/identity.tmp" 2>/dev/null
+      { cat "$SECRETS/identity.tmp"; openssl pkey -in "$SECRETS/identity.tmp" -pubout; } >"$SECRETS/identity-ed25519.pem"
+      rm -f "$SECRETS/identity.tmp"
+    fi
+  )
+  if [ ! -s "$SECRETS/identity-ed25519.pub.pem" ]; then
+    openssl pkey -in "$SECRETS/identity-ed25519.pem" -pubout >"$SECRETS/identity-ed25519.pub.pem"
+  fi
+  REDIS_PASSWORD=$(cat "$SECRETS/redis-password")
+  ADMIN_TOKEN=$(cat "$SECRETS/admin-token")
+}
+
+# ----- build -----
+# shellcheck source=build-inputs.sh
+. "$root/scripts/build-inputs.sh"
+
+jar_of() {
+  case $1 in
+    exchange) echo "sandbox-exchange/target/sandbox-exchange-$VERSION-all.jar" ;;
+    market-api) echo "market-api/target/market-api-$VERSION-all.jar" ;;
+    trade-api) echo "trade-api/target/trade-api-$VERSION-all.jar" ;;
+    gateway-*) echo "api-gateway/target/api-gateway-$VERSION-all.jar" ;;
+  esac
+}
+
+# The first source of the four services' jars modified after jar $1 (start.sh's rule, these modules only).
+newer_service_input() {
+  { build_inputs | grep -z -E '^(pom\.xml|(common|exchange-client|sandbox-exchange|api-gateway|market-api|trade-api)/)' \
+      | xargs -0 -r sh -c 'find "$@" -maxdepth 0 -newer "$0" -print 2>/dev/null' "$1" | head -n 1; } || true
+}
+
+ensure_jars() {
+  local mode="${OPENTRADE_DIST_BUILD:-auto}" stale="" m jar
+  for m in "${MODULES[@]}"; do
+    jar="$m/target/$m-$VERSION-all.jar"
+    if [ ! -f "$jar" ]; then
+      stale="$jar is missing"
+    elif [ "$mode" != never ] && [ -z "$stale" ]; then
+      local newer
+      newer=$(newer_service_input "$jar")
+      [ -n "$newer" ] && stale="$newer changed after $jar"
+    fi
+  done
+  case $mode in
+    never)
+      for m in "${MODULES[@]}"; do
+        [ -f "$m/target/$m-$VERSION-all.jar" ] || die "$m/target/$m-$VERSION-all.jar is missing and OPENTRADE_DIST_BUILD=never"
+      done
+      return ;;
+    always) stale="OPENTRADE_DIST_BUILD=always" ;;
+    auto) ;;
+    *) die "OPENTRADE_DIST_BUILD=$mode; allowed: auto, never, always" ;;
+  esac
+  if [ -n "$stale" ]; then
+    log "building the service jars ($stale)"
+    # shellcheck source=ensure-tools.sh
+    . "$root/scripts/ensure-tools.sh"
+    ensure_build_tools
+    mvn -B -q -ntp -DskipTests -pl "$(IFS=,; echo "${MODULES[*]}")" -am package
+  fi
+}
+
+zipkin_jar() {
+  if [ -n "${OPENTRADE_ZIPKIN_JAR:-}" ]; then
+    [ -f "$OPENTRADE_ZIPKIN_JAR" ] || die "OPENTRADE_ZIPKIN_JAR=$OPENTRADE_ZIPKIN_JAR does not exist"
+    echo "$OPENTRADE_ZIPKIN_JAR"
+    return
+  fi
+  # One version for the project: the one common's Zipkin test runs against.
+  local v jar
+  v=$(sed -n 's:.*<zipkin-server.version>\(.*\)</zipkin-server.version>.*:\1:p' common/pom.xml | head -n 1)
+  [ -n "$v" ] || die "no zipkin-server.version in common/pom.xml"
+  jar="$HOME/.m2/repository/io/zipkin/zipkin-server/$v/zipkin-server-$v-exec.jar"
+  if [ ! -f "$jar" ]; then
+    log "resolving io.zipkin:zipkin-server:$v:exec with Maven"
+    mvn -B -q -ntp dependency:get -Dartifact="io.zipkin:zipkin-server:$v:jar:exec" -Dtransitive=false >&2
+  fi
+  [ -f "$jar" ] || die "the Zipkin server jar is not at $jar (set OPENTRADE_ZIPKIN_JAR)"
+  echo "$jar"
+}
+
+use_influx() {
+  case "${OPENTRADE_DIST_INFLUX:-auto}" in
+    off) return 1 ;;
+    on)
+      if [ ! -x /usr/bin/influxd ]; then
+        # shellcheck source=ensure-tools.sh
+        . "$root/scripts/ensure-tools.sh"
+        _apt_install influxdb
+      fi
+      return 0 ;;
+    auto) [ -x /usr/bin/influxd ] ;;
+    *) die "OPENTRADE_DIST_INFLUX=${OPENTRADE_DIST_INFLUX}; allowed: auto, on, off" ;;
+  esac
+}
+
+# ----- readiness -----
+http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
+
+ready_check() { # ready_check <service>: 0 when it answers as ready
+  case $1 in
+    redis) REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning ping 2>/dev/null | grep -q PONG ;;
+    influxdb) [ "$(http_code "http://127.0.0.1:$INFLUX_PORT/ping")" = 204 ] ;;
+    zipkin) [ "$(http_code "http://127.0.0.1:$ZIPKIN_PORT/health")" = 200 ] ;;
+    exchange) [ "$(http_code "http://127.0.0.1:$EXCHANGE_OPS_PORT/ready")" = 200 ] ;;
+    market-api) [ "$(http_code "http://127.0.0.1:$MARKET_PORT/ready")" = 200 ] ;;
+    trade-api) [ "$(http_code "http://127.0.0.1:$TRADE_PORT/ready")" = 200 ] ;;
+    gateway-1) [ "$(http_code "http://127.0.0.1:$GATEWAY_1_PORT/ready")" = 200 ] ;;
+    gateway-2) [ "$(http_code "http://127.0.0.1:$GATEWAY_2_PORT/ready")" = 200 ] ;;
+  esac
+}
+
+await_ready() { # await_ready <service...>: each ready within READY_TIMEOUT, or the start fails
+  local deadline=$((SECONDS + READY_TIMEOUT)) pending=("$@") still s
+  while [ ${#pending[@]} -gt 0 ]; do
+    still=()
+    for s in "${pending[@]}"; do
+      if ! running "$s"; then
+        log "$s exited; the end of logs/$s.log:"
+        tail -n 30 "$LOGS/$s.log" >&2 || true
+        return 1
+      fi
+      if ready_check "$s"; then
+        log "$s ready"
+      else
+        still+=("$s")
+      fi
+    done
+    pending=("${still[@]+"${still[@]}"}")
+    [ ${#pending[@]} -eq 0 ] && return 0
+    if [ $SECONDS -ge $deadline ]; then
+      for s in "${pending[@]}"; do
+        log "$s not ready after ${READY_TIMEOUT}s; the end of logs/$s.log:"
+        tail -n 30 "$LOGS/$s.log" >&2 || true
+      done
+      return 1
+    fi
+    sleep 0.25 # polling the services' readiness with a deadline, not a fixed wait
+  done
+}
+
+# ----- the services -----
+# Serial GC: six JVMs share the machine's cores, so no parallel GC threads fighting over them. One
+# line per log record, with the time first (JUL's default spreads each record over two lines).
+JAVA_BASE=(-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError
+  "-Djava.util.logging.SimpleFormatter.format=%1\$tF %1\$tT.%1\$tL %4\$s %3\$s - %5\$s%6\$s%n")
+java_cmd() { # java_cmd <service> <heap>: sets JAVA_CMD to the JVM command line of one service
+  local opts=()
+  # shellcheck disable=SC2206 # options are words, split on purpose
+  [ -n "${OPENTRADE_DIST_JAVA_OPTS:-}" ] && opts=(${OPENTRADE_DIST_JAVA_OPTS})
+  JAVA_CMD=(java "${JAVA_BASE[@]}" -Xms64m "-Xmx$2" "-Dopentrade.dist.service=$1" "${opts[@]+"${opts[@]}"}"
+    -jar "$root/$(jar_of "$1")")
+}
+
+cluster_env() { # cluster_env <hazelcast port>: sets CLUSTER_ENV, how one member joins the others
+  CLUSTER_ENV=(OPENTRADE_CLUSTER_NAME=opentrade-dist "OPENTRADE_CLUSTER_MEMBERS=$(members)"
+    OPENTRADE_CLUSTER_HOST=127.0.0.1 "OPENTRADE_CLUSTER_PORT=$1" OPENTRADE_CLUSTER_PORT_AUTO_INCREMENT=false
+    OPENTRADE_EVENT_BUS_PORT=0)
+}
+
+ZIPKIN_SPANS() { echo "http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"; }
+
+start_service() {
+  local s=$1
+  case $s in
+    redis)
+      # The password goes in a config file (mode 600), not on the command line.
+      (umask 077; mkdir -p "$(service_dir redis)"; cat >"$(service_dir redis)/redis.conf" <<EOF
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+requirepass $REDIS_PASSWORD
+appendonly yes
+appendfsync always
+save ""
+dir $(service_dir redis)
+daemonize no
+EOF
+      )
+      launch redis -- redis-server "$(service_dir redis)/redis.conf" ;;
+    influxdb)
+      mkdir -p "$(service_dir influxdb)"
+      cat >"$(service_dir influxdb)/influxdb.conf" <<EOF
+reporting-disabled = true
+bind-address = "127.0.0.1:$INFLUX_RPC_PORT"
+[meta]
+  dir = "$(service_dir influxdb)/meta"
+  logging-enabled = false
+[data]
+  dir = "$(service_dir influxdb)/data"
+  wal-dir = "$(service_dir influxdb)/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:$INFLUX_PORT"
+  log-enabled = false
+  unix-socket-enabled = false
+  pprof-enabled = false
+[continuous_queries]
+  log-enabled = false
+EOF
+      launch influxdb -- /usr/bin/influxd run -config "$(service_dir influxdb)/influxdb.conf" ;;
+    zipkin)
+      # In-memory storage; Armeria's port list is given whole (port, address, protocol), else it binds
+      # every interface.
+      launch zipkin STORAGE_TYPE=mem QUERY_PORT="$ZIPKIN_PORT" SELF_TRACING_ENABLED=false -- \
+        java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m -jar "$ZIPKIN_JAR" \
+        "--armeria.ports[0].port=$ZIPKIN_PORT" "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].protocols[0]=http" ;;
+    exchange)
+      cluster_env "$HZ_EXCHANGE_PORT"
+      java_cmd exchange 256m
+      launch exchange "${CLUSTER_ENV[@]}" \
+        OPENTRADE_EXCHANGE_DATA_DIR="$(service_dir exchange)/data" OPENTRADE_EXCHANGE_OPERATIONS_HOST=127.0.0.1 \
+        OPENTRADE_EXCHANGE_OPERATIONS_PORT="$EXCHANGE_OPS_PORT" OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
+        -- "${JAVA_CMD[@]}" ;;
+    market-api)
+      local store=(OPENTRADE_MARKET_STORE=questdb)
+      if [ "$INFLUX" = on ]; then
+        store=(OPENTRADE_MARKET_STORE=influxdb OPENTRADE_INFLUX_URL="http://127.0.0.1:$INFLUX_PORT" OPENTRADE_INFLUX_DATABASE=opentrade)
+      fi
+      cluster_env "$HZ_MARKET_PORT"
+      java_cmd market-api 384m
+      launch market-api "${CLUSTER_ENV[@]}" "${store[@]}" \
+        OPENTRADE_MARKET_HOST=127.0.0.1 OPENTRADE_MARKET_PORT="$MARKET_PORT" OPENTRADE_MARKET_EVENT_BUS=cluster \
+        OPENTRADE_MARKET_DATA_DIR="$(service_dir market-api)/data" \
+        OPENTRADE_MARKET_BACKFILL_DAYS="${OPENTRADE_DIST_BACKFILL_DAYS:-20}" \
+        OPENTRADE_IDENTITY_PUBLIC_KEY="$SECRETS/identity-ed25519.pub.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
+        OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
+        -- "${JAVA_CMD[@]}" ;;
+    trade-api)
+      cluster_env "$HZ_TRADE_PORT"
+      java_cmd trade-api 256m
+      launch trade-api "${CLUSTER_ENV[@]}" \
+        OPENTRADE_TRADE_HOST=127.0.0.1 OPENTRADE_TRADE_PORT="$TRADE_PORT" OPENTRADE_TRADE_EVENT_BUS=cluster \
+        OPENTRADE_TRADE_DATA_DIR="$(service_dir trade-api)/data" \
+        OPENTRADE_TRADE_STORE=redis OPENTRADE_TRADE_REDIS_URI="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/1" \
+        OPENTRADE_TRADE_INSTANCE_ID=1 \
+        OPENTRADE_TRADE_FIX_ENABLED=true OPENTRADE_TRADE_FIX_HOST=127.0.0.1 OPENTRADE_TRADE_FIX_PORT="$FIX_PORT" \
+        OPENTRADE_IDENTITY_PUBLIC_KEY="$SECRETS/identity-ed25519.pub.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
+        OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
+        -- "${JAVA_CMD[@]}" ;;
+    gateway-1 | gateway-2)
+      local n=${s#gateway-} port hz
+      if [ "$n" = 1 ]; then port=$GATEWAY_1_PORT; hz=$HZ_GATEWAY_1_PORT; else port=$GATEWAY_2_PORT; hz=$HZ_GATEWAY_2_PORT; fi
+      cluster_env "$hz"
+      java_cmd "$s" 256m
+      launch "$s" "${CLUSTER_ENV[@]}" \
+        OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT="$port" OPENTRADE_GATEWAY_EVENT_BUS=cluster \
+        OPENTRADE_GATEWAY_EVENT_LOOPS=1 OPENTRADE_GATEWAY_DATA_DIR="$(service_dir "$s")/data" \
+        OPENTRADE_GATEWAY_STORE=redis OPENTRADE_REDIS_URI="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/0" \
+        OPENTRADE_GATEWAYS=2 \
+        OPENTRADE_MARKET_API_TARGETS="127.0.0.1:$MARKET_PORT" OPENTRADE_TRADE_API_TARGETS="127.0.0.1:$TRADE_PORT" \
+        OPENTRADE_SESSION_KEY_FILE="$SECRETS/session-es256.pem" \
+        OPENTRADE_IDENTITY_KEY_FILE="$SECRETS/identity-ed25519.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
+        OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
+        -- "${JAVA_CMD[@]}" ;;
+  esac
+}
+
+services() { # the services of this run, in start order
+  local s
+  for s in "${ALL[@]}"; do
+    [ "$s" = influxdb ] && [ "$INFLUX" != on ] && continue
+    echo "$s"
+  done
+}
+
+start_missing() { # start_missing <service...>: starts those not running; prints the ones started
+  local s
+  for s in "$@"; do
+    if running "$s"; then
+      log "$s already running (pid $(pid_of "$s"))"
+    else
+      start_service "$s"
+      log "$s started (pid $(cat "$PIDS/$s.pid"), log logs/$s.log)"
+    fi
+  done
+}
+
+summary() {
+  cat <<EOF
+
+OpenTrade distributed mode, run directory $RUN
+  gateway 1      http://127.0.0.1:$GATEWAY_1_PORT   (/v1/..., /health, /ready, /metrics)
+  gateway 2      http://127.0.0.1:$GATEWAY_2_PORT
+  market-api     http://127.0.0.1:$MARKET_PORT   (answers only the gateways' signed requests)
+  trade-api      http://127.0.0.1:$TRADE_PORT   FIX 4.4 on 127.0.0.1:$FIX_PORT (TargetCompID OPENTRADE)
+  exchange       http://127.0.0.1:$EXCHANGE_OPS_PORT/ready   (operations only; commands and feed on the event bus)
+  zipkin         http://127.0.0.1:$ZIPKIN_PORT/zipkin/
+  redis          127.0.0.1:$REDIS_PORT   (password in secrets/redis-password; gateways db 0, trade-api db 1)
+EOF
+  if [ "$INFLUX" = on ]; then
+    echo "  influxdb       http://127.0.0.1:$INFLUX_PORT   (database opentrade, market history)"
+  else
+    echo "  market history embedded QuestDB in market-api/data (influxd not used)"
+  fi
+  cat <<EOF
+  cluster        opentrade-dist, Hazelcast members $(members)
+  admin token    secrets/admin-token (X-Admin-Token)
+  ports, logs    ports.env, logs/<service>.log
+EOF
+}
+
+cmd_start() {
+  ensure_jars
+  ensure_packages
+  ensure_secrets
+  mkdir -p "$LOGS" "$PIDS"
+  INFLUX=off
+  use_influx && INFLUX=on
+  choose_ports
+  ZIPKIN_JAR=$(zipkin_jar)
+  local infra=(redis zipkin) ok=1
+  [ "$INFLUX" = on ] && infra=(redis influxdb zipkin)
+  # The servers first; the exchange is the cluster's first member, so the others join it rather than
+  # racing to form a cluster of their own; then every other service at once.
+  start_missing "${infra[@]}"
+  await_ready redis || ok=0
+  [ "$INFLUX" = on ] && { await_ready influxdb || ok=0; }
+  if [ $ok = 1 ]; then
+    start_missing exchange
+    await_ready exchange || ok=0
+  fi
+  if [ $ok = 1 ]; then
+    start_missing market-api trade-api gateway-1 gateway-2
+    await_ready zipkin market-api trade-api gateway-1 gateway-2 || ok=0
+  fi
+  if [ $ok = 0 ]; then
+    log "start failed; stopping what runs (logs stay in $LOGS)"
+    cmd_stop
+    exit 1
+  fi
+  summary
+}
+
+# stop_tier <seconds> <service...>: SIGTERM each, wait for all up to the grace, then SIGKILL what is left.
+stop_tier() {
+  local grace=$1; shift
+  local s pids=() names=()
+  for s in "$@"; do
+    if running "$s"; then
+      pids+=("$(pid_of "$s")")
+      names+=("$s")
+      kill -TERM "$(pid_of "$s")" 2>/dev/null || true
+    fi
+  done
+  [ ${#pids[@]} -eq 0 ] && return 0
+  local deadline=$((SECONDS + grace)) alive i
+  while :; do
+    alive=0
+    for i in "${!pids[@]}"; do
+      [ -d "/proc/${pids[$i]}" ] && [ "$(readlink "/proc/${pids[$i]}/cwd" 2>/dev/null)" = "$(service_dir "${names[$i]}")" ] && alive=1
+    done
+    [ $alive = 0 ] && break
+    if [ $SECONDS -ge $deadline ]; then
+      for i in "${!pids[@]}"; do
+        if [ "$(readlink "/proc/${pids[$i]}/cwd" 2>/dev/null)" = "$(service_dir "${names[$i]}")" ]; then
+          log "${names[$i]} did not stop within ${grace}s: SIGKILL"
+          kill -KILL "${pids[$i]}" 2>/dev/null || true
+        fi
+      done
+      break
+    fi
+    sleep 0.2 # polling for the processes to exit, with a deadline
+  done
+  for s in "${names[@]}"; do
+    log "$s stopped"
+    rm -f "$PIDS/$s.pid"
+  done
+}
+
+cmd_stop() {
+  # Gateways first (no new requests), then the API services (they drain and close streams), then the
+  # exchange (it snapshots), then the servers they used.
+  stop_tier 30 gateway-1 gateway-2
+  stop_tier 30 market-api trade-api
+  stop_tier 40 exchange
+  stop_tier 20 zipkin influxdb
+  stop_tier 20 redis
+}
+
+cmd_status() {
+  [ -f "$PORTS_FILE" ] || { echo "not started (no $PORTS_FILE)"; return 1; }
+  # shellcheck disable=SC1090
+  . "$PORTS_FILE"
+  REDIS_PASSWORD=$(cat "$SECRETS/redis-password" 2>/dev/null || true)
+  local s all=0
+  printf '%-11s %-8s %-8s %s\n' service pid state port
+  for s in $(services); do
+    local pid state port
+    pid=$(pid_of "$s" || echo -)
+    if [ "$pid" = - ]; then
+      state=stopped
+      all=1
+    elif ready_check "$s"; then
+      state=ready
+    else
+      state=starting
+      all=1
+    fi
+    case $s in
+      redis) port=$REDIS_PORT ;; influxdb) port=$INFLUX_PORT ;; zipkin) port=$ZIPKIN_PORT ;;
+      exchange) port=$EXCHANGE_OPS_PORT ;; market-api) port=$MARKET_PORT ;; trade-api) port="$TRADE_PORT (FIX $FIX_PORT)" ;;
+      gateway-1) port=$GATEWAY_1_PORT ;; gateway-2) port=$GATEWAY_2_PORT ;;
+    esac
+    printf '%-11s %-8s %-8s %s\n' "$s" "$pid" "$state" "$port"
+  done
+  return $all
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
