@@ -9,7 +9,8 @@
 #   scripts/run-distributed.sh stop     # SIGTERM in dependency order, wait, then SIGKILL what is left
 #
 # Processes: redis, zipkin, influxdb (optional), exchange, market-api, trade-api (FIX on), gateway-1 and
-# gateway-2 (Redis store, one shared session key, identity key and admin token). start and stop are
+# gateway-2 (Redis store, one shared session key, identity key and admin token; they find market-api
+# and trade-api through the cluster, upstreams.discovery: cluster, so no target lists). start and stop are
 # idempotent: start leaves running processes alone and starts the missing ones on the same ports.
 #
 # Environment (all optional):
@@ -411,7 +412,7 @@ EOF
         OPENTRADE_GATEWAY_EVENT_LOOPS=1 OPENTRADE_GATEWAY_DATA_DIR="$(service_dir "$s")/data" \
         OPENTRADE_GATEWAY_STORE=redis OPENTRADE_REDIS_URI="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/0" \
         OPENTRADE_GATEWAYS=2 \
-        OPENTRADE_MARKET_API_TARGETS="127.0.0.1:$MARKET_PORT" OPENTRADE_TRADE_API_TARGETS="127.0.0.1:$TRADE_PORT" \
+        OPENTRADE_UPSTREAM_DISCOVERY=cluster \
         OPENTRADE_SESSION_KEY_FILE="$SECRETS/session-es256.pem" \
         OPENTRADE_IDENTITY_KEY_FILE="$SECRETS/identity-ed25519.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
         OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \

@@ -5,6 +5,7 @@ import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.opentrade.common.discovery.cluster.ServiceEndpoint;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opentrade.common.cluster.ClusteredVertx;
@@ -77,8 +78,25 @@ public final class TradeApiMain {
             System.exit(1);
             return;
         }
+        ServiceEndpoint endpoint = null;
+        if (vertx.isClustered()) {
+            try {
+                // Gateways with upstreams.discovery: cluster find this instance here (main thread, not an event loop).
+                endpoint = ServiceEndpoint.announce(vertx, "trade-api", config.host(), service.port())
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "trade-api could not announce itself to the cluster's gateways; gateways with"
+                        + " static targets still reach it", e.getCause() != null ? e.getCause() : e);
+            }
+        }
+        ServiceEndpoint announced = endpoint;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (announced != null) {
+                    // Gateways stop sending new requests, in-flight ones finish, then Vert.x closes.
+                    announced.drain(ServiceEndpoint.DEFAULT_DRAIN_GRACE).toCompletionStage().toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS);
+                }
                 vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 tracing.close();
             } catch (Exception e) {
