@@ -160,6 +160,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Map<String, UpstreamPoolOptions> out = new LinkedHashMap<>();
         for (String name : List.of(RouteTable.MARKET, RouteTable.TRADE)) {
             Config pool = section.section(name);
+            // Read (and range-checked) even for a pool that is not deployed, so the key is known.
+            pool.intValue("partitions", 0, 0, org.opentrade.common.discovery.ServiceInstance.MAX_PARTITIONS);
             if (discovery == UpstreamPoolOptions.Discovery.STATIC && pool.strings("targets").isEmpty()) {
                 continue;
             }

@@ -15,13 +15,23 @@ import java.util.regex.Pattern;
  * @param weight     share of new requests relative to the service's other instances, 0..{@value #MAX_WEIGHT};
  *                   0 takes no new requests, like draining
  * @param draining   true from the moment the instance begins to stop: gateways send it nothing new
+ * @param partition  the account partition it serves (1..{@value #MAX_PARTITIONS}; see {@link Partitions}),
+ *                   or 0 when it serves every caller
  */
-public record ServiceInstance(String service, String instanceId, String host, int port, int weight, boolean draining) {
+public record ServiceInstance(String service, String instanceId, String host, int port, int weight, boolean draining,
+                              int partition) {
     /** The weight of an instance that says nothing else: equal shares. */
     public static final int DEFAULT_WEIGHT = 1;
     /** Bounds the length of a gateway's weighted rotation (the sum of its instances' weights). */
     public static final int MAX_WEIGHT = 100;
+    /** Bounds the partitions a service may be split into. */
+    public static final int MAX_PARTITIONS = 1024;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    /** An instance that serves every caller (no partition). */
+    public ServiceInstance(String service, String instanceId, String host, int port, int weight, boolean draining) {
+        this(service, instanceId, host, port, weight, draining, 0);
+    }
 
     public ServiceInstance {
         if (service == null || !NAME.matcher(service).matches()) {
@@ -45,6 +55,10 @@ public record ServiceInstance(String service, String instanceId, String host, in
         if (weight < 0 || weight > MAX_WEIGHT) {
             throw new IllegalArgumentException("weight of " + service + " instance " + instanceId + " is " + weight
                     + "; allowed: 0.." + MAX_WEIGHT);
+        }
+        if (partition < 0 || partition > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partition of " + service + " instance " + instanceId + " is " + partition
+                    + "; allowed: 0 (none) or 1.." + MAX_PARTITIONS);
         }
     }
 
@@ -70,6 +84,6 @@ public record ServiceInstance(String service, String instanceId, String host, in
 
     /** The same instance, draining. */
     public ServiceInstance asDraining() {
-        return new ServiceInstance(service, instanceId, host, port, weight, true);
+        return new ServiceInstance(service, instanceId, host, port, weight, true, partition);
     }
 }

@@ -36,8 +36,15 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
      * The store choice: {@code backend}, this instance's id (the top bits of its exchange order ids and,
      * in Redis, its key space) and, for {@link StoreBackend#REDIS}, how to reach Redis (its
      * {@code toString} hides the URI's password).
+     *
+     * @param partitions account partitions of trade-api (0: none); with n, this instance serves
+     *                   partition {@code instanceId} (1..n) and refuses other accounts
      */
-    public record StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis) {
+    public record StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis, int partitions) {
+        public StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis) {
+            this(backend, instanceId, redis, 0);
+        }
+
         public static final StoreChoice FILE_DEFAULT = new StoreChoice(StoreBackend.FILE, 0,
                 RedisStoreOptions.of(RedisStoreOptions.DEFAULT_URI, 0));
     }
@@ -144,7 +151,12 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
             throw new ConfigException("config key 'redis.uri' is not valid: " + e.getMessage()
                     + "; allowed: redis://[user:password@]host:port/db or rediss://…");
         }
-        return new StoreChoice(backend, instanceId, options);
+        int partitions = store.intValue("partitions", 0, 0, org.opentrade.common.discovery.ServiceInstance.MAX_PARTITIONS);
+        if (partitions > 0 && (instanceId < 1 || instanceId > partitions)) {
+            throw new ConfigException("config key 'store.instance_id' is " + instanceId + " but 'store.partitions' is "
+                    + partitions + "; allowed: an instance id from 1 to " + partitions + " (the partition it serves)");
+        }
+        return new StoreChoice(backend, instanceId, options, partitions);
     }
 
     /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */

@@ -90,7 +90,10 @@ public final class TradeApiMain {
         if (vertx.isClustered()) {
             try {
                 // Gateways with upstreams.discovery: cluster find this instance here (main thread, not an event loop).
-                endpoint = ServiceEndpoint.announce(vertx, "trade-api", config.host(), service.port())
+                // With account partitions, this instance serves partition instance_id: gateways route by it.
+                endpoint = ServiceEndpoint.announce(vertx, "trade-api", config.host(), service.port(),
+                        org.opentrade.common.discovery.ServiceInstance.DEFAULT_WEIGHT,
+                        config.store().partitions() > 0 ? config.store().instanceId() : 0)
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "trade-api could not announce itself to the cluster's gateways; gateways with"

@@ -48,6 +48,7 @@ import org.opentrade.trade.adapter.redis.TradeRedis;
 import org.opentrade.trade.adapter.file.FsyncPolicy;
 import org.opentrade.trade.adapter.http.AdminRoutes;
 import org.opentrade.trade.adapter.http.Caller;
+import org.opentrade.common.discovery.Partitions;
 import org.opentrade.trade.adapter.http.CallerCheck;
 import org.opentrade.trade.adapter.http.OperationsRoutes;
 import org.opentrade.trade.adapter.http.TradeRoutes;
@@ -260,7 +261,8 @@ public final class TradeApiService extends VerticleBase {
                 span.end();
             });
             new TradeRoutes(d, tracing, callers, () -> ready, System::currentTimeMillis, config.maxBodyBytes(),
-                    config.startingBalance()).mount(router);
+                    config.startingBalance()).servingPartition(config.store().partitions(), config.store().instanceId())
+                    .mount(router);
             router.get("/v1/stream/orders").handler(rc -> {
                 Caller caller = rc.get("caller");
                 boolean cod = "true".equals(rc.request().getParam("cancel_on_disconnect"));
@@ -339,6 +341,11 @@ public final class TradeApiService extends VerticleBase {
                 : new EventBusKeyAuthenticator(vertx, options.logonTimeout().toMillis());
         FixAcceptor acceptor = new FixAcceptor(options, desk, task -> ctx.runOnContext(v -> task.run()), authenticator,
                 System::currentTimeMillis, tracing, fixBooks);
+        int partitions = config.store().partitions();
+        int partition = config.store().instanceId();
+        acceptor.accountPlacement(developer -> partitions == 0 || Partitions.of(developer, partitions) == partition ? null
+                : "this account is in trade-api partition " + Partitions.of(developer, partitions) + " of " + partitions
+                + "; this acceptor serves partition " + partition + ": log on to that instance's FIX port");
         desk.addListener(acceptor.updates());
         vertx.executeBlocking(() -> {
             acceptor.start();

@@ -306,7 +306,7 @@ public final class HazelcastServiceDiscovery implements ServiceDiscovery {
     static HazelcastJsonValue encode(ServiceInstance i, String member) {
         return new HazelcastJsonValue(new JsonObject().put("service", i.service()).put("instance_id", i.instanceId())
                 .put("host", i.host()).put("port", i.port()).put("weight", i.weight()).put("draining", i.draining())
-                .put("member", member).encode());
+                .put("partition", i.partition()).put("member", member).encode());
     }
 
     /** The entry, or null (logged) when it is not one this version can read. */
@@ -315,7 +315,7 @@ public final class HazelcastServiceDiscovery implements ServiceDiscovery {
             JsonObject o = new JsonObject(value.getValue());
             ServiceInstance i = new ServiceInstance(o.getString("service"), o.getString("instance_id"), o.getString("host"),
                     o.getInteger("port", 0), o.getInteger("weight", ServiceInstance.DEFAULT_WEIGHT),
-                    o.getBoolean("draining", false));
+                    o.getBoolean("draining", false), o.getInteger("partition", 0));
             String member = o.getString("member");
             if (!key.equals(i.instanceId()) || member == null) {
                 throw new IllegalArgumentException("key and instance_id differ, or no member");

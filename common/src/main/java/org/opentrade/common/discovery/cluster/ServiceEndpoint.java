@@ -54,6 +54,16 @@ public final class ServiceEndpoint {
 
     /** As {@link #announce(Vertx, String, String, int)} with a weight (0..{@value ServiceInstance#MAX_WEIGHT}). */
     public static Future<ServiceEndpoint> announce(Vertx vertx, String service, String host, int port, int weight) {
+        return announce(vertx, service, host, port, weight, 0);
+    }
+
+    /**
+     * As {@link #announce(Vertx, String, String, int, int)}, serving one account partition
+     * (1..{@value ServiceInstance#MAX_PARTITIONS}; 0: every caller): gateways whose pool for
+     * {@code service} is partitioned send it only the callers of that partition.
+     */
+    public static Future<ServiceEndpoint> announce(Vertx vertx, String service, String host, int port, int weight,
+                                                   int partition) {
         Objects.requireNonNull(service, "service");
         return ClusterDiscovery.start(vertx).compose(discovery -> {
             String advertised = host == null || host.isBlank() || ServiceInstance.isWildcard(host)
@@ -61,7 +71,7 @@ public final class ServiceEndpoint {
             ServiceInstance instance;
             try {
                 instance = new ServiceInstance(service, newInstanceId(service, advertised, port), advertised, port,
-                        weight, false);
+                        weight, false, partition);
             } catch (IllegalArgumentException e) {
                 discovery.close();
                 return Future.failedFuture(e);

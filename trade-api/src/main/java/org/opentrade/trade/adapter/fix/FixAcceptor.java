@@ -108,6 +108,15 @@ public final class FixAcceptor {
         this.application = new FixApplication(options, keys, onContext, orders, marketData);
     }
 
+    /**
+     * Refuse logons of accounts another instance serves: {@code placement} gives the reason (naming
+     * the right partition) or null. Call before {@link #start}.
+     */
+    public FixAcceptor accountPlacement(java.util.function.Function<String, String> placement) {
+        application.accountPlacement(placement);
+        return this;
+    }
+
     /** The desk listener that turns account updates into ExecutionReports (call on the trade context). */
     public TradeDesk.UpdateListener updates() {
         return orders;

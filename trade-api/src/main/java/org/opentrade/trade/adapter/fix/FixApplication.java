@@ -91,6 +91,16 @@ final class FixApplication implements quickfix.Application {
         }
     }
 
+    /**
+     * Why this acceptor must not serve a developer's account (another instance's partition holds it),
+     * or null when it may; by default every account is served here. Set before the acceptor starts.
+     */
+    void accountPlacement(java.util.function.Function<String, String> placement) {
+        this.accountPlacement = placement;
+    }
+
+    private volatile java.util.function.Function<String, String> accountPlacement = developer -> null;
+
     void onRefused(java.util.function.Consumer<SessionID> hook) {
         this.onRefused = hook;
     }
@@ -145,6 +155,10 @@ final class FixApplication implements quickfix.Application {
         }
         if (!r.ok()) {
             throw new RejectLogon("logon refused: " + r.reason());
+        }
+        String elsewhere = accountPlacement.apply(r.developerId());
+        if (elsewhere != null) {
+            throw new RejectLogon("logon refused: " + elsewhere);
         }
         SessionID holder = keyHolders.putIfAbsent(r.keyId(), sessionId);
         if (holder != null && !holder.equals(sessionId)) {

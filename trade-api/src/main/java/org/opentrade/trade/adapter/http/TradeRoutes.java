@@ -24,6 +24,7 @@ import org.opentrade.trade.adapter.json.TradeJson;
 import org.opentrade.trade.domain.Fill;
 import org.opentrade.trade.domain.Order;
 import org.opentrade.trade.domain.OrderRequest;
+import org.opentrade.common.discovery.Partitions;
 import org.opentrade.trade.domain.TradeError;
 import org.opentrade.trade.domain.desk.Outcome;
 import org.opentrade.trade.domain.desk.TradeDesk;
@@ -54,6 +55,9 @@ public final class TradeRoutes {
     private final TradeDesk desk;
     private final Tracing tracing;
     private final CallerCheck callers;
+    /** Account partitions (0: none) and the one this instance serves; see {@link #servingPartition}. */
+    private int partitions;
+    private int partition;
     private final BooleanSupplier ready;
     private final LongSupplier clock;
     private final long maxBodyBytes;
@@ -88,6 +92,16 @@ public final class TradeRoutes {
         router.patch("/v1/orders/:order_id").handler(guarded(this::replace));
         router.delete("/v1/orders/:order_id").handler(guarded(this::cancel));
         router.get("/v1/fills").handler(guarded(this::fills));
+    }
+
+    /**
+     * Serve only callers of account partition {@code partition} of {@code partitions} (see
+     * {@link Partitions}); others get 503 -9001 naming their partition. Call before the routes serve.
+     */
+    public TradeRoutes servingPartition(int partitions, int partition) {
+        this.partitions = partitions;
+        this.partition = partition;
+        return this;
     }
 
     private Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
@@ -162,6 +176,14 @@ public final class TradeRoutes {
         if (caller == null) {
             TradeHttp.fail(ctx, TradeError.IDENTITY_MISSING, "trade-api answers only requests that come through the"
                     + " gateway: no valid X-OpenTrade-Assertion");
+            return;
+        }
+        if (partitions > 0 && Partitions.of(caller.developerId(), partitions) != partition) {
+            // A gateway without this instance's partitioning, or a stale one: never act for an account
+            // whose orders and client order ids another instance holds.
+            TradeHttp.fail(ctx, TradeError.NOT_READY, "this trade-api instance serves account partition " + partition
+                    + " of " + partitions + "; this account is in partition " + Partitions.of(caller.developerId(),
+                    partitions) + " (set upstreams.trade-api.partitions: " + partitions + " on the gateways)");
             return;
         }
         ctx.put(CALLER, caller);

@@ -58,6 +58,11 @@ final class FixHarness implements AutoCloseable {
     }
 
     static FixHarness start(Path dir) throws Exception {
+        return start(dir, Map.of());
+    }
+
+    /** As {@link #start(Path)}, with more config environment over it. */
+    static FixHarness start(Path dir, Map<String, String> moreEnv) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
@@ -65,6 +70,7 @@ final class FixHarness implements AutoCloseable {
         env.put("OPENTRADE_TRADE_PORT", "0");
         env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
         env.put("OPENTRADE_TRADE_FSYNC", "none");
+        env.putAll(moreEnv);
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         Vertx vertx = Vertx.vertx();
         await(vertx.deployVerticle(new ExchangeService(ExchangeConfig.load(loader))));

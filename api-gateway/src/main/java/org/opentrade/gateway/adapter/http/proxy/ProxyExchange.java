@@ -36,6 +36,8 @@ final class ProxyExchange {
     private final HttpMethod method;
     private final boolean idempotent;
     private final List<UpstreamInstance> tried = new ArrayList<>(2);
+    /** The caller's account partition in a partitioned pool, else 0. */
+    private final int partition;
     private int retriesLeft;
     private long timerId = -1;
     /** The caller has been answered (headers committed or an error sent); later events only clean up. */
@@ -46,6 +48,7 @@ final class ProxyExchange {
                   long timeoutMillis, long connectTimeoutMillis, int maxRetries) {
         this.ctx = ctx;
         this.pool = pool;
+        this.partition = pool.partitionOf(UpstreamPool.developerOf(ctx));
         this.hops = hops;
         this.headers = headers;
         this.body = body;
@@ -57,7 +60,7 @@ final class ProxyExchange {
     }
 
     void start() {
-        UpstreamInstance first = pool.select(tried);
+        UpstreamInstance first = pool.select(tried, partition);
         if (first == null) {
             // The fast path when a pool is down: no timer, no connect attempt.
             answerUnavailable();
@@ -80,7 +83,7 @@ final class ProxyExchange {
     }
 
     private void tryNextOr(Runnable otherwise) {
-        UpstreamInstance next = answered ? null : pool.select(tried);
+        UpstreamInstance next = answered ? null : pool.select(tried, partition);
         if (next != null) {
             attempt(next);
         } else {
@@ -188,7 +191,7 @@ final class ProxyExchange {
                 return;
             }
             if (idempotent && retriesLeft > 0 && retryableStatus(status)) {
-                UpstreamInstance next = pool.select(tried);
+                UpstreamInstance next = pool.select(tried, partition);
                 if (next != null) {
                     retriesLeft--;
                     finish(status, null);

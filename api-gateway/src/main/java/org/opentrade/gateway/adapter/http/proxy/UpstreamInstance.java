@@ -21,6 +21,7 @@ public final class UpstreamInstance {
     private volatile boolean healthy = true;
     private volatile int weight;
     private volatile boolean draining;
+    private volatile int partition;
     private final String target;
     private int failuresInARow;
     private int successesInARow;
@@ -82,9 +83,15 @@ public final class UpstreamInstance {
     }
 
     /** Called by the pool, under its update lock, when discovery announces new values. */
-    void announce(int weight, boolean draining) {
+    void announce(int weight, boolean draining, int partition) {
         this.weight = weight;
         this.draining = draining;
+        this.partition = partition;
+    }
+
+    /** The account partition it serves (1..n), or 0 for every caller. */
+    public int partition() {
+        return partition;
     }
 
     /** One health check result. Called on the health checker's context only. */

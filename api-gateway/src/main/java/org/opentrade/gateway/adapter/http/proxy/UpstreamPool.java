@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.opentrade.common.discovery.Partitions;
 import org.opentrade.common.discovery.ServiceInstance;
 import org.opentrade.gateway.domain.InFlightLimit;
 
@@ -79,9 +80,11 @@ public final class UpstreamPool {
         this.options = new UpstreamPoolOptions(options).validate();
         this.vertx = vertx;
         List<Target> configured = new ArrayList<>();
+        int partitions = this.options.getPartitions();
         for (String target : this.options.getTargets()) {
+            // Partitioned static targets: the i-th serves partition i (validate() checked the count).
             configured.add(new Target(HostPort.parse(target, "upstreams." + this.options.getName() + ".targets"), 1,
-                    false));
+                    false, partitions > 0 ? configured.size() + 1 : 0));
         }
         replace(configured);
         this.inFlight = new InFlightLimit(this.options.getMaxInFlight(), this.options.getInFlightReservedForOrders());
@@ -114,15 +117,16 @@ public final class UpstreamPool {
         Map<HostPort, Target> byAddress = new LinkedHashMap<>();
         for (ServiceInstance i : instances) {
             byAddress.merge(new HostPort(i.host(), i.port()), new Target(new HostPort(i.host(), i.port()), i.weight(),
-                    i.draining()), Target::merge);
+                    i.draining(), i.partition()), Target::merge);
         }
         replace(byAddress.values());
     }
 
     /** One address with what was announced for it (static targets: weight 1, never draining). */
-    private record Target(HostPort address, int weight, boolean draining) {
+    private record Target(HostPort address, int weight, boolean draining, int partition) {
         Target merge(Target other) {
-            return new Target(address, Math.max(weight, other.weight), draining && other.draining);
+            return new Target(address, Math.max(weight, other.weight), draining && other.draining,
+                    Math.max(partition, other.partition));
         }
     }
 
@@ -142,7 +146,7 @@ public final class UpstreamPool {
                     u = new UpstreamInstance(t.address(), breaker(vertx, t.address()), options.getUnhealthyThreshold(),
                             options.getHealthyThreshold());
                 }
-                u.announce(t.weight(), t.draining());
+                u.announce(t.weight(), t.draining(), t.partition());
                 all.add(u);
             }
             known.values().forEach(gone -> gone.breaker().close());
@@ -229,6 +233,15 @@ public final class UpstreamPool {
      * this request); {@code null} when there is none. Called on any event loop; never blocks.
      */
     UpstreamInstance select(Collection<UpstreamInstance> exclude) {
+        return select(exclude, 0);
+    }
+
+    /**
+     * The same among the instances serving {@code partition} (see {@link #partitionOf}); 0: any. An
+     * account's partition has no stand-in: when its instances are all down the answer is 503, never
+     * another partition's instance, which does not hold the account's state.
+     */
+    UpstreamInstance select(Collection<UpstreamInstance> exclude, int partition) {
         UpstreamInstance[] rotation = members.rotation();
         int n = rotation.length;
         if (n == 0) {
@@ -239,6 +252,9 @@ public final class UpstreamPool {
         int start = Math.floorMod(exclude.isEmpty() ? next.getAndIncrement() : next.get(), n);
         for (int i = 0; i < n; i++) {
             UpstreamInstance candidate = rotation[(start + i) % n];
+            if (partition != 0 && candidate.partition() != partition) {
+                continue;
+            }
             if (candidate.usable() && !exclude.contains(candidate)) {
                 return candidate;
             }
@@ -265,6 +281,21 @@ public final class UpstreamPool {
 
     WebSocketClient webSocketClient() {
         return webSocketClient;
+    }
+
+    /**
+     * The partition whose instances serve {@code developerId}: 0 when this pool is not partitioned
+     * ({@code upstreams.<name>.partitions}) or there is no caller; else 1..partitions.
+     */
+    int partitionOf(String developerId) {
+        int partitions = options.getPartitions();
+        return partitions == 0 || developerId == null ? 0 : Partitions.of(developerId, partitions);
+    }
+
+    /** The authenticated caller's developer id, or null. */
+    static String developerOf(io.vertx.ext.web.RoutingContext ctx) {
+        org.opentrade.gateway.domain.Principal p = ctx.get(org.opentrade.gateway.adapter.http.RequestKeys.PRINCIPAL);
+        return p == null ? null : p.developerId();
     }
 
     /** Stops health checks and closes the clients and breakers; in-flight calls are cut. */

@@ -104,6 +104,7 @@ public final class UpstreamPoolOptions {
     private int wsMaxMessageBytes = DEFAULT_WS_MAX_MESSAGE_BYTES;
     private Duration wsPingInterval = DEFAULT_WS_PING_INTERVAL;
     private Duration wsPongTimeout = DEFAULT_WS_PONG_TIMEOUT;
+    private int partitions;
 
     public UpstreamPoolOptions() {
     }
@@ -131,6 +132,7 @@ public final class UpstreamPoolOptions {
         wsMaxMessageBytes = other.wsMaxMessageBytes;
         wsPingInterval = other.wsPingInterval;
         wsPongTimeout = other.wsPongTimeout;
+        partitions = other.partitions;
     }
 
     /**
@@ -169,7 +171,9 @@ public final class UpstreamPoolOptions {
                 .setWsMaxMessageBytes(section.intValue("ws_max_message_bytes", DEFAULT_WS_MAX_MESSAGE_BYTES, 125,
                         Integer.MAX_VALUE))
                 .setWsPingInterval(section.duration("ws_ping_interval", DEFAULT_WS_PING_INTERVAL))
-                .setWsPongTimeout(section.duration("ws_pong_timeout", DEFAULT_WS_PONG_TIMEOUT));
+                .setWsPongTimeout(section.duration("ws_pong_timeout", DEFAULT_WS_PONG_TIMEOUT))
+                .setPartitions(section.intValue("partitions", 0, 0,
+                        org.opentrade.common.discovery.ServiceInstance.MAX_PARTITIONS));
         o.validate();
         return o;
     }
@@ -181,6 +185,14 @@ public final class UpstreamPoolOptions {
     public UpstreamPoolOptions validate() {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("upstreams.<name>: the pool needs a name, e.g. market-api");
+        }
+        if (partitions < 0 || partitions > org.opentrade.common.discovery.ServiceInstance.MAX_PARTITIONS) {
+            throw new IllegalArgumentException("upstreams." + name + ".partitions is " + partitions + "; allowed: 0 (none) or 1.."
+                    + org.opentrade.common.discovery.ServiceInstance.MAX_PARTITIONS);
+        }
+        if (partitions > 0 && discovery == Discovery.STATIC && !targets.isEmpty() && targets.size() != partitions) {
+            throw new IllegalArgumentException("upstreams." + name + ".partitions is " + partitions + " but there are "
+                    + targets.size() + " targets; with static targets the i-th serves partition i, so give one per partition");
         }
         if (discovery == null) {
             throw new IllegalArgumentException("upstreams.discovery: null is not allowed; use static or cluster");
@@ -449,6 +461,20 @@ public final class UpstreamPoolOptions {
 
     public UpstreamPoolOptions setWsPongTimeout(Duration wsPongTimeout) {
         this.wsPongTimeout = wsPongTimeout;
+        return this;
+    }
+
+    /**
+     * Account partitions of the service behind this pool (0: none, any instance serves any caller).
+     * With n, a caller goes only to instances serving {@code Partitions.of(developer, n)}: those that
+     * announce it, or the i-th static target for partition i.
+     */
+    public int getPartitions() {
+        return partitions;
+    }
+
+    public UpstreamPoolOptions setPartitions(int partitions) {
+        this.partitions = partitions;
         return this;
     }
 }

@@ -90,7 +90,7 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
         }
 
         void next() {
-            UpstreamInstance instance = pool.select(tried);
+            UpstreamInstance instance = pool.select(tried, pool.partitionOf(UpstreamPool.developerOf(ctx)));
             if (instance == null) {
                 forget();
                 HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, pool.name() + " is unavailable");
