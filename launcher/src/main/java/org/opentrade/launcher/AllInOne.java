@@ -179,7 +179,7 @@ public final class AllInOne {
                 gw.mount(router);
                 OperationsEndpoints.addRoutes(router, exchange::isReady, OPERATIONS_NOT_READY,
                         () -> exchange.metrics().prometheusText()
-                        + gw.gateway().prometheus() + market.metrics() + trade.metrics());
+                        + gw.prometheus() + market.metrics() + trade.metrics());
                 Portal.addRoutes(router);
                 return GatewayServer.createServer(vertx, gatewayFinal.server(),
                                 new ConnectionGuard(vertx, gatewayFinal.server()), router)

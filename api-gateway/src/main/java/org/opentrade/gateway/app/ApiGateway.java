@@ -47,6 +47,7 @@ import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.MeteringFilter;
 import org.opentrade.gateway.adapter.http.OpenStreams;
 import org.opentrade.gateway.adapter.http.EarlyShedFilter;
+import org.opentrade.gateway.adapter.http.RequestMetrics;
 import org.opentrade.gateway.adapter.http.OverloadFilter;
 import org.opentrade.gateway.adapter.http.RateLimitFilter;
 import org.opentrade.gateway.adapter.http.ScopeFilter;
@@ -177,7 +178,9 @@ public final class ApiGateway {
                 OpenStreams.DEFAULT_MAX_STREAMS, config.streamsPerDeveloper());
         // One ordered chain for every route (GatewayFilter's orders); each route gets the filters that apply to it.
         OverloadFilter overload = new OverloadFilter(config.overload());
+        RequestMetrics requestMetrics = new RequestMetrics();
         List<GatewayFilter> filters = List.of(GatewayFilter.of(GatewayFilter.ORDER_TRACING, hooks.tracing()),
+                requestMetrics,
                 new RequestGuard(),
                 overload,
                 new MeteringFilter(stores.meter(), clock),
@@ -203,6 +206,8 @@ public final class ApiGateway {
         chain.add(new EarlyShedFilter(overload, routes));
         GatewayRouter.Parts parts = new GatewayRouter.Parts(chain, routes, config.maxBodyBytes());
         ApiGateway gateway = new ApiGateway(vertx, config, stores, limiter, parts);
+        gateway.requestMetrics = requestMetrics;
+        gateway.streams = streams;
         // FIX logons (trade-api's acceptor asks over the event bus); unregistered by close().
         gateway.keyChecks = org.opentrade.gateway.adapter.eventbus.KeyAuthenticator.register(vertx, stores.registry(),
                 clock);
@@ -233,8 +238,16 @@ public final class ApiGateway {
                 + "opentrade_gateway_limit_unavailable_total " + limiter.refusedUnavailable() + "\n"
                 + "# HELP opentrade_gateway_shed_total Requests answered 503 -9004 because their event loop had its bound in flight.\n"
                 + "# TYPE opentrade_gateway_shed_total counter\n"
-                + "opentrade_gateway_shed_total " + overload().shed() + "\n";
+                + "opentrade_gateway_shed_total " + overload().shed() + "\n"
+                + "# HELP opentrade_gateway_streams_open WebSocket streams open through this gateway.\n"
+                + "# TYPE opentrade_gateway_streams_open gauge\n"
+                + "opentrade_gateway_streams_open " + (streams == null ? 0 : streams.size()) + "\n"
+                + (requestMetrics == null ? "" : requestMetrics.prometheus());
     }
+
+    /** Request counts and latencies (set when the gateway is built). */
+    private RequestMetrics requestMetrics;
+    private OpenStreams streams;
 
     private OverloadFilter overload() {
         for (var f : parts.filters()) {

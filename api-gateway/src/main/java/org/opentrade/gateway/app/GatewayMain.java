@@ -73,7 +73,7 @@ public final class GatewayMain {
             Router router = Router.router(vertx);
             gw.mount(router);
             OperationsEndpoints.addRoutes(router, gw::upstreamsAvailable, "an upstream pool has no usable instance",
-                    gw.gateway()::prometheus);
+                    gw::prometheus);
             // One server per event loop on the same port: Vert.x spreads connections over them. One
             // guard for all of them, so the connection cap is the gateway's.
             ConnectionGuard guard = new ConnectionGuard(vertx, config.server());

@@ -217,6 +217,11 @@ public final class GatewayServer {
     }
 
     /** The upstream pools (their instances, health and breakers: for metrics and tests). */
+    /** Everything this gateway exposes at {@code /metrics}: limits, shedding, streams, requests, upstreams. */
+    public String prometheus() {
+        return gateway.prometheus() + upstreams.prometheus();
+    }
+
     public Upstreams upstreams() {
         return upstreams;
     }

@@ -1,6 +1,7 @@
 package org.opentrade.gateway.app;
 
 import io.vertx.core.Context;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -21,6 +22,7 @@ import org.opentrade.gateway.adapter.http.HttpErrors;
 import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
 import org.opentrade.gateway.adapter.http.proxy.ProxyHandler;
+import org.opentrade.gateway.adapter.http.proxy.UpstreamInstance;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPool;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 import org.opentrade.gateway.adapter.http.proxy.WebSocketProxyHandler;
@@ -114,6 +116,44 @@ public final class Upstreams {
     /** The pool of {@code service}, or null when it is not deployed behind this gateway (for metrics and tests). */
     public UpstreamPool pool(String service) {
         return pools.get(service);
+    }
+
+    /**
+     * Per pool and instance, for {@code /metrics}: instances, whether each is up (healthy, breaker not
+     * open, not draining), its breaker state, and the REST requests in flight and shed per pool.
+     * Labels are the pools' names and instances' host:port (configured or announced).
+     */
+    public String prometheus() {
+        StringBuilder b = new StringBuilder(1024);
+        b.append("# HELP opentrade_gateway_upstream_up 1 when the instance takes requests (healthy, breaker not open, not draining).\n");
+        b.append("# TYPE opentrade_gateway_upstream_up gauge\n");
+        StringBuilder breakers = new StringBuilder();
+        breakers.append("# HELP opentrade_gateway_upstream_breaker_state The instance's circuit breaker: 0 closed, 1 half-open, 2 open.\n");
+        breakers.append("# TYPE opentrade_gateway_upstream_breaker_state gauge\n");
+        StringBuilder inFlight = new StringBuilder();
+        inFlight.append("# HELP opentrade_gateway_upstream_in_flight REST requests in flight to the pool.\n");
+        inFlight.append("# TYPE opentrade_gateway_upstream_in_flight gauge\n");
+        StringBuilder shed = new StringBuilder();
+        shed.append("# HELP opentrade_gateway_upstream_shed_total Requests answered 503 -9004 because the pool had its bound in flight.\n");
+        shed.append("# TYPE opentrade_gateway_upstream_shed_total counter\n");
+        pools.forEach((name, pool) -> {
+            for (UpstreamInstance i : pool.instances()) {
+                String labels = "{pool=\"" + name + "\",instance=\"" + i.target() + "\"}";
+                boolean up = !i.draining() && i.healthy() && i.breakerState() != CircuitBreakerState.OPEN;
+                b.append("opentrade_gateway_upstream_up").append(labels).append(' ').append(up ? 1 : 0).append('\n');
+                int state = switch (i.breakerState()) {
+                    case CLOSED -> 0;
+                    case HALF_OPEN -> 1;
+                    case OPEN -> 2;
+                };
+                breakers.append("opentrade_gateway_upstream_breaker_state").append(labels).append(' ').append(state).append('\n');
+            }
+            inFlight.append("opentrade_gateway_upstream_in_flight{pool=\"").append(name).append("\"} ")
+                    .append(pool.inFlight().inFlight()).append('\n');
+            shed.append("opentrade_gateway_upstream_shed_total{pool=\"").append(name).append("\"} ")
+                    .append(pool.inFlight().shed()).append('\n');
+        });
+        return b.append(breakers).append(inFlight).append(shed).toString();
     }
 
     /** Whether every configured pool has a usable instance. */
