@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -16,6 +18,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
@@ -26,8 +29,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +42,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.common.discovery.ServiceInstance;
+import org.opentrade.common.discovery.ServiceInstances;
+import org.opentrade.common.discovery.cluster.ClusterDiscovery;
+import org.opentrade.common.discovery.cluster.HazelcastServiceDiscovery;
 
 /**
  * Mutual TLS on the clustered event bus between real Hazelcast members on 127.0.0.1 (free ports,
@@ -153,6 +163,59 @@ class ClusterTlsIT {
         assertEquals(0, Probe.RUNS.get(), "the rogue's task never ran");
     }
 
+    /**
+     * The registry the gateways route by lives in Hazelcast, which the rogue can write: its entries
+     * (one naming itself, one naming alpha) and an instance announced through discovery by the
+     * member with another CA's certificate are never used, nor is a real instance's entry that the
+     * rogue points at another port; the real one, confirmed by alpha over the certified bus, is.
+     */
+    @Test
+    void theRegistryUsesOnlyEntriesTheirMemberConfirmsOverTheCertifiedBus() throws Exception {
+        Duration resync = Duration.ofMillis(300);
+        HazelcastServiceDiscovery announcer = await(ClusterDiscovery.start(alpha, resync).toCompletionStage());
+        HazelcastServiceDiscovery watcher = await(ClusterDiscovery.start(beta, resync).toCompletionStage());
+        HazelcastServiceDiscovery foreignDiscovery = await(ClusterDiscovery.start(foreign, resync).toCompletionStage());
+        String service = "ot-tls-svc-" + addresses.incrementAndGet();
+        List<ServiceInstances> seen = new CopyOnWriteArrayList<>();
+        await(watcher.watch(service, (current, changes) -> seen.add(current)));
+
+        ServiceInstance real = ServiceInstance.of(service, service + "-real", "127.0.0.1", 4444);
+        await(announcer.announce(real));
+        IMap<String, HazelcastJsonValue> registry = hazelcast(plain).getMap(HazelcastServiceDiscovery.MAP_NAME);
+        String rogueMember = hazelcast(plain).getCluster().getLocalMember().getUuid().toString();
+        registry.set(service + "-own", entry(service, service + "-own", 1111, rogueMember));
+        registry.set(service + "-alpha", entry(service, service + "-alpha", 2222, announcer.localMember()));
+        await(foreignDiscovery.announce(ServiceInstance.of(service, service + "-foreign", "127.0.0.1", 3333)));
+        Set<String> rogues = Set.of(service + "-own", service + "-alpha", service + "-foreign");
+        awaitCondition("the rogue entries refused and the real one used", () ->
+                await(watcher.refused()).containsAll(rogues) && onlyReal(seen, real));
+
+        // The rogue redirects the real instance: the watcher drops it until alpha's resync puts back
+        // its own entry, which alpha confirms again.
+        registry.set(real.instanceId(), entry(service, real.instanceId(), 5555, announcer.localMember()));
+        awaitCondition("the real entry restored and used", () -> onlyReal(seen, real)
+                && entry(service, real.instanceId(), 4444, announcer.localMember()).equals(registry.get(real.instanceId())));
+        for (ServiceInstances s : seen) {
+            for (ServiceInstance i : s.all()) {
+                assertEquals(real, i, "the watcher never used anything but the real instance: " + s.all());
+            }
+        }
+        await(announcer.close());
+        await(watcher.close());
+        await(foreignDiscovery.close());
+    }
+
+    private static boolean onlyReal(List<ServiceInstances> seen, ServiceInstance real) {
+        return !seen.isEmpty() && seen.get(seen.size() - 1).all().equals(List.of(real));
+    }
+
+    /** A registry entry as a rogue writes it: the map's JSON format, naming any member. */
+    private static HazelcastJsonValue entry(String service, String id, int port, String member) {
+        return new HazelcastJsonValue(new JsonObject().put("service", service).put("instance_id", id)
+                .put("host", "127.0.0.1").put("port", port).put("weight", 1).put("draining", false)
+                .put("member", member).encode());
+    }
+
     /** A task class on every member's class path, as a gadget would be. */
     static final class Probe implements Callable<String>, Serializable {
         static final AtomicInteger RUNS = new AtomicInteger();
@@ -249,6 +312,22 @@ class ClusterTlsIT {
 
     private static void await(io.vertx.core.Future<?> f) throws Exception {
         f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitCondition(String what, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.holds()) {
+            assertFalse(System.nanoTime() > deadline, "timed out waiting for " + what);
+            Thread.sleep(50); // polling the watcher's state, with a deadline; not a fixed wait
+        }
     }
 
     private static String causes(Throwable t) {
