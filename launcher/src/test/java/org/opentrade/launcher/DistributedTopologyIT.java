@@ -202,10 +202,11 @@ class DistributedTopologyIT {
                     .put("account", "victim").put("symbol", "600000.SH");
             awaitExchangeKnownTo(rogue);
             awaitExchangeKnownTo(certified);
-            Throwable refused = assertThrows(Exception.class, () -> command(rogue, cancel));
+            Throwable refused = assertThrows(Exception.class, () -> command(rogue, cancel, 3_000));
             assertTrue(refused.getCause() instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT,
                     "the rogue's command timed out unanswered: " + refused);
-            JsonObject answered = command(certified, cancel);
+            // Ample time: the first TLS connection of a cold JVM on a busy machine.
+            JsonObject answered = command(certified, cancel, 30_000);
             assertTrue(answered.getInteger("code") < 0, "the exchange answers a certified member (and refuses the"
                     + " cancel of an unknown order): " + answered);
         } finally {
@@ -224,10 +225,10 @@ class DistributedTopologyIT {
         return new ClusterConfig(name, members, "127.0.0.1", null, port, false, Duration.ofSeconds(15), 0);
     }
 
-    private static JsonObject command(Vertx from, JsonObject command) throws Exception {
+    private static JsonObject command(Vertx from, JsonObject command, long timeoutMillis) throws Exception {
         return (JsonObject) from.eventBus().request(ExchangeAddresses.COMMANDS, command,
-                        new DeliveryOptions().setSendTimeout(3_000))
-                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).body();
+                        new DeliveryOptions().setSendTimeout(timeoutMillis))
+                .toCompletionStage().toCompletableFuture().get(timeoutMillis + 10_000, TimeUnit.MILLISECONDS).body();
     }
 
     /** Waits until {@code v}'s view of the cluster lists the exchange's command handler. */

@@ -76,6 +76,7 @@ public final class HazelcastServiceDiscovery implements ServiceDiscovery {
     public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofSeconds(10);
     /** The first retry of an unconfirmed entry; each further one waits twice as long, up to the resync interval. */
     static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    private static final int WARN_AFTER_UNANSWERED = 3;
     private static final Logger LOG = Logger.getLogger(HazelcastServiceDiscovery.class.getName());
 
     private final HazelcastInstance hazelcast;
@@ -426,11 +427,14 @@ public final class HazelcastServiceDiscovery implements ServiceDiscovery {
             return;
         }
         int failures = refusals.merge(key, 1, Integer::sum);
-        if (failures == 1) {
+        // A denial is news at once; an unanswered question may be a member still starting on a busy
+        // machine, so only the third one in a row is.
+        if ((err == null && failures == 1) || (err != null && failures == WARN_AFTER_UNANSWERED)) {
             LOG.warning("discovery: not using " + current.instance().service() + " instance " + key + " at "
                     + current.instance().address() + ": its member " + current.member() + " did not confirm it ("
-                    + (err == null ? "denied" : err.getMessage()) + "); a registry entry written by a process without"
-                    + " the cluster certificate looks like this. Retrying.");
+                    + (err == null ? "it says it did not announce it" : failures + " times unanswered: " + err.getMessage())
+                    + "); a registry entry written by a process without the cluster certificate looks like this."
+                    + " Retrying.");
         }
         long delay = Math.min(maxRetryMillis, FIRST_RETRY.toMillis() << Math.min(failures - 1, 16));
         cancelRetry(key);
