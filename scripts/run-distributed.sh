@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs OpenTrade's distributed mode on this machine, without Docker: every service its own JVM, joined
-# by the Vert.x clustered event bus (Hazelcast, TCP/IP member list on 127.0.0.1), plus Debian's
-# redis-server (password, AOF with appendfsync always), the Zipkin server and, when installed,
-# Debian's influxd for market history. Everything listens on 127.0.0.1 only.
+# by the Vert.x clustered event bus (Hazelcast, TCP/IP member list on 127.0.0.1) with mutual TLS (a
+# throw-away cluster CA made here, one certificate per service), plus Debian's redis-server (password,
+# AOF with appendfsync always), the Zipkin server and, when installed, Debian's influxd for market
+# history. Everything listens on 127.0.0.1 only.
 #
 #   scripts/run-distributed.sh start    # build the jars if missing or stale, start what is not running, wait until ready
 #   scripts/run-distributed.sh status   # what runs, its pid, port and readiness (exit 0 only when all are up)
@@ -12,6 +13,11 @@
 # gateway-2 (Redis store, one shared session key, identity key and admin token; they find market-api
 # and trade-api through the cluster, upstreams.discovery: cluster, so no target lists). start and stop are
 # idempotent: start leaves running processes alone and starts the missing ones on the same ports.
+#
+# Trust between the services (secrets/, mode 700, made once before any Java process starts): the
+# cluster name is random (secrets/cluster-name), and each service's event bus talks only to members
+# holding a certificate from secrets/cluster-tls/ca.crt (its PKCS#12 in secrets/cluster-tls/<service>.p12,
+# the password in secrets/cluster-tls/password). logs/ is mode 700 too: Hazelcast logs the cluster name.
 #
 # Environment (all optional):
 #   OPENTRADE_DIST_DIR            run directory: data, logs/, pids/, secrets/, ports.env (default ./data/distributed)
@@ -150,6 +156,9 @@ ensure_secrets() {
     umask 077
     [ -s "$SECRETS/redis-password" ] || random_hex 24 >"$SECRETS/redis-password"
     [ -s "$SECRETS/admin-token" ] || random_hex 24 >"$SECRETS/admin-token"
+    # Hazelcast admits any member that knows the cluster's name: an unguessable one keeps out the
+    # processes that cannot read secrets/ (it is no password: it crosses the loopback in clear text).
+    [ -s "$SECRETS/cluster-name" ] || echo "opentrade-$(random_hex 12)" >"$SECRETS/cluster-name"
     # Made here, before any gateway starts, so both gateways load the same keys instead of racing to
     # create them: the session signing key (ES256, shared so a session from one gateway works on the
     # other) and the identity key (Ed25519) whose public half market-api and trade-api verify with.
@@ -167,8 +176,55 @@ ensure_secrets() {
   if [ ! -s "$SECRETS/identity-ed25519.pub.pem" ]; then
     openssl pkey -in "$SECRETS/identity-ed25519.pem" -pubout >"$SECRETS/identity-ed25519.pub.pem"
   fi
+  ensure_cluster_pki
   REDIS_PASSWORD=$(cat "$SECRETS/redis-password")
   ADMIN_TOKEN=$(cat "$SECRETS/admin-token")
+  CLUSTER_NAME=$(cat "$SECRETS/cluster-name")
+}
+
+# The Java processes, each a cluster member with a certificate of its own.
+CLUSTER_MEMBERS=(exchange market-api trade-api gateway-1 gateway-2)
+TLS_DIR="$SECRETS/cluster-tls"
+
+ssl() { # ssl <openssl arguments...>: quiet unless it fails
+  local out
+  out=$(openssl "$@" 2>&1) || die "openssl $1 failed: $out"
+}
+
+# The event bus's mutual TLS (cluster.tls of every service): a throw-away CA (EC P-256) and, per
+# member, a key and certificate it signed (CN the member, SAN IP:127.0.0.1, TLS server and client:
+# every member is both) in a PKCS#12 key store; one password for all of them. The CA's key stays in
+# secrets/ to issue more members. A missing CA makes a new one and re-issues every member (the old
+# certificates would not be trusted by the new CA); otherwise only missing key stores are made.
+ensure_cluster_pki() {
+  mkdir -p "$TLS_DIR"
+  chmod 700 "$TLS_DIR"
+  (
+    umask 077
+    [ -s "$TLS_DIR/password" ] || random_hex 24 >"$TLS_DIR/password"
+    if [ ! -s "$TLS_DIR/ca.crt" ] || [ ! -s "$TLS_DIR/ca.key" ]; then
+      rm -f "$TLS_DIR"/*.p12 "$TLS_DIR"/*.crt "$TLS_DIR/ca.srl"
+      ssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
+        -subj "/O=OpenTrade/CN=throw-away cluster CA $(random_hex 4)" \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+        -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.crt"
+      log "made a throw-away cluster CA: secrets/cluster-tls/ca.crt"
+    fi
+    printf '%s\n' basicConstraints=critical,CA:FALSE keyUsage=critical,digitalSignature \
+      extendedKeyUsage=serverAuth,clientAuth subjectAltName=IP:127.0.0.1 >"$TLS_DIR/member.ext"
+    local m
+    for m in "${CLUSTER_MEMBERS[@]}"; do
+      [ -s "$TLS_DIR/$m.p12" ] && continue
+      ssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/O=OpenTrade/CN=$m" \
+        -keyout "$TLS_DIR/$m.key" -out "$TLS_DIR/$m.csr"
+      ssl x509 -req -in "$TLS_DIR/$m.csr" -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" -CAserial "$TLS_DIR/ca.srl" \
+        -CAcreateserial -days 825 -extfile "$TLS_DIR/member.ext" -out "$TLS_DIR/$m.crt"
+      ssl pkcs12 -export -in "$TLS_DIR/$m.crt" -inkey "$TLS_DIR/$m.key" -certfile "$TLS_DIR/ca.crt" -name "$m" \
+        -passout "file:$TLS_DIR/password" -out "$TLS_DIR/$m.p12.tmp"
+      mv "$TLS_DIR/$m.p12.tmp" "$TLS_DIR/$m.p12"
+      rm -f "$TLS_DIR/$m.key" "$TLS_DIR/$m.csr"
+    done
+  )
 }
 
 # ----- build -----
@@ -313,10 +369,14 @@ java_cmd() { # java_cmd <service> <heap>: sets JAVA_CMD to the JVM command line 
     -jar "$root/$(jar_of "$1")")
 }
 
-cluster_env() { # cluster_env <hazelcast port>: sets CLUSTER_ENV, how one member joins the others
-  CLUSTER_ENV=(OPENTRADE_CLUSTER_NAME=opentrade-dist "OPENTRADE_CLUSTER_MEMBERS=$(members)"
+# cluster_env <hazelcast port> <member>: sets CLUSTER_ENV, how one member joins the others, its event
+# bus with mutual TLS as <member> (its key store; the password and the CA by file, never by value).
+cluster_env() {
+  CLUSTER_ENV=("OPENTRADE_CLUSTER_NAME=$CLUSTER_NAME" "OPENTRADE_CLUSTER_MEMBERS=$(members)"
     OPENTRADE_CLUSTER_HOST=127.0.0.1 "OPENTRADE_CLUSTER_PORT=$1" OPENTRADE_CLUSTER_PORT_AUTO_INCREMENT=false
-    OPENTRADE_EVENT_BUS_PORT=0)
+    OPENTRADE_EVENT_BUS_PORT=0
+    OPENTRADE_CLUSTER_TLS=true "OPENTRADE_CLUSTER_TLS_KEY_STORE=$TLS_DIR/$2.p12"
+    "OPENTRADE_CLUSTER_TLS_KEY_STORE_PASSWORD_FILE=$TLS_DIR/password" "OPENTRADE_CLUSTER_TLS_TRUST_STORE=$TLS_DIR/ca.crt")
 }
 
 ZIPKIN_SPANS() { echo "http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"; }
@@ -370,7 +430,7 @@ EOF
         java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m -jar "$ZIPKIN_JAR" \
         "--armeria.ports[0].port=$ZIPKIN_PORT" "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].protocols[0]=http" ;;
     exchange)
-      cluster_env "$HZ_EXCHANGE_PORT"
+      cluster_env "$HZ_EXCHANGE_PORT" exchange
       java_cmd exchange 256m
       launch exchange "${CLUSTER_ENV[@]}" \
         OPENTRADE_EXCHANGE_DATA_DIR="$(service_dir exchange)/data" OPENTRADE_EXCHANGE_OPERATIONS_HOST=127.0.0.1 \
@@ -381,7 +441,7 @@ EOF
       if [ "$INFLUX" = on ]; then
         store=(OPENTRADE_MARKET_STORE=influxdb OPENTRADE_INFLUX_URL="http://127.0.0.1:$INFLUX_PORT" OPENTRADE_INFLUX_DATABASE=opentrade)
       fi
-      cluster_env "$HZ_MARKET_PORT"
+      cluster_env "$HZ_MARKET_PORT" market-api
       java_cmd market-api 384m
       launch market-api "${CLUSTER_ENV[@]}" "${store[@]}" \
         OPENTRADE_MARKET_HOST=127.0.0.1 OPENTRADE_MARKET_PORT="$MARKET_PORT" OPENTRADE_MARKET_EVENT_BUS=cluster \
@@ -391,7 +451,7 @@ EOF
         OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
         -- "${JAVA_CMD[@]}" ;;
     trade-api)
-      cluster_env "$HZ_TRADE_PORT"
+      cluster_env "$HZ_TRADE_PORT" trade-api
       java_cmd trade-api 256m
       launch trade-api "${CLUSTER_ENV[@]}" \
         OPENTRADE_TRADE_HOST=127.0.0.1 OPENTRADE_TRADE_PORT="$TRADE_PORT" OPENTRADE_TRADE_EVENT_BUS=cluster \
@@ -405,7 +465,7 @@ EOF
     gateway-1 | gateway-2)
       local n=${s#gateway-} port hz
       if [ "$n" = 1 ]; then port=$GATEWAY_1_PORT; hz=$HZ_GATEWAY_1_PORT; else port=$GATEWAY_2_PORT; hz=$HZ_GATEWAY_2_PORT; fi
-      cluster_env "$hz"
+      cluster_env "$hz" "$s"
       java_cmd "$s" 256m
       launch "$s" "${CLUSTER_ENV[@]}" \
         OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT="$port" OPENTRADE_GATEWAY_EVENT_BUS=cluster \
@@ -458,7 +518,8 @@ EOF
     echo "  market history embedded QuestDB in market-api/data (influxd not used)"
   fi
   cat <<EOF
-  cluster        opentrade-dist, Hazelcast members $(members)
+  cluster        Hazelcast members $(members) (name in secrets/cluster-name)
+  event bus      mutual TLS: certificates from secrets/cluster-tls/ca.crt, one per service
   admin token    secrets/admin-token (X-Admin-Token)
   ports, logs    ports.env, logs/<service>.log
 EOF
@@ -469,6 +530,7 @@ cmd_start() {
   ensure_packages
   ensure_secrets
   mkdir -p "$LOGS" "$PIDS"
+  chmod 700 "$LOGS"
   INFLUX=off
   use_influx && INFLUX=on
   choose_ports

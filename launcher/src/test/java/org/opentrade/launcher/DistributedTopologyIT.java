@@ -2,24 +2,43 @@ package org.opentrade.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.RegistrationInfo;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opentrade.common.cluster.ClusterConfig;
+import org.opentrade.common.cluster.ClusterTls;
+import org.opentrade.common.cluster.ClusteredVertx;
+import org.opentrade.exchange.client.ExchangeAddresses;
 import quickfix.Message;
 
 /**
@@ -172,6 +191,78 @@ class DistributedTopologyIT {
             Message logout = c.next();
             assertEquals("5", logout.getHeader().getString(35), "refused: " + logout);
             assertEquals("logon refused: wrong secret", logout.getString(58));
+        }
+    }
+
+    /**
+     * Issue 15's "an uncertified process is refused", on the running topology: a process that knows
+     * the cluster's name joins its Hazelcast (open-source Hazelcast authenticates no member) and sees
+     * where the exchange takes commands, yet its command never reaches the exchange (no reply, not
+     * even a refusal: the exchange answers every command it gets), while the same command from a
+     * process holding a certificate of the script's cluster CA is answered.
+     */
+    @Test
+    void aProcessWithoutTheClusterCertificateCannotSendTheExchangeACommand() throws Exception {
+        List<String> members = Stream.of("HZ_EXCHANGE_PORT", "HZ_MARKET_PORT", "HZ_TRADE_PORT", "HZ_GATEWAY_1_PORT",
+                "HZ_GATEWAY_2_PORT").map(p -> "127.0.0.1:" + topology.port(p)).toList();
+        Path tls = topology.dir().resolve("secrets/cluster-tls");
+        ClusterTls certificate = ClusterTls.load(tls.resolve("gateway-2.p12"), tls.resolve("password"),
+                tls.resolve("ca.crt"), null);
+        String name = topology.secret("cluster-name");
+        io.vertx.core.Future<Vertx> rogueJoin = ClusteredVertx.start(member(name, members), new VertxOptions());
+        io.vertx.core.Future<Vertx> certifiedJoin = ClusteredVertx.start(member(name, members).withTls(certificate),
+                new VertxOptions());
+        Vertx rogue = rogueJoin.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+        Vertx certified = null;
+        try {
+            certified = certifiedJoin.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+            // An order id no one uses (below the simulator's 2^62), so even a delivered cancel changes nothing.
+            long unknownOrder = (1L << 61) + java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40);
+            JsonObject cancel = new JsonObject().put("type", "CANCEL").put("order_id", unknownOrder)
+                    .put("account", "victim").put("symbol", "600000.SH");
+            awaitExchangeKnownTo(rogue);
+            awaitExchangeKnownTo(certified);
+            Throwable refused = assertThrows(Exception.class, () -> command(rogue, cancel, 3_000));
+            assertTrue(refused.getCause() instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT,
+                    "the rogue's command timed out unanswered: " + refused);
+            // Ample time: the first TLS connection of a cold JVM on a busy machine.
+            JsonObject answered = command(certified, cancel, 30_000);
+            assertTrue(answered.getInteger("code") < 0, "the exchange answers a certified member (and refuses the"
+                    + " cancel of an unknown order): " + answered);
+        } finally {
+            rogue.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (certified != null) {
+                certified.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static ClusterConfig member(String name, List<String> members) throws java.io.IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        return new ClusterConfig(name, members, "127.0.0.1", null, port, false, Duration.ofSeconds(15), 0);
+    }
+
+    private static JsonObject command(Vertx from, JsonObject command, long timeoutMillis) throws Exception {
+        return (JsonObject) from.eventBus().request(ExchangeAddresses.COMMANDS, command,
+                        new DeliveryOptions().setSendTimeout(timeoutMillis))
+                .toCompletionStage().toCompletableFuture().get(timeoutMillis + 10_000, TimeUnit.MILLISECONDS).body();
+    }
+
+    /** Waits until {@code v}'s view of the cluster lists the exchange's command handler. */
+    private static void awaitExchangeKnownTo(Vertx v) throws Exception {
+        HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) v).clusterManager();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            Promise<List<RegistrationInfo>> seen = Promise.promise();
+            manager.getRegistrations(ExchangeAddresses.COMMANDS, seen);
+            if (!seen.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).isEmpty()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the exchange's command handler never showed in the cluster");
+            Thread.sleep(50); // polling the member's view of the registrations, with a deadline; not a fixed wait
         }
     }
 

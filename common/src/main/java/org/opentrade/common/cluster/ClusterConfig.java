@@ -28,9 +28,10 @@ import org.opentrade.common.config.ConfigException;
  *                           consumers with it)
  * @param eventBusPort       the clustered event bus's TCP port; 0 picks a free one (members learn it
  *                           through Hazelcast)
+ * @param tls                mutual TLS on the event bus ({@link ClusterTls#OFF} by default)
  */
 public record ClusterConfig(String name, List<String> members, String host, String publicHost, int port,
-                            boolean portAutoIncrement, Duration memberTimeout, int eventBusPort) {
+                            boolean portAutoIncrement, Duration memberTimeout, int eventBusPort, ClusterTls tls) {
     public static final String DEFAULT_NAME = "opentrade";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5701;
@@ -51,6 +52,9 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
 
     public ClusterConfig {
         members = List.copyOf(members);
+        if (tls == null) {
+            throw new IllegalArgumentException("tls: give ClusterTls.OFF for a plain event bus");
+        }
         if (!CLUSTER_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name '" + name + "': allowed 1-64 of [A-Za-z0-9._-]");
         }
@@ -81,16 +85,28 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
         }
     }
 
-    /** Everything at its default: this machine's loopback, cluster {@value #DEFAULT_NAME}. */
+    /** A plain event bus ({@link ClusterTls#OFF}); the other components as in the canonical constructor. */
+    public ClusterConfig(String name, List<String> members, String host, String publicHost, int port,
+                         boolean portAutoIncrement, Duration memberTimeout, int eventBusPort) {
+        this(name, members, host, publicHost, port, portAutoIncrement, memberTimeout, eventBusPort, ClusterTls.OFF);
+    }
+
+    /** Everything at its default: this machine's loopback, cluster {@value #DEFAULT_NAME}, no TLS. */
     public static ClusterConfig defaults() {
         return new ClusterConfig(DEFAULT_NAME, DEFAULT_MEMBERS, DEFAULT_HOST, null, DEFAULT_PORT, true,
                 DEFAULT_MEMBER_TIMEOUT, 0);
     }
 
+    /** This configuration with {@code tls} on its event bus. */
+    public ClusterConfig withTls(ClusterTls tls) {
+        return new ClusterConfig(name, members, host, publicHost, port, portAutoIncrement, memberTimeout, eventBusPort, tls);
+    }
+
     /**
      * Reads a {@code cluster:} section (keys {@code name}, {@code members}, {@code host},
      * {@code public_host}, {@code port}, {@code port_auto_increment}, {@code member_timeout},
-     * {@code event_bus_port}); absent keys take the defaults. A bad value throws a
+     * {@code event_bus_port} and the {@code tls} section, see {@link ClusterTls#fromConfig}); absent
+     * keys take the defaults. A bad value, or a TLS store that cannot be used, throws a
      * {@link ConfigException} naming the key.
      */
     public static ClusterConfig fromConfig(Config section) {
@@ -102,9 +118,10 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
         boolean autoIncrement = section.bool("port_auto_increment", true);
         Duration timeout = section.duration("member_timeout", DEFAULT_MEMBER_TIMEOUT);
         int busPort = section.intValue("event_bus_port", 0, 0, 65_535);
+        ClusterTls tls = ClusterTls.fromConfig(section.section("tls"));
         try {
             return new ClusterConfig(name, members.isEmpty() ? DEFAULT_MEMBERS : members, host, publicHost, port,
-                    autoIncrement, timeout, busPort);
+                    autoIncrement, timeout, busPort, tls);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config section 'cluster': " + e.getMessage() + " (" + section.origin() + ")");
         }
@@ -142,6 +159,6 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
     @Override
     public String toString() {
         return "cluster '" + name + "' (member " + publicHost + ":" + port + (portAutoIncrement ? "+" : "")
-                + ", members " + members + ")";
+                + ", members " + members + ", " + tls + ")";
     }
 }

@@ -1,5 +1,6 @@
 package org.opentrade.common.cluster;
 
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
@@ -23,6 +24,14 @@ import java.util.logging.Logger;
  * off, binding to the configured interface only (never every interface unless {@code host} is
  * 0.0.0.0), no phone-home, and no Hazelcast shutdown hook, because each service's own hook closes
  * Vert.x, which leaves the cluster cleanly after the service has drained.
+ *
+ * <p>Open-source Hazelcast authenticates no member (see the package documentation), so the
+ * configuration also narrows what a member that joins without the cluster's certificate can make
+ * the others do: Java deserialization of cluster data is limited to Hazelcast's and the JDK's own
+ * classes (no gadget chain through a rogue member's map value or executor task), and Jet (jobs and
+ * their uploaded code), user-code deployment and the REST and Memcache endpoints stay off. With
+ * {@link ClusterTls} enabled, the event bus itself only talks to members that hold a certificate
+ * from the cluster CA.
  */
 public final class ClusteredVertx {
     private static final Logger LOG = Logger.getLogger(ClusteredVertx.class.getName());
@@ -56,6 +65,15 @@ public final class ClusteredVertx {
         if (!c.publicHost().equals(c.host())) {
             net.setPublicAddress(c.publicHost());
         }
+        net.getRestApiConfig().setEnabled(false);
+        net.getMemcacheProtocolConfig().setEnabled(false);
+        // Everything OpenTrade and Vert.x keep in Hazelcast is DataSerializable or Hazelcast's JSON;
+        // Java serialization is allowed for the defaults only (java*, com.hazelcast., arrays), so a
+        // member cannot make another deserialize an arbitrary class. A new Serializable value type
+        // fails with "Resolving class ... is not allowed" until it is added here.
+        hz.getSerializationConfig().setJavaSerializationFilterConfig(new JavaSerializationFilterConfig());
+        hz.getJetConfig().setEnabled(false).setResourceUploadEnabled(false);
+        hz.getUserCodeDeploymentConfig().setEnabled(false);
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
@@ -68,10 +86,12 @@ public final class ClusteredVertx {
 
     /**
      * {@code options} with the event bus of {@code c}: listening on {@code host} (every interface for
-     * 0.0.0.0) and {@code event_bus_port}, announced to the other members as {@code public_host}.
+     * 0.0.0.0) and {@code event_bus_port}, announced to the other members as {@code public_host},
+     * with mutual TLS when {@code c.tls()} is enabled.
      */
     public static VertxOptions withEventBus(VertxOptions options, ClusterConfig c) {
         options.getEventBusOptions().setHost(c.host()).setPort(c.eventBusPort()).setClusterPublicHost(c.publicHost());
+        c.tls().applyTo(options.getEventBusOptions());
         return options;
     }
 
@@ -95,6 +115,6 @@ public final class ClusteredVertx {
         String member = hz == null ? "?" : hz.getCluster().getLocalMember().getAddress().toString();
         int size = hz == null ? 0 : hz.getCluster().getMembers().size();
         return "joined cluster '" + c.name() + "' as member " + member + " (node " + manager.getNodeId() + "); "
-                + size + " member(s) now";
+                + size + " member(s) now; " + c.tls();
     }
 }

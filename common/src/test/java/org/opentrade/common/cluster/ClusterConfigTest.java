@@ -2,9 +2,11 @@ package org.opentrade.common.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.VertxOptions;
@@ -97,6 +99,20 @@ class ClusterConfigTest {
         assertEquals("5", hz.getProperty("hazelcast.max.wait.seconds.before.join"), "a burst of members joins in seconds");
         assertTrue(hz.getMultiMapConfigs().containsKey("__vertx.subs"), "Vert.x's own maps are kept");
         assertEquals(null, net.getPublicAddress(), "no public address when it is the bind host");
+    }
+
+    @Test
+    void hazelcastDeserializesOnlyItsOwnAndTheJdksClassesAndRunsNoForeignCode() {
+        com.hazelcast.config.Config hz = ClusteredVertx.hazelcastConfig(ClusterConfig.defaults());
+        JavaSerializationFilterConfig filter = hz.getSerializationConfig().getJavaSerializationFilterConfig();
+        assertNotNull(filter, "a Java deserialization filter is set");
+        assertFalse(filter.isDefaultsDisabled(), "the defaults (java*, com.hazelcast., arrays) are the allow-list");
+        assertTrue(filter.getWhitelist().isEmpty(), "nothing else is allowed");
+        assertFalse(hz.getJetConfig().isEnabled(), "no Jet jobs");
+        assertFalse(hz.getJetConfig().isResourceUploadEnabled(), "no uploaded job code");
+        assertFalse(hz.getUserCodeDeploymentConfig().isEnabled(), "no user-code deployment");
+        assertFalse(hz.getNetworkConfig().getRestApiConfig().isEnabled(), "no REST endpoint");
+        assertFalse(hz.getNetworkConfig().getMemcacheProtocolConfig().isEnabled(), "no Memcache endpoint");
     }
 
     @Test

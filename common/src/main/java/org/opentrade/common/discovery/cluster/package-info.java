@@ -22,6 +22,12 @@
  *   <li><b>Drain, then withdraw.</b> A stopping instance first announces draining (the gateways stop
  *   sending it new requests within milliseconds), keeps serving for a grace period so the requests
  *   already sent finish, then withdraws; only then does its main stop the HTTP server.</li>
+ *   <li><b>Confirmed by the owner, over the authenticated bus.</b> Open-source Hazelcast lets any
+ *   process that joins write to the map, so the map is a list of claims: an entry is used only once
+ *   the member it names confirms it on the event bus ({@link
+ *   org.opentrade.common.discovery.cluster.OwnerCheck}), which with mutual TLS only certified members
+ *   can use. A rogue writer can withhold or mark instances draining (denial of service), never send
+ *   the gateways' traffic and identity assertions to an endpoint of its own.</li>
  * </ul>
  */
 package org.opentrade.common.discovery.cluster;
