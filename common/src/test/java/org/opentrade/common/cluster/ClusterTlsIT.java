@@ -213,7 +213,7 @@ class ClusterTlsIT {
     private static HazelcastJsonValue entry(String service, String id, int port, String member) {
         return new HazelcastJsonValue(new JsonObject().put("service", service).put("instance_id", id)
                 .put("host", "127.0.0.1").put("port", port).put("weight", 1).put("draining", false)
-                .put("member", member).encode());
+                .put("partition", 0).put("member", member).encode());
     }
 
     /** A task class on every member's class path, as a gadget would be. */

@@ -80,7 +80,7 @@ public final class ClusterDiscovery {
         try {
             JsonObject o = request.body();
             claimed = new ServiceInstance(o.getString("service"), o.getString("instance_id"), o.getString("host"),
-                    o.getInteger("port", 0), ServiceInstance.DEFAULT_WEIGHT, false);
+                    o.getInteger("port", 0), ServiceInstance.DEFAULT_WEIGHT, false, o.getInteger("partition", 0));
         } catch (RuntimeException e) {
             request.reply(false);
             return;
@@ -91,7 +91,7 @@ public final class ClusterDiscovery {
 
     private static JsonObject claim(ServiceInstance i) {
         return new JsonObject().put("service", i.service()).put("instance_id", i.instanceId()).put("host", i.host())
-                .put("port", i.port());
+                .put("port", i.port()).put("partition", i.partition());
     }
 
     /** The Hazelcast cluster manager of a clustered {@code vertx}; throws naming the problem otherwise. */

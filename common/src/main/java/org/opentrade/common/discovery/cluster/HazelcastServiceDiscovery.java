@@ -474,15 +474,19 @@ public final class HazelcastServiceDiscovery implements ServiceDiscovery {
     }
 
     /** What a member confirms of an entry: who serves which service where. Weight and drain flag may change freely. */
-    private record Claim(String service, String instanceId, String host, int port, String member) {
+    private record Claim(String service, String instanceId, String host, int port, int partition, String member) {
         static Claim of(Entry e) {
             return of(e.instance(), e.member());
         }
 
-        /** The claim of {@code i} by {@code member}; a null instance claims nothing (equal to no real claim). */
+        /**
+         * The claim of {@code i} by {@code member}; a null instance claims nothing (equal to no real
+         * claim). The account partition is part of it: a changed one is confirmed again, so no one can
+         * make gateways send another partition's developers to an instance.
+         */
         static Claim of(ServiceInstance i, String member) {
-            return i == null ? new Claim(null, null, null, 0, member)
-                    : new Claim(i.service(), i.instanceId(), i.host(), i.port(), member);
+            return i == null ? new Claim(null, null, null, 0, 0, member)
+                    : new Claim(i.service(), i.instanceId(), i.host(), i.port(), i.partition(), member);
         }
     }
 
