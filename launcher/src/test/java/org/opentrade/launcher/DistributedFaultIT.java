@@ -190,9 +190,16 @@ class DistributedFaultIT {
             }
         }
         assertNoAcknowledgedOrderLost(phase, 0);
+        // Known trade-api gap (reported with this test): an order whose command the dead exchange never
+        // answered (504 -9002, later 200 pending_new) is resent only when trade-api starts, so it stays
+        // pending_new until then. Recorded here; the end of the run, after trade-api's restarts below,
+        // asserts that none is left.
+        List<String> stuck = pendingNewAfter(Duration.ofSeconds(15));
         assertStreamsGapFree();
         REPORT.put("2 kill -9 exchange", phase + "; exchange back " + millisBetween(killedAt, restartedAt)
-                + " ms after the kill; " + ordersBefore.size() + " earlier orders unchanged");
+                + " ms after the kill; " + ordersBefore.size() + " earlier orders unchanged; " + stuck.size()
+                + " acknowledged orders still pending_new 15 s after the restart (settled only by trade-api's next start)"
+                + (stuck.isEmpty() ? "" : ", e.g. " + stuck.get(0)));
     }
 
     @Test
@@ -228,17 +235,13 @@ class DistributedFaultIT {
         int keyChangeErrorNo = errorNo(newKey);
         long readsOkDuringOutage = phase.readsOk.get();
 
+        // trade-api's Redis connection does not reconnect (no append is ever resent), so its intent
+        // store stops at the first write after the drop and does not recover by itself (trade-api
+        // README, "When the intent store fails"): a supervisor restarts it once Redis is back. The test
+        // is that supervisor: SIGTERM now, and the one start below brings back Redis, then trade-api.
+        topology.terminate("trade-api");
         restart("redis");
         long redisBackAt = System.nanoTime();
-        // trade-api's intent store stops when its Redis connection drops and does not recover by itself
-        // (trade-api README, "When the intent store fails"): the supervisor's part, restarting it once
-        // its /health says so, is the test's.
-        boolean tradeApiRestarted = false;
-        if (!healthy(topology.url("TRADE_PORT"))) {
-            topology.terminate("trade-api");
-            restart("trade-api");
-            tradeApiRestarted = true;
-        }
         load.phase("after redis");
         await("every order of the outage answered", CLIENT_DEADLINE, () -> phase.pending() == 0);
         assertEquals(0, phase.gaveUp.get(), "clients gave up: " + phase);
@@ -249,8 +252,8 @@ class DistributedFaultIT {
         assertNoAcknowledgedOrderLost(phase, 0);
         REPORT.put("3 kill -9 redis", phase + "; during the outage: orders 503 -3003, " + readsOkDuringOutage
                 + " reads served, key creation 503 " + keyChangeErrorNo + "; Redis back "
-                + millisBetween(killedAt, redisBackAt) + " ms after the kill"
-                + (tradeApiRestarted ? "; trade-api restarted by the test as its supervisor (intent store stopped)" : ""));
+                + millisBetween(killedAt, redisBackAt) + " ms after the kill, with trade-api restarted by the test"
+                + " as its supervisor");
     }
 
     @Test
@@ -294,12 +297,14 @@ class DistributedFaultIT {
      * {@code phase} are each found by {@code client_order_id} through gateway {@code via} (a survivor).
      */
     private static void assertNoAcknowledgedOrderLost(Phase phase, int via) throws Exception {
+        // The acknowledgements before the listing starts: the load goes on, and the list is newest first.
+        Map<String, Ack> acked = new HashMap<>(load.acks);
         Map<String, JsonObject> byClientId = new HashMap<>();
         for (JsonObject o : listAll("/v1/orders?status=all")) {
             byClientId.put(o.getString("client_order_id"), o);
         }
         List<String> lost = new ArrayList<>();
-        load.acks.forEach((cid, ack) -> {
+        acked.forEach((cid, ack) -> {
             JsonObject o = byClientId.get(cid);
             if (o == null || !o.getString("order_id").equals(ack.orderId)) {
                 lost.add(cid + " (" + ack.orderId + ")");
@@ -307,7 +312,7 @@ class DistributedFaultIT {
         });
         assertTrue(lost.isEmpty(), lost.size() + " acknowledged orders missing from the account: " + lost);
         int checked = 0;
-        for (Map.Entry<String, Ack> e : load.acks.entrySet()) {
+        for (Map.Entry<String, Ack> e : acked.entrySet()) {
             if (e.getValue().phase != phase) {
                 continue;
             }
@@ -321,13 +326,7 @@ class DistributedFaultIT {
 
     /** The end of the run: orders, fills, positions and the order stream agree, and nothing is lost. */
     private static void verifyAccountConsistency() throws Exception {
-        await("no order left pending_new", Duration.ofSeconds(20), () -> {
-            try {
-                return listAll("/v1/orders?status=open").stream().noneMatch(o -> "pending_new".equals(o.getString("status")));
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        assertNoneStuckPendingNew(Duration.ofSeconds(20));
         List<JsonObject> orders = listAll("/v1/orders?status=all");
         List<JsonObject> fills = listAll("/v1/fills");
         Map<String, JsonObject> byId = byId(orders);
@@ -353,10 +352,17 @@ class DistributedFaultIT {
         }
         positionBySymbol.values().removeIf(q -> q == 0);
         assertEquals(positionBySymbol, positions, "positions are the sum of the fills");
+        // An order stream client knows an order from a data frame, or from the read the protocol asks
+        // for after a resync flagged "resumed":false (trade-api's restarts: a new epoch).
         Set<String> onStreams = ConcurrentHashMap.newKeySet();
-        STREAMS.stream().filter(w -> w.path.endsWith("orders")).forEach(w -> onStreams.addAll(w.orderIds));
+        Set<String> recovered = ConcurrentHashMap.newKeySet();
+        STREAMS.stream().filter(w -> w.path.endsWith("orders")).forEach(w -> {
+            onStreams.addAll(w.orderIds);
+            recovered.addAll(w.recovered);
+        });
         List<String> lost = new ArrayList<>();
         List<String> notStreamed = new ArrayList<>();
+        AtomicInteger onlyRecovered = new AtomicInteger();
         Map<String, JsonObject> byClientId = new HashMap<>();
         orders.forEach(o -> byClientId.put(o.getString("client_order_id"), o));
         load.acks.forEach((cid, ack) -> {
@@ -364,15 +370,48 @@ class DistributedFaultIT {
                 lost.add(cid);
             }
             if (!onStreams.contains(ack.orderId)) {
-                notStreamed.add(cid + " (" + ack.orderId + ", " + ack.phase.name + ")");
+                if (recovered.contains(ack.orderId)) {
+                    onlyRecovered.incrementAndGet();
+                } else {
+                    notStreamed.add(cid + " (" + ack.orderId + ", " + ack.phase.name + ")");
+                }
             }
         });
         REPORT.put("end", load.acks.size() + " acknowledged orders, " + orders.size() + " orders and " + fills.size()
-                + " fills in the account; lost " + lost.size() + "; acknowledged but never on an order stream "
-                + notStreamed.size() + "; positions " + positions);
+                + " fills in the account; lost " + lost.size() + "; acknowledged and known to the order-stream clients "
+                + "only through the read after a flagged resync " + onlyRecovered + ", not at all " + notStreamed.size()
+                + "; positions " + positions);
         assertTrue(lost.isEmpty(), "acknowledged orders lost: " + lost);
         assertTrue(notStreamed.isEmpty(), "acknowledged orders missing from the order streams: " + notStreamed);
         assertStreamsGapFree();
+    }
+
+    /**
+     * Every order of the account leaves {@code pending_new} within {@code timeout}: the exchange
+     * answered it, or (restarted) trade-api sent it again and got the answer.
+     */
+    private static void assertNoneStuckPendingNew(Duration timeout) throws Exception {
+        List<String> stuck = pendingNewAfter(timeout);
+        assertTrue(stuck.isEmpty(), stuck.size() + " orders still pending_new after " + timeout + ": " + stuck);
+    }
+
+    /** The orders still {@code pending_new} once none is left or {@code timeout} has passed. */
+    private static List<String> pendingNewAfter(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<JsonObject> pending;
+        while (true) {
+            pending = listAll("/v1/orders?status=open").stream().filter(o -> "pending_new".equals(o.getString("status")))
+                    .toList();
+            if (pending.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(250); // polling the account with a deadline, not a fixed wait
+        }
+        Map<String, String> phaseByCid = new HashMap<>();
+        load.acks.forEach((cid, ack) -> phaseByCid.put(cid, ack.phase.name + ", answered " + ack.status));
+        return pending.stream().map(o -> o.getString("client_order_id") + " (" + o.getString("order_id")
+                + ", created " + o.getString("created_at") + ", " + phaseByCid.getOrDefault(o.getString("client_order_id"),
+                        "not acknowledged") + ")").toList();
     }
 
     private static void assertStreamsGapFree() {
@@ -428,7 +467,7 @@ class DistributedFaultIT {
         public String toString() {
             return name + ": " + offered + " orders offered, " + acked + " acknowledged, " + refused + " refused, " + gaveUp
                     + " gave up, " + retried + " retried, slowest ack " + maxOrderMillis + " ms; " + readsOk
-                    + " reads served (slowest " + maxReadMillis + " ms), " + readsGaveUp + " gave up; failed attempts "
+                    + " reads served (slowest " + maxReadMillis + " ms), " + readsGaveUp + " gave up; answers "
                     + new TreeMap<>(answers);
         }
     }
@@ -505,6 +544,7 @@ class DistributedFaultIT {
                                 new JsonObject(r.body()).getString("status"), p, gw, ms));
                         p.maxOrderMillis.accumulateAndGet(ms, Math::max);
                         p.acked.incrementAndGet();
+                        p.answer("acked " + code + " " + new JsonObject(r.body()).getString("status"));
                         return;
                     }
                     failure = code + " " + errorNo(r);
@@ -597,6 +637,9 @@ class DistributedFaultIT {
         final List<String> duplicates = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> flagged = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Set<String> orderIds = ConcurrentHashMap.newKeySet();
+        /** Orders read with GET /v1/orders after a resync flagged {@code "resumed":false}. */
+        final Set<String> recovered = ConcurrentHashMap.newKeySet();
+        final AtomicInteger recoveryReads = new AtomicInteger();
         final Set<String> tradeIds = ConcurrentHashMap.newKeySet();
         final AtomicLong dataFrames = new AtomicLong();
         final AtomicInteger reconnects = new AtomicInteger();
@@ -698,6 +741,9 @@ class DistributedFaultIT {
             Long prev = last.get(channel);
             if (unresumed) {
                 flagged.add(channel + " resumed:false at seq " + seq + " after " + prev);
+                if ("orders".equals(channel)) {
+                    retry.execute(this::readMissedOrders);
+                }
                 last.put(channel, seq);
                 expectingSnapshot.remove(channel);
             } else if (snapshot) {
@@ -712,6 +758,24 @@ class DistributedFaultIT {
                 }
                 last.put(channel, Math.max(seq, prev == null ? seq : prev));
             }
+        }
+
+        /**
+         * What the protocol asks of a client told {@code "resumed":false}: it missed updates, so it
+         * replaces its order state with a read of the account's orders (the snapshot frames carry only
+         * the open ones).
+         */
+        private void readMissedOrders() {
+            for (int attempt = 1; attempt <= 5 && !closed; attempt++) {
+                try {
+                    listAll("/v1/orders?status=all").forEach(o -> recovered.add(o.getString("order_id")));
+                    recoveryReads.incrementAndGet();
+                    return;
+                } catch (Exception | AssertionError e) {
+                    Load.backOff(attempt);
+                }
+            }
+            gaps.add("orders: the read after resumed:false failed 5 times");
         }
 
         @Override
@@ -748,7 +812,9 @@ class DistributedFaultIT {
         public String toString() {
             return name + ": " + dataFrames + " data frames, " + reconnects + " reconnects (longest "
                     + longestOutageMillis + " ms), " + gaps.size() + " unflagged gaps, " + duplicates.size()
-                    + " duplicates, " + flagged.size() + " flagged resyncs " + flagged + ", last seqs " + last;
+                    + " duplicates, " + flagged.size() + " flagged resyncs " + flagged
+                    + (path.endsWith("orders") ? " (" + recoveryReads + " order reads after them)" : "")
+                    + ", last seqs " + last;
         }
     }
 
@@ -757,11 +823,6 @@ class DistributedFaultIT {
     private static void restart(String service) throws Exception {
         DistributedTopology.Result r = topology.startMissing();
         assertEquals(0, r.exitCode(), "run-distributed.sh start after " + service + " died:\n" + r.output());
-    }
-
-    private static boolean healthy(String url) {
-        HttpResponse<String> r = sendQuietly("GET", url + "/health", Map.of(), null);
-        return r != null && r.statusCode() == 200;
     }
 
     private static boolean okOn(int gw, String path) {
