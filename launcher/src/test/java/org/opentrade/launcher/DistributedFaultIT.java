@@ -242,12 +242,17 @@ class DistributedFaultIT {
         topology.terminate("trade-api");
         restart("redis");
         long redisBackAt = System.nanoTime();
-        load.phase("after redis");
+        Phase after = load.phase("after redis");
         await("every order of the outage answered", CLIENT_DEADLINE, () -> phase.pending() == 0);
         assertEquals(0, phase.gaveUp.get(), "clients gave up: " + phase);
         HttpResponse<String> keyAfter = send("POST", gateways[1] + "/v1/keys", Map.of("Authorization", "Bearer " + token),
                 new JsonObject().put("label", "after-outage").put("scopes", new JsonArray(List.of("market:read"))));
         assertEquals(201, keyAfter.statusCode(), "key changes work again: " + keyAfter.body());
+        // The load's key was seen before the outage: never "key store unreachable", neither while Redis
+        // is down nor while the gateways reconnect to it.
+        for (Phase p : List.of(phase, after)) {
+            assertTrue(p.answers.keySet().stream().noneMatch(a -> a.endsWith(" -9003")), "a cached key answered -9003: " + p);
+        }
         awaitStreamsResumed(killedAt, Duration.ofSeconds(30));
         assertNoAcknowledgedOrderLost(phase, 0);
         REPORT.put("3 kill -9 redis", phase + "; during the outage: orders 503 -3003, " + readsOkDuringOutage
