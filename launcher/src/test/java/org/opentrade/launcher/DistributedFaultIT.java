@@ -69,7 +69,9 @@ class DistributedFaultIT {
     private static String keyId;
     private static String secret;
     private static String token;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** HTTP/1.1, as the gateways speak it (no h2c upgrade attempts). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private static Load load;
     private static final List<StreamWatcher> STREAMS = new ArrayList<>();
     private static final Map<String, String> REPORT = new LinkedHashMap<>();
@@ -560,7 +562,8 @@ class DistributedFaultIT {
                         return;
                     }
                 } catch (IOException e) {
-                    failure = e.getClass().getSimpleName();
+                    failure = e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+                            : " (" + e.getMessage().substring(0, Math.min(60, e.getMessage().length())) + ")");
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
