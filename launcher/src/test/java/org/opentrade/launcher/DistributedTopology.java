@@ -100,6 +100,66 @@ final class DistributedTopology implements AutoCloseable {
         return out;
     }
 
+    /**
+     * {@code run-distributed.sh start} again: starts only the services that are not running (on the
+     * same ports, from ports.env) and returns once the script says every service is ready.
+     */
+    Result startMissing() throws Exception {
+        return script(root, dir, "start", START_TIMEOUT);
+    }
+
+    /**
+     * SIGKILL to one service by its pid file, then waits (up to 10 s) until the process is gone; the
+     * pid file stays, and {@code start} sees the service as missing (the script checks the pid's
+     * working directory). Returns the killed pid.
+     */
+    long kill(String service) throws Exception {
+        return signal(service, true);
+    }
+
+    /** SIGTERM to one service (its graceful shutdown), then waits (up to 60 s) until it is gone. */
+    long terminate(String service) throws Exception {
+        return signal(service, false);
+    }
+
+    private long signal(String service, boolean kill) throws Exception {
+        Long pid = pids().get(service);
+        if (pid == null) {
+            throw new IllegalStateException("no pid file for " + service + " in " + dir.resolve("pids"));
+        }
+        ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(service + " (pid " + pid
+                + ") does not run"));
+        if (!Files.readSymbolicLink(Path.of("/proc", pid.toString(), "cwd")).equals(dir.resolve(service))) {
+            throw new IllegalStateException("pid " + pid + " is not " + service + " of " + dir);
+        }
+        if (kill) {
+            p.destroyForcibly();
+        } else {
+            p.destroy();
+        }
+        long deadline = System.nanoTime() + (kill ? Duration.ofSeconds(10) : Duration.ofSeconds(60)).toNanos();
+        while (runs(pid)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(service + " (pid " + pid + ") still runs after " + (kill ? "SIGKILL" : "SIGTERM"));
+            }
+            Thread.sleep(20); // polling for the process to exit, with a deadline
+        }
+        return pid;
+    }
+
+    /**
+     * Whether {@code pid} is a live process: an exited one that its new parent has not reaped yet (a
+     * zombie, state Z in {@code /proc/<pid>/stat}) runs no more.
+     */
+    static boolean runs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     /** {@code run-distributed.sh status}: its exit code and output. */
     Result status() throws Exception {
         return script(root, dir, "status", Duration.ofSeconds(60));

@@ -23,14 +23,25 @@ import org.opentrade.gateway.port.KeyRegistry;
  * evicted least recently used first when the cache is full, never all at once.
  *
  * <p>When the registry may have missed changes ({@link KeyRegistry#EVERYTHING}, e.g. its change
- * channel reconnected) everything cached is dropped. A load that was in flight when any change
- * arrived answers its caller but is not cached, so it cannot put back what the change dropped.
+ * channel reconnected) every cached key and developer expires: each is read again on its next use,
+ * and only if that read fails is the last known copy served, as during an outage. Expired, not
+ * dropped, because the change channel can be back before the store answers reads (Redis's pub/sub
+ * connection reconnecting before the command connection did): dropping answered valid keys 503 in
+ * that window. Remembered unknown ids are dropped. A load that was in flight when any change arrived
+ * answers its caller but is not cached, so it cannot put back what the change dropped.
  *
  * <p>Thread-safe; never blocks.
  */
 public final class KeyLookup {
     private record Entry<T>(Optional<T> value, long loadedAt) {
+        /** The same copy, to be read again on its next use (served only while the store cannot answer). */
+        Entry<T> expired() {
+            return new Entry<>(value, EXPIRED);
+        }
     }
+
+    /** The load time of an expired entry: older than any TTL from any clock reading near the present. */
+    private static final long EXPIRED = Long.MIN_VALUE / 2;
 
     /** Real keys (and developers) kept: a gateway's working set of keys, ~1 KiB each. */
     public static final int DEFAULT_MAX_KEYS = 200_000;
@@ -134,9 +145,9 @@ public final class KeyLookup {
     public void invalidate(String change) {
         changesHeard.incrementAndGet();
         if (KeyRegistry.EVERYTHING.equals(change)) {
-            keys.removeIf(e -> true);
+            keys.replaceAll(Entry::expired);
             misses.removeIf(e -> true);
-            developers.removeIf(e -> true);
+            developers.replaceAll(Entry::expired);
         } else if (change.startsWith("key:")) {
             String keyId = change.substring(4);
             keys.remove(keyId);

@@ -3,6 +3,7 @@ package org.opentrade.gateway.domain;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A bounded map that evicts the least recently used entry when full. Large caches are split into
@@ -56,6 +57,15 @@ final class LruCache<V> {
         for (Segment<V> s : segments) {
             synchronized (s) {
                 s.values().removeIf(match);
+            }
+        }
+    }
+
+    /** Replaces every value by {@code f} of it, keeping the order of use: a scan, for rare events only. */
+    void replaceAll(UnaryOperator<V> f) {
+        for (Segment<V> s : segments) {
+            synchronized (s) {
+                s.replaceAll((k, v) -> f.apply(v));
             }
         }
     }

@@ -64,4 +64,35 @@ class KeyLookupChangesTest {
 
         assertEquals(1, loads.size());
     }
+
+    /**
+     * Redis's pub/sub connection can reconnect (and report that changes may have been missed) before
+     * the command connection does: a key seen before is then served from its last copy, as during an
+     * outage, rather than answered 503 until the store answers again.
+     */
+    @Test
+    void afterMissedChangesAKeyIsServedFromItsLastCopyWhileTheStoreCannotAnswerYet() throws Exception {
+        lookup.key(ID);
+        loads.poll().complete(Optional.of(KEY));
+        listener.get().accept(KeyRegistry.EVERYTHING);
+
+        CompletableFuture<Optional<ResolvedKey>> during = lookup.key(ID).toCompletableFuture();
+        loads.poll().completeExceptionally(new IllegalStateException("Currently not connected"));
+
+        assertEquals(KEY, during.get().orElseThrow().key());
+    }
+
+    @Test
+    void afterMissedChangesTheStoresAnswerWinsOverTheLastCopy() throws Exception {
+        lookup.key(ID);
+        loads.poll().complete(Optional.of(KEY));
+        listener.get().accept(KeyRegistry.EVERYTHING);
+
+        CompletableFuture<Optional<ResolvedKey>> after = lookup.key(ID).toCompletableFuture();
+        loads.poll().complete(Optional.empty()); // e.g. a Redis restart that lost its data
+
+        assertEquals(Optional.empty(), after.get());
+        lookup.key(ID);
+        assertEquals(0, loads.size(), "the store's answer is cached");
+    }
 }
