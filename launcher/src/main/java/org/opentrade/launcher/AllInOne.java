@@ -1,5 +1,6 @@
 package org.opentrade.launcher;
 
+import org.opentrade.common.logging.LogFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -79,8 +80,12 @@ public final class AllInOne {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s - %5$s%6$s%n");
+        try {
+            LogFormat.configure("opentrade"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
+        } catch (IllegalArgumentException e) {
+            System.err.println("bad configuration: " + e.getMessage());
+            System.exit(1);
+            return;
         }
         long t0 = System.nanoTime();
         AllInOne app;

@@ -139,6 +139,26 @@ class DistributedTopologyIT {
                 }
             }
         }
+        // The same trace at /v1/traces/{id}, through the other gateway (which served none of it): read
+        // from Zipkin, for its owner only.
+        HttpResponse<String> own = send("GET", gateway1 + "/v1/traces/" + traceId, keyHeaders(), null);
+        assertEquals(200, own.statusCode(), own.body());
+        Set<String> viaApi = new HashSet<>();
+        JsonArray spans = new JsonObject(own.body()).getJsonArray("spans");
+        for (int i = 0; i < spans.size(); i++) {
+            viaApi.add(spans.getJsonObject(i).getString("service"));
+        }
+        assertTrue(viaApi.containsAll(TRACED_SERVICES), "/v1/traces has spans of " + viaApi);
+        String otherEmail = "other-" + UUID.randomUUID() + "@example.com";
+        assertEquals(201, send("POST", gateway1 + "/v1/developers", Map.of(), new JsonObject().put("email", otherEmail)
+                .put("password", "long enough pw").put("name", "Other")).statusCode());
+        HttpResponse<String> otherSession = send("POST", gateway2 + "/v1/sessions", Map.of(),
+                new JsonObject().put("email", otherEmail).put("password", "long enough pw"));
+        assertEquals(201, otherSession.statusCode(), otherSession.body());
+        String otherToken = new JsonObject(otherSession.body()).getString("token");
+        HttpResponse<String> foreign = send("GET", gateway1 + "/v1/traces/" + traceId,
+                Map.of("Authorization", "Bearer " + otherToken), null);
+        assertEquals(404, foreign.statusCode(), "another developer cannot read it: " + foreign.body());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.adapter.http.tracing.TraceQueryHandler;
+import org.opentrade.gateway.adapter.http.tracing.ZipkinTraceSource;
 import org.opentrade.gateway.adapter.http.tracing.TracingFilter;
 import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.domain.RoutePolicy;
@@ -17,6 +18,12 @@ public final class GatewayHooks {
     }
 
     public static ApiGateway.Hooks traced(Tracing tracing, Function<RoutePolicy, Handler<RoutingContext>> upstream) {
+        return traced(tracing, upstream, null);
+    }
+
+    /** With {@code zipkin} (null: none), traces are read from Zipkin too (distributed mode). */
+    public static ApiGateway.Hooks traced(Tracing tracing, Function<RoutePolicy, Handler<RoutingContext>> upstream,
+                                          ZipkinTraceSource zipkin) {
         return new ApiGateway.Hooks(new TracingFilter(tracing),
                 (ctx, principal) -> {
                     TracingFilter.tagDeveloper(ctx, principal.developerId());
@@ -28,7 +35,7 @@ public final class GatewayHooks {
                 new TraceQueryHandler(tracing.spanStore(), ctx -> {
                     Principal p = ctx.get(RequestKeys.PRINCIPAL);
                     return p == null ? null : p.developerId();
-                }),
+                }, zipkin),
                 upstream);
     }
 }

@@ -1,5 +1,6 @@
 package org.opentrade.gateway.app;
 
+import org.opentrade.common.logging.LogFormat;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
@@ -36,6 +37,13 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            LogFormat.configure("api-gateway"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
+        } catch (IllegalArgumentException e) {
+            System.err.println("bad configuration: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         GatewayConfig config;
         try {
             config = GatewayConfig.load(ConfigLoader.fromSystem());

@@ -23,6 +23,7 @@ import org.opentrade.common.identity.GatewayKeys;
 import org.opentrade.common.identity.IdentityAssertions;
 import org.opentrade.common.tracing.SpanStore;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.gateway.adapter.http.tracing.ZipkinTraceSource;
 import org.opentrade.gateway.adapter.http.ConnectionGuard;
 import org.opentrade.gateway.adapter.http.ServerLimits;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
@@ -49,8 +50,14 @@ public final class GatewayServer {
     /** The discovery this gateway started (and so closes); null when none or when it was handed one. */
     private final ServiceDiscovery ownDiscovery;
 
+    /** How long /v1/traces waits for Zipkin, and the largest trace it reads from there. */
+    static final java.time.Duration ZIPKIN_QUERY_TIMEOUT = java.time.Duration.ofSeconds(3);
+    static final int ZIPKIN_MAX_TRACE_BYTES = 4 * 1024 * 1024;
+    private final ZipkinTraceSource zipkinTraces;
+
     private GatewayServer(Tracing tracing, Upstreams upstreams, ApiGateway gateway, PublicKey identityPublicKey,
-                          ServiceDiscovery ownDiscovery) {
+                          ServiceDiscovery ownDiscovery, ZipkinTraceSource zipkinTraces) {
+        this.zipkinTraces = zipkinTraces;
         this.tracing = tracing;
         this.upstreams = upstreams;
         this.gateway = gateway;
@@ -112,12 +119,20 @@ public final class GatewayServer {
                 System::currentTimeMillis, AssertionIssuer.DEFAULT_MAX_ENTRIES);
         Tracing tracing = spanStore == null ? Tracing.create(config.tracing()) : Tracing.create(config.tracing(), spanStore);
         Upstreams upstreams = Upstreams.create(vertx, config.upstreams(), new TracingHopListener(tracing), assertions);
+        // With spans exported to Zipkin, /v1/traces reads the whole trace there (every process of
+        // distributed mode exports to it), merged with this gateway's own spans.
+        String traceUrl = ZipkinTraceSource.traceUrlFor(config.tracing().getZipkinEndpoint());
+        ZipkinTraceSource zipkin = traceUrl == null ? null
+                : new ZipkinTraceSource(vertx, traceUrl, ZIPKIN_QUERY_TIMEOUT, ZIPKIN_MAX_TRACE_BYTES);
         Future<Void> following = discovery == null ? Future.succeededFuture()
                 : upstreams.follow(discovery, vertx.getOrCreateContext());
-        return following.compose(v -> ApiGateway.start(vertx, config, GatewayHooks.traced(tracing, upstreams::handler),
-                        ApiGateway::configuredStores))
-                .map(gw -> new GatewayServer(tracing, upstreams, gw, key.publicKey(), ownDiscovery))
+        return following.compose(v -> ApiGateway.start(vertx, config,
+                        GatewayHooks.traced(tracing, upstreams::handler, zipkin), ApiGateway::configuredStores))
+                .map(gw -> new GatewayServer(tracing, upstreams, gw, key.publicKey(), ownDiscovery, zipkin))
                 .onFailure(err -> {
+                    if (zipkin != null) {
+                        zipkin.close();
+                    }
                     upstreams.close();
                     tracing.close();
                 });
@@ -214,6 +229,7 @@ public final class GatewayServer {
     /** Closes pools and stores; flushes spans (on a worker thread, since flushing blocks). */
     public Future<Void> close(Vertx vertx) {
         return upstreams.close()
+                .eventually(() -> zipkinTraces == null ? Future.succeededFuture() : zipkinTraces.close())
                 .eventually(() -> ownDiscovery == null ? Future.succeededFuture()
                         : Future.fromCompletionStage(ownDiscovery.close(), vertx.getOrCreateContext()))
                 .eventually(gateway::close)

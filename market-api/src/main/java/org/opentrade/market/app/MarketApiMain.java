@@ -1,5 +1,6 @@
 package org.opentrade.market.app;
 
+import org.opentrade.common.logging.LogFormat;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
@@ -33,6 +34,13 @@ public final class MarketApiMain {
 
     /** Runs on the JVM's main thread: its blocking waits for start-up and shutdown stall no event loop. */
     public static void main(String[] args) throws Exception {
+        try {
+            LogFormat.configure("market-api"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
+        } catch (IllegalArgumentException e) {
+            System.err.println("bad configuration: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         MarketApiConfig config;
         AssertionVerifier verifier;
         try {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.opentrade.trade.domain.Order;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +77,9 @@ public final class FixAcceptor {
     private final FixMarketData marketData;
     private final ExecutorService outbound;
     private ThreadedSocketAcceptor acceptor;
+    private final ClOrdIdJournal journal;
+    private final Executor onContext;
+    private final TradeDesk desk;
 
     /** An acceptor for orders only: no market data (V and x are BusinessMessageRejected), no spans. */
     public FixAcceptor(FixAcceptorOptions options, TradeDesk desk, Executor onContext, KeyAuthenticator keys,
@@ -96,7 +100,10 @@ public final class FixAcceptor {
             t.setDaemon(true);
             return t;
         });
-        this.orders = new FixOrders(desk, options, this::send, clock, tracing);
+        this.journal = new ClOrdIdJournal(options.storeDir().resolve("replaced-clordids.tsv"), outbound);
+        this.onContext = onContext;
+        this.desk = desk;
+        this.orders = new FixOrders(desk, options, this::send, clock, tracing, journal);
         this.marketData = books == null ? null : new FixMarketData(books, desk, options, this::send);
         this.application = new FixApplication(options, keys, onContext, orders, marketData);
     }
@@ -109,6 +116,21 @@ public final class FixAcceptor {
     /** Binds and starts accepting. Blocks; not on the event loop. */
     public synchronized void start() throws Exception {
         Files.createDirectories(options.storeDir());
+        journal.load();
+        // The ledger is the trade context's: keep the journal's open orders there, before any Logon.
+        java.util.concurrent.CompletableFuture<Void> retained = new java.util.concurrent.CompletableFuture<>();
+        onContext.execute(() -> {
+            try {
+                journal.retain((account, orderId) -> {
+                    Order o = desk.ledger().hasAccount(account) ? desk.ledger().order(account, orderId) : null;
+                    return o != null && o.status().isOpen();
+                });
+                retained.complete(null);
+            } catch (RuntimeException e) {
+                retained.completeExceptionally(e);
+            }
+        });
+        retained.get(30, java.util.concurrent.TimeUnit.SECONDS); // start() runs on a worker, never the trade context
         SessionSettings settings = settings();
         MessageStoreFactory store = new FileStoreFactory(settings);
         LogFactory log = QuietFixLog.factory();
@@ -149,6 +171,7 @@ public final class FixAcceptor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        journal.close();
     }
 
     /** Sessions the acceptor holds, live or not (tests, metrics). */

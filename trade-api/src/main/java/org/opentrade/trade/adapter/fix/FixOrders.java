@@ -93,7 +93,16 @@ final class FixOrders implements TradeDesk.UpdateListener {
     private final String execPrefix;
     private final AtomicLong execIds = new AtomicLong();
 
+    /** Replaced ClOrdIDs across restarts; null: kept in memory only. */
+    private final ClOrdIdJournal journal;
+
     FixOrders(TradeDesk desk, FixAcceptorOptions options, Outbound out, LongSupplier clock, Tracing tracing) {
+        this(desk, options, out, clock, tracing, null);
+    }
+
+    FixOrders(TradeDesk desk, FixAcceptorOptions options, Outbound out, LongSupplier clock, Tracing tracing,
+              ClOrdIdJournal journal) {
+        this.journal = journal;
         this.tracing = tracing;
         this.desk = desk;
         this.options = options;
@@ -120,7 +129,11 @@ final class FixOrders implements TradeDesk.UpdateListener {
         AccountFix(String account) {
             this.account = account;
             for (Order o : desk.ledger().hasAccount(account) ? desk.ledger().openOrders(account, null) : List.<Order>of()) {
-                Track t = new Track(o.clientOrderId());
+                String replaced = journal == null ? null : journal.current(o.orderId());
+                Track t = new Track(replaced != null ? replaced : o.clientOrderId());
+                if (replaced != null) {
+                    clOrdIds.put(replaced, o.orderId()); // a replace before the restart named it so
+                }
                 t.observe(o);
                 tracks.put(o.orderId(), t);
             }
@@ -257,6 +270,9 @@ final class FixOrders implements TradeDesk.UpdateListener {
                 t.pending.remove(p);
                 t.clOrdId = p.clOrdId;
                 orig = p.origClOrdId;
+                if (journal != null) {
+                    journal.replaced(u.account(), o.orderId(), t.clOrdId);
+                }
             }
             broadcast(a, FixProxy.traced(FixProxy.report(o, FixProxy.REPLACED, t.ordStatus(o), execId, t.clOrdId, orig,
                     null, null, now), traceId));
@@ -274,6 +290,9 @@ final class FixOrders implements TradeDesk.UpdateListener {
         t.observe(o);
         if (!s.isOpen()) {
             a.tracks.remove(o.orderId());
+            if (journal != null && !t.clOrdId.equals(o.clientOrderId())) {
+                journal.closed(o.orderId());
+            }
         }
     }
 

@@ -48,6 +48,40 @@ class FixRestartTest extends FixHarnessTest {
         }
     }
 
+    @Test
+    void aReplacedClOrdIdStillNamesTheOrderAfterARestart() throws Exception {
+        try (FixClient c = h.client("dev_restart_chain")) {
+            c.send(FixMessages.limitBuy("rc-a", "300750.SZ", 100, "251.30"));
+            c.expectReport('0', '0', 0, 100);
+            c.send(FixMessages.replace("rc-b", "rc-a", "300750.SZ", '1', 200, "251.30"));
+            c.expectReport('E', 'E', 0, 100);
+            c.expectReport('5', '0', 0, 200);
+
+            h.stopTrade();
+            FixHarness.until(() -> !c.isLoggedOn(), 15);
+            h.startTrade();
+            c.awaitLogon();
+
+            h.counter("300750.SZ", "SELL", "251.30", 100);
+            Message fill = c.next(m -> "8".equals(FixClient.type(m)) && !isPossDup(m) && charOf(m, 150) == 'F',
+                    "the fill after the restart");
+            assertEquals("rc-b", fill.getString(11), "reports name the replace's ClOrdID after the restart");
+            c.send(FixMessages.cancel("rc-c", "rc-b", "300750.SZ", '1'));
+            Message pending = c.next(m -> "8".equals(FixClient.type(m)) && charOf(m, 150) == '6', "Pending Cancel");
+            assertEquals("rc-b", pending.getString(41));
+            Message canceled = c.next(m -> "8".equals(FixClient.type(m)) && charOf(m, 150) == '4', "Canceled");
+            assertEquals("100", canceled.getString(14), "CumQty");
+        }
+    }
+
+    private static char charOf(Message m, int tag) {
+        try {
+            return m.getChar(tag);
+        } catch (quickfix.FieldNotFound e) {
+            return 0;
+        }
+    }
+
     private static boolean isPossDup(Message m) {
         try {
             return m.getHeader().isSetField(43) && m.getHeader().getBoolean(43);

@@ -31,13 +31,27 @@ public final class TraceQueryHandler implements Handler<RoutingContext> {
 
     private final SpanStore store;
     private final Function<RoutingContext, String> developerOf;
+    /** Zipkin, where distributed mode's processes export their spans; null: this process's store only. */
+    private final ZipkinTraceSource zipkin;
 
     /**
      * @param developerOf the authenticated caller's developer id, or null when there is none
      */
     public TraceQueryHandler(SpanStore store, Function<RoutingContext, String> developerOf) {
+        this(store, developerOf, null);
+    }
+
+    /**
+     * With {@code zipkin} (null: none), the trace is the union of this gateway's spans and Zipkin's:
+     * in distributed mode every process exports there, and the call may reach another gateway than
+     * the one that served the traced request. Ownership is the same rule as the span store's: the
+     * developer of the trace's earliest span that names one; this gateway's own claim wins when it
+     * has one.
+     */
+    public TraceQueryHandler(SpanStore store, Function<RoutingContext, String> developerOf, ZipkinTraceSource zipkin) {
         this.store = Objects.requireNonNull(store, "store");
         this.developerOf = Objects.requireNonNull(developerOf, "developerOf");
+        this.zipkin = zipkin;
     }
 
     @Override
@@ -45,11 +59,58 @@ public final class TraceQueryHandler implements Handler<RoutingContext> {
         String raw = ctx.pathParam(PARAM);
         String traceId = normalise(raw);
         String caller = developerOf.apply(ctx);
-        if (traceId == null || caller == null || !caller.equals(store.owner(traceId))) {
-            HttpErrors.send(ctx, GatewayError.NOT_FOUND, "no trace " + shown(raw) + " among your requests");
+        String localOwner = traceId == null ? null : store.owner(traceId);
+        if (traceId == null || caller == null || localOwner != null && !caller.equals(localOwner)
+                || localOwner == null && zipkin == null) {
+            notFound(ctx, raw);
             return;
         }
-        List<SpanRecord> spans = store.spans(traceId);
+        List<SpanRecord> local = localOwner != null ? store.spans(traceId) : List.of();
+        if (zipkin == null) {
+            answer(ctx, traceId, local);
+            return;
+        }
+        zipkin.trace(traceId).onComplete(ar -> {
+            if (ar.failed()) {
+                if (localOwner != null) {
+                    answer(ctx, traceId, local); // this gateway's part, rather than nothing
+                } else {
+                    HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE,
+                            "the trace store is unavailable; retry in a few seconds");
+                }
+                return;
+            }
+            List<SpanRecord> remote = ar.result();
+            if (localOwner == null && !caller.equals(ZipkinTraceSource.owner(remote))) {
+                notFound(ctx, raw);
+                return;
+            }
+            answer(ctx, traceId, merge(local, remote));
+        });
+    }
+
+    /** Local spans first (exact names), then Zipkin's that this process does not hold; by start. */
+    static List<SpanRecord> merge(List<SpanRecord> local, List<SpanRecord> remote) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<SpanRecord> all = new java.util.ArrayList<>(local.size() + remote.size());
+        for (SpanRecord s : local) {
+            seen.add(s.spanId());
+            all.add(s);
+        }
+        for (SpanRecord s : remote) {
+            if (seen.add(s.spanId())) {
+                all.add(s);
+            }
+        }
+        all.sort(java.util.Comparator.comparingLong(SpanRecord::startUs));
+        return all;
+    }
+
+    private static void notFound(RoutingContext ctx, String raw) {
+        HttpErrors.send(ctx, GatewayError.NOT_FOUND, "no trace " + shown(raw) + " among your requests");
+    }
+
+    private static void answer(RoutingContext ctx, String traceId, List<SpanRecord> spans) {
         JsonArray array = new JsonArray();
         for (SpanRecord s : spans) {
             array.add(new JsonObject(s.toJsonMap()));
