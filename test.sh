@@ -9,4 +9,6 @@ ensure_test_tools
 openapi/lint.sh
 # start.sh's rebuild check (a shell test with stand-in mvn and java: seconds).
 scripts/test-start-staleness.sh
+# docker-compose.yml against Debian's docker-compose and the services' configuration (seconds).
+scripts/test-compose.sh
 exec mvn -B -ntp -Dstyle.color=never verify "$@"
