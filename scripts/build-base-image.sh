@@ -6,8 +6,10 @@
 #
 # What the image holds (one layer):
 #   /opt/java                      a Java 17 runtime made by jlink from this machine's JDK (the modules
-#                                  the services use, see MODULES), with its CDS archive; no compiler,
-#                                  no AWT/X11, sound or font libraries (the services run headless)
+#                                  the services use, see MODULES); no compiler, no AWT/X11, sound or
+#                                  font libraries (the services run headless). No CDS archive: Java 17
+#                                  writes it differently each time, and it saves only about 0.1 s of a
+#                                  start
 #   /lib/..., /lib64/...           the shared libraries that runtime links against (glibc, libstdc++,
 #                                  libgcc_s, zlib) and the C.UTF-8 locale (LANG=C.UTF-8: UTF-8 default
 #                                  charset), copied from this machine's Debian packages with their
@@ -25,12 +27,13 @@
 # Why this and not a distribution's Java image: no registry is reachable when building here, and a
 # runtime with only the libraries it links against has little else to patch. It runs where this
 # machine's glibc runs (Linux, this CPU architecture); the libraries are those of the Debian release
-# this script runs on, so rebuild it after a security update of libc6, libstdc++6, libgcc-s1 or zlib1g.
+# this script runs on (a package update here makes the next build rebuild the base image).
 #
 # The output is a docker-archive ("docker save" layout: manifest.json, <config digest>.json,
 # <diff id>/layer.tar), the format Jib reads from a tar:// base image. It is reproducible: the same
-# JDK, packages and sources give the same bytes (fixed times, owners and order). Rebuilt only when
-# it is older than this script, HttpProbe.java or the JDK.
+# JDK, packages and sources give the same bytes (fixed times, owners and order), so the same image
+# digest on every machine with them. Rebuilt only when it is older than this script,
+# HttpProbe.java, the JDK or this machine's package database (an update of libc6 and the others).
 #
 # Environment (optional):
 #   OPENTRADE_BASE_JDK   the JDK to jlink from (default: Debian's /usr/lib/jvm/java-17-openjdk-<arch>, else
@@ -76,7 +79,7 @@ fi
 java_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$jdk/release")
 [ "${java_version%%.*}" = 17 ] || die "$jdk is Java '$java_version'; the images run Java 17 (set OPENTRADE_BASE_JDK)"
 
-if [ -f "$OUT" ] && [ -z "$(find "${BASH_SOURCE[0]}" "$PROBE_SRC" "$jdk/release" -newer "$OUT" 2>/dev/null)" ]; then
+if [ -f "$OUT" ] && [ -z "$(find "${BASH_SOURCE[0]}" "$PROBE_SRC" "$jdk/release" /var/lib/dpkg/status -newer "$OUT" 2>/dev/null)" ]; then
   log "base image up to date: $OUT"
   exit 0
 fi
@@ -88,7 +91,7 @@ mkdir -p "$rootfs"
 
 log "jlink: Java $java_version runtime from $jdk"
 "$jdk/bin/jlink" --add-modules "$MODULES" --exclude-files "$EXCLUDE" --strip-debug --no-man-pages \
-  --no-header-files --generate-cds-archive --output "$rootfs/opt/java" >&2
+  --no-header-files --output "$rootfs/opt/java" >&2
 
 # Every ELF file of the runtime, and the libraries outside it that they link against (ldd, which asks
 # this machine's dynamic loader). A library inside the runtime (libjvm.so) is found at run time through

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the container images of the four services as tarballs, with no Docker daemon and no
-# registry: the base image first (scripts/build-base-image.sh: a jlink'ed Java 17 runtime), then Jib
-# on top of it (the modules' "images" Maven profile), then scripts/test-images.sh checks what they
-# hold against docker-compose.yml.
+# registry: Maven's "images" profile makes the base image (scripts/build-base-image.sh: a jlink'ed
+# Java 17 runtime; skipped when up to date), builds each image on it with Jib, then checks it
+# (scripts/test-images.sh: what it holds and what docker-compose.yml expects of it). Unit and
+# integration tests are skipped here (./test.sh runs them, images included).
 #
 #   scripts/build-images.sh [extra Maven arguments, e.g. -o]
 #
@@ -19,11 +20,10 @@ MODULES=(sandbox-exchange market-api trade-api api-gateway)
 # shellcheck source=ensure-tools.sh
 . scripts/ensure-tools.sh
 ensure_build_tools
-_apt_install jq
+# jq: the base image's configuration and the checks; docker-compose: the checks against docker-compose.yml.
+_apt_install jq docker-compose
 
-scripts/build-base-image.sh
-mvn -B -ntp -Pimages -DskipTests -pl "$(IFS=,; echo "${MODULES[*]}")" -am package "$@"
-scripts/test-images.sh
+mvn -B -ntp -Pimages -DskipTests -pl "$(IFS=,; echo "${MODULES[*]}")" -am verify "$@"
 for m in "${MODULES[@]}"; do
   printf '%s  %s\n' "$(du -h "$m/target/jib-image.tar" | cut -f1)" "$m/target/jib-image.tar"
 done

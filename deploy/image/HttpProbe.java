@@ -8,9 +8,8 @@ import java.net.URI;
  *
  * <pre>java -cp /opt/opentrade/probe HttpProbe http://127.0.0.1:8080/ready</pre>
  *
- * <p>Built into the base image by scripts/build-base-image.sh (java.base only, so it starts in a
- * fraction of a second with the runtime's CDS archive). The one line it prints is what Docker keeps
- * as the check's output.
+ * <p>Built into the base image by scripts/build-base-image.sh (java.base only: it starts and answers in
+ * about 0.2 s). The one line it prints is what Docker keeps as the check's output.
  */
 public final class HttpProbe {
     private static final int CONNECT_TIMEOUT_MS = 2_000;
