@@ -10,8 +10,10 @@
 #                                  font libraries (the services run headless). No CDS archive: Java 17
 #                                  writes it differently each time, and it saves only about 0.1 s of a
 #                                  start
-#   /lib/..., /lib64/...           the shared libraries that runtime links against (glibc, libstdc++,
-#                                  libgcc_s, zlib) and the C.UTF-8 locale (LANG=C.UTF-8: UTF-8 default
+#   /lib/..., /lib64/...           the shared libraries that runtime links against (libstdc++, libgcc_s,
+#                                  zlib), glibc's runtime libraries (native code in the services'
+#                                  jars, QuestDB's and Netty's, links against librt, libdl, libpthread
+#                                  and the like), and the C.UTF-8 locale (LANG=C.UTF-8: UTF-8 default
 #                                  charset), copied from this machine's Debian packages with their
 #                                  copyright files (/usr/share/doc/<package>/copyright) and their
 #                                  dpkg records (/var/lib/dpkg/status.d/<package>, the layout image
@@ -113,6 +115,16 @@ while IFS= read -r -d '' f; do
   done < <(ldd "$f" 2>/dev/null || true)
 done < <(find "$rootfs/opt/java" -type f -print0)
 [ ${#libs[@]} -gt 0 ] || die "ldd found no libraries (is this a glibc system?)"
+# All of glibc's runtime libraries, not only those the JVM links against: native libraries inside the
+# services' dependency jars (QuestDB's, Netty's epoll transport) link against librt, libdl,
+# libpthread and the like. Left out: glibc's debugging and profiling helpers and its iconv modules.
+libc_path=$(printf '%s\n' "${!libs[@]}" | grep '/libc\.so\.6$' | head -n 1)
+[ -n "$libc_path" ] || die "the runtime links against no libc.so.6 (is this a glibc system?)"
+libc_pkg=$(dpkg -S "$libc_path" 2>/dev/null || dpkg -S "$(readlink -f "$libc_path")")
+libc_pkg=${libc_pkg%%:*}
+while IFS= read -r p; do
+  libs[$p]=1
+done < <(dpkg -L "$libc_pkg" | grep -E '/lib[^/]*\.so(\.[0-9]+)*$' | grep -v -E '/gconv/|libc_malloc_debug|libmemusage|libpcprofile|libthread_db')
 
 declare -A packages=()
 for p in "${!libs[@]}"; do

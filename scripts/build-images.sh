@@ -20,8 +20,8 @@ MODULES=(sandbox-exchange market-api trade-api api-gateway)
 # shellcheck source=ensure-tools.sh
 . scripts/ensure-tools.sh
 ensure_build_tools
-# jq: the base image's configuration and the checks; docker-compose: the checks against docker-compose.yml.
-_apt_install jq docker-compose
+# jq: the base image's configuration and the checks; docker-compose and binutils (readelf): the checks.
+_apt_install jq docker-compose binutils
 
 mvn -B -ntp -Pimages -DskipTests -pl "$(IFS=,; echo "${MODULES[*]}")" -am verify "$@"
 for m in "${MODULES[@]}"; do

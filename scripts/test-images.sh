@@ -5,6 +5,7 @@
 #   - the archive: named opentrade/<module>:<version>, every layer's content is what its diff id says;
 #   - built on this repository's base image (target/base-image/opentrade-base.tar): its layer first;
 #     the runtime, HttpProbe, the data directory owned by the service user, no setuid file anywhere;
+#     every library the native code in its dependency jars links against (readelf) is in the image;
 #   - the configuration: runs as 10001:10001 (never root), entrypoint java with the module's main class
 #     (present in the image) and Jib's class path, the working and data directory, UTF-8, the
 #     container defaults (listen on every interface, data under /var/lib/opentrade, event bus on 5801);
@@ -20,7 +21,7 @@ MODULES=("$@")
 BASE=target/base-image/opentrade-base.tar
 SERVICE_USER=10001:10001
 DATA_DIR=/var/lib/opentrade
-for tool in jq python3 sha256sum tar; do
+for tool in jq python3 readelf sha256sum tar; do
   command -v "$tool" >/dev/null || { echo "test-images: $tool is missing" >&2; exit 1; }
 done
 
@@ -88,6 +89,39 @@ for m in "${MODULES[@]}"; do
   [ "$owner" = "10001/10001" ] || fail "$m: $DATA_DIR is owned by '$owner', not the service user"
   setuid=$(awk 'substr($1, 4, 1) ~ /[sS]/ || substr($1, 7, 1) ~ /[sS]/ {print $6}' "$x/files")
   [ -z "$setuid" ] || fail "$m: setuid or setgid files: $setuid"
+
+  # ----- native code in the dependency jars: all it links against is in the image -----
+  # (QuestDB's and Netty's libraries are unpacked and loaded at run time; a missing librt.so.1 is a
+  # failed start, or a silent fall-back, only in the container.)
+  case $(jq -r '.architecture' "$cfg") in
+    amd64) machine=X86-64 ;; arm64) machine=AArch64 ;; *) machine=$(jq -r '.architecture' "$cfg") ;;
+  esac
+  grep -E '^(lib|lib64|usr/lib|opt/java/lib)/' "$x/names" | sed 's:.*/::' | sort -u >"$x/provided"
+  mkdir "$x/jars"
+  for i in "${!layers[@]}"; do
+    tar -xzf "$x/${layers[$i]}" -C "$x/jars" --wildcards 'app/libs/*.jar' 2>/dev/null || true
+  done
+  natives=0
+  before=$failures
+  for jar in "$x"/jars/app/libs/*.jar; do
+    entries=$(python3 -c 'import sys, zipfile, re
+for n in zipfile.ZipFile(sys.argv[1]).namelist():
+    if re.search(r"\.so(\.[0-9]+)*$", n): print(n)' "$jar")
+    [ -n "$entries" ] || continue
+    d="$x/native/$(basename "$jar")"
+    mkdir -p "$d"
+    python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+for n in sys.argv[3:]: z.extract(n, sys.argv[2])' "$jar" "$d" $entries
+    for so in $(cd "$d" && find . -type f); do
+      readelf -h "$d/$so" 2>/dev/null | grep -q "Machine:.*$machine" || continue
+      natives=$((natives + 1))
+      for needed in $(readelf -d "$d/$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+        grep -qxF "$needed" "$x/provided" || fail "$m: $(basename "$jar")'s ${so#./} needs $needed, which the image lacks"
+      done
+    done
+  done
+  [ $failures -eq $before ] && ok "$m: the $natives native libraries for $machine in its jars find every library they link against"
 
   # ----- the configuration -----
   main=$(jq -r '.config.Entrypoint[-1]' "$cfg")
