@@ -11,6 +11,8 @@ openapi/lint.sh
 scripts/test-start-staleness.sh
 # docker-compose.yml against Debian's docker-compose and the services' configuration (seconds).
 scripts/test-compose.sh
+# The Kubernetes manifests against the API's schemas and the services' configuration (a second).
+scripts/test-k8s.sh
 # -Pimages: the four services' container images too (Jib, no Docker daemon: about 30 s once the base
 # image is built; scripts/test-images.sh reads each one).
 exec mvn -B -ntp -Dstyle.color=never -Pimages verify "$@"
