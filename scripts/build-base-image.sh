@@ -19,8 +19,7 @@
 #                                  dpkg records (/var/lib/dpkg/status.d/<package>, the layout image
 #                                  scanners read), so what the image carries can be audited and patched
 #   /etc/passwd, group, nsswitch   root and the user the services run as, opentrade (10001:10001);
-#                                  host names resolve from /etc/hosts, then DNS (glibc's built-in
-#                                  modules, no NSS libraries needed)
+#                                  host names resolve from /etc/hosts, then DNS
 #   /var/lib/opentrade             the services' working directory and data, owned by opentrade (a named
 #                                  volume mounted there starts with that owner)
 #   /tmp                           mode 1777 (Vert.x's file cache, JVM temp files)
