@@ -68,12 +68,18 @@ for m in "${MODULES[@]}"; do
   mapfile -t diffs < <(jq -r '.rootfs.diff_ids[]' "$cfg")
   [ ${#layers[@]} -eq ${#diffs[@]} ] || fail "$m: ${#layers[@]} layers, ${#diffs[@]} diff ids"
   : >"$x/files"
+  mkdir "$x/jars"
   for i in "${!layers[@]}"; do
-    layer="$x/${layers[$i]}"
-    actual="sha256:$( (gzip -dc "$layer" 2>/dev/null || cat "$layer") | sha256sum | cut -d' ' -f1)"
+    # Each layer decompressed once: its digest, its listing, its jars.
+    layer="$x/layer-$i.tar"
+    gzip -dc "$x/${layers[$i]}" >"$layer" 2>/dev/null || cp "$x/${layers[$i]}" "$layer"
+    rm -f "$x/${layers[$i]}"
+    actual="sha256:$(sha256sum "$layer" | cut -d' ' -f1)"
     [ "$actual" = "${diffs[$i]}" ] || fail "$m: layer $i's content is $actual, its diff id ${diffs[$i]}"
-    # owner/group mode name, every entry of every layer (later layers last)
-    tar -tvzf "$layer" 2>/dev/null >>"$x/files" || tar -tvf "$layer" >>"$x/files"
+    # mode owner/group size date time name: every entry of every layer (later layers last)
+    tar -tvf "$layer" >>"$x/files" 2>/dev/null
+    tar -xf "$layer" -C "$x/jars" --wildcards 'app/libs/*.jar' 2>/dev/null || true
+    rm -f "$layer"
   done
   [ "${diffs[0]}" = "$base_diff" ] || fail "$m: its first layer ${diffs[0]} is not the base image's $base_diff"
   ok "$m: $name, ${#layers[@]} layers matching their diff ids, on the base image"
@@ -97,30 +103,23 @@ for m in "${MODULES[@]}"; do
     amd64) machine=X86-64 ;; arm64) machine=AArch64 ;; *) machine=$(jq -r '.architecture' "$cfg") ;;
   esac
   grep -E '^(lib|lib64|usr/lib|opt/java/lib)/' "$x/names" | sed 's:.*/::' | sort -u >"$x/provided"
-  mkdir "$x/jars"
-  for i in "${!layers[@]}"; do
-    tar -xzf "$x/${layers[$i]}" -C "$x/jars" --wildcards 'app/libs/*.jar' 2>/dev/null || true
-  done
   natives=0
   before=$failures
-  for jar in "$x"/jars/app/libs/*.jar; do
-    entries=$(python3 -c 'import sys, zipfile, re
-for n in zipfile.ZipFile(sys.argv[1]).namelist():
-    if re.search(r"\.so(\.[0-9]+)*$", n): print(n)' "$jar")
-    [ -n "$entries" ] || continue
-    d="$x/native/$(basename "$jar")"
-    mkdir -p "$d"
-    python3 -c 'import sys, zipfile
-z = zipfile.ZipFile(sys.argv[1])
-for n in sys.argv[3:]: z.extract(n, sys.argv[2])' "$jar" "$d" $entries
-    for so in $(cd "$d" && find . -type f); do
-      readelf -h "$d/$so" 2>/dev/null | grep -q "Machine:.*$machine" || continue
-      natives=$((natives + 1))
-      for needed in $(readelf -d "$d/$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-        grep -qxF "$needed" "$x/provided" || fail "$m: $(basename "$jar")'s ${so#./} needs $needed, which the image lacks"
-      done
+  # Every shared library in every jar, unpacked to native/<jar>/<entry> (one Python for all jars).
+  python3 -c 'import sys, zipfile, re, os
+for jar in sys.argv[2:]:
+    z = zipfile.ZipFile(jar)
+    for n in z.namelist():
+        if re.search(r"\.so(\.[0-9]+)*$", n):
+            z.extract(n, os.path.join(sys.argv[1], os.path.basename(jar)))' "$x/native" "$x"/jars/app/libs/*.jar
+  while IFS= read -r so; do
+    readelf -h "$so" 2>/dev/null | grep -q "Machine:.*$machine" || continue
+    natives=$((natives + 1))
+    rel=${so#"$x/native/"}
+    for needed in $(readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+      grep -qxF "$needed" "$x/provided" || fail "$m: ${rel%%/*}'s ${rel#*/} needs $needed, which the image lacks"
     done
-  done
+  done < <([ -d "$x/native" ] && find "$x/native" -type f)
   [ $failures -eq $before ] && ok "$m: the $natives native libraries for $machine in its jars find every library they link against"
 
   # ----- the configuration -----
