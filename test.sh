@@ -13,6 +13,6 @@ scripts/test-start-staleness.sh
 scripts/test-compose.sh
 # The Kubernetes manifests against the API's schemas and the services' configuration (a second).
 scripts/test-k8s.sh
-# -Pimages: the four services' container images too (Jib, no Docker daemon: about 30 s once the base
-# image is built; scripts/test-images.sh reads each one).
+# -Pimages: the four services' container images too (Jib, no Docker daemon; about 30 s: the base image
+# when stale, Jib, and scripts/test-images.sh reading each image).
 exec mvn -B -ntp -Dstyle.color=never -Pimages verify "$@"
