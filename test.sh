@@ -9,4 +9,10 @@ ensure_test_tools
 openapi/lint.sh
 # start.sh's rebuild check (a shell test with stand-in mvn and java: seconds).
 scripts/test-start-staleness.sh
-exec mvn -B -ntp -Dstyle.color=never verify "$@"
+# docker-compose.yml against Debian's docker-compose and the services' configuration (seconds).
+scripts/test-compose.sh
+# The Kubernetes manifests against the API's schemas and the services' configuration (a second).
+scripts/test-k8s.sh
+# -Pimages: the four services' container images too (Jib, no Docker daemon; about 30 s: the base image
+# when stale, Jib, and scripts/test-images.sh reading each image).
+exec mvn -B -ntp -Dstyle.color=never -Pimages verify "$@"

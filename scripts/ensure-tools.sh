@@ -12,8 +12,11 @@ BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
 # python3 and its python3-* packages: the Python SDK's tests (sdk/python) run Debian's /usr/bin/python3
 # with the generated client's and opentrade_sdk's imports; nothing comes from PyPI.
 # openssl: scripts/run-distributed.sh makes the gateways' shared keys with it (DistributedTopologyIT).
+# docker-compose (1.29, Python; no Docker daemon needed): scripts/test-compose.sh validates
+# docker-compose.yml with its "config" and reads the rendered file (python3-yaml comes with it).
+# binutils: scripts/test-images.sh reads the native libraries in the images with readelf.
 TEST_PACKAGES=(redis-server influxdb jq curl openssl chromium chromium-driver fonts-wqy-microhei python3 python3-pydantic python3-urllib3 python3-dateutil
-  python3-typing-extensions python3-cryptography python3-websocket)
+  python3-typing-extensions python3-cryptography python3-websocket docker-compose binutils)
 
 _apt_updated=0
 _apt_install() {

@@ -63,7 +63,8 @@ public final class GatewayKeys {
 
     /**
      * The key pair in {@code file}, created (mode 600, missing parent directories mode 700) when the
-     * file does not exist. An existing file is made mode 600 if it was not.
+     * file does not exist. An existing file of this user is made mode 600 if it was not; another
+     * user's (a mounted container secret) is read as it is ({@link SecretFiles}).
      *
      * @throws IOException when the file cannot be read or written, or holds no valid Ed25519 pair
      */
@@ -75,9 +76,7 @@ public final class GatewayKeys {
             }
             // another process created it first: use theirs
         }
-        if (POSIX && !Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
-            Files.setPosixFilePermissions(file, OWNER_ONLY);
-        }
+        SecretFiles.restrictToOwner(file);
         return load(file);
     }
 

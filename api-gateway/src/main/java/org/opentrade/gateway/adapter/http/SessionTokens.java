@@ -17,6 +17,7 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.function.LongSupplier;
+import org.opentrade.common.identity.SecretFiles;
 import org.opentrade.gateway.adapter.embedded.PrivateFiles;
 import org.opentrade.gateway.domain.GatewayError;
 
@@ -100,7 +101,9 @@ public final class SessionTokens {
 
     private static String loadOrCreate(Path keyFile) throws IOException {
         if (Files.exists(keyFile)) {
-            PrivateFiles.privateFile(keyFile); // written with the default mode by earlier versions
+            // Made mode 600 when written with the default mode by earlier versions; a mounted secret
+            // (another user's file) is read as it is.
+            SecretFiles.restrictToOwner(keyFile);
             return Files.readString(keyFile, StandardCharsets.US_ASCII);
         }
         KeyPair pair;

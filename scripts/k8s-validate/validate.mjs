@@ -1,0 +1,241 @@
+// Offline checks of the Kubernetes manifests (deploy/kustomization.yaml and deploy/k8s/*.yaml), run by
+// scripts/test-k8s.sh. No cluster, no network:
+//   - every object against the Kubernetes API's JSON schema (kubernetes-models: types, required fields)
+//     and against the API types' field lists (@kubernetes/client-node's models: an unknown field, such
+//     as a misspelt one, which the API server would drop or refuse, is an error);
+//   - the objects against each other: selectors match pod labels, Services and probes name ports the
+//     pods have, $(VAR) references are defined before use, the cluster's seed members are the first
+//     pods of StatefulSets with a headless Service that publishes not-ready pods;
+//   - against the repository: every OPENTRADE_* variable a service gets is one its module reads, image
+//     tags are the project version, probes hit the port the service is told to listen on, the gateways'
+//     OPENTRADE_GATEWAYS is their replica count, the Secrets' keys are those scripts/compose-secrets.sh
+//     makes, the kustomization lists every manifest.
+// Usage: node validate.mjs <repository root>
+import fs from "node:fs";
+import path from "node:path";
+import { parseAllDocuments, parse } from "yaml";
+
+const root = path.resolve(process.argv[2] ?? "../..");
+const deploy = path.join(root, "deploy");
+const here = path.dirname(new URL(import.meta.url).pathname);
+const failures = [];
+const fail = (where, message) => failures.push(`${where}: ${message}`);
+let checked = 0;
+
+// ----- the kustomization and the manifests it lists -----
+const kustomization = parse(fs.readFileSync(path.join(deploy, "kustomization.yaml"), "utf8"));
+const manifests = fs.readdirSync(path.join(deploy, "k8s")).filter((f) => f.endsWith(".yaml")).map((f) => `k8s/${f}`).sort();
+const listed = [...kustomization.resources].sort();
+if (JSON.stringify(listed) !== JSON.stringify(manifests)) {
+  fail("deploy/kustomization.yaml", `resources ${listed.join(" ")} are not the manifests ${manifests.join(" ")}`);
+}
+for (const g of kustomization.configMapGenerator ?? []) {
+  for (const f of g.files ?? []) {
+    const file = f.includes("=") ? f.split("=")[1] : f;
+    if (!fs.existsSync(path.join(deploy, file))) fail("deploy/kustomization.yaml", `${g.name} reads ${file}, which does not exist`);
+  }
+}
+const generatedConfigMaps = new Set((kustomization.configMapGenerator ?? []).map((g) => g.name));
+
+const objects = [];
+for (const m of manifests) {
+  const docs = parseAllDocuments(fs.readFileSync(path.join(deploy, m), "utf8"), { version: "1.1" });
+  docs.forEach((d, i) => {
+    if (d.errors.length > 0) fail(m, `YAML: ${d.errors[0].message}`);
+    const o = d.toJS();
+    if (o) objects.push({ file: m, index: i, o, where: `${m} ${o.kind}/${o.metadata?.name}` });
+  });
+}
+
+// ----- JSON schema (kubernetes-models) -----
+const group = (apiVersion) => (apiVersion.includes("/") ? apiVersion : `v1`);
+for (const { o, where } of objects) {
+  const modulePath = o.apiVersion.includes("/") ? `kubernetes-models/${o.apiVersion}/${o.kind}` : `kubernetes-models/v1/${o.kind}`;
+  let Model;
+  try {
+    Model = (await import(modulePath))[o.kind];
+  } catch (e) {
+    fail(where, `no schema for ${o.apiVersion} ${o.kind} (${group(o.apiVersion)})`);
+    continue;
+  }
+  try {
+    new Model(o).validate();
+    checked++;
+  } catch (e) {
+    fail(where, `schema: ${e.message}`);
+  }
+}
+
+// ----- unknown fields (the API types' field lists) -----
+const models = path.join(here, "node_modules/@kubernetes/client-node/dist/gen/models");
+const typeCache = new Map();
+async function fieldsOf(type) {
+  if (!typeCache.has(type)) {
+    const file = path.join(models, `${type}.js`);
+    typeCache.set(type, fs.existsSync(file) ? (await import(file))[type].getAttributeTypeMap() : null);
+  }
+  return typeCache.get(type);
+}
+const TYPE_NAMES = { v1: "V1", "apps/v1": "V1", "policy/v1": "V1" };
+async function strict(value, type, at, where) {
+  if (value === null || value === undefined) return;
+  let m;
+  if ((m = /^Array<(.+)>$/.exec(type))) {
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) await strict(value[i], m[1], `${at}[${i}]`, where);
+    return;
+  }
+  if ((m = /^\{ \[key: string\]: (.+); \}$/.exec(type))) {
+    if (typeof value === "object") for (const [k, v] of Object.entries(value)) await strict(v, m[1], `${at}.${k}`, where);
+    return;
+  }
+  const fields = await fieldsOf(type);
+  if (!fields || typeof value !== "object" || Array.isArray(value)) return; // a primitive, IntOrString, Quantity...
+  const known = new Map(fields.map((f) => [f.baseName, f.type]));
+  for (const [k, v] of Object.entries(value)) {
+    if (!known.has(k)) fail(where, `unknown field ${at ? at + "." : ""}${k} (${type} has ${[...known.keys()].join(", ")})`);
+    else await strict(v, known.get(k), at ? `${at}.${k}` : k, where);
+  }
+}
+for (const { o, where } of objects) {
+  const prefix = TYPE_NAMES[o.apiVersion];
+  if (!prefix) {
+    fail(where, `apiVersion ${o.apiVersion} has no field list here`);
+    continue;
+  }
+  await strict(o, `${prefix}${o.kind}`, "", where);
+}
+
+// ----- the objects against each other -----
+const byKind = (kind) => objects.filter((x) => x.o.kind === kind);
+const workloads = objects.filter((x) => ["Deployment", "StatefulSet"].includes(x.o.kind));
+const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+for (const x of objects) {
+  if (x.o.metadata?.namespace && x.o.kind !== "Namespace") fail(x.where, "sets its namespace; the kustomization does");
+}
+for (const w of workloads) {
+  const spec = w.o.spec;
+  if (!matches(spec.selector?.matchLabels, spec.template?.metadata?.labels)) fail(w.where, "its selector does not match its pod labels");
+  if (w.o.kind === "StatefulSet" && !byKind("Service").some((s) => s.o.metadata.name === spec.serviceName)) {
+    fail(w.where, `serviceName ${spec.serviceName} is no Service here`);
+  }
+}
+const podsOf = (selector) => workloads.filter((w) => matches(selector, w.o.spec.template.metadata.labels));
+const portNames = (w) => new Set(w.o.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.name, p.containerPort])));
+for (const s of byKind("Service")) {
+  const pods = podsOf(s.o.spec.selector);
+  if (pods.length === 0) fail(s.where, "selects no pods");
+  for (const p of s.o.spec.ports) {
+    for (const w of pods) {
+      if (!portNames(w).has(p.targetPort ?? p.port)) fail(s.where, `port ${p.name} targets ${p.targetPort}, which ${w.where} does not have`);
+    }
+  }
+}
+for (const b of byKind("PodDisruptionBudget")) {
+  if (podsOf(b.o.spec.selector.matchLabels).length === 0) fail(b.where, "selects no pods");
+}
+const secretKeys = {
+  // scripts/compose-secrets.sh's .env keys (kubectl create secret generic opentrade-settings --from-env-file=.env)
+  "opentrade-settings": new Set(fs.readFileSync(path.join(deploy, "compose.env.example"), "utf8").split("\n")
+    .filter((l) => /^OPENTRADE_COMPOSE_(REDIS_PASSWORD|ADMIN_TOKEN|INFLUX_PASSWORD|CLUSTER_NAME)=/.test(l)).map((l) => l.split("=")[0])),
+  // its key files (kubectl create secret generic opentrade-keys --from-file=deploy/secrets/...): docker-compose.yml's secrets
+  "opentrade-keys": new Set(Object.keys(parse(fs.readFileSync(path.join(root, "docker-compose.yml"), "utf8")).secrets)),
+};
+for (const w of workloads) {
+  const pod = w.o.spec.template.spec;
+  const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
+  const claims = new Set((w.o.spec.volumeClaimTemplates ?? []).map((c) => c.metadata.name));
+  for (const v of pod.volumes ?? []) {
+    if (v.secret) {
+      const keys = secretKeys[v.secret.secretName];
+      if (!keys) fail(w.where, `volume ${v.name} mounts Secret ${v.secret.secretName}, which deploy/k8s/README.md does not create`);
+      for (const item of v.secret.items ?? []) if (keys && !keys.has(item.key)) fail(w.where, `Secret ${v.secret.secretName} has no key ${item.key}`);
+    }
+    if (v.configMap && !generatedConfigMaps.has(v.configMap.name)) fail(w.where, `ConfigMap ${v.configMap.name} is not generated`);
+  }
+  for (const c of pod.containers) {
+    const defined = new Set();
+    for (const e of c.env ?? []) {
+      for (const [, ref] of (e.value ?? "").matchAll(/\$\(([A-Za-z0-9_]+)\)/g)) {
+        if (!defined.has(ref)) fail(w.where, `${e.name} uses $(${ref}), which is not defined before it`);
+      }
+      const sk = e.valueFrom?.secretKeyRef;
+      if (sk && !secretKeys[sk.name]?.has(sk.key)) fail(w.where, `${e.name} reads key ${sk.key} of Secret ${sk.name}, which it does not have`);
+      defined.add(e.name);
+    }
+    for (const vm of c.volumeMounts ?? []) {
+      if (!volumes.has(vm.name) && !claims.has(vm.name)) fail(w.where, `mounts ${vm.name}, which is no volume of it`);
+    }
+    for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+      const port = c[probe]?.httpGet?.port;
+      if (port !== undefined && !portNames(w).has(port)) fail(w.where, `${probe} probes port ${port}, which it does not have`);
+    }
+  }
+}
+
+// ----- against the repository: the services' configuration -----
+const version = /<version>([^<]+)<\/version>/.exec(fs.readFileSync(path.join(root, "pom.xml"), "utf8").split("<version>").slice(0, 2).join("<version>"))[1];
+function walk(dir, ext) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name), ext) : e.name.endsWith(ext) ? [path.join(dir, e.name)] : []);
+}
+function reads(module) {
+  const names = new Set();
+  for (const f of walk(path.join(root, module, "src/main/resources"), ".yaml")) {
+    for (const [, n] of fs.readFileSync(f, "utf8").matchAll(/\$\{(OPENTRADE_[A-Z0-9_]+)/g)) names.add(n);
+  }
+  for (const f of [...walk(path.join(root, module, "src/main/java"), ".java"), ...walk(path.join(root, "common/src/main/java"), ".java")]) {
+    for (const [, n] of fs.readFileSync(f, "utf8").matchAll(/"(OPENTRADE_[A-Z0-9_]+)"/g)) names.add(n);
+  }
+  return names;
+}
+const HTTP_PORT_VAR = { "sandbox-exchange": "OPENTRADE_EXCHANGE_OPERATIONS_PORT", "market-api": "OPENTRADE_MARKET_PORT",
+  "trade-api": "OPENTRADE_TRADE_PORT", "api-gateway": "OPENTRADE_GATEWAY_PORT" };
+const seen = new Set();
+for (const w of workloads) {
+  for (const c of w.o.spec.template.spec.containers) {
+    const m = /^opentrade\/([a-z-]+):(.+)$/.exec(c.image);
+    if (!m) continue;
+    const [, module, tag] = m;
+    seen.add(module);
+    if (!fs.existsSync(path.join(root, module, "src/main/java"))) {
+      fail(w.where, `image ${c.image} names no module`);
+      continue;
+    }
+    if (tag !== version) fail(w.where, `image tag ${tag}, the project version is ${version}`);
+    const known = reads(module);
+    const env = new Map((c.env ?? []).map((e) => [e.name, e]));
+    for (const name of env.keys()) {
+      if (name.startsWith("OPENTRADE_") && !known.has(name)) fail(w.where, `${module} reads no ${name}`);
+    }
+    const port = env.get(HTTP_PORT_VAR[module])?.value;
+    const http = (c.ports ?? []).find((p) => p.name === "http")?.containerPort;
+    if (port === undefined || String(http) !== port) fail(w.where, `its http port ${http} is not ${HTTP_PORT_VAR[module]} (${port})`);
+    if (module === "api-gateway" && env.get("OPENTRADE_GATEWAYS")?.value !== String(w.o.spec.replicas)) {
+      fail(w.where, `OPENTRADE_GATEWAYS ${env.get("OPENTRADE_GATEWAYS")?.value} is not its ${w.o.spec.replicas} replicas`);
+    }
+    for (const member of (env.get("OPENTRADE_CLUSTER_MEMBERS")?.value ?? "").split(",")) {
+      const mm = /^([a-z0-9-]+)-0\.([a-z0-9-]+):(\d+)$/.exec(member);
+      const sts = mm && byKind("StatefulSet").find((s) => s.o.metadata.name === mm[1] && s.o.spec.serviceName === mm[2]);
+      const svc = mm && byKind("Service").find((s) => s.o.metadata.name === mm[2]);
+      if (!sts || !svc || svc.o.spec.clusterIP !== "None" || !svc.o.spec.publishNotReadyAddresses
+          || !svc.o.spec.ports.some((p) => String(p.port) === mm[3])) {
+        fail(w.where, `cluster member ${member} is not the first pod of a StatefulSet with a headless Service publishing not-ready pods on that port`);
+      }
+    }
+    const sc = c.securityContext ?? {};
+    const podSc = w.o.spec.template.spec.securityContext ?? {};
+    if (!podSc.runAsNonRoot || podSc.runAsUser !== 10001 || !sc.readOnlyRootFilesystem || sc.allowPrivilegeEscalation !== false) {
+      fail(w.where, "must run as the images' user 10001, non-root, read-only root, no privilege escalation");
+    }
+  }
+}
+for (const m of Object.keys(HTTP_PORT_VAR)) if (!seen.has(m)) fail("deploy/k8s", `no workload runs the ${m} image`);
+
+for (const f of failures) console.error(`test-k8s: FAIL: ${f}`);
+console.log(`test-k8s: ${objects.length} objects in ${manifests.length} manifests, ${checked} valid against the Kubernetes schema`);
+if (failures.length > 0) {
+  console.error(`test-k8s: ${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log("test-k8s: all checks passed");

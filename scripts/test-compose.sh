@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Checks docker-compose.yml without Docker (seconds; run by ./test.sh):
+#   - Debian's docker-compose accepts it ("config -q"), and refuses to render it without the secrets
+#     scripts/compose-secrets.sh writes to .env (no service ever starts with an empty password);
+#   - it cannot drift from the services: every OPENTRADE_* variable a service is given is one its
+#     module reads (a ${...} of its YAML, or a name in its or common's Java sources); the image tags
+#     are the project version; each health check probes the port the service is told to listen on;
+#   - the topology holds together: the Hazelcast member list names every Java service on the port
+#     it binds, each binds its fixed address on the opentrade network, the load balancer's upstreams
+#     are the gateways, the gateways believe X-Forwarded-For from the load balancer only;
+#   - settings: every ${...} it reads is an OPENTRADE_COMPOSE_* variable documented in
+#     deploy/compose.env.example; published ports bind 127.0.0.1 unless told otherwise; secret files
+#     are ignored by git; Zipkin is the release run-distributed.sh runs.
+# Usage: scripts/test-compose.sh
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+COMPOSE=docker-compose.yml
+EXAMPLE=deploy/compose.env.example
+for tool in docker-compose jq python3; do
+  command -v "$tool" >/dev/null || { echo "test-compose: $tool is missing (scripts/ensure-tools.sh installs it)" >&2; exit 1; }
+done
+
+failures=0
+fail() { echo "test-compose: FAIL: $*" >&2; failures=$((failures + 1)); }
+ok() { echo "test-compose: ok: $*"; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# The variables scripts/compose-secrets.sh writes, with placeholder values; nothing else, so every
+# other setting takes its default. Run without this machine's environment: a variable set in the
+# shell would override .env in docker-compose.
+grep -E '^OPENTRADE_COMPOSE_(REDIS_PASSWORD|ADMIN_TOKEN|INFLUX_PASSWORD|CLUSTER_NAME)=' "$EXAMPLE" >"$work/secrets.env"
+dc() { env -i PATH="$PATH" HOME="$work" docker-compose --project-directory "$root" -f "$COMPOSE" "$@"; }
+
+# ----- docker-compose accepts the file -----
+if dc --env-file "$EXAMPLE" config -q 2>"$work/err"; then
+  ok "docker-compose config -q (with $EXAMPLE)"
+else
+  fail "docker-compose config: $(cat "$work/err")"
+fi
+: >"$work/empty.env"
+if dc --env-file "$work/empty.env" config -q 2>"$work/err"; then
+  fail "docker-compose config renders without the secrets in .env"
+elif grep -q 'compose-secrets.sh' "$work/err"; then
+  ok "without .env's secrets docker-compose refuses, naming scripts/compose-secrets.sh"
+else
+  fail "without .env's secrets docker-compose fails for another reason: $(cat "$work/err")"
+fi
+dc --env-file "$work/secrets.env" config >"$work/compose.yml" 2>"$work/err" || { fail "config: $(cat "$work/err")"; exit 1; }
+python3 -c 'import sys, yaml, json; json.dump(yaml.safe_load(sys.stdin), sys.stdout)' <"$work/compose.yml" >"$work/compose.json"
+C="$work/compose.json"
+
+version=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' pom.xml)
+[ -n "$version" ] || { fail "no <version> in pom.xml"; exit 1; }
+
+# ----- the Java services: environment read by their module, tag, health check port -----
+declare -A http_port_var=([sandbox-exchange]=OPENTRADE_EXCHANGE_OPERATIONS_PORT [market-api]=OPENTRADE_MARKET_PORT
+  [trade-api]=OPENTRADE_TRADE_PORT [api-gateway]=OPENTRADE_GATEWAY_PORT)
+# What a module reads: the ${NAME...} of its YAML configuration, and names its Java code (or common's:
+# the log format, for instance) reads as string literals.
+reads() {
+  {
+    grep -ohE '\$\{OPENTRADE_[A-Z0-9_]+' "$1"/src/main/resources/*.yaml 2>/dev/null | cut -c3-
+    grep -rohE '"OPENTRADE_[A-Z0-9_]+"' "$1/src/main/java" common/src/main/java | tr -d '"'
+  } | sort -u
+}
+java_services=()
+modules_seen=()
+for s in $(jq -r '.services | keys[]' "$C"); do
+  image=$(jq -r --arg s "$s" '.services[$s].image' "$C")
+  case $image in opentrade/*) ;; *) continue ;; esac
+  java_services+=("$s")
+  module=${image#opentrade/}; tag=${module#*:}; module=${module%%:*}
+  modules_seen+=("$module")
+  if [ ! -d "$module/src/main/java" ]; then
+    fail "$s: image $image names no module of this repository"
+    continue
+  fi
+  [ "$tag" = "$version" ] || fail "$s: image tag $tag, the project version is $version"
+  reads "$module" >"$work/reads-$module"
+  unread=$(jq -r --arg s "$s" '.services[$s].environment // {} | keys[] | select(startswith("OPENTRADE_"))' "$C" \
+    | grep -vxF -f "$work/reads-$module" || true)
+  if [ -n "$unread" ]; then
+    fail "$s: $module reads no $(echo "$unread" | tr '\n' ' ')(a typo, or a setting the service no longer has)"
+  else
+    ok "$s: its $(jq -r --arg s "$s" '.services[$s].environment | keys | map(select(startswith("OPENTRADE_"))) | length' "$C") OPENTRADE_* variables are all read by $module"
+  fi
+  var=${http_port_var[$module]:-}
+  port=$(jq -r --arg s "$s" --arg v "$var" '.services[$s].environment[$v] // empty' "$C")
+  probe=$(jq -r --arg s "$s" '.services[$s].healthcheck.test[-1] // empty' "$C")
+  if [ -z "$port" ]; then
+    fail "$s: no $var: the health check's port must be the one it is told to listen on"
+  elif [ "$probe" != "http://127.0.0.1:$port/ready" ]; then
+    fail "$s: health check probes '$probe', the service listens on $port ($var)"
+  else
+    ok "$s: health check GET $probe"
+  fi
+  [ "$(jq -r --arg s "$s" '.services[$s].healthcheck.test[0:3] | join(" ")' "$C")" = "CMD java -XX:TieredStopAtLevel=1" ] \
+    || fail "$s: the health check is not the image's HttpProbe run by its java"
+done
+for m in sandbox-exchange market-api trade-api api-gateway; do
+  [[ " ${modules_seen[*]} " == *" $m "* ]] || fail "no service runs the $m image"
+done
+[ "$(printf '%s\n' "${modules_seen[@]}" | grep -cx api-gateway)" -eq 2 ] || fail "the topology has two gateways"
+
+# ----- the cluster: member list, addresses -----
+subnet=$(jq -r '.networks.opentrade.ipam.config[0].subnet' "$C")
+prefix=${subnet%.0/24}
+[ "$prefix" != "$subnet" ] || fail "the opentrade network's subnet $subnet is not a /24 ending in .0"
+cluster_name=$(sed -n 's/^OPENTRADE_COMPOSE_CLUSTER_NAME=//p' "$work/secrets.env")
+expected_members=$(for s in "${java_services[@]}"; do
+  echo "$s:$(jq -r --arg s "$s" '.services[$s].environment.OPENTRADE_CLUSTER_PORT' "$C")"; done | sort | paste -sd, -)
+for s in "${java_services[@]}"; do
+  members=$(jq -r --arg s "$s" '.services[$s].environment.OPENTRADE_CLUSTER_MEMBERS // ""' "$C" | tr ',' '\n' | sort | paste -sd, -)
+  [ "$members" = "$expected_members" ] || fail "$s: OPENTRADE_CLUSTER_MEMBERS is '$members', the Java services are $expected_members"
+  host=$(jq -r --arg s "$s" '.services[$s].environment.OPENTRADE_CLUSTER_HOST // ""' "$C")
+  address=$(jq -r --arg s "$s" '.services[$s].networks.opentrade.ipv4_address // ""' "$C")
+  if [ -z "$address" ] || [ "$host" != "$address" ]; then
+    fail "$s: OPENTRADE_CLUSTER_HOST '$host' is not its fixed address '$address' on the opentrade network"
+  elif [[ "$address" != "$prefix".* ]]; then
+    fail "$s: $address is outside $subnet"
+  fi
+  [ "$(jq -r --arg s "$s" '.services[$s].environment.OPENTRADE_CLUSTER_NAME' "$C")" = "$cluster_name" ] \
+    || fail "$s: OPENTRADE_CLUSTER_NAME is not .env's OPENTRADE_COMPOSE_CLUSTER_NAME"
+done
+ok "cluster: ${#java_services[@]} members ($expected_members), each on its fixed address"
+
+# ----- the load balancer -----
+upstreams=$(sed -n '/^ *upstream gateways *{/,/}/s/^ *server \([^ ;]*\).*/\1/p' deploy/compose/nginx.conf | sort | paste -sd, -)
+gateways=$(jq -r '.services | to_entries[] | select(.value.image | startswith("opentrade/api-gateway:"))
+    | "\(.key):\(.value.environment.OPENTRADE_GATEWAY_PORT)"' "$C" | sort | paste -sd, -)
+[ "$upstreams" = "$gateways" ] && ok "nginx balances over $gateways" \
+  || fail "nginx's upstreams are '$upstreams', the gateways are '$gateways'"
+lb_address=$(jq -r '.services.lb.networks.opentrade.ipv4_address // ""' "$C")
+trusted=$(sed -n 's/^ *trusted_proxies: *\[\(.*\)\]/\1/p' deploy/compose/gateway.yaml | tr -d ' ')
+[ -n "$lb_address" ] && [ "$trusted" = "$lb_address/32" ] && ok "the gateways believe X-Forwarded-For from lb ($trusted) only" \
+  || fail "deploy/compose/gateway.yaml trusts '$trusted', the load balancer is at '$lb_address'"
+for s in $(jq -r '.services | to_entries[] | select(.value.image | startswith("opentrade/api-gateway:")) | .key' "$C"); do
+  jq -e --arg s "$s" '.services[$s].environment.OPENTRADE_GATEWAY_CONFIG == "/etc/opentrade/gateway.yaml"
+      and (.services[$s].volumes | any(endswith("deploy/compose/gateway.yaml:/etc/opentrade/gateway.yaml:ro")))' "$C" >/dev/null \
+    || fail "$s does not read deploy/compose/gateway.yaml"
+done
+
+# ----- settings, ports, secrets, versions -----
+used=$(grep -v '^ *#' "$COMPOSE" | grep -oE '\$\{[A-Za-z0-9_]+' | cut -c3- | sort -u)
+documented=$(sed -n 's/^\([A-Z0-9_]*\)=.*/\1/p' "$EXAMPLE" | sort -u)
+for v in $used; do
+  [[ $v == OPENTRADE_COMPOSE_* ]] || fail "docker-compose.yml reads \${$v}: its own settings are OPENTRADE_COMPOSE_* (a service's variable would look set to it)"
+  grep -qx "$v" <<<"$documented" || fail "\${$v} is not in $EXAMPLE"
+done
+for v in $documented; do
+  grep -qx "$v" <<<"$used" || fail "$EXAMPLE lists $v, which docker-compose.yml does not read"
+done
+ok "settings: $(echo "$used" | wc -l) OPENTRADE_COMPOSE_* variables, all in $EXAMPLE"
+published=$(jq -r '.services[] | .ports // [] | .[]' "$C")
+not_local=$(grep -v '^127\.0\.0\.1:' <<<"$published" || true)
+[ -n "$published" ] && [ -z "$not_local" ] && ok "published ports bind 127.0.0.1 by default: $(echo $published)" \
+  || fail "published ports not bound to 127.0.0.1 by default: $not_local"
+for f in $(jq -r '.secrets[].file' "$C"); do
+  rel=${f#"$root"/}
+  git check-ignore -q "$rel" || fail "secret file $rel is not ignored by git"
+  [ -f "$f" ] && [ "$(stat -c %a "$f")" != 644 ] && fail "$rel is mode $(stat -c %a "$f"); the containers' user reads it as 644"
+done
+ok "secret files are ignored by git: $(jq -r '.secrets | keys | join(" ")' "$C")"
+zipkin=$(sed -n 's:.*<zipkin-server.version>\(.*\)</zipkin-server.version>.*:\1:p' common/pom.xml | head -n 1)
+[ "$(jq -r '.services.zipkin.image' "$C")" = "openzipkin/zipkin:$zipkin" ] && ok "zipkin $zipkin, as run-distributed.sh" \
+  || fail "zipkin image $(jq -r '.services.zipkin.image' "$C"), the project's Zipkin server is $zipkin"
+
+if [ $failures -gt 0 ]; then
+  echo "test-compose: $failures check(s) failed" >&2
+  exit 1
+fi
+echo "test-compose: all checks passed"
