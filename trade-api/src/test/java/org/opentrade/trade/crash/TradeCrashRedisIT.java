@@ -56,6 +56,14 @@ class TradeCrashRedisIT extends TradeCrashIT {
         if (run != 1) {
             return;
         }
+        // The restart must have a snapshot to start from (the point of check 1a): trade-api writes one
+        // every 300 ms, and a quick load phase can reach this point before the first. Polling Redis
+        // with a deadline, not a fixed wait.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!REDIS.command("ZCARD", TradeCrashNode.REDIS_SNAPSHOTS).matches(":[1-9][0-9]*")) {
+            assertTrue(System.nanoTime() < deadline, "trade-api wrote no snapshot to redis within 30 s" + where);
+            Thread.sleep(20); // polling Redis for the first snapshot, with a deadline
+        }
         int killed = load.size();
         REDIS.kill();
         load.await(killed, ANSWER, 2 * TradeCrashNode.ACCOUNTS * TradeCrashNode.LANES, ACKS_S,
