@@ -80,13 +80,7 @@ public final class AllInOne {
     }
 
     public static void main(String[] args) {
-        try {
-            LogFormat.configure("opentrade"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
-        } catch (IllegalArgumentException e) {
-            System.err.println("bad configuration: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
+        LogFormat.configureOrExit("opentrade"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
         long t0 = System.nanoTime();
         AllInOne app;
         try {

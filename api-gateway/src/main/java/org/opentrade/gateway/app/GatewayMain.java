@@ -37,13 +37,7 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws Exception {
-        try {
-            LogFormat.configure("api-gateway"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
-        } catch (IllegalArgumentException e) {
-            System.err.println("bad configuration: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
+        LogFormat.configureOrExit("api-gateway"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
         GatewayConfig config;
         try {
             config = GatewayConfig.load(ConfigLoader.fromSystem());

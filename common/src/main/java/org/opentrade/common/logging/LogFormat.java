@@ -28,6 +28,19 @@ public final class LogFormat {
         return apply(configured, service);
     }
 
+    /**
+     * {@link #configure} for a process's {@code main}, before anything logs: a bad value is printed
+     * (no logger is set up yet) and the JVM exits with status 1.
+     */
+    public static void configureOrExit(String service) {
+        try {
+            configure(service);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bad configuration: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
     static String apply(String configured, String service) {
         String format = configured == null || configured.isBlank() ? "text" : configured.trim().toLowerCase(Locale.ROOT);
         if (!format.equals("text") && !format.equals("json")) {

@@ -34,13 +34,7 @@ public final class MarketApiMain {
 
     /** Runs on the JVM's main thread: its blocking waits for start-up and shutdown stall no event loop. */
     public static void main(String[] args) throws Exception {
-        try {
-            LogFormat.configure("market-api"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
-        } catch (IllegalArgumentException e) {
-            System.err.println("bad configuration: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
+        LogFormat.configureOrExit("market-api"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
         MarketApiConfig config;
         AssertionVerifier verifier;
         try {
@@ -87,18 +81,8 @@ public final class MarketApiMain {
             System.exit(1);
             return;
         }
-        ServiceEndpoint endpoint = null;
-        if (vertx.isClustered()) {
-            try {
-                // Gateways with upstreams.discovery: cluster find this instance here (main thread, not an event loop).
-                endpoint = ServiceEndpoint.announce(vertx, "market-api", config.host(), service.port())
-                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "market-api could not announce itself to the cluster's gateways; gateways with"
-                        + " static targets still reach it", e.getCause() != null ? e.getCause() : e);
-            }
-        }
-        ServiceEndpoint announced = endpoint;
+        // Gateways with upstreams.discovery: cluster find this instance (main thread, not an event loop).
+        ServiceEndpoint announced = ServiceEndpoint.announceFromMain(vertx, "market-api", config.host(), service.port(), 0);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 if (announced != null) {

@@ -39,13 +39,7 @@ public final class ExchangeMain {
 
     /** Runs on the JVM's main thread: its blocking waits for start-up stall no event loop. */
     public static void main(String[] args) {
-        try {
-            LogFormat.configure("sandbox-exchange"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
-        } catch (IllegalArgumentException e) {
-            System.err.println("bad configuration: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
+        LogFormat.configureOrExit("sandbox-exchange"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s - %5$s%6$s%n");
         }

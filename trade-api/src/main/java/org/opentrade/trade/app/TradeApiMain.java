@@ -34,13 +34,7 @@ public final class TradeApiMain {
 
     /** Runs on the JVM's main thread: its blocking waits for start-up and shutdown stall no event loop. */
     public static void main(String[] args) throws Exception {
-        try {
-            LogFormat.configure("trade-api"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
-        } catch (IllegalArgumentException e) {
-            System.err.println("bad configuration: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
+        LogFormat.configureOrExit("trade-api"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
         TradeApiConfig config;
         AssertionVerifier verifier;
         try {
@@ -86,21 +80,10 @@ public final class TradeApiMain {
             System.exit(1);
             return;
         }
-        ServiceEndpoint endpoint = null;
-        if (vertx.isClustered()) {
-            try {
-                // Gateways with upstreams.discovery: cluster find this instance here (main thread, not an event loop).
-                // With account partitions, this instance serves partition instance_id: gateways route by it.
-                endpoint = ServiceEndpoint.announce(vertx, "trade-api", config.host(), service.port(),
-                        org.opentrade.common.discovery.ServiceInstance.DEFAULT_WEIGHT,
-                        config.store().partitions() > 0 ? config.store().instanceId() : 0)
-                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "trade-api could not announce itself to the cluster's gateways; gateways with"
-                        + " static targets still reach it", e.getCause() != null ? e.getCause() : e);
-            }
-        }
-        ServiceEndpoint announced = endpoint;
+        // Gateways with upstreams.discovery: cluster find this instance (main thread, not an event loop);
+        // with account partitions it serves partition instance_id, and gateways route by it.
+        ServiceEndpoint announced = ServiceEndpoint.announceFromMain(vertx, "trade-api", config.host(), service.port(),
+                config.store().partitions() > 0 ? config.store().instanceId() : 0);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 if (announced != null) {

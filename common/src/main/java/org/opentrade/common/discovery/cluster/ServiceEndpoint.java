@@ -86,6 +86,26 @@ public final class ServiceEndpoint {
         });
     }
 
+    /**
+     * For a service's {@code main} once it listens: on a clustered {@code vertx}, announces
+     * {@code service} (serving {@code partition}, 0: every caller) and waits for it; null when
+     * {@code vertx} is not clustered or the announcement failed (logged: gateways with static
+     * targets still reach the instance). Blocks: the main thread only, never an event loop.
+     */
+    public static ServiceEndpoint announceFromMain(Vertx vertx, String service, String host, int port, int partition) {
+        if (!vertx.isClustered()) {
+            return null;
+        }
+        try {
+            return announce(vertx, service, host, port, ServiceInstance.DEFAULT_WEIGHT, partition)
+                    .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(java.util.logging.Level.WARNING, service + " could not announce itself to the cluster's gateways;"
+                    + " gateways with static targets still reach it", e.getCause() != null ? e.getCause() : e);
+            return null;
+        }
+    }
+
     /** {@code service-host-port-<8 hex>}: readable in logs, unique across restarts on the same port. */
     static String newInstanceId(String service, String host, int port) {
         return service + "-" + host.replace(':', '_') + "-" + port + "-"
