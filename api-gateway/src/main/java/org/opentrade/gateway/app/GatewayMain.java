@@ -78,6 +78,7 @@ public final class GatewayMain {
                             .listen(config.port(), config.host()).<Void>mapEmpty().onComplete(started);
                 }
             }, new DeploymentOptions().setInstances(config.eventLoops()))
+                    // still the main thread waiting for the listeners (not an event loop)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "gateway start-up failed", e.getCause() != null ? e.getCause() : e);

@@ -16,12 +16,9 @@ import org.opentrade.common.discovery.ServiceInstance;
  * they already sent finish, and withdraws. A process that dies without draining is removed when the
  * cluster notices its member is gone.
  *
- * <pre>{@code
- * ServiceEndpoint endpoint = ServiceEndpoint.announce(vertx, "market-api", host, port)
- *         .toCompletionStage().toCompletableFuture().get(30, SECONDS);
- * // shutdown hook, before vertx.close():
- * endpoint.drain(ServiceEndpoint.DEFAULT_DRAIN_GRACE).toCompletionStage().toCompletableFuture().get(30, SECONDS);
- * }</pre>
+ * <p>A service's {@code main} calls {@link #announceFromMain} once it listens (on its main thread), and
+ * {@link #drain(Duration)} from its shutdown hook before {@code vertx.close()}; both wait on those
+ * threads, never on an event loop.
  */
 public final class ServiceEndpoint {
     /**
