@@ -99,6 +99,10 @@ public final class TradeApiService extends VerticleBase {
     private FeedConsumer feed;
     private OrderStreams streams;
     private long snapshotTimer = -1;
+    private long settleTimer = -1;
+    /** How often unanswered new orders are checked, and how long after the unknown answer a barrier is asked. */
+    private static final long SETTLE_EVERY_MS = 500;
+    private static final long SETTLE_AFTER_MS = 1_000;
     private volatile boolean ready;
     private volatile String startProblem = "starting";
     private final Map<Integer, Long> durablePositions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -304,6 +308,7 @@ public final class TradeApiService extends VerticleBase {
             live.put(shard, true);
             if (!ready && feed != null && live.size() >= feed.stats().size() && !live.containsValue(false)) {
                 desk.resendPending(null);
+                settleTimer = vertx.setPeriodic(SETTLE_EVERY_MS, id -> desk.settleUnknown(SETTLE_AFTER_MS));
                 ready = true;
                 startProblem = null;
                 LOG.info("trade-api ready: live on " + live.size() + " shard(s)");
@@ -500,6 +505,8 @@ public final class TradeApiService extends VerticleBase {
         if (d != null) {
             sb.append("trade_accounts ").append(d.ledger().accountIds().size()).append('\n');
             sb.append("trade_intents_applied ").append(d.lastIntentApplied()).append('\n');
+            sb.append("trade_orders_resent_total ").append(d.resentOrders()).append('\n');
+            sb.append("trade_orders_unsettled ").append(d.unsettledOrders()).append('\n');
         }
         if (feed != null) {
             feed.stats().forEach(s -> sb.append("trade_feed_lag{shard=\"").append(s.shard()).append("\"} ")
@@ -515,6 +522,9 @@ public final class TradeApiService extends VerticleBase {
     public Future<?> stop() {
         if (snapshotTimer >= 0) {
             vertx.cancelTimer(snapshotTimer);
+        }
+        if (settleTimer >= 0) {
+            vertx.cancelTimer(settleTimer);
         }
         if (feed != null) {
             feed.stop();

@@ -11,4 +11,17 @@ import org.opentrade.exchange.model.CommandResult;
  */
 public interface ExchangePort {
     CompletionStage<CommandResult> submit(Command command);
+
+    /**
+     * A barrier on the shard that owns {@code symbol}: travels the same ordered path as
+     * {@link #submit} and is answered once every command sent to that shard before it was processed.
+     * Completes on the caller's context with the shard and the seq of its last event then; once the
+     * feed is applied up to that seq, a new order no event names never reached the engine. Fails
+     * like {@link #submit} when no answer came in time.
+     */
+    CompletionStage<FeedPosition> barrier(String symbol);
+
+    /** A point in one shard's event feed. */
+    record FeedPosition(int shard, long seq) {
+    }
 }

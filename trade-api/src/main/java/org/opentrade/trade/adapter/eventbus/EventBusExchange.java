@@ -23,6 +23,8 @@ import org.opentrade.trade.port.ExchangePort;
 public final class EventBusExchange implements ExchangePort {
     private final Vertx vertx;
     private final DeliveryOptions options;
+    /** For JSON requests (the barrier): no codec name. */
+    private final DeliveryOptions jsonOptions;
     /** Commands and results travel as objects (a local bus): no JSON, no copy; JSON across a cluster. */
     private final boolean objects;
 
@@ -30,6 +32,7 @@ public final class EventBusExchange implements ExchangePort {
         this.vertx = vertx;
         this.objects = !vertx.isClustered();
         this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+        this.jsonOptions = new DeliveryOptions().setSendTimeout(timeoutMs);
         if (objects) {
             CommandCodecs.register(vertx);
             options.setCodecName(CommandCodecs.COMMAND);
@@ -49,12 +52,42 @@ public final class EventBusExchange implements ExchangePort {
                 } catch (IllegalArgumentException e) {
                     f.completeExceptionally(e);
                 }
-            } else if (ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
-                f.completeExceptionally(new TimeoutException("no answer from the exchange: " + re.getMessage()));
             } else {
-                f.completeExceptionally(ar.failed() ? ar.cause() : new IllegalStateException("unreadable exchange reply"));
+                f.completeExceptionally(failure(ar.cause()));
             }
         });
         return f;
+    }
+
+    /**
+     * A book snapshot request for {@code symbol} ({@value ExchangeAddresses#FEED_SNAPSHOT}, without
+     * orders): the exchange serves it on the same context as commands and through the shard's ring
+     * behind them, and the snapshot names the shard and the seq it reflects.
+     */
+    @Override
+    public CompletionStage<FeedPosition> barrier(String symbol) {
+        CompletableFuture<FeedPosition> f = new CompletableFuture<>();
+        JsonObject request = new JsonObject().put("symbol", symbol).put("orders", false);
+        vertx.eventBus().request(ExchangeAddresses.FEED_SNAPSHOT, request, jsonOptions).onComplete(ar -> {
+            if (ar.succeeded() && ar.result().body() instanceof JsonObject reply && reply.getInteger("code", -1) == 0
+                    && reply.getValue("snapshot") instanceof JsonObject snapshot
+                    && snapshot.getValue("shard") instanceof Integer shard && snapshot.getValue("seq") instanceof Number seq) {
+                f.complete(new FeedPosition(shard, seq.longValue()));
+            } else if (ar.succeeded()) {
+                f.completeExceptionally(new IllegalStateException("the exchange refused a barrier on " + symbol + ": "
+                        + ar.result().body()));
+            } else {
+                f.completeExceptionally(failure(ar.cause()));
+            }
+        });
+        return f;
+    }
+
+    /** No handler or no reply in time: a {@link TimeoutException} (fate unknown); else the cause. */
+    private static Throwable failure(Throwable cause) {
+        if (cause instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+            return new TimeoutException("no answer from the exchange: " + re.getMessage());
+        }
+        return cause != null ? cause : new IllegalStateException("unreadable exchange reply");
     }
 }

@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.mina.core.service.IoAcceptor;
+import org.apache.mina.core.session.IoSession;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.trade.domain.desk.TradeDesk;
 import org.opentrade.trade.port.KeyAuthenticator;
@@ -31,6 +32,7 @@ import quickfix.SessionID;
 import quickfix.SessionNotFound;
 import quickfix.SessionSettings;
 import quickfix.ThreadedSocketAcceptor;
+import quickfix.mina.SessionConnector;
 import quickfix.mina.acceptor.DynamicAcceptorSessionProvider;
 
 /**
@@ -70,6 +72,8 @@ public final class FixAcceptor {
     static final int MAX_UNWRITTEN_MESSAGES = 10_000;
     /** Time for QuickFIX/J to send the Logout of a refused Logon and disconnect. */
     private static final long DISCARD_DELAY_MILLIS = 1_000;
+    /** How long an ended session's socket may take to flush its last messages before it is closed. */
+    private static final long CLOSE_GRACE_MILLIS = 2_000;
 
     private final FixAcceptorOptions options;
     private final FixOrders orders;
@@ -150,6 +154,7 @@ public final class FixAcceptor {
                 new BoundedSessionProvider(new DynamicAcceptorSessionProvider(settings, template, application, store,
                         log, messages), BoundedSessionProvider.DEFAULT_MAX_SESSIONS));
         application.onRefused(this::discardLater);
+        application.onEnded(this::closeLater);
         acceptor.start();
         LOG.info("FIX 4.4 acceptor listening on " + options.host() + ":" + port() + " (TargetCompID "
                 + FixAcceptorOptions.COMP_ID + ")");
@@ -194,6 +199,42 @@ public final class FixAcceptor {
     }
 
     /** After a refused Logon: once QuickFIX/J has sent the Logout and disconnected, discard the session if fresh. */
+    /**
+     * Closes the sockets of an ended session that are still open after {@link #CLOSE_GRACE_MILLIS}.
+     * QuickFIX/J ends a session by closing its socket once the queued messages are written; a peer
+     * that never reads (the slow consumer it was dropped for) would keep that socket, its queue and
+     * its unread input forever. Only the sockets open now (the session has no responder: they are
+     * the old connection's), never one of a later logon.
+     */
+    private void closeLater(SessionID id) {
+        Session ended = Session.lookupSession(id);
+        List<IoSession> sockets = new java.util.ArrayList<>();
+        synchronized (this) {
+            if (acceptor == null || ended == null) {
+                return;
+            }
+            for (IoAcceptor endpoint : acceptor.getEndpoints()) {
+                for (IoSession socket : endpoint.getManagedSessions().values()) {
+                    if (socket.getAttribute(SessionConnector.QF_SESSION) == ended) {
+                        sockets.add(socket);
+                    }
+                }
+            }
+        }
+        if (sockets.isEmpty()) {
+            return;
+        }
+        CompletableFuture.delayedExecutor(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+            for (IoSession socket : sockets) {
+                if (socket.isConnected()) {
+                    LOG.warning("FIX session " + id + ": its socket was still open " + CLOSE_GRACE_MILLIS
+                            + " ms after the session ended (the peer does not read); closed");
+                    socket.closeNow();
+                }
+            }
+        });
+    }
+
     private void discardLater(SessionID id) {
         Session refused = Session.lookupSession(id);
         CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> discard(id, refused));

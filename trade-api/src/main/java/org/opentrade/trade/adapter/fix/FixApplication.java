@@ -47,6 +47,8 @@ final class FixApplication implements quickfix.Application {
     private final Map<String, SessionID> keyHolders = new ConcurrentHashMap<>();
     /** Told of each session whose Logon was refused (the acceptor removes fresh ones). */
     private volatile java.util.function.Consumer<SessionID> onRefused = id -> { };
+    /** Told of each logged-on session that ended (logout, disconnect, slow consumer). */
+    private volatile java.util.function.Consumer<SessionID> onEnded = id -> { };
 
     private record Caller(String account, String keyId, boolean cancelOnDisconnect) {
     }
@@ -79,6 +81,7 @@ final class FixApplication implements quickfix.Application {
 
     @Override
     public void onLogout(SessionID sessionId) {
+        onEnded.accept(sessionId);
         Caller c = sessions.remove(sessionId);
         if (c != null) {
             keyHolders.remove(c.keyId(), sessionId);
@@ -103,6 +106,10 @@ final class FixApplication implements quickfix.Application {
 
     void onRefused(java.util.function.Consumer<SessionID> hook) {
         this.onRefused = hook;
+    }
+
+    void onEnded(java.util.function.Consumer<SessionID> hook) {
+        this.onEnded = hook;
     }
 
     @Override

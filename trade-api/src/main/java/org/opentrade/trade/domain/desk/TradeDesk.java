@@ -106,6 +106,28 @@ public final class TradeDesk {
     private final Map<CompletableFuture<Outcome>, Intent> awaitingDurable = new java.util.LinkedHashMap<>();
     /** Why the intent store stopped (it never restarts: trade-api needs a restart), or null. Volatile: /ready reads it. */
     private volatile Throwable storeFailure;
+    /** New orders whose command got no answer (its fate unknown), by exchange order id, oldest first. */
+    private final Map<Long, Unsettled> unsettled = new java.util.LinkedHashMap<>();
+    /** Orders sent again after a barrier showed the exchange never got them. Volatile: /metrics reads it. */
+    private volatile long resent;
+
+    /**
+     * A pending_new order whose command was not answered: {@code since} when that was known; then a
+     * barrier asked on its shard ({@code probing}); then the feed position to wait for ({@code shard},
+     * {@code barrierSeq} ≥ 0).
+     */
+    private static final class Unsettled {
+        final NewOrder intent;
+        long since;
+        boolean probing;
+        int shard;
+        long barrierSeq = -1;
+
+        Unsettled(NewOrder intent, long since) {
+            this.intent = intent;
+            this.since = since;
+        }
+    }
 
     public TradeDesk(Ledger ledger, RiskChecks risk, IntentStore intents, ExchangePort exchange, Executor onContext,
                      LongSupplier clock, Map<String, InstrumentInfo> universe, MarketTracker market) {
@@ -244,6 +266,14 @@ public final class TradeDesk {
     }
 
     private void send(NewOrder intent, String traceParent, CompletableFuture<Outcome> answer) {
+        send(intent, traceParent, answer, false);
+    }
+
+    /**
+     * Sends the order's command; {@code again}: it was sent before (at a start, or after a barrier), so
+     * a refusal as a known order id means the exchange has it: the feed tells, the ledger is not touched.
+     */
+    private void send(NewOrder intent, String traceParent, CompletableFuture<Outcome> answer, boolean again) {
         OrderRequest r = intent.request();
         Command c = Command.newOrder(intent.exchangeId(), intent.account(), r.symbol(), r.side(), r.type(),
                 r.type() == OrderType.MARKET && r.timeInForce() != TimeInForce.FOK ? TimeInForce.IOC : r.timeInForce(),
@@ -253,7 +283,15 @@ public final class TradeDesk {
         exchange.submit(c).whenComplete((result, err) -> {
             Order o = ledger.order(intent.account(), orderId);
             if (err != null) {
+                if (o != null && o.status() == OrderStatus.PENDING_NEW) {
+                    unsettled.putIfAbsent(intent.exchangeId(), new Unsettled(intent, clock.getAsLong()));
+                }
                 answer.complete(unknown(o, err));
+                return;
+            }
+            unsettled.remove(intent.exchangeId());
+            if (again && result.code() == ResultCode.DUPLICATE_ORDER_ID) {
+                answer.complete(new Outcome(Outcome.Kind.EXISTING, o, null, 0, "the exchange has the order"));
             } else if (result.isRejected()) {
                 Update u = ledger.recordSendFailure(intent.account(), orderId, result.code().code(),
                         result.code().message(), clock.getAsLong());
@@ -524,10 +562,59 @@ public final class TradeDesk {
                     OrderRequest req = new OrderRequest(o.clientOrderId(), o.symbol(), o.side(), o.type(),
                             o.timeInForce(), o.qty(), o.price(), o.stopPrice());
                     NewOrder n = NewOrder.of(account, o.exchangeId(), req, null, requestHash(req), o.createdAt());
-                    send(n, traceParent, new CompletableFuture<>());
+                    send(n, traceParent, new CompletableFuture<>(), true);
                 }
             }
         }
+    }
+
+    /**
+     * Settles new orders whose command got no answer (the exchange node died with it, or answered
+     * late): called periodically on the context. For each still pending_new at least {@code afterMs}
+     * after its unknown answer, a barrier is asked on its shard; it travels behind the command, so once
+     * the feed is applied up to the barrier's seq, an order still pending_new never reached the engine
+     * and is sent again (a later unknown answer starts over). An order the feed settled is dropped.
+     * The exchange keeps only live order ids, so sending without that proof could fill an order twice.
+     */
+    public void settleUnknown(long afterMs) {
+        if (unsettled.isEmpty()) {
+            return;
+        }
+        long now = clock.getAsLong();
+        for (Unsettled u : new ArrayList<>(unsettled.values())) {
+            NewOrder intent = u.intent;
+            Order o = ledger.order(intent.account(), Long.toString(intent.exchangeId()));
+            if (o == null || o.status() != OrderStatus.PENDING_NEW) {
+                unsettled.remove(intent.exchangeId());
+            } else if (u.barrierSeq >= 0) {
+                if (ledger.feedPosition(u.shard) >= u.barrierSeq) {
+                    unsettled.remove(intent.exchangeId());
+                    resent++;
+                    send(intent, null, new CompletableFuture<>(), true);
+                }
+            } else if (!u.probing && now - u.since >= afterMs) {
+                u.probing = true;
+                exchange.barrier(intent.request().symbol()).whenComplete((at, err) -> {
+                    u.probing = false;
+                    if (err != null) {
+                        u.since = clock.getAsLong(); // the exchange is still away: ask again later
+                    } else {
+                        u.shard = at.shard();
+                        u.barrierSeq = at.seq();
+                    }
+                });
+            }
+        }
+    }
+
+    /** New orders whose command's fate is still unknown (not yet settled). On the context, where /metrics is served. */
+    public int unsettledOrders() {
+        return unsettled.size();
+    }
+
+    /** Orders sent again because a barrier proved the exchange never got them. Any thread. */
+    public long resentOrders() {
+        return resent;
     }
 
     // ------------------------------------------------------------------ snapshots

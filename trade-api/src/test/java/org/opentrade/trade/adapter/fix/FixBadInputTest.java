@@ -143,8 +143,23 @@ class FixBadInputTest extends FixHarnessTest {
             // Past it: status requests as fast as the socket takes them, answers never read. Each answer
             // queues in the acceptor once the socket buffers are full; past 10 000 unwritten the acceptor
             // drops the session instead of growing its queue.
+            // Once the session is dropped the acceptor stops reading it; it must then close the socket
+            // (within its 2 s grace), which fails the blocked write here. A watchdog closes the socket
+            // from this side after 60 s, so a socket the acceptor leaves open fails the test, not hangs it.
             int sent = 0;
             boolean dropped = false;
+            java.util.concurrent.atomic.AtomicBoolean watchdogFired = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CompletableFuture<Void> watchdog = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture.delayedExecutor(60, java.util.concurrent.TimeUnit.SECONDS)
+                    .execute(() -> {
+                        if (!watchdog.isDone()) {
+                            watchdogFired.set(true);
+                            try {
+                                r.close();
+                            } catch (Exception ignored) { // closing to unblock the write; nothing to report
+                            }
+                        }
+                    });
             try {
                 while (!dropped && sent < 200_000) {
                     flood(r, 5_000);
@@ -153,7 +168,10 @@ class FixBadInputTest extends FixHarnessTest {
                 }
             } catch (java.net.SocketException closedByTheAcceptor) {
                 dropped = true;
+            } finally {
+                watchdog.complete(null);
             }
+            assertTrue(!watchdogFired.get(), "the acceptor left the dropped session's socket open: writes blocked for 60 s");
             assertTrue(dropped || awaitDropped(), "the session is dropped after " + sent + " unread answers");
             assertTrue(sent > 10_000, "not before the bound: dropped after " + sent);
             FixHarness.until(() -> errors.stream().anyMatch(e -> e.contains("RAW_dev_slow: Disconnecting: Slow consumer")), 15);
