@@ -71,7 +71,10 @@ fi
 umask 077
 mkdir -p "$dir"
 chmod 700 "$dir"
-work=$(mktemp -d "$dir/.cluster-pki.XXXXXX")
+# Scratch space for keys being made, inside <dir> so they never leave its mode 700.
+work="$dir/.cluster-pki.$$"
+rm -rf "$work"
+mkdir "$work"
 trap 'rm -rf "$work"' EXIT
 
 [ -s "$dir/password" ] || { random_hex 24 >"$dir/password.tmp"; mv "$dir/password.tmp" "$dir/password"; }
