@@ -9,6 +9,8 @@ ensure_test_tools
 openapi/lint.sh
 # start.sh's rebuild check (a shell test with stand-in mvn and java: seconds).
 scripts/test-start-staleness.sh
+# The event bus's throw-away CA and member key stores (scripts/cluster-pki.sh, seconds).
+scripts/test-cluster-pki.sh
 # docker-compose.yml against Debian's docker-compose and the services' configuration (seconds).
 scripts/test-compose.sh
 # The Kubernetes manifests against the API's schemas and the services' configuration (a second).

@@ -11,7 +11,8 @@ BUILD_PACKAGES=(openjdk-17-jdk-headless maven)
 # screenshots show Chinese text. jq, curl: the README's curl quick start, run by ReadmeQuickstartIT.
 # python3 and its python3-* packages: the Python SDK's tests (sdk/python) run Debian's /usr/bin/python3
 # with the generated client's and opentrade_sdk's imports; nothing comes from PyPI.
-# openssl: scripts/run-distributed.sh makes the gateways' shared keys with it (DistributedTopologyIT).
+# openssl: scripts/run-distributed.sh makes the gateways' shared keys with it (DistributedTopologyIT), and
+# scripts/cluster-pki.sh the event bus's CA and key stores (scripts/test-cluster-pki.sh).
 # docker-compose (1.29, Python; no Docker daemon needed): scripts/test-compose.sh validates
 # docker-compose.yml with its "config" and reads the rendered file (python3-yaml comes with it).
 # binutils: scripts/test-images.sh reads the native libraries in the images with readelf.

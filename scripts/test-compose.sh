@@ -8,9 +8,14 @@
 #   - the topology holds together: the Hazelcast member list names every Java service on the port
 #     it binds, each binds its fixed address on the opentrade network, the load balancer's upstreams
 #     are the gateways, the gateways believe X-Forwarded-For from the load balancer only;
+#   - the event bus's mutual TLS: every Java service has it on, with the cluster CA, the password and
+#     a key store that is its own (deploy/secrets/cluster-tls/<service>.p12, none of another member's,
+#     never the CA's key), all secrets the file defines; scripts/compose-secrets.sh issues a key store
+#     to exactly these services; no secret is left unused;
 #   - settings: every ${...} it reads is an OPENTRADE_COMPOSE_* variable documented in
 #     deploy/compose.env.example; published ports bind 127.0.0.1 unless told otherwise; secret files
-#     are ignored by git; Zipkin is the release run-distributed.sh runs.
+#     (and the CA's key next to them) are ignored by git and none is committed; Zipkin is the release
+#     run-distributed.sh runs.
 # Usage: scripts/test-compose.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -126,6 +131,50 @@ for s in "${java_services[@]}"; do
 done
 ok "cluster: ${#java_services[@]} members ($expected_members), each on its fixed address"
 
+# ----- the event bus's mutual TLS -----
+tls_dir="$root/deploy/secrets/cluster-tls"
+# secret_file <service> <path in the container>: the file of the secret mounted there, or nothing.
+secret_file() {
+  jq -r --arg s "$1" --arg p "$2" '. as $c | .services[$s].secrets // [] | .[]
+      | select("/run/secrets/" + (.target // .source) == $p) | $c.secrets[.source].file // "undefined secret \(.source)"' "$C"
+}
+for s in "${java_services[@]}"; do
+  env_of() { jq -r --arg s "$s" --arg v "$1" '.services[$s].environment[$v] // ""' "$C"; }
+  before=$failures
+  [ "$(env_of OPENTRADE_CLUSTER_TLS)" = true ] || fail "$s: OPENTRADE_CLUSTER_TLS is '$(env_of OPENTRADE_CLUSTER_TLS)', not true"
+  for pair in OPENTRADE_CLUSTER_TLS_KEY_STORE="$s.p12" OPENTRADE_CLUSTER_TLS_KEY_STORE_PASSWORD_FILE=password \
+      OPENTRADE_CLUSTER_TLS_TRUST_STORE=ca.crt; do
+    var=${pair%%=*}; want="$tls_dir/${pair#*=}"
+    path=$(env_of "$var")
+    got=$(secret_file "$s" "$path")
+    if [ -z "$path" ]; then
+      fail "$s: no $var"
+    elif [ -z "$got" ]; then
+      fail "$s: $var is $path, where it mounts no secret"
+    elif [ "$got" != "$want" ]; then
+      fail "$s: $var $path is the secret file ${got#"$root"/}, not ${want#"$root"/}"
+    fi
+  done
+  others=$(jq -r --arg s "$s" '. as $c | .services[$s].secrets // [] | .[] | $c.secrets[.source].file // empty' "$C" \
+    | grep -F "$tls_dir/" | grep -vxF -e "$tls_dir/$s.p12" -e "$tls_dir/password" -e "$tls_dir/ca.crt" || true)
+  [ -z "$others" ] || fail "$s mounts $(echo "${others//"$root"\//}" | tr '\n' ' ')besides its own key store: a member holds its own key only"
+  [ $failures -eq $before ] && ok "$s: event-bus TLS on, its own key store (${tls_dir#"$root"/}/$s.p12), the CA and the password"
+done
+issued=$(sed -n 's/^cluster_members=(\(.*\))$/\1/p' scripts/compose-secrets.sh | tr ' ' '\n' | sort | paste -sd' ' -)
+services_sorted=$(printf '%s\n' "${java_services[@]}" | sort | paste -sd' ' -)
+[ "$issued" = "$services_sorted" ] && ok "scripts/compose-secrets.sh issues a key store to each Java service: $issued" \
+  || fail "scripts/compose-secrets.sh's cluster_members are '$issued', the Java services '$services_sorted'"
+for name in $(jq -r '.secrets | keys[]' "$C"); do
+  file=$(jq -r --arg n "$name" '.secrets[$n].file' "$C")
+  case ${file#"$tls_dir"/} in
+    "$file" | ca.crt | password) ;;
+    *.p12) [[ " ${java_services[*]} " == *" $(basename "$file" .p12) "* ]] || fail "secret $name: ${file#"$root"/} is no Java service's key store" ;;
+    *) fail "secret $name: ${file#"$root"/} is not for a container (the CA's certificate, the password, a key store)" ;;
+  esac
+  jq -e --arg n "$name" '[.services[] | .secrets // [] | .[] | select(.source == $n)] | length > 0' "$C" >/dev/null \
+    || fail "secret $name is mounted by no service"
+done
+
 # ----- the load balancer -----
 upstreams=$(sed -n '/^ *upstream gateways *{/,/}/s/^ *server \([^ ;]*\).*/\1/p' deploy/compose/nginx.conf | sort | paste -sd, -)
 gateways=$(jq -r '.services | to_entries[] | select(.value.image | startswith("opentrade/api-gateway:"))
@@ -157,12 +206,15 @@ published=$(jq -r '.services[] | .ports // [] | .[]' "$C")
 not_local=$(grep -v '^127\.0\.0\.1:' <<<"$published" || true)
 [ -n "$published" ] && [ -z "$not_local" ] && ok "published ports bind 127.0.0.1 by default: $(echo $published)" \
   || fail "published ports not bound to 127.0.0.1 by default: $not_local"
-for f in $(jq -r '.secrets[].file' "$C"); do
+for f in $(jq -r '.secrets[].file' "$C") "$tls_dir/ca.key"; do
   rel=${f#"$root"/}
   git check-ignore -q "$rel" || fail "secret file $rel is not ignored by git"
+  [ "$rel" = deploy/secrets/cluster-tls/ca.key ] && continue
   [ -f "$f" ] && [ "$(stat -c %a "$f")" != 644 ] && fail "$rel is mode $(stat -c %a "$f"); the containers' user reads it as 644"
 done
-ok "secret files are ignored by git: $(jq -r '.secrets | keys | join(" ")' "$C")"
+committed=$(git ls-files -- .env deploy/secrets)
+[ -z "$committed" ] || fail "secret files are committed: $committed"
+ok "secret files are ignored by git, none committed: $(jq -r '.secrets | keys | join(" ")' "$C") and the cluster CA's key"
 zipkin=$(sed -n 's:.*<zipkin-server.version>\(.*\)</zipkin-server.version>.*:\1:p' common/pom.xml | head -n 1)
 [ "$(jq -r '.services.zipkin.image' "$C")" = "openzipkin/zipkin:$zipkin" ] && ok "zipkin $zipkin, as run-distributed.sh" \
   || fail "zipkin image $(jq -r '.services.zipkin.image' "$C"), the project's Zipkin server is $zipkin"

@@ -8,11 +8,16 @@
 //     pods of StatefulSets with a headless Service that publishes not-ready pods;
 //   - against the repository: every OPENTRADE_* variable a service gets is one its module reads, image
 //     tags are the project version, probes hit the port the service is told to listen on, the gateways'
-//     OPENTRADE_GATEWAYS is their replica count, the Secrets' keys are those scripts/compose-secrets.sh
-//     makes, the kustomization lists every manifest.
+//     OPENTRADE_GATEWAYS is their replica count, the kustomization lists every manifest;
+//   - the Secrets: their keys are those deploy/k8s/README.md's "kubectl create secret" commands create,
+//     from files scripts/compose-secrets.sh and scripts/cluster-pki.sh make, all ignored by git;
+//   - the event bus's mutual TLS: every Java workload has it on, with the cluster CA, the password and
+//     its own key store (cluster-pki.sh's <workload>.p12) mounted read-only from the cluster-tls Secret
+//     by items, never another workload's; cluster-pki.sh issues a key store to exactly these workloads.
 // Usage: node validate.mjs <repository root>
 import fs from "node:fs";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { parseAllDocuments, parse } from "yaml";
 
 const root = path.resolve(process.argv[2] ?? "../..");
@@ -133,13 +138,63 @@ for (const s of byKind("Service")) {
 for (const b of byKind("PodDisruptionBudget")) {
   if (podsOf(b.o.spec.selector.matchLabels).length === 0) fail(b.where, "selects no pods");
 }
-const secretKeys = {
-  // scripts/compose-secrets.sh's .env keys (kubectl create secret generic opentrade-settings --from-env-file=.env)
-  "opentrade-settings": new Set(fs.readFileSync(path.join(deploy, "compose.env.example"), "utf8").split("\n")
-    .filter((l) => /^OPENTRADE_COMPOSE_(REDIS_PASSWORD|ADMIN_TOKEN|INFLUX_PASSWORD|CLUSTER_NAME)=/.test(l)).map((l) => l.split("=")[0])),
-  // its key files (kubectl create secret generic opentrade-keys --from-file=deploy/secrets/...): docker-compose.yml's secrets
-  "opentrade-keys": new Set(Object.keys(parse(fs.readFileSync(path.join(root, "docker-compose.yml"), "utf8")).secrets)),
+// ----- the Secrets: as deploy/k8s/README.md's commands create them -----
+const readmeFile = "deploy/k8s/README.md";
+// Its shell lines, continuations joined, comments dropped.
+const commands = fs.readFileSync(path.join(root, readmeFile), "utf8").replace(/\\\n\s*/g, " ").split("\n")
+  .map((l) => l.replace(/(^|\s+)#.*$/, "").trim()).filter((l) => l.length > 0);
+// scripts/compose-secrets.sh's .env keys (--from-env-file=.env)
+const envKeys = fs.readFileSync(path.join(deploy, "compose.env.example"), "utf8").split("\n")
+  .filter((l) => /^OPENTRADE_COMPOSE_(REDIS_PASSWORD|ADMIN_TOKEN|INFLUX_PASSWORD|CLUSTER_NAME)=/.test(l)).map((l) => l.split("=")[0]);
+// The key files scripts/compose-secrets.sh makes: docker-compose.yml's secrets.
+const composeSecretFiles = new Set(Object.values(parse(fs.readFileSync(path.join(root, "docker-compose.yml"), "utf8")).secrets)
+  .map((x) => path.normalize(x.file)));
+// The event bus's key stores: scripts/cluster-pki.sh [--mode m] <dir> <member>...
+const pkiCommands = commands.map((c) => /^scripts\/cluster-pki\.sh\s+(?:--mode[= ]\S+\s+)?(\S+)\s+(.+)$/.exec(c)).filter((m) => m);
+if (pkiCommands.length !== 1) fail(readmeFile, `has ${pkiCommands.length} scripts/cluster-pki.sh commands, not one`);
+const pkiDir = pkiCommands[0] ? path.normalize(pkiCommands[0][1]) : "";
+const pkiMembers = pkiCommands[0] ? pkiCommands[0][2].split(/\s+/) : [];
+const ignored = (file) => {
+  try {
+    execFileSync("git", ["-C", root, "check-ignore", "-q", file]);
+    return true;
+  } catch {
+    return false;
+  }
 };
+const secretKeys = {};
+for (const c of commands) {
+  const m = /^kubectl\s.*\bcreate secret generic ([a-z0-9-]+)\s+(.*)$/.exec(c);
+  if (!m) continue;
+  const [, name, args] = m;
+  const where = `${readmeFile} (secret ${name})`;
+  const keys = (secretKeys[name] = new Set());
+  for (const [, arg] of args.matchAll(/--from-env-file=(\S+)/g)) {
+    if (arg !== ".env") fail(where, `--from-env-file=${arg}: scripts/compose-secrets.sh writes .env`);
+    envKeys.forEach((k) => keys.add(k));
+  }
+  for (const [, arg] of args.matchAll(/--from-file=(\S+)/g)) {
+    const [key, file] = arg.includes("=") ? arg.split("=") : [path.basename(arg), arg];
+    keys.add(key);
+    const f = path.normalize(file);
+    const fromPki = path.dirname(f) === pkiDir
+      && (["ca.crt", "password"].includes(path.basename(f)) || pkiMembers.includes(path.basename(f, ".p12")) && f.endsWith(".p12"));
+    if (!composeSecretFiles.has(f) && !fromPki) {
+      fail(where, `${file} is made neither by scripts/compose-secrets.sh (docker-compose.yml's secrets) nor by its cluster-pki.sh command`
+        + " (ca.crt, password, <member>.p12; never ca.key)");
+    }
+    if (!ignored(f)) fail(where, `${file} is not ignored by git`);
+  }
+  if (!/--from-(env-)?file=/.test(args)) fail(where, "creates no key");
+}
+if (pkiDir) {
+  const tls = secretKeys["cluster-tls"];
+  const wanted = ["ca.crt", "password", ...pkiMembers.map((m) => `${m}.p12`)];
+  if (!tls) fail(readmeFile, "creates no cluster-tls Secret");
+  else if (JSON.stringify([...tls].sort()) !== JSON.stringify(wanted.sort())) {
+    fail(readmeFile, `the cluster-tls Secret has keys ${[...tls].sort().join(" ")}; cluster-pki.sh makes ${wanted.join(" ")}`);
+  }
+}
 for (const w of workloads) {
   const pod = w.o.spec.template.spec;
   const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
@@ -232,8 +287,53 @@ for (const w of workloads) {
 }
 for (const m of Object.keys(HTTP_PORT_VAR)) if (!seen.has(m)) fail("deploy/k8s", `no workload runs the ${m} image`);
 
+// ----- the event bus's mutual TLS: every Java workload, its own key store -----
+const TLS_FILES = { OPENTRADE_CLUSTER_TLS_KEY_STORE: (w) => `${w}.p12`, OPENTRADE_CLUSTER_TLS_KEY_STORE_PASSWORD_FILE: () => "password",
+  OPENTRADE_CLUSTER_TLS_TRUST_STORE: () => "ca.crt" };
+const javaWorkloads = workloads.filter((w) => w.o.spec.template.spec.containers.some((c) => /^opentrade\//.test(c.image)));
+for (const w of javaWorkloads) {
+  const name = w.o.metadata.name;
+  const pod = w.o.spec.template.spec;
+  const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
+  for (const v of pod.volumes ?? []) {
+    if (v.secret?.secretName !== "cluster-tls") continue;
+    const keys = (v.secret.items ?? []).map((i) => i.key);
+    if (!v.secret.items) fail(w.where, `volume ${v.name} mounts the whole cluster-tls Secret, every member's key store: list its own in items`);
+    const others = keys.filter((k) => k.endsWith(".p12") && k !== `${name}.p12`);
+    if (others.length > 0) fail(w.where, `volume ${v.name} holds ${others.join(" ")}, another member's key store`);
+  }
+  for (const c of pod.containers.filter((x) => /^opentrade\//.test(x.image))) {
+    const env = new Map((c.env ?? []).map((e) => [e.name, e.value]));
+    const tlsMounts = new Set();
+    if (env.get("OPENTRADE_CLUSTER_TLS") !== "true") fail(w.where, `OPENTRADE_CLUSTER_TLS is ${env.get("OPENTRADE_CLUSTER_TLS")}, not "true"`);
+    for (const [variable, want] of Object.entries(TLS_FILES)) {
+      const file = env.get(variable);
+      if (!file) {
+        fail(w.where, `no ${variable}`);
+        continue;
+      }
+      // The mount the file is in, the volume, the Secret's key behind its path.
+      const mount = (c.volumeMounts ?? []).find((vm) => file.startsWith(vm.mountPath.replace(/\/?$/, "/")));
+      const volume = mount && volumes.get(mount.name);
+      const rel = mount && file.slice(mount.mountPath.replace(/\/?$/, "/").length);
+      const item = volume?.secret?.items?.find((i) => i.path === rel);
+      if (!volume?.secret) fail(w.where, `${variable} ${file} is in no Secret volume`);
+      else if (volume.secret.secretName !== "cluster-tls") fail(w.where, `${variable} ${file} is from Secret ${volume.secret.secretName}, not cluster-tls`);
+      else if (!item) fail(w.where, `${variable} ${file}: volume ${volume.name} has no item at ${rel}`);
+      else if (item.key !== want(name)) fail(w.where, `${variable} ${file} is the Secret's ${item.key}, not ${want(name)}`);
+      if (mount) tlsMounts.add(mount);
+    }
+    for (const mount of tlsMounts) if (!mount.readOnly) fail(w.where, `${mount.name} at ${mount.mountPath} is not mounted readOnly`);
+  }
+}
+const javaNames = javaWorkloads.map((w) => w.o.metadata.name).sort();
+if (pkiDir && JSON.stringify([...pkiMembers].sort()) !== JSON.stringify(javaNames)) {
+  fail(readmeFile, `its cluster-pki.sh command issues ${pkiMembers.join(" ")}, the Java workloads are ${javaNames.join(" ")}`);
+}
+
 for (const f of failures) console.error(`test-k8s: FAIL: ${f}`);
-console.log(`test-k8s: ${objects.length} objects in ${manifests.length} manifests, ${checked} valid against the Kubernetes schema`);
+console.log(`test-k8s: ${objects.length} objects in ${manifests.length} manifests, ${checked} valid against the Kubernetes schema;`
+  + ` Secrets ${Object.keys(secretKeys).sort().join(", ")} as ${readmeFile} creates them; event-bus TLS checked on ${javaNames.join(", ")}`);
 if (failures.length > 0) {
   console.error(`test-k8s: ${failures.length} check(s) failed`);
   process.exit(1);
