@@ -76,12 +76,16 @@ launch() {
   shift
   mkdir -p "$(service_dir "$name")"
   printf '\n=== %s starting %s\n' "$(date -u +%FT%TZ)" "$name" >>"$LOGS/$name.log"
+  # The child is forked in the service's directory (not cd'd into after the fork): pid_of knows a
+  # service by its process's working directory, and a check right after the fork must see it.
+  local here=$PWD
+  cd "$(service_dir "$name")"
   (
-    cd "$(service_dir "$name")"
     [ ${#vars[@]} -gt 0 ] && export "${vars[@]}"
     exec nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null
   ) &
   echo $! >"$PIDS/$name.pid"
+  cd "$here"
 }
 
 # ----- ports -----
