@@ -33,7 +33,7 @@ class OperationsEndpointsIT {
     void start(Vertx vertx, VertxTestContext ctx) {
         vertx.createHttpServer()
                 .requestHandler(OperationsEndpoints.router(vertx, ready::get, AllInOne.OPERATIONS_NOT_READY,
-                        () -> new ExchangeMetrics(ready.get(), 10, 20, 3, 1, 7, 5, 0, 0, 0, 0).prometheusText()))
+                        () -> new ExchangeMetrics(ready.get(), 10, 20, 3, 1, 7, 5, 0, 0, 0, 0, new long[] {2}, new long[] {42}).prometheusText()))
                 .listen(0, "127.0.0.1")
                 .onComplete(ctx.succeeding((HttpServer s) -> {
                     port = s.actualPort();
@@ -75,6 +75,9 @@ class OperationsEndpointsIT {
                 assertTrue(text.contains("# TYPE opentrade_exchange_commands_processed_total counter\n"
                         + "opentrade_exchange_commands_processed_total 10\n"), text);
                 assertTrue(text.contains("opentrade_exchange_live_orders 7\n"), text);
+                assertTrue(text.contains("# TYPE opentrade_exchange_queued_commands gauge\n"
+                        + "opentrade_exchange_queued_commands{shard=\"0\"} 2\n"), text);
+                assertTrue(text.contains("opentrade_exchange_feed_head_seq{shard=\"0\"} 42\n"), text);
                 assertTrue(r.getHeader("X-Trace-Id") != null);
             });
             return r;

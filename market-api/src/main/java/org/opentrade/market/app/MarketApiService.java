@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.common.metrics.RequestStats;
+import org.opentrade.common.metrics.RequestStatsHandler;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
@@ -73,6 +75,8 @@ public final class MarketApiService extends VerticleBase {
     private HttpServer server;
     /** The router this service serves; read by {@link #routes()}. */
     private volatile Router router;
+    /** Request rates and latencies by route template, for /metrics. */
+    private final RequestStats requestStats = new RequestStats("market");
     private long timer = -1;
     private volatile boolean ready;
     private volatile String startProblem = "starting";
@@ -102,6 +106,7 @@ public final class MarketApiService extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         this.router = router;
+        RequestStatsHandler.mount(router, requestStats);
         OperationsRoutes.mount(router, () -> ready, this::readiness, this::metrics);
         MarketRoutesHolder holder = new MarketRoutesHolder();
         router.route("/v1/*").order(-2000).handler(ctx -> {
@@ -295,6 +300,7 @@ public final class MarketApiService extends VerticleBase {
                 gauge(sb, "market_feed_applied_seq{shard=\"" + s.shard() + "\"}", appliedSeq(s.shard()));
             });
         }
+        sb.append(requestStats.prometheus());
         return sb.toString();
     }
 

@@ -158,4 +158,14 @@ class MarketApiServiceTest {
         assertNotNull(body.getString("error"));
         assertEquals(32, body.getString("trace_id").length());
     }
+
+    @Test
+    void metricsCountRequestsByRouteTemplate() throws Exception {
+        h.get("/v1/market/depth/600000.SH");
+        h.get("/v1/market/depth/NOSUCH.SH");
+        String text = h.market.metrics();
+        assertTrue(text.contains("market_requests_total{route=\"GET /v1/market/depth/:symbol\",status=\"200\"}"), text);
+        assertTrue(text.contains("market_requests_total{route=\"GET /v1/market/depth/:symbol\",status=\"404\"}"), text);
+        assertTrue(!text.contains("NOSUCH"), "no raw path in a label: " + text);
+    }
 }

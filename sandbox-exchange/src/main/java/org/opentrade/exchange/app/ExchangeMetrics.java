@@ -15,10 +15,13 @@ package org.opentrade.exchange.app;
  * @param engineFailures     commands that made the engine throw (a bug; each is logged)
  * @param eventsRepublished  events published after recovery because a crash kept them from going out
  * @param consumersDropped   durable feed consumers dropped from the interest set for lagging
+ * @param queuedCommands     per shard: commands in its ring, not yet matched (the engine's queue)
+ * @param headSeqs           per shard: the last event seq handed to the feed
  */
 public record ExchangeMetrics(boolean ready, long commandsProcessed, long eventsPublished, long trades,
                               long rejections, long liveOrders, long simulatorCommands, long simulatorRejections,
-                              long engineFailures, long eventsRepublished, long consumersDropped) {
+                              long engineFailures, long eventsRepublished, long consumersDropped,
+                              long[] queuedCommands, long[] headSeqs) {
 
     /**
      * These counters in the Prometheus text exposition format (version 0.0.4): what the standalone
@@ -44,7 +47,19 @@ public record ExchangeMetrics(boolean ready, long commandsProcessed, long events
                 "Events published after recovery because a crash kept them from going out.", eventsRepublished);
         metric(sb, "opentrade_exchange_feed_consumers_dropped_total", "counter",
                 "Durable feed consumers dropped from the interest set for falling too far behind.", consumersDropped);
+        perShard(sb, "opentrade_exchange_queued_commands", "Commands waiting in the shard's ring to be journaled"
+                + " and matched (the engine's queue depth; the ring refuses past its size).", queuedCommands);
+        perShard(sb, "opentrade_exchange_feed_head_seq", "The shard's last event seq handed to the feed (a"
+                + " consumer's lag is this minus its position).", headSeqs);
         return sb.toString();
+    }
+
+    private static void perShard(StringBuilder sb, String name, String help, long[] values) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n");
+        for (int i = 0; i < values.length; i++) {
+            sb.append(name).append("{shard=\"").append(i).append("\"} ").append(values[i]).append('\n');
+        }
     }
 
     private static void metric(StringBuilder sb, String name, String type, String help, long value) {

@@ -191,10 +191,18 @@ public final class ExchangeService extends VerticleBase {
     /** Counters for /metrics. Any thread. */
     public ExchangeMetrics metrics() {
         ShardedExchange x = exchange;
+        int n = x == null ? 0 : x.shardCount();
+        long[] queued = new long[n];
+        long[] heads = new long[n];
+        for (int i = 0; i < n; i++) {
+            queued[i] = x.queuedCommands(i);
+            heads[i] = x.headSeq(i);
+        }
         return new ExchangeMetrics(isReady(), x == null ? 0 : x.commandsProcessed(), events.sum(), trades.sum(),
                 rejections.sum(), x == null ? 0 : x.liveOrders(), simulatorCommands.get(), simulatorRejections.get(),
                 x == null ? 0 : x.engineFailures(), x == null ? 0 : x.republishedEvents(),
-                x == null ? 0 : x.droppedConsumers());
+                x == null ? 0 : x.droppedConsumers(),
+                queued, heads);
     }
 
     @Override

@@ -58,6 +58,10 @@ class ExchangeServiceIT {
         assertTrue(trade.getString("account").startsWith("sim-"), trade.encode());
         ExchangeMetrics m = service.metrics();
         assertTrue(m.commandsProcessed() > 0 && m.trades() > 0 && m.eventsPublished() > 0, m.toString());
+        assertTrue(m.headSeqs().length > 0 && java.util.Arrays.stream(m.headSeqs()).sum() >= m.trades(),
+                "every trade is an event of some shard's feed: " + java.util.Arrays.toString(m.headSeqs()));
+        assertTrue(java.util.Arrays.stream(m.queuedCommands()).allMatch(q -> q >= 0 && q <= 1 << 16),
+                java.util.Arrays.toString(m.queuedCommands()));
         await(vertx.undeploy(id));
         assertTrue(!service.isReady());
         assertTrue(Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith("shard-")));

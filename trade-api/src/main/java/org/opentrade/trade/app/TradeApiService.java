@@ -50,6 +50,8 @@ import org.opentrade.trade.adapter.http.AdminRoutes;
 import org.opentrade.trade.adapter.http.Caller;
 import org.opentrade.common.discovery.Partitions;
 import org.opentrade.trade.adapter.http.CallerCheck;
+import org.opentrade.common.metrics.RequestStats;
+import org.opentrade.common.metrics.RequestStatsHandler;
 import org.opentrade.trade.adapter.http.OperationsRoutes;
 import org.opentrade.trade.adapter.http.TradeRoutes;
 import org.opentrade.trade.adapter.json.TradeJson;
@@ -100,6 +102,8 @@ public final class TradeApiService extends VerticleBase {
     private OrderStreams streams;
     private long snapshotTimer = -1;
     private long settleTimer = -1;
+    /** Request rates and latencies by route template, for /metrics. */
+    private final RequestStats requestStats = new RequestStats("trade");
     /** How often unanswered new orders are checked, and how long after the unknown answer a barrier is asked. */
     private static final long SETTLE_EVERY_MS = 500;
     private static final long SETTLE_AFTER_MS = 1_000;
@@ -126,6 +130,7 @@ public final class TradeApiService extends VerticleBase {
     public Future<?> start() {
         Router router = Router.router(vertx);
         this.router = router;
+        RequestStatsHandler.mount(router, requestStats);
         // A failed intent store does not come back by itself (see TradeDesk#storeFailure): not ready, and
         // not healthy either, so a supervisor restarts trade-api (which re-reads the log) once the store is back.
         OperationsRoutes.mount(router, () -> storeFailure() == null, () -> ready && storeFailure() == null,
@@ -515,6 +520,7 @@ public final class TradeApiService extends VerticleBase {
         if (streams != null) {
             sb.append("trade_stream_connections ").append(streams.stats().connections()).append('\n');
         }
+        sb.append(requestStats.prometheus());
         return sb.toString();
     }
 

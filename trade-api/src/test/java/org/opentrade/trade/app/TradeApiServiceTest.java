@@ -200,4 +200,16 @@ class TradeApiServiceTest {
         assertEquals(401, r.statusCode());
         assertEquals(-2021, body(r).getInteger("error_no"));
     }
+
+    @Test
+    void metricsCountRequestsByRouteTemplateNeverByTheRawPath() throws Exception {
+        h.get("dev_metrics", "/v1/orders/123456");
+        h.get("dev_metrics", "/v1/orders/654321");
+        h.get("dev_metrics", "/no/such/path-" + System.nanoTime());
+        String text = h.get(null, "/metrics").bodyAsString();
+        assertTrue(text.contains("trade_requests_total{route=\"GET /v1/orders/:order_id\",status=\"404\"} 2\n"), text);
+        assertTrue(text.contains("trade_requests_total{route=\"unmatched\",status=\"404\"}"), text);
+        assertTrue(!text.contains("123456") && !text.contains("/no/such"), "no raw path in a label: " + text);
+        assertTrue(text.contains("# TYPE trade_request_duration_seconds histogram\n"), text);
+    }
 }

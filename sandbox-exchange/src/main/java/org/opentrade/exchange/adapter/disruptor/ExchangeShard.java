@@ -487,6 +487,11 @@ final class ExchangeShard {
                 + " are no longer kept (oldest kept: " + first + "); start from a snapshot", head, first);
     }
 
+    /** Slots of the ring claimed and not yet processed. Any thread (a racy but safe read). */
+    long queuedCommands() {
+        return ring.getBufferSize() - ring.remainingCapacity();
+    }
+
     /** Oldest event sequence that can still be replayed ({@code head + 1} when none). */
     long firstKeptSeq() {
         return events == null ? headSeq + 1 : Math.min(events.firstSeq(), headSeq + 1);

@@ -144,6 +144,11 @@ public final class ShardedExchange implements Exchange {
         return shards[shard].headSeq();
     }
 
+    /** Commands in {@code shard}'s ring not yet processed. Any thread. */
+    public long queuedCommands(int shard) {
+        return shards[shard].queuedCommands();
+    }
+
     /** The oldest event sequence of {@code shard} that can still be replayed. Any thread. */
     public long firstKeptSeq(int shard) {
         return shards[shard].firstKeptSeq();
