@@ -500,6 +500,12 @@ public final class TradeApiService extends VerticleBase {
         } else if (startProblem != null) {
             j.put("reason", startProblem);
         }
+        if (!ready && feed != null) {
+            // Why the feed is not live yet: e.g. this service's state is ahead of an exchange whose data was reset.
+            j.put("feed", new io.vertx.core.json.JsonArray(feed.stats().stream()
+                    .filter(s -> s.state() != org.opentrade.exchange.client.feed.ShardState.LIVE)
+                    .map(org.opentrade.exchange.client.feed.ShardStats::describe).toList()));
+        }
         return j;
     }
 

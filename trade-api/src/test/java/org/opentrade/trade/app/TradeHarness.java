@@ -49,6 +49,11 @@ final class TradeHarness implements AutoCloseable {
 
     /** As {@link #start(Path)}, with more config environment ({@code OPENTRADE_TRADE_STORE=redis}, …) over it. */
     static TradeHarness start(Path dir, Map<String, String> moreEnv) throws Exception {
+        return start(dir, moreEnv, true);
+    }
+
+    /** As {@link #start(Path, Map)}; {@code awaitReady} false returns once trade-api is deployed, ready or not. */
+    static TradeHarness start(Path dir, Map<String, String> moreEnv, boolean awaitReady) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
@@ -61,7 +66,12 @@ final class TradeHarness implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         await(vertx.deployVerticle(new ExchangeService(ExchangeConfig.load(loader))));
         TradeHarness h = new TradeHarness(vertx, TradeApiConfig.load(loader));
-        h.startTrade();
+        if (awaitReady) {
+            h.startTrade();
+        } else {
+            h.trade = new TradeApiService(h.config, null, TEST_CALLERS, () -> "admin-token-for-tests");
+            h.tradeDeployment = await(vertx.deployVerticle(h.trade));
+        }
         return h;
     }
 

@@ -22,4 +22,13 @@ public record ShardStats(int shard, ShardState state, long delivered, long head,
     public long lag() {
         return Math.max(0, head - delivered);
     }
+
+    /**
+     * For a readiness answer: where the shard is and, unless live, its latest problem, e.g.
+     * {@code "shard 0 resuming at 5000, exchange head 12: the exchange's head 12 is behind ..."}.
+     */
+    public String describe() {
+        String where = "shard " + shard + " " + state.name().toLowerCase() + " at " + delivered + ", exchange head " + head;
+        return state == ShardState.LIVE || lastProblem == null ? where : where + ": " + lastProblem;
+    }
 }
