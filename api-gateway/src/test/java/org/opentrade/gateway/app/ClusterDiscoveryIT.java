@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.common.discovery.cluster.LoopbackCluster;
 import org.opentrade.common.discovery.cluster.ServiceEndpoint;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamInstance;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPool;

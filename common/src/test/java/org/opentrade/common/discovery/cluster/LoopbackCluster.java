@@ -20,22 +20,23 @@ import java.util.concurrent.TimeUnit;
  * (multicast and auto-detection off, phone-home off), under a cluster name of their own so
  * concurrent test runs never meet. Member ports are free ports picked up front and listed as
  * the member list. A dead member is declared dead after {@value #NO_HEARTBEAT_SECONDS} s without
- * heartbeats (Hazelcast's default is 60 s). Blocking: call from the test thread only.
+ * heartbeats (Hazelcast's default is 60 s). Blocking: call from the test thread only. Other
+ * modules' tests use it through common's test-jar.
  */
-final class LoopbackCluster implements AutoCloseable {
+public final class LoopbackCluster implements AutoCloseable {
     static final int NO_HEARTBEAT_SECONDS = 4;
     private final String name = "opentrade-test-" + UUID.randomUUID();
     private final List<Integer> ports = new ArrayList<>();
     private final List<Vertx> members = new ArrayList<>();
 
-    LoopbackCluster(int maxMembers) {
+    public LoopbackCluster(int maxMembers) {
         for (int i = 0; i < maxMembers; i++) {
             ports.add(freePort());
         }
     }
 
     /** Starts the next member and waits until it has joined. */
-    Vertx start() throws Exception {
+    public Vertx start() throws Exception {
         int port = ports.get(members.size());
         Config hz = ConfigUtil.loadConfig();
         hz.setClusterName(name);
@@ -63,7 +64,7 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** Kills {@code member}'s Hazelcast at once (no leave message): the others must detect it. */
-    static void terminate(Vertx member) {
+    public static void terminate(Vertx member) {
         ClusterDiscovery.hazelcastOf(member).getHazelcastInstance().getLifecycleService().terminate();
     }
 
