@@ -78,12 +78,16 @@ launch() {
   shift
   mkdir -p "$(service_dir "$name")"
   printf '\n=== %s starting %s\n' "$(date -u +%FT%TZ)" "$name" >>"$LOGS/$name.log"
+  # The child is forked inside the service's directory, so it has that working directory from its
+  # first instant: pid_of tells our processes by it, and a cd inside the child raced with the
+  # readiness check right after (on a busy machine a just-started service was taken for exited).
+  cd "$(service_dir "$name")"
   (
-    cd "$(service_dir "$name")"
     [ ${#vars[@]} -gt 0 ] && export "${vars[@]}"
     exec nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null
   ) &
   echo $! >"$PIDS/$name.pid"
+  cd "$root"
 }
 
 # ----- ports -----
