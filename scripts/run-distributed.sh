@@ -9,10 +9,12 @@
 #   scripts/run-distributed.sh status   # what runs, its pid, port and readiness (exit 0 only when all are up)
 #   scripts/run-distributed.sh stop     # SIGTERM in dependency order, wait, then SIGKILL what is left
 #
-# Processes: redis, zipkin, influxdb (optional), exchange, market-api, trade-api (FIX on), gateway-1 and
-# gateway-2 (Redis store, one shared session key, identity key and admin token; they find market-api
-# and trade-api through the cluster, upstreams.discovery: cluster, so no target lists). start and stop are
-# idempotent: start leaves running processes alone and starts the missing ones on the same ports.
+# Processes: redis, zipkin, influxdb (optional), exchange, market-api and market-api-2 (two instances of
+# the same service, each with its own port, Hazelcast port and data directory; with InfluxDB they share
+# its database), trade-api (FIX on), gateway-1 and gateway-2 (Redis store, one shared session key,
+# identity key and admin token; they find both market-api instances and trade-api through the cluster,
+# upstreams.discovery: cluster, so no target lists). start and stop are idempotent: start leaves running
+# processes alone and starts the missing ones on the same ports.
 #
 # Trust between the services (secrets/, mode 700, made once before any Java process starts): the
 # cluster name is random (secrets/cluster-name), and each service's event bus talks only to members
@@ -21,7 +23,7 @@
 #
 # Environment (all optional):
 #   OPENTRADE_DIST_DIR            run directory: data, logs/, pids/, secrets/, ports.env (default ./data/distributed)
-#   OPENTRADE_DIST_BASE_PORT      use 15 consecutive ports from here (default: free ports picked at random
+#   OPENTRADE_DIST_BASE_PORT      use 17 consecutive ports from here (default: free ports picked at random
 #                                 in 20000-31999, kept in ports.env while anything runs)
 #   OPENTRADE_DIST_INFLUX         auto (use influxd when installed), on (install it if missing), off (QuestDB embedded)
 #   OPENTRADE_DIST_BACKFILL_DAYS  synthetic history market-api writes on its first start (default 20)
@@ -43,7 +45,7 @@ PORTS_FILE="$RUN/ports.env"
 READY_TIMEOUT="${OPENTRADE_DIST_READY_TIMEOUT:-180}"
 VERSION=0.1.0-SNAPSHOT
 # In start order (cmd_stop stops them in tiers, the other way round).
-ALL=(redis influxdb zipkin exchange market-api trade-api gateway-1 gateway-2)
+ALL=(redis influxdb zipkin exchange market-api market-api-2 trade-api gateway-1 gateway-2)
 MODULES=(sandbox-exchange market-api trade-api api-gateway)
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -105,24 +107,33 @@ pick_port() { # pick_port VAR: a port nothing listens on, not picked before in t
   die "found no free port in 20000-31999"
 }
 
+# New names go at the end, so OPENTRADE_DIST_BASE_PORT keeps every earlier port where it was.
 PORT_NAMES=(REDIS_PORT ZIPKIN_PORT INFLUX_PORT INFLUX_RPC_PORT EXCHANGE_OPS_PORT MARKET_PORT TRADE_PORT FIX_PORT
-  GATEWAY_1_PORT GATEWAY_2_PORT HZ_EXCHANGE_PORT HZ_MARKET_PORT HZ_TRADE_PORT HZ_GATEWAY_1_PORT HZ_GATEWAY_2_PORT)
+  GATEWAY_1_PORT GATEWAY_2_PORT HZ_EXCHANGE_PORT HZ_MARKET_PORT HZ_TRADE_PORT HZ_GATEWAY_1_PORT HZ_GATEWAY_2_PORT
+  MARKET_2_PORT HZ_MARKET_2_PORT)
 
 choose_ports() {
   local any_running=0 s
   for s in "${ALL[@]}"; do running "$s" && any_running=1; done
+  local i n
   if [ -f "$PORTS_FILE" ] && [ $any_running -eq 1 ]; then
-    # Part of the topology runs: the rest must join it on the same ports.
+    # Part of the topology runs: the rest must join it on the same ports. A ports.env written before a
+    # service was added to the script lacks its ports: those are picked below, the others kept.
     # shellcheck disable=SC1090
     . "$PORTS_FILE"
-    return
+    for n in "${PORT_NAMES[@]}"; do
+      if [ -n "${!n:-}" ]; then PICKED+=("${!n}"); fi
+    done
+  else
+    for n in "${PORT_NAMES[@]}"; do unset "$n"; done
   fi
-  local i
   for i in "${!PORT_NAMES[@]}"; do
+    n=${PORT_NAMES[$i]}
+    if [ -n "${!n:-}" ]; then continue; fi
     if [ -n "${OPENTRADE_DIST_BASE_PORT:-}" ]; then
-      printf -v "${PORT_NAMES[$i]}" '%s' $((OPENTRADE_DIST_BASE_PORT + i))
+      printf -v "$n" '%s' $((OPENTRADE_DIST_BASE_PORT + i))
     else
-      pick_port "${PORT_NAMES[$i]}"
+      pick_port "$n"
     fi
   done
   {
@@ -133,7 +144,7 @@ choose_ports() {
 }
 
 members() {
-  echo "127.0.0.1:$HZ_EXCHANGE_PORT,127.0.0.1:$HZ_MARKET_PORT,127.0.0.1:$HZ_TRADE_PORT,127.0.0.1:$HZ_GATEWAY_1_PORT,127.0.0.1:$HZ_GATEWAY_2_PORT"
+  echo "127.0.0.1:$HZ_EXCHANGE_PORT,127.0.0.1:$HZ_MARKET_PORT,127.0.0.1:$HZ_MARKET_2_PORT,127.0.0.1:$HZ_TRADE_PORT,127.0.0.1:$HZ_GATEWAY_1_PORT,127.0.0.1:$HZ_GATEWAY_2_PORT"
 }
 
 # ----- secrets: generated once, kept while the run directory lives -----
@@ -187,7 +198,7 @@ ensure_secrets() {
 }
 
 # The Java processes, each a cluster member with a certificate of its own.
-CLUSTER_MEMBERS=(exchange market-api trade-api gateway-1 gateway-2)
+CLUSTER_MEMBERS=(exchange market-api market-api-2 trade-api gateway-1 gateway-2)
 TLS_DIR="$SECRETS/cluster-tls"
 
 ssl() { # ssl <openssl arguments...>: quiet unless it fails
@@ -238,7 +249,7 @@ ensure_cluster_pki() {
 jar_of() {
   case $1 in
     exchange) echo "sandbox-exchange/target/sandbox-exchange-$VERSION-all.jar" ;;
-    market-api) echo "market-api/target/market-api-$VERSION-all.jar" ;;
+    market-api | market-api-2) echo "market-api/target/market-api-$VERSION-all.jar" ;;
     trade-api) echo "trade-api/target/trade-api-$VERSION-all.jar" ;;
     gateway-*) echo "api-gateway/target/api-gateway-$VERSION-all.jar" ;;
   esac
@@ -325,6 +336,7 @@ ready_check() { # ready_check <service>: 0 when it answers as ready
     zipkin) [ "$(http_code "http://127.0.0.1:$ZIPKIN_PORT/health")" = 200 ] ;;
     exchange) [ "$(http_code "http://127.0.0.1:$EXCHANGE_OPS_PORT/ready")" = 200 ] ;;
     market-api) [ "$(http_code "http://127.0.0.1:$MARKET_PORT/ready")" = 200 ] ;;
+    market-api-2) [ "$(http_code "http://127.0.0.1:$MARKET_2_PORT/ready")" = 200 ] ;;
     trade-api) [ "$(http_code "http://127.0.0.1:$TRADE_PORT/ready")" = 200 ] ;;
     gateway-1) [ "$(http_code "http://127.0.0.1:$GATEWAY_1_PORT/ready")" = 200 ] ;;
     gateway-2) [ "$(http_code "http://127.0.0.1:$GATEWAY_2_PORT/ready")" = 200 ] ;;
@@ -361,7 +373,7 @@ await_ready() { # await_ready <service...>: each ready within READY_TIMEOUT, or 
 }
 
 # ----- the services -----
-# Serial GC: six JVMs share the machine's cores, so no parallel GC threads fighting over them. One
+# Serial GC: seven JVMs share the machine's cores, so no parallel GC threads fighting over them. One
 # line per log record, with the time first (JUL's default spreads each record over two lines).
 JAVA_BASE=(-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError
   "-Djava.util.logging.SimpleFormatter.format=%1\$tF %1\$tT.%1\$tL %4\$s %3\$s - %5\$s%6\$s%n")
@@ -440,16 +452,21 @@ EOF
         OPENTRADE_EXCHANGE_DATA_DIR="$(service_dir exchange)/data" OPENTRADE_EXCHANGE_OPERATIONS_HOST=127.0.0.1 \
         OPENTRADE_EXCHANGE_OPERATIONS_PORT="$EXCHANGE_OPS_PORT" OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
         -- "${JAVA_CMD[@]}" ;;
-    market-api)
-      local store=(OPENTRADE_MARKET_STORE=questdb)
+    market-api | market-api-2)
+      # Two instances of one service: each follows the whole feed and serves any caller; the gateways
+      # spread requests and streams over both. With InfluxDB they share its database (writes are
+      # idempotent upserts, so both writing the same trades and bars is harmless, and a restarted
+      # instance continues from the newest checkpoint either wrote); with QuestDB each has its own.
+      local store=(OPENTRADE_MARKET_STORE=questdb) port=$MARKET_PORT hz=$HZ_MARKET_PORT
+      [ "$s" = market-api-2 ] && { port=$MARKET_2_PORT; hz=$HZ_MARKET_2_PORT; }
       if [ "$INFLUX" = on ]; then
         store=(OPENTRADE_MARKET_STORE=influxdb OPENTRADE_INFLUX_URL="http://127.0.0.1:$INFLUX_PORT" OPENTRADE_INFLUX_DATABASE=opentrade)
       fi
-      cluster_env "$HZ_MARKET_PORT" market-api
-      java_cmd market-api 384m
-      launch market-api "${CLUSTER_ENV[@]}" "${store[@]}" \
-        OPENTRADE_MARKET_HOST=127.0.0.1 OPENTRADE_MARKET_PORT="$MARKET_PORT" OPENTRADE_MARKET_EVENT_BUS=cluster \
-        OPENTRADE_MARKET_DATA_DIR="$(service_dir market-api)/data" \
+      cluster_env "$hz" "$s"
+      java_cmd "$s" 384m
+      launch "$s" "${CLUSTER_ENV[@]}" "${store[@]}" \
+        OPENTRADE_MARKET_HOST=127.0.0.1 OPENTRADE_MARKET_PORT="$port" OPENTRADE_MARKET_EVENT_BUS=cluster \
+        OPENTRADE_MARKET_DATA_DIR="$(service_dir "$s")/data" \
         OPENTRADE_MARKET_BACKFILL_DAYS="${OPENTRADE_DIST_BACKFILL_DAYS:-20}" \
         OPENTRADE_IDENTITY_PUBLIC_KEY="$SECRETS/identity-ed25519.pub.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
         OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
@@ -511,6 +528,7 @@ OpenTrade distributed mode, run directory $RUN
   gateway 1      http://127.0.0.1:$GATEWAY_1_PORT   (/v1/..., /health, /ready, /metrics)
   gateway 2      http://127.0.0.1:$GATEWAY_2_PORT
   market-api     http://127.0.0.1:$MARKET_PORT   (answers only the gateways' signed requests)
+  market-api-2   http://127.0.0.1:$MARKET_2_PORT   (a second instance; the gateways use both)
   trade-api      http://127.0.0.1:$TRADE_PORT   FIX 4.4 on 127.0.0.1:$FIX_PORT (TargetCompID OPENTRADE)
   exchange       http://127.0.0.1:$EXCHANGE_OPS_PORT/ready   (operations only; commands and feed on the event bus)
   zipkin         http://127.0.0.1:$ZIPKIN_PORT/zipkin/
@@ -519,7 +537,7 @@ EOF
   if [ "$INFLUX" = on ]; then
     echo "  influxdb       http://127.0.0.1:$INFLUX_PORT   (database opentrade, market history)"
   else
-    echo "  market history embedded QuestDB in market-api/data (influxd not used)"
+    echo "  market history embedded QuestDB in market-api/data and market-api-2/data (influxd not used)"
   fi
   cat <<EOF
   cluster        Hazelcast members $(members) (name in secrets/cluster-name)
@@ -551,8 +569,8 @@ cmd_start() {
     await_ready exchange || ok=0
   fi
   if [ $ok = 1 ]; then
-    start_missing market-api trade-api gateway-1 gateway-2
-    await_ready zipkin market-api trade-api gateway-1 gateway-2 || ok=0
+    start_missing market-api market-api-2 trade-api gateway-1 gateway-2
+    await_ready zipkin market-api market-api-2 trade-api gateway-1 gateway-2 || ok=0
   fi
   if [ $ok = 0 ]; then
     log "start failed; stopping what runs (logs stay in $LOGS)"
@@ -602,7 +620,7 @@ cmd_stop() {
   # Gateways first (no new requests), then the API services (they drain and close streams), then the
   # exchange (it snapshots), then the servers they used.
   stop_tier 30 gateway-1 gateway-2
-  stop_tier 30 market-api trade-api
+  stop_tier 30 market-api market-api-2 trade-api
   stop_tier 40 exchange
   stop_tier 20 zipkin influxdb
   stop_tier 20 redis
@@ -614,7 +632,7 @@ cmd_status() {
   . "$PORTS_FILE"
   REDIS_PASSWORD=$(cat "$SECRETS/redis-password" 2>/dev/null || true)
   local s all=0
-  printf '%-11s %-8s %-8s %s\n' service pid state port
+  printf '%-12s %-8s %-8s %s\n' service pid state port
   for s in $(services); do
     local pid state port
     pid=$(pid_of "$s" || echo -)
@@ -629,10 +647,11 @@ cmd_status() {
     fi
     case $s in
       redis) port=$REDIS_PORT ;; influxdb) port=$INFLUX_PORT ;; zipkin) port=$ZIPKIN_PORT ;;
-      exchange) port=$EXCHANGE_OPS_PORT ;; market-api) port=$MARKET_PORT ;; trade-api) port="$TRADE_PORT (FIX $FIX_PORT)" ;;
+      exchange) port=$EXCHANGE_OPS_PORT ;; market-api) port=$MARKET_PORT ;; market-api-2) port=${MARKET_2_PORT:-} ;;
+      trade-api) port="$TRADE_PORT (FIX $FIX_PORT)" ;;
       gateway-1) port=$GATEWAY_1_PORT ;; gateway-2) port=$GATEWAY_2_PORT ;;
     esac
-    printf '%-11s %-8s %-8s %s\n' "$s" "$pid" "$state" "$port"
+    printf '%-12s %-8s %-8s %s\n' "$s" "$pid" "$state" "$port"
   done
   return $all
 }

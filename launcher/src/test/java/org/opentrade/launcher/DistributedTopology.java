@@ -26,13 +26,15 @@ final class DistributedTopology implements AutoCloseable {
 
     private final Path root;
     private final Path dir;
+    private final Map<String, String> env;
     private final Map<String, String> ports;
     private final Thread stopOnExit;
     private volatile boolean stopped;
 
-    private DistributedTopology(Path root, Path dir, Map<String, String> ports) {
+    private DistributedTopology(Path root, Path dir, Map<String, String> env, Map<String, String> ports) {
         this.root = root;
         this.dir = dir;
+        this.env = env;
         this.ports = ports;
         this.stopOnExit = new Thread(this::stopQuietly, "distributed-topology-stop");
     }
@@ -42,25 +44,33 @@ final class DistributedTopology implements AutoCloseable {
      * earlier run left there) and returns once the script says every service is ready.
      */
     static DistributedTopology start(String name) throws Exception {
+        return start(name, Map.of());
+    }
+
+    /**
+     * As {@link #start(String)}, with {@code env} added to the script's environment on every call
+     * (the services inherit it), e.g. {@code OPENTRADE_GATEWAY_CONFIG} naming a gateway config overlay.
+     */
+    static DistributedTopology start(String name, Map<String, String> env) throws Exception {
         Path root = OpenApiContract.repositoryRoot();
         Path dir = root.resolve("launcher/target").resolve(name);
         if (Files.isDirectory(dir)) {
-            script(root, dir, "stop", STOP_TIMEOUT);
+            script(root, dir, env, "stop", STOP_TIMEOUT);
             deleteTree(dir);
         }
         Files.createDirectories(dir);
         Result started;
         try {
-            started = script(root, dir, "start", START_TIMEOUT);
+            started = script(root, dir, env, "start", START_TIMEOUT);
         } catch (RuntimeException | Error e) {
-            script(root, dir, "stop", STOP_TIMEOUT);
+            script(root, dir, env, "stop", STOP_TIMEOUT);
             throw e;
         }
         if (started.exitCode != 0) {
-            script(root, dir, "stop", STOP_TIMEOUT);
+            script(root, dir, env, "stop", STOP_TIMEOUT);
             throw new AssertionError("run-distributed.sh start exited " + started.exitCode + ":\n" + started.output);
         }
-        DistributedTopology t = new DistributedTopology(root, dir, readPorts(dir.resolve("ports.env")));
+        DistributedTopology t = new DistributedTopology(root, dir, Map.copyOf(env), readPorts(dir.resolve("ports.env")));
         Runtime.getRuntime().addShutdownHook(t.stopOnExit);
         return t;
     }
@@ -105,7 +115,7 @@ final class DistributedTopology implements AutoCloseable {
      * same ports, from ports.env) and returns once the script says every service is ready.
      */
     Result startMissing() throws Exception {
-        return script(root, dir, "start", START_TIMEOUT);
+        return script(root, dir, env, "start", START_TIMEOUT);
     }
 
     /**
@@ -122,7 +132,32 @@ final class DistributedTopology implements AutoCloseable {
         return signal(service, false);
     }
 
-    private long signal(String service, boolean kill) throws Exception {
+    /**
+     * SIGSTOP to one service: the process stays, its sockets stay open and the kernel still accepts
+     * connections on them, but it answers nothing (a hung upstream). Returns the pid; {@link #resume}
+     * ends it. A stopped process still dies by SIGKILL, so {@link #stop} ends it in any case.
+     */
+    long pause(String service) throws Exception {
+        return sendSignal(service, "STOP");
+    }
+
+    /** SIGCONT to one service stopped by {@link #pause}. */
+    long resume(String service) throws Exception {
+        return sendSignal(service, "CONT");
+    }
+
+    private long sendSignal(String service, String signal) throws Exception {
+        long pid = ours(service).pid();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + signal + " " + pid + " (" + service + ") failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        return pid;
+    }
+
+    /** The running process of {@code service}, checked by its working directory (never another's pid). */
+    private ProcessHandle ours(String service) throws IOException {
         Long pid = pids().get(service);
         if (pid == null) {
             throw new IllegalStateException("no pid file for " + service + " in " + dir.resolve("pids"));
@@ -132,6 +167,12 @@ final class DistributedTopology implements AutoCloseable {
         if (!Files.readSymbolicLink(Path.of("/proc", pid.toString(), "cwd")).equals(dir.resolve(service))) {
             throw new IllegalStateException("pid " + pid + " is not " + service + " of " + dir);
         }
+        return p;
+    }
+
+    private long signal(String service, boolean kill) throws Exception {
+        ProcessHandle p = ours(service);
+        long pid = p.pid();
         if (kill) {
             p.destroyForcibly();
         } else {
@@ -162,13 +203,13 @@ final class DistributedTopology implements AutoCloseable {
 
     /** {@code run-distributed.sh status}: its exit code and output. */
     Result status() throws Exception {
-        return script(root, dir, "status", Duration.ofSeconds(60));
+        return script(root, dir, env, "status", Duration.ofSeconds(60));
     }
 
     /** {@code run-distributed.sh stop}; idempotent. */
     Result stop() throws Exception {
         stopped = true;
-        return script(root, dir, "stop", STOP_TIMEOUT);
+        return script(root, dir, env, "stop", STOP_TIMEOUT);
     }
 
     @Override
@@ -196,7 +237,8 @@ final class DistributedTopology implements AutoCloseable {
     record Result(int exitCode, String output) {
     }
 
-    private static Result script(Path root, Path dir, String command, Duration timeout) throws Exception {
+    private static Result script(Path root, Path dir, Map<String, String> extraEnv, String command, Duration timeout)
+            throws Exception {
         Path out = dir.resolveSibling(dir.getFileName() + "-" + command + ".log");
         Files.createDirectories(out.getParent());
         List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts/run-distributed.sh").toString(), command));
@@ -210,6 +252,7 @@ final class DistributedTopology implements AutoCloseable {
         env.put("OPENTRADE_DIST_READY_TIMEOUT", "180");
         // C1 only: the JVMs start faster on the test machine's two cores; nothing here measures speed.
         env.put("OPENTRADE_DIST_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
+        env.putAll(extraEnv);
         Process p = pb.start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroy();

@@ -43,7 +43,7 @@ import quickfix.Message;
 
 /**
  * Distributed mode as {@code scripts/run-distributed.sh} runs it, started once for the class: the
- * exchange, market-api, trade-api (FIX on) and two gateways each in its own JVM, joined by the
+ * exchange, two market-api instances, trade-api (FIX on) and two gateways each in its own JVM, joined by the
  * clustered event bus (Hazelcast on 127.0.0.1), with the real redis-server, Zipkin server and, when
  * installed, influxd. A developer signs up and makes a key on gateway 1; everything else goes through
  * gateway 2 or straight to trade-api's FIX port, so it works only if the gateways share Redis, the
@@ -203,8 +203,8 @@ class DistributedTopologyIT {
      */
     @Test
     void aProcessWithoutTheClusterCertificateCannotSendTheExchangeACommand() throws Exception {
-        List<String> members = Stream.of("HZ_EXCHANGE_PORT", "HZ_MARKET_PORT", "HZ_TRADE_PORT", "HZ_GATEWAY_1_PORT",
-                "HZ_GATEWAY_2_PORT").map(p -> "127.0.0.1:" + topology.port(p)).toList();
+        List<String> members = Stream.of("HZ_EXCHANGE_PORT", "HZ_MARKET_PORT", "HZ_MARKET_2_PORT", "HZ_TRADE_PORT",
+                "HZ_GATEWAY_1_PORT", "HZ_GATEWAY_2_PORT").map(p -> "127.0.0.1:" + topology.port(p)).toList();
         Path tls = topology.dir().resolve("secrets/cluster-tls");
         ClusterTls certificate = ClusterTls.load(tls.resolve("gateway-2.p12"), tls.resolve("password"),
                 tls.resolve("ca.crt"), null);
@@ -270,9 +270,24 @@ class DistributedTopologyIT {
     void statusReportsEveryServiceReady() throws Exception {
         DistributedTopology.Result status = topology.status();
         assertEquals(0, status.exitCode(), status.output());
-        for (String service : List.of("redis", "zipkin", "exchange", "market-api", "trade-api", "gateway-1", "gateway-2")) {
+        for (String service : List.of("redis", "zipkin", "exchange", "market-api", "market-api-2", "trade-api", "gateway-1",
+                "gateway-2")) {
             assertTrue(status.output().lines().anyMatch(l -> l.startsWith(service + " ") && l.contains(" ready ")),
                     service + " ready in:\n" + status.output());
+        }
+    }
+
+    /** Each gateway found both market-api instances through the cluster and sends them requests (no target lists). */
+    @Test
+    void bothGatewaysUseBothMarketApiInstances() throws Exception {
+        for (String gateway : List.of(gateway1, gateway2)) {
+            HttpResponse<String> metrics = send("GET", gateway + "/metrics", Map.of(), null);
+            assertEquals(200, metrics.statusCode(), metrics.body());
+            for (String port : List.of("MARKET_PORT", "MARKET_2_PORT")) {
+                String up = "opentrade_gateway_upstream_up{pool=\"market-api\",instance=\"127.0.0.1:" + topology.port(port)
+                        + "\"} 1";
+                assertTrue(metrics.body().lines().anyMatch(up::equals), gateway + " lists " + up + " in:\n" + metrics.body());
+            }
         }
     }
 

@@ -99,4 +99,22 @@ class GatewayConfigTest {
                 unknown.getMessage());
         assertTrue(unknown.getMessage().contains("cluster"), unknown.getMessage());
     }
+    @Test
+    void theUpstreamPingIntervalOfStreamsIsFiveSecondsUnlessAPoolSetsItsOwn(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path f = dir.resolve("ping.yaml");
+        Files.writeString(f, "upstreams:\n  market-api:\n    ws_upstream_ping_interval: 1s\n");
+        GatewayConfig c = GatewayConfig.load(ConfigLoader.of(Map.of("OPENTRADE_UPSTREAM_DISCOVERY", "cluster"),
+                Map.of(GatewayConfig.OVERRIDE_PROPERTY, f.toString())));
+        assertEquals(Duration.ofSeconds(1), c.upstreams().get("market-api").getWsUpstreamPingInterval());
+        assertEquals(UpstreamPoolOptions.DEFAULT_WS_UPSTREAM_PING_INTERVAL,
+                c.upstreams().get("trade-api").getWsUpstreamPingInterval());
+        assertEquals(Duration.ofSeconds(5), UpstreamPoolOptions.DEFAULT_WS_UPSTREAM_PING_INTERVAL);
+
+        Path zero = dir.resolve("zero.yaml");
+        Files.writeString(zero, "upstreams:\n  market-api:\n    ws_upstream_ping_interval: 0s\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(ConfigLoader.of(
+                Map.of("OPENTRADE_UPSTREAM_DISCOVERY", "cluster"), Map.of(GatewayConfig.OVERRIDE_PROPERTY, zero.toString()))));
+        assertTrue(e.getMessage().contains("upstreams.market-api.ws_upstream_ping_interval"), e.getMessage());
+    }
 }

@@ -20,7 +20,7 @@ import org.opentrade.common.config.Config;
  * {@code targets, health_path, health_interval, health_timeout, unhealthy_threshold,
  * healthy_threshold, connect_timeout, request_timeout, breaker_max_failures, breaker_reset_timeout,
  * max_retries, max_connections_per_instance, max_in_flight, in_flight_reserved_for_orders, ws_max_connections_per_instance, max_request_body_bytes, ws_max_frame_bytes,
- * ws_max_message_bytes, ws_ping_interval, ws_pong_timeout}.
+ * ws_max_message_bytes, ws_ping_interval, ws_pong_timeout, ws_upstream_ping_interval}.
  */
 public final class UpstreamPoolOptions {
     /** Where a pool's instances come from ({@code upstreams.discovery}). */
@@ -81,6 +81,14 @@ public final class UpstreamPoolOptions {
     public static final Duration DEFAULT_WS_PING_INTERVAL = Duration.ofSeconds(20);
     /** A client that does not answer a ping within this is closed (1011) and its upstream socket too. */
     public static final Duration DEFAULT_WS_PONG_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Ping each upstream socket of a proxied stream this often; an upstream that has not answered the
+     * previous ping when the next one is due is taken for hung (stopped, its host gone, a network cut:
+     * nothing closes its socket), so the caller is closed 1001 and reconnects, to another instance,
+     * within one to two intervals. A process that dies is noticed at once anyway (its sockets close).
+     * Shorter: streams leave a hung instance sooner; longer: fewer pings (one per stream per interval).
+     */
+    public static final Duration DEFAULT_WS_UPSTREAM_PING_INTERVAL = Duration.ofSeconds(5);
 
     private String name;
     private Discovery discovery = DEFAULT_DISCOVERY;
@@ -104,6 +112,7 @@ public final class UpstreamPoolOptions {
     private int wsMaxMessageBytes = DEFAULT_WS_MAX_MESSAGE_BYTES;
     private Duration wsPingInterval = DEFAULT_WS_PING_INTERVAL;
     private Duration wsPongTimeout = DEFAULT_WS_PONG_TIMEOUT;
+    private Duration wsUpstreamPingInterval = DEFAULT_WS_UPSTREAM_PING_INTERVAL;
     private int partitions;
 
     public UpstreamPoolOptions() {
@@ -132,6 +141,7 @@ public final class UpstreamPoolOptions {
         wsMaxMessageBytes = other.wsMaxMessageBytes;
         wsPingInterval = other.wsPingInterval;
         wsPongTimeout = other.wsPongTimeout;
+        wsUpstreamPingInterval = other.wsUpstreamPingInterval;
         partitions = other.partitions;
     }
 
@@ -172,6 +182,7 @@ public final class UpstreamPoolOptions {
                         Integer.MAX_VALUE))
                 .setWsPingInterval(section.duration("ws_ping_interval", DEFAULT_WS_PING_INTERVAL))
                 .setWsPongTimeout(section.duration("ws_pong_timeout", DEFAULT_WS_PONG_TIMEOUT))
+                .setWsUpstreamPingInterval(section.duration("ws_upstream_ping_interval", DEFAULT_WS_UPSTREAM_PING_INTERVAL))
                 .setPartitions(section.intValue("partitions", 0, 0,
                         org.opentrade.common.discovery.ServiceInstance.MAX_PARTITIONS));
         o.validate();
@@ -217,6 +228,7 @@ public final class UpstreamPoolOptions {
         positive("breaker_reset_timeout", breakerResetTimeout);
         positive("ws_ping_interval", wsPingInterval);
         positive("ws_pong_timeout", wsPongTimeout);
+        positive("ws_upstream_ping_interval", wsUpstreamPingInterval);
         atLeast("unhealthy_threshold", unhealthyThreshold, 1);
         atLeast("healthy_threshold", healthyThreshold, 1);
         atLeast("breaker_max_failures", breakerMaxFailures, 1);
@@ -461,6 +473,16 @@ public final class UpstreamPoolOptions {
 
     public UpstreamPoolOptions setWsPongTimeout(Duration wsPongTimeout) {
         this.wsPongTimeout = wsPongTimeout;
+        return this;
+    }
+
+    public Duration getWsUpstreamPingInterval() {
+        return wsUpstreamPingInterval;
+    }
+
+    /** See {@link #DEFAULT_WS_UPSTREAM_PING_INTERVAL}. */
+    public UpstreamPoolOptions setWsUpstreamPingInterval(Duration wsUpstreamPingInterval) {
+        this.wsUpstreamPingInterval = wsUpstreamPingInterval;
         return this;
     }
 

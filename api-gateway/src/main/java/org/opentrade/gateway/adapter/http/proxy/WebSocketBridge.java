@@ -15,8 +15,13 @@ import org.opentrade.gateway.domain.GatewayError;
  * (fragmentation kept, no re-assembly, so a large message costs no extra memory), with
  * back-pressure (a side whose write queue is full pauses the other side's reads). Frames or
  * messages over the pool's limits close the sender with 1009. The caller is pinged every ping
- * interval; no pong within the pong timeout closes it with 1011. A close on one side is passed to
- * the other with its status code and reason; an error on one side closes both.
+ * interval; no pong within the pong timeout closes it with 1011. The upstream is pinged every upstream
+ * ping interval; an upstream that has not answered one ping when the next is due is hung (a stopped
+ * process, a host gone, a cut network: nothing closes its socket), so the caller is closed 1001 and
+ * reconnects, to another instance, and the upstream is closed too. While the caller's socket is full the
+ * upstream's reads are paused, pongs included, so no verdict is drawn on an interval that saw a pause. A
+ * close on one side is passed to the other with its status code and reason (an upstream whose process
+ * dies: 1001); an error on one side closes both.
  *
  * <p>All callbacks run on the caller's event loop (both sockets were opened from it): no locks.
  */
@@ -38,6 +43,12 @@ final class WebSocketBridge {
     private boolean awaitingPong;
     private long pingTimer = -1;
     private long pongTimer = -1;
+    private long upstreamPingTimer = -1;
+    private boolean awaitingUpstreamPong;
+    /** Upstream reads are paused now (the caller's write queue is full). */
+    private boolean upstreamPaused;
+    /** Upstream reads were paused at some time since the last upstream ping: its pong may be unread. */
+    private boolean upstreamPausedSincePing;
     private Runnable onEnd = () -> { };
 
     WebSocketBridge(Vertx vertx, ServerWebSocket client, WebSocket upstream, UpstreamPoolOptions options,
@@ -66,7 +77,9 @@ final class WebSocketBridge {
             awaitingPong = false;
             cancel(pongTimer);
         });
+        upstream.pongHandler(payload -> awaitingUpstreamPong = false);
         pingTimer = vertx.setPeriodic(options.getWsPingInterval().toMillis(), id -> ping());
+        upstreamPingTimer = vertx.setPeriodic(options.getWsUpstreamPingInterval().toMillis(), id -> pingUpstream());
         upstream.resume();
     }
 
@@ -95,7 +108,16 @@ final class WebSocketBridge {
             to.writeFrame(frame);
             if (to.writeQueueFull()) {
                 from.pause();
-                to.drainHandler(v -> from.resume());
+                if (!fromClient) {
+                    upstreamPaused = true;
+                    upstreamPausedSincePing = true;
+                }
+                to.drainHandler(v -> {
+                    if (!fromClient) {
+                        upstreamPaused = false;
+                    }
+                    from.resume();
+                });
             }
         });
     }
@@ -112,6 +134,21 @@ final class WebSocketBridge {
                         GOING_AWAY, "client did not answer pings");
             }
         });
+    }
+
+    private void pingUpstream() {
+        if (closing) {
+            return;
+        }
+        if (awaitingUpstreamPong && !upstreamPausedSincePing) {
+            long millis = options.getWsUpstreamPingInterval().toMillis();
+            closeBoth(GOING_AWAY, poolName + " did not answer a ping within " + millis + " ms", GOING_AWAY,
+                    "no pong within " + millis + " ms");
+            return;
+        }
+        upstreamPausedSincePing = upstreamPaused;
+        awaitingUpstreamPong = true;
+        upstream.writePing(PING_PAYLOAD);
     }
 
     /**
@@ -183,6 +220,7 @@ final class WebSocketBridge {
     private void stopTimers() {
         cancel(pingTimer);
         cancel(pongTimer);
+        cancel(upstreamPingTimer);
     }
 
     private void cancel(long timer) {

@@ -20,6 +20,15 @@
  *   <li>The request timeout is one deadline for the whole exchange, retries included: the caller
  *   learns the worst case from one number. Timeouts are not retried: a slow read is usually slow
  *   everywhere, and retrying doubles the load on a struggling upstream.</li>
+ *   <li>A proxied stream pings its upstream as well as its caller ({@code ws_upstream_ping_interval}, 5 s).
+ *   An upstream process that dies closes its sockets and the caller is told at once, but one that hangs
+ *   (stopped, its host gone, the network cut) closes nothing, and the upstream client has no idle
+ *   timeout: without the ping the caller waited on a silent stream for as long as the hang lasted (the
+ *   Java SDK's heartbeat watchdog gives up after 30 s; other clients never), instead of reconnecting to
+ *   a healthy instance (found while adding {@code DistributedFaultIT}'s SIGSTOP phase, which now
+ *   asserts that the streams move). Health checks and breakers see the
+ *   hang too, but they only steer new requests; tying open streams to them would cut every stream of an
+ *   instance on one slow health answer.</li>
  *   <li>The caller's {@code X-Forwarded-*} are replaced, not appended to: the gateway is the edge.</li>
  * </ul>
  */

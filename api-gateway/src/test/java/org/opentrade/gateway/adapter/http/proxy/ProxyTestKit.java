@@ -20,9 +20,16 @@ import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -146,6 +153,45 @@ final class ProxyTestKit implements AutoCloseable {
         HttpServer server = await(vertx.createHttpServer().webSocketHandler(handler).listen(0, "127.0.0.1"));
         servers.add(server);
         return server;
+    }
+
+    /**
+     * A WebSocket upstream on a free port that completes each handshake (101, RFC 6455's accept key)
+     * and then reads and ignores every byte: no frame is ever answered, pings included, and nothing is
+     * sent, as from a process that stopped or a host that vanished. {@code onUpgraded} gets each
+     * connection's TCP socket once the 101 is written (close it to act as a process that died).
+     */
+    NetServer silentWebSocketUpstream(Consumer<NetSocket> onUpgraded) {
+        NetServer server = await(vertx.createNetServer().connectHandler(socket -> {
+            Buffer head = Buffer.buffer();
+            boolean[] upgraded = {false};
+            socket.handler(bytes -> {
+                if (upgraded[0]) {
+                    return;
+                }
+                head.appendBuffer(bytes);
+                String text = head.toString(StandardCharsets.ISO_8859_1);
+                if (!text.contains("\r\n\r\n")) {
+                    return;
+                }
+                upgraded[0] = true;
+                String key = text.lines().filter(l -> l.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:"))
+                        .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
+                socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n\r\n").onSuccess(v -> onUpgraded.accept(socket));
+            });
+        }).listen(0, "127.0.0.1"));
+        return server; // closed with vertx
+    }
+
+    private static String acceptKey(String key) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -5,17 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
@@ -151,5 +156,139 @@ class WebSocketProxyHandlerTest {
         })));
         long millis = get(thirdPingAfterMillis);
         assertTrue(millis >= 250 && millis < 2000, "third ping after " + millis + " ms");
+    }
+    @Test
+    void anUpstreamWhoseProcessDiesClosesTheClientWith1011SoItReconnects() throws Exception {
+        CompletableFuture<NetSocket> upstream = new CompletableFuture<>();
+        int gw = gatewayTo(ProxyTestKit.options("market-api", kit.silentWebSocketUpstream(upstream::complete).actualPort()));
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        ProxyTestKit.await(kit.webSocket(gw, "/v1/stream/market", null,
+                s -> s.closeHandler(v -> closed.complete(s.closeStatusCode() + " " + s.closeReason()))));
+        // The kernel closes a killed process's sockets: a FIN, no close frame.
+        long start = System.nanoTime();
+        get(upstream).close();
+        assertEquals("1011 market-api connection failed", get(closed));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 2000, "the client was told after " + millis + " ms");
+    }
+
+    @Test
+    void aHungUpstreamMissesAPongAndBothSidesAreClosedWithinTwoUpstreamPingIntervals() throws Exception {
+        List<Integer> opcodes = new CopyOnWriteArrayList<>();
+        CompletableFuture<NetSocket> upstreamGotClose = new CompletableFuture<>();
+        int upstreamPort = kit.silentWebSocketUpstream(socket -> socket.handler(new ClientFrames(op -> {
+            opcodes.add(op);
+            if (op == 0x8) {
+                upstreamGotClose.complete(socket);
+            }
+        }))).actualPort();
+        int gw = gatewayTo(ProxyTestKit.options("market-api", upstreamPort)
+                .setWsUpstreamPingInterval(Duration.ofMillis(200)));
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        long start = System.nanoTime();
+        ProxyTestKit.await(kit.webSocket(gw, "/v1/stream/market", null,
+                s -> s.closeHandler(v -> closed.complete(s.closeStatusCode() + " " + s.closeReason()))));
+        assertEquals("1001 market-api did not answer a ping within 200 ms", get(closed));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        // The first ping goes out after one interval, the verdict comes with the next one.
+        assertTrue(millis >= 350 && millis < 2000, "closed after " + millis + " ms");
+        NetSocket upstream = get(upstreamGotClose);
+        assertEquals(List.of(0x9, 0x8), opcodes, "one ping, unanswered, then the close");
+        // A hung process never answers the close either: the proxy would wait its closing timeout (10 s)
+        // before dropping the connection. Ending it here keeps the test short.
+        upstream.close();
+    }
+
+    @Test
+    void anUpstreamThatAnswersPingsKeepsItsStream() throws Exception {
+        AtomicInteger pingsSeen = new AtomicInteger();
+        int upstreamPort = kit.webSocketUpstream(ws -> {
+            ws.frameHandler(frame -> {
+                if (frame.isPing()) {
+                    pingsSeen.incrementAndGet(); // Vert.x answers it with a pong
+                } else if (frame.isText() && frame.isFinal()) {
+                    ws.writeTextMessage(frame.textData());
+                }
+            });
+        }).actualPort();
+        int gw = gatewayTo(ProxyTestKit.options("market-api", upstreamPort)
+                .setWsUpstreamPingInterval(Duration.ofMillis(50)));
+        CompletableFuture<Short> closed = new CompletableFuture<>();
+        CompletableFuture<String> echoed = new CompletableFuture<>();
+        WebSocket ws = ProxyTestKit.await(kit.webSocket(gw, "/v1/stream/market", null, s -> {
+            s.closeHandler(v -> closed.complete(s.closeStatusCode()));
+            s.textMessageHandler(echoed::complete);
+        }));
+        kit.awaitTrue("five pings answered by the upstream", () -> pingsSeen.get() >= 5);
+        kit.onClient(() -> ws.writeTextMessage("still here"));
+        assertEquals("still here", get(echoed));
+        assertTrue(!closed.isDone(), "the stream stays open");
+    }
+
+    @Test
+    void anUpstreamHeldBackByASlowClientIsNotTakenForHung() throws Exception {
+        int chunk = 32 * 1024;
+        long total = 32L * 1024 * 1024;
+        AtomicLong lastWriteNanos = new AtomicLong();
+        AtomicLong written = new AtomicLong();
+        Promise<Void> upstreamClosed = Promise.promise();
+        int upstreamPort = kit.webSocketUpstream(ws -> {
+            ws.closeHandler(v -> upstreamClosed.tryComplete());
+            // Floods the caller with binary frames as fast as the proxy takes them, then says "done".
+            Runnable[] flood = new Runnable[1];
+            flood[0] = () -> {
+                while (!ws.writeQueueFull() && written.get() < total) {
+                    ws.writeBinaryMessage(Buffer.buffer(new byte[chunk]));
+                    written.addAndGet(chunk);
+                    lastWriteNanos.set(System.nanoTime());
+                }
+                if (written.get() < total) {
+                    ws.drainHandler(v -> flood[0].run());
+                } else {
+                    ws.writeTextMessage("done");
+                }
+            };
+            flood[0].run();
+        }).actualPort();
+        int gw = gatewayTo(ProxyTestKit.options("market-api", upstreamPort)
+                .setWsUpstreamPingInterval(Duration.ofMillis(100)));
+        CompletableFuture<String> done = new CompletableFuture<>();
+        AtomicLong received = new AtomicLong();
+        WebSocket ws = ProxyTestKit.await(kit.webSocket(gw, "/v1/stream/market", null, s -> {
+            s.pause(); // a client that reads nothing for now
+            s.binaryMessageHandler(b -> received.addAndGet(b.length()));
+            s.textMessageHandler(done::complete);
+        }));
+        // The buffers between them fill, the proxy pauses the upstream's reads, and its writes stop.
+        kit.awaitTrue("the upstream blocked for 600 ms (six upstream ping intervals)", () -> upstreamClosed.future().isComplete()
+                || written.get() > 0 && written.get() < total && System.nanoTime() - lastWriteNanos.get() > 600_000_000L);
+        assertTrue(!upstreamClosed.future().isComplete(), "the upstream's stream was not closed while held back");
+        kit.onClient(ws::resume);
+        assertEquals("done", get(done));
+        assertEquals(total, received.get());
+    }
+
+    /** Reads the frames a client (here the proxy) sends: each frame's opcode; masked, payloads under 126 bytes. */
+    private static final class ClientFrames implements Handler<Buffer> {
+        private final java.util.function.IntConsumer opcodes;
+        private Buffer pending = Buffer.buffer();
+
+        ClientFrames(java.util.function.IntConsumer opcodes) {
+            this.opcodes = opcodes;
+        }
+
+        @Override
+        public void handle(Buffer bytes) {
+            pending.appendBuffer(bytes);
+            while (pending.length() >= 2) {
+                int length = pending.getByte(1) & 0x7f;
+                int frame = 2 + 4 + length;
+                if (length >= 126 || pending.length() < frame) {
+                    return;
+                }
+                opcodes.accept(pending.getByte(0) & 0x0f);
+                pending = pending.getBuffer(frame, pending.length());
+            }
+        }
     }
 }
