@@ -201,45 +201,14 @@ ensure_secrets() {
 CLUSTER_MEMBERS=(exchange market-api market-api-2 trade-api gateway-1 gateway-2)
 TLS_DIR="$SECRETS/cluster-tls"
 
-ssl() { # ssl <openssl arguments...>: quiet unless it fails
-  local out
-  out=$(openssl "$@" 2>&1) || die "openssl $1 failed: $out"
-}
-
-# The event bus's mutual TLS (cluster.tls of every service): a throw-away CA (EC P-256) and, per
-# member, a key and certificate it signed (CN the member, SAN IP:127.0.0.1, TLS server and client:
-# every member is both) in a PKCS#12 key store; one password for all of them. The CA's key stays in
-# secrets/ to issue more members. A missing CA makes a new one and re-issues every member (the old
-# certificates would not be trusted by the new CA); otherwise only missing key stores are made.
+# The event bus's mutual TLS (cluster.tls of every service): a throw-away CA and one key store per
+# member, made (and kept, and completed with missing members) by scripts/cluster-pki.sh, the same
+# script docker-compose's secrets come from. Log lines name only the directory, never its contents.
 ensure_cluster_pki() {
-  mkdir -p "$TLS_DIR"
-  chmod 700 "$TLS_DIR"
-  (
-    umask 077
-    [ -s "$TLS_DIR/password" ] || random_hex 24 >"$TLS_DIR/password"
-    if [ ! -s "$TLS_DIR/ca.crt" ] || [ ! -s "$TLS_DIR/ca.key" ]; then
-      rm -f "$TLS_DIR"/*.p12 "$TLS_DIR"/*.crt "$TLS_DIR/ca.srl"
-      ssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
-        -subj "/O=OpenTrade/CN=throw-away cluster CA $(random_hex 4)" \
-        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
-        -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.crt"
-      log "made a throw-away cluster CA: secrets/cluster-tls/ca.crt"
-    fi
-    printf '%s\n' basicConstraints=critical,CA:FALSE keyUsage=critical,digitalSignature \
-      extendedKeyUsage=serverAuth,clientAuth subjectAltName=IP:127.0.0.1 >"$TLS_DIR/member.ext"
-    local m
-    for m in "${CLUSTER_MEMBERS[@]}"; do
-      [ -s "$TLS_DIR/$m.p12" ] && continue
-      ssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/O=OpenTrade/CN=$m" \
-        -keyout "$TLS_DIR/$m.key" -out "$TLS_DIR/$m.csr"
-      ssl x509 -req -in "$TLS_DIR/$m.csr" -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" -CAserial "$TLS_DIR/ca.srl" \
-        -CAcreateserial -days 825 -extfile "$TLS_DIR/member.ext" -out "$TLS_DIR/$m.crt"
-      ssl pkcs12 -export -in "$TLS_DIR/$m.crt" -inkey "$TLS_DIR/$m.key" -certfile "$TLS_DIR/ca.crt" -name "$m" \
-        -passout "file:$TLS_DIR/password" -out "$TLS_DIR/$m.p12.tmp"
-      mv "$TLS_DIR/$m.p12.tmp" "$TLS_DIR/$m.p12"
-      rm -f "$TLS_DIR/$m.key" "$TLS_DIR/$m.csr"
-    done
-  )
+  local fresh=0
+  [ -s "$TLS_DIR/ca.crt" ] || fresh=1
+  "$root/scripts/cluster-pki.sh" "$TLS_DIR" "${CLUSTER_MEMBERS[@]}" >/dev/null || die "scripts/cluster-pki.sh failed"
+  [ $fresh -eq 0 ] || log "made a throw-away cluster CA: secrets/cluster-tls/ca.crt"
 }
 
 # ----- build -----
