@@ -525,6 +525,7 @@ public final class TradeApiService extends VerticleBase {
         }
         if (streams != null) {
             sb.append("trade_stream_connections ").append(streams.stats().connections()).append('\n');
+            sb.append("trade_stream_seq_jumps_total ").append(streams.stats().seqJumps()).append('\n');
         }
         sb.append(requestStats.prometheus());
         return sb.toString();

@@ -97,6 +97,10 @@ abstract class TradeRestartScenario {
             h.startTrade();
             caughtUp(h);
             assertEquals(liveDump, dump(h), "every account's view after a clean rebuild");
+            // The rebuild applied every new order's intent while the feed caught up, each between the
+            // feed's events: their updates went to the order stream too, whose seqs never jumped.
+            assertEquals(0, h.trade.metrics().lines().filter(l -> l.startsWith("trade_stream_seq_jumps_total "))
+                    .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(' ') + 1))).sum(), h.trade.metrics());
             assertEquals(live, (long) h.onTrade(() -> h.trade.desk().stateHash()),
                     "a clean rebuild from all intents and the feed from seq 1");
             HttpResponse<Buffer> retry = h.order("dev_a", TradeHarness.limit("a1", "601398.SH", "buy", "7.12", 1_000));

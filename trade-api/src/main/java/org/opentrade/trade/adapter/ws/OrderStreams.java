@@ -181,8 +181,11 @@ public final class OrderStreams {
                         previousHead);
                 return -1;
             }
-            case RESTARTED -> LOG.warn("order stream of account {} jumped from seq {} to {}: subscribers get a "
-                    + "snapshot", account, previousHead, seq);
+            case RESTARTED -> {
+                counters.seqJumps++;
+                LOG.warn("order stream of account {} jumped from seq {} to {}: subscribers get a snapshot", account,
+                        previousHead, seq);
+            }
             case APPENDED -> {
             }
         }
@@ -233,7 +236,8 @@ public final class OrderStreams {
     public StreamStats stats() {
         return new StreamStats(counters.connections, counters.subscriptions, counters.accounts,
                 counters.messagesSent, counters.slowConsumers, counters.slowConsumersDropped, counters.floodersClosed,
-                counters.cancelsOnDisconnect, counters.queuedBytes.get(), counters.peakConnectionQueuedBytes.get());
+                counters.cancelsOnDisconnect, counters.queuedBytes.get(), counters.peakConnectionQueuedBytes.get(),
+                counters.seqJumps);
     }
 
     /**
@@ -593,6 +597,7 @@ public final class OrderStreams {
         volatile long slowConsumersDropped;
         volatile long floodersClosed;
         volatile long cancelsOnDisconnect;
+        volatile long seqJumps;
         final AtomicLong queuedBytes = new AtomicLong();
         final AtomicLong peakConnectionQueuedBytes = new AtomicLong();
     }

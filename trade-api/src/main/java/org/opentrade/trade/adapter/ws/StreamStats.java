@@ -15,8 +15,10 @@ package org.opentrade.trade.adapter.ws;
  * @param queuedBytes               bytes handed to connections and not yet written to their sockets, now
  * @param peakConnectionQueuedBytes the most bytes ever waiting for one connection (bounded by the high-water
  *                                  mark plus {@link OrderStreams#CONTROL_SLACK_BYTES})
+ * @param seqJumps                  updates whose seq skipped past the account's head (the publisher lost one;
+ *                                  subscribers got a snapshot): should stay 0
  */
 public record StreamStats(long connections, long subscriptions, long accounts, long messagesSent,
                           long slowConsumers, long slowConsumersDropped, long floodersClosed,
-                          long cancelsOnDisconnect, long queuedBytes, long peakConnectionQueuedBytes) {
+                          long cancelsOnDisconnect, long queuedBytes, long peakConnectionQueuedBytes, long seqJumps) {
 }

@@ -434,7 +434,7 @@ public final class TradeDesk {
             if (answer != null) {
                 awaitingDurable.put(answer, intent);
             }
-            apply(intent, true);
+            apply(intent);
         }
         return ok;
     }
@@ -464,7 +464,12 @@ public final class TradeDesk {
     }
 
     /** Applies one intent to the state; {@code live} publishes the updates it makes. */
-    private void apply(Intent intent, boolean live) {
+    /**
+     * Applies one intent to the ledger; a new order's update goes to the listener like every other, so
+     * the order stream stays gap-free also while replayed intents wait for the feed after a restart
+     * (during the replay before the listener is set, the default listener drops them).
+     */
+    private void apply(Intent intent) {
         if (intent instanceof AccountOpened a) {
             ledger.openAccount(a.account(), a.startingCash(), a.time());
         } else if (intent instanceof AccountReset r) {
@@ -478,9 +483,7 @@ public final class TradeDesk {
             if (n.idempotencyKey() != null) {
                 idempotencyKeys.put(n.account() + "\u0000" + n.idempotencyKey(), n.clientOrderId());
             }
-            if (live) {
-                listener.update(u, null);
-            }
+            listener.update(u, null);
         } else if (intent instanceof KillSwitch k) {
             if (k.on()) {
                 killed.add(k.account());
@@ -502,7 +505,7 @@ public final class TradeDesk {
             pendingIntents.add(intent); // keeps the log's order behind a reset that waits for its position
             return;
         }
-        apply(intent, false);
+        apply(intent);
     }
 
     /** The feed positions an intent was applied at (resets and new orders record them; others commute). */
@@ -540,7 +543,7 @@ public final class TradeDesk {
             if (at != null && e.seq() <= at && !reached(due)) {
                 break; // recorded before this event was applied: waits until the feed reaches it
             }
-            apply(pendingIntents.poll(), false);
+            apply(pendingIntents.poll());
         }
         market.onEvent(e);
         for (Update u : ledger.apply(e)) {
@@ -554,7 +557,7 @@ public final class TradeDesk {
      */
     public void resendPending(String traceParent) {
         while (!pendingIntents.isEmpty()) {
-            apply(pendingIntents.poll(), false);
+            apply(pendingIntents.poll());
         }
         for (String account : ledger.accountIds()) {
             for (Order o : ledger.openOrders(account, null)) {
