@@ -22,7 +22,7 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                               Duration heartbeat, int retentionMessages, Duration retentionAge,
                               Map<String, Integer> maxSubscriptions, long writeQueueBytes, Duration slowConsumerGrace,
                               Path identityPublicKeyFile, Duration identityClockSkew, String adminToken,
-                              TracingOptions tracing, ClusterConfig cluster) {
+                              TracingOptions tracing, ClusterConfig cluster, String feedConsumer) {
     public static final String RESOURCE = "market-api.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.market.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_MARKET_CONFIG";
@@ -102,7 +102,16 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 identity.duration("clock_skew", Duration.ofSeconds(5)),
                 root.section("admin").string("token", ""),
                 TracingOptions.fromConfig(root.section("tracing"), "market-api"),
-                ClusterConfig.fromConfig(root.section("cluster")));
+                ClusterConfig.fromConfig(root.section("cluster")),
+                feedConsumer(server.string("feed_consumer", "market-api")));
+    }
+
+    private static String feedConsumer(String name) {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new ConfigException("config key 'server.feed_consumer' has value '" + name + "'; allowed: 1 to 64"
+                    + " letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return name;
     }
 
     private static Duration positive(Config section, String key, Duration def) {
@@ -125,7 +134,7 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 influxUsername, influxPassword, flushInterval, maxBatch, maxBuffered, backfill, days, seed,
                 volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
                 retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
-                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster);
+                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster, feedConsumer);
     }
 
     /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */
@@ -134,6 +143,6 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 influxUsername, influxPassword, flushInterval, maxBatch, maxBuffered, backfill, backfillDays, seed,
                 volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
                 retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
-                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster);
+                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster, feedConsumer);
     }
 }

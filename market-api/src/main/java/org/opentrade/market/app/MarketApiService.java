@@ -205,7 +205,7 @@ public final class MarketApiService extends VerticleBase {
             AdminRoutes.mount(router, vertx, board, store, adminToken, config.maxImportBytes());
             holder.routes = routes;
             feed = FeedConsumers.onEventBus(vertx, new LiveTracking(board, this::shardLive), FeedConsumerOptions.defaults()
-                    .withConsumerName("market-api").withTruncation(TruncationPolicy.SNAPSHOT));
+                    .withConsumerName(config.feedConsumer()).withTruncation(TruncationPolicy.SNAPSHOT));
             for (int i = 0; i < shards; i++) {
                 live.put(i, false);
             }
