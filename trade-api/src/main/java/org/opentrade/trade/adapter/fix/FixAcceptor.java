@@ -275,6 +275,17 @@ public final class FixAcceptor {
                 .filter(Session::isLoggedOn).map(Session::getSessionID).toList();
     }
 
+    /** Open TCP connections to the acceptor, logged on or not (for tests and operations). */
+    public synchronized int openConnections() {
+        int n = 0;
+        if (acceptor != null) {
+            for (IoAcceptor endpoint : acceptor.getEndpoints()) {
+                n += endpoint.getManagedSessionCount();
+            }
+        }
+        return n;
+    }
+
     private void send(SessionID to, Message m) {
         try {
             outbound.execute(() -> {

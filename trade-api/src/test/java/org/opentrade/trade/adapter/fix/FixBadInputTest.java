@@ -133,6 +133,7 @@ class FixBadInputTest extends FixHarnessTest {
             }
         };
         QuietFixLog.LOG.addHandler(capture);
+        int others = h.trade.fixAcceptor().openConnections();
         try (RawFix r = new RawFix(h.fixPort, "RAW_dev_slow", 4096)) {
             r.send("A", "98=0|108=30|553=" + key + "|554=secret-dev_slow");
             assertNotNull(r.next("A"), "logon answered");
@@ -173,6 +174,9 @@ class FixBadInputTest extends FixHarnessTest {
             }
             assertTrue(!watchdogFired.get(), "the acceptor left the dropped session's socket open: writes blocked for 60 s");
             assertTrue(dropped || awaitDropped(), "the session is dropped after " + sent + " unread answers");
+            // Its socket is closed too, although this side still reads nothing (the answers queued for it
+            // can never be written): the acceptor keeps no connection of a session it ended.
+            FixHarness.until(() -> h.trade.fixAcceptor().openConnections() <= others, 15);
             assertTrue(sent > 10_000, "not before the bound: dropped after " + sent);
             FixHarness.until(() -> errors.stream().anyMatch(e -> e.contains("RAW_dev_slow: Disconnecting: Slow consumer")), 15);
             assertTrue(errors.size() <= 2 * QuietFixLog.ERRORS_PER_WINDOW + 2,
