@@ -110,6 +110,25 @@ public final class ClusteredVertx {
         return start(c, options).toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A service main's Vert.x: a plain one when {@code clustered} is false (an exchange in the same JVM),
+     * else {@link #join} with native transport preferred, waiting up to 120 s; a failure to join is
+     * logged and ends the process (exit 1). Blocks: for a main thread before any event loop runs.
+     */
+    public static Vertx forMainOrExit(boolean clustered, ClusterConfig c) {
+        VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+        if (!clustered) {
+            return Vertx.vertx(options);
+        }
+        try {
+            return join(c, options, Duration.ofSeconds(120));
+        } catch (Exception e) {
+            LOG.log(java.util.logging.Level.SEVERE, "cannot join " + c, e.getCause() != null ? e.getCause() : e);
+            System.exit(1);
+            return null;
+        }
+    }
+
     private static String joinedLine(ClusterConfig c, HazelcastClusterManager manager) {
         HazelcastInstance hz = manager.getHazelcastInstance();
         String member = hz == null ? "?" : hz.getCluster().getLocalMember().getAddress().toString();

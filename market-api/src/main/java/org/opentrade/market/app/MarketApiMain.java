@@ -2,8 +2,6 @@ package org.opentrade.market.app;
 
 import org.opentrade.common.logging.LogFormat;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.opentrade.common.discovery.cluster.ServiceEndpoint;
@@ -54,20 +52,8 @@ public final class MarketApiMain {
             System.exit(1);
             return;
         }
-        Vertx vertx;
-        if (config.eventBus() == MarketApiConfig.EventBusMode.LOCAL) {
-            vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        } else {
-            try {
-                // The main thread waits to join (not an event loop): nothing else runs here yet.
-                vertx = ClusteredVertx.join(config.cluster(), new VertxOptions().setPreferNativeTransport(true),
-                        Duration.ofSeconds(120));
-            } catch (Exception e) {
-                LOG.log(Level.SEVERE, "cannot join " + config.cluster(), e.getCause() != null ? e.getCause() : e);
-                System.exit(1);
-                return;
-            }
-        }
+        // The main thread waits to join (not an event loop): nothing else runs here yet.
+        Vertx vertx = ClusteredVertx.forMainOrExit(config.eventBus() != MarketApiConfig.EventBusMode.LOCAL, config.cluster());
         FeedBatchCodec.register(vertx);
         Tracing tracing = Tracing.create(config.tracing());
         MarketApiService service = new MarketApiService(config, tracing, new AssertionCallerCheck(verifier), Stores::open,
