@@ -19,7 +19,8 @@ import org.opentrade.gateway.domain.GatewayError;
  * ping interval; an upstream that has not answered one ping when the next is due is hung (a stopped
  * process, a host gone, a cut network: nothing closes its socket), so the caller is closed 1001 and
  * reconnects, to another instance, and the upstream is closed too. While the caller's socket is full the
- * upstream's reads are paused, pongs included, so no verdict is drawn on an interval that saw a pause. A
+ * upstream's reads are paused, pongs included, so no verdict is drawn on an interval that saw a pause, nor
+ * on one in which the upstream's frames were still arriving (its pong waits behind them). A
  * close on one side is passed to the other with its status code and reason (an upstream whose process
  * dies: 1001); an error on one side closes both.
  *
@@ -49,6 +50,12 @@ final class WebSocketBridge {
     private boolean upstreamPaused;
     /** Upstream reads were paused at some time since the last upstream ping: its pong may be unread. */
     private boolean upstreamPausedSincePing;
+    /**
+     * A data frame came from the upstream since the last upstream ping: its pong may be queued behind
+     * frames still being read (a stream resuming after a slow client), and the upstream was alive when
+     * it sent them. A hung upstream's buffered frames run out, and then an interval passes with neither.
+     */
+    private boolean upstreamReadSincePing;
     private Runnable onEnd = () -> { };
 
     WebSocketBridge(Vertx vertx, ServerWebSocket client, WebSocket upstream, UpstreamPoolOptions options,
@@ -92,6 +99,9 @@ final class WebSocketBridge {
             // closes go through the close handlers, with their status code and reason.
             if (closing || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
                 return;
+            }
+            if (!fromClient) {
+                upstreamReadSincePing = true;
             }
             int size = frame.binaryData().length();
             messageBytes[0] = frame.isContinuation() ? messageBytes[0] + size : size;
@@ -140,13 +150,14 @@ final class WebSocketBridge {
         if (closing) {
             return;
         }
-        if (awaitingUpstreamPong && !upstreamPausedSincePing) {
+        if (awaitingUpstreamPong && !upstreamPausedSincePing && !upstreamReadSincePing) {
             long millis = options.getWsUpstreamPingInterval().toMillis();
             closeBoth(GOING_AWAY, poolName + " did not answer a ping within " + millis + " ms", GOING_AWAY,
                     "no pong within " + millis + " ms");
             return;
         }
         upstreamPausedSincePing = upstreamPaused;
+        upstreamReadSincePing = false;
         awaitingUpstreamPong = true;
         upstream.writePing(PING_PAYLOAD);
     }

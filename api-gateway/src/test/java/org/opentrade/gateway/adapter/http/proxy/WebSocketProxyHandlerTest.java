@@ -200,6 +200,34 @@ class WebSocketProxyHandlerTest {
     }
 
     @Test
+    void anUpstreamWhoseFramesKeepArrivingIsNotTakenForHungUntilTheyStop() throws Exception {
+        // Never answers a ping (its pong could be queued behind frames the proxy has not read yet),
+        // but sends a frame every 10 ms for 15 upstream ping intervals, then nothing: a process that hung.
+        int sends = 150;
+        AtomicInteger sent = new AtomicInteger();
+        CompletableFuture<NetSocket> upstream = new CompletableFuture<>();
+        int upstreamPort = kit.silentWebSocketUpstream(socket -> upstream.complete(socket)).actualPort();
+        upstream.thenAccept(socket -> kit.vertx.setPeriodic(10, id -> {
+            if (sent.incrementAndGet() >= sends) {
+                kit.vertx.cancelTimer(id);
+            }
+            socket.write(Buffer.buffer(new byte[] {(byte) 0x81, 1, 'x'})); // a text frame "x", unmasked
+        }));
+        int gw = gatewayTo(ProxyTestKit.options("market-api", upstreamPort)
+                .setWsUpstreamPingInterval(Duration.ofMillis(100)));
+        AtomicInteger received = new AtomicInteger();
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        ProxyTestKit.await(kit.webSocket(gw, "/v1/stream/market", null, s -> {
+            s.textMessageHandler(t -> received.incrementAndGet());
+            s.closeHandler(v -> closed.complete(s.closeStatusCode() + " " + s.closeReason()));
+        }));
+        assertEquals("1001 market-api did not answer a ping within 100 ms", get(closed));
+        assertEquals(sends, sent.get(), "closed only after the upstream stopped sending");
+        assertTrue(received.get() >= sends - 2, "the client got the frames: " + received.get());
+        get(upstream).close(); // it never answers the proxy's close frame either (see above)
+    }
+
+    @Test
     void anUpstreamThatAnswersPingsKeepsItsStream() throws Exception {
         AtomicInteger pingsSeen = new AtomicInteger();
         int upstreamPort = kit.webSocketUpstream(ws -> {
