@@ -8,6 +8,9 @@
 #   - the topology holds together: the Hazelcast member list names every Java service on the port
 #     it binds, each binds its fixed address on the opentrade network, the load balancer's upstreams
 #     are the gateways, the gateways believe X-Forwarded-For from the load balancer only;
+#   - every market-api instance follows the exchange feed under a durable consumer name of its own
+#     (OPENTRADE_MARKET_FEED_CONSUMER; the exchange keeps events for every name, and two instances
+#     under one name could lose events);
 #   - the event bus's mutual TLS: every Java service has it on, with the cluster CA, the password and
 #     a key store that is its own (deploy/secrets/cluster-tls/<service>.p12, none of another member's,
 #     never the CA's key), all secrets the file defines; scripts/compose-secrets.sh issues a key store
@@ -130,6 +133,26 @@ for s in "${java_services[@]}"; do
     || fail "$s: OPENTRADE_CLUSTER_NAME is not .env's OPENTRADE_COMPOSE_CLUSTER_NAME"
 done
 ok "cluster: ${#java_services[@]} members ($expected_members), each on its fixed address"
+
+# ----- market-api's durable feed consumers: one name per instance -----
+# The exchange keeps feed events until every durable consumer has checkpointed past them; two
+# instances under one name overwrite each other's checkpoints, so it could drop events the slower one
+# still needs. An instance without OPENTRADE_MARKET_FEED_CONSUMER takes market-api.yaml's default.
+default_consumer=$(sed -n 's/^ *feed_consumer: *\${OPENTRADE_MARKET_FEED_CONSUMER:\([^}]*\)}.*/\1/p' market-api/src/main/resources/market-api.yaml)
+[ -n "$default_consumer" ] || fail "market-api.yaml has no feed_consumer default (\${OPENTRADE_MARKET_FEED_CONSUMER:...})"
+consumers=$(jq -r --arg d "$default_consumer" '.services | to_entries[] | select(.value.image | startswith("opentrade/market-api:"))
+    | "\(.value.environment.OPENTRADE_MARKET_FEED_CONSUMER // $d) \(.key)"' "$C" | sort)
+shared=$(cut -d' ' -f1 <<<"$consumers" | uniq -d)
+if [ -z "$consumers" ]; then
+  fail "no market-api service"
+elif [ -n "$shared" ]; then
+  for name in $shared; do
+    fail "market-api services $(awk -v n="$name" '$1 == n { print $2 }' <<<"$consumers" | paste -sd' ' -) share the feed consumer name '$name':" \
+      "each needs its own OPENTRADE_MARKET_FEED_CONSUMER, or they overwrite each other's checkpoints at the exchange"
+  done
+else
+  ok "market-api feed consumers, one per instance: $(awk '{ print $2 "=" $1 }' <<<"$consumers" | paste -sd' ' -)"
+fi
 
 # ----- the event bus's mutual TLS -----
 tls_dir="$root/deploy/secrets/cluster-tls"

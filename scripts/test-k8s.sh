@@ -3,7 +3,8 @@
 # (run by ./test.sh): scripts/k8s-validate/validate.mjs validates every object against the Kubernetes
 # API's JSON schema and its types' field lists (no unknown field), the objects against each other,
 # against the services' configuration and against the Secrets deploy/k8s/README.md's commands create
-# (the event bus's mutual TLS on in every Java workload, each with its own key store). Its npm
+# (the event bus's mutual TLS on in every Java workload, each with its own key store), and that each
+# market-api replica follows the exchange feed under a durable consumer name of its own. Its npm
 # packages (kubernetes-models, @kubernetes/client-node's API types, yaml) are installed into
 # scripts/k8s-validate/node_modules (ignored by git) from its package-lock.json; no cluster and no
 # kubectl are needed.

@@ -13,7 +13,11 @@
 //     from files scripts/compose-secrets.sh and scripts/cluster-pki.sh make, all ignored by git;
 //   - the event bus's mutual TLS: every Java workload has it on, with the cluster CA, the password and
 //     its own key store (cluster-pki.sh's <workload>.p12) mounted read-only from the cluster-tls Secret
-//     by items, never another workload's; cluster-pki.sh issues a key store to exactly these workloads.
+//     by items, never another workload's; cluster-pki.sh issues a key store to exactly these workloads;
+//   - market-api's durable feed consumer: every replica follows the exchange feed under a name of its
+//     own that survives its restarts (a StatefulSet, OPENTRADE_MARKET_FEED_CONSUMER from the pod's
+//     name): replicas sharing a name overwrite each other's checkpoints, and the exchange may drop
+//     events the slower one still needs; a name that changes on restart leaves a stale consumer behind.
 // Usage: node validate.mjs <repository root>
 import fs from "node:fs";
 import path from "node:path";
@@ -331,9 +335,31 @@ if (pkiDir && JSON.stringify([...pkiMembers].sort()) !== JSON.stringify(javaName
   fail(readmeFile, `its cluster-pki.sh command issues ${pkiMembers.join(" ")}, the Java workloads are ${javaNames.join(" ")}`);
 }
 
+// ----- market-api's durable feed consumer: one name per replica, the same after a restart -----
+const MARKET_IMAGE = /^opentrade\/market-api:/;
+const marketNames = [];
+for (const w of workloads) {
+  for (const c of w.o.spec.template.spec.containers.filter((x) => MARKET_IMAGE.test(x.image))) {
+    const e = (c.env ?? []).find((x) => x.name === "OPENTRADE_MARKET_FEED_CONSUMER");
+    const fromPodName = e?.valueFrom?.fieldRef?.fieldPath === "metadata.name";
+    if (!fromPodName) {
+      const what = !e ? "not set (every replica takes market-api.yaml's default)"
+        : e.value !== undefined ? `the fixed "${e.value}"` : "not the pod's name (fieldRef metadata.name)";
+      fail(w.where, `OPENTRADE_MARKET_FEED_CONSUMER is ${what}: each replica needs a durable feed consumer name`
+        + " of its own, or they overwrite each other's checkpoints and the exchange may drop events one still needs");
+    } else if (w.o.kind !== "StatefulSet") {
+      fail(w.where, `OPENTRADE_MARKET_FEED_CONSUMER is the pod's name, which a ${w.o.kind} makes anew on every restart:`
+        + " each would leave a stale durable consumer at the exchange; make it a StatefulSet (stable pod names)");
+    } else {
+      for (let i = 0; i < (w.o.spec.replicas ?? 1); i++) marketNames.push(`${w.o.metadata.name}-${i}`);
+    }
+  }
+}
+
 for (const f of failures) console.error(`test-k8s: FAIL: ${f}`);
 console.log(`test-k8s: ${objects.length} objects in ${manifests.length} manifests, ${checked} valid against the Kubernetes schema;`
-  + ` Secrets ${Object.keys(secretKeys).sort().join(", ")} as ${readmeFile} creates them; event-bus TLS checked on ${javaNames.join(", ")}`);
+  + ` Secrets ${Object.keys(secretKeys).sort().join(", ")} as ${readmeFile} creates them; event-bus TLS checked on ${javaNames.join(", ")};`
+  + ` market-api feed consumers ${marketNames.join(", ")}`);
 if (failures.length > 0) {
   console.error(`test-k8s: ${failures.length} check(s) failed`);
   process.exit(1);
