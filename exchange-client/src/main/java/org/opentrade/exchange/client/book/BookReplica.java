@@ -26,9 +26,9 @@ import org.opentrade.exchange.model.Side;
  * REJECTED changes nothing. Events of other symbols and events at or before the replica's sequence
  * are ignored, so the whole shard's stream may be fed to it.
  *
- * <p>Not thread-safe: one thread (the feed consumer's). Cost: an event is a hash lookup plus a tree
- * update of its level, O(log levels); {@link #bids(int)} and {@link #asks(int)} walk only the
- * levels asked for.
+ * <p>Not thread-safe: one thread (the feed consumer's). Cost: an event is a hash lookup plus an update
+ * of its level: O(log levels) when a level appears or empties, O(1) otherwise (an order keeps its
+ * level); {@link #bids(int)} and {@link #asks(int)} walk only the levels asked for.
  */
 public final class BookReplica {
     private final String symbol;
@@ -155,11 +155,13 @@ public final class BookReplica {
     // ------------------------------------------------------------------ internals
 
     private void put(long orderId, Side side, long price, long leaves) {
-        remove(orderId);
-        orders.put(orderId, new Resting(side, price, leaves));
         Level level = side(side).computeIfAbsent(price, p -> new Level());
         level.qty += leaves;
         level.count++;
+        Resting replaced = orders.put(orderId, new Resting(side, price, leaves, level));
+        if (replaced != null) {
+            leave(replaced);
+        }
     }
 
     private void setLeaves(long orderId, long leaves) {
@@ -171,20 +173,23 @@ public final class BookReplica {
             remove(orderId);
             return;
         }
-        side(o.side).get(o.price).qty += leaves - o.leaves;
+        o.level.qty += leaves - o.leaves; // the order's own level: no tree lookup per fill
         o.leaves = leaves;
     }
 
     private void remove(long orderId) {
         Resting o = orders.remove(orderId);
-        if (o == null) {
-            return;
+        if (o != null) {
+            leave(o);
         }
-        NavigableMap<Long, Level> book = side(o.side);
-        Level level = book.get(o.price);
+    }
+
+    /** Takes {@code o}, no longer in {@link #orders}, off its level; an emptied level leaves its side. */
+    private void leave(Resting o) {
+        Level level = o.level;
         level.qty -= o.leaves;
         if (--level.count == 0) {
-            book.remove(o.price);
+            side(o.side).remove(o.price);
         }
     }
 
@@ -206,12 +211,15 @@ public final class BookReplica {
     private static final class Resting {
         final Side side;
         final long price;
+        /** The level at {@link #price} on {@link #side}, which holds this order while it rests. */
+        final Level level;
         long leaves;
 
-        Resting(Side side, long price, long leaves) {
+        Resting(Side side, long price, long leaves, Level level) {
             this.side = side;
             this.price = price;
             this.leaves = leaves;
+            this.level = level;
         }
     }
 

@@ -15,11 +15,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.opentrade.common.error.TraceIds;
 import org.opentrade.market.domain.MarketError;
+import org.opentrade.common.json.JsonBytes;
 import org.opentrade.market.domain.stream.ChannelLog;
 import org.opentrade.market.domain.stream.ChannelLogs;
 import org.opentrade.market.domain.stream.ChannelSource;
@@ -97,6 +100,8 @@ public final class MarketStreams {
     /** Subscriptions per API key on this instance; an entry is removed at 0, so it is bounded by live connections. */
     private final Map<String, Integer> keySubscriptions = new HashMap<>();
     private final Counters counters = new Counters();
+    /** Writes each published data frame; owner context only. */
+    private final JsonBytes frames = new JsonBytes(512);
     private final String epoch = TraceIds.random().substring(0, 16);
     private volatile Thread ownerThread;
     private long heartbeatTimer = -1;
@@ -146,8 +151,21 @@ public final class MarketStreams {
      * @return the message's seq, or -1 when the source does not accept the channel (nothing is kept)
      */
     public long publish(String channel, JsonObject data) {
-        checkOwner();
         Objects.requireNonNull(data, "data");
+        return publishFrame(channel, seq -> ServerFrames.data(frames, channel, seq, data));
+    }
+
+    /**
+     * As {@link #publish(String, JsonObject)}, with the message's data written straight into the frame by
+     * {@code data} (no JsonObject built and walked): for the channels that carry every trade.
+     */
+    public long publish(String channel, Consumer<JsonBytes> data) {
+        Objects.requireNonNull(data, "data");
+        return publishFrame(channel, seq -> ServerFrames.data(frames, channel, seq, data));
+    }
+
+    private long publishFrame(String channel, LongFunction<Buffer> frameOf) {
+        checkOwner();
         ChannelLog<Buffer> log = logs.find(channel);
         if (log == null) {
             ChannelLogs.Opened<Buffer> opened = logs.open(channel);
@@ -159,7 +177,7 @@ public final class MarketStreams {
             counters.channels = logs.size();
         }
         long seq = log.head() + 1;
-        Buffer frame = ServerFrames.data(channel, seq, data);
+        Buffer frame = frameOf.apply(seq);
         log.append(frame, clockMs.getAsLong());
         Set<Subscription> subs = subscribers.get(channel);
         if (subs != null) {

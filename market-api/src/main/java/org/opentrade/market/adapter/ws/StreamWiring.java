@@ -135,7 +135,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
     public void trade(Trade trade) {
         String channel = names(trade.symbol()).trades();
         if (streams.active(channel)) {
-            streams.publish(channel, MarketJson.trade(trade));
+            streams.publish(channel, w -> MarketJson.writeTrade(w, trade));
         }
     }
 
