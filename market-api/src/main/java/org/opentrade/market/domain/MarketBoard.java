@@ -98,6 +98,12 @@ public final class MarketBoard implements FeedHandler {
     private final Set<SymbolState> dirty = new LinkedHashSet<>();
     private MarketListener listener = MarketListener.NONE;
     private boolean flushScheduled;
+    /**
+     * The last event applied per shard (market context only; {@link #applied} is its copy for other
+     * threads, updated per feed batch), and the last position handed to history per shard.
+     */
+    private long[] appliedSeqs = new long[0];
+    private long[] handedSeqs = new long[0];
     private long eventsApplied;
     private long tradesApplied;
 
@@ -140,11 +146,28 @@ public final class MarketBoard implements FeedHandler {
 
     /** Starts shard {@code shard} at {@code seq}: what the store is complete up to (0 for none). */
     public void startAt(int shard, long seq) {
-        applied.put(shard, seq);
+        setApplied(shard, seq);
         durable.put(shard, seq);
     }
 
-    /** The last event applied to memory (for readiness and metrics). */
+    /** The last event applied to {@code shard} (market context), growing the per-shard arrays on a new shard. */
+    private long appliedSeq(int shard) {
+        if (shard >= appliedSeqs.length) {
+            appliedSeqs = java.util.Arrays.copyOf(appliedSeqs, shard + 1);
+            handedSeqs = java.util.Arrays.copyOf(handedSeqs, shard + 1);
+        }
+        return appliedSeqs[shard];
+    }
+
+    /** Sets the last event applied to {@code shard} at once, for this context and for other threads. */
+    private void setApplied(int shard, long seq) {
+        appliedSeq(shard);
+        appliedSeqs[shard] = seq;
+        handedSeqs[shard] = Math.max(handedSeqs[shard], seq);
+        applied.put(shard, seq);
+    }
+
+    /** The last event applied to memory (for readiness and metrics), as of the last feed batch. */
     public long applied(int shard) {
         return applied.getOrDefault(shard, 0L);
     }
@@ -182,11 +205,11 @@ public final class MarketBoard implements FeedHandler {
 
     @Override
     public void onEvent(ExchangeEvent e) {
-        long last = applied.getOrDefault(e.shard(), 0L);
-        if (e.seq() <= last) {
+        int shard = e.shard();
+        if (e.seq() <= appliedSeq(shard)) {
             return; // applied before a restart of this shard: the store position lags memory
         }
-        applied.put(e.shard(), e.seq());
+        appliedSeqs[shard] = e.seq(); // appliedSeq made the array long enough
         eventsApplied++;
         SymbolState st = e.symbol() == null ? null : symbols.get(e.symbol());
         if (st != null) {
@@ -201,9 +224,10 @@ public final class MarketBoard implements FeedHandler {
                 st.barChanged = true;
             }
             dirty.add(st);
-            scheduleFlush();
         }
-        history.position(e.shard(), e.seq());
+        // The position goes to history (and to readers of applied) once per feed batch, in flush:
+        // handed per event it was a queue hand-off to the writer thread per event.
+        scheduleFlush();
     }
 
     @Override
@@ -211,7 +235,7 @@ public final class MarketBoard implements FeedHandler {
         LOG.warning("exchange no longer keeps the events after market-api's position on shard " + shard
                 + "; restarting that shard from a snapshot at seq " + seq + ": trades in between are missing from history");
         loadBooks(books, true);
-        applied.put(shard, seq);
+        setApplied(shard, seq);
         history.position(shard, seq);
     }
 
@@ -263,6 +287,14 @@ public final class MarketBoard implements FeedHandler {
      */
     void flush() {
         flushScheduled = false;
+        for (int shard = 0; shard < appliedSeqs.length; shard++) {
+            long seq = appliedSeqs[shard];
+            if (seq > handedSeqs[shard]) {
+                handedSeqs[shard] = seq;
+                applied.put(shard, seq);
+                history.position(shard, seq);
+            }
+        }
         if (dirty.isEmpty()) {
             return;
         }
