@@ -83,7 +83,10 @@ public final class StreamClient implements AutoCloseable {
 
     private void start() {
         dispatcher.start();
-        long checkMillis = Math.max(50, cfg.heartbeatTimeout.toMillis() / 4);
+        // Checked every second at most (a silent connection is replaced within the timeout + 1 s): the
+        // watchdog is the one detector every loss passes, because JDK 17's WebSocket can miss the end of
+        // a connection that arrives while the listener is running (see heartbeatTimeout).
+        long checkMillis = Math.max(50, Math.min(1000, cfg.heartbeatTimeout.toMillis() / 4));
         scheduler.scheduleWithFixedDelay(this::watchdog, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
         state(StreamState.CONNECTING, null);
         scheduler.execute(this::connect);
@@ -456,7 +459,12 @@ public final class StreamClient implements AutoCloseable {
             return this;
         }
 
-        /** Silence after which the connection counts as lost (default 30 s; servers beat every 10 s). */
+        /**
+         * Silence after which the connection counts as lost (default 30 s; servers beat every 10 s). Also
+         * the bound on noticing a connection the network closed: on JDK 17 the WebSocket client can lose
+         * an end of stream that arrives while it is delivering a frame (its debug log shows {@code read: EOF}
+         * and no {@code onClose}), so such a loss is seen only as silence.
+         */
         public Builder heartbeatTimeout(Duration d) {
             this.heartbeatTimeout = Objects.requireNonNull(d);
             return this;
