@@ -21,8 +21,9 @@ import org.opentrade.exchange.domain.archfixture.LeakyDomainClass;
  */
 class ArchitectureTest {
     static final ArchRule DOMAIN_USES_ONLY_THE_JDK = classes().that().resideInAPackage("..exchange.domain..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "..exchange.domain..", "org.opentrade.exchange.model..")
-            .because("the matching core imports nothing but the JDK and the shared plain-Java model");
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "..exchange.domain..", "org.opentrade.exchange.model..",
+                    "org.opentrade.exchange.collect..")
+            .because("the matching core imports nothing but the JDK and the shared plain-Java model and collections");
 
     static final ArchRule PORTS_SEE_ONLY_THE_DOMAIN = classes().that().resideInAPackage("..exchange.port..")
             .should().onlyDependOnClassesThat()

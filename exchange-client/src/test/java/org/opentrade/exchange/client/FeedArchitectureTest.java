@@ -13,19 +13,20 @@ import org.junit.jupiter.api.Test;
 import org.opentrade.exchange.client.feed.eventbus.EventBusFeedTransport;
 
 /**
- * The layering of exchange-client: the model, the feed consumer core and the book replica are plain
- * Java (services can test them without Vert.x); only the JSON mapping, the codec and
+ * The layering of exchange-client: the model, the feed consumer core, the book replica and the
+ * primitive collections (which the exchange's domain uses too) are plain Java (services can test them without Vert.x); only the JSON mapping, the codec and
  * {@code feed.eventbus} touch Vert.x.
  */
 class FeedArchitectureTest {
     private static final String MODEL = "org.opentrade.exchange.model";
     private static final String FEED_CORE = "org.opentrade.exchange.client.feed";
     private static final String BOOK = "org.opentrade.exchange.client.book";
+    private static final String COLLECT = "org.opentrade.exchange.collect";
 
-    static final ArchRule PLAIN_JAVA_CORE = classes().that().resideInAnyPackage(MODEL, FEED_CORE, BOOK)
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", MODEL, FEED_CORE, BOOK)
-            .because("the model, the feed consumer core and the book replica import nothing but the JDK and each"
-                    + " other; Vert.x stays in feed.eventbus and the JSON mapping");
+    static final ArchRule PLAIN_JAVA_CORE = classes().that().resideInAnyPackage(MODEL, FEED_CORE, BOOK, COLLECT)
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", MODEL, FEED_CORE, BOOK, COLLECT)
+            .because("the model, the feed consumer core, the book replica and the primitive collections import"
+                    + " nothing but the JDK and each other; Vert.x stays in feed.eventbus and the JSON mapping");
 
     private static JavaClasses main;
 

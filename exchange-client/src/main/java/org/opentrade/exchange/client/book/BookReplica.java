@@ -2,11 +2,11 @@ package org.opentrade.exchange.client.book;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import org.opentrade.exchange.collect.LongMap;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.ExchangeEvent;
@@ -26,13 +26,13 @@ import org.opentrade.exchange.model.Side;
  * REJECTED changes nothing. Events of other symbols and events at or before the replica's sequence
  * are ignored, so the whole shard's stream may be fed to it.
  *
- * <p>Not thread-safe: one thread (the feed consumer's). Cost: an event is a hash lookup plus an update
+ * <p>Not thread-safe: one thread (the feed consumer's). Cost: an event is a lookup in a primitive hash map plus an update
  * of its level: O(log levels) when a level appears or empties, O(1) otherwise (an order keeps its
  * level); {@link #bids(int)} and {@link #asks(int)} walk only the levels asked for.
  */
 public final class BookReplica {
     private final String symbol;
-    private final Map<Long, Resting> orders = new HashMap<>();
+    private final LongMap<Resting> orders = new LongMap<>(1024);
     private final NavigableMap<Long, Level> bids = new TreeMap<>(Collections.reverseOrder());
     private final NavigableMap<Long, Level> asks = new TreeMap<>();
     private long seq;
