@@ -9,7 +9,9 @@
 #   scripts/run-distributed.sh status   # what runs, its pid, port and readiness (exit 0 only when all are up)
 #   scripts/run-distributed.sh stop     # SIGTERM in dependency order, wait, then SIGKILL what is left
 #
-# Processes: redis, zipkin, influxdb (optional), exchange, market-api and market-api-2 (two instances of
+# Processes: redis, zipkin, influxdb (optional), exchange and exchange-2 (one exchange of two shards,
+# each process running one: exchange.owned_shards 0 and 1, each with its own journal; either answers for
+# any symbol by forwarding to the shard's owner), market-api and market-api-2 (two instances of
 # the same service, each with its own port, Hazelcast port and data directory; with InfluxDB they share
 # its database), trade-api (FIX on), gateway-1 and gateway-2 (Redis store, one shared session key,
 # identity key and admin token; they find both market-api instances and trade-api through the cluster,
@@ -23,8 +25,10 @@
 #
 # Environment (all optional):
 #   OPENTRADE_DIST_DIR            run directory: data, logs/, pids/, secrets/, ports.env (default ./data/distributed)
-#   OPENTRADE_DIST_BASE_PORT      use 17 consecutive ports from here (default: free ports picked at random
+#   OPENTRADE_DIST_BASE_PORT      use 19 consecutive ports from here (default: free ports picked at random
 #                                 in 20000-31999, kept in ports.env while anything runs)
+#   OPENTRADE_DIST_EXCHANGES      2 (default: two exchange processes, one shard each) or 1 (one process, one
+#                                 shard). Fixed for a run directory: its journals are per shard.
 #   OPENTRADE_DIST_INFLUX         auto (use influxd when installed), on (install it if missing), off (QuestDB embedded)
 #   OPENTRADE_DIST_BACKFILL_DAYS  synthetic history market-api writes on its first start (default 20)
 #   OPENTRADE_DIST_BUILD          auto (build when a jar is missing or older than its sources), never, always
@@ -43,13 +47,15 @@ PIDS="$RUN/pids"
 SECRETS="$RUN/secrets"
 PORTS_FILE="$RUN/ports.env"
 READY_TIMEOUT="${OPENTRADE_DIST_READY_TIMEOUT:-180}"
+EXCHANGES="${OPENTRADE_DIST_EXCHANGES:-2}"
 VERSION=0.1.0-SNAPSHOT
 # In start order (cmd_stop stops them in tiers, the other way round).
-ALL=(redis influxdb zipkin exchange market-api market-api-2 trade-api gateway-1 gateway-2)
+ALL=(redis influxdb zipkin exchange exchange-2 market-api market-api-2 trade-api gateway-1 gateway-2)
 MODULES=(sandbox-exchange market-api trade-api api-gateway)
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+case $EXCHANGES in 1 | 2) ;; *) die "OPENTRADE_DIST_EXCHANGES must be 1 or 2, got '$EXCHANGES'" ;; esac
 
 # ----- processes: a pid file per service, checked against the process's working directory -----
 # Each service runs with its own directory under $RUN as working directory, so a pid reused by an
@@ -110,7 +116,7 @@ pick_port() { # pick_port VAR: a port nothing listens on, not picked before in t
 # New names go at the end, so OPENTRADE_DIST_BASE_PORT keeps every earlier port where it was.
 PORT_NAMES=(REDIS_PORT ZIPKIN_PORT INFLUX_PORT INFLUX_RPC_PORT EXCHANGE_OPS_PORT MARKET_PORT TRADE_PORT FIX_PORT
   GATEWAY_1_PORT GATEWAY_2_PORT HZ_EXCHANGE_PORT HZ_MARKET_PORT HZ_TRADE_PORT HZ_GATEWAY_1_PORT HZ_GATEWAY_2_PORT
-  MARKET_2_PORT HZ_MARKET_2_PORT)
+  MARKET_2_PORT HZ_MARKET_2_PORT EXCHANGE_2_OPS_PORT HZ_EXCHANGE_2_PORT)
 
 choose_ports() {
   local any_running=0 s
@@ -140,11 +146,14 @@ choose_ports() {
     echo "# Ports of the distributed topology in $RUN (written by scripts/run-distributed.sh start)."
     for n in "${PORT_NAMES[@]}"; do echo "$n=${!n}"; done
     echo "INFLUX=$INFLUX"
+    echo "EXCHANGES=$EXCHANGES"
   } >"$PORTS_FILE"
 }
 
 members() {
-  echo "127.0.0.1:$HZ_EXCHANGE_PORT,127.0.0.1:$HZ_MARKET_PORT,127.0.0.1:$HZ_MARKET_2_PORT,127.0.0.1:$HZ_TRADE_PORT,127.0.0.1:$HZ_GATEWAY_1_PORT,127.0.0.1:$HZ_GATEWAY_2_PORT"
+  local second=""
+  [ "$EXCHANGES" = 2 ] && second="127.0.0.1:$HZ_EXCHANGE_2_PORT,"
+  echo "127.0.0.1:$HZ_EXCHANGE_PORT,${second}127.0.0.1:$HZ_MARKET_PORT,127.0.0.1:$HZ_MARKET_2_PORT,127.0.0.1:$HZ_TRADE_PORT,127.0.0.1:$HZ_GATEWAY_1_PORT,127.0.0.1:$HZ_GATEWAY_2_PORT"
 }
 
 # ----- secrets: generated once, kept while the run directory lives -----
@@ -198,7 +207,7 @@ ensure_secrets() {
 }
 
 # The Java processes, each a cluster member with a certificate of its own.
-CLUSTER_MEMBERS=(exchange market-api market-api-2 trade-api gateway-1 gateway-2)
+CLUSTER_MEMBERS=(exchange exchange-2 market-api market-api-2 trade-api gateway-1 gateway-2)
 TLS_DIR="$SECRETS/cluster-tls"
 
 # The event bus's mutual TLS (cluster.tls of every service): a throw-away CA and one key store per
@@ -217,7 +226,7 @@ ensure_cluster_pki() {
 
 jar_of() {
   case $1 in
-    exchange) echo "sandbox-exchange/target/sandbox-exchange-$VERSION-all.jar" ;;
+    exchange | exchange-2) echo "sandbox-exchange/target/sandbox-exchange-$VERSION-all.jar" ;;
     market-api | market-api-2) echo "market-api/target/market-api-$VERSION-all.jar" ;;
     trade-api) echo "trade-api/target/trade-api-$VERSION-all.jar" ;;
     gateway-*) echo "api-gateway/target/api-gateway-$VERSION-all.jar" ;;
@@ -304,6 +313,7 @@ ready_check() { # ready_check <service>: 0 when it answers as ready
     influxdb) [ "$(http_code "http://127.0.0.1:$INFLUX_PORT/ping")" = 204 ] ;;
     zipkin) [ "$(http_code "http://127.0.0.1:$ZIPKIN_PORT/health")" = 200 ] ;;
     exchange) [ "$(http_code "http://127.0.0.1:$EXCHANGE_OPS_PORT/ready")" = 200 ] ;;
+    exchange-2) [ "$(http_code "http://127.0.0.1:$EXCHANGE_2_OPS_PORT/ready")" = 200 ] ;;
     market-api) [ "$(http_code "http://127.0.0.1:$MARKET_PORT/ready")" = 200 ] ;;
     market-api-2) [ "$(http_code "http://127.0.0.1:$MARKET_2_PORT/ready")" = 200 ] ;;
     trade-api) [ "$(http_code "http://127.0.0.1:$TRADE_PORT/ready")" = 200 ] ;;
@@ -414,12 +424,19 @@ EOF
       launch zipkin STORAGE_TYPE=mem QUERY_PORT="$ZIPKIN_PORT" SELF_TRACING_ENABLED=false -- \
         java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m -jar "$ZIPKIN_JAR" \
         "--armeria.ports[0].port=$ZIPKIN_PORT" "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].protocols[0]=http" ;;
-    exchange)
-      cluster_env "$HZ_EXCHANGE_PORT" exchange
-      java_cmd exchange 256m
-      launch exchange "${CLUSTER_ENV[@]}" \
-        OPENTRADE_EXCHANGE_DATA_DIR="$(service_dir exchange)/data" OPENTRADE_EXCHANGE_OPERATIONS_HOST=127.0.0.1 \
-        OPENTRADE_EXCHANGE_OPERATIONS_PORT="$EXCHANGE_OPS_PORT" OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
+    exchange | exchange-2)
+      # With two exchange processes each runs one shard of a two-shard exchange (symbols hash onto
+      # shards); with one, it runs the only shard.
+      local ops=$EXCHANGE_OPS_PORT hz=$HZ_EXCHANGE_PORT layout=(OPENTRADE_EXCHANGE_SHARDS=1 OPENTRADE_EXCHANGE_OWNED_SHARDS=)
+      [ "$s" = exchange-2 ] && { ops=$EXCHANGE_2_OPS_PORT; hz=$HZ_EXCHANGE_2_PORT; }
+      if [ "$EXCHANGES" = 2 ]; then
+        layout=(OPENTRADE_EXCHANGE_SHARDS=2 OPENTRADE_EXCHANGE_OWNED_SHARDS="$([ "$s" = exchange ] && echo 0 || echo 1)")
+      fi
+      cluster_env "$hz" "$s"
+      java_cmd "$s" 256m
+      launch "$s" "${CLUSTER_ENV[@]}" "${layout[@]}" \
+        OPENTRADE_EXCHANGE_DATA_DIR="$(service_dir "$s")/data" OPENTRADE_EXCHANGE_OPERATIONS_HOST=127.0.0.1 \
+        OPENTRADE_EXCHANGE_OPERATIONS_PORT="$ops" OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
         -- "${JAVA_CMD[@]}" ;;
     market-api | market-api-2)
       # Two instances of one service: each follows the whole feed and serves any caller; the gateways
@@ -474,6 +491,7 @@ services() { # the services of this run, in start order
   local s
   for s in "${ALL[@]}"; do
     [ "$s" = influxdb ] && [ "$INFLUX" != on ] && continue
+    [ "$s" = exchange-2 ] && [ "$EXCHANGES" != 2 ] && continue
     echo "$s"
   done
 }
@@ -491,6 +509,8 @@ start_missing() { # start_missing <service...>: starts those not running; prints
 }
 
 summary() {
+  local second=""
+  [ "$EXCHANGES" = 2 ] && second=$'\n'"  exchange-2     http://127.0.0.1:$EXCHANGE_2_OPS_PORT/ready   (shard 1 of 2; exchange runs shard 0)"
   cat <<EOF
 
 OpenTrade distributed mode, run directory $RUN
@@ -499,7 +519,7 @@ OpenTrade distributed mode, run directory $RUN
   market-api     http://127.0.0.1:$MARKET_PORT   (answers only the gateways' signed requests)
   market-api-2   http://127.0.0.1:$MARKET_2_PORT   (a second instance; the gateways use both)
   trade-api      http://127.0.0.1:$TRADE_PORT   FIX 4.4 on 127.0.0.1:$FIX_PORT (TargetCompID OPENTRADE)
-  exchange       http://127.0.0.1:$EXCHANGE_OPS_PORT/ready   (operations only; commands and feed on the event bus)
+  exchange       http://127.0.0.1:$EXCHANGE_OPS_PORT/ready   (operations only; commands and feed on the event bus)$second
   zipkin         http://127.0.0.1:$ZIPKIN_PORT/zipkin/
   redis          127.0.0.1:$REDIS_PORT   (password in secrets/redis-password; gateways db 0, trade-api db 1)
 EOF
@@ -536,6 +556,11 @@ cmd_start() {
   if [ $ok = 1 ]; then
     start_missing exchange
     await_ready exchange || ok=0
+  fi
+  if [ $ok = 1 ] && [ "$EXCHANGES" = 2 ]; then
+    # before the API services: they read the feed's info, which needs every shard
+    start_missing exchange-2
+    await_ready exchange-2 || ok=0
   fi
   if [ $ok = 1 ]; then
     start_missing market-api market-api-2 trade-api gateway-1 gateway-2
@@ -590,7 +615,7 @@ cmd_stop() {
   # exchange (it snapshots), then the servers they used.
   stop_tier 30 gateway-1 gateway-2
   stop_tier 30 market-api market-api-2 trade-api
-  stop_tier 40 exchange
+  stop_tier 40 exchange exchange-2
   stop_tier 20 zipkin influxdb
   stop_tier 20 redis
 }
@@ -616,7 +641,7 @@ cmd_status() {
     fi
     case $s in
       redis) port=$REDIS_PORT ;; influxdb) port=$INFLUX_PORT ;; zipkin) port=$ZIPKIN_PORT ;;
-      exchange) port=$EXCHANGE_OPS_PORT ;; market-api) port=$MARKET_PORT ;; market-api-2) port=${MARKET_2_PORT:-} ;;
+      exchange) port=$EXCHANGE_OPS_PORT ;; exchange-2) port=${EXCHANGE_2_OPS_PORT:-} ;; market-api) port=$MARKET_PORT ;; market-api-2) port=${MARKET_2_PORT:-} ;;
       trade-api) port="$TRADE_PORT (FIX $FIX_PORT)" ;;
       gateway-1) port=$GATEWAY_1_PORT ;; gateway-2) port=$GATEWAY_2_PORT ;;
     esac

@@ -110,8 +110,10 @@ class DistributedFaultIT {
         Files.createDirectories(gatewayConfig.getParent());
         Files.writeString(gatewayConfig, "upstreams:\n  market-api:\n    ws_upstream_ping_interval: "
                 + UPSTREAM_PING_INTERVAL.toMillis() + "ms\n");
+        // One exchange process: the exchange kill below stops all of trading, the harder case for the
+        // orders in flight (DistributedTopologyIT runs the two-process exchange).
         topology = DistributedTopology.start("distributed-fault-it",
-                Map.of("OPENTRADE_GATEWAY_CONFIG", gatewayConfig.toString()));
+                Map.of("OPENTRADE_GATEWAY_CONFIG", gatewayConfig.toString(), "OPENTRADE_DIST_EXCHANGES", "1"));
         gateways = new String[] {topology.url("GATEWAY_1_PORT"), topology.url("GATEWAY_2_PORT")};
         String email = "faults-" + UUID.randomUUID() + "@example.com";
         HttpResponse<String> signUp = send("POST", gateways[0] + "/v1/developers", Map.of(),

@@ -115,6 +115,54 @@ class DistributedTopologyIT {
         assertEquals(order.getString("order_id"), new JsonObject(seen.body()).getString("order_id"));
     }
 
+    /**
+     * The exchange's two shards run in two processes ({@code exchange} shard 0, {@code exchange-2}
+     * shard 1): an order on a symbol of each is acknowledged, each symbol's market data flows (its
+     * process's simulator trades it), and each process reports only its own shard.
+     */
+    @Test
+    void symbolsOfBothShardsTradeWithEachShardInItsOwnProcess() throws Exception {
+        HttpResponse<String> list = send("GET", gateway1 + "/v1/market/instruments", keyHeaders(), null);
+        assertEquals(200, list.statusCode(), list.body());
+        String[] symbol = new String[2];
+        for (Object o : new JsonObject(list.body()).getJsonArray("items")) {
+            String s = ((JsonObject) o).getString("symbol");
+            int shard = org.opentrade.exchange.client.Shards.of(s, 2);
+            if (symbol[shard] == null) {
+                symbol[shard] = s;
+            }
+        }
+        for (int shard = 0; shard < 2; shard++) {
+            assertTrue(symbol[shard] != null, "a symbol on shard " + shard + " in " + list.body());
+            HttpResponse<String> placed = send("POST", gateway1 + "/v1/orders", keyHeaders(), new JsonObject()
+                    .put("symbol", symbol[shard]).put("side", "buy").put("type", "market").put("qty", 100));
+            assertEquals(201, placed.statusCode(), placed.body());
+            assertTrue(Set.of("new", "partially_filled", "filled", "canceled")
+                    .contains(new JsonObject(placed.body()).getString("status")), placed.body());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            HttpResponse<String> trades;
+            do {
+                trades = send("GET", gateway2 + "/v1/market/trades/" + symbol[shard] + "?limit=1", keyHeaders(), null);
+                if (trades.statusCode() == 200 && !new JsonObject(trades.body()).getJsonArray("items").isEmpty()) {
+                    break;
+                }
+                Thread.sleep(200); // polling market-api for the simulator's first trade, with a deadline
+            } while (System.nanoTime() < deadline);
+            assertEquals(200, trades.statusCode(), trades.body());
+            assertFalse(new JsonObject(trades.body()).getJsonArray("items").isEmpty(),
+                    "trades of " + symbol[shard] + " (shard " + shard + ") reach market-api: " + trades.body());
+        }
+        String[] process = {"EXCHANGE_OPS_PORT", "EXCHANGE_2_OPS_PORT"};
+        for (int shard = 0; shard < 2; shard++) {
+            HttpResponse<String> metrics = send("GET", topology.url(process[shard]) + "/metrics", Map.of(), null);
+            assertEquals(200, metrics.statusCode(), metrics.body());
+            String own = "opentrade_exchange_feed_head_seq{shard=\"" + shard + "\"}";
+            String other = "opentrade_exchange_feed_head_seq{shard=\"" + (1 - shard) + "\"}";
+            assertTrue(metrics.body().contains(own), process[shard] + " runs shard " + shard + ":\n" + metrics.body());
+            assertFalse(metrics.body().contains(other), process[shard] + " does not run shard " + (1 - shard));
+        }
+    }
+
     @Test
     void aSessionFromOneGatewayWorksOnTheOther() throws Exception {
         HttpResponse<String> keys = send("GET", gateway2 + "/v1/keys", Map.of("Authorization", "Bearer " + token), null);
@@ -203,7 +251,7 @@ class DistributedTopologyIT {
      */
     @Test
     void aProcessWithoutTheClusterCertificateCannotSendTheExchangeACommand() throws Exception {
-        List<String> members = Stream.of("HZ_EXCHANGE_PORT", "HZ_MARKET_PORT", "HZ_MARKET_2_PORT", "HZ_TRADE_PORT",
+        List<String> members = Stream.of("HZ_EXCHANGE_PORT", "HZ_EXCHANGE_2_PORT", "HZ_MARKET_PORT", "HZ_MARKET_2_PORT", "HZ_TRADE_PORT",
                 "HZ_GATEWAY_1_PORT", "HZ_GATEWAY_2_PORT").map(p -> "127.0.0.1:" + topology.port(p)).toList();
         Path tls = topology.dir().resolve("secrets/cluster-tls");
         ClusterTls certificate = ClusterTls.load(tls.resolve("gateway-2.p12"), tls.resolve("password"),
@@ -270,7 +318,7 @@ class DistributedTopologyIT {
     void statusReportsEveryServiceReady() throws Exception {
         DistributedTopology.Result status = topology.status();
         assertEquals(0, status.exitCode(), status.output());
-        for (String service : List.of("redis", "zipkin", "exchange", "market-api", "market-api-2", "trade-api", "gateway-1",
+        for (String service : List.of("redis", "zipkin", "exchange", "exchange-2", "market-api", "market-api-2", "trade-api", "gateway-1",
                 "gateway-2")) {
             assertTrue(status.output().lines().anyMatch(l -> l.startsWith(service + " ") && l.contains(" ready ")),
                     service + " ready in:\n" + status.output());

@@ -83,6 +83,15 @@ package org.opentrade.exchange.client;
  * "prev_close":"10.45","tick_size":"0.01","board_lot":100,"max_order_qty":1000000,"band_percent":10,
  * "float_shares":29352000000,"eps":"1.27"}, …]}} ({@code float_shares} 0 and {@code eps} "0.00" when
  * unknown).
+ *
+ * <h2>Shards in several processes</h2>
+ * The shards of one exchange may run in several exchange processes of a cluster ({@code
+ * exchange.owned_shards}). Every process serves the addresses above, whatever the symbol or shard
+ * asked for: a request for another process's shard is forwarded to its owner's per-shard address
+ * ({@link #onShard}, e.g. {@code opentrade.exchange.commands.1}) and its reply relayed; questions
+ * about every shard (feed info, an account snapshot, unregister) are answered from all owners. A
+ * client that knows the shard may use the per-shard address itself and save that hop. When no process
+ * runs a shard, its requests answer -5008 ENGINE_UNAVAILABLE naming the shard.
  */
 public final class ExchangeAddresses {
     /** Request-reply: command JSON in, result JSON out. */
@@ -101,6 +110,12 @@ public final class ExchangeAddresses {
     public static final String FEED_INFO = "opentrade.exchange.feed.info";
     /** Request-reply: the instrument universe and the calendar. */
     public static final String INSTRUMENTS = "opentrade.exchange.instruments";
+    /**
+     * Message header of a request sent to a per-shard address ({@link #onShard}): the sender's shard
+     * count. The owner refuses the request (-5008) when its count differs, since the two would disagree
+     * on which shard a symbol is on.
+     */
+    public static final String SHARDS_HEADER = "opentrade-shards";
     /** Message header with the W3C trace context. */
     public static final String TRACEPARENT_HEADER = "traceparent";
 
@@ -110,6 +125,34 @@ public final class ExchangeAddresses {
     /** Publish: the feed of one shard. */
     public static String feed(int shard) {
         return FEED_PREFIX + shard;
+    }
+
+    /**
+     * The address of {@code shard}'s owner for a request-reply {@code address} ({@link #COMMANDS},
+     * {@link #FEED_REPLAY}, {@link #FEED_SNAPSHOT}, {@link #FEED_CONSUMERS}, {@link #FEED_INFO}): served
+     * only by the process that runs the shard, answering for that shard alone.
+     */
+    public static String onShard(String address, int shard) {
+        return address + "." + shard;
+    }
+
+    /**
+     * True when {@code address} is {@code base} itself or one of its per-shard addresses
+     * ({@link #onShard}): what an interceptor watching, say, every command checks.
+     */
+    public static boolean isAddressOf(String base, String address) {
+        if (address.equals(base)) {
+            return true;
+        }
+        if (address.length() <= base.length() + 1 || !address.startsWith(base) || address.charAt(base.length()) != '.') {
+            return false;
+        }
+        for (int i = base.length() + 1; i < address.length(); i++) {
+            if (address.charAt(i) < '0' || address.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Publish: the events of one symbol. */

@@ -28,6 +28,8 @@ import org.opentrade.exchange.domain.sim.SimulatorOptions;
  * that file for what each key trades off) and validated: a bad value fails start-up with a
  * {@link ConfigException} naming the key and the allowed values. Immutable.
  *
+ * @param ownedShards     the shards this process runs, ascending; empty: all of them (the other
+ *                        shards run in other exchange processes of the cluster)
  * @param dataDir         journal and snapshots; null runs without a journal
  * @param instrumentsFile universe CSV; null means the built-in universe
  * @param snapshotEveryTime also snapshot when this much engine time passed and something happened
@@ -39,7 +41,7 @@ import org.opentrade.exchange.domain.sim.SimulatorOptions;
  *                        all-in-one ignores it
  * @param operations      where the standalone exchange serves /health, /ready and /metrics
  */
-public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ringSize, long snapshotEveryCommands,
+public record ExchangeConfig(int shards, List<Integer> ownedShards, Path dataDir, FsyncPolicy fsync, int ringSize, long snapshotEveryCommands,
                              Duration timeTick, CalendarType calendar, LocalTime dayEnd, ZoneId zone,
                              List<LocalDate> holidays, Path instrumentsFile, SimulatorOptions simulator,
                              Duration simulatorStep, Duration snapshotEveryTime, Duration feedHeartbeat,
@@ -63,6 +65,12 @@ public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ri
 
     public ExchangeConfig {
         holidays = List.copyOf(holidays);
+        ownedShards = List.copyOf(ownedShards);
+    }
+
+    /** The shards to run, or null for all of them (as {@code ShardedExchange.start} takes it). */
+    public List<Integer> ownedShardsOrAll() {
+        return ownedShards.isEmpty() ? null : ownedShards;
     }
 
     /** Loads from the classpath default and the override file named by the system property or env var. */
@@ -81,6 +89,7 @@ public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ri
     public static ExchangeConfig from(Config root) {
         Config ex = root.section("exchange");
         int shards = ex.intValue("shards", ShardedExchangeOptions.DEFAULT_SHARDS, 1, 64);
+        List<Integer> owned = ownedShards(ex.strings("owned_shards"), shards);
         Path dataDir = ex.path("data_dir", null);
         FsyncPolicy fsync = ex.enumValue("fsync", FsyncPolicy.class, ShardedExchangeOptions.DEFAULT_FSYNC);
         int ringSize = ex.intValue("ring_size", ShardedExchangeOptions.DEFAULT_RING_SIZE, 2, 1 << 24);
@@ -130,10 +139,27 @@ public record ExchangeConfig(int shards, Path dataDir, FsyncPolicy fsync, int ri
         Config ops = root.section("operations");
         Operations operations = new Operations(ops.string("host", Operations.DEFAULT_HOST),
                 ops.intValue("port", Operations.DEFAULT_PORT, 0, 65_535));
-        return new ExchangeConfig(shards, dataDir, fsync, ringSize, snapshotEvery, tick, type, dayEnd, zone, holidays,
+        return new ExchangeConfig(shards, owned, dataDir, fsync, ringSize, snapshotEvery, tick, type, dayEnd, zone, holidays,
                 instruments, simOptions, step, snapshotTime, heartbeat, jsonEvents, retention,
                 TracingOptions.fromConfig(root.section("tracing"), "sandbox-exchange"),
                 ClusterConfig.fromConfig(root.section("cluster")), operations);
+    }
+
+    private static List<Integer> ownedShards(List<String> values, int shards) {
+        java.util.TreeSet<Integer> owned = new java.util.TreeSet<>();
+        for (String v : values) {
+            int shard;
+            try {
+                shard = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                shard = -1;
+            }
+            if (shard < 0 || shard >= shards || !owned.add(shard)) {
+                throw new ConfigException("config key 'exchange.owned_shards' has value '" + String.join(",", values)
+                        + "'; allowed: empty (all shards) or distinct shard numbers in 0.." + (shards - 1));
+            }
+        }
+        return owned.size() == shards ? List.of() : List.copyOf(owned);
     }
 
     private static SimulatorOptions simulator(Config s) {

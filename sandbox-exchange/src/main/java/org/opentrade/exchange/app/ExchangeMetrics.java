@@ -15,7 +15,8 @@ package org.opentrade.exchange.app;
  * @param engineFailures     commands that made the engine throw (a bug; each is logged)
  * @param eventsRepublished  events published after recovery because a crash kept them from going out
  * @param consumersDropped   durable feed consumers dropped from the interest set for lagging
- * @param queuedCommands     per shard: commands in its ring, not yet matched (the engine's queue)
+ * @param queuedCommands     per shard: commands in its ring, not yet matched (the engine's queue); -1
+ *                           for a shard another process runs (left out, as in {@code headSeqs})
  * @param headSeqs           per shard: the last event seq handed to the feed
  */
 public record ExchangeMetrics(boolean ready, long commandsProcessed, long eventsPublished, long trades,
@@ -58,6 +59,9 @@ public record ExchangeMetrics(boolean ready, long commandsProcessed, long events
         sb.append("# HELP ").append(name).append(' ').append(help).append('\n')
                 .append("# TYPE ").append(name).append(" gauge\n");
         for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0) {
+                continue; // a shard another exchange process runs: its own /metrics reports it
+            }
             sb.append(name).append("{shard=\"").append(i).append("\"} ").append(values[i]).append('\n');
         }
     }

@@ -18,6 +18,7 @@ import org.opentrade.exchange.adapter.eventbus.EventBusPublisher;
 import org.opentrade.exchange.adapter.eventbus.FeedEndpoint;
 import org.opentrade.exchange.adapter.eventbus.InstrumentsEndpoint;
 import org.opentrade.exchange.adapter.eventbus.SnapshotEndpoint;
+import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.FeedBatchCodec;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.sim.Simulator;
@@ -43,6 +44,8 @@ public final class ExchangeService extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(ExchangeService.class.getName());
     /** Longest a clean stop waits for the simulator's cancels. */
     private static final long STOP_CANCEL_TIMEOUT_MILLIS = 5_000;
+    /** How long start-up waits for another process to say it runs one of this one's shards. */
+    private static final long OWNER_CHECK_TIMEOUT_MILLIS = 2_000;
 
     private final ExchangeConfig config;
     private final Queue<ExchangeEvent> simulatorInbox = new ConcurrentLinkedQueue<>();
@@ -95,12 +98,15 @@ public final class ExchangeService extends VerticleBase {
             events.add(batch.size());
             bus.publish(shard, batch);
         };
-        return vertx.executeBlocking(() -> {
+        return refuseShardsRunElsewhere().compose(free -> vertx.executeBlocking(() -> {
             InstrumentCatalog catalog = UniverseFile.load(config.instrumentsFile());
             config.validateAgainst(catalog);
-            exchange = ShardedExchange.start(config.runtimeOptions(catalog), publisher);
+            if (config.dataDir() != null) {
+                DataDirLayout.check(config.dataDir(), config.shards());
+            }
+            exchange = ShardedExchange.start(config.runtimeOptions(catalog), publisher, config.ownedShardsOrAll());
             return catalog;
-        }).compose(catalog -> FeedEndpoint.register(vertx, exchange).map(fe -> {
+        })).compose(catalog -> FeedEndpoint.register(vertx, exchange).map(fe -> {
             feedEndpoint = fe;
             return catalog;
         })).compose(catalog -> SnapshotEndpoint.register(vertx, exchange).map(se -> {
@@ -112,30 +118,66 @@ public final class ExchangeService extends VerticleBase {
                 config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "15:00" : config.dayEnd().toString())
                 .map(ie -> catalog)).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis, tracing).map(ep -> {
             endpoint = ep;
-            for (int i = 0; i < exchange.shardCount(); i++) {
+            for (int i : exchange.ownedShards()) {
                 bus.startAt(i, exchange.headSeq(i));
             }
             heartbeatTimer = vertx.setPeriodic(config.feedHeartbeat().toMillis(), id -> heartbeat());
             tickTimer = vertx.setPeriodic(config.timeTick().toMillis(), id -> tick());
             if (simulate) {
-                simulator = new Simulator(config.simulator(), catalog, config.tradingCalendar(),
+                simulator = new Simulator(config.simulator(), ownedSymbols(catalog), config.tradingCalendar(),
                         Simulator.firstOrderIdFor(System.currentTimeMillis()));
                 simulatorTimer = vertx.setPeriodic(config.simulatorStep().toMillis(), id -> simulate());
             }
             ready = true;
-            LOG.info(String.format("exchange ready in %d ms: %d instruments, %d shard(s), journal %s, calendar %s,"
+            LOG.info(String.format("exchange ready in %d ms: %d instruments, %d shard(s)%s, journal %s, calendar %s,"
                             + " simulator %s", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), catalog.size(),
-                    config.shards(), config.dataDir() == null ? "off" : config.dataDir().toAbsolutePath(),
+                    config.shards(), exchange.ownsAll() ? ""
+                            : " of which this process runs " + java.util.Arrays.toString(exchange.ownedShards()), config.dataDir() == null ? "off" : config.dataDir().toAbsolutePath(),
                     config.calendar().name().toLowerCase(), simulate ? "on" : "off"));
             return this;
         }));
+    }
+
+    /**
+     * Fails when another exchange process of the cluster already answers for one of the shards this
+     * one is to run: two engines on one shard would each accept commands for its symbols. (A process
+     * that starts at the same instant is not caught; failover with a fenced lock is not built.)
+     */
+    private Future<Void> refuseShardsRunElsewhere() {
+        List<Integer> shards = config.ownedShardsOrAll() != null ? config.ownedShardsOrAll()
+                : java.util.stream.IntStream.range(0, config.shards()).boxed().toList();
+        List<Future<Void>> checks = new ArrayList<>();
+        for (int shard : shards) {
+            checks.add(vertx.eventBus().request(ExchangeAddresses.onShard(ExchangeAddresses.FEED_INFO, shard),
+                            new io.vertx.core.json.JsonObject().put("shard", shard),
+                            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(OWNER_CHECK_TIMEOUT_MILLIS))
+                    .transform(ar -> ar.succeeded()
+                            ? Future.failedFuture(new IllegalStateException("exchange shard " + shard
+                                    + " already runs in another process of this cluster; give each process its own"
+                                    + " exchange.owned_shards"))
+                            // no handler, or a member that died without leaving yet: nobody runs it
+                            : Future.<Void>succeededFuture()));
+        }
+        return Future.all(checks).mapEmpty();
+    }
+
+    /** The instruments of this process's shards: the simulator trades only those. */
+    private InstrumentCatalog ownedSymbols(InstrumentCatalog catalog) {
+        if (exchange.ownsAll()) {
+            return catalog;
+        }
+        List<org.opentrade.exchange.domain.Instrument> mine = catalog.all().stream()
+                .filter(i -> exchange.owns(ShardedExchange.shardOf(i.symbol(), exchange.shardCount()))).toList();
+        java.util.Map<String, org.opentrade.exchange.domain.InstrumentProfile> profiles = new java.util.HashMap<>();
+        mine.forEach(i -> profiles.put(i.symbol(), catalog.profile(i.symbol())));
+        return new InstrumentCatalog(mine, profiles);
     }
 
     private void heartbeat() {
         ShardedExchange x = exchange;
         long[] firstKept = new long[x.shardCount()];
         for (int i = 0; i < firstKept.length; i++) {
-            firstKept[i] = x.firstKeptSeq(i);
+            firstKept[i] = x.owns(i) ? x.firstKeptSeq(i) : -1;
         }
         publisherOnContext.heartbeat(firstKept);
     }
@@ -195,8 +237,8 @@ public final class ExchangeService extends VerticleBase {
         long[] queued = new long[n];
         long[] heads = new long[n];
         for (int i = 0; i < n; i++) {
-            queued[i] = x.queuedCommands(i);
-            heads[i] = x.headSeq(i);
+            queued[i] = x.owns(i) ? x.queuedCommands(i) : -1;
+            heads[i] = x.owns(i) ? x.headSeq(i) : -1;
         }
         return new ExchangeMetrics(isReady(), x == null ? 0 : x.commandsProcessed(), events.sum(), trades.sum(),
                 rejections.sum(), x == null ? 0 : x.liveOrders(), simulatorCommands.get(), simulatorRejections.get(),

@@ -69,7 +69,7 @@ class UnansweredOrderTest {
     private static void lose(DeliveryContext<Object> dc) {
         Object body = dc.body();
         String address = dc.message().address();
-        if (ExchangeAddresses.COMMANDS.equals(address) && body instanceof Command c && c.type() == CommandType.NEW_ORDER) {
+        if (ExchangeAddresses.isAddressOf(ExchangeAddresses.COMMANDS, address) && body instanceof Command c && c.type() == CommandType.NEW_ORDER) {
             int n = NEW_COMMANDS.computeIfAbsent(c.account(), a -> new AtomicInteger()).incrementAndGet();
             if (n == 1 && c.account().equals("dev_lost_command")) {
                 COMMANDS_LOST.incrementAndGet();
@@ -81,7 +81,7 @@ class UnansweredOrderTest {
                 }
             }
         }
-        if (ExchangeAddresses.FEED_SNAPSHOT.equals(address)) {
+        if (ExchangeAddresses.isAddressOf(ExchangeAddresses.FEED_SNAPSHOT, address)) {
             BARRIERS.incrementAndGet();
             releaseFeed();
         }

@@ -144,6 +144,11 @@ final class ExchangeShard {
         this.ring = disruptor.start();
     }
 
+    /** This shard's number in the exchange. */
+    int index() {
+        return id;
+    }
+
     /**
      * Restores the latest snapshot and re-runs the journal tail; collects the recomputed events the
      * event log lacks (never published) into {@code unpublished} and logs them. Returns the last

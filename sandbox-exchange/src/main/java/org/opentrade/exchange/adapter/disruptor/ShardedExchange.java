@@ -1,6 +1,7 @@
 package org.opentrade.exchange.adapter.disruptor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,22 +25,70 @@ import org.opentrade.exchange.port.Exchange;
  * The running exchange: symbols hashed onto {@link ExchangeShard}s, each a ring plus one engine
  * thread with its own journal. {@link #start} recovers every shard (snapshot + journal tail) before
  * it returns, so a started exchange is ready.
+ *
+ * <p>A process may run only some of the shards ({@link #start(ShardedExchangeOptions, EventPublisher,
+ * Collection)}): the others run in other exchange processes of the cluster. Shard numbers and the
+ * symbol → shard rule stay those of the whole exchange ({@link #shardCount()}); asking this instance
+ * about a shard it does not run is refused (commands: ENGINE_UNAVAILABLE) or answers nothing, and
+ * the event-bus endpoints send such requests to the shard's owner.
  */
 public final class ShardedExchange implements Exchange {
+    /** Indexed by shard number; null for a shard another process runs. */
     private final ExchangeShard[] shards;
+    /** The shards this process runs, ascending. */
+    private final ExchangeShard[] owned;
     private volatile boolean open = true;
 
     private ShardedExchange(ExchangeShard[] shards) {
         this.shards = shards;
+        this.owned = java.util.Arrays.stream(shards).filter(java.util.Objects::nonNull).toArray(ExchangeShard[]::new);
     }
 
     /** Recovers and starts every shard. Blocks while recovering; call it off the event loop. */
     public static ShardedExchange start(ShardedExchangeOptions options, EventPublisher publisher) {
+        return start(options, publisher, null);
+    }
+
+    /**
+     * Recovers and starts the shards in {@code ownedShards} (null: all {@code options.shards()}) of an
+     * exchange of {@code options.shards()} shards. Blocks while recovering; call it off the event loop.
+     *
+     * @throws IllegalArgumentException when a shard number is outside 0..shards-1 or none is given
+     */
+    public static ShardedExchange start(ShardedExchangeOptions options, EventPublisher publisher,
+                                        Collection<Integer> ownedShards) {
         ExchangeShard[] shards = new ExchangeShard[options.shards()];
+        if (ownedShards != null) {
+            if (ownedShards.isEmpty()) {
+                throw new IllegalArgumentException("an exchange process must run at least one shard");
+            }
+            for (int i : ownedShards) {
+                if (i < 0 || i >= shards.length) {
+                    throw new IllegalArgumentException("shard " + i + " is outside 0.." + (shards.length - 1));
+                }
+            }
+        }
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new ExchangeShard(i, options, publisher);
+            if (ownedShards == null || ownedShards.contains(i)) {
+                shards[i] = new ExchangeShard(i, options, publisher);
+            }
         }
         return new ShardedExchange(shards);
+    }
+
+    /** True when this process runs {@code shard}. Any thread. */
+    public boolean owns(int shard) {
+        return shard >= 0 && shard < shards.length && shards[shard] != null;
+    }
+
+    /** True when this process runs every shard of the exchange. */
+    public boolean ownsAll() {
+        return owned.length == shards.length;
+    }
+
+    /** The shards this process runs, ascending. */
+    public int[] ownedShards() {
+        return java.util.Arrays.stream(owned).mapToInt(ExchangeShard::index).toArray();
     }
 
     /** The shard that owns a symbol: stable for a given shard count (journals depend on it). */
@@ -64,12 +113,17 @@ public final class ShardedExchange implements Exchange {
         }
         String symbol = command.symbol();
         if (symbol == null || symbol.isEmpty()) {
-            if (shards.length == 1) {
+            if (shards.length == 1 && shards[0] != null) {
                 return shards[0].submit(command);
             }
             return CompletableFuture.completedFuture(CommandResult.refused(command, ResultCode.MALFORMED_COMMAND));
         }
-        return shards[shardOf(symbol, shards.length)].submit(command);
+        ExchangeShard shard = shards[shardOf(symbol, shards.length)];
+        if (shard == null) {
+            // another process runs it: the command endpoint forwards there before calling submit
+            return CompletableFuture.completedFuture(CommandResult.refused(command, ResultCode.ENGINE_UNAVAILABLE));
+        }
+        return shard.submit(command);
     }
 
     private static boolean tooLong(String s) {
@@ -77,8 +131,8 @@ public final class ShardedExchange implements Exchange {
     }
 
     private CompletionStage<CommandResult> broadcast(Command tick) {
-        List<CompletableFuture<CommandResult>> all = new ArrayList<>(shards.length);
-        for (ExchangeShard s : shards) {
+        List<CompletableFuture<CommandResult>> all = new ArrayList<>(owned.length);
+        for (ExchangeShard s : owned) {
             all.add(s.submit(tick));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -114,12 +168,13 @@ public final class ShardedExchange implements Exchange {
 
     private long sum(ToLongFunction<ExchangeShard> counter) {
         long n = 0;
-        for (ExchangeShard s : shards) {
+        for (ExchangeShard s : owned) {
             n += counter.applyAsLong(s);
         }
         return n;
     }
 
+    /** Shards of the whole exchange (those of this process and of others). */
     public int shardCount() {
         return shards.length;
     }
@@ -136,10 +191,14 @@ public final class ShardedExchange implements Exchange {
             return FeedBatch.refused(shard, ResultCode.BAD_FEED_REQUEST, "shard must be in 0.." + (shards.length - 1),
                     0, 0);
         }
+        if (shards[shard] == null) {
+            return FeedBatch.refused(shard, ResultCode.ENGINE_UNAVAILABLE, "shard " + shard
+                    + " runs in another exchange process", 0, 0);
+        }
         return shards[shard].replay(afterSeq, max);
     }
 
-    /** The last event sequence of {@code shard} handed to the publisher. Any thread. */
+    /** The last event sequence of {@code shard} (one this process runs) handed to the publisher. Any thread. */
     public long headSeq(int shard) {
         return shards[shard].headSeq();
     }
@@ -156,26 +215,26 @@ public final class ShardedExchange implements Exchange {
 
     /** Records a durable consumer's checkpoint on {@code shard} (registering it). Any thread. */
     public DurableConsumers.Outcome checkpoint(String consumer, int shard, long seq) {
-        if (shard < 0 || shard >= shards.length) {
+        if (!owns(shard)) {
             return DurableConsumers.Outcome.BAD_SEQ;
         }
         return shards[shard].consumers().checkpoint(consumer, seq, shards[shard].headSeq());
     }
 
-    /** Forgets a durable consumer on every shard; true when some shard knew it. Any thread. */
+    /** Forgets a durable consumer on every shard of this process; true when some shard knew it. Any thread. */
     public boolean unregister(String consumer) {
         boolean any = false;
-        for (ExchangeShard s : shards) {
+        for (ExchangeShard s : owned) {
             any |= s.consumers().unregister(consumer);
         }
         return any;
     }
 
-    /** Durable consumers and their checkpoints per shard (for metrics). Any thread. */
+    /** Durable consumers and their checkpoints per shard (for metrics; empty for another process's shard). */
     public List<Map<String, Long>> consumerCheckpoints() {
         List<Map<String, Long>> l = new ArrayList<>();
         for (ExchangeShard s : shards) {
-            l.add(s.consumers().view());
+            l.add(s == null ? Map.of() : s.consumers().view());
         }
         return l;
     }
@@ -185,6 +244,10 @@ public final class ShardedExchange implements Exchange {
      * sequence; completes on the shard thread (exceptionally when the ring is full).
      */
     public <T> CompletionStage<T> query(int shard, ExchangeShard.Query<T> query) {
+        if (!owns(shard)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("shard " + shard
+                    + " does not run in this process"));
+        }
         return shards[shard].query(query);
     }
 
@@ -207,12 +270,15 @@ public final class ShardedExchange implements Exchange {
         });
     }
 
-    /** An account's live orders, one entry per shard, each stamped with that shard's sequence. */
+    /**
+     * An account's live orders, one entry per shard of this process, each stamped with that shard's
+     * sequence.
+     */
     public CompletionStage<List<AccountSnapshot>> accountSnapshot(String account) {
-        List<CompletableFuture<AccountSnapshot>> parts = new ArrayList<>(shards.length);
-        for (int i = 0; i < shards.length; i++) {
-            int shard = i;
-            parts.add(shards[i].query((engine, seq) -> new AccountSnapshot(shard, seq, account,
+        List<CompletableFuture<AccountSnapshot>> parts = new ArrayList<>(owned.length);
+        for (ExchangeShard s : owned) {
+            int shard = s.index();
+            parts.add(s.query((engine, seq) -> new AccountSnapshot(shard, seq, account,
                     engine.ordersOf(account))));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
@@ -241,7 +307,7 @@ public final class ShardedExchange implements Exchange {
             return;
         }
         open = false;
-        for (ExchangeShard s : shards) {
+        for (ExchangeShard s : owned) {
             s.close();
         }
     }
@@ -249,7 +315,7 @@ public final class ShardedExchange implements Exchange {
     /** State hashes per shard; valid after {@link #close}. */
     public List<String> stateHashes() {
         List<String> l = new ArrayList<>();
-        for (ExchangeShard s : shards) {
+        for (ExchangeShard s : owned) {
             l.add(s.stateHashAfterClose());
         }
         return l;

@@ -6,14 +6,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.client.CommandCodecs;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
 import org.opentrade.exchange.client.MalformedCommandException;
+import org.opentrade.exchange.client.Shards;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.ResultCode;
@@ -36,7 +40,9 @@ public final class CommandEndpoint {
     private final LongSupplier clock;
     private final org.opentrade.common.tracing.Tracing tracing;
     private final Context context;
-    private final MessageConsumer<Object> consumer;
+    /** Sends commands for another process's shards there; null: every command is handled here. */
+    private final ShardRouter router;
+    private final List<MessageConsumer<Object>> consumers;
 
     private CommandEndpoint(Vertx vertx, Exchange exchange, LongSupplier clock, org.opentrade.common.tracing.Tracing tracing) {
         this.exchange = exchange;
@@ -44,7 +50,18 @@ public final class CommandEndpoint {
         this.tracing = tracing;
         this.context = vertx.getOrCreateContext();
         CommandCodecs.register(vertx);
-        this.consumer = vertx.eventBus().consumer(ExchangeAddresses.COMMANDS, this::handle);
+        if (exchange instanceof ShardedExchange sharded) {
+            this.router = new ShardRouter(vertx, sharded);
+            this.consumers = router.serve(ExchangeAddresses.COMMANDS, this::handle, CommandEndpoint::refusal);
+        } else {
+            this.router = null;
+            this.consumers = List.of(vertx.eventBus().consumer(ExchangeAddresses.COMMANDS, m -> handle(m, true)));
+        }
+    }
+
+    private static JsonObject refusal(String message) {
+        return new JsonObject().put("code", ResultCode.ENGINE_UNAVAILABLE.code())
+                .put("result", ResultCode.ENGINE_UNAVAILABLE.name()).put("message", message).put("events", new JsonArray());
     }
 
     /**
@@ -64,7 +81,7 @@ public final class CommandEndpoint {
     public static Future<CommandEndpoint> register(Vertx vertx, Exchange exchange, LongSupplier clock,
                                                    org.opentrade.common.tracing.Tracing tracing) {
         CommandEndpoint endpoint = new CommandEndpoint(vertx, exchange, clock, tracing);
-        return endpoint.consumer.completion().map(endpoint);
+        return Future.all(endpoint.consumers.stream().map(MessageConsumer::completion).toList()).map(endpoint);
     }
 
     private io.opentelemetry.api.trace.Span span(Command c) {
@@ -95,7 +112,8 @@ public final class CommandEndpoint {
                 }
             };
 
-    private void handle(Message<Object> request) {
+    /** {@code direct}: the request came on this process's per-shard address, so it is never forwarded. */
+    private void handle(Message<Object> request, boolean direct) {
         String headerTrace = request.headers().get(ExchangeAddresses.TRACEPARENT_HEADER);
         Command command;
         // a Command object (CommandCodecs, local bus) is answered with the CommandResult object, JSON with JSON
@@ -106,6 +124,13 @@ public final class CommandEndpoint {
         } catch (MalformedCommandException e) {
             request.reply(ExchangeJson.malformed(e), options(ExchangeJson.isTraceParent(headerTrace) ? headerTrace : null));
             return;
+        }
+        if (!direct && command.symbol() != null && !command.symbol().isEmpty()) {
+            int shard = Shards.of(command.symbol(), router.shardCount());
+            if (!router.local(shard)) {
+                forward(request, command, shard, objects);
+                return;
+            }
         }
         io.opentelemetry.api.trace.Span span = span(command);
         try {
@@ -129,6 +154,42 @@ public final class CommandEndpoint {
         }
     }
 
+    /**
+     * To the process that runs the command's shard, as JSON (a clustered bus); its result relayed.
+     * When the owner is known not to run (no handler), the command reached no engine: refused with
+     * ENGINE_UNAVAILABLE. When it did not answer in time its fate is unknown, so no answer is made up:
+     * the caller's own timeout tells it so, as when it sends to the owner itself.
+     */
+    private void forward(Message<Object> request, Command command, int shard, boolean objects) {
+        router.ask(ExchangeAddresses.COMMANDS, shard, ExchangeJson.toJson(command), options(command.traceParent()))
+                .onComplete(ar -> {
+                    JsonObject result;
+                    if (ar.succeeded() && ar.result().body() instanceof JsonObject j) {
+                        result = j;
+                    } else if (ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
+                            && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
+                        result = ExchangeJson.toJson(CommandResult.refused(command, ResultCode.ENGINE_UNAVAILABLE))
+                                .put("message", ShardRouter.unreachable(shard, re));
+                    } else {
+                        LOG.warning("exchange shard " + shard + " gave a forwarded command no readable answer (fate"
+                                + " unknown, left to the caller's timeout), trace " + command.traceParent() + ": "
+                                + (ar.failed() ? ar.cause().getMessage() : ar.result().body()));
+                        return;
+                    }
+                    if (objects) {
+                        CommandResult r;
+                        try {
+                            r = ExchangeJson.resultFromJson(result);
+                        } catch (RuntimeException unreadable) {
+                            r = CommandResult.refused(command, ResultCode.ENGINE_UNAVAILABLE);
+                        }
+                        request.reply(r, options(command.traceParent()).setCodecName(CommandCodecs.RESULT));
+                    } else {
+                        request.reply(result, options(command.traceParent()));
+                    }
+                });
+    }
+
     private static void fail(Message<Object> request, Command command, Throwable cause) {
         LOG.log(Level.SEVERE, "command failed unexpectedly, trace " + command.traceParent() + ": " + command, cause);
         JsonObject body = ExchangeJson.toJson(CommandResult.refused(command, ResultCode.ENGINE_UNAVAILABLE));
@@ -145,6 +206,6 @@ public final class CommandEndpoint {
 
     /** Stops serving; in-flight commands still get their replies. */
     public Future<Void> close() {
-        return consumer.unregister();
+        return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
     }
 }

@@ -68,10 +68,14 @@ public final class EventBusPublisher implements EventPublisher {
      * Sends an empty batch per shard whose {@code head_seq} is the last sequence published. Call on
      * {@link #context}.
      *
-     * @param firstKept oldest replayable sequence per shard
+     * @param firstKept oldest replayable sequence per shard; negative for a shard another process runs
+     *                  (that process beats for it)
      */
     public void heartbeat(long[] firstKept) {
         for (int shard = 0; shard < published.length; shard++) {
+            if (firstKept[shard] < 0) {
+                continue;
+            }
             bus.publish(ExchangeAddresses.feed(shard), FeedBatch.of(shard, published[shard], firstKept[shard],
                     List.of()));
         }

@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -28,6 +29,10 @@ import org.opentrade.exchange.model.ResultCode;
  * log on a worker, at most {@link #MAX_REPLAYS_IN_FLIGHT} at once (more answer -5007 ENGINE_OVERLOADED
  * at once), and a page is at most {@link #MAX_PAGE} events, so no caller can queue unbounded work or
  * memory.
+ *
+ * <p>With shards in several processes ({@link ShardRouter}) a replay or checkpoint for another
+ * process's shard is forwarded to it, and info and unregistration are gathered from every owner (a
+ * shard no process answers for: -5008 naming it).
  */
 public final class FeedEndpoint {
     private static final Logger LOG = Logger.getLogger(FeedEndpoint.class.getName());
@@ -41,16 +46,18 @@ public final class FeedEndpoint {
     private final Vertx vertx;
     private final ShardedExchange exchange;
     private final AtomicInteger replaysInFlight = new AtomicInteger();
-    private final List<MessageConsumer<Object>> consumers;
+    private final ShardRouter router;
+    private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
     private FeedEndpoint(Vertx vertx, ShardedExchange exchange) {
         this.vertx = vertx;
         this.exchange = exchange;
+        this.router = new ShardRouter(vertx, exchange);
         FeedBatchCodec.register(vertx);
-        this.consumers = List.of(
-                vertx.eventBus().consumer(ExchangeAddresses.FEED_REPLAY, this::replay),
-                vertx.eventBus().consumer(ExchangeAddresses.FEED_CONSUMERS, this::consumers),
-                vertx.eventBus().consumer(ExchangeAddresses.FEED_INFO, this::info));
+        consumers.addAll(router.serve(ExchangeAddresses.FEED_REPLAY, this::replay,
+                message -> FeedBatch.refused(-1, ResultCode.ENGINE_UNAVAILABLE, message, 0, 0)));
+        consumers.addAll(router.serve(ExchangeAddresses.FEED_CONSUMERS, this::consumers, FeedEndpoint::unavailable));
+        consumers.addAll(router.serve(ExchangeAddresses.FEED_INFO, this::info, FeedEndpoint::unavailable));
     }
 
     /** Registers the endpoint; completes once every address is registered. */
@@ -59,7 +66,7 @@ public final class FeedEndpoint {
         return Future.all(e.consumers.stream().map(MessageConsumer::completion).toList()).map(e);
     }
 
-    private void replay(Message<Object> request) {
+    private void replay(Message<Object> request, boolean direct) {
         JsonObject body = json(request);
         int shard = body == null ? -1 : intField(body, "shard", -1);
         long after = body == null ? -1 : longField(body, "after_seq", -1);
@@ -70,6 +77,11 @@ public final class FeedEndpoint {
                 : max < 1 || max > MAX_PAGE ? "max_events must be an integer in 1.." + MAX_PAGE : null;
         if (problem != null) {
             request.reply(FeedBatch.refused(Math.max(shard, -1), ResultCode.BAD_FEED_REQUEST, problem, 0, 0));
+            return;
+        }
+        if (!direct && !router.local(shard)) {
+            router.forward(request, ExchangeAddresses.FEED_REPLAY, shard, body, null,
+                    message -> FeedBatch.refused(shard, ResultCode.ENGINE_UNAVAILABLE, message, 0, 0));
             return;
         }
         if (replaysInFlight.incrementAndGet() > MAX_REPLAYS_IN_FLIGHT) {
@@ -91,7 +103,7 @@ public final class FeedEndpoint {
         });
     }
 
-    private void consumers(Message<Object> request) {
+    private void consumers(Message<Object> request, boolean direct) {
         JsonObject body = json(request);
         String op = body == null || !(body.getValue("op") instanceof String s) ? null : s;
         Object name = body == null ? null : body.getValue("consumer");
@@ -100,7 +112,33 @@ public final class FeedEndpoint {
             return;
         }
         if ("unregister".equals(op)) {
-            request.reply(new JsonObject().put("code", 0).put("removed", exchange.unregister(consumer)));
+            boolean removed = exchange.unregister(consumer);
+            if (direct) {
+                request.reply(new JsonObject().put("code", 0).put("removed", removed));
+                return;
+            }
+            // and on every other process's shards: one answer per shard, so a missing one is seen
+            List<Future<Message<Object>>> others = new ArrayList<>();
+            List<Integer> asked = new ArrayList<>();
+            for (int shard = 0; shard < exchange.shardCount(); shard++) {
+                if (!router.local(shard)) {
+                    asked.add(shard);
+                    others.add(router.ask(ExchangeAddresses.FEED_CONSUMERS, shard, body, null));
+                }
+            }
+            Future.join(others).onComplete(done -> {
+                boolean any = removed;
+                for (int i = 0; i < others.size(); i++) {
+                    Future<Message<Object>> f = others.get(i);
+                    if (f.failed() || !(f.result().body() instanceof JsonObject j) || j.getInteger("code", -1) != 0) {
+                        request.reply(unavailable(f.failed() ? ShardRouter.unreachable(asked.get(i), f.cause())
+                                : "exchange shard " + asked.get(i) + " refused the unregistration"));
+                        return;
+                    }
+                    any |= j.getBoolean("removed", false);
+                }
+                request.reply(new JsonObject().put("code", 0).put("removed", any));
+            });
             return;
         }
         if (!"checkpoint".equals(op)) {
@@ -111,6 +149,10 @@ public final class FeedEndpoint {
         long seq = longField(body, "seq", -1);
         if (shard < 0 || shard >= exchange.shardCount()) {
             request.reply(bad("shard must be an integer in 0.." + (exchange.shardCount() - 1)));
+            return;
+        }
+        if (!direct && !router.local(shard)) {
+            router.forward(request, ExchangeAddresses.FEED_CONSUMERS, shard, body, null, FeedEndpoint::unavailable);
             return;
         }
         DurableConsumers.Outcome outcome = exchange.checkpoint(consumer, shard, seq);
@@ -124,15 +166,50 @@ public final class FeedEndpoint {
         }
     }
 
-    private void info(Message<Object> request) {
-        JsonArray heads = new JsonArray();
-        JsonArray firsts = new JsonArray();
-        for (int i = 0; i < exchange.shardCount(); i++) {
-            heads.add(exchange.headSeq(i));
-            firsts.add(exchange.firstKeptSeq(i));
+    private void info(Message<Object> request, boolean direct) {
+        if (direct) {
+            // one shard of this process, for another process's answer about all of them
+            JsonObject body = json(request);
+            int shard = body == null ? -1 : intField(body, "shard", -1);
+            if (!router.local(shard)) {
+                request.reply(bad("shard must be one this exchange process runs"));
+                return;
+            }
+            request.reply(new JsonObject().put("code", 0).put("shards", exchange.shardCount()).put("shard", shard)
+                    .put("head_seq", exchange.headSeq(shard)).put("first_kept_seq", exchange.firstKeptSeq(shard)));
+            return;
         }
-        request.reply(new JsonObject().put("code", 0).put("shards", exchange.shardCount()).put("head_seq", heads)
-                .put("first_kept_seq", firsts));
+        int n = exchange.shardCount();
+        List<Future<long[]>> parts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int shard = i;
+            parts.add(router.local(shard)
+                    ? Future.succeededFuture(new long[] {exchange.headSeq(shard), exchange.firstKeptSeq(shard)})
+                    : router.ask(ExchangeAddresses.FEED_INFO, shard, new JsonObject().put("shard", shard), null)
+                            .compose(reply -> reply.body() instanceof JsonObject j && j.getInteger("code", -1) == 0
+                                    ? Future.succeededFuture(new long[] {j.getLong("head_seq"), j.getLong("first_kept_seq")})
+                                    : Future.failedFuture("exchange shard " + shard + " refused: " + reply.body())));
+        }
+        Future.join(parts).onComplete(done -> {
+            JsonArray heads = new JsonArray();
+            JsonArray firsts = new JsonArray();
+            for (int i = 0; i < n; i++) {
+                if (parts.get(i).failed()) {
+                    request.reply(unavailable(ShardRouter.unreachable(i, parts.get(i).cause())));
+                    return;
+                }
+                heads.add(parts.get(i).result()[0]);
+                firsts.add(parts.get(i).result()[1]);
+            }
+            request.reply(new JsonObject().put("code", 0).put("shards", n).put("head_seq", heads)
+                    .put("first_kept_seq", firsts));
+        });
+    }
+
+    /** A refusal for a shard no process answers for (-5008 ENGINE_UNAVAILABLE). */
+    static JsonObject unavailable(String message) {
+        return new JsonObject().put("code", ResultCode.ENGINE_UNAVAILABLE.code())
+                .put("result", ResultCode.ENGINE_UNAVAILABLE.name()).put("message", message);
     }
 
     static JsonObject bad(String message) {

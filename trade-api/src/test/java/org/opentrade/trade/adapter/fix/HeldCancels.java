@@ -33,7 +33,7 @@ final class HeldCancels implements AutoCloseable {
     }
 
     private void intercept(DeliveryContext<Object> dc) {
-        if (ExchangeAddresses.COMMANDS.equals(dc.message().address()) && dc.body() instanceof Command c
+        if (ExchangeAddresses.isAddressOf(ExchangeAddresses.COMMANDS, dc.message().address()) && dc.body() instanceof Command c
                 && (c.type() == CommandType.CANCEL || c.type() == CommandType.REPLACE) && symbol.equals(c.symbol())) {
             synchronized (this) {
                 if (holding) {
