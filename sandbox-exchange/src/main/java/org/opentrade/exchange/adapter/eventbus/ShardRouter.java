@@ -19,7 +19,7 @@ import org.opentrade.exchange.client.ExchangeAddresses;
  * process serves each request-reply address, answers for the shards it runs, and forwards the rest to
  * the owner's per-shard address ({@link ExchangeAddresses#onShard}), relaying the reply.
  *
- * <p>A forwarded request carries {@value #SHARDS_HEADER} with the sender's shard count; an owner
+ * <p>A forwarded request carries {@code opentrade-shards} with the sender's shard count; an owner
  * whose count differs refuses it (the two would disagree on which shard owns a symbol). A request that
  * arrived on a per-shard address is never forwarded again, so a misconfiguration cannot loop. When no
  * process answers for a shard within {@link #FORWARD_TIMEOUT_MILLIS} the caller gets the endpoint's
@@ -27,8 +27,6 @@ import org.opentrade.exchange.client.ExchangeAddresses;
  */
 final class ShardRouter {
     private static final Logger LOG = Logger.getLogger(ShardRouter.class.getName());
-    /** Header of a forwarded request: the forwarding process's shard count. */
-    static final String SHARDS_HEADER = ExchangeAddresses.SHARDS_HEADER;
     /** Longest a forwarded request waits for the shard's owner. */
     static final long FORWARD_TIMEOUT_MILLIS = 10_000;
 
@@ -55,7 +53,7 @@ final class ShardRouter {
         consumers.add(vertx.eventBus().consumer(address, m -> handler.handle(m, false)));
         for (int shard : exchange.ownedShards()) {
             Handler<Message<Object>> direct = m -> {
-                String theirs = m.headers().get(SHARDS_HEADER);
+                String theirs = m.headers().get(ExchangeAddresses.SHARDS_HEADER);
                 if (theirs != null && !theirs.equals(Integer.toString(exchange.shardCount()))) {
                     LOG.severe("a request for shard " + shard + " came from an exchange process configured with "
                             + theirs + " shards; this one has " + exchange.shardCount() + ": fix exchange.shards");
@@ -83,7 +81,7 @@ final class ShardRouter {
     /** Sends {@code body} to the owner of {@code shard}; fails when no process answers in time. */
     Future<Message<Object>> ask(String address, int shard, Object body, DeliveryOptions options) {
         DeliveryOptions o = options == null ? new DeliveryOptions() : new DeliveryOptions(options);
-        o.setSendTimeout(FORWARD_TIMEOUT_MILLIS).addHeader(SHARDS_HEADER, Integer.toString(exchange.shardCount()));
+        o.setSendTimeout(FORWARD_TIMEOUT_MILLIS).addHeader(ExchangeAddresses.SHARDS_HEADER, Integer.toString(exchange.shardCount()));
         return vertx.eventBus().request(ExchangeAddresses.onShard(address, shard), body, o);
     }
 
