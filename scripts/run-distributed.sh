@@ -327,8 +327,12 @@ await_ready() { # await_ready <service...>: each ready within READY_TIMEOUT, or 
   while [ ${#pending[@]} -gt 0 ]; do
     still=()
     for s in "${pending[@]}"; do
-      if ! running "$s"; then
-        log "$s exited; the end of logs/$s.log:"
+      if ! running "$s" && ! { sleep 0.5; running "$s"; } && ! { sleep 1; running "$s"; }; then
+        # Looked at three times over 1.5 s: once (DistributedFaultIT, an exchange restart) a process launched a moment
+        # before read as gone while it ran on (it logged and was stopped 11 s later); cause not found.
+        local pid
+        pid=$(cat "$PIDS/$s.pid" 2>/dev/null || true)
+        log "$s exited (pid file: '$pid', its working directory: '$(readlink "/proc/$pid/cwd" 2>&1 || true)'); the end of logs/$s.log:"
         tail -n 30 "$LOGS/$s.log" >&2 || true
         return 1
       fi
