@@ -2,8 +2,13 @@ package org.opentrade.exchange.app;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.IntStream;
 import org.opentrade.exchange.adapter.csv.UniverseFile;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.eventbus.CommandEndpoint;
@@ -20,7 +26,9 @@ import org.opentrade.exchange.adapter.eventbus.InstrumentsEndpoint;
 import org.opentrade.exchange.adapter.eventbus.SnapshotEndpoint;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.FeedBatchCodec;
+import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
+import org.opentrade.exchange.domain.InstrumentProfile;
 import org.opentrade.exchange.domain.sim.Simulator;
 import org.opentrade.exchange.domain.sim.SimulatorStats;
 import org.opentrade.exchange.model.Command;
@@ -131,8 +139,9 @@ public final class ExchangeService extends VerticleBase {
             ready = true;
             LOG.info(String.format("exchange ready in %d ms: %d instruments, %d shard(s)%s, journal %s, calendar %s,"
                             + " simulator %s", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), catalog.size(),
-                    config.shards(), exchange.ownsAll() ? ""
-                            : " of which this process runs " + java.util.Arrays.toString(exchange.ownedShards()), config.dataDir() == null ? "off" : config.dataDir().toAbsolutePath(),
+                    config.shards(),
+                    exchange.ownsAll() ? "" : " of which this process runs " + Arrays.toString(exchange.ownedShards()),
+                    config.dataDir() == null ? "off" : config.dataDir().toAbsolutePath(),
                     config.calendar().name().toLowerCase(), simulate ? "on" : "off"));
             return this;
         }));
@@ -145,12 +154,12 @@ public final class ExchangeService extends VerticleBase {
      */
     private Future<Void> refuseShardsRunElsewhere() {
         List<Integer> shards = config.ownedShardsOrAll() != null ? config.ownedShardsOrAll()
-                : java.util.stream.IntStream.range(0, config.shards()).boxed().toList();
+                : IntStream.range(0, config.shards()).boxed().toList();
         List<Future<Void>> checks = new ArrayList<>();
         for (int shard : shards) {
             checks.add(vertx.eventBus().request(ExchangeAddresses.onShard(ExchangeAddresses.FEED_INFO, shard),
-                            new io.vertx.core.json.JsonObject().put("shard", shard),
-                            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(OWNER_CHECK_TIMEOUT_MILLIS))
+                            new JsonObject().put("shard", shard),
+                            new DeliveryOptions().setSendTimeout(OWNER_CHECK_TIMEOUT_MILLIS))
                     .transform(ar -> ar.succeeded()
                             ? Future.failedFuture(new IllegalStateException("exchange shard " + shard
                                     + " already runs in another process of this cluster; give each process its own"
@@ -166,9 +175,9 @@ public final class ExchangeService extends VerticleBase {
         if (exchange.ownsAll()) {
             return catalog;
         }
-        List<org.opentrade.exchange.domain.Instrument> mine = catalog.all().stream()
+        List<Instrument> mine = catalog.all().stream()
                 .filter(i -> exchange.owns(ShardedExchange.shardOf(i.symbol(), exchange.shardCount()))).toList();
-        java.util.Map<String, org.opentrade.exchange.domain.InstrumentProfile> profiles = new java.util.HashMap<>();
+        Map<String, InstrumentProfile> profiles = new HashMap<>();
         mine.forEach(i -> profiles.put(i.symbol(), catalog.profile(i.symbol())));
         return new InstrumentCatalog(mine, profiles);
     }
