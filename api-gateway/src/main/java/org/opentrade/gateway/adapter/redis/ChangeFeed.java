@@ -1,8 +1,11 @@
 package org.opentrade.gateway.adapter.redis;
 
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -55,10 +58,41 @@ final class ChangeFeed {
         this.channel = redis.key("changes");
     }
 
-    /** Subscribes; completes once Redis confirmed, so no later change is missed. */
+    /**
+     * Subscribes; completes once Redis confirmed, so no later change is missed. This runs at start-up,
+     * when a busy machine can take longer than the per-command budget (200 ms by default) to answer:
+     * SUBSCRIBE is idempotent, so one that timed out is sent again until
+     * {@link RedisOptions#connectTimeout()} has passed, the budget start-up already has for connecting.
+     */
     CompletionStage<Void> start() {
         redis.pubSub().addListener(subscriber);
-        return redis.pubSub().async().subscribe(channel).thenApply(ignored -> null);
+        long deadline = System.nanoTime() + redis.options().connectTimeout().toNanos();
+        return subscribe(deadline);
+    }
+
+    private CompletionStage<Void> subscribe(long deadline) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        redis.pubSub().async().subscribe(channel).whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                done.complete(null);
+            } else if (cause(failure) instanceof RedisCommandTimeoutException && System.nanoTime() - deadline < 0) {
+                LOG.info("SUBSCRIBE {} timed out at start-up; sending it again", channel);
+                subscribe(deadline).whenComplete((again, f) -> {
+                    if (f == null) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(f);
+                    }
+                });
+            } else {
+                done.completeExceptionally(failure);
+            }
+        });
+        return done;
+    }
+
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     String channel() {

@@ -119,4 +119,26 @@ class RedisKeyRegistryIT extends KeyRegistryContract {
         Await.until(Duration.ofSeconds(10),
                 () -> result(lookup.key(ID)).orElseThrow().key().status() == KeyStatus.REVOKED);
     }
+
+    @Test
+    void aSubscriptionSlowerThanTheCommandBudgetAtStartUpIsSentAgainAndTheRegistryOpens() throws Exception {
+        // A busy machine at start-up: Redis answers nothing for longer than one command's budget.
+        RedisOptions options = fixture.connections().options().withCommandTimeout(Duration.ofMillis(100));
+        RedisConnections redis = fixture.connections().open(options);
+        RedisConnections side = fixture.connections().open();
+        result(side.async().clientPause(600));
+
+        KeyRegistry registry = result(RedisKeyRegistry.open(redis));
+        try {
+            BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+            registry.onChange(heard::add);
+            KeyRegistry writer = result(RedisKeyRegistry.open(side));
+            result(writer.putKey(secretKey(ID, "dev-1", 1000)));
+            // (Each confirmed SUBSCRIBE also tells the listeners "*": those are skipped.)
+            Await.element(heard, ("key:" + ID)::equals);
+            result(writer.close());
+        } finally {
+            result(registry.close());
+        }
+    }
 }
