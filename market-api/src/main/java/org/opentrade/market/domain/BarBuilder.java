@@ -20,6 +20,21 @@ final class BarBuilder {
         this.time = time;
     }
 
+    /** A builder in the same state, to add to without changing this one. */
+    BarBuilder copy() {
+        BarBuilder b = new BarBuilder(time);
+        b.open = open;
+        b.high = high;
+        b.low = low;
+        b.close = close;
+        b.volume = volume;
+        b.turnover = turnover;
+        b.trades = trades;
+        b.buyVolume = buyVolume;
+        b.empty = empty;
+        return b;
+    }
+
     void addTrade(long price, long qty, boolean activeBuy) {
         addPrices(price, price, price, price);
         volume += qty;

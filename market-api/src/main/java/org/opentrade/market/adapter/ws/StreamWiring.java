@@ -3,7 +3,6 @@ package org.opentrade.market.adapter.ws;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.opentrade.exchange.model.BookLevel;
@@ -12,10 +11,12 @@ import org.opentrade.market.adapter.http.CallerCheck;
 import org.opentrade.market.adapter.http.MarketHttp;
 import org.opentrade.market.adapter.json.MarketJson;
 import org.opentrade.market.domain.Bar;
+import org.opentrade.market.domain.BarCache;
 import org.opentrade.market.domain.Interval;
-import org.opentrade.market.domain.KlineRollup;
 import org.opentrade.market.domain.MarketBoard;
+import org.opentrade.market.domain.MarketCalendar;
 import org.opentrade.market.domain.MarketError;
+import org.opentrade.market.domain.PeriodBars;
 import org.opentrade.market.domain.Trade;
 import org.opentrade.market.domain.stream.ChannelSource;
 import org.opentrade.market.domain.stream.StreamChannel;
@@ -42,19 +43,20 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
     /** Channel names per symbol, built once (the listener runs per trade). */
     private final java.util.Map<String, Names> names = new java.util.HashMap<>();
 
-    /** One symbol's channel names; K-lines by {@link Interval#ordinal}. */
-    private record Names(String trades, String quotes, String depth, String[] klines) {
-        static Names of(String symbol) {
+    /** One symbol's channel names (K-lines by {@link Interval#ordinal}) and its current bar of each interval. */
+    private record Names(String trades, String quotes, String depth, String[] klines, PeriodBars periods) {
+        static Names of(String symbol, MarketCalendar calendar) {
             String[] k = new String[INTERVALS.length];
             for (Interval iv : INTERVALS) {
                 k[iv.ordinal()] = "klines:" + iv.code() + ":" + symbol;
             }
-            return new Names("trades:" + symbol, "quotes:" + symbol, "depth:" + symbol, k);
+            return new Names("trades:" + symbol, "quotes:" + symbol, "depth:" + symbol, k, new PeriodBars(calendar));
         }
     }
 
     private Names names(String symbol) {
-        return names.computeIfAbsent(symbol, Names::of); // only symbols of the board reach the listener
+        // Only symbols of the board reach the listener and the snapshots: at most one entry per instrument.
+        return names.computeIfAbsent(symbol, s -> Names.of(s, board.calendar()));
     }
 
     public StreamWiring(Vertx vertx, MarketBoard board, Options options) {
@@ -123,7 +125,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
             case DEPTH -> MarketJson.depth(c.symbol(), st.book().seq(), board.publishedBids(c.symbol()),
                     board.publishedAsks(c.symbol())).put("type", "snapshot");
             case KLINES -> {
-                Bar b = liveBar(st, c.interval(), Long.MAX_VALUE);
+                Bar b = liveBar(st, names(c.symbol()), c.interval(), Long.MAX_VALUE);
                 yield b == null ? null : MarketJson.liveBar(b, false);
             }
         };
@@ -167,7 +169,8 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
         if (st == null) {
             return;
         }
-        String[] channels = names(bar.symbol()).klines();
+        Names n = names(bar.symbol());
+        String[] channels = n.klines();
         if (bar.interval() == Interval.M1) {
             boolean closedMinute = st.live().liveBar(Interval.M1).map(live -> live.time() != bar.time()).orElse(true);
             for (Interval iv : INTERVALS) {
@@ -175,22 +178,21 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
                     continue;
                 }
                 if (iv.isIntraday()) {
-                    Bar b = liveBar(st, iv, bar.time());
-                    boolean closed = closedMinute
-                            && bar.time() + 60_000 >= board.calendar().nextBarStart(iv, b.time());
+                    Bar b = liveBar(st, n, iv, bar.time());
+                    boolean closed = closedMinute && bar.time() + 60_000 >= n.periods().end(iv, b.time());
                     publishBar(b, closed);
                 } else if (!closedMinute) {
-                    publishBar(liveBar(st, iv, Long.MAX_VALUE), false);
+                    publishBar(liveBar(st, n, iv, Long.MAX_VALUE), false);
                 }
             }
         } else if (bar.interval() == Interval.D1) {
-            long dayEnd = board.calendar().nextBarStart(Interval.D1, bar.time());
+            long dayEnd = n.periods().end(Interval.D1, bar.time());
             for (Interval iv : new Interval[] {Interval.D1, Interval.W1, Interval.MN1}) {
                 if (!streams.active(channels[iv.ordinal()])) {
                     continue;
                 }
-                Bar b = liveBar(st, iv, bar.time());
-                publishBar(b, iv == Interval.D1 || (b != null && board.calendar().nextBarStart(iv, b.time()) <= dayEnd));
+                Bar b = liveBar(st, n, iv, bar.time());
+                publishBar(b, iv == Interval.D1 || (b != null && n.periods().end(iv, b.time()) <= dayEnd));
             }
         }
     }
@@ -203,36 +205,18 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
 
     /**
      * The bar of {@code iv} containing {@code time} (the current one for {@code Long.MAX_VALUE}):
-     * rolled up from the cached closed bars of its period and the live bar.
+     * the cached closed bars of its period rolled up with the live bar ({@link PeriodBars}).
      */
-    private Bar liveBar(MarketBoard.SymbolState st, Interval iv, long time) {
+    private Bar liveBar(MarketBoard.SymbolState st, Names n, Interval iv, long time) {
         boolean intraday = iv.isIntraday();
         Interval source = intraday ? Interval.M1 : Interval.D1;
+        BarCache closed = intraday ? st.minuteBars() : st.dayBars();
         Bar live = st.live().liveBar(source).orElse(null);
-        long t = time != Long.MAX_VALUE ? time : live != null ? live.time()
-                : intraday ? st.minuteBars().oldestTime() == Long.MAX_VALUE ? -1 : lastTime(st.minuteBars().range(0, Long.MAX_VALUE, 1))
-                : lastTime(st.dayBars().range(0, Long.MAX_VALUE, 1));
+        long t = time != Long.MAX_VALUE ? time : live != null ? live.time() : lastTime(closed.range(0, Long.MAX_VALUE, 1));
         if (t < 0) {
             return null;
         }
-        long start = board.calendar().barStart(iv, t);
-        long end = board.calendar().nextBarStart(iv, start);
-        List<Bar> parts = new ArrayList<>((intraday ? st.minuteBars() : st.dayBars()).range(start, end, 100_000));
-        if (live != null && live.time() >= start && live.time() < end) {
-            if (!parts.isEmpty() && parts.get(parts.size() - 1).time() == live.time()) {
-                parts.set(parts.size() - 1, live);
-            } else {
-                parts.add(live);
-            }
-        }
-        if (parts.isEmpty()) {
-            return null;
-        }
-        if (iv == source) {
-            return parts.get(parts.size() - 1);
-        }
-        List<Bar> rolled = KlineRollup.rollup(iv, parts, board.calendar());
-        return rolled.isEmpty() ? null : rolled.get(rolled.size() - 1);
+        return n.periods().bar(iv, t, closed, live);
     }
 
     private static long lastTime(List<Bar> bars) {
