@@ -171,6 +171,15 @@ public final class MarketJson {
                 .raw(",\"trades\":").number(b.trades()).raw('}');
     }
 
+    /** {@link #liveBar}'s bytes written straight into {@code w} (the stream's hot path: per trade and interval). */
+    public static void writeLiveBar(JsonBytes w, Bar b, boolean closed) {
+        w.raw("{\"time\":").time(b.time()).raw(",\"open\":").price(b.open()).raw(",\"high\":").price(b.high())
+                .raw(",\"low\":").price(b.low()).raw(",\"close\":").price(b.close())
+                .raw(",\"volume\":").number(b.volume()).raw(",\"turnover\":").decimal(b.turnover())
+                .raw(",\"trades\":").number(b.trades()).raw(",\"symbol\":").string(b.symbol())
+                .raw(",\"interval\":").string(b.interval().code()).raw(closed ? ",\"closed\":true}" : ",\"closed\":false}");
+    }
+
     /** A stream K-line update: the bar plus its symbol, interval and whether it is final. */
     public static JsonObject liveBar(Bar b, boolean closed) {
         return bar(b).put("symbol", b.symbol()).put("interval", b.interval().code()).put("closed", closed);

@@ -199,7 +199,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
 
     private void publishBar(Bar b, boolean closed) {
         if (b != null) {
-            streams.publish(names(b.symbol()).klines()[b.interval().ordinal()], MarketJson.liveBar(b, closed));
+            streams.publish(names(b.symbol()).klines()[b.interval().ordinal()], w -> MarketJson.writeLiveBar(w, b, closed));
         }
     }
 

@@ -11,6 +11,8 @@ import org.opentrade.common.json.JsonBytes;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.market.adapter.json.MarketJson;
+import org.opentrade.market.domain.Bar;
+import org.opentrade.market.domain.Interval;
 import org.opentrade.market.domain.Trade;
 
 /** The data frames written by the reused writer are the bytes Jackson writes for the same frame. */
@@ -43,6 +45,24 @@ class ServerFramesTest {
             long seq = 1 + r.nextInt(1_000_000);
             assertEquals(ServerFrames.data("trades:600000.SH", seq, MarketJson.trade(t)),
                     ServerFrames.data(writer, "trades:600000.SH", seq, w -> MarketJson.writeTrade(w, t)), t::toString);
+        }
+    }
+
+    @Test
+    void aLiveBarWrittenStraightIsTheFrameOfItsJsonObject() {
+        java.util.Random r = new java.util.Random(7);
+        Interval[] intervals = Interval.values();
+        for (int i = 0; i < 2_000; i++) {
+            long low = 1 + r.nextInt(1_000_000);
+            Bar b = new Bar(i % 7 == 0 ? "浦发 \"x\"" : "600000.SH", intervals[i % intervals.length],
+                    1_767_225_600_000L + r.nextLong(400L * 86_400_000L), low + r.nextInt(500), low + 600, low,
+                    low + r.nextInt(600), r.nextInt(10_000_000), i % 13 == 0 ? 0 : r.nextLong(1L << 50),
+                    r.nextInt(100_000), r.nextInt(1_000));
+            boolean closed = r.nextBoolean();
+            String channel = "klines:" + b.interval().code() + ":600000.SH";
+            long seq = 1 + r.nextInt(1_000_000);
+            assertEquals(ServerFrames.data(channel, seq, MarketJson.liveBar(b, closed)),
+                    ServerFrames.data(writer, channel, seq, w -> MarketJson.writeLiveBar(w, b, closed)), b::toString);
         }
     }
 
