@@ -28,7 +28,7 @@
 #   per measured run, 20), K_ROUNDS (2 per rate), K_CONNECTIONS (16), INGEST_COMMANDS (262144), INGEST_PASSES (3),
 #   INGEST_WARMUP (8), INGEST_VARIANTS (1000:all,16:all,1000,1000:bare), FAN_CLIENTS (1000 connected), FAN_STEPS
 #   (subscribed clients per measurement, 100,1000), SERVER_GC (-XX:+UseG1GC; the servers' collector), FAN_RATE (100), FAN_WARMUP (10 s per step), FAN_SECONDS (30 per step), SERVER_CPU (0), LOAD_CPU (1), GW_PORT (18280), CTRL_PORT (18291),
-#   OUT (output dir), PARTS (e.g. "1 3" to run only some parts).
+#   K_JIT_ROUNDS (8: most 20 s warm-up rounds at 500 req/s until the JIT is quiet), OUT (output dir), PARTS (e.g. "1 3" to run only some parts).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,7 +42,7 @@ command -v taskset >/dev/null 2>&1 || _apt_install util-linux
 JAR=bench/target/benchmarks.jar
 AIO=launcher/target/opentrade-all-in-one.jar
 if [[ "${SMOKE:-0}" == 1 ]]; then
-  K_WARMUP=${K_WARMUP:-4}; K_SECONDS=${K_SECONDS:-5}; K_ROUNDS=${K_ROUNDS:-1}
+  K_WARMUP=${K_WARMUP:-4}; K_SECONDS=${K_SECONDS:-5}; K_ROUNDS=${K_ROUNDS:-1}; K_JIT_ROUNDS=${K_JIT_ROUNDS:-1}
   INGEST_COMMANDS=${INGEST_COMMANDS:-65536}; INGEST_PASSES=${INGEST_PASSES:-1}; INGEST_WARMUP=${INGEST_WARMUP:-1}
   FAN_CLIENTS=${FAN_CLIENTS:-100}; FAN_STEPS=${FAN_STEPS:-20,100}; FAN_WARMUP=${FAN_WARMUP:-3}; FAN_SECONDS=${FAN_SECONDS:-5}
 else
@@ -50,7 +50,7 @@ else
   INGEST_COMMANDS=${INGEST_COMMANDS:-262144}; INGEST_PASSES=${INGEST_PASSES:-3}; INGEST_WARMUP=${INGEST_WARMUP:-8}
   FAN_CLIENTS=${FAN_CLIENTS:-1000}; FAN_STEPS=${FAN_STEPS:-100,1000}; FAN_WARMUP=${FAN_WARMUP:-10}; FAN_SECONDS=${FAN_SECONDS:-30}
 fi
-K_RATES=${K_RATES:-100 500}; K_CONNECTIONS=${K_CONNECTIONS:-16}
+K_RATES=${K_RATES:-100 500}; K_CONNECTIONS=${K_CONNECTIONS:-16}; K_JIT_ROUNDS=${K_JIT_ROUNDS:-8}
 K_TARGET_RATE=500; K_WARM_RATE=${K_RATES%% *}
 INGEST_VARIANTS=${INGEST_VARIANTS:-1000:all,16:all,1000,1000:bare}
 FAN_RATE=${FAN_RATE:-100}; FAN_SYMBOL=600519.SH
@@ -65,6 +65,8 @@ OUT=$(cd "$OUT" && pwd)
 # G1 by default, as on 2 cores (pinned to one, the JVM would pick Serial); SERVER_GC=-XX:+UseZGC to compare.
 SERVER_GC=${SERVER_GC:--XX:+UseG1GC}
 SERVER_JAVA=("$SERVER_GC" -XX:+UseTransparentHugePages)
+# SERVER_JAVA_EXTRA: more JVM options for the servers, e.g. an async-profiler -agentpath (never for figures).
+if [[ -n "${SERVER_JAVA_EXTRA:-}" ]]; then SERVER_JAVA+=($SERVER_JAVA_EXTRA); fi
 
 # ---------------------------------------------------------------- build if needed
 stale() { # stale <jar> <dirs...>: missing or older than a source or a pom
@@ -108,6 +110,16 @@ busy() {
     printf "%.0f %%", (t > 0 ? 100 * (t - idle) / t : 0) }'
 }
 proc_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
+# jit_cpu_ms <pid>: CPU of the JVM's JIT compiler threads (C1, C2) so far
+jit_cpu_ms() {
+  local t total=0 hz; hz=$(getconf CLK_TCK)
+  for t in /proc/"$1"/task/*; do
+    if grep -q '^C[12] CompilerThre' "$t/comm" 2>/dev/null; then
+      total=$(( total + $(sed 's/.*) //' "$t/stat" | awk -v hz="$hz" '{ printf "%d", ($12 + $13) * 1000 / hz }') ))
+    fi
+  done
+  echo "$total"
+}
 pressure() { awk '/^some/ { print $2 }' /proc/pressure/cpu 2>/dev/null || echo n/a; }
 machine_state() { echo "load $(cut -d' ' -f1-3 /proc/loadavg), CPU busy $(busy) of $(nproc) cores, CPU pressure $(pressure)"; }
 
@@ -138,7 +150,7 @@ if has_part 1; then
   T0=$(date +%s%N)
   OPENTRADE_HTTP_HOST=127.0.0.1 OPENTRADE_HTTP_PORT=$GW_PORT OPENTRADE_SIMULATOR_ENABLED=true \
   OPENTRADE_EXCHANGE_DATA_DIR="$DATA/exchange" OPENTRADE_GATEWAY_DATA_DIR="$DATA/gateway" \
-  OPENTRADE_MARKET_DATA_DIR="$DATA/market" \
+  OPENTRADE_MARKET_DATA_DIR="$DATA/market" OPENTRADE_TRADE_DATA_DIR="$DATA/trade" \
     taskset -c "$SERVER_CPU" java -Xms1g -Xmx1g "${SERVER_JAVA[@]}" -Xlog:gc:file="$OUT/aio-gc.log" -jar "$AIO" \
     > "$OUT/aio.log" 2>&1 &
   AIO_PID=$!
@@ -202,6 +214,18 @@ if has_part 1; then
   echo; echo "== warm-up at $K_WARM_RATE req/s: ${K_WARMUP}s through the gateway, ${K_WARMUP}s direct (discarded)"
   kline_run warm-gateway "$K_WARM_RATE" "$K_WARMUP" 0 "$GW_URL" "${GW_H[@]}" > /dev/null
   kline_run warm-direct "$K_WARM_RATE" "$K_WARMUP" 0 "$DIRECT_URL" "${DIRECT_H[@]}" > /dev/null
+  # The JIT is still compiling for a minute or more after start (a big app on one core): rounds measured then
+  # time-share the core with C2 (30-40 % of it in the 12-03 runs) and their p99 is the compiler's. Warm up at
+  # the target rate until the compiler threads used under 1 % of a round, at most K_JIT_ROUNDS rounds.
+  for w in $(seq "$K_JIT_ROUNDS"); do
+    j0=$(jit_cpu_ms "$AIO_PID"); t0=$(date +%s%N)
+    kline_run "warm-jit-gateway-$w" "$K_TARGET_RATE" 10 0 "$GW_URL" "${GW_H[@]}" > /dev/null
+    kline_run "warm-jit-direct-$w" "$K_TARGET_RATE" 10 0 "$DIRECT_URL" "${DIRECT_H[@]}" > /dev/null
+    j1=$(jit_cpu_ms "$AIO_PID"); t1=$(date +%s%N)
+    echo "JIT warm-up round $w at $K_TARGET_RATE req/s: compiler threads $((j1 - j0)) ms CPU over $(( (t1 - t0) / 1000000 )) ms" \
+      | tee -a "$OUT/machine.txt"
+    (( (j1 - j0) * 100 < (t1 - t0) / 1000000 )) && break
+  done
   c0=$(proc_cpu_ms "$AIO_PID"); sleep 5; c1=$(proc_cpu_ms "$AIO_PID")
   IDLE_CPU=$(( (c1 - c0) / 5 ))   # ms per second: simulator, feed, history writes, timers
   echo "all-in-one CPU with no request (simulator, feed, history): $IDLE_CPU ms per second"
