@@ -329,6 +329,15 @@ public final class TradeApiService extends VerticleBase {
         }
 
         @Override
+        public void onDiverged(int shard, long position, long exchangeHead) {
+            startProblem = "ALARM: the exchange's shard " + shard + " ends at event " + exchangeHead + " but trade-api"
+                    + " has applied its events up to " + position + ": the exchange's data was reset or lost events"
+                    + " trade-api saw, so trade-api's accounts describe another history. Restore the exchange's data"
+                    + " directory, or stop trade-api and move its data directory aside to start both afresh";
+            LOG.severe(startProblem);
+        }
+
+        @Override
         public void onFailure(int shard, long seq, Throwable cause) {
             LOG.log(Level.SEVERE, "trade-api stopped applying shard " + shard + " at seq " + seq, cause);
         }

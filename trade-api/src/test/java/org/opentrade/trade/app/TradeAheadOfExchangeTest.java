@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * trade-api's state ahead of the exchange's (the exchange's data was deleted, trade-api's kept): it
- * cannot go live, and its {@code /ready} says why, shard by shard, instead of only "catching up".
+ * stops following that shard for good (the exchange's next events are another history's), and its
+ * {@code /ready} says why and what to do, instead of only "catching up".
  */
 class TradeAheadOfExchangeTest {
     @TempDir
@@ -30,17 +31,15 @@ class TradeAheadOfExchangeTest {
             JsonObject ready;
             while (true) {
                 ready = h.get(null, "/ready").bodyAsJsonObject();
-                // The exchange refuses the replay (after_seq beyond its last event), or answers with a head
-                // behind this consumer's position: either names the mismatch.
-                if (ready.encode().contains("beyond the shard's last event")
-                        || ready.encode().contains("is behind this consumer's position")) {
+                if (ready.encode().contains("histories differ")) {
                     break;
                 }
                 assertTrue(System.nanoTime() < deadline, "no reason given: " + ready.encode());
                 Thread.sleep(50); // polling /ready with a deadline, not a fixed wait
             }
             assertFalse(ready.getBoolean("ready"), ready.encode());
-            assertTrue(ready.getJsonArray("feed").getString(0).startsWith("shard 0 resuming at "), ready.encode());
+            assertTrue(ready.getJsonArray("feed").getString(0).startsWith("shard 0 diverged at "), ready.encode());
+            assertTrue(ready.encode().contains("move its data directory aside"), ready.encode());
         }
     }
 }

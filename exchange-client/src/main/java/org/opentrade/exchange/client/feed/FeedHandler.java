@@ -48,6 +48,16 @@ public interface FeedHandler {
     }
 
     /**
+     * With {@link TruncationPolicy#ALARM}: the shard stopped because the exchange's shard ends at
+     * {@code exchangeHead}, before the handler's {@code position}: the events the handler applied after
+     * {@code exchangeHead} are not in the exchange's history (its data was reset, or it lost a tail the
+     * handler saw), and the events the exchange numbers next are not those. Nothing was applied from it;
+     * raise the alarm.
+     */
+    default void onDiverged(int shard, long position, long exchangeHead) {
+    }
+
+    /**
      * The shard caught up and now follows the live feed at {@code seq} (after start, and after every
      * repaired gap). Useful for readiness.
      */

@@ -201,6 +201,11 @@ final class ShardFollower {
         if (!b.isOk()) {
             if (b.code() == ResultCode.EVENTS_NOT_RETAINED) {
                 onNotRetained(b.firstKeptSeq());
+            } else if (b.code() == ResultCode.BAD_FEED_REQUEST && b.firstKeptSeq() > 0 && b.headSeq() < after
+                    && options.truncation() == TruncationPolicy.ALARM) {
+                // (the shard's own refusal, which reports its head and first kept seq, at least 1; a request
+                // refused before it reached a shard says 0 for both)
+                onBehind(after, b.headSeq());
             } else {
                 retry("replay after " + after + " refused: " + b.code().code() + " " + b.code()
                         + (b.message() == null ? "" : " (" + b.message() + ")"), null, this::requestPage);
@@ -208,6 +213,10 @@ final class ShardFollower {
             return;
         }
         if (b.headSeq() < after) {
+            if (options.truncation() == TruncationPolicy.ALARM) {
+                onBehind(after, b.headSeq());
+                return;
+            }
             retry("the exchange's head " + b.headSeq() + " is behind this consumer's position " + after
                     + " (exchange restarting, or reset?); not following until it catches up", null, this::requestPage);
             return;
@@ -261,6 +270,29 @@ final class ShardFollower {
         state = ShardState.SNAPSHOTTING;
         counters.state = state;
         requestSnapshot();
+    }
+
+    /**
+     * A replay answer says the exchange's shard ends at {@code head}, before this consumer's position.
+     * The exchange's head never moves back within one history (events are logged before they are
+     * published, and it serves the feed only once recovered), so this consumer applied events the
+     * exchange no longer has, and the events it numbers from {@code head + 1} on are others. With ALARM
+     * the shard stops: waiting until the head passes the position, then going on, would apply the new
+     * history's events on top of the old one's and silently skip the ones numbered up to the position.
+     */
+    private void onBehind(long position, long head) {
+        observeHead(head);
+        halt(ShardState.DIVERGED);
+        counters.lastProblem = "the exchange's shard " + shard + " ends at event " + head + " but this consumer has"
+                + " applied its events up to " + position + ": the exchange's data was reset or lost events this"
+                + " consumer saw, so the two histories differ";
+        LOG.severe(() -> "shard " + shard + ": " + counters.lastProblem + "; stopped (TruncationPolicy.ALARM)");
+        try {
+            handler.onDiverged(shard, position, head);
+        } catch (Throwable t) {
+            Callbacks.rethrowIfFatal(t);
+            LOG.log(Level.WARNING, "shard " + shard + ": onDiverged threw; ignored", t);
+        }
     }
 
     private void requestSnapshot() {

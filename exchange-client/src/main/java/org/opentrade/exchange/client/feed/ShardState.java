@@ -10,6 +10,11 @@ public enum ShardState {
     LIVE,
     /** Stopped: the next events are no longer kept (ALARM policy); waits for {@code restart}. */
     TRUNCATED,
+    /**
+     * Stopped: the exchange's shard ends before this consumer's position (its data was reset, or it lost
+     * events this consumer saw), so the two histories differ (ALARM policy); waits for {@code restart}.
+     */
+    DIVERGED,
     /** Stopped: the handler failed, or the shard does not exist; waits for {@code restart}. */
     FAILED,
     /** Stopped by {@code stop()}. */
@@ -17,6 +22,6 @@ public enum ShardState {
 
     /** True when the shard is not following the feed and only a restart moves it. */
     public boolean isStopped() {
-        return this == TRUNCATED || this == FAILED || this == STOPPED;
+        return this == TRUNCATED || this == DIVERGED || this == FAILED || this == STOPPED;
     }
 }

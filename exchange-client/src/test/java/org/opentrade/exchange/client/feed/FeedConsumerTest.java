@@ -447,7 +447,48 @@ class FeedConsumerTest {
     }
 
     @Test
-    void exchangeBehindTheConsumerIsNotFollowedUntilItCatchesUp() {
+    void exchangeBehindTheConsumerWithAlarmPolicyStopsTheShardAndNeverAppliesTheOtherHistory() {
+        exchange.append(0, 20); // a reset exchange: its 20 events are not the 50 this consumer applied
+        handler.applied.put(0, 50L);
+        start();
+        assertEquals(ShardState.DIVERGED, stats().state());
+        assertEquals(List.of("diverged 0 at 50 head 20"), handler.calls);
+        assertTrue(stats().lastProblem().contains("histories differ"), stats().lastProblem());
+        assertEquals(0, exchange.subscriberCount(0), "a stopped shard stops listening");
+
+        // The exchange numbers on past the consumer's position: events 21..55 of another history.
+        exchange.appendAndPublish(0, 35);
+        scheduler.advance(60_000);
+        assertEquals(List.of(), handler.seqs(0), "nothing of the other history is applied");
+        assertEquals(1, replays(), "and the shard does not retry on its own");
+        assertEquals(ShardState.DIVERGED, stats().state());
+    }
+
+    @Test
+    void theShardsRefusalOfAReplayBeyondItsHeadIsADivergenceToo() {
+        // A fresh exchange: the shard refuses, reporting head 0 and first kept seq 1.
+        exchange.replayScript.add(FeedBatch.refused(0, ResultCode.BAD_FEED_REQUEST,
+                "after_seq 50 is beyond the shard's last event 0", 0, 1));
+        handler.applied.put(0, 50L);
+        start();
+        assertEquals(ShardState.DIVERGED, stats().state());
+        assertEquals(List.of("diverged 0 at 50 head 0"), handler.calls);
+    }
+
+    @Test
+    void aRefusalThatDoesNotComeFromTheShardIsRetried() {
+        exchange.append(0, 60);
+        exchange.replayScript.add(FeedBatch.refused(0, ResultCode.BAD_FEED_REQUEST, "unreadable request", 0, 0));
+        handler.applied.put(0, 50L);
+        start();
+        scheduler.advance(5_000);
+        assertEquals(range(51, 60), handler.seqs(0));
+        assertEquals(ShardState.LIVE, stats().state());
+    }
+
+    @Test
+    void exchangeBehindTheConsumerWithSnapshotPolicyIsNotFollowedUntilItCatchesUp() {
+        options = options.withTruncation(TruncationPolicy.SNAPSHOT);
         exchange.append(0, 20);
         handler.applied.put(0, 50L);
         start();

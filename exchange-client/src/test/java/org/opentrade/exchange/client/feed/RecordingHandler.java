@@ -58,6 +58,11 @@ final class RecordingHandler implements FeedHandler {
     }
 
     @Override
+    public void onDiverged(int shard, long position, long exchangeHead) {
+        calls.add("diverged " + shard + " at " + position + " head " + exchangeHead);
+    }
+
+    @Override
     public void onLive(int shard, long seq) {
         calls.add("live " + shard + " at " + seq);
     }
