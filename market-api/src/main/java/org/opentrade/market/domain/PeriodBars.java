@@ -1,5 +1,6 @@
 package org.opentrade.market.domain;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -105,7 +106,7 @@ public final class PeriodBars {
     private Bar rolledUp(Interval interval, List<Bar> closed, Bar live) {
         List<Bar> parts = closed;
         if (live != null) {
-            parts = new java.util.ArrayList<>(closed);
+            parts = new ArrayList<>(closed);
             if (!parts.isEmpty() && parts.get(parts.size() - 1).time() == live.time()) {
                 parts.set(parts.size() - 1, live);
             } else {

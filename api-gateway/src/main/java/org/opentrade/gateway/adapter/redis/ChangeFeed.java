@@ -71,24 +71,14 @@ final class ChangeFeed {
     }
 
     private CompletionStage<Void> subscribe(long deadline) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        redis.pubSub().async().subscribe(channel).whenComplete((ignored, failure) -> {
-            if (failure == null) {
-                done.complete(null);
-            } else if (cause(failure) instanceof RedisCommandTimeoutException && System.nanoTime() - deadline < 0) {
-                LOG.info("SUBSCRIBE {} timed out at start-up; sending it again", channel);
-                subscribe(deadline).whenComplete((again, f) -> {
-                    if (f == null) {
-                        done.complete(null);
-                    } else {
-                        done.completeExceptionally(f);
+        return redis.pubSub().async().subscribe(channel).toCompletableFuture().<Void>thenApply(ignored -> null)
+                .exceptionallyCompose(failure -> {
+                    if (cause(failure) instanceof RedisCommandTimeoutException && System.nanoTime() - deadline < 0) {
+                        LOG.info("SUBSCRIBE {} timed out at start-up; sending it again", channel);
+                        return subscribe(deadline);
                     }
+                    return CompletableFuture.failedFuture(cause(failure));
                 });
-            } else {
-                done.completeExceptionally(failure);
-            }
-        });
-        return done;
     }
 
     private static Throwable cause(Throwable failure) {
