@@ -37,6 +37,13 @@ public interface CommandJournal extends AutoCloseable {
      */
     void deleteUpTo(long seq);
 
+    /**
+     * Forgets every command and continues the numbering after {@code seq}: a standby installs a
+     * leader's snapshot at journal seq {@code seq} and then appends the leader's commands after it.
+     * Durable when it returns.
+     */
+    void resetAfter(long seq);
+
     @Override
     void close();
 }

@@ -104,6 +104,24 @@ public abstract class CommandJournalContract {
     }
 
     @Test
+    void aResetForgetsEveryCommandAndNumberingContinuesAfterTheGivenSeqAlsoAfterReopen() {
+        appendCommitted(1, 40, 7);
+        journal.resetAfter(1_000);
+        assertEquals(1_000, journal.lastSeq());
+        assertEquals(1_001, journal.firstSeq());
+        assertEquals(List.of(), replay(0));
+        assertEquals(1_001, journal.append(command(1_001)));
+        assertEquals(1_002, journal.append(command(1_002)));
+        journal.commit();
+        journal = reopen(journal);
+        assertEquals(1_002, journal.lastSeq());
+        assertEquals(1_001, journal.firstSeq());
+        assertEquals(commands(1_001, 1_002), replay(1_000));
+        assertEquals(commands(1_002, 1_002), replay(1_001));
+        assertEquals(1_003, journal.append(command(1_003)));
+    }
+
+    @Test
     void everyFieldOfEveryCommandTypeReadsBackEqual() {
         Command odd = new Command(CommandType.NEW_ORDER, 5, "账户-α", "600519.SH", null, null, null, 0, 0, -3, 0, null);
         List<Command> all = new ArrayList<>(commands(1, 8));

@@ -33,6 +33,7 @@ import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.CommandJournal;
 import org.opentrade.exchange.port.EventLog;
 import org.opentrade.exchange.port.EventPublisher;
+import org.opentrade.exchange.port.ReplicaSink;
 import org.opentrade.exchange.port.ShardStorage;
 import org.opentrade.exchange.port.SnapshotStore;
 
@@ -75,6 +76,8 @@ final class ExchangeShard {
         Command command;
         CompletableFuture<CommandResult> future;
         long journalSeq;
+        /** The journal seq the leader gave a replicated command; 0 for a command of this shard's callers. */
+        long replicaSeq;
         Query<?> query;
         CompletableFuture<Object> queryFuture;
         Object queryResult;
@@ -109,9 +112,29 @@ final class ExchangeShard {
     /** Last event sequence handed to the publisher. */
     private volatile long headSeq;
     private volatile boolean failed;
+    /** Null: no standby is ever sent anything (a single exchange, or a standby itself). */
+    private final ReplicaSink replicas;
+    /**
+     * True while this shard is a standby: it takes only the leader's replicated commands, none of its
+     * own callers'. Written on the shard thread ({@link #promote}).
+     */
+    private volatile boolean following;
+    /** True once another process took the lead: nothing more runs here. */
+    private volatile boolean fenced;
 
     ExchangeShard(int id, ShardedExchangeOptions options, EventPublisher publisher) {
+        this(id, options, publisher, null, false);
+    }
+
+    /**
+     * @param replicas where a leading shard sends each committed batch first; null: nowhere
+     * @param follow   start as a standby that applies the leader's commands ({@link #submitReplicated})
+     */
+    ExchangeShard(int id, ShardedExchangeOptions options, EventPublisher publisher, ReplicaSink replicas,
+                  boolean follow) {
         this.id = id;
+        this.replicas = replicas;
+        this.following = follow;
         OrderBook.Factory books = options.bookFactory() == null ? FastOrderBook::new : options.bookFactory();
         this.engine = options.catalog() == null ? MatchingEngine.pure(books)
                 : MatchingEngine.withRules(options.catalog(), options.calendar(), books);
@@ -126,6 +149,9 @@ final class ExchangeShard {
         this.journal = storage == null ? null : storage.journal();
         this.snapshots = storage == null ? null : storage.snapshots();
         this.events = storage == null ? null : storage.events();
+        if (follow && storage == null) {
+            throw new IllegalArgumentException("shard " + id + ": a standby needs storage for the leader's journal");
+        }
         List<ExchangeEvent> unpublished = new ArrayList<>();
         long lastSeq = recover(unpublished);
         this.collector = new EventCollector(id, lastSeq);
@@ -241,6 +267,27 @@ final class ExchangeShard {
 
     /** Hands a command to the shard; never blocks. */
     CompletableFuture<CommandResult> submit(Command c) {
+        if (following || fenced) {
+            // a standby runs only what its leader sends; a deposed leader runs nothing
+            return CompletableFuture.completedFuture(CommandResult.refused(c, ResultCode.ENGINE_UNAVAILABLE));
+        }
+        return enqueue(c, 0);
+    }
+
+    /**
+     * A standby: hands over a command the leader journaled as {@code journalSeq}. It is journaled
+     * here with the same seq (refused with JOURNAL_FAILURE when that is not the next one: a gap, a
+     * repeat or another history) and run like any command; the result says when it is durable here.
+     * Refused with ENGINE_UNAVAILABLE once this shard leads. Never blocks.
+     */
+    CompletableFuture<CommandResult> submitReplicated(long journalSeq, Command c) {
+        if (!following || journalSeq < 1) {
+            return CompletableFuture.completedFuture(CommandResult.refused(c, ResultCode.ENGINE_UNAVAILABLE));
+        }
+        return enqueue(c, journalSeq);
+    }
+
+    private CompletableFuture<CommandResult> enqueue(Command c, long replicaSeq) {
         CompletableFuture<CommandResult> f = new CompletableFuture<>();
         if (failed) {
             f.complete(CommandResult.refused(c, ResultCode.JOURNAL_FAILURE));
@@ -256,8 +303,55 @@ final class ExchangeShard {
         Slot slot = ring.get(seq);
         slot.command = c;
         slot.future = f;
+        slot.replicaSeq = replicaSeq;
         ring.publish(seq);
         return f;
+    }
+
+    /**
+     * A standby becomes the leader: every replicated command already in the ring runs first, later
+     * ones are refused, and the shard's own callers are served. Completes on the shard thread with the
+     * shard's last event sequence.
+     */
+    CompletableFuture<Long> promote() {
+        return query((engine, seq) -> {
+            following = false;
+            return seq;
+        });
+    }
+
+    /** True while this shard is a standby. */
+    boolean following() {
+        return following;
+    }
+
+    /** True once this shard learnt that another process leads it (it refuses everything). */
+    boolean fenced() {
+        return fenced;
+    }
+
+    /**
+     * An image of the shard for a standby to start from: the engine's state as of the last journaled
+     * command, with that journal seq and the last event seq. {@code taken} runs on the shard thread
+     * right after, before the next batch, with the image's journal seq: every later batch goes to
+     * whoever it registers. Fails when the shard cannot lead (a standby, failed or fenced).
+     */
+    CompletableFuture<SnapshotStore.Snapshot> image(java.util.function.LongConsumer taken) {
+        return query((engine, seq) -> {
+            if (following || failed || fenced || journal == null) {
+                throw new IllegalStateException("shard " + id + " cannot give an image: "
+                        + (following ? "it is a standby" : journal == null ? "it keeps no journal" : "it stopped"));
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+            try {
+                engine.writeSnapshot(new DataOutputStream(bytes));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            long journalSeq = journal.lastSeq();
+            taken.accept(journalSeq);
+            return new SnapshotStore.Snapshot(journalSeq, seq, bytes.toByteArray());
+        });
     }
 
     /** Runs a read-only query on the shard thread between commands; never blocks the caller. */
@@ -281,7 +375,15 @@ final class ExchangeShard {
     private final class Handler implements EventHandler<Slot> {
         @Override
         public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
-            if (journal != null && slot.command != null) {
+            if (slot.command != null && slot.replicaSeq > 0
+                    && (!following || journal.lastSeq() + 1 != slot.replicaSeq)) {
+                if (following) {
+                    LOG.severe("shard " + id + ": the leader sent journal seq " + slot.replicaSeq + " but this standby"
+                            + " is at " + journal.lastSeq() + "; refusing it (the standby must start again from an"
+                            + " image)");
+                }
+                slot.journalSeq = -1; // not journaled: refused below
+            } else if (journal != null && slot.command != null) {
                 try {
                     slot.journalSeq = journal.append(slot.command);
                 } catch (RuntimeException e) {
@@ -297,7 +399,7 @@ final class ExchangeShard {
     }
 
     private void flushBatch() {
-        boolean durable = commitJournal();
+        boolean durable = commitJournal() && replicate();
         List<ExchangeEvent> out = new ArrayList<>(batch.size() * 2);
         List<CommandResult> results = new ArrayList<>(batch.size());
         for (Slot slot : batch) {
@@ -307,7 +409,8 @@ final class ExchangeShard {
                 continue;
             }
             if (!durable || slot.journalSeq < 0) {
-                results.add(CommandResult.refused(slot.command, ResultCode.JOURNAL_FAILURE));
+                results.add(CommandResult.refused(slot.command,
+                        fenced ? ResultCode.ENGINE_UNAVAILABLE : ResultCode.JOURNAL_FAILURE));
                 continue;
             }
             CommandResult r = process(slot.command, collector, slot.journalSeq);
@@ -339,6 +442,41 @@ final class ExchangeShard {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "shard " + id + ": journal commit failed; refusing commands from now on", e);
             failed = true;
+            return false;
+        }
+    }
+
+    /**
+     * A leader with a standby: sends the batch's journaled commands to it before any runs. False when
+     * this shard was deposed (or cannot tell): then nothing of the batch runs, and nothing after it.
+     */
+    private boolean replicate() {
+        if (replicas == null || following) {
+            return true;
+        }
+        List<Command> sent = new ArrayList<>(batch.size());
+        long first = -1;
+        for (Slot slot : batch) {
+            if (slot.command != null && slot.journalSeq > 0) {
+                if (first < 0) {
+                    first = slot.journalSeq;
+                }
+                sent.add(slot.command);
+            }
+        }
+        if (sent.isEmpty()) {
+            return true;
+        }
+        try {
+            replicas.replicate(id, first, sent);
+            return true;
+        } catch (RuntimeException e) {
+            // Deposed, or the register could not be told that the standby fell behind: running the batch
+            // could acknowledge commands the new leader never sees. Stop here for good.
+            fenced = true;
+            LOG.log(Level.SEVERE, "shard " + id + ": " + (e instanceof ReplicaSink.FencedException
+                    ? "another process leads this shard now" : "replication failed") + "; refusing commands from"
+                    + " now on", e);
             return false;
         }
     }
@@ -384,6 +522,7 @@ final class ExchangeShard {
         CompletableFuture<CommandResult> f = slot.future;
         slot.command = null;
         slot.future = null;
+        slot.replicaSeq = 0;
         f.complete(result);
     }
 

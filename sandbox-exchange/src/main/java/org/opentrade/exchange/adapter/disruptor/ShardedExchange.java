@@ -19,6 +19,9 @@ import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
+import org.opentrade.exchange.port.ReplicaSink;
+import org.opentrade.exchange.port.ShardStorage;
+import org.opentrade.exchange.port.SnapshotStore;
 import org.opentrade.exchange.port.Exchange;
 
 /**
@@ -57,6 +60,18 @@ public final class ShardedExchange implements Exchange {
      */
     public static ShardedExchange start(ShardedExchangeOptions options, EventPublisher publisher,
                                         Collection<Integer> ownedShards) {
+        return start(options, publisher, ownedShards, null, false);
+    }
+
+    /**
+     * {@link #start(ShardedExchangeOptions, EventPublisher, Collection)} for exchange failover.
+     *
+     * @param replicas a leader's standby link: every committed batch goes there before it runs; null:
+     *                 none (a standby, or no failover)
+     * @param follow   start every shard as a standby ({@link #submitReplicated}, {@link #promote})
+     */
+    public static ShardedExchange start(ShardedExchangeOptions options, EventPublisher publisher,
+                                        Collection<Integer> ownedShards, ReplicaSink replicas, boolean follow) {
         ExchangeShard[] shards = new ExchangeShard[options.shards()];
         if (ownedShards != null) {
             if (ownedShards.isEmpty()) {
@@ -70,7 +85,7 @@ public final class ShardedExchange implements Exchange {
         }
         for (int i = 0; i < shards.length; i++) {
             if (ownedShards == null || ownedShards.contains(i)) {
-                shards[i] = new ExchangeShard(i, options, publisher);
+                shards[i] = new ExchangeShard(i, options, publisher, replicas, follow);
             }
         }
         return new ShardedExchange(shards);
@@ -283,6 +298,79 @@ public final class ShardedExchange implements Exchange {
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                 .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
+    }
+
+    // ------------------------------------------------------------------ failover
+
+    /**
+     * Prepares {@code shard}'s fresh, empty storage to start from a leader's image: the image becomes
+     * its only snapshot, and journal and event log continue after the image's seqs. Blocking I/O.
+     *
+     * @throws IllegalStateException when the storage already holds a journal or a snapshot (move the
+     *                               old data aside first: it may belong to another history)
+     */
+    public static void install(ShardedExchangeOptions options, int shard, SnapshotStore.Snapshot image) {
+        ShardStorage.Factory factory = options.storageFactory();
+        if (factory == null) {
+            throw new IllegalStateException("a standby needs storage to install an image into");
+        }
+        ShardStorage storage = factory.open(shard);
+        try {
+            if (storage.journal().lastSeq() > 0 || storage.snapshots().latest().isPresent()) {
+                throw new IllegalStateException("shard " + shard + " already holds data (journal up to "
+                        + storage.journal().lastSeq() + "); move it aside before installing a leader's image");
+            }
+            storage.snapshots().save(image);
+            storage.journal().resetAfter(image.journalSeq());
+            storage.events().resetAfter(image.eventSeq());
+        } finally {
+            storage.journal().close();
+            storage.events().close();
+        }
+    }
+
+    /** A standby: runs a command the leader journaled as {@code journalSeq} on {@code shard}. Never blocks. */
+    public CompletionStage<CommandResult> submitReplicated(int shard, long journalSeq, Command command) {
+        if (!open || !owns(shard)) {
+            return CompletableFuture.completedFuture(CommandResult.refused(command, ResultCode.ENGINE_UNAVAILABLE));
+        }
+        return shards[shard].submitReplicated(journalSeq, command);
+    }
+
+    /** A standby shard takes the lead; completes with its last event seq once it serves its callers. */
+    public CompletionStage<Long> promote(int shard) {
+        if (!owns(shard)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("shard " + shard
+                    + " does not run in this process"));
+        }
+        return shards[shard].promote();
+    }
+
+    /** True while {@code shard} (one this process runs) is a standby. */
+    public boolean following(int shard) {
+        return shards[shard].following();
+    }
+
+    /** True when some shard of this process was deposed by another leader and refuses everything. */
+    public boolean anyFenced() {
+        for (ExchangeShard s : owned) {
+            if (s.fenced()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A leading shard's image for a standby; {@code taken} runs on the shard thread before the next
+     * batch with the image's journal seq (to start sending batches after it).
+     */
+    public CompletionStage<SnapshotStore.Snapshot> image(int shard, java.util.function.LongConsumer taken) {
+        if (!owns(shard)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("shard " + shard
+                    + " does not run in this process"));
+        }
+        return shards[shard].image(taken);
     }
 
     /** Commands whose processing threw inside the engine, all shards (for metrics). */

@@ -77,6 +77,15 @@ public final class FileCommandJournal implements CommandJournal {
         log.deleteUpTo(seq);
     }
 
+    /** Deletes every segment and starts a new one numbered from {@code seq + 1}. */
+    @Override
+    public void resetAfter(long seq) {
+        if (seq < 0) {
+            throw new IllegalArgumentException("cannot reset the journal after a negative seq: " + seq);
+        }
+        log.resetAfter(seq);
+    }
+
     /** Bytes of the kept segments. */
     public long diskBytes() {
         return log.diskBytes();

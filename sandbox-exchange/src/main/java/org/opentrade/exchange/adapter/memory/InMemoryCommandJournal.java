@@ -51,6 +51,14 @@ public final class InMemoryCommandJournal implements CommandJournal {
         commands.forgetUpTo(seq);
     }
 
+    @Override
+    public void resetAfter(long seq) {
+        if (seq < 0) {
+            throw new IllegalArgumentException("cannot reset the journal after a negative seq: " + seq);
+        }
+        commands.restartAfter(seq);
+    }
+
     /** Nothing to release; the commands stay readable. */
     @Override
     public void close() {
