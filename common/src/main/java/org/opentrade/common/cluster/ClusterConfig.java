@@ -29,9 +29,12 @@ import org.opentrade.common.config.ConfigException;
  * @param eventBusPort       the clustered event bus's TCP port; 0 picks a free one (members learn it
  *                           through Hazelcast)
  * @param tls                mutual TLS on the event bus ({@link ClusterTls#OFF} by default)
+ * @param cp                 Hazelcast's CP subsystem, which holds the exchange's leadership lock
+ *                           ({@link ClusterCp#OFF} by default)
  */
 public record ClusterConfig(String name, List<String> members, String host, String publicHost, int port,
-                            boolean portAutoIncrement, Duration memberTimeout, int eventBusPort, ClusterTls tls) {
+                            boolean portAutoIncrement, Duration memberTimeout, int eventBusPort, ClusterTls tls,
+                            ClusterCp cp) {
     public static final String DEFAULT_NAME = "opentrade";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5701;
@@ -54,6 +57,9 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
         members = List.copyOf(members);
         if (tls == null) {
             throw new IllegalArgumentException("tls: give ClusterTls.OFF for a plain event bus");
+        }
+        if (cp == null) {
+            throw new IllegalArgumentException("cp: give ClusterCp.OFF for no CP subsystem");
         }
         if (!CLUSTER_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name '" + name + "': allowed 1-64 of [A-Za-z0-9._-]");
@@ -85,13 +91,23 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
         }
     }
 
-    /** A plain event bus ({@link ClusterTls#OFF}); the other components as in the canonical constructor. */
+    /** No CP subsystem ({@link ClusterCp#OFF}); the other components as in the canonical constructor. */
     public ClusterConfig(String name, List<String> members, String host, String publicHost, int port,
-                         boolean portAutoIncrement, Duration memberTimeout, int eventBusPort) {
-        this(name, members, host, publicHost, port, portAutoIncrement, memberTimeout, eventBusPort, ClusterTls.OFF);
+                         boolean portAutoIncrement, Duration memberTimeout, int eventBusPort, ClusterTls tls) {
+        this(name, members, host, publicHost, port, portAutoIncrement, memberTimeout, eventBusPort, tls, ClusterCp.OFF);
     }
 
-    /** Everything at its default: this machine's loopback, cluster {@value #DEFAULT_NAME}, no TLS. */
+    /**
+     * A plain event bus ({@link ClusterTls#OFF}) and no CP subsystem ({@link ClusterCp#OFF}); the other
+     * components as in the canonical constructor.
+     */
+    public ClusterConfig(String name, List<String> members, String host, String publicHost, int port,
+                         boolean portAutoIncrement, Duration memberTimeout, int eventBusPort) {
+        this(name, members, host, publicHost, port, portAutoIncrement, memberTimeout, eventBusPort, ClusterTls.OFF,
+                ClusterCp.OFF);
+    }
+
+    /** Everything at its default: this machine's loopback, cluster {@value #DEFAULT_NAME}, no TLS, no CP subsystem. */
     public static ClusterConfig defaults() {
         return new ClusterConfig(DEFAULT_NAME, DEFAULT_MEMBERS, DEFAULT_HOST, null, DEFAULT_PORT, true,
                 DEFAULT_MEMBER_TIMEOUT, 0);
@@ -99,15 +115,22 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
 
     /** This configuration with {@code tls} on its event bus. */
     public ClusterConfig withTls(ClusterTls tls) {
-        return new ClusterConfig(name, members, host, publicHost, port, portAutoIncrement, memberTimeout, eventBusPort, tls);
+        return new ClusterConfig(name, members, host, publicHost, port, portAutoIncrement, memberTimeout, eventBusPort, tls,
+                cp);
+    }
+
+    /** This configuration with {@code cp} as its CP subsystem. */
+    public ClusterConfig withCp(ClusterCp cp) {
+        return new ClusterConfig(name, members, host, publicHost, port, portAutoIncrement, memberTimeout, eventBusPort, tls,
+                cp);
     }
 
     /**
      * Reads a {@code cluster:} section (keys {@code name}, {@code members}, {@code host},
      * {@code public_host}, {@code port}, {@code port_auto_increment}, {@code member_timeout},
-     * {@code event_bus_port} and the {@code tls} section, see {@link ClusterTls#fromConfig}); absent
-     * keys take the defaults. A bad value, or a TLS store that cannot be used, throws a
-     * {@link ConfigException} naming the key.
+     * {@code event_bus_port}, the {@code tls} section, see {@link ClusterTls#fromConfig}, and the
+     * {@code cp} section, see {@link ClusterCp#fromConfig}); absent keys take the defaults. A bad
+     * value, or a TLS store that cannot be used, throws a {@link ConfigException} naming the key.
      */
     public static ClusterConfig fromConfig(Config section) {
         String name = section.string("name", DEFAULT_NAME);
@@ -119,9 +142,10 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
         Duration timeout = section.duration("member_timeout", DEFAULT_MEMBER_TIMEOUT);
         int busPort = section.intValue("event_bus_port", 0, 0, 65_535);
         ClusterTls tls = ClusterTls.fromConfig(section.section("tls"));
+        ClusterCp cp = ClusterCp.fromConfig(section.section("cp"));
         try {
             return new ClusterConfig(name, members.isEmpty() ? DEFAULT_MEMBERS : members, host, publicHost, port,
-                    autoIncrement, timeout, busPort, tls);
+                    autoIncrement, timeout, busPort, tls, cp);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config section 'cluster': " + e.getMessage() + " (" + section.origin() + ")");
         }
@@ -159,6 +183,6 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
     @Override
     public String toString() {
         return "cluster '" + name + "' (member " + publicHost + ":" + port + (portAutoIncrement ? "+" : "")
-                + ", members " + members + ", " + tls + ")";
+                + ", members " + members + ", " + tls + ", " + cp + ")";
     }
 }

@@ -4,10 +4,13 @@ import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
+import com.hazelcast.config.cp.CPSubsystemConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
@@ -32,9 +35,36 @@ import java.util.logging.Logger;
  * their uploaded code), user-code deployment and the REST and Memcache endpoints stay off. With
  * {@link ClusterTls} enabled, the event bus itself only talks to members that hold a certificate
  * from the cluster CA.
+ *
+ * <p><b>CP subsystem.</b> With {@code cluster.cp.members} set ({@link ClusterCp}), Hazelcast also runs
+ * its CP subsystem: Raft groups of three members that hold the exchange failover's fenced lock and
+ * leader register ({@code org.opentrade.exchange.adapter.hazelcast.HazelcastLeadershipRegister}). It is
+ * part of open-source Hazelcast 5.3, which Vert.x 5 ships; from Hazelcast 5.5 on it is an Enterprise
+ * feature, so moving past 5.4 means a licence or another consensus engine behind the same port. Its
+ * Raft timings are set for a LAN or the loopback (Hazelcast's defaults suit a WAN): a follower calls
+ * an election after {@value #RAFT_MAX_MISSED_HEARTBEATS} missed leader heartbeats of
+ * {@value #RAFT_HEARTBEAT_MILLIS} ms, checked every {@value #RAFT_ELECTION_TIMEOUT_MILLIS} ms to 1 s
+ * more, so a dead CP group leader is replaced in about one to two seconds (with the defaults, 25 s of
+ * silence and then up to 3 s more).
+ * A rogue member (see the package documentation) could also take or destroy CP data, as it can any
+ * other Hazelcast data: the same deployment rule protects it.
  */
 public final class ClusteredVertx {
     private static final Logger LOG = Logger.getLogger(ClusteredVertx.class.getName());
+
+    /**
+     * Raft leader heartbeat period (Hazelcast's default 5 s): leader liveness is judged on it, and
+     * 200 ms keeps a loopback or LAN cluster's Raft traffic negligible.
+     */
+    public static final long RAFT_HEARTBEAT_MILLIS = 200;
+    /** Missed leader heartbeats before a follower calls an election (Hazelcast's default 5). */
+    public static final int RAFT_MAX_MISSED_HEARTBEATS = 3;
+    /**
+     * The Raft election timeout (Hazelcast's default 2 s): how long a candidate waits for votes, and the
+     * base of the leader check period (Hazelcast adds up to 1 s at random so followers do not all call
+     * elections at once).
+     */
+    public static final long RAFT_ELECTION_TIMEOUT_MILLIS = 500;
 
     private ClusteredVertx() {
     }
@@ -81,7 +111,27 @@ public final class ClusteredVertx {
         join.getKubernetesConfig().setEnabled(false);
         TcpIpConfig tcp = join.getTcpIpConfig().setEnabled(true).clear();
         c.members().forEach(tcp::addMember);
+        applyCp(hz.getCPSubsystemConfig(), c.cp());
         return hz;
+    }
+
+    /**
+     * Sets {@code cp} on Hazelcast's CP configuration; leaves it at Hazelcast's defaults (CP member
+     * count 0: off) when {@code cp} is off. Hazelcast checks the combination when the member starts
+     * (group size at most the member count, heartbeat shorter than the TTL, auto-removal at least the
+     * TTL), which {@link ClusterCp} already guarantees.
+     */
+    private static void applyCp(CPSubsystemConfig config, ClusterCp cp) {
+        if (!cp.enabled()) {
+            return;
+        }
+        config.setCPMemberCount(cp.members()).setGroupSize(ClusterCp.GROUP_SIZE)
+                .setSessionTimeToLiveSeconds((int) cp.sessionTtl().toSeconds())
+                .setSessionHeartbeatIntervalSeconds((int) cp.sessionHeartbeat().toSeconds())
+                .setMissingCPMemberAutoRemovalSeconds((int) cp.missingMemberAutoRemoval().toSeconds());
+        config.getRaftAlgorithmConfig().setLeaderElectionTimeoutInMillis(RAFT_ELECTION_TIMEOUT_MILLIS)
+                .setLeaderHeartbeatPeriodInMillis(RAFT_HEARTBEAT_MILLIS)
+                .setMaxMissedLeaderHeartbeatCount(RAFT_MAX_MISSED_HEARTBEATS);
     }
 
     /**
@@ -129,11 +179,33 @@ public final class ClusteredVertx {
         }
     }
 
+    /**
+     * The Hazelcast member under a clustered {@code vertx}, for what the event bus does not cover (the
+     * CP subsystem's leadership lock). Any thread.
+     *
+     * @throws IllegalStateException when {@code vertx} is not clustered, or clustered by another cluster
+     *                               manager than Hazelcast, or has not joined yet
+     */
+    public static HazelcastInstance hazelcastOf(Vertx vertx) {
+        ClusterManager manager = vertx instanceof VertxInternal internal ? internal.clusterManager() : null;
+        if (!(manager instanceof HazelcastClusterManager hazelcast)) {
+            throw new IllegalStateException("Vert.x is not clustered with Hazelcast (cluster manager: "
+                    + (manager == null ? "none, a plain Vert.x" : manager.getClass().getName())
+                    + "): start it with ClusteredVertx.start or join");
+        }
+        HazelcastInstance hz = hazelcast.getHazelcastInstance();
+        if (hz == null) {
+            throw new IllegalStateException("Vert.x's Hazelcast cluster manager has no Hazelcast member yet: it has"
+                    + " not joined the cluster");
+        }
+        return hz;
+    }
+
     private static String joinedLine(ClusterConfig c, HazelcastClusterManager manager) {
         HazelcastInstance hz = manager.getHazelcastInstance();
         String member = hz == null ? "?" : hz.getCluster().getLocalMember().getAddress().toString();
         int size = hz == null ? 0 : hz.getCluster().getMembers().size();
         return "joined cluster '" + c.name() + "' as member " + member + " (node " + manager.getNodeId() + "); "
-                + size + " member(s) now; " + c.tls();
+                + size + " member(s) now; " + c.tls() + "; " + c.cp();
     }
 }

@@ -9,10 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.cp.CPSubsystemConfig;
+import com.hazelcast.config.cp.RaftAlgorithmConfig;
+import com.hazelcast.internal.config.ConfigValidator;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
@@ -125,6 +130,79 @@ class ClusterConfigTest {
         assertEquals("0.0.0.0", options.getEventBusOptions().getHost());
         assertEquals(17001, options.getEventBusOptions().getPort());
         assertEquals("10.1.2.3", options.getEventBusOptions().getClusterPublicHost());
+    }
+
+    @Test
+    void theCpSubsystemIsOffUnlessMembersAreGiven() {
+        ClusterConfig c = read("cluster:\n  cp:\n    session_ttl: 3s\n");
+        assertFalse(c.cp().enabled());
+        assertEquals(ClusterCp.OFF, ClusterConfig.defaults().cp());
+        assertEquals(ClusterCp.OFF, new ClusterConfig("ot", List.of("127.0.0.1"), "127.0.0.1", null, 5701, true,
+                Duration.ofSeconds(15), 0).cp(), "the older constructors keep working, without CP");
+        assertEquals(0, ClusteredVertx.hazelcastConfig(c).getCPSubsystemConfig().getCPMemberCount(),
+                "Hazelcast's CP subsystem stays off");
+    }
+
+    @Test
+    void theCpSectionIsReadWithDefaultsForTheSessionTimings() {
+        ClusterConfig c = read("cluster:\n  cp:\n    members: ${OPENTRADE_CLUSTER_CP_MEMBERS:0}\n",
+                Map.of("OPENTRADE_CLUSTER_CP_MEMBERS", "3"));
+        assertEquals(new ClusterCp(3, Duration.ofSeconds(2), Duration.ofSeconds(1)), c.cp());
+        ClusterCp five = read("cluster:\n  cp:\n    members: 5\n    session_ttl: 10s\n    session_heartbeat: 3s\n").cp();
+        assertEquals(5, five.members());
+        assertEquals(Duration.ofSeconds(10), five.sessionTtl());
+        assertEquals(Duration.ofSeconds(3), five.sessionHeartbeat());
+        assertEquals(c.cp(), c.withTls(ClusterTls.OFF).cp(), "withTls keeps the CP settings");
+        assertEquals(five, ClusterConfig.defaults().withCp(five).cp());
+    }
+
+    @Test
+    void badCpValuesNameTheirKey() {
+        assertMessage("cp.members 2", "cluster:\n  cp:\n    members: 2\n");
+        assertMessage("cluster.cp.members", "cluster:\n  cp:\n    members: 8\n");
+        assertMessage("cp.session_ttl", "cluster:\n  cp:\n    members: 3\n    session_ttl: 1s\n");
+        assertMessage("cp.session_ttl", "cluster:\n  cp:\n    members: 3\n    session_ttl: 2500ms\n");
+        assertMessage("cp.session_heartbeat", "cluster:\n  cp:\n    members: 3\n    session_heartbeat: 2s\n");
+        assertMessage("cp.session_heartbeat", "cluster:\n  cp:\n    members: 3\n    session_heartbeat: 500ms\n");
+        assertMessage("cp.session_heartbeat", "cluster:\n  cp:\n    session_heartbeat: 0s\n");
+        assertMessage("cluster.cp", "cluster:\n  cp: 3\n");
+    }
+
+    @Test
+    void hazelcastRunsTheCpSubsystemInGroupsOfThreeWithFastRaftTimings() {
+        ClusterConfig c = read("cluster:\n  cp:\n    members: 5\n    session_ttl: 4s\n    session_heartbeat: 1s\n");
+        CPSubsystemConfig cp = ClusteredVertx.hazelcastConfig(c).getCPSubsystemConfig();
+        assertEquals(5, cp.getCPMemberCount());
+        assertEquals(3, cp.getGroupSize(), "the smallest odd group: one member may be down");
+        assertEquals(4, cp.getSessionTimeToLiveSeconds());
+        assertEquals(1, cp.getSessionHeartbeatIntervalSeconds());
+        assertEquals(60, cp.getMissingCPMemberAutoRemovalSeconds());
+        assertFalse(cp.isPersistenceEnabled(), "open-source Hazelcast keeps CP state in memory");
+        RaftAlgorithmConfig raft = cp.getRaftAlgorithmConfig();
+        assertEquals(500, raft.getLeaderElectionTimeoutInMillis());
+        assertEquals(200, raft.getLeaderHeartbeatPeriodInMillis());
+        assertEquals(3, raft.getMaxMissedLeaderHeartbeatCount());
+        ConfigValidator.checkCPSubsystemConfig(cp); // what Hazelcast checks when the member starts
+    }
+
+    @Test
+    void aLongSessionTtlLengthensTheMissingMemberRemovalToMatch() {
+        ClusterCp cp = new ClusterCp(3, Duration.ofMinutes(3), Duration.ofSeconds(10));
+        assertEquals(Duration.ofMinutes(3), cp.missingMemberAutoRemoval());
+        CPSubsystemConfig config = ClusteredVertx.hazelcastConfig(ClusterConfig.defaults().withCp(cp)).getCPSubsystemConfig();
+        assertEquals(180, config.getMissingCPMemberAutoRemovalSeconds());
+        ConfigValidator.checkCPSubsystemConfig(config);
+    }
+
+    @Test
+    void aPlainVertxHasNoHazelcastMember() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ClusteredVertx.hazelcastOf(vertx));
+            assertTrue(e.getMessage().contains("not clustered with Hazelcast"), e.getMessage());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     private static void assertMessage(String expected, String yaml) {

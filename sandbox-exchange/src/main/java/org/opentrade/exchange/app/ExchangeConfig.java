@@ -40,13 +40,14 @@ import org.opentrade.exchange.domain.sim.SimulatorOptions;
  * @param cluster         how the standalone exchange ({@link ExchangeMain}) joins the cluster; the
  *                        all-in-one ignores it
  * @param operations      where the standalone exchange serves /health, /ready and /metrics
+ * @param failover        a leader and a standby for this process's shards (standalone exchange only)
  */
 public record ExchangeConfig(int shards, List<Integer> ownedShards, Path dataDir, FsyncPolicy fsync, int ringSize, long snapshotEveryCommands,
                              Duration timeTick, CalendarType calendar, LocalTime dayEnd, ZoneId zone,
                              List<LocalDate> holidays, Path instrumentsFile, SimulatorOptions simulator,
                              Duration simulatorStep, Duration snapshotEveryTime, Duration feedHeartbeat,
                              boolean jsonEvents, EventRetention retention, TracingOptions tracing,
-                             ClusterConfig cluster, Operations operations) {
+                             ClusterConfig cluster, Operations operations, Failover failover) {
     public static final String RESOURCE = "exchange.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.exchange.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_EXCHANGE_CONFIG";
@@ -61,6 +62,23 @@ public record ExchangeConfig(int shards, List<Integer> ownedShards, Path dataDir
     public record Operations(String host, int port) {
         public static final String DEFAULT_HOST = "127.0.0.1";
         public static final int DEFAULT_PORT = 8083;
+    }
+
+    /**
+     * Exchange failover ({@code failover:}): two processes with the same shards, each its own data_dir,
+     * hold the group's fenced lock in the cluster's CP subsystem; the holder leads, the other stands by,
+     * following the leader's journal, and takes over when the leader dies.
+     *
+     * @param enabled            off: this process runs its shards alone (the leadership lock unused)
+     * @param group              names the lock and the register: the same in both processes of a pair;
+     *                           empty: {@code shards-<owned shards>} (e.g. {@code shards-0-1})
+     * @param replicationTimeout how long a batch waits for the in-sync standby before the leader drops
+     *                           it and runs alone
+     * @param lockWait           how long each attempt to take the lock waits (a standby's takeover
+     *                           loop; a starting process that does not get it in this time stands by)
+     */
+    public record Failover(boolean enabled, String group, Duration replicationTimeout, Duration lockWait) {
+        public static final Failover OFF = new Failover(false, "", Duration.ofSeconds(1), Duration.ofSeconds(3));
     }
 
     public ExchangeConfig {
@@ -139,10 +157,33 @@ public record ExchangeConfig(int shards, List<Integer> ownedShards, Path dataDir
         Config ops = root.section("operations");
         Operations operations = new Operations(ops.string("host", Operations.DEFAULT_HOST),
                 ops.intValue("port", Operations.DEFAULT_PORT, 0, 65_535));
+        Config fo = root.section("failover");
+        Failover failover = new Failover(fo.bool("enabled", false), fo.string("group", ""),
+                positive(fo, "failover", "replication_timeout", Failover.OFF.replicationTimeout()),
+                positive(fo, "failover", "lock_wait", Failover.OFF.lockWait()));
+        if (!failover.group().isEmpty() && !failover.group().matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException("config key 'failover.group' has value '" + failover.group()
+                    + "'; allowed: empty or 1-64 of [A-Za-z0-9._-]");
+        }
+        if (failover.enabled() && dataDir == null) {
+            throw new ConfigException("config key 'failover.enabled' is true but 'exchange.data_dir' is empty;"
+                    + " allowed: failover with a data_dir (a standby keeps the leader's journal there)");
+        }
         return new ExchangeConfig(shards, owned, dataDir, fsync, ringSize, snapshotEvery, tick, type, dayEnd, zone, holidays,
                 instruments, simOptions, step, snapshotTime, heartbeat, jsonEvents, retention,
                 TracingOptions.fromConfig(root.section("tracing"), "sandbox-exchange"),
-                ClusterConfig.fromConfig(root.section("cluster")), operations);
+                ClusterConfig.fromConfig(root.section("cluster")), operations, failover);
+    }
+
+    /** The failover group's name: the configured one, or {@code shards-} and the owned shards. */
+    public String failoverGroup() {
+        if (!failover.group().isEmpty()) {
+            return failover.group();
+        }
+        if (ownedShards.isEmpty()) {
+            return "shards-all";
+        }
+        return "shards-" + String.join("-", ownedShards.stream().map(String::valueOf).toList());
     }
 
     private static List<Integer> ownedShards(List<String> values, int shards) {

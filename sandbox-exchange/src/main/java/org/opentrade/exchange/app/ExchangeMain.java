@@ -13,6 +13,7 @@ import org.opentrade.common.cluster.ClusteredVertx;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.exchange.adapter.hazelcast.HazelcastLeadershipRegister;
 import org.opentrade.exchange.adapter.http.OperationsServer;
 
 /**
@@ -62,7 +63,11 @@ public final class ExchangeMain {
             System.exit(1);
             return;
         }
-        ExchangeService service = new ExchangeService(config, tracing);
+        ExchangeService service = new ExchangeService(config, tracing,
+                config.failover().enabled() ? v -> HazelcastLeadershipRegister.open(ClusteredVertx.hazelcastOf(v),
+                        config.failoverGroup())
+                        : null,
+                ExchangeMain::fenced);
         String deployment;
         HttpServer operations;
         try {
@@ -76,7 +81,8 @@ public final class ExchangeMain {
             System.exit(1);
             return;
         }
-        LOG.info(String.format("sandbox-exchange ready in %d ms (JVM up %d ms): operations http://%s:%d (/health,"
+        LOG.info(String.format("sandbox-exchange " + (config.failover().enabled() ? "started (failover: leads or stands"
+                        + " by, see below)" : "ready") + " in %d ms (JVM up %d ms): operations http://%s:%d (/health,"
                         + " /ready, /metrics); %s; spans %s", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 ManagementFactory.getRuntimeMXBean().getUptime(), config.operations().host(), operations.actualPort(),
                 config.cluster(), config.tracing().isExporting() ? "to " + config.tracing().getZipkinEndpoint()
@@ -102,6 +108,16 @@ public final class ExchangeMain {
         } catch (Exception e) {
             System.err.println("sandbox-exchange: clean stop did not finish: " + e);
         }
+    }
+
+    /**
+     * Another process leads this one's shards now (this one was paused or cut off longer than its CP
+     * session): it refuses every command already; end the process, so a supervisor starts it again as
+     * the new leader's standby. The shutdown hook still stops it cleanly.
+     */
+    private static void fenced(String reason) {
+        LOG.severe(reason + "; exiting (status 3)");
+        new Thread(() -> System.exit(3), "sandbox-exchange-fenced").start();
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws Exception {

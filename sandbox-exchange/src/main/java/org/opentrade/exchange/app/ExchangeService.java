@@ -36,6 +36,17 @@ import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.port.EventPublisher;
+import org.opentrade.exchange.port.LeadershipRegister;
+import org.opentrade.exchange.port.SnapshotStore;
+import org.opentrade.exchange.adapter.eventbus.LeaderReplication;
+import org.opentrade.exchange.adapter.eventbus.StandbyReplication;
+import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
+import org.opentrade.exchange.domain.failover.LeaderRecord;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The sandbox exchange as a service: loads the universe, recovers and starts the
@@ -79,11 +90,42 @@ public final class ExchangeService extends VerticleBase {
 
     /** With spans for traced commands (the all-in-one shares the gateway's span store); null: none. */
     public ExchangeService(ExchangeConfig config, org.opentrade.common.tracing.Tracing tracing) {
+        this(config, tracing, null, reason -> { });
+    }
+
+    /**
+     * With exchange failover ({@code config.failover().enabled()}).
+     *
+     * @param registers opens the failover group's leadership register on this service's Vert.x
+     * @param onFenced  called once (on the event loop) when another process took the lead from this one:
+     *                  a deposed leader refuses everything, and its process should end
+     */
+    public ExchangeService(ExchangeConfig config, org.opentrade.common.tracing.Tracing tracing,
+                           Function<Vertx, LeadershipRegister> registers, Consumer<String> onFenced) {
         this.config = config;
         this.tracing = tracing;
+        this.registers = registers;
+        this.onFenced = onFenced;
+        if (config.failover().enabled() && registers == null) {
+            throw new IllegalArgumentException("failover needs a leadership register");
+        }
     }
 
     private final org.opentrade.common.tracing.Tracing tracing;
+    private final Function<Vertx, LeadershipRegister> registers;
+    private final Consumer<String> onFenced;
+    /** False while this process stands by: what its shards compute is not published. */
+    private volatile boolean leading;
+    private volatile String role = "starting";
+    private volatile boolean stopping;
+    private LeadershipRegister register;
+    private volatile LeaderReplication leaderReplication;
+    private StandbyReplication standby;
+    private Thread failoverThread;
+    private String node;
+    private EventPublisher gatedPublisher;
+    private long fenceTimer = -1;
+    private boolean fencedReported;
 
     @Override
     public Future<?> start() {
@@ -93,6 +135,9 @@ public final class ExchangeService extends VerticleBase {
         publisherOnContext = bus;
         boolean simulate = config.simulator().enabled();
         EventPublisher publisher = (shard, batch) -> {
+            if (!leading) {
+                return; // a standby's shards compute what the leader publishes
+            }
             for (ExchangeEvent e : batch) {
                 if (e.type() == EventType.TRADE) {
                     trades.increment();
@@ -106,15 +151,33 @@ public final class ExchangeService extends VerticleBase {
             events.add(batch.size());
             bus.publish(shard, batch);
         };
+        gatedPublisher = publisher;
+        if (config.failover().enabled()) {
+            return startFailover(t0);
+        }
+        leading = true;
+        role = "single";
         return refuseShardsRunElsewhere().compose(free -> vertx.executeBlocking(() -> {
-            InstrumentCatalog catalog = UniverseFile.load(config.instrumentsFile());
-            config.validateAgainst(catalog);
-            if (config.dataDir() != null) {
-                DataDirLayout.check(config.dataDir(), config.shards());
-            }
+            InstrumentCatalog catalog = loadCatalog();
             exchange = ShardedExchange.start(config.runtimeOptions(catalog), publisher, config.ownedShardsOrAll());
             return catalog;
-        })).compose(catalog -> FeedEndpoint.register(vertx, exchange).map(fe -> {
+        })).compose(catalog -> serve(catalog, t0));
+    }
+
+    private InstrumentCatalog loadCatalog() {
+        InstrumentCatalog catalog = UniverseFile.load(config.instrumentsFile());
+        config.validateAgainst(catalog);
+        if (config.dataDir() != null) {
+            DataDirLayout.check(config.dataDir(), config.shards());
+        }
+        return catalog;
+    }
+
+    /** Registers the endpoints and timers of a leading (or single) exchange; on the event loop. */
+    private Future<ExchangeService> serve(InstrumentCatalog catalogLoaded, long t0) {
+        EventBusPublisher bus = publisherOnContext;
+        boolean simulate = config.simulator().enabled();
+        return Future.succeededFuture(catalogLoaded).compose(catalog -> FeedEndpoint.register(vertx, exchange).map(fe -> {
             feedEndpoint = fe;
             return catalog;
         })).compose(catalog -> SnapshotEndpoint.register(vertx, exchange).map(se -> {
@@ -136,6 +199,9 @@ public final class ExchangeService extends VerticleBase {
                         Simulator.firstOrderIdFor(System.currentTimeMillis()));
                 simulatorTimer = vertx.setPeriodic(config.simulatorStep().toMillis(), id -> simulate());
             }
+            if (config.failover().enabled()) {
+                fenceTimer = vertx.setPeriodic(200, id -> watchFence());
+            }
             ready = true;
             LOG.info(String.format("exchange ready in %d ms: %d instruments, %d shard(s)%s, journal %s, calendar %s,"
                             + " simulator %s", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), catalog.size(),
@@ -145,6 +211,167 @@ public final class ExchangeService extends VerticleBase {
                     config.calendar().name().toLowerCase(), simulate ? "on" : "off"));
             return this;
         }));
+    }
+
+    // ------------------------------------------------------------------ failover
+
+    /**
+     * Failover mode: opens the leadership register, listens for the leader's batches, and starts the
+     * failover thread, which leads when this process may and stands by otherwise. Completes at once:
+     * the process is ready (serves commands) only once it leads.
+     */
+    private Future<?> startFailover(long t0) {
+        int[] shards = config.ownedShardsOrAll() == null ? IntStream.range(0, config.shards()).toArray()
+                : config.ownedShardsOrAll().stream().mapToInt(Integer::intValue).toArray();
+        return vertx.executeBlocking(() -> {
+            InstrumentCatalog catalog = loadCatalog();
+            node = NodeIdentity.of(config.dataDir());
+            register = registers.apply(vertx);
+            return catalog;
+        }).compose(catalog -> {
+            standby = new StandbyReplication(vertx, context, node, shards, Duration.ofSeconds(60));
+            return standby.listen().map(catalog);
+        }).map(catalog -> {
+            failoverThread = new Thread(() -> failoverLoop(catalog, t0), "exchange-failover");
+            failoverThread.setDaemon(true);
+            failoverThread.start();
+            LOG.info("exchange failover: node " + node + ", group " + config.failoverGroup() + "; taking the lead or"
+                    + " standing by");
+            return this;
+        });
+    }
+
+    /** The failover thread: take the lock and lead when this node may, else follow the leader. */
+    private void failoverLoop(InstrumentCatalog catalog, long t0) {
+        ShardedExchangeOptions options = config.runtimeOptions(catalog);
+        String waitingFor = null;
+        while (!stopping) {
+            try {
+                OptionalLong fence = register.tryLock(config.failover().lockWait());
+                if (stopping) {
+                    return;
+                }
+                if (fence.isPresent()) {
+                    String raw = register.read();
+                    LeaderRecord current = LeaderRecord.parse(raw);
+                    if (LeaderRecord.mayLead(current, node)) {
+                        LeaderRecord mine = LeaderRecord.takenBy(node, fence.getAsLong());
+                        if (register.compareAndSet(raw, mine.text())) {
+                            lead(options, catalog, mine, t0);
+                            return;
+                        }
+                    } else if (!raw.equals(waitingFor)) {
+                        waitingFor = raw;
+                        LOG.warning("exchange failover: this node (" + node + ") holds the lock of group "
+                                + config.failoverGroup() + " but may not lead: the register (" + raw + ") names "
+                                + current.leader() + " as the last leader and " + (current.inSync() == null
+                                ? "no standby" : current.inSync()) + " in sync, and only their data holds every"
+                                + " acknowledged command. Start one of them; this node stands by");
+                    }
+                    register.unlock();
+                    Thread.sleep(500);
+                }
+                standBy(options);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (stopping) {
+                    return;
+                }
+                LOG.log(Level.WARNING, "exchange failover: " + e.getMessage() + "; trying again", e);
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Starts (again) from the leader's images when there are none yet or the leader dropped this standby. */
+    private void standBy(ShardedExchangeOptions options) throws Exception {
+        if (exchange != null && !standby.needsNewImage()) {
+            return;
+        }
+        Map<Integer, SnapshotStore.Snapshot> images;
+        try {
+            images = standby.requestImages();
+        } catch (Exception e) {
+            return; // no leader answers right now: keep what this node has, it may be the one to take over
+        }
+        ShardedExchange old = exchange;
+        exchange = null;
+        if (old != null) {
+            old.close();
+        }
+        for (Map.Entry<Integer, SnapshotStore.Snapshot> image : images.entrySet()) {
+            NodeIdentity.moveShardAside(config.dataDir(), image.getKey());
+            ShardedExchange.install(options, image.getKey(), image.getValue());
+        }
+        exchange = ShardedExchange.start(options, gatedPublisher, config.ownedShardsOrAll(), this::replicate, true);
+        standby.following(exchange);
+        role = "standby";
+        LOG.info("exchange failover: standing by for group " + config.failoverGroup() + " from the leader's images at"
+                + " journal seqs " + images.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue().journalSeq())
+                .toList());
+    }
+
+    /** The shards' link to the standby: the leader's replication once this process leads. */
+    private void replicate(int shard, long firstSeq, List<Command> commands) {
+        LeaderReplication r = leaderReplication;
+        if (r != null) {
+            r.replicate(shard, firstSeq, commands);
+        }
+    }
+
+    /** This node took the lead: recover (or promote the standby shards), then serve. Failover thread. */
+    private void lead(ShardedExchangeOptions options, InstrumentCatalog catalog, LeaderRecord record, long t0)
+            throws Exception {
+        standby.close().toCompletionStage().toCompletableFuture().get();
+        long start = System.nanoTime();
+        if (exchange == null) {
+            exchange = ShardedExchange.start(options, gatedPublisher, config.ownedShardsOrAll(), this::replicate,
+                    false);
+        } else {
+            for (int shard : exchange.ownedShards()) {
+                exchange.promote(shard).toCompletableFuture().get();
+            }
+        }
+        leaderReplication = new LeaderReplication(vertx, exchange, register, record,
+                config.failover().replicationTimeout());
+        leading = true;
+        role = "leader";
+        LOG.info("exchange failover: this node (" + node + ") leads group " + config.failoverGroup() + " ("
+                + record.text() + "); shards ready in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                + " ms");
+        context.runOnContext(v -> leaderReplication.listen().compose(x -> serve(catalog, t0))
+                .onFailure(e -> LOG.log(Level.SEVERE, "exchange failover: serving as leader failed", e)));
+    }
+
+    /** A leader deposed by another: report it once. */
+    private void watchFence() {
+        ShardedExchange x = exchange;
+        if (!fencedReported && x != null && x.anyFenced()) {
+            fencedReported = true;
+            ready = false;
+            String reason = "exchange group " + config.failoverGroup() + ": another process leads now; this one"
+                    + " refuses every command";
+            LOG.severe(reason);
+            // stop answering at once, so callers reach the new leader only, even before this process ends
+            vertx.cancelTimer(tickTimer);
+            vertx.cancelTimer(simulatorTimer);
+            vertx.cancelTimer(heartbeatTimer);
+            endpoint.close();
+            feedEndpoint.close();
+            snapshotEndpoint.close();
+            leaderReplication.close();
+            onFenced.accept(reason);
+        }
+    }
+
+    /** "single" (no failover), "starting", "standby" or "leader". Any thread. */
+    public String role() {
+        return role;
     }
 
     /**
@@ -259,6 +486,11 @@ public final class ExchangeService extends VerticleBase {
     @Override
     public Future<?> stop() {
         ready = false;
+        stopping = true;
+        if (failoverThread != null) {
+            failoverThread.interrupt();
+        }
+        vertx.cancelTimer(fenceTimer);
         vertx.cancelTimer(tickTimer);
         vertx.cancelTimer(simulatorTimer);
         vertx.cancelTimer(heartbeatTimer);
@@ -275,12 +507,17 @@ public final class ExchangeService extends VerticleBase {
                     .recover(err -> Future.succeededFuture());
         }
         Future<Void> unregistered = (endpoint == null ? Future.<Void>succeededFuture() : endpoint.close())
+                .eventually(() -> standby == null ? Future.succeededFuture() : standby.close())
+                .eventually(() -> leaderReplication == null ? Future.succeededFuture() : leaderReplication.close())
                 .eventually(() -> feedEndpoint == null ? Future.succeededFuture() : feedEndpoint.close())
                 .eventually(() -> snapshotEndpoint == null ? Future.succeededFuture() : snapshotEndpoint.close());
         return cancels.eventually(() -> unregistered).eventually(() -> vertx.executeBlocking(() -> {
             ShardedExchange x = exchange;
             if (x != null) {
                 x.close();
+            }
+            if (register != null) {
+                register.close(); // gives the lock up: a standby in sync takes over at once
             }
             LOG.info("exchange stopped");
             return null;

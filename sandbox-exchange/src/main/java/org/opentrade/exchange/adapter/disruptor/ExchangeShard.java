@@ -673,7 +673,10 @@ final class ExchangeShard {
     void close() {
         disruptor.shutdown();
         if (storage != null) {
-            maybeSnapshot(true);
+            if (!fenced && !failed) {
+                // a stopped shard's journal may hold commands it never ran: a snapshot at its end would skip them
+                maybeSnapshot(true);
+            }
             retainNow();
             journal.close();
             events.close();

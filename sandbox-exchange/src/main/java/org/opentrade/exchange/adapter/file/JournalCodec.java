@@ -16,7 +16,7 @@ import org.opentrade.exchange.model.TimeInForce;
  * the codes equal); 2 = segments with a header. The payload layout is the same in both; a change to
  * it takes version 3 and a new golden fixture ({@code JournalFormatTest}).
  */
-final class JournalCodec {
+public final class JournalCodec {
     /** "OTJL": journal segment magic. */
     static final int MAGIC = 0x4F544A4C;
     static final int VERSION = 2;
@@ -24,6 +24,28 @@ final class JournalCodec {
     static final int MAX_PAYLOAD = 4096;
 
     private JournalCodec() {
+    }
+
+    /**
+     * {@code c} as one journal record's payload, for a standby's copy of the journal: the bytes the
+     * journal itself writes, so what the standby runs is exactly what recovery here would run.
+     */
+    public static byte[] toBytes(Command c) {
+        ByteBuffer b = ByteBuffer.allocate(maxPayload(c));
+        write(b, c);
+        byte[] out = new byte[b.position()];
+        b.flip().get(out);
+        return out;
+    }
+
+    /** The command in {@code payload} ({@link #toBytes}); throws on bytes that are not one. */
+    public static Command fromBytes(byte[] payload) {
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        Command c = read(b, VERSION);
+        if (b.hasRemaining()) {
+            throw new IllegalArgumentException(b.remaining() + " bytes after a journal record");
+        }
+        return c;
     }
 
     static void write(ByteBuffer b, Command c) {

@@ -1,0 +1,244 @@
+package org.opentrade.exchange.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.exchange.adapter.csv.UniverseFile;
+import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
+import org.opentrade.exchange.adapter.memory.InMemoryLeadershipRegister;
+import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.exchange.domain.InstrumentCatalog;
+import org.opentrade.exchange.domain.failover.LeaderRecord;
+import org.opentrade.exchange.model.AccountSnapshot;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.FeedBatch;
+import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.port.EventPublisher;
+
+/**
+ * Exchange failover with two whole exchange services on one Vert.x, each with its own data dir, and
+ * the leadership register in memory (a stand-in for the CP subsystem; {@code HazelcastLeadershipRegisterIT}
+ * runs the real one). A client places resting orders one after another, retrying a refused one with
+ * the same order id, as trade-api does. The leader's session then expires while it still runs (a
+ * pause or a partition: the harder case than a dead leader): the standby takes over, the old leader is
+ * fenced by its next batch, and the standby's data holds every acknowledged order exactly once.
+ */
+class ExchangeFailoverIT {
+    private static final String ACCOUNT = "acct-failover";
+    private static final String[] SYMBOLS = {"600000.SH", "000001.SZ", "600519.SH", "300750.SZ"};
+    private static final InstrumentCatalog CATALOG = UniverseFile.loadDefault();
+
+    private Vertx vertx;
+    private final InMemoryLeadershipRegister.Engine engine = new InMemoryLeadershipRegister.Engine();
+    private final List<String> fenced = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterEach
+    void closeVertx() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    private static ExchangeConfig config(Path dataDir) {
+        return ExchangeConfig.load(ConfigLoader.of(Map.of("OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(),
+                "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", "false",
+                "OPENTRADE_EXCHANGE_SHARDS", "2", "OPENTRADE_EXCHANGE_FAILOVER", "true"), Map.of()));
+    }
+
+    private ExchangeService service(String process, Path dir) {
+        return new ExchangeService(config(dir), null, v -> engine.view(process), reason -> fenced.add(process));
+    }
+
+    private <T> T await(io.vertx.core.Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static void waitFor(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + max + ": " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private LeaderRecord record() {
+        return LeaderRecord.parse(engine.view("observer").read());
+    }
+
+    private static String nodeOf(Path dir) throws Exception {
+        return Files.readString(dir.resolve(NodeIdentity.FILE), StandardCharsets.UTF_8).strip();
+    }
+
+    /** Places resting buy orders one at a time; a refused or unanswered one is sent again with its id. */
+    private final class Client implements Runnable {
+        final Map<Long, Long> ackedAt = new ConcurrentHashMap<>();
+        final List<String> answers = new CopyOnWriteArrayList<>();
+        volatile boolean running = true;
+        volatile long nextId = 1;
+
+        @Override
+        public void run() {
+            while (running) {
+                long id = nextId;
+                String symbol = SYMBOLS[(int) (id % SYMBOLS.length)];
+                long price = CATALOG.get(symbol).prevClose() * 95 / 100;
+                JsonObject order = new JsonObject().put("type", "NEW_ORDER").put("order_id", id).put("account", ACCOUNT)
+                        .put("symbol", symbol).put("side", "BUY").put("tif", "GTC").put("price", Price.format(price))
+                        .put("qty", 100);
+                try {
+                    JsonObject reply = vertx.eventBus().<JsonObject>request(ExchangeAddresses.COMMANDS, order,
+                            new DeliveryOptions().setSendTimeout(2_000)).toCompletionStage().toCompletableFuture()
+                            .get(3, TimeUnit.SECONDS).body();
+                    int code = reply.getInteger("code");
+                    if (code == 0 || code == ResultCode.DUPLICATE_ORDER_ID.code()) {
+                        // a duplicate: an earlier try was run, its answer lost; the order stands once
+                        ackedAt.put(id, System.nanoTime());
+                        nextId = id + 1;
+                    } else {
+                        answers.add(id + ":" + code);
+                        Thread.sleep(20);
+                    }
+                } catch (Exception e) {
+                    answers.add(id + ":" + e.getClass().getSimpleName());
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** Longest time between two acknowledgements, in ms. */
+        long longestPauseMillis() {
+            List<Long> times = new ArrayList<>(ackedAt.values());
+            times.sort(null);
+            long max = 0;
+            for (int i = 1; i < times.size(); i++) {
+                max = Math.max(max, times.get(i) - times.get(i - 1));
+            }
+            return TimeUnit.NANOSECONDS.toMillis(max);
+        }
+    }
+
+    @Test
+    void aStandbyInSyncTakesOverFromADeposedLeaderAndTheOldLeaderComesBackAsItsStandbyWithoutLosingOrRepeatingAnOrder(
+            @TempDir Path a, @TempDir Path b) throws Exception {
+        ExchangeService first = service("a", a);
+        String firstId = await(vertx.deployVerticle(first));
+        waitFor("a leads", Duration.ofSeconds(20), () -> "leader".equals(first.role()) && first.isReady());
+        ExchangeService second = service("b", b);
+        String secondId = await(vertx.deployVerticle(second));
+        waitFor("b stands by", Duration.ofSeconds(20), () -> "standby".equals(second.role()));
+        assertFalse(second.isReady(), "a standby takes no commands");
+
+        Client client = new Client();
+        Thread load = new Thread(client, "failover-client");
+        load.start();
+        String third;
+        try {
+            String aNode = nodeOf(a);
+            String bNode = nodeOf(b);
+            waitFor("b in sync", Duration.ofSeconds(20), () -> bNode.equals(record().inSync()));
+            waitFor("orders flow", Duration.ofSeconds(10), () -> client.ackedAt.size() >= 100);
+
+            // 1. The leader's session ends while it keeps running (a long pause, a partition).
+            long before = client.ackedAt.size();
+            engine.expire("a");
+            waitFor("b leads", Duration.ofSeconds(10), () -> "leader".equals(second.role()) && second.isReady());
+            waitFor("a fenced", Duration.ofSeconds(10), () -> fenced.contains("a"));
+            assertFalse(first.isReady());
+            assertEquals(bNode, record().leader());
+            waitFor("orders flow on b", Duration.ofSeconds(10), () -> client.ackedAt.size() >= before + 100);
+
+            // 2. The deposed process ends; started again on its data, it may not lead (its journal may hold
+            //    commands nobody acknowledged): it moves that data aside and stands by for b.
+            await(vertx.undeploy(firstId));
+            ExchangeService again = service("a-again", a);
+            third = await(vertx.deployVerticle(again));
+            waitFor("a stands by again", Duration.ofSeconds(20), () -> "standby".equals(again.role()));
+            try (var listing = Files.list(a)) {
+                assertTrue(listing.anyMatch(p -> p.getFileName().toString().startsWith("shard-0.replaced-")),
+                        "the old data is kept aside");
+            }
+            waitFor("a in sync", Duration.ofSeconds(20), () -> aNode.equals(record().inSync()));
+
+            // 3. Now b goes: a takes the lead back.
+            long before2 = client.ackedAt.size();
+            engine.expire("b");
+            waitFor("a leads again", Duration.ofSeconds(10), () -> "leader".equals(again.role()) && again.isReady());
+            waitFor("b fenced", Duration.ofSeconds(10), () -> fenced.contains("b"));
+            waitFor("orders flow on a", Duration.ofSeconds(10), () -> client.ackedAt.size() >= before2 + 100);
+            assertEquals(aNode, record().leader());
+        } finally {
+            client.running = false;
+            load.join(10_000);
+        }
+        long pause = client.longestPauseMillis();
+        assertTrue(pause < 2_000, "trading resumed within 2 s: longest pause between acknowledgements " + pause
+                + " ms; refusals " + client.answers);
+        await(vertx.undeploy(third));
+        await(vertx.undeploy(secondId));
+
+        // The last leader's data: every acknowledged order rests exactly once, its feed has no gap.
+        try (ShardedExchange recovered = ShardedExchange.start(config(a).runtimeOptions(CATALOG), EventPublisher.NONE)) {
+            Map<Long, Integer> resting = new HashMap<>();
+            for (AccountSnapshot s : recovered.accountSnapshot(ACCOUNT).toCompletableFuture().get(10, TimeUnit.SECONDS)) {
+                s.orders().forEach(o -> resting.merge(o.orderId(), 1, Integer::sum));
+            }
+            assertTrue(client.ackedAt.size() >= 300);
+            for (long id : client.ackedAt.keySet()) {
+                assertEquals(1, resting.getOrDefault(id, 0), "acknowledged order " + id + " rests once");
+            }
+            Map<Long, Integer> accepted = new HashMap<>();
+            for (int shard = 0; shard < 2; shard++) {
+                long after = recovered.firstKeptSeq(shard) - 1;
+                while (true) {
+                    FeedBatch page = recovered.replay(shard, after, 1_000);
+                    assertTrue(page.code().isOk(), page.toString());
+                    for (ExchangeEvent e : page.events()) {
+                        assertEquals(after + 1, e.seq(), "gap-free feed on shard " + shard);
+                        after = e.seq();
+                        if (e.type() == EventType.ACCEPTED && ACCOUNT.equals(e.account())) {
+                            assertTrue(resting.containsKey(e.orderId()));
+                            accepted.merge(e.orderId(), 1, Integer::sum);
+                        }
+                    }
+                    if (page.events().isEmpty()) {
+                        break;
+                    }
+                }
+            }
+            assertFalse(accepted.isEmpty());
+            accepted.forEach((id, n) -> assertEquals(1, n, "order " + id + " ran once"));
+        }
+    }
+}
