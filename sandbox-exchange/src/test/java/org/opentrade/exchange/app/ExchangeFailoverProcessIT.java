@@ -36,7 +36,13 @@ import org.opentrade.exchange.adapter.hazelcast.HazelcastLeadershipRegister;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.failover.LeaderRecord;
+import org.opentrade.exchange.client.feed.FeedConsumer;
+import org.opentrade.exchange.client.feed.FeedConsumerOptions;
+import org.opentrade.exchange.client.feed.FeedHandler;
+import org.opentrade.exchange.client.feed.eventbus.FeedConsumers;
 import org.opentrade.exchange.model.AccountSnapshot;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
@@ -182,6 +188,34 @@ class ExchangeFailoverProcessIT {
         }
     }
 
+    /** A feed consumer's handler: every event of both shards, checked gap-free as it comes. */
+    private static final class FeedLog implements FeedHandler {
+        final long[] position = new long[2];
+        final List<String> problems = new CopyOnWriteArrayList<>();
+        final Map<Long, Integer> accepted = new ConcurrentHashMap<>();
+
+        @Override
+        public synchronized long position(int shard) {
+            return position[shard];
+        }
+
+        @Override
+        public synchronized void onEvent(ExchangeEvent e) {
+            if (e.seq() != position[e.shard()] + 1) {
+                problems.add("shard " + e.shard() + ": seq " + e.seq() + " after " + position[e.shard()]);
+            }
+            position[e.shard()] = e.seq();
+            if (e.type() == EventType.ACCEPTED && ACCOUNT.equals(e.account())) {
+                accepted.merge(e.orderId(), 1, Integer::sum);
+            }
+        }
+
+        @Override
+        public void onFailure(int shard, long seq, Throwable cause) {
+            problems.add("shard " + shard + " failed at " + seq + ": " + cause);
+        }
+    }
+
     @Test
     void killingTheLeaderUnderLoadLosesNoAcknowledgedOrderAndRunsNoneTwice(@TempDir Path dir) throws Exception {
         String cluster = "failover-it-" + ProcessHandle.current().pid();
@@ -204,10 +238,15 @@ class ExchangeFailoverProcessIT {
                 ((io.vertx.spi.cluster.hazelcast.HazelcastClusterManager)
                         ((io.vertx.core.internal.VertxInternal) vertx).clusterManager()).getHazelcastInstance(), GROUP);
 
+        FeedLog feed = new FeedLog();
+        FeedConsumer consumer = FeedConsumers.onEventBus(vertx, feed, FeedConsumerOptions.defaults()
+                .withRetry(50, 500));
+        consumer.start();
         Client client = new Client();
         Thread load = new Thread(client, "failover-client");
         load.start();
         long killedAt;
+        long ledAt;
         try {
             waitFor("b in sync", Duration.ofSeconds(30),
                     () -> bNode.equals(LeaderRecord.parse(register.read()).inSync()));
@@ -216,21 +255,34 @@ class ExchangeFailoverProcessIT {
             a.process.destroyForcibly(); // SIGKILL
             killedAt = System.nanoTime();
             waitFor("b leads", Duration.ofSeconds(30), () -> b.logged("leads group " + GROUP));
+            ledAt = System.nanoTime();
             waitFor("orders flow on b", Duration.ofSeconds(30), () -> client.ackedAt.size() >= before + 200);
         } finally {
             client.running = false;
             load.join(10_000);
         }
         long pause = client.longestPauseMillis();
-        System.out.println("FAILOVER: longest pause between acknowledgements " + pause + " ms (the leader killed "
-                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt) + " ms before the end); "
+        long firstAckAfterLead = client.ackedAt.values().stream().filter(t -> t > ledAt).min(Long::compare).orElseThrow();
+        System.out.println("FAILOVER: longest pause between acknowledgements " + pause + " ms; the standby logged its"
+                + " lead " + TimeUnit.NANOSECONDS.toMillis(ledAt - killedAt) + " ms after the kill, the first"
+                + " acknowledgement after that came " + TimeUnit.NANOSECONDS.toMillis(firstAckAfterLead - ledAt)
+                + " ms later; "
                 + client.ackedAt.size() + " orders acknowledged; " + client.answers.size()
                 + " refused or unanswered tries");
         assertEquals(bNode, LeaderRecord.parse(register.read()).leader());
         assertTrue(pause < 10_000, "trading resumed after the kill: longest pause " + pause + " ms");
         register.close();
 
-        // b is killed too; its data holds every acknowledged order, each once.
+        // The feed consumer follows the new leader up to its head, then b is killed too.
+        JsonObject info = vertx.eventBus().<JsonObject>request(ExchangeAddresses.FEED_INFO, new JsonObject())
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+        for (int shard = 0; shard < 2; shard++) {
+            int s = shard;
+            long head = info.getJsonArray("head_seq").getLong(shard);
+            waitFor("the consumer reaches shard " + shard + "'s head " + head, Duration.ofSeconds(20),
+                    () -> feed.position(s) >= head);
+        }
+        consumer.stop();
         b.process.destroyForcibly();
         assertTrue(b.process.waitFor(30, TimeUnit.SECONDS));
         try (ShardedExchange recovered = ShardedExchange.start(ExchangeConfig.load(
@@ -244,6 +296,10 @@ class ExchangeFailoverProcessIT {
             for (long id : client.ackedAt.keySet()) {
                 assertEquals(1, resting.getOrDefault(id, 0), "acknowledged order " + id + " rests once");
             }
+            // The feed consumer followed both leaders: every event once, in order.
+            assertEquals(List.of(), feed.problems);
+            assertEquals(resting.keySet(), feed.accepted.keySet(), "the feed carried every resting order");
+            feed.accepted.forEach((id, n) -> assertEquals(1, n, "order " + id + " accepted once on the feed"));
         }
     }
 }
