@@ -43,6 +43,14 @@ import org.opentrade.exchange.port.LeadershipRegister;
  * tries to take the lock afresh, under a new fence. Until then it may still believe it leads: that is
  * what the fence is for, since every later holder's fence is larger.
  *
+ * <p><b>A member that left.</b> When Hazelcast removes a member from the cluster (it stopped answering
+ * for {@code cluster.member_timeout}, or its connections were refused: a killed process on a live host
+ * goes within a second or so), every register closes that member's CP sessions in the lock's CP group
+ * at once ({@code CPSessionManagementService.forceCloseSession}) instead of waiting out their TTL, so a
+ * standby takes a dead leader's lock sooner. Safety does not rest on it: a removed member that was in
+ * fact alive only loses the lock, and the leadership record's compare-and-set fences whatever it writes
+ * afterwards.
+ *
  * <p>Needs the CP subsystem: {@link #open} refuses a member without one, because Hazelcast's fallback
  * (the "unsafe mode" of a cluster with no CP members) keeps the lock in ordinary partitions, where a
  * network partition can give two processes the same lock.
@@ -57,13 +65,27 @@ public final class HazelcastLeadershipRegister implements LeadershipRegister {
     private final String group;
     private final FencedLock lock;
     private final IAtomicReference<String> register;
+    private final HazelcastInstance hz;
+    private final java.util.UUID membershipListener;
     /** The only thread that touches {@link #lock}. */
     private final ExecutorService lockThread;
 
-    private HazelcastLeadershipRegister(String group, FencedLock lock, IAtomicReference<String> register) {
+    private HazelcastLeadershipRegister(HazelcastInstance hz, String group, FencedLock lock,
+                                        IAtomicReference<String> register) {
+        this.hz = hz;
         this.group = group;
         this.lock = lock;
         this.register = register;
+        this.membershipListener = hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+                closeSessionsOf(event.getMember().getAddress());
+            }
+        });
         this.lockThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "exchange-leadership-" + group);
             t.setDaemon(true);
@@ -90,7 +112,7 @@ public final class HazelcastLeadershipRegister implements LeadershipRegister {
                     + hz.getConfig().getClusterName() + "'");
         }
         CPSubsystem cp = hz.getCPSubsystem();
-        return new HazelcastLeadershipRegister(group, cp.getLock(NAME_PREFIX + group),
+        return new HazelcastLeadershipRegister(hz, group, cp.getLock(NAME_PREFIX + group),
                 cp.getAtomicReference(NAME_PREFIX + group + "-leader"));
     }
 
@@ -152,11 +174,47 @@ public final class HazelcastLeadershipRegister implements LeadershipRegister {
             return;
         }
         try {
+            hz.getCluster().removeMembershipListener(membershipListener);
+        } catch (RuntimeException e) {
+            // Hazelcast already shut down
+        }
+        try {
             unlock();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "group " + group + ": could not unlock on close", e);
         } finally {
             lockThread.shutdown();
+        }
+    }
+
+    /**
+     * Closes the CP sessions a removed member held in the lock's CP group (on a Hazelcast event thread;
+     * asynchronous, nothing blocks). Another register may have closed them first: that is no error.
+     */
+    private void closeSessionsOf(com.hazelcast.cluster.Address gone) {
+        try {
+            com.hazelcast.cp.session.CPSessionManagementService sessions =
+                    hz.getCPSubsystem().getCPSessionManagementService();
+            String cpGroup = lock.getGroupId().getName();
+            sessions.getAllSessions(cpGroup).whenComplete((all, err) -> {
+                if (err != null) {
+                    LOG.fine(() -> "group " + group + ": no CP sessions listed after " + gone + " left: " + err);
+                    return;
+                }
+                for (com.hazelcast.cp.session.CPSession s : all) {
+                    if (gone.equals(s.endpoint())
+                            && s.endpointType() == com.hazelcast.cp.session.CPSession.CPSessionOwnerType.SERVER) {
+                        sessions.forceCloseSession(cpGroup, s.id()).whenComplete((closed, e) -> {
+                            if (Boolean.TRUE.equals(closed)) {
+                                LOG.info(() -> "group " + group + ": closed CP session " + s.id() + " of " + gone
+                                        + ", which left the cluster (its locks are free now)");
+                            }
+                        });
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "group " + group + ": cannot close the CP sessions of " + gone + ": " + e);
         }
     }
 
