@@ -18,11 +18,25 @@ package org.opentrade.exchange.app;
  * @param queuedCommands     per shard: commands in its ring, not yet matched (the engine's queue); -1
  *                           for a shard another process runs (left out, as in {@code headSeqs})
  * @param headSeqs           per shard: the last event seq handed to the feed
+ * @param role               failover role: {@code single} (no failover), {@code starting}, {@code standby}
+ *                           or {@code leader}
  */
 public record ExchangeMetrics(boolean ready, long commandsProcessed, long eventsPublished, long trades,
                               long rejections, long liveOrders, long simulatorCommands, long simulatorRejections,
                               long engineFailures, long eventsRepublished, long consumersDropped,
-                              long[] queuedCommands, long[] headSeqs) {
+                              long[] queuedCommands, long[] headSeqs, String role) {
+    /** The failover roles {@code opentrade_exchange_failover_role} reports, one series each. */
+    static final java.util.List<String> ROLES = java.util.List.of("single", "starting", "standby", "leader");
+
+    /** Without failover: role {@code single}. */
+    public ExchangeMetrics(boolean ready, long commandsProcessed, long eventsPublished, long trades,
+                           long rejections, long liveOrders, long simulatorCommands, long simulatorRejections,
+                           long engineFailures, long eventsRepublished, long consumersDropped,
+                           long[] queuedCommands, long[] headSeqs) {
+        this(ready, commandsProcessed, eventsPublished, trades, rejections, liveOrders, simulatorCommands,
+                simulatorRejections, engineFailures, eventsRepublished, consumersDropped, queuedCommands, headSeqs,
+                "single");
+    }
 
     /**
      * These counters in the Prometheus text exposition format (version 0.0.4): what the standalone
@@ -52,6 +66,13 @@ public record ExchangeMetrics(boolean ready, long commandsProcessed, long events
                 + " and matched (the engine's queue depth; the ring refuses past its size).", queuedCommands);
         perShard(sb, "opentrade_exchange_feed_head_seq", "The shard's last event seq handed to the feed (a"
                 + " consumer's lag is this minus its position).", headSeqs);
+        sb.append("# HELP opentrade_exchange_failover_role 1 for this process's failover role (single: no"
+                + " failover; standby: follows the leader's journal and serves nothing).\n")
+                .append("# TYPE opentrade_exchange_failover_role gauge\n");
+        for (String r : ROLES) {
+            sb.append("opentrade_exchange_failover_role{role=\"").append(r).append("\"} ")
+                    .append(r.equals(role) ? 1 : 0).append('\n');
+        }
         return sb.toString();
     }
 

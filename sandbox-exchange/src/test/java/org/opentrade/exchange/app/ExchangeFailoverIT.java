@@ -159,6 +159,8 @@ class ExchangeFailoverIT {
         String secondId = await(vertx.deployVerticle(second));
         waitFor("b stands by", Duration.ofSeconds(20), () -> "standby".equals(second.role()));
         assertFalse(second.isReady(), "a standby takes no commands");
+        assertTrue(second.metrics().prometheusText().contains("opentrade_exchange_failover_role{role=\"standby\"} 1"));
+        assertTrue(first.metrics().prometheusText().contains("opentrade_exchange_failover_role{role=\"leader\"} 1"));
 
         Client client = new Client();
         Thread load = new Thread(client, "failover-client");
