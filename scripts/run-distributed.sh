@@ -27,8 +27,10 @@
 #   OPENTRADE_DIST_DIR            run directory: data, logs/, pids/, secrets/, ports.env (default ./data/distributed)
 #   OPENTRADE_DIST_BASE_PORT      use 19 consecutive ports from here (default: free ports picked at random
 #                                 in 20000-31999, kept in ports.env while anything runs)
-#   OPENTRADE_DIST_EXCHANGES      2 (default: two exchange processes, one shard each) or 1 (one process, one
-#                                 shard). Fixed for a run directory: its journals are per shard.
+#   OPENTRADE_DIST_EXCHANGES      2 (default: two exchange processes, one shard each), 1 (one process, one
+#                                 shard) or failover (two processes for the one shard: a leader and a standby
+#                                 that takes over when the leader dies; the cluster runs Hazelcast's CP
+#                                 subsystem for the fenced lock). Fixed for a run directory: its journals are per shard.
 #   OPENTRADE_DIST_INFLUX         auto (use influxd when installed), on (install it if missing), off (QuestDB embedded)
 #   OPENTRADE_DIST_BACKFILL_DAYS  synthetic history market-api writes on its first start (default 20)
 #   OPENTRADE_DIST_BUILD          auto (build when a jar is missing or older than its sources), never, always
@@ -55,7 +57,7 @@ MODULES=(sandbox-exchange market-api trade-api api-gateway)
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
-case $EXCHANGES in 1 | 2) ;; *) die "OPENTRADE_DIST_EXCHANGES must be 1 or 2, got '$EXCHANGES'" ;; esac
+case $EXCHANGES in 1 | 2 | failover) ;; *) die "OPENTRADE_DIST_EXCHANGES must be 1, 2 or failover, got '$EXCHANGES'" ;; esac
 
 # ----- processes: a pid file per service, checked against the process's working directory -----
 # Each service runs with its own directory under $RUN as working directory, so a pid reused by an
@@ -152,7 +154,7 @@ choose_ports() {
 
 members() {
   local second=""
-  [ "$EXCHANGES" = 2 ] && second="127.0.0.1:$HZ_EXCHANGE_2_PORT,"
+  [ "$EXCHANGES" != 1 ] && second="127.0.0.1:$HZ_EXCHANGE_2_PORT,"
   echo "127.0.0.1:$HZ_EXCHANGE_PORT,${second}127.0.0.1:$HZ_MARKET_PORT,127.0.0.1:$HZ_MARKET_2_PORT,127.0.0.1:$HZ_TRADE_PORT,127.0.0.1:$HZ_GATEWAY_1_PORT,127.0.0.1:$HZ_GATEWAY_2_PORT"
 }
 
@@ -305,6 +307,18 @@ use_influx() {
 }
 
 # ----- readiness -----
+await_leader() { # failover: one of the two exchanges leads (its /ready answers 200) within READY_TIMEOUT
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  while [ $SECONDS -lt $deadline ]; do
+    if [ "$(http_code "http://127.0.0.1:$EXCHANGE_OPS_PORT/ready")" = 200 ]; then log "exchange leads"; return 0; fi
+    if [ "$(http_code "http://127.0.0.1:$EXCHANGE_2_OPS_PORT/ready")" = 200 ]; then log "exchange-2 leads"; return 0; fi
+    sleep 0.5
+  done
+  log "no exchange leads after ${READY_TIMEOUT}s; the end of logs/exchange.log and logs/exchange-2.log:"
+  tail -n 20 "$LOGS/exchange.log" "$LOGS/exchange-2.log" >&2 || true
+  return 1
+}
+
 http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
 
 ready_check() { # ready_check <service>: 0 when it answers as ready
@@ -312,8 +326,15 @@ ready_check() { # ready_check <service>: 0 when it answers as ready
     redis) REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning ping 2>/dev/null | grep -q PONG ;;
     influxdb) [ "$(http_code "http://127.0.0.1:$INFLUX_PORT/ping")" = 204 ] ;;
     zipkin) [ "$(http_code "http://127.0.0.1:$ZIPKIN_PORT/health")" = 200 ] ;;
-    exchange) [ "$(http_code "http://127.0.0.1:$EXCHANGE_OPS_PORT/ready")" = 200 ] ;;
-    exchange-2) [ "$(http_code "http://127.0.0.1:$EXCHANGE_2_OPS_PORT/ready")" = 200 ] ;;
+    exchange | exchange-2)
+      local ops=$EXCHANGE_OPS_PORT
+      [ "$1" = exchange-2 ] && ops=$EXCHANGE_2_OPS_PORT
+      if [ "$EXCHANGES" = failover ]; then
+        # a standby serves nothing (its /ready is 503): up is up; leader_ready waits for a leader
+        [ "$(http_code "http://127.0.0.1:$ops/health")" = 200 ]
+      else
+        [ "$(http_code "http://127.0.0.1:$ops/ready")" = 200 ]
+      fi ;;
     market-api) [ "$(http_code "http://127.0.0.1:$MARKET_PORT/ready")" = 200 ] ;;
     market-api-2) [ "$(http_code "http://127.0.0.1:$MARKET_2_PORT/ready")" = 200 ] ;;
     trade-api) [ "$(http_code "http://127.0.0.1:$TRADE_PORT/ready")" = 200 ] ;;
@@ -376,6 +397,10 @@ cluster_env() {
     OPENTRADE_EVENT_BUS_PORT=0
     OPENTRADE_CLUSTER_TLS=true "OPENTRADE_CLUSTER_TLS_KEY_STORE=$TLS_DIR/$2.p12"
     "OPENTRADE_CLUSTER_TLS_KEY_STORE_PASSWORD_FILE=$TLS_DIR/password" "OPENTRADE_CLUSTER_TLS_TRUST_STORE=$TLS_DIR/ca.crt")
+  # failover: every member runs the CP subsystem (the two exchanges and the first API service to join
+  # become its three CP members)
+  [ "$EXCHANGES" = failover ] && CLUSTER_ENV+=(OPENTRADE_CLUSTER_CP_MEMBERS=3)
+  return 0
 }
 
 ZIPKIN_SPANS() { echo "http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans"; }
@@ -435,6 +460,8 @@ EOF
       [ "$s" = exchange-2 ] && { ops=$EXCHANGE_2_OPS_PORT; hz=$HZ_EXCHANGE_2_PORT; }
       if [ "$EXCHANGES" = 2 ]; then
         layout=(OPENTRADE_EXCHANGE_SHARDS=2 OPENTRADE_EXCHANGE_OWNED_SHARDS="$([ "$s" = exchange ] && echo 0 || echo 1)")
+      elif [ "$EXCHANGES" = failover ]; then
+        layout=(OPENTRADE_EXCHANGE_SHARDS=1 OPENTRADE_EXCHANGE_OWNED_SHARDS= OPENTRADE_EXCHANGE_FAILOVER=true)
       fi
       cluster_env "$hz" "$s"
       java_cmd "$s" 256m
@@ -495,7 +522,7 @@ services() { # the services of this run, in start order
   local s
   for s in "${ALL[@]}"; do
     [ "$s" = influxdb ] && [ "$INFLUX" != on ] && continue
-    [ "$s" = exchange-2 ] && [ "$EXCHANGES" != 2 ] && continue
+    [ "$s" = exchange-2 ] && [ "$EXCHANGES" = 1 ] && continue
     echo "$s"
   done
 }
@@ -515,6 +542,7 @@ start_missing() { # start_missing <service...>: starts those not running; prints
 summary() {
   local second=""
   [ "$EXCHANGES" = 2 ] && second=$'\n'"  exchange-2     http://127.0.0.1:$EXCHANGE_2_OPS_PORT/ready   (shard 1 of 2; exchange runs shard 0)"
+  [ "$EXCHANGES" = failover ] && second=$'\n'"  exchange-2     http://127.0.0.1:$EXCHANGE_2_OPS_PORT/ready   (failover pair: the one whose /ready is 200 leads, the other stands by)"
   cat <<EOF
 
 OpenTrade distributed mode, run directory $RUN
@@ -565,6 +593,14 @@ cmd_start() {
     # before the API services: they read the feed's info, which needs every shard
     start_missing exchange-2
     await_ready exchange-2 || ok=0
+  fi
+  if [ $ok = 1 ] && [ "$EXCHANGES" = failover ]; then
+    # The pair's lock needs the CP subsystem, which forms once three members run: the second exchange
+    # and market-api; then one exchange leads.
+    start_missing exchange-2
+    await_ready exchange-2 || ok=0
+    [ $ok = 1 ] && start_missing market-api
+    [ $ok = 1 ] && { await_leader || ok=0; }
   fi
   if [ $ok = 1 ]; then
     start_missing market-api market-api-2 trade-api gateway-1 gateway-2

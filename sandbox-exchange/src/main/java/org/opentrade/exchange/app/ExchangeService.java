@@ -118,7 +118,7 @@ public final class ExchangeService extends VerticleBase {
     private volatile boolean leading;
     private volatile String role = "starting";
     private volatile boolean stopping;
-    private LeadershipRegister register;
+    private volatile LeadershipRegister register;
     private volatile LeaderReplication leaderReplication;
     private StandbyReplication standby;
     private Thread failoverThread;
@@ -226,7 +226,6 @@ public final class ExchangeService extends VerticleBase {
         return vertx.executeBlocking(() -> {
             InstrumentCatalog catalog = loadCatalog();
             node = NodeIdentity.of(config.dataDir());
-            register = registers.apply(vertx);
             return catalog;
         }).compose(catalog -> {
             standby = new StandbyReplication(vertx, context, node, shards, Duration.ofSeconds(60));
@@ -245,6 +244,21 @@ public final class ExchangeService extends VerticleBase {
     private void failoverLoop(InstrumentCatalog catalog, long t0) {
         ShardedExchangeOptions options = config.runtimeOptions(catalog);
         String waitingFor = null;
+        // On this thread: Hazelcast's CP objects wait until the CP subsystem has formed (its first members
+        // joined), which may be long after this process started.
+        while (register == null && !stopping) {
+            try {
+                register = registers.apply(vertx);
+            } catch (RuntimeException e) {
+                LOG.warning("exchange failover: the leadership register of group " + config.failoverGroup()
+                        + " cannot be opened yet (" + e + "); trying again");
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
         while (!stopping) {
             try {
                 OptionalLong fence = register.tryLock(config.failover().lockWait());
