@@ -67,6 +67,30 @@ class ExchangeConfigTest {
     }
 
     @Test
+    void failoverIsOffByDefaultAndItsGroupNamesTheOwnedShards() {
+        ExchangeConfig off = load(Map.of());
+        assertEquals(false, off.failover().enabled());
+        assertEquals("shards-all", off.failoverGroup());
+        ExchangeConfig on = load(Map.of("OPENTRADE_EXCHANGE_FAILOVER", "true", "OPENTRADE_EXCHANGE_SHARDS", "4",
+                "OPENTRADE_EXCHANGE_OWNED_SHARDS", "2,0"));
+        assertEquals(true, on.failover().enabled());
+        assertEquals("shards-0-2", on.failoverGroup());
+        assertEquals(Duration.ofSeconds(1), on.failover().replicationTimeout());
+        assertEquals(Duration.ofSeconds(3), on.failover().lockWait());
+        assertEquals("pair-a", load(Map.of("OPENTRADE_EXCHANGE_FAILOVER_GROUP", "pair-a")).failoverGroup());
+    }
+
+    @Test
+    void failoverNeedsADataDirAndAUsableGroupName() {
+        ConfigException noDir = assertThrows(ConfigException.class, () -> load(Map.of(
+                "OPENTRADE_EXCHANGE_FAILOVER", "true", "OPENTRADE_EXCHANGE_DATA_DIR", "")));
+        assertTrue(noDir.getMessage().contains("failover.enabled"), noDir.getMessage());
+        ConfigException badGroup = assertThrows(ConfigException.class, () -> load(Map.of(
+                "OPENTRADE_EXCHANGE_FAILOVER_GROUP", "a/b")));
+        assertTrue(badGroup.getMessage().contains("failover.group"), badGroup.getMessage());
+    }
+
+    @Test
     void standaloneSectionsDefaultToTheLoopbackAndNoExport() {
         ExchangeConfig c = load(Map.of());
         assertEquals(new ExchangeConfig.Operations("127.0.0.1", 8083), c.operations());

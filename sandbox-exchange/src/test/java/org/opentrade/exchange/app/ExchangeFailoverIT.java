@@ -3,39 +3,31 @@ package org.opentrade.exchange.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opentrade.exchange.app.RestingOrderClient.waitFor;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.common.config.ConfigLoader;
-import org.opentrade.exchange.adapter.csv.UniverseFile;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.memory.InMemoryLeadershipRegister;
-import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.failover.LeaderRecord;
 import org.opentrade.exchange.model.AccountSnapshot;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.FeedBatch;
-import org.opentrade.exchange.model.Price;
-import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
 
 /**
@@ -48,8 +40,7 @@ import org.opentrade.exchange.port.EventPublisher;
  */
 class ExchangeFailoverIT {
     private static final String ACCOUNT = "acct-failover";
-    private static final String[] SYMBOLS = {"600000.SH", "000001.SZ", "600519.SH", "300750.SZ"};
-    private static final InstrumentCatalog CATALOG = UniverseFile.loadDefault();
+    private static final InstrumentCatalog CATALOG = RestingOrderClient.CATALOG;
 
     private Vertx vertx;
     private final InMemoryLeadershipRegister.Engine engine = new InMemoryLeadershipRegister.Engine();
@@ -79,74 +70,12 @@ class ExchangeFailoverIT {
         return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    private static void waitFor(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + max + ": " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private LeaderRecord record() {
         return LeaderRecord.parse(engine.view("observer").read());
     }
 
     private static String nodeOf(Path dir) throws Exception {
         return Files.readString(dir.resolve(NodeIdentity.FILE), StandardCharsets.UTF_8).strip();
-    }
-
-    /** Places resting buy orders one at a time; a refused or unanswered one is sent again with its id. */
-    private final class Client implements Runnable {
-        final Map<Long, Long> ackedAt = new ConcurrentHashMap<>();
-        final List<String> answers = new CopyOnWriteArrayList<>();
-        volatile boolean running = true;
-        volatile long nextId = 1;
-
-        @Override
-        public void run() {
-            while (running) {
-                long id = nextId;
-                String symbol = SYMBOLS[(int) (id % SYMBOLS.length)];
-                long price = CATALOG.get(symbol).prevClose() * 95 / 100;
-                JsonObject order = new JsonObject().put("type", "NEW_ORDER").put("order_id", id).put("account", ACCOUNT)
-                        .put("symbol", symbol).put("side", "BUY").put("tif", "GTC").put("price", Price.format(price))
-                        .put("qty", 100);
-                try {
-                    JsonObject reply = vertx.eventBus().<JsonObject>request(ExchangeAddresses.COMMANDS, order,
-                            new DeliveryOptions().setSendTimeout(2_000)).toCompletionStage().toCompletableFuture()
-                            .get(3, TimeUnit.SECONDS).body();
-                    int code = reply.getInteger("code");
-                    if (code == 0 || code == ResultCode.DUPLICATE_ORDER_ID.code()) {
-                        // a duplicate: an earlier try was run, its answer lost; the order stands once
-                        ackedAt.put(id, System.nanoTime());
-                        nextId = id + 1;
-                    } else {
-                        answers.add(id + ":" + code);
-                        Thread.sleep(20);
-                    }
-                } catch (Exception e) {
-                    answers.add(id + ":" + e.getClass().getSimpleName());
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                }
-            }
-        }
-
-        /** Longest time between two acknowledgements, in ms. */
-        long longestPauseMillis() {
-            List<Long> times = new ArrayList<>(ackedAt.values());
-            times.sort(null);
-            long max = 0;
-            for (int i = 1; i < times.size(); i++) {
-                max = Math.max(max, times.get(i) - times.get(i - 1));
-            }
-            return TimeUnit.NANOSECONDS.toMillis(max);
-        }
     }
 
     @Test
@@ -162,7 +91,7 @@ class ExchangeFailoverIT {
         assertTrue(second.metrics().prometheusText().contains("opentrade_exchange_failover_role{role=\"standby\"} 1"));
         assertTrue(first.metrics().prometheusText().contains("opentrade_exchange_failover_role{role=\"leader\"} 1"));
 
-        Client client = new Client();
+        RestingOrderClient client = new RestingOrderClient(vertx, ACCOUNT, Duration.ofSeconds(2));
         Thread load = new Thread(client, "failover-client");
         load.start();
         String third;

@@ -2,10 +2,10 @@ package org.opentrade.exchange.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opentrade.exchange.app.RestingOrderClient.waitFor;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +29,6 @@ import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.cluster.ClusterCp;
 import org.opentrade.common.cluster.ClusterTls;
 import org.opentrade.common.cluster.ClusteredVertx;
-import org.opentrade.exchange.adapter.csv.UniverseFile;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.hazelcast.HazelcastLeadershipRegister;
 import org.opentrade.exchange.client.ExchangeAddresses;
@@ -43,8 +41,6 @@ import org.opentrade.exchange.client.feed.eventbus.FeedConsumers;
 import org.opentrade.exchange.model.AccountSnapshot;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
-import org.opentrade.exchange.model.Price;
-import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
 import org.opentrade.exchange.port.LeadershipRegister;
 
@@ -58,8 +54,7 @@ import org.opentrade.exchange.port.LeadershipRegister;
 class ExchangeFailoverProcessIT {
     private static final String ACCOUNT = "acct-kill";
     private static final String GROUP = "it";
-    private static final String[] SYMBOLS = {"600000.SH", "000001.SZ", "600519.SH", "300750.SZ"};
-    private static final InstrumentCatalog CATALOG = UniverseFile.loadDefault();
+    private static final InstrumentCatalog CATALOG = RestingOrderClient.CATALOG;
 
     private final List<Process> processes = new ArrayList<>();
     private final List<Exchange> exchanges = new ArrayList<>();
@@ -84,16 +79,6 @@ class ExchangeFailoverProcessIT {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void waitFor(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + max + ": " + what);
-            }
-            Thread.sleep(20);
         }
     }
 
@@ -137,68 +122,6 @@ class ExchangeFailoverProcessIT {
 
         boolean logged(String text) {
             return log.stream().anyMatch(l -> l.contains(text));
-        }
-    }
-
-    /** Places resting buy orders one at a time; a refused or unanswered one is sent again with its id. */
-    private final class Client implements Runnable {
-        final Map<Long, Long> ackedAt = new ConcurrentHashMap<>();
-        final List<String> answers = new CopyOnWriteArrayList<>();
-        volatile boolean running = true;
-
-        @Override
-        public void run() {
-            long id = 1;
-            while (running) {
-                String symbol = SYMBOLS[(int) (id % SYMBOLS.length)];
-                long price = CATALOG.get(symbol).prevClose() * 95 / 100;
-                JsonObject order = new JsonObject().put("type", "NEW_ORDER").put("order_id", id).put("account", ACCOUNT)
-                        .put("symbol", symbol).put("side", "BUY").put("tif", "GTC").put("price", Price.format(price))
-                        .put("qty", 100);
-                try {
-                    JsonObject reply = vertx.eventBus().<JsonObject>request(ExchangeAddresses.COMMANDS, order,
-                            new DeliveryOptions().setSendTimeout(1_000)).toCompletionStage().toCompletableFuture()
-                            .get(2, TimeUnit.SECONDS).body();
-                    int code = reply.getInteger("code");
-                    if (code == 0 || code == ResultCode.DUPLICATE_ORDER_ID.code()) {
-                        ackedAt.put(id, System.nanoTime());
-                        id++;
-                        continue;
-                    }
-                    answers.add(id + ":" + code);
-                } catch (Exception e) {
-                    answers.add(id + ":" + e.getClass().getSimpleName());
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
-
-        /** Median time between consecutive acknowledgements both within [from, to): one order's round trip. */
-        long medianMicros(long from, long to) {
-            List<Long> times = new ArrayList<>(ackedAt.values());
-            times.sort(null);
-            List<Long> gaps = new ArrayList<>();
-            for (int i = 1; i < times.size(); i++) {
-                if (times.get(i - 1) >= from && times.get(i) < to) {
-                    gaps.add(times.get(i) - times.get(i - 1));
-                }
-            }
-            gaps.sort(null);
-            return gaps.isEmpty() ? -1 : TimeUnit.NANOSECONDS.toMicros(gaps.get(gaps.size() / 2));
-        }
-
-        long longestPauseMillis() {
-            List<Long> times = new ArrayList<>(ackedAt.values());
-            times.sort(null);
-            long max = 0;
-            for (int i = 1; i < times.size(); i++) {
-                max = Math.max(max, times.get(i) - times.get(i - 1));
-            }
-            return TimeUnit.NANOSECONDS.toMillis(max);
         }
     }
 
@@ -256,7 +179,7 @@ class ExchangeFailoverProcessIT {
         FeedConsumer consumer = FeedConsumers.onEventBus(vertx, feed, FeedConsumerOptions.defaults()
                 .withRetry(50, 500));
         consumer.start();
-        Client client = new Client();
+        RestingOrderClient client = new RestingOrderClient(vertx, ACCOUNT, Duration.ofSeconds(1));
         Thread load = new Thread(client, "failover-client");
         load.start();
         long killedAt;

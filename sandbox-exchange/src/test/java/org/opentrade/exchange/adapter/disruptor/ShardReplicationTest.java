@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
 import org.opentrade.exchange.domain.ContinuousCalendar;
-import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
@@ -39,14 +36,10 @@ import org.opentrade.exchange.port.SnapshotStore;
  * lead without a gap in the event seqs, and a deposed leader runs nothing more.
  */
 class ShardReplicationTest {
-    private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+    private static final long T0 = ShardedExchangeTest.T0;
     private static final String[] SYMBOLS = {"600000.SH", "000001.SZ", "300750.SZ", "688981.SH"};
-    private static final InstrumentCatalog CATALOG = new InstrumentCatalog(List.of(
-            Instrument.aShare("600000.SH", "PF Bank", 1000),
-            Instrument.aShare("000001.SZ", "Ping An Bank", 1200),
-            Instrument.aShare("300750.SZ", "CATL", 20000),
-            Instrument.aShare("688981.SH", "SMIC", 9000)));
-    private static final ContinuousCalendar CALENDAR = new ContinuousCalendar(ZoneOffset.UTC, LocalTime.of(12, 0));
+    private static final InstrumentCatalog CATALOG = ShardedExchangeTest.CATALOG;
+    private static final ContinuousCalendar CALENDAR = ShardedExchangeTest.CALENDAR;
     private static final int SHARDS = 2;
 
     @TempDir

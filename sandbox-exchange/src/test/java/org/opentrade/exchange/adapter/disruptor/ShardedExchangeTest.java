@@ -29,13 +29,14 @@ import org.opentrade.exchange.model.TimeInForce;
 import org.opentrade.exchange.port.EventPublisher;
 
 class ShardedExchangeTest {
-    private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
-    private static final InstrumentCatalog CATALOG = new InstrumentCatalog(List.of(
+    static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+    /** Four A-shares (also the fixture of {@code ShardReplicationTest}). */
+    static final InstrumentCatalog CATALOG = new InstrumentCatalog(List.of(
             Instrument.aShare("600000.SH", "PF Bank", 1000),
             Instrument.aShare("000001.SZ", "Ping An Bank", 1200),
             Instrument.aShare("300750.SZ", "CATL", 20000),
             Instrument.aShare("688981.SH", "SMIC", 9000)));
-    private static final ContinuousCalendar CALENDAR = new ContinuousCalendar(ZoneOffset.UTC, LocalTime.of(12, 0));
+    static final ContinuousCalendar CALENDAR = new ContinuousCalendar(ZoneOffset.UTC, LocalTime.of(12, 0));
 
     @TempDir
     Path dir;
