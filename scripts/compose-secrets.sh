@@ -20,7 +20,7 @@
 set -euo pipefail
 # docker-compose.yml's Java services, each a cluster member with a key store of its own
 # (scripts/test-compose.sh checks this list against the file).
-cluster_members=(exchange market-api market-api-2 trade-api gateway-1 gateway-2)
+cluster_members=(exchange exchange-2 market-api market-api-2 trade-api gateway-1 gateway-2)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 command -v openssl >/dev/null || { echo "openssl is needed (Debian: apt-get install openssl)" >&2; exit 1; }

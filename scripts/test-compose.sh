@@ -99,7 +99,9 @@ for s in $(jq -r '.services | keys[]' "$C"); do
   probe=$(jq -r --arg s "$s" '.services[$s].healthcheck.test[-1] // empty' "$C")
   if [ -z "$port" ]; then
     fail "$s: no $var: the health check's port must be the one it is told to listen on"
-  elif [ "$probe" != "http://127.0.0.1:$port/ready" ]; then
+  elif [ "$probe" != "http://127.0.0.1:$port/ready" ] && ! { [ "$probe" = "http://127.0.0.1:$port/health" ] \
+      && [ "$(jq -r --arg s "$s" '.services[$s].environment.OPENTRADE_EXCHANGE_FAILOVER // empty' "$C")" = true ]; }; then
+    # (a failover pair's exchanges probe /health: the standby is healthy but not ready)
     fail "$s: health check probes '$probe', the service listens on $port ($var)"
   else
     ok "$s: health check GET $probe"
