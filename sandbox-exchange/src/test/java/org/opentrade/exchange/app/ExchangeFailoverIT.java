@@ -172,4 +172,33 @@ class ExchangeFailoverIT {
             accepted.forEach((id, n) -> assertEquals(1, n, "order " + id + " ran once"));
         }
     }
+
+    @Test
+    void whenTheStandbyGoesTheLeaderWritesItOutOfTheRecordAndTradesOnAlone(@TempDir Path a, @TempDir Path b)
+            throws Exception {
+        ExchangeService leader = service("a", a);
+        await(vertx.deployVerticle(leader));
+        waitFor("a leads", Duration.ofSeconds(20), () -> "leader".equals(leader.role()) && leader.isReady());
+        ExchangeService standby = service("b", b);
+        String standbyId = await(vertx.deployVerticle(standby));
+        RestingOrderClient client = new RestingOrderClient(vertx, ACCOUNT, Duration.ofSeconds(2));
+        Thread load = new Thread(client, "failover-client");
+        load.start();
+        try {
+            String bNode = nodeOf(b);
+            waitFor("b in sync", Duration.ofSeconds(20), () -> bNode.equals(record().inSync()));
+            waitFor("orders flow", Duration.ofSeconds(10), () -> client.ackedAt.size() >= 50);
+            await(vertx.undeploy(standbyId));
+            waitFor("b written out", Duration.ofSeconds(10), () -> record().inSync() == null);
+            int before = client.ackedAt.size();
+            waitFor("orders flow on a alone", Duration.ofSeconds(10), () -> client.ackedAt.size() >= before + 50);
+        } finally {
+            client.running = false;
+            load.join(10_000);
+        }
+        assertEquals(nodeOf(a), record().leader());
+        assertTrue(leader.isReady());
+        assertTrue(fenced.isEmpty(), "nobody was fenced: " + fenced);
+        assertTrue(client.longestPauseMillis() < 2_000, "pause " + client.longestPauseMillis() + " ms");
+    }
 }

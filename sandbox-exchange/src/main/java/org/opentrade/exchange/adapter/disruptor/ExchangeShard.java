@@ -81,6 +81,11 @@ final class ExchangeShard {
         Query<?> query;
         CompletableFuture<Object> queryFuture;
         Object queryResult;
+        /**
+         * Run the query after every command of its batch: the journal already holds the whole batch
+         * when the batch starts, so a look that pairs the engine with the journal's end must wait for it.
+         */
+        boolean atBatchEnd;
     }
 
     private final int id;
@@ -337,6 +342,8 @@ final class ExchangeShard {
      * whoever it registers. Fails when the shard cannot lead (a standby, failed or fenced).
      */
     CompletableFuture<SnapshotStore.Snapshot> image(java.util.function.LongConsumer taken) {
+        // At the batch's end: then the engine has run every command the journal holds, and the batch's
+        // commands were sent before the standby was attached (it gets only the batches after the image).
         return query((engine, seq) -> {
             if (following || failed || fenced || journal == null) {
                 throw new IllegalStateException("shard " + id + " cannot give an image: "
@@ -351,12 +358,16 @@ final class ExchangeShard {
             long journalSeq = journal.lastSeq();
             taken.accept(journalSeq);
             return new SnapshotStore.Snapshot(journalSeq, seq, bytes.toByteArray());
-        });
+        }, true);
     }
 
     /** Runs a read-only query on the shard thread between commands; never blocks the caller. */
-    @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> query(Query<T> q) {
+        return query(q, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> query(Query<T> q, boolean atBatchEnd) {
         CompletableFuture<Object> f = new CompletableFuture<>();
         long seq;
         try {
@@ -368,6 +379,7 @@ final class ExchangeShard {
         Slot slot = ring.get(seq);
         slot.query = q;
         slot.queryFuture = f;
+        slot.atBatchEnd = atBatchEnd;
         ring.publish(seq);
         return (CompletableFuture<T>) (CompletableFuture<?>) f;
     }
@@ -404,7 +416,9 @@ final class ExchangeShard {
         List<CommandResult> results = new ArrayList<>(batch.size());
         for (Slot slot : batch) {
             if (slot.query != null) {
-                slot.queryResult = runQuery(slot);
+                if (!slot.atBatchEnd) {
+                    slot.queryResult = runQuery(slot);
+                }
                 results.add(null);
                 continue;
             }
@@ -422,6 +436,11 @@ final class ExchangeShard {
             logEvents(out);
             headSeq = collector.lastSeq();
             publisher.publish(id, out);
+        }
+        for (Slot slot : batch) {
+            if (slot.query != null && slot.atBatchEnd) {
+                slot.queryResult = runQuery(slot);
+            }
         }
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i));
@@ -512,6 +531,7 @@ final class ExchangeShard {
             slot.query = null;
             slot.queryFuture = null;
             slot.queryResult = null;
+            slot.atBatchEnd = false;
             if (r instanceof RuntimeException e) {
                 f.completeExceptionally(e);
             } else {

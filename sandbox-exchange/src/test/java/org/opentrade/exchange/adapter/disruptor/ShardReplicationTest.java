@@ -223,4 +223,83 @@ class ShardReplicationTest {
                     "an image goes only into empty storage");
         }
     }
+
+    /** A link that holds the batches sent before the standby runs and hands them over once it does. */
+    private static final class BufferingLink implements ReplicaSink {
+        final boolean[] attached = new boolean[SHARDS];
+        private final List<Object[]> held = new ArrayList<>();
+        private ShardedExchange standby;
+
+        @Override
+        public synchronized void replicate(int shard, long firstSeq, List<Command> commands) {
+            if (!attached[shard]) {
+                return;
+            }
+            if (standby == null) {
+                held.add(new Object[] {shard, firstSeq, commands});
+                return;
+            }
+            send(shard, firstSeq, commands);
+        }
+
+        synchronized void start(ShardedExchange s) {
+            standby = s;
+            for (Object[] h : held) {
+                @SuppressWarnings("unchecked")
+                List<Command> commands = (List<Command>) h[2];
+                send((Integer) h[0], (Long) h[1], commands);
+            }
+            held.clear();
+        }
+
+        private void send(int shard, long firstSeq, List<Command> commands) {
+            for (int i = 0; i < commands.size(); i++) {
+                ResultCode code = await(standby.submitReplicated(shard, firstSeq + i, commands.get(i))).code();
+                if (code == ResultCode.ENGINE_UNAVAILABLE || code == ResultCode.JOURNAL_FAILURE) {
+                    throw new FencedException("the standby refused seq " + (firstSeq + i) + ": " + code);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anImageTakenWhileCommandsPourInMissesNoneOfThem() throws Exception {
+        Random rnd = new Random(7);
+        BufferingLink link = new BufferingLink();
+        try (ShardedExchange leader = ShardedExchange.start(options(leaderDir), EventPublisher.NONE, null, link,
+                false)) {
+            trade(leader, rnd, 1, 200);
+            // Submit without waiting, so the rings hold large batches, and ask for the images meanwhile:
+            // each lands somewhere inside a batch.
+            List<CompletionStage<CommandResult>> pending = new ArrayList<>();
+            List<CompletableFuture<SnapshotStore.Snapshot>> images = new ArrayList<>();
+            for (int i = 0; i < 4_000; i++) {
+                long id = 1_000 + i;
+                String symbol = SYMBOLS[i % SYMBOLS.length];
+                pending.add(leader.submit(Command.limit(id, "acct-" + (i % 5), symbol, i % 2 == 0 ? Side.BUY : Side.SELL,
+                        TimeInForce.GTC, CATALOG.get(symbol).prevClose() - 10 + rnd.nextInt(21), 100, T0 + id)));
+                if (i == 1_500) {
+                    for (int shard = 0; shard < SHARDS; shard++) {
+                        int s = shard;
+                        images.add(leader.image(shard, seq -> link.attached[s] = true).toCompletableFuture());
+                    }
+                }
+            }
+            for (int shard = 0; shard < SHARDS; shard++) {
+                ShardedExchange.install(options(standbyDir), shard, images.get(shard).get(10, TimeUnit.SECONDS));
+            }
+            try (ShardedExchange standby = ShardedExchange.start(options(standbyDir), EventPublisher.NONE, null, null,
+                    true)) {
+                link.start(standby);
+                pending.forEach(ShardReplicationTest::await);
+                trade(leader, rnd, 10_000, 200);
+                for (int shard = 0; shard < SHARDS; shard++) {
+                    assertEquals(leader.headSeq(shard), standby.headSeq(shard), "shard " + shard);
+                }
+                leader.close();
+                standby.close();
+                assertEquals(leader.stateHashes(), standby.stateHashes(), "the standby holds every command");
+            }
+        }
+    }
 }
