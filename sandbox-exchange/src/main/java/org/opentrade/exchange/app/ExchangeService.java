@@ -341,6 +341,7 @@ public final class ExchangeService extends VerticleBase {
     /** This node took the lead: recover (or promote the standby shards), then serve. Failover thread. */
     private void lead(ShardedExchangeOptions options, InstrumentCatalog catalog, LeaderRecord record, long t0)
             throws Exception {
+        // blocking waits: the failover thread, never an event loop
         standby.close().toCompletionStage().toCompletableFuture().get();
         long start = System.nanoTime();
         if (exchange == null) {

@@ -193,6 +193,7 @@ public final class LeaderReplication implements ReplicaSink {
             }
         }
         try {
+            // blocks the shard thread (never an event loop) until the in-sync standby has the batch
             vertx.eventBus().request(f.address, batch, o).toCompletionStage().toCompletableFuture()
                     .get(timeoutMillis + 1_000, TimeUnit.MILLISECONDS);
             f.acked = last;

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.model.CommandResult;
+import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.SnapshotStore;
 
 /**
@@ -50,7 +51,11 @@ public final class StandbyReplication {
     private long attach;
     private long fence;
     private ShardedExchange exchange;
-    private final Map<Integer, Deque<Message<Buffer>>> queued = new TreeMap<>();
+    /** A batch as it arrived, decoded once, and the message to answer. */
+    private record Received(ReplicationWire.Batch batch, Message<Buffer> message) {
+    }
+
+    private final Map<Integer, Deque<Received>> queued = new TreeMap<>();
     private int queuedCommands;
     private long timer = -1;
     private volatile boolean needsNewImage;
@@ -119,7 +124,7 @@ public final class StandbyReplication {
             needsNewImage = false;
             reset.complete(null);
         });
-        reset.get();
+        reset.get(); // the caller's worker thread (the failover thread), never an event loop
         Map<Integer, SnapshotStore.Snapshot> images = new TreeMap<>();
         long imageFence = -1;
         for (int shard : shards) {
@@ -150,9 +155,10 @@ public final class StandbyReplication {
         context.runOnContext(v -> {
             exchange = installed;
             for (int shard : shards) {
-                Deque<Message<Buffer>> q = queued.get(shard);
+                Deque<Received> q = queued.get(shard);
                 while (!q.isEmpty()) {
-                    apply(shard, q.poll());
+                    Received r = q.poll();
+                    apply(shard, r.batch(), r.message());
                 }
             }
             queuedCommands = 0;
@@ -178,14 +184,13 @@ public final class StandbyReplication {
                 m.fail(503, "this standby is still installing and holds too many batches");
                 return;
             }
-            queued.get(shard).add(m);
+            queued.get(shard).add(new Received(batch, m));
             return;
         }
-        apply(shard, m);
+        apply(shard, batch, m);
     }
 
-    private void apply(int shard, Message<Buffer> m) {
-        ReplicationWire.Batch batch = ReplicationWire.batch(m.body());
+    private void apply(int shard, ReplicationWire.Batch batch, Message<Buffer> m) {
         ShardedExchange x = exchange;
         List<CompletableFuture<CommandResult>> done = new ArrayList<>(batch.commands().size());
         for (int i = 0; i < batch.commands().size(); i++) {
@@ -198,9 +203,8 @@ public final class StandbyReplication {
             } else {
                 for (CompletableFuture<CommandResult> d : done) {
                     CommandResult r = d.join();
-                    if (r.code() == org.opentrade.exchange.model.ResultCode.ENGINE_UNAVAILABLE
-                            || r.code() == org.opentrade.exchange.model.ResultCode.JOURNAL_FAILURE
-                            || r.code() == org.opentrade.exchange.model.ResultCode.ENGINE_OVERLOADED) {
+                    if (r.code() == ResultCode.ENGINE_UNAVAILABLE || r.code() == ResultCode.JOURNAL_FAILURE
+                            || r.code() == ResultCode.ENGINE_OVERLOADED) {
                         refused = r.code().name();
                         break;
                     }
