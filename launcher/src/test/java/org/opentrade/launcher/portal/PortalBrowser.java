@@ -30,6 +30,8 @@ public final class PortalBrowser implements AutoCloseable {
     /** Where screenshots go: test artefacts, kept after the run. */
     public static final Path SCREENSHOTS = Path.of("target", "portal-screenshots");
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** How often a wait checks its condition (Selenium's default, 500 ms, added up to half a second per step). */
+    private static final Duration POLL = Duration.ofMillis(25);
 
     private final ChromeDriver driver;
     private final String base;
@@ -85,20 +87,26 @@ public final class PortalBrowser implements AutoCloseable {
         return this;
     }
 
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.pollingEvery(POLL);
+        return wait;
+    }
+
     /** Waits until an element is visible. */
     public WebElement visible(By by) {
-        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
     /** Waits until an element's text contains {@code text}. */
     public WebElement textIn(By by, String text) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(by, text));
         return driver.findElement(by);
     }
 
     /** Waits for a condition of the page, checked by the driver. */
     public void until(java.util.function.Function<ChromeDriver, Boolean> condition) {
-        new WebDriverWait(driver, WAIT).until(d -> condition.apply(driver));
+        waiting().until(d -> condition.apply(driver));
     }
 
     /** Phone-sized (390 × 844) or laptop-sized viewport. */

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
-import quickfix.Application;
+import quickfix.ApplicationExtended;
 import quickfix.DefaultMessageFactory;
 import quickfix.FieldNotFound;
 import quickfix.MemoryStoreFactory;
@@ -16,13 +17,19 @@ import quickfix.Message;
 import quickfix.Session;
 import quickfix.SessionID;
 import quickfix.SessionSettings;
+import quickfix.SessionStateListener;
 import quickfix.SocketInitiator;
 
 /**
  * A QuickFIX/J initiator for tests: logs on with an API key, queues every application message and
  * every Logout it receives, and waits for them with a timeout.
+ *
+ * <p>QuickFIX/J sends an initiator's Logon from its session timer, which ticks once a second, so a
+ * logon would take up to a second after the connection. {@link #awaitLogon} sends it as soon as the
+ * connection is up instead; {@link #canLogon} lets exactly one of the two threads send it per
+ * connection.
  */
-final class FixClient implements Application, AutoCloseable {
+final class FixClient implements ApplicationExtended, AutoCloseable {
     final SessionID session;
     private final SocketInitiator initiator;
     private final String key;
@@ -32,6 +39,8 @@ final class FixClient implements Application, AutoCloseable {
     final LinkedBlockingQueue<Message> logouts = new LinkedBlockingQueue<>();
     final LinkedBlockingQueue<Message> admin = new LinkedBlockingQueue<>();
     private volatile boolean loggedOn;
+    /** Whether this connection's Logon has been sent (by the session timer or {@link #awaitLogon}). */
+    private final AtomicBoolean logonClaimed = new AtomicBoolean();
     private int clOrdIds;
 
     FixClient(int port, String sender, String key, String secret, Map<Integer, String> extraLogon) throws Exception {
@@ -65,7 +74,22 @@ final class FixClient implements Application, AutoCloseable {
     }
 
     void awaitLogon() throws Exception {
-        FixHarness.until(() -> loggedOn, 20);
+        FixHarness.until(() -> {
+            sendLogonIfDue();
+            return loggedOn;
+        }, 20);
+    }
+
+    /** Sends this connection's Logon now if it is connected and the Logon has not gone yet. */
+    private void sendLogonIfDue() {
+        Session s = qfj();
+        if (!loggedOn && s != null && s.hasResponder() && !logonClaimed.get()) {
+            try {
+                s.next(); // sends the Logon if canLogon lets this thread, else the timer has sent it
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     boolean isLoggedOn() {
@@ -78,7 +102,12 @@ final class FixClient implements Application, AutoCloseable {
 
     /** The Text(58) of the next Logout received. */
     String awaitLogoutText() throws Exception {
-        Message m = logouts.poll(20, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Message m = null;
+        while (m == null && System.nanoTime() < deadline) {
+            sendLogonIfDue();
+            m = logouts.poll(10, TimeUnit.MILLISECONDS);
+        }
         if (m == null) {
             throw new AssertionError("no Logout within 20 s");
         }
@@ -134,6 +163,22 @@ final class FixClient implements Application, AutoCloseable {
 
     @Override
     public void onCreate(SessionID sessionId) {
+        // Called before the session connects: after each disconnect, the next connection sends a Logon again.
+        Session.lookupSession(sessionId).addStateListener(new SessionStateListener() {
+            @Override
+            public void onDisconnect(SessionID id) {
+                logonClaimed.set(false);
+            }
+        });
+    }
+
+    @Override
+    public boolean canLogon(SessionID sessionId) {
+        return logonClaimed.compareAndSet(false, true);
+    }
+
+    @Override
+    public void onBeforeSessionReset(SessionID sessionId) {
     }
 
     @Override
