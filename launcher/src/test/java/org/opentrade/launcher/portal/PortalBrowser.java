@@ -30,8 +30,11 @@ public final class PortalBrowser implements AutoCloseable {
     /** Where screenshots go: test artefacts, kept after the run. */
     public static final Path SCREENSHOTS = Path.of("target", "portal-screenshots");
     private static final Duration WAIT = Duration.ofSeconds(20);
-    /** How often a wait checks its condition (Selenium's default, 500 ms, added up to half a second per step). */
-    private static final Duration POLL = Duration.ofMillis(25);
+    /**
+     * How often a wait checks its condition: Selenium's default, 500 ms, added up to half a second per
+     * step; each check is a round trip to the browser.
+     */
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final ChromeDriver driver;
     private final String base;
@@ -90,6 +93,8 @@ public final class PortalBrowser implements AutoCloseable {
     private WebDriverWait waiting() {
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
         wait.pollingEvery(POLL);
+        // A live panel re-renders while a condition reads it: check again rather than fail.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         return wait;
     }
 
