@@ -14,8 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,18 +42,17 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
-import org.opentrade.launcher.contract.OpenApiContract;
 
 /**
- * Faults on the distributed topology of {@code scripts/run-distributed.sh} (issue 15, item 7), one
- * topology for the class, under a steady mixed load the test drives itself: 20 market orders a second
+ * Faults on the distributed topology of {@code scripts/run-distributed.sh} (issue 15, item 7), the one
+ * DistributedTopologyIT has used before ({@link DistributedTopology#shared}; this class stops it), under a steady mixed load the test drives itself: 20 market orders a second
  * spread over both gateways (each with its own {@code client_order_id}, retried with the same id on the
  * other gateway when a gateway fails), 10 quote and K-line reads a second, and per gateway one order
  * stream and one market stream (trades and quotes of one symbol) that reconnect to the other gateway
  * and resume from their last {@code seq}. Every order the cluster acknowledged (201, or 200 for a
  * retry) is recorded; after each fault the test proves none is lost, and at the end that the account's
  * orders, fills, positions and order stream agree. The faults, in order, each bounded in time:
- * kill -9 of gateway-1, of the exchange, of Redis, of trade-api, each followed by {@code start}; kill -9
+ * kill -9 of gateway-1, of both exchange processes, of Redis, of trade-api, each followed by {@code start}; kill -9
  * of the market-api instance serving the market streams (the topology runs two), whose streams move to
  * the other and which takes traffic again once started; SIGSTOP of a market-api instance (a hung
  * upstream) until both gateways' breakers for it open, then SIGCONT. Two gateways sharing one limit
@@ -70,6 +67,7 @@ import org.opentrade.launcher.contract.OpenApiContract;
  * what the client ends up with.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Order(2)
 class DistributedFaultIT {
     private static final String[] SYMBOLS = {"600000.SH", "000001.SZ"};
     private static final int ORDERS_PER_SECOND = 20;
@@ -83,7 +81,7 @@ class DistributedFaultIT {
     private static final Map<String, String> MARKET_INSTANCES = Map.of("market-api", "MARKET_PORT",
             "market-api-2", "MARKET_2_PORT");
     /** {@code upstreams.market-api.ws_upstream_ping_interval} of the test's gateways (default 5 s). */
-    private static final Duration UPSTREAM_PING_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration UPSTREAM_PING_INTERVAL = DistributedTopology.UPSTREAM_PING_INTERVAL;
     /** What the gateways promise a read at most takes, retries included: their upstream request timeout. */
     private static final Duration UPSTREAM_TIMEOUT = UpstreamPoolOptions.DEFAULT_REQUEST_TIMEOUT;
     /** Slack on {@link #UPSTREAM_TIMEOUT} for the answer to travel and two loaded cores to schedule it. */
@@ -103,17 +101,9 @@ class DistributedFaultIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // The gateways ping a stream's upstream every second instead of every 5 s, so they close a hung
-        // market-api instance's streams within 2 s: the SIGSTOP phase stays short and well inside the
-        // cluster's member timeout (15 s), after which the stopped member would be dropped from the cluster.
-        Path gatewayConfig = OpenApiContract.repositoryRoot().resolve("launcher/target/distributed-fault-it-gateway.yaml");
-        Files.createDirectories(gatewayConfig.getParent());
-        Files.writeString(gatewayConfig, "upstreams:\n  market-api:\n    ws_upstream_ping_interval: "
-                + UPSTREAM_PING_INTERVAL.toMillis() + "ms\n");
-        // One exchange process: the exchange kill below stops all of trading, the harder case for the
-        // orders in flight (DistributedTopologyIT runs the two-process exchange).
-        topology = DistributedTopology.start("distributed-fault-it",
-                Map.of("OPENTRADE_GATEWAY_CONFIG", gatewayConfig.toString(), "OPENTRADE_DIST_EXCHANGES", "1"));
+        // The topology DistributedTopologyIT has used (two exchange processes): the exchange fault below
+        // kills both, so all of trading stops, the harder case for the orders in flight.
+        topology = DistributedTopology.shared();
         gateways = new String[] {topology.url("GATEWAY_1_PORT"), topology.url("GATEWAY_2_PORT")};
         String email = "faults-" + UUID.randomUUID() + "@example.com";
         HttpResponse<String> signUp = send("POST", gateways[0] + "/v1/developers", Map.of(),
@@ -156,10 +146,11 @@ class DistributedFaultIT {
             }
         } finally {
             STREAMS.forEach(StreamWatcher::close);
-            if (topology != null) {
-                topology.close();
-            }
             System.out.println(report());
+            if (topology != null) {
+                // The last user of the shared topology: its stop is checked here.
+                topology.stopAndCheck();
+            }
         }
     }
 
@@ -204,10 +195,11 @@ class DistributedFaultIT {
         Phase phase = load.phase("exchange killed");
         long killedAt = System.nanoTime();
         topology.kill("exchange");
+        topology.kill("exchange-2");
         long target = load.scheduled.get() + 2L * ORDERS_PER_SECOND;
         await("2 s of orders scheduled while the exchange is down", Duration.ofSeconds(15),
                 () -> load.scheduled.get() >= target);
-        restart("exchange");
+        restart("both exchanges");
         long restartedAt = System.nanoTime();
         load.phase("after exchange");
         await("every order of the outage answered", CLIENT_DEADLINE, () -> phase.pending() == 0);

@@ -23,6 +23,14 @@ import org.opentrade.launcher.contract.OpenApiContract;
 final class DistributedTopology implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(150);
+    /**
+     * {@code upstreams.market-api.ws_upstream_ping_interval} of the shared topology's gateways (default
+     * 5 s): they close a hung market-api instance's streams within 2 s, so DistributedFaultIT's SIGSTOP
+     * phase stays short and well inside the cluster's member timeout (15 s), after which the stopped
+     * member would be dropped from the cluster.
+     */
+    static final Duration UPSTREAM_PING_INTERVAL = Duration.ofSeconds(1);
+    private static DistributedTopology shared;
 
     private final Path root;
     private final Path dir;
@@ -45,6 +53,26 @@ final class DistributedTopology implements AutoCloseable {
      */
     static DistributedTopology start(String name) throws Exception {
         return start(name, Map.of());
+    }
+
+    /**
+     * The topology the distributed ITs share (one start of about a minute instead of one per class):
+     * started by the first caller in this JVM, in {@code target/distributed-it}, with the script's two
+     * exchange processes and the gateway overlay of {@link #UPSTREAM_PING_INTERVAL}. DistributedTopologyIT
+     * runs first (it changes nothing); DistributedFaultIT then kills and restarts parts of it and stops
+     * it (junit-platform.properties orders the classes by their {@code @Order}). Should neither stop it,
+     * the shutdown hook does.
+     */
+    static synchronized DistributedTopology shared() throws Exception {
+        if (shared == null || shared.stopped) {
+            Path gatewayConfig = OpenApiContract.repositoryRoot().resolve("launcher/target/distributed-it-gateway.yaml");
+            Files.createDirectories(gatewayConfig.getParent());
+            Files.writeString(gatewayConfig, "upstreams:\n  market-api:\n    ws_upstream_ping_interval: "
+                    + UPSTREAM_PING_INTERVAL.toMillis() + "ms\n");
+            shared = start("distributed-it", Map.of("OPENTRADE_GATEWAY_CONFIG", gatewayConfig.toString(),
+                    "OPENTRADE_DIST_EXCHANGES", "2"));
+        }
+        return shared;
     }
 
     /**
@@ -210,6 +238,34 @@ final class DistributedTopology implements AutoCloseable {
     Result stop() throws Exception {
         stopped = true;
         return script(root, dir, env, "stop", STOP_TIMEOUT);
+    }
+
+    /**
+     * {@code run-distributed.sh stop}, checked: it exits 0, no process of the topology runs after it,
+     * every exchange stopped through its shutdown hook (not by SIGKILL), and {@code status} then
+     * reports the topology as not running.
+     */
+    void stopAndCheck() throws Exception {
+        try {
+            Map<String, Long> before = pids();
+            Result result = stop();
+            org.junit.jupiter.api.Assertions.assertEquals(0, result.exitCode(), result.output());
+            for (Map.Entry<String, Long> e : before.entrySet()) {
+                org.junit.jupiter.api.Assertions.assertFalse(runs(e.getValue()),
+                        e.getKey() + " (pid " + e.getValue() + ") still runs after stop");
+            }
+            for (String exchange : new String[] {"exchange", "exchange-2"}) {
+                Path log = dir.resolve("logs").resolve(exchange + ".log");
+                if (before.containsKey(exchange)) {
+                    org.junit.jupiter.api.Assertions.assertTrue(Files.readString(log).contains(
+                            "sandbox-exchange stopped cleanly"), exchange + " stopped through its shutdown hook");
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(1, status().exitCode(),
+                    "status reports the stopped topology as not running");
+        } finally {
+            close();
+        }
     }
 
     @Override

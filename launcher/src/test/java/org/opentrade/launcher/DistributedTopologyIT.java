@@ -22,7 +22,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -32,8 +31,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.cluster.ClusterTls;
@@ -42,13 +41,15 @@ import org.opentrade.exchange.client.ExchangeAddresses;
 import quickfix.Message;
 
 /**
- * Distributed mode as {@code scripts/run-distributed.sh} runs it, started once for the class: the
- * exchange, two market-api instances, trade-api (FIX on) and two gateways each in its own JVM, joined by the
+ * Distributed mode as {@code scripts/run-distributed.sh} runs it ({@link DistributedTopology#shared}, which
+ * DistributedFaultIT uses after this class and stops, checking the stop): two exchange processes (a shard
+ * each), two market-api instances, trade-api (FIX on) and two gateways each in its own JVM, joined by the
  * clustered event bus (Hazelcast on 127.0.0.1), with the real redis-server, Zipkin server and, when
  * installed, influxd. A developer signs up and makes a key on gateway 1; everything else goes through
  * gateway 2 or straight to trade-api's FIX port, so it works only if the gateways share Redis, the
  * session key and the cluster.
  */
+@Order(1)
 class DistributedTopologyIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Set<String> TRACED_SERVICES = Set.of("api-gateway", "trade-api", "sandbox-exchange");
@@ -61,7 +62,7 @@ class DistributedTopologyIT {
 
     @BeforeAll
     static void start() throws Exception {
-        topology = DistributedTopology.start("distributed-it");
+        topology = DistributedTopology.shared();
         gateway1 = topology.url("GATEWAY_1_PORT");
         gateway2 = topology.url("GATEWAY_2_PORT");
         String email = "dist-" + UUID.randomUUID() + "@example.com";
@@ -77,24 +78,6 @@ class DistributedTopologyIT {
         assertEquals(201, key.statusCode(), key.body());
         keyId = new JsonObject(key.body()).getString("key_id");
         secret = new JsonObject(key.body()).getString("secret");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (topology == null) {
-            return;
-        }
-        try (DistributedTopology t = topology) {
-            Map<String, Long> pids = t.pids();
-            DistributedTopology.Result stopped = t.stop();
-            assertEquals(0, stopped.exitCode(), stopped.output());
-            for (Map.Entry<String, Long> e : pids.entrySet()) {
-                assertFalse(runs(e.getValue()), e.getKey() + " (pid " + e.getValue() + ") still runs after stop");
-            }
-            assertTrue(Files.readString(t.dir().resolve("logs/exchange.log")).contains("sandbox-exchange stopped cleanly"),
-                    "the exchange stopped through its shutdown hook, not by SIGKILL");
-            assertEquals(1, t.status().exitCode(), "status reports the stopped topology as not running");
-        }
     }
 
     @Test
@@ -336,19 +319,6 @@ class DistributedTopologyIT {
                         + "\"} 1";
                 assertTrue(metrics.body().lines().anyMatch(up::equals), gateway + " lists " + up + " in:\n" + metrics.body());
             }
-        }
-    }
-
-    /**
-     * Whether {@code pid} is a live process: an exited one that its new parent has not reaped yet (a
-     * zombie, state Z in {@code /proc/<pid>/stat}) runs no more.
-     */
-    private static boolean runs(long pid) {
-        try {
-            String stat = Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (java.io.IOException gone) {
-            return false;
         }
     }
 
