@@ -14,10 +14,11 @@ import org.opentrade.common.config.ConfigException;
  * that join become the CP members; each CP group (a Raft group) has {@value #GROUP_SIZE} of them, so
  * the lock keeps working while any one of them is down. Without persistence (open-source Hazelcast
  * keeps CP state in memory) a CP member that crashes and restarts comes back as a new, non-CP member:
- * the dead one is removed after {@link #missingMemberAutoRemoval()} and an operator promotes a
- * replacement ({@code CPSubsystemManagementService.promoteToCPMember}). Until then the groups count
- * the dead member, so with three CP members a second loss, a graceful shutdown included, leaves them
- * without a majority: lock calls then fail or wait, and a CP member's graceful leave may not finish.
+ * the dead one is removed after {@link #missingMemberAutoRemoval()}, and then a member that is not a CP
+ * member promotes itself into the free seat ({@link CpSeats}, which every clustered process runs), so
+ * the groups have three members again. Until the removal the groups count the dead member, so with
+ * three CP members a second loss within that time, a graceful shutdown included, leaves them without a
+ * majority: lock calls then fail or wait, and a CP member's graceful leave may not finish.
  *
  * @param members          how many members form the CP subsystem: 0 turns it off, else 3 to 7
  * @param sessionTtl       a process whose session heartbeats stop this long loses its CP session and
@@ -26,8 +27,13 @@ import org.opentrade.common.config.ConfigException;
  *                         at least 2 s
  * @param sessionHeartbeat how often a process renews its session; whole seconds, shorter than
  *                         {@code sessionTtl} (a few heartbeats per TTL, so one lost packet is no loss)
+ * @param missingMemberAutoRemoval how long a CP member that left the cluster keeps its seat before it is
+ *                         removed and another member may take it; whole seconds, at least
+ *                         {@code sessionTtl} (Hazelcast refuses less) and at most a day. A partitioned
+ *                         member that comes back within it keeps its place; a crashed one still counts in
+ *                         every majority until then
  */
-public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartbeat) {
+public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartbeat, Duration missingMemberAutoRemoval) {
     /** The smallest session TTL: below it, one late heartbeat would end a healthy process's session. */
     public static final Duration MIN_SESSION_TTL = Duration.ofSeconds(2);
     /** The largest session TTL: Hazelcast's own default, 5 minutes. */
@@ -41,17 +47,20 @@ public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartb
     /** The most CP members Hazelcast can use in one group; more would only add idle members. */
     public static final int MAX_MEMBERS = 7;
     /**
-     * How long a CP member that left the cluster stays in its CP groups before it is removed (and the
-     * groups, when there are more CP members than {@value #GROUP_SIZE}, take another member in its
-     * place); at least the session TTL (Hazelcast refuses less). A partitioned member that comes back
-     * within it keeps its place; a crashed one still counts in every majority until then. One minute
-     * (Hazelcast's default is 4 hours) is well past {@code cluster.member_timeout} and a short network
-     * cut, and short enough that a second crash soon after the first rarely finds the crashed member
-     * still counted.
+     * The default {@link #missingMemberAutoRemoval}. One minute (Hazelcast's default is 4 hours) is well
+     * past {@code cluster.member_timeout} and a short network cut, and short enough that a second crash
+     * soon after the first rarely finds the crashed member still counted.
      */
     public static final Duration DEFAULT_MISSING_MEMBER_AUTO_REMOVAL = Duration.ofMinutes(1);
+    /** The longest {@link #missingMemberAutoRemoval} accepted. */
+    public static final Duration MAX_MISSING_MEMBER_AUTO_REMOVAL = Duration.ofDays(1);
     /** The CP subsystem off: no CP members, Hazelcast's defaults for the rest. */
     public static final ClusterCp OFF = new ClusterCp(0, DEFAULT_SESSION_TTL, DEFAULT_SESSION_HEARTBEAT);
+
+    /** With the default removal delay: {@link #DEFAULT_MISSING_MEMBER_AUTO_REMOVAL}, or the TTL when longer. */
+    public ClusterCp(int members, Duration sessionTtl, Duration sessionHeartbeat) {
+        this(members, sessionTtl, sessionHeartbeat, defaultRemoval(sessionTtl));
+    }
 
     public ClusterCp {
         if (members != 0 && (members < GROUP_SIZE || members > MAX_MEMBERS)) {
@@ -67,19 +76,27 @@ public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartb
             throw new IllegalArgumentException("cp.session_heartbeat " + sessionHeartbeat
                     + ": allowed whole seconds from 1s to less than cp.session_ttl (" + sessionTtl + ")");
         }
+        if (missingMemberAutoRemoval == null || !wholeSeconds(missingMemberAutoRemoval)
+                || missingMemberAutoRemoval.compareTo(sessionTtl) < 0
+                || missingMemberAutoRemoval.compareTo(MAX_MISSING_MEMBER_AUTO_REMOVAL) > 0) {
+            throw new IllegalArgumentException("cp.missing_member_auto_removal " + missingMemberAutoRemoval
+                    + ": allowed whole seconds from cp.session_ttl (" + sessionTtl + ") to 24h");
+        }
     }
 
     /**
-     * Reads a {@code cp:} section: {@code members} (0 by default: off), {@code session_ttl} (2s) and
-     * {@code session_heartbeat} (1s). Every key is read even when off, so a misspelt one still fails.
+     * Reads a {@code cp:} section: {@code members} (0 by default: off), {@code session_ttl} (2s),
+     * {@code session_heartbeat} (1s) and {@code missing_member_auto_removal} (1m, or the TTL when longer).
+     * Every key is read even when off, so a misspelt one still fails.
      * A bad value throws a {@link ConfigException} naming the key.
      */
     public static ClusterCp fromConfig(Config section) {
         int members = section.intValue("members", 0, 0, MAX_MEMBERS);
         Duration ttl = section.duration("session_ttl", DEFAULT_SESSION_TTL);
         Duration heartbeat = section.duration("session_heartbeat", DEFAULT_SESSION_HEARTBEAT);
+        Duration removal = section.duration("missing_member_auto_removal", defaultRemoval(ttl));
         try {
-            return new ClusterCp(members, ttl, heartbeat);
+            return new ClusterCp(members, ttl, heartbeat, removal);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config section 'cluster': " + e.getMessage() + " (" + section.origin() + ")");
         }
@@ -90,9 +107,8 @@ public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartb
         return members > 0;
     }
 
-    /** {@link #DEFAULT_MISSING_MEMBER_AUTO_REMOVAL}, or the session TTL when that is longer. */
-    public Duration missingMemberAutoRemoval() {
-        return sessionTtl.compareTo(DEFAULT_MISSING_MEMBER_AUTO_REMOVAL) > 0 ? sessionTtl
+    private static Duration defaultRemoval(Duration sessionTtl) {
+        return sessionTtl != null && sessionTtl.compareTo(DEFAULT_MISSING_MEMBER_AUTO_REMOVAL) > 0 ? sessionTtl
                 : DEFAULT_MISSING_MEMBER_AUTO_REMOVAL;
     }
 

@@ -45,7 +45,8 @@ import java.util.logging.Logger;
  * an election after {@value #RAFT_MAX_MISSED_HEARTBEATS} missed leader heartbeats of
  * {@value #RAFT_HEARTBEAT_MILLIS} ms, checked every {@value #RAFT_ELECTION_TIMEOUT_MILLIS} ms to 1 s
  * more, so a dead CP group leader is replaced in about one to two seconds (with the defaults, 25 s of
- * silence and then up to 3 s more).
+ * silence and then up to 3 s more). A crashed CP member's seat is filled again by another member
+ * ({@link CpSeats}, started here for every clustered Vert.x).
  * A rogue member (see the package documentation) could also take or destroy CP data, as it can any
  * other Hazelcast data: the same deployment rule protects it.
  */
@@ -149,7 +150,10 @@ public final class ClusteredVertx {
     public static Future<Vertx> start(ClusterConfig c, VertxOptions options) {
         HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(c));
         return Vertx.builder().with(withEventBus(options, c)).withClusterManager(manager).buildClustered()
-                .onSuccess(vertx -> LOG.info(joinedLine(c, manager)));
+                .onSuccess(vertx -> {
+                    LOG.info(joinedLine(c, manager));
+                    CpSeats.keep(vertx, manager.getHazelcastInstance(), c.cp());
+                });
     }
 
     /**

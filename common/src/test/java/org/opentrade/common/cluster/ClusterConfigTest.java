@@ -152,6 +152,9 @@ class ClusterConfigTest {
         assertEquals(5, five.members());
         assertEquals(Duration.ofSeconds(10), five.sessionTtl());
         assertEquals(Duration.ofSeconds(3), five.sessionHeartbeat());
+        assertEquals(Duration.ofMinutes(1), five.missingMemberAutoRemoval(), "the default removal delay");
+        assertEquals(Duration.ofSeconds(20), read("cluster:\n  cp:\n    members: 3\n    missing_member_auto_removal: 20s\n")
+                .cp().missingMemberAutoRemoval());
         assertEquals(c.cp(), c.withTls(ClusterTls.OFF).cp(), "withTls keeps the CP settings");
         assertEquals(five, ClusterConfig.defaults().withCp(five).cp());
     }
@@ -166,6 +169,12 @@ class ClusterConfigTest {
         assertMessage("cp.session_heartbeat", "cluster:\n  cp:\n    members: 3\n    session_heartbeat: 500ms\n");
         assertMessage("cp.session_heartbeat", "cluster:\n  cp:\n    session_heartbeat: 0s\n");
         assertMessage("cluster.cp", "cluster:\n  cp: 3\n");
+        assertMessage("cp.missing_member_auto_removal", "cluster:\n  cp:\n    members: 3\n    missing_member_auto_removal: 1s\n");
+        assertMessage("cp.missing_member_auto_removal",
+                "cluster:\n  cp:\n    members: 3\n    session_ttl: 10s\n    missing_member_auto_removal: 5s\n");
+        assertMessage("cp.missing_member_auto_removal", "cluster:\n  cp:\n    members: 3\n    missing_member_auto_removal: 25h\n");
+        assertMessage("cp.missing_member_auto_removal",
+                "cluster:\n  cp:\n    members: 3\n    missing_member_auto_removal: 2500ms\n");
     }
 
     @Test
