@@ -67,6 +67,9 @@ public final class ClusteredVertx {
      */
     public static final long RAFT_ELECTION_TIMEOUT_MILLIS = 500;
 
+    /** The longest a member's graceful leave of the cluster takes. */
+    public static final Duration GRACEFUL_LEAVE = Duration.ofSeconds(10);
+
     private ClusteredVertx() {
     }
 
@@ -76,6 +79,11 @@ public final class ClusteredVertx {
         hz.setClusterName(c.name());
         hz.setProperty("hazelcast.phone.home.enabled", "false");
         hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+        // How long a leaving member waits to hand over its data and its CP seats (Hazelcast's default is
+        // 10 minutes). A CP member that leaves while another CP member is dead but not yet removed cannot
+        // hand its seats over (its groups count the dead one); it then gives up after this instead of
+        // holding its process's stop until the supervisor kills it.
+        hz.setProperty("hazelcast.graceful.shutdown.max.wait", Long.toString(GRACEFUL_LEAVE.toSeconds()));
         long timeout = c.memberTimeout().toSeconds();
         hz.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(timeout));
         // A few heartbeats per timeout, so one lost packet is no alarm.

@@ -61,6 +61,8 @@ public final class HazelcastLeadershipRegister implements LeadershipRegister {
 
     private static final Logger LOG = Logger.getLogger(HazelcastLeadershipRegister.class.getName());
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** The longest {@link #close} waits for its unlock: a healthy CP subsystem answers in milliseconds. */
+    static final Duration CLOSE_UNLOCK_WAIT = Duration.ofSeconds(5);
 
     private final String group;
     private final FencedLock lock;
@@ -141,17 +143,20 @@ public final class HazelcastLeadershipRegister implements LeadershipRegister {
 
     @Override
     public void unlock() {
-        onLockThread(() -> {
-            try {
-                if (lock.isLockedByCurrentThread()) {
-                    lock.unlock();
-                }
-            } catch (IllegalMonitorStateException e) { // LockOwnershipLostException is one
-                LOG.warning(() -> "group " + group + ": nothing to unlock, the lock was already lost (this member's"
-                        + " CP session ended): " + e.getMessage());
+        onLockThread(this::unlockHere);
+    }
+
+    /** On the lock thread: releases the lock when this process holds it. */
+    private Void unlockHere() {
+        try {
+            if (lock.isLockedByCurrentThread()) {
+                lock.unlock();
             }
-            return null;
-        });
+        } catch (IllegalMonitorStateException e) { // LockOwnershipLostException is one
+            LOG.warning(() -> "group " + group + ": nothing to unlock, the lock was already lost (this member's"
+                    + " CP session ended): " + e.getMessage());
+        }
+        return null;
     }
 
     @Override
@@ -165,8 +170,11 @@ public final class HazelcastLeadershipRegister implements LeadershipRegister {
     }
 
     /**
-     * Unlocks when this process holds the lock, then stops the lock thread. Leaves Hazelcast running.
-     * A Hazelcast that is already shut down is no error here (its session is gone with it).
+     * Unlocks when this process holds the lock, waiting at most {@link #CLOSE_UNLOCK_WAIT}, then stops the
+     * lock thread. Leaves Hazelcast running. A Hazelcast that is already shut down is no error here (its
+     * session is gone with it), and neither is a CP subsystem that does not answer (it has lost its
+     * majority): the lock is then freed when this process's CP session expires, after it exits, so a
+     * stopping exchange is not held up.
      */
     @Override
     public void close() {
@@ -179,8 +187,14 @@ public final class HazelcastLeadershipRegister implements LeadershipRegister {
             // Hazelcast already shut down
         }
         try {
-            unlock();
-        } catch (RuntimeException e) {
+            lockThread.submit(this::unlockHere).get(CLOSE_UNLOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warning("group " + group + ": the CP subsystem did not answer the unlock within "
+                    + CLOSE_UNLOCK_WAIT.toSeconds() + " s (no majority?); the lock is freed when this process's CP"
+                    + " session expires");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
             LOG.log(Level.WARNING, "group " + group + ": could not unlock on close", e);
         } finally {
             lockThread.shutdown();

@@ -115,6 +115,29 @@ class HazelcastLeadershipRegisterIT extends LeadershipRegisterContract {
         }
     }
 
+    /**
+     * Last (it ends the CP subsystem's majority): a stopping exchange's close gives up an unlock the CP
+     * subsystem cannot commit after {@link HazelcastLeadershipRegister#CLOSE_UNLOCK_WAIT} instead of
+     * holding the process's stop; the lock is freed when the session expires.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void closeGivesUpAnUnlockTheCpSubsystemCannotCommit() throws Exception {
+        HazelcastLeadershipRegister r = HazelcastLeadershipRegister.open(members.get(1), "shards-no-majority");
+        assertTrue(r.tryLock(Duration.ofSeconds(10)).isPresent());
+        com.hazelcast.cp.IAtomicLong counter = members.get(1).getCPSubsystem().getAtomicLong("no-majority");
+        members.get(0).getLifecycleService().terminate(); // already so after the takeover test
+        members.get(2).getLifecycleService().terminate();
+        // Member 1 alone: nothing commits any more.
+        CompletableFuture<Long> increment = counter.incrementAndGetAsync().toCompletableFuture();
+        assertThrows(Exception.class, () -> increment.get(2, TimeUnit.SECONDS), "an increment committed without a majority");
+        long start = System.nanoTime();
+        r.close();
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(tookMillis < HazelcastLeadershipRegister.CLOSE_UNLOCK_WAIT.toMillis() + 3_000,
+                "close returned after " + tookMillis + " ms");
+    }
+
     @Test
     void aBadGroupNameIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> HazelcastLeadershipRegister.open(members.get(0), "a/b"));
