@@ -100,6 +100,9 @@ public final class FeedCrashNode {
         hz.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
         hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         hz.setProperty("hazelcast.merge.first.run.delay.seconds", "2");
+        // As ClusteredVertx sets it for the services: the master admits joiners after 1 s, not Hazelcast's 5 s.
+        hz.setProperty("hazelcast.wait.seconds.before.join", "1");
+        hz.setProperty("hazelcast.max.wait.seconds.before.join", "5");
         NetworkConfig net = hz.getNetworkConfig();
         net.setPort(port).setPortAutoIncrement(true).setPortCount(10);
         net.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
