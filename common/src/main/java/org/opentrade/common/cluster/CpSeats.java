@@ -38,7 +38,6 @@ public final class CpSeats {
     private final long periodMillis;
     private final AtomicBoolean checking = new AtomicBoolean();
     private volatile boolean stopped;
-    private long timer = -1;
 
     private CpSeats(Vertx vertx, HazelcastInstance hazelcast, ClusterCp cp) {
         this.vertx = vertx;
@@ -52,19 +51,9 @@ public final class CpSeats {
      * Starts keeping the seats of {@code cp} for the member under {@code vertx}; nothing when the CP
      * subsystem is off. Stops by itself when Vert.x closes (its timer goes with it) or Hazelcast shuts down.
      */
-    public static CpSeats keep(Vertx vertx, HazelcastInstance hazelcast, ClusterCp cp) {
-        CpSeats seats = new CpSeats(vertx, hazelcast, cp);
+    public static void keep(Vertx vertx, HazelcastInstance hazelcast, ClusterCp cp) {
         if (cp.enabled()) {
-            seats.schedule();
-        }
-        return seats;
-    }
-
-    /** Stops checking. */
-    public void stop() {
-        stopped = true;
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+            new CpSeats(vertx, hazelcast, cp).schedule();
         }
     }
 
@@ -75,7 +64,7 @@ public final class CpSeats {
         // Spread out so the members that are not CP members do not all ask (and promote) at once.
         long delay = periodMillis / 2 + ThreadLocalRandom.current().nextLong(periodMillis / 2 + 1);
         try {
-            timer = vertx.setTimer(Math.max(1, delay), id -> {
+            vertx.setTimer(Math.max(1, delay), id -> {
                 check();
                 schedule();
             });
