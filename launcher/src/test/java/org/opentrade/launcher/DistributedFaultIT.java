@@ -1140,16 +1140,20 @@ class DistributedFaultIT {
          * the open ones).
          */
         private void readMissedOrders() {
-            for (int attempt = 1; attempt <= 5 && !closed; attempt++) {
+            Throwable last = null;
+            for (int attempt = 1; attempt <= 10 && !closed; attempt++) {
                 try {
                     listAll("/v1/orders?status=all").forEach(o -> recovered.add(o.getString("order_id")));
                     recoveryReads.incrementAndGet();
                     return;
                 } catch (Exception | AssertionError e) {
+                    last = e;
                     Load.backOff(attempt);
                 }
             }
-            gaps.add("orders: the read after resumed:false failed 5 times");
+            if (!closed) {
+                gaps.add("orders: the read after resumed:false failed 10 times, last: " + last);
+            }
         }
 
         /**

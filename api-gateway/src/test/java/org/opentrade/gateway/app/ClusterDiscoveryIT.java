@@ -162,6 +162,32 @@ class ClusterDiscoveryIT {
     }
 
     @Test
+    void anInstanceAnnouncedOnceReadyIsFoundOnlyWhenReady() throws Exception {
+        Vertx member = instancesMember;
+        HttpServer server = await(member.createHttpServer()
+                .requestHandler(r -> r.response().end(new JsonObject().put("from", "late").encode()))
+                .listen(0, "127.0.0.1"));
+        String late = "127.0.0.1:" + server.actualPort();
+        Promise<Void> ready = Promise.promise();
+        Future<ServiceEndpoint> announced = ServiceEndpoint.announceOnceReady(member, RouteTable.MARKET, "127.0.0.1",
+                server.actualPort(), 0, ready.future());
+        // One announced after it is found: the registry has carried what the same member announced before.
+        Instance marker = Instance.start(member, "marker", false);
+        awaitTrue("marker discovered", () -> targets().contains(marker.target()));
+        assertFalse(announced.isComplete(), "announced before ready");
+        assertFalse(targets().contains(late), "found before ready");
+
+        ready.complete();
+        ServiceEndpoint endpoint = await(announced);
+        awaitTrue("late discovered once ready", () -> targets().contains(late));
+        assertTrue(from(3).contains("late"));
+
+        await(endpoint.withdraw());
+        await(marker.endpoint.withdraw());
+        awaitTrue("both withdrawn", () -> !targets().contains(late) && !targets().contains(marker.target()));
+    }
+
+    @Test
     void aDrainingInstanceFinishesTheRequestsItHasAndGetsNoNewOnes() throws Exception {
         Instance c = Instance.start(instancesMember, "c", true);
         awaitTrue("c discovered", () -> targets().contains(c.target()));

@@ -1,6 +1,7 @@
 package org.opentrade.market.app;
 
 import org.opentrade.common.logging.LogFormat;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -67,16 +68,14 @@ public final class MarketApiMain {
             System.exit(1);
             return;
         }
-        // Gateways with upstreams.discovery: cluster find this instance (main thread, not an event loop).
-        ServiceEndpoint announced = ServiceEndpoint.announceFromMain(vertx, "market-api", config.host(), service.port(), 0);
+        // Gateways with upstreams.discovery: cluster find this instance once it is ready (caught up with the
+        // exchange).
+        Future<ServiceEndpoint> announced = ServiceEndpoint.announceOnceReady(vertx, "market-api", config.host(),
+                service.port(), 0, service.whenReady());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                if (announced != null) {
-                    // Gateways stop sending new requests, in-flight ones finish, then Vert.x closes.
-                    announced.drain(ServiceEndpoint.DEFAULT_DRAIN_GRACE).toCompletionStage().toCompletableFuture()
-                            .get(30, TimeUnit.SECONDS);
-                }
-                // The shutdown-hook thread waits for Vert.x to close (not an event loop).
+                // Gateways stop sending new requests, in-flight ones finish, then Vert.x closes.
+                ServiceEndpoint.drainFromHook(announced, java.time.Duration.ofSeconds(30));
                 vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 tracing.close();
             } catch (Exception e) {

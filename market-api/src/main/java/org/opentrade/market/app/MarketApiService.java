@@ -79,6 +79,8 @@ public final class MarketApiService extends VerticleBase {
     private final RequestStats requestStats = new RequestStats("market");
     private long timer = -1;
     private volatile boolean ready;
+    /** Completed when {@link #ready} turns true: the main announces the instance to the gateways then. */
+    private final Promise<Void> readyPromise = Promise.promise();
     private volatile String startProblem = "starting";
     private final Map<Integer, Boolean> live = new HashMap<>();
 
@@ -154,6 +156,14 @@ public final class MarketApiService extends VerticleBase {
     }
 
     /**
+     * Completes once market-api is ready (live on every shard); never fails. Before that its API answers
+     * 503 -6015, so gateways that discover instances should not be told of it yet.
+     */
+    public Future<Void> whenReady() {
+        return readyPromise.future();
+    }
+
+    /**
      * The last feed seq of {@code shard} applied to the live state (0 before start). Read from any
      * thread: a plain read of a value the market context writes, so it may lag by a moment.
      */
@@ -226,6 +236,7 @@ public final class MarketApiService extends VerticleBase {
         if (!ready && !live.containsValue(false)) {
             ready = true;
             startProblem = null;
+            readyPromise.tryComplete();
             LOG.info("market-api ready: live on " + live.size() + " shard(s)");
         }
     }

@@ -1,6 +1,7 @@
 package org.opentrade.trade.app;
 
 import org.opentrade.common.logging.LogFormat;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -66,17 +67,14 @@ public final class TradeApiMain {
             System.exit(1);
             return;
         }
-        // Gateways with upstreams.discovery: cluster find this instance (main thread, not an event loop);
-        // with account partitions it serves partition instance_id, and gateways route by it.
-        ServiceEndpoint announced = ServiceEndpoint.announceFromMain(vertx, "trade-api", config.host(), service.port(),
-                config.store().partitions() > 0 ? config.store().instanceId() : 0);
+        // Gateways with upstreams.discovery: cluster find this instance once it is ready (caught up with the
+        // exchange), serving partition instance_id when accounts are partitioned.
+        Future<ServiceEndpoint> announced = ServiceEndpoint.announceOnceReady(vertx, "trade-api", config.host(),
+                service.port(), config.store().partitions() > 0 ? config.store().instanceId() : 0, service.whenReady());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                if (announced != null) {
-                    // Gateways stop sending new requests, in-flight ones finish, then Vert.x closes.
-                    announced.drain(ServiceEndpoint.DEFAULT_DRAIN_GRACE).toCompletionStage().toCompletableFuture()
-                            .get(30, TimeUnit.SECONDS);
-                }
+                // Gateways stop sending new requests, in-flight ones finish, then Vert.x closes.
+                ServiceEndpoint.drainFromHook(announced, java.time.Duration.ofSeconds(30));
                 vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 tracing.close();
             } catch (Exception e) {

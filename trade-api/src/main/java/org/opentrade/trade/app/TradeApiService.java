@@ -53,6 +53,7 @@ import org.opentrade.trade.adapter.http.CallerCheck;
 import org.opentrade.common.metrics.RequestStats;
 import org.opentrade.common.metrics.RequestStatsHandler;
 import org.opentrade.trade.adapter.http.OperationsRoutes;
+import org.opentrade.trade.adapter.http.TradeHttp;
 import org.opentrade.trade.adapter.http.TradeRoutes;
 import org.opentrade.trade.adapter.json.TradeJson;
 import org.opentrade.trade.adapter.ws.AccountSource;
@@ -61,6 +62,7 @@ import org.opentrade.trade.adapter.ws.OrderStreams;
 import org.opentrade.trade.adapter.ws.StreamCaller;
 import org.opentrade.trade.domain.desk.MarketTracker;
 import org.opentrade.trade.domain.desk.TradeDesk;
+import org.opentrade.trade.domain.TradeError;
 import org.opentrade.trade.domain.intent.Intent;
 import org.opentrade.trade.domain.ledger.Ledger;
 import org.opentrade.trade.domain.ledger.LedgerOptions;
@@ -108,6 +110,8 @@ public final class TradeApiService extends VerticleBase {
     private static final long SETTLE_EVERY_MS = 500;
     private static final long SETTLE_AFTER_MS = 1_000;
     private volatile boolean ready;
+    /** Completed when {@link #ready} turns true: the main announces the instance to the gateways then. */
+    private final Promise<Void> readyPromise = Promise.promise();
     private volatile String startProblem = "starting";
     private final Map<Integer, Long> durablePositions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Boolean> live = new HashMap<>();
@@ -183,6 +187,14 @@ public final class TradeApiService extends VerticleBase {
 
     public boolean isReady() {
         return ready;
+    }
+
+    /**
+     * Completes once trade-api is ready (caught up with the exchange on every shard); never fails. Before
+     * that its API answers 503 -9001, so gateways that discover instances should not be told of it yet.
+     */
+    public Future<Void> whenReady() {
+        return readyPromise.future();
     }
 
     /** The verticle's context: the desk's thread. */
@@ -273,6 +285,12 @@ public final class TradeApiService extends VerticleBase {
                     config.startingBalance()).servingPartition(config.store().partitions(), config.store().instanceId())
                     .mount(router);
             router.get("/v1/stream/orders").handler(rc -> {
+                if (!ready) {
+                    // The snapshot and updates a stream sends come from the caught-up state only.
+                    TradeHttp.fail(rc, TradeError.NOT_READY, "trading is starting (catching up with the exchange);"
+                            + " reconnect in a few seconds");
+                    return;
+                }
                 Caller caller = rc.get("caller");
                 boolean cod = "true".equals(rc.request().getParam("cancel_on_disconnect"));
                 String traceId = rc.get("traceId");
@@ -316,6 +334,7 @@ public final class TradeApiService extends VerticleBase {
                 settleTimer = vertx.setPeriodic(SETTLE_EVERY_MS, id -> desk.settleUnknown(SETTLE_AFTER_MS));
                 ready = true;
                 startProblem = null;
+                readyPromise.tryComplete();
                 LOG.info("trade-api ready: live on " + live.size() + " shard(s)");
                 startFix();
             }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * trade-api's state ahead of the exchange's (the exchange's data was deleted, trade-api's kept): it
  * stops following that shard for good (the exchange's next events are another history's), and its
- * {@code /ready} says why and what to do, instead of only "catching up".
+ * {@code /ready} says why and what to do, instead of only "catching up"; its API and order stream answer
+ * 503 -9001 meanwhile.
  */
 class TradeAheadOfExchangeTest {
     @TempDir
@@ -40,6 +41,13 @@ class TradeAheadOfExchangeTest {
             assertFalse(ready.getBoolean("ready"), ready.encode());
             assertTrue(ready.getJsonArray("feed").getString(0).startsWith("shard 0 diverged at "), ready.encode());
             assertTrue(ready.encode().contains("move its data directory aside"), ready.encode());
+            // Not ready: nothing to announce to gateways, and neither the API nor a stream serves a stale state.
+            assertFalse(h.trade.whenReady().isComplete());
+            for (String path : new String[] {"/v1/orders", "/v1/stream/orders"}) {
+                var r = h.get("dev_a", path);
+                assertEquals(503, r.statusCode(), path + ": " + r.bodyAsString());
+                assertEquals(-9001, r.bodyAsJsonObject().getInteger("error_no"), r.bodyAsString());
+            }
         }
     }
 }

@@ -16,9 +16,9 @@ import org.opentrade.common.discovery.ServiceInstance;
  * they already sent finish, and withdraws. A process that dies without draining is removed when the
  * cluster notices its member is gone.
  *
- * <p>A service's {@code main} calls {@link #announceFromMain} once it listens (on its main thread), and
- * {@link #drain(Duration)} from its shutdown hook before {@code vertx.close()}; both wait on those
- * threads, never on an event loop.
+ * <p>A service's {@code main} calls {@link #announceOnceReady} once it listens, and
+ * {@link #drainFromHook} from its shutdown hook before {@code vertx.close()}, which waits on that
+ * thread, never on an event loop.
  */
 public final class ServiceEndpoint {
     /**
@@ -84,22 +84,36 @@ public final class ServiceEndpoint {
     }
 
     /**
-     * For a service's {@code main} once it listens: on a clustered {@code vertx}, announces
-     * {@code service} (serving {@code partition}, 0: every caller) and waits for it; null when
-     * {@code vertx} is not clustered or the announcement failed (logged: gateways with static
-     * targets still reach the instance). Blocks: the main thread only, never an event loop.
+     * For a service's {@code main} once it listens: when {@code ready} completes (the service has caught
+     * up and answers its API), announces it (the default weight). Gateways then never send a request or
+     * stream to an instance that would answer "starting". Does not block: the result completes
+     * with the endpoint, or with null when {@code vertx} is not clustered or the announcement failed
+     * (logged; gateways with static targets still reach the instance). {@code ready} must never fail.
      */
-    public static ServiceEndpoint announceFromMain(Vertx vertx, String service, String host, int port, int partition) {
+    public static Future<ServiceEndpoint> announceOnceReady(Vertx vertx, String service, String host, int port,
+                                                            int partition, Future<?> ready) {
         if (!vertx.isClustered()) {
-            return null;
+            return Future.succeededFuture();
         }
-        try {
-            return announce(vertx, service, host, port, ServiceInstance.DEFAULT_WEIGHT, partition)
-                    .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.log(java.util.logging.Level.WARNING, service + " could not announce itself to the cluster's gateways;"
-                    + " gateways with static targets still reach it", e.getCause() != null ? e.getCause() : e);
-            return null;
+        LOG.info(service + ": announced to the cluster's gateways once ready");
+        return ready.compose(v -> announce(vertx, service, host, port, ServiceInstance.DEFAULT_WEIGHT, partition))
+                .recover(err -> {
+                    LOG.log(java.util.logging.Level.WARNING, service + " could not announce itself to the cluster's"
+                            + " gateways; gateways with static targets still reach it", err);
+                    return Future.succeededFuture();
+                });
+    }
+
+    /**
+     * For a service's shutdown hook (never an event loop): drains what {@link #announceOnceReady} announced,
+     * waiting at most {@code timeout}; nothing when it has not been announced (yet).
+     */
+    public static void drainFromHook(Future<ServiceEndpoint> announced, Duration timeout) throws Exception {
+        ServiceEndpoint endpoint = announced.succeeded() ? announced.result() : null;
+        if (endpoint != null) {
+            // Gateways stop sending new requests, in-flight ones finish.
+            endpoint.drain(DEFAULT_DRAIN_GRACE).toCompletionStage().toCompletableFuture()
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
