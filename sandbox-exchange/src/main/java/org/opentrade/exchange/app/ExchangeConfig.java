@@ -76,9 +76,20 @@ public record ExchangeConfig(int shards, List<Integer> ownedShards, Path dataDir
      *                           it and runs alone
      * @param lockWait           how long each attempt to take the lock waits (a standby's takeover
      *                           loop; a starting process that does not get it in this time stands by)
+     * @param catchUpTimeout     how long a batch sent to a standby that is not in sync yet (installing
+     *                           the leader's images, then applying what queued meanwhile) may go
+     *                           unacknowledged before the leader drops it (it then asks for new images);
+     *                           nothing waits for those batches
      */
-    public record Failover(boolean enabled, String group, Duration replicationTimeout, Duration lockWait) {
-        public static final Failover OFF = new Failover(false, "", Duration.ofSeconds(1), Duration.ofSeconds(3));
+    public record Failover(boolean enabled, String group, Duration replicationTimeout, Duration lockWait,
+                           Duration catchUpTimeout) {
+        public static final Failover OFF = new Failover(false, "", Duration.ofSeconds(1), Duration.ofSeconds(3),
+                Duration.ofSeconds(60));
+
+        /** {@link #catchUpTimeout} at its default. */
+        public Failover(boolean enabled, String group, Duration replicationTimeout, Duration lockWait) {
+            this(enabled, group, replicationTimeout, lockWait, OFF.catchUpTimeout());
+        }
     }
 
     public ExchangeConfig {
@@ -160,7 +171,8 @@ public record ExchangeConfig(int shards, List<Integer> ownedShards, Path dataDir
         Config fo = root.section("failover");
         Failover failover = new Failover(fo.bool("enabled", false), fo.string("group", ""),
                 positive(fo, "failover", "replication_timeout", Failover.OFF.replicationTimeout()),
-                positive(fo, "failover", "lock_wait", Failover.OFF.lockWait()));
+                positive(fo, "failover", "lock_wait", Failover.OFF.lockWait()),
+                positive(fo, "failover", "catch_up_timeout", Failover.OFF.catchUpTimeout()));
         if (!failover.group().isEmpty() && !failover.group().matches("[A-Za-z0-9._-]{1,64}")) {
             throw new ConfigException("config key 'failover.group' has value '" + failover.group()
                     + "'; allowed: empty or 1-64 of [A-Za-z0-9._-]");

@@ -20,11 +20,13 @@ package org.opentrade.exchange.app;
  * @param headSeqs           per shard: the last event seq handed to the feed
  * @param role               failover role: {@code single} (no failover), {@code starting}, {@code standby}
  *                           or {@code leader}
+ * @param imagesInstalled    times this process started standing by from the leader's images (one per
+ *                           attachment: a count that keeps rising means the standby keeps being dropped)
  */
 public record ExchangeMetrics(boolean ready, long commandsProcessed, long eventsPublished, long trades,
                               long rejections, long liveOrders, long simulatorCommands, long simulatorRejections,
                               long engineFailures, long eventsRepublished, long consumersDropped,
-                              long[] queuedCommands, long[] headSeqs, String role) {
+                              long[] queuedCommands, long[] headSeqs, String role, long imagesInstalled) {
     /** The failover roles {@code opentrade_exchange_failover_role} reports, one series each. */
     static final java.util.List<String> ROLES = java.util.List.of("single", "starting", "standby", "leader");
 
@@ -35,7 +37,7 @@ public record ExchangeMetrics(boolean ready, long commandsProcessed, long events
                            long[] queuedCommands, long[] headSeqs) {
         this(ready, commandsProcessed, eventsPublished, trades, rejections, liveOrders, simulatorCommands,
                 simulatorRejections, engineFailures, eventsRepublished, consumersDropped, queuedCommands, headSeqs,
-                "single");
+                "single", 0);
     }
 
     /**
@@ -73,6 +75,9 @@ public record ExchangeMetrics(boolean ready, long commandsProcessed, long events
             sb.append("opentrade_exchange_failover_role{role=\"").append(r).append("\"} ")
                     .append(r.equals(role) ? 1 : 0).append('\n');
         }
+        metric(sb, "opentrade_exchange_failover_images_installed_total", "counter", "Times this process started"
+                + " standing by from the leader's images (one per attachment; rising: the standby keeps being"
+                + " dropped).", imagesInstalled);
         return sb.toString();
     }
 

@@ -73,6 +73,8 @@ public final class ExchangeService extends VerticleBase {
     private final LongAdder rejections = new LongAdder();
     private final AtomicLong simulatorCommands = new AtomicLong();
     private final AtomicLong simulatorRejections = new AtomicLong();
+    /** Times {@link #standBy} installed the leader's images (metrics: a rising count means a standby dropped again and again). */
+    private final AtomicLong imagesInstalled = new AtomicLong();
     private volatile ShardedExchange exchange;
     private volatile boolean ready;
     private CommandEndpoint endpoint;
@@ -324,6 +326,7 @@ public final class ExchangeService extends VerticleBase {
         }
         exchange = ShardedExchange.start(options, gatedPublisher, config.ownedShardsOrAll(), this::replicate, true);
         standby.following(exchange);
+        imagesInstalled.incrementAndGet();
         role = "standby";
         LOG.info("exchange failover: standing by for group " + config.failoverGroup() + " from the leader's images at"
                 + " journal seqs " + images.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue().journalSeq())
@@ -353,7 +356,7 @@ public final class ExchangeService extends VerticleBase {
             }
         }
         leaderReplication = new LeaderReplication(vertx, exchange, register, record,
-                config.failover().replicationTimeout());
+                config.failover().replicationTimeout(), config.failover().catchUpTimeout());
         leading = true;
         role = "leader";
         LOG.info("exchange failover: this node (" + node + ") leads group " + config.failoverGroup() + " ("
@@ -495,7 +498,7 @@ public final class ExchangeService extends VerticleBase {
                 rejections.sum(), x == null ? 0 : x.liveOrders(), simulatorCommands.get(), simulatorRejections.get(),
                 x == null ? 0 : x.engineFailures(), x == null ? 0 : x.republishedEvents(),
                 x == null ? 0 : x.droppedConsumers(),
-                queued, heads, role);
+                queued, heads, role, imagesInstalled.get());
     }
 
     @Override

@@ -77,6 +77,7 @@ class ExchangeConfigTest {
         assertEquals("shards-0-2", on.failoverGroup());
         assertEquals(Duration.ofSeconds(1), on.failover().replicationTimeout());
         assertEquals(Duration.ofSeconds(3), on.failover().lockWait());
+        assertEquals(Duration.ofSeconds(60), on.failover().catchUpTimeout());
         assertEquals("pair-a", load(Map.of("OPENTRADE_EXCHANGE_FAILOVER_GROUP", "pair-a")).failoverGroup());
     }
 

@@ -63,7 +63,21 @@ class ExchangeFailoverIT {
     }
 
     private ExchangeService service(String process, Path dir) {
-        return new ExchangeService(config(dir), null, v -> engine.view(process), reason -> fenced.add(process));
+        return service(process, config(dir));
+    }
+
+    private ExchangeService service(String process, ExchangeConfig config) {
+        return new ExchangeService(config, null, v -> engine.view(process), reason -> fenced.add(process));
+    }
+
+    /** {@link #config} with {@code failover.replication_timeout} set through an override file. */
+    private static ExchangeConfig config(Path dataDir, String replicationTimeout) throws Exception {
+        Path override = Files.writeString(dataDir.resolveSibling(dataDir.getFileName() + "-override.yaml"),
+                "failover:\n  replication_timeout: " + replicationTimeout + "\n");
+        return ExchangeConfig.load(ConfigLoader.of(Map.of("OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(),
+                "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", "false",
+                "OPENTRADE_EXCHANGE_SHARDS", "2", "OPENTRADE_EXCHANGE_FAILOVER", "true",
+                ExchangeConfig.OVERRIDE_ENV, override.toString()), Map.of()));
     }
 
     private <T> T await(io.vertx.core.Future<T> f) throws Exception {
@@ -170,6 +184,37 @@ class ExchangeFailoverIT {
             }
             assertFalse(accepted.isEmpty());
             accepted.forEach((id, n) -> assertEquals(1, n, "order " + id + " ran once"));
+        }
+    }
+
+    /**
+     * A standby attaches while orders flow: the batches the leader sends it while it installs the images
+     * wait unanswered until it runs. Installing takes longer than the replication timeout here (50 ms);
+     * the standby still comes in sync from its first images, as it must with a large book whatever the
+     * timeout (a leader that dropped it for those would have it ask for new images again and again).
+     */
+    @Test
+    void aStandbyWhoseInstallOutlastsTheReplicationTimeoutComesInSyncFromItsFirstImages(@TempDir Path a,
+            @TempDir Path b) throws Exception {
+        ExchangeService leader = service("a", config(a, "50ms"));
+        await(vertx.deployVerticle(leader));
+        waitFor("a leads", Duration.ofSeconds(20), () -> "leader".equals(leader.role()) && leader.isReady());
+        RestingOrderClient client = new RestingOrderClient(vertx, ACCOUNT, Duration.ofSeconds(2));
+        Thread load = new Thread(client, "failover-client");
+        load.start();
+        try {
+            waitFor("orders flow", Duration.ofSeconds(10), () -> client.ackedAt.size() >= 50);
+            ExchangeService standby = service("b", config(b, "50ms"));
+            await(vertx.deployVerticle(standby));
+            String bNode = nodeOf(b);
+            waitFor("b in sync", Duration.ofSeconds(20), () -> bNode.equals(record().inSync()));
+            assertTrue(standby.metrics().prometheusText().contains("opentrade_exchange_failover_images_installed_total 1\n"),
+                    "b came in sync from its first images");
+            int before = client.ackedAt.size();
+            waitFor("orders flow with b in sync", Duration.ofSeconds(10), () -> client.ackedAt.size() >= before + 50);
+        } finally {
+            client.running = false;
+            load.join(10_000);
         }
     }
 

@@ -25,7 +25,8 @@ import org.opentrade.exchange.port.ReplicaSink;
  * sends it every committed batch before the batch runs ({@link ReplicaSink}).
  *
  * <p>A standby attached by an image is first sent batches without waiting (it may still be installing
- * the image). Once it has acknowledged every batch sent to it on every shard of the group, the
+ * the image, and answers them only once it runs them: they may go unanswered for the catch-up timeout,
+ * far longer than the replication timeout, before the leader gives the standby up). Once it has acknowledged every batch sent to it on every shard of the group, the
  * leadership register names it in sync ({@link LeaderRecord#withInSync}), and from then on each batch
  * waits for its acknowledgement (up to the replication timeout) before it runs. A standby that does
  * not answer in time is first written out of the register ({@link LeaderRecord#withoutInSync}), then
@@ -63,22 +64,27 @@ public final class LeaderReplication implements ReplicaSink {
     private final ShardedExchange exchange;
     private final LeadershipRegister register;
     private final long timeoutMillis;
+    private final long catchUpTimeoutMillis;
     private final AtomicReferenceArray<Follower> followers;
     private final List<MessageConsumer<?>> consumers = new ArrayList<>();
     private volatile LeaderRecord record;
     private volatile boolean deposed;
 
     /**
-     * @param record  the register's record this process wrote when it took the lead
-     * @param timeout how long a batch waits for the in-sync standby before the leader drops it
+     * @param record         the register's record this process wrote when it took the lead
+     * @param timeout        how long a batch waits for the in-sync standby before the leader drops it
+     * @param catchUpTimeout how long a batch sent (without waiting) to a standby not in sync yet may go
+     *                       unacknowledged before the leader drops it: the standby answers the batches
+     *                       that arrive while it installs its images only once it runs them
      */
     public LeaderReplication(Vertx vertx, ShardedExchange exchange, LeadershipRegister register, LeaderRecord record,
-                             Duration timeout) {
+                             Duration timeout, Duration catchUpTimeout) {
         this.vertx = vertx;
         this.exchange = exchange;
         this.register = register;
         this.record = record;
         this.timeoutMillis = timeout.toMillis();
+        this.catchUpTimeoutMillis = catchUpTimeout.toMillis();
         this.followers = new AtomicReferenceArray<>(exchange.shardCount());
     }
 
@@ -167,7 +173,6 @@ public final class LeaderReplication implements ReplicaSink {
         }
         long last = firstSeq + commands.size() - 1;
         Buffer batch = ReplicationWire.batch(record.fence(), f.attach, firstSeq, commands);
-        DeliveryOptions o = new DeliveryOptions().setSendTimeout(timeoutMillis);
         synchronized (this) {
             // One decision at a time across the shard threads: a batch sent without waiting must be
             // acknowledged before the standby is named in sync (markInSync checks it under this lock), or a
@@ -182,7 +187,8 @@ public final class LeaderReplication implements ReplicaSink {
             }
             f.sent = last;
             if (!inSync) {
-                vertx.eventBus().request(f.address, batch, o).onComplete(ar -> {
+                DeliveryOptions catchUp = new DeliveryOptions().setSendTimeout(catchUpTimeoutMillis);
+                vertx.eventBus().request(f.address, batch, catchUp).onComplete(ar -> {
                     if (ar.succeeded()) {
                         f.acked = Math.max(f.acked, last);
                     } else {
@@ -194,7 +200,7 @@ public final class LeaderReplication implements ReplicaSink {
         }
         try {
             // blocks the shard thread (never an event loop) until the in-sync standby has the batch
-            vertx.eventBus().request(f.address, batch, o).toCompletionStage().toCompletableFuture()
+            vertx.eventBus().request(f.address, batch, new DeliveryOptions().setSendTimeout(timeoutMillis)).toCompletionStage().toCompletableFuture()
                     .get(timeoutMillis + 1_000, TimeUnit.MILLISECONDS);
             f.acked = last;
         } catch (InterruptedException e) {
