@@ -118,6 +118,8 @@ public final class TradeApiService extends VerticleBase {
     private boolean snapshotRunning;
     /** The FIX acceptor once started (config {@code fix.enabled}), else null. */
     private volatile FixAcceptor fix;
+    /** The FIX acceptor being built while trade-api catches up (null: FIX off); see {@link #prepareFix}. */
+    private Future<FixAcceptor> fixPrepared;
     /** FIX market data's book replicas (fix enabled), fed every feed event on this context; else null. */
     private FixBooks fixBooks;
     /** Checks FIX Logon credentials; the gateway's over the event bus unless a test sets one. */
@@ -301,6 +303,7 @@ public final class TradeApiService extends VerticleBase {
             startProblem = "catching up with the exchange feed";
             feed = FeedConsumers.onEventBus(vertx, new TradeFeed(), FeedConsumerOptions.defaults()
                     .withConsumerName(feedConsumerName(config.store().instanceId())).withTruncation(TruncationPolicy.ALARM));
+            prepareFix();
             feed.start();
             snapshotTimer = vertx.setPeriodic(config.snapshotEvery().toMillis(), id -> snapshot());
             return Future.succeededFuture();
@@ -367,7 +370,11 @@ public final class TradeApiService extends VerticleBase {
      * order stream's on the desk (this context), the socket is bound on a worker. A failure to bind
      * is logged; REST keeps working.
      */
-    private void startFix() {
+    /**
+     * Builds the FIX acceptor while trade-api catches up (QuickFIX/J takes seconds to build on a cold JVM),
+     * so that once ready {@link #startFix} only binds: FIX clients get back sooner after a restart.
+     */
+    private void prepareFix() {
         TradeApiConfig.FixSection f = config.fix();
         if (!f.enabled()) {
             return;
@@ -384,12 +391,27 @@ public final class TradeApiService extends VerticleBase {
         acceptor.accountPlacement(developer -> partitions == 0 || Partitions.of(developer, partitions) == partition ? null
                 : "this account is in trade-api partition " + Partitions.of(developer, partitions) + " of " + partitions
                 + "; this acceptor serves partition " + partition + ": log on to that instance's FIX port");
-        desk.addListener(acceptor.updates());
-        vertx.executeBlocking(() -> {
-            acceptor.start();
-            return null;
-        }).onSuccess(v -> fix = acceptor).onFailure(err ->
-                LOG.log(Level.SEVERE, "FIX acceptor could not start on " + f.host() + ":" + f.port(), err));
+        // A failure here is reported by startFix, whose start() prepares again.
+        // Unordered: the context's other blocking work (snapshots, stores) does not queue behind it.
+        fixPrepared = vertx.executeBlocking(() -> {
+            acceptor.prepare();
+            return acceptor;
+        }, false).recover(err -> Future.succeededFuture(acceptor));
+    }
+
+    /** Once ready: binds the FIX acceptor prepared during catch-up. */
+    private void startFix() {
+        if (fixPrepared == null) {
+            return;
+        }
+        fixPrepared.compose(acceptor -> {
+            desk.addListener(acceptor.updates());
+            return vertx.executeBlocking(() -> {
+                acceptor.start();
+                return acceptor;
+            });
+        }).onSuccess(acceptor -> fix = acceptor).onFailure(err -> LOG.log(Level.SEVERE, "FIX acceptor could not start on "
+                + config.fix().host() + ":" + config.fix().port(), err));
     }
 
     /** A span for an order-stream push caused by a traced command (none without tracing or trace). */

@@ -60,7 +60,7 @@ import quickfix.mina.acceptor.DynamicAcceptorSessionProvider;
  * 969, LowLimitPrice 1148, HighLimitPrice 1149: these are them + 5000). Initiators validating
  * against a stock FIX44 dictionary need {@code ValidateUserDefinedFields=N}.
  *
- * <p><b>Threads.</b> {@link #start()} and {@link #stop()} block (binding, store files, logout): call
+ * <p><b>Threads.</b> {@link #prepare()}, {@link #start()} and {@link #stop()} block (binding, store files, logout): call
  * them off the event loop. QuickFIX/J runs one thread per session; business work hops to the trade
  * context through {@code onContext}; outbound messages are written by one "opentrade-fix-out" thread
  * (the store's file I/O never runs on the event loop). Register {@link #updates()} with
@@ -126,9 +126,37 @@ public final class FixAcceptor {
         return orders;
     }
 
-    /** Binds and starts accepting. Blocks; not on the event loop. */
-    public synchronized void start() throws Exception {
+    /**
+     * Builds the QuickFIX/J acceptor without binding: on a cold JVM its construction (session settings,
+     * the FIX 4.4 dictionary, the transport) takes seconds, so a service calls this while it catches up and
+     * {@link #start} then only binds. Blocks; not on the event loop. Optional: {@link #start} calls it.
+     */
+    public synchronized void prepare() throws Exception {
+        if (acceptor != null) {
+            return;
+        }
         Files.createDirectories(options.storeDir());
+        SessionSettings settings = settings();
+        MessageStoreFactory store = new FileStoreFactory(settings);
+        LogFactory log = QuietFixLog.factory();
+        MessageFactory messages = new DefaultMessageFactory();
+        ThreadedSocketAcceptor built = new ThreadedSocketAcceptor(application, store, settings, log, messages);
+        SessionID template = templateId();
+        built.setSessionProvider(new InetSocketAddress(options.host(), options.port()),
+                new BoundedSessionProvider(new DynamicAcceptorSessionProvider(settings, template, application, store,
+                        log, messages), BoundedSessionProvider.DEFAULT_MAX_SESSIONS));
+        application.onRefused(this::discardLater);
+        application.onEnded(this::closeLater);
+        acceptor = built;
+    }
+
+    /**
+     * Binds and starts accepting ({@link #prepare prepared} first if it was not). Call it once the desk
+     * has caught up: it keeps the journal's open orders in the ledger before any Logon. Blocks; not on
+     * the event loop.
+     */
+    public synchronized void start() throws Exception {
+        prepare();
         journal.load();
         // The ledger is the trade context's: keep the journal's open orders there, before any Logon.
         java.util.concurrent.CompletableFuture<Void> retained = new java.util.concurrent.CompletableFuture<>();
@@ -144,17 +172,6 @@ public final class FixAcceptor {
             }
         });
         retained.get(30, java.util.concurrent.TimeUnit.SECONDS); // start() runs on a worker, never the trade context
-        SessionSettings settings = settings();
-        MessageStoreFactory store = new FileStoreFactory(settings);
-        LogFactory log = QuietFixLog.factory();
-        MessageFactory messages = new DefaultMessageFactory();
-        acceptor = new ThreadedSocketAcceptor(application, store, settings, log, messages);
-        SessionID template = templateId();
-        acceptor.setSessionProvider(new InetSocketAddress(options.host(), options.port()),
-                new BoundedSessionProvider(new DynamicAcceptorSessionProvider(settings, template, application, store,
-                        log, messages), BoundedSessionProvider.DEFAULT_MAX_SESSIONS));
-        application.onRefused(this::discardLater);
-        application.onEnded(this::closeLater);
         acceptor.start();
         LOG.info("FIX 4.4 acceptor listening on " + options.host() + ":" + port() + " (TargetCompID "
                 + FixAcceptorOptions.COMP_ID + ")");
