@@ -28,7 +28,8 @@
 #   unpinned before anything is measured, 200 000, at most 120 s), WARMUP (wrk warm-up seconds per JVM
 #   target and layout, 15; nginx and direct: 5),
 #   CONNECTIONS (32), LAT_RATE (req/s, 5000), LAT_SECONDS (15), LAT_WARMUP (5), LAYOUTS ("unpinned pinned"),
-#   OVERLOAD (1: run (c)), OVERLOAD_CONNECTIONS (256), UP_PORT / PROXY_PORT / GW_PORT / NGINX_PORT
+#   OVERLOAD (1: run (c)), OVERLOAD_CONNECTIONS (256), GW_HEAP (the gateway's -Xms/-Xmx, 512m),
+#   UP_PORT / PROXY_PORT / GW_PORT / NGINX_PORT
 #   (18181 / 18182 / 18180 / 18183), OUT (output dir),
 #   JAR (a benchmarks.jar built earlier, e.g. of the commit before a change: used as is, never rebuilt),
 #   PROFILE=1 (JFR recording of the gateway during its pinned wrk run: $OUT/gateway.jfr, with a hot-method
@@ -58,6 +59,7 @@ WARMUP_REQUESTS=${WARMUP_REQUESTS:-200000}
 LAT_RATE=${LAT_RATE:-5000}
 LAYOUTS=${LAYOUTS:-unpinned pinned}
 OVERLOAD=${OVERLOAD:-1}
+GW_HEAP=${GW_HEAP:-512m}
 OVERLOAD_CONNECTIONS=${OVERLOAD_CONNECTIONS:-256}
 UP_PORT=${UP_PORT:-18181}; PROXY_PORT=${PROXY_PORT:-18182}; GW_PORT=${GW_PORT:-18180}; NGINX_PORT=${NGINX_PORT:-18183}
 STAMP=$(date +%Y%m%d-%H%M%S)
@@ -145,7 +147,7 @@ limits:
 EOF
 OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT=$GW_PORT OPENTRADE_GATEWAY_DATA_DIR="$OUT/gateway-data" \
 OPENTRADE_MARKET_API_TARGETS=127.0.0.1:$UP_PORT OPENTRADE_ADMIN_TOKEN=bench-admin-token-0123456789 \
-  java -Xms512m -Xmx512m -Xlog:gc:file="$OUT/gateway-gc.log" -Dopentrade.gateway.config="$OUT/gateway-bench.yaml" -cp "$JAR" \
+  java -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -Xlog:gc:file="$OUT/gateway-gc.log" -Dopentrade.gateway.config="$OUT/gateway-bench.yaml" -cp "$JAR" \
   org.opentrade.gateway.app.GatewayMain > "$OUT/gateway.log" 2>&1 &
 GW_PID=$!; PIDS+=("$GW_PID")
 wait_http "http://127.0.0.1:$UP_PORT/health" 30
