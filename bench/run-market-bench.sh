@@ -27,7 +27,7 @@
 # Knobs (environment): K_RATES ("100 500"), K_WARMUP (s per target before the rounds, 20), K_SECONDS (s
 #   per measured run, 20), K_ROUNDS (2 per rate), K_CONNECTIONS (16), INGEST_COMMANDS (262144), INGEST_PASSES (3),
 #   INGEST_WARMUP (8), INGEST_VARIANTS (1000:all,16:all,1000,1000:bare), FAN_CLIENTS (1000 connected), FAN_STEPS
-#   (subscribed clients per measurement, 100,1000), SERVER_GC (-XX:+UseG1GC; the servers' collector), FAN_RATE (100), FAN_WARMUP (10 s per step), FAN_SECONDS (30 per step), SERVER_CPU (0), LOAD_CPU (1), GW_PORT (18280), CTRL_PORT (18291),
+#   (subscribed clients per measurement, 100,1000), FAN_TRANSPORT (native: epoll, as the services run; io_uring), SERVER_GC (-XX:+UseG1GC; the servers' collector), FAN_RATE (100), FAN_WARMUP (10 s per step), FAN_SECONDS (30 per step), SERVER_CPU (0), LOAD_CPU (1), GW_PORT (18280), CTRL_PORT (18291),
 #   K_JIT_ROUNDS (8: most 20 s warm-up rounds at 500 req/s until the JIT is quiet), OUT (output dir), PARTS (e.g. "1 3" to run only some parts).
 set -euo pipefail
 
@@ -54,6 +54,7 @@ K_RATES=${K_RATES:-100 500}; K_CONNECTIONS=${K_CONNECTIONS:-16}; K_JIT_ROUNDS=${
 K_TARGET_RATE=500; K_WARM_RATE=${K_RATES%% *}
 INGEST_VARIANTS=${INGEST_VARIANTS:-1000:all,16:all,1000,1000:bare}
 FAN_RATE=${FAN_RATE:-100}; FAN_SYMBOL=600519.SH
+FAN_TRANSPORT=${FAN_TRANSPORT:-native}; FAN_JAVA=(-Dopentrade.bench.transport="$FAN_TRANSPORT")
 SERVER_CPU=${SERVER_CPU:-0}; LOAD_CPU=${LOAD_CPU:-1}
 GW_PORT=${GW_PORT:-18280}; CTRL_PORT=${CTRL_PORT:-18291}
 PARTS=${PARTS:-1 2 3}
@@ -258,7 +259,7 @@ fi
 # ---------------------------------------------------------------- 3. WebSocket fan-out
 if has_part 3; then
   echo; echo "== 3. WebSocket fan-out: server (exchange + market-api) on core $SERVER_CPU, $FAN_CLIENTS clients on core $LOAD_CPU"
-  taskset -c "$SERVER_CPU" java -Xms1g -Xmx1g "${SERVER_JAVA[@]}" -Xlog:gc:file="$OUT/fanout-gc.log" -cp "$JAR" \
+  taskset -c "$SERVER_CPU" java -Xms1g -Xmx1g "${SERVER_JAVA[@]}" "${FAN_JAVA[@]}" -Xlog:gc:file="$OUT/fanout-gc.log" -cp "$JAR" \
     org.opentrade.bench.market.StreamFanoutServer --key-file "$OUT/fanout-identity.pem" --control-port "$CTRL_PORT" \
     --symbol "$FAN_SYMBOL" > "$OUT/fanout-server.log" 2>&1 &
   FAN_PID=$!
@@ -267,21 +268,21 @@ if has_part 3; then
   grep -q '^READY' "$OUT/fanout-server.log" || { echo "fan-out server did not start: $OUT/fanout-server.log" >&2; exit 1; }
   FAN_MARKET_PORT=$(grep '^READY' "$OUT/fanout-server.log" | grep -o 'market_port=[0-9]*' | cut -d= -f2)
   echo "machine before: $(machine_state)" | tee -a "$OUT/machine.txt"
-  taskset -c "$LOAD_CPU" java -Xms1g -Xmx1g -cp "$JAR" org.opentrade.bench.market.StreamFanoutClient \
+  taskset -c "$LOAD_CPU" java -Xms1g -Xmx1g "${FAN_JAVA[@]}" -cp "$JAR" org.opentrade.bench.market.StreamFanoutClient \
     --market-port "$FAN_MARKET_PORT" --control-port "$CTRL_PORT" --key-file "$OUT/fanout-identity.pem" \
     --clients "$FAN_CLIENTS" --steps "$FAN_STEPS" --symbol "$FAN_SYMBOL" --rate "$FAN_RATE" --warmup-seconds "$FAN_WARMUP" \
     --seconds "$FAN_SECONDS" 2>&1 | grep -v '^SLF4J' | tee "$OUT/fanout.log"
   stop_pid "$FAN_PID"
   # The floor, same client and steps: the cheapest Vert.x WebSocket server writing the same frames.
   echo; echo "== 3b. fan-out floor: a trivial Vert.x WebSocket server (StreamFanoutFloor) on core $SERVER_CPU, same clients"
-  taskset -c "$SERVER_CPU" java -Xms1g -Xmx1g "${SERVER_JAVA[@]}" -cp "$JAR" org.opentrade.bench.market.StreamFanoutFloor \
+  taskset -c "$SERVER_CPU" java -Xms1g -Xmx1g "${SERVER_JAVA[@]}" "${FAN_JAVA[@]}" -cp "$JAR" org.opentrade.bench.market.StreamFanoutFloor \
     --control-port "$CTRL_PORT" --symbol "$FAN_SYMBOL" > "$OUT/fanout-floor-server.log" 2>&1 &
   FLOOR_PID=$!
   PIDS+=($FLOOR_PID)
   for _ in $(seq 300); do grep -q '^READY' "$OUT/fanout-floor-server.log" && break; sleep 0.2; done
   grep -q '^READY' "$OUT/fanout-floor-server.log" || { echo "floor server did not start" >&2; exit 1; }
   FLOOR_PORT=$(grep '^READY' "$OUT/fanout-floor-server.log" | grep -o 'market_port=[0-9]*' | cut -d= -f2)
-  taskset -c "$LOAD_CPU" java -Xms1g -Xmx1g -cp "$JAR" org.opentrade.bench.market.StreamFanoutClient \
+  taskset -c "$LOAD_CPU" java -Xms1g -Xmx1g "${FAN_JAVA[@]}" -cp "$JAR" org.opentrade.bench.market.StreamFanoutClient \
     --market-port "$FLOOR_PORT" --control-port "$CTRL_PORT" --key-file "$OUT/fanout-identity.pem" \
     --clients "$FAN_CLIENTS" --steps "$FAN_STEPS" --symbol "$FAN_SYMBOL" --rate "$FAN_RATE" --warmup-seconds "$FAN_WARMUP" \
     --seconds "$FAN_SECONDS" 2>&1 | grep -v '^SLF4J' | tee "$OUT/fanout-floor.log"

@@ -170,7 +170,7 @@ public final class StreamFanoutClient {
         JsonObject base = control.get("/heap");
         System.out.printf(Locale.ROOT, "server heap in use after GC, no client: %.1f MiB%n", base.getLong("heap_used") / 1048576.0);
 
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setPreferNativeTransport(true));
+        Vertx vertx = FanoutTransport.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         StreamFanoutClient client = new StreamFanoutClient(vertx.getOrCreateContext());
         WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 16)
                 .setConnectTimeout(30_000));

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Prints {@code READY market_port=P control_port=C} once listening.
  */
 public final class StreamFanoutFloor {
-    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(true));
+    private final Vertx vertx = FanoutTransport.vertx(new VertxOptions().setEventLoopPoolSize(1));
     private final Vertx controlVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     private final Set<ServerWebSocket> subscribed = new LinkedHashSet<>();
     private final String symbol;

@@ -103,7 +103,7 @@ public final class StreamFanoutServer {
         env.put("OPENTRADE_MARKET_STORE", "memory");
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         MarketApiConfig config = MarketApiConfig.load(loader);
-        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+        Vertx vertx = FanoutTransport.vertx(new io.vertx.core.VertxOptions());
         await(vertx.deployVerticle(new ExchangeService(ExchangeConfig.load(loader))));
         AssertionCallerCheck callers = new AssertionCallerCheck(new AssertionVerifier(List.of(keys.getPublic()),
                 IdentityAssertions.DEFAULT_CLOCK_SKEW));
