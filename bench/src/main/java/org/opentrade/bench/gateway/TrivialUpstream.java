@@ -33,6 +33,8 @@ public final class TrivialUpstream extends VerticleBase {
             + "\"created_at\":\"2026-12-02T04:40:50.905Z\",\"updated_at\":\"2026-12-02T04:40:51.035Z\"}");
     /** {@code GET /v1/market/instruments/{symbol}}: 1 KiB exactly, the body of the peer comparison (nginx, bare proxy). */
     static final Buffer ONE_KIB = oneKib();
+    /** {@code GET /v1/market/klines/{symbol}}: 155 KiB, the size of 1 000 1m bars (market bench part 1). */
+    static final Buffer KLINES = padded(155 * 1024);
     static final Buffer HEALTH = Buffer.buffer("{\"status\":\"UP\"}");
     static final Buffer NOT_FOUND = Buffer.buffer("{\"code\":-1,\"msg\":\"not found\"}");
 
@@ -62,6 +64,8 @@ public final class TrivialUpstream extends VerticleBase {
                         body = INSTRUMENTS;
                     } else if (path.startsWith("/v1/market/instruments/")) {
                         body = ONE_KIB;
+                    } else if (path.startsWith("/v1/market/klines/")) {
+                        body = KLINES;
                     } else if ("/health".equals(path)) {
                         body = HEALTH;
                     } else {
@@ -75,9 +79,14 @@ public final class TrivialUpstream extends VerticleBase {
 
     /** An instrument record padded to 1024 bytes of JSON. */
     static Buffer oneKib() {
+        return padded(1024);
+    }
+
+    /** An instrument record padded to {@code bytes} of JSON. */
+    static Buffer padded(int bytes) {
         String head = "{\"symbol\":\"600000.SH\",\"name\":\"PF Bank\",\"lot\":100,\"tick\":\"0.01\",\"status\":\"T\",\"notes\":\"";
         String tail = "\"}";
-        return Buffer.buffer(head + "x".repeat(1024 - head.length() - tail.length()) + tail);
+        return Buffer.buffer(head + "x".repeat(bytes - head.length() - tail.length()) + tail);
     }
 
     public static void main(String[] args) throws Exception {

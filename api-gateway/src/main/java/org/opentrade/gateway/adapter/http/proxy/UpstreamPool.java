@@ -45,6 +45,14 @@ import org.opentrade.gateway.domain.InFlightLimit;
  * {@link #close()} stops them and the clients.
  */
 public final class UpstreamPool {
+    /**
+     * Largest piece of an upstream answer's body handed on at once (Vert.x's default is 8 KiB). Each
+     * piece is one write, and one syscall, toward the caller: a 155 KiB K-line page went out in about 20;
+     * at 64 KiB, the most one socket read brings in, it goes out in 3. Measured on the pinned gateway
+     * proxying 155 KiB answers: about 450 -> 270 us of CPU per call (medians over 10-12 rounds of 8 s).
+     * No more memory: the decoder passes on what one read brought, never waits to fill a piece.
+     */
+    static final int MAX_CHUNK_BYTES = 64 * 1024;
     private final UpstreamPoolOptions options;
     /** The instances and the rotation built from them; replaced as a whole by {@link #update}. */
     private volatile Members members = Members.EMPTY;
@@ -90,6 +98,7 @@ public final class UpstreamPool {
         this.inFlight = new InFlightLimit(this.options.getMaxInFlight(), this.options.getInFlightReservedForOrders());
         int connectMillis = (int) this.options.getConnectTimeout().toMillis();
         this.clientOptions = new HttpClientOptions().setKeepAlive(true).setConnectTimeout(connectMillis)
+                .setMaxChunkSize(MAX_CHUNK_BYTES)
                 .setName("upstream-" + this.options.getName());
         this.poolOptions = new PoolOptions().setHttp1MaxSize(this.options.getMaxConnectionsPerInstance());
         this.healthClient = vertx.createHttpClient(

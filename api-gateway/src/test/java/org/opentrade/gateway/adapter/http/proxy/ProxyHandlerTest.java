@@ -204,6 +204,24 @@ class ProxyHandlerTest {
     }
 
     @Test
+    void aLargeChunkedAnswerPassesThroughByteExact() {
+        byte[] payload = new byte[5 * UpstreamPool.MAX_CHUNK_BYTES + 12_345];
+        new Random(7).nextBytes(payload);
+        int up = kit.upstream(0, r -> {
+            r.response().setChunked(true);
+            for (int off = 0; off < payload.length; off += 30_000) {
+                r.response().write(Buffer.buffer(java.util.Arrays.copyOfRange(payload, off,
+                        Math.min(payload.length, off + 30_000))));
+            }
+            r.response().end();
+        }).actualPort();
+        int gw = gatewayTo(ProxyTestKit.options("market-api", up));
+        ProxyTestKit.Reply reply = kit.get(gw, "/v1/market/klines/600000.SH");
+        assertEquals(200, reply.status());
+        assertArrayEquals(payload, reply.body().getBytes());
+    }
+
+    @Test
     void upstreamStatusHeadersAndErrorBodiesPassThroughUnchanged() {
         String upstreamError = "{\"error\":\"unknown order\",\"error_no\":-4004,\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\"}";
         int up = kit.upstream(0, r -> r.response().setStatusCode(404)
