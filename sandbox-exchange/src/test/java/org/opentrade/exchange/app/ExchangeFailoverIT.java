@@ -57,9 +57,13 @@ class ExchangeFailoverIT {
     }
 
     private static ExchangeConfig config(Path dataDir) {
-        return ExchangeConfig.load(ConfigLoader.of(Map.of("OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(),
-                "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", "false",
-                "OPENTRADE_EXCHANGE_SHARDS", "2", "OPENTRADE_EXCHANGE_FAILOVER", "true"), Map.of()));
+        return ExchangeConfig.load(ConfigLoader.of(env(dataDir), Map.of()));
+    }
+
+    private static Map<String, String> env(Path dataDir) {
+        return Map.of("OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none",
+                "OPENTRADE_SIMULATOR_ENABLED", "false", "OPENTRADE_EXCHANGE_SHARDS", "2",
+                "OPENTRADE_EXCHANGE_FAILOVER", "true");
     }
 
     private ExchangeService service(String process, Path dir) {
@@ -74,10 +78,9 @@ class ExchangeFailoverIT {
     private static ExchangeConfig config(Path dataDir, String replicationTimeout) throws Exception {
         Path override = Files.writeString(dataDir.resolveSibling(dataDir.getFileName() + "-override.yaml"),
                 "failover:\n  replication_timeout: " + replicationTimeout + "\n");
-        return ExchangeConfig.load(ConfigLoader.of(Map.of("OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(),
-                "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", "false",
-                "OPENTRADE_EXCHANGE_SHARDS", "2", "OPENTRADE_EXCHANGE_FAILOVER", "true",
-                ExchangeConfig.OVERRIDE_ENV, override.toString()), Map.of()));
+        Map<String, String> env = new HashMap<>(env(dataDir));
+        env.put(ExchangeConfig.OVERRIDE_ENV, override.toString());
+        return ExchangeConfig.load(ConfigLoader.of(env, Map.of()));
     }
 
     private <T> T await(io.vertx.core.Future<T> f) throws Exception {
