@@ -42,6 +42,7 @@ import org.opentrade.trade.adapter.fix.FixAcceptorOptions;
 import org.opentrade.trade.adapter.fix.FixBooks;
 import org.opentrade.trade.adapter.file.FileIntentStoreOptions;
 import org.opentrade.trade.adapter.file.FileSnapshotStore;
+import org.opentrade.trade.adapter.file.FileStreamJournal;
 import org.opentrade.trade.adapter.redis.RedisIntentStore;
 import org.opentrade.trade.adapter.redis.RedisSnapshotStore;
 import org.opentrade.trade.adapter.redis.TradeRedis;
@@ -72,6 +73,7 @@ import org.opentrade.trade.domain.stream.RetentionOptions;
 import org.opentrade.trade.port.IntentStore;
 import org.opentrade.trade.port.KeyAuthenticator;
 import org.opentrade.trade.port.SnapshotStore;
+import org.opentrade.trade.port.StreamJournal;
 
 /**
  * trade-api as one verticle: the feed consumer, the {@link TradeDesk} with its ledger, the HTTP
@@ -97,6 +99,9 @@ public final class TradeApiService extends VerticleBase {
     private volatile Router router;
     private IntentStore intents;
     private SnapshotStore snapshots;
+    /** What the order stream sent, across restarts (local files under data_dir/streams, whatever the store). */
+    private StreamJournal streamJournal;
+    private StreamJournal.Recorded streamsRecorded;
     /** The Redis connection of the Redis stores (null with the file store); closed after them. */
     private TradeRedis redis;
     private TradeDesk desk;
@@ -213,6 +218,8 @@ public final class TradeApiService extends VerticleBase {
         startProblem = "opening the intent log";
         vertx.executeBlocking(() -> {
             openStores();
+            streamJournal = new FileStreamJournal(config.dataDir().resolve("streams"));
+            streamsRecorded = streamJournal.load();
             return snapshots.latest();
         }).compose(latest -> fetchUniverse().map(u -> Map.entry(u, latest))).compose(e -> {
             Universe universe = e.getKey();
@@ -254,6 +261,8 @@ public final class TradeApiService extends VerticleBase {
                 intents.replay(after, list::add);
                 return list;
             }).map(list -> {
+                // The stream first: the replay's updates go through it (those sent before the stop are not sent again).
+                openStreams(d, latest.orElse(null));
                 list.forEach(d::replay);
                 LOG.info("trade-api restored " + ledger.accountIds().size() + " account(s): snapshot at intent " + after
                         + ", " + list.size() + " intent(s) replayed");
@@ -261,28 +270,6 @@ public final class TradeApiService extends VerticleBase {
             });
         }).compose(d -> loadMarks(d).map(d)).compose(d -> {
             desk = d;
-            streams = new OrderStreams(vertx, OrderStreamOptions.defaults()
-                    .withHeartbeatIntervalMs(config.heartbeat().toMillis())
-                    .withRetention(new RetentionOptions(config.retentionMessages(), config.retentionAge().toMillis())),
-                    new AccountSource() {
-                        @Override
-                        public List<JsonObject> openOrders(String account) {
-                            return d.ledger().hasAccount(account) ? d.ledger().openOrders(account, null).stream()
-                                    .map(TradeJson::order).toList() : List.of();
-                        }
-
-                        @Override
-                        public long headSeq(String account) {
-                            return d.ledger().hasAccount(account) ? d.ledger().lastUpdateSeq(account) : 0;
-                        }
-                    });
-            streams.onDisconnect(account -> d.cancelAll(account, null, null));
-            d.setListener((u, traceParent) -> {
-                io.opentelemetry.api.trace.Span span = pushSpan(traceParent);
-                streams.publish(u.account(), u.seq(), u.fill() != null ? OrderStreams.TYPE_FILL : OrderStreams.TYPE_ORDER,
-                        u.fill() != null ? TradeJson.fill(u.fill()) : TradeJson.order(u.order()));
-                span.end();
-            });
             new TradeRoutes(d, tracing, callers, () -> ready, System::currentTimeMillis, config.maxBodyBytes(),
                     config.startingBalance()).servingPartition(config.store().partitions(), config.store().instanceId())
                     .mount(router);
@@ -313,6 +300,62 @@ public final class TradeApiService extends VerticleBase {
         });
     }
 
+    /**
+     * The order stream, taking over from the journal of the processes before: made on this context after the
+     * ledger is restored from {@code restored} (null: none) and before anything is replayed onto it.
+     */
+    private void openStreams(TradeDesk d, SnapshotStore.Snapshot restored) {
+        Map<String, Long> snapshotSeqs = new HashMap<>();
+        for (String account : d.ledger().accountIds()) {
+            snapshotSeqs.put(account, d.ledger().lastUpdateSeq(account));
+        }
+        streams = OrderStreams.withJournal(vertx, OrderStreamOptions.defaults()
+                .withHeartbeatIntervalMs(config.heartbeat().toMillis())
+                .withRetention(new RetentionOptions(config.retentionMessages(), config.retentionAge().toMillis())),
+                new AccountSource() {
+                    @Override
+                    public List<JsonObject> openOrders(String account) {
+                        return d.ledger().hasAccount(account) ? d.ledger().openOrders(account, null).stream()
+                                .map(TradeJson::order).toList() : List.of();
+                    }
+
+                    @Override
+                    public long headSeq(String account) {
+                        return d.ledger().hasAccount(account) ? d.ledger().lastUpdateSeq(account) : 0;
+                    }
+                }, streamJournal, streamsRecorded,
+                restored == null ? null : new StreamJournal.Mark(restored.intentIndex(), restored.feedPositions()),
+                snapshotSeqs);
+        streamsRecorded = null;
+        streams.onDisconnect(account -> d.cancelAll(account, null, null));
+        d.setListener((u, traceParent) -> {
+            io.opentelemetry.api.trace.Span span = pushSpan(traceParent);
+            streams.publish(u.account(), u.seq(), u.fill() != null ? OrderStreams.TYPE_FILL : OrderStreams.TYPE_ORDER,
+                    u.fill() != null ? TradeJson.fill(u.fill()) : TradeJson.order(u.order()));
+            span.end();
+        });
+    }
+
+    /**
+     * Caught up: the stream's replay ends; the ledger's seqs follow on from what the stream holds. (During the
+     * replay the stream numbers its frames itself and the ledger counts as it always does, so a restart and a
+     * rebuild from nothing give every order the same state; only the accounts' seqs are set here.)
+     */
+    private void endStreamRecovery() {
+        Map<String, Long> heads = streams.endRecovery((account, orderId) -> {
+            org.opentrade.trade.domain.Order o = desk.ledger().order(account, orderId);
+            return o == null ? null : TradeJson.order(o);
+        });
+        heads.forEach((account, head) -> {
+            if (desk.ledger().lastUpdateSeq(account) != head) {
+                desk.ledger().setUpdateSeq(account, head);
+            }
+        });
+        LOG.info("trade-api order stream: " + streams.recoveredUnsent() + " replayed update(s) not sent again (sent before"
+                + " the restart), " + streams.ordersReconciled() + " order(s) re-sent as they now are; epoch "
+                + streams.epoch());
+    }
+
     /** The feed's handler: events into the desk; the position is what the latest snapshot covers. */
     private final class TradeFeed implements FeedHandler {
         @Override
@@ -333,6 +376,7 @@ public final class TradeApiService extends VerticleBase {
         public void onLive(int shard, long seq) {
             live.put(shard, true);
             if (!ready && feed != null && live.size() >= feed.stats().size() && !live.containsValue(false)) {
+                endStreamRecovery();
                 desk.resendPending(null);
                 settleTimer = vertx.setPeriodic(SETTLE_EVERY_MS, id -> desk.settleUnknown(SETTLE_AFTER_MS));
                 ready = true;
@@ -477,12 +521,14 @@ public final class TradeApiService extends VerticleBase {
 
     /** Writes a snapshot when every intent is durable; then the exchange may prune up to it. */
     private void snapshot() {
-        if (desk == null || snapshotRunning || !desk.quiescent()) {
+        // Not while catching up: the order stream numbers the replay's frames itself until ready.
+        if (desk == null || !ready || snapshotRunning || !desk.quiescent()) {
             return;
         }
         byte[] bytes = desk.snapshot();
         Map<Integer, Long> positions = desk.positions();
         long index = desk.lastIntentApplied();
+        long mark = streams.mark(index, positions);
         snapshotRunning = true;
         vertx.executeBlocking(() -> {
             snapshots.write(index, positions, bytes);
@@ -490,6 +536,7 @@ public final class TradeApiService extends VerticleBase {
         }, false).onComplete(ar -> {
             snapshotRunning = false;
             if (ar.succeeded()) {
+                streams.snapshotDurable(mark);
                 durablePositions.putAll(positions);
             } else {
                 LOG.log(Level.WARNING, "trade-api snapshot failed; retried next time", ar.cause());
@@ -576,6 +623,9 @@ public final class TradeApiService extends VerticleBase {
         if (streams != null) {
             sb.append("trade_stream_connections ").append(streams.stats().connections()).append('\n');
             sb.append("trade_stream_seq_jumps_total ").append(streams.stats().seqJumps()).append('\n');
+            sb.append("trade_stream_journal_dropped_total ").append(streams.journalDropped()).append('\n');
+            sb.append("trade_stream_recovered_unsent_total ").append(streams.recoveredUnsent()).append('\n');
+            sb.append("trade_stream_orders_reconciled_total ").append(streams.ordersReconciled()).append('\n');
         }
         sb.append(requestStats.prometheus());
         return sb.toString();
@@ -603,12 +653,16 @@ public final class TradeApiService extends VerticleBase {
         });
         Future<Void> closed = fixStopped.eventually(() -> server == null ? Future.succeededFuture() : server.close());
         return closed.compose(v -> {
-            if (desk != null && desk.quiescent() && snapshots != null) {
+            if (desk != null && ready && desk.quiescent() && snapshots != null) {
                 byte[] bytes = desk.snapshot();
                 Map<Integer, Long> positions = desk.positions();
                 long index = desk.lastIntentApplied();
+                long mark = streams == null ? 0 : streams.mark(index, positions);
                 return vertx.executeBlocking(() -> {
                     snapshots.write(index, positions, bytes);
+                    if (streams != null) {
+                        streams.snapshotDurable(mark);
+                    }
                     return null;
                 });
             }
@@ -616,6 +670,9 @@ public final class TradeApiService extends VerticleBase {
         }).eventually(() -> vertx.executeBlocking(() -> {
             if (intents != null) {
                 intents.close();
+            }
+            if (streamJournal != null) {
+                streamJournal.close();
             }
             if (redis != null) {
                 redis.close();

@@ -22,6 +22,7 @@ import org.opentrade.common.error.TraceIds;
 import org.opentrade.trade.domain.TradeError;
 import org.opentrade.trade.domain.stream.AccountLog;
 import org.opentrade.trade.domain.stream.Replay;
+import org.opentrade.trade.port.StreamJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +101,9 @@ public final class OrderStreams {
     private final Map<String, Integer> cancelOnDisconnect = new HashMap<>();
     private final Set<StreamConnection> connections = new LinkedHashSet<>();
     private final Counters counters = new Counters();
-    private final String epoch = TraceIds.random().substring(0, 16);
+    private final String epoch;
+    private final StreamJournal journal;
+    private final StreamHistory history;
     private volatile Consumer<String> cancelAllForAccount;
     private volatile Thread ownerThread;
     private long heartbeatTimer = -1;
@@ -116,10 +119,42 @@ public final class OrderStreams {
 
     /** @param clockMs wall clock (epoch ms) for retention, heartbeat times and the flood window; any thread */
     OrderStreams(Vertx vertx, OrderStreamOptions options, AccountSource source, LongSupplier clockMs) {
+        this(vertx, options, source, clockMs, StreamJournal.NONE, StreamHistory.none(newEpoch()));
+    }
+
+    /**
+     * An order stream that records what it sends in {@code journal} and takes over from the processes before it
+     * (see {@link StreamHistory}): call on the owner context before the restored state is replayed, with what
+     * {@link StreamJournal#load} returned, the restored snapshot's position (null when the ledger starts from
+     * nothing) and each account's stream seq in that snapshot. Until {@link #endRecovery} the updates published
+     * are the replay's: those sent before are not sent again, the others are numbered after what was sent.
+     */
+    public static OrderStreams withJournal(Vertx vertx, OrderStreamOptions options, AccountSource source,
+                                           StreamJournal journal, StreamJournal.Recorded recorded,
+                                           StreamJournal.Mark restored, Map<String, Long> snapshotSeqs) {
+        return new OrderStreams(vertx, options, source, System::currentTimeMillis, journal,
+                StreamHistory.of(newEpoch(), recorded, restored, snapshotSeqs));
+    }
+
+    OrderStreams(Vertx vertx, OrderStreamOptions options, AccountSource source, LongSupplier clockMs,
+                 StreamJournal journal, StreamHistory history) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.options = Objects.requireNonNull(options, "options");
         this.source = Objects.requireNonNull(source, "source");
         this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.history = Objects.requireNonNull(history, "history");
+        this.epoch = history.epoch();
+        long now = clockMs.getAsLong();
+        if (!history.usable()) {
+            journal.barrier(now); // what it holds cannot be matched with the restored state
+        }
+        journal.generation(epoch, now);
+        for (StreamHistory.Seed seed : history.seeds()) {
+            logs.computeIfAbsent(seed.account(), a -> new AccountLog<>(options.retention(), seed.seq() - 1))
+                    .append(seed.seq(), seed.wire(), seed.timeMs());
+        }
+        counters.accounts = logs.size();
         this.owner = vertx.getOrCreateContext();
         if (!owner.isEventLoopContext()) {
             throw new IllegalStateException("OrderStreams must live on an event-loop context, not a worker context");
@@ -133,6 +168,74 @@ public final class OrderStreams {
                 heartbeatTimer = vertx.setPeriodic(options.heartbeatIntervalMs(), id -> heartbeat());
             }
         });
+    }
+
+    private static String newEpoch() {
+        return TraceIds.random().substring(0, 16);
+    }
+
+    /** This process's epoch (sent in {@code subscribed} frames and heartbeats). */
+    public String epoch() {
+        return epoch;
+    }
+
+    /** The account's last seq sent (or kept for it). Owner context only. */
+    public long head(String account) {
+        checkOwner();
+        return logFor(account).head();
+    }
+
+    /**
+     * The restored state has caught up: from now on updates are new and numbered by the ledger. An order whose
+     * last frame sent differs from its replayed state ({@code currentOrder}, null when the replay never made it)
+     * is sent as it is now, or as rejected when it does not exist. Returns every account's seq the stream holds,
+     * for the ledger to follow on from. Owner context only.
+     */
+    public Map<String, Long> endRecovery(java.util.function.BiFunction<String, String, JsonObject> currentOrder) {
+        checkOwner();
+        if (history.recovering()) {
+            for (StreamHistory.LastSent last : history.endRecovery()) {
+                JsonObject now = currentOrder.apply(last.account(), last.orderId());
+                JsonObject tell = now == null ? StreamHistory.lostOrder(last.data())
+                        : now.encode().equals(last.data().encode()) ? null : now;
+                if (tell != null) {
+                    counters.ordersReconciled++;
+                    publish(last.account(), logFor(last.account()).head() + 1, TYPE_ORDER, tell);
+                }
+            }
+        }
+        Map<String, Long> heads = new HashMap<>();
+        logs.forEach((account, log) -> heads.put(account, log.head()));
+        return heads;
+    }
+
+    /**
+     * A ledger snapshot covering {@code intentIndex} and {@code feedPositions} was taken now, after every update
+     * published so far: recorded in the journal; returns the token for {@link #snapshotDurable}. Owner context.
+     */
+    public long mark(long intentIndex, Map<Integer, Long> feedPositions) {
+        checkOwner();
+        return journal.mark(intentIndex, feedPositions);
+    }
+
+    /** The snapshot of {@link #mark}'s token is stored: the journal may drop what is older than resume needs. Any thread. */
+    public void snapshotDurable(long token) {
+        journal.snapshotDurable(token, clockMs.getAsLong() - options.retention().maxAgeMs());
+    }
+
+    /** Replayed updates not sent again since start (sent by an earlier process); any thread. */
+    public long recoveredUnsent() {
+        return counters.recoveredUnsent;
+    }
+
+    /** Orders re-sent (or ended as lost) at the end of recovery; any thread. */
+    public long ordersReconciled() {
+        return counters.ordersReconciled;
+    }
+
+    /** Records the journal could not keep (it stopped recording; the next start vouches for less). Any thread. */
+    public long journalDropped() {
+        return journal.dropped();
     }
 
     /** The owner context: {@link #publish} runs on it, and the cancel-on-disconnect handler is called on it. */
@@ -154,8 +257,11 @@ public final class OrderStreams {
      * encoded before this returns; the caller may reuse it. The ledger state {@link AccountSource} reads must
      * already include this update. Owner context only; never blocks.
      *
+     * <p>Until {@link #endRecovery} (a stream made {@link #withJournal}), {@code seq} is not used: an update
+     * the journal shows was sent is not sent again (-1), another gets the account's next seq.
+     *
      * @param type {@link #TYPE_ORDER} ({@code data} an Order) or {@link #TYPE_FILL} ({@code data} a Fill)
-     * @return {@code seq}, or -1 when it is not newer than the account's head (a repeat: nothing sent)
+     * @return the seq sent, or -1 when nothing was sent (not newer than the account's head, or sent before)
      */
     public long publish(String account, long seq, String type, JsonObject data) {
         checkOwner();
@@ -168,6 +274,15 @@ public final class OrderStreams {
             throw new IllegalArgumentException("seq must be positive, was " + seq);
         }
         AccountLog<Buffer> log = logs.get(account);
+        if (history.recovering()) {
+            if (history.sentBefore(account, type, data)) {
+                counters.recoveredUnsent++;
+                return -1;
+            }
+            log = logFor(account);
+            seq = log.head() + 1;
+            history.noteSent(account, type, data);
+        }
         if (log == null) {
             log = new AccountLog<>(options.retention(), seq - 1);
             logs.put(account, log);
@@ -175,7 +290,8 @@ public final class OrderStreams {
         }
         long previousHead = log.head();
         Buffer frame = ServerFrames.data(seq, type, data);
-        switch (log.append(seq, frame, clockMs.getAsLong())) {
+        long now = clockMs.getAsLong();
+        switch (log.append(seq, frame, now)) {
             case STALE -> {
                 LOG.warn("order stream update {} of account {} is not after the head {}: not sent", seq, account,
                         previousHead);
@@ -189,8 +305,10 @@ public final class OrderStreams {
             case APPENDED -> {
             }
         }
+        journal.frame(account, seq, now, frame.getBytes());
         Set<StreamConnection> subs = subscribers.get(account);
         if (subs != null) {
+            journal.flush(); // before it goes out: a client never holds a seq the next process cannot vouch for
             for (StreamConnection c : List.copyOf(subs)) {
                 if (c.slow) {
                     maybeRecover(c); // a recovered connection catches up to this update too
@@ -345,7 +463,8 @@ public final class OrderStreams {
         }
         conn.subscribed = true;
         conn.delivered = request.resume();
-        conn.foreign = request.resume() >= 0 && request.epoch() != null && !request.epoch().equals(epoch);
+        conn.foreign = request.resume() >= 0 && request.epoch() != null && !request.epoch().equals(epoch)
+                && !history.vouchesFor(request.epoch(), conn.account(), request.resume());
         subscribers.computeIfAbsent(conn.account(), a -> new LinkedHashSet<>()).add(conn);
         counters.subscriptions++;
         send(conn, ServerFrames.subscribed(log.head(), epoch), true);
@@ -366,7 +485,9 @@ public final class OrderStreams {
     private AccountLog<Buffer> logFor(String account) {
         AccountLog<Buffer> log = logs.get(account);
         if (log == null) {
-            log = new AccountLog<>(options.retention(), Math.max(0, source.headSeq(account)));
+            // While recovering the ledger's seq is the replay's; the history knows what was sent.
+            log = new AccountLog<>(options.retention(), Math.max(0, history.recovering() ? history.knownHead(account)
+                    : source.headSeq(account)));
             logs.put(account, log);
             counters.accounts = logs.size();
         }
@@ -379,6 +500,7 @@ public final class OrderStreams {
      * connection turned slow (or was dropped) midway.
      */
     private boolean catchUp(StreamConnection conn) {
+        journal.flush(); // what it may send (frames, or a snapshot at the head seq) is recorded first
         AccountLog<Buffer> log = logFor(conn.account());
         long head = log.head();
         if (conn.delivered == head && !conn.foreign) {
@@ -438,7 +560,7 @@ public final class OrderStreams {
         Iterator<Map.Entry<String, AccountLog<Buffer>>> it = logs.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, AccountLog<Buffer>> e = it.next();
-            if (!subscribers.containsKey(e.getKey()) && e.getValue().retained(now) == 0) {
+            if (!subscribers.containsKey(e.getKey()) && e.getValue().retained(now) == 0 && !history.recovering()) {
                 it.remove();
             }
         }
@@ -598,6 +720,10 @@ public final class OrderStreams {
         volatile long floodersClosed;
         volatile long cancelsOnDisconnect;
         volatile long seqJumps;
+        /** Replayed updates not sent again after a restart: the journal shows they were. */
+        volatile long recoveredUnsent;
+        /** Orders sent at the end of recovery because their last frame sent was not their replayed state. */
+        volatile long ordersReconciled;
         final AtomicLong queuedBytes = new AtomicLong();
         final AtomicLong peakConnectionQueuedBytes = new AtomicLong();
     }

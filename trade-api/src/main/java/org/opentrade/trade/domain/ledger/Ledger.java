@@ -560,6 +560,22 @@ public final class Ledger {
         return a == null ? 0 : a.updateSeq;
     }
 
+    /**
+     * Sets the account's order-stream seq to what the stream last sent. After a restart the stream owns the
+     * numbering: a replayed update it had sent before is not sent again, and one that differs from what was
+     * sent (another interleaving of the shards' events) goes out after everything sent; the ledger's next
+     * update must follow on from there. No-op for an unknown account.
+     */
+    public void setUpdateSeq(String account, long seq) {
+        if (seq < 0) {
+            throw new IllegalArgumentException("seq must not be negative, was " + seq);
+        }
+        AccountBook a = accounts.get(account);
+        if (a != null) {
+            a.updateSeq = seq;
+        }
+    }
+
     private static int startIndex(String cursor, int size) {
         if (cursor == null) {
             return size - 1;

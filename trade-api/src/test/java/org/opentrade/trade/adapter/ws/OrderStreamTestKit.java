@@ -56,6 +56,16 @@ final class OrderStreamTestKit implements AutoCloseable {
     }
 
     OrderStreamTestKit(OrderStreamOptions options, HttpServerOptions serverOptions) {
+        this(options, serverOptions, null);
+    }
+
+    /** A stream that records in {@code journal} and takes over with {@code history} (see {@link StreamHistory}). */
+    OrderStreamTestKit(OrderStreamOptions options, org.opentrade.trade.port.StreamJournal journal, StreamHistory history) {
+        this(options, new HttpServerOptions(), java.util.Map.entry(journal, history));
+    }
+
+    private OrderStreamTestKit(OrderStreamOptions options, HttpServerOptions serverOptions,
+                               Map.Entry<org.opentrade.trade.port.StreamJournal, StreamHistory> takeOver) {
         AccountSource source = new AccountSource() {
             @Override
             public List<JsonObject> openOrders(String account) {
@@ -69,7 +79,8 @@ final class OrderStreamTestKit implements AutoCloseable {
         };
         Context owner = vertx.getOrCreateContext();
         CompletableFuture<OrderStreams> made = new CompletableFuture<>();
-        owner.runOnContext(v -> made.complete(new OrderStreams(vertx, options, source, clock::get)));
+        owner.runOnContext(v -> made.complete(takeOver == null ? new OrderStreams(vertx, options, source, clock::get)
+                : new OrderStreams(vertx, options, source, clock::get, takeOver.getKey(), takeOver.getValue())));
         streams = get(made);
         streams.onDisconnect(cancelled::add);
         server = await(vertx.createHttpServer(serverOptions.setHost("127.0.0.1").setPort(0))

@@ -1,0 +1,379 @@
+package org.opentrade.trade.adapter.file;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.opentrade.trade.port.StreamJournal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link StreamJournal} in segment files under one directory ({@code journal-<n>.log}, a new one per process
+ * start and every {@code maxSegmentBytes}). A record is {@code [int length][int crc32][body]}; {@link #load}
+ * reads the segments in order and stops at the first record that is torn or fails its checksum, then cuts
+ * the files there (that segment truncated, later ones deleted), so what it returned stays a prefix of what
+ * the next process appends to.
+ *
+ * <p>Records collect in memory and reach the OS (one {@code write}, no fsync) at {@link #flush}, which the
+ * order stream calls before a frame goes out: a process crash (kill -9) never loses a frame a client has, only
+ * frames nobody was sent. A power loss may lose what the OS had not written: a tail, cut at load. A failed
+ * write stops recording for the rest of the process (counted in {@link #dropped}), which keeps the prefix:
+ * the next start vouches for less, never for a frame it did not keep.
+ *
+ * <p>Pruning: once a snapshot is durable ({@link #snapshotDurable}), whole segments written before the mark
+ * of the older of the two newest durable snapshots, and last written before {@code keepAfterMs}, are deleted.
+ *
+ * <p>Threads: every method is synchronized (the order stream's owner context makes nearly every call; the
+ * lock is uncontended).
+ */
+public final class FileStreamJournal implements StreamJournal {
+    private static final Logger LOG = LoggerFactory.getLogger(FileStreamJournal.class);
+    private static final byte ORIGIN = 0;
+    private static final byte GENERATION = 1;
+    private static final byte FRAME = 2;
+    private static final byte MARK = 3;
+    private static final byte BARRIER = 4;
+    /** Larger than any record this class writes (frames are a few hundred bytes): a longer length is damage. */
+    private static final int MAX_RECORD_BYTES = 16 << 20;
+    /** Records pending in memory beyond this are written at once, sent or not. */
+    private static final int FLUSH_AT_BYTES = 64 << 10;
+
+    private final Path dir;
+    private final long maxSegmentBytes;
+    private final CRC32 crc = new CRC32();
+    private final TreeMap<Long, Long> segmentLastWriteMs = new TreeMap<>();
+    private final Map<Long, Long> markSegments = new HashMap<>();
+    private final Deque<Long> durableMarkSegments = new ArrayDeque<>();
+    private ByteBuffer pending = ByteBuffer.allocate(FLUSH_AT_BYTES * 2);
+    private long tokens;
+    private long dropped;
+    private boolean loaded;
+    private boolean stopped;
+    private long segment;
+    private long segmentBytes;
+    private FileChannel channel;
+
+    public FileStreamJournal(Path dir) {
+        this(dir, 8L << 20);
+    }
+
+    FileStreamJournal(Path dir, long maxSegmentBytes) {
+        this.dir = dir;
+        this.maxSegmentBytes = maxSegmentBytes;
+    }
+
+    @Override
+    public synchronized Recorded load() {
+        if (loaded) {
+            throw new IllegalStateException("load once, before recording");
+        }
+        loaded = true;
+        try {
+            Files.createDirectories(dir);
+            List<Long> numbers = segmentNumbers();
+            List<Entry> entries = new ArrayList<>();
+            boolean fromOrigin = numbers.isEmpty();
+            boolean first = true;
+            boolean cut = false;
+            for (long n : numbers) {
+                Path file = segmentFile(n);
+                if (cut) {
+                    Files.delete(file);
+                    LOG.warn("order stream journal: deleted {}, after a damaged record", file);
+                    continue;
+                }
+                segmentLastWriteMs.put(n, Files.getLastModifiedTime(file).toMillis());
+                long good = 0;
+                try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+                    while (true) {
+                        byte[] body = readRecord(in);
+                        if (body == null) {
+                            break;
+                        }
+                        byte kind = body[0];
+                        if (first) {
+                            fromOrigin = kind == ORIGIN;
+                            first = false;
+                        }
+                        if (kind == BARRIER) {
+                            entries.clear();
+                            fromOrigin = false;
+                        } else if (kind != ORIGIN) {
+                            entries.add(decode(body));
+                        }
+                        good += 8 + body.length;
+                    }
+                } catch (Damaged d) {
+                    cut = true;
+                }
+                if (cut) {
+                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        ch.truncate(good);
+                    }
+                    LOG.warn("order stream journal: {} ends in a torn or damaged record; cut at byte {}", file, good);
+                }
+                segment = n;
+            }
+            segment++;
+            openSegment();
+            if (numbers.isEmpty()) {
+                add(body(ORIGIN, out -> out.writeLong(System.currentTimeMillis())));
+                flush();
+            }
+            return new Recorded(fromOrigin, entries);
+        } catch (IOException e) {
+            throw new UncheckedIOException("order stream journal under " + dir + " could not be read", e);
+        }
+    }
+
+    @Override
+    public synchronized void generation(String epoch, long timeMs) {
+        add(body(GENERATION, out -> {
+            out.writeUTF(epoch);
+            out.writeLong(timeMs);
+        }));
+    }
+
+    @Override
+    public synchronized void barrier(long timeMs) {
+        add(body(BARRIER, out -> out.writeLong(timeMs)));
+    }
+
+    @Override
+    public synchronized void frame(String account, long seq, long timeMs, byte[] wire) {
+        add(body(FRAME, out -> {
+            out.writeUTF(account);
+            out.writeLong(seq);
+            out.writeLong(timeMs);
+            out.writeInt(wire.length);
+            out.write(wire);
+        }));
+    }
+
+    @Override
+    public synchronized long mark(long intentIndex, Map<Integer, Long> feedPositions) {
+        long token = ++tokens;
+        add(body(MARK, out -> {
+            out.writeLong(intentIndex);
+            out.writeInt(feedPositions.size());
+            for (Map.Entry<Integer, Long> e : new TreeMap<>(feedPositions).entrySet()) {
+                out.writeInt(e.getKey());
+                out.writeLong(e.getValue());
+            }
+        }));
+        markSegments.put(token, segment); // the segment rolls over only in flush, after what is pending
+        flush();
+        return token;
+    }
+
+    @Override
+    public synchronized void snapshotDurable(long token, long keepAfterMs) {
+        Long markSegment = markSegments.remove(token);
+        if (markSegment == null || stopped) {
+            return;
+        }
+        markSegments.keySet().removeIf(t -> t < token);
+        durableMarkSegments.addLast(markSegment);
+        while (durableMarkSegments.size() > 2) {
+            durableMarkSegments.removeFirst();
+        }
+        long keepFrom = durableMarkSegments.peekFirst();
+        for (Map.Entry<Long, Long> e : new ArrayList<>(segmentLastWriteMs.headMap(keepFrom, false).entrySet())) {
+            if (e.getValue() < keepAfterMs) {
+                try {
+                    Files.deleteIfExists(segmentFile(e.getKey()));
+                    segmentLastWriteMs.remove(e.getKey());
+                } catch (IOException err) {
+                    LOG.warn("order stream journal: could not delete {}: {}", segmentFile(e.getKey()), err.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void flush() {
+        if (stopped || pending.position() == 0) {
+            return;
+        }
+        pending.flip();
+        try {
+            int size = pending.remaining();
+            while (pending.hasRemaining()) {
+                channel.write(pending);
+            }
+            segmentBytes += size;
+            segmentLastWriteMs.put(segment, System.currentTimeMillis());
+            if (segmentBytes >= maxSegmentBytes) {
+                channel.close();
+                segment++;
+                openSegment();
+            }
+        } catch (IOException | RuntimeException e) {
+            stop("writing " + segmentFile(segment) + " failed", e);
+        } finally {
+            pending.clear();
+        }
+    }
+
+    @Override
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    @Override
+    public synchronized void close() {
+        flush();
+        stopped = true;
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("order stream journal: closing {} failed: {}", segmentFile(segment), e.toString());
+        }
+    }
+
+    // ---- writing
+
+    private void add(byte[] body) {
+        if (stopped || !loaded) {
+            dropped++;
+            return;
+        }
+        if (pending.remaining() < 8 + body.length) {
+            flush();
+            if (pending.capacity() < 8 + body.length) {
+                pending = ByteBuffer.allocate(8 + body.length);
+            }
+        }
+        crc.reset();
+        crc.update(body);
+        pending.putInt(body.length).putInt((int) crc.getValue()).put(body);
+        if (pending.position() >= FLUSH_AT_BYTES) {
+            flush();
+        }
+    }
+
+    private void stop(String what, Exception e) {
+        stopped = true;
+        dropped++;
+        LOG.error("order stream journal under {}: {}; recording stops until the next start, whose resumes then reach"
+                + " back only to what was written", dir, what, e);
+    }
+
+    private void openSegment() throws IOException {
+        channel = FileChannel.open(segmentFile(segment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        segmentBytes = 0;
+        segmentLastWriteMs.put(segment, System.currentTimeMillis());
+    }
+
+    // ---- encoding
+
+    private interface BodyWriter {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static byte[] body(byte kind, BodyWriter w) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(kind);
+            w.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static final class Damaged extends Exception {
+        Damaged() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The next record's body, null at a clean end. */
+    private static byte[] readRecord(DataInputStream in) throws IOException, Damaged {
+        int length;
+        try {
+            length = in.readInt();
+        } catch (EOFException end) {
+            return null;
+        }
+        if (length < 1 || length > MAX_RECORD_BYTES) {
+            throw new Damaged();
+        }
+        try {
+            int crc = in.readInt();
+            byte[] body = in.readNBytes(length);
+            if (body.length != length) {
+                throw new Damaged();
+            }
+            CRC32 c = new CRC32();
+            c.update(body);
+            if ((int) c.getValue() != crc || body[0] < ORIGIN || body[0] > BARRIER) {
+                throw new Damaged();
+            }
+            return body;
+        } catch (EOFException torn) {
+            throw new Damaged();
+        }
+    }
+
+    private static Entry decode(byte[] body) throws IOException, Damaged {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body, 1, body.length - 1))) {
+            return switch (body[0]) {
+                case GENERATION -> new Generation(in.readUTF(), in.readLong());
+                case FRAME -> {
+                    String account = in.readUTF();
+                    long seq = in.readLong();
+                    long time = in.readLong();
+                    int n = in.readInt();
+                    byte[] wire = in.readNBytes(n);
+                    if (wire.length != n) {
+                        throw new Damaged();
+                    }
+                    yield new Frame(account, seq, time, wire);
+                }
+                case MARK -> {
+                    long index = in.readLong();
+                    int n = in.readInt();
+                    Map<Integer, Long> positions = new HashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        positions.put(in.readInt(), in.readLong());
+                    }
+                    yield new Mark(index, positions);
+                }
+                default -> throw new Damaged();
+            };
+        } catch (EOFException e) {
+            throw new Damaged();
+        }
+    }
+
+    private List<Long> segmentNumbers() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("journal-\\d{16}\\.log"))
+                    .map(n -> Long.parseLong(n.substring(8, 24))).sorted().toList();
+        }
+    }
+
+    private Path segmentFile(long n) {
+        return dir.resolve(String.format("journal-%016d.log", n));
+    }
+}
