@@ -58,6 +58,9 @@ import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
  * upstream) until both gateways' breakers for it open, then SIGCONT. Two gateways sharing one limit
  * within 1 % is proven on a real Redis by api-gateway's {@code SharedLimitIT}, not repeated here.
  *
+ * <p>Order streams resume exactly across trade-api's kill -9: its stream journal vouches for every frame a
+ * client had, so none of them is flagged {@code "resumed":false} in that phase.
+ *
  * <p>Market {@code seq}s belong to one market-api process (market-api README, "Left out"), so a stream
  * that moves to the other instance is answered, as the protocol says, with snapshots flagged
  * {@code "resumed":false} (the other epoch). A client then does what the protocol asks: it reads the
@@ -293,6 +296,7 @@ class DistributedFaultIT {
     void killingTradeApiKeepsAcknowledgedOrdersAndFills() throws Exception {
         List<JsonObject> ordersBefore = listAll("/v1/orders?status=all");
         List<JsonObject> fillsBefore = listAll("/v1/fills");
+        int flaggedBefore = flaggedOrderResyncs();
         Phase phase = load.phase("trade-api killed");
         long killedAt = System.nanoTime();
         topology.kill("trade-api");
@@ -318,8 +322,13 @@ class DistributedFaultIT {
         }
         awaitStreamsResumed(killedAt, Duration.ofSeconds(30));
         assertNoAcknowledgedOrderLost(phase, 0);
+        // The order streams resumed on the restarted trade-api from their last seq, with the epoch before the
+        // kill: its stream journal vouches for every frame a client had (trade-api README, Durability).
+        assertEquals(flaggedBefore, flaggedOrderResyncs(), "order streams resumed exactly across the kill: "
+                + STREAMS.stream().filter(w -> w.path.endsWith("orders")).map(w -> w.name + " " + w.flagged).toList());
         REPORT.put("4 kill -9 trade-api", phase + "; trade-api back " + millisBetween(killedAt, restartedAt)
-                + " ms after the kill; " + ordersBefore.size() + " orders and " + fillsBefore.size() + " fills kept");
+                + " ms after the kill; " + ordersBefore.size() + " orders and " + fillsBefore.size() + " fills kept;"
+                + " order streams resumed from their last seq, none flagged");
     }
 
     @Test
@@ -677,6 +686,12 @@ class DistributedFaultIT {
     private static long marketStreamsMovedSince(long since) {
         return STREAMS.stream().filter(w -> w.path.endsWith("market") && w.lastDisconnect.get() > since
                 && w.subscribedAt.get() > w.lastDisconnect.get()).count();
+    }
+
+    /** Resyncs flagged {@code "resumed":false} on the order streams so far. */
+    private static int flaggedOrderResyncs() {
+        return STREAMS.stream().filter(w -> w.path.endsWith("orders"))
+                .mapToInt(w -> (int) w.flagged.stream().filter(f -> f.startsWith("orders ")).count()).sum();
     }
 
     private static Map<String, Integer> flaggedPerMarketStream() {
