@@ -134,6 +134,9 @@ class DistributedFaultIT {
         for (StreamWatcher w : STREAMS) {
             w.connect();
         }
+        // Before the first order: a stream subscribed later starts from a snapshot of the open orders, so a
+        // market order filled before it would reach its client only through a read.
+        await("every stream subscribed", Duration.ofSeconds(60), () -> STREAMS.stream().allMatch(w -> w.subscribedAt.get() > 0));
         load = new Load();
         load.start();
         await("the load is acknowledged and the streams carry it", Duration.ofSeconds(60), () -> load.acks.size() >= 40
