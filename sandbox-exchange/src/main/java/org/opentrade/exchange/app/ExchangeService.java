@@ -35,6 +35,8 @@ import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.FeedBatch;
+import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
 import org.opentrade.exchange.port.LeadershipRegister;
 import org.opentrade.exchange.port.SnapshotStore;
@@ -327,10 +329,73 @@ public final class ExchangeService extends VerticleBase {
         exchange = ShardedExchange.start(options, gatedPublisher, config.ownedShardsOrAll(), this::replicate, true);
         standby.following(exchange);
         imagesInstalled.incrementAndGet();
+        copyHistory(exchange);
         role = "standby";
         LOG.info("exchange failover: standing by for group " + config.failoverGroup() + " from the leader's images at"
                 + " journal seqs " + images.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue().journalSeq())
                 .toList());
+    }
+
+    /**
+     * Copies the leader's events from before the images into this standby's event logs, newest page first, so
+     * that after a takeover a consumer further behind than the image continues from the feed (without it, such
+     * a consumer got -5010 and had to start from a snapshot; trade-api then stops with an alarm). On a thread
+     * of its own, page by page over the feed's replay address (the leader answers it); it stops when this
+     * standby takes new images, leads or stops. What it copied stays: each page is a whole segment in front.
+     */
+    private void copyHistory(ShardedExchange installed) {
+        Thread t = new Thread(() -> {
+            for (int shard : installed.ownedShards()) {
+                try {
+                    long copied = copyHistory(installed, shard);
+                    LOG.info("exchange failover: copied " + copied + " event(s) of shard " + shard + " from before the"
+                            + " image; the feed here now starts at " + installed.firstKeptSeq(shard));
+                } catch (Exception e) {
+                    if (exchange == installed && !leading && !stopping) {
+                        LOG.log(Level.WARNING, "exchange failover: copying shard " + shard + "'s events from before"
+                                + " the image stopped at " + installed.firstKeptSeq(shard) + ": " + e, e);
+                    }
+                }
+            }
+        }, "exchange-history-copy");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Blocks (the copy's own thread): pages of events before {@code installed}'s first kept one, from the leader. */
+    private long copyHistory(ShardedExchange installed, int shard) throws Exception {
+        long copied = 0;
+        long leaderFirst = 1;
+        while (exchange == installed && !leading && !stopping) {
+            long first = installed.firstKeptSeq(shard);
+            if (first <= leaderFirst) {
+                break;
+            }
+            long after = Math.max(leaderFirst - 1, first - 1 - FeedEndpoint.MAX_PAGE);
+            FeedBatch page = vertx.eventBus().<FeedBatch>request(ExchangeAddresses.FEED_REPLAY, new JsonObject()
+                            .put("shard", shard).put("after_seq", after).put("max_events", (int) (first - 1 - after)),
+                    new DeliveryOptions().setSendTimeout(10_000)).toCompletionStage().toCompletableFuture()
+                    .get(15, TimeUnit.SECONDS).body();
+            if (page.code() == ResultCode.EVENTS_NOT_RETAINED) {
+                leaderFirst = Math.max(leaderFirst + 1, page.firstKeptSeq()); // the leader pruned: copy what it keeps
+                continue;
+            }
+            if (!page.isOk()) {
+                throw new IllegalStateException("the leader refused: " + page.code() + " " + page.message());
+            }
+            List<ExchangeEvent> events = new ArrayList<>();
+            for (ExchangeEvent e : page.events()) {
+                if (e.seq() < first) {
+                    events.add(e);
+                }
+            }
+            if (events.isEmpty() || events.get(0).seq() != after + 1 || events.get(events.size() - 1).seq() != first - 1) {
+                throw new IllegalStateException("the leader's page after " + after + " did not reach " + (first - 1));
+            }
+            installed.prependHistory(shard, events);
+            copied += events.size();
+        }
+        return copied;
     }
 
     /** The shards' link to the standby: the leader's replication once this process leads. */

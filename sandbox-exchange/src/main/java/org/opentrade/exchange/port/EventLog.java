@@ -47,6 +47,14 @@ public interface EventLog extends AutoCloseable {
      */
     void resetAfter(long seq);
 
+    /**
+     * Adds {@code events} just before {@link #firstSeq()}: a standby's history from before its image, copied
+     * from the leader, so that consumers further behind than the image continue from it after a takeover.
+     * They must be consecutive and end at {@code firstSeq() - 1}; otherwise nothing is added
+     * (IllegalArgumentException). Any thread: the writer may append meanwhile.
+     */
+    void prependHistory(List<ExchangeEvent> events);
+
     /** Drops events after {@code seq} (recovery only: the journal ended earlier than the log). */
     void truncateAfter(long seq);
 

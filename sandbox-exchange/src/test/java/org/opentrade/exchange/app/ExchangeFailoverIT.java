@@ -190,6 +190,88 @@ class ExchangeFailoverIT {
         }
     }
 
+    /** Every event of {@code shard} the feed replays now, from seq 1: fails on a refusal or a gap. */
+    private List<ExchangeEvent> feedFromStart(int shard) throws Exception {
+        List<ExchangeEvent> out = new java.util.ArrayList<>();
+        long after = 0;
+        while (true) {
+            FeedBatch page = await(vertx.eventBus().<FeedBatch>request(
+                    org.opentrade.exchange.client.ExchangeAddresses.FEED_REPLAY,
+                    new io.vertx.core.json.JsonObject().put("shard", shard).put("after_seq", after).put("max_events", 5_000)))
+                    .body();
+            assertTrue(page.isOk(), "shard " + shard + " replays from seq 1: " + page.code() + " " + page.message());
+            for (ExchangeEvent e : page.events()) {
+                assertEquals(after + 1, e.seq(), "gap-free on shard " + shard);
+                after = e.seq();
+                out.add(e);
+            }
+            if (page.events().isEmpty()) {
+                return out;
+            }
+        }
+    }
+
+    private static boolean startsAtSeqOne(Path dir, int shard) {
+        return Files.exists(dir.resolve("shard-" + shard).resolve("events").resolve("events-00000000000000000001.log"));
+    }
+
+    /**
+     * A standby that attaches after the leader has traded copies the leader's events from before its images:
+     * after a takeover a consumer further behind than the images (trade-api restarting from an old snapshot,
+     * say) continues from the feed from seq 1, and those events are the old leader's.
+     */
+    @Test
+    void aStandbyCopiesTheEventsBeforeItsImagesSoAConsumerFurtherBehindContinuesAfterATakeover(@TempDir Path a,
+            @TempDir Path b) throws Exception {
+        ExchangeService first = service("a", a);
+        await(vertx.deployVerticle(first));
+        waitFor("a leads", Duration.ofSeconds(20), () -> "leader".equals(first.role()) && first.isReady());
+        RestingOrderClient client = new RestingOrderClient(vertx, ACCOUNT, Duration.ofSeconds(2));
+        Thread load = new Thread(client, "failover-client");
+        load.start();
+        List<List<ExchangeEvent>> onA = new java.util.ArrayList<>();
+        String secondId;
+        ExchangeService second;
+        try {
+            waitFor("orders before the standby", Duration.ofSeconds(10), () -> client.ackedAt.size() >= 200);
+            for (int shard = 0; shard < 2; shard++) {
+                onA.add(feedFromStart(shard));
+            }
+            second = service("b", b);
+            secondId = await(vertx.deployVerticle(second));
+            String bNode;
+            waitFor("b stands by", Duration.ofSeconds(20), () -> "standby".equals(second.role()));
+            bNode = nodeOf(b);
+            waitFor("b in sync", Duration.ofSeconds(20), () -> bNode.equals(record().inSync()));
+            waitFor("b copied the events before its images", Duration.ofSeconds(20),
+                    () -> startsAtSeqOne(b, 0) && startsAtSeqOne(b, 1));
+            long before = client.ackedAt.size();
+            engine.expire("a");
+            waitFor("b leads", Duration.ofSeconds(10), () -> "leader".equals(second.role()) && second.isReady());
+            waitFor("a fenced", Duration.ofSeconds(10), () -> fenced.contains("a"));
+            waitFor("orders flow on b", Duration.ofSeconds(10), () -> client.ackedAt.size() >= before + 50);
+        } finally {
+            client.running = false;
+            load.join(10_000);
+        }
+        for (int shard = 0; shard < 2; shard++) {
+            List<ExchangeEvent> onB = feedFromStart(shard);
+            List<ExchangeEvent> earlier = onA.get(shard);
+            assertFalse(earlier.isEmpty());
+            assertTrue(onB.size() > earlier.size(), "b's feed goes on past what a had: " + onB.size());
+            for (int i = 0; i < earlier.size(); i++) {
+                ExchangeEvent x = earlier.get(i);
+                ExchangeEvent y = onB.get(i);
+                assertEquals(x.seq(), y.seq());
+                assertEquals(x.type(), y.type(), "event " + x.seq() + " of shard " + shard);
+                assertEquals(x.orderId(), y.orderId(), "event " + x.seq() + " of shard " + shard);
+                assertEquals(x.qty(), y.qty(), "event " + x.seq() + " of shard " + shard);
+                assertEquals(x.timestamp(), y.timestamp(), "event " + x.seq() + " of shard " + shard);
+            }
+        }
+        await(vertx.undeploy(secondId));
+    }
+
     /**
      * A standby attaches while orders flow: the batches the leader sends it while it installs the images
      * wait unanswered until it runs. Installing takes longer than the replication timeout here (50 ms);

@@ -657,6 +657,13 @@ final class ExchangeShard {
     }
 
     /** Oldest event sequence that can still be replayed ({@code head + 1} when none). */
+    void prependHistory(List<ExchangeEvent> history) {
+        if (events == null) {
+            throw new IllegalStateException("shard " + id + " keeps no event log");
+        }
+        events.prependHistory(history);
+    }
+
     long firstKeptSeq() {
         return events == null ? headSeq + 1 : Math.min(events.firstSeq(), headSeq + 1);
     }

@@ -228,6 +228,14 @@ public final class ShardedExchange implements Exchange {
         return shards[shard].firstKeptSeq();
     }
 
+    /**
+     * A standby's history from before its image: {@code events} (consecutive, ending just before
+     * {@link #firstKeptSeq}) go in front of {@code shard}'s event log. Any thread.
+     */
+    public void prependHistory(int shard, List<ExchangeEvent> events) {
+        shards[shard].prependHistory(events);
+    }
+
     /** Records a durable consumer's checkpoint on {@code shard} (registering it). Any thread. */
     public DurableConsumers.Outcome checkpoint(String consumer, int shard, long seq) {
         if (!owns(shard)) {

@@ -52,6 +52,19 @@ public final class FileEventLog implements EventLog {
     }
 
     @Override
+    public void prependHistory(List<ExchangeEvent> events) {
+        List<java.nio.ByteBuffer> payloads = new java.util.ArrayList<>(events.size());
+        for (ExchangeEvent e : events) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + EventCodec.maxPayload(e));
+            b.putLong(e.seq());
+            EventCodec.write(b, e);
+            b.flip();
+            payloads.add(b);
+        }
+        log.prepend(events.isEmpty() ? 0 : events.get(0).seq(), payloads);
+    }
+
+    @Override
     public void commit() {
         log.commit();
     }

@@ -444,6 +444,53 @@ final class SegmentedLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code payloads} (each starting with its seq: {@code firstSeq}, {@code firstSeq + 1}, …, ending just
+     * before the oldest kept record) as a new segment in front of the others: to a temporary file, forced, then
+     * renamed into place, so a crash leaves either no segment or the whole one. Any thread: the writer's active
+     * segment is never this one, and readers find it once it is in place.
+     */
+    void prepend(long firstSeq, java.util.List<ByteBuffer> payloads) {
+        Map.Entry<Long, Path> first = segments.firstEntry();
+        long end = firstSeq + payloads.size() - 1;
+        if (payloads.isEmpty() || first == null || end != first.getKey() - 1 || firstSeq < 1) {
+            throw new IllegalArgumentException("records " + firstSeq + ".." + end + " do not end just before the"
+                    + " oldest kept record " + (first == null ? "(none)" : first.getKey()));
+        }
+        long expected = firstSeq;
+        int bytes = SEGMENT_HEADER;
+        for (ByteBuffer p : payloads) {
+            if (p.remaining() < 8 || p.getLong(p.position()) != expected++ || p.remaining() > maxPayload) {
+                throw new IllegalArgumentException("records must be consecutive from " + firstSeq);
+            }
+            bytes += HEADER + p.remaining();
+        }
+        ByteBuffer out = ByteBuffer.allocate(bytes).putInt(magic).putShort((short) version).putShort((short) 0);
+        CRC32C c = new CRC32C();
+        for (ByteBuffer p : payloads) {
+            c.reset();
+            c.update(p.duplicate());
+            out.putInt(p.remaining()).putInt((int) c.getValue()).put(p.duplicate());
+        }
+        out.flip();
+        Path target = segmentPath(firstSeq);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (out.hasRemaining()) {
+                    ch.write(out);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.forceDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("prepending records " + firstSeq + ".." + end + " failed in " + dir, e);
+        }
+        segments.put(firstSeq, target);
+    }
+
     /** Drops every record after {@code seq}. Writer thread; recovery only (nothing else may read). */
     void truncateAfter(long seq) {
         if (seq >= lastSeq) {

@@ -50,6 +50,12 @@ public final class InMemoryEventLog implements EventLog {
         lastSeq = expected - 1;
     }
 
+    /** Not kept in memory: only a standby copies history, and a standby has storage. */
+    @Override
+    public void prependHistory(List<ExchangeEvent> events) {
+        throw new UnsupportedOperationException("the in-memory event log keeps no history before its start");
+    }
+
     @Override
     public void commit() {
         if (pending.isEmpty()) {
