@@ -564,6 +564,26 @@ class DistributedFaultIT {
                 + "; positions " + positions);
         assertTrue(lost.isEmpty(), "acknowledged orders lost: " + lost);
         assertTrue(notStreamed.isEmpty(), "acknowledged orders missing from the order streams: " + notStreamed);
+        // What each order-stream client ends with is every order's state in the account: the frames it got
+        // across every kill and restart add up, nothing stale, nothing missing.
+        List<String> stale = new ArrayList<>();
+        try {
+            await("the order streams end at every order's state", Duration.ofSeconds(20), () -> {
+                stale.clear();
+                STREAMS.stream().filter(w -> w.path.endsWith("orders")).forEach(w -> orders.forEach(o -> {
+                    JsonObject seen = w.lastOrderState.get(o.getString("order_id"));
+                    if (seen != null && (!o.getString("status").equals(seen.getString("status"))
+                            || !o.getLong("filled_qty").equals(seen.getLong("filled_qty")))) {
+                        stale.add(w.name + " " + o.getString("order_id") + " " + seen.getString("status") + "/"
+                                + seen.getLong("filled_qty") + " (account: " + o.getString("status") + "/"
+                                + o.getLong("filled_qty") + ")");
+                    }
+                }));
+                return stale.isEmpty();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError("order-stream clients end with stale orders: " + stale, e);
+        }
         assertStreamsGapFree();
     }
 
@@ -998,6 +1018,8 @@ class DistributedFaultIT {
         final List<String> duplicates = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<String> flagged = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Set<String> orderIds = ConcurrentHashMap.newKeySet();
+        /** Each order's state as the last order frame (data or snapshot) gave it. */
+        final Map<String, JsonObject> lastOrderState = new ConcurrentHashMap<>();
         /** Orders read with GET /v1/orders after a resync flagged {@code "resumed":false}. */
         final Set<String> recovered = ConcurrentHashMap.newKeySet();
         final AtomicInteger recoveryReads = new AtomicInteger();
@@ -1107,6 +1129,7 @@ class DistributedFaultIT {
             JsonObject data = f.getValue("data") instanceof JsonObject d ? d : null;
             if (data != null && "orders".equals(channel) && "order".equals(type)) {
                 orderIds.add(data.getString("order_id"));
+                lastOrderState.put(data.getString("order_id"), data);
             }
             if (data != null && channel.startsWith("trades:") && !Boolean.TRUE.equals(f.getBoolean("snapshot"))) {
                 String tradeId = data.getString("trade_id");
