@@ -398,6 +398,12 @@ public final class ExchangeService extends VerticleBase {
         return copied;
     }
 
+    /** Durable feed consumers' checkpoints per shard, as this process holds them (a standby: the leader's). */
+    public List<Map<String, Long>> consumerCheckpoints() {
+        ShardedExchange x = exchange;
+        return x == null ? List.of() : x.consumerCheckpoints();
+    }
+
     /** The shards' link to the standby: the leader's replication once this process leads. */
     private void replicate(int shard, long firstSeq, List<Command> commands) {
         LeaderReplication r = leaderReplication;

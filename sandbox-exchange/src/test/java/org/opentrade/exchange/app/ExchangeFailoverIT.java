@@ -243,6 +243,16 @@ class ExchangeFailoverIT {
             waitFor("b stands by", Duration.ofSeconds(20), () -> "standby".equals(second.role()));
             bNode = nodeOf(b);
             waitFor("b in sync", Duration.ofSeconds(20), () -> bNode.equals(record().inSync()));
+            // A durable consumer checkpoints on the leader: the standby holds the same checkpoint (it rides on
+            // the standby's check every second), so after the takeover b keeps the history it needs.
+            io.vertx.core.json.JsonObject answer = await(vertx.eventBus().<io.vertx.core.json.JsonObject>request(
+                    org.opentrade.exchange.client.ExchangeAddresses.FEED_CONSUMERS, new io.vertx.core.json.JsonObject()
+                            .put("op", "checkpoint").put("consumer", "failover-probe").put("shard", 0).put("seq", 5)))
+                    .body();
+            assertEquals(0, answer.getInteger("code"), answer.encode());
+            waitFor("b holds the leader's checkpoint", Duration.ofSeconds(10),
+                    () -> second.consumerCheckpoints().size() == 2
+                            && Long.valueOf(5).equals(second.consumerCheckpoints().get(0).get("failover-probe")));
             waitFor("b copied the events before its images", Duration.ofSeconds(20),
                     () -> startsAtSeqOne(b, 0) && startsAtSeqOne(b, 1));
             long before = client.ackedAt.size();
@@ -250,6 +260,7 @@ class ExchangeFailoverIT {
             waitFor("b leads", Duration.ofSeconds(10), () -> "leader".equals(second.role()) && second.isReady());
             waitFor("a fenced", Duration.ofSeconds(10), () -> fenced.contains("a"));
             waitFor("orders flow on b", Duration.ofSeconds(10), () -> client.ackedAt.size() >= before + 50);
+            assertEquals(5L, second.consumerCheckpoints().get(0).get("failover-probe"), "the new leader's consumers");
         } finally {
             client.running = false;
             load.join(10_000);

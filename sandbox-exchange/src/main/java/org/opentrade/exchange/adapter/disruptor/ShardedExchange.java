@@ -253,6 +253,14 @@ public final class ShardedExchange implements Exchange {
         return any;
     }
 
+    /** A standby takes the leader's durable consumers' checkpoints of {@code shard} as they stand. Any thread. */
+    public void mirrorConsumers(int shard, Map<String, Long> leader) {
+        ExchangeShard s = shards[shard];
+        if (s != null) {
+            s.consumers().mirror(leader);
+        }
+    }
+
     /** Durable consumers and their checkpoints per shard (for metrics; empty for another process's shard). */
     public List<Map<String, Long>> consumerCheckpoints() {
         List<Map<String, Long>> l = new ArrayList<>();

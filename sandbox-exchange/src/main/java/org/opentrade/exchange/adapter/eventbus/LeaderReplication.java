@@ -159,7 +159,14 @@ public final class LeaderReplication implements ReplicaSink {
         Long attach = m.body() == null ? null : m.body().getLong("attach");
         boolean attached = !deposed && f != null && !f.failed && f.node.equals(node) && attach != null
                 && f.attach == attach;
-        m.reply(new JsonObject().put("attached", attached).put("in_sync", attached && f.node.equals(record.inSync())));
+        JsonObject reply = new JsonObject().put("attached", attached).put("in_sync", attached && f.node.equals(record.inSync()));
+        if (attached) {
+            // The durable consumers' checkpoints ride along: a new leader keeps the history they still need.
+            JsonObject checkpoints = new JsonObject();
+            exchange.consumerCheckpoints().get(shard).forEach(checkpoints::put);
+            reply.put("consumers", checkpoints);
+        }
+        m.reply(reply);
     }
 
     @Override

@@ -235,8 +235,17 @@ public final class StandbyReplication {
                     new DeliveryOptions().setSendTimeout(CHECK_EVERY_MILLIS)).onComplete(ar -> {
                 if (ar.succeeded()) {
                     leaderAnswers = true;
-                    if (!ar.result().body().getBoolean("attached", false) && a == attach) {
+                    JsonObject body = ar.result().body();
+                    if (!body.getBoolean("attached", false) && a == attach) {
                         needsNewImage = true;
+                    } else if (a == attach && exchange != null && body.getValue("consumers") instanceof JsonObject c) {
+                        Map<String, Long> checkpoints = new TreeMap<>();
+                        c.forEach(e -> {
+                            if (e.getValue() instanceof Number n) {
+                                checkpoints.put(e.getKey(), n.longValue());
+                            }
+                        });
+                        exchange.mirrorConsumers(shard, checkpoints);
                     }
                 } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
                     leaderAnswers = false; // no leader right now: keep this state, it may be the one to take over

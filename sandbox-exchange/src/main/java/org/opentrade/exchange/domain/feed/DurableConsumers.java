@@ -94,6 +94,25 @@ public final class DurableConsumers {
         });
     }
 
+    /**
+     * Takes the leader's checkpoints as they stand (a standby's copy, refreshed every second), so that after a
+     * takeover the new leader keeps the history its consumers still need. Invalid entries are skipped; at most
+     * the configured number are kept. Marks the set changed when it differs.
+     */
+    public synchronized void mirror(Map<String, Long> leader) {
+        Map<String, Long> valid = new TreeMap<>();
+        leader.forEach((name, seq) -> {
+            if (name != null && NAME.matcher(name).matches() && seq != null && seq >= 0 && valid.size() < maxConsumers) {
+                valid.put(name, seq);
+            }
+        });
+        if (!valid.equals(new TreeMap<>(checkpoints))) {
+            checkpoints.clear();
+            checkpoints.putAll(valid);
+            dirty = true;
+        }
+    }
+
     /** True once since the last call if anything changed (so the owner persists only then). */
     public boolean takeDirty() {
         boolean d = dirty;
