@@ -81,55 +81,69 @@ class OrderStreamRestartTest {
         return m;
     }
 
-    private static String epochOf(TestClient c) {
-        return c.expectType("subscribed").getString("epoch");
+    /** The first process, with a subscriber and the epoch it was told. */
+    private record First(OrderStreamTestKit kit, TestClient client, String epoch) {
+        /** Publishes orders {@code o<from>}..{@code o<to>}, status new, at those seqs. */
+        /** The ledger snapshot {@link #MARK} is taken here. */
+        void mark() {
+            kit.onOwner(() -> kit.streams.mark(MARK.intentIndex(), MARK.feedPositions()));
+        }
+
+        void publishNew(long from, long to) {
+            for (long seq = from; seq <= to; seq++) {
+                kit.publish(ALICE, seq, "order", order("o" + seq, "new"));
+            }
+        }
+    }
+
+    /** A first process (nothing recorded before it) and a client subscribed afresh (its empty snapshot read). */
+    private First firstProcess() {
+        OrderStreamTestKit kit = process(null, Map.of());
+        TestClient c = kit.connect(ALICE);
+        c.subscribe();
+        String epoch = c.expectType("subscribed").getString("epoch");
+        c.untilPong();
+        return new First(kit, c, epoch);
+    }
+
+    /** Connects to {@code kit}, resumes from {@code seq} of {@code epoch}: what it is sent before a pong. */
+    private static List<JsonObject> resumed(OrderStreamTestKit kit, long seq, String epoch) {
+        TestClient c = kit.connect(ALICE);
+        c.subscribe(seq, epoch);
+        c.expectType("subscribed");
+        return c.untilPong();
     }
 
     @Test
     void aClientResumesOnTheNextProcessFromItsLastSeqWithExactlyTheFramesItMissed() {
-        OrderStreamTestKit first = process(null, Map.of());
-        TestClient c = first.connect(ALICE);
-        c.subscribe();
-        String epoch = epochOf(c);
-        c.untilPong();
-        for (long seq = 1; seq <= 5; seq++) {
-            first.publish(ALICE, seq, "order", order("o" + seq, "new"));
-        }
-        List<JsonObject> seen = frames(c, 5);
-        first.onOwner(() -> first.streams.mark(MARK.intentIndex(), MARK.feedPositions()));
-        crash(first);
+        First f = firstProcess();
+        f.publishNew(1, 5);
+        List<JsonObject> seen = frames(f.client(), 5);
+        f.mark();
+        crash(f.kit());
 
         OrderStreamTestKit second = process(MARK, seqs(5));
         second.onOwner(() -> second.streams.endRecovery((account, id) -> null));
         TestClient resumed = second.connect(ALICE);
-        resumed.subscribe(3, epoch);
+        resumed.subscribe(3, f.epoch());
         JsonObject subscribed = resumed.expectType("subscribed");
-        assertNotEquals(epoch, subscribed.getString("epoch"), "each process has its own epoch");
+        assertNotEquals(f.epoch(), subscribed.getString("epoch"), "each process has its own epoch");
         assertEquals(seen.subList(3, 5), resumed.untilPong(), "the frames after 3, as the first process sent them");
         second.publish(ALICE, 6, "fill", fill("f6", "o5"));
         assertEquals(frame(6, "fill", fill("f6", "o5")), resumed.nextNonHeartbeat());
 
-        TestClient atHead = second.connect(ALICE);
-        atHead.subscribe(5, epoch);
-        atHead.expectType("subscribed");
-        assertEquals(List.of(frame(6, "fill", fill("f6", "o5"))), atHead.untilPong());
+        assertEquals(List.of(frame(6, "fill", fill("f6", "o5"))), resumed(second, 5, f.epoch()));
     }
 
     @Test
     void theReplaySendsNothingTwiceAndNumbersWhatIsNewAfterWhatWasSent() {
-        OrderStreamTestKit first = process(null, Map.of());
-        TestClient c = first.connect(ALICE);
-        c.subscribe();
-        String epoch = epochOf(c);
-        c.untilPong();
-        for (long seq = 1; seq <= 3; seq++) {
-            first.publish(ALICE, seq, "order", order("o" + seq, "new"));
-        }
-        first.onOwner(() -> first.streams.mark(MARK.intentIndex(), MARK.feedPositions()));
-        first.publish(ALICE, 4, "order", order("o1", "partially_filled"));
-        first.publish(ALICE, 5, "fill", fill("f1", "o1"));
-        List<JsonObject> seen = frames(c, 5);
-        crash(first);
+        First f = firstProcess();
+        f.publishNew(1, 3);
+        f.mark();
+        f.kit().publish(ALICE, 4, "order", order("o1", "partially_filled"));
+        f.kit().publish(ALICE, 5, "fill", fill("f1", "o1"));
+        List<JsonObject> seen = frames(f.client(), 5);
+        crash(f.kit());
 
         // The replay from the snapshot at seq 3 makes the two updates again, in another order (another
         // interleaving of the shards' events), then one the first process never made.
@@ -143,87 +157,58 @@ class OrderStreamRestartTest {
         assertEquals(0L, second.onOwner(() -> second.streams.ordersReconciled()), "o1's last frame is its state");
         assertEquals(7L, second.publish(ALICE, 7, "order", order("o2", "canceled")), "the ledger's numbering again");
 
-        TestClient behind = second.connect(ALICE);
-        behind.subscribe(3, epoch);
-        behind.expectType("subscribed");
         List<JsonObject> expected = new ArrayList<>(seen.subList(3, 5));
         expected.add(frame(6, "order", order("o1", "filled")));
         expected.add(frame(7, "order", order("o2", "canceled")));
-        assertEquals(expected, behind.untilPong());
+        assertEquals(expected, resumed(second, 3, f.epoch()));
     }
 
     @Test
     void aFrameTheJournalLostIsNeverVouchedFor() throws IOException {
-        OrderStreamTestKit first = process(null, Map.of());
-        TestClient c = first.connect(ALICE);
-        c.subscribe();
-        String epoch = epochOf(c);
-        c.untilPong();
-        for (long seq = 1; seq <= 4; seq++) {
-            first.publish(ALICE, seq, "order", order("o" + seq, "new"));
-        }
-        frames(c, 4);
-        crash(first);
+        First f = firstProcess();
+        f.publishNew(1, 4);
+        frames(f.client(), 4);
+        crash(f.kit());
         tearLastBytes(7); // a power loss: the OS had not written the end of frame 4
 
         OrderStreamTestKit second = process(null, Map.of());
         second.onOwner(() -> second.streams.endRecovery((account, id) -> order(id, "new")));
         assertEquals(3L, second.onOwner(() -> second.streams.head(ALICE)), "the journal kept frames 1 to 3");
-        TestClient had4 = second.connect(ALICE);
-        had4.subscribe(4, epoch);
-        had4.expectType("subscribed");
-        JsonObject start = had4.untilPong().get(0);
+        JsonObject start = resumed(second, 4, f.epoch()).get(0);
         assertEquals("snapshot", start.getString("type"));
         assertEquals(Boolean.FALSE, start.getBoolean("resumed"), "seq 4 of the first epoch may be another frame here");
 
-        TestClient had3 = second.connect(ALICE);
-        had3.subscribe(3, epoch);
-        had3.expectType("subscribed");
-        assertEquals(List.of(), had3.untilPong(), "3 is what the journal holds: nothing missed");
+        assertEquals(List.of(), resumed(second, 3, f.epoch()), "3 is what the journal holds: nothing missed");
     }
 
     @Test
     void atTheEndOfTheReplayALostOrderIsSentRejectedAndAChangedOneAsItNowIs() {
-        OrderStreamTestKit first = process(null, Map.of());
-        TestClient c = first.connect(ALICE);
-        c.subscribe();
-        String epoch = epochOf(c);
-        c.untilPong();
-        first.publish(ALICE, 1, "order", order("o8", "new"));
-        first.onOwner(() -> first.streams.mark(MARK.intentIndex(), MARK.feedPositions()));
-        first.publish(ALICE, 2, "order", order("o9", "pending_new")); // its intent was never durable
-        first.publish(ALICE, 3, "order", order("o8", "pending_cancel")); // nor was this cancel's
-        frames(c, 3);
-        crash(first);
+        First f = firstProcess();
+        f.kit().publish(ALICE, 1, "order", order("o8", "new"));
+        f.mark();
+        f.kit().publish(ALICE, 2, "order", order("o9", "pending_new")); // its intent was never durable
+        f.kit().publish(ALICE, 3, "order", order("o8", "pending_cancel")); // nor was this cancel's
+        frames(f.client(), 3);
+        crash(f.kit());
 
         OrderStreamTestKit second = process(MARK, seqs(1));
         second.onOwner(() -> second.streams.endRecovery((account, id) -> "o8".equals(id) ? order("o8", "new") : null));
-        TestClient resumed = second.connect(ALICE);
-        resumed.subscribe(3, epoch);
-        resumed.expectType("subscribed");
-        List<JsonObject> got = resumed.untilPong();
+        List<JsonObject> got = resumed(second, 3, f.epoch());
         JsonObject lost = order("o9", "rejected").put("leaves_qty", 0).put("reject_reason", StreamHistory.LOST_ORDER_REASON);
         assertEquals(List.of(frame(4, "order", lost), frame(5, "order", order("o8", "new"))), got);
     }
 
     @Test
     void withoutTheRestoredSnapshotsMarkNothingIsVouchedForAndTheJournalStartsOver() {
-        OrderStreamTestKit first = process(null, Map.of());
-        TestClient c = first.connect(ALICE);
-        c.subscribe();
-        String epoch = epochOf(c);
-        c.untilPong();
-        first.publish(ALICE, 1, "order", order("o1", "new"));
-        frames(c, 1);
-        crash(first);
+        First f = firstProcess();
+        f.kit().publish(ALICE, 1, "order", order("o1", "new"));
+        frames(f.client(), 1);
+        crash(f.kit());
 
         OrderStreamTestKit second = process(new StreamJournal.Mark(99, Map.of(0, 1L)), seqs(1));
         assertEquals(1L, second.publish(ALICE, 1, "order", order("o1", "new")),
                 "no recovery without a match: the ledger's seqs as given, as before the journal");
-        TestClient resumed = second.connect(ALICE);
-        resumed.subscribe(1, epoch);
-        resumed.expectType("subscribed");
-        assertEquals(Boolean.FALSE, resumed.untilPong().get(0).getBoolean("resumed"));
+        assertEquals(Boolean.FALSE, resumed(second, 1, f.epoch()).get(0).getBoolean("resumed"));
         crash(second);
         journals.forEach(FileStreamJournal::close);
 
