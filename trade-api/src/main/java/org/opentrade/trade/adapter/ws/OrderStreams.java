@@ -54,9 +54,10 @@ import org.slf4j.LoggerFactory;
  * "seqs":{"orders":head},"time","epoch"}} ({@code seqs} empty when not subscribed).
  *
  * <p><b>Epoch.</b> Random per process and sent in {@code subscribed} and heartbeats (docs/contracts.md,
- * Streams). A resume that sends another epoch back gets the flagged snapshot even when the seq is retained:
- * the ledger's seqs survive a restart, but this process cannot prove the frames another one sent under a
- * seq are the ones it holds. Without an epoch a resume is trusted when its seq is not newer than the head.
+ * Streams). A resume that sends another epoch back gets the flagged snapshot, unless the stream's
+ * {@link StreamJournal} (a stream made {@link #withJournal}) shows that epoch sent the account's frames up to
+ * that seq: then it is resumed exactly like one of this process (see {@link StreamHistory}). Without an epoch
+ * a resume is trusted when its seq is not newer than the head.
  *
  * <p><b>Flood rule.</b> At most {@code maxFramesPerSecond} client frames are handled per connection per
  * one-second window; the first one over is answered with -1001, the rest are ignored unparsed; the
