@@ -151,7 +151,7 @@ public final class OrderStreams {
             journal.barrier(now); // what it holds cannot be matched with the restored state
         }
         journal.generation(epoch, now);
-        for (StreamHistory.Seed seed : history.seeds()) {
+        for (StreamHistory.Seed seed : history.takeSeeds()) {
             logs.computeIfAbsent(seed.account(), a -> new AccountLog<>(options.retention(), seed.seq() - 1))
                     .append(seed.seq(), seed.wire(), seed.timeMs());
         }

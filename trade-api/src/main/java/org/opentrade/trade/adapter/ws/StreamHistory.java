@@ -50,7 +50,7 @@ final class StreamHistory {
 
     private final String epoch;
     private final boolean usable;
-    private final List<Seed> seeds;
+    private List<Seed> seeds;
     private final Map<String, Integer> generations = new HashMap<>();
     private final Map<String, TreeMap<Integer, Long>> recordedMax = new HashMap<>();
     private int markGeneration;
@@ -134,9 +134,14 @@ final class StreamHistory {
         return usable;
     }
 
-    /** Frames to retain for resume, in journal order (each account's in seq order). */
-    List<Seed> seeds() {
-        return seeds;
+    /**
+     * Frames to retain for resume, in journal order (each account's in seq order), handed over once: the
+     * history keeps no reference (the stream's logs keep what their retention allows).
+     */
+    List<Seed> takeSeeds() {
+        List<Seed> out = seeds;
+        seeds = List.of();
+        return out;
     }
 
     boolean recovering() {
