@@ -70,7 +70,7 @@ final class FeedJson {
         StringBuilder turnover = new StringBuilder(24);
         Price.appendTo(turnover, s.turnover());
         return j.put("volume", s.volume()).put("turnover", turnover.toString()).put("trades", s.trades())
-                .put("time", s.time());
+                .put("time", s.time()).put("all_trades", s.allTrades());
     }
 
     static BookSnapshot bookSnapshotFromJson(Object json) {
@@ -85,7 +85,7 @@ final class FeedJson {
         return new BookSnapshot(shard, seq, symbol, bids, asks, orders, stops, f.optionalPrice("last"),
                 f.optionalPrice("reference"), f.optionalPrice("open"), f.optionalPrice("high"),
                 f.optionalPrice("low"), f.optionalLong("volume", 0), f.optionalMoney("turnover"),
-                f.optionalLong("trades", 0), f.optionalLong("time", 0));
+                f.optionalLong("trades", 0), f.optionalLong("time", 0), f.optionalLong("all_trades", -1));
     }
 
     // ------------------------------------------------------------------ orders and accounts

@@ -17,10 +17,14 @@ import java.util.List;
  * @param turnover   value traded in the trading day, in hundredths
  * @param trades     number of trades in the trading day
  * @param time       engine time of the snapshot (epoch ms: the latest command timestamp)
+ * @param allTrades  the symbol's trades since the exchange's history began (never reset; the last
+ *                   trade at or before {@code seq} is number {@code allTrades}), or -1 when the
+ *                   exchange that answered does not keep the count
  */
 public record BookSnapshot(int shard, long seq, String symbol, List<BookLevel> bids, List<BookLevel> asks,
                            List<OrderView> orders, List<OrderView> stops, long last, long reference, long open,
-                           long high, long low, long volume, long turnover, long trades, long time) {
+                           long high, long low, long volume, long turnover, long trades, long time,
+                           long allTrades) {
     public BookSnapshot {
         bids = List.copyOf(bids);
         asks = List.copyOf(asks);

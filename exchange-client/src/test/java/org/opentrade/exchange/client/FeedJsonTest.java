@@ -61,15 +61,18 @@ class FeedJsonTest {
     void bookSnapshotWritesLevelsAsPriceQtyCountAndLeavesOutAbsentPrices() {
         BookSnapshot s = new BookSnapshot(1, 98, "600000.SH", List.of(new BookLevel(1001, 300, 2)),
                 List.of(new BookLevel(1002, 100, 1), new BookLevel(1005, 700, 3)), List.of(BID), List.of(STOP),
-                1001, 1000, 995, 1010, 990, 12_300, 123_456_789_012_345L, 42, 1_767_225_600_000L);
+                1001, 1000, 995, 1010, 990, 12_300, 123_456_789_012_345L, 42, 1_767_225_600_000L, 4_242);
         JsonObject j = ExchangeJson.toJson(s);
         assertEquals("[[\"10.01\",300,2]]", j.getJsonArray("bids").encode());
         assertEquals("1234567890123.45", j.getString("turnover"), "money beyond Price.MAX survives");
         assertEquals("10.01", j.getString("last"));
         assertEquals(s, ExchangeJson.bookSnapshotFromJson(wire(j)));
+        j.remove("all_trades");
+        assertEquals(-1, ExchangeJson.bookSnapshotFromJson(wire(j)).allTrades(),
+                "an exchange that does not keep the all-time count says so");
 
         BookSnapshot quiet = new BookSnapshot(0, 5, "000001.SZ", List.of(), List.of(), null, null, Price.NONE, 1000,
-                Price.NONE, Price.NONE, Price.NONE, 0, 0, 0, 0);
+                Price.NONE, Price.NONE, Price.NONE, 0, 0, 0, 0, 0);
         JsonObject q = ExchangeJson.toJson(quiet);
         for (String absent : List.of("orders", "stops", "last", "open", "high", "low")) {
             assertFalse(q.containsKey(absent), absent);

@@ -130,7 +130,7 @@ class LiveSymbolStatsTest {
     void aSnapshotSetsTheDayTotalsAndLaterTradesAddToThem() {
         LiveSymbol s = live(1000, 1_000_000, 50);
         BookSnapshot snap = new BookSnapshot(0, 77, Reference.SYMBOL, List.of(), List.of(), null, null, 1020, 990, 1000,
-                1030, 985, 5_000, 5_050_000, 12, T);
+                1030, 985, 5_000, 5_050_000, 12, T, 40);
         s.adoptDayStats(snap, BarSink.NONE);
         s.onTrade(trade(78, T + 10, 1040, 100, Side.BUY), BarSink.NONE);
         DayStats d = s.stats();

@@ -4,7 +4,7 @@ import org.opentrade.exchange.model.Price;
 
 /**
  * One symbol's statistics for the current trading day: open, high, low, volume, turnover and number
- * of trades. The engine records every trade (continuous and auction uncross) and resets the
+ * of trades, and the symbol's trades of all time ({@link #allTrades}). The engine records every trade (continuous and auction uncross) and resets the
  * statistics where it rolls the daily band reference, at the trading-day end.
  *
  * <p>Engine thread only. {@link #record} is on the matching hot path: a few field updates, no
@@ -21,6 +21,12 @@ final class DayStats {
     /** Σ price × qty, in hundredths. */
     long turnover;
     long trades;
+    /**
+     * Trades of the symbol since the engine's history began: never reset at a day end, restored from
+     * snapshots (version 3 on). Consumers number the symbol's trades by it, so a trade stream has the
+     * same numbers in every process that follows the feed.
+     */
+    long allTrades;
 
     void record(long price, long qty) {
         if (trades == 0) {
@@ -35,6 +41,7 @@ final class DayStats {
         volume = saturatedAdd(volume, qty);
         turnover = saturatedAdd(turnover, Math.multiplyHigh(price, qty) == 0 ? price * qty : -1);
         trades++;
+        allTrades++;
     }
 
     /**

@@ -32,7 +32,7 @@ final class MarketViews {
         DayStats d = m.day;
         return new BookSnapshot(shard, seq, m.symbol, levels(m.book, Side.BUY), levels(m.book, Side.SELL), orders,
                 stops, m.book.lastTradePrice(), m.referencePrice, d.open, d.high, d.low, d.volume, d.turnover,
-                d.trades, time);
+                d.trades, time, d.allTrades);
     }
 
     /** Every price level of one side, best first. */

@@ -46,7 +46,9 @@ public final class MatchingEngine {
      */
     public static final int MAX_TEXT_LENGTH = 256;
     /** Snapshot format written; {@link #restoreSnapshot} reads this one and every older one. */
-    private static final int SNAPSHOT_VERSION = 2;
+    private static final int SNAPSHOT_VERSION = 3;
+    /** Day statistics but no all-time trade count. */
+    private static final int SNAPSHOT_VERSION_2 = 2;
     /** The first format: enums by ordinal (equal to today's codes), no day statistics. */
     private static final int SNAPSHOT_VERSION_1 = 1;
 
@@ -573,10 +575,11 @@ public final class MatchingEngine {
      * Every enum is written by its stable {@code code()}, never its ordinal. Format version 2, all
      * integers big-endian ({@link DataOutput}):
      * <pre>
-     * int version (2); long seq; boolean clockStarted; long clock; int phase (SessionPhase code);
+     * int version (3); long seq; boolean clockStarted; long clock; int phase (SessionPhase code);
      * long nextBoundary; int symbols; per symbol:
      *   UTF symbol; long reference; long last;
      *   long open, high, low, volume, turnover, trades            (day statistics; absent in version 1)
+     *   long allTrades                                            (trades of all time; absent before version 3)
      *   int n; n orders (priority order, bids then asks); int m; m stops (buys then sells, firing order)
      * order: long id; UTF account; byte side (Side code; version 1: boolean, true = BUY);
      *   byte type (OrderType code); byte tif (TimeInForce code); long price, stopPrice, qty, filled,
@@ -606,6 +609,7 @@ public final class MatchingEngine {
             out.writeLong(m.referencePrice);
             out.writeLong(m.book.lastTradePrice());
             writeDayStats(out, m.day);
+            out.writeLong(m.day.allTrades);
             List<Order> orders = new ArrayList<>(m.book.orderCount());
             m.book.forEachOrder(Side.BUY, orders::add);
             m.book.forEachOrder(Side.SELL, orders::add);
@@ -616,7 +620,8 @@ public final class MatchingEngine {
 
     private boolean hasState(SymbolMarket m) {
         return m.book.orderCount() > 0 || m.stops.size() > 0 || m.book.lastTradePrice() != Price.NONE
-                || m.day.trades > 0 || (m.instrument != null && m.referencePrice != m.instrument.prevClose());
+                || m.day.trades > 0 || m.day.allTrades > 0
+                || (m.instrument != null && m.referencePrice != m.instrument.prevClose());
     }
 
     private static void writeDayStats(DataOutput out, DayStats d) throws IOException {
@@ -663,15 +668,15 @@ public final class MatchingEngine {
      * Loads a snapshot of any version up to the current one into this engine, which must be fresh (no
      * command processed yet). A version 1 snapshot has no day statistics: they restore as zero and
      * count from the restore on, so until the next day end they miss the trades before it (the open
-     * is the first trade after the restore). Throws {@link IOException} for an unknown version or
-     * unreadable content.
+     * is the first trade after the restore). Before version 3 the all-time trade count starts from
+     * the day's trades. Throws {@link IOException} for an unknown version or unreadable content.
      */
     public void restoreSnapshot(DataInput in) throws IOException {
         if (clockStarted || index.size() > 0) {
             throw new IllegalStateException("restore needs a fresh engine");
         }
         int version = in.readInt();
-        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_1) {
+        if (version != SNAPSHOT_VERSION && version != SNAPSHOT_VERSION_2 && version != SNAPSHOT_VERSION_1) {
             throw new IOException("unsupported snapshot version " + version);
         }
         try {
@@ -696,9 +701,11 @@ public final class MatchingEngine {
             }
             m.referencePrice = in.readLong();
             m.book.restoreLastTradePrice(in.readLong());
-            if (version >= 2) {
+            if (version >= SNAPSHOT_VERSION_2) {
                 readDayStats(in, m.day);
             }
+            // Before version 3 the all-time count was not kept: the day's trades are the best known start.
+            m.day.allTrades = version >= SNAPSHOT_VERSION ? in.readLong() : m.day.trades;
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 m.book.rest(readOrder(in, symbol, version));

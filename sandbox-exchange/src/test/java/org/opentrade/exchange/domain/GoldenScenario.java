@@ -25,6 +25,8 @@ final class GoldenScenario {
     static final long DAY_ONE = ExchangeScenario.epochMillis("2024-03-04T10:00");
     static final long DAY_ONE_END = ExchangeScenario.epochMillis("2024-03-04T15:00");
     static final long DAY_TWO = ExchangeScenario.epochMillis("2024-03-05T09:30");
+    /** Trades of {@code MAIN} over both days: one on day one, two on day two. */
+    static final long MAIN_TRADES = 3;
 
     private GoldenScenario() {
     }

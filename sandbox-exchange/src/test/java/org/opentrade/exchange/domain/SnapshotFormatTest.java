@@ -82,16 +82,16 @@ class SnapshotFormatTest {
     }
 
     /**
-     * The format guard: today's code writes the golden scenario byte for byte as the version 2
+     * The format guard: today's code writes the golden scenario byte for byte as the version 3
      * fixture. When this fails, a change altered the snapshot format, and snapshots already on disk
      * (and the state hashes derived from them) would no longer read back the same: the build fails
      * on purpose. Do not rewrite the fixture. Either undo the format change, or make it deliberately:
-     * raise the snapshot version, keep restoring version 2, and write the new version's fixture as
+     * raise the snapshot version, keep restoring version 3, and write the new version's fixture as
      * this class's Javadoc describes.
      */
     @Test
-    void todaysCodeWritesTheGoldenScenarioExactlyAsTheVersionTwoFixture() throws IOException {
-        assertArrayEquals(golden(2), SnapshotTest.snapshot(GoldenScenario.play()));
+    void todaysCodeWritesTheGoldenScenarioExactlyAsTheVersionThreeFixture() throws IOException {
+        assertArrayEquals(golden(3), SnapshotTest.snapshot(GoldenScenario.play()));
     }
 
     @Test
@@ -103,10 +103,26 @@ class SnapshotFormatTest {
         BookSnapshot book = restored.bookSnapshot(0, 0, MAIN, true);
         assertEquals(List.of(1010L, 1010L, 995L, 200L, 200_500L, 2L), dayStats(book));
         for (String symbol : original.symbols()) {
+            assertEquals(allTradesFromTheDay(original.bookSnapshot(0, 0, symbol, true)),
+                    restored.bookSnapshot(0, 0, symbol, true), symbol);
+        }
+        assertEquals(2L, book.allTrades(), "version 2 kept no all-time count: the day's trades start it");
+    }
+
+    @Test
+    void versionThreeSnapshotRestoresTheAllTimeTradeCountWhichNoDayEndResets() throws IOException {
+        MatchingEngine original = GoldenScenario.play();
+        MatchingEngine restored = GoldenScenario.newEngine();
+        SnapshotTest.restore(restored, golden(3));
+
+        BookSnapshot book = restored.bookSnapshot(0, 0, MAIN, true);
+        assertEquals(List.of(1010L, 1010L, 995L, 200L, 200_500L, 2L), dayStats(book), "today's two trades");
+        assertEquals(GoldenScenario.MAIN_TRADES, book.allTrades(), "and those of the day before");
+        for (String symbol : original.symbols()) {
             assertEquals(original.bookSnapshot(0, 0, symbol, true), restored.bookSnapshot(0, 0, symbol, true), symbol);
         }
         assertEquals(original.stateHash(), restored.stateHash());
-        assertArrayEquals(golden(2), SnapshotTest.snapshot(restored));
+        assertArrayEquals(golden(3), SnapshotTest.snapshot(restored));
     }
 
     @Test
@@ -137,9 +153,15 @@ class SnapshotFormatTest {
         return List.of(b.open(), b.high(), b.low(), b.volume(), b.turnover(), b.trades());
     }
 
+    /** {@code b} as a version 2 snapshot restores it: the all-time count starts at the day's trades. */
+    private static BookSnapshot allTradesFromTheDay(BookSnapshot b) {
+        return new BookSnapshot(b.shard(), b.seq(), b.symbol(), b.bids(), b.asks(), b.orders(), b.stops(), b.last(),
+                b.reference(), b.open(), b.high(), b.low(), b.volume(), b.turnover(), b.trades(), b.time(), b.trades());
+    }
+
     private static BookSnapshot withoutDayStats(BookSnapshot b) {
         return new BookSnapshot(b.shard(), b.seq(), b.symbol(), b.bids(), b.asks(), b.orders(), b.stops(), b.last(),
-                b.reference(), 0, 0, 0, 0, 0, 0, b.time());
+                b.reference(), 0, 0, 0, 0, 0, 0, b.time(), 0);
     }
 
     static byte[] golden(int version) throws IOException {

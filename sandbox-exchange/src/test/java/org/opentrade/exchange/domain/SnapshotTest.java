@@ -192,9 +192,9 @@ class SnapshotTest {
     @Test
     void restoreRefusesAnUnknownSnapshotVersion() throws IOException {
         byte[] snap = snapshot(MatchingEngine.pure());
-        ByteBuffer.wrap(snap).putInt(0, 3);
+        ByteBuffer.wrap(snap).putInt(0, 4);
         IOException e = assertThrows(IOException.class, () -> restore(MatchingEngine.pure(), snap));
-        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 4"), e.getMessage());
     }
 
     @Test

@@ -178,7 +178,7 @@ class BookReplicaTest {
 
     private static BookSnapshot snapshot(long seq, List<BookLevel> bids, List<BookLevel> asks, List<OrderView> orders) {
         return new BookSnapshot(0, seq, SYM, bids, asks, orders, List.of(), 1001, 1000, 1000, 1002, 999, 500, 500_000,
-                3, 0);
+                3, 0, 3);
     }
 
     @Test
@@ -201,7 +201,7 @@ class BookReplicaTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> book.load(snapshot(5, levels(1001, 999, 1),
                 List.of(), List.of(resting(1, Side.BUY, 1001, 100))))).getMessage().contains("do not add up"));
         BookSnapshot other = new BookSnapshot(0, 5, "000001.SZ", List.of(), List.of(), List.of(), List.of(), 0, 0, 0,
-                0, 0, 0, 0, 0, 0);
+                0, 0, 0, 0, 0, 0, 0);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> book.load(other)).getMessage()
                 .contains("loaded into the book of " + SYM));
     }

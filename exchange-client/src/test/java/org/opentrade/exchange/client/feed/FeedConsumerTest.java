@@ -192,7 +192,7 @@ class FeedConsumerTest {
         assertEquals(ShardState.SNAPSHOTTING, stats().state());
         assertTrue(stats().lastProblem().contains("mixes"), stats().lastProblem());
         BookSnapshot noOrders = new BookSnapshot(0, 80, "A", List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0, 0,
-                0, 0);
+                0, 0, 0);
         exchange.shardSnapshots.put(0, List.of(noOrders));
         scheduler.advance(100);
         assertTrue(stats().lastProblem().contains("without the resting orders"), stats().lastProblem());
@@ -536,6 +536,6 @@ class FeedConsumerTest {
 
     private static BookSnapshot book(String symbol, long seq) {
         return new BookSnapshot(0, seq, symbol, List.of(), List.of(), List.of(), List.of(), 0, 1000, 0, 0, 0, 0, 0, 0,
-                0);
+                0, 0);
     }
 }

@@ -138,7 +138,7 @@ class EventBusFeedTransportIT {
         OrderView bid = new OrderView(17, "alice", "600000.SH", Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 1001, 0,
                 100, 0, 100, 5);
         server.book = new BookSnapshot(0, 9, "600000.SH", List.of(new BookLevel(1001, 100, 1)), List.of(),
-                List.of(bid), List.of(), 1001, 1000, 1001, 1001, 1001, 100, 100_100, 1, 5);
+                List.of(bid), List.of(), 1001, 1000, 1001, 1001, 1001, 100, 100_100, 1, 5, 1);
         server.account = new AccountSnapshot(0, 9, "alice", List.of(bid));
 
         assertEquals(List.of(server.book), call(() -> transport.shardSnapshot(0, true)));
