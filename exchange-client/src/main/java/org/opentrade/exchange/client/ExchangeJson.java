@@ -283,9 +283,11 @@ public final class ExchangeJson {
 
     /**
      * {@code {"shard","seq","symbol","bids":[["10.01",300,2],…],"asks":[…],"orders":[order…]?,
-     * "stops":[order…]?,"last","reference","open","high","low","volume","turnover","trades","time"}}:
-     * levels are [price, qty, number of orders] best first; prices that are {@link Price#NONE} and
-     * lists that were not asked for are left out; {@code turnover} is money, a decimal string.
+     * "stops":[order…]?,"last","reference","open","high","low","volume","turnover","trades","time",
+     * "all_trades"}}: levels are [price, qty, number of orders] best first; prices that are
+     * {@link Price#NONE} and lists that were not asked for are left out; {@code turnover} is money, a
+     * decimal string; {@code all_trades} is the symbol's trades of all time (absent from an older
+     * exchange: read as -1).
      */
     public static JsonObject toJson(BookSnapshot s) {
         return FeedJson.toJson(s);

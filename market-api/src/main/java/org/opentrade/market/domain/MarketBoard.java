@@ -48,6 +48,17 @@ public final class MarketBoard implements FeedHandler {
         List<BookLevel> publishedAsks = List.of();
         /** A trade changed the live 1m bar since the last flush (its update goes out once per batch). */
         boolean barChanged;
+        /**
+         * The symbol's trades of all time up to the last one applied: the exchange's count from the book
+         * snapshot, plus every trade after it. -1 while unknown (no snapshot yet, or an exchange without the
+         * count). The same in every process that follows the feed, so it numbers the trades channel.
+         */
+        long tradeCount = -1;
+        /**
+         * How many of the newest trades in {@link #trades} are numbered: the newest is {@link #tradeCount},
+         * each one before it one less.
+         */
+        int numbered;
 
         SymbolState(Instrument instrument, LiveSymbol live, int recentMinuteBars, int recentTrades) {
             this.instrument = instrument;
@@ -82,6 +93,21 @@ public final class MarketBoard implements FeedHandler {
 
         public BookReplica book() {
             return book;
+        }
+
+        /** The number of the last trade applied among the symbol's trades of all time, or -1 while unknown. */
+        public long tradeCount() {
+            return tradeCount;
+        }
+
+        /** The number of the last trade applied if it is numbered, else 0 (unknown, or counted by the book's snapshot). */
+        public long lastTradeNumber() {
+            return numbered > 0 ? tradeCount : 0;
+        }
+
+        /** The newest numbered trades, at most {@code limit}, oldest first; the last is number {@link #tradeCount}. */
+        public List<Trade> numberedTrades(int limit) {
+            return tradeCount < 0 ? List.of() : trades.latest(Math.min(limit, numbered));
         }
     }
 
@@ -195,6 +221,8 @@ public final class MarketBoard implements FeedHandler {
                 continue;
             }
             st.book.load(s);
+            st.tradeCount = s.allTrades();
+            st.numbered = 0;
             if (adoptDayStats) {
                 st.live.adoptDayStats(s, this::closed);
             }
@@ -213,10 +241,16 @@ public final class MarketBoard implements FeedHandler {
         eventsApplied++;
         SymbolState st = e.symbol() == null ? null : symbols.get(e.symbol());
         if (st != null) {
-            st.book.apply(e);
+            boolean afterBook = st.book.apply(e);
             if (e.type() == EventType.TRADE) {
                 Trade t = new Trade(e.shard(), e.seq(), e.symbol(), e.timestamp(), e.price(), e.qty(), e.side());
                 tradesApplied++;
+                if (afterBook && st.tradeCount >= 0) {
+                    st.tradeCount++;
+                    st.numbered = Math.min(st.numbered + 1, st.trades.capacity());
+                } else {
+                    st.numbered = 0; // the book's snapshot counted it already: its number is not known here
+                }
                 st.live.onTrade(t, this::closed);
                 st.trades.add(t);
                 history.trade(t);
@@ -251,6 +285,7 @@ public final class MarketBoard implements FeedHandler {
             return;
         }
         st.live.restore(List.of(), previousDay, List.of());
+        st.numbered = 0; // stored trades carry no number
         for (Trade t : trades) {
             st.live.onTrade(t, this::closed);
             st.trades.add(t);

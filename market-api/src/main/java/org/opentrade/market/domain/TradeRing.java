@@ -42,4 +42,18 @@ public final class TradeRing {
         }
         return out;
     }
+
+    /** The newest {@code n} trades (at most {@link #size}), oldest first. */
+    public List<Trade> latest(int n) {
+        int count = Math.min(Math.max(n, 0), size);
+        List<Trade> out = new ArrayList<>(count);
+        for (int i = count; i >= 1; i--) {
+            out.add(ring[(next - i + ring.length) % ring.length]);
+        }
+        return out;
+    }
+
+    public int capacity() {
+        return ring.length;
+    }
 }

@@ -38,6 +38,7 @@ final class MarketHarness implements AutoCloseable {
     final WebClient client;
     private String marketDeployment;
     private MarketApiConfig config;
+    private Map<String, String> env;
 
     private MarketHarness(Vertx vertx, ExchangeService exchange, MarketApiService market, String marketDeployment) {
         this.vertx = vertx;
@@ -70,6 +71,7 @@ final class MarketHarness implements AutoCloseable {
         String id = await(vertx.deployVerticle(market));
         MarketHarness h = new MarketHarness(vertx, exchange, market, id);
         h.config = config;
+        h.env = env;
         try {
             h.until(market::isReady, 60);
         } catch (AssertionError e) {
@@ -123,6 +125,31 @@ final class MarketHarness implements AutoCloseable {
         market = new MarketApiService(config, null, TEST_CALLERS, Stores::open, () -> "admin-token-for-tests");
         marketDeployment = await(vertx.deployVerticle(market));
         until(market::isReady, 60);
+    }
+
+    /**
+     * Another market-api instance on the same exchange, as distributed mode runs two: its own in-memory
+     * store and feed consumer name, following the same feed. Ready when this returns; undeploy it with
+     * {@link #stop(Another)}.
+     */
+    Another startAnother(String feedConsumer) throws Exception {
+        Map<String, String> other = new HashMap<>(env);
+        other.put("OPENTRADE_MARKET_STORE", "memory");
+        other.remove("OPENTRADE_MARKET_DATA_DIR");
+        other.put("OPENTRADE_MARKET_FEED_CONSUMER", feedConsumer);
+        MarketApiConfig c = MarketApiConfig.load(ConfigLoader.of(other, Map.of())).withBackfillDays(config.backfillDays());
+        MarketApiService service = new MarketApiService(c, null, TEST_CALLERS, Stores::open, () -> "admin-token-for-tests");
+        String id = await(vertx.deployVerticle(service));
+        until(service::isReady, 60);
+        return new Another(service, id);
+    }
+
+    /** A market-api instance started by {@link #startAnother}. */
+    record Another(MarketApiService service, String deployment) {
+    }
+
+    void stop(Another another) throws Exception {
+        await(vertx.undeploy(another.deployment()));
     }
 
     @Override

@@ -121,7 +121,8 @@ public final class MarketStreams {
         this.options = Objects.requireNonNull(options, "options");
         this.source = Objects.requireNonNull(source, "source");
         this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
-        this.logs = new ChannelLogs<>(source, options.retention());
+        this.logs = new ChannelLogs<>(source, options.retention(),
+                (channel, seq, data) -> ServerFrames.data(frames, channel, seq, data));
         this.owner = vertx.getOrCreateContext();
         if (!owner.isEventLoopContext()) {
             throw new IllegalStateException("MarketStreams must live on an event-loop context, not a worker context");
@@ -152,7 +153,7 @@ public final class MarketStreams {
      */
     public long publish(String channel, JsonObject data) {
         Objects.requireNonNull(data, "data");
-        return publishFrame(channel, seq -> ServerFrames.data(frames, channel, seq, data));
+        return publishFrame(channel, -1, seq -> ServerFrames.data(frames, channel, seq, data));
     }
 
     /**
@@ -161,10 +162,22 @@ public final class MarketStreams {
      */
     public long publish(String channel, Consumer<JsonBytes> data) {
         Objects.requireNonNull(data, "data");
-        return publishFrame(channel, seq -> ServerFrames.data(frames, channel, seq, data));
+        return publishFrame(channel, -1, seq -> ServerFrames.data(frames, channel, seq, data));
     }
 
-    private long publishFrame(String channel, LongFunction<Buffer> frameOf) {
+    /**
+     * As {@link #publish(String, Consumer)}, for a channel the source numbers ({@link ChannelSource#origin}):
+     * {@code seq} is the message's own number. A number the log has passed, or none ({@code seq <= 0}: a
+     * message from before the channel's origin, whose number is not known), is not published (-1); one
+     * beyond the next skips the log ahead ({@link ChannelLog#skipTo}), so subscribers get a flagged snapshot
+     * for the messages this process never saw. On a channel this process numbers, {@code seq} is ignored.
+     */
+    public long publish(String channel, long seq, Consumer<JsonBytes> data) {
+        Objects.requireNonNull(data, "data");
+        return publishFrame(channel, seq, n -> ServerFrames.data(frames, channel, n, data));
+    }
+
+    private long publishFrame(String channel, long wanted, LongFunction<Buffer> frameOf) {
         checkOwner();
         ChannelLog<Buffer> log = logs.find(channel);
         if (log == null) {
@@ -175,6 +188,16 @@ public final class MarketStreams {
             }
             log = opened.log();
             counters.channels = logs.size();
+        }
+        if (log.stable()) {
+            if (wanted <= log.head()) {
+                return -1;
+            }
+            if (wanted > log.head() + 1) {
+                LOG.warn("channel {} skips from {} to {}: messages this process never saw (its subscribers get a "
+                        + "flagged snapshot)", channel, log.head(), wanted);
+                log.skipTo(wanted - 1);
+            }
         }
         long seq = log.head() + 1;
         Buffer frame = frameOf.apply(seq);
@@ -341,7 +364,9 @@ public final class MarketStreams {
                 continue;
             }
             Subscription s = new Subscription(conn, channel, opened.log(), request.resume().getOrDefault(channel, -1L));
-            s.foreign = s.delivered >= 0 && request.epoch() != null && !request.epoch().equals(epoch);
+            // A stable channel's seqs are the data's own: the same on every instance, whatever the epoch.
+            s.foreign = !s.log.stable() && s.delivered >= 0 && request.epoch() != null
+                    && !request.epoch().equals(epoch);
             conn.subscriptions.put(channel, s);
             subscribers.computeIfAbsent(channel, k -> new LinkedHashSet<>()).add(s);
             keySubscriptions.merge(keyId, 1, Integer::sum);
@@ -396,6 +421,10 @@ public final class MarketStreams {
         if (s.delivered == head && !s.foreign) {
             return true;
         }
+        if (s.delivered > head && s.log.stable() && !s.foreign) {
+            awaitHead(s);
+            return true;
+        }
         if (s.delivered >= 0 && !s.foreign) {
             Replay<Buffer> replay = s.log.since(s.delivered, clockMs.getAsLong());
             if (replay.inWindow()) {
@@ -422,6 +451,27 @@ public final class MarketStreams {
         s.foreign = false;
         counters.messagesSent++;
         return true;
+    }
+
+    /**
+     * A client resuming a stable channel with a seq this process has not reached yet (another instance was
+     * ahead on the feed): nothing is sent until the head passes it, then the messages after it go out as
+     * usual. If the head has not reached it within {@link StreamOptions#resumeAheadWaitMs()} the client gets
+     * the flagged snapshot.
+     */
+    private void awaitHead(Subscription s) {
+        if (s.aheadTimer >= 0) {
+            return;
+        }
+        s.aheadTimer = vertx.setTimer(options.resumeAheadWaitMs(), id -> {
+            s.aheadTimer = -1;
+            StreamConnection c = s.connection;
+            if (s.delivered > s.log.head() && c.subscriptions.get(s.channel) == s && !c.slow && !c.dropped
+                    && !c.closed) {
+                s.foreign = true;
+                catchUp(s);
+            }
+        });
     }
 
     private void heartbeat() {

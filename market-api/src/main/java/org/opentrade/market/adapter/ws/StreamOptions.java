@@ -24,10 +24,13 @@ import org.opentrade.market.domain.stream.RetentionOptions;
  *                                       in a second is answered with an error, the rest ignored
  * @param floodCloseFactor               a connection sending {@code floodCloseFactor × maxFramesPerSecond} frames in one
  *                                       second is closed (1008)
+ * @param resumeAheadWaitMs              how long a resume of a trades channel with a seq this instance has not
+ *                                       reached yet (another instance was ahead on the feed) waits for it before
+ *                                       the client gets a flagged snapshot
  */
 public record StreamOptions(long heartbeatIntervalMs, RetentionOptions retention, int maxSubscriptionsPerConnection,
                             int writeQueueHighWaterBytes, long slowConsumerGraceMs, int maxFrameBytes,
-                            int maxFramesPerSecond, int floodCloseFactor) {
+                            int maxFramesPerSecond, int floodCloseFactor, long resumeAheadWaitMs) {
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
     public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
     public static final int DEFAULT_WRITE_QUEUE_HIGH_WATER_BYTES = 1024 * 1024;
@@ -35,6 +38,7 @@ public record StreamOptions(long heartbeatIntervalMs, RetentionOptions retention
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
     public static final int DEFAULT_MAX_FRAMES_PER_SECOND = 50;
     public static final int DEFAULT_FLOOD_CLOSE_FACTOR = 10;
+    public static final long DEFAULT_RESUME_AHEAD_WAIT_MS = 5_000;
 
     public StreamOptions {
         Objects.requireNonNull(retention, "retention");
@@ -52,38 +56,44 @@ public record StreamOptions(long heartbeatIntervalMs, RetentionOptions retention
         if (floodCloseFactor < 2) {
             throw new IllegalArgumentException("flood close factor must be at least 2, was " + floodCloseFactor);
         }
+        positive("resume ahead wait (ms)", resumeAheadWaitMs);
     }
 
     public static StreamOptions defaults() {
         return new StreamOptions(DEFAULT_HEARTBEAT_INTERVAL_MS, RetentionOptions.defaults(),
                 DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION, DEFAULT_WRITE_QUEUE_HIGH_WATER_BYTES,
                 DEFAULT_SLOW_CONSUMER_GRACE_MS, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_FRAMES_PER_SECOND,
-                DEFAULT_FLOOD_CLOSE_FACTOR);
+                DEFAULT_FLOOD_CLOSE_FACTOR, DEFAULT_RESUME_AHEAD_WAIT_MS);
     }
 
     public StreamOptions withHeartbeatIntervalMs(long v) {
         return new StreamOptions(v, retention, maxSubscriptionsPerConnection, writeQueueHighWaterBytes,
-                slowConsumerGraceMs, maxFrameBytes, maxFramesPerSecond, floodCloseFactor);
+                slowConsumerGraceMs, maxFrameBytes, maxFramesPerSecond, floodCloseFactor, resumeAheadWaitMs);
     }
 
     public StreamOptions withRetention(RetentionOptions v) {
         return new StreamOptions(heartbeatIntervalMs, v, maxSubscriptionsPerConnection, writeQueueHighWaterBytes,
-                slowConsumerGraceMs, maxFrameBytes, maxFramesPerSecond, floodCloseFactor);
+                slowConsumerGraceMs, maxFrameBytes, maxFramesPerSecond, floodCloseFactor, resumeAheadWaitMs);
     }
 
     public StreamOptions withMaxSubscriptionsPerConnection(int v) {
         return new StreamOptions(heartbeatIntervalMs, retention, v, writeQueueHighWaterBytes,
-                slowConsumerGraceMs, maxFrameBytes, maxFramesPerSecond, floodCloseFactor);
+                slowConsumerGraceMs, maxFrameBytes, maxFramesPerSecond, floodCloseFactor, resumeAheadWaitMs);
     }
 
     public StreamOptions withSlowConsumer(int highWaterBytes, long graceMs) {
         return new StreamOptions(heartbeatIntervalMs, retention, maxSubscriptionsPerConnection, highWaterBytes,
-                graceMs, maxFrameBytes, maxFramesPerSecond, floodCloseFactor);
+                graceMs, maxFrameBytes, maxFramesPerSecond, floodCloseFactor, resumeAheadWaitMs);
     }
 
     public StreamOptions withClientFrames(int maxBytes, int perSecond, int closeFactor) {
         return new StreamOptions(heartbeatIntervalMs, retention, maxSubscriptionsPerConnection,
-                writeQueueHighWaterBytes, slowConsumerGraceMs, maxBytes, perSecond, closeFactor);
+                writeQueueHighWaterBytes, slowConsumerGraceMs, maxBytes, perSecond, closeFactor, resumeAheadWaitMs);
+    }
+
+    public StreamOptions withResumeAheadWaitMs(long v) {
+        return new StreamOptions(heartbeatIntervalMs, retention, maxSubscriptionsPerConnection,
+                writeQueueHighWaterBytes, slowConsumerGraceMs, maxFrameBytes, maxFramesPerSecond, floodCloseFactor, v);
     }
 
     private static void positive(String name, long value) {

@@ -133,11 +133,36 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
 
     // ---- MarketListener: a message is built only for a channel that was ever subscribed (see MarketStreams#active)
 
+    /**
+     * A trades channel is numbered by the symbol's trades of all time (the exchange's count, carried on by
+     * the board), so its seqs are the same on every market-api instance and across restarts: its log starts
+     * at the count with the newest numbered trades the board holds, up to the retention. Without a count
+     * (an exchange that does not keep it) the channel is numbered by this process, like the others.
+     */
+    @Override
+    public Origin<JsonObject> origin(String channel) {
+        StreamChannel c = StreamChannel.parse(channel).orElse(null);
+        MarketBoard.SymbolState st = c == null || c.kind() != StreamChannel.Kind.TRADES ? null : board.get(c.symbol());
+        if (st == null || st.tradeCount() < 0) {
+            return null;
+        }
+        List<Trade> recent = st.numberedTrades(options.streams().retention().maxMessages());
+        List<JsonObject> messages = new java.util.ArrayList<>(recent.size());
+        long[] times = new long[recent.size()];
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < recent.size(); i++) {
+            messages.add(MarketJson.trade(recent.get(i)));
+            times[i] = Math.min(recent.get(i).time(), now);
+        }
+        return new Origin<>(st.tradeCount(), messages, times);
+    }
+
     @Override
     public void trade(Trade trade) {
         String channel = names(trade.symbol()).trades();
         if (streams.active(channel)) {
-            streams.publish(channel, w -> MarketJson.writeTrade(w, trade));
+            streams.publish(channel, board.get(trade.symbol()).lastTradeNumber(),
+                    w -> MarketJson.writeTrade(w, trade));
         }
     }
 

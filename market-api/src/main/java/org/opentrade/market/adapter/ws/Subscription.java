@@ -15,6 +15,8 @@ final class Subscription {
     long delivered;
     /** The client's seq belongs to another epoch: it needs a snapshot flagged as a gap, whatever the log holds. */
     boolean foreign;
+    /** Timer of a resume ahead of the stable log's head ({@code MarketStreams#awaitHead}), or -1. */
+    long aheadTimer = -1;
 
     Subscription(StreamConnection connection, String channel, ChannelLog<Buffer> log, long delivered) {
         this.connection = connection;

@@ -30,9 +30,25 @@ public final class ChannelLog<T> {
     private int oldest;
     private int size;
     private long head;
+    private final boolean stable;
 
+    /** A log this process numbers: its first message is seq 1. */
     public ChannelLog(RetentionOptions retention) {
+        this(retention, 0, false);
+    }
+
+    /**
+     * @param head   seq of the message before the first one appended
+     * @param stable the seqs are the data's own ({@link ChannelSource#origin}): the same in every process,
+     *               so a client's seq from another process means the same message here
+     */
+    public ChannelLog(RetentionOptions retention, long head, boolean stable) {
+        if (head < 0) {
+            throw new IllegalArgumentException("head " + head);
+        }
         this.retention = Objects.requireNonNull(retention, "retention");
+        this.head = head;
+        this.stable = stable;
         int capacity = Math.min(INITIAL_CAPACITY, retention.maxMessages());
         this.payloads = new Object[capacity];
         this.times = new long[capacity];
@@ -41,6 +57,26 @@ public final class ChannelLog<T> {
     /** The seq of the newest message; 0 before the first. */
     public long head() {
         return head;
+    }
+
+    /** Whether the seqs are the data's own, the same in every process (see the constructor). */
+    public boolean stable() {
+        return stable;
+    }
+
+    /**
+     * Moves the head on to {@code seq} without messages, forgetting everything retained: for a stable log
+     * whose data skipped numbers (messages this process never saw), so a client holding a seq before the
+     * skip is out of window, never handed a replay with a hole. No-op when {@code seq <= head()}.
+     */
+    public void skipTo(long seq) {
+        if (seq <= head) {
+            return;
+        }
+        while (size > 0) {
+            dropOldest();
+        }
+        head = seq;
     }
 
     /** How many messages are retained now (as of the last {@link #append} or {@link #since}). */

@@ -1,5 +1,6 @@
 package org.opentrade.market.domain.stream;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,4 +26,31 @@ public interface ChannelSource<T> {
      * when the channel has no state (trades), and then no snapshot is sent.
      */
     T snapshot(String channel);
+
+    /**
+     * For a channel whose seqs the data itself defines, the same in every process that follows the
+     * exchange feed (trades: the exchange's count of the symbol's trades): where its numbering stands
+     * when this process opens it, with the newest messages before that it can still vouch for, so a
+     * client of another instance (or of this one before a restart) resumes here exactly. Null for a
+     * channel this process numbers from 1 (the default).
+     */
+    default Origin<T> origin(String channel) {
+        return null;
+    }
+
+    /**
+     * A source-numbered channel's start: {@code head} is the seq of the newest message so far;
+     * {@code recent} the messages just before it, oldest first, numbered {@code head - recent.size() + 1}
+     * to {@code head}, each with the time it happened ({@code times}, epoch ms) for retention.
+     */
+    record Origin<T>(long head, List<T> recent, long[] times) {
+        public Origin {
+            if (head < 0 || recent.size() > head || times.length != recent.size()) {
+                throw new IllegalArgumentException("origin at " + head + " with " + recent.size() + " messages and "
+                        + times.length + " times");
+            }
+            recent = List.copyOf(recent);
+            times = times.clone();
+        }
+    }
 }

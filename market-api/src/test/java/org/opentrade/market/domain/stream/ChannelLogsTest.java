@@ -11,17 +11,48 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ChannelLogsTest {
-    private final ChannelSource<Object> source = new ChannelSource<>() {
+    private final ChannelSource<String> source = new ChannelSource<>() {
         @Override
         public Optional<String> check(String channel) {
             return StreamChannel.check(channel, Set.of("600000.SH", "000001.SZ")::contains);
         }
 
         @Override
-        public Object snapshot(String channel) {
+        public String snapshot(String channel) {
             return null;
         }
+
+        /** Trades of 600000.SH are numbered by the source: 10 so far, the last three still known. */
+        @Override
+        public Origin<String> origin(String channel) {
+            return channel.equals("trades:600000.SH")
+                    ? new Origin<>(10, java.util.List.of("t8", "t9", "t10"), new long[] {1_000, 1_001, 1_002}) : null;
+        }
     };
+
+    @Test
+    void aChannelTheSourceNumbersStartsAtItsOriginWithItsRecentMessagesEncodedWithTheirSeqs() {
+        ChannelLogs<String> logs = new ChannelLogs<>(source, RetentionOptions.defaults(),
+                (channel, seq, message) -> seq + ":" + message);
+        ChannelLog<String> log = logs.open("trades:600000.SH").log();
+        assertTrue(log.stable());
+        assertEquals(10, log.head());
+        Replay<String> replay = log.since(7, 1_500);
+        assertTrue(replay.inWindow());
+        assertEquals(java.util.List.of("8:t8", "9:t9", "10:t10"), replay.messages());
+        assertFalse(log.since(6, 1_500).inWindow(), "seq 7 is before what the source still knew");
+        assertFalse(log.since(11, 1_500).inWindow(), "ahead of the head");
+        assertEquals(11, log.append("11:t11", 1_600));
+
+        log.skipTo(20);
+        assertEquals(20, log.head());
+        assertFalse(log.since(11, 1_700).inWindow(), "nothing is vouched for across a skip");
+        assertTrue(log.since(20, 1_700).inWindow());
+
+        ChannelLog<String> own = logs.open("trades:000001.SZ").log();
+        assertFalse(own.stable(), "no origin: numbered by this process from 1");
+        assertEquals(0, own.head());
+    }
 
     @Test
     void aValidChannelGetsOneSharedLog() {
