@@ -61,13 +61,14 @@ import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
  * <p>Order streams resume exactly across trade-api's kill -9: its stream journal vouches for every frame a
  * client had, so none of them is flagged {@code "resumed":false} in that phase.
  *
- * <p>Market {@code seq}s belong to one market-api process (market-api README, "Left out"), so a stream
- * that moves to the other instance is answered, as the protocol says, with snapshots flagged
- * {@code "resumed":false} (the other epoch). A client then does what the protocol asks: it reads the
- * trades it missed ({@code GET /v1/market/trades} from its last trade's time up to the first trade the
- * new stream sends, again while the answering instance is not that far yet) and drops trades it sees
- * twice by {@code trade_id}; the test does both and proves that no trade of the outage is missing from
- * what the client ends up with.
+ * <p>A trades channel's {@code seq}s are the symbol's trades of all time, counted by the exchange, so they
+ * are the same on both market-api instances: a market stream that moves to the other instance (the kill -9
+ * and the SIGSTOP phases) resumes its trades channel exactly, none flagged. Its quotes channel, numbered
+ * by each process (market-api README, "Left out"), is answered as the protocol says with a snapshot
+ * flagged {@code "resumed":false}. Had a trades channel been flagged, a client would do what the protocol
+ * asks: read the trades it missed ({@code GET /v1/market/trades} from its last trade's time up to the
+ * first trade the new stream sends) and drop trades it sees twice by {@code trade_id}; the test does both
+ * and proves that no trade of the outage is missing from what the client ends up with.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(2)
@@ -348,6 +349,7 @@ class DistributedFaultIT {
         assertTrue(streamsOnVictim > 0, "a market stream runs on " + victim);
         Map<String, Long> tradesSeen = tradesPerMarketStream();
         Map<String, Integer> flaggedBefore = flaggedPerMarketStream();
+        int flaggedTradesBefore = flaggedTradeResyncs();
         Phase phase = load.phase(victim + " killed");
         long killedAt = System.nanoTime();
         long killedAtWall = System.currentTimeMillis();
@@ -383,6 +385,8 @@ class DistributedFaultIT {
                 + " ms after the kill, in both gateways' pools " + rejoinedMillis + " ms after it was ready; new streams"
                 + " through the gateways reached it at probe " + probes + " of at most 12");
         assertMarketStreamsGapFree();
+        assertEquals(flaggedTradesBefore, flaggedTradeResyncs(), "trades channels resumed exactly on " + survivor + ": "
+                + STREAMS.stream().filter(w -> w.path.endsWith("market")).map(w -> w.name + " " + w.flagged).toList());
     }
 
     @Test
@@ -394,6 +398,7 @@ class DistributedFaultIT {
         int streamsOnHung = marketStreamConnections(hung);
         assertTrue(streamsOnHung > 0, "a market stream runs on " + hung);
         Map<String, Long> tradesSeen = tradesPerMarketStream();
+        int flaggedTradesBefore = flaggedTradeResyncs();
         Phase phase = load.phase(hung + " stopped");
         long stoppedAt = System.nanoTime();
         long stoppedAtWall = System.currentTimeMillis();
@@ -473,6 +478,8 @@ class DistributedFaultIT {
                 + " ms); SIGCONT after " + millisBetween(stoppedAt, resumedAt) + " ms, healthy with closed breakers "
                 + recoveredMillis + " ms later; " + trades + "; after: " + after);
         assertMarketStreamsGapFree();
+        assertEquals(flaggedTradesBefore, flaggedTradeResyncs(), "trades channels resumed exactly on " + other + ": "
+                + STREAMS.stream().filter(w -> w.path.endsWith("market")).map(w -> w.name + " " + w.flagged).toList());
     }
 
     // ----- checks -----
@@ -719,6 +726,12 @@ class DistributedFaultIT {
     private static int flaggedOrderResyncs() {
         return STREAMS.stream().filter(w -> w.path.endsWith("orders"))
                 .mapToInt(w -> (int) w.flagged.stream().filter(f -> f.startsWith("orders ")).count()).sum();
+    }
+
+    /** Resyncs flagged {@code "resumed":false} on the market streams' trades channels so far. */
+    private static int flaggedTradeResyncs() {
+        return STREAMS.stream().filter(w -> w.path.endsWith("market"))
+                .mapToInt(w -> (int) w.flagged.stream().filter(f -> f.startsWith("trades:")).count()).sum();
     }
 
     private static Map<String, Integer> flaggedPerMarketStream() {

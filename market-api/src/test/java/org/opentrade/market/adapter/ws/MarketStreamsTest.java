@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opentrade.market.adapter.ws.StreamTestKit.TestClient;
+import org.opentrade.market.domain.stream.ChannelSource;
 import org.opentrade.market.domain.stream.RetentionOptions;
 
 class MarketStreamsTest {
@@ -176,6 +177,55 @@ class MarketStreamsTest {
                 .put("resumed", false).putNull("data")), c.untilPong(), "seq 3 of another process means nothing here");
         kit.publish(TRADES_A, trade(6));
         assertEquals(6L, c.nextNonHeartbeat().getLong("seq"));
+    }
+
+    @Test
+    void aChannelTheSourceNumbersResumesWhateverTheEpochAndWaitsForAResumeAheadOfItsHead() {
+        kit(StreamOptions.defaults().withResumeAheadWaitMs(2_000));
+        long now = kit.clock.get();
+        kit.origins.put(TRADES_A, new ChannelSource.Origin<>(10, List.of(trade(9), trade(10)), new long[] {now, now}));
+        TestClient c = kit.connect();
+        c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(TRADES_A))
+                .put("resume", new JsonObject().put(TRADES_A, 8)).put("epoch", "0123456789abcdef"));
+        assertEquals(10L, c.expectType("subscribed").getJsonObject("seqs").getLong(TRADES_A));
+        assertEquals(List.of(new JsonObject().put("channel", TRADES_A).put("seq", 9).put("data", trade(9)),
+                new JsonObject().put("channel", TRADES_A).put("seq", 10).put("data", trade(10))), c.untilPong(),
+                "the source's seqs mean the same in every process: 9 and 10, not a snapshot");
+        assertEquals(11L, kit.publishNumbered(TRADES_A, 11, trade(11)));
+        assertEquals(11L, c.nextNonHeartbeat().getLong("seq"));
+        assertEquals(-1L, kit.publishNumbered(TRADES_A, 11, trade(11)), "a number the log has passed");
+        assertEquals(-1L, kit.publishNumbered(TRADES_A, 0, trade(0)), "no number: from before the origin");
+
+        TestClient ahead = kit.connect();
+        ahead.subscribe(Map.of(TRADES_A, 13), TRADES_A);
+        assertEquals(11L, ahead.expectType("subscribed").getJsonObject("seqs").getLong(TRADES_A));
+        assertEquals(List.of(), ahead.untilPong(), "it has more than this process: nothing to send yet");
+        kit.publishNumbered(TRADES_A, 12, trade(12));
+        assertEquals(12L, c.nextNonHeartbeat().getLong("seq"));
+        assertEquals(new JsonObject().put("channel", TRADES_A).put("seq", 12).put("snapshot", true)
+                .put("resumed", false).putNull("data"), ahead.nextNonHeartbeat(),
+                "13 never came within the wait: the flagged snapshot at the head");
+        kit.publishNumbered(TRADES_A, 13, trade(13));
+        assertEquals(13L, ahead.nextNonHeartbeat().getLong("seq"));
+        assertEquals(13L, c.nextNonHeartbeat().getLong("seq"));
+
+        assertEquals(16L, kit.publishNumbered(TRADES_A, 16, trade(16)), "14 and 15 never reached this process");
+        assertEquals(new JsonObject().put("channel", TRADES_A).put("seq", 16).put("snapshot", true)
+                .put("resumed", false).putNull("data"), c.nextNonHeartbeat(), "a skip is a flagged gap, not a hole");
+    }
+
+    @Test
+    void aResumeAheadOfAStableChannelThatTheFeedReachesGetsTheMessagesAfterIt() {
+        kit(StreamOptions.defaults());
+        kit.origins.put(TRADES_A, new ChannelSource.Origin<>(10, List.of(), new long[0]));
+        TestClient c = kit.connect();
+        c.subscribe(Map.of(TRADES_A, 12), TRADES_A);
+        c.expectType("subscribed");
+        kit.publishNumbered(TRADES_A, 11, trade(11));
+        kit.publishNumbered(TRADES_A, 12, trade(12));
+        kit.publishNumbered(TRADES_A, 13, trade(13));
+        assertEquals(new JsonObject().put("channel", TRADES_A).put("seq", 13).put("data", trade(13)),
+                c.nextNonHeartbeat(), "11 and 12 it had; 13 follows");
     }
 
     @Test

@@ -46,6 +46,8 @@ final class StreamTestKit implements AutoCloseable {
     /** Epoch ms the server reads; frozen unless a test moves it, so flood windows are deterministic. */
     final AtomicLong clock = new AtomicLong(1_767_580_200_000L); // 2026-01-05T02:30:00Z
     final Map<String, JsonObject> snapshots = new ConcurrentHashMap<>();
+    /** Channels the source numbers itself, with where they stand when opened. */
+    final Map<String, ChannelSource.Origin<JsonObject>> origins = new ConcurrentHashMap<>();
     final MarketStreams streams;
     final StreamOptions options;
     private final HttpServer server;
@@ -66,6 +68,11 @@ final class StreamTestKit implements AutoCloseable {
             @Override
             public JsonObject snapshot(String channel) {
                 return snapshots.get(channel);
+            }
+
+            @Override
+            public Origin<JsonObject> origin(String channel) {
+                return origins.get(channel);
             }
         };
         Context owner = vertx.getOrCreateContext();
@@ -103,6 +110,11 @@ final class StreamTestKit implements AutoCloseable {
     /** Publishes on the owner context and returns the seq. */
     long publish(String channel, JsonObject data) {
         return onOwner(() -> streams.publish(channel, data));
+    }
+
+    /** Publishes a message the source numbered {@code seq} (a channel with an origin); returns what publish did. */
+    long publishNumbered(String channel, long seq, JsonObject data) {
+        return onOwner(() -> streams.publish(channel, seq, w -> w.raw(data.encode())));
     }
 
     <T> T onOwner(Supplier<T> action) {
