@@ -19,6 +19,12 @@
 #       (FixedRateHttpLoad; wrk2 is not packaged for Debian), same rate for every target.
 #   Pinned layout only: (c) overload: the gateway offered 3 x its measured max (open loop, OVERLOAD_CONNECTIONS
 #   connections, per-loop bound 64 in flight): admitted throughput, admitted p99, shed (503 -9004) count.
+#   (d) overload at a saturated upstream: a second gateway (same jar, its own process) in front of a
+#       TrivialUpstream that serves at most SLOW_SERVERS requests at once, SLOW_SERVICE_MS each (timers,
+#       no CPU), with the pool bound upstreams.market-api.max_in_flight = SLOW_POOL_BOUND, offered 3 x the
+#       upstream's capacity (SLOW_SERVERS x 1000 / SLOW_SERVICE_MS req/s), open loop: admitted throughput
+#       against that capacity, admitted p99 against the bound's queue (bound / servers x service time),
+#       shed count; beside it, for information, what wrk -c SLOW_SERVERS gets through closed loop.
 # Prints a summary table (req/s, p99, gateway/bare-proxy and gateway/nginx ratios, overload line) and
 # records the machine and its load.
 #
@@ -29,8 +35,9 @@
 #   target and layout, 15; nginx and direct: 5),
 #   CONNECTIONS (32), LAT_RATE (req/s, 5000), LAT_SECONDS (15), LAT_WARMUP (5), LAYOUTS ("unpinned pinned"),
 #   OVERLOAD (1: run (c)), OVERLOAD_CONNECTIONS (256), GW_HEAP (the gateway's -Xms/-Xmx, 512m),
-#   UP_PORT / PROXY_PORT / GW_PORT / NGINX_PORT
-#   (18181 / 18182 / 18180 / 18183), OUT (output dir),
+#   UPSTREAM_OVERLOAD (1: run (d)), SLOW_SERVERS (8), SLOW_SERVICE_MS (4), SLOW_POOL_BOUND (16),
+#   UP_PORT / PROXY_PORT / GW_PORT / NGINX_PORT / SLOW_PORT / GW2_PORT
+#   (18181 / 18182 / 18180 / 18183 / 18184 / 18185), OUT (output dir),
 #   JAR (a benchmarks.jar built earlier, e.g. of the commit before a change: used as is, never rebuilt),
 #   PROFILE=1 (JFR recording of the gateway during its pinned wrk run: $OUT/gateway.jfr, with a hot-method
 #   and allocation summary in $OUT/gateway-jfr.txt).
@@ -61,7 +68,10 @@ LAYOUTS=${LAYOUTS:-unpinned pinned}
 OVERLOAD=${OVERLOAD:-1}
 GW_HEAP=${GW_HEAP:-512m}
 OVERLOAD_CONNECTIONS=${OVERLOAD_CONNECTIONS:-256}
+UPSTREAM_OVERLOAD=${UPSTREAM_OVERLOAD:-1}
+SLOW_SERVERS=${SLOW_SERVERS:-8}; SLOW_SERVICE_MS=${SLOW_SERVICE_MS:-4}; SLOW_POOL_BOUND=${SLOW_POOL_BOUND:-16}
 UP_PORT=${UP_PORT:-18181}; PROXY_PORT=${PROXY_PORT:-18182}; GW_PORT=${GW_PORT:-18180}; NGINX_PORT=${NGINX_PORT:-18183}
+SLOW_PORT=${SLOW_PORT:-18184}; GW2_PORT=${GW2_PORT:-18185}
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=${OUT:-bench/target/gateway-bench-$STAMP}
 mkdir -p "$OUT"
@@ -73,6 +83,7 @@ declare -A URL=(
   [proxy]=http://127.0.0.1:$PROXY_PORT$PATH_UNDER_TEST
   [nginx]=http://127.0.0.1:$NGINX_PORT$PATH_UNDER_TEST
   [gateway]=$GW$PATH_UNDER_TEST
+  [gateway2]=http://127.0.0.1:$GW2_PORT$PATH_UNDER_TEST
 )
 TARGETS=(direct proxy nginx gateway)
 declare -A SERVER_PID   # target -> pid of the server measured (nginx: its master; its worker is a child)
@@ -96,9 +107,9 @@ cleanup() {
   done
 }
 trap cleanup EXIT
-for port in "$UP_PORT" "$PROXY_PORT" "$GW_PORT" "$NGINX_PORT"; do
+for port in "$UP_PORT" "$PROXY_PORT" "$GW_PORT" "$NGINX_PORT" "$SLOW_PORT" "$GW2_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is in use; set UP_PORT / PROXY_PORT / GW_PORT / NGINX_PORT" >&2; exit 1
+    echo "port $port is in use; set UP_PORT / PROXY_PORT / GW_PORT / NGINX_PORT / SLOW_PORT / GW2_PORT" >&2; exit 1
   fi
 done
 wait_http() { # wait_http <url> <seconds> [curl args...]
@@ -150,19 +161,53 @@ OPENTRADE_MARKET_API_TARGETS=127.0.0.1:$UP_PORT OPENTRADE_ADMIN_TOKEN=bench-admi
   java -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -Xlog:gc:file="$OUT/gateway-gc.log" -Dopentrade.gateway.config="$OUT/gateway-bench.yaml" -cp "$JAR" \
   org.opentrade.gateway.app.GatewayMain > "$OUT/gateway.log" 2>&1 &
 GW_PID=$!; PIDS+=("$GW_PID")
+GW2_PID=""; SLOW_PID=""
+if [[ $UPSTREAM_OVERLOAD == 1 ]]; then
+  java -Xms256m -Xmx256m -cp "$JAR" org.opentrade.bench.gateway.TrivialUpstream --port "$SLOW_PORT" \
+    --servers "$SLOW_SERVERS" --service-ms "$SLOW_SERVICE_MS" > "$OUT/slow-upstream.log" 2>&1 &
+  SLOW_PID=$!; PIDS+=("$SLOW_PID")
+  cat > "$OUT/gateway2-bench.yaml" <<EOF
+# (d): like gateway-bench.yaml, in front of the saturable upstream, with the pool bound under test (the
+# per-loop bound stays above it, so the pool's is the one that sheds).
+gateway:
+  event_loops: 1
+limits:
+  plans:
+    free:
+      weight_per_minute: 1000000000000
+upstreams:
+  market-api:
+    max_in_flight: $SLOW_POOL_BOUND
+    in_flight_reserved_for_orders: $(( SLOW_POOL_BOUND / 4 ))
+EOF
+  OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT=$GW2_PORT OPENTRADE_GATEWAY_DATA_DIR="$OUT/gateway2-data" \
+  OPENTRADE_MARKET_API_TARGETS=127.0.0.1:$SLOW_PORT OPENTRADE_ADMIN_TOKEN=bench-admin-token-0123456789 \
+    java -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -Dopentrade.gateway.config="$OUT/gateway2-bench.yaml" -cp "$JAR" \
+    org.opentrade.gateway.app.GatewayMain > "$OUT/gateway2.log" 2>&1 &
+  GW2_PID=$!; PIDS+=("$GW2_PID")
+fi
 wait_http "http://127.0.0.1:$UP_PORT/health" 30
 wait_http "${URL[proxy]}" 30
 wait_http "$GW/ready" 60   # /ready: the upstream passed its health checks
 
 echo "== provisioning a developer and an API key"
-curl -sf -X POST "$GW/v1/developers" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","password":"bench-password-123","name":"Bench"}' > /dev/null
-TOKEN=$(curl -sf -X POST "$GW/v1/sessions" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","password":"bench-password-123"}' | jq -r .token)
-KEY_JSON=$(curl -sf -X POST "$GW/v1/keys" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"scopes":["market:read"]}')
-KEY_ID=$(jq -r .key_id <<< "$KEY_JSON"); SECRET=$(jq -r .secret <<< "$KEY_JSON")
+provision() { # provision <gateway url>: prints "<key id> <secret>" of a new developer's market:read key
+  curl -sf -X POST "$1/v1/developers" -H 'Content-Type: application/json' \
+    -d '{"email":"bench@example.com","password":"bench-password-123","name":"Bench"}' > /dev/null
+  local token
+  token=$(curl -sf -X POST "$1/v1/sessions" -H 'Content-Type: application/json' \
+    -d '{"email":"bench@example.com","password":"bench-password-123"}' | jq -r .token)
+  curl -sf -X POST "$1/v1/keys" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"scopes":["market:read"]}' | jq -r '.key_id + " " + .secret'
+}
+read -r KEY_ID SECRET < <(provision "$GW")
 AUTH=(-H "X-API-Key: $KEY_ID" -H "X-API-Secret: $SECRET")
+if [[ $UPSTREAM_OVERLOAD == 1 ]]; then
+  wait_http "http://127.0.0.1:$GW2_PORT/ready" 60
+  read -r KEY2_ID SECRET2 < <(provision "http://127.0.0.1:$GW2_PORT")
+  AUTH2=(-H "X-API-Key: $KEY2_ID" -H "X-API-Secret: $SECRET2")
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' "${AUTH2[@]}" "${URL[gateway2]}")" == 200 ]] || { echo "gateway-2's key does not work" >&2; exit 1; }
+fi
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "${URL[gateway]}")" == 200 ]] || { echo "key does not work" >&2; exit 1; }
 
 echo "== starting nginx (the peer: key check, per-key limit_req, keep-alive proxy_pass)"
@@ -231,18 +276,21 @@ pin() { # pin <cpu list> <pid>...
 LOADGEN=()   # prefix of wrk and FixedRateHttpLoad
 layout() {
   if [[ $1 == pinned ]]; then
-    pin 0 "$PROXY_PID" "$NGINX_PID" "$GW_PID"
-    pin 1 "$UP_PID"
+    pin 0 "$PROXY_PID" "$NGINX_PID" "$GW_PID" $GW2_PID
+    pin 1 "$UP_PID" $SLOW_PID
     LOADGEN=(taskset -c 1)
   else
-    pin "0-$(( NCPU - 1 ))" "$PROXY_PID" "$NGINX_PID" "$GW_PID" "$UP_PID"
+    pin "0-$(( NCPU - 1 ))" "$PROXY_PID" "$NGINX_PID" "$GW_PID" "$UP_PID" $GW2_PID $SLOW_PID
     LOADGEN=()
   fi
 }
-auth_args() { [[ $1 == nginx || $1 == gateway ]] && printf '%s\n' "${AUTH[@]}"; true; }
-wrk_run() { # wrk_run <log name> <target> <seconds>
+auth_args() {
+  if [[ $1 == nginx || $1 == gateway ]]; then printf '%s\n' "${AUTH[@]}"; elif [[ $1 == gateway2 ]]; then printf '%s\n' "${AUTH2[@]}"; fi
+  true
+}
+wrk_run() { # wrk_run <log name> <target> <seconds> [connections]
   local -a a; mapfile -t a < <(auth_args "$2")
-  "${LOADGEN[@]}" wrk -t1 -c"$CONNECTIONS" -d"${3}s" --latency "${a[@]}" "${URL[$2]}" > "$OUT/wrk-$1.log" 2>&1
+  "${LOADGEN[@]}" wrk -t1 -c"${4:-$CONNECTIONS}" -d"${3}s" --latency "${a[@]}" "${URL[$2]}" > "$OUT/wrk-$1.log" 2>&1
 }
 rps() { awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$1.log"; }
 wrk_requests() { awk '/requests in/ {print $1}' "$OUT/wrk-$1.log"; }
@@ -261,6 +309,7 @@ non2xx() { awk '/Non-2xx/ {print $5}' "$OUT/wrk-$1.log" | head -1; }
 lat_run() { # lat_run <log name> <target> <rate> <connections>
   local -a h=()
   if [[ $2 == nginx || $2 == gateway ]]; then h=(--header "X-API-Key: $KEY_ID" --header "X-API-Secret: $SECRET"); fi
+  if [[ $2 == gateway2 ]]; then h=(--header "X-API-Key: $KEY2_ID" --header "X-API-Secret: $SECRET2"); fi
   "${LOADGEN[@]}" java -Xms256m -Xmx256m -cp "$JAR" org.opentrade.bench.gateway.FixedRateHttpLoad --name "$1" \
     --url "${URL[$2]}" --rate "$3" --seconds "$LAT_SECONDS" --warmup-seconds "$LAT_WARMUP" --connections "$4" "${h[@]}" \
     2>&1 | grep -v '^SLF4J' > "$OUT/latency-$1.log"
@@ -268,6 +317,9 @@ lat_run() { # lat_run <log name> <target> <rate> <connections>
 }
 lat() { grep '^RESULT latency' "$OUT/latency-$1.log" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 shed_total() { curl -s "$GW/metrics" | awk '$1 == "opentrade_gateway_shed_total" { print $2 }'; }
+pool_shed_total() { # the pool bound's sheds of gateway-2's market-api pool
+  curl -s "http://127.0.0.1:$GW2_PORT/metrics" | awk '$1 == "opentrade_gateway_upstream_shed_total{pool=\"market-api\"}" { print $2 }'
+}
 
 # JIT warm-up by count, unpinned (both cores: the compiler threads do not starve the event loop), once:
 # each JVM target gets wrk in 10 s rounds until it has served WARMUP_REQUESTS calls or 120 s have passed.
@@ -314,6 +366,20 @@ for L in $LAYOUTS; do
     SHED0=$(shed_total)
     lat_run overload gateway "$OV_RATE" "$OVERLOAD_CONNECTIONS"
     SHED=$(( $(shed_total) - SHED0 ))
+  fi
+  if [[ $L == pinned && $UPSTREAM_OVERLOAD == 1 ]]; then
+    SLOW_CAP=$(( SLOW_SERVERS * 1000 / SLOW_SERVICE_MS ))
+    echo "== overload at a saturated upstream: $SLOW_SERVERS servers x $SLOW_SERVICE_MS ms (at most $SLOW_CAP req/s), pool bound $SLOW_POOL_BOUND"
+    wrk_run "warm-slow" gateway2 "$(( WARMUP < 5 ? WARMUP : 5 ))" "$SLOW_SERVERS"
+    wrk_run "slow-max" gateway2 "$DURATION" "$SLOW_SERVERS"
+    bad=$(non2xx slow-max)
+    if [[ -n "$bad" && "$bad" != 0 ]]; then echo "ERROR: $bad non-2xx answers in the saturated-upstream max run" >&2; exit 1; fi
+    SLOW_MAX=$(rps slow-max)
+    SLOW_RATE=$(( 3 * SLOW_CAP ))
+    echo "closed loop through gateway-2: $SLOW_MAX req/s; offering $SLOW_RATE req/s (3 x the upstream's capacity)"
+    PSHED0=$(pool_shed_total)
+    lat_run slow-overload gateway2 "$SLOW_RATE" "$OVERLOAD_CONNECTIONS"
+    PSHED=$(( $(pool_shed_total) - PSHED0 ))
   fi
   echo "load after $L: $(cat /proc/loadavg)" >> "$OUT/machine.txt"
 done
@@ -386,6 +452,18 @@ GC_MAX=$(grep 'Pause' "$OUT/gateway-gc.log" | grep -o '[0-9.]*ms$' | tr -d 'ms' 
     printf '| %s | %.0f | %s | %s %% | %.0f us | %.0f us | %s (gateway counted %s) | %s |\n' "$OV_RATE" "$(lat overload achieved)" "$ADM" \
       "$(pct "$ADM" "$(rps pinned-gateway)")" "$(lat overload ok_p50)" "$(lat overload ok_p99)" "$(lat overload s503)" "$SHED" \
       "$(( $(lat overload errors) - $(lat overload s503) ))"
+  fi
+  if [[ -n "${SLOW_RATE:-}" ]]; then
+    echo
+    echo "## overload at a saturated upstream (pinned): $SLOW_SERVERS servers x $SLOW_SERVICE_MS ms (capacity $SLOW_CAP req/s), pool bound $SLOW_POOL_BOUND, offered 3 x the capacity, $OVERLOAD_CONNECTIONS connections"
+    echo
+    echo "| capacity req/s (closed loop, wrk -c$SLOW_SERVERS) | offered req/s | sent req/s | admitted (200) req/s | admitted / capacity | admitted p50 | admitted p99 | the bound's queue ($SLOW_POOL_BOUND / $SLOW_SERVERS x $SLOW_SERVICE_MS ms) | shed (503 -9004; the pool's counter includes the warm-up) | other errors |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    SADM=$(awk -v ok="$(lat slow-overload ok)" -v s="$LAT_SECONDS" 'BEGIN { printf "%.0f", ok / s }')
+    printf '| %s (%.0f) | %s | %.0f | %s | %s %% | %.0f us | %.0f us | %s ms | %s (pool counted %s) | %s |\n' "$SLOW_CAP" "$SLOW_MAX" "$SLOW_RATE" \
+      "$(lat slow-overload achieved)" "$SADM" "$(pct "$SADM" "$SLOW_CAP")" "$(lat slow-overload ok_p50)" "$(lat slow-overload ok_p99)" \
+      "$(( SLOW_POOL_BOUND * SLOW_SERVICE_MS / SLOW_SERVERS ))" "$(lat slow-overload s503)" "$PSHED" \
+      "$(( $(lat slow-overload errors) - $(lat slow-overload s503) ))"
   fi
   echo
   echo "Checks: $(sed 's/^checks: //' "$OUT/checks.txt"). Gateway GC over the whole run: $GC_PAUSES pauses, longest ${GC_MAX:-?} ms" \

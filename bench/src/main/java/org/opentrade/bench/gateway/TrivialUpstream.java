@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,8 +22,11 @@ import java.util.concurrent.TimeUnit;
  * gateway benchmark measures on top of it is the gateway.
  *
  * <p>{@code java -cp benchmarks.jar org.opentrade.bench.gateway.TrivialUpstream --port 18081
- * [--host 127.0.0.1] [--instances 1]}; {@code --instances} server verticles share the port, one
- * event loop each.
+ * [--host 127.0.0.1] [--instances 1] [--servers N --service-ms M]}; {@code --instances} server verticles
+ * share the port, one event loop each. With {@code --servers} and {@code --service-ms} it is a saturable
+ * upstream: every request but {@code /health} waits for one of N servers, each busy M ms per request
+ * (a timer, no CPU), in arrival order, so it serves at most N × 1000 / M requests a second and queues
+ * the rest without bound: the upstream the gateway's overload bench offers three times that to.
  */
 public final class TrivialUpstream extends VerticleBase {
     static final Buffer INSTRUMENTS = Buffer.buffer(
@@ -40,11 +44,45 @@ public final class TrivialUpstream extends VerticleBase {
 
     private final String host;
     private final int port;
+    /** Requests served at once when saturable, else 0 (answer at once). */
+    private final int servers;
+    private final long serviceMs;
+    /** Answers waiting for a server (saturable mode; this verticle's event loop only). */
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    private int busy;
     private HttpServer server;
 
     TrivialUpstream(String host, int port) {
+        this(host, port, 0, 0);
+    }
+
+    TrivialUpstream(String host, int port, int servers, long serviceMs) {
         this.host = host;
         this.port = port;
+        this.servers = servers;
+        this.serviceMs = serviceMs;
+    }
+
+    /** Runs {@code answer} now, or, saturable, once a server has spent its service time on it. */
+    private void serve(Runnable answer) {
+        if (servers == 0) {
+            answer.run();
+        } else if (busy < servers) {
+            busy++;
+            vertx.setTimer(serviceMs, id -> done(answer));
+        } else {
+            waiting.add(answer);
+        }
+    }
+
+    private void done(Runnable answer) {
+        answer.run();
+        Runnable next = waiting.poll();
+        if (next != null) {
+            vertx.setTimer(serviceMs, id -> done(next));
+        } else {
+            busy--;
+        }
     }
 
     @Override
@@ -54,8 +92,8 @@ public final class TrivialUpstream extends VerticleBase {
                     String path = req.path();
                     if ("/v1/orders".equals(path) && req.method() == HttpMethod.POST) {
                         // answer once the body is in, so the connection is ready for the next request
-                        req.end().onSuccess(v -> req.response().setStatusCode(201)
-                                .putHeader("Content-Type", "application/json").end(ORDER));
+                        req.end().onSuccess(v -> serve(() -> req.response().setStatusCode(201)
+                                .putHeader("Content-Type", "application/json").end(ORDER)));
                         return;
                     }
                     Buffer body;
@@ -72,7 +110,15 @@ public final class TrivialUpstream extends VerticleBase {
                         body = NOT_FOUND;
                         status = 404;
                     }
-                    req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+                    int code = status;
+                    Buffer answer = body;
+                    Runnable respond = () -> req.response().setStatusCode(code).putHeader("Content-Type", "application/json")
+                            .end(answer);
+                    if (body == HEALTH) {
+                        respond.run();
+                    } else {
+                        serve(respond);
+                    }
                 });
         return server.listen(port, host);
     }
@@ -93,23 +139,35 @@ public final class TrivialUpstream extends VerticleBase {
         String host = "127.0.0.1";
         int port = 18081;
         int instances = 1;
+        int servers = 0;
+        long serviceMs = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--instances" -> instances = Integer.parseInt(args[++i]);
+                case "--servers" -> servers = Integer.parseInt(args[++i]);
+                case "--service-ms" -> serviceMs = Long.parseLong(args[++i]);
                 default -> {
-                    System.err.println("usage: TrivialUpstream --port N [--host H] [--instances N]");
+                    System.err.println("usage: TrivialUpstream --port N [--host H] [--instances N]"
+                            + " [--servers N --service-ms M]");
                     System.exit(2);
                 }
             }
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, instances)));
+        if ((servers > 0) != (serviceMs > 0)) {
+            System.err.println("--servers and --service-ms go together, both positive");
+            System.exit(2);
+        }
         String h = host;
         int p = port;
-        vertx.deployVerticle(() -> new TrivialUpstream(h, p), new DeploymentOptions().setInstances(instances))
+        int n = servers;
+        long ms = serviceMs;
+        vertx.deployVerticle(() -> new TrivialUpstream(h, p, n, ms), new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        System.out.println("trivial upstream listening on " + host + ":" + port + " (" + instances + " event loop(s))");
+        System.out.println("trivial upstream listening on " + host + ":" + port + " (" + instances + " event loop(s)"
+                + (servers > 0 ? ", " + servers + " servers of " + serviceMs + " ms per request each" : "") + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
