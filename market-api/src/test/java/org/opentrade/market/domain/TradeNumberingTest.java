@@ -1,0 +1,130 @@
+package org.opentrade.market.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.BookSnapshot;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.OrderView;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.model.BookLevel;
+import org.opentrade.market.port.HistorySink;
+import org.opentrade.market.port.MarketListener;
+
+/**
+ * The board numbers a symbol's trades by the exchange's count of all time, carried on from the book
+ * snapshot it loaded: the trades a snapshot already counted (replayed after a restart from an older
+ * store position) carry no number, every trade after it the next one, and the numbered ones it holds
+ * are exactly those, so a trades channel opened now can vouch for them.
+ */
+class TradeNumberingTest {
+    private static final String SYM = Reference.SYMBOL;
+    private static final long T = Reference.ms(java.time.LocalDateTime.of(2026, 1, 5, 10, 0));
+
+    private static final HistorySink NO_HISTORY = new HistorySink() {
+        @Override
+        public void trade(Trade trade) {
+        }
+
+        @Override
+        public void closedBar(Bar bar) {
+        }
+
+        @Override
+        public void position(int shard, long seq) {
+        }
+    };
+
+    private final MarketBoard board = new MarketBoard(List.of(Reference.instrument(1000)),
+            MarketCalendar.shanghaiContinuous(), 100, 10, NO_HISTORY, 5, Runnable::run);
+    /** The number the board gave each trade as the listener saw it (0: none). */
+    private final List<Long> numbers = new ArrayList<>();
+
+    TradeNumberingTest() {
+        board.setListener(new MarketListener() {
+            @Override
+            public void trade(Trade trade) {
+                numbers.add(board.get(SYM).lastTradeNumber());
+            }
+
+            @Override
+            public void quote(String symbol) {
+            }
+
+            @Override
+            public void depth(String symbol, long bookSeq, List<BookLevel> bids, List<BookLevel> asks) {
+            }
+
+            @Override
+            public void bar(Bar bar) {
+            }
+        });
+    }
+
+    private static ExchangeEvent trade(long seq, long price) {
+        return new ExchangeEvent(seq, 0, EventType.TRADE, 1000 + seq, "taker", 500 + seq, "maker", SYM, Side.BUY,
+                OrderType.LIMIT, TimeInForce.GTC, price, 100, 0, 100, 0, ResultCode.OK, T + seq, null);
+    }
+
+    private static BookSnapshot book(long seq, long allTrades) {
+        return new BookSnapshot(0, seq, SYM, List.of(), List.of(), List.<OrderView>of(), List.of(), 1000, 1000, 1000,
+                1000, 1000, 0, 0, 0, T, allTrades);
+    }
+
+    @Test
+    void tradesAfterTheSnapshotFollowItsCountAndThoseItCountedCarryNoNumber() {
+        board.startAt(0, 10); // the store's position: events after 10 are replayed
+        board.loadBooks(List.of(book(14, 40)), false); // the exchange's snapshot at 14: 40 trades so far
+        assertEquals(40, board.get(SYM).tradeCount());
+        board.onEvent(trade(12, 1001)); // counted by the snapshot already
+        board.onEvent(trade(14, 1002));
+        board.onEvent(trade(15, 1003));
+        board.onEvent(trade(17, 1004));
+        assertEquals(List.of(0L, 0L, 41L, 42L), numbers);
+        List<Trade> numbered = board.get(SYM).numberedTrades(10);
+        assertEquals(List.of(15L, 17L), numbered.stream().map(Trade::seq).toList(), "only those after the snapshot");
+        assertEquals(List.of(17L), board.get(SYM).numberedTrades(1).stream().map(Trade::seq).toList());
+    }
+
+    @Test
+    void aSnapshotAfterAGapRestartsTheNumbersAndForgetsWhatItCouldVouchFor() {
+        board.startAt(0, 0);
+        board.loadBooks(List.of(book(0, 0)), true);
+        board.onEvent(trade(1, 1001));
+        board.onEvent(trade(2, 1002));
+        assertEquals(List.of(1L, 2L), numbers);
+        board.onSnapshot(0, 50, List.of(book(50, 9))); // the exchange no longer held 3..50: 7 trades never seen
+        assertEquals(List.of(), board.get(SYM).numberedTrades(10));
+        board.onEvent(trade(51, 1003));
+        assertEquals(List.of(1L, 2L, 10L), numbers);
+        assertEquals(List.of(51L), board.get(SYM).numberedTrades(10).stream().map(Trade::seq).toList());
+    }
+
+    @Test
+    void withoutTheExchangesCountNothingIsNumbered() {
+        board.startAt(0, 0);
+        board.loadBooks(List.of(book(0, -1)), true); // an exchange that does not keep the count
+        board.onEvent(trade(1, 1001));
+        assertEquals(List.of(0L), numbers);
+        assertEquals(-1, board.get(SYM).tradeCount());
+        assertEquals(List.of(), board.get(SYM).numberedTrades(10));
+    }
+
+    @Test
+    void storedTradesRestoredAtStartCarryNoNumberAndTheFeedsNextOnesDo() {
+        board.restore(SYM, null, List.of(new Trade(0, 3, SYM, T + 3, 1000, 100, Side.BUY),
+                new Trade(0, 4, SYM, T + 4, 1000, 100, Side.BUY)));
+        board.startAt(0, 5);
+        board.loadBooks(List.of(book(5, 2)), false);
+        assertEquals(List.of(), board.get(SYM).numberedTrades(10), "restored from the store: no number");
+        board.onEvent(trade(6, 1001));
+        assertEquals(List.of(3L), numbers);
+        assertEquals(List.of(6L), board.get(SYM).numberedTrades(10).stream().map(Trade::seq).toList());
+    }
+}
