@@ -13,9 +13,7 @@ import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
-import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.market.port.HistorySink;
-import org.opentrade.market.port.MarketListener;
 
 /**
  * The board numbers a symbol's trades by the exchange's count of all time, carried on from the book
@@ -43,28 +41,13 @@ class TradeNumberingTest {
 
     private final MarketBoard board = new MarketBoard(List.of(Reference.instrument(1000)),
             MarketCalendar.shanghaiContinuous(), 100, 10, NO_HISTORY, 5, Runnable::run);
-    /** The number the board gave each trade as the listener saw it (0: none). */
+    /** The number the board gave each trade applied by {@link #apply} (0: none). */
     private final List<Long> numbers = new ArrayList<>();
 
-    TradeNumberingTest() {
-        board.setListener(new MarketListener() {
-            @Override
-            public void trade(Trade trade) {
-                numbers.add(board.get(SYM).lastTradeNumber());
-            }
-
-            @Override
-            public void quote(String symbol) {
-            }
-
-            @Override
-            public void depth(String symbol, long bookSeq, List<BookLevel> bids, List<BookLevel> asks) {
-            }
-
-            @Override
-            public void bar(Bar bar) {
-            }
-        });
+    /** Applies {@code e} and notes the number its trade got, as the stream wiring reads it on the listener call. */
+    private void apply(ExchangeEvent e) {
+        board.onEvent(e);
+        numbers.add(board.get(SYM).lastTradeNumber());
     }
 
     private static ExchangeEvent trade(long seq, long price) {
@@ -82,10 +65,10 @@ class TradeNumberingTest {
         board.startAt(0, 10); // the store's position: events after 10 are replayed
         board.loadBooks(List.of(book(14, 40)), false); // the exchange's snapshot at 14: 40 trades so far
         assertEquals(40, board.get(SYM).tradeCount());
-        board.onEvent(trade(12, 1001)); // counted by the snapshot already
-        board.onEvent(trade(14, 1002));
-        board.onEvent(trade(15, 1003));
-        board.onEvent(trade(17, 1004));
+        apply(trade(12, 1001)); // counted by the snapshot already
+        apply(trade(14, 1002));
+        apply(trade(15, 1003));
+        apply(trade(17, 1004));
         assertEquals(List.of(0L, 0L, 41L, 42L), numbers);
         List<Trade> numbered = board.get(SYM).numberedTrades(10);
         assertEquals(List.of(15L, 17L), numbered.stream().map(Trade::seq).toList(), "only those after the snapshot");
@@ -96,12 +79,12 @@ class TradeNumberingTest {
     void aSnapshotAfterAGapRestartsTheNumbersAndForgetsWhatItCouldVouchFor() {
         board.startAt(0, 0);
         board.loadBooks(List.of(book(0, 0)), true);
-        board.onEvent(trade(1, 1001));
-        board.onEvent(trade(2, 1002));
+        apply(trade(1, 1001));
+        apply(trade(2, 1002));
         assertEquals(List.of(1L, 2L), numbers);
         board.onSnapshot(0, 50, List.of(book(50, 9))); // the exchange no longer held 3..50: 7 trades never seen
         assertEquals(List.of(), board.get(SYM).numberedTrades(10));
-        board.onEvent(trade(51, 1003));
+        apply(trade(51, 1003));
         assertEquals(List.of(1L, 2L, 10L), numbers);
         assertEquals(List.of(51L), board.get(SYM).numberedTrades(10).stream().map(Trade::seq).toList());
     }
@@ -110,7 +93,7 @@ class TradeNumberingTest {
     void withoutTheExchangesCountNothingIsNumbered() {
         board.startAt(0, 0);
         board.loadBooks(List.of(book(0, -1)), true); // an exchange that does not keep the count
-        board.onEvent(trade(1, 1001));
+        apply(trade(1, 1001));
         assertEquals(List.of(0L), numbers);
         assertEquals(-1, board.get(SYM).tradeCount());
         assertEquals(List.of(), board.get(SYM).numberedTrades(10));
@@ -123,7 +106,7 @@ class TradeNumberingTest {
         board.startAt(0, 5);
         board.loadBooks(List.of(book(5, 2)), false);
         assertEquals(List.of(), board.get(SYM).numberedTrades(10), "restored from the store: no number");
-        board.onEvent(trade(6, 1001));
+        apply(trade(6, 1001));
         assertEquals(List.of(3L), numbers);
         assertEquals(List.of(6L), board.get(SYM).numberedTrades(10).stream().map(Trade::seq).toList());
     }

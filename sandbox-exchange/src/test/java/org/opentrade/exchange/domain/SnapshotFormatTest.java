@@ -37,8 +37,7 @@ class SnapshotFormatTest {
 
     @Test
     void versionOneSnapshotRestoresTheOrdersPricesAndSessionItWasWrittenWith() throws IOException {
-        MatchingEngine e = GoldenScenario.newEngine();
-        SnapshotTest.restore(e, golden(1));
+        MatchingEngine e = restoredFrom(1);
 
         assertEquals(GoldenScenario.lastTime(), e.clock());
         assertEquals(SessionPhase.CONTINUOUS, e.phase());
@@ -62,8 +61,7 @@ class SnapshotFormatTest {
     @Test
     void versionOneSnapshotRestoresWithoutDayStatisticsAndTradesOnLikeTheEngineThatWroteIt() throws IOException {
         MatchingEngine original = GoldenScenario.play();
-        MatchingEngine restored = GoldenScenario.newEngine();
-        SnapshotTest.restore(restored, golden(1));
+        MatchingEngine restored = restoredFrom(1);
 
         BookSnapshot book = restored.bookSnapshot(0, 0, MAIN, true);
         assertEquals(List.of(0L, 0L, 0L, 0L, 0L, 0L), dayStats(book), "version 1 had no statistics");
@@ -97,30 +95,23 @@ class SnapshotFormatTest {
     @Test
     void versionTwoSnapshotRestoresEverythingIncludingTheDayStatistics() throws IOException {
         MatchingEngine original = GoldenScenario.play();
-        MatchingEngine restored = GoldenScenario.newEngine();
-        SnapshotTest.restore(restored, golden(2));
+        MatchingEngine restored = restoredFrom(2);
 
         BookSnapshot book = restored.bookSnapshot(0, 0, MAIN, true);
         assertEquals(List.of(1010L, 1010L, 995L, 200L, 200_500L, 2L), dayStats(book));
-        for (String symbol : original.symbols()) {
-            assertEquals(allTradesFromTheDay(original.bookSnapshot(0, 0, symbol, true)),
-                    restored.bookSnapshot(0, 0, symbol, true), symbol);
-        }
+        assertBooks(original, restored, SnapshotFormatTest::allTradesFromTheDay);
         assertEquals(2L, book.allTrades(), "version 2 kept no all-time count: the day's trades start it");
     }
 
     @Test
     void versionThreeSnapshotRestoresTheAllTimeTradeCountWhichNoDayEndResets() throws IOException {
         MatchingEngine original = GoldenScenario.play();
-        MatchingEngine restored = GoldenScenario.newEngine();
-        SnapshotTest.restore(restored, golden(3));
+        MatchingEngine restored = restoredFrom(3);
 
         BookSnapshot book = restored.bookSnapshot(0, 0, MAIN, true);
         assertEquals(List.of(1010L, 1010L, 995L, 200L, 200_500L, 2L), dayStats(book), "today's two trades");
         assertEquals(GoldenScenario.MAIN_TRADES, book.allTrades(), "and those of the day before");
-        for (String symbol : original.symbols()) {
-            assertEquals(original.bookSnapshot(0, 0, symbol, true), restored.bookSnapshot(0, 0, symbol, true), symbol);
-        }
+        assertBooks(original, restored, b -> b);
         assertEquals(original.stateHash(), restored.stateHash());
         assertArrayEquals(golden(3), SnapshotTest.snapshot(restored));
     }
@@ -151,6 +142,22 @@ class SnapshotFormatTest {
 
     private static List<Long> dayStats(BookSnapshot b) {
         return List.of(b.open(), b.high(), b.low(), b.volume(), b.turnover(), b.trades());
+    }
+
+    /** A fresh engine restored from the golden fixture of {@code version}. */
+    private static MatchingEngine restoredFrom(int version) throws IOException {
+        MatchingEngine e = GoldenScenario.newEngine();
+        SnapshotTest.restore(e, golden(version));
+        return e;
+    }
+
+    /** Every symbol's book and statistics of {@code restored} are what {@code expected} makes of the original's. */
+    private static void assertBooks(MatchingEngine original, MatchingEngine restored,
+                                    java.util.function.UnaryOperator<BookSnapshot> expected) {
+        for (String symbol : original.symbols()) {
+            assertEquals(expected.apply(original.bookSnapshot(0, 0, symbol, true)),
+                    restored.bookSnapshot(0, 0, symbol, true), symbol);
+        }
     }
 
     /** {@code b} as a version 2 snapshot restores it: the all-time count starts at the day's trades. */
