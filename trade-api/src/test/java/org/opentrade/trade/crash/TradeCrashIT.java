@@ -141,6 +141,13 @@ class TradeCrashIT {
                 retryFile);
         n.await(l -> l.startsWith("READY "), 1, START_S, "load " + run + " READY" + where);
         n.await(l -> l.startsWith("ACK "), acks, ACKS_S, "load " + run + ": " + acks + " ACKs" + where);
+        // The restart must have a snapshot to start from (the point of the checks after the kill): trade-api
+        // writes one every 300 ms, and on a fast machine the acknowledgements can all come before the first.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!holdsSnapshot()) {
+            assertTrue(System.nanoTime() < deadline, "load " + run + ": trade-api wrote no snapshot within 30 s" + where);
+            Thread.sleep(20); // polling the store for a snapshot, with a deadline
+        }
         underLoad(n, run, where);
         n.kill(); // SIGKILL at whatever moment the load has reached: no shutdown hook, no clean close
         phases.append(" load-").append(run).append(' ').append((System.nanoTime() - t0) / 1_000_000).append(" ms");
@@ -188,6 +195,17 @@ class TradeCrashIT {
         assertEquals(a.size(), b.size(), what + ": order count, restart vs clean rebuild");
         assertEquals(restarted.fills, rebuilt.fills, what + ": fills per account, restart vs clean rebuild");
         assertEquals(restarted.hash, rebuilt.hash, what + ": state hash, restart vs clean rebuild");
+    }
+
+    /** Whether trade-api's store holds a snapshot now (files in its snapshot directory). */
+    boolean holdsSnapshot() throws IOException {
+        Path snapshots = dir.resolve("trade").resolve("snapshots");
+        if (!Files.isDirectory(snapshots)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(snapshots)) {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(".snap"));
+        }
     }
 
     /** Deletes every trade-api snapshot (no node running), so the next check rebuilds from scratch. */
