@@ -89,8 +89,6 @@ class TradeCrashIT {
         assertEquals(0, rebuilt1.snapshots, "the clean rebuild found a snapshot" + where);
         compare(restarted1, rebuilt1, "round 1" + where);
         assertTrue(rebuilt1.totalFills() > 50, "too few fills to prove anything: " + rebuilt1.fills + where);
-        assertTrue(rebuilt1.orders.values().stream().anyMatch(l -> l.contains(" new ") || l.contains(" partially")),
-                "no resting order survived to the checks" + where);
 
         // Round 2: the recovered directories under load again; retries first, killed again.
         List<String> retries = new ArrayList<>(load1.sentNotAcked());
@@ -116,6 +114,10 @@ class TradeCrashIT {
         Report rebuilt2 = check("check-2b", where);
         assertEquals(0, rebuilt2.snapshots, "the second clean rebuild found a snapshot" + where);
         compare(restarted2, rebuilt2, "round 2" + where);
+        // Not vacuous: resting orders went through a kill, a restart and a rebuild. One round is enough: a
+        // long load on a fast machine can end just after every account's kill switch cancelled its orders.
+        assertTrue(rebuilt1.hasResting() || rebuilt2.hasResting(), "no resting order survived to the checks of"
+                + " either round" + where);
         for (Map.Entry<String, String> o : rebuilt1.orders.entrySet()) {
             String now = rebuilt2.orders.get(o.getKey());
             assertNotNull(now, "round 2 lost round 1's order " + o.getValue() + where);
@@ -220,6 +222,11 @@ class TradeCrashIT {
     /** What a check node printed: HASH, POSITION, ORDER and FILLS lines. */
     private record Report(long snapshots, String hash, List<String> positions, Map<String, String> orders,
                           Map<String, String> fills) {
+        /** Whether an order rests (new or partially filled) in this state. */
+        boolean hasResting() {
+            return orders.values().stream().anyMatch(l -> l.contains(" new ") || l.contains(" partially"));
+        }
+
         static Report of(List<String> lines) {
             long snapshots = -1;
             String hash = null;
