@@ -59,6 +59,15 @@ public final class MarketBoard implements FeedHandler {
          * each one before it one less.
          */
         int numbered;
+        /**
+         * Since the last book snapshot loaded at start: trades restored from the store, and trades the feed
+         * replayed that the snapshot had counted. They are numbered at the first trade after the snapshot,
+         * when they are known to end at its count: the replayed ones always (the feed has no gap), the
+         * restored ones when both together are the exchange's trades of the day ({@link #dayTradesAtSnapshot}).
+         */
+        int restored;
+        int beforeSnapshot;
+        long dayTradesAtSnapshot = -1;
 
         SymbolState(Instrument instrument, LiveSymbol live, int recentMinuteBars, int recentTrades) {
             this.instrument = instrument;
@@ -223,6 +232,8 @@ public final class MarketBoard implements FeedHandler {
             st.book.load(s);
             st.tradeCount = s.allTrades();
             st.numbered = 0;
+            st.beforeSnapshot = 0;
+            st.dayTradesAtSnapshot = s.trades();
             if (adoptDayStats) {
                 st.live.adoptDayStats(s, this::closed);
             }
@@ -246,10 +257,12 @@ public final class MarketBoard implements FeedHandler {
                 Trade t = new Trade(e.shard(), e.seq(), e.symbol(), e.timestamp(), e.price(), e.qty(), e.side());
                 tradesApplied++;
                 if (afterBook && st.tradeCount >= 0) {
+                    numberTradesBeforeSnapshot(st);
                     st.tradeCount++;
                     st.numbered = Math.min(st.numbered + 1, st.trades.capacity());
                 } else {
-                    st.numbered = 0; // the book's snapshot counted it already: its number is not known here
+                    st.numbered = 0; // the book's snapshot counted it already: numbered at the first trade after it
+                    st.beforeSnapshot++;
                 }
                 st.live.onTrade(t, this::closed);
                 st.trades.add(t);
@@ -264,11 +277,33 @@ public final class MarketBoard implements FeedHandler {
         scheduleFlush();
     }
 
+    /**
+     * At the first trade after the book snapshot: every trade the feed replayed up to the snapshot is in the
+     * ring, the last of them number {@link SymbolState#tradeCount}, so they are numbered back from it; the
+     * trades restored from the store before them too, when together they are the exchange's trades of the
+     * day (the store then lacks none of them).
+     */
+    private static void numberTradesBeforeSnapshot(SymbolState st) {
+        if (st.numbered == 0 && (st.beforeSnapshot > 0 || st.restored > 0)) {
+            boolean wholeDay = st.restored + st.beforeSnapshot == st.dayTradesAtSnapshot;
+            int known = st.beforeSnapshot + (wholeDay ? st.restored : 0);
+            st.numbered = Math.min(known, Math.min(st.trades.size(), st.trades.capacity()));
+        }
+        st.beforeSnapshot = 0;
+        st.restored = 0;
+    }
+
     @Override
     public void onSnapshot(int shard, long seq, List<BookSnapshot> books) {
         LOG.warning("exchange no longer keeps the events after market-api's position on shard " + shard
                 + "; restarting that shard from a snapshot at seq " + seq + ": trades in between are missing from history");
         loadBooks(books, true);
+        for (BookSnapshot b : books) { // what the ring held before the gap does not lead up to the snapshot
+            SymbolState st = symbols.get(b.symbol());
+            if (st != null) {
+                st.restored = 0;
+            }
+        }
         setApplied(shard, seq);
         history.position(shard, seq);
     }
@@ -285,7 +320,8 @@ public final class MarketBoard implements FeedHandler {
             return;
         }
         st.live.restore(List.of(), previousDay, List.of());
-        st.numbered = 0; // stored trades carry no number
+        st.numbered = 0; // numbered at the first trade after the book snapshot, if the store holds the whole day
+        st.restored = trades.size();
         for (Trade t : trades) {
             st.live.onTrade(t, this::closed);
             st.trades.add(t);

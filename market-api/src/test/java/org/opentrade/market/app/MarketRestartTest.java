@@ -30,6 +30,14 @@ class MarketRestartTest {
             }
             h.until(() -> volume(h, sym) == 500, 10);
             h.until(() -> h.market.metrics().contains("market_history_buffered 0"), 10);
+            String ch = "trades:" + sym;
+            String epoch;
+            try (MarketStreamWiringTest.Client c = MarketStreamWiringTest.Client.connect(h.vertx, h.market.port(), true)) {
+                c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(ch)));
+                JsonObject sub = c.next(f -> "subscribed".equals(f.getString("type")));
+                epoch = sub.getString("epoch");
+                assertEquals(5L, sub.getJsonObject("seqs").getLong(ch), "the symbol's five trades so far");
+            }
             h.stopMarket();
             for (int i = 0; i < 3; i++) { // while market-api is down
                 h.limit(id++, "maker", sym, "SELL", "41.95", 100);
@@ -39,6 +47,21 @@ class MarketRestartTest {
             h.limit(id++, "maker", sym, "SELL", "42.00", 100);
             h.limit(id++, "taker", sym, "BUY", "42.00", 100);
             h.until(() -> volume(h, sym) == 900, 10);
+
+            // A client of the process before resumes from its last seq: the trades stored before the stop, those
+            // made while it was down and the one after, numbered as the exchange counts them.
+            try (MarketStreamWiringTest.Client c = MarketStreamWiringTest.Client.connect(h.vertx, h.market.port(), true)) {
+                c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(ch))
+                        .put("resume", new JsonObject().put(ch, 4L)).put("epoch", epoch));
+                JsonObject sub = c.next(f -> "subscribed".equals(f.getString("type")));
+                assertEquals(9L, sub.getJsonObject("seqs").getLong(ch));
+                String[] prices = {"41.90", "41.95", "41.95", "41.95", "42.00"};
+                for (long seq = 5; seq <= 9; seq++) {
+                    JsonObject f = c.next(MarketStreamWiringTest.on(ch));
+                    assertEquals(seq, f.getLong("seq"), f.encode());
+                    assertEquals(prices[(int) (seq - 5)], f.getJsonObject("data").getString("price"), f.encode());
+                }
+            }
 
             JsonArray trades = h.get("/v1/market/trades/" + sym + "?limit=100").bodyAsJsonObject().getJsonArray("items");
             assertEquals(9, trades.size(), trades.encodePrettily());

@@ -56,22 +56,29 @@ class TradeNumberingTest {
     }
 
     private static BookSnapshot book(long seq, long allTrades) {
+        return book(seq, allTrades, 0);
+    }
+
+    /** The exchange's snapshot at {@code seq}: {@code allTrades} of all time, {@code dayTrades} of them today. */
+    private static BookSnapshot book(long seq, long allTrades, long dayTrades) {
         return new BookSnapshot(0, seq, SYM, List.of(), List.of(), List.<OrderView>of(), List.of(), 1000, 1000, 1000,
-                1000, 1000, 0, 0, 0, T, allTrades);
+                1000, 1000, 0, 0, dayTrades, T, allTrades);
     }
 
     @Test
-    void tradesAfterTheSnapshotFollowItsCountAndThoseItCountedCarryNoNumber() {
+    void tradesAfterTheSnapshotFollowItsCountAndThoseItCountedAreNumberedBackFromItOnceItIsPassed() {
         board.startAt(0, 10); // the store's position: events after 10 are replayed
         board.loadBooks(List.of(book(14, 40)), false); // the exchange's snapshot at 14: 40 trades so far
         assertEquals(40, board.get(SYM).tradeCount());
         apply(trade(12, 1001)); // counted by the snapshot already
         apply(trade(14, 1002));
+        assertEquals(List.of(), board.get(SYM).numberedTrades(10), "not yet known to be the snapshot's last");
         apply(trade(15, 1003));
         apply(trade(17, 1004));
-        assertEquals(List.of(0L, 0L, 41L, 42L), numbers);
+        assertEquals(List.of(0L, 0L, 41L, 42L), numbers, "published as they come: only those after the snapshot");
         List<Trade> numbered = board.get(SYM).numberedTrades(10);
-        assertEquals(List.of(15L, 17L), numbered.stream().map(Trade::seq).toList(), "only those after the snapshot");
+        assertEquals(List.of(12L, 14L, 15L, 17L), numbered.stream().map(Trade::seq).toList(),
+                "the feed has no gap: 12 and 14 are numbers 39 and 40, the snapshot's last two");
         assertEquals(List.of(17L), board.get(SYM).numberedTrades(1).stream().map(Trade::seq).toList());
     }
 
@@ -100,7 +107,7 @@ class TradeNumberingTest {
     }
 
     @Test
-    void storedTradesRestoredAtStartCarryNoNumberAndTheFeedsNextOnesDo() {
+    void storedTradesRestoredAtStartAreNumberedOnlyWhenTheyAreTheExchangesWholeDay() {
         board.restore(SYM, null, List.of(new Trade(0, 3, SYM, T + 3, 1000, 100, Side.BUY),
                 new Trade(0, 4, SYM, T + 4, 1000, 100, Side.BUY)));
         board.startAt(0, 5);
@@ -108,6 +115,19 @@ class TradeNumberingTest {
         assertEquals(List.of(), board.get(SYM).numberedTrades(10), "restored from the store: no number");
         apply(trade(6, 1001));
         assertEquals(List.of(3L), numbers);
-        assertEquals(List.of(6L), board.get(SYM).numberedTrades(10).stream().map(Trade::seq).toList());
+        assertEquals(List.of(6L), board.get(SYM).numberedTrades(10).stream().map(Trade::seq).toList(),
+                "the exchange's day had 0 trades: the restored two are not today's, so not vouched for");
+
+        MarketBoard other = new MarketBoard(List.of(Reference.instrument(1000)), MarketCalendar.shanghaiContinuous(),
+                100, 10, NO_HISTORY, 5, Runnable::run);
+        other.restore(SYM, null, List.of(new Trade(0, 3, SYM, T + 3, 1000, 100, Side.BUY),
+                new Trade(0, 4, SYM, T + 4, 1000, 100, Side.BUY)));
+        other.startAt(0, 4);
+        other.loadBooks(List.of(book(5, 7, 3)), false); // 7 of all time, 3 today: the 2 stored and 5
+        other.onEvent(trade(5, 1001));
+        other.onEvent(trade(6, 1002));
+        assertEquals(8, other.get(SYM).lastTradeNumber());
+        assertEquals(List.of(3L, 4L, 5L, 6L), other.get(SYM).numberedTrades(10).stream().map(Trade::seq).toList(),
+                "the store held the whole day: numbers 5 to 8");
     }
 }
