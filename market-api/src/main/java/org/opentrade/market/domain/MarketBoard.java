@@ -256,13 +256,13 @@ public final class MarketBoard implements FeedHandler {
             if (e.type() == EventType.TRADE) {
                 Trade t = new Trade(e.shard(), e.seq(), e.symbol(), e.timestamp(), e.price(), e.qty(), e.side());
                 tradesApplied++;
-                if (afterBook && st.tradeCount >= 0) {
+                if (!afterBook) {
+                    st.numbered = 0; // the book's snapshot counted it already: numbered at the first trade after it
+                    st.beforeSnapshot++;
+                } else if (st.tradeCount >= 0) {
                     numberTradesBeforeSnapshot(st);
                     st.tradeCount++;
                     st.numbered = Math.min(st.numbered + 1, st.trades.capacity());
-                } else {
-                    st.numbered = 0; // the book's snapshot counted it already: numbered at the first trade after it
-                    st.beforeSnapshot++;
                 }
                 st.live.onTrade(t, this::closed);
                 st.trades.add(t);
@@ -287,7 +287,7 @@ public final class MarketBoard implements FeedHandler {
         if (st.numbered == 0 && (st.beforeSnapshot > 0 || st.restored > 0)) {
             boolean wholeDay = st.restored + st.beforeSnapshot == st.dayTradesAtSnapshot;
             int known = st.beforeSnapshot + (wholeDay ? st.restored : 0);
-            st.numbered = Math.min(known, Math.min(st.trades.size(), st.trades.capacity()));
+            st.numbered = Math.min(known, st.trades.size());
         }
         st.beforeSnapshot = 0;
         st.restored = 0;
