@@ -120,7 +120,10 @@ public final class TradeApiService extends VerticleBase {
     private volatile String startProblem = "starting";
     private final Map<Integer, Long> durablePositions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Boolean> live = new HashMap<>();
-    private boolean snapshotRunning;
+    /** Wraps the intent store the config chooses (tests: to hold back its durability acknowledgements). */
+    private java.util.function.UnaryOperator<IntentStore> intentStoreDecorator = java.util.function.UnaryOperator.identity();
+    /** The periodic snapshot being stored, else null. */
+    private Future<Void> snapshotInFlight;
     /** The FIX acceptor once started (config {@code fix.enabled}), else null. */
     private volatile FixAcceptor fix;
     /** The FIX acceptor being built while trade-api catches up (null: FIX off); see {@link #prepareFix}. */
@@ -519,29 +522,51 @@ public final class TradeApiService extends VerticleBase {
         });
     }
 
-    /** Writes a snapshot when every intent is durable; then the exchange may prune up to it. */
-    private void snapshot() {
+    /** Tests: wraps the intent store when the service starts (call before deploying). */
+    void decorateIntentStore(java.util.function.UnaryOperator<IntentStore> decorator) {
+        this.intentStoreDecorator = decorator;
+    }
+
+    /** Whether a periodic snapshot is taken and not yet stored (or given up). On the context. */
+    boolean snapshotPending() {
+        return snapshotInFlight != null;
+    }
+
+    /** The periodic snapshot, unless one is still being stored (see {@link #writeSnapshot}). */
+    void snapshot() {
         // Not while catching up: the order stream numbers the replay's frames itself until ready.
-        if (desk == null || !ready || snapshotRunning || !desk.quiescent()) {
+        if (desk == null || !ready || snapshotInFlight != null) {
             return;
         }
-        byte[] bytes = desk.snapshot();
-        Map<Integer, Long> positions = desk.positions();
-        long index = desk.lastIntentApplied();
-        long mark = streams.mark(index, positions);
-        snapshotRunning = true;
-        vertx.executeBlocking(() -> {
-            snapshots.write(index, positions, bytes);
-            return null;
-        }, false).onComplete(ar -> {
-            snapshotRunning = false;
-            if (ar.succeeded()) {
-                streams.snapshotDurable(mark);
-                durablePositions.putAll(positions);
-            } else {
+        Future<Void> written = writeSnapshot(desk);
+        snapshotInFlight = written;
+        written.onComplete(ar -> {
+            snapshotInFlight = null;
+            if (ar.failed()) {
                 LOG.log(Level.WARNING, "trade-api snapshot failed; retried next time", ar.cause());
             }
         });
+    }
+
+    /**
+     * Takes a snapshot of the state as it is now, covering every intent appended so far, and stores it
+     * once those intents are durable, so a stored snapshot is never ahead of the intent log; then the
+     * exchange may prune up to it. It does not wait for a moment with no intent in flight, which a steady
+     * order flow may never give, only for the intents it covers (about one group commit). Fails, storing
+     * nothing, if the intent store fails first. On the context.
+     */
+    private Future<Void> writeSnapshot(TradeDesk d) {
+        byte[] bytes = d.snapshot();
+        Map<Integer, Long> positions = d.positions();
+        long index = d.lastIntentAppended();
+        long mark = streams.mark(index, positions);
+        return Future.fromCompletionStage(d.durableThrough(index), context).compose(v -> vertx.executeBlocking(() -> {
+            snapshots.write(index, positions, bytes);
+            return null;
+        }, false)).onSuccess(v -> {
+            streams.snapshotDurable(mark);
+            durablePositions.putAll(positions);
+        }).mapEmpty();
     }
 
     private Future<Universe> fetchUniverse() {
@@ -653,17 +678,12 @@ public final class TradeApiService extends VerticleBase {
         });
         Future<Void> closed = fixStopped.eventually(() -> server == null ? Future.succeededFuture() : server.close());
         return closed.compose(v -> {
-            if (desk != null && ready && desk.quiescent() && snapshots != null) {
-                byte[] bytes = desk.snapshot();
-                Map<Integer, Long> positions = desk.positions();
-                long index = desk.lastIntentApplied();
-                long mark = streams == null ? 0 : streams.mark(index, positions);
-                return vertx.executeBlocking(() -> {
-                    snapshots.write(index, positions, bytes);
-                    if (streams != null) {
-                        streams.snapshotDurable(mark);
-                    }
-                    return null;
+            if (desk != null && ready && snapshots != null && streams != null) {
+                // After the periodic one, if one is being stored: never two writes at once.
+                Future<Void> before = snapshotInFlight == null ? Future.succeededFuture() : snapshotInFlight;
+                return before.eventually(() -> writeSnapshot(desk)).recover(err -> {
+                    LOG.log(Level.WARNING, "trade-api's snapshot at stop failed; the next start replays more intents", err);
+                    return Future.succeededFuture();
                 });
             }
             return Future.succeededFuture();
@@ -687,13 +707,13 @@ public final class TradeApiService extends VerticleBase {
         if (choice.backend() == TradeApiConfig.StoreBackend.REDIS) {
             LOG.info("trade-api keeps intents and snapshots in redis: " + choice.redis());
             redis = TradeRedis.connect(choice.redis());
-            intents = new RedisIntentStore(redis);
+            intents = intentStoreDecorator.apply(new RedisIntentStore(redis));
             snapshots = new RedisSnapshotStore(redis);
             return;
         }
-        intents = new FileIntentStore(FileIntentStoreOptions.defaults(config.dataDir().resolve("intents"))
-                .withFsync(config.fsync() ? FsyncPolicy.FSYNC_BATCH : FsyncPolicy.NONE)
-                .withInstanceId(choice.instanceId()));
+        intents = intentStoreDecorator.apply(new FileIntentStore(FileIntentStoreOptions.defaults(
+                config.dataDir().resolve("intents")).withFsync(config.fsync() ? FsyncPolicy.FSYNC_BATCH : FsyncPolicy.NONE)
+                .withInstanceId(choice.instanceId())));
         snapshots = new FileSnapshotStore(config.dataDir().resolve("snapshots"));
     }
 }

@@ -54,6 +54,13 @@ final class TradeHarness implements AutoCloseable {
 
     /** As {@link #start(Path, Map)}; {@code awaitReady} false returns once trade-api is deployed, ready or not. */
     static TradeHarness start(Path dir, Map<String, String> moreEnv, boolean awaitReady) throws Exception {
+        return start(dir, moreEnv, awaitReady, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #start(Path, Map, boolean)}, trade-api's intent store wrapped by {@code intents}. */
+    static TradeHarness start(Path dir, Map<String, String> moreEnv, boolean awaitReady,
+                              java.util.function.UnaryOperator<org.opentrade.trade.port.IntentStore> intents)
+            throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
@@ -67,16 +74,23 @@ final class TradeHarness implements AutoCloseable {
         await(vertx.deployVerticle(new ExchangeService(ExchangeConfig.load(loader))));
         TradeHarness h = new TradeHarness(vertx, TradeApiConfig.load(loader));
         if (awaitReady) {
-            h.startTrade();
+            h.startTrade(intents);
         } else {
             h.trade = new TradeApiService(h.config, null, TEST_CALLERS, () -> "admin-token-for-tests");
+            h.trade.decorateIntentStore(intents);
             h.tradeDeployment = await(vertx.deployVerticle(h.trade));
         }
         return h;
     }
 
     void startTrade() throws Exception {
+        startTrade(java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #startTrade()}, with trade-api's intent store wrapped by {@code intents}. */
+    void startTrade(java.util.function.UnaryOperator<org.opentrade.trade.port.IntentStore> intents) throws Exception {
         trade = new TradeApiService(config, null, TEST_CALLERS, () -> "admin-token-for-tests");
+        trade.decorateIntentStore(intents);
         tradeDeployment = await(vertx.deployVerticle(trade));
         until(trade::isReady, 60);
     }

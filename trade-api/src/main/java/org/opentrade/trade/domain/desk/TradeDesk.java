@@ -101,6 +101,8 @@ public final class TradeDesk {
     };
     private long lastIntentApplied;
     private int intentsNotDurable;
+    /** Callers waiting for every intent up to an index to be durable ({@link #durableThrough}), oldest first. */
+    private final Deque<DurableWaiter> durableWaiters = new ArrayDeque<>();
     private long generatedIds;
     /** Answers whose intent is appended and not yet durable, with that intent: settled as unknown if the store fails. */
     private final Map<CompletableFuture<Outcome>, Intent> awaitingDurable = new java.util.LinkedHashMap<>();
@@ -110,6 +112,9 @@ public final class TradeDesk {
     private final Map<Long, Unsettled> unsettled = new java.util.LinkedHashMap<>();
     /** Orders sent again after a barrier showed the exchange never got them. Volatile: /metrics reads it. */
     private volatile long resent;
+
+    private record DurableWaiter(long index, CompletableFuture<Void> done) {
+    }
 
     /**
      * A pending_new order whose command was not answered: {@code since} when that was known; then a
@@ -189,9 +194,40 @@ public final class TradeDesk {
         return lastIntentApplied;
     }
 
-    /** Whether every appended intent is durable: only then may a snapshot be taken. */
+    /** Whether every appended intent is durable. */
     public boolean quiescent() {
         return intentsNotDurable == 0;
+    }
+
+    /**
+     * The index of the last intent appended, durable or not: what the state (and so a {@link #snapshot}
+     * taken now) covers. A snapshot taken while intents are in flight may be stored only once they are
+     * durable ({@link #durableThrough}); until then a crash would leave it ahead of the log.
+     */
+    public long lastIntentAppended() {
+        return Math.max(lastIntentApplied, intents.lastIndex());
+    }
+
+    /**
+     * Completes (on the context) once every intent up to {@code index} is durable, at once if they are;
+     * fails if the intent store fails first, since those intents' fate is then unknown.
+     */
+    public CompletionStage<Void> durableThrough(long index) {
+        if (storeFailure != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the intent store failed", storeFailure));
+        }
+        if (lastIntentApplied >= index) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        durableWaiters.add(new DurableWaiter(index, done));
+        return done;
+    }
+
+    private void releaseDurableWaiters() {
+        while (!durableWaiters.isEmpty() && durableWaiters.peek().index() <= lastIntentApplied) {
+            durableWaiters.poll().done().complete(null);
+        }
     }
 
     // ------------------------------------------------------------------ new orders
@@ -424,6 +460,7 @@ public final class TradeDesk {
                     awaitingDurable.remove(answer);
                 }
                 whenDurable.accept(index);
+                releaseDurableWaiters();
             }));
         } catch (IllegalStateException failed) { // the store stopped before its failure reached this context
             storeFailed(failed);
@@ -449,6 +486,9 @@ public final class TradeDesk {
             return;
         }
         storeFailure = err;
+        while (!durableWaiters.isEmpty()) {
+            durableWaiters.poll().done().completeExceptionally(new IllegalStateException("the intent store failed", err));
+        }
         List<Map.Entry<CompletableFuture<Outcome>, Intent>> lost = new ArrayList<>(awaitingDurable.entrySet());
         awaitingDurable.clear();
         for (Map.Entry<CompletableFuture<Outcome>, Intent> e : lost) {
