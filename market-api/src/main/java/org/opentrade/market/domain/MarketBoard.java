@@ -230,7 +230,11 @@ public final class MarketBoard implements FeedHandler {
                 continue;
             }
             st.book.load(s);
+            long before = st.tradeCount;
             st.tradeCount = s.allTrades();
+            if (before >= 0 && st.tradeCount >= 0 && st.tradeCount < before) {
+                listener.tradesRenumbered(s.symbol(), st.tradeCount);
+            }
             st.numbered = 0;
             st.beforeSnapshot = 0;
             st.dayTradesAtSnapshot = s.trades();

@@ -23,6 +23,14 @@ public interface MarketListener {
     /** A live bar of {@code symbol} changed (a trade) or closed. */
     void bar(Bar bar);
 
+    /**
+     * The exchange numbers {@code symbol}'s trades again from below: a book snapshot counts fewer trades
+     * of all time than this board had applied (the exchange's data was reset). The next trade is number
+     * {@code count + 1}; numbers up to the old count now name other trades.
+     */
+    default void tradesRenumbered(String symbol, long count) {
+    }
+
     MarketListener NONE = new MarketListener() {
         @Override
         public void trade(Trade trade) {

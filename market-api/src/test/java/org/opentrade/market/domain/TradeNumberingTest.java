@@ -130,4 +130,43 @@ class TradeNumberingTest {
         assertEquals(List.of(3L, 4L, 5L, 6L), other.get(SYM).numberedTrades(10).stream().map(Trade::seq).toList(),
                 "the store held the whole day: numbers 5 to 8");
     }
+
+    @Test
+    void aSnapshotCountingFewerTradesThanAppliedIsARenumberingTheListenerIsToldOf() {
+        List<String> renumbered = new ArrayList<>();
+        board.setListener(new org.opentrade.market.port.MarketListener() {
+            @Override
+            public void trade(Trade trade) {
+            }
+
+            @Override
+            public void quote(String symbol) {
+            }
+
+            @Override
+            public void depth(String symbol, long bookSeq, List<org.opentrade.exchange.model.BookLevel> bids,
+                              List<org.opentrade.exchange.model.BookLevel> asks) {
+            }
+
+            @Override
+            public void bar(Bar bar) {
+            }
+
+            @Override
+            public void tradesRenumbered(String symbol, long count) {
+                renumbered.add(symbol + "@" + count);
+            }
+        });
+        board.startAt(0, 0);
+        board.loadBooks(List.of(book(0, 0)), true);
+        apply(trade(1, 1001));
+        apply(trade(2, 1002));
+        board.onSnapshot(0, 50, List.of(book(50, 9))); // more than applied: trades this board missed, no renumbering
+        board.onSnapshot(0, 60, List.of(book(60, 9))); // as many: none either
+        assertEquals(List.of(), renumbered);
+        board.onSnapshot(0, 3, List.of(book(3, 1))); // the exchange's data was reset: its count starts over
+        assertEquals(List.of(SYM + "@1"), renumbered);
+        apply(trade(4, 1003));
+        assertEquals(List.of(1L, 2L, 2L), numbers, "the next trade is the new count's next number");
+    }
 }

@@ -177,6 +177,33 @@ public final class MarketStreams {
         return publishFrame(channel, seq, n -> ServerFrames.data(frames, channel, n, data));
     }
 
+    /**
+     * A stable channel's source numbers its messages again from below ({@code head}: the number of the
+     * last message of the new numbering, the next is {@code head + 1}): its log starts over there and every
+     * subscriber gets the flagged snapshot at once, since its seq belongs to the old numbering. A client
+     * resuming later with an old seq gets it too. No-op for a channel without a log or one this process
+     * numbers. Owner context only.
+     */
+    public void renumber(String channel, long head) {
+        checkOwner();
+        ChannelLog<Buffer> log = logs.find(channel);
+        if (log == null || !log.stable()) {
+            return;
+        }
+        LOG.warn("channel {} is numbered again from {} (was at {}): its subscribers get a flagged snapshot",
+                channel, head, log.head());
+        log.restartAt(head);
+        Set<Subscription> subs = subscribers.get(channel);
+        if (subs != null) {
+            for (Subscription s : subs) {
+                s.foreign = true; // its seq means nothing in the new numbering
+                if (!s.connection.slow) {
+                    catchUp(s);
+                }
+            }
+        }
+    }
+
     private long publishFrame(String channel, long wanted, LongFunction<Buffer> frameOf) {
         checkOwner();
         ChannelLog<Buffer> log = logs.find(channel);
@@ -211,7 +238,7 @@ public final class MarketStreams {
                     StreamConnection c = s.connection;
                     if (c.slow) {
                         maybeRecover(c); // a recovered connection catches up to this message too
-                    } else if (s.delivered != seq - 1) {
+                    } else if (s.foreign || s.delivered != seq - 1) {
                         catchUp(s);
                     } else if (send(c, frame, wire, false)) {
                         s.delivered = seq;
@@ -421,7 +448,7 @@ public final class MarketStreams {
         if (s.delivered == head && !s.foreign) {
             return true;
         }
-        if (s.delivered > head && s.log.stable() && !s.foreign) {
+        if (s.delivered > head && s.log.stable() && !s.foreign && s.delivered > s.log.oldNumberingHead()) {
             awaitHead(s);
             return true;
         }

@@ -167,6 +167,14 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
     }
 
     @Override
+    public void tradesRenumbered(String symbol, long count) {
+        String channel = names(symbol).trades();
+        if (streams.active(channel)) {
+            streams.renumber(channel, count);
+        }
+    }
+
+    @Override
     public void quote(String symbol) {
         String channel = names(symbol).quotes();
         if (streams.active(channel)) {

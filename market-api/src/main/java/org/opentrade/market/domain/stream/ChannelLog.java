@@ -31,6 +31,7 @@ public final class ChannelLog<T> {
     private int size;
     private long head;
     private final boolean stable;
+    private long oldNumberingHead;
 
     /** A log this process numbers: its first message is seq 1. */
     public ChannelLog(RetentionOptions retention) {
@@ -70,13 +71,35 @@ public final class ChannelLog<T> {
      * skip is out of window, never handed a replay with a hole. No-op when {@code seq <= head()}.
      */
     public void skipTo(long seq) {
-        if (seq <= head) {
-            return;
+        if (seq > head) {
+            restartAt(seq);
+        }
+    }
+
+    /**
+     * Forgets everything retained and goes on at {@code seq} (the next message is {@code seq + 1}), below
+     * the head too: for a stable log whose data is numbered again from lower (a new history), so no seq
+     * of the old numbering is ever answered with a message of the new one.
+     */
+    public void restartAt(long seq) {
+        if (seq < 0) {
+            throw new IllegalArgumentException("seq " + seq);
         }
         while (size > 0) {
             dropOldest();
         }
+        if (seq < head) {
+            oldNumberingHead = Math.max(oldNumberingHead, head);
+        }
         head = seq;
+    }
+
+    /**
+     * The highest seq an earlier numbering reached ({@link #restartAt} below the head), 0 if none: a
+     * client's seq above the head and up to this one is of that numbering, not one to wait for.
+     */
+    public long oldNumberingHead() {
+        return oldNumberingHead;
     }
 
     /** How many messages are retained now (as of the last {@link #append} or {@link #since}). */

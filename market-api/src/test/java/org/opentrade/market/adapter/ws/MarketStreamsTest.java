@@ -215,6 +215,36 @@ class MarketStreamsTest {
     }
 
     @Test
+    void aStableChannelNumberedAgainFromBelowFlagsItsSubscribersAndNeverAnswersAnOldSeqWithANewMessage() {
+        kit(StreamOptions.defaults().withResumeAheadWaitMs(60_000)); // a wait would outlast the test
+        kit.origins.put(TRADES_A, new ChannelSource.Origin<>(10, List.of(), new long[0]));
+        TestClient c = kit.connect();
+        c.subscribe(Map.of(), TRADES_A);
+        c.expectType("subscribed");
+        kit.publishNumbered(TRADES_A, 11, trade(11));
+        kit.publishNumbered(TRADES_A, 12, trade(12));
+        assertEquals(11L, c.nextNonHeartbeat().getLong("seq"));
+        assertEquals(12L, c.nextNonHeartbeat().getLong("seq"));
+
+        kit.onOwner(() -> {
+            kit.streams.renumber(TRADES_A, 2); // the exchange's data was reset: its count of all time is 2
+            return null;
+        });
+        assertEquals(new JsonObject().put("channel", TRADES_A).put("seq", 2).put("snapshot", true)
+                .put("resumed", false).putNull("data"), c.nextNonHeartbeat(), "its seq 12 names another trade now");
+        assertEquals(3L, kit.publishNumbered(TRADES_A, 3, trade(3)), "published, not dropped as a number passed");
+        assertEquals(new JsonObject().put("channel", TRADES_A).put("seq", 3).put("data", trade(3)), c.nextNonHeartbeat());
+        assertEquals(-1L, kit.publishNumbered(TRADES_A, 3, trade(3)), "a repeat is still dropped");
+
+        TestClient old = kit.connect();
+        old.subscribe(Map.of(TRADES_A, 11), TRADES_A);
+        assertEquals(3L, old.expectType("subscribed").getJsonObject("seqs").getLong(TRADES_A));
+        assertEquals(new JsonObject().put("channel", TRADES_A).put("seq", 3).put("snapshot", true)
+                .put("resumed", false).putNull("data"), old.nextNonHeartbeat(),
+                "11 is of the old numbering (it reached 12): answered at once, never replayed from the new one");
+    }
+
+    @Test
     void aResumeAheadOfAStableChannelThatTheFeedReachesGetsTheMessagesAfterIt() {
         kit(StreamOptions.defaults());
         kit.origins.put(TRADES_A, new ChannelSource.Origin<>(10, List.of(), new long[0]));
