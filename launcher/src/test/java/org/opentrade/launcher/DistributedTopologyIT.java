@@ -16,8 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.cluster.ClusterTls;
 import org.opentrade.common.cluster.ClusteredVertx;
+import org.opentrade.common.testing.LoopbackPorts;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import quickfix.Message;
 
@@ -269,11 +268,8 @@ class DistributedTopologyIT {
     }
 
     private static ClusterConfig member(String name, List<String> members) throws java.io.IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        return new ClusterConfig(name, members, "127.0.0.1", null, port, false, Duration.ofSeconds(15), 0);
+        return new ClusterConfig(name, members, "127.0.0.1", null, LoopbackPorts.free(), false, Duration.ofSeconds(15),
+                0);
     }
 
     private static JsonObject command(Vertx from, JsonObject command, long timeoutMillis) throws Exception {

@@ -21,10 +21,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
 import java.io.Serializable;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +43,7 @@ import org.opentrade.common.discovery.ServiceInstance;
 import org.opentrade.common.discovery.ServiceInstances;
 import org.opentrade.common.discovery.cluster.ClusterDiscovery;
 import org.opentrade.common.discovery.cluster.HazelcastServiceDiscovery;
+import org.opentrade.common.testing.LoopbackPorts;
 
 /**
  * Mutual TLS on the clustered event bus between real Hazelcast members on 127.0.0.1 (free ports,
@@ -82,7 +80,7 @@ class ClusterTlsIT {
         ClusterTls foreignTls = ClusterTls.load(otherCa.issue("foreign", password), password, otherCa.caPem(), null);
 
         String name = "ot-tls-" + UUID.randomUUID().toString().substring(0, 8);
-        int[] ports = {freePort(), freePort(), freePort(), freePort()};
+        int[] ports = {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()};
         List<String> members = new ArrayList<>();
         for (int p : ports) {
             members.add("127.0.0.1:" + p);
@@ -344,11 +342,5 @@ class ClusterTlsIT {
 
     private static HazelcastInstance hazelcast(Vertx v) {
         return manager(v).getHazelcastInstance();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

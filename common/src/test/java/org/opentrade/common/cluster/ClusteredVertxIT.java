@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opentrade.common.testing.LoopbackPorts;
 
 /**
  * Real Hazelcast members on 127.0.0.1 (free ports), as distributed mode runs them: two processes'
@@ -30,12 +28,12 @@ class ClusteredVertxIT {
 
     @BeforeAll
     static void startMembers() throws Exception {
-        int p1 = freePort();
-        int p2 = freePort();
+        int p1 = LoopbackPorts.free();
+        int p2 = LoopbackPorts.free();
         List<String> members = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
         first = join(new ClusterConfig("ot-it", members, "127.0.0.1", null, p1, false, Duration.ofSeconds(5), 0));
         second = join(new ClusterConfig("ot-it", members, "127.0.0.1", null, p2, false, Duration.ofSeconds(5), 0));
-        stranger = join(new ClusterConfig("ot-other", members, "127.0.0.1", null, freePort(), false,
+        stranger = join(new ClusterConfig("ot-other", members, "127.0.0.1", null, LoopbackPorts.free(), false,
                 Duration.ofSeconds(5), 0));
     }
 
@@ -71,11 +69,5 @@ class ClusteredVertxIT {
     private static int members(Vertx v) {
         HazelcastClusterManager m = (HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) v).clusterManager();
         return m.getHazelcastInstance().getCluster().getMembers().size();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

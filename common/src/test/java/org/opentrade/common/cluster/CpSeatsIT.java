@@ -15,9 +15,6 @@ import com.hazelcast.cp.CPMember;
 import com.hazelcast.cp.CPSubsystemManagementService;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.opentrade.common.testing.LoopbackPorts;
 
 /**
  * {@link CpSeats} on real Hazelcast members in this JVM (clustered Vert.x joined as the services join,
@@ -60,7 +58,8 @@ class CpSeatsIT {
     @Test
     void aCrashedCpMembersSeatIsTakenByAnotherMemberSoASecondCrashKeepsTheMajority() throws Exception {
         String name = "ot-cp-seats-" + UUID.randomUUID().toString().substring(0, 8);
-        List<Integer> ports = List.of(freePort(), freePort(), freePort(), freePort());
+        List<Integer> ports = List.of(LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free(),
+                LoopbackPorts.free());
         List<String> addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         List<HazelcastInstance> hz = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -152,12 +151,6 @@ class CpSeatsIT {
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, what + " within " + bound);
             Thread.sleep(50); // polling with a deadline
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.opentrade.common.tracing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.opentrade.common.testing.LoopbackPorts;
 
 /**
  * A real Zipkin server (the {@code zipkin-server:exec} jar Maven copied in pre-integration-test)
@@ -33,7 +33,7 @@ final class ZipkinServer implements AutoCloseable {
             throw new IllegalStateException("no Zipkin server jar at " + jar.toAbsolutePath()
                     + "; run through Maven (verify), which copies io.zipkin:zipkin-server:exec there");
         }
-        int port = freePort();
+        int port = LoopbackPorts.free();
         Path log = jar.resolveSibling("zipkin-server-" + port + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Armeria's port list replaces the packaged one as a whole, so port, address and protocol
@@ -85,12 +85,6 @@ final class ZipkinServer implements AutoCloseable {
             HttpResponse<String> r = get("/health");
             return r != null && r.statusCode() == 200;
         });
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

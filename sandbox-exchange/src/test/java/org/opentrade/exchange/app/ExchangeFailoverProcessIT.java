@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +28,7 @@ import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.cluster.ClusterCp;
 import org.opentrade.common.cluster.ClusterTls;
 import org.opentrade.common.cluster.ClusteredVertx;
+import org.opentrade.common.testing.LoopbackPorts;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.hazelcast.HazelcastLeadershipRegister;
 import org.opentrade.exchange.client.ExchangeAddresses;
@@ -73,12 +73,6 @@ class ExchangeFailoverProcessIT {
             // killed members took with them: end the member at once instead.
             ClusteredVertx.hazelcastOf(vertx).getLifecycleService().terminate();
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
@@ -156,7 +150,7 @@ class ExchangeFailoverProcessIT {
     @Test
     void killingTheLeaderUnderLoadLosesNoAcknowledgedOrderAndRunsNoneTwice(@TempDir Path dir) throws Exception {
         String cluster = "failover-it-" + ProcessHandle.current().pid();
-        int[] ports = {freePort(), freePort(), freePort()};
+        int[] ports = {LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free()};
         String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
         ClusterConfig mine = new ClusterConfig(cluster, List.of(members.split(",")), "127.0.0.1", null, ports[2], false,
                 Duration.ofSeconds(2), 0, ClusterTls.OFF, new ClusterCp(3, Duration.ofSeconds(2), Duration.ofSeconds(1)));

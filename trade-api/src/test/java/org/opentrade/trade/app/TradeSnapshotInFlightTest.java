@@ -140,6 +140,33 @@ class TradeSnapshotInFlightTest {
         }
     }
 
+    /**
+     * Holds the store's acknowledgements back and places a resting buy of dev_a: once this returns, its
+     * intent is appended and applied, not durable.
+     */
+    private static Future<HttpResponse<Buffer>> placeHeldBack(TradeHarness h, HeldIntentStore store, String clientOrderId)
+            throws Exception {
+        store.hold();
+        Future<HttpResponse<Buffer>> answer = h.request(HttpMethod.POST, "dev_a", "/v1/orders")
+                .sendJsonObject(TradeHarness.limit(clientOrderId, "601398.SH", "buy", "7.00", 400));
+        h.until(() -> {
+            try {
+                return !h.onTrade(() -> h.trade.desk().quiescent());
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
+        return answer;
+    }
+
+    /** Starts the periodic snapshot now; returns the last intent index it covers. */
+    private static long snapshotNow(TradeHarness h) throws Exception {
+        return h.onTrade(() -> {
+            h.trade.snapshot();
+            return h.trade.desk().lastIntentAppended();
+        });
+    }
+
     @Test
     void aSnapshotTakenWithAnIntentInFlightIsStoredOnceItIsDurableAndRestoresTheSameState() throws Exception {
         HeldIntentStore[] store = new HeldIntentStore[1];
@@ -148,20 +175,8 @@ class TradeSnapshotInFlightTest {
             assertEquals(201, h.order("dev_a", TradeHarness.limit("a1", "601398.SH", "buy", "7.12", 1_000)).statusCode());
 
             // a2's intent is appended and applied, not durable: the desk is never quiescent meanwhile.
-            store[0].hold();
-            Future<HttpResponse<Buffer>> a2 = h.request(HttpMethod.POST, "dev_a", "/v1/orders")
-                    .sendJsonObject(TradeHarness.limit("a2", "601398.SH", "buy", "7.00", 400));
-            h.until(() -> {
-                try {
-                    return !h.onTrade(() -> h.trade.desk().quiescent());
-                } catch (Exception e) {
-                    return false;
-                }
-            }, 10);
-            long covered = h.onTrade(() -> {
-                h.trade.snapshot();
-                return h.trade.desk().lastIntentAppended();
-            });
+            Future<HttpResponse<Buffer>> a2 = placeHeldBack(h, store[0], "a2");
+            long covered = snapshotNow(h);
             assertTrue(covered > h.onTrade(() -> h.trade.desk().lastIntentApplied()), "a2's intent is not durable yet");
             Thread.sleep(300); // time the snapshot would need to be written, were it written before its intents are durable
             assertFalse(latest().filter(s -> s.intentIndex() >= covered).isPresent(),
@@ -225,20 +240,8 @@ class TradeSnapshotInFlightTest {
     void aSnapshotWaitingForIntentsIsDroppedWhenTheStoreFailsFirst() throws Exception {
         HeldIntentStore[] store = new HeldIntentStore[1];
         try (TradeHarness h = TradeHarness.start(dir, java.util.Map.of(), true, s -> store[0] = new HeldIntentStore(s))) {
-            store[0].hold();
-            Future<HttpResponse<Buffer>> a1 = h.request(HttpMethod.POST, "dev_a", "/v1/orders")
-                    .sendJsonObject(TradeHarness.limit("a1", "601398.SH", "buy", "7.00", 400));
-            h.until(() -> {
-                try {
-                    return !h.onTrade(() -> h.trade.desk().quiescent());
-                } catch (Exception e) {
-                    return false;
-                }
-            }, 10);
-            long covered = h.onTrade(() -> {
-                h.trade.snapshot();
-                return h.trade.desk().lastIntentAppended();
-            });
+            Future<HttpResponse<Buffer>> a1 = placeHeldBack(h, store[0], "a1");
+            long covered = snapshotNow(h);
             assertTrue(h.onTrade(() -> h.trade.snapshotPending()), "the snapshot waits for a1's intent");
             store[0].fail(new java.io.IOException("disk gone (test)"));
             HttpResponse<Buffer> answer = TradeHarness.await(a1);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.opentrade.common.testing.LoopbackPorts;
 
 /**
  * A real {@code redis-server} for tests: its own free port on 127.0.0.1, no persistence, a temporary
@@ -36,7 +36,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Starts a server on a free port and returns once it answers PING. */
     public static RedisServerProcess start() throws IOException, InterruptedException {
-        RedisServerProcess server = new RedisServerProcess(freePort(), Files.createTempDirectory("redis-it"));
+        RedisServerProcess server = new RedisServerProcess(LoopbackPorts.free(), Files.createTempDirectory("redis-it"));
         server.launch();
         Runtime.getRuntime().addShutdownHook(server.killer);
         return server;
@@ -174,12 +174,6 @@ public final class RedisServerProcess implements AutoCloseable {
                 line.append((char) c);
             }
             return line.toString().trim();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -7,13 +7,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.opentrade.common.testing.LoopbackPorts;
 
 /**
  * Clustered Vert.x instances in one JVM, joined by Hazelcast over TCP/IP on 127.0.0.1 only
@@ -31,7 +29,7 @@ public final class LoopbackCluster implements AutoCloseable {
 
     public LoopbackCluster(int maxMembers) {
         for (int i = 0; i < maxMembers; i++) {
-            ports.add(freePort());
+            ports.add(LoopbackPorts.free());
         }
     }
 
@@ -66,14 +64,6 @@ public final class LoopbackCluster implements AutoCloseable {
     /** Kills {@code member}'s Hazelcast at once (no leave message): the others must detect it. */
     public static void terminate(Vertx member) {
         ClusterDiscovery.hazelcastOf(member).getHazelcastInstance().getLifecycleService().terminate();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 
     @Override

@@ -1,8 +1,6 @@
 package org.opentrade.market.adapter.influx;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.opentrade.common.testing.LoopbackPorts;
 
 /**
  * One real {@code influxd} (InfluxDB 1.x, Debian's package {@code influxdb}) per test JVM, started
@@ -62,8 +61,8 @@ public final class InfluxServer {
                     + " for ./test.sh) or point -Dinflux.server at an influxd 1.x binary.");
         }
         Path dir = Files.createTempDirectory("influxd-it");
-        int httpPort = freePort();
-        int rpcPort = freePort();
+        int httpPort = LoopbackPorts.free();
+        int rpcPort = LoopbackPorts.free();
         Path config = dir.resolve("influxdb.conf");
         Files.writeString(config, config(dir, httpPort, rpcPort));
         Path log = dir.resolve("influxd.log");
@@ -138,12 +137,6 @@ public final class InfluxServer {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException leftOver) {
             // a temp dir left behind is harmless
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

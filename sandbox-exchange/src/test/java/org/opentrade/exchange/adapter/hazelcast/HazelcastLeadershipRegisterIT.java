@@ -9,9 +9,6 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.cluster.ClusterCp;
 import org.opentrade.common.cluster.ClusteredVertx;
+import org.opentrade.common.testing.LoopbackPorts;
 import org.opentrade.exchange.port.LeadershipRegister;
 import org.opentrade.exchange.port.LeadershipRegisterContract;
 
@@ -44,7 +42,7 @@ class HazelcastLeadershipRegisterIT extends LeadershipRegisterContract {
 
     @BeforeAll
     static void startThreeCpMembers() throws Exception {
-        List<Integer> ports = List.of(freePort(), freePort(), freePort());
+        List<Integer> ports = List.of(LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free());
         List<String> addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         String name = "ot-leadership-" + UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < ports.size(); i++) {
@@ -142,11 +140,5 @@ class HazelcastLeadershipRegisterIT extends LeadershipRegisterContract {
     void aBadGroupNameIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> HazelcastLeadershipRegister.open(members.get(0), "a/b"));
         assertThrows(IllegalArgumentException.class, () -> HazelcastLeadershipRegister.open(members.get(0), ""));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -3,9 +3,7 @@ package org.opentrade.trade.adapter.redis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentrade.common.testing.LoopbackPorts;
 
 /**
  * A real {@code redis-server} per test class (the idea of the gateway's RedisServerProcess, cut
@@ -38,9 +37,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = LoopbackPorts.free();
         dir = Files.createTempDirectory("trade-redis-it");
         Runtime.getRuntime().addShutdownHook(killer);
         launch();
