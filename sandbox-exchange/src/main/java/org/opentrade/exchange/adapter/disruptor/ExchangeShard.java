@@ -442,11 +442,12 @@ final class ExchangeShard {
                 slot.queryResult = runQuery(slot);
             }
         }
+        // Before the answers: a caller that got one reads a gauge that already counts its order.
+        liveOrders.set(engine.liveOrders());
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i));
         }
         batch.clear();
-        liveOrders.set(engine.liveOrders());
         maybeSnapshot(false);
         maybeRetain();
     }
