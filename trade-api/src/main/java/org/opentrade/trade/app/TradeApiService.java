@@ -122,6 +122,11 @@ public final class TradeApiService extends VerticleBase {
     private final Map<Integer, Boolean> live = new HashMap<>();
     /** Wraps the intent store the config chooses (tests: to hold back its durability acknowledgements). */
     private java.util.function.UnaryOperator<IntentStore> intentStoreDecorator = java.util.function.UnaryOperator.identity();
+    /** The intent index of the last snapshot this process stored, and when (0: none yet); /metrics reads them. */
+    private volatile long lastSnapshotIndex;
+    private volatile long lastSnapshotAtMs;
+    /** The longest the stop waits for its snapshot (for the intents in flight to be durable, and the write). */
+    private static final long STOP_SNAPSHOT_WAIT_MS = 5_000;
     /** The periodic snapshot being stored, else null. */
     private Future<Void> snapshotInFlight;
     /** The FIX acceptor once started (config {@code fix.enabled}), else null. */
@@ -549,24 +554,30 @@ public final class TradeApiService extends VerticleBase {
     }
 
     /**
-     * Takes a snapshot of the state as it is now, covering every intent appended so far, and stores it
-     * once those intents are durable, so a stored snapshot is never ahead of the intent log; then the
-     * exchange may prune up to it. It does not wait for a moment with no intent in flight, which a steady
-     * order flow may never give, only for the intents it covers (about one group commit). Fails, storing
-     * nothing, if the intent store fails first. On the context.
+     * Takes a snapshot at the first moment no intent is in flight ({@link TradeDesk#whenQuiescent}: at once,
+     * or when the last one in flight becomes durable) and stores it; then the exchange may prune up to it.
+     * It used to be skipped when the periodic check found an intent in flight, which a steady order flow
+     * nearly always has, so a busy instance went without snapshots. Fails, storing nothing, if the intent
+     * store fails first. On the context.
      */
     private Future<Void> writeSnapshot(TradeDesk d) {
-        byte[] bytes = d.snapshot();
-        Map<Integer, Long> positions = d.positions();
-        long index = d.lastIntentAppended();
-        long mark = streams.mark(index, positions);
-        return Future.fromCompletionStage(d.durableThrough(index), context).compose(v -> vertx.executeBlocking(() -> {
-            snapshots.write(index, positions, bytes);
-            return null;
-        }, false)).onSuccess(v -> {
-            streams.snapshotDurable(mark);
-            durablePositions.putAll(positions);
-        }).mapEmpty();
+        Promise<Void> done = Promise.promise();
+        d.whenQuiescent(() -> {
+            byte[] bytes = d.snapshot();
+            Map<Integer, Long> positions = d.positions();
+            long index = d.lastIntentApplied();
+            long mark = streams.mark(index, positions);
+            vertx.executeBlocking(() -> {
+                snapshots.write(index, positions, bytes);
+                return null;
+            }, false).onSuccess(v -> {
+                streams.snapshotDurable(mark);
+                durablePositions.putAll(positions);
+                lastSnapshotIndex = index;
+                lastSnapshotAtMs = System.currentTimeMillis();
+            }).<Void>mapEmpty().onComplete(done);
+        }, done::tryFail);
+        return done.future();
     }
 
     private Future<Universe> fetchUniverse() {
@@ -638,6 +649,11 @@ public final class TradeApiService extends VerticleBase {
         if (d != null) {
             sb.append("trade_accounts ").append(d.ledger().accountIds().size()).append('\n');
             sb.append("trade_intents_applied ").append(d.lastIntentApplied()).append('\n');
+            // How far a start would replay: intents since the last snapshot this process stored, and its age.
+            long snapshotAt = lastSnapshotAtMs;
+            sb.append("trade_snapshot_intent_index ").append(lastSnapshotIndex).append('\n');
+            sb.append("trade_snapshot_age_seconds ").append(snapshotAt == 0 ? -1
+                    : (System.currentTimeMillis() - snapshotAt) / 1000).append('\n');
             sb.append("trade_orders_resent_total ").append(d.resentOrders()).append('\n');
             sb.append("trade_orders_unsettled ").append(d.unsettledOrders()).append('\n');
         }
@@ -681,10 +697,13 @@ public final class TradeApiService extends VerticleBase {
             if (desk != null && ready && snapshots != null && streams != null) {
                 // After the periodic one, if one is being stored: never two writes at once.
                 Future<Void> before = snapshotInFlight == null ? Future.succeededFuture() : snapshotInFlight;
-                return before.eventually(() -> writeSnapshot(desk)).recover(err -> {
-                    LOG.log(Level.WARNING, "trade-api's snapshot at stop failed; the next start replays more intents", err);
-                    return Future.succeededFuture();
-                });
+                // Bounded: intents still in flight at the stop are durable within a group commit or two.
+                return before.eventually(() -> writeSnapshot(desk)).timeout(STOP_SNAPSHOT_WAIT_MS, TimeUnit.MILLISECONDS)
+                        .recover(err -> {
+                            LOG.log(Level.WARNING, "trade-api's snapshot at stop failed; the next start replays more"
+                                    + " intents", err);
+                            return Future.succeededFuture();
+                        });
             }
             return Future.succeededFuture();
         }).eventually(() -> vertx.executeBlocking(() -> {

@@ -26,10 +26,10 @@ import org.opentrade.trade.port.IntentStore;
 import org.opentrade.trade.port.SnapshotStore;
 
 /**
- * A snapshot does not wait for a moment with no intent in flight (a steady order flow may never give
- * one): it is taken at once, covers the intents appended so far, and is stored once they are durable,
- * never before. trade-api restarted from such a snapshot (one taken while an order's intent was not yet
- * durable, so the order is still pending_new in it) ends in the same state as the live one.
+ * A snapshot due while an intent is in flight is not skipped (a steady order flow nearly always has one
+ * in flight when the periodic check comes): it is taken at the first moment none is, when the last one
+ * becomes durable, and covers it; never before. trade-api restarted from such a snapshot ends in the same
+ * state as the live one. One waiting when the intent store fails is never taken.
  */
 class TradeSnapshotInFlightTest {
     @TempDir
@@ -159,16 +159,19 @@ class TradeSnapshotInFlightTest {
         return answer;
     }
 
-    /** Starts the periodic snapshot now; returns the last intent index it covers. */
+    /**
+     * Starts the periodic snapshot now, with one intent in flight; returns that intent's index, which the
+     * snapshot is to cover (the one after the last durable one).
+     */
     private static long snapshotNow(TradeHarness h) throws Exception {
         return h.onTrade(() -> {
             h.trade.snapshot();
-            return h.trade.desk().lastIntentAppended();
+            return h.trade.desk().lastIntentApplied() + 1;
         });
     }
 
     @Test
-    void aSnapshotTakenWithAnIntentInFlightIsStoredOnceItIsDurableAndRestoresTheSameState() throws Exception {
+    void aSnapshotDueWithAnIntentInFlightIsTakenWhenItIsDurableAndRestoresTheSameState() throws Exception {
         HeldIntentStore[] store = new HeldIntentStore[1];
         try (TradeHarness h = TradeHarness.start(dir, java.util.Map.of(), true, s -> store[0] = new HeldIntentStore(s))) {
             TradeRestartScenario.resting(h, 9_200_000_001L, "601398.SH", "SELL", "7.12", 5_000);
@@ -177,7 +180,7 @@ class TradeSnapshotInFlightTest {
             // a2's intent is appended and applied, not durable: the desk is never quiescent meanwhile.
             Future<HttpResponse<Buffer>> a2 = placeHeldBack(h, store[0], "a2");
             long covered = snapshotNow(h);
-            assertTrue(covered > h.onTrade(() -> h.trade.desk().lastIntentApplied()), "a2's intent is not durable yet");
+            assertTrue(h.onTrade(() -> h.trade.snapshotPending()), "the snapshot waits for a2's intent");
             Thread.sleep(300); // time the snapshot would need to be written, were it written before its intents are durable
             assertFalse(latest().filter(s -> s.intentIndex() >= covered).isPresent(),
                     "nothing is stored ahead of the durable intent log: " + latest());
@@ -185,6 +188,8 @@ class TradeSnapshotInFlightTest {
             store[0].release();
             assertEquals(201, TradeHarness.await(a2).statusCode());
             h.until(() -> latest().filter(s -> s.intentIndex() == covered).isPresent(), 10);
+            h.until(() -> h.trade.metrics().contains("trade_snapshot_intent_index " + covered + "\n"), 10);
+            assertTrue(h.trade.metrics().matches("(?s).*\ntrade_snapshot_age_seconds [0-9]+\n.*"), h.trade.metrics());
             // Kept aside, as a crash right now would leave it (the stop below writes a newer one).
             Path kept = dir.resolve("kept");
             copy(dir.resolve("trade/snapshots"), kept.resolve("snapshots"));
@@ -237,7 +242,7 @@ class TradeSnapshotInFlightTest {
     }
 
     @Test
-    void aSnapshotWaitingForIntentsIsDroppedWhenTheStoreFailsFirst() throws Exception {
+    void aSnapshotWaitingForAnIntentIsDroppedWhenTheStoreFailsFirst() throws Exception {
         HeldIntentStore[] store = new HeldIntentStore[1];
         try (TradeHarness h = TradeHarness.start(dir, java.util.Map.of(), true, s -> store[0] = new HeldIntentStore(s))) {
             Future<HttpResponse<Buffer>> a1 = placeHeldBack(h, store[0], "a1");

@@ -101,8 +101,8 @@ public final class TradeDesk {
     };
     private long lastIntentApplied;
     private int intentsNotDurable;
-    /** Callers waiting for every intent up to an index to be durable ({@link #durableThrough}), oldest first. */
-    private final Deque<DurableWaiter> durableWaiters = new ArrayDeque<>();
+    /** What waits for a moment with no intent in flight ({@link #whenQuiescent}): run, or failed, once. */
+    private final List<QuiescentWaiter> quiescentWaiters = new ArrayList<>();
     private long generatedIds;
     /** Answers whose intent is appended and not yet durable, with that intent: settled as unknown if the store fails. */
     private final Map<CompletableFuture<Outcome>, Intent> awaitingDurable = new java.util.LinkedHashMap<>();
@@ -113,7 +113,7 @@ public final class TradeDesk {
     /** Orders sent again after a barrier showed the exchange never got them. Volatile: /metrics reads it. */
     private volatile long resent;
 
-    private record DurableWaiter(long index, CompletableFuture<Void> done) {
+    private record QuiescentWaiter(Runnable action, Consumer<Throwable> failed) {
     }
 
     /**
@@ -200,33 +200,20 @@ public final class TradeDesk {
     }
 
     /**
-     * The index of the last intent appended, durable or not: what the state (and so a {@link #snapshot}
-     * taken now) covers. A snapshot taken while intents are in flight may be stored only once they are
-     * durable ({@link #durableThrough}); until then a crash would leave it ahead of the log.
+     * Runs {@code action} on the context at the first moment every appended intent is durable and its
+     * callback has run: at once if that is now, else inside the callback of the intent that makes it so,
+     * before anything else can append (a snapshot taken there is consistent with the log, which one taken
+     * with intents in flight would not be with the order stream's journal). {@code failed} instead if the
+     * intent store fails first. A steady order flow reaches such a moment between two group commits far
+     * more often than a periodic check happens to land on one.
      */
-    public long lastIntentAppended() {
-        return Math.max(lastIntentApplied, intents.lastIndex());
-    }
-
-    /**
-     * Completes (on the context) once every intent up to {@code index} is durable, at once if they are;
-     * fails if the intent store fails first, since those intents' fate is then unknown.
-     */
-    public CompletionStage<Void> durableThrough(long index) {
+    public void whenQuiescent(Runnable action, Consumer<Throwable> failed) {
         if (storeFailure != null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the intent store failed", storeFailure));
-        }
-        if (lastIntentApplied >= index) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        durableWaiters.add(new DurableWaiter(index, done));
-        return done;
-    }
-
-    private void releaseDurableWaiters() {
-        while (!durableWaiters.isEmpty() && durableWaiters.peek().index() <= lastIntentApplied) {
-            durableWaiters.poll().done().complete(null);
+            failed.accept(new IllegalStateException("the intent store failed", storeFailure));
+        } else if (intentsNotDurable == 0) {
+            action.run();
+        } else {
+            quiescentWaiters.add(new QuiescentWaiter(action, failed));
         }
     }
 
@@ -460,7 +447,11 @@ public final class TradeDesk {
                     awaitingDurable.remove(answer);
                 }
                 whenDurable.accept(index);
-                releaseDurableWaiters();
+                if (intentsNotDurable == 0 && !quiescentWaiters.isEmpty()) {
+                    List<QuiescentWaiter> due = new ArrayList<>(quiescentWaiters);
+                    quiescentWaiters.clear();
+                    due.forEach(w -> w.action().run());
+                }
             }));
         } catch (IllegalStateException failed) { // the store stopped before its failure reached this context
             storeFailed(failed);
@@ -486,9 +477,9 @@ public final class TradeDesk {
             return;
         }
         storeFailure = err;
-        while (!durableWaiters.isEmpty()) {
-            durableWaiters.poll().done().completeExceptionally(new IllegalStateException("the intent store failed", err));
-        }
+        List<QuiescentWaiter> waiting = new ArrayList<>(quiescentWaiters);
+        quiescentWaiters.clear();
+        waiting.forEach(w -> w.failed().accept(new IllegalStateException("the intent store failed", err)));
         List<Map.Entry<CompletableFuture<Outcome>, Intent>> lost = new ArrayList<>(awaitingDurable.entrySet());
         awaitingDurable.clear();
         for (Map.Entry<CompletableFuture<Outcome>, Intent> e : lost) {
