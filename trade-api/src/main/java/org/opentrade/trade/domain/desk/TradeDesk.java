@@ -101,8 +101,6 @@ public final class TradeDesk {
     };
     private long lastIntentApplied;
     private int intentsNotDurable;
-    /** What waits for a moment with no intent in flight ({@link #whenQuiescent}): run, or failed, once. */
-    private final List<QuiescentWaiter> quiescentWaiters = new ArrayList<>();
     private long generatedIds;
     /** Answers whose intent is appended and not yet durable, with that intent: settled as unknown if the store fails. */
     private final Map<CompletableFuture<Outcome>, Intent> awaitingDurable = new java.util.LinkedHashMap<>();
@@ -112,9 +110,6 @@ public final class TradeDesk {
     private final Map<Long, Unsettled> unsettled = new java.util.LinkedHashMap<>();
     /** Orders sent again after a barrier showed the exchange never got them. Volatile: /metrics reads it. */
     private volatile long resent;
-
-    private record QuiescentWaiter(Runnable action, Consumer<Throwable> failed) {
-    }
 
     /**
      * A pending_new order whose command was not answered: {@code since} when that was known; then a
@@ -194,28 +189,9 @@ public final class TradeDesk {
         return lastIntentApplied;
     }
 
-    /** Whether every appended intent is durable. */
+    /** Whether every appended intent is durable: only then may a snapshot be taken. */
     public boolean quiescent() {
         return intentsNotDurable == 0;
-    }
-
-    /**
-     * Runs {@code action} on the context at the first moment every appended intent is durable and its
-     * callback has run: at once if that is now, else inside the callback of the intent that makes it so,
-     * before anything else can append: a snapshot taken there is consistent with the log and with the
-     * order stream's journal (one taken with intents in flight was not with the journal: the stream's seqs
-     * after a restart came out one short in TradeCrashRedisIT). {@code failed} instead if the intent store
-     * fails first. A flow with gaps between group commits reaches such a moment soon after the periodic
-     * check; a load that always has an intent in flight still delays it.
-     */
-    public void whenQuiescent(Runnable action, Consumer<Throwable> failed) {
-        if (storeFailure != null) {
-            failed.accept(new IllegalStateException("the intent store failed", storeFailure));
-        } else if (intentsNotDurable == 0) {
-            action.run();
-        } else {
-            quiescentWaiters.add(new QuiescentWaiter(action, failed));
-        }
     }
 
     // ------------------------------------------------------------------ new orders
@@ -448,11 +424,6 @@ public final class TradeDesk {
                     awaitingDurable.remove(answer);
                 }
                 whenDurable.accept(index);
-                if (intentsNotDurable == 0 && !quiescentWaiters.isEmpty()) {
-                    List<QuiescentWaiter> due = new ArrayList<>(quiescentWaiters);
-                    quiescentWaiters.clear();
-                    due.forEach(w -> w.action().run());
-                }
             }));
         } catch (IllegalStateException failed) { // the store stopped before its failure reached this context
             storeFailed(failed);
@@ -478,9 +449,6 @@ public final class TradeDesk {
             return;
         }
         storeFailure = err;
-        List<QuiescentWaiter> waiting = new ArrayList<>(quiescentWaiters);
-        quiescentWaiters.clear();
-        waiting.forEach(w -> w.failed().accept(new IllegalStateException("the intent store failed", err)));
         List<Map.Entry<CompletableFuture<Outcome>, Intent>> lost = new ArrayList<>(awaitingDurable.entrySet());
         awaitingDurable.clear();
         for (Map.Entry<CompletableFuture<Outcome>, Intent> e : lost) {
