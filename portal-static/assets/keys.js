@@ -224,7 +224,8 @@ function drawSecret() {
   const copy = el('button', { type: 'button', id: 'secret-copy' }, t('secret.copy'));
   copy.addEventListener('click', () => copySecret(value, copyStatus));
   const dismiss = el('button', { type: 'button', id: 'secret-dismiss', class: 'secondary' }, t('secret.dismiss'));
-  dismiss.addEventListener('click', () => dialog.close());
+  // Forget first: the dialog's close event comes a task later, and the secret must not outlive the click.
+  dismiss.addEventListener('click', () => { forgetSecret(); dialog.close(); });
   let previous = null;
   if (shown.rotated) {
     previous = el('p', { id: 'secret-previous' }, shown.previous && Date.parse(shown.previous) > Date.now()
@@ -242,6 +243,12 @@ function drawSecret() {
     el('p', {}, t('secret.example')),
     el('pre', {}, 'curl ' + location.origin + '/v1/limits -H "X-API-Key: ' + shown.key + '" -H "X-API-Secret: $SECRET"'),
   ].filter(Boolean));
+}
+
+/** The secret leaves the page and memory (idempotent: the dismiss button and the close event both call it). */
+function forgetSecret() {
+  shown = null;
+  document.getElementById('secret-dialog').replaceChildren();
 }
 
 async function copySecret(value, line) {
@@ -325,8 +332,7 @@ if (requireSession()) {
   const dialog = document.getElementById('secret-dialog');
   // Closed by its button or Escape: the secret leaves the page and memory, focus returns to the list.
   dialog.addEventListener('close', () => {
-    shown = null;
-    dialog.replaceChildren();
+    forgetSecret();
     focusIn('#list-title');
   });
   wireCreate();
