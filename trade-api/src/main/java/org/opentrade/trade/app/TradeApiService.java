@@ -345,18 +345,15 @@ public final class TradeApiService extends VerticleBase {
     /**
      * Caught up: the stream's replay ends; the ledger's seqs follow on from what the stream holds. (During the
      * replay the stream numbers its frames itself and the ledger counts as it always does, so a restart and a
-     * rebuild from nothing give every order the same state; only the accounts' seqs are set here.)
+     * rebuild from nothing give every order the same state; only the accounts' seqs are set here, as intents, so
+     * that a later replay, from a snapshot or from nothing, numbers what follows as this process does.)
      */
     private void endStreamRecovery() {
         Map<String, Long> heads = streams.endRecovery((account, orderId) -> {
             org.opentrade.trade.domain.Order o = desk.ledger().order(account, orderId);
             return o == null ? null : TradeJson.order(o);
         });
-        heads.forEach((account, head) -> {
-            if (desk.ledger().lastUpdateSeq(account) != head) {
-                desk.ledger().setUpdateSeq(account, head);
-            }
-        });
+        new java.util.TreeMap<>(heads).forEach(desk::followStreamSeq);
         LOG.info("trade-api order stream: " + streams.recoveredUnsent() + " replayed update(s) not sent again (sent before"
                 + " the restart), " + streams.ordersReconciled() + " order(s) re-sent as they now are; epoch "
                 + streams.epoch());

@@ -11,17 +11,19 @@ import org.opentrade.trade.domain.intent.Intent;
 import org.opentrade.trade.domain.intent.KillSwitch;
 import org.opentrade.trade.domain.intent.NewOrder;
 import org.opentrade.trade.domain.intent.ReplaceRequested;
+import org.opentrade.trade.domain.intent.SendRejected;
+import org.opentrade.trade.domain.intent.StreamSeqAdvanced;
 
 /** Deterministic intents for store tests: the n-th is a function of n alone, so a reader can check content. */
 public final class SampleIntents {
     private SampleIntents() {
     }
 
-    /** The n-th sample intent (n >= 1), not yet appended (index 0); all six kinds, nulls included. */
+    /** The n-th sample intent (n >= 1), not yet appended (index 0); every kind, nulls included. */
     public static Intent sample(long n) {
         String account = "dev-" + (n % 13);
         long time = 1_767_225_600_000L + n * 17;
-        switch ((int) (n % 7)) {
+        switch ((int) (n % 9)) {
             case 0:
                 return AccountOpened.of(account, 100_000_000L + n, time);
             case 1:
@@ -36,6 +38,11 @@ public final class SampleIntents {
                 return ReplaceRequested.of(account, n + 2, 300, 1999 + n, time);
             case 5:
                 return KillSwitch.of(account, n % 2 == 0, n % 3 == 0 ? "admin" : "self", time);
+            case 7:
+                return StreamSeqAdvanced.at(account, n * 3, time, java.util.Map.of(0, n));
+            case 8:
+                return SendRejected.at(account, n, -5007 - (int) (n % 5), "engine overloaded " + n + " 中", time,
+                        java.util.Map.of(1, n, 2, n + 1));
             default:
                 return AccountReset.at(account, n, time, java.util.Map.of(0, n, 3, n * 2));
         }
@@ -59,6 +66,10 @@ public final class SampleIntents {
                 ReplaceRequested.of("d", 1L << 61, -5, -6, 7),
                 KillSwitch.of("e", true, "by someone", 8),
                 KillSwitch.of("e", false, "self", 9),
+                StreamSeqAdvanced.at("f", Long.MAX_VALUE, Long.MIN_VALUE, java.util.Map.of()),
+                StreamSeqAdvanced.at("f", 0, 0, java.util.Map.of(Integer.MAX_VALUE, Long.MAX_VALUE, 0, 0L)),
+                SendRejected.at("g", Long.MAX_VALUE, Integer.MIN_VALUE, "", -1, java.util.Map.of()),
+                SendRejected.at("g", 1, -4010, "r".repeat(20_000), 1, java.util.Map.of(3, 9L)),
         };
     }
 }

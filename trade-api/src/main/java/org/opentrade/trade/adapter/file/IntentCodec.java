@@ -18,6 +18,8 @@ import org.opentrade.trade.domain.intent.Intent;
 import org.opentrade.trade.domain.intent.KillSwitch;
 import org.opentrade.trade.domain.intent.NewOrder;
 import org.opentrade.trade.domain.intent.ReplaceRequested;
+import org.opentrade.trade.domain.intent.SendRejected;
+import org.opentrade.trade.domain.intent.StreamSeqAdvanced;
 
 /**
  * Binary form of an {@link Intent} without its index: {@code [byte type][fields]} in
@@ -39,6 +41,10 @@ public final class IntentCodec {
     static final byte NEW_ORDER_RESERVED = 8;
     /** A new order with its reserve price and the feed positions it was recorded at. */
     static final byte NEW_ORDER_AT = 9;
+    /** An account's order-stream seq set after a restart, with the feed positions it was applied at. */
+    static final byte STREAM_SEQ_ADVANCED = 10;
+    /** The exchange's rejection of a new order's command, with the feed positions it was applied at. */
+    static final byte SEND_REJECTED = 11;
 
     private IntentCodec() {
     }
@@ -95,6 +101,20 @@ public final class IntentCodec {
                 out.writeBoolean(k.on());
                 out.writeUTF(k.by());
                 out.writeLong(k.time());
+            } else if (intent instanceof StreamSeqAdvanced a) {
+                out.writeByte(STREAM_SEQ_ADVANCED);
+                out.writeUTF(a.account());
+                out.writeLong(a.seq());
+                out.writeLong(a.time());
+                writePositions(out, a.feedPositions());
+            } else if (intent instanceof SendRejected r) {
+                out.writeByte(SEND_REJECTED);
+                out.writeUTF(r.account());
+                out.writeLong(r.exchangeId());
+                out.writeInt(r.code());
+                out.writeUTF(r.reason());
+                out.writeLong(r.time());
+                writePositions(out, r.feedPositions());
             } else {
                 throw new IllegalArgumentException("no encoding for intent " + intent.getClass().getName());
             }
@@ -150,6 +170,20 @@ public final class IntentCodec {
                         in.readLong(), in.readLong(), in.readLong());
                 case KILL_SWITCH -> intent = new KillSwitch(index, in.readUTF(), in.readBoolean(), in.readUTF(),
                         in.readLong());
+                case STREAM_SEQ_ADVANCED -> {
+                    String account = in.readUTF();
+                    long seq = in.readLong();
+                    long time = in.readLong();
+                    intent = new StreamSeqAdvanced(index, account, seq, time, readPositions(in));
+                }
+                case SEND_REJECTED -> {
+                    String account = in.readUTF();
+                    long exchangeId = in.readLong();
+                    int code = in.readInt();
+                    String reason = in.readUTF();
+                    long time = in.readLong();
+                    intent = new SendRejected(index, account, exchangeId, code, reason, time, readPositions(in));
+                }
                 default -> throw new IOException("unknown intent type " + type);
             }
         } catch (IllegalArgumentException e) {

@@ -189,7 +189,8 @@ public final class OrderStreams {
     /**
      * The restored state has caught up: from now on updates are new and numbered by the ledger. An order whose
      * last frame sent differs from its replayed state ({@code currentOrder}, null when the replay never made it)
-     * is sent as it is now, or as rejected when it does not exist. Returns every account's seq the stream holds,
+     * is sent as it is now, or as rejected when it does not exist (once: not again at a later start that finds that
+     * rejection its last frame). Returns every account's seq the stream holds,
      * for the ledger to follow on from. Owner context only.
      */
     public Map<String, Long> endRecovery(java.util.function.BiFunction<String, String, JsonObject> currentOrder) {
@@ -197,7 +198,7 @@ public final class OrderStreams {
         if (history.recovering()) {
             for (StreamHistory.LastSent last : history.endRecovery()) {
                 JsonObject now = currentOrder.apply(last.account(), last.orderId());
-                JsonObject tell = now == null ? StreamHistory.lostOrder(last.data())
+                JsonObject tell = now == null ? StreamHistory.isLostOrder(last.data()) ? null : StreamHistory.lostOrder(last.data())
                         : now.encode().equals(last.data().encode()) ? null : now;
                 if (tell != null) {
                     counters.ordersReconciled++;

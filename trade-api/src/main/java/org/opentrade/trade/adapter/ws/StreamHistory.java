@@ -32,7 +32,7 @@ import org.opentrade.trade.port.StreamJournal;
  * Others go out after the account's last recorded seq. At the end, an order whose last frame sent differs
  * from the replayed order (a cancel whose intent the crash lost, say) is sent as it now is, and one the
  * replay never made (a new order whose intent was not durable: it never reached the exchange) is sent as
- * rejected.
+ * rejected, once: a later start finds that rejection as its last frame and sends nothing.
  *
  * <p>Owner context only.
  */
@@ -215,6 +215,11 @@ final class StreamHistory {
     /** The frame {@code lastSent} should be followed by to tell a lost order's end: the same order, rejected. */
     static JsonObject lostOrder(JsonObject lastSent) {
         return lastSent.copy().put("status", "rejected").put("leaves_qty", 0).put("reject_reason", LOST_ORDER_REASON);
+    }
+
+    /** Whether {@code data} is a frame {@link #lostOrder} made: the order's end was told already. */
+    static boolean isLostOrder(JsonObject data) {
+        return "rejected".equals(data.getString("status")) && LOST_ORDER_REASON.equals(data.getString("reject_reason"));
     }
 
     private static String key(String type, JsonObject data) {

@@ -41,6 +41,8 @@ import org.opentrade.trade.domain.intent.Intent;
 import org.opentrade.trade.domain.intent.KillSwitch;
 import org.opentrade.trade.domain.intent.NewOrder;
 import org.opentrade.trade.domain.intent.ReplaceRequested;
+import org.opentrade.trade.domain.intent.SendRejected;
+import org.opentrade.trade.domain.intent.StreamSeqAdvanced;
 import org.opentrade.trade.domain.ledger.Ledger;
 import org.opentrade.trade.domain.ledger.LedgerOptions;
 import org.opentrade.trade.domain.ledger.Update;
@@ -293,10 +295,12 @@ public final class TradeDesk {
             if (again && result.code() == ResultCode.DUPLICATE_ORDER_ID) {
                 answer.complete(new Outcome(Outcome.Kind.EXISTING, o, null, 0, "the exchange has the order"));
             } else if (result.isRejected()) {
-                Update u = ledger.recordSendFailure(intent.account(), orderId, result.code().code(),
-                        result.code().message(), clock.getAsLong());
-                if (u != null) {
-                    listener.update(u, null);
+                if (o != null && o.status() == OrderStatus.PENDING_NEW) {
+                    SendRejected rejected = SendRejected.at(intent.account(), intent.exchangeId(), result.code().code(),
+                            result.code().message(), clock.getAsLong(), positions());
+                    if (!append(rejected, null, i -> { })) {
+                        apply(rejected); // the store cannot take it: trade-api stops taking requests, a restart resends
+                    }
                 }
                 answer.complete(new Outcome(Outcome.Kind.REJECTED, ledger.order(intent.account(), orderId), null,
                         result.code().code(), result.code().message()));
@@ -490,6 +494,13 @@ public final class TradeDesk {
             } else {
                 killed.remove(k.account());
             }
+        } else if (intent instanceof StreamSeqAdvanced a) {
+            ledger.setUpdateSeq(a.account(), a.seq());
+        } else if (intent instanceof SendRejected r) {
+            Update u = ledger.recordSendFailure(r.account(), Long.toString(r.exchangeId()), r.code(), r.reason(), r.time());
+            if (u != null) {
+                listener.update(u, null);
+            }
         }
         // Cancel and replace requests change nothing until the exchange's events say so.
     }
@@ -508,13 +519,19 @@ public final class TradeDesk {
         apply(intent);
     }
 
-    /** The feed positions an intent was applied at (resets and new orders record them; others commute). */
+    /** The feed positions an intent was applied at (all record them but cancel, replace and kill switch requests, which commute). */
     private static Map<Integer, Long> positionsOf(Intent intent) {
         if (intent instanceof AccountReset r) {
             return r.feedPositions();
         }
         if (intent instanceof NewOrder n) {
             return n.feedPositions();
+        }
+        if (intent instanceof StreamSeqAdvanced a) {
+            return a.feedPositions();
+        }
+        if (intent instanceof SendRejected r) {
+            return r.feedPositions();
         }
         return Map.of();
     }
@@ -526,6 +543,21 @@ public final class TradeDesk {
             }
         }
         return true;
+    }
+
+    /**
+     * After a restart's replay: the account's order-stream seq follows on from {@code seq}, what the stream
+     * sent (it may have sent frames the replay cannot make again). Logged, so a later replay numbers the
+     * account's next updates the same; set in memory alone when the intent store cannot take it (the store
+     * has failed or is full: trade-api stops taking requests then, and a restart reconciles again).
+     */
+    public void followStreamSeq(String account, long seq) {
+        if (!ledger.hasAccount(account) || ledger.lastUpdateSeq(account) == seq) {
+            return;
+        }
+        if (!append(StreamSeqAdvanced.at(account, seq, clock.getAsLong(), positions()), null, i -> { })) {
+            ledger.setUpdateSeq(account, seq);
+        }
     }
 
     /** The ledger's feed positions (what an account reset records). */

@@ -10,7 +10,8 @@ package org.opentrade.trade.domain.intent;
  * intent not yet appended has index 0. Records are immutable; {@link #withIndex} returns a copy.
  */
 public sealed interface Intent
-        permits AccountOpened, AccountReset, NewOrder, CancelRequested, ReplaceRequested, KillSwitch {
+        permits AccountOpened, AccountReset, NewOrder, CancelRequested, ReplaceRequested, KillSwitch,
+        StreamSeqAdvanced, SendRejected {
 
     /** Position in the intent log, from 1; 0 before the store has assigned one. */
     long index();

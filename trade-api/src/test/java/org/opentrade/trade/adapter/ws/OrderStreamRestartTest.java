@@ -199,6 +199,36 @@ class OrderStreamRestartTest {
     }
 
     @Test
+    void aLostOrdersRejectionIsSentOnceAndNotAgainAtTheNextStart() {
+        First f = firstProcess();
+        f.kit().publish(ALICE, 1, "order", order("o8", "new"));
+        f.mark();
+        f.kit().publish(ALICE, 2, "order", order("o9", "pending_new")); // its intent was never durable
+        frames(f.client(), 2);
+        crash(f.kit());
+        OrderStreamTestKit second = process(MARK, seqs(1));
+        java.util.function.BiFunction<String, String, JsonObject> replayed = (account, id) -> "o8".equals(id)
+                ? order("o8", "new") : null;
+        Map<String, Long> heads = second.onOwner(() -> second.streams.endRecovery(replayed));
+        assertEquals(3L, heads.get(ALICE), "the lost order's rejection went out as 3");
+        journals.get(journals.size() - 1).flush();
+        crash(second);
+
+        // The next start (from the same snapshot, or a rebuild from nothing) finds that rejection as o9's last
+        // frame: it tells nothing again, so its seqs equal the second's and a restart equals a rebuild.
+        for (StreamJournal.Mark restored : java.util.Arrays.asList(MARK, null)) {
+            OrderStreamTestKit next = process(restored, restored == null ? Map.of() : seqs(1));
+            Map<String, Long> after = next.onOwner(() -> next.streams.endRecovery(replayed));
+            assertEquals(3L, after.get(ALICE), "restored from " + restored);
+            assertEquals(0, next.streams.ordersReconciled(), "restored from " + restored);
+            JsonObject lost = order("o9", "rejected").put("leaves_qty", 0).put("reject_reason", StreamHistory.LOST_ORDER_REASON);
+            assertEquals(List.of(frame(3, "order", lost)), resumed(next, 2, f.epoch()), "the rejection once, restored from "
+                    + restored);
+            crash(next);
+        }
+    }
+
+    @Test
     void withoutTheRestoredSnapshotsMarkNothingIsVouchedForAndTheJournalStartsOver() {
         First f = firstProcess();
         f.kit().publish(ALICE, 1, "order", order("o1", "new"));
