@@ -533,15 +533,13 @@ public final class TradeApiService extends VerticleBase {
     }
 
     /**
-     * The periodic snapshot: skipped while one is still being stored, and while any intent is in flight
-     * (appended, not yet durable). A snapshot must see no intent in flight: one taken with intents not yet
-     * durable, or at the moment the last one became durable, put the order stream's seqs after a restart
-     * out of step with a clean rebuild (TradeCrashRedisIT). So a steady order flow, which nearly always has
-     * an intent in flight, can delay snapshots: {@code trade_snapshot_age_seconds} shows how long.
+     * The periodic snapshot: the state is taken now, with the intents in flight it includes (each is applied
+     * when appended), and stored once they are durable, so a steady order flow, which nearly always has some in
+     * flight, does not delay it. Skipped while the last one is still being stored.
      */
     void snapshot() {
         // Not while catching up: the order stream numbers the replay's frames itself until ready.
-        if (desk == null || !ready || snapshotInFlight != null || !desk.quiescent()) {
+        if (desk == null || !ready || snapshotInFlight != null) {
             return;
         }
         Future<Void> written = writeSnapshot(desk);
@@ -554,16 +552,20 @@ public final class TradeApiService extends VerticleBase {
         });
     }
 
-    /** Takes a snapshot of the state now (no intent in flight) and stores it; then the exchange may prune up to it. */
+    /**
+     * Takes a snapshot of the state now and stores it once every intent it covers is durable (a crash loses only
+     * intents that were not, so a stored snapshot never covers one the log lost); then the exchange may prune up
+     * to it. The order stream's mark is taken now, with the state: what it published so far is in the snapshot.
+     */
     private Future<Void> writeSnapshot(TradeDesk d) {
         byte[] bytes = d.snapshot();
         Map<Integer, Long> positions = d.positions();
-        long index = d.lastIntentApplied();
+        long index = d.lastIntentAppended();
         long mark = streams.mark(index, positions);
-        return vertx.executeBlocking(() -> {
+        return Future.fromCompletionStage(d.durableThrough(index), context).compose(durable -> vertx.executeBlocking(() -> {
             snapshots.write(index, positions, bytes);
             return null;
-        }, false).onSuccess(v -> {
+        }, false)).onSuccess(v -> {
             streams.snapshotDurable(mark);
             durablePositions.putAll(positions);
             lastSnapshotIndex = index;

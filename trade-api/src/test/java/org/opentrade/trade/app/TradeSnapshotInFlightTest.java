@@ -24,10 +24,9 @@ import org.opentrade.trade.port.IntentStore;
 import org.opentrade.trade.port.SnapshotStore;
 
 /**
- * A snapshot is taken only when no intent is in flight (one taken otherwise put the order stream's seqs
- * after a restart out of step with a clean rebuild): the periodic one is skipped while an order's intent
- * is not yet durable, and taken at the next tick after it is; {@code /metrics} shows the last one stored,
- * so an instance whose snapshots a steady order flow delays can be seen.
+ * The periodic snapshot is taken on time under a steady order flow: the state is taken at the tick with the
+ * intents in flight it includes, and stored once they are durable, never before (a crash could lose them);
+ * {@code /metrics} shows the last one stored.
  */
 class TradeSnapshotInFlightTest {
     @TempDir
@@ -155,7 +154,7 @@ class TradeSnapshotInFlightTest {
     }
 
     @Test
-    void aSnapshotIsTakenOnlyWithNoIntentInFlightAndTheMetricsShowTheLastOneStored() throws Exception {
+    void aSnapshotTakenWithAnIntentInFlightIsStoredOnceItIsDurableAndTheMetricsShowTheLastOneStored() throws Exception {
         HeldIntentStore[] store = new HeldIntentStore[1];
         try (TradeHarness h = TradeHarness.start(dir, java.util.Map.of(), true, s -> store[0] = new HeldIntentStore(s))) {
             assertTrue(h.trade.metrics().contains("trade_snapshot_age_seconds -1\n"), "none stored yet: " + h.trade.metrics());
@@ -165,18 +164,24 @@ class TradeSnapshotInFlightTest {
             h.until(() -> h.trade.metrics().contains("trade_snapshot_intent_index " + first + "\n"), 10);
             assertTrue(h.trade.metrics().matches("(?s).*\ntrade_snapshot_age_seconds [0-9]+\n.*"), h.trade.metrics());
 
-            // a2's intent is appended and applied, not durable: the periodic snapshot is skipped.
+            // a2's intent is appended and applied, not durable: the snapshot is taken now, covering a2, and
+            // waits for a2 to be durable before it is stored.
             Future<HttpResponse<Buffer>> a2 = placeHeldBack(h, store[0], "a2");
-            long second = snapshotNow(h);
-            assertFalse(h.onTrade(() -> h.trade.snapshotPending()), "skipped, not waiting");
-            Thread.sleep(300); // time a snapshot would need to be written, were one taken
+            long second = h.onTrade(() -> {
+                h.trade.snapshot();
+                return h.trade.desk().lastIntentAppended();
+            });
+            assertTrue(second > first, "a2 appended after a1");
+            assertTrue(h.onTrade(() -> h.trade.snapshotPending()), "taken, waiting for a2 to be durable");
+            Thread.sleep(300); // time a snapshot would need to be written, were it not waiting
             assertEquals(first, latest().orElseThrow().intentIndex(), "nothing stored with a2's intent in flight");
+            assertTrue(h.trade.metrics().contains("trade_snapshot_intent_index " + first + "\n"), h.trade.metrics());
 
-            store[0].release();
+            store[0].release(); // no other tick: the waiting snapshot is stored once a2 is durable
             assertEquals(201, TradeHarness.await(a2).statusCode());
-            assertEquals(second, snapshotNow(h) - 1, "a2 is durable now");
             h.until(() -> latest().filter(s -> s.intentIndex() == second).isPresent(), 10);
             h.until(() -> h.trade.metrics().contains("trade_snapshot_intent_index " + second + "\n"), 10);
+            assertFalse(h.onTrade(() -> h.trade.snapshotPending()), "stored");
         }
     }
 }

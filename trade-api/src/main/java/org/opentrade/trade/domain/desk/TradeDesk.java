@@ -67,9 +67,9 @@ import org.opentrade.trade.port.IntentStore;
  * finds it.
  *
  * <p><b>Replay.</b> {@link #replay} applies intents after a snapshot in log order, each between the
- * same two feed events as it was live: new orders and account resets record the feed positions they
- * were applied at and wait for the feed to reach them (intents behind a waiting one wait too); the
- * others commute with the feed. Exact with one shard (the default); with several, an intent is
+ * same two feed events as it was live: new orders, account resets, the exchange's rejections and stream
+ * seqs record the feed positions they were applied at and wait for the feed to reach them (intents behind
+ * a waiting one wait too); the others commute with the feed. Exact with one shard (the default); with several, an intent is
  * applied at the first event past its position on any shard.
  *
  * <p>Single-threaded: every method runs on trade-api's one event-loop context; the intent store's
@@ -108,6 +108,8 @@ public final class TradeDesk {
     private final Map<CompletableFuture<Outcome>, Intent> awaitingDurable = new java.util.LinkedHashMap<>();
     /** Why the intent store stopped (it never restarts: trade-api needs a restart), or null. Volatile: /ready reads it. */
     private volatile Throwable storeFailure;
+    /** Snapshots waiting for their intents to be durable, by the last intent they cover. */
+    private final TreeMap<Long, List<CompletableFuture<Void>>> durableWaiters = new TreeMap<>();
     /** New orders whose command got no answer (its fate unknown), by exchange order id, oldest first. */
     private final Map<Long, Unsettled> unsettled = new java.util.LinkedHashMap<>();
     /** Orders sent again after a barrier showed the exchange never got them. Volatile: /metrics reads it. */
@@ -191,9 +193,34 @@ public final class TradeDesk {
         return lastIntentApplied;
     }
 
-    /** Whether every appended intent is durable: only then may a snapshot be taken. */
+    /** Whether every appended intent is durable (a clean stop takes its snapshot only then). */
     public boolean quiescent() {
         return intentsNotDurable == 0;
+    }
+
+    /**
+     * The index of the last intent appended, durable or not: a snapshot of the state taken now covers the
+     * intents up to it (each is applied when appended), and may be stored once {@link #durableThrough} it.
+     */
+    public long lastIntentAppended() {
+        return Math.max(lastIntentApplied, intents.lastIndex());
+    }
+
+    /**
+     * Completes on the context once every intent up to {@code index} is durable (at once if they are), or
+     * fails if the store fails first. The store loses only a suffix of what was not yet durable, so a snapshot
+     * stored after this never covers an intent a crash could lose.
+     */
+    public CompletionStage<Void> durableThrough(long index) {
+        if (storeFailure != null) {
+            return CompletableFuture.failedFuture(storeFailure);
+        }
+        if (lastIntentApplied >= index) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        durableWaiters.computeIfAbsent(index, i -> new ArrayList<>()).add(f);
+        return f;
     }
 
     // ------------------------------------------------------------------ new orders
@@ -428,6 +455,9 @@ public final class TradeDesk {
                     awaitingDurable.remove(answer);
                 }
                 whenDurable.accept(index);
+                while (!durableWaiters.isEmpty() && durableWaiters.firstKey() <= lastIntentApplied) {
+                    durableWaiters.pollFirstEntry().getValue().forEach(w -> w.complete(null));
+                }
             }));
         } catch (IllegalStateException failed) { // the store stopped before its failure reached this context
             storeFailed(failed);
@@ -453,6 +483,10 @@ public final class TradeDesk {
             return;
         }
         storeFailure = err;
+        List<CompletableFuture<Void>> waiting = new ArrayList<>();
+        durableWaiters.values().forEach(waiting::addAll);
+        durableWaiters.clear();
+        waiting.forEach(w -> w.completeExceptionally(err));
         List<Map.Entry<CompletableFuture<Outcome>, Intent>> lost = new ArrayList<>(awaitingDurable.entrySet());
         awaitingDurable.clear();
         for (Map.Entry<CompletableFuture<Outcome>, Intent> e : lost) {
