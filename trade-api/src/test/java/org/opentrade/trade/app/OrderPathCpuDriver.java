@@ -27,8 +27,12 @@ import org.opentrade.exchange.app.ExchangeService;
  * of the measured part. Run it under JFR to see where trade-api's time goes:
  * <pre>
  * java -XX:StartFlightRecording=filename=orders.jfr,settings=profile -cp ... \
- *     org.opentrade.trade.app.OrderPathCpuDriver [orders=20000] [accounts=8] [window=16]
+ *     org.opentrade.trade.app.OrderPathCpuDriver [orders=20000] [accounts=8] [window=16] [snapshotEveryMs]
  * </pre>
+ * With {@code snapshotEveryMs}, intents are fsynced in batches (as by default) and a snapshot is due at that
+ * period; the driver then reads {@code /metrics} every 100 ms of the measured part and prints how many
+ * snapshots were stored and the oldest {@code trade_snapshot_age_seconds} seen: whether a steady order flow,
+ * which nearly always has an intent in flight, lets snapshots through.
  */
 public final class OrderPathCpuDriver {
     private OrderPathCpuDriver() {
@@ -38,17 +42,19 @@ public final class OrderPathCpuDriver {
         int orders = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int accounts = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int window = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+        Long snapshotEveryMs = args.length > 3 ? Long.valueOf(args[3]) : null;
         Path dir = Files.createTempDirectory("order-path-cpu");
         Path yaml = dir.resolve("trade.yaml");
         Files.writeString(yaml, "accounts:\n  starting_balance: \"100000000000.00\"\n"
-                + "risk:\n  max_open_orders: 1000000\n  max_orders_per_second: 1000000\n");
+                + "risk:\n  max_open_orders: 1000000\n  max_orders_per_second: 1000000\n"
+                + (snapshotEveryMs == null ? "" : "store:\n  snapshot_every: " + snapshotEveryMs + "ms\n"));
         Map<String, String> env = new HashMap<>();
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
         env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
         env.put("OPENTRADE_TRADE_PORT", "0");
         env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
-        env.put("OPENTRADE_TRADE_FSYNC", "none");
+        env.put("OPENTRADE_TRADE_FSYNC", snapshotEveryMs == null ? "none" : "batch");
         env.put(TradeApiConfig.OVERRIDE_ENV, yaml.toString());
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         Vertx vertx = Vertx.vertx();
@@ -65,11 +71,28 @@ public final class OrderPathCpuDriver {
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
+        java.util.Set<String> stored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicLong oldest = new AtomicLong(-1);
+        long sampler = snapshotEveryMs == null ? -1 : vertx.setPeriodic(100, id -> {
+            java.util.regex.Matcher index = java.util.regex.Pattern.compile("\ntrade_snapshot_intent_index ([0-9]+)\n")
+                    .matcher(trade.metrics());
+            java.util.regex.Matcher age = java.util.regex.Pattern.compile("\ntrade_snapshot_age_seconds (-?[0-9]+)\n")
+                    .matcher(trade.metrics());
+            if (index.find() && age.find()) {
+                stored.add(index.group(1));
+                oldest.accumulateAndGet(Long.parseLong(age.group(1)), Math::max);
+            }
+        });
         int ok = run(client, trade.port(), warm, orders, accounts, window);
         long cpu = os.getProcessCpuTime() - cpu0;
         long wall = System.nanoTime() - t0;
+        vertx.cancelTimer(sampler);
         System.out.printf("orders %d (201: %d), accounts %d, window %d: CPU per order %.3f ms, %.0f orders/s%n",
                 orders - warm, ok, accounts, window, cpu / 1e6 / (orders - warm), (orders - warm) / (wall / 1e9));
+        if (snapshotEveryMs != null) {
+            System.out.printf("snapshot every %d ms over %.1f s: %d distinct snapshots seen stored, oldest age seen %d s%n",
+                    snapshotEveryMs, wall / 1e9, stored.size(), oldest.get());
+        }
         client.close();
         TradeHarness.await(vertx.close());
     }

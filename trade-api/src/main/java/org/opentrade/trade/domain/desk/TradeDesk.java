@@ -69,8 +69,8 @@ import org.opentrade.trade.port.IntentStore;
  * <p><b>Replay.</b> {@link #replay} applies intents after a snapshot in log order, each between the
  * same two feed events as it was live: new orders, account resets, the exchange's rejections and stream
  * seqs record the feed positions they were applied at and wait for the feed to reach them (intents behind
- * a waiting one wait too); the others commute with the feed. Exact with one shard (the default); with several, an intent is
- * applied at the first event past its position on any shard.
+ * a waiting one wait too); the others commute with the feed. Exact with one shard (the default); with
+ * several, an intent is applied at the first event past its position on any shard.
  *
  * <p>Single-threaded: every method runs on trade-api's one event-loop context; the intent store's
  * durable callbacks are brought back to it through {@code onContext}; exchange answers arrive on it.
@@ -326,7 +326,7 @@ public final class TradeDesk {
                     SendRejected rejected = SendRejected.at(intent.account(), intent.exchangeId(), result.code().code(),
                             result.code().message(), clock.getAsLong(), positions());
                     if (!append(rejected, null, i -> { })) {
-                        apply(rejected); // the store cannot take it: trade-api stops taking requests, a restart resends
+                        apply(rejected); // the store is full or failed: unlogged, so a rebuild would send it again
                     }
                 }
                 answer.complete(new Outcome(Outcome.Kind.REJECTED, ledger.order(intent.account(), orderId), null,
@@ -553,7 +553,7 @@ public final class TradeDesk {
         apply(intent);
     }
 
-    /** The feed positions an intent was applied at (all record them but cancel, replace and kill switch requests, which commute). */
+    /** The feed positions an intent was applied at (all but cancel, replace and kill switch requests: they commute). */
     private static Map<Integer, Long> positionsOf(Intent intent) {
         if (intent instanceof AccountReset r) {
             return r.feedPositions();
