@@ -6,9 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -32,11 +30,9 @@ class LostOrderNumberingTest {
     Path dir;
 
     /** Loses the intent of the order with client order id "lost": never stored, never durable, as in a crash. */
-    private static final class LosingIntentStore implements IntentStore {
-        private final IntentStore store;
-
+    private static final class LosingIntentStore extends DelegatingIntentStore {
         LosingIntentStore(IntentStore store) {
-            this.store = store;
+            super(store);
         }
 
         @Override
@@ -45,36 +41,6 @@ class LostOrderNumberingTest {
                 return true;
             }
             return store.append(intent, durable);
-        }
-
-        @Override
-        public List<Intent> readAll() {
-            return store.readAll();
-        }
-
-        @Override
-        public void replay(long afterIndex, Consumer<Intent> sink) {
-            store.replay(afterIndex, sink);
-        }
-
-        @Override
-        public long lastIndex() {
-            return store.lastIndex();
-        }
-
-        @Override
-        public long nextExchangeId() {
-            return store.nextExchangeId();
-        }
-
-        @Override
-        public void onFailure(Consumer<Throwable> handler) {
-            store.onFailure(handler);
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,13 +32,12 @@ class TradeSnapshotInFlightTest {
     Path dir;
 
     /** An intent store whose durability acknowledgements are held back while {@link #hold} is on. */
-    static final class HeldIntentStore implements IntentStore {
-        private final IntentStore store;
+    static final class HeldIntentStore extends DelegatingIntentStore {
         private final List<Runnable> held = new ArrayList<>();
         private boolean holding;
 
         HeldIntentStore(IntentStore store) {
-            this.store = store;
+            super(store);
         }
 
         synchronized void hold() {
@@ -67,36 +65,6 @@ class TradeSnapshotInFlightTest {
                 }
                 durable.accept(index);
             });
-        }
-
-        @Override
-        public List<Intent> readAll() {
-            return store.readAll();
-        }
-
-        @Override
-        public void replay(long afterIndex, Consumer<Intent> sink) {
-            store.replay(afterIndex, sink);
-        }
-
-        @Override
-        public long lastIndex() {
-            return store.lastIndex();
-        }
-
-        @Override
-        public long nextExchangeId() {
-            return store.nextExchangeId();
-        }
-
-        @Override
-        public void onFailure(Consumer<Throwable> handler) {
-            store.onFailure(handler);
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 

@@ -545,29 +545,12 @@ public final class TradeDesk {
      */
     public void replay(Intent intent) {
         lastIntentApplied = intent.index();
-        Map<Integer, Long> at = positionsOf(intent);
+        Map<Integer, Long> at = intent.feedPositions();
         if (!pendingIntents.isEmpty() || !at.isEmpty() && !reached(at)) {
             pendingIntents.add(intent); // keeps the log's order behind a reset that waits for its position
             return;
         }
         apply(intent);
-    }
-
-    /** The feed positions an intent was applied at (all but cancel, replace and kill switch requests: they commute). */
-    private static Map<Integer, Long> positionsOf(Intent intent) {
-        if (intent instanceof AccountReset r) {
-            return r.feedPositions();
-        }
-        if (intent instanceof NewOrder n) {
-            return n.feedPositions();
-        }
-        if (intent instanceof StreamSeqAdvanced a) {
-            return a.feedPositions();
-        }
-        if (intent instanceof SendRejected r) {
-            return r.feedPositions();
-        }
-        return Map.of();
     }
 
     private boolean reached(Map<Integer, Long> positions) {
@@ -604,7 +587,7 @@ public final class TradeDesk {
     /** One exchange event, exactly once, in order per shard. */
     public void onEvent(ExchangeEvent e) {
         while (!pendingIntents.isEmpty()) {
-            Map<Integer, Long> due = positionsOf(pendingIntents.peek());
+            Map<Integer, Long> due = pendingIntents.peek().feedPositions();
             Long at = due.get(e.shard());
             if (at != null && e.seq() <= at && !reached(due)) {
                 break; // recorded before this event was applied: waits until the feed reaches it

@@ -1,7 +1,6 @@
 package org.opentrade.trade.domain.intent;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The developer reset the account: open orders are canceled and the account starts clean with
@@ -19,7 +18,7 @@ public record AccountReset(long index, String account, long startingCash, long t
         if (startingCash < 0) {
             throw new IllegalArgumentException("starting cash must be >= 0, got " + startingCash);
         }
-        feedPositions = feedPositions == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(feedPositions));
+        feedPositions = Intent.positions(feedPositions);
     }
 
     public AccountReset(long index, String account, long startingCash, long time) {

@@ -22,8 +22,26 @@ public sealed interface Intent
     /** When trade-api accepted the intent, epoch milliseconds. */
     long time();
 
+    /**
+     * The last feed seq applied per shard when the intent was applied: a replay applies it exactly there,
+     * between the same two events. Empty for intents that commute with the feed (cancel and replace requests,
+     * kill switches, account openings) and in records of formats that had none.
+     */
+    default java.util.Map<Integer, Long> feedPositions() {
+        return java.util.Map.of();
+    }
+
     /** The same intent at the given log position. */
     Intent withIndex(long index);
+
+    /**
+     * The feed positions an intent was applied at, as records keep them: sorted by shard, unmodifiable, empty
+     * for null (records of formats that had none).
+     */
+    static java.util.Map<Integer, Long> positions(java.util.Map<Integer, Long> feedPositions) {
+        return feedPositions == null ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(feedPositions));
+    }
 
     /** Checks the fields every intent shares; called by each record's constructor. */
     static void requireCommon(long index, String account) {

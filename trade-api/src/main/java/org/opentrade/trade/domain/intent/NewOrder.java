@@ -20,8 +20,7 @@ public record NewOrder(long index, String account, long exchangeId, OrderRequest
                        long requestHash, long time, long reservePrice, java.util.Map<Integer, Long> feedPositions)
         implements Intent {
     public NewOrder {
-        feedPositions = feedPositions == null ? java.util.Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(feedPositions));
+        feedPositions = Intent.positions(feedPositions);
         Intent.requireCommon(index, account);
         if (exchangeId <= 0) {
             throw new IllegalArgumentException("exchange order id must be > 0, got " + exchangeId);

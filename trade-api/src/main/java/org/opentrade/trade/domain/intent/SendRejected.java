@@ -1,8 +1,6 @@
 package org.opentrade.trade.domain.intent;
 
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The exchange answered the new order {@code exchangeId}'s command with a rejection ({@code code},
@@ -23,7 +21,7 @@ public record SendRejected(long index, String account, long exchangeId, int code
         if (reason == null) {
             throw new IllegalArgumentException("a rejection has a reason");
         }
-        feedPositions = feedPositions == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(feedPositions));
+        feedPositions = Intent.positions(feedPositions);
     }
 
     /** Not yet appended (index 0). */

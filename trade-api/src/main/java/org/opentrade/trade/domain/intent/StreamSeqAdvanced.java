@@ -1,8 +1,6 @@
 package org.opentrade.trade.domain.intent;
 
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * After a restart, the account's order-stream seq follows on from what the stream had sent ({@code seq}):
@@ -20,7 +18,7 @@ public record StreamSeqAdvanced(long index, String account, long seq, long time,
         if (seq < 0) {
             throw new IllegalArgumentException("stream seq must be >= 0, got " + seq);
         }
-        feedPositions = feedPositions == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(feedPositions));
+        feedPositions = Intent.positions(feedPositions);
     }
 
     /** Not yet appended (index 0). */
