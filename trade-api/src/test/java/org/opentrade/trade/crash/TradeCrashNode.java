@@ -63,7 +63,7 @@ import org.opentrade.trade.domain.ledger.Page;
  *   {@code PENDING <n>} (orders logged before the kill that the exchange never saw, resent at ready);
  *   waits until no order is pending_new any more and trade-api has applied the exchange's head; prints
  *   {@code POSITION <shard> <seq>}, {@code HASH <stateHash>}, per account and client order id
- *   {@code ORDER <account> <cid> <order_id> <status> <filled_qty> <leaves_qty>} and
+ *   {@code ORDER <account> <cid> <order_id> <status> <filled_qty> <leaves_qty> seq=<update seq>} and
  *   {@code FILLS <account> <count> <qty>}, then {@code DONE}, stops cleanly and exits 0.</li>
  * </ul>
  */
@@ -379,7 +379,7 @@ public final class TradeCrashNode {
             } while (cursor != null);
             byCid.forEach((cid, o) -> sb.append("ORDER ").append(account).append(' ').append(cid).append(' ')
                     .append(o.orderId()).append(' ').append(o.status().wireName()).append(' ').append(o.filledQty())
-                    .append(' ').append(o.leavesQty()).append('\n'));
+                    .append(' ').append(o.leavesQty()).append(" seq=").append(o.updateSeq()).append('\n'));
             var fills = desk.ledger().allFills(account);
             sb.append("FILLS ").append(account).append(' ').append(fills.size()).append(' ')
                     .append(fills.stream().mapToLong(f -> f.qty()).sum()).append('\n');
