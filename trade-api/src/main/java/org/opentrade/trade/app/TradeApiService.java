@@ -538,8 +538,9 @@ public final class TradeApiService extends VerticleBase {
      * flight, does not delay it. Skipped while the last one is still being stored.
      */
     void snapshot() {
-        // Not while catching up: the order stream numbers the replay's frames itself until ready.
-        if (desk == null || !ready || snapshotInFlight != null) {
+        // Not while catching up: the order stream numbers the replay's frames itself until ready. Not once the
+        // intent store has failed either: what is in flight will never be durable (a restart is needed).
+        if (desk == null || !ready || snapshotInFlight != null || desk.storeFailure() != null) {
             return;
         }
         Future<Void> written = writeSnapshot(desk);
