@@ -39,8 +39,18 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
      *
      * @param partitions account partitions of trade-api (0: none); with n, this instance serves
      *                   partition {@code instanceId} (1..n) and refuses other accounts
+     * @param intentRetention Redis only: intents are pruned through the oldest snapshot kept once that
+     *                   snapshot is this old ({@code redis.intent_retention}); the file log is never pruned
      */
-    public record StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis, int partitions) {
+    public record StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis, int partitions,
+                              Duration intentRetention) {
+        /** How long intents stay in Redis after the oldest snapshot kept covers them, unless configured. */
+        public static final Duration DEFAULT_INTENT_RETENTION = Duration.ofHours(24);
+
+        public StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis, int partitions) {
+            this(backend, instanceId, redis, partitions, DEFAULT_INTENT_RETENTION);
+        }
+
         public StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis) {
             this(backend, instanceId, redis, 0);
         }
@@ -156,7 +166,8 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
             throw new ConfigException("config key 'store.instance_id' is " + instanceId + " but 'store.partitions' is "
                     + partitions + "; allowed: an instance id from 1 to " + partitions + " (the partition it serves)");
         }
-        return new StoreChoice(backend, instanceId, options, partitions);
+        return new StoreChoice(backend, instanceId, options, partitions, positive(redis, "redis.intent_retention",
+                "intent_retention", StoreChoice.DEFAULT_INTENT_RETENTION));
     }
 
     /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */

@@ -98,6 +98,10 @@ public final class TradeApiService extends VerticleBase {
     /** The router this service serves; read by {@link #routes()}. */
     private volatile Router router;
     private IntentStore intents;
+    /** When the intent log may be pruned (Redis only: memory); null keeps every intent. */
+    private IntentPruning pruning;
+    /** The index the intent log was last pruned through (0: never); /metrics reads it. */
+    private volatile long prunedThrough;
     private SnapshotStore snapshots;
     /** What the order stream sent, across restarts (local files under data_dir/streams, whatever the store). */
     private StreamJournal streamJournal;
@@ -571,6 +575,12 @@ public final class TradeApiService extends VerticleBase {
             durablePositions.putAll(positions);
             lastSnapshotIndex = index;
             lastSnapshotAtMs = System.currentTimeMillis();
+            if (pruning != null) {
+                pruning.stored(index, lastSnapshotAtMs).ifPresent(through -> {
+                    intents.prune(through); // never blocks: one script behind the appends
+                    prunedThrough = through;
+                });
+            }
         }).mapEmpty();
     }
 
@@ -646,6 +656,7 @@ public final class TradeApiService extends VerticleBase {
             // How far a start would replay: intents since the last snapshot this process stored, and its age.
             long snapshotAt = lastSnapshotAtMs;
             sb.append("trade_snapshot_intent_index ").append(lastSnapshotIndex).append('\n');
+            sb.append("trade_intents_pruned_through ").append(prunedThrough).append('\n');
             sb.append("trade_snapshot_age_seconds ").append(snapshotAt == 0 ? -1
                     : (System.currentTimeMillis() - snapshotAt) / 1000).append('\n');
             sb.append("trade_orders_resent_total ").append(d.resentOrders()).append('\n');
@@ -721,6 +732,7 @@ public final class TradeApiService extends VerticleBase {
             redis = TradeRedis.connect(choice.redis());
             intents = intentStoreDecorator.apply(new RedisIntentStore(redis));
             snapshots = new RedisSnapshotStore(redis);
+            pruning = new IntentPruning(choice.redis().keepSnapshots(), choice.intentRetention().toMillis());
             return;
         }
         intents = intentStoreDecorator.apply(new FileIntentStore(FileIntentStoreOptions.defaults(

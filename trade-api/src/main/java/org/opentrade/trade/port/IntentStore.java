@@ -45,6 +45,15 @@ public interface IntentStore extends AutoCloseable {
     long lastIndex();
 
     /**
+     * Intents up to {@code throughIndex} (durable, and covered by every snapshot the caller may start from)
+     * are no longer needed and may be dropped: a later {@link #replay} must start at or after it, and
+     * {@link #readAll} then fails. Never blocks; indexes of later intents do not change. The default keeps
+     * everything.
+     */
+    default void prune(long throughIndex) {
+    }
+
+    /**
      * A new exchange order id, unique across restarts and never reused, in {@code [1, 2^62)} and
      * composed with this instance's id (see {@code ExchangeOrderIds}). Ids are reserved durably in
      * blocks, so a call blocks on disk once per block (one small atomic file write); after a crash

@@ -1,8 +1,9 @@
 package org.opentrade.trade.adapter.redis;
 
-import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,9 +23,12 @@ import org.slf4j.LoggerFactory;
  * in its own key space ({@link RedisStoreOptions#key}).
  *
  * <p><b>Log</b>: a Redis list {@code …:intents} of {@link IntentCodec}-encoded intents. {@code RPUSH}
- * answers the list's new length, which is the intent's index: allocation and append are one atomic
- * command, gap-free from 1, and the index is the server's, so it is right even after a command whose
- * answer was lost. Lettuce pipelines appends over one connection and completes them in order on its
+ * answers the list's new length, which plus {@code …:intents-base} (the intents {@link #prune}d off its
+ * head, 0 until the first prune) is the intent's index: allocation and append are one atomic command,
+ * gap-free from 1, and the index is the server's, so it is right even after a command whose answer was
+ * lost. A prune is one script ({@code LTRIM} and the new base together, refused unless the base is the
+ * one this store knows) issued on the same connection as the appends, under the same lock, so each
+ * append's answer is read against the base Redis had when it ran. Lettuce pipelines appends over one connection and completes them in order on its
  * I/O thread, so {@code durable} callbacks run in index order, on that thread. After a failed or
  * timed-out append the store stops (that intent's outcome is unknown): no later callback runs and
  * appends throw; the caller's pending orders have an unknown status, as with the file store's I/O
@@ -51,11 +55,32 @@ public final class RedisIntentStore implements IntentStore {
     private static final Logger LOG = LoggerFactory.getLogger(RedisIntentStore.class);
     /** Entries per LRANGE when reading the log back. */
     static final int READ_CHUNK = 4_096;
+    /** KEYS: log, base. Returns {base, length}, read together. */
+    static final String OPEN_SCRIPT = """
+            return {tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('LLEN', KEYS[1])}
+            """;
+    /** KEYS: log, base. ARGV: the base expected, intents to drop off the head. Returns the new base. */
+    static final String PRUNE_SCRIPT = """
+            local base = tonumber(redis.call('GET', KEYS[2]) or '0')
+            if base ~= tonumber(ARGV[1]) then
+              return redis.error_reply('intent log base is ' .. base .. ', this store expected ' .. ARGV[1])
+            end
+            local n = tonumber(ARGV[2])
+            if n > redis.call('LLEN', KEYS[1]) then
+              return redis.error_reply('cannot prune ' .. n .. ' intents off a shorter log')
+            end
+            redis.call('LTRIM', KEYS[1], n, -1)
+            redis.call('SET', KEYS[2], base + n)
+            return base + n
+            """;
 
     private final TradeRedis redis;
     private final RedisStoreOptions options;
     private final String logKey;
     private final String idKey;
+    private final String baseKey;
+    /** Intents pruned off the list's head, as of the last command issued (under the lock). */
+    private long base;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Completes when the last append sent so far has been acknowledged (close waits for it). */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
@@ -76,7 +101,11 @@ public final class RedisIntentStore implements IntentStore {
         this.options = redis.options();
         this.logKey = options.key("intents");
         this.idKey = options.key("exchange-ids");
-        this.lastIndex = redis.await(redis.async().llen(logKey), "reading the intent log length");
+        this.baseKey = options.key("intents-base");
+        List<Long> opened = redis.await(redis.async().<List<Long>>eval(OPEN_SCRIPT, ScriptOutputType.MULTI,
+                logKey, baseKey), "reading the intent log length");
+        this.base = opened.get(0);
+        this.lastIndex = base + opened.get(1);
         this.nextBlock = reserveBlock(); // the first block, so the first order does not wait for Redis
     }
 
@@ -90,10 +119,13 @@ public final class RedisIntentStore implements IntentStore {
             }
             inFlight.incrementAndGet();
             lastIndex++;
-            // Issued under the lock: the order of RPUSHes on the connection is the order of lastIndex.
-            RedisFuture<Long> pushed = redis.async().rpush(logKey, encoded);
-            CompletableFuture<Long> acknowledged = options.waitReplicas() == 0 ? pushed.toCompletableFuture()
-                    : pushed.toCompletableFuture().thenCombine(waitForReplicas(), (index, ignored) -> index);
+            // Issued under the lock: the order of RPUSHes (and prunes) on the connection is the order of
+            // lastIndex, so Redis runs this one against the base as of now.
+            long issuedBase = base;
+            CompletableFuture<Long> pushed = redis.async().rpush(logKey, encoded).toCompletableFuture()
+                    .thenApply(length -> issuedBase + length);
+            CompletableFuture<Long> acknowledged = options.waitReplicas() == 0 ? pushed
+                    : pushed.thenCombine(waitForReplicas(), (index, ignored) -> index);
             tail = acknowledged.handle((index, error) -> {
                 inFlight.decrementAndGet();
                 if (error != null) {
@@ -121,7 +153,7 @@ public final class RedisIntentStore implements IntentStore {
     private void fail(Throwable error) {
         if (failure == null) {
             failure = error;
-            LOG.error("intent log {} in redis {}: an append failed, the store stops (its outcome is unknown): {}",
+            LOG.error("intent log {} in redis {}: a write failed, the store stops (an append's outcome is unknown): {}",
                     logKey, RedisStoreOptions.redacted(options.uri()), error.toString());
             failureHandler.accept(error);
         }
@@ -130,6 +162,35 @@ public final class RedisIntentStore implements IntentStore {
     @Override
     public void onFailure(Consumer<Throwable> handler) {
         failureHandler = handler;
+    }
+
+    /**
+     * Drops the intents up to {@code throughIndex} off the list's head (at most those appended; a no-op at
+     * or below what was pruned). A refused or failed prune stops the store, as a failed append does: the
+     * indexes of later answers would be read against the wrong base.
+     */
+    @Override
+    public void prune(long throughIndex) {
+        synchronized (this) {
+            if (closed || failure != null || throughIndex <= base) {
+                return;
+            }
+            long drop = Math.min(throughIndex, lastIndex) - base;
+            byte[] expected = Long.toString(base).getBytes(StandardCharsets.US_ASCII);
+            byte[] count = Long.toString(drop).getBytes(StandardCharsets.US_ASCII);
+            base += drop;
+            redis.async().<Long>eval(PRUNE_SCRIPT, ScriptOutputType.INTEGER, new String[]{logKey, baseKey}, expected,
+                    count).toCompletableFuture().whenComplete((newBase, error) -> {
+                        if (error != null) {
+                            fail(error);
+                        }
+                    });
+        }
+    }
+
+    /** Intents pruned off the head so far (their indexes are gone); 0 before any prune. */
+    public synchronized long pruned() {
+        return base;
     }
 
     @Override
@@ -141,12 +202,18 @@ public final class RedisIntentStore implements IntentStore {
 
     @Override
     public void replay(long afterIndex, Consumer<Intent> sink) {
-        long start = Math.max(0, afterIndex); // list offset of index afterIndex + 1
+        long pruned = pruned();
+        if (afterIndex < pruned) {
+            throw new IllegalStateException("intents " + (afterIndex + 1) + " to " + pruned + " of " + logKey
+                    + " were pruned (covered by snapshots since replaced): start from a snapshot at or after intent "
+                    + pruned);
+        }
+        long start = afterIndex - pruned; // list offset of index afterIndex + 1
         while (true) {
             List<byte[]> chunk = redis.await(redis.async().lrange(logKey, start, start + READ_CHUNK - 1),
                     "reading the intent log");
             for (int i = 0; i < chunk.size(); i++) {
-                long index = start + i + 1;
+                long index = pruned + start + i + 1;
                 byte[] b = chunk.get(i);
                 try {
                     sink.accept(IntentCodec.decode(index, b, 0, b.length));

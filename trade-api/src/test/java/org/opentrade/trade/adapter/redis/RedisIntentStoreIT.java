@@ -129,6 +129,72 @@ class RedisIntentStoreIT extends IntentStoreContract {
     }
 
     @Test
+    void aPrunedLogKeepsItsIndexesAcrossAppendsAndAReopenAndRefusesAReplayFromBeforeThePrune() throws Exception {
+        RedisIntentStore redisStore = (RedisIntentStore) store;
+        appendAndAwait(store, 1, 10);
+        store.prune(4);
+        assertEquals(List.of(11L, 12L, 13L), appendAndAwait(store, 11, 13), "indexes go on after a prune");
+        assertEquals(4, redisStore.pruned());
+        assertEquals(":9", REDIS.command("LLEN", options(INSTANCE).key("intents")), "four intents dropped off the head");
+        List<org.opentrade.trade.domain.intent.Intent> tail = new java.util.ArrayList<>();
+        store.replay(4, tail::add);
+        assertEquals(storedSamples(5, 13), tail);
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> store.replay(3, i -> { }));
+        assertTrue(refused.getMessage().contains("pruned"), refused.getMessage());
+        store.prune(2); // at or below what was pruned: nothing
+        assertEquals(4, redisStore.pruned());
+
+        store.close();
+        store = new RedisIntentStore(redis);
+        assertEquals(13, store.lastIndex(), "reopened: the last index counts the pruned intents");
+        List<org.opentrade.trade.domain.intent.Intent> again = new java.util.ArrayList<>();
+        store.replay(4, again::add);
+        assertEquals(storedSamples(5, 13), again);
+        assertEquals(List.of(14L), appendAndAwait(store, 14, 14));
+    }
+
+    @Test
+    void aPruneAmongAppendsInFlightLeavesEveryIndexRight() throws Exception {
+        List<Long> called = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2_000);
+        for (long n = 1; n <= 2_000; n++) {
+            assertTrue(store.append(org.opentrade.trade.port.SampleIntents.sample(n), i -> {
+                called.add(i);
+                done.countDown();
+            }));
+            if (n % 500 == 0) {
+                store.prune(n - 300); // issued while earlier appends are still unanswered
+            }
+        }
+        assertTrue(done.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 2_000).boxed().toList(), called,
+                "every callback its own index, in order");
+        assertEquals(1_700, ((RedisIntentStore) store).pruned());
+        List<org.opentrade.trade.domain.intent.Intent> tail = new java.util.ArrayList<>();
+        store.replay(1_700, tail::add);
+        assertEquals(storedSamples(1_701, 2_000), tail);
+    }
+
+    @Test
+    void aPruneRedisRefusesStopsTheStoreAsAFailedAppendDoes() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> stopped = new java.util.concurrent.atomic.AtomicReference<>();
+        store.onFailure(stopped::set);
+        appendAndAwait(store, 1, 10);
+        REDIS.command("SET", options(INSTANCE).key("intents-base"), "3"); // someone else moved the base
+        store.prune(5);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (stopped.get() == null) {
+            assertTrue(System.nanoTime() < deadline, "the store did not stop");
+            Thread.sleep(5); // polling for the failure callback, with a deadline
+        }
+        assertTrue(stopped.get().getMessage().contains("base"), stopped.get().toString());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> store.append(org.opentrade.trade.port.SampleIntents.sample(11), i -> { }));
+        assertEquals(":10", REDIS.command("LLEN", options(INSTANCE).key("intents")), "nothing was trimmed");
+    }
+
+    @Test
     void optionsNeverPrintThePassword() {
         RedisStoreOptions o = RedisStoreOptions.of("redis://user:s3cret@127.0.0.1:1/0", 1);
         assertTrue(!o.toString().contains("s3cret"), o.toString());
