@@ -36,6 +36,16 @@ class TradeApiConfigStoreTest {
     }
 
     @Test
+    void theIntentRetentionIsADayUnlessSetAndMustBePositive() {
+        assertEquals(java.time.Duration.ofHours(24), load(Map.of()).store().intentRetention());
+        assertEquals(java.time.Duration.ofMinutes(30),
+                load(Map.of("OPENTRADE_TRADE_REDIS_INTENT_RETENTION", "30m")).store().intentRetention());
+        ConfigException zero = assertThrows(ConfigException.class,
+                () -> load(Map.of("OPENTRADE_TRADE_REDIS_INTENT_RETENTION", "0s")));
+        assertTrue(zero.getMessage().contains("redis.intent_retention"), zero.getMessage());
+    }
+
+    @Test
     void anUnknownBackendOrABadUriStopsStartUpNamingTheKey() {
         ConfigException backend = assertThrows(ConfigException.class,
                 () -> load(Map.of("OPENTRADE_TRADE_STORE", "mongo")));
