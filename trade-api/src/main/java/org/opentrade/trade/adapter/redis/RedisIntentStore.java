@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
  * gap-free from 1, and the index is the server's, so it is right even after a command whose answer was
  * lost. A prune is one script ({@code LTRIM} and the new base together, refused unless the base is the
  * one this store knows) issued on the same connection as the appends, under the same lock, so each
- * append's answer is read against the base Redis had when it ran. Lettuce pipelines appends over one connection and completes them in order on its
- * I/O thread, so {@code durable} callbacks run in index order, on that thread. After a failed or
- * timed-out append the store stops (that intent's outcome is unknown): no later callback runs and
- * appends throw; the caller's pending orders have an unknown status, as with the file store's I/O
- * error.
+ * append's answer is read against the base Redis had when it ran. Lettuce pipelines appends over one
+ * connection and completes them in order on its I/O thread, so {@code durable} callbacks run in index
+ * order, on that thread. After a failed or timed-out append the store stops (that intent's outcome is
+ * unknown): no later callback runs and appends throw; the caller's pending orders have an unknown status,
+ * as with the file store's I/O error.
  *
  * <p><b>Durability equals the Redis server's persistence setting.</b> {@code durable} runs once the
  * server acknowledged the write (and, with {@link RedisStoreOptions#waitReplicas()} {@code > 0}, once
@@ -82,7 +82,7 @@ public final class RedisIntentStore implements IntentStore {
     /** Intents pruned off the list's head, as of the last command issued (under the lock). */
     private long base;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Completes when the last append sent so far has been acknowledged (close waits for it). */
+    /** Completes when the last append (or prune) sent so far has been answered (close waits for it). */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private long lastIndex;
     private long idNext;
@@ -179,11 +179,13 @@ public final class RedisIntentStore implements IntentStore {
             byte[] expected = Long.toString(base).getBytes(StandardCharsets.US_ASCII);
             byte[] count = Long.toString(drop).getBytes(StandardCharsets.US_ASCII);
             base += drop;
-            redis.async().<Long>eval(PRUNE_SCRIPT, ScriptOutputType.INTEGER, new String[]{logKey, baseKey}, expected,
-                    count).toCompletableFuture().whenComplete((newBase, error) -> {
+            // The connection answers in order: this completes after every append before it (close waits for it).
+            tail = redis.async().<Long>eval(PRUNE_SCRIPT, ScriptOutputType.INTEGER, new String[]{logKey, baseKey},
+                    expected, count).toCompletableFuture().handle((newBase, error) -> {
                         if (error != null) {
                             fail(error);
                         }
+                        return null;
                     });
         }
     }
