@@ -39,12 +39,12 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
      *
      * @param partitions account partitions of trade-api (0: none); with n, this instance serves
      *                   partition {@code instanceId} (1..n) and refuses other accounts
-     * @param intentRetention Redis only: intents are pruned through the oldest snapshot kept once that
-     *                   snapshot is this old ({@code redis.intent_retention}); the file log is never pruned
+     * @param intentRetention intents are pruned through the oldest snapshot kept once that snapshot is this
+     *                   old ({@code store.intent_retention})
      */
     public record StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis, int partitions,
                               Duration intentRetention) {
-        /** How long intents stay in Redis after the oldest snapshot kept covers them, unless configured. */
+        /** How old the oldest snapshot kept must be before the intents it covers are pruned, unless configured. */
         public static final Duration DEFAULT_INTENT_RETENTION = Duration.ofHours(24);
 
         public StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis, int partitions) {
@@ -166,7 +166,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
             throw new ConfigException("config key 'store.instance_id' is " + instanceId + " but 'store.partitions' is "
                     + partitions + "; allowed: an instance id from 1 to " + partitions + " (the partition it serves)");
         }
-        return new StoreChoice(backend, instanceId, options, partitions, positive(redis, "redis.intent_retention",
+        return new StoreChoice(backend, instanceId, options, partitions, positive(store, "store.intent_retention",
                 "intent_retention", StoreChoice.DEFAULT_INTENT_RETENTION));
     }
 

@@ -98,7 +98,7 @@ public final class TradeApiService extends VerticleBase {
     /** The router this service serves; read by {@link #routes()}. */
     private volatile Router router;
     private IntentStore intents;
-    /** When the intent log may be pruned (Redis only: memory); null keeps every intent. */
+    /** When the intent log may be pruned (below the oldest snapshot kept, past the retention). */
     private IntentPruning pruning;
     /** The index the intent log was last pruned through (0: never); /metrics reads it. */
     private volatile long prunedThrough;
@@ -575,12 +575,18 @@ public final class TradeApiService extends VerticleBase {
             durablePositions.putAll(positions);
             lastSnapshotIndex = index;
             lastSnapshotAtMs = System.currentTimeMillis();
-            if (pruning != null) {
-                pruning.stored(index, lastSnapshotAtMs).ifPresent(through -> {
-                    intents.prune(through); // never blocks: one script behind the appends
-                    prunedThrough = through;
-                });
+        }).compose(v -> {
+            java.util.OptionalLong through = pruning == null ? java.util.OptionalLong.empty()
+                    : pruning.stored(index, lastSnapshotAtMs);
+            if (through.isEmpty()) {
+                return Future.<Void>succeededFuture();
             }
+            // The file store writes a small file; Redis sends one script behind the appends.
+            return vertx.executeBlocking(() -> {
+                intents.prune(through.getAsLong());
+                prunedThrough = through.getAsLong();
+                return null;
+            }, false).<Void>mapEmpty();
         }).mapEmpty();
     }
 
@@ -739,5 +745,6 @@ public final class TradeApiService extends VerticleBase {
                 config.dataDir().resolve("intents")).withFsync(config.fsync() ? FsyncPolicy.FSYNC_BATCH : FsyncPolicy.NONE)
                 .withInstanceId(choice.instanceId())));
         snapshots = new FileSnapshotStore(config.dataDir().resolve("snapshots"));
+        pruning = new IntentPruning(FileSnapshotStore.KEEP, choice.intentRetention().toMillis());
     }
 }

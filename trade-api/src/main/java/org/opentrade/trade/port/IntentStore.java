@@ -46,8 +46,9 @@ public interface IntentStore extends AutoCloseable {
 
     /**
      * Intents up to {@code throughIndex} (durable, and covered by every snapshot the caller may start from)
-     * are no longer needed and may be dropped: a later {@link #replay} must start at or after it, and
-     * {@link #readAll} then fails. Never blocks; indexes of later intents do not change. The default keeps
+     * are no longer needed and may be dropped, now or at the next open: a later {@link #replay} must then
+     * start at or after it, and {@link #readAll} fails. Indexes of later intents do not change. May block
+     * briefly (the file store records it in a small file): call it off the event loop. The default keeps
      * everything.
      */
     default void prune(long throughIndex) {

@@ -39,10 +39,10 @@ class TradeApiConfigStoreTest {
     void theIntentRetentionIsADayUnlessSetAndMustBePositive() {
         assertEquals(java.time.Duration.ofHours(24), load(Map.of()).store().intentRetention());
         assertEquals(java.time.Duration.ofMinutes(30),
-                load(Map.of("OPENTRADE_TRADE_REDIS_INTENT_RETENTION", "30m")).store().intentRetention());
+                load(Map.of("OPENTRADE_TRADE_INTENT_RETENTION", "30m")).store().intentRetention());
         ConfigException zero = assertThrows(ConfigException.class,
-                () -> load(Map.of("OPENTRADE_TRADE_REDIS_INTENT_RETENTION", "0s")));
-        assertTrue(zero.getMessage().contains("redis.intent_retention"), zero.getMessage());
+                () -> load(Map.of("OPENTRADE_TRADE_INTENT_RETENTION", "0s")));
+        assertTrue(zero.getMessage().contains("store.intent_retention"), zero.getMessage());
     }
 
     @Test

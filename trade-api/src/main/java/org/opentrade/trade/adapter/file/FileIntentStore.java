@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,13 +41,23 @@ import org.slf4j.LoggerFactory;
  * of the failed and queued batches never run (their status is unknown to the caller; after a
  * restart the log says what was kept).
  *
- * <p>Not done: segments and pruning below a snapshot (one file grows ~150 bytes per intent).
+ * <p><b>Pruning.</b> {@link #prune} records how far the log may go in {@code <dir>/intents.prune} (a
+ * small file written atomically); the next open drops those intents by copying the rest into
+ * {@code intents.log.compact} under a version-2 header {@code [magic][short 2][short 0][long first
+ * index]}, fsyncing it and renaming it over the log (a crash leaves the old log or the new one; a stray
+ * compact file is deleted). The writer is never involved: the log only shrinks at a start. A log whose
+ * records are damaged is not compacted (opening reports the damage as before).
  */
 public final class FileIntentStore implements IntentStore {
     static final String LOG_FILE = "intents.log";
     static final int MAGIC = 0x4F54494C; // "OTIL"
     static final short VERSION = 1;
     static final int HEADER_BYTES = 8;
+    /** A log pruned at an open: the header carries its first index. */
+    static final short VERSION_PRUNED = 2;
+    static final int PRUNED_HEADER_BYTES = 16;
+    static final String PRUNE_FILE = "intents.prune";
+    static final String COMPACT_SUFFIX = ".compact";
     private static final Logger LOG = LoggerFactory.getLogger(FileIntentStore.class);
     private static final Pending STOP = new Pending(0, null, null);
     /** Bytes written per write call at most (a big batch is written in pieces, then fsynced once). */
@@ -56,7 +68,14 @@ public final class FileIntentStore implements IntentStore {
 
     private final FileIntentStoreOptions options;
     private final Path file;
-    private final FileChannel channel;
+    /** Replaced once, by a compaction in the constructor (before the writer starts). */
+    private FileChannel channel;
+    /** Where records start, and the index of the first one (after a prune, not 1). */
+    private long headerBytes = HEADER_BYTES;
+    private long firstIndex = 1;
+    /** The index the log may be pruned through, as last recorded; guarded by pruneLock. */
+    private long pruneRequested;
+    private final Object pruneLock = new Object();
     private final ExchangeIdReservations exchangeIds;
     private final ArrayBlockingQueue<Pending> queue;
     private final Runnable beforeSync;
@@ -94,10 +113,12 @@ public final class FileIntentStore implements IntentStore {
                     StandardOpenOption.WRITE);
             try {
                 recover();
+                compactIfPruned();
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
             }
+            pruneRequested = firstIndex - 1;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open intent log " + file, e);
         }
@@ -123,17 +144,27 @@ public final class FileIntentStore implements IntentStore {
             durableBytes = HEADER_BYTES;
             return;
         }
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        ByteBuffer header = ByteBuffer.allocate(PRUNED_HEADER_BYTES);
         channel.read(header, 0);
         if (header.getInt(0) != MAGIC) {
             throw new CorruptLogException(file + " is not an intent log (bad magic number)");
         }
-        if (header.getShort(4) != VERSION) {
-            throw new CorruptLogException(file + " has format version " + header.getShort(4)
-                    + ", this trade-api reads version " + VERSION);
+        short version = header.getShort(4);
+        if (version == VERSION_PRUNED) {
+            if (size < PRUNED_HEADER_BYTES) {
+                throw new CorruptLogException(file + " has a pruned log's header cut short at " + size + " bytes");
+            }
+            headerBytes = PRUNED_HEADER_BYTES;
+            firstIndex = header.getLong(8);
+            if (firstIndex < 1) {
+                throw new CorruptLogException(file + " names first intent " + firstIndex);
+            }
+        } else if (version != VERSION) {
+            throw new CorruptLogException(file + " has format version " + version
+                    + ", this trade-api reads versions " + VERSION + " and " + VERSION_PRUNED);
         }
-        RecordScanner scanner = new RecordScanner(channel, HEADER_BYTES, size, options.maxRecordBytes());
-        long expected = 1;
+        RecordScanner scanner = new RecordScanner(channel, headerBytes, size, options.maxRecordBytes());
+        long expected = firstIndex;
         while (true) {
             RecordScanner.Outcome outcome = scanner.next();
             if (outcome == RecordScanner.Outcome.END) {
@@ -160,6 +191,88 @@ public final class FileIntentStore implements IntentStore {
         }
         lastIndex = expected - 1;
         durableBytes = scanner.recordStart();
+    }
+
+    /**
+     * After {@link #recover}: if {@link #PRUNE_FILE} allows dropping intents this log still holds, writes the
+     * rest to a new log with a version-2 header and renames it over this one. Deletes a compact file a crash
+     * left. On the constructor's thread, before the writer starts.
+     */
+    private void compactIfPruned() throws IOException {
+        Path compact = file.resolveSibling(LOG_FILE + COMPACT_SUFFIX);
+        Files.deleteIfExists(compact);
+        Path pruneFile = options.dir().resolve(PRUNE_FILE);
+        if (!Files.exists(pruneFile)) {
+            return;
+        }
+        long cut;
+        try {
+            cut = Math.min(Long.parseLong(Files.readString(pruneFile, StandardCharsets.US_ASCII).trim()), lastIndex);
+        } catch (NumberFormatException e) {
+            LOG.warn("intent log {}: ignoring an unreadable {}", file, pruneFile);
+            return;
+        }
+        if (cut < firstIndex) {
+            return; // nothing this log holds may go
+        }
+        long before = durableBytes;
+        try (FileChannel out = FileChannel.open(compact, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.allocate(Math.max(WRITE_BUFFER, options.maxRecordBytes() + 16));
+            buf.putInt(MAGIC).putShort(VERSION_PRUNED).putShort((short) 0).putLong(cut + 1);
+            long at = 0;
+            RecordScanner scanner = new RecordScanner(channel, headerBytes, durableBytes, options.maxRecordBytes());
+            CRC32C crc = new CRC32C();
+            while (scanner.next() == RecordScanner.Outcome.RECORD) { // recover() checked every record
+                if (ByteBuffer.wrap(scanner.payload()).getLong(0) <= cut) {
+                    continue;
+                }
+                int length = scanner.payloadLength();
+                if (buf.remaining() < RecordScanner.RECORD_HEADER + length) {
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        at += out.write(buf, at);
+                    }
+                    buf.clear();
+                }
+                crc.reset();
+                crc.update(scanner.payload(), 0, length);
+                buf.putInt(length).putInt((int) crc.getValue()).put(scanner.payload(), 0, length);
+            }
+            buf.flip();
+            while (buf.hasRemaining()) {
+                at += out.write(buf, at);
+            }
+            out.force(true);
+        }
+        channel.close();
+        Files.move(compact, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.fsyncDirectory(options.dir().toAbsolutePath());
+        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        headerBytes = PRUNED_HEADER_BYTES;
+        firstIndex = cut + 1;
+        durableBytes = channel.size();
+        LOG.info("intent log {}: pruned intents up to {} ({} bytes, now {})", file, cut, before, durableBytes);
+    }
+
+    /**
+     * Records that intents up to {@code throughIndex} may go: written to {@link #PRUNE_FILE} (atomically; it
+     * blocks on disk, so call it off the event loop), dropped at the next open. A failed write is logged and
+     * changes nothing.
+     */
+    @Override
+    public void prune(long throughIndex) {
+        synchronized (pruneLock) {
+            if (throughIndex <= pruneRequested) {
+                return;
+            }
+            try {
+                AtomicFiles.write(options.dir().resolve(PRUNE_FILE),
+                        Long.toString(throughIndex).getBytes(StandardCharsets.US_ASCII), () -> { });
+                pruneRequested = throughIndex;
+            } catch (IOException e) {
+                LOG.warn("intent log {}: could not record pruning through {}: {}", file, throughIndex, e.toString());
+            }
+        }
     }
 
     /** Problem with a record whose checksum is right, or null. */
@@ -215,9 +328,14 @@ public final class FileIntentStore implements IntentStore {
 
     @Override
     public void replay(long afterIndex, Consumer<Intent> sink) {
+        if (afterIndex < firstIndex - 1) {
+            throw new IllegalStateException("intents " + (afterIndex + 1) + " to " + (firstIndex - 1) + " of " + file
+                    + " were pruned (covered by snapshots since replaced): start from a snapshot at or after intent "
+                    + (firstIndex - 1));
+        }
         long limit = durableBytes;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            RecordScanner scanner = new RecordScanner(in, HEADER_BYTES, limit, options.maxRecordBytes());
+            RecordScanner scanner = new RecordScanner(in, headerBytes, limit, options.maxRecordBytes());
             RecordScanner.Outcome outcome;
             while ((outcome = scanner.next()) == RecordScanner.Outcome.RECORD) {
                 long index = ByteBuffer.wrap(scanner.payload()).getLong(0);

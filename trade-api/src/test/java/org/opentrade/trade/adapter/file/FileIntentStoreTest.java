@@ -84,6 +84,72 @@ class FileIntentStoreTest extends IntentStoreContract {
         assertEquals(storedSamples(1, 12), store.readAll());
     }
 
+    private List<org.opentrade.trade.domain.intent.Intent> replayAfter(long index) {
+        List<org.opentrade.trade.domain.intent.Intent> out = new java.util.ArrayList<>();
+        store.replay(index, out::add);
+        return out;
+    }
+
+    @Test
+    void aPruneTakesEffectAtTheNextOpenWhichDropsThoseIntentsAndKeepsTheIndexesOfTheRest() throws Exception {
+        appendAndAwait(store, 1, 40);
+        long full = Files.size(logFile());
+        store.prune(25);
+        assertEquals(storedSamples(1, 40), store.readAll(), "nothing dropped while open");
+        reopen();
+        assertTrue(Files.size(logFile()) < full / 2, Files.size(logFile()) + " of " + full + " bytes left");
+        assertEquals(40, store.lastIndex());
+        assertEquals(storedSamples(26, 40), replayAfter(25));
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> replayAfter(24));
+        assertTrue(refused.getMessage().contains("pruned"), refused.getMessage());
+        assertThrows(IllegalStateException.class, () -> store.readAll());
+        assertEquals(List.of(41L, 42L), appendAndAwait(store, 41, 42));
+        reopen(); // the same prune again: nothing more to drop
+        assertEquals(storedSamples(26, 42), replayAfter(25));
+        store.prune(42); // every intent
+        reopen();
+        assertEquals(42, store.lastIndex());
+        assertEquals(List.of(), replayAfter(42));
+        assertEquals(List.of(43L), appendAndAwait(store, 43, 43));
+        reopen();
+        assertEquals(storedSamples(43, 43), replayAfter(42));
+    }
+
+    @Test
+    void aCompactionACrashCutShortIsDoneAgainAndATornTailAfterItIsStillCut() throws Exception {
+        appendAndAwait(store, 1, 10);
+        store.prune(4);
+        store.close();
+        Path compact = logFile().resolveSibling(FileIntentStore.LOG_FILE + FileIntentStore.COMPACT_SUFFIX);
+        Files.write(compact, new byte[] {1, 2, 3}); // a crash while copying: the log itself is untouched
+        store = new FileIntentStore(options());
+        assertFalse(Files.exists(compact), "the stray copy is deleted");
+        assertEquals(storedSamples(5, 10), replayAfter(4));
+        store.close();
+        long end = Files.size(logFile());
+        try (RandomAccessFile f = new RandomAccessFile(logFile().toFile(), "rw")) {
+            f.setLength(end - 3); // a torn last record in the pruned log
+        }
+        store = new FileIntentStore(options());
+        assertEquals(storedSamples(5, 9), replayAfter(4));
+        assertEquals(List.of(10L), appendAndAwait(store, 10, 10));
+    }
+
+    @Test
+    void aDamagedLogIsNotCompactedOpeningReportsTheDamage() throws Exception {
+        appendAndAwait(store, 1, 6);
+        store.prune(3);
+        store.close();
+        try (RandomAccessFile f = new RandomAccessFile(logFile().toFile(), "rw")) {
+            f.seek(recordStart(2) + 12);
+            f.write(0x7f); // damage inside record 2, intact records after it
+        }
+        long size = Files.size(logFile());
+        assertThrows(CorruptLogException.class, () -> new FileIntentStore(options()));
+        assertEquals(size, Files.size(logFile()), "the damaged log is left as it was");
+        store = null;
+    }
+
     @Test
     void closeWritesEveryAcceptedIntentAndRunsItsCallbackFirst() {
         AtomicInteger called = new AtomicInteger();
@@ -179,7 +245,7 @@ class FileIntentStoreTest extends IntentStoreContract {
         store = null;
         try (RandomAccessFile f = new RandomAccessFile(logFile().toFile(), "rw")) {
             f.seek(4);
-            f.writeShort(FileIntentStore.VERSION + 1);
+            f.writeShort(FileIntentStore.VERSION_PRUNED + 1);
         }
         CorruptLogException e = assertThrows(CorruptLogException.class, () -> new FileIntentStore(options()));
         assertTrue(e.getMessage().contains("version"), e.getMessage());
