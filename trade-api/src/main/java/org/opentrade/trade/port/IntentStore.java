@@ -55,6 +55,18 @@ public interface IntentStore extends AutoCloseable {
     }
 
     /**
+     * Refuses a replay after {@code afterIndex} when the intents from there up to {@code prunedThrough} were
+     * pruned from the log named {@code log}; the one message both stores give.
+     */
+    static void requireNotPruned(long afterIndex, long prunedThrough, Object log) {
+        if (afterIndex < prunedThrough) {
+            throw new IllegalStateException("intents " + (afterIndex + 1) + " to " + prunedThrough + " of " + log
+                    + " were pruned (covered by snapshots since replaced): start from a snapshot at or after intent "
+                    + prunedThrough);
+        }
+    }
+
+    /**
      * A new exchange order id, unique across restarts and never reused, in {@code [1, 2^62)} and
      * composed with this instance's id (see {@code ExchangeOrderIds}). Ids are reserved durably in
      * blocks, so a call blocks on disk once per block (one small atomic file write); after a crash

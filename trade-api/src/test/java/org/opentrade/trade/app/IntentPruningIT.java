@@ -79,7 +79,10 @@ class IntentPruningIT {
                         "7.00", 100)).statusCode());
             }
             snapshot(h);
-            Thread.sleep(3); // the next snapshot a few ms later: older than the 1 ms retention
+            long stored = System.currentTimeMillis();
+            while (System.currentTimeMillis() < stored + 2) {
+                Thread.onSpinWait(); // the next snapshot at least 2 ms later: this one is past the 1 ms retention
+            }
         }
         h.until(() -> metric(h, "trade_intents_pruned_through") > 0, 10);
         long pruned = metric(h, "trade_intents_pruned_through");

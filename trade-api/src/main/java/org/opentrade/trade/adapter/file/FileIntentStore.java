@@ -328,11 +328,7 @@ public final class FileIntentStore implements IntentStore {
 
     @Override
     public void replay(long afterIndex, Consumer<Intent> sink) {
-        if (afterIndex < firstIndex - 1) {
-            throw new IllegalStateException("intents " + (afterIndex + 1) + " to " + (firstIndex - 1) + " of " + file
-                    + " were pruned (covered by snapshots since replaced): start from a snapshot at or after intent "
-                    + (firstIndex - 1));
-        }
+        IntentStore.requireNotPruned(afterIndex, firstIndex - 1, file);
         long limit = durableBytes;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             RecordScanner scanner = new RecordScanner(in, headerBytes, limit, options.maxRecordBytes());

@@ -205,11 +205,7 @@ public final class RedisIntentStore implements IntentStore {
     @Override
     public void replay(long afterIndex, Consumer<Intent> sink) {
         long pruned = pruned();
-        if (afterIndex < pruned) {
-            throw new IllegalStateException("intents " + (afterIndex + 1) + " to " + pruned + " of " + logKey
-                    + " were pruned (covered by snapshots since replaced): start from a snapshot at or after intent "
-                    + pruned);
-        }
+        IntentStore.requireNotPruned(afterIndex, pruned, logKey);
         long start = afterIndex - pruned; // list offset of index afterIndex + 1
         while (true) {
             List<byte[]> chunk = redis.await(redis.async().lrange(logKey, start, start + READ_CHUNK - 1),
