@@ -16,6 +16,15 @@ public interface Exchange extends AutoCloseable {
     /** Routes the command to its symbol's shard (TIME_TICK goes to every shard). */
     CompletionStage<CommandResult> submit(Command command);
 
+    /**
+     * As {@link #submit(Command)}, recording when the command passed each stage on its shard into
+     * {@code stages} (a span's children) before the result completes. An exchange that does not
+     * record them leaves {@code stages} untouched; so does a command sent to every shard (TIME_TICK).
+     */
+    default CompletionStage<CommandResult> submit(Command command, CommandStages stages) {
+        return submit(command);
+    }
+
     /** True once recovery finished and every shard accepts commands. */
     boolean isReady();
 

@@ -33,6 +33,7 @@ import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.CommandJournal;
 import org.opentrade.exchange.port.EventLog;
 import org.opentrade.exchange.port.EventPublisher;
+import org.opentrade.exchange.port.CommandStages;
 import org.opentrade.exchange.port.ReplicaSink;
 import org.opentrade.exchange.port.ShardStorage;
 import org.opentrade.exchange.port.SnapshotStore;
@@ -86,6 +87,8 @@ final class ExchangeShard {
          * when the batch starts, so a look that pairs the engine with the journal's end must wait for it.
          */
         boolean atBatchEnd;
+        /** Where to record the command's stages (a traced command); null: not recorded. */
+        CommandStages stages;
     }
 
     private final int id;
@@ -104,6 +107,12 @@ final class ExchangeShard {
     private final Disruptor<Slot> disruptor;
     private final RingBuffer<Slot> ring;
     private final List<Slot> batch = new ArrayList<>();
+    /** Shard thread: the current batch has a command whose stages are recorded. */
+    private boolean batchTimed;
+    /** Shard thread: the current batch was sent to the standby. */
+    private boolean replicatedBatch;
+    /** Shard thread: queries in the current batch. */
+    private int batchQueries;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong liveOrders = new AtomicLong();
     private final AtomicLong engineFailures = new AtomicLong();
@@ -272,11 +281,16 @@ final class ExchangeShard {
 
     /** Hands a command to the shard; never blocks. */
     CompletableFuture<CommandResult> submit(Command c) {
+        return submit(c, null);
+    }
+
+    /** As {@link #submit(Command)}, recording the command's stages into {@code stages} (null: not). */
+    CompletableFuture<CommandResult> submit(Command c, CommandStages stages) {
         if (following || fenced) {
             // a standby runs only what its leader sends; a deposed leader runs nothing
             return CompletableFuture.completedFuture(CommandResult.refused(c, ResultCode.ENGINE_UNAVAILABLE));
         }
-        return enqueue(c, 0);
+        return enqueue(c, 0, stages);
     }
 
     /**
@@ -289,10 +303,10 @@ final class ExchangeShard {
         if (!following || journalSeq < 1) {
             return CompletableFuture.completedFuture(CommandResult.refused(c, ResultCode.ENGINE_UNAVAILABLE));
         }
-        return enqueue(c, journalSeq);
+        return enqueue(c, journalSeq, null);
     }
 
-    private CompletableFuture<CommandResult> enqueue(Command c, long replicaSeq) {
+    private CompletableFuture<CommandResult> enqueue(Command c, long replicaSeq, CommandStages stages) {
         CompletableFuture<CommandResult> f = new CompletableFuture<>();
         if (failed) {
             f.complete(CommandResult.refused(c, ResultCode.JOURNAL_FAILURE));
@@ -309,6 +323,7 @@ final class ExchangeShard {
         slot.command = c;
         slot.future = f;
         slot.replicaSeq = replicaSeq;
+        slot.stages = stages;
         ring.publish(seq);
         return f;
     }
@@ -387,6 +402,10 @@ final class ExchangeShard {
     private final class Handler implements EventHandler<Slot> {
         @Override
         public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
+            if (slot.stages != null) {
+                slot.stages.dequeued(System.nanoTime());
+                batchTimed = true;
+            }
             if (slot.command != null && slot.replicaSeq > 0
                     && (!following || journal.lastSeq() + 1 != slot.replicaSeq)) {
                 if (following) {
@@ -403,6 +422,9 @@ final class ExchangeShard {
                     slot.journalSeq = -1;
                 }
             }
+            if (slot.query != null) {
+                batchQueries++;
+            }
             batch.add(slot);
             if (endOfBatch) {
                 flushBatch();
@@ -411,7 +433,11 @@ final class ExchangeShard {
     }
 
     private void flushBatch() {
-        boolean durable = commitJournal() && replicate();
+        boolean durable = commitJournal();
+        long journaled = batchTimed ? System.nanoTime() : 0;
+        durable = durable && replicate();
+        long replicated = batchTimed && replicatedBatch ? System.nanoTime() : 0;
+        int commands = batch.size() - batchQueries;
         List<ExchangeEvent> out = new ArrayList<>(batch.size() * 2);
         List<CommandResult> results = new ArrayList<>(batch.size());
         for (Slot slot : batch) {
@@ -427,7 +453,12 @@ final class ExchangeShard {
                         fenced ? ResultCode.ENGINE_UNAVAILABLE : ResultCode.JOURNAL_FAILURE));
                 continue;
             }
+            long matchStarted = slot.stages != null ? System.nanoTime() : 0;
             CommandResult r = process(slot.command, collector, slot.journalSeq);
+            if (slot.stages != null) {
+                slot.stages.batch(journaled, replicated, commands);
+                slot.stages.match(matchStarted, System.nanoTime());
+            }
             out.addAll(r.events());
             results.add(r.code() == ResultCode.ENGINE_UNAVAILABLE ? CommandResult.refused(slot.command, r.code()) : r);
             processed.incrementAndGet();
@@ -437,6 +468,15 @@ final class ExchangeShard {
             headSeq = collector.lastSeq();
             publisher.publish(id, out);
         }
+        if (batchTimed) {
+            long published = System.nanoTime();
+            for (Slot slot : batch) {
+                if (slot.stages != null && slot.stages.matched() != 0) {
+                    slot.stages.published(published);
+                }
+            }
+            batchTimed = false;
+        }
         for (Slot slot : batch) {
             if (slot.query != null && slot.atBatchEnd) {
                 slot.queryResult = runQuery(slot);
@@ -444,6 +484,8 @@ final class ExchangeShard {
         }
         // Before the answers: a caller that got one reads a gauge that already counts its order.
         liveOrders.set(engine.liveOrders());
+        replicatedBatch = false;
+        batchQueries = 0;
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i));
         }
@@ -489,6 +531,7 @@ final class ExchangeShard {
         }
         try {
             replicas.replicate(id, first, sent);
+            replicatedBatch = true;
             return true;
         } catch (RuntimeException e) {
             // Deposed, or the register could not be told that the standby fell behind: running the batch
@@ -544,6 +587,7 @@ final class ExchangeShard {
         slot.command = null;
         slot.future = null;
         slot.replicaSeq = 0;
+        slot.stages = null;
         f.complete(result);
     }
 

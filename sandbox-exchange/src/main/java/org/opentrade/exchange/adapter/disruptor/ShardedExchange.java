@@ -18,6 +18,7 @@ import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.port.CommandStages;
 import org.opentrade.exchange.port.EventPublisher;
 import org.opentrade.exchange.port.ReplicaSink;
 import org.opentrade.exchange.port.ShardStorage;
@@ -113,6 +114,11 @@ public final class ShardedExchange implements Exchange {
 
     @Override
     public CompletionStage<CommandResult> submit(Command command) {
+        return submit(command, null);
+    }
+
+    @Override
+    public CompletionStage<CommandResult> submit(Command command, CommandStages stages) {
         if (!open) {
             return CompletableFuture.completedFuture(CommandResult.refused(command, ResultCode.ENGINE_UNAVAILABLE));
         }
@@ -129,7 +135,7 @@ public final class ShardedExchange implements Exchange {
         String symbol = command.symbol();
         if (symbol == null || symbol.isEmpty()) {
             if (shards.length == 1 && shards[0] != null) {
-                return shards[0].submit(command);
+                return shards[0].submit(command, stages);
             }
             return CompletableFuture.completedFuture(CommandResult.refused(command, ResultCode.MALFORMED_COMMAND));
         }
@@ -138,7 +144,7 @@ public final class ShardedExchange implements Exchange {
             // another process runs it: the command endpoint forwards there before calling submit
             return CompletableFuture.completedFuture(CommandResult.refused(command, ResultCode.ENGINE_UNAVAILABLE));
         }
-        return shard.submit(command);
+        return shard.submit(command, stages);
     }
 
     private static boolean tooLong(String s) {

@@ -75,42 +75,14 @@ public final class CommandEndpoint {
 
     /**
      * As {@link #register(Vertx, Exchange, LongSupplier)}, recording a span for every command that
-     * carries a trace context (null: no spans). The span covers the command from its arrival to its
-     * result: the journal write and the match on the shard, and the ring's queueing before them.
+     * carries a trace context (null: no spans): from its arrival to its result, with a child per stage
+     * on the shard (queue, journal, replicate, match, publish: {@link CommandSpans}).
      */
     public static Future<CommandEndpoint> register(Vertx vertx, Exchange exchange, LongSupplier clock,
                                                    org.opentrade.common.tracing.Tracing tracing) {
         CommandEndpoint endpoint = new CommandEndpoint(vertx, exchange, clock, tracing);
         return Future.all(endpoint.consumers.stream().map(MessageConsumer::completion).toList()).map(endpoint);
     }
-
-    private io.opentelemetry.api.trace.Span span(Command c) {
-        if (tracing == null || c.traceParent() == null) {
-            return io.opentelemetry.api.trace.Span.getInvalid();
-        }
-        io.opentelemetry.context.Context parent = org.opentrade.common.tracing.Tracing.propagator().extract(
-                io.opentelemetry.context.Context.root(), c.traceParent(), TRACEPARENT_GETTER);
-        io.opentelemetry.api.trace.Span span = tracing.tracer().spanBuilder("exchange " + c.type() + " (journal, match)")
-                .setParent(parent).setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER).startSpan();
-        if (c.symbol() != null) {
-            span.setAttribute("opentrade.symbol", c.symbol());
-        }
-        span.setAttribute("opentrade.order_id", c.orderId());
-        return span;
-    }
-
-    private static final io.opentelemetry.context.propagation.TextMapGetter<String> TRACEPARENT_GETTER =
-            new io.opentelemetry.context.propagation.TextMapGetter<>() {
-                @Override
-                public Iterable<String> keys(String carrier) {
-                    return java.util.List.of("traceparent");
-                }
-
-                @Override
-                public String get(String carrier, String key) {
-                    return "traceparent".equals(key) ? carrier : null;
-                }
-            };
 
     /** {@code direct}: the request came on this process's per-shard address, so it is never forwarded. */
     private void handle(Message<Object> request, boolean direct) {
@@ -132,25 +104,32 @@ public final class CommandEndpoint {
                 return;
             }
         }
-        io.opentelemetry.api.trace.Span span = span(command);
+        CommandSpans spans = CommandSpans.start(tracing, command);
         try {
-            Future.fromCompletionStage(exchange.submit(command), context).onComplete(ar -> {
+            var submitted = spans == null ? exchange.submit(command) : exchange.submit(command, spans.stages());
+            Future.fromCompletionStage(submitted, context).onComplete(ar -> {
+                // the answer first: the spans are built after it, off the caller's latency
                 if (ar.succeeded()) {
-                    span.setAttribute("opentrade.result_code", ar.result().code().code());
-                    span.setAttribute("opentrade.journal_seq", ar.result().journalSeq());
-                    span.end();
                     if (objects) {
                         request.reply(ar.result(), options(command.traceParent()).setCodecName(CommandCodecs.RESULT));
                     } else {
                         request.reply(ExchangeJson.toJson(ar.result()), options(command.traceParent()));
                     }
+                    if (spans != null) {
+                        spans.end(ar.result());
+                    }
                 } else {
-                    span.end();
                     fail(request, command, ar.cause());
+                    if (spans != null) {
+                        spans.end();
+                    }
                 }
             });
         } catch (RuntimeException e) {
             fail(request, command, e);
+            if (spans != null) {
+                spans.end();
+            }
         }
     }
 
