@@ -45,8 +45,17 @@ import org.slf4j.LoggerFactory;
  * small file written atomically); the next open drops those intents by copying the rest into
  * {@code intents.log.compact} under a version-2 header {@code [magic][short 2][short 0][long first
  * index]}, fsyncing it and renaming it over the log (a crash leaves the old log or the new one; a stray
- * compact file is deleted). The writer is never involved: the log only shrinks at a start. A log whose
- * records are damaged is not compacted (opening reports the damage as before).
+ * compact file is deleted). A log whose records are damaged is not compacted (opening reports the damage
+ * as before).
+ *
+ * <p><b>Compaction while running.</b> A prune whose intents take at least as many bytes as the rest of the
+ * log, and at least {@link #ONLINE_COMPACT_MIN_BYTES}, also compacts the log while trade-api runs, so a
+ * long-running instance does not grow until its next start. The prune's caller (a worker thread) copies the
+ * durable records after the cut into the compact file and fsyncs it; the writer, between two batches, copies
+ * the records written meanwhile (all durable: each batch is fsynced before its callbacks), fsyncs, renames the
+ * file over the log and appends to it from then on. Appends are never held back by the first copy, only by
+ * the writer's (the records of the last moments). Any failure before the rename leaves the old log in use and
+ * deletes the copy; a crash at any point leaves the old log or the new one, both whole.
  */
 public final class FileIntentStore implements IntentStore {
     static final String LOG_FILE = "intents.log";
@@ -62,17 +71,38 @@ public final class FileIntentStore implements IntentStore {
     private static final Pending STOP = new Pending(0, null, null);
     /** Bytes written per write call at most (a big batch is written in pieces, then fsynced once). */
     private static final int WRITE_BUFFER = 1 << 20;
+    /** A prune compacts the log while running only when it frees at least this much (and no less than it keeps). */
+    static final long ONLINE_COMPACT_MIN_BYTES = 64L << 20;
+    /** Wakes the writer for a compaction; never written. */
+    private static final Pending WAKE = new Pending(0, null, null);
+
+    /**
+     * A compaction the prune's caller prepared: {@code out} holds the new header and the durable records after
+     * the cut up to {@code copiedThrough} (an offset of the current log); the writer adds the rest.
+     */
+    private record Compaction(Path path, FileChannel out, long copiedThrough, long firstIndex, long cut) {
+    }
 
     private record Pending(long index, byte[] encoded, LongConsumer durable) {
     }
 
     private final FileIntentStoreOptions options;
     private final Path file;
-    /** Replaced once, by a compaction in the constructor (before the writer starts). */
-    private FileChannel channel;
-    /** Where records start, and the index of the first one (after a prune, not 1). */
-    private long headerBytes = HEADER_BYTES;
-    private long firstIndex = 1;
+    /** Replaced by a compaction: in the constructor (before the writer starts), then only by the writer. */
+    private volatile FileChannel channel;
+    /**
+     * Where records start, and the index of the first one (after a prune, not 1). Changed with the log file
+     * under {@link #layoutLock}, so a reader sees the header of the file it opens.
+     */
+    private volatile long headerBytes = HEADER_BYTES;
+    private volatile long firstIndex = 1;
+    private final Object layoutLock = new Object();
+    /** Prepared by {@link #prune}, finished (or dropped) by the writer. */
+    private volatile Compaction pendingCompaction;
+    /** True from a compaction's preparation to its end: one at a time. */
+    private final java.util.concurrent.atomic.AtomicBoolean compacting = new java.util.concurrent.atomic.AtomicBoolean();
+    private final long onlineCompactMinBytes;
+    private final AtomicLong onlineCompactions = new AtomicLong();
     /** The index the log may be pruned through, as last recorded; guarded by pruneLock. */
     private long pruneRequested;
     private final Object pruneLock = new Object();
@@ -100,8 +130,14 @@ public final class FileIntentStore implements IntentStore {
 
     /** @param beforeSync test hook, run on the writer thread after a batch is written, before its fsync */
     FileIntentStore(FileIntentStoreOptions options, Runnable beforeSync) {
+        this(options, beforeSync, ONLINE_COMPACT_MIN_BYTES);
+    }
+
+    /** @param onlineCompactMinBytes the least a prune must free to compact while running (tests: small) */
+    FileIntentStore(FileIntentStoreOptions options, Runnable beforeSync, long onlineCompactMinBytes) {
         this.options = options;
         this.beforeSync = beforeSync;
+        this.onlineCompactMinBytes = onlineCompactMinBytes;
         this.file = options.dir().resolve(LOG_FILE);
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         try {
@@ -256,8 +292,9 @@ public final class FileIntentStore implements IntentStore {
 
     /**
      * Records that intents up to {@code throughIndex} may go: written to {@link #PRUNE_FILE} (atomically; it
-     * blocks on disk, so call it off the event loop), dropped at the next open. A failed write is logged and
-     * changes nothing.
+     * blocks on disk, so call it off the event loop), dropped at the next open, or while running when that
+     * frees enough (the class comment): then this call also copies the log's durable rest, which takes a while
+     * for a large log. A failed write is logged and changes nothing.
      */
     @Override
     public void prune(long throughIndex) {
@@ -271,7 +308,165 @@ public final class FileIntentStore implements IntentStore {
                 pruneRequested = throughIndex;
             } catch (IOException e) {
                 LOG.warn("intent log {}: could not record pruning through {}: {}", file, throughIndex, e.toString());
+                return;
             }
+            prepareCompaction(throughIndex);
+        }
+    }
+
+    /** Compactions done while running. */
+    public long onlineCompactions() {
+        return onlineCompactions.get();
+    }
+
+    /**
+     * The first half of a compaction while running, on the prune's thread: when the intents through {@code cut}
+     * take enough bytes, copies the durable records after them into the compact file and hands it to the writer.
+     */
+    private void prepareCompaction(long cut) {
+        synchronized (appendLock) {
+            if (closed || failure != null) {
+                return;
+            }
+        }
+        if (!compacting.compareAndSet(false, true)) {
+            return;
+        }
+        Path path = file.resolveSibling(LOG_FILE + COMPACT_SUFFIX);
+        boolean handedOver = false;
+        FileChannel out = null;
+        try {
+            long limit;
+            long start;
+            synchronized (layoutLock) { // the header of the file opened below
+                limit = durableBytes;
+                start = headerBytes;
+            }
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                RecordScanner scanner = new RecordScanner(in, start, limit, options.maxRecordBytes());
+                long keptFrom = limit;
+                long lastCut = -1;
+                while (scanner.next() == RecordScanner.Outcome.RECORD) {
+                    long index = ByteBuffer.wrap(scanner.payload()).getLong(0);
+                    if (index > cut) {
+                        keptFrom = scanner.recordStart();
+                        break;
+                    }
+                    lastCut = index;
+                }
+                long freed = keptFrom - start;
+                if (lastCut < 0 || freed < onlineCompactMinBytes || freed < limit - keptFrom) {
+                    return; // not worth a copy yet: the next open, or a later prune, drops them
+                }
+                Files.deleteIfExists(path);
+                out = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                ByteBuffer header = ByteBuffer.allocate(PRUNED_HEADER_BYTES).putInt(MAGIC).putShort(VERSION_PRUNED)
+                        .putShort((short) 0).putLong(lastCut + 1);
+                header.flip();
+                long at = 0;
+                while (header.hasRemaining()) {
+                    at += out.write(header, at);
+                }
+                copy(in, keptFrom, limit, out, at);
+                out.force(true);
+                pendingCompaction = new Compaction(path, out, limit, lastCut + 1, lastCut);
+                handedOver = true;
+            }
+            if (!queue.offer(WAKE)) { // a full queue: the writer is busy and checks at its next batch anyway
+                LOG.debug("intent log {}: compaction handed over behind a full queue", file);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("intent log {}: compaction while running failed (pruned at the next start instead): {}", file,
+                    e.toString());
+        } finally {
+            if (!handedOver) {
+                closeQuietly(out);
+                deleteQuietly(path);
+                compacting.set(false);
+            }
+        }
+    }
+
+    /** Copies {@code [from, to)} of {@code in} to {@code out} at {@code at}; returns the end written. */
+    private static long copy(FileChannel in, long from, long to, FileChannel out, long at) throws IOException {
+        long pos = from;
+        while (pos < to) {
+            long n = in.transferTo(pos, to - pos, out.position(at));
+            if (n <= 0) {
+                throw new IOException("copying the intent log stopped at byte " + pos + " of " + to);
+            }
+            pos += n;
+            at += n;
+        }
+        return at;
+    }
+
+    /**
+     * The second half, on the writer between batches: the records written since the copy (durable) go after
+     * it, then the copy replaces the log. Returns the end of the log now written to. On failure before the
+     * rename the old log stays in use; a failure after it (the directory's fsync) fails the store.
+     */
+    private long finishCompaction(Compaction c, long fileEnd) throws IOException {
+        boolean renamed = false;
+        try {
+            long end = copy(channel, c.copiedThrough(), fileEnd, c.out(), c.out().size());
+            c.out().force(true);
+            FileChannel old = channel;
+            synchronized (layoutLock) {
+                Files.move(c.path(), file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                renamed = true;
+                channel = c.out();
+                headerBytes = PRUNED_HEADER_BYTES;
+                firstIndex = c.firstIndex();
+                durableBytes = end;
+            }
+            closeQuietly(old);
+            AtomicFiles.fsyncDirectory(options.dir().toAbsolutePath());
+            onlineCompactions.incrementAndGet();
+            LOG.info("intent log {}: pruned intents up to {} while running ({} bytes, now {})", file, c.cut(),
+                    fileEnd, end);
+            return end;
+        } catch (IOException | RuntimeException e) {
+            if (renamed) {
+                throw e;
+            }
+            LOG.warn("intent log {}: compaction while running failed (pruned at the next start instead): {}", file,
+                    e.toString());
+            closeQuietly(c.out());
+            deleteQuietly(c.path());
+            return fileEnd;
+        } finally {
+            compacting.set(false);
+        }
+    }
+
+    /** A compaction the writer will not finish (the store closes or failed): its copy goes. */
+    private void dropCompaction() {
+        Compaction c = pendingCompaction;
+        pendingCompaction = null;
+        if (c != null) {
+            closeQuietly(c.out());
+            deleteQuietly(c.path());
+            compacting.set(false);
+        }
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                LOG.debug("closing a compaction copy", e);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", p, e.toString());
         }
     }
 
@@ -328,10 +523,21 @@ public final class FileIntentStore implements IntentStore {
 
     @Override
     public void replay(long afterIndex, Consumer<Intent> sink) {
-        IntentStore.requireNotPruned(afterIndex, firstIndex - 1, file);
-        long limit = durableBytes;
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            RecordScanner scanner = new RecordScanner(in, headerBytes, limit, options.maxRecordBytes());
+        FileChannel in;
+        long limit;
+        long start;
+        try {
+            synchronized (layoutLock) { // the file, its header and its durable end, together
+                IntentStore.requireNotPruned(afterIndex, firstIndex - 1, file);
+                limit = durableBytes;
+                start = headerBytes;
+                in = FileChannel.open(file, StandardOpenOption.READ);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read intent log " + file, e);
+        }
+        try (in) {
+            RecordScanner scanner = new RecordScanner(in, start, limit, options.maxRecordBytes());
             RecordScanner.Outcome outcome;
             while ((outcome = scanner.next()) == RecordScanner.Outcome.RECORD) {
                 long index = ByteBuffer.wrap(scanner.payload()).getLong(0);
@@ -396,6 +602,9 @@ public final class FileIntentStore implements IntentStore {
             Thread.currentThread().interrupt();
             writer.interrupt();
         } finally {
+            synchronized (pruneLock) { // a prune preparing a compaction finishes first
+                dropCompaction();
+            }
             try {
                 channel.close();
             } catch (IOException e) {
@@ -412,16 +621,25 @@ public final class FileIntentStore implements IntentStore {
         boolean stop = false;
         try {
             while (!stop) {
+                Compaction compaction = pendingCompaction;
+                if (compaction != null) {
+                    pendingCompaction = null;
+                    fileEnd = finishCompaction(compaction, fileEnd);
+                }
                 batch.clear();
                 batch.add(queue.take());
                 queue.drainTo(batch, options.maxBatch() - 1);
+                batch.removeIf(p -> p == WAKE);
                 int n = batch.size();
-                if (batch.get(n - 1) == STOP) {
+                if (n > 0 && batch.get(n - 1) == STOP) {
                     stop = true;
                     batch.remove(--n);
                 }
                 if (n == 0) {
-                    break;
+                    if (stop) {
+                        break;
+                    }
+                    continue; // woken for a compaction
                 }
                 for (Pending p : batch) {
                     int length = 8 + p.encoded().length;

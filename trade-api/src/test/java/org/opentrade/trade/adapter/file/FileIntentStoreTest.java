@@ -115,6 +115,98 @@ class FileIntentStoreTest extends IntentStoreContract {
         assertEquals(storedSamples(43, 43), replayAfter(42));
     }
 
+    /** This store, reopened to compact while running whenever a prune frees at least {@code minBytes}. */
+    private FileIntentStore reopenCompactingFrom(long minBytes) {
+        store.close();
+        store = new FileIntentStore(options(), () -> { }, minBytes);
+        return (FileIntentStore) store;
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            Thread.sleep(5);
+        }
+    }
+
+    private Path compactFile() {
+        return logFile().resolveSibling(FileIntentStore.LOG_FILE + FileIntentStore.COMPACT_SUFFIX);
+    }
+
+    @Test
+    void aPruneThatFreesAsMuchAsItKeepsCompactsTheLogWhileRunningAndAppendsGoOnInTheNewLog() throws Exception {
+        FileIntentStore s = reopenCompactingFrom(1);
+        appendAndAwait(s, 1, 40);
+        long full = Files.size(logFile());
+        s.prune(25); // frees 25 intents, keeps 15
+        awaitTrue(() -> s.onlineCompactions() == 1, "the compaction");
+        assertTrue(Files.size(logFile()) < full / 2, Files.size(logFile()) + " of " + full + " bytes left");
+        assertFalse(Files.exists(compactFile()));
+        assertEquals(storedSamples(26, 40), replayAfter(25));
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> replayAfter(24));
+        assertTrue(refused.getMessage().contains("pruned"), refused.getMessage());
+        assertEquals(List.of(41L, 42L), appendAndAwait(s, 41, 42));
+        assertEquals(storedSamples(26, 42), replayAfter(25));
+        reopen();
+        assertEquals(42, store.lastIndex());
+        assertEquals(storedSamples(26, 42), replayAfter(25));
+        assertEquals(List.of(43L), appendAndAwait(store, 43, 43));
+    }
+
+    @Test
+    void aPruneThatFreesLessThanItKeepsLeavesTheLogToTheNextOpen() throws Exception {
+        FileIntentStore s = reopenCompactingFrom(1);
+        appendAndAwait(s, 1, 40);
+        long full = Files.size(logFile());
+        s.prune(10); // frees 10, keeps 30: a copy of 30 to free 10 is not worth it
+        appendAndAwait(s, 41, 41);
+        assertEquals(0, s.onlineCompactions());
+        assertTrue(Files.size(logFile()) > full, "nothing dropped while open");
+        assertFalse(Files.exists(compactFile()));
+        reopenCompactingFrom(1);
+        assertEquals(storedSamples(11, 41), replayAfter(10));
+        FileIntentStore big = reopenCompactingFrom(Long.MAX_VALUE);
+        appendAndAwait(big, 42, 200);
+        big.prune(190); // frees most of the log, but less than the minimum
+        appendAndAwait(big, 201, 201);
+        assertEquals(0, big.onlineCompactions());
+    }
+
+    @Test
+    void appendsInFlightDuringACompactionKeepTheirIndexesAndAreAllInTheNewLog() throws Exception {
+        FileIntentStore s = reopenCompactingFrom(1);
+        appendAndAwait(s, 1, 6_000);
+        int more = 2_000; // fewer than the prune frees, however many are written before it looks
+        List<Long> called = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(more);
+        Thread appender = new Thread(() -> {
+            for (long n = 6_001; n <= 6_000 + more; n++) {
+                long i = n;
+                while (!s.append(org.opentrade.trade.port.SampleIntents.sample(i), index -> {
+                    called.add(index);
+                    done.countDown();
+                })) {
+                    Thread.onSpinWait(); // a full queue: try again
+                }
+            }
+        });
+        appender.start();
+        s.prune(5_900);
+        appender.join();
+        await(done);
+        awaitTrue(() -> s.onlineCompactions() == 1, "the compaction");
+        List<Long> expected = new ArrayList<>();
+        for (long n = 6_001; n <= 6_000 + more; n++) {
+            expected.add(n);
+        }
+        assertEquals(expected, called, "every append called back once, with its own index, in order");
+        assertEquals(storedSamples(5_901, 6_000 + more), replayAfter(5_900));
+        reopen();
+        assertEquals(6_000 + more, store.lastIndex());
+        assertEquals(storedSamples(5_901, 6_000 + more), replayAfter(5_900));
+    }
+
     @Test
     void aCompactionACrashCutShortIsDoneAgainAndATornTailAfterItIsStillCut() throws Exception {
         appendAndAwait(store, 1, 10);
