@@ -23,17 +23,12 @@ public final class RequestStats {
 
     private final String prefix;
     private final Map<String, LongAdder[]> byRoute = new ConcurrentHashMap<>();
-    private final LongAdder[] buckets = new LongAdder[BOUNDS.length + 1];
-    private final LongAdder count = new LongAdder();
-    private final LongAdder sumNanos = new LongAdder();
+    private final Histogram durations = Histogram.seconds(BOUNDS);
     private final LongAdder closedEarly = new LongAdder();
 
     /** @param prefix the metric names' prefix, e.g. {@code trade} for {@code trade_requests_total} */
     public RequestStats(String prefix) {
         this.prefix = prefix;
-        for (int i = 0; i < buckets.length; i++) {
-            buckets[i] = new LongAdder();
-        }
     }
 
     /**
@@ -58,14 +53,7 @@ public final class RequestStats {
         if (!completed) {
             closedEarly.increment();
         }
-        count.increment();
-        sumNanos.add(nanos);
-        double seconds = nanos / 1e9;
-        int b = 0;
-        while (b < BOUNDS.length && seconds > BOUNDS[b]) {
-            b++;
-        }
-        buckets[b].increment();
+        durations.record(nanos);
     }
 
     private static LongAdder[] newCounters() {
@@ -101,17 +89,8 @@ public final class RequestStats {
                 }
             }
         });
-        String duration = prefix + "_request_duration_seconds";
-        b.append("# HELP ").append(duration).append(" Time from the request's arrival to the end of its answer.\n");
-        b.append("# TYPE ").append(duration).append(" histogram\n");
-        long cumulative = 0;
-        for (int i = 0; i < buckets.length; i++) {
-            cumulative += buckets[i].sum();
-            b.append(duration).append("_bucket{le=\"").append(i < BOUNDS.length ? Double.toString(BOUNDS[i]) : "+Inf")
-                    .append("\"} ").append(cumulative).append('\n');
-        }
-        b.append(duration).append("_sum ").append(sumNanos.sum() / 1e9).append('\n');
-        b.append(duration).append("_count ").append(count.sum()).append('\n');
+        durations.appendPrometheus(b, prefix + "_request_duration_seconds",
+                "Time from the request's arrival to the end of its answer.");
         String early = prefix + "_requests_closed_early_total";
         b.append("# HELP ").append(early).append(" Requests whose connection closed before the answer ended.\n");
         b.append("# TYPE ").append(early).append(" counter\n");

@@ -22,11 +22,13 @@ package org.opentrade.exchange.app;
  *                           or {@code leader}
  * @param imagesInstalled    times this process started standing by from the leader's images (one per
  *                           attachment: a count that keeps rising means the standby keeps being dropped)
+ * @param timings            the shards' batch costs (journal commit, replication, size); null: none shown
  */
 public record ExchangeMetrics(boolean ready, long commandsProcessed, long eventsPublished, long trades,
                               long rejections, long liveOrders, long simulatorCommands, long simulatorRejections,
                               long engineFailures, long eventsRepublished, long consumersDropped,
-                              long[] queuedCommands, long[] headSeqs, String role, long imagesInstalled) {
+                              long[] queuedCommands, long[] headSeqs, String role, long imagesInstalled,
+                              org.opentrade.exchange.adapter.disruptor.ShardTimings timings) {
     /** The failover roles {@code opentrade_exchange_failover_role} reports, one series each. */
     static final java.util.List<String> ROLES = java.util.List.of("single", "starting", "standby", "leader");
 
@@ -37,7 +39,7 @@ public record ExchangeMetrics(boolean ready, long commandsProcessed, long events
                            long[] queuedCommands, long[] headSeqs) {
         this(ready, commandsProcessed, eventsPublished, trades, rejections, liveOrders, simulatorCommands,
                 simulatorRejections, engineFailures, eventsRepublished, consumersDropped, queuedCommands, headSeqs,
-                "single", 0);
+                "single", 0, null);
     }
 
     /**
@@ -78,6 +80,9 @@ public record ExchangeMetrics(boolean ready, long commandsProcessed, long events
         metric(sb, "opentrade_exchange_failover_images_installed_total", "counter", "Times this process started"
                 + " standing by from the leader's images (one per attachment; rising: the standby keeps being"
                 + " dropped).", imagesInstalled);
+        if (timings != null) {
+            timings.appendPrometheus(sb);
+        }
         return sb.toString();
     }
 

@@ -569,7 +569,7 @@ public final class ExchangeService extends VerticleBase {
                 rejections.sum(), x == null ? 0 : x.liveOrders(), simulatorCommands.get(), simulatorRejections.get(),
                 x == null ? 0 : x.engineFailures(), x == null ? 0 : x.republishedEvents(),
                 x == null ? 0 : x.droppedConsumers(),
-                queued, heads, role, imagesInstalled.get());
+                queued, heads, role, imagesInstalled.get(), x == null ? null : x.timings());
     }
 
     @Override

@@ -62,6 +62,9 @@ class ExchangeServiceIT {
                 "every trade is an event of some shard's feed: " + java.util.Arrays.toString(m.headSeqs()));
         assertTrue(java.util.Arrays.stream(m.queuedCommands()).allMatch(q -> q >= 0 && q <= 1 << 16),
                 java.util.Arrays.toString(m.queuedCommands()));
+        String text = m.prometheusText();
+        assertTrue(text.contains("# TYPE opentrade_exchange_journal_commit_seconds histogram")
+                && !text.contains("opentrade_exchange_journal_commit_seconds_count 0\n"), "batch commits are timed: " + text);
         await(vertx.undeploy(id));
         assertTrue(!service.isReady());
         assertTrue(Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith("shard-")));

@@ -126,6 +126,8 @@ final class ExchangeShard {
     /** Last event sequence handed to the publisher. */
     private volatile long headSeq;
     private volatile boolean failed;
+    /** Where each batch's costs go (shared by the process's shards). */
+    private final ShardTimings timings;
     /** Null: no standby is ever sent anything (a single exchange, or a standby itself). */
     private final ReplicaSink replicas;
     /**
@@ -137,16 +139,18 @@ final class ExchangeShard {
     private volatile boolean fenced;
 
     ExchangeShard(int id, ShardedExchangeOptions options, EventPublisher publisher) {
-        this(id, options, publisher, null, false);
+        this(id, options, publisher, null, false, new ShardTimings());
     }
 
     /**
      * @param replicas where a leading shard sends each committed batch first; null: nowhere
      * @param follow   start as a standby that applies the leader's commands ({@link #submitReplicated})
+     * @param timings  where each batch's journal commit, replication and size are recorded
      */
     ExchangeShard(int id, ShardedExchangeOptions options, EventPublisher publisher, ReplicaSink replicas,
-                  boolean follow) {
+                  boolean follow, ShardTimings timings) {
         this.id = id;
+        this.timings = timings;
         this.replicas = replicas;
         this.following = follow;
         OrderBook.Factory books = options.bookFactory() == null ? FastOrderBook::new : options.bookFactory();
@@ -433,11 +437,21 @@ final class ExchangeShard {
     }
 
     private void flushBatch() {
-        boolean durable = commitJournal();
-        long journaled = batchTimed ? System.nanoTime() : 0;
-        durable = durable && replicate();
-        long replicated = batchTimed && replicatedBatch ? System.nanoTime() : 0;
         int commands = batch.size() - batchQueries;
+        long committing = System.nanoTime();
+        boolean durable = commitJournal();
+        long journaled = System.nanoTime();
+        durable = durable && replicate();
+        long replicated = replicatedBatch ? System.nanoTime() : 0;
+        if (commands > 0) {
+            if (journal != null) {
+                timings.journalCommit.record(journaled - committing);
+            }
+            if (replicated != 0) {
+                timings.replication.record(replicated - journaled);
+            }
+            timings.batchCommands.record(commands);
+        }
         List<ExchangeEvent> out = new ArrayList<>(batch.size() * 2);
         List<CommandResult> results = new ArrayList<>(batch.size());
         for (Slot slot : batch) {

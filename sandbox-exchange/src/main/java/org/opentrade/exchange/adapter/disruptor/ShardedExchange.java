@@ -42,9 +42,11 @@ public final class ShardedExchange implements Exchange {
     /** The shards this process runs, ascending. */
     private final ExchangeShard[] owned;
     private volatile boolean open = true;
+    private final ShardTimings timings;
 
-    private ShardedExchange(ExchangeShard[] shards) {
+    private ShardedExchange(ExchangeShard[] shards, ShardTimings timings) {
         this.shards = shards;
+        this.timings = timings;
         this.owned = java.util.Arrays.stream(shards).filter(java.util.Objects::nonNull).toArray(ExchangeShard[]::new);
     }
 
@@ -84,12 +86,18 @@ public final class ShardedExchange implements Exchange {
                 }
             }
         }
+        ShardTimings timings = new ShardTimings();
         for (int i = 0; i < shards.length; i++) {
             if (ownedShards == null || ownedShards.contains(i)) {
-                shards[i] = new ExchangeShard(i, options, publisher, replicas, follow);
+                shards[i] = new ExchangeShard(i, options, publisher, replicas, follow, timings);
             }
         }
-        return new ShardedExchange(shards);
+        return new ShardedExchange(shards, timings);
+    }
+
+    /** What this process's shards' batches cost (journal commit, replication, size); any thread. */
+    public ShardTimings timings() {
+        return timings;
     }
 
     /** True when this process runs {@code shard}. Any thread. */

@@ -41,7 +41,7 @@ class CommandStagesTest {
     }
 
     @Test
-    void eachStageIsRecordedInOrderAndTheReplicationStageOnlyWithAStandby() {
+    void eachStageIsRecordedInOrderAndTheReplicationStageOnlyWithAStandbyAndEveryBatchIsTimed() {
         List<Integer> replicatedBatches = new ArrayList<>();
         ReplicaSink standby = (shard, firstSeq, commands) -> {
             replicatedBatches.add(commands.size());
@@ -68,6 +68,15 @@ class CommandStagesTest {
                 assertTrue(stages.matched() <= stages.published());
                 assertTrue(stages.published() <= System.nanoTime());
                 assertEquals(1, stages.batchCommands());
+                ShardTimings timings = exchange.timings();
+                assertEquals(1, timings.commits(), "every batch's journal commit is timed");
+                assertEquals(1, timings.batches());
+                assertEquals(replicas == null ? 0 : 1, timings.replications(), "the standby's acknowledgements");
+                StringBuilder text = new StringBuilder();
+                timings.appendPrometheus(text);
+                assertTrue(text.toString().contains("opentrade_exchange_batch_commands_bucket{le=\"1.0\"} 1\n"), text.toString());
+                assertTrue(text.toString().contains("opentrade_exchange_replication_seconds_count " + (replicas == null ? 0 : 1)),
+                        text.toString());
             }
         }
     }
