@@ -88,6 +88,12 @@ import org.opentrade.trade.port.StreamJournal;
  * exchange are sent, and trade-api is ready.
  */
 public final class TradeApiService extends VerticleBase {
+    /**
+     * How long this process's claim on its instance's Redis key space outlives its last renewal (renewed every
+     * quarter of it): the wait of a restart on another host after a crash, and the longest pause a process
+     * survives without losing the claim.
+     */
+    static final java.time.Duration INSTANCE_LEASE_TTL = java.time.Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(TradeApiService.class.getName());
 
     private final TradeApiConfig config;
@@ -736,6 +742,9 @@ public final class TradeApiService extends VerticleBase {
         if (choice.backend() == TradeApiConfig.StoreBackend.REDIS) {
             LOG.info("trade-api keeps intents and snapshots in redis: " + choice.redis());
             redis = TradeRedis.connect(choice.redis());
+            // One process per instance id: a second one is refused here, and a process whose claim is
+            // taken over can no longer write (InstanceLease).
+            redis.claimInstance(INSTANCE_LEASE_TTL, INSTANCE_LEASE_TTL.plusSeconds(2));
             intents = intentStoreDecorator.apply(new RedisIntentStore(redis));
             snapshots = new RedisSnapshotStore(redis);
             pruning = new IntentPruning(choice.redis().keepSnapshots(), choice.intentRetention().toMillis());

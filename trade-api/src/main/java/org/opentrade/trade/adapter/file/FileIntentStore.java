@@ -67,6 +67,8 @@ public final class FileIntentStore implements IntentStore {
     static final int PRUNED_HEADER_BYTES = 16;
     static final String PRUNE_FILE = "intents.prune";
     static final String COMPACT_SUFFIX = ".compact";
+    /** Locked for the store's life: a second process (or store) on the same directory is refused. */
+    static final String LOCK_FILE = "intents.lock";
     private static final Logger LOG = LoggerFactory.getLogger(FileIntentStore.class);
     private static final Pending STOP = new Pending(0, null, null);
     /** Bytes written per write call at most (a big batch is written in pieces, then fsynced once). */
@@ -88,6 +90,8 @@ public final class FileIntentStore implements IntentStore {
 
     private final FileIntentStoreOptions options;
     private final Path file;
+    /** The directory's lock (released by the OS when the process dies, kill -9 included). */
+    private final FileChannel lockChannel;
     /** Replaced by a compaction: in the constructor (before the writer starts), then only by the writer. */
     private volatile FileChannel channel;
     /**
@@ -142,6 +146,11 @@ public final class FileIntentStore implements IntentStore {
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         try {
             Files.createDirectories(options.dir());
+            this.lockChannel = lockDirectory(options.dir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock intent log directory " + options.dir(), e);
+        }
+        try {
             // Checked first: a directory of another instance is refused before the log is opened.
             this.exchangeIds = new ExchangeIdReservations(options.dir(), options.instanceId(),
                     options.exchangeIdBlock());
@@ -155,12 +164,48 @@ public final class FileIntentStore implements IntentStore {
                 throw e;
             }
             pruneRequested = firstIndex - 1;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open intent log " + file, e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(lockChannel);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot open intent log " + file, io);
+            }
+            throw (RuntimeException) e;
         }
         this.writer = new Thread(this::runWriter, "intent-log-writer");
         this.writer.setDaemon(true);
         this.writer.start();
+    }
+
+    /**
+     * Locks {@link #LOCK_FILE} of {@code dir} for this store's life and writes this process's pid in it: two
+     * processes appending to one log would corrupt each other's state. Refused when another process (or
+     * another store of this one) holds it, naming that process.
+     */
+    private static FileChannel lockDirectory(Path dir) throws IOException {
+        Path path = dir.resolve(LOCK_FILE);
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            String holder;
+            try {
+                holder = Files.readString(path, StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
+                holder = "?";
+            }
+            ch.close();
+            throw new IllegalStateException("intent log directory " + dir + " is in use by another trade-api process"
+                    + " (pid " + (holder.isEmpty() ? "?" : holder) + "): one process per data directory");
+        }
+        byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap(pid), 0);
+        return ch;
     }
 
     /** Checks the header and every record, cuts a torn tail, sets lastIndex and durableBytes. */
@@ -610,6 +655,7 @@ public final class FileIntentStore implements IntentStore {
             } catch (IOException e) {
                 LOG.warn("closing intent log {}", file, e);
             }
+            closeQuietly(lockChannel); // releases the directory's lock
         }
     }
 

@@ -59,6 +59,10 @@ public final class RedisIntentStore implements IntentStore {
     static final String OPEN_SCRIPT = """
             return {tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('LLEN', KEYS[1])}
             """;
+    /** KEYS: log. ARGV: the encoded intent. Returns the list's length: the append of a claimed instance. */
+    static final String PUSH_SCRIPT = """
+            return redis.call('RPUSH', KEYS[1], ARGV[1])
+            """;
     /** KEYS: log, base. ARGV: the base expected, intents to drop off the head. Returns the new base. */
     static final String PRUNE_SCRIPT = """
             local base = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -79,6 +83,8 @@ public final class RedisIntentStore implements IntentStore {
     private final String logKey;
     private final String idKey;
     private final String baseKey;
+    /** The guarded {@link #PUSH_SCRIPT}'s digest when the instance is claimed; null: a plain RPUSH. */
+    private final String pushDigest;
     /** Intents pruned off the list's head, as of the last command issued (under the lock). */
     private long base;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -106,6 +112,10 @@ public final class RedisIntentStore implements IntentStore {
                 logKey, baseKey), "reading the intent log length");
         this.base = opened.get(0);
         this.lastIndex = base + opened.get(1);
+        this.pushDigest = redis.claimed()
+                ? redis.await(redis.async().scriptLoad(redis.fenced(PUSH_SCRIPT)), "loading the append script") : null;
+        redis.onLeaseLost(() -> fail(new IllegalStateException("this process lost its claim on instance "
+                + options.instanceId() + "'s key space (another process holds it now)")));
         this.nextBlock = reserveBlock(); // the first block, so the first order does not wait for Redis
     }
 
@@ -122,8 +132,9 @@ public final class RedisIntentStore implements IntentStore {
             // Issued under the lock: the order of RPUSHes (and prunes) on the connection is the order of
             // lastIndex, so Redis runs this one against the base as of now.
             long issuedBase = base;
-            CompletableFuture<Long> pushed = redis.async().rpush(logKey, encoded).toCompletableFuture()
-                    .thenApply(length -> issuedBase + length);
+            CompletableFuture<Long> pushed = (pushDigest == null ? redis.async().rpush(logKey, encoded)
+                    : redis.async().<Long>evalsha(pushDigest, ScriptOutputType.INTEGER, redis.guardedKeys(logKey),
+                            redis.guardedArgs(encoded))).toCompletableFuture().thenApply(length -> issuedBase + length);
             CompletableFuture<Long> acknowledged = options.waitReplicas() == 0 ? pushed
                     : pushed.thenCombine(waitForReplicas(), (index, ignored) -> index);
             tail = acknowledged.handle((index, error) -> {
@@ -180,8 +191,8 @@ public final class RedisIntentStore implements IntentStore {
             byte[] count = Long.toString(drop).getBytes(StandardCharsets.US_ASCII);
             base += drop;
             // The connection answers in order: this completes after every append before it (close waits for it).
-            tail = redis.async().<Long>eval(PRUNE_SCRIPT, ScriptOutputType.INTEGER, new String[]{logKey, baseKey},
-                    expected, count).toCompletableFuture().handle((newBase, error) -> {
+            tail = redis.async().<Long>eval(redis.fenced(PRUNE_SCRIPT), ScriptOutputType.INTEGER,
+                    redis.guardedKeys(logKey, baseKey), redis.guardedArgs(expected, count)).toCompletableFuture().handle((newBase, error) -> {
                         if (error != null) {
                             fail(error);
                         }

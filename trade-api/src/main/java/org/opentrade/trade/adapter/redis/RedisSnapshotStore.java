@@ -67,8 +67,8 @@ public final class RedisSnapshotStore implements SnapshotStore {
     public void write(long intentIndex, Map<Integer, Long> feedPositions, byte[] ledgerBytes) {
         byte[] value = encode(new Snapshot(intentIndex, feedPositions, ledgerBytes));
         byte[] keep = Integer.toString(options.keepSnapshots()).getBytes(StandardCharsets.US_ASCII);
-        redis.await(redis.async().<Long>eval(WRITE_SCRIPT, ScriptOutputType.INTEGER,
-                new String[]{seqKey, indexKey, snapshotPrefix}, value, keep), "writing a snapshot");
+        redis.await(redis.async().<Long>eval(redis.fenced(WRITE_SCRIPT), ScriptOutputType.INTEGER,
+                redis.guardedKeys(seqKey, indexKey, snapshotPrefix), redis.guardedArgs(value, keep)), "writing a snapshot");
         if (options.waitReplicas() > 0) {
             long replicas = redis.await(redis.async().waitForReplication(options.waitReplicas(),
                     options.commandTimeout().toMillis()), "waiting for replicas of a snapshot");

@@ -1,5 +1,6 @@
 package org.opentrade.trade.adapter.redis;
 
+import java.time.Duration;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -10,6 +11,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,8 @@ public final class TradeRedis implements AutoCloseable {
     private final RedisStoreOptions options;
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> connection;
+    /** This process's claim on the instance's key space; null until {@link #claimInstance}. */
+    private volatile InstanceLease lease;
 
     private TradeRedis(RedisStoreOptions options, RedisClient client, StatefulRedisConnection<String, byte[]> c) {
         this.options = options;
@@ -75,6 +79,61 @@ public final class TradeRedis implements AutoCloseable {
         return options;
     }
 
+    /**
+     * Claims this instance's key space for this process ({@link InstanceLease}): blocks until it is taken or
+     * {@code wait} ran out (then throws, naming the holder). From then on the stores' writes are guarded
+     * ({@link #fenced}), and the intent store stops if a renewal finds the lease lost. Call once, before the
+     * stores are opened.
+     */
+    public void claimInstance(Duration ttl, Duration wait) {
+        if (lease != null) {
+            throw new IllegalStateException("the instance is claimed already");
+        }
+        lease = InstanceLease.acquire(this, options.key("owner"), ttl, wait);
+    }
+
+    /** Runs {@code action} (once, on the lease's thread) if the claimed lease is found lost; unclaimed: never. */
+    void onLeaseLost(Runnable action) {
+        InstanceLease l = lease;
+        if (l != null) {
+            l.onLost(action);
+        }
+    }
+
+    /** True once {@link #claimInstance} took the lease. */
+    boolean claimed() {
+        return lease != null;
+    }
+
+    /**
+     * {@code script} guarded by the lease when claimed: it first checks that this process still holds it
+     * (else answers an error, writing nothing); {@link #guardedKeys} and {@link #guardedArgs} add what the
+     * guard reads. Unclaimed (tests of a store alone): the script as it is.
+     */
+    String fenced(String script) {
+        return lease == null ? script : InstanceLease.GUARD + script;
+    }
+
+    /** {@code keys} plus the owner key when claimed. */
+    String[] guardedKeys(String... keys) {
+        if (lease == null) {
+            return keys;
+        }
+        String[] all = java.util.Arrays.copyOf(keys, keys.length + 1);
+        all[keys.length] = lease.key();
+        return all;
+    }
+
+    /** {@code args} plus this holder's token when claimed. */
+    byte[][] guardedArgs(byte[]... args) {
+        if (lease == null) {
+            return args;
+        }
+        byte[][] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = lease.token();
+        return all;
+    }
+
     /** The async command API; stages complete on Lettuce's I/O thread. */
     RedisAsyncCommands<String, byte[]> async() {
         return connection.async();
@@ -95,6 +154,10 @@ public final class TradeRedis implements AutoCloseable {
 
     @Override
     public void close() {
+        InstanceLease l = lease;
+        if (l != null) {
+            l.close();
+        }
         connection.close();
         client.shutdown();
     }

@@ -208,6 +208,20 @@ class FileIntentStoreTest extends IntentStoreContract {
     }
 
     @Test
+    void aSecondStoreOnTheSameDirectoryIsRefusedUntilTheFirstIsClosed() throws Exception {
+        appendAndAwait(store, 1, 2);
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new FileIntentStore(options()));
+        assertTrue(refused.getMessage().contains("in use") && refusedMessageNamesUs(refused), refused.getMessage());
+        assertEquals(List.of(3L), appendAndAwait(store, 3, 3), "the first store goes on");
+        reopen(); // closed, then opened again
+        assertEquals(storedSamples(1, 3), store.readAll());
+    }
+
+    private static boolean refusedMessageNamesUs(IllegalStateException e) {
+        return e.getMessage().contains("pid " + ProcessHandle.current().pid());
+    }
+
+    @Test
     void aCompactionACrashCutShortIsDoneAgainAndATornTailAfterItIsStillCut() throws Exception {
         appendAndAwait(store, 1, 10);
         store.prune(4);
@@ -509,6 +523,7 @@ class FileIntentStoreTest extends IntentStoreContract {
         List<Long> durable = new ArrayList<>();
         long maxExchangeId = 0;
         boolean killed = false;
+        String refusedWhileRunning = null;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
@@ -517,6 +532,11 @@ class FileIntentStoreTest extends IntentStoreContract {
                     durable.add(Long.parseLong(line.substring(2)));
                 } else if (line.startsWith("X ")) {
                     maxExchangeId = Math.max(maxExchangeId, Long.parseLong(line.substring(2)));
+                }
+                if (refusedWhileRunning == null && durable.size() >= AppendingChild.KILL_AFTER / 2) {
+                    // The child holds the directory: a second process's store is refused, naming it.
+                    refusedWhileRunning = assertThrows(IllegalStateException.class,
+                            () -> new FileIntentStore(AppendingChild.options(dir))).getMessage();
                 }
                 if (!killed && durable.size() >= AppendingChild.KILL_AFTER) {
                     // SIGKILL through the handle: Process.destroyForcibly would also close our end of the pipe,
@@ -533,8 +553,9 @@ class FileIntentStoreTest extends IntentStoreContract {
             assertEquals(k + 1, durable.get(k), "callbacks ran in index order");
         }
         assertTrue(maxExchangeId > 0, "the child took exchange ids");
+        assertTrue(refusedWhileRunning != null && refusedWhileRunning.contains("pid " + child.pid()), refusedWhileRunning);
 
-        FileIntentStore reopened = new FileIntentStore(AppendingChild.options(dir));
+        FileIntentStore reopened = new FileIntentStore(AppendingChild.options(dir)); // the kill freed the lock
         store = reopened;
         List<Intent> all = reopened.readAll();
         assertTrue(all.size() >= durable.size(), all.size() + " intents read back, " + durable.size()

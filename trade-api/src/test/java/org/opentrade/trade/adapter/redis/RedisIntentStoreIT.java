@@ -40,9 +40,21 @@ class RedisIntentStoreIT extends IntentStoreContract {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            redis = TradeRedis.connect(options(INSTANCE));
+            redis = claimed(options(INSTANCE)); // as trade-api runs it: every write guarded by the claim
         }
         return new RedisIntentStore(redis);
+    }
+
+    /** A connection that claimed the instance's key space (lease of 5 s, waiting at most 1 s for it). */
+    static TradeRedis claimed(RedisStoreOptions options) {
+        TradeRedis r = TradeRedis.connect(options);
+        try {
+            r.claimInstance(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+        return r;
     }
 
     @Override
@@ -192,6 +204,84 @@ class RedisIntentStoreIT extends IntentStoreContract {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> store.append(org.opentrade.trade.port.SampleIntents.sample(11), i -> { }));
         assertEquals(":10", REDIS.command("LLEN", options(INSTANCE).key("intents")), "nothing was trimmed");
+    }
+
+    @Test
+    void aSecondProcessWithTheSameInstanceIsRefusedWhileTheFirstHoldsItAndTakesOverOnceItIsReleased() throws Exception {
+        appendAndAwait(store, 1, 3);
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> claimed(options(INSTANCE)));
+        assertTrue(refused.getMessage().contains("same instance id"), refused.getMessage());
+        assertEquals(List.of(4L), appendAndAwait(store, 4, 4), "the holder goes on writing");
+        store.close();
+        redis.close(); // gives the claim back
+        redis = claimed(options(INSTANCE));
+        store = new RedisIntentStore(redis);
+        assertEquals(storedSamples(1, 4), store.readAll());
+        assertEquals(List.of(5L), appendAndAwait(store, 5, 5));
+    }
+
+    @Test
+    void aProcessWhoseClaimWasTakenOverWritesNothingMoreAndItsStoreStops() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> stopped = new java.util.concurrent.atomic.AtomicReference<>();
+        store.onFailure(stopped::set);
+        appendAndAwait(store, 1, 3);
+        // Another process took the instance over (this one was paused past its lease, say).
+        assertEquals("+OK", REDIS.command("SET", options(INSTANCE).key("owner"), "elsewhere|1|1|0123456789abcdef"));
+        java.util.concurrent.atomic.AtomicBoolean called = new java.util.concurrent.atomic.AtomicBoolean();
+        assertTrue(store.append(org.opentrade.trade.port.SampleIntents.sample(4), i -> called.set(true)));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (stopped.get() == null) {
+            assertTrue(System.nanoTime() < deadline, "the store did not stop");
+            Thread.sleep(5); // polling for the failure callback, with a deadline
+        }
+        assertTrue(String.valueOf(stopped.get()).contains("FENCED") || String.valueOf(stopped.get()).contains("claim"),
+                String.valueOf(stopped.get()));
+        assertTrue(!called.get(), "the refused append was never acknowledged");
+        assertEquals(":3", REDIS.command("LLEN", options(INSTANCE).key("intents")), "nothing was appended");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> store.append(org.opentrade.trade.port.SampleIntents.sample(5), i -> { }));
+        RedisSnapshotStore snapshots = new RedisSnapshotStore(redis);
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> snapshots.write(3, java.util.Map.of(0, 1L), new byte[] {1, 2, 3}));
+        assertTrue(refused.getMessage().contains("FENCED"), refused.getMessage());
+        assertEquals(":0", REDIS.command("EXISTS", options(INSTANCE).key("snapshots")), "no snapshot was written");
+        redis.close();
+        redis = null;
+        assertEquals(":1", REDIS.command("EVAL", "return redis.call('GET', KEYS[1]) == ARGV[1] and 1 or 0", "1",
+                options(INSTANCE).key("owner"), "elsewhere|1|1|0123456789abcdef"),
+                "closing did not take the other process's claim away");
+    }
+
+    @Test
+    void aClaimOfAProcessOfThisHostThatNoLongerRunsIsTakenOverAtOnce() throws Exception {
+        store.close();
+        redis.close();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String host = InstanceLease.holderPrefix().split("\\|")[0];
+        String deadHolder = host + "|" + gone.pid() + "|" + gone.info().startInstant().map(java.time.Instant::toEpochMilli)
+                .orElse(1L) + "|0123456789abcdef";
+        assertTrue(InstanceLease.deadOnThisHost(deadHolder));
+        assertEquals("+OK", REDIS.command("SET", options(INSTANCE).key("owner"), deadHolder, "PX", "60000"));
+        redis = claimed(options(INSTANCE)); // would be refused after 1 s if it waited for the 60 s lease
+        store = new RedisIntentStore(redis);
+        assertEquals(List.of(1L), appendAndAwait(store, 1, 1));
+    }
+
+    @Test
+    void aClaimHeldOnAnotherHostIsRefusedUntilItExpiresThenTaken() throws Exception {
+        store.close();
+        redis.close();
+        redis = null;
+        String ownerKey = options(INSTANCE).key("owner");
+        assertEquals("+OK", REDIS.command("SET", ownerKey, "another-host|1|1|0123456789abcdef", "PX", "60000"));
+        assertTrue(!InstanceLease.deadOnThisHost("another-host|1|1|0123456789abcdef"), "another host's process is not judged");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> claimed(options(INSTANCE)));
+        assertEquals(":1", REDIS.command("PEXPIRE", ownerKey, "300")); // the other host stopped renewing it
+        redis = claimed(options(INSTANCE));
+        store = new RedisIntentStore(redis);
+        assertEquals(List.of(1L), appendAndAwait(store, 1, 1));
     }
 
     @Test
