@@ -41,14 +41,16 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
      *                   partition {@code instanceId} (1..n) and refuses other accounts
      * @param intentRetention intents are pruned through the oldest snapshot kept once that snapshot is this
      *                   old ({@code store.intent_retention})
+     * @param standby    wait for the instance's claim instead of refusing to start while another process holds
+     *                   it ({@code store.standby}; Redis only): a spare that takes over when the holder dies
      */
     public record StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis, int partitions,
-                              Duration intentRetention) {
+                              Duration intentRetention, boolean standby) {
         /** How old the oldest snapshot kept must be before the intents it covers are pruned, unless configured. */
         public static final Duration DEFAULT_INTENT_RETENTION = Duration.ofHours(24);
 
         public StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis, int partitions) {
-            this(backend, instanceId, redis, partitions, DEFAULT_INTENT_RETENTION);
+            this(backend, instanceId, redis, partitions, DEFAULT_INTENT_RETENTION, false);
         }
 
         public StoreChoice(StoreBackend backend, int instanceId, RedisStoreOptions redis) {
@@ -166,8 +168,13 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
             throw new ConfigException("config key 'store.instance_id' is " + instanceId + " but 'store.partitions' is "
                     + partitions + "; allowed: an instance id from 1 to " + partitions + " (the partition it serves)");
         }
+        boolean standby = store.bool("standby", false);
+        if (standby && backend != StoreBackend.REDIS) {
+            throw new ConfigException("config key 'store.standby' is true but 'store.backend' is file; allowed: a"
+                    + " standby with backend redis (it takes over the instance's state in Redis)");
+        }
         return new StoreChoice(backend, instanceId, options, partitions, positive(store, "store.intent_retention",
-                "intent_retention", StoreChoice.DEFAULT_INTENT_RETENTION));
+                "intent_retention", StoreChoice.DEFAULT_INTENT_RETENTION), standby);
     }
 
     /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */

@@ -113,7 +113,9 @@ public final class TradeApiService extends VerticleBase {
     private StreamJournal streamJournal;
     private StreamJournal.Recorded streamsRecorded;
     /** The Redis connection of the Redis stores (null with the file store); closed after them. */
-    private TradeRedis redis;
+    private volatile TradeRedis redis;
+    /** The thread of a standby waiting for its instance's claim; null when not standing by. */
+    private volatile Thread standbyThread;
     private TradeDesk desk;
     private FeedConsumer feed;
     private OrderStreams streams;
@@ -231,13 +233,16 @@ public final class TradeApiService extends VerticleBase {
     }
 
     private void initialise(Router router) {
-        startProblem = "opening the intent log";
-        vertx.executeBlocking(() -> {
+        boolean standby = config.store().standby();
+        startProblem = standby ? "standing by: another process holds instance " + config.store().instanceId()
+                + "; this one takes over when it dies" : "opening the intent log";
+        (standby ? waitForClaim() : Future.<Void>succeededFuture()).compose(claimed -> vertx.executeBlocking(() -> {
+            startProblem = "opening the intent log";
             openStores();
             streamJournal = new FileStreamJournal(config.dataDir().resolve("streams"));
             streamsRecorded = streamJournal.load();
             return snapshots.latest();
-        }).compose(latest -> fetchUniverse().map(u -> Map.entry(u, latest))).compose(e -> {
+        })).compose(latest -> fetchUniverse().map(u -> Map.entry(u, latest))).compose(e -> {
             Universe universe = e.getKey();
             Optional<SnapshotStore.Snapshot> latest = e.getValue();
             LongFunction<String> tradingDay = tradingDayOf(universe);
@@ -691,6 +696,10 @@ public final class TradeApiService extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        Thread waiting = standbyThread;
+        if (waiting != null) {
+            waiting.interrupt(); // a standby that never took over: its wait ends, its connection closes
+        }
         if (snapshotTimer >= 0) {
             vertx.cancelTimer(snapshotTimer);
         }
@@ -736,15 +745,49 @@ public final class TradeApiService extends VerticleBase {
         }));
     }
 
+    /**
+     * A standby: waits, on a thread of its own (for as long as it takes), until this process holds the
+     * instance's claim, i.e. until its holder died or stopped. Completes on the service's context.
+     */
+    private Future<Void> waitForClaim() {
+        io.vertx.core.Promise<Void> claimed = io.vertx.core.Promise.promise();
+        io.vertx.core.Context ctx = context;
+        Thread t = new Thread(() -> {
+            try {
+                TradeRedis r = TradeRedis.connect(config.store().redis());
+                try {
+                    LOG.info("trade-api standing by for instance " + config.store().instanceId());
+                    r.claimInstance(INSTANCE_LEASE_TTL, null);
+                } catch (RuntimeException e) {
+                    r.close();
+                    throw e;
+                }
+                redis = r;
+                LOG.info("trade-api instance " + config.store().instanceId() + " claimed: taking over");
+                ctx.runOnContext(v -> claimed.tryComplete());
+            } catch (RuntimeException e) {
+                ctx.runOnContext(v -> claimed.tryFail(e));
+            } finally {
+                standbyThread = null;
+            }
+        }, "trade-api-standby");
+        t.setDaemon(true);
+        standbyThread = t;
+        t.start();
+        return claimed.future();
+    }
+
     /** The configured intent and snapshot stores; blocks (files, or connecting to Redis). */
     private void openStores() {
         TradeApiConfig.StoreChoice choice = config.store();
         if (choice.backend() == TradeApiConfig.StoreBackend.REDIS) {
             LOG.info("trade-api keeps intents and snapshots in redis: " + choice.redis());
-            redis = TradeRedis.connect(choice.redis());
-            // One process per instance id: a second one is refused here, and a process whose claim is
-            // taken over can no longer write (InstanceLease).
-            redis.claimInstance(INSTANCE_LEASE_TTL, INSTANCE_LEASE_TTL.plusSeconds(2));
+            if (redis == null) {
+                redis = TradeRedis.connect(choice.redis());
+                // One process per instance id: a second one is refused here, and a process whose claim is
+                // taken over can no longer write (InstanceLease). A standby claimed it already.
+                redis.claimInstance(INSTANCE_LEASE_TTL, INSTANCE_LEASE_TTL.plusSeconds(2));
+            }
             intents = intentStoreDecorator.apply(new RedisIntentStore(redis));
             snapshots = new RedisSnapshotStore(redis);
             pruning = new IntentPruning(choice.redis().keepSnapshots(), choice.intentRetention().toMillis());

@@ -36,10 +36,13 @@ final class TradeHarness implements AutoCloseable {
     TradeApiService trade;
     private String tradeDeployment;
     private final TradeApiConfig config;
+    /** The configuration environment trade-api was started with. */
+    private final Map<String, String> env;
 
-    private TradeHarness(Vertx vertx, TradeApiConfig config) {
+    private TradeHarness(Vertx vertx, TradeApiConfig config, Map<String, String> env) {
         this.vertx = vertx;
         this.config = config;
+        this.env = env;
         this.client = WebClient.create(vertx);
     }
 
@@ -72,7 +75,7 @@ final class TradeHarness implements AutoCloseable {
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         Vertx vertx = Vertx.vertx();
         await(vertx.deployVerticle(new ExchangeService(ExchangeConfig.load(loader))));
-        TradeHarness h = new TradeHarness(vertx, TradeApiConfig.load(loader));
+        TradeHarness h = new TradeHarness(vertx, TradeApiConfig.load(loader), Map.copyOf(env));
         if (awaitReady) {
             h.startTrade(intents);
         } else {
@@ -98,6 +101,28 @@ final class TradeHarness implements AutoCloseable {
     void stopTrade() throws Exception {
         await(vertx.undeploy(tradeDeployment));
     }
+
+    /**
+     * A second trade-api on this Vert.x, configured as the first with {@code moreEnv} over it (a standby:
+     * {@code OPENTRADE_TRADE_STANDBY=true}), deployed but not awaited ready. It becomes {@link #trade}
+     * (and what {@link #stopTrade} stops) once {@link #adopt}ed.
+     */
+    TradeApiService deploySecond(Map<String, String> moreEnv) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(moreEnv);
+        TradeApiService second = new TradeApiService(TradeApiConfig.load(ConfigLoader.of(all, Map.of())), null,
+                TEST_CALLERS, () -> "admin-token-for-tests");
+        secondDeployment = await(vertx.deployVerticle(second));
+        return second;
+    }
+
+    /** From now on requests go to {@code second} (see {@link #deploySecond}). */
+    void adopt(TradeApiService second) {
+        trade = second;
+        tradeDeployment = secondDeployment;
+    }
+
+    private String secondDeployment;
 
     static <T> T await(io.vertx.core.Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -27,13 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  * them twice: the stream's journal shows they were sent.
  */
 class TradeStreamRestartTest {
-    private static final String DEV = "dev_resume";
+    static final String DEV = "dev_resume";
 
     @TempDir
     Path dir;
 
     /** A subscriber that keeps every frame; {@code resume} null subscribes afresh. */
-    private static final class Client implements AutoCloseable {
+    static final class Client implements AutoCloseable {
         final WebSocketClient c;
         final WebSocket ws;
         final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
@@ -98,7 +98,7 @@ class TradeStreamRestartTest {
     }
 
     /** Orders that fill, rest, get cancelled: each makes several frames. Returns the head seq it ends at. */
-    private static long trade(TradeHarness h, String prefix, long restingId) throws Exception {
+    static long trade(TradeHarness h, String prefix, long restingId) throws Exception {
         TradeRestartScenario.resting(h, restingId, "601398.SH", "SELL", "7.12", 800);
         assertEquals(201, h.order(DEV, TradeHarness.limit(prefix + "-1", "601398.SH", "buy", "7.12", 300)).statusCode());
         assertEquals(201, h.order(DEV, TradeHarness.limit(prefix + "-2", "601398.SH", "buy", "7.12", 500)).statusCode());

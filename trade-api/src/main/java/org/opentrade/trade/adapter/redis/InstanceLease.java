@@ -82,30 +82,41 @@ public final class InstanceLease implements AutoCloseable {
     }
 
     /**
-     * Takes the lease on {@code key}, waiting up to {@code wait} for a holder that is not known dead to let
-     * it expire, then renews it until {@link #close}. Blocks.
+     * Takes the lease on {@code key}, waiting up to {@code wait} (null: for as long as it takes, a standby) for
+     * a holder that is not known dead to let it expire, then renews it until {@link #close}. Blocks; an
+     * interrupt ends the wait with an {@link IllegalStateException}.
      *
      * @throws IllegalStateException when another process still holds it after {@code wait}
      */
     static InstanceLease acquire(TradeRedis redis, String key, Duration ttl, Duration wait) {
         InstanceLease lease = new InstanceLease(redis, key, ttl);
-        long deadline = System.nanoTime() + wait.toNanos();
+        long start = System.nanoTime();
         String dead = "";
         String holder;
+        String seen = null;
         while (!(holder = lease.tryAcquire(dead)).isEmpty()) {
+            if (!holder.equals(seen)) {
+                seen = holder;
+                LOG.info("instance key space {}: held by {}; waiting", key, holder);
+            }
             if (deadOnThisHost(holder)) {
                 LOG.warn("instance key space {}: taking over the lease of {}, a process of this host that no longer runs",
                         key, holder);
                 dead = holder;
                 continue;
             }
-            if (System.nanoTime() > deadline) {
+            if (wait != null && System.nanoTime() - start > wait.toNanos()) {
                 lease.renewer.shutdownNow();
                 throw new IllegalStateException("the Redis key space " + key + " is held by " + holder
                         + " (host|pid|start|id): another trade-api with the same instance id runs, or one stopped less"
                         + " than " + ttl.toSeconds() + " s ago without releasing it; give each instance its own id");
             }
-            sleep(Math.max(50, ttl.toMillis() / 10));
+            try {
+                sleep(Math.max(50, ttl.toMillis() / 10));
+            } catch (IllegalStateException interrupted) {
+                lease.renewer.shutdownNow();
+                throw interrupted;
+            }
         }
         long period = Math.max(1, ttl.toMillis() / 4);
         lease.renewer.scheduleAtFixedRate(lease::renew, period, period, TimeUnit.MILLISECONDS);

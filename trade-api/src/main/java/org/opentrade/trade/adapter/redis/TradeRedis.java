@@ -81,7 +81,7 @@ public final class TradeRedis implements AutoCloseable {
 
     /**
      * Claims this instance's key space for this process ({@link InstanceLease}): blocks until it is taken or
-     * {@code wait} ran out (then throws, naming the holder). From then on the stores' writes are guarded
+     * {@code wait} ran out (then throws, naming the holder; null: waits for as long as it takes). From then on the stores' writes are guarded
      * ({@link #fenced}), and the intent store stops if a renewal finds the lease lost. Call once, before the
      * stores are opened.
      */

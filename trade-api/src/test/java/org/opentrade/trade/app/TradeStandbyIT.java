@@ -1,0 +1,83 @@
+package org.opentrade.trade.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.trade.adapter.redis.RedisServer;
+import org.opentrade.trade.app.TradeStreamRestartTest.Client;
+
+/**
+ * A standby trade-api ({@code store.standby: true}) beside the one holding the instance, on the same data
+ * directory and Redis (the holder's host): it serves nothing and writes nothing while the holder runs, takes
+ * over when the holder stops, and its clients carry on: every order is there, new ones are taken, and an
+ * order stream resumes from its last seq with exactly the frames it missed.
+ */
+class TradeStandbyIT {
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
+
+    @TempDir
+    Path dir;
+
+    private static HttpResponse<Buffer> get(TradeHarness h, TradeApiService service, String uri) throws Exception {
+        return TradeHarness.await(h.client.get(service.port(), "127.0.0.1", uri)
+                .putHeader(TradeHarness.TEST_CALLER, TradeStreamRestartTest.DEV).send());
+    }
+
+    @Test
+    void aStandbyTakesOverWhenTheHolderStopsAndAnOrderStreamResumesThereExactly() throws Exception {
+        REDIS.flushAll();
+        Map<String, String> redis = Map.of("OPENTRADE_TRADE_STORE", "redis", "OPENTRADE_TRADE_REDIS_URI", REDIS.uri());
+        try (TradeHarness h = TradeHarness.start(dir, redis)) {
+            Client first = new Client(h, null, null);
+            first.untilPong(); // the (empty) snapshot
+            long head = TradeStreamRestartTest.trade(h, "a", 9_300_000_001L);
+            List<JsonObject> seen = first.until(head);
+            String epoch = first.epoch();
+            first.close();
+            String intents = REDIS.command("LLEN", "ot:trade:0:intents");
+
+            TradeApiService standby = h.deploySecond(Map.of("OPENTRADE_TRADE_STANDBY", "true"));
+            assertEquals(200, get(h, standby, "/health").statusCode(), "a standby is alive");
+            HttpResponse<Buffer> ready = get(h, standby, "/ready");
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.bodyAsString().contains("standing by"), ready.bodyAsString());
+            HttpResponse<Buffer> orders = get(h, standby, "/v1/orders");
+            assertEquals(503, orders.statusCode(), "a standby serves no account");
+            assertEquals(-9001, orders.bodyAsJsonObject().getInteger("error_no"), orders.bodyAsString());
+            assertEquals(201, h.order(TradeStreamRestartTest.DEV, TradeHarness.limit("a-4", "601398.SH", "buy", "7.00", 100))
+                    .statusCode(), "the holder trades on");
+            assertEquals(intentsAfterOneMore(intents), REDIS.command("LLEN", "ot:trade:0:intents"),
+                    "only the holder wrote");
+
+            h.stopTrade(); // the holder goes (its claim given back): the standby takes over
+            h.until(standby::isReady, 60);
+            h.adopt(standby);
+            assertEquals(200, get(h, standby, "/v1/orders/by-client-id/a-4").statusCode(), "orders from before are there");
+            try (Client resumed = new Client(h, head - 3, epoch)) {
+                assertNotEquals(epoch, resumed.epoch());
+                List<JsonObject> missed = resumed.untilPong();
+                assertEquals(seen.subList(seen.size() - 3, seen.size()), missed.subList(0, 3),
+                        "the frames it missed, exactly, then the new order's");
+                assertEquals(head + 1, missed.get(3).getLong("seq"), missed.get(3).encode());
+                assertEquals("a-4", missed.get(3).getJsonObject("data").getString("client_order_id"), missed.get(3).encode());
+            }
+            assertEquals(201, h.order(TradeStreamRestartTest.DEV, TradeHarness.limit("b-1", "601398.SH", "buy", "7.00", 100))
+                    .statusCode(), "the standby takes new orders");
+        }
+    }
+
+    private static String intentsAfterOneMore(String llen) {
+        return ":" + (Long.parseLong(llen.substring(1)) + 1);
+    }
+}
