@@ -102,6 +102,28 @@ public final class Tracing implements AutoCloseable {
         return PROPAGATOR;
     }
 
+    /** Reads one {@code traceparent} value (as a message header carries it) as a carrier of its own. */
+    private static final io.opentelemetry.context.propagation.TextMapGetter<String> TRACEPARENT =
+            new io.opentelemetry.context.propagation.TextMapGetter<>() {
+                @Override
+                public Iterable<String> keys(String carrier) {
+                    return List.of("traceparent");
+                }
+
+                @Override
+                public String get(String carrier, String key) {
+                    return "traceparent".equals(key) ? carrier : null;
+                }
+            };
+
+    /**
+     * The context a W3C {@code traceparent} value names, to parent a span on (the root context when it is
+     * null or malformed).
+     */
+    public static io.opentelemetry.context.Context parentOf(String traceparent) {
+        return PROPAGATOR.extract(io.opentelemetry.context.Context.root(), traceparent, TRACEPARENT);
+    }
+
     /** This service's SDK, for libraries that take an {@link OpenTelemetry} (e.g. vertx-opentelemetry). */
     public OpenTelemetry openTelemetry() {
         return sdk;

@@ -74,6 +74,15 @@ class TracingTest {
     }
 
     @Test
+    void aTraceparentValueNamesTheParentOfASpanAndAMalformedOneNone() {
+        SpanContext c = Span.fromContext(Tracing.parentOf("00-" + TRACE + "-" + SPAN + "-01")).getSpanContext();
+        assertEquals(TRACE, c.getTraceId());
+        assertEquals(SPAN, c.getSpanId());
+        assertFalse(Span.fromContext(Tracing.parentOf("00-nonsense")).getSpanContext().isValid());
+        assertFalse(Span.fromContext(Tracing.parentOf(null)).getSpanContext().isValid());
+    }
+
+    @Test
     void malformedHeadersAreIgnored() {
         assertFalse(extract(Map.of("traceparent", "00-zzzz-not-a-trace")).isValid());
         assertFalse(extract(Map.of("traceparent", "00-" + "0".repeat(32) + "-" + SPAN + "-01")).isValid());

@@ -481,19 +481,7 @@ public final class TradeApiService extends VerticleBase {
         if (tracing == null || traceParent == null) {
             return io.opentelemetry.api.trace.Span.getInvalid();
         }
-        io.opentelemetry.context.Context parent = Tracing.propagator().extract(io.opentelemetry.context.Context.root(),
-                traceParent, new io.opentelemetry.context.propagation.TextMapGetter<String>() {
-                    @Override
-                    public Iterable<String> keys(String carrier) {
-                        return List.of("traceparent");
-                    }
-
-                    @Override
-                    public String get(String carrier, String key) {
-                        return "traceparent".equals(key) ? carrier : null;
-                    }
-                });
-        return tracing.tracer().spanBuilder("trade-api.stream push").setParent(parent)
+        return tracing.tracer().spanBuilder("trade-api.stream push").setParent(Tracing.parentOf(traceParent))
                 .setSpanKind(io.opentelemetry.api.trace.SpanKind.PRODUCER).startSpan();
     }
 

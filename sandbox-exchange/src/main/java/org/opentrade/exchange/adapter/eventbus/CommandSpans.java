@@ -4,9 +4,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.exchange.model.Command;
@@ -31,18 +29,6 @@ import org.opentrade.exchange.port.CommandStages;
  * anchor taken at arrival, so parent and children share one clock.
  */
 final class CommandSpans {
-    private static final TextMapGetter<String> TRACEPARENT_GETTER = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(String carrier) {
-            return List.of("traceparent");
-        }
-
-        @Override
-        public String get(String carrier, String key) {
-            return "traceparent".equals(key) ? carrier : null;
-        }
-    };
-
     private final Tracer tracer;
     private final Span span;
     private final Context context;
@@ -55,7 +41,7 @@ final class CommandSpans {
         Instant now = Instant.now();
         this.anchorNanos = System.nanoTime();
         this.anchorEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        Context parent = Tracing.propagator().extract(Context.root(), c.traceParent(), TRACEPARENT_GETTER);
+        Context parent = Tracing.parentOf(c.traceParent());
         this.span = tracer.spanBuilder("exchange " + c.type()).setParent(parent).setSpanKind(SpanKind.SERVER)
                 .setStartTimestamp(anchorEpochNanos, TimeUnit.NANOSECONDS).startSpan();
         if (c.symbol() != null) {
