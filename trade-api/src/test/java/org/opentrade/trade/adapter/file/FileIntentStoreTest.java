@@ -126,7 +126,7 @@ class FileIntentStoreTest extends IntentStoreContract {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(5);
+            Thread.sleep(5); // polling a condition, with the deadline above
         }
     }
 
