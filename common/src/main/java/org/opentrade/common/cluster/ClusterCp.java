@@ -32,8 +32,19 @@ import org.opentrade.common.config.ConfigException;
  *                         {@code sessionTtl} (Hazelcast refuses less) and at most a day. A partitioned
  *                         member that comes back within it keeps its place; a crashed one still counts in
  *                         every majority until then
+ * @param priority         this member's claim to lead the CP groups (Raft groups) it sits in, from
+ *                         {@value #MIN_PRIORITY} to {@value #MAX_PRIORITY} (0 by default): Hazelcast moves a
+ *                         group's Raft leadership to its member of the highest priority (checked every
+ *                         {@value ClusteredVertx#CP_LEADERSHIP_REBALANCE_SECONDS} s). A process whose death must
+ *                         be handled fast (a failover exchange: its lock is freed by a Raft commit in the
+ *                         lock's group) takes a lower one, so that its death costs no Raft election first
  */
-public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartbeat, Duration missingMemberAutoRemoval) {
+public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartbeat, Duration missingMemberAutoRemoval,
+                        int priority) {
+    /** The lowest {@link #priority}. */
+    public static final int MIN_PRIORITY = -10;
+    /** The highest {@link #priority}. */
+    public static final int MAX_PRIORITY = 10;
     /** The smallest session TTL: below it, one late heartbeat would end a healthy process's session. */
     public static final Duration MIN_SESSION_TTL = Duration.ofSeconds(2);
     /** The largest session TTL: Hazelcast's own default, 5 minutes. */
@@ -62,6 +73,11 @@ public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartb
         this(members, sessionTtl, sessionHeartbeat, defaultRemoval(sessionTtl));
     }
 
+    /** With priority 0. */
+    public ClusterCp(int members, Duration sessionTtl, Duration sessionHeartbeat, Duration missingMemberAutoRemoval) {
+        this(members, sessionTtl, sessionHeartbeat, missingMemberAutoRemoval, 0);
+    }
+
     public ClusterCp {
         if (members != 0 && (members < GROUP_SIZE || members > MAX_MEMBERS)) {
             throw new IllegalArgumentException("cp.members " + members + ": allowed 0 (CP subsystem off) or "
@@ -82,11 +98,20 @@ public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartb
             throw new IllegalArgumentException("cp.missing_member_auto_removal " + missingMemberAutoRemoval
                     + ": allowed whole seconds from cp.session_ttl (" + sessionTtl + ") to 24h");
         }
+        if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+            throw new IllegalArgumentException("cp.priority " + priority + ": allowed " + MIN_PRIORITY + ".." + MAX_PRIORITY);
+        }
+    }
+
+    /** This with {@code priority} instead. */
+    public ClusterCp withPriority(int priority) {
+        return new ClusterCp(members, sessionTtl, sessionHeartbeat, missingMemberAutoRemoval, priority);
     }
 
     /**
      * Reads a {@code cp:} section: {@code members} (0 by default: off), {@code session_ttl} (2s),
-     * {@code session_heartbeat} (1s) and {@code missing_member_auto_removal} (1m, or the TTL when longer).
+     * {@code session_heartbeat} (1s), {@code missing_member_auto_removal} (1m, or the TTL when longer) and
+     * {@code priority} (0).
      * Every key is read even when off, so a misspelt one still fails.
      * A bad value throws a {@link ConfigException} naming the key.
      */
@@ -95,8 +120,9 @@ public record ClusterCp(int members, Duration sessionTtl, Duration sessionHeartb
         Duration ttl = section.duration("session_ttl", DEFAULT_SESSION_TTL);
         Duration heartbeat = section.duration("session_heartbeat", DEFAULT_SESSION_HEARTBEAT);
         Duration removal = section.duration("missing_member_auto_removal", defaultRemoval(ttl));
+        int priority = section.intValue("priority", 0, MIN_PRIORITY, MAX_PRIORITY);
         try {
-            return new ClusterCp(members, ttl, heartbeat, removal);
+            return new ClusterCp(members, ttl, heartbeat, removal, priority);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config section 'cluster': " + e.getMessage() + " (" + section.origin() + ")");
         }

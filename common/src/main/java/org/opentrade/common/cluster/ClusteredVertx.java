@@ -67,6 +67,13 @@ public final class ClusteredVertx {
      */
     public static final long RAFT_ELECTION_TIMEOUT_MILLIS = 500;
 
+    /**
+     * How often the CP subsystem moves each group's Raft leadership to its member of the highest
+     * {@link ClusterCp#priority} (Hazelcast's default is 60 s): soon after the members start, and soon
+     * after a failover exchange restarts and the groups elected it meanwhile.
+     */
+    public static final int CP_LEADERSHIP_REBALANCE_SECONDS = 5;
+
     /** The longest a member's graceful leave of the cluster takes. */
     public static final Duration GRACEFUL_LEAVE = Duration.ofSeconds(10);
 
@@ -120,6 +127,7 @@ public final class ClusteredVertx {
         join.getKubernetesConfig().setEnabled(false);
         TcpIpConfig tcp = join.getTcpIpConfig().setEnabled(true).clear();
         c.members().forEach(tcp::addMember);
+        hz.setProperty("hazelcast.raft.leadership.rebalance.period", Integer.toString(CP_LEADERSHIP_REBALANCE_SECONDS));
         applyCp(hz.getCPSubsystemConfig(), c.cp());
         return hz;
     }
@@ -137,7 +145,8 @@ public final class ClusteredVertx {
         config.setCPMemberCount(cp.members()).setGroupSize(ClusterCp.GROUP_SIZE)
                 .setSessionTimeToLiveSeconds((int) cp.sessionTtl().toSeconds())
                 .setSessionHeartbeatIntervalSeconds((int) cp.sessionHeartbeat().toSeconds())
-                .setMissingCPMemberAutoRemovalSeconds((int) cp.missingMemberAutoRemoval().toSeconds());
+                .setMissingCPMemberAutoRemovalSeconds((int) cp.missingMemberAutoRemoval().toSeconds())
+                .setCPMemberPriority(cp.priority());
         config.getRaftAlgorithmConfig().setLeaderElectionTimeoutInMillis(RAFT_ELECTION_TIMEOUT_MILLIS)
                 .setLeaderHeartbeatPeriodInMillis(RAFT_HEARTBEAT_MILLIS)
                 .setMaxMissedLeaderHeartbeatCount(RAFT_MAX_MISSED_HEARTBEATS);

@@ -155,6 +155,10 @@ class ClusterConfigTest {
         assertEquals(Duration.ofMinutes(1), five.missingMemberAutoRemoval(), "the default removal delay");
         assertEquals(Duration.ofSeconds(20), read("cluster:\n  cp:\n    members: 3\n    missing_member_auto_removal: 20s\n")
                 .cp().missingMemberAutoRemoval());
+        assertEquals(0, c.cp().priority(), "every member's claim to lead the CP groups is equal by default");
+        assertEquals(-3, read("cluster:\n  cp:\n    members: 3\n    priority: -3\n").cp().priority());
+        assertEquals(new ClusterCp(3, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(1), 2),
+                c.cp().withPriority(2), "withPriority changes the priority only");
         assertEquals(c.cp(), c.withTls(ClusterTls.OFF).cp(), "withTls keeps the CP settings");
         assertEquals(five, ClusterConfig.defaults().withCp(five).cp());
     }
@@ -175,12 +179,19 @@ class ClusterConfigTest {
         assertMessage("cp.missing_member_auto_removal", "cluster:\n  cp:\n    members: 3\n    missing_member_auto_removal: 25h\n");
         assertMessage("cp.missing_member_auto_removal",
                 "cluster:\n  cp:\n    members: 3\n    missing_member_auto_removal: 2500ms\n");
+        assertMessage("cluster.cp.priority", "cluster:\n  cp:\n    members: 3\n    priority: 11\n");
+        assertMessage("cluster.cp.priority", "cluster:\n  cp:\n    members: 3\n    priority: -11\n");
     }
 
     @Test
     void hazelcastRunsTheCpSubsystemInGroupsOfThreeWithFastRaftTimings() {
-        ClusterConfig c = read("cluster:\n  cp:\n    members: 5\n    session_ttl: 4s\n    session_heartbeat: 1s\n");
-        CPSubsystemConfig cp = ClusteredVertx.hazelcastConfig(c).getCPSubsystemConfig();
+        ClusterConfig c = read("cluster:\n  cp:\n    members: 5\n    session_ttl: 4s\n    session_heartbeat: 1s\n"
+                + "    priority: -1\n");
+        com.hazelcast.config.Config hz = ClusteredVertx.hazelcastConfig(c);
+        CPSubsystemConfig cp = hz.getCPSubsystemConfig();
+        assertEquals(-1, cp.getCPMemberPriority(), "the groups' leadership goes to members of a higher priority");
+        assertEquals("5", hz.getProperty("hazelcast.raft.leadership.rebalance.period"),
+                "leadership is moved within seconds, not Hazelcast's minute");
         assertEquals(5, cp.getCPMemberCount());
         assertEquals(3, cp.getGroupSize(), "the smallest odd group: one member may be down");
         assertEquals(4, cp.getSessionTimeToLiveSeconds());

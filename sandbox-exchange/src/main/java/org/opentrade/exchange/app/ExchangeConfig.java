@@ -49,6 +49,13 @@ public record ExchangeConfig(int shards, List<Integer> ownedShards, Path dataDir
                              boolean jsonEvents, EventRetention retention, TracingOptions tracing,
                              ClusterConfig cluster, Operations operations, Failover failover) {
     public static final String RESOURCE = "exchange.yaml";
+    /**
+     * A failover exchange's {@code cluster.cp.priority} unless configured: below every other member's
+     * default 0, so the CP groups are led by a member that is not an exchange where there is one. The
+     * leader's death then frees its lock with one commit in the lock's group, without a Raft election
+     * in that group first (which took 0.7–1.5 s of a takeover).
+     */
+    public static final int FAILOVER_CP_PRIORITY = -1;
     public static final String OVERRIDE_PROPERTY = "opentrade.exchange.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_EXCHANGE_CONFIG";
 
@@ -181,10 +188,13 @@ public record ExchangeConfig(int shards, List<Integer> ownedShards, Path dataDir
             throw new ConfigException("config key 'failover.enabled' is true but 'exchange.data_dir' is empty;"
                     + " allowed: failover with a data_dir (a standby keeps the leader's journal there)");
         }
+        ClusterConfig cluster = ClusterConfig.fromConfig(root.section("cluster"));
+        if (failover.enabled() && !root.section("cluster").section("cp").has("priority")) {
+            cluster = cluster.withCp(cluster.cp().withPriority(FAILOVER_CP_PRIORITY));
+        }
         return new ExchangeConfig(shards, owned, dataDir, fsync, ringSize, snapshotEvery, tick, type, dayEnd, zone, holidays,
                 instruments, simOptions, step, snapshotTime, heartbeat, jsonEvents, retention,
-                TracingOptions.fromConfig(root.section("tracing"), "sandbox-exchange"),
-                ClusterConfig.fromConfig(root.section("cluster")), operations, failover);
+                TracingOptions.fromConfig(root.section("tracing"), "sandbox-exchange"), cluster, operations, failover);
     }
 
     /** The failover group's name: the configured one, or {@code shards-} and the owned shards. */

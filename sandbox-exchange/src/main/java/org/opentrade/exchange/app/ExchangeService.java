@@ -416,8 +416,8 @@ public final class ExchangeService extends VerticleBase {
     private void lead(ShardedExchangeOptions options, InstrumentCatalog catalog, LeaderRecord record, long t0)
             throws Exception {
         // blocking waits: the failover thread, never an event loop
-        standby.close().toCompletionStage().toCompletableFuture().get();
         long start = System.nanoTime();
+        standby.stopTaking().toCompletionStage().toCompletableFuture().get();
         if (exchange == null) {
             exchange = ShardedExchange.start(options, gatedPublisher, config.ownedShardsOrAll(), this::replicate,
                     false);

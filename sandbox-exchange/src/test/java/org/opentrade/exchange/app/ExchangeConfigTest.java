@@ -79,6 +79,16 @@ class ExchangeConfigTest {
         assertEquals(Duration.ofSeconds(3), on.failover().lockWait());
         assertEquals(Duration.ofSeconds(60), on.failover().catchUpTimeout());
         assertEquals("pair-a", load(Map.of("OPENTRADE_EXCHANGE_FAILOVER_GROUP", "pair-a")).failoverGroup());
+        assertEquals(ExchangeConfig.FAILOVER_CP_PRIORITY, on.cluster().cp().priority(),
+                "a failover exchange leaves the CP groups' lead to other members");
+        assertEquals(0, off.cluster().cp().priority());
+    }
+
+    @Test
+    void aConfiguredCpPriorityIsKeptWithFailover(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        ExchangeConfig c = loadWith(dir, "failover:\n  enabled: true\ncluster:\n  cp:\n    members: 3\n    priority: 2\n");
+        assertEquals(true, c.failover().enabled());
+        assertEquals(2, c.cluster().cp().priority());
     }
 
     @Test

@@ -51,6 +51,8 @@ public final class StandbyReplication {
     private long attach;
     private long fence;
     private ShardedExchange exchange;
+    /** Stopped taking batches (leads now, or stops): every batch fails. */
+    private boolean stopped;
     /** A batch as it arrived, decoded once, and the message to answer. */
     private record Received(ReplicationWire.Batch batch, Message<Buffer> message) {
     }
@@ -84,17 +86,40 @@ public final class StandbyReplication {
         return Future.all(all).mapEmpty();
     }
 
-    /** Stops taking batches: from now on the leader's batches fail. */
+    /** Stops taking batches: from now on the leader's batches fail. Completes once unregistered everywhere. */
     public Future<Void> close() {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
-            vertx.cancelTimer(timer);
-            exchange = null;
+            stopHere();
             List<Future<Void>> all = new ArrayList<>();
             consumers.forEach(c -> all.add(c.unregister()));
             Future.join(all).<Void>mapEmpty().onComplete(done);
         });
         return done.future();
+    }
+
+    /**
+     * Stops taking batches: completes once every batch from now on fails here, without waiting for the
+     * cluster to learn the consumers are gone (a Hazelcast write, slow while the cluster repartitions
+     * after a member died: a takeover's case), which goes on after.
+     */
+    public Future<Void> stopTaking() {
+        Promise<Void> stopped = Promise.promise();
+        context.runOnContext(v -> {
+            stopHere();
+            stopped.complete();
+            consumers.forEach(MessageConsumer::unregister);
+        });
+        return stopped.future();
+    }
+
+    private void stopHere() {
+        vertx.cancelTimer(timer);
+        stopped = true;
+        exchange = null;
+        queued.values().forEach(q -> q.forEach(r -> r.message().fail(409, "this node no longer stands by")));
+        queued.values().forEach(Deque::clear);
+        queuedCommands = 0;
     }
 
     /** True when the leader no longer sends to this standby: it has to start again from new images. */
@@ -153,6 +178,9 @@ public final class StandbyReplication {
     /** The installed standby exchange starts taking the batches (those queued first). Any thread. */
     public void following(ShardedExchange installed) {
         context.runOnContext(v -> {
+            if (stopped) {
+                return;
+            }
             exchange = installed;
             for (int shard : shards) {
                 Deque<Received> q = queued.get(shard);
@@ -171,6 +199,10 @@ public final class StandbyReplication {
             batch = ReplicationWire.batch(m.body());
         } catch (IllegalArgumentException e) {
             m.fail(400, "not a batch: " + e.getMessage());
+            return;
+        }
+        if (stopped) {
+            m.fail(409, "this node no longer stands by");
             return;
         }
         if (batch.attach() != attach || (fence != 0 && batch.fence() != fence)) {

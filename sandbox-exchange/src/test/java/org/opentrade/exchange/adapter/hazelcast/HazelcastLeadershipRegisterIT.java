@@ -37,6 +37,8 @@ import org.opentrade.exchange.port.LeadershipRegisterContract;
  */
 class HazelcastLeadershipRegisterIT extends LeadershipRegisterContract {
     private static final ClusterCp CP = new ClusterCp(3, ClusterCp.DEFAULT_SESSION_TTL, ClusterCp.DEFAULT_SESSION_HEARTBEAT);
+    /** Members 0 and 1 run as failover exchanges run: they leave the CP groups' lead to member 2. */
+    private static final ClusterCp EXCHANGE_CP = CP.withPriority(-1);
     private static final List<HazelcastInstance> members = new ArrayList<>();
     private static Vertx vertx;
 
@@ -47,7 +49,7 @@ class HazelcastLeadershipRegisterIT extends LeadershipRegisterContract {
         String name = "ot-leadership-" + UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < ports.size(); i++) {
             ClusterConfig c = new ClusterConfig(name, addresses, "127.0.0.1", null, ports.get(i), false,
-                    Duration.ofSeconds(5), 0).withCp(CP);
+                    Duration.ofSeconds(5), 0).withCp(i < 2 ? EXCHANGE_CP : CP);
             if (i < 2) {
                 members.add(Hazelcast.newHazelcastInstance(ClusteredVertx.hazelcastConfig(c)));
             } else {
@@ -87,6 +89,49 @@ class HazelcastLeadershipRegisterIT extends LeadershipRegisterContract {
     @Override
     protected Duration takeoverBound() {
         return CP.sessionTtl().plusSeconds(8);
+    }
+
+    /**
+     * First, before any member dies: the lock's CP group comes to be led by member 2, the member of the
+     * highest priority, within a few rebalance periods, so a dead exchange's lock is freed without an
+     * election in that group first.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void theLocksCpGroupIsLedByTheMemberOfTheHighestPriority() throws Exception {
+        try (LeadershipRegister a = open(0, "shards-priority")) {
+            a.tryLock(Duration.ZERO).orElseThrow(); // the lock's group exists now
+            a.unlock();
+        }
+        HazelcastInstance third = members.get(2);
+        com.hazelcast.cp.CPSubsystemManagementService cp = third.getCPSubsystem().getCPSubsystemManagementService();
+        // Both groups, the lock's and the CP subsystem's own: were leadership left to the elections, all of
+        // them would land on member 2 by chance one time in nine.
+        List<com.hazelcast.cp.CPGroupId> groups = new ArrayList<>();
+        for (String name : List.of(com.hazelcast.cp.CPGroup.DEFAULT_GROUP_NAME, com.hazelcast.cp.CPGroup.METADATA_CP_GROUP_NAME)) {
+            groups.add(cp.getCPGroup(name).toCompletableFuture().get(10, TimeUnit.SECONDS).id());
+        }
+        java.util.UUID expected = third.getCPSubsystem().getLocalCPMember().getUuid();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<java.util.UUID> leaders = List.of();
+        while (System.nanoTime() < deadline) {
+            leaders = groups.stream().map(g -> raftLeader(third, g)).toList();
+            if (leaders.stream().allMatch(expected::equals)) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(List.of(expected, expected), leaders,
+                "the CP groups are led by the member of priority 0, not by an exchange");
+    }
+
+    /** The Raft leader of {@code group} as {@code hz} sees it (Hazelcast's internals: no public API tells). */
+    private static java.util.UUID raftLeader(HazelcastInstance hz, com.hazelcast.cp.CPGroupId group) {
+        com.hazelcast.instance.impl.HazelcastInstanceImpl impl = hz instanceof com.hazelcast.instance.impl.HazelcastInstanceProxy p
+                ? p.getOriginal() : (com.hazelcast.instance.impl.HazelcastInstanceImpl) hz;
+        com.hazelcast.cp.internal.RaftService raft = impl.node.getNodeEngine().getService(com.hazelcast.cp.internal.RaftService.SERVICE_NAME);
+        com.hazelcast.cp.internal.raft.impl.RaftNode node = raft.getRaftNode(group);
+        return node == null || node.getLeader() == null ? null : node.getLeader().getUuid();
     }
 
     @Test
