@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.io.DataInputStream;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -93,7 +94,7 @@ public final class TradeApiService extends VerticleBase {
      * quarter of it): the wait of a restart on another host after a crash, and the longest pause a process
      * survives without losing the claim.
      */
-    static final java.time.Duration INSTANCE_LEASE_TTL = java.time.Duration.ofSeconds(10);
+    static final Duration INSTANCE_LEASE_TTL = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(TradeApiService.class.getName());
 
     private final TradeApiConfig config;
@@ -114,6 +115,8 @@ public final class TradeApiService extends VerticleBase {
     private StreamJournal.Recorded streamsRecorded;
     /** The Redis connection of the Redis stores (null with the file store); closed after them. */
     private volatile TradeRedis redis;
+    /** How often a standby whose Redis is down tries again. */
+    static final Duration STANDBY_RETRY = Duration.ofSeconds(1);
     /** The thread of a standby waiting for its instance's claim; null when not standing by. */
     private volatile Thread standbyThread;
     private TradeDesk desk;
@@ -735,22 +738,16 @@ public final class TradeApiService extends VerticleBase {
 
     /**
      * A standby: waits, on a thread of its own (for as long as it takes), until this process holds the
-     * instance's claim, i.e. until its holder died or stopped. Completes on the service's context.
+     * instance's claim, i.e. until its holder died or stopped. Completes on the service's context. Redis
+     * down, at the start or later, is waited out: the wait connects again every
+     * {@link #STANDBY_RETRY} (a standby that gave up on a Redis restart would be no standby).
      */
     private Future<Void> waitForClaim() {
         io.vertx.core.Promise<Void> claimed = io.vertx.core.Promise.promise();
         io.vertx.core.Context ctx = context;
         Thread t = new Thread(() -> {
             try {
-                TradeRedis r = TradeRedis.connect(config.store().redis());
-                try {
-                    LOG.info("trade-api standing by for instance " + config.store().instanceId());
-                    r.claimInstance(INSTANCE_LEASE_TTL, null);
-                } catch (RuntimeException e) {
-                    r.close();
-                    throw e;
-                }
-                redis = r;
+                redis = claimWhenFree();
                 LOG.info("trade-api instance " + config.store().instanceId() + " claimed: taking over");
                 ctx.runOnContext(v -> claimed.tryComplete());
             } catch (RuntimeException e) {
@@ -763,6 +760,42 @@ public final class TradeApiService extends VerticleBase {
         standbyThread = t;
         t.start();
         return claimed.future();
+    }
+
+    /** The standby's wait: connected, claimed, or interrupted (stop) with an exception. */
+    private TradeRedis claimWhenFree() {
+        String outage = null;
+        LOG.info("trade-api standing by for instance " + config.store().instanceId());
+        while (true) {
+            TradeRedis r = null;
+            try {
+                r = TradeRedis.connect(config.store().redis());
+                if (outage != null) {
+                    LOG.info("trade-api standby: Redis answers again; standing by for instance " + config.store().instanceId());
+                    outage = null;
+                }
+                r.claimInstance(INSTANCE_LEASE_TTL, null);
+                return r;
+            } catch (RuntimeException e) {
+                if (r != null) {
+                    r.close();
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                if (outage == null) {
+                    outage = String.valueOf(e.getMessage());
+                    LOG.warning("trade-api standby: cannot wait for the claim (" + outage + "); trying again every "
+                            + STANDBY_RETRY.toMillis() + " ms");
+                }
+            }
+            try {
+                Thread.sleep(STANDBY_RETRY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stopped while standing by", e);
+            }
+        }
     }
 
     /** The configured intent and snapshot stores; blocks (files, or connecting to Redis). */

@@ -77,6 +77,36 @@ class TradeStandbyIT {
         }
     }
 
+    /**
+     * A standby started while Redis is down, which then comes back (its holder's connection is gone for
+     * good, as after a Redis restart): it waits the outage out and takes over once the holder stops.
+     */
+    @Test
+    void aStandbyWaitsOutARedisOutageAndStillTakesOver() throws Exception {
+        REDIS.flushAll();
+        Map<String, String> redis = Map.of("OPENTRADE_TRADE_STORE", "redis", "OPENTRADE_TRADE_REDIS_URI", REDIS.uri());
+        try (TradeHarness h = TradeHarness.start(dir, redis)) {
+            assertEquals(201, h.order(TradeStreamRestartTest.DEV, TradeHarness.limit("r-1", "601398.SH", "buy", "7.00", 100))
+                    .statusCode());
+            REDIS.kill();
+            TradeApiService standby;
+            try {
+                standby = h.deploySecond(Map.of("OPENTRADE_TRADE_STANDBY", "true"));
+                Thread.sleep(2 * TradeApiService.STANDBY_RETRY.toMillis()); // a few of its tries fail meanwhile
+                assertEquals(200, get(h, standby, "/health").statusCode(), "a standby without Redis is alive");
+                assertEquals(503, get(h, standby, "/ready").statusCode());
+            } finally {
+                REDIS.restart();
+            }
+            h.stopTrade(); // its claim cannot be given back (its connection died with Redis): it expires
+            h.until(standby::isReady, 60);
+            h.adopt(standby);
+            assertEquals(200, get(h, standby, "/v1/orders/by-client-id/r-1").statusCode(), "the order from before is there");
+            assertEquals(201, h.order(TradeStreamRestartTest.DEV, TradeHarness.limit("r-2", "601398.SH", "buy", "7.00", 100))
+                    .statusCode(), "the standby takes new orders");
+        }
+    }
+
     private static String intentsAfterOneMore(String llen) {
         return ":" + (Long.parseLong(llen.substring(1)) + 1);
     }
