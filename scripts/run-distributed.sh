@@ -13,7 +13,9 @@
 # each process running one: exchange.owned_shards 0 and 1, each with its own journal; either answers for
 # any symbol by forwarding to the shard's owner), market-api and market-api-2 (two instances of
 # the same service, each with its own port, Hazelcast port and data directory; with InfluxDB they share
-# its database), trade-api (FIX on), gateway-1 and gateway-2 (Redis store, one shared session key,
+# its database), trade-api (FIX on) and trade-api-standby (the same instance, id 1, on the same data
+# directory: it waits for the instance's claim in Redis and takes over, FIX port included, when trade-api
+# dies; whichever holds the claim serves, the other stands by), gateway-1 and gateway-2 (Redis store, one shared session key,
 # identity key and admin token; they find both market-api instances and trade-api through the cluster,
 # upstreams.discovery: cluster, so no target lists). start and stop are idempotent: start leaves running
 # processes alone and starts the missing ones on the same ports.
@@ -25,12 +27,14 @@
 #
 # Environment (all optional):
 #   OPENTRADE_DIST_DIR            run directory: data, logs/, pids/, secrets/, ports.env (default ./data/distributed)
-#   OPENTRADE_DIST_BASE_PORT      use 19 consecutive ports from here (default: free ports picked at random
+#   OPENTRADE_DIST_BASE_PORT      use 21 consecutive ports from here (default: free ports picked at random
 #                                 in 20000-31999, kept in ports.env while anything runs)
 #   OPENTRADE_DIST_EXCHANGES      2 (default: two exchange processes, one shard each), 1 (one process, one
 #                                 shard) or failover (two processes for the one shard: a leader and a standby
 #                                 that takes over when the leader dies; the cluster runs Hazelcast's CP
 #                                 subsystem for the fenced lock). Fixed for a run directory: its journals are per shard.
+#   OPENTRADE_DIST_TRADE_STANDBY  on (default: trade-api-standby runs beside trade-api) or off. Fixed for a
+#                                 run directory while anything of it runs.
 #   OPENTRADE_DIST_INFLUX         auto (use influxd when installed), on (install it if missing), off (QuestDB embedded)
 #   OPENTRADE_DIST_BACKFILL_DAYS  synthetic history market-api writes on its first start (default 20)
 #   OPENTRADE_DIST_BUILD          auto (build when a jar is missing or older than its sources), never, always
@@ -50,14 +54,16 @@ SECRETS="$RUN/secrets"
 PORTS_FILE="$RUN/ports.env"
 READY_TIMEOUT="${OPENTRADE_DIST_READY_TIMEOUT:-180}"
 EXCHANGES="${OPENTRADE_DIST_EXCHANGES:-2}"
+TRADE_STANDBY="${OPENTRADE_DIST_TRADE_STANDBY:-on}"
 VERSION=0.1.0-SNAPSHOT
 # In start order (cmd_stop stops them in tiers, the other way round).
-ALL=(redis influxdb zipkin exchange exchange-2 market-api market-api-2 trade-api gateway-1 gateway-2)
+ALL=(redis influxdb zipkin exchange exchange-2 market-api market-api-2 trade-api trade-api-standby gateway-1 gateway-2)
 MODULES=(sandbox-exchange market-api trade-api api-gateway)
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 case $EXCHANGES in 1 | 2 | failover) ;; *) die "OPENTRADE_DIST_EXCHANGES must be 1, 2 or failover, got '$EXCHANGES'" ;; esac
+case $TRADE_STANDBY in on | off) ;; *) die "OPENTRADE_DIST_TRADE_STANDBY must be on or off, got '$TRADE_STANDBY'" ;; esac
 
 # ----- processes: a pid file per service, checked against the process's working directory -----
 # Each service runs with its own directory under $RUN as working directory, so a pid reused by an
@@ -118,7 +124,7 @@ pick_port() { # pick_port VAR: a port nothing listens on, not picked before in t
 # New names go at the end, so OPENTRADE_DIST_BASE_PORT keeps every earlier port where it was.
 PORT_NAMES=(REDIS_PORT ZIPKIN_PORT INFLUX_PORT INFLUX_RPC_PORT EXCHANGE_OPS_PORT MARKET_PORT TRADE_PORT FIX_PORT
   GATEWAY_1_PORT GATEWAY_2_PORT HZ_EXCHANGE_PORT HZ_MARKET_PORT HZ_TRADE_PORT HZ_GATEWAY_1_PORT HZ_GATEWAY_2_PORT
-  MARKET_2_PORT HZ_MARKET_2_PORT EXCHANGE_2_OPS_PORT HZ_EXCHANGE_2_PORT)
+  MARKET_2_PORT HZ_MARKET_2_PORT EXCHANGE_2_OPS_PORT HZ_EXCHANGE_2_PORT TRADE_STANDBY_PORT HZ_TRADE_STANDBY_PORT)
 
 choose_ports() {
   local any_running=0 s
@@ -149,13 +155,15 @@ choose_ports() {
     for n in "${PORT_NAMES[@]}"; do echo "$n=${!n}"; done
     echo "INFLUX=$INFLUX"
     echo "EXCHANGES=$EXCHANGES"
+    echo "TRADE_STANDBY=$TRADE_STANDBY"
   } >"$PORTS_FILE"
 }
 
 members() {
-  local second=""
+  local second="" standby=""
   [ "$EXCHANGES" != 1 ] && second="127.0.0.1:$HZ_EXCHANGE_2_PORT,"
-  echo "127.0.0.1:$HZ_EXCHANGE_PORT,${second}127.0.0.1:$HZ_MARKET_PORT,127.0.0.1:$HZ_MARKET_2_PORT,127.0.0.1:$HZ_TRADE_PORT,127.0.0.1:$HZ_GATEWAY_1_PORT,127.0.0.1:$HZ_GATEWAY_2_PORT"
+  [ "$TRADE_STANDBY" = on ] && standby="127.0.0.1:$HZ_TRADE_STANDBY_PORT,"
+  echo "127.0.0.1:$HZ_EXCHANGE_PORT,${second}127.0.0.1:$HZ_MARKET_PORT,127.0.0.1:$HZ_MARKET_2_PORT,127.0.0.1:$HZ_TRADE_PORT,${standby}127.0.0.1:$HZ_GATEWAY_1_PORT,127.0.0.1:$HZ_GATEWAY_2_PORT"
 }
 
 # ----- secrets: generated once, kept while the run directory lives -----
@@ -209,7 +217,7 @@ ensure_secrets() {
 }
 
 # The Java processes, each a cluster member with a certificate of its own.
-CLUSTER_MEMBERS=(exchange exchange-2 market-api market-api-2 trade-api gateway-1 gateway-2)
+CLUSTER_MEMBERS=(exchange exchange-2 market-api market-api-2 trade-api trade-api-standby gateway-1 gateway-2)
 TLS_DIR="$SECRETS/cluster-tls"
 
 # The event bus's mutual TLS (cluster.tls of every service): a throw-away CA and one key store per
@@ -230,7 +238,7 @@ jar_of() {
   case $1 in
     exchange | exchange-2) echo "sandbox-exchange/target/sandbox-exchange-$VERSION-all.jar" ;;
     market-api | market-api-2) echo "market-api/target/market-api-$VERSION-all.jar" ;;
-    trade-api) echo "trade-api/target/trade-api-$VERSION-all.jar" ;;
+    trade-api | trade-api-standby) echo "trade-api/target/trade-api-$VERSION-all.jar" ;;
     gateway-*) echo "api-gateway/target/api-gateway-$VERSION-all.jar" ;;
   esac
 }
@@ -337,10 +345,24 @@ ready_check() { # ready_check <service>: 0 when it answers as ready
       fi ;;
     market-api) [ "$(http_code "http://127.0.0.1:$MARKET_PORT/ready")" = 200 ] ;;
     market-api-2) [ "$(http_code "http://127.0.0.1:$MARKET_2_PORT/ready")" = 200 ] ;;
-    trade-api) [ "$(http_code "http://127.0.0.1:$TRADE_PORT/ready")" = 200 ] ;;
+    trade-api | trade-api-standby) trade_ready "$1" ;;
     gateway-1) [ "$(http_code "http://127.0.0.1:$GATEWAY_1_PORT/ready")" = 200 ] ;;
     gateway-2) [ "$(http_code "http://127.0.0.1:$GATEWAY_2_PORT/ready")" = 200 ] ;;
   esac
+}
+
+trade_port() { if [ "$1" = trade-api-standby ]; then echo "${TRADE_STANDBY_PORT:-0}"; else echo "$TRADE_PORT"; fi; }
+
+# trade-api and trade-api-standby are one instance: the one holding its claim serves (/ready 200), the other
+# stands by (/health 200, /ready 503 "standing by"). Either counts as ready when it serves, or stands by while
+# the other serves.
+trade_ready() {
+  local mine other
+  mine=$(trade_port "$1")
+  [ "$(http_code "http://127.0.0.1:$mine/ready")" = 200 ] && return 0
+  [ "$TRADE_STANDBY" = on ] || return 1
+  other=$(trade_port "$([ "$1" = trade-api ] && echo trade-api-standby || echo trade-api)")
+  [ "$(http_code "http://127.0.0.1:$mine/health")" = 200 ] && [ "$(http_code "http://127.0.0.1:$other/ready")" = 200 ]
 }
 
 await_ready() { # await_ready <service...>: each ready within READY_TIMEOUT, or the start fails
@@ -488,14 +510,19 @@ EOF
         OPENTRADE_IDENTITY_PUBLIC_KEY="$SECRETS/identity-ed25519.pub.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
         OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
         -- "${JAVA_CMD[@]}" ;;
-    trade-api)
-      cluster_env "$HZ_TRADE_PORT" trade-api
-      java_cmd trade-api 256m
-      launch trade-api "${CLUSTER_ENV[@]}" \
-        OPENTRADE_TRADE_HOST=127.0.0.1 OPENTRADE_TRADE_PORT="$TRADE_PORT" OPENTRADE_TRADE_EVENT_BUS=cluster \
+    trade-api | trade-api-standby)
+      # One instance (id 1) in two processes on one data directory (its order streams' journal and FIX
+      # session store) and one FIX port: the one that holds the instance's claim in Redis serves and binds
+      # FIX; the other waits for the claim (trade-api README, a standby per instance).
+      local port=$TRADE_PORT hz=$HZ_TRADE_PORT
+      [ "$s" = trade-api-standby ] && { port=$TRADE_STANDBY_PORT; hz=$HZ_TRADE_STANDBY_PORT; }
+      cluster_env "$hz" "$s"
+      java_cmd "$s" 256m
+      launch "$s" "${CLUSTER_ENV[@]}" \
+        OPENTRADE_TRADE_HOST=127.0.0.1 OPENTRADE_TRADE_PORT="$port" OPENTRADE_TRADE_EVENT_BUS=cluster \
         OPENTRADE_TRADE_DATA_DIR="$(service_dir trade-api)/data" \
         OPENTRADE_TRADE_STORE=redis OPENTRADE_TRADE_REDIS_URI="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/1" \
-        OPENTRADE_TRADE_INSTANCE_ID=1 \
+        OPENTRADE_TRADE_INSTANCE_ID=1 OPENTRADE_TRADE_STANDBY="$([ "$TRADE_STANDBY" = on ] && echo true || echo false)" \
         OPENTRADE_TRADE_FIX_ENABLED=true OPENTRADE_TRADE_FIX_HOST=127.0.0.1 OPENTRADE_TRADE_FIX_PORT="$FIX_PORT" \
         OPENTRADE_IDENTITY_PUBLIC_KEY="$SECRETS/identity-ed25519.pub.pem" OPENTRADE_ADMIN_TOKEN="$ADMIN_TOKEN" \
         OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
@@ -523,6 +550,7 @@ services() { # the services of this run, in start order
   for s in "${ALL[@]}"; do
     [ "$s" = influxdb ] && [ "$INFLUX" != on ] && continue
     [ "$s" = exchange-2 ] && [ "$EXCHANGES" = 1 ] && continue
+    [ "$s" = trade-api-standby ] && [ "$TRADE_STANDBY" = off ] && continue
     echo "$s"
   done
 }
@@ -543,6 +571,8 @@ summary() {
   local second=""
   [ "$EXCHANGES" = 2 ] && second=$'\n'"  exchange-2     http://127.0.0.1:$EXCHANGE_2_OPS_PORT/ready   (shard 1 of 2; exchange runs shard 0)"
   [ "$EXCHANGES" = failover ] && second=$'\n'"  exchange-2     http://127.0.0.1:$EXCHANGE_2_OPS_PORT/ready   (failover pair: the one whose /ready is 200 leads, the other stands by)"
+  local standby=""
+  [ "$TRADE_STANDBY" = on ] && standby=$'\n'"  trade-api-standby http://127.0.0.1:$TRADE_STANDBY_PORT   (the same instance: the one whose /ready is 200 serves, FIX included; the other stands by)"
   cat <<EOF
 
 OpenTrade distributed mode, run directory $RUN
@@ -550,7 +580,7 @@ OpenTrade distributed mode, run directory $RUN
   gateway 2      http://127.0.0.1:$GATEWAY_2_PORT
   market-api     http://127.0.0.1:$MARKET_PORT   (answers only the gateways' signed requests)
   market-api-2   http://127.0.0.1:$MARKET_2_PORT   (a second instance; the gateways use both)
-  trade-api      http://127.0.0.1:$TRADE_PORT   FIX 4.4 on 127.0.0.1:$FIX_PORT (TargetCompID OPENTRADE)
+  trade-api      http://127.0.0.1:$TRADE_PORT   FIX 4.4 on 127.0.0.1:$FIX_PORT (TargetCompID OPENTRADE)$standby
   exchange       http://127.0.0.1:$EXCHANGE_OPS_PORT/ready   (operations only; commands and feed on the event bus)$second
   zipkin         http://127.0.0.1:$ZIPKIN_PORT/zipkin/
   redis          127.0.0.1:$REDIS_PORT   (password in secrets/redis-password; gateways db 0, trade-api db 1)
@@ -606,6 +636,11 @@ cmd_start() {
     start_missing market-api market-api-2 trade-api gateway-1 gateway-2
     await_ready zipkin market-api market-api-2 trade-api gateway-1 gateway-2 || ok=0
   fi
+  if [ $ok = 1 ] && [ "$TRADE_STANDBY" = on ]; then
+    # after trade-api has claimed the instance, so the standby is the one that waits (either may serve later)
+    start_missing trade-api-standby
+    await_ready trade-api-standby || ok=0
+  fi
   if [ $ok = 0 ]; then
     log "start failed; stopping what runs (logs stay in $LOGS)"
     cmd_stop
@@ -654,7 +689,13 @@ cmd_stop() {
   # Gateways first (no new requests), then the API services (they drain and close streams), then the
   # exchange (it snapshots), then the servers they used.
   stop_tier 30 gateway-1 gateway-2
-  stop_tier 30 market-api market-api-2 trade-api
+  # the trade-api process standing by first: stopped together, it would take the instance over from the other
+  local trade=(trade-api-standby trade-api) standby_port=""
+  # shellcheck disable=SC1090
+  [ -f "$PORTS_FILE" ] && standby_port=$(. "$PORTS_FILE"; echo "${TRADE_STANDBY_PORT:-}")
+  [ -n "$standby_port" ] && [ "$(http_code "http://127.0.0.1:$standby_port/ready")" = 200 ] && trade=(trade-api trade-api-standby)
+  stop_tier 30 "${trade[0]}"
+  stop_tier 30 market-api market-api-2 "${trade[1]}"
   stop_tier 40 exchange exchange-2
   stop_tier 20 zipkin influxdb
   stop_tier 20 redis
@@ -666,7 +707,7 @@ cmd_status() {
   . "$PORTS_FILE"
   REDIS_PASSWORD=$(cat "$SECRETS/redis-password" 2>/dev/null || true)
   local s all=0
-  printf '%-12s %-8s %-8s %s\n' service pid state port
+  printf '%-17s %-8s %-8s %s\n' service pid state port
   for s in $(services); do
     local pid state port
     pid=$(pid_of "$s" || echo -)
@@ -682,10 +723,10 @@ cmd_status() {
     case $s in
       redis) port=$REDIS_PORT ;; influxdb) port=$INFLUX_PORT ;; zipkin) port=$ZIPKIN_PORT ;;
       exchange) port=$EXCHANGE_OPS_PORT ;; exchange-2) port=${EXCHANGE_2_OPS_PORT:-} ;; market-api) port=$MARKET_PORT ;; market-api-2) port=${MARKET_2_PORT:-} ;;
-      trade-api) port="$TRADE_PORT (FIX $FIX_PORT)" ;;
+      trade-api) port="$TRADE_PORT (FIX $FIX_PORT)" ;; trade-api-standby) port="${TRADE_STANDBY_PORT:-} (FIX $FIX_PORT when it serves)" ;;
       gateway-1) port=$GATEWAY_1_PORT ;; gateway-2) port=$GATEWAY_2_PORT ;;
     esac
-    printf '%-12s %-8s %-8s %s\n' "$s" "$pid" "$state" "$port"
+    printf '%-17s %-8s %-8s %s\n' "$s" "$pid" "$state" "$port"
   done
   return $all
 }

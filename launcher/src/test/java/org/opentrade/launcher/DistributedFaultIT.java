@@ -52,14 +52,17 @@ import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
  * and resume from their last {@code seq}. Every order the cluster acknowledged (201, or 200 for a
  * retry) is recorded; after each fault the test proves none is lost, and at the end that the account's
  * orders, fills, positions and order stream agree. The faults, in order, each bounded in time:
- * kill -9 of gateway-1, of both exchange processes, of Redis, of trade-api, each followed by {@code start}; kill -9
+ * kill -9 of gateway-1, of both exchange processes, of Redis, each followed by {@code start}; kill -9 of the
+ * trade-api process serving the instance, whose standby (the script's {@code trade-api-standby}) takes it over
+ * before the killed one is started again (it then stands by); kill -9
  * of the market-api instance serving the market streams (the topology runs two), whose streams move to
  * the other and which takes traffic again once started; SIGSTOP of a market-api instance (a hung
  * upstream) until both gateways' breakers for it open, then SIGCONT. Two gateways sharing one limit
  * within 1 % is proven on a real Redis by api-gateway's {@code SharedLimitIT}, not repeated here.
  *
- * <p>Order streams resume exactly across trade-api's kill -9: its stream journal vouches for every frame a
- * client had, so none of them is flagged {@code "resumed":false} in that phase.
+ * <p>Order streams resume exactly on the standby that took over after trade-api's kill -9: the instance's
+ * stream journal (on the data directory the pair shares) vouches for every frame a client had, so none of
+ * them is flagged {@code "resumed":false} in that phase.
  *
  * <p>A trades channel's {@code seq}s are the symbol's trades of all time, counted by the exchange, so they
  * are the same on both market-api instances: a market stream that moves to the other instance (the kill -9
@@ -305,11 +308,17 @@ class DistributedFaultIT {
         List<JsonObject> ordersBefore = listAll("/v1/orders?status=all");
         List<JsonObject> fillsBefore = listAll("/v1/fills");
         int flaggedBefore = flaggedOrderResyncs();
-        Phase phase = load.phase("trade-api killed");
+        // The process of the pair that serves (either may, after the Redis fault), killed; the other takes over.
+        String serving = servingTradeApi();
+        String other = serving.equals("trade-api") ? "trade-api-standby" : "trade-api";
+        Phase phase = load.phase(serving + " killed");
         long killedAt = System.nanoTime();
-        topology.kill("trade-api");
-        restart("trade-api");
+        topology.kill(serving);
+        await(other + " takes the instance over", Duration.ofSeconds(60), () -> tradeApiReady(other));
+        long tookOverAt = System.nanoTime();
+        restart(serving); // it comes back standing by
         long restartedAt = System.nanoTime();
+        assertEquals(other, servingTradeApi(), "the restarted process stands by for the one that took over");
         load.phase("after trade-api");
         await("every order of the outage answered", CLIENT_DEADLINE, () -> phase.pending() == 0);
         assertEquals(0, phase.gaveUp.get(), "clients gave up: " + phase);
@@ -330,12 +339,15 @@ class DistributedFaultIT {
         }
         awaitStreamsResumed(killedAt, Duration.ofSeconds(30));
         assertNoAcknowledgedOrderLost(phase, 0);
-        // The order streams resumed on the restarted trade-api from their last seq, with the epoch before the
-        // kill: its stream journal vouches for every frame a client had (trade-api README, Durability).
+        // The order streams resumed on the process that took over from their last seq: the instance's stream
+        // journal (its data directory, shared by the pair) vouches for every frame a client had (trade-api
+        // README, Durability).
         assertEquals(flaggedBefore, flaggedOrderResyncs(), "order streams resumed exactly across the kill: "
                 + STREAMS.stream().filter(w -> w.path.endsWith("orders")).map(w -> w.name + " " + w.flagged).toList());
-        REPORT.put("4 kill -9 trade-api", phase + "; trade-api back " + millisBetween(killedAt, restartedAt)
-                + " ms after the kill; " + ordersBefore.size() + " orders and " + fillsBefore.size() + " fills kept;"
+        REPORT.put("4 kill -9 trade-api", phase + "; " + other + " took the instance over (ready) "
+                + millisBetween(killedAt, tookOverAt) + " ms after the kill of " + serving + ", which was back standing by "
+                + millisBetween(killedAt, restartedAt) + " ms after it; " + ordersBefore.size() + " orders and "
+                + fillsBefore.size() + " fills kept;"
                 + " order streams resumed from their last seq, none flagged");
     }
 
@@ -626,10 +638,32 @@ class DistributedFaultIT {
                         "not acknowledged") + ")").toList();
     }
 
-    /** One sample of trade-api's {@code /metrics} (its value as text), or "?" when it cannot be read. */
+    /** "trade-api" or "trade-api-standby": the process of the pair that holds the instance and serves. */
+    private static String servingTradeApi() {
+        return tradeApiReady("trade-api-standby") ? "trade-api-standby" : "trade-api";
+    }
+
+    private static String tradePortName(String process) {
+        return process.equals("trade-api-standby") ? "TRADE_STANDBY_PORT" : "TRADE_PORT";
+    }
+
+    private static boolean tradeApiReady(String process) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(topology.url(tradePortName(process)) + "/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One sample of the serving trade-api's {@code /metrics} (its value as text), or "?" when it cannot be read. */
     private static String tradeMetric(String name) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(topology.url("TRADE_PORT") + "/metrics"))
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(topology.url(tradePortName(servingTradeApi()))
+                            + "/metrics"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return r.body().lines().filter(l -> l.startsWith(name + " ")).map(l -> l.substring(name.length() + 1))
                     .findFirst().orElse("?");

@@ -297,8 +297,8 @@ class DistributedTopologyIT {
     void statusReportsEveryServiceReady() throws Exception {
         DistributedTopology.Result status = topology.status();
         assertEquals(0, status.exitCode(), status.output());
-        for (String service : List.of("redis", "zipkin", "exchange", "exchange-2", "market-api", "market-api-2", "trade-api", "gateway-1",
-                "gateway-2")) {
+        for (String service : List.of("redis", "zipkin", "exchange", "exchange-2", "market-api", "market-api-2", "trade-api",
+                "trade-api-standby", "gateway-1", "gateway-2")) {
             assertTrue(status.output().lines().anyMatch(l -> l.startsWith(service + " ") && l.contains(" ready ")),
                     service + " ready in:\n" + status.output());
         }
