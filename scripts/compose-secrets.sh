@@ -11,7 +11,8 @@
 #     cluster-tls/              (mode 700) the event bus's mutual TLS, made by scripts/cluster-pki.sh:
 #                               a throw-away CA (ca.crt; its key ca.key, never mounted), one PKCS#12
 #                               key store per Java service (exchange.p12, market-api.p12,
-#                               market-api-2.p12, trade-api.p12, gateway-1.p12, gateway-2.p12) and
+#                               market-api-2.p12, trade-api.p12, trade-api-standby.p12, gateway-1.p12,
+#                               gateway-2.p12) and
 #                               their one password (password)
 # The files the containers mount are mode 644 inside the mode 700 directories: the containers' user
 # (10001) reads them through the mount, no other user of this machine reaches them.
@@ -20,7 +21,7 @@
 set -euo pipefail
 # docker-compose.yml's Java services, each a cluster member with a key store of its own
 # (scripts/test-compose.sh checks this list against the file).
-cluster_members=(exchange exchange-2 market-api market-api-2 trade-api gateway-1 gateway-2)
+cluster_members=(exchange exchange-2 market-api market-api-2 trade-api trade-api-standby gateway-1 gateway-2)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 command -v openssl >/dev/null || { echo "openssl is needed (Debian: apt-get install openssl)" >&2; exit 1; }

@@ -100,8 +100,10 @@ for s in $(jq -r '.services | keys[]' "$C"); do
   if [ -z "$port" ]; then
     fail "$s: no $var: the health check's port must be the one it is told to listen on"
   elif [ "$probe" != "http://127.0.0.1:$port/ready" ] && ! { [ "$probe" = "http://127.0.0.1:$port/health" ] \
-      && [ "$(jq -r --arg s "$s" '.services[$s].environment.OPENTRADE_EXCHANGE_FAILOVER // empty' "$C")" = true ]; }; then
-    # (a failover pair's exchanges probe /health: the standby is healthy but not ready)
+      && jq -e --arg s "$s" '.services[$s].environment | .OPENTRADE_EXCHANGE_FAILOVER == "true" or .OPENTRADE_TRADE_STANDBY == "true"' \
+        "$C" >/dev/null; }; then
+    # (a failover pair's exchanges and a trade-api instance's two processes probe /health: the one
+    # standing by is healthy but not ready)
     fail "$s: health check probes '$probe', the service listens on $port ($var)"
   else
     ok "$s: health check GET $probe"
@@ -155,6 +157,30 @@ elif [ -n "$shared" ]; then
 else
   ok "market-api feed consumers, one per instance: $(awk '{ print $2 "=" $1 }' <<<"$consumers" | paste -sd' ' -)"
 fi
+
+# ----- trade-api: the processes of one instance -----
+# Two processes with one OPENTRADE_TRADE_INSTANCE_ID must both wait for the instance's claim (else the
+# second is refused at start) and share the volume holding its order streams' journal and FIX sessions
+# (else the one that takes over resumes streams flagged and FIX sessions from sequence 1).
+default_instance=$(sed -n 's/^ *instance_id: *\${OPENTRADE_TRADE_INSTANCE_ID:\([^}]*\)}.*/\1/p' trade-api/src/main/resources/trade-api.yaml)
+[ -n "$default_instance" ] || fail "trade-api.yaml has no instance_id default (\${OPENTRADE_TRADE_INSTANCE_ID:...})"
+for id in $(jq -r --arg d "$default_instance" '.services[] | select(.image | startswith("opentrade/trade-api:"))
+    | .environment.OPENTRADE_TRADE_INSTANCE_ID // $d' "$C" | sort -u); do
+  procs=$(jq -r --arg d "$default_instance" --arg id "$id" '.services | to_entries[] | select(.value.image | startswith("opentrade/trade-api:"))
+      | select((.value.environment.OPENTRADE_TRADE_INSTANCE_ID // $d) == $id) | .key' "$C")
+  [ "$(wc -l <<<"$procs")" -gt 1 ] || continue
+  volumes=$(for p in $procs; do jq -r --arg s "$p" '.services[$s].volumes // [] | .[]
+      | if type == "string" then split(":") | select(.[1] == "/var/lib/opentrade") | .[0]
+        else select(.target == "/var/lib/opentrade") | .source end' "$C"; done | sort -u)
+  standby=$(for p in $procs; do jq -r --arg s "$p" '.services[$s].environment.OPENTRADE_TRADE_STANDBY // "false"' "$C"; done | sort -u)
+  if [ "$standby" != true ]; then
+    fail "trade-api instance $id runs in $(echo $procs) but not all with OPENTRADE_TRADE_STANDBY=true: the second is refused"
+  elif [ "$(wc -l <<<"$volumes")" -ne 1 ] || [ -z "$volumes" ]; then
+    fail "trade-api instance $id runs in $(echo $procs) on different volumes ($(echo $volumes)): the one taking over lacks the stream journal"
+  else
+    ok "trade-api instance $id: $(echo $procs) stand by for each other on volume $volumes"
+  fi
+done
 
 # ----- the event bus's mutual TLS -----
 tls_dir="$root/deploy/secrets/cluster-tls"
