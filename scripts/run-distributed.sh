@@ -403,12 +403,39 @@ await_ready() { # await_ready <service...>: each ready within READY_TIMEOUT, or 
 # line per log record, with the time first (JUL's default spreads each record over two lines).
 JAVA_BASE=(-XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError
   "-Djava.util.logging.SimpleFormatter.format=%1\$tF %1\$tT.%1\$tL %4\$s %3\$s - %5\$s%6\$s%n")
+# run_jar <service>: the copy of its jar under lib/ in the run directory that it runs from, made when
+# missing (named by the build's time). A process keeps the jar it started with open and loads classes from
+# it for its whole life: run from target/ directly, a rebuild (mvn package) under a running topology
+# replaced that file and the process then failed with NoClassDefFoundError.
+run_jar() {
+  local src="$root/$(jar_of "$1")" dest
+  dest="$RUN/lib/$(basename "$src" .jar)-$(stat -c %Y "$src").jar"
+  if [ ! -f "$dest" ]; then
+    mkdir -p "$RUN/lib"
+    cp "$src" "$dest.tmp.$$" && mv -f "$dest.tmp.$$" "$dest"
+  fi
+  echo "$dest"
+}
+
+# Removes the jar copies under lib/ that neither the current build nor a running process uses.
+prune_jars() {
+  local f s keep=" "
+  for s in "${ALL[@]}"; do
+    running "$s" && keep+="$(tr '\0' ' ' <"/proc/$(pid_of "$s")/cmdline" 2>/dev/null) "
+  done
+  for s in exchange market-api trade-api gateway-1; do keep+="$RUN/lib/$(basename "$(jar_of "$s")" .jar)-$(stat -c %Y "$root/$(jar_of "$s")").jar "; done
+  for f in "$RUN"/lib/*.jar; do
+    [ -e "$f" ] || continue
+    [[ $keep == *" $f "* ]] || rm -f "$f"
+  done
+}
+
 java_cmd() { # java_cmd <service> <heap>: sets JAVA_CMD to the JVM command line of one service
   local opts=()
   # shellcheck disable=SC2206 # options are words, split on purpose
   [ -n "${OPENTRADE_DIST_JAVA_OPTS:-}" ] && opts=(${OPENTRADE_DIST_JAVA_OPTS})
   JAVA_CMD=(java "${JAVA_BASE[@]}" -Xms64m "-Xmx$2" "-Dopentrade.dist.service=$1" "${opts[@]+"${opts[@]}"}"
-    -jar "$root/$(jar_of "$1")")
+    -jar "$(run_jar "$1")")
 }
 
 # cluster_env <hazelcast port> <member>: sets CLUSTER_ENV, how one member joins the others, its event
@@ -646,6 +673,7 @@ cmd_start() {
     cmd_stop
     exit 1
   fi
+  prune_jars
   summary
 }
 

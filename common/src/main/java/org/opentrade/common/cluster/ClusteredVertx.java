@@ -74,6 +74,9 @@ public final class ClusteredVertx {
      */
     public static final int CP_LEADERSHIP_REBALANCE_SECONDS = 5;
 
+    /** Hazelcast partitions (its default is 271); every member of a cluster must have the same count. */
+    public static final int PARTITIONS = 23;
+
     /** The longest a member's graceful leave of the cluster takes. */
     public static final Duration GRACEFUL_LEAVE = Duration.ofSeconds(10);
 
@@ -128,6 +131,10 @@ public final class ClusteredVertx {
         TcpIpConfig tcp = join.getTcpIpConfig().setEnabled(true).clear();
         c.members().forEach(tcp::addMember);
         hz.setProperty("hazelcast.raft.leadership.rebalance.period", Integer.toString(CP_LEADERSHIP_REBALANCE_SECONDS));
+        // What the cluster keeps in partitions is small (the event bus's subscriptions and node addresses, the
+        // services' discovery records): 271 partitions (the default) only made the migration after a member
+        // died take over a second, during which new event-bus connections and registrations wait.
+        hz.setProperty("hazelcast.partition.count", Integer.toString(PARTITIONS));
         applyCp(hz.getCPSubsystemConfig(), c.cp());
         return hz;
     }

@@ -178,21 +178,20 @@ public final class ExchangeService extends VerticleBase {
     }
 
     /** Registers the endpoints and timers of a leading (or single) exchange; on the event loop. */
-    private Future<ExchangeService> serve(InstrumentCatalog catalogLoaded, long t0) {
+    private Future<ExchangeService> serve(InstrumentCatalog catalog, long t0) {
         EventBusPublisher bus = publisherOnContext;
         boolean simulate = config.simulator().enabled();
-        return Future.succeededFuture(catalogLoaded).compose(catalog -> FeedEndpoint.register(vertx, exchange).map(fe -> {
-            feedEndpoint = fe;
-            return catalog;
-        })).compose(catalog -> SnapshotEndpoint.register(vertx, exchange).map(se -> {
-            snapshotEndpoint = se;
-            return catalog;
-        })).compose(catalog -> InstrumentsEndpoint.register(vertx, catalog,
-                config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "a-share" : "continuous",
+        // All at once, not one after another: each is a registration in the cluster, which after a member
+        // died (a failover's takeover) waits for the cluster to settle.
+        String calendar = config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "a-share" : "continuous";
+        Future<FeedEndpoint> feed = FeedEndpoint.register(vertx, exchange).onSuccess(fe -> feedEndpoint = fe);
+        Future<SnapshotEndpoint> snapshots = SnapshotEndpoint.register(vertx, exchange).onSuccess(se -> snapshotEndpoint = se);
+        Future<InstrumentsEndpoint> instruments = InstrumentsEndpoint.register(vertx, catalog, calendar,
                 config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "Asia/Shanghai" : config.zone().getId(),
-                config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "15:00" : config.dayEnd().toString())
-                .map(ie -> catalog)).compose(catalog -> CommandEndpoint.register(vertx, exchange, System::currentTimeMillis, tracing).map(ep -> {
-            endpoint = ep;
+                config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "15:00" : config.dayEnd().toString());
+        Future<CommandEndpoint> commands = CommandEndpoint.register(vertx, exchange, System::currentTimeMillis, tracing)
+                .onSuccess(ep -> endpoint = ep);
+        return Future.all(feed, snapshots, instruments, commands).map(registered -> {
             for (int i : exchange.ownedShards()) {
                 bus.startAt(i, exchange.headSeq(i));
             }
@@ -214,7 +213,7 @@ public final class ExchangeService extends VerticleBase {
                     config.dataDir() == null ? "off" : config.dataDir().toAbsolutePath(),
                     config.calendar().name().toLowerCase(), simulate ? "on" : "off"));
             return this;
-        }));
+        });
     }
 
     // ------------------------------------------------------------------ failover
@@ -433,7 +432,7 @@ public final class ExchangeService extends VerticleBase {
         LOG.info("exchange failover: this node (" + node + ") leads group " + config.failoverGroup() + " ("
                 + record.text() + "); shards ready in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
                 + " ms");
-        context.runOnContext(v -> leaderReplication.listen().compose(x -> serve(catalog, t0))
+        context.runOnContext(v -> Future.all(leaderReplication.listen(), serve(catalog, t0))
                 .onFailure(e -> LOG.log(Level.SEVERE, "exchange failover: serving as leader failed", e)));
     }
 

@@ -126,7 +126,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                 money(risk, "max_order_notional", "50000000.00"),
                 risk.intValue("max_open_orders", 500, 1, 1_000_000),
                 risk.intValue("max_orders_per_second", 50, 1, 1_000_000),
-                positive(root.section("exchange"), "exchange.command_timeout", "command_timeout", Duration.ofSeconds(5)),
+                positive(root.section("exchange"), "exchange.command_timeout", "command_timeout", Duration.ofSeconds(2)),
                 positive(streams, "streams.heartbeat", "heartbeat", Duration.ofSeconds(10)),
                 streams.intValue("retention_messages", 1000, 1, 10_000_000),
                 positive(streams, "streams.retention_age", "retention_age", Duration.ofSeconds(300)),
