@@ -104,13 +104,13 @@ public final class StandbyReplication {
      * after a member died: a takeover's case), which goes on after.
      */
     public Future<Void> stopTaking() {
-        Promise<Void> stopped = Promise.promise();
+        Promise<Void> refusing = Promise.promise();
         context.runOnContext(v -> {
             stopHere();
-            stopped.complete();
+            refusing.complete();
             consumers.forEach(MessageConsumer::unregister);
         });
-        return stopped.future();
+        return refusing.future();
     }
 
     private void stopHere() {
