@@ -1,0 +1,230 @@
+package org.opentrade.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15, item 8, on the multi-process setup: {@code run-distributed.sh} with
+ * {@code OPENTRADE_DIST_EXCHANGES=failover} (the one shard in a leader and a standby; nine JVMs), an
+ * order every 100 ms through a gateway, each on a connection of its own, and a kill -9 of the leading
+ * exchange. Every order sent is in the account exactly once, and settled (none left {@code pending_new}),
+ * whether it was acknowledged before, during or after the takeover; every acknowledged one keeps its id;
+ * orders sent once the standby serves are acknowledged. The time from the kill to the first order sent
+ * after it of an unbroken run of acknowledgements is reported, not asserted (timings on two shared cores).
+ * After DistributedFaultIT (which stops the shared topology), so two topologies never run at once.
+ */
+@Order(3)
+class DistributedFailoverIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String SYMBOL = "600000.SH";
+
+    /** One order: when it was first sent, its first answer and its last (a client retries with the same id). */
+    private record Sent(String clientOrderId, long sentNanos, CompletableFuture<Answers> answers) {
+    }
+
+    private record Answers(int firstStatus, int firstErrorNo, int tries, HttpResponse<String> last) {
+    }
+
+    @Test
+    void killingTheLeadingExchangeLosesNoOrderAndTradingResumesOnTheStandby() throws Exception {
+        try (DistributedTopology topology = DistributedTopology.start("distributed-failover-it", Map.of(
+                "OPENTRADE_DIST_EXCHANGES", "failover", "OPENTRADE_DIST_TRADE_STANDBY", "off"))) {
+            String gateway = topology.url("GATEWAY_1_PORT");
+            Map<String, String> key = key(topology, gateway);
+            String leader = ready(topology, "EXCHANGE_OPS_PORT") ? "exchange" : "exchange-2";
+            String standby = leader.equals("exchange") ? "exchange-2" : "exchange";
+            assertTrue(ready(topology, leader.equals("exchange") ? "EXCHANGE_OPS_PORT" : "EXCHANGE_2_OPS_PORT"),
+                    "one exchange leads");
+
+            List<Sent> sent = new ArrayList<>();
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(32);
+            long killedAt = 0;
+            for (int i = 0; i < 100; i++) { // 3 s before the kill, 7 s after
+                if (i == 30) {
+                    killedAt = System.nanoTime();
+                    topology.kill(leader);
+                }
+                String cid = "fo-" + UUID.randomUUID().toString().substring(0, 8) + "-" + i;
+                JsonObject order = new JsonObject().put("client_order_id", cid).put("symbol", SYMBOL).put("side", "buy")
+                        .put("type", "market").put("qty", 100);
+                sent.add(new Sent(cid, System.nanoTime(), CompletableFuture.supplyAsync(() -> place(gateway, key, order),
+                        clients)));
+                Thread.sleep(100); // the load's pace: one order every 100 ms
+            }
+            Map<String, Integer> firstAnswers = new HashMap<>();
+            int retried = 0;
+            long resumedAt = -1;
+            for (Sent s : sent) {
+                Answers a = s.answers().get(60, TimeUnit.SECONDS);
+                firstAnswers.merge(a.firstStatus() + (a.firstErrorNo() != 0 ? " " + a.firstErrorNo() : ""), 1, Integer::sum);
+                retried += a.tries() > 1 ? 1 : 0;
+                assertTrue(a.last().statusCode() == 201 || a.last().statusCode() == 200,
+                        "an order is acknowledged in the end (the client retries with its id): " + a.last().body());
+                if (s.sentNanos() > killedAt) {
+                    resumedAt = a.tries() == 1 ? (resumedAt < 0 ? s.sentNanos() : resumedAt) : -1;
+                }
+            }
+            clients.shutdown();
+            assertTrue(resumedAt > 0, "orders are acknowledged again on the standby: " + firstAnswers);
+            assertTrue(ready(topology, standby.equals("exchange") ? "EXCHANGE_OPS_PORT" : "EXCHANGE_2_OPS_PORT"),
+                    "the standby leads");
+
+            // Every order sent is there once, and settled: the exchange had it (acknowledged, or resent after a
+            // barrier when the dead leader never did), or refused it; none is left pending_new.
+            Map<String, JsonObject> byClientId = new HashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                byClientId.clear();
+                for (JsonObject o : orders(gateway, key)) {
+                    assertEquals(null, byClientId.put(o.getString("client_order_id"), o), "one order per client id: " + o);
+                }
+                boolean settled = sent.stream().allMatch(s -> byClientId.containsKey(s.clientOrderId())
+                        && !"pending_new".equals(byClientId.get(s.clientOrderId()).getString("status")));
+                if (settled || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(500); // polling for the settlement, with a deadline
+            }
+            for (Sent s : sent) {
+                JsonObject o = byClientId.get(s.clientOrderId());
+                assertNotNull(o, "order " + s.clientOrderId() + " is in the account");
+                assertTrue(!"pending_new".equals(o.getString("status")), "settled: " + o.encode());
+                assertTrue(o.getLong("filled_qty") <= 100, "executed at most once: " + o.encode());
+                HttpResponse<String> r = s.answers().get().last();
+                if (r.statusCode() == 201 || r.statusCode() == 200) {
+                    assertEquals(new JsonObject(r.body()).getString("order_id"), o.getString("order_id"), o.encode());
+                }
+            }
+            System.out.println("FAILOVER (distributed): " + sent.size() + " orders, one every 100 ms, the leading " + leader
+                    + " killed at order 30; first answers " + firstAnswers + ", " + retried + " retried with their id;"
+                    + " every order sent from " + TimeUnit.NANOSECONDS.toMillis(resumedAt - killedAt)
+                    + " ms after the kill on was acknowledged at its first try; all " + sent.size()
+                    + " in the account once, none pending");
+        }
+    }
+
+    /**
+     * Places {@code order} as a client does: a 504 (status unknown) or a 503 (the gateway or trade-api
+     * refusing for now) is sent again with the same {@code client_order_id} after 200 ms, for up to 30 s;
+     * trade-api answers a known id with the order (200), so none is placed twice.
+     */
+    private static Answers place(String gateway, Map<String, String> key, JsonObject order) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int first = 0;
+        int firstErrorNo = 0;
+        int tries = 0;
+        while (true) {
+            HttpResponse<String> r;
+            try {
+                tries++;
+                r = HTTP.send(request("POST", gateway + "/v1/orders", key, order, Duration.ofSeconds(20)),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (first == 0) {
+                first = r.statusCode();
+                firstErrorNo = r.statusCode() >= 400 ? new JsonObject(r.body()).getInteger("error_no", 0) : 0;
+            }
+            boolean again = r.statusCode() == 503 || r.statusCode() == 504;
+            if (!again || System.nanoTime() > deadline) {
+                return new Answers(first, firstErrorNo, tries, r);
+            }
+            try {
+                Thread.sleep(200); // a client's pause before it retries
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Answers(first, firstErrorNo, tries, r);
+            }
+        }
+    }
+
+    private static boolean ready(DistributedTopology topology, String portName) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(topology.url(portName) + "/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A developer with a trading key on the pro plan (its order rate covers the test's). */
+    private static Map<String, String> key(DistributedTopology topology, String gateway) throws Exception {
+        String email = "failover-" + UUID.randomUUID() + "@example.com";
+        HttpResponse<String> signUp = send("POST", gateway + "/v1/developers", Map.of(),
+                new JsonObject().put("email", email).put("password", "long enough pw").put("name", "Failover"));
+        assertEquals(201, signUp.statusCode(), signUp.body());
+        HttpResponse<String> session = send("POST", gateway + "/v1/sessions", Map.of(),
+                new JsonObject().put("email", email).put("password", "long enough pw"));
+        assertEquals(201, session.statusCode(), session.body());
+        HttpResponse<String> key = send("POST", gateway + "/v1/keys",
+                Map.of("Authorization", "Bearer " + new JsonObject(session.body()).getString("token")),
+                new JsonObject().put("label", "failover").put("scopes", new JsonArray(List.of("trade"))));
+        assertEquals(201, key.statusCode(), key.body());
+        JsonObject k = new JsonObject(key.body());
+        HttpResponse<String> plan = send("PUT", gateway + "/v1/admin/keys/" + k.getString("key_id") + "/plan",
+                Map.of("X-Admin-Token", topology.secret("admin-token")), new JsonObject().put("plan", "pro"));
+        assertEquals(200, plan.statusCode(), plan.body());
+        return Map.of("X-API-Key", k.getString("key_id"), "X-API-Secret", k.getString("secret"));
+    }
+
+    private static List<JsonObject> orders(String gateway, Map<String, String> key) throws Exception {
+        List<JsonObject> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            String url = gateway + "/v1/orders?status=all&limit=500"
+                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+            HttpResponse<String> r = send("GET", url, key, null);
+            assertEquals(200, r.statusCode(), url + ": " + r.body());
+            JsonObject page = new JsonObject(r.body());
+            page.getJsonArray("items").forEach(o -> out.add((JsonObject) o));
+            cursor = page.getString("next_cursor");
+        } while (cursor != null);
+        return out;
+    }
+
+    private static HttpResponse<String> send(String method, String url, Map<String, String> headers, JsonObject body)
+            throws IOException, InterruptedException {
+        return HTTP.send(request(method, url, headers, body, Duration.ofSeconds(15)), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest request(String method, String url, Map<String, String> headers, JsonObject body,
+                                       Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        headers.forEach(b::header);
+        return b.build();
+    }
+}
