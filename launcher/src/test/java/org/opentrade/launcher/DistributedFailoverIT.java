@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,8 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @Order(3)
 class DistributedFailoverIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = DistributedHttp.HTTP;
     private static final String SYMBOL = "600000.SH";
 
     /** One order: when it was first sent, its first answer and its last (a client retries with the same id). */
@@ -165,31 +162,12 @@ class DistributedFailoverIT {
     }
 
     private static boolean ready(DistributedTopology topology, String portName) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(topology.url(portName) + "/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return DistributedHttp.ready(topology.url(portName));
     }
 
     /** A developer with a trading key on the pro plan (its order rate covers the test's). */
     private static Map<String, String> key(DistributedTopology topology, String gateway) throws Exception {
-        String email = "failover-" + UUID.randomUUID() + "@example.com";
-        HttpResponse<String> signUp = send("POST", gateway + "/v1/developers", Map.of(),
-                new JsonObject().put("email", email).put("password", "long enough pw").put("name", "Failover"));
-        assertEquals(201, signUp.statusCode(), signUp.body());
-        HttpResponse<String> session = send("POST", gateway + "/v1/sessions", Map.of(),
-                new JsonObject().put("email", email).put("password", "long enough pw"));
-        assertEquals(201, session.statusCode(), session.body());
-        HttpResponse<String> key = send("POST", gateway + "/v1/keys",
-                Map.of("Authorization", "Bearer " + new JsonObject(session.body()).getString("token")),
-                new JsonObject().put("label", "failover").put("scopes", new JsonArray(List.of("trade"))));
-        assertEquals(201, key.statusCode(), key.body());
-        JsonObject k = new JsonObject(key.body());
+        JsonObject k = DistributedHttp.developerWithKey(gateway, "failover", List.of("trade"));
         HttpResponse<String> plan = send("PUT", gateway + "/v1/admin/keys/" + k.getString("key_id") + "/plan",
                 Map.of("X-Admin-Token", topology.secret("admin-token")), new JsonObject().put("plan", "pro"));
         assertEquals(200, plan.statusCode(), plan.body());
@@ -213,18 +191,11 @@ class DistributedFailoverIT {
 
     private static HttpResponse<String> send(String method, String url, Map<String, String> headers, JsonObject body)
             throws IOException, InterruptedException {
-        return HTTP.send(request(method, url, headers, body, Duration.ofSeconds(15)), HttpResponse.BodyHandlers.ofString());
+        return DistributedHttp.send(method, url, headers, body);
     }
 
     private static HttpRequest request(String method, String url, Map<String, String> headers, JsonObject body,
                                        Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.encode()));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        headers.forEach(b::header);
-        return b.build();
+        return DistributedHttp.request(method, url, headers, body, timeout);
     }
 }

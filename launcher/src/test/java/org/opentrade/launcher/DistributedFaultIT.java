@@ -648,15 +648,7 @@ class DistributedFaultIT {
     }
 
     private static boolean tradeApiReady(String process) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(topology.url(tradePortName(process)) + "/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return DistributedHttp.ready(topology.url(tradePortName(process)));
     }
 
     /** One sample of the serving trade-api's {@code /metrics} (its value as text), or "?" when it cannot be read. */
@@ -1443,13 +1435,6 @@ class DistributedFaultIT {
 
     private static HttpResponse<String> send(String method, String url, Map<String, String> headers, JsonObject body,
             Duration timeout) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.encode()));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        headers.forEach(b::header);
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return DistributedHttp.send(method, url, headers, body, timeout);
     }
 }

@@ -16,9 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,19 +62,10 @@ class DistributedTopologyIT {
         topology = DistributedTopology.shared();
         gateway1 = topology.url("GATEWAY_1_PORT");
         gateway2 = topology.url("GATEWAY_2_PORT");
-        String email = "dist-" + UUID.randomUUID() + "@example.com";
-        HttpResponse<String> signUp = send("POST", gateway1 + "/v1/developers", Map.of(),
-                new JsonObject().put("email", email).put("password", "long enough pw").put("name", "Dist"));
-        assertEquals(201, signUp.statusCode(), signUp.body());
-        HttpResponse<String> session = send("POST", gateway1 + "/v1/sessions", Map.of(),
-                new JsonObject().put("email", email).put("password", "long enough pw"));
-        assertEquals(201, session.statusCode(), session.body());
-        token = new JsonObject(session.body()).getString("token");
-        HttpResponse<String> key = send("POST", gateway1 + "/v1/keys", Map.of("Authorization", "Bearer " + token),
-                new JsonObject().put("label", "dist").put("scopes", new JsonArray(List.of("market:read", "trade", "fix"))));
-        assertEquals(201, key.statusCode(), key.body());
-        keyId = new JsonObject(key.body()).getString("key_id");
-        secret = new JsonObject(key.body()).getString("secret");
+        JsonObject developer = DistributedHttp.developerWithKey(gateway1, "dist", List.of("market:read", "trade", "fix"));
+        token = developer.getString("token");
+        keyId = developer.getString("key_id");
+        secret = developer.getString("secret");
     }
 
     @Test
@@ -324,13 +313,6 @@ class DistributedTopologyIT {
 
     private static HttpResponse<String> send(String method, String url, Map<String, String> headers, JsonObject body)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.encode()));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        headers.forEach(b::header);
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return DistributedHttp.send(method, url, headers, body);
     }
 }
