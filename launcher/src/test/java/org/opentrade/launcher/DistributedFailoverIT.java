@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 @Order(3)
 class DistributedFailoverIT {
-    private static final HttpClient HTTP = DistributedHttp.HTTP;
     private static final String SYMBOL = "600000.SH";
 
     /** One order: when it was first sent, its first answer and its last (a client retries with the same id). */
@@ -144,8 +141,7 @@ class DistributedFailoverIT {
             HttpResponse<String> r;
             try {
                 tries++;
-                r = HTTP.send(request("POST", gateway + "/v1/orders", key, order, Duration.ofSeconds(20)),
-                        HttpResponse.BodyHandlers.ofString());
+                r = DistributedHttp.send("POST", gateway + "/v1/orders", key, order, Duration.ofSeconds(20));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } catch (InterruptedException e) {
@@ -200,10 +196,5 @@ class DistributedFailoverIT {
     private static HttpResponse<String> send(String method, String url, Map<String, String> headers, JsonObject body)
             throws IOException, InterruptedException {
         return DistributedHttp.send(method, url, headers, body);
-    }
-
-    private static HttpRequest request(String method, String url, Map<String, String> headers, JsonObject body,
-                                       Duration timeout) {
-        return DistributedHttp.request(method, url, headers, body, timeout);
     }
 }

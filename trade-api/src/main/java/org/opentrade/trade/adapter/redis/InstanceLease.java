@@ -214,7 +214,8 @@ public final class InstanceLease implements AutoCloseable {
      * {@code /proc/<pid>/stat}). {@link ProcessHandle#isAlive} says such a process is alive: after a
      * kill -9 in a container whose first process does not reap orphans, the claim of a dead holder was
      * waited for (2 s in DistributedFaultIT) instead of being taken over at once. False where there is no
-     * {@code /proc}: the process handle decides there.
+     * {@code /proc}: the process handle decides there. Reads a file: the claiming thread (a start-up worker
+     * or a standby's own thread), never an event loop.
      */
     static boolean exited(long pid) {
         try {
