@@ -104,6 +104,22 @@ class StreamFirstFrameAuthTest {
     }
 
     @Test
+    void anAuthFrameNamingACredentialTwiceIsRefusedEvenWhenOneIsRight() throws Exception {
+        String keyId = key.getString("key_id");
+        String secret = key.getString("secret");
+        String[] frames = {
+            "{\"op\":\"auth\",\"api_key\":\"" + keyId + "\",\"api_secret\":\"ots_wrong\",\"api_secret\":\"" + secret + "\"}",
+            "{\"op\":\"auth\",\"api_key\":\"" + keyId + "\",\"api_secret\":\"" + secret + "\",\"api_secret\":\"ots_wrong\"}",
+        };
+        for (String frame : frames) {
+            StreamKit.Stream s = openWithoutCredentials();
+            kit.send(s, frame);
+            assertRefused(s, -2001);
+        }
+        assertEquals(0, kit.upstreamConnections.get());
+    }
+
+    @Test
     void aWrongSecretInTheAuthFrameIsRefused() throws Exception {
         StreamKit.Stream s = openWithoutCredentials();
         kit.send(s, new JsonObject().put("op", "auth").put("api_key", key.getString("key_id"))

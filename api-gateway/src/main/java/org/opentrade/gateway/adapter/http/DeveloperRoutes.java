@@ -73,7 +73,7 @@ public final class DeveloperRoutes {
         JsonObject body = JsonBodies.requiredObject(ctx);
         String email = JsonBodies.string(body, "email", 3, 254, true).strip();
         String password = JsonBodies.string(body, "password", 10, 256, true);
-        String name = JsonBodies.string(body, "name", 1, 100, true).strip();
+        String name = JsonBodies.displayText(body, "name", 1, 100, true).strip();
         if (!EMAIL.matcher(email).matches()) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'email' is not an email address");
         }

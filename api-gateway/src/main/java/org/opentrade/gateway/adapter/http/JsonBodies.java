@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import org.opentrade.common.json.StrictJson;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.KeyType;
 import org.opentrade.gateway.domain.Plan;
@@ -39,14 +40,21 @@ final class JsonBodies {
             return new JsonObject();
         }
         try {
-            Object v = io.vertx.core.json.Json.decodeValue(body);
+            Object v = StrictJson.decode(body);
             if (v instanceof JsonObject o) {
                 return o;
             }
+        } catch (StrictJson.Duplicate e) {
+            throw duplicate(e);
         } catch (DecodeException e) {
             throw new Rejection(GatewayError.MALFORMED_REQUEST, "the request body is not valid JSON");
         }
         throw new Rejection(GatewayError.MALFORMED_REQUEST, "the request body must be a JSON object");
+    }
+
+    /** The answer to a body that names a member twice (its meaning would depend on the parser). */
+    static Rejection duplicate(StrictJson.Duplicate e) {
+        return new Rejection(GatewayError.MALFORMED_REQUEST, "the request body is ambiguous: " + e.getMessage());
     }
 
     /** A string field, trimmed, with a length range; null when absent and optional. */
@@ -66,6 +74,34 @@ final class JsonBodies {
                     "'" + field + "' must be " + min + " to " + max + " characters long");
         }
         return s;
+    }
+
+    /**
+     * A field people read (a developer's name, a key's label) as {@link #string}, refusing what cannot be shown
+     * as written: control characters (a NUL, a line break forging a line in a log or a CSV export), the
+     * invisible marks that reorder text (U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069: text that reads
+     * otherwise than it is stored) and a half of a surrogate pair (it cannot be stored as UTF-8).
+     */
+    static String displayText(JsonObject o, String field, int min, int max, boolean required) {
+        String s = string(o, field, min, max, required);
+        if (s == null) {
+            return null;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++; // a pair: one character beyond the Basic Multilingual Plane (an emoji, a rare CJK character)
+            } else if (Character.isSurrogate(c) || Character.isISOControl(c) || directionMark(c)) {
+                throw new Rejection(GatewayError.INVALID_PARAMETER, "'" + field + "' must be printable text: no control "
+                        + "characters, direction marks or unpaired surrogates (U+" + String.format("%04X", (int) c)
+                        + " at index " + i + ")");
+            }
+        }
+        return s;
+    }
+
+    private static boolean directionMark(char c) {
+        return c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
     }
 
     /** The {@code plan} field: a plan of the catalog (-1008 otherwise); null when absent and optional. */

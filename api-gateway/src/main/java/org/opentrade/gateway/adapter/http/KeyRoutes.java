@@ -83,7 +83,7 @@ public final class KeyRoutes {
 
     private Future<JsonObject> create(RoutingContext ctx, Principal p) {
         JsonObject body = JsonBodies.requiredObject(ctx);
-        String label = Optional.ofNullable(JsonBodies.string(body, "label", 0, 100, false)).orElse("");
+        String label = Optional.ofNullable(JsonBodies.displayText(body, "label", 0, 100, false)).orElse("");
         KeyType type = parseType(Optional.ofNullable(JsonBodies.string(body, "type", 1, 16, false)).orElse("secret"));
         Set<Scope> scopes = parseScopes(body.getValue("scopes"));
         List<String> cidrs = parseCidrs(body.getValue("allowed_cidrs"));

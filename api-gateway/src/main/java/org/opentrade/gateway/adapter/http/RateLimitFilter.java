@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.opentrade.common.json.StrictJson;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.LimitOutcome;
 import org.opentrade.gateway.domain.PolicyRateLimiter;
@@ -142,15 +143,21 @@ public final class RateLimitFilter implements GatewayFilter {
         if (body == null || body.length() == 0) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "an order needs a JSON body: " + JsonBodies.BODY_REQUIRED);
         }
+        Object order;
         try {
-            Object v = new JsonObject(body).getValue("symbol");
-            if (!(v instanceof String s) || s.isEmpty() || s.length() > 32) {
-                throw new Rejection(GatewayError.INVALID_PARAMETER, "an order needs a 'symbol' string such as 600000.SH");
-            }
-            return s;
-        } catch (DecodeException | ClassCastException e) {
+            order = StrictJson.decode(body);
+        } catch (StrictJson.Duplicate e) {
+            throw JsonBodies.duplicate(e); // {"symbol":"A","symbol":"B"}: never limit one symbol and place another
+        } catch (DecodeException e) {
             throw new Rejection(GatewayError.MALFORMED_REQUEST, "the order body is not a JSON object");
         }
+        if (!(order instanceof JsonObject o)) {
+            throw new Rejection(GatewayError.MALFORMED_REQUEST, "the order body is not a JSON object");
+        }
+        if (!(o.getValue("symbol") instanceof String s) || s.isEmpty() || s.length() > 32) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "an order needs a 'symbol' string such as 600000.SH");
+        }
+        return s;
     }
 
     private static void headers(HttpServerResponse response, RateDecision d) {

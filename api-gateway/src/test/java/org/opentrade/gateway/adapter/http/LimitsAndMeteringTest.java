@@ -69,6 +69,17 @@ class LimitsAndMeteringTest {
                     .header(auth[2], auth[3])).statusCode());
         }
         assertEquals(400, gw.post("/v1/orders", "{not json", auth).statusCode());
+        // The symbol's limit is spent; naming another symbol second (or first) in the same body does not get through:
+        // which one the service behind would read depends on its parser.
+        for (String twice : new String[] {"{\"symbol\":\"600000.SH\",\"symbol\":\"600001.SH\"}",
+                "{\"symbol\":\"600001.SH\",\"symbol\":\"600000.SH\"}", "{\"symbol\":\"600001.SH\",\"s\\u0079mbol\":\"600000.SH\"}"}) {
+            HttpResponse<String> ambiguous = gw.post("/v1/orders", twice, auth);
+            assertEquals(400, ambiguous.statusCode(), twice);
+            JsonObject error = new JsonObject(ambiguous.body());
+            assertEquals(-1001, error.getInteger("error_no"), ambiguous.body());
+            assertEquals("the request body is ambiguous: the member 'symbol' is named twice in one object",
+                    error.getString("error"));
+        }
     }
 
     @Test

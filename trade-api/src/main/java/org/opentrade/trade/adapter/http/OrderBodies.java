@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.opentrade.common.json.StrictJson;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
@@ -22,6 +23,8 @@ public final class OrderBodies {
     /** docs/contracts.md: at most 48 characters of [A-Za-z0-9._:-]. */
     public static final Pattern CLIENT_ORDER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,48}");
     static final Pattern SYMBOL = Pattern.compile("[0-9A-Za-z]{1,12}\\.[A-Za-z]{1,4}");
+    /** A price string: digits with an optional fraction; no sign, exponent or spaces ("1e3" is not "1000.00"). */
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
     private static final long MAX_QTY = 1_000_000_000L;
     private static final BigDecimal MAX_PRICE = new BigDecimal("10000000.00");
     private static final Set<String> NEW_FIELDS = Set.of("client_order_id", "symbol", "side", "type", "time_in_force",
@@ -50,10 +53,12 @@ public final class OrderBodies {
             throw new BadBody(TradeError.MALFORMED, "the body must be a JSON object");
         }
         try {
-            Object v = io.vertx.core.json.Json.decodeValue(body);
+            Object v = StrictJson.decode(body);
             if (v instanceof JsonObject o) {
                 return o;
             }
+        } catch (StrictJson.Duplicate e) {
+            throw new BadBody(TradeError.MALFORMED, "the body is ambiguous: " + e.getMessage());
         } catch (DecodeException e) {
             throw new BadBody(TradeError.MALFORMED, "the body is not valid JSON");
         }
@@ -163,7 +168,7 @@ public final class OrderBodies {
         return v.longValueExact();
     }
 
-    /** A decimal string ("10.01") or number with at most 2 decimals, in hundredths; 0 when absent. */
+    /** A decimal string ("10.01", digits only) or number with at most 2 decimals, in hundredths; 0 when absent. */
     private static long price(JsonObject j, String field) {
         Object v = j.getValue(field);
         if (v == null) {
@@ -171,7 +176,7 @@ public final class OrderBodies {
         }
         BigDecimal d;
         try {
-            d = v instanceof String s && s.length() <= 20 ? new BigDecimal(s)
+            d = v instanceof String s && s.length() <= 20 && DECIMAL.matcher(s).matches() ? new BigDecimal(s)
                     : v instanceof Number n ? new BigDecimal(n.toString()) : null;
         } catch (NumberFormatException e) {
             d = null;

@@ -56,4 +56,27 @@ class OrderBodiesTest {
         refused("{\"client_order_id\":\"" + "x".repeat(49) + "\",\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100}",
                 TradeError.INVALID_PARAMETER, "client_order_id");
     }
+
+    @Test
+    void aPriceStringIsDigitsWithAnOptionalFraction() {
+        for (String written : new String[] {"1e3", "1E+1", "+10.00", " 10.00", "10.00 ", "0x10", "10.", ".5", "1_000"}) {
+            refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"price\":\"" + written + "\"}",
+                    TradeError.INVALID_PARAMETER, "price must be a positive decimal");
+        }
+        assertEquals(1000, parse("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"price\":\"10\"}").price());
+        assertEquals(1050, parse("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"price\":\"10.500\"}").price());
+        // A JSON number is a number, exponent and all: 1e1 is ten.
+        assertEquals(1000, parse("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"price\":1e1}").price());
+    }
+
+    @Test
+    void aBodyNamingAFieldTwiceIsRefusedWhateverTheValues() {
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"qty\":200}", TradeError.MALFORMED,
+                "the member 'qty' is named twice");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"symbol\":\"600000.SH\"}", TradeError.MALFORMED,
+                "'symbol'");
+        OrderBodies.BadBody e = assertThrows(OrderBodies.BadBody.class,
+                () -> OrderBodies.replace(Buffer.buffer("{\"price\":\"10.01\",\"price\":\"10.02\"}")));
+        assertEquals(TradeError.MALFORMED, e.error);
+    }
 }

@@ -1,0 +1,79 @@
+package org.opentrade.common.json;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+
+/**
+ * Request bodies decoded as Vert.x's codec does, except that an object naming one member twice is refused
+ * ({@code {"symbol":"A","symbol":"B"}}). JSON leaves such a body's meaning to the parser (RFC 8259 §4: names
+ * SHOULD be unique), so two parsers on one request's path may read it differently: the gateway's limiter and
+ * the service behind it, say, each picking another symbol. Refused at every service's edge, no hop ever acts
+ * on a body another hop reads otherwise. Stateless; any thread.
+ */
+public final class StrictJson {
+    private StrictJson() {
+    }
+
+    /**
+     * The JSON value of {@code body} (a {@link JsonObject}, {@code JsonArray}, String, Number, Boolean or null).
+     *
+     * @throws Duplicate     when an object names a member twice
+     * @throws DecodeException when it is not one JSON value
+     */
+    public static Object decode(Buffer body) {
+        JsonParser parser = JacksonCodec.createParser(body);
+        parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        try {
+            return JacksonCodec.fromParser(parser, Object.class);
+        } catch (DecodeException e) {
+            throw duplicateOr(e);
+        }
+    }
+
+    /** As {@link #decode(Buffer)} for a text (a WebSocket text frame). */
+    public static Object decode(String text) {
+        JsonParser parser = JacksonCodec.createParser(text);
+        parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        try {
+            return JacksonCodec.fromParser(parser, Object.class);
+        } catch (DecodeException e) {
+            throw duplicateOr(e);
+        }
+    }
+
+    private static DecodeException duplicateOr(DecodeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonParseException p && p.getOriginalMessage() != null
+                    && p.getOriginalMessage().startsWith("Duplicate field '")) {
+                String m = p.getOriginalMessage();
+                int end = m.indexOf('\'', "Duplicate field '".length());
+                return new Duplicate(end < 0 ? "?" : m.substring("Duplicate field '".length(), end));
+            }
+        }
+        return e;
+    }
+
+    /** A JSON object named one member twice. */
+    public static final class Duplicate extends DecodeException {
+        private final String name;
+
+        Duplicate(String name) {
+            super("the member '" + printable(name) + "' is named twice in one object");
+            this.name = name;
+        }
+
+        /** The member named twice, as decoded; the message has it cut to 40 characters, control characters as '?'. */
+        public String name() {
+            return name;
+        }
+
+        private static String printable(String name) {
+            String s = name.length() > 40 ? name.substring(0, 40) + "…" : name;
+            return s.replaceAll("\\p{Cntrl}", "?");
+        }
+    }
+}
