@@ -11,6 +11,7 @@ import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.trade.adapter.redis.RedisStoreOptions;
 import org.opentrade.trade.domain.FeeSchedule;
 import org.opentrade.trade.domain.intent.ExchangeOrderIds;
+import org.opentrade.trade.domain.ledger.LedgerOptions;
 
 /**
  * trade-api's configuration, read once from {@value #RESOURCE} (commented defaults) and validated:
@@ -22,7 +23,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                              int maxOrdersPerSecond, Duration commandTimeout, Duration heartbeat,
                              int retentionMessages, Duration retentionAge, Path identityPublicKeyFile,
                              Duration identityClockSkew, String adminToken, TracingOptions tracing,
-                             StoreChoice store, FixSection fix, ClusterConfig cluster) {
+                             StoreChoice store, FixSection fix, ClusterConfig cluster, int historyKept) {
     public static final String RESOURCE = "trade-api.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.trade.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_TRADE_CONFIG";
@@ -80,7 +81,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         this(host, port, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery, startingBalance, tPlusOne, fees,
                 maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond, commandTimeout, heartbeat,
                 retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew, adminToken, tracing, store,
-                FixSection.DISABLED, ClusterConfig.defaults());
+                FixSection.DISABLED, ClusterConfig.defaults(), LedgerOptions.DEFAULT_HISTORY_KEPT);
     }
 
     /** T+1 rule: on, off, or following the exchange's calendar (on for A-share). */
@@ -136,7 +137,8 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                 TracingOptions.fromConfig(root.section("tracing"), "trade-api"),
                 storeChoice(store, root.section("redis")),
                 fixSection(root.section("fix")),
-                ClusterConfig.fromConfig(root.section("cluster")));
+                ClusterConfig.fromConfig(root.section("cluster")),
+                accounts.intValue("history_kept", LedgerOptions.DEFAULT_HISTORY_KEPT, 100, 10_000_000));
     }
 
     private static FixSection fixSection(Config fix) {
@@ -182,7 +184,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         return new TradeApiConfig(newHost, newPort, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery,
                 startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
                 commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
-                adminToken, tracing, store, fix, cluster);
+                adminToken, tracing, store, fix, cluster, historyKept);
     }
 
     /** The same configuration with the FIX acceptor {@code enabled} on {@code fixHost:fixPort} (0: any free port). */
@@ -190,7 +192,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         return new TradeApiConfig(host, port, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery,
                 startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
                 commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
-                adminToken, tracing, store, new FixSection(enabled, fixHost, fixPort), cluster);
+                adminToken, tracing, store, new FixSection(enabled, fixHost, fixPort), cluster, historyKept);
     }
 
     private static Duration positive(Config section, String fullKey, String key, Duration def) {

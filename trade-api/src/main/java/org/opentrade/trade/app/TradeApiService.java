@@ -252,7 +252,7 @@ public final class TradeApiService extends VerticleBase {
             boolean tPlusOne = config.tPlusOne() == TradeApiConfig.TPlusOne.ON
                     || config.tPlusOne() == TradeApiConfig.TPlusOne.AUTO && "a-share".equals(universe.calendar());
             LedgerOptions ledgerOptions = new LedgerOptions(config.fees(), LedgerOptions.DEFAULT_FEE_BILLING, tPlusOne,
-                    config.startingBalance(), tradingDay);
+                    config.startingBalance(), tradingDay, config.historyKept());
             MarketTracker market = new MarketTracker(tradingDay);
             Map<String, InstrumentInfo> infos = new HashMap<>();
             for (InstrumentInfo i : universe.instruments()) {

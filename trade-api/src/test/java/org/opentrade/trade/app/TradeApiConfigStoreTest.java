@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 
-/** {@code store.backend}, {@code store.instance_id} and the {@code redis} section of trade-api.yaml. */
+/** {@code store.backend}, {@code store.instance_id}, the {@code redis} section and {@code accounts.history_kept} of trade-api.yaml. */
 class TradeApiConfigStoreTest {
     private static TradeApiConfig load(Map<String, String> env) {
         return TradeApiConfig.load(ConfigLoader.of(env, Map.of()));
@@ -54,5 +54,14 @@ class TradeApiConfigStoreTest {
                 () -> load(Map.of("OPENTRADE_TRADE_REDIS_URI", "http://u:secret@host/")));
         assertTrue(uri.getMessage().contains("redis.uri"), uri.getMessage());
         assertFalse(uri.getMessage().contains("secret"), uri.getMessage());
+    }
+
+    @Test
+    void theHistoryKeptPerAccountIsTenThousandUnlessSetWithinItsRange() {
+        assertEquals(10_000, load(Map.of()).historyKept());
+        assertEquals(500, load(Map.of("OPENTRADE_TRADE_HISTORY_KEPT", "500")).historyKept());
+        ConfigException tiny = assertThrows(ConfigException.class,
+                () -> load(Map.of("OPENTRADE_TRADE_HISTORY_KEPT", "5")));
+        assertTrue(tiny.getMessage().contains("accounts.history_kept"), tiny.getMessage());
     }
 }

@@ -97,6 +97,8 @@ public final class TradeDesk {
     private final Map<String, Long> requestHashes = new HashMap<>();
     /** (account, Idempotency-Key) → client order id of the order it created. */
     private final Map<String, String> idempotencyKeys = new HashMap<>();
+    /** (account, client order id) → the Idempotency-Key that created it: {@link #idempotencyKeys} inverted. */
+    private final Map<String, String> idempotencyKeyOfOrder = new HashMap<>();
     /** Replayed intents waiting for the feed: one not yet due (a reset or new order), and every intent after it. */
     private final Deque<Intent> pendingIntents = new ArrayDeque<>();
     private UpdateListener listener = (u, t) -> {
@@ -144,6 +146,20 @@ public final class TradeDesk {
         this.universe = Map.copyOf(universe);
         this.market = market;
         intents.onFailure(err -> onContext.execute(() -> storeFailed(err)));
+        ledger.onDropped(this::forgetOrder);
+    }
+
+    /**
+     * The ledger dropped an order from the history: what this desk kept for it goes too, so both stay bounded by
+     * the history (its client order id may be used again, and its Idempotency-Key too).
+     */
+    private void forgetOrder(String account, String clientOrderId) {
+        String order = account + "\u0000" + clientOrderId;
+        requestHashes.remove(order);
+        String key = idempotencyKeyOfOrder.remove(order);
+        if (key != null) {
+            idempotencyKeys.remove(account + "\u0000" + key, clientOrderId);
+        }
     }
 
     /**
@@ -520,6 +536,7 @@ public final class TradeDesk {
             requestHashes.put(n.account() + "\u0000" + n.clientOrderId(), n.requestHash());
             if (n.idempotencyKey() != null) {
                 idempotencyKeys.put(n.account() + "\u0000" + n.idempotencyKey(), n.clientOrderId());
+                idempotencyKeyOfOrder.put(n.account() + "\u0000" + n.clientOrderId(), n.idempotencyKey());
             }
             listener.update(u, null);
         } else if (intent instanceof KillSwitch k) {
@@ -726,6 +743,18 @@ public final class TradeDesk {
             int h = in.readInt();
             for (int i = 0; i < h; i++) {
                 requestHashes.put(in.readUTF(), in.readLong());
+            }
+            for (Map.Entry<String, String> e : idempotencyKeys.entrySet()) {
+                String account = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
+                idempotencyKeyOfOrder.put(account + "\u0000" + e.getValue(), e.getKey().substring(account.length() + 1));
+            }
+            // What an older build kept for orders the history no longer holds (or a lower history_kept dropped).
+            for (String order : List.copyOf(requestHashes.keySet())) {
+                int cut = order.indexOf('\u0000');
+                String account = order.substring(0, cut);
+                if (!ledger.hasAccount(account) || ledger.orderByClientId(account, order.substring(cut + 1)) == null) {
+                    forgetOrder(account, order.substring(cut + 1));
+                }
             }
             lastIntentApplied = intentIndex;
         } catch (IOException e) {

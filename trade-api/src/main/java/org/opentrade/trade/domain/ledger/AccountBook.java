@@ -1,16 +1,21 @@
 package org.opentrade.trade.domain.ledger;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.opentrade.trade.domain.Fill;
 
 /**
- * Everything the ledger keeps for one account. Ledger thread only. Closed orders and fills are
- * kept for the account's life (history for reads and paging): memory grows with activity.
+ * Everything the ledger keeps for one account. Ledger thread only. Open orders are always kept; of the
+ * history, the {@link LedgerOptions#historyKept()} orders closed last and the as many newest fills: memory is
+ * bounded per account, whatever it trades ({@link #prune}).
  *
  * <p>Books balance exactly: {@code cash + Σ holding basis + feesPaid − realized == startingCash}.
  */
@@ -25,12 +30,27 @@ final class AccountBook {
     long openedAt;
     long resetAt;
     final TreeMap<String, Holding> holdings = new TreeMap<>();
-    final List<OrderEntry> orders = new ArrayList<>();
+    /** The orders kept, by {@link OrderEntry#index} (creation order): the open ones and the newest closed ones. */
+    final TreeMap<Long, OrderEntry> orders = new TreeMap<>();
+    /**
+     * The closed ones among {@link #orders} in the order they closed (by their last update seq, which a closed
+     * order keeps; then by index): the one closed first goes first when there are too many.
+     */
+    final TreeSet<OrderEntry> closed = new TreeSet<>(CLOSING_ORDER);
+    /** The index the next order gets: how many orders the account ever had. */
+    long nextOrderIndex;
     final Map<String, OrderEntry> byOrderId = new HashMap<>();
     final Map<String, OrderEntry> byClientId = new HashMap<>();
     /** Open orders in creation order: reservations, held shares and cancel-all read only these. */
     final LinkedHashMap<String, OrderEntry> open = new LinkedHashMap<>();
-    final List<Fill> fills = new ArrayList<>();
+    /**
+     * The fills kept, oldest first, are {@code fillSlots[fillsStart..]}; the slots before are dropped ones (null)
+     * not yet compacted away (once they are as many as the kept ones: amortised O(1) per fill).
+     */
+    private final ArrayList<Fill> fillSlots = new ArrayList<>();
+    private int fillsStart;
+    /** The account's fill number of the oldest fill kept: how many were dropped before it. */
+    long firstFillIndex;
     /**
      * Cash the open buys reserve: the sum of their {@link OrderEntry#reservedCash}, kept incrementally
      * by the ledger on every order change (accepted, filled, canceled, replaced, rejected, expired), so
@@ -40,17 +60,66 @@ final class AccountBook {
     /** Per symbol, shares open sells hold (sum of {@link OrderEntry#heldShares}); absent = 0. Derived. */
     final Map<String, long[]> heldForSells = new HashMap<>();
 
+    private static final Comparator<OrderEntry> CLOSING_ORDER =
+            Comparator.<OrderEntry>comparingLong(e -> e.updateSeq).thenComparingLong(e -> e.index);
+
     AccountBook(String account) {
         this.account = account;
     }
 
     void add(OrderEntry e) {
-        orders.add(e);
+        orders.put(e.index, e);
+        nextOrderIndex = Math.max(nextOrderIndex, e.index + 1);
         byOrderId.put(e.orderId, e);
         byClientId.put(e.clientOrderId, e);
         if (e.isOpen()) {
             open.put(e.orderId, e);
+        } else {
+            closed.add(e);
         }
+    }
+
+    /**
+     * Drops the orders closed first beyond {@code kept} (each handed to {@code dropped}, for the ledger's own
+     * index by exchange id) and the oldest fills beyond {@code kept}. A dropped order's ids are forgotten: its
+     * {@code client_order_id} may be used again. Deterministic: what is kept depends on the state only.
+     */
+    void prune(int kept, Consumer<OrderEntry> dropped) {
+        while (closed.size() > kept) {
+            OrderEntry e = closed.pollFirst();
+            orders.remove(e.index);
+            byOrderId.remove(e.orderId, e);
+            byClientId.remove(e.clientOrderId, e);
+            dropped.accept(e);
+        }
+        while (fillCount() > kept) {
+            fillSlots.set(fillsStart++, null);
+            firstFillIndex++;
+        }
+        if (fillsStart > 0 && fillsStart >= fillCount()) {
+            fillSlots.subList(0, fillsStart).clear();
+            fillsStart = 0;
+        }
+    }
+
+    void addFill(Fill f) {
+        fillSlots.add(f);
+    }
+
+    /** How many fills are kept. */
+    int fillCount() {
+        return fillSlots.size() - fillsStart;
+    }
+
+    /** The account's fill number {@code n} (the first ever is 0), null when it was dropped or is not yet. */
+    Fill fill(long n) {
+        long i = n - firstFillIndex;
+        return i < 0 || i >= fillCount() ? null : fillSlots.get(fillsStart + (int) i);
+    }
+
+    /** The fills kept, oldest first (a view). */
+    List<Fill> fills() {
+        return Collections.unmodifiableList(fillSlots.subList(fillsStart, fillSlots.size()));
     }
 
     Holding holding(String symbol) {

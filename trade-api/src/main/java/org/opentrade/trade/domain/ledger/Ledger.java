@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.ToLongFunction;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
@@ -36,8 +37,8 @@ import org.opentrade.trade.domain.OrderStatus;
  *
  * <p>Single-threaded: trade-api's one event-loop context owns it; no locks. Buying power and sellable
  * quantity are O(1) (reservations kept incrementally, {@code settleReservation}); account and
- * position reads are O(holdings); order and fill lists scan the account's history (kept for the
- * account's life).
+ * position reads are O(holdings); order and fill lists scan the account's history, which is bounded:
+ * the open orders and {@link LedgerOptions#historyKept()} closed orders and fills.
  *
  * <p>Accounting (exact integers, hundredths): buys pay {@code price × qty + fee}, sells receive
  * {@code price × qty − fee}. Cost basis excludes fees; realized P&L is {@code proceeds − basis taken}
@@ -50,6 +51,8 @@ public final class Ledger {
     private final Map<Long, OrderEntry> byExchangeId = new HashMap<>();
     /** Last feed seq applied per shard: duplicates are dropped, a gap fails fast. */
     private final TreeMap<Integer, Long> feedPositions = new TreeMap<>();
+    /** Told (account, client order id) of every order dropped from the history. */
+    private BiConsumer<String, String> droppedListener = (account, clientOrderId) -> { };
 
     public Ledger(LedgerOptions options) {
         if (options == null) {
@@ -148,7 +151,7 @@ public final class Ledger {
         }
         OrderEntry e = new OrderEntry(Long.toString(exchangeId), exchangeId, account, req.clientOrderId(),
                 req.symbol(), req.side(), req.type(), req.timeInForce(), req.type().isStop() ? req.stopPrice() : 0,
-                time, a.orders.size());
+                time, a.nextOrderIndex);
         e.qty = req.qty();
         e.price = req.type().hasLimitPrice() ? req.price() : 0;
         e.leavesQty = req.qty();
@@ -310,21 +313,41 @@ public final class Ledger {
 
         Fill f = new Fill(e.shard() + "-" + e.seq() + (maker ? "-m" : "-t"), o.orderId, o.clientOrderId, o.account,
                 o.symbol, o.side, px, q, fee, maker, e.timestamp(), e.shard(), e.seq());
-        a.fills.add(f);
+        a.addFill(f);
         out.add(new Update(a.account, ++a.updateSeq, null, f));
         out.add(emit(a, o));
     }
 
-    /** Every change of an order ends here: open set, reservations and the account's update. */
+    /**
+     * Every change of an order ends here: open set, reservations, the account's update, and the history bound
+     * (the order closed last is the newest closed one, so it is never the one dropped).
+     */
     private Update emit(AccountBook a, OrderEntry o) {
+        a.closed.remove(o); // ordered by its update seq, which changes now (a no-op unless it had closed before)
         o.updateSeq = ++a.updateSeq;
         if (o.isOpen()) {
             a.open.put(o.orderId, o);
         } else {
             a.open.remove(o.orderId);
+            a.closed.add(o);
         }
         settleReservation(a, o);
-        return new Update(a.account, o.updateSeq, o.view(), null);
+        Update u = new Update(a.account, o.updateSeq, o.view(), null);
+        a.prune(options.historyKept(), this::forget);
+        return u;
+    }
+
+    private void forget(OrderEntry dropped) {
+        byExchangeId.remove(dropped.exchangeId, dropped);
+        droppedListener.accept(dropped.account, dropped.clientOrderId);
+    }
+
+    /**
+     * Who is told (account, client order id) of each order dropped from the history from now on: the owner of
+     * anything kept per order beside the ledger (the desk's request hashes and idempotency keys). Ledger thread.
+     */
+    public void onDropped(BiConsumer<String, String> listener) {
+        this.droppedListener = listener == null ? (account, clientOrderId) -> { } : listener;
     }
 
     /**
@@ -497,7 +520,8 @@ public final class Ledger {
     }
 
     /**
-     * Orders newest first (by creation), filtered; scans the account's history from the cursor.
+     * Orders newest first (by creation), filtered; scans the orders kept from the cursor (an order number: a
+     * page starting at an order since dropped starts at the next older one kept).
      *
      * @throws IllegalArgumentException for a cursor this ledger did not hand out
      */
@@ -507,12 +531,11 @@ public final class Ledger {
             return new Page<>(List.of(), null);
         }
         List<Order> items = new ArrayList<>();
-        int i = startIndex(q.cursor(), a.orders.size());
-        for (; i >= 0; i--) {
-            OrderEntry e = a.orders.get(i);
+        long from = startIndex(q.cursor(), a.nextOrderIndex);
+        for (OrderEntry e : a.orders.headMap(from, true).descendingMap().values()) {
             if (matches(e, q)) {
                 if (items.size() == q.limit()) {
-                    return new Page<>(items, Integer.toString(i));
+                    return new Page<>(items, Long.toString(e.index));
                 }
                 items.add(e.view());
             }
@@ -539,19 +562,19 @@ public final class Ledger {
         if (a == null) {
             return new Page<>(List.of(), null);
         }
-        int from = startIndex(cursor, a.fills.size());
-        int to = Math.max(-1, from - limit);
-        List<Fill> items = new ArrayList<>(from - to);
-        for (int i = from; i > to; i--) {
-            items.add(a.fills.get(i));
+        long from = startIndex(cursor, a.firstFillIndex + a.fillCount());
+        long to = Math.max(a.firstFillIndex - 1, from - limit); // fills before the first kept were dropped
+        List<Fill> items = new ArrayList<>((int) Math.max(0, from - to));
+        for (long i = from; i > to; i--) {
+            items.add(a.fill(i));
         }
-        return new Page<>(Collections.unmodifiableList(items), to >= 0 ? Integer.toString(to) : null);
+        return new Page<>(Collections.unmodifiableList(items), to >= a.firstFillIndex ? Long.toString(to) : null);
     }
 
-    /** Every fill of the account, oldest first (tests, rebuild checks). */
+    /** Every fill of the account kept, oldest first (tests, rebuild checks). */
     public List<Fill> allFills(String account) {
         AccountBook a = accounts.get(account);
-        return a == null ? List.of() : List.copyOf(a.fills);
+        return a == null ? List.of() : List.copyOf(a.fills());
     }
 
     /** The account's last order-stream seq (0 before any update). */
@@ -576,13 +599,14 @@ public final class Ledger {
         }
     }
 
-    private static int startIndex(String cursor, int size) {
+    /** Where a page starts: the cursor's number, or the newest ({@code end - 1}) without one. */
+    private static long startIndex(String cursor, long end) {
         if (cursor == null) {
-            return size - 1;
+            return end - 1;
         }
         try {
-            int i = Integer.parseInt(cursor);
-            if (i < 0 || i >= size) {
+            long i = Long.parseLong(cursor);
+            if (i < 0 || i >= end) {
                 throw new IllegalArgumentException("unknown cursor: " + cursor);
             }
             return i;
@@ -603,12 +627,13 @@ public final class Ledger {
         Ledger l = new Ledger(options);
         LedgerSnapshot.read(in, l.feedPositions, l.accounts);
         for (AccountBook a : l.accounts.values()) {
-            for (OrderEntry e : a.orders) {
+            for (OrderEntry e : a.orders.values()) {
                 l.byExchangeId.put(e.exchangeId, e);
             }
             for (OrderEntry e : a.open.values()) {
                 l.settleReservation(a, e);
             }
+            a.prune(options.historyKept(), l::forget); // a no-op unless history_kept was lowered since
         }
         return l;
     }

@@ -14,13 +14,14 @@ import org.opentrade.trade.domain.OrderStatus;
 
 /**
  * The ledger's binary snapshot format. Header: magic {@code "OTLG"}, version. Then feed positions,
- * then accounts in id order, each with money, holdings (symbol order), orders (creation order) and
- * fills (arrival order). Enums are written by their stable codes (exchange enums) or wire names
+ * then accounts in id order, each with money, holdings (symbol order), the orders kept (creation order)
+ * and the fills kept (arrival order). Version 2 adds the account's order count and dropped-fill count and
+ * each order's number (version 1, without them, is still read: nothing had been dropped then). Enums are written by their stable codes (exchange enums) or wire names
  * (order status), strings as length + UTF-8 (length −1 = null). Deterministic: equal state, equal bytes.
  */
 final class LedgerSnapshot {
     static final int MAGIC = 0x4F544C47; // "OTLG"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** Refuse absurd lengths from corrupt input instead of allocating them. */
     private static final int MAX_STRING_BYTES = 1 << 20;
 
@@ -59,8 +60,10 @@ final class LedgerSnapshot {
             str(out, h.buyDay);
             out.writeLong(h.boughtOnBuyDay);
         }
+        out.writeLong(a.nextOrderIndex);
         out.writeInt(a.orders.size());
-        for (OrderEntry e : a.orders) {
+        for (OrderEntry e : a.orders.values()) {
+            out.writeLong(e.index);
             str(out, e.orderId);
             out.writeLong(e.exchangeId);
             str(out, e.clientOrderId);
@@ -84,8 +87,9 @@ final class LedgerSnapshot {
             out.writeLong(e.feesBilled);
             out.writeBoolean(e.triggered);
         }
-        out.writeInt(a.fills.size());
-        for (Fill f : a.fills) {
+        out.writeLong(a.firstFillIndex);
+        out.writeInt(a.fillCount());
+        for (Fill f : a.fills()) {
             str(out, f.fillId());
             str(out, f.orderId());
             str(out, f.clientOrderId());
@@ -108,7 +112,7 @@ final class LedgerSnapshot {
             throw new IOException("not a ledger snapshot (magic " + Integer.toHexString(magic) + ")");
         }
         int version = in.readInt();
-        if (version != VERSION) {
+        if (version != VERSION && version != 1) {
             throw new IOException("unsupported ledger snapshot version " + version + " (this build reads " + VERSION + ")");
         }
         int shards = count(in);
@@ -117,12 +121,12 @@ final class LedgerSnapshot {
         }
         int n = count(in);
         for (int i = 0; i < n; i++) {
-            AccountBook a = readAccount(in);
+            AccountBook a = readAccount(in, version);
             accounts.put(a.account, a);
         }
     }
 
-    private static AccountBook readAccount(DataInput in) throws IOException {
+    private static AccountBook readAccount(DataInput in, int version) throws IOException {
         AccountBook a = new AccountBook(str(in));
         a.startingCash = in.readLong();
         a.cash = in.readLong();
@@ -140,11 +144,16 @@ final class LedgerSnapshot {
             h.boughtOnBuyDay = in.readLong();
             a.holdings.put(h.symbol, h);
         }
+        long nextOrderIndex = version == 1 ? -1 : in.readLong();
         int orders = count(in);
         for (int i = 0; i < orders; i++) {
+            long index = version == 1 ? i : in.readLong();
+            if (index < 0 || (nextOrderIndex >= 0 && index >= nextOrderIndex)) {
+                throw new IOException("corrupt ledger snapshot: order number " + index + " of " + nextOrderIndex);
+            }
             OrderEntry e = new OrderEntry(str(in), in.readLong(), a.account, str(in), str(in),
                     Side.ofCode(in.readByte()), OrderType.ofCode(in.readByte()), TimeInForce.ofCode(in.readByte()),
-                    in.readLong(), in.readLong(), i);
+                    in.readLong(), in.readLong(), index);
             e.qty = in.readLong();
             e.price = in.readLong();
             e.filledQty = in.readLong();
@@ -160,9 +169,14 @@ final class LedgerSnapshot {
             e.triggered = in.readBoolean();
             a.add(e);
         }
+        a.nextOrderIndex = Math.max(a.nextOrderIndex, nextOrderIndex);
+        a.firstFillIndex = version == 1 ? 0 : in.readLong();
+        if (a.firstFillIndex < 0) {
+            throw new IOException("corrupt ledger snapshot: " + a.firstFillIndex + " fills dropped");
+        }
         int fills = count(in);
         for (int i = 0; i < fills; i++) {
-            a.fills.add(new Fill(str(in), str(in), str(in), a.account, str(in), Side.ofCode(in.readByte()),
+            a.addFill(new Fill(str(in), str(in), str(in), a.account, str(in), Side.ofCode(in.readByte()),
                     in.readLong(), in.readLong(), in.readLong(), in.readBoolean(), in.readLong(), in.readInt(),
                     in.readLong()));
         }

@@ -22,8 +22,8 @@ final class OrderEntry {
     final TimeInForce tif;
     final long stopPrice;
     final long createdAt;
-    /** Position in the account's order list (creation order): the paging cursor. */
-    final int index;
+    /** The account's order number (creation order, the first is 0): the paging cursor. */
+    final long index;
     long qty;
     long price;
     long filledQty;
@@ -48,7 +48,7 @@ final class OrderEntry {
     long heldShares;
 
     OrderEntry(String orderId, long exchangeId, String account, String clientOrderId, String symbol, Side side,
-               OrderType type, TimeInForce tif, long stopPrice, long createdAt, int index) {
+               OrderType type, TimeInForce tif, long stopPrice, long createdAt, long index) {
         this.orderId = orderId;
         this.exchangeId = exchangeId;
         this.account = account;

@@ -25,8 +25,9 @@
  *   <li><b>Stream seq is state.</b> Every account-visible change (intent or event) takes the next
  *       account seq; it is in the snapshot and the hash, so a rebuild hands out the same seqs.</li>
  *   <li><b>Feed position is state.</b> Per shard; a redelivered event is ignored, a gap fails fast.</li>
- *   <li><b>Memory.</b> Closed orders and fills are kept for the account's life (reads, paging); lists
- *       scan the history. Archiving old ones is future work.</li>
+ *   <li><b>Memory.</b> Bounded per account: open orders, and {@link LedgerOptions#historyKept()} of the orders
+ *       closed last and of the newest fills (reads, paging); older ones are dropped, deterministically, so
+ *       which ones are kept is state like the rest.</li>
  * </ul>
  */
 package org.opentrade.trade.domain.ledger;

@@ -140,7 +140,7 @@ class LedgerReservationTest {
         AccountBook a = l.book(account);
         long cash = 0;
         Map<String, Long> held = new TreeMap<>();
-        for (OrderEntry e : a.orders) {
+        for (OrderEntry e : a.orders.values()) {
             if (!e.status.isOpen()) {
                 continue;
             }
