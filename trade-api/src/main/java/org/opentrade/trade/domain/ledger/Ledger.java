@@ -532,7 +532,14 @@ public final class Ledger {
         }
         List<Order> items = new ArrayList<>();
         long from = startIndex(q.cursor(), a.nextOrderIndex);
-        for (OrderEntry e : a.orders.headMap(from, true).descendingMap().values()) {
+        Iterable<OrderEntry> scan = a.orders.headMap(from, true).descendingMap().values();
+        if (q.status() == OrderQuery.StatusFilter.OPEN) { // their own set (at most max_open_orders), not the history
+            List<OrderEntry> open = new ArrayList<>(a.open.values()); // creation order
+            Collections.reverse(open);
+            open.removeIf(e -> e.index > from);
+            scan = open;
+        }
+        for (OrderEntry e : scan) {
             if (matches(e, q)) {
                 if (items.size() == q.limit()) {
                     return new Page<>(items, Long.toString(e.index));

@@ -49,6 +49,17 @@ class LedgerHistoryTest {
         return out;
     }
 
+    private static List<Order> openPaged(Ledger l, String account) {
+        List<Order> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<Order> p = l.orders(account, OrderQuery.of(OrderQuery.StatusFilter.OPEN).withLimit(2).withCursor(cursor));
+            out.addAll(p.items());
+            cursor = p.nextCursor();
+        } while (cursor != null);
+        return out;
+    }
+
     private static List<Fill> allFillsPaged(Ledger l, String account) {
         List<Fill> out = new ArrayList<>();
         String cursor = null;
@@ -137,7 +148,8 @@ class LedgerHistoryTest {
                 x.send(Command.limit(id++, "mm", S, r.nextBoolean() ? Side.BUY : Side.SELL, TimeInForce.GTC, price,
                         100L * (1 + r.nextInt(3)), t));
             } else if (k < 8) {
-                x.limit(ours[r.nextInt(2)], id++, r.nextBoolean() ? Side.BUY : Side.SELL, price, 100L * (1 + r.nextInt(3)), t);
+                long limitPrice = 900 + 20L * r.nextInt(11); // wider than the market maker's: some rest, open
+                x.limit(ours[r.nextInt(2)], id++, r.nextBoolean() ? Side.BUY : Side.SELL, limitPrice, 100L * (1 + r.nextInt(3)), t);
             } else {
                 String a = ours[r.nextInt(2)];
                 List<Order> open = x.ledger.openOrders(a, null);
@@ -151,6 +163,7 @@ class LedgerHistoryTest {
             }
         }
         Ledger full = x.rebuild(LedgerOptions.DEFAULTS);
+        int openSeen = 0;
         for (String a : ours) {
             assertEquals(full.account(a, MARKS), x.ledger.account(a, MARKS));
             assertEquals(full.positions(a, MARKS, T), x.ledger.positions(a, MARKS, T));
@@ -164,7 +177,11 @@ class LedgerHistoryTest {
             List<Order> kept = all(x.ledger, a);
             assertEquals(closedLast.size() + full.openOrders(a, null).size(), kept.size());
             assertTrue(kept.containsAll(closedLast) && kept.containsAll(full.openOrders(a, null)), a + ": " + ids(kept));
+            // The open ones listed from their own set, page by page, are the kept ones that are open, newest first.
+            assertEquals(kept.stream().filter(o -> o.status().isOpen()).toList(), openPaged(x.ledger, a));
+            openSeen += openPaged(x.ledger, a).size();
         }
+        assertTrue(openSeen > 4, "open orders left over several pages: " + openSeen);
         long hash = x.ledger.stateHash();
         Ledger restored = Ledger.readSnapshot(new DataInputStream(new ByteArrayInputStream(half)), bounded);
         x.replay(restored, halfLog);
