@@ -669,6 +669,12 @@ public final class TradeApiService extends VerticleBase {
                     : (System.currentTimeMillis() - snapshotAt) / 1000).append('\n');
             sb.append("trade_orders_resent_total ").append(d.resentOrders()).append('\n');
             sb.append("trade_orders_unsettled ").append(d.unsettledOrders()).append('\n');
+            // What the accounts' histories hold (bounded per account by accounts.history_kept) and what they dropped.
+            Ledger.HistoryStats h = d.ledger().historyStats();
+            sb.append("trade_ledger_orders_kept ").append(h.ordersKept()).append('\n');
+            sb.append("trade_ledger_fills_kept ").append(h.fillsKept()).append('\n');
+            sb.append("trade_ledger_orders_dropped_total ").append(h.ordersDropped()).append('\n');
+            sb.append("trade_ledger_fills_dropped_total ").append(h.fillsDropped()).append('\n');
         }
         if (feed != null) {
             feed.stats().forEach(s -> sb.append("trade_feed_lag{shard=\"").append(s.shard()).append("\"} ")

@@ -2,6 +2,7 @@ package org.opentrade.trade.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -57,6 +58,9 @@ class BoundedHistoryTest {
             assertEquals(ids[129], orders(h).getJsonArray("items").getJsonObject(0).getString("order_id"));
             assertEquals(ids[30], orders(h).getJsonArray("items").getJsonObject(99).getString("order_id"));
             assertEquals(404, h.get(DEV, "/v1/orders/" + ids[29]).statusCode());
+            String metrics = h.trade.metrics();
+            assertTrue(metrics.contains("\ntrade_ledger_orders_kept 100\n"), metrics);
+            assertTrue(metrics.contains("\ntrade_ledger_orders_dropped_total 30\n"), metrics);
 
             HttpResponse<Buffer> kept = ioc(h, "k-129");
             assertEquals(200, kept.statusCode(), "a kept order's key answers it: " + kept.bodyAsString());

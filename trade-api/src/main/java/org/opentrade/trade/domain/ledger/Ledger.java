@@ -53,6 +53,11 @@ public final class Ledger {
     private final TreeMap<Integer, Long> feedPositions = new TreeMap<>();
     /** Told (account, client order id) of every order dropped from the history. */
     private BiConsumer<String, String> droppedListener = (account, clientOrderId) -> { };
+    /** Orders and fills kept over all accounts, and those dropped by this process: for metrics (any thread reads). */
+    private volatile long ordersKept;
+    private volatile long fillsKept;
+    private volatile long ordersDropped;
+    private volatile long fillsDropped;
 
     public Ledger(LedgerOptions options) {
         if (options == null) {
@@ -159,6 +164,7 @@ public final class Ledger {
         e.updatedAt = time;
         e.reservePrice = req.side() == Side.BUY ? rp : 0;
         a.add(e);
+        ordersKept++;
         byExchangeId.put(exchangeId, e);
         return emit(a, e);
     }
@@ -314,6 +320,7 @@ public final class Ledger {
         Fill f = new Fill(e.shard() + "-" + e.seq() + (maker ? "-m" : "-t"), o.orderId, o.clientOrderId, o.account,
                 o.symbol, o.side, px, q, fee, maker, e.timestamp(), e.shard(), e.seq());
         a.addFill(f);
+        fillsKept++;
         out.add(new Update(a.account, ++a.updateSeq, null, f));
         out.add(emit(a, o));
     }
@@ -333,11 +340,20 @@ public final class Ledger {
         }
         settleReservation(a, o);
         Update u = new Update(a.account, o.updateSeq, o.view(), null);
-        a.prune(options.historyKept(), this::forget);
+        prune(a);
         return u;
     }
 
+    private void prune(AccountBook a) {
+        long firstFill = a.firstFillIndex;
+        a.prune(options.historyKept(), this::forget);
+        fillsKept -= a.firstFillIndex - firstFill;
+        fillsDropped += a.firstFillIndex - firstFill;
+    }
+
     private void forget(OrderEntry dropped) {
+        ordersKept--;
+        ordersDropped++;
         byExchangeId.remove(dropped.exchangeId, dropped);
         droppedListener.accept(dropped.account, dropped.clientOrderId);
     }
@@ -348,6 +364,15 @@ public final class Ledger {
      */
     public void onDropped(BiConsumer<String, String> listener) {
         this.droppedListener = listener == null ? (account, clientOrderId) -> { } : listener;
+    }
+
+    /** Orders and fills kept over all accounts, and those dropped from the history by this process; any thread. */
+    public HistoryStats historyStats() {
+        return new HistoryStats(ordersKept, fillsKept, ordersDropped, fillsDropped);
+    }
+
+    /** See {@link #historyStats()}. */
+    public record HistoryStats(long ordersKept, long fillsKept, long ordersDropped, long fillsDropped) {
     }
 
     /**
@@ -640,7 +665,9 @@ public final class Ledger {
             for (OrderEntry e : a.open.values()) {
                 l.settleReservation(a, e);
             }
-            a.prune(options.historyKept(), l::forget); // a no-op unless history_kept was lowered since
+            l.ordersKept += a.orders.size();
+            l.fillsKept += a.fillCount();
+            l.prune(a); // a no-op unless history_kept was lowered since
         }
         return l;
     }

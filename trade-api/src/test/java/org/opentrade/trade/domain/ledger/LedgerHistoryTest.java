@@ -87,6 +87,7 @@ class LedgerHistoryTest {
         assertNotNull(l.order("alice", "5"));
         assertEquals(List.of("5", "6", "7"), allFillsPaged(l, "alice").stream().map(Fill::orderId).sorted().toList());
         assertEquals(3, l.allFills("alice").size());
+        assertEquals(new Ledger.HistoryStats(4, 3, 3, 3), l.historyStats()); // 7 orders, 6 fills: 3 of each dropped
 
         x.cancel(1, S, T + 10); // the oldest order closes last: it is kept, the one closed first of the rest goes
         assertEquals(List.of("7", "6", "1"), ids(all(l, "alice")));
@@ -186,6 +187,11 @@ class LedgerHistoryTest {
         Ledger restored = Ledger.readSnapshot(new DataInputStream(new ByteArrayInputStream(half)), bounded);
         x.replay(restored, halfLog);
         assertEquals(hash, restored.stateHash(), "snapshot half-way + the rest of the log");
+        Ledger.HistoryStats live = x.ledger.historyStats();
+        Ledger.HistoryStats read = restored.historyStats();
+        assertEquals(live.ordersKept(), read.ordersKept(), "what is kept, counted from the snapshot and on");
+        assertEquals(live.fillsKept(), read.fillsKept());
+        assertEquals(live.ordersKept(), all(x.ledger, "a").size() + all(x.ledger, "b").size());
         assertEquals(hash, x.rebuild(bounded).stateHash(), "clean rebuild");
     }
 
