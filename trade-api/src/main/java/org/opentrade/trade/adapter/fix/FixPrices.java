@@ -7,12 +7,12 @@ import java.util.regex.Pattern;
  * FIX decimals to trade-api's longs and back, exactly (BigDecimal, never double): prices in
  * hundredths, quantities in whole shares. The rules are REST's ({@code OrderBodies}): a price is
  * positive with at most 2 decimals and at most 10 000 000.00; a quantity a whole number from 1 to
- * 100 000 000. A value that breaks them is an {@link IllegalArgumentException} whose message is
- * REST's -1002 text. Pure; any thread.
+ * 1 000 000 000 (FIX had 100 000 000 until 2026-12-05). A value that breaks them is an
+ * {@link IllegalArgumentException} whose message is REST's -1002 text. Pure; any thread.
  */
 final class FixPrices {
     private static final BigDecimal MAX_PRICE = new BigDecimal("10000000.00");
-    private static final long MAX_QTY = 100_000_000L;
+    private static final long MAX_QTY = 1_000_000_000L;
     /** FIX "float" syntax: optional sign, digits, optional fraction; no exponent. */
     private static final Pattern DECIMAL = Pattern.compile("-?[0-9]{1,18}(\\.[0-9]{0,18})?|-?\\.[0-9]{1,18}");
 

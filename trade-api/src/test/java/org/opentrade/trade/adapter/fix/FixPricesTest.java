@@ -42,8 +42,10 @@ class FixPricesTest {
     void quantitiesAreWholeShares() {
         assertEquals(300, FixPrices.shares("300", "q"));
         assertEquals(300, FixPrices.shares("300.00", "q"));
-        for (String bad : new String[] {"300.5", "0", "-100", "100000001", "1e2", "x"}) {
-            assertThrows(IllegalArgumentException.class, () -> FixPrices.shares(bad, "q"), bad);
+        assertEquals(1_000_000_000, FixPrices.shares("1000000000", "q")); // REST's bound too
+        for (String bad : new String[] {"300.5", "0", "-100", "1000000001", "1e2", "x"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FixPrices.shares(bad, "q"), bad);
+            assertEquals("q must be a whole number from 1 to 1000000000", e.getMessage()); // REST's text
         }
     }
 }
