@@ -71,7 +71,7 @@ public final class DeveloperRoutes {
 
     private Future<JsonObject> signUp(RoutingContext ctx) {
         JsonObject body = JsonBodies.requiredObject(ctx);
-        String email = JsonBodies.string(body, "email", 3, 254, true).strip();
+        String email = JsonBodies.displayText(body, "email", 3, 254, true).strip();
         String password = JsonBodies.string(body, "password", 10, 256, true);
         String name = JsonBodies.displayText(body, "name", 1, 100, true).strip();
         if (!EMAIL.matcher(email).matches()) {

@@ -78,6 +78,11 @@ class AmbiguousAndUnprintableBodiesTest {
             assertTrue(k.getString("error").startsWith("'label' must be printable text"), k.getString("error"));
         }
         assertTrue(refused(signUp("\"a\\u202Eb\""), -1002).getString("error").endsWith("(U+202E at index 1)"));
+        for (String email : new String[] {"\"a\\u0000b@example.com\"", "\"a\\u202E@example.com\"", "\"\\u0001@example.com\""}) {
+            JsonObject e = refused(gw.post("/v1/developers", "{\"email\":" + email + ",\"password\":\"long enough pw\","
+                    + "\"name\":\"Ada\"}"), -1002);
+            assertTrue(e.getString("error").startsWith("'email' must be printable text"), e.getString("error"));
+        }
     }
 
     @Test
