@@ -25,18 +25,15 @@ public final class StrictJson {
      * @throws DecodeException when it is not one JSON value
      */
     public static Object decode(Buffer body) {
-        JsonParser parser = JacksonCodec.createParser(body);
-        parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        try {
-            return JacksonCodec.fromParser(parser, Object.class);
-        } catch (DecodeException e) {
-            throw duplicateOr(e);
-        }
+        return decode(JacksonCodec.createParser(body));
     }
 
     /** As {@link #decode(Buffer)} for a text (a WebSocket text frame). */
     public static Object decode(String text) {
-        JsonParser parser = JacksonCodec.createParser(text);
+        return decode(JacksonCodec.createParser(text));
+    }
+
+    private static Object decode(JsonParser parser) {
         parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         try {
             return JacksonCodec.fromParser(parser, Object.class);

@@ -7,35 +7,14 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.opentrade.gateway.app.TestGateway;
 
 /**
  * Bodies whose meaning depends on who reads them are refused: an object naming a member twice (400 -1001), and in
  * the fields people read (a developer's name, a key's label) control characters, direction marks and unpaired
  * surrogates (400 -1002). Bodies are written as JSON text here, escapes and all, as a client sends them.
  */
-class AmbiguousAndUnprintableBodiesTest {
-    @TempDir
-    Path dir;
-    TestGateway gw;
-    String token;
-
-    @BeforeEach
-    void start() throws Exception {
-        gw = TestGateway.start(dir, null);
-        token = gw.signUpAndLogIn("ada@example.com");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        gw.close();
-    }
-
+class AmbiguousAndUnprintableBodiesTest extends SignedInGateway {
     private static JsonObject refused(HttpResponse<String> r, int errorNo) {
         assertEquals(400, r.statusCode(), r.body());
         JsonObject body = new JsonObject(r.body());

@@ -14,36 +14,16 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.gateway.app.TestGateway;
 
 /** Every way a request can fail authentication, each with its own error number, and the ways it passes. */
-class AuthenticationPathsTest {
-    @TempDir
-    Path dir;
-    TestGateway gw;
-    String token;
-
-    @BeforeEach
-    void start() throws Exception {
-        gw = TestGateway.start(dir, null);
-        token = gw.signUpAndLogIn("ada@example.com");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        gw.close();
-    }
-
+class AuthenticationPathsTest extends SignedInGateway {
     private JsonObject secretKey(JsonObject extra) throws Exception {
         return gw.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read").add("trade"))
                 .mergeIn(extra));

@@ -6,31 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.gateway.app.TestGateway;
 
 /** A body the OpenAPI contract marks required is required: no bytes answer 400 -1002 naming it. */
-class RequiredBodiesTest {
-    @TempDir
-    Path dir;
-    TestGateway gw;
-    String token;
-
-    @BeforeEach
-    void start() throws Exception {
-        gw = TestGateway.start(dir, null);
-        token = gw.signUpAndLogIn("ada@example.com");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        gw.close();
-    }
-
+class RequiredBodiesTest extends SignedInGateway {
     private static void assertBodyRequired(HttpResponse<String> r) {
         assertEquals(400, r.statusCode(), r.body());
         JsonObject body = new JsonObject(r.body());

@@ -7,15 +7,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.gateway.app.TestGateway;
 
 /**
@@ -23,25 +19,9 @@ import org.opentrade.gateway.app.TestGateway;
  * {@code WWW-Authenticate} naming the route's schemes on a 401, {@code RateLimit-*} on every
  * authenticated answer.
  */
-class ResponseHeadersContractTest {
+class ResponseHeadersContractTest extends SignedInGateway {
     private static final String API_CHALLENGE = "Bearer realm=\"opentrade\", ApiKey realm=\"opentrade\"";
     private static final String SESSION_CHALLENGE = "Bearer realm=\"opentrade\"";
-
-    @TempDir
-    Path dir;
-    TestGateway gw;
-    String token;
-
-    @BeforeEach
-    void start() throws Exception {
-        gw = TestGateway.start(dir, null);
-        token = gw.signUpAndLogIn("ada@example.com");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        gw.close();
-    }
 
     private HttpResponse<String> send(String method, String path, String... headers) throws Exception {
         HttpRequest.Builder b = gw.request(path).method(method, HttpRequest.BodyPublishers.noBody());

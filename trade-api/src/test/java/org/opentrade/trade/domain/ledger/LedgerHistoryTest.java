@@ -38,26 +38,20 @@ class LedgerHistoryTest {
         return orders.stream().map(Order::orderId).toList();
     }
 
-    private static List<Order> all(Ledger l, String account) {
+    /** Every order of {@code status} kept, newest first, read in pages of 2. */
+    private static List<Order> paged(Ledger l, String account, OrderQuery.StatusFilter status) {
         List<Order> out = new ArrayList<>();
         String cursor = null;
         do {
-            Page<Order> p = l.orders(account, OrderQuery.of(OrderQuery.StatusFilter.ALL).withLimit(2).withCursor(cursor));
+            Page<Order> p = l.orders(account, OrderQuery.of(status).withLimit(2).withCursor(cursor));
             out.addAll(p.items());
             cursor = p.nextCursor();
         } while (cursor != null);
         return out;
     }
 
-    private static List<Order> openPaged(Ledger l, String account) {
-        List<Order> out = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<Order> p = l.orders(account, OrderQuery.of(OrderQuery.StatusFilter.OPEN).withLimit(2).withCursor(cursor));
-            out.addAll(p.items());
-            cursor = p.nextCursor();
-        } while (cursor != null);
-        return out;
+    private static List<Order> all(Ledger l, String account) {
+        return paged(l, account, OrderQuery.StatusFilter.ALL);
     }
 
     private static List<Fill> allFillsPaged(Ledger l, String account) {
@@ -179,8 +173,8 @@ class LedgerHistoryTest {
             assertEquals(closedLast.size() + full.openOrders(a, null).size(), kept.size());
             assertTrue(kept.containsAll(closedLast) && kept.containsAll(full.openOrders(a, null)), a + ": " + ids(kept));
             // The open ones listed from their own set, page by page, are the kept ones that are open, newest first.
-            assertEquals(kept.stream().filter(o -> o.status().isOpen()).toList(), openPaged(x.ledger, a));
-            openSeen += openPaged(x.ledger, a).size();
+            assertEquals(kept.stream().filter(o -> o.status().isOpen()).toList(), paged(x.ledger, a, OrderQuery.StatusFilter.OPEN));
+            openSeen += paged(x.ledger, a, OrderQuery.StatusFilter.OPEN).size();
         }
         assertTrue(openSeen > 4, "open orders left over several pages: " + openSeen);
         long hash = x.ledger.stateHash();
