@@ -212,4 +212,18 @@ class TradeApiServiceTest {
         assertTrue(!text.contains("123456") && !text.contains("/no/such"), "no raw path in a label: " + text);
         assertTrue(text.contains("# TYPE trade_request_duration_seconds histogram\n"), text);
     }
+
+    @Test
+    void aResetsStartingBalanceIsWrittenLikeAPrice() throws Exception {
+        for (String bad : new String[] {"1e6", "+50000.00", "50000.001", "0", "1000000000000.01", " 50000"}) {
+            HttpResponse<Buffer> r = h.send(HttpMethod.POST, "dev_reset", "/v1/account/reset",
+                    new JsonObject().put("starting_balance", bad));
+            assertEquals(422, r.statusCode(), bad + ": " + r.bodyAsString());
+            assertEquals(-1002, body(r).getInteger("error_no"), bad);
+        }
+        HttpResponse<Buffer> ok = h.send(HttpMethod.POST, "dev_reset", "/v1/account/reset",
+                new JsonObject().put("starting_balance", "50000.50"));
+        assertEquals(200, ok.statusCode(), ok.bodyAsString());
+        assertEquals("50000.50", body(h.get("dev_reset", "/v1/account")).getString("cash"));
+    }
 }

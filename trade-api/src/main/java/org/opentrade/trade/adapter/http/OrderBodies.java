@@ -168,12 +168,25 @@ public final class OrderBodies {
         return v.longValueExact();
     }
 
-    /** A decimal string ("10.01", digits only) or number with at most 2 decimals, in hundredths; 0 when absent. */
+    /** A price: {@link #hundredths} up to 10 000 000.00; 0 when absent. */
     private static long price(JsonObject j, String field) {
         Object v = j.getValue(field);
         if (v == null) {
             return 0;
         }
+        long h = hundredths(v, MAX_PRICE);
+        if (h < 0) {
+            throw invalid(field + " must be a positive decimal with at most 2 places, such as \"10.01\"");
+        }
+        return h;
+    }
+
+    /**
+     * A positive amount with at most 2 decimals and at most {@code max}, in hundredths: a decimal string of digits
+     * with an optional fraction ("10.01"; no sign, exponent or spaces, at most 20 characters) or a JSON number.
+     * -1 when {@code v} is not one.
+     */
+    static long hundredths(Object v, BigDecimal max) {
         BigDecimal d;
         try {
             d = v instanceof String s && s.length() <= 20 && DECIMAL.matcher(s).matches() ? new BigDecimal(s)
@@ -181,8 +194,8 @@ public final class OrderBodies {
         } catch (NumberFormatException e) {
             d = null;
         }
-        if (d == null || d.signum() <= 0 || d.stripTrailingZeros().scale() > 2 || d.compareTo(MAX_PRICE) > 0) {
-            throw invalid(field + " must be a positive decimal with at most 2 places, such as \"10.01\"");
+        if (d == null || d.signum() <= 0 || d.stripTrailingZeros().scale() > 2 || d.compareTo(max) > 0) {
+            return -1;
         }
         return d.movePointRight(2).longValueExact();
     }

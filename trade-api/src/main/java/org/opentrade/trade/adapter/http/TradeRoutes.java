@@ -39,6 +39,7 @@ import org.opentrade.trade.domain.ledger.PositionView;
  * account. Handlers run on the trade context (the HTTP server is deployed on it) and never block.
  */
 public final class TradeRoutes {
+    private static final BigDecimal MAX_STARTING_BALANCE = new BigDecimal("1000000000000");
     static final String CALLER = "caller";
     private static final TextMapGetter<HttpServerRequest> HEADERS = new TextMapGetter<>() {
         @Override
@@ -284,17 +285,11 @@ public final class TradeRoutes {
     }
 
     private static long amount(Object raw, String field) {
-        try {
-            BigDecimal d = raw instanceof String s && s.length() <= 20 ? new BigDecimal(s)
-                    : raw instanceof Number n ? new BigDecimal(n.toString()) : null;
-            if (d != null && d.signum() > 0 && d.stripTrailingZeros().scale() <= 2
-                    && d.compareTo(new BigDecimal("1000000000000")) <= 0) {
-                return d.movePointRight(2).longValueExact();
-            }
-        } catch (NumberFormatException | ArithmeticException e) {
-            // below
+        long h = OrderBodies.hundredths(raw, MAX_STARTING_BALANCE);
+        if (h < 0) {
+            throw new BadParam(field + " must be a positive amount with at most 2 decimals, up to 1 000 000 000 000");
         }
-        throw new BadParam(field + " must be a positive amount with at most 2 decimals, up to 1 000 000 000 000");
+        return h;
     }
 
     private void killSwitch(RoutingContext ctx) {
