@@ -152,13 +152,19 @@ public final class OrderBodies {
         if (v == null) {
             throw invalid(field + " is required");
         }
-        if (!(v instanceof Number n) || v instanceof Double || v instanceof Float || v instanceof BigDecimal) {
-            if (v instanceof Number n2 && new BigDecimal(n2.toString()).stripTrailingZeros().scale() <= 0) {
-                return checkQty(field, new BigDecimal(n2.toString()));
-            }
+        BigDecimal d = v instanceof Number n ? decimal(n) : null;
+        if (d == null || d.stripTrailingZeros().scale() > 0) {
             throw invalid(field + " must be a whole number of shares");
         }
-        return checkQty(field, new BigDecimal(n.toString()));
+        return checkQty(field, d);
+    }
+
+    /** A JSON number as written, or null for one beyond a double's range (the codec reads 1e400 as infinity). */
+    private static BigDecimal decimal(Number n) {
+        if (n instanceof Double x && !Double.isFinite(x) || n instanceof Float f && !Float.isFinite(f)) {
+            return null;
+        }
+        return n instanceof BigDecimal b ? b : new BigDecimal(n.toString());
     }
 
     private static long checkQty(String field, BigDecimal v) {
@@ -190,7 +196,7 @@ public final class OrderBodies {
         BigDecimal d;
         try {
             d = v instanceof String s && s.length() <= 20 && DECIMAL.matcher(s).matches() ? new BigDecimal(s)
-                    : v instanceof Number n ? new BigDecimal(n.toString()) : null;
+                    : v instanceof Number n ? decimal(n) : null;
         } catch (NumberFormatException e) {
             d = null;
         }

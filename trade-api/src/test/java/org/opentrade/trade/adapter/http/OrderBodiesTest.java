@@ -79,4 +79,15 @@ class OrderBodiesTest {
                 () -> OrderBodies.replace(Buffer.buffer("{\"price\":\"10.01\",\"price\":\"10.02\"}")));
         assertEquals(TradeError.MALFORMED, e.error);
     }
+
+    @Test
+    void numbersBeyondADoubleAreRefusedLikeAnyOtherBadNumber() {
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":1e400}", TradeError.INVALID_PARAMETER, "qty");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":-1e400}", TradeError.INVALID_PARAMETER, "qty");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"price\":1e400}", TradeError.INVALID_PARAMETER, "price");
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"price\":1e-400}", TradeError.INVALID_PARAMETER, "price");
+        OrderBodies.BadBody e = assertThrows(OrderBodies.BadBody.class,
+                () -> OrderBodies.replace(Buffer.buffer("{\"qty\":1e400}")));
+        assertEquals(TradeError.INVALID_PARAMETER, e.error);
+    }
 }
