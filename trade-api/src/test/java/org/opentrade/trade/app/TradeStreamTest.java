@@ -104,6 +104,23 @@ class TradeStreamTest {
         }
     }
 
+    /** The contract: a frame over 4 KiB is answered -1001 and the connection stays open, up to what the gateway forwards. */
+    @Test
+    void aFrameUpToSixtyFourKibOverTheLimitIsAnsweredAndTheConnectionStays() throws Exception {
+        try (Client c = new Client("dev_big_frames", "")) {
+            c.next(f -> "subscribed".equals(f.getString("type")));
+            for (int size : new int[] {6_000, 20_000, 65_000}) {
+                c.ws.writeFinalTextFrame("{\"op\":\"" + "a".repeat(size) + "\"}");
+                JsonObject error = c.next(f -> "error".equals(f.getString("type")));
+                assertEquals(-1001, error.getInteger("error_no"), size + ": " + error);
+                assertEquals("frame larger than 4096 bytes", error.getString("error"));
+            }
+            c.ws.writeTextMessage("{\"op\":\"ping\"}");
+            c.next(f -> "pong".equals(f.getString("type")));
+            assertTrue(!c.ws.isClosed(), "still open");
+        }
+    }
+
     @Test
     void closingAnOptedInConnectionCancelsTheAccountsOpenOrders() throws Exception {
         Client c = new Client("dev_cod", "?cancel_on_disconnect=true");

@@ -1,5 +1,6 @@
 package org.opentrade.gateway.adapter.http.proxy;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -78,7 +79,7 @@ final class WebSocketBridge {
         copy(upstream, client, false);
         client.closeHandler(v -> passClose(client, upstream, GOING_AWAY, "client went away"));
         upstream.closeHandler(v -> passClose(upstream, client, GOING_AWAY, poolName + " went away"));
-        client.exceptionHandler(e -> closeBoth(GOING_AWAY, "client connection failed", INTERNAL_ERROR, null));
+        client.exceptionHandler(this::clientFailed);
         upstream.exceptionHandler(e -> closeBoth(INTERNAL_ERROR, poolName + " connection failed", GOING_AWAY, null));
         client.pongHandler(payload -> {
             awaitingPong = false;
@@ -206,6 +207,21 @@ final class WebSocketBridge {
     }
 
     /** Closes the caller with one code and the upstream with another. */
+    /**
+     * The client's connection failed. A frame its WebSocket decoder refused (larger than the gateway's limit, not
+     * masked, a reserved opcode) closes it with the code the protocol names (1009 too big, 1002 protocol error) and
+     * what was wrong, not 1001 "going away", which tells a client to reconnect and send it again.
+     */
+    private void clientFailed(Throwable e) {
+        if (e instanceof CorruptedWebSocketFrameException bad && sendable(bad.closeStatus().code())) {
+            String why = bad.getMessage() == null ? bad.closeStatus().reasonText() : bad.getMessage();
+            closeBoth((short) bad.closeStatus().code(), why.length() > 120 ? why.substring(0, 120) : why,
+                    GOING_AWAY, "client closed");
+        } else {
+            closeBoth(GOING_AWAY, "client connection failed", INTERNAL_ERROR, null);
+        }
+    }
+
     private void closeBoth(short clientCode, String clientReason, short upstreamCode, String upstreamReason) {
         if (closing) {
             return;

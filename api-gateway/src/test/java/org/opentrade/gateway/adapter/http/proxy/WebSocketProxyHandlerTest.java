@@ -13,6 +13,10 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -140,6 +144,57 @@ class WebSocketProxyHandlerTest {
         kit.onClient(() -> ws.writeFinalBinaryFrame(Buffer.buffer(new byte[2000])));
         assertEquals((short) 1009, get(closed));
         assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
+    }
+
+    /**
+     * A frame the gateway's WebSocket decoder refuses closes the client with the code RFC 6455 names and why, not
+     * 1001 "going away" (which invites a client to reconnect and send it again); the upstream is told 1001.
+     */
+    @Test
+    void aFrameTheDecoderRefusesClosesTheClientWithTheProtocolsCodeAndWhy() throws Exception {
+        int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
+        byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+        byte[] unmasked = new byte[2 + hello.length];
+        unmasked[0] = (byte) 0x81;
+        unmasked[1] = (byte) hello.length;
+        System.arraycopy(hello, 0, unmasked, 2, hello.length);
+        assertEquals("1002 received a frame that is not masked as expected", rawClose(gw, unmasked));
+
+        byte[] huge = new byte[2 + 8 + 4 + 70_000]; // one masked text frame of 70 000 bytes: over 64 KiB
+        huge[0] = (byte) 0x81;
+        huge[1] = (byte) (0x80 | 127);
+        java.nio.ByteBuffer.wrap(huge, 2, 8).putLong(70_000);
+        String closed = rawClose(gw, huge);
+        assertTrue(closed.startsWith("1009 Max frame length of 65536"), closed);
+        assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
+    }
+
+    /** Upgrades {@code /v1/stream/market} on a plain socket, sends {@code frame}, returns the close frame's "code reason". */
+    private static String rawClose(int port, byte[] frame) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /v1/stream/market HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            out.write(frame);
+            out.flush();
+            while (true) { // frames until the close (0x88); none longer than 125 bytes comes before it here
+                int b0 = in.read();
+                int len = in.read() & 0x7f;
+                byte[] payload = in.readNBytes(len);
+                if (b0 == 0x88) {
+                    int code = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+                    return code + " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+                }
+            }
+        }
     }
 
     @Test
