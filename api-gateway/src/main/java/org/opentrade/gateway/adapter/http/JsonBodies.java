@@ -77,8 +77,8 @@ final class JsonBodies {
     }
 
     /**
-     * A field people read (a developer's name and email, a key's label) as {@link #string}, refusing what cannot be shown
-     * as written: control characters (a NUL, a line break forging a line in a log or a CSV export), the
+     * A field people read (a developer's name and email, a key's label) as {@link #string}, refusing what cannot
+     * be shown as written: control characters (a NUL, a line break forging a line in a log or a CSV export), the
      * invisible marks that reorder text (U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069: text that reads
      * otherwise than it is stored) and a half of a surrogate pair (it cannot be stored as UTF-8).
      */
