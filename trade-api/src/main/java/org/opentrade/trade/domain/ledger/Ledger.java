@@ -347,8 +347,11 @@ public final class Ledger {
     private void prune(AccountBook a) {
         long firstFill = a.firstFillIndex;
         a.prune(options.historyKept(), this::forget);
-        fillsKept -= a.firstFillIndex - firstFill;
-        fillsDropped += a.firstFillIndex - firstFill;
+        long dropped = a.firstFillIndex - firstFill;
+        if (dropped > 0) { // most changes drop nothing: no volatile writes for them
+            fillsKept -= dropped;
+            fillsDropped += dropped;
+        }
     }
 
     private void forget(OrderEntry dropped) {
