@@ -5,12 +5,12 @@ import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * The log format of a process, chosen by {@code OPENTRADE_LOG_FORMAT} (or the system property
- * {@code opentrade.log.format}): {@code text} (the default, one readable line per record) or
- * {@code json} ({@link JsonLogFormatter}). Every main calls {@link #configure} first; libraries that
+ * {@code opentrade.log.format}): {@code text} (the default, one readable line per record:
+ * {@link TextLogFormatter}) or {@code json} ({@link JsonLogFormatter}). Either keeps a record on its
+ * own line whatever a client put in its message. Every main calls {@link #configure} first; libraries that
  * log through SLF4J (QuickFIX/J, Hazelcast, Netty) reach java.util.logging through slf4j-jdk14, so
  * their lines take the same format.
  */
@@ -46,9 +46,6 @@ public final class LogFormat {
         if (!format.equals("text") && !format.equals("json")) {
             throw new IllegalArgumentException(ENV + "='" + configured + "' is not a log format; allowed: text, json");
         }
-        if (format.equals("text") && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", TEXT_PATTERN);
-        }
         Logger root = LogManager.getLogManager().getLogger("");
         Handler[] handlers = root.getHandlers();
         if (handlers.length == 0) {
@@ -56,7 +53,7 @@ public final class LogFormat {
             handlers = root.getHandlers();
         }
         for (Handler h : handlers) {
-            h.setFormatter(format.equals("json") ? new JsonLogFormatter(service) : new SimpleFormatter());
+            h.setFormatter(format.equals("json") ? new JsonLogFormatter(service) : new TextLogFormatter(TEXT_PATTERN));
         }
         return format;
     }

@@ -41,9 +41,6 @@ public final class ExchangeMain {
     /** Runs on the JVM's main thread: its blocking waits for start-up stall no event loop. */
     public static void main(String[] args) {
         LogFormat.configureOrExit("sandbox-exchange"); // OPENTRADE_LOG_FORMAT=text|json, before anything logs
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %3$s - %5$s%6$s%n");
-        }
         long t0 = System.nanoTime();
         ExchangeConfig config;
         try {

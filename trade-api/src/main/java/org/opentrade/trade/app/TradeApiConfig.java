@@ -8,6 +8,7 @@ import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.tracing.TracingOptions;
+import org.opentrade.trade.adapter.fix.FixAcceptorOptions;
 import org.opentrade.trade.adapter.redis.RedisStoreOptions;
 import org.opentrade.trade.domain.FeeSchedule;
 import org.opentrade.trade.domain.intent.ExchangeOrderIds;
@@ -63,11 +64,24 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
     }
 
     /**
-     * The FIX 4.4 acceptor ({@code fix:}): whether trade-api runs it, and where it listens. Its store
-     * lives under {@code store.data_dir}/fix.
+     * The FIX 4.4 acceptor ({@code fix:}): whether trade-api runs it, where it listens, and the connections
+     * its port holds (at most {@code maxConnections}, {@code maxConnectionsPerAddress} from one address,
+     * each logged on within {@code logonWithin}). Its store lives under {@code store.data_dir}/fix.
      */
-    public record FixSection(boolean enabled, String host, int port) {
+    public record FixSection(boolean enabled, String host, int port, int maxConnections, int maxConnectionsPerAddress,
+                             Duration logonWithin) {
         public static final FixSection DISABLED = new FixSection(false, "127.0.0.1", 9878);
+
+        /** With the default connection limits. */
+        public FixSection(boolean enabled, String host, int port) {
+            this(enabled, host, port, FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS,
+                    FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, FixAcceptorOptions.DEFAULT_LOGON_WITHIN);
+        }
+
+        /** The same limits, another switch and address. */
+        public FixSection at(boolean newEnabled, String newHost, int newPort) {
+            return new FixSection(newEnabled, newHost, newPort, maxConnections, maxConnectionsPerAddress, logonWithin);
+        }
     }
 
     /** The configuration without a FIX acceptor, cluster defaults (callers written before they existed). */
@@ -142,8 +156,16 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
     }
 
     private static FixSection fixSection(Config fix) {
+        int total = fix.intValue("max_connections", FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS, 1, 100_000);
+        int perAddress = fix.intValue("max_connections_per_address",
+                FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 100_000);
+        if (perAddress > total) {
+            throw new ConfigException("config key 'fix.max_connections_per_address' has value '" + perAddress
+                    + "'; allowed: at most fix.max_connections (" + total + ")");
+        }
         return new FixSection(fix.bool("enabled", false), fix.string("host", "127.0.0.1"),
-                fix.intValue("port", 9878, 0, 65_535));
+                fix.intValue("port", 9878, 0, 65_535), total, perAddress,
+                positive(fix, "fix.logon_within", "logon_within", FixAcceptorOptions.DEFAULT_LOGON_WITHIN));
     }
 
     private static StoreChoice storeChoice(Config store, Config redis) {
@@ -192,7 +214,7 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         return new TradeApiConfig(host, port, eventBus, maxBodyBytes, dataDir, fsync, snapshotEvery,
                 startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
                 commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
-                adminToken, tracing, store, new FixSection(enabled, fixHost, fixPort), cluster, historyKept);
+                adminToken, tracing, store, fix.at(enabled, fixHost, fixPort), cluster, historyKept);
     }
 
     private static Duration positive(Config section, String fullKey, String key, Duration def) {

@@ -449,7 +449,8 @@ public final class TradeApiService extends VerticleBase {
         }
         io.vertx.core.Context ctx = context;
         FixAcceptorOptions options = FixAcceptorOptions.defaults(config.dataDir().resolve("fix"))
-                .withAddress(f.host(), f.port());
+                .withAddress(f.host(), f.port())
+                .withConnectionLimits(f.maxConnections(), f.maxConnectionsPerAddress(), f.logonWithin());
         KeyAuthenticator authenticator = keys != null ? keys
                 : new EventBusKeyAuthenticator(vertx, options.logonTimeout().toMillis());
         FixAcceptor acceptor = new FixAcceptor(options, desk, task -> ctx.runOnContext(v -> task.run()), authenticator,
@@ -689,6 +690,12 @@ public final class TradeApiService extends VerticleBase {
             sb.append("trade_stream_journal_dropped_total ").append(streams.journalDropped()).append('\n');
             sb.append("trade_stream_recovered_unsent_total ").append(streams.recoveredUnsent()).append('\n');
             sb.append("trade_stream_orders_reconciled_total ").append(streams.ordersReconciled()).append('\n');
+        }
+        FixAcceptor acceptor = fix;
+        if (acceptor != null) {
+            sb.append("trade_fix_connections ").append(acceptor.connectionsNow()).append('\n');
+            acceptor.refusedConnections().forEach((why, n) -> sb.append("trade_fix_connections_refused_total{reason=\"")
+                    .append(why).append("\"} ").append(n).append('\n'));
         }
         sb.append(requestStats.prometheus());
         return sb.toString();

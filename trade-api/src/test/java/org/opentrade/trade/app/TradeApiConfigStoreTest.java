@@ -64,4 +64,23 @@ class TradeApiConfigStoreTest {
                 () -> load(Map.of("OPENTRADE_TRADE_HISTORY_KEPT", "5")));
         assertTrue(tiny.getMessage().contains("accounts.history_kept"), tiny.getMessage());
     }
+
+    @Test
+    void theFixPortsConnectionLimitsHaveDefaultsAreKeptByWithFixAndMustBeConsistent() {
+        TradeApiConfig.FixSection d = load(Map.of()).fix();
+        assertEquals(2_000, d.maxConnections());
+        assertEquals(50, d.maxConnectionsPerAddress());
+        assertEquals(java.time.Duration.ofSeconds(10), d.logonWithin());
+        TradeApiConfig set = load(Map.of("OPENTRADE_TRADE_FIX_MAX_CONNECTIONS", "300",
+                "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS_PER_ADDRESS", "300", "OPENTRADE_TRADE_FIX_LOGON_WITHIN", "2s"))
+                .withFix(true, "127.0.0.1", 0);
+        assertEquals(new TradeApiConfig.FixSection(true, "127.0.0.1", 0, 300, 300, java.time.Duration.ofSeconds(2)),
+                set.fix());
+        ConfigException perAddress = assertThrows(ConfigException.class, () -> load(Map.of(
+                "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS", "10", "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS_PER_ADDRESS", "11")));
+        assertTrue(perAddress.getMessage().contains("fix.max_connections_per_address"), perAddress.getMessage());
+        ConfigException never = assertThrows(ConfigException.class,
+                () -> load(Map.of("OPENTRADE_TRADE_FIX_LOGON_WITHIN", "0s")));
+        assertTrue(never.getMessage().contains("fix.logon_within"), never.getMessage());
+    }
 }

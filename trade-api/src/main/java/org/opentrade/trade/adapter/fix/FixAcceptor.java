@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.mina.core.service.IoAcceptor;
 import org.apache.mina.core.session.IoSession;
+import org.opentrade.common.logging.LogBudget;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.trade.domain.desk.TradeDesk;
 import org.opentrade.trade.port.KeyAuthenticator;
@@ -75,7 +76,19 @@ public final class FixAcceptor {
     /** How long an ended session's socket may take to flush its last messages before it is closed. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
 
+    /**
+     * QuickFIX/J's connection logger: a line per connection and per message for an unknown session, as
+     * often as anyone who reaches the port likes. Held here (java.util.logging keeps loggers weakly, and a
+     * new one would come without the budget).
+     */
+    private static final Logger CONNECTIONS = Logger.getLogger("quickfix.mina.acceptor.AcceptorIoHandler");
+
+    static {
+        LogBudget.filter(CONNECTIONS, 50, 10_000);
+    }
+
     private final FixAcceptorOptions options;
+    private final FixConnectionGuard guard;
     private final FixOrders orders;
     private final FixApplication application;
     private final FixMarketData marketData;
@@ -99,6 +112,8 @@ public final class FixAcceptor {
     public FixAcceptor(FixAcceptorOptions options, TradeDesk desk, Executor onContext, KeyAuthenticator keys,
                        LongSupplier clock, Tracing tracing, FixBooks books) {
         this.options = options;
+        this.guard = new FixConnectionGuard(options.maxConnections(), options.maxConnectionsPerAddress(),
+                options.logonWithin(), options.logonTimeout());
         this.outbound = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "opentrade-fix-out");
             t.setDaemon(true);
@@ -141,6 +156,7 @@ public final class FixAcceptor {
         LogFactory log = QuietFixLog.factory();
         MessageFactory messages = new DefaultMessageFactory();
         ThreadedSocketAcceptor built = new ThreadedSocketAcceptor(application, store, settings, log, messages);
+        built.setIoFilterChainBuilder(chain -> chain.addFirst("opentrade-connection-guard", guard));
         SessionID template = templateId();
         built.setSessionProvider(new InetSocketAddress(options.host(), options.port()),
                 new BoundedSessionProvider(new DynamicAcceptorSessionProvider(settings, template, application, store,
@@ -196,6 +212,7 @@ public final class FixAcceptor {
             acceptor.stop(true);
             acceptor = null;
         }
+        guard.close();
         outbound.shutdown();
         try {
             outbound.awaitTermination(5, TimeUnit.SECONDS);
@@ -292,6 +309,24 @@ public final class FixAcceptor {
                 .filter(Session::isLoggedOn).map(Session::getSessionID).toList();
     }
 
+    /**
+     * Connections the acceptor closed since it started, by why: {@code connections} (its limit was held),
+     * {@code per_address} (the address's limit was held), {@code no_logon} (not logged on in time). For
+     * metrics and tests; any thread, lock-free.
+     */
+    public java.util.Map<String, Long> refusedConnections() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (FixConnectionGuard.Refusal why : FixConnectionGuard.Refusal.values()) {
+            out.put(why.name().toLowerCase(java.util.Locale.ROOT), guard.refused(why));
+        }
+        return out;
+    }
+
+    /** Open TCP connections as the connection guard counts them (metrics). Any thread, lock-free. */
+    public int connectionsNow() {
+        return guard.openConnections();
+    }
+
     /** Open TCP connections to the acceptor, logged on or not (for tests and operations). */
     public synchronized int openConnections() {
         int n = 0;
@@ -354,6 +389,9 @@ public final class FixAcceptor {
         s.setString("ResetOnDisconnect", "N");
         s.setString("PersistMessages", "Y");
         s.setString("SocketTcpNoDelay", "Y");
+        // A message for an unknown session is logged by its session id only, not with the message
+        // (anyone's bytes: with the id it still says who the client thought it was).
+        s.setString("LogMessageWhenSessionNotFound", "N");
         // Slow-consumer protection: a session that does not read (a full-book subscription it never
         // drains) would grow MINA's write queue without end; past this many unwritten messages the
         // session is disconnected. Its reports stay in the store: a ResendRequest after the next

@@ -28,11 +28,17 @@ import java.time.Duration;
  *                             (MDReqRejReason 2): bounds the work one session adds to each feed event
  * @param maxMarketDepth       largest MarketDepth(264) served besides 0 (full book); larger is refused
  *                             (MDReqRejReason 5)
+ * @param maxConnections       open TCP connections the port holds, logged on or not; one more is closed
+ *                             at once ({@link FixConnectionGuard})
+ * @param maxConnectionsPerAddress open connections from one remote address; one more is closed at once
+ * @param logonWithin          a connection not logged on this long after it opened is closed (one whose
+ *                             Logon waits for its key check gets {@code logonTimeout} more)
  */
 public record FixAcceptorOptions(String host, int port, Path storeDir, int minHeartbeatSeconds,
                                  int maxHeartbeatSeconds, boolean cancelOnDisconnect, Duration logonTimeout,
                                  int maxClOrdIdsPerAccount, int maxPendingPerOrder, int maxMdReqIdsPerSession,
-                                 int maxMdSymbolsPerSession, int maxMarketDepth) {
+                                 int maxMdSymbolsPerSession, int maxMarketDepth, int maxConnections,
+                                 int maxConnectionsPerAddress, Duration logonWithin) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9878;
     public static final int DEFAULT_MIN_HEARTBEAT_SECONDS = 1;
@@ -44,6 +50,9 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
     public static final int DEFAULT_MAX_MD_REQ_IDS_PER_SESSION = 100;
     public static final int DEFAULT_MAX_MD_SYMBOLS_PER_SESSION = 100;
     public static final int DEFAULT_MAX_MARKET_DEPTH = 100;
+    public static final int DEFAULT_MAX_CONNECTIONS = 2_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 50;
+    public static final Duration DEFAULT_LOGON_WITHIN = Duration.ofSeconds(10);
     /** Our CompID: the initiator's TargetCompID(56). */
     public static final String COMP_ID = "OPENTRADE";
 
@@ -68,36 +77,54 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
                 || maxMdSymbolsPerSession < 1 || maxMarketDepth < 1) {
             throw new IllegalArgumentException("fix bounds must be positive");
         }
+        if (maxConnections < 1 || maxConnectionsPerAddress < 1 || maxConnectionsPerAddress > maxConnections) {
+            throw new IllegalArgumentException("fix connection limits must satisfy 1 <= per address <= total: "
+                    + maxConnectionsPerAddress + ", " + maxConnections);
+        }
+        if (logonWithin == null || logonWithin.isZero() || logonWithin.isNegative()) {
+            throw new IllegalArgumentException("fix logon_within must be positive");
+        }
     }
 
     public static FixAcceptorOptions defaults(Path storeDir) {
         return new FixAcceptorOptions(DEFAULT_HOST, DEFAULT_PORT, storeDir, DEFAULT_MIN_HEARTBEAT_SECONDS,
                 DEFAULT_MAX_HEARTBEAT_SECONDS, DEFAULT_CANCEL_ON_DISCONNECT, DEFAULT_LOGON_TIMEOUT,
                 DEFAULT_MAX_CLORDIDS_PER_ACCOUNT, DEFAULT_MAX_PENDING_PER_ORDER, DEFAULT_MAX_MD_REQ_IDS_PER_SESSION,
-                DEFAULT_MAX_MD_SYMBOLS_PER_SESSION, DEFAULT_MAX_MARKET_DEPTH);
+                DEFAULT_MAX_MD_SYMBOLS_PER_SESSION, DEFAULT_MAX_MARKET_DEPTH, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_LOGON_WITHIN);
     }
 
     public FixAcceptorOptions withAddress(String newHost, int newPort) {
         return new FixAcceptorOptions(newHost, newPort, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
-                maxMdSymbolsPerSession, maxMarketDepth);
+                maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
+                logonWithin);
     }
 
     public FixAcceptorOptions withCancelOnDisconnect(boolean value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds, value,
                 logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
-                maxMdSymbolsPerSession, maxMarketDepth);
+                maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
+                logonWithin);
     }
 
     public FixAcceptorOptions withLogonTimeout(Duration value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, value, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
-                maxMdSymbolsPerSession, maxMarketDepth);
+                maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
+                logonWithin);
     }
 
     public FixAcceptorOptions withMaxClOrdIdsPerAccount(int value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, value, maxPendingPerOrder, maxMdReqIdsPerSession,
-                maxMdSymbolsPerSession, maxMarketDepth);
+                maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
+                logonWithin);
+    }
+
+    public FixAcceptorOptions withConnectionLimits(int total, int perAddress, Duration within) {
+        return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
+                cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
+                maxMdSymbolsPerSession, maxMarketDepth, total, perAddress, within);
     }
 }

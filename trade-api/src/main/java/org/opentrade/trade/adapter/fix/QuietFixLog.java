@@ -3,6 +3,7 @@ package org.opentrade.trade.adapter.fix;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.common.logging.LogBudget;
 import quickfix.Log;
 import quickfix.LogFactory;
 import quickfix.SessionID;
@@ -21,14 +22,11 @@ public final class QuietFixLog implements Log {
     static final int ERRORS_PER_WINDOW = 20;
     static final long WINDOW_MILLIS = 10_000;
     private final String session;
-    private final LongSupplier clock;
-    private long windowStart = Long.MIN_VALUE;
-    private int inWindow;
-    private long suppressed;
+    private final LogBudget errors;
 
     QuietFixLog(SessionID sessionId, LongSupplier clock) {
         this.session = sessionId.toString();
-        this.clock = clock;
+        this.errors = new LogBudget(ERRORS_PER_WINDOW, WINDOW_MILLIS, clock);
     }
 
     private QuietFixLog(SessionID sessionId) {
@@ -65,29 +63,11 @@ public final class QuietFixLog implements Log {
 
     @Override
     public void onErrorEvent(String text) {
-        String left = null;
-        synchronized (this) {
-            long now = clock.getAsLong();
-            if (windowStart == Long.MIN_VALUE || now - windowStart >= WINDOW_MILLIS) {
-                if (suppressed > 0) {
-                    left = session + ": " + suppressed + " more error(s) in " + WINDOW_MILLIS / 1000
-                            + " s not logged (at most " + ERRORS_PER_WINDOW + " per session)";
-                }
-                windowStart = now;
-                inWindow = 0;
-                suppressed = 0;
-            }
-            if (inWindow >= ERRORS_PER_WINDOW) {
-                suppressed++;
-                text = null;
-            } else {
-                inWindow++;
-            }
+        LogBudget.Admission a = errors.admit();
+        if (a.leftOutBefore() > 0) {
+            LOG.warning(session + ": " + errors.leftOutText(a.leftOutBefore(), "this session's errors"));
         }
-        if (left != null) {
-            LOG.warning(left);
-        }
-        if (text != null) {
+        if (a.allowed()) {
             LOG.warning(session + ": " + text);
         }
     }

@@ -54,7 +54,7 @@ class QuietFixLogTest {
         log.onErrorEvent("after the window");
         assertEquals(QuietFixLog.ERRORS_PER_WINDOW + 2, lines.size());
         assertTrue(lines.get(QuietFixLog.ERRORS_PER_WINDOW).contains(
-                (5_000 - QuietFixLog.ERRORS_PER_WINDOW) + " more error(s)"), lines.get(QuietFixLog.ERRORS_PER_WINDOW));
+                (5_000 - QuietFixLog.ERRORS_PER_WINDOW) + " more line(s) of this session's errors"), lines.get(QuietFixLog.ERRORS_PER_WINDOW));
         assertTrue(lines.get(QuietFixLog.ERRORS_PER_WINDOW + 1).endsWith("after the window"));
     }
 

@@ -1,0 +1,174 @@
+package org.opentrade.trade.adapter.fix;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import org.apache.mina.core.filterchain.IoFilterAdapter;
+import org.apache.mina.core.session.IoSession;
+import org.opentrade.common.logging.LogBudget;
+import quickfix.Session;
+import quickfix.mina.SessionConnector;
+
+/**
+ * The FIX port's connection layer, before QuickFIX/J sees a byte (a MINA filter first in every
+ * connection's chain). Anyone who can reach the port can connect, and QuickFIX/J by itself holds a
+ * connection that never logs on for as long as the peer keeps it open: connections then grow at the
+ * caller's will until the process runs out of file descriptors, and with it trade-api's HTTP port too.
+ * So:
+ * <ul>
+ *   <li>at most {@code maxConnections} open connections, and {@code maxPerAddress} from one remote
+ *   address; a connection past either is closed at once, unseen by QuickFIX/J;</li>
+ *   <li>a connection whose session is not logged on {@code logonDeadline} after it opened is closed
+ *   (a Logon still waiting for its key check then gets {@code keyCheck} more).</li>
+ * </ul>
+ * What it refuses is logged within a {@link LogBudget}, and counted. Thread-safe: MINA calls it on its
+ * I/O threads, the deadlines run on one timer thread of its own ({@link #close}).
+ */
+final class FixConnectionGuard extends IoFilterAdapter {
+    private static final Logger LOG = Logger.getLogger(FixConnectionGuard.class.getName());
+    private static final String ADDRESS = FixConnectionGuard.class.getName() + ".address";
+    private static final String DEADLINE = FixConnectionGuard.class.getName() + ".deadline";
+    /** A connection refused as it opened: QuickFIX/J never hears of it, not even of its closing. */
+    private static final String UNSEEN = FixConnectionGuard.class.getName() + ".unseen";
+
+    /** Why a connection was closed by the guard (a metric label). */
+    enum Refusal { CONNECTIONS, PER_ADDRESS, NO_LOGON }
+
+    private final int maxConnections;
+    private final int maxPerAddress;
+    private final long deadlineMillis;
+    private final long keyCheckMillis;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private final AtomicLong[] refused = new AtomicLong[Refusal.values().length];
+    private final LogBudget logged = new LogBudget(20, 10_000, System::currentTimeMillis);
+    private final ScheduledThreadPoolExecutor timer;
+
+    FixConnectionGuard(int maxConnections, int maxPerAddress, Duration logonDeadline, Duration keyCheck) {
+        this.maxConnections = maxConnections;
+        this.maxPerAddress = maxPerAddress;
+        this.deadlineMillis = logonDeadline.toMillis();
+        this.keyCheckMillis = keyCheck.toMillis();
+        for (int i = 0; i < refused.length; i++) {
+            refused[i] = new AtomicLong();
+        }
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "opentrade-fix-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        // A closed connection's deadline goes with it: the queue holds open connections only.
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public void sessionCreated(NextFilter next, IoSession socket) throws Exception {
+        InetAddress from = addressOf(socket.getRemoteAddress());
+        socket.setAttribute(ADDRESS, from);
+        int total = open.incrementAndGet();
+        int fromHere = perAddress.merge(from, 1, Integer::sum);
+        Refusal refusal = total > maxConnections ? Refusal.CONNECTIONS
+                : fromHere > maxPerAddress ? Refusal.PER_ADDRESS : null;
+        if (refusal != null) {
+            socket.setAttribute(UNSEEN, refusal);
+            refuse(socket, refusal, refusal == Refusal.CONNECTIONS
+                    ? "the acceptor holds its limit of " + maxConnections + " connections"
+                    : from.getHostAddress() + " holds its limit of " + maxPerAddress + " connections");
+            return; // QuickFIX/J never hears of it
+        }
+        socket.setAttribute(DEADLINE, timer.schedule(() -> checkLogon(socket, false), deadlineMillis,
+                TimeUnit.MILLISECONDS));
+        next.sessionCreated(socket);
+    }
+
+    @Override
+    public void sessionOpened(NextFilter next, IoSession socket) throws Exception {
+        if (!socket.containsAttribute(UNSEEN)) {
+            next.sessionOpened(socket);
+        }
+    }
+
+    @Override
+    public void messageReceived(NextFilter next, IoSession socket, Object message) throws Exception {
+        if (!socket.containsAttribute(UNSEEN)) {
+            next.messageReceived(socket, message);
+        }
+    }
+
+    @Override
+    public void sessionClosed(NextFilter next, IoSession socket) throws Exception {
+        InetAddress from = (InetAddress) socket.removeAttribute(ADDRESS);
+        if (from != null) {
+            open.decrementAndGet();
+            perAddress.computeIfPresent(from, (a, n) -> n == 1 ? null : n - 1);
+        }
+        if (socket.removeAttribute(DEADLINE) instanceof ScheduledFuture<?> deadline) {
+            deadline.cancel(false);
+        }
+        if (!socket.containsAttribute(UNSEEN)) {
+            next.sessionClosed(socket);
+        }
+    }
+
+    /**
+     * At the deadline: a connection without a logged-on session is closed, except that one whose Logon
+     * reached a session (its key is being checked) gets one more {@code keyCheck} first.
+     */
+    private void checkLogon(IoSession socket, boolean extended) {
+        if (!socket.isConnected()) {
+            return;
+        }
+        Session session = (Session) socket.getAttribute(SessionConnector.QF_SESSION);
+        if (session != null && session.isLoggedOn()) {
+            return;
+        }
+        if (session != null && !extended) {
+            socket.setAttribute(DEADLINE, timer.schedule(() -> checkLogon(socket, true), keyCheckMillis + 1_000,
+                    TimeUnit.MILLISECONDS));
+            return;
+        }
+        refuse(socket, Refusal.NO_LOGON, "no Logon within " + deadlineMillis + " ms of connecting");
+    }
+
+    private void refuse(IoSession socket, Refusal refusal, String why) {
+        refused[refusal.ordinal()].incrementAndGet();
+        LogBudget.Admission a = logged.admit();
+        if (a.leftOutBefore() > 0) {
+            LOG.warning(logged.leftOutText(a.leftOutBefore(), "refused FIX connections"));
+        }
+        if (a.allowed()) {
+            LOG.warning("FIX connection from " + socket.getRemoteAddress() + " closed: " + why);
+        }
+        socket.closeNow();
+    }
+
+    /** Open connections now, logged on or not. */
+    int openConnections() {
+        return open.get();
+    }
+
+    /** Connections closed for {@code why} since the start. */
+    long refused(Refusal why) {
+        return refused[why.ordinal()].get();
+    }
+
+    /** Stops the deadlines' timer (the acceptor is stopping). */
+    void close() {
+        timer.shutdownNow();
+    }
+
+    private static InetAddress addressOf(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress();
+        }
+        return InetAddress.getLoopbackAddress(); // not TCP (tests' in-VM transport): one bucket
+    }
+}
