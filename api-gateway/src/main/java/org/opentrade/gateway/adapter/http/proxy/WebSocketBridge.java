@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import org.opentrade.common.error.ErrorBody;
@@ -15,7 +16,8 @@ import org.opentrade.gateway.domain.GatewayError;
  * Joins a caller's socket to its upstream socket: data frames are copied both ways as they are
  * (fragmentation kept, no re-assembly, so a large message costs no extra memory), with
  * back-pressure (a side whose write queue is full pauses the other side's reads). Frames or
- * messages over the pool's limits close the sender with 1009. The caller is pinged every ping
+ * messages over the pool's limits close the sender with 1009; a caller's text message that is not
+ * UTF-8 closes the caller with 1007 (checked frame by frame, {@link Utf8Stream}). The caller is pinged every ping
  * interval; no pong within the pong timeout closes it with 1011. The upstream is pinged every upstream
  * ping interval; an upstream that has not answered one ping when the next is due is hung (a stopped
  * process, a host gone, a cut network: nothing closes its socket), so the caller is closed 1001 and
@@ -31,6 +33,8 @@ final class WebSocketBridge {
     static final short GOING_AWAY = 1001;
     static final short TOO_BIG = 1009;
     static final short POLICY_VIOLATION = 1008;
+    /** RFC 6455: a text message that is not UTF-8. */
+    static final short INVALID_PAYLOAD = 1007;
     static final short INTERNAL_ERROR = 1011;
     /** A close frame's reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5). */
     static final int MAX_CLOSE_REASON_BYTES = 123;
@@ -95,6 +99,9 @@ final class WebSocketBridge {
         int maxFrame = options.getWsMaxFrameBytes();
         int maxMessage = options.getWsMaxMessageBytes();
         long[] messageBytes = {0};
+        // The caller's text is checked to be UTF-8 (the services' own text is theirs to get right).
+        Utf8Stream text = fromClient ? new Utf8Stream() : null;
+        boolean[] inText = {false};
         from.frameHandler(frame -> {
             // Control frames are the connection's own business: pings are answered by Vert.x and
             // closes go through the close handlers, with their status code and reason.
@@ -116,6 +123,10 @@ final class WebSocketBridge {
                 }
                 return;
             }
+            if (text != null && !isUtf8(frame, text, inText)) {
+                closeBoth(INVALID_PAYLOAD, "a text message that is not UTF-8", GOING_AWAY, "client closed");
+                return;
+            }
             to.writeFrame(frame);
             if (to.writeQueueFull()) {
                 from.pause();
@@ -131,6 +142,18 @@ final class WebSocketBridge {
                 });
             }
         });
+    }
+
+    /** Whether a data frame keeps its message valid: text frames (and their continuations) must be UTF-8. */
+    private static boolean isUtf8(WebSocketFrame frame, Utf8Stream text, boolean[] inText) {
+        if (!frame.isContinuation()) {
+            inText[0] = frame.isText();
+            text.reset();
+        }
+        if (!inText[0]) {
+            return true;
+        }
+        return text.accept(frame.binaryData()) && (!frame.isFinal() || text.complete());
     }
 
     private void ping() {

@@ -169,6 +169,31 @@ class WebSocketProxyHandlerTest {
         assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
     }
 
+    /** RFC 6455 §8.1: a text message that is not UTF-8 fails the connection with 1007; UTF-8 split across frames is fine. */
+    @Test
+    void aTextMessageThatIsNotUtf8ClosesTheClientWith1007() throws Exception {
+        int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
+        CompletableFuture<String> echoed = new CompletableFuture<>();
+        WebSocket ws = ProxyTestKit.await(kit.webSocket(gw, "/v1/stream/market", null,
+                s -> s.textMessageHandler(echoed::complete)));
+        byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+        kit.onClient(() -> {
+            ws.writeFrame(io.vertx.core.http.WebSocketFrame.textFrame("price ", false));
+            ws.writeFrame(io.vertx.core.http.WebSocketFrame.continuationFrame(Buffer.buffer(new byte[] {euro[0]}), false));
+            ws.writeFrame(io.vertx.core.http.WebSocketFrame.continuationFrame(Buffer.buffer(new byte[] {euro[1], euro[2]}),
+                    true));
+        });
+        assertEquals("price €", get(echoed), "a character split across frames is UTF-8");
+
+        byte[] bad = {'a', (byte) 0xC0, (byte) 0xAF};
+        byte[] frame = new byte[2 + 4 + bad.length]; // masked with a zero key: the payload as it is
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) (0x80 | bad.length);
+        System.arraycopy(bad, 0, frame, 6, bad.length);
+        assertEquals("1007 a text message that is not UTF-8", rawClose(gw, frame));
+        assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
+    }
+
     /** Upgrades {@code /v1/stream/market} on a plain socket, sends {@code frame}, returns the close frame's "code reason". */
     private static String rawClose(int port, byte[] frame) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
