@@ -171,12 +171,12 @@ public final class AllInOne {
                 adminToken.set(adminToken(gatewayFinal));
                 Router router = Router.router(vertx);
                 gw.mount(router);
+                ConnectionGuard guard = new ConnectionGuard(vertx, gatewayFinal.server(), gatewayFinal.trustedProxies());
                 OperationsEndpoints.addRoutes(router, exchange::isReady, OPERATIONS_NOT_READY,
                         () -> exchange.metrics().prometheusText()
-                        + gw.prometheus() + market.metrics() + trade.metrics());
+                        + gw.prometheus() + guard.prometheus() + market.metrics() + trade.metrics());
                 Portal.addRoutes(router);
-                return GatewayServer.createServer(vertx, gatewayFinal.server(),
-                                new ConnectionGuard(vertx, gatewayFinal.server()), router)
+                return GatewayServer.createServer(vertx, gatewayFinal.server(), guard, router)
                         .listen(launcher.httpPort(), launcher.httpHost())
                         .map(server -> new AllInOne(vertx, exchange, id, market, marketId, trade, tradeId, gw, server,
                                 router));

@@ -189,7 +189,9 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 RequestGuard.MAX_HEADER_BYTES);
         int line = g.intValue("max_request_line_bytes", ServerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES, 256,
                 RequestGuard.MAX_URI_LENGTH + 64);
-        return new ServerLimits(idle, read, connections, headers, line);
+        int perAddress = g.intValue("max_connections_per_address", ServerLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1,
+                1_000_000);
+        return new ServerLimits(idle, read, connections, headers, line, perAddress);
     }
 
     /** Load shedding per event loop ({@code gateway.max_in_flight_per_event_loop}, {@code gateway.in_flight_reserved_for_orders}). */

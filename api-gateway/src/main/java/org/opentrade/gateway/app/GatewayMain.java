@@ -66,11 +66,12 @@ public final class GatewayMain {
             gw = GatewayServer.start(vertx, config, null).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             Router router = Router.router(vertx);
             gw.mount(router);
-            OperationsEndpoints.addRoutes(router, gw::upstreamsAvailable, "an upstream pool has no usable instance",
-                    gw::prometheus);
             // One server per event loop on the same port: Vert.x spreads connections over them. One
             // guard for all of them, so the connection cap is the gateway's.
-            ConnectionGuard guard = new ConnectionGuard(vertx, config.server());
+            ConnectionGuard guard = new ConnectionGuard(vertx, config.server(), config.trustedProxies());
+            GatewayServer started = gw;
+            OperationsEndpoints.addRoutes(router, gw::upstreamsAvailable, "an upstream pool has no usable instance",
+                    () -> started.prometheus() + guard.prometheus());
             vertx.deployVerticle(() -> new AbstractVerticle() {
                 @Override
                 public void start(Promise<Void> started) {

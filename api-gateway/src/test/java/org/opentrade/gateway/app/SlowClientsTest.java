@@ -167,6 +167,33 @@ class SlowClientsTest {
         });
     }
 
+    @Test
+    void oneAddressCannotTakeEveryConnectionButATrustedProxyIsNotCounted() throws Exception {
+        start("  max_connections_per_address: 2\n  trusted_proxies: [\"127.0.0.3/32\"]\n");
+        try (Socket first = connect("127.0.0.1"); Socket second = connect("127.0.0.1");
+             Socket third = connect("127.0.0.1")) {
+            assertEquals(200, exchange(first).statusCode);
+            assertEquals(200, exchange(second).statusCode);
+            assertEquals("", readUntilClosed(third), "the address's third connection is closed at once");
+            try (Socket other = connect("127.0.0.2")) {
+                assertEquals(200, exchange(other).statusCode, "another address still gets in");
+            }
+            try (Socket a = connect("127.0.0.3"); Socket b = connect("127.0.0.3"); Socket c = connect("127.0.0.3")) {
+                assertEquals(200, exchange(a).statusCode);
+                assertEquals(200, exchange(b).statusCode);
+                assertEquals(200, exchange(c).statusCode, "a trusted proxy brings many clients: not capped");
+            }
+            String metrics = gw.guard.prometheus();
+            assertTrue(metrics.contains("opentrade_gateway_connections_refused_total{reason=\"per_address\"} 1\n"), metrics);
+            assertTrue(metrics.contains("opentrade_gateway_connections_refused_total{reason=\"connections\"} 0\n"), metrics);
+        }
+        Await.until(Duration.ofSeconds(10), () -> {
+            try (Socket again = connect("127.0.0.1")) {
+                return exchange(again).statusCode == 200;
+            }
+        });
+    }
+
     private record Answer(int statusCode, String text) {
     }
 
@@ -194,7 +221,13 @@ class SlowClientsTest {
     }
 
     private Socket connect() throws IOException {
+        return connect("127.0.0.1");
+    }
+
+    /** A connection from the loopback address {@code local} (any 127.x reaches the gateway on 127.0.0.1). */
+    private Socket connect(String local) throws IOException {
         Socket s = new Socket();
+        s.bind(new InetSocketAddress(local, 0));
         s.connect(new InetSocketAddress("127.0.0.1", gw.port()), 5_000);
         s.setSoTimeout(CLIENT_READ_TIMEOUT_MS);
         return s;

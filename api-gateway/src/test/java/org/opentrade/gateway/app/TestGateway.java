@@ -40,9 +40,13 @@ public final class TestGateway implements AutoCloseable {
     public final Path dir;
     /** The complete gateway (real upstream pools, tracing, identity key) when started by {@link #startServer}; else null. */
     public final GatewayServer full;
+    /** The connection guard in front of {@link #server}. */
+    public final ConnectionGuard guard;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(Vertx vertx, ApiGateway gateway, HttpServer server, Path dir, GatewayServer full) {
+    private TestGateway(Vertx vertx, ApiGateway gateway, HttpServer server, Path dir, GatewayServer full,
+                        ConnectionGuard guard) {
+        this.guard = guard;
         this.vertx = vertx;
         this.gateway = gateway;
         this.server = server;
@@ -77,10 +81,10 @@ public final class TestGateway implements AutoCloseable {
         }
         Router router = Router.router(vertx);
         gw.mount(router);
-        HttpServer server = GatewayServer.createServer(vertx, config.server(),
-                        new ConnectionGuard(vertx, config.server()), router).listen(0, "127.0.0.1")
+        ConnectionGuard guard = new ConnectionGuard(vertx, config.server(), config.trustedProxies());
+        HttpServer server = GatewayServer.createServer(vertx, config.server(), guard, router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new TestGateway(vertx, gw.gateway(), server, dir, gw);
+        return new TestGateway(vertx, gw.gateway(), server, dir, gw, guard);
     }
 
     private static GatewayConfig config(Path dir, String extraYaml, String gatewayKeys) throws IOException {
@@ -119,10 +123,10 @@ public final class TestGateway implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
         Router router = Router.router(vertx);
         gw.mount(router);
-        HttpServer server = GatewayServer.createServer(vertx, config.server(),
-                        new ConnectionGuard(vertx, config.server()), router).listen(0, "127.0.0.1")
+        ConnectionGuard guard = new ConnectionGuard(vertx, config.server(), config.trustedProxies());
+        HttpServer server = GatewayServer.createServer(vertx, config.server(), guard, router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new TestGateway(vertx, gw, server, dir, null);
+        return new TestGateway(vertx, gw, server, dir, null, guard);
     }
 
     /** Answers 200 with the principal, as a real upstream would see the gateway's identity headers. */

@@ -81,9 +81,23 @@ public final class ClientAddresses {
      */
     public String limitKey(HttpServerRequest request) {
         byte[] a = of(request);
-        if (a == null) {
-            return "unknown";
+        return a == null ? "unknown" : bucket(a);
+    }
+
+    /**
+     * The bucket ({@link #limitKey}'s) of a connection's TCP peer, for per-address connection caps; null
+     * when the peer is a trusted proxy (a load balancer brings many clients over its connections, and
+     * limits its own) or not an address literal.
+     */
+    public String connectionKey(SocketAddress peer) {
+        if (peer == null || peer.hostAddress() == null) {
+            return null;
         }
+        Optional<byte[]> addr = Cidr.literal(peer.hostAddress());
+        return addr.isEmpty() || trusted(addr.get()) ? null : bucket(addr.get());
+    }
+
+    private static String bucket(byte[] a) {
         if (a.length == 16 && isV4Mapped(a)) {
             a = new byte[] {a[12], a[13], a[14], a[15]};
         }

@@ -8,14 +8,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.opentrade.gateway.domain.Cidr;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
- * Slow and greedy clients: caps open connections, cuts off a client that takes too long to send a
+ * Slow and greedy clients: caps open connections (in all and per address), cuts off a client that takes too long to send a
  * request (slowloris: a head or body trickled a byte at a time defeats an idle timeout), and answers
  * heads the decoder refuses (too long, malformed) with the error model instead of a bare status.
  * One guard per gateway, shared by its servers on every event loop. Handlers run on the connection's
@@ -24,13 +27,20 @@ import org.opentrade.gateway.domain.GatewayError;
 public final class ConnectionGuard {
     private final Vertx vertx;
     private final ServerLimits limits;
+    private final ClientAddresses addresses;
     private final AtomicInteger open = new AtomicInteger();
+    /** Open connections per address bucket; an entry goes when its last connection closes. */
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private final LongAdder refusedOverCap = new LongAdder();
+    private final LongAdder refusedPerAddress = new LongAdder();
     /** One entry per open connection, removed by its close handler. */
     private final Map<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
 
-    public ConnectionGuard(Vertx vertx, ServerLimits limits) {
+    /** @param trustedProxies the load balancers whose connections no per-address cap counts */
+    public ConnectionGuard(Vertx vertx, ServerLimits limits, List<Cidr> trustedProxies) {
         this.vertx = vertx;
         this.limits = limits;
+        this.addresses = new ClientAddresses(trustedProxies);
     }
 
     /** Puts the guard in front of {@code handler} on {@code server}. */
@@ -53,15 +63,33 @@ public final class ConnectionGuard {
         return open.get();
     }
 
+    /** {@code opentrade_gateway_connections} and the connections refused, by why, for {@code /metrics}. */
+    public String prometheus() {
+        return "opentrade_gateway_connections " + open.get() + "\n"
+                + "opentrade_gateway_connections_refused_total{reason=\"connections\"} " + refusedOverCap.sum() + "\n"
+                + "opentrade_gateway_connections_refused_total{reason=\"per_address\"} " + refusedPerAddress.sum() + "\n";
+    }
+
     private void connected(HttpConnection connection) {
         int now = open.incrementAndGet();
+        String address = addresses.connectionKey(connection.remoteAddress());
+        int fromThere = address == null ? 0 : perAddress.merge(address, 1, Integer::sum);
         Watch watch = new Watch(connection);
         connection.closeHandler(v -> {
             open.decrementAndGet();
+            if (address != null) {
+                perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+            }
             watches.remove(connection);
             vertx.cancelTimer(watch.timer);
         });
         if (now > limits.maxConnections()) {
+            refusedOverCap.increment();
+            connection.close();
+            return;
+        }
+        if (fromThere > limits.maxConnectionsPerAddress()) {
+            refusedPerAddress.increment();
             connection.close();
             return;
         }
