@@ -152,7 +152,8 @@ public final class FixAcceptor {
         }
         Files.createDirectories(options.storeDir());
         SessionSettings settings = settings();
-        MessageStoreFactory store = new FileStoreFactory(settings);
+        // Market and reference data are sent but not kept for resends (OrderOnlyStore).
+        MessageStoreFactory store = OrderOnlyStore.over(new FileStoreFactory(settings));
         LogFactory log = QuietFixLog.factory();
         MessageFactory messages = new DefaultMessageFactory();
         ThreadedSocketAcceptor built = new ThreadedSocketAcceptor(application, store, settings, log, messages);
@@ -295,7 +296,7 @@ public final class FixAcceptor {
             }
             acceptor.removeDynamicSession(id);
             s.close();
-            if (store instanceof FileStore files) {
+            if ((store instanceof OrderOnlyStore kept ? kept.underlying() : store) instanceof FileStore files) {
                 files.closeAndDeleteFiles();
             }
         } catch (IOException e) {

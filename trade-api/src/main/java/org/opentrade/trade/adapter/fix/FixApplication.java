@@ -8,12 +8,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opentrade.trade.port.KeyAuthenticator;
+import quickfix.DoNotSend;
+import quickfix.FieldException;
 import quickfix.FieldNotFound;
 import quickfix.Message;
 import quickfix.RejectLogon;
 import quickfix.Session;
 import quickfix.SessionID;
 import quickfix.UnsupportedMessageType;
+import quickfix.field.MsgType;
+import quickfix.field.PossDupFlag;
 
 /**
  * QuickFIX/J's callbacks: Logon authentication and the hand-over of application messages to the
@@ -179,8 +183,21 @@ final class FixApplication implements quickfix.Application {
         sessions.put(sessionId, new Caller(r.developerId(), r.keyId(), cod));
     }
 
+    /**
+     * A resend (PossDupFlag) of market or reference data is refused, so QuickFIX/J fills its number with a
+     * SequenceReset-GapFill: a stale book is worse than none, and the client asks for a new snapshot. Only
+     * stores of builds before {@link OrderOnlyStore} hold such messages.
+     */
     @Override
-    public void toApp(Message message, SessionID sessionId) {
+    public void toApp(Message message, SessionID sessionId) throws DoNotSend {
+        try {
+            if (message.getHeader().isSetField(PossDupFlag.FIELD) && message.getHeader().getBoolean(PossDupFlag.FIELD)
+                    && OrderOnlyStore.NOT_KEPT.contains(message.getHeader().getString(MsgType.FIELD))) {
+                throw new DoNotSend();
+            }
+        } catch (FieldNotFound | FieldException unreadable) {
+            // a header we built ourselves: nothing to refuse
+        }
     }
 
     @Override

@@ -58,6 +58,21 @@ final class RawFix implements AutoCloseable {
         socket.getOutputStream().flush();
     }
 
+    /** The next message of any type (as text with '|'), within 15 s; null if the peer closed. */
+    String nextAny() throws Exception {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String m = poll();
+            if (m != null) {
+                return m;
+            }
+            if (closed) {
+                return null;
+            }
+        }
+        throw new AssertionError("no message within 15 s");
+    }
+
     /** The next message (as text with '|') whose type is {@code type}, within 15 s; null if the peer closed. */
     String next(String type) throws Exception {
         long deadline = System.nanoTime() + 15_000_000_000L;
