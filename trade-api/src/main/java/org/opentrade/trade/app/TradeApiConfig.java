@@ -3,6 +3,8 @@ package org.opentrade.trade.app;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
@@ -64,23 +66,26 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
     }
 
     /**
-     * The FIX 4.4 acceptor ({@code fix:}): whether trade-api runs it, where it listens, and the connections
+     * The FIX 4.4 acceptor ({@code fix:}): whether trade-api runs it, where it listens, the connections
      * its port holds (at most {@code maxConnections}, {@code maxConnectionsPerAddress} from one address,
-     * each logged on within {@code logonWithin}). Its store lives under {@code store.data_dir}/fix.
+     * each logged on within {@code logonWithin}), and when its sessions start over each day
+     * ({@code dailyReset} in {@code resetZone}; null never). Its store lives under {@code store.data_dir}/fix.
      */
     public record FixSection(boolean enabled, String host, int port, int maxConnections, int maxConnectionsPerAddress,
-                             Duration logonWithin) {
+                             Duration logonWithin, LocalTime dailyReset, ZoneId resetZone) {
         public static final FixSection DISABLED = new FixSection(false, "127.0.0.1", 9878);
 
-        /** With the default connection limits. */
+        /** With the default connection limits and daily reset. */
         public FixSection(boolean enabled, String host, int port) {
             this(enabled, host, port, FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS,
-                    FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, FixAcceptorOptions.DEFAULT_LOGON_WITHIN);
+                    FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, FixAcceptorOptions.DEFAULT_LOGON_WITHIN,
+                    FixAcceptorOptions.DEFAULT_DAILY_RESET, FixAcceptorOptions.DEFAULT_RESET_ZONE);
         }
 
-        /** The same limits, another switch and address. */
+        /** The same limits and reset, another switch and address. */
         public FixSection at(boolean newEnabled, String newHost, int newPort) {
-            return new FixSection(newEnabled, newHost, newPort, maxConnections, maxConnectionsPerAddress, logonWithin);
+            return new FixSection(newEnabled, newHost, newPort, maxConnections, maxConnectionsPerAddress, logonWithin,
+                    dailyReset, resetZone);
         }
     }
 
@@ -165,7 +170,10 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
         }
         return new FixSection(fix.bool("enabled", false), fix.string("host", "127.0.0.1"),
                 fix.intValue("port", 9878, 0, 65_535), total, perAddress,
-                positive(fix, "fix.logon_within", "logon_within", FixAcceptorOptions.DEFAULT_LOGON_WITHIN));
+                positive(fix, "fix.logon_within", "logon_within", FixAcceptorOptions.DEFAULT_LOGON_WITHIN),
+                "none".equals(fix.string("daily_reset", "")) ? null
+                        : fix.time("daily_reset", FixAcceptorOptions.DEFAULT_DAILY_RESET),
+                zone(fix, "daily_reset_zone", FixAcceptorOptions.DEFAULT_RESET_ZONE));
     }
 
     private static StoreChoice storeChoice(Config store, Config redis) {
@@ -215,6 +223,16 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                 startingBalance, tPlusOne, fees, maxOrderQty, maxOrderNotional, maxOpenOrders, maxOrdersPerSecond,
                 commandTimeout, heartbeat, retentionMessages, retentionAge, identityPublicKeyFile, identityClockSkew,
                 adminToken, tracing, store, fix.at(enabled, fixHost, fixPort), cluster, historyKept);
+    }
+
+    private static ZoneId zone(Config fix, String key, ZoneId def) {
+        String id = fix.string(key, def.getId());
+        try {
+            return ZoneId.of(id);
+        } catch (java.time.DateTimeException e) {
+            throw new ConfigException("config key 'fix." + key + "' has value '" + id
+                    + "'; allowed: a time zone id such as Asia/Shanghai or UTC");
+        }
     }
 
     private static Duration positive(Config section, String fullKey, String key, Duration def) {

@@ -450,7 +450,8 @@ public final class TradeApiService extends VerticleBase {
         io.vertx.core.Context ctx = context;
         FixAcceptorOptions options = FixAcceptorOptions.defaults(config.dataDir().resolve("fix"))
                 .withAddress(f.host(), f.port())
-                .withConnectionLimits(f.maxConnections(), f.maxConnectionsPerAddress(), f.logonWithin());
+                .withConnectionLimits(f.maxConnections(), f.maxConnectionsPerAddress(), f.logonWithin())
+                .withDailyReset(f.dailyReset(), f.resetZone());
         KeyAuthenticator authenticator = keys != null ? keys
                 : new EventBusKeyAuthenticator(vertx, options.logonTimeout().toMillis());
         FixAcceptor acceptor = new FixAcceptor(options, desk, task -> ctx.runOnContext(v -> task.run()), authenticator,

@@ -74,13 +74,30 @@ class TradeApiConfigStoreTest {
         TradeApiConfig set = load(Map.of("OPENTRADE_TRADE_FIX_MAX_CONNECTIONS", "300",
                 "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS_PER_ADDRESS", "300", "OPENTRADE_TRADE_FIX_LOGON_WITHIN", "2s"))
                 .withFix(true, "127.0.0.1", 0);
-        assertEquals(new TradeApiConfig.FixSection(true, "127.0.0.1", 0, 300, 300, java.time.Duration.ofSeconds(2)),
-                set.fix());
+        assertEquals(new TradeApiConfig.FixSection(true, "127.0.0.1", 0, 300, 300, java.time.Duration.ofSeconds(2),
+                java.time.LocalTime.of(5, 0), java.time.ZoneId.of("Asia/Shanghai")), set.fix());
         ConfigException perAddress = assertThrows(ConfigException.class, () -> load(Map.of(
                 "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS", "10", "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS_PER_ADDRESS", "11")));
         assertTrue(perAddress.getMessage().contains("fix.max_connections_per_address"), perAddress.getMessage());
         ConfigException never = assertThrows(ConfigException.class,
                 () -> load(Map.of("OPENTRADE_TRADE_FIX_LOGON_WITHIN", "0s")));
         assertTrue(never.getMessage().contains("fix.logon_within"), never.getMessage());
+    }
+
+    @Test
+    void theFixDayStartsAtFiveInShanghaiUnlessSetOrTurnedOff() {
+        assertEquals(java.time.LocalTime.of(5, 0), load(Map.of()).fix().dailyReset());
+        assertEquals(java.time.ZoneId.of("Asia/Shanghai"), load(Map.of()).fix().resetZone());
+        TradeApiConfig.FixSection set = load(Map.of("OPENTRADE_TRADE_FIX_DAILY_RESET", "21:30",
+                "OPENTRADE_TRADE_FIX_DAILY_RESET_ZONE", "America/New_York")).fix();
+        assertEquals(java.time.LocalTime.of(21, 30), set.dailyReset());
+        assertEquals(java.time.ZoneId.of("America/New_York"), set.resetZone());
+        assertEquals(null, load(Map.of("OPENTRADE_TRADE_FIX_DAILY_RESET", "none")).fix().dailyReset());
+        ConfigException time = assertThrows(ConfigException.class,
+                () -> load(Map.of("OPENTRADE_TRADE_FIX_DAILY_RESET", "25:00")));
+        assertTrue(time.getMessage().contains("daily_reset"), time.getMessage());
+        ConfigException zone = assertThrows(ConfigException.class,
+                () -> load(Map.of("OPENTRADE_TRADE_FIX_DAILY_RESET_ZONE", "Mars/Olympus")));
+        assertTrue(zone.getMessage().contains("fix.daily_reset_zone"), zone.getMessage());
     }
 }

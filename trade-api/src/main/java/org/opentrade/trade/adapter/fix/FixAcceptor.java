@@ -360,7 +360,8 @@ public final class FixAcceptor {
     }
 
     private SessionSettings settings() {
-        return sessionSettings(options.host(), options.port(), options.storeDir());
+        return sessionSettings(options.host(), options.port(), options.storeDir(), options.dailyReset(),
+                options.resetZone());
     }
 
     /**
@@ -370,6 +371,18 @@ public final class FixAcceptor {
      * file store's path unset (a memory store).
      */
     public static SessionSettings sessionSettings(String host, int port, java.nio.file.Path storeDir) {
+        return sessionSettings(host, port, storeDir, FixAcceptorOptions.DEFAULT_DAILY_RESET,
+                FixAcceptorOptions.DEFAULT_RESET_ZONE);
+    }
+
+    /**
+     * As {@link #sessionSettings(String, int, java.nio.file.Path)}, with the sessions starting over at
+     * {@code dailyReset} in {@code zone} each day (QuickFIX/J's daily schedule with the same start and end:
+     * a session is always open, and the first moment past the boundary logs it out and resets its numbers
+     * and store), or never (null: a non-stop session).
+     */
+    public static SessionSettings sessionSettings(String host, int port, java.nio.file.Path storeDir,
+                                                  java.time.LocalTime dailyReset, java.time.ZoneId zone) {
         SessionSettings s = new SessionSettings();
         s.setString("ConnectionType", "acceptor");
         s.setString("SocketAcceptAddress", host);
@@ -377,7 +390,15 @@ public final class FixAcceptor {
         if (storeDir != null) {
             s.setString(FileStoreFactory.SETTING_FILE_STORE_PATH, storeDir.toString());
         }
-        s.setString("NonStopSession", "Y");
+        if (dailyReset == null) {
+            s.setString("NonStopSession", "Y");
+        } else {
+            String at = dailyReset.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss"));
+            s.setString("NonStopSession", "N");
+            s.setString("StartTime", at);
+            s.setString("EndTime", at);
+            s.setString("TimeZone", zone.getId());
+        }
         s.setString("UseDataDictionary", "Y");
         s.setString("DataDictionary", "FIX44.xml");
         // Session-level checks against the dictionary; our own tag 8013 (and other user-defined tags) pass.

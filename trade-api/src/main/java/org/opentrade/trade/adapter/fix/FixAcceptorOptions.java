@@ -33,12 +33,17 @@ import java.time.Duration;
  * @param maxConnectionsPerAddress open connections from one remote address; one more is closed at once
  * @param logonWithin          a connection not logged on this long after it opened is closed (one whose
  *                             Logon waits for its key check gets {@code logonTimeout} more)
+ * @param dailyReset           the time of day the sessions start over: live ones are logged out, sequence
+ *                             numbers restart at 1 and the store is emptied (the usual FIX day); null never
+ *                             (the store then grows with every report for the session's life)
+ * @param resetZone            the time zone of {@code dailyReset}
  */
 public record FixAcceptorOptions(String host, int port, Path storeDir, int minHeartbeatSeconds,
                                  int maxHeartbeatSeconds, boolean cancelOnDisconnect, Duration logonTimeout,
                                  int maxClOrdIdsPerAccount, int maxPendingPerOrder, int maxMdReqIdsPerSession,
                                  int maxMdSymbolsPerSession, int maxMarketDepth, int maxConnections,
-                                 int maxConnectionsPerAddress, Duration logonWithin) {
+                                 int maxConnectionsPerAddress, Duration logonWithin, java.time.LocalTime dailyReset,
+                                 java.time.ZoneId resetZone) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9878;
     public static final int DEFAULT_MIN_HEARTBEAT_SECONDS = 1;
@@ -53,6 +58,9 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
     public static final int DEFAULT_MAX_CONNECTIONS = 2_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 50;
     public static final Duration DEFAULT_LOGON_WITHIN = Duration.ofSeconds(10);
+    /** 05:00 in Shanghai: the night of the A-share calendar, hours after the close. */
+    public static final java.time.LocalTime DEFAULT_DAILY_RESET = java.time.LocalTime.of(5, 0);
+    public static final java.time.ZoneId DEFAULT_RESET_ZONE = java.time.ZoneId.of("Asia/Shanghai");
     /** Our CompID: the initiator's TargetCompID(56). */
     public static final String COMP_ID = "OPENTRADE";
 
@@ -84,6 +92,9 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
         if (logonWithin == null || logonWithin.isZero() || logonWithin.isNegative()) {
             throw new IllegalArgumentException("fix logon_within must be positive");
         }
+        if (resetZone == null) {
+            throw new IllegalArgumentException("fix reset zone is required");
+        }
     }
 
     public static FixAcceptorOptions defaults(Path storeDir) {
@@ -91,40 +102,47 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
                 DEFAULT_MAX_HEARTBEAT_SECONDS, DEFAULT_CANCEL_ON_DISCONNECT, DEFAULT_LOGON_TIMEOUT,
                 DEFAULT_MAX_CLORDIDS_PER_ACCOUNT, DEFAULT_MAX_PENDING_PER_ORDER, DEFAULT_MAX_MD_REQ_IDS_PER_SESSION,
                 DEFAULT_MAX_MD_SYMBOLS_PER_SESSION, DEFAULT_MAX_MARKET_DEPTH, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_LOGON_WITHIN);
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_LOGON_WITHIN, DEFAULT_DAILY_RESET, DEFAULT_RESET_ZONE);
     }
 
     public FixAcceptorOptions withAddress(String newHost, int newPort) {
         return new FixAcceptorOptions(newHost, newPort, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin);
+                logonWithin, dailyReset, resetZone);
     }
 
     public FixAcceptorOptions withCancelOnDisconnect(boolean value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds, value,
                 logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin);
+                logonWithin, dailyReset, resetZone);
     }
 
     public FixAcceptorOptions withLogonTimeout(Duration value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, value, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin);
+                logonWithin, dailyReset, resetZone);
     }
 
     public FixAcceptorOptions withMaxClOrdIdsPerAccount(int value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, value, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin);
+                logonWithin, dailyReset, resetZone);
     }
 
     public FixAcceptorOptions withConnectionLimits(int total, int perAddress, Duration within) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
-                maxMdSymbolsPerSession, maxMarketDepth, total, perAddress, within);
+                maxMdSymbolsPerSession, maxMarketDepth, total, perAddress, within, dailyReset, resetZone);
+    }
+
+    /** Sessions start over at {@code at} (null: never) in {@code zone} each day. */
+    public FixAcceptorOptions withDailyReset(java.time.LocalTime at, java.time.ZoneId zone) {
+        return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
+                cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
+                maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress, logonWithin, at, zone);
     }
 }

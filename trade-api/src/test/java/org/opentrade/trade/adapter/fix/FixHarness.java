@@ -70,6 +70,8 @@ final class FixHarness implements AutoCloseable {
         env.put("OPENTRADE_TRADE_PORT", "0");
         env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
         env.put("OPENTRADE_TRADE_FSYNC", "none");
+        // No daily reset unless a test asks: a session live at the boundary would be logged out mid-test.
+        env.put("OPENTRADE_TRADE_FIX_DAILY_RESET", "none");
         env.putAll(moreEnv);
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         Vertx vertx = Vertx.vertx();
