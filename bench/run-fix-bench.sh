@@ -19,8 +19,8 @@
 # all-in-one, whose simulator runs meanwhile), then trade, per VARIANT of the disks' fsync, each a fresh all-in-one:
 #   default  trade-api intent log fsync batch, exchange journal fsync batch (as shipped)
 #   none     both none (what the disk costs: an intent is fsynced before its order goes to the exchange)
-# Limits raised so 1 000 orders/s fit: trade-api risk.max_open_orders 1e6, max_orders_per_second 5 x the
-# per-account rate (RATE / SESSIONS), starting balance 1e11 CNY. FIX orders do not pass the gateway (its limits
+# Limits raised so 1 000 orders/s fit: trade-api risk.max_open_orders 1e6, max_orders_per_second and
+# fix.max_messages_per_second 5 x the per-account rate (RATE / SESSIONS), starting balance 1e11 CNY. FIX orders do not pass the gateway (its limits
 # do not apply); the gateway only gets the cheapest password hash so sign-up is quick (not measured).
 #
 # Usage: bench/run-fix-bench.sh            full run; summary also written to bench/results/fix-<date>.md
@@ -210,6 +210,8 @@ accounts:
 risk:
   max_open_orders: 1000000
   max_orders_per_second: $PER_ACCOUNT
+fix:
+  max_messages_per_second: $PER_ACCOUNT
 EOF
 
 # ---------------------------------------------------------------- servers: bare acceptor, all-in-one per variant

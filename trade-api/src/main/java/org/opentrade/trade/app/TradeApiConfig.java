@@ -69,23 +69,25 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
      * The FIX 4.4 acceptor ({@code fix:}): whether trade-api runs it, where it listens, the connections
      * its port holds (at most {@code maxConnections}, {@code maxConnectionsPerAddress} from one address,
      * each logged on within {@code logonWithin}), and when its sessions start over each day
-     * ({@code dailyReset} in {@code resetZone}; null never). Its store lives under {@code store.data_dir}/fix.
+     * ({@code dailyReset} in {@code resetZone}; null never), and the messages a session may send a second
+     * ({@code maxMessagesPerSecond}). Its store lives under {@code store.data_dir}/fix.
      */
     public record FixSection(boolean enabled, String host, int port, int maxConnections, int maxConnectionsPerAddress,
-                             Duration logonWithin, LocalTime dailyReset, ZoneId resetZone) {
+                             Duration logonWithin, LocalTime dailyReset, ZoneId resetZone, int maxMessagesPerSecond) {
         public static final FixSection DISABLED = new FixSection(false, "127.0.0.1", 9878);
 
         /** With the default connection limits and daily reset. */
         public FixSection(boolean enabled, String host, int port) {
             this(enabled, host, port, FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS,
                     FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, FixAcceptorOptions.DEFAULT_LOGON_WITHIN,
-                    FixAcceptorOptions.DEFAULT_DAILY_RESET, FixAcceptorOptions.DEFAULT_RESET_ZONE);
+                    FixAcceptorOptions.DEFAULT_DAILY_RESET, FixAcceptorOptions.DEFAULT_RESET_ZONE,
+                    FixAcceptorOptions.DEFAULT_MAX_MESSAGES_PER_SECOND);
         }
 
         /** The same limits and reset, another switch and address. */
         public FixSection at(boolean newEnabled, String newHost, int newPort) {
             return new FixSection(newEnabled, newHost, newPort, maxConnections, maxConnectionsPerAddress, logonWithin,
-                    dailyReset, resetZone);
+                    dailyReset, resetZone, maxMessagesPerSecond);
         }
     }
 
@@ -173,7 +175,8 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                 positive(fix, "fix.logon_within", "logon_within", FixAcceptorOptions.DEFAULT_LOGON_WITHIN),
                 "none".equals(fix.string("daily_reset", "")) ? null
                         : fix.time("daily_reset", FixAcceptorOptions.DEFAULT_DAILY_RESET),
-                zone(fix, "daily_reset_zone", FixAcceptorOptions.DEFAULT_RESET_ZONE));
+                zone(fix, "daily_reset_zone", FixAcceptorOptions.DEFAULT_RESET_ZONE),
+                fix.intValue("max_messages_per_second", FixAcceptorOptions.DEFAULT_MAX_MESSAGES_PER_SECOND, 1, 1_000_000));
     }
 
     private static StoreChoice storeChoice(Config store, Config redis) {

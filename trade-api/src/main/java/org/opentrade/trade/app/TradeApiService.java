@@ -451,7 +451,8 @@ public final class TradeApiService extends VerticleBase {
         FixAcceptorOptions options = FixAcceptorOptions.defaults(config.dataDir().resolve("fix"))
                 .withAddress(f.host(), f.port())
                 .withConnectionLimits(f.maxConnections(), f.maxConnectionsPerAddress(), f.logonWithin())
-                .withDailyReset(f.dailyReset(), f.resetZone());
+                .withDailyReset(f.dailyReset(), f.resetZone())
+                .withMaxMessagesPerSecond(f.maxMessagesPerSecond());
         KeyAuthenticator authenticator = keys != null ? keys
                 : new EventBusKeyAuthenticator(vertx, options.logonTimeout().toMillis());
         FixAcceptor acceptor = new FixAcceptor(options, desk, task -> ctx.runOnContext(v -> task.run()), authenticator,

@@ -37,13 +37,16 @@ import java.time.Duration;
  *                             numbers restart at 1 and the store is emptied (the usual FIX day); null never
  *                             (the store then grows with every report for the session's life)
  * @param resetZone            the time zone of {@code dailyReset}
+ * @param maxMessagesPerSecond messages a session may send a second, in bursts of twice that; more are
+ *                             refused with a BusinessMessageReject, and a session that keeps on is logged
+ *                             out ({@link MessageThrottle})
  */
 public record FixAcceptorOptions(String host, int port, Path storeDir, int minHeartbeatSeconds,
                                  int maxHeartbeatSeconds, boolean cancelOnDisconnect, Duration logonTimeout,
                                  int maxClOrdIdsPerAccount, int maxPendingPerOrder, int maxMdReqIdsPerSession,
                                  int maxMdSymbolsPerSession, int maxMarketDepth, int maxConnections,
                                  int maxConnectionsPerAddress, Duration logonWithin, java.time.LocalTime dailyReset,
-                                 java.time.ZoneId resetZone) {
+                                 java.time.ZoneId resetZone, int maxMessagesPerSecond) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9878;
     public static final int DEFAULT_MIN_HEARTBEAT_SECONDS = 1;
@@ -61,6 +64,8 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
     /** 05:00 in Shanghai: the night of the A-share calendar, hours after the close. */
     public static final java.time.LocalTime DEFAULT_DAILY_RESET = java.time.LocalTime.of(5, 0);
     public static final java.time.ZoneId DEFAULT_RESET_ZONE = java.time.ZoneId.of("Asia/Shanghai");
+    /** Twice the risk limit of 50 orders a second: room for their cancels and status requests. */
+    public static final int DEFAULT_MAX_MESSAGES_PER_SECOND = 100;
     /** Our CompID: the initiator's TargetCompID(56). */
     public static final String COMP_ID = "OPENTRADE";
 
@@ -95,6 +100,9 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
         if (resetZone == null) {
             throw new IllegalArgumentException("fix reset zone is required");
         }
+        if (maxMessagesPerSecond < 1) {
+            throw new IllegalArgumentException("fix max_messages_per_second must be positive");
+        }
     }
 
     public static FixAcceptorOptions defaults(Path storeDir) {
@@ -102,47 +110,57 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
                 DEFAULT_MAX_HEARTBEAT_SECONDS, DEFAULT_CANCEL_ON_DISCONNECT, DEFAULT_LOGON_TIMEOUT,
                 DEFAULT_MAX_CLORDIDS_PER_ACCOUNT, DEFAULT_MAX_PENDING_PER_ORDER, DEFAULT_MAX_MD_REQ_IDS_PER_SESSION,
                 DEFAULT_MAX_MD_SYMBOLS_PER_SESSION, DEFAULT_MAX_MARKET_DEPTH, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_LOGON_WITHIN, DEFAULT_DAILY_RESET, DEFAULT_RESET_ZONE);
+                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_LOGON_WITHIN, DEFAULT_DAILY_RESET, DEFAULT_RESET_ZONE,
+                DEFAULT_MAX_MESSAGES_PER_SECOND);
     }
 
     public FixAcceptorOptions withAddress(String newHost, int newPort) {
         return new FixAcceptorOptions(newHost, newPort, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin, dailyReset, resetZone);
+                logonWithin, dailyReset, resetZone, maxMessagesPerSecond);
     }
 
     public FixAcceptorOptions withCancelOnDisconnect(boolean value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds, value,
                 logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin, dailyReset, resetZone);
+                logonWithin, dailyReset, resetZone, maxMessagesPerSecond);
     }
 
     public FixAcceptorOptions withLogonTimeout(Duration value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, value, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin, dailyReset, resetZone);
+                logonWithin, dailyReset, resetZone, maxMessagesPerSecond);
     }
 
     public FixAcceptorOptions withMaxClOrdIdsPerAccount(int value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, value, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin, dailyReset, resetZone);
+                logonWithin, dailyReset, resetZone, maxMessagesPerSecond);
     }
 
     public FixAcceptorOptions withConnectionLimits(int total, int perAddress, Duration within) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
-                maxMdSymbolsPerSession, maxMarketDepth, total, perAddress, within, dailyReset, resetZone);
+                maxMdSymbolsPerSession, maxMarketDepth, total, perAddress, within, dailyReset, resetZone,
+                maxMessagesPerSecond);
     }
 
     /** Sessions start over at {@code at} (null: never) in {@code zone} each day. */
     public FixAcceptorOptions withDailyReset(java.time.LocalTime at, java.time.ZoneId zone) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
-                maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress, logonWithin, at, zone);
+                maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress, logonWithin, at, zone,
+                maxMessagesPerSecond);
+    }
+
+    public FixAcceptorOptions withMaxMessagesPerSecond(int value) {
+        return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
+                cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
+                maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress, logonWithin, dailyReset,
+                resetZone, value);
     }
 }

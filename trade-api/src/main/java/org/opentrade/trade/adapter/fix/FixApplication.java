@@ -32,7 +32,9 @@ import quickfix.field.PossDupFlag;
  *
  * <p><b>Application messages</b> (D, F, G, H) go to {@link FixOrders}, market and reference data
  * (V, x) to {@link FixMarketData}, on the trade context; any other type is answered with
- * BusinessMessageReject (QuickFIX/J sends it for {@link UnsupportedMessageType}).
+ * BusinessMessageReject (QuickFIX/J sends it for {@link UnsupportedMessageType}). Every message but
+ * Logout counts towards the session's rate ({@link MessageThrottle}): an application message over it is
+ * answered with a BusinessMessageReject and not acted on, and a session that keeps on is logged out.
  */
 final class FixApplication implements quickfix.Application {
     private static final Logger LOG = Logger.getLogger(FixApplication.class.getName());
@@ -47,6 +49,8 @@ final class FixApplication implements quickfix.Application {
     private final FixMarketData marketData;
     /** Logged-on (or logging-on) sessions: written on QuickFIX/J threads. */
     private final Map<SessionID, Caller> sessions = new ConcurrentHashMap<>();
+    /** Each logged-on session's inbound message rate; made at its Logon, dropped at its end. */
+    private final Map<SessionID, MessageThrottle> throttles = new ConcurrentHashMap<>();
     /** key id → the session that holds it. */
     private final Map<String, SessionID> keyHolders = new ConcurrentHashMap<>();
     /** Told of each session whose Logon was refused (the acceptor removes fresh ones). */
@@ -86,6 +90,15 @@ final class FixApplication implements quickfix.Application {
     @Override
     public void onLogout(SessionID sessionId) {
         onEnded.accept(sessionId);
+        MessageThrottle throttle = throttles.remove(sessionId);
+        if (throttle != null && throttle.loggedOut()) {
+            // Session.logout disables the session (QuickFIX/J's initiator semantics): enable it again, or the
+            // client could never log on again under this SenderCompID.
+            Session s = Session.lookupSession(sessionId);
+            if (s != null) {
+                s.logon();
+            }
+        }
         Caller c = sessions.remove(sessionId);
         if (c != null) {
             keyHolders.remove(c.keyId(), sessionId);
@@ -122,13 +135,51 @@ final class FixApplication implements quickfix.Application {
 
     @Override
     public void fromAdmin(Message message, SessionID sessionId) throws FieldNotFound, RejectLogon {
-        if ("A".equals(message.getHeader().getString(35))) {
+        String type = message.getHeader().getString(35);
+        MessageThrottle throttle = throttles.get(sessionId);
+        if (throttle != null && !"5".equals(type) && throttle.take() == MessageThrottle.Verdict.LOG_OUT) {
+            logOutForRate(sessionId, throttle); // a session message (TestRequest, ResendRequest, …) still runs
+        }
+        if ("A".equals(type)) {
             try {
                 logon(message, sessionId);
             } catch (RejectLogon refused) {
                 onRefused.accept(sessionId);
                 throw refused;
             }
+        }
+    }
+
+    /**
+     * A message over the session's rate: a BusinessMessageReject (reason 0, other) naming the limit, sent
+     * from this session's thread; the message is not acted on.
+     */
+    private static void refuseForRate(Message message, String type, SessionID sessionId, MessageThrottle throttle)
+            throws FieldNotFound {
+        quickfix.fix44.BusinessMessageReject reject = new quickfix.fix44.BusinessMessageReject(
+                new quickfix.field.RefMsgType(type),
+                new quickfix.field.BusinessRejectReason(quickfix.field.BusinessRejectReason.OTHER));
+        reject.set(new quickfix.field.RefSeqNum(message.getHeader().getInt(quickfix.field.MsgSeqNum.FIELD)));
+        if (message.isSetField(11)) {
+            reject.set(new quickfix.field.BusinessRejectRefID(message.getString(11)));
+        }
+        reject.set(new quickfix.field.Text("throttled: more than " + throttle.perSecond()
+                + " messages per second (bursts of " + 2 * throttle.perSecond() + "); not acted on, slow down"));
+        try {
+            Session.sendToTarget(reject, sessionId);
+        } catch (quickfix.SessionNotFound gone) {
+            // the session ended meanwhile: nothing to answer
+        }
+    }
+
+    /** A session that keeps sending past its rate is logged out (Text says why) and its socket closed. */
+    private void logOutForRate(SessionID sessionId, MessageThrottle throttle) {
+        Session s = Session.lookupSession(sessionId);
+        if (s != null && s.isLoggedOn()) {
+            LOG.warning("FIX session " + sessionId + " logged out: it kept sending more than " + throttle.perSecond()
+                    + " messages per second");
+            s.logout("message rate above " + throttle.perSecond() + " per second (bursts of "
+                    + 2 * throttle.perSecond() + "): logged out");
         }
     }
 
@@ -181,6 +232,7 @@ final class FixApplication implements quickfix.Application {
             keyHolders.put(r.keyId(), sessionId); // the earlier holder is gone
         }
         sessions.put(sessionId, new Caller(r.developerId(), r.keyId(), cod));
+        throttles.put(sessionId, new MessageThrottle(options.maxMessagesPerSecond(), System::nanoTime));
     }
 
     /**
@@ -203,6 +255,18 @@ final class FixApplication implements quickfix.Application {
     @Override
     public void fromApp(Message message, SessionID sessionId) throws FieldNotFound, UnsupportedMessageType {
         String type = message.getHeader().getString(35);
+        MessageThrottle throttle = throttles.get(sessionId);
+        MessageThrottle.Verdict verdict = throttle == null ? MessageThrottle.Verdict.PASS : throttle.take();
+        if (verdict == MessageThrottle.Verdict.REFUSE) {
+            refuseForRate(message, type, sessionId, throttle);
+            return;
+        }
+        if (verdict == MessageThrottle.Verdict.LOG_OUT) {
+            logOutForRate(sessionId, throttle);
+        }
+        if (verdict != MessageThrottle.Verdict.PASS) {
+            return; // being logged out: not acted on
+        }
         switch (type) {
             case "D" -> handOver(message, sessionId, orders::onNewOrder);
             case "F" -> handOver(message, sessionId, orders::onCancel);

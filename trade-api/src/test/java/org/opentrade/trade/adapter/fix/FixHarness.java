@@ -72,6 +72,8 @@ final class FixHarness implements AutoCloseable {
         env.put("OPENTRADE_TRADE_FSYNC", "none");
         // No daily reset unless a test asks: a session live at the boundary would be logged out mid-test.
         env.put("OPENTRADE_TRADE_FIX_DAILY_RESET", "none");
+        // No message rate either (FixThrottleTest sets one): some tests flood a session on purpose.
+        env.put("OPENTRADE_TRADE_FIX_MAX_MESSAGES_PER_SECOND", "1000000");
         env.putAll(moreEnv);
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         Vertx vertx = Vertx.vertx();
