@@ -117,22 +117,8 @@ class FixBadInputTest extends FixHarnessTest {
     @Test
     void aSessionThatStopsReadingIsDisconnectedPastTheUnwrittenBoundAndTheAcceptorGoesOn() throws Exception {
         String key = h.key("dev_slow");
-        java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                errors.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        QuietFixLog.LOG.addHandler(capture);
+        LogLines capture = LogLines.of(QuietFixLog.LOG);
+        java.util.List<String> errors = capture.lines;
         int others = h.trade.fixAcceptor().openConnections();
         try (RawFix r = new RawFix(h.fixPort, "RAW_dev_slow", 4096)) {
             r.send("A", "98=0|108=30|553=" + key + "|554=secret-dev_slow");
@@ -205,7 +191,7 @@ class FixBadInputTest extends FixHarnessTest {
             assertTrue(errors.size() <= 2 * QuietFixLog.ERRORS_PER_WINDOW + 2,
                     "the answers still queued after the drop are not each logged: " + errors.size() + " lines");
         } finally {
-            QuietFixLog.LOG.removeHandler(capture);
+            capture.close();
         }
         try (RawFix other = logon("dev_after_slow")) {
             stillWorks(other, "as-1", "601288.SH");

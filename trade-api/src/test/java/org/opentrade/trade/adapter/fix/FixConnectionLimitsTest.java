@@ -13,9 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,22 +144,8 @@ class FixConnectionLimitsTest {
     @Test
     void connectionsAndUnknownSessionsCannotFloodTheLog() throws Exception {
         Logger quickfix = Logger.getLogger("quickfix.mina.acceptor.AcceptorIoHandler");
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                lines.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        quickfix.addHandler(capture);
+        LogLines capture = LogLines.of(quickfix);
+        List<String> lines = capture.lines;
         try {
             String logon = "8=FIX.4.4|9=5|35=A|10=000|".replace('|', '\u0001');
             for (int i = 0; i < 300; i++) {
@@ -178,7 +161,7 @@ class FixConnectionLimitsTest {
             assertTrue(lines.size() <= 50, "at most the budget of 50 lines in 10 s, got " + lines.size());
             assertTrue(lines.stream().noneMatch(l -> l.contains("forged")), "the caller's bytes are not logged");
         } finally {
-            quickfix.removeHandler(capture);
+            capture.close();
         }
     }
 }

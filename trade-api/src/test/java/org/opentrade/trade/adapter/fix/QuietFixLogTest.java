@@ -4,40 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import quickfix.SessionID;
 
 class QuietFixLogTest {
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            lines.add(r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogLines capture;
+    private List<String> lines;
 
     @BeforeEach
     void capture() {
-        QuietFixLog.LOG.addHandler(capture);
+        capture = LogLines.of(QuietFixLog.LOG);
+        lines = capture.lines;
     }
 
     @AfterEach
     void release() {
-        QuietFixLog.LOG.removeHandler(capture);
+        capture.close();
     }
 
     @Test
