@@ -25,7 +25,7 @@ import quickfix.mina.SessionConnector;
  * So:
  * <ul>
  *   <li>at most {@code maxConnections} open connections, and {@code maxPerAddress} from one remote
- *   address; a connection past either is closed at once, unseen by QuickFIX/J;</li>
+ *   address (an IPv6 /64); a connection past either is closed at once, unseen by QuickFIX/J;</li>
  *   <li>a connection whose session is not logged on {@code logonDeadline} after it opened is closed
  *   (a Logon still waiting for its key check then gets {@code keyCheck} more).</li>
  * </ul>
@@ -167,8 +167,25 @@ final class FixConnectionGuard extends IoFilterAdapter {
 
     private static InetAddress addressOf(SocketAddress address) {
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress();
+            return bucketOf(inet.getAddress());
         }
         return InetAddress.getLoopbackAddress(); // not TCP (tests' in-VM transport): one bucket
+    }
+
+    /**
+     * What one per-address limit counts: an IPv4 address, or an IPv6 /64 (one subscriber usually holds a
+     * whole /64, and would otherwise get a fresh limit for each of its addresses), as the gateway does.
+     */
+    static InetAddress bucketOf(InetAddress address) {
+        if (!(address instanceof java.net.Inet6Address)) {
+            return address;
+        }
+        byte[] prefix = address.getAddress();
+        java.util.Arrays.fill(prefix, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(prefix); // bytes, no resolver
+        } catch (java.net.UnknownHostException impossible) {
+            return address;
+        }
     }
 }

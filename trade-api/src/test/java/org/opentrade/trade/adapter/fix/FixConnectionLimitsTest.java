@@ -164,4 +164,15 @@ class FixConnectionLimitsTest {
             capture.close();
         }
     }
+
+    @Test
+    void anIpv6SubscriberIsOneAddressPerSlash64() throws Exception {
+        java.net.InetAddress a = java.net.InetAddress.getByName("2001:db8:1:2:aaaa::1");
+        java.net.InetAddress b = java.net.InetAddress.getByName("2001:db8:1:2:bbbb::2");
+        java.net.InetAddress other = java.net.InetAddress.getByName("2001:db8:1:3::1");
+        assertEquals(FixConnectionGuard.bucketOf(a), FixConnectionGuard.bucketOf(b));
+        assertFalse(FixConnectionGuard.bucketOf(a).equals(FixConnectionGuard.bucketOf(other)));
+        java.net.InetAddress v4 = java.net.InetAddress.getByName("192.0.2.7");
+        assertEquals(v4, FixConnectionGuard.bucketOf(v4));
+    }
 }
