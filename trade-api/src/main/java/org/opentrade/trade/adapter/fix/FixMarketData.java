@@ -239,12 +239,13 @@ final class FixMarketData implements FixBooks.Listener {
             }
         }
         Sub sub = new Sub(session, reqId, types, levels);
+        List<Message> snapshots = new java.util.ArrayList<>(symbols.size());
         for (String symbol : symbols) {
             BookReplica book = books.book(symbol);
             Published p = new Published();
             p.bids = sub.bids ? book.bids(levels) : List.of();
             p.asks = sub.offers ? book.asks(levels) : List.of();
-            out.send(session, snapshot(sub, symbol, p));
+            snapshots.add(snapshot(sub, symbol, p));
             sub.symbols.put(symbol, p);
         }
         if (type == '1') {
@@ -253,6 +254,11 @@ final class FixMarketData implements FixBooks.Listener {
                 bySymbol.computeIfAbsent(symbol, k -> new LinkedHashSet<>()).add(sub);
             }
             recount();
+        }
+        // Sent once the subscription counts (the outbound thread may deliver a W before this context
+        // moves on); on this context still, so no increment of these books can come before its snapshot.
+        for (Message w : snapshots) {
+            out.send(session, w);
         }
     }
 
