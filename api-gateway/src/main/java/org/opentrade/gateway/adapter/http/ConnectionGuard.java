@@ -18,9 +18,10 @@ import org.opentrade.gateway.domain.Cidr;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
- * Slow and greedy clients: caps open connections (in all and per address), cuts off a client that takes too long to send a
- * request (slowloris: a head or body trickled a byte at a time defeats an idle timeout), and answers
- * heads the decoder refuses (too long, malformed) with the error model instead of a bare status.
+ * Slow and greedy clients: caps open connections (in all and per address), cuts off a client that
+ * takes too long to send a request (slowloris: a head or body trickled a byte at a time defeats an
+ * idle timeout), and answers heads the decoder refuses (too long, malformed) with the error model
+ * instead of a bare status.
  * One guard per gateway, shared by its servers on every event loop. Handlers run on the connection's
  * event loop and never block.
  */
@@ -65,9 +66,10 @@ public final class ConnectionGuard {
 
     /** {@code opentrade_gateway_connections} and the connections refused, by why, for {@code /metrics}. */
     public String prometheus() {
+        String refused = "opentrade_gateway_connections_refused_total{reason=";
         return "opentrade_gateway_connections " + open.get() + "\n"
-                + "opentrade_gateway_connections_refused_total{reason=\"connections\"} " + refusedOverCap.sum() + "\n"
-                + "opentrade_gateway_connections_refused_total{reason=\"per_address\"} " + refusedPerAddress.sum() + "\n";
+                + refused + "\"connections\"} " + refusedOverCap.sum() + "\n"
+                + refused + "\"per_address\"} " + refusedPerAddress.sum() + "\n";
     }
 
     private void connected(HttpConnection connection) {
