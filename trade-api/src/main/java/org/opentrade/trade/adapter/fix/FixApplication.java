@@ -34,7 +34,8 @@ import quickfix.field.PossDupFlag;
  * (V, x) to {@link FixMarketData}, on the trade context; any other type is answered with
  * BusinessMessageReject (QuickFIX/J sends it for {@link UnsupportedMessageType}). Every message but
  * Logout counts towards the session's rate ({@link MessageThrottle}): an application message over it is
- * answered with a BusinessMessageReject and not acted on, and a session that keeps on is logged out.
+ * not acted on and answered (a NewOrderSingle with an ExecutionReport Rejected, OrdRejReason 3, any other
+ * with a BusinessMessageReject), and a session that keeps on is logged out.
  */
 final class FixApplication implements quickfix.Application {
     private static final Logger LOG = Logger.getLogger(FixApplication.class.getName());
@@ -163,13 +164,17 @@ final class FixApplication implements quickfix.Application {
         if (message.isSetField(11)) {
             reject.set(new quickfix.field.BusinessRejectRefID(message.getString(11)));
         }
-        reject.set(new quickfix.field.Text("throttled: more than " + throttle.perSecond()
-                + " messages per second (bursts of " + 2 * throttle.perSecond() + "); not acted on, slow down"));
+        reject.set(new quickfix.field.Text(throttledText(throttle)));
         try {
             Session.sendToTarget(reject, sessionId);
         } catch (quickfix.SessionNotFound gone) {
             // the session ended meanwhile: nothing to answer
         }
+    }
+
+    private static String throttledText(MessageThrottle throttle) {
+        return "throttled: more than " + throttle.perSecond() + " messages per second (bursts of "
+                + 2 * throttle.perSecond() + "); not acted on, slow down";
     }
 
     /** A session that keeps sending past its rate is logged out (Text says why) and its socket closed. */
@@ -258,7 +263,13 @@ final class FixApplication implements quickfix.Application {
         MessageThrottle throttle = throttles.get(sessionId);
         MessageThrottle.Verdict verdict = throttle == null ? MessageThrottle.Verdict.PASS : throttle.take();
         if (verdict == MessageThrottle.Verdict.REFUSE) {
-            refuseForRate(message, type, sessionId, throttle);
+            Caller caller = sessions.get(sessionId);
+            if ("D".equals(type) && orders != null && caller != null) {
+                // A new order's own refusal: an ExecutionReport Rejected, which order systems track by ClOrdID.
+                orders.refuseNewOrder(sessionId, message, caller.account(), throttledText(throttle));
+            } else {
+                refuseForRate(message, type, sessionId, throttle);
+            }
             return;
         }
         if (verdict == MessageThrottle.Verdict.LOG_OUT) {

@@ -554,6 +554,19 @@ final class FixOrders implements TradeDesk.UpdateListener {
         }
     }
 
+    /**
+     * A NewOrderSingle refused before it reaches the desk (the session's message rate): an ExecutionReport
+     * Rejected, OrdRejReason 3 (exceeds limit), with {@code text}; no order is made. Any thread: it reads only
+     * the message.
+     */
+    void refuseNewOrder(SessionID session, Message m, String account, String text) throws FieldNotFound {
+        reject(session, m.getString(FixProxy.CL_ORD_ID), account, m.isSetField(FixProxy.SYMBOL)
+                        ? m.getString(FixProxy.SYMBOL) : null, m.getChar(FixProxy.SIDE),
+                m.isSetField(FixProxy.ORDER_QTY) ? m.getString(FixProxy.ORDER_QTY) : null,
+                m.isSetField(FixProxy.ORD_TYPE) ? m.getChar(FixProxy.ORD_TYPE) : 0, FixProxy.REJ_EXCEEDS_LIMIT, text,
+                null);
+    }
+
     private void reject(SessionID session, String clOrdId, String account, String symbol, char side, String qty,
                         char ordType, int reason, String text, String traceId) {
         out.send(session, FixProxy.traced(FixProxy.noOrder(FixProxy.REJECTED, nextExecId(), clOrdId, account, symbol,

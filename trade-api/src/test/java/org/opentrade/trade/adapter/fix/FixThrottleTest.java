@@ -46,9 +46,9 @@ class FixThrottleTest {
     @Test
     void messagesPastTheBurstAreRejectedNotActedOnAndTheSessionGoesOn() throws Exception {
         try (RawFix r = logon("dev_burst")) {
-            statusRequests(r, "b-", 50);
+            statusRequests(r, "b-", 60); // 20 past the burst: refused, yet not enough to log out
             List<String> answers = new ArrayList<>();
-            while (answers.size() < 50) {
+            while (answers.size() < 60) {
                 String m = r.nextAny();
                 assertNotNull(m, "the session was closed after " + answers);
                 if (m.contains("|35=8|") || m.contains("|35=j|")) {
@@ -57,8 +57,9 @@ class FixThrottleTest {
             }
             long reports = answers.stream().filter(m -> m.contains("|35=8|")).count();
             List<String> rejects = answers.stream().filter(m -> m.contains("|35=j|")).toList();
-            assertTrue(reports >= 40 && reports < 50, "the burst is answered, not all 50: " + reports);
-            assertEquals(50 - reports, rejects.size());
+            // 40 (the burst) and what the bucket refilled while they were read (one every 50 ms).
+            assertTrue(reports >= 40 && reports < 60, "the burst is answered, not all 60: " + reports);
+            assertEquals(60 - reports, rejects.size());
             String reject = rejects.get(0);
             assertEquals("H", RawFix.field(reject, 372), reject);
             assertEquals("0", RawFix.field(reject, 380), reject);
@@ -67,6 +68,26 @@ class FixThrottleTest {
             Thread.sleep(1_100);
             r.send("1", "112=still-here");
             assertEquals("still-here", RawFix.field(r.next("0"), 112), "a second later the session is served");
+        }
+    }
+
+    @Test
+    void aNewOrderPastTheBurstGetsItsOwnRejectionAndNoOrderIsMade() throws Exception {
+        try (RawFix r = logon("dev_orders")) {
+            // The burst, spent, and 5 more: the new order stays past the bucket even if the acceptor takes up
+            // to 250 ms over them (20 a second refill one every 50 ms); 6 refusals are far from a logout.
+            statusRequests(r, "s-", 45);
+            r.send("D", "11=over-1|55=600000.SH|54=1|60=20260101-00:00:00|38=100|40=2|44=10.00|59=0");
+            String report;
+            do {
+                report = r.next("8");
+                assertNotNull(report, "the session was closed");
+            } while (!"over-1".equals(RawFix.field(report, 11)));
+            assertEquals("8", RawFix.field(report, 150), "ExecType Rejected: " + report);
+            assertEquals("8", RawFix.field(report, 39), report);
+            assertEquals("3", RawFix.field(report, 103), "OrdRejReason exceeds limit: " + report);
+            assertEquals("NONE", RawFix.field(report, 37), "no order was made");
+            assertTrue(RawFix.field(report, 58).startsWith("throttled: more than 20 messages per second"), report);
         }
     }
 
