@@ -73,7 +73,8 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
      * ({@code maxMessagesPerSecond}). Its store lives under {@code store.data_dir}/fix.
      */
     public record FixSection(boolean enabled, String host, int port, int maxConnections, int maxConnectionsPerAddress,
-                             Duration logonWithin, LocalTime dailyReset, ZoneId resetZone, int maxMessagesPerSecond) {
+                             Duration logonWithin, LocalTime dailyReset, ZoneId resetZone, int maxMessagesPerSecond,
+                             int refusedLogonsPerMinute) {
         public static final FixSection DISABLED = new FixSection(false, "127.0.0.1", 9878);
 
         /** With the default connection limits and daily reset. */
@@ -81,13 +82,13 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
             this(enabled, host, port, FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS,
                     FixAcceptorOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, FixAcceptorOptions.DEFAULT_LOGON_WITHIN,
                     FixAcceptorOptions.DEFAULT_DAILY_RESET, FixAcceptorOptions.DEFAULT_RESET_ZONE,
-                    FixAcceptorOptions.DEFAULT_MAX_MESSAGES_PER_SECOND);
+                    FixAcceptorOptions.DEFAULT_MAX_MESSAGES_PER_SECOND, FixAcceptorOptions.DEFAULT_REFUSED_LOGONS_PER_MINUTE);
         }
 
         /** The same limits and reset, another switch and address. */
         public FixSection at(boolean newEnabled, String newHost, int newPort) {
             return new FixSection(newEnabled, newHost, newPort, maxConnections, maxConnectionsPerAddress, logonWithin,
-                    dailyReset, resetZone, maxMessagesPerSecond);
+                    dailyReset, resetZone, maxMessagesPerSecond, refusedLogonsPerMinute);
         }
     }
 
@@ -176,7 +177,9 @@ public record TradeApiConfig(String host, int port, EventBusMode eventBus, long 
                 "none".equals(fix.string("daily_reset", "")) ? null
                         : fix.time("daily_reset", FixAcceptorOptions.DEFAULT_DAILY_RESET),
                 zone(fix, "daily_reset_zone", FixAcceptorOptions.DEFAULT_RESET_ZONE),
-                fix.intValue("max_messages_per_second", FixAcceptorOptions.DEFAULT_MAX_MESSAGES_PER_SECOND, 1, 1_000_000));
+                fix.intValue("max_messages_per_second", FixAcceptorOptions.DEFAULT_MAX_MESSAGES_PER_SECOND, 1, 1_000_000),
+                fix.intValue("refused_logons_per_address_per_minute", FixAcceptorOptions.DEFAULT_REFUSED_LOGONS_PER_MINUTE,
+                        1, 1_000_000));
     }
 
     private static StoreChoice storeChoice(Config store, Config redis) {

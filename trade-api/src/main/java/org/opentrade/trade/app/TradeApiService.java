@@ -452,7 +452,8 @@ public final class TradeApiService extends VerticleBase {
                 .withAddress(f.host(), f.port())
                 .withConnectionLimits(f.maxConnections(), f.maxConnectionsPerAddress(), f.logonWithin())
                 .withDailyReset(f.dailyReset(), f.resetZone())
-                .withMaxMessagesPerSecond(f.maxMessagesPerSecond());
+                .withMaxMessagesPerSecond(f.maxMessagesPerSecond())
+                .withRefusedLogonsPerMinute(f.refusedLogonsPerMinute());
         KeyAuthenticator authenticator = keys != null ? keys
                 : new EventBusKeyAuthenticator(vertx, options.logonTimeout().toMillis());
         FixAcceptor acceptor = new FixAcceptor(options, desk, task -> ctx.runOnContext(v -> task.run()), authenticator,

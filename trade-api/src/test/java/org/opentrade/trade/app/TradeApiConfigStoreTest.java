@@ -77,7 +77,7 @@ class TradeApiConfigStoreTest {
                 "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS_PER_ADDRESS", "300", "OPENTRADE_TRADE_FIX_LOGON_WITHIN", "2s"))
                 .withFix(true, "127.0.0.1", 0);
         assertEquals(new TradeApiConfig.FixSection(true, "127.0.0.1", 0, 300, 300, java.time.Duration.ofSeconds(2),
-                java.time.LocalTime.of(5, 0), java.time.ZoneId.of("Asia/Shanghai"), 100), set.fix());
+                java.time.LocalTime.of(5, 0), java.time.ZoneId.of("Asia/Shanghai"), 100, 30), set.fix());
         ConfigException perAddress = assertThrows(ConfigException.class, () -> load(Map.of(
                 "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS", "10", "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS_PER_ADDRESS", "11")));
         assertTrue(perAddress.getMessage().contains("fix.max_connections_per_address"), perAddress.getMessage());

@@ -113,7 +113,7 @@ public final class FixAcceptor {
                        LongSupplier clock, Tracing tracing, FixBooks books) {
         this.options = options;
         this.guard = new FixConnectionGuard(options.maxConnections(), options.maxConnectionsPerAddress(),
-                options.logonWithin(), options.logonTimeout());
+                options.logonWithin(), options.logonTimeout(), options.refusedLogonsPerMinute());
         this.outbound = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "opentrade-fix-out");
             t.setDaemon(true);
@@ -272,6 +272,18 @@ public final class FixAcceptor {
 
     private void discardLater(SessionID id) {
         Session refused = Session.lookupSession(id);
+        synchronized (this) {
+            // The refusal counts against the caller's address: the socket the Logon came on holds the session.
+            if (acceptor != null && refused != null) {
+                for (IoAcceptor endpoint : acceptor.getEndpoints()) {
+                    for (IoSession socket : endpoint.getManagedSessions().values()) {
+                        if (socket.getAttribute(SessionConnector.QF_SESSION) == refused) {
+                            guard.logonRefused(socket);
+                        }
+                    }
+                }
+            }
+        }
         CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> discard(id, refused));
     }
 
@@ -312,7 +324,8 @@ public final class FixAcceptor {
 
     /**
      * Connections the acceptor closed since it started, by why: {@code connections} (its limit was held),
-     * {@code per_address} (the address's limit was held), {@code no_logon} (not logged on in time). For
+     * {@code per_address} (the address's limit was held), {@code no_logon} (not logged on in time),
+     * {@code logons} (the address had its refused Logons for the minute). For
      * metrics and tests; any thread, lock-free.
      */
     public java.util.Map<String, Long> refusedConnections() {

@@ -40,13 +40,15 @@ import java.time.Duration;
  * @param maxMessagesPerSecond messages a session may send a second, in bursts of twice that; more are
  *                             refused with a BusinessMessageReject, and a session that keeps on is logged
  *                             out ({@link MessageThrottle})
+ * @param refusedLogonsPerMinute refused Logons one address may have in a minute; then its connections are
+ *                             closed at once until the minute is over ({@link FixConnectionGuard})
  */
 public record FixAcceptorOptions(String host, int port, Path storeDir, int minHeartbeatSeconds,
                                  int maxHeartbeatSeconds, boolean cancelOnDisconnect, Duration logonTimeout,
                                  int maxClOrdIdsPerAccount, int maxPendingPerOrder, int maxMdReqIdsPerSession,
                                  int maxMdSymbolsPerSession, int maxMarketDepth, int maxConnections,
                                  int maxConnectionsPerAddress, Duration logonWithin, java.time.LocalTime dailyReset,
-                                 java.time.ZoneId resetZone, int maxMessagesPerSecond) {
+                                 java.time.ZoneId resetZone, int maxMessagesPerSecond, int refusedLogonsPerMinute) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 9878;
     public static final int DEFAULT_MIN_HEARTBEAT_SECONDS = 1;
@@ -66,6 +68,8 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
     public static final java.time.ZoneId DEFAULT_RESET_ZONE = java.time.ZoneId.of("Asia/Shanghai");
     /** Twice the risk limit of 50 orders a second: room for their cancels and status requests. */
     public static final int DEFAULT_MAX_MESSAGES_PER_SECOND = 100;
+    /** As the gateway's sign-up and log-in limit per address. */
+    public static final int DEFAULT_REFUSED_LOGONS_PER_MINUTE = 30;
     /** Our CompID: the initiator's TargetCompID(56). */
     public static final String COMP_ID = "OPENTRADE";
 
@@ -100,8 +104,9 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
         if (resetZone == null) {
             throw new IllegalArgumentException("fix reset zone is required");
         }
-        if (maxMessagesPerSecond < 1) {
-            throw new IllegalArgumentException("fix max_messages_per_second must be positive");
+        if (maxMessagesPerSecond < 1 || refusedLogonsPerMinute < 1) {
+            throw new IllegalArgumentException("fix max_messages_per_second and refused_logons_per_address_per_minute"
+                    + " must be positive");
         }
     }
 
@@ -111,42 +116,46 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
                 DEFAULT_MAX_CLORDIDS_PER_ACCOUNT, DEFAULT_MAX_PENDING_PER_ORDER, DEFAULT_MAX_MD_REQ_IDS_PER_SESSION,
                 DEFAULT_MAX_MD_SYMBOLS_PER_SESSION, DEFAULT_MAX_MARKET_DEPTH, DEFAULT_MAX_CONNECTIONS,
                 DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_LOGON_WITHIN, DEFAULT_DAILY_RESET, DEFAULT_RESET_ZONE,
-                DEFAULT_MAX_MESSAGES_PER_SECOND);
+                DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_REFUSED_LOGONS_PER_MINUTE);
     }
 
     public FixAcceptorOptions withAddress(String newHost, int newPort) {
         return new FixAcceptorOptions(newHost, newPort, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin, dailyReset, resetZone, maxMessagesPerSecond);
+                logonWithin, dailyReset, resetZone, maxMessagesPerSecond,
+                refusedLogonsPerMinute);
     }
 
     public FixAcceptorOptions withCancelOnDisconnect(boolean value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds, value,
                 logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin, dailyReset, resetZone, maxMessagesPerSecond);
+                logonWithin, dailyReset, resetZone, maxMessagesPerSecond,
+                refusedLogonsPerMinute);
     }
 
     public FixAcceptorOptions withLogonTimeout(Duration value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, value, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin, dailyReset, resetZone, maxMessagesPerSecond);
+                logonWithin, dailyReset, resetZone, maxMessagesPerSecond,
+                refusedLogonsPerMinute);
     }
 
     public FixAcceptorOptions withMaxClOrdIdsPerAccount(int value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, value, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress,
-                logonWithin, dailyReset, resetZone, maxMessagesPerSecond);
+                logonWithin, dailyReset, resetZone, maxMessagesPerSecond,
+                refusedLogonsPerMinute);
     }
 
     public FixAcceptorOptions withConnectionLimits(int total, int perAddress, Duration within) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, total, perAddress, within, dailyReset, resetZone,
-                maxMessagesPerSecond);
+                maxMessagesPerSecond, refusedLogonsPerMinute);
     }
 
     /** Sessions start over at {@code at} (null: never) in {@code zone} each day. */
@@ -154,13 +163,20 @@ public record FixAcceptorOptions(String host, int port, Path storeDir, int minHe
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress, logonWithin, at, zone,
-                maxMessagesPerSecond);
+                maxMessagesPerSecond, refusedLogonsPerMinute);
     }
 
     public FixAcceptorOptions withMaxMessagesPerSecond(int value) {
         return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
                 cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
                 maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress, logonWithin, dailyReset,
-                resetZone, value);
+                resetZone, value, refusedLogonsPerMinute);
+    }
+
+    public FixAcceptorOptions withRefusedLogonsPerMinute(int value) {
+        return new FixAcceptorOptions(host, port, storeDir, minHeartbeatSeconds, maxHeartbeatSeconds,
+                cancelOnDisconnect, logonTimeout, maxClOrdIdsPerAccount, maxPendingPerOrder, maxMdReqIdsPerSession,
+                maxMdSymbolsPerSession, maxMarketDepth, maxConnections, maxConnectionsPerAddress, logonWithin, dailyReset,
+                resetZone, maxMessagesPerSecond, value);
     }
 }

@@ -40,7 +40,11 @@ final class FixConnectionGuard extends IoFilterAdapter {
     private static final String UNSEEN = FixConnectionGuard.class.getName() + ".unseen";
 
     /** Why a connection was closed by the guard (a metric label). */
-    enum Refusal { CONNECTIONS, PER_ADDRESS, NO_LOGON }
+    enum Refusal { CONNECTIONS, PER_ADDRESS, NO_LOGON, LOGONS }
+
+    /** Addresses with refused Logons tracked at once; past it the oldest windows go, then new ones are not kept. */
+    static final int MAX_TRACKED_ADDRESSES = 10_000;
+    private static final long MINUTE_MILLIS = 60_000;
 
     private final int maxConnections;
     private final int maxPerAddress;
@@ -51,8 +55,13 @@ final class FixConnectionGuard extends IoFilterAdapter {
     private final AtomicLong[] refused = new AtomicLong[Refusal.values().length];
     private final LogBudget logged = new LogBudget(20, 10_000, System::currentTimeMillis);
     private final ScheduledThreadPoolExecutor timer;
+    private final int refusedLogonsPerMinute;
+    /** Per address: {start of its minute (epoch ms), refused Logons in it}. */
+    private final ConcurrentHashMap<InetAddress, long[]> refusedLogons = new ConcurrentHashMap<>();
 
-    FixConnectionGuard(int maxConnections, int maxPerAddress, Duration logonDeadline, Duration keyCheck) {
+    FixConnectionGuard(int maxConnections, int maxPerAddress, Duration logonDeadline, Duration keyCheck,
+                       int refusedLogonsPerMinute) {
+        this.refusedLogonsPerMinute = refusedLogonsPerMinute;
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
         this.deadlineMillis = logonDeadline.toMillis();
@@ -76,12 +85,15 @@ final class FixConnectionGuard extends IoFilterAdapter {
         int total = open.incrementAndGet();
         int fromHere = perAddress.merge(from, 1, Integer::sum);
         Refusal refusal = total > maxConnections ? Refusal.CONNECTIONS
-                : fromHere > maxPerAddress ? Refusal.PER_ADDRESS : null;
+                : fromHere > maxPerAddress ? Refusal.PER_ADDRESS
+                : logonsSpent(from, System.currentTimeMillis()) ? Refusal.LOGONS : null;
         if (refusal != null) {
             socket.setAttribute(UNSEEN, refusal);
-            refuse(socket, refusal, refusal == Refusal.CONNECTIONS
-                    ? "the acceptor holds its limit of " + maxConnections + " connections"
-                    : from.getHostAddress() + " holds its limit of " + maxPerAddress + " connections");
+            refuse(socket, refusal, switch (refusal) {
+                case CONNECTIONS -> "the acceptor holds its limit of " + maxConnections + " connections";
+                case PER_ADDRESS -> from.getHostAddress() + " holds its limit of " + maxPerAddress + " connections";
+                default -> from.getHostAddress() + " had " + refusedLogonsPerMinute + " refused Logons within a minute";
+            });
             return; // QuickFIX/J never hears of it
         }
         socket.setAttribute(DEADLINE, timer.schedule(() -> checkLogon(socket, false), deadlineMillis,
@@ -148,6 +160,33 @@ final class FixConnectionGuard extends IoFilterAdapter {
             LOG.warning("FIX connection from " + socket.getRemoteAddress() + " closed: " + why);
         }
         socket.closeNow();
+    }
+
+    /**
+     * A Logon on {@code socket} was refused (wrong key or secret, a key that may not log on): counted against
+     * its address; once an address has {@code refusedLogonsPerMinute} in a minute, its new connections are
+     * closed at once for the rest of that minute. Without it each guess cost a key check and a session's
+     * store files, at the pace of the caller's connections. Any thread.
+     */
+    void logonRefused(IoSession socket) {
+        InetAddress from = (InetAddress) socket.getAttribute(ADDRESS);
+        if (from == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (refusedLogons.size() >= MAX_TRACKED_ADDRESSES && !refusedLogons.containsKey(from)) {
+            refusedLogons.values().removeIf(w -> now - w[0] >= MINUTE_MILLIS);
+            if (refusedLogons.size() >= MAX_TRACKED_ADDRESSES) {
+                return; // bounded: that many addresses guessing at once is beyond what a per-address limit stops
+            }
+        }
+        refusedLogons.compute(from, (a, w) -> w == null || now - w[0] >= MINUTE_MILLIS ? new long[] {now, 1}
+                : new long[] {w[0], w[1] + 1});
+    }
+
+    private boolean logonsSpent(InetAddress from, long now) {
+        long[] w = refusedLogons.get(from);
+        return w != null && now - w[0] < MINUTE_MILLIS && w[1] >= refusedLogonsPerMinute;
     }
 
     /** Open connections now, logged on or not. */

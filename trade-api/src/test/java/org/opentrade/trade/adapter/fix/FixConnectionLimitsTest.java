@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the FIX port holds for callers that never log on (FixConnectionGuard): at most 6 connections,
- * 3 per address, each logged on within 3 s here; and what they can make it log.
+ * 3 per address, each logged on within 3 s, 3 refused Logons per address a minute here; and what they
+ * can make it log.
  */
 class FixConnectionLimitsTest {
     @TempDir
@@ -32,7 +33,8 @@ class FixConnectionLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         h = FixHarness.start(dir, Map.of("OPENTRADE_TRADE_FIX_MAX_CONNECTIONS", "6",
-                "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS_PER_ADDRESS", "3", "OPENTRADE_TRADE_FIX_LOGON_WITHIN", "3s"));
+                "OPENTRADE_TRADE_FIX_MAX_CONNECTIONS_PER_ADDRESS", "3", "OPENTRADE_TRADE_FIX_LOGON_WITHIN", "3s",
+                "OPENTRADE_TRADE_FIX_REFUSED_LOGONS_PER_ADDRESS_PER_MINUTE", "3"));
     }
 
     @AfterAll
@@ -174,5 +176,38 @@ class FixConnectionLimitsTest {
         assertFalse(FixConnectionGuard.bucketOf(a).equals(FixConnectionGuard.bucketOf(other)));
         java.net.InetAddress v4 = java.net.InetAddress.getByName("192.0.2.7");
         assertEquals(v4, FixConnectionGuard.bucketOf(v4));
+    }
+
+    @Test
+    void anAddressWithItsRefusedLogonsForTheMinuteIsClosedAtOnceWhileOthersLogOn() throws Exception {
+        long before = h.trade.fixAcceptor().refusedConnections().get("logons");
+        for (int i = 0; i < 3; i++) {
+            try (Socket s = connect("127.0.0.9")) {
+                s.getOutputStream().write(rawLogon("GUESS" + i, "key_nobody", "wrong").getBytes(StandardCharsets.ISO_8859_1));
+                assertTrue(closedWithin(s, 5_000), "a refused Logon ends its connection");
+            }
+        }
+        FixHarness.until(() -> h.trade.fixAcceptor().connectionsNow() == 0, 10);
+        Socket fourth = connect("127.0.0.9");
+        assertTrue(closedWithin(fourth, 500), "the address's connections are closed at once for the minute");
+        fourth.close();
+        assertEquals(before + 1, h.trade.fixAcceptor().refusedConnections().get("logons"));
+        try (FixClient other = h.client("dev_other_address")) { // from 127.0.0.1
+            assertTrue(other.isLoggedOn(), "another address logs on");
+        }
+    }
+
+    /** A Logon (seq 1) as raw FIX from {@code sender} with {@code key} and {@code secret}. */
+    private static String rawLogon(String sender, String key, String secret) {
+        String now = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HH:mm:ss.SSS")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()); // QuickFIX/J checks SendingTime
+        String body = ("35=A|34=1|49=" + sender + "|56=OPENTRADE|52=" + now + "|98=0|108=30|553=" + key
+                + "|554=" + secret + "|").replace('|', '\u0001');
+        String head = "8=FIX.4.4\u00019=" + body.length() + "\u0001";
+        int sum = 0;
+        for (char c : (head + body).toCharArray()) {
+            sum += c;
+        }
+        return head + body + "10=" + String.format("%03d", sum % 256) + "\u0001";
     }
 }

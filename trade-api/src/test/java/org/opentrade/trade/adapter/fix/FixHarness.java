@@ -74,6 +74,7 @@ final class FixHarness implements AutoCloseable {
         env.put("OPENTRADE_TRADE_FIX_DAILY_RESET", "none");
         // No message rate either (FixThrottleTest sets one): some tests flood a session on purpose.
         env.put("OPENTRADE_TRADE_FIX_MAX_MESSAGES_PER_SECOND", "1000000");
+        env.put("OPENTRADE_TRADE_FIX_REFUSED_LOGONS_PER_ADDRESS_PER_MINUTE", "1000000"); // FixLogonTest refuses many
         env.putAll(moreEnv);
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         Vertx vertx = Vertx.vertx();
