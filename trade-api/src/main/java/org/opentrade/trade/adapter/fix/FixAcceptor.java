@@ -94,6 +94,8 @@ public final class FixAcceptor {
     private final FixMarketData marketData;
     private final ExecutorService outbound;
     private ThreadedSocketAcceptor acceptor;
+    /** {@link #acceptor} for QuickFIX/J's threads, read without this object's lock (held by start and stop). */
+    private volatile ThreadedSocketAcceptor forQuickFixThreads;
     private final ClOrdIdJournal journal;
     private final Executor onContext;
     private final TradeDesk desk;
@@ -165,6 +167,7 @@ public final class FixAcceptor {
         application.onRefused(this::discardLater);
         application.onEnded(this::closeLater);
         acceptor = built;
+        forQuickFixThreads = built;
     }
 
     /**
@@ -212,6 +215,7 @@ public final class FixAcceptor {
         if (acceptor != null) {
             acceptor.stop(true);
             acceptor = null;
+            forQuickFixThreads = null;
         }
         guard.close();
         outbound.shutdown();
@@ -272,14 +276,14 @@ public final class FixAcceptor {
 
     private void discardLater(SessionID id) {
         Session refused = Session.lookupSession(id);
-        synchronized (this) {
-            // The refusal counts against the caller's address: the socket the Logon came on holds the session.
-            if (acceptor != null && refused != null) {
-                for (IoAcceptor endpoint : acceptor.getEndpoints()) {
-                    for (IoSession socket : endpoint.getManagedSessions().values()) {
-                        if (socket.getAttribute(SessionConnector.QF_SESSION) == refused) {
-                            guard.logonRefused(socket);
-                        }
+        // The refusal counts against the caller's address: the socket the Logon came on holds the session. On
+        // this session's QuickFIX/J thread, without this object's lock: stop() holds it while QuickFIX/J stops.
+        ThreadedSocketAcceptor running = forQuickFixThreads;
+        if (running != null && refused != null) {
+            for (IoAcceptor endpoint : running.getEndpoints()) {
+                for (IoSession socket : endpoint.getManagedSessions().values()) {
+                    if (socket.getAttribute(SessionConnector.QF_SESSION) == refused) {
+                        guard.logonRefused(socket);
                     }
                 }
             }
