@@ -128,8 +128,9 @@ class DistributedFailoverIT {
     }
 
     /**
-     * Places {@code order} as a client does: a 504 (status unknown) or a 503 (the gateway or trade-api
-     * refusing for now) is sent again with the same {@code client_order_id} after 200 ms, for up to 30 s;
+     * Places {@code order} as a client does: a 504 (status unknown), a 503 (the gateway or trade-api
+     * refusing for now) or a 429 (many clients' retries at once spend the key's order rate per symbol) is sent
+     * again with the same {@code client_order_id} after its Retry-After (200 ms without one), for up to 30 s;
      * trade-api answers a known id with the order (200), so none is placed twice.
      */
     private static Answers place(String gateway, Map<String, String> key, JsonObject order) {
@@ -152,12 +153,21 @@ class DistributedFailoverIT {
                 first = r.statusCode();
                 firstErrorNo = r.statusCode() >= 400 ? new JsonObject(r.body()).getInteger("error_no", 0) : 0;
             }
-            boolean again = r.statusCode() == 503 || r.statusCode() == 504;
+            boolean again = r.statusCode() == 503 || r.statusCode() == 504 || r.statusCode() == 429;
             if (!again || System.nanoTime() > deadline) {
                 return new Answers(first, firstErrorNo, tries, r);
             }
             try {
-                Thread.sleep(200); // a client's pause before it retries
+                // A client's pause before it retries: Retry-After when the answer has one (a 429 for the order
+                // rate its own retries spent, a 503 shedding), else 200 ms.
+                long retryAfterMs = r.headers().firstValue("Retry-After").map(v -> {
+                    try {
+                        return Math.min(5_000L, Long.parseLong(v.trim()) * 1_000);
+                    } catch (NumberFormatException e) {
+                        return 200L;
+                    }
+                }).orElse(200L);
+                Thread.sleep(Math.max(200, retryAfterMs));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Answers(first, firstErrorNo, tries, r);
