@@ -15,7 +15,8 @@ import java.util.logging.LogRecord;
  * a record of its own, and escape sequences rewrite the terminal showing the log. So:
  * <ul>
  *   <li>in the message, line breaks, other control characters and the bidirectional-text controls
- *   are written as {@code \n}, {@code \r}, {@code \}{@code uXXXX} (a tab stays);</li>
+ *   are written as {@code \n}, {@code \r}, or a backslash, {@code u} and four hex digits (e.g.
+ *   {@code \}{@code u001b}); a tab stays;</li>
  *   <li>a stack trace keeps its lines, each starting with a tab, so the first line of a record is the
  *   only one that starts at the left margin (with its time), whatever an exception's message holds.</li>
  * </ul>
