@@ -41,6 +41,7 @@ import org.opentrade.gateway.adapter.http.AuthenticationFilter;
 import org.opentrade.gateway.adapter.http.Authenticator;
 import org.opentrade.gateway.adapter.http.ClientAddresses;
 import org.opentrade.gateway.adapter.http.DeveloperRoutes;
+import org.opentrade.gateway.adapter.http.PasswordWork;
 import org.opentrade.gateway.adapter.http.GatewayRouter;
 import org.opentrade.gateway.adapter.http.KeyRoutes;
 import org.opentrade.gateway.adapter.http.FirstFrameAuth;
@@ -192,7 +193,8 @@ public final class ApiGateway {
                 new RateLimitFilter(limiter),
                 new KeyChangeLimitFilter(limiter, new RateLimit(config.keyChangesPerMinute(), 60_000)));
         List<GatewayRoute> routes = new ArrayList<>();
-        routes.addAll(new DeveloperRoutes(vertx, stores.registry(), hasher, sessions, config.plans(), limiter,
+        PasswordWork passwords = new PasswordWork(vertx, config.passwordThreads(), config.passwordQueue());
+        routes.addAll(new DeveloperRoutes(passwords, stores.registry(), hasher, sessions, config.plans(), limiter,
                 new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()), clock).routes());
         routes.addAll(new KeyRoutes(stores.registry(), config.plans(), clock, config.revokedKeysKept()).routes());
         routes.addAll(new UsageRoutes(stores.registry(), lookup, config.plans(), stores.meter(), limiter, apiRoutes, clock)
@@ -208,6 +210,7 @@ public final class ApiGateway {
         ApiGateway gateway = new ApiGateway(vertx, config, stores, limiter, parts);
         gateway.requestMetrics = requestMetrics;
         gateway.streams = streams;
+        gateway.passwords = passwords;
         // FIX logons (trade-api's acceptor asks over the event bus); unregistered by close().
         gateway.keyChecks = org.opentrade.gateway.adapter.eventbus.KeyAuthenticator.register(vertx, stores.registry(),
                 clock);
@@ -242,12 +245,19 @@ public final class ApiGateway {
                 + "# HELP opentrade_gateway_streams_open WebSocket streams open through this gateway.\n"
                 + "# TYPE opentrade_gateway_streams_open gauge\n"
                 + "opentrade_gateway_streams_open " + (streams == null ? 0 : streams.size()) + "\n"
+                + "# HELP opentrade_gateway_password_work_in_flight Sign-ups and log-ins hashing or waiting for the password pool.\n"
+                + "# TYPE opentrade_gateway_password_work_in_flight gauge\n"
+                + "opentrade_gateway_password_work_in_flight " + (passwords == null ? 0 : passwords.inFlight()) + "\n"
+                + "# HELP opentrade_gateway_password_work_refused_total Sign-ups and log-ins answered 503 -9004: the password pool had its bound in flight.\n"
+                + "# TYPE opentrade_gateway_password_work_refused_total counter\n"
+                + "opentrade_gateway_password_work_refused_total " + (passwords == null ? 0 : passwords.refused()) + "\n"
                 + (requestMetrics == null ? "" : requestMetrics.prometheus());
     }
 
     /** Request counts and latencies (set when the gateway is built). */
     private RequestMetrics requestMetrics;
     private OpenStreams streams;
+    private PasswordWork passwords;
 
     private OverloadFilter overload() {
         for (var f : parts.filters()) {
@@ -262,7 +272,8 @@ public final class ApiGateway {
     public Future<Void> close() {
         vertx.cancelTimer(flushTimer);
         Future<Void> unregistered = keyChecks == null ? Future.succeededFuture() : keyChecks.unregister();
-        return unregistered.transform(ignored -> Future.fromCompletionStage(stores.close()));
+        Future<Void> pool = passwords == null ? Future.succeededFuture() : passwords.close();
+        return Future.join(unregistered, pool).transform(ignored -> Future.fromCompletionStage(stores.close()));
     }
 
     /** The configured admin token, else the one in {@code <data_dir>/admin-token}, generated (mode 600) if absent. */

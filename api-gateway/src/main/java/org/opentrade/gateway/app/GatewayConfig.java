@@ -36,7 +36,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             Duration usageFlushInterval,
                             Duration usageRetention, TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams,
                             ServerLimits server, Path identityKeyFile, Duration assertionTtl,
-                            OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster) {
+                            OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster,
+                            int passwordThreads, int passwordQueue) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -111,6 +112,9 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         }
         int memory = auth.intValue("password_memory_kib", 19_456, 1_024, 1 << 21);
         int iterations = auth.intValue("password_iterations", 2, 1, 20);
+        int threads = auth.intValue("password_threads", 0, 0, 256);
+        int passwordThreads = threads == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2) : threads;
+        int passwordQueue = auth.intValue("password_queue", 32, 0, 100_000);
 
         Config limits = root.section("limits");
         String defaultPlan = limits.oneOf("default_plan", "free", PLAN_NAMES.toArray(String[]::new));
@@ -146,7 +150,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
-                ClusterConfig.fromConfig(root.section("cluster")));
+                ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue);
     }
 
     /**
@@ -226,6 +230,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 redisCommandTimeout, sessionTtl, sessionKeyFile, signatureWindow, signatureClockSkew, keyCacheTtl,
                 adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
                 loginAccountWindow, keyChangesPerMinute, revokedKeysKept, streamsPerDeveloper, usageFlushInterval,
-                usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster);
+                usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
+                passwordThreads, passwordQueue);
     }
 }

@@ -1,10 +1,10 @@
 package org.opentrade.gateway.adapter.http;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -21,7 +21,8 @@ import org.opentrade.gateway.port.PasswordHasher;
 
 /**
  * Sign-up ({@code POST /v1/developers}), log-in ({@code POST /v1/sessions}) and
- * {@code GET /v1/developers/me}. Passwords are hashed with a slow KDF on a worker thread; both
+ * {@code GET /v1/developers/me}. Passwords are hashed with a slow KDF on a bounded pool of their own
+ * ({@link PasswordWork}: past its bound, 503 -9004 with {@code Retry-After}); both
  * sign-up and log-in are limited per client address (IPv6 per /64), and log-in also per account
  * (the email, whether or not it exists), so guessing one developer's password from many addresses
  * is as slow as from one. Both budgets are charged before the password is checked (the per-address
@@ -31,7 +32,7 @@ import org.opentrade.gateway.port.PasswordHasher;
 public final class DeveloperRoutes {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s]{1,63}");
 
-    private final Vertx vertx;
+    private final PasswordWork passwords;
     private final KeyRegistry registry;
     private final PasswordHasher hasher;
     private final SessionTokens sessions;
@@ -42,10 +43,10 @@ public final class DeveloperRoutes {
     /** A hash verified when the email is unknown, so both paths cost the same time. */
     private final String decoyHash;
 
-    public DeveloperRoutes(Vertx vertx, KeyRegistry registry, PasswordHasher hasher, SessionTokens sessions,
+    public DeveloperRoutes(PasswordWork passwords, KeyRegistry registry, PasswordHasher hasher, SessionTokens sessions,
                            PlanCatalog plans, PolicyRateLimiter limiter, RateLimit perAccountLogInLimit,
                            LongSupplier nowMillis) {
-        this.vertx = vertx;
+        this.passwords = passwords;
         this.registry = registry;
         this.hasher = hasher;
         this.sessions = sessions;
@@ -80,7 +81,7 @@ public final class DeveloperRoutes {
         if (name.isEmpty()) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'name' must not be blank");
         }
-        return vertx.executeBlocking(() -> hasher.hash(password), false)
+        return password(ctx, () -> hasher.hash(password))
                 .compose(hash -> {
                     Developer d = new Developer(ApiSecrets.newDeveloperId(), email, name, hash, plans.defaultPlan(),
                             false, nowMillis.getAsLong());
@@ -97,10 +98,10 @@ public final class DeveloperRoutes {
         return throttle(ctx, "account:login:" + ApiSecrets.hash(email.toLowerCase(Locale.ROOT)),
                         perAccountLogInLimit, "too many log-in attempts for this account; retry after the time in Retry-After")
                 .compose(v -> Async.store(ctx, registry.developerByEmail(email)))
-                .compose(found -> vertx.executeBlocking(() -> {
+                .compose(found -> password(ctx, () -> {
                     boolean ok = hasher.verify(found.map(Developer::passwordHash).orElse(decoyHash), password);
                     return ok && found.isPresent() ? found.get() : null;
-                }, false))
+                }))
                 .compose(dev -> {
                     if (dev == null) {
                         return Future.failedFuture(new Rejection(GatewayError.LOGIN_FAILED));
@@ -120,6 +121,15 @@ public final class DeveloperRoutes {
         return Async.store(ctx, registry.developer(p.developerId())).compose(d -> d.isEmpty()
                 ? Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID))
                 : Future.succeededFuture(Views.developer(d.get())));
+    }
+
+    /** Runs password work on its pool; refused there (503 -9004), the answer gets {@code Retry-After}. */
+    private <T> Future<T> password(RoutingContext ctx, Callable<T> work) {
+        return passwords.run(work).onFailure(err -> {
+            if (PasswordWork.refusal(err)) {
+                ctx.response().putHeader("Retry-After", OverloadFilter.RETRY_AFTER_SECONDS);
+            }
+        });
     }
 
     /**
