@@ -34,8 +34,9 @@ import quickfix.field.PossDupFlag;
  * (V, x) to {@link FixMarketData}, on the trade context; any other type is answered with
  * BusinessMessageReject (QuickFIX/J sends it for {@link UnsupportedMessageType}). Every message but
  * Logout counts towards the session's rate ({@link MessageThrottle}): an application message over it is
- * not acted on and answered (a NewOrderSingle with an ExecutionReport Rejected, OrdRejReason 3, any other
- * with a BusinessMessageReject), and a session that keeps on is logged out.
+ * not acted on and answered (a NewOrderSingle with an ExecutionReport Rejected, OrdRejReason 3, a cancel or
+ * replace with an OrderCancelReject, CxlRejReason 2, any other with a BusinessMessageReject), and a
+ * session that keeps on is logged out.
  */
 final class FixApplication implements quickfix.Application {
     private static final Logger LOG = Logger.getLogger(FixApplication.class.getName());
@@ -94,7 +95,8 @@ final class FixApplication implements quickfix.Application {
         MessageThrottle throttle = throttles.remove(sessionId);
         if (throttle != null && throttle.loggedOut()) {
             // Session.logout disables the session (QuickFIX/J's initiator semantics): enable it again, or the
-            // client could never log on again under this SenderCompID.
+            // client could never log on again under this SenderCompID (toAdmin did when the Logout went out;
+            // this covers a session that ended before it could be sent).
             Session s = Session.lookupSession(sessionId);
             if (s != null) {
                 s.logon();
@@ -132,6 +134,25 @@ final class FixApplication implements quickfix.Application {
 
     @Override
     public void toAdmin(Message message, SessionID sessionId) {
+        MessageThrottle throttle = throttles.get(sessionId);
+        if (throttle != null && throttle.loggedOut() && isLogout(message)) {
+            // The rate's Logout is going out: Session.logout disabled the session so that it would be sent
+            // (QuickFIX/J's initiator semantics). Enable it again now, not in onLogout: QuickFIX/J closes the
+            // socket before it calls onLogout, and a client that logs on again at once would find the session
+            // disabled. The session still ends: at the client's Logout or the logout timeout.
+            Session s = Session.lookupSession(sessionId);
+            if (s != null) {
+                s.logon();
+            }
+        }
+    }
+
+    private static boolean isLogout(Message message) {
+        try {
+            return "5".equals(message.getHeader().getString(35));
+        } catch (FieldNotFound unreadable) {
+            return false;
+        }
     }
 
     @Override
@@ -267,6 +288,10 @@ final class FixApplication implements quickfix.Application {
             if ("D".equals(type) && orders != null && caller != null) {
                 // A new order's own refusal: an ExecutionReport Rejected, which order systems track by ClOrdID.
                 orders.refuseNewOrder(sessionId, message, caller.account(), throttledText(throttle));
+            } else if (("F".equals(type) || "G".equals(type)) && orders != null && caller != null) {
+                // A cancel's or replace's own refusal, OrderCancelReject, needs the order's status: on the trade context.
+                String text = throttledText(throttle);
+                handOver(message, sessionId, (s, m) -> orders.refuseCancelForRate(s, m, text));
             } else {
                 refuseForRate(message, type, sessionId, throttle);
             }

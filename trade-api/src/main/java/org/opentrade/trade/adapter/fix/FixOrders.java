@@ -461,6 +461,26 @@ final class FixOrders implements TradeDesk.UpdateListener {
                 });
     }
 
+    /**
+     * A cancel or replace request over the session's message rate: an OrderCancelReject (CxlRejReason 2)
+     * with {@code text}, the order's status as it stands (8 and OrderID NONE for an unknown order), so an
+     * order system tracking its request by ClOrdID sees it refused. Nothing is asked of the desk.
+     */
+    void refuseCancelForRate(SessionID session, Message m, String text) throws FieldNotFound {
+        String account = sessionAccounts.get(session);
+        AccountFix a = account == null ? null : accounts.get(account);
+        if (a == null) {
+            return;
+        }
+        char to = "F".equals(m.getHeader().getString(35)) ? FixProxy.RESPONSE_TO_CANCEL : FixProxy.RESPONSE_TO_REPLACE;
+        String orig = m.getString(FixProxy.ORIG_CL_ORD_ID);
+        Order o = find(a, orig, m.isSetField(FixProxy.ORDER_ID) ? m.getString(FixProxy.ORDER_ID) : null);
+        Track t = o == null ? null : a.tracks.get(o.orderId());
+        char status = o == null ? '8' : t != null ? t.ordStatus(o) : FixProxy.ordStatus(o.status());
+        out.send(session, FixProxy.cancelReject(o, status, m.getString(FixProxy.CL_ORD_ID), orig, to,
+                FixProxy.CXL_BROKER_OPTION, text));
+    }
+
     /** A cancel reject answered before the desk was asked: tagged with the request's trace, which ends. */
     private void answerCancel(SessionID session, Span span, String traceId, Message reject) {
         span.end();

@@ -1,6 +1,7 @@
 package org.opentrade.trade.adapter.fix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +89,55 @@ class FixThrottleTest {
             assertEquals("3", RawFix.field(report, 103), "OrdRejReason exceeds limit: " + report);
             assertEquals("NONE", RawFix.field(report, 37), "no order was made");
             assertTrue(RawFix.field(report, 58).startsWith("throttled: more than 20 messages per second"), report);
+        }
+    }
+
+    /**
+     * An order system tracks a cancel or replace by its ClOrdID and waits for an ExecutionReport or an
+     * OrderCancelReject (35=9); a BusinessMessageReject would leave it pending. Past the burst both get the
+     * OrderCancelReject, with the order's status as it stands (New; 8 and NONE for an unknown order).
+     */
+    @Test
+    void aCancelOrReplacePastTheBurstGetsAnOrderCancelRejectWithTheOrdersStatus() throws Exception {
+        try (RawFix r = logon("dev_cancels")) {
+            r.send("D", "11=rest-1|55=601988.SH|54=1|60=20260101-00:00:00|38=100|40=2|44=5.30|59=0");
+            String placed = r.next("8");
+            assertEquals("0", RawFix.field(placed, 39), "resting: " + placed);
+            statusRequests(r, "c-", 45);
+            r.send("F", "11=cxl-1|41=rest-1|55=601988.SH|54=1|60=20260101-00:00:00|38=100");
+            r.send("G", "11=rpl-1|41=gone-1|55=601988.SH|54=1|60=20260101-00:00:00|38=200|40=2|44=5.20");
+            String cancelReject = null;
+            String replaceReject = null;
+            while (cancelReject == null || replaceReject == null) {
+                String m = r.nextAny();
+                assertNotNull(m, "the session was closed");
+                assertFalse(m.contains("|35=j|") && !"H".equals(RawFix.field(m, 372)),
+                        "no BusinessMessageReject for a cancel or replace: " + m);
+                if (m.contains("|35=9|") && "cxl-1".equals(RawFix.field(m, 11))) {
+                    cancelReject = m;
+                } else if (m.contains("|35=9|") && "rpl-1".equals(RawFix.field(m, 11))) {
+                    replaceReject = m;
+                }
+            }
+            assertEquals("1", RawFix.field(cancelReject, 434), "CxlRejResponseTo cancel: " + cancelReject);
+            assertEquals("2", RawFix.field(cancelReject, 102), "CxlRejReason broker option: " + cancelReject);
+            assertEquals("0", RawFix.field(cancelReject, 39), "the order is still New: " + cancelReject);
+            assertEquals("rest-1", RawFix.field(cancelReject, 41), cancelReject);
+            assertEquals(RawFix.field(placed, 37), RawFix.field(cancelReject, 37), cancelReject);
+            assertTrue(RawFix.field(cancelReject, 58).startsWith("throttled: more than 20 messages per second"),
+                    cancelReject);
+            assertEquals("2", RawFix.field(replaceReject, 434), "CxlRejResponseTo replace: " + replaceReject);
+            assertEquals("8", RawFix.field(replaceReject, 39), "unknown order: " + replaceReject);
+            assertEquals("NONE", RawFix.field(replaceReject, 37), replaceReject);
+
+            Thread.sleep(1_100);
+            r.send("H", "11=rest-1|54=1|55=601988.SH");
+            String status;
+            do {
+                status = r.next("8");
+                assertNotNull(status, "the session was closed");
+            } while (!"I".equals(RawFix.field(status, 150)));
+            assertEquals("0", RawFix.field(status, 39), "the refused cancel was not acted on: " + status);
         }
     }
 
