@@ -63,7 +63,8 @@ public final class TradeRoutes {
     private final LongSupplier clock;
     private final long maxBodyBytes;
     private final long defaultBalance;
-    private final IdempotencyCache idempotency = new IdempotencyCache(10_000, 24 * 3_600_000L);
+    /** 1 000 keys per account, 100 000 in all: past that, the account holding the most loses its oldest. */
+    private final IdempotencyCache idempotency = new IdempotencyCache(1_000, 100_000, 24 * 3_600_000L);
 
     public TradeRoutes(TradeDesk desk, Tracing tracing, CallerCheck callers, BooleanSupplier ready, LongSupplier clock,
                        long maxBodyBytes, long defaultBalance) {
