@@ -3,11 +3,14 @@ package org.opentrade.gateway.adapter.http;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.TreeMap;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
  * First line of defence, before any route: refuses over-long URIs, too many or too large headers,
- * and path tricks (dot segments, encoded slashes or backslashes, NUL) with the error model. The
+ * path tricks (dot segments, encoded slashes or backslashes, NUL), and a repeated header that must
+ * have one value ({@link #SINGLE_VALUED}: the credentials, the admin token, Idempotency-Key,
+ * Content-Type) with the error model. The
  * HTTP server's own limits are set far above these so that oversize requests reach this guard and
  * get a JSON answer instead of a bare status line. Runs on every request, before routing.
  */
@@ -15,6 +18,19 @@ public final class RequestGuard implements GatewayFilter {
     public static final int MAX_URI_LENGTH = 8 * 1024;
     public static final int MAX_HEADER_BYTES = 16 * 1024;
     public static final int MAX_HEADERS = 100;
+    /**
+     * Headers read as one value: sent twice, which one counts depends on who reads it (the gateway and
+     * the service behind it, or a proxy in front, may each take another), so such a request is refused
+     * with -1007 rather than answered by the first value. Case-insensitive, without allocating per header.
+     */
+    static final TreeMap<String, Integer> SINGLE_VALUED = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    static {
+        for (String h : new String[] {"X-API-Key", "X-API-Secret", "X-Signature", "X-Timestamp", "Authorization",
+            "X-Admin-Token", "Idempotency-Key", "Content-Type"}) {
+            SINGLE_VALUED.put(h, SINGLE_VALUED.size());
+        }
+    }
 
     @Override
     public int order() {
@@ -31,13 +47,26 @@ public final class RequestGuard implements GatewayFilter {
         }
         int count = 0;
         int bytes = 0;
+        int seen = 0;
+        String repeated = null;
         for (Map.Entry<String, String> h : req.headers()) {
             count++;
             bytes += h.getKey().length() + h.getValue().length() + 4;
+            Integer single = SINGLE_VALUED.get(h.getKey());
+            if (single != null) {
+                if ((seen & (1 << single)) != 0 && repeated == null) {
+                    repeated = SINGLE_VALUED.ceilingKey(h.getKey());
+                }
+                seen |= 1 << single;
+            }
         }
         if (count > MAX_HEADERS || bytes > MAX_HEADER_BYTES) {
             Async.fail(ctx, new Rejection(GatewayError.BAD_HEADER, "too many or too large headers (at most " + MAX_HEADERS
                     + " headers, " + MAX_HEADER_BYTES + " bytes)"));
+            return;
+        }
+        if (repeated != null) {
+            Async.fail(ctx, new Rejection(GatewayError.BAD_HEADER, "header " + repeated + " is repeated; send it once"));
             return;
         }
         int query = uri.indexOf('?');

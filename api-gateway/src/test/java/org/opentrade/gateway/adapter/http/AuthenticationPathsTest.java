@@ -56,6 +56,30 @@ class AuthenticationPathsTest extends SignedInGateway {
         assertError(gw.get("/v1/market/quotes", "X-API-Key", "otk_x"), 401, -2001);
     }
 
+    /**
+     * A credential sent twice is refused, whichever value comes first: the gateway, the service behind it
+     * and a proxy in front could each read another one. So is a repeated Idempotency-Key.
+     */
+    @Test
+    void aRepeatedCredentialOrIdempotencyKeyIsRefusedWith1007() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        String id = key.getString("key_id");
+        String secret = key.getString("secret");
+        assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret).statusCode());
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Key", "otk_other", "X-API-Secret", secret),
+                400, -1007);
+        assertError(gw.get("/v1/market/quotes", "x-api-key", "otk_other", "X-API-Key", id, "X-API-Secret", secret),
+                400, -1007);
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret, "X-API-Secret", "ots_x"),
+                400, -1007);
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret,
+                "Idempotency-Key", "a", "Idempotency-Key", "b"), 400, -1007);
+        assertError(gw.get("/v1/developers/me", "Authorization", "Bearer " + token, "Authorization", "Bearer x"),
+                400, -1007);
+        HttpResponse<String> r = gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Key", id, "X-API-Secret", secret);
+        assertTrue(new JsonObject(r.body()).getString("error").contains("X-API-Key is repeated"), r.body());
+    }
+
     @Test
     void unknownKeyIsRefusedWith2002() throws Exception {
         assertError(gw.get("/v1/market/quotes", "X-API-Key", "otk_nosuchkey", "X-API-Secret", "ots_x"), 401, -2002);
