@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.opentrade.common.tracing.SpanRecord;
 import org.opentrade.common.tracing.SpanStore;
+import org.opentrade.common.tracing.TraceAttributes;
 import org.opentrade.gateway.adapter.http.HttpErrors;
 import org.opentrade.gateway.domain.GatewayError;
 
@@ -21,6 +22,11 @@ import org.opentrade.gateway.domain.GatewayError;
  * <p>Only the trace's owner (the developer tagged on its server span) sees it. Unknown, evicted,
  * not-owned and malformed ids all answer the same 404, so nobody learns that someone else's trace
  * exists. Ids are 32 hex digits, any case; a 16-hex B3 id is read as its 128-bit form.
+ *
+ * <p>Only the owner's requests are shown: a span whose nearest span naming a developer (itself, its
+ * parent, and so on up) names another developer is left out. A trace id is not a secret from
+ * everyone (a log line, a shared screen), and another developer who sends it in a {@code
+ * traceparent} continues that trace; their requests are theirs, not part of the owner's view.
  *
  * <p>Called on the event loop; never blocks. Cost: O(spans in the trace) to render.
  */
@@ -67,13 +73,13 @@ public final class TraceQueryHandler implements Handler<RoutingContext> {
         }
         List<SpanRecord> local = localOwner != null ? store.spans(traceId) : List.of();
         if (zipkin == null) {
-            answer(ctx, traceId, local);
+            answer(ctx, traceId, ownSpans(local, caller));
             return;
         }
         zipkin.trace(traceId).onComplete(ar -> {
             if (ar.failed()) {
                 if (localOwner != null) {
-                    answer(ctx, traceId, local); // this gateway's part, rather than nothing
+                    answer(ctx, traceId, ownSpans(local, caller)); // this gateway's part, rather than nothing
                 } else {
                     HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE,
                             "the trace store is unavailable; retry in a few seconds");
@@ -85,8 +91,34 @@ public final class TraceQueryHandler implements Handler<RoutingContext> {
                 notFound(ctx, raw);
                 return;
             }
-            answer(ctx, traceId, merge(local, remote));
+            answer(ctx, traceId, ownSpans(merge(local, remote), caller));
         });
+    }
+
+    /**
+     * The spans of {@code owner}'s requests: those whose nearest span naming a developer (the span
+     * itself, else its parent, and so on while the parent is among {@code spans}) names {@code owner},
+     * or none does (a span of the owner's request refused before it was authenticated, say).
+     */
+    static List<SpanRecord> ownSpans(List<SpanRecord> spans, String owner) {
+        java.util.Map<String, SpanRecord> byId = new java.util.HashMap<>();
+        for (SpanRecord s : spans) {
+            byId.put(s.spanId(), s);
+        }
+        List<SpanRecord> own = new java.util.ArrayList<>(spans.size());
+        for (SpanRecord s : spans) {
+            String developer = null;
+            SpanRecord at = s;
+            for (int hops = 0; at != null && developer == null && hops <= spans.size(); hops++) {
+                Object d = at.attributes().get(TraceAttributes.DEVELOPER_ID.getKey());
+                developer = d == null ? null : d.toString();
+                at = at.parentSpanId() == null ? null : byId.get(at.parentSpanId());
+            }
+            if (developer == null || developer.equals(owner)) {
+                own.add(s);
+            }
+        }
+        return own;
     }
 
     /** Local spans first (exact names), then Zipkin's that this process does not hold; by start. */

@@ -118,8 +118,36 @@ class TraceQueryHandlerTest {
         String traceId = aliceRequest(Map.of());
         gw.get("/v1/account", Map.of("X-Test-Developer", "dev-mallory",
                 "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        gw.awaitSpans(traceId, 2);
         assertNotFound(query("dev-mallory", traceId), traceId);
-        assertEquals(200, query("dev-alice", traceId).status());
+        var alice = query("dev-alice", traceId);
+        assertEquals(200, alice.status());
+        JsonArray spans = alice.json().getJsonArray("spans");
+        assertEquals(1, spans.size(), "mallory's request is not part of alice's trace: " + spans);
+        assertEquals("dev-alice", spans.getJsonObject(0).getJsonObject("attributes").getString("opentrade.developer_id"));
+    }
+
+    /** A span is its request's: the nearest span up its parents that names a developer decides. */
+    @Test
+    void ownSpansKeepsTheOwnersRequestsAndTheirDescendantsOnly() {
+        java.util.function.BiFunction<String, String, Map<String, Object>> dev = (k, v) -> Map.of(k, v);
+        String key = "opentrade.developer_id";
+        var aliceServer = span("a1", null, dev.apply(key, "dev-alice"));
+        var aliceChild = span("a2", "a1", Map.of());
+        var malloryServer = span("m1", "client-span", dev.apply(key, "dev-mallory"));
+        var malloryChild = span("m2", "m1", Map.of());
+        var malloryGrandchild = span("m3", "m2", Map.of());
+        var unauthenticated = span("u1", null, Map.of());
+        var orphan = span("o1", "not-here", Map.of());
+        var kept = TraceQueryHandler.ownSpans(java.util.List.of(aliceServer, aliceChild, malloryServer, malloryChild,
+                malloryGrandchild, unauthenticated, orphan), "dev-alice");
+        assertEquals(java.util.List.of("a1", "a2", "u1", "o1"),
+                kept.stream().map(org.opentrade.common.tracing.SpanRecord::spanId).toList());
+    }
+
+    private static org.opentrade.common.tracing.SpanRecord span(String id, String parent, Map<String, Object> attributes) {
+        return new org.opentrade.common.tracing.SpanRecord("t", id, parent, "n", "SERVER", "api-gateway", 1, 1, "UNSET",
+                attributes);
     }
 
     @Test
