@@ -74,13 +74,27 @@ public final class KlineQuery {
         boolean truncated = source.size() >= plan.sourceLimit();
         List<Bar> bars = plan.interval() == plan.source() ? new ArrayList<>(source)
                 : new ArrayList<>(KlineRollup.rollup(plan.interval(), source, calendar));
-        if (truncated && plan.interval() != plan.source() && bars.size() > 1) {
-            bars.remove(0); // the oldest rolled-up bar may be missing source bars cut by the limit
+        if (truncated && plan.interval() != plan.source() && bars.size() > 1
+                && oldestMayBeCut(plan, source.get(0).time(), calendar)) {
+            bars.remove(0);
         }
         if (bars.size() > plan.limit()) {
             bars = new ArrayList<>(bars.subList(bars.size() - plan.limit(), bars.size()));
         }
         boolean more = (bars.size() == plan.limit() || truncated) && !bars.isEmpty() && bars.get(0).time() > plan.start();
         return new Page(bars, more ? bars.get(0).time() : null);
+    }
+
+    /**
+     * Whether the oldest rolled-up bar may lack source bars that the source limit left out: only when its
+     * oldest source bar is not where the bar (or the asked range) starts, since the left-out bars are all
+     * older than it. A bar whose first source bar sits on its start is complete and kept (dropping it too
+     * gave short pages for windows aligned to the interval). Pages stay full: {@code limit × factor} source
+     * bars (unless {@link #MAX_SOURCE_BARS} caps them), at most {@code factor} per bar, cover at least
+     * {@code limit} bars, and at least {@code limit + 1} when the oldest one is cut short.
+     */
+    private static boolean oldestMayBeCut(Plan plan, long oldestSourceTime, MarketCalendar calendar) {
+        long barStart = calendar.barStart(plan.interval(), oldestSourceTime);
+        return oldestSourceTime > Math.max(barStart, plan.start());
     }
 }

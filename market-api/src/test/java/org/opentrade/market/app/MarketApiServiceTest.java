@@ -148,13 +148,27 @@ class MarketApiServiceTest {
             many.append(i == 0 ? "" : ",").append(String.format("%06d.SH", i));
         }
         assertError("/v1/market/quotes?symbols=" + many, 400, -6006);
+        assertError("/v1/market/quotes?symbols=" + ",".repeat(7_000), 400, -1002);
+    }
+
+    @Test
+    void aSymbolListedManyTimesIsAnsweredOnce() throws Exception {
+        // 8 000 characters: far more than 100 symbols' worth, but one distinct symbol
+        String repeated = String.join(",", java.util.Collections.nCopies(800, "600000.SH")) + ",000001.SZ,%20600000.SH";
+        HttpResponse<Buffer> r = h.get("/v1/market/quotes?symbols=" + repeated);
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        JsonArray items = r.bodyAsJsonObject().getJsonArray("items");
+        assertEquals(2, items.size());
+        assertEquals("600000.SH", items.getJsonObject(0).getString("symbol"));
+        assertEquals("000001.SZ", items.getJsonObject(1).getString("symbol"));
     }
 
     private static void assertError(String uri, int status, int errorNo) throws Exception {
         HttpResponse<Buffer> r = h.get(uri);
-        assertEquals(status, r.statusCode(), uri + " -> " + r.bodyAsString());
+        String shown = uri.length() > 120 ? uri.substring(0, 120) + "…" : uri;
+        assertEquals(status, r.statusCode(), shown + " -> " + r.bodyAsString());
         JsonObject body = r.bodyAsJsonObject();
-        assertEquals(errorNo, body.getInteger("error_no"), uri);
+        assertEquals(errorNo, body.getInteger("error_no"), shown);
         assertNotNull(body.getString("error"));
         assertEquals(32, body.getString("trace_id").length());
     }

@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -42,7 +41,14 @@ import org.opentrade.market.port.TimeSeriesStore;
  * back on the context. Never blocks the event loop.
  */
 public final class MarketRoutes {
+    /** Distinct symbols per quotes request; a symbol listed twice counts once. */
     public static final int MAX_QUOTE_SYMBOLS = 100;
+    /**
+     * Longest {@code symbols} value read (-1002 beyond): the request line that carries it is at most 8 256 bytes
+     * at the gateway ({@code max_request_line_bytes}) and here ({@code maxInitialLineLength}), and decoding only
+     * shortens it, so no request that got here is refused; it keeps the parse bounded should those limits grow.
+     */
+    public static final int MAX_SYMBOLS_CHARS = 8_256;
     public static final int MAX_KLINES = 10_000;
     public static final int DEFAULT_KLINES = 500;
     public static final int MAX_TRADES = 1_000;
@@ -196,27 +202,8 @@ public final class MarketRoutes {
     }
 
     private void quotes(RoutingContext ctx) {
-        String raw = ctx.request().getParam("symbols");
-        if (raw == null || raw.isBlank()) {
-            throw new Params.BadParam(MarketError.INVALID_PARAMETER, "symbols is required: a comma-separated list such as"
-                    + " 600000.SH,000001.SZ (at most " + MAX_QUOTE_SYMBOLS + ")");
-        }
-        if (raw.length() > MAX_QUOTE_SYMBOLS * 17) {
-            throw new Params.BadParam(MarketError.TOO_MANY_SYMBOLS, "at most " + MAX_QUOTE_SYMBOLS + " symbols per request");
-        }
-        Set<String> wanted = new LinkedHashSet<>();
-        for (String s : raw.split(",", -1)) {
-            wanted.add(s.strip());
-        }
-        if (wanted.size() > MAX_QUOTE_SYMBOLS) {
-            throw new Params.BadParam(MarketError.TOO_MANY_SYMBOLS, "at most " + MAX_QUOTE_SYMBOLS
-                    + " symbols per request, got " + wanted.size());
-        }
+        Set<String> wanted = Params.symbols(ctx.request().getParam("symbols"), MAX_QUOTE_SYMBOLS, MAX_SYMBOLS_CHARS);
         JsonArray items = new JsonArray();
-        if (wanted.contains("")) {
-            throw new Params.BadParam(MarketError.INVALID_PARAMETER, "symbols has an empty item; give codes separated"
-                    + " by single commas, such as 600000.SH,000001.SZ");
-        }
         for (String s : wanted) {
             MarketBoard.SymbolState st = Params.SYMBOL.matcher(s).matches() ? board.get(s) : null;
             if (st == null) {

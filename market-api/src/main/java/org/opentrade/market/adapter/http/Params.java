@@ -2,6 +2,8 @@ package org.opentrade.market.adapter.http;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.opentrade.market.domain.MarketError;
 
@@ -40,6 +42,44 @@ final class Params {
             throw new BadParam(MarketError.BAD_LIMIT, "limit must be a whole number from 1 to " + max + ", got " + clip(raw));
         }
         return (int) v;
+    }
+
+    /**
+     * The distinct codes of a comma-separated {@code symbols} value, stripped of surrounding spaces, in the
+     * order first listed (a code listed twice counts once). One pass over at most {@code maxChars} characters,
+     * keeping at most {@code max + 1} codes however many are listed. Too many distinct codes wins over an
+     * empty item, wherever each comes.
+     *
+     * @throws BadParam -1002 when missing or blank, longer than {@code maxChars}, or with an empty item;
+     *                  -6006 with more than {@code max} distinct codes
+     */
+    static Set<String> symbols(String raw, int max, int maxChars) {
+        if (raw == null || raw.isBlank()) {
+            throw new BadParam(MarketError.INVALID_PARAMETER, "symbols is required: a comma-separated list such as"
+                    + " 600000.SH,000001.SZ (at most " + max + " distinct)");
+        }
+        if (raw.length() > maxChars) {
+            throw new BadParam(MarketError.INVALID_PARAMETER, "symbols must be at most " + maxChars + " characters long");
+        }
+        Set<String> distinct = new LinkedHashSet<>();
+        boolean emptyItem = false;
+        int from = 0;
+        while (from <= raw.length()) {
+            int comma = raw.indexOf(',', from);
+            int to = comma < 0 ? raw.length() : comma;
+            String code = raw.substring(from, to).strip();
+            if (code.isEmpty()) {
+                emptyItem = true;
+            } else if (distinct.add(code) && distinct.size() > max) {
+                throw new BadParam(MarketError.TOO_MANY_SYMBOLS, "at most " + max + " distinct symbols per request");
+            }
+            from = to + 1;
+        }
+        if (emptyItem) {
+            throw new BadParam(MarketError.INVALID_PARAMETER, "symbols has an empty item; give codes separated"
+                    + " by single commas, such as 600000.SH,000001.SZ");
+        }
+        return distinct;
     }
 
     /** A time as RFC 3339 ({@code 2026-01-05T01:30:00Z}, offsets allowed) or epoch milliseconds. */
