@@ -182,6 +182,17 @@ class TradeApiServiceTest {
         HttpResponse<Buffer> notJson = TradeHarness.await(h.request(HttpMethod.POST, "dev_mia", "/v1/orders")
                 .sendBuffer(Buffer.buffer("qty=100")));
         assertEquals(-1001, body(notJson).getInteger("error_no"));
+        String order = TradeHarness.limit(null, "600000.SH", "buy", "10.00", 100).encode();
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/jsonp"}) {
+            HttpResponse<Buffer> wrongType = TradeHarness.await(h.request(HttpMethod.POST, "dev_mia", "/v1/orders")
+                    .putHeader("Content-Type", type).sendBuffer(Buffer.buffer(order)));
+            assertEquals(415, wrongType.statusCode(), type);
+            assertEquals(-1006, body(wrongType).getInteger("error_no"), type);
+        }
+        HttpResponse<Buffer> killSwitchAsText = TradeHarness.await(h.request(HttpMethod.POST, "dev_mia",
+                "/v1/account/kill-switch").putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer("{\"enabled\":true}")));
+        assertEquals(-1006, body(killSwitchAsText).getInteger("error_no"));
+        assertEquals(false, body(h.get("dev_mia", "/v1/account")).getBoolean("kill_switch"), "not switched on");
         HttpResponse<Buffer> fractional = h.order("dev_mia", new JsonObject().put("symbol", "600000.SH").put("side", "buy")
                 .put("qty", 100.5).put("price", "10.00"));
         assertEquals(-1002, body(fractional).getInteger("error_no"));
