@@ -105,16 +105,32 @@ public final class TraceQueryHandler implements Handler<RoutingContext> {
         for (SpanRecord s : spans) {
             byId.put(s.spanId(), s);
         }
+        // Each span's developer, resolved once (walks up to the first resolved or naming span): O(spans).
+        java.util.Map<String, String> developerOf = new java.util.HashMap<>();
         List<SpanRecord> own = new java.util.ArrayList<>(spans.size());
+        List<String> path = new java.util.ArrayList<>();
         for (SpanRecord s : spans) {
-            String developer = null;
+            path.clear();
+            String developer = "";
             SpanRecord at = s;
-            for (int hops = 0; at != null && developer == null && hops <= spans.size(); hops++) {
+            while (at != null && path.size() <= spans.size()) {
+                String known = developerOf.get(at.spanId());
+                if (known != null) {
+                    developer = known;
+                    break;
+                }
+                path.add(at.spanId());
                 Object d = at.attributes().get(TraceAttributes.DEVELOPER_ID.getKey());
-                developer = d == null ? null : d.toString();
+                if (d != null) {
+                    developer = d.toString();
+                    break;
+                }
                 at = at.parentSpanId() == null ? null : byId.get(at.parentSpanId());
             }
-            if (developer == null || developer.equals(owner)) {
+            for (String id : path) {
+                developerOf.put(id, developer);
+            }
+            if (developer.isEmpty() || developer.equals(owner)) {
                 own.add(s);
             }
         }
