@@ -10,6 +10,8 @@ is what urllib3 itself sends (``parse_url(url).request_uri``, after its own perc
 from urllib.parse import urlsplit, urlunsplit
 
 import opentrade
+import urllib3
+from opentrade.exceptions import ApiException
 from urllib3.util import parse_url
 
 try:  # urllib3 2.x
@@ -17,7 +19,13 @@ try:  # urllib3 2.x
 except ImportError:  # urllib3 1.26 (Debian 12)
     from urllib3.request import RequestMethods
 
+from .errors import ConnectionException, UnexpectedResponseException
 from .stream import Stream
+
+#: The Java SDK's defaults: how long one attempt waits for its answer (the gateway itself answers 504
+#: after 5 s), and for its connection. urllib3 retries a GET or a refused connection up to 3 times.
+DEFAULT_REQUEST_TIMEOUT = 10.0
+DEFAULT_CONNECT_TIMEOUT = 5.0
 
 
 class SigningPoolManager(RequestMethods):
@@ -46,12 +54,43 @@ class SigningPoolManager(RequestMethods):
         self._inner.clear()
 
 
-def api_client(base_url, credential=None):
+class _ApiClient(opentrade.ApiClient):
+    """The generated client with a default timeout, and every failure an ``ApiException``: a network
+    error or timeout is a ``ConnectionException``, an answer that does not fit its model an
+    ``UnexpectedResponseException`` (instead of urllib3's and pydantic's own exceptions)."""
+
+    def __init__(self, configuration, timeout):
+        super().__init__(configuration)
+        self.timeout = timeout
+
+    def request(self, method, url, *args, **kwargs):
+        if kwargs.get("_request_timeout") is None:
+            kwargs["_request_timeout"] = self.timeout
+        try:
+            return super().request(method, url, *args, **kwargs)
+        except (urllib3.exceptions.HTTPError, OSError) as e:
+            cause = getattr(e, "reason", None) or e  # MaxRetryError: the last attempt's error
+            raise ConnectionException("no answer to %s %s: %s" % (method, url, cause)) from e
+
+    def deserialize(self, response, response_type):
+        try:
+            return super().deserialize(response, response_type)
+        except ApiException:
+            raise
+        except (ValueError, TypeError) as e:  # pydantic's ValidationError is a ValueError
+            raise UnexpectedResponseException(
+                response, "the answer is not a valid %s: %s" % (response_type, e)) from e
+
+
+def api_client(base_url, credential=None, request_timeout=DEFAULT_REQUEST_TIMEOUT,
+               connect_timeout=DEFAULT_CONNECT_TIMEOUT):
     """A generated ``opentrade.ApiClient`` for ``base_url`` (e.g. ``http://localhost:8080``).
 
-    With a credential (``SecretKey``, ``Ed25519Key`` or ``Session``) every request carries it.
+    With a credential (``SecretKey``, ``Ed25519Key`` or ``Session``) every request carries it. A call
+    without its own ``_request_timeout`` waits ``connect_timeout`` seconds for the connection and
+    ``request_timeout`` for the answer.
     """
-    client = opentrade.ApiClient(opentrade.Configuration(host=base_url.rstrip("/")))
+    client = _ApiClient(opentrade.Configuration(host=base_url.rstrip("/")), (connect_timeout, request_timeout))
     if credential is not None:
         client.rest_client.pool_manager = SigningPoolManager(client.rest_client.pool_manager, credential)
     return client
@@ -62,13 +101,18 @@ class OpenTrade:
 
     ``developers``, ``keys``, ``market``, ``trading``, ``metering``, ``traces`` and ``operations`` are the
     generated ``*Api`` classes (method names are the contract's operationIds in snake_case, e.g.
-    ``trading.place_order``). ``credential`` may be None for sign-up and log-in.
+    ``trading.place_order``). ``credential`` may be None for sign-up and log-in. ``request_timeout`` (10 s)
+    and ``connect_timeout`` (5 s) bound each attempt; every failure raises an ``ApiException``
+    (``opentrade_sdk.errors``).
     """
 
-    def __init__(self, base_url, credential=None):
+    def __init__(self, base_url, credential=None, request_timeout=DEFAULT_REQUEST_TIMEOUT,
+                 connect_timeout=DEFAULT_CONNECT_TIMEOUT):
         self.base_url = base_url.rstrip("/")
         self.credential = credential
-        self.api_client = api_client(self.base_url, credential)
+        self.request_timeout = request_timeout
+        self.connect_timeout = connect_timeout
+        self.api_client = api_client(self.base_url, credential, request_timeout, connect_timeout)
         self.developers = opentrade.DevelopersApi(self.api_client)
         self.keys = opentrade.KeysApi(self.api_client)
         self.market = opentrade.MarketApi(self.api_client)
@@ -79,7 +123,7 @@ class OpenTrade:
 
     def with_credential(self, credential):
         """The same gateway with another credential."""
-        return OpenTrade(self.base_url, credential)
+        return OpenTrade(self.base_url, credential, self.request_timeout, self.connect_timeout)
 
     def ws_url(self, path):
         scheme, netloc, base_path, _, _ = urlsplit(self.base_url)

@@ -12,6 +12,11 @@ channel order (a seq already delivered is dropped; a seq past the next one, or a
 the last delivered seq, is a gap: it reconnects and resumes from the last delivered seq instead of
 delivering out of order), and reconnects when no frame arrived for ``heartbeat_timeout`` seconds.
 Snapshot frames (``"snapshot": true``) repeat their channel's head seq and are all delivered.
+
+A credential the gateway refuses for good -- a 401 or 403 at the upgrade, or an error frame or close
+1008 with a -2xxx number other than -2010 (a replayed signature: the next try signs afresh) -- stops
+the stream instead: another try would be refused the same way. Everything else (network errors, other
+statuses, closes, -3xxx, -9xxx) is transient and retried.
 """
 
 import json
@@ -22,6 +27,8 @@ import time
 from urllib.parse import urlsplit
 
 import websocket
+
+from .errors import StreamRefusedException
 
 log = logging.getLogger("opentrade_sdk.stream")
 
@@ -64,14 +71,31 @@ class _Reconnect(Exception):
     """Ends the current connection; the stream connects again and resumes."""
 
 
+class _Refused(Exception):
+    """Ends the stream: the gateway refused the credential for good (``error`` is the error model)."""
+
+    def __init__(self, status, error):
+        super().__init__(error.get("error") or "error_no %s" % error.get("error_no"))
+        self.status = status
+        self.error = error
+
+
+def is_permanent_refusal(error_no):
+    """True for the gateway's -2xxx numbers that another try cannot change (unknown, revoked, expired or
+    killed key, wrong secret or signature, suspended developer, missing scope, ...); -2010, a signature
+    already used, is not: the next connection signs afresh."""
+    return isinstance(error_no, int) and -2999 <= error_no <= -2000 and error_no != -2010
+
+
 class Stream:
     """A stream that stays subscribed to ``channels`` across dropped connections.
 
     ``on_message(StreamMessage)``, ``on_state(state, detail)`` (``connecting``, ``subscribed``,
     ``disconnected`` with the reason, ``closed``) and ``on_error(frame)`` (the server's error frames, the
-    error model) are called on the stream's own thread, one at a time; an exception they raise is
-    logged and does not stop the stream. ``auth`` is ``"headers"`` (credential headers on the upgrade)
-    or ``"frame"`` (a first auth frame). Start with ``start()`` or a ``with`` block; ``close()`` stops it.
+    error model; for a refused upgrade one made from the status, with ``error_no`` None) are called on
+    the stream's own thread, one at a time; an exception they raise is logged and does not stop the
+    stream. ``auth`` is ``"headers"`` (credential headers on the upgrade) or ``"frame"`` (a first auth
+    frame). Start with ``start()`` or a ``with`` block; ``close()`` stops it.
     """
 
     def __init__(self, url, channels, credential, on_message, on_state=None, on_error=None, auth="headers",
@@ -96,7 +120,10 @@ class Stream:
         self.epoch = None
         self._last = {}
         self._closing = threading.Event()
+        # Set while a connection is subscribed, and for good once the credential was refused.
         self._subscribed = threading.Event()
+        #: The StreamRefusedException that stopped the stream, else None.
+        self.refusal = None
         self._ws = None
         self._subscribed_once = False
         self._thread = None
@@ -130,8 +157,15 @@ class Stream:
         self.close()
 
     def wait_subscribed(self, timeout):
-        """True once a connection is subscribed (and until it drops), False after ``timeout`` seconds."""
-        return self._subscribed.wait(timeout)
+        """True once a connection is subscribed (and until it drops), False after ``timeout`` seconds.
+
+        Raises ``StreamRefusedException`` (an ``ApiException`` with ``status`` and ``error_no``) as soon as
+        the gateway refused the credential for good: the stream has stopped and will not subscribe.
+        """
+        subscribed = self._subscribed.wait(timeout)
+        if self.refusal is not None:
+            raise self.refusal
+        return subscribed
 
     def last_seqs(self):
         """The last seq delivered per channel (what a resume would send)."""
@@ -150,10 +184,17 @@ class Stream:
                 self._session(self._ws)
             except _Reconnect as e:
                 reason = str(e)
-            except Exception as e:  # network errors, refused upgrades, bad frames: all mean reconnect
+            except _Refused as e:
+                self.refusal = StreamRefusedException(e.status, e.error, str(e))
+                reason = "refused: %s" % e
+            except Exception as e:  # network errors, other refused upgrades, bad frames: all mean reconnect
                 reason = "%s: %s" % (type(e).__name__, e)
             finally:
                 self._drop_connection()
+            if self.refusal is not None:
+                self._subscribed.set()  # wakes wait_subscribed, which raises the refusal
+                self._notify(DISCONNECTED, reason)
+                break
             if self._closing.is_set():
                 break
             failures = 0 if self._subscribed_once else failures + 1
@@ -166,7 +207,16 @@ class Stream:
         headers = []
         if self.credential is not None and self.auth == "headers":
             headers = ["%s: %s" % kv for kv in self.credential.headers("GET", self._target, None).items()]
-        ws = websocket.create_connection(self.url, timeout=self.connect_timeout, header=headers)
+        try:
+            ws = websocket.create_connection(self.url, timeout=self.connect_timeout, header=headers)
+        except websocket.WebSocketBadStatusException as e:
+            if e.status_code not in (401, 403):
+                raise
+            # websocket-client does not read the answer's body: the error model's number is unknown.
+            error = {"type": "error", "error": str(e), "error_no": None,
+                     "trace_id": _header(e.resp_headers, "x-trace-id")}
+            self._report(error)
+            raise _Refused(e.status_code, error) from e
         if self.credential is not None and self.auth == "frame":
             ws.send(json.dumps(self.credential.auth_frame(self._target)))
         return ws
@@ -184,6 +234,10 @@ class Stream:
                 continue
             last_frame = time.monotonic()
             if opcode == websocket.ABNF.OPCODE_CLOSE:
+                error = _close_error(payload)
+                if error is not None and is_permanent_refusal(error.get("error_no")):
+                    self._report(error)  # an error frame with the same number would have ended the session
+                    raise _Refused(0, error)
                 raise _Reconnect("closed by the server: " + _close_reason(payload))
             if opcode == websocket.ABNF.OPCODE_TEXT:
                 self._handle(json.loads(payload.decode("utf-8")))
@@ -216,10 +270,9 @@ class Stream:
                 if last is not None and head > last:
                     raise _Reconnect("heartbeat says %s is at %d, delivered %d" % (ch, head, last))
         elif kind == "error":
-            if self.on_error is not None:
-                self._call(self.on_error, frame)
-            else:
-                log.warning("stream error frame: %s", frame)
+            self._report(frame)
+            if is_permanent_refusal(frame.get("error_no")):
+                raise _Refused(0, frame)
 
     def _data(self, frame):
         channel, seq = frame["channel"], frame["seq"]
@@ -243,6 +296,12 @@ class Stream:
             except Exception:  # the connection is already broken
                 pass
 
+    def _report(self, error):
+        if self.on_error is not None:
+            self._call(self.on_error, error)
+        else:
+            log.warning("stream error frame: %s", error)
+
     def _notify(self, state, detail):
         if self.on_state is not None:
             self._call(self.on_state, state, detail)
@@ -252,6 +311,21 @@ class Stream:
             fn(*args)
         except Exception:
             log.exception("stream callback %r failed", fn)
+
+
+def _close_error(payload):
+    """The error model a close 1008 carries as its reason (the gateway's), else None."""
+    if payload is None or len(payload) < 2 or int.from_bytes(payload[:2], "big") != 1008:
+        return None
+    try:
+        error = json.loads(payload[2:].decode("utf-8"))
+    except ValueError:
+        return None
+    return dict(error, type="error") if isinstance(error, dict) else None
+
+
+def _header(headers, name):
+    return next((v for k, v in (headers or {}).items() if k.lower() == name), None)
 
 
 def _close_reason(payload):

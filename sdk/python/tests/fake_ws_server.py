@@ -1,8 +1,9 @@
 """A minimal WebSocket server on 127.0.0.1 for the stream tests (standard library only).
 
 Each accepted connection runs ``script(conn, index)`` on a thread of its own; ``conn`` reads the
-client's JSON frames and sends JSON frames, and can drop the TCP connection without a close frame,
-as a network failure would.
+client's JSON frames and sends JSON frames and close frames, and can drop the TCP connection without a
+close frame, as a network failure would. ``refuse(index)``, when given, may answer an upgrade with an
+HTTP error instead: it returns ``(status line, error model)``, or None to accept.
 """
 
 import base64
@@ -16,11 +17,12 @@ _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
 class Connection:
-    def __init__(self, sock):
+    def __init__(self, sock, refusal=None):
         self.sock = sock
-        self.request_line, self.headers = self._handshake()
+        self.refused = refusal is not None
+        self.request_line, self.headers = self._handshake(refusal)
 
-    def _handshake(self):
+    def _handshake(self, refusal):
         data = b""
         while b"\r\n\r\n" not in data:
             chunk = self.sock.recv(4096)
@@ -29,6 +31,13 @@ class Connection:
             data += chunk
         lines = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
         headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+        if refusal is not None:
+            status, error = refusal
+            body = json.dumps(error).encode("utf-8")
+            self.sock.sendall(("HTTP/1.1 %s\r\nContent-Type: application/json\r\nX-Trace-Id: %s\r\n"
+                               "Content-Length: %d\r\n\r\n" % (status, error.get("trace_id", ""), len(body))
+                               ).encode() + body)
+            return lines[0], headers
         accept = base64.b64encode(hashlib.sha1((headers["sec-websocket-key"] + _GUID).encode()).digest()).decode()
         self.sock.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                            "Sec-WebSocket-Accept: %s\r\n\r\n" % accept).encode())
@@ -71,6 +80,11 @@ class Connection:
             header = struct.pack(">BBH", 0x81, 126, len(payload))
         self.sock.sendall(header + payload)
 
+    def close(self, code, reason=""):
+        """Sends a close frame with ``code`` and ``reason`` (under 124 bytes)."""
+        payload = struct.pack(">H", code) + reason.encode("utf-8")
+        self.sock.sendall(struct.pack(">BB", 0x88, len(payload)) + payload)
+
     def drop(self):
         """Closes the TCP connection without a close frame."""
         try:
@@ -90,8 +104,10 @@ class Connection:
 
 
 class FakeStreamServer:
-    def __init__(self, script):
+    def __init__(self, script, refuse=None):
         self.script = script
+        self.refuse = refuse
+        self.connections = 0
         self.errors = []
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
@@ -111,10 +127,11 @@ class FakeStreamServer:
                 return
             threading.Thread(target=self._serve, args=(sock, index), daemon=True).start()
             index += 1
+            self.connections = index
 
     def _serve(self, sock, index):
         try:
-            self.script(Connection(sock), index)
+            self.script(Connection(sock, self.refuse(index) if self.refuse else None), index)
         except Exception as e:  # reported by the test through .errors
             self.errors.append("connection %d: %r" % (index, e))
         finally:

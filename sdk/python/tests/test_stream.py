@@ -1,10 +1,14 @@
-"""Stream: every data frame once and in order across dropped connections, gaps and silent servers."""
+"""Stream: every data frame once and in order across dropped connections, gaps and silent servers; a
+credential refused for good stops the stream, other failures are retried."""
 
+import json
 import threading
 import unittest
 
 from fake_ws_server import FakeStreamServer
-from opentrade_sdk import SecretKey, Stream
+from opentrade.exceptions import ApiException
+from opentrade_sdk import SecretKey, Stream, StreamRefusedException
+from opentrade_sdk.stream import is_permanent_refusal
 
 TIMEOUT = 10.0
 
@@ -19,7 +23,7 @@ class Recorder:
     """Collects what the stream delivers; ``wait_for(n)`` waits for n messages."""
 
     def __init__(self):
-        self.messages, self.states = [], []
+        self.messages, self.states, self.errors = [], [], []
         self._cond = threading.Condition()
 
     def on_message(self, message):
@@ -31,6 +35,15 @@ class Recorder:
         with self._cond:
             self.states.append((state, detail))
             self._cond.notify_all()
+
+    def on_error(self, frame):
+        with self._cond:
+            self.errors.append(frame)
+            self._cond.notify_all()
+
+    def wait_closed(self):
+        with self._cond:
+            return self._cond.wait_for(lambda: any(s == "closed" for s, _ in self.states), TIMEOUT)
 
     def wait_for(self, n):
         with self._cond:
@@ -55,11 +68,12 @@ class StreamTest(unittest.TestCase):
             finally:
                 done[index].set()
 
-        server = FakeStreamServer(script)
+        server = FakeStreamServer(script, options.pop("refuse", None))
         self.addCleanup(server.close)
         recorder = Recorder()
         stream = Stream(server.url, ["orders"], options.pop("credential", None), recorder.on_message,
-                        on_state=recorder.on_state, min_backoff=0.01, max_backoff=0.05, **options)
+                        on_state=recorder.on_state, on_error=recorder.on_error, min_backoff=0.01,
+                        max_backoff=0.05, **options)
         with stream:
             self.assertTrue(recorder.wait_for(expected), "delivered only %s" % recorder.seqs())
         for event in done:
@@ -195,6 +209,105 @@ class StreamTest(unittest.TestCase):
         self.assertEqual([("GET", "/v1/stream/orders", None)], seen)
         self.assertEqual("otk_k", headers[0]["x-api-key"])
         self.assertEqual("s3cret", headers[0]["x-api-secret"])
+
+
+    def test_transient_refusals_and_closes_are_retried(self):
+        def second(conn):
+            conn.recv_json()
+            conn.send_json({"type": "error", "error": "signature already used", "error_no": -2010, "trace_id": "t"})
+            conn.close(1008, json.dumps({"error_no": -2010}))
+            conn.wait_closed(TIMEOUT)
+
+        def third(conn):
+            conn.recv_json()
+            conn.close(1001, "trade-api shuts down")
+            conn.wait_closed(TIMEOUT)
+
+        def fourth(conn):
+            conn.recv_json()
+            conn.send_json({"type": "subscribed", "channels": ["orders"], "seqs": {"orders": 0}, "epoch": "e1"})
+            conn.send_json(order(1))
+            conn.wait_closed(TIMEOUT)
+
+        unavailable = ("503 Service Unavailable", {"error": "unavailable", "error_no": -9001, "trace_id": "t"})
+        recorder, stream = self.run_stream([lambda conn: None, second, third, fourth], 1,
+                                           credential=SecretKey("otk_k", "s3cret"),
+                                           refuse=lambda index: unavailable if index == 0 else None)
+
+        self.assertEqual([1], recorder.seqs())
+        self.assertEqual([-2010], [e["error_no"] for e in recorder.errors])
+        reasons = [d for s, d in recorder.states if s == "disconnected"]
+        self.assertIn("Handshake status 503", reasons[0])
+        self.assertEqual("closed by the server: 1008 {\"error_no\": -2010}", reasons[1])
+        self.assertEqual("closed by the server: 1001 trade-api shuts down", reasons[2])
+        self.assertIsNone(stream.refusal)
+
+
+class RefusedCredentialTest(unittest.TestCase):
+    """A credential refused for good: on_error once, no reconnect, wait_subscribed raises."""
+
+    def refused_stream(self, script, refuse=None, auth="headers"):
+        server = FakeStreamServer(script, refuse)
+        self.addCleanup(server.close)
+        recorder = Recorder()
+        stream = Stream(server.url, ["orders"], SecretKey("otk_k", "wrong"), recorder.on_message,
+                        on_state=recorder.on_state, on_error=recorder.on_error, auth=auth, min_backoff=0.01,
+                        max_backoff=0.05)
+        with stream:
+            with self.assertRaises(StreamRefusedException) as raised:
+                stream.wait_subscribed(TIMEOUT)
+            self.assertTrue(recorder.wait_closed(), "the stream stops by itself: %s" % recorder.states)
+            self.assertRaises(StreamRefusedException, stream.wait_subscribed, 0)
+        self.assertEqual(1, server.connections, "no reconnect")
+        self.assertEqual(["connecting", "disconnected", "closed"], [s for s, _ in recorder.states])
+        self.assertEqual([], recorder.messages)
+        self.assertIsInstance(raised.exception, ApiException)
+        self.assertIs(stream.refusal, raised.exception)
+        return raised.exception, recorder
+
+    def test_a_401_at_the_upgrade_stops_the_stream(self):
+        trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+        refused, recorder = self.refused_stream(lambda conn, index: None, refuse=lambda index: (
+            "401 Unauthorized", {"error": "wrong API secret", "error_no": -2003, "trace_id": trace_id}))
+
+        self.assertEqual(401, refused.status)
+        self.assertIsNone(refused.error_no)  # websocket-client does not read the answer's body
+        self.assertIn("401", refused.reason)
+        self.assertEqual(1, len(recorder.errors))
+        self.assertEqual(trace_id, recorder.errors[0]["trace_id"])
+        self.assertIn("Handshake status 401", recorder.errors[0]["error"])
+
+    def test_an_auth_error_frame_and_close_1008_stop_the_stream(self):
+        error = {"error": "wrong API secret", "error_no": -2003, "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"}
+
+        def script(conn, index):
+            self.assertEqual("auth", conn.recv_json()["op"])
+            conn.send_json(dict(error, type="error"))
+            conn.close(1008, json.dumps(error))
+            conn.wait_closed(TIMEOUT)
+
+        refused, recorder = self.refused_stream(script, auth="frame")
+
+        self.assertEqual((0, -2003, "wrong API secret"), (refused.status, refused.error_no, refused.reason))
+        self.assertEqual(dict(error, type="error"), json.loads(refused.body))
+        self.assertEqual([dict(error, type="error")], recorder.errors)
+
+    def test_a_close_1008_with_a_permanent_number_alone_stops_the_stream(self):
+        def script(conn, index):
+            conn.recv_json()
+            conn.close(1008, json.dumps({"error_no": -2016}))
+            conn.wait_closed(TIMEOUT)
+
+        refused, recorder = self.refused_stream(script)
+
+        self.assertEqual(-2016, refused.error_no)
+        self.assertEqual([{"error_no": -2016, "type": "error"}], recorder.errors)
+
+    def test_only_the_gateways_lasting_2xxx_numbers_are_permanent(self):
+        for error_no in (-2001, -2002, -2003, -2004, -2005, -2006, -2008, -2011, -2012, -2015, -2016):
+            self.assertTrue(is_permanent_refusal(error_no), error_no)
+        for error_no in (-2010, -3001, -3004, -1001, -6013, -9000, -9001, None, "-2003"):
+            self.assertFalse(is_permanent_refusal(error_no), error_no)
 
 
 if __name__ == "__main__":
