@@ -75,6 +75,8 @@ public final class FixAcceptor {
     private static final long DISCARD_DELAY_MILLIS = 1_000;
     /** How long an ended session's socket may take to flush its last messages before it is closed. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
+    /** How often the keys of logged-on sessions are checked again: a session outlives its key by at most this. */
+    static final long KEY_RECHECK_MILLIS = 5_000;
 
     /**
      * QuickFIX/J's connection logger: a line per connection and per message for an unknown session, as
@@ -82,9 +84,19 @@ public final class FixAcceptor {
      * new one would come without the budget).
      */
     private static final Logger CONNECTIONS = Logger.getLogger("quickfix.mina.acceptor.AcceptorIoHandler");
+    /**
+     * QuickFIX/J's loggers that write a line per malformed frame or per connection event, before any Logon:
+     * the decoder ("did not find checksum field, bad length?" for each bad frame) and the I/O handlers.
+     * Each gets the same budget. Held here for the same reason.
+     */
+    private static final List<Logger> PER_FRAME = List.of(CONNECTIONS,
+            Logger.getLogger("quickfix.mina.message.FIXMessageDecoder"),
+            Logger.getLogger("quickfix.mina.AbstractIoHandler"));
 
     static {
-        LogBudget.filter(CONNECTIONS, 50, 10_000);
+        for (Logger l : PER_FRAME) {
+            LogBudget.filter(l, 50, 10_000);
+        }
     }
 
     private final FixAcceptorOptions options;
@@ -93,6 +105,8 @@ public final class FixAcceptor {
     private final FixApplication application;
     private final FixMarketData marketData;
     private final ExecutorService outbound;
+    /** Checks the keys of logged-on sessions again ({@link FixApplication#recheckKeys}); from start to stop. */
+    private java.util.concurrent.ScheduledExecutorService keyChecks;
     private ThreadedSocketAcceptor acceptor;
     /** {@link #acceptor} for QuickFIX/J's threads, read without this object's lock (held by start and stop). */
     private volatile ThreadedSocketAcceptor forQuickFixThreads;
@@ -164,6 +178,7 @@ public final class FixAcceptor {
         built.setSessionProvider(new InetSocketAddress(options.host(), options.port()),
                 new BoundedSessionProvider(new DynamicAcceptorSessionProvider(settings, template, application, store,
                         log, messages), BoundedSessionProvider.DEFAULT_MAX_SESSIONS));
+        application.owners(new SessionOwners(options.storeDir().resolve("session-owners.tsv")));
         application.onRefused(this::discardLater);
         application.onEnded(this::closeLater);
         acceptor = built;
@@ -193,6 +208,18 @@ public final class FixAcceptor {
         });
         retained.get(30, java.util.concurrent.TimeUnit.SECONDS); // start() runs on a worker, never the trade context
         acceptor.start();
+        keyChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "opentrade-fix-keys");
+            t.setDaemon(true);
+            return t;
+        });
+        keyChecks.scheduleWithFixedDelay(() -> {
+            try {
+                application.recheckKeys();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "FIX: checking the keys of live sessions failed", e);
+            }
+        }, KEY_RECHECK_MILLIS, KEY_RECHECK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("FIX 4.4 acceptor listening on " + options.host() + ":" + port() + " (TargetCompID "
                 + FixAcceptorOptions.COMP_ID + ")");
     }
@@ -212,6 +239,10 @@ public final class FixAcceptor {
 
     /** Logs sessions out, closes the socket and the store. Blocks; not on the event loop. */
     public synchronized void stop() {
+        if (keyChecks != null) {
+            keyChecks.shutdownNow();
+            keyChecks = null;
+        }
         if (acceptor != null) {
             acceptor.stop(true);
             acceptor = null;

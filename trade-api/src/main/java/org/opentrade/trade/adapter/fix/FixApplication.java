@@ -60,8 +60,18 @@ final class FixApplication implements quickfix.Application {
     /** Told of each logged-on session that ended (logout, disconnect, slow consumer). */
     private volatile java.util.function.Consumer<SessionID> onEnded = id -> { };
 
-    private record Caller(String account, String keyId, boolean cancelOnDisconnect) {
+    /** A logged-on session's caller; {@code secret} is kept to check the key again while the session lives. */
+    private record Caller(String account, String keyId, String secret, boolean cancelOnDisconnect) {
+        @Override
+        public String toString() {
+            return "Caller[" + account + ", " + keyId + "]";
+        }
     }
+
+    /** Session names and their developers (null: any developer may use any name; tests of other parts). */
+    private volatile SessionOwners owners;
+    /** Sessions logged out by this acceptor (rate, key), enabled again as their Logout goes out. */
+    private final java.util.Set<SessionID> enableAtLogout = ConcurrentHashMap.newKeySet();
 
     FixApplication(FixAcceptorOptions options, KeyAuthenticator keys, Executor onContext, FixOrders orders,
                    FixMarketData marketData) {
@@ -92,8 +102,8 @@ final class FixApplication implements quickfix.Application {
     @Override
     public void onLogout(SessionID sessionId) {
         onEnded.accept(sessionId);
-        MessageThrottle throttle = throttles.remove(sessionId);
-        if (throttle != null && throttle.loggedOut()) {
+        throttles.remove(sessionId);
+        if (enableAtLogout.remove(sessionId)) {
             // Session.logout disables the session (QuickFIX/J's initiator semantics): enable it again, or the
             // client could never log on again under this SenderCompID (toAdmin did when the Logout went out;
             // this covers a session that ended before it could be sent).
@@ -124,6 +134,37 @@ final class FixApplication implements quickfix.Application {
 
     private volatile java.util.function.Function<String, String> accountPlacement = developer -> null;
 
+    /** Session names are held by the developer who first logged on with them. Set before the acceptor starts. */
+    void owners(SessionOwners owners) {
+        this.owners = owners;
+    }
+
+    /**
+     * Checks the key of every logged-on session again (the acceptor does so every {@link
+     * FixAcceptor#KEY_RECHECK_MILLIS}): a key revoked, killed or expired, a secret rotated past its grace,
+     * a scope removed or a developer suspended ends the session with a Logout saying so, as the gateway
+     * closes a WebSocket stream whose credential ended. A check that got no answer, or the key store
+     * unavailable, changes nothing: the gateway decides, and it could not.
+     */
+    void recheckKeys() {
+        for (Map.Entry<SessionID, Caller> e : sessions.entrySet()) {
+            SessionID id = e.getKey();
+            Caller c = e.getValue();
+            keys.authenticate(c.keyId(), c.secret(), "fix").whenComplete((r, err) -> {
+                if (err != null || r.ok() || r.reason() == null || r.reason().contains("unavailable")
+                        || sessions.get(id) != c) {
+                    return;
+                }
+                Session s = Session.lookupSession(id);
+                if (s != null && s.isLoggedOn()) {
+                    LOG.info("FIX session " + id + " logged out: " + r.reason());
+                    enableAtLogout.add(id);
+                    s.logout("logged out: " + r.reason());
+                }
+            });
+        }
+    }
+
     void onRefused(java.util.function.Consumer<SessionID> hook) {
         this.onRefused = hook;
     }
@@ -134,9 +175,8 @@ final class FixApplication implements quickfix.Application {
 
     @Override
     public void toAdmin(Message message, SessionID sessionId) {
-        MessageThrottle throttle = throttles.get(sessionId);
-        if (throttle != null && throttle.loggedOut() && isLogout(message)) {
-            // The rate's Logout is going out: Session.logout disabled the session so that it would be sent
+        if (isLogout(message) && enableAtLogout.remove(sessionId)) {
+            // Our Logout (rate, key) is going out: Session.logout disabled the session so that it would be sent
             // (QuickFIX/J's initiator semantics). Enable it again now, not in onLogout: QuickFIX/J closes the
             // socket before it calls onLogout, and a client that logs on again at once would find the session
             // disabled. The session still ends: at the client's Logout or the logout timeout.
@@ -204,6 +244,7 @@ final class FixApplication implements quickfix.Application {
         if (s != null && s.isLoggedOn()) {
             LOG.warning("FIX session " + sessionId + " logged out: it kept sending more than " + throttle.perSecond()
                     + " messages per second");
+            enableAtLogout.add(sessionId);
             s.logout("message rate above " + throttle.perSecond() + " per second (bursts of "
                     + 2 * throttle.perSecond() + "): logged out");
         }
@@ -248,16 +289,34 @@ final class FixApplication implements quickfix.Application {
         if (elsewhere != null) {
             throw new RejectLogon("logon refused: " + elsewhere);
         }
-        SessionID holder = keyHolders.putIfAbsent(r.keyId(), sessionId);
-        if (holder != null && !holder.equals(sessionId)) {
-            Session other = Session.lookupSession(holder);
-            if (other != null && other.isLoggedOn()) {
-                throw new RejectLogon("logon refused: key " + r.keyId() + " already has a live session ("
-                        + holder.getTargetCompID() + "); one session per key");
+        SessionOwners names = owners;
+        if (names != null) {
+            String notYours;
+            try {
+                notYours = names.claim(sessionId.getTargetCompID(), r.developerId());
+            } catch (java.io.IOException e) {
+                LOG.log(Level.WARNING, "FIX logon: could not record the owner of " + sessionId, e);
+                throw new RejectLogon("the acceptor could not record this session; retry the logon");
             }
-            keyHolders.put(r.keyId(), sessionId); // the earlier holder is gone
+            if (notYours != null) {
+                throw new RejectLogon("logon refused: " + notYours);
+            }
         }
-        sessions.put(sessionId, new Caller(r.developerId(), r.keyId(), cod));
+        // One session per key, checked and taken in one step: two Logons at once with one key both passed a
+        // check-then-put, since neither session was logged on yet. A holder with a connection is logged on or
+        // logging on; one without is gone.
+        synchronized (keyHolders) {
+            SessionID holder = keyHolders.get(r.keyId());
+            if (holder != null && !holder.equals(sessionId)) {
+                Session other = Session.lookupSession(holder);
+                if (other != null && (other.isLoggedOn() || other.hasResponder())) {
+                    throw new RejectLogon("logon refused: key " + r.keyId() + " already has a live session ("
+                            + holder.getTargetCompID() + "); one session per key");
+                }
+            }
+            keyHolders.put(r.keyId(), sessionId);
+        }
+        sessions.put(sessionId, new Caller(r.developerId(), r.keyId(), m.getString(PASSWORD), cod));
         throttles.put(sessionId, new MessageThrottle(options.maxMessagesPerSecond(), System::nanoTime));
     }
 
