@@ -532,14 +532,16 @@ final class FixOrders implements TradeDesk.UpdateListener {
         Side s = switch (side) {
             case '1' -> Side.BUY;
             case '2' -> Side.SELL;
-            default -> throw new Refused(FixProxy.REJ_UNSUPPORTED, "Side(54)=" + side + " is not supported; use 1 (buy) or 2 (sell)");
+            default -> throw new Refused(FixProxy.REJ_UNSUPPORTED, "[" + TradeError.INVALID_PARAMETER.errorNo() + "] Side(54)="
+                    + side + " is not supported; use 1 (buy) or 2 (sell)");
         };
         OrderType type = switch (ordType) {
             case '1' -> OrderType.MARKET;
             case '2' -> OrderType.LIMIT;
             case '3' -> OrderType.STOP;
             case '4' -> OrderType.STOP_LIMIT;
-            default -> throw new Refused(FixProxy.REJ_UNSUPPORTED, "OrdType(40)=" + ordType
+            default -> throw new Refused(FixProxy.REJ_UNSUPPORTED, "[" + TradeError.INVALID_PARAMETER.errorNo() + "] OrdType(40)="
+                    + ordType
                     + " is not supported; use 1 market, 2 limit, 3 stop or 4 stop limit");
         };
         char tifChar = m.isSetField(FixProxy.TIME_IN_FORCE) ? m.getChar(FixProxy.TIME_IN_FORCE) : '0';
@@ -548,7 +550,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
             case '1' -> TimeInForce.GTC;
             case '3' -> TimeInForce.IOC;
             case '4' -> TimeInForce.FOK;
-            default -> throw new Refused(FixProxy.REJ_UNSUPPORTED, "TimeInForce(59)=" + tifChar
+            default -> throw new Refused(FixProxy.REJ_UNSUPPORTED, "[" + TradeError.INVALID_PARAMETER.errorNo()
+                    + "] TimeInForce(59)=" + tifChar
                     + " is not supported; use 0 day, 1 GTC, 3 IOC or 4 FOK");
         };
         try {
@@ -556,17 +559,16 @@ final class FixOrders implements TradeDesk.UpdateListener {
                     "OrderQty(38)");
             long price = 0;
             long stop = 0;
-            if (type.hasLimitPrice()) {
-                if (!m.isSetField(FixProxy.PRICE)) {
-                    throw new IllegalArgumentException("Price(44) is required for OrdType " + ordType);
-                }
+            // A Price or StopPx the type takes no is passed on, so the risk checks refuse it as REST's do (-4114).
+            if (m.isSetField(FixProxy.PRICE)) {
                 price = FixPrices.hundredths(m.getString(FixProxy.PRICE), "Price(44)");
+            } else if (type.hasLimitPrice()) {
+                throw new IllegalArgumentException("Price(44) is required for OrdType " + ordType);
             }
-            if (type.isStop()) {
-                if (!m.isSetField(FixProxy.STOP_PX)) {
-                    throw new IllegalArgumentException("StopPx(99) is required for OrdType " + ordType);
-                }
+            if (m.isSetField(FixProxy.STOP_PX)) {
                 stop = FixPrices.hundredths(m.getString(FixProxy.STOP_PX), "StopPx(99)");
+            } else if (type.isStop()) {
+                throw new IllegalArgumentException("StopPx(99) is required for OrdType " + ordType);
             }
             return new OrderRequest(clOrdId, symbol, s, type, tif, qty, price, stop);
         } catch (IllegalArgumentException e) {

@@ -58,6 +58,26 @@ class FixBadInputTest extends FixHarnessTest {
         }
     }
 
+    /** FIX orders get REST's risk checks: a market order with a price is refused (-4114), not filled. */
+    @Test
+    void aMarketOrderWithAPriceIsRefusedAsRestRefusesIt() throws Exception {
+        try (RawFix r = logon("dev_mktpx")) {
+            r.send("D", "11=mp-1|55=601288.SH|54=1|60=20260101-00:00:00|38=100|40=1|44=5.00|59=3");
+            String er = r.next("8");
+            assertEquals("8", RawFix.field(er, 150), "rejected: " + er);
+            assertEquals("NONE", RawFix.field(er, 37), er);
+            assertTrue(RawFix.field(er, 58).startsWith("[-4114] a market order takes no price"), er);
+            r.send("D", "11=mp-2|55=601288.SH|54=1|60=20260101-00:00:00|38=100|40=2|44=5.00|99=4.00|59=0");
+            String stop = r.next("8");
+            assertTrue(RawFix.field(stop, 58).startsWith("[-4114] a limit order takes no stop_price"), stop);
+            // A valid value of the field that this acceptor does not support (TimeInForce 6, GTD): reason 11.
+            r.send("D", "11=mp-3|55=601288.SH|54=1|60=20260101-00:00:00|38=100|40=2|44=5.00|59=6");
+            String gtd = r.next("8");
+            assertEquals("11", RawFix.field(gtd, 103), gtd);
+            assertTrue(RawFix.field(gtd, 58).startsWith("[-1002] TimeInForce(59)=6 is not supported"), gtd);
+        }
+    }
+
     @Test
     void anUnknownEnumValueIsRejectedWithReason5() throws Exception {
         try (RawFix r = logon("dev_enum")) {
