@@ -382,10 +382,16 @@ public final class MarketBoard implements FeedHandler {
             }
             List<BookLevel> bids = st.book.bids(depthLevels);
             List<BookLevel> asks = st.book.asks(depthLevels);
-            List<BookLevel> bidDiff = DepthDiff.diff(st.publishedBids, bids, true);
-            List<BookLevel> askDiff = DepthDiff.diff(st.publishedAsks, asks, false);
-            st.publishedBids = bids;
-            st.publishedAsks = asks;
+            // A batch can end between a crossing limit order's ACCEPTED event (it rests in the replica at its full
+            // size) and the TRADE events that take it out of the cross: a book the engine never has. Its depth
+            // waits for the trades (they mark the symbol again); the diff then covers the whole order.
+            boolean crossed = !bids.isEmpty() && !asks.isEmpty() && bids.get(0).price() >= asks.get(0).price();
+            List<BookLevel> bidDiff = crossed ? List.of() : DepthDiff.diff(st.publishedBids, bids, true);
+            List<BookLevel> askDiff = crossed ? List.of() : DepthDiff.diff(st.publishedAsks, asks, false);
+            if (!crossed) {
+                st.publishedBids = bids;
+                st.publishedAsks = asks;
+            }
             if (!bidDiff.isEmpty() || !askDiff.isEmpty()) {
                 listener.depth(st.instrument.symbol(), st.book.seq(), bidDiff, askDiff);
             }

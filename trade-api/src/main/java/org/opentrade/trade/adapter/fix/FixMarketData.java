@@ -339,6 +339,10 @@ final class FixMarketData implements FixBooks.Listener {
             return;
         }
         String symbol = book.symbol();
+        // A crossing limit order rests in the replica from its ACCEPTED event until the TRADE events that
+        // follow take it out of the cross: book states a matching engine never has. Levels are published
+        // when the book is uncrossed again (the diff then covers the whole command); trades as they come.
+        boolean settled = !crossedOrLocked(book);
         Map<Integer, List<BookLevel>> bidsAt = new HashMap<>(2);
         Map<Integer, List<BookLevel>> asksAt = new HashMap<>(2);
         for (Sub s : subs) {
@@ -356,12 +360,12 @@ final class FixMarketData implements FixBooks.Listener {
                 x.addGroup(g);
                 n++;
             }
-            if (s.bids) {
+            if (s.bids && settled) {
                 List<BookLevel> now = bidsAt.computeIfAbsent(s.depth, book::bids);
                 n += diff(p.bids, now, BID, symbol, x);
                 p.bids = now;
             }
-            if (s.offers) {
+            if (s.offers && settled) {
                 List<BookLevel> now = asksAt.computeIfAbsent(s.depth, book::asks);
                 n += diff(p.asks, now, OFFER, symbol, x);
                 p.asks = now;
@@ -370,6 +374,13 @@ final class FixMarketData implements FixBooks.Listener {
                 out.send(s.session, x);
             }
         }
+    }
+
+    /** Whether the best bid is at or above the best ask: mid-command, never a state to show. */
+    static boolean crossedOrLocked(BookReplica book) {
+        List<BookLevel> bid = book.bids(1);
+        List<BookLevel> ask = book.asks(1);
+        return !bid.isEmpty() && !ask.isEmpty() && bid.get(0).price() >= ask.get(0).price();
     }
 
     /** Adds the entries that turn {@code before} into {@code after} (deletes first); returns how many. */

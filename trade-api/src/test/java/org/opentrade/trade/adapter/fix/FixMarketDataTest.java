@@ -61,6 +61,33 @@ class FixMarketDataTest extends FixHarnessTest {
         }
     }
 
+    /**
+     * A crossing limit order is in the exchange's events first as accepted at its full size, then traded
+     * down: the book between is crossed, a state the engine never has. No X leaves the client's book
+     * crossed or locked; the trade and the settled book arrive.
+     */
+    @Test
+    void aCrossingOrderNeverShowsACrossedBook() throws Exception {
+        try (FixClient c = h.client("dev_md_cross")) {
+            c.send(FixMessages.marketData("cross-1", '1', 0, "012", "601166.SH"));
+            LocalBook b = new LocalBook();
+            b.snapshot(c.next(m -> isFor(m, "W", "cross-1"), "W cross-1"));
+            h.counter("601166.SH", "SELL", "21.10", 300);
+            h.counter("601166.SH", "SELL", "21.20", 100);
+            follow(c, "cross-1", b, x -> x.asks().equals("21.10x300/1,21.20x100/1"));
+            c.send(FixMessages.limitBuy("cross-buy", "601166.SH", 500, "21.15"));
+            while (!(b.bids().equals("21.15x200/1") && b.asks().equals("21.20x100/1"))) {
+                b.incremental(c.next(m -> isFor(m, "X", "cross-1"), "X cross-1 (book " + b.bids() + " | " + b.asks()
+                        + ")"));
+                if (!b.bids.isEmpty() && !b.asks.isEmpty()) {
+                    assertTrue(b.bids.firstKey().compareTo(b.asks.firstKey()) < 0,
+                            "crossed or locked: " + b.bids() + " | " + b.asks());
+                }
+            }
+            assertEquals("21.10x300", b.trades());
+        }
+    }
+
     @Test
     void aTopOfBookSubscriptionSeesOnlyTheBestLevel() throws Exception {
         try (FixClient c = h.client("dev_md_top")) {

@@ -1,0 +1,107 @@
+package org.opentrade.market.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.BookLevel;
+import org.opentrade.exchange.model.BookSnapshot;
+import org.opentrade.exchange.model.EventType;
+import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.OrderType;
+import org.opentrade.exchange.model.OrderView;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.market.port.HistorySink;
+import org.opentrade.market.port.MarketListener;
+
+/**
+ * A crossing limit order is in the feed as accepted at its full size, then traded down. A feed batch can
+ * end between the two (here every event is its own batch), and the book between is crossed, a state the
+ * engine never has: no depth diff shows it; the settled book follows.
+ */
+class CrossedDepthTest {
+    private static final String SYM = Reference.SYMBOL;
+    private static final long T = Reference.ms(java.time.LocalDateTime.of(2026, 1, 5, 10, 0));
+
+    private static final HistorySink NO_HISTORY = new HistorySink() {
+        @Override
+        public void trade(Trade trade) {
+        }
+
+        @Override
+        public void closedBar(Bar bar) {
+        }
+
+        @Override
+        public void position(int shard, long seq) {
+        }
+    };
+
+    private static ExchangeEvent accepted(long seq, long orderId, Side side, long price, long qty) {
+        return new ExchangeEvent(seq, 0, EventType.ACCEPTED, orderId, "acc-" + orderId, 0, null, SYM, side,
+                OrderType.LIMIT, TimeInForce.GTC, price, qty, qty, 0, 0, ResultCode.OK, T + seq, null);
+    }
+
+    private static ExchangeEvent trade(long seq, long taker, long maker, long price, long qty, long takerLeaves,
+                                       long makerLeaves) {
+        return new ExchangeEvent(seq, 0, EventType.TRADE, taker, "acc-" + taker, maker, "acc-" + maker, SYM, Side.BUY,
+                OrderType.LIMIT, TimeInForce.GTC, price, qty, takerLeaves, qty, makerLeaves, ResultCode.OK, T + seq, null);
+    }
+
+    @Test
+    void noDepthDiffShowsTheCrossedBookBetweenAnOrdersAcceptanceAndItsTrades() {
+        MarketBoard board = new MarketBoard(List.of(Reference.instrument(1000)), MarketCalendar.shanghaiContinuous(),
+                100, 10, NO_HISTORY, 5, Runnable::run);
+        TreeMap<Long, Long> bids = new TreeMap<>();
+        TreeMap<Long, Long> asks = new TreeMap<>();
+        List<String> shown = new ArrayList<>();
+        board.setListener(new MarketListener() {
+            @Override
+            public void trade(Trade trade) {
+            }
+
+            @Override
+            public void quote(String symbol) {
+            }
+
+            @Override
+            public void depth(String symbol, long bookSeq, List<BookLevel> bidDiff, List<BookLevel> askDiff) {
+                apply(bids, bidDiff);
+                apply(asks, askDiff);
+                shown.add(bids + " | " + asks);
+                if (!bids.isEmpty() && !asks.isEmpty()) {
+                    assertTrue(bids.lastKey() < asks.firstKey(), "crossed or locked: " + shown);
+                }
+            }
+
+            @Override
+            public void bar(Bar bar) {
+            }
+        });
+        board.startAt(0, 0);
+        board.loadBooks(List.of(new BookSnapshot(0, 0, SYM, List.of(), List.of(), List.<OrderView>of(), List.of(), 1000,
+                1000, 1000, 1000, 1000, 0, 0, 0, T, 0)), true);
+        board.onEvent(accepted(1, 1, Side.SELL, 1000, 300));
+        board.onEvent(accepted(2, 2, Side.SELL, 1002, 100));
+        board.onEvent(accepted(3, 3, Side.BUY, 1001, 500)); // crosses 1000: accepted at 500 first
+        board.onEvent(trade(4, 3, 1, 1000, 300, 200, 0));
+        assertEquals(Map.of(1001L, 200L), bids, "the settled book: " + shown);
+        assertEquals(Map.of(1002L, 100L), asks, "the settled book: " + shown);
+    }
+
+    private static void apply(TreeMap<Long, Long> side, List<BookLevel> diff) {
+        for (BookLevel l : diff) {
+            if (l.qty() == 0) {
+                side.remove(l.price());
+            } else {
+                side.put(l.price(), l.qty());
+            }
+        }
+    }
+}
