@@ -178,7 +178,6 @@ public final class FixAcceptor {
         built.setSessionProvider(new InetSocketAddress(options.host(), options.port()),
                 new BoundedSessionProvider(new DynamicAcceptorSessionProvider(settings, template, application, store,
                         log, messages), BoundedSessionProvider.DEFAULT_MAX_SESSIONS));
-        application.owners(new SessionOwners(options.storeDir().resolve("session-owners.tsv")));
         application.onRefused(this::discardLater);
         application.onEnded(this::closeLater);
         acceptor = built;
@@ -207,6 +206,9 @@ public final class FixAcceptor {
             }
         });
         retained.get(30, java.util.concurrent.TimeUnit.SECONDS); // start() runs on a worker, never the trade context
+        // Read when the port opens, not when prepared: a process that prepared and then waited (a standby on the
+        // same data) must see the names claimed meanwhile.
+        application.owners(new SessionOwners(options.storeDir().resolve("session-owners.tsv")));
         acceptor.start();
         keyChecks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "opentrade-fix-keys");

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -40,13 +39,20 @@ final class SessionOwners {
     SessionOwners(Path file) throws IOException {
         this.file = file;
         if (Files.exists(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (String line : lines) {
+            byte[] bytes = Files.readAllBytes(file);
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            int complete = text.lastIndexOf('\n') + 1;
+            // A torn last line (a crash mid-append) names nobody: its Logon was never answered. It is ended
+            // here, so the next claim starts a line of its own.
+            for (String line : text.substring(0, complete).split("\n")) {
                 int tab = line.indexOf('\t');
-                // A torn last line (a crash mid-append) names nobody: its Logon was never answered.
-                if (tab > 0 && tab < line.length() - 1 && NAME.matcher(line.substring(0, tab)).matches()) {
+                if (tab > 0 && tab < line.length() - 1 && line.indexOf('\t', tab + 1) < 0
+                        && NAME.matcher(line.substring(0, tab)).matches()) {
                     put(line.substring(0, tab), line.substring(tab + 1));
                 }
+            }
+            if (complete < text.length()) {
+                Files.write(file, new byte[] {'\n'}, StandardOpenOption.APPEND);
             }
         }
     }

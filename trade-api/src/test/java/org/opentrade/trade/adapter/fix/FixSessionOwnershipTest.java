@@ -42,6 +42,7 @@ class FixSessionOwnershipTest extends FixHarnessTest {
             bob.send("5", "");
             assertNotNull(bob.next("5"));
         }
+        idle("OWNED_FIRM"); // else eve's connection is dropped as a second one of a live session
         try (RawFix eve = logOn("OWNED_FIRM", "dev_eve", true)) {
             String answer = answerType(eve);
             assertTrue(answer.startsWith("5:logon refused: SenderCompID(49) OWNED_FIRM is another developer's session"),
@@ -52,11 +53,21 @@ class FixSessionOwnershipTest extends FixHarnessTest {
             }
         }
         assertTrue(storeText("OWNED_FIRM").contains("11=bob-1"), "eve's ResetSeqNumFlag did not empty bob's store");
+        idle("OWNED_FIRM");
         try (RawFix bob = new RawFix(h.fixPort, "OWNED_FIRM")) {
             bob.seq = 4; // after the Logon, the order and the Logout of his first connection
             bob.send("A", "98=0|108=30|553=" + h.key("dev_bob") + "|554=secret-dev_bob");
             assertEquals("A", answerType(bob), "bob logs on again, his numbers continuing");
         }
+    }
+
+    /** Waits until the session of {@code name} has no connection (its last one's close was processed). */
+    private static void idle(String name) throws Exception {
+        quickfix.SessionID id = new quickfix.SessionID("FIX.4.4", "OPENTRADE", name);
+        FixHarness.until(() -> {
+            quickfix.Session s = quickfix.Session.lookupSession(id);
+            return s == null || !s.hasResponder();
+        }, 15);
     }
 
     private static String storeText(String name) throws Exception {
@@ -83,6 +94,7 @@ class FixSessionOwnershipTest extends FixHarnessTest {
             String answer = answerType(r);
             assertTrue(answer.contains("you already have 20 FIX sessions"), answer);
         }
+        idle("MANY_0");
         try (RawFix r = logOn("MANY_0", "dev_many", true)) {
             assertEquals("A", answerType(r), "a name it holds still logs on");
         }
@@ -144,6 +156,7 @@ class FixSessionOwnershipTest extends FixHarnessTest {
             assertEquals("logged out: key revoked", RawFix.field(logout, 58));
             assertTrue(r.closesWithin15s(), "and the connection is closed");
         }
+        idle("REVOKED_FIRM");
         try (RawFix again = logOn("REVOKED_FIRM", "dev_revoked", true)) {
             assertEquals("5:logon refused: key revoked", answerType(again), "the next Logon is refused, not stuck");
         }

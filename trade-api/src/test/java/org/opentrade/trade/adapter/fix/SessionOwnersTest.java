@@ -1,0 +1,47 @@
+package org.opentrade.trade.adapter.fix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Session names stay their developer's across a restart; a torn last line names nobody. */
+class SessionOwnersTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void claimsSurviveAReopenAndATornLastLineIsIgnored() throws Exception {
+        Path file = dir.resolve("session-owners.tsv");
+        SessionOwners owners = new SessionOwners(file);
+        assertNull(owners.claim("FIRM_A", "dev_a"));
+        assertNull(owners.claim("FIRM_A", "dev_a"), "its own name again");
+        assertTrue(owners.claim("FIRM_A", "dev_b").contains("another developer's session"));
+        Files.writeString(file, "FIRM_TORN\t", StandardCharsets.UTF_8, StandardOpenOption.APPEND); // a crash mid-append
+
+        SessionOwners reopened = new SessionOwners(file);
+        assertEquals("dev_a", reopened.owner("FIRM_A"));
+        assertTrue(reopened.claim("FIRM_A", "dev_b").contains("another developer's session"), "after a restart too");
+        assertNull(reopened.owner("FIRM_TORN"));
+        assertEquals(1, reopened.names("dev_a"));
+        assertNull(reopened.claim("FIRM_B", "dev_b"), "a claim after the torn line");
+        assertEquals("dev_b", new SessionOwners(file).owner("FIRM_B"), "on a line of its own");
+    }
+
+    @Test
+    void aDeveloperHoldsAtMostTheBoundOfNames() throws Exception {
+        SessionOwners owners = new SessionOwners(dir.resolve("o.tsv"));
+        for (int i = 0; i < SessionOwners.MAX_NAMES_PER_DEVELOPER; i++) {
+            assertNull(owners.claim("N" + i, "dev_many"));
+        }
+        assertTrue(owners.claim("N_MORE", "dev_many").contains("you already have"));
+        assertNull(owners.claim("N_OTHER", "dev_other"), "another developer is not bound by it");
+        assertNull(owners.claim("N0", "dev_many"), "a name it holds");
+    }
+}
