@@ -53,6 +53,15 @@ public final class MarketCalendar {
         return new MarketCalendar(Kind.CONTINUOUS, ZoneId.of("Asia/Shanghai"), LocalTime.of(15, 0));
     }
 
+    /**
+     * Whether the exchange matches orders as they come at {@code epochMs}: always on the 24×7 calendar; on
+     * the A-share one outside the call auction and pre-open (and the break and the night).
+     */
+    public boolean matchesAt(long epochMs) {
+        return org.opentrade.exchange.model.MatchingHours.continuousAt(kind == Kind.A_SHARE ? "a-share" : "continuous",
+                zone, epochMs);
+    }
+
     public Kind kind() {
         return kind;
     }

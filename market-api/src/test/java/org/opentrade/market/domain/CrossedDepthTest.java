@@ -54,6 +54,52 @@ class CrossedDepthTest {
                 OrderType.LIMIT, TimeInForce.GTC, price, qty, takerLeaves, qty, makerLeaves, ResultCode.OK, T + seq, null);
     }
 
+    /**
+     * In the A-share opening call auction orders collect without matching: a crossed book is the book there,
+     * and its depth is shown (holding it back froze depth until the uncross).
+     */
+    @Test
+    void aCrossedBookInTheCallAuctionIsShown() {
+        long auction = Reference.ms(java.time.LocalDateTime.of(2026, 1, 5, 9, 20));
+        MarketBoard board = new MarketBoard(List.of(Reference.instrument(1000)), new MarketCalendar(
+                MarketCalendar.Kind.A_SHARE, java.time.ZoneId.of("Asia/Shanghai"), java.time.LocalTime.of(15, 0)),
+                100, 10, NO_HISTORY, 5, Runnable::run);
+        List<String> shown = new ArrayList<>();
+        TreeMap<Long, Long> bids = new TreeMap<>();
+        board.setListener(new MarketListener() {
+            @Override
+            public void trade(Trade trade) {
+            }
+
+            @Override
+            public void quote(String symbol) {
+            }
+
+            @Override
+            public void depth(String symbol, long bookSeq, List<BookLevel> bidDiff, List<BookLevel> askDiff) {
+                apply(bids, bidDiff);
+                shown.add(symbol);
+            }
+
+            @Override
+            public void bar(Bar bar) {
+            }
+        });
+        board.startAt(0, 0);
+        board.loadBooks(List.of(new BookSnapshot(0, 0, SYM, List.of(), List.of(), List.<OrderView>of(), List.of(), 1000,
+                1000, 1000, 1000, 1000, 0, 0, 0, auction, 0)), true);
+        board.onEvent(at(accepted(1, 1, Side.SELL, 1000, 300), auction));
+        board.onEvent(at(accepted(2, 2, Side.BUY, 1001, 500), auction)); // crosses: the auction collects it
+        assertEquals(Map.of(1001L, 500L), bids, "the crossed auction book is shown");
+        assertEquals(2, shown.size());
+    }
+
+    private static ExchangeEvent at(ExchangeEvent e, long time) {
+        return new ExchangeEvent(e.seq(), e.shard(), e.type(), e.orderId(), e.account(), e.counterOrderId(),
+                e.counterAccount(), e.symbol(), e.side(), e.orderType(), e.tif(), e.price(), e.qty(), e.leavesQty(),
+                e.filledQty(), e.counterLeavesQty(), e.resultCode(), time, e.traceParent());
+    }
+
     @Test
     void noDepthDiffShowsTheCrossedBookBetweenAnOrdersAcceptanceAndItsTrades() {
         MarketBoard board = new MarketBoard(List.of(Reference.instrument(1000)), MarketCalendar.shanghaiContinuous(),

@@ -262,7 +262,9 @@ public final class TradeApiService extends VerticleBase {
                 infos.put(i.symbol(), i);
                 market.seed(i.symbol(), i.prevClose());
             }
-            fixBooks = config.fix().enabled() ? new FixBooks(universe.instruments()) : null;
+            java.time.ZoneId zone = java.time.ZoneId.of(universe.zone());
+            fixBooks = config.fix().enabled() ? new FixBooks(universe.instruments(),
+                    t -> org.opentrade.exchange.model.MatchingHours.continuousAt(universe.calendar(), zone, t)) : null;
             RiskChecks risk = new RiskChecks(new RiskOptions(config.maxOrderQty(), config.maxOrderNotional(),
                     config.maxOpenOrders(), config.maxOrdersPerSecond(), RiskOptions.DEFAULT_MARKET_BUY_COLLAR_BP,
                     RiskOptions.DEFAULT_MAX_ACCOUNTS_TRACKED), config.fees());

@@ -86,12 +86,12 @@ public final class FixAcceptor {
     private static final Logger CONNECTIONS = Logger.getLogger("quickfix.mina.acceptor.AcceptorIoHandler");
     /**
      * QuickFIX/J's loggers that write a line per malformed frame or per connection event, before any Logon:
-     * the decoder ("did not find checksum field, bad length?" for each bad frame) and the I/O handlers.
+     * the decoder ("did not find checksum field, bad length?" for each bad frame) and the acceptor's I/O
+     * handler (its superclass logs under its name too).
      * Each gets the same budget. Held here for the same reason.
      */
     private static final List<Logger> PER_FRAME = List.of(CONNECTIONS,
-            Logger.getLogger("quickfix.mina.message.FIXMessageDecoder"),
-            Logger.getLogger("quickfix.mina.AbstractIoHandler"));
+            Logger.getLogger("quickfix.mina.message.FIXMessageDecoder"));
 
     static {
         for (Logger l : PER_FRAME) {
@@ -321,7 +321,12 @@ public final class FixAcceptor {
                 }
             }
         }
-        CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> discard(id, refused));
+        // QuickFIX/J counts a refused Logon that carried the expected MsgSeqNum as received (after we refuse it):
+        // anyone who learns that number (a Logon with 34=1 is told it) could push a session's expected number
+        // up while its owner is offline, whose next Logon is then "too low". Noted before the count, undone below.
+        int expected = refused == null ? -1 : refused.getExpectedTargetNum();
+        CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS)
+                .execute(() -> discard(id, refused, expected));
     }
 
     /**
@@ -330,7 +335,7 @@ public final class FixAcceptor {
      * Logon and its Logout, e.g. a client's that once logged on) keeps its store: its sequence numbers
      * and resend log stay whoever tries a wrong key under its name.
      */
-    private synchronized void discard(SessionID id, Session refused) {
+    private synchronized void discard(SessionID id, Session refused, int expectedBefore) {
         Session s = Session.lookupSession(id);
         // The very session that refused, still this acceptor's: QuickFIX/J's registry is global, and
         // after a restart the same id names a new acceptor's session, which must be left alone.
@@ -341,6 +346,9 @@ public final class FixAcceptor {
         try {
             MessageStore store = s.getStore();
             if (store.getNextSenderMsgSeqNum() > 2 || store.getNextTargetMsgSeqNum() > 2) {
+                if (expectedBefore > 0 && store.getNextTargetMsgSeqNum() == expectedBefore + 1) {
+                    s.setNextTargetMsgSeqNum(expectedBefore); // the refused Logon was not the owner's message
+                }
                 return;
             }
             acceptor.removeDynamicSession(id);

@@ -72,6 +72,16 @@ final class FixApplication implements quickfix.Application {
     private volatile SessionOwners owners;
     /** Sessions logged out by this acceptor (rate, key), enabled again as their Logout goes out. */
     private final java.util.Set<SessionID> enableAtLogout = ConcurrentHashMap.newKeySet();
+    /**
+     * Sessions this acceptor is logging out (rate, key), from the logout until QuickFIX/J ends them
+     * ({@link #onLogout}): none of their messages is acted on, and a Logon on them is refused. Re-enabled
+     * as the Logout goes out, such a session would otherwise take a Logon on the same connection (QuickFIX/J
+     * accepts one once a Logout was sent) and start over with a fresh rate bucket, or go on trading after
+     * its key was revoked until the client answered the Logout.
+     */
+    private final java.util.Set<SessionID> ending = ConcurrentHashMap.newKeySet();
+    /** Key checks of {@link #recheckKeys} not answered yet: a round is skipped while the last one is. */
+    private final java.util.concurrent.atomic.AtomicInteger rechecksInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     FixApplication(FixAcceptorOptions options, KeyAuthenticator keys, Executor onContext, FixOrders orders,
                    FixMarketData marketData) {
@@ -103,6 +113,7 @@ final class FixApplication implements quickfix.Application {
     public void onLogout(SessionID sessionId) {
         onEnded.accept(sessionId);
         throttles.remove(sessionId);
+        ending.remove(sessionId);
         if (enableAtLogout.remove(sessionId)) {
             // Session.logout disables the session (QuickFIX/J's initiator semantics): enable it again, or the
             // client could never log on again under this SenderCompID (toAdmin did when the Logout went out;
@@ -147,21 +158,50 @@ final class FixApplication implements quickfix.Application {
      * unavailable, changes nothing: the gateway decides, and it could not.
      */
     void recheckKeys() {
+        if (rechecksInFlight.get() > 0) {
+            return; // the gateway has not answered the last round yet: no pile-up
+        }
         for (Map.Entry<SessionID, Caller> e : sessions.entrySet()) {
             SessionID id = e.getKey();
             Caller c = e.getValue();
+            Session s = Session.lookupSession(id);
+            if (s == null || !s.hasResponder() && !s.isLoggedOn()) {
+                sessions.remove(id, c); // a Logon we accepted that QuickFIX/J then ended without onLogout
+                continue;
+            }
+            if (!s.isLoggedOn() || ending.contains(id)) {
+                continue;
+            }
+            rechecksInFlight.incrementAndGet();
             keys.authenticate(c.keyId(), c.secret(), "fix").whenComplete((r, err) -> {
+                rechecksInFlight.decrementAndGet();
                 if (err != null || r.ok() || r.reason() == null || r.reason().contains("unavailable")
                         || sessions.get(id) != c) {
                     return;
                 }
-                Session s = Session.lookupSession(id);
-                if (s != null && s.isLoggedOn()) {
-                    LOG.info("FIX session " + id + " logged out: " + r.reason());
-                    enableAtLogout.add(id);
-                    s.logout("logged out: " + r.reason());
-                }
+                LOG.info("FIX session " + id + " logged out: " + r.reason());
+                end(id, "logged out: " + r.reason());
             });
+        }
+    }
+
+    /**
+     * Logs a live session out with {@code text}; from now on none of its messages is acted on ({@link #ending}).
+     * Any thread. A session that ended meanwhile (its client went first) is enabled again here, since no
+     * Logout will go out for {@link #toAdmin} to do it.
+     */
+    private void end(SessionID id, String text) {
+        Session s = Session.lookupSession(id);
+        if (s == null || !s.isLoggedOn() || !ending.add(id)) {
+            return;
+        }
+        enableAtLogout.add(id);
+        s.logout(text);
+        if (!s.isLoggedOn()) {
+            ending.remove(id);
+            if (enableAtLogout.remove(id)) {
+                s.logon();
+            }
         }
     }
 
@@ -241,16 +281,18 @@ final class FixApplication implements quickfix.Application {
     /** A session that keeps sending past its rate is logged out (Text says why) and its socket closed. */
     private void logOutForRate(SessionID sessionId, MessageThrottle throttle) {
         Session s = Session.lookupSession(sessionId);
-        if (s != null && s.isLoggedOn()) {
+        if (s != null && s.isLoggedOn() && !ending.contains(sessionId)) {
             LOG.warning("FIX session " + sessionId + " logged out: it kept sending more than " + throttle.perSecond()
                     + " messages per second");
-            enableAtLogout.add(sessionId);
-            s.logout("message rate above " + throttle.perSecond() + " per second (bursts of "
+            end(sessionId, "message rate above " + throttle.perSecond() + " per second (bursts of "
                     + 2 * throttle.perSecond() + "): logged out");
         }
     }
 
     private void logon(Message m, SessionID sessionId) throws FieldNotFound, RejectLogon {
+        if (ending.contains(sessionId)) {
+            throw new RejectLogon("this session is being logged out; reconnect and log on again");
+        }
         if (!m.isSetField(USERNAME) || !m.isSetField(PASSWORD)) {
             throw new RejectLogon("Username(553) = API key id and Password(554) = API secret are required");
         }
@@ -339,6 +381,9 @@ final class FixApplication implements quickfix.Application {
 
     @Override
     public void fromApp(Message message, SessionID sessionId) throws FieldNotFound, UnsupportedMessageType {
+        if (ending.contains(sessionId)) {
+            return; // logged out by us (rate, key): not acted on
+        }
         String type = message.getHeader().getString(35);
         MessageThrottle throttle = throttles.get(sessionId);
         MessageThrottle.Verdict verdict = throttle == null ? MessageThrottle.Verdict.PASS : throttle.take();

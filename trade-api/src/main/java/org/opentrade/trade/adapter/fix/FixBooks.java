@@ -43,7 +43,17 @@ public final class FixBooks {
     private String unavailable;
     private Listener listener = (b, e) -> { };
 
+    /** Whether the exchange matches as orders come at a moment (not in a call auction): {@link MatchingHours}. */
+    private final java.util.function.LongPredicate matchingAt;
+
+    /** Books of an exchange that always matches (the 24×7 calendar). */
     public FixBooks(Collection<InstrumentInfo> instruments) {
+        this(instruments, t -> true);
+    }
+
+    /** @param matchingAt whether the exchange matches as orders come at an epoch-ms moment */
+    public FixBooks(Collection<InstrumentInfo> instruments, java.util.function.LongPredicate matchingAt) {
+        this.matchingAt = matchingAt;
         for (InstrumentInfo i : instruments) {
             universe.put(i.symbol(), i);
             books.put(i.symbol(), new BookReplica(i.symbol()));
@@ -82,6 +92,11 @@ public final class FixBooks {
             lastTrade.put(e.symbol(), new long[] {e.price(), e.qty()});
         }
         listener.changed(b, e);
+    }
+
+    /** Whether the exchange matches as orders come at {@code epochMillis}. */
+    boolean matchingAt(long epochMillis) {
+        return matchingAt.test(epochMillis);
     }
 
     void listener(Listener l) {

@@ -61,6 +61,36 @@ class FixSessionOwnershipTest extends FixHarnessTest {
         }
     }
 
+    /**
+     * A refused Logon that carries the session's expected MsgSeqNum does not use it up: QuickFIX/J counts it,
+     * and anyone who learnt the number (a Logon with 34=1 is told it) could keep the owner's next Logon "too
+     * low" while the owner is offline.
+     */
+    @Test
+    void refusedLogonsDoNotMoveAnOfflineOwnersSequenceNumbers() throws Exception {
+        try (RawFix owner = logOn("SEQ_FIRM", "dev_seqowner", true)) {
+            assertEquals("A", answerType(owner));
+            owner.send("5", "");
+            assertNotNull(owner.next("5"));
+        }
+        for (int i = 0; i < 3; i++) {
+            idle("SEQ_FIRM");
+            try (RawFix eve = new RawFix(h.fixPort, "SEQ_FIRM")) {
+                eve.seq = 3; // the owner's next number, as a too-low Logon would have told
+                eve.send("A", "98=0|108=30|553=key_nobody|554=guess");
+                String answer = answerType(eve);
+                assertTrue(answer.startsWith("5:logon refused: unknown key"), "refused for its key, not its number: " + answer);
+            }
+            Thread.sleep(1_500); // the acceptor's clean-up of a refused Logon runs 1 s after it
+        }
+        idle("SEQ_FIRM");
+        try (RawFix owner = new RawFix(h.fixPort, "SEQ_FIRM")) {
+            owner.seq = 3;
+            owner.send("A", "98=0|108=30|553=" + h.key("dev_seqowner") + "|554=secret-dev_seqowner");
+            assertEquals("A", answerType(owner), "the owner's numbers continue where they were");
+        }
+    }
+
     /** Waits until the session of {@code name} has no connection (its last one's close was processed). */
     private static void idle(String name) throws Exception {
         quickfix.SessionID id = new quickfix.SessionID("FIX.4.4", "OPENTRADE", name);
@@ -154,7 +184,11 @@ class FixSessionOwnershipTest extends FixHarnessTest {
             }
             assertNotNull(logout, "a Logout within the recheck interval");
             assertEquals("logged out: key revoked", RawFix.field(logout, 58));
+            // The client does not answer the Logout and sends an order: not acted on.
+            r.send("D", "11=after-revoke|55=601988.SH|54=1|60=20260101-00:00:00|38=100|40=2|44=5.30|59=0");
             assertTrue(r.closesWithin15s(), "and the connection is closed");
+            var orders = h.rest(io.vertx.core.http.HttpMethod.GET, "dev_revoked", "/v1/orders?status=all", null);
+            assertFalse(orders.bodyAsString().contains("after-revoke"), orders.bodyAsString());
         }
         idle("REVOKED_FIRM");
         try (RawFix again = logOn("REVOKED_FIRM", "dev_revoked", true)) {

@@ -103,7 +103,7 @@ class FixThrottleTest {
             r.send("D", "11=rest-1|55=601988.SH|54=1|60=20260101-00:00:00|38=100|40=2|44=5.30|59=0");
             String placed = r.next("8");
             assertEquals("0", RawFix.field(placed, 39), "resting: " + placed);
-            statusRequests(r, "c-", 45);
+            statusRequests(r, "c-", 55); // 15 past the burst: the F and G stay refused even if reading takes 700 ms
             r.send("F", "11=cxl-1|41=rest-1|55=601988.SH|54=1|60=20260101-00:00:00|38=100");
             r.send("G", "11=rpl-1|41=gone-1|55=601988.SH|54=1|60=20260101-00:00:00|38=200|40=2|44=5.20");
             String cancelReject = null;
@@ -138,6 +138,23 @@ class FixThrottleTest {
                 assertNotNull(status, "the session was closed");
             } while (!"I".equals(RawFix.field(status, 150)));
             assertEquals("0", RawFix.field(status, 39), "the refused cancel was not acted on: " + status);
+        }
+    }
+
+    /**
+     * QuickFIX/J takes a Logon on a session once a Logout was sent; a session we logged out for its rate must
+     * not log on again on the same connection (it would start over with a full bucket, round after round).
+     */
+    @Test
+    void aSessionLoggedOutForItsRateCannotLogOnAgainOnTheSameConnection() throws Exception {
+        try (RawFix r = logon("dev_relogon")) {
+            statusRequests(r, "rl-", 200);
+            assertNotNull(r.next("5"), "the rate's Logout");
+            r.send("A", "98=0|108=30|553=" + h.key("dev_relogon") + "|554=secret-dev_relogon");
+            String m;
+            while ((m = r.nextAny()) != null) {
+                assertFalse(m.contains("|35=A|"), "logged on again on the same connection: " + m);
+            }
         }
     }
 
