@@ -17,7 +17,6 @@ import org.opentrade.exchange.model.OrderView;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
-import org.opentrade.market.port.HistorySink;
 import org.opentrade.market.port.MarketListener;
 
 /**
@@ -29,19 +28,6 @@ class CrossedDepthTest {
     private static final String SYM = Reference.SYMBOL;
     private static final long T = Reference.ms(java.time.LocalDateTime.of(2026, 1, 5, 10, 0));
 
-    private static final HistorySink NO_HISTORY = new HistorySink() {
-        @Override
-        public void trade(Trade trade) {
-        }
-
-        @Override
-        public void closedBar(Bar bar) {
-        }
-
-        @Override
-        public void position(int shard, long seq) {
-        }
-    };
 
     private static ExchangeEvent accepted(long seq, long orderId, Side side, long price, long qty) {
         return new ExchangeEvent(seq, 0, EventType.ACCEPTED, orderId, "acc-" + orderId, 0, null, SYM, side,
@@ -63,28 +49,13 @@ class CrossedDepthTest {
         long auction = Reference.ms(java.time.LocalDateTime.of(2026, 1, 5, 9, 20));
         MarketBoard board = new MarketBoard(List.of(Reference.instrument(1000)), new MarketCalendar(
                 MarketCalendar.Kind.A_SHARE, java.time.ZoneId.of("Asia/Shanghai"), java.time.LocalTime.of(15, 0)),
-                100, 10, NO_HISTORY, 5, Runnable::run);
+                100, 10, Reference.NO_HISTORY, 5, Runnable::run);
         List<String> shown = new ArrayList<>();
         TreeMap<Long, Long> bids = new TreeMap<>();
-        board.setListener(new MarketListener() {
-            @Override
-            public void trade(Trade trade) {
-            }
-
-            @Override
-            public void quote(String symbol) {
-            }
-
-            @Override
-            public void depth(String symbol, long bookSeq, List<BookLevel> bidDiff, List<BookLevel> askDiff) {
-                apply(bids, bidDiff);
-                shown.add(symbol);
-            }
-
-            @Override
-            public void bar(Bar bar) {
-            }
-        });
+        board.setListener(depthOnly((bidDiff, askDiff) -> {
+            apply(bids, bidDiff);
+            shown.add(SYM);
+        }));
         board.startAt(0, 0);
         board.loadBooks(List.of(new BookSnapshot(0, 0, SYM, List.of(), List.of(), List.<OrderView>of(), List.of(), 1000,
                 1000, 1000, 1000, 1000, 0, 0, 0, auction, 0)), true);
@@ -103,11 +74,32 @@ class CrossedDepthTest {
     @Test
     void noDepthDiffShowsTheCrossedBookBetweenAnOrdersAcceptanceAndItsTrades() {
         MarketBoard board = new MarketBoard(List.of(Reference.instrument(1000)), MarketCalendar.shanghaiContinuous(),
-                100, 10, NO_HISTORY, 5, Runnable::run);
+                100, 10, Reference.NO_HISTORY, 5, Runnable::run);
         TreeMap<Long, Long> bids = new TreeMap<>();
         TreeMap<Long, Long> asks = new TreeMap<>();
         List<String> shown = new ArrayList<>();
-        board.setListener(new MarketListener() {
+        board.setListener(depthOnly((bidDiff, askDiff) -> {
+            apply(bids, bidDiff);
+            apply(asks, askDiff);
+            shown.add(bids + " | " + asks);
+            if (!bids.isEmpty() && !asks.isEmpty()) {
+                assertTrue(bids.lastKey() < asks.firstKey(), "crossed or locked: " + shown);
+            }
+        }));
+        board.startAt(0, 0);
+        board.loadBooks(List.of(new BookSnapshot(0, 0, SYM, List.of(), List.of(), List.<OrderView>of(), List.of(), 1000,
+                1000, 1000, 1000, 1000, 0, 0, 0, T, 0)), true);
+        board.onEvent(accepted(1, 1, Side.SELL, 1000, 300));
+        board.onEvent(accepted(2, 2, Side.SELL, 1002, 100));
+        board.onEvent(accepted(3, 3, Side.BUY, 1001, 500)); // crosses 1000: accepted at 500 first
+        board.onEvent(trade(4, 3, 1, 1000, 300, 200, 0));
+        assertEquals(Map.of(1001L, 200L), bids, "the settled book: " + shown);
+        assertEquals(Map.of(1002L, 100L), asks, "the settled book: " + shown);
+    }
+
+    /** A listener that hands each depth diff to {@code depth} and ignores the rest. */
+    private static MarketListener depthOnly(java.util.function.BiConsumer<List<BookLevel>, List<BookLevel>> depth) {
+        return new MarketListener() {
             @Override
             public void trade(Trade trade) {
             }
@@ -118,27 +110,13 @@ class CrossedDepthTest {
 
             @Override
             public void depth(String symbol, long bookSeq, List<BookLevel> bidDiff, List<BookLevel> askDiff) {
-                apply(bids, bidDiff);
-                apply(asks, askDiff);
-                shown.add(bids + " | " + asks);
-                if (!bids.isEmpty() && !asks.isEmpty()) {
-                    assertTrue(bids.lastKey() < asks.firstKey(), "crossed or locked: " + shown);
-                }
+                depth.accept(bidDiff, askDiff);
             }
 
             @Override
             public void bar(Bar bar) {
             }
-        });
-        board.startAt(0, 0);
-        board.loadBooks(List.of(new BookSnapshot(0, 0, SYM, List.of(), List.of(), List.<OrderView>of(), List.of(), 1000,
-                1000, 1000, 1000, 1000, 0, 0, 0, T, 0)), true);
-        board.onEvent(accepted(1, 1, Side.SELL, 1000, 300));
-        board.onEvent(accepted(2, 2, Side.SELL, 1002, 100));
-        board.onEvent(accepted(3, 3, Side.BUY, 1001, 500)); // crosses 1000: accepted at 500 first
-        board.onEvent(trade(4, 3, 1, 1000, 300, 200, 0));
-        assertEquals(Map.of(1001L, 200L), bids, "the settled book: " + shown);
-        assertEquals(Map.of(1002L, 100L), asks, "the settled book: " + shown);
+        };
     }
 
     private static void apply(TreeMap<Long, Long> side, List<BookLevel> diff) {

@@ -13,7 +13,6 @@ import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
-import org.opentrade.market.port.HistorySink;
 
 /**
  * The board numbers a symbol's trades by the exchange's count of all time, carried on from the book
@@ -25,22 +24,9 @@ class TradeNumberingTest {
     private static final String SYM = Reference.SYMBOL;
     private static final long T = Reference.ms(java.time.LocalDateTime.of(2026, 1, 5, 10, 0));
 
-    private static final HistorySink NO_HISTORY = new HistorySink() {
-        @Override
-        public void trade(Trade trade) {
-        }
-
-        @Override
-        public void closedBar(Bar bar) {
-        }
-
-        @Override
-        public void position(int shard, long seq) {
-        }
-    };
 
     private final MarketBoard board = new MarketBoard(List.of(Reference.instrument(1000)),
-            MarketCalendar.shanghaiContinuous(), 100, 10, NO_HISTORY, 5, Runnable::run);
+            MarketCalendar.shanghaiContinuous(), 100, 10, Reference.NO_HISTORY, 5, Runnable::run);
     /** The number the board gave each trade applied by {@link #apply} (0: none). */
     private final List<Long> numbers = new ArrayList<>();
 
@@ -119,7 +105,7 @@ class TradeNumberingTest {
                 "the exchange's day had 0 trades: the restored two are not today's, so not vouched for");
 
         MarketBoard other = new MarketBoard(List.of(Reference.instrument(1000)), MarketCalendar.shanghaiContinuous(),
-                100, 10, NO_HISTORY, 5, Runnable::run);
+                100, 10, Reference.NO_HISTORY, 5, Runnable::run);
         other.restore(SYM, null, List.of(new Trade(0, 3, SYM, T + 3, 1000, 100, Side.BUY),
                 new Trade(0, 4, SYM, T + 4, 1000, 100, Side.BUY)));
         other.startAt(0, 4);

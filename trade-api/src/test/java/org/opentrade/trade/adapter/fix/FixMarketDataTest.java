@@ -76,14 +76,11 @@ class FixMarketDataTest extends FixHarnessTest {
             h.counter("601166.SH", "SELL", "21.20", 100);
             follow(c, "cross-1", b, x -> x.asks().equals("21.10x300/1,21.20x100/1"));
             c.send(FixMessages.limitBuy("cross-buy", "601166.SH", 500, "21.15"));
-            while (!(b.bids().equals("21.15x200/1") && b.asks().equals("21.20x100/1"))) {
-                b.incremental(c.next(m -> isFor(m, "X", "cross-1"), "X cross-1 (book " + b.bids() + " | " + b.asks()
-                        + ")"));
-                if (!b.bids.isEmpty() && !b.asks.isEmpty()) {
-                    assertTrue(b.bids.firstKey().compareTo(b.asks.firstKey()) < 0,
-                            "crossed or locked: " + b.bids() + " | " + b.asks());
-                }
-            }
+            follow(c, "cross-1", b, x -> {
+                assertTrue(x.bids.isEmpty() || x.asks.isEmpty() || x.bids.firstKey().compareTo(x.asks.firstKey()) < 0,
+                        "crossed or locked: " + x.bids() + " | " + x.asks());
+                return x.bids().equals("21.15x200/1") && x.asks().equals("21.20x100/1");
+            });
             assertEquals("21.10x300", b.trades());
         }
     }
