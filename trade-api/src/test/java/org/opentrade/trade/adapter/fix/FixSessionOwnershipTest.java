@@ -91,12 +91,15 @@ class FixSessionOwnershipTest extends FixHarnessTest {
         }
     }
 
-    /** Waits until the session of {@code name} has no connection (its last one's close was processed). */
+    /**
+     * Waits until the session of {@code name} has no connection and is not logged on: QuickFIX/J closes the
+     * socket, lets go of it, tells the application, then marks the session logged out, in that order.
+     */
     private static void idle(String name) throws Exception {
         quickfix.SessionID id = new quickfix.SessionID("FIX.4.4", "OPENTRADE", name);
         FixHarness.until(() -> {
             quickfix.Session s = quickfix.Session.lookupSession(id);
-            return s == null || !s.hasResponder();
+            return s == null || !s.hasResponder() && !s.isLoggedOn();
         }, 15);
     }
 
