@@ -55,6 +55,11 @@ public final class FirstFrameAuth implements GatewayFilter {
             ctx.next();
             return;
         }
+        String problem = WebSocketHandshake.problem(req);
+        if (problem != null) {
+            WebSocketHandshake.refuse(ctx, problem); // else Vert.x's own answer, not the error model
+            return;
+        }
         // Refusals from here on fail the request as anywhere else; HttpErrors answers a caller it
         // finds upgraded with an error frame and a close instead of an HTTP answer.
         req.toWebSocket().onComplete(ar -> {

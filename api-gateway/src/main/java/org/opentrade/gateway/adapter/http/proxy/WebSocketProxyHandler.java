@@ -18,6 +18,7 @@ import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.HttpErrors;
 import org.opentrade.gateway.adapter.http.OpenStreams;
 import org.opentrade.gateway.adapter.http.RequestKeys;
+import org.opentrade.gateway.adapter.http.WebSocketHandshake;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
 import org.opentrade.gateway.domain.GatewayError;
 
@@ -53,6 +54,15 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (ctx.get(RequestKeys.UPGRADED_SOCKET) == null) {
+            // Before anything is done for it: a request the caller's upgrade would refuse must not open (and
+            // then close) a stream at the service, which can act on the close (cancel_on_disconnect).
+            String problem = WebSocketHandshake.problem(ctx.request());
+            if (problem != null) {
+                WebSocketHandshake.refuse(ctx, problem);
+                return;
+            }
+        }
         // Hold the handshake request as it is while the upstream is dialled.
         ctx.request().pause();
         OpenStreams streams = ctx.get(RequestKeys.OPEN_STREAMS);

@@ -113,10 +113,40 @@ class WebSocketProxyHandlerTest {
         assertEquals("4001 bye", get(closed));
     }
 
+    /** The headers of a WebSocket opening handshake (RFC 6455's sample key), with {@code version}. */
+    private static io.vertx.core.MultiMap handshake(String version) {
+        return io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Connection", "Upgrade").add("Upgrade", "websocket")
+                .add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").add("Sec-WebSocket-Version", version);
+    }
+
+    /**
+     * A request the caller's upgrade would refuse is answered in the error model before anything is done for
+     * it: no stream is opened (and closed) at the service, which the order stream would take as a disconnect
+     * (with cancel_on_disconnect, every open order of the account was cancelled by a plain GET).
+     */
+    @Test
+    void aRequestThatIsNotAWebSocketHandshakeGetsTheErrorModelAndOpensNothingUpstream() throws Exception {
+        AtomicInteger upstreamOpened = new AtomicInteger();
+        int up = kit.webSocketUpstream(ws -> upstreamOpened.incrementAndGet()).actualPort();
+        int gw = gatewayTo(ProxyTestKit.options("trade-api", up));
+        ProxyTestKit.Reply plain = kit.get(gw, "/v1/stream/orders?cancel_on_disconnect=true");
+        assertEquals(400, plain.status());
+        assertEquals(-1001, plain.json().getInteger("error_no"));
+        assertEquals(plain.json().getString("trace_id"), plain.headers().get("X-Trace-Id"));
+        ProxyTestKit.Reply version = kit.call(gw, io.vertx.core.http.HttpMethod.GET,
+                "/v1/stream/orders?cancel_on_disconnect=true", handshake("99"), null);
+        assertEquals(426, version.status());
+        assertEquals("13", version.headers().get("Sec-WebSocket-Version"));
+        assertEquals(-1001, version.json().getInteger("error_no"));
+        get(kit.webSocket(gw, "/v1/stream/orders", null, s -> { }).toCompletionStage().toCompletableFuture());
+        ProxyTestKit.await(kit.vertx.timer(200));
+        assertEquals(1, upstreamOpened.get(), "only the real handshake reached the upstream");
+    }
+
     @Test
     void unreachableUpstreamAtUpgradeAnswers503WithTheErrorModelAndNoUpgrade() {
         int gw = gatewayTo(ProxyTestKit.options("market-api", kit.closedPort()));
-        ProxyTestKit.Reply reply = kit.get(gw, "/v1/stream/market");
+        ProxyTestKit.Reply reply = kit.call(gw, io.vertx.core.http.HttpMethod.GET, "/v1/stream/market", handshake("13"), null);
         assertEquals(503, reply.status());
         assertEquals(-9001, reply.json().getInteger("error_no"));
         assertEquals("market-api is unavailable", reply.json().getString("error"));
