@@ -71,6 +71,35 @@ class StreamLimitsTest {
         return new JsonObject(r.body()).getString("secret");
     }
 
+    /** A stream's answer never ends (it is upgraded): its opening is metered as a 101 when it opens. */
+    @Test
+    void streamOpeningsAreInTheUsage() throws Exception {
+        start("");
+        String token = gw.signUpAndLogIn("metered@example.com");
+        JsonObject a = marketKey(token);
+        StreamKit.Stream first = open(a.getString("key_id"), a.getString("secret"));
+        StreamKit.Stream second = open(a.getString("key_id"), a.getString("secret"));
+        JsonObject row = null;
+        for (int i = 0; i < 50 && row == null; i++) {
+            HttpResponse<String> usage = gw.get("/v1/usage", "Authorization", "Bearer " + token);
+            assertEquals(200, usage.statusCode(), usage.body());
+            for (Object o : new JsonObject(usage.body()).getJsonArray("rows")) {
+                JsonObject r = (JsonObject) o;
+                if (r.getString("route").equals("GET /v1/stream/market") && r.getInteger("calls") == 2) {
+                    row = r;
+                }
+            }
+            if (row == null) {
+                Thread.sleep(100); // the meter's flush
+            }
+        }
+        assertTrue(row != null, "two stream openings in the usage");
+        assertEquals(2, row.getInteger("calls_2xx"), row.encode());
+        assertEquals(a.getString("key_id"), row.getString("key_id"));
+        assertFlows(kit, first, "still open");
+        assertFlows(kit, second, "still open");
+    }
+
     @Test
     void aDevelopersStreamsBeyondTheCapAreRefusedWith3004UntilOneCloses() throws Exception {
         start("limits:\n  streams_per_developer: 2\n");

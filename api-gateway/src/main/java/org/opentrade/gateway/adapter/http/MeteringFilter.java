@@ -32,21 +32,39 @@ public final class MeteringFilter implements GatewayFilter {
         return route.access().identifiesCaller();
     }
 
-    /** Counts the request when its answer ends, for the principal it carries by then. */
+    /** RoutingContext key of the request's once-only recorder ({@link #upgraded}). */
+    private static final String RECORD = "opentrade.metering.record";
+
+    /**
+     * Counts the request when its answer ends, for the principal it carries by then; a stream when the
+     * caller's socket is upgraded ({@link #upgraded}): an upgraded request's answer never ends.
+     */
     @Override
     public void handle(RoutingContext ctx) {
         long startNanos = System.nanoTime();
         long minute = nowMillis.getAsLong() / 60_000;
-        ctx.addEndHandler(v -> {
+        boolean[] recorded = {false};
+        java.util.function.IntConsumer record = status -> {
             Principal p = ctx.get(RequestKeys.PRINCIPAL);
-            if (p == null) {
+            if (recorded[0] || p == null) {
                 return;
             }
+            recorded[0] = true;
             RoutePolicy route = ctx.get(RequestKeys.ROUTE);
             String name = route != null ? route.name() : ctx.request().method().name() + " " + ctx.currentRoute().getPath();
-            int status = ctx.response().closed() && !ctx.response().ended() ? 499 : ctx.response().getStatusCode();
             meter.record(new UsageSample(p.meterId(), name, minute, status, (System.nanoTime() - startNanos) / 1000));
-        });
+        };
+        ctx.put(RECORD, record);
+        ctx.addEndHandler(v -> record.accept(ctx.response().closed() && !ctx.response().ended() ? 499
+                : ctx.response().getStatusCode()));
         ctx.next();
+    }
+
+    /** Counts a stream's opening as a 101 once the caller's socket is upgraded (event loop; once per request). */
+    public static void upgraded(RoutingContext ctx) {
+        java.util.function.IntConsumer record = ctx.get(RECORD);
+        if (record != null) {
+            record.accept(101);
+        }
     }
 }

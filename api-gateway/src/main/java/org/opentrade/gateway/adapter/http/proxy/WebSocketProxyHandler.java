@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.HttpErrors;
+import org.opentrade.gateway.adapter.http.MeteringFilter;
 import org.opentrade.gateway.adapter.http.OpenStreams;
 import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.adapter.http.WebSocketHandshake;
@@ -182,6 +183,7 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
         }
 
         private void bridge(ServerWebSocket client, WebSocket upstream) {
+            MeteringFilter.upgraded(ctx); // the request's answer never ends: its stream is counted as it opens
             WebSocketBridge bridge = new WebSocketBridge(ctx.vertx(), client, upstream, options, pool.name());
             if (stream != null) {
                 bridge.onEnd(stream::closed);
