@@ -1,6 +1,7 @@
 package org.opentrade.market.adapter.ws;
 
 import io.vertx.core.json.DecodeException;
+import org.opentrade.common.json.StrictJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -31,8 +32,16 @@ final class ClientFrameDecoder {
     ClientRequest decode(String text) {
         JsonObject frame;
         try {
-            frame = new JsonObject(text);
-        } catch (DecodeException | ClassCastException e) {
+            // Strict: a frame naming a member twice ({"op":"subscribe","op":"ping"}) would mean what the parser
+            // picks; refused as the gateway refuses such an auth frame and REST such a body.
+            Object value = StrictJson.decode(text);
+            if (!(value instanceof JsonObject o)) {
+                return new ClientRequest.Invalid("not a JSON object: expected {\"op\":...}");
+            }
+            frame = o;
+        } catch (StrictJson.Duplicate e) {
+            return new ClientRequest.Invalid("the frame is ambiguous: " + e.getMessage());
+        } catch (DecodeException e) {
             return new ClientRequest.Invalid("not a JSON object: expected {\"op\":...}");
         }
         if (!(frame.getValue("op") instanceof String op)) {
