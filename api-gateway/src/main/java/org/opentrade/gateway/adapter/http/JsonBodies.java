@@ -120,7 +120,8 @@ final class JsonBodies {
     }
 
     static String time(long epochMillis) {
-        return epochMillis <= 0 ? null : Instant.ofEpochMilli(epochMillis).toString();
+        // The contract's time shape, milliseconds always (Instant.toString drops ".000").
+        return epochMillis <= 0 ? null : org.opentrade.common.json.IsoTimes.format(epochMillis);
     }
 
     static String keyType(KeyType type) {

@@ -98,8 +98,8 @@ public final class UsageRoutes {
             }
             JsonObject keyPlans = new JsonObject();
             ids.forEach(keyPlans::put);
-            return new JsonObject().put("from", Instant.ofEpochSecond(from * 60).toString())
-                    .put("to", Instant.ofEpochSecond(to * 60).toString()).put("plans", keyPlans).put("rows", out);
+            return new JsonObject().put("from", JsonBodies.time(from * 60_000))
+                    .put("to", JsonBodies.time(to * 60_000)).put("plans", keyPlans).put("rows", out);
         })).onSuccess(body -> JsonBodies.send(ctx, 200, body)).onFailure(err -> Async.fail(ctx, err));
     }
 
@@ -129,14 +129,23 @@ public final class UsageRoutes {
                 .onFailure(err -> Async.fail(ctx, err));
     }
 
+    /** 10000-01-01T00:00:00Z: the first moment RFC 3339 cannot write. */
+    private static final Instant YEAR_10000 = Instant.ofEpochSecond(253_402_300_800L);
+
     private static long minute(String iso, long def, String name) {
         if (iso == null) {
             return def;
         }
+        Instant t;
         try {
-            return Math.floorDiv(Instant.parse(iso).getEpochSecond(), 60);
+            t = Instant.parse(iso);
         } catch (DateTimeParseException e) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'" + name + "' must be an ISO-8601 time");
         }
+        // Years 1970 to 9999: what the answer can echo as RFC 3339 (Instant.parse takes +999999999-…).
+        if (t.isBefore(Instant.EPOCH) || !t.isBefore(YEAR_10000)) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'" + name + "' must be a time from 1970 to 9999");
+        }
+        return Math.floorDiv(t.getEpochSecond(), 60);
     }
 }

@@ -50,6 +50,22 @@ class LimitsAndMeteringTest {
         assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElseThrow());
     }
 
+    /** Times in and out are the contract's shape: RFC 3339 UTC with milliseconds, years 1970 to 9999. */
+    @Test
+    void usageAndKeyTimesKeepTheContractsShape() throws Exception {
+        HttpResponse<String> far = gw.get("/v1/usage?to=%2B999999999-12-31T23:59:59Z", "Authorization", "Bearer " + token);
+        assertEquals(400, far.statusCode(), far.body());
+        assertEquals(-1002, new JsonObject(far.body()).getInteger("error_no"));
+        JsonObject usage = new JsonObject(gw.get("/v1/usage?from=2026-12-05T09:00:00Z&to=2026-12-05T10:00:00Z",
+                "Authorization", "Bearer " + token).body());
+        assertEquals("2026-12-05T09:00:00.000Z", usage.getString("from"));
+        assertEquals("2026-12-05T10:00:00.000Z", usage.getString("to"));
+        String at = java.time.Instant.now().plusSeconds(3_600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        JsonObject key = gw.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read"))
+                .put("expires_at", at));
+        assertEquals(at.replace("Z", ".000Z"), key.getString("expires_at"), "milliseconds kept when they are 0");
+    }
+
     @Test
     void orderRateIsPerSymbolAndCancelsAreNeverThrottled() throws Exception {
         for (int i = 0; i < 3; i++) {
