@@ -43,6 +43,8 @@ public final class MarketBoard implements FeedHandler {
         final BookReplica book;
         /** Time of the last event applied to the book (its command's), for the matching phase it was in. */
         long lastEventAt;
+        /** Whether that event was a trade (an auction's uncross is a run of them: held like a match's). */
+        boolean lastEventTrade;
         final BarCache minuteBars;
         final BarCache dayBars;
         final TradeRing trades;
@@ -260,6 +262,7 @@ public final class MarketBoard implements FeedHandler {
         if (st != null) {
             boolean afterBook = st.book.apply(e);
             st.lastEventAt = e.timestamp();
+            st.lastEventTrade = e.type() == EventType.TRADE;
             if (e.type() == EventType.TRADE) {
                 Trade t = new Trade(e.shard(), e.seq(), e.symbol(), e.timestamp(), e.price(), e.qty(), e.side());
                 tradesApplied++;
@@ -388,9 +391,10 @@ public final class MarketBoard implements FeedHandler {
             // A batch can end between a crossing limit order's ACCEPTED event (it rests in the replica at its full
             // size) and the TRADE events that take it out of the cross: a book the engine never has. Its depth
             // waits for the trades (they mark the symbol again); the diff then covers the whole order.
-            // Not in a call auction: there orders collect without matching, and a crossed book is the book.
+            // Not in a call auction: there orders collect without matching, and a crossed book is the book; but an
+            // auction's uncross is a run of trades whose states between are not.
             boolean crossed = !bids.isEmpty() && !asks.isEmpty() && bids.get(0).price() >= asks.get(0).price()
-                    && calendar.matchesAt(st.lastEventAt);
+                    && (st.lastEventTrade || calendar.matchesAt(st.lastEventAt));
             List<BookLevel> bidDiff = crossed ? List.of() : DepthDiff.diff(st.publishedBids, bids, true);
             List<BookLevel> askDiff = crossed ? List.of() : DepthDiff.diff(st.publishedAsks, asks, false);
             if (!crossed) {

@@ -63,6 +63,15 @@ class CrossedDepthTest {
         board.onEvent(at(accepted(2, 2, Side.BUY, 1001, 500), auction)); // crosses: the auction collects it
         assertEquals(Map.of(1001L, 500L), bids, "the crossed auction book is shown");
         assertEquals(2, shown.size());
+        // The uncross is a run of trades stamped with the auction's time; the states between are not shown.
+        board.onEvent(at(accepted(3, 3, Side.SELL, 1001, 100), auction)); // locked at 1001: still the auction's
+        assertEquals(3, shown.size());
+        long uncross = Reference.ms(java.time.LocalDateTime.of(2026, 1, 5, 9, 25));
+        board.onEvent(at(trade(4, 2, 1, 1000, 300, 200, 0), uncross)); // bid 1001x200 against 1001x100: locked
+        assertEquals(3, shown.size(), "the half-uncrossed book is held");
+        board.onEvent(at(trade(5, 2, 3, 1001, 100, 100, 0), uncross));
+        assertEquals(4, shown.size());
+        assertEquals(Map.of(1001L, 100L), bids, "the uncrossed book");
     }
 
     private static ExchangeEvent at(ExchangeEvent e, long time) {

@@ -137,7 +137,8 @@ public final class HttpErrors {
         ServerWebSocket upgraded = ctx.get(RequestKeys.UPGRADED_SOCKET);
         if (upgraded != null) {
             // A WebSocket upgraded before authentication (first-frame auth): no HTTP answer is left,
-            // the error goes as an error frame and the close reason.
+            // the error goes as an error frame and the close reason (metered with the status it stands for).
+            MeteringFilter.record(ctx, status);
             closeWebSocket(upgraded, errorNo, message, traceId(ctx));
             return;
         }

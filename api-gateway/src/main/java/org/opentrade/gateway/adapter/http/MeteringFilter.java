@@ -62,9 +62,17 @@ public final class MeteringFilter implements GatewayFilter {
 
     /** Counts a stream's opening as a 101 once the caller's socket is upgraded (event loop; once per request). */
     public static void upgraded(RoutingContext ctx) {
+        record(ctx, 101);
+    }
+
+    /**
+     * Counts a request with {@code status} now: one upgraded before it was authenticated (first-frame auth)
+     * and then refused is answered by an error frame and a close, and its answer never ends either.
+     */
+    static void record(RoutingContext ctx, int status) {
         java.util.function.IntConsumer record = ctx.get(RECORD);
         if (record != null) {
-            record.accept(101);
+            record.accept(status);
         }
     }
 }

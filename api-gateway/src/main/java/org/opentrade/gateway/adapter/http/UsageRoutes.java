@@ -90,7 +90,7 @@ public final class UsageRoutes {
             JsonArray out = new JsonArray();
             for (UsageRow r : rows) {
                 out.add(new JsonObject().put("key_id", r.keyId()).put("route", r.route())
-                        .put("minute", Instant.ofEpochSecond(r.epochMinute() * 60).toString())
+                        .put("minute", org.opentrade.common.json.IsoTimes.format(r.epochMinute() * 60_000))
                         .put("calls", r.calls()).put("calls_2xx", r.calls2xx()).put("calls_4xx", r.calls4xx())
                         .put("calls_5xx", r.calls5xx())
                         .put("latency_avg_ms", r.calls() == 0 ? 0.0 : r.latencyMicrosTotal() / 1000.0 / r.calls())
@@ -98,8 +98,8 @@ public final class UsageRoutes {
             }
             JsonObject keyPlans = new JsonObject();
             ids.forEach(keyPlans::put);
-            return new JsonObject().put("from", JsonBodies.time(from * 60_000))
-                    .put("to", JsonBodies.time(to * 60_000)).put("plans", keyPlans).put("rows", out);
+            return new JsonObject().put("from", org.opentrade.common.json.IsoTimes.format(from * 60_000))
+                    .put("to", org.opentrade.common.json.IsoTimes.format(to * 60_000)).put("plans", keyPlans).put("rows", out);
         })).onSuccess(body -> JsonBodies.send(ctx, 200, body)).onFailure(err -> Async.fail(ctx, err));
     }
 

@@ -25,10 +25,10 @@ public final class WebSocketHandshake {
         if (req.method() != HttpMethod.GET) {
             return "a stream is opened with GET";
         }
-        if (!hasToken(req.getHeader("Upgrade"), "websocket")) {
+        if (!hasToken(req.headers().getAll("Upgrade"), "websocket")) {
             return "a stream is a WebSocket: send Upgrade: websocket";
         }
-        if (!hasToken(req.getHeader("Connection"), "upgrade")) {
+        if (!hasToken(req.headers().getAll("Connection"), "upgrade")) {
             return "a stream is a WebSocket: send Connection: Upgrade";
         }
         String key = req.getHeader("Sec-WebSocket-Key");
@@ -53,13 +53,13 @@ public final class WebSocketHandshake {
         HttpErrors.sendRaw(ctx, version ? 426 : 400, ErrorCode.MALFORMED_REQUEST.code(), problem);
     }
 
-    private static boolean hasToken(String header, String token) {
-        if (header == null) {
-            return false;
-        }
-        for (String t : header.split(",")) {
-            if (t.strip().toLowerCase(Locale.ROOT).equals(token)) {
-                return true;
+    /** Whether any line of the header lists {@code token} (comma-separated, any case). */
+    private static boolean hasToken(java.util.List<String> lines, String token) {
+        for (String line : lines) {
+            for (String t : line.split(",")) {
+                if (t.strip().toLowerCase(Locale.ROOT).equals(token)) {
+                    return true;
+                }
             }
         }
         return false;

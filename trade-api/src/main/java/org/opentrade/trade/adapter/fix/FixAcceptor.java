@@ -75,6 +75,12 @@ public final class FixAcceptor {
     private static final long DISCARD_DELAY_MILLIS = 1_000;
     /** How long an ended session's socket may take to flush its last messages before it is closed. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
+    /**
+     * Per session refused since it was last logged on: {expected MsgSeqNum before the first refusal, clean-ups
+     * still to run}. Bounded by the sessions (names are bounded per developer and in all).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<SessionID, int[]> refusedSince =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** How often the keys of logged-on sessions are checked again: a session outlives its key by at most this. */
     static final long KEY_RECHECK_MILLIS = 5_000;
 
@@ -180,6 +186,7 @@ public final class FixAcceptor {
                         log, messages), BoundedSessionProvider.DEFAULT_MAX_SESSIONS));
         application.onRefused(this::discardLater);
         application.onEnded(this::closeLater);
+        application.onLoggedOn(this::loggedOn);
         acceptor = built;
         forQuickFixThreads = built;
     }
@@ -323,10 +330,36 @@ public final class FixAcceptor {
         }
         // QuickFIX/J counts a refused Logon that carried the expected MsgSeqNum as received (after we refuse it):
         // anyone who learns that number (a Logon with 34=1 is told it) could push a session's expected number
-        // up while its owner is offline, whose next Logon is then "too low". Noted before the count, undone below.
-        int expected = refused == null ? -1 : refused.getExpectedTargetNum();
-        CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS)
-                .execute(() -> discard(id, refused, expected));
+        // up while its owner is offline, whose next Logon is then "too low". The number before the first refusal
+        // since the session was last logged on is kept, and put back once the last refusal's clean-up has run.
+        if (refused != null) {
+            int expected = refused.getExpectedTargetNum();
+            refusedSince.compute(id, (k, v) -> v == null ? new int[] {expected, 1} : new int[] {v[0], v[1] + 1});
+        }
+        CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> discard(id, refused));
+    }
+
+    /** A session logged on: its numbers are its owner's again (no refusal's to undo). */
+    private void loggedOn(SessionID id) {
+        refusedSince.remove(id);
+    }
+
+    /**
+     * Undoes what refused Logons did to {@code s}'s expected number once the last of them is cleaned up, while
+     * it is offline. A Logon still in progress (a connection holds the session) waits: its own clean-up follows.
+     */
+    private void undoRefusals(SessionID id, Session s) throws IOException {
+        int[] state = refusedSince.get(id);
+        if (state == null) {
+            return;
+        }
+        if (--state[1] > 0) {
+            return;
+        }
+        refusedSince.remove(id);
+        if (s.getStore().getNextTargetMsgSeqNum() > state[0]) {
+            s.setNextTargetMsgSeqNum(state[0]); // refused Logons are not the owner's messages
+        }
     }
 
     /**
@@ -335,22 +368,27 @@ public final class FixAcceptor {
      * Logon and its Logout, e.g. a client's that once logged on) keeps its store: its sequence numbers
      * and resend log stay whoever tries a wrong key under its name.
      */
-    private synchronized void discard(SessionID id, Session refused, int expectedBefore) {
+    private synchronized void discard(SessionID id, Session refused) {
         Session s = Session.lookupSession(id);
         // The very session that refused, still this acceptor's: QuickFIX/J's registry is global, and
         // after a restart the same id names a new acceptor's session, which must be left alone.
         if (acceptor == null || s == null || s != refused || !acceptor.getManagedSessions().contains(s)
-                || s.isLoggedOn() || s.hasResponder()) {
+                || s.isLoggedOn()) {
+            refusedSince.remove(id);
+            return;
+        }
+        if (s.hasResponder()) {
+            // Another Logon is being handled: look again once it is done with (refused, it adds its own clean-up).
+            CompletableFuture.delayedExecutor(DISCARD_DELAY_MILLIS, TimeUnit.MILLISECONDS).execute(() -> discard(id, refused));
             return;
         }
         try {
             MessageStore store = s.getStore();
             if (store.getNextSenderMsgSeqNum() > 2 || store.getNextTargetMsgSeqNum() > 2) {
-                if (expectedBefore > 0 && store.getNextTargetMsgSeqNum() == expectedBefore + 1) {
-                    s.setNextTargetMsgSeqNum(expectedBefore); // the refused Logon was not the owner's message
-                }
+                undoRefusals(id, s);
                 return;
             }
+            refusedSince.remove(id);
             acceptor.removeDynamicSession(id);
             s.close();
             if ((store instanceof OrderOnlyStore kept ? kept.underlying() : store) instanceof FileStore files) {

@@ -98,6 +98,7 @@ final class FixApplication implements quickfix.Application {
 
     @Override
     public void onLogon(SessionID sessionId) {
+        onLoggedOn.accept(sessionId);
         Caller c = sessions.get(sessionId);
         if (c != null) {
             onContext.execute(() -> {
@@ -114,14 +115,13 @@ final class FixApplication implements quickfix.Application {
         onEnded.accept(sessionId);
         throttles.remove(sessionId);
         ending.remove(sessionId);
-        if (enableAtLogout.remove(sessionId)) {
-            // Session.logout disables the session (QuickFIX/J's initiator semantics): enable it again, or the
-            // client could never log on again under this SenderCompID (toAdmin did when the Logout went out;
-            // this covers a session that ended before it could be sent).
-            Session s = Session.lookupSession(sessionId);
-            if (s != null) {
-                s.logon();
-            }
+        enableAtLogout.remove(sessionId);
+        // Session.logout disables a session (QuickFIX/J's initiator semantics), and an acceptor never wants an
+        // ended one disabled: the client could never log on again under this SenderCompID. toAdmin enables it as
+        // our Logout goes out; this covers one that ended before (or while) its Logout was being sent.
+        Session ended = Session.lookupSession(sessionId);
+        if (ended != null && !ended.isEnabled()) {
+            ended.logon();
         }
         Caller c = sessions.remove(sessionId);
         if (c != null) {
@@ -158,6 +158,18 @@ final class FixApplication implements quickfix.Application {
      * unavailable, changes nothing: the gateway decides, and it could not.
      */
     void recheckKeys() {
+        // Sessions logged out by us whose end raced the client's own (end() against onLogout on another thread):
+        // once they have no connection and are not logged on, nothing is ending; enabled again.
+        for (SessionID id : ending) {
+            Session s = Session.lookupSession(id);
+            if (s == null || !s.isLoggedOn() && !s.hasResponder()) {
+                ending.remove(id);
+                enableAtLogout.remove(id);
+                if (s != null && !s.isEnabled()) {
+                    s.logon();
+                }
+            }
+        }
         if (rechecksInFlight.get() > 0) {
             return; // the gateway has not answered the last round yet: no pile-up
         }
@@ -208,6 +220,13 @@ final class FixApplication implements quickfix.Application {
     void onRefused(java.util.function.Consumer<SessionID> hook) {
         this.onRefused = hook;
     }
+
+    void onLoggedOn(java.util.function.Consumer<SessionID> hook) {
+        this.onLoggedOn = hook;
+    }
+
+    /** Told of each session that logged on (the acceptor forgets the refusals it meant to undo). */
+    private volatile java.util.function.Consumer<SessionID> onLoggedOn = id -> { };
 
     void onEnded(java.util.function.Consumer<SessionID> hook) {
         this.onEnded = hook;

@@ -342,8 +342,9 @@ final class FixMarketData implements FixBooks.Listener {
         // A crossing limit order rests in the replica from its ACCEPTED event until the TRADE events that
         // follow take it out of the cross: book states a matching engine never has. Levels are published
         // when the book is uncrossed again (the diff then covers the whole command); trades as they come.
-        // Not in a call auction: there orders collect without matching, and a crossed book is the book.
-        boolean settled = !crossedOrLocked(book) || !books.matchingAt(e.timestamp());
+        // Not in a call auction: there orders collect without matching, and a crossed book is the book; but an
+        // auction's uncross is a run of trades (stamped with the auction's time) whose states between are not.
+        boolean settled = !crossedOrLocked(book) || !books.matchingAt(e.timestamp()) && e.type() != EventType.TRADE;
         Map<Integer, List<BookLevel>> bidsAt = new HashMap<>(2);
         Map<Integer, List<BookLevel>> asksAt = new HashMap<>(2);
         for (Sub s : subs) {

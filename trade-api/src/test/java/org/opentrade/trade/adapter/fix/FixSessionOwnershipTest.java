@@ -73,16 +73,17 @@ class FixSessionOwnershipTest extends FixHarnessTest {
             owner.send("5", "");
             assertNotNull(owner.next("5"));
         }
+        // Back to back, each with the number the one before left expected (3, 4, 5): their clean-ups overlap.
         for (int i = 0; i < 3; i++) {
             idle("SEQ_FIRM");
             try (RawFix eve = new RawFix(h.fixPort, "SEQ_FIRM")) {
-                eve.seq = 3; // the owner's next number, as a too-low Logon would have told
+                eve.seq = 3 + i;
                 eve.send("A", "98=0|108=30|553=key_nobody|554=guess");
                 String answer = answerType(eve);
                 assertTrue(answer.startsWith("5:logon refused: unknown key"), "refused for its key, not its number: " + answer);
             }
-            Thread.sleep(1_500); // the acceptor's clean-up of a refused Logon runs 1 s after it
         }
+        Thread.sleep(2_500); // the acceptor's clean-up of a refused Logon runs 1 s after it
         idle("SEQ_FIRM");
         try (RawFix owner = new RawFix(h.fixPort, "SEQ_FIRM")) {
             owner.seq = 3;
