@@ -173,6 +173,7 @@ class FixBadInputTest extends FixHarnessTest {
                     if (now - lastProgress > java.util.concurrent.TimeUnit.SECONDS.toNanos(20)
                             || now - start > java.util.concurrent.TimeUnit.SECONDS.toNanos(180)) {
                         watchdogFired.set(true);
+                        dumpAcceptorThreads(); // a rare stall on a loaded machine: say where the acceptor was
                         try {
                             r.close();
                         } catch (Exception ignored) { // closing to unblock the write; nothing to report
@@ -246,6 +247,23 @@ class FixBadInputTest extends FixHarnessTest {
                         return -1;
                     }
                 }).orElse(-1);
+    }
+
+    /** The acceptor's threads (QuickFIX/J, MINA, ours) with their stacks, on stderr: the test's output file. */
+    private static void dumpAcceptorThreads() {
+        StringBuilder out = new StringBuilder("slow-consumer watchdog fired; slow session logged on: ")
+                .append(slowSessionLoggedOn()).append('\n');
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            String n = t.getName();
+            if (n.contains("QF/J") || n.contains("QFJ") || n.contains("NioProcessor") || n.contains("opentrade-fix")
+                    || n.contains("vert.x-eventloop")) {
+                out.append('"').append(n).append("\" ").append(t.getState()).append('\n');
+                for (StackTraceElement e : stack) {
+                    out.append("    at ").append(e).append('\n');
+                }
+            }
+        });
+        System.err.println(out);
     }
 
     private static boolean slowSessionLoggedOn() {
