@@ -195,7 +195,8 @@ public final class ApiGateway {
         List<GatewayRoute> routes = new ArrayList<>();
         PasswordWork passwords = new PasswordWork(vertx, config.passwordThreads(), config.passwordQueue());
         routes.addAll(new DeveloperRoutes(passwords, stores.registry(), hasher, sessions, config.plans(), limiter,
-                new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()), clock).routes());
+                new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()),
+                new RateLimit(config.signUpsPerHour(), 3_600_000), clock).routes());
         routes.addAll(new KeyRoutes(stores.registry(), config.plans(), clock, config.revokedKeysKept()).routes());
         routes.addAll(new UsageRoutes(stores.registry(), lookup, config.plans(), stores.meter(), limiter, apiRoutes, clock)
                 .routes());

@@ -37,7 +37,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             Duration usageRetention, TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams,
                             ServerLimits server, Path identityKeyFile, Duration assertionTtl,
                             OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster,
-                            int passwordThreads, int passwordQueue) {
+                            int passwordThreads, int passwordQueue, int signUpsPerHour) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -119,6 +119,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Config limits = root.section("limits");
         String defaultPlan = limits.oneOf("default_plan", "free", PLAN_NAMES.toArray(String[]::new));
         int perAddress = limits.intValue("per_address_per_minute", 30, 1, 1_000_000);
+        int signUps = limits.intValue("signups_per_hour", 1_000, 1, 100_000_000);
         int perAccount = limits.intValue("login_attempts_per_account", 10, 1, 1_000_000);
         Duration accountWindow = positive(limits, "limits.login_account_window", "login_account_window",
                 Duration.ofMinutes(15));
@@ -150,7 +151,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
-                ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue);
+                ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue, signUps);
     }
 
     /**
@@ -231,6 +232,6 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
                 loginAccountWindow, keyChangesPerMinute, revokedKeysKept, streamsPerDeveloper, usageFlushInterval,
                 usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
-                passwordThreads, passwordQueue);
+                passwordThreads, passwordQueue, signUpsPerHour);
     }
 }

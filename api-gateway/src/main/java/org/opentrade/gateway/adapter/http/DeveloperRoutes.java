@@ -23,9 +23,10 @@ import org.opentrade.gateway.port.PasswordHasher;
  * Sign-up ({@code POST /v1/developers}), log-in ({@code POST /v1/sessions}) and
  * {@code GET /v1/developers/me}. Passwords are hashed with a slow KDF on a bounded pool of their own
  * ({@link PasswordWork}: past its bound, 503 -9004 with {@code Retry-After}); both
- * sign-up and log-in are limited per client address (IPv6 per /64), and log-in also per account
- * (the email, whether or not it exists), so guessing one developer's password from many addresses
- * is as slow as from one. Both budgets are charged before the password is checked (the per-address
+ * sign-up and log-in are limited per client address (IPv6 per /64), sign-up also in all (the service's
+ * sign-ups per hour, whatever the address: many addresses must not grow the registry without end), and
+ * log-in also per account (the email, whether or not it exists), so guessing one developer's password
+ * from many addresses is as slow as from one. Both budgets are charged before the password is checked (the per-address
  * one by the chain, {@link PerAddressLimitFilter}). A failed log-in does not say whether the email
  * exists, and neither does the per-account limit: unknown emails have budgets too.
  */
@@ -39,13 +40,14 @@ public final class DeveloperRoutes {
     private final PlanCatalog plans;
     private final PolicyRateLimiter limiter;
     private final RateLimit perAccountLogInLimit;
+    private final RateLimit signUpLimit;
     private final LongSupplier nowMillis;
     /** A hash verified when the email is unknown, so both paths cost the same time. */
     private final String decoyHash;
 
     public DeveloperRoutes(PasswordWork passwords, KeyRegistry registry, PasswordHasher hasher, SessionTokens sessions,
                            PlanCatalog plans, PolicyRateLimiter limiter, RateLimit perAccountLogInLimit,
-                           LongSupplier nowMillis) {
+                           RateLimit signUpLimit, LongSupplier nowMillis) {
         this.passwords = passwords;
         this.registry = registry;
         this.hasher = hasher;
@@ -53,6 +55,7 @@ public final class DeveloperRoutes {
         this.plans = plans;
         this.limiter = limiter;
         this.perAccountLogInLimit = perAccountLogInLimit;
+        this.signUpLimit = signUpLimit;
         this.nowMillis = nowMillis;
         this.decoyHash = hasher.hash(ApiSecrets.newSecret());
     }
@@ -81,7 +84,11 @@ public final class DeveloperRoutes {
         if (name.isEmpty()) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'name' must not be blank");
         }
-        return password(ctx, () -> hasher.hash(password))
+        // The service's own budget, over every address: each new developer is a registry record (and may hold
+        // keys), so sign-ups from many addresses, each within its own budget, must not grow it without end.
+        return throttle(ctx, "signup:all", signUpLimit, "too many sign-ups on this service at the moment; "
+                        + "retry after the time in Retry-After")
+                .compose(v -> password(ctx, () -> hasher.hash(password)))
                 .compose(hash -> {
                     Developer d = new Developer(ApiSecrets.newDeveloperId(), email, name, hash, plans.defaultPlan(),
                             false, nowMillis.getAsLong());
