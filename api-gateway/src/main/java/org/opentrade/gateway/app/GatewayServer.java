@@ -184,8 +184,7 @@ public final class GatewayServer {
      * idle connection is closed; WebSocket limits at least as large as the pools'.
      */
     public static HttpServerOptions serverOptions(ServerLimits limits) {
-        return new HttpServerOptions().setMaxHeaderSize(limits.maxHeaderBytes())
-                .setMaxInitialLineLength(limits.maxRequestLineBytes())
+        return ConnectionGuard.decoderOptions(limits)
                 .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 // HTTP/1.1 only: with cleartext HTTP/2 on, a connection is not handed to the guard
                 // until its first bytes tell the versions apart, so a silent one would escape the cap.

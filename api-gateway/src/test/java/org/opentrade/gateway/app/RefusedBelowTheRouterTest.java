@@ -70,7 +70,32 @@ class RefusedBelowTheRouterTest {
                 + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400, -1001);
     }
 
-    private void assertRefused(String request, int status, int errorNo) throws IOException {
+    @Test
+    void aRequestWithBothLengthsIsRefusedAndItsConnectionClosedSoNothingCanBeSmuggledBehindIt() throws Exception {
+        // A front proxy that reads Content-Length would pass all of this as one request; read as chunked, a
+        // second request ("smuggled") follows the first on the same connection. RFC 9112 §6.1: close after it.
+        String answer = assertRefused("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 41\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                + "GET /v1/limits HTTP/1.1\r\nHost: x\r\n\r\n", 400, -1001);
+        assertTrue(answer.contains("both Content-Length and Transfer-Encoding"), answer);
+        assertEquals(1, answer.split("HTTP/1\\.1 ", -1).length - 1, "one answer only, the smuggled request unread: " + answer);
+    }
+
+    @Test
+    void chunkedAloneIsStillServed() throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", gw.port()), 5_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = readUntilClosed(s);
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+            assertTrue(answer.contains("\"error_no\":-1002"), "read and validated as a body, not refused as framing: " + answer);
+        }
+    }
+
+    private String assertRefused(String request, int status, int errorNo) throws IOException {
         String answer;
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", gw.port()), 5_000);
@@ -90,6 +115,7 @@ class RefusedBelowTheRouterTest {
         assertEquals(32, traceId.length(), answer);
         assertTrue(head.contains("\r\nx-trace-id: " + traceId + "\r\n") || head.endsWith("\r\nx-trace-id: " + traceId),
                 "X-Trace-Id names the body's trace id: " + answer);
+        return answer;
     }
 
     /** Everything until the server closes (or resets) the connection. */

@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,14 @@ public final class ConnectionGuard {
     private final LongAdder refusedPerAddress = new LongAdder();
     /** One entry per open connection, removed by its close handler. */
     private final Map<HttpConnection, Watch> watches = new ConcurrentHashMap<>();
+    /** The decoder's limits, for {@link AmbiguousLengthGuard}'s decoder. */
+    private final HttpServerOptions decoderOptions;
 
     /** @param trustedProxies the load balancers whose connections no per-address cap counts */
     public ConnectionGuard(Vertx vertx, ServerLimits limits, List<Cidr> trustedProxies) {
         this.vertx = vertx;
         this.limits = limits;
+        this.decoderOptions = decoderOptions(limits);
         this.addresses = new ClientAddresses(trustedProxies);
     }
 
@@ -97,6 +101,16 @@ public final class ConnectionGuard {
         }
         watches.put(connection, watch);
         watch.arm();
+        AmbiguousLengthGuard.install(connection, decoderOptions);
+    }
+
+    /**
+     * The HTTP decoder's settings for {@code limits}: the largest head and request line (Netty's others
+     * are left at Vert.x's defaults). The gateway's servers are created with these.
+     */
+    public static HttpServerOptions decoderOptions(ServerLimits limits) {
+        return new HttpServerOptions().setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxInitialLineLength(limits.maxRequestLineBytes());
     }
 
     /** Netty could not decode the head: answer with the error model, then close. */
@@ -106,6 +120,9 @@ public final class ConnectionGuard {
             HttpErrors.sendAndClose(request, GatewayError.HEADERS_TOO_LARGE, "the request headers are larger than allowed");
         } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
             HttpErrors.sendAndClose(request, GatewayError.URI_TOO_LONG, "the request line is longer than allowed");
+        } else if (cause instanceof AmbiguousLengthGuard.BothLengths) {
+            HttpErrors.sendAndClose(request, GatewayError.MALFORMED_REQUEST,
+                    "the request has both Content-Length and Transfer-Encoding; send one");
         } else {
             HttpErrors.sendAndClose(request, GatewayError.MALFORMED_REQUEST, "the request could not be read: malformed HTTP");
         }

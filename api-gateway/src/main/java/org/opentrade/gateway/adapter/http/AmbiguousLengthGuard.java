@@ -1,0 +1,67 @@
+package org.opentrade.gateway.adapter.http;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpMessage;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.net.impl.ConnectionBase;
+
+/**
+ * Refuses a request that states its length twice, with both {@code Content-Length} and {@code
+ * Transfer-Encoding} (RFC 9112 §6.1: a server MUST close the connection after answering one). Such a
+ * request is how requests are smuggled past a front proxy that reads the other length: the bytes it
+ * counts as one request's body, this gateway would read as the next request on the same connection.
+ * Netty's decoder drops the {@code Content-Length} and goes on silently; with this guard the request
+ * gets 400 -1001 in the error model and its connection is closed ({@link ConnectionGuard}).
+ *
+ * <p>The one place the gateway reaches below Vert.x's public API (5.0.x), kept here so an upgrade that
+ * moves it breaks one small class: the connection's Netty pipeline, whose {@code "httpDecoder"} is
+ * replaced by the same Vert.x decoder with Netty's documented hook for this case overridden. A connection
+ * whose pipeline is not the expected one keeps Vert.x's decoder (and Netty's silent handling).
+ */
+final class AmbiguousLengthGuard {
+    static final String DECODER = "httpDecoder";
+
+    private AmbiguousLengthGuard() {
+    }
+
+    /** Why a request was refused: both lengths were given. */
+    static final class BothLengths extends RuntimeException {
+        BothLengths() {
+            super("both Content-Length and Transfer-Encoding", null, false, false); // no stack: it is an answer
+        }
+    }
+
+    /**
+     * Puts the strict decoder on {@code connection}: on its event loop, before it reads its first request.
+     * {@code options} must carry the server's decoder limits (head and request-line sizes).
+     * @return whether it was put in place
+     */
+    static boolean install(HttpConnection connection, HttpServerOptions options) {
+        if (!(connection instanceof ConnectionBase base)) {
+            return false;
+        }
+        ChannelPipeline pipeline = base.channel().pipeline();
+        if (!(pipeline.get(DECODER) instanceof VertxHttpRequestDecoder)) {
+            return false; // HTTP/2, or a Vert.x whose pipeline differs: keep its own
+        }
+        pipeline.replace(DECODER, DECODER, new StrictDecoder(options));
+        return true;
+    }
+
+    private static final class StrictDecoder extends VertxHttpRequestDecoder {
+        StrictDecoder(HttpServerOptions options) {
+            super(options);
+        }
+
+        @Override
+        protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+            // Netty's documented hook: a failed decoder result makes the request invalid (Vert.x then hands it
+            // to the server's invalid-request handler); the body is still read as chunked, then discarded.
+            super.handleTransferEncodingChunkedWithContentLength(message);
+            message.setDecoderResult(DecoderResult.failure(new BothLengths()));
+        }
+    }
+}
