@@ -382,7 +382,8 @@ public final class TradeDesk {
         long price = newPrice > 0 ? newPrice : o.price();
         long now = clock.getAsLong();
         InstrumentInfo info = universe.get(o.symbol());
-        Refusal refusal = risk.checkReplace(o, qty, price, replaceState(account, orderId, qty, price, now),
+        // The account's own figures: they already leave out what the order holds, which the check adds back once.
+        Refusal refusal = risk.checkReplace(o, qty, price, state(account, now), ledger.reservationOf(account, orderId),
                 rules(info), now);
         if (refusal != null) {
             return done(Outcome.refused(refusal.error(), refusal.message(), o));
@@ -800,38 +801,6 @@ public final class TradeDesk {
             @Override
             public boolean killSwitch() {
                 return killed.contains(account);
-            }
-        };
-    }
-
-    /** For a replace: buying power as if this order's own reservation were released. */
-    private AccountState replaceState(String account, String orderId, long qty, long price, long now) {
-        AccountState base = state(account, now);
-        long own = ledger.reservationOf(account, orderId);
-        return new AccountState() {
-            @Override
-            public String account() {
-                return account;
-            }
-
-            @Override
-            public long buyingPower() {
-                return base.buyingPower() + own;
-            }
-
-            @Override
-            public long sellable(String symbol) {
-                return base.sellable(symbol);
-            }
-
-            @Override
-            public long openOrderCount() {
-                return base.openOrderCount();
-            }
-
-            @Override
-            public boolean killSwitch() {
-                return base.killSwitch();
             }
         };
     }

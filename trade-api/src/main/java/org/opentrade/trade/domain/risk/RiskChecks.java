@@ -121,11 +121,12 @@ public final class RiskChecks {
      * as {@link #check} but no open-order count; in addition the order must be open (-4113), a
      * market or stop order cannot be replaced and the new qty must stay above the filled qty (-4114).
      * Buying power and sellable position are checked against the change only: the account's
-     * figures already exclude what {@code existing} holds, which is assumed to be
-     * {@link #buyReservation}{@code (leaves, price)} for a buy and its leaves for a sell.
+     * figures already exclude what {@code existing} holds, which is {@code held} (the cash the ledger holds
+     * back for it now) for a buy and its leaves for a sell; {@code acct} must be the account's own figures,
+     * never ones with {@code held} added back (that would count it twice).
      */
-    public Refusal checkReplace(Order existing, long newQty, long newPrice, AccountState acct, InstrumentRules rules,
-                                long nowMs) {
+    public Refusal checkReplace(Order existing, long newQty, long newPrice, AccountState acct, long held,
+                                InstrumentRules rules, long nowMs) {
         requireSymbol(existing.symbol(), rules);
         if (acct.killSwitch()) {
             return killSwitch(acct);
@@ -152,7 +153,6 @@ public final class RiskChecks {
             return r;
         }
         if (existing.side() == Side.BUY) {
-            long held = buyReservation(existing.leavesQty(), existing.price());
             r = buyingPower(acct.buyingPower(), newLeaves, v, held);
         } else {
             long more = newLeaves - existing.leavesQty();

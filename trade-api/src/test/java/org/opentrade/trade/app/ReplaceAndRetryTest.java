@@ -1,0 +1,74 @@
+package org.opentrade.trade.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replaces are held to the same buying power as new orders, and retries stay retries: what a review of
+ * trade-api found (a replace counted its order's reservation twice; parallel retries of one
+ * Idempotency-Key both ran; a retry after a replace was called a conflict).
+ */
+class ReplaceAndRetryTest {
+    @TempDir
+    static Path dir;
+    static TradeHarness h;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = TradeHarness.start(dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private static BigDecimal buyingPower(String dev) throws Exception {
+        return new BigDecimal(h.get(dev, "/v1/account").bodyAsJsonObject().getString("buying_power"));
+    }
+
+    private static void reset(String dev, String cash) throws Exception {
+        HttpResponse<Buffer> r = h.send(HttpMethod.POST, dev, "/v1/account/reset", new JsonObject().put("starting_balance", cash));
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+    }
+
+    @Test
+    void aReplaceCannotGrowABuyPastTheBuyingPower() throws Exception {
+        String dev = "dev_replace_bp";
+        reset(dev, "100000.00");
+        // Below the market (never fills): 9 000 x 10.00 reserves 90 000 plus fees, leaving under 10 000.
+        HttpResponse<Buffer> buy = h.order(dev, TradeHarness.limit("bp-1", "600000.SH", "buy", "10.00", 9_000));
+        assertEquals(201, buy.statusCode(), buy.bodyAsString());
+        String id = buy.bodyAsJsonObject().getString("order_id");
+        BigDecimal left = buyingPower(dev);
+        assertTrue(left.signum() > 0 && left.compareTo(new BigDecimal("10000")) < 0, left.toPlainString());
+
+        HttpResponse<Buffer> doubled = h.send(HttpMethod.PATCH, dev, "/v1/orders/" + id, new JsonObject().put("qty", 18_000));
+        assertEquals(422, doubled.statusCode(), doubled.bodyAsString());
+        assertEquals(-4101, doubled.bodyAsJsonObject().getInteger("error_no"), doubled.bodyAsString());
+        assertEquals(left, buyingPower(dev), "a refused replace holds nothing more");
+
+        // What the buying power does cover still passes: 500 more shares, about 5 000.
+        HttpResponse<Buffer> more = h.send(HttpMethod.PATCH, dev, "/v1/orders/" + id, new JsonObject().put("qty", 9_500));
+        assertEquals(200, more.statusCode(), more.bodyAsString());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (buyingPower(dev).compareTo(left.subtract(new BigDecimal("5000"))) >= 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the exchange's confirmation moves the reservation
+        }
+        assertTrue(buyingPower(dev).compareTo(left.subtract(new BigDecimal("5000"))) < 0, "the replace reserved more");
+        assertTrue(buyingPower(dev).signum() >= 0, "never below zero: " + buyingPower(dev));
+    }
+}
