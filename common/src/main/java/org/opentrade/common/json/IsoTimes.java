@@ -78,6 +78,25 @@ public final class IsoTimes {
         out[at + 12] = 'Z';
     }
 
+    /** 10000-01-01T00:00:00Z: the first instant past what {@link #parse} takes. */
+    public static final long YEAR_10000_MS = 253_402_300_800_000L;
+
+    /**
+     * Epoch milliseconds of an RFC 3339 time from a client ({@code 2026-01-05T01:30:00Z}, {@code
+     * 2026-01-05T09:30:00.5+08:00}), from 1970-01-01 to the end of 9999: every time the API can write back.
+     * {@link java.time.OffsetDateTime} itself takes years up to ±999 999 999, whose milliseconds overflow a
+     * long (an {@link ArithmeticException}, not a parse error, which became a 500 where a caller forgot it).
+     *
+     * @throws java.time.DateTimeException not RFC 3339, or outside those years
+     */
+    public static long parse(CharSequence text) {
+        java.time.Instant t = java.time.OffsetDateTime.parse(text).toInstant(); // DateTimeParseException
+        if (t.isBefore(Instant.EPOCH) || t.getEpochSecond() >= YEAR_10000_MS / 1_000) {
+            throw new java.time.DateTimeException("outside the years 1970 to 9999: " + text);
+        }
+        return t.toEpochMilli();
+    }
+
     private static void pair(int v, byte[] out, int at) {
         out[at] = (byte) ('0' + v / 10);
         out[at + 1] = (byte) ('0' + v % 10);

@@ -6,8 +6,6 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -204,7 +202,7 @@ public final class BarCsvImport {
             }
         } else {
             try {
-                return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+                return org.opentrade.common.json.IsoTimes.parse(s);
             } catch (DateTimeException e) {
                 // reported below
             }

@@ -237,4 +237,15 @@ class TradeApiServiceTest {
         assertEquals(200, ok.statusCode(), ok.bodyAsString());
         assertEquals("50000.50", body(h.get("dev_reset", "/v1/account")).getString("cash"));
     }
+
+    @Test
+    void aTimeRangeOutsideTheYears1970To9999IsAnInvalidParameterNotAFailure() throws Exception {
+        for (String q : new String[] {"end=%2B999999999-12-31T23:59:59Z", "start=-999999999-01-01T00:00:00Z",
+                "start=%2B300000000-01-01T00:00:00Z"}) {
+            HttpResponse<Buffer> r = h.get("dev_times", "/v1/orders?status=all&" + q);
+            assertEquals(422, r.statusCode(), q + ": " + r.bodyAsString());
+            assertEquals(-1002, body(r).getInteger("error_no"), r.bodyAsString());
+        }
+        assertEquals(200, h.get("dev_times", "/v1/orders?status=all&start=2026-01-05T09:30:00%2B08:00").statusCode());
+    }
 }

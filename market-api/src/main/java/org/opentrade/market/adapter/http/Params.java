@@ -1,7 +1,5 @@
 package org.opentrade.market.adapter.http;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -98,13 +96,9 @@ final class Params {
             }
         } else if (raw.length() <= 40) {
             try {
-                return java.time.OffsetDateTime.parse(raw).toInstant().toEpochMilli();
-            } catch (DateTimeParseException e) {
-                try {
-                    return Instant.parse(raw).toEpochMilli();
-                } catch (DateTimeParseException e2) {
-                    // falls through
-                }
+                return org.opentrade.common.json.IsoTimes.parse(raw); // years 1970 to 9999, like the digits
+            } catch (java.time.DateTimeException e) {
+                // falls through
             }
         }
         throw new BadParam(MarketError.BAD_RANGE, name + " must be an RFC 3339 time (2026-01-05T01:30:00Z) or epoch"

@@ -63,4 +63,15 @@ class ParamsTest {
         assertEquals(MarketError.INVALID_PARAMETER, error(atLimit + ","));
         assertEquals(MarketError.INVALID_PARAMETER, error("600000.SH,".repeat(100_000)));
     }
+
+    @Test
+    void timesOutsideTheYears1970To9999AreABadRangeNotAFailure() {
+        // OffsetDateTime reads these; their milliseconds overflow a long (was a 500 with a stack trace).
+        for (String t : new String[] {"+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "+10000-01-01T00:00:00Z"}) {
+            assertEquals(MarketError.BAD_RANGE,
+                    assertThrows(Params.BadParam.class, () -> Params.time("from", t, 0)).error, t);
+        }
+        assertEquals(1_767_576_600_000L, Params.time("from", "2026-01-05T01:30:00Z", 0));
+        assertEquals(1_767_576_600_000L, Params.time("from", "2026-01-05T09:30:00+08:00", 0));
+    }
 }

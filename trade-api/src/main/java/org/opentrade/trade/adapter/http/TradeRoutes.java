@@ -600,9 +600,9 @@ public final class TradeRoutes {
             return Long.parseLong(raw);
         }
         try {
-            return java.time.OffsetDateTime.parse(raw).toInstant().toEpochMilli();
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new BadParam(name + " must be an RFC 3339 time or epoch milliseconds");
+            return org.opentrade.common.json.IsoTimes.parse(raw);
+        } catch (java.time.DateTimeException e) {
+            throw new BadParam(name + " must be an RFC 3339 time from 1970 to 9999 or epoch milliseconds");
         }
     }
 
