@@ -71,4 +71,25 @@ class ReplaceAndRetryTest {
         assertTrue(buyingPower(dev).compareTo(left.subtract(new BigDecimal("5000"))) < 0, "the replace reserved more");
         assertTrue(buyingPower(dev).signum() >= 0, "never below zero: " + buyingPower(dev));
     }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyAfterAReplaceStillAnswersTheOrder() throws Exception {
+        String dev = "dev_retry_after_replace";
+        reset(dev, "100000.00");
+        JsonObject order = new JsonObject().put("symbol", "600000.SH").put("side", "buy").put("type", "limit")
+                .put("price", "10.00").put("qty", 100); // no client_order_id: the key alone names it
+        HttpResponse<Buffer> first = TradeHarness.await(h.request(HttpMethod.POST, dev, "/v1/orders")
+                .putHeader("Idempotency-Key", "k-retry-1").sendJsonObject(order));
+        assertEquals(201, first.statusCode(), first.bodyAsString());
+        String id = first.bodyAsJsonObject().getString("order_id");
+        HttpResponse<Buffer> replaced = h.send(HttpMethod.PATCH, dev, "/v1/orders/" + id, new JsonObject().put("price", "10.01"));
+        assertEquals(200, replaced.statusCode(), replaced.bodyAsString());
+        HttpResponse<Buffer> retry = TradeHarness.await(h.request(HttpMethod.POST, dev, "/v1/orders")
+                .putHeader("Idempotency-Key", "k-retry-1").sendJsonObject(order));
+        assertEquals(200, retry.statusCode(), retry.bodyAsString());
+        assertEquals(id, retry.bodyAsJsonObject().getString("order_id"));
+        HttpResponse<Buffer> other = TradeHarness.await(h.request(HttpMethod.POST, dev, "/v1/orders")
+                .putHeader("Idempotency-Key", "k-retry-1").sendJsonObject(order.copy().put("qty", 200)));
+        assertEquals(409, other.statusCode(), "another request under the key is still a conflict: " + other.bodyAsString());
+    }
 }

@@ -251,7 +251,10 @@ public final class TradeDesk {
             String earlier = idempotencyKeys.get(account + "\u0000" + idempotencyKey);
             if (earlier != null && !earlier.equals(req.clientOrderId())) {
                 Order o = ledger.hasAccount(account) ? ledger.orderByClientId(account, earlier) : null;
-                if (o != null && requestHash(o) == hash) {
+                // Compared with what was first asked, as a client_order_id's retry is: the order may have been
+                // replaced since, and a retry of the original request is still that request.
+                Long asked = requestHashes.get(account + "\u0000" + earlier);
+                if (o != null && (asked != null ? asked : requestHash(o)) == hash) {
                     return done(new Outcome(Outcome.Kind.EXISTING, o, null, 0, "the Idempotency-Key's earlier order"));
                 }
                 return done(Outcome.refused(TradeError.IDEMPOTENCY_KEY_CONFLICT,
