@@ -92,4 +92,31 @@ class ReplaceAndRetryTest {
                 .putHeader("Idempotency-Key", "k-retry-1").sendJsonObject(order.copy().put("qty", 200)));
         assertEquals(409, other.statusCode(), "another request under the key is still a conflict: " + other.bodyAsString());
     }
+
+    @Test
+    void twoRequestsUnderOneIdempotencyKeyAtOnceRunOnce() throws Exception {
+        String dev = "dev_same_key";
+        reset(dev, "100000.00");
+        for (int round = 0; round < 5; round++) {
+            String key = "same-key-" + round;
+            long before = h.onTrade(() -> h.trade.desk().lastIntentAppended());
+            var first = h.request(HttpMethod.POST, dev, "/v1/account/reset").putHeader("Idempotency-Key", key)
+                    .sendJsonObject(new JsonObject().put("starting_balance", "5000.00"));
+            var second = h.request(HttpMethod.POST, dev, "/v1/account/reset").putHeader("Idempotency-Key", key)
+                    .sendJsonObject(new JsonObject().put("starting_balance", "5000.00"));
+            HttpResponse<Buffer> a = TradeHarness.await(first);
+            HttpResponse<Buffer> b = TradeHarness.await(second);
+            long after = h.onTrade(() -> h.trade.desk().lastIntentAppended());
+            assertEquals(1, after - before, "one reset recorded: " + a.bodyAsString() + " / " + b.bodyAsString());
+            for (HttpResponse<Buffer> r : java.util.List.of(a, b)) {
+                assertTrue(r.statusCode() == 200 || r.statusCode() == 409 && r.bodyAsJsonObject().getInteger("error_no") == -4115
+                        && "1".equals(r.getHeader("Retry-After")), r.statusCode() + " " + r.bodyAsString());
+            }
+            assertTrue(a.statusCode() == 200 || b.statusCode() == 200);
+            HttpResponse<Buffer> retry = TradeHarness.await(h.request(HttpMethod.POST, dev, "/v1/account/reset")
+                    .putHeader("Idempotency-Key", key).sendJsonObject(new JsonObject().put("starting_balance", "5000.00")));
+            assertEquals(200, retry.statusCode(), "the answer again once it is given: " + retry.bodyAsString());
+            assertEquals(after, (long) h.onTrade(() -> h.trade.desk().lastIntentAppended()));
+        }
+    }
 }

@@ -15,7 +15,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.opentrade.common.tracing.TraceAttributes;
@@ -65,6 +67,12 @@ public final class TradeRoutes {
     private final long defaultBalance;
     /** 1 000 keys per account, 100 000 in all: past that, the account holding the most loses its oldest. */
     private final IdempotencyCache idempotency = new IdempotencyCache(1_000, 100_000, 24 * 3_600_000L);
+    /**
+     * (account, Idempotency-Key) of the mutations being answered now: a second request under the key meanwhile
+     * (a client that timed out and retried at once) is refused, never run beside the first. An entry goes when
+     * its request's answer ends, whatever it was; so at most one per request in flight.
+     */
+    private final Set<String> keysInFlight = ConcurrentHashMap.newKeySet();
 
     public TradeRoutes(TradeDesk desk, Tracing tracing, CallerCheck callers, BooleanSupplier ready, LongSupplier clock,
                        long maxBodyBytes, long defaultBalance) {
@@ -355,6 +363,14 @@ public final class TradeRoutes {
         }
         IdempotencyCache.Answer a = idempotency.get(account, key, fingerprint(ctx), clock.getAsLong());
         if (a == null) {
+            String flying = account + "\u0000" + key;
+            if (!keysInFlight.add(flying)) {
+                ctx.response().putHeader("Retry-After", "1");
+                TradeHttp.fail(ctx, TradeError.IDEMPOTENCY_KEY_CONFLICT, "a request with this Idempotency-Key is still"
+                        + " being answered; retry after it is (its answer is then given again)");
+                return true;
+            }
+            ctx.addEndHandler(done -> keysInFlight.remove(flying)); // remembered by then, if it succeeded
             return false;
         }
         if (a.conflict()) {
