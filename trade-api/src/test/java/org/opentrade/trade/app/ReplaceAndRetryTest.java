@@ -119,4 +119,41 @@ class ReplaceAndRetryTest {
             assertEquals(after, (long) h.onTrade(() -> h.trade.desk().lastIntentAppended()));
         }
     }
+
+    @Test
+    void theKillSwitchRecordsOnlyChangesAndLiftingItCountsAgainstTheOrderRate() throws Exception {
+        String dev = "dev_kill_loop";
+        reset(dev, "100000.00");
+        long before = h.onTrade(() -> h.trade.desk().lastIntentAppended());
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<Buffer> r = h.send(HttpMethod.POST, dev, "/v1/account/kill-switch", new JsonObject().put("enabled", false));
+            assertEquals(200, r.statusCode(), r.bodyAsString());
+            assertEquals(false, r.bodyAsJsonObject().getBoolean("kill_switch"));
+        }
+        assertEquals(before, (long) h.onTrade(() -> h.trade.desk().lastIntentAppended()), "nothing changed, nothing recorded");
+
+        // Switching on and off in a loop: on always works, off is an order against the rate (50 a second here).
+        int refused = 0;
+        long changes = 0;
+        boolean on = false;
+        for (int i = 0; i < 120; i++) {
+            HttpResponse<Buffer> r = h.send(HttpMethod.POST, dev, "/v1/account/kill-switch", new JsonObject().put("enabled", true));
+            assertEquals(200, r.statusCode(), r.bodyAsString());
+            changes += on ? 0 : 1;
+            on = true;
+            HttpResponse<Buffer> off = h.send(HttpMethod.POST, dev, "/v1/account/kill-switch", new JsonObject().put("enabled", false));
+            if (off.statusCode() == 429) {
+                refused++;
+                assertEquals(-4109, off.bodyAsJsonObject().getInteger("error_no"), off.bodyAsString());
+                assertEquals("1", off.getHeader("Retry-After"));
+            } else {
+                assertEquals(200, off.statusCode(), off.bodyAsString());
+                changes++;
+                on = false;
+            }
+        }
+        assertTrue(refused > 0, "lifting it 120 times at once meets the order rate");
+        assertEquals(changes, h.onTrade(() -> h.trade.desk().lastIntentAppended()) - before, "one record per change");
+        assertEquals(on, h.get(dev, "/v1/account").bodyAsJsonObject().getBoolean("kill_switch"));
+    }
 }

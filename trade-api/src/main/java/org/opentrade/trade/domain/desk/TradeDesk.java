@@ -442,6 +442,21 @@ public final class TradeDesk {
     /** Turns the account's kill switch on (refuses new orders, cancels open ones) or off. */
     public CompletionStage<Outcome> setKillSwitch(String account, boolean on, String by, String traceParent) {
         long now = clock.getAsLong();
+        if (killed.contains(account) == on) {
+            // Already so: nothing to record (the route is never throttled, so a record per call let one account
+            // fill the intent log every account shares). On still cancels what is open, as the first call did.
+            return on ? cancelAll(account, null, traceParent).thenApply(list ->
+                    new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch on"))
+                    : done(new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch off"));
+        }
+        if (!on && !"administrator".equals(by)) {
+            // Lifting it lets the account trade again: it counts against the order rate, so switching on and off
+            // in a loop is bounded by it. Switching on is never refused.
+            Refusal refusal = risk.checkLiftKillSwitch(state(account, now), now);
+            if (refusal != null) {
+                return done(Outcome.refused(refusal.error(), refusal.message()));
+            }
+        }
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
         boolean accepted = append(KillSwitch.of(account, on, by, now), answer, index -> {
             if (on) {

@@ -168,6 +168,19 @@ public final class RiskChecks {
     }
 
     /**
+     * Lifting the account's kill switch: counted against its order rate like an order (it lets the account
+     * trade again), so an on-off loop is bounded by that rate. Null when allowed (and then counted).
+     */
+    public Refusal checkLiftKillSwitch(AccountState acct, long nowMs) {
+        Refusal r = rate(acct, nowMs);
+        if (r != null) {
+            return new Refusal(r.error(), "lifting the kill switch counts as an order: " + r.message());
+        }
+        rate.record(acct.account(), nowMs);
+        return null;
+    }
+
+    /**
      * The price an order is valued at (notional, the cash a buy reserves): see the class comment.
      * {@code 0} when it cannot be valued (a market order and no ask, last or reference).
      */
