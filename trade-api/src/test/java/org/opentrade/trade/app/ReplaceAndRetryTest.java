@@ -156,4 +156,32 @@ class ReplaceAndRetryTest {
         assertEquals(changes, h.onTrade(() -> h.trade.desk().lastIntentAppended()) - before, "one record per change");
         assertEquals(on, h.get(dev, "/v1/account").bodyAsJsonObject().getBoolean("kill_switch"));
     }
+
+    @Test
+    void aReplaceAndANewOrderSentTogetherCannotBothSpendTheSameCash() throws Exception {
+        String dev = "dev_replace_race";
+        reset(dev, "100000.00");
+        HttpResponse<Buffer> rest = h.order(dev, TradeHarness.limit("race-1", "600000.SH", "buy", "10.00", 4_500));
+        assertEquals(201, rest.statusCode(), rest.bodyAsString());
+        String id = rest.bodyAsJsonObject().getString("order_id");
+        // Each alone fits (about 45 000 more, or a new 50 000); together they need 95 000 of the 55 000 left.
+        var replace = h.request(HttpMethod.PATCH, dev, "/v1/orders/" + id).sendJsonObject(new JsonObject().put("qty", 9_000));
+        var other = h.request(HttpMethod.POST, dev, "/v1/orders")
+                .sendJsonObject(TradeHarness.limit("race-2", "600000.SH", "buy", "10.00", 5_000));
+        HttpResponse<Buffer> a = TradeHarness.await(replace);
+        HttpResponse<Buffer> b = TradeHarness.await(other);
+        assertEquals(200, a.statusCode(), a.bodyAsString());
+        assertEquals(422, b.statusCode(), "the replace's cash is spent from its request on: " + b.bodyAsString());
+        assertEquals(-4101, b.bodyAsJsonObject().getInteger("error_no"));
+        assertTrue(buyingPower(dev).signum() >= 0, buyingPower(dev).toPlainString());
+        // Once the exchange has it, the hold is the order's own reservation: what is left is spendable again.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (h.get(dev, "/v1/orders/" + id).bodyAsJsonObject().getLong("leaves_qty") != 9_000 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        BigDecimal left = buyingPower(dev);
+        assertTrue(left.compareTo(new BigDecimal("9000")) > 0 && left.compareTo(new BigDecimal("10000")) < 0, left.toPlainString());
+        HttpResponse<Buffer> fits = h.order(dev, TradeHarness.limit("race-3", "600000.SH", "buy", "10.00", 800));
+        assertEquals(201, fits.statusCode(), "the hold went when the ledger took the replace: " + fits.bodyAsString());
+    }
 }

@@ -91,6 +91,8 @@ public final class TradeDesk {
     private final Map<String, InstrumentInfo> universe;
     private final MarketTracker market;
     private final TreeSet<String> killed = new TreeSet<>();
+    /** What replaces not yet in the ledger ask beyond their orders' reservations (cash, shares). */
+    private final ReplaceHolds replaceHolds = new ReplaceHolds();
     /** (account, client order id) → the answer of a placement still in flight. */
     private final Map<String, CompletableFuture<Outcome>> inFlight = new HashMap<>();
     /** (account, client order id) → hash of the order as first asked (a replace changes the order, not this). */
@@ -394,8 +396,21 @@ public final class TradeDesk {
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
         boolean accepted = append(ReplaceRequested.of(account, o.exchangeId(), qty, price, now), answer, index ->
                 exchange.submit(Command.replace(o.exchangeId(), o.symbol(), price, qty, now).withTraceParent(traceParent))
-                        .whenComplete((r, err) -> answer.complete(commandOutcome(account, orderId, r, err))));
-        return accepted ? answer : done(busy());
+                        .whenComplete((r, err) -> {
+                            if (err == null && r.isRejected()) {
+                                replaceHolds.answered(o.exchangeId()); // an accepted one is answered by its event
+                            }
+                            answer.complete(commandOutcome(account, orderId, r, err));
+                        }));
+        if (!accepted) {
+            return done(busy());
+        }
+        // Held from now until the ledger has the exchange's answer, so requests checked meanwhile see it spent.
+        boolean buy = o.side() == Side.BUY;
+        long extra = buy ? ledger.reservationAfterReplace(account, orderId, price, qty) - ledger.reservationOf(account, orderId)
+                : qty - o.filledQty() - o.leavesQty();
+        replaceHolds.hold(o.exchangeId(), account, o.symbol(), buy, Math.max(0, extra));
+        return answer;
     }
 
     /** Cancels every open order of the account (of one symbol, or all when null): one outcome per order. */
@@ -547,6 +562,7 @@ public final class TradeDesk {
             ledger.openAccount(a.account(), a.startingCash(), a.time());
         } else if (intent instanceof AccountReset r) {
             ledger.resetAccount(r.account(), r.startingCash(), r.time());
+            replaceHolds.dropAccount(r.account());
         } else if (intent instanceof NewOrder n) {
             if (!ledger.hasAccount(n.account())) {
                 ledger.openAccount(n.account(), n.time());
@@ -633,6 +649,24 @@ public final class TradeDesk {
         market.onEvent(e);
         for (Update u : ledger.apply(e)) {
             listener.update(u, e.traceParent());
+        }
+        if (replaceHolds.size() > 0) {
+            switch (e.type()) {
+                case REPLACED -> replaceHolds.answered(e.orderId());
+                case CANCELED, EXPIRED -> replaceHolds.closed(e.orderId());
+                // A replace the exchange refused is answered by its command's result (a REJECTED event does not say
+                // which command of the order it refused).
+                case TRADE -> {
+                    if (e.leavesQty() == 0) {
+                        replaceHolds.closed(e.orderId());
+                    }
+                    if (e.counterLeavesQty() == 0) {
+                        replaceHolds.closed(e.counterOrderId());
+                    }
+                }
+                default -> {
+                }
+            }
         }
     }
 
@@ -803,12 +837,12 @@ public final class TradeDesk {
 
             @Override
             public long buyingPower() {
-                return known ? ledger.buyingPower(account) : defaultCash;
+                return (known ? ledger.buyingPower(account) : defaultCash) - replaceHolds.cash(account);
             }
 
             @Override
             public long sellable(String symbol) {
-                return known ? ledger.sellable(account, symbol, now) : 0;
+                return known ? ledger.sellable(account, symbol, now) - replaceHolds.shares(account, symbol) : 0;
             }
 
             @Override

@@ -1,0 +1,101 @@
+package org.opentrade.trade.domain.desk;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * What replaces ask beyond what their orders hold, from the request until the exchange's answer is in the
+ * ledger. The ledger moves an order's reservation when the feed brings the exchange's REPLACED event; a
+ * new order reserves at once. Without these holds, a replace checked against the buying power and a new
+ * order sent beside it were each checked against the same money (or the same shares for sells), and both
+ * passed. Per order: the largest extra any of its pending replaces asked and how many are pending; the
+ * hold goes when the last is answered (a REPLACED event, or the exchange's rejection) or the order closes.
+ * A replace whose command got no answer keeps its hold until the order closes (the safe side). In memory
+ * only: a restart rebuilds the ledger from the feed, which carries the answers. The trade context only.
+ */
+final class ReplaceHolds {
+    private static final class Hold {
+        final String account;
+        final String symbol;
+        final boolean buy;
+        long amount;
+        int pending;
+
+        Hold(String account, String symbol, boolean buy) {
+            this.account = account;
+            this.symbol = symbol;
+            this.buy = buy;
+        }
+    }
+
+    private final Map<Long, Hold> byOrder = new HashMap<>();
+    /** Per account, the cash held; per account and symbol, the shares held. No zero entries. */
+    private final Map<String, Long> cash = new HashMap<>();
+    private final Map<String, Long> shares = new HashMap<>();
+
+    /** A replace of order {@code exchangeId} was sent, asking {@code extra} (cash for a buy, shares for a sell) more. */
+    void hold(long exchangeId, String account, String symbol, boolean buy, long extra) {
+        Hold h = byOrder.computeIfAbsent(exchangeId, id -> new Hold(account, symbol, buy));
+        h.pending++;
+        if (extra > h.amount) {
+            add(h, extra - h.amount);
+            h.amount = extra;
+        }
+    }
+
+    /** One replace of the order was answered (its REPLACED event applied, or the exchange refused it). */
+    void answered(long exchangeId) {
+        Hold h = byOrder.get(exchangeId);
+        if (h != null && --h.pending <= 0) {
+            release(exchangeId, h);
+        }
+    }
+
+    /** The order closed (filled, canceled, expired): nothing of it is held any more. */
+    void closed(long exchangeId) {
+        Hold h = byOrder.get(exchangeId);
+        if (h != null) {
+            release(exchangeId, h);
+        }
+    }
+
+    /** The account was reset: its orders are gone. */
+    void dropAccount(String account) {
+        for (Iterator<Map.Entry<Long, Hold>> it = byOrder.entrySet().iterator(); it.hasNext(); ) {
+            Hold h = it.next().getValue();
+            if (h.account.equals(account)) {
+                add(h, -h.amount);
+                it.remove();
+            }
+        }
+    }
+
+    long cash(String account) {
+        return cash.getOrDefault(account, 0L);
+    }
+
+    long shares(String account, String symbol) {
+        return shares.getOrDefault(account + "\u0000" + symbol, 0L);
+    }
+
+    int size() {
+        return byOrder.size();
+    }
+
+    private void release(long exchangeId, Hold h) {
+        add(h, -h.amount);
+        byOrder.remove(exchangeId);
+    }
+
+    private void add(Hold h, long delta) {
+        if (delta == 0) {
+            return;
+        }
+        if (h.buy) {
+            cash.merge(h.account, delta, (a, b) -> a + b == 0 ? null : a + b);
+        } else {
+            shares.merge(h.account + "\u0000" + h.symbol, delta, (a, b) -> a + b == 0 ? null : a + b);
+        }
+    }
+}
