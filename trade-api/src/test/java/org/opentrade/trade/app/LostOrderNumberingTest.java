@@ -91,6 +91,33 @@ class LostOrderNumberingTest {
     }
 
     /** Orders this process told as they now are, or as rejected, at the end of its recovery. */
+    @Test
+    void ordersTheReplayDroppedFromTheBoundedHistoryAreNotToldAsLost() throws Exception {
+        // A rebuild from the log alone (no snapshot) replays 130 orders that ended at the exchange (IOC, nothing
+        // to match at 10.00) into a ledger keeping 100 closed ones: the 30 oldest are made and then dropped. They
+        // were told as "rejected, never reached the exchange", permanently, though each had reached it and ended.
+        try (TradeHarness h = TradeHarness.start(dir, Map.of("OPENTRADE_TRADE_HISTORY_KEPT", "100"))) {
+            for (int i = 0; i < 130; i++) {
+                io.vertx.core.json.JsonObject o = TradeHarness.limit("ioc-" + i, "600000.SH", "buy", "10.00", 100)
+                        .put("time_in_force", "ioc");
+                assertEquals(201, h.order(DEV, o).statusCode());
+                Thread.sleep(25); // within the account's 50 orders a second
+            }
+            h.until(() -> order(h, "ioc-129") != null && !order(h, "ioc-129").status().isOpen(), 20);
+            TradeRestartScenario.caughtUp(h);
+            h.stopTrade();
+            try (Stream<Path> s = Files.list(dir.resolve("trade/snapshots"))) {
+                for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".snap")).toList()) {
+                    Files.delete(p);
+                }
+            }
+            h.startTrade();
+            TradeRestartScenario.caughtUp(h);
+            assertEquals(0L, reconciled(h), "nothing to tell: every order's last frame is how it ended");
+            assertEquals(null, order(h, "ioc-0"), "the oldest are out of the bounded history");
+        }
+    }
+
     private static long reconciled(TradeHarness h) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\ntrade_stream_orders_reconciled_total ([0-9]+)\n")
                 .matcher(h.trade.metrics());

@@ -102,7 +102,7 @@ final class FixApplication implements quickfix.Application {
         Caller c = sessions.get(sessionId);
         if (c != null) {
             onContext.execute(() -> {
-                orders.loggedOn(sessionId, c.account());
+                orders.loggedOn(sessionId, c.account(), c.cancelOnDisconnect());
                 if (marketData != null) {
                     marketData.loggedOn(sessionId);
                 }
@@ -130,7 +130,7 @@ final class FixApplication implements quickfix.Application {
                 if (marketData != null) {
                     marketData.loggedOut(sessionId); // subscriptions end with the session
                 }
-                orders.loggedOut(sessionId, c.cancelOnDisconnect());
+                orders.loggedOut(sessionId);
             });
         }
     }

@@ -115,6 +115,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
     private final class AccountFix {
         final String account;
         final Set<SessionID> live = new LinkedHashSet<>();
+        /** The live sessions that logged on with 8013=Y: the account's orders are canceled when the last one ends. */
+        final Set<SessionID> cancelOnDisconnect = new LinkedHashSet<>();
         /**
          * The session that logged out last while none is live, or null: reports made meanwhile go to it,
          * and QuickFIX/J keeps them in its store with their sequence numbers, so the client's next
@@ -190,14 +192,22 @@ final class FixOrders implements TradeDesk.UpdateListener {
 
     // ------------------------------------------------------------------ sessions
 
-    void loggedOn(SessionID session, String account) {
+    void loggedOn(SessionID session, String account, boolean cancelOnDisconnect) {
         sessionAccounts.put(session, account);
         AccountFix a = accounts.computeIfAbsent(account, AccountFix::new);
         a.live.add(session);
         a.offline = null;
+        if (cancelOnDisconnect) {
+            a.cancelOnDisconnect.add(session);
+        }
     }
 
-    void loggedOut(SessionID session, boolean cancelOnDisconnect) {
+    /**
+     * A session ended. With 8013=Y the account's open orders are canceled once its last session that asked for
+     * it has ended, as the order stream's {@code cancel_on_disconnect} waits for its last opted-in connection:
+     * another session of the account still managing them keeps them.
+     */
+    void loggedOut(SessionID session) {
         String account = sessionAccounts.remove(session);
         AccountFix a = account == null ? null : accounts.get(account);
         if (a == null) {
@@ -207,7 +217,7 @@ final class FixOrders implements TradeDesk.UpdateListener {
         if (a.live.isEmpty()) {
             a.offline = session;
         }
-        if (cancelOnDisconnect) {
+        if (a.cancelOnDisconnect.remove(session) && a.cancelOnDisconnect.isEmpty()) {
             desk.cancelAll(account, null, null);
         }
     }

@@ -188,8 +188,9 @@ public final class OrderStreams {
 
     /**
      * The restored state has caught up: from now on updates are new and numbered by the ledger. An order whose
-     * last frame sent differs from its replayed state ({@code currentOrder}, null when the replay never made it)
-     * is sent as it is now, or as rejected when it does not exist (once: not again at a later start that finds that
+     * last frame sent differs from its replayed state ({@code currentOrder}, null when the ledger does not hold it;
+     * then the last state the replay made, for an order it dropped from its bounded history) is sent as it is now,
+     * or as rejected when the replay never made it (once: not again at a later start that finds that
      * rejection its last frame). Returns every account's seq the stream holds,
      * for the ledger to follow on from. Owner context only.
      */
@@ -198,6 +199,9 @@ public final class OrderStreams {
         if (history.recovering()) {
             for (StreamHistory.LastSent last : history.endRecovery()) {
                 JsonObject now = currentOrder.apply(last.account(), last.orderId());
+                if (now == null) {
+                    now = last.replayed(); // made by the replay, then dropped from the ledger's bounded history
+                }
                 JsonObject tell = now == null ? StreamHistory.isLostOrder(last.data()) ? null : StreamHistory.lostOrder(last.data())
                         : now.encode().equals(last.data().encode()) ? null : now;
                 if (tell != null) {
@@ -277,6 +281,7 @@ public final class OrderStreams {
         }
         AccountLog<Buffer> log = logs.get(account);
         if (history.recovering()) {
+            history.noteReplayed(account, type, data);
             if (history.sentBefore(account, type, data)) {
                 counters.recoveredUnsent++;
                 return -1;

@@ -44,8 +44,11 @@ final class StreamHistory {
     record Seed(String account, long seq, long timeMs, Buffer wire) {
     }
 
-    /** An order whose last frame sent must be checked against the replayed state at the end of recovery. */
-    record LastSent(String account, String orderId, JsonObject data) {
+    /**
+     * An order whose last frame sent must be checked against the replayed state at the end of recovery;
+     * {@code replayed} is the order's last state the replay made (null: the replay never made it).
+     */
+    record LastSent(String account, String orderId, JsonObject data, JsonObject replayed) {
     }
 
     private final String epoch;
@@ -59,6 +62,12 @@ final class StreamHistory {
     private final Map<String, Map<String, Integer>> sentAfterMark = new HashMap<>();
     /** Account → order id → the order's last frame data sent (recorded after the mark, or sent in recovery). */
     private final Map<String, Map<String, JsonObject>> lastOrders = new LinkedHashMap<>();
+    /**
+     * Account → order id → the order's last state the replay made, for the orders of {@link #lastOrders} only.
+     * The ledger keeps closed orders up to its history bound: an order the replay made and then dropped from
+     * history is not the ledger's at the end, yet it reached the exchange and ended there.
+     */
+    private final Map<String, Map<String, JsonObject>> replayedOrders = new HashMap<>();
     private boolean recovering;
 
     private StreamHistory(String epoch, boolean usable, List<Seed> seeds, int markGeneration,
@@ -202,12 +211,26 @@ final class StreamHistory {
         }
     }
 
+    /** During recovery: an order's state the replay made (sent again or not). */
+    void noteReplayed(String account, String type, JsonObject data) {
+        if (!recovering || !OrderStreams.TYPE_ORDER.equals(type)) {
+            return;
+        }
+        String id = data.getString("order_id");
+        Map<String, JsonObject> sent = lastOrders.get(account);
+        if (sent != null && sent.containsKey(id)) {
+            replayedOrders.computeIfAbsent(account, a -> new HashMap<>()).put(id, data);
+        }
+    }
+
     /** Ends recovery: the orders whose last frame sent must be compared with the replayed state. */
     List<LastSent> endRecovery() {
         recovering = false;
         List<LastSent> out = new ArrayList<>();
-        lastOrders.forEach((account, orders) -> orders.forEach((id, data) -> out.add(new LastSent(account, id, data))));
+        lastOrders.forEach((account, orders) -> orders.forEach((id, data) -> out.add(new LastSent(account, id, data,
+                replayedOrders.getOrDefault(account, Map.of()).get(id)))));
         lastOrders.clear();
+        replayedOrders.clear();
         sentAfterMark.clear();
         return out;
     }

@@ -132,6 +132,36 @@ class FixLogonTest extends FixHarnessTest {
     }
 
     @Test
+    void cancelOnDisconnectWaitsForTheAccountsLastSessionThatAskedForIt() throws Exception {
+        String first = h.key("dev_cod2");
+        h.keys.accept("key_dev_cod2_b", "secret-b", "dev_cod2"); // a second key of the same developer
+        FixClient a = new FixClient(h.fixPort, "C_dev_cod2_a", first, "secret-dev_cod2", Map.of(8013, "Y"));
+        try (FixClient b = new FixClient(h.fixPort, "C_dev_cod2_b", "key_dev_cod2_b", "secret-b", Map.of(8013, "Y"))) {
+            a.start();
+            a.awaitLogon();
+            b.start();
+            b.awaitLogon();
+            a.send(FixMessages.limitBuy("cod2-1", "600309.SH", 100, "75.00"));
+            a.expectReport('0', '0', 0, 100);
+        } // b ends: a, which asked for it too, still manages the account's orders
+        a.send(FixMessages.limitBuy("cod2-2", "600309.SH", 100, "75.00"));
+        a.expectReport('0', '0', 0, 100); // after b's logout was handled (one context, in order)
+        assertEquals("new", status("dev_cod2", "cod2-1"), "another opted-in session is still live");
+        a.close();
+        FixHarness.until(() -> "canceled".equals(status("dev_cod2", "cod2-1"))
+                && "canceled".equals(status("dev_cod2", "cod2-2")), 15);
+    }
+
+    private String status(String dev, String clientOrderId) {
+        try {
+            return h.rest(HttpMethod.GET, dev, "/v1/orders/by-client-id/" + clientOrderId, null).bodyAsJsonObject()
+                    .getString("status");
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Test
     void aKeyCheckThatDoesNotAnswerInTimeIsRefusedAndTheNextLogonWorks() throws Exception {
         h.key("dev_slow");
         h.keys.silent = true;
