@@ -1,5 +1,6 @@
 package org.opentrade.gateway.domain;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -44,10 +45,73 @@ public final class Ed25519Signatures {
                 System.arraycopy(raw, 0, x509, X509_PREFIX.length, 32);
                 raw = x509;
             }
+            if (raw.length != X509_PREFIX.length + 32 || !prefixed(raw) || !strongPoint(raw, X509_PREFIX.length)) {
+                return Optional.empty();
+            }
             return Optional.of(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(raw)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean prefixed(byte[] x509) {
+        for (int i = 0; i < X509_PREFIX.length; i++) {
+            if (x509[i] != X509_PREFIX[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+    private static final BigInteger D = BigInteger.valueOf(-121_665).multiply(BigInteger.valueOf(121_666).modInverse(P)).mod(P);
+    private static final BigInteger SQRT_M1 = BigInteger.TWO.modPow(P.subtract(BigInteger.ONE).shiftRight(2), P);
+
+    /**
+     * Whether the 32 bytes at {@code at} encode a point a real private key can have: canonical (y below the
+     * field's prime), on the curve, and not of small order. A small-order key (the identity, the 32 zero bytes,
+     * the other six of order 2, 4 or 8) verifies a fixed forged signature (R the identity, S 0) for any message,
+     * so whoever knows the key id could sign as it; libsodium refuses them the same way.
+     */
+    static boolean strongPoint(byte[] bytes, int at) {
+        byte[] le = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            le[31 - i] = bytes[at + i]; // little-endian on the wire
+        }
+        le[0] &= 0x7f; // the sign bit of x
+        BigInteger y = new BigInteger(1, le);
+        if (y.compareTo(P) >= 0) {
+            return false;
+        }
+        BigInteger yy = y.multiply(y).mod(P);
+        BigInteger u = yy.subtract(BigInteger.ONE).mod(P);
+        BigInteger v = D.multiply(yy).add(BigInteger.ONE).mod(P);
+        // x = u v^3 (u v^7)^((p-5)/8), times sqrt(-1) when that squares to -u / v (RFC 8032 5.1.3).
+        BigInteger v3 = v.modPow(BigInteger.valueOf(3), P);
+        BigInteger x = u.multiply(v3).multiply(u.multiply(v3).multiply(v3).multiply(v).mod(P)
+                .modPow(P.subtract(BigInteger.valueOf(5)).shiftRight(3), P)).mod(P);
+        BigInteger vxx = v.multiply(x).multiply(x).mod(P);
+        if (!vxx.equals(u)) {
+            if (!vxx.equals(u.negate().mod(P))) {
+                return false; // not on the curve
+            }
+            x = x.multiply(SQRT_M1).mod(P);
+        }
+        // Small order: 8P is the identity (0, 1). The sign of x does not change the order.
+        BigInteger[] q = {x, y};
+        for (int i = 0; i < 3; i++) {
+            q = twice(q[0], q[1]);
+        }
+        return !(q[0].signum() == 0 && q[1].equals(BigInteger.ONE));
+    }
+
+    /** 2(x, y) on -x^2 + y^2 = 1 + d x^2 y^2 (the complete addition law, affine). */
+    private static BigInteger[] twice(BigInteger x, BigInteger y) {
+        BigInteger xy = x.multiply(y).mod(P);
+        BigInteger dxxyy = D.multiply(xy).multiply(xy).mod(P);
+        BigInteger x3 = xy.shiftLeft(1).multiply(BigInteger.ONE.add(dxxyy).modInverse(P)).mod(P);
+        BigInteger y3 = y.multiply(y).add(x.multiply(x)).multiply(BigInteger.ONE.subtract(dxxyy).mod(P).modInverse(P)).mod(P);
+        return new BigInteger[] {x3, y3};
     }
 
     /** The canonical X.509 base64 form of a parsed key, as stored. */

@@ -53,4 +53,40 @@ class Ed25519SignaturesTest {
         assertNotEquals(Ed25519Signatures.replayId("otk_1", a), Ed25519Signatures.replayId("otk_1", b));
         assertNotEquals(Ed25519Signatures.replayId("otk_1", a), Ed25519Signatures.replayId("otk_2", a));
     }
+
+    /** The eight points of small order (RFC 8032 encodings, as libsodium's blocklist lists them), and two
+     *  non-canonical spellings (y = p, y = p + 1). */
+    private static final String[] WEAK = {
+        "0100000000000000000000000000000000000000000000000000000000000000", // identity
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // (0, -1), order 2
+        "0000000000000000000000000000000000000000000000000000000000000000", // order 4
+        "0000000000000000000000000000000000000000000000000000000000000080", // order 4, other x
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", // order 8
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // y = p: 0 spelled again
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // y = p + 1: the identity again
+    };
+
+    @Test
+    void smallOrderAndNonCanonicalKeysAreRefusedSoNoFixedSignatureVerifiesForThem() throws Exception {
+        for (String hex : WEAK) {
+            byte[] raw = java.util.HexFormat.of().parseHex(hex);
+            String b64 = java.util.Base64.getEncoder().encodeToString(raw);
+            assertTrue(Ed25519Signatures.parsePublicKey(b64).isEmpty(), hex);
+            byte[] x509 = new byte[44];
+            System.arraycopy(java.util.HexFormat.of().parseHex("302a300506032b6570032100"), 0, x509, 0, 12);
+            System.arraycopy(raw, 0, x509, 12, 32);
+            assertTrue(Ed25519Signatures.parsePublicKey(java.util.Base64.getEncoder().encodeToString(x509)).isEmpty(),
+                    "X.509 form of " + hex);
+        }
+        // Real keys pass, whatever their x's sign.
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("Ed25519");
+        for (int i = 0; i < 50; i++) {
+            PublicKey k = g.generateKeyPair().getPublic();
+            assertTrue(Ed25519Signatures.parsePublicKey(java.util.Base64.getEncoder().encodeToString(k.getEncoded()))
+                    .isPresent());
+        }
+    }
 }

@@ -95,7 +95,8 @@ public final class KeyRoutes {
             String pk = JsonBodies.string(body, "public_key", 1, 200, true);
             publicKey = Ed25519Signatures.parsePublicKey(pk).map(Ed25519Signatures::encode).orElseThrow(() ->
                     new Rejection(GatewayError.INVALID_PARAMETER,
-                            "'public_key' must be a base64 Ed25519 public key (X.509 DER or the raw 32 bytes)"));
+                            "'public_key' must be a base64 Ed25519 public key (X.509 DER or the raw 32 bytes) of a point a"
+                                    + " private key makes (on the curve, canonical, not of small order)"));
         } else if (body.getValue("public_key") != null) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'public_key' is only for type 'ed25519'");
         }
