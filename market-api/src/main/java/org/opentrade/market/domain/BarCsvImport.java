@@ -202,7 +202,11 @@ public final class BarCsvImport {
             }
         } else {
             try {
-                return org.opentrade.common.json.IsoTimes.parse(s);
+                java.time.Instant t = java.time.OffsetDateTime.parse(s).toInstant();
+                // Years 1970 to 9999 (as the digits): +999999999-… parses, and its milliseconds overflow a long.
+                if (!t.isBefore(java.time.Instant.EPOCH) && t.getEpochSecond() < 253_402_300_800L) {
+                    return t.toEpochMilli();
+                }
             } catch (DateTimeException e) {
                 // reported below
             }

@@ -74,9 +74,11 @@ class BarCsvImportTest {
                 + "600000.SH,2026-02-02T01:36:00Z,10,10,10,10,-5,1000\n"    // 10 negative volume
                 + "600000.SH,2026-02-02T01:37:00Z,10,10,10,10,100,1e3\n"    // 11 turnover not a decimal
                 + "600000.SH,2026-02-02T01:38:00Z,10,10,10,10,100\n"        // 12 seven columns
-                + "600000.SH,2026-02-02T01:39:00Z,0,10,0,10,100,1000\n";    // 13 zero price
+                + "600000.SH,2026-02-02T01:39:00Z,0,10,0,10,100,1000\n"     // 13 zero price
+                + "600000.SH,+999999999-12-31T23:59:00Z,10,10,10,10,100,1000\n"; // 14 a year whose ms overflow
         List<String> e = errors(csv);
-        assertEquals(12, e.size(), e.toString());
+        assertEquals(13, e.size(), e.toString());
+        assertTrue(e.get(12).startsWith("line 14: time must be RFC 3339"), e.get(12));
         assertEquals("line 3: unknown symbol '999999.SH'", e.get(0));
         assertTrue(e.get(1).startsWith("line 4: time must be RFC 3339"), e.get(1));
         assertTrue(e.get(2).startsWith("line 5: open must be a positive decimal"), e.get(2));

@@ -99,6 +99,16 @@ public final class MarketStreams {
     private final Set<StreamConnection> connections = new LinkedHashSet<>();
     /** Subscriptions per API key on this instance; an entry is removed at 0, so it is bounded by live connections. */
     private final Map<String, Integer> keySubscriptions = new HashMap<>();
+    /**
+     * New subscriptions per API key: each sends a snapshot (a depth one is a REST call of weight 5), and the
+     * stream's opening is the only thing the gateway's rate limit charges. A key may subscribe twice its plan's
+     * maximum at once (everything, and everything again after a reconnect), then its maximum every {@link
+     * #SUBSCRIBE_REFILL_MS} (GCRA: key → theoretical arrival time, ms). Without it, subscribing and unsubscribing in a loop fetched ~180 times the depth
+     * snapshots the plan allows over REST. An entry goes once its budget is whole again (swept each heartbeat),
+     * not when the key's connections close: reconnecting must not refill it.
+     */
+    private final Map<String, Long> subscribeBudget = new HashMap<>();
+    static final long SUBSCRIBE_REFILL_MS = 10_000;
     private final Counters counters = new Counters();
     /** Writes each published data frame; owner context only. */
     private final JsonBytes frames = new JsonBytes(512);
@@ -366,6 +376,7 @@ public final class MarketStreams {
         List<String> reasons = new ArrayList<>();
         List<String> overConnectionLimit = new ArrayList<>();
         List<String> overKeyLimit = new ArrayList<>();
+        List<String> overRate = new ArrayList<>();
         List<Subscription> added = new ArrayList<>();
         String keyId = conn.caller.keyId();
         for (String channel : request.channels()) {
@@ -388,6 +399,10 @@ public final class MarketStreams {
             }
             if (keySubscriptions.getOrDefault(keyId, 0) >= conn.caller.maxSubscriptions()) {
                 overKeyLimit.add(channel);
+                continue;
+            }
+            if (!takeSubscribeBudget(keyId, conn.caller.maxSubscriptions())) {
+                overRate.add(channel);
                 continue;
             }
             Subscription s = new Subscription(conn, channel, opened.log(), request.resume().getOrDefault(channel, -1L));
@@ -414,6 +429,12 @@ public final class MarketStreams {
             error(conn, MarketError.SUBSCRIPTION_LIMIT, "too many subscriptions: your plan allows at most "
                     + conn.caller.maxSubscriptions() + " per API key across its connections; not subscribed: "
                     + String.join(", ", overKeyLimit), overKeyLimit);
+        }
+        if (!overRate.isEmpty()) {
+            error(conn, MarketError.SUBSCRIPTION_LIMIT, "too many new subscriptions: each sends a snapshot, and your"
+                    + " plan allows " + conn.caller.maxSubscriptions() + " per API key every " + SUBSCRIBE_REFILL_MS / 1_000
+                    + " s (twice that at once); not subscribed, retry later: " + String.join(", ", overRate),
+                    overRate);
         }
         if (!accepted.isEmpty()) {
             send(conn, ServerFrames.subscribed(accepted, seqs, epoch), true);
@@ -501,8 +522,21 @@ public final class MarketStreams {
         });
     }
 
+    /** Takes one new subscription from the key's budget ({@link #subscribeBudget}); false when it is spent. */
+    private boolean takeSubscribeBudget(String keyId, int perRefill) {
+        long now = clockMs.getAsLong();
+        long interval = Math.max(1, SUBSCRIBE_REFILL_MS / Math.max(1, perRefill));
+        long tat = Math.max(subscribeBudget.getOrDefault(keyId, now), now);
+        if (tat - now > 2 * SUBSCRIBE_REFILL_MS - interval) { // a burst of twice the plan's maximum
+            return false;
+        }
+        subscribeBudget.put(keyId, tat + interval);
+        return true;
+    }
+
     private void heartbeat() {
         long now = clockMs.getAsLong();
+        subscribeBudget.values().removeIf(tat -> tat <= now); // whole again: nothing to remember
         for (StreamConnection c : connections) {
             if (c.slow) {
                 continue;

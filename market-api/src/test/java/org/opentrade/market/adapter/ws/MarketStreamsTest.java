@@ -328,6 +328,43 @@ class MarketStreamsTest {
     }
 
     @Test
+    void subscribingAndUnsubscribingInALoopMeetsTheKeysBudgetOfNewSubscriptions() {
+        kit(StreamOptions.defaults());
+        TestClient c = kit.connect("key-churn", 3);
+        int subscribed = 0;
+        int refused = 0;
+        for (int i = 0; i < 10; i++) { // 30 snapshots asked for at one instant
+            c.subscribe(TRADES_A, QUOTES_A, DEPTH_A);
+            while (true) {
+                JsonObject f = c.next();
+                if ("subscribed".equals(f.getString("type"))) {
+                    subscribed += f.getJsonArray("channels").size();
+                    break;
+                }
+                if ("error".equals(f.getString("type"))) {
+                    assertEquals(-6012, f.getInteger("error_no"), f.encode());
+                    assertTrue(f.getString("error").contains("too many new subscriptions"), f.encode());
+                    refused += f.getJsonArray("channels").size();
+                    if (f.getJsonArray("channels").size() == 3) {
+                        break; // nothing subscribed: no subscribed frame follows
+                    }
+                }
+            }
+            c.unsubscribe(TRADES_A, QUOTES_A, DEPTH_A);
+            c.expectType("unsubscribed");
+        }
+        assertEquals(6, subscribed, "twice the plan's 3 at once");
+        assertEquals(24, refused);
+        // Another key has its own budget; this one refills at 3 per 10 s.
+        TestClient other = kit.connect("key-other", 3);
+        other.subscribe(TRADES_A, QUOTES_A, DEPTH_A);
+        assertEquals(3, other.expectType("subscribed").getJsonArray("channels").size());
+        kit.clock.addAndGet(MarketStreams.SUBSCRIBE_REFILL_MS);
+        c.subscribe(TRADES_A, QUOTES_A, DEPTH_A);
+        assertEquals(3, c.expectType("subscribed").getJsonArray("channels").size(), "refilled after 10 s");
+    }
+
+    @Test
     void theSubscriptionLimitOfAConnectionComesFromTheOptions() {
         kit(StreamOptions.defaults().withMaxSubscriptionsPerConnection(2));
         TestClient c = kit.connect();
