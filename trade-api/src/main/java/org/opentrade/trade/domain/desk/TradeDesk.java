@@ -678,6 +678,7 @@ public final class TradeDesk {
         while (!pendingIntents.isEmpty()) {
             apply(pendingIntents.poll());
         }
+        cancelLeftOpen(traceParent);
         for (String account : ledger.accountIds()) {
             for (Order o : ledger.openOrders(account, null)) {
                 if (o.status() == OrderStatus.PENDING_NEW) {
@@ -685,6 +686,26 @@ public final class TradeDesk {
                             o.timeInForce(), o.qty(), o.price(), o.stopPrice());
                     NewOrder n = NewOrder.of(account, o.exchangeId(), req, null, requestHash(req), o.createdAt());
                     send(n, traceParent, new CompletableFuture<>(), true);
+                }
+            }
+        }
+    }
+
+    /**
+     * Once live after a start: cancels what a kill switch or a reset left open. Their cancels are sent once their
+     * record is durable, by this process; one that stopped in between (kill -9) left the record (switch on, cash
+     * back to the starting balance) with the orders still live at the exchange, where they could fill. So every
+     * open order of an account whose kill switch is on, and every one placed before the account's last reset
+     * (in an earlier millisecond: an account's first order shares the millisecond it was opened in), is canceled
+     * again; the exchange refuses a cancel of one already gone, and no other order is touched.
+     */
+    private void cancelLeftOpen(String traceParent) {
+        for (String account : ledger.accountIds()) {
+            boolean killedNow = killed.contains(account);
+            long resetAt = ledger.resetAt(account);
+            for (Order o : ledger.openOrders(account, null)) {
+                if (killedNow || o.createdAt() < resetAt) {
+                    cancel(account, o.orderId(), traceParent);
                 }
             }
         }

@@ -108,6 +108,12 @@ public final class Ledger {
      * back as CANCELED events (a fill that races the cancel is booked on the new slate). The
      * order-stream seq continues. Opens the account if it does not exist.
      */
+    /** When the account was last reset (or opened), epoch ms; 0 for an unknown account. */
+    public long resetAt(String account) {
+        AccountBook a = accounts.get(account);
+        return a == null ? 0 : a.resetAt;
+    }
+
     public void resetAccount(String account, long startingCash, long time) {
         requireAccountId(account);
         requireCash(startingCash);
