@@ -40,7 +40,12 @@ public final class Cidr {
                 return Optional.empty();
             }
         }
-        return Optional.of(new Cidr(mask(bytes.get(), prefix), prefix, text));
+        byte[] b = bytes.get();
+        if (b.length == 16 && prefix >= 96 && isV4Mapped(b)) {
+            // An IPv4-mapped range is the IPv4 range: clients are compared as IPv4 (see contains).
+            return Optional.of(new Cidr(mask(new byte[] {b[12], b[13], b[14], b[15]}, prefix - 96), prefix - 96, text));
+        }
+        return Optional.of(new Cidr(mask(b, prefix), prefix, text));
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.opentrade.gateway.domain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,5 +52,16 @@ class CidrTest {
         assertTrue(v6.contains(Cidr.literal("2001:db8:1:ffff::1").orElseThrow()));
         assertFalse(v6.contains(Cidr.literal("2001:db8:2::1").orElseThrow()));
         assertFalse(v6.contains(Cidr.literal("10.0.0.1").orElseThrow()));
+    }
+
+    @Test
+    void anIpv4MappedRangeIsTheIpv4RangeForBothKindsOfClient() {
+        Cidr mapped = Cidr.parse("::ffff:127.0.0.0/104").orElseThrow();
+        assertTrue(mapped.contains(Cidr.literal("127.0.0.1").orElseThrow()), "an IPv4 client");
+        assertTrue(mapped.contains(Cidr.literal("::ffff:127.9.9.9").orElseThrow()), "a mapped client");
+        assertFalse(mapped.contains(Cidr.literal("128.0.0.1").orElseThrow()));
+        assertFalse(mapped.contains(Cidr.literal("::1").orElseThrow()));
+        assertTrue(Cidr.parse("::ffff:10.1.2.3").orElseThrow().contains(Cidr.literal("10.1.2.3").orElseThrow()));
+        assertEquals("::ffff:127.0.0.0/104", mapped.toString(), "shown as given");
     }
 }

@@ -257,6 +257,10 @@ public final class KeyRoutes {
             if (at <= now) {
                 throw new Rejection(GatewayError.INVALID_PARAMETER, "'expires_at' must be in the future");
             }
+            if (at >= org.opentrade.common.json.IsoTimes.YEAR_10000_MS) {
+                // Instant takes years to ±1 000 000 000; the answer could not write such a time as RFC 3339.
+                throw new Rejection(GatewayError.INVALID_PARAMETER, "'expires_at' must be before the year 10000");
+            }
             return at;
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'expires_at' must be an ISO-8601 time such as "
