@@ -39,7 +39,6 @@ import org.opentrade.gateway.domain.GatewayError;
  * not the whole session. Called on the event loop; never blocks.
  */
 public final class WebSocketProxyHandler implements Handler<RoutingContext> {
-    private static final String SUBPROTOCOL = "Sec-WebSocket-Protocol";
     private final UpstreamPool pool;
     private final UpstreamHopListener hops;
     private final BiConsumer<RoutingContext, MultiMap> identityHeaders;
@@ -128,12 +127,9 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
                     .setHeaders(outbound)
                     .setConnectTimeout(options.getConnectTimeout().toMillis())
                     .setTimeout(options.getRequestTimeout().toMillis());
-            String protocols = ctx.request().getHeader(SUBPROTOCOL);
-            if (protocols != null) {
-                for (String p : protocols.split(",")) {
-                    connect.addSubProtocol(p.trim());
-                }
-            }
+            // No subprotocol is passed on: the streams speak none, and asking an upstream for one it does not
+            // select failed the dial (503 "unavailable" for the caller's header). The caller's handshake completes
+            // without one, which RFC 6455 4.2.2 allows; a client that insists may then close.
             pool.webSocketClient().connect(connect).onComplete(ar -> {
                 if (ar.succeeded()) {
                     verdict.tryComplete();

@@ -1,6 +1,7 @@
 package org.opentrade.gateway.adapter.http.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -222,6 +223,25 @@ class WebSocketProxyHandlerTest {
         System.arraycopy(bad, 0, frame, 6, bad.length);
         assertEquals("1007 a text message that is not UTF-8", rawClose(gw, frame));
         assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
+    }
+
+    @Test
+    void aRequestedSubprotocolIsNotPassedOnAndTheStreamOpensWithoutOne() throws Exception {
+        // The streams speak no subprotocol; passed on, the upstream did not select it and the caller got 503.
+        int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
+        try (Socket socket = new Socket("127.0.0.1", gw)) {
+            socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
+            socket.getOutputStream().write(("GET /v1/stream/market HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: foo, bar\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            assertFalse(head.toString().toLowerCase(java.util.Locale.ROOT).contains("sec-websocket-protocol"), head.toString());
+        }
     }
 
     /** Upgrades {@code /v1/stream/market} on a plain socket, sends {@code frame}, returns the close frame's "code reason". */
