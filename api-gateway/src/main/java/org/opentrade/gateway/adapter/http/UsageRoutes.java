@@ -33,6 +33,7 @@ import org.opentrade.gateway.port.UsageMeter;
 public final class UsageRoutes {
     static final long DEFAULT_WINDOW_MINUTES = 60;
     static final long MAX_WINDOW_MINUTES = 7 * 24 * 60;
+    private static final java.time.Duration MAX_WINDOW = java.time.Duration.ofMinutes(MAX_WINDOW_MINUTES);
 
     private final KeyRegistry registry;
     private final KeyLookup lookup;
@@ -62,9 +63,15 @@ public final class UsageRoutes {
     public void usage(RoutingContext ctx) {
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
         long nowMinute = nowMillis.getAsLong() / 60_000;
-        long to = minute(ctx.queryParams().get("to"), nowMinute + 1, "to");
-        long from = minute(ctx.queryParams().get("from"), to - DEFAULT_WINDOW_MINUTES, "from");
-        if (from >= to || to - from > MAX_WINDOW_MINUTES) {
+        // Rows are per minute: from is taken down to its minute, to up to the next (the minute it falls in counts);
+        // the order and the 7 days are checked on the times as given.
+        Instant toAt = time(ctx.queryParams().get("to"), "to");
+        Instant fromAt = time(ctx.queryParams().get("from"), "from");
+        long to = toAt == null ? nowMinute + 1 : ceilMinute(toAt);
+        long from = fromAt == null ? to - DEFAULT_WINDOW_MINUTES : Math.floorDiv(fromAt.getEpochSecond(), 60);
+        Instant start = fromAt != null ? fromAt : Instant.ofEpochSecond(from * 60);
+        Instant end = toAt != null ? toAt : Instant.ofEpochSecond(to * 60);
+        if (!start.isBefore(end) || java.time.Duration.between(start, end).compareTo(MAX_WINDOW) > 0) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'from' must be before 'to' and at most 7 days before it");
         }
         String keyId = ctx.queryParams().get("key_id");
@@ -132,9 +139,15 @@ public final class UsageRoutes {
     /** 10000-01-01T00:00:00Z: the first moment RFC 3339 cannot write. */
     private static final Instant YEAR_10000 = Instant.ofEpochSecond(253_402_300_800L);
 
-    private static long minute(String iso, long def, String name) {
+    /** The first whole minute at or after {@code t}, in minutes since the epoch. */
+    private static long ceilMinute(Instant t) {
+        long m = Math.floorDiv(t.getEpochSecond(), 60);
+        return t.getEpochSecond() % 60 == 0 && t.getNano() == 0 ? m : m + 1;
+    }
+
+    private static Instant time(String iso, String name) {
         if (iso == null) {
-            return def;
+            return null;
         }
         Instant t;
         try {
@@ -146,6 +159,6 @@ public final class UsageRoutes {
         if (t.isBefore(Instant.EPOCH) || !t.isBefore(YEAR_10000)) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'" + name + "' must be a time from 1970 to 9999");
         }
-        return Math.floorDiv(t.getEpochSecond(), 60);
+        return t;
     }
 }

@@ -60,6 +60,17 @@ class LimitsAndMeteringTest {
                 "Authorization", "Bearer " + token).body());
         assertEquals("2026-12-05T09:00:00.000Z", usage.getString("from"));
         assertEquals("2026-12-05T10:00:00.000Z", usage.getString("to"));
+        // A window inside one minute is that minute; the minute `to` falls in counts; 7 days as given pass.
+        JsonObject within = new JsonObject(gw.get("/v1/usage?from=2026-12-05T11:14:00Z&to=2026-12-05T11:14:30Z",
+                "Authorization", "Bearer " + token).body());
+        assertEquals("2026-12-05T11:14:00.000Z", within.getString("from"), within.encode());
+        assertEquals("2026-12-05T11:15:00.000Z", within.getString("to"));
+        assertEquals(200, gw.get("/v1/usage?from=2026-11-28T11:14:30Z&to=2026-12-05T11:14:30Z",
+                "Authorization", "Bearer " + token).statusCode());
+        assertEquals(400, gw.get("/v1/usage?from=2026-11-28T11:14:29Z&to=2026-12-05T11:14:30Z",
+                "Authorization", "Bearer " + token).statusCode(), "a second over 7 days");
+        assertEquals(400, gw.get("/v1/usage?from=2026-12-05T11:14:30Z&to=2026-12-05T11:14:30Z",
+                "Authorization", "Bearer " + token).statusCode(), "from must be before to");
         String at = java.time.Instant.now().plusSeconds(3_600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         JsonObject key = gw.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read"))
                 .put("expires_at", at));
