@@ -21,7 +21,7 @@ import java.util.logging.Logger;
 import org.opentrade.gateway.adapter.crypto.Argon2idPasswordHasher;
 import org.opentrade.gateway.adapter.embedded.EmbeddedKeyRegistry;
 import org.opentrade.gateway.adapter.embedded.EmbeddedUsageMeter;
-import org.opentrade.gateway.adapter.embedded.InMemoryReplayGuard;
+import org.opentrade.gateway.adapter.embedded.FileReplayGuard;
 import org.opentrade.gateway.adapter.embedded.InProcessRateLimiter;
 import org.opentrade.gateway.adapter.embedded.PrivateFiles;
 import org.opentrade.gateway.adapter.http.Access;
@@ -129,7 +129,7 @@ public final class ApiGateway {
             Path dir = config.dataDir();
             InProcessRateLimiter limiter = new InProcessRateLimiter();
             return new GatewayStores(EmbeddedKeyRegistry.open(dir), limiter, limiter,
-                    EmbeddedUsageMeter.open(dir, config.usageRetention().toMinutes()), new InMemoryReplayGuard(), null);
+                    EmbeddedUsageMeter.open(dir, config.usageRetention().toMinutes()), FileReplayGuard.open(dir), null);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the gateway's stores in " + config.dataDir(), e);
         }
