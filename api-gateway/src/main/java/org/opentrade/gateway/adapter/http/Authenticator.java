@@ -135,6 +135,7 @@ public final class Authenticator {
                 byte[] address = key.allowedCidrs().isEmpty() ? null : addresses.of(req);
                 Optional<GatewayError> status = KeyChecks.check(found.get(), developer, nowMillis.getAsLong(), address);
                 if (status.isPresent()) {
+                    ctx.put(RequestKeys.REFUSED_KEY, key.id());
                     if (status.get() == GatewayError.IP_NOT_ALLOWED) {
                         // The caller proved the key: its refusal carries its budget, like any other.
                         ctx.put(RequestKeys.REFUSED_PRINCIPAL, new Principal(developer.id(), key.id(), key.scopes(), plan));

@@ -46,13 +46,14 @@ public final class MeteringFilter implements GatewayFilter {
         boolean[] recorded = {false};
         java.util.function.IntConsumer record = status -> {
             Principal p = ctx.get(RequestKeys.PRINCIPAL);
-            if (recorded[0] || p == null) {
+            String meterId = p != null ? p.meterId() : ctx.get(RequestKeys.REFUSED_KEY);
+            if (recorded[0] || meterId == null) {
                 return;
             }
             recorded[0] = true;
             RoutePolicy route = ctx.get(RequestKeys.ROUTE);
             String name = route != null ? route.name() : ctx.request().method().name() + " " + ctx.currentRoute().getPath();
-            meter.record(new UsageSample(p.meterId(), name, minute, status, (System.nanoTime() - startNanos) / 1000));
+            meter.record(new UsageSample(meterId, name, minute, status, (System.nanoTime() - startNanos) / 1000));
         };
         ctx.put(RECORD, record);
         ctx.addEndHandler(v -> record.accept(ctx.response().closed() && !ctx.response().ended() ? 499

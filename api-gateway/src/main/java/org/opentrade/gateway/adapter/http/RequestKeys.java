@@ -16,6 +16,12 @@ public final class RequestKeys {
      * (-2007, address not allowed); its answer carries its budget. Set by authentication.
      */
     public static final String REFUSED_PRINCIPAL = "opentrade.refusedPrincipal";
+    /**
+     * {@code String}: the key whose credential verified but which was refused inside authentication (revoked,
+     * expired, killed, its developer suspended, the address not allowed): the refusal is metered on it, so its
+     * owner sees a leaked secret in use. Set by authentication.
+     */
+    public static final String REFUSED_KEY = "opentrade.refusedKey";
     /** {@code RoutePolicy}: the matched route's policy, set when the route is matched. */
     public static final String ROUTE = "opentrade.route";
     /** Long: epoch ms when the caller's credential ends (key expiry, session exp); 0 never. Set by authentication. */

@@ -132,6 +132,30 @@ class AuthenticationPathsTest extends SignedInGateway {
         JsonObject local = secretKey(new JsonObject().put("allowed_cidrs", new JsonArray().add("127.0.0.0/8")));
         assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", local.getString("key_id"), "X-API-Secret",
                 local.getString("secret")).statusCode());
+        // The refusal counts for the key: its owner sees its secret used from where it should not be.
+        String refusedKey = key.getString("key_id");
+        org.opentrade.gateway.port.Await.until(java.time.Duration.ofSeconds(10), () -> new JsonObject(
+                        gw.get("/v1/usage?key_id=" + refusedKey, "Authorization", "Bearer " + token).body())
+                .getJsonArray("rows").stream().map(JsonObject.class::cast)
+                .anyMatch(r -> r.getLong("calls_4xx") == 1 && r.getString("route").startsWith("GET /v1/market/quotes")));
+    }
+
+    @Test
+    void aRevokedKeyUsedWithItsSecretCountsForThatKeyAWrongSecretForNone() throws Exception {
+        JsonObject key = secretKey(new JsonObject());
+        String id = key.getString("key_id");
+        assertEquals(200, gw.send(gw.request("/v1/keys/" + id).DELETE().header("Authorization", "Bearer " + token))
+                .statusCode());
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", key.getString("secret")), 401, -2004);
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", "ots_wrong"), 401, -2003);
+        org.opentrade.gateway.port.Await.until(java.time.Duration.ofSeconds(10), () -> new JsonObject(
+                        gw.get("/v1/usage?key_id=" + id, "Authorization", "Bearer " + token).body())
+                .getJsonArray("rows").stream().map(JsonObject.class::cast)
+                .anyMatch(r -> r.getString("route").startsWith("GET /v1/market/quotes")));
+        long calls = new JsonObject(gw.get("/v1/usage?key_id=" + id, "Authorization", "Bearer " + token).body())
+                .getJsonArray("rows").stream().map(JsonObject.class::cast)
+                .filter(r -> r.getString("route").startsWith("GET /v1/market/quotes")).mapToLong(r -> r.getLong("calls")).sum();
+        assertEquals(1, calls, "the call with the right secret, not the one with a wrong one");
     }
 
     @Test
