@@ -19,12 +19,17 @@ final class JsonBodies {
     }
 
     /** The message for a missing body the contract requires. */
-    static final String BODY_REQUIRED = "a request body is required: a JSON object ({} takes the defaults)";
+    static final String BODY_REQUIRED = "a request body is required: a JSON object";
 
     /** The body as a JSON object, for routes whose body the contract requires: no bytes answer -1002. */
     static JsonObject requiredObject(RoutingContext ctx) {
+        return requiredObject(ctx, "");
+    }
+
+    /** {@link #requiredObject(RoutingContext)}, its refusal followed by {@code hint} (e.g. what {@code {}} means). */
+    static JsonObject requiredObject(RoutingContext ctx, String hint) {
         if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
-            throw new Rejection(GatewayError.INVALID_PARAMETER, BODY_REQUIRED);
+            throw new Rejection(GatewayError.INVALID_PARAMETER, BODY_REQUIRED + hint);
         }
         return object(ctx);
     }

@@ -82,7 +82,7 @@ public final class KeyRoutes {
     }
 
     private Future<JsonObject> create(RoutingContext ctx, Principal p) {
-        JsonObject body = JsonBodies.requiredObject(ctx);
+        JsonObject body = JsonBodies.requiredObject(ctx, " ({} takes the defaults)");
         String label = Optional.ofNullable(JsonBodies.displayText(body, "label", 0, 100, false)).orElse("");
         KeyType type = parseType(Optional.ofNullable(JsonBodies.string(body, "type", 1, 16, false)).orElse("secret"));
         Set<Scope> scopes = parseScopes(body.getValue("scopes"));
