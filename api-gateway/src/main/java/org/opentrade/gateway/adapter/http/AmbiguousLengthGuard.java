@@ -35,6 +35,32 @@ final class AmbiguousLengthGuard {
     }
 
     /**
+     * Why the body's framing of {@code req} is not one this server reads, or null: RFC 9112 6.1 and 6.3 ask for a
+     * 400 and a closed connection when a Transfer-Encoding's last coding is not chunked (the length cannot be
+     * known), when an HTTP/1.0 request has one at all (1.0 has no transfer codings: a 1.0 front proxy frames it by
+     * its Content-Length), and when Content-Length comes with it. Netty strips the Content-Length only of an
+     * HTTP/1.1 chunked request (the decoder below catches that case); in the others both headers reach here.
+     */
+    static String problem(io.vertx.core.http.HttpServerRequest req) {
+        java.util.List<String> codings = req.headers().getAll(io.vertx.core.http.HttpHeaders.TRANSFER_ENCODING);
+        if (codings.isEmpty()) {
+            return null;
+        }
+        if (req.version() != io.vertx.core.http.HttpVersion.HTTP_1_1) {
+            return "Transfer-Encoding is not allowed in an HTTP/1.0 request; send Content-Length";
+        }
+        if (req.headers().contains(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH)) {
+            return "the request has both Content-Length and Transfer-Encoding; send one";
+        }
+        String last = codings.get(codings.size() - 1);
+        int comma = last.lastIndexOf(',');
+        if (!last.substring(comma + 1).strip().equalsIgnoreCase("chunked")) {
+            return "Transfer-Encoding must end with chunked";
+        }
+        return null;
+    }
+
+    /**
      * Puts the strict decoder on {@code connection}: on its event loop, before it reads its first request.
      * {@code options} must carry the server's decoder limits (head and request-line sizes).
      * @return whether it was put in place

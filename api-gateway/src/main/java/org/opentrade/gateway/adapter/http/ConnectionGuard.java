@@ -59,6 +59,11 @@ public final class ConnectionGuard {
                         w.current = req;
                         w.headAt = System.nanoTime();
                     }
+                    String framing = AmbiguousLengthGuard.problem(req);
+                    if (framing != null) {
+                        HttpErrors.sendAndClose(req, GatewayError.MALFORMED_REQUEST, framing);
+                        return;
+                    }
                     handler.handle(req);
                 });
     }
