@@ -73,6 +73,8 @@ public final class TradeRoutes {
      * its request's answer ends, whatever it was; so at most one per request in flight.
      */
     private final Set<String> keysInFlight = ConcurrentHashMap.newKeySet();
+    private static final String KEY_IN_FLIGHT = "opentrade.trade.idempotencyKeyInFlight";
+    private static final String KEY_WORKING = "opentrade.trade.idempotencyKeyWorking";
 
     public TradeRoutes(TradeDesk desk, Tracing tracing, CallerCheck callers, BooleanSupplier ready, LongSupplier clock,
                        long maxBodyBytes, long defaultBalance) {
@@ -370,7 +372,15 @@ public final class TradeRoutes {
                         + " being answered; retry after it is (its answer is then given again)");
                 return true;
             }
-            ctx.addEndHandler(done -> keysInFlight.remove(flying)); // remembered by then, if it succeeded
+            // Held until the desk's work ends (done(), when its stage completes), not the answer: a client that gave up
+            // closes its connection while the work goes on, and its retry must not run beside it. A request refused
+            // before any work starts lets it go when its answer ends.
+            ctx.put(KEY_IN_FLIGHT, flying);
+            ctx.addEndHandler(end -> {
+                if (ctx.get(KEY_WORKING) == null) {
+                    keysInFlight.remove(flying);
+                }
+            });
             return false;
         }
         if (a.conflict()) {
@@ -394,9 +404,21 @@ public final class TradeRoutes {
                 + (ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString());
     }
 
+    /**
+     * Holds the request's Idempotency-Key in flight until {@code handled} (the desk's work for it, then its answer,
+     * which remembers it on success) ends, whatever became of the connection meanwhile.
+     */
+    private void releaseKeyAfter(RoutingContext ctx, CompletionStage<?> handled) {
+        String flying = ctx.get(KEY_IN_FLIGHT);
+        if (flying != null) {
+            ctx.put(KEY_WORKING, Boolean.TRUE);
+            handled.whenComplete((r, err) -> keysInFlight.remove(flying));
+        }
+    }
+
     private void answer(RoutingContext ctx, String account, CompletionStage<Outcome> stage, Span span,
                         java.util.function.Consumer<Outcome> success) {
-        stage.whenComplete((o, err) -> {
+        releaseKeyAfter(ctx, stage.whenComplete((o, err) -> {
             span.end();
             if (err != null) {
                 TradeHttp.internal(ctx, err);
@@ -430,7 +452,7 @@ public final class TradeRoutes {
                     TradeHttp.fail(ctx, 503, TradeError.NOT_READY.errorNo(), o.message(), null);
                 }
             }
-        });
+        }));
     }
 
     private static int statusOfExchangeCode(int code) {
@@ -510,7 +532,7 @@ public final class TradeRoutes {
             return;
         }
         Span span = step(ctx, "trade-api.cancel-all");
-        desk.cancelAll(account, symbol, traceParent(span, ctx)).whenComplete((list, err) -> {
+        releaseKeyAfter(ctx, desk.cancelAll(account, symbol, traceParent(span, ctx)).whenComplete((list, err) -> {
             span.end();
             if (err != null) {
                 TradeHttp.internal(ctx, err);
@@ -529,7 +551,7 @@ public final class TradeRoutes {
                 items.add(item);
             }
             TradeHttp.ok(ctx, 200, remember(ctx, account, 200, new JsonObject().put("items", items).putNull("next_cursor")));
-        });
+        }));
     }
 
     private void listOrders(RoutingContext ctx) {
