@@ -281,14 +281,17 @@ public final class OrderStreams {
         }
         AccountLog<Buffer> log = logs.get(account);
         if (history.recovering()) {
-            history.noteReplayed(account, type, data);
-            if (history.sentBefore(account, type, data)) {
+            boolean sentBefore = history.sentBefore(account, type, data);
+            if (!sentBefore) {
+                history.noteSent(account, type, data);
+            }
+            history.noteReplayed(account, type, data); // after noteSent: an order first seen in recovery counts too
+            if (sentBefore) {
                 counters.recoveredUnsent++;
                 return -1;
             }
             log = logFor(account);
             seq = log.head() + 1;
-            history.noteSent(account, type, data);
         }
         if (log == null) {
             log = new AccountLog<>(options.retention(), seq - 1);
