@@ -10,17 +10,23 @@ import java.util.Map;
  * new order reserves at once. Without these holds, a replace checked against the buying power and a new
  * order sent beside it were each checked against the same money (or the same shares for sells), and both
  * passed. Per order: the largest extra any of its pending replaces asked and how many are pending; the
- * hold goes when the last is answered (a REPLACED event, or the exchange's rejection) or the order closes.
- * A replace whose command got no answer keeps its hold until the order closes (the safe side). In memory
- * only: a restart rebuilds the ledger from the feed, which carries the answers. The trade context only.
+ * hold goes when the last is answered (a REPLACED event, or the exchange's rejection) or the order closes,
+ * and at the latest {@link #MAX_HOLD_MS} after the order's last replace: a replace whose answer was lost (the
+ * command timed out) must not hold the cash until a long-lived order closes, nor keep a later replace's extra
+ * held once the ledger reserves it. In memory only: a restart rebuilds the ledger from the feed, which
+ * carries the answers. The trade context only.
  */
 final class ReplaceHolds {
+    /** Well past the exchange's answer time (seconds) and the feed's lag: only a lost answer is held this long. */
+    static final long MAX_HOLD_MS = 30_000;
+
     private static final class Hold {
         final String account;
         final String symbol;
         final boolean buy;
         long amount;
         int pending;
+        long until;
 
         Hold(String account, String symbol, boolean buy) {
             this.account = account;
@@ -35,9 +41,11 @@ final class ReplaceHolds {
     private final Map<String, Long> shares = new HashMap<>();
 
     /** A replace of order {@code exchangeId} was sent, asking {@code extra} (cash for a buy, shares for a sell) more. */
-    void hold(long exchangeId, String account, String symbol, boolean buy, long extra) {
+    void hold(long exchangeId, String account, String symbol, boolean buy, long extra, long nowMs) {
+        expire(nowMs);
         Hold h = byOrder.computeIfAbsent(exchangeId, id -> new Hold(account, symbol, buy));
         h.pending++;
+        h.until = nowMs + MAX_HOLD_MS;
         if (extra > h.amount) {
             add(h, extra - h.amount);
             h.amount = extra;
@@ -71,12 +79,28 @@ final class ReplaceHolds {
         }
     }
 
-    long cash(String account) {
+    long cash(String account, long nowMs) {
+        expire(nowMs);
         return cash.getOrDefault(account, 0L);
     }
 
-    long shares(String account, String symbol) {
+    long shares(String account, String symbol, long nowMs) {
+        expire(nowMs);
         return shares.getOrDefault(account + "\u0000" + symbol, 0L);
+    }
+
+    /** Drops holds past {@link #MAX_HOLD_MS}; cheap when there are none (the usual case). */
+    private void expire(long nowMs) {
+        if (byOrder.isEmpty()) {
+            return;
+        }
+        for (Iterator<Map.Entry<Long, Hold>> it = byOrder.entrySet().iterator(); it.hasNext(); ) {
+            Hold h = it.next().getValue();
+            if (h.until <= nowMs) {
+                add(h, -h.amount);
+                it.remove();
+            }
+        }
     }
 
     int size() {

@@ -409,7 +409,7 @@ public final class TradeDesk {
         boolean buy = o.side() == Side.BUY;
         long extra = buy ? ledger.reservationAfterReplace(account, orderId, price, qty) - ledger.reservationOf(account, orderId)
                 : qty - o.filledQty() - o.leavesQty();
-        replaceHolds.hold(o.exchangeId(), account, o.symbol(), buy, Math.max(0, extra));
+        replaceHolds.hold(o.exchangeId(), account, o.symbol(), buy, Math.max(0, extra), now);
         return answer;
     }
 
@@ -858,12 +858,12 @@ public final class TradeDesk {
 
             @Override
             public long buyingPower() {
-                return (known ? ledger.buyingPower(account) : defaultCash) - replaceHolds.cash(account);
+                return (known ? ledger.buyingPower(account) : defaultCash) - replaceHolds.cash(account, now);
             }
 
             @Override
             public long sellable(String symbol) {
-                return known ? ledger.sellable(account, symbol, now) - replaceHolds.shares(account, symbol) : 0;
+                return known ? ledger.sellable(account, symbol, now) - replaceHolds.shares(account, symbol, now) : 0;
             }
 
             @Override
