@@ -37,7 +37,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             Duration usageRetention, TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams,
                             ServerLimits server, Path identityKeyFile, Duration assertionTtl,
                             OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster,
-                            int passwordThreads, int passwordQueue, int signUpsPerHour) {
+                            int passwordThreads, int passwordQueue, int signUpsPerHour, int signUpsPerAddressPerHour) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -120,6 +120,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         String defaultPlan = limits.oneOf("default_plan", "free", PLAN_NAMES.toArray(String[]::new));
         int perAddress = limits.intValue("per_address_per_minute", 30, 1, 1_000_000);
         int signUps = limits.intValue("signups_per_hour", 1_000, 1, 100_000_000);
+        int signUpsPerAddress = limits.intValue("signups_per_address_per_hour", 20, 1, 1_000_000);
         int perAccount = limits.intValue("login_attempts_per_account", 10, 1, 1_000_000);
         Duration accountWindow = positive(limits, "limits.login_account_window", "login_account_window",
                 Duration.ofMinutes(15));
@@ -151,7 +152,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
-                ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue, signUps);
+                ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue, signUps,
+                signUpsPerAddress);
     }
 
     /**
@@ -232,6 +234,6 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
                 loginAccountWindow, keyChangesPerMinute, revokedKeysKept, streamsPerDeveloper, usageFlushInterval,
                 usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
-                passwordThreads, passwordQueue, signUpsPerHour);
+                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour);
     }
 }

@@ -86,8 +86,11 @@ public final class DeveloperRoutes {
         }
         // The service's own budget, over every address: each new developer is a registry record (and may hold
         // keys), so sign-ups from many addresses, each within its own budget, must not grow it without end.
-        return throttle(ctx, "signup:all", signUpLimit, "too many sign-ups on this service at the moment; "
-                        + "retry after the time in Retry-After")
+        // A taken email is answered before the budget and the hash: it makes no record, so it spends nothing.
+        return Async.store(ctx, registry.developerByEmail(email))
+                .compose(found -> found.isPresent() ? Future.<Void>failedFuture(new Rejection(GatewayError.EMAIL_TAKEN))
+                        : throttle(ctx, "signup:all", signUpLimit, "too many sign-ups on this service at the moment; "
+                                + "retry after the time in Retry-After"))
                 .compose(v -> password(ctx, () -> hasher.hash(password)))
                 .compose(hash -> {
                     Developer d = new Developer(ApiSecrets.newDeveloperId(), email, name, hash, plans.defaultPlan(),

@@ -16,11 +16,19 @@ public final class PerAddressLimitFilter implements GatewayFilter {
     private final PolicyRateLimiter limiter;
     private final RateLimit perAddress;
     private final ClientAddresses addresses;
+    /** Sign-ups per address per hour, on top of the per-minute budget: each one leaves a record that stays. */
+    private final RateLimit signUpsPerAddress;
 
     public PerAddressLimitFilter(PolicyRateLimiter limiter, RateLimit perAddress, ClientAddresses addresses) {
+        this(limiter, perAddress, addresses, null);
+    }
+
+    public PerAddressLimitFilter(PolicyRateLimiter limiter, RateLimit perAddress, ClientAddresses addresses,
+                                 RateLimit signUpsPerAddress) {
         this.limiter = limiter;
         this.perAddress = perAddress;
         this.addresses = addresses;
+        this.signUpsPerAddress = signUpsPerAddress;
     }
 
     @Override
@@ -41,8 +49,30 @@ public final class PerAddressLimitFilter implements GatewayFilter {
             ctx.next();
             return;
         }
-        charge(ctx, limiter, "ip:" + what + ":" + addresses.limitKey(ctx.request()), perAddress,
-                "too many " + what + " attempts from this address; retry after the time in Retry-After");
+        String address = addresses.limitKey(ctx.request());
+        String refusal = "too many " + what + " attempts from this address; retry after the time in Retry-After";
+        if ("signup".equals(what) && signUpsPerAddress != null) {
+            // Then the hourly one, so one address cannot spend the service's sign-ups (limits.signups_per_hour).
+            chargeThen(ctx, limiter, "ip:" + what + ":" + address, perAddress, refusal, () -> charge(ctx, limiter,
+                    "ip:" + what + "-hour:" + address, signUpsPerAddress, "at most " + signUpsPerAddress.limit()
+                            + " sign-ups an hour from one address; retry after the time in Retry-After"));
+            return;
+        }
+        charge(ctx, limiter, "ip:" + what + ":" + address, perAddress, refusal);
+    }
+
+    private static void chargeThen(RoutingContext ctx, PolicyRateLimiter limiter, String bucket, RateLimit limit,
+                                   String refusal, Runnable then) {
+        Async.on(ctx, limiter.acquire(bucket, limit, 1, RouteClass.PLATFORM)).onComplete(ar -> {
+            if (ar.failed()) {
+                Async.fail(ctx, ar.cause());
+            } else if (ar.result().unavailable() || ar.result().decision().allowed()) {
+                then.run();
+            } else {
+                RateLimitFilter.retryAfter(ctx, ar.result().decision());
+                Async.fail(ctx, new Rejection(GatewayError.RATE_LIMITED, refusal));
+            }
+        });
     }
 
     /**
@@ -50,15 +80,6 @@ public final class PerAddressLimitFilter implements GatewayFilter {
      * 429 -3001 {@code refusal} and {@code Retry-After}. Fails open.
      */
     static void charge(RoutingContext ctx, PolicyRateLimiter limiter, String bucket, RateLimit limit, String refusal) {
-        Async.on(ctx, limiter.acquire(bucket, limit, 1, RouteClass.PLATFORM)).onComplete(ar -> {
-            if (ar.failed()) {
-                Async.fail(ctx, ar.cause());
-            } else if (ar.result().unavailable() || ar.result().decision().allowed()) {
-                ctx.next();
-            } else {
-                RateLimitFilter.retryAfter(ctx, ar.result().decision());
-                Async.fail(ctx, new Rejection(GatewayError.RATE_LIMITED, refusal));
-            }
-        });
+        chargeThen(ctx, limiter, bucket, limit, refusal, ctx::next);
     }
 }

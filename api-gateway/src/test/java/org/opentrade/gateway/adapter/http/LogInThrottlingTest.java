@@ -87,6 +87,24 @@ class LogInThrottlingTest {
                 "log-in is not charged to the sign-up budget");
     }
 
+    @Test
+    void oneAddressCannotSpendTheServicesSignUpsAndATakenEmailSpendsNothing() throws Exception {
+        start("  per_address_per_minute: 1000\n  signups_per_hour: 4\n  signups_per_address_per_hour: 2\n");
+        assertEquals(201, signUp("a1@example.com", "198.51.100.7").statusCode());
+        assertEquals(201, signUp("a2@example.com", "198.51.100.7").statusCode());
+        HttpResponse<String> third = signUp("a3@example.com", "198.51.100.7");
+        assertThrottled(third);
+        assertTrue(new JsonObject(third.body()).getString("error").contains("sign-ups an hour from one address"), third.body());
+        // A taken email answers 409 before any budget: re-registering one in a loop spends none of the service's.
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> taken = signUp("a1@example.com", "203.0.113." + i);
+            assertEquals(409, taken.statusCode(), taken.body());
+        }
+        assertEquals(201, signUp("b1@example.com", "203.0.113.50").statusCode(), "the service's budget is untouched");
+        assertEquals(201, signUp("b2@example.com", "203.0.113.51").statusCode());
+        assertThrottled(signUp("b3@example.com", "203.0.113.52"));
+    }
+
     private HttpResponse<String> signUp(String email, String from) throws Exception {
         return gw.send(gw.request("/v1/developers").POST(HttpRequest.BodyPublishers.ofString(
                         new JsonObject().put("email", email).put("password", "password-of-dev").put("name", "Dev").encode()))
