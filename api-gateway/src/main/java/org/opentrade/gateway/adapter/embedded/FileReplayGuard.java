@@ -44,7 +44,8 @@ public final class FileReplayGuard implements ReplayGuard {
         return t;
     });
     private FileChannel out;
-    private int lines;
+    private long lines;
+    private long liveAtRewrite;
 
     private FileReplayGuard(Path dir, LongSupplier nowMillis, int compactAt) throws IOException {
         this.file = dir.resolve(FILE);
@@ -103,7 +104,9 @@ public final class FileReplayGuard implements ReplayGuard {
         while (b.hasRemaining()) {
             out.write(b);
         }
-        if (++lines >= compactAt) {
+        // Rewritten once the file holds twice what is live (at least compactAt lines): a rewrite's cost is then
+        // spread over as many appends, however many signatures are within their window at once.
+        if (++lines >= Math.max(compactAt, 2L * liveAtRewrite)) {
             rewrite();
         }
     }
@@ -135,16 +138,21 @@ public final class FileReplayGuard implements ReplayGuard {
     private void rewrite() throws IOException {
         long now = nowMillis.getAsLong();
         expiries.values().removeIf(until -> until <= now);
-        if (out != null) {
-            out.close();
-        }
-        PrivateFiles.replace(file, o -> {
-            for (Map.Entry<String, Long> e : expiries.entrySet()) {
-                o.write((e.getValue() + " " + e.getKey() + "\n").getBytes(StandardCharsets.US_ASCII));
+        try {
+            PrivateFiles.replace(file, o -> {
+                for (Map.Entry<String, Long> e : expiries.entrySet()) {
+                    o.write((e.getValue() + " " + e.getKey() + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+            });
+            lines = expiries.size();
+            liveAtRewrite = lines;
+        } finally {
+            // The old file, if the rewrite failed (it still holds every line), else the new one: appends go on.
+            if (out != null) {
+                out.close();
             }
-        });
-        lines = expiries.size();
-        out = PrivateFiles.append(file);
+            out = PrivateFiles.append(file);
+        }
     }
 
     /** Entries held in memory (tests). */

@@ -67,7 +67,8 @@ public final class UsageRoutes {
         // the order and the 7 days are checked on the times as given.
         Instant toAt = time(ctx.queryParams().get("to"), "to");
         Instant fromAt = time(ctx.queryParams().get("from"), "from");
-        long to = toAt == null ? nowMinute + 1 : ceilMinute(toAt);
+        // Up to the next minute, but not past 9999's last minute, which the answer can still write as RFC 3339.
+        long to = toAt == null ? nowMinute + 1 : Math.min(ceilMinute(toAt), YEAR_10000.getEpochSecond() / 60 - 1);
         long from = fromAt == null ? to - DEFAULT_WINDOW_MINUTES : Math.floorDiv(fromAt.getEpochSecond(), 60);
         Instant start = fromAt != null ? fromAt : Instant.ofEpochSecond(from * 60);
         Instant end = toAt != null ? toAt : Instant.ofEpochSecond(to * 60);

@@ -71,6 +71,10 @@ class LimitsAndMeteringTest {
                 "Authorization", "Bearer " + token).statusCode(), "a second over 7 days");
         assertEquals(400, gw.get("/v1/usage?from=2026-12-05T11:14:30Z&to=2026-12-05T11:14:30Z",
                 "Authorization", "Bearer " + token).statusCode(), "from must be before to");
+        JsonObject last = new JsonObject(gw.get("/v1/usage?from=9999-12-31T23:00:00Z&to=9999-12-31T23:59:30Z",
+                "Authorization", "Bearer " + token).body());
+        assertEquals("9999-12-31T23:00:00.000Z", last.getString("from"), last.encode());
+        assertEquals("9999-12-31T23:59:00.000Z", last.getString("to"), "not rounded past 9999: " + last.encode());
         String at = java.time.Instant.now().plusSeconds(3_600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         JsonObject key = gw.createKey(token, new JsonObject().put("scopes", new JsonArray().add("market:read"))
                 .put("expires_at", at));
