@@ -696,15 +696,14 @@ public final class TradeDesk {
      * record is durable, by this process; one that stopped in between (kill -9) left the record (switch on, cash
      * back to the starting balance) with the orders still live at the exchange, where they could fill. So every
      * open order of an account whose kill switch is on, and every one placed before the account's last reset
-     * (in an earlier millisecond: an account's first order shares the millisecond it was opened in), is canceled
-     * again; the exchange refuses a cancel of one already gone, and no other order is touched.
+     * (by the orders' numbers, not their times), is canceled again; the exchange refuses a cancel of one already
+     * gone, and no other order is touched.
      */
     private void cancelLeftOpen(String traceParent) {
         for (String account : ledger.accountIds()) {
             boolean killedNow = killed.contains(account);
-            long resetAt = ledger.resetAt(account);
             for (Order o : ledger.openOrders(account, null)) {
-                if (killedNow || o.createdAt() < resetAt) {
+                if (killedNow || ledger.placedBeforeReset(account, o.orderId())) {
                     cancel(account, o.orderId(), traceParent);
                 }
             }

@@ -29,6 +29,11 @@ final class AccountBook {
     long updateSeq;
     long openedAt;
     long resetAt;
+    /**
+     * {@link #nextOrderIndex} when the account was last reset (or opened): its orders numbered below were placed
+     * before it. -1 when unknown (restored from a snapshot of an older format): {@link #resetAt} tells then.
+     */
+    long resetOrderIndex;
     final TreeMap<String, Holding> holdings = new TreeMap<>();
     /** The orders kept, by {@link OrderEntry#index} (creation order): the open ones and the newest closed ones. */
     final TreeMap<Long, OrderEntry> orders = new TreeMap<>();

@@ -127,6 +127,21 @@ public final class Ledger {
         a.feesPaid = 0;
         a.holdings.clear();
         a.resetAt = time;
+        a.resetOrderIndex = a.nextOrderIndex;
+    }
+
+    /**
+     * Whether order {@code orderId} was placed before the account's last reset: by the order's number in the
+     * account, so two in one millisecond, or a clock that stepped back, do not confuse them (by time only for a
+     * state restored from a snapshot that predates the numbers). False for an unknown order.
+     */
+    public boolean placedBeforeReset(String account, String orderId) {
+        AccountBook a = accounts.get(account);
+        OrderEntry e = a == null ? null : a.byOrderId.get(orderId);
+        if (e == null) {
+            return false;
+        }
+        return a.resetOrderIndex >= 0 ? e.index < a.resetOrderIndex : e.createdAt < a.resetAt;
     }
 
     // ------------------------------------------------------------------------------ intents

@@ -16,12 +16,13 @@ import org.opentrade.trade.domain.OrderStatus;
  * The ledger's binary snapshot format. Header: magic {@code "OTLG"}, version. Then feed positions,
  * then accounts in id order, each with money, holdings (symbol order), the orders kept (creation order)
  * and the fills kept (arrival order). Version 2 adds the account's order count and dropped-fill count and
- * each order's number (version 1, without them, is still read: nothing had been dropped then). Enums are written by their stable codes (exchange enums) or wire names
+ * each order's number (version 1, without them, is still read: nothing had been dropped then); version 3 the
+ * account's order count at its last reset (older ones are read with it unknown: the reset's time tells). Enums are written by their stable codes (exchange enums) or wire names
  * (order status), strings as length + UTF-8 (length −1 = null). Deterministic: equal state, equal bytes.
  */
 final class LedgerSnapshot {
     static final int MAGIC = 0x4F544C47; // "OTLG"
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** Refuse absurd lengths from corrupt input instead of allocating them. */
     private static final int MAX_STRING_BYTES = 1 << 20;
 
@@ -52,6 +53,7 @@ final class LedgerSnapshot {
         out.writeLong(a.updateSeq);
         out.writeLong(a.openedAt);
         out.writeLong(a.resetAt);
+        out.writeLong(a.resetOrderIndex);
         out.writeInt(a.holdings.size());
         for (Holding h : a.holdings.values()) {
             str(out, h.symbol);
@@ -112,7 +114,7 @@ final class LedgerSnapshot {
             throw new IOException("not a ledger snapshot (magic " + Integer.toHexString(magic) + ")");
         }
         int version = in.readInt();
-        if (version != VERSION && version != 1) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("unsupported ledger snapshot version " + version + " (this build reads " + VERSION + ")");
         }
         int shards = count(in);
@@ -135,6 +137,8 @@ final class LedgerSnapshot {
         a.updateSeq = in.readLong();
         a.openedAt = in.readLong();
         a.resetAt = in.readLong();
+        // Older formats: an account never reset counts from its first order; a reset one is unknown (-1).
+        a.resetOrderIndex = version >= 3 ? in.readLong() : a.resetAt == a.openedAt ? 0 : -1;
         int holdings = count(in);
         for (int i = 0; i < holdings; i++) {
             Holding h = new Holding(str(in));

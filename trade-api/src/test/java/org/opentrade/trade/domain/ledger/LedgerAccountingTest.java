@@ -2,6 +2,7 @@ package org.opentrade.trade.domain.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.opentrade.exchange.model.Command;
@@ -309,6 +311,26 @@ class LedgerAccountingTest {
             }
         }
         assertTrue(makers > 50 && takers > 50, "maker " + makers + ", taker " + takers + " fills");
+    }
+
+    @Test
+    void ordersBeforeAResetAreToldByTheirNumberNotTheirTimeAndASnapshotKeepsIt() throws IOException {
+        ExchangeDriver x = new ExchangeDriver(OPTIONS);
+        long t = 1_767_225_600_000L;
+        x.open("alice", 100_000_000, t);
+        x.limit("alice", 1, Side.BUY, 1000, 100, t); // the account's first order, in the millisecond it opened
+        x.limit("alice", 2, Side.BUY, 1000, 100, t + 5);
+        x.reset("alice", 100_000_000, t + 5);       // the same millisecond as order 2
+        x.limit("alice", 3, Side.BUY, 1000, 100, t + 5);
+        x.limit("alice", 4, Side.BUY, 1000, 100, t + 1); // placed after the reset; the clock stepped back
+        Ledger restored = Ledger.readSnapshot(new DataInputStream(new ByteArrayInputStream(snapshot(x.ledger))), OPTIONS);
+        for (Ledger l : new Ledger[] {x.ledger, restored}) {
+            assertTrue(l.placedBeforeReset("alice", "1"));
+            assertTrue(l.placedBeforeReset("alice", "2"), "before the reset in its millisecond");
+            assertFalse(l.placedBeforeReset("alice", "3"), "after it in the same millisecond");
+            assertFalse(l.placedBeforeReset("alice", "4"), "after it, whatever the clock said");
+            assertFalse(l.placedBeforeReset("alice", "99"));
+        }
     }
 
     private static byte[] snapshot(Ledger l) throws IOException {
