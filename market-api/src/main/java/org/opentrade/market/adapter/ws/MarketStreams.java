@@ -94,6 +94,7 @@ public final class MarketStreams {
     private final StreamOptions options;
     private final ChannelSource<JsonObject> source;
     private final LongSupplier clockMs;
+    private final LongSupplier monotonicMs;
     private final ChannelLogs<Buffer> logs;
     private final Map<String, Set<Subscription>> subscribers = new HashMap<>();
     private final Set<StreamConnection> connections = new LinkedHashSet<>();
@@ -122,15 +123,26 @@ public final class MarketStreams {
      * its own event-loop context, returned by {@link #context()}, and publish must run there.
      */
     public MarketStreams(Vertx vertx, StreamOptions options, ChannelSource<JsonObject> source) {
-        this(vertx, options, source, System::currentTimeMillis);
+        this(vertx, options, source, System::currentTimeMillis, () -> System.nanoTime() / 1_000_000);
     }
 
-    /** @param clockMs wall clock (epoch ms) for retention, heartbeat times and the flood window; any thread */
+    /** Tests: one clock for both. */
     MarketStreams(Vertx vertx, StreamOptions options, ChannelSource<JsonObject> source, LongSupplier clockMs) {
+        this(vertx, options, source, clockMs, clockMs);
+    }
+
+    /**
+     * @param clockMs     wall clock (epoch ms) for retention, heartbeat times and the flood window; any thread
+     * @param monotonicMs a clock that never steps (ms, any origin) for the subscribe budget, which a wall clock
+     *                    set back would keep spent for as long as it stepped
+     */
+    MarketStreams(Vertx vertx, StreamOptions options, ChannelSource<JsonObject> source, LongSupplier clockMs,
+                  LongSupplier monotonicMs) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.options = Objects.requireNonNull(options, "options");
         this.source = Objects.requireNonNull(source, "source");
         this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        this.monotonicMs = Objects.requireNonNull(monotonicMs, "monotonicMs");
         this.logs = new ChannelLogs<>(source, options.retention(),
                 (channel, seq, data) -> ServerFrames.data(frames, channel, seq, data));
         this.owner = vertx.getOrCreateContext();
@@ -524,7 +536,7 @@ public final class MarketStreams {
 
     /** Takes one new subscription from the key's budget ({@link #subscribeBudget}); false when it is spent. */
     private boolean takeSubscribeBudget(String keyId, int perRefill) {
-        long now = clockMs.getAsLong();
+        long now = monotonicMs.getAsLong();
         long interval = Math.max(1, SUBSCRIBE_REFILL_MS / Math.max(1, perRefill));
         long tat = Math.max(subscribeBudget.getOrDefault(keyId, now), now);
         if (tat - now > 2 * SUBSCRIBE_REFILL_MS - interval) { // a burst of twice the plan's maximum
@@ -536,7 +548,8 @@ public final class MarketStreams {
 
     private void heartbeat() {
         long now = clockMs.getAsLong();
-        subscribeBudget.values().removeIf(tat -> tat <= now); // whole again: nothing to remember
+        long mono = monotonicMs.getAsLong();
+        subscribeBudget.values().removeIf(tat -> tat <= mono); // whole again: nothing to remember
         for (StreamConnection c : connections) {
             if (c.slow) {
                 continue;
