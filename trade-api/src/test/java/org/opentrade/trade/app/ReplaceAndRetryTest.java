@@ -45,14 +45,19 @@ class ReplaceAndRetryTest {
         assertEquals(200, r.statusCode(), r.bodyAsString());
     }
 
+    /** A buy of {@code qty} at 10.00, below the market (it rests): its order id. */
+    private static String restingBuy(String dev, String clientOrderId, long qty) throws Exception {
+        HttpResponse<Buffer> buy = h.order(dev, TradeHarness.limit(clientOrderId, "600000.SH", "buy", "10.00", qty));
+        assertEquals(201, buy.statusCode(), buy.bodyAsString());
+        return buy.bodyAsJsonObject().getString("order_id");
+    }
+
     @Test
     void aReplaceCannotGrowABuyPastTheBuyingPower() throws Exception {
         String dev = "dev_replace_bp";
         reset(dev, "100000.00");
         // Below the market (never fills): 9 000 x 10.00 reserves 90 000 plus fees, leaving under 10 000.
-        HttpResponse<Buffer> buy = h.order(dev, TradeHarness.limit("bp-1", "600000.SH", "buy", "10.00", 9_000));
-        assertEquals(201, buy.statusCode(), buy.bodyAsString());
-        String id = buy.bodyAsJsonObject().getString("order_id");
+        String id = restingBuy(dev, "bp-1", 9_000);
         BigDecimal left = buyingPower(dev);
         assertTrue(left.signum() > 0 && left.compareTo(new BigDecimal("10000")) < 0, left.toPlainString());
 
@@ -161,9 +166,7 @@ class ReplaceAndRetryTest {
     void aReplaceAndANewOrderSentTogetherCannotBothSpendTheSameCash() throws Exception {
         String dev = "dev_replace_race";
         reset(dev, "100000.00");
-        HttpResponse<Buffer> rest = h.order(dev, TradeHarness.limit("race-1", "600000.SH", "buy", "10.00", 4_500));
-        assertEquals(201, rest.statusCode(), rest.bodyAsString());
-        String id = rest.bodyAsJsonObject().getString("order_id");
+        String id = restingBuy(dev, "race-1", 4_500);
         // Each alone fits (about 45 000 more, or a new 50 000); together they need 95 000 of the 55 000 left.
         var replace = h.request(HttpMethod.PATCH, dev, "/v1/orders/" + id).sendJsonObject(new JsonObject().put("qty", 9_000));
         var other = h.request(HttpMethod.POST, dev, "/v1/orders")
