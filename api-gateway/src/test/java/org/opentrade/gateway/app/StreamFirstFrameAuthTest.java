@@ -66,6 +66,15 @@ class StreamFirstFrameAuthTest {
     }
 
     @Test
+    void aPingBeforeTheAuthFrameIsNotTakenForIt() throws Exception {
+        // Control frames may come at any time (RFC 6455 5.5): a ping first was refused -2001.
+        StreamKit.Stream s = openWithoutCredentials();
+        kit.ping(s);
+        kit.send(s, new JsonObject().put("op", "auth").put("token", token).encode());
+        assertEquals("hello", s.nextMessage());
+    }
+
+    @Test
     void aSessionTokenAuthFrameOpensTheStream() throws Exception {
         StreamKit.Stream s = openWithoutCredentials();
         kit.send(s, new JsonObject().put("op", "auth").put("token", token).encode());

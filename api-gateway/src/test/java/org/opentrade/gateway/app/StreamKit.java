@@ -126,6 +126,11 @@ final class StreamKit implements AutoCloseable {
         clientContext.runOnContext(v -> s.socket.writeTextMessage(text));
     }
 
+    /** A WebSocket ping (a control frame). */
+    void ping(Stream s) {
+        clientContext.runOnContext(v -> s.socket.writePing(io.vertx.core.buffer.Buffer.buffer("hi")));
+    }
+
     @Override
     public void close() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -81,8 +81,9 @@ public final class FirstFrameAuth implements GatewayFilter {
                 ctx.vertx().cancelTimer(timer);
             });
             ws.frameHandler(frame -> {
-                if (done[0]) {
-                    return;
+                if (done[0] || frame.type() == io.vertx.core.http.WebSocketFrameType.PING
+                        || frame.type() == io.vertx.core.http.WebSocketFrameType.PONG) {
+                    return; // control frames may come at any time (RFC 6455 5.5); Vert.x answers a ping itself
                 }
                 done[0] = true;
                 ctx.vertx().cancelTimer(timer);
