@@ -37,7 +37,7 @@ final class AmbiguousLengthGuard {
     /**
      * Why the body's framing of {@code req} is not one this server reads, or null: RFC 9112 6.1 and 6.3 ask for a
      * 400 and a closed connection when a Transfer-Encoding's last coding is not chunked (the length cannot be
-     * known), when an HTTP/1.0 request has one at all (1.0 has no transfer codings: a 1.0 front proxy frames it by
+     * known; other codings than chunked alone are refused too, as the gateway decodes none), when an HTTP/1.0 request has one at all (1.0 has no transfer codings: a 1.0 front proxy frames it by
      * its Content-Length), and when Content-Length comes with it. Netty strips the Content-Length only of an
      * HTTP/1.1 chunked request (the decoder below catches that case); in the others both headers reach here.
      */
@@ -52,12 +52,20 @@ final class AmbiguousLengthGuard {
         if (req.headers().contains(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH)) {
             return "the request has both Content-Length and Transfer-Encoding; send one";
         }
-        String last = codings.get(codings.size() - 1);
-        int comma = last.lastIndexOf(',');
-        if (!last.substring(comma + 1).strip().equalsIgnoreCase("chunked")) {
-            return "Transfer-Encoding must end with chunked";
+        // chunked alone: another coding (gzip, chunked) would be read as if it were not there, and chunked twice is
+        // forbidden (RFC 9112 6.1); the gateway decodes no other transfer coding.
+        int chunked = 0;
+        for (String line : codings) {
+            for (String coding : line.split(",")) {
+                String c = coding.strip();
+                if (c.equalsIgnoreCase("chunked")) {
+                    chunked++;
+                } else if (!c.isEmpty()) {
+                    return "only Transfer-Encoding: chunked is supported";
+                }
+            }
         }
-        return null;
+        return chunked == 1 ? null : "only Transfer-Encoding: chunked is supported";
     }
 
     /**

@@ -51,9 +51,15 @@ public final class ConnectionGuard {
     /** Puts the guard in front of {@code handler} on {@code server}. */
     public HttpServer install(HttpServer server, Handler<HttpServerRequest> handler) {
         return server.connectionHandler(this::connected)
-                .invalidRequestHandler(ConnectionGuard::invalid)
+                .invalidRequestHandler(this::invalid)
                 .requestHandler(req -> {
                     Watch w = watches.get(req.connection());
+                    if (w != null && w.refused) {
+                        // A request decoded behind one refused for its framing: its bytes are what a front proxy took
+                        // for the refused request's body (a smuggled request). It is never served, whatever it is.
+                        req.connection().close();
+                        return;
+                    }
                     if (w != null) {
                         w.requests++;
                         w.current = req;
@@ -61,7 +67,7 @@ public final class ConnectionGuard {
                     }
                     String framing = AmbiguousLengthGuard.problem(req);
                     if (framing != null) {
-                        HttpErrors.sendAndClose(req, GatewayError.MALFORMED_REQUEST, framing);
+                        refuseConnection(req, framing);
                         return;
                     }
                     handler.handle(req);
@@ -119,7 +125,23 @@ public final class ConnectionGuard {
     }
 
     /** Netty could not decode the head: answer with the error model, then close. */
-    private static void invalid(HttpServerRequest request) {
+    /**
+     * Answers {@code req} 400 -1001 and closes its connection, serving nothing more on it: the requests already
+     * decoded behind it (pipelined, or smuggled in what a front proxy took for its body) are dropped unanswered.
+     */
+    private void refuseConnection(HttpServerRequest req, String why) {
+        Watch w = watches.get(req.connection());
+        if (w != null) {
+            w.refused = true;
+        }
+        HttpErrors.sendAndClose(req, GatewayError.MALFORMED_REQUEST, why);
+    }
+
+    private void invalid(HttpServerRequest request) {
+        Watch w = watches.get(request.connection());
+        if (w != null) {
+            w.refused = true; // the byte stream after a head that could not be read is not to be trusted either
+        }
         Throwable cause = request.decoderResult().cause();
         if (cause instanceof TooLongHttpHeaderException) {
             HttpErrors.sendAndClose(request, GatewayError.HEADERS_TOO_LARGE, "the request headers are larger than allowed");
@@ -141,6 +163,8 @@ public final class ConnectionGuard {
         long requestsAtArm;
         long headAt;
         HttpServerRequest current;
+        /** A request on it was refused for its framing: nothing more is served on it. */
+        boolean refused;
 
         Watch(HttpConnection connection) {
             this.connection = connection;
