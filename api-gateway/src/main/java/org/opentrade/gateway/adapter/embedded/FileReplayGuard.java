@@ -45,7 +45,7 @@ public final class FileReplayGuard implements ReplayGuard {
     });
     private FileChannel out;
     private long lines;
-    private long liveAtRewrite;
+    private long nextRewriteAt;
 
     private FileReplayGuard(Path dir, LongSupplier nowMillis, int compactAt) throws IOException {
         this.file = dir.resolve(FILE);
@@ -100,14 +100,23 @@ public final class FileReplayGuard implements ReplayGuard {
     }
 
     private void append(String line) throws IOException {
+        if (out == null || !out.isOpen()) {
+            out = PrivateFiles.append(file); // a failed rewrite could not reopen it: once more, here
+        }
         ByteBuffer b = ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII));
         while (b.hasRemaining()) {
             out.write(b);
         }
         // Rewritten once the file holds twice what is live (at least compactAt lines): a rewrite's cost is then
         // spread over as many appends, however many signatures are within their window at once.
-        if (++lines >= Math.max(compactAt, 2L * liveAtRewrite)) {
-            rewrite();
+        if (++lines >= nextRewriteAt) {
+            try {
+                rewrite();
+            } catch (IOException e) {
+                // The line is written, so this request is recorded; the file stays as it was and is compacted later.
+                nextRewriteAt = lines + compactAt;
+                LOG.log(Level.WARNING, "could not compact " + file + "; appending on", e);
+            }
         }
     }
 
@@ -145,13 +154,18 @@ public final class FileReplayGuard implements ReplayGuard {
                 }
             });
             lines = expiries.size();
-            liveAtRewrite = lines;
+            nextRewriteAt = Math.max(compactAt, 2L * lines);
         } finally {
             // The old file, if the rewrite failed (it still holds every line), else the new one: appends go on.
             if (out != null) {
                 out.close();
             }
-            out = PrivateFiles.append(file);
+            try {
+                out = PrivateFiles.append(file);
+            } catch (IOException e) {
+                out = null; // the next append tries again
+                LOG.log(Level.WARNING, "cannot open " + file + " for appending", e);
+            }
         }
     }
 

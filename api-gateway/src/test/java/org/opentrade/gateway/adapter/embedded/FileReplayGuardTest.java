@@ -66,4 +66,20 @@ class FileReplayGuardTest extends ReplayGuardContract {
         assertFalse(first(again, "k:torn-but-whole", 1_000));
         assertTrue(first(again, "k:0", 1_000), "long expired");
     }
+
+    @Test
+    void aFailedCompactionFailsNoRequestAndAppendsGoOn() throws Exception {
+        AtomicLong now = new AtomicLong(1_000_000);
+        FileReplayGuard g = FileReplayGuard.open(dir, now::get, 5);
+        // The rewrite's temporary file cannot be made (a leftover directory there): every compaction fails.
+        Files.createDirectories(dir.resolve(FileReplayGuard.FILE + ".tmp").resolve("x"));
+        for (int i = 0; i < 20; i++) {
+            assertTrue(first(g, "k:" + i, 30_000), "request " + i);
+        }
+        assertEquals(20, Files.readAllLines(dir.resolve(FileReplayGuard.FILE)).size(), "every request recorded");
+        Path copy = Files.createDirectories(dir.resolve("copy")); // a restart, without the leftover in the way
+        Files.copy(dir.resolve(FileReplayGuard.FILE), copy.resolve(FileReplayGuard.FILE));
+        FileReplayGuard after = FileReplayGuard.open(copy, now::get, 5);
+        assertFalse(first(after, "k:19", 30_000), "still spent after a restart");
+    }
 }
