@@ -370,8 +370,8 @@ public final class MarketStreams {
         } else if (request instanceof ClientRequest.Ping) {
             send(conn, ServerFrames.pong(), true);
         } else if (request instanceof ClientRequest.Auth) {
-            error(conn, MarketError.BAD_FRAME, "already authenticated: the connection was authenticated at the "
-                    + "upgrade; no auth frame is needed", null);
+            error(conn, MarketError.BAD_FRAME, "already authenticated: this connection's credential was checked "
+                    + "when it opened (at the upgrade, or by its first auth frame); no other auth frame is needed", null);
         } else if (request instanceof ClientRequest.Invalid i) {
             error(conn, MarketError.BAD_FRAME, i.message(), null);
         } else if (request instanceof ClientRequest.TooManyFrames t) {

@@ -441,8 +441,9 @@ public final class OrderStreams {
         } else if (request instanceof ClientRequest.Ping) {
             send(conn, ServerFrames.pong(), true);
         } else if (request instanceof ClientRequest.Auth) {
-            error(conn, TradeError.MALFORMED.errorNo(), "already authenticated: the connection was authenticated "
-                    + "at the upgrade; no auth frame is needed", null);
+            error(conn, TradeError.MALFORMED.errorNo(), "already authenticated: this connection's credential was "
+                    + "checked when it opened (at the upgrade, or by its first auth frame); no other auth frame is needed",
+                    null);
         } else if (request instanceof ClientRequest.Invalid i) {
             error(conn, TradeError.MALFORMED.errorNo(), i.message(), null);
         } else if (request instanceof ClientRequest.TooManyFrames t) {
