@@ -90,6 +90,11 @@ public final class AllInOne {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof ConfigException) {
                 LOG.severe("bad configuration: " + cause.getMessage());
+            } else if (String.valueOf(cause.getMessage()).contains("Address already in use")) {
+                // Netty's bind error names neither the port nor the setting that chose it.
+                LOG.severe("start-up failed: a port the all-in-one listens on is taken (the HTTP port, "
+                        + "OPENTRADE_HTTP_PORT, 8080 by default; OPENTRADE_HTTP_HOST chooses the address): stop what "
+                        + "uses it or pick another port, e.g. OPENTRADE_HTTP_PORT=9090 ./start.sh (" + cause.getMessage() + ")");
             } else {
                 LOG.log(Level.SEVERE, "start-up failed", cause);
             }
