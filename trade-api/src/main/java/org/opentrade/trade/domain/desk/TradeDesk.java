@@ -457,6 +457,9 @@ public final class TradeDesk {
     /** Turns the account's kill switch on (refuses new orders, cancels open ones) or off. */
     public CompletionStage<Outcome> setKillSwitch(String account, boolean on, String by, String traceParent) {
         long now = clock.getAsLong();
+        if (storeFailure != null) {
+            return done(busy()); // as every request that changes an account, even one that would change nothing
+        }
         if (killed.contains(account) == on) {
             // Already so: nothing to record (the route is never throttled, so a record per call let one account
             // fill the intent log every account shares). On still cancels what is open, as the first call did.
