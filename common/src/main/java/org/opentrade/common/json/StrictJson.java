@@ -33,6 +33,25 @@ public final class StrictJson {
         return decode(JacksonCodec.createParser(text));
     }
 
+    /** A client's stream frame: the object, or why it is not one (null object). */
+    public record Frame(JsonObject object, String problem) {
+    }
+
+    /**
+     * A WebSocket client frame decoded strictly: a JSON object, or the problem its error frame says (not an
+     * object, or one naming a member twice, whose meaning would be whatever the parser picks).
+     */
+    public static Frame frame(String text) {
+        try {
+            return decode(text) instanceof JsonObject o ? new Frame(o, null)
+                    : new Frame(null, "not a JSON object: expected {\"op\":...}");
+        } catch (Duplicate e) {
+            return new Frame(null, "the frame is ambiguous: " + e.getMessage());
+        } catch (DecodeException e) {
+            return new Frame(null, "not a JSON object: expected {\"op\":...}");
+        }
+    }
+
     private static Object decode(JsonParser parser) {
         parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         try {

@@ -1,6 +1,5 @@
 package org.opentrade.market.adapter.ws;
 
-import io.vertx.core.json.DecodeException;
 import org.opentrade.common.json.StrictJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,20 +29,13 @@ final class ClientFrameDecoder {
     }
 
     ClientRequest decode(String text) {
-        JsonObject frame;
-        try {
-            // Strict: a frame naming a member twice ({"op":"subscribe","op":"ping"}) would mean what the parser
-            // picks; refused as the gateway refuses such an auth frame and REST such a body.
-            Object value = StrictJson.decode(text);
-            if (!(value instanceof JsonObject o)) {
-                return new ClientRequest.Invalid("not a JSON object: expected {\"op\":...}");
-            }
-            frame = o;
-        } catch (StrictJson.Duplicate e) {
-            return new ClientRequest.Invalid("the frame is ambiguous: " + e.getMessage());
-        } catch (DecodeException e) {
-            return new ClientRequest.Invalid("not a JSON object: expected {\"op\":...}");
+        // Strict: a frame naming a member twice ({"op":"subscribe","op":"ping"}) would mean what the parser picks;
+        // refused as the gateway refuses such an auth frame and REST such a body.
+        StrictJson.Frame decoded = StrictJson.frame(text);
+        if (decoded.problem() != null) {
+            return new ClientRequest.Invalid(decoded.problem());
         }
+        JsonObject frame = decoded.object();
         if (!(frame.getValue("op") instanceof String op)) {
             return new ClientRequest.Invalid(OPS);
         }
