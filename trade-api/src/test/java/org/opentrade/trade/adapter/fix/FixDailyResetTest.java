@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,15 +55,6 @@ class FixDailyResetTest {
     }
 
     private static String storeText(FixHarness h) {
-        StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.walk(h.dir)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().contains("RAW_dev_day")
-                    && f.getFileName().toString().endsWith(".body")).toList()) {
-                all.append(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1).replace('\u0001', '|'));
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return all.toString();
+        return FixHarness.storeText(h.dir, "RAW_dev_day");
     }
 }

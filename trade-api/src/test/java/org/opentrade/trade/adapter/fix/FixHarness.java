@@ -6,14 +6,25 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.common.tracing.TracingOptions;
@@ -129,6 +140,55 @@ final class FixHarness implements AutoCloseable {
 
     static <T> T await(io.vertx.core.Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Files under {@code dir} whose name passes {@code named}. The acceptor deletes or replaces store files
+     * while a test looks (a refused session's store, the daily reset's): one gone between listing and
+     * reading is left out, never an error (a plain walk throws NoSuchFileException then).
+     */
+    static List<Path> filesNamed(Path dir, Predicate<String> named) {
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (named.test(file.getFileName().toString())) {
+                        found.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /**
+     * The text of the store bodies (the messages kept for resends) of the sessions whose SenderCompID contains
+     * {@code sender}, as stored (SOH between fields); a file deleted meanwhile counts as empty.
+     */
+    static String storeText(Path dir, String sender) {
+        StringBuilder all = new StringBuilder();
+        for (Path p : filesNamed(dir, n -> n.contains(sender) && n.endsWith(".body"))) {
+            try {
+                all.append(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
+            } catch (NoSuchFileException gone) {
+                // deleted after the listing: nothing kept in it
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return all.toString();
     }
 
     static void until(BooleanSupplier condition, int seconds) throws Exception {

@@ -46,23 +46,9 @@ class FixLogonTest extends FixHarnessTest {
         return filesNamedLike("R_probe");
     }
 
-    /**
-     * Files under the test's directory whose name contains {@code part}. The acceptor deletes refused
-     * sessions' store files meanwhile, and a walk fails when a file goes between listing and reading its
-     * directory: such a walk is made again.
-     */
+    /** Files under the test's directory whose name contains {@code part}. */
     private static long filesNamedLike(String part) {
-        for (int attempt = 1; ; attempt++) {
-            try (var files = java.nio.file.Files.walk(dir)) {
-                return files.filter(f -> f.getFileName().toString().contains(part)).count();
-            } catch (java.io.UncheckedIOException e) {
-                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 10) {
-                    throw e;
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
+        return FixHarness.filesNamed(dir, n -> n.contains(part)).size();
     }
 
     private static int sessionsOtherThanProbes() {

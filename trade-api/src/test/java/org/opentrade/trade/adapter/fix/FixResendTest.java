@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,14 +79,8 @@ class FixResendTest extends FixHarnessTest {
 
     /** All the text of the session's store files (its body holds the messages kept for resends). */
     private static String storeText(String sender) throws Exception {
-        StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.walk(h.dir)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().contains(sender)
-                    && f.getFileName().toString().endsWith(".body")).toList()) {
-                all.append(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
-            }
-        }
+        String all = FixHarness.storeText(h.dir, sender);
         assertFalse(all.isEmpty(), "the session's store body was found");
-        return all.toString();
+        return all;
     }
 }

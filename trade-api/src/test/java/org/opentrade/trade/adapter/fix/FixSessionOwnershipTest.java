@@ -105,14 +105,7 @@ class FixSessionOwnershipTest extends FixHarnessTest {
     }
 
     private static String storeText(String name) throws Exception {
-        try (var files = java.nio.file.Files.walk(dir)) {
-            StringBuilder all = new StringBuilder();
-            for (java.nio.file.Path f : files.filter(p -> p.getFileName().toString().contains(name)
-                    && p.getFileName().toString().endsWith(".body")).toList()) {
-                all.append(java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1));
-            }
-            return all.toString();
-        }
+        return FixHarness.storeText(dir, name);
     }
 
     @Test
