@@ -79,7 +79,7 @@ public final class SessionTokens {
 
     /** Like {@link #verify}, with the token's expiry (an open stream is closed then). */
     public Future<Claims> verifyClaims(String token) {
-        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH || !canonical(token)) {
             return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
         }
         return jwt.authenticate(new TokenCredentials(token))
@@ -97,6 +97,43 @@ public final class SessionTokens {
                     }
                     return Future.succeededFuture(new Claims(s, e.longValue() * 1000));
                 });
+    }
+
+    /**
+     * Whether {@code token} is spelt the one way its bytes are: three unpadded base64url segments, each what
+     * encoding its decoded bytes gives back, and a 64-byte ES256 signature (R || S). vertx-auth-jwt's decoding
+     * is lenient: a token with a character appended to its signature was accepted as the same session, so one
+     * session had many texts (a gateway, cache or log keyed by the text would count them apart).
+     */
+    static boolean canonical(String token) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return false;
+        }
+        byte[] signature = null;
+        for (String part : parts) {
+            if (part.isEmpty() || !part.chars().allMatch(SessionTokens::base64Url)) {
+                return false;
+            }
+            byte[] bytes;
+            try {
+                bytes = URL_DECODER.decode(part);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+            if (!URL_ENCODER.encodeToString(bytes).equals(part)) {
+                return false;
+            }
+            signature = bytes;
+        }
+        return signature.length == 64;
+    }
+
+    private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
+    private static final Base64.Encoder URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private static boolean base64Url(int c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
     }
 
     private static String loadOrCreate(Path keyFile) throws IOException {

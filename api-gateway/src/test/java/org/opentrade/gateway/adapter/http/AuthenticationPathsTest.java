@@ -241,6 +241,19 @@ class AuthenticationPathsTest extends SignedInGateway {
         assertError(gw.get("/v1/keys", "Authorization", "Basic abc"), 401, -2012);
         String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertError(gw.get("/v1/keys", "Authorization", "Bearer " + forged), 401, -2012);
+        // Other spellings of the valid token are not it: a character appended to the signature (accepted before),
+        // padding, the standard alphabet's characters, unused trailing bits changed.
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        String head = token.substring(0, token.lastIndexOf('.') + 1);
+        char last = signature.charAt(signature.length() - 1);
+        char lastOtherBits = "AQgw".indexOf(last) >= 0 ? (char) (last + 1) : (char) (last - 1); // 86 chars: 4 bits unused
+        for (String respelt : new String[] {token + "x", token + "A", token + "==", head + signature.replace('-', '+').replace('_', '/'),
+                head + signature.substring(0, signature.length() - 1) + lastOtherBits}) {
+            if (!respelt.equals(token)) {
+                assertError(gw.get("/v1/keys", "Authorization", "Bearer " + respelt), 401, -2012);
+            }
+        }
+        assertEquals(200, gw.get("/v1/keys", "Authorization", "Bearer " + token).statusCode(), "the token as issued");
     }
 
     @Test
