@@ -33,14 +33,34 @@ export class ApiError extends Error {
   }
 }
 
+/** Set by requireSession(): this page works only with a session, so one that ends sends the visitor to log in. */
+let sessionPage = false;
+
+/** To the log-in page, and back here after it (account.js honours ?next=). */
+function toLogIn() {
+  location.assign('/account.html?next=' + encodeURIComponent(location.pathname + location.search));
+}
+
+/** Session errors: no credentials (-2001), the session expired (-2011) or its token is not valid (-2012). */
+const SESSION_ENDED = [-2001, -2011, -2012];
+
 /**
  * Calls the gateway with the portal session (if any). Resolves to {status, body, traceId, headers};
- * rejects with an ApiError for a 4xx/5xx. A 401 -2011 (session expired) clears the session.
+ * rejects with an ApiError for a 4xx/5xx, with retryAfter (seconds, from Retry-After) and traceable
+ * (false when the trace cannot be viewed: the request carried no accepted credential, so the trace is
+ * nobody's). When the session ends (expired here, or refused with -2011/-2012) the session is cleared,
+ * and on a page that needs one the visitor is sent to log in (a polling page stops with it).
  */
 export async function api(method, path, body, extraHeaders) {
   const headers = Object.assign({ Accept: 'application/json' }, extraHeaders || {});
+  const bySession = !headers.Authorization && !headers['X-API-Key'];
   const token = session.token();
-  if (token && !headers.Authorization && !headers['X-API-Key']) headers.Authorization = 'Bearer ' + token;
+  if (bySession && token) headers.Authorization = 'Bearer ' + token;
+  if (bySession && !token && sessionPage) {
+    session.clear();
+    toLogIn();
+    throw new ApiError(401, { error: t('status.sessionEnded'), error_no: -2011 });
+  }
   const init = { method, headers };
   if (body !== undefined && body !== null) {
     headers['Content-Type'] = 'application/json';
@@ -52,8 +72,18 @@ export async function api(method, path, body, extraHeaders) {
   try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
   const traceId = res.headers.get('X-Trace-Id');
   if (!res.ok) {
-    if (res.status === 401 && json && (json.error_no === -2011 || json.error_no === -2012)) session.clear();
-    throw new ApiError(res.status, json || { error: text || res.statusText, trace_id: traceId });
+    const err = new ApiError(res.status, json || { error: text || res.statusText, trace_id: traceId });
+    const wait = Number(res.headers.get('Retry-After'));
+    err.retryAfter = Number.isInteger(wait) && wait > 0 ? wait : null;
+    err.traceable = !!headers.Authorization || !!headers['X-API-Key'];
+    if (res.status === 401) {
+      err.traceable = false;
+      if (bySession && token && SESSION_ENDED.includes(err.errorNo)) {
+        session.clear();
+        if (sessionPage) toLogIn();
+      }
+    }
+    throw err;
   }
   return { status: res.status, body: json, traceId, headers: res.headers };
 }
@@ -149,13 +179,17 @@ export function renderShell() {
   }
 }
 
-/** A status line for a page: role=status, so screen readers hear it. Errors show their trace id. */
+/**
+ * A status line for a page: role=status, so screen readers hear it. Errors show how long to wait when the
+ * answer said (Retry-After) and a link to their trace when the caller may view it.
+ */
 export function showStatus(node, message, isError) {
   node.replaceChildren();
   node.classList.toggle('error', !!isError);
   if (message instanceof ApiError) {
     node.append(el('span', {}, '[' + (message.errorNo ?? message.status) + '] ' + message.message));
-    if (message.traceId) {
+    if (message.retryAfter) node.append(' ', el('span', { class: 'retry' }, t('status.retryAfter', { s: message.retryAfter })));
+    if (message.traceId && message.traceable !== false) {
       node.append(' ', el('a', { href: '/trace.html?id=' + encodeURIComponent(message.traceId) }, t('status.trace')));
     }
   } else {
@@ -165,6 +199,7 @@ export function showStatus(node, message, isError) {
 
 /** For pages that need a session: sends the visitor to log in (and back) when there is none. */
 export function requireSession() {
+  sessionPage = true;
   if (!session.get()) {
     location.href = '/account.html?next=' + encodeURIComponent(location.pathname + location.search);
     return false;
@@ -177,11 +212,13 @@ register({
     'nav.label': 'Portal', 'nav.home': 'Home', 'nav.docs': 'Docs', 'nav.keys': 'API keys', 'nav.usage': 'Usage',
     'nav.console': 'Sandbox console', 'nav.traces': 'Traces', 'nav.login': 'Log in', 'nav.logout': 'Log out',
     'nav.language': 'Language', 'status.trace': 'see its trace',
+    'status.retryAfter': '(try again in {s} s)', 'status.sessionEnded': 'your session ended: log in again',
   },
   zh: {
     'nav.label': '门户', 'nav.home': '首页', 'nav.docs': '文档', 'nav.keys': 'API 密钥', 'nav.usage': '用量',
     'nav.console': '沙盒控制台', 'nav.traces': '调用链', 'nav.login': '登录', 'nav.logout': '退出',
     'nav.language': '语言', 'status.trace': '查看调用链',
+    'status.retryAfter': '（{s} 秒后重试）', 'status.sessionEnded': '会话已结束，请重新登录',
   },
 });
 

@@ -119,7 +119,8 @@ function withSession(request) {
 /**
  * The contract names http://localhost:8080 (the default all-in-one); try-it must call the server
  * this page came from (the Content-Security-Policy allows no other origin anyway), so the parsed
- * document's servers are replaced by this origin before Swagger UI stores it.
+ * document's servers are replaced by this origin before Swagger UI stores it, and so is its contact
+ * link (the portal: this origin, not the default port's).
  */
 function thisOriginServer() {
   return {
@@ -128,7 +129,10 @@ function thisOriginServer() {
         wrapActions: {
           updateJsonSpec: (original) => (json) => {
             if (json && typeof json === 'object' && json.openapi) {
-              json = Object.assign({}, json, { servers: [{ url: location.origin, description: 'This server' }] });
+              const info = json.info && json.info.contact
+                ? Object.assign({}, json.info, { contact: Object.assign({}, json.info.contact, { url: location.origin + '/' }) })
+                : json.info;
+              json = Object.assign({}, json, { servers: [{ url: location.origin, description: 'This server' }], info });
             }
             return original(json);
           },

@@ -1,14 +1,20 @@
 package org.opentrade.launcher;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The developer portal at {@code /} and the API contract at {@code /openapi/opentrade.yaml}: static
  * files packed into the launcher jar under {@code webroot/} (from {@code portal-static/} and
  * {@code openapi/}). Mounted after the gateway and the operations endpoints, for GET and HEAD
- * outside {@code /v1/}, so an unknown API path still gets the gateway's JSON 404.
+ * outside {@code /v1/}, so an unknown API path still gets the gateway's JSON 404. An address with no
+ * file gets the portal's 404 page when a browser asks for a page ({@code Accept: text/html}), else the
+ * same JSON 404 as any unknown path; {@code /guides/} and {@code /guides/zh/} (folders, no page) go to
+ * the home page's list of guides.
  */
 final class Portal {
     /**
@@ -35,6 +41,36 @@ final class Portal {
                     .putHeader("Referrer-Policy", "no-referrer")
                     .putHeader("X-Frame-Options", "DENY");
             ctx.next();
-        }).handler(files);
+        }).handler(files).handler(Portal::noFile);
+    }
+
+    /** The 404 page for browsers: read once from the jar. Empty when the webroot lacks it (then JSON 404s only). */
+    private static final Buffer NOT_FOUND_PAGE = notFoundPage();
+
+    /** After the static handler found no file for the path. */
+    private static void noFile(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (GUIDE_FOLDERS.contains(path)) {
+            ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, "/#guides").end();
+            return;
+        }
+        String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+        if (NOT_FOUND_PAGE.length() == 0 || accept == null || !accept.contains("text/html")) {
+            ctx.next(); // the gateway's JSON 404
+            return;
+        }
+        ctx.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(NOT_FOUND_PAGE);
+    }
+
+    private static final java.util.Set<String> GUIDE_FOLDERS = java.util.Set.of("/guides", "/guides/", "/guides/zh",
+            "/guides/zh/");
+
+    private static Buffer notFoundPage() {
+        try (java.io.InputStream in = Portal.class.getClassLoader().getResourceAsStream(WEBROOT + "/404.html")) {
+            return in == null ? Buffer.buffer() : Buffer.buffer(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            return Buffer.buffer();
+        }
     }
 }

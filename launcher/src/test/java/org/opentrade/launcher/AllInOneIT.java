@@ -98,6 +98,21 @@ class AllInOneIT {
         HttpResponse<String> noApi = get(port, "/v1/no-such-endpoint");
         assertEquals(404, noApi.statusCode());
         assertTrue(new JsonObject(noApi.body()).getInteger("error_no") < 0, noApi.body());
+        // A browser asking for a page that is not there gets the portal's 404 page; any other client the JSON error.
+        HttpResponse<String> noPage = get(port, "/nope.html", "Accept", "text/html,application/xhtml+xml");
+        assertEquals(404, noPage.statusCode());
+        assertTrue(noPage.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(noPage.body().contains("notfound.title") && noPage.body().contains("/docs.html"), noPage.body());
+        HttpResponse<String> noPageJson = get(port, "/nope.html");
+        assertEquals(404, noPageJson.statusCode());
+        assertTrue(new JsonObject(noPageJson.body()).getInteger("error_no") < 0, noPageJson.body());
+        HttpResponse<String> noApiFromBrowser = get(port, "/v1/no-such-endpoint", "Accept", "text/html");
+        assertTrue(new JsonObject(noApiFromBrowser.body()).getInteger("error_no") < 0, "API paths answer JSON to browsers too");
+        for (String folder : new String[] {"/guides/", "/guides/zh/"}) {
+            HttpResponse<String> guides = get(port, folder, "Accept", "text/html");
+            assertEquals(302, guides.statusCode(), folder);
+            assertEquals("/#guides", guides.headers().firstValue("Location").orElse(""), folder);
+        }
 
         // The gateway shares the port: a developer signs up, gets a key, and calls market data through
         // it: metered, limited, and traced across the gateway and market-api.

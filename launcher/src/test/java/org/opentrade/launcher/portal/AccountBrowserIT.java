@@ -33,6 +33,48 @@ class AccountBrowserIT {
     private static final String XSS_LABEL = "<img src=x onerror=alert(1)>";
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /**
+     * A session that ends while a page that needs it is open (expired in this browser: the usage page's 5 s poll
+     * finds it; refused by the gateway as not valid: the keys page's load) sends the visitor to log in and back,
+     * instead of a page that keeps polling with "no credentials" or shows "Loading…" for ever. A refused log-in
+     * shows how long to wait and no trace link (the trace of a request without credentials is nobody's).
+     */
+    @Test
+    void anEndedSessionSendsThePageToLogInAndBack(AllInOneFixture aio) throws Exception {
+        JsonObject login = aio.newSession();
+        try (PortalBrowser b = PortalBrowser.open(aio.baseUri().toString())) {
+            b.logInAs(login);
+            b.go("/usage.html");
+            b.visible(By.id("budget-text"));
+            b.driver().executeScript("const s = JSON.parse(sessionStorage.getItem('opentrade.session'));"
+                    + " s.expiresAt = Date.now() - 1; sessionStorage.setItem('opentrade.session', JSON.stringify(s));");
+            b.until(d -> d.getCurrentUrl().endsWith("/account.html?next=%2Fusage.html"));
+            b.textIn(By.id("account-status"), "Log in to continue.");
+
+            b.logInAs(new JsonObject(login.encode()).put("token", login.getString("token") + "x"));
+            b.go("/keys.html");
+            b.until(d -> d.getCurrentUrl().endsWith("/account.html?next=%2Fkeys.html"));
+            assertEquals(null, b.driver().executeScript("return sessionStorage.getItem('opentrade.session')"),
+                    "the refused session is cleared");
+
+            // A wrong password: the error, without a trace link (the request carried no credential: nobody's trace).
+            logIn(b, login.getString("email"), "not the password");
+            b.textIn(By.id("login-status"), "[-2013]");
+            assertTrue(b.driver().findElements(By.cssSelector("#login-status a")).isEmpty(),
+                    "no trace link: " + b.visible(By.id("login-status")).getText());
+            // A refusal with Retry-After (here the log-in budget's 429, answered by a stand-in for fetch, so this
+            // test does not spend the address's log-in budget the other browser tests share): the wait is shown.
+            b.driver().executeScript("window.fetch = async () => new Response(JSON.stringify({error: 'too many log-in"
+                    + " attempts for this account', error_no: -3001, trace_id: '4bf92f3577b34da6a3ce929d0e0e4736'}),"
+                    + " {status: 429, headers: {'Retry-After': '16', 'X-Trace-Id': '4bf92f3577b34da6a3ce929d0e0e4736'}});");
+            logIn(b, login.getString("email"), "another guess");
+            b.textIn(By.id("login-status"), "[-3001]");
+            String refused = b.visible(By.id("login-status")).getText();
+            assertTrue(refused.contains("(try again in 16 s)"), refused);
+            assertTrue(b.driver().findElements(By.cssSelector("#login-status a")).isEmpty(), "no trace link: " + refused);
+        }
+    }
+
     @Test
     void developerSignsUpLogsInAndManagesAKeyWhoseSecretIsShownOnce(AllInOneFixture aio) throws Exception {
         URI base = aio.baseUri();
@@ -257,4 +299,15 @@ class AccountBrowserIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, r.statusCode(), r.body());
     }
+
+    private static void logIn(PortalBrowser b, String email, String password) {
+        WebElement e = b.visible(By.id("login-email"));
+        e.clear();
+        e.sendKeys(email);
+        WebElement p = b.visible(By.id("login-password"));
+        p.clear();
+        p.sendKeys(password);
+        b.visible(By.id("login-submit")).click();
+    }
+
 }

@@ -36,6 +36,12 @@ class DocsBrowserIT {
             WebElement limits = b.visible(By.id("operations-Metering-getLimits"));
             b.visible(By.id("operations-tag-Market"));
             b.screenshot("docs-rest");
+            // The contract's contact link names the default all-in-one (localhost:8080): shown as this server.
+            List<WebElement> contact = b.driver().findElements(By.cssSelector(".info__contact a"));
+            assertFalse(contact.isEmpty(), "the contact link is shown");
+            for (WebElement a : contact) {
+                assertEquals(aio.baseUri() + "/", a.getDomAttribute("href"), "the portal's contact link is this server");
+            }
 
             // Try it out: GET /v1/limits, answered 200 by the gateway because the session was sent.
             click(b, limits.findElement(By.cssSelector(".opblock-summary-control")));
