@@ -98,6 +98,32 @@ class ReplaceAndRetryTest {
         assertEquals(409, other.statusCode(), "another request under the key is still a conflict: " + other.bodyAsString());
     }
 
+    /**
+     * Under one Idempotency-Key, a request naming another client_order_id is another order: 409 -4115, never the
+     * first order answered 200 as if it were this one (the new client_order_id then never existed). The same
+     * request retried, naming its client_order_id, is still the first order.
+     */
+    @Test
+    void anotherClientOrderIdUnderAnIdempotencyKeyIsAnotherRequest() throws Exception {
+        String dev = "dev_key_other_coid";
+        reset(dev, "100000.00");
+        JsonObject order = new JsonObject().put("symbol", "600000.SH").put("side", "buy").put("type", "limit")
+                .put("price", "10.00").put("qty", 100).put("client_order_id", "c1-key");
+        HttpResponse<Buffer> first = TradeHarness.await(h.request(HttpMethod.POST, dev, "/v1/orders")
+                .putHeader("Idempotency-Key", "k-coid-1").sendJsonObject(order));
+        assertEquals(201, first.statusCode(), first.bodyAsString());
+        HttpResponse<Buffer> retry = TradeHarness.await(h.request(HttpMethod.POST, dev, "/v1/orders")
+                .putHeader("Idempotency-Key", "k-coid-1").sendJsonObject(order));
+        assertEquals(200, retry.statusCode(), retry.bodyAsString());
+        assertEquals(first.bodyAsJsonObject().getString("order_id"), retry.bodyAsJsonObject().getString("order_id"));
+        HttpResponse<Buffer> other = TradeHarness.await(h.request(HttpMethod.POST, dev, "/v1/orders")
+                .putHeader("Idempotency-Key", "k-coid-1").sendJsonObject(order.copy().put("client_order_id", "c2-key")));
+        assertEquals(409, other.statusCode(), other.bodyAsString());
+        assertEquals(-4115, other.bodyAsJsonObject().getInteger("error_no"), other.bodyAsString());
+        assertEquals(404, h.send(HttpMethod.GET, dev, "/v1/orders/by-client-id/c2-key", null).statusCode(),
+                "no order c2-key");
+    }
+
     @Test
     void twoRequestsUnderOneIdempotencyKeyAtOnceRunOnce() throws Exception {
         String dev = "dev_same_key";

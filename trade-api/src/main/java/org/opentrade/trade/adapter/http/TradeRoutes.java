@@ -339,12 +339,13 @@ public final class TradeRoutes {
 
     private void place(RoutingContext ctx) {
         String account = accountOf(ctx);
-        OrderRequest req = OrderBodies.newOrder(ctx.body() == null ? null : ctx.body().buffer(),
-                desk.generateClientOrderId());
+        String generated = desk.generateClientOrderId();
+        OrderRequest req = OrderBodies.newOrder(ctx.body() == null ? null : ctx.body().buffer(), generated);
         String key = idempotencyKey(ctx);
         Span span = step(ctx, "trade-api.submit");
         span.setAttribute("opentrade.client_order_id", req.clientOrderId());
-        CompletionStage<Outcome> stage = desk.place(account, req, key, traceParent(span, ctx));
+        CompletionStage<Outcome> stage = desk.place(account, req, key, !generated.equals(req.clientOrderId()),
+                traceParent(span, ctx));
         answer(ctx, account, stage, span, o -> TradeHttp.ok(ctx, o.kind() == Outcome.Kind.CREATED ? 201 : 200,
                 TradeJson.orderBuffer(o.order())));
     }

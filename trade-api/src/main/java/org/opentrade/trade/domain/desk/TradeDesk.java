@@ -248,9 +248,24 @@ public final class TradeDesk {
      * {@link Outcome}.
      */
     public CompletionStage<Outcome> place(String account, OrderRequest req, String idempotencyKey, String traceParent) {
+        return place(account, req, idempotencyKey, false, traceParent);
+    }
+
+    /**
+     * As {@link #place(String, OrderRequest, String, String)}; {@code clientOrderIdGiven} when the caller named the
+     * order's {@code client_order_id} (else it was generated for this request): under an Idempotency-Key used for
+     * another client order id, that is another request (409 -4115), never the earlier order answered as if it
+     * were this one.
+     */
+    public CompletionStage<Outcome> place(String account, OrderRequest req, String idempotencyKey,
+                                          boolean clientOrderIdGiven, String traceParent) {
         long hash = requestHash(req);
         if (idempotencyKey != null) {
             String earlier = idempotencyKeys.get(account + "\u0000" + idempotencyKey);
+            if (earlier != null && !earlier.equals(req.clientOrderId()) && clientOrderIdGiven) {
+                return done(Outcome.refused(TradeError.IDEMPOTENCY_KEY_CONFLICT, "Idempotency-Key was used for"
+                        + " another order (client_order_id '" + earlier + "'); use a new key for a new order"));
+            }
             if (earlier != null && !earlier.equals(req.clientOrderId())) {
                 Order o = ledger.hasAccount(account) ? ledger.orderByClientId(account, earlier) : null;
                 // Compared with what was first asked, as a client_order_id's retry is: the order may have been
