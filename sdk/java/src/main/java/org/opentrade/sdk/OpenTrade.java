@@ -142,7 +142,9 @@ public final class OpenTrade {
 
     /**
      * Places an order, exactly once. It always carries a {@code client_order_id} (one is generated
-     * when the order has none) and sends it as {@code Idempotency-Key} too, so every retry is safe.
+     * when the order has none, on a copy: {@code order} is not changed, so a template placed twice is two
+     * orders; the returned {@link Order} has the id) and sends it as {@code Idempotency-Key} too, so every
+     * retry is safe.
      * When an attempt times out or answers 5xx, the order's real status is looked up by that client id
      * instead of guessed: found, it is returned; not found, the same placement is sent again. A
      * refusal (4xx) is thrown at once.
@@ -153,7 +155,9 @@ public final class OpenTrade {
     public Order placeOrder(OrderCreate order) {
         Objects.requireNonNull(order, "order");
         if (order.getClientOrderId() == null) {
-            order.setClientOrderId(newClientOrderId());
+            // A copy: the caller's order stays without an id, so placing it again is another order (writing the
+            // id into it made a reused template's second placement a replay of the first: one order, no error).
+            order = withClientOrderId(order, newClientOrderId());
         }
         String clientOrderId = order.getClientOrderId();
         OpenTradeException last = null;
@@ -177,6 +181,13 @@ public final class OpenTrade {
             }
         }
         throw new OrderStatusUnknownException(clientOrderId, last);
+    }
+
+    /** {@code order} with {@code clientOrderId}, as a new object: every field of the model copied. */
+    static OrderCreate withClientOrderId(OrderCreate order, String clientOrderId) {
+        return new OrderCreate().clientOrderId(clientOrderId).symbol(order.getSymbol()).side(order.getSide())
+                .type(order.getType()).timeInForce(order.getTimeInForce()).qty(order.getQty()).price(order.getPrice())
+                .stopPrice(order.getStopPrice());
     }
 
     /** A failure after which the order may or may not exist: no answer, an unreadable answer, or a 5xx. */

@@ -56,7 +56,7 @@ final class SigningHttpClient extends HttpClient {
                 // A refused or timed-out connection never carried the request: safe to repeat whatever it is.
                 boolean neverSent = e instanceof HttpConnectTimeoutException || e instanceof ConnectException;
                 if (attempt >= retry.maxAttempts() || !(repeatable || neverSent)) {
-                    throw e;
+                    throw described(e, request);
                 }
                 Duration wait = retry.backoff(attempt);
                 retries.onRetry(attempt, request.method(), request.uri(), 0, wait);
@@ -76,6 +76,19 @@ final class SigningHttpClient extends HttpClient {
             retries.onRetry(attempt, request.method(), request.uri(), response.statusCode(), pause);
             sleep(pause);
         }
+    }
+
+    /**
+     * {@code e} (same type, it as the cause) saying which call got no answer: the JDK's says only
+     * "java.net.ConnectException".
+     */
+    static IOException described(IOException e, HttpRequest request) {
+        String text = "no answer to " + request.method() + " " + request.uri() + ": " + e;
+        IOException d = e instanceof HttpConnectTimeoutException ? new HttpConnectTimeoutException(text)
+                : e instanceof HttpTimeoutException ? new HttpTimeoutException(text)
+                : e instanceof ConnectException ? new ConnectException(text) : new IOException(text);
+        d.initCause(e);
+        return d;
     }
 
     @Override

@@ -75,6 +75,23 @@ class SdkPromisesIT {
         return n;
     }
 
+    /** A template placed twice is two orders: the id generated for the first is not written into it. */
+    @Test
+    void anOrderPlacedTwiceFromOneTemplateIsTwoOrders() throws Exception {
+        OrderCreate template = restingBuy();
+        Order first = ot.placeOrder(template);
+        Order second = ot.placeOrder(template);
+        assertEquals(null, template.getClientOrderId(), "the caller's order is not changed");
+        assertTrue(!first.getClientOrderId().equals(second.getClientOrderId()) && !first.getOrderId().equals(second.getOrderId()),
+                first + " / " + second);
+        assertEquals(1, ordersWithClientId(first.getClientOrderId()));
+        assertEquals(1, ordersWithClientId(second.getClientOrderId()));
+        // Every field reaches the copy that carries the id (equals covers the model's fields, new ones included).
+        OrderCreate full = restingBuy().timeInForce(org.opentrade.sdk.model.TimeInForce.GTC)
+                .stopPrice(new org.opentrade.sdk.model.OrderCreateStopPrice("1.00"));
+        assertEquals(full.clientOrderId("x"), OpenTrade.withClientOrderId(full, "x"));
+    }
+
     @Test
     void aTimedOutPlacementIsResolvedByClientIdToTheOneRealOrder() throws Exception {
         int port = URI.create(SdkFixture.baseUrl()).getPort();

@@ -138,8 +138,10 @@ class SigningHttpClientTest {
         }
         HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closedPort + "/v1/keys"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
-        assertThrows(ConnectException.class, () -> client(Credentials.none(), FAST).send(post,
+        ConnectException refused = assertThrows(ConnectException.class, () -> client(Credentials.none(), FAST).send(post,
                 HttpResponse.BodyHandlers.ofString()));
         assertEquals(3, retries.size(), "retried up to the limit: " + retries);
+        assertTrue(refused.getMessage().startsWith("no answer to POST http://127.0.0.1:" + closedPort + "/v1/keys: "),
+                "the message names the call: " + refused.getMessage());
     }
 }

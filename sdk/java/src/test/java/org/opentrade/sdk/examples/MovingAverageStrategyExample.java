@@ -97,6 +97,6 @@ public final class MovingAverageStrategyExample {
         OpenTrade ot = OpenTrade.builder().baseUrl(System.getenv().getOrDefault("OPENTRADE_URL", "http://localhost:8080"))
                 .credentials(Credentials.secretKey(System.getenv("OPENTRADE_KEY_ID"), System.getenv("OPENTRADE_SECRET")))
                 .build();
-        run(ot, args.length > 0 ? args[0] : "600000.SH", 5, 20, 200, 4, Duration.ofMinutes(5), System.out);
+        run(ot, args.length > 0 ? args[0] : "600000.SH", 5, 20, 60, 4, Duration.ofMinutes(5), System.out); // ~0.5 trades/s: about 2 min
     }
 }
