@@ -7,6 +7,8 @@ on the wire: the body is encoded to UTF-8 once here (urllib3 would send text as 
 is what urllib3 itself sends (``parse_url(url).request_uri``, after its own percent-encoding).
 """
 
+import secrets
+import string
 from urllib.parse import urlsplit, urlunsplit
 
 import opentrade
@@ -19,7 +21,8 @@ try:  # urllib3 2.x
 except ImportError:  # urllib3 1.26 (Debian 12)
     from urllib3.request import RequestMethods
 
-from .errors import ConnectionException, UnexpectedResponseException
+from .errors import (ConnectionException, OrderStatusUnknownException, UnexpectedResponseException,
+                     add_error_model)
 from .stream import Stream
 
 #: The Java SDK's defaults: how long one attempt waits for its answer (the gateway itself answers 504
@@ -68,6 +71,8 @@ class _ApiClient(opentrade.ApiClient):
             kwargs["_request_timeout"] = self.timeout
         try:
             return super().request(method, url, *args, **kwargs)
+        except ApiException as e:  # an error answer: its error model on the exception
+            raise add_error_model(e)
         except (urllib3.exceptions.HTTPError, OSError) as e:
             cause = getattr(e, "reason", None) or e  # MaxRetryError: the last attempt's error
             raise ConnectionException("no answer to %s %s: %s" % (method, url, cause)) from e
@@ -96,12 +101,28 @@ def api_client(base_url, credential=None, request_timeout=DEFAULT_REQUEST_TIMEOU
     return client
 
 
+#: Placement rounds of ``OpenTrade.place_order`` (each: the placement, then a look-up if it got no answer).
+PLACEMENT_ROUNDS = 3
+
+_ID_CHARS = string.ascii_lowercase + string.digits
+
+
+def new_client_order_id():
+    """A fresh client order id: ``sdk-`` and 24 random base-36 characters (within the contract's 48)."""
+    return "sdk-" + "".join(secrets.choice(_ID_CHARS) for _ in range(24))
+
+
+def _outcome_unknown(e):
+    """A failure after which the order may or may not exist: no answer, an unreadable answer, or a 5xx."""
+    return isinstance(e, (ConnectionException, UnexpectedResponseException)) or (e.status or 0) >= 500
+
+
 class OpenTrade:
     """The generated APIs of one gateway and one credential, and its streams.
 
     ``developers``, ``keys``, ``market``, ``trading``, ``metering``, ``traces`` and ``operations`` are the
     generated ``*Api`` classes (method names are the contract's operationIds in snake_case, e.g.
-    ``trading.place_order``). ``credential`` may be None for sign-up and log-in. ``request_timeout`` (10 s)
+    ``trading.place_order``; ``place_order`` here is the safe one, as the Java SDK's). ``credential`` may be None for sign-up and log-in. ``request_timeout`` (10 s)
     and ``connect_timeout`` (5 s) bound each attempt; every failure raises an ``ApiException``
     (``opentrade_sdk.errors``).
     """
@@ -120,6 +141,36 @@ class OpenTrade:
         self.metering = opentrade.MeteringApi(self.api_client)
         self.traces = opentrade.TracesApi(self.api_client)
         self.operations = opentrade.OperationsApi(self.api_client)
+
+    def place_order(self, order, rounds=PLACEMENT_ROUNDS):
+        """Places an order exactly once, as the Java SDK's ``placeOrder`` does, and returns the ``Order``.
+
+        The order always carries a ``client_order_id`` (one is generated, on a copy, when ``order`` has none:
+        ``order`` is not changed, so a template placed twice is two orders) and sends it as
+        ``Idempotency-Key`` too. When an attempt gets no answer, an unreadable one or a 5xx, the order is
+        looked up by that id instead of guessed: found, it is returned; not found, the same placement is sent
+        again (safe under the same id). A refusal (4xx) is raised at once, with its ``error_no``. After
+        ``rounds`` rounds without an answer, ``OrderStatusUnknownException`` (with ``client_order_id``).
+        """
+        if order.client_order_id is None:
+            order = order.copy(update={"client_order_id": new_client_order_id()})
+        client_order_id = order.client_order_id
+        last = None
+        for _ in range(rounds):
+            try:
+                return self.trading.place_order(order, idempotency_key=client_order_id)
+            except ApiException as e:
+                if not _outcome_unknown(e):
+                    raise
+                last = e
+            try:
+                return self.trading.get_order_by_client_id(client_order_id)
+            except ApiException as e:
+                if e.status != 404:
+                    last = e  # the look-up failed too: try both again
+                # 404: the placement never arrived; sending it again under the same id is safe.
+        raise OrderStatusUnknownException(
+            client_order_id, "no answer placing order %s: %s" % (client_order_id, last)) from last
 
     def with_credential(self, credential):
         """The same gateway with another credential."""

@@ -2,6 +2,11 @@
 every failure of a call, whether the gateway answered an error, did not answer, or answered what the
 SDK cannot read. ``status`` is the HTTP status (0 when there was no answer), ``error_no`` the error
 model's number when one is known (else None), ``reason`` a message that says what happened.
+
+Every ``ApiException`` a call raises carries the error model's fields when the answer had it:
+``error_no`` (e.g. -4116 unknown symbol), ``error`` (its message), ``trace_id``, and ``retry_after`` (the
+seconds of ``Retry-After``, else None); the class tells the HTTP status (``NotFoundException`` and the
+generated client's others, ``ApiException`` for 409, 422, 429).
 """
 
 import json
@@ -39,3 +44,37 @@ class StreamRefusedException(ApiException):
         super().__init__(status=status, reason=reason)
         self.error_no = error.get("error_no")
         self.body = json.dumps(error)
+
+
+class OrderStatusUnknownException(ConnectionException):
+    """``OpenTrade.place_order`` got no answer to the placement, nor to the look-ups by its client order id,
+    in all its rounds: the order may or may not exist. Look it up later with
+    ``trading.get_order_by_client_id(client_order_id)``; placing it again under the same id is safe (the
+    gateway answers the order that exists). The last failure is the ``__cause__``."""
+
+    def __init__(self, client_order_id, reason):
+        super().__init__(reason)
+        self.client_order_id = client_order_id
+
+
+def add_error_model(e):
+    """Sets ``error_no``, ``error``, ``trace_id`` and ``retry_after`` on an ``ApiException`` from its answer
+    (each None when the answer did not say)."""
+    e.error_no = e.error = e.trace_id = e.retry_after = None
+    body = e.body
+    try:
+        model = json.loads(body.decode("utf-8") if isinstance(body, (bytes, bytearray)) else body or "null")
+    except (ValueError, UnicodeDecodeError):
+        model = None
+    if isinstance(model, dict) and isinstance(model.get("error_no"), int):
+        e.error_no = model["error_no"]
+        e.error = model.get("error")
+        e.trace_id = model.get("trace_id")
+    headers = e.headers or {}
+    wait = headers.get("Retry-After") if hasattr(headers, "get") else None
+    if wait is not None:
+        try:
+            e.retry_after = float(wait)
+        except ValueError:
+            pass
+    return e

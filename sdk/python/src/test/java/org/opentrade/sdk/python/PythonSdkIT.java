@@ -106,6 +106,15 @@ class PythonSdkIT {
         }
     }
 
+    /** place_order: a reused template is two orders, a timed-out placement is found by its id, refusals typed. */
+    @Test
+    void placeOrderIsExactlyOnceAndRefusalsCarryTheErrorModel() throws Exception {
+        Result run = python(90, "tests/gateway_orders_check.py", baseUrl);
+        assertEquals(0, run.exit, run.output);
+        assertFalse(run.output.contains("FAIL"), run.output);
+        assertEquals(6, run.output.lines().filter(l -> l.startsWith("ok ")).count(), run.output);
+    }
+
     @Test
     void theGatewayVerifiesPythonSignaturesOfNonAsciiBodiesAndRepeatedParameters() throws Exception {
         Result run = python(60, "tests/gateway_signing_check.py", baseUrl);
