@@ -178,7 +178,7 @@ public final class FixAcceptor {
         MessageStoreFactory store = OrderOnlyStore.over(new FileStoreFactory(settings));
         LogFactory log = QuietFixLog.factory();
         MessageFactory messages = new DefaultMessageFactory();
-        ThreadedSocketAcceptor built = new ThreadedSocketAcceptor(application, store, settings, log, messages);
+        ThreadedSocketAcceptor built = new FixSocketAcceptor(application, store, settings, log, messages);
         built.setIoFilterChainBuilder(chain -> chain.addFirst("opentrade-connection-guard", guard));
         SessionID template = templateId();
         built.setSessionProvider(new InetSocketAddress(options.host(), options.port()),
