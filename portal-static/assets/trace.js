@@ -12,7 +12,7 @@ register({
     'trace.bad_id': 'A trace id is 32 lower-case hex digits.', 'trace.loading': 'Loading trace {id}…',
     'trace.waiting': 'No spans for {id} yet: spans arrive a few seconds after the request. Trying again…',
     'trace.summary': '{spans} spans in {services} services, {ms} ms in all, starting {time}.',
-    'trace.offset': 'starts at +{ms} ms', 'trace.attributes': 'Attributes ({n})', 'trace.kind': 'kind',
+    'trace.offset': 'starts at +{ms} ms', 'trace.attributes': 'Attributes ({n})', 'trace.details': 'Span id, kind, status', 'trace.kind': 'kind',
     'trace.status': 'status', 'trace.span_id': 'span id', 'trace.error': 'error',
   },
   zh: {
@@ -23,7 +23,7 @@ register({
     'trace.bad_id': '调用链 ID 为 32 位小写十六进制数字。', 'trace.loading': '正在加载调用链 {id}…',
     'trace.waiting': '{id} 暂无调用段：调用段会在请求后几秒内到达。正在重试…',
     'trace.summary': '共 {spans} 个调用段，涉及 {services} 个服务，总耗时 {ms} 毫秒，开始于 {time}。',
-    'trace.offset': '开始于 +{ms} 毫秒', 'trace.attributes': '属性（{n}）', 'trace.kind': '类型',
+    'trace.offset': '开始于 +{ms} 毫秒', 'trace.attributes': '属性（{n}）', 'trace.details': 'Span ID、类型、状态', 'trace.kind': '类型',
     'trace.status': '状态', 'trace.span_id': '调用段 ID', 'trace.error': '错误',
   },
 });
@@ -98,7 +98,7 @@ function render() {
     bar.style.width = `${Math.max(0.3, (span.duration_us / total) * 100)}%`;
     const attrs = Object.entries(span.attributes || {});
     const details = el('details', { class: 'wf-attrs', open: openDetails.has(span.span_id) },
-      el('summary', {}, t('trace.attributes', { n: attrs.length })),
+      el('summary', {}, attrs.length ? t('trace.attributes', { n: attrs.length }) : t('trace.details')),
       el('dl', {},
         el('dt', {}, t('trace.span_id')), el('dd', {}, span.span_id),
         el('dt', {}, t('trace.kind')), el('dd', {}, span.kind),
