@@ -13,11 +13,12 @@ Not a unittest: it needs a gateway.
 import socket
 import sys
 import threading
-import uuid
 
 import opentrade
 from opentrade.exceptions import ApiException
 from opentrade_sdk import OpenTrade, SecretKey, Session
+
+from developer import new_developer
 
 failures = []
 
@@ -77,11 +78,7 @@ class SlowProxy:
 
 
 def main(base_url):
-    suffix = uuid.uuid4().hex[:12]
-    email, password = "orders-%s@example.com" % suffix, "orders check %s" % suffix
-    anonymous = OpenTrade(base_url)
-    anonymous.developers.create_developer(opentrade.DeveloperCreate(email=email, password=password, name="Orders"))
-    token = anonymous.developers.create_session(opentrade.SessionCreate(email=email, password=password)).token
+    anonymous, token = new_developer(base_url, "Orders")
     key = anonymous.with_credential(Session(token)).keys.create_key(opentrade.ApiKeyCreate(scopes=["market:read", "trade"]))
     ot = OpenTrade(base_url, SecretKey(key.key_id, key.secret))
     inst = ot.market.get_instrument("600000.SH")

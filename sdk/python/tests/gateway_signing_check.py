@@ -18,6 +18,8 @@ import opentrade
 from urllib3.util import parse_url
 from opentrade_sdk import Ed25519Key, OpenTrade, Session
 
+from developer import new_developer
+
 
 class Recorder:
     """Between the signing pool manager and urllib3's: remembers each request as it goes out."""
@@ -37,10 +39,7 @@ class Recorder:
 
 def main(base_url):
     suffix = uuid.uuid4().hex[:12]
-    email, password = "signing-%s@example.com" % suffix, "signing check %s" % suffix
-    anonymous = OpenTrade(base_url)
-    anonymous.developers.create_developer(opentrade.DeveloperCreate(email=email, password=password, name="Signer"))
-    token = anonymous.developers.create_session(opentrade.SessionCreate(email=email, password=password)).token
+    anonymous, token = new_developer(base_url, "Signer")
     private_key = Ed25519Key.generate()
     public_key = Ed25519Key.public_key_base64(private_key)
     key = anonymous.with_credential(Session(token)).keys.create_key(opentrade.ApiKeyCreate(
