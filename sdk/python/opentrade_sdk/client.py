@@ -22,7 +22,7 @@ except ImportError:  # urllib3 1.26 (Debian 12)
     from urllib3.request import RequestMethods
 
 from .errors import (ConnectionException, OrderStatusUnknownException, UnexpectedResponseException,
-                     add_error_model)
+                     add_error_model, typed)
 from .stream import Stream
 
 #: The Java SDK's defaults: how long one attempt waits for its answer (the gateway itself answers 504
@@ -71,8 +71,8 @@ class _ApiClient(opentrade.ApiClient):
             kwargs["_request_timeout"] = self.timeout
         try:
             return super().request(method, url, *args, **kwargs)
-        except ApiException as e:  # an error answer: its error model on the exception
-            raise add_error_model(e)
+        except ApiException as e:  # an error answer: its error model on the exception, typed
+            raise typed(add_error_model(e)) from None
         except (urllib3.exceptions.HTTPError, OSError) as e:
             cause = getattr(e, "reason", None) or e  # MaxRetryError: the last attempt's error
             raise ConnectionException("no answer to %s %s: %s" % (method, url, cause)) from e

@@ -6,7 +6,9 @@ model's number when one is known (else None), ``reason`` a message that says wha
 Every ``ApiException`` a call raises carries the error model's fields when the answer had it:
 ``error_no`` (e.g. -4116 unknown symbol), ``error`` (its message), ``trace_id``, and ``retry_after`` (the
 seconds of ``Retry-After``, else None); the class tells the HTTP status (``NotFoundException`` and the
-generated client's others, ``ApiException`` for 409, 422, 429).
+generated client's others), and for what the generated client leaves as a bare ``ApiException``:
+``RateLimitException`` (429: wait ``retry_after``), ``OrderRejectedException`` (an order or its change refused:
+409 or 422 with a -4xxx or -5xxx number).
 """
 
 import json
@@ -55,6 +57,32 @@ class OrderStatusUnknownException(ConnectionException):
     def __init__(self, client_order_id, reason):
         super().__init__(reason)
         self.client_order_id = client_order_id
+
+
+class RateLimitException(ApiException):
+    """429: a rate limit (-3001 the key's weight, -3002 per symbol, -4109 trade-api's order rate); retry after
+    ``retry_after`` seconds."""
+
+
+class OrderRejectedException(ApiException):
+    """An order, or a change to one, was refused (409 or 422 with a -4xxx or -5xxx ``error_no``: risk checks,
+    the exchange's rejections, a conflicting ``client_order_id`` or ``Idempotency-Key``)."""
+
+
+def typed(e):
+    """``e``, or the same answer as the SDK's class for it when the generated client raised a bare
+    ``ApiException`` (call ``add_error_model`` first)."""
+    if type(e) is not ApiException or not e.status:
+        return e
+    if e.status == 429:
+        cls = RateLimitException
+    elif e.status in (409, 422) and e.error_no is not None and -6000 < e.error_no <= -4000:
+        cls = OrderRejectedException
+    else:
+        return e
+    out = cls(status=e.status, reason=e.reason)
+    out.__dict__.update(e.__dict__)
+    return out
 
 
 def add_error_model(e):

@@ -16,7 +16,7 @@ import threading
 
 import opentrade
 from opentrade.exceptions import ApiException
-from opentrade_sdk import OpenTrade, SecretKey, Session
+from opentrade_sdk import OpenTrade, OrderRejectedException, SecretKey, Session
 
 from developer import new_developer
 
@@ -112,7 +112,8 @@ def main(base_url):
                                              price=opentrade.OrderCreatePrice("1.00")))
         check(False, "an unknown symbol is refused")
     except ApiException as e:
-        check(e.status == 422 and e.error_no == -4116 and e.error and len(e.trace_id or "") == 32,
+        check(isinstance(e, OrderRejectedException) and e.status == 422 and e.error_no == -4116 and e.error
+              and len(e.trace_id or "") == 32,
               "a refusal carries the error model: %s %s %s %s" % (e.status, e.error_no, e.error, e.trace_id))
     return 1 if failures else 0
 

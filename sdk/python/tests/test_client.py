@@ -7,7 +7,8 @@ import time
 import unittest
 
 from opentrade.exceptions import ApiException
-from opentrade_sdk import ConnectionException, OpenTrade, SecretKey
+from opentrade_sdk import ConnectionException, OpenTrade, OrderRejectedException, RateLimitException, SecretKey
+from opentrade_sdk.errors import add_error_model, typed
 
 BOUND = 5.0  # seconds: far above the tests' timeouts times urllib3's 4 attempts of a GET
 
@@ -82,3 +83,32 @@ class TimeoutsAndNetworkErrorsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ErrorModelTest(unittest.TestCase):
+    """An error answer's model on the exception, and the SDK's class where the generated client has none."""
+
+    @staticmethod
+    def answer(status, body, headers=None):
+        e = ApiException(status=status, reason="reason")
+        e.body, e.headers = body, headers or {}
+        return typed(add_error_model(e))
+
+    def test_a_429_is_a_rate_limit_exception_with_its_wait(self):
+        e = self.answer(429, b'{"error":"slow down","error_no":-3002,"trace_id":"%s"}' % (b"a" * 32), {"Retry-After": "2"})
+        self.assertIsInstance(e, RateLimitException)
+        self.assertEqual((429, -3002, "slow down", "a" * 32, 2.0), (e.status, e.error_no, e.error, e.trace_id, e.retry_after))
+
+    def test_an_order_refusal_is_an_order_rejected_exception(self):
+        for status, number in ((422, -4116), (409, -4115), (422, -5005)):
+            e = self.answer(status, ('{"error":"no","error_no":%d,"trace_id":"t"}' % number).encode())
+            self.assertIsInstance(e, OrderRejectedException, (status, number))
+            self.assertEqual(number, e.error_no)
+
+    def test_other_answers_keep_their_class_and_a_body_without_the_model_has_none(self):
+        e = self.answer(422, b'{"error":"bad","error_no":-1002,"trace_id":"t"}')
+        self.assertIs(type(e), ApiException)
+        self.assertEqual(-1002, e.error_no)
+        e = self.answer(502, b"<html>bad gateway</html>")
+        self.assertIs(type(e), ApiException)
+        self.assertEqual((None, None, None, None), (e.error_no, e.error, e.trace_id, e.retry_after))
