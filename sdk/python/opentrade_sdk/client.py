@@ -71,8 +71,10 @@ class _ApiClient(opentrade.ApiClient):
             kwargs["_request_timeout"] = self.timeout
         try:
             return super().request(method, url, *args, **kwargs)
-        except ApiException as e:  # an error answer: its error model on the exception, typed
-            raise typed(add_error_model(e)) from None
+        except ApiException as e:
+            if not e.status:  # the generated client's own "no answer" (an SSL error): the outcome is unknown
+                raise ConnectionException("no answer to %s %s: %s" % (method, url, e.reason)) from e
+            raise typed(add_error_model(e)) from None  # an error answer: its error model on it, typed
         except (urllib3.exceptions.HTTPError, OSError) as e:
             cause = getattr(e, "reason", None) or e  # MaxRetryError: the last attempt's error
             raise ConnectionException("no answer to %s %s: %s" % (method, url, cause)) from e

@@ -81,8 +81,7 @@ class TimeoutsAndNetworkErrorsTest(unittest.TestCase):
         self.assertIn("refused", raised.exception.reason)
 
 
-if __name__ == "__main__":
-    unittest.main()
+
 
 
 class ErrorModelTest(unittest.TestCase):
@@ -112,3 +111,7 @@ class ErrorModelTest(unittest.TestCase):
         e = self.answer(502, b"<html>bad gateway</html>")
         self.assertIs(type(e), ApiException)
         self.assertEqual((None, None, None, None), (e.error_no, e.error, e.trace_id, e.retry_after))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -36,6 +36,8 @@ final class FixConnectionGuard extends IoFilterAdapter {
     private static final Logger LOG = Logger.getLogger(FixConnectionGuard.class.getName());
     private static final String ADDRESS = FixConnectionGuard.class.getName() + ".address";
     private static final String DEADLINE = FixConnectionGuard.class.getName() + ".deadline";
+    /** The connection's remote address as text (ip:port), for matching its close with the session's connection. */
+    private static final String REMOTE = FixConnectionGuard.class.getName() + ".remote";
     /** A connection refused as it opened: QuickFIX/J never hears of it, not even of its closing. */
     private static final String UNSEEN = FixConnectionGuard.class.getName() + ".unseen";
 
@@ -82,6 +84,9 @@ final class FixConnectionGuard extends IoFilterAdapter {
     public void sessionCreated(NextFilter next, IoSession socket) throws Exception {
         InetAddress from = addressOf(socket.getRemoteAddress());
         socket.setAttribute(ADDRESS, from);
+        // As QuickFIX/J's responder names it (SocketAddress.toString()): a close is matched with the session's
+        // connection by it (SessionDispatchers).
+        socket.setAttribute(REMOTE, String.valueOf(socket.getRemoteAddress()));
         int total = open.incrementAndGet();
         int fromHere = perAddress.merge(from, 1, Integer::sum);
         Refusal refusal = total > maxConnections ? Refusal.CONNECTIONS
@@ -126,7 +131,13 @@ final class FixConnectionGuard extends IoFilterAdapter {
             deadline.cancel(false);
         }
         if (!socket.containsAttribute(UNSEEN)) {
-            next.sessionClosed(socket);
+            // QuickFIX/J queues the close for the session on this thread: it carries which connection closed.
+            SessionDispatchers.closing((String) socket.getAttribute(REMOTE));
+            try {
+                next.sessionClosed(socket);
+            } finally {
+                SessionDispatchers.closing(null);
+            }
         }
     }
 

@@ -1,62 +1,95 @@
 package org.opentrade.trade.adapter.fix;
 
 import java.util.ArrayList;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.mina.core.service.IoAcceptor;
-import org.apache.mina.core.session.IoSession;
+import java.util.concurrent.atomic.AtomicInteger;
 import quickfix.LogUtil;
 import quickfix.Message;
+import quickfix.Responder;
 import quickfix.Session;
 import quickfix.SessionID;
-import quickfix.ThreadedSocketAcceptor;
 import quickfix.mina.EventHandlingStrategy;
 import quickfix.mina.SessionConnector;
 
 /**
- * One thread per session, as QuickFIX/J's ThreadPerSessionEventHandlingStrategy, without its two races on a
- * client that reconnects under the same SenderCompID right after its connection ended:
+ * One thread per session, as QuickFIX/J's ThreadPerSessionEventHandlingStrategy (a queue of
+ * {@value #QUEUE_CAPACITY} messages per session; a full one holds up the reading connection), without its two
+ * races on a client that reconnects under the same SenderCompID right after its connection ended:
  * <ul>
- *   <li><b>A stale END_OF_STREAM.</b> QuickFIX/J queues END_OF_STREAM for the session, not for the connection
- *   that closed, and {@code Session.disconnect} then drops whatever connection the session has. When the session
- *   itself ended the old connection (Logout, refused Logon, {@code end}), the socket's close event comes after the
- *   session let go of it: a new connection may have logged on meanwhile, and the old END_OF_STREAM closed it
- *   (the client's Logon answered by a closed socket, or its session left logged on with no connection). Here an
- *   END_OF_STREAM is acted on only if the session still has a connection and no open socket holds it.</li>
+ *   <li><b>A stale END_OF_STREAM.</b> QuickFIX/J queues a connection's close for the session, not for the
+ *   connection, and {@code Session.disconnect} then drops whatever connection the session has by then. When the
+ *   session had already let go of the closed one (a Logout, a refused Logon, {@code end}) and the client was
+ *   quick, the late close took its new connection down: the Logon answered by a closed socket, or the session
+ *   left logged on with no connection. Here a close carries its connection's remote address ({@link
+ *   FixConnectionGuard} names it while QuickFIX/J queues the close, on the closing connection's I/O thread) and
+ *   is acted on only when that connection is still the session's when the close's turn comes.</li>
  *   <li><b>A dying dispatcher.</b> QuickFIX/J's thread leaves after END_OF_STREAM by draining its queue once and
- *   only then leaving the map: a message queued in between is never processed. Here a thread leaves only in the
- *   same atomic step (per session) that finds its queue empty, so a message is either queued before it (and
- *   processed) or goes to a new thread.</li>
+ *   only then leaving the map: a message queued in between was never processed. Here a thread leaves only in the
+ *   step (atomic per session) that finds nothing queued nor being queued, so a message is processed by it or
+ *   goes to a new thread.</li>
  * </ul>
+ * A dispatcher serves one {@link Session} object: a session removed and created again under the same id gets a
+ * new one (the old one finishes its queue and leaves).
  */
 final class SessionDispatchers implements EventHandlingStrategy {
-    private final ThreadedSocketAcceptor acceptor;
+    /** QuickFIX/J's own per-session bound (ThreadedSocketAcceptor's default). */
+    static final int QUEUE_CAPACITY = 10_000;
+    /** The remote address of the connection whose close is being queued on this I/O thread, else null. */
+    private static final ThreadLocal<String> CLOSING = new ThreadLocal<>();
+
+    private final SessionConnector connector;
     private final ConcurrentHashMap<SessionID, Dispatcher> dispatchers = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    SessionDispatchers(ThreadedSocketAcceptor acceptor) {
-        this.acceptor = acceptor;
+    SessionDispatchers(SessionConnector connector) {
+        this.connector = connector;
+    }
+
+    /**
+     * Names {@code remote} as the connection whose close QuickFIX/J queues next on this I/O thread (null: none);
+     * {@link FixConnectionGuard} sets it around the rest of the filter chain's sessionClosed and clears it after.
+     */
+    static void closing(String remote) {
+        if (remote == null) {
+            CLOSING.remove();
+        } else {
+            CLOSING.set(remote);
+        }
     }
 
     @Override
     public void onMessage(Session session, Message message) {
-        dispatchers.compute(session.getSessionID(), (id, d) -> {
-            if (d == null) {
-                d = new Dispatcher(session);
-                d.thread.start();
+        Object item = message == END_OF_STREAM ? new Closed(CLOSING.get()) : message;
+        Dispatcher d = dispatchers.compute(session.getSessionID(), (id, current) -> {
+            Dispatcher use = current != null && current.session == session ? current : new Dispatcher(session);
+            if (use != current) {
+                use.thread.start();
             }
-            if (message != null) {
-                d.queue.add(message);
+            if (item != null) {
+                use.queuing.incrementAndGet(); // counted before the map is let go: the thread cannot leave meanwhile
             }
-            return d;
+            return use;
         });
+        if (item == null) {
+            return;
+        }
+        try {
+            d.queue.put(item); // outside compute: a full queue holds up this connection, not the map
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.getLog().onErrorEvent("interrupted while queuing a message: " + e);
+        } finally {
+            d.queuing.decrementAndGet();
+        }
     }
 
     @Override
     public SessionConnector getSessionConnector() {
-        return acceptor;
+        return connector;
     }
 
     @Override
@@ -92,24 +125,17 @@ final class SessionDispatchers implements EventHandlingStrategy {
         }
     }
 
-    /** Whether an open connection (not the one whose end this is) holds {@code session}: its END_OF_STREAM is stale. */
-    private boolean heldByAnOpenConnection(Session session) {
-        for (IoAcceptor endpoint : acceptor.getEndpoints()) {
-            for (IoSession socket : endpoint.getManagedSessions().values()) {
-                if (socket.getAttribute(SessionConnector.QF_SESSION) == session && socket.isConnected()
-                        && !socket.isClosing()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    /** A connection of the session closed; {@code remote} is its remote address (null: not known, act on it). */
+    private record Closed(String remote) {
     }
 
     private final class Dispatcher implements Runnable {
         final Session session;
-        final BlockingQueue<Message> queue = new LinkedBlockingQueue<>();
+        final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+        /** Items counted in {@link #onMessage} and not yet in the queue. */
+        final AtomicInteger queuing = new AtomicInteger();
         final Thread thread;
-        /** An END_OF_STREAM was seen: leave once the queue is empty. */
+        /** A close was processed: leave once nothing is queued. */
         private boolean ended;
 
         Dispatcher(Session session) {
@@ -121,15 +147,15 @@ final class SessionDispatchers implements EventHandlingStrategy {
         @Override
         public void run() {
             while (true) {
-                Message m;
+                Object item;
                 try {
-                    m = queue.poll(THREAD_WAIT_FOR_MESSAGE_MS, TimeUnit.MILLISECONDS);
+                    item = queue.poll(THREAD_WAIT_FOR_MESSAGE_MS, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     ended = true;
-                    m = null;
+                    item = null;
                 }
-                if (m != null) {
-                    process(m);
+                if (item != null) {
+                    process(item);
                 }
                 if ((ended || stopping) && leaveIfIdle()) {
                     return;
@@ -137,30 +163,40 @@ final class SessionDispatchers implements EventHandlingStrategy {
             }
         }
 
-        private void process(Message m) {
+        private void process(Object item) {
             try {
-                if (m == END_OF_STREAM) {
+                if (item instanceof Closed closed) {
                     ended = true;
-                    // No connection: the session let go of the closed one itself (and reset its state then). A
-                    // connection held by an open socket: a newer one (QuickFIX/J takes a Logon only while the
-                    // session has none, and sets the socket's session before the connection). Either way the
-                    // closed connection is not the session's: disconnecting would drop the newer one.
-                    if (!session.hasResponder() || heldByAnOpenConnection(session)) {
-                        session.getLog().onEvent("END_OF_STREAM of a connection the session no longer has: ignored");
+                    Responder current = session.getResponder();
+                    if (current == null || closed.remote() != null
+                            && !Objects.equals(closed.remote(), current.getRemoteAddress())) {
+                        // The session let go of the closed connection itself (and may hold a newer one): not its end.
+                        session.getLog().onEvent("Close of " + closed.remote() + ", no longer this session's"
+                                + " connection: ignored");
                         return;
                     }
+                    session.next(END_OF_STREAM);
+                    return;
                 }
-                session.next(m);
+                session.next((Message) item);
             } catch (Throwable e) {
                 LogUtil.logThrowable(session.getSessionID(), "Error during message processing", e);
             }
         }
 
-        /** Leaves the map if the queue is empty, atomically with {@link #onMessage}'s queuing. */
+        /**
+         * Leaves when nothing is queued or being queued: out of the map in the same atomic step, so what comes
+         * next starts a new thread. A dispatcher already replaced (its session object was replaced) just leaves.
+         */
         private boolean leaveIfIdle() {
             boolean[] left = {false};
-            dispatchers.computeIfPresent(session.getSessionID(), (id, d) -> {
-                if (d == this && queue.isEmpty()) {
+            dispatchers.compute(session.getSessionID(), (id, d) -> {
+                boolean idle = queue.isEmpty() && queuing.get() == 0;
+                if (d != this) {
+                    left[0] = idle;
+                    return d;
+                }
+                if (idle) {
                     left[0] = true;
                     return null;
                 }
