@@ -124,6 +124,28 @@ class ReplaceAndRetryTest {
                 "no order c2-key");
     }
 
+    /** A cancel-all's query is part of its request: another symbol under the same key is another request. */
+    @Test
+    void aCancelAllOfAnotherSymbolUnderTheSameKeyIsAnotherRequest() throws Exception {
+        String dev = "dev_key_cancel_all";
+        reset(dev, "100000.00");
+        HttpResponse<Buffer> placed = h.send(HttpMethod.POST, dev, "/v1/orders", new JsonObject().put("symbol", "600000.SH")
+                .put("side", "buy").put("type", "limit").put("price", "10.00").put("qty", 100));
+        assertEquals(201, placed.statusCode(), placed.bodyAsString());
+        HttpResponse<Buffer> first = TradeHarness.await(h.request(HttpMethod.DELETE, dev, "/v1/orders?symbol=600000.SH")
+                .putHeader("Idempotency-Key", "k-ca-1").send());
+        assertEquals(200, first.statusCode(), first.bodyAsString());
+        HttpResponse<Buffer> again = TradeHarness.await(h.request(HttpMethod.DELETE, dev, "/v1/orders?symbol=600000.SH")
+                .putHeader("Idempotency-Key", "k-ca-1").send());
+        assertEquals(first.bodyAsString(), again.bodyAsString(), "the same request: the first answer again");
+        for (String other : new String[] {"/v1/orders?symbol=000001.SZ", "/v1/orders"}) {
+            HttpResponse<Buffer> r = TradeHarness.await(h.request(HttpMethod.DELETE, dev, other)
+                    .putHeader("Idempotency-Key", "k-ca-1").send());
+            assertEquals(409, r.statusCode(), other + ": " + r.bodyAsString());
+            assertEquals(-4115, r.bodyAsJsonObject().getInteger("error_no"), r.bodyAsString());
+        }
+    }
+
     @Test
     void twoRequestsUnderOneIdempotencyKeyAtOnceRunOnce() throws Exception {
         String dev = "dev_same_key";

@@ -400,8 +400,14 @@ public final class TradeRoutes {
         return body;
     }
 
+    /**
+     * What a request under an Idempotency-Key is compared by: method, path, query (a cancel-all's {@code ?symbol=}
+     * names which orders: without it, a cancel-all of another symbol under the same key was answered 200 with the
+     * first one's cancels and canceled nothing) and body.
+     */
     private static String fingerprint(RoutingContext ctx) {
-        return ctx.request().method() + " " + ctx.request().path() + " "
+        String query = ctx.request().query();
+        return ctx.request().method() + " " + ctx.request().path() + (query == null ? "" : "?" + query) + " "
                 + (ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString());
     }
 
