@@ -124,6 +124,36 @@ class ReplaceAndRetryTest {
                 "no order c2-key");
     }
 
+    /**
+     * Two replaces of one order sent at once, one of the price and one of the quantity: both changes stay. The
+     * second used to fill the field it left out from the ledger, which did not have the first yet, and sent the old
+     * value back: one change lost while both answered 200.
+     */
+    @Test
+    void twoReplacesOfOneOrderAtOnceKeepBothChanges() throws Exception {
+        String dev = "dev_two_replaces";
+        reset(dev, "100000.00");
+        for (int round = 0; round < 5; round++) {
+            HttpResponse<Buffer> placed = h.send(HttpMethod.POST, dev, "/v1/orders", new JsonObject().put("symbol", "600000.SH")
+                    .put("side", "buy").put("type", "limit").put("price", "10.00").put("qty", 100));
+            assertEquals(201, placed.statusCode(), placed.bodyAsString());
+            String id = placed.bodyAsJsonObject().getString("order_id");
+            var price = h.request(HttpMethod.PATCH, dev, "/v1/orders/" + id).sendJsonObject(new JsonObject().put("price", "10.01"));
+            var qty = h.request(HttpMethod.PATCH, dev, "/v1/orders/" + id).sendJsonObject(new JsonObject().put("qty", 200));
+            assertEquals(200, TradeHarness.await(price).statusCode());
+            assertEquals(200, TradeHarness.await(qty).statusCode());
+            h.until(() -> {
+                try {
+                    JsonObject o = h.send(HttpMethod.GET, dev, "/v1/orders/" + id, null).bodyAsJsonObject();
+                    return "10.01".equals(o.getString("price")) && o.getLong("qty") == 200;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 10);
+            assertEquals(200, h.send(HttpMethod.DELETE, dev, "/v1/orders/" + id, null).statusCode());
+        }
+    }
+
     /** A cancel-all's query is part of its request: another symbol under the same key is another request. */
     @Test
     void aCancelAllOfAnotherSymbolUnderTheSameKeyIsAnotherRequest() throws Exception {

@@ -27,6 +27,9 @@ final class ReplaceHolds {
         long amount;
         int pending;
         long until;
+        /** The quantity and price the latest pending replace asked for. */
+        long qty;
+        long price;
 
         Hold(String account, String symbol, boolean buy) {
             this.account = account;
@@ -40,16 +43,31 @@ final class ReplaceHolds {
     private final Map<String, Long> cash = new HashMap<>();
     private final Map<String, Long> shares = new HashMap<>();
 
-    /** A replace of order {@code exchangeId} was sent, asking {@code extra} (cash for a buy, shares for a sell) more. */
-    void hold(long exchangeId, String account, String symbol, boolean buy, long extra, long nowMs) {
+    /**
+     * A replace of order {@code exchangeId} to {@code qty} at {@code price} was sent, asking {@code extra} (cash for
+     * a buy, shares for a sell) more.
+     */
+    void hold(long exchangeId, String account, String symbol, boolean buy, long extra, long qty, long price, long nowMs) {
         expire(nowMs);
         Hold h = byOrder.computeIfAbsent(exchangeId, id -> new Hold(account, symbol, buy));
         h.pending++;
         h.until = nowMs + MAX_HOLD_MS;
+        h.qty = qty;
+        h.price = price;
         if (extra > h.amount) {
             add(h, extra - h.amount);
             h.amount = extra;
         }
+    }
+
+    /**
+     * {quantity, price} the order's latest pending replace asked for, or null when none is pending: what a replace
+     * sent meanwhile starts from for the fields it leaves out (the ledger still has the order before it).
+     */
+    long[] pendingTarget(long exchangeId, long nowMs) {
+        expire(nowMs);
+        Hold h = byOrder.get(exchangeId);
+        return h == null ? null : new long[] {h.qty, h.price};
     }
 
     /** One replace of the order was answered (its REPLACED event applied, or the exchange refused it). */

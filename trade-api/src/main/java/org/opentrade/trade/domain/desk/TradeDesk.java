@@ -398,9 +398,13 @@ public final class TradeDesk {
         if (o == null) {
             return done(Outcome.refused(TradeError.UNKNOWN_ORDER, "no order " + orderId + " in your account"));
         }
-        long qty = newQty > 0 ? newQty : o.qty();
-        long price = newPrice > 0 ? newPrice : o.price();
         long now = clock.getAsLong();
+        // A field left out keeps the order's value, as the latest replace still pending asked it: the ledger has the
+        // order before that replace, and filling from it sent the older value back (two PATCHes at once, one of the
+        // price and one of the quantity, each answered 200: the second undid the first).
+        long[] pending = replaceHolds.pendingTarget(o.exchangeId(), now);
+        long qty = newQty > 0 ? newQty : pending != null ? pending[0] : o.qty();
+        long price = newPrice > 0 ? newPrice : pending != null ? pending[1] : o.price();
         InstrumentInfo info = universe.get(o.symbol());
         // The account's own figures: they already leave out what the order holds, which the check adds back once.
         Refusal refusal = risk.checkReplace(o, qty, price, state(account, now), ledger.reservationOf(account, orderId),
@@ -424,7 +428,7 @@ public final class TradeDesk {
         boolean buy = o.side() == Side.BUY;
         long extra = buy ? ledger.reservationAfterReplace(account, orderId, price, qty) - ledger.reservationOf(account, orderId)
                 : qty - o.filledQty() - o.leavesQty();
-        replaceHolds.hold(o.exchangeId(), account, o.symbol(), buy, Math.max(0, extra), now);
+        replaceHolds.hold(o.exchangeId(), account, o.symbol(), buy, Math.max(0, extra), qty, price, now);
         return answer;
     }
 
