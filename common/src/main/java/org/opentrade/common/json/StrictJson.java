@@ -54,6 +54,10 @@ public final class StrictJson {
 
     private static Object decode(JsonParser parser) {
         parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // Vert.x's codec allows /* */ and // comments, which are not JSON: a body with one was read (and its order
+        // placed) where another JSON reader refuses it.
+        parser.disable(JsonParser.Feature.ALLOW_COMMENTS);
+        parser.disable(JsonParser.Feature.ALLOW_YAML_COMMENTS);
         try {
             return JacksonCodec.fromParser(parser, Object.class);
         } catch (DecodeException e) {

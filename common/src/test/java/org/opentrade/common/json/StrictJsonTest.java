@@ -47,7 +47,9 @@ class StrictJsonTest {
 
     @Test
     void refusesWhatIsNotOneJsonValue() {
-        for (String bad : new String[] {"", "{", "{\"a\":1}x", "{\"a\":1} {\"a\":2}", "{'a':1}", "nul"}) {
+        // Comments are not JSON (Vert.x's own codec lets them through): a body with one is refused, not read.
+        for (String bad : new String[] {"", "{", "{\"a\":1}x", "{\"a\":1} {\"a\":2}", "{'a':1}", "nul",
+                "{\"a\":1,/*x*/\"b\":2}", "{\"a\":1 // x\n}", "# x\n{\"a\":1}"}) {
             DecodeException e = assertThrows(DecodeException.class, () -> StrictJson.decode(Buffer.buffer(bad)), bad);
             assertEquals(DecodeException.class, e.getClass(), bad);
         }
