@@ -182,7 +182,7 @@ public final class OrderBodies {
         }
         long h = hundredths(v, MAX_PRICE);
         if (h < 0) {
-            throw invalid(field + " must be a positive decimal with at most 2 places, such as \"10.01\"");
+            throw invalid(field + " must be a positive decimal with at most 2 places, at most 10000000.00, such as \"10.01\"");
         }
         return h;
     }
