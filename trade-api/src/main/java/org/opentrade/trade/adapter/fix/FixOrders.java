@@ -347,7 +347,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
         if (a.clOrdIds.orderId(clOrdId) != null || desk.ledger().hasAccount(account)
                 && desk.ledger().orderByClientId(account, clOrdId) != null) {
             reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, FixProxy.REJ_DUPLICATE,
-                    "duplicate ClOrdID '" + clOrdId + "': it names an earlier order of this account", traceId);
+                    "[" + TradeError.CLIENT_ORDER_ID_CONFLICT.errorNo() + "] duplicate ClOrdID '" + clOrdId
+                            + "': it names an earlier order of this account", traceId);
             span.setAttribute("fix.ord_rej_reason", FixProxy.REJ_DUPLICATE);
             span.end();
             return;
@@ -367,7 +368,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
                 case REFUSED, BUSY -> reject(session, clOrdId, account, symbol, side, qtyRaw, ordType,
                         ordRejReason(outcome.error()), text(outcome), traceId);
                 case EXISTING -> reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, FixProxy.REJ_DUPLICATE,
-                        "duplicate ClOrdID '" + clOrdId + "'", traceId);
+                        "[" + TradeError.CLIENT_ORDER_ID_CONFLICT.errorNo() + "] duplicate ClOrdID '" + clOrdId + "'",
+                        traceId);
                 default -> {
                     // CREATED, REJECTED (the ledger's update reports it), UNKNOWN (the feed settles it)
                 }

@@ -295,6 +295,7 @@ class FixOrderFlowTest extends FixHarnessTest {
             c.send(FixMessages.limitBuy("d-1", "600887.SH", 100, "28.40"));
             Message r = c.expectReport('8', '8', 0, 0);
             assertEquals(6, r.getInt(103));
+            assertTrue(r.getString(58).startsWith("[-4111] duplicate ClOrdID 'd-1'"), "REST's number first: " + r.getString(58));
             c.send(FixMessages.status("d-1", "600887.SH", '1'));
             c.expectReport('I', '0', 0, 100);
         }
