@@ -26,8 +26,15 @@ public interface KeyRegistry {
     /** Adds a new developer; completes with false, storing nothing, when the email is taken. */
     CompletionStage<Boolean> addDeveloper(Developer developer);
 
-    /** Replaces a stored developer (suspend, plan change) and notifies {@link #onChange} listeners. */
-    CompletionStage<Void> updateDeveloper(Developer developer);
+    /**
+     * Replaces the stored developer with {@code change} applied to it (suspend, plan change),
+     * atomically: the write happens only if the developer is still the one {@code change} was given,
+     * else {@code change} runs again on the newer copy (so it must be a pure function; it may throw
+     * to refuse, which fails the stage and writes nothing). A change may not touch the id or the
+     * email (that fails the stage). Completes with the developer as stored afterwards, empty when
+     * there is no such developer; notifies {@link #onChange} listeners when it wrote.
+     */
+    CompletionStage<Optional<Developer>> updateDeveloper(String developerId, UnaryOperator<Developer> change);
 
     CompletionStage<Optional<Developer>> developer(String developerId);
 

@@ -112,6 +112,41 @@ class KeyStateRacesIT {
         }
     }
 
+    @Test
+    void aSuspensionRacingAPlanChangeIsNeverLost() throws Exception {
+        String token = a.signUpAndLogIn("suspect@example.com");
+        String devId = new JsonObject(a.get("/v1/developers/me", "Authorization", "Bearer " + token).body())
+                .getString("developer_id");
+        for (int round = 0; round < 40; round++) {
+            String plan = round % 2 == 0 ? "pro" : "free";
+            CompletableFuture<HttpResponse<String>> change = send(a.request("/v1/admin/developers/" + devId + "/plan")
+                    .header("X-Admin-Token", TestGateway.ADMIN_TOKEN).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"plan\":\"" + plan + "\"}")));
+            CompletableFuture<HttpResponse<String>> suspend = send(b.request("/v1/admin/developers/" + devId + "/suspend")
+                    .header("X-Admin-Token", TestGateway.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
+            assertEquals(200, suspend.get(30, TimeUnit.SECONDS).statusCode());
+            assertEquals(200, change.get(30, TimeUnit.SECONDS).statusCode());
+            JsonObject stored = developer(devId);
+            assertEquals(true, stored.getBoolean("suspended"), "round " + round + ": a suspension answered 200 but "
+                    + "the developer is " + stored);
+            assertEquals(plan, stored.getString("plan"), "round " + round + ": a plan change answered 200 but the "
+                    + "developer is " + stored);
+            assertEquals(200, a.post("/v1/admin/developers/" + devId + "/unsuspend", "", "X-Admin-Token",
+                    TestGateway.ADMIN_TOKEN).statusCode());
+        }
+    }
+
+    private JsonObject developer(String developerId) throws Exception {
+        JsonArray developers = new JsonObject(a.get("/v1/admin/developers", "X-Admin-Token", TestGateway.ADMIN_TOKEN)
+                .body()).getJsonArray("developers");
+        for (int i = 0; i < developers.size(); i++) {
+            if (developers.getJsonObject(i).getString("developer_id").equals(developerId)) {
+                return developers.getJsonObject(i);
+            }
+        }
+        throw new AssertionError("no developer " + developerId);
+    }
+
     private String statusOf(String keyId) throws Exception {
         JsonArray keys = new JsonObject(a.get("/v1/admin/keys", "X-Admin-Token", TestGateway.ADMIN_TOKEN).body())
                 .getJsonArray("keys");

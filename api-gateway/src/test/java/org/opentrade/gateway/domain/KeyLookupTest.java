@@ -150,7 +150,7 @@ class KeyLookupTest {
         }
 
         @Override
-        public CompletionStage<Void> updateDeveloper(Developer developer) {
+        public CompletionStage<Optional<Developer>> updateDeveloper(String id, UnaryOperator<Developer> change) {
             throw new UnsupportedOperationException();
         }
 

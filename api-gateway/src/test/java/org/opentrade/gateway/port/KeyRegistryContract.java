@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,13 +123,48 @@ public abstract class KeyRegistryContract {
         result(store.addDeveloper(bob));
         BlockingQueue<String> changes = changes(store);
 
-        result(store.updateDeveloper(bob.withSuspended(true).withPlan("pro")));
+        result(store.updateDeveloper("dev-b", d -> d.withSuspended(true).withPlan("pro")));
 
         Await.element(changes, "developer:dev-b"::equals);
         Developer stored = result(store.developer("dev-b")).orElseThrow();
         assertTrue(stored.suspended());
         assertEquals("pro", stored.plan());
         assertEquals(Optional.of(stored), result(store.developerByEmail("bob@example.com")));
+    }
+
+    @Test
+    public void aDeveloperUpdateRacingAnotherKeepsBothChanges() throws Exception {
+        result(store.addDeveloper(developer("dev-b", "bob@example.com", 1000)));
+        AtomicReference<CompletionStage<Optional<Developer>>> suspension = new AtomicReference<>();
+
+        // A suspension starts after the plan change has read the developer and before it writes (the change
+        // runs in between): it reads the developer unchanged too, and one of the two writes comes second.
+        Developer planned = result(store.updateDeveloper("dev-b", d -> {
+            if (suspension.get() == null) {
+                suspension.set(store.updateDeveloper("dev-b", other -> other.withSuspended(true)));
+            }
+            return d.withPlan("pro");
+        })).orElseThrow();
+        result(suspension.get());
+
+        Developer stored = result(store.developer("dev-b")).orElseThrow();
+        assertTrue(stored.suspended(), "the suspension was lost: " + stored);
+        assertEquals("pro", stored.plan(), "the plan change was lost: " + stored);
+        assertEquals("pro", planned.plan());
+    }
+
+    @Test
+    public void aDeveloperUpdateOfNobodyOrOfTheEmailWritesNothing() throws Exception {
+        Developer bob = developer("dev-b", "bob@example.com", 1000);
+        result(store.addDeveloper(bob));
+
+        assertTrue(result(store.updateDeveloper("nobody", d -> d.withSuspended(true))).isEmpty());
+        assertTrue(result(store.developer("nobody")).isEmpty());
+        CompletionStage<Optional<Developer>> renamed = store.updateDeveloper("dev-b", d -> new Developer(d.id(),
+                "eve@example.com", d.name(), d.passwordHash(), d.plan(), true, d.createdAt()));
+        assertThrows(Exception.class, () -> result(renamed));
+        assertEquals(Optional.of(bob), result(store.developer("dev-b")));
+        assertTrue(result(store.developerByEmail("eve@example.com")).isEmpty());
     }
 
     @Test
@@ -296,7 +332,7 @@ public abstract class KeyRegistryContract {
         result(store.putKey(low));
         result(store.putKey(mid));
 
-        result(store.updateDeveloper(dev.withPlan("free")));
+        result(store.updateDeveloper(dev.id(), d -> d.withPlan("free")));
 
         assertEquals("free", result(store.key("key-low")).orElseThrow().plan());
         assertEquals("pro", result(store.key("key-mid")).orElseThrow().plan());
@@ -335,7 +371,7 @@ public abstract class KeyRegistryContract {
         ApiKey written = result(store.key("key-old-a")).orElseThrow().withStatus(KeyStatus.KILLED);
         result(store.putKey(written));
 
-        result(store.updateDeveloper(OLD_DEVELOPER.withPlan("partner")));
+        result(store.updateDeveloper(OLD_DEVELOPER.id(), d -> d.withPlan("partner")));
         store = reopen(store);
 
         assertEquals("pro", result(store.key("key-old-a")).orElseThrow().plan(), "written: keeps the plan it was given");

@@ -95,12 +95,27 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
         }, null);
     }
 
+    /**
+     * On the writer thread, in order with every other change: {@code change} always sees the current
+     * developer, so no retry is needed; if it throws, nothing is written and the stage fails.
+     */
     @Override
-    public CompletionStage<Void> updateDeveloper(Developer developer) {
+    public CompletionStage<Optional<Developer>> updateDeveloper(String developerId, UnaryOperator<Developer> change) {
         return submit(batch -> {
-            batch.developers.put(developer.id(), developer);
-            return null;
-        }, "developer:" + developer.id());
+            Developer current = batch.developer(developerId);
+            if (current == null) {
+                return Optional.<Developer>empty();
+            }
+            Developer updated = change.apply(current);
+            if (!updated.id().equals(current.id()) || !updated.email().equals(current.email())) {
+                throw new IllegalArgumentException("a developer update may not change the id or the email of "
+                        + developerId);
+            }
+            if (!updated.equals(current)) {
+                batch.developers.put(developerId, updated);
+            }
+            return Optional.of(updated);
+        }, "developer:" + developerId);
     }
 
     @Override
@@ -229,6 +244,12 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
         final Map<String, String> emails = new HashMap<>();
         final Map<String, ApiKey> keys = new HashMap<>();
         final java.util.Set<String> deleted = new java.util.HashSet<>();
+
+        /** The developer as this batch sees it: its own writes over the committed developers. */
+        Developer developer(String id) {
+            Developer d = developers.get(id);
+            return d != null ? d : EmbeddedKeyRegistry.this.developers.get(id);
+        }
 
         /** The key as this batch sees it: its own writes over the committed keys. */
         ApiKey key(String id) {

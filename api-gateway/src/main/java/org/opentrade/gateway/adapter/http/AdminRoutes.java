@@ -72,15 +72,22 @@ public final class AdminRoutes {
         return GatewayRoute.platform(method, template, Access.ADMIN, 0, GatewayRoute.replying(200, action::apply));
     }
 
-    private Future<JsonObject> developer(RoutingContext c, Function<Developer, Developer> change) {
+    /**
+     * Applies {@code change} to the developer as stored at the moment of the write (the registry's
+     * compare-and-set: a suspension racing a plan change keeps both); answers the developer as stored.
+     */
+    private Future<JsonObject> developer(RoutingContext c, UnaryOperator<Developer> change) {
+        return updatedDeveloper(c, change).map(Views::developer);
+    }
+
+    private Future<Developer> updatedDeveloper(RoutingContext c, UnaryOperator<Developer> change) {
         String id = c.pathParam("developer_id");
-        return Async.store(c, registry.developer(id)).compose(d -> {
+        return Async.store(c, registry.updateDeveloper(id, change)).compose(d -> {
             if (d.isEmpty()) {
                 return Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "no such developer"));
             }
-            Developer updated = change.apply(d.get());
-            LOG.info("admin: developer " + id + " suspended=" + updated.suspended() + " plan=" + updated.plan());
-            return Async.store(c, registry.updateDeveloper(updated)).map(v -> Views.developer(updated));
+            LOG.info("admin: developer " + id + " suspended=" + d.get().suspended() + " plan=" + d.get().plan());
+            return Future.succeededFuture(d.get());
         });
     }
 
@@ -90,17 +97,10 @@ public final class AdminRoutes {
      */
     private Future<JsonObject> developerPlan(RoutingContext ctx, Plan plan) {
         String id = ctx.pathParam("developer_id");
-        return Async.store(ctx, registry.developer(id)).compose(d -> {
-            if (d.isEmpty()) {
-                return Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "no such developer"));
-            }
-            Developer updated = d.get().withPlan(plan.name());
-            LOG.info("admin: developer " + id + " plan " + d.get().plan() + " -> " + plan.name());
-            return Async.store(ctx, registry.updateDeveloper(updated))
-                    .compose(v -> Async.store(ctx, registry.keysOf(id)))
-                    .compose(keys -> lowerKeysAbove(ctx, keys, plan))
-                    .map(lowered -> Views.developer(updated).put("lowered_keys", new JsonArray(lowered)));
-        });
+        return updatedDeveloper(ctx, d -> d.withPlan(plan.name()))
+                .compose(updated -> Async.store(ctx, registry.keysOf(id))
+                        .compose(keys -> lowerKeysAbove(ctx, keys, plan))
+                        .map(lowered -> Views.developer(updated).put("lowered_keys", new JsonArray(lowered))));
     }
 
     private Future<List<String>> lowerKeysAbove(RoutingContext ctx, List<ApiKey> keys, Plan ceiling) {

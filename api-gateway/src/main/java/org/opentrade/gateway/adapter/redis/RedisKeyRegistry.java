@@ -27,13 +27,13 @@ import org.opentrade.gateway.port.KeyRegistry;
  * </pre>
  * Writes are Lua scripts, so each is atomic and one round trip: a sign-up claims its email and stores
  * the developer together; {@link #putKey} and {@link #updateDeveloper} publish the change in the same
- * step as the write. Sorted sets order by createdAt, then by id (Redis orders equal scores by member).
+ * step as the write. A developer is changed by compare-and-set ({@link #updateDeveloper}, as keys are). Sorted sets order by createdAt, then by id (Redis orders equal scores by member).
  * A key is changed by compare-and-set ({@link #updateKey}: {@code replace_key.lua} writes only over
  * the exact JSON the change was computed from) and created by a script that counts the developer's
  * live keys in the same step ({@code create_key.lua}); both scripts, and {@code put_key.lua}, keep a
  * revoked key revoked. {@code create_key.lua} reads keys it is not handed: single-node Redis only.
  *
- * <p>{@link #updateDeveloper} fails (exceptionally) for an unknown developer or a changed email.
+ * <p>{@link #updateDeveloper} fails (exceptionally) for a change of the id or the email.
  *
  * <p>A key written before keys had plans has no {@code plan} field; reads give it its developer's plan
  * of the moment (one more MGET of the developers concerned, only when such keys are read).
@@ -82,12 +82,42 @@ public final class RedisKeyRegistry implements KeyRegistry {
     }
 
     @Override
-    public CompletionStage<Void> updateDeveloper(Developer d) {
-        String change = "developer:" + d.id();
-        String[] keys = {emailKey(d.email()), redis.key("dev:" + d.id())};
-        return updateDeveloper.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys,
-                d.id(), RegistryJson.encode(d), changes.channel(), changes.message(change))
-                .thenAccept(ignored -> changes.notifyLocal(change));
+    public CompletionStage<Optional<Developer>> updateDeveloper(String developerId, UnaryOperator<Developer> change) {
+        return updateDeveloper(developerId, change, MAX_UPDATE_ATTEMPTS);
+    }
+
+    /** One read, then a compare-and-set; another read when a concurrent write got in between (as {@link #updateKey}). */
+    private CompletionStage<Optional<Developer>> updateDeveloper(String developerId, UnaryOperator<Developer> change,
+                                                                 int attempts) {
+        String itemKey = redis.key("dev:" + developerId);
+        return redis.async().get(itemKey).thenCompose(json -> {
+            if (json == null) {
+                return CompletableFuture.completedFuture(Optional.<Developer>empty());
+            }
+            Developer current = RegistryJson.developer(json);
+            Developer updated = change.apply(current);
+            if (!updated.id().equals(current.id()) || !updated.email().equals(current.email())) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(
+                        "a developer update may not change the id or the email of " + developerId));
+            }
+            if (updated.equals(current)) {
+                return CompletableFuture.completedFuture(Optional.of(current));
+            }
+            String note = "developer:" + developerId;
+            return updateDeveloper.<Long>run(redis.async(), ScriptOutputType.INTEGER,
+                    new String[] {itemKey, emailKey(current.email())}, developerId, json, RegistryJson.encode(updated),
+                    changes.channel(), changes.message(note)).thenCompose(written -> {
+                        if (written == 1) {
+                            changes.notifyLocal(note);
+                            return CompletableFuture.completedFuture(Optional.of(updated));
+                        }
+                        if (attempts > 1) {
+                            return updateDeveloper(developerId, change, attempts - 1);
+                        }
+                        return CompletableFuture.failedFuture(new IllegalStateException("developer " + developerId
+                                + " kept changing during " + MAX_UPDATE_ATTEMPTS + " attempts"));
+                    });
+        });
     }
 
     @Override

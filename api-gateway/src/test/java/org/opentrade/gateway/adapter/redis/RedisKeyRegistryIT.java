@@ -86,7 +86,7 @@ class RedisKeyRegistryIT extends KeyRegistryContract {
 
         Developer dev = developer("dev-1", "dev@example.com", 1000);
         result(other.addDeveloper(dev));
-        result(other.updateDeveloper(dev.withSuspended(true)));
+        result(other.updateDeveloper(dev.id(), d -> d.withSuspended(true)));
         Await.element(heardHere, "developer:dev-1"::equals);
         // The listeners are called one after the other: the second may hear it a moment after the first.
         Await.until(Await.TIMEOUT, () -> everythingHeardHere.size() >= 2);
