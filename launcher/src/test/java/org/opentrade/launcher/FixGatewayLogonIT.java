@@ -95,7 +95,7 @@ class FixGatewayLogonIT {
             throws Exception {
         String id = ApiSecrets.newKeyId();
         registry.putKey(new ApiKey(id, developer, label, KeyType.SECRET, scopes, "free", List.of(ApiSecrets.hash(SECRET)),
-                0, null, List.of(), expiresAt, status, System.currentTimeMillis())).toCompletableFuture()
+                0, null, List.of(), expiresAt, status, System.currentTimeMillis(), 0)).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         KEYS.put(label, id);
     }

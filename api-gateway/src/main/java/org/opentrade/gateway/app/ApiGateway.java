@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -70,6 +71,9 @@ import org.opentrade.gateway.domain.RouteTable;
  */
 public final class ApiGateway {
     private static final Logger LOG = Logger.getLogger(ApiGateway.class.getName());
+    /** How often revoked keys past their retention are deleted, and the first time after a start. */
+    static final Duration SWEEP_INTERVAL = Duration.ofHours(1);
+    static final Duration FIRST_SWEEP = Duration.ofMinutes(1);
 
     /**
      * What the host supplies.
@@ -89,6 +93,8 @@ public final class ApiGateway {
     private final PolicyRateLimiter limiter;
     private final GatewayRouter.Parts parts;
     private final long flushTimer;
+    private final long sweepTimer;
+    private final long firstSweepTimer;
 
     /** The FIX logon key check's event-bus consumer. */
     private io.vertx.core.eventbus.MessageConsumer<Object> keyChecks;
@@ -106,6 +112,9 @@ public final class ApiGateway {
                         LOG.warning("usage flush failed, kept for the next one: " + e);
                     }
                 }));
+        RevokedKeySweep sweep = new RevokedKeySweep(stores.registry(), config.revokedKeyRetention(), 500, 20);
+        this.firstSweepTimer = vertx.setTimer(FIRST_SWEEP.toMillis(), id -> sweep.runLogged(System.currentTimeMillis()));
+        this.sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL.toMillis(), id -> sweep.runLogged(System.currentTimeMillis()));
     }
 
     /** Opens the stores (blocking work on a worker thread) and builds the gateway. */
@@ -270,9 +279,11 @@ public final class ApiGateway {
         throw new IllegalStateException("no overload filter in the chain");
     }
 
-    /** Stops the flush timer, flushes usage and closes the stores. */
+    /** Stops the flush and sweep timers, flushes usage and closes the stores. */
     public Future<Void> close() {
         vertx.cancelTimer(flushTimer);
+        vertx.cancelTimer(firstSweepTimer);
+        vertx.cancelTimer(sweepTimer);
         Future<Void> unregistered = keyChecks == null ? Future.succeededFuture() : keyChecks.unregister();
         Future<Void> pool = passwords == null ? Future.succeededFuture() : passwords.close();
         return Future.join(unregistered, pool).transform(ignored -> Future.fromCompletionStage(stores.close()));

@@ -32,7 +32,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             Duration signatureClockSkew, Duration keyCacheTtl,
                             String adminToken, int passwordMemoryKib, int passwordIterations, PlanCatalog plans,
                             int perAddressPerMinute, int loginAttemptsPerAccount, Duration loginAccountWindow,
-                            int keyChangesPerMinute, int revokedKeysKept, int streamsPerDeveloper,
+                            int keyChangesPerMinute, int revokedKeysKept, Duration revokedKeyRetention,
+                            int streamsPerDeveloper,
                             Duration usageFlushInterval,
                             Duration usageRetention, TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams,
                             ServerLimits server, Path identityKeyFile, Duration assertionTtl,
@@ -126,6 +127,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 Duration.ofMinutes(15));
         int keyChanges = limits.intValue("key_changes_per_minute", 10, 1, 100_000);
         int revokedKept = limits.intValue("revoked_keys_kept", 20, 0, 10_000);
+        Duration revokedRetention = positive(limits, "limits.revoked_key_retention", "revoked_key_retention",
+                Duration.ofDays(30));
         int streamsPerDeveloper = limits.intValue("streams_per_developer", 100, 1, 100_000);
         Config plansSection = limits.section("plans");
         List<Plan> plans = new ArrayList<>();
@@ -148,7 +151,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         }
         return new GatewayConfig(host, port, eventLoops, maxBody, store, dataDir, gateways, proxies, uri, redisTimeout, sessionTtl,
                 sessionKey, window, skew, cacheTtl, admin, memory, iterations, new PlanCatalog(plans, defaultPlan),
-                perAddress, perAccount, accountWindow, keyChanges, revokedKept, streamsPerDeveloper, flush, retention,
+                perAddress, perAccount, accountWindow, keyChanges, revokedKept, revokedRetention, streamsPerDeveloper, flush,
+                retention,
                 TracingOptions.fromConfig(root.section("tracing"), "api-gateway"),
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
@@ -232,7 +236,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         return new GatewayConfig(host, port, eventLoops, maxBodyBytes, store, dataDir, gateways, trustedProxies, redisUri,
                 redisCommandTimeout, sessionTtl, sessionKeyFile, signatureWindow, signatureClockSkew, keyCacheTtl,
                 adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
-                loginAccountWindow, keyChangesPerMinute, revokedKeysKept, streamsPerDeveloper, usageFlushInterval,
+                loginAccountWindow, keyChangesPerMinute, revokedKeysKept, revokedKeyRetention, streamsPerDeveloper,
+                usageFlushInterval,
                 usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
                 passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour);
     }

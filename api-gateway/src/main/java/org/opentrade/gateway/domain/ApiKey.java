@@ -21,10 +21,12 @@ import java.util.Set;
  * @param allowedCidrs       client address ranges allowed to use the key; empty allows any
  * @param expiresAt          epoch ms after which the key stops working; 0 never expires
  * @param createdAt          epoch ms
+ * @param revokedAt          epoch ms of the revocation (the first one: revocation is final); 0 for a key
+ *                           that is not revoked, or was revoked before keys recorded the time
  */
 public record ApiKey(String id, String developerId, String label, KeyType type, Set<Scope> scopes, String plan,
                      List<String> secretHashes, long previousSecretUntil, String publicKey,
-                     List<String> allowedCidrs, long expiresAt, KeyStatus status, long createdAt) {
+                     List<String> allowedCidrs, long expiresAt, KeyStatus status, long createdAt, long revokedAt) {
 
     public ApiKey {
         Objects.requireNonNull(id, "id");
@@ -39,12 +41,12 @@ public record ApiKey(String id, String developerId, String label, KeyType type, 
 
     public ApiKey withStatus(KeyStatus value) {
         return new ApiKey(id, developerId, label, type, scopes, plan, secretHashes, previousSecretUntil, publicKey,
-                allowedCidrs, expiresAt, value, createdAt);
+                allowedCidrs, expiresAt, value, createdAt, revokedAt);
     }
 
     public ApiKey withPlan(String value) {
         return new ApiKey(id, developerId, label, type, scopes, value, secretHashes, previousSecretUntil, publicKey,
-                allowedCidrs, expiresAt, status, createdAt);
+                allowedCidrs, expiresAt, status, createdAt, revokedAt);
     }
 
     /**
@@ -52,13 +54,24 @@ public record ApiKey(String id, String developerId, String label, KeyType type, 
      * it stays revoked (the rest of the write is kept). Every {@code KeyRegistry} applies this.
      */
     public ApiKey replacing(ApiKey stored) {
-        return stored != null && stored.status() == KeyStatus.REVOKED && status != KeyStatus.REVOKED
-                ? withStatus(KeyStatus.REVOKED) : this;
+        if (stored == null || stored.status() != KeyStatus.REVOKED) {
+            return this;
+        }
+        return status == KeyStatus.REVOKED && revokedAt == stored.revokedAt() ? this
+                : revokedAt(KeyStatus.REVOKED, stored.revokedAt());
     }
 
-    /** Its owner's revocation: final, whatever the status (a killed key is revoked too). */
-    public ApiKey revoked() {
-        return withStatus(KeyStatus.REVOKED);
+    /**
+     * Its owner's revocation at {@code nowMillis}: final, whatever the status (a killed key is revoked
+     * too); a key revoked already keeps its first revocation time.
+     */
+    public ApiKey revoked(long nowMillis) {
+        return status == KeyStatus.REVOKED ? this : revokedAt(KeyStatus.REVOKED, nowMillis);
+    }
+
+    private ApiKey revokedAt(KeyStatus value, long time) {
+        return new ApiKey(id, developerId, label, type, scopes, plan, secretHashes, previousSecretUntil, publicKey,
+                allowedCidrs, expiresAt, value, createdAt, time);
     }
 
     /** The administrator's kill switch: an active key is killed; a revoked one stays revoked. */
@@ -75,6 +88,6 @@ public record ApiKey(String id, String developerId, String label, KeyType type, 
     public ApiKey rotated(String newHash, long until) {
         List<String> hashes = secretHashes.isEmpty() ? List.of(newHash) : List.of(newHash, secretHashes.get(0));
         return new ApiKey(id, developerId, label, type, scopes, plan, hashes, until, publicKey, allowedCidrs, expiresAt,
-                status, createdAt);
+                status, createdAt, revokedAt);
     }
 }

@@ -74,6 +74,13 @@ public interface KeyRegistry {
 
     CompletionStage<Optional<ApiKey>> key(String keyId);
 
+    /**
+     * Keys revoked at or before {@code timeMillis} ({@link ApiKey#revokedAt}), oldest revocation first, at
+     * most {@code limit}: what the retention sweep deletes. Keys revoked before revocation times were
+     * kept (revokedAt 0) are not listed; their developer's count bound still holds them.
+     */
+    CompletionStage<List<ApiKey>> revokedBefore(long timeMillis, int limit);
+
     /** The keys of one developer, oldest first, whatever their status. */
     CompletionStage<List<ApiKey>> keysOf(String developerId);
 

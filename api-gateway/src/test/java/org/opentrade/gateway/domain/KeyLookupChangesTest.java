@@ -20,7 +20,7 @@ class KeyLookupChangesTest {
     /** Shaped like an issued key id: other ids never reach the registry. */
     static final String ID = "otk_AAAAAAAAAAAAAAAAAAAA";
     static final ApiKey KEY = new ApiKey(ID, "dev-1", "", KeyType.SECRET, Set.of(Scope.MARKET_READ), "free",
-            List.of("hash"), 0, null, List.of(), 0, KeyStatus.ACTIVE, 1000);
+            List.of("hash"), 0, null, List.of(), 0, KeyStatus.ACTIVE, 1000, 0);
 
     final Queue<CompletableFuture<Optional<ApiKey>>> loads = new ConcurrentLinkedQueue<>();
     final AtomicReference<Consumer<String>> listener = new AtomicReference<>();

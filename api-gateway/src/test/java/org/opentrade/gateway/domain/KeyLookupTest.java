@@ -35,7 +35,7 @@ class KeyLookupTest {
 
     private static ApiKey key(String id, List<String> cidrs) {
         return new ApiKey(id, "dev_1", "", KeyType.SECRET, Set.of(Scope.MARKET_READ), "free", List.of("h"), 0, null,
-                cidrs, 0, KeyStatus.ACTIVE, 1);
+                cidrs, 0, KeyStatus.ACTIVE, 1, 0);
     }
 
     @Test
@@ -126,6 +126,11 @@ class KeyLookupTest {
         private <T> CompletionStage<T> answer(T value) {
             return down ? CompletableFuture.failedFuture(new IllegalStateException("store down"))
                     : CompletableFuture.completedFuture(value);
+        }
+
+        @Override
+        public CompletionStage<List<ApiKey>> revokedBefore(long timeMillis, int limit) {
+            throw new UnsupportedOperationException();
         }
 
         @Override

@@ -43,12 +43,12 @@ public abstract class KeyRegistryContract {
             "$argon2id$hash-old", "pro", false, 500);
     protected static final ApiKey OLD_SECRET_KEY = new ApiKey("key-old-a", "dev-old", "research box", KeyType.SECRET,
             Set.of(Scope.MARKET_READ, Scope.TRADE), "pro", List.of("hash-old-a"), 0, null, List.of("10.0.0.0/8"), 0,
-            KeyStatus.ACTIVE, 1000);
+            KeyStatus.ACTIVE, 1000, 0);
     protected static final ApiKey OLD_SIGNED_KEY = new ApiKey("key-old-b", "dev-old", "", KeyType.ED25519,
             Set.of(Scope.FIX), "pro", List.of(), 0, "MCowBQYDK2VwAyEAold", List.of(), 1_900_000_000_000L,
-            KeyStatus.KILLED, 2000);
+            KeyStatus.KILLED, 2000, 0);
     protected static final ApiKey OLD_ORPHAN_KEY = new ApiKey("key-orphan", "dev-gone", "orphan", KeyType.SECRET,
-            Set.of(Scope.MARKET_READ), null, List.of("hash-orphan"), 0, null, List.of(), 0, KeyStatus.REVOKED, 3000);
+            Set.of(Scope.MARKET_READ), null, List.of("hash-orphan"), 0, null, List.of(), 0, KeyStatus.REVOKED, 3000, 0);
 
     protected KeyRegistry store;
 
@@ -71,12 +71,12 @@ public abstract class KeyRegistryContract {
     protected static ApiKey secretKey(String id, String developerId, long createdAt) {
         return new ApiKey(id, developerId, "label " + id, KeyType.SECRET, Set.of(Scope.MARKET_READ, Scope.TRADE),
                 "free", List.of("hash-" + id), 0, null, List.of("10.0.0.0/8", "192.168.1.7/32"), 0, KeyStatus.ACTIVE,
-                createdAt);
+                createdAt, 0);
     }
 
     protected static ApiKey ed25519Key(String id, String developerId, long createdAt) {
         return new ApiKey(id, developerId, "", KeyType.ED25519, Set.of(Scope.FIX), "partner", List.of(), 0,
-                "MCowBQYDK2VwAyEA" + id, List.of(), 1_900_000_000_000L, KeyStatus.ACTIVE, createdAt);
+                "MCowBQYDK2VwAyEA" + id, List.of(), 1_900_000_000_000L, KeyStatus.ACTIVE, createdAt, 0);
     }
 
     private BlockingQueue<String> changes(KeyRegistry registry) {
@@ -242,7 +242,7 @@ public abstract class KeyRegistryContract {
         assertFalse(result(store.createKey(secretKey("key-3", "dev-1", 3000), 2)), "a killed key still counts");
         assertTrue(result(store.key("key-3")).isEmpty());
 
-        result(store.updateKey("key-1", ApiKey::revoked));
+        result(store.updateKey("key-1", k -> k.revoked(5000)));
         assertTrue(result(store.createKey(secretKey("key-3", "dev-1", 3000), 2)), "a revoked key does not count");
         assertEquals(3, result(store.keysOf("dev-1")).size());
     }
@@ -282,6 +282,38 @@ public abstract class KeyRegistryContract {
 
         assertEquals(KeyStatus.REVOKED, after.status());
         assertEquals(KeyStatus.REVOKED, result(store.key("key-1")).orElseThrow().status());
+    }
+
+    @Test
+    public void revokedKeysAreListedByRevocationTimeUntilDeleted() throws Exception {
+        result(store.putKey(secretKey("key-1", "dev-1", 1000)));
+        result(store.putKey(secretKey("key-2", "dev-2", 2000)));
+        result(store.putKey(secretKey("key-3", "dev-1", 3000)));
+        result(store.putKey(secretKey("key-live", "dev-1", 4000)));
+        result(store.putKey(OLD_ORPHAN_KEY)); // revoked before revocation times were kept: never listed
+
+        ApiKey first = result(store.updateKey("key-2", k -> k.revoked(10_000))).orElseThrow();
+        result(store.updateKey("key-3", k -> k.revoked(20_000)));
+        result(store.updateKey("key-1", k -> k.killed()));
+        result(store.updateKey("key-1", k -> k.revoked(30_000)));
+        ApiKey again = result(store.updateKey("key-2", k -> k.revoked(40_000))).orElseThrow();
+
+        assertEquals(10_000, first.revokedAt());
+        assertEquals(10_000, again.revokedAt(), "revocation is final: its time is the first one's");
+        assertEquals(10_000, result(store.key("key-2")).orElseThrow().revokedAt());
+        assertEquals(List.of("key-2", "key-3", "key-1"), ids(result(store.revokedBefore(30_000, 10))));
+        assertEquals(List.of("key-2", "key-3"), ids(result(store.revokedBefore(29_999, 10))));
+        assertEquals(List.of("key-2"), ids(result(store.revokedBefore(30_000, 1))));
+        assertEquals(List.of(), ids(result(store.revokedBefore(9_999, 10))));
+
+        result(store.deleteKey(first));
+        store = reopen(store);
+        assertEquals(List.of("key-3", "key-1"), ids(result(store.revokedBefore(Long.MAX_VALUE, 10))));
+        assertEquals(20_000, result(store.key("key-3")).orElseThrow().revokedAt());
+    }
+
+    private static List<String> ids(List<ApiKey> keys) {
+        return keys.stream().map(ApiKey::id).toList();
     }
 
     @Test

@@ -191,6 +191,18 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
     }
 
     @Override
+    public CompletionStage<List<ApiKey>> revokedBefore(long timeMillis, int limit) {
+        List<ApiKey> out = new ArrayList<>();
+        for (ApiKey k : keys.values()) {
+            if (k.status() == KeyStatus.REVOKED && k.revokedAt() > 0 && k.revokedAt() <= timeMillis) {
+                out.add(withPlan(k));
+            }
+        }
+        out.sort(Comparator.comparingLong(ApiKey::revokedAt).thenComparing(ApiKey::id));
+        return CompletableFuture.completedFuture(out.size() > limit ? List.copyOf(out.subList(0, limit)) : out);
+    }
+
+    @Override
     public CompletionStage<List<ApiKey>> keysOf(String developerId) {
         List<ApiKey> out = new ArrayList<>();
         for (ApiKey k : keys.values()) {

@@ -103,7 +103,7 @@ public final class KeyRoutes {
         String secret = type == KeyType.SECRET ? ApiSecrets.newSecret() : null;
         ApiKey key = new ApiKey(ApiSecrets.newKeyId(), p.developerId(), label, type, scopes, plan,
                 secret == null ? List.of() : List.of(ApiSecrets.hash(secret)), 0, publicKey, cidrs, expiresAt,
-                KeyStatus.ACTIVE, now);
+                KeyStatus.ACTIVE, now, 0);
         // The quota is counted in the same atomic step as the write: parallel creates cannot pass it.
         return Async.store(ctx, registry.createKey(key, p.plan().maxKeys())).compose(created -> created
                 ? Future.succeededFuture()
@@ -132,7 +132,7 @@ public final class KeyRoutes {
 
     /** Final, also for a killed key: no later unkill brings it back. */
     private Future<JsonObject> revoke(RoutingContext ctx, Principal p) {
-        return ownKey(ctx, p).compose(k -> Async.store(ctx, registry.updateKey(k.id(), ApiKey::revoked)))
+        return ownKey(ctx, p).compose(k -> Async.store(ctx, registry.updateKey(k.id(), key -> key.revoked(nowMillis.getAsLong()))))
                 .compose(k -> k.isPresent() ? Future.succeededFuture(k.get()) : notFound(ctx))
                 .compose(k -> purgeRevoked(ctx, p).map(v -> k))
                 .map(k -> Views.key(k, nowMillis.getAsLong()));

@@ -37,6 +37,9 @@ final class Views {
         if (k.publicKey() != null) {
             o.put("public_key", k.publicKey());
         }
+        if (k.revokedAt() > 0) {
+            o.put("revoked_at", JsonBodies.time(k.revokedAt()));
+        }
         return o;
     }
 }

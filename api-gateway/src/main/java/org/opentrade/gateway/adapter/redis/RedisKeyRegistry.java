@@ -1,6 +1,8 @@
 package org.opentrade.gateway.adapter.redis;
 
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import org.opentrade.gateway.port.KeyRegistry;
  * Developers and API keys shared by every gateway. Key layout (all under the configured prefix):
  * <pre>
  *   dev:&lt;id&gt;                 developer JSON          devs            sorted set (createdAt, id)
+ *   revoked-keys             sorted set (revokedAt, key id): the revoked keys, for the retention sweep
  *   dev-email:&lt;lower email&gt;  developer id            dev-keys:&lt;dev&gt;  sorted set (createdAt, key id)
  *   key:&lt;id&gt;                 key JSON                keys            sorted set (createdAt, key id)
  *   changes                  pub/sub channel of "key:&lt;id&gt;" / "developer:&lt;id&gt;" (see {@link ChangeFeed})
@@ -44,6 +47,8 @@ import org.opentrade.gateway.port.KeyRegistry;
 public final class RedisKeyRegistry implements KeyRegistry {
 
     private static final int MAX_UPDATE_ATTEMPTS = 16;
+    /** The revoked keys' index (sorted set: key id scored by revocation time, epoch ms). */
+    private static final String REVOKED = "revoked-keys";
 
     private final RedisConnections redis;
     private final ChangeFeed changes;
@@ -141,10 +146,12 @@ public final class RedisKeyRegistry implements KeyRegistry {
     @Override
     public CompletionStage<Void> putKey(ApiKey k) {
         String change = "key:" + k.id();
-        String[] keys = {redis.key("key:" + k.id()), redis.key("keys"), redis.key("dev-keys:" + k.developerId())};
+        String[] keys = {redis.key("key:" + k.id()), redis.key("keys"), redis.key("dev-keys:" + k.developerId()),
+                redis.key(REVOKED)};
+        ApiKey asRevoked = k.revoked(k.revokedAt());
         return putKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys,
                 k.id(), RegistryJson.encode(k), Long.toString(k.createdAt()), changes.channel(),
-                changes.message(change), RegistryJson.encode(k.withStatus(KeyStatus.REVOKED)))
+                changes.message(change), RegistryJson.encode(asRevoked), revocationScore(k), revocationScore(asRevoked))
                 .thenAccept(ignored -> changes.notifyLocal(change));
     }
 
@@ -186,8 +193,9 @@ public final class RedisKeyRegistry implements KeyRegistry {
                     return CompletableFuture.completedFuture(Optional.of(current));
                 }
                 String note = "key:" + keyId;
-                return replaceKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, new String[] {itemKey},
-                        json, RegistryJson.encode(updated), changes.channel(), changes.message(note))
+                return replaceKey.<Long>run(redis.async(), ScriptOutputType.INTEGER,
+                        new String[] {itemKey, redis.key(REVOKED)}, json, RegistryJson.encode(updated), changes.channel(),
+                        changes.message(note), revocationScore(updated), keyId)
                         .thenCompose(written -> {
                             if (written == 1) {
                                 changes.notifyLocal(note);
@@ -207,10 +215,30 @@ public final class RedisKeyRegistry implements KeyRegistry {
     @Override
     public CompletionStage<Void> deleteKey(ApiKey k) {
         String change = "key:" + k.id();
-        String[] keys = {redis.key("key:" + k.id()), redis.key("keys"), redis.key("dev-keys:" + k.developerId())};
+        String[] keys = {redis.key("key:" + k.id()), redis.key("keys"), redis.key("dev-keys:" + k.developerId()),
+                redis.key(REVOKED)};
         return deleteKey.<Long>run(redis.async(), ScriptOutputType.INTEGER, keys, k.id(), changes.channel(),
                         changes.message(change))
                 .thenAccept(ignored -> changes.notifyLocal(change));
+    }
+
+    /** The revoked-keys index: ids scored by revocation time (keys revoked before times were kept are not in it). */
+    @Override
+    public CompletionStage<List<ApiKey>> revokedBefore(long timeMillis, int limit) {
+        return redis.async().zrangebyscore(redis.key(REVOKED),
+                Range.from(Range.Boundary.<Long>unbounded(), Range.Boundary.including(timeMillis)), Limit.create(0, limit)).thenCompose(ids -> {
+                    if (ids.isEmpty()) {
+                        return CompletableFuture.completedFuture(List.<ApiKey>of());
+                    }
+                    String[] keys = ids.stream().map(id -> redis.key("key:" + id)).toArray(String[]::new);
+                    return redis.async().mget(keys).thenApply(values -> values.stream().filter(KeyValue::hasValue)
+                            .map(kv -> RegistryJson.key(kv.getValue())).toList());
+                });
+    }
+
+    /** A key's score in the revoked-keys index, or "" when it has none (not revoked, or no time kept). */
+    private static String revocationScore(ApiKey k) {
+        return k.status() == KeyStatus.REVOKED && k.revokedAt() > 0 ? Long.toString(k.revokedAt()) : "";
     }
 
     @Override

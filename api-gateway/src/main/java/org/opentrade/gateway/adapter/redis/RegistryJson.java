@@ -50,6 +50,9 @@ final class RegistryJson {
                 .put("allowedCidrs", new JsonArray(new ArrayList<>(k.allowedCidrs())))
                 .put("expiresAt", k.expiresAt()).put("status", k.status().name())
                 .put("createdAt", k.createdAt());
+        if (k.revokedAt() != 0) {
+            o.put("revokedAt", k.revokedAt());
+        }
         if (k.plan() != null) {
             o.put("plan", k.plan());
         }
@@ -66,7 +69,7 @@ final class RegistryJson {
                 KeyType.valueOf(o.getString("type")), scopes, o.getString("plan"), strings(o.getJsonArray("secretHashes")),
                 o.getLong("previousSecretUntil", 0L), o.getString("publicKey"),
                 strings(o.getJsonArray("allowedCidrs")), o.getLong("expiresAt", 0L),
-                KeyStatus.valueOf(o.getString("status")), o.getLong("createdAt", 0L));
+                KeyStatus.valueOf(o.getString("status")), o.getLong("createdAt", 0L), o.getLong("revokedAt", 0L));
     }
 
     private static List<String> strings(JsonArray array) {

@@ -9,7 +9,7 @@
  *
  * <p>Key layout, all under {@link org.opentrade.gateway.adapter.redis.RedisOptions#keyPrefix()}
  * ({@code ot:}): {@code dev:<id>}, {@code dev-email:<lower email>}, {@code devs}, {@code key:<id>},
- * {@code keys}, {@code dev-keys:<developer>}, channel {@code changes}; {@code rl:<bucket>};
+ * {@code keys}, {@code dev-keys:<developer>}, {@code revoked-keys}, channel {@code changes}; {@code rl:<bucket>};
  * {@code usage:{<key>}:<minute>}, {@code usage:{<key>}:minutes}; {@code sig:<key id>:<hash of the
  * signed message>} (kept until the signed timestamp + window + clock skew).
  *

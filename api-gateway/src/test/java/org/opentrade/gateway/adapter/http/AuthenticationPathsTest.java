@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -99,8 +100,14 @@ class AuthenticationPathsTest extends SignedInGateway {
                 .header("Authorization", "Bearer " + token));
         assertEquals(200, del.statusCode(), del.body());
         assertEquals("revoked", new JsonObject(del.body()).getString("status"));
+        Instant revokedAt = Instant.parse(new JsonObject(del.body()).getString("revoked_at"));
+        assertTrue(Math.abs(Duration.between(revokedAt, Instant.now()).toSeconds()) < 60, del.body());
         assertError(gw.get("/v1/market/quotes", "X-API-Key", key.getString("key_id"), "X-API-Secret",
                 key.getString("secret")), 401, -2004);
+        HttpResponse<String> again = gw.send(gw.request("/v1/keys/" + key.getString("key_id")).DELETE()
+                .header("Authorization", "Bearer " + token));
+        assertEquals(revokedAt.toString(), Instant.parse(new JsonObject(again.body()).getString("revoked_at")).toString(),
+                "a second revocation keeps the first one's time: " + again.body());
     }
 
     @Test

@@ -113,7 +113,7 @@ class RedisKeyRegistryIT extends KeyRegistryContract {
         // The revocation lands in Redis while this gateway's subscription is gone (as in the first
         // moments after a Redis restart), so its notification never reaches the gateway.
         RedisConnections side = fixture.connections().open();
-        result(side.async().set(side.key("key:" + ID), RegistryJson.encode(key.revoked())));
+        result(side.async().set(side.key("key:" + ID), RegistryJson.encode(key.revoked(5000))));
         result(side.async().clientKill(KillArgs.Builder.typePubsub()));
 
         Await.until(Duration.ofSeconds(10),
