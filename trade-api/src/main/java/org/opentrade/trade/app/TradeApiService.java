@@ -46,6 +46,7 @@ import org.opentrade.trade.adapter.file.FileSnapshotStore;
 import org.opentrade.trade.adapter.file.FileStreamJournal;
 import org.opentrade.trade.adapter.redis.RedisIntentStore;
 import org.opentrade.trade.adapter.redis.RedisSnapshotStore;
+import org.opentrade.trade.adapter.redis.RedisStreamJournal;
 import org.opentrade.trade.adapter.redis.TradeRedis;
 import org.opentrade.trade.adapter.file.FsyncPolicy;
 import org.opentrade.trade.adapter.http.AdminRoutes;
@@ -245,7 +246,9 @@ public final class TradeApiService extends VerticleBase {
         (standby ? waitForClaim() : Future.<Void>succeededFuture()).compose(claimed -> vertx.executeBlocking(() -> {
             startProblem = "opening the intent log";
             openStores();
-            streamJournal = new FileStreamJournal(config.dataDir().resolve("streams"));
+            // Redis: beside the intents, so a process of this instance on any host resumes its order streams.
+            streamJournal = config.store().backend() == TradeApiConfig.StoreBackend.REDIS
+                    ? new RedisStreamJournal(redis) : new FileStreamJournal(config.dataDir().resolve("streams"));
             streamsRecorded = streamJournal.load();
             return snapshots.latest();
         })).compose(latest -> fetchUniverse().map(u -> Map.entry(u, latest))).compose(e -> {

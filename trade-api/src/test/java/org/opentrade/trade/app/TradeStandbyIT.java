@@ -18,9 +18,9 @@ import org.opentrade.trade.app.TradeStreamRestartTest.Client;
 
 /**
  * A standby trade-api ({@code store.standby: true}) beside the one holding the instance, on the same data
- * directory and Redis (the holder's host): it serves nothing and writes nothing while the holder runs, takes
- * over when the holder stops, and its clients carry on: every order is there, new ones are taken, and an
- * order stream resumes from its last seq with exactly the frames it missed.
+ * directory and Redis (the holder's host) or on another: it serves nothing and writes nothing while the holder
+ * runs, takes over when the holder stops, and its clients carry on: every order is there, new ones are taken,
+ * and an order stream resumes from its last seq with exactly the frames it missed.
  */
 class TradeStandbyIT {
     @RegisterExtension
@@ -73,6 +73,40 @@ class TradeStandbyIT {
                 assertEquals("a-4", missed.get(3).getJsonObject("data").getString("client_order_id"), missed.get(3).encode());
             }
             assertEquals(201, h.order(TradeStreamRestartTest.DEV, TradeHarness.limit("b-1", "601398.SH", "buy", "7.00", 100))
+                    .statusCode(), "the standby takes new orders");
+        }
+    }
+
+    /**
+     * The standby on another host: its own data directory, nothing of the holder's but Redis. The order stream
+     * journal is in Redis too, so a client of the holder resumes there exactly (before, it got a snapshot
+     * flagged {@code resumed: false}: the journal was a file in the holder's data directory).
+     */
+    @Test
+    void aStandbyOnAnotherHostResumesAnOrderStreamExactly() throws Exception {
+        REDIS.flushAll();
+        Map<String, String> redis = Map.of("OPENTRADE_TRADE_STORE", "redis", "OPENTRADE_TRADE_REDIS_URI", REDIS.uri());
+        try (TradeHarness h = TradeHarness.start(dir, redis)) {
+            Client first = new Client(h, null, null);
+            first.untilPong();
+            long head = TradeStreamRestartTest.trade(h, "h", 9_300_000_101L);
+            List<JsonObject> seen = first.until(head);
+            String epoch = first.epoch();
+            first.close();
+
+            Path elsewhere = java.nio.file.Files.createDirectories(dir.resolve("another-host"));
+            TradeApiService standby = h.deploySecond(Map.of("OPENTRADE_TRADE_STANDBY", "true",
+                    "OPENTRADE_TRADE_DATA_DIR", elsewhere.toString()));
+            h.stopTrade();
+            h.until(standby::isReady, 60);
+            h.adopt(standby);
+            try (Client resumed = new Client(h, head - 3, epoch)) {
+                assertNotEquals(epoch, resumed.epoch());
+                List<JsonObject> missed = resumed.untilPong();
+                assertEquals(seen.subList(seen.size() - 3, seen.size()), missed,
+                        "exactly the frames it missed, no flagged snapshot");
+            }
+            assertEquals(201, h.order(TradeStreamRestartTest.DEV, TradeHarness.limit("h-9", "601398.SH", "buy", "7.00", 100))
                     .statusCode(), "the standby takes new orders");
         }
     }

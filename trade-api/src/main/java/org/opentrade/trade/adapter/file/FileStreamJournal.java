@@ -1,8 +1,6 @@
 package org.opentrade.trade.adapter.file;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,11 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileStreamJournal implements StreamJournal {
     private static final Logger LOG = LoggerFactory.getLogger(FileStreamJournal.class);
-    private static final byte ORIGIN = 0;
-    private static final byte GENERATION = 1;
-    private static final byte FRAME = 2;
-    private static final byte MARK = 3;
-    private static final byte BARRIER = 4;
     /** Larger than any record this class writes (frames are a few hundred bytes): a longer length is damage. */
     private static final int MAX_RECORD_BYTES = 16 << 20;
     /** Records pending in memory beyond this are written at once, sent or not. */
@@ -109,18 +102,18 @@ public final class FileStreamJournal implements StreamJournal {
                         }
                         byte kind = body[0];
                         if (first) {
-                            fromOrigin = kind == ORIGIN;
+                            fromOrigin = kind == StreamRecords.ORIGIN;
                             first = false;
                         }
-                        if (kind == BARRIER) {
+                        if (kind == StreamRecords.BARRIER) {
                             entries.clear();
                             fromOrigin = false;
-                        } else if (kind != ORIGIN) {
-                            entries.add(decode(body));
+                        } else if (kind != StreamRecords.ORIGIN) {
+                            entries.add(StreamRecords.decode(body));
                         }
                         good += 8 + body.length;
                     }
-                } catch (Damaged d) {
+                } catch (StreamRecords.Damaged d) {
                     cut = true;
                 }
                 if (cut) {
@@ -134,7 +127,7 @@ public final class FileStreamJournal implements StreamJournal {
             segment++;
             openSegment();
             if (numbers.isEmpty()) {
-                add(body(ORIGIN, out -> out.writeLong(System.currentTimeMillis())));
+                add(StreamRecords.origin(System.currentTimeMillis()));
                 flush();
             }
             return new Recorded(fromOrigin, entries);
@@ -145,39 +138,23 @@ public final class FileStreamJournal implements StreamJournal {
 
     @Override
     public synchronized void generation(String epoch, long timeMs) {
-        add(body(GENERATION, out -> {
-            out.writeUTF(epoch);
-            out.writeLong(timeMs);
-        }));
+        add(StreamRecords.generation(epoch, timeMs));
     }
 
     @Override
     public synchronized void barrier(long timeMs) {
-        add(body(BARRIER, out -> out.writeLong(timeMs)));
+        add(StreamRecords.barrier(timeMs));
     }
 
     @Override
     public synchronized void frame(String account, long seq, long timeMs, byte[] wire) {
-        add(body(FRAME, out -> {
-            out.writeUTF(account);
-            out.writeLong(seq);
-            out.writeLong(timeMs);
-            out.writeInt(wire.length);
-            out.write(wire);
-        }));
+        add(StreamRecords.frame(account, seq, timeMs, wire));
     }
 
     @Override
     public synchronized long mark(long intentIndex, Map<Integer, Long> feedPositions) {
         long token = ++tokens;
-        add(body(MARK, out -> {
-            out.writeLong(intentIndex);
-            out.writeInt(feedPositions.size());
-            for (Map.Entry<Integer, Long> e : new TreeMap<>(feedPositions).entrySet()) {
-                out.writeInt(e.getKey());
-                out.writeLong(e.getValue());
-            }
-        }));
+        add(StreamRecords.mark(intentIndex, feedPositions));
         markSegments.put(token, segment); // the segment rolls over only in flush, after what is pending
         flush();
         return token;
@@ -284,31 +261,8 @@ public final class FileStreamJournal implements StreamJournal {
         segmentLastWriteMs.put(segment, System.currentTimeMillis());
     }
 
-    // ---- encoding
-
-    private interface BodyWriter {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private static byte[] body(byte kind, BodyWriter w) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(kind);
-            w.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static final class Damaged extends Exception {
-        Damaged() {
-            super(null, null, false, false);
-        }
-    }
-
     /** The next record's body, null at a clean end. */
-    private static byte[] readRecord(DataInputStream in) throws IOException, Damaged {
+    private static byte[] readRecord(DataInputStream in) throws IOException {
         int length;
         try {
             length = in.readInt();
@@ -316,53 +270,22 @@ public final class FileStreamJournal implements StreamJournal {
             return null;
         }
         if (length < 1 || length > MAX_RECORD_BYTES) {
-            throw new Damaged();
+            throw new StreamRecords.Damaged();
         }
         try {
             int crc = in.readInt();
             byte[] body = in.readNBytes(length);
             if (body.length != length) {
-                throw new Damaged();
+                throw new StreamRecords.Damaged();
             }
             CRC32 c = new CRC32();
             c.update(body);
-            if ((int) c.getValue() != crc || body[0] < ORIGIN || body[0] > BARRIER) {
-                throw new Damaged();
+            if ((int) c.getValue() != crc || !StreamRecords.known(body[0])) {
+                throw new StreamRecords.Damaged();
             }
             return body;
         } catch (EOFException torn) {
-            throw new Damaged();
-        }
-    }
-
-    private static Entry decode(byte[] body) throws IOException, Damaged {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body, 1, body.length - 1))) {
-            return switch (body[0]) {
-                case GENERATION -> new Generation(in.readUTF(), in.readLong());
-                case FRAME -> {
-                    String account = in.readUTF();
-                    long seq = in.readLong();
-                    long time = in.readLong();
-                    int n = in.readInt();
-                    byte[] wire = in.readNBytes(n);
-                    if (wire.length != n) {
-                        throw new Damaged();
-                    }
-                    yield new Frame(account, seq, time, wire);
-                }
-                case MARK -> {
-                    long index = in.readLong();
-                    int n = in.readInt();
-                    Map<Integer, Long> positions = new HashMap<>();
-                    for (int i = 0; i < n; i++) {
-                        positions.put(in.readInt(), in.readLong());
-                    }
-                    yield new Mark(index, positions);
-                }
-                default -> throw new Damaged();
-            };
-        } catch (EOFException e) {
-            throw new Damaged();
+            throw new StreamRecords.Damaged();
         }
     }
 

@@ -55,29 +55,10 @@ public final class RedisIntentStore implements IntentStore {
     private static final Logger LOG = LoggerFactory.getLogger(RedisIntentStore.class);
     /** Entries per LRANGE when reading the log back. */
     static final int READ_CHUNK = 4_096;
-    /** KEYS: log, base. Returns {base, length}, read together. */
-    static final String OPEN_SCRIPT = """
-            return {tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('LLEN', KEYS[1])}
-            """;
     /** KEYS: log. ARGV: the encoded intent. Returns the list's length: the append of a claimed instance. */
     static final String PUSH_SCRIPT = """
             return redis.call('RPUSH', KEYS[1], ARGV[1])
             """;
-    /** KEYS: log, base. ARGV: the base expected, intents to drop off the head. Returns the new base. */
-    static final String PRUNE_SCRIPT = """
-            local base = tonumber(redis.call('GET', KEYS[2]) or '0')
-            if base ~= tonumber(ARGV[1]) then
-              return redis.error_reply('intent log base is ' .. base .. ', this store expected ' .. ARGV[1])
-            end
-            local n = tonumber(ARGV[2])
-            if n > redis.call('LLEN', KEYS[1]) then
-              return redis.error_reply('cannot prune ' .. n .. ' intents off a shorter log')
-            end
-            redis.call('LTRIM', KEYS[1], n, -1)
-            redis.call('SET', KEYS[2], base + n)
-            return base + n
-            """;
-
     private final TradeRedis redis;
     private final RedisStoreOptions options;
     private final String logKey;
@@ -108,7 +89,7 @@ public final class RedisIntentStore implements IntentStore {
         this.logKey = options.key("intents");
         this.idKey = options.key("exchange-ids");
         this.baseKey = options.key("intents-base");
-        List<Long> opened = redis.await(redis.async().<List<Long>>eval(OPEN_SCRIPT, ScriptOutputType.MULTI,
+        List<Long> opened = redis.await(redis.async().<List<Long>>eval(RedisLists.OPEN_SCRIPT, ScriptOutputType.MULTI,
                 logKey, baseKey), "reading the intent log length");
         this.base = opened.get(0);
         this.lastIndex = base + opened.get(1);
@@ -191,7 +172,7 @@ public final class RedisIntentStore implements IntentStore {
             byte[] count = Long.toString(drop).getBytes(StandardCharsets.US_ASCII);
             base += drop;
             // The connection answers in order: this completes after every append before it (close waits for it).
-            tail = redis.async().<Long>eval(redis.fenced(PRUNE_SCRIPT), ScriptOutputType.INTEGER,
+            tail = redis.async().<Long>eval(redis.fenced(RedisLists.TRIM_SCRIPT), ScriptOutputType.INTEGER,
                     redis.guardedKeys(logKey, baseKey), redis.guardedArgs(expected, count)).toCompletableFuture().handle((newBase, error) -> {
                         if (error != null) {
                             fail(error);

@@ -1,0 +1,215 @@
+package org.opentrade.trade.adapter.redis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.opentrade.trade.port.StreamJournal;
+
+/**
+ * The order stream's journal in a real redis-server, as trade-api runs it in distributed mode (its instance
+ * claimed, every write fenced): what one process recorded is what the next one loads, on any host.
+ */
+class RedisStreamJournalIT {
+    static final int INSTANCE = 7;
+
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
+
+    TradeRedis redis;
+
+    @BeforeEach
+    void connect() throws Exception {
+        REDIS.flushAll();
+        redis = RedisIntentStoreIT.claimed(options());
+    }
+
+    @AfterEach
+    void disconnect() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static RedisStoreOptions options() {
+        return RedisStoreOptions.of(REDIS.uri(), INSTANCE).withKeyPrefix("it:");
+    }
+
+    private static byte[] wire(long seq) {
+        return ("{\"channel\":\"orders\",\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<Long> seqs(StreamJournal.Recorded r) {
+        return r.entries().stream().filter(e -> e instanceof StreamJournal.Frame).map(e -> ((StreamJournal.Frame) e).seq())
+                .toList();
+    }
+
+    /** The next process of the instance: the holder gives its claim back, another connection claims it. */
+    private RedisStreamJournal nextProcess() {
+        redis.close();
+        redis = RedisIntentStoreIT.claimed(options());
+        return new RedisStreamJournal(redis);
+    }
+
+    @Test
+    void recordsComeBackInOrderFromTheOriginInTheNextProcess() {
+        RedisStreamJournal first = new RedisStreamJournal(redis);
+        assertEquals(StreamJournal.Recorded.empty(), first.load());
+        first.generation("e1", 1_000);
+        first.frame("dev-a", 1, 1_001, wire(1));
+        long token = first.mark(5, Map.of(1, 20L, 0, 10L));
+        first.frame("dev-b", 1, 1_002, wire(1));
+        first.close();
+        first.frame("dev-a", 2, 1_003, wire(2));
+        assertEquals(1, first.dropped(), "after close nothing is recorded");
+        assertEquals(1, token);
+
+        RedisStreamJournal second = nextProcess();
+        StreamJournal.Recorded r = second.load();
+        second.close();
+        assertTrue(r.fromOrigin());
+        assertEquals(4, r.entries().size(), r.entries().toString());
+        assertEquals(new StreamJournal.Generation("e1", 1_000), r.entries().get(0));
+        StreamJournal.Frame f = (StreamJournal.Frame) r.entries().get(1);
+        assertEquals("dev-a", f.account());
+        assertEquals(1, f.seq());
+        assertEquals(1_001, f.timeMs());
+        assertArrayEquals(wire(1), f.wire());
+        assertEquals(new StreamJournal.Mark(5, Map.of(0, 10L, 1, 20L)), r.entries().get(2));
+        assertEquals("dev-b", ((StreamJournal.Frame) r.entries().get(3)).account());
+    }
+
+    @Test
+    void aBarrierForgetsEverythingBeforeIt() {
+        RedisStreamJournal first = new RedisStreamJournal(redis);
+        first.load();
+        first.frame("dev-a", 1, 1, wire(1));
+        first.barrier(2);
+        first.generation("e2", 2);
+        first.frame("dev-a", 1, 3, wire(1));
+        first.close();
+        RedisStreamJournal second = nextProcess();
+        StreamJournal.Recorded r = second.load();
+        second.close();
+        assertFalse(r.fromOrigin());
+        assertEquals(new StreamJournal.Generation("e2", 2), r.entries().get(0));
+        assertEquals(List.of(1L), seqs(r));
+    }
+
+    @Test
+    void manyBatchesAndAJournalLongerThanOneReadComeBackWhole() {
+        RedisStreamJournal first = new RedisStreamJournal(redis);
+        first.load();
+        int n = RedisStreamJournal.READ_CHUNK + RedisStreamJournal.MAX_BATCH_RECORDS * 2 + 11;
+        for (int seq = 1; seq <= n; seq++) {
+            first.frame("dev-a", seq, seq, wire(seq));
+            if (seq % 7 == 0) {
+                first.flush();
+            }
+        }
+        first.close();
+        assertEquals(0, first.dropped());
+        List<Long> seqs = seqs(nextProcess().load());
+        assertEquals(n, seqs.size());
+        for (int i = 0; i < n; i++) {
+            assertEquals(i + 1, seqs.get(i));
+        }
+    }
+
+    @Test
+    void recordsBeforeTheOlderOfTheTwoNewestDurableMarksAndOlderThanTheKeepTimeAreTrimmed() throws Exception {
+        AtomicLong clock = new AtomicLong(1_000);
+        RedisStreamJournal j = new RedisStreamJournal(redis, clock::get);
+        j.load();
+        long seq = 0;
+        long[] tokens = new long[3];
+        for (int m = 0; m < 3; m++) {
+            for (int i = 0; i < 6; i++) {
+                j.frame("dev-a", ++seq, seq, wire(seq));
+                j.flush();
+                clock.addAndGet(1_000);
+            }
+            tokens[m] = j.mark(m, Map.of(0, seq));
+        }
+        String length = options().key("stream-journal");
+        j.snapshotDurable(tokens[0], 0);
+        j.snapshotDurable(tokens[1], 0);
+        awaitLength(length, ":22"); // origin, 18 frames, 3 marks: nothing sent before the keep time
+        j.snapshotDurable(tokens[2], 10_500); // frames sent from 10 500 on are kept, and the mark of snapshot 1
+        awaitLength(length, ":10"); // frame 11 was the first sent at or after 10 500
+        j.close();
+        assertEquals(0, j.dropped());
+
+        StreamJournal.Recorded r = nextProcess().load();
+        assertFalse(r.fromOrigin(), "the origin is trimmed");
+        assertTrue(r.entries().contains(new StreamJournal.Mark(1, Map.of(0, 12L))), "the older kept mark: " + r.entries());
+        List<Long> kept = seqs(r);
+        assertEquals(List.of(11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L), kept, "no hole, up to the last");
+    }
+
+    @Test
+    void aProcessWhoseClaimWasTakenOverRecordsNothingMore() throws Exception {
+        RedisStreamJournal j = new RedisStreamJournal(redis);
+        j.load();
+        j.frame("dev-a", 1, 1, wire(1));
+        j.flush();
+        String list = options().key("stream-journal");
+        awaitLength(list, ":2");
+        // Another process took the instance over (this one was paused past its lease, say).
+        assertEquals("+OK", REDIS.command("SET", options().key("owner"),
+                "elsewhere|1|1|0123456789abcdef"));
+        j.frame("dev-a", 2, 2, wire(2));
+        j.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (j.dropped() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the journal did not stop");
+            Thread.sleep(5); // polling for the refused append's answer, with a deadline
+        }
+        j.frame("dev-a", 3, 3, wire(3));
+        j.close();
+        assertEquals(":2", REDIS.command("LLEN", list), "nothing was appended once the claim was another's");
+    }
+
+    @Test
+    void twoWritersOfOneInstanceCannotInterleave() throws Exception {
+        RedisStreamJournal a = new RedisStreamJournal(redis);
+        a.load();
+        a.frame("dev-a", 1, 1, wire(1));
+        a.flush();
+        try (TradeRedis unclaimed = TradeRedis.connect(options())) {
+            // A writer that loaded before a's frame went in (what the claim exists to prevent): its appends name
+            // an index the list has passed, so Redis refuses them rather than splice them into a's records.
+            String list = options().key("stream-journal");
+            awaitLength(list, ":2");
+            RedisStreamJournal b = new RedisStreamJournal(unclaimed);
+            b.load();
+            a.frame("dev-a", 2, 2, wire(2));
+            a.flush();
+            awaitLength(list, ":3");
+            b.frame("dev-b", 1, 3, wire(1));
+            b.close();
+            assertEquals(1, b.dropped(), "b's append was refused");
+        }
+        a.close();
+        assertEquals(List.of(1L, 2L), seqs(nextProcess().load()));
+    }
+
+    private static void awaitLength(String key, String expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String length;
+        while (!(length = REDIS.command("LLEN", key)).equals(expected)) {
+            assertTrue(System.nanoTime() < deadline, key + " has length " + length + ", expected " + expected);
+            Thread.sleep(5); // polling Redis for the asynchronous appends, with a deadline
+        }
+    }
+}
