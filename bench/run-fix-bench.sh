@@ -201,6 +201,8 @@ auth:
   password_iterations: 1
 limits:
   per_address_per_minute: 100000
+  signups_per_hour: 100000000
+  signups_per_address_per_hour: 1000000
 EOF
 PER_ACCOUNT=$(( (RATE + SESSIONS - 1) / SESSIONS * 5 ))
 cat > "$OUT/trade-bench.yaml" <<EOF

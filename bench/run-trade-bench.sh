@@ -223,6 +223,8 @@ auth:
   password_iterations: 1
 limits:
   per_address_per_minute: 100000
+  signups_per_hour: 100000000
+  signups_per_address_per_hour: 1000000
   plans:
     free:
       weight_per_minute: 1000000000000

@@ -22,7 +22,7 @@ register({
     'keys.quota': '{used} of {max} keys in use on your {plan} plan (revoked keys do not count).',
     'keys.rotate': 'Rotate…', 'keys.rotateNow': 'Rotate now', 'keys.grace': 'Grace period for the old secret (seconds, 0–604800)',
     'keys.cancel': 'Cancel', 'keys.revoke': 'Revoke', 'keys.confirmRevoke': 'Confirm: revoke {id}',
-    'keys.revoked': 'Key {id} is revoked.', 'keys.created': 'Key {id} created.', 'keys.working': 'Working…',
+    'keys.revoked': 'Key {id} is revoked.', 'keys.revokedOn': 'since {time}', 'keys.created': 'Key {id} created.', 'keys.working': 'Working…',
     'keys.noScope': 'Choose at least one scope.', 'keys.badExpiry': 'The expiry is not a valid date and time.',
     'keys.needPublicKey': 'An Ed25519 key needs its public key.', 'keys.badGrace': 'The grace period is a whole number of seconds from 0 to 604800.',
     'secret.title': 'Your new secret', 'secret.titleRotated': 'The new secret of {id}',
@@ -49,7 +49,7 @@ register({
     'keys.quota': '您的 {plan} 套餐已使用 {used} / {max} 个密钥（已吊销的不计）。',
     'keys.rotate': '轮换…', 'keys.rotateNow': '立即轮换', 'keys.grace': '旧密钥的宽限期（秒，0–604800）',
     'keys.cancel': '取消', 'keys.revoke': '吊销', 'keys.confirmRevoke': '确认吊销 {id}',
-    'keys.revoked': '密钥 {id} 已吊销。', 'keys.created': '密钥 {id} 已创建。', 'keys.working': '处理中…',
+    'keys.revoked': '密钥 {id} 已吊销。', 'keys.revokedOn': '自 {time} 起', 'keys.created': '密钥 {id} 已创建。', 'keys.working': '处理中…',
     'keys.noScope': '请至少选择一个权限范围。', 'keys.badExpiry': '过期时间不是有效的日期时间。',
     'keys.needPublicKey': 'Ed25519 密钥需要提供公钥。', 'keys.badGrace': '宽限期须为 0 到 604800 之间的整数秒。',
     'secret.title': '新密钥', 'secret.titleRotated': '{id} 的新密钥',
@@ -120,7 +120,8 @@ function rowsOf(k, cols) {
     cell('plan', k.plan),
     cell('cidrs', k.allowed_cidrs.length ? el('ul', { class: 'tags' }, k.allowed_cidrs.map((c) => el('li', {}, c))) : t('keys.anyAddress')),
     cell('expires', k.expires_at ? timeEl(k.expires_at) : t('keys.never')),
-    cell('status', el('span', { class: 'key-status' }, t('keys.status.' + k.status)), previous ? el('br') : null, previous),
+    cell('status', el('span', { class: 'key-status' }, t('keys.status.' + k.status)), previous ? el('br') : null, previous,
+      k.revoked_at ? el('br') : null, k.revoked_at ? el('span', { class: 'revoked-at' }, t('keys.revokedOn', { time: when(k.revoked_at) })) : null),
     cell('created', timeEl(k.created_at)),
     cell('actions', actionsOf(k)));
   if (rotating !== k.key_id) return [row];

@@ -188,6 +188,7 @@ class AccountBrowserIT {
             assertEquals(200, get(base, "/v1/limits", keyId, rotated).statusCode(), "one click revokes nothing");
             b.visible(By.cssSelector("tr[data-key-id='" + keyId + "'] button.confirm-revoke")).click();
             b.textIn(By.cssSelector("tr[data-key-id='" + keyId + "'] .key-status"), "revoked");
+            b.textIn(By.cssSelector("tr[data-key-id='" + keyId + "'] .revoked-at"), "since ");
             b.textIn(By.id("keys-status"), "Key " + keyId + " is revoked.");
             assertTrue(b.driver().findElements(By.cssSelector("tr[data-key-id='" + keyId + "'] button")).isEmpty());
             HttpResponse<String> refused = get(base, "/v1/limits", keyId, rotated);
