@@ -231,8 +231,17 @@ public final class RedisKeyRegistry implements KeyRegistry {
                         return CompletableFuture.completedFuture(List.<ApiKey>of());
                     }
                     String[] keys = ids.stream().map(id -> redis.key("key:" + id)).toArray(String[]::new);
-                    return redis.async().mget(keys).thenApply(values -> values.stream().filter(KeyValue::hasValue)
-                            .map(kv -> RegistryJson.key(kv.getValue())).toList());
+                    return redis.async().mget(keys).thenApply(values -> {
+                        // An id whose key is gone (deleted outside these scripts, by hand say) would come first
+                        // in every later sweep: it leaves the index.
+                        String[] gone = java.util.stream.IntStream.range(0, values.size())
+                                .filter(i -> !values.get(i).hasValue()).mapToObj(ids::get).toArray(String[]::new);
+                        if (gone.length > 0) {
+                            redis.async().zrem(redis.key(REVOKED), gone);
+                        }
+                        return values.stream().filter(KeyValue::hasValue).map(kv -> RegistryJson.key(kv.getValue()))
+                                .toList();
+                    });
                 });
     }
 

@@ -121,6 +121,20 @@ class RedisKeyRegistryIT extends KeyRegistryContract {
     }
 
     @Test
+    void aRevokedKeyDeletedOutsideTheScriptsLeavesTheRevokedIndexAtTheNextSweep() throws Exception {
+        result(store.putKey(secretKey("key-1", "dev-1", 1000)));
+        result(store.putKey(secretKey("key-2", "dev-1", 2000)));
+        result(store.updateKey("key-1", k -> k.revoked(10_000)));
+        result(store.updateKey("key-2", k -> k.revoked(20_000)));
+        RedisConnections side = fixture.connections().open();
+        result(side.async().del(side.key("key:key-1"))); // by hand, say
+
+        assertEquals(List.of(), result(store.revokedBefore(30_000, 1)), "the gone key is skipped");
+        Await.until(Duration.ofSeconds(10), () -> result(side.async().zcard(side.key("revoked-keys"))) == 1L);
+        assertEquals(List.of("key-2"), result(store.revokedBefore(30_000, 1)).stream().map(ApiKey::id).toList());
+    }
+
+    @Test
     void aSubscriptionSlowerThanTheCommandBudgetAtStartUpIsSentAgainAndTheRegistryOpens() throws Exception {
         // A busy machine at start-up: Redis answers nothing for longer than one command's budget.
         RedisOptions options = fixture.connections().options().withCommandTimeout(Duration.ofMillis(100));
