@@ -17,7 +17,16 @@
 //   - market-api's durable feed consumer: every replica follows the exchange feed under a name of its
 //     own that survives its restarts (a StatefulSet, OPENTRADE_MARKET_FEED_CONSUMER from the pod's
 //     name): replicas sharing a name overwrite each other's checkpoints, and the exchange may drop
-//     events the slower one still needs; a name that changes on restart leaves a stale consumer behind.
+//     events the slower one still needs; a name that changes on restart leaves a stale consumer behind;
+//   - trade-api's standby per instance: its StatefulSets run the same instances (the pod's index is the
+//     instance id) with the same replica count, Redis and pod spec (but their labels, affinity and own
+//     key store), all with OPENTRADE_TRADE_STANDBY=true (a process of an instance another one holds is
+//     refused at start), Parallel pod management (a pod standing by is never Ready), a volume per pod
+//     (volumeClaimTemplates: ReadWriteOnce, never one claim for all), /ready as readiness and never as
+//     liveness or startup probe (a standby's is 503); every Service selecting one of them selects all,
+//     and one routing FIX publishes ready pods only (the process that serves);
+//   - no pod belongs to two workloads (their selectors do not overlap), and a StatefulSet's Service
+//     selects its pods.
 // Usage: node validate.mjs <repository root>
 import fs from "node:fs";
 import path from "node:path";
@@ -124,8 +133,15 @@ for (const x of objects) {
 for (const w of workloads) {
   const spec = w.o.spec;
   if (!matches(spec.selector?.matchLabels, spec.template?.metadata?.labels)) fail(w.where, "its selector does not match its pod labels");
-  if (w.o.kind === "StatefulSet" && !byKind("Service").some((s) => s.o.metadata.name === spec.serviceName)) {
-    fail(w.where, `serviceName ${spec.serviceName} is no Service here`);
+  if (w.o.kind === "StatefulSet") {
+    const svc = byKind("Service").find((s) => s.o.metadata.name === spec.serviceName);
+    if (!svc) fail(w.where, `serviceName ${spec.serviceName} is no Service here`);
+    else if (!matches(svc.o.spec.selector, spec.template?.metadata?.labels)) fail(w.where, `its Service ${spec.serviceName} does not select its pods (no DNS names for them)`);
+  }
+  for (const v of workloads) {
+    if (v !== w && matches(spec.selector?.matchLabels, v.o.spec.template?.metadata?.labels)) {
+      fail(w.where, `its selector also matches ${v.where}'s pods: the two controllers would fight over them`);
+    }
   }
 }
 const podsOf = (selector) => workloads.filter((w) => matches(selector, w.o.spec.template.metadata.labels));
@@ -356,10 +372,102 @@ for (const w of workloads) {
   }
 }
 
+// ----- trade-api: a standby per instance -----
+const TRADE_IMAGE = /^opentrade\/trade-api:/;
+const POD_INDEX = "metadata.labels['apps.kubernetes.io/pod-index']";
+const tradeSets = workloads.filter((w) => w.o.spec.template.spec.containers.some((c) => TRADE_IMAGE.test(c.image)));
+const tradeEnv = (w) => new Map((w.o.spec.template.spec.containers.find((c) => TRADE_IMAGE.test(c.image)).env ?? []).map((e) => [e.name, e]));
+const show = (e) => (e === undefined ? "not set" : e.value !== undefined ? `"${e.value}"` : JSON.stringify(e.valueFrom));
+// The first path at which two values differ (object keys in any order), or null.
+function differs(a, b, at) {
+  if (a === b) return null;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return at;
+  if (Array.isArray(a) && a.length !== b.length) return `${at} (${a.length} and ${b.length} entries)`;
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const d = differs(a[k], b[k], Array.isArray(a) ? `${at}[${k}]${a[k]?.name ? `(${a[k].name})` : ""}` : `${at}.${k}`);
+    if (d) return d;
+  }
+  return null;
+}
+// A pod spec without what differs by design: the anti-affinity towards the other StatefulSet and the
+// workload's own key store.
+function podSpecOf(w) {
+  const pod = structuredClone(w.o.spec.template.spec);
+  delete pod.affinity;
+  for (const v of pod.volumes ?? []) {
+    if (v.secret?.secretName !== "cluster-tls") continue;
+    for (const i of v.secret.items ?? []) if (i.key === `${w.o.metadata.name}.p12`) i.key = "<its own>.p12";
+  }
+  return pod;
+}
+const tradeInstances = [];
+for (const w of tradeSets) {
+  const env = tradeEnv(w);
+  const others = tradeSets.filter((v) => v !== w).map((v) => v.o.metadata.name);
+  if (w.o.kind !== "StatefulSet") {
+    fail(w.where, "runs trade-api as a " + w.o.kind + ": a StatefulSet gives each pod its instance id (the pod's index) and its own volume");
+    continue;
+  }
+  if (env.get("OPENTRADE_TRADE_INSTANCE_ID")?.valueFrom?.fieldRef?.fieldPath !== POD_INDEX) {
+    fail(w.where, `OPENTRADE_TRADE_INSTANCE_ID is ${show(env.get("OPENTRADE_TRADE_INSTANCE_ID"))}, not the pod's index (fieldRef ${POD_INDEX}):`
+      + " every replica would claim one instance");
+  }
+  for (let i = 0; i < (w.o.spec.replicas ?? 1); i++) tradeInstances.push([i, `${w.o.metadata.name}-${i}`]);
+  const pod = w.o.spec.template.spec;
+  const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
+  for (const c of pod.containers.filter((x) => TRADE_IMAGE.test(x.image))) {
+    if (c.readinessProbe?.httpGet?.path !== "/ready") fail(w.where, `its readiness probe is ${c.readinessProbe?.httpGet?.path ?? "missing"}, not /ready: a process standing by would take traffic`);
+    for (const probe of ["startupProbe", "livenessProbe"]) {
+      if (c[probe]?.httpGet?.path === "/ready") fail(w.where, `its ${probe} is /ready, which a process standing by answers with 503 by design: it would be restarted forever`);
+    }
+    for (const vm of c.volumeMounts ?? []) {
+      const claim = volumes.get(vm.name)?.persistentVolumeClaim;
+      if (claim && !vm.readOnly) fail(w.where, `mounts claim ${claim.claimName} for every pod: each process of an instance needs its own volume (volumeClaimTemplates; ReadWriteOnce)`);
+    }
+  }
+  if (others.length === 0) continue;
+  if (env.get("OPENTRADE_TRADE_STANDBY")?.value !== "true") {
+    fail(w.where, `OPENTRADE_TRADE_STANDBY is ${show(env.get("OPENTRADE_TRADE_STANDBY"))}, not "true", and ${others.join(", ")} run(s) the same`
+      + " instances: a process started while another holds its instance is refused (it would crash-loop after a takeover)");
+  }
+  if (env.get("OPENTRADE_TRADE_STORE")?.value !== "redis") fail(w.where, `OPENTRADE_TRADE_STORE is ${show(env.get("OPENTRADE_TRADE_STORE"))}: a standby needs redis`);
+  if (w.o.spec.podManagementPolicy !== "Parallel") {
+    fail(w.where, `podManagementPolicy is ${w.o.spec.podManagementPolicy ?? "OrderedReady"}, not Parallel: a pod standing by is never Ready, and the next pod would wait for it`);
+  }
+}
+if (tradeSets.length > 1) {
+  const [first, ...rest] = tradeSets;
+  const firstEnv = tradeEnv(first);
+  for (const w of rest) {
+    if ((w.o.spec.replicas ?? 1) !== (first.o.spec.replicas ?? 1)) {
+      fail(w.where, `${w.o.spec.replicas ?? 1} replicas, ${first.where} has ${first.o.spec.replicas ?? 1}: an instance without its standby, or a standby for no instance`);
+    }
+    const env = tradeEnv(w);
+    for (const name of ["OPENTRADE_TRADE_INSTANCE_ID", "OPENTRADE_TRADE_STORE", "OPENTRADE_TRADE_REDIS_URI", "REDIS_PASSWORD", "OPENTRADE_TRADE_PARTITIONS", "OPENTRADE_CLUSTER_NAME"]) {
+      if (differs(firstEnv.get(name), env.get(name), name)) {
+        fail(w.where, `${name} is ${show(env.get(name))}, ${first.where} has ${show(firstEnv.get(name))}: the processes of an instance share its id and its Redis`);
+      }
+    }
+    const d = differs(podSpecOf(first), podSpecOf(w), "spec.template.spec");
+    if (d) fail(w.where, `its pod spec differs from ${first.where}'s at ${d}: the processes of an instance run the same (but their labels, anti-affinity and own key store)`);
+  }
+}
+for (const s of byKind("Service")) {
+  const selected = podsOf(s.o.spec.selector).filter((w) => tradeSets.includes(w));
+  if (selected.length === 0) continue;
+  const missing = tradeSets.filter((w) => !selected.includes(w)).map((w) => w.o.metadata.name);
+  if (missing.length > 0) fail(s.where, `selects ${selected.map((w) => w.o.metadata.name).join(", ")} but not ${missing.join(", ")}: whichever process of an instance serves must be reached`);
+  const fixPorts = new Set(selected.flatMap((w) => w.o.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).filter((p) => p.name === "fix").flatMap((p) => [p.name, p.containerPort]))));
+  if (s.o.spec.publishNotReadyAddresses && s.o.spec.ports.some((p) => fixPorts.has(p.targetPort ?? p.port))) {
+    fail(s.where, "routes FIX with publishNotReadyAddresses: clients would reach a process standing by, which binds no FIX port");
+  }
+}
+
 for (const f of failures) console.error(`test-k8s: FAIL: ${f}`);
 console.log(`test-k8s: ${objects.length} objects in ${manifests.length} manifests, ${checked} valid against the Kubernetes schema;`
   + ` Secrets ${Object.keys(secretKeys).sort().join(", ")} as ${readmeFile} creates them; event-bus TLS checked on ${javaNames.join(", ")};`
-  + ` market-api feed consumers ${marketNames.join(", ")}`);
+  + ` market-api feed consumers ${marketNames.join(", ")};`
+  + ` trade-api instances ${[...new Set(tradeInstances.map(([i]) => i))].map((i) => `${i} (${tradeInstances.filter(([j]) => j === i).map(([, p]) => p).join(", ")})`).join(", ")}`);
 if (failures.length > 0) {
   console.error(`test-k8s: ${failures.length} check(s) failed`);
   process.exit(1);
