@@ -9,10 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: every method is synchronized (the order stream's owner context makes nearly every call; the
  * lock is uncontended).
  */
-public final class FileStreamJournal implements StreamJournal {
+public final class FileStreamJournal extends StreamRecordJournal {
     private static final Logger LOG = LoggerFactory.getLogger(FileStreamJournal.class);
     /** Larger than any record this class writes (frames are a few hundred bytes): a longer length is damage. */
     private static final int MAX_RECORD_BYTES = 16 << 20;
@@ -52,10 +49,8 @@ public final class FileStreamJournal implements StreamJournal {
     private final long maxSegmentBytes;
     private final CRC32 crc = new CRC32();
     private final TreeMap<Long, Long> segmentLastWriteMs = new TreeMap<>();
-    private final Map<Long, Long> markSegments = new HashMap<>();
-    private final Deque<Long> durableMarkSegments = new ArrayDeque<>();
+    private final DurableMarks marks = new DurableMarks();
     private ByteBuffer pending = ByteBuffer.allocate(FLUSH_AT_BYTES * 2);
-    private long tokens;
     private long dropped;
     private boolean loaded;
     private boolean stopped;
@@ -137,41 +132,19 @@ public final class FileStreamJournal implements StreamJournal {
     }
 
     @Override
-    public synchronized void generation(String epoch, long timeMs) {
-        add(StreamRecords.generation(epoch, timeMs));
-    }
-
-    @Override
-    public synchronized void barrier(long timeMs) {
-        add(StreamRecords.barrier(timeMs));
-    }
-
-    @Override
-    public synchronized void frame(String account, long seq, long timeMs, byte[] wire) {
-        add(StreamRecords.frame(account, seq, timeMs, wire));
-    }
-
-    @Override
     public synchronized long mark(long intentIndex, Map<Integer, Long> feedPositions) {
-        long token = ++tokens;
         add(StreamRecords.mark(intentIndex, feedPositions));
-        markSegments.put(token, segment); // the segment rolls over only in flush, after what is pending
+        long token = marks.mark(segment); // the segment rolls over only in flush, after what is pending
         flush();
         return token;
     }
 
     @Override
     public synchronized void snapshotDurable(long token, long keepAfterMs) {
-        Long markSegment = markSegments.remove(token);
-        if (markSegment == null || stopped) {
+        long keepFrom = stopped ? -1 : marks.durable(token);
+        if (keepFrom < 0) {
             return;
         }
-        markSegments.keySet().removeIf(t -> t < token);
-        durableMarkSegments.addLast(markSegment);
-        while (durableMarkSegments.size() > 2) {
-            durableMarkSegments.removeFirst();
-        }
-        long keepFrom = durableMarkSegments.peekFirst();
         for (Map.Entry<Long, Long> e : new ArrayList<>(segmentLastWriteMs.headMap(keepFrom, false).entrySet())) {
             if (e.getValue() < keepAfterMs) {
                 try {
@@ -229,7 +202,8 @@ public final class FileStreamJournal implements StreamJournal {
 
     // ---- writing
 
-    private void add(byte[] body) {
+    @Override
+    protected void add(byte[] body) {
         if (stopped || !loaded) {
             dropped++;
             return;

@@ -2,16 +2,15 @@ package org.opentrade.trade.adapter.redis;
 
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.opentrade.trade.adapter.file.DurableMarks;
+import org.opentrade.trade.adapter.file.StreamRecordJournal;
 import org.opentrade.trade.adapter.file.StreamRecords;
 import org.opentrade.trade.port.StreamJournal;
 import org.slf4j.Logger;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: every method is synchronized (the order stream's owner context makes nearly every call; Redis'
  * answers arrive on Lettuce's I/O thread). {@link #load} and {@link #close} block on Redis.
  */
-public final class RedisStreamJournal implements StreamJournal {
+public final class RedisStreamJournal extends StreamRecordJournal {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamJournal.class);
     /** Records per LRANGE when loading. */
     static final int READ_CHUNK = 4_096;
@@ -88,9 +87,7 @@ public final class RedisStreamJournal implements StreamJournal {
     private long sentUpTo;
     /** The first index of each batch sent (or loaded) → when: what pruning's keep time reads. */
     private final TreeMap<Long, Long> batchTimes = new TreeMap<>();
-    private final Map<Long, Long> markIndexes = new HashMap<>();
-    private final Deque<Long> durableMarks = new ArrayDeque<>();
-    private long tokens;
+    private final DurableMarks marks = new DurableMarks();
     private long dropped;
     private boolean loaded;
     /** After {@link #close}: nothing more is recorded. */
@@ -178,42 +175,19 @@ public final class RedisStreamJournal implements StreamJournal {
     }
 
     @Override
-    public synchronized void generation(String epoch, long timeMs) {
-        add(StreamRecords.generation(epoch, timeMs));
-    }
-
-    @Override
-    public synchronized void barrier(long timeMs) {
-        add(StreamRecords.barrier(timeMs));
-    }
-
-    @Override
-    public synchronized void frame(String account, long seq, long timeMs, byte[] wire) {
-        add(StreamRecords.frame(account, seq, timeMs, wire));
-    }
-
-    @Override
     public synchronized long mark(long intentIndex, Map<Integer, Long> feedPositions) {
-        long token = ++tokens;
-        long index = next;
+        long token = marks.mark(next);
         add(StreamRecords.mark(intentIndex, feedPositions));
-        markIndexes.put(token, index);
         flush();
         return token;
     }
 
     @Override
     public synchronized void snapshotDurable(long token, long keepAfterMs) {
-        Long markIndex = markIndexes.remove(token);
-        if (markIndex == null || closed || stopped) {
+        long keepFrom = closed || stopped ? -1 : marks.durable(token);
+        if (keepFrom < 0) {
             return;
         }
-        markIndexes.keySet().removeIf(t -> t < token);
-        durableMarks.addLast(markIndex);
-        while (durableMarks.size() > 2) {
-            durableMarks.removeFirst();
-        }
-        long keepFrom = durableMarks.peekFirst();
         for (Map.Entry<Long, Long> batch : batchTimes.entrySet()) {
             if (batch.getValue() >= keepAfterMs) {
                 keepFrom = Math.min(keepFrom, batch.getKey());
@@ -292,7 +266,8 @@ public final class RedisStreamJournal implements StreamJournal {
         }
     }
 
-    private void add(byte[] body) {
+    @Override
+    protected void add(byte[] body) {
         if (closed || stopped || !loaded) {
             dropped++;
             return;

@@ -1,6 +1,5 @@
 package org.opentrade.trade.adapter.file;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,52 +16,26 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.trade.port.StreamJournal;
+import org.opentrade.trade.port.StreamJournalContract;
 
-class FileStreamJournalTest {
+class FileStreamJournalTest extends StreamJournalContract {
     @TempDir
     Path dir;
 
-    private static byte[] wire(long seq) {
-        return ("{\"channel\":\"orders\",\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
+    @Override
+    protected StreamJournal newJournal() {
+        return new FileStreamJournal(dir);
     }
 
-    private List<Long> seqs(StreamJournal.Recorded r) {
-        return r.entries().stream().filter(e -> e instanceof StreamJournal.Frame).map(e -> ((StreamJournal.Frame) e).seq())
-                .toList();
+    @Override
+    protected StreamJournal nextProcess() {
+        return new FileStreamJournal(dir);
     }
 
     private List<Path> segments() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().startsWith("journal-")).sorted().toList();
         }
-    }
-
-    @Test
-    void recordsComeBackInOrderFromTheOrigin() {
-        FileStreamJournal first = new FileStreamJournal(dir);
-        assertEquals(StreamJournal.Recorded.empty(), first.load());
-        first.generation("e1", 1_000);
-        first.frame("dev-a", 1, 1_001, wire(1));
-        long token = first.mark(5, Map.of(1, 20L, 0, 10L));
-        first.frame("dev-b", 1, 1_002, wire(1));
-        first.close();
-        first.frame("dev-a", 2, 1_003, wire(2));
-        assertEquals(1, first.dropped(), "after close nothing is recorded");
-        assertEquals(1, token);
-
-        FileStreamJournal second = new FileStreamJournal(dir);
-        StreamJournal.Recorded r = second.load();
-        second.close();
-        assertTrue(r.fromOrigin());
-        assertEquals(4, r.entries().size(), r.entries().toString());
-        assertEquals(new StreamJournal.Generation("e1", 1_000), r.entries().get(0));
-        StreamJournal.Frame f = (StreamJournal.Frame) r.entries().get(1);
-        assertEquals("dev-a", f.account());
-        assertEquals(1, f.seq());
-        assertEquals(1_001, f.timeMs());
-        assertArrayEquals(wire(1), f.wire());
-        assertEquals(new StreamJournal.Mark(5, Map.of(0, 10L, 1, 20L)), r.entries().get(2));
-        assertEquals("dev-b", ((StreamJournal.Frame) r.entries().get(3)).account());
     }
 
     @Test
@@ -113,35 +85,10 @@ class FileStreamJournalTest {
     }
 
     @Test
-    void aBarrierForgetsEverythingBeforeIt() {
-        FileStreamJournal first = new FileStreamJournal(dir);
-        first.load();
-        first.frame("dev-a", 1, 1, wire(1));
-        first.barrier(2);
-        first.generation("e2", 2);
-        first.frame("dev-a", 1, 3, wire(1));
-        first.close();
-        FileStreamJournal second = new FileStreamJournal(dir);
-        StreamJournal.Recorded r = second.load();
-        second.close();
-        assertFalse(r.fromOrigin());
-        assertEquals(new StreamJournal.Generation("e2", 2), r.entries().get(0));
-        assertEquals(List.of(1L), seqs(r));
-    }
-
-    @Test
     void segmentsBeforeTheOlderOfTheTwoNewestDurableMarksAndOlderThanTheKeepTimeAreDeleted() throws IOException {
         FileStreamJournal j = new FileStreamJournal(dir, 200); // a few frames per segment
         j.load();
-        long seq = 0;
-        long[] tokens = new long[3];
-        for (int m = 0; m < 3; m++) {
-            for (int i = 0; i < 6; i++) {
-                j.frame("dev-a", ++seq, seq, wire(seq));
-                j.flush();
-            }
-            tokens[m] = j.mark(m, Map.of(0, seq));
-        }
+        long[] tokens = framesAndMarks(j, () -> { });
         int before = segments().size();
         assertTrue(before >= 6, "segments: " + before);
         j.snapshotDurable(tokens[0], 0);

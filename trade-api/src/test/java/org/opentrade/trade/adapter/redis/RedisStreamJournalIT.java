@@ -1,13 +1,12 @@
 package org.opentrade.trade.adapter.redis;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -15,12 +14,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentrade.trade.port.StreamJournal;
+import org.opentrade.trade.port.StreamJournalContract;
 
 /**
  * The order stream's journal in a real redis-server, as trade-api runs it in distributed mode (its instance
  * claimed, every write fenced): what one process recorded is what the next one loads, on any host.
  */
-class RedisStreamJournalIT {
+class RedisStreamJournalIT extends StreamJournalContract {
     static final int INSTANCE = 7;
 
     @RegisterExtension
@@ -45,65 +45,17 @@ class RedisStreamJournalIT {
         return RedisStoreOptions.of(REDIS.uri(), INSTANCE).withKeyPrefix("it:");
     }
 
-    private static byte[] wire(long seq) {
-        return ("{\"channel\":\"orders\",\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static List<Long> seqs(StreamJournal.Recorded r) {
-        return r.entries().stream().filter(e -> e instanceof StreamJournal.Frame).map(e -> ((StreamJournal.Frame) e).seq())
-                .toList();
-    }
-
-    /** The next process of the instance: the holder gives its claim back, another connection claims it. */
-    private RedisStreamJournal nextProcess() {
-        redis.close();
-        redis = RedisIntentStoreIT.claimed(options());
+    @Override
+    protected StreamJournal newJournal() {
         return new RedisStreamJournal(redis);
     }
 
-    @Test
-    void recordsComeBackInOrderFromTheOriginInTheNextProcess() {
-        RedisStreamJournal first = new RedisStreamJournal(redis);
-        assertEquals(StreamJournal.Recorded.empty(), first.load());
-        first.generation("e1", 1_000);
-        first.frame("dev-a", 1, 1_001, wire(1));
-        long token = first.mark(5, Map.of(1, 20L, 0, 10L));
-        first.frame("dev-b", 1, 1_002, wire(1));
-        first.close();
-        first.frame("dev-a", 2, 1_003, wire(2));
-        assertEquals(1, first.dropped(), "after close nothing is recorded");
-        assertEquals(1, token);
-
-        RedisStreamJournal second = nextProcess();
-        StreamJournal.Recorded r = second.load();
-        second.close();
-        assertTrue(r.fromOrigin());
-        assertEquals(4, r.entries().size(), r.entries().toString());
-        assertEquals(new StreamJournal.Generation("e1", 1_000), r.entries().get(0));
-        StreamJournal.Frame f = (StreamJournal.Frame) r.entries().get(1);
-        assertEquals("dev-a", f.account());
-        assertEquals(1, f.seq());
-        assertEquals(1_001, f.timeMs());
-        assertArrayEquals(wire(1), f.wire());
-        assertEquals(new StreamJournal.Mark(5, Map.of(0, 10L, 1, 20L)), r.entries().get(2));
-        assertEquals("dev-b", ((StreamJournal.Frame) r.entries().get(3)).account());
-    }
-
-    @Test
-    void aBarrierForgetsEverythingBeforeIt() {
-        RedisStreamJournal first = new RedisStreamJournal(redis);
-        first.load();
-        first.frame("dev-a", 1, 1, wire(1));
-        first.barrier(2);
-        first.generation("e2", 2);
-        first.frame("dev-a", 1, 3, wire(1));
-        first.close();
-        RedisStreamJournal second = nextProcess();
-        StreamJournal.Recorded r = second.load();
-        second.close();
-        assertFalse(r.fromOrigin());
-        assertEquals(new StreamJournal.Generation("e2", 2), r.entries().get(0));
-        assertEquals(List.of(1L), seqs(r));
+    /** The next process of the instance: the holder gives its claim back, another connection claims it. */
+    @Override
+    protected RedisStreamJournal nextProcess() {
+        redis.close();
+        redis = RedisIntentStoreIT.claimed(options());
+        return new RedisStreamJournal(redis);
     }
 
     @Test
@@ -131,16 +83,7 @@ class RedisStreamJournalIT {
         AtomicLong clock = new AtomicLong(1_000);
         RedisStreamJournal j = new RedisStreamJournal(redis, clock::get);
         j.load();
-        long seq = 0;
-        long[] tokens = new long[3];
-        for (int m = 0; m < 3; m++) {
-            for (int i = 0; i < 6; i++) {
-                j.frame("dev-a", ++seq, seq, wire(seq));
-                j.flush();
-                clock.addAndGet(1_000);
-            }
-            tokens[m] = j.mark(m, Map.of(0, seq));
-        }
+        long[] tokens = framesAndMarks(j, () -> clock.addAndGet(1_000));
         String length = options().key("stream-journal");
         j.snapshotDurable(tokens[0], 0);
         j.snapshotDurable(tokens[1], 0);
@@ -170,11 +113,7 @@ class RedisStreamJournalIT {
                 "elsewhere|1|1|0123456789abcdef"));
         j.frame("dev-a", 2, 2, wire(2));
         j.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (j.dropped() == 0) {
-            assertTrue(System.nanoTime() < deadline, "the journal did not stop");
-            Thread.sleep(5); // polling for the refused append's answer, with a deadline
-        }
+        until("the journal stops", () -> j.dropped() > 0);
         j.frame("dev-a", 3, 3, wire(3));
         j.close();
         assertEquals(":2", REDIS.command("LLEN", list), "nothing was appended once the claim was another's");
@@ -205,11 +144,15 @@ class RedisStreamJournalIT {
     }
 
     private static void awaitLength(String key, String expected) throws Exception {
+        until(key + " has length " + expected, () -> REDIS.command("LLEN", key).equals(expected));
+    }
+
+    /** Polls {@code condition} (Redis answers the journal's writes asynchronously), failing after 10 s. */
+    private static void until(String what, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String length;
-        while (!(length = REDIS.command("LLEN", key)).equals(expected)) {
-            assertTrue(System.nanoTime() < deadline, key + " has length " + length + ", expected " + expected);
-            Thread.sleep(5); // polling Redis for the asynchronous appends, with a deadline
+        while (!condition.call()) {
+            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
+            Thread.sleep(5); // polling, with a deadline
         }
     }
 }
