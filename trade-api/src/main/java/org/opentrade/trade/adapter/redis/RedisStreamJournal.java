@@ -85,8 +85,14 @@ public final class RedisStreamJournal extends StreamRecordJournal {
     private long next;
     /** The index of the first pending record (the records before it were sent). */
     private long sentUpTo;
-    /** The first index of each batch sent (or loaded) → when: what pruning's keep time reads. */
+    /**
+     * What pruning's keep time reads: the first index of the records sent (or loaded) in each second → the last
+     * time records were sent in it (so they count as sent at most that late: kept a little longer, never shorter).
+     * One entry a second, however many flushes.
+     */
     private final TreeMap<Long, Long> batchTimes = new TreeMap<>();
+    /** When the newest entry of {@link #batchTimes} began. */
+    private long bucketStart = Long.MIN_VALUE;
     private final DurableMarks marks = new DurableMarks();
     private long dropped;
     private boolean loaded;
@@ -164,7 +170,8 @@ public final class RedisStreamJournal extends StreamRecordJournal {
         next = base + good + 1;
         sentUpTo = next;
         if (good > 0) {
-            batchTimes.put(base + 1, clockMs.getAsLong());
+            bucketStart = clockMs.getAsLong();
+            batchTimes.put(base + 1, bucketStart);
         }
         loaded = true;
         if (base == 0 && good == 0) {
@@ -229,7 +236,13 @@ public final class RedisStreamJournal extends StreamRecordJournal {
         for (int i = 0; i < n; i++) {
             args[i + 2] = pending.get(i);
         }
-        batchTimes.put(sentUpTo, clockMs.getAsLong());
+        long now = clockMs.getAsLong();
+        if (!batchTimes.isEmpty() && now >= bucketStart && now - bucketStart < 1_000) {
+            batchTimes.put(batchTimes.lastKey(), now);
+        } else {
+            batchTimes.put(sentUpTo, now);
+            bucketStart = now;
+        }
         sentUpTo += n;
         pending.clear();
         pendingBytes = 0;
