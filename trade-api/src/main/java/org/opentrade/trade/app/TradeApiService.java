@@ -40,11 +40,13 @@ import org.opentrade.trade.adapter.eventbus.EventBusKeyAuthenticator;
 import org.opentrade.trade.adapter.file.FileIntentStore;
 import org.opentrade.trade.adapter.fix.FixAcceptor;
 import org.opentrade.trade.adapter.fix.FixAcceptorOptions;
+import org.opentrade.trade.adapter.fix.SessionOwners;
 import org.opentrade.trade.adapter.fix.FixBooks;
 import org.opentrade.trade.adapter.file.FileIntentStoreOptions;
 import org.opentrade.trade.adapter.file.FileSnapshotStore;
 import org.opentrade.trade.adapter.file.FileStreamJournal;
 import org.opentrade.trade.adapter.redis.RedisIntentStore;
+import org.opentrade.trade.adapter.redis.RedisSessionOwners;
 import org.opentrade.trade.adapter.redis.RedisSnapshotStore;
 import org.opentrade.trade.adapter.redis.RedisStreamJournal;
 import org.opentrade.trade.adapter.redis.TradeRedis;
@@ -463,6 +465,21 @@ public final class TradeApiService extends VerticleBase {
                 : new EventBusKeyAuthenticator(vertx, options.logonTimeout().toMillis());
         FixAcceptor acceptor = new FixAcceptor(options, desk, task -> ctx.runOnContext(v -> task.run()), authenticator,
                 System::currentTimeMillis, tracing, fixBooks);
+        if (config.store().backend() == TradeApiConfig.StoreBackend.REDIS) {
+            // Session names where any process of the instance finds them; a file this data directory kept
+            // from before is carried over, so no name it held goes to someone else.
+            acceptor.sessionOwners(() -> {
+                RedisSessionOwners names = new RedisSessionOwners(redis);
+                if (java.nio.file.Files.exists(acceptor.ownersFile())) {
+                    try {
+                        names.carryOver(new SessionOwners(acceptor.ownersFile()).all());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return names;
+            });
+        }
         int partitions = config.store().partitions();
         int partition = config.store().instanceId();
         acceptor.accountPlacement(developer -> partitions == 0 || Partitions.of(developer, partitions) == partition ? null

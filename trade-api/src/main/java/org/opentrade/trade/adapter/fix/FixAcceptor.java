@@ -19,6 +19,7 @@ import org.apache.mina.core.session.IoSession;
 import org.opentrade.common.logging.LogBudget;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.trade.domain.desk.TradeDesk;
+import org.opentrade.trade.port.FixSessionOwners;
 import org.opentrade.trade.port.KeyAuthenticator;
 import quickfix.DefaultMessageFactory;
 import quickfix.FileStore;
@@ -116,6 +117,7 @@ public final class FixAcceptor {
     private ThreadedSocketAcceptor acceptor;
     /** {@link #acceptor} for QuickFIX/J's threads, read without this object's lock (held by start and stop). */
     private volatile ThreadedSocketAcceptor forQuickFixThreads;
+    private java.util.function.Supplier<FixSessionOwners> owners;
     private final ClOrdIdJournal journal;
     private final Executor onContext;
     private final TradeDesk desk;
@@ -156,6 +158,20 @@ public final class FixAcceptor {
     public FixAcceptor accountPlacement(java.util.function.Function<String, String> placement) {
         application.accountPlacement(placement);
         return this;
+    }
+
+    /**
+     * Where session names are held, opened when the port opens (default: {@link SessionOwners}, a file of the
+     * store directory, {@link #ownersFile}). Call before {@link #start}.
+     */
+    public FixAcceptor sessionOwners(java.util.function.Supplier<FixSessionOwners> owners) {
+        this.owners = owners;
+        return this;
+    }
+
+    /** The file {@link SessionOwners} keeps under the store directory. */
+    public java.nio.file.Path ownersFile() {
+        return options.storeDir().resolve("session-owners.tsv");
     }
 
     /** The desk listener that turns account updates into ExecutionReports (call on the trade context). */
@@ -215,7 +231,7 @@ public final class FixAcceptor {
         retained.get(30, java.util.concurrent.TimeUnit.SECONDS); // start() runs on a worker, never the trade context
         // Read when the port opens, not when prepared: a process that prepared and then waited (a standby on the
         // same data) must see the names claimed meanwhile.
-        application.owners(new SessionOwners(options.storeDir().resolve("session-owners.tsv")));
+        application.owners(owners != null ? owners.get() : new SessionOwners(ownersFile()));
         acceptor.start();
         keyChecks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "opentrade-fix-keys");

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.trade.port.FixSessionOwners;
 import org.opentrade.trade.port.KeyAuthenticator;
 import quickfix.DoNotSend;
 import quickfix.FieldException;
@@ -69,7 +70,7 @@ final class FixApplication implements quickfix.Application {
     }
 
     /** Session names and their developers (null: any developer may use any name; tests of other parts). */
-    private volatile SessionOwners owners;
+    private volatile FixSessionOwners owners;
     /** Sessions logged out by this acceptor (rate, key), enabled again as their Logout goes out. */
     private final java.util.Set<SessionID> enableAtLogout = ConcurrentHashMap.newKeySet();
     /**
@@ -146,7 +147,7 @@ final class FixApplication implements quickfix.Application {
     private volatile java.util.function.Function<String, String> accountPlacement = developer -> null;
 
     /** Session names are held by the developer who first logged on with them. Set before the acceptor starts. */
-    void owners(SessionOwners owners) {
+    void owners(FixSessionOwners owners) {
         this.owners = owners;
     }
 
@@ -350,7 +351,7 @@ final class FixApplication implements quickfix.Application {
         if (elsewhere != null) {
             throw new RejectLogon("logon refused: " + elsewhere);
         }
-        SessionOwners names = owners;
+        FixSessionOwners names = owners;
         if (names != null) {
             String notYours;
             try {

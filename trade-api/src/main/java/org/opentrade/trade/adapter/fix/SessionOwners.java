@@ -10,9 +10,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.opentrade.trade.port.FixSessionOwners;
 
 /**
- * Which developer each FIX session name (the initiator's SenderCompID) belongs to: the first developer
+ * {@link FixSessionOwners} in a file of the data directory (the file store's). Which developer each FIX
+ * session name (the initiator's SenderCompID) belongs to: the first developer
  * to log on with a name keeps it, so nobody else can log on under it. A session's store holds its
  * ExecutionReports, those made while it was offline included, and a Logon with ResetSeqNumFlag empties
  * it; any developer with a valid key used to be able to log on under another's name, read that
@@ -25,9 +27,7 @@ import java.util.regex.Pattern;
  * those of {@link #NAME}, so a line cannot be forged.
  * Thread-safe (QuickFIX/J's session threads); claims are rare, so one lock.
  */
-final class SessionOwners {
-    /** Session names one developer may hold. */
-    static final int MAX_NAMES_PER_DEVELOPER = 20;
+public final class SessionOwners implements FixSessionOwners {
     /** A SenderCompID this acceptor takes (no session is made for others: {@link BoundedSessionProvider}). */
     static final Pattern NAME = BoundedSessionProvider.SENDER_COMP_ID;
 
@@ -36,7 +36,7 @@ final class SessionOwners {
     private final Map<String, Integer> namesPerDeveloper = new HashMap<>();
 
     /** Loads {@code file} (none yet: no names held). Blocks; not on the event loop. */
-    SessionOwners(Path file) throws IOException {
+    public SessionOwners(Path file) throws IOException {
         this.file = file;
         if (Files.exists(file)) {
             byte[] bytes = Files.readAllBytes(file);
@@ -57,22 +57,18 @@ final class SessionOwners {
         }
     }
 
-    /**
-     * Lets {@code developer} log on as {@code name}: null when it may (the name is recorded as theirs if it
-     * was nobody's), else why not. Blocks on one forced append for a new name; call on the session's thread.
-     */
-    synchronized String claim(String name, String developer) throws IOException {
+    /** Blocks on one forced append for a new name; call on the session's thread. */
+    @Override
+    public synchronized String claim(String name, String developer) throws IOException {
         if (!NAME.matcher(name).matches()) {
             return "SenderCompID(49) must be 1 to 64 letters, digits, '.', '_' or '-'";
         }
         String owner = owners.get(name);
         if (owner != null) {
-            return owner.equals(developer) ? null : "SenderCompID(49) " + name
-                    + " is another developer's session; log on with a SenderCompID of your own";
+            return owner.equals(developer) ? null : FixSessionOwners.takenMessage(name);
         }
         if (namesPerDeveloper.getOrDefault(developer, 0) >= MAX_NAMES_PER_DEVELOPER) {
-            return "you already have " + MAX_NAMES_PER_DEVELOPER + " FIX sessions (SenderCompIDs); log on with one"
-                    + " of them";
+            return FixSessionOwners.fullMessage();
         }
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
@@ -86,14 +82,19 @@ final class SessionOwners {
         return null;
     }
 
-    /** The developer holding {@code name}, or null. */
-    synchronized String owner(String name) {
+    @Override
+    public synchronized String owner(String name) {
         return owners.get(name);
     }
 
-    /** Names {@code developer} holds. */
-    synchronized int names(String developer) {
+    @Override
+    public synchronized int names(String developer) {
         return namesPerDeveloper.getOrDefault(developer, 0);
+    }
+
+    /** Every name and its developer (to carry the file's names over to another store). */
+    public synchronized Map<String, String> all() {
+        return Map.copyOf(owners);
     }
 
     private void put(String name, String developer) {

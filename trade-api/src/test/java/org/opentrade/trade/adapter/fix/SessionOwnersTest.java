@@ -10,11 +10,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.trade.port.FixSessionOwners;
+import org.opentrade.trade.port.FixSessionOwnersContract;
 
 /** Session names stay their developer's across a restart; a torn last line names nobody. */
-class SessionOwnersTest {
+class SessionOwnersTest extends FixSessionOwnersContract {
     @TempDir
     Path dir;
+
+    @Override
+    protected FixSessionOwners newOwners() throws Exception {
+        return new SessionOwners(dir.resolve("session-owners.tsv"));
+    }
+
+    @Override
+    protected FixSessionOwners nextProcess() throws Exception {
+        return new SessionOwners(dir.resolve("session-owners.tsv"));
+    }
 
     @Test
     void claimsSurviveAReopenAndATornLastLineIsIgnored() throws Exception {
@@ -32,16 +44,5 @@ class SessionOwnersTest {
         assertEquals(1, reopened.names("dev_a"));
         assertNull(reopened.claim("FIRM_B", "dev_b"), "a claim after the torn line");
         assertEquals("dev_b", new SessionOwners(file).owner("FIRM_B"), "on a line of its own");
-    }
-
-    @Test
-    void aDeveloperHoldsAtMostTheBoundOfNames() throws Exception {
-        SessionOwners owners = new SessionOwners(dir.resolve("o.tsv"));
-        for (int i = 0; i < SessionOwners.MAX_NAMES_PER_DEVELOPER; i++) {
-            assertNull(owners.claim("N" + i, "dev_many"));
-        }
-        assertTrue(owners.claim("N_MORE", "dev_many").contains("you already have"));
-        assertNull(owners.claim("N_OTHER", "dev_other"), "another developer is not bound by it");
-        assertNull(owners.claim("N0", "dev_many"), "a name it holds");
     }
 }
