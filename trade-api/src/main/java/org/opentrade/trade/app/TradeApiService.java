@@ -46,6 +46,7 @@ import org.opentrade.trade.adapter.file.FileIntentStoreOptions;
 import org.opentrade.trade.adapter.file.FileSnapshotStore;
 import org.opentrade.trade.adapter.file.FileStreamJournal;
 import org.opentrade.trade.adapter.redis.RedisIntentStore;
+import org.opentrade.trade.adapter.redis.RedisFixSessions;
 import org.opentrade.trade.adapter.redis.RedisSessionOwners;
 import org.opentrade.trade.adapter.redis.RedisSnapshotStore;
 import org.opentrade.trade.adapter.redis.RedisStreamJournal;
@@ -468,6 +469,7 @@ public final class TradeApiService extends VerticleBase {
         if (config.store().backend() == TradeApiConfig.StoreBackend.REDIS) {
             // Session names where any process of the instance finds them; a file this data directory kept
             // from before is carried over, so no name it held goes to someone else.
+            acceptor.redisStore(() -> new RedisFixSessions(redis)); // in prepare(), off the event loop
             acceptor.sessionOwners(() -> {
                 RedisSessionOwners names = new RedisSessionOwners(redis);
                 if (java.nio.file.Files.exists(acceptor.ownersFile())) {

@@ -19,6 +19,7 @@ import org.apache.mina.core.session.IoSession;
 import org.opentrade.common.logging.LogBudget;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.trade.domain.desk.TradeDesk;
+import org.opentrade.trade.adapter.redis.RedisFixSessions;
 import org.opentrade.trade.port.FixSessionOwners;
 import org.opentrade.trade.port.KeyAuthenticator;
 import quickfix.DefaultMessageFactory;
@@ -118,6 +119,8 @@ public final class FixAcceptor {
     /** {@link #acceptor} for QuickFIX/J's threads, read without this object's lock (held by start and stop). */
     private volatile ThreadedSocketAcceptor forQuickFixThreads;
     private java.util.function.Supplier<FixSessionOwners> owners;
+    private java.util.function.Supplier<RedisFixSessions> redisSessions;
+    private final LongSupplier clock;
     private final ClOrdIdJournal journal;
     private final Executor onContext;
     private final TradeDesk desk;
@@ -147,6 +150,7 @@ public final class FixAcceptor {
         this.onContext = onContext;
         this.desk = desk;
         this.orders = new FixOrders(desk, options, this::send, clock, tracing, journal);
+        this.clock = clock;
         this.marketData = books == null ? null : new FixMarketData(books, desk, options, this::send);
         this.application = new FixApplication(options, keys, onContext, orders, marketData);
     }
@@ -167,6 +171,24 @@ public final class FixAcceptor {
     public FixAcceptor sessionOwners(java.util.function.Supplier<FixSessionOwners> owners) {
         this.owners = owners;
         return this;
+    }
+
+    /**
+     * Keeps the sessions' numbers and sent messages in Redis ({@link RedisMessageStore}) instead of files of the
+     * store directory, so another process of the instance continues them on any host; sessions the directory's
+     * files hold are carried over once. {@code sessions} is called once, by {@link #prepare} (it may block). Call
+     * before {@link #prepare}.
+     */
+    public FixAcceptor redisStore(java.util.function.Supplier<RedisFixSessions> sessions) {
+        this.redisSessions = sessions;
+        return this;
+    }
+
+    /** Whether the store directory holds QuickFIX/J file stores (of the file store, before Redis kept them). */
+    private boolean hasFileStores() throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(options.storeDir())) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".senderseqnums"));
+        }
     }
 
     /** The file {@link SessionOwners} keeps under the store directory. */
@@ -191,7 +213,9 @@ public final class FixAcceptor {
         Files.createDirectories(options.storeDir());
         SessionSettings settings = settings();
         // Market and reference data are sent but not kept for resends (OrderOnlyStore).
-        MessageStoreFactory store = OrderOnlyStore.over(new FileStoreFactory(settings));
+        MessageStoreFactory files = new FileStoreFactory(settings);
+        MessageStoreFactory store = OrderOnlyStore.over(redisSessions == null ? files
+                : RedisMessageStore.factory(redisSessions.get(), clock, hasFileStores() ? files : null));
         LogFactory log = QuietFixLog.factory();
         MessageFactory messages = new DefaultMessageFactory();
         ThreadedSocketAcceptor built = new FixSocketAcceptor(application, store, settings, log, messages);
@@ -407,8 +431,11 @@ public final class FixAcceptor {
             refusedSince.remove(id);
             acceptor.removeDynamicSession(id);
             s.close();
-            if ((store instanceof OrderOnlyStore kept ? kept.underlying() : store) instanceof FileStore files) {
+            MessageStore underlying = store instanceof OrderOnlyStore kept ? kept.underlying() : store;
+            if (underlying instanceof FileStore files) {
                 files.closeAndDeleteFiles();
+            } else if (underlying instanceof RedisMessageStore redis) {
+                redis.delete();
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "FIX: could not discard refused session " + id, e);

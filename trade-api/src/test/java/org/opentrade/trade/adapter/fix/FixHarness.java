@@ -61,10 +61,14 @@ final class FixHarness implements AutoCloseable {
     private String deployment;
     int fixPort;
 
-    private FixHarness(Vertx vertx, Path dir, TradeApiConfig config) {
+    /** The configuration environment trade-api was started with. */
+    private final Map<String, String> env;
+
+    private FixHarness(Vertx vertx, Path dir, TradeApiConfig config, Map<String, String> env) {
         this.vertx = vertx;
         this.dir = dir;
         this.config = config;
+        this.env = Map.copyOf(env);
         this.client = WebClient.create(vertx);
     }
 
@@ -90,14 +94,27 @@ final class FixHarness implements AutoCloseable {
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         Vertx vertx = Vertx.vertx();
         await(vertx.deployVerticle(new ExchangeService(ExchangeConfig.load(loader))));
-        FixHarness h = new FixHarness(vertx, dir, TradeApiConfig.load(loader).withFix(true, "127.0.0.1", 0));
+        FixHarness h = new FixHarness(vertx, dir, TradeApiConfig.load(loader).withFix(true, "127.0.0.1", 0), env);
         h.startTrade();
         return h;
     }
 
     /** Starts trade-api (again), on the FIX port it had before if any: a restart keeps the port. */
     void startTrade() throws Exception {
-        TradeApiConfig c = fixPort == 0 ? config : config.withFix(true, "127.0.0.1", fixPort);
+        startTrade(fixPort == 0 ? config : config.withFix(true, "127.0.0.1", fixPort));
+    }
+
+    /**
+     * Starts trade-api again, on the FIX port it had, with {@code moreEnv} over the configuration it was started
+     * with (another data directory: a process of the instance on another host).
+     */
+    void startTrade(Map<String, String> moreEnv) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(moreEnv);
+        startTrade(TradeApiConfig.load(ConfigLoader.of(all, Map.of())).withFix(true, "127.0.0.1", fixPort));
+    }
+
+    private void startTrade(TradeApiConfig c) throws Exception {
         trade = new TradeApiService(c, tracing, TEST_CALLERS, () -> "admin").withKeyAuthenticator(keys);
         deployment = await(vertx.deployVerticle(trade));
         until(() -> trade.isReady() && trade.fixAcceptor() != null, 60);

@@ -82,7 +82,7 @@ class FixRestartTest extends FixHarnessTest {
         }
     }
 
-    private static boolean isPossDup(Message m) {
+    static boolean isPossDup(Message m) {
         try {
             return m.getHeader().isSetField(43) && m.getHeader().getBoolean(43);
         } catch (quickfix.FieldNotFound e) {
