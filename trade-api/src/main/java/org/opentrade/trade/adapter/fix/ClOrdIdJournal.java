@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.function.BiPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.trade.adapter.redis.RedisFixSessions;
 
 /**
  * The current ClOrdID of each open order that a replace gave a new one, kept across restarts: the
@@ -26,6 +27,10 @@ import java.util.logging.Logger;
  * orders answer to their first ClOrdID and OrderID(37) again). {@link #load} reads it at start and
  * keeps the open orders only; the file is rewritten from the live entries whenever it has grown past
  * four times their number (at least 10 000 lines), so it stays proportional to the open orders.
+ *
+ * <p>With trade-api's Redis store ({@link #inRedis}) the entries are a hash in Redis instead
+ * ({@link RedisFixSessions#replacedClOrdIds}), written on the same executor, so a process of the instance on
+ * another host has them too.
  */
 final class ClOrdIdJournal implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClOrdIdJournal.class.getName());
@@ -37,14 +42,36 @@ final class ClOrdIdJournal implements AutoCloseable {
     private final Map<String, String[]> live = new ConcurrentHashMap<>();
     private BufferedWriter out; // I/O executor only (and load, before any append)
     private int lines;
+    /** Where the entries are kept instead of the file; null: the file. Set before {@link #load}. */
+    private volatile RedisFixSessions redis;
 
     ClOrdIdJournal(Path file, Executor io) {
         this.file = file;
         this.io = io;
     }
 
-    /** Reads the file (start-up, before any session; blocking). Then call {@link #retain}. */
+    /** Keeps the entries in Redis from now on (call before {@link #load}). */
+    void inRedis(RedisFixSessions sessions) {
+        this.redis = sessions;
+    }
+
+    /** Reads the file, or Redis (start-up, before any session; blocking). Then call {@link #retain}. */
     synchronized void load() throws IOException {
+        loadFile();
+        RedisFixSessions r = redis;
+        if (r != null) {
+            try {
+                // A file of this data directory from before Redis kept the entries is carried over, then goes.
+                live.forEach((orderId, e) -> r.replacedClOrdId(orderId, e[0], e[1]));
+                Files.deleteIfExists(file);
+                live.putAll(r.replacedClOrdIds());
+            } catch (RuntimeException e) {
+                throw new IOException("FIX ClOrdID journal: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void loadFile() throws IOException {
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split("\t", -1);
@@ -65,8 +92,14 @@ final class ClOrdIdJournal implements AutoCloseable {
      * executor. Call on the context that may read the ledger, once, after {@link #load}.
      */
     void retain(BiPredicate<String, String> open) {
-        live.entrySet().removeIf(e -> !open.test(e.getValue()[0], e.getKey()));
+        java.util.List<String> closed = new java.util.ArrayList<>();
+        live.entrySet().removeIf(e -> !open.test(e.getValue()[0], e.getKey()) && closed.add(e.getKey()));
+        RedisFixSessions r = redis;
         submit(() -> {
+            if (r != null) {
+                writeToRedis(() -> r.closedOrders(closed));
+                return;
+            }
             synchronized (this) {
                 try {
                     rewrite();
@@ -87,7 +120,12 @@ final class ClOrdIdJournal implements AutoCloseable {
     void replaced(String account, String orderId, String clOrdId) {
         submit(() -> {
             live.put(orderId, new String[] {account, clOrdId});
-            append(orderId + "\t" + account + "\t" + clOrdId);
+            RedisFixSessions r = redis;
+            if (r != null) {
+                writeToRedis(() -> r.replacedClOrdId(orderId, account, clOrdId));
+            } else {
+                append(orderId + "\t" + account + "\t" + clOrdId);
+            }
         });
     }
 
@@ -95,9 +133,24 @@ final class ClOrdIdJournal implements AutoCloseable {
     void closed(String orderId) {
         submit(() -> {
             if (live.remove(orderId) != null) {
-                append(orderId + "\t\t-");
+                RedisFixSessions r = redis;
+                if (r != null) {
+                    writeToRedis(() -> r.closedOrders(java.util.List.of(orderId)));
+                } else {
+                    append(orderId + "\t\t-");
+                }
             }
         });
+    }
+
+    /** A write to Redis; a failure is logged as a failed file write is (first ClOrdIDs and OrderIDs still work). */
+    private void writeToRedis(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "FIX ClOrdID journal in redis: write failed; replaced ClOrdIDs may not survive a"
+                    + " restart (first ClOrdIDs and OrderIDs still work)", e);
+        }
     }
 
     private void submit(Runnable task) {

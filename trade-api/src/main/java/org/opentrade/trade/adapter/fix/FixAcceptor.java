@@ -214,8 +214,12 @@ public final class FixAcceptor {
         SessionSettings settings = settings();
         // Market and reference data are sent but not kept for resends (OrderOnlyStore).
         MessageStoreFactory files = new FileStoreFactory(settings);
-        MessageStoreFactory store = OrderOnlyStore.over(redisSessions == null ? files
-                : RedisMessageStore.factory(redisSessions.get(), clock, hasFileStores() ? files : null));
+        RedisFixSessions inRedis = redisSessions == null ? null : redisSessions.get();
+        MessageStoreFactory store = OrderOnlyStore.over(inRedis == null ? files
+                : RedisMessageStore.factory(inRedis, clock, hasFileStores() ? files : null));
+        if (inRedis != null) {
+            journal.inRedis(inRedis);
+        }
         LogFactory log = QuietFixLog.factory();
         MessageFactory messages = new DefaultMessageFactory();
         ThreadedSocketAcceptor built = new FixSocketAcceptor(application, store, settings, log, messages);

@@ -4,7 +4,10 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The state of FIX sessions in Redis, in the instance's key space, for distributed mode: per session its next
@@ -38,6 +41,14 @@ public final class RedisFixSessions {
             redis.call('HSET', KEYS[1], 'sender', '1', 'target', '1', 'created', ARGV[1])
             return 1
             """;
+    /** KEYS: a hash. ARGV: its fields to delete (then the guard's token when fenced). */
+    static final String FORGET_SCRIPT = """
+            local n = #ARGV
+            if #KEYS > 1 then
+              n = n - 1
+            end
+            return redis.call('HDEL', KEYS[1], unpack(ARGV, 1, n))
+            """;
     /** KEYS: state, sent. */
     static final String DELETE_SCRIPT = """
             return redis.call('DEL', KEYS[1], KEYS[2])
@@ -45,11 +56,46 @@ public final class RedisFixSessions {
 
     private final TradeRedis redis;
     private final String setDigest;
+    private final String clOrdIds;
 
     /** Loads the scripts (blocks once); {@code redis} stays the caller's. */
     public RedisFixSessions(TradeRedis redis) {
         this.redis = redis;
         this.setDigest = redis.await(redis.async().scriptLoad(redis.fenced(SET_SCRIPT)), "loading the FIX store's script");
+        this.clOrdIds = redis.options().key("fix-clordids");
+    }
+
+    /**
+     * The ClOrdIDs replaces gave open orders, order id → {account, current ClOrdID} (hash {@code …:fix-clordids}):
+     * the ledger keeps only an order's first one.
+     */
+    public Map<String, String[]> replacedClOrdIds() {
+        Map<String, byte[]> all = redis.await(redis.async().hgetall(clOrdIds), "reading replaced ClOrdIDs");
+        Map<String, String[]> out = new HashMap<>();
+        all.forEach((orderId, value) -> {
+            String[] f = new String(value, StandardCharsets.UTF_8).split("\t", -1);
+            if (f.length == 2) {
+                out.put(orderId, f);
+            }
+        });
+        return out;
+    }
+
+    /** A replace made {@code clOrdId} the current ClOrdID of {@code account}'s order {@code orderId}. */
+    public void replacedClOrdId(String orderId, String account, String clOrdId) {
+        redis.await(redis.async().<Long>evalsha(setDigest, ScriptOutputType.INTEGER, redis.guardedKeys(clOrdIds),
+                redis.guardedArgs(orderId.getBytes(StandardCharsets.UTF_8),
+                        (account + "\t" + clOrdId).getBytes(StandardCharsets.UTF_8))), "writing a replaced ClOrdID");
+    }
+
+    /** The orders are no longer open: their replaced ClOrdIDs are forgotten. */
+    public void closedOrders(Collection<String> orderIds) {
+        if (orderIds.isEmpty()) {
+            return;
+        }
+        byte[][] fields = orderIds.stream().map(id -> id.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        redis.await(redis.async().<Long>eval(redis.fenced(FORGET_SCRIPT), ScriptOutputType.INTEGER,
+                redis.guardedKeys(clOrdIds), redis.guardedArgs(fields)), "forgetting replaced ClOrdIDs");
     }
 
     /** One session's state; {@code sessionId} is QuickFIX/J's text of it (begin string, comp ids). */

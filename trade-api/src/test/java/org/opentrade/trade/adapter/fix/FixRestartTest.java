@@ -50,7 +50,21 @@ class FixRestartTest extends FixHarnessTest {
 
     @Test
     void aReplacedClOrdIdStillNamesTheOrderAfterARestart() throws Exception {
-        try (FixClient c = h.client("dev_restart_chain")) {
+        aReplacedClOrdIdStillNamesTheOrderAfter(h, "dev_restart_chain", h::startTrade);
+    }
+
+    /** What a restart does between the two halves, for {@link #aReplacedClOrdIdStillNamesTheOrderAfter}. */
+    interface Restart {
+        void run() throws Exception;
+    }
+
+    /**
+     * An order replaced before trade-api stops, {@code restart} (another start of it, here or elsewhere): its
+     * fill names the replace's ClOrdID, and a cancel naming it works.
+     */
+    static void aReplacedClOrdIdStillNamesTheOrderAfter(FixHarness h, String developer, Restart restart)
+            throws Exception {
+        try (FixClient c = h.client(developer)) {
             c.send(FixMessages.limitBuy("rc-a", "300750.SZ", 100, "251.30"));
             c.expectReport('0', '0', 0, 100);
             c.send(FixMessages.replace("rc-b", "rc-a", "300750.SZ", '1', 200, "251.30"));
@@ -59,7 +73,7 @@ class FixRestartTest extends FixHarnessTest {
 
             h.stopTrade();
             FixHarness.until(() -> !c.isLoggedOn(), 15);
-            h.startTrade();
+            restart.run();
             c.awaitLogon();
 
             h.counter("300750.SZ", "SELL", "251.30", 100);

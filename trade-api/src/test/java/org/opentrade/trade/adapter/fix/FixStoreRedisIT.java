@@ -85,4 +85,14 @@ class FixStoreRedisIT {
                     + REDIS.command("KEYS", "*C_dev_failover*"));
         }
     }
+
+    @Test
+    void aReplacedClOrdIdStillNamesTheOrderOnAnotherHost() throws Exception {
+        REDIS.flushAll();
+        Map<String, String> redis = Map.of("OPENTRADE_TRADE_STORE", "redis", "OPENTRADE_TRADE_REDIS_URI", REDIS.uri());
+        try (FixHarness h = FixHarness.start(dir, redis)) {
+            FixRestartTest.aReplacedClOrdIdStillNamesTheOrderAfter(h, "dev_chain_elsewhere",
+                    () -> h.startTrade(Map.of("OPENTRADE_TRADE_DATA_DIR", dir.resolve("another-host").toString())));
+        }
+    }
 }
