@@ -116,6 +116,8 @@ class FixSessionOwnershipTest extends FixHarnessTest {
                 r.send("5", "");
                 assertNotNull(r.next("5"));
             }
+            // One session per key: the next name's Logon is refused while this one still holds its connection.
+            idle("MANY_" + i);
         }
         try (RawFix r = logOn("MANY_20", "dev_many", true)) {
             String answer = answerType(r);
