@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.trade.adapter.redis.RedisFixSessions;
 import org.opentrade.trade.adapter.redis.RedisServer;
-import org.opentrade.trade.adapter.redis.RedisStoreOptions;
-import org.opentrade.trade.adapter.redis.TradeRedis;
+import org.opentrade.trade.adapter.redis.ClaimedRedis;
 import quickfix.FileStoreFactory;
 import quickfix.MessageStore;
 import quickfix.MessageStoreFactory;
@@ -35,40 +31,18 @@ class RedisMessageStoreIT {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final ClaimedRedis claimed = new ClaimedRedis(REDIS, 9);
+
     final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    TradeRedis redis;
-
-    @BeforeEach
-    void connect() throws Exception {
-        REDIS.flushAll();
-        redis = claimed();
-    }
-
-    @AfterEach
-    void disconnect() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    private static RedisStoreOptions options() {
-        return RedisStoreOptions.of(REDIS.uri(), 9).withKeyPrefix("it:");
-    }
-
-    private static TradeRedis claimed() {
-        TradeRedis r = TradeRedis.connect(options());
-        r.claimInstance(Duration.ofSeconds(5), Duration.ofSeconds(1));
-        return r;
-    }
 
     private MessageStore store(MessageStoreFactory previous) {
-        return RedisMessageStore.factory(new RedisFixSessions(redis), clock::get, previous).create(ID);
+        return RedisMessageStore.factory(new RedisFixSessions(claimed.redis()), clock::get, previous).create(ID);
     }
 
     /** The next process of the instance (another host, say): the holder gives its claim back, another takes it. */
     private MessageStore nextProcess() {
-        redis.close();
-        redis = claimed();
+        claimed.nextProcess();
         return store(null);
     }
 
@@ -154,7 +128,7 @@ class RedisMessageStoreIT {
     void aProcessWhoseClaimWasTakenOverWritesNothing() throws Exception {
         MessageStore first = store(null);
         first.incrNextSenderMsgSeqNum();
-        assertEquals("+OK", REDIS.command("SET", options().key("owner"), "elsewhere|1|1|0123456789abcdef"));
+        assertEquals("+OK", REDIS.command("SET", claimed.key("owner"), "elsewhere|1|1|0123456789abcdef"));
         IOException refused = assertThrows(IOException.class, first::incrNextSenderMsgSeqNum);
         assertTrue(refused.getMessage().contains("FENCED"), refused.getMessage());
         assertEquals(2, first.getNextSenderMsgSeqNum(), "the refused number was not taken either");

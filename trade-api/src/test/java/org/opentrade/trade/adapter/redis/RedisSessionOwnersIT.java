@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentrade.trade.port.FixSessionOwners;
@@ -25,36 +23,18 @@ class RedisSessionOwnersIT extends FixSessionOwnersContract {
     @RegisterExtension
     static final RedisServer REDIS = new RedisServer();
 
-    TradeRedis redis;
-
-    @BeforeEach
-    void connect() throws Exception {
-        REDIS.flushAll();
-        redis = claimed();
-    }
-
-    @AfterEach
-    void disconnect() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    private static TradeRedis claimed() {
-        return RedisIntentStoreIT.claimed(RedisStoreOptions.of(REDIS.uri(), INSTANCE).withKeyPrefix("it:"));
-    }
+    @RegisterExtension
+    final ClaimedRedis claimed = new ClaimedRedis(REDIS, INSTANCE);
 
     @Override
     protected FixSessionOwners newOwners() {
-        return new RedisSessionOwners(redis);
+        return new RedisSessionOwners(claimed.redis());
     }
 
     /** Another process (on another host, say) that took the instance over. */
     @Override
     protected FixSessionOwners nextProcess() {
-        redis.close();
-        redis = claimed();
-        return new RedisSessionOwners(redis);
+        return new RedisSessionOwners(claimed.nextProcess());
     }
 
     @Test
@@ -66,22 +46,21 @@ class RedisSessionOwnersIT extends FixSessionOwnersContract {
         }
         file.put("TAKEN", "dev_file");
 
-        FixSessionOwners owners = new RedisSessionOwners(redis).carryOver(file);
+        FixSessionOwners owners = new RedisSessionOwners(claimed.redis()).carryOver(file);
 
         assertEquals("dev_old", owners.owner("OLD_21"), "a name the file held is its developer's, past the bound too");
         assertEquals(FixSessionOwners.MAX_NAMES_PER_DEVELOPER + 2, owners.names("dev_old"));
         assertEquals("dev_redis", owners.owner("TAKEN"), "a name Redis already gave someone stays theirs");
         assertTrue(owners.claim("OLD_3", "dev_squatter").contains("another developer's session"));
         assertTrue(owners.claim("NEW", "dev_old").contains("you already have"));
-        new RedisSessionOwners(redis).carryOver(file); // the next start carries the same file over again: no change
+        new RedisSessionOwners(claimed.redis()).carryOver(file); // the next start carries the same file over again: no change
         assertEquals(FixSessionOwners.MAX_NAMES_PER_DEVELOPER + 2, owners.names("dev_old"));
     }
 
     @Test
     void aProcessWhoseClaimWasTakenOverRecordsNoName() throws Exception {
         FixSessionOwners owners = newOwners();
-        assertEquals("+OK", REDIS.command("SET", RedisStoreOptions.of(REDIS.uri(), INSTANCE).withKeyPrefix("it:")
-                .key("owner"), "elsewhere|1|1|0123456789abcdef"));
+        assertEquals("+OK", REDIS.command("SET", claimed.key("owner"), "elsewhere|1|1|0123456789abcdef"));
         IOException refused = assertThrows(IOException.class, () -> owners.claim("FIRM_A", "dev_a"));
         assertTrue(refused.getMessage().contains("FENCED"), refused.getMessage());
         assertNull(owners.owner("FIRM_A"));

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opentrade.trade.port.StreamJournal;
@@ -26,41 +24,27 @@ class RedisStreamJournalIT extends StreamJournalContract {
     @RegisterExtension
     static final RedisServer REDIS = new RedisServer();
 
-    TradeRedis redis;
+    @RegisterExtension
+    final ClaimedRedis claimed = new ClaimedRedis(REDIS, INSTANCE);
 
-    @BeforeEach
-    void connect() throws Exception {
-        REDIS.flushAll();
-        redis = RedisIntentStoreIT.claimed(options());
-    }
-
-    @AfterEach
-    void disconnect() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    private static RedisStoreOptions options() {
-        return RedisStoreOptions.of(REDIS.uri(), INSTANCE).withKeyPrefix("it:");
+    private RedisStoreOptions options() {
+        return claimed.options();
     }
 
     @Override
     protected StreamJournal newJournal() {
-        return new RedisStreamJournal(redis);
+        return new RedisStreamJournal(claimed.redis());
     }
 
     /** The next process of the instance: the holder gives its claim back, another connection claims it. */
     @Override
     protected RedisStreamJournal nextProcess() {
-        redis.close();
-        redis = RedisIntentStoreIT.claimed(options());
-        return new RedisStreamJournal(redis);
+        return new RedisStreamJournal(claimed.nextProcess());
     }
 
     @Test
     void manyBatchesAndAJournalLongerThanOneReadComeBackWhole() {
-        RedisStreamJournal first = new RedisStreamJournal(redis);
+        RedisStreamJournal first = new RedisStreamJournal(claimed.redis());
         first.load();
         int n = RedisStreamJournal.READ_CHUNK + RedisStreamJournal.MAX_BATCH_RECORDS * 2 + 11;
         for (int seq = 1; seq <= n; seq++) {
@@ -81,7 +65,7 @@ class RedisStreamJournalIT extends StreamJournalContract {
     @Test
     void recordsBeforeTheOlderOfTheTwoNewestDurableMarksAndOlderThanTheKeepTimeAreTrimmed() throws Exception {
         AtomicLong clock = new AtomicLong(1_000);
-        RedisStreamJournal j = new RedisStreamJournal(redis, clock::get);
+        RedisStreamJournal j = new RedisStreamJournal(claimed.redis(), clock::get);
         j.load();
         long[] tokens = framesAndMarks(j, () -> clock.addAndGet(1_000));
         String length = options().key("stream-journal");
@@ -102,7 +86,7 @@ class RedisStreamJournalIT extends StreamJournalContract {
 
     @Test
     void aProcessWhoseClaimWasTakenOverRecordsNothingMore() throws Exception {
-        RedisStreamJournal j = new RedisStreamJournal(redis);
+        RedisStreamJournal j = new RedisStreamJournal(claimed.redis());
         j.load();
         j.frame("dev-a", 1, 1, wire(1));
         j.flush();
@@ -121,7 +105,7 @@ class RedisStreamJournalIT extends StreamJournalContract {
 
     @Test
     void twoWritersOfOneInstanceCannotInterleave() throws Exception {
-        RedisStreamJournal a = new RedisStreamJournal(redis);
+        RedisStreamJournal a = new RedisStreamJournal(claimed.redis());
         a.load();
         a.frame("dev-a", 1, 1, wire(1));
         a.flush();
