@@ -112,6 +112,49 @@ class TradeStandbyIT {
     }
 
     /**
+     * A holder that has served past its journal's retention: the trims have dropped the record of its own epoch
+     * (written once, at its start), and a client of it still resumes exactly on the standby. Before the trim put
+     * that record back at the head, every client of a process older than about five minutes got the flagged
+     * snapshot (found in a distributed-mode trial). Snapshots every second and a retention of one second make
+     * the trims come at once.
+     */
+    @Test
+    void aClientOfAHolderWhoseJournalWasTrimmedStillResumesExactly() throws Exception {
+        REDIS.flushAll();
+        Path fast = java.nio.file.Files.writeString(dir.resolve("fast-trims.yaml"),
+                "store:\n  snapshot_every: 1s\nstreams:\n  retention_age: 1s\n");
+        Map<String, String> redis = Map.of("OPENTRADE_TRADE_STORE", "redis", "OPENTRADE_TRADE_REDIS_URI", REDIS.uri(),
+                "OPENTRADE_TRADE_CONFIG", fast.toString());
+        try (TradeHarness h = TradeHarness.start(dir, redis)) {
+            Client first = new Client(h, null, null);
+            first.untilPong();
+            long head = TradeStreamRestartTest.trade(h, "t", 9_300_000_201L);
+            first.until(head);
+            String epoch = first.epoch();
+            first.close();
+            // Until the trims have passed the first records (the holder's generation among them).
+            h.until(() -> {
+                try { // INCRBY 0 reads the base as an integer reply
+                    return Long.parseLong(REDIS.command("INCRBY", "ot:trade:0:stream-journal-base", "0").substring(1)) > 5;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, 30);
+
+            TradeApiService standby = h.deploySecond(Map.of("OPENTRADE_TRADE_STANDBY", "true",
+                    "OPENTRADE_TRADE_DATA_DIR", dir.resolve("another-host").toString()));
+            h.stopTrade();
+            h.until(standby::isReady, 60);
+            h.adopt(standby);
+            try (Client resumed = new Client(h, head, epoch)) {
+                List<JsonObject> after = resumed.untilPong();
+                assertTrue(after.stream().noneMatch(f -> "snapshot".equals(f.getString("type"))),
+                        "resumed at its seq, no flagged snapshot: " + after);
+            }
+        }
+    }
+
+    /**
      * A standby started while Redis is down, which then comes back (its holder's connection is gone for
      * good, as after a Redis restart): it waits the outage out and takes over once the holder stops.
      */

@@ -57,6 +57,8 @@ public final class FileStreamJournal extends StreamRecordJournal {
     private long segment;
     private long segmentBytes;
     private FileChannel channel;
+    /** The body of the last generation record (this process's), which every new segment starts with. */
+    private byte[] generation;
 
     public FileStreamJournal(Path dir) {
         this(dir, 8L << 20);
@@ -174,6 +176,16 @@ public final class FileStreamJournal extends StreamRecordJournal {
                 channel.close();
                 segment++;
                 openSegment();
+                if (generation != null) {
+                    // Each segment opens with the generation its records belong to: pruning deletes whole
+                    // segments, and once the one holding the generation record went, a start no longer knew the
+                    // epoch of the frames it kept (their clients got the flagged snapshot).
+                    ByteBuffer record = record(generation);
+                    while (record.hasRemaining()) {
+                        channel.write(record);
+                    }
+                    segmentBytes += record.limit();
+                }
             }
         } catch (IOException | RuntimeException e) {
             stop("writing " + segmentFile(segment) + " failed", e);
@@ -214,12 +226,22 @@ public final class FileStreamJournal extends StreamRecordJournal {
                 pending = ByteBuffer.allocate(8 + body.length);
             }
         }
+        if (body[0] == StreamRecords.GENERATION) {
+            generation = body;
+        }
         crc.reset();
         crc.update(body);
         pending.putInt(body.length).putInt((int) crc.getValue()).put(body);
         if (pending.position() >= FLUSH_AT_BYTES) {
             flush();
         }
+    }
+
+    /** {@code body} framed as a record (length, CRC32, body), as {@link #add} frames it into the pending buffer. */
+    private ByteBuffer record(byte[] body) {
+        crc.reset();
+        crc.update(body);
+        return ByteBuffer.allocate(8 + body.length).putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
     }
 
     private void stop(String what, Exception e) {

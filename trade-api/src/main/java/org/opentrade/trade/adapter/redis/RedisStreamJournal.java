@@ -61,6 +61,25 @@ public final class RedisStreamJournal extends StreamRecordJournal {
             end
             return redis.call('RPUSH', KEYS[1], unpack(ARGV, 3, 2 + tonumber(ARGV[2])))
             """;
+    /**
+     * KEYS: list, base. ARGV: the base expected, records to drop off the head, then '1' and a record to put at the
+     * new head in place of the last one dropped (the generation the kept records belong to), or '0' and ''.
+     * Returns the new base; refuses (writing nothing) when the base is not the one expected.
+     */
+    static final String TRIM_SCRIPT = """
+            local base = tonumber(redis.call('GET', KEYS[2]) or '0')
+            if base ~= tonumber(ARGV[1]) then
+              return redis.error_reply(KEYS[1] .. ': its base is ' .. base .. ', this process expected ' .. ARGV[1])
+            end
+            local n = tonumber(ARGV[2])
+            redis.call('LTRIM', KEYS[1], n, -1)
+            if ARGV[3] == '1' then
+              redis.call('LPUSH', KEYS[1], ARGV[4])
+              n = n - 1
+            end
+            redis.call('SET', KEYS[2], base + n)
+            return base + n
+            """;
     /** KEYS: list. ARGV: how many records to keep from the head. Cuts a damaged tail off. */
     static final String CUT_SCRIPT = """
             local keep = tonumber(ARGV[1])
@@ -94,6 +113,12 @@ public final class RedisStreamJournal extends StreamRecordJournal {
     /** When the newest entry of {@link #batchTimes} began. */
     private long bucketStart = Long.MIN_VALUE;
     private final DurableMarks marks = new DurableMarks();
+    /**
+     * The generation records by index (loaded or recorded): a trim that cuts the one the kept records belong to
+     * puts it back at the new head, else a start would not know the epoch of the frames it kept (a client of it
+     * then got the flagged snapshot from about five minutes into a process on).
+     */
+    private final TreeMap<Long, byte[]> generations = new TreeMap<>();
     private long dropped;
     private boolean loaded;
     /** After {@link #close}: nothing more is recorded. */
@@ -143,6 +168,9 @@ public final class RedisStreamJournal extends StreamRecordJournal {
                 }
                 if (good == 0) {
                     fromOrigin = base == 0 && body[0] == StreamRecords.ORIGIN;
+                }
+                if (body[0] == StreamRecords.GENERATION) {
+                    generations.put(base + good + 1, body);
                 }
                 if (body[0] == StreamRecords.BARRIER) {
                     entries.clear();
@@ -212,10 +240,16 @@ public final class RedisStreamJournal extends StreamRecordJournal {
             batchTimes.put(keepFrom, straddling.getValue());
         }
         long expected = base;
-        base += drop;
-        CompletableFuture<Long> trimmed = redis.async().<Long>eval(redis.fenced(RedisLists.TRIM_SCRIPT),
-                ScriptOutputType.INTEGER, redis.guardedKeys(listKey, baseKey), redis.guardedArgs(ascii(expected),
-                        ascii(drop))).toCompletableFuture();
+        Map.Entry<Long, byte[]> generation = generations.lowerEntry(keepFrom);
+        byte[] head = generation == null || generations.containsKey(keepFrom) ? null : generation.getValue();
+        generations.headMap(keepFrom, false).clear();
+        if (head != null) {
+            generations.put(keepFrom - 1, head); // in place of the last record dropped
+        }
+        base += head == null ? drop : drop - 1;
+        CompletableFuture<Long> trimmed = redis.async().<Long>eval(redis.fenced(TRIM_SCRIPT), ScriptOutputType.INTEGER,
+                redis.guardedKeys(listKey, baseKey), redis.guardedArgs(ascii(expected), ascii(drop),
+                        ascii(head == null ? 0 : 1), head == null ? new byte[0] : head)).toCompletableFuture();
         tail = trimmed.handle((newBase, error) -> {
             if (error != null) {
                 stop("trimming it failed", error);
@@ -287,6 +321,9 @@ public final class RedisStreamJournal extends StreamRecordJournal {
         }
         pending.add(body);
         pendingBytes += body.length;
+        if (body[0] == StreamRecords.GENERATION) {
+            generations.put(next, body);
+        }
         next++;
         if (pending.size() >= MAX_BATCH_RECORDS || pendingBytes >= FLUSH_AT_BYTES) {
             flush();

@@ -88,6 +88,7 @@ class FileStreamJournalTest extends StreamJournalContract {
     void segmentsBeforeTheOlderOfTheTwoNewestDurableMarksAndOlderThanTheKeepTimeAreDeleted() throws IOException {
         FileStreamJournal j = new FileStreamJournal(dir, 200); // a few frames per segment
         j.load();
+        j.generation("e1", 1);
         long[] tokens = framesAndMarks(j, () -> { });
         int before = segments().size();
         assertTrue(before >= 6, "segments: " + before);
@@ -103,6 +104,8 @@ class FileStreamJournalTest extends StreamJournalContract {
         StreamJournal.Recorded r = again.load();
         again.close();
         assertFalse(r.fromOrigin(), "the first segment, with the origin, is gone");
+        assertEquals(new StreamJournal.Generation("e1", 1), r.entries().get(0),
+                "the kept frames' generation, though its first record went with the first segment");
         assertTrue(r.entries().contains(new StreamJournal.Mark(1, Map.of(0, 12L))), "the older kept mark: " + r.entries());
         List<Long> kept = seqs(r);
         assertEquals(18L, kept.get(kept.size() - 1));

@@ -67,18 +67,21 @@ class RedisStreamJournalIT extends StreamJournalContract {
         AtomicLong clock = new AtomicLong(1_000);
         RedisStreamJournal j = new RedisStreamJournal(claimed.redis(), clock::get);
         j.load();
+        j.generation("e1", 1);
         long[] tokens = framesAndMarks(j, () -> clock.addAndGet(1_000));
         String length = options().key("stream-journal");
         j.snapshotDurable(tokens[0], 0);
         j.snapshotDurable(tokens[1], 0);
-        awaitLength(length, ":22"); // origin, 18 frames, 3 marks: nothing sent before the keep time
+        awaitLength(length, ":23"); // origin, generation, 18 frames, 3 marks: nothing sent before the keep time
         j.snapshotDurable(tokens[2], 10_500); // frames sent from 10 500 on are kept, and the mark of snapshot 1
-        awaitLength(length, ":10"); // frame 11 was the first sent at or after 10 500
+        awaitLength(length, ":11"); // frame 11 was the first sent at or after 10 500; the generation before it
         j.close();
         assertEquals(0, j.dropped());
 
         StreamJournal.Recorded r = nextProcess().load();
         assertFalse(r.fromOrigin(), "the origin is trimmed");
+        assertEquals(new StreamJournal.Generation("e1", 1), r.entries().get(0),
+                "the kept frames' generation, put back at the head by the trim");
         assertTrue(r.entries().contains(new StreamJournal.Mark(1, Map.of(0, 12L))), "the older kept mark: " + r.entries());
         List<Long> kept = seqs(r);
         assertEquals(List.of(11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L), kept, "no hole, up to the last");
