@@ -160,8 +160,9 @@ fi
 
 # ----- trade-api: the processes of one instance -----
 # Two processes with one OPENTRADE_TRADE_INSTANCE_ID must both wait for the instance's claim (else the
-# second is refused at start) and share the volume holding its order streams' journal and FIX sessions
-# (else the one that takes over resumes streams flagged and FIX sessions from sequence 1).
+# second is refused at start) and keep the instance in one Redis (its intents, snapshots, order streams'
+# journal and FIX sessions: else the one that takes over starts another instance's history). Their volumes
+# may differ (two hosts); none of the instance's state is on them.
 default_instance=$(sed -n 's/^ *instance_id: *\${OPENTRADE_TRADE_INSTANCE_ID:\([^}]*\)}.*/\1/p' trade-api/src/main/resources/trade-api.yaml)
 [ -n "$default_instance" ] || fail "trade-api.yaml has no instance_id default (\${OPENTRADE_TRADE_INSTANCE_ID:...})"
 for id in $(jq -r --arg d "$default_instance" '.services[] | select(.image | startswith("opentrade/trade-api:"))
@@ -169,16 +170,15 @@ for id in $(jq -r --arg d "$default_instance" '.services[] | select(.image | sta
   procs=$(jq -r --arg d "$default_instance" --arg id "$id" '.services | to_entries[] | select(.value.image | startswith("opentrade/trade-api:"))
       | select((.value.environment.OPENTRADE_TRADE_INSTANCE_ID // $d) == $id) | .key' "$C")
   [ "$(wc -l <<<"$procs")" -gt 1 ] || continue
-  volumes=$(for p in $procs; do jq -r --arg s "$p" '.services[$s].volumes // [] | .[]
-      | if type == "string" then split(":") | select(.[1] == "/var/lib/opentrade") | .[0]
-        else select(.target == "/var/lib/opentrade") | .source end' "$C"; done | sort -u)
+  stores=$(for p in $procs; do jq -r --arg s "$p" '.services[$s].environment
+      | "\(.OPENTRADE_TRADE_STORE // "file") \(.OPENTRADE_TRADE_REDIS_URI // "")"' "$C"; done | sort -u)
   standby=$(for p in $procs; do jq -r --arg s "$p" '.services[$s].environment.OPENTRADE_TRADE_STANDBY // "false"' "$C"; done | sort -u)
   if [ "$standby" != true ]; then
     fail "trade-api instance $id runs in $(echo $procs) but not all with OPENTRADE_TRADE_STANDBY=true: the second is refused"
-  elif [ "$(wc -l <<<"$volumes")" -ne 1 ] || [ -z "$volumes" ]; then
-    fail "trade-api instance $id runs in $(echo $procs) on different volumes ($(echo $volumes)): the one taking over lacks the stream journal"
+  elif [ "$(wc -l <<<"$stores")" -ne 1 ] || [[ "$stores" != redis\ redis://* ]]; then
+    fail "trade-api instance $id runs in $(echo $procs) without one Redis store for all ($(echo $stores)): the one taking over lacks the instance's state"
   else
-    ok "trade-api instance $id: $(echo $procs) stand by for each other on volume $volumes"
+    ok "trade-api instance $id: $(echo $procs) stand by for each other on one Redis store"
   fi
 done
 
