@@ -746,6 +746,10 @@ cmd_status() {
       all=1
     elif ready_check "$s"; then
       state=ready
+      case $s in # of the pair, the one whose /ready answers serves; the other is up, standing by
+        trade-api | trade-api-standby)
+          [ "$(http_code "http://127.0.0.1:$(trade_port "$s")/ready")" = 200 ] && state=serving || state=standby ;;
+      esac
     else
       state=starting
       all=1
