@@ -13,10 +13,10 @@
 # each process running one: exchange.owned_shards 0 and 1, each with its own journal; either answers for
 # any symbol by forwarding to the shard's owner), market-api and market-api-2 (two instances of
 # the same service, each with its own port, Hazelcast port and data directory; with InfluxDB they share
-# its database), trade-api (FIX on) and trade-api-standby (the same instance, id 1, with a data directory
-# of its own as on another host: everything the instance needs is in Redis; it waits for the instance's
-# claim there and takes over, FIX port included, when trade-api dies; whichever holds the claim serves,
-# the other stands by), gateway-1 and gateway-2 (Redis store, one shared session key,
+# its database), trade-api (FIX on) and trade-api-standby (the same instance, id 1, on the same data
+# directory, as on one host: it waits for the instance's claim in Redis and takes over, FIX port included,
+# when trade-api dies; whichever holds the claim serves, the other stands by; everything the instance needs
+# is in Redis too, so a standby on another host works the same), gateway-1 and gateway-2 (Redis store, one shared session key,
 # identity key and admin token; they find both market-api instances and trade-api through the cluster,
 # upstreams.discovery: cluster, so no target lists). start and stop are idempotent: start leaves running
 # processes alone and starts the missing ones on the same ports.
@@ -539,17 +539,17 @@ EOF
         OPENTRADE_ZIPKIN_ENDPOINT="$(ZIPKIN_SPANS)" \
         -- "${JAVA_CMD[@]}" ;;
     trade-api | trade-api-standby)
-      # One instance (id 1) in two processes, each with its own data directory as on two hosts (the
-      # instance's state, order streams' journal and FIX sessions included, is in Redis), and one FIX port:
-      # the one that holds the instance's claim in Redis serves and binds FIX; the other waits for the claim
-      # (trade-api README, a standby per instance).
+      # One instance (id 1) in two processes on one data directory, as on one host (its order streams'
+      # journal is kept there and in Redis: the files lack nothing a client was sent, even across a Redis
+      # outage), and one FIX port: the one that holds the instance's claim in Redis serves and binds FIX;
+      # the other waits for the claim (trade-api README, a standby per instance).
       local port=$TRADE_PORT hz=$HZ_TRADE_PORT
       [ "$s" = trade-api-standby ] && { port=$TRADE_STANDBY_PORT; hz=$HZ_TRADE_STANDBY_PORT; }
       cluster_env "$hz" "$s"
       java_cmd "$s" 256m
       launch "$s" "${CLUSTER_ENV[@]}" \
         OPENTRADE_TRADE_HOST=127.0.0.1 OPENTRADE_TRADE_PORT="$port" OPENTRADE_TRADE_EVENT_BUS=cluster \
-        OPENTRADE_TRADE_DATA_DIR="$(service_dir "$s")/data" \
+        OPENTRADE_TRADE_DATA_DIR="$(service_dir trade-api)/data" \
         OPENTRADE_TRADE_STORE=redis OPENTRADE_TRADE_REDIS_URI="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/1" \
         OPENTRADE_TRADE_INSTANCE_ID=1 OPENTRADE_TRADE_STANDBY="$([ "$TRADE_STANDBY" = on ] && echo true || echo false)" \
         OPENTRADE_TRADE_FIX_ENABLED=true OPENTRADE_TRADE_FIX_HOST=127.0.0.1 OPENTRADE_TRADE_FIX_PORT="$FIX_PORT" \

@@ -161,8 +161,8 @@ fi
 # ----- trade-api: the processes of one instance -----
 # Two processes with one OPENTRADE_TRADE_INSTANCE_ID must both wait for the instance's claim (else the
 # second is refused at start) and keep the instance in one Redis (its intents, snapshots, order streams'
-# journal and FIX sessions: else the one that takes over starts another instance's history). Their volumes
-# may differ (two hosts); none of the instance's state is on them.
+# journal and FIX sessions: else the one that takes over starts another instance's history). They may share a
+# volume (one host: the order streams' journal files then cover a Redis outage too) or not (two hosts).
 default_instance=$(sed -n 's/^ *instance_id: *\${OPENTRADE_TRADE_INSTANCE_ID:\([^}]*\)}.*/\1/p' trade-api/src/main/resources/trade-api.yaml)
 [ -n "$default_instance" ] || fail "trade-api.yaml has no instance_id default (\${OPENTRADE_TRADE_INSTANCE_ID:...})"
 for id in $(jq -r --arg d "$default_instance" '.services[] | select(.image | startswith("opentrade/trade-api:"))

@@ -46,6 +46,7 @@ import org.opentrade.trade.adapter.file.FileIntentStoreOptions;
 import org.opentrade.trade.adapter.file.FileSnapshotStore;
 import org.opentrade.trade.adapter.file.FileStreamJournal;
 import org.opentrade.trade.adapter.redis.RedisIntentStore;
+import org.opentrade.trade.adapter.redis.MirroredStreamJournal;
 import org.opentrade.trade.adapter.redis.RedisFixSessions;
 import org.opentrade.trade.adapter.redis.RedisSessionOwners;
 import org.opentrade.trade.adapter.redis.RedisSnapshotStore;
@@ -249,9 +250,11 @@ public final class TradeApiService extends VerticleBase {
         (standby ? waitForClaim() : Future.<Void>succeededFuture()).compose(claimed -> vertx.executeBlocking(() -> {
             startProblem = "opening the intent log";
             openStores();
-            // Redis: beside the intents, so a process of this instance on any host resumes its order streams.
+            // Redis: also beside the intents, so a process of this instance on any host resumes its order streams;
+            // the files go on from where they are newer (this host, across a Redis outage too).
+            FileStreamJournal files = new FileStreamJournal(config.dataDir().resolve("streams"));
             streamJournal = config.store().backend() == TradeApiConfig.StoreBackend.REDIS
-                    ? new RedisStreamJournal(redis) : new FileStreamJournal(config.dataDir().resolve("streams"));
+                    ? new MirroredStreamJournal(files, new RedisStreamJournal(redis)) : files;
             streamsRecorded = streamJournal.load();
             return snapshots.latest();
         })).compose(latest -> fetchUniverse().map(u -> Map.entry(u, latest))).compose(e -> {
