@@ -173,7 +173,7 @@ public final class RedisIntentStore implements IntentStore {
             base += drop;
             // The connection answers in order: this completes after every append before it (close waits for it).
             tail = redis.async().<Long>eval(redis.fenced(RedisLists.TRIM_SCRIPT), ScriptOutputType.INTEGER,
-                    redis.guardedKeys(logKey, baseKey), redis.guardedArgs(expected, count)).toCompletableFuture().handle((newBase, error) -> {
+                    redis.guardedKeys(logKey, baseKey), redis.guardedArgs(expected, count, new byte[] {'0'}, new byte[0])).toCompletableFuture().handle((newBase, error) -> {
                         if (error != null) {
                             fail(error);
                         }

@@ -11,8 +11,9 @@ final class RedisLists {
             return {tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('LLEN', KEYS[1])}
             """;
     /**
-     * KEYS: list, base. ARGV: the base expected, records to drop off the head. Returns the new base; refuses
-     * (writing nothing) when the base is not the one expected or the list is shorter.
+     * KEYS: list, base. ARGV: the base expected, records to drop off the head, then '1' and a record to put at the
+     * new head in place of the last one dropped, or '0' and ''. Returns the new base; refuses (writing nothing)
+     * when the base is not the one expected or the list is shorter.
      */
     static final String TRIM_SCRIPT = """
             local base = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -24,6 +25,10 @@ final class RedisLists {
               return redis.error_reply(KEYS[1] .. ': cannot trim ' .. n .. ' records off a shorter list')
             end
             redis.call('LTRIM', KEYS[1], n, -1)
+            if ARGV[3] == '1' then
+              redis.call('LPUSH', KEYS[1], ARGV[4])
+              n = n - 1
+            end
             redis.call('SET', KEYS[2], base + n)
             return base + n
             """;

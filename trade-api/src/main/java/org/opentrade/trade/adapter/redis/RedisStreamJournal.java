@@ -61,25 +61,6 @@ public final class RedisStreamJournal extends StreamRecordJournal {
             end
             return redis.call('RPUSH', KEYS[1], unpack(ARGV, 3, 2 + tonumber(ARGV[2])))
             """;
-    /**
-     * KEYS: list, base. ARGV: the base expected, records to drop off the head, then '1' and a record to put at the
-     * new head in place of the last one dropped (the generation the kept records belong to), or '0' and ''.
-     * Returns the new base; refuses (writing nothing) when the base is not the one expected.
-     */
-    static final String TRIM_SCRIPT = """
-            local base = tonumber(redis.call('GET', KEYS[2]) or '0')
-            if base ~= tonumber(ARGV[1]) then
-              return redis.error_reply(KEYS[1] .. ': its base is ' .. base .. ', this process expected ' .. ARGV[1])
-            end
-            local n = tonumber(ARGV[2])
-            redis.call('LTRIM', KEYS[1], n, -1)
-            if ARGV[3] == '1' then
-              redis.call('LPUSH', KEYS[1], ARGV[4])
-              n = n - 1
-            end
-            redis.call('SET', KEYS[2], base + n)
-            return base + n
-            """;
     /** KEYS: list. ARGV: how many records to keep from the head. Cuts a damaged tail off. */
     static final String CUT_SCRIPT = """
             local keep = tonumber(ARGV[1])
@@ -247,7 +228,7 @@ public final class RedisStreamJournal extends StreamRecordJournal {
             generations.put(keepFrom - 1, head); // in place of the last record dropped
         }
         base += head == null ? drop : drop - 1;
-        CompletableFuture<Long> trimmed = redis.async().<Long>eval(redis.fenced(TRIM_SCRIPT), ScriptOutputType.INTEGER,
+        CompletableFuture<Long> trimmed = redis.async().<Long>eval(redis.fenced(RedisLists.TRIM_SCRIPT), ScriptOutputType.INTEGER,
                 redis.guardedKeys(listKey, baseKey), redis.guardedArgs(ascii(expected), ascii(drop),
                         ascii(head == null ? 0 : 1), head == null ? new byte[0] : head)).toCompletableFuture();
         tail = trimmed.handle((newBase, error) -> {
