@@ -200,13 +200,18 @@ class ClusterDiscoveryIT {
         CompletableFuture<HttpResponse<String>> inFlight = calls.get(calls.size() - 1);
         int servedBeforeDrain = c.served.get();
 
-        Future<Void> drained = c.endpoint.drain(Duration.ofSeconds(3));
+        // The held request is c's one in flight: the drain waits for it, not for the (long) grace.
+        java.util.function.IntSupplier held = () -> (int) c.held.stream().filter(p -> !p.future().isComplete()).count();
+        Future<Void> drained = c.endpoint.drain(Duration.ofMillis(200), Duration.ofMinutes(5), held);
         awaitTrue("c draining at the gateway", () -> {
             UpstreamInstance u = instance(c.target());
             return u == null || u.draining();
         });
         assertEquals(List.of("a", "a", "a", "a"), from(4));
         assertEquals(servedBeforeDrain, c.served.get(), "the draining instance got a new request");
+        Thread.sleep(500); // past the notice
+        assertFalse(drained.isComplete(), "a request in flight holds the drain");
+        assertTrue(targets().contains(c.target()), "c is not withdrawn while it serves a request");
 
         c.held.forEach(Promise::tryComplete);
         HttpResponse<String> finished = inFlight.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -214,7 +219,7 @@ class ClusterDiscoveryIT {
         assertEquals(new JsonObject().put("from", "c").put("held", true), new JsonObject(finished.body()));
 
         await(drained);
-        awaitTrue("c withdrawn after the grace", () -> !targets().contains(c.target()));
+        awaitTrue("c withdrawn once its last request was answered", () -> !targets().contains(c.target()));
         assertEquals(servedBeforeDrain, c.served.get());
     }
 

@@ -25,6 +25,8 @@ public final class RequestStats {
     private final Map<String, LongAdder[]> byRoute = new ConcurrentHashMap<>();
     private final Histogram durations = Histogram.seconds(BOUNDS);
     private final LongAdder closedEarly = new LongAdder();
+    /** Requests begun and not yet answered (WebSocket upgrades are not counted: a stream is not a request). */
+    private final LongAdder inFlight = new LongAdder();
 
     /** @param prefix the metric names' prefix, e.g. {@code trade} for {@code trade_requests_total} */
     public RequestStats(String prefix) {
@@ -40,6 +42,21 @@ public final class RequestStats {
             return "unmatched";
         }
         return (method != null && METHODS.contains(method) ? method : "OTHER") + " " + template;
+    }
+
+    /** A request has begun; {@link #ended} follows when its answer has ended or its connection closed. */
+    public void begun() {
+        inFlight.increment();
+    }
+
+    /** A request {@link #begun} has been answered, or its connection closed. */
+    public void ended() {
+        inFlight.decrement();
+    }
+
+    /** Requests begun and not yet ended: what a graceful stop waits for. */
+    public int inFlight() {
+        return (int) Math.max(0, inFlight.sum());
     }
 
     /**
@@ -95,6 +112,10 @@ public final class RequestStats {
         b.append("# HELP ").append(early).append(" Requests whose connection closed before the answer ended.\n");
         b.append("# TYPE ").append(early).append(" counter\n");
         b.append(early).append(' ').append(closedEarly.sum()).append('\n');
+        String flying = prefix + "_requests_in_flight";
+        b.append("# HELP ").append(flying).append(" Requests being served now (WebSocket streams not counted).\n");
+        b.append("# TYPE ").append(flying).append(" gauge\n");
+        b.append(flying).append(' ').append(inFlight()).append('\n');
         return b.toString();
     }
 

@@ -1,6 +1,7 @@
 package org.opentrade.common.metrics;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -10,7 +11,8 @@ import io.vertx.ext.web.RoutingContext;
  * request from its arrival to the end of its answer and labels it with the template of the route
  * that answered ({@code GET /v1/orders/:order_id}), or {@code unmatched} (no route, or one without a
  * path such as an authentication step that refused it). Never a raw path: the labels stay bounded
- * whatever paths clients send. On the event loop; never blocks.
+ * whatever paths clients send. Also keeps the count of requests in flight ({@link RequestStats#inFlight}),
+ * WebSocket upgrades left out. On the event loop; never blocks.
  */
 public final class RequestStatsHandler implements Handler<RoutingContext> {
     private final RequestStats stats;
@@ -27,7 +29,15 @@ public final class RequestStatsHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         long start = System.nanoTime();
+        // A WebSocket upgrade becomes a stream, which a graceful stop closes rather than waits for.
+        boolean request = !ctx.request().headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true);
+        if (request) {
+            stats.begun();
+        }
         ctx.addEndHandler(done -> {
+            if (request) {
+                stats.ended();
+            }
             Route route = ctx.currentRoute();
             stats.record(RequestStats.routeLabel(ctx.request().method().name(), route == null ? null : route.getPath()),
                     ctx.response().getStatusCode(), System.nanoTime() - start, done.succeeded());

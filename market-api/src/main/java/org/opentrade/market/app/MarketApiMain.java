@@ -74,8 +74,8 @@ public final class MarketApiMain {
                 service.port(), 0, service.whenReady());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                // Gateways stop sending new requests, in-flight ones finish, then Vert.x closes.
-                ServiceEndpoint.drainFromHook(announced, java.time.Duration.ofSeconds(30));
+                // Gateways stop sending new requests, in-flight ones finish (at least 1 s, at most 5 s), then Vert.x closes.
+                ServiceEndpoint.drainFromHook(announced, java.time.Duration.ofSeconds(30), service::requestsInFlight);
                 vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 tracing.close();
             } catch (Exception e) {

@@ -151,6 +151,11 @@ public final class MarketApiService extends VerticleBase {
         return server.actualPort();
     }
 
+    /** REST requests being served now, WebSocket streams left out: what a graceful stop waits for. */
+    public int requestsInFlight() {
+        return requestStats.inFlight();
+    }
+
     public boolean isReady() {
         return ready;
     }

@@ -206,6 +206,11 @@ public final class TradeApiService extends VerticleBase {
         return server.actualPort();
     }
 
+    /** REST requests being served now, WebSocket streams left out: what a graceful stop waits for. */
+    public int requestsInFlight() {
+        return requestStats.inFlight();
+    }
+
     /** Uses {@code authenticator} for FIX Logons instead of the gateway's (call before deploying). */
     public TradeApiService withKeyAuthenticator(KeyAuthenticator authenticator) {
         this.keys = authenticator;

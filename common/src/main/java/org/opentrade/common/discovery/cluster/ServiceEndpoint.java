@@ -5,15 +5,17 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 import java.util.logging.Logger;
 import org.opentrade.common.discovery.ServiceDiscovery;
 import org.opentrade.common.discovery.ServiceInstance;
+import org.opentrade.common.lifecycle.Drain;
 
 /**
  * The hook a service's main calls to be found by the gateways: once its HTTP server listens,
  * {@link #announce} puts its endpoint in the cluster's registry; on shutdown, before the server
- * stops, {@link #drain(Duration)} tells the gateways to send nothing new, waits while the requests
- * they already sent finish, and withdraws. A process that dies without draining is removed when the
+ * stops, {@link #drain(Duration, Duration, IntSupplier)} tells the gateways to send nothing new, waits
+ * while the requests they already sent finish, and withdraws. A process that dies without draining is removed when the
  * cluster notices its member is gone.
  *
  * <p>A service's {@code main} calls {@link #announceOnceReady} once it listens, and
@@ -22,12 +24,18 @@ import org.opentrade.common.discovery.ServiceInstance;
  */
 public final class ServiceEndpoint {
     /**
-     * How long {@link #drain()} waits between announcing draining and withdrawing. It covers the
-     * gateways hearing of it (milliseconds) plus the longest request they may have sent just before:
-     * the gateway's default upstream request timeout (5 s), after which the gateway has answered
-     * anyway. Shorter stops sooner but may cut a slow request; longer delays shutdown.
+     * The longest {@link #drain()} waits between announcing draining and withdrawing. It covers the
+     * longest request the gateways may have sent just before they heard: the gateway's default upstream
+     * request timeout (5 s), after which the gateway has answered anyway. Shorter stops sooner but may
+     * cut a slow request; longer delays shutdown.
      */
     public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofSeconds(5);
+    /**
+     * How long {@link #drain()} waits at least: the gateways hear of the drain through the cluster in
+     * milliseconds, and a request one of them sent just before arrives within that; then only requests
+     * in flight hold the stop.
+     */
+    public static final Duration DEFAULT_DRAIN_NOTICE = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(ServiceEndpoint.class.getName());
 
     private final Vertx vertx;
@@ -105,14 +113,16 @@ public final class ServiceEndpoint {
     }
 
     /**
-     * For a service's shutdown hook (never an event loop): drains what {@link #announceOnceReady} announced,
-     * waiting at most {@code timeout}; nothing when it has not been announced (yet).
+     * For a service's shutdown hook (never an event loop): drains what {@link #announceOnceReady} announced
+     * ({@link #drain(Duration, Duration, IntSupplier)} with the defaults and {@code inFlight}), waiting at
+     * most {@code timeout}; nothing when it has not been announced (yet).
      */
-    public static void drainFromHook(Future<ServiceEndpoint> announced, Duration timeout) throws Exception {
+    public static void drainFromHook(Future<ServiceEndpoint> announced, Duration timeout, IntSupplier inFlight)
+            throws Exception {
         ServiceEndpoint endpoint = announced.succeeded() ? announced.result() : null;
         if (endpoint != null) {
             // Gateways stop sending new requests, in-flight ones finish.
-            endpoint.drain(DEFAULT_DRAIN_GRACE).toCompletionStage().toCompletableFuture()
+            endpoint.drain(DEFAULT_DRAIN_NOTICE, DEFAULT_DRAIN_GRACE, inFlight).toCompletionStage().toCompletableFuture()
                     .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
@@ -136,18 +146,39 @@ public final class ServiceEndpoint {
     /**
      * Announces draining, waits {@code grace} (the server keeps serving what it gets meanwhile),
      * then withdraws and stops the discovery. Call it before the HTTP server stops. {@code grace}
-     * may be zero.
+     * may be zero. Without a count of the requests in flight, the whole grace is waited.
      */
     public Future<Void> drain(Duration grace) {
         if (grace == null || grace.isNegative()) {
             throw new IllegalArgumentException("drain grace must be zero or positive, got " + grace);
         }
+        return drain(grace, grace, () -> 0);
+    }
+
+    /**
+     * Announces draining, waits {@code notice}, then while {@code inFlight} (the server's requests being
+     * served, streams left out) is above 0, at most {@code grace} in all ({@link Drain}); then withdraws
+     * and stops the discovery. The server keeps serving what it gets meanwhile. Call it before the HTTP
+     * server stops.
+     */
+    public Future<Void> drain(Duration notice, Duration grace, IntSupplier inFlight) {
+        Objects.requireNonNull(inFlight, "inFlight");
+        if (notice == null || grace == null || notice.isNegative() || grace.compareTo(notice) < 0) {
+            throw new IllegalArgumentException("drain notice must be zero or positive and at most the grace, got notice "
+                    + notice + " and grace " + grace);
+        }
         return Future.fromCompletionStage(announcement.drain(), vertx.getOrCreateContext())
                 .compose(v -> {
-                    LOG.info("discovery: " + instance().instanceId() + " draining; withdrawing in " + grace.toMillis() + " ms");
-                    return grace.isZero() ? Future.succeededFuture() : vertx.timer(grace.toMillis()).<Void>mapEmpty();
+                    LOG.info("discovery: " + instance().instanceId() + " draining; withdrawing once nothing is in flight,"
+                            + " after " + notice.toMillis() + " ms at least and " + grace.toMillis() + " ms at most");
+                    return Drain.untilIdle(vertx, notice, grace, inFlight);
                 })
-                .compose(v -> Future.fromCompletionStage(announcement.withdraw(), vertx.getOrCreateContext()))
+                .compose(outcome -> {
+                    LOG.info("discovery: " + instance().instanceId() + " drained in " + outcome.waitedMillis() + " ms"
+                            + (outcome.idle() ? ", nothing in flight" : ", " + outcome.stillInFlight()
+                            + " request(s) still in flight at the end of the grace"));
+                    return Future.fromCompletionStage(announcement.withdraw(), vertx.getOrCreateContext());
+                })
                 .eventually(() -> Future.fromCompletionStage(discovery.close(), vertx.getOrCreateContext()));
     }
 

@@ -1,0 +1,91 @@
+package org.opentrade.common.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The in-flight count a graceful stop waits for: requests until answered, WebSocket streams never. */
+class RequestStatsHandlerTest {
+    private static Vertx vertx;
+    private static HttpServer server;
+    private static final RequestStats STATS = new RequestStats("test");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static volatile Promise<Void> held;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        RequestStatsHandler.mount(router, STATS);
+        router.get("/held").handler(ctx -> {
+            Promise<Void> p = Promise.promise();
+            p.future().onComplete(v -> ctx.response().end("done"));
+            held = p;
+        });
+        router.get("/fast").handler(ctx -> ctx.response().end("fast"));
+        router.get("/stream").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> ws.writeTextMessage("hello")));
+        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static URI uri(String scheme, String path) {
+        return URI.create(scheme + "://127.0.0.1:" + server.actualPort() + path);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < until, "timed out waiting for " + what);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aRequestIsInFlightUntilItsAnswerEndsAndAStreamNever() throws Exception {
+        assertEquals("fast", HTTP.send(HttpRequest.newBuilder(uri("http", "/fast")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals(0, STATS.inFlight(), "an answered request is no longer in flight");
+
+        CompletableFuture<String> hello = new CompletableFuture<>();
+        WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(uri("ws", "/stream"), new WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                hello.complete(data.toString());
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertEquals("hello", hello.get(10, TimeUnit.SECONDS));
+        assertEquals(0, STATS.inFlight(), "an open stream is not a request in flight");
+
+        held = null;
+        CompletableFuture<HttpResponse<String>> slow = HTTP.sendAsync(HttpRequest.newBuilder(uri("http", "/held")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await("the held request to arrive", () -> held != null);
+        assertEquals(1, STATS.inFlight(), "the held request is in flight");
+        assertTrue(STATS.prometheus().contains("test_requests_in_flight 1\n"), STATS.prometheus());
+        vertx.runOnContext(v -> held.complete());
+        assertEquals("done", slow.get(10, TimeUnit.SECONDS).body());
+        await("the held request to end", () -> STATS.inFlight() == 0);
+        ws.abort();
+    }
+}
