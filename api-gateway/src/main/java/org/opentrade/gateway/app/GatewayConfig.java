@@ -14,6 +14,7 @@ import org.opentrade.common.identity.IdentityAssertions;
 import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.gateway.adapter.http.OverloadLimits;
 import org.opentrade.gateway.adapter.http.RequestGuard;
+import org.opentrade.gateway.adapter.http.GracefulStop;
 import org.opentrade.gateway.adapter.http.ServerLimits;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 import org.opentrade.gateway.adapter.redis.RedisOptions;
@@ -38,7 +39,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             Duration usageRetention, TracingOptions tracing, Map<String, UpstreamPoolOptions> upstreams,
                             ServerLimits server, Path identityKeyFile, Duration assertionTtl,
                             OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster,
-                            int passwordThreads, int passwordQueue, int signUpsPerHour, int signUpsPerAddressPerHour) {
+                            int passwordThreads, int passwordQueue, int signUpsPerHour, int signUpsPerAddressPerHour,
+                            GracefulStop.Options shutdown) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -157,7 +159,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
                 ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue, signUps,
-                signUpsPerAddress);
+                signUpsPerAddress, shutdown(g));
     }
 
     /**
@@ -189,6 +191,16 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
     public boolean discoversUpstreams() {
         return upstreams.values().stream()
                 .anyMatch(o -> o.getDiscovery() == UpstreamPoolOptions.Discovery.CLUSTER);
+    }
+
+    private static GracefulStop.Options shutdown(Config g) {
+        Duration notice = g.duration("shutdown_notice", GracefulStop.DEFAULT_NOTICE);
+        if (notice.isNegative() || notice.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new ConfigException("config key 'gateway.shutdown_notice' has value '" + notice
+                    + "'; allowed: a duration from 0s to 5m");
+        }
+        return new GracefulStop.Options(notice, positive(g, "gateway.shutdown_grace", "shutdown_grace",
+                GracefulStop.DEFAULT_GRACE));
     }
 
     private static ServerLimits server(Config g) {
@@ -239,6 +251,6 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 loginAccountWindow, keyChangesPerMinute, revokedKeysKept, revokedKeyRetention, streamsPerDeveloper,
                 usageFlushInterval,
                 usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
-                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour);
+                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown);
     }
 }

@@ -15,14 +15,15 @@ import org.opentrade.common.cluster.ClusteredVertx;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.gateway.adapter.http.ConnectionGuard;
-import org.opentrade.gateway.adapter.http.OperationsEndpoints;
+import org.opentrade.gateway.adapter.http.GracefulStop;
 
 /**
  * The standalone gateway of distributed mode: {@code java -jar api-gateway.jar}, configured by
  * {@code gateway.yaml} (typically {@code OPENTRADE_GATEWAY_STORE=redis},
  * {@code OPENTRADE_MARKET_API_TARGETS}, {@code OPENTRADE_TRADE_API_TARGETS},
  * {@code OPENTRADE_ZIPKIN_ENDPOINT}). Serves {@code /v1/*} plus {@code /health}, {@code /ready}
- * (all upstream pools have an instance) and {@code /metrics}.
+ * (all upstream pools have an instance, and not stopping) and {@code /metrics}. On SIGTERM it stops
+ * gracefully ({@link GracefulStop}).
  *
  * <p>With {@code gateway.event_bus: cluster} ({@code OPENTRADE_GATEWAY_EVENT_BUS=cluster}) it joins
  * distributed mode's cluster ({@code cluster:} section, {@link ClusteredVertx}), so its key check
@@ -61,6 +62,7 @@ public final class GatewayMain {
             vertx = Vertx.vertx(options);
         }
         GatewayServer gw;
+        GracefulStop stop = new GracefulStop(vertx, config.shutdown());
         try {
             // The main thread waits for start-up (not an event loop): nothing else runs here yet.
             gw = GatewayServer.start(vertx, config, null).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -69,14 +71,13 @@ public final class GatewayMain {
             // One server per event loop on the same port: Vert.x spreads connections over them. One
             // guard for all of them, so the connection cap is the gateway's.
             ConnectionGuard guard = new ConnectionGuard(vertx, config.server(), config.trustedProxies());
-            GatewayServer started = gw;
-            OperationsEndpoints.addRoutes(router, gw::upstreamsAvailable, "an upstream pool has no usable instance",
-                    () -> started.prometheus() + guard.prometheus());
+            gw.mountOperations(router, stop, guard);
             vertx.deployVerticle(() -> new AbstractVerticle() {
                 @Override
                 public void start(Promise<Void> started) {
-                    GatewayServer.createServer(vertx, config.server(), guard, router)
-                            .listen(config.port(), config.host()).<Void>mapEmpty().onComplete(started);
+                    GatewayServer.createServer(vertx, config.server(), guard, stop.guard(router))
+                            .listen(config.port(), config.host()).onSuccess(stop::add).<Void>mapEmpty()
+                            .onComplete(started);
                 }
             }, new DeploymentOptions().setInstances(config.eventLoops()))
                     // still the main thread waiting for the listeners (not an event loop)
@@ -92,6 +93,14 @@ public final class GatewayMain {
                 + (vertx.isNativeTransportEnabled() ? "native epoll" : "NIO") + " transport, event bus "
                 + (vertx.isClustered() ? "clustered: " + config.cluster() : "local") + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                // Not ready, then no new connections, open streams told to reconnect elsewhere, requests in
+                // flight answered; only then the pools and stores close under them.
+                stop.run().toCompletionStage().toCompletableFuture()
+                        .get(config.shutdown().notice().plus(config.shutdown().grace()).toSeconds() + 5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("gateway: graceful stop did not finish: " + e);
+            }
             try {
                 gw.close(vertx).toCompletionStage().toCompletableFuture()
                         .get(30, TimeUnit.SECONDS);

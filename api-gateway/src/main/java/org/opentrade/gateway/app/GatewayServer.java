@@ -23,6 +23,8 @@ import org.opentrade.common.identity.GatewayKeys;
 import org.opentrade.common.identity.IdentityAssertions;
 import org.opentrade.common.tracing.SpanStore;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.gateway.adapter.http.OperationsEndpoints;
+import org.opentrade.gateway.adapter.http.GracefulStop;
 import org.opentrade.gateway.adapter.http.tracing.ZipkinTraceSource;
 import org.opentrade.gateway.adapter.http.ConnectionGuard;
 import org.opentrade.gateway.adapter.http.ServerLimits;
@@ -205,6 +207,16 @@ public final class GatewayServer {
 
     public void mount(Router router) {
         gateway.mount(router);
+    }
+
+    /**
+     * The operations endpoints on {@code router}: {@code /health}; {@code /ready}, 503 while {@code stop} runs
+     * or an upstream pool has no usable instance; {@code /metrics}, the gateway's and {@code guard}'s.
+     */
+    public void mountOperations(Router router, GracefulStop stop, ConnectionGuard guard) {
+        OperationsEndpoints.addRoutes(router, () -> stop.stopping() ? "the gateway is shutting down"
+                : upstreamsAvailable() ? null : "an upstream pool has no usable instance",
+                () -> prometheus() + guard.prometheus());
     }
 
     public ApiGateway gateway() {

@@ -48,6 +48,26 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aGracefulStopServesTwoSecondsOfNoticeAndWaitsTenAtMostUnlessConfigured(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        GatewayConfig c = GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of()));
+        assertEquals(new org.opentrade.gateway.adapter.http.GracefulStop.Options(Duration.ofSeconds(2),
+                Duration.ofSeconds(10)), c.shutdown());
+        Path f = dir.resolve("stop.yaml");
+        Files.writeString(f, "gateway:\n  shutdown_notice: 0s\n  shutdown_grace: 30s\n");
+        assertEquals(new org.opentrade.gateway.adapter.http.GracefulStop.Options(Duration.ZERO, Duration.ofSeconds(30)),
+                GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of(GatewayConfig.OVERRIDE_PROPERTY, f.toString())))
+                        .shutdown());
+        for (String bad : new String[] {"shutdown_notice: 6m", "shutdown_grace: 0s"}) {
+            Path b = dir.resolve("bad.yaml");
+            Files.writeString(b, "gateway:\n  " + bad + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(
+                    ConfigLoader.of(Map.of(), Map.of(GatewayConfig.OVERRIDE_PROPERTY, b.toString()))));
+            assertTrue(e.getMessage().contains("gateway." + bad.split(":")[0]), e.getMessage());
+        }
+    }
+
+    @Test
     void anAssertionLifetimeOutsideTwoSecondsToTenMinutesStopsStartUpNamingTheKey(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         for (String ttl : new String[] {"1s", "11m"}) {

@@ -42,11 +42,14 @@ public final class TestGateway implements AutoCloseable {
     public final GatewayServer full;
     /** The connection guard in front of {@link #server}. */
     public final ConnectionGuard guard;
+    /** The graceful stop of the production wiring ({@link #startServer}, with the operations endpoints); else null. */
+    public final org.opentrade.gateway.adapter.http.GracefulStop stop;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestGateway(Vertx vertx, ApiGateway gateway, HttpServer server, Path dir, GatewayServer full,
-                        ConnectionGuard guard) {
+                        ConnectionGuard guard, org.opentrade.gateway.adapter.http.GracefulStop stop) {
         this.guard = guard;
+        this.stop = stop;
         this.vertx = vertx;
         this.gateway = gateway;
         this.server = server;
@@ -70,7 +73,14 @@ public final class TestGateway implements AutoCloseable {
      */
     public static TestGateway startServer(Vertx vertx, Path dir, String extraYaml,
                                           org.opentrade.common.discovery.ServiceDiscovery discovery) throws Exception {
-        GatewayConfig config = config(dir, extraYaml, "");
+        return startServer(vertx, dir, extraYaml, discovery, "");
+    }
+
+    /** As {@link #startServer(Vertx, Path, String, org.opentrade.common.discovery.ServiceDiscovery)} with {@code gatewayKeys} as in {@link #start}. */
+    public static TestGateway startServer(Vertx vertx, Path dir, String extraYaml,
+                                          org.opentrade.common.discovery.ServiceDiscovery discovery, String gatewayKeys)
+            throws Exception {
+        GatewayConfig config = config(dir, extraYaml, gatewayKeys);
         GatewayServer gw;
         try {
             gw = GatewayServer.start(vertx, config, null, discovery).toCompletionStage().toCompletableFuture()
@@ -82,9 +92,13 @@ public final class TestGateway implements AutoCloseable {
         Router router = Router.router(vertx);
         gw.mount(router);
         ConnectionGuard guard = new ConnectionGuard(vertx, config.server(), config.trustedProxies());
-        HttpServer server = GatewayServer.createServer(vertx, config.server(), guard, router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new TestGateway(vertx, gw.gateway(), server, dir, gw, guard);
+        org.opentrade.gateway.adapter.http.GracefulStop stop = new org.opentrade.gateway.adapter.http.GracefulStop(vertx,
+                config.shutdown());
+        gw.mountOperations(router, stop, guard);
+        HttpServer server = GatewayServer.createServer(vertx, config.server(), guard, stop.guard(router))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        stop.add(server);
+        return new TestGateway(vertx, gw.gateway(), server, dir, gw, guard, stop);
     }
 
     private static GatewayConfig config(Path dir, String extraYaml, String gatewayKeys) throws IOException {
@@ -126,7 +140,7 @@ public final class TestGateway implements AutoCloseable {
         ConnectionGuard guard = new ConnectionGuard(vertx, config.server(), config.trustedProxies());
         HttpServer server = GatewayServer.createServer(vertx, config.server(), guard, router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new TestGateway(vertx, gw, server, dir, null, guard);
+        return new TestGateway(vertx, gw, server, dir, null, guard, null);
     }
 
     /** Answers 200 with the principal, as a real upstream would see the gateway's identity headers. */

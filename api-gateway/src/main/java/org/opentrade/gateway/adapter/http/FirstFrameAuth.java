@@ -6,6 +6,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.json.StrictJson;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.RoutePolicy;
@@ -79,6 +80,15 @@ public final class FirstFrameAuth implements GatewayFilter {
             ws.closeHandler(v -> {
                 done[0] = true;
                 ctx.vertx().cancelTimer(timer);
+            });
+            // The gateway's graceful stop before the auth frame came: nothing to resume, so reconnect elsewhere.
+            ws.shutdownHandler(v -> {
+                if (!done[0]) {
+                    done[0] = true;
+                    ctx.vertx().cancelTimer(timer);
+                    ws.close((short) 1001, new ErrorBody("the gateway is shutting down; reconnect",
+                            GatewayError.UPSTREAM_UNAVAILABLE.code(), HttpErrors.traceId(ctx)).toJson());
+                }
             });
             ws.frameHandler(frame -> {
                 if (done[0] || frame.type() == io.vertx.core.http.WebSocketFrameType.PING

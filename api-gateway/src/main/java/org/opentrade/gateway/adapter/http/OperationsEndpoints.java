@@ -30,12 +30,21 @@ public final class OperationsEndpoints {
      * tracing filter does).
      */
     public static void addRoutes(Router router, BooleanSupplier ready, String notReady, Supplier<String> metricsText) {
+        addRoutes(router, () -> ready.getAsBoolean() ? null : notReady, metricsText);
+    }
+
+    /**
+     * As {@link #addRoutes(Router, BooleanSupplier, String, Supplier)}, with the reason not to be ready
+     * from {@code whyNotReady}: null when ready, else the 503's message.
+     */
+    public static void addRoutes(Router router, Supplier<String> whyNotReady, Supplier<String> metricsText) {
         router.get("/health").handler(ctx -> JsonBodies.send(ctx, 200, new JsonObject().put("status", "UP")));
         router.get("/ready").handler(ctx -> {
-            if (ready.getAsBoolean()) {
+            String why = whyNotReady.get();
+            if (why == null) {
                 JsonBodies.send(ctx, 200, new JsonObject().put("status", "READY"));
             } else {
-                HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, notReady);
+                HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, why);
             }
         });
         router.get("/metrics").handler(ctx -> ctx.response().setStatusCode(200)

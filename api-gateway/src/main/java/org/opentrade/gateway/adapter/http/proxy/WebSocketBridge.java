@@ -25,7 +25,8 @@ import org.opentrade.gateway.domain.GatewayError;
  * upstream's reads are paused, pongs included, so no verdict is drawn on an interval that saw a pause, nor
  * on one in which the upstream's frames were still arriving (its pong waits behind them). A
  * close on one side is passed to the other with its status code and reason (an upstream whose process
- * dies: 1001); an error on one side closes both.
+ * dies: 1001); an error on one side closes both. The gateway's graceful stop closes the caller 1001 with
+ * the error model as the reason ({@link #shutDown}): it reconnects to another gateway and resumes.
  *
  * <p>All callbacks run on the caller's event loop (both sockets were opened from it): no locks.
  */
@@ -39,12 +40,16 @@ final class WebSocketBridge {
     /** A close frame's reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5). */
     static final int MAX_CLOSE_REASON_BYTES = 123;
     private static final Buffer PING_PAYLOAD = Buffer.buffer("opentrade");
+    /** The close reason's message when the gateway stops: short, so the whole error model fits in a close frame. */
+    static final String SHUTTING_DOWN = "the gateway is shutting down; reconnect";
 
     private final Vertx vertx;
     private final ServerWebSocket client;
     private final WebSocket upstream;
     private final UpstreamPoolOptions options;
     private final String poolName;
+    /** The upgrade request's trace id, for the error model of a close the gateway decides. */
+    private final String traceId;
     private boolean closing;
     private boolean awaitingPong;
     private long pingTimer = -1;
@@ -64,8 +69,9 @@ final class WebSocketBridge {
     private Runnable onEnd = () -> { };
 
     WebSocketBridge(Vertx vertx, ServerWebSocket client, WebSocket upstream, UpstreamPoolOptions options,
-                    String poolName) {
+                    String poolName, String traceId) {
         this.vertx = vertx;
+        this.traceId = traceId;
         this.client = client;
         this.upstream = upstream;
         this.options = options;
@@ -90,6 +96,7 @@ final class WebSocketBridge {
             cancel(pongTimer);
         });
         upstream.pongHandler(payload -> awaitingUpstreamPong = false);
+        client.shutdownHandler(v -> shutDown(traceId)); // the gateway's graceful stop (GracefulStop)
         pingTimer = vertx.setPeriodic(options.getWsPingInterval().toMillis(), id -> ping());
         upstreamPingTimer = vertx.setPeriodic(options.getWsUpstreamPingInterval().toMillis(), id -> pingUpstream());
         upstream.resume();
@@ -193,16 +200,34 @@ final class WebSocketBridge {
      * closed 1001. Called on the caller's event loop.
      */
     void end(GatewayError error, String traceId) {
+        closeWithModel(POLICY_VIOLATION, error.message(), error.code(), traceId, "the client's credential ended");
+    }
+
+    /**
+     * Ends the stream because the gateway is stopping (its server's graceful shutdown): the caller gets a close
+     * frame 1001, which tells it to reconnect (through its load balancer, to another gateway) and resume, with
+     * the error model (-9001) as its reason; the upstream is closed 1001 too. Called on the caller's event loop.
+     */
+    void shutDown(String traceId) {
+        closeWithModel(GOING_AWAY, SHUTTING_DOWN, GatewayError.UPSTREAM_UNAVAILABLE.code(), traceId,
+                "the gateway is shutting down");
+    }
+
+    /**
+     * Closes the caller with {@code code} and the error model as the reason, or, when that does not fit in a
+     * close reason, an error frame in the error model first and a short reason; the upstream 1001.
+     */
+    private void closeWithModel(short code, String message, int errorNo, String traceId, String upstreamReason) {
         if (closing) {
             return;
         }
-        String model = new ErrorBody(error.message(), error.code(), traceId).toJson();
+        String model = new ErrorBody(message, errorNo, traceId).toJson();
         String reason = model;
         if (model.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
-            client.writeTextMessage(errorFrame(error.message(), error.code(), traceId));
-            reason = new JsonObject().put("error_no", error.code()).encode();
+            client.writeTextMessage(errorFrame(message, errorNo, traceId));
+            reason = new JsonObject().put("error_no", errorNo).encode();
         }
-        closeBoth(POLICY_VIOLATION, reason, GOING_AWAY, "the client's credential ended");
+        closeBoth(code, reason, GOING_AWAY, upstreamReason);
     }
 
     /** A control frame {@code {"type":"error",...}} carrying the error model (docs/contracts.md). */

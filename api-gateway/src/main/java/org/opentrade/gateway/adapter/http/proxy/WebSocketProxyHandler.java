@@ -180,7 +180,8 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
 
         private void bridge(ServerWebSocket client, WebSocket upstream) {
             MeteringFilter.upgraded(ctx); // the request's answer never ends: its stream is counted as it opens
-            WebSocketBridge bridge = new WebSocketBridge(ctx.vertx(), client, upstream, options, pool.name());
+            WebSocketBridge bridge = new WebSocketBridge(ctx.vertx(), client, upstream, options, pool.name(),
+                    HttpErrors.traceId(ctx));
             if (stream != null) {
                 bridge.onEnd(stream::closed);
                 stream.attach(why -> bridge.end(why, stream.traceId()));
