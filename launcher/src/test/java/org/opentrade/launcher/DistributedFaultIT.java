@@ -500,6 +500,67 @@ class DistributedFaultIT {
      * Every order acknowledged so far is in the account's order list with its order id, and those of
      * {@code phase} are each found by {@code client_order_id} through gateway {@code via} (a survivor).
      */
+    @Test
+    @Order(7)
+    void stoppingAGatewayAndTradeApiGracefullyLosesNothingAndHandsOverWithinSeconds() throws Exception {
+        // A gateway's SIGTERM: not ready and Connection: close for its notice, then no new connections, streams
+        // closed 1001 with the error model, requests in flight answered (api-gateway README, Graceful stop).
+        int toldBefore = closesWith("1001 -9001");
+        Phase phase = load.phase("gateway-1 stopped (SIGTERM)");
+        long stoppedAt = System.nanoTime();
+        topology.terminate("gateway-1");
+        long goneMillis = millisSince(stoppedAt);
+        int told = closesWith("1001 -9001") - toldBefore;
+        long target = load.scheduled.get() + 3L * ORDERS_PER_SECOND;
+        await("3 s of orders scheduled while gateway-1 is stopped", Duration.ofSeconds(15),
+                () -> load.scheduled.get() >= target);
+        Phase back = load.phase("gateway-1 restarting after its stop");
+        restart("gateway-1");
+        await("gateway-1 serves again", Duration.ofSeconds(30), () -> okOn(0, "/v1/market/quotes?symbols=" + SYMBOLS[0]));
+        await("every order of the stop answered", CLIENT_DEADLINE, () -> phase.pending() == 0 && back.pending() == 0);
+        assertEquals(0, phase.gaveUp.get() + phase.readsGaveUp.get(), "clients gave up: " + phase);
+        assertTrue(phase.maxOrderMillis.get() <= FAILOVER_BOUND.toMillis(),
+                "every order of the stop acknowledged within " + FAILOVER_BOUND + ": " + phase);
+        awaitStreamsResumed(stoppedAt, Duration.ofSeconds(30));
+        assertNoAcknowledgedOrderLost(phase, 1);
+        REPORT.put("7a SIGTERM gateway-1", phase + "; gone " + goneMillis + " ms after the signal; " + told
+                + " stream(s) told to reconnect (1001 -9001)");
+
+        // trade-api's SIGTERM: it drains until nothing is in flight (1 s notice, 5 s at most), then gives its
+        // claim back, and the standby takes the instance over.
+        int flaggedBefore = flaggedOrderResyncs();
+        String serving = servingTradeApi();
+        String other = serving.equals("trade-api") ? "trade-api-standby" : "trade-api";
+        Phase handover = load.phase(serving + " stopped (SIGTERM)");
+        long signalledAt = System.nanoTime();
+        CompletableFuture<Long> stopped = CompletableFuture.supplyAsync(() -> {
+            try {
+                topology.terminate(serving);
+                return millisSince(signalledAt);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await(other + " takes the instance over", Duration.ofSeconds(60), () -> tradeApiReady(other));
+        long tookOverMillis = millisSince(signalledAt);
+        long stoppedMillis = stopped.get(60, TimeUnit.SECONDS);
+        restart(serving); // it comes back standing by
+        assertEquals(other, servingTradeApi(), "the restarted process stands by for the one that took over");
+        load.phase("after trade-api's stop");
+        await("every order of the handover answered", CLIENT_DEADLINE, () -> handover.pending() == 0);
+        assertEquals(0, handover.gaveUp.get(), "clients gave up: " + handover);
+        awaitStreamsResumed(signalledAt, Duration.ofSeconds(30));
+        assertNoAcknowledgedOrderLost(handover, 0);
+        assertEquals(flaggedBefore, flaggedOrderResyncs(), "order streams resumed exactly across the handover: "
+                + STREAMS.stream().filter(w -> w.path.endsWith("orders")).map(w -> w.name + " " + w.flagged).toList());
+        REPORT.put("7b SIGTERM " + serving, handover + "; " + other + " ready " + tookOverMillis + " ms after the signal, "
+                + serving + " gone after " + stoppedMillis + " ms; order streams resumed exactly");
+    }
+
+    private static int closesWith(String codeAndErrorNo) {
+        return STREAMS.stream().mapToInt(w -> w.closes.getOrDefault(codeAndErrorNo, new AtomicInteger()).get()).sum();
+    }
+
     private static void assertNoAcknowledgedOrderLost(Phase phase, int via) throws Exception {
         // The acknowledgements before the listing starts: the load goes on, and the list is newest first.
         Map<String, Ack> acked = new HashMap<>(load.acks);
@@ -1084,6 +1145,8 @@ class DistributedFaultIT {
         private final Map<String, Long> resyncedSince = new ConcurrentHashMap<>();
         final AtomicLong dataFrames = new AtomicLong();
         final AtomicInteger reconnects = new AtomicInteger();
+        /** Close frames the server sent, by "code error_no" (the code alone when the reason is not the error model). */
+        final Map<String, AtomicInteger> closes = new ConcurrentHashMap<>();
         final AtomicLong lastDisconnect = new AtomicLong();
         final AtomicLong subscribedAt = new AtomicLong();
         final AtomicLong longestOutageMillis = new AtomicLong();
@@ -1270,6 +1333,14 @@ class DistributedFaultIT {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            Object errorNo = null;
+            try {
+                errorNo = new JsonObject(reason).getValue("error_no");
+            } catch (RuntimeException notTheErrorModel) {
+                // a close reason that is not the error model: counted by its code alone
+            }
+            closes.computeIfAbsent(statusCode + (errorNo == null ? "" : " " + errorNo), k -> new AtomicInteger())
+                    .incrementAndGet();
             lost();
             return null;
         }
