@@ -46,6 +46,7 @@ class UpstreamIdentityAssertionTest {
     /** Headers of each request or upgrade the upstream received (health checks left out). */
     private final LinkedBlockingQueue<MultiMap> received = new LinkedBlockingQueue<>();
     private TestGateway gw;
+    private io.vertx.core.http.WebSocketClient webSocketClient;
     private AssertionVerifier verifier;
     private JsonObject key;
     private String developerId;
@@ -151,8 +152,10 @@ class UpstreamIdentityAssertionTest {
         LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("X-API-Key", key.getString("key_id"))
                 .add("X-API-Secret", key.getString("secret")).add(IdentityAssertions.HEADER, "ota1.forged.x");
-        Vertx client = upstreamVertx;
-        client.getOrCreateContext().runOnContext(v -> client.createWebSocketClient()
+        // Held in a field: Vert.x closes a client that becomes unreachable (its cleaner), and a GC during the
+        // handshake then closed the connection under it ("Connection closed while handshake in process").
+        webSocketClient = upstreamVertx.createWebSocketClient();
+        upstreamVertx.getOrCreateContext().runOnContext(v -> webSocketClient
                 .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gw.port())
                         .setURI("/v1/stream/market").setHeaders(headers))
                 .onSuccess(ws -> ws.textMessageHandler(messages::add))
