@@ -244,19 +244,15 @@ public final class ApiGateway {
 
     /** Prometheus text lines of the gateway's own counters. */
     public String prometheus() {
-        StringBuilder loops = new StringBuilder();
-        overload().appendLoopMetrics(loops);
         return "# HELP opentrade_gateway_limit_degraded_total Limit decisions taken locally because the shared limiter was unreachable.\n"
                 + "# TYPE opentrade_gateway_limit_degraded_total counter\n"
                 + "opentrade_gateway_limit_degraded_total " + limiter.degradedDecisions() + "\n"
                 + "# HELP opentrade_gateway_limit_unavailable_total Orders refused because the shared limiter was unreachable.\n"
                 + "# TYPE opentrade_gateway_limit_unavailable_total counter\n"
                 + "opentrade_gateway_limit_unavailable_total " + limiter.refusedUnavailable() + "\n"
-                + "# HELP opentrade_gateway_shed_total Requests answered 503 -9004 because their event loop had its bound in"
-                + " flight, or was saturated past its admission cap.\n"
+                + "# HELP opentrade_gateway_shed_total Requests answered 503 -9004 because their event loop had its bound in flight.\n"
                 + "# TYPE opentrade_gateway_shed_total counter\n"
                 + "opentrade_gateway_shed_total " + overload().shed() + "\n"
-                + loops
                 + "# HELP opentrade_gateway_streams_open WebSocket streams open through this gateway.\n"
                 + "# TYPE opentrade_gateway_streams_open gauge\n"
                 + "opentrade_gateway_streams_open " + (streams == null ? 0 : streams.size()) + "\n"

@@ -217,10 +217,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         return new ServerLimits(idle, read, connections, headers, line, perAddress);
     }
 
-    /**
-     * Load shedding per event loop ({@code gateway.max_in_flight_per_event_loop},
-     * {@code gateway.in_flight_reserved_for_orders}, {@code gateway.max_event_loop_utilization}).
-     */
+    /** Load shedding per event loop ({@code gateway.max_in_flight_per_event_loop}, {@code gateway.in_flight_reserved_for_orders}). */
     private static OverloadLimits overload(Config g) {
         int max = g.intValue("max_in_flight_per_event_loop", OverloadLimits.DEFAULT_MAX_IN_FLIGHT_PER_EVENT_LOOP, 1,
                 10_000_000);
@@ -230,13 +227,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
             throw new ConfigException("config key 'gateway.in_flight_reserved_for_orders' has value '" + reserved
                     + "'; allowed: 0 to gateway.max_in_flight_per_event_loop - 1 (" + (max - 1) + ")");
         }
-        double utilization = g.doubleValue("max_event_loop_utilization",
-                OverloadLimits.DEFAULT_MAX_EVENT_LOOP_UTILIZATION, 0, 1);
-        if (utilization != 0 && utilization < 0.5) {
-            throw new ConfigException("config key 'gateway.max_event_loop_utilization' has value '" + utilization
-                    + "'; allowed: 0 (off) or 0.5 to 1");
-        }
-        return new OverloadLimits(max, reserved, utilization);
+        return new OverloadLimits(max, reserved);
     }
 
     private static Duration positive(Config section, String full, String key, Duration def) {

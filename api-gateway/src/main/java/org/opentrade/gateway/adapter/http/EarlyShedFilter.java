@@ -10,8 +10,7 @@ import org.opentrade.gateway.domain.RoutePolicy;
 
 /**
  * The overload bound checked first, before tracing, the request guard and route matching: when the
- * event loop already has its bound in flight, or is saturated and past its admission cap (everything but
- * orders and cancels; {@link OverloadFilter}), the request is answered 503 -9004 with
+ * event loop already has its bound in flight, the request is answered 503 -9004 with
  * {@code Retry-After} at once. A shed request costs its HTTP decode and this answer, about a fifth
  * of a served call; shed after those steps, it cost a third, and at three times the gateway's
  * maximum the shedding alone took the event loop. Shed requests are not traced (their answer still
@@ -54,10 +53,11 @@ public final class EarlyShedFilter implements GatewayFilter {
     public void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         if (req.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true)
-                || overload.loop().admits(isPriority(req.method().name(), req.path()))) {
+                || overload.loopLimit().admits(isPriority(req.method().name(), req.path()))) {
             ctx.next();
             return;
         }
+        overload.loopLimit().countShed();
         OverloadFilter.shed(ctx, "the gateway is overloaded; retry after the time in Retry-After");
     }
 
