@@ -122,12 +122,17 @@ class GracefulStopTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, served.statusCode(), served.body());
         assertEquals("close", served.headers().firstValue("Connection").orElse(""), "told to reconnect: " + served.headers());
+        // A stream opened during the notice is served too, and told to reconnect with the others below.
+        StreamKit.Stream late = kit.open(gw.port(), "/v1/stream/market", "X-API-Key", key.getString("key_id"),
+                "X-API-Secret", key.getString("secret"));
+        assertEquals("hello", late.nextMessage());
 
         // Then: the stream is told to reconnect, with the error model; new connections are refused.
         assertEquals((short) 1001, stream.closeCode(), stream.awaitClose());
         JsonObject reason = stream.closeReason();
         assertEquals(-9001, reason.getInteger("error_no"), reason.encode());
         assertTrue(reason.getString("trace_id").matches("[0-9a-f]{32}"), reason.encode());
+        assertEquals((short) 1001, late.closeCode(), late.awaitClose());
         await("the listener to close", () -> {
             try (Socket s = new Socket("127.0.0.1", gw.port())) {
                 return false;
