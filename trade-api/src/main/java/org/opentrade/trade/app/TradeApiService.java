@@ -35,6 +35,9 @@ import org.opentrade.exchange.client.feed.eventbus.FeedConsumers;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.InstrumentInfo;
 import org.opentrade.exchange.model.Universe;
+import org.opentrade.trade.adapter.file.FileMutationAnswers;
+import org.opentrade.trade.adapter.redis.RedisMutationAnswers;
+import org.opentrade.trade.port.MutationAnswers;
 import org.opentrade.trade.adapter.eventbus.EventBusExchange;
 import org.opentrade.trade.adapter.eventbus.EventBusKeyAuthenticator;
 import org.opentrade.trade.adapter.file.FileIntentStore;
@@ -118,6 +121,9 @@ public final class TradeApiService extends VerticleBase {
     /** What the order stream sent, across restarts (local files under data_dir/streams, whatever the store). */
     private StreamJournal streamJournal;
     private StreamJournal.Recorded streamsRecorded;
+    /** The answers of mutations under an Idempotency-Key, beside the intents; and those loaded at start. */
+    private MutationAnswers mutationAnswers;
+    private List<MutationAnswers.Answer> answersLoaded = List.of();
     /** The Redis connection of the Redis stores (null with the file store); closed after them. */
     private volatile TradeRedis redis;
     /** How often a standby whose Redis is down tries again. */
@@ -261,6 +267,9 @@ public final class TradeApiService extends VerticleBase {
             streamJournal = config.store().backend() == TradeApiConfig.StoreBackend.REDIS
                     ? new MirroredStreamJournal(files, new RedisStreamJournal(redis)) : files;
             streamsRecorded = streamJournal.load();
+            mutationAnswers = config.store().backend() == TradeApiConfig.StoreBackend.REDIS
+                    ? new RedisMutationAnswers(redis) : new FileMutationAnswers(config.dataDir().resolve("mutation-answers.log"));
+            answersLoaded = mutationAnswers.load(System.currentTimeMillis());
             return snapshots.latest();
         })).compose(latest -> fetchUniverse().map(u -> Map.entry(u, latest))).compose(e -> {
             Universe universe = e.getKey();
@@ -315,7 +324,9 @@ public final class TradeApiService extends VerticleBase {
             desk = d;
             new TradeRoutes(d, tracing, callers, () -> ready, System::currentTimeMillis, config.maxBodyBytes(),
                     config.startingBalance()).servingPartition(config.store().partitions(), config.store().instanceId())
+                    .answers(mutationAnswers, answersLoaded)
                     .mount(router);
+            answersLoaded = List.of();
             router.get("/v1/stream/orders").handler(rc -> {
                 if (!ready) {
                     // The snapshot and updates a stream sends come from the caught-up state only.
@@ -779,6 +790,9 @@ public final class TradeApiService extends VerticleBase {
             }
             if (streamJournal != null) {
                 streamJournal.close();
+            }
+            if (mutationAnswers != null) {
+                mutationAnswers.close();
             }
             if (redis != null) {
                 redis.close();

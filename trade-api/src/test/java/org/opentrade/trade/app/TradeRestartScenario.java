@@ -109,4 +109,55 @@ abstract class TradeRestartScenario {
             assertEquals(-4110, killed.bodyAsJsonObject().getInteger("error_no"), "the kill switch survives");
         }
     }
+
+    private static HttpResponse<Buffer> keyed(TradeHarness h, HttpMethod method, String dev, String uri, JsonObject body,
+                                              String key) throws Exception {
+        var r = h.request(method, dev, uri).putHeader("Idempotency-Key", key);
+        return TradeHarness.await(body == null ? r.send() : r.sendJsonObject(body));
+    }
+
+    private static String resting(TradeHarness h, String dev, String cid) throws Exception {
+        HttpResponse<Buffer> placed = h.order(dev, TradeHarness.limit(cid, "600000.SH", "buy", "10.00", 100));
+        assertEquals(201, placed.statusCode(), placed.bodyAsString());
+        return placed.bodyAsJsonObject().getString("order_id");
+    }
+
+    /**
+     * A mutation sent with an Idempotency-Key and retried after a restart (its client never got the answer) gets
+     * its first answer again instead of running a second time: the cancel is not "not open" now, the cancel-all
+     * does not cancel the order placed since, and the reset does not wipe the account again.
+     */
+    @Test
+    void mutationsRetriedWithTheirIdempotencyKeysAfterARestartGetTheirFirstAnswers() throws Exception {
+        try (TradeHarness h = start()) {
+            String dev = "dev_keys";
+            JsonObject balance = new JsonObject().put("starting_balance", "100000.00");
+            HttpResponse<Buffer> reset = keyed(h, HttpMethod.POST, dev, "/v1/account/reset", balance, "k-reset");
+            assertEquals(200, reset.statusCode(), reset.bodyAsString());
+            String first = resting(h, dev, "keys-1");
+            HttpResponse<Buffer> cancel = keyed(h, HttpMethod.DELETE, dev, "/v1/orders/" + first, null, "k-cancel");
+            assertEquals(200, cancel.statusCode(), cancel.bodyAsString());
+            resting(h, dev, "keys-2");
+            HttpResponse<Buffer> cancelAll = keyed(h, HttpMethod.DELETE, dev, "/v1/orders", null, "k-all");
+            assertEquals(200, cancelAll.statusCode(), cancelAll.bodyAsString());
+            assertEquals(1, cancelAll.bodyAsJsonObject().getJsonArray("items").size(), cancelAll.bodyAsString());
+            String placedSince = resting(h, dev, "keys-3");
+
+            h.stopTrade();
+            h.startTrade();
+
+            HttpResponse<Buffer> resetAgain = keyed(h, HttpMethod.POST, dev, "/v1/account/reset", balance, "k-reset");
+            assertEquals(200, resetAgain.statusCode(), resetAgain.bodyAsString());
+            assertEquals(reset.bodyAsJsonObject(), resetAgain.bodyAsJsonObject(), "the first reset's answer");
+            HttpResponse<Buffer> cancelAgain = keyed(h, HttpMethod.DELETE, dev, "/v1/orders/" + first, null, "k-cancel");
+            assertEquals(200, cancelAgain.statusCode(), "not 'not open': " + cancelAgain.bodyAsString());
+            assertEquals(cancel.bodyAsJsonObject(), cancelAgain.bodyAsJsonObject());
+            HttpResponse<Buffer> cancelAllAgain = keyed(h, HttpMethod.DELETE, dev, "/v1/orders", null, "k-all");
+            assertEquals(cancelAll.bodyAsJsonObject(), cancelAllAgain.bodyAsJsonObject(), cancelAllAgain.bodyAsString());
+            JsonObject since = h.get(dev, "/v1/orders/" + placedSince).bodyAsJsonObject();
+            assertEquals("new", since.getString("status"), "neither the reset nor the cancel-all ran again: " + since);
+            HttpResponse<Buffer> other = keyed(h, HttpMethod.DELETE, dev, "/v1/orders/" + placedSince, null, "k-cancel");
+            assertEquals(409, other.statusCode(), "another request under the key is a conflict: " + other.bodyAsString());
+        }
+    }
 }

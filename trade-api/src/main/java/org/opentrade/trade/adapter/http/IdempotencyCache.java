@@ -15,9 +15,10 @@ import java.util.TreeMap;
 /**
  * Answers of mutations (cancel, replace, cancel-all, reset) by {@code Idempotency-Key}, so a retry
  * gets the first answer instead of doing it again; the same key with another request is a conflict.
- * New orders do not need it: their keys are in the durable intent log. Kept for {@code ttlMs}; in
- * memory only, so a restart forgets them (a retried cancel then answers "not open", which is what
- * happened). Single-threaded (the trade context).
+ * New orders do not need it: their keys are in the durable intent log. Kept for {@code ttlMs}, in memory,
+ * refilled at start from {@link org.opentrade.trade.port.MutationAnswers}, where each answer is also recorded
+ * (without it a restart forgot them, and a retried cancel answered "not open"). Single-threaded (the trade
+ * context).
  *
  * <p><b>Bounded per account, and fairly in total.</b> Each account keeps at most {@code perAccount}
  * keys (its oldest go first), and all accounts together at most {@code total}. Past the total the
@@ -64,11 +65,16 @@ final class IdempotencyCache {
     }
 
     void put(String account, String key, String request, int status, JsonObject body, long now) {
+        put(account, key, digest(request), status, body, now);
+    }
+
+    /** As {@link #put(String, String, String, int, JsonObject, long)} with the request's {@link #digest}. */
+    void put(String account, String key, byte[] fingerprint, int status, JsonObject body, long now) {
         LinkedHashMap<String, Entry> keys = accounts.computeIfAbsent(account, a -> new LinkedHashMap<>());
         int before = keys.size();
         dropExpired(keys, now);
         keys.remove(key);
-        keys.put(key, new Entry(digest(request), status, body.copy(), now));
+        keys.put(key, new Entry(fingerprint.clone(), status, body.copy(), now));
         if (keys.size() > perAccount) {
             Iterator<Entry> oldest = keys.values().iterator();
             oldest.next();
@@ -128,7 +134,8 @@ final class IdempotencyCache {
         }
     }
 
-    private static byte[] digest(String request) {
+    /** What a request is kept by: the SHA-256 of what it is compared by. */
+    static byte[] digest(String request) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(request.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -34,6 +35,7 @@ import org.opentrade.trade.domain.ledger.AccountView;
 import org.opentrade.trade.domain.ledger.OrderQuery;
 import org.opentrade.trade.domain.ledger.Page;
 import org.opentrade.trade.domain.ledger.PositionView;
+import org.opentrade.trade.port.MutationAnswers;
 
 /**
  * trade-api's REST endpoints (docs/contracts.md API map, "trading"). Every {@code /v1} request must carry
@@ -66,7 +68,10 @@ public final class TradeRoutes {
     private final long maxBodyBytes;
     private final long defaultBalance;
     /** 1 000 keys per account, 100 000 in all: past that, the account holding the most loses its oldest. */
-    private final IdempotencyCache idempotency = new IdempotencyCache(1_000, 100_000, 24 * 3_600_000L);
+    private final IdempotencyCache idempotency = new IdempotencyCache(1_000, MutationAnswers.MAX_KEPT,
+            MutationAnswers.KEPT_MILLIS);
+    /** Where each answer kept in {@link #idempotency} is recorded too; null: memory only. */
+    private MutationAnswers answers;
     /**
      * (account, Idempotency-Key) of the mutations being answered now: a second request under the key meanwhile
      * (a client that timed out and retried at once) is refused, never run beside the first. An entry goes when
@@ -395,9 +400,34 @@ public final class TradeRoutes {
     private JsonObject remember(RoutingContext ctx, String account, int status, JsonObject body) {
         String key = ctx.request().getHeader("Idempotency-Key");
         if (key != null) {
-            idempotency.put(account, key, fingerprint(ctx), status, body, clock.getAsLong());
+            long now = clock.getAsLong();
+            byte[] fingerprint = IdempotencyCache.digest(fingerprint(ctx));
+            idempotency.put(account, key, fingerprint, status, body, now);
+            if (answers != null) {
+                answers.record(new MutationAnswers.Answer(account, key, HexFormat.of().formatHex(fingerprint), status,
+                        body.encode(), now));
+            }
         }
         return body;
+    }
+
+    /**
+     * Records every mutation's answer under its Idempotency-Key in {@code store} as well, after refilling the
+     * cache with {@code loaded} (what {@link MutationAnswers#load} gave at start): a retry after a restart or a
+     * takeover then gets the first answer. Call before {@link #mount}.
+     */
+    public TradeRoutes answers(MutationAnswers store, List<MutationAnswers.Answer> loaded) {
+        for (MutationAnswers.Answer a : loaded) {
+            byte[] fingerprint;
+            try {
+                fingerprint = HexFormat.of().parseHex(a.fingerprint());
+            } catch (IllegalArgumentException e) {
+                continue; // not ours: a line some other writer left
+            }
+            idempotency.put(a.account(), a.key(), fingerprint, a.status(), new JsonObject(a.body()), a.at());
+        }
+        this.answers = store;
+        return this;
     }
 
     /**

@@ -1,0 +1,138 @@
+package org.opentrade.trade.adapter.file;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opentrade.trade.port.MutationAnswers;
+
+/**
+ * {@link MutationAnswers} in a text file of the data directory, one {@link MutationAnswers.Answer#line} per
+ * answer, appended on the store's own thread and handed to the OS at once (it survives a crash of the process;
+ * not fsynced: a power cut may lose the last answers, whose retries then run again). {@link #load} keeps the
+ * answers within the retention and rewrites the file from them (atomically) when it held more; while running,
+ * the file is rewritten the same way once it has grown to twice the most kept.
+ */
+public final class FileMutationAnswers implements MutationAnswers {
+    private static final Logger LOG = Logger.getLogger(FileMutationAnswers.class.getName());
+
+    private final Path file;
+    private final int maxKept;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "trade-mutation-answers");
+        t.setDaemon(true);
+        return t;
+    });
+    private BufferedWriter out; // the writer thread only (and load, before any record)
+    private int lines;
+
+    /** Keeps {@link MutationAnswers#MAX_KEPT} at most. */
+    public FileMutationAnswers(Path file) {
+        this(file, MAX_KEPT);
+    }
+
+    /** Keeps {@code maxKept} answers at most (tests use a small number). */
+    public FileMutationAnswers(Path file, int maxKept) {
+        if (maxKept < 1) {
+            throw new IllegalArgumentException("maxKept must be at least 1, got " + maxKept);
+        }
+        this.file = file;
+        this.maxKept = maxKept;
+    }
+
+    @Override
+    public synchronized List<Answer> load(long now) throws IOException {
+        List<Answer> all = read();
+        List<Answer> kept = MutationAnswers.kept(all, now, maxKept);
+        if (kept.size() < lines) {
+            rewrite(kept);
+        }
+        return kept;
+    }
+
+    private List<Answer> read() throws IOException {
+        List<Answer> all = new ArrayList<>();
+        lines = 0;
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                lines++;
+                Answer a = Answer.parse(line);
+                if (a != null) {
+                    all.add(a);
+                }
+            }
+        }
+        return all;
+    }
+
+    private void rewrite(List<Answer> kept) throws IOException {
+        closeWriter();
+        StringBuilder sb = new StringBuilder();
+        for (Answer a : kept) {
+            sb.append(a.line()).append('\n');
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8), () -> { });
+        lines = kept.size();
+    }
+
+    @Override
+    public void record(Answer answer) {
+        String line = answer.line() + "\n";
+        writer.execute(() -> {
+            synchronized (this) {
+                try {
+                    if (out == null) {
+                        Files.createDirectories(file.toAbsolutePath().getParent());
+                        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND);
+                    }
+                    out.write(line);
+                    out.flush();
+                    if (++lines >= 2 * maxKept) {
+                        rewrite(MutationAnswers.kept(read(), answer.at(), maxKept));
+                    }
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "mutation answers " + file + ": could not record an answer (a retry of that"
+                            + " request after a restart runs again)", e);
+                    closeWriter();
+                }
+            }
+        });
+    }
+
+    private void closeWriter() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "closing " + file, e);
+            }
+            out = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warning("mutation answers " + file + ": the last answers were not written within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            closeWriter();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.opentrade.trade.adapter.redis;
+
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opentrade.trade.port.MutationAnswers;
+
+/**
+ * {@link MutationAnswers} in Redis, in the instance's key space: a list {@code …:mutation-answers} of
+ * {@link MutationAnswers.Answer#line}s, newest last, trimmed to the most kept by the same script that appends
+ * (fenced by the instance's claim, like every write of this process). So a process of the instance on another
+ * host answers a retry as the one before it would have. {@link #record} sends the script and does not wait;
+ * a failure is logged (a retry of that request after a takeover then runs again).
+ */
+public final class RedisMutationAnswers implements MutationAnswers {
+    private static final Logger LOG = Logger.getLogger(RedisMutationAnswers.class.getName());
+    /** KEYS: the list. ARGV: the line, the most kept. */
+    static final String RECORD_SCRIPT = """
+            redis.call('RPUSH', KEYS[1], ARGV[1])
+            redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+            return 1
+            """;
+    /** Lines per LRANGE when loading. */
+    private static final int READ_CHUNK = 10_000;
+
+    private final TradeRedis redis;
+    private final String list;
+    private final int maxKept;
+    private final String recordDigest;
+
+    /** Keeps {@link MutationAnswers#MAX_KEPT} at most. Loads the script (blocks once); {@code redis} stays the caller's. */
+    public RedisMutationAnswers(TradeRedis redis) {
+        this(redis, MAX_KEPT);
+    }
+
+    /** Keeps {@code maxKept} answers at most (tests use a small number). */
+    public RedisMutationAnswers(TradeRedis redis, int maxKept) {
+        if (maxKept < 1) {
+            throw new IllegalArgumentException("maxKept must be at least 1, got " + maxKept);
+        }
+        this.redis = redis;
+        this.list = redis.options().key("mutation-answers");
+        this.maxKept = maxKept;
+        this.recordDigest = redis.await(redis.async().scriptLoad(redis.fenced(RECORD_SCRIPT)),
+                "loading the mutation answers' script");
+    }
+
+    @Override
+    public List<Answer> load(long now) {
+        List<Answer> all = new ArrayList<>();
+        for (long from = 0; ; from += READ_CHUNK) {
+            List<byte[]> chunk = redis.await(redis.async().lrange(list, from, from + READ_CHUNK - 1),
+                    "reading the mutation answers");
+            for (byte[] line : chunk) {
+                Answer a = Answer.parse(new String(line, StandardCharsets.UTF_8));
+                if (a != null) {
+                    all.add(a);
+                }
+            }
+            if (chunk.size() < READ_CHUNK) {
+                break;
+            }
+        }
+        return MutationAnswers.kept(all, now, maxKept);
+    }
+
+    @Override
+    public void record(Answer answer) {
+        try {
+            redis.async().<Long>evalsha(recordDigest, ScriptOutputType.INTEGER, redis.guardedKeys(list),
+                    redis.guardedArgs(answer.line().getBytes(StandardCharsets.UTF_8),
+                            Integer.toString(maxKept).getBytes(StandardCharsets.US_ASCII)))
+                    .whenComplete((r, err) -> {
+                        if (err != null) {
+                            LOG.log(Level.WARNING, "mutation answers: could not record an answer in Redis (a retry of"
+                                    + " that request after a takeover runs again): " + err);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "mutation answers: could not send an answer to Redis", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // The connection is the caller's; a record still in flight completes or fails on it.
+    }
+}

@@ -1,0 +1,88 @@
+package org.opentrade.trade.port;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The answers of the mutations sent with an {@code Idempotency-Key} (cancel, cancel-all, replace, reset, kill
+ * switch), kept where every process that may serve the instance finds them: a file of the data directory with
+ * the file store, Redis with the Redis store. So a client that lost its answer in a crash or a takeover and
+ * retries gets the first answer again, instead of the mutation running a second time (a cancel-all cancelling
+ * the orders placed since, a reset wiping the account again, a cancel answered "not open"). New orders need
+ * none of this: their keys are in the intent log.
+ *
+ * <p>An answer is written after it is sent, without waiting: a process that dies between the mutation and its
+ * record loses the record, and a retry of that one mutation runs again, as it did before the store existed. What
+ * a client can have received is recorded in that same instant, so the window is the crash's own.
+ *
+ * <p>Kept {@link #KEPT_MILLIS} (24 h) and at most {@link #MAX_KEPT} (the newest), the same as the in-memory
+ * cache they refill at start. Thread-safe; {@link #record} never blocks.
+ */
+public interface MutationAnswers extends AutoCloseable {
+    /** How long an answer is kept. */
+    long KEPT_MILLIS = 24 * 3_600_000L;
+    /** Answers kept at most, all accounts together (the newest). */
+    int MAX_KEPT = 100_000;
+
+    /**
+     * One answer.
+     *
+     * @param account     the caller's account
+     * @param key         the {@code Idempotency-Key} (1 to 128 visible ASCII characters)
+     * @param fingerprint hex SHA-256 of what the request is compared by (method, path, query, body)
+     * @param status      the HTTP status answered
+     * @param body        the JSON body answered, encoded on one line
+     * @param at          when, epoch ms
+     */
+    record Answer(String account, String key, String fingerprint, int status, String body, long at) {
+        public Answer {
+            if (account.indexOf('\t') >= 0 || account.indexOf('\n') >= 0 || key.indexOf('\t') >= 0
+                    || key.indexOf('\n') >= 0 || body.indexOf('\n') >= 0 || fingerprint.indexOf('\t') >= 0) {
+                throw new IllegalArgumentException("an answer's fields hold no tab or line break (the body none of the"
+                        + " latter)");
+            }
+        }
+
+        /** {@code at TAB account TAB key TAB fingerprint TAB status TAB body}: one line, no line break. */
+        public String line() {
+            return at + "\t" + account + "\t" + key + "\t" + fingerprint + "\t" + status + "\t" + body;
+        }
+
+        /** The answer a {@link #line} holds, or null for anything else (a line torn by a crash). */
+        public static Answer parse(String line) {
+            String[] f = line.split("\t", 6);
+            if (f.length != 6 || f[1].isEmpty() || f[2].isEmpty() || !f[5].startsWith("{") || !f[5].endsWith("}")) {
+                return null;
+            }
+            try {
+                return new Answer(f[1], f[2], f[3], Integer.parseInt(f[4]), f[5], Long.parseLong(f[0]));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The answers recorded less than {@link #KEPT_MILLIS} before {@code now}, at most {@link #MAX_KEPT} (the newest),
+     * oldest first. For start-up, before serving; blocks on its store.
+     */
+    List<Answer> load(long now) throws IOException;
+
+    /** Records {@code answer} on the store's own thread or connection: returns at once; a failure is logged. */
+    void record(Answer answer);
+
+    /** Writes what is queued, then releases the store. */
+    @Override
+    void close();
+
+    /** The newest answers of {@code all} (in record order) within the retention at {@code now}, oldest first. */
+    static List<Answer> kept(List<Answer> all, long now, int max) {
+        List<Answer> fresh = new java.util.ArrayList<>();
+        for (Answer a : all) {
+            if (now - a.at() < KEPT_MILLIS) {
+                fresh.add(a);
+            }
+        }
+        return fresh.size() <= max ? fresh : List.copyOf(fresh.subList(fresh.size() - max, fresh.size()));
+    }
+}

@@ -1,0 +1,82 @@
+package org.opentrade.trade.adapter.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.opentrade.trade.port.MutationAnswers;
+import org.opentrade.trade.port.MutationAnswersContract;
+
+/**
+ * Mutation answers in a real redis-server, as distributed mode keeps them: a standby that takes the instance over
+ * on another host answers a retry with the first answer.
+ */
+class RedisMutationAnswersIT extends MutationAnswersContract {
+    static final int INSTANCE = 9;
+
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
+
+    @RegisterExtension
+    final ClaimedRedis claimed = new ClaimedRedis(REDIS, INSTANCE);
+
+    @Override
+    protected MutationAnswers newAnswers() {
+        return new WaitingForRedis(new RedisMutationAnswers(claimed.redis(), MAX_KEPT));
+    }
+
+    /** Another process (on another host, say) that took the instance over. */
+    @Override
+    protected MutationAnswers nextProcess() {
+        return new RedisMutationAnswers(claimed.nextProcess(), MAX_KEPT);
+    }
+
+    @Test
+    void aProcessWhoseClaimWasTakenOverRecordsNothing() throws Exception {
+        MutationAnswers answers = new RedisMutationAnswers(claimed.redis(), MAX_KEPT);
+        assertEquals("+OK", REDIS.command("SET", claimed.key("owner"), "elsewhere|1|1|0123456789abcdef"));
+        answers.record(answer("k1", NOW));
+        // One connection answers in order: once this PING is answered, the record sent before it was run (refused).
+        claimed.redis().async().ping().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(":0", REDIS.command("LLEN", claimed.key("mutation-answers")));
+    }
+
+    /** Records as the store does, and waits at close for what was sent to be in Redis (record does not wait). */
+    private final class WaitingForRedis implements MutationAnswers {
+        private final MutationAnswers store;
+        private int recorded;
+
+        WaitingForRedis(MutationAnswers store) {
+            this.store = store;
+        }
+
+        @Override
+        public List<Answer> load(long now) throws java.io.IOException {
+            return store.load(now);
+        }
+
+        @Override
+        public void record(Answer answer) {
+            recorded++;
+            store.record(answer);
+        }
+
+        @Override
+        public void close() {
+            try {
+                eventually(() -> {
+                    try {
+                        return Long.parseLong(REDIS.command("LLEN", claimed.key("mutation-answers")).strip().substring(1))
+                                >= Math.min(recorded, MutationAnswersContract.MAX_KEPT);
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            store.close();
+        }
+    }
+}

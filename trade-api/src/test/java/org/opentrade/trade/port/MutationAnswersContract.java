@@ -1,0 +1,80 @@
+package org.opentrade.trade.port;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link MutationAnswers} does, whatever keeps the answers (a file, Redis). */
+public abstract class MutationAnswersContract {
+    protected static final long NOW = 1_780_000_000_000L;
+    protected static final int MAX_KEPT = 5;
+
+    /** A new, empty store keeping {@link #MAX_KEPT} answers at most. */
+    protected abstract MutationAnswers newAnswers() throws Exception;
+
+    /** The same answers as a later process sees them (the next start, or a standby that took over). */
+    protected abstract MutationAnswers nextProcess() throws Exception;
+
+    protected static MutationAnswers.Answer answer(String key, long at) {
+        return new MutationAnswers.Answer("dev_a", key, "ab".repeat(32), 200,
+                "{\"order_id\":\"" + key + "\",\"note\":\"tab\\tand\\nline\"}", at);
+    }
+
+    /** Waits for what {@code store} was handed to be stored ({@link MutationAnswers#record} does not wait). */
+    protected static void eventually(BooleanSupplier stored) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!stored.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("not stored within 10 s");
+            }
+            Thread.sleep(10); // polling the store
+        }
+    }
+
+    private void recordAndClose(List<MutationAnswers.Answer> answers) throws Exception {
+        try (MutationAnswers store = newAnswers()) {
+            store.load(NOW);
+            answers.forEach(store::record);
+        }
+    }
+
+    @Test
+    public void answersRecordedAreLoadedByTheNextProcessInOrder() throws Exception {
+        List<MutationAnswers.Answer> recorded = List.of(answer("k1", NOW - 3), answer("k2", NOW - 2), answer("k3", NOW - 1));
+        recordAndClose(recorded);
+        try (MutationAnswers next = nextProcess()) {
+            assertEquals(recorded, next.load(NOW));
+        }
+    }
+
+    @Test
+    public void answersOlderThanTheRetentionAreNotLoaded() throws Exception {
+        recordAndClose(List.of(answer("old", NOW - MutationAnswers.KEPT_MILLIS - 1), answer("fresh", NOW - 1_000)));
+        try (MutationAnswers next = nextProcess()) {
+            assertEquals(List.of(answer("fresh", NOW - 1_000)), next.load(NOW));
+        }
+    }
+
+    @Test
+    public void theNewestAreKeptUpToTheBound() throws Exception {
+        List<MutationAnswers.Answer> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * MAX_KEPT; i++) {
+            all.add(answer("k" + i, NOW - 1_000 + i));
+        }
+        recordAndClose(all);
+        try (MutationAnswers next = nextProcess()) {
+            assertEquals(all.subList(all.size() - MAX_KEPT, all.size()), next.load(NOW));
+        }
+    }
+
+    @Test
+    public void aLineThatIsNoAnswerIsNone() {
+        assertNull(MutationAnswers.Answer.parse("1780000000000\tdev_a\tk1\tab\t200\t{\"torn"));
+        assertNull(MutationAnswers.Answer.parse("garbage"));
+        MutationAnswers.Answer a = answer("k1", NOW);
+        assertEquals(a, MutationAnswers.Answer.parse(a.line()));
+    }
+}
