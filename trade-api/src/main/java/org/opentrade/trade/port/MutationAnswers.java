@@ -23,6 +23,12 @@ public interface MutationAnswers extends AutoCloseable {
     long KEPT_MILLIS = 24 * 3_600_000L;
     /** Answers kept at most, all accounts together (the newest). */
     int MAX_KEPT = 100_000;
+    /**
+     * The longest answer body recorded, in characters: a cancel-all of an account with the most open orders
+     * fits; anything longer is not recorded (its retry after a restart runs again), so the store's size stays
+     * bounded by {@link #MAX_KEPT} times this whatever callers send.
+     */
+    int MAX_BODY_CHARS = 512 * 1024;
 
     /**
      * One answer.

@@ -403,9 +403,10 @@ public final class TradeRoutes {
             long now = clock.getAsLong();
             byte[] fingerprint = IdempotencyCache.digest(fingerprint(ctx));
             idempotency.put(account, key, fingerprint, status, body, now);
-            if (answers != null) {
+            String encoded = answers == null ? null : body.encode();
+            if (encoded != null && encoded.length() <= MutationAnswers.MAX_BODY_CHARS) {
                 answers.record(new MutationAnswers.Answer(account, key, HexFormat.of().formatHex(fingerprint), status,
-                        body.encode(), now));
+                        encoded, now));
             }
         }
         return body;
