@@ -15,8 +15,11 @@ import java.util.List;
  * record loses the record, and a retry of that one mutation runs again, as it did before the store existed. What
  * a client can have received is recorded in that same instant, so the window is the crash's own.
  *
- * <p>Kept {@link #KEPT_MILLIS} (24 h) and at most {@link #MAX_KEPT} (the newest), the same as the in-memory
- * cache they refill at start. Thread-safe; {@link #record} never blocks.
+ * <p>Kept {@link #KEPT_MILLIS} (24 h), at most {@link #MAX_KEPT} (the newest, as the in-memory cache they refill
+ * at start) and {@link #MAX_BYTES}. Only the newest are kept, whoever sent them: a developer sending keyed
+ * mutations by the ten thousand can push other developers' answers out of the store (not out of the running
+ * process's cache, which bounds each account), and their retries after a restart then run again.
+ * Thread-safe; {@link #record} never blocks.
  */
 public interface MutationAnswers extends AutoCloseable {
     /** How long an answer is kept. */
@@ -24,11 +27,15 @@ public interface MutationAnswers extends AutoCloseable {
     /** Answers kept at most, all accounts together (the newest). */
     int MAX_KEPT = 100_000;
     /**
-     * The longest answer body recorded, in characters: a cancel-all of an account with the most open orders
-     * fits; anything longer is not recorded (its retry after a restart runs again), so the store's size stays
-     * bounded by {@link #MAX_KEPT} times this whatever callers send.
+     * The longest answer body recorded, in characters (a cancel-all of about a hundred orders): anything longer is
+     * not recorded, and its retry after a restart runs again.
      */
-    int MAX_BODY_CHARS = 512 * 1024;
+    int MAX_BODY_CHARS = 64 * 1024;
+    /**
+     * The store's size at most, in bytes of its lines, all accounts together (the newest kept): what callers send
+     * cannot grow it past this (100 000 answers of a typical half a kilobyte take a fifth of it).
+     */
+    long MAX_BYTES = 256L * 1024 * 1024;
 
     /**
      * One answer.
@@ -47,6 +54,11 @@ public interface MutationAnswers extends AutoCloseable {
                 throw new IllegalArgumentException("an answer's fields hold no tab or line break (the body none of the"
                         + " latter)");
             }
+        }
+
+        /** The bytes its {@link #line} takes, line break included (UTF-8). */
+        public long bytes() {
+            return line().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L;
         }
 
         /** {@code at TAB account TAB key TAB fingerprint TAB status TAB body}: one line, no line break. */
@@ -81,14 +93,24 @@ public interface MutationAnswers extends AutoCloseable {
     @Override
     void close();
 
-    /** The newest answers of {@code all} (in record order) within the retention at {@code now}, oldest first. */
-    static List<Answer> kept(List<Answer> all, long now, int max) {
-        List<Answer> fresh = new java.util.ArrayList<>();
-        for (Answer a : all) {
-            if (now - a.at() < KEPT_MILLIS) {
-                fresh.add(a);
+    /**
+     * The newest answers of {@code all} (in record order) within the retention at {@code now}, at most {@code max}
+     * of them and {@code maxBytes} of their lines, oldest first.
+     */
+    static List<Answer> kept(List<Answer> all, long now, int max, long maxBytes) {
+        java.util.ArrayDeque<Answer> newest = new java.util.ArrayDeque<>();
+        long bytes = 0;
+        for (int i = all.size() - 1; i >= 0 && newest.size() < max; i--) {
+            Answer a = all.get(i);
+            if (now - a.at() >= KEPT_MILLIS) {
+                continue;
             }
+            bytes += a.bytes();
+            if (bytes > maxBytes) {
+                break;
+            }
+            newest.addFirst(a);
         }
-        return fresh.size() <= max ? fresh : List.copyOf(fresh.subList(fresh.size() - max, fresh.size()));
+        return List.copyOf(newest);
     }
 }

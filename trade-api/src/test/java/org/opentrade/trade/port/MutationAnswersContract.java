@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link MutationAnswers} does, whatever keeps the answers (a file, Redis). */
 public abstract class MutationAnswersContract {
     protected static final long NOW = 1_780_000_000_000L;
     protected static final int MAX_KEPT = 5;
+    /** Three answers of {@link #big} and a bit: the bytes bound binds before the count. */
+    protected static final long MAX_BYTES = 3 * 3_300 + 100;
 
-    /** A new, empty store keeping {@link #MAX_KEPT} answers at most. */
+    /** A new, empty store keeping {@link #MAX_KEPT} answers and {@link #MAX_BYTES} at most. */
     protected abstract MutationAnswers newAnswers() throws Exception;
 
     /** The same answers as a later process sees them (the next start, or a standby that took over). */
@@ -23,15 +24,10 @@ public abstract class MutationAnswersContract {
                 "{\"order_id\":\"" + key + "\",\"note\":\"tab\\tand\\nline\"}", at);
     }
 
-    /** Waits for what {@code store} was handed to be stored ({@link MutationAnswers#record} does not wait). */
-    protected static void eventually(BooleanSupplier stored) throws InterruptedException {
-        long until = System.nanoTime() + 10_000_000_000L;
-        while (!stored.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("not stored within 10 s");
-            }
-            Thread.sleep(10); // polling the store
-        }
+    /** An answer of about 3 200 bytes. */
+    protected static MutationAnswers.Answer big(String key, long at) {
+        return new MutationAnswers.Answer("dev_a", key, "ab".repeat(32), 200,
+                "{\"order_id\":\"" + key + "\",\"pad\":\"" + "x".repeat(3_000) + "\"}", at);
     }
 
     private void recordAndClose(List<MutationAnswers.Answer> answers) throws Exception {
@@ -67,6 +63,16 @@ public abstract class MutationAnswersContract {
         recordAndClose(all);
         try (MutationAnswers next = nextProcess()) {
             assertEquals(all.subList(all.size() - MAX_KEPT, all.size()), next.load(NOW));
+        }
+    }
+
+    @Test
+    public void theNewestAreKeptUpToTheBytesBound() throws Exception {
+        List<MutationAnswers.Answer> all = List.of(big("b1", NOW - 5), big("b2", NOW - 4), big("b3", NOW - 3),
+                big("b4", NOW - 2), big("b5", NOW - 1));
+        recordAndClose(all);
+        try (MutationAnswers next = nextProcess()) {
+            assertEquals(all.subList(2, 5), next.load(NOW));
         }
     }
 

@@ -19,14 +19,15 @@ import org.opentrade.trade.port.MutationAnswers;
  * {@link MutationAnswers} in a text file of the data directory, one {@link MutationAnswers.Answer#line} per
  * answer, appended on the store's own thread and handed to the OS at once (it survives a crash of the process;
  * not fsynced: a power cut may lose the last answers, whose retries then run again). {@link #load} keeps the
- * answers within the retention and rewrites the file from them (atomically) when it held more; while running,
- * the file is rewritten the same way once it has grown to twice the most kept.
+ * answers within the retention and the bounds and rewrites the file from them (atomically) when it held more;
+ * while running, the file is rewritten the same way once it has grown to twice either bound.
  */
 public final class FileMutationAnswers implements MutationAnswers {
     private static final Logger LOG = Logger.getLogger(FileMutationAnswers.class.getName());
 
     private final Path file;
     private final int maxKept;
+    private final long maxBytes;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "trade-mutation-answers");
         t.setDaemon(true);
@@ -34,25 +35,27 @@ public final class FileMutationAnswers implements MutationAnswers {
     });
     private BufferedWriter out; // the writer thread only (and load, before any record)
     private int lines;
+    private long bytes;
 
     /** Keeps {@link MutationAnswers#MAX_KEPT} at most. */
     public FileMutationAnswers(Path file) {
-        this(file, MAX_KEPT);
+        this(file, MAX_KEPT, MAX_BYTES);
     }
 
-    /** Keeps {@code maxKept} answers at most (tests use a small number). */
-    public FileMutationAnswers(Path file, int maxKept) {
-        if (maxKept < 1) {
-            throw new IllegalArgumentException("maxKept must be at least 1, got " + maxKept);
+    /** Keeps {@code maxKept} answers and {@code maxBytes} of lines at most (tests use small numbers). */
+    public FileMutationAnswers(Path file, int maxKept, long maxBytes) {
+        if (maxKept < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("maxKept and maxBytes must be at least 1, got " + maxKept + ", " + maxBytes);
         }
         this.file = file;
         this.maxKept = maxKept;
+        this.maxBytes = maxBytes;
     }
 
     @Override
     public synchronized List<Answer> load(long now) throws IOException {
         List<Answer> all = read();
-        List<Answer> kept = MutationAnswers.kept(all, now, maxKept);
+        List<Answer> kept = MutationAnswers.kept(all, now, maxKept, maxBytes);
         if (kept.size() < lines) {
             rewrite(kept);
         }
@@ -62,9 +65,11 @@ public final class FileMutationAnswers implements MutationAnswers {
     private List<Answer> read() throws IOException {
         List<Answer> all = new ArrayList<>();
         lines = 0;
+        bytes = 0;
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 lines++;
+                bytes += line.getBytes(StandardCharsets.UTF_8).length + 1L;
                 Answer a = Answer.parse(line);
                 if (a != null) {
                     all.add(a);
@@ -81,8 +86,10 @@ public final class FileMutationAnswers implements MutationAnswers {
             sb.append(a.line()).append('\n');
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
-        AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8), () -> { });
+        byte[] content = sb.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, content, () -> { });
         lines = kept.size();
+        bytes = content.length;
     }
 
     @Override
@@ -98,8 +105,9 @@ public final class FileMutationAnswers implements MutationAnswers {
                     }
                     out.write(line);
                     out.flush();
-                    if (++lines >= 2 * maxKept) {
-                        rewrite(MutationAnswers.kept(read(), answer.at(), maxKept));
+                    bytes += answer.bytes();
+                    if (++lines >= 2 * maxKept || bytes >= 2 * maxBytes) {
+                        rewrite(MutationAnswers.kept(read(), answer.at(), maxKept, maxBytes));
                     }
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "mutation answers " + file + ": could not record an answer (a retry of that"

@@ -10,40 +10,57 @@ import org.opentrade.trade.port.MutationAnswers;
 
 /**
  * {@link MutationAnswers} in Redis, in the instance's key space: a list {@code …:mutation-answers} of
- * {@link MutationAnswers.Answer#line}s, newest last, trimmed to the most kept by the same script that appends
- * (fenced by the instance's claim, like every write of this process). So a process of the instance on another
+ * {@link MutationAnswers.Answer#line}s, newest last, and its size in bytes ({@code …:mutation-answers-bytes}),
+ * trimmed to both bounds by the same script that appends (fenced by the instance's claim, like every write of
+ * this process). So a process of the instance on another
  * host answers a retry as the one before it would have. {@link #record} sends the script and does not wait;
  * a failure is logged (a retry of that request after a takeover then runs again).
  */
 public final class RedisMutationAnswers implements MutationAnswers {
     private static final Logger LOG = Logger.getLogger(RedisMutationAnswers.class.getName());
-    /** KEYS: the list. ARGV: the line, the most kept. */
+    /**
+     * KEYS: the list, its size in bytes. ARGV: the line, the most kept, the most bytes. Appends, then drops the
+     * oldest while either bound is passed; returns the length.
+     */
     static final String RECORD_SCRIPT = """
-            redis.call('RPUSH', KEYS[1], ARGV[1])
-            redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
-            return 1
+            local length = redis.call('RPUSH', KEYS[1], ARGV[1])
+            local bytes = redis.call('INCRBY', KEYS[2], #ARGV[1] + 1)
+            while length > tonumber(ARGV[2]) or bytes > tonumber(ARGV[3]) do
+              local oldest = redis.call('LPOP', KEYS[1])
+              if not oldest then
+                redis.call('SET', KEYS[2], 0)
+                break
+              end
+              bytes = redis.call('DECRBY', KEYS[2], #oldest + 1)
+              length = length - 1
+            end
+            return length
             """;
     /** Lines per LRANGE when loading. */
     private static final int READ_CHUNK = 10_000;
 
     private final TradeRedis redis;
     private final String list;
+    private final String size;
     private final int maxKept;
+    private final long maxBytes;
     private final String recordDigest;
 
     /** Keeps {@link MutationAnswers#MAX_KEPT} at most. Loads the script (blocks once); {@code redis} stays the caller's. */
     public RedisMutationAnswers(TradeRedis redis) {
-        this(redis, MAX_KEPT);
+        this(redis, MAX_KEPT, MAX_BYTES);
     }
 
-    /** Keeps {@code maxKept} answers at most (tests use a small number). */
-    public RedisMutationAnswers(TradeRedis redis, int maxKept) {
-        if (maxKept < 1) {
-            throw new IllegalArgumentException("maxKept must be at least 1, got " + maxKept);
+    /** Keeps {@code maxKept} answers and {@code maxBytes} of lines at most (tests use small numbers). */
+    public RedisMutationAnswers(TradeRedis redis, int maxKept, long maxBytes) {
+        if (maxKept < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("maxKept and maxBytes must be at least 1, got " + maxKept + ", " + maxBytes);
         }
         this.redis = redis;
         this.list = redis.options().key("mutation-answers");
+        this.size = redis.options().key("mutation-answers-bytes");
         this.maxKept = maxKept;
+        this.maxBytes = maxBytes;
         this.recordDigest = redis.await(redis.async().scriptLoad(redis.fenced(RECORD_SCRIPT)),
                 "loading the mutation answers' script");
     }
@@ -64,15 +81,16 @@ public final class RedisMutationAnswers implements MutationAnswers {
                 break;
             }
         }
-        return MutationAnswers.kept(all, now, maxKept);
+        return MutationAnswers.kept(all, now, maxKept, maxBytes);
     }
 
     @Override
     public void record(Answer answer) {
         try {
-            redis.async().<Long>evalsha(recordDigest, ScriptOutputType.INTEGER, redis.guardedKeys(list),
+            redis.async().<Long>evalsha(recordDigest, ScriptOutputType.INTEGER, redis.guardedKeys(list, size),
                     redis.guardedArgs(answer.line().getBytes(StandardCharsets.UTF_8),
-                            Integer.toString(maxKept).getBytes(StandardCharsets.US_ASCII)))
+                            Integer.toString(maxKept).getBytes(StandardCharsets.US_ASCII),
+                            Long.toString(maxBytes).getBytes(StandardCharsets.US_ASCII)))
                     .whenComplete((r, err) -> {
                         if (err != null) {
                             LOG.log(Level.WARNING, "mutation answers: could not record an answer in Redis (a retry of"

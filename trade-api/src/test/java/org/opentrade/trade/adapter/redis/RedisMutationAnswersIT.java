@@ -23,18 +23,18 @@ class RedisMutationAnswersIT extends MutationAnswersContract {
 
     @Override
     protected MutationAnswers newAnswers() {
-        return new WaitingForRedis(new RedisMutationAnswers(claimed.redis(), MAX_KEPT));
+        return new WaitingForRedis(new RedisMutationAnswers(claimed.redis(), MAX_KEPT, MAX_BYTES), claimed.redis());
     }
 
     /** Another process (on another host, say) that took the instance over. */
     @Override
     protected MutationAnswers nextProcess() {
-        return new RedisMutationAnswers(claimed.nextProcess(), MAX_KEPT);
+        return new RedisMutationAnswers(claimed.nextProcess(), MAX_KEPT, MAX_BYTES);
     }
 
     @Test
     void aProcessWhoseClaimWasTakenOverRecordsNothing() throws Exception {
-        MutationAnswers answers = new RedisMutationAnswers(claimed.redis(), MAX_KEPT);
+        MutationAnswers answers = new RedisMutationAnswers(claimed.redis(), MAX_KEPT, MAX_BYTES);
         assertEquals("+OK", REDIS.command("SET", claimed.key("owner"), "elsewhere|1|1|0123456789abcdef"));
         answers.record(answer("k1", NOW));
         // One connection answers in order: once this PING is answered, the record sent before it was run (refused).
@@ -42,13 +42,14 @@ class RedisMutationAnswersIT extends MutationAnswersContract {
         assertEquals(":0", REDIS.command("LLEN", claimed.key("mutation-answers")));
     }
 
-    /** Records as the store does, and waits at close for what was sent to be in Redis (record does not wait). */
-    private final class WaitingForRedis implements MutationAnswers {
+    /** Records as the store does, and at close waits for what was sent to be in Redis (record does not wait). */
+    private static final class WaitingForRedis implements MutationAnswers {
         private final MutationAnswers store;
-        private int recorded;
+        private final TradeRedis connection;
 
-        WaitingForRedis(MutationAnswers store) {
+        WaitingForRedis(MutationAnswers store, TradeRedis connection) {
             this.store = store;
+            this.connection = connection;
         }
 
         @Override
@@ -58,23 +59,16 @@ class RedisMutationAnswersIT extends MutationAnswersContract {
 
         @Override
         public void record(Answer answer) {
-            recorded++;
             store.record(answer);
         }
 
         @Override
         public void close() {
             try {
-                eventually(() -> {
-                    try {
-                        return Long.parseLong(REDIS.command("LLEN", claimed.key("mutation-answers")).strip().substring(1))
-                                >= Math.min(recorded, MutationAnswersContract.MAX_KEPT);
-                    } catch (Exception e) {
-                        return false;
-                    }
-                });
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // One connection answers in order: once this PING is answered, every record sent before it was run.
+                connection.async().ping().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
             store.close();
         }
