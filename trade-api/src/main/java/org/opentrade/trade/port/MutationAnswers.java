@@ -38,6 +38,21 @@ public interface MutationAnswers extends AutoCloseable {
     long MAX_BYTES = 256L * 1024 * 1024;
 
     /**
+     * How much a store keeps at most: {@code maxKept} answers (the newest) and {@code maxBytes} of their lines.
+     */
+    record Bounds(int maxKept, long maxBytes) {
+        /** {@link #MAX_KEPT} and {@link #MAX_BYTES}. */
+        public static final Bounds DEFAULT = new Bounds(MAX_KEPT, MAX_BYTES);
+
+        public Bounds {
+            if (maxKept < 1 || maxBytes < 1) {
+                throw new IllegalArgumentException("a store keeps at least 1 answer and 1 byte, got " + maxKept + " and "
+                        + maxBytes);
+            }
+        }
+    }
+
+    /**
      * One answer.
      *
      * @param account     the caller's account
@@ -94,10 +109,12 @@ public interface MutationAnswers extends AutoCloseable {
     void close();
 
     /**
-     * The newest answers of {@code all} (in record order) within the retention at {@code now}, at most {@code max}
-     * of them and {@code maxBytes} of their lines, oldest first.
+     * The newest answers of {@code all} (in record order) within the retention at {@code now} and the
+     * {@code bounds}, oldest first.
      */
-    static List<Answer> kept(List<Answer> all, long now, int max, long maxBytes) {
+    static List<Answer> kept(List<Answer> all, long now, Bounds bounds) {
+        int max = bounds.maxKept();
+        long maxBytes = bounds.maxBytes();
         java.util.ArrayDeque<Answer> newest = new java.util.ArrayDeque<>();
         long bytes = 0;
         for (int i = all.size() - 1; i >= 0 && newest.size() < max; i--) {

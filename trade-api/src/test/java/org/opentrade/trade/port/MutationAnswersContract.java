@@ -12,6 +12,7 @@ public abstract class MutationAnswersContract {
     protected static final int MAX_KEPT = 5;
     /** Three answers of {@link #big} and a bit: the bytes bound binds before the count. */
     protected static final long MAX_BYTES = 3 * 3_300 + 100;
+    protected static final MutationAnswers.Bounds BOUNDS = new MutationAnswers.Bounds(MAX_KEPT, MAX_BYTES);
 
     /** A new, empty store keeping {@link #MAX_KEPT} answers and {@link #MAX_BYTES} at most. */
     protected abstract MutationAnswers newAnswers() throws Exception;

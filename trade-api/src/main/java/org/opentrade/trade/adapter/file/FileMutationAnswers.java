@@ -26,8 +26,7 @@ public final class FileMutationAnswers implements MutationAnswers {
     private static final Logger LOG = Logger.getLogger(FileMutationAnswers.class.getName());
 
     private final Path file;
-    private final int maxKept;
-    private final long maxBytes;
+    private final Bounds bounds;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "trade-mutation-answers");
         t.setDaemon(true);
@@ -37,25 +36,21 @@ public final class FileMutationAnswers implements MutationAnswers {
     private int lines;
     private long bytes;
 
-    /** Keeps {@link MutationAnswers#MAX_KEPT} at most. */
+    /** Keeps {@link Bounds#DEFAULT} at most. */
     public FileMutationAnswers(Path file) {
-        this(file, MAX_KEPT, MAX_BYTES);
+        this(file, Bounds.DEFAULT);
     }
 
-    /** Keeps {@code maxKept} answers and {@code maxBytes} of lines at most (tests use small numbers). */
-    public FileMutationAnswers(Path file, int maxKept, long maxBytes) {
-        if (maxKept < 1 || maxBytes < 1) {
-            throw new IllegalArgumentException("maxKept and maxBytes must be at least 1, got " + maxKept + ", " + maxBytes);
-        }
+    /** Keeps {@code bounds} at most (tests use small ones). */
+    public FileMutationAnswers(Path file, Bounds bounds) {
         this.file = file;
-        this.maxKept = maxKept;
-        this.maxBytes = maxBytes;
+        this.bounds = bounds;
     }
 
     @Override
     public synchronized List<Answer> load(long now) throws IOException {
         List<Answer> all = read();
-        List<Answer> kept = MutationAnswers.kept(all, now, maxKept, maxBytes);
+        List<Answer> kept = MutationAnswers.kept(all, now, bounds);
         if (kept.size() < lines) {
             rewrite(kept);
         }
@@ -106,8 +101,8 @@ public final class FileMutationAnswers implements MutationAnswers {
                     out.write(line);
                     out.flush();
                     bytes += answer.bytes();
-                    if (++lines >= 2 * maxKept || bytes >= 2 * maxBytes) {
-                        rewrite(MutationAnswers.kept(read(), answer.at(), maxKept, maxBytes));
+                    if (++lines >= 2 * bounds.maxKept() || bytes >= 2 * bounds.maxBytes()) {
+                        rewrite(MutationAnswers.kept(read(), answer.at(), bounds));
                     }
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "mutation answers " + file + ": could not record an answer (a retry of that"

@@ -42,25 +42,20 @@ public final class RedisMutationAnswers implements MutationAnswers {
     private final TradeRedis redis;
     private final String list;
     private final String size;
-    private final int maxKept;
-    private final long maxBytes;
+    private final Bounds bounds;
     private final String recordDigest;
 
-    /** Keeps {@link MutationAnswers#MAX_KEPT} at most. Loads the script (blocks once); {@code redis} stays the caller's. */
+    /** Keeps {@link Bounds#DEFAULT} at most. Loads the script (blocks once); {@code redis} stays the caller's. */
     public RedisMutationAnswers(TradeRedis redis) {
-        this(redis, MAX_KEPT, MAX_BYTES);
+        this(redis, Bounds.DEFAULT);
     }
 
-    /** Keeps {@code maxKept} answers and {@code maxBytes} of lines at most (tests use small numbers). */
-    public RedisMutationAnswers(TradeRedis redis, int maxKept, long maxBytes) {
-        if (maxKept < 1 || maxBytes < 1) {
-            throw new IllegalArgumentException("maxKept and maxBytes must be at least 1, got " + maxKept + ", " + maxBytes);
-        }
+    /** Keeps {@code bounds} at most (tests use small ones). */
+    public RedisMutationAnswers(TradeRedis redis, Bounds bounds) {
         this.redis = redis;
         this.list = redis.options().key("mutation-answers");
         this.size = redis.options().key("mutation-answers-bytes");
-        this.maxKept = maxKept;
-        this.maxBytes = maxBytes;
+        this.bounds = bounds;
         this.recordDigest = redis.await(redis.async().scriptLoad(redis.fenced(RECORD_SCRIPT)),
                 "loading the mutation answers' script");
     }
@@ -81,7 +76,7 @@ public final class RedisMutationAnswers implements MutationAnswers {
                 break;
             }
         }
-        return MutationAnswers.kept(all, now, maxKept, maxBytes);
+        return MutationAnswers.kept(all, now, bounds);
     }
 
     @Override
@@ -89,8 +84,8 @@ public final class RedisMutationAnswers implements MutationAnswers {
         try {
             redis.async().<Long>evalsha(recordDigest, ScriptOutputType.INTEGER, redis.guardedKeys(list, size),
                     redis.guardedArgs(answer.line().getBytes(StandardCharsets.UTF_8),
-                            Integer.toString(maxKept).getBytes(StandardCharsets.US_ASCII),
-                            Long.toString(maxBytes).getBytes(StandardCharsets.US_ASCII)))
+                            Integer.toString(bounds.maxKept()).getBytes(StandardCharsets.US_ASCII),
+                            Long.toString(bounds.maxBytes()).getBytes(StandardCharsets.US_ASCII)))
                     .whenComplete((r, err) -> {
                         if (err != null) {
                             LOG.log(Level.WARNING, "mutation answers: could not record an answer in Redis (a retry of"

@@ -23,12 +23,12 @@ class FileMutationAnswersTest extends MutationAnswersContract {
 
     @Override
     protected MutationAnswers newAnswers() {
-        return new FileMutationAnswers(file(), MAX_KEPT, MAX_BYTES);
+        return new FileMutationAnswers(file(), BOUNDS);
     }
 
     @Override
     protected MutationAnswers nextProcess() {
-        return new FileMutationAnswers(file(), MAX_KEPT, MAX_BYTES);
+        return new FileMutationAnswers(file(), BOUNDS);
     }
 
     @Test

@@ -23,18 +23,18 @@ class RedisMutationAnswersIT extends MutationAnswersContract {
 
     @Override
     protected MutationAnswers newAnswers() {
-        return new WaitingForRedis(new RedisMutationAnswers(claimed.redis(), MAX_KEPT, MAX_BYTES), claimed.redis());
+        return new WaitingForRedis(new RedisMutationAnswers(claimed.redis(), BOUNDS), claimed.redis());
     }
 
     /** Another process (on another host, say) that took the instance over. */
     @Override
     protected MutationAnswers nextProcess() {
-        return new RedisMutationAnswers(claimed.nextProcess(), MAX_KEPT, MAX_BYTES);
+        return new RedisMutationAnswers(claimed.nextProcess(), BOUNDS);
     }
 
     @Test
     void aProcessWhoseClaimWasTakenOverRecordsNothing() throws Exception {
-        MutationAnswers answers = new RedisMutationAnswers(claimed.redis(), MAX_KEPT, MAX_BYTES);
+        MutationAnswers answers = new RedisMutationAnswers(claimed.redis(), BOUNDS);
         assertEquals("+OK", REDIS.command("SET", claimed.key("owner"), "elsewhere|1|1|0123456789abcdef"));
         answers.record(answer("k1", NOW));
         // One connection answers in order: once this PING is answered, the record sent before it was run (refused).
