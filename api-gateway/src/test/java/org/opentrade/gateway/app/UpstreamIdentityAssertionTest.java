@@ -59,6 +59,10 @@ class UpstreamIdentityAssertionTest {
                     ws.writeTextMessage("hello");
                 })
                 .requestHandler(r -> {
+                    if (r.method() == io.vertx.core.http.HttpMethod.HEAD) {
+                        r.response().setStatusCode(405).end(); // as market-api and trade-api, which route GETs only
+                        return;
+                    }
                     if (!r.path().equals("/health")) {
                         received.add(MultiMap.caseInsensitiveMultiMap().addAll(r.headers()));
                     }
@@ -145,6 +149,25 @@ class UpstreamIdentityAssertionTest {
         CallerIdentity id = assertedIdentity(h, "trade-api");
         assertEquals(key.getString("key_id"), id.keyId());
         assertEquals(developerId, id.developerId());
+    }
+
+    @Test
+    void aHeadIsAskedUpstreamAsItsGetAndAnsweredWithoutItsBody() throws Exception {
+        java.net.http.HttpRequest.Builder head = gw.request("/v1/market/quotes?symbols=600000.SH")
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody());
+        String[] auth = keyHeaders();
+        for (int i = 0; i < auth.length; i += 2) {
+            head.header(auth[i], auth[i + 1]);
+        }
+        HttpResponse<String> r = gw.send(head);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("", r.body());
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("2", r.headers().firstValue("Content-Length").orElse(null), "the GET's length: " + r.headers().map());
+        assertedIdentity(nextReceived(), "market-api"); // as a GET, with the caller's identity
+        HttpResponse<String> health = gw.send(gw.request("/health").method("HEAD",
+                java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, health.statusCode(), "monitors check with HEAD too");
     }
 
     @Test

@@ -50,6 +50,11 @@ public final class GatewayRouter {
             RoutePolicy policy = r.policy();
             Route route = policy.method() == null ? router.route(policy.template())
                     : router.route(HttpMethod.valueOf(policy.method()), policy.template());
+            if ("GET".equals(policy.method()) && !r.websocket()) {
+                // Every GET resource answers HEAD too (RFC 9110 §9.3.2: uptime monitors use it), with the same
+                // authentication, limits and metering; the answer goes without its body.
+                route.method(HttpMethod.HEAD);
+            }
             route.handler(ctx -> {
                 if (r.websocket()) {
                     // Held before any filter goes asynchronous (a store lookup, the shared limiter):

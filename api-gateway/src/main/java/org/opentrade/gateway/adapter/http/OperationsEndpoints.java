@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.opentrade.common.error.TraceIds;
+import org.opentrade.common.web.ReadRoutes;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
@@ -38,8 +39,8 @@ public final class OperationsEndpoints {
      * from {@code whyNotReady}: null when ready, else the 503's message.
      */
     public static void addRoutes(Router router, Supplier<String> whyNotReady, Supplier<String> metricsText) {
-        router.get("/health").handler(ctx -> JsonBodies.send(ctx, 200, new JsonObject().put("status", "UP")));
-        router.get("/ready").handler(ctx -> {
+        ReadRoutes.getAndHead(router, "/health").handler(ctx -> JsonBodies.send(ctx, 200, new JsonObject().put("status", "UP")));
+        ReadRoutes.getAndHead(router, "/ready").handler(ctx -> {
             String why = whyNotReady.get();
             if (why == null) {
                 JsonBodies.send(ctx, 200, new JsonObject().put("status", "READY"));
@@ -47,7 +48,7 @@ public final class OperationsEndpoints {
                 HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, why);
             }
         });
-        router.get("/metrics").handler(ctx -> ctx.response().setStatusCode(200)
+        ReadRoutes.getAndHead(router, "/metrics").handler(ctx -> ctx.response().setStatusCode(200)
                 .putHeader("Content-Type", METRICS_CONTENT_TYPE).end(metricsText.get()));
     }
 

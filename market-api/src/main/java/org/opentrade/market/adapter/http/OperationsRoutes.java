@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.opentrade.common.web.ReadRoutes;
 import org.opentrade.market.domain.MarketError;
 
 /**
@@ -19,9 +20,9 @@ public final class OperationsRoutes {
 
     public static void mount(Router router, BooleanSupplier ready, Supplier<JsonObject> readiness,
                              Supplier<String> metrics) {
-        router.get("/health").handler(ctx -> MarketHttp.ok(ctx, new JsonObject().put("status", "UP")));
-        router.get("/ready").handler(ctx -> MarketHttp.ok(ctx, ready.getAsBoolean() ? 200 : 503, readiness.get()));
-        router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
+        ReadRoutes.getAndHead(router, "/health").handler(ctx -> MarketHttp.ok(ctx, new JsonObject().put("status", "UP")));
+        ReadRoutes.getAndHead(router, "/ready").handler(ctx -> MarketHttp.ok(ctx, ready.getAsBoolean() ? 200 : 503, readiness.get()));
+        ReadRoutes.getAndHead(router, "/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
                 "text/plain; version=0.0.4").putHeader("X-Trace-Id", MarketHttp.traceId(ctx)).end(metrics.get()));
         router.errorHandler(404, ctx -> MarketHttp.fail(ctx, MarketError.NOT_FOUND, "no such endpoint: "
                 + ctx.request().method() + " " + MarketJsonSafe.path(ctx.request().path())));

@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.opentrade.common.web.ReadRoutes;
 import org.opentrade.trade.domain.TradeError;
 
 /**
@@ -28,12 +29,12 @@ public final class OperationsRoutes {
      */
     public static void mount(Router router, BooleanSupplier healthy, BooleanSupplier ready, Supplier<JsonObject> readiness,
                              Supplier<String> metrics) {
-        router.get("/health").handler(ctx -> {
+        ReadRoutes.getAndHead(router, "/health").handler(ctx -> {
             boolean up = healthy.getAsBoolean();
             TradeHttp.ok(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN"));
         });
-        router.get("/ready").handler(ctx -> TradeHttp.ok(ctx, ready.getAsBoolean() ? 200 : 503, readiness.get()));
-        router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4")
+        ReadRoutes.getAndHead(router, "/ready").handler(ctx -> TradeHttp.ok(ctx, ready.getAsBoolean() ? 200 : 503, readiness.get()));
+        ReadRoutes.getAndHead(router, "/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4")
                 .putHeader("X-Trace-Id", TradeHttp.traceId(ctx)).end(metrics.get()));
         router.errorHandler(404, ctx -> TradeHttp.fail(ctx, TradeError.NOT_FOUND, "no such endpoint: "
                 + ctx.request().method() + " " + OrderBodies.clip(ctx.request().path())));

@@ -54,7 +54,9 @@ final class ProxyExchange {
         this.body = body;
         this.timeoutMillis = timeoutMillis;
         this.connectTimeoutMillis = connectTimeoutMillis;
-        this.method = ctx.request().method();
+        // A HEAD is asked upstream as its GET (the services route GETs only); the gateway's server sends the
+        // caller the answer's head without its body, as HEAD wants (RFC 9110 §9.3.2).
+        this.method = ctx.request().method() == HttpMethod.HEAD ? HttpMethod.GET : ctx.request().method();
         this.idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
         this.retriesLeft = idempotent ? maxRetries : 0;
     }
