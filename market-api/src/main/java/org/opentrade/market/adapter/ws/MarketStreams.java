@@ -326,7 +326,7 @@ public final class MarketStreams {
             for (StreamConnection c : new ArrayList<>(connections)) {
                 unregister(c);
                 c.dropped = true;
-                c.ws.close(GOING_AWAY, "server shutting down");
+                c.ws.close(GOING_AWAY, shuttingDown(c));
             }
             done.complete();
         });
@@ -340,7 +340,7 @@ public final class MarketStreams {
             return;
         }
         if (closed) {
-            conn.ws.close(GOING_AWAY, "server shutting down");
+            conn.ws.close(GOING_AWAY, shuttingDown(conn));
             return;
         }
         conn.registered = true;
@@ -697,5 +697,14 @@ public final class MarketStreams {
         volatile long wireWrites;
         final AtomicLong queuedBytes = new AtomicLong();
         final AtomicLong peakConnectionQueuedBytes = new AtomicLong();
+    }
+
+    /**
+     * The close reason of a stream the server ends as it stops: the error model (-9001), short enough for a close
+     * frame; the client reconnects (through the gateway, to another instance) and resumes.
+     */
+    static String shuttingDown(StreamConnection conn) {
+        return new org.opentrade.common.error.ErrorBody("market-api is shutting down; reconnect", -9001, conn.caller.traceId())
+                .toJson();
     }
 }

@@ -479,5 +479,8 @@ class MarketStreamsTest {
                 && kit.streams.stats().subscriptions() == 1);
         StreamTestKit.await(kit.streams.close());
         assertEquals((short) 1001, StreamTestKit.get(one.closed));
+        JsonObject reason = new JsonObject(one.closeReason);
+        assertEquals(-9001, reason.getInteger("error_no"), "a stop's close reason is the error model: " + reason);
+        assertTrue(reason.getString("trace_id").matches("[0-9a-f]{32}"), reason.encode());
     }
 }

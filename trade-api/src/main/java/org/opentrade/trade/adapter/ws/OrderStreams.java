@@ -383,7 +383,7 @@ public final class OrderStreams {
                 clearSlow(c);
                 unregister(c);
                 c.dropped = true;
-                c.ws.close(GOING_AWAY, "server shutting down");
+                c.ws.close(GOING_AWAY, shuttingDown(c));
             }
             done.complete();
         });
@@ -397,7 +397,7 @@ public final class OrderStreams {
             return;
         }
         if (closed) {
-            conn.ws.close(GOING_AWAY, "server shutting down");
+            conn.ws.close(GOING_AWAY, shuttingDown(conn));
             return;
         }
         conn.registered = true;
@@ -737,5 +737,14 @@ public final class OrderStreams {
         volatile long ordersReconciled;
         final AtomicLong queuedBytes = new AtomicLong();
         final AtomicLong peakConnectionQueuedBytes = new AtomicLong();
+    }
+
+    /**
+     * The close reason of a stream the server ends as it stops: the error model (-9001), short enough for a close
+     * frame; the client reconnects (through the gateway, to another instance) and resumes.
+     */
+    static String shuttingDown(StreamConnection conn) {
+        return new org.opentrade.common.error.ErrorBody("trade-api is shutting down; reconnect", -9001, conn.caller.traceId())
+                .toJson();
     }
 }

@@ -60,6 +60,8 @@ class CancelOnDisconnectTest {
 
         OrderStreamTestKit.await(kit.streams.close());
         assertEquals((short) 1001, OrderStreamTestKit.get(bobBot.closed));
+        assertEquals(-9001, new io.vertx.core.json.JsonObject(bobBot.closeReason).getInteger("error_no"),
+                "a stop's close reason is the error model: " + bobBot.closeReason);
         kit.drainOwner();
         assertEquals(List.of(ALICE, ALICE), kit.cancelled, "a server shutdown is not Bob's disconnect");
         assertEquals(2, kit.streams.stats().cancelsOnDisconnect());

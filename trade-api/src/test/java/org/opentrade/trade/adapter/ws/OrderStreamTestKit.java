@@ -182,11 +182,16 @@ final class OrderStreamTestKit implements AutoCloseable {
         final ClientWebSocket ws;
         final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
         final CompletableFuture<Short> closed = new CompletableFuture<>();
+        /** The close frame's reason, once closed. */
+        volatile String closeReason;
 
         TestClient(ClientWebSocket ws) {
             this.ws = ws;
             ws.textMessageHandler(s -> frames.add(new JsonObject(s)));
-            ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+            ws.closeHandler(v -> {
+                closeReason = ws.closeReason();
+                closed.complete(ws.closeStatusCode());
+            });
         }
 
         void send(JsonObject frame) {
