@@ -235,15 +235,23 @@ public final class AllInOne {
         return exchange;
     }
 
+    /** How long a stop waits at most for requests in flight and open streams to end. */
+    static final long SHUTDOWN_GRACE_MILLIS = 5_000;
+
     /**
-     * Stops serving HTTP, stops the exchange (withdraws simulator orders, snapshots), closes Vert.x.
+     * Stops serving HTTP (gracefully: requests in flight are answered, open streams are closed 1001 with the
+     * error model, within {@link #SHUTDOWN_GRACE_MILLIS}), stops the exchange (withdraws simulator orders,
+     * snapshots), closes Vert.x.
      * Blocks: call it from a thread that is not Vert.x's (main, a shutdown hook, a test), because
      * Vert.x's own threads end while it closes.
      */
     public void stop(long timeout, TimeUnit unit) throws Exception {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         try {
-            http.close().eventually(() -> gateway.close(vertx)).eventually(() -> vertx.undeploy(tradeDeployment))
+            // Vert.x's graceful shutdown: no new connections, open streams told to reconnect (1001, the error
+            // model), requests in flight answered; at most SHUTDOWN_GRACE, then whatever is left is closed.
+            http.shutdown(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS).eventually(() -> gateway.close(vertx))
+                    .eventually(() -> vertx.undeploy(tradeDeployment))
                     .eventually(() -> vertx.undeploy(marketDeployment))
                     .eventually(() -> vertx.undeploy(exchangeDeployment)).toCompletionStage().toCompletableFuture()
                     .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -198,7 +198,33 @@ class AllInOneIT {
                 "X-OpenTrade-Developer-Id", "someone", "X-OpenTrade-Plan", "partner", "X-OpenTrade-Scopes", "market:read");
         assertEquals(401, direct.statusCode(), "market-api's own port believes no plain identity headers");
 
+        // A stream open when the all-in-one stops is told to reconnect, in the error model, not cut.
+        CompletableFuture<String> streamClosed = new CompletableFuture<>();
+        CompletableFuture<String> firstFrame = new CompletableFuture<>();
+        java.net.http.WebSocket stream = client.newWebSocketBuilder().header("X-API-Key", tradeKey.getString("key_id"))
+                .header("X-API-Secret", tradeKey.getString("secret"))
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/stream/orders"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                                                          boolean last) {
+                        firstFrame.complete(data.toString());
+                        ws.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {
+                        streamClosed.complete(code + " " + reason);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        stream.sendText("{\"op\":\"ping\"}", true);
+        firstFrame.get(10, TimeUnit.SECONDS);
+
         app.stop(30, TimeUnit.SECONDS);
+        String close = streamClosed.get(10, TimeUnit.SECONDS);
+        assertTrue(close.startsWith("1001 "), "told to reconnect: " + close);
+        assertEquals(-9001, new JsonObject(close.substring(5)).getInteger("error_no"), close);
         assertThrows(IOException.class, () -> get(port, "/health"), "the HTTP server is closed");
         assertTrue(Files.exists(dataDir.resolve("shard-0")), "the exchange kept its journal under the data dir");
     }
