@@ -201,7 +201,11 @@ class ClusterDiscoveryIT {
         int servedBeforeDrain = c.served.get();
 
         // The held request is c's one in flight: the drain waits for it, not for the (long) grace.
-        java.util.function.IntSupplier held = () -> (int) c.held.stream().filter(p -> !p.future().isComplete()).count();
+        java.util.concurrent.CountDownLatch polled = new java.util.concurrent.CountDownLatch(5);
+        java.util.function.IntSupplier held = () -> {
+            polled.countDown(); // read only once the notice is over
+            return (int) c.held.stream().filter(p -> !p.future().isComplete()).count();
+        };
         Future<Void> drained = c.endpoint.drain(Duration.ofMillis(200), Duration.ofMinutes(5), held);
         awaitTrue("c draining at the gateway", () -> {
             UpstreamInstance u = instance(c.target());
@@ -209,7 +213,7 @@ class ClusterDiscoveryIT {
         });
         assertEquals(List.of("a", "a", "a", "a"), from(4));
         assertEquals(servedBeforeDrain, c.served.get(), "the draining instance got a new request");
-        Thread.sleep(500); // past the notice
+        assertTrue(polled.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "past the notice, the count is polled");
         assertFalse(drained.isComplete(), "a request in flight holds the drain");
         assertTrue(targets().contains(c.target()), "c is not withdrawn while it serves a request");
 

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,14 +91,6 @@ class GracefulStopTest {
                 .header("X-API-Key", key.getString("key_id")).header("X-API-Secret", key.getString("secret"));
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long until = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < until, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void aStopServesThroughItsNoticeThenEndsStreamsAnswersWhatIsInFlightAndRefusesNewConnections()
             throws Exception {
@@ -109,7 +100,7 @@ class GracefulStopTest {
         assertEquals("hello", stream.nextMessage());
         CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(get("/v1/market/quotes?symbols=held").build(),
                 HttpResponse.BodyHandlers.ofString());
-        await("the request to reach the upstream", () -> !held.isEmpty());
+        org.opentrade.gateway.port.Await.until(WAIT, () -> !held.isEmpty());
 
         Future<Void> stopped = gw.stop.run();
 
@@ -133,7 +124,7 @@ class GracefulStopTest {
         assertEquals(-9001, reason.getInteger("error_no"), reason.encode());
         assertTrue(reason.getString("trace_id").matches("[0-9a-f]{32}"), reason.encode());
         assertEquals((short) 1001, late.closeCode(), late.awaitClose());
-        await("the listener to close", () -> {
+        org.opentrade.gateway.port.Await.until(WAIT, () -> {
             try (Socket s = new Socket("127.0.0.1", gw.port())) {
                 return false;
             } catch (ConnectException e) {

@@ -37,15 +37,20 @@ public final class Drain {
     private Drain() {
     }
 
+    /** Throws IllegalArgumentException unless {@code 0 <= notice <= grace}. */
+    public static void requireValid(Duration notice, Duration grace) {
+        if (notice == null || grace == null || notice.isNegative() || grace.compareTo(notice) < 0) {
+            throw new IllegalArgumentException("drain notice must be zero or positive and at most the grace, got notice "
+                    + notice + " and grace " + grace);
+        }
+    }
+
     /**
      * Waits {@code notice}, then until {@code inFlight} reads 0, at most {@code grace} from now in all.
      * Both durations are zero or positive and {@code notice <= grace}. Never fails.
      */
     public static Future<Outcome> untilIdle(Vertx vertx, Duration notice, Duration grace, IntSupplier inFlight) {
-        if (notice == null || grace == null || notice.isNegative() || grace.compareTo(notice) < 0) {
-            throw new IllegalArgumentException("drain notice must be zero or positive and at most the grace, got notice "
-                    + notice + " and grace " + grace);
-        }
+        requireValid(notice, grace);
         long start = System.nanoTime();
         long graceNanos = grace.toNanos();
         Promise<Outcome> done = Promise.promise();

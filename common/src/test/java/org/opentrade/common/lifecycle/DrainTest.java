@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -41,18 +42,16 @@ class DrainTest {
     @Test
     void aBusyProcessWaitsUntilItsLastRequestIsAnswered() throws Exception {
         AtomicInteger inFlight = new AtomicInteger(2);
-        AtomicInteger reads = new AtomicInteger();
+        CountDownLatch polledWhileTwo = new CountDownLatch(5);
+        CountDownLatch polledWhileOne = new CountDownLatch(5);
         Future<Drain.Outcome> drained = Drain.untilIdle(vertx, Duration.ZERO, Duration.ofSeconds(60), () -> {
-            reads.incrementAndGet();
-            return inFlight.get();
+            int n = inFlight.get();
+            (n == 2 ? polledWhileTwo : polledWhileOne).countDown();
+            return n;
         });
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (reads.get() < 5 && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
-        assertTrue(reads.get() >= 5, "the count is polled while requests are in flight");
+        assertTrue(polledWhileTwo.await(20, TimeUnit.SECONDS), "the count is polled while requests are in flight");
         inFlight.set(1);
-        Thread.sleep(100);
+        assertTrue(polledWhileOne.await(20, TimeUnit.SECONDS), "and still polled with one left");
         assertFalse(drained.isComplete(), "one request still in flight holds the stop");
         inFlight.set(0);
         Drain.Outcome o = await(drained);

@@ -163,10 +163,7 @@ public final class ServiceEndpoint {
      */
     public Future<Void> drain(Duration notice, Duration grace, IntSupplier inFlight) {
         Objects.requireNonNull(inFlight, "inFlight");
-        if (notice == null || grace == null || notice.isNegative() || grace.compareTo(notice) < 0) {
-            throw new IllegalArgumentException("drain notice must be zero or positive and at most the grace, got notice "
-                    + notice + " and grace " + grace);
-        }
+        Drain.requireValid(notice, grace); // before anything is announced
         return Future.fromCompletionStage(announcement.drain(), vertx.getOrCreateContext())
                 .compose(v -> {
                     LOG.info("discovery: " + instance().instanceId() + " draining; withdrawing once nothing is in flight,"
