@@ -280,6 +280,52 @@ class ProxyHandlerTest {
     }
 
     @Test
+    void upstreamBreakingBeforeTheDeclaredLengthResetsTheCallersConnection() {
+        int up = kit.upstream(0, r -> {
+            r.response().putHeader("Content-Length", "100").write("forty-two bytes of a hundred-byte answer!!");
+            kit.vertx.setTimer(20, id -> r.connection().close());
+        }).actualPort();
+        int gw = gatewayTo(ProxyTestKit.options("market-api", up));
+        Throwable failure = null;
+        try {
+            kit.get(gw, "/v1/market/depth/600000.SH");
+        } catch (AssertionError e) {
+            failure = e.getCause();
+        }
+        assertTrue(failure != null, "the caller must not see a complete answer");
+    }
+
+    @Test
+    void aSmallAnswerStalledBeforeItsDeclaredEndAnswers504WithTheErrorModel() {
+        // Read whole before any of it is sent: at the deadline nothing has reached the caller, so the caller
+        // gets the timeout in the error model rather than a reset after half an answer.
+        int up = kit.upstream(0, r -> r.response().putHeader("Content-Length", "100").putHeader("X-Upstream", "m-1")
+                .write("the first part of an answer that never ends")).actualPort();
+        int gw = kit.gateway(new ProxyHandler(kit.pool(ProxyTestKit.options("market-api", up)), UpstreamHopListener.NONE,
+                NO_IDENTITY, Duration.ofMillis(300)), null);
+        ProxyTestKit.Reply reply = kit.get(gw, "/v1/market/depth/600000.SH");
+        assertEquals(504, reply.status());
+        assertEquals(-9002, reply.json().getInteger("error_no"));
+        assertNull(reply.headers().get("X-Upstream"));
+        assertEquals(reply.json().getString("trace_id"), reply.headers().get("X-Trace-Id"));
+    }
+
+    @Test
+    void answersAroundTheWholeReadLimitPassThroughByteExact() {
+        for (int size : new int[] {0, 1, ProxyExchange.AGGREGATE_MAX_BYTES, ProxyExchange.AGGREGATE_MAX_BYTES + 1}) {
+            byte[] payload = new byte[size];
+            new Random(size).nextBytes(payload);
+            int up = kit.upstream(0, r -> r.response().putHeader("Content-Type", "application/octet-stream")
+                    .end(Buffer.buffer(payload))).actualPort();
+            int gw = gatewayTo(ProxyTestKit.options("market-api", up));
+            ProxyTestKit.Reply reply = kit.get(gw, "/v1/market/klines/600000.SH");
+            assertEquals(200, reply.status());
+            assertEquals(Integer.toString(size), reply.headers().get("Content-Length"), "size " + size);
+            assertArrayEquals(payload, reply.body().getBytes(), "size " + size);
+        }
+    }
+
+    @Test
     void bodyLargerThanThePoolLimitAnswers413WithoutCallingTheUpstream() {
         AtomicInteger hits = new AtomicInteger();
         int up = kit.upstream(0, r -> {
