@@ -169,9 +169,9 @@ if has_part 1; then
   done
   [[ "$(curl -s "http://127.0.0.1:$MARKET_PORT/ready" | jq -r .ready)" == true ]] || { echo "market-api not ready" >&2; exit 1; }
   READY_S=$(awk -v a="$T0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
-  AIO_READY_MS=$(grep -o 'all-in-one ready in [0-9]* ms' "$OUT/aio.log" | grep -o '[0-9]*' | head -1 || echo "?")
+  AIO_READY_MS=$(grep -o 'all-in-one listening in [0-9]* ms' "$OUT/aio.log" | grep -o '[0-9]*' | head -1 || echo "?")
   BACKFILL_MS=$(grep -o 'symbol(s) in [0-9]* ms' "$OUT/aio.log" | grep -o '[0-9]* ms' | head -1 || echo "?")
-  echo "all-in-one ready in $AIO_READY_MS ms; market-api (port $MARKET_PORT) ready ${READY_S} s after launch (backfill $BACKFILL_MS)"
+  echo "all-in-one listening in $AIO_READY_MS ms; market-api (port $MARKET_PORT) ready ${READY_S} s after launch (backfill $BACKFILL_MS)"
 
   echo "== provisioning a developer and an API key (plan partner, set by the admin)"
   DEV_ID=$(curl -sf -X POST "$GW/v1/developers" -H 'Content-Type: application/json' \

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opentrade.common.config.ConfigException;
@@ -52,6 +53,12 @@ public final class AllInOne {
     private static final long STOP_TIMEOUT_SECONDS = 30;
     /** What {@code /ready} answers (503 -9001) until the exchange serves commands. */
     static final String OPERATIONS_NOT_READY = "the exchange is not ready (recovering or stopping)";
+    /** What {@code /ready} answers (503 -9001) once the exchange is, until market-api is (it answers 503 -6015). */
+    static final String MARKET_NOT_READY = "market-api is not ready (opening its history store, backfilling, or "
+            + "catching up with the exchange feed)";
+    /** What {@code /ready} answers (503 -9001) once the exchange and market-api are, until trade-api is. */
+    static final String TRADE_NOT_READY = "trade-api is not ready (restoring accounts or catching up with the "
+            + "exchange feed)";
 
     private final Vertx vertx;
     private final ExchangeService exchange;
@@ -102,12 +109,17 @@ public final class AllInOne {
             return;
         }
         var fix = app.trade().tradeConfig().fix();
-        LOG.info(String.format("OpenTrade all-in-one ready in %d ms (JVM up %d ms, %s transport): http://%s:%d%s",
+        LOG.info(String.format("OpenTrade all-in-one listening in %d ms (JVM up %d ms, %s transport): http://%s:%d%s",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 ManagementFactory.getRuntimeMXBean().getUptime(),
                 app.vertx().isNativeTransportEnabled() ? "native epoll" : "NIO", "localhost", app.httpPort(),
                 fix.enabled() ? String.format("; FIX 4.4 on %s:%d once trade-api has caught up with the feed",
                         fix.host(), fix.port()) : ""));
+        // market-api backfills history and both services catch up with the feed after the port opens: until
+        // then /ready answers 503 with the reason, and their APIs 503 (-6015, -9001).
+        Future.all(app.market().whenReady(), app.trade().whenReady()).onSuccess(v -> LOG.info(String.format(
+                "market data and trading ready %d ms after start; /ready answers 200",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // JUL resets its handlers in its own shutdown hook, so these lines go to stderr directly.
             try {
@@ -177,7 +189,7 @@ public final class AllInOne {
                 Router router = Router.router(vertx);
                 gw.mount(router);
                 ConnectionGuard guard = new ConnectionGuard(vertx, gatewayFinal.server(), gatewayFinal.trustedProxies());
-                OperationsEndpoints.addRoutes(router, exchange::isReady, OPERATIONS_NOT_READY,
+                OperationsEndpoints.addRoutes(router, () -> whyNotReady(exchange::isReady, market::isReady, trade::isReady),
                         () -> exchange.metrics().prometheusText()
                         + gw.prometheus() + guard.prometheus() + market.metrics() + trade.metrics());
                 Portal.addRoutes(router);
@@ -191,6 +203,22 @@ public final class AllInOne {
                     vertx.close(); // not awaited: its completion would be delivered on a closing event loop
                     return Future.failedFuture(err);
                 });
+    }
+
+    /**
+     * Why the all-in-one is not ready, or null when it is: ready means every API answers, so the
+     * exchange serves commands, market-api has its history and the live feed, and trade-api its
+     * accounts and the feed (a probe that said ready while market data still answered 503 -6015 sent
+     * the first callers into errors).
+     */
+    static String whyNotReady(BooleanSupplier exchange, BooleanSupplier market, BooleanSupplier trade) {
+        if (!exchange.getAsBoolean()) {
+            return OPERATIONS_NOT_READY;
+        }
+        if (!market.getAsBoolean()) {
+            return MARKET_NOT_READY;
+        }
+        return trade.getAsBoolean() ? null : TRADE_NOT_READY;
     }
 
     /** The gateway's admin token: configured, else the one it keeps in its data dir. */

@@ -62,6 +62,16 @@ class AllInOneIT {
         assertEquals("UP", new JsonObject(health.body()).getString("status"));
         assertTrue(health.headers().firstValue("X-Trace-Id").orElse("").matches("[0-9a-f]{32}"));
 
+        // Ready only once every API answers: before market-api and trade-api are, /ready names the one missing.
+        boolean servicesWereReady = app.market().isReady() && app.trade().isReady();
+        HttpResponse<String> early = get(port, "/ready");
+        if (!servicesWereReady && !(app.market().isReady() && app.trade().isReady())) {
+            assertEquals(503, early.statusCode(), early.body());
+            String why = new JsonObject(early.body()).getString("error");
+            assertTrue(why.equals(AllInOne.MARKET_NOT_READY) || why.equals(AllInOne.TRADE_NOT_READY), why);
+        }
+        io.vertx.core.Future.all(app.market().whenReady(), app.trade().whenReady()).toCompletionStage()
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
         HttpResponse<String> ready = get(port, "/ready");
         assertEquals(200, ready.statusCode(), ready.body());
 
