@@ -21,6 +21,24 @@ public record ErrorBody(String error, int errorNo, String traceId) {
         }
     }
 
+    /** The most a WebSocket close frame's reason may hold (RFC 6455 §5.5: 125 bytes of payload, 2 for the code). */
+    public static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    /**
+     * This body as a WebSocket close reason: its JSON when that fits in {@link #MAX_CLOSE_REASON_BYTES} bytes,
+     * else only {@code {"error_no":N}} (send the whole body first in an error frame, then). A close a server
+     * chooses is read like any other error.
+     */
+    public String toCloseReason() {
+        String json = toJson();
+        return fitsCloseReason() ? json : "{\"error_no\":" + errorNo + "}";
+    }
+
+    /** Whether {@link #toJson()} fits in a close reason. */
+    public boolean fitsCloseReason() {
+        return toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_CLOSE_REASON_BYTES;
+    }
+
     /** The JSON text of this body; field order is error, error_no, trace_id. */
     public String toJson() {
         JsonStringEncoder enc = JsonStringEncoder.getInstance();

@@ -37,4 +37,18 @@ class ErrorBodyTest {
         assertNotEquals(TraceIds.from(null), TraceIds.from(null));
         assertFalse(TraceIds.isValid("0AF7651916CD43DD8448EB211C80319C"));
     }
+
+    @Test
+    void aCloseReasonIsTheWholeModelWhenItFitsElseItsNumberOnly() {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        ErrorBody fits = new ErrorBody("frame larger than 65536 bytes", -1003, trace);
+        assertEquals(fits.toJson(), fits.toCloseReason());
+        assertTrue(fits.fitsCloseReason());
+        ErrorBody tooLong = new ErrorBody("x".repeat(60), -1001, trace);
+        assertEquals("{\"error_no\":-1001}", tooLong.toCloseReason());
+        // The limit is counted in UTF-8 bytes, as a close frame's payload is: 48 ASCII characters fit, 48 "é" do not.
+        assertEquals(ErrorBody.MAX_CLOSE_REASON_BYTES, new ErrorBody("x".repeat(48), -1001, trace).toJson().length());
+        assertTrue(new ErrorBody("x".repeat(48), -1001, trace).fitsCloseReason());
+        assertEquals("{\"error_no\":-1001}", new ErrorBody("é".repeat(48), -1001, trace).toCloseReason());
+    }
 }

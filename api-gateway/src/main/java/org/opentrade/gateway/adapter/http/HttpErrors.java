@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,7 +32,6 @@ public final class HttpErrors {
     public static final String ADMIN_CHALLENGE = Access.ADMIN.challenge();
     /** WebSocket close code for a refused or ended stream. */
     static final short POLICY_VIOLATION = 1008;
-    private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     private HttpErrors() {
     }
@@ -206,11 +204,7 @@ public final class HttpErrors {
         }
         ws.writeTextMessage(new JsonObject().put("type", "error").put("error", message).put("error_no", errorNo)
                 .put("trace_id", traceId).encode());
-        String reason = new ErrorBody(message, errorNo, traceId).toJson();
-        if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
-            reason = new JsonObject().put("error_no", errorNo).encode();
-        }
-        ws.close(POLICY_VIOLATION, reason);
+        ws.close(POLICY_VIOLATION, new ErrorBody(message, errorNo, traceId).toCloseReason());
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.function.LongFunction;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.error.TraceIds;
 import org.opentrade.market.domain.MarketError;
 import org.opentrade.common.json.JsonBytes;
@@ -297,7 +298,8 @@ public final class MarketStreams {
                 return;
             }
             if (request instanceof ClientRequest.Flooded f) {
-                ws.close(POLICY_VIOLATION, "too many frames: " + f.frames() + " in one second");
+                ws.close(POLICY_VIOLATION, new ErrorBody("too many frames: " + f.frames() + " in one second",
+                        MarketError.BAD_FRAME.errorNo(), caller.traceId()).toCloseReason());
             }
             owner.runOnContext(v -> handle(conn, request));
         });
@@ -629,7 +631,8 @@ public final class MarketStreams {
         unregister(conn);
         conn.dropped = true;
         counters.slowConsumersDropped++; // after unregister: whoever sees the count sees the connection gone
-        conn.ws.close(POLICY_VIOLATION, "slow consumer: not drained within " + options.slowConsumerGraceMs() + " ms");
+        conn.ws.close(POLICY_VIOLATION, new ErrorBody("slow consumer: not drained within " + options.slowConsumerGraceMs()
+                + " ms", MarketError.SLOW_CONSUMER.errorNo(), conn.caller.traceId()).toCloseReason());
         vertx.setTimer(options.slowConsumerGraceMs(), id -> {
             if (!conn.closed) {
                 VertxInternals.hardClose(conn.ws);
@@ -704,7 +707,7 @@ public final class MarketStreams {
      * frame; the client reconnects (through the gateway, to another instance) and resumes.
      */
     static String shuttingDown(StreamConnection conn) {
-        return new org.opentrade.common.error.ErrorBody("market-api is shutting down; reconnect", -9001, conn.caller.traceId())
-                .toJson();
+        return new ErrorBody("market-api is shutting down; reconnect", -9001, conn.caller.traceId()).toCloseReason();
     }
+
 }

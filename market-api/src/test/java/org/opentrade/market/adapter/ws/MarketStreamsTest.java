@@ -444,6 +444,10 @@ class MarketStreamsTest {
             c.send(new JsonObject().put("op", "ping"));
         }
         assertEquals((short) 1008, StreamTestKit.get(c.closed));
+        JsonObject reason = new JsonObject(c.closeReason); // the error model, as every error the stream sends
+        assertEquals(-6010, reason.getInteger("error_no"));
+        assertTrue(reason.getString("error").startsWith("too many frames: "), reason.encode());
+        assertTrue(reason.getString("trace_id").matches("[0-9a-f]{32}"), reason.encode());
         kit.awaitCondition("the flooder to be counted", () -> kit.streams.stats().floodersClosed() == 1);
         assertEquals(List.of(), bystander.untilPong());
         assertEquals(1, kit.streams.stats().connections());

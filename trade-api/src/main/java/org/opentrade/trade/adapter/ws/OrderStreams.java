@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.error.TraceIds;
 import org.opentrade.trade.domain.TradeError;
 import org.opentrade.trade.domain.stream.AccountLog;
@@ -348,7 +349,8 @@ public final class OrderStreams {
                 return;
             }
             if (request instanceof ClientRequest.Flooded f) {
-                ws.close(POLICY_VIOLATION, "too many frames: " + f.frames() + " in one second");
+                ws.close(POLICY_VIOLATION, new ErrorBody("too many frames: " + f.frames() + " in one second",
+                        TradeError.MALFORMED.errorNo(), caller.traceId()).toCloseReason());
             }
             owner.runOnContext(v -> handleSafely(conn, request));
         });
@@ -541,7 +543,8 @@ public final class OrderStreams {
             clearSlow(conn);
             unregister(conn);
             conn.dropped = true;
-            conn.ws.close(INTERNAL_ERROR, "internal error: snapshot unavailable, reconnect and resume");
+            conn.ws.close(INTERNAL_ERROR, new ErrorBody("snapshot unavailable; reconnect and resume",
+                    TradeError.INTERNAL.errorNo(), conn.caller.traceId()).toCloseReason());
             return false;
         }
         if (!send(conn, ServerFrames.snapshotStart(head, open.size(), gap), false)) {
@@ -638,7 +641,8 @@ public final class OrderStreams {
         unregister(conn);
         conn.dropped = true;
         counters.slowConsumersDropped++; // after unregister: whoever sees the count sees the connection gone
-        conn.ws.close(POLICY_VIOLATION, "slow consumer: not drained within " + options.slowConsumerGraceMs() + " ms");
+        conn.ws.close(POLICY_VIOLATION, new ErrorBody("slow consumer: not drained within " + options.slowConsumerGraceMs()
+                + " ms", TradeError.SLOW_CONSUMER.errorNo(), conn.caller.traceId()).toCloseReason());
         vertx.setTimer(options.slowConsumerGraceMs(), id -> {
             if (!conn.closed) {
                 VertxInternals.hardClose(conn.ws);
@@ -744,7 +748,7 @@ public final class OrderStreams {
      * frame; the client reconnects (through the gateway, to another instance) and resumes.
      */
     static String shuttingDown(StreamConnection conn) {
-        return new org.opentrade.common.error.ErrorBody("trade-api is shutting down; reconnect", -9001, conn.caller.traceId())
-                .toJson();
+        return new ErrorBody("trade-api is shutting down; reconnect", -9001, conn.caller.traceId()).toCloseReason();
     }
+
 }

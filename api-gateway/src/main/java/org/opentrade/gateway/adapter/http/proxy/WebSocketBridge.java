@@ -8,7 +8,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import org.opentrade.common.error.ErrorBody;
 import org.opentrade.gateway.domain.GatewayError;
 
@@ -37,8 +36,6 @@ final class WebSocketBridge {
     /** RFC 6455: a text message that is not UTF-8. */
     static final short INVALID_PAYLOAD = 1007;
     static final short INTERNAL_ERROR = 1011;
-    /** A close frame's reason is at most 123 bytes of UTF-8 (RFC 6455 §5.5). */
-    static final int MAX_CLOSE_REASON_BYTES = 123;
     private static final Buffer PING_PAYLOAD = Buffer.buffer("opentrade");
     /** The close reason's message when the gateway stops: short, so the whole error model fits in a close frame. */
     static final String SHUTTING_DOWN = "the gateway is shutting down; reconnect";
@@ -88,9 +85,11 @@ final class WebSocketBridge {
         copy(client, upstream, true);
         copy(upstream, client, false);
         client.closeHandler(v -> passClose(client, upstream, GOING_AWAY, "client went away"));
-        upstream.closeHandler(v -> passClose(upstream, client, GOING_AWAY, poolName + " went away"));
+        upstream.closeHandler(v -> passClose(upstream, client, GOING_AWAY, model(poolName + " went away; reconnect",
+                GatewayError.UPSTREAM_UNAVAILABLE.code())));
         client.exceptionHandler(this::clientFailed);
-        upstream.exceptionHandler(e -> closeBoth(INTERNAL_ERROR, poolName + " connection failed", GOING_AWAY, null));
+        upstream.exceptionHandler(e -> closeWithModel(INTERNAL_ERROR, poolName + " connection failed",
+                GatewayError.UPSTREAM_UNAVAILABLE.code(), GOING_AWAY, null));
         client.pongHandler(payload -> {
             awaitingPong = false;
             cancel(pongTimer);
@@ -124,14 +123,15 @@ final class WebSocketBridge {
                 String why = size > maxFrame ? "frame larger than " + maxFrame + " bytes"
                         : "message larger than " + maxMessage + " bytes";
                 if (fromClient) {
-                    closeBoth(TOO_BIG, why, GOING_AWAY, "client closed");
+                    closeWithModel(TOO_BIG, why, GatewayError.BODY_TOO_LARGE.code(), GOING_AWAY, "client closed");
                 } else {
-                    closeBoth(INTERNAL_ERROR, poolName + " sent a " + why, TOO_BIG, why);
+                    closeWithModel(INTERNAL_ERROR, poolName + " sent a " + why, GatewayError.INTERNAL.code(), TOO_BIG, why);
                 }
                 return;
             }
             if (text != null && !isUtf8(frame, text, inText)) {
-                closeBoth(INVALID_PAYLOAD, "a text message that is not UTF-8", GOING_AWAY, "client closed");
+                closeWithModel(INVALID_PAYLOAD, "a text message that is not UTF-8", GatewayError.MALFORMED_REQUEST.code(),
+                        GOING_AWAY, "client closed");
                 return;
             }
             to.writeFrame(frame);
@@ -171,8 +171,8 @@ final class WebSocketBridge {
         client.writePing(PING_PAYLOAD);
         pongTimer = vertx.setTimer(options.getWsPongTimeout().toMillis(), id -> {
             if (awaitingPong) {
-                closeBoth(INTERNAL_ERROR, "no pong within " + options.getWsPongTimeout().toMillis() + " ms",
-                        GOING_AWAY, "client did not answer pings");
+                closeWithModel(INTERNAL_ERROR, "no pong within " + options.getWsPongTimeout().toMillis() + " ms",
+                        GatewayError.REQUEST_TIMEOUT.code(), GOING_AWAY, "client did not answer pings");
             }
         });
     }
@@ -183,8 +183,8 @@ final class WebSocketBridge {
         }
         if (awaitingUpstreamPong && !upstreamPausedSincePing && !upstreamReadSincePing) {
             long millis = options.getWsUpstreamPingInterval().toMillis();
-            closeBoth(GOING_AWAY, poolName + " did not answer a ping within " + millis + " ms", GOING_AWAY,
-                    "no pong within " + millis + " ms");
+            closeWithModel(GOING_AWAY, poolName + " did not answer a ping within " + millis + " ms",
+                    GatewayError.UPSTREAM_TIMEOUT.code(), GOING_AWAY, "no pong within " + millis + " ms");
             return;
         }
         upstreamPausedSincePing = upstreamPaused;
@@ -200,7 +200,7 @@ final class WebSocketBridge {
      * closed 1001. Called on the caller's event loop.
      */
     void end(GatewayError error, String traceId) {
-        closeWithModel(POLICY_VIOLATION, error.message(), error.code(), traceId, "the client's credential ended");
+        closeWithModel(POLICY_VIOLATION, error.message(), error.code(), traceId, GOING_AWAY, "the client's credential ended");
     }
 
     /**
@@ -209,7 +209,7 @@ final class WebSocketBridge {
      * the error model (-9001) as its reason; the upstream is closed 1001 too. Called on the caller's event loop.
      */
     void shutDown(String traceId) {
-        closeWithModel(GOING_AWAY, SHUTTING_DOWN, GatewayError.UPSTREAM_UNAVAILABLE.code(), traceId,
+        closeWithModel(GOING_AWAY, SHUTTING_DOWN, GatewayError.UPSTREAM_UNAVAILABLE.code(), traceId, GOING_AWAY,
                 "the gateway is shutting down");
     }
 
@@ -217,17 +217,29 @@ final class WebSocketBridge {
      * Closes the caller with {@code code} and the error model as the reason, or, when that does not fit in a
      * close reason, an error frame in the error model first and a short reason; the upstream 1001.
      */
-    private void closeWithModel(short code, String message, int errorNo, String traceId, String upstreamReason) {
+    private void closeWithModel(short code, String message, int errorNo, short upstreamCode, String upstreamReason) {
+        closeWithModel(code, message, errorNo, traceId, upstreamCode, upstreamReason);
+    }
+
+    private void closeWithModel(short code, String message, int errorNo, String traceId, short upstreamCode,
+                                String upstreamReason) {
         if (closing) {
             return;
         }
-        String model = new ErrorBody(message, errorNo, traceId).toJson();
-        String reason = model;
-        if (model.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
+        ErrorBody body = new ErrorBody(message, errorNo, traceId);
+        if (!body.fitsCloseReason() && !client.isClosed()) {
             client.writeTextMessage(errorFrame(message, errorNo, traceId));
-            reason = new JsonObject().put("error_no", errorNo).encode();
         }
-        closeBoth(code, reason, GOING_AWAY, upstreamReason);
+        closeBoth(code, body.toCloseReason(), upstreamCode, upstreamReason);
+    }
+
+    /**
+     * A close reason the caller can read like any other error: the error model with this stream's trace id, or,
+     * when that is longer than a close frame allows (123 bytes), only its {@code error_no} (the whole model then
+     * goes first in an error frame).
+     */
+    private String model(String message, int errorNo) {
+        return new ErrorBody(message, errorNo, traceId).toCloseReason();
     }
 
     /** A control frame {@code {"type":"error",...}} carrying the error model (docs/contracts.md). */
@@ -262,8 +274,11 @@ final class WebSocketBridge {
      */
     private void clientFailed(Throwable e) {
         if (e instanceof CorruptedWebSocketFrameException bad && sendable(bad.closeStatus().code())) {
-            String why = bad.getMessage() == null ? bad.closeStatus().reasonText() : bad.getMessage();
-            closeBoth((short) bad.closeStatus().code(), why.length() > 120 ? why.substring(0, 120) : why,
+            int code = bad.closeStatus().code();
+            String why = code == TOO_BIG ? "frame larger than " + options.getWsMaxFrameBytes() + " bytes"
+                    : bad.getMessage() == null ? bad.closeStatus().reasonText() : bad.getMessage();
+            closeWithModel((short) code, why.length() > 200 ? why.substring(0, 200) : why,
+                    code == TOO_BIG ? GatewayError.BODY_TOO_LARGE.code() : GatewayError.MALFORMED_REQUEST.code(),
                     GOING_AWAY, "client closed");
         } else {
             closeBoth(GOING_AWAY, "client connection failed", INTERNAL_ERROR, null);

@@ -68,6 +68,19 @@ class WebSocketProxyHandlerTest {
         return f.get(ProxyTestKit.WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * {@code closed} ("<code> <reason>") has {@code code} and, as its reason, the error model: {@code message},
+     * {@code errorNo} and a trace id, like every other error the gateway answers.
+     */
+    private static void assertClose(String closed, int code, String message, int errorNo) {
+        int space = closed.indexOf(' ');
+        assertEquals(Integer.toString(code), closed.substring(0, space), closed);
+        io.vertx.core.json.JsonObject model = new io.vertx.core.json.JsonObject(closed.substring(space + 1));
+        assertEquals(message, model.getString("error"), closed);
+        assertEquals(errorNo, model.getInteger("error_no"), closed);
+        assertTrue(model.getString("trace_id", "").matches("[0-9a-f]{32}"), closed);
+    }
+
     @Test
     void textAndBinaryMessagesEchoThroughTheProxyWithFilteredHandshakeHeaders() throws Exception {
         int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
@@ -189,14 +202,13 @@ class WebSocketProxyHandlerTest {
         unmasked[0] = (byte) 0x81;
         unmasked[1] = (byte) hello.length;
         System.arraycopy(hello, 0, unmasked, 2, hello.length);
-        assertEquals("1002 received a frame that is not masked as expected", rawClose(gw, unmasked));
+        assertClose(rawClose(gw, unmasked), 1002, "received a frame that is not masked as expected", -1001);
 
         byte[] huge = new byte[2 + 8 + 4 + 70_000]; // one masked text frame of 70 000 bytes: over 64 KiB
         huge[0] = (byte) 0x81;
         huge[1] = (byte) (0x80 | 127);
         java.nio.ByteBuffer.wrap(huge, 2, 8).putLong(70_000);
-        String closed = rawClose(gw, huge);
-        assertTrue(closed.startsWith("1009 Max frame length of 65536"), closed);
+        assertClose(rawClose(gw, huge), 1009, "frame larger than 65536 bytes", -1003);
         assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
     }
 
@@ -221,7 +233,7 @@ class WebSocketProxyHandlerTest {
         frame[0] = (byte) 0x81;
         frame[1] = (byte) (0x80 | bad.length);
         System.arraycopy(bad, 0, frame, 6, bad.length);
-        assertEquals("1007 a text message that is not UTF-8", rawClose(gw, frame));
+        assertClose(rawClose(gw, frame), 1007, "a text message that is not UTF-8", -1001);
         assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
     }
 
@@ -297,7 +309,7 @@ class WebSocketProxyHandlerTest {
         // The kernel closes a killed process's sockets: a FIN, no close frame.
         long start = System.nanoTime();
         get(upstream).close();
-        assertEquals("1011 market-api connection failed", get(closed));
+        assertClose(get(closed), 1011, "market-api connection failed", -9001);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 2000, "the client was told after " + millis + " ms");
     }
@@ -318,7 +330,7 @@ class WebSocketProxyHandlerTest {
         long start = System.nanoTime();
         ProxyTestKit.await(kit.webSocket(gw, "/v1/stream/market", null,
                 s -> s.closeHandler(v -> closed.complete(s.closeStatusCode() + " " + s.closeReason()))));
-        assertEquals("1001 market-api did not answer a ping within 200 ms", get(closed));
+        assertClose(get(closed), 1001, "market-api did not answer a ping within 200 ms", -9002);
         long millis = (System.nanoTime() - start) / 1_000_000;
         // The first ping goes out after one interval, the verdict comes with the next one.
         assertTrue(millis >= 350 && millis < 2000, "closed after " + millis + " ms");
@@ -351,7 +363,7 @@ class WebSocketProxyHandlerTest {
             s.textMessageHandler(t -> received.incrementAndGet());
             s.closeHandler(v -> closed.complete(s.closeStatusCode() + " " + s.closeReason()));
         }));
-        assertEquals("1001 market-api did not answer a ping within 100 ms", get(closed));
+        assertClose(get(closed), 1001, "market-api did not answer a ping within 100 ms", -9002);
         assertEquals(sends, sent.get(), "closed only after the upstream stopped sending");
         assertTrue(received.get() >= sends - 2, "the client got the frames: " + received.get());
         get(upstream).close(); // it never answers the proxy's close frame either (see above)
