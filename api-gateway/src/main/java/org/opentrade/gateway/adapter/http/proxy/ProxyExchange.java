@@ -272,7 +272,9 @@ final class ProxyExchange {
                 if (over) {
                     return;
                 }
-                if (ar.succeeded()) {
+                if (ar.succeeded() && ctx.response().closed()) {
+                    finish(status, new IllegalStateException("the caller's connection closed before the answer"));
+                } else if (ar.succeeded()) {
                     head(response, status).end(ar.result());
                     finish(status, null);
                 } else {

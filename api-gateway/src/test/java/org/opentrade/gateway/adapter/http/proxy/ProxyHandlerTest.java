@@ -311,6 +311,33 @@ class ProxyHandlerTest {
     }
 
     @Test
+    void aCallerGoneBeforeASmallAnswerIsCompleteEndsTheHopWithAFailure() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> arrived = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> callerGone = new java.util.concurrent.CompletableFuture<>();
+        int up = kit.upstream(0, r -> {
+            r.response().putHeader("Content-Length", "10").write("01234");
+            arrived.complete(null);
+            // The rest only once the gateway has seen its caller's connection close.
+            callerGone.thenRun(() -> kit.vertx.runOnContext(v -> r.response().end("56789")));
+        }).actualPort();
+        java.util.concurrent.CompletableFuture<String> hopEnded = new java.util.concurrent.CompletableFuture<>();
+        UpstreamHopListener hops = (ctx, upstream, target, method, path, headers) ->
+                (status, failure) -> hopEnded.complete(status + " " + (failure == null ? "ok" : failure.getMessage()));
+        int gw = kit.gatewayAfter(ctx -> {
+            ctx.request().connection().closeHandler(v -> callerGone.complete(null));
+            ctx.next();
+        }, new ProxyHandler(kit.pool(ProxyTestKit.options("market-api", up)), hops, NO_IDENTITY));
+        try (java.net.Socket caller = new java.net.Socket("127.0.0.1", gw)) {
+            caller.getOutputStream().write("GET /v1/market/depth/600000.SH HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            caller.getOutputStream().flush();
+            arrived.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertEquals("200 the caller's connection closed before the answer",
+                hopEnded.get(5, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    @Test
     void answersAroundTheWholeReadLimitPassThroughByteExact() {
         for (int size : new int[] {0, 1, ProxyExchange.AGGREGATE_MAX_BYTES, ProxyExchange.AGGREGATE_MAX_BYTES + 1}) {
             byte[] payload = new byte[size];
