@@ -109,25 +109,39 @@ public interface MutationAnswers extends AutoCloseable {
     void close();
 
     /**
-     * The newest answers of {@code all} (in record order) within the retention at {@code now} and the
-     * {@code bounds}, oldest first.
+     * The newest answers within the retention and the bounds, fed in record order one at a time (a store read
+     * as a stream holds no more than the bounds: older answers are let go as newer ones arrive). Not thread-safe.
      */
-    static List<Answer> kept(List<Answer> all, long now, Bounds bounds) {
-        int max = bounds.maxKept();
-        long maxBytes = bounds.maxBytes();
-        java.util.ArrayDeque<Answer> newest = new java.util.ArrayDeque<>();
-        long bytes = 0;
-        for (int i = all.size() - 1; i >= 0 && newest.size() < max; i--) {
-            Answer a = all.get(i);
-            if (now - a.at() >= KEPT_MILLIS) {
-                continue;
-            }
-            bytes += a.bytes();
-            if (bytes > maxBytes) {
-                break;
-            }
-            newest.addFirst(a);
+    final class Newest {
+        private final long now;
+        private final Bounds bounds;
+        private final java.util.ArrayDeque<Answer> kept = new java.util.ArrayDeque<>();
+        private long bytes;
+
+        public Newest(long now, Bounds bounds) {
+            this.now = now;
+            this.bounds = bounds;
         }
-        return List.copyOf(newest);
+
+        /**
+         * The next answer in record order (null, a torn line, and one past its retention are skipped). One that
+         * does not fit lets go of every older one, as a pass from the newest end would stop at it.
+         */
+        public void add(Answer a) {
+            if (a == null || now - a.at() >= KEPT_MILLIS) {
+                return;
+            }
+            long size = a.bytes();
+            kept.addLast(a);
+            bytes += size;
+            while (kept.size() > bounds.maxKept() || bytes > bounds.maxBytes()) {
+                bytes -= kept.removeFirst().bytes();
+            }
+        }
+
+        /** The answers kept, oldest first. */
+        public List<Answer> answers() {
+            return List.copyOf(kept);
+        }
     }
 }

@@ -1,12 +1,12 @@
 package org.opentrade.trade.adapter.file;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,29 +49,31 @@ public final class FileMutationAnswers implements MutationAnswers {
 
     @Override
     public synchronized List<Answer> load(long now) throws IOException {
-        List<Answer> all = read();
-        List<Answer> kept = MutationAnswers.kept(all, now, bounds);
+        List<Answer> kept = read(now);
         if (kept.size() < lines) {
             rewrite(kept);
         }
         return kept;
     }
 
-    private List<Answer> read() throws IOException {
-        List<Answer> all = new ArrayList<>();
+    /**
+     * The answers to keep at {@code now}, read line by line: the file may hold twice the bounds before it is
+     * rewritten, and only what is kept is held in memory (at most the bounds), never the whole file.
+     */
+    private List<Answer> read(long now) throws IOException {
+        MutationAnswers.Newest newest = new MutationAnswers.Newest(now, bounds);
         lines = 0;
         bytes = 0;
         if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                lines++;
-                bytes += line.getBytes(StandardCharsets.UTF_8).length + 1L;
-                Answer a = Answer.parse(line);
-                if (a != null) {
-                    all.add(a);
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines++;
+                    bytes += line.getBytes(StandardCharsets.UTF_8).length + 1L;
+                    newest.add(Answer.parse(line));
                 }
             }
         }
-        return all;
+        return newest.answers();
     }
 
     private void rewrite(List<Answer> kept) throws IOException {
@@ -102,7 +104,7 @@ public final class FileMutationAnswers implements MutationAnswers {
                     out.flush();
                     bytes += answer.bytes();
                     if (++lines >= 2 * bounds.maxKept() || bytes >= 2 * bounds.maxBytes()) {
-                        rewrite(MutationAnswers.kept(read(), answer.at(), bounds));
+                        rewrite(read(answer.at()));
                     }
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "mutation answers " + file + ": could not record an answer (a retry of that"

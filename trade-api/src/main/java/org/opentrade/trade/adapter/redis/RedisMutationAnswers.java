@@ -2,7 +2,6 @@ package org.opentrade.trade.adapter.redis;
 
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -62,21 +61,19 @@ public final class RedisMutationAnswers implements MutationAnswers {
 
     @Override
     public List<Answer> load(long now) {
-        List<Answer> all = new ArrayList<>();
+        // Chunk by chunk: only what is kept is held (the list is trimmed to the bounds as it is appended to).
+        MutationAnswers.Newest newest = new MutationAnswers.Newest(now, bounds);
         for (long from = 0; ; from += READ_CHUNK) {
             List<byte[]> chunk = redis.await(redis.async().lrange(list, from, from + READ_CHUNK - 1),
                     "reading the mutation answers");
             for (byte[] line : chunk) {
-                Answer a = Answer.parse(new String(line, StandardCharsets.UTF_8));
-                if (a != null) {
-                    all.add(a);
-                }
+                newest.add(Answer.parse(new String(line, StandardCharsets.UTF_8)));
             }
             if (chunk.size() < READ_CHUNK) {
                 break;
             }
         }
-        return MutationAnswers.kept(all, now, bounds);
+        return newest.answers();
     }
 
     @Override
