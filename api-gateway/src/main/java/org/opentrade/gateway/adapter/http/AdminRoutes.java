@@ -58,14 +58,19 @@ public final class AdminRoutes {
                 route("POST", "/v1/admin/developers/:developer_id/suspend", c -> developer(c, d -> d.withSuspended(true))),
                 route("POST", "/v1/admin/developers/:developer_id/unsuspend", c -> developer(c, d -> d.withSuspended(false))),
                 route("PUT", "/v1/admin/developers/:developer_id/plan",
-                        c -> developerPlan(c, JsonBodies.plan(JsonBodies.requiredObject(c), plans, true))),
+                        c -> developerPlan(c, JsonBodies.plan(planChange(c), plans, true))),
                 route("POST", "/v1/admin/keys/:key_id/kill", c -> key(c, ApiKey::killed)),
                 route("POST", "/v1/admin/keys/:key_id/unkill", c -> key(c, ApiKey::unkilled)),
                 route("PUT", "/v1/admin/keys/:key_id/plan", c -> {
-                    Plan plan = JsonBodies.plan(JsonBodies.requiredObject(c), plans, true);
+                    Plan plan = JsonBodies.plan(planChange(c), plans, true);
                     return key(c, k -> k.withPlan(plan.name()));
                 }),
                 GatewayRoute.catchAll("/v1/admin/*", Access.ADMIN));
+    }
+
+    /** A plan change's body (PlanChange): {@code plan} and nothing else. */
+    private static JsonObject planChange(RoutingContext ctx) {
+        return JsonBodies.onlyFields(JsonBodies.requiredObject(ctx), java.util.Set.of("plan"));
     }
 
     private static GatewayRoute route(String method, String template, Function<RoutingContext, Future<JsonObject>> action) {

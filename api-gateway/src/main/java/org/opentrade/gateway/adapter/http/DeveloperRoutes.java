@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.opentrade.gateway.domain.ApiSecrets;
@@ -74,7 +75,7 @@ public final class DeveloperRoutes {
     }
 
     private Future<JsonObject> signUp(RoutingContext ctx) {
-        JsonObject body = JsonBodies.requiredObject(ctx);
+        JsonObject body = JsonBodies.onlyFields(JsonBodies.requiredObject(ctx), Set.of("email", "password", "name"));
         String email = JsonBodies.displayText(body, "email", 3, 254, true).strip();
         String password = JsonBodies.string(body, "password", 10, 256, true);
         String name = JsonBodies.displayText(body, "name", 1, 100, true).strip();
@@ -102,7 +103,7 @@ public final class DeveloperRoutes {
     }
 
     private Future<JsonObject> logIn(RoutingContext ctx) {
-        JsonObject body = JsonBodies.requiredObject(ctx);
+        JsonObject body = JsonBodies.onlyFields(JsonBodies.requiredObject(ctx), Set.of("email", "password"));
         String email = JsonBodies.string(body, "email", 1, 254, true).strip();
         String password = JsonBodies.string(body, "password", 1, 256, true);
         return throttle(ctx, "account:login:" + ApiSecrets.hash(email.toLowerCase(Locale.ROOT)),

@@ -57,6 +57,27 @@ final class JsonBodies {
         throw new Rejection(GatewayError.MALFORMED_REQUEST, "the request body must be a JSON object");
     }
 
+    /**
+     * Refuses a body with a member other than {@code allowed} (400 -1002 naming it and the allowed ones), as the
+     * contract's {@code additionalProperties: false} says: a misspelled {@code allowed_cidrs} or {@code expires_at}
+     * ignored would make a key without the restriction its owner asked for. Returns {@code body}.
+     */
+    static JsonObject onlyFields(JsonObject body, java.util.Set<String> allowed) {
+        for (String name : body.fieldNames()) {
+            if (!allowed.contains(name)) {
+                throw new Rejection(GatewayError.INVALID_PARAMETER, "unknown field '" + printableName(name) + "'; allowed: "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+        return body;
+    }
+
+    /** A caller's field name as it may appear in a message: bounded, control characters replaced. */
+    private static String printableName(String name) {
+        String n = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+        return n.replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** The answer to a body that names a member twice (its meaning would depend on the parser). */
     static Rejection duplicate(StrictJson.Duplicate e) {
         return new Rejection(GatewayError.MALFORMED_REQUEST, "the request body is ambiguous: " + e.getMessage());

@@ -38,6 +38,10 @@ public final class KeyRoutes {
     static final long DEFAULT_GRACE_SECONDS = 86_400;
     static final long MAX_GRACE_SECONDS = 7 * 86_400;
 
+    /** The fields of {@code POST /v1/keys} (ApiKeyCreate); any other is refused. */
+    private static final Set<String> CREATE_FIELDS = Set.of("label", "type", "scopes", "allowed_cidrs", "plan",
+            "expires_at", "public_key");
+
     private final KeyRegistry registry;
     private final PlanCatalog plans;
     private final LongSupplier nowMillis;
@@ -82,7 +86,7 @@ public final class KeyRoutes {
     }
 
     private Future<JsonObject> create(RoutingContext ctx, Principal p) {
-        JsonObject body = JsonBodies.requiredObject(ctx, " ({} takes the defaults)");
+        JsonObject body = JsonBodies.onlyFields(JsonBodies.requiredObject(ctx, " ({} takes the defaults)"), CREATE_FIELDS);
         String label = Optional.ofNullable(JsonBodies.displayText(body, "label", 0, 100, false)).orElse("");
         KeyType type = parseType(Optional.ofNullable(JsonBodies.string(body, "type", 1, 16, false)).orElse("secret"));
         Set<Scope> scopes = parseScopes(body.getValue("scopes"));
@@ -155,7 +159,7 @@ public final class KeyRoutes {
     }
 
     private Future<JsonObject> rotate(RoutingContext ctx, Principal p) {
-        JsonObject body = JsonBodies.object(ctx);
+        JsonObject body = JsonBodies.onlyFields(JsonBodies.object(ctx), Set.of("grace_seconds"));
         Object g = body.getValue("grace_seconds");
         long grace = DEFAULT_GRACE_SECONDS;
         if (g != null) {

@@ -315,6 +315,32 @@ class AuthenticationPathsTest extends SignedInGateway {
                 403, -2015);
     }
 
+    /**
+     * A field the contract does not name is refused, not ignored: a misspelled allow-list ("allowed_ips") or
+     * expiry ignored made a key that any address could use for ever, while its owner believed otherwise.
+     */
+    @Test
+    void aFieldTheContractDoesNotNameIsRefusedNotIgnored() throws Exception {
+        String session = "Bearer " + token;
+        HttpResponse<String> misspelled = gw.post("/v1/keys",
+                "{\"scopes\":[\"market:read\"],\"allowed_ips\":[\"203.0.113.7/32\"]}", "Authorization", session);
+        assertError(misspelled, 400, -1002);
+        assertTrue(new JsonObject(misspelled.body()).getString("error").startsWith("unknown field 'allowed_ips'; allowed: "
+                + "allowed_cidrs, expires_at, label, plan, public_key, scopes, type"), misspelled.body());
+        assertEquals(0, new JsonObject(gw.get("/v1/keys", "Authorization", session).body()).getJsonArray("keys").size(),
+                "no key was made");
+        assertError(gw.post("/v1/keys", "{\"expires\":\"2030-01-01T00:00:00Z\"}", "Authorization", session), 400, -1002);
+
+        String id = secretKey(new JsonObject()).getString("key_id");
+        assertError(gw.post("/v1/keys/" + id + "/rotate", "{\"grace\":60}", "Authorization", session), 400, -1002);
+        assertError(gw.post("/v1/developers", "{\"email\":\"eve@example.com\",\"password\":\"long enough pw\","
+                + "\"name\":\"Eve\",\"plan\":\"pro\"}"), 400, -1002);
+        assertError(gw.post("/v1/sessions", "{\"email\":\"ada@example.com\",\"password\":\"correct horse battery\","
+                + "\"ttl\":999999}"), 400, -1002);
+        assertError(gw.put("/v1/admin/keys/" + id + "/plan", "{\"plan\":\"pro\",\"status\":\"active\"}",
+                "X-Admin-Token", TestGateway.ADMIN_TOKEN), 400, -1002);
+    }
+
     @Test
     void planKeyQuotaIsEnforcedWith2018() throws Exception {
         for (int i = 0; i < 5; i++) {
