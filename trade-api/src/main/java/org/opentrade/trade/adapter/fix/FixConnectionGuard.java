@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.filterchain.IoFilterAdapter;
 import org.apache.mina.core.session.IoSession;
 import org.opentrade.common.logging.LogBudget;
@@ -27,7 +28,8 @@ import quickfix.mina.SessionConnector;
  *   <li>at most {@code maxConnections} open connections, and {@code maxPerAddress} from one remote
  *   address (an IPv6 /64); a connection past either is closed at once, unseen by QuickFIX/J;</li>
  *   <li>a connection whose session is not logged on {@code logonDeadline} after it opened is closed
- *   (a Logon still waiting for its key check then gets {@code keyCheck} more).</li>
+ *   (a Logon still waiting for its key check then gets {@code keyCheck} more);</li>
+ *   <li>a connection sending a message longer than {@link #MAX_MESSAGE_BYTES} is closed, logged on or not.</li>
  * </ul>
  * What it refuses is logged within a {@link LogBudget}, and counted. Thread-safe: MINA calls it on its
  * I/O threads, the deadlines run on one timer thread of its own ({@link #close}).
@@ -42,7 +44,19 @@ final class FixConnectionGuard extends IoFilterAdapter {
     private static final String UNSEEN = FixConnectionGuard.class.getName() + ".unseen";
 
     /** Why a connection was closed by the guard (a metric label). */
-    enum Refusal { CONNECTIONS, PER_ADDRESS, NO_LOGON, LOGONS }
+    enum Refusal { CONNECTIONS, PER_ADDRESS, NO_LOGON, LOGONS, TOO_LARGE }
+
+    /**
+     * The most bytes one inbound message may take (from the end of the one before to its CheckSum field). An
+     * order is a few hundred bytes, a MarketDataRequest for every instrument a few KiB. QuickFIX/J's decoder
+     * has no limit of its own: it holds whatever BodyLength announces until that many bytes arrive, so one
+     * connection that never logged on made it hold 150 MiB in 10 s (and 20 such, an out-of-memory error).
+     */
+    static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    /** The bytes that start a CheckSum field, the last of every message: SOH "10=". */
+    private static final byte[] CHECKSUM_START = {1, '1', '0', '='};
+    /** Per connection: {bytes since the last message's end, how much of CHECKSUM_START the last bytes matched}. */
+    private static final String SIZE = FixConnectionGuard.class.getName() + ".size";
 
     /** Addresses with refused Logons tracked at once; past it the oldest windows go, then new ones are not kept. */
     static final int MAX_TRACKED_ADDRESSES = 10_000;
@@ -115,9 +129,42 @@ final class FixConnectionGuard extends IoFilterAdapter {
 
     @Override
     public void messageReceived(NextFilter next, IoSession socket, Object message) throws Exception {
-        if (!socket.containsAttribute(UNSEEN)) {
-            next.messageReceived(socket, message);
+        if (socket.containsAttribute(UNSEEN)) {
+            return;
         }
+        if (message instanceof IoBuffer bytes && !withinMessageSize(socket, bytes)) {
+            refuse(socket, Refusal.TOO_LARGE, "a message of more than " + MAX_MESSAGE_BYTES + " bytes");
+            return;
+        }
+        next.messageReceived(socket, message);
+    }
+
+    /**
+     * Counts {@code bytes} (not consuming them) into the connection's current message: false once it is past
+     * {@link #MAX_MESSAGE_BYTES} without reaching its CheckSum field. Called on the connection's I/O thread, in
+     * order.
+     */
+    static boolean withinMessageSize(IoSession socket, IoBuffer bytes) {
+        int[] state = (int[]) socket.getAttribute(SIZE);
+        if (state == null) {
+            state = new int[2];
+            socket.setAttribute(SIZE, state);
+        }
+        int count = state[0];
+        int matched = state[1];
+        for (int i = bytes.position(), end = bytes.limit(); i < end; i++) {
+            byte b = bytes.get(i);
+            matched = b == CHECKSUM_START[matched] ? matched + 1 : b == CHECKSUM_START[0] ? 1 : 0;
+            if (matched == CHECKSUM_START.length) {
+                matched = 0;
+                count = 0; // the CheckSum field's three digits and SOH are counted into the next message
+            } else if (++count > MAX_MESSAGE_BYTES) {
+                return false;
+            }
+        }
+        state[0] = count;
+        state[1] = matched;
+        return true;
     }
 
     @Override

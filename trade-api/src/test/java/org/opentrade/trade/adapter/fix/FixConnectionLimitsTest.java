@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -141,6 +142,32 @@ class FixConnectionLimitsTest {
             assertTrue(client.isLoggedOn(), "the logged-on session is past its deadline and stays");
             assertEquals(before + 2, h.trade.fixAcceptor().refusedConnections().get("no_logon"));
         }
+    }
+
+    /**
+     * QuickFIX/J's decoder holds whatever BodyLength announces until that many bytes arrive: one connection that
+     * never logged on made it hold 150 MiB in 10 s. A message past the bound closes its connection at once.
+     */
+    @Test
+    void aMessageLongerThanTheBoundClosesItsConnection() throws Exception {
+        long before = h.trade.fixAcceptor().refusedConnections().get("too_large");
+        try (Socket s = connect("127.0.0.9")) {
+            OutputStream out = s.getOutputStream();
+            out.write("8=FIX.4.4|9=900000000|35=A|49=BIG|56=OPENTRADE|34=1|58=".replace('|', '\u0001')
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] filler = new byte[8 * 1024];
+            java.util.Arrays.fill(filler, (byte) 'y');
+            try {
+                for (int i = 0; i < 16; i++) { // 128 KiB: twice the bound
+                    out.write(filler);
+                }
+                out.flush();
+            } catch (java.io.IOException closedWhileWriting) {
+                // the acceptor closed the connection before the rest was written: what this test wants
+            }
+            assertTrue(closedWithin(s, 1_500), "closed well before its 3 s logon deadline");
+        }
+        FixHarness.until(() -> h.trade.fixAcceptor().refusedConnections().get("too_large") == before + 1, 10);
     }
 
     /**
