@@ -31,12 +31,16 @@ public record ErrorBody(String error, int errorNo, String traceId) {
      */
     public String toCloseReason() {
         String json = toJson();
-        return fitsCloseReason() ? json : "{\"error_no\":" + errorNo + "}";
+        return fits(json) ? json : "{\"error_no\":" + errorNo + "}";
     }
 
     /** Whether {@link #toJson()} fits in a close reason. */
     public boolean fitsCloseReason() {
-        return toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_CLOSE_REASON_BYTES;
+        return fits(toJson());
+    }
+
+    private static boolean fits(String json) {
+        return json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_CLOSE_REASON_BYTES;
     }
 
     /** The JSON text of this body; field order is error, error_no, trace_id. */

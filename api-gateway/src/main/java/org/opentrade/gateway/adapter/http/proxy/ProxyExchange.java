@@ -27,8 +27,9 @@ import org.opentrade.gateway.domain.GatewayError;
  */
 final class ProxyExchange {
     /**
-     * Answers of declared length up to this size are read whole and sent in one write; longer ones,
-     * and chunked ones, are streamed (their memory bounded by the pipe's back-pressure).
+     * Answers of declared length up to this size are read whole before any of them is sent (so a stall
+     * mid-answer can still be answered 504); longer ones, and chunked ones, are streamed (their memory
+     * bounded by the pipe's back-pressure).
      */
     static final int AGGREGATE_MAX_BYTES = 64 * 1024;
     private final RoutingContext ctx;
@@ -260,9 +261,10 @@ final class ProxyExchange {
         }
 
         /**
-         * A small answer of declared length, the usual API answer: read whole, then sent with its head in
-         * one write (one syscall to the caller instead of one per chunk and one for the end). An upstream
-         * that breaks before the declared end resets the caller, as a broken stream does.
+         * A small answer of declared length, the usual API answer: read whole, then sent with its head. Until
+         * then nothing has reached the caller, so a deadline passing meanwhile is answered 504 in the error
+         * model ({@link #readingWhole}). An upstream that breaks before the declared end resets the caller, as
+         * a broken stream does; a caller gone meanwhile ends the hop as failed.
          */
         private void relayWhole(HttpClientResponse response, int status) {
             readingWhole = true;
