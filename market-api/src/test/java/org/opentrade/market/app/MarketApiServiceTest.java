@@ -151,6 +151,23 @@ class MarketApiServiceTest {
         assertError("/v1/market/quotes?symbols=" + ",".repeat(7_000), 400, -1002);
     }
 
+    /** A misspelled parameter used to be ignored (a whole history for a typo of start), a repeated one read first. */
+    @Test
+    void aQueryParameterTheEndpointDoesNotTakeOrOneGivenTwiceIsRefused() throws Exception {
+        assertError("/v1/market/quotes?symbols=600000.SH&symbols=000001.SZ", 400, -1002);
+        assertError("/v1/market/depth/600000.SH?level=3", 400, -1002);
+        assertError("/v1/market/klines/600000.SH?interval=1m&strat=2026-01-01", 400, -1002);
+        assertError("/v1/market/klines/600000.SH?interval=1m&limit=3&limit=2", 400, -1002);
+        assertError("/v1/market/trades/600000.SH?interval=1m", 400, -1002);
+        assertError("/v1/market/rankings?by=volume&sort=asc", 400, -1002);
+        assertError("/v1/market/instruments?board=main", 400, -1002);
+        assertError("/v1/market/minute-line/600000.SH?date=2026-01-05", 400, -1002);
+        assertError("/v1/stream/market?symbols=600000.SH", 400, -1002);
+        assertEquals("unknown query parameter 'level'; allowed: levels",
+                h.get("/v1/market/depth/600000.SH?level=3").bodyAsJsonObject().getString("error"));
+        assertEquals(200, h.get("/v1/market/klines/600000.SH?interval=1m&limit=2&start=2026-01-01T00:00:00Z").statusCode());
+    }
+
     @Test
     void aSymbolListedManyTimesIsAnsweredOnce() throws Exception {
         // 8 000 characters: far more than 100 symbols' worth, but one distinct symbol

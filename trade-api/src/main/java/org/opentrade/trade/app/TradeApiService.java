@@ -334,8 +334,11 @@ public final class TradeApiService extends VerticleBase {
                             + " reconnect in a few seconds");
                     return;
                 }
+                Boolean cod = TradeRoutes.cancelOnDisconnect(rc);
+                if (cod == null) {
+                    return;
+                }
                 Caller caller = rc.get("caller");
-                boolean cod = "true".equals(rc.request().getParam("cancel_on_disconnect"));
                 String traceId = rc.get("traceId");
                 rc.request().toWebSocket().onSuccess(ws -> streams.accept(ws, new StreamCaller(caller.developerId(),
                         caller.keyId(), traceId, cod)));

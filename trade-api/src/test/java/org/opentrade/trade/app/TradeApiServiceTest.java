@@ -248,4 +248,32 @@ class TradeApiServiceTest {
         }
         assertEquals(200, h.get("dev_times", "/v1/orders?status=all&start=2026-01-05T09:30:00%2B08:00").statusCode());
     }
+
+    /** A misspelled or repeated filter used to widen what the call did: a typo of DELETE's symbol canceled every order. */
+    @Test
+    void aQueryParameterTheEndpointDoesNotTakeOrOneGivenTwiceIsRefusedAndCancelsNothing() throws Exception {
+        String a = body(h.order("dev_query", TradeHarness.limit("q-1", "600000.SH", "buy", "10.00", 100))).getString("order_id");
+        String b = body(h.order("dev_query", TradeHarness.limit("q-2", "000001.SZ", "buy", "11.00", 100))).getString("order_id");
+        for (String query : new String[] {"?symbl=600000.SH", "?Symbol=600000.SH", "?symbol=600000.SH&symbol=000001.SZ",
+                "?symbol=600000.SH&status=open"}) {
+            HttpResponse<Buffer> r = h.send(HttpMethod.DELETE, "dev_query", "/v1/orders" + query, null);
+            assertEquals(422, r.statusCode(), query + ": " + r.bodyAsString());
+            assertEquals(-1002, body(r).getInteger("error_no"), r.bodyAsString());
+        }
+        assertEquals("unknown query parameter 'symbl'; allowed: symbol",
+                body(h.send(HttpMethod.DELETE, "dev_query", "/v1/orders?symbl=600000.SH", null)).getString("error"));
+        assertEquals(2, body(h.get("dev_query", "/v1/orders")).getJsonArray("items").size(), "nothing was canceled");
+        HttpResponse<Buffer> one = h.send(HttpMethod.DELETE, "dev_query", "/v1/orders?symbol=600000.SH", null);
+        assertEquals(200, one.statusCode(), one.bodyAsString());
+        assertEquals(a, body(one).getJsonArray("items").getJsonObject(0).getString("order_id"));
+        assertEquals(b, body(h.get("dev_query", "/v1/orders")).getJsonArray("items").getJsonObject(0).getString("order_id"));
+
+        for (String uri : new String[] {"/v1/orders?status=all&limit=1&limit=2", "/v1/fills?start=2026-01-01",
+                "/v1/account?x=1", "/v1/orders/" + b + "?fields=status"}) {
+            HttpResponse<Buffer> r = h.get("dev_query", uri);
+            assertEquals(422, r.statusCode(), uri + ": " + r.bodyAsString());
+            assertEquals(-1002, body(r).getInteger("error_no"), r.bodyAsString());
+        }
+        assertEquals(200, h.get("dev_query", "/v1/orders?status=all&symbol=000001.SZ&limit=5").statusCode());
+    }
 }

@@ -3,11 +3,14 @@ package org.opentrade.trade.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,5 +138,21 @@ class TradeStreamTest {
                 return false;
             }
         }, 10);
+    }
+
+    /** Any value but "true" used to mean no cancel on disconnect, so "=1" asked for the safety net and got none. */
+    @Test
+    void cancelOnDisconnectIsTrueOrFalseAndTheUpgradeTakesNothingElse() throws Exception {
+        for (String query : new String[] {"?cancel_on_disconnect=1", "?cancel_on_disconnect=yes",
+                "?cancel_on_disconnect=true&cancel_on_disconnect=false", "?cancel_on_disconect=true"}) {
+            HttpResponse<Buffer> r = TradeHarness.await(h.request(HttpMethod.GET, "dev_cod_query", "/v1/stream/orders" + query)
+                    .putHeader("Connection", "Upgrade").putHeader("Upgrade", "websocket")
+                    .putHeader("Sec-WebSocket-Version", "13").putHeader("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").send());
+            assertEquals(422, r.statusCode(), query + ": " + r.bodyAsString());
+            assertEquals(-1002, r.bodyAsJsonObject().getInteger("error_no"), r.bodyAsString());
+        }
+        try (Client c = new Client("dev_cod_query", "?cancel_on_disconnect=false")) {
+            c.next(f -> "subscribed".equals(f.getString("type")));
+        }
     }
 }

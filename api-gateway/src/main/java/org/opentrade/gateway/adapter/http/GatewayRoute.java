@@ -3,8 +3,10 @@ package org.opentrade.gateway.adapter.http;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.opentrade.common.web.QueryParams;
 import org.opentrade.gateway.domain.RouteClass;
 import org.opentrade.gateway.domain.RoutePolicy;
 
@@ -20,29 +22,34 @@ import org.opentrade.gateway.domain.RoutePolicy;
  *                     or null
  * @param keyChange    whether a call also charges the developer's key-change budget
  * @param handler      the end of the chain
+ * @param query        the query parameters the gateway's own endpoint takes (any other, or one given twice, is
+ *                     refused with 400 -1002 before its handler: {@link QueryParams}); null for a routed API
+ *                     route, whose service checks its own
  */
 public record GatewayRoute(RoutePolicy policy, Access access, String addressLimit, boolean keyChange,
-                           Handler<RoutingContext> handler) {
+                           Handler<RoutingContext> handler, List<String> query) {
 
     public GatewayRoute {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(handler, "handler");
+        query = query == null ? null : List.copyOf(query);
     }
 
     /** A routed API route: any credential, its policy's scope and weight, served by {@code upstream}. */
     public static GatewayRoute api(RoutePolicy policy, Handler<RoutingContext> upstream) {
-        return new GatewayRoute(policy, Access.KEY_OR_SESSION, null, false, upstream);
+        return new GatewayRoute(policy, Access.KEY_OR_SESSION, null, false, upstream, null);
     }
 
     /**
      * One of the gateway's own endpoints, limited as {@link RouteClass#PLATFORM}: {@code weight} units
-     * of the caller's request budget (0: the budget is shown, not charged).
+     * of the caller's request budget (0: the budget is shown, not charged). It takes no query parameters
+     * unless {@link #withQuery} names some.
      */
     public static GatewayRoute platform(String method, String template, Access access, int weight,
                                         Handler<RoutingContext> handler) {
         return new GatewayRoute(new RoutePolicy(method, template, null, null, weight, RouteClass.PLATFORM, false),
-                access, null, false, handler);
+                access, null, false, handler, List.of());
     }
 
     /**
@@ -55,11 +62,16 @@ public record GatewayRoute(RoutePolicy policy, Access access, String addressLimi
     }
 
     public GatewayRoute withAddressLimit(String bucket) {
-        return new GatewayRoute(policy, access, bucket, keyChange, handler);
+        return new GatewayRoute(policy, access, bucket, keyChange, handler, query);
     }
 
     public GatewayRoute withKeyChange() {
-        return new GatewayRoute(policy, access, addressLimit, true, handler);
+        return new GatewayRoute(policy, access, addressLimit, true, handler, query);
+    }
+
+    /** This own endpoint takes the query parameters {@code names} (each at most once). */
+    public GatewayRoute withQuery(String... names) {
+        return new GatewayRoute(policy, access, addressLimit, keyChange, handler, List.of(names));
     }
 
     public boolean websocket() {

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.opentrade.common.web.QueryParams;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.RoutePolicy;
 
@@ -83,6 +84,16 @@ public final class GatewayRouter {
             }
             // A catch-all comes after the routes it covers, which did not match: it answers 405 or 404 as
             // the router would have (the router itself would say 404, having matched the catch-all).
+            if (policy.method() != null && r.query() != null) {
+                route.handler(ctx -> {
+                    String refusal = QueryParams.refusal(ctx.queryParams(), r.query());
+                    if (refusal != null) {
+                        HttpErrors.send(ctx, GatewayError.INVALID_PARAMETER, refusal);
+                    } else {
+                        ctx.next();
+                    }
+                });
+            }
             route.handler(policy.method() == null ? ctx -> unrouted(router, ctx) : r.handler());
         }
 

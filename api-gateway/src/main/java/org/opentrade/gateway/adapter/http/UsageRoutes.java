@@ -56,7 +56,8 @@ public final class UsageRoutes {
 
     /** {@code GET /v1/usage} and {@code GET /v1/limits}: an API key or a session, 1 unit of its budget. */
     public List<GatewayRoute> routes() {
-        return List.of(GatewayRoute.platform("GET", "/v1/usage", Access.KEY_OR_SESSION, 1, this::usage),
+        return List.of(GatewayRoute.platform("GET", "/v1/usage", Access.KEY_OR_SESSION, 1, this::usage)
+                        .withQuery("key_id", "from", "to"),
                 GatewayRoute.platform("GET", "/v1/limits", Access.KEY_OR_SESSION, 1, this::limits));
     }
 

@@ -341,6 +341,28 @@ class AuthenticationPathsTest extends SignedInGateway {
                 "X-Admin-Token", TestGateway.ADMIN_TOKEN), 400, -1002);
     }
 
+    /** The gateway's own endpoints, as its services: a query parameter not taken, or given twice, is refused. */
+    @Test
+    void aQueryParameterTheEndpointDoesNotTakeIsRefusedNotIgnored() throws Exception {
+        String session = "Bearer " + token;
+        HttpResponse<String> misspelled = gw.get("/v1/usage?keyid=otk_x", "Authorization", session);
+        assertError(misspelled, 400, -1002);
+        assertEquals("unknown query parameter 'keyid'; allowed: key_id, from, to",
+                new JsonObject(misspelled.body()).getString("error"));
+        assertError(gw.get("/v1/usage?from=2026-01-01T00:00:00Z&from=2026-01-02T00:00:00Z", "Authorization", session),
+                400, -1002);
+        assertError(gw.get("/v1/keys?status=active", "Authorization", session), 400, -1002);
+        assertError(gw.post("/v1/keys?plan=partner", "{}", "Authorization", session), 400, -1002);
+        assertEquals(0, new JsonObject(gw.get("/v1/keys", "Authorization", session).body()).getJsonArray("keys").size(),
+                "no key was made");
+        assertError(gw.post("/v1/sessions?ttl=999999", "{\"email\":\"ada@example.com\",\"password\":\"correct horse"
+                + " battery\"}"), 400, -1002);
+        assertError(gw.get("/v1/admin/developers?limit=5", "X-Admin-Token", TestGateway.ADMIN_TOKEN), 400, -1002);
+        assertEquals(200, gw.get("/v1/usage?key_id=" + secretKey(new JsonObject()).getString("key_id"),
+                "Authorization", session).statusCode());
+        assertEquals(200, gw.get("/v1/limits", "Authorization", session).statusCode());
+    }
+
     @Test
     void planKeyQuotaIsEnforcedWith2018() throws Exception {
         for (int i = 0; i < 5; i++) {

@@ -65,7 +65,7 @@ class FilterChainTest {
         return new GatewayRoute(r.policy(), r.access(), r.addressLimit(), r.keyChange(), ctx -> {
             ran.add("handler");
             ctx.response().end("ok");
-        });
+        }, r.query());
     }
 
     @BeforeEach

@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.opentrade.common.json.JsonBytes;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.common.web.QueryParams;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.market.adapter.json.MarketJson;
 import org.opentrade.market.domain.Bar;
@@ -93,20 +94,27 @@ public final class MarketRoutes {
         router.route("/v1/*").order(-900).handler(this::authenticate);
         router.get("/v1/market/instruments").handler(guarded(this::instruments));
         router.get("/v1/market/instruments/:symbol").handler(guarded(this::instrument));
-        router.get("/v1/market/quotes").handler(guarded(this::quotes));
-        router.get("/v1/market/depth/:symbol").handler(guarded(this::depth));
-        router.get("/v1/market/trades/:symbol").handler(guarded(this::trades));
-        router.get("/v1/market/klines/:symbol").handler(guarded(this::klines));
+        router.get("/v1/market/quotes").handler(guarded(this::quotes, "symbols"));
+        router.get("/v1/market/depth/:symbol").handler(guarded(this::depth, "levels"));
+        router.get("/v1/market/trades/:symbol").handler(guarded(this::trades, "start", "end", "limit", "cursor"));
+        router.get("/v1/market/klines/:symbol").handler(guarded(this::klines, "interval", "start", "end", "limit", "cursor"));
         router.get("/v1/market/minute-line/:symbol").handler(guarded(this::minuteLine));
-        router.get("/v1/market/rankings").handler(guarded(this::rankings));
+        router.get("/v1/market/rankings").handler(guarded(this::rankings, "by", "order", "limit"));
     }
 
-    private io.vertx.core.Handler<RoutingContext> guarded(io.vertx.core.Handler<RoutingContext> h) {
+    /** {@code h} behind the checks every endpoint makes; {@code query}: the query parameters it takes. */
+    private io.vertx.core.Handler<RoutingContext> guarded(io.vertx.core.Handler<RoutingContext> h, String... query) {
+        List<String> takes = List.of(query);
         return ctx -> {
             try {
                 if (!ready.getAsBoolean()) {
                     MarketHttp.fail(ctx, MarketError.NOT_READY, "market data is starting (loading history and books);"
                             + " retry in a few seconds");
+                    return;
+                }
+                String refusal = QueryParams.refusal(ctx.queryParams(), takes);
+                if (refusal != null) {
+                    MarketHttp.fail(ctx, MarketError.INVALID_PARAMETER, refusal);
                     return;
                 }
                 h.handle(ctx);

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.Optional;
+import org.opentrade.common.web.QueryParams;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.market.adapter.http.Caller;
 import org.opentrade.market.adapter.http.CallerCheck;
@@ -75,6 +76,11 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
             if (caller == null) {
                 MarketHttp.fail(ctx, MarketError.IDENTITY_MISSING, "market-api answers only connections that come"
                         + " through the gateway: no valid X-OpenTrade-Assertion");
+                return;
+            }
+            String refusal = QueryParams.refusal(ctx.queryParams(), List.of());
+            if (refusal != null) {
+                MarketHttp.fail(ctx, MarketError.INVALID_PARAMETER, refusal);
                 return;
             }
             Caller who = caller;

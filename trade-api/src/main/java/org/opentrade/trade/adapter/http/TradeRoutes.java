@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.opentrade.common.tracing.TraceAttributes;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.common.web.QueryParams;
 import org.opentrade.trade.adapter.json.TradeJson;
 import org.opentrade.trade.domain.Fill;
 import org.opentrade.trade.domain.Order;
@@ -102,13 +103,31 @@ public final class TradeRoutes {
         router.post("/v1/account/kill-switch").handler(guarded(this::killSwitch));
         router.get("/v1/positions").handler(guarded(this::positions));
         router.post("/v1/orders").handler(guarded(this::place));
-        router.get("/v1/orders").handler(guarded(this::listOrders));
-        router.delete("/v1/orders").handler(guarded(this::cancelAll));
+        router.get("/v1/orders").handler(guarded(this::listOrders, "status", "symbol", "start", "end", "limit", "cursor"));
+        router.delete("/v1/orders").handler(guarded(this::cancelAll, "symbol"));
         router.get("/v1/orders/by-client-id/:client_order_id").handler(guarded(this::orderByClientId));
         router.get("/v1/orders/:order_id").handler(guarded(this::order));
         router.patch("/v1/orders/:order_id").handler(guarded(this::replace));
         router.delete("/v1/orders/:order_id").handler(guarded(this::cancel));
-        router.get("/v1/fills").handler(guarded(this::fills));
+        router.get("/v1/fills").handler(guarded(this::fills, "limit", "cursor"));
+    }
+
+    /**
+     * The order stream's {@code cancel_on_disconnect} (its only query parameter): true or false, absent is false.
+     * Anything else is answered 422 -1002 and gives null: any value but "true" used to mean false, so a client
+     * asking with {@code =1} for the safety net silently got none.
+     */
+    public static Boolean cancelOnDisconnect(RoutingContext rc) {
+        String refusal = QueryParams.refusal(rc.queryParams(), List.of("cancel_on_disconnect"));
+        String value = rc.queryParams().get("cancel_on_disconnect");
+        if (refusal == null && value != null && !value.equals("true") && !value.equals("false")) {
+            refusal = "cancel_on_disconnect must be true or false, got '" + OrderBodies.clip(value) + "'";
+        }
+        if (refusal != null) {
+            TradeHttp.fail(rc, TradeError.INVALID_PARAMETER, refusal);
+            return null;
+        }
+        return "true".equals(value);
     }
 
     /**
@@ -121,12 +140,19 @@ public final class TradeRoutes {
         return this;
     }
 
-    private Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
+    /** {@code h} behind the checks every endpoint makes; {@code query}: the query parameters it takes. */
+    private Handler<RoutingContext> guarded(Handler<RoutingContext> h, String... query) {
+        List<String> takes = List.of(query);
         return ctx -> {
             try {
                 if (!ready.getAsBoolean()) {
                     TradeHttp.fail(ctx, TradeError.NOT_READY, "trading is starting (catching up with the exchange);"
                             + " retry in a few seconds");
+                    return;
+                }
+                String refusal = QueryParams.refusal(ctx.queryParams(), takes);
+                if (refusal != null) {
+                    TradeHttp.fail(ctx, TradeError.INVALID_PARAMETER, refusal);
                     return;
                 }
                 if (!jsonOrNoType(ctx)) {
