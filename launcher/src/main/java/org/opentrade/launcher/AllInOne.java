@@ -191,7 +191,7 @@ public final class AllInOne {
                 ConnectionGuard guard = new ConnectionGuard(vertx, gatewayFinal.server(), gatewayFinal.trustedProxies());
                 OperationsEndpoints.addRoutes(router, () -> whyNotReady(exchange::isReady, market::isReady, trade::isReady),
                         () -> exchange.metrics().prometheusText()
-                        + gw.prometheus() + guard.prometheus() + market.metrics() + trade.metrics());
+                        + gw.prometheus() + guard.prometheus() + market.metrics() + trade.metrics(), gw.metricsAccess());
                 Portal.addRoutes(router);
                 return GatewayServer.createServer(vertx, gatewayFinal.server(), guard, router)
                         .listen(launcher.httpPort(), launcher.httpHost())

@@ -290,6 +290,11 @@ public final class ApiGateway {
     }
 
     /** The configured admin token, else the one in {@code <data_dir>/admin-token}, generated (mode 600) if absent. */
+    /** The configuration it runs with. */
+    GatewayConfig config() {
+        return config;
+    }
+
     static String adminToken(GatewayConfig config) throws IOException {
         if (!config.adminToken().isEmpty()) {
             return config.adminToken();

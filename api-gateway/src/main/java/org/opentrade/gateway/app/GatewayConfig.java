@@ -40,7 +40,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             ServerLimits server, Path identityKeyFile, Duration assertionTtl,
                             OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster,
                             int passwordThreads, int passwordQueue, int signUpsPerHour, int signUpsPerAddressPerHour,
-                            GracefulStop.Options shutdown) {
+                            GracefulStop.Options shutdown, List<Cidr> metricsAllowedCidrs) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -61,6 +61,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
     public GatewayConfig {
         trustedProxies = List.copyOf(trustedProxies);
         upstreams = Map.copyOf(upstreams);
+        metricsAllowedCidrs = List.copyOf(metricsAllowedCidrs);
     }
 
     /** Without secrets: the Redis URI's credentials and the admin token are left out. */
@@ -92,6 +93,11 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         for (String s : g.strings("trusted_proxies")) {
             proxies.add(Cidr.parse(s).orElseThrow(() -> new ConfigException("config key 'gateway.trusted_proxies' has value '"
                     + s + "'; allowed: address ranges such as 10.0.0.0/8")));
+        }
+        List<Cidr> metricsAllowed = new ArrayList<>();
+        for (String s : g.strings("metrics_allowed_cidrs")) {
+            metricsAllowed.add(Cidr.parse(s).orElseThrow(() -> new ConfigException("config key "
+                    + "'gateway.metrics_allowed_cidrs' has value '" + s + "'; allowed: address ranges such as 10.0.0.0/8")));
         }
         Config redis = root.section("redis");
         String uri = redis.string("uri", "redis://127.0.0.1:6379/0");
@@ -159,7 +165,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
                 ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue, signUps,
-                signUpsPerAddress, shutdown(g));
+                signUpsPerAddress, shutdown(g), metricsAllowed);
     }
 
     /**
@@ -251,6 +257,6 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 loginAccountWindow, keyChangesPerMinute, revokedKeysKept, revokedKeyRetention, streamsPerDeveloper,
                 usageFlushInterval,
                 usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
-                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown);
+                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown, metricsAllowedCidrs);
     }
 }

@@ -23,6 +23,8 @@ import org.opentrade.common.identity.GatewayKeys;
 import org.opentrade.common.identity.IdentityAssertions;
 import org.opentrade.common.tracing.SpanStore;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.gateway.adapter.http.ClientAddresses;
+import org.opentrade.gateway.adapter.http.MetricsAccess;
 import org.opentrade.gateway.adapter.http.OperationsEndpoints;
 import org.opentrade.gateway.adapter.http.GracefulStop;
 import org.opentrade.gateway.adapter.http.tracing.ZipkinTraceSource;
@@ -216,7 +218,20 @@ public final class GatewayServer {
     public void mountOperations(Router router, GracefulStop stop, ConnectionGuard guard) {
         OperationsEndpoints.addRoutes(router, () -> stop.stopping() ? "the gateway is shutting down"
                 : upstreamsAvailable() ? null : "an upstream pool has no usable instance",
-                () -> prometheus() + guard.prometheus());
+                () -> prometheus() + guard.prometheus(), metricsAccess());
+    }
+
+    /** Who may read {@code /metrics} on the gateway's port: {@code gateway.metrics_allowed_cidrs}, or the admin token. */
+    public MetricsAccess metricsAccess() {
+        GatewayConfig config = gateway.config();
+        String token;
+        try {
+            token = ApiGateway.adminToken(config);
+        } catch (java.io.IOException e) {
+            LOG.warning("/metrics answers only gateway.metrics_allowed_cidrs: cannot read the admin token: " + e.getMessage());
+            token = "";
+        }
+        return new MetricsAccess(new ClientAddresses(config.trustedProxies()), config.metricsAllowedCidrs(), token);
     }
 
     public ApiGateway gateway() {

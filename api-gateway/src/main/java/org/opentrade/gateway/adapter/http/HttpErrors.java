@@ -214,7 +214,7 @@ public final class HttpErrors {
      */
     static String challenge(String path) {
         String p = path == null ? "" : path;
-        if (p.equals("/v1/admin") || p.startsWith("/v1/admin/")) {
+        if (p.equals("/v1/admin") || p.startsWith("/v1/admin/") || p.equals("/metrics")) {
             return ADMIN_CHALLENGE;
         }
         if (p.equals("/v1/keys") || p.startsWith("/v1/keys/") || p.equals("/v1/developers/me")

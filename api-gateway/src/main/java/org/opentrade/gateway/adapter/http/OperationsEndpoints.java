@@ -12,7 +12,8 @@ import org.opentrade.gateway.domain.GatewayError;
 /**
  * The operations endpoints (docs/contracts.md, API map): {@code GET /health} (the process is up),
  * {@code GET /ready} (200 when {@code ready} says so, else 503 -9001 with the error model and
- * {@code notReady} as its message), {@code GET /metrics} (Prometheus text). The one implementation,
+ * {@code notReady} as its message), {@code GET /metrics} (Prometheus text, for operators: {@link MetricsAccess}).
+ * The one implementation,
  * used by the standalone gateway and by the all-in-one (on the gateway's router), and, with
  * {@link #router}, on a server of their own. Errors are answered by {@link HttpErrors}.
  *
@@ -31,14 +32,16 @@ public final class OperationsEndpoints {
      * tracing filter does).
      */
     public static void addRoutes(Router router, BooleanSupplier ready, String notReady, Supplier<String> metricsText) {
-        addRoutes(router, () -> ready.getAsBoolean() ? null : notReady, metricsText);
+        addRoutes(router, () -> ready.getAsBoolean() ? null : notReady, metricsText, MetricsAccess.everyone());
     }
 
     /**
      * As {@link #addRoutes(Router, BooleanSupplier, String, Supplier)}, with the reason not to be ready
-     * from {@code whyNotReady}: null when ready, else the 503's message.
+     * from {@code whyNotReady} (null when ready, else the 503's message), and {@code /metrics} answered only to
+     * callers {@code metrics} allows (others get 401 -2017).
      */
-    public static void addRoutes(Router router, Supplier<String> whyNotReady, Supplier<String> metricsText) {
+    public static void addRoutes(Router router, Supplier<String> whyNotReady, Supplier<String> metricsText,
+                                 MetricsAccess metrics) {
         ReadRoutes.getAndHead(router, "/health").handler(ctx -> JsonBodies.send(ctx, 200, new JsonObject().put("status", "UP")));
         ReadRoutes.getAndHead(router, "/ready").handler(ctx -> {
             String why = whyNotReady.get();
@@ -48,8 +51,14 @@ public final class OperationsEndpoints {
                 HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, why);
             }
         });
-        ReadRoutes.getAndHead(router, "/metrics").handler(ctx -> ctx.response().setStatusCode(200)
-                .putHeader("Content-Type", METRICS_CONTENT_TYPE).end(metricsText.get()));
+        ReadRoutes.getAndHead(router, "/metrics").handler(ctx -> {
+            if (!metrics.allows(ctx.request())) {
+                HttpErrors.send(ctx, GatewayError.ADMIN_REQUIRED, "/metrics is for operators: call it from an address in"
+                        + " gateway.metrics_allowed_cidrs (this host only by default) or with X-Admin-Token");
+                return;
+            }
+            ctx.response().setStatusCode(200).putHeader("Content-Type", METRICS_CONTENT_TYPE).end(metricsText.get());
+        });
     }
 
     /**
