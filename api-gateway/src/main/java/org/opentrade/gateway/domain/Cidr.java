@@ -163,6 +163,19 @@ public final class Cidr {
         return c >= '0' && c <= '9';
     }
 
+    /** Whether {@code address} is in any of {@code ranges}; an unknown (null) address is in none. */
+    public static boolean anyContains(java.util.List<Cidr> ranges, byte[] address) {
+        if (address == null) {
+            return false;
+        }
+        for (Cidr c : ranges) {
+            if (c.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the address (as bytes; IPv4-mapped IPv6 counts as IPv4) is in this range. */
     public boolean contains(byte[] address) {
         byte[] a = address;

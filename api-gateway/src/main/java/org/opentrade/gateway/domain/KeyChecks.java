@@ -1,6 +1,5 @@
 package org.opentrade.gateway.domain;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,7 +30,8 @@ public final class KeyChecks {
         if (key.expiresAt() > 0 && nowMillis >= key.expiresAt()) {
             return Optional.of(GatewayError.KEY_EXPIRED);
         }
-        if (!key.allowedCidrs().isEmpty() && !allowed(resolved.allowList(), clientAddress)) {
+        // Against the ranges parsed when the key was loaded: no parsing per request.
+        if (!key.allowedCidrs().isEmpty() && !Cidr.anyContains(resolved.allowList(), clientAddress)) {
             return Optional.of(GatewayError.IP_NOT_ALLOWED);
         }
         return Optional.empty();
@@ -40,18 +40,5 @@ public final class KeyChecks {
     /** Whether the signed request's timestamp (epoch ms) is within ±window of now. */
     public static boolean timestampInWindow(long timestampMillis, long nowMillis, long windowMillis) {
         return Math.abs(nowMillis - timestampMillis) <= windowMillis;
-    }
-
-    /** Against the ranges parsed when the key was loaded: no parsing per request. */
-    private static boolean allowed(List<Cidr> allowList, byte[] clientAddress) {
-        if (clientAddress == null) {
-            return false;
-        }
-        for (Cidr c : allowList) {
-            if (c.contains(clientAddress)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

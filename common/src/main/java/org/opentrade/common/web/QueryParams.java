@@ -1,6 +1,7 @@
 package org.opentrade.common.web;
 
 import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +16,21 @@ public final class QueryParams {
     private static final int MAX_NAME_CHARS = 40;
 
     private QueryParams() {
+    }
+
+    /**
+     * As {@link #refusal(MultiMap, List)} for the request's query as Vert.x Web decodes it; a query that does not
+     * decode (a {@code %} not followed by two hex digits) is refused too, instead of failing the handler that
+     * would read it.
+     */
+    public static String refusal(RoutingContext ctx, List<String> allowed) {
+        MultiMap params;
+        try {
+            params = ctx.queryParams();
+        } catch (RuntimeException e) {
+            return "the query is not valid percent-encoded text";
+        }
+        return refusal(params, allowed);
     }
 
     /**

@@ -32,7 +32,7 @@ class QueryParamsTest {
     }
 
     private static void answer(io.vertx.ext.web.RoutingContext ctx, List<String> allowed) {
-        String refusal = QueryParams.refusal(ctx.queryParams(), allowed);
+        String refusal = QueryParams.refusal(ctx, allowed);
         ctx.response().end(refusal == null ? "ok" : refusal);
     }
 
@@ -46,6 +46,18 @@ class QueryParamsTest {
                 + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         return r.body();
+    }
+
+    /** The handler reads the query first: one that does not decode is refused there, not thrown at whoever reads it. */
+    @Test
+    void aQueryThatDoesNotDecodeIsRefused() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.actualPort())) {
+            socket.getOutputStream().write("GET /none?symbol=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 200 OK", answer.lines().findFirst().orElse(""), answer);
+            assertEquals("the query is not valid percent-encoded text", answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        }
     }
 
     @Test

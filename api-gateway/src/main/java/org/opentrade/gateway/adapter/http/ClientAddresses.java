@@ -121,11 +121,6 @@ public final class ClientAddresses {
     }
 
     private boolean trusted(byte[] addr) {
-        for (Cidr c : trustedProxies) {
-            if (c.contains(addr)) {
-                return true;
-            }
-        }
-        return false;
+        return Cidr.anyContains(trustedProxies, addr);
     }
 }

@@ -86,7 +86,7 @@ public final class GatewayRouter {
             // the router would have (the router itself would say 404, having matched the catch-all).
             if (policy.method() != null && r.query() != null) {
                 route.handler(ctx -> {
-                    String refusal = QueryParams.refusal(ctx.queryParams(), r.query());
+                    String refusal = QueryParams.refusal(ctx, r.query());
                     if (refusal != null) {
                         HttpErrors.send(ctx, GatewayError.INVALID_PARAMETER, refusal);
                     } else {

@@ -41,15 +41,6 @@ public final class MetricsAccess {
                 && MessageDigest.isEqual(adminToken, given.getBytes(StandardCharsets.UTF_8))) {
             return true;
         }
-        byte[] client = addresses.of(request);
-        if (client == null) {
-            return false;
-        }
-        for (Cidr c : allowed) {
-            if (c.contains(client)) {
-                return true;
-            }
-        }
-        return false;
+        return Cidr.anyContains(allowed, addresses.of(request));
     }
 }

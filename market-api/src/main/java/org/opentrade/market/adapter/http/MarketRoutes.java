@@ -112,7 +112,7 @@ public final class MarketRoutes {
                             + " retry in a few seconds");
                     return;
                 }
-                String refusal = QueryParams.refusal(ctx.queryParams(), takes);
+                String refusal = QueryParams.refusal(ctx, takes);
                 if (refusal != null) {
                     MarketHttp.fail(ctx, MarketError.INVALID_PARAMETER, refusal);
                     return;

@@ -78,7 +78,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
                         + " through the gateway: no valid X-OpenTrade-Assertion");
                 return;
             }
-            String refusal = QueryParams.refusal(ctx.queryParams(), List.of());
+            String refusal = QueryParams.refusal(ctx, List.of());
             if (refusal != null) {
                 MarketHttp.fail(ctx, MarketError.INVALID_PARAMETER, refusal);
                 return;

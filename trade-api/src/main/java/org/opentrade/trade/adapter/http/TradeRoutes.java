@@ -118,9 +118,9 @@ public final class TradeRoutes {
      * asking with {@code =1} for the safety net silently got none.
      */
     public static Boolean cancelOnDisconnect(RoutingContext rc) {
-        String refusal = QueryParams.refusal(rc.queryParams(), List.of("cancel_on_disconnect"));
-        String value = rc.queryParams().get("cancel_on_disconnect");
-        if (refusal == null && value != null && !value.equals("true") && !value.equals("false")) {
+        String refusal = QueryParams.refusal(rc, List.of("cancel_on_disconnect"));
+        String value = refusal == null ? rc.queryParams().get("cancel_on_disconnect") : null;
+        if (value != null && !value.equals("true") && !value.equals("false")) {
             refusal = "cancel_on_disconnect must be true or false, got '" + OrderBodies.clip(value) + "'";
         }
         if (refusal != null) {
@@ -150,7 +150,7 @@ public final class TradeRoutes {
                             + " retry in a few seconds");
                     return;
                 }
-                String refusal = QueryParams.refusal(ctx.queryParams(), takes);
+                String refusal = QueryParams.refusal(ctx, takes);
                 if (refusal != null) {
                     TradeHttp.fail(ctx, TradeError.INVALID_PARAMETER, refusal);
                     return;
