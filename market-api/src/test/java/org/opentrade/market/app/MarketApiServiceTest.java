@@ -163,6 +163,7 @@ class MarketApiServiceTest {
         assertError("/v1/market/instruments?board=main", 400, -1002);
         assertError("/v1/market/minute-line/600000.SH?date=2026-01-05", 400, -1002);
         assertError("/v1/stream/market?symbols=600000.SH", 400, -1002);
+        assertError("/v1/market/rankings?by=%zz", 400, -1002);
         assertEquals("unknown query parameter 'level'; allowed: levels",
                 h.get("/v1/market/depth/600000.SH?level=3").bodyAsJsonObject().getString("error"));
         assertEquals(200, h.get("/v1/market/klines/600000.SH?interval=1m&limit=2&start=2026-01-01T00:00:00Z").statusCode());

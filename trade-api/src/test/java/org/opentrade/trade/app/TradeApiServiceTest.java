@@ -269,7 +269,7 @@ class TradeApiServiceTest {
         assertEquals(b, body(h.get("dev_query", "/v1/orders")).getJsonArray("items").getJsonObject(0).getString("order_id"));
 
         for (String uri : new String[] {"/v1/orders?status=all&limit=1&limit=2", "/v1/fills?start=2026-01-01",
-                "/v1/account?x=1", "/v1/orders/" + b + "?fields=status"}) {
+                "/v1/account?x=1", "/v1/orders/" + b + "?fields=status", "/v1/orders?symbol=%zz"}) {
             HttpResponse<Buffer> r = h.get("dev_query", uri);
             assertEquals(422, r.statusCode(), uri + ": " + r.bodyAsString());
             assertEquals(-1002, body(r).getInteger("error_no"), r.bodyAsString());
