@@ -59,8 +59,6 @@ import org.opentrade.market.port.TimeSeriesStore;
 public final class MarketApiService extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(MarketApiService.class.getName());
     private static final long UNIVERSE_RETRY_MS = 1000;
-    /** How late a trade may arrive and still count in the minute its time stamp says. */
-    static final long CLOSE_GRACE_MS = 2000;
 
     private final MarketApiConfig config;
     private final Tracing tracing;
@@ -177,6 +175,16 @@ public final class MarketApiService extends VerticleBase {
         return b == null ? 0 : b.applied(shard);
     }
 
+    /** Runs {@code action} on the live state's context (tests: move the board's clock). */
+    Future<Void> onBoard(java.util.function.Consumer<MarketBoard> action) {
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> {
+            action.accept(board);
+            done.complete();
+        });
+        return done.future();
+    }
+
     private void initialise(Router router, MarketRoutesHolder holder) {
         startProblem = "opening the history store";
         vertx.executeBlocking(() -> storeFactory.open(config)).compose(s -> {
@@ -227,7 +235,7 @@ public final class MarketApiService extends VerticleBase {
             feed.start();
             // Bars close on the wall clock less a grace, so a trade stamped just before a minute's end
             // that arrives a little later still lands in that minute (as a rebuild from trades would).
-            timer = vertx.setPeriodic(1000, id -> board.onTime(System.currentTimeMillis() - CLOSE_GRACE_MS));
+            timer = vertx.setPeriodic(1000, id -> board.onTime(System.currentTimeMillis() - MarketBoard.CLOSE_GRACE_MS));
             startProblem = "catching up with the exchange feed";
             return Future.succeededFuture();
         }).onFailure(err -> {

@@ -338,6 +338,12 @@ public final class MarketBoard implements FeedHandler {
         }
     }
 
+    /**
+     * How late a trade may arrive and still count in the minute its time stamp says: the service drives
+     * {@link #onTime} with the wall clock less this, so a bar closes this long after its period ends.
+     */
+    public static final long CLOSE_GRACE_MS = 2_000;
+
     /** Closes bars whose period ended; call about once a second with the wall clock. */
     public void onTime(long nowMs) {
         for (SymbolState st : symbols.values()) {

@@ -225,6 +225,59 @@ class MarketStreamWiringTest {
         throw new AssertionError("no metric " + name);
     }
 
+    /**
+     * A client resuming where this process cannot replay (another instance's epoch, say after a kill -9 of the
+     * one it was on) gets the K-line close it may have missed before the flagged snapshot of the live bar.
+     */
+    @Test
+    void aKlineResumeThisProcessCannotReplayGetsTheBarThatClosedMeanwhileBeforeTheLiveOne() throws Exception {
+        String sym = "601318.SH";
+        long id = 7000;
+        h.limit(id++, "mm", sym, "SELL", "52.00", 300);
+        h.limit(id++, "taker", sym, "BUY", "52.00", 100);
+        h.until(() -> lastMinuteVolume(sym) == 100, 10);
+        JsonObject first = h.get("/v1/market/klines/" + sym + "?interval=1m&limit=1").bodyAsJsonObject()
+                .getJsonArray("bars").getJsonObject(0);
+        long minute = java.time.Instant.parse(first.getString("time")).toEpochMilli();
+        // The minute ends for the board (as the wall clock would make it a minute later): its bar closes.
+        MarketHarness.await(h.market.onBoard(b -> b.onTime(minute + 60_000 + 1)));
+        h.limit(id++, "taker", sym, "BUY", "52.00", 200); // lands in the next minute: that minute is closed
+        h.until(() -> lastMinuteVolume(sym) == 200, 10);
+        try (Client c = Client.connect(true)) {
+            String channel = "klines:1m:" + sym;
+            c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(channel))
+                    .put("resume", new JsonObject().put(channel, 41)).put("epoch", "0123456789abcdef"));
+            c.next(f -> "subscribed".equals(f.getString("type")));
+            JsonObject closed = c.next(on(channel));
+            assertEquals(false, closed.getBoolean("resumed"), closed.encode());
+            assertEquals(first.getString("time"), closed.getJsonObject("data").getString("time"), closed.encode());
+            assertEquals(true, closed.getJsonObject("data").getBoolean("closed"), closed.encode());
+            assertEquals(100L, closed.getJsonObject("data").getLong("volume"), closed.encode());
+            JsonObject live = c.next(on(channel));
+            assertEquals(false, live.getBoolean("resumed"), live.encode());
+            assertEquals(minute + 60_000, java.time.Instant.parse(live.getJsonObject("data").getString("time"))
+                    .toEpochMilli(), live.encode());
+            assertEquals(false, live.getJsonObject("data").getBoolean("closed"), live.encode());
+            assertEquals(200L, live.getJsonObject("data").getLong("volume"), live.encode());
+        }
+        try (Client fresh = Client.connect(true)) {
+            String channel = "klines:1m:" + sym;
+            fresh.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(channel)));
+            fresh.next(f -> "subscribed".equals(f.getString("type")));
+            JsonObject snapshot = fresh.next(on(channel));
+            assertEquals(200L, snapshot.getJsonObject("data").getLong("volume"), "a fresh subscriber: the live bar only");
+        }
+    }
+
+    private static long lastMinuteVolume(String sym) {
+        try {
+            JsonArray bars = h.get("/v1/market/klines/" + sym + "?interval=1m&limit=1").bodyAsJsonObject().getJsonArray("bars");
+            return bars.isEmpty() ? -1 : bars.getJsonObject(0).getLong("volume");
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     @Test
     void anUpgradeWithoutTheGatewayAssertionIsRefused() throws Exception {
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Client.connect(false));

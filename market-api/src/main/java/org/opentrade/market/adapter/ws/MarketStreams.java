@@ -506,6 +506,15 @@ public final class MarketStreams {
             s.delivered = head;
             return true;
         }
+        if (gap) {
+            // What the missed frames told that the snapshot does not (a K-line close), flagged like it.
+            for (JsonObject missed : source.missed(s.channel, options.retention().maxAgeMs())) {
+                if (!send(conn, ServerFrames.snapshot(s.channel, head, missed, true), false)) {
+                    return false;
+                }
+                counters.messagesSent++;
+            }
+        }
         if (!send(conn, ServerFrames.snapshot(s.channel, head, snapshot, gap), false)) {
             return false;
         }

@@ -137,6 +137,38 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
         };
     }
 
+    /**
+     * Klines: the bar of the channel's interval before the live one, closed, when its period ended within
+     * {@code withinMs} (plus the 2 s bars wait for late trades), so a client resuming where this process cannot
+     * replay (another instance, a restart) still gets the close it may have missed; a close it had already is the
+     * same bar again.
+     */
+    @Override
+    public List<JsonObject> missed(String channel, long withinMs) {
+        StreamChannel c = StreamChannel.parse(channel).orElse(null);
+        MarketBoard.SymbolState st = c == null || c.kind() != StreamChannel.Kind.KLINES ? null : board.get(c.symbol());
+        if (st == null) {
+            return List.of();
+        }
+        Names n = names(c.symbol());
+        Interval iv = c.interval();
+        Bar live = liveBar(st, n, iv, Long.MAX_VALUE);
+        if (live == null) {
+            return List.of();
+        }
+        BarCache closed = iv.isIntraday() ? st.minuteBars() : st.dayBars();
+        List<Bar> before = closed.range(0, n.periods().start(iv, live.time()), 1);
+        if (before.isEmpty()) {
+            return List.of();
+        }
+        Bar previous = liveBar(st, n, iv, before.get(0).time());
+        if (previous == null || previous.time() == live.time()
+                || n.periods().end(iv, previous.time()) + MarketBoard.CLOSE_GRACE_MS < System.currentTimeMillis() - withinMs) {
+            return List.of();
+        }
+        return List.of(MarketJson.liveBar(previous, true));
+    }
+
     // ---- MarketListener: a message is built only for a channel that was ever subscribed (see MarketStreams#active)
 
     /**

@@ -28,6 +28,18 @@ public interface ChannelSource<T> {
     T snapshot(String channel);
 
     /**
+     * What a client that missed messages this process cannot replay (another instance's or an earlier
+     * process's seq, or messages no longer kept) needs besides {@link #snapshot} to lose nothing the missed
+     * messages told within the last {@code withinMs}: messages sent, oldest first, before the flagged
+     * snapshot. Klines: the bar that closed within that time (a close is final, and the snapshot is only the
+     * live bar). Empty by default: the snapshot of quotes and depth is the whole state, and trades resume by
+     * their own numbers ({@link #origin}).
+     */
+    default List<T> missed(String channel, long withinMs) {
+        return List.of();
+    }
+
+    /**
      * For a channel whose seqs the data itself defines, the same in every process that follows the
      * exchange feed (trades: the exchange's count of the symbol's trades): where its numbering stands
      * when this process opens it, with the newest messages before that it can still vouch for, so a

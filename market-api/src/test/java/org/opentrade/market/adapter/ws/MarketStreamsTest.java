@@ -278,6 +278,41 @@ class MarketStreamsTest {
                         .putNull("data")), frames, "3 is older than the 5 retained; 99 is newer than the head");
     }
 
+    /** A gap sends what the source says was missed before the flagged snapshot; a fresh subscription or a replay does not. */
+    @Test
+    void aResumeThatCannotBeReplayedGetsWhatWasMissedBeforeTheFlaggedSnapshot() {
+        kit(StreamOptions.defaults());
+        String klines = "klines:1m:" + A;
+        JsonObject closedBar = new JsonObject().put("time", "2026-01-05T02:29:00.000Z").put("closed", true);
+        JsonObject liveBar = new JsonObject().put("time", "2026-01-05T02:30:00.000Z").put("closed", false);
+        kit.snapshots.put(klines, liveBar);
+        kit.missed.put(klines, List.of(closedBar));
+        kit.publish(klines, closedBar);
+        kit.publish(klines, liveBar);
+
+        TestClient foreign = kit.connect();
+        foreign.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(klines))
+                .put("resume", new JsonObject().put(klines, 1)).put("epoch", "0123456789abcdef"));
+        foreign.expectType("subscribed");
+        assertEquals(List.of(
+                new JsonObject().put("channel", klines).put("seq", 2).put("snapshot", true).put("resumed", false)
+                        .put("data", closedBar),
+                new JsonObject().put("channel", klines).put("seq", 2).put("snapshot", true).put("resumed", false)
+                        .put("data", liveBar)), foreign.untilPong(), "the close it may have missed, then the state");
+
+        TestClient fresh = kit.connect();
+        fresh.subscribe(klines);
+        fresh.expectType("subscribed");
+        assertEquals(List.of(new JsonObject().put("channel", klines).put("seq", 2).put("snapshot", true)
+                .put("data", liveBar)), fresh.untilPong(), "nothing was missed: the state only");
+
+        TestClient same = kit.connect();
+        same.subscribe(Map.of(klines, 1), klines);
+        same.expectType("subscribed");
+        assertEquals(List.of(new JsonObject().put("channel", klines).put("seq", 2).put("data", liveBar)),
+                same.untilPong(), "a replay is the missed frames themselves");
+    }
+
     @Test
     void heartbeatsCarryTheHeadSeqOfEachChannelAndTheTime() {
         kit(StreamOptions.defaults().withHeartbeatIntervalMs(50));

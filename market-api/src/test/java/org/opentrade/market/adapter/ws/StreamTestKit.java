@@ -46,6 +46,8 @@ final class StreamTestKit implements AutoCloseable {
     /** Epoch ms the server reads; frozen unless a test moves it, so flood windows are deterministic. */
     final AtomicLong clock = new AtomicLong(1_767_580_200_000L); // 2026-01-05T02:30:00Z
     final Map<String, JsonObject> snapshots = new ConcurrentHashMap<>();
+    /** What the source says a client that missed messages needs before the snapshot ({@code ChannelSource#missed}). */
+    final Map<String, List<JsonObject>> missed = new ConcurrentHashMap<>();
     /** Channels the source numbers itself, with where they stand when opened. */
     final Map<String, ChannelSource.Origin<JsonObject>> origins = new ConcurrentHashMap<>();
     final MarketStreams streams;
@@ -68,6 +70,11 @@ final class StreamTestKit implements AutoCloseable {
             @Override
             public JsonObject snapshot(String channel) {
                 return snapshots.get(channel);
+            }
+
+            @Override
+            public List<JsonObject> missed(String channel, long withinMs) {
+                return missed.getOrDefault(channel, List.of());
             }
 
             @Override
