@@ -64,6 +64,13 @@ class RefusedBelowTheRouterTest {
         assertRefused("GET /v1/limits HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n\r\n", 400, -1001);
     }
 
+    /** It was told "the request body is not valid JSON" (a GET has none). */
+    @Test
+    void anHttp11RequestWithoutHostIsToldWhatIsMissing() throws Exception {
+        String answer = assertRefused("GET /v1/limits HTTP/1.1\r\nConnection: close\r\n\r\n", 400, -1001);
+        assertTrue(answer.contains("\"the request has no Host header, which HTTP/1.1 requires\""), answer);
+    }
+
     @Test
     void badChunkedEncodingGets400WithTheErrorModelAndATraceHeader() throws Exception {
         assertRefused("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"

@@ -77,7 +77,9 @@ public final class HttpErrors {
             status = he.getStatusCode();
         }
         if (err == null || (status >= 400 && status < 500)) {
-            send(ctx, forStatus(status));
+            GatewayError error = forStatus(status);
+            // A 400 of Vert.x's own is about the request, not a body: the error's default says "not valid JSON".
+            send(ctx, error, status == 400 ? malformed(ctx.request()) : error.message());
             return;
         }
         if (!ctx.request().isEnded()) {
@@ -104,6 +106,14 @@ public final class HttpErrors {
         }
         LOG.log(Level.SEVERE, "request failed, trace " + traceId(ctx), e instanceof Async.Unexpected ? e.getCause() : e);
         send(ctx, GatewayError.INTERNAL);
+    }
+
+    /** What is wrong with a request Vert.x refused with a bare 400. */
+    static String malformed(io.vertx.core.http.HttpServerRequest request) {
+        if (request.version() == io.vertx.core.http.HttpVersion.HTTP_1_1 && request.getHeader("Host") == null) {
+            return "the request has no Host header, which HTTP/1.1 requires";
+        }
+        return "malformed request";
     }
 
     /** The error of a failure that carries only an HTTP status (Vert.x Web's own refusals). */
