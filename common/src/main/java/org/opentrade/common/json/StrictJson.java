@@ -52,6 +52,22 @@ public final class StrictJson {
         }
     }
 
+    /**
+     * The problem of a client frame with a member its {@code op} does not take ({@code allowed}), naming the
+     * first such member (cut to {@code maxEcho} characters) and the allowed ones; null when there is none. A
+     * member the receiver would ignore changes what the frame means to its sender (a misspelled
+     * {@code "resume"} is a fresh subscription the client takes for a resume), so it is refused instead.
+     */
+    public static String unknownMember(JsonObject frame, String op, java.util.List<String> allowed, int maxEcho) {
+        for (String name : frame.fieldNames()) {
+            if (!allowed.contains(name)) {
+                String shown = name.length() <= maxEcho ? name : name.substring(0, maxEcho) + "…";
+                return "unknown member '" + shown + "' in the " + op + " frame; allowed: " + String.join(", ", allowed);
+            }
+        }
+        return null;
+    }
+
     private static Object decode(JsonParser parser) {
         parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         // Vert.x's codec allows /* */ and // comments, which are not JSON: a body with one was read (and its order

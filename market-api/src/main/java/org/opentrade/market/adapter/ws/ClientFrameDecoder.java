@@ -21,6 +21,8 @@ import org.opentrade.market.domain.stream.StreamChannel;
  */
 final class ClientFrameDecoder {
     private static final String OPS = "op must be one of subscribe, unsubscribe, ping";
+    private static final List<String> SUBSCRIBE_MEMBERS = List.of("op", "channels", "resume", "epoch");
+    private static final List<String> UNSUBSCRIBE_MEMBERS = List.of("op", "channels");
 
     private final int maxChannels;
 
@@ -53,6 +55,13 @@ final class ClientFrameDecoder {
     }
 
     private ClientRequest channelsRequest(String op, JsonObject frame) {
+        // A member this op does not take is refused, not ignored: a misspelled "resume" made a fresh subscription
+        // the client took for a resume, and the messages in between were lost without a word.
+        String unknown = StrictJson.unknownMember(frame, op, op.equals("subscribe") ? SUBSCRIBE_MEMBERS
+                : UNSUBSCRIBE_MEMBERS, StreamChannel.MAX_NAME_LENGTH);
+        if (unknown != null) {
+            return new ClientRequest.Invalid(unknown);
+        }
         if (!(frame.getValue("channels") instanceof JsonArray array) || array.isEmpty()) {
             return new ClientRequest.Invalid("channels must be a non-empty array of channel names");
         }

@@ -26,4 +26,18 @@ class ClientFrameDecoderTest {
         assertEquals(List.of("quotes:600519.SH"), ok.channels());
         assertInstanceOf(ClientRequest.Invalid.class, decoder.decode("[1]"));
     }
+
+    /** A misspelled resume was a fresh subscription the client took for a resume: what it missed was lost unsaid. */
+    @Test
+    void aMemberTheOpDoesNotTakeIsRefusedNotIgnored() {
+        ClientRequest.Invalid resum = assertInstanceOf(ClientRequest.Invalid.class, decoder.decode(
+                "{\"op\":\"subscribe\",\"channels\":[\"trades:600000.SH\"],\"resum\":{\"trades:600000.SH\":5}}"));
+        assertEquals("unknown member 'resum' in the subscribe frame; allowed: op, channels, resume, epoch", resum.message());
+        ClientRequest.Invalid unsubscribe = assertInstanceOf(ClientRequest.Invalid.class, decoder.decode(
+                "{\"op\":\"unsubscribe\",\"channels\":[\"trades:600000.SH\"],\"resume\":{\"trades:600000.SH\":5}}"));
+        assertEquals("unknown member 'resume' in the unsubscribe frame; allowed: op, channels", unsubscribe.message());
+        assertInstanceOf(ClientRequest.Subscribe.class, decoder.decode(
+                "{\"op\":\"subscribe\",\"channels\":[\"trades:600000.SH\"],\"resume\":{\"trades:600000.SH\":5},\"epoch\":\"abc\"}"));
+        assertInstanceOf(ClientRequest.Unsubscribe.class, decoder.decode("{\"op\":\"unsubscribe\",\"channels\":[\"trades:600000.SH\"]}"));
+    }
 }

@@ -23,6 +23,8 @@ final class ClientFrameDecoder {
     static final int MAX_CHANNELS = 16;
     private static final int MAX_ECHO_CHARS = 64;
     private static final String OPS = "op must be one of subscribe, unsubscribe, ping";
+    private static final List<String> SUBSCRIBE_MEMBERS = List.of("op", "channels", "resume", "epoch");
+    private static final List<String> UNSUBSCRIBE_MEMBERS = List.of("op", "channels");
 
     ClientRequest decode(String text) {
         // Strict: a frame naming a member twice ({"op":"subscribe","op":"ping"}) would mean what the parser picks;
@@ -44,6 +46,13 @@ final class ClientFrameDecoder {
     }
 
     private static ClientRequest channelsRequest(String op, JsonObject frame) {
+        // A member this op does not take is refused, not ignored: a misspelled "resume" made a fresh subscription
+        // the client took for a resume, and the messages in between were lost without a word.
+        String unknown = StrictJson.unknownMember(frame, op, op.equals("subscribe") ? SUBSCRIBE_MEMBERS
+                : UNSUBSCRIBE_MEMBERS, MAX_ECHO_CHARS);
+        if (unknown != null) {
+            return new ClientRequest.Invalid(unknown);
+        }
         if (!(frame.getValue("channels") instanceof JsonArray array) || array.isEmpty()) {
             return new ClientRequest.Invalid("channels must be a non-empty array of channel names, e.g. [\"orders\"]");
         }

@@ -22,4 +22,18 @@ class ClientFrameDecoderTest {
         assertEquals(9, ok.resume());
         assertInstanceOf(ClientRequest.Ping.class, decoder.decode("{\"op\":\"ping\"}"));
     }
+
+    /** A misspelled resume was a fresh subscription the client took for a resume: what it missed was lost unsaid. */
+    @Test
+    void aMemberTheOpDoesNotTakeIsRefusedNotIgnored() {
+        ClientRequest.Invalid resum = assertInstanceOf(ClientRequest.Invalid.class, decoder.decode(
+                "{\"op\":\"subscribe\",\"channels\":[\"orders\"],\"resum\":{\"orders\":5}}"));
+        assertEquals("unknown member 'resum' in the subscribe frame; allowed: op, channels, resume, epoch", resum.message());
+        ClientRequest.Invalid unsubscribe = assertInstanceOf(ClientRequest.Invalid.class, decoder.decode(
+                "{\"op\":\"unsubscribe\",\"channels\":[\"orders\"],\"resume\":{\"orders\":5}}"));
+        assertEquals("unknown member 'resume' in the unsubscribe frame; allowed: op, channels", unsubscribe.message());
+        assertInstanceOf(ClientRequest.Subscribe.class, decoder.decode(
+                "{\"op\":\"subscribe\",\"channels\":[\"orders\"],\"resume\":{\"orders\":5},\"epoch\":\"abc\"}"));
+        assertInstanceOf(ClientRequest.Unsubscribe.class, decoder.decode("{\"op\":\"unsubscribe\",\"channels\":[\"orders\"]}"));
+    }
 }

@@ -110,9 +110,12 @@ class OrderStreamsTest {
         TestClient bob = kit.connect(BOB);
         alice.subscribed();
         assertEquals(List.of(snapshotStart(0, 1, false), snapshotOrder(0, order("a-open", "new"))), alice.untilPong());
-        // A client cannot ask for another account: extra fields naming one are ignored.
+        // A client cannot ask for another account: a frame naming one is refused, and nothing is subscribed.
         bob.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add("orders"))
                 .put("account", ALICE).put("developer_id", ALICE));
+        JsonObject refused = bob.expectType("error");
+        assertTrue(refused.getString("error").startsWith("unknown member 'account'"), refused.encode());
+        bob.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add("orders")));
         bob.expectType("subscribed");
         assertEquals(List.of(snapshotStart(0, 1, false), snapshotOrder(0, order("b-open", "new"))), bob.untilPong());
 
