@@ -138,6 +138,10 @@ class ContractConformanceIT {
                 ada.bearer()).expect(200).json();
         call("POST", "/v1/keys/" + signed.getString("key_id") + "/rotate", null, ada.bearer()).expectError(403, -2019);
         call("POST", "/v1/keys/otk_0000000000000000/rotate", null, eve.bearer()).expectError(404, -1004);
+        // a key's plan, up to the developer's own
+        call("PUT", "/v1/keys/" + tradeOnly.getString("key_id") + "/plan", json("plan", "free"), ada.bearer()).expect(200);
+        call("PUT", "/v1/keys/" + tradeOnly.getString("key_id") + "/plan", json("plan", "partner"), ada.bearer())
+                .expectError(403, -2020);
         return new Keys(new Key(market.getString("key_id"), rotated.getString("secret")),
                 new Key(trade.getString("key_id"), trade.getString("secret")),
                 new Key(tradeOnly.getString("key_id"), tradeOnly.getString("secret")),

@@ -60,14 +60,15 @@ public final class KeyRoutes {
 
     /**
      * A session's routes, each costing 1 unit of the session's request budget; a change (create,
-     * revoke, rotate) also 1 unit of the developer's key-change budget.
+     * revoke, rotate, plan) also 1 unit of the developer's key-change budget.
      */
     public List<GatewayRoute> routes() {
         return List.of(
                 route("GET", "/v1/keys", 200, this::list),
                 route("POST", "/v1/keys", 201, this::create).withKeyChange(),
                 route("DELETE", "/v1/keys/:key_id", 200, this::revoke).withKeyChange(),
-                route("POST", "/v1/keys/:key_id/rotate", 200, this::rotate).withKeyChange());
+                route("POST", "/v1/keys/:key_id/rotate", 200, this::rotate).withKeyChange(),
+                route("PUT", "/v1/keys/:key_id/plan", 200, this::plan).withKeyChange());
     }
 
     private static GatewayRoute route(String method, String template, int status,
@@ -188,6 +189,24 @@ public final class KeyRoutes {
             return current.rotated(hash, now + graceMillis);
         }))).compose(k -> k.isPresent() ? Future.succeededFuture(k.get()) : notFound(ctx))
                 .map(rotated -> Views.key(rotated, now).put("secret", secret));
+    }
+
+    /**
+     * Sets one of the developer's keys to a plan up to the developer's own (after the administrator raised the
+     * developer's plan, their existing keys keep theirs until they are raised here). Applied to the key as stored
+     * at the moment of the write; a revoked key stays as it is (-2004). Takes effect on every gateway at once
+     * (the registry's change notice drops the cached key).
+     */
+    private Future<JsonObject> plan(RoutingContext ctx, Principal p) {
+        Plan asked = JsonBodies.plan(JsonBodies.onlyFields(JsonBodies.requiredObject(ctx), Set.of("plan")), plans, true);
+        String plan = keyPlan(asked, p.plan());
+        return ownKey(ctx, p).compose(k -> Async.store(ctx, registry.updateKey(k.id(), current -> {
+            if (current.status() == KeyStatus.REVOKED) {
+                throw new Rejection(GatewayError.KEY_REVOKED, "this key is revoked: its plan no longer matters");
+            }
+            return current.withPlan(plan);
+        }))).compose(k -> k.isPresent() ? Future.succeededFuture(k.get()) : notFound(ctx))
+                .map(k -> Views.key(k, nowMillis.getAsLong()));
     }
 
     private Future<ApiKey> ownKey(RoutingContext ctx, Principal p) {

@@ -211,6 +211,35 @@ class PerKeyPlansTest {
         assertEquals("partner", listed.getJsonObject(0).getString("plan"));
     }
 
+    /** After a raise, a developer's existing keys kept their plan with no way to raise them but asking an administrator. */
+    @Test
+    void aDeveloperRaisesAKeyUpToTheirOwnPlanAndItAppliesAtOnce() throws Exception {
+        JsonObject key = key(null);
+        String[] auth = auth(key);
+        String plan = "/v1/keys/" + key.getString("key_id") + "/plan";
+        String session = "Bearer " + token;
+        assertEquals("20", limitHeader(gw.get("/v1/market/instruments", auth))); // now cached
+        assertError(gw.put(plan, "{\"plan\":\"pro\"}", "Authorization", session), 403, -2020);
+        assertEquals(200, setDeveloperPlan("pro").statusCode());
+
+        HttpResponse<String> raised = gw.put(plan, "{\"plan\":\"pro\"}", "Authorization", session);
+
+        assertEquals(200, raised.statusCode(), raised.body());
+        assertEquals("pro", new JsonObject(raised.body()).getString("plan"));
+        assertEquals("40", limitHeader(gw.get("/v1/market/instruments", auth)), "at once, the cached key too");
+        assertError(gw.put(plan, "{\"plan\":\"partner\"}", "Authorization", session), 403, -2020);
+        assertError(gw.put(plan, "{\"plan\":\"gold\"}", "Authorization", session), 400, -1008);
+        assertError(gw.put(plan, "{\"plan\":\"free\",\"status\":\"active\"}", "Authorization", session), 400, -1002);
+        assertError(gw.put(plan, "{\"plan\":\"free\"}", auth), 401, -2001);
+        assertEquals("pro", plansListed().get(0), "nothing else changed it");
+
+        String other = gw.signUpAndLogIn("someone-else@example.com");
+        assertError(gw.put(plan, "{\"plan\":\"free\"}", "Authorization", "Bearer " + other), 404, -1004);
+        assertEquals(200, gw.send(gw.request("/v1/keys/" + key.getString("key_id")).DELETE()
+                .header("Authorization", session)).statusCode());
+        assertError(gw.put(plan, "{\"plan\":\"free\"}", "Authorization", session), 401, -2004);
+    }
+
     @Test
     void aDevelopersPlanChangeLowersOnlyTheKeysAboveTheNewPlan() throws Exception {
         assertEquals(200, setDeveloperPlan("partner").statusCode());
