@@ -1,5 +1,6 @@
 // The API keys page: the developer's keys (GET /v1/keys), create (POST /v1/keys), rotate with a grace
-// period (POST /v1/keys/{id}/rotate) and revoke with a confirming second click (DELETE /v1/keys/{id}).
+// period (POST /v1/keys/{id}/rotate), revoke with a confirming second click (DELETE /v1/keys/{id}) and set an
+// active key's plan up to the developer's own (PUT /v1/keys/{id}/plan).
 // A new secret is shown once, in a dialog, and lives only in this module's memory while the dialog is
 // open: never in sessionStorage, localStorage, the URL or the key list; closing the dialog drops it.
 import { api, el, register, requireSession, showStatus, start, t, onLanguageChange } from '/assets/app.js';
@@ -23,6 +24,7 @@ register({
     'keys.rotate': 'Rotate…', 'keys.rotateNow': 'Rotate now', 'keys.grace': 'Grace period for the old secret (seconds, 0–604800)',
     'keys.cancel': 'Cancel', 'keys.revoke': 'Revoke', 'keys.confirmRevoke': 'Confirm: revoke {id}',
     'keys.revoked': 'Key {id} is revoked.', 'keys.revokedOn': 'since {time}', 'keys.created': 'Key {id} created.', 'keys.working': 'Working…',
+    'keys.planOf': 'Plan of {id}', 'keys.planSet': 'Key {id} is now on the {plan} plan.',
     'keys.noScope': 'Choose at least one scope.', 'keys.badExpiry': 'The expiry is not a valid date and time.',
     'keys.needPublicKey': 'An Ed25519 key needs its public key.', 'keys.badGrace': 'The grace period is a whole number of seconds from 0 to 604800.',
     'secret.title': 'Your new secret', 'secret.titleRotated': 'The new secret of {id}',
@@ -50,6 +52,7 @@ register({
     'keys.rotate': '轮换…', 'keys.rotateNow': '立即轮换', 'keys.grace': '旧密钥的宽限期（秒，0–604800）',
     'keys.cancel': '取消', 'keys.revoke': '吊销', 'keys.confirmRevoke': '确认吊销 {id}',
     'keys.revoked': '密钥 {id} 已吊销。', 'keys.revokedOn': '自 {time} 起', 'keys.created': '密钥 {id} 已创建。', 'keys.working': '处理中…',
+    'keys.planOf': '{id} 的套餐', 'keys.planSet': '密钥 {id} 已改为 {plan} 套餐。',
     'keys.noScope': '请至少选择一个权限范围。', 'keys.badExpiry': '过期时间不是有效的日期时间。',
     'keys.needPublicKey': 'Ed25519 密钥需要提供公钥。', 'keys.badGrace': '宽限期须为 0 到 604800 之间的整数秒。',
     'secret.title': '新密钥', 'secret.titleRotated': '{id} 的新密钥',
@@ -117,7 +120,7 @@ function rowsOf(k, cols) {
     cell('id', el('code', {}, k.key_id)),
     cell('type', k.type),
     cell('scopes', el('ul', { class: 'tags' }, k.scopes.map((s) => el('li', {}, s)))),
-    cell('plan', k.plan),
+    cell('plan', planOf(k)),
     cell('cidrs', k.allowed_cidrs.length ? el('ul', { class: 'tags' }, k.allowed_cidrs.map((c) => el('li', {}, c))) : t('keys.anyAddress')),
     cell('expires', k.expires_at ? timeEl(k.expires_at) : t('keys.never')),
     cell('status', el('span', { class: 'key-status' }, t('keys.status.' + k.status)), previous ? el('br') : null, previous,
@@ -152,6 +155,31 @@ function actionsOf(k) {
     box.append(revokeButton);
   }
   return box;
+}
+
+/**
+ * An active key's plan as a choice of the plans up to the developer's own (PUT /v1/keys/{id}/plan), so a key
+ * can follow a raise of the developer's plan; plain text when there is nothing to choose.
+ */
+function planOf(k) {
+  const top = limits ? PLANS.indexOf(limits.developer_plan) : -1;
+  const choices = PLANS.slice(0, top + 1);
+  if (k.status !== 'active' || choices.length < 2 || !choices.includes(k.plan)) return k.plan;
+  const select = el('select', { class: 'key-plan', 'aria-label': t('keys.planOf', { id: k.key_id }) },
+    choices.map((p) => el('option', p === k.plan ? { value: p, selected: true } : { value: p }, p)));
+  select.addEventListener('change', async () => {
+    select.disabled = true;
+    try {
+      await api('PUT', '/v1/keys/' + encodeURIComponent(k.key_id) + '/plan', { plan: select.value });
+      showStatus(status(), t('keys.planSet', { id: k.key_id, plan: select.value }));
+      await load();
+    } catch (e) {
+      showStatus(status(), e, true);
+      select.disabled = false;
+      select.value = k.plan;
+    }
+  });
+  return select;
 }
 
 /** The selector of a key's row (key ids are opaque: escaped, never pasted into CSS as they are). */

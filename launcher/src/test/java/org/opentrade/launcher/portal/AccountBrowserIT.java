@@ -164,6 +164,21 @@ class AccountBrowserIT {
             b.driver().executeScript("document.getElementById('charts-title').scrollIntoView()");
             b.screenshot("usage");
 
+            // An administrator raises the developer's plan: the key's plan is now a choice, and the key follows it.
+            String admin = aio.adminToken();
+            JsonObject developers = new JsonObject(http.send(HttpRequest.newBuilder(base.resolve("/v1/admin/developers"))
+                    .header("X-Admin-Token", admin).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+            String developerId = developers.getJsonArray("developers").stream().map(JsonObject.class::cast)
+                    .filter(d -> email.equals(d.getString("email"))).findFirst().orElseThrow().getString("developer_id");
+            HttpResponse<String> raised = http.send(HttpRequest.newBuilder(base.resolve("/v1/admin/developers/" + developerId
+                    + "/plan")).header("X-Admin-Token", admin).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"plan\":\"pro\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, raised.statusCode(), raised.body());
+            b.go("/keys.html");
+            new Select(b.visible(By.cssSelector("tr[data-key-id='" + keyId + "'] select.key-plan"))).selectByValue("pro");
+            b.textIn(By.id("keys-status"), "Key " + keyId + " is now on the pro plan.");
+            assertEquals("pro", new JsonObject(get(base, "/v1/limits", keyId, secret).body()).getString("plan"));
+
             // Rotate with a grace period: a new secret, once; the old one keeps working until then.
             b.go("/keys.html");
             b.visible(By.cssSelector("tr[data-key-id='" + keyId + "'] button.rotate")).click();
