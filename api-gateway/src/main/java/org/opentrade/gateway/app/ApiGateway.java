@@ -197,7 +197,7 @@ public final class ApiGateway {
                 new PerAddressLimitFilter(limiter, new RateLimit(config.perAddressPerMinute(), 60_000), addresses,
                         new RateLimit(config.signUpsPerAddressPerHour(), 3_600_000)),
                 streams,
-                new FirstFrameAuth(FirstFrameAuth.DEFAULT_TIMEOUT_MILLIS),
+                new FirstFrameAuth(config.firstFrameTimeout().toMillis()),
                 new AuthenticationFilter(auth, hooks.onAuthenticated(), limiter, adminToken(config)),
                 new ScopeFilter(limiter),
                 new RateLimitFilter(limiter),

@@ -40,7 +40,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             ServerLimits server, Path identityKeyFile, Duration assertionTtl,
                             OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster,
                             int passwordThreads, int passwordQueue, int signUpsPerHour, int signUpsPerAddressPerHour,
-                            GracefulStop.Options shutdown, List<Cidr> metricsAllowedCidrs) {
+                            GracefulStop.Options shutdown, List<Cidr> metricsAllowedCidrs, Duration firstFrameTimeout) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -114,6 +114,12 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         Duration window = positive(auth, "auth.signature_window", "signature_window", Duration.ofSeconds(30));
         Duration skew = positive(auth, "auth.signature_clock_skew", "signature_clock_skew", Duration.ofSeconds(5));
         Duration cacheTtl = positive(auth, "auth.key_cache_ttl", "key_cache_ttl", Duration.ofSeconds(30));
+        Duration firstFrame = auth.duration("first_frame_timeout",
+                Duration.ofMillis(org.opentrade.gateway.adapter.http.FirstFrameAuth.DEFAULT_TIMEOUT_MILLIS));
+        if (firstFrame.compareTo(Duration.ofSeconds(1)) < 0 || firstFrame.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new ConfigException("config key 'auth.first_frame_timeout' has value '" + firstFrame
+                    + "'; allowed: 1s to 60s");
+        }
         String admin = auth.string("admin_token", "");
         if (!admin.isEmpty() && admin.length() < 16) {
             throw new ConfigException("config key 'auth.admin_token' is too short; allowed: at least 16 characters, "
@@ -165,7 +171,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
                 ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue, signUps,
-                signUpsPerAddress, shutdown(g), metricsAllowed);
+                signUpsPerAddress, shutdown(g), metricsAllowed, firstFrame);
     }
 
     /**
@@ -257,6 +263,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 loginAccountWindow, keyChangesPerMinute, revokedKeysKept, revokedKeyRetention, streamsPerDeveloper,
                 usageFlushInterval,
                 usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
-                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown, metricsAllowedCidrs);
+                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown, metricsAllowedCidrs,
+                firstFrameTimeout);
     }
 }

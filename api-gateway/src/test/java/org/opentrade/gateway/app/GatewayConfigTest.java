@@ -68,6 +68,23 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theFirstFrameTimeoutIsFiveSecondsUnlessConfiguredWithinOneToSixty(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        assertEquals(Duration.ofSeconds(5), GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of())).firstFrameTimeout());
+        Path f = dir.resolve("ff.yaml");
+        Files.writeString(f, "auth:\n  first_frame_timeout: 12s\n");
+        assertEquals(Duration.ofSeconds(12), GatewayConfig.load(ConfigLoader.of(Map.of(),
+                Map.of(GatewayConfig.OVERRIDE_PROPERTY, f.toString()))).firstFrameTimeout());
+        for (String bad : new String[] {"500ms", "61s"}) {
+            Path b = dir.resolve("ff-" + bad + ".yaml");
+            Files.writeString(b, "auth:\n  first_frame_timeout: " + bad + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(
+                    ConfigLoader.of(Map.of(), Map.of(GatewayConfig.OVERRIDE_PROPERTY, b.toString()))));
+            assertTrue(e.getMessage().contains("auth.first_frame_timeout"), e.getMessage());
+        }
+    }
+
+    @Test
     void anAssertionLifetimeOutsideTwoSecondsToTenMinutesStopsStartUpNamingTheKey(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         for (String ttl : new String[] {"1s", "11m"}) {
