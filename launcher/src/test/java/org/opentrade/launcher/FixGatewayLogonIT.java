@@ -57,8 +57,8 @@ class FixGatewayLogonIT {
         vertx = Vertx.vertx();
         registry = EmbeddedKeyRegistry.open(dir.resolve("gateway"));
         long now = System.currentTimeMillis();
-        Developer alice = new Developer("dev_alice", "alice@example.com", "Alice", "x", "free", false, now);
-        Developer sam = new Developer("dev_sam", "sam@example.com", "Sam", "x", "free", true, now);
+        Developer alice = new Developer("dev_alice", "alice@example.com", "Alice", "x", "free", false, now, 0);
+        Developer sam = new Developer("dev_sam", "sam@example.com", "Sam", "x", "free", true, now, 0);
         registry.addDeveloper(alice).toCompletableFuture().get(10, TimeUnit.SECONDS);
         registry.addDeveloper(sam).toCompletableFuture().get(10, TimeUnit.SECONDS);
         key("good", "dev_alice", Set.of(Scope.FIX, Scope.TRADE), KeyStatus.ACTIVE, 0);

@@ -211,7 +211,7 @@ public final class ApiGateway {
         routes.addAll(new UsageRoutes(stores.registry(), lookup, config.plans(), stores.meter(), limiter, apiRoutes, clock)
                 .routes());
         routes.add(GatewayRoute.platform("GET", "/v1/traces/:trace_id", Access.KEY_OR_SESSION, 1, hooks.traces()));
-        routes.addAll(new AdminRoutes(stores.registry(), config.plans(), clock).routes());
+        routes.addAll(new AdminRoutes(stores.registry(), config.plans(), sessions, clock).routes());
         for (RoutePolicy policy : apiRoutes) {
             routes.add(GatewayRoute.api(policy, hooks.upstream().apply(policy)));
         }

@@ -6,10 +6,14 @@ import java.util.Objects;
  * A developer account. {@code passwordHash} is an encoded Argon2id hash (salt and parameters
  * inside), never the password. {@code plan} names a {@link Plan}. Immutable; changes make copies.
  *
- * @param createdAt epoch milliseconds
+ * @param createdAt         epoch milliseconds
+ * @param sessionGeneration the generation of the developer's portal sessions: each session token carries the
+ *                          generation it was issued in and is valid only while it is the current one, so a
+ *                          password change or reset, or logging out everywhere, ends every earlier session
+ *                          (and unused password-reset tokens) at once
  */
 public record Developer(String id, String email, String name, String passwordHash, String plan, boolean suspended,
-                        long createdAt) {
+                        long createdAt, int sessionGeneration) {
 
     public Developer {
         Objects.requireNonNull(id, "id");
@@ -20,10 +24,20 @@ public record Developer(String id, String email, String name, String passwordHas
     }
 
     public Developer withSuspended(boolean value) {
-        return new Developer(id, email, name, passwordHash, plan, value, createdAt);
+        return new Developer(id, email, name, passwordHash, plan, value, createdAt, sessionGeneration);
     }
 
     public Developer withPlan(String value) {
-        return new Developer(id, email, name, passwordHash, value, suspended, createdAt);
+        return new Developer(id, email, name, passwordHash, value, suspended, createdAt, sessionGeneration);
+    }
+
+    /** The password replaced by {@code hash}; every session (and reset token) issued before ends. */
+    public Developer withPassword(String hash) {
+        return new Developer(id, email, name, hash, plan, suspended, createdAt, sessionGeneration + 1);
+    }
+
+    /** Every session (and reset token) issued so far ends: logging out everywhere. */
+    public Developer withSessionsEnded() {
+        return new Developer(id, email, name, passwordHash, plan, suspended, createdAt, sessionGeneration + 1);
     }
 }

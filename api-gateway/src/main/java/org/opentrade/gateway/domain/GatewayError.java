@@ -49,6 +49,8 @@ public enum GatewayError {
      * number is not given to anything else; the services use {@code IdentityAssertions.ERROR_NO}.
      */
     ASSERTION_INVALID(-2021, "no valid gateway identity assertion: call through the gateway"),
+    PASSWORD_WRONG(-2022, "the current password is wrong"),
+    RESET_TOKEN_INVALID(-2023, "the password-reset token is not valid, has expired or was already used"),
 
     RATE_LIMITED(-3001, "rate limit exceeded; retry after the time in Retry-After"),
     ORDER_RATE_LIMITED(-3002, "order rate limit for this symbol exceeded; retry after the time in Retry-After"),

@@ -103,6 +103,30 @@ class StreamsEndWithTheirCredentialsTest {
     }
 
     @Test
+    void sessionStreamsEndWhenThePasswordChangesOrEverySessionIsLoggedOutAndKeyStreamsFlowOn() throws Exception {
+        start("");
+        String token = gw.signUpAndLogIn("password@example.com");
+        StreamKit.Stream byKey = openWithKey(marketKey(token, new JsonObject()));
+        StreamKit.Stream bySession = kit.open(gw.port(), "/v1/stream/market", "Authorization", "Bearer " + token);
+        assertEquals("hello", bySession.nextMessage());
+
+        var changed = gw.put("/v1/developers/me/password", new JsonObject().put("current_password", "correct horse battery")
+                .put("new_password", "a brand new passphrase").encode(), "Authorization", "Bearer " + token);
+        assertEquals(200, changed.statusCode(), changed.body());
+
+        assertClosedWith(bySession, -2011);
+        kit.send(byKey, "keys are not sessions");
+        assertEquals("keys are not sessions", byKey.nextMessage());
+        String fresh = new JsonObject(changed.body()).getString("token");
+        StreamKit.Stream onTheNewSession = kit.open(gw.port(), "/v1/stream/market", "Authorization", "Bearer " + fresh);
+        assertEquals("hello", onTheNewSession.nextMessage());
+
+        assertEquals(200, gw.send(gw.request("/v1/sessions").header("Authorization", "Bearer " + fresh).DELETE())
+                .statusCode());
+        assertClosedWith(onTheNewSession, -2011);
+    }
+
+    @Test
     void aStreamIsClosedWhenItsKeyExpires() throws Exception {
         start("");
         String token = gw.signUpAndLogIn("expiry@example.com");

@@ -40,7 +40,7 @@ public abstract class KeyRegistryContract {
     protected abstract KeyRegistry storeWithRecordsFromBeforePlans(KeyRegistry store) throws Exception;
 
     protected static final Developer OLD_DEVELOPER = new Developer("dev-old", "old@example.com", "Old Timer",
-            "$argon2id$hash-old", "pro", false, 500);
+            "$argon2id$hash-old", "pro", false, 500, 0);
     protected static final ApiKey OLD_SECRET_KEY = new ApiKey("key-old-a", "dev-old", "research box", KeyType.SECRET,
             Set.of(Scope.MARKET_READ, Scope.TRADE), "pro", List.of("hash-old-a"), 0, null, List.of("10.0.0.0/8"), 0,
             KeyStatus.ACTIVE, 1000, 0);
@@ -65,7 +65,7 @@ public abstract class KeyRegistryContract {
     }
 
     protected static Developer developer(String id, String email, long createdAt) {
-        return new Developer(id, email, "Name " + id, "$argon2id$hash-" + id, "free", false, createdAt);
+        return new Developer(id, email, "Name " + id, "$argon2id$hash-" + id, "free", false, createdAt, 0);
     }
 
     protected static ApiKey secretKey(String id, String developerId, long createdAt) {
@@ -133,6 +133,23 @@ public abstract class KeyRegistryContract {
     }
 
     @Test
+    public void aPasswordChangeIsStoredWithTheNextSessionGenerationAndNotifiesListeners() throws Exception {
+        Developer bob = developer("dev-b", "bob@example.com", 1000);
+        result(store.addDeveloper(bob));
+        BlockingQueue<String> changes = changes(store);
+
+        result(store.updateDeveloper("dev-b", d -> d.withPassword("$argon2id$new-hash")));
+        Await.element(changes, "developer:dev-b"::equals);
+        result(store.updateDeveloper("dev-b", Developer::withSessionsEnded));
+
+        Developer stored = result(store.developer("dev-b")).orElseThrow();
+        assertEquals("$argon2id$new-hash", stored.passwordHash());
+        assertEquals(bob.sessionGeneration() + 2, stored.sessionGeneration());
+        assertEquals(Optional.of(stored), result(store.developerByEmail("bob@example.com")));
+        assertEquals(List.of(stored), result(store.developers()));
+    }
+
+    @Test
     public void aDeveloperUpdateRacingAnotherKeepsBothChanges() throws Exception {
         result(store.addDeveloper(developer("dev-b", "bob@example.com", 1000)));
         AtomicReference<CompletionStage<Optional<Developer>>> suspension = new AtomicReference<>();
@@ -161,7 +178,7 @@ public abstract class KeyRegistryContract {
         assertTrue(result(store.updateDeveloper("nobody", d -> d.withSuspended(true))).isEmpty());
         assertTrue(result(store.developer("nobody")).isEmpty());
         CompletionStage<Optional<Developer>> renamed = store.updateDeveloper("dev-b", d -> new Developer(d.id(),
-                "eve@example.com", d.name(), d.passwordHash(), d.plan(), true, d.createdAt()));
+                "eve@example.com", d.name(), d.passwordHash(), d.plan(), true, d.createdAt(), d.sessionGeneration()));
         assertThrows(Exception.class, () -> result(renamed));
         assertEquals(Optional.of(bob), result(store.developer("dev-b")));
         assertTrue(result(store.developerByEmail("eve@example.com")).isEmpty());

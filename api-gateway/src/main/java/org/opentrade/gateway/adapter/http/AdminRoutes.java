@@ -20,7 +20,7 @@ import org.opentrade.gateway.port.KeyRegistry;
 /**
  * {@code /v1/admin/*}, behind a separate admin credential ({@code X-Admin-Token}, checked by the
  * chain's {@link AuthenticationFilter}, also on admin paths that do not exist): list developers and keys, suspend a developer, change a developer's or a key's
- * plan, and the kill switch for a key. Changes go through the registry, whose change notifications
+ * plan, issue a developer a password-reset token, and the kill switch for a key. Changes go through the registry, whose change notifications
  * drop the entry from every gateway's cache, so a kill or a plan change takes effect everywhere at
  * once. Every admin action is logged (without the token).
  *
@@ -31,13 +31,18 @@ import org.opentrade.gateway.port.KeyRegistry;
 public final class AdminRoutes {
     private static final Logger LOG = Logger.getLogger(AdminRoutes.class.getName());
 
+    /** How long a password-reset token is valid: an hour, as the usual reset links. */
+    public static final int RESET_TOKEN_TTL_SECONDS = 3600;
+
     private final KeyRegistry registry;
     private final PlanCatalog plans;
+    private final SessionTokens sessions;
     private final LongSupplier nowMillis;
 
-    public AdminRoutes(KeyRegistry registry, PlanCatalog plans, LongSupplier nowMillis) {
+    public AdminRoutes(KeyRegistry registry, PlanCatalog plans, SessionTokens sessions, LongSupplier nowMillis) {
         this.registry = registry;
         this.plans = plans;
+        this.sessions = sessions;
         this.nowMillis = nowMillis;
     }
 
@@ -59,6 +64,7 @@ public final class AdminRoutes {
                 route("POST", "/v1/admin/developers/:developer_id/unsuspend", c -> developer(c, d -> d.withSuspended(false))),
                 route("PUT", "/v1/admin/developers/:developer_id/plan",
                         c -> developerPlan(c, JsonBodies.plan(planChange(c), plans, true))),
+                route("POST", "/v1/admin/developers/:developer_id/password-reset", this::passwordReset),
                 route("POST", "/v1/admin/keys/:key_id/kill", c -> key(c, ApiKey::killed)),
                 route("POST", "/v1/admin/keys/:key_id/unkill", c -> key(c, ApiKey::unkilled)),
                 route("PUT", "/v1/admin/keys/:key_id/plan", c -> {
@@ -66,6 +72,25 @@ public final class AdminRoutes {
                     return key(c, k -> k.withPlan(plan.name()));
                 }),
                 GatewayRoute.catchAll("/v1/admin/*", Access.ADMIN));
+    }
+
+    /**
+     * A password-reset token for the developer, valid {@link #RESET_TOKEN_TTL_SECONDS} and until used (or until
+     * the password changes or every session is logged out), for the administrator to hand over: the gateway
+     * sends no email. Issuing one changes nothing; the developer sets a new password with it at
+     * {@code POST /v1/developers/password-reset}. Logged without the token.
+     */
+    private Future<JsonObject> passwordReset(RoutingContext c) {
+        String id = c.pathParam("developer_id");
+        return Async.store(c, registry.developer(id)).compose(d -> {
+            if (d.isEmpty()) {
+                return Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "no such developer"));
+            }
+            LOG.info("admin: password-reset token issued for developer " + id);
+            return Future.succeededFuture(new JsonObject().put("developer_id", id)
+                    .put("reset_token", sessions.issueReset(id, d.get().sessionGeneration(), RESET_TOKEN_TTL_SECONDS))
+                    .put("expires_in", RESET_TOKEN_TTL_SECONDS));
+        });
     }
 
     /** A plan change's body (PlanChange): {@code plan} and nothing else. */

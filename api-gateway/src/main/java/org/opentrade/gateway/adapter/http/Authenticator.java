@@ -25,8 +25,8 @@ import org.opentrade.gateway.port.ReplayGuard;
  * is wrong. Three credentials (docs/contracts.md): {@code X-API-Key} + {@code X-API-Secret};
  * {@code X-API-Key} + {@code X-Timestamp} + {@code X-Signature} (Ed25519 over
  * {@link Ed25519Signatures#stringToSign}, within a replay window, each signed message once);
- * {@code Authorization: Bearer <session JWT>}. The credential is verified before the key's status is
- * revealed.
+ * {@code Authorization: Bearer <session JWT>}, valid only while its developer's session generation is the
+ * one it was issued in. The credential is verified before the key's status is revealed.
  *
  * <p>A signed message stays spent until its timestamp has left the window of every gateway: until
  * timestamp + window + the allowed clock skew between gateways, whenever it was first seen.
@@ -35,6 +35,9 @@ import org.opentrade.gateway.port.ReplayGuard;
  */
 public final class Authenticator {
     static final int MAX_KEY_ID_LENGTH = 64;
+    /** -2011's message for a session of an earlier generation than its developer's. */
+    static final String SESSION_ENDED =
+            "this session was ended: the password was changed or every session was logged out; log in again";
 
     private final KeyLookup lookup;
     private final ReplayGuard replayGuard;
@@ -92,16 +95,19 @@ public final class Authenticator {
         return sessions.verifyClaims(auth.substring(7).strip())
                 .compose(claims -> {
                     ctx.put(RequestKeys.CREDENTIAL_EXPIRES_AT, claims.expiresAtMillis());
-                    return Async.store(ctx, lookup.developer(claims.developerId()));
-                })
-                .compose(dev -> {
-                    if (dev.isEmpty()) {
-                        return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
-                    }
-                    if (dev.get().suspended()) {
-                        return Future.failedFuture(new Rejection(GatewayError.DEVELOPER_SUSPENDED));
-                    }
-                    return Future.succeededFuture(Principal.session(dev.get().id(), plans.planOrDefault(dev.get().plan())));
+                    ctx.put(RequestKeys.SESSION_GENERATION, claims.generation());
+                    return Async.store(ctx, lookup.developer(claims.developerId())).compose(dev -> {
+                        if (dev.isEmpty()) {
+                            return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
+                        }
+                        if (dev.get().sessionGeneration() != claims.generation()) {
+                            return Future.failedFuture(new Rejection(GatewayError.SESSION_EXPIRED, SESSION_ENDED));
+                        }
+                        if (dev.get().suspended()) {
+                            return Future.failedFuture(new Rejection(GatewayError.DEVELOPER_SUSPENDED));
+                        }
+                        return Future.succeededFuture(Principal.session(dev.get().id(), plans.planOrDefault(dev.get().plan())));
+                    });
                 });
     }
 

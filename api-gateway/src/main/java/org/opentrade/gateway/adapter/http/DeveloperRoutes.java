@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -21,8 +22,9 @@ import org.opentrade.gateway.port.KeyRegistry;
 import org.opentrade.gateway.port.PasswordHasher;
 
 /**
- * Sign-up ({@code POST /v1/developers}), log-in ({@code POST /v1/sessions}) and
- * {@code GET /v1/developers/me}. Passwords are hashed with a slow KDF on a bounded pool of their own
+ * Sign-up ({@code POST /v1/developers}), log-in ({@code POST /v1/sessions}), {@code GET /v1/developers/me},
+ * a password change ({@code PUT /v1/developers/me/password}), log-out everywhere ({@code DELETE /v1/sessions})
+ * and a password reset with an administrator's reset token ({@code POST /v1/developers/password-reset}). Passwords are hashed with a slow KDF on a bounded pool of their own
  * ({@link PasswordWork}: past its bound, 503 -9004 with {@code Retry-After}); both
  * sign-up and log-in are limited per client address (IPv6 per /64), sign-up also in all (the service's
  * sign-ups per hour, whatever the address: many addresses must not grow the registry without end), and
@@ -71,7 +73,12 @@ public final class DeveloperRoutes {
                         .withAddressLimit("signup"),
                 GatewayRoute.platform("POST", "/v1/sessions", Access.PUBLIC, 0, GatewayRoute.replying(201, this::logIn))
                         .withAddressLimit("login"),
-                GatewayRoute.platform("GET", "/v1/developers/me", Access.SESSION, 0, GatewayRoute.replying(200, this::me)));
+                GatewayRoute.platform("GET", "/v1/developers/me", Access.SESSION, 0, GatewayRoute.replying(200, this::me)),
+                GatewayRoute.platform("PUT", "/v1/developers/me/password", Access.SESSION, 0,
+                        GatewayRoute.replying(200, this::changePassword)),
+                GatewayRoute.platform("DELETE", "/v1/sessions", Access.SESSION, 0, GatewayRoute.replying(200, this::endSessions)),
+                GatewayRoute.platform("POST", "/v1/developers/password-reset", Access.PUBLIC, 0,
+                        GatewayRoute.replying(200, this::resetPassword)).withAddressLimit("login"));
     }
 
     private Future<JsonObject> signUp(RoutingContext ctx) {
@@ -95,7 +102,7 @@ public final class DeveloperRoutes {
                 .compose(v -> password(ctx, () -> hasher.hash(password)))
                 .compose(hash -> {
                     Developer d = new Developer(ApiSecrets.newDeveloperId(), email, name, hash, plans.defaultPlan(),
-                            false, nowMillis.getAsLong());
+                            false, nowMillis.getAsLong(), 0);
                     return Async.store(ctx, registry.addDeveloper(d)).compose(added -> added
                             ? Future.succeededFuture(d) : Future.failedFuture(new Rejection(GatewayError.EMAIL_TAKEN)));
                 })
@@ -106,8 +113,7 @@ public final class DeveloperRoutes {
         JsonObject body = JsonBodies.onlyFields(JsonBodies.requiredObject(ctx), Set.of("email", "password"));
         String email = JsonBodies.string(body, "email", 1, 254, true).strip();
         String password = JsonBodies.string(body, "password", 1, 256, true);
-        return throttle(ctx, "account:login:" + ApiSecrets.hash(email.toLowerCase(Locale.ROOT)),
-                        perAccountLogInLimit, "too many log-in attempts for this account; retry after the time in Retry-After")
+        return throttle(ctx, logInBucket(email), perAccountLogInLimit, "too many log-in attempts for this account; retry after the time in Retry-After")
                 .compose(v -> Async.store(ctx, registry.developerByEmail(email)))
                 .compose(found -> password(ctx, () -> {
                     boolean ok = hasher.verify(found.map(Developer::passwordHash).orElse(decoyHash), password);
@@ -122,9 +128,90 @@ public final class DeveloperRoutes {
                     }
                     return Future.succeededFuture(dev);
                 })
-                .map(dev -> new JsonObject().put("token", sessions.issue(dev.id()))
-                        .put("token_type", "Bearer").put("expires_in", sessions.ttlSeconds())
-                        .put("developer_id", dev.id()));
+                .map(this::session);
+    }
+
+    /** A new session of {@code dev}'s current generation: the log-in answer (Session). */
+    private JsonObject session(Developer dev) {
+        return new JsonObject().put("token", sessions.issue(dev.id(), dev.sessionGeneration()))
+                .put("token_type", "Bearer").put("expires_in", sessions.ttlSeconds())
+                .put("developer_id", dev.id());
+    }
+
+    /**
+     * {@code PUT /v1/developers/me/password}: with the current password, sets a new one; every other session
+     * of the developer ends (and any unused reset token), and the answer is a new session. Charged to the
+     * account's log-in budget before the current password is checked (a stolen session must not be a faster
+     * way to guess the password than the log-in). Written only if the password is still the one checked: of
+     * two changes at once, the second is refused (-2022).
+     */
+    private Future<JsonObject> changePassword(RoutingContext ctx) {
+        JsonObject body = JsonBodies.onlyFields(JsonBodies.requiredObject(ctx), Set.of("current_password", "new_password"));
+        String current = JsonBodies.string(body, "current_password", 1, 256, true);
+        String replacement = JsonBodies.string(body, "new_password", 10, 256, true);
+        if (replacement.equals(current)) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'new_password' must differ from the current password");
+        }
+        Principal p = ctx.get(RequestKeys.PRINCIPAL);
+        return Async.store(ctx, registry.developer(p.developerId()))
+                .compose(found -> found.isEmpty() ? Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID))
+                        : throttle(ctx, logInBucket(found.get().email()), perAccountLogInLimit,
+                                "too many password attempts for this account; retry after the time in Retry-After")
+                                .map(found.get()))
+                .compose(dev -> password(ctx, () -> hasher.verify(dev.passwordHash(), current) ? hasher.hash(replacement) : null)
+                        .compose(hash -> hash == null ? Future.failedFuture(new Rejection(GatewayError.PASSWORD_WRONG))
+                                : Async.store(ctx, registry.updateDeveloper(dev.id(), d -> {
+                                    if (!d.passwordHash().equals(dev.passwordHash())) {
+                                        throw new Rejection(GatewayError.PASSWORD_WRONG,
+                                                "the password was changed meanwhile; log in with the new one");
+                                    }
+                                    return d.withPassword(hash);
+                                }))))
+                .compose(this::stored)
+                .map(this::session);
+    }
+
+    /**
+     * {@code DELETE /v1/sessions}: logs the developer out everywhere. Every session token issued so far,
+     * this one included, ends on every gateway (and any unused reset token); open streams on them close.
+     */
+    private Future<JsonObject> endSessions(RoutingContext ctx) {
+        Principal p = ctx.get(RequestKeys.PRINCIPAL);
+        return Async.store(ctx, registry.updateDeveloper(p.developerId(), Developer::withSessionsEnded))
+                .compose(this::stored)
+                .map(d -> new JsonObject().put("developer_id", d.id()).put("sessions_ended", true));
+    }
+
+    /**
+     * {@code POST /v1/developers/password-reset}: sets a new password with a reset token an administrator
+     * issued ({@code POST /v1/admin/developers/{id}/password-reset}). The token is spent by its use (the
+     * generation moves on), and every session of the developer ends. Public, charged to the address's
+     * log-in budget by the chain. Answers the developer; log in with the new password.
+     */
+    private Future<JsonObject> resetPassword(RoutingContext ctx) {
+        JsonObject body = JsonBodies.onlyFields(JsonBodies.requiredObject(ctx), Set.of("reset_token", "new_password"));
+        String token = JsonBodies.string(body, "reset_token", 1, 4096, true);
+        String replacement = JsonBodies.string(body, "new_password", 10, 256, true);
+        return sessions.verifyReset(token)
+                .compose(claims -> password(ctx, () -> hasher.hash(replacement))
+                        .compose(hash -> Async.store(ctx, registry.updateDeveloper(claims.developerId(), d -> {
+                            if (d.sessionGeneration() != claims.generation()) {
+                                throw new Rejection(GatewayError.RESET_TOKEN_INVALID, "the password-reset token was "
+                                        + "already used, or the password was changed or every session logged out since");
+                            }
+                            return d.withPassword(hash);
+                        }))))
+                .compose(found -> found.isEmpty() ? Future.failedFuture(new Rejection(GatewayError.RESET_TOKEN_INVALID))
+                        : Future.succeededFuture(Views.developer(found.get())));
+    }
+
+    private Future<Developer> stored(Optional<Developer> updated) {
+        return updated.isEmpty() ? Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID))
+                : Future.succeededFuture(updated.get());
+    }
+
+    private static String logInBucket(String email) {
+        return "account:login:" + ApiSecrets.hash(email.toLowerCase(Locale.ROOT));
     }
 
     private Future<JsonObject> me(RoutingContext ctx) {

@@ -39,7 +39,7 @@ public final class HttpErrors {
     /** The HTTP status for an error. */
     public static int status(GatewayError error) {
         return switch (error) {
-            case MALFORMED_REQUEST, INVALID_PARAMETER, BAD_HEADER, UNKNOWN_PLAN -> 400;
+            case MALFORMED_REQUEST, INVALID_PARAMETER, BAD_HEADER, UNKNOWN_PLAN, RESET_TOKEN_INVALID -> 400;
             case BODY_TOO_LARGE -> 413;
             case HEADERS_TOO_LARGE -> 431;
             case URI_TOO_LONG -> 414;
@@ -51,7 +51,7 @@ public final class HttpErrors {
                  TIMESTAMP_OUT_OF_WINDOW, SIGNATURE_REPLAYED, SESSION_EXPIRED, SESSION_INVALID, LOGIN_FAILED,
                  ADMIN_REQUIRED, ASSERTION_INVALID -> 401;
             case SCOPE_MISSING, IP_NOT_ALLOWED, DEVELOPER_SUSPENDED, KEY_KILLED, WRONG_KEY_TYPE,
-                 PLAN_ABOVE_DEVELOPER -> 403;
+                 PLAN_ABOVE_DEVELOPER, PASSWORD_WRONG -> 403;
             case EMAIL_TAKEN, KEY_QUOTA_REACHED, STREAM_QUOTA_REACHED -> 409;
             case RATE_LIMITED, ORDER_RATE_LIMITED -> 429;
             case LIMITER_UNAVAILABLE, UPSTREAM_UNAVAILABLE, STORE_UNAVAILABLE, OVERLOADED -> 503;

@@ -129,8 +129,10 @@ public final class OpenStreams implements GatewayFilter {
         }
         Long expiresAt = ctx.get(RequestKeys.CREDENTIAL_EXPIRES_AT);
         String secret = p.keyId() == null ? null : ctx.request().getHeader("X-API-Secret");
+        Integer generation = ctx.get(RequestKeys.SESSION_GENERATION);
         Stream s = new Stream(p, expiresAt == null ? 0 : expiresAt, secret == null ? null : ApiSecrets.hash(secret),
-                HttpErrors.traceId(ctx), addresses.of(ctx.request()), vertx.getOrCreateContext());
+                generation == null ? 0 : generation, HttpErrors.traceId(ctx), addresses.of(ctx.request()),
+                vertx.getOrCreateContext());
         boolean[] admitted = {false};
         byDeveloper.compute(p.developerId(), (k, set) -> {
             Set<Stream> streams = set != null ? set : ConcurrentHashMap.newKeySet();
@@ -251,9 +253,17 @@ public final class OpenStreams implements GatewayFilter {
                 LOG.warning("cannot recheck the sessions of developer " + developerId + ", kept open: " + err);
                 return;
             }
-            if (d.isEmpty() || d.get().suspended()) {
-                GatewayError why = d.isEmpty() ? GatewayError.SESSION_INVALID : GatewayError.DEVELOPER_SUSPENDED;
-                List.copyOf(streams).stream().filter(s -> s.principal.isSession()).forEach(s -> s.end(why));
+            for (Stream s : List.copyOf(streams)) {
+                if (!s.principal.isSession()) {
+                    continue;
+                }
+                if (d.isEmpty()) {
+                    s.end(GatewayError.SESSION_INVALID);
+                } else if (d.get().sessionGeneration() != s.sessionGeneration) {
+                    s.end(GatewayError.SESSION_EXPIRED); // a password change or a log-out everywhere
+                } else if (d.get().suspended()) {
+                    s.end(GatewayError.DEVELOPER_SUSPENDED);
+                }
             }
         });
     }
@@ -275,6 +285,8 @@ public final class OpenStreams implements GatewayFilter {
         private final long expiresAt;
         /** SHA-256 of the secret the stream authenticated with; null for signatures and sessions. */
         private final String secretHash;
+        /** The session generation a session's token was issued in; 0 for keys. */
+        private final int sessionGeneration;
         private final String traceId;
         private final byte[] address;
         private final Context context;
@@ -286,11 +298,12 @@ public final class OpenStreams implements GatewayFilter {
         private long secretUntil;
         private long secretTimer = -1;
 
-        private Stream(Principal principal, long expiresAt, String secretHash, String traceId, byte[] address,
-                       Context context) {
+        private Stream(Principal principal, long expiresAt, String secretHash, int sessionGeneration, String traceId,
+                       byte[] address, Context context) {
             this.principal = principal;
             this.expiresAt = expiresAt;
             this.secretHash = secretHash;
+            this.sessionGeneration = sessionGeneration;
             this.traceId = traceId;
             this.address = address;
             this.context = context;

@@ -22,7 +22,9 @@ import org.opentrade.gateway.adapter.embedded.PrivateFiles;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
- * Portal sessions: ES256-signed JWTs (vertx-auth-jwt) with a short expiry. The key pair is read from
+ * Portal sessions and password-reset tokens: ES256-signed JWTs (vertx-auth-jwt) with a short expiry, each
+ * carrying its developer's session generation (a password change or a log-out everywhere moves it on, which
+ * ends every earlier token; the caller compares it with the stored developer's). The key pair is read from
  * a PEM file, or generated and written there (mode 600) on first start; gateways that share
  * sessions point at the same file. Expiry is checked here rather than by the library so that an
  * expired token (-2011) is told apart from a forged or malformed one (-2012).
@@ -30,6 +32,8 @@ import org.opentrade.gateway.domain.GatewayError;
 public final class SessionTokens {
     public static final String ISSUER = "opentrade";
     private static final int MAX_TOKEN_LENGTH = 4096;
+    /** The "use" claim of a password-reset token; session tokens have none. */
+    private static final String RESET_USE = "password-reset";
 
     private final JWTAuth jwt;
     private final int ttlSeconds;
@@ -58,44 +62,83 @@ public final class SessionTokens {
         return ttlSeconds;
     }
 
-    /** A new token for the developer. */
-    public String issue(String developerId) {
+    /**
+     * A new session token for the developer, valid while {@code generation} is their current session
+     * generation ({@link org.opentrade.gateway.domain.Developer#sessionGeneration}).
+     */
+    public String issue(String developerId, int generation) {
+        return sign(developerId, generation, ttlSeconds, null);
+    }
+
+    /**
+     * A password-reset token for the developer: not a session (no endpoint takes it as one), valid for
+     * {@code ttlSeconds} and while {@code generation} is current, so its first use (which sets a new password
+     * and moves the generation on) ends it, and so does any later password change or log-out everywhere.
+     */
+    public String issueReset(String developerId, int generation, int ttlSeconds) {
+        return sign(developerId, generation, ttlSeconds, RESET_USE);
+    }
+
+    private String sign(String developerId, int generation, int ttl, String use) {
         long now = nowMillis.getAsLong() / 1000;
-        JsonObject claims = new JsonObject().put("sub", developerId).put("iat", now).put("exp", now + ttlSeconds);
+        JsonObject claims = new JsonObject().put("sub", developerId).put("iat", now).put("exp", now + ttl)
+                .put("gen", generation);
+        if (use != null) {
+            claims.put("use", use);
+        }
         return jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER).setNoTimestamp(true));
     }
 
     /**
      * The developer id of a valid, unexpired token; fails with {@link Rejection} SESSION_EXPIRED or
-     * SESSION_INVALID.
+     * SESSION_INVALID. Whether the token's generation is still its developer's is for the caller to check.
      */
     public Future<String> verify(String token) {
         return verifyClaims(token).map(Claims::developerId);
     }
 
-    /** What a valid token says: whose it is and until when (epoch ms) it is valid. */
-    public record Claims(String developerId, long expiresAtMillis) {
+    /**
+     * What a valid token says: whose it is, until when (epoch ms) it is valid, and the developer's session
+     * generation it was issued in (0 for tokens issued before generations existed, as every developer's
+     * generation was then).
+     */
+    public record Claims(String developerId, long expiresAtMillis, int generation) {
     }
 
-    /** Like {@link #verify}, with the token's expiry (an open stream is closed then). */
+    /** Like {@link #verify}, with the token's expiry (an open stream is closed then) and generation. */
     public Future<Claims> verifyClaims(String token) {
+        return verify(token, null, GatewayError.SESSION_INVALID, GatewayError.SESSION_EXPIRED);
+    }
+
+    /**
+     * The claims of a valid, unexpired password-reset token ({@link #issueReset}); fails with {@link Rejection}
+     * RESET_TOKEN_INVALID (a session token is not one). Whether its generation is current is for the caller.
+     */
+    public Future<Claims> verifyReset(String token) {
+        return verify(token, RESET_USE, GatewayError.RESET_TOKEN_INVALID, GatewayError.RESET_TOKEN_INVALID);
+    }
+
+    /** {@code use}: the token's "use" claim, null for sessions (a token with another use is invalid). */
+    private Future<Claims> verify(String token, String use, GatewayError invalid, GatewayError expired) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH || !canonical(token)) {
-            return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
+            return Future.failedFuture(new Rejection(invalid));
         }
         return jwt.authenticate(new TokenCredentials(token))
-                .recover(err -> Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID)))
+                .recover(err -> Future.failedFuture(new Rejection(invalid)))
                 .compose(user -> {
                     // vertx-auth-jwt keeps the decoded claims under attributes.accessToken
                     JsonObject p = user.attributes().getJsonObject("accessToken", user.principal());
                     Object sub = p.getValue("sub");
                     Object exp = p.getValue("exp");
-                    if (!(sub instanceof String s) || !(exp instanceof Number e) || !ISSUER.equals(p.getValue("iss"))) {
-                        return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
+                    Object gen = p.containsKey("gen") ? p.getValue("gen") : Integer.valueOf(0);
+                    if (!(sub instanceof String s) || !(exp instanceof Number e) || !ISSUER.equals(p.getValue("iss"))
+                            || !(gen instanceof Integer g) || !java.util.Objects.equals(use, p.getValue("use"))) {
+                        return Future.failedFuture(new Rejection(invalid));
                     }
                     if (e.longValue() * 1000 <= nowMillis.getAsLong()) {
-                        return Future.failedFuture(new Rejection(GatewayError.SESSION_EXPIRED));
+                        return Future.failedFuture(new Rejection(expired));
                     }
-                    return Future.succeededFuture(new Claims(s, e.longValue() * 1000));
+                    return Future.succeededFuture(new Claims(s, e.longValue() * 1000, g));
                 });
     }
 

@@ -29,6 +29,7 @@ final class RegistryJson {
                 .put("id", d.id()).put("email", d.email()).put("name", d.name())
                 .put("passwordHash", d.passwordHash()).put("plan", d.plan())
                 .put("suspended", d.suspended()).put("createdAt", d.createdAt())
+                .put("sessionGeneration", d.sessionGeneration())
                 .encode();
     }
 
@@ -36,7 +37,7 @@ final class RegistryJson {
         JsonObject o = new JsonObject(json);
         return new Developer(o.getString("id"), o.getString("email"), o.getString("name"),
                 o.getString("passwordHash"), o.getString("plan"), o.getBoolean("suspended", false),
-                o.getLong("createdAt", 0L));
+                o.getLong("createdAt", 0L), o.getInteger("sessionGeneration", 0));
     }
 
     static String encode(ApiKey k) {
