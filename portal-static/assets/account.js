@@ -1,5 +1,6 @@
-// The account page: sign up, log in (then back to where the visitor came from: ?next=), and the
-// logged-in developer's account from GET /v1/developers/me.
+// The account page: sign up, log in (then back to where the visitor came from: ?next=), set a new
+// password with an administrator's reset token; logged in: the developer's account from
+// GET /v1/developers/me, a password change, and log-out everywhere.
 import { api, el, register, session, showStatus, start, t, onLanguageChange, renderShell } from '/assets/app.js';
 
 register({
@@ -14,6 +15,14 @@ register({
     'account.loggedOut': 'You are logged out.', 'account.loginFirst': 'Log in to continue.',
     'account.id': 'Developer id', 'account.plan': 'Plan', 'account.created': 'Created', 'account.suspended': 'Suspended',
     'account.yes': 'yes', 'account.no': 'no', 'account.sessionEnds': 'Session ends',
+    'account.logoutEverywhere': 'Log out everywhere', 'account.loggedOutEverywhere': 'Every session of yours has ended, here and elsewhere.',
+    'account.changePassword': 'Change password', 'account.currentPassword': 'Current password',
+    'account.newPassword': 'New password', 'account.newPasswordHint': 'At least 10 characters. Your other sessions end.',
+    'account.changePasswordButton': 'Change password', 'account.samePassword': 'The new password must differ from the current one.',
+    'account.passwordChanged': 'Password changed. Your other sessions have ended.',
+    'account.reset': 'Reset your password', 'account.resetHint': "With a reset token from your broker's administrator (valid for an hour, once).",
+    'account.resetToken': 'Reset token', 'account.resetButton': 'Set the new password',
+    'account.passwordReset': 'Password set for {email}. Log in with it.',
   },
   zh: {
     'account.title': '开发者账户', 'account.me': '已登录', 'account.loggedInAs': '当前登录：',
@@ -26,6 +35,14 @@ register({
     'account.loggedOut': '您已退出登录。', 'account.loginFirst': '请先登录。',
     'account.id': '开发者 ID', 'account.plan': '套餐', 'account.created': '创建时间', 'account.suspended': '已停用',
     'account.yes': '是', 'account.no': '否', 'account.sessionEnds': '会话到期',
+    'account.logoutEverywhere': '退出所有会话', 'account.loggedOutEverywhere': '您在此处及其他地方的所有会话均已结束。',
+    'account.changePassword': '修改密码', 'account.currentPassword': '当前密码',
+    'account.newPassword': '新密码', 'account.newPasswordHint': '至少 10 个字符。您的其他会话将结束。',
+    'account.changePasswordButton': '修改密码', 'account.samePassword': '新密码不能与当前密码相同。',
+    'account.passwordChanged': '密码已修改，您的其他会话已结束。',
+    'account.reset': '重置密码', 'account.resetHint': '使用券商管理员提供的重置令牌（一小时内有效，仅可使用一次）。',
+    'account.resetToken': '重置令牌', 'account.resetButton': '设置新密码',
+    'account.passwordReset': '已为 {email} 设置新密码，请用它登录。',
   },
 });
 
@@ -123,6 +140,59 @@ document.getElementById('login-form').addEventListener('submit', (ev) => {
     await loadMe();
     document.getElementById('me-title').focus();
   });
+});
+
+document.getElementById('password-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const status = document.getElementById('password-status');
+  const body = { current_password: field('password-current'), new_password: field('password-new') };
+  if (!body.current_password || !body.new_password) { showStatus(status, t('account.missing'), true); return; }
+  if (body.new_password.length < 10) { showStatus(status, t('account.shortPassword'), true); return; }
+  if (body.new_password === body.current_password) { showStatus(status, t('account.samePassword'), true); return; }
+  submitting(ev.target, status, async () => {
+    const before = session.get();
+    const s = (await api('PUT', '/v1/developers/me/password', body)).body;
+    // The answer is the session to go on with: every earlier one, this page's included, has ended.
+    session.set(s.token, s.developer_id, s.expires_in, before && before.email);
+    ev.target.reset();
+    drawMe();
+    showStatus(status, t('account.passwordChanged'));
+  });
+});
+
+document.getElementById('reset-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const status = document.getElementById('reset-status');
+  const body = { reset_token: field('reset-token').trim(), new_password: field('reset-password') };
+  if (!body.reset_token || !body.new_password) { showStatus(status, t('account.missing'), true); return; }
+  if (body.new_password.length < 10) { showStatus(status, t('account.shortPassword'), true); return; }
+  submitting(ev.target, status, async () => {
+    const dev = (await api('POST', '/v1/developers/password-reset', body)).body;
+    ev.target.reset();
+    showStatus(status, t('account.passwordReset', { email: dev.email }));
+    document.getElementById('login-email').value = dev.email;
+    document.getElementById('login-password').focus();
+  });
+});
+
+document.getElementById('me-logout-everywhere').addEventListener('click', async (ev) => {
+  const button = ev.currentTarget;
+  const status = document.getElementById('account-status');
+  button.disabled = true;
+  try {
+    await api('DELETE', '/v1/sessions');
+    session.clear();
+    developer = null;
+    renderShell();
+    drawMe();
+    showStatus(status, t('account.loggedOutEverywhere'));
+    document.getElementById('login-email').focus();
+  } catch (e) {
+    showStatus(status, e, true);
+    if (!session.get()) { renderShell(); drawMe(); }
+  } finally {
+    button.disabled = false;
+  }
 });
 
 document.getElementById('me-logout').addEventListener('click', () => {

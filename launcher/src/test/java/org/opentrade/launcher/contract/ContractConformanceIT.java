@@ -78,6 +78,7 @@ class ContractConformanceIT {
         streams(keys);
         rateLimited();
         revoke(ada, eve, keys);
+        passwords(eve);
 
         System.out.println("contract replay through Prism, statuses per operation: " + seen);
         Set<String> uncovered = new TreeSet<>(CONTRACT.operations());
@@ -284,6 +285,29 @@ class ContractConformanceIT {
         call("DELETE", "/v1/keys/" + keys.tradeOnly.id, null, ada.bearer()).expect(200);
         call("GET", "/v1/account", null, keys.tradeOnly.headers()).expectError(401, -2004);
         call("DELETE", "/v1/keys/otk_0000000000000000", null, eve.bearer()).expectError(404, -1004);
+    }
+
+    /** Last: it ends the developer's sessions. */
+    private void passwords(Session eve) throws Exception {
+        String change = json("current_password", "long enough pw", "new_password", "a longer passphrase");
+        call("PUT", "/v1/developers/me/password", json("current_password", "wrong password",
+                "new_password", "a longer passphrase"), eve.bearer()).expectError(403, -2022);
+        call("PUT", "/v1/developers/me/password", json("current_password", "long enough pw", "new_password", "short"),
+                eve.bearer()).invalidRequest().expectError(400, -1002);
+        call("PUT", "/v1/developers/me/password", change).invalidRequest().expectError(401, -2001);
+        Session renewed = new Session(eve.id, eve.email,
+                call("PUT", "/v1/developers/me/password", change, eve.bearer()).expect(200).json().getString("token"));
+        call("GET", "/v1/developers/me", null, eve.bearer()).expectError(401, -2011);
+        call("DELETE", "/v1/sessions", null, renewed.bearer()).expect(200);
+        call("DELETE", "/v1/sessions", null, renewed.bearer()).expectError(401, -2011);
+        String grant = call("POST", "/v1/admin/developers/" + eve.id + "/password-reset", null, admin()).expect(200)
+                .json().getString("reset_token");
+        call("POST", "/v1/admin/developers/" + eve.id + "/password-reset", null).invalidRequest().expectError(401, -2017);
+        call("POST", "/v1/admin/developers/dev_000000000000/password-reset", null, admin()).expectError(404, -1004);
+        String reset = json("reset_token", grant, "new_password", "set by a reset");
+        call("POST", "/v1/developers/password-reset", reset).expect(200);
+        call("POST", "/v1/developers/password-reset", reset).expectError(400, -2023);
+        call("POST", "/v1/sessions", json("email", eve.email, "password", "set by a reset")).expect(201);
     }
 
     // ---- plumbing

@@ -75,6 +75,76 @@ class AccountBrowserIT {
         }
     }
 
+    /**
+     * The password in the browser: a wrong current password is refused and the session stays; a change keeps
+     * this page logged in on its new session while another session ends; log-out everywhere ends this one too;
+     * an administrator's reset token sets a new password through the logged-out page's form, once.
+     */
+    @Test
+    void aDeveloperChangesThePasswordLogsOutEverywhereAndResetsItWithAnAdministratorsToken(AllInOneFixture aio)
+            throws Exception {
+        JsonObject login = aio.newSession(); // password "long enough pw"
+        String email = login.getString("email");
+        String elsewhere = http.send(HttpRequest.newBuilder(aio.baseUri().resolve("/v1/sessions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        new JsonObject().put("email", email).put("password", "long enough pw").encode())).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String otherToken = new JsonObject(elsewhere).getString("token");
+        try (PortalBrowser b = PortalBrowser.open(aio.baseUri().toString())) {
+            b.logInAs(login);
+            b.go("/account.html");
+            b.textIn(By.id("me-email"), email);
+
+            changePassword(b, "not the password", "chosen in the browser");
+            b.textIn(By.id("password-status"), "[-2022]");
+            b.visible(By.id("me"));
+            changePassword(b, "long enough pw", "chosen in the browser");
+            b.textIn(By.id("password-status"), "Password changed.");
+            assertEquals(401, me(aio.baseUri(), otherToken).statusCode(), "the other session ended");
+            String renewed = (String) b.driver().executeScript(
+                    "return JSON.parse(sessionStorage.getItem('opentrade.session')).token");
+            assertNotEquals(login.getString("token"), renewed);
+            assertEquals(200, me(aio.baseUri(), renewed).statusCode(), "the page goes on with the new session");
+
+            b.visible(By.id("me-logout-everywhere")).click();
+            b.textIn(By.id("account-status"), "Every session of yours has ended");
+            b.visible(By.id("forms"));
+            assertEquals(401, me(aio.baseUri(), renewed).statusCode(), "this page's session ended too");
+
+            HttpResponse<String> grant = http.send(HttpRequest.newBuilder(aio.baseUri().resolve("/v1/admin/developers/"
+                            + login.getString("developer_id") + "/password-reset")).header("X-Admin-Token", aio.adminToken())
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, grant.statusCode(), grant.body());
+            String resetToken = new JsonObject(grant.body()).getString("reset_token");
+            for (int attempt = 0; attempt < 2; attempt++) {
+                b.visible(By.id("reset-token")).sendKeys(resetToken);
+                b.visible(By.id("reset-password")).sendKeys("set by a reset token");
+                b.visible(By.id("reset-submit")).click();
+                b.textIn(By.id("reset-status"), attempt == 0 ? "Password set for " + email : "[-2023]");
+                b.driver().findElement(By.id("reset-form")).findElements(By.tagName("input")).forEach(WebElement::clear);
+            }
+            logIn(b, email, "set by a reset token");
+            b.textIn(By.id("me-email"), email);
+            assertEquals(List.of(), b.consoleErrors().stream().filter(e -> !e.contains(" 40")).toList(),
+                    "no console errors but the refusals' own");
+        }
+    }
+
+    private static void changePassword(PortalBrowser b, String current, String replacement) {
+        WebElement c = b.visible(By.id("password-current"));
+        c.clear();
+        c.sendKeys(current);
+        WebElement n = b.visible(By.id("password-new"));
+        n.clear();
+        n.sendKeys(replacement);
+        b.visible(By.id("password-submit")).click();
+    }
+
+    private HttpResponse<String> me(URI base, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve("/v1/developers/me")).header("Authorization", "Bearer " + token)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void developerSignsUpLogsInAndManagesAKeyWhoseSecretIsShownOnce(AllInOneFixture aio) throws Exception {
         URI base = aio.baseUri();
