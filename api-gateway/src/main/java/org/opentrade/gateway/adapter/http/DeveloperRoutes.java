@@ -76,7 +76,10 @@ public final class DeveloperRoutes {
                 GatewayRoute.platform("GET", "/v1/developers/me", Access.SESSION, 0, GatewayRoute.replying(200, this::me)),
                 GatewayRoute.platform("PUT", "/v1/developers/me/password", Access.SESSION, 0,
                         GatewayRoute.replying(200, this::changePassword)),
-                GatewayRoute.platform("DELETE", "/v1/sessions", Access.SESSION, 0, GatewayRoute.replying(200, this::endSessions)),
+                // Each log-out everywhere is a registry write: calls racing on one session before it ends are
+                // charged to the developer's key-change budget like key changes.
+                GatewayRoute.platform("DELETE", "/v1/sessions", Access.SESSION, 0, GatewayRoute.replying(200, this::endSessions))
+                        .withKeyChange(),
                 GatewayRoute.platform("POST", "/v1/developers/password-reset", Access.PUBLIC, 0,
                         GatewayRoute.replying(200, this::resetPassword)).withAddressLimit("login"));
     }

@@ -135,6 +135,27 @@ class PasswordChangeAndResetTest {
         assertError(gw.send(gw.request("/v1/sessions").DELETE()), 401, -2001);
     }
 
+    /**
+     * Each log-out everywhere is a registry write, and calls racing on one session before its end lands each pass
+     * authentication: they are charged to the developer's key-change budget, like key changes.
+     */
+    @Test
+    void logOutsEverywhereSpendTheKeyChangeBudget() throws Exception {
+        start("limits:\n  key_changes_per_minute: 2\n");
+        String token = gw.signUpAndLogIn("hal@example.com");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, gw.send(gw.request("/v1/sessions").header("Authorization", "Bearer " + token).DELETE())
+                    .statusCode());
+            token = new JsonObject(logIn("hal@example.com", PASSWORD).body()).getString("token");
+        }
+
+        HttpResponse<String> refused = gw.send(gw.request("/v1/sessions").header("Authorization", "Bearer " + token).DELETE());
+
+        assertError(refused, 429, -3001);
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        assertEquals(200, me(token).statusCode(), "a refused log-out everywhere ends nothing");
+    }
+
     @Test
     void anAdministratorsResetTokenSetsANewPasswordOnceAndEndsEverySession() throws Exception {
         start("");
