@@ -17,10 +17,43 @@ export const session = {
   token() { const s = session.get(); return s ? s.token : null; },
   set(token, developerId, expiresInSeconds, email) {
     sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token, developerId, email,
-      expiresAt: Date.now() + expiresInSeconds * 1000 }));
+      expiresAt: Date.now() + expiresInSeconds * 1000, lifetime: expiresInSeconds * 1000 }));
+    scheduleRefresh();
   },
-  clear() { sessionStorage.removeItem(SESSION_KEY); },
+  clear() { sessionStorage.removeItem(SESSION_KEY); clearTimeout(refreshTimer); },
 };
+
+/**
+ * Keeps the session while a page is open: a refresh (POST /v1/sessions/refresh) when a third of the token's
+ * life is left (5 of 15 minutes). The gateway never extends a session past its maximum age from the log-in
+ * (12 h): a refresh that no longer extends it is the last, and the session then ends as it would have.
+ */
+let refreshTimer = null;
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  const s = session.get();
+  if (!s) return;
+  const lifetime = s.lifetime || (s.expiresAt - Date.now());
+  refreshTimer = setTimeout(refreshSession, Math.max(1000, s.expiresAt - Date.now() - lifetime / 3));
+}
+
+async function refreshSession() {
+  const s = session.get();
+  if (!s) return;
+  try {
+    const r = (await api('POST', '/v1/sessions/refresh')).body;
+    if (Date.now() + r.expires_in * 1000 <= s.expiresAt + 1000) {
+      // At the session's maximum age: keep the token, schedule nothing more.
+      return;
+    }
+    session.set(r.token, r.developer_id, r.expires_in, s.email);
+  } catch (e) {
+    // Ended (-2011/-2012: api() cleared it, and a page that needs it goes to log in) or unreachable: try
+    // again in a minute while some of the token's life is left.
+    const left = session.get();
+    if (left) refreshTimer = setTimeout(refreshSession, Math.min(60000, Math.max(1000, left.expiresAt - Date.now() - 1000)));
+  }
+}
 
 /** An answer in the error model: {error, error_no, trace_id}, with the HTTP status. */
 export class ApiError extends Error {
@@ -250,6 +283,7 @@ function scheduleScrollCheck() {
 
 /** Every page's start: the shell, the translation of its static text, keyboard access to scrolling regions. */
 export function start() {
+  scheduleRefresh();
   renderShell();
   translate();
   scheduleScrollCheck();

@@ -177,7 +177,7 @@ public final class ApiGateway {
         PolicyRateLimiter limiter = new PolicyRateLimiter(stores.limiter(), stores.localLimiter(), config.gateways());
         KeyLookup lookup = new KeyLookup(stores.registry(), config.plans(), config.keyCacheTtl().toMillis(), clock);
         SessionTokens sessions = SessionTokens.create(vertx, config.sessionKeyFile(),
-                (int) config.sessionTtl().toSeconds(), clock);
+                (int) config.sessionTtl().toSeconds(), (int) config.sessionMaxAge().toSeconds(), clock);
         ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
         Authenticator auth = new Authenticator(lookup, stores.replayGuard(), sessions, config.plans(), addresses, clock,
                 config.signatureWindow().toMillis(), config.signatureClockSkew().toMillis());

@@ -40,7 +40,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             ServerLimits server, Path identityKeyFile, Duration assertionTtl,
                             OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster,
                             int passwordThreads, int passwordQueue, int signUpsPerHour, int signUpsPerAddressPerHour,
-                            GracefulStop.Options shutdown, List<Cidr> metricsAllowedCidrs, Duration firstFrameTimeout) {
+                            GracefulStop.Options shutdown, List<Cidr> metricsAllowedCidrs, Duration firstFrameTimeout,
+                            Duration sessionMaxAge) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -109,6 +110,11 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
 
         Config auth = root.section("auth");
         Duration sessionTtl = positive(auth, "auth.session_ttl", "session_ttl", Duration.ofMinutes(15));
+        Duration sessionMaxAge = auth.duration("session_max_age", Duration.ofHours(12));
+        if (sessionMaxAge.compareTo(sessionTtl) < 0 || sessionMaxAge.compareTo(Duration.ofDays(30)) > 0) {
+            throw new ConfigException("config key 'auth.session_max_age' has value '" + sessionMaxAge
+                    + "'; allowed: auth.session_ttl (" + sessionTtl + ") to 30d");
+        }
         String keyFile = auth.string("session_key_file", "");
         Path sessionKey = keyFile.isBlank() ? dataDir.resolve("session-es256.pem") : Path.of(keyFile);
         Duration window = positive(auth, "auth.signature_window", "signature_window", Duration.ofSeconds(30));
@@ -171,7 +177,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
                 ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue, signUps,
-                signUpsPerAddress, shutdown(g), metricsAllowed, firstFrame);
+                signUpsPerAddress, shutdown(g), metricsAllowed, firstFrame, sessionMaxAge);
     }
 
     /**
@@ -264,6 +270,6 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 usageFlushInterval,
                 usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
                 passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown, metricsAllowedCidrs,
-                firstFrameTimeout);
+                firstFrameTimeout, sessionMaxAge);
     }
 }

@@ -85,6 +85,19 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aSessionLastsTwelveHoursFromItsLogInUnlessConfiguredBetweenItsTtlAndThirtyDays(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertEquals(Duration.ofHours(12), GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of())).sessionMaxAge());
+        for (String bad : new String[] {"session_ttl: 15m\n  session_max_age: 10m", "session_max_age: 31d"}) {
+            Path b = dir.resolve("max-age-" + bad.length() + ".yaml");
+            Files.writeString(b, "auth:\n  " + bad + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(
+                    ConfigLoader.of(Map.of(), Map.of(GatewayConfig.OVERRIDE_PROPERTY, b.toString()))));
+            assertTrue(e.getMessage().contains("auth.session_max_age"), e.getMessage());
+        }
+    }
+
+    @Test
     void anAssertionLifetimeOutsideTwoSecondsToTenMinutesStopsStartUpNamingTheKey(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         for (String ttl : new String[] {"1s", "11m"}) {

@@ -295,8 +295,11 @@ class ContractConformanceIT {
         call("PUT", "/v1/developers/me/password", json("current_password", "long enough pw", "new_password", "short"),
                 eve.bearer()).invalidRequest().expectError(400, -1002);
         call("PUT", "/v1/developers/me/password", change).invalidRequest().expectError(401, -2001);
+        Session refreshed = new Session(eve.id, eve.email,
+                call("POST", "/v1/sessions/refresh", null, eve.bearer()).expect(200).json().getString("token"));
+        call("POST", "/v1/sessions/refresh", null).invalidRequest().expectError(401, -2001);
         Session renewed = new Session(eve.id, eve.email,
-                call("PUT", "/v1/developers/me/password", change, eve.bearer()).expect(200).json().getString("token"));
+                call("PUT", "/v1/developers/me/password", change, refreshed.bearer()).expect(200).json().getString("token"));
         call("GET", "/v1/developers/me", null, eve.bearer()).expectError(401, -2011);
         call("DELETE", "/v1/sessions", null, renewed.bearer()).expect(200);
         call("DELETE", "/v1/sessions", null, renewed.bearer()).expectError(401, -2011);

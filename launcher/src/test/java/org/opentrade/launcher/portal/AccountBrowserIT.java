@@ -130,6 +130,30 @@ class AccountBrowserIT {
         }
     }
 
+    /** An open page refreshes its session when a third of the token's life is left, so a working visitor stays in. */
+    @Test
+    void anOpenPageRefreshesItsSessionBeforeItExpires(AllInOneFixture aio) throws Exception {
+        JsonObject login = aio.newSession();
+        try (PortalBrowser b = PortalBrowser.open(aio.baseUri().toString())) {
+            b.logInAs(login);
+            // As if the token were 9 of its 15 minutes old... compressed: 3 s left of a 6 s life, so due in 1 s.
+            b.driver().executeScript("const s = JSON.parse(sessionStorage.getItem('opentrade.session'));"
+                    + " s.expiresAt = Date.now() + 3000; s.lifetime = 6000;"
+                    + " sessionStorage.setItem('opentrade.session', JSON.stringify(s));");
+            b.go("/keys.html");
+            b.until(d -> !login.getString("token").equals(d.executeScript(
+                    "return JSON.parse(sessionStorage.getItem('opentrade.session')).token")));
+            Number left = (Number) b.driver().executeScript(
+                    "return JSON.parse(sessionStorage.getItem('opentrade.session')).expiresAt - Date.now()");
+            assertTrue(left.longValue() > 800_000, "a fresh 15-minute token: " + left + " ms left");
+            String renewed = (String) b.driver().executeScript(
+                    "return JSON.parse(sessionStorage.getItem('opentrade.session')).token");
+            assertEquals(200, me(aio.baseUri(), renewed).statusCode());
+            assertTrue(b.driver().getCurrentUrl().endsWith("/keys.html"), "still on the page: " + b.driver().getCurrentUrl());
+            assertEquals(List.of(), b.consoleErrors(), "no console errors");
+        }
+    }
+
     private static void changePassword(PortalBrowser b, String current, String replacement) {
         WebElement c = b.visible(By.id("password-current"));
         c.clear();

@@ -87,6 +87,16 @@ public final class OpenTrade {
         return builder().baseUrl(baseUrl).credentials(Credentials.session(s.getToken())).build();
     }
 
+    /**
+     * A client on a new token of this client's session ({@code POST /v1/sessions/refresh}), valid another 15
+     * minutes but never past 12 hours from the log-in (then -2011, an {@link AuthenticationException}: log in
+     * again). Only for a client from {@link #login}; this client's token stays valid until it expires.
+     */
+    public OpenTrade refreshSession() {
+        Session s = call(() -> developers().refreshSession());
+        return withCredentials(Credentials.session(s.getToken()));
+    }
+
     /** A client with the same settings and other credentials (e.g. a new key after log-in). */
     public OpenTrade withCredentials(Credentials other) {
         return toBuilder().credentials(other).build();

@@ -3,6 +3,7 @@ package org.opentrade.sdk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,6 +77,20 @@ class SdkPromisesIT {
     }
 
     /** A template placed twice is two orders: the id generated for the first is not written into it. */
+    @Test
+    void aRefreshedSessionWorksAndEndsWithAPasswordChange() throws Exception {
+        OpenTrade session = SdkFixture.newDeveloper(); // password "long enough pw"
+        OpenTrade refreshed = session.refreshSession();
+        String id = refreshed.call(() -> refreshed.developers().getCurrentDeveloper()).getDeveloperId();
+        assertEquals(session.call(() -> session.developers().getCurrentDeveloper()).getDeveloperId(), id);
+
+        refreshed.call(() -> refreshed.developers().changePassword(new org.opentrade.sdk.model.PasswordChange()
+                .currentPassword("long enough pw").newPassword("a longer passphrase")));
+
+        AuthenticationException ended = assertThrows(AuthenticationException.class, session::refreshSession);
+        assertEquals(-2011, ended.errorNo());
+    }
+
     @Test
     void anOrderPlacedTwiceFromOneTemplateIsTwoOrders() throws Exception {
         OrderCreate template = restingBuy();

@@ -95,7 +95,7 @@ public final class Authenticator {
         return sessions.verifyClaims(auth.substring(7).strip())
                 .compose(claims -> {
                     ctx.put(RequestKeys.CREDENTIAL_EXPIRES_AT, claims.expiresAtMillis());
-                    ctx.put(RequestKeys.SESSION_GENERATION, claims.generation());
+                    ctx.put(RequestKeys.SESSION, claims);
                     return Async.store(ctx, lookup.developer(claims.developerId())).compose(dev -> {
                         if (dev.isEmpty()) {
                             return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));

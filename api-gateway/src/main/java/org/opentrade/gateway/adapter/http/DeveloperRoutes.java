@@ -80,6 +80,7 @@ public final class DeveloperRoutes {
                 // charged to the developer's key-change budget like key changes.
                 GatewayRoute.platform("DELETE", "/v1/sessions", Access.SESSION, 0, GatewayRoute.replying(200, this::endSessions))
                         .withKeyChange(),
+                GatewayRoute.platform("POST", "/v1/sessions/refresh", Access.SESSION, 1, GatewayRoute.replying(200, this::refresh)),
                 GatewayRoute.platform("POST", "/v1/developers/password-reset", Access.PUBLIC, 0,
                         GatewayRoute.replying(200, this::resetPassword)).withAddressLimit("login"));
     }
@@ -139,6 +140,20 @@ public final class DeveloperRoutes {
         return new JsonObject().put("token", sessions.issue(dev.id(), dev.sessionGeneration()))
                 .put("token_type", "Bearer").put("expires_in", sessions.ttlSeconds())
                 .put("developer_id", dev.id());
+    }
+
+    /**
+     * {@code POST /v1/sessions/refresh}: a new token of the caller's session, valid another session TTL but never
+     * past the session's maximum age from its log-in (then -2011: log in again). The old token stays valid until
+     * its own expiry; a password change or log-out everywhere ends both. Charged one unit of the session's
+     * request budget; no store write.
+     */
+    private Future<JsonObject> refresh(RoutingContext ctx) {
+        SessionTokens.Claims claims = ctx.get(RequestKeys.SESSION);
+        Principal p = ctx.get(RequestKeys.PRINCIPAL);
+        SessionTokens.Session renewed = sessions.refresh(claims);
+        return Future.succeededFuture(new JsonObject().put("token", renewed.token()).put("token_type", "Bearer")
+                .put("expires_in", renewed.expiresInSeconds()).put("developer_id", p.developerId()));
     }
 
     /**

@@ -129,9 +129,9 @@ public final class OpenStreams implements GatewayFilter {
         }
         Long expiresAt = ctx.get(RequestKeys.CREDENTIAL_EXPIRES_AT);
         String secret = p.keyId() == null ? null : ctx.request().getHeader("X-API-Secret");
-        Integer generation = ctx.get(RequestKeys.SESSION_GENERATION);
+        SessionTokens.Claims session = ctx.get(RequestKeys.SESSION);
         Stream s = new Stream(p, expiresAt == null ? 0 : expiresAt, secret == null ? null : ApiSecrets.hash(secret),
-                generation == null ? 0 : generation, HttpErrors.traceId(ctx), addresses.of(ctx.request()),
+                session == null ? 0 : session.generation(), HttpErrors.traceId(ctx), addresses.of(ctx.request()),
                 vertx.getOrCreateContext());
         boolean[] admitted = {false};
         byDeveloper.compute(p.developerId(), (k, set) -> {

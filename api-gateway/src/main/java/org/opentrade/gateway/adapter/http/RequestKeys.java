@@ -26,8 +26,11 @@ public final class RequestKeys {
     public static final String ROUTE = "opentrade.route";
     /** Long: epoch ms when the caller's credential ends (key expiry, session exp); 0 never. Set by authentication. */
     public static final String CREDENTIAL_EXPIRES_AT = "opentrade.credentialExpiresAt";
-    /** Integer: the session generation a session token was issued in (streams end when it moves on). Set by authentication. */
-    public static final String SESSION_GENERATION = "opentrade.sessionGeneration";
+    /**
+     * {@code SessionTokens.Claims}: what the caller's session token says (its generation: streams end when it moves
+     * on; its log-in time: a refresh keeps it). Set by authentication of a session.
+     */
+    public static final String SESSION = "opentrade.session";
     /** {@code OpenStreams}: where a WebSocket route registers its stream; set on WebSocket routes. */
     public static final String OPEN_STREAMS = "opentrade.openStreams";
     /** {@code ServerWebSocket}: the caller, already upgraded to authenticate by a first frame. */

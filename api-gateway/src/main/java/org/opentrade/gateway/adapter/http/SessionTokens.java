@@ -37,16 +37,23 @@ public final class SessionTokens {
 
     private final JWTAuth jwt;
     private final int ttlSeconds;
+    private final int maxAgeSeconds;
     private final LongSupplier nowMillis;
 
-    private SessionTokens(JWTAuth jwt, int ttlSeconds, LongSupplier nowMillis) {
+    private SessionTokens(JWTAuth jwt, int ttlSeconds, int maxAgeSeconds, LongSupplier nowMillis) {
         this.jwt = jwt;
         this.ttlSeconds = ttlSeconds;
+        this.maxAgeSeconds = maxAgeSeconds;
         this.nowMillis = nowMillis;
     }
 
-    /** Loads or creates the key file. Blocks on the file system: call at start-up. */
-    public static SessionTokens create(Vertx vertx, Path keyFile, int ttlSeconds, LongSupplier nowMillis)
+    /**
+     * Loads or creates the key file. Blocks on the file system: call at start-up.
+     *
+     * @param ttlSeconds    how long one session token is valid
+     * @param maxAgeSeconds how long a session lasts from its log-in, however often it is refreshed
+     */
+    public static SessionTokens create(Vertx vertx, Path keyFile, int ttlSeconds, int maxAgeSeconds, LongSupplier nowMillis)
             throws IOException {
         String pem = loadOrCreate(keyFile);
         String privatePem = section(pem, "PRIVATE KEY");
@@ -55,7 +62,7 @@ public final class SessionTokens {
                 .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(privatePem))
                 .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(publicPem))
                 .setJWTOptions(new JWTOptions().setIgnoreExpiration(true).setIssuer(ISSUER));
-        return new SessionTokens(JWTAuth.create(vertx, options), ttlSeconds, nowMillis);
+        return new SessionTokens(JWTAuth.create(vertx, options), ttlSeconds, maxAgeSeconds, nowMillis);
     }
 
     public int ttlSeconds() {
@@ -63,11 +70,34 @@ public final class SessionTokens {
     }
 
     /**
-     * A new session token for the developer, valid while {@code generation} is their current session
+     * A new session token for the developer (a log-in), valid while {@code generation} is their current session
      * generation ({@link org.opentrade.gateway.domain.Developer#sessionGeneration}).
      */
     public String issue(String developerId, int generation) {
-        return sign(developerId, generation, ttlSeconds, null);
+        long now = nowMillis.getAsLong() / 1000;
+        return sign(developerId, generation, now + ttlSeconds, null, now);
+    }
+
+    /**
+     * A new token of the same session (same developer, generation and log-in time), valid for another
+     * {@code ttlSeconds} but never past the session's maximum age from its log-in.
+     *
+     * @throws Rejection SESSION_EXPIRED when the session has reached its maximum age
+     */
+    public Session refresh(Claims session) {
+        long now = nowMillis.getAsLong() / 1000;
+        long end = session.loggedInAtSeconds() + maxAgeSeconds;
+        if (end <= now) {
+            throw new Rejection(GatewayError.SESSION_EXPIRED, "the session has lasted its longest ("
+                    + maxAgeSeconds / 3600.0 + " h since log-in); log in again");
+        }
+        long exp = Math.min(now + ttlSeconds, end);
+        return new Session(sign(session.developerId(), session.generation(), exp, null, session.loggedInAtSeconds()),
+                exp - now);
+    }
+
+    /** A token and the seconds until it expires. */
+    public record Session(String token, long expiresInSeconds) {
     }
 
     /**
@@ -76,13 +106,14 @@ public final class SessionTokens {
      * and moves the generation on) ends it, and so does any later password change or log-out everywhere.
      */
     public String issueReset(String developerId, int generation, int ttlSeconds) {
-        return sign(developerId, generation, ttlSeconds, RESET_USE);
+        long now = nowMillis.getAsLong() / 1000;
+        return sign(developerId, generation, now + ttlSeconds, RESET_USE, now);
     }
 
-    private String sign(String developerId, int generation, int ttl, String use) {
+    private String sign(String developerId, int generation, long expSeconds, String use, long loggedInAtSeconds) {
         long now = nowMillis.getAsLong() / 1000;
-        JsonObject claims = new JsonObject().put("sub", developerId).put("iat", now).put("exp", now + ttl)
-                .put("gen", generation);
+        JsonObject claims = new JsonObject().put("sub", developerId).put("iat", now).put("exp", expSeconds)
+                .put("gen", generation).put("auth_time", loggedInAtSeconds);
         if (use != null) {
             claims.put("use", use);
         }
@@ -98,11 +129,12 @@ public final class SessionTokens {
     }
 
     /**
-     * What a valid token says: whose it is, until when (epoch ms) it is valid, and the developer's session
+     * What a valid token says: whose it is, until when (epoch ms) it is valid, the developer's session
      * generation it was issued in (0 for tokens issued before generations existed, as every developer's
-     * generation was then).
+     * generation was then), and when (epoch s) the session's log-in was ({@code auth_time}; the token's
+     * {@code iat} for tokens issued before refreshes existed).
      */
-    public record Claims(String developerId, long expiresAtMillis, int generation) {
+    public record Claims(String developerId, long expiresAtMillis, int generation, long loggedInAtSeconds) {
     }
 
     /** Like {@link #verify}, with the token's expiry (an open stream is closed then) and generation. */
@@ -131,14 +163,16 @@ public final class SessionTokens {
                     Object sub = p.getValue("sub");
                     Object exp = p.getValue("exp");
                     Object gen = p.containsKey("gen") ? p.getValue("gen") : Integer.valueOf(0);
+                    Object loggedIn = p.containsKey("auth_time") ? p.getValue("auth_time") : p.getValue("iat");
                     if (!(sub instanceof String s) || !(exp instanceof Number e) || !ISSUER.equals(p.getValue("iss"))
-                            || !(gen instanceof Integer g) || !java.util.Objects.equals(use, p.getValue("use"))) {
+                            || !(gen instanceof Integer g) || !(loggedIn instanceof Number a)
+                            || !java.util.Objects.equals(use, p.getValue("use"))) {
                         return Future.failedFuture(new Rejection(invalid));
                     }
                     if (e.longValue() * 1000 <= nowMillis.getAsLong()) {
                         return Future.failedFuture(new Rejection(expired));
                     }
-                    return Future.succeededFuture(new Claims(s, e.longValue() * 1000, g));
+                    return Future.succeededFuture(new Claims(s, e.longValue() * 1000, g, a.longValue()));
                 });
     }
 

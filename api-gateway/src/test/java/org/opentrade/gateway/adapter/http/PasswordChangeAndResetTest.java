@@ -156,6 +156,61 @@ class PasswordChangeAndResetTest {
         assertEquals(200, me(token).statusCode(), "a refused log-out everywhere ends nothing");
     }
 
+    private static JsonObject payload(String jwt) {
+        return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> refresh(String token) throws Exception {
+        return gw.post("/v1/sessions/refresh", "", "Authorization", "Bearer " + token);
+    }
+
+    @Test
+    void aRefreshExtendsTheSessionKeepingItsLogInTimeAndEndsWithIt() throws Exception {
+        start("");
+        String token = gw.signUpAndLogIn("ivy@example.com");
+        Thread.sleep(1_100); // the refreshed token's times are counted in whole seconds
+
+        HttpResponse<String> refreshed = refresh(token);
+
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        JsonObject session = new JsonObject(refreshed.body());
+        assertEquals(900, session.getInteger("expires_in"));
+        String renewed = session.getString("token");
+        assertEquals(200, me(renewed).statusCode());
+        JsonObject before = payload(token);
+        JsonObject after = payload(renewed);
+        assertTrue(after.getLong("exp") > before.getLong("exp"), after + " after " + before);
+        assertEquals(before.getLong("auth_time"), after.getLong("auth_time"), "the log-in time is kept");
+        assertEquals(before.getInteger("gen"), after.getInteger("gen"));
+
+        String changed = new JsonObject(change(renewed, PASSWORD, "a brand new passphrase").body()).getString("token");
+        assertError(refresh(renewed), 401, -2011);
+        assertError(refresh(token), 401, -2011);
+        assertEquals(200, refresh(changed).statusCode());
+        assertError(refresh(new JsonObject(issueReset(developerId(changed)).body()).getString("reset_token")), 401, -2012);
+        assertError(gw.post("/v1/sessions/refresh", ""), 401, -2001);
+    }
+
+    @Test
+    void aRefreshNeverOutlivesTheSessionsMaximumAgeFromItsLogIn() throws Exception {
+        // A later "auth:" replaces the test gateway's section: its cheap hashing and admin token are repeated.
+        start("auth:\n  password_memory_kib: 1024\n  password_iterations: 1\n  admin_token: " + TestGateway.ADMIN_TOKEN
+                + "\n  session_ttl: 60s\n  session_max_age: 60s\n");
+        String token = gw.signUpAndLogIn("joy@example.com");
+        Thread.sleep(1_100);
+
+        HttpResponse<String> refreshed = refresh(token);
+
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        JsonObject session = new JsonObject(refreshed.body());
+        assertTrue(session.getInteger("expires_in") < 60, refreshed.body());
+        JsonObject before = payload(token);
+        JsonObject after = payload(session.getString("token"));
+        assertEquals(before.getLong("exp"), after.getLong("exp"), "capped at log-in + session_max_age");
+        assertEquals(before.getLong("auth_time") + 60, after.getLong("exp"));
+    }
+
     @Test
     void anAdministratorsResetTokenSetsANewPasswordOnceAndEndsEverySession() throws Exception {
         start("");
