@@ -15,17 +15,21 @@ import java.util.List;
  * record loses the record, and a retry of that one mutation runs again, as it did before the store existed. What
  * a client can have received is recorded in that same instant, so the window is the crash's own.
  *
- * <p>Kept {@link #KEPT_MILLIS} (24 h), at most {@link #MAX_KEPT} (the newest, as the in-memory cache they refill
- * at start) and {@link #MAX_BYTES}. Only the newest are kept, whoever sent them: a developer sending keyed
- * mutations by the ten thousand can push other developers' answers out of the store (not out of the running
- * process's cache, which bounds each account), and their retries after a restart then run again.
+ * <p>Kept {@link #KEPT_MILLIS} (24 h), and bounded as the in-memory cache they refill at start, by
+ * {@link FairlyBounded}: at most {@link #MAX_PER_ACCOUNT} per account (its newest), and past {@link #MAX_KEPT}
+ * answers or {@link #MAX_BYTES} the oldest of the account holding the most (answers, or bytes) goes. So a
+ * developer sending keyed mutations by the ten thousand pushes out only their own answers, never those of an
+ * account holding fewer (a store that kept the newest whoever sent them let one developer push every other
+ * one's answers out, and their retries after a restart then ran again).
  * Thread-safe; {@link #record} never blocks.
  */
 public interface MutationAnswers extends AutoCloseable {
     /** How long an answer is kept. */
     long KEPT_MILLIS = 24 * 3_600_000L;
-    /** Answers kept at most, all accounts together (the newest). */
+    /** Answers kept at most, all accounts together. */
     int MAX_KEPT = 100_000;
+    /** Answers kept at most per account (its newest). */
+    int MAX_PER_ACCOUNT = 1_000;
     /**
      * The longest answer body recorded, in characters (a cancel-all of about a hundred orders): anything longer is
      * not recorded, and its retry after a restart runs again.
@@ -38,17 +42,23 @@ public interface MutationAnswers extends AutoCloseable {
     long MAX_BYTES = 256L * 1024 * 1024;
 
     /**
-     * How much a store keeps at most: {@code maxKept} answers (the newest) and {@code maxBytes} of their lines.
+     * How much a store keeps at most: {@code maxKept} answers and {@code maxBytes} of their lines, all accounts
+     * together, and {@code perAccount} answers of one account ({@link FairlyBounded}).
      */
-    record Bounds(int maxKept, long maxBytes) {
-        /** {@link #MAX_KEPT} and {@link #MAX_BYTES}. */
-        public static final Bounds DEFAULT = new Bounds(MAX_KEPT, MAX_BYTES);
+    record Bounds(int maxKept, long maxBytes, int perAccount) {
+        /** {@link #MAX_KEPT}, {@link #MAX_BYTES} and {@link #MAX_PER_ACCOUNT}. */
+        public static final Bounds DEFAULT = new Bounds(MAX_KEPT, MAX_BYTES, MAX_PER_ACCOUNT);
 
         public Bounds {
-            if (maxKept < 1 || maxBytes < 1) {
-                throw new IllegalArgumentException("a store keeps at least 1 answer and 1 byte, got " + maxKept + " and "
-                        + maxBytes);
+            if (maxKept < 1 || maxBytes < 1 || perAccount < 1 || perAccount > maxKept) {
+                throw new IllegalArgumentException("a store keeps at least 1 answer and 1 byte, and per account at least"
+                        + " 1 and at most all, got " + maxKept + ", " + maxBytes + " and " + perAccount);
             }
+        }
+
+        /** With as many per account as {@link #MAX_PER_ACCOUNT}, or {@code maxKept} if fewer. */
+        public Bounds(int maxKept, long maxBytes) {
+            this(maxKept, maxBytes, Math.min(MAX_PER_ACCOUNT, maxKept));
         }
     }
 
@@ -96,8 +106,8 @@ public interface MutationAnswers extends AutoCloseable {
     }
 
     /**
-     * The answers recorded less than {@link #KEPT_MILLIS} before {@code now}, at most {@link #MAX_KEPT} (the newest),
-     * oldest first. For start-up, before serving; blocks on its store.
+     * The answers recorded less than {@link #KEPT_MILLIS} before {@code now}, within the bounds as
+     * {@link Newest} keeps them, oldest first. For start-up, before serving; blocks on its store.
      */
     List<Answer> load(long now) throws IOException;
 
@@ -109,39 +119,34 @@ public interface MutationAnswers extends AutoCloseable {
     void close();
 
     /**
-     * The newest answers within the retention and the bounds, fed in record order one at a time (a store read
-     * as a stream holds no more than the bounds: older answers are let go as newer ones arrive). Not thread-safe.
+     * The answers within the retention and the bounds ({@link FairlyBounded}), fed in record order one at a time (a
+     * store read as a stream holds no more than the bounds: answers are let go as newer ones arrive). Not
+     * thread-safe.
      */
     final class Newest {
         private final long now;
-        private final Bounds bounds;
-        private final java.util.ArrayDeque<Answer> kept = new java.util.ArrayDeque<>();
-        private long bytes;
+        private final FairlyBounded<Answer> kept;
 
         public Newest(long now, Bounds bounds) {
             this.now = now;
-            this.bounds = bounds;
+            this.kept = new FairlyBounded<>(bounds.perAccount(), bounds.maxKept(), bounds.maxBytes(), Answer::bytes);
         }
 
         /**
-         * The next answer in record order (null, a torn line, and one past its retention are skipped). One that
-         * does not fit lets go of every older one, as a pass from the newest end would stop at it.
+         * The next answer in record order (null, a torn line, and one past its retention are skipped). With one
+         * account this keeps the newest that fit, as a pass from the newest end that stops at the first that does
+         * not would: one that does not fit lets go of every older one of its account.
          */
         public void add(Answer a) {
             if (a == null || now - a.at() >= KEPT_MILLIS) {
                 return;
             }
-            long size = a.bytes();
-            kept.addLast(a);
-            bytes += size;
-            while (kept.size() > bounds.maxKept() || bytes > bounds.maxBytes()) {
-                bytes -= kept.removeFirst().bytes();
-            }
+            kept.put(a.account(), a.key(), a);
         }
 
         /** The answers kept, oldest first. */
         public List<Answer> answers() {
-            return List.copyOf(kept);
+            return kept.values();
         }
     }
 }

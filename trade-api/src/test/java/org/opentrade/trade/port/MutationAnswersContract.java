@@ -77,6 +77,45 @@ public abstract class MutationAnswersContract {
         }
     }
 
+    private static MutationAnswers.Answer of(String account, MutationAnswers.Answer a) {
+        return new MutationAnswers.Answer(account, a.key(), a.fingerprint(), a.status(), a.body(), a.at());
+    }
+
+    /**
+     * A developer sending keyed mutations by the thousand pushes out only their own answers: another account holding
+     * fewer keeps its answers (a store that kept the newest whoever sent them lost them, and their retries after a
+     * restart ran again).
+     */
+    @Test
+    public void oneAccountFloodingTheStorePushesOutOnlyItsOwnAnswers() throws Exception {
+        List<MutationAnswers.Answer> all = new java.util.ArrayList<>();
+        List<MutationAnswers.Answer> victims = List.of(of("dev_victim", answer("reset", NOW - 10_000)),
+                of("dev_victim", answer("cancel-all", NOW - 9_000)));
+        all.addAll(victims);
+        for (int i = 0; i < 20 * MAX_KEPT; i++) {
+            all.add(of("dev_flood", answer("f" + i, NOW - 5_000 + i)));
+        }
+        recordAndClose(all);
+        try (MutationAnswers next = nextProcess()) {
+            List<MutationAnswers.Answer> expected = new java.util.ArrayList<>(victims);
+            expected.addAll(all.subList(all.size() - (MAX_KEPT - victims.size()), all.size()));
+            assertEquals(expected, next.load(NOW));
+        }
+    }
+
+    @Test
+    public void oneAccountFloodingTheStoreWithLargeAnswersPushesOutOnlyItsOwn() throws Exception {
+        MutationAnswers.Answer victim = of("dev_victim", big("v1", NOW - 10));
+        List<MutationAnswers.Answer> flood = List.of(big("b1", NOW - 5), big("b2", NOW - 4), big("b3", NOW - 3),
+                big("b4", NOW - 2), big("b5", NOW - 1));
+        List<MutationAnswers.Answer> all = new java.util.ArrayList<>(List.of(victim));
+        all.addAll(flood);
+        recordAndClose(all);
+        try (MutationAnswers next = nextProcess()) {
+            assertEquals(List.of(victim, flood.get(3), flood.get(4)), next.load(NOW));
+        }
+    }
+
     @Test
     public void aLineThatIsNoAnswerIsNone() {
         assertNull(MutationAnswers.Answer.parse("1780000000000\tdev_a\tk1\tab\t200\t{\"torn"));

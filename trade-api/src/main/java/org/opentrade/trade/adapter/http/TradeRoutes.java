@@ -69,7 +69,7 @@ public final class TradeRoutes {
     private final long maxBodyBytes;
     private final long defaultBalance;
     /** 1 000 keys per account, 100 000 in all: past that, the account holding the most loses its oldest. */
-    private final IdempotencyCache idempotency = new IdempotencyCache(1_000, MutationAnswers.MAX_KEPT,
+    private final IdempotencyCache idempotency = new IdempotencyCache(MutationAnswers.MAX_PER_ACCOUNT, MutationAnswers.MAX_KEPT,
             MutationAnswers.KEPT_MILLIS);
     /** Where each answer kept in {@link #idempotency} is recorded too; null: memory only. */
     private MutationAnswers answers;

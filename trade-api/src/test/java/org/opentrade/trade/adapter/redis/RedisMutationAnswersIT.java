@@ -39,7 +39,21 @@ class RedisMutationAnswersIT extends MutationAnswersContract {
         answers.record(answer("k1", NOW));
         // One connection answers in order: once this PING is answered, the record sent before it was run (refused).
         claimed.redis().async().ping().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals(":0", REDIS.command("LLEN", claimed.key("mutation-answers")));
+        assertEquals(":0", REDIS.command("HLEN", claimed.key("mutation-answers-lines")));
+        assertEquals(":0", REDIS.command("ZCARD", claimed.key("mutation-answers-ids")));
+    }
+
+    @Test
+    void answersAnEarlierVersionKeptInItsListAreLoadedBeforeTheOthers() throws Exception {
+        MutationAnswers.Answer legacy = answer("from-the-list", NOW - 2_000);
+        assertEquals(":1", REDIS.command("RPUSH", claimed.key("mutation-answers"), legacy.line()));
+        MutationAnswers.Answer recorded = answer("recorded", NOW - 1_000);
+        try (MutationAnswers store = newAnswers()) {
+            store.record(recorded);
+        }
+        try (MutationAnswers next = nextProcess()) {
+            assertEquals(List.of(legacy, recorded), next.load(NOW));
+        }
     }
 
     /** Records as the store does, and at close waits for what was sent to be in Redis (record does not wait). */
