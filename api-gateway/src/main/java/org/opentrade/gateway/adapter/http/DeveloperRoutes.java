@@ -137,9 +137,12 @@ public final class DeveloperRoutes {
 
     /** A new session of {@code dev}'s current generation: the log-in answer (Session). */
     private JsonObject session(Developer dev) {
-        return new JsonObject().put("token", sessions.issue(dev.id(), dev.sessionGeneration()))
-                .put("token_type", "Bearer").put("expires_in", sessions.ttlSeconds())
-                .put("developer_id", dev.id());
+        return session(sessions.issue(dev.id(), dev.sessionGeneration()), sessions.ttlSeconds(), dev.id());
+    }
+
+    private static JsonObject session(String token, long expiresInSeconds, String developerId) {
+        return new JsonObject().put("token", token).put("token_type", "Bearer").put("expires_in", expiresInSeconds)
+                .put("developer_id", developerId);
     }
 
     /**
@@ -152,8 +155,7 @@ public final class DeveloperRoutes {
         SessionTokens.Claims claims = ctx.get(RequestKeys.SESSION);
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
         SessionTokens.Session renewed = sessions.refresh(claims);
-        return Future.succeededFuture(new JsonObject().put("token", renewed.token()).put("token_type", "Bearer")
-                .put("expires_in", renewed.expiresInSeconds()).put("developer_id", p.developerId()));
+        return Future.succeededFuture(session(renewed.token(), renewed.expiresInSeconds(), p.developerId()));
     }
 
     /**
