@@ -23,6 +23,7 @@ register({
     'account.reset': 'Reset your password', 'account.resetHint': "With a reset token from your broker's administrator (valid for an hour, once).",
     'account.resetToken': 'Reset token', 'account.resetButton': 'Set the new password',
     'account.passwordReset': 'Password set for {email}. Log in with it.',
+    'account.forgot': 'Forgot your password? Ask your administrator for a reset token.',
   },
   zh: {
     'account.title': '开发者账户', 'account.me': '已登录', 'account.loggedInAs': '当前登录：',
@@ -43,6 +44,7 @@ register({
     'account.reset': '重置密码', 'account.resetHint': '使用券商管理员提供的重置令牌（一小时内有效，仅可使用一次）。',
     'account.resetToken': '重置令牌', 'account.resetButton': '设置新密码',
     'account.passwordReset': '已为 {email} 设置新密码，请用它登录。',
+    'account.forgot': '忘记密码？请向管理员索取重置令牌。',
   },
 });
 

@@ -65,6 +65,33 @@ public final class BarCache {
         append(bar);
     }
 
+    /**
+     * Replaces the cached bars with time in {@code [from, to)} by {@code bars} (time order, within the range), as an
+     * import replaced that range in the store: a cached bar the import does not have is gone, not kept beside the
+     * store. Of a cache that held only the newest bars (it was full), bars older than its oldest are left to the
+     * store, so what it holds stays the store's newest bars without a gap.
+     */
+    public void replaceRange(long from, long to, List<Bar> bars) {
+        version++;
+        boolean everything = size < ring.length;
+        long oldest = oldestTime();
+        int lo = indexOfFirstAtOrAfter(from);
+        int hi = indexOfFirstAtOrAfter(to);
+        if (lo < hi) {
+            List<Bar> tail = new ArrayList<>();
+            for (int j = hi; j < size; j++) {
+                tail.add(at(j));
+            }
+            size = lo;
+            tail.forEach(this::append);
+        }
+        for (Bar b : bars) {
+            if (everything || b.time() >= oldest) {
+                add(b);
+            }
+        }
+    }
+
     private void append(Bar bar) {
         if (size == ring.length) {
             ring[start] = bar;

@@ -84,6 +84,42 @@ class MarketApiServiceTest {
         assertEquals(200, bars.getJsonObject(0).getLong("volume"));
     }
 
+    /**
+     * An import replaces the symbol's range in the store and in the in-memory cache alike: a day the import left out
+     * is gone from the K-lines too (it stayed in the cache, so the REST answer showed a bar the store no longer had).
+     */
+    @Test
+    void anImportedRangeReplacesTheCachedBarsAndADayItLeftOutIsGone() throws Exception {
+        String sym = "600887.SH";
+        JsonArray before = h.get("/v1/market/klines/" + sym + "?interval=1d&limit=10").bodyAsJsonObject().getJsonArray("bars");
+        assertEquals(5, before.size(), before.encode());
+        String day1 = before.getJsonObject(1).getString("time");
+        String day2 = before.getJsonObject(2).getString("time");
+        String day3 = before.getJsonObject(3).getString("time");
+        String csv = org.opentrade.market.domain.BarCsvImport.HEADER + "\n"
+                + sym + "," + day1 + ",30.00,30.50,29.50,30.10,1000,30100.00\n"
+                + sym + "," + day3 + ",30.10,30.60,29.60,30.20,2000,60400.00\n";
+
+        HttpResponse<Buffer> imported = adminPost("/admin/bars?interval=1d", csv);
+
+        assertEquals(200, imported.statusCode(), imported.bodyAsString());
+        assertEquals(2, imported.bodyAsJsonObject().getInteger("imported"));
+        JsonArray after = h.get("/v1/market/klines/" + sym + "?interval=1d&limit=10").bodyAsJsonObject().getJsonArray("bars");
+        assertEquals(4, after.size(), after.encode());
+        assertTrue(after.stream().map(b -> ((JsonObject) b).getString("time")).noneMatch(day2::equals),
+                "the day the import left out is gone: " + after.encode());
+        assertEquals("30.10", after.getJsonObject(1).getString("close"));
+        assertEquals("30.20", after.getJsonObject(2).getString("close"));
+        assertEquals(before.getJsonObject(4), after.getJsonObject(3), "outside the range nothing changed");
+    }
+
+    /** POSTs as the market-api admin (its own port, the admin token of the harness). */
+    private static HttpResponse<Buffer> adminPost(String uri, String body) throws Exception {
+        return MarketHarness.await(h.client.post(h.market.port(), "127.0.0.1", uri)
+                .putHeader("X-Admin-Token", "admin-token-for-tests").putHeader("Content-Type", "text/csv")
+                .sendBuffer(Buffer.buffer(body)));
+    }
+
     @Test
     void backfilledHistoryGivesDailyKlinesEndingAtThePreviousClose() throws Exception {
         JsonObject k = h.get("/v1/market/klines/600519.SH?interval=1d&limit=10").bodyAsJsonObject();

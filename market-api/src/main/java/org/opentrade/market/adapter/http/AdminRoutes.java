@@ -81,11 +81,14 @@ public final class AdminRoutes {
                 return;
             }
             int count = 0;
-            for (List<Bar> bars : result.bars().values()) {
-                for (Bar b : bars) {
-                    MarketBoard.SymbolState st = board.get(b.symbol());
-                    (interval == Interval.D1 ? st.dayBars() : st.minuteBars()).add(b);
-                    count++;
+            for (Map.Entry<String, List<Bar>> e : result.bars().entrySet()) {
+                List<Bar> bars = e.getValue();
+                if (!bars.isEmpty()) {
+                    // The range the store replaced: the cache replaces it too (a bar the import left out is gone).
+                    MarketBoard.SymbolState st = board.get(e.getKey());
+                    (interval == Interval.D1 ? st.dayBars() : st.minuteBars())
+                            .replaceRange(bars.get(0).time(), bars.get(bars.size() - 1).time() + 1, bars);
+                    count += bars.size();
                 }
             }
             MarketHttp.ok(ctx, new JsonObject().put("imported", count).put("interval", interval.code())
