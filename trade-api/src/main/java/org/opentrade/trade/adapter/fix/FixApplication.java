@@ -432,6 +432,7 @@ final class FixApplication implements quickfix.Application {
             case "F" -> handOver(message, sessionId, orders::onCancel);
             case "G" -> handOver(message, sessionId, orders::onReplace);
             case "H" -> handOver(message, sessionId, orders::onStatus);
+            case "q" -> handOver(message, sessionId, orders::onMassCancel);
             case "V" -> {
                 if (marketData == null) {
                     throw new UnsupportedMessageType();

@@ -499,6 +499,53 @@ final class FixOrders implements TradeDesk.UpdateListener {
         out.send(session, FixProxy.traced(reject, traceId));
     }
 
+    /**
+     * OrderMassCancelRequest (q): MassCancelRequestType(530) 7 cancels every open order of the account, 1 those of
+     * Symbol(55); answered at once by an OrderMassCancelReport (r) with MassCancelResponse(531) as the request type
+     * and TotalAffectedOrders(533) the open orders a cancel was sent for, each of which then reports its own cancel
+     * (ExecType 4, or nothing if it filled first), as REST's {@code DELETE /v1/orders}. Refused (531 = 0) with
+     * MassCancelRejectReason(532) 1 for type 1 without a Symbol, else 0 (not supported: another request type, a
+     * Side(54), a malformed ClOrdID), the reason in Text(58).
+     */
+    void onMassCancel(SessionID session, Message m) throws FieldNotFound {
+        String account = sessionAccounts.get(session);
+        AccountFix a = account == null ? null : accounts.get(account);
+        if (a == null) {
+            return;
+        }
+        String clOrdId = m.getString(FixProxy.CL_ORD_ID);
+        char type = m.getChar(FixProxy.MASS_CANCEL_REQUEST_TYPE);
+        String symbol = m.isSetField(FixProxy.SYMBOL) ? m.getString(FixProxy.SYMBOL) : null;
+        Span span = span("FIX OrderMassCancelRequest", account, clOrdId);
+        String traceId = traceId(span);
+        String refusal = null;
+        char reason = FixProxy.MASS_REJ_NOT_SUPPORTED;
+        if (!CL_ORD_ID.matcher(clOrdId).matches()) {
+            refusal = "[" + TradeError.INVALID_PARAMETER.errorNo() + "] ClOrdID(11) must be 1 to 48 characters of A-Z a-z"
+                    + " 0-9 . _ : -";
+        } else if (type != FixProxy.MASS_CANCEL_ALL && type != FixProxy.MASS_CANCEL_SECURITY) {
+            refusal = "MassCancelRequestType(530)=" + type + " is not supported; use 7 (all orders) or 1 (one Symbol)";
+        } else if (type == FixProxy.MASS_CANCEL_SECURITY && (symbol == null || symbol.isEmpty())) {
+            reason = FixProxy.MASS_REJ_UNKNOWN_SECURITY;
+            refusal = "MassCancelRequestType(530)=1 needs Symbol(55)";
+        } else if (m.isSetField(FixProxy.SIDE)) {
+            refusal = "Side(54) is not supported in a mass cancel: every open order of the account (or of the Symbol)"
+                    + " is canceled";
+        }
+        String massId = "MC" + nextExecId();
+        if (refusal != null) {
+            span.end();
+            out.send(session, FixProxy.traced(FixProxy.massCancelReport(clOrdId, massId, type, FixProxy.MASS_REJECTED,
+                    reason, 0, refusal), traceId));
+            return;
+        }
+        String only = type == FixProxy.MASS_CANCEL_ALL ? null : symbol;
+        int affected = desk.ledger().hasAccount(account) ? desk.ledger().openOrders(account, only).size() : 0;
+        out.send(session, FixProxy.traced(FixProxy.massCancelReport(clOrdId, massId, type, type, ' ', affected, null),
+                traceId));
+        desk.cancelAll(account, only, traceParent(span)).whenComplete((outcomes, err) -> span.end());
+    }
+
     /** OrderStatusRequest (H): ExecType I with the order as it is, or OrdStatus 8 for an unknown order. */
     void onStatus(SessionID session, Message m) throws FieldNotFound {
         String account = sessionAccounts.get(session);

@@ -39,6 +39,16 @@ final class FixProxy {
             CXL_DUPLICATE = 6;
     /** CxlRejResponseTo values. */
     static final char RESPONSE_TO_CANCEL = '1', RESPONSE_TO_REPLACE = '2';
+    /** OrderMassCancelRequest/Report tags. */
+    static final int MASS_CANCEL_REQUEST_TYPE = 530, MASS_CANCEL_RESPONSE = 531, MASS_CANCEL_REJECT_REASON = 532,
+            TOTAL_AFFECTED_ORDERS = 533;
+    /** MassCancelRequestType(530) values taken, and MassCancelResponse(531) 0 = rejected. */
+    static final char MASS_CANCEL_SECURITY = '1', MASS_CANCEL_ALL = '7', MASS_REJECTED = '0';
+    /**
+     * MassCancelRejectReason(532) values used: a CHAR in FIX 4.4 (0 to 6; "99 other" came with FIX 5.0), so a request
+     * refused for another reason is "not supported" (0) with the reason in Text(58).
+     */
+    static final char MASS_REJ_NOT_SUPPORTED = '0', MASS_REJ_UNKNOWN_SECURITY = '1';
 
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyyMMdd-HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
@@ -147,6 +157,31 @@ final class FixProxy {
         m.setChar(CXL_REJ_RESPONSE_TO, responseTo);
         m.setInt(CXL_REJ_REASON, reason);
         m.setString(TEXT, text);
+        return m;
+    }
+
+    /**
+     * An OrderMassCancelReport (r).
+     *
+     * @param response MassCancelResponse(531): the request type when accepted, {@link #MASS_REJECTED} when refused
+     * @param reason   MassCancelRejectReason(532) when refused, else ignored
+     * @param text     Text(58), or null
+     */
+    static Message massCancelReport(String clOrdId, String massId, char requestType, char response, char reason,
+                                    int affected, String text) {
+        quickfix.fix44.OrderMassCancelReport m = new quickfix.fix44.OrderMassCancelReport();
+        m.setString(CL_ORD_ID, clOrdId);
+        m.setString(ORDER_ID, massId);
+        m.setChar(MASS_CANCEL_REQUEST_TYPE, requestType);
+        m.setChar(MASS_CANCEL_RESPONSE, response);
+        if (response == MASS_REJECTED) {
+            m.setChar(MASS_CANCEL_REJECT_REASON, reason);
+        } else {
+            m.setInt(TOTAL_AFFECTED_ORDERS, affected);
+        }
+        if (text != null) {
+            m.setString(TEXT, text);
+        }
         return m;
     }
 

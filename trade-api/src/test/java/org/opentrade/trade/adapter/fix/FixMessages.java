@@ -59,6 +59,21 @@ final class FixMessages {
         return m;
     }
 
+    /** An OrderMassCancelRequest (q): {@code type} 7 all orders, 1 one symbol; symbol and side null for none. */
+    static Message massCancel(String clOrdId, char type, String symbol, Character side) {
+        quickfix.fix44.OrderMassCancelRequest m = new quickfix.fix44.OrderMassCancelRequest();
+        m.setString(11, clOrdId);
+        m.setChar(530, type);
+        if (symbol != null) {
+            m.setString(55, symbol);
+        }
+        if (side != null) {
+            m.setChar(54, side);
+        }
+        m.setString(60, NOW);
+        return m;
+    }
+
     static Message status(String clOrdId, String symbol, char side) {
         OrderStatusRequest m = new OrderStatusRequest();
         m.setString(11, clOrdId);
