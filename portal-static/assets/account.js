@@ -1,7 +1,7 @@
 // The account page: sign up, log in (then back to where the visitor came from: ?next=), set a new
 // password with an administrator's reset token; logged in: the developer's account from
 // GET /v1/developers/me, a password change, and log-out everywhere.
-import { api, el, register, session, showStatus, start, t, onLanguageChange, renderShell } from '/assets/app.js';
+import { api, el, logOut, register, session, showStatus, start, t, onLanguageChange, renderShell } from '/assets/app.js';
 
 register({
   en: {
@@ -197,8 +197,8 @@ document.getElementById('me-logout-everywhere').addEventListener('click', async 
   }
 });
 
-document.getElementById('me-logout').addEventListener('click', () => {
-  session.clear();
+document.getElementById('me-logout').addEventListener('click', async () => {
+  await logOut();
   developer = null;
   renderShell();
   drawMe();

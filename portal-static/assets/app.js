@@ -24,6 +24,17 @@ export const session = {
 };
 
 /**
+ * Logs this session out: the gateway ends it (and its refreshes) on every gateway, then this browser forgets
+ * it. A session that already ended, or a gateway out of reach, still leaves the browser logged out.
+ */
+export async function logOut() {
+  if (session.get()) {
+    try { await api('DELETE', '/v1/sessions/current'); } catch (e) { /* ended already, or unreachable */ }
+  }
+  session.clear();
+}
+
+/**
  * Keeps the session while a page is open: a refresh (POST /v1/sessions/refresh) when a third of the token's
  * life is left (5 of 15 minutes). The gateway never extends a session past its maximum age from the log-in
  * (12 h): a refresh that no longer extends it is the last, and the session then ends as it would have.
@@ -208,7 +219,7 @@ export function renderShell() {
   header.replaceChildren(el('a', { href: '/', class: 'brand' }, 'OpenTrade'), nav, el('div', { class: 'tools' }, who, switcher));
   const logout = document.getElementById('logout');
   if (logout) {
-    logout.addEventListener('click', () => { session.clear(); location.href = '/account.html'; });
+    logout.addEventListener('click', async () => { await logOut(); location.href = '/account.html'; });
   }
 }
 

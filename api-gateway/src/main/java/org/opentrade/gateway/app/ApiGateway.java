@@ -204,7 +204,8 @@ public final class ApiGateway {
                 new KeyChangeLimitFilter(limiter, new RateLimit(config.keyChangesPerMinute(), 60_000)));
         List<GatewayRoute> routes = new ArrayList<>();
         PasswordWork passwords = new PasswordWork(vertx, config.passwordThreads(), config.passwordQueue());
-        routes.addAll(new DeveloperRoutes(passwords, stores.registry(), hasher, sessions, config.plans(), limiter,
+        routes.addAll(new DeveloperRoutes(passwords, stores.registry(), stores.replayGuard(), hasher, sessions,
+                config.plans(), limiter,
                 new RateLimit(config.loginAttemptsPerAccount(), config.loginAccountWindow().toMillis()),
                 new RateLimit(config.signUpsPerHour(), 3_600_000), clock).routes());
         routes.addAll(new KeyRoutes(stores.registry(), config.plans(), clock, config.revokedKeysKept()).routes());

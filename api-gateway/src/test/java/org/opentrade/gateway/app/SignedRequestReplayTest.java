@@ -44,6 +44,11 @@ class SignedRequestReplayTest {
             }
 
             @Override
+            public CompletionStage<Boolean> recorded(String id) {
+                return inner.recorded(id);
+            }
+
+            @Override
             public CompletionStage<Void> close() {
                 return inner.close();
             }

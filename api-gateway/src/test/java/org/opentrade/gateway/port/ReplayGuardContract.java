@@ -47,6 +47,16 @@ public abstract class ReplayGuardContract {
     }
 
     @Test
+    public void anIdIsRecordedUntilItsTtlAndLookingItUpRecordsNothing() throws Exception {
+        assertFalse(result(guard.recorded("session-ended:a")));
+        assertTrue(result(guard.firstUse("session-ended:a", 150)), "looking it up recorded nothing");
+        assertTrue(result(guard.recorded("session-ended:a")));
+        assertFalse(result(guard.recorded("session-ended:b")));
+
+        Await.until(Duration.ofSeconds(3), () -> !result(guard.recorded("session-ended:a")));
+    }
+
+    @Test
     public void anotherSignatureIsStillFirst() throws Exception {
         assertTrue(result(guard.firstUse("sig-1", MINUTE)));
 

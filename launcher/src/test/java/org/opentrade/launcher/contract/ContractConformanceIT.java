@@ -298,6 +298,10 @@ class ContractConformanceIT {
         Session refreshed = new Session(eve.id, eve.email,
                 call("POST", "/v1/sessions/refresh", null, eve.bearer()).expect(200).json().getString("token"));
         call("POST", "/v1/sessions/refresh", null).invalidRequest().expectError(401, -2001);
+        Session second = new Session(eve.id, eve.email, call("POST", "/v1/sessions",
+                json("email", eve.email, "password", "long enough pw")).expect(201).json().getString("token"));
+        call("DELETE", "/v1/sessions/current", null, second.bearer()).expect(200);
+        call("GET", "/v1/developers/me", null, second.bearer()).expectError(401, -2011);
         Session renewed = new Session(eve.id, eve.email,
                 call("PUT", "/v1/developers/me/password", change, refreshed.bearer()).expect(200).json().getString("token"));
         call("GET", "/v1/developers/me", null, eve.bearer()).expectError(401, -2011);

@@ -130,7 +130,10 @@ class AccountBrowserIT {
         }
     }
 
-    /** An open page refreshes its session when a third of the token's life is left, so a working visitor stays in. */
+    /**
+     * An open page refreshes its session when a third of the token's life is left, so a working visitor stays in; its
+     * "Log out" ends the session at the gateway, refreshes included, not only in this browser.
+     */
     @Test
     void anOpenPageRefreshesItsSessionBeforeItExpires(AllInOneFixture aio) throws Exception {
         JsonObject login = aio.newSession();
@@ -150,6 +153,12 @@ class AccountBrowserIT {
                     "return JSON.parse(sessionStorage.getItem('opentrade.session')).token");
             assertEquals(200, me(aio.baseUri(), renewed).statusCode());
             assertTrue(b.driver().getCurrentUrl().endsWith("/keys.html"), "still on the page: " + b.driver().getCurrentUrl());
+
+            // Log out (the header's button): the gateway ends the session, the token first logged in with included.
+            b.visible(By.id("logout")).click();
+            b.until(d -> d.getCurrentUrl().endsWith("/account.html"));
+            assertEquals(401, me(aio.baseUri(), renewed).statusCode(), "the refreshed token is logged out");
+            assertEquals(401, me(aio.baseUri(), login.getString("token")).statusCode(), "so is the one logged in with");
             assertEquals(List.of(), b.consoleErrors(), "no console errors");
         }
     }

@@ -99,6 +99,12 @@ public final class FileReplayGuard implements ReplayGuard {
         return answer;
     }
 
+    @Override
+    public CompletionStage<Boolean> recorded(String id) {
+        Long until = expiries.get(id);
+        return CompletableFuture.completedFuture(until != null && until > nowMillis.getAsLong());
+    }
+
     private void append(String line) throws IOException {
         if (out == null || !out.isOpen()) {
             out = PrivateFiles.append(file); // a failed rewrite could not reopen it: once more, here

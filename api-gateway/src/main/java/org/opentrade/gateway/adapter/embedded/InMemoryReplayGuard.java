@@ -45,6 +45,12 @@ public final class InMemoryReplayGuard implements ReplayGuard {
     }
 
     @Override
+    public CompletionStage<Boolean> recorded(String id) {
+        Long until = expiries.get(id);
+        return CompletableFuture.completedFuture(until != null && until > nowMillis.getAsLong());
+    }
+
+    @Override
     public CompletionStage<Void> close() {
         expiries.clear();
         return CompletableFuture.completedFuture(null);

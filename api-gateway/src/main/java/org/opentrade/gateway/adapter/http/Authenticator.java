@@ -35,6 +35,17 @@ import org.opentrade.gateway.port.ReplayGuard;
  */
 public final class Authenticator {
     static final int MAX_KEY_ID_LENGTH = 64;
+    /** -2011's message for a session logged out ({@code DELETE /v1/sessions/current}). */
+    static final String SESSION_LOGGED_OUT = "this session was logged out; log in again";
+
+    /**
+     * The replay guard's id of a session logged out: recorded until the session would have ended anyway, and
+     * looked up for every request with a session token (the shared store, so every gateway refuses it at once).
+     */
+    static String loggedOut(String sessionId) {
+        return "session-ended:" + sessionId;
+    }
+
     /** -2011's message for a session of an earlier generation than its developer's. */
     static final String SESSION_ENDED =
             "this session was ended: the password was changed or every session was logged out; log in again";
@@ -106,7 +117,13 @@ public final class Authenticator {
                         if (dev.get().suspended()) {
                             return Future.failedFuture(new Rejection(GatewayError.DEVELOPER_SUSPENDED));
                         }
-                        return Future.succeededFuture(Principal.session(dev.get().id(), plans.planOrDefault(dev.get().plan())));
+                        Principal session = Principal.session(dev.get().id(), plans.planOrDefault(dev.get().plan()));
+                        if (claims.sessionId() == null) {
+                            return Future.succeededFuture(session);
+                        }
+                        return Async.store(ctx, replayGuard.recorded(loggedOut(claims.sessionId()))).compose(out -> out
+                                ? Future.failedFuture(new Rejection(GatewayError.SESSION_EXPIRED, SESSION_LOGGED_OUT))
+                                : Future.succeededFuture(session));
                     });
                 });
     }

@@ -20,10 +20,12 @@ import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.domain.RouteClass;
 import org.opentrade.gateway.port.KeyRegistry;
 import org.opentrade.gateway.port.PasswordHasher;
+import org.opentrade.gateway.port.ReplayGuard;
 
 /**
  * Sign-up ({@code POST /v1/developers}), log-in ({@code POST /v1/sessions}), {@code GET /v1/developers/me},
- * a password change ({@code PUT /v1/developers/me/password}), log-out everywhere ({@code DELETE /v1/sessions})
+ * a password change ({@code PUT /v1/developers/me/password}), log-out ({@code DELETE /v1/sessions/current}) and
+ * log-out everywhere ({@code DELETE /v1/sessions})
  * and a password reset with an administrator's reset token ({@code POST /v1/developers/password-reset}). Passwords are hashed with a slow KDF on a bounded pool of their own
  * ({@link PasswordWork}: past its bound, 503 -9004 with {@code Retry-After}); both
  * sign-up and log-in are limited per client address (IPv6 per /64), sign-up also in all (the service's
@@ -36,8 +38,12 @@ import org.opentrade.gateway.port.PasswordHasher;
 public final class DeveloperRoutes {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s]{1,63}");
 
+    /** A logged-out session is remembered this much past its end: gateways' clocks may differ by that. */
+    private static final long LOGGED_OUT_MARGIN_MS = 60_000;
+
     private final PasswordWork passwords;
     private final KeyRegistry registry;
+    private final ReplayGuard replayGuard;
     private final PasswordHasher hasher;
     private final SessionTokens sessions;
     private final PlanCatalog plans;
@@ -48,11 +54,12 @@ public final class DeveloperRoutes {
     /** A hash verified when the email is unknown, so both paths cost the same time. */
     private final String decoyHash;
 
-    public DeveloperRoutes(PasswordWork passwords, KeyRegistry registry, PasswordHasher hasher, SessionTokens sessions,
-                           PlanCatalog plans, PolicyRateLimiter limiter, RateLimit perAccountLogInLimit,
-                           RateLimit signUpLimit, LongSupplier nowMillis) {
+    public DeveloperRoutes(PasswordWork passwords, KeyRegistry registry, ReplayGuard replayGuard, PasswordHasher hasher,
+                           SessionTokens sessions, PlanCatalog plans, PolicyRateLimiter limiter,
+                           RateLimit perAccountLogInLimit, RateLimit signUpLimit, LongSupplier nowMillis) {
         this.passwords = passwords;
         this.registry = registry;
+        this.replayGuard = replayGuard;
         this.hasher = hasher;
         this.sessions = sessions;
         this.plans = plans;
@@ -80,6 +87,8 @@ public final class DeveloperRoutes {
                 // charged to the developer's key-change budget like key changes.
                 GatewayRoute.platform("DELETE", "/v1/sessions", Access.SESSION, 0, GatewayRoute.replying(200, this::endSessions))
                         .withKeyChange(),
+                GatewayRoute.platform("DELETE", "/v1/sessions/current", Access.SESSION, 0,
+                        GatewayRoute.replying(200, this::logOut)).withKeyChange(),
                 GatewayRoute.platform("POST", "/v1/sessions/refresh", Access.SESSION, 1, GatewayRoute.replying(200, this::refresh)),
                 GatewayRoute.platform("POST", "/v1/developers/password-reset", Access.PUBLIC, 0,
                         GatewayRoute.replying(200, this::resetPassword)).withAddressLimit("login"));
@@ -200,6 +209,23 @@ public final class DeveloperRoutes {
         return Async.store(ctx, registry.updateDeveloper(p.developerId(), Developer::withSessionsEnded))
                 .compose(this::stored)
                 .map(d -> new JsonObject().put("developer_id", d.id()).put("sessions_ended", true));
+    }
+
+    /**
+     * {@code DELETE /v1/sessions/current}: logs this session out on every gateway, the token sent and every refresh
+     * of it (they share its session id), recorded in the replay guard's shared store until the session would have
+     * ended anyway; the developer's other sessions stay. Streams opened with it end with their token's expiry.
+     */
+    private Future<JsonObject> logOut(RoutingContext ctx) {
+        SessionTokens.Claims claims = ctx.get(RequestKeys.SESSION);
+        Principal p = ctx.get(RequestKeys.PRINCIPAL);
+        if (claims.sessionId() == null) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "this session token has no session id (issued before "
+                    + "single log-outs existed): log out everywhere with DELETE /v1/sessions, or let it expire");
+        }
+        long ttl = sessions.sessionEndsAtMillis(claims) - nowMillis.getAsLong() + LOGGED_OUT_MARGIN_MS;
+        return Async.store(ctx, replayGuard.firstUse(Authenticator.loggedOut(claims.sessionId()), Math.max(1, ttl)))
+                .map(first -> new JsonObject().put("developer_id", p.developerId()).put("sessions_ended", true));
     }
 
     /**

@@ -75,7 +75,19 @@ public final class SessionTokens {
      */
     public String issue(String developerId, int generation) {
         long now = nowMillis.getAsLong() / 1000;
-        return sign(developerId, generation, now + ttlSeconds, null, now);
+        return sign(developerId, generation, now + ttlSeconds, null, now, newSessionId());
+    }
+
+    /** 128 random bits, base64url: what names one session (its log-in) through its refreshes. */
+    private static String newSessionId() {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return URL_ENCODER.encodeToString(id);
+    }
+
+    /** Epoch ms when the session of {@code claims} ends whatever is refreshed: its log-in plus the maximum age. */
+    public long sessionEndsAtMillis(Claims claims) {
+        return (claims.loggedInAtSeconds() + maxAgeSeconds) * 1000;
     }
 
     /**
@@ -92,7 +104,9 @@ public final class SessionTokens {
                     + maxAgeSeconds / 3600.0 + " h since log-in); log in again");
         }
         long exp = Math.min(now + ttlSeconds, end);
-        return new Session(sign(session.developerId(), session.generation(), exp, null, session.loggedInAtSeconds()),
+        // A token from before session ids gets one here, so its refreshes can be logged out one by one.
+        String sid = session.sessionId() != null ? session.sessionId() : newSessionId();
+        return new Session(sign(session.developerId(), session.generation(), exp, null, session.loggedInAtSeconds(), sid),
                 exp - now);
     }
 
@@ -107,15 +121,19 @@ public final class SessionTokens {
      */
     public String issueReset(String developerId, int generation, int ttlSeconds) {
         long now = nowMillis.getAsLong() / 1000;
-        return sign(developerId, generation, now + ttlSeconds, RESET_USE, now);
+        return sign(developerId, generation, now + ttlSeconds, RESET_USE, now, null);
     }
 
-    private String sign(String developerId, int generation, long expSeconds, String use, long loggedInAtSeconds) {
+    private String sign(String developerId, int generation, long expSeconds, String use, long loggedInAtSeconds,
+                        String sessionId) {
         long now = nowMillis.getAsLong() / 1000;
         JsonObject claims = new JsonObject().put("sub", developerId).put("iat", now).put("exp", expSeconds)
                 .put("gen", generation).put("auth_time", loggedInAtSeconds);
         if (use != null) {
             claims.put("use", use);
+        }
+        if (sessionId != null) {
+            claims.put("sid", sessionId);
         }
         return jwt.generateToken(claims, new JWTOptions().setAlgorithm("ES256").setIssuer(ISSUER).setNoTimestamp(true));
     }
@@ -132,9 +150,11 @@ public final class SessionTokens {
      * What a valid token says: whose it is, until when (epoch ms) it is valid, the developer's session
      * generation it was issued in (0 for tokens issued before generations existed, as every developer's
      * generation was then), and when (epoch s) the session's log-in was ({@code auth_time}; the token's
-     * {@code iat} for tokens issued before refreshes existed).
+     * {@code iat} for tokens issued before refreshes existed), and the id of the session ({@code sid}, kept
+     * through its refreshes; null for tokens issued before session ids existed).
      */
-    public record Claims(String developerId, long expiresAtMillis, int generation, long loggedInAtSeconds) {
+    public record Claims(String developerId, long expiresAtMillis, int generation, long loggedInAtSeconds,
+                         String sessionId) {
     }
 
     /** Like {@link #verify}, with the token's expiry (an open stream is closed then) and generation. */
@@ -164,15 +184,16 @@ public final class SessionTokens {
                     Object exp = p.getValue("exp");
                     Object gen = p.containsKey("gen") ? p.getValue("gen") : Integer.valueOf(0);
                     Object loggedIn = p.containsKey("auth_time") ? p.getValue("auth_time") : p.getValue("iat");
+                    Object sid = p.getValue("sid");
                     if (!(sub instanceof String s) || !(exp instanceof Number e) || !ISSUER.equals(p.getValue("iss"))
                             || !(gen instanceof Integer g) || !(loggedIn instanceof Number a)
-                            || !java.util.Objects.equals(use, p.getValue("use"))) {
+                            || sid != null && !(sid instanceof String) || !java.util.Objects.equals(use, p.getValue("use"))) {
                         return Future.failedFuture(new Rejection(invalid));
                     }
                     if (e.longValue() * 1000 <= nowMillis.getAsLong()) {
                         return Future.failedFuture(new Rejection(expired));
                     }
-                    return Future.succeededFuture(new Claims(s, e.longValue() * 1000, g, a.longValue()));
+                    return Future.succeededFuture(new Claims(s, e.longValue() * 1000, g, a.longValue(), (String) sid));
                 });
     }
 
@@ -208,6 +229,7 @@ public final class SessionTokens {
 
     private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
     private static final Base64.Encoder URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private static boolean base64Url(int c) {
         return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';

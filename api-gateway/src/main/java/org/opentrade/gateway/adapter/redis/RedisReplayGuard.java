@@ -32,6 +32,11 @@ public final class RedisReplayGuard implements ReplayGuard {
                 .thenApply("OK"::equals);
     }
 
+    @Override
+    public CompletionStage<Boolean> recorded(String id) {
+        return redis.async().exists(redis.key("sig:" + id)).thenApply(n -> n > 0);
+    }
+
     /** Nothing of its own to release: the connections are borrowed. */
     @Override
     public CompletionStage<Void> close() {

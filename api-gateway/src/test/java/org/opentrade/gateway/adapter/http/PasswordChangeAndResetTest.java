@@ -192,6 +192,28 @@ class PasswordChangeAndResetTest {
         assertError(gw.post("/v1/sessions/refresh", ""), 401, -2001);
     }
 
+    /** A log-out ends this session, the token sent and its refreshes, and no other session of the developer. */
+    @Test
+    void aLogOutEndsThisSessionAndItsRefreshesButNoOther() throws Exception {
+        start("");
+        String token = gw.signUpAndLogIn("kim@example.com");
+        String refreshed = new JsonObject(refresh(token).body()).getString("token");
+        String otherDevice = new JsonObject(logIn("kim@example.com", PASSWORD).body()).getString("token");
+
+        HttpResponse<String> out = gw.send(gw.request("/v1/sessions/current").header("Authorization", "Bearer " + token)
+                .DELETE());
+
+        assertEquals(200, out.statusCode(), out.body());
+        for (String ended : new String[] {token, refreshed}) {
+            HttpResponse<String> refused = me(ended);
+            assertError(refused, 401, -2011);
+            assertTrue(new JsonObject(refused.body()).getString("error").contains("logged out"), refused.body());
+            assertError(refresh(ended), 401, -2011);
+        }
+        assertEquals(200, me(otherDevice).statusCode(), "another session stays");
+        assertEquals(200, me(new JsonObject(logIn("kim@example.com", PASSWORD).body()).getString("token")).statusCode());
+    }
+
     @Test
     void aRefreshNeverOutlivesTheSessionsMaximumAgeFromItsLogIn() throws Exception {
         // A later "auth:" replaces the test gateway's section: its cheap hashing and admin token are repeated.
