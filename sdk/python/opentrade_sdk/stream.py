@@ -295,6 +295,10 @@ class Stream:
                 ws.close(timeout=1)
             except Exception:  # the connection is already broken
                 pass
+            finally:
+                # close() sends nothing and keeps the socket when the connection already counts as gone (the
+                # server dropped it): each reconnect then left a socket for the garbage collector to close.
+                ws.shutdown()
 
     def _report(self, error):
         if self.on_error is not None:
