@@ -323,11 +323,11 @@ final class FixOrders implements TradeDesk.UpdateListener {
 
     /** NewOrderSingle (D). */
     void onNewOrder(SessionID session, Message m) throws FieldNotFound {
-        String account = sessionAccounts.get(session);
-        AccountFix a = account == null ? null : accounts.get(account);
+        AccountFix a = loggedOn(session);
         if (a == null) {
             return; // not logged on (QuickFIX/J delivers application messages only after Logon)
         }
+        String account = a.account;
         String clOrdId = m.getString(FixProxy.CL_ORD_ID);
         String symbol = m.getString(FixProxy.SYMBOL);
         char side = m.getChar(FixProxy.SIDE);
@@ -388,11 +388,11 @@ final class FixOrders implements TradeDesk.UpdateListener {
     }
 
     private void cancelOrReplace(SessionID session, Message m, boolean cancel) throws FieldNotFound {
-        String account = sessionAccounts.get(session);
-        AccountFix a = account == null ? null : accounts.get(account);
+        AccountFix a = loggedOn(session);
         if (a == null) {
             return;
         }
+        String account = a.account;
         char to = cancel ? FixProxy.RESPONSE_TO_CANCEL : FixProxy.RESPONSE_TO_REPLACE;
         String clOrdId = m.getString(FixProxy.CL_ORD_ID);
         String orig = m.getString(FixProxy.ORIG_CL_ORD_ID);
@@ -479,8 +479,7 @@ final class FixOrders implements TradeDesk.UpdateListener {
      * order system tracking its request by ClOrdID sees it refused. Nothing is asked of the desk.
      */
     void refuseCancelForRate(SessionID session, Message m, String text) throws FieldNotFound {
-        String account = sessionAccounts.get(session);
-        AccountFix a = account == null ? null : accounts.get(account);
+        AccountFix a = loggedOn(session);
         if (a == null) {
             return;
         }
@@ -508,11 +507,11 @@ final class FixOrders implements TradeDesk.UpdateListener {
      * Side(54), a malformed ClOrdID), the reason in Text(58).
      */
     void onMassCancel(SessionID session, Message m) throws FieldNotFound {
-        String account = sessionAccounts.get(session);
-        AccountFix a = account == null ? null : accounts.get(account);
+        AccountFix a = loggedOn(session);
         if (a == null) {
             return;
         }
+        String account = a.account;
         String clOrdId = m.getString(FixProxy.CL_ORD_ID);
         char type = m.getChar(FixProxy.MASS_CANCEL_REQUEST_TYPE);
         String symbol = m.isSetField(FixProxy.SYMBOL) ? m.getString(FixProxy.SYMBOL) : null;
@@ -548,11 +547,11 @@ final class FixOrders implements TradeDesk.UpdateListener {
 
     /** OrderStatusRequest (H): ExecType I with the order as it is, or OrdStatus 8 for an unknown order. */
     void onStatus(SessionID session, Message m) throws FieldNotFound {
-        String account = sessionAccounts.get(session);
-        AccountFix a = account == null ? null : accounts.get(account);
+        AccountFix a = loggedOn(session);
         if (a == null) {
             return;
         }
+        String account = a.account;
         String clOrdId = m.getString(FixProxy.CL_ORD_ID);
         Order o = find(a, clOrdId, m.isSetField(FixProxy.ORDER_ID) ? m.getString(FixProxy.ORDER_ID) : null);
         long now = clock.getAsLong();
@@ -566,6 +565,15 @@ final class FixOrders implements TradeDesk.UpdateListener {
         Track t = o.status().isOpen() ? a.tracks.get(o.orderId()) : null;
         out.send(session, FixProxy.report(o, FixProxy.ORDER_STATUS, t != null ? t.ordStatus(o) : FixProxy.ordStatus(o.status()),
                 nextExecId(), t != null ? t.clOrdId : clOrdId, null, null, null, now));
+    }
+
+    /**
+     * The account of the session's logged-on developer, or null when the session is not logged on (QuickFIX/J delivers
+     * application messages only after Logon; one that ended meanwhile is not acted on).
+     */
+    private AccountFix loggedOn(SessionID session) {
+        String account = sessionAccounts.get(session);
+        return account == null ? null : accounts.get(account);
     }
 
     /** The order named by {@code clOrdId} (or by OrderID(37) when given), or null. */
