@@ -169,7 +169,7 @@ class PasswordChangeAndResetTest {
     void aRefreshExtendsTheSessionKeepingItsLogInTimeAndEndsWithIt() throws Exception {
         start("");
         String token = gw.signUpAndLogIn("ivy@example.com");
-        Thread.sleep(1_100); // the refreshed token's times are counted in whole seconds
+        Thread.sleep(1_100); // not an event to await: time itself must pass, as JWT times are whole seconds
 
         HttpResponse<String> refreshed = refresh(token);
 
@@ -220,7 +220,7 @@ class PasswordChangeAndResetTest {
         start("auth:\n  password_memory_kib: 1024\n  password_iterations: 1\n  admin_token: " + TestGateway.ADMIN_TOKEN
                 + "\n  session_ttl: 60s\n  session_max_age: 60s\n");
         String token = gw.signUpAndLogIn("joy@example.com");
-        Thread.sleep(1_100);
+        Thread.sleep(1_100); // not an event to await: a second must pass for a refresh to differ (JWT times are whole seconds)
 
         HttpResponse<String> refreshed = refresh(token);
 
