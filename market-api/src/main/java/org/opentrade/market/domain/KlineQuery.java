@@ -18,8 +18,14 @@ public final class KlineQuery {
     public static final int MAX_SOURCE_BARS = 300_000;
 
     /** What {@link #plan} found in memory and what is left for the store. */
-    public record Plan(Interval interval, Interval source, long start, long end, int limit, int sourceLimit,
-                       List<Bar> memory, boolean needStore, long storeEnd) {
+    /**
+     * @param start       the asked start: bars whose time is before it are not answered
+     * @param sourceStart where the source bars are read from: {@code start}, or earlier when the bar at
+     *                    {@code start} takes in time before it ({@link MarketCalendar#barSpanStart}: the
+     *                    A-share opening auction), so that bar is whole
+     */
+    public record Plan(Interval interval, Interval source, long start, long sourceStart, long end, int limit,
+                       int sourceLimit, List<Bar> memory, boolean needStore, long storeEnd) {
         /** How many source bars to read from the store. */
         public int storeLimit() {
             return Math.max(0, sourceLimit - memory.size());
@@ -38,16 +44,19 @@ public final class KlineQuery {
             case M1, D1 -> 1;
             case W1 -> 7;
             case MN1 -> 31;
-            default -> iv.minutes();
+            default -> iv.minutes() + 1; // an A-share session's first bar also holds the 09:25 auction's minute
         };
     }
 
     /** On the market context: the in-memory part of {@code [start, end)}. */
-    public static Plan plan(BarCache closed, Bar live, Interval interval, long start, long end, int limit) {
+    public static Plan plan(BarCache closed, Bar live, Interval interval, long start, long end, int limit,
+                            MarketCalendar calendar) {
         Interval source = interval.isIntraday() ? Interval.M1 : Interval.D1;
         int sourceLimit = (int) Math.min(MAX_SOURCE_BARS, (long) limit * factor(interval));
-        List<Bar> memory = closed.range(start, end, sourceLimit);
-        if (live != null && live.time() >= start && live.time() < end) {
+        long from = interval.isIntraday() && calendar.barStart(interval, start) >= start
+                ? Math.min(start, calendar.barSpanStart(interval, start)) : start;
+        List<Bar> memory = closed.range(from, end, sourceLimit);
+        if (live != null && live.time() >= from && live.time() < end) {
             if (!memory.isEmpty() && memory.get(memory.size() - 1).time() == live.time()) {
                 memory.set(memory.size() - 1, live);
             } else {
@@ -58,9 +67,9 @@ public final class KlineQuery {
             }
         }
         long cacheOldest = closed.oldestTime();
-        boolean needStore = memory.size() < sourceLimit && start < cacheOldest;
+        boolean needStore = memory.size() < sourceLimit && from < cacheOldest;
         long storeEnd = Math.min(end, cacheOldest);
-        return new Plan(interval, source, start, end, limit, sourceLimit, memory, needStore, storeEnd);
+        return new Plan(interval, source, start, from, end, limit, sourceLimit, memory, needStore, storeEnd);
     }
 
     /** Any thread: merges the stored part (oldest first, all before the memory part) and pages. */
@@ -81,8 +90,11 @@ public final class KlineQuery {
         if (bars.size() > plan.limit()) {
             bars = new ArrayList<>(bars.subList(bars.size() - plan.limit(), bars.size()));
         }
-        boolean more = (bars.size() == plan.limit() || truncated) && !bars.isEmpty() && bars.get(0).time() > plan.start();
-        return new Page(bars, more ? bars.get(0).time() : null);
+        // The next page ends where the oldest bar's period starts, which is before its time for an A-share morning's
+        // first bar: ending at its time would answer its auction minute again as a bar of the same time.
+        long cursor = bars.isEmpty() ? Long.MIN_VALUE : calendar.barSpanStart(plan.interval(), bars.get(0).time());
+        boolean more = (bars.size() == plan.limit() || truncated) && cursor > plan.start();
+        return new Page(bars, more ? cursor : null);
     }
 
     /**
@@ -94,7 +106,7 @@ public final class KlineQuery {
      * {@code limit} bars, and at least {@code limit + 1} when the oldest one is cut short.
      */
     private static boolean oldestMayBeCut(Plan plan, long oldestSourceTime, MarketCalendar calendar) {
-        long barStart = calendar.barStart(plan.interval(), oldestSourceTime);
-        return oldestSourceTime > Math.max(barStart, plan.start());
+        long periodStart = calendar.barSpanStart(plan.interval(), oldestSourceTime);
+        return oldestSourceTime > Math.max(periodStart, plan.sourceStart());
     }
 }

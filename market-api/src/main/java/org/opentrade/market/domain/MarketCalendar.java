@@ -1,6 +1,7 @@
 package org.opentrade.market.domain;
 
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -14,9 +15,15 @@ import java.time.temporal.TemporalAdjusters;
  * a trading day ends at {@code dayEnd} local time, so a trade at 15:00:00 or later belongs to the
  * next day; with {@link Kind#A_SHARE} the trading day is the local date of the session.
  *
- * <p>Bar starts: intraday intervals are whole minutes of the local clock (5m at :00, :05 …; 60m at
- * the full hour); 1d is the trading day's local midnight; 1w the Monday of the trading day's week;
- * 1M the first of its month. Immutable and thread-safe.
+ * <p>Bar starts: 1m bars are whole minutes of the local clock. The other intraday intervals are
+ * whole minutes of the local clock on the 24×7 calendar (5m at :00, :05 …; 60m at the full hour) and
+ * counted from each session's open on the A-share one, as A-share charts count them: 60m bars start at
+ * 09:30, 10:30, 13:00 and 14:00 (not 09:00 … 14:00, which made a half-hour 09:00 bar and an 11:00 bar
+ * of 30 minutes); a trade outside the sessions belongs to the session bar nearest it in its half of the
+ * day, so the 09:25 opening auction is in the first bar of the morning (its 1m bar stays 09:25). Such a
+ * bar's period ({@link #barSpanStart} to {@link #nextBarStart}) can then start before its time. 1d is the
+ * trading day's local midnight; 1w the Monday of the trading day's week; 1M the first of its month.
+ * Immutable and thread-safe.
  */
 public final class MarketCalendar {
     /** The exchange calendar types of exchange.yaml. */
@@ -92,8 +99,11 @@ public final class MarketCalendar {
         return day.atStartOfDay(zone).toInstant().toEpochMilli();
     }
 
-    /** The start (epoch ms) of the bar of {@code interval} that contains {@code epochMs}. */
+    /** The start (epoch ms) of the bar of {@code interval} that contains {@code epochMs}: its time. */
     public long barStart(Interval interval, long epochMs) {
+        if (sessionCounted(interval)) {
+            return aShareBar(interval, epochMs)[0];
+        }
         if (interval.isIntraday()) {
             ZonedDateTime local = Instant.ofEpochMilli(epochMs).atZone(zone);
             long offset = local.getOffset().getTotalSeconds() * 1000L;
@@ -140,8 +150,23 @@ public final class MarketCalendar {
         return out;
     }
 
-    /** The start of the bar after the one starting at {@code barStart}. */
+    /**
+     * The first moment of the period of the bar of {@code interval} that contains {@code epochMs}: its
+     * {@link #barStart}, except for an A-share session's first bar, whose period also holds the time before
+     * the session's open (the 09:25 auction: from midnight for the morning, 13:00 for the afternoon).
+     */
+    public long barSpanStart(Interval interval, long epochMs) {
+        return sessionCounted(interval) ? aShareBar(interval, epochMs)[1] : barStart(interval, epochMs);
+    }
+
+    /**
+     * The end of the period of the bar starting at {@code barStart} (exclusive), where the next bar's period
+     * starts: on the A-share calendar the last bar of the morning runs to 13:00, of the afternoon to midnight.
+     */
     public long nextBarStart(Interval interval, long barStart) {
+        if (sessionCounted(interval)) {
+            return aShareBar(interval, barStart)[2];
+        }
         if (interval.isIntraday()) {
             return barStart + interval.minutes() * MINUTE;
         }
@@ -153,5 +178,43 @@ public final class MarketCalendar {
             default -> throw new IllegalStateException();
         };
         return next.atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+
+    /**
+     * When the bar starting at {@code barStart} has had all its trading minutes: {@code barStart} plus the
+     * interval for intraday bars (11:30 for the A-share 10:30 bar, whose period runs to 13:00), else
+     * {@link #nextBarStart}.
+     */
+    public long barTradingEnd(Interval interval, long barStart) {
+        return interval.isIntraday() ? barStart + interval.minutes() * MINUTE : nextBarStart(interval, barStart);
+    }
+
+    private boolean sessionCounted(Interval interval) {
+        return kind == Kind.A_SHARE && interval.isIntraday() && interval != Interval.M1;
+    }
+
+    /**
+     * The A-share bar of {@code interval} (5m–60m) containing {@code epochMs}: {start, period start,
+     * period end}. Times before 13:00 belong to the morning session, later ones to the afternoon; each
+     * session holds 120 / minutes bars from its open, the first taking what comes before the open and the
+     * last what comes after the close.
+     */
+    private long[] aShareBar(Interval interval, long epochMs) {
+        ZonedDateTime local = Instant.ofEpochMilli(epochMs).atZone(zone);
+        LocalDate day = local.toLocalDate();
+        boolean morning = local.toLocalTime().isBefore(AFTERNOON_OPEN);
+        LocalTime open = morning ? MORNING_OPEN : AFTERNOON_OPEN;
+        int minutes = interval.minutes();
+        int bars = A_SHARE_SESSION_MINUTES / 2 / minutes;
+        long sinceOpen = Math.max(0, Duration.between(open, local.toLocalTime()).toMinutes());
+        int index = (int) Math.min(sinceOpen / minutes, bars - 1);
+        long start = day.atTime(open.plusMinutes((long) index * minutes)).atZone(zone).toInstant().toEpochMilli();
+        long from = index > 0 ? start
+                : morning ? day.atStartOfDay(zone).toInstant().toEpochMilli()
+                : day.atTime(AFTERNOON_OPEN).atZone(zone).toInstant().toEpochMilli();
+        long to = index < bars - 1 ? start + minutes * MINUTE
+                : morning ? day.atTime(AFTERNOON_OPEN).atZone(zone).toInstant().toEpochMilli()
+                : day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        return new long[] {start, from, to};
     }
 }

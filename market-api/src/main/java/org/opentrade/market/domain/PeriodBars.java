@@ -25,8 +25,11 @@ public final class PeriodBars {
 
     /** One interval's last period and the rollup of its closed source bars. */
     private static final class Period {
+        /** The bar's time; its period is [start, end), which can begin earlier ({@link MarketCalendar#barSpanStart}). */
+        long time = Long.MIN_VALUE;
         long start = Long.MIN_VALUE;
         long end = Long.MIN_VALUE;
+        long tradingEnd = Long.MIN_VALUE;
         long sourceVersion = -1;
         long liveTime = Long.MIN_VALUE;
         /** The closed source bars of the period before the live one's time; null when not computed. */
@@ -37,14 +40,31 @@ public final class PeriodBars {
         this.calendar = calendar;
     }
 
-    /** The start of the bar of {@code interval} containing {@code time} (as {@link MarketCalendar#barStart}). */
+    /**
+     * The first moment of the period of the bar of {@code interval} containing {@code time}
+     * ({@link MarketCalendar#barSpanStart}: the bar's time, or earlier for an A-share session's first bar).
+     */
     public long start(Interval interval, long time) {
         return period(interval, time).start;
     }
 
-    /** The start of the bar after the one of {@code interval} containing {@code time}. */
+    /** The end of that period, where the next bar's starts ({@link MarketCalendar#nextBarStart}). */
     public long end(Interval interval, long time) {
         return period(interval, time).end;
+    }
+
+    /** When that bar has had all its trading minutes ({@link MarketCalendar#barTradingEnd}): it is final then. */
+    public long tradingEnd(Interval interval, long time) {
+        return period(interval, time).tradingEnd;
+    }
+
+    /**
+     * Whether the 1m bar starting at {@code minute} is the last trading minute of its bar of {@code interval}, so
+     * that bar is final once the minute closes: 11:29 for the A-share 10:30 bar (its period runs on to 13:00, with
+     * no trading), 09:59 for the 09:00 bar of the 24×7 calendar.
+     */
+    public boolean lastMinuteOf(Interval interval, long minute) {
+        return minute + 60_000 >= period(interval, minute).tradingEnd;
     }
 
     /**
@@ -71,7 +91,7 @@ public final class PeriodBars {
                 p.closed = null; // a closed bar after the live one: not the shape kept here, roll up as ever
                 return rolledUp(interval, closed, live);
             }
-            BarBuilder b = new BarBuilder(p.start);
+            BarBuilder b = new BarBuilder(p.time);
             int n = closed.size();
             if (n > 0 && closed.get(n - 1).time() == live.time()) {
                 n--;
@@ -95,8 +115,10 @@ public final class PeriodBars {
             periods[interval.ordinal()] = p;
         }
         if (time < p.start || time >= p.end) {
-            p.start = calendar.barStart(interval, time);
-            p.end = calendar.nextBarStart(interval, p.start);
+            p.time = calendar.barStart(interval, time);
+            p.start = calendar.barSpanStart(interval, time);
+            p.end = calendar.nextBarStart(interval, p.time);
+            p.tradingEnd = calendar.barTradingEnd(interval, p.time);
             p.closed = null;
         }
         return p;

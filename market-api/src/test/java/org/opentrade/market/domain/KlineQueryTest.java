@@ -35,6 +35,9 @@ class KlineQueryTest {
             if (d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY) {
                 continue;
             }
+            if (skip == null || skip.nextDouble() >= 0.5) { // the opening call auction's minute, on half the days
+                out.add(bar(Interval.M1, Reference.ms(d.atTime(9, 25)), ++close));
+            }
             for (long t : CAL.sessionMinuteStarts(d)) {
                 close++;
                 if (skip == null || skip.nextDouble() >= skipRate) {
@@ -49,17 +52,25 @@ class KlineQueryTest {
     private static KlineQuery.Page page(List<Bar> all, int cached, Interval interval, long start, long end, int limit) {
         BarCache cache = new BarCache(Math.max(1, cached));
         all.subList(all.size() - cached, all.size()).forEach(cache::add);
-        KlineQuery.Plan plan = KlineQuery.plan(cache, null, interval, start, end, limit);
+        KlineQuery.Plan plan = KlineQuery.plan(cache, null, interval, start, end, limit, CAL);
         List<Bar> stored = List.of();
         if (plan.needStore()) {
-            List<Bar> inRange = all.stream().filter(b -> b.time() >= plan.start() && b.time() < plan.storeEnd()).toList();
+            List<Bar> inRange = all.stream().filter(b -> b.time() >= plan.sourceStart() && b.time() < plan.storeEnd())
+                    .toList();
             stored = inRange.subList(Math.max(0, inRange.size() - plan.storeLimit()), inRange.size());
         }
         return KlineQuery.finish(plan, stored, CAL);
     }
 
+    /**
+     * The newest {@code limit} bars rolled up from the source bars in {@code [start, end)}, and before
+     * {@code start} those of the bar that starts at or after it (an A-share morning's first bar and its
+     * auction minute).
+     */
     private static List<Bar> expected(List<Bar> all, Interval interval, long start, long end, int limit) {
-        List<Bar> rolled = KlineRollup.rollup(interval, all.stream().filter(b -> b.time() >= start && b.time() < end)
+        long from = interval.isIntraday() && CAL.barStart(interval, start) >= start
+                ? CAL.barSpanStart(interval, start) : start;
+        List<Bar> rolled = KlineRollup.rollup(interval, all.stream().filter(b -> b.time() >= from && b.time() < end)
                 .toList(), CAL);
         return rolled.subList(Math.max(0, rolled.size() - limit), rolled.size());
     }
@@ -127,7 +138,7 @@ class KlineQueryTest {
             long last = all.get(all.size() - 1).time() + MINUTE;
             long end = first + r.nextLong(last - first);
             if (r.nextBoolean()) {
-                end = CAL.barStart(iv, end); // cursors are bar starts
+                end = r.nextBoolean() ? CAL.barSpanStart(iv, end) : CAL.barStart(iv, end); // cursors, bar times
             }
             long start = r.nextInt(4) == 0 ? first + r.nextLong(Math.max(1, end - first)) : 0;
             if (start >= end) {
@@ -142,9 +153,37 @@ class KlineQueryTest {
             assertEquals(want, page.bars(), what);
             if (want.size() < limit) {
                 assertNull(page.nextCursor(), what);
-            } else if (want.get(0).time() > start) {
-                assertEquals(want.get(0).time(), page.nextCursor(), what);
+            } else if (CAL.barSpanStart(iv, want.get(0).time()) > start) {
+                assertEquals(CAL.barSpanStart(iv, want.get(0).time()), page.nextCursor(), what);
+            } else {
+                assertNull(page.nextCursor(), what);
             }
         }
+    }
+
+    @Test
+    void aShareHourBarsFollowTheSessionsAndPagingBackAnswersEachOnce() {
+        List<Bar> minutes = sessionMinutes(LocalDate.of(2026, 12, 2), LocalDate.of(2026, 12, 4), null, 0);
+        List<Bar> pages = new ArrayList<>();
+        Long cursor = Long.MAX_VALUE;
+        while (cursor != null) {
+            KlineQuery.Page page = page(minutes, 100, Interval.M60, 0, cursor, 3);
+            List<Bar> all = new ArrayList<>(page.bars());
+            all.addAll(pages);
+            pages = all;
+            cursor = page.nextCursor();
+        }
+        assertEquals(KlineRollup.rollup(Interval.M60, minutes, CAL), pages);
+        assertEquals(12, pages.size(), "four bars a day");
+        List<Bar> dec4 = pages.subList(8, 12);
+        assertEquals(List.of(LocalDateTime.of(2026, 12, 4, 9, 30), LocalDateTime.of(2026, 12, 4, 10, 30),
+                LocalDateTime.of(2026, 12, 4, 13, 0), LocalDateTime.of(2026, 12, 4, 14, 0)), times(dec4));
+        for (Bar b : dec4) {
+            assertEquals(b.time() == dec4.get(0).time() ? 61 * 100 : 60 * 100, b.volume(), "the auction in the first");
+        }
+        // Asked from the session's open, the first bar still holds its auction minute.
+        long open = Reference.ms(LocalDateTime.of(2026, 12, 4, 9, 30));
+        assertEquals(dec4, page(minutes, 100, Interval.M60, open, Long.MAX_VALUE, 10).bars());
+        assertNull(page(minutes, 100, Interval.M60, open, Long.MAX_VALUE, 4).nextCursor());
     }
 }

@@ -1,8 +1,10 @@
 package org.opentrade.market.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -32,6 +34,12 @@ class PeriodBarsTest {
         int checked = 0;
         for (int d = 0; d < 12; d++, day = day.plusDays(1)) {
             long[] sessionMinutes = cal.sessionMinuteStarts(day);
+            if (random.nextBoolean()) { // the opening call auction's minute, which the first bar of the morning takes in
+                long[] withAuction = new long[sessionMinutes.length + 1];
+                withAuction[0] = sessionMinutes[0] - 5 * MINUTE;
+                System.arraycopy(sessionMinutes, 0, withAuction, 1, sessionMinutes.length);
+                sessionMinutes = withAuction;
+            }
             Bar liveDay = null;
             for (int m = 0; m < sessionMinutes.length; m += 1 + random.nextInt(7)) {
                 Bar liveMinute = null;
@@ -79,6 +87,25 @@ class PeriodBarsTest {
         assertNull(periods.bar(Interval.M5, t, new BarCache(10), null));
     }
 
+    @Test
+    void aBarIsFinalWithItsLastTradingMinuteNotAtTheEndOfItsPeriod() {
+        PeriodBars aShare = new PeriodBars(new MarketCalendar(MarketCalendar.Kind.A_SHARE, Reference.SH, LocalTime.of(15, 0)));
+        java.util.function.LongUnaryOperator at = hm -> Reference.ms(LocalDate.of(2026, 12, 4).atTime((int) hm / 100,
+                (int) hm % 100));
+        for (long minute : new long[] {925, 930, 1028, 1030, 1128, 1300, 1358, 1400, 1458}) {
+            assertFalse(aShare.lastMinuteOf(Interval.M60, at.applyAsLong(minute)), "60m, " + minute);
+        }
+        for (long minute : new long[] {1029, 1129, 1359, 1459}) {
+            assertTrue(aShare.lastMinuteOf(Interval.M60, at.applyAsLong(minute)), "60m, " + minute);
+        }
+        assertTrue(aShare.lastMinuteOf(Interval.M30, at.applyAsLong(1129)));
+        assertFalse(aShare.lastMinuteOf(Interval.M5, at.applyAsLong(925)), "the auction's minute opens the first bar");
+        assertTrue(aShare.lastMinuteOf(Interval.M5, at.applyAsLong(934)));
+        PeriodBars continuous = new PeriodBars(MarketCalendar.shanghaiContinuous());
+        assertTrue(continuous.lastMinuteOf(Interval.M60, at.applyAsLong(959)));
+        assertFalse(continuous.lastMinuteOf(Interval.M60, at.applyAsLong(1029)));
+    }
+
     private static Bar add(Bar bar, Interval iv, long time, long price, long qty) {
         if (bar == null) {
             return new Bar(SYMBOL, iv, time, price, price, price, price, qty, price * qty, 1, qty);
@@ -98,8 +125,8 @@ class PeriodBarsTest {
 
     /** The computation before the cache: read the period, put the live bar in, roll up, take the last. */
     private static Bar reference(MarketCalendar cal, Interval iv, long time, BarCache source, Bar live) {
-        long start = cal.barStart(iv, time);
-        long end = cal.nextBarStart(iv, start);
+        long start = cal.barSpanStart(iv, time);
+        long end = cal.nextBarStart(iv, cal.barStart(iv, time));
         List<Bar> parts = new ArrayList<>(source.range(start, end, 100_000));
         if (live != null && live.time() >= start && live.time() < end) {
             if (!parts.isEmpty() && parts.get(parts.size() - 1).time() == live.time()) {

@@ -165,13 +165,30 @@ final class Reference {
         LocalDate day = tradingDay(ms, continuous);
         ZonedDateTime k = switch (iv) {
             case M1 -> z.truncatedTo(ChronoUnit.MINUTES);
-            case M5, M15, M30, M60 -> z.truncatedTo(ChronoUnit.HOURS)
-                    .plusMinutes(z.getMinute() / iv.minutes() * iv.minutes());
+            case M5, M15, M30, M60 -> continuous ? z.truncatedTo(ChronoUnit.HOURS)
+                    .plusMinutes(z.getMinute() / iv.minutes() * iv.minutes()) : aShareBar(z, iv.minutes());
             case D1 -> day.atStartOfDay(SH);
             case W1 -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).atStartOfDay(SH);
             case MN1 -> day.withDayOfMonth(1).atStartOfDay(SH);
         };
         return k.toInstant().toEpochMilli();
+    }
+
+    /**
+     * The A-share bar of {@code minutes} holding local time {@code z}: the bars of a session start at its open
+     * (09:30 or 13:00) every {@code minutes}; a time before 13:00 is in the morning's, a later one in the
+     * afternoon's; it belongs to the last bar starting at or before it, or the session's first bar if none does.
+     */
+    static ZonedDateTime aShareBar(ZonedDateTime z, int minutes) {
+        boolean morning = z.getHour() < 13;
+        ZonedDateTime open = z.toLocalDate().atTime(morning ? 9 : 13, morning ? 30 : 0).atZone(SH);
+        ZonedDateTime found = open;
+        for (ZonedDateTime s = open; s.isBefore(open.plusHours(2)); s = s.plusMinutes(minutes)) {
+            if (!s.isAfter(z)) {
+                found = s;
+            }
+        }
+        return found;
     }
 
     /** Bars of {@code iv} from trades (effective times), oldest first. */

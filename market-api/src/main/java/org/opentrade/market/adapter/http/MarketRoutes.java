@@ -305,7 +305,8 @@ public final class MarketRoutes {
         }
         boolean intraday = interval.isIntraday();
         Bar live = st.live().liveBar(intraday ? Interval.M1 : Interval.D1).orElse(null);
-        KlineQuery.Plan plan = KlineQuery.plan(intraday ? st.minuteBars() : st.dayBars(), live, interval, start, end, limit);
+        KlineQuery.Plan plan = KlineQuery.plan(intraday ? st.minuteBars() : st.dayBars(), live, interval, start, end, limit,
+                board.calendar());
         String symbol = st.instrument().symbol();
         if (!plan.needStore()) {
             KlineQuery.Page page = KlineQuery.finish(plan, List.of(), board.calendar());
@@ -317,7 +318,8 @@ public final class MarketRoutes {
             }
             return;
         }
-        blocking(ctx, "store.bars", () -> store.bars(symbol, plan.source(), plan.start(), plan.storeEnd(), plan.storeLimit()))
+        blocking(ctx, "store.bars", () -> store.bars(symbol, plan.source(), plan.sourceStart(), plan.storeEnd(),
+                plan.storeLimit()))
                 .onSuccess(stored -> answerKlines(ctx, symbol, interval, KlineQuery.finish(plan, stored, board.calendar())));
     }
 

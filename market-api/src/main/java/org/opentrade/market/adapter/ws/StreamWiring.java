@@ -163,7 +163,8 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
         }
         Bar previous = liveBar(st, n, iv, before.get(0).time());
         if (previous == null || previous.time() == live.time()
-                || n.periods().end(iv, previous.time()) + MarketBoard.CLOSE_GRACE_MS < System.currentTimeMillis() - withinMs) {
+                || n.periods().tradingEnd(iv, previous.time()) + MarketBoard.CLOSE_GRACE_MS
+                < System.currentTimeMillis() - withinMs) {
             return List.of();
         }
         return List.of(MarketJson.liveBar(previous, true));
@@ -250,7 +251,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
                 }
                 if (iv.isIntraday()) {
                     Bar b = liveBar(st, n, iv, bar.time());
-                    boolean closed = closedMinute && bar.time() + 60_000 >= n.periods().end(iv, b.time());
+                    boolean closed = closedMinute && n.periods().lastMinuteOf(iv, bar.time());
                     publishBar(b, closed);
                 } else if (!closedMinute) {
                     publishBar(liveBar(st, n, iv, Long.MAX_VALUE), false);
