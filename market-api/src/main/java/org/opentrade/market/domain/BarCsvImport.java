@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -183,6 +184,11 @@ public final class BarCsvImport {
             errors.add(n, "high " + Price.format(high) + " is below low " + Price.format(low));
         } else if (open < low || open > high || close < low || close > high) {
             errors.add(n, "open and close must lie within [low, high]");
+        } else if (!turnoverFits(volume, turnover, low, high)) {
+            errors.add(n, "turnover " + Price.format(turnover) + " does not fit " + volume + " shares traded within ["
+                    + Price.format(low) + ", " + Price.format(high) + "]: it must lie between volume × low and volume ×"
+                    + " high (1.00 either way for rounding), and be 0 with no volume; a volume in lots of 100 (手) or a"
+                    + " turnover in thousands does not");
         }
         if (calendar.barStart(interval, time) != time) {
             errors.add(n, "time " + Instant.ofEpochMilli(time) + " is not the start of a " + interval.code() + " bar"
@@ -192,6 +198,27 @@ public final class BarCsvImport {
             return null;
         }
         return new Bar(symbol, interval, time, open, high, low, close, volume, turnover, 0, 0);
+    }
+
+    /**
+     * Whether {@code turnover} (hundredths) is what {@code volume} shares traded between {@code low} and
+     * {@code high} can add up to, give or take 1.00 of rounding (a source that rounds to whole yuan). Exact for
+     * any 15-digit volume and price: the products are compared as 128-bit values.
+     */
+    static boolean turnoverFits(long volume, long turnover, long low, long high) {
+        if (volume == 0) {
+            return turnover == 0;
+        }
+        BigInteger t = BigInteger.valueOf(turnover);
+        return product(volume, low).compareTo(t.add(ROUNDING)) <= 0
+                && product(volume, high).compareTo(t.subtract(ROUNDING)) >= 0;
+    }
+
+    /** Rounding a turnover may carry, in hundredths. */
+    private static final BigInteger ROUNDING = BigInteger.valueOf(100);
+
+    private static BigInteger product(long a, long b) {
+        return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b));
     }
 
     private static long time(String s, int n, Errors errors) {

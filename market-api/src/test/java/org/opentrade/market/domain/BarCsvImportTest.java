@@ -94,6 +94,38 @@ class BarCsvImportTest {
     }
 
     @Test
+    void aTurnoverVolumeAndPricesCannotAddUpToIsRefused() {
+        List<String> e = errors(H
+                + "600000.SH,2026-02-02T01:30:00Z,10,10.50,9.50,10,100,1000\n"    // 2 ok: 10.00 on average
+                + "600000.SH,2026-02-02T01:31:00Z,10,10.50,9.50,10,100,949\n"     // 3 ok: 1.00 under 100 × 9.50
+                + "600000.SH,2026-02-02T01:32:00Z,10,10.50,9.50,10,100,1051\n"    // 4 ok: 1.00 over 100 × 10.50
+                + "600000.SH,2026-02-02T01:33:00Z,10,10.50,9.50,10,100,948.99\n"  // 5 below
+                + "600000.SH,2026-02-02T01:34:00Z,10,10.50,9.50,10,100,1051.01\n" // 6 above
+                + "600000.SH,2026-02-02T01:35:00Z,10,10.50,9.50,10,1,1000\n"      // 7 volume in lots
+                + "600000.SH,2026-02-02T01:36:00Z,10,10,10,10,0,0\n"              // 8 ok: nothing traded
+                + "600000.SH,2026-02-02T01:37:00Z,10,10,10,10,0,0.01\n");          // 9 turnover without volume
+        assertEquals(4, e.size(), e.toString());
+        assertEquals("line 5: turnover 948.99 does not fit 100 shares traded within [9.50, 10.50]: it must lie between"
+                + " volume × low and volume × high (1.00 either way for rounding), and be 0 with no volume; a volume in"
+                + " lots of 100 (手) or a turnover in thousands does not", e.get(0));
+        assertTrue(e.get(1).startsWith("line 6: turnover 1051.01 does not fit"), e.get(1));
+        assertTrue(e.get(2).startsWith("line 7: turnover 1000.00 does not fit 1 shares"), e.get(2));
+        assertTrue(e.get(3).startsWith("line 9: turnover 0.01 does not fit 0 shares"), e.get(3));
+    }
+
+    @Test
+    void theTurnoverCheckHoldsAtTheLargestNumbersARowCanCarry() {
+        long volume = 999_999_999_999_999L; // 15 digits
+        long price = 148_800; // 1488.00
+        long wrapped = volume * price; // past a long: multiplied as longs it wraps round to 1.2e18
+        assertTrue(wrapped > 0);
+        assertFalse(BarCsvImport.turnoverFits(volume, wrapped, price, price), "the product never wraps round to fit");
+        assertFalse(BarCsvImport.turnoverFits(volume, Long.MAX_VALUE, price, price));
+        assertTrue(BarCsvImport.turnoverFits(1_000_000_000_000L, 10_000_000_000_000_000L, 10_000, 10_000));
+        assertTrue(BarCsvImport.turnoverFits(1, Long.MAX_VALUE - 50, Long.MAX_VALUE, Long.MAX_VALUE));
+    }
+
+    @Test
     void oneBadRowAmongGoodOnesYieldsNoBars() {
         StringBuilder csv = new StringBuilder(H);
         for (int m = 0; m < 50; m++) {
