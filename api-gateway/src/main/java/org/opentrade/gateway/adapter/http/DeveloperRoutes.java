@@ -83,12 +83,12 @@ public final class DeveloperRoutes {
                 GatewayRoute.platform("GET", "/v1/developers/me", Access.SESSION, 0, GatewayRoute.replying(200, this::me)),
                 GatewayRoute.platform("PUT", "/v1/developers/me/password", Access.SESSION, 0,
                         GatewayRoute.replying(200, this::changePassword)),
-                // Each log-out everywhere is a registry write: calls racing on one session before it ends are
-                // charged to the developer's key-change budget like key changes.
-                GatewayRoute.platform("DELETE", "/v1/sessions", Access.SESSION, 0, GatewayRoute.replying(200, this::endSessions))
-                        .withKeyChange(),
+                // Neither log-out is charged to the key-change budget: any session of the developer, a thief's
+                // too, can spend that, and these are how the owner ends a thief's session. Each writes once per
+                // session instead (see endSessions, logOut), and each session costs a log-in.
+                GatewayRoute.platform("DELETE", "/v1/sessions", Access.SESSION, 0, GatewayRoute.replying(200, this::endSessions)),
                 GatewayRoute.platform("DELETE", "/v1/sessions/current", Access.SESSION, 0,
-                        GatewayRoute.replying(200, this::logOut)).withKeyChange(),
+                        GatewayRoute.replying(200, this::logOut)),
                 GatewayRoute.platform("POST", "/v1/sessions/refresh", Access.SESSION, 1, GatewayRoute.replying(200, this::refresh)),
                 GatewayRoute.platform("POST", "/v1/developers/password-reset", Access.PUBLIC, 0,
                         GatewayRoute.replying(200, this::resetPassword)).withAddressLimit("login"));
@@ -203,10 +203,18 @@ public final class DeveloperRoutes {
     /**
      * {@code DELETE /v1/sessions}: logs the developer out everywhere. Every session token issued so far,
      * this one included, ends on every gateway (and any unused reset token); open streams on them close.
+     * Moves the generation on only from the one this session is of: calls racing on one session all pass
+     * authentication, and the ones after the first find it ended (-2011) and write nothing.
      */
     private Future<JsonObject> endSessions(RoutingContext ctx) {
+        SessionTokens.Claims claims = ctx.get(RequestKeys.SESSION);
         Principal p = ctx.get(RequestKeys.PRINCIPAL);
-        return Async.store(ctx, registry.updateDeveloper(p.developerId(), Developer::withSessionsEnded))
+        return Async.store(ctx, registry.updateDeveloper(p.developerId(), d -> {
+                    if (d.sessionGeneration() != claims.generation()) {
+                        throw new Rejection(GatewayError.SESSION_EXPIRED, Authenticator.SESSION_ENDED);
+                    }
+                    return d.withSessionsEnded();
+                }))
                 .compose(this::stored)
                 .map(d -> new JsonObject().put("developer_id", d.id()).put("sessions_ended", true));
     }
@@ -215,6 +223,7 @@ public final class DeveloperRoutes {
      * {@code DELETE /v1/sessions/current}: logs this session out on every gateway, the token sent and every refresh
      * of it (they share its session id), recorded in the replay guard's shared store until the session would have
      * ended anyway; the developer's other sessions stay. Streams opened with it end with their token's expiry.
+     * Calls racing on one session record it once (the replay guard's first use), so they grow nothing.
      */
     private Future<JsonObject> logOut(RoutingContext ctx) {
         SessionTokens.Claims claims = ctx.get(RequestKeys.SESSION);

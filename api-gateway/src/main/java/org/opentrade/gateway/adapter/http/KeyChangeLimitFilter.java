@@ -6,8 +6,7 @@ import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.domain.RateLimit;
 
 /**
- * Charges key creations, rotations, revocations and plan changes, and log-outs everywhere
- * ({@link GatewayRoute#keyChange}) to the developer's
+ * Charges key creations, rotations, revocations and plan changes ({@link GatewayRoute#keyChange}) to the developer's
  * key-change budget, on top of the call's weight in the session's request budget, so one account
  * cannot churn keys (each change a registry write) faster than its budgets allow. Refused: 429 -3001
  * with {@code Retry-After}. Fails open like other platform routes.

@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,24 +143,70 @@ class PasswordChangeAndResetTest {
     }
 
     /**
-     * Each log-out everywhere is a registry write, and calls racing on one session before its end lands each pass
-     * authentication: they are charged to the developer's key-change budget, like key changes.
+     * Calls racing on one session all pass authentication before the first of them lands: the generation moves on
+     * once (the others find their session already ended), so each write needs a session of its own, and each
+     * session a log-in (the account's log-in budget).
      */
     @Test
-    void logOutsEverywhereSpendTheKeyChangeBudget() throws Exception {
-        start("limits:\n  key_changes_per_minute: 2\n");
+    void logOutsEverywhereRacingOnOneSessionEndItOnce() throws Exception {
+        start("");
         String token = gw.signUpAndLogIn("hal@example.com");
-        for (int i = 0; i < 2; i++) {
-            assertEquals(200, gw.send(gw.request("/v1/sessions").header("Authorization", "Bearer " + token).DELETE())
-                    .statusCode());
-            token = new JsonObject(logIn("hal@example.com", PASSWORD).body()).getString("token");
+        String id = developerId(token);
+        int before = generation(id);
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(callers.submit(() -> {
+                    go.await();
+                    return gw.send(gw.request("/v1/sessions").header("Authorization", "Bearer " + token).DELETE());
+                }));
+            }
+            go.countDown();
+            for (Future<HttpResponse<String>> call : calls) {
+                HttpResponse<String> r = call.get(30, TimeUnit.SECONDS);
+                if (r.statusCode() != 200) {
+                    assertError(r, 401, -2011); // ended by the call that landed first
+                }
+            }
+        } finally {
+            callers.shutdownNow();
         }
 
-        HttpResponse<String> refused = gw.send(gw.request("/v1/sessions").header("Authorization", "Bearer " + token).DELETE());
+        assertEquals(before + 1, generation(id));
+        assertError(me(token), 401, -2011);
+    }
 
-        assertError(refused, 429, -3001);
-        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
-        assertEquals(200, me(token).statusCode(), "a refused log-out everywhere ends nothing");
+    /**
+     * A thief holding one of the developer's sessions spends the key-change budget (each call is charged, whatever
+     * it answers): the owner's log-out, and the log-out everywhere that ends the thief's session, still go through.
+     */
+    @Test
+    void aThiefSpendingTheKeyChangeBudgetCannotKeepTheOwnerFromLoggingOut() throws Exception {
+        start("limits:\n  key_changes_per_minute: 2\n");
+        String owner = gw.signUpAndLogIn("ida@example.com");
+        String laptop = new JsonObject(logIn("ida@example.com", PASSWORD).body()).getString("token");
+        String thief = new JsonObject(logIn("ida@example.com", PASSWORD).body()).getString("token");
+        for (int i = 0; i < 2; i++) {
+            gw.send(gw.request("/v1/keys/key_nothing").header("Authorization", "Bearer " + thief).DELETE());
+        }
+        assertError(gw.send(gw.request("/v1/keys/key_nothing").header("Authorization", "Bearer " + thief).DELETE()),
+                429, -3001);
+
+        HttpResponse<String> out = gw.send(gw.request("/v1/sessions/current").header("Authorization", "Bearer " + laptop)
+                .DELETE());
+        assertEquals(200, out.statusCode(), out.body());
+        assertError(me(laptop), 401, -2011);
+        HttpResponse<String> everywhere = gw.send(gw.request("/v1/sessions").header("Authorization", "Bearer " + owner)
+                .DELETE());
+        assertEquals(200, everywhere.statusCode(), everywhere.body());
+        assertError(me(thief), 401, -2011);
+    }
+
+    private int generation(String developerId) throws Exception {
+        return gw.gateway.stores().registry().developer(developerId).toCompletableFuture().get(10, TimeUnit.SECONDS)
+                .orElseThrow().sessionGeneration();
     }
 
     private static JsonObject payload(String jwt) {
