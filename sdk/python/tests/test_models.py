@@ -1,6 +1,7 @@
 """Models: the generated models accept every answer the contract allows, and a body that does not fit
 raises the SDK's ApiException instead of pydantic's own error."""
 
+import datetime
 import json
 import unittest
 
@@ -63,6 +64,43 @@ class RankingsTest(unittest.TestCase):
         self.assertIsNone(raised.exception.error_no)
         self.assertIn("Rankings", raised.exception.reason)
         self.assertIn('"last": "ten"', raised.exception.body)
+
+
+class ClockTest(unittest.TestCase):
+    def market(self, answer):
+        client = api_client("http://gw.example:8080", SecretKey("otk_k", "s"))
+        pool = RecordingPool(json.dumps(answer).encode())
+        client.rest_client.pool_manager._inner = pool
+        return opentrade.MarketApi(client), pool
+
+    def test_the_24x7_clock_with_no_open_or_close_is_read(self):
+        market, pool = self.market({"time": "2026-01-05T08:00:00.000Z", "calendar": "continuous",
+                                    "zone": "Asia/Shanghai", "phase": "continuous", "is_open": True,
+                                    "accepts_orders": True, "next_phase": None, "next_phase_at": None,
+                                    "next_open": None, "next_close": None,
+                                    "trading_day_ends_at": "2026-01-06T07:00:00.000Z"})
+
+        clock = market.get_market_clock()
+
+        self.assertEqual("/v1/market/clock", pool.sent[0]["target"])
+        self.assertEqual("continuous", clock.phase)
+        self.assertTrue(clock.is_open)
+        self.assertIsNone(clock.next_open)
+        self.assertEqual(2026, clock.trading_day_ends_at.year)
+
+    def test_the_calendar_is_asked_for_by_dates_and_its_sessions_are_read(self):
+        market, pool = self.market({"calendar": "a-share", "zone": "Asia/Shanghai", "days": [
+            {"trading_day": "2026-01-05", "open": "2026-01-05T01:30:00.000Z", "close": "2026-01-05T07:00:00.000Z",
+             "sessions": [{"phase": "continuous", "start": "2026-01-05T01:30:00.000Z",
+                           "end": "2026-01-05T03:30:00.000Z"},
+                          {"phase": "break", "start": "2026-01-05T03:30:00.000Z",
+                           "end": "2026-01-05T05:00:00.000Z"}]}]})
+
+        calendar = market.get_market_calendar(start=datetime.date(2026, 1, 5), end=datetime.date(2026, 1, 9))
+
+        self.assertEqual("/v1/market/calendar?start=2026-01-05&end=2026-01-09", pool.sent[0]["target"])
+        self.assertEqual(datetime.date(2026, 1, 5), calendar.days[0].trading_day)
+        self.assertEqual(["continuous", "break"], [s.phase for s in calendar.days[0].sessions])
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ public final class RouteTable {
                 market("/v1/market/klines/:symbol", 2),
                 market("/v1/market/minute-line/:symbol", 2),
                 market("/v1/market/rankings", 5),
+                market("/v1/market/clock", 1),
+                market("/v1/market/calendar", 1),
                 trade("GET", "/v1/account", 1, RouteClass.TRADE_READ),
                 trade("POST", "/v1/account/reset", 10, RouteClass.ORDER_ENTRY),
                 // The developer's panic button: like a cancel, never throttled.

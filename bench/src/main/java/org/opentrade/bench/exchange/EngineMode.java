@@ -2,7 +2,7 @@ package org.opentrade.bench.exchange;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.MatchingEngine;

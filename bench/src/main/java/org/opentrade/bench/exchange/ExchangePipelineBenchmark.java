@@ -22,7 +22,7 @@ import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.port.EventPublisher;
 

@@ -22,7 +22,7 @@ import org.opentrade.exchange.client.feed.FeedConsumer;
 import org.opentrade.exchange.client.feed.FeedConsumerOptions;
 import org.opentrade.exchange.client.feed.eventbus.EventBusFeedTransport;
 import org.opentrade.exchange.client.feed.eventbus.FeedConsumers;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 
 /**
  * One exchange and its feed on one local Vert.x, wired as {@code ExchangeService} wires them: a

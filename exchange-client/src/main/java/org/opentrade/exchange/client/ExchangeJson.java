@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -428,7 +429,8 @@ public final class ExchangeJson {
                     .put("eps", Price.format(i.eps())));
         }
         return new JsonObject().put("code", 0)
-                .put("calendar", new JsonObject().put("type", u.calendar()).put("zone", u.zone()).put("day_end", u.dayEnd()))
+                .put("calendar", new JsonObject().put("type", u.calendar()).put("zone", u.zone()).put("day_end", u.dayEnd())
+                        .put("holidays", new JsonArray(u.holidays().stream().map(LocalDate::toString).toList())))
                 .put("instruments", list);
     }
 
@@ -444,8 +446,12 @@ public final class ExchangeJson {
                         i.getLong("max_order_qty"), i.getInteger("band_percent"), i.getLong("float_shares", 0L),
                         signedMoney(i.getString("eps", "0"))));
             }
-            return new Universe(cal.getString("type"), cal.getString("zone"), cal.getString("day_end"), list);
-        } catch (ClassCastException | NullPointerException e) {
+            List<LocalDate> holidays = new ArrayList<>();
+            for (Object o : cal.getJsonArray("holidays", new JsonArray())) { // absent from an older exchange
+                holidays.add(LocalDate.parse((String) o));
+            }
+            return new Universe(cal.getString("type"), cal.getString("zone"), cal.getString("day_end"), list, holidays);
+        } catch (ClassCastException | NullPointerException | java.time.DateTimeException e) {
             throw new IllegalArgumentException("malformed instruments reply: " + e.getMessage(), e);
         }
     }

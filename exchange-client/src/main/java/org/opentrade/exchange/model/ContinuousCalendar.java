@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 import java.time.Instant;
 import java.time.LocalTime;

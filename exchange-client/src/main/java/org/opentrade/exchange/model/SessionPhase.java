@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /** Where the trading day stands, which decides what the engine accepts and whether it matches. */
 public enum SessionPhase {

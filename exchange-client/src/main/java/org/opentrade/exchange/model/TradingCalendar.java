@@ -1,4 +1,4 @@
-package org.opentrade.exchange.domain;
+package org.opentrade.exchange.model;
 
 /**
  * The session schedule. Pure function of time (epoch milliseconds), so a replayed journal sees the

@@ -187,6 +187,11 @@ class ContractConformanceIT {
         call("GET", "/v1/market/minute-line/999999.SH", null, k).expectError(404, -6001);
         call("GET", "/v1/market/rankings?by=volume&order=desc&limit=5", null, k).expect(200);
         call("GET", "/v1/market/rankings?by=beauty", null, k).invalidRequest().expectStatus(400);
+        call("GET", "/v1/market/clock", null, k).expect(200);
+        call("GET", "/v1/market/calendar?start=2026-01-05&end=2026-01-09", null, k).expect(200);
+        call("GET", "/v1/market/calendar", null, k).expect(200);
+        call("GET", "/v1/market/calendar?start=2026-01-09&end=2026-01-05", null, k).expectError(400, -6003);
+        call("GET", "/v1/market/calendar?start=monday", null, k).invalidRequest().expectError(400, -6003);
         // a session works too; a key without market:read does not; a wrong secret is refused
         call("GET", "/v1/market/quotes?symbols=" + SYMBOL, null, keys.tradeOnly.headers()).expectError(403, -2006);
         call("GET", "/v1/market/quotes?symbols=" + SYMBOL, null, "X-API-Key", keys.market.id, "X-API-Secret",

@@ -286,7 +286,7 @@ public final class MarketApiService extends VerticleBase {
     static MarketCalendar calendarOf(Universe u) {
         MarketCalendar.Kind kind = "a-share".equals(u.calendar()) ? MarketCalendar.Kind.A_SHARE
                 : MarketCalendar.Kind.CONTINUOUS;
-        return new MarketCalendar(kind, ZoneId.of(u.zone()), LocalTime.parse(u.dayEnd()));
+        return new MarketCalendar(kind, ZoneId.of(u.zone()), LocalTime.parse(u.dayEnd()), java.util.Set.copyOf(u.holidays()));
     }
 
     private JsonObject readiness() {

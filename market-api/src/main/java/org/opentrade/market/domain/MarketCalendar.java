@@ -8,6 +8,10 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
+import java.util.Set;
+import org.opentrade.exchange.model.AShareCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
+import org.opentrade.exchange.model.TradingCalendar;
 
 /**
  * Which trading day a moment belongs to, and where bars start, on the exchange's local clock
@@ -38,12 +42,18 @@ public final class MarketCalendar {
     private final Kind kind;
     private final ZoneId zone;
     private final LocalTime dayEnd;
+    private final TradingCalendar sessions;
 
     /**
      * Fails fast on a missing argument or a {@code dayEnd} that is not a whole minute: minute bars
      * must never straddle two trading days.
      */
     public MarketCalendar(Kind kind, ZoneId zone, LocalTime dayEnd) {
+        this(kind, zone, dayEnd, Set.of());
+    }
+
+    /** @param holidays the A-share calendar's exchange holidays (no sessions on them) */
+    public MarketCalendar(Kind kind, ZoneId zone, LocalTime dayEnd, Set<LocalDate> holidays) {
         if (kind == null || zone == null || dayEnd == null) {
             throw new IllegalArgumentException("calendar kind, zone and dayEnd are required");
         }
@@ -53,6 +63,7 @@ public final class MarketCalendar {
         this.kind = kind;
         this.zone = zone;
         this.dayEnd = dayEnd;
+        this.sessions = kind == Kind.A_SHARE ? new AShareCalendar(holidays) : new ContinuousCalendar(zone, dayEnd);
     }
 
     /** The all-in-one's default: 24×7, days ending at 15:00 Asia/Shanghai. */
@@ -65,8 +76,12 @@ public final class MarketCalendar {
      * the A-share one outside the call auction and pre-open (and the break and the night).
      */
     public boolean matchesAt(long epochMs) {
-        return org.opentrade.exchange.model.MatchingHours.continuousAt(kind == Kind.A_SHARE ? "a-share" : "continuous",
-                zone, epochMs);
+        return sessions.phaseAt(epochMs).matches();
+    }
+
+    /** The exchange's session schedule (the engine's own calendar, with its holidays). */
+    public TradingCalendar sessions() {
+        return sessions;
     }
 
     public Kind kind() {

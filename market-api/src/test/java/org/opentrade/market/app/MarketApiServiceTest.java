@@ -158,6 +158,37 @@ class MarketApiServiceTest {
         assertEquals(1, items.getJsonObject(0).getInteger("rank"));
     }
 
+    /** The harness's exchange runs the 24×7 calendar: always matching, a week of one-session days by default. */
+    @Test
+    void theClockAndCalendarAnswerTheExchangesSessions() throws Exception {
+        JsonObject clock = h.get("/v1/market/clock").bodyAsJsonObject();
+        assertEquals("continuous", clock.getString("calendar"));
+        assertEquals("continuous", clock.getString("phase"));
+        assertEquals(true, clock.getBoolean("is_open"));
+        assertEquals(true, clock.getBoolean("accepts_orders"));
+        assertTrue(clock.containsKey("next_open") && clock.getValue("next_open") == null, clock.encode());
+        java.time.Instant dayEnds = java.time.Instant.parse(clock.getString("trading_day_ends_at"));
+        java.time.Instant now = java.time.Instant.parse(clock.getString("time"));
+        assertTrue(dayEnds.isAfter(now) && !dayEnds.isAfter(now.plus(java.time.Duration.ofDays(1))), clock.encode());
+
+        JsonArray week = h.get("/v1/market/calendar").bodyAsJsonObject().getJsonArray("days");
+        assertEquals(7, week.size());
+        JsonObject first = week.getJsonObject(0);
+        assertEquals(1, first.getJsonArray("sessions").size());
+        assertEquals(first.getString("open"), first.getJsonArray("sessions").getJsonObject(0).getString("start"));
+        JsonObject days = h.get("/v1/market/calendar?start=2026-01-05&end=2026-01-06").bodyAsJsonObject();
+        assertEquals("2026-01-05T07:00:00.000Z", days.getJsonArray("days").getJsonObject(0).getString("close"));
+        assertEquals(2, days.getJsonArray("days").size());
+
+        assertError("/v1/market/calendar?start=2026-01-06&end=2026-01-05", 400, -6003);
+        assertError("/v1/market/calendar?start=2026-01-01&end=2027-01-02", 400, -6003);
+        assertError("/v1/market/calendar?start=monday", 400, -6003);
+        assertError("/v1/market/calendar?start=%2B99999-01-01", 400, -6003);
+        assertError("/v1/market/calendar?start=1969-12-31", 400, -6003);
+        assertError("/v1/market/calendar?from=2026-01-05", 400, -1002);
+        assertError("/v1/market/clock?symbol=600000.SH", 400, -1002);
+    }
+
     @Test
     void callsWithoutTheGatewayAssertionAreRefused() throws Exception {
         HttpResponse<Buffer> r = h.getAnonymous("/v1/market/instruments");

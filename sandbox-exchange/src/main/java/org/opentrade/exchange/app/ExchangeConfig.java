@@ -16,10 +16,10 @@ import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.domain.AShareCalendar;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.AShareCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.domain.InstrumentCatalog;
-import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.model.TradingCalendar;
 import org.opentrade.exchange.domain.feed.EventRetention;
 import org.opentrade.exchange.domain.sim.SimulatorOptions;
 

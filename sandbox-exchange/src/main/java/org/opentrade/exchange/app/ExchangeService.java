@@ -188,7 +188,8 @@ public final class ExchangeService extends VerticleBase {
         Future<SnapshotEndpoint> snapshots = SnapshotEndpoint.register(vertx, exchange).onSuccess(se -> snapshotEndpoint = se);
         Future<InstrumentsEndpoint> instruments = InstrumentsEndpoint.register(vertx, catalog, calendar,
                 config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "Asia/Shanghai" : config.zone().getId(),
-                config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "15:00" : config.dayEnd().toString());
+                config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? "15:00" : config.dayEnd().toString(),
+                config.calendar() == ExchangeConfig.CalendarType.A_SHARE ? config.holidays() : List.of());
         Future<CommandEndpoint> commands = CommandEndpoint.register(vertx, exchange, System::currentTimeMillis, tracing)
                 .onSuccess(ep -> endpoint = ep);
         return Future.all(feed, snapshots, instruments, commands).map(registered -> {

@@ -18,8 +18,10 @@ import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.OrderView;
 import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.SessionPhase;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.model.TradingCalendar;
 
 /**
  * The matching engine of one shard: validates commands, runs price-time matching on one

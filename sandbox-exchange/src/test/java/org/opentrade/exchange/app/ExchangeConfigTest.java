@@ -21,8 +21,8 @@ import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.exchange.adapter.csv.UniverseFile;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.domain.AShareCalendar;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.AShareCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.domain.sim.SimulatorOptions;
 
 class ExchangeConfigTest {

@@ -33,7 +33,7 @@ import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.Order;
 import org.opentrade.exchange.domain.OrderBook;
 import org.opentrade.exchange.domain.OrderIndex;
-import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.model.TradingCalendar;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.testing.CrashLoad;

@@ -16,8 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opentrade.exchange.client.book.BookReplica;
+import org.opentrade.exchange.model.AShareCalendar;
 import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.model.ExchangeEvent;
 
 /**

@@ -18,13 +18,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.opentrade.exchange.model.AShareCalendar;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.OrderView;
 import org.opentrade.exchange.model.Side;
+import org.opentrade.exchange.model.TradingCalendar;
 
 /**
  * {@link MatchingEngine#bookSnapshot} against state recomputed independently, on seeded random

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.LocalDate;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.AShareCalendar;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.SessionPhase;
 
 /**
  * The A-share day ({@link AShareCalendar}): the 09:15–09:25 call auction collects limit orders and

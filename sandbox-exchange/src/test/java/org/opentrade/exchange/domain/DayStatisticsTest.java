@@ -6,7 +6,10 @@ import static org.opentrade.exchange.domain.TestInstruments.SZ_MAIN;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.AShareCalendar;
 import org.opentrade.exchange.model.BookSnapshot;
+import org.opentrade.exchange.model.ContinuousCalendar;
+import org.opentrade.exchange.model.TradingCalendar;
 
 /**
  * Day statistics in {@link MatchingEngine#bookSnapshot}: open, high, low, volume, turnover and trade

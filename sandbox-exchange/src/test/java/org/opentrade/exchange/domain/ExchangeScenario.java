@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.opentrade.exchange.model.AShareCalendar;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;

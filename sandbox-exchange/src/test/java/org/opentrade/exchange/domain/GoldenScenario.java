@@ -5,6 +5,7 @@ import static org.opentrade.exchange.domain.TestInstruments.SZ_MAIN;
 
 import java.util.List;
 import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.model.Side;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.StringReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.ContinuousCalendar;
 
 /** The instrument universe file and the rules derived from each code. */
 class InstrumentCatalogTest {

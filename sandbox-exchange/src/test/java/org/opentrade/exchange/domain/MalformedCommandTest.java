@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.OrderType;

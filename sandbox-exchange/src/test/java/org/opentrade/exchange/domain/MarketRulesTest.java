@@ -7,6 +7,7 @@ import static org.opentrade.exchange.domain.TestInstruments.SZ_MAIN;
 import static org.opentrade.exchange.domain.TestInstruments.TICK5;
 
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.model.ResultCode;
 
 /**

@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.AShareCalendar;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.OrderType;

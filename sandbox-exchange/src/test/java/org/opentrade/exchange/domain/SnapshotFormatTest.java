@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.SessionPhase;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 

@@ -28,11 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.opentrade.exchange.model.AShareCalendar;
 import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.SessionPhase;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 

@@ -12,6 +12,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.opentrade.exchange.model.AShareCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
+import org.opentrade.exchange.model.SessionPhase;
 
 /** The session schedules as pure functions of time (Asia/Shanghai local times below). */
 class TradingCalendarTest {

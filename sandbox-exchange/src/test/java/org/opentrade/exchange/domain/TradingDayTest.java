@@ -7,7 +7,9 @@ import static org.opentrade.exchange.domain.TestInstruments.SZ_MAIN;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.TradingCalendar;
 
 /**
  * The 24×7 session ({@link ContinuousCalendar}): DAY orders expire at the configured day end while

@@ -4,10 +4,10 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
-import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.model.TradingCalendar;
 
 /** The small universe the crash tests' separate processes trade: four symbols over both band widths. */
 public final class CrashUniverse {

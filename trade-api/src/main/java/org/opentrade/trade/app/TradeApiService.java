@@ -285,9 +285,9 @@ public final class TradeApiService extends VerticleBase {
                 infos.put(i.symbol(), i);
                 market.seed(i.symbol(), i.prevClose());
             }
-            java.time.ZoneId zone = java.time.ZoneId.of(universe.zone());
-            fixBooks = config.fix().enabled() ? new FixBooks(universe.instruments(),
-                    t -> org.opentrade.exchange.model.MatchingHours.continuousAt(universe.calendar(), zone, t)) : null;
+            org.opentrade.exchange.model.TradingCalendar sessions = universe.tradingCalendar();
+            fixBooks = config.fix().enabled() ? new FixBooks(universe.instruments(), t -> sessions.phaseAt(t).matches())
+                    : null;
             RiskChecks risk = new RiskChecks(new RiskOptions(config.maxOrderQty(), config.maxOrderNotional(),
                     config.maxOpenOrders(), config.maxOrdersPerSecond(), RiskOptions.DEFAULT_MARKET_BUY_COLLAR_BP,
                     RiskOptions.DEFAULT_MAX_ACCOUNTS_TRACKED), config.fees());

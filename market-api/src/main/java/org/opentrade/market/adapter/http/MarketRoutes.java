@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +28,8 @@ import org.opentrade.market.domain.DayStats;
 import org.opentrade.market.domain.Interval;
 import org.opentrade.market.domain.KlineQuery;
 import org.opentrade.market.domain.MarketBoard;
+import org.opentrade.market.domain.MarketCalendar;
+import org.opentrade.market.domain.MarketClock;
 import org.opentrade.market.domain.MarketError;
 import org.opentrade.market.domain.MinutePoint;
 import org.opentrade.market.domain.RankBy;
@@ -100,6 +103,8 @@ public final class MarketRoutes {
         router.get("/v1/market/klines/:symbol").handler(guarded(this::klines, "interval", "start", "end", "limit", "cursor"));
         router.get("/v1/market/minute-line/:symbol").handler(guarded(this::minuteLine));
         router.get("/v1/market/rankings").handler(guarded(this::rankings, "by", "order", "limit"));
+        router.get("/v1/market/clock").handler(guarded(this::clock));
+        router.get("/v1/market/calendar").handler(guarded(this::calendar, "start", "end"));
     }
 
     /** {@code h} behind the checks every endpoint makes; {@code query}: the query parameters it takes. */
@@ -339,6 +344,23 @@ public final class MarketRoutes {
         MarketHttp.ok(ctx, new JsonObject().put("symbol", st.instrument().symbol())
                 .put("trading_day", board.calendar().tradingDay(now).toString())
                 .put("prev_close", MarketJson.price(s.prevClose())).put("points", points));
+    }
+
+    private void clock(RoutingContext ctx) {
+        MarketHttp.ok(ctx, MarketJson.clock(MarketClock.at(board.calendar(), clock.get()), board.calendar()));
+    }
+
+    /** Days are the exchange's local dates, {@code start} to {@code end} included: by default this one and six more. */
+    private void calendar(RoutingContext ctx) {
+        MarketCalendar cal = board.calendar();
+        LocalDate today = cal.tradingDay(clock.get());
+        LocalDate start = Params.date("start", ctx.request().getParam("start"), today);
+        LocalDate end = Params.date("end", ctx.request().getParam("end"), start.plusDays(6));
+        if (end.isBefore(start) || java.time.temporal.ChronoUnit.DAYS.between(start, end) >= MarketClock.MAX_DAYS) {
+            throw new Params.BadParam(MarketError.BAD_RANGE, "end must not be before start, and the range may span at most "
+                    + MarketClock.MAX_DAYS + " days");
+        }
+        MarketHttp.ok(ctx, MarketJson.calendar(MarketClock.days(cal, start, end), cal));
     }
 
     private void rankings(RoutingContext ctx) {

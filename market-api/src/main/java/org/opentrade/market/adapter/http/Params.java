@@ -105,6 +105,27 @@ final class Params {
                 + " milliseconds, got '" + clip(raw) + "'");
     }
 
+    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+
+    /** A local date {@code YYYY-MM-DD} (years 1970 to 9999), or {@code dflt} when absent. */
+    static java.time.LocalDate date(String name, String raw, java.time.LocalDate dflt) {
+        if (raw == null || raw.isEmpty()) {
+            return dflt;
+        }
+        if (DATE.matcher(raw).matches()) {
+            try {
+                java.time.LocalDate d = java.time.LocalDate.parse(raw);
+                if (d.getYear() >= 1970) {
+                    return d;
+                }
+            } catch (java.time.DateTimeException e) {
+                // falls through
+            }
+        }
+        throw new BadParam(MarketError.BAD_RANGE, name + " must be a date like 2026-01-05 (the exchange's local date),"
+                + " got '" + clip(raw) + "'");
+    }
+
     static long cursor(String raw) {
         if (raw == null || raw.isEmpty()) {
             return Long.MAX_VALUE;

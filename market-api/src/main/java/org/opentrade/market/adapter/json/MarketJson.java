@@ -7,10 +7,13 @@ import org.opentrade.common.json.IsoTimes;
 import org.opentrade.common.json.JsonBytes;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.SessionPhase;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.market.domain.Bar;
 import org.opentrade.market.domain.DayStats;
 import org.opentrade.market.domain.Instrument;
+import org.opentrade.market.domain.MarketCalendar;
+import org.opentrade.market.domain.MarketClock;
 import org.opentrade.market.domain.MinutePoint;
 import org.opentrade.market.domain.Trade;
 
@@ -200,5 +203,45 @@ public final class MarketJson {
     public static JsonObject minutePoint(MinutePoint p) {
         return new JsonObject().put("time", time(p.time())).put("price", price(p.price())).put("volume", p.volume())
                 .put("turnover", decimal(p.turnover())).put("avg_price", price(p.avgPrice()));
+    }
+
+    /** {@code GET /v1/market/clock}: the phase now and the moments it changes (null: none within the horizon). */
+    public static JsonObject clock(MarketClock.Clock c, MarketCalendar calendar) {
+        return new JsonObject().put("time", time(c.time()))
+                .put("calendar", calendar.kind() == MarketCalendar.Kind.A_SHARE ? "a-share" : "continuous")
+                .put("zone", calendar.zone().getId())
+                .put("phase", phase(c.phase()))
+                .put("is_open", c.phase().matches())
+                .put("accepts_orders", c.phase().acceptsOrders())
+                .put("next_phase", c.nextPhase() == null ? null : phase(c.nextPhase()))
+                .put("next_phase_at", optionalTime(c.nextPhaseAt()))
+                .put("next_open", optionalTime(c.nextOpen()))
+                .put("next_close", optionalTime(c.nextClose()))
+                .put("trading_day_ends_at", optionalTime(c.tradingDayEndsAt()));
+    }
+
+    /** {@code GET /v1/market/calendar}: the trading days with their sessions. */
+    public static JsonObject calendar(List<MarketClock.Day> days, MarketCalendar calendar) {
+        JsonArray out = new JsonArray();
+        for (MarketClock.Day d : days) {
+            JsonArray sessions = new JsonArray();
+            for (MarketClock.Session s : d.sessions()) {
+                sessions.add(new JsonObject().put("phase", phase(s.phase())).put("start", time(s.start()))
+                        .put("end", time(s.end())));
+            }
+            out.add(new JsonObject().put("trading_day", d.date().toString()).put("open", optionalTime(d.open()))
+                    .put("close", optionalTime(d.close())).put("sessions", sessions));
+        }
+        return new JsonObject().put("calendar", calendar.kind() == MarketCalendar.Kind.A_SHARE ? "a-share" : "continuous")
+                .put("zone", calendar.zone().getId()).put("days", out);
+    }
+
+    /** The wire name of a session phase: {@code closed call_auction pre_open continuous break}. */
+    public static String phase(SessionPhase p) {
+        return p.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String optionalTime(long epochMs) {
+        return epochMs < 0 ? null : time(epochMs);
     }
 }

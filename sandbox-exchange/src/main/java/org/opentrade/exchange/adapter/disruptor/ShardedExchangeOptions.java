@@ -6,7 +6,7 @@ import org.opentrade.exchange.adapter.file.FsyncPolicy;
 import org.opentrade.exchange.domain.FastOrderBook;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.OrderBook;
-import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.model.TradingCalendar;
 import org.opentrade.exchange.domain.feed.EventRetention;
 import org.opentrade.exchange.port.ShardStorage;
 

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.opentrade.exchange.client.ExchangeAddresses;
@@ -29,19 +30,21 @@ public final class InstrumentsEndpoint {
 
     /** Registers the endpoint; completes once the address is registered. */
     public static Future<InstrumentsEndpoint> register(Vertx vertx, InstrumentCatalog catalog, String calendar,
-                                                       String zone, String dayEnd) {
-        InstrumentsEndpoint e = new InstrumentsEndpoint(vertx, ExchangeJson.toJson(universe(catalog, calendar, zone, dayEnd)));
+                                                       String zone, String dayEnd, List<LocalDate> holidays) {
+        InstrumentsEndpoint e = new InstrumentsEndpoint(vertx, ExchangeJson.toJson(universe(catalog, calendar, zone, dayEnd,
+                holidays)));
         return e.consumer.completion().map(e);
     }
 
-    static Universe universe(InstrumentCatalog catalog, String calendar, String zone, String dayEnd) {
+    static Universe universe(InstrumentCatalog catalog, String calendar, String zone, String dayEnd,
+                             List<LocalDate> holidays) {
         List<InstrumentInfo> list = new ArrayList<>();
         for (Instrument i : catalog.all()) {
             InstrumentProfile p = catalog.profile(i.symbol());
             list.add(new InstrumentInfo(i.symbol(), i.name(), i.prevClose(), i.tickSize(), i.boardLot(),
                     i.maxOrderQty(), i.bandPercent(), p.floatShares(), p.eps()));
         }
-        return new Universe(calendar, zone, dayEnd, list);
+        return new Universe(calendar, zone, dayEnd, list, holidays);
     }
 
     public Future<Void> close() {

@@ -11,7 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
 import org.opentrade.exchange.domain.InstrumentCatalog;
-import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.model.TradingCalendar;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.port.EventPublisher;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.adapter.csv.UniverseFile;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.sim.Simulator;
 import org.opentrade.exchange.domain.sim.SimulatorOptions;

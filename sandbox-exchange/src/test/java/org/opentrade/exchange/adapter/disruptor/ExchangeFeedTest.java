@@ -22,7 +22,7 @@ import org.opentrade.exchange.adapter.file.FileConsumerCheckpoints;
 import org.opentrade.exchange.adapter.file.FileEventLog;
 import org.opentrade.exchange.adapter.file.FileSnapshotStore;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.domain.FastOrderBook;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.model.Command;

@@ -28,7 +28,7 @@ import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.FeedBatchCodec;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 
 /** A traced command's span on the exchange and its children, one per stage on the shard. */
 @ExtendWith(VertxExtension.class)

@@ -22,7 +22,7 @@ import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.FeedBatchCodec;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 
 /** The event-bus adapter in front of the real sharded exchange (no journal), on a real Vert.x. */
 @ExtendWith(VertxExtension.class)

@@ -24,7 +24,7 @@ import org.opentrade.exchange.adapter.disruptor.ShardedExchangeOptions;
 import org.opentrade.exchange.adapter.file.FsyncPolicy;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.FeedBatchCodec;
-import org.opentrade.exchange.domain.ContinuousCalendar;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.domain.Instrument;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.model.Command;

@@ -25,7 +25,7 @@ class InstrumentsEndpointTest {
     @Test
     void answersEveryInstrumentWithRulesReferenceFiguresAndTheCalendar() throws Exception {
         InstrumentCatalog catalog = UniverseFile.loadDefault();
-        InstrumentsEndpoint.register(vertx, catalog, "continuous", "Asia/Shanghai", "15:00")
+        InstrumentsEndpoint.register(vertx, catalog, "continuous", "Asia/Shanghai", "15:00", java.util.List.of())
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         Object body = vertx.eventBus().request(ExchangeAddresses.INSTRUMENTS, new JsonObject())
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();

@@ -5,7 +5,7 @@ import java.util.List;
 import org.opentrade.exchange.domain.EventCollector;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 import org.opentrade.exchange.domain.MatchingEngine;
-import org.opentrade.exchange.domain.TradingCalendar;
+import org.opentrade.exchange.model.TradingCalendar;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;

@@ -43,7 +43,7 @@ public final class FixBooks {
     private String unavailable;
     private Listener listener = (b, e) -> { };
 
-    /** Whether the exchange matches as orders come at a moment (not in a call auction): {@link MatchingHours}. */
+    /** Whether the exchange matches as orders come at a moment (not in a call auction): its calendar's phase. */
     private final java.util.function.LongPredicate matchingAt;
 
     /** Books of an exchange that always matches (the 24×7 calendar). */
