@@ -31,6 +31,10 @@ public final class RouteTable {
                 // The developer's panic button: like a cancel, never throttled.
                 trade("POST", "/v1/account/kill-switch", 1, RouteClass.CANCEL),
                 trade("GET", "/v1/positions", 1, RouteClass.TRADE_READ),
+                trade("GET", "/v1/positions/:symbol", 1, RouteClass.TRADE_READ),
+                // Closing sells at market: order entry (fails closed without the shared limiter), a close of all five.
+                trade("DELETE", "/v1/positions/:symbol", 1, RouteClass.ORDER_ENTRY),
+                trade("DELETE", "/v1/positions", 5, RouteClass.ORDER_ENTRY),
                 trade("POST", "/v1/orders", 1, RouteClass.ORDER_ENTRY),
                 trade("GET", "/v1/orders", 2, RouteClass.TRADE_READ),
                 trade("DELETE", "/v1/orders", 1, RouteClass.CANCEL),

@@ -211,6 +211,10 @@ class ContractConformanceIT {
         call("POST", "/v1/account/reset", "{}", k).expect(200);
         call("POST", "/v1/account/reset", json("starting_balance", "lots"), k).invalidRequest().expectError(422, -1002);
         call("GET", "/v1/positions", null, k).expect(200);
+        call("GET", "/v1/positions/" + SYMBOL, null, k).expectError(404, -4117);
+        call("DELETE", "/v1/positions/" + SYMBOL, null, k).expectError(404, -4117);
+        call("DELETE", "/v1/positions/" + SYMBOL + "?qty=0", null, k).invalidRequest().expectError(422, -1002);
+        call("DELETE", "/v1/positions", null, k).expect(200);
         String order = "{\"symbol\":\"" + SYMBOL + "\",\"side\":\"buy\",\"qty\":100,\"price\":\"" + low
                 + "\",\"client_order_id\":\"ct-1\"}";
         JsonObject placed = call("POST", "/v1/orders", order, k).expect(201).json();
@@ -242,6 +246,10 @@ class ContractConformanceIT {
         call("DELETE", "/v1/orders/ord_unknown", null, k).expectError(404, -4112);
         call("GET", "/v1/fills?limit=10", null, k).expect(200);
         call("GET", "/v1/positions", null, k).expect(200);
+        // the marketable buy above filled: its position is closed by a market sell into the simulator's bids
+        call("GET", "/v1/positions/" + SYMBOL, null, k).expect(200);
+        call("DELETE", "/v1/positions/" + SYMBOL + "?qty=100", null, k).expect(201);
+        call("DELETE", "/v1/positions", null, k).expect(200);
         call("POST", "/v1/orders", "{\"symbol\":\"" + SYMBOL + "\",\"side\":\"buy\",\"qty\":100,\"price\":\"" + low
                 + "\"}", k).expect(201);
         call("DELETE", "/v1/orders?symbol=" + SYMBOL, null, k).expect(200);

@@ -22,6 +22,7 @@ public enum TradeError {
     INVALID_ORDER(-4114, "invalid order"),
     IDEMPOTENCY_KEY_CONFLICT(-4115, "Idempotency-Key already used with a different request"),
     UNKNOWN_SYMBOL(-4116, "unknown symbol"),
+    NO_POSITION(-4117, "no position in the symbol"),
     SLOW_CONSUMER(-4120, "slow consumer"),
     MALFORMED(-1001, "malformed request"),
     INVALID_PARAMETER(-1002, "invalid parameter"),

@@ -29,7 +29,7 @@ public final class TradeHttp {
 
     public static int status(TradeError e) {
         return switch (e) {
-            case UNKNOWN_ORDER, NOT_FOUND -> 404;
+            case UNKNOWN_ORDER, NOT_FOUND, NO_POSITION -> 404;
             case IDENTITY_MISSING, ADMIN_REQUIRED -> 401;
             case METHOD_NOT_ALLOWED -> 405;
             case BODY_TOO_LARGE -> 413;

@@ -102,6 +102,9 @@ public final class TradeRoutes {
         router.post("/v1/account/reset").handler(guarded(this::reset));
         router.post("/v1/account/kill-switch").handler(guarded(this::killSwitch));
         router.get("/v1/positions").handler(guarded(this::positions));
+        router.delete("/v1/positions").handler(guarded(this::closeAll));
+        router.get("/v1/positions/:symbol").handler(guarded(this::position));
+        router.delete("/v1/positions/:symbol").handler(guarded(this::closePosition, "qty"));
         router.post("/v1/orders").handler(guarded(this::place));
         router.get("/v1/orders").handler(guarded(this::listOrders, "status", "symbol", "start", "end", "limit", "cursor"));
         router.delete("/v1/orders").handler(guarded(this::cancelAll, "symbol"));
@@ -312,14 +315,94 @@ public final class TradeRoutes {
         JsonArray items = new JsonArray();
         if (desk.ledger().hasAccount(account)) {
             for (PositionView p : desk.ledger().positions(account, this::lastPrice, clock.getAsLong())) {
-                items.add(new JsonObject().put("symbol", p.symbol()).put("qty", p.qty()).put("sellable_qty", p.sellableQty())
-                        .put("avg_cost", TradeJson.money(p.avgCost())).put("last_price", TradeJson.money(p.lastPrice()))
-                        .put("market_value", TradeJson.money(p.marketValue()))
-                        .put("unrealized_pnl", TradeJson.money(p.unrealizedPnl()))
-                        .put("cost_basis", TradeJson.money(p.costBasis())));
+                items.add(positionJson(p));
             }
         }
         TradeHttp.ok(ctx, 200, new JsonObject().put("items", items).putNull("next_cursor"));
+    }
+
+    private static JsonObject positionJson(PositionView p) {
+        return new JsonObject().put("symbol", p.symbol()).put("qty", p.qty()).put("sellable_qty", p.sellableQty())
+                .put("avg_cost", TradeJson.money(p.avgCost())).put("last_price", TradeJson.money(p.lastPrice()))
+                .put("market_value", TradeJson.money(p.marketValue()))
+                .put("unrealized_pnl", TradeJson.money(p.unrealizedPnl()))
+                .put("cost_basis", TradeJson.money(p.costBasis()));
+    }
+
+    private static String symbolParam(RoutingContext ctx) {
+        String symbol = ctx.pathParam("symbol");
+        if (symbol == null || !OrderBodies.SYMBOL.matcher(symbol).matches()) {
+            throw new BadParam("symbol must be an instrument code such as 600000.SH");
+        }
+        return symbol;
+    }
+
+    private void position(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        String symbol = symbolParam(ctx);
+        PositionView p = desk.ledger().hasAccount(account)
+                ? desk.ledger().position(account, symbol, this::lastPrice, clock.getAsLong()) : null;
+        if (p == null || p.qty() <= 0) {
+            TradeHttp.fail(ctx, TradeError.NO_POSITION, "no position in '" + symbol + "'");
+            return;
+        }
+        TradeHttp.ok(ctx, 200, positionJson(p));
+    }
+
+    /** Sells the position at market: 201 with the order, 200 with it again for a retry under its Idempotency-Key. */
+    private void closePosition(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        String symbol = symbolParam(ctx);
+        String rawQty = ctx.request().getParam("qty");
+        long qty = 0;
+        if (rawQty != null) {
+            qty = rawQty.matches("[1-9][0-9]{0,11}") ? Long.parseLong(rawQty) : -1;
+            if (qty <= 0) {
+                throw new BadParam("qty must be a whole number of shares from 1 (leave it out to sell all that is sellable)");
+            }
+        }
+        Span span = step(ctx, "trade-api.close-position");
+        answer(ctx, account, desk.closePosition(account, symbol, qty, idempotencyKey(ctx), traceParent(span, ctx)), span,
+                o -> TradeHttp.ok(ctx, o.kind() == Outcome.Kind.CREATED ? 201 : 200, TradeJson.orderBuffer(o.order())));
+    }
+
+    /** Closes every position: one result per position held, as cancel-all answers one per order. */
+    private void closeAll(RoutingContext ctx) {
+        String account = accountOf(ctx);
+        String key = idempotencyKey(ctx);
+        if (replayed(ctx, account)) {
+            return;
+        }
+        Span span = step(ctx, "trade-api.close-all");
+        releaseKeyAfter(ctx, desk.closeAll(account, key, traceParent(span, ctx)).whenComplete((list, err) -> {
+            span.end();
+            if (err != null) {
+                TradeHttp.internal(ctx, err);
+                return;
+            }
+            JsonArray items = new JsonArray();
+            for (TradeDesk.Closed c : list) {
+                Outcome o = c.outcome();
+                JsonObject item = new JsonObject().put("symbol", c.symbol());
+                switch (o.kind()) {
+                    case CREATED, EXISTING, DONE -> item.put("status", o.kind() == Outcome.Kind.CREATED ? 201 : 200)
+                            .put("order", TradeJson.order(o.order()));
+                    case UNKNOWN -> item.put("status", 504).put("error_no", TradeError.STATUS_UNKNOWN.errorNo())
+                            .put("error", o.message());
+                    case BUSY -> item.put("status", 503).put("error_no", TradeError.NOT_READY.errorNo())
+                            .put("error", o.message());
+                    default -> item.put("status", o.error() != null ? TradeHttp.status(o.error())
+                                    : statusOfExchangeCode(o.exchangeCode()))
+                            .put("error_no", o.error() != null ? o.error().errorNo() : o.exchangeCode())
+                            .put("error", o.message());
+                }
+                if (!item.containsKey("order") && o.order() != null && o.kind() != Outcome.Kind.BUSY) {
+                    item.put("order", TradeJson.order(o.order())); // the rejected sell, or the one of unknown status
+                }
+                items.add(item);
+            }
+            TradeHttp.ok(ctx, 200, remember(ctx, account, 200, new JsonObject().put("items", items).putNull("next_cursor")));
+        }));
     }
 
     private void reset(RoutingContext ctx) {

@@ -461,6 +461,75 @@ public final class TradeDesk {
         return new Outcome(Outcome.Kind.DONE, overlay(o, r), null, 0, "done");
     }
 
+    // ------------------------------------------------------------------ closing positions
+
+    /** What one close of {@link #closeAll} did. */
+    public record Closed(String symbol, Outcome outcome) {
+    }
+
+    /**
+     * Closes the account's position in {@code symbol} (Alpaca's {@code DELETE /v2/positions/{symbol}}): a market
+     * sell, immediate or cancel, of its sellable shares, or of {@code qty} of them (0: all). Shares bought today
+     * under T+1, and shares open sell orders hold, are not sellable; those orders keep working. Under an
+     * Idempotency-Key the sell's client order id is derived from the key and the symbol ({@link #closeOrderId}),
+     * so a retry, after a restart too, answers the order the first call placed and never sells twice.
+     */
+    public CompletionStage<Outcome> closePosition(String account, String symbol, long qty, String idempotencyKey,
+                                                  String traceParent) {
+        String clientOrderId = idempotencyKey == null ? generateClientOrderId() : closeOrderId(idempotencyKey, symbol);
+        Order earlier = idempotencyKey != null && ledger.hasAccount(account)
+                ? ledger.orderByClientId(account, clientOrderId) : null;
+        if (earlier != null) {
+            return done(new Outcome(Outcome.Kind.EXISTING, earlier, null, 0, "the Idempotency-Key's earlier close"));
+        }
+        long now = clock.getAsLong();
+        var position = ledger.hasAccount(account) ? ledger.position(account, symbol, s -> 0, now) : null;
+        if (position == null || position.qty() <= 0) {
+            return done(Outcome.refused(TradeError.NO_POSITION, "no position in '" + symbol + "' to close"));
+        }
+        long sellable = state(account, now).sellable(symbol);
+        if (sellable <= 0 || qty > sellable) {
+            return done(Outcome.refused(TradeError.INSUFFICIENT_POSITION, (qty > 0 ? qty + " of " : "") + "the "
+                    + position.qty() + " shares of " + symbol + " cannot be sold now: " + sellable + " are sellable"
+                    + " (shares bought today under T+1, and those open sell orders hold, are not)"));
+        }
+        return place(account, new OrderRequest(clientOrderId, symbol, Side.SELL, OrderType.MARKET, TimeInForce.IOC,
+                qty > 0 ? qty : sellable, 0, 0), null, false, traceParent);
+    }
+
+    /** Closes every position of the account ({@link #closePosition} of each, by symbol): one result per position. */
+    public CompletionStage<List<Closed>> closeAll(String account, String idempotencyKey, String traceParent) {
+        if (!ledger.hasAccount(account)) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        TreeMap<String, CompletableFuture<Outcome>> closes = new TreeMap<>();
+        for (var p : ledger.positions(account, s -> 0, clock.getAsLong())) {
+            if (p.qty() > 0) {
+                closes.put(p.symbol(), closePosition(account, p.symbol(), 0, idempotencyKey, traceParent)
+                        .toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(closes.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Closed> out = new ArrayList<>(closes.size());
+            closes.forEach((symbol, f) -> out.add(new Closed(symbol, f.join())));
+            return out;
+        });
+    }
+
+    /**
+     * The client order id of the close of {@code symbol} under {@code idempotencyKey}: {@code close-} and 32 hex
+     * digits of their SHA-256, within the 48 characters client order ids may have.
+     */
+    static String closeOrderId(String idempotencyKey, String symbol) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((idempotencyKey + "\u0000" + symbol).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "close-" + java.util.HexFormat.of().formatHex(d, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     // ------------------------------------------------------------------ account
 
     /** Resets the account to {@code balance} (hundredths) and cancels its open orders. */

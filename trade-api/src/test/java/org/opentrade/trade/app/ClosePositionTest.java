@@ -1,0 +1,147 @@
+package org.opentrade.trade.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.exchange.client.ExchangeAddresses;
+
+/**
+ * Closing positions (Alpaca's {@code DELETE /v2/positions[/{symbol}]}) against the real exchange: a market sell of
+ * what is sellable, shares open sells hold left alone, a retry under its Idempotency-Key never selling twice.
+ */
+class ClosePositionTest {
+    private static final String SYMBOL = "601398.SH";
+    @TempDir
+    static Path dir;
+    static TradeHarness h;
+    private static long makerOrderIds = 9_100_000_000L;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = TradeHarness.start(dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    /** A resting order of a market maker, sent straight to the exchange. */
+    private static void maker(String side, String price, long qty) throws Exception {
+        h.vertx.eventBus().request(ExchangeAddresses.COMMANDS, new JsonObject()
+                .put("type", "NEW_ORDER").put("order_id", ++makerOrderIds).put("account", "sim-mm-0").put("symbol", SYMBOL)
+                .put("side", side).put("order_type", "LIMIT").put("tif", "GTC").put("price", price).put("qty", qty))
+                .toCompletionStage().toCompletableFuture().get();
+    }
+
+    private static HttpResponse<Buffer> delete(String dev, String uri, String idempotencyKey) throws Exception {
+        var r = h.request(HttpMethod.DELETE, dev, uri);
+        if (idempotencyKey != null) {
+            r.putHeader("Idempotency-Key", idempotencyKey);
+        }
+        return TradeHarness.await(r.send());
+    }
+
+    private static long held(String dev) throws Exception {
+        HttpResponse<Buffer> r = h.get(dev, "/v1/positions/" + SYMBOL);
+        return r.statusCode() == 404 ? 0 : r.bodyAsJsonObject().getLong("qty");
+    }
+
+    private static void assertError(HttpResponse<Buffer> r, int status, int errorNo) {
+        assertEquals(status, r.statusCode(), r.bodyAsString());
+        assertEquals(errorNo, r.bodyAsJsonObject().getInteger("error_no"), r.bodyAsString());
+    }
+
+    @Test
+    void aCloseSellsWhatIsSellableAtMarketOnceAndLeavesHeldSharesToTheirOrders() throws Exception {
+        maker("SELL", "7.12", 1000);
+        HttpResponse<Buffer> buy = h.order("dev_ivy", TradeHarness.limit("i-1", SYMBOL, "buy", "7.12", 300));
+        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
+        h.until(() -> {
+            try {
+                return held("dev_ivy") == 300;
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
+        JsonObject position = h.get("dev_ivy", "/v1/positions/" + SYMBOL).bodyAsJsonObject();
+        assertEquals(300, position.getLong("sellable_qty"));
+        assertEquals("7.12", position.getString("avg_cost"));
+        maker("BUY", "7.10", 1000);
+        HttpResponse<Buffer> resting = h.order("dev_ivy", TradeHarness.limit("i-2", SYMBOL, "sell", "7.80", 100));
+        assertEquals(201, resting.statusCode(), resting.bodyAsString());
+
+        assertError(delete("dev_ivy", "/v1/positions/" + SYMBOL + "?qty=300", null), 422, -4102);
+        HttpResponse<Buffer> close = delete("dev_ivy", "/v1/positions/" + SYMBOL, "close-ivy-1");
+        assertEquals(201, close.statusCode(), close.bodyAsString());
+        JsonObject sell = close.bodyAsJsonObject();
+        assertEquals("sell", sell.getString("side"));
+        assertEquals("market", sell.getString("type"));
+        assertEquals(200, sell.getLong("qty"), "the 100 the resting sell holds are not sold");
+        assertEquals("filled", sell.getString("status"), sell.encode());
+        HttpResponse<Buffer> retry = delete("dev_ivy", "/v1/positions/" + SYMBOL, "close-ivy-1");
+        assertEquals(200, retry.statusCode(), retry.bodyAsString());
+        assertEquals(sell.getString("order_id"), retry.bodyAsJsonObject().getString("order_id"), "sold once");
+        h.until(() -> {
+            try {
+                return held("dev_ivy") == 100;
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
+        assertError(delete("dev_ivy", "/v1/positions/" + SYMBOL, null), 422, -4102);
+
+        assertEquals(200, delete("dev_ivy", "/v1/orders?symbol=" + SYMBOL, null).statusCode());
+        h.until(() -> {
+            try {
+                return h.get("dev_ivy", "/v1/positions/" + SYMBOL).bodyAsJsonObject().getLong("sellable_qty") == 100;
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
+        HttpResponse<Buffer> all = delete("dev_ivy", "/v1/positions", "close-all-ivy");
+        assertEquals(200, all.statusCode(), all.bodyAsString());
+        JsonArray items = all.bodyAsJsonObject().getJsonArray("items");
+        assertEquals(1, items.size(), items.encode());
+        assertEquals(SYMBOL, items.getJsonObject(0).getString("symbol"));
+        assertEquals(201, items.getJsonObject(0).getInteger("status"), items.encode());
+        assertEquals(100, items.getJsonObject(0).getJsonObject("order").getLong("qty"));
+        assertEquals(all.bodyAsString(), delete("dev_ivy", "/v1/positions", "close-all-ivy").bodyAsString(),
+                "a retry under its key answers the first answer again");
+        h.until(() -> {
+            try {
+                return held("dev_ivy") == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
+        assertError(h.get("dev_ivy", "/v1/positions/" + SYMBOL), 404, -4117);
+        assertError(delete("dev_ivy", "/v1/positions/" + SYMBOL, null), 404, -4117);
+        assertEquals(0, delete("dev_ivy", "/v1/positions", null).bodyAsJsonObject().getJsonArray("items").size());
+    }
+
+    @Test
+    void anotherAccountHasNothingToCloseAndBadParametersAreRefused() throws Exception {
+        assertError(h.get("dev_jack", "/v1/positions/" + SYMBOL), 404, -4117);
+        assertError(delete("dev_jack", "/v1/positions/" + SYMBOL, null), 404, -4117);
+        assertEquals(0, delete("dev_jack", "/v1/positions", null).bodyAsJsonObject().getJsonArray("items").size());
+        assertError(delete("dev_jack", "/v1/positions/nope", null), 422, -1002);
+        for (String qty : new String[] {"0", "-5", "abc", "1e3", "9999999999999"}) {
+            assertError(delete("dev_jack", "/v1/positions/" + SYMBOL + "?qty=" + qty, null), 422, -1002);
+        }
+        assertError(delete("dev_jack", "/v1/positions?symbol=" + SYMBOL, null), 422, -1002);
+        assertTrue(h.get("dev_jack", "/v1/positions").bodyAsJsonObject().getJsonArray("items").isEmpty());
+    }
+}
