@@ -7,6 +7,7 @@ import { Stream } from '/assets/console/stream.js';
 import { MarketPanels } from '/assets/console/market.js';
 import { TradingPanels } from '/assets/console/trading.js';
 import { InstrumentPicker } from '/assets/console/picker.js';
+import { MarketClock } from '/assets/console/clock.js';
 
 const DEFAULT_SYMBOL = '600000.SH';
 const status = document.getElementById('status');
@@ -49,8 +50,10 @@ async function main() {
   orderStream.start();
   orderStream.subscribe(['orders']); // its snapshot frame makes the trading panels read the list
   trading.render();
+  const clock = new MarketClock();
+  clock.read();
 
-  onLanguageChange(() => { renderStreamState(); market.render(); trading.render(); });
+  onLanguageChange(() => { renderStreamState(); market.render(); trading.render(); clock.render(); });
 
   let instruments;
   try {
@@ -68,7 +71,7 @@ async function main() {
   });
   onLanguageChange(() => picker.render());
   picker.choose(first);
-  window.addEventListener('pagehide', () => { marketStream.stop(); orderStream.stop(); });
+  window.addEventListener('pagehide', () => { marketStream.stop(); orderStream.stop(); clock.stop(); });
 }
 
 main();

@@ -196,13 +196,47 @@ export class TradingPanels {
     set('a-fees', a && a.fees_paid, 2); set('a-open', a && a.open_orders);
     const body = document.getElementById('positions-body');
     if (!this.positions.length) {
-      body.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, t('pos.none'))));
+      body.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'empty' }, t('pos.none'))));
       return;
     }
     body.replaceChildren(...this.positions.map((p) => el('tr', { 'data-symbol': p.symbol },
-      el('th', { scope: 'row' }, p.symbol), el('td', { class: 'num qty' }, num(p.qty)), el('td', { class: 'num' }, num(p.sellable_qty)),
+      el('th', { scope: 'row' }, p.symbol), el('td', { class: 'num qty' }, num(p.qty)), el('td', { class: 'num sellable' }, num(p.sellable_qty)),
       el('td', { class: 'num' }, p.avg_cost), el('td', { class: 'num' }, p.last_price), el('td', { class: 'num' }, num(p.market_value, 2)),
-      el('td', { class: 'num ' + (Number(p.unrealized_pnl) > 0 ? 'up' : Number(p.unrealized_pnl) < 0 ? 'down' : '') }, num(p.unrealized_pnl, 2)))));
+      el('td', { class: 'num ' + (Number(p.unrealized_pnl) > 0 ? 'up' : Number(p.unrealized_pnl) < 0 ? 'down' : '') }, num(p.unrealized_pnl, 2)),
+      this.closeCell(p))));
+  }
+
+  /** A position's close button: a market sell of its sellable shares (none today under T+1: no button). */
+  closeCell(p) {
+    const cell = el('td', { class: 'actions' });
+    if (p.sellable_qty > 0) {
+      const close = el('button', { type: 'button', class: 'secondary small close-position',
+        'aria-label': t('pos.close.label', { qty: num(p.sellable_qty), symbol: p.symbol }) }, t('pos.close'));
+      close.addEventListener('click', () => this.closePosition(p.symbol, close));
+      cell.append(close);
+    }
+    return cell;
+  }
+
+  /**
+   * DELETE /v1/positions/{symbol} under an Idempotency-Key of this click: a double click, or a retry of an answer
+   * lost on the way, sells once.
+   */
+  async closePosition(symbol, button) {
+    button.disabled = true;
+    const key = newClientOrderId();
+    try {
+      const res = await api('DELETE', '/v1/positions/' + encodeURIComponent(symbol), undefined, { 'Idempotency-Key': key });
+      this.rememberTrace(res.body.client_order_id, res.traceId);
+      this.upsert(res.body);
+      this.renderOrders();
+      showStatus(this.ticketStatus, t('pos.closed', { symbol, qty: num(res.body.qty), status: t('status.' + res.body.status) }));
+    } catch (err) {
+      if (err instanceof ApiError && err.body && err.body.order) this.upsert(err.body.order);
+      showStatus(this.ticketStatus, err, true);
+      button.disabled = false;
+    }
+    this.refreshAccountSoon();
   }
 
   /** Open orders first, then the rest, newest first; at most MAX_ROWS. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""OpenTrade quickstart: sign up, log in, create keys, read bars, trade, and see the fill on the stream.
+"""OpenTrade quickstart: sign up, log in, create keys, read bars, trade, see the fill on the stream, close the position.
 
     PYTHONPATH=sdk/python/target/generated-python:sdk/python python3 sdk/python/examples/quickstart.py [BASE_URL]
 
@@ -79,6 +79,14 @@ def main(base_url):
         fill.fill_id, text(fill.side), fill.qty, fill.symbol, fill.price, text(fill.liquidity), fill.client_order_id))
     position = next((p for p in quant.trading.list_positions().items if p.symbol == SYMBOL), None)
     print("position: %s %d" % (SYMBOL, position.qty if position else 0))
+
+    # The exchange's clock says when it trades (the sandbox's default calendar: around the clock).
+    clock = quant.market.get_market_clock()
+    print("market: %s%s" % (text(clock.phase), " until %s" % clock.next_phase_at.isoformat()
+                                                 if clock.next_phase_at else ", around the clock"))
+    # Close the position at market; under an Idempotency-Key a retry never sells twice.
+    closed = quant.trading.close_position(SYMBOL, idempotency_key="qs-close-" + suffix)
+    print("closed: market sell %d %s: order %s, %s" % (closed.qty, SYMBOL, closed.order_id, text(closed.status)))
     return 0
 
 

@@ -125,9 +125,11 @@ class FakeStreamServer:
                 sock, _ = self._server.accept()
             except OSError:
                 return
+            # Counted before it is served: a client answered at once (a refused upgrade) could otherwise see its
+            # answer, and a test read the count, before this thread got round to it.
+            self.connections = index + 1
             threading.Thread(target=self._serve, args=(sock, index), daemon=True).start()
             index += 1
-            self.connections = index
 
     def _serve(self, sock, index):
         try:

@@ -21,12 +21,17 @@ def ranked_quote(rank, **fields):
     return quote
 
 
+def market_answering(answer):
+    """A MarketApi whose every call gets ``answer`` (JSON), and the pool that records what it sent."""
+    client = api_client("http://gw.example:8080", SecretKey("otk_k", "s"))
+    pool = RecordingPool(json.dumps(answer).encode())
+    client.rest_client.pool_manager._inner = pool
+    return opentrade.MarketApi(client), pool
+
+
 class RankingsTest(unittest.TestCase):
     def market(self, answer):
-        client = api_client("http://gw.example:8080", SecretKey("otk_k", "s"))
-        pool = RecordingPool(json.dumps(answer).encode())
-        client.rest_client.pool_manager._inner = pool
-        return opentrade.MarketApi(client), pool
+        return market_answering(answer)
 
     def test_rankings_with_null_prices_and_pe_are_read(self):
         before_first_trade = ranked_quote(2, symbol="000001.SZ", last=None, bid=None, ask=None, open=None,
@@ -68,10 +73,7 @@ class RankingsTest(unittest.TestCase):
 
 class ClockTest(unittest.TestCase):
     def market(self, answer):
-        client = api_client("http://gw.example:8080", SecretKey("otk_k", "s"))
-        pool = RecordingPool(json.dumps(answer).encode())
-        client.rest_client.pool_manager._inner = pool
-        return opentrade.MarketApi(client), pool
+        return market_answering(answer)
 
     def test_the_24x7_clock_with_no_open_or_close_is_read(self):
         market, pool = self.market({"time": "2026-01-05T08:00:00.000Z", "calendar": "continuous",

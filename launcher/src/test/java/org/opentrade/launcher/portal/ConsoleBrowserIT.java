@@ -108,6 +108,14 @@ class ConsoleBrowserIT {
                     && b.driver().findElement(By.id("a-cash")).getText().matches("[\\d,]+\\.\\d{2}"));
             b.screenshot("console-filled");
 
+            // The exchange's phase from its clock: the all-in-one's 24×7 calendar trades around the clock.
+            b.until(d -> "continuous".equals(js(b, "return document.getElementById('market-clock').dataset.phase")));
+            b.textIn(By.id("market-clock"), "Continuous trading, around the clock");
+            // The position closed from its row: a market sell of its 100 sellable shares, then no position.
+            b.visible(By.cssSelector("#positions-body tr[data-symbol='" + SYMBOL + "'] .close-position")).click();
+            b.textIn(By.id("ticket-status"), SYMBOL + ": market sell of 100 shares placed");
+            b.textIn(By.id("positions-body"), "No positions.");
+
             // A resting limit buy: replaced to a new price, then canceled, all from the list.
             new Select(b.visible(By.id("t-type"))).selectByValue("limit");
             type(b, "t-price", restingPrice);

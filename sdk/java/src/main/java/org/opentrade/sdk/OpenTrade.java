@@ -224,6 +224,16 @@ public final class OpenTrade {
         return call(() -> trading.replaceOrder(orderId, change, key));
     }
 
+    /**
+     * Closes the position in {@code symbol}: a market sell (IOC) of its sellable shares, or {@code qty} of them
+     * (null: all). Retried safely under one {@code Idempotency-Key}, from which trade-api derives the sell's client
+     * order id, so a retry answers the first sell and never sells twice.
+     */
+    public Order closePosition(String symbol, Long qty) {
+        String key = "close-" + newClientOrderId();
+        return call(() -> trading.closePosition(symbol, qty, key));
+    }
+
     /** The account's orders ({@code status} open, closed or all; {@code symbol} may be null), page by page. */
     public Iterable<Order> orders(String status, String symbol) {
         return new Pages<>(cursor -> {

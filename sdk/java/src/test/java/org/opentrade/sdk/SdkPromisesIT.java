@@ -91,6 +91,28 @@ class SdkPromisesIT {
         assertEquals(-2011, ended.errorNo());
     }
 
+    /** A market buy's position closed through the SDK: one market sell of it, answered through the contract. */
+    @Test
+    void aPositionIsClosedWithOneMarketSell() throws Exception {
+        ot.placeOrder(new OrderCreate().symbol("000001.SZ").side(OrderSide.BUY).type(OrderType.MARKET).qty(100L));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (ot.call(() -> ot.trading().listPositions()).getItems().stream()
+                .noneMatch(p -> p.getSymbol().equals("000001.SZ") && p.getSellableQty() == 100)) {
+            assertTrue(System.nanoTime() < deadline, "the fill reaches the position");
+            Thread.sleep(20); // polling the position the fill reaches from the feed
+        }
+
+        Order sell = ot.closePosition("000001.SZ", null);
+
+        assertEquals(OrderSide.SELL, sell.getSide());
+        assertEquals(OrderType.MARKET, sell.getType());
+        assertEquals(100L, sell.getQty());
+        assertTrue(sell.getClientOrderId().matches("close-[0-9a-f]{32}"), sell.getClientOrderId());
+        // Sold: a second close finds nothing to sell (-4102 while the fill is on its way to the position, then -4117).
+        int again = assertThrows(OpenTradeException.class, () -> ot.closePosition("000001.SZ", null)).errorNo();
+        assertTrue(again == -4102 || again == -4117, "nothing left to sell: " + again);
+    }
+
     @Test
     void anOrderPlacedTwiceFromOneTemplateIsTwoOrders() throws Exception {
         OrderCreate template = restingBuy();

@@ -54,9 +54,16 @@ class ClosePositionTest {
         return TradeHarness.await(r.send());
     }
 
-    private static long held(String dev) throws Exception {
-        HttpResponse<Buffer> r = h.get(dev, "/v1/positions/" + SYMBOL);
-        return r.statusCode() == 404 ? 0 : r.bodyAsJsonObject().getLong("qty");
+    /** Waits until the position holds {@code qty} shares (or that many are sellable): fills reach it from the feed. */
+    private static void awaitHeld(String dev, long qty, boolean sellable) throws Exception {
+        h.until(() -> {
+            try {
+                HttpResponse<Buffer> r = h.get(dev, "/v1/positions/" + SYMBOL);
+                return (r.statusCode() == 404 ? 0 : r.bodyAsJsonObject().getLong(sellable ? "sellable_qty" : "qty")) == qty;
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
     }
 
     private static void assertError(HttpResponse<Buffer> r, int status, int errorNo) {
@@ -69,13 +76,7 @@ class ClosePositionTest {
         maker("SELL", "7.12", 1000);
         HttpResponse<Buffer> buy = h.order("dev_ivy", TradeHarness.limit("i-1", SYMBOL, "buy", "7.12", 300));
         assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
-        h.until(() -> {
-            try {
-                return held("dev_ivy") == 300;
-            } catch (Exception e) {
-                return false;
-            }
-        }, 10);
+        awaitHeld("dev_ivy", 300, false);
         JsonObject position = h.get("dev_ivy", "/v1/positions/" + SYMBOL).bodyAsJsonObject();
         assertEquals(300, position.getLong("sellable_qty"));
         assertEquals("7.12", position.getString("avg_cost"));
@@ -94,23 +95,11 @@ class ClosePositionTest {
         HttpResponse<Buffer> retry = delete("dev_ivy", "/v1/positions/" + SYMBOL, "close-ivy-1");
         assertEquals(200, retry.statusCode(), retry.bodyAsString());
         assertEquals(sell.getString("order_id"), retry.bodyAsJsonObject().getString("order_id"), "sold once");
-        h.until(() -> {
-            try {
-                return held("dev_ivy") == 100;
-            } catch (Exception e) {
-                return false;
-            }
-        }, 10);
+        awaitHeld("dev_ivy", 100, false);
         assertError(delete("dev_ivy", "/v1/positions/" + SYMBOL, null), 422, -4102);
 
         assertEquals(200, delete("dev_ivy", "/v1/orders?symbol=" + SYMBOL, null).statusCode());
-        h.until(() -> {
-            try {
-                return h.get("dev_ivy", "/v1/positions/" + SYMBOL).bodyAsJsonObject().getLong("sellable_qty") == 100;
-            } catch (Exception e) {
-                return false;
-            }
-        }, 10);
+        awaitHeld("dev_ivy", 100, true);
         HttpResponse<Buffer> all = delete("dev_ivy", "/v1/positions", "close-all-ivy");
         assertEquals(200, all.statusCode(), all.bodyAsString());
         JsonArray items = all.bodyAsJsonObject().getJsonArray("items");
@@ -120,13 +109,7 @@ class ClosePositionTest {
         assertEquals(100, items.getJsonObject(0).getJsonObject("order").getLong("qty"));
         assertEquals(all.bodyAsString(), delete("dev_ivy", "/v1/positions", "close-all-ivy").bodyAsString(),
                 "a retry under its key answers the first answer again");
-        h.until(() -> {
-            try {
-                return held("dev_ivy") == 0;
-            } catch (Exception e) {
-                return false;
-            }
-        }, 10);
+        awaitHeld("dev_ivy", 0, false);
         assertError(h.get("dev_ivy", "/v1/positions/" + SYMBOL), 404, -4117);
         assertError(delete("dev_ivy", "/v1/positions/" + SYMBOL, null), 404, -4117);
         assertEquals(0, delete("dev_ivy", "/v1/positions", null).bodyAsJsonObject().getJsonArray("items").size());

@@ -87,6 +87,9 @@ class PythonSdkIT {
                 + "order (qs-[0-9a-f]{12})$").matcher(run.output);
         assertTrue(fill.find(), "the fill arrived on the order stream: " + run.output);
         assertTrue(run.output.contains("position: 600000.SH 100"), run.output);
+        assertTrue(run.output.contains("market: continuous, around the clock"), run.output);
+        assertTrue(Pattern.compile("(?m)^closed: market sell 100 600000\\.SH: order \\d+, ").matcher(run.output).find(),
+                run.output);
     }
 
     @Test

@@ -374,32 +374,42 @@ public final class TradeRoutes {
             return;
         }
         Span span = step(ctx, "trade-api.close-all");
-        releaseKeyAfter(ctx, desk.closeAll(account, key, traceParent(span, ctx)).whenComplete((list, err) -> {
+        answerEach(ctx, account, span, desk.closeAll(account, key, traceParent(span, ctx)), c -> {
+            Outcome o = c.outcome();
+            JsonObject item = new JsonObject().put("symbol", c.symbol());
+            switch (o.kind()) {
+                case CREATED, EXISTING, DONE -> item.put("status", o.kind() == Outcome.Kind.CREATED ? 201 : 200);
+                case UNKNOWN -> item.put("status", 504).put("error_no", TradeError.STATUS_UNKNOWN.errorNo())
+                        .put("error", o.message());
+                case BUSY -> item.put("status", 503).put("error_no", TradeError.NOT_READY.errorNo())
+                        .put("error", o.message());
+                default -> item.put("status", o.error() != null ? TradeHttp.status(o.error())
+                                : statusOfExchangeCode(o.exchangeCode()))
+                        .put("error_no", o.error() != null ? o.error().errorNo() : o.exchangeCode())
+                        .put("error", o.message());
+            }
+            if (o.order() != null && o.kind() != Outcome.Kind.BUSY) {
+                item.put("order", TradeJson.order(o.order())); // the sell: placed, rejected, or of unknown status
+            }
+            return item;
+        });
+    }
+
+    /**
+     * Answers a batch (cancel-all, close-all) once every part has its outcome: 200 with one item each, the answer
+     * remembered under the request's Idempotency-Key.
+     */
+    private <T> void answerEach(RoutingContext ctx, String account, Span span, CompletionStage<List<T>> stage,
+                                java.util.function.Function<T, JsonObject> item) {
+        releaseKeyAfter(ctx, stage.whenComplete((list, err) -> {
             span.end();
             if (err != null) {
                 TradeHttp.internal(ctx, err);
                 return;
             }
             JsonArray items = new JsonArray();
-            for (TradeDesk.Closed c : list) {
-                Outcome o = c.outcome();
-                JsonObject item = new JsonObject().put("symbol", c.symbol());
-                switch (o.kind()) {
-                    case CREATED, EXISTING, DONE -> item.put("status", o.kind() == Outcome.Kind.CREATED ? 201 : 200)
-                            .put("order", TradeJson.order(o.order()));
-                    case UNKNOWN -> item.put("status", 504).put("error_no", TradeError.STATUS_UNKNOWN.errorNo())
-                            .put("error", o.message());
-                    case BUSY -> item.put("status", 503).put("error_no", TradeError.NOT_READY.errorNo())
-                            .put("error", o.message());
-                    default -> item.put("status", o.error() != null ? TradeHttp.status(o.error())
-                                    : statusOfExchangeCode(o.exchangeCode()))
-                            .put("error_no", o.error() != null ? o.error().errorNo() : o.exchangeCode())
-                            .put("error", o.message());
-                }
-                if (!item.containsKey("order") && o.order() != null && o.kind() != Outcome.Kind.BUSY) {
-                    item.put("order", TradeJson.order(o.order())); // the rejected sell, or the one of unknown status
-                }
-                items.add(item);
+            for (T t : list) {
+                items.add(item.apply(t));
             }
             TradeHttp.ok(ctx, 200, remember(ctx, account, 200, new JsonObject().put("items", items).putNull("next_cursor")));
         }));
@@ -679,26 +689,15 @@ public final class TradeRoutes {
             return;
         }
         Span span = step(ctx, "trade-api.cancel-all");
-        releaseKeyAfter(ctx, desk.cancelAll(account, symbol, traceParent(span, ctx)).whenComplete((list, err) -> {
-            span.end();
-            if (err != null) {
-                TradeHttp.internal(ctx, err);
-                return;
+        answerEach(ctx, account, span, desk.cancelAll(account, symbol, traceParent(span, ctx)), o -> {
+            JsonObject item = new JsonObject().put("order_id", o.order() == null ? null : o.order().orderId());
+            if (o.kind() == Outcome.Kind.DONE) {
+                return item.put("status", 200).put("order", TradeJson.order(o.order()));
             }
-            JsonArray items = new JsonArray();
-            for (Outcome o : list) {
-                JsonObject item = new JsonObject().put("order_id", o.order() == null ? null : o.order().orderId());
-                if (o.kind() == Outcome.Kind.DONE) {
-                    item.put("status", 200).put("order", TradeJson.order(o.order()));
-                } else {
-                    item.put("status", o.kind() == Outcome.Kind.UNKNOWN ? 504 : 409)
-                            .put("error_no", o.error() != null ? o.error().errorNo() : o.exchangeCode())
-                            .put("error", o.message());
-                }
-                items.add(item);
-            }
-            TradeHttp.ok(ctx, 200, remember(ctx, account, 200, new JsonObject().put("items", items).putNull("next_cursor")));
-        }));
+            return item.put("status", o.kind() == Outcome.Kind.UNKNOWN ? 504 : 409)
+                    .put("error_no", o.error() != null ? o.error().errorNo() : o.exchangeCode())
+                    .put("error", o.message());
+        });
     }
 
     private void listOrders(RoutingContext ctx) {
