@@ -4,33 +4,20 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.opentrade.exchange.model.SessionClock;
 import org.opentrade.exchange.model.SessionPhase;
 import org.opentrade.exchange.model.TradingCalendar;
 
 /**
  * The exchange's clock and session calendar as a trading program asks for them (Alpaca's {@code /v2/clock} and
- * {@code /v2/calendar}): the phase now, when it changes, when continuous matching next starts and stops; and each
- * trading day's sessions. Read from the engine's own {@link TradingCalendar} (through {@link MarketCalendar#sessions}),
- * so it says what the exchange will do, holidays included. Pure functions; any thread.
+ * {@code /v2/calendar}): the phase now, when it changes, when continuous matching next starts and stops
+ * ({@link SessionClock}, which FIX answers too); and each trading day's sessions. Read from the engine's own
+ * {@link TradingCalendar} (through {@link MarketCalendar#sessions}), so it says what the exchange will do, holidays
+ * included. Pure functions; any thread.
  */
 public final class MarketClock {
-    /** How far ahead the clock looks for the next open, close and phase change (past the longest holidays). */
-    static final long HORIZON_MS = 31L * 24 * 3_600_000;
     /** The longest span of days one calendar request may ask for. */
     public static final int MAX_DAYS = 366;
-
-    /**
-     * The clock at {@code time}. A moment not found within {@link #HORIZON_MS} is -1 (the 24×7 calendar never
-     * opens or closes: it always matches).
-     *
-     * @param nextPhaseAt      when {@code phase} gives way to {@code nextPhase}
-     * @param nextOpen         when continuous matching next starts (after {@code time}, also while it runs now)
-     * @param nextClose        when continuous matching next stops (the lunch break, the close)
-     * @param tradingDayEndsAt when the current trading day ends: DAY orders expire, the price band re-centres
-     */
-    public record Clock(long time, SessionPhase phase, SessionPhase nextPhase, long nextPhaseAt, long nextOpen,
-                        long nextClose, long tradingDayEndsAt) {
-    }
 
     /** One phase of a trading day, {@code [start, end)}. */
     public record Session(SessionPhase phase, long start, long end) {
@@ -53,38 +40,9 @@ public final class MarketClock {
     private MarketClock() {
     }
 
-    public static Clock at(MarketCalendar calendar, long time) {
-        TradingCalendar s = calendar.sessions();
-        SessionPhase phase = s.phaseAt(time);
-        SessionPhase current = phase;
-        SessionPhase nextPhase = null;
-        long nextPhaseAt = -1;
-        long nextOpen = -1;
-        long nextClose = -1;
-        long dayEnd = -1;
-        long t = time;
-        while (t - time <= HORIZON_MS && (nextPhaseAt < 0 || nextOpen < 0 || nextClose < 0 || dayEnd < 0)) {
-            long b = s.nextBoundaryAfter(t);
-            SessionPhase p = s.phaseAt(b);
-            if (dayEnd < 0 && s.isTradingDayEnd(b)) {
-                dayEnd = b;
-            }
-            if (p != current) {
-                if (nextPhaseAt < 0) {
-                    nextPhase = p;
-                    nextPhaseAt = b;
-                }
-                if (nextOpen < 0 && p.matches() && !current.matches()) {
-                    nextOpen = b;
-                }
-                if (nextClose < 0 && !p.matches() && current.matches()) {
-                    nextClose = b;
-                }
-            }
-            current = p;
-            t = b;
-        }
-        return new Clock(time, phase, nextPhase, nextPhaseAt, nextOpen, nextClose, dayEnd);
+    /** The clock at {@code time}: the engine's calendar's {@link SessionClock}. */
+    public static SessionClock at(MarketCalendar calendar, long time) {
+        return SessionClock.at(calendar.sessions(), time);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.time.LocalTime;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.opentrade.exchange.model.SessionClock;
 import org.opentrade.exchange.model.SessionPhase;
 
 /** The clock and calendar a trading program reads, on both calendars, around breaks, weekends and holidays. */
@@ -23,7 +24,7 @@ class MarketClockTest {
 
     @Test
     void inTheMorningSessionTheNextCloseIsTheBreakAndTheNextOpenTheAfternoon() {
-        MarketClock.Clock c = MarketClock.at(A_SHARE, at("2025-12-31T10:00:00"));
+        SessionClock c = MarketClock.at(A_SHARE, at("2025-12-31T10:00:00"));
         assertEquals(SessionPhase.CONTINUOUS, c.phase());
         assertEquals(SessionPhase.BREAK, c.nextPhase());
         assertEquals(at("2025-12-31T11:30:00"), c.nextPhaseAt());
@@ -34,14 +35,14 @@ class MarketClockTest {
 
     @Test
     void afterTheCloseBeforeAHolidayAndAWeekendTheNextTradingDayIsTheOneAfterThem() {
-        MarketClock.Clock c = MarketClock.at(A_SHARE, at("2025-12-31T15:00:00"));
+        SessionClock c = MarketClock.at(A_SHARE, at("2025-12-31T15:00:00"));
         assertEquals(SessionPhase.CLOSED, c.phase());
         assertEquals(SessionPhase.CALL_AUCTION, c.nextPhase());
         assertEquals(at("2026-01-02T09:15:00"), c.nextPhaseAt(), "1 January is a holiday");
         assertEquals(at("2026-01-02T09:30:00"), c.nextOpen());
         assertEquals(at("2026-01-02T11:30:00"), c.nextClose());
         assertEquals(at("2026-01-02T15:00:00"), c.tradingDayEndsAt());
-        MarketClock.Clock auction = MarketClock.at(A_SHARE, at("2026-01-02T09:20:00"));
+        SessionClock auction = MarketClock.at(A_SHARE, at("2026-01-02T09:20:00"));
         assertEquals(SessionPhase.CALL_AUCTION, auction.phase());
         assertEquals(SessionPhase.PRE_OPEN, auction.nextPhase());
         assertEquals(at("2026-01-02T09:30:00"), auction.nextOpen());
@@ -49,7 +50,7 @@ class MarketClockTest {
 
     @Test
     void the24x7CalendarAlwaysMatchesAndOnlyItsTradingDayEnds() {
-        MarketClock.Clock c = MarketClock.at(MarketCalendar.shanghaiContinuous(), at("2025-12-31T16:00:00"));
+        SessionClock c = MarketClock.at(MarketCalendar.shanghaiContinuous(), at("2025-12-31T16:00:00"));
         assertEquals(SessionPhase.CONTINUOUS, c.phase());
         assertEquals(null, c.nextPhase());
         assertEquals(-1, c.nextPhaseAt());

@@ -285,9 +285,7 @@ public final class TradeApiService extends VerticleBase {
                 infos.put(i.symbol(), i);
                 market.seed(i.symbol(), i.prevClose());
             }
-            org.opentrade.exchange.model.TradingCalendar sessions = universe.tradingCalendar();
-            fixBooks = config.fix().enabled() ? new FixBooks(universe.instruments(), t -> sessions.phaseAt(t).matches())
-                    : null;
+            fixBooks = config.fix().enabled() ? new FixBooks(universe.instruments(), universe.tradingCalendar()) : null;
             RiskChecks risk = new RiskChecks(new RiskOptions(config.maxOrderQty(), config.maxOrderNotional(),
                     config.maxOpenOrders(), config.maxOrdersPerSecond(), RiskOptions.DEFAULT_MARKET_BUY_COLLAR_BP,
                     RiskOptions.DEFAULT_MAX_ACCOUNTS_TRACKED), config.fees());

@@ -7,6 +7,7 @@ import org.opentrade.common.json.IsoTimes;
 import org.opentrade.common.json.JsonBytes;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.SessionClock;
 import org.opentrade.exchange.model.SessionPhase;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.market.domain.Bar;
@@ -206,7 +207,7 @@ public final class MarketJson {
     }
 
     /** {@code GET /v1/market/clock}: the phase now and the moments it changes (null: none within the horizon). */
-    public static JsonObject clock(MarketClock.Clock c, MarketCalendar calendar) {
+    public static JsonObject clock(SessionClock c, MarketCalendar calendar) {
         return new JsonObject().put("time", time(c.time()))
                 .put("calendar", calendar.kind() == MarketCalendar.Kind.A_SHARE ? "a-share" : "continuous")
                 .put("zone", calendar.zone().getId())

@@ -112,6 +112,14 @@ public final class FixAcceptor {
     private final FixOrders orders;
     private final FixApplication application;
     private final FixMarketData marketData;
+    private final FixSessionStatus sessionStatus;
+    /** Times TradingSessionStatus updates (one task at a time, at the next phase change); its task hops to the trade context. */
+    private final java.util.concurrent.ScheduledExecutorService sessionTimer =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "opentrade-fix-session-status");
+                t.setDaemon(true);
+                return t;
+            });
     private final ExecutorService outbound;
     /** Checks the keys of logged-on sessions again ({@link FixApplication#recheckKeys}); from start to stop. */
     private java.util.concurrent.ScheduledExecutorService keyChecks;
@@ -152,7 +160,9 @@ public final class FixAcceptor {
         this.orders = new FixOrders(desk, options, this::send, clock, tracing, journal);
         this.clock = clock;
         this.marketData = books == null ? null : new FixMarketData(books, desk, options, this::send);
-        this.application = new FixApplication(options, keys, onContext, orders, marketData);
+        this.sessionStatus = new FixSessionStatus(books == null ? null : books.sessions(), clock, this::send,
+                this::sessionStatusDueAt);
+        this.application = new FixApplication(options, keys, onContext, orders, marketData, sessionStatus);
     }
 
     /**
@@ -290,8 +300,14 @@ public final class FixAcceptor {
         return options.port();
     }
 
+    private void sessionStatusDueAt(long epochMs) {
+        sessionTimer.schedule(() -> onContext.execute(sessionStatus::publish),
+                Math.max(0, epochMs - clock.getAsLong()), TimeUnit.MILLISECONDS);
+    }
+
     /** Logs sessions out, closes the socket and the store. Blocks; not on the event loop. */
     public synchronized void stop() {
+        sessionTimer.shutdownNow();
         if (keyChecks != null) {
             keyChecks.shutdownNow();
             keyChecks = null;

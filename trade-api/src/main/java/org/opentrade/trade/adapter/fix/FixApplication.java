@@ -50,6 +50,7 @@ final class FixApplication implements quickfix.Application {
     private final Executor onContext;
     private final FixOrders orders;
     private final FixMarketData marketData;
+    private final FixSessionStatus sessionStatus;
     /** Logged-on (or logging-on) sessions: written on QuickFIX/J threads. */
     private final Map<SessionID, Caller> sessions = new ConcurrentHashMap<>();
     /** Each logged-on session's inbound message rate; made at its Logon, dropped at its end. */
@@ -85,12 +86,13 @@ final class FixApplication implements quickfix.Application {
     private final java.util.concurrent.atomic.AtomicInteger rechecksInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     FixApplication(FixAcceptorOptions options, KeyAuthenticator keys, Executor onContext, FixOrders orders,
-                   FixMarketData marketData) {
+                   FixMarketData marketData, FixSessionStatus sessionStatus) {
         this.options = options;
         this.keys = keys;
         this.onContext = onContext;
         this.orders = orders;
         this.marketData = marketData;
+        this.sessionStatus = sessionStatus;
     }
 
     @Override
@@ -130,6 +132,9 @@ final class FixApplication implements quickfix.Application {
             onContext.execute(() -> {
                 if (marketData != null) {
                     marketData.loggedOut(sessionId); // subscriptions end with the session
+                }
+                if (sessionStatus != null) {
+                    sessionStatus.loggedOut(sessionId);
                 }
                 orders.loggedOut(sessionId);
             });
@@ -433,6 +438,12 @@ final class FixApplication implements quickfix.Application {
             case "G" -> handOver(message, sessionId, orders::onReplace);
             case "H" -> handOver(message, sessionId, orders::onStatus);
             case "q" -> handOver(message, sessionId, orders::onMassCancel);
+            case "g" -> {
+                if (sessionStatus == null) {
+                    throw new UnsupportedMessageType();
+                }
+                handOver(message, sessionId, sessionStatus::onRequest);
+            }
             case "V" -> {
                 if (marketData == null) {
                     throw new UnsupportedMessageType();

@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.opentrade.exchange.client.book.BookReplica;
 import org.opentrade.exchange.model.BookSnapshot;
+import org.opentrade.exchange.model.ContinuousCalendar;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.InstrumentInfo;
 import org.opentrade.exchange.model.Price;
+import org.opentrade.exchange.model.TradingCalendar;
 
 /**
  * The books FIX market data is served from: one exchange-client {@link BookReplica} per instrument
@@ -43,17 +45,17 @@ public final class FixBooks {
     private String unavailable;
     private Listener listener = (b, e) -> { };
 
-    /** Whether the exchange matches as orders come at a moment (not in a call auction): its calendar's phase. */
-    private final java.util.function.LongPredicate matchingAt;
+    /** The exchange's session schedule: whether it matches as orders come at a moment (not in a call auction). */
+    private final TradingCalendar sessions;
 
     /** Books of an exchange that always matches (the 24×7 calendar). */
     public FixBooks(Collection<InstrumentInfo> instruments) {
-        this(instruments, t -> true);
+        this(instruments, new ContinuousCalendar());
     }
 
-    /** @param matchingAt whether the exchange matches as orders come at an epoch-ms moment */
-    public FixBooks(Collection<InstrumentInfo> instruments, java.util.function.LongPredicate matchingAt) {
-        this.matchingAt = matchingAt;
+    /** @param sessions the calendar the exchange's engine runs on (its universe's) */
+    public FixBooks(Collection<InstrumentInfo> instruments, TradingCalendar sessions) {
+        this.sessions = sessions;
         for (InstrumentInfo i : instruments) {
             universe.put(i.symbol(), i);
             books.put(i.symbol(), new BookReplica(i.symbol()));
@@ -94,9 +96,14 @@ public final class FixBooks {
         listener.changed(b, e);
     }
 
+    /** The exchange's session schedule (FIX TradingSessionStatus answers from it). */
+    TradingCalendar sessions() {
+        return sessions;
+    }
+
     /** Whether the exchange matches as orders come at {@code epochMillis}. */
     boolean matchingAt(long epochMillis) {
-        return matchingAt.test(epochMillis);
+        return sessions.phaseAt(epochMillis).matches();
     }
 
     void listener(Listener l) {

@@ -62,7 +62,7 @@ class FixResendTest extends FixHarnessTest {
     /** Stores of earlier builds kept market data: their resends are refused, so QuickFIX/J gap-fills them. */
     @Test
     void aResendOfMarketDataKeptByAnEarlierBuildIsRefusedAndOfAReportIsNot() throws Exception {
-        FixApplication app = new FixApplication(FixAcceptorOptions.defaults(h.dir), null, Runnable::run, null, null);
+        FixApplication app = new FixApplication(FixAcceptorOptions.defaults(h.dir), null, Runnable::run, null, null, null);
         quickfix.SessionID id = new quickfix.SessionID("FIX.4.4", "OPENTRADE", "C_old");
         quickfix.Message staleX = new quickfix.fix44.MarketDataIncrementalRefresh();
         staleX.getHeader().setBoolean(43, true);

@@ -33,6 +33,30 @@ class FixSecurityListTest extends FixHarnessTest {
         ExchangeJson.universeFromJson(body).instruments().forEach(i -> universe.put(i.symbol(), i));
     }
 
+    /**
+     * TradingSessionStatusRequest (g) through QuickFIX/J's dictionaries both ways: the harness's exchange runs the
+     * 24×7 calendar, so the session is open, never closes (no open or close time) and its trading day ends at 15:00.
+     */
+    @Test
+    void theTradingSessionStatusOfThe24x7ExchangeIsOpenUntilItsDayEnds() throws Exception {
+        try (FixClient c = h.client("dev_ses_status")) {
+            quickfix.fix44.TradingSessionStatusRequest g = new quickfix.fix44.TradingSessionStatusRequest();
+            g.setString(335, "ses-1");
+            g.setChar(263, '1');
+            c.send(g);
+            Message h1 = c.next("h");
+            assertEquals("ses-1", h1.getString(335));
+            assertEquals(2, h1.getInt(340), "open");
+            assertEquals(2, h1.getInt(339), "simulated");
+            assertFalse(h1.isSetField(342) || h1.isSetField(344), "it never opens or closes: " + h1);
+            assertEquals(15, h1.getUtcTimeStamp(345).atOffset(java.time.ZoneOffset.UTC)
+                    .atZoneSameInstant(java.time.ZoneId.of("Asia/Shanghai")).getHour(), h1.toString());
+            g.setString(336, "NIGHT");
+            c.send(g);
+            assertEquals(1, c.next("h").getInt(567), "unknown TradingSessionID");
+        }
+    }
+
     @Test
     void allSecuritiesListsTheWholeUniverseWithLotTickAndBand() throws Exception {
         try (FixClient c = h.client("dev_sl_all")) {
