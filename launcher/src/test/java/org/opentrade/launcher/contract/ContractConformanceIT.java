@@ -252,6 +252,8 @@ class ContractConformanceIT {
         call("DELETE", "/v1/positions", null, k).expect(200);
         call("POST", "/v1/orders", "{\"symbol\":\"" + SYMBOL + "\",\"side\":\"buy\",\"qty\":100,\"price\":\"" + low
                 + "\"}", k).expect(201);
+        call("DELETE", "/v1/orders?symbol=" + SYMBOL + "&side=sell", null, k).expect(200);
+        call("DELETE", "/v1/orders?side=short", null, k).invalidRequest().expectError(422, -1002);
         call("DELETE", "/v1/orders?symbol=" + SYMBOL, null, k).expect(200);
         call("DELETE", "/v1/orders", null, k).expect(200);
         call("POST", "/v1/account/kill-switch", json("enabled", true), k).expect(200);

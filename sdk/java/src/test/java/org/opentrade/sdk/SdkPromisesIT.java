@@ -186,7 +186,7 @@ class SdkPromisesIT {
         assertEquals(16, placed.stream().map(Order::getOrderId).distinct().count());
         assertTrue(retries.stream().anyMatch(r -> r.startsWith("429/") && Long.parseLong(r.substring(4)) >= 1000),
                 "a 429 was waited out for its Retry-After: " + retries);
-        ot.call(() -> ot.trading().cancelAllOrders("600000.SH", null));
+        ot.call(() -> ot.trading().cancelAllOrders("600000.SH", null, null));
     }
 
     @Test

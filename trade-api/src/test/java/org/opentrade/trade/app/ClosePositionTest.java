@@ -98,7 +98,16 @@ class ClosePositionTest {
         awaitHeld("dev_ivy", 100, false);
         assertError(delete("dev_ivy", "/v1/positions/" + SYMBOL, null), 422, -4102);
 
-        assertEquals(200, delete("dev_ivy", "/v1/orders?symbol=" + SYMBOL, null).statusCode());
+        // A cancel-all of one side: the resting sell goes, a resting buy stays until its own side's turn.
+        HttpResponse<Buffer> restingBuy = h.order("dev_ivy", TradeHarness.limit("i-3", SYMBOL, "buy", "7.00", 100));
+        assertEquals(201, restingBuy.statusCode(), restingBuy.bodyAsString());
+        assertError(delete("dev_ivy", "/v1/orders?side=short", null), 422, -1002);
+        JsonArray sells = delete("dev_ivy", "/v1/orders?symbol=" + SYMBOL + "&side=sell", null).bodyAsJsonObject()
+                .getJsonArray("items");
+        assertEquals(1, sells.size(), sells.encode());
+        assertEquals("i-2", sells.getJsonObject(0).getJsonObject("order").getString("client_order_id"));
+        assertEquals("new", h.get("dev_ivy", "/v1/orders/by-client-id/i-3").bodyAsJsonObject().getString("status"));
+        assertEquals(1, delete("dev_ivy", "/v1/orders?side=buy", null).bodyAsJsonObject().getJsonArray("items").size());
         awaitHeld("dev_ivy", 100, true);
         HttpResponse<Buffer> all = delete("dev_ivy", "/v1/positions", "close-all-ivy");
         assertEquals(200, all.statusCode(), all.bodyAsString());

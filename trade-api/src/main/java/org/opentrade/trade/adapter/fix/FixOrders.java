@@ -527,9 +527,8 @@ final class FixOrders implements TradeDesk.UpdateListener {
         } else if (type == FixProxy.MASS_CANCEL_SECURITY && (symbol == null || symbol.isEmpty())) {
             reason = FixProxy.MASS_REJ_UNKNOWN_SECURITY;
             refusal = "MassCancelRequestType(530)=1 needs Symbol(55)";
-        } else if (m.isSetField(FixProxy.SIDE)) {
-            refusal = "Side(54) is not supported in a mass cancel: every open order of the account (or of the Symbol)"
-                    + " is canceled";
+        } else if (m.isSetField(FixProxy.SIDE) && m.getChar(FixProxy.SIDE) != '1' && m.getChar(FixProxy.SIDE) != '2') {
+            refusal = "Side(54) in a mass cancel must be 1 (buy) or 2 (sell), or absent for both";
         }
         String massId = "MC" + nextExecId();
         if (refusal != null) {
@@ -539,10 +538,11 @@ final class FixOrders implements TradeDesk.UpdateListener {
             return;
         }
         String only = type == FixProxy.MASS_CANCEL_ALL ? null : symbol;
-        int affected = desk.ledger().hasAccount(account) ? desk.ledger().openOrders(account, only).size() : 0;
+        Side side = !m.isSetField(FixProxy.SIDE) ? null : m.getChar(FixProxy.SIDE) == '1' ? Side.BUY : Side.SELL;
+        int affected = desk.openOrders(account, only, side).size();
         out.send(session, FixProxy.traced(FixProxy.massCancelReport(clOrdId, massId, type, type, ' ', affected, null),
                 traceId));
-        desk.cancelAll(account, only, traceParent(span)).whenComplete((outcomes, err) -> span.end());
+        desk.cancelAll(account, only, side, traceParent(span)).whenComplete((outcomes, err) -> span.end());
     }
 
     /** OrderStatusRequest (H): ExecType I with the order as it is, or OrdStatus 8 for an unknown order. */

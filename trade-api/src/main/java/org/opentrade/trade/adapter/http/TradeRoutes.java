@@ -107,7 +107,7 @@ public final class TradeRoutes {
         router.delete("/v1/positions/:symbol").handler(guarded(this::closePosition, "qty"));
         router.post("/v1/orders").handler(guarded(this::place));
         router.get("/v1/orders").handler(guarded(this::listOrders, "status", "symbol", "start", "end", "limit", "cursor"));
-        router.delete("/v1/orders").handler(guarded(this::cancelAll, "symbol"));
+        router.delete("/v1/orders").handler(guarded(this::cancelAll, "symbol", "side"));
         router.get("/v1/orders/by-client-id/:client_order_id").handler(guarded(this::orderByClientId));
         router.get("/v1/orders/:order_id").handler(guarded(this::order));
         router.patch("/v1/orders/:order_id").handler(guarded(this::replace));
@@ -685,11 +685,17 @@ public final class TradeRoutes {
         if (symbol != null && !OrderBodies.SYMBOL.matcher(symbol).matches()) {
             throw new BadParam("symbol must be an instrument code such as 600000.SH");
         }
+        String rawSide = ctx.request().getParam("side");
+        if (rawSide != null && !rawSide.equals("buy") && !rawSide.equals("sell")) {
+            throw new BadParam("side must be buy or sell (leave it out for both)");
+        }
+        org.opentrade.exchange.model.Side side = rawSide == null ? null
+                : rawSide.equals("buy") ? org.opentrade.exchange.model.Side.BUY : org.opentrade.exchange.model.Side.SELL;
         if (replayed(ctx, account)) {
             return;
         }
         Span span = step(ctx, "trade-api.cancel-all");
-        answerEach(ctx, account, span, desk.cancelAll(account, symbol, traceParent(span, ctx)), o -> {
+        answerEach(ctx, account, span, desk.cancelAll(account, symbol, side, traceParent(span, ctx)), o -> {
             JsonObject item = new JsonObject().put("order_id", o.order() == null ? null : o.order().orderId());
             if (o.kind() == Outcome.Kind.DONE) {
                 return item.put("status", 200).put("order", TradeJson.order(o.order()));

@@ -434,11 +434,16 @@ public final class TradeDesk {
 
     /** Cancels every open order of the account (of one symbol, or all when null): one outcome per order. */
     public CompletionStage<List<Outcome>> cancelAll(String account, String symbol, String traceParent) {
+        return cancelAll(account, symbol, null, traceParent);
+    }
+
+    /** As {@link #cancelAll(String, String, String)}, of one side only unless {@code side} is null. */
+    public CompletionStage<List<Outcome>> cancelAll(String account, String symbol, Side side, String traceParent) {
         if (!ledger.hasAccount(account)) {
             return CompletableFuture.completedFuture(List.of());
         }
         List<CompletableFuture<Outcome>> all = new ArrayList<>();
-        for (Order o : ledger.openOrders(account, symbol)) {
+        for (Order o : openOrders(account, symbol, side)) {
             all.add(cancel(account, o.orderId(), traceParent).toCompletableFuture());
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
@@ -459,6 +464,15 @@ public final class TradeDesk {
                     ? "the order is no longer open at the exchange (filled, canceled or expired)" : r.code().message());
         }
         return new Outcome(Outcome.Kind.DONE, overlay(o, r), null, 0, "done");
+    }
+
+    /** The account's open orders, of one symbol and one side unless null. */
+    public List<Order> openOrders(String account, String symbol, Side side) {
+        if (!ledger.hasAccount(account)) {
+            return List.of();
+        }
+        List<Order> open = ledger.openOrders(account, symbol);
+        return side == null ? open : open.stream().filter(o -> o.side() == side).toList();
     }
 
     // ------------------------------------------------------------------ closing positions

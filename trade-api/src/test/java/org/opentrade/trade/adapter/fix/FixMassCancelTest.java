@@ -57,6 +57,29 @@ class FixMassCancelTest extends FixHarnessTest {
     }
 
     @Test
+    void aMassCancelOfOneSideLeavesTheOtherSidesOrdersOpen() throws Exception {
+        h.counter("601288.SH", "SELL", "5.20", 100);
+        try (FixClient c = h.client("dev_mass_side")) {
+            c.send(FixMessages.limitBuy("ms-0", "601288.SH", 100, "5.20"));
+            c.expectReport('0', '0', 0, 100);
+            c.expectReport('F', '2', 100, 0); // bought: shares to rest a sell with
+            c.send(FixMessages.limitBuy("ms-1", "601288.SH", 100, "4.90"));
+            c.expectReport('0', '0', 0, 100);
+            c.send(FixMessages.limitSell("ms-2", "601288.SH", 100, "5.60"));
+            c.expectReport('0', '0', 0, 100);
+
+            c.send(FixMessages.massCancel("ms-x", '7', null, '1')); // the buys
+
+            Message r = c.next("r");
+            assertEquals('7', r.getChar(531));
+            assertEquals(1, r.getInt(533), "one open buy");
+            assertEquals("ms-1", c.expectReport('4', '4', 0, 0).getString(11));
+            c.send(FixMessages.status("ms-2", "601288.SH", '2'));
+            c.expectReport('I', '0', 0, 100);
+        }
+    }
+
+    @Test
     void anUnsupportedMassCancelIsRefusedWithItsReasonAndCancelsNothing() throws Exception {
         try (FixClient c = h.client("dev_mass_refused")) {
             c.send(FixMessages.limitBuy("mr-1", "002594.SZ", 100, "260.00"));
@@ -68,7 +91,7 @@ class FixMassCancelTest extends FixHarnessTest {
             assertEquals('0', byProduct.getChar(532), "mass cancel (of this type) not supported");
             c.send(FixMessages.massCancel("mr-y", '1', null, null));
             assertEquals('1', c.next("r").getChar(532), "no Symbol to cancel");
-            c.send(FixMessages.massCancel("mr-z", '7', null, '1'));
+            c.send(FixMessages.massCancel("mr-z", '7', null, '5')); // sell short
             Message bySide = c.next("r");
             assertEquals('0', bySide.getChar(532));
             assertTrue(bySide.getString(58).contains("Side(54)"), bySide.toString());

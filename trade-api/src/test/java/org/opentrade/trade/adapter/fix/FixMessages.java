@@ -36,6 +36,10 @@ final class FixMessages {
         return order(clOrdId, symbol, '1', '2', '0', Long.toString(qty), price);
     }
 
+    static Message limitSell(String clOrdId, String symbol, long qty, String price) {
+        return order(clOrdId, symbol, '2', '2', '0', Long.toString(qty), price);
+    }
+
     static Message cancel(String clOrdId, String origClOrdId, String symbol, char side) {
         OrderCancelRequest m = new OrderCancelRequest();
         m.setString(11, clOrdId);
