@@ -80,7 +80,9 @@ public record GatewayRoute(RoutePolicy policy, Access access, String addressLimi
 
     /**
      * A handler that answers {@code status} with the JSON object {@code action} completes with, and
-     * fails the request (answered by {@link HttpErrors}) when it fails or throws a {@link Rejection}.
+     * fails the request (answered by {@link HttpErrors}) when it fails or throws a {@link Rejection}. The answer
+     * is never to be stored by a cache on the way: the gateway's own answers carry session tokens, API secrets,
+     * reset tokens and account data (as RFC 6749 asks of token answers).
      */
     public static Handler<RoutingContext> replying(int status, Function<RoutingContext, Future<?>> action) {
         return ctx -> {
@@ -94,6 +96,7 @@ public record GatewayRoute(RoutePolicy policy, Access access, String addressLimi
                 if (ar.failed()) {
                     ctx.fail(ar.cause());
                 } else {
+                    ctx.response().putHeader("Cache-Control", "no-store");
                     JsonBodies.send(ctx, status, ar.result());
                 }
             });

@@ -204,6 +204,24 @@ class PasswordChangeAndResetTest {
         assertError(me(thief), 401, -2011);
     }
 
+    /** Answers that carry a session token or a secret say no cache may keep them (RFC 6749 §5.1). */
+    @Test
+    void answersCarryingCredentialsAreNeverStored() throws Exception {
+        start("");
+        String token = gw.signUpAndLogIn("joy@example.com");
+        HttpResponse<String> logIn = logIn("joy@example.com", PASSWORD);
+        assertEquals(201, logIn.statusCode(), logIn.body());
+        assertEquals("no-store", logIn.headers().firstValue("Cache-Control").orElse(""));
+        HttpResponse<String> key = gw.send(gw.request("/v1/keys").header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+        assertEquals(201, key.statusCode(), key.body());
+        assertTrue(new JsonObject(key.body()).containsKey("secret"));
+        assertEquals("no-store", key.headers().firstValue("Cache-Control").orElse(""));
+        HttpResponse<String> refreshed = gw.send(gw.request("/v1/sessions/refresh").header("Authorization", "Bearer " + token)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertEquals("no-store", refreshed.headers().firstValue("Cache-Control").orElse(""), refreshed.body());
+    }
+
     private int generation(String developerId) throws Exception {
         return gw.gateway.stores().registry().developer(developerId).toCompletableFuture().get(10, TimeUnit.SECONDS)
                 .orElseThrow().sessionGeneration();
