@@ -8,35 +8,16 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.client.ExchangeAddresses;
 
 /**
  * Closing positions (Alpaca's {@code DELETE /v2/positions[/{symbol}]}) against the real exchange: a market sell of
  * what is sellable, shares open sells hold left alone, a retry under its Idempotency-Key never selling twice.
  */
-class ClosePositionTest {
+class ClosePositionTest extends TradeHarnessTest {
     private static final String SYMBOL = "601398.SH";
-    @TempDir
-    static Path dir;
-    static TradeHarness h;
     private static long makerOrderIds = 9_100_000_000L;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = TradeHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
 
     /** A resting order of a market maker, sent straight to the exchange. */
     private static void maker(String side, String price, long qty) throws Exception {

@@ -8,33 +8,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.math.BigDecimal;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Replaces are held to the same buying power as new orders, and retries stay retries: what a review of
  * trade-api found (a replace counted its order's reservation twice; parallel retries of one
  * Idempotency-Key both ran; a retry after a replace was called a conflict).
  */
-class ReplaceAndRetryTest {
-    @TempDir
-    static Path dir;
-    static TradeHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = TradeHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
+class ReplaceAndRetryTest extends TradeHarnessTest {
 
     private static BigDecimal buyingPower(String dev) throws Exception {
         return new BigDecimal(h.get(dev, "/v1/account").bodyAsJsonObject().getString("buying_power"));

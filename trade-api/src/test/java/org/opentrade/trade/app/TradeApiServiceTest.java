@@ -15,28 +15,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** trade-api against the real exchange in one JVM: orders, fills, accounts, idempotency, risk, isolation. */
-class TradeApiServiceTest {
-    @TempDir
-    static Path dir;
-    static TradeHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = TradeHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
+class TradeApiServiceTest extends TradeHarnessTest {
 
     private static JsonObject body(HttpResponse<Buffer> r) {
         return r.bodyAsJsonObject();
@@ -260,7 +242,7 @@ class TradeApiServiceTest {
             assertEquals(422, r.statusCode(), query + ": " + r.bodyAsString());
             assertEquals(-1002, body(r).getInteger("error_no"), r.bodyAsString());
         }
-        assertEquals("unknown query parameter 'symbl'; allowed: symbol",
+        assertEquals("unknown query parameter 'symbl'; allowed: symbol, side",
                 body(h.send(HttpMethod.DELETE, "dev_query", "/v1/orders?symbl=600000.SH", null)).getString("error"));
         assertEquals(2, body(h.get("dev_query", "/v1/orders")).getJsonArray("items").size(), "nothing was canceled");
         HttpResponse<Buffer> one = h.send(HttpMethod.DELETE, "dev_query", "/v1/orders?symbol=600000.SH", null);

@@ -11,34 +11,15 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.client.ExchangeAddresses;
 
 /** The order stream against the real exchange: the owner's updates and fills with a gap-free seq, nobody else's. */
-class TradeStreamTest {
-    @TempDir
-    static Path dir;
-    static TradeHarness h;
-
-    @BeforeAll
-    static void start() throws Exception {
-        h = TradeHarness.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (h != null) {
-            h.close();
-        }
-    }
+class TradeStreamTest extends TradeHarnessTest {
 
     static final class Client implements AutoCloseable {
         final WebSocketClient c = h.vertx.createWebSocketClient();
