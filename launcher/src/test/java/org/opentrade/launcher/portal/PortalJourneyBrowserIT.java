@@ -73,7 +73,10 @@ class PortalJourneyBrowserIT {
             b.screenshot("journey-6-console-zh-phone");
             assertTrue((Boolean) b.driver().executeScript(
                     "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
-                    "no sideways scroll on a phone");
+                    () -> "no sideways scroll on a phone; wider than the screen: " + b.driver().executeScript(
+                    "const w = document.documentElement.clientWidth;"
+                    + " return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)"
+                    + ".slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')"));
             new Select(b.visible(By.id("lang"))).selectByValue("en");
             assertEquals(List.of(), b.consoleErrors(), "no console errors on the whole journey");
         }

@@ -22,7 +22,8 @@ public final class KlineQuery {
      * @param start       the asked start: bars whose time is before it are not answered
      * @param sourceStart where the source bars are read from: {@code start}, or earlier when the bar at
      *                    {@code start} takes in time before it ({@link MarketCalendar#barSpanStart}: the
-     *                    A-share opening auction), so that bar is whole
+     *                    A-share opening auction), so that bar is whole; never before 1970 when {@code start}
+     *                    is not (no start given is 0, whose A-share bar's period begins at local midnight, 8 h earlier)
      */
     public record Plan(Interval interval, Interval source, long start, long sourceStart, long end, int limit,
                        int sourceLimit, List<Bar> memory, boolean needStore, long storeEnd) {
@@ -54,7 +55,7 @@ public final class KlineQuery {
         Interval source = interval.isIntraday() ? Interval.M1 : Interval.D1;
         int sourceLimit = (int) Math.min(MAX_SOURCE_BARS, (long) limit * factor(interval));
         long from = interval.isIntraday() && calendar.barStart(interval, start) >= start
-                ? Math.min(start, calendar.barSpanStart(interval, start)) : start;
+                ? Math.max(Math.min(start, 0), Math.min(start, calendar.barSpanStart(interval, start))) : start;
         List<Bar> memory = closed.range(from, end, sourceLimit);
         if (live != null && live.time() >= from && live.time() < end) {
             if (!memory.isEmpty() && memory.get(memory.size() - 1).time() == live.time()) {

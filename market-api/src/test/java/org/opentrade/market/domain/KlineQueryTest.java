@@ -181,6 +181,8 @@ class KlineQueryTest {
         for (Bar b : dec4) {
             assertEquals(b.time() == dec4.get(0).time() ? 61 * 100 : 60 * 100, b.volume(), "the auction in the first");
         }
+        // No start (0): the store is never asked for times before 1970 (0's A-share bar begins at local midnight).
+        assertEquals(0, KlineQuery.plan(new BarCache(10), null, Interval.M60, 0, Long.MAX_VALUE, 10, CAL).sourceStart());
         // Asked from the session's open, the first bar still holds its auction minute.
         long open = Reference.ms(LocalDateTime.of(2026, 12, 4, 9, 30));
         assertEquals(dec4, page(minutes, 100, Interval.M60, open, Long.MAX_VALUE, 10).bars());
