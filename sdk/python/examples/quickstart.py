@@ -84,8 +84,8 @@ def main(base_url):
     clock = quant.market.get_market_clock()
     print("market: %s%s" % (text(clock.phase), " until %s" % clock.next_phase_at.isoformat()
                                                  if clock.next_phase_at else ", around the clock"))
-    # Close the position at market; under an Idempotency-Key a retry never sells twice.
-    closed = quant.trading.close_position(SYMBOL, idempotency_key="qs-close-" + suffix)
+    # Close the position at market, exactly once (one Idempotency-Key for every attempt).
+    closed = quant.close_position(SYMBOL)
     print("closed: market sell %d %s: order %s, %s" % (closed.qty, SYMBOL, closed.order_id, text(closed.status)))
     return 0
 

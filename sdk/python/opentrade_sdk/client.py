@@ -174,6 +174,29 @@ class OpenTrade:
         raise OrderStatusUnknownException(
             client_order_id, "no answer placing order %s: %s" % (client_order_id, last)) from last
 
+    def close_position(self, symbol, qty=None, rounds=PLACEMENT_ROUNDS):
+        """Closes the position in ``symbol`` exactly once, as the Java SDK's ``closePosition``: a market sell (IOC)
+        of its sellable shares, or ``qty`` of them, and returns the sell's ``Order``.
+
+        Every attempt carries one ``Idempotency-Key``, from which trade-api derives the sell's client order id, so
+        an attempt that got no answer, an unreadable one or a 5xx is sent again under it and answers the sell the
+        first one placed, never a second. A refusal (4xx: -4117 no position, -4102 nothing sellable now) is raised
+        at once. After ``rounds`` attempts without an answer, ``OrderStatusUnknownException`` whose
+        ``client_order_id`` is the key: calling ``trading.close_position(symbol, idempotency_key=key)`` later
+        answers the sell if there was one.
+        """
+        key = "close-" + new_client_order_id()
+        last = None
+        for _ in range(rounds):
+            try:
+                return self.trading.close_position(symbol, qty=qty, idempotency_key=key)
+            except ApiException as e:
+                if not _outcome_unknown(e):
+                    raise
+                last = e
+        raise OrderStatusUnknownException(key, "no answer closing the position in %s (Idempotency-Key %s): %s"
+                                          % (symbol, key, last)) from last
+
     def with_credential(self, credential):
         """The same gateway with another credential."""
         return OpenTrade(self.base_url, credential, self.request_timeout, self.connect_timeout)

@@ -6,8 +6,9 @@ import json
 import unittest
 
 import opentrade
+import urllib3
 from opentrade.exceptions import ApiException
-from opentrade_sdk import SecretKey, UnexpectedResponseException, api_client
+from opentrade_sdk import OpenTrade, SecretKey, UnexpectedResponseException, api_client
 from test_signing import RecordingPool
 
 
@@ -103,6 +104,57 @@ class ClockTest(unittest.TestCase):
         self.assertEqual("/v1/market/calendar?start=2026-01-05&end=2026-01-09", pool.sent[0]["target"])
         self.assertEqual(datetime.date(2026, 1, 5), calendar.days[0].trading_day)
         self.assertEqual(["continuous", "break"], [s.phase for s in calendar.days[0].sessions])
+
+
+class ScriptedPool(RecordingPool):
+    """Answers each request with the next (status, JSON body) of ``script``."""
+
+    def __init__(self, script):
+        super().__init__()
+        self.script = list(script)
+
+    def urlopen(self, method, url, redirect=True, **kw):
+        super().urlopen(method, url, redirect, **kw)
+        status, body = self.script.pop(0)
+        return urllib3.HTTPResponse(body=json.dumps(body).encode(), status=status, preload_content=True,
+                                    headers={"Content-Type": "application/json"})
+
+
+SELL = {"order_id": "100240", "client_order_id": "close-3f1c8a2b9d0e4f5a6b7c8d9e0f1a2b3c", "symbol": "600000.SH",
+        "side": "sell", "type": "market", "time_in_force": "ioc", "qty": 100, "price": None, "stop_price": None,
+        "filled_qty": 100, "leaves_qty": 0, "avg_fill_price": "10.51", "status": "filled", "reject_reason": None,
+        "created_at": "2026-01-05T02:10:00.004Z", "updated_at": "2026-01-05T02:10:00.006Z"}
+
+
+class ClosePositionTest(unittest.TestCase):
+    def client(self, script):
+        ot = OpenTrade("http://gw.example:8080", SecretKey("otk_k", "s"))
+        pool = ScriptedPool(script)
+        ot.api_client.rest_client.pool_manager._inner = pool
+        return ot, pool
+
+    def test_an_unanswered_close_is_sent_again_under_the_same_key(self):
+        unavailable = {"error": "trade-api is unavailable", "error_no": -9001, "trace_id": "t"}
+        ot, pool = self.client([(503, unavailable), (201, SELL)])
+
+        sell = ot.close_position("600000.SH")
+
+        self.assertEqual("100240", sell.order_id)
+        self.assertEqual(["/v1/positions/600000.SH"] * 2, [r["target"] for r in pool.sent])
+        self.assertEqual(["DELETE"] * 2, [r["method"] for r in pool.sent])
+        keys = [r["headers"]["Idempotency-Key"] for r in pool.sent]
+        self.assertEqual(keys[0], keys[1], "one key for every attempt")
+        self.assertTrue(keys[0].startswith("close-"), keys[0])
+
+    def test_a_refusal_is_raised_at_once(self):
+        ot, pool = self.client([(404, {"error": "no position in '600000.SH' to close", "error_no": -4117,
+                                       "trace_id": "t"})])
+
+        with self.assertRaises(ApiException) as raised:
+            ot.close_position("600000.SH", qty=100)
+
+        self.assertEqual(-4117, raised.exception.error_no)
+        self.assertEqual(["/v1/positions/600000.SH?qty=100"], [r["target"] for r in pool.sent])
 
 
 if __name__ == "__main__":
