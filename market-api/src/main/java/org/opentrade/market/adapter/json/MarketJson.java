@@ -209,7 +209,7 @@ public final class MarketJson {
     /** {@code GET /v1/market/clock}: the phase now and the moments it changes (null: none within the horizon). */
     public static JsonObject clock(SessionClock c, MarketCalendar calendar) {
         return new JsonObject().put("time", time(c.time()))
-                .put("calendar", calendar.kind() == MarketCalendar.Kind.A_SHARE ? "a-share" : "continuous")
+                .put("calendar", calendarName(calendar))
                 .put("zone", calendar.zone().getId())
                 .put("phase", phase(c.phase()))
                 .put("is_open", c.phase().matches())
@@ -233,8 +233,13 @@ public final class MarketJson {
             out.add(new JsonObject().put("trading_day", d.date().toString()).put("open", optionalTime(d.open()))
                     .put("close", optionalTime(d.close())).put("sessions", sessions));
         }
-        return new JsonObject().put("calendar", calendar.kind() == MarketCalendar.Kind.A_SHARE ? "a-share" : "continuous")
+        return new JsonObject().put("calendar", calendarName(calendar))
                 .put("zone", calendar.zone().getId()).put("days", out);
+    }
+
+    /** The wire name of the exchange's calendar, as the exchange's universe names it: {@code a-share} or {@code continuous}. */
+    private static String calendarName(MarketCalendar calendar) {
+        return calendar.kind() == MarketCalendar.Kind.A_SHARE ? "a-share" : "continuous";
     }
 
     /** The wire name of a session phase: {@code closed call_auction pre_open continuous break}. */
