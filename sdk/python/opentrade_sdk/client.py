@@ -174,9 +174,11 @@ class OpenTrade:
         raise OrderStatusUnknownException(
             client_order_id, "no answer placing order %s: %s" % (client_order_id, last)) from last
 
-    def close_position(self, symbol, qty=None, rounds=PLACEMENT_ROUNDS):
+    def close_position(self, symbol, qty=None, rounds=PLACEMENT_ROUNDS, *, percentage=None, cancel_orders=False):
         """Closes the position in ``symbol`` exactly once, as the Java SDK's ``closePosition``: a market sell (IOC)
-        of its sellable shares, or ``qty`` of them, and returns the sell's ``Order``.
+        of its sellable shares, ``qty`` of them, or ``percentage`` of the position (e.g. ``"50"``, rounded down to
+        whole board lots), and returns the sell's ``Order``. ``cancel_orders=True`` cancels the symbol's open sell
+        orders first, so the shares they hold are sold too.
 
         Every attempt carries one ``Idempotency-Key``, from which trade-api derives the sell's client order id, so
         an attempt that got no answer, an unreadable one or a 5xx is sent again under it and answers the sell the
@@ -189,7 +191,8 @@ class OpenTrade:
         last = None
         for _ in range(rounds):
             try:
-                return self.trading.close_position(symbol, qty=qty, idempotency_key=key)
+                return self.trading.close_position(symbol, qty=qty, percentage=percentage,
+                                                   cancel_orders=True if cancel_orders else None, idempotency_key=key)
             except ApiException as e:
                 if not _outcome_unknown(e):
                     raise

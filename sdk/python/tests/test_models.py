@@ -156,6 +156,15 @@ class ClosePositionTest(unittest.TestCase):
         self.assertEqual(-4117, raised.exception.error_no)
         self.assertEqual(["/v1/positions/600000.SH?qty=100"], [r["target"] for r in pool.sent])
 
+    def test_a_percentage_and_cancel_orders_go_as_the_server_reads_them(self):
+        ot, pool = self.client([(201, SELL), (201, SELL)])
+
+        ot.close_position("600000.SH", percentage="50", cancel_orders=True)
+        ot.close_position("600000.SH", percentage="33.33")
+
+        self.assertEqual(["/v1/positions/600000.SH?percentage=50&cancel_orders=true",
+                          "/v1/positions/600000.SH?percentage=33.33"], [r["target"] for r in pool.sent])
+
 
 if __name__ == "__main__":
     unittest.main()

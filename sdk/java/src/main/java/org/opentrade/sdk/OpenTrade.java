@@ -230,8 +230,18 @@ public final class OpenTrade {
      * order id, so a retry answers the first sell and never sells twice.
      */
     public Order closePosition(String symbol, Long qty) {
+        return closePosition(symbol, qty, null, false);
+    }
+
+    /**
+     * As {@link #closePosition(String, Long)}, with {@code percentage} of the position instead of a quantity (e.g.
+     * {@code "50"}: half of it rounded down to whole board lots; null with a null {@code qty}: all that is
+     * sellable), and {@code cancelOrders} cancelling the symbol's open sell orders first, so the shares they hold
+     * are sold too.
+     */
+    public Order closePosition(String symbol, Long qty, String percentage, boolean cancelOrders) {
         String key = "close-" + newClientOrderId();
-        return call(() -> trading.closePosition(symbol, qty, key));
+        return call(() -> trading.closePosition(symbol, qty, percentage, cancelOrders ? Boolean.TRUE : null, key));
     }
 
     /** The account's orders ({@code status} open, closed or all; {@code symbol} may be null), page by page. */

@@ -102,7 +102,7 @@ class SdkPromisesIT {
             Thread.sleep(20); // polling the position the fill reaches from the feed
         }
 
-        Order sell = ot.closePosition("000001.SZ", null);
+        Order sell = ot.closePosition("000001.SZ", null, "100", true); // all of it, open sells canceled first (none)
 
         assertEquals(OrderSide.SELL, sell.getSide());
         assertEquals(OrderType.MARKET, sell.getType());

@@ -106,6 +106,66 @@ class ClosePositionTest extends TradeHarnessTest {
     }
 
     @Test
+    void cancelOrdersFirstFreesTheSharesRestingSellsHoldAndAPercentageSellsWholeLotsOfThePosition() throws Exception {
+        maker("SELL", "7.12", 1000);
+        maker("BUY", "7.10", 1000);
+        HttpResponse<Buffer> buy = h.order("dev_kim", TradeHarness.limit("k-1", SYMBOL, "buy", "7.12", 500));
+        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
+        awaitHeld("dev_kim", 500, true);
+        assertEquals(201, h.order("dev_kim", TradeHarness.limit("k-2", SYMBOL, "sell", "7.80", 200)).statusCode());
+        awaitHeld("dev_kim", 300, true);
+
+        assertError(delete("dev_kim", "/v1/positions/" + SYMBOL + "?qty=400", null), 422, -4102);
+        HttpResponse<Buffer> close = delete("dev_kim", "/v1/positions/" + SYMBOL + "?qty=400&cancel_orders=true", "k-close");
+        assertEquals(201, close.statusCode(), close.bodyAsString());
+        assertEquals(400, close.bodyAsJsonObject().getLong("qty"), close.bodyAsString());
+        assertEquals("filled", close.bodyAsJsonObject().getString("status"), close.bodyAsString());
+        assertEquals("canceled", h.get("dev_kim", "/v1/orders/by-client-id/k-2").bodyAsJsonObject().getString("status"));
+        awaitHeld("dev_kim", 100, false);
+
+        // 50 % of 100 shares is 50, less than the board lot.
+        assertError(delete("dev_kim", "/v1/positions/" + SYMBOL + "?percentage=50", null), 422, -4103);
+        HttpResponse<Buffer> buyMore = h.order("dev_kim", TradeHarness.limit("k-3", SYMBOL, "buy", "7.12", 200));
+        assertEquals("filled", buyMore.bodyAsJsonObject().getString("status"), buyMore.bodyAsString());
+        awaitHeld("dev_kim", 300, true);
+        HttpResponse<Buffer> half = delete("dev_kim", "/v1/positions/" + SYMBOL + "?percentage=50", null);
+        assertEquals(201, half.statusCode(), half.bodyAsString());
+        assertEquals(100, half.bodyAsJsonObject().getLong("qty"), "150 rounded down to whole lots of 100");
+        awaitHeld("dev_kim", 200, true);
+        HttpResponse<Buffer> rest = delete("dev_kim", "/v1/positions/" + SYMBOL + "?percentage=100.00", null);
+        assertEquals(201, rest.statusCode(), rest.bodyAsString());
+        assertEquals(200, rest.bodyAsJsonObject().getLong("qty"), "all of it");
+        awaitHeld("dev_kim", 0, false);
+    }
+
+    @Test
+    void closeAllWithCancelOrdersCancelsEveryOpenOrderThenSellsEverything() throws Exception {
+        maker("SELL", "7.12", 1000);
+        maker("BUY", "7.10", 1000);
+        HttpResponse<Buffer> buy = h.order("dev_lea", TradeHarness.limit("l-1", SYMBOL, "buy", "7.12", 300));
+        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
+        awaitHeld("dev_lea", 300, true);
+        assertEquals(201, h.order("dev_lea", TradeHarness.limit("l-2", SYMBOL, "sell", "7.80", 300)).statusCode());
+        assertEquals(201, h.order("dev_lea", TradeHarness.limit("l-3", SYMBOL, "buy", "6.90", 100)).statusCode());
+        awaitHeld("dev_lea", 0, true);
+
+        JsonArray without = delete("dev_lea", "/v1/positions", null).bodyAsJsonObject().getJsonArray("items");
+        assertEquals(422, without.getJsonObject(0).getInteger("status"), "the resting sell holds every share: "
+                + without.encode());
+        HttpResponse<Buffer> all = delete("dev_lea", "/v1/positions?cancel_orders=true", null);
+        assertEquals(200, all.statusCode(), all.bodyAsString());
+        JsonArray items = all.bodyAsJsonObject().getJsonArray("items");
+        assertEquals(1, items.size(), items.encode());
+        assertEquals(201, items.getJsonObject(0).getInteger("status"), items.encode());
+        assertEquals(300, items.getJsonObject(0).getJsonObject("order").getLong("qty"));
+        for (String order : new String[] {"l-2", "l-3"}) {
+            assertEquals("canceled", h.get("dev_lea", "/v1/orders/by-client-id/" + order).bodyAsJsonObject()
+                    .getString("status"), order);
+        }
+        awaitHeld("dev_lea", 0, false);
+    }
+
+    @Test
     void anotherAccountHasNothingToCloseAndBadParametersAreRefused() throws Exception {
         assertError(h.get("dev_jack", "/v1/positions/" + SYMBOL), 404, -4117);
         assertError(delete("dev_jack", "/v1/positions/" + SYMBOL, null), 404, -4117);
@@ -115,6 +175,12 @@ class ClosePositionTest extends TradeHarnessTest {
             assertError(delete("dev_jack", "/v1/positions/" + SYMBOL + "?qty=" + qty, null), 422, -1002);
         }
         assertError(delete("dev_jack", "/v1/positions?symbol=" + SYMBOL, null), 422, -1002);
+        for (String query : new String[] {"percentage=0", "percentage=0.00", "percentage=100.01", "percentage=101",
+                "percentage=33.333", "percentage=-5", "percentage=abc", "percentage=50&qty=100", "cancel_orders=yes",
+                "cancel_orders=1"}) {
+            assertError(delete("dev_jack", "/v1/positions/" + SYMBOL + "?" + query, null), 422, -1002);
+        }
+        assertError(delete("dev_jack", "/v1/positions?cancel_orders=TRUE", null), 422, -1002);
         assertTrue(h.get("dev_jack", "/v1/positions").bodyAsJsonObject().getJsonArray("items").isEmpty());
     }
 }

@@ -102,9 +102,9 @@ public final class TradeRoutes {
         router.post("/v1/account/reset").handler(guarded(this::reset));
         router.post("/v1/account/kill-switch").handler(guarded(this::killSwitch));
         router.get("/v1/positions").handler(guarded(this::positions));
-        router.delete("/v1/positions").handler(guarded(this::closeAll));
+        router.delete("/v1/positions").handler(guarded(this::closeAll, "cancel_orders"));
         router.get("/v1/positions/:symbol").handler(guarded(this::position));
-        router.delete("/v1/positions/:symbol").handler(guarded(this::closePosition, "qty"));
+        router.delete("/v1/positions/:symbol").handler(guarded(this::closePosition, "qty", "percentage", "cancel_orders"));
         router.post("/v1/orders").handler(guarded(this::place));
         router.get("/v1/orders").handler(guarded(this::listOrders, "status", "symbol", "start", "end", "limit", "cursor"));
         router.delete("/v1/orders").handler(guarded(this::cancelAll, "symbol", "side"));
@@ -354,6 +354,10 @@ public final class TradeRoutes {
         String account = accountOf(ctx);
         String symbol = symbolParam(ctx);
         String rawQty = ctx.request().getParam("qty");
+        String rawPercentage = ctx.request().getParam("percentage");
+        if (rawQty != null && rawPercentage != null) {
+            throw new BadParam("give qty or percentage, not both (neither: sell all that is sellable)");
+        }
         long qty = 0;
         if (rawQty != null) {
             qty = rawQty.matches("[1-9][0-9]{0,11}") ? Long.parseLong(rawQty) : -1;
@@ -361,6 +365,8 @@ public final class TradeRoutes {
                 throw new BadParam("qty must be a whole number of shares from 1 (leave it out to sell all that is sellable)");
             }
         }
+        int percent = rawPercentage == null ? 0 : percentParam(rawPercentage);
+        TradeDesk.CloseRequest close = new TradeDesk.CloseRequest(qty, percent, cancelOrdersParam(ctx));
         String key = idempotencyKey(ctx);
         // As other mutations: a retry under the key answers the first answer, another request under it 409 -4115,
         // one sent while the first still runs 409 with Retry-After. The sell's client order id, derived from the key,
@@ -369,21 +375,47 @@ public final class TradeRoutes {
             return;
         }
         Span span = step(ctx, "trade-api.close-position");
-        answer(ctx, account, desk.closePosition(account, symbol, qty, key, traceParent(span, ctx)), span, o -> {
+        answer(ctx, account, desk.closePosition(account, symbol, close, key, traceParent(span, ctx)), span, o -> {
             int status = o.kind() == Outcome.Kind.CREATED ? 201 : 200;
             TradeHttp.ok(ctx, status, remember(ctx, account, status, TradeJson.order(o.order())));
         });
     }
 
+    /** {@code percentage}: above 0 and at most 100, up to two decimals; in hundredths of a percent. */
+    private static int percentParam(String raw) {
+        if (!raw.matches("(100(\\.0{1,2})?|[0-9]{1,2}(\\.[0-9]{1,2})?)")) {
+            throw new BadParam("percentage must be a number above 0 and at most 100, with up to two decimals (e.g. 50 or"
+                    + " 33.33)");
+        }
+        int hundredths = new java.math.BigDecimal(raw).movePointRight(2).intValueExact();
+        if (hundredths <= 0) {
+            throw new BadParam("percentage must be above 0");
+        }
+        return hundredths;
+    }
+
+    /** {@code cancel_orders}: {@code true} or {@code false} (the default). */
+    private static boolean cancelOrdersParam(RoutingContext ctx) {
+        String raw = ctx.request().getParam("cancel_orders");
+        if (raw == null || raw.equals("false")) {
+            return false;
+        }
+        if (raw.equals("true")) {
+            return true;
+        }
+        throw new BadParam("cancel_orders must be true or false");
+    }
+
     /** Closes every position: one result per position held, as cancel-all answers one per order. */
     private void closeAll(RoutingContext ctx) {
         String account = accountOf(ctx);
+        boolean cancelOrders = cancelOrdersParam(ctx);
         String key = idempotencyKey(ctx);
         if (replayed(ctx, account)) {
             return;
         }
         Span span = step(ctx, "trade-api.close-all");
-        answerEach(ctx, account, span, desk.closeAll(account, key, traceParent(span, ctx)), c -> {
+        answerEach(ctx, account, span, desk.closeAll(account, cancelOrders, key, traceParent(span, ctx)), c -> {
             Outcome o = c.outcome();
             JsonObject item = new JsonObject().put("symbol", c.symbol());
             switch (o.kind()) {

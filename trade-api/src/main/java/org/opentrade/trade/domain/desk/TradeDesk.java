@@ -114,6 +114,11 @@ public final class TradeDesk {
     private volatile Throwable storeFailure;
     /** Snapshots waiting for their intents to be durable, by the last intent they cover. */
     private final TreeMap<Long, List<CompletableFuture<Void>>> durableWaiters = new TreeMap<>();
+    /** Closes waiting for the ledger to have their cancels' events; at most one per close request in flight. */
+    private final LedgerWaits ledgerWaits = new LedgerWaits();
+    /** How long a close with {@code cancel_orders} waits for the feed to bring its cancels. */
+    static final long CANCEL_WAIT_MS = 5_000;
+
     /** New orders whose command got no answer (its fate unknown), by exchange order id, oldest first. */
     private final Map<Long, Unsettled> unsettled = new java.util.LinkedHashMap<>();
     /** Orders sent again after a barrier showed the exchange never got them. Volatile: /metrics reads it. */
@@ -482,13 +487,30 @@ public final class TradeDesk {
     }
 
     /**
-     * Closes the account's position in {@code symbol} (Alpaca's {@code DELETE /v2/positions/{symbol}}): a market
-     * sell, immediate or cancel, of its sellable shares, or of {@code qty} of them (0: all). Shares bought today
-     * under T+1, and shares open sell orders hold, are not sellable; those orders keep working. Under an
-     * Idempotency-Key the sell's client order id is derived from the key and the symbol ({@link #closeOrderId}),
-     * so a retry, after a restart too, answers the order the first call placed and never sells twice.
+     * How much of a position a close sells: {@code qty} shares, or {@code percent} (in hundredths of a percent,
+     * 1..10 000) of the position rounded down to whole board lots, or (both 0) everything sellable; with
+     * {@code cancelOrders} the orders that stand in the way are canceled first (for one symbol its open sells, which
+     * hold shares; for every position all open orders, as Alpaca's {@code cancel_orders=true}).
      */
-    public CompletionStage<Outcome> closePosition(String account, String symbol, long qty, String idempotencyKey,
+    public record CloseRequest(long qty, int percent, boolean cancelOrders) {
+        public static final CloseRequest ALL = new CloseRequest(0, 0, false);
+
+        public CloseRequest {
+            if (qty < 0 || percent < 0 || percent > 10_000 || qty > 0 && percent > 0) {
+                throw new IllegalArgumentException("a close of " + qty + " shares and " + percent + " hundredths of %");
+            }
+        }
+    }
+
+    /**
+     * Closes the account's position in {@code symbol} (Alpaca's {@code DELETE /v2/positions/{symbol}}): a market
+     * sell, immediate or cancel, of its sellable shares, or of the part {@code close} asks. Shares bought today
+     * under T+1, and shares open sell orders hold, are not sellable; those orders keep working unless {@code close}
+     * cancels them first. Under an Idempotency-Key the sell's client order id is derived from the key and the symbol
+     * ({@link #closeOrderId}), so a retry, after a restart too, answers the order the first call placed and never
+     * sells twice (nor cancels again).
+     */
+    public CompletionStage<Outcome> closePosition(String account, String symbol, CloseRequest close, String idempotencyKey,
                                                   String traceParent) {
         String clientOrderId = idempotencyKey == null ? generateClientOrderId() : closeOrderId(idempotencyKey, symbol);
         Order earlier = idempotencyKey != null && ledger.hasAccount(account)
@@ -496,30 +518,73 @@ public final class TradeDesk {
         if (earlier != null) {
             return done(new Outcome(Outcome.Kind.EXISTING, earlier, null, 0, "the Idempotency-Key's earlier close"));
         }
+        if (!holds(account, symbol)) {
+            return done(Outcome.refused(TradeError.NO_POSITION, "no position in '" + symbol + "' to close"));
+        }
+        if (close.cancelOrders() && !openOrders(account, symbol, Side.SELL).isEmpty()) {
+            return cancelledThen(account, cancelAll(account, symbol, Side.SELL, traceParent),
+                    () -> sellToClose(account, symbol, close, clientOrderId, traceParent));
+        }
+        return sellToClose(account, symbol, close, clientOrderId, traceParent);
+    }
+
+    private boolean holds(String account, String symbol) {
+        var position = ledger.hasAccount(account) ? ledger.position(account, symbol, s -> 0, clock.getAsLong()) : null;
+        return position != null && position.qty() > 0;
+    }
+
+    private CompletionStage<Outcome> sellToClose(String account, String symbol, CloseRequest close, String clientOrderId,
+                                                 String traceParent) {
         long now = clock.getAsLong();
         var position = ledger.hasAccount(account) ? ledger.position(account, symbol, s -> 0, now) : null;
         if (position == null || position.qty() <= 0) {
             return done(Outcome.refused(TradeError.NO_POSITION, "no position in '" + symbol + "' to close"));
         }
         long sellable = state(account, now).sellable(symbol);
+        long qty = close.qty();
+        if (close.percent() > 0 && close.percent() < 10_000) {
+            InstrumentInfo info = universe.get(symbol);
+            long lot = info == null ? 1 : Math.max(1, info.boardLot());
+            long part = position.qty() / 10_000 * close.percent() + position.qty() % 10_000 * close.percent() / 10_000;
+            qty = part / lot * lot;
+            if (qty <= 0) {
+                return done(Outcome.refused(TradeError.QTY_NOT_BOARD_LOT, percent(close.percent()) + " of the "
+                        + position.qty() + " shares of " + symbol + " is " + part + ", less than a board lot of " + lot));
+            }
+        }
         if (sellable <= 0 || qty > sellable) {
             return done(Outcome.refused(TradeError.INSUFFICIENT_POSITION, (qty > 0 ? qty + " of " : "") + "the "
                     + position.qty() + " shares of " + symbol + " cannot be sold now: " + sellable + " are sellable"
-                    + " (shares bought today under T+1, and those open sell orders hold, are not)"));
+                    + " (shares bought today under T+1, and those open sell orders hold, are not; cancel_orders=true"
+                    + " cancels those orders first)"));
         }
         return place(account, new OrderRequest(clientOrderId, symbol, Side.SELL, OrderType.MARKET, TimeInForce.IOC,
                 qty > 0 ? qty : sellable, 0, 0), null, false, traceParent);
     }
 
+    private static String percent(int hundredths) {
+        return java.math.BigDecimal.valueOf(hundredths, 2).stripTrailingZeros().toPlainString() + " %";
+    }
+
     /** Closes every position of the account ({@link #closePosition} of each, by symbol): one result per position. */
-    public CompletionStage<List<Closed>> closeAll(String account, String idempotencyKey, String traceParent) {
+    public CompletionStage<List<Closed>> closeAll(String account, boolean cancelOrders, String idempotencyKey,
+                                                  String traceParent) {
         if (!ledger.hasAccount(account)) {
             return CompletableFuture.completedFuture(List.of());
         }
+        if (cancelOrders && !openOrders(account, null, null).isEmpty()) {
+            // Every open order goes first, buys too (Alpaca's cancel_orders=true).
+            return cancelledThen(account, cancelAll(account, null, null, traceParent),
+                    () -> closeEach(account, idempotencyKey, traceParent));
+        }
+        return closeEach(account, idempotencyKey, traceParent);
+    }
+
+    private CompletionStage<List<Closed>> closeEach(String account, String idempotencyKey, String traceParent) {
         TreeMap<String, CompletableFuture<Outcome>> closes = new TreeMap<>();
         for (var p : ledger.positions(account, s -> 0, clock.getAsLong())) {
             if (p.qty() > 0) {
-                closes.put(p.symbol(), closePosition(account, p.symbol(), 0, idempotencyKey, traceParent)
+                closes.put(p.symbol(), closePosition(account, p.symbol(), CloseRequest.ALL, idempotencyKey, traceParent)
                         .toCompletableFuture());
             }
         }
@@ -527,6 +592,30 @@ public final class TradeDesk {
             List<Closed> out = new ArrayList<>(closes.size());
             closes.forEach((symbol, f) -> out.add(new Closed(symbol, f.join())));
             return out;
+        });
+    }
+
+    /**
+     * Runs {@code then} once the cancels are answered and the ledger has every canceled order closed: the exchange
+     * answers a cancel before the feed brings its CANCELED event, and only that event gives the shares (or the cash)
+     * back. An order the exchange could not cancel, or whose event does not come within {@link #CANCEL_WAIT_MS}, does
+     * not hold the close up longer: it then sells what is sellable by then.
+     */
+    private <T> CompletionStage<T> cancelledThen(String account, CompletionStage<List<Outcome>> cancels,
+                                                 java.util.function.Supplier<CompletionStage<T>> then) {
+        return cancels.thenCompose(outcomes -> {
+            List<String> orderIds = new ArrayList<>();
+            for (Outcome o : outcomes) {
+                if (o.kind() == Outcome.Kind.DONE && o.order() != null) {
+                    orderIds.add(o.order().orderId());
+                }
+            }
+            CompletableFuture<Void> closed = ledgerWaits.add(() -> orderIds.stream().noneMatch(id -> {
+                Order o = ledger.order(account, id);
+                return o != null && o.status().isOpen();
+            }), clock.getAsLong() + CANCEL_WAIT_MS);
+            ledgerWaits.check(clock.getAsLong());
+            return closed.thenCompose(v -> then.get());
         });
     }
 
@@ -755,6 +844,9 @@ public final class TradeDesk {
         for (Update u : ledger.apply(e)) {
             listener.update(u, e.traceParent());
         }
+        if (!ledgerWaits.isEmpty()) {
+            ledgerWaits.check(clock.getAsLong());
+        }
         if (replaceHolds.size() > 0) {
             switch (e.type()) {
                 case REPLACED -> replaceHolds.answered(e.orderId());
@@ -822,8 +914,12 @@ public final class TradeDesk {
      * the feed is applied up to the barrier's seq, an order still pending_new never reached the engine
      * and is sent again (a later unknown answer starts over). An order the feed settled is dropped.
      * The exchange keeps only live order ids, so sending without that proof could fill an order twice.
+     * Also ends the waits of closes whose cancels' events are late ({@link #CANCEL_WAIT_MS}).
      */
     public void settleUnknown(long afterMs) {
+        if (!ledgerWaits.isEmpty()) {
+            ledgerWaits.check(clock.getAsLong());
+        }
         if (unsettled.isEmpty()) {
             return;
         }
