@@ -88,6 +88,8 @@ public final class KlineQuery {
                 && oldestMayBeCut(plan, source.get(0).time(), calendar)) {
             bars.remove(0);
         }
+        // A start inside a bar: that bar starts before it and would be rolled up from part of its minutes only.
+        bars.removeIf(b -> b.time() < plan.start());
         if (bars.size() > plan.limit()) {
             bars = new ArrayList<>(bars.subList(bars.size() - plan.limit(), bars.size()));
         }

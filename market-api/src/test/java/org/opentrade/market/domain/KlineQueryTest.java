@@ -63,15 +63,12 @@ class KlineQueryTest {
     }
 
     /**
-     * The newest {@code limit} bars rolled up from the source bars in {@code [start, end)}, and before
-     * {@code start} those of the bar that starts at or after it (an A-share morning's first bar and its
-     * auction minute).
+     * The newest {@code limit} bars starting in {@code [start, end)}, each whole: rolled up from every source bar of
+     * its period before {@code end} (an A-share morning's first bar takes in its auction minute before 09:30).
      */
     private static List<Bar> expected(List<Bar> all, Interval interval, long start, long end, int limit) {
-        long from = interval.isIntraday() && CAL.barStart(interval, start) >= start
-                ? CAL.barSpanStart(interval, start) : start;
-        List<Bar> rolled = KlineRollup.rollup(interval, all.stream().filter(b -> b.time() >= from && b.time() < end)
-                .toList(), CAL);
+        List<Bar> rolled = KlineRollup.rollup(interval, all.stream().filter(b -> b.time() < end).toList(), CAL)
+                .stream().filter(b -> b.time() >= start).toList();
         return rolled.subList(Math.max(0, rolled.size() - limit), rolled.size());
     }
 
@@ -108,6 +105,22 @@ class KlineQueryTest {
         assertEquals(List.of(LocalDateTime.of(2026, 12, 4, 14, 45), LocalDateTime.of(2026, 12, 4, 14, 50),
                 LocalDateTime.of(2026, 12, 4, 14, 55)), times(page.bars()));
         assertEquals(expected(minutes, Interval.M5, 0, end, 3), page.bars());
+    }
+
+    @Test
+    void aStartInsideABarLeavesThatBarOutRatherThanAnswerPartOfIt() {
+        List<Bar> minutes = sessionMinutes(LocalDate.of(2026, 12, 4), LocalDate.of(2026, 12, 4), null, 0);
+        long start = Reference.ms(LocalDateTime.of(2026, 12, 4, 10, 0));
+        for (int cached : new int[] {minutes.size(), 5}) {
+            KlineQuery.Page page = page(minutes, cached, Interval.M60, start, Long.MAX_VALUE, 10);
+            assertEquals(List.of(LocalDateTime.of(2026, 12, 4, 10, 30), LocalDateTime.of(2026, 12, 4, 13, 0),
+                    LocalDateTime.of(2026, 12, 4, 14, 0)), times(page.bars()), "cached " + cached);
+            assertNull(page.nextCursor());
+        }
+        KlineQuery.Page fromAuction = page(minutes, minutes.size(), Interval.M60,
+                Reference.ms(LocalDateTime.of(2026, 12, 4, 9, 25)), Long.MAX_VALUE, 10);
+        assertEquals(expected(minutes, Interval.M60, 0, Long.MAX_VALUE, 10), fromAuction.bars(),
+                "from the auction minute on: every bar of the day, the first with its auction minute");
     }
 
     @Test

@@ -9,7 +9,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.exchange.client.ExchangeJson;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandResult;
+import org.opentrade.exchange.model.CommandType;
+import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.Side;
 
 /**
  * Closing positions (Alpaca's {@code DELETE /v2/positions[/{symbol}]}) against the real exchange: a market sell of
@@ -163,6 +172,38 @@ class ClosePositionTest extends TradeHarnessTest {
                     .getString("status"), order);
         }
         awaitHeld("dev_lea", 0, false);
+    }
+
+    @Test
+    void aRetryOfACloseWhoseSellTheExchangeRejectedSellsAfterAll() throws Exception {
+        maker("SELL", "7.12", 1000);
+        maker("BUY", "7.10", 1000);
+        HttpResponse<Buffer> buy = h.order("dev_max", TradeHarness.limit("m-1", SYMBOL, "buy", "7.12", 300));
+        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
+        awaitHeld("dev_max", 300, true);
+        AtomicBoolean refusing = new AtomicBoolean(true);
+        Handler<DeliveryContext<Object>> busyExchange = dc -> {
+            if (refusing.get() && dc.body() instanceof Command c && c.type() == CommandType.NEW_ORDER
+                    && "dev_max".equals(c.account()) && c.side() == Side.SELL) {
+                dc.message().reply(ExchangeJson.toJson(CommandResult.refused(c, ResultCode.ENGINE_OVERLOADED)));
+            } else {
+                dc.next();
+            }
+        };
+        h.vertx.eventBus().addOutboundInterceptor(busyExchange);
+        try {
+            assertError(delete("dev_max", "/v1/positions/" + SYMBOL, "max-close"), 503, -5007);
+            refusing.set(false);
+            HttpResponse<Buffer> retry = delete("dev_max", "/v1/positions/" + SYMBOL, "max-close");
+            assertEquals(201, retry.statusCode(), "the rejected sell sold nothing: the retry sells " + retry.bodyAsString());
+            assertEquals(300, retry.bodyAsJsonObject().getLong("qty"));
+            assertEquals("filled", retry.bodyAsJsonObject().getString("status"), retry.bodyAsString());
+            assertEquals(retry.bodyAsString(), delete("dev_max", "/v1/positions/" + SYMBOL, "max-close").bodyAsString(),
+                    "and a retry of that answers it again");
+            awaitHeld("dev_max", 0, false);
+        } finally {
+            h.vertx.eventBus().removeOutboundInterceptor(busyExchange);
+        }
     }
 
     @Test

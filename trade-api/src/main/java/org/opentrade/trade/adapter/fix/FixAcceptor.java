@@ -301,7 +301,7 @@ public final class FixAcceptor {
     }
 
     private void sessionStatusDueAt(long epochMs) {
-        sessionTimer.schedule(() -> onContext.execute(sessionStatus::publish),
+        sessionTimer.schedule(() -> onContext.execute(() -> sessionStatus.publish(epochMs)),
                 Math.max(0, epochMs - clock.getAsLong()), TimeUnit.MILLISECONDS);
     }
 

@@ -102,14 +102,21 @@ final class FixSessionStatus {
         return subscribed.size();
     }
 
-    /** The timer's task (trade context): an update to every subscription when the phase has changed. */
-    void publish() {
-        scheduledFor = -1;
+    /**
+     * The timer's task (trade context), for the phase change at {@code dueAt}: an update to every subscription. Only
+     * the timer of the change the next one is scheduled from schedules again: a request answered between the change
+     * and this task has scheduled the next change already, and a second timer for it would live on, doubling every
+     * later update.
+     */
+    void publish(long dueAt) {
         SessionClock now = SessionClock.at(calendar, clock.getAsLong());
         for (Map.Entry<SessionID, String> s : subscribed.entrySet()) {
             out.send(s.getKey(), status(s.getValue(), now, true));
         }
-        scheduleNext(now);
+        if (dueAt == scheduledFor) {
+            scheduledFor = -1;
+            scheduleNext(now);
+        }
     }
 
     private void scheduleNext(SessionClock now) {

@@ -512,20 +512,31 @@ public final class TradeDesk {
      */
     public CompletionStage<Outcome> closePosition(String account, String symbol, CloseRequest close, String idempotencyKey,
                                                   String traceParent) {
-        String clientOrderId = idempotencyKey == null ? generateClientOrderId() : closeOrderId(idempotencyKey, symbol);
-        Order earlier = idempotencyKey != null && ledger.hasAccount(account)
-                ? ledger.orderByClientId(account, clientOrderId) : null;
-        if (earlier != null) {
-            return done(new Outcome(Outcome.Kind.EXISTING, earlier, null, 0, "the Idempotency-Key's earlier close"));
+        String clientOrderId = idempotencyKey == null ? generateClientOrderId() : null;
+        // A sell the exchange rejected (busy, outside trading hours) sold nothing: a retry under the key sells again,
+        // under the key's next derived id, as a failed request's retry runs again everywhere else.
+        for (int attempt = 0; clientOrderId == null; attempt++) {
+            String id = closeOrderId(idempotencyKey, symbol, attempt);
+            Order earlier = ledger.hasAccount(account) ? ledger.orderByClientId(account, id) : null;
+            if (earlier == null) {
+                clientOrderId = id;
+            } else if (earlier.status() != OrderStatus.REJECTED) {
+                return done(new Outcome(Outcome.Kind.EXISTING, earlier, null, 0, "the Idempotency-Key's earlier close"));
+            } else if (attempt + 1 == MAX_CLOSE_ATTEMPTS) {
+                return done(new Outcome(Outcome.Kind.REJECTED, earlier, null, earlier.rejectCode(), "the exchange rejected"
+                        + " the " + MAX_CLOSE_ATTEMPTS + " sells of this Idempotency-Key's close, the last: "
+                        + earlier.rejectReason() + "; close with another key"));
+            }
         }
         if (!holds(account, symbol)) {
             return done(Outcome.refused(TradeError.NO_POSITION, "no position in '" + symbol + "' to close"));
         }
+        String sellId = clientOrderId;
         if (close.cancelOrders() && !openOrders(account, symbol, Side.SELL).isEmpty()) {
             return cancelledThen(account, cancelAll(account, symbol, Side.SELL, traceParent),
-                    () -> sellToClose(account, symbol, close, clientOrderId, traceParent));
+                    () -> sellToClose(account, symbol, close, sellId, traceParent));
         }
-        return sellToClose(account, symbol, close, clientOrderId, traceParent);
+        return sellToClose(account, symbol, close, sellId, traceParent);
     }
 
     private boolean holds(String account, String symbol) {
@@ -619,14 +630,18 @@ public final class TradeDesk {
         });
     }
 
+    /** Sells one close under one Idempotency-Key may place, each after the exchange rejected the one before. */
+    static final int MAX_CLOSE_ATTEMPTS = 10;
+
     /**
-     * The client order id of the close of {@code symbol} under {@code idempotencyKey}: {@code close-} and 32 hex
-     * digits of their SHA-256, within the 48 characters client order ids may have.
+     * The client order id of the close of {@code symbol} under {@code idempotencyKey}, its {@code attempt}-th sell
+     * from 0: {@code close-} and 32 hex digits of their SHA-256, within the 48 characters client order ids may have.
      */
-    static String closeOrderId(String idempotencyKey, String symbol) {
+    static String closeOrderId(String idempotencyKey, String symbol, int attempt) {
         try {
+            String text = idempotencyKey + "\u0000" + symbol + (attempt == 0 ? "" : "\u0000" + attempt);
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((idempotencyKey + "\u0000" + symbol).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return "close-" + java.util.HexFormat.of().formatHex(d, 0, 16);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);

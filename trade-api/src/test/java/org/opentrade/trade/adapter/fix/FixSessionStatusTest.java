@@ -95,7 +95,7 @@ class FixSessionStatusTest {
         now.set(at("2026-01-05T11:30:00"));
         to.clear();
         sent.clear();
-        status.publish();
+        status.publish(at("2026-01-05T11:30:00"));
         assertEquals(List.of(ADA), to, "only the subscribed session");
         assertEquals(1, sent.get(0).getInt(340), "halted");
         assertTrue(sent.get(0).getBoolean(325), "an update");
@@ -103,11 +103,30 @@ class FixSessionStatusTest {
         assertEquals(at("2026-01-05T13:00:00"), scheduled.get(scheduled.size() - 1));
 
         ask(ADA, "sub-a", '2', null);
-        status.publish();
+        status.publish(at("2026-01-05T13:00:00"));
         assertEquals(1 + 1, sent.size(), "the answer to the unsubscribe, no more updates");
         ask(BOB, "sub-b", '1', null);
         status.loggedOut(BOB);
         assertEquals(0, status.subscriptions());
+    }
+
+    @Test
+    void aRequestAnsweredBetweenAPhaseChangeAndItsUpdateLeavesOneTimer() throws Exception {
+        now.set(at("2026-01-05T11:29:00"));
+        ask(ADA, "sub-a", '1', null);
+        now.set(at("2026-01-05T11:30:00") + 2); // the timer is due, its task still queued behind BOB's request
+        ask(BOB, "snap-b", '0', null);
+        to.clear();
+        status.publish(at("2026-01-05T11:30:00"));
+        assertEquals(List.of(ADA), to, "the update of the change");
+        assertEquals(List.of(at("2026-01-05T11:30:00"), at("2026-01-05T13:00:00")), scheduled, "13:00 once");
+
+        now.set(at("2026-01-05T13:00:00"));
+        to.clear();
+        status.publish(at("2026-01-05T13:00:00"));
+        assertEquals(List.of(ADA), to, "one update per change");
+        assertEquals(List.of(at("2026-01-05T11:30:00"), at("2026-01-05T13:00:00"), at("2026-01-05T15:00:00")),
+                scheduled, "and one timer for the next");
     }
 
     @Test
