@@ -86,11 +86,12 @@ final class HistoryLoader {
         return new Loaded(checkpoints, days, minutes, previous, trades);
     }
 
-    /** Synthetic history for every symbol without daily bars, ending the weekday before today. */
+    /** Synthetic history for every symbol without daily bars, ending the trading day before today (no holidays). */
     static void backfill(TimeSeriesStore store, List<Instrument> instruments, MarketCalendar calendar,
                          MarketApiConfig config, long now) {
         LocalDate lastDay = calendar.tradingDay(now).minusDays(1);
-        while (lastDay.getDayOfWeek() == DayOfWeek.SATURDAY || lastDay.getDayOfWeek() == DayOfWeek.SUNDAY) {
+        while (lastDay.getDayOfWeek() == DayOfWeek.SATURDAY || lastDay.getDayOfWeek() == DayOfWeek.SUNDAY
+                || calendar.isHoliday(lastDay)) {
             lastDay = lastDay.minusDays(1);
         }
         int filled = 0;
@@ -100,7 +101,8 @@ final class HistoryLoader {
                 continue;
             }
             List<Bar> minutes = SyntheticHistory.minuteBars(i, lastDay, config.backfillDays(),
-                    config.seed() * 31 + i.symbol().hashCode(), config.volatilityPerHour(), calendar.zone());
+                    config.seed() * 31 + i.symbol().hashCode(), config.volatilityPerHour(), calendar.zone(),
+                    calendar::isHoliday);
             for (int from = 0; from < minutes.size(); from += WRITE_CHUNK) {
                 store.writeBars(Interval.M1, minutes.subList(from, Math.min(minutes.size(), from + WRITE_CHUNK)));
             }

@@ -43,6 +43,7 @@ public final class MarketCalendar {
     private final ZoneId zone;
     private final LocalTime dayEnd;
     private final TradingCalendar sessions;
+    private final Set<LocalDate> holidays;
 
     /**
      * Fails fast on a missing argument or a {@code dayEnd} that is not a whole minute: minute bars
@@ -64,6 +65,7 @@ public final class MarketCalendar {
         this.zone = zone;
         this.dayEnd = dayEnd;
         this.sessions = kind == Kind.A_SHARE ? new AShareCalendar(holidays) : new ContinuousCalendar(zone, dayEnd);
+        this.holidays = kind == Kind.A_SHARE ? Set.copyOf(holidays) : Set.of();
     }
 
     /** The all-in-one's default: 24×7, days ending at 15:00 Asia/Shanghai. */
@@ -77,6 +79,11 @@ public final class MarketCalendar {
      */
     public boolean matchesAt(long epochMs) {
         return sessions.phaseAt(epochMs).matches();
+    }
+
+    /** Whether {@code day} is one of the A-share calendar's exchange holidays (never on the 24×7 calendar). */
+    public boolean isHoliday(LocalDate day) {
+        return holidays.contains(day);
     }
 
     /** The exchange's session schedule (the engine's own calendar, with its holidays). */

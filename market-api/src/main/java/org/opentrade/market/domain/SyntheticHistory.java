@@ -44,7 +44,7 @@ public final class SyntheticHistory {
     /**
      * A-share session 1m bars (09:30–11:29 and 13:00–14:59 local starts, 240 per day) of the
      * {@code tradingDays} weekdays ending with {@code lastDay} (or the weekday before it, when it is
-     * a weekend day), oldest first. Same inputs, same bars.
+     * a weekend day), oldest first, leaving out the days {@code holiday} names. Same inputs, same bars.
      *
      * @param volatilityPerHour standard deviation of the log price over one hour of trading, e.g.
      *                          0.01; 0 gives a flat line at prevClose
@@ -53,6 +53,12 @@ public final class SyntheticHistory {
      */
     public static List<Bar> minuteBars(Instrument instrument, LocalDate lastDay, int tradingDays, long seed,
                                        double volatilityPerHour, ZoneId zone) {
+        return minuteBars(instrument, lastDay, tradingDays, seed, volatilityPerHour, zone, d -> false);
+    }
+
+    public static List<Bar> minuteBars(Instrument instrument, LocalDate lastDay, int tradingDays, long seed,
+                                       double volatilityPerHour, ZoneId zone,
+                                       java.util.function.Predicate<LocalDate> holiday) {
         if (tradingDays < 1) {
             throw new IllegalArgumentException("tradingDays must be >= 1, got " + tradingDays);
         }
@@ -63,16 +69,17 @@ public final class SyntheticHistory {
             throw new IllegalArgumentException(instrument.symbol() + " has no previous close");
         }
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + instrument.symbol().hashCode());
-        List<LocalDate> days = weekdaysEndingWith(lastDay, tradingDays);
+        List<LocalDate> days = weekdaysEndingWith(lastDay, tradingDays, holiday);
         double[] logs = backwardWalk(days.size(), random, volatilityPerHour, instrument.bandPercent());
         long[] prices = toPrices(logs, instrument);
         return bars(instrument, days, prices, random.split(), zone);
     }
 
-    private static List<LocalDate> weekdaysEndingWith(LocalDate lastDay, int n) {
+    private static List<LocalDate> weekdaysEndingWith(LocalDate lastDay, int n,
+                                                      java.util.function.Predicate<LocalDate> holiday) {
         List<LocalDate> days = new ArrayList<>(n);
         for (LocalDate d = lastDay; days.size() < n; d = d.minusDays(1)) {
-            if (d.getDayOfWeek() != DayOfWeek.SATURDAY && d.getDayOfWeek() != DayOfWeek.SUNDAY) {
+            if (d.getDayOfWeek() != DayOfWeek.SATURDAY && d.getDayOfWeek() != DayOfWeek.SUNDAY && !holiday.test(d)) {
                 days.add(0, d);
             }
         }

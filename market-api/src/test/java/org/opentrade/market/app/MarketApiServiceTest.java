@@ -185,6 +185,13 @@ class MarketApiServiceTest {
         assertError("/v1/market/calendar?start=monday", 400, -6003);
         assertError("/v1/market/calendar?start=%2B99999-01-01", 400, -6003);
         assertError("/v1/market/calendar?start=1969-12-31", 400, -6003);
+        // The 24×7 day of 1970-01-01 starts the afternoon before, outside the epoch its open could be given in.
+        assertError("/v1/market/calendar?start=1970-01-01", 400, -6003);
+        JsonObject firstDay = h.get("/v1/market/calendar?start=1970-01-02&end=1970-01-02").bodyAsJsonObject();
+        assertEquals("1970-01-01T07:00:00.000Z", firstDay.getJsonArray("days").getJsonObject(0).getString("open"));
+        JsonArray lastDays = h.get("/v1/market/calendar?start=9999-12-30").bodyAsJsonObject().getJsonArray("days");
+        assertEquals(java.util.List.of("9999-12-30", "9999-12-31"), lastDays.stream()
+                .map(d -> ((JsonObject) d).getString("trading_day")).toList(), "the default week stops at the last date");
         assertError("/v1/market/calendar?from=2026-01-05", 400, -1002);
         assertError("/v1/market/clock?symbol=600000.SH", 400, -1002);
     }

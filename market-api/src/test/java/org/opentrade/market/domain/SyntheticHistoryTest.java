@@ -108,6 +108,16 @@ class SyntheticHistoryTest {
     }
 
     @Test
+    void holidaysGetNoBars() {
+        java.util.Set<LocalDate> holidays = java.util.Set.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 2));
+        List<Bar> bars = SyntheticHistory.minuteBars(instrument("600000.SH", 1_000, 10), LocalDate.of(2026, 1, 5), 3, 1,
+                0.01, Reference.SH, holidays::contains);
+        assertEquals(List.of(LocalDate.of(2025, 12, 30), LocalDate.of(2025, 12, 31), LocalDate.of(2026, 1, 5)),
+                bars.stream().map(b -> Instant.ofEpochMilli(b.time()).atZone(Reference.SH).toLocalDate()).distinct()
+                        .toList());
+    }
+
+    @Test
     void zeroVolatilityIsAFlatLineAtThePreviousClose() {
         List<Bar> bars = SyntheticHistory.minuteBars(instrument("600000.SH", 1_000, 10), LAST, 2, 1, 0, Reference.SH);
         assertTrue(bars.stream().allMatch(b -> b.high() == 1_000 && b.low() == 1_000));

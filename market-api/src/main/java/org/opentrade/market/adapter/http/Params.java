@@ -108,6 +108,13 @@ final class Params {
     private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
 
     /** A local date {@code YYYY-MM-DD} (years 1970 to 9999), or {@code dflt} when absent. */
+    /**
+     * Calendar dates: from the first whose sessions all fall after the epoch (a 24×7 day starts the afternoon before)
+     * to the last that RFC 3339 can write.
+     */
+    static final java.time.LocalDate FIRST_DATE = java.time.LocalDate.of(1970, 1, 2);
+    static final java.time.LocalDate LAST_DATE = java.time.LocalDate.of(9999, 12, 31);
+
     static java.time.LocalDate date(String name, String raw, java.time.LocalDate dflt) {
         if (raw == null || raw.isEmpty()) {
             return dflt;
@@ -115,7 +122,7 @@ final class Params {
         if (DATE.matcher(raw).matches()) {
             try {
                 java.time.LocalDate d = java.time.LocalDate.parse(raw);
-                if (d.getYear() >= 1970) {
+                if (!d.isBefore(FIRST_DATE)) {
                     return d;
                 }
             } catch (java.time.DateTimeException e) {
@@ -123,7 +130,7 @@ final class Params {
             }
         }
         throw new BadParam(MarketError.BAD_RANGE, name + " must be a date like 2026-01-05 (the exchange's local date),"
-                + " got '" + clip(raw) + "'");
+                + " from " + FIRST_DATE + " to " + LAST_DATE + ", got '" + clip(raw) + "'");
     }
 
     static long cursor(String raw) {
