@@ -109,6 +109,18 @@ class ClosePositionTest extends TradeHarnessTest {
         assertEquals(all.bodyAsString(), delete("dev_ivy", "/v1/positions", "close-all-ivy").bodyAsString(),
                 "a retry under its key answers the first answer again");
         awaitHeld("dev_ivy", 0, false);
+        // One key, one request, whichever endpoints: a new order under a close's key, a close under a new order's.
+        assertError(TradeHarness.await(h.request(HttpMethod.POST, "dev_ivy", "/v1/orders")
+                .putHeader("Idempotency-Key", "close-all-ivy").sendJsonObject(TradeHarness.limit(null, SYMBOL, "buy",
+                        "7.00", 100))), 409, -4115);
+        HttpResponse<Buffer> keyed = TradeHarness.await(h.request(HttpMethod.POST, "dev_ivy", "/v1/orders")
+                .putHeader("Idempotency-Key", "order-ivy-9").sendJsonObject(TradeHarness.limit(null, SYMBOL, "buy",
+                        "7.12", 100)));
+        assertEquals(201, keyed.statusCode(), keyed.bodyAsString());
+        awaitHeld("dev_ivy", 100, false);
+        assertError(delete("dev_ivy", "/v1/positions/" + SYMBOL, "order-ivy-9"), 409, -4115);
+        assertEquals(201, delete("dev_ivy", "/v1/positions/" + SYMBOL, null).statusCode());
+        awaitHeld("dev_ivy", 0, false);
         assertError(h.get("dev_ivy", "/v1/positions/" + SYMBOL), 404, -4117);
         assertError(delete("dev_ivy", "/v1/positions/" + SYMBOL, null), 404, -4117);
         assertEquals(0, delete("dev_ivy", "/v1/positions", null).bodyAsJsonObject().getJsonArray("items").size());

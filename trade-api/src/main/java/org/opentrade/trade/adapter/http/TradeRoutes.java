@@ -507,6 +507,11 @@ public final class TradeRoutes {
         String generated = desk.generateClientOrderId();
         OrderRequest req = OrderBodies.newOrder(ctx.body() == null ? null : ctx.body().buffer(), generated);
         String key = idempotencyKey(ctx);
+        if (key != null && idempotency.get(account, key, fingerprint(ctx), clock.getAsLong()) != null) {
+            // Keys of other mutations (a close, a cancel-all) are kept here, new orders' by the desk: one key, one request.
+            TradeHttp.fail(ctx, TradeError.IDEMPOTENCY_KEY_CONFLICT, "Idempotency-Key was used for another request");
+            return;
+        }
         Span span = step(ctx, "trade-api.submit");
         span.setAttribute("opentrade.client_order_id", req.clientOrderId());
         CompletionStage<Outcome> stage = desk.place(account, req, key, !generated.equals(req.clientOrderId()),
@@ -528,6 +533,11 @@ public final class TradeRoutes {
         String key = idempotencyKey(ctx);
         if (key == null) {
             return false;
+        }
+        if (desk.placedUnder(account, key)) {
+            TradeHttp.fail(ctx, TradeError.IDEMPOTENCY_KEY_CONFLICT, "Idempotency-Key was used for another request (a new"
+                    + " order)");
+            return true;
         }
         IdempotencyCache.Answer a = idempotency.get(account, key, fingerprint(ctx), clock.getAsLong());
         if (a == null) {

@@ -437,6 +437,11 @@ public final class TradeDesk {
         return answer;
     }
 
+    /** Whether {@code idempotencyKey} made a new order of the account (kept as long as the order is). */
+    public boolean placedUnder(String account, String idempotencyKey) {
+        return idempotencyKeys.containsKey(account + "\u0000" + idempotencyKey);
+    }
+
     /** Cancels every open order of the account (of one symbol, or all when null): one outcome per order. */
     public CompletionStage<List<Outcome>> cancelAll(String account, String symbol, String traceParent) {
         return cancelAll(account, symbol, null, traceParent);
