@@ -76,7 +76,7 @@ final class HistoryLoader {
                     trades.put(s, list);
                 }
             }
-            long before = dayStart == Long.MAX_VALUE ? calendar.dayBarStart(Interval.D1, calendar.tradingDay(now))
+            long before = dayStart == Long.MAX_VALUE ? calendar.dayBarStart(Interval.D1, calendar.localDay(now))
                     : calendar.dayBarStart(Interval.D1, calendar.tradingDay(dayStart));
             List<Bar> prev = store.bars(s, Interval.D1, 0, before, 1);
             if (!prev.isEmpty()) {
@@ -89,7 +89,7 @@ final class HistoryLoader {
     /** Synthetic history for every symbol without daily bars, ending the trading day before today (no holidays). */
     static void backfill(TimeSeriesStore store, List<Instrument> instruments, MarketCalendar calendar,
                          MarketApiConfig config, long now) {
-        LocalDate lastDay = calendar.tradingDay(now).minusDays(1);
+        LocalDate lastDay = calendar.localDay(now).minusDays(1);
         while (lastDay.getDayOfWeek() == DayOfWeek.SATURDAY || lastDay.getDayOfWeek() == DayOfWeek.SUNDAY
                 || calendar.isHoliday(lastDay)) {
             lastDay = lastDay.minusDays(1);

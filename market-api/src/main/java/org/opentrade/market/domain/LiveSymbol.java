@@ -46,8 +46,13 @@ public final class LiveSymbol {
     private BarBuilder minute;
     /** The current trading day, null before the first time is seen. */
     private LocalDate day;
-    /** First moment of the next trading day (exclusive end of {@link #day}). */
+    /**
+     * When {@link #day}'s bar closes: the first moment of the next day; on a weekend or holiday (A-share), which
+     * keeps showing the day before, the first moment of the day after it.
+     */
     private long dayEnd;
+    /** The day's bar has closed while its figures stay on show (a weekend or holiday). */
+    private boolean dayBarClosed;
 
     private long prevClose;
     private long last;
@@ -141,14 +146,22 @@ public final class LiveSymbol {
         if (day == null) {
             startDay(calendar.tradingDay(time));
         } else if (time >= dayEnd) {
-            if (traded) {
+            if (traded && !dayBarClosed) {
                 closed.closed(dayBar());
+            }
+            LocalDate next = calendar.tradingDay(time);
+            if (next.equals(day)) {
+                // A weekend or holiday (A-share): the day's bar is final, its figures stay on show until the next
+                // trading day starts.
+                dayBarClosed = true;
+                dayEnd = calendar.tradingDayStart(calendar.localDay(time).plusDays(1));
+                return;
             }
             if (last != 0) {
                 prevClose = last;
             }
             clearDay();
-            startDay(calendar.tradingDay(time));
+            startDay(next);
         }
     }
 
@@ -164,6 +177,7 @@ public final class LiveSymbol {
 
     private void startDay(LocalDate d) {
         day = d;
+        dayBarClosed = false;
         dayEnd = calendar.tradingDayStart(d.plusDays(1));
     }
 
@@ -207,7 +221,7 @@ public final class LiveSymbol {
     public Optional<Bar> liveBar(Interval interval) {
         return switch (interval) {
             case M1 -> minute == null ? Optional.empty() : Optional.of(minute.build(symbol, Interval.M1));
-            case D1 -> !traded ? Optional.empty() : Optional.of(dayBar());
+            case D1 -> !traded || dayBarClosed ? Optional.empty() : Optional.of(dayBar());
             default -> throw new IllegalArgumentException("live bars are kept for 1m and 1d only, not "
                     + interval.code());
         };

@@ -17,7 +17,8 @@ import org.opentrade.exchange.model.TradingCalendar;
  * Which trading day a moment belongs to, and where bars start, on the exchange's local clock
  * (Asia/Shanghai by default). Mirrors the exchange's calendar: with {@link Kind#CONTINUOUS} (24×7)
  * a trading day ends at {@code dayEnd} local time, so a trade at 15:00:00 or later belongs to the
- * next day; with {@link Kind#A_SHARE} the trading day is the local date of the session.
+ * next day; with {@link Kind#A_SHARE} the trading day is the local date of the session (a weekend or
+ * holiday belongs to the trading day before it: its figures stay on show).
  *
  * <p>Bar starts: 1m bars are whole minutes of the local clock. The other intraday intervals are
  * whole minutes of the local clock on the 24×7 calendar (5m at :00, :05 …; 60m at the full hour) and
@@ -103,8 +104,29 @@ public final class MarketCalendar {
         return dayEnd;
     }
 
-    /** The trading day of the moment {@code epochMs}. */
+    /**
+     * The trading day of the moment {@code epochMs}: the day whose statistics it shows. On the A-share calendar a
+     * weekend or holiday shows the trading day before it, as A-share terminals do until the next one starts.
+     */
     public LocalDate tradingDay(long epochMs) {
+        LocalDate date = localDay(epochMs);
+        if (kind == Kind.A_SHARE) {
+            AShareCalendar days = (AShareCalendar) sessions;
+            for (int back = 0; back < MAX_DAYS_WITHOUT_TRADING && !days.isTradingDay(date); back++) {
+                date = date.minusDays(1);
+            }
+        }
+        return date;
+    }
+
+    /** Longest run of days without trading {@link #tradingDay} looks back over (the Spring Festival is 9 with weekends). */
+    private static final int MAX_DAYS_WITHOUT_TRADING = 31;
+
+    /**
+     * The calendar date of the moment {@code epochMs}: the exchange's local date, and on the 24×7 calendar, from
+     * the day end on, the next one (its trading day). A weekend day or a holiday is itself.
+     */
+    public LocalDate localDay(long epochMs) {
         ZonedDateTime local = Instant.ofEpochMilli(epochMs).atZone(zone);
         LocalDate date = local.toLocalDate();
         if (kind == Kind.CONTINUOUS && !local.toLocalTime().isBefore(dayEnd)) {
@@ -132,7 +154,7 @@ public final class MarketCalendar {
             long size = interval.minutes() * MINUTE;
             return Math.floorDiv(epochMs + offset, size) * size - offset;
         }
-        return dayBarStart(interval, tradingDay(epochMs));
+        return dayBarStart(interval, localDay(epochMs));
     }
 
     /** The start of the daily-or-longer bar of {@code interval} that contains trading day {@code day}. */

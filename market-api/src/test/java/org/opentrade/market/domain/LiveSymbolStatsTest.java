@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -114,6 +115,34 @@ class LiveSymbolStatsTest {
         // the new day's minute line starts at 15:00 at the new previous close
         MinutePoint first = s.minuteLine(beforeEnd + 1).get(0);
         assertEquals(new MinutePoint(beforeEnd + 1, 1050, 0, 0, 1050), first);
+    }
+
+    @Test
+    void onTheAShareCalendarAWeekendAndAHolidayKeepShowingTheLastTradingDay() {
+        Instrument i = new Instrument(Reference.SYMBOL, "Test", "SH_MAIN", 1000, 1, 100, 1_000_000, 10, 0, 0);
+        MarketCalendar cal = new MarketCalendar(MarketCalendar.Kind.A_SHARE, Reference.SH, LocalTime.of(15, 0),
+                java.util.Set.of(java.time.LocalDate.of(2026, 2, 9))); // Monday the 9th a holiday
+        LiveSymbol s = new LiveSymbol(i, cal, 10);
+        List<Bar> closed = new ArrayList<>();
+        long friday = Reference.ms(LocalDateTime.of(2026, 2, 6, 14, 0));
+        s.onTrade(trade(1, friday, 1050, 300, Side.BUY), closed::add);
+        for (LocalDateTime t : List.of(LocalDateTime.of(2026, 2, 7, 0, 0), LocalDateTime.of(2026, 2, 7, 10, 0),
+                LocalDateTime.of(2026, 2, 8, 12, 0), LocalDateTime.of(2026, 2, 9, 10, 0))) {
+            s.onTime(Reference.ms(t), closed::add);
+            assertEquals(java.time.LocalDate.of(2026, 2, 6), s.tradingDay().orElseThrow(), t.toString());
+            assertEquals(300, s.stats().volume(), "Friday's figures at " + t);
+            assertEquals(50, s.stats().change(), "against Friday's previous close at " + t);
+            assertTrue(s.liveBar(Interval.D1).isEmpty(), "Friday's bar is final at " + t);
+            assertEquals(240, s.minuteLine(Reference.ms(t)).size(), "Friday's minute line at " + t);
+        }
+        assertEquals(List.of(Interval.M1, Interval.D1), closed.stream().map(Bar::interval).toList(), "closed once");
+        assertEquals(Reference.ms(LocalDateTime.of(2026, 2, 6, 0, 0)), closed.get(1).time());
+
+        s.onTime(Reference.ms(LocalDateTime.of(2026, 2, 10, 0, 0)), closed::add);
+        assertEquals(java.time.LocalDate.of(2026, 2, 10), s.tradingDay().orElseThrow(), "the next trading day");
+        assertEquals(0, s.stats().volume());
+        assertEquals(1050, s.stats().prevClose());
+        assertEquals(2, closed.size());
     }
 
     @Test

@@ -344,7 +344,7 @@ public final class MarketRoutes {
         }
         DayStats s = st.live().stats();
         MarketHttp.ok(ctx, new JsonObject().put("symbol", st.instrument().symbol())
-                .put("trading_day", board.calendar().tradingDay(now).toString())
+                .put("trading_day", st.live().tradingDay().orElse(board.calendar().tradingDay(now)).toString())
                 .put("prev_close", MarketJson.price(s.prevClose())).put("points", points));
     }
 
@@ -355,7 +355,7 @@ public final class MarketRoutes {
     /** Days are the exchange's local dates, {@code start} to {@code end} included: by default this one and six more. */
     private void calendar(RoutingContext ctx) {
         MarketCalendar cal = board.calendar();
-        LocalDate today = cal.tradingDay(clock.get());
+        LocalDate today = cal.localDay(clock.get());
         LocalDate start = Params.date("start", ctx.request().getParam("start"), today);
         LocalDate end = Params.date("end", ctx.request().getParam("end"), Params.LAST_DATE.minusDays(6).isBefore(start)
                 ? Params.LAST_DATE : start.plusDays(6));
