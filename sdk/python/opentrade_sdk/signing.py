@@ -6,7 +6,9 @@ stream opened without credential headers.
 """
 
 import base64
+import collections
 import hashlib
+import threading
 import time
 
 from cryptography.hazmat.primitives import serialization
@@ -60,8 +62,9 @@ class Ed25519Key:
 
     Sends ``X-API-Key``, ``X-Timestamp`` (epoch milliseconds) and ``X-Signature`` (padded standard base64,
     88 characters). The gateway accepts a timestamp within 30 s of its clock and each signed message
-    once: two identical requests in the same millisecond are one replay, so callers that repeat a
-    request must let the clock move (the default clock is the wall clock).
+    once: two identical requests in the same millisecond would be one replay, so a request signed again
+    within the millisecond of its last signing (two streams opened at once, two polls) is stamped one
+    millisecond later (per key object; two objects of one key in a process may still collide).
     """
 
     def __init__(self, key_id, private_key, clock=time.time):
@@ -70,6 +73,8 @@ class Ed25519Key:
         self.key_id = key_id
         self.private_key = private_key
         self._clock = clock
+        self._lock = threading.Lock()
+        self._last_signed = collections.OrderedDict()  # request -> last timestamp, the 256 most recent
 
     @classmethod
     def from_pem(cls, key_id, pem, clock=time.time):
@@ -94,13 +99,25 @@ class Ed25519Key:
         message = string_to_sign(timestamp, method, target, body).encode("utf-8")
         return base64.b64encode(self.private_key.sign(message)).decode("ascii")
 
+    def _timestamp(self, method, target, body):
+        """The clock in ms, or one past the last timestamp this request was signed with when not behind it."""
+        request = string_to_sign("", method, target, body)
+        with self._lock:
+            now = int(self._clock() * 1000)
+            before = self._last_signed.pop(request, None)
+            stamp = before + 1 if before is not None and before >= now else now
+            self._last_signed[request] = stamp
+            if len(self._last_signed) > 256:
+                self._last_signed.popitem(last=False)
+        return str(stamp)
+
     def headers(self, method, target, body):
-        timestamp = str(int(self._clock() * 1000))
+        timestamp = self._timestamp(method, target, body)
         return {"X-API-Key": self.key_id, "X-Timestamp": timestamp,
                 "X-Signature": self.sign(timestamp, method, target, body)}
 
     def auth_frame(self, target):
         """The stream's auth frame: signs the upgrade request (``GET`` ``target``, no body)."""
-        timestamp = str(int(self._clock() * 1000))
+        timestamp = self._timestamp("GET", target, None)
         return {"op": "auth", "api_key": self.key_id, "timestamp": timestamp,
                 "signature": self.sign(timestamp, "GET", target, None)}

@@ -119,13 +119,17 @@ class Stream:
         self.connect_timeout = connect_timeout
         self.epoch = None
         self._last = {}
+        # The epoch each resume point in _last belongs to: seqs are numbered per server process, and a point moves
+        # to another process's epoch only with a frame of that channel from it.
+        self._epochs = {}
         self._closing = threading.Event()
         # Set while a connection is subscribed, and for good once the credential was refused.
         self._subscribed = threading.Event()
         #: The StreamRefusedException that stopped the stream, else None.
         self.refusal = None
         self._ws = None
-        self._subscribed_once = False
+        self._subscribed_at = None
+        self._beat_since_subscribed = False
         self._thread = None
         split = urlsplit(url)
         self._target = (split.path or "/") + ("?" + split.query if split.query else "")
@@ -178,7 +182,8 @@ class Stream:
         while not self._closing.is_set():
             self._notify(CONNECTING, self.url)
             reason = None
-            self._subscribed_once = False
+            self._subscribed_at = None
+            self._beat_since_subscribed = False
             try:
                 self._ws = self._connect()
                 self._session(self._ws)
@@ -197,7 +202,11 @@ class Stream:
                 break
             if self._closing.is_set():
                 break
-            failures = 0 if self._subscribed_once else failures + 1
+            # Only a connection that was healthy (a heartbeat, or 10 s subscribed) starts the back-off over: reset by
+            # every subscribed frame, a server that subscribes and then closes was reconnected to 5 times a second.
+            healthy = self._beat_since_subscribed or (
+                self._subscribed_at is not None and time.monotonic() - self._subscribed_at >= 10)
+            failures = 0 if healthy else failures + 1
             self._notify(DISCONNECTED, reason)
             delay = min(self.max_backoff, self.min_backoff * (2 ** min(failures, 16)))
             self._closing.wait(delay * random.uniform(0.5, 1.0))
@@ -223,7 +232,8 @@ class Stream:
 
     def _session(self, ws):
         ws.settimeout(min(1.0, self.heartbeat_timeout / 3))
-        ws.send(json.dumps(self._subscribe_frame()))
+        for frame in self._subscribe_frames():
+            ws.send(json.dumps(frame))
         last_frame = time.monotonic()
         while not self._closing.is_set():
             try:
@@ -242,14 +252,21 @@ class Stream:
             if opcode == websocket.ABNF.OPCODE_TEXT:
                 self._handle(json.loads(payload.decode("utf-8")))
 
-    def _subscribe_frame(self):
-        frame = {"op": "subscribe", "channels": self.channels}
-        resume = {ch: self._last[ch] for ch in self.channels if ch in self._last}
-        if resume:
-            frame["resume"] = resume
-            if self.epoch is not None:
-                frame["epoch"] = self.epoch
-        return frame
+    def _subscribe_frames(self):
+        """One subscribe per epoch the resume points belong to; channels without one subscribe afresh in the first."""
+        groups = {}
+        fresh = []
+        for ch in self.channels:
+            epoch = self._epochs.get(ch)
+            if ch in self._last and epoch is not None:
+                groups.setdefault(epoch, {})[ch] = self._last[ch]
+            else:
+                fresh.append(ch)
+        frames = [{"op": "subscribe", "channels": list(points), "resume": points, "epoch": epoch}
+                  for epoch, points in groups.items()]
+        if fresh or not frames:
+            frames.insert(0, {"op": "subscribe", "channels": fresh})
+        return frames
 
     def _handle(self, frame):
         if "seq" in frame and "channel" in frame:
@@ -259,12 +276,18 @@ class Stream:
         if kind == "subscribed":
             self.epoch = frame.get("epoch", self.epoch)
             for ch, head in (frame.get("seqs") or {}).items():
-                # A new subscription starts after the head (or at its snapshot); a resumed one keeps its seq.
-                self._last.setdefault(ch, head)
-            self._subscribed_once = True
+                # A new subscription starts after the head, or at its snapshot when one follows (resumed from the head
+                # before it came, a channel with state went on with diffs of a state never had); a resumed one keeps
+                # its seq.
+                if ch not in self._last and not _snapshot_follows(ch):
+                    self._last[ch] = head
+                    self._epochs[ch] = self.epoch
+            if self._subscribed_at is None:
+                self._subscribed_at = time.monotonic()
             self._subscribed.set()
             self._notify(SUBSCRIBED, frame.get("channels"))
         elif kind == "heartbeat":
+            self._beat_since_subscribed = self._beat_since_subscribed or self._subscribed_at is not None
             for ch, head in (frame.get("seqs") or {}).items():
                 last = self._last.get(ch)
                 if last is not None and head > last:
@@ -285,6 +308,7 @@ class Stream:
             raise _Reconnect("gap on %s: %d after %d" % (channel, seq, last))
         else:
             self._last[channel] = seq
+        self._epochs[channel] = self.epoch
         self._call(self.on_message, StreamMessage(frame))
 
     def _drop_connection(self):
@@ -315,6 +339,11 @@ class Stream:
             fn(*args)
         except Exception:
             log.exception("stream callback %r failed", fn)
+
+
+def _snapshot_follows(channel):
+    """Market channels with state: their snapshot follows the subscribed frame (trades and orders start at its head)."""
+    return channel.startswith(("quotes:", "depth:", "klines:"))
 
 
 def _close_error(payload):

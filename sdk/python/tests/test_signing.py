@@ -60,6 +60,14 @@ class WorkedExampleTest(unittest.TestCase):
                          headers)
         self.assertEqual(88, len(headers["X-Signature"]))
 
+    def test_a_request_signed_again_within_its_millisecond_gets_the_next_one(self):
+        key = Ed25519Key.from_pem("otk_test", TEST_KEY_PEM, clock=lambda: 1735810860.123)
+        stamps = [key.headers("GET", target, None)["X-Timestamp"]
+                  for target in ("/v1/stream/market", "/v1/stream/market", "/v1/stream/orders", "/v1/stream/market")]
+        stamps.append(key.auth_frame("/v1/stream/market")["timestamp"])
+        # One signature per message: the gateway's replay guard refused the second of two streams opened at once.
+        self.assertEqual(["1735810860123", "1735810860124", "1735810860123", "1735810860125", "1735810860126"], stamps)
+
     def test_a_request_without_body_hashes_no_bytes(self):
         self.assertTrue(string_to_sign("1", "get", "/v1/account", None).endswith(
             "\nGET\n/v1/account\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"))

@@ -243,6 +243,60 @@ class StreamTest(unittest.TestCase):
         self.assertIsNone(stream.refusal)
 
 
+class ResumeAcrossServersTest(unittest.TestCase):
+    def test_a_resume_point_keeps_the_epoch_of_its_seq_and_a_channel_with_state_waits_for_its_snapshot(self):
+        frames = {}
+        fourth = threading.Event()
+
+        def script(conn, index):
+            got = frames.setdefault(index, [])
+            got.append(conn.recv_json())
+            if index > 0:  # one frame per epoch of the resume points, and one for the channels without one
+                got.append(conn.recv_json())
+            conn.send_json({"type": "subscribed", "channels": ["depth:X", "trades:X"],
+                            "seqs": {"depth:X": 11 + index, "trades:X": 101 + index},
+                            "epoch": "eA" if index == 0 else "eB"})
+            if index == 1:
+                conn.send_json({"channel": "depth:X", "seq": 12, "snapshot": True, "data": {}})
+                conn.send_json({"channel": "depth:X", "seq": 13, "data": {}})
+            if index < 3:
+                conn.drop()  # the first and the third lost before their frames
+            else:
+                fourth.set()
+                conn.wait_closed(TIMEOUT)
+
+        server = FakeStreamServer(script)
+        self.addCleanup(server.close)
+        recorder = Recorder()
+        with Stream(server.url, ["depth:X", "trades:X"], None, recorder.on_message, min_backoff=0.01,
+                    max_backoff=0.05):
+            self.assertTrue(recorder.wait_for(2), "delivered only %s" % recorder.seqs())
+            self.assertTrue(fourth.wait(TIMEOUT))
+        self.assertEqual([12, 13], recorder.seqs())
+        trades = {"op": "subscribe", "channels": ["trades:X"], "resume": {"trades:X": 101}, "epoch": "eA"}
+        key = lambda f: json.dumps(f, sort_keys=True)
+        self.assertEqual(sorted(map(key, [{"op": "subscribe", "channels": ["depth:X"]}, trades])),
+                         sorted(map(key, frames[1])), "depth had no snapshot: afresh; trades from A's head, A's epoch")
+        self.assertEqual(sorted(map(key, [{"op": "subscribe", "channels": ["depth:X"], "resume": {"depth:X": 13},
+                                           "epoch": "eB"}, trades])), sorted(map(key, frames[3])),
+                         "depth from B's 13 with B's epoch, not moved by the third connection lost before its frames")
+
+    def test_a_server_that_subscribes_and_then_closes_is_reconnected_to_less_and_less_often(self):
+        def script(conn, index):
+            conn.recv_json()
+            conn.send_json({"type": "subscribed", "channels": ["orders"], "seqs": {"orders": 0}, "epoch": "e1"})
+            conn.close(1011, "snapshot unavailable")
+            conn.wait_closed(TIMEOUT)
+
+        server = FakeStreamServer(script)
+        self.addCleanup(server.close)
+        with Stream(server.url, ["orders"], None, lambda m: None, min_backoff=0.05, max_backoff=30):
+            threading.Event().wait(2.0)  # the schedule, not a timing assertion: backing off, 2 s hold a few tries
+        # 0.1, 0.2, 0.4, 0.8, 1.6 s (each between half and all of it); reset by every subscribed frame, one every
+        # 25 to 50 ms.
+        self.assertLessEqual(server.connections, 7)
+
+
 class RefusedCredentialTest(unittest.TestCase):
     """A credential refused for good: on_error once, no reconnect, wait_subscribed raises."""
 

@@ -10,6 +10,8 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -33,12 +35,33 @@ public final class Ed25519Credentials implements Credentials {
         }
     }
 
+    /**
+     * The timestamp last signed per request (method, path and query, body), the 256 most recent: Ed25519 signs alike
+     * what is alike, so two identical requests in one millisecond (two streams opening at once, two polls) carried
+     * one signature, and the gateway's replay guard refused the second (401 -2010; a stream gives up on a 401).
+     */
+    private final Map<String, Long> lastSigned = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 256;
+        }
+    };
+
     @Override
     public void apply(HttpRequest.Builder request, String method, String pathAndQuery, byte[] body) {
-        String timestamp = Long.toString(clock.getAsLong());
+        String timestamp = Long.toString(timestamp(method + '\n' + pathAndQuery + '\n' + sha256Hex(body)));
         request.setHeader("X-API-Key", keyId)
                 .setHeader("X-Timestamp", timestamp)
                 .setHeader("X-Signature", sign(stringToSign(timestamp, method, pathAndQuery, body)));
+    }
+
+    /** The clock, or one past the last timestamp this request was signed with when that is not behind it. */
+    private synchronized long timestamp(String request) {
+        long now = clock.getAsLong();
+        Long before = lastSigned.get(request);
+        long ts = before != null && before >= now ? before + 1 : now;
+        lastSigned.put(request, ts);
+        return ts;
     }
 
     /** The gateway's string to sign, exactly: timestamp, method, path and query, body hash, joined by {@code \n}. */

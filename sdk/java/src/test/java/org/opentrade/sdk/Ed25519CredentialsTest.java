@@ -66,6 +66,21 @@ class Ed25519CredentialsTest {
     }
 
     @Test
+    void twoIdenticalRequestsInOneMillisecondAreSignedWithTwoTimestamps() throws Exception {
+        Ed25519Credentials c = new Ed25519Credentials("k", Ed25519Credentials.privateKeyFromPkcs8(EXAMPLE_PRIVATE_KEY),
+                () -> 1_800_000_000_000L);
+        java.util.List<String> stamps = new java.util.ArrayList<>();
+        for (String path : new String[] {"/v1/stream/market", "/v1/stream/market", "/v1/stream/orders",
+                "/v1/stream/market"}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://h" + path));
+            c.apply(b, "GET", path, new byte[0]);
+            stamps.add(b.build().headers().firstValue("X-Timestamp").orElseThrow());
+        }
+        // One signature per message: the gateway's replay guard refused the second stream opened in the same ms.
+        assertEquals(java.util.List.of("1800000000000", "1800000000001", "1800000000000", "1800000000002"), stamps);
+    }
+
+    @Test
     void refusesKeysThatAreNotEd25519() throws Exception {
         KeyPair rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair();
         assertThrows(IllegalArgumentException.class, () -> Credentials.ed25519("k", rsa.getPrivate()));

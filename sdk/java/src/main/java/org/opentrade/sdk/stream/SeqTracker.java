@@ -1,6 +1,7 @@
 package org.opentrade.sdk.stream;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,36 +10,56 @@ import java.util.Map;
  * above last + 1, a gap (the caller reconnects and resumes from last). A snapshot frame is always
  * delivered and sets last to its {@code seq} (the head it stands for). Not thread-safe: one stream's
  * receive path owns it.
+ *
+ * <p>Each resume point belongs to the {@code epoch} of the connection that set it (seqs are numbered per
+ * server process): a {@code subscribed} frame of another process does not move it until that channel's
+ * first frame there arrives, so a connection lost in between resumes with the epoch the seq came from,
+ * and the server tells it is foreign. A market channel with state ({@code quotes:}, {@code depth:},
+ * {@code klines:}) has no resume point until its first frame (its snapshot): resumed from the
+ * {@code subscribed} head alone, a connection lost before the snapshot went on with diffs of a state
+ * the client never had.
  */
 final class SeqTracker {
     enum Verdict { DELIVER, DUPLICATE, GAP }
 
     private final Map<String, Long> last = new HashMap<>();
+    /** The epoch each resume point in {@link #last} belongs to (null: the server sent none). */
+    private final Map<String, String> epochs = new HashMap<>();
     private final Map<String, Long> announced = new HashMap<>();
+    /** The epoch of the current connection's server, from its {@code subscribed} frame. */
     private String epoch;
 
     Verdict onData(String channel, long seq, boolean snapshot) {
         Long prev = last.get(channel);
-        if (snapshot) {
-            last.put(channel, seq);
-            return Verdict.DELIVER;
-        }
-        if (prev != null && seq <= prev) {
+        if (!snapshot && prev != null && seq <= prev) {
             return Verdict.DUPLICATE;
         }
-        if (prev != null && seq > prev + 1) {
+        if (!snapshot && prev != null && seq > prev + 1) {
             return Verdict.GAP;
         }
         last.put(channel, seq);
+        epochs.put(channel, epoch);
         return Verdict.DELIVER;
     }
 
-    /** A {@code subscribed} frame: channels seen for the first time start at the head it reports. */
+    /**
+     * A {@code subscribed} frame: channels seen for the first time start at the head it reports, except those
+     * whose snapshot follows (they start there).
+     */
     void onSubscribed(Map<String, Long> heads, String newEpoch) {
-        heads.forEach(last::putIfAbsent);
         if (newEpoch != null) {
             epoch = newEpoch;
         }
+        heads.forEach((channel, head) -> {
+            if (!last.containsKey(channel) && !snapshotFollows(channel)) {
+                last.put(channel, head);
+                epochs.put(channel, epoch);
+            }
+        });
+    }
+
+    static boolean snapshotFollows(String channel) {
+        return channel.startsWith("quotes:") || channel.startsWith("depth:") || channel.startsWith("klines:");
     }
 
     /**
@@ -69,7 +90,22 @@ final class SeqTracker {
         return Map.copyOf(last);
     }
 
-    /** The epoch the resume points belong to; null before the first {@code subscribed}. */
+    /**
+     * The resume points by the epoch they belong to (one subscribe frame each), in no particular order; points of a
+     * server that sent no epoch are left out (such a channel subscribes afresh).
+     */
+    Map<String, Map<String, Long>> resumeByEpoch() {
+        Map<String, Map<String, Long>> groups = new LinkedHashMap<>();
+        last.forEach((channel, seq) -> {
+            String e = epochs.get(channel);
+            if (e != null) {
+                groups.computeIfAbsent(e, k -> new LinkedHashMap<>()).put(channel, seq);
+            }
+        });
+        return groups;
+    }
+
+    /** The current connection's epoch; null before the first {@code subscribed}. */
     String epoch() {
         return epoch;
     }

@@ -2,6 +2,7 @@ package org.opentrade.sdk.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,6 +55,15 @@ public final class StreamClient implements AutoCloseable {
     private WebSocket socket;
     private long generation;
     private int failures;
+    /**
+     * When the current connection was first answered {@code subscribed} (0: not yet), and whether a heartbeat came
+     * after it: the back-off starts over only for a connection that was healthy (a heartbeat, or {@link
+     * #HEALTHY_NANOS} subscribed). Reset by every {@code subscribed}, a server that subscribes and then closes (a
+     * store that fails each snapshot, a slow consumer) was reconnected to every 100 ms, forever.
+     */
+    private long subscribedNanos;
+    private boolean heartbeatSinceSubscribed;
+    private static final long HEALTHY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private boolean closed;
     private boolean paused;
     private long lastFrameNanos = System.nanoTime();
@@ -126,8 +137,7 @@ public final class StreamClient implements AutoCloseable {
     }
 
     private void connected(long gen, WebSocket ws) {
-        ObjectNode subscribe = JSON.createObjectNode().put("op", "subscribe");
-        cfg.channels.forEach(subscribe.putArray("channels")::add);
+        List<ObjectNode> frames = new ArrayList<>();
         synchronized (this) {
             if (closed || gen != generation) {
                 ws.abort();
@@ -135,14 +145,36 @@ public final class StreamClient implements AutoCloseable {
             }
             socket = ws;
             lastFrameNanos = System.nanoTime();
-            Map<String, Long> resume = seqs.resumePoints();
-            if (!resume.isEmpty() && seqs.epoch() != null) {
-                ObjectNode r = subscribe.putObject("resume");
-                resume.forEach(r::put);
-                subscribe.put("epoch", seqs.epoch());
+            subscribedNanos = 0;
+            heartbeatSinceSubscribed = false;
+            // One subscribe per epoch the resume points belong to (a server tells another's seqs by it); the channels
+            // without a point subscribe afresh in the first.
+            List<String> fresh = new ArrayList<>(cfg.channels);
+            for (Map.Entry<String, Map<String, Long>> group : seqs.resumeByEpoch().entrySet()) {
+                ObjectNode subscribe = JSON.createObjectNode().put("op", "subscribe");
+                ArrayNode channels = subscribe.putArray("channels");
+                ObjectNode resume = subscribe.putObject("resume");
+                group.getValue().forEach((channel, seq) -> {
+                    if (fresh.remove(channel)) {
+                        channels.add(channel);
+                        resume.put(channel, seq);
+                    }
+                });
+                subscribe.put("epoch", group.getKey());
+                if (!channels.isEmpty()) {
+                    frames.add(subscribe);
+                }
+            }
+            if (!fresh.isEmpty() || frames.isEmpty()) {
+                ObjectNode subscribe = JSON.createObjectNode().put("op", "subscribe");
+                fresh.forEach(subscribe.putArray("channels")::add);
+                frames.add(0, subscribe);
             }
         }
-        ws.sendText(subscribe.toString(), true);
+        CompletableFuture<WebSocket> sent = CompletableFuture.completedFuture(ws);
+        for (ObjectNode frame : frames) {
+            sent = sent.thenCompose(w -> w.sendText(frame.toString(), true));
+        }
     }
 
     private void connectFailed(long gen, Throwable failure) {
@@ -171,6 +203,11 @@ public final class StreamClient implements AutoCloseable {
             old = socket;
             socket = null;
             paused = false;
+            if (heartbeatSinceSubscribed || subscribedNanos != 0 && System.nanoTime() - subscribedNanos >= HEALTHY_NANOS) {
+                failures = 0;
+            }
+            subscribedNanos = 0;
+            heartbeatSinceSubscribed = false;
             attempt = ++failures;
         }
         if (old != null) {
@@ -271,10 +308,13 @@ public final class StreamClient implements AutoCloseable {
                 switch (type) {
                     case "subscribed" -> {
                         seqs.onSubscribed(heads(frame), frame.path("epoch").isTextual() ? frame.get("epoch").asText() : null);
-                        failures = 0;
+                        if (subscribedNanos == 0) {
+                            subscribedNanos = System.nanoTime();
+                        }
                         enqueue(new StateChange(StreamState.LIVE, "subscribed"));
                     }
                     case "heartbeat" -> {
+                        heartbeatSinceSubscribed |= subscribedNanos != 0;
                         if (seqs.heartbeatShowsGap(heads(frame))) {
                             gapReason = "heartbeat reports messages not received";
                         }

@@ -54,4 +54,28 @@ class SeqTrackerTest {
         t.onReconnect();
         assertFalse(t.heartbeatShowsGap(Map.of("orders", 9L)), "a new connection starts afresh");
     }
+
+    @Test
+    void aChannelWithStateHasNoResumePointUntilItsSnapshotArrives() {
+        SeqTracker t = new SeqTracker();
+        t.onSubscribed(Map.of("depth:600000.SH", 10L, "trades:600000.SH", 5L), "e1");
+        assertEquals(Map.of("e1", Map.of("trades:600000.SH", 5L)), t.resumeByEpoch(),
+                "lost now, depth subscribes afresh (its snapshot again), trades resume from the head");
+        assertEquals(Verdict.DELIVER, t.onData("depth:600000.SH", 10, true));
+        assertEquals(Map.of("e1", Map.of("trades:600000.SH", 5L, "depth:600000.SH", 10L)), t.resumeByEpoch());
+    }
+
+    @Test
+    void aResumePointKeepsTheEpochOfItsSeqUntilTheChannelsFirstFrameOfTheNewServer() {
+        SeqTracker t = new SeqTracker();
+        t.onSubscribed(Map.of("depth:600000.SH", 10L), "eA");
+        t.onData("depth:600000.SH", 10, true);
+        t.onData("depth:600000.SH", 11, false);
+        t.onReconnect();
+        t.onSubscribed(Map.of("depth:600000.SH", 40L), "eB"); // instance B; lost before its flagged snapshot
+        assertEquals(Map.of("eA", Map.of("depth:600000.SH", 11L)), t.resumeByEpoch(),
+                "11 is A's: resumed with B's epoch, B would replay its own 12, 13, ... as if they followed");
+        assertEquals(Verdict.DELIVER, t.onData("depth:600000.SH", 40, true));
+        assertEquals(Map.of("eB", Map.of("depth:600000.SH", 40L)), t.resumeByEpoch());
+    }
 }

@@ -210,4 +210,61 @@ class StreamClientTest {
         assertTrue(serverSawFullQueue.get(), "the server felt the back-pressure (its write queue filled)");
         assertEquals(1, connections.get(), "no reconnect: a paused stream is not a silent one");
     }
+
+    @Test
+    void aServerThatSubscribesAndThenClosesIsReconnectedToLessAndLessOften() throws Exception {
+        script = (n, ws) -> {
+            subscribed(ws, 0);
+            ws.close((short) 1011, "snapshot unavailable");
+        };
+        Collector c = new Collector(1);
+        try (StreamClient s = stream(c).backoff(Duration.ofMillis(50), Duration.ofSeconds(30)).start()) {
+            Thread.sleep(2_000); // the schedule below, not a timing assertion: backing off, 2 s hold at most 6 tries
+        }
+        // 50, 100, 200, 400, 800 ms (each between half and all of it): at most 6 connections in 2 s, where a back-off
+        // reset by every subscribed frame made one every 25 to 50 ms.
+        assertTrue(connections.get() <= 6, connections.get() + " connections in 2 s");
+    }
+
+    @Test
+    void aResumePointIsSentWithTheEpochOfItsSeqAndAChannelWithStateOnlyAfterItsSnapshot() throws Exception {
+        java.util.Map<Integer, List<JsonObject>> byConnection = new java.util.concurrent.ConcurrentHashMap<>();
+        script = (n, ws) -> {
+            byConnection.computeIfAbsent(n, k -> new CopyOnWriteArrayList<>()).add(subscribes.get(subscribes.size() - 1));
+            if (byConnection.get(n).size() > 1) {
+                return; // answered at its first subscribe frame
+            }
+            JsonObject seqs = new JsonObject().put("depth:X", 10L + n).put("trades:X", 100L + n);
+            ws.writeTextMessage(new JsonObject().put("type", "subscribed").put("channels", List.of("depth:X", "trades:X"))
+                    .put("seqs", seqs).put("epoch", n == 1 ? "eA" : "eB").encode());
+            if (n == 2) {
+                ws.writeTextMessage(new JsonObject().put("channel", "depth:X").put("seq", 12).put("snapshot", true)
+                        .put("data", new JsonObject()).encode());
+                ws.writeTextMessage(new JsonObject().put("channel", "depth:X").put("seq", 13)
+                        .put("data", new JsonObject()).encode());
+            }
+            if (n <= 3) {
+                vertx.setTimer(100, t -> ws.close((short) 1011, "gone")); // after the client's other frames
+            }
+        };
+        Collector c = new Collector(2);
+        try (StreamClient s = StreamClient.builder("http://127.0.0.1:" + server.actualPort(), "/v1/stream/market",
+                Credentials.none()).channels("depth:X", "trades:X").listener(c)
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).start()) {
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "received " + c.seqs);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (byConnection.size() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // polling for the fourth connection's subscribe
+            }
+        }
+        JsonObject trades = new JsonObject().put("op", "subscribe").put("channels", List.of("trades:X"))
+                .put("resume", new JsonObject().put("trades:X", 101L)).put("epoch", "eA");
+        assertEquals(java.util.Set.of(new JsonObject().put("op", "subscribe").put("channels", List.of("depth:X")), trades),
+                java.util.Set.copyOf(byConnection.get(2)), "depth had no snapshot: afresh; trades from A's head, A's epoch");
+        assertEquals(java.util.Set.of(new JsonObject().put("op", "subscribe").put("channels", List.of("depth:X"))
+                .put("resume", new JsonObject().put("depth:X", 13L)).put("epoch", "eB"), trades),
+                java.util.Set.copyOf(byConnection.get(4)), "depth from B's 13 with B's epoch (not moved by the third"
+                + " connection, lost before its frames)");
+        assertEquals(List.of(12L, 13L), c.seqs);
+    }
 }
