@@ -219,6 +219,71 @@ class ClosePositionTest extends TradeHarnessTest {
     }
 
     @Test
+    void aCloseWhoseAnswerWasLostIsNotTheAnswerOfAnotherCloseUnderItsKey() throws Exception {
+        maker("SELL", "7.12", 1000);
+        maker("BUY", "7.10", 1000);
+        HttpResponse<Buffer> buy = h.order("dev_ned", TradeHarness.limit("n-1", SYMBOL, "buy", "7.12", 300));
+        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
+        awaitHeld("dev_ned", 300, true);
+        AtomicBoolean unanswered = new AtomicBoolean(true);
+        Handler<DeliveryContext<Object>> lostAnswer = dc -> {
+            if (unanswered.get() && dc.body() instanceof Command c && c.type() == CommandType.NEW_ORDER
+                    && "dev_ned".equals(c.account()) && c.side() == Side.SELL) {
+                return; // the exchange never answers this sell
+            }
+            dc.next();
+        };
+        h.vertx.eventBus().addOutboundInterceptor(lostAnswer);
+        try {
+            HttpResponse<Buffer> first = delete("dev_ned", "/v1/positions/" + SYMBOL + "?qty=100", "ned-close");
+            assertEquals(504, first.statusCode(), first.bodyAsString());
+            unanswered.set(false);
+            // The key again, with a close of everything: it was answered the first close's 100-share sell.
+            HttpResponse<Buffer> other = delete("dev_ned", "/v1/positions/" + SYMBOL, "ned-close");
+            assertEquals(201, other.statusCode(), other.bodyAsString());
+            assertEquals(200, other.bodyAsJsonObject().getLong("qty"), "all that is sellable besides the first sell");
+            assertError(delete("dev_ned", "/v1/positions/" + SYMBOL + "?qty=100", "ned-close"), 409, -4115);
+        } finally {
+            h.vertx.eventBus().removeOutboundInterceptor(lostAnswer);
+        }
+    }
+
+    @Test
+    void aNewOrderUnderTheKeyOfACancelAllStillRunningIsRefusedAndTheCancelAllsRetryGetsItsAnswer() throws Exception {
+        HttpResponse<Buffer> resting = h.order("dev_oli", TradeHarness.limit("o-1", SYMBOL, "buy", "6.50", 100));
+        assertEquals(201, resting.statusCode(), resting.bodyAsString());
+        AtomicBoolean holding = new AtomicBoolean(true);
+        java.util.List<DeliveryContext<Object>> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler<DeliveryContext<Object>> slowCancel = dc -> {
+            if (holding.get() && dc.body() instanceof Command c && c.type() == CommandType.CANCEL) {
+                held.add(dc); // answered once released below
+                return;
+            }
+            dc.next();
+        };
+        h.vertx.eventBus().addOutboundInterceptor(slowCancel);
+        try {
+            var cancelAll = h.request(HttpMethod.DELETE, "dev_oli", "/v1/orders").putHeader("Idempotency-Key", "oli-1")
+                    .send();
+            h.until(() -> !held.isEmpty(), 10);
+            HttpResponse<Buffer> order = TradeHarness.await(h.request(HttpMethod.POST, "dev_oli", "/v1/orders")
+                    .putHeader("Idempotency-Key", "oli-1").sendJsonObject(TradeHarness.limit(null, SYMBOL, "buy", "6.50",
+                            100)));
+            assertError(order, 409, -4115);
+            assertEquals("1", order.getHeader("Retry-After"));
+            holding.set(false);
+            h.vertx.runOnContext(v -> held.forEach(DeliveryContext::next));
+            HttpResponse<Buffer> canceled = TradeHarness.await(cancelAll);
+            assertEquals(200, canceled.statusCode(), canceled.bodyAsString());
+            assertEquals(canceled.bodyAsString(), delete("dev_oli", "/v1/orders", "oli-1").bodyAsString(),
+                    "its retry gets its answer");
+        } finally {
+            h.vertx.eventBus().removeOutboundInterceptor(slowCancel);
+        }
+        assertEquals(0, h.get("dev_oli", "/v1/orders").bodyAsJsonObject().getJsonArray("items").size(), "no new order");
+    }
+
+    @Test
     void anotherAccountHasNothingToCloseAndBadParametersAreRefused() throws Exception {
         assertError(h.get("dev_jack", "/v1/positions/" + SYMBOL), 404, -4117);
         assertError(delete("dev_jack", "/v1/positions/" + SYMBOL, null), 404, -4117);

@@ -512,6 +512,12 @@ public final class TradeRoutes {
             TradeHttp.fail(ctx, TradeError.IDEMPOTENCY_KEY_CONFLICT, "Idempotency-Key was used for another request");
             return;
         }
+        if (key != null && keysInFlight.contains(account + "\u0000" + key)) {
+            ctx.response().putHeader("Retry-After", "1");
+            TradeHttp.fail(ctx, TradeError.IDEMPOTENCY_KEY_CONFLICT, "a request with this Idempotency-Key is still"
+                    + " being answered; retry after it is");
+            return;
+        }
         Span span = step(ctx, "trade-api.submit");
         span.setAttribute("opentrade.client_order_id", req.clientOrderId());
         CompletionStage<Outcome> stage = desk.place(account, req, key, !generated.equals(req.clientOrderId()),
@@ -534,12 +540,12 @@ public final class TradeRoutes {
         if (key == null) {
             return false;
         }
-        if (desk.placedUnder(account, key)) {
+        IdempotencyCache.Answer a = idempotency.get(account, key, fingerprint(ctx), clock.getAsLong());
+        if (a == null && desk.placedUnder(account, key)) {
             TradeHttp.fail(ctx, TradeError.IDEMPOTENCY_KEY_CONFLICT, "Idempotency-Key was used for another request (a new"
                     + " order)");
             return true;
         }
-        IdempotencyCache.Answer a = idempotency.get(account, key, fingerprint(ctx), clock.getAsLong());
         if (a == null) {
             String flying = account + "\u0000" + key;
             if (!keysInFlight.add(flying)) {

@@ -102,6 +102,16 @@ public final class OrderStreams {
     /** Open opted-in connections per account; an entry is removed at 0. */
     private final Map<String, Integer> cancelOnDisconnect = new HashMap<>();
     private final Set<StreamConnection> connections = new LinkedHashSet<>();
+    /**
+     * New subscriptions per account (GCRA: account → theoretical arrival time, monotonic ms): each reads and sends
+     * every open order of the account, so {@link #SUBSCRIBE_BURST} may come at once, then one per {@link
+     * #SUBSCRIBE_INTERVAL_MS}; a later one waits its turn (it is not refused: a client would stay unsubscribed). An
+     * entry goes at a heartbeat once its budget is whole. Without it, subscribe and unsubscribe in a loop on a few
+     * connections of an account with 500 open orders held the one trade context seconds behind for every account.
+     */
+    private final Map<String, Long> subscribeTat = new HashMap<>();
+    static final int SUBSCRIBE_BURST = 20;
+    static final long SUBSCRIBE_INTERVAL_MS = 1_000;
     private final Counters counters = new Counters();
     private final String epoch;
     private final StreamJournal journal;
@@ -469,11 +479,36 @@ public final class OrderStreams {
         if (!request.channels().contains(CHANNEL)) {
             return;
         }
-        AccountLog<Buffer> log = logFor(conn.account());
         if (conn.subscribed) {
-            send(conn, ServerFrames.subscribed(log.head(), epoch), true);
+            send(conn, ServerFrames.subscribed(logFor(conn.account()).head(), epoch), true);
             return;
         }
+        if (conn.pendingSubscribe >= 0) {
+            return; // already waiting for its turn: answered then
+        }
+        long wait = takeSubscribeTurn(conn.account());
+        if (wait > 0) {
+            conn.pendingSubscribe = vertx.setTimer(wait, id -> {
+                conn.pendingSubscribe = -1;
+                if (conn.registered && !conn.subscribed && !closed) {
+                    startSubscription(conn, request);
+                }
+            });
+            return;
+        }
+        startSubscription(conn, request);
+    }
+
+    /** Reserves the account's next subscription: 0 when it may start now, else the ms until its turn. */
+    private long takeSubscribeTurn(String account) {
+        long now = System.nanoTime() / 1_000_000;
+        long tat = Math.max(subscribeTat.getOrDefault(account, now), now);
+        subscribeTat.put(account, tat + SUBSCRIBE_INTERVAL_MS);
+        return Math.max(0, tat - now - (SUBSCRIBE_BURST - 1) * SUBSCRIBE_INTERVAL_MS);
+    }
+
+    private void startSubscription(StreamConnection conn, ClientRequest.Subscribe request) {
+        AccountLog<Buffer> log = logFor(conn.account());
         conn.subscribed = true;
         conn.delivered = request.resume();
         conn.foreign = request.resume() >= 0 && request.epoch() != null && !request.epoch().equals(epoch)
@@ -486,6 +521,7 @@ public final class OrderStreams {
 
     private void unsubscribe(StreamConnection conn, List<String> channels) {
         if (channels.contains(CHANNEL)) {
+            cancelPendingSubscribe(conn);
             forget(conn);
         }
         List<String> names = new ArrayList<>(channels.size());
@@ -563,6 +599,8 @@ public final class OrderStreams {
     }
 
     private void heartbeat() {
+        long monotonic = System.nanoTime() / 1_000_000;
+        subscribeTat.values().removeIf(tat -> tat <= monotonic);
         long now = clockMs.getAsLong();
         for (StreamConnection c : connections) {
             if (c.slow) {
@@ -667,12 +705,20 @@ public final class OrderStreams {
         }
     }
 
+    private void cancelPendingSubscribe(StreamConnection conn) {
+        if (conn.pendingSubscribe >= 0) {
+            vertx.cancelTimer(conn.pendingSubscribe);
+            conn.pendingSubscribe = -1;
+        }
+    }
+
     /** Takes the connection out of everything; the one place cancel-on-disconnect is decided. */
     private void unregister(StreamConnection conn) {
         if (!conn.registered) {
             return;
         }
         conn.registered = false;
+        cancelPendingSubscribe(conn);
         forget(conn);
         connections.remove(conn);
         counters.connections = connections.size();

@@ -29,6 +29,8 @@ final class StreamConnection {
     boolean slow;
     boolean warned;
     long graceTimer = -1;
+    /** The timer of a subscribe waiting for the account's subscribe budget, or -1. */
+    long pendingSubscribe = -1;
 
     /** Subscribed to {@code orders}. */
     boolean subscribed;

@@ -521,7 +521,7 @@ public final class TradeDesk {
         // A sell the exchange rejected (busy, outside trading hours) sold nothing: a retry under the key sells again,
         // under the key's next derived id, as a failed request's retry runs again everywhere else.
         for (int attempt = 0; clientOrderId == null; attempt++) {
-            String id = closeOrderId(idempotencyKey, symbol, attempt);
+            String id = closeOrderId(idempotencyKey, symbol, close, attempt);
             Order earlier = ledger.hasAccount(account) ? ledger.orderByClientId(account, id) : null;
             if (earlier == null) {
                 clientOrderId = id;
@@ -639,12 +639,15 @@ public final class TradeDesk {
     static final int MAX_CLOSE_ATTEMPTS = 10;
 
     /**
-     * The client order id of the close of {@code symbol} under {@code idempotencyKey}, its {@code attempt}-th sell
-     * from 0: {@code close-} and 32 hex digits of their SHA-256, within the 48 characters client order ids may have.
+     * The client order id of the close {@code close} of {@code symbol} under {@code idempotencyKey}, its {@code
+     * attempt}-th sell from 0: {@code close-} and 32 hex digits of their SHA-256, within the 48 characters client order ids may have.
      */
-    static String closeOrderId(String idempotencyKey, String symbol, int attempt) {
+    static String closeOrderId(String idempotencyKey, String symbol, CloseRequest close, int attempt) {
         try {
-            String text = idempotencyKey + "\u0000" + symbol + (attempt == 0 ? "" : "\u0000" + attempt);
+            // The request's parameters too: the key sent again with another close (after an answer that was not
+            // kept, a 504) must not be answered the first close's sell.
+            String text = idempotencyKey + "\u0000" + symbol + "\u0000" + close.qty() + "/" + close.percent() + "/"
+                    + close.cancelOrders() + (attempt == 0 ? "" : "\u0000" + attempt);
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return "close-" + java.util.HexFormat.of().formatHex(d, 0, 16);

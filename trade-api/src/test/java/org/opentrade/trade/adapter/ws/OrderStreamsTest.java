@@ -1,6 +1,7 @@
 package org.opentrade.trade.adapter.ws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,6 +82,30 @@ class OrderStreamsTest {
         assertEquals(2L, c.expectType("subscribed").getJsonObject("seqs").getLong("orders"));
         assertEquals(List.of(), c.untilPong(), "already subscribed: nothing is sent again");
         assertEquals(1, kit.streams.stats().subscriptions());
+    }
+
+    @Test
+    void anAccountsNewSubscriptionsComeTwentyAtOnceThenOneASecondAndAreNeverRefused() {
+        kit(OrderStreamOptions.defaults());
+        int immediate = 0;
+        TestClient deferred = null;
+        // Each subscription reads and sends every open order of the account: in a loop it held the trade context.
+        for (int i = 0; i < 60 && deferred == null; i++) {
+            TestClient c = kit.connect(ALICE);
+            c.subscribe();
+            if (c.untilPong().stream().anyMatch(f -> "subscribed".equals(f.getString("type")))) {
+                immediate++;
+            } else {
+                deferred = c; // waits its turn; the ping was answered first
+            }
+        }
+        assertNotNull(deferred, "a subscription beyond the budget waits");
+        assertTrue(immediate >= OrderStreams.SUBSCRIBE_BURST, immediate + " at once");
+        deferred.expectType("subscribed"); // then comes, not refused
+        TestClient bob = kit.connect(BOB);
+        bob.subscribe();
+        assertTrue(bob.untilPong().stream().anyMatch(f -> "subscribed".equals(f.getString("type"))),
+                "another account's budget is its own");
     }
 
     @Test
