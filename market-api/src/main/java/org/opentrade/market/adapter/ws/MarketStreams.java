@@ -290,6 +290,7 @@ public final class MarketStreams {
      */
     public void accept(ServerWebSocket ws, StreamCaller caller) {
         StreamConnection conn = new StreamConnection(ws, caller, options.writeQueueHighWaterBytes(), counters);
+        conn.onDrained(() -> owner.runOnContext(v -> maybeRecover(conn)));
         InboundFrames inbound = new InboundFrames(options, clockMs);
         ws.setWriteQueueMaxSize(options.writeQueueHighWaterBytes());
         ws.frameHandler(frame -> {
@@ -353,8 +354,10 @@ public final class MarketStreams {
     private void handle(StreamConnection conn, ClientRequest request) {
         if (request instanceof ClientRequest.Flooded) {
             boolean counted = conn.registered;
+            clearSlow(conn);
             unregister(conn);
             conn.dropped = true;
+            hardCloseLater(conn); // a flooder that does not read never lets the close frame out
             if (counted) { // after unregister: whoever sees the count sees the connection gone
                 counters.floodersClosed++;
                 LOG.info("closed a flooding stream connection of key {} (trace {})", conn.caller.keyId(),
@@ -422,7 +425,9 @@ public final class MarketStreams {
             Subscription s = new Subscription(conn, channel, opened.log(), request.resume().getOrDefault(channel, -1L));
             // A stable channel's seqs are the data's own: the same on every instance, whatever the epoch.
             s.foreign = !s.log.stable() && s.delivered >= 0 && request.epoch() != null
-                    && !request.epoch().equals(epoch);
+                    && !request.epoch().equals(epoch)
+                    // a seq a numbering given up reached may be of that numbering: its messages are not these
+                    || s.log.stable() && s.delivered >= 0 && s.delivered <= s.log.oldNumberingHead();
             conn.subscriptions.put(channel, s);
             subscribers.computeIfAbsent(channel, k -> new LinkedHashSet<>()).add(s);
             keySubscriptions.merge(keyId, 1, Integer::sum);
@@ -601,6 +606,9 @@ public final class MarketStreams {
     }
 
     private void onSlow(StreamConnection conn) {
+        // Vert.x's drain handler never fires (the connection bounds its queue below Vert.x's mark): the write
+        // completions say when it has drained, so a client that reads catches up then, not at the end of the grace.
+        conn.watchDrain(true);
         if (!conn.warned) {
             conn.warned = true;
             error(conn, MarketError.SLOW_CONSUMER, "slow consumer: more than " + options.writeQueueHighWaterBytes()
@@ -621,8 +629,11 @@ public final class MarketStreams {
     }
 
     private void maybeRecover(StreamConnection conn) {
-        if (!conn.slow || conn.dropped || conn.closed
-                || conn.queuedBytes() > options.writeQueueHighWaterBytes() / 2) {
+        if (!conn.slow || conn.dropped || conn.closed) {
+            return;
+        }
+        if (conn.queuedBytes() > options.writeQueueHighWaterBytes() / 2) {
+            conn.watchDrain(true); // a write still pending says when
             return;
         }
         clearSlow(conn);
@@ -642,6 +653,11 @@ public final class MarketStreams {
         counters.slowConsumersDropped++; // after unregister: whoever sees the count sees the connection gone
         conn.ws.close(POLICY_VIOLATION, new ErrorBody("slow consumer: not drained within " + options.slowConsumerGraceMs()
                 + " ms", MarketError.SLOW_CONSUMER.errorNo(), conn.caller.traceId()).toCloseReason());
+        hardCloseLater(conn);
+    }
+
+    /** One grace period after a close the server chose, the TCP connection goes if the close frame could not get out. */
+    private void hardCloseLater(StreamConnection conn) {
         vertx.setTimer(options.slowConsumerGraceMs(), id -> {
             if (!conn.closed) {
                 VertxInternals.hardClose(conn.ws);
@@ -656,8 +672,10 @@ public final class MarketStreams {
     }
 
     private void clearSlow(StreamConnection conn) {
+        conn.watchDrain(false);
         if (conn.slow) {
             conn.slow = false;
+            conn.warned = false; // the next slow episode is told too
             counters.slowConsumers--;
         }
         if (conn.graceTimer >= 0) {

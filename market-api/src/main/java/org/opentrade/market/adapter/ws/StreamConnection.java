@@ -25,6 +25,8 @@ final class StreamConnection {
     final StreamCaller caller;
     final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final AtomicLong queued = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean drainWatch = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Runnable drained = () -> { };
     private final MarketStreams.Counters counters;
     private final int highWater;
 
@@ -88,7 +90,20 @@ final class StreamConnection {
     }
 
     private void written(int len) {
-        queued.addAndGet(-len);
+        long left = queued.addAndGet(-len);
         counters.queuedBytes.addAndGet(-len);
+        if (left <= highWater / 2 && drainWatch.compareAndSet(true, false)) {
+            drained.run();
+        }
+    }
+
+    /** Runs {@code drained} (any thread) once a watched connection's queue is down to half the mark. */
+    void onDrained(Runnable drained) {
+        this.drained = drained;
+    }
+
+    /** Watches the queue for {@link #onDrained} from now, or no longer. */
+    void watchDrain(boolean on) {
+        drainWatch.set(on);
     }
 }
