@@ -51,7 +51,7 @@ register({
 /**
  * Where to go after logging in: ?next= only when it is a path on this origin. Anything else (another
  * origin, a scheme-relative //host, a /\host that browsers read as //host, control characters the
- * URL parser drops) is refused, so the page cannot be used as an open redirect.
+ * URL parser drops, dot segments that leave //host once resolved) is refused, so the page cannot be used as an open redirect.
  */
 export function safeNext(raw) {
   if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return null;
@@ -59,6 +59,9 @@ export function safeNext(raw) {
   let url;
   try { url = new URL(raw, location.origin); } catch (e) { return null; }
   if (url.origin !== location.origin) return null;
+  // The parser drops dot segments: /.//evil.example and /..//evil.example have the path //evil.example, which
+  // location.assign reads as another host.
+  if (url.pathname.startsWith('//') || url.pathname.startsWith('/\\')) return null;
   return url.pathname + url.search + url.hash;
 }
 

@@ -116,6 +116,9 @@ class Stream:
         self.heartbeat_timeout = heartbeat_timeout
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
+        #: Seconds before channels refused for a limit (-6012) are asked for again (doubling to a minute).
+        self.resubscribe_after = 10.0
+        self._refused, self._refused_retries, self._resubscribe_at = set(), 0, None
         self.connect_timeout = connect_timeout
         self.epoch = None
         self._last = {}
@@ -235,7 +238,13 @@ class Stream:
         for frame in self._subscribe_frames():
             ws.send(json.dumps(frame))
         last_frame = time.monotonic()
+        self._refused, self._refused_retries, self._resubscribe_at = set(), 0, None
         while not self._closing.is_set():
+            if self._refused and time.monotonic() >= self._resubscribe_at:
+                wanted = [ch for ch in self.channels if ch in self._refused]
+                self._refused = set()
+                for frame in self._subscribe_frames(wanted) if wanted else ():
+                    ws.send(json.dumps(frame))
             try:
                 opcode, payload = ws.recv_data(control_frame=True)
             except websocket.WebSocketTimeoutException:
@@ -252,11 +261,11 @@ class Stream:
             if opcode == websocket.ABNF.OPCODE_TEXT:
                 self._handle(json.loads(payload.decode("utf-8")))
 
-    def _subscribe_frames(self):
+    def _subscribe_frames(self, channels=None):
         """One subscribe per epoch the resume points belong to; channels without one subscribe afresh in the first."""
         groups = {}
         fresh = []
-        for ch in self.channels:
+        for ch in self.channels if channels is None else channels:
             epoch = self._epochs.get(ch)
             if ch in self._last and epoch is not None:
                 groups.setdefault(epoch, {})[ch] = self._last[ch]
@@ -293,6 +302,12 @@ class Stream:
                 if last is not None and head > last:
                     raise _Reconnect("heartbeat says %s is at %d, delivered %d" % (ch, head, last))
         elif kind == "error":
+            if frame.get("error_no") == -6012 and isinstance(frame.get("channels"), list):
+                # Not subscribed for a limit (per connection, per key, the key's subscribe pace): asked for again on
+                # this connection after 10 s, doubling to a minute; left alone, they were never subscribed.
+                self._refused.update(frame["channels"])
+                self._resubscribe_at = time.monotonic() + min(60.0, self.resubscribe_after * 2 ** min(self._refused_retries, 3))
+                self._refused_retries += 1
             self._report(frame)
             if is_permanent_refusal(frame.get("error_no")):
                 raise _Refused(0, frame)

@@ -297,6 +297,32 @@ class ResumeAcrossServersTest(unittest.TestCase):
         self.assertLessEqual(server.connections, 7)
 
 
+class RefusedChannelsTest(unittest.TestCase):
+    def test_channels_refused_for_a_limit_are_asked_for_again_on_the_same_connection(self):
+        frames = []
+
+        def script(conn, index):
+            frames.append(conn.recv_json())
+            conn.send_json({"type": "subscribed", "channels": ["trades:A"], "seqs": {"trades:A": 0}, "epoch": "e1"})
+            conn.send_json({"type": "error", "error": "too many subscriptions", "error_no": -6012, "trace_id": "t",
+                            "channels": ["trades:B"]})
+            frames.append(conn.recv_json())
+            conn.send_json({"type": "subscribed", "channels": ["trades:B"], "seqs": {"trades:B": 4}, "epoch": "e1"})
+            conn.send_json({"channel": "trades:B", "seq": 5, "data": {}})
+            conn.wait_closed(TIMEOUT)
+
+        server = FakeStreamServer(script)
+        self.addCleanup(server.close)
+        recorder = Recorder()
+        stream = Stream(server.url, ["trades:A", "trades:B"], None, recorder.on_message, on_error=recorder.on_error)
+        stream.resubscribe_after = 0.1
+        with stream:
+            self.assertTrue(recorder.wait_for(1), "trades:B subscribed after all: %s" % frames)
+        self.assertEqual({"op": "subscribe", "channels": ["trades:B"]}, frames[1])
+        self.assertEqual(1, server.connections, "on the same connection")
+        self.assertEqual([-6012], [e["error_no"] for e in recorder.errors])
+
+
 class RefusedCredentialTest(unittest.TestCase):
     """A credential refused for good: on_error once, no reconnect, wait_subscribed raises."""
 

@@ -197,10 +197,11 @@ class AccountBrowserIT {
             b.textIn(By.id("me-details"), "free");
             assertFalse(b.driver().findElement(By.id("forms")).isDisplayed(), "no log-in form while logged in");
             assertEquals(base + "/account.html?next=%2F%2Fevil.example%2Fsteal", b.driver().getCurrentUrl(), "no open redirect");
-            assertEquals("/keys.html|null|null|null|null|null|/usage.html?x=1#y", b.driver().executeAsyncScript(
-                    "const done = arguments[arguments.length - 1];"
+            assertEquals("/keys.html|null|null|null|null|null|null|null|null|/usage.html?x=1#y|/a/b.html",
+                    b.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
                     + "import('/assets/account.js').then((m) => done(['/keys.html', '//evil.example', '/\\\\evil.example',"
-                    + " 'https://evil.example/', '/\\t/evil.example', 'javascript:alert(1)', '/usage.html?x=1#y']"
+                    + " 'https://evil.example/', '/\\t/evil.example', 'javascript:alert(1)', '/.//evil.example/login',"
+                    + " '/..//evil.example', '/a/..//evil.example', '/usage.html?x=1#y', '/a/./b.html']"
                     + ".map((n) => String(m.safeNext(n))).join('|')));"));
             b.screenshot("account-logged-in");
 

@@ -62,6 +62,11 @@ public final class StreamClient implements AutoCloseable {
      * store that fails each snapshot, a slow consumer) was reconnected to every 100 ms, forever.
      */
     private long subscribedNanos;
+    /** What the current connection is sending (its frames go one at a time), and its resubscribes so far. */
+    private CompletableFuture<WebSocket> sends;
+    private int refusedRetries;
+    /** The market stream's "not subscribed: a limit" error number. */
+    private static final int SUBSCRIPTION_LIMIT = -6012;
     private boolean heartbeatSinceSubscribed;
     private static final long HEALTHY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private boolean closed;
@@ -137,44 +142,76 @@ public final class StreamClient implements AutoCloseable {
     }
 
     private void connected(long gen, WebSocket ws) {
-        List<ObjectNode> frames = new ArrayList<>();
         synchronized (this) {
             if (closed || gen != generation) {
                 ws.abort();
                 return;
             }
             socket = ws;
+            sends = CompletableFuture.completedFuture(ws);
+            refusedRetries = 0;
             lastFrameNanos = System.nanoTime();
             subscribedNanos = 0;
             heartbeatSinceSubscribed = false;
-            // One subscribe per epoch the resume points belong to (a server tells another's seqs by it); the channels
-            // without a point subscribe afresh in the first.
-            List<String> fresh = new ArrayList<>(cfg.channels);
-            for (Map.Entry<String, Map<String, Long>> group : seqs.resumeByEpoch().entrySet()) {
-                ObjectNode subscribe = JSON.createObjectNode().put("op", "subscribe");
-                ArrayNode channels = subscribe.putArray("channels");
-                ObjectNode resume = subscribe.putObject("resume");
-                group.getValue().forEach((channel, seq) -> {
-                    if (fresh.remove(channel)) {
-                        channels.add(channel);
-                        resume.put(channel, seq);
+            send(subscribeFrames(cfg.channels));
+        }
+    }
+
+    /**
+     * The subscribe frames for {@code wanted}: one per epoch their resume points belong to (a server tells another's
+     * seqs by it); the channels without a point subscribe afresh in the first. Holding the lock.
+     */
+    private List<ObjectNode> subscribeFrames(List<String> wanted) {
+        List<ObjectNode> frames = new ArrayList<>();
+        List<String> fresh = new ArrayList<>(wanted);
+        for (Map.Entry<String, Map<String, Long>> group : seqs.resumeByEpoch().entrySet()) {
+            ObjectNode subscribe = JSON.createObjectNode().put("op", "subscribe");
+            ArrayNode channels = subscribe.putArray("channels");
+            ObjectNode resume = subscribe.putObject("resume");
+            group.getValue().forEach((channel, seq) -> {
+                if (fresh.remove(channel)) {
+                    channels.add(channel);
+                    resume.put(channel, seq);
+                }
+            });
+            subscribe.put("epoch", group.getKey());
+            if (!channels.isEmpty()) {
+                frames.add(subscribe);
+            }
+        }
+        if (!fresh.isEmpty() || frames.isEmpty()) {
+            ObjectNode subscribe = JSON.createObjectNode().put("op", "subscribe");
+            fresh.forEach(subscribe.putArray("channels")::add);
+            frames.add(0, subscribe);
+        }
+        return frames;
+    }
+
+    /** Sends {@code frames} after whatever this connection is still sending (one text message at a time). Holding the lock. */
+    private void send(List<ObjectNode> frames) {
+        for (ObjectNode frame : frames) {
+            sends = sends.thenCompose(w -> w.sendText(frame.toString(), true));
+        }
+    }
+
+    /**
+     * Channels the server did not subscribe for a limit (-6012: per connection, per key, or the key's subscribe
+     * pace) are asked for again on this connection after 10 s, doubling to a minute: the pace refills, another
+     * connection may close. Left alone, they were never subscribed while the stream said it was.
+     */
+    private void resubscribeLater(long gen, List<String> channels) {
+        long delay = Math.min(6 * cfg.resubscribeMs, cfg.resubscribeMs << Math.min(refusedRetries++, 3));
+        scheduler.schedule(() -> {
+            synchronized (this) {
+                if (!closed && gen == generation && socket != null) {
+                    List<String> wanted = new ArrayList<>(channels);
+                    wanted.retainAll(cfg.channels);
+                    if (!wanted.isEmpty()) {
+                        send(subscribeFrames(wanted));
                     }
-                });
-                subscribe.put("epoch", group.getKey());
-                if (!channels.isEmpty()) {
-                    frames.add(subscribe);
                 }
             }
-            if (!fresh.isEmpty() || frames.isEmpty()) {
-                ObjectNode subscribe = JSON.createObjectNode().put("op", "subscribe");
-                fresh.forEach(subscribe.putArray("channels")::add);
-                frames.add(0, subscribe);
-            }
-        }
-        CompletableFuture<WebSocket> sent = CompletableFuture.completedFuture(ws);
-        for (ObjectNode frame : frames) {
-            sent = sent.thenCompose(w -> w.sendText(frame.toString(), true));
-        }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     private void connectFailed(long gen, Throwable failure) {
@@ -319,7 +356,14 @@ public final class StreamClient implements AutoCloseable {
                             gapReason = "heartbeat reports messages not received";
                         }
                     }
-                    case "error" -> enqueue(frame);
+                    case "error" -> {
+                        enqueue(frame);
+                        if (frame.path("error_no").asInt() == SUBSCRIPTION_LIMIT && frame.path("channels").isArray()) {
+                            List<String> refused = new ArrayList<>();
+                            frame.get("channels").forEach(c -> refused.add(c.asText()));
+                            resubscribeLater(gen, refused);
+                        }
+                    }
                     default -> { } // pong, unsubscribed
                 }
             }
@@ -467,6 +511,8 @@ public final class StreamClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(5);
+        /** The first wait before channels refused for a limit are asked for again (tests shorten it). */
+        long resubscribeMs = 10_000;
 
         Builder(String baseUrl, String path, Credentials credentials) {
             this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
@@ -516,6 +562,12 @@ public final class StreamClient implements AutoCloseable {
         }
 
         /** Reconnect back-off: from {@code initial} doubling to {@code max}, with jitter (defaults 100 ms, 5 s). */
+        /** Tests: the first wait before channels refused for a limit are asked for again. */
+        Builder resubscribeAfter(Duration wait) {
+            this.resubscribeMs = wait.toMillis();
+            return this;
+        }
+
         public Builder backoff(Duration initial, Duration max) {
             this.initialBackoff = Objects.requireNonNull(initial);
             this.maxBackoff = Objects.requireNonNull(max);

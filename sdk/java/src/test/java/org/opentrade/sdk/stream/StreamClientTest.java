@@ -267,4 +267,30 @@ class StreamClientTest {
                 + " connection, lost before its frames)");
         assertEquals(List.of(12L, 13L), c.seqs);
     }
+
+    @Test
+    void channelsRefusedForALimitAreAskedForAgainOnTheSameConnection() throws Exception {
+        script = (n, ws) -> {
+            JsonObject subscribe = subscribes.get(subscribes.size() - 1);
+            if (subscribes.size() == 1) {
+                ws.writeTextMessage(new JsonObject().put("type", "subscribed").put("channels", List.of("trades:A"))
+                        .put("seqs", new JsonObject().put("trades:A", 0)).put("epoch", "e1").encode());
+                ws.writeTextMessage(new JsonObject().put("type", "error").put("error", "too many subscriptions")
+                        .put("error_no", -6012).put("trace_id", "t").put("channels", List.of("trades:B")).encode());
+            } else {
+                ws.writeTextMessage(new JsonObject().put("type", "subscribed").put("channels", subscribe.getJsonArray(
+                        "channels")).put("seqs", new JsonObject().put("trades:B", 4)).put("epoch", "e1").encode());
+                ws.writeTextMessage(new JsonObject().put("channel", "trades:B").put("seq", 5)
+                        .put("data", new JsonObject()).encode());
+            }
+        };
+        Collector c = new Collector(1);
+        try (StreamClient s = StreamClient.builder("http://127.0.0.1:" + server.actualPort(), "/v1/stream/market",
+                Credentials.none()).channels("trades:A", "trades:B").listener(c).resubscribeAfter(Duration.ofMillis(100))
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).start()) {
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "trades:B subscribed after all: " + subscribes);
+        }
+        assertEquals(1, connections.get(), "on the same connection");
+        assertEquals(new JsonObject().put("op", "subscribe").put("channels", List.of("trades:B")), subscribes.get(1));
+    }
 }
