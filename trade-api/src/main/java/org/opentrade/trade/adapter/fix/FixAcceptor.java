@@ -426,7 +426,8 @@ public final class FixAcceptor {
      * Removes a session whose only Logon was refused, with its store files, so refused logons under
      * made-up SenderCompIDs leave nothing behind. A session with a history (numbers past the refused
      * Logon and its Logout, e.g. a client's that once logged on) keeps its store: its sequence numbers
-     * and resend log stay whoever tries a wrong key under its name.
+     * and resend log stay whoever tries a wrong key under its name; so does one whose name a developer
+     * holds ({@link FixSessionOwners}).
      */
     private synchronized void discard(SessionID id, Session refused) {
         Session s = Session.lookupSession(id);
@@ -444,7 +445,10 @@ public final class FixAcceptor {
         }
         try {
             MessageStore store = s.getStore();
-            if (store.getNextSenderMsgSeqNum() > 2 || store.getNextTargetMsgSeqNum() > 2) {
+            // A claimed name is someone's session even when its numbers say nothing (the daily reset set them to 1):
+            // discarded, the reports waiting in its store for the owner's next Logon went with it.
+            if (store.getNextSenderMsgSeqNum() > 2 || store.getNextTargetMsgSeqNum() > 2
+                    || application.claimed(id.getTargetCompID())) {
                 undoRefusals(id, s);
                 return;
             }

@@ -1,5 +1,7 @@
 package org.opentrade.trade.adapter.fix;
 
+import java.io.IOException;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -154,6 +156,19 @@ final class FixApplication implements quickfix.Application {
     /** Session names are held by the developer who first logged on with them. Set before the acceptor starts. */
     void owners(FixSessionOwners owners) {
         this.owners = owners;
+    }
+
+    /** Whether a developer holds the session name {@code senderCompId}; true when that cannot be read (kept, not lost). */
+    boolean claimed(String senderCompId) {
+        FixSessionOwners names = owners;
+        if (names == null) {
+            return false;
+        }
+        try {
+            return names.owner(senderCompId) != null;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     /**

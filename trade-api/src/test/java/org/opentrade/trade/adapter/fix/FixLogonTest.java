@@ -32,6 +32,24 @@ class FixLogonTest extends FixHarnessTest {
     }
 
     @Test
+    void aRefusedLogonUnderAClaimedNameWhoseNumbersTheDailyResetSetBackLeavesItsSessionAlone() throws Exception {
+        String key = h.key("dev_owner");
+        try (RawFix r = new RawFix(h.fixPort, "RAW_owned")) {
+            r.send("A", "98=0|108=30|553=" + key + "|554=secret-dev_owner");
+            r.next("A"); // the name is the owner's from now on
+            r.send("5", "");
+            r.next("5");
+        }
+        quickfix.SessionID id = new quickfix.SessionID("FIX.4.4", "OPENTRADE", "RAW_owned");
+        FixHarness.until(() -> quickfix.Session.lookupSession(id) != null && !quickfix.Session.lookupSession(id).isLoggedOn(), 10);
+        quickfix.Session.lookupSession(id).getStore().reset(); // what the daily reset does: numbers back to 1
+        assertEquals("logon refused: unknown key", refusal("RAW_owned", "key_nobody", "guess", Map.of(), 30));
+        Thread.sleep(3_000); // the refused session is looked at for discarding a second after the refusal
+        assertTrue(h.trade.fixAcceptor().allSessions().contains(id), "the owner's session and its store stay: the"
+                + " reports it keeps for the owner's next Logon would go with it");
+    }
+
+    @Test
     void aSenderCompIdThatCouldNameAPathGetsNoSession() throws Exception {
         int before = h.trade.fixAcceptor().sessionCount();
         try (RawFix r = new RawFix(h.fixPort, "../../evil")) {
