@@ -346,6 +346,13 @@ final class FixOrders implements TradeDesk.UpdateListener {
         }
         if (a.clOrdIds.orderId(clOrdId) != null || desk.ledger().hasAccount(account)
                 && desk.ledger().orderByClientId(account, clOrdId) != null) {
+            if (possibleResend(m)) {
+                // FIX 4.4 Vol 4 Appendix D (F.1.b): a possible resend of an order we have is answered with its status
+                // (ExecType I), not a reject a client would read as the order's end.
+                span.end();
+                onStatus(session, m);
+                return;
+            }
             reject(session, clOrdId, account, symbol, side, qtyRaw, ordType, FixProxy.REJ_DUPLICATE,
                     "[" + TradeError.CLIENT_ORDER_ID_CONFLICT.errorNo() + "] duplicate ClOrdID '" + clOrdId
                             + "': it names an earlier order of this account", traceId);
@@ -576,19 +583,33 @@ final class FixOrders implements TradeDesk.UpdateListener {
         return account == null ? null : accounts.get(account);
     }
 
-    /** The order named by {@code clOrdId} (or by OrderID(37) when given), or null. */
+    /**
+     * The order named by {@code clOrdId} (or by OrderID(37) when given), or null; null too when both are given and name
+     * two orders (a cancel of B under A's OrigClOrdID canceled B and reported it as A).
+     */
     private Order find(AccountFix a, String clOrdId, String orderId) {
         if (!desk.ledger().hasAccount(a.account)) {
             return null;
         }
+        String mapped = a.clOrdIds.orderId(clOrdId);
+        Order named = mapped != null ? desk.ledger().order(a.account, mapped) : desk.ledger().orderByClientId(a.account, clOrdId);
         if (orderId != null && !orderId.isEmpty() && !"NONE".equals(orderId)) {
             Order o = desk.ledger().order(a.account, orderId);
             if (o != null) {
-                return o;
+                return named == null || named.orderId().equals(o.orderId()) ? o : null;
             }
         }
-        String mapped = a.clOrdIds.orderId(clOrdId);
-        return mapped != null ? desk.ledger().order(a.account, mapped) : desk.ledger().orderByClientId(a.account, clOrdId);
+        return named;
+    }
+
+    /** PossResend(97) or PossDupFlag(43) set in the header. */
+    private static boolean possibleResend(Message m) {
+        try {
+            Message.Header h = m.getHeader();
+            return h.isSetField(97) && h.getBoolean(97) || h.isSetField(43) && h.getBoolean(43);
+        } catch (FieldNotFound | quickfix.FieldException e) {
+            return false;
+        }
     }
 
     private OrderRequest decode(String clOrdId, String symbol, char side, char ordType, Message m) throws FieldNotFound {

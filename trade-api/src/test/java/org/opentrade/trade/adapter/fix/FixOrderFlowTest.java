@@ -302,6 +302,39 @@ class FixOrderFlowTest extends FixHarnessTest {
     }
 
     @Test
+    void aPossibleResendOfALiveOrderIsAnsweredWithItsStatusNotARejection() throws Exception {
+        try (FixClient c = h.client("dev_possresend")) {
+            c.send(FixMessages.limitBuy("pr-1", "600887.SH", 100, "28.40"));
+            c.expectReport('0', '0', 0, 100);
+            Message again = FixMessages.limitBuy("pr-1", "600887.SH", 100, "28.40");
+            again.getHeader().setBoolean(97, true); // PossResend: Vol 4 Appendix D F.1.b
+            c.send(again);
+            Message r = c.expectReport('I', '0', 0, 100);
+            assertEquals("pr-1", r.getString(11));
+            c.send(FixMessages.status("pr-1", "600887.SH", '1'));
+            c.expectReport('I', '0', 0, 100); // one order, still live
+        }
+    }
+
+    @Test
+    void aCancelWhoseOrderIdNamesAnotherOrderThanItsOrigClOrdIdIsRejectedAndBothLive() throws Exception {
+        try (FixClient c = h.client("dev_mismatch")) {
+            c.send(FixMessages.limitBuy("mm-A", "601988.SH", 100, "5.40"));
+            c.expectReport('0', '0', 0, 100);
+            c.send(FixMessages.limitBuy("mm-B", "601988.SH", 100, "5.41"));
+            Message b = c.expectReport('0', '0', 0, 100);
+            Message cancel = FixMessages.cancel("mm-C", "mm-A", "601988.SH", '1');
+            cancel.setString(37, b.getString(37));
+            c.send(cancel);
+            assertEquals('1', c.next("9").getChar(102), "unknown order: 37 and 41 name two orders");
+            c.send(FixMessages.status("mm-A", "601988.SH", '1'));
+            c.expectReport('I', '0', 0, 100);
+            c.send(FixMessages.status("mm-B", "601988.SH", '1'));
+            c.expectReport('I', '0', 0, 100);
+        }
+    }
+
+    @Test
     void aStatusRequestAnswersKnownOrdersAsTheyAreAndUnknownOnesRejected() throws Exception {
         try (FixClient c = h.client("dev_status")) {
             c.send(FixMessages.limitBuy("s-1", "601166.SH", 300, "21.00"));
