@@ -236,7 +236,7 @@ public final class FixAcceptor {
         built.setIoFilterChainBuilder(chain -> chain.addFirst("opentrade-connection-guard", guard));
         SessionID template = templateId();
         built.setSessionProvider(new InetSocketAddress(options.host(), options.port()),
-                new BoundedSessionProvider(new DynamicAcceptorSessionProvider(settings, template, application, store,
+                new BoundedSessionProvider(new GapBoundSessionProvider(settings, template, application, store,
                         log, messages), BoundedSessionProvider.DEFAULT_MAX_SESSIONS));
         application.onRefused(this::discardLater);
         application.onEnded(this::closeLater);

@@ -45,6 +45,16 @@ class FixThrottleTest {
     }
 
     @Test
+    void aClientThatSkipsASeqAndKeepsSendingIsDisconnectedOnceTheQueueAheadOfTheGapIsFull() throws Exception {
+        RawFix r = logon("dev_gap");
+        r.seq++; // one number skipped: what follows waits for a resend that never comes
+        for (int i = 0; i <= GapQueue.MAX_QUEUED; i++) {
+            r.send("H", "11=gap" + i + "|54=1|55=600000.SH"); // never reaches the rate limit: only queued
+        }
+        assertTrue(r.closesWithin15s(), "disconnected: the queue ahead of a gap is bounded");
+    }
+
+    @Test
     void messagesPastTheBurstAreRejectedNotActedOnAndTheSessionGoesOn() throws Exception {
         try (RawFix r = logon("dev_burst")) {
             statusRequests(r, "b-", 60); // 20 past the burst: refused, yet not enough to log out
