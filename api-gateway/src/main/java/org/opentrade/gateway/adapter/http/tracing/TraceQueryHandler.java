@@ -28,7 +28,8 @@ import org.opentrade.gateway.domain.GatewayError;
  * everyone (a log line, a shared screen), and another developer who sends it in a {@code
  * traceparent} continues that trace; their requests are theirs, not part of the owner's view.
  *
- * <p>Called on the event loop; never blocks. Cost: O(spans in the trace) to render.
+ * <p>Called on the event loop; never blocks. Cost: O(spans in the trace) to render, on the trace queries' workers
+ * when the trace comes from Zipkin (up to 4 MiB).
  */
 public final class TraceQueryHandler implements Handler<RoutingContext> {
     /** The route this handler answers, in Vert.x path syntax. */
@@ -51,8 +52,8 @@ public final class TraceQueryHandler implements Handler<RoutingContext> {
      * With {@code zipkin} (null: none), the trace is the union of this gateway's spans and Zipkin's:
      * in distributed mode every process exports there, and the call may reach another gateway than
      * the one that served the traced request. Ownership is the same rule as the span store's: the
-     * developer of the trace's earliest span that names one; this gateway's own claim wins when it
-     * has one.
+     * developer of the trace's earliest span that names one, over Zipkin's spans and this gateway's; this
+     * gateway's own claim alone decides only when Zipkin cannot answer.
      */
     public TraceQueryHandler(SpanStore store, Function<RoutingContext, String> developerOf, ZipkinTraceSource zipkin) {
         this.store = Objects.requireNonNull(store, "store");
@@ -66,32 +67,43 @@ public final class TraceQueryHandler implements Handler<RoutingContext> {
         String traceId = normalise(raw);
         String caller = developerOf.apply(ctx);
         String localOwner = traceId == null ? null : store.owner(traceId);
-        if (traceId == null || caller == null || localOwner != null && !caller.equals(localOwner)
-                || localOwner == null && zipkin == null) {
+        if (traceId == null || caller == null || zipkin == null && !caller.equals(localOwner)) {
             notFound(ctx, raw);
             return;
         }
         List<SpanRecord> local = localOwner != null ? store.spans(traceId) : List.of();
         if (zipkin == null) {
-            answer(ctx, traceId, ownSpans(local, caller));
+            answer(ctx, render(traceId, ownSpans(local, caller)));
             return;
         }
         zipkin.trace(traceId).onComplete(ar -> {
             if (ar.failed()) {
-                if (localOwner != null) {
-                    answer(ctx, traceId, ownSpans(local, caller)); // this gateway's part, rather than nothing
-                } else {
+                if (caller.equals(localOwner)) {
+                    answer(ctx, render(traceId, ownSpans(local, caller))); // this gateway's part, rather than nothing
+                } else if (localOwner == null) {
                     HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE,
                             "the trace store is unavailable; retry in a few seconds");
+                } else {
+                    notFound(ctx, raw);
                 }
                 return;
             }
-            List<SpanRecord> remote = ar.result();
-            if (localOwner == null && !caller.equals(ZipkinTraceSource.owner(remote))) {
-                notFound(ctx, raw);
-                return;
-            }
-            answer(ctx, traceId, ownSpans(merge(local, remote), caller));
+            // The owner from the whole trace, Zipkin's spans too: this gateway's first claim may be of a request that
+            // only continued the trace (another developer's, with its id in a traceparent, here rather than on the
+            // gateway that served the owner), and it took the trace from its owner.
+            zipkin.offLoop(() -> {
+                List<SpanRecord> all = merge(local, ar.result());
+                return caller.equals(ZipkinTraceSource.owner(all)) ? render(traceId, ownSpans(all, caller)) : null;
+            }).onComplete(rendered -> {
+                if (rendered.failed()) {
+                    HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE,
+                            "the trace store is busy; retry in a few seconds");
+                } else if (rendered.result() == null) {
+                    notFound(ctx, raw);
+                } else {
+                    answer(ctx, rendered.result());
+                }
+            });
         });
     }
 
@@ -158,15 +170,20 @@ public final class TraceQueryHandler implements Handler<RoutingContext> {
         HttpErrors.send(ctx, GatewayError.NOT_FOUND, "no trace " + shown(raw) + " among your requests");
     }
 
-    private static void answer(RoutingContext ctx, String traceId, List<SpanRecord> spans) {
+    /** The answer's body: any thread. */
+    private static String render(String traceId, List<SpanRecord> spans) {
         JsonArray array = new JsonArray();
         for (SpanRecord s : spans) {
             array.add(new JsonObject(s.toJsonMap()));
         }
+        return new JsonObject().put("trace_id", traceId).put("spans", array).encode();
+    }
+
+    private static void answer(RoutingContext ctx, String body) {
         ctx.response()
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store")
-                .end(new JsonObject().put("trace_id", traceId).put("spans", array).encode());
+                .end(body);
     }
 
     /** 32 lower-case hex digits, not all zero; null when the id cannot be a trace id. */

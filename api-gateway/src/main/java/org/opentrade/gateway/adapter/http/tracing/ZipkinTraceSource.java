@@ -34,6 +34,14 @@ public final class ZipkinTraceSource {
     private final String pathPrefix;
     private final long timeoutMillis;
     private final int maxBytes;
+    /**
+     * Where Zipkin's answers are parsed and traces filtered and written: a trace of up to {@code maxBytes} (4 MiB)
+     * took 130-170 ms of an event loop, so a key's 20 queries a second held three of them. At most {@link #MAX_BUSY}
+     * queries at once there; more are refused (503) rather than queued.
+     */
+    private final io.vertx.core.WorkerExecutor workers;
+    private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+    static final int MAX_BUSY = 8;
 
     /**
      * @param traceUrlPrefix e.g. {@code http://127.0.0.1:9411/api/v2/trace/} (the id is appended)
@@ -50,6 +58,7 @@ public final class ZipkinTraceSource {
         this.maxBytes = maxBytes;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis)).setName("zipkin-traces"));
+        this.workers = vertx.createSharedWorkerExecutor("opentrade-trace-queries", 2);
     }
 
     /**
@@ -92,13 +101,13 @@ public final class ZipkinTraceSource {
                         }
                     });
                     resp.exceptionHandler(result::tryFail);
-                    resp.endHandler(v -> {
+                    resp.endHandler(v -> offLoop(() -> {
                         try {
-                            result.tryComplete(parse(new JsonArray(body)));
+                            return parse(new JsonArray(body));
                         } catch (RuntimeException bad) {
-                            result.tryFail(new IllegalStateException("Zipkin's answer is not a trace: " + bad.getMessage()));
+                            throw new IllegalStateException("Zipkin's answer is not a trace: " + bad.getMessage());
                         }
-                    });
+                    }).onComplete(result));
                 });
         return result.future();
     }
@@ -151,7 +160,20 @@ public final class ZipkinTraceSource {
         return traceId != null && traceId.length() == 16 ? "0000000000000000" + traceId : traceId;
     }
 
+    /**
+     * Runs {@code work} on the trace queries' workers, never the event loop; fails at once when {@link #MAX_BUSY}
+     * queries are there already.
+     */
+    public <T> Future<T> offLoop(java.util.concurrent.Callable<T> work) {
+        if (busy.incrementAndGet() > MAX_BUSY) {
+            busy.decrementAndGet();
+            return Future.failedFuture(new IllegalStateException("too many trace queries at once"));
+        }
+        return workers.executeBlocking(work, false).onComplete(ar -> busy.decrementAndGet());
+    }
+
     public Future<Void> close() {
+        workers.close();
         return client.close();
     }
 }

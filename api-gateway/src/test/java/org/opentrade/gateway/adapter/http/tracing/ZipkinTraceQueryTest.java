@@ -128,6 +128,21 @@ class ZipkinTraceQueryTest {
     }
 
     @Test
+    void anotherDevelopersQueryContinuingTheTraceHereDoesNotTakeItFromItsOwner() {
+        answer.set(new Object[] {200, zipkinTrace("dev-alice")});
+        // Mallory knows the id and queries it with it in a traceparent: her request's span is this gateway's first claim.
+        var mallory = gw.get("/v1/traces/" + TRACE, Map.of("X-Test-Developer", "dev-mallory",
+                "traceparent", "00-" + TRACE + "-0123456789abcdef-01"));
+        assertEquals(404, mallory.status(), mallory.json().encode());
+        assertEquals("dev-mallory", gw.tracing.spanStore().owner(TRACE), "the claim is made here");
+        assertEquals(404, query("dev-mallory").status(), "the earliest span of the whole trace names Alice");
+        var alice = query("dev-alice");
+        assertEquals(200, alice.status(), "the owner keeps her trace: " + alice.json().encode());
+        assertTrue(alice.json().getJsonArray("spans").stream().noneMatch(o -> ((JsonObject) o).getJsonObject("attributes")
+                .getString("opentrade.developer_id", "").equals("dev-mallory")), "and sees none of Mallory's requests");
+    }
+
+    @Test
     void aTraceWithoutAnOwnerIsNobodys() {
         answer.set(new Object[] {200, new JsonArray().add(span("a000000000000001", null, "tick", "sandbox-exchange",
                 5, Map.of())).encode()});
