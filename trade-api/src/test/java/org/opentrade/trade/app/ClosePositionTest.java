@@ -56,6 +56,41 @@ class ClosePositionTest extends TradeHarnessTest {
         }, 10);
     }
 
+    /** Makers on both sides, then {@code dev} buys {@code qty} at market and holds them, sellable. */
+    private static void holding(String dev, String clientOrderId, long qty) throws Exception {
+        maker("SELL", "7.12", 1000);
+        maker("BUY", "7.10", 1000);
+        HttpResponse<Buffer> buy = h.order(dev, TradeHarness.limit(clientOrderId, SYMBOL, "buy", "7.12", qty));
+        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
+        awaitHeld(dev, qty, true);
+    }
+
+    /**
+     * An exchange whose answer to {@code dev}'s new sell orders is {@code instead} while {@code on} (it may reply, or
+     * do nothing: no answer); everything else goes through. Added to the bus until {@code body} ends.
+     */
+    private static void whileSellsOf(String dev, AtomicBoolean on, java.util.function.Consumer<DeliveryContext<Object>>
+            instead, ThrowingRunnable body) throws Exception {
+        Handler<DeliveryContext<Object>> exchange = dc -> {
+            if (on.get() && dc.body() instanceof Command c && c.type() == CommandType.NEW_ORDER
+                    && dev.equals(c.account()) && c.side() == Side.SELL) {
+                instead.accept(dc);
+            } else {
+                dc.next();
+            }
+        };
+        h.vertx.eventBus().addOutboundInterceptor(exchange);
+        try {
+            body.run();
+        } finally {
+            h.vertx.eventBus().removeOutboundInterceptor(exchange);
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
     private static void assertError(HttpResponse<Buffer> r, int status, int errorNo) {
         assertEquals(status, r.statusCode(), r.bodyAsString());
         assertEquals(errorNo, r.bodyAsJsonObject().getInteger("error_no"), r.bodyAsString());
@@ -128,11 +163,7 @@ class ClosePositionTest extends TradeHarnessTest {
 
     @Test
     void cancelOrdersFirstFreesTheSharesRestingSellsHoldAndAPercentageSellsWholeLotsOfThePosition() throws Exception {
-        maker("SELL", "7.12", 1000);
-        maker("BUY", "7.10", 1000);
-        HttpResponse<Buffer> buy = h.order("dev_kim", TradeHarness.limit("k-1", SYMBOL, "buy", "7.12", 500));
-        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
-        awaitHeld("dev_kim", 500, true);
+        holding("dev_kim", "k-1", 500);
         assertEquals(201, h.order("dev_kim", TradeHarness.limit("k-2", SYMBOL, "sell", "7.80", 200)).statusCode());
         awaitHeld("dev_kim", 300, true);
 
@@ -161,11 +192,7 @@ class ClosePositionTest extends TradeHarnessTest {
 
     @Test
     void closeAllWithCancelOrdersCancelsEveryOpenOrderThenSellsEverything() throws Exception {
-        maker("SELL", "7.12", 1000);
-        maker("BUY", "7.10", 1000);
-        HttpResponse<Buffer> buy = h.order("dev_lea", TradeHarness.limit("l-1", SYMBOL, "buy", "7.12", 300));
-        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
-        awaitHeld("dev_lea", 300, true);
+        holding("dev_lea", "l-1", 300);
         assertEquals(201, h.order("dev_lea", TradeHarness.limit("l-2", SYMBOL, "sell", "7.80", 300)).statusCode());
         assertEquals(201, h.order("dev_lea", TradeHarness.limit("l-3", SYMBOL, "buy", "6.90", 100)).statusCode());
         awaitHeld("dev_lea", 0, true);
@@ -188,22 +215,10 @@ class ClosePositionTest extends TradeHarnessTest {
 
     @Test
     void aRetryOfACloseWhoseSellTheExchangeRejectedSellsAfterAll() throws Exception {
-        maker("SELL", "7.12", 1000);
-        maker("BUY", "7.10", 1000);
-        HttpResponse<Buffer> buy = h.order("dev_max", TradeHarness.limit("m-1", SYMBOL, "buy", "7.12", 300));
-        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
-        awaitHeld("dev_max", 300, true);
+        holding("dev_max", "m-1", 300);
         AtomicBoolean refusing = new AtomicBoolean(true);
-        Handler<DeliveryContext<Object>> busyExchange = dc -> {
-            if (refusing.get() && dc.body() instanceof Command c && c.type() == CommandType.NEW_ORDER
-                    && "dev_max".equals(c.account()) && c.side() == Side.SELL) {
-                dc.message().reply(ExchangeJson.toJson(CommandResult.refused(c, ResultCode.ENGINE_OVERLOADED)));
-            } else {
-                dc.next();
-            }
-        };
-        h.vertx.eventBus().addOutboundInterceptor(busyExchange);
-        try {
+        whileSellsOf("dev_max", refusing, dc -> dc.message().reply(ExchangeJson.toJson(
+                CommandResult.refused((Command) dc.body(), ResultCode.ENGINE_OVERLOADED))), () -> {
             assertError(delete("dev_max", "/v1/positions/" + SYMBOL, "max-close"), 503, -5007);
             refusing.set(false);
             HttpResponse<Buffer> retry = delete("dev_max", "/v1/positions/" + SYMBOL, "max-close");
@@ -213,28 +228,14 @@ class ClosePositionTest extends TradeHarnessTest {
             assertEquals(retry.bodyAsString(), delete("dev_max", "/v1/positions/" + SYMBOL, "max-close").bodyAsString(),
                     "and a retry of that answers it again");
             awaitHeld("dev_max", 0, false);
-        } finally {
-            h.vertx.eventBus().removeOutboundInterceptor(busyExchange);
-        }
+        });
     }
 
     @Test
     void aCloseWhoseAnswerWasLostIsNotTheAnswerOfAnotherCloseUnderItsKey() throws Exception {
-        maker("SELL", "7.12", 1000);
-        maker("BUY", "7.10", 1000);
-        HttpResponse<Buffer> buy = h.order("dev_ned", TradeHarness.limit("n-1", SYMBOL, "buy", "7.12", 300));
-        assertEquals("filled", buy.bodyAsJsonObject().getString("status"), buy.bodyAsString());
-        awaitHeld("dev_ned", 300, true);
+        holding("dev_ned", "n-1", 300);
         AtomicBoolean unanswered = new AtomicBoolean(true);
-        Handler<DeliveryContext<Object>> lostAnswer = dc -> {
-            if (unanswered.get() && dc.body() instanceof Command c && c.type() == CommandType.NEW_ORDER
-                    && "dev_ned".equals(c.account()) && c.side() == Side.SELL) {
-                return; // the exchange never answers this sell
-            }
-            dc.next();
-        };
-        h.vertx.eventBus().addOutboundInterceptor(lostAnswer);
-        try {
+        whileSellsOf("dev_ned", unanswered, dc -> { }, () -> { // the exchange never answers the sell
             HttpResponse<Buffer> first = delete("dev_ned", "/v1/positions/" + SYMBOL + "?qty=100", "ned-close");
             assertEquals(504, first.statusCode(), first.bodyAsString());
             unanswered.set(false);
@@ -243,9 +244,7 @@ class ClosePositionTest extends TradeHarnessTest {
             assertEquals(201, other.statusCode(), other.bodyAsString());
             assertEquals(200, other.bodyAsJsonObject().getLong("qty"), "all that is sellable besides the first sell");
             assertError(delete("dev_ned", "/v1/positions/" + SYMBOL + "?qty=100", "ned-close"), 409, -4115);
-        } finally {
-            h.vertx.eventBus().removeOutboundInterceptor(lostAnswer);
-        }
+        });
     }
 
     @Test

@@ -75,6 +75,9 @@ class UnansweredOrderTest {
                 COMMANDS_LOST.incrementAndGet();
                 return;
             }
+            if (n == 1 && (c.account().equals("dev_lost_then_canceled") || c.account().equals("dev_lost_then_killed"))) {
+                return; // lost too; the client then cancels it, or turns its kill switch on
+            }
             if (n == 1 && c.account().equals("dev_lost_answer")) {
                 synchronized (HELD_FEED) {
                     holdingFeed = true;
@@ -135,6 +138,31 @@ class UnansweredOrderTest {
         String metrics = h.get(null, "/metrics").bodyAsString();
         assertTrue(metrics.contains("trade_orders_resent_total 1\n"), metrics);
         assertTrue(metrics.contains("trade_orders_unsettled 0\n"), metrics);
+    }
+
+    @Test
+    void anOrderWhoseCommandWasLostAndThatWasThenCanceledIsNeverSentAgain() throws Exception {
+        HttpResponse<Buffer> placed = h.order("dev_lost_then_canceled", TradeHarness.limit("lcc-1", "600000.SH", "buy",
+                "10.00", 100));
+        assertEquals(504, placed.statusCode(), placed.bodyAsString());
+        String orderId = h.get("dev_lost_then_canceled", "/v1/orders/by-client-id/lcc-1").bodyAsJsonObject()
+                .getString("order_id");
+        HttpResponse<Buffer> cancel = TradeHarness.await(h.request(io.vertx.core.http.HttpMethod.DELETE,
+                "dev_lost_then_canceled", "/v1/orders/" + orderId).send());
+        assertEquals(409, cancel.statusCode(), "the exchange does not have it: " + cancel.bodyAsString());
+
+        JsonObject order = awaitStatus("dev_lost_then_canceled", "lcc-1", "rejected");
+        assertTrue(order.getString("reject_reason").startsWith("withdrawn before the exchange had it"), order.encode());
+        assertEquals(1, NEW_COMMANDS.get("dev_lost_then_canceled").get(), "never sent again: it would have gone live");
+
+        HttpResponse<Buffer> killed = h.order("dev_lost_then_killed", TradeHarness.limit("lck-1", "600000.SH", "buy",
+                "10.00", 100));
+        assertEquals(504, killed.statusCode(), killed.bodyAsString());
+        HttpResponse<Buffer> on = TradeHarness.await(h.request(io.vertx.core.http.HttpMethod.POST, "dev_lost_then_killed",
+                "/v1/account/kill-switch").sendJsonObject(new JsonObject().put("enabled", true)));
+        assertEquals(200, on.statusCode(), on.bodyAsString());
+        awaitStatus("dev_lost_then_killed", "lck-1", "rejected");
+        assertEquals(1, NEW_COMMANDS.get("dev_lost_then_killed").get(), "nor one of an account whose switch is on");
     }
 
     @Test

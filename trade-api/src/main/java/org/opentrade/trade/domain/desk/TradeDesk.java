@@ -116,6 +116,13 @@ public final class TradeDesk {
     private final TreeMap<Long, List<CompletableFuture<Void>>> durableWaiters = new TreeMap<>();
     /** Closes waiting for the ledger to have their cancels' events; at most one per close request in flight. */
     private final LedgerWaits ledgerWaits = new LedgerWaits();
+    /**
+     * New orders still pending_new (sent, no answer) whose cancel was asked meanwhile, by exchange id: such an order is
+     * never sent again (a barrier proving the exchange never had it made {@link #settleUnknown} send it, and a restart
+     * {@link #resendPending}: a canceled order went live and could fill). Kept in snapshots; an id goes once its
+     * order is no longer pending_new.
+     */
+    private final TreeMap<Long, String> cancelAsked = new TreeMap<>(); // exchange id -> account
     /** How long a close with {@code cancel_orders} waits for the feed to bring its cancels. */
     static final long CANCEL_WAIT_MS = 5_000;
 
@@ -442,6 +449,22 @@ public final class TradeDesk {
         return idempotencyKeys.containsKey(account + "\u0000" + idempotencyKey);
     }
 
+    /** Cancels those of {@code orders} still open: one outcome each. */
+    private CompletionStage<List<Outcome>> cancelEach(String account, List<Order> orders, String traceParent) {
+        List<CompletableFuture<Outcome>> all = new ArrayList<>();
+        for (Order o : orders) {
+            Order now = ledger.order(account, o.orderId());
+            if (now != null && now.status().isOpen()) {
+                all.add(cancel(account, o.orderId(), traceParent).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Outcome> out = new ArrayList<>();
+            all.forEach(f -> out.add(f.join()));
+            return out;
+        });
+    }
+
     /** Cancels every open order of the account (of one symbol, or all when null): one outcome per order. */
     public CompletionStage<List<Outcome>> cancelAll(String account, String symbol, String traceParent) {
         return cancelAll(account, symbol, null, traceParent);
@@ -663,7 +686,10 @@ public final class TradeDesk {
         long now = clock.getAsLong();
         AccountReset intent = AccountReset.at(account, balance, now, positions());
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
-        boolean accepted = append(intent, answer, index -> cancelAll(account, null, traceParent).whenComplete((list, err) ->
+        // The orders open now: an order placed while the reset's record is written is the new account's, not one to
+        // cancel (cancelling what was open once the record was durable canceled those too).
+        List<Order> before = openOrders(account, null, null);
+        boolean accepted = append(intent, answer, index -> cancelEach(account, before, traceParent).whenComplete((list, err) ->
                 answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "reset"))));
         return accepted ? answer : done(busy());
     }
@@ -690,9 +716,10 @@ public final class TradeDesk {
             }
         }
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        List<Order> before = on ? openOrders(account, null, null) : List.of(); // as a reset: not what comes after an off
         boolean accepted = append(KillSwitch.of(account, on, by, now), answer, index -> {
             if (on) {
-                cancelAll(account, null, traceParent).whenComplete((list, err) ->
+                cancelEach(account, before, traceParent).whenComplete((list, err) ->
                         answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch on")));
             } else {
                 answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch off"));
@@ -804,8 +831,33 @@ public final class TradeDesk {
             if (u != null) {
                 listener.update(u, null);
             }
+        } else if (intent instanceof CancelRequested c) {
+            Order o = ledger.hasAccount(c.account()) ? ledger.order(c.account(), Long.toString(c.exchangeId())) : null;
+            if (o != null && o.status() == OrderStatus.PENDING_NEW) {
+                cancelAsked.put(c.exchangeId(), c.account());
+            }
         }
-        // Cancel and replace requests change nothing until the exchange's events say so.
+        // Cancel and replace requests change nothing else until the exchange's events say so.
+    }
+
+    /**
+     * Whether pending_new order {@code o} of {@code account} must not be sent (again): its cancel was asked, its
+     * account's kill switch is on, or the account was reset after it was placed. Such an order is withdrawn instead:
+     * rejected by a logged {@link SendRejected}, so a replay withdraws it too.
+     */
+    private boolean withdrawn(String account, Order o) {
+        if (!cancelAsked.containsKey(o.exchangeId()) && !killed.contains(account)
+                && !ledger.placedBeforeReset(account, o.orderId())) {
+            return false;
+        }
+        SendRejected w = SendRejected.at(account, o.exchangeId(), ResultCode.UNKNOWN_ORDER.code(), "withdrawn before the"
+                + " exchange had it: its cancel, the kill switch or an account reset came first, so it was not sent"
+                + " again", clock.getAsLong(), positions());
+        if (!append(w, null, i -> { })) {
+            apply(w);
+        }
+        cancelAsked.remove(o.exchangeId());
+        return true;
     }
 
     /**
@@ -901,7 +953,7 @@ public final class TradeDesk {
         cancelLeftOpen(traceParent);
         for (String account : ledger.accountIds()) {
             for (Order o : ledger.openOrders(account, null)) {
-                if (o.status() == OrderStatus.PENDING_NEW) {
+                if (o.status() == OrderStatus.PENDING_NEW && !withdrawn(account, o)) {
                     OrderRequest req = new OrderRequest(o.clientOrderId(), o.symbol(), o.side(), o.type(),
                             o.timeInForce(), o.qty(), o.price(), o.stopPrice());
                     NewOrder n = NewOrder.of(account, o.exchangeId(), req, null, requestHash(req), o.createdAt());
@@ -943,6 +995,10 @@ public final class TradeDesk {
         if (!ledgerWaits.isEmpty()) {
             ledgerWaits.check(clock.getAsLong());
         }
+        cancelAsked.entrySet().removeIf(e -> {
+            Order o = ledger.hasAccount(e.getValue()) ? ledger.order(e.getValue(), Long.toString(e.getKey())) : null;
+            return o == null || o.status() != OrderStatus.PENDING_NEW; // the feed (or a withdrawal) settled it
+        });
         if (unsettled.isEmpty()) {
             return;
         }
@@ -955,8 +1011,10 @@ public final class TradeDesk {
             } else if (u.barrierSeq >= 0) {
                 if (ledger.feedPosition(u.shard) >= u.barrierSeq) {
                     unsettled.remove(intent.exchangeId());
-                    resent++;
-                    send(intent, null, new CompletableFuture<>(), true);
+                    if (!withdrawn(intent.account(), o)) {
+                        resent++;
+                        send(intent, null, new CompletableFuture<>(), true);
+                    }
                 }
             } else if (!u.probing && now - u.since >= afterMs) {
                 u.probing = true;
@@ -1007,6 +1065,11 @@ public final class TradeDesk {
                 out.writeUTF(e.getKey());
                 out.writeLong(e.getValue());
             }
+            out.writeInt(cancelAsked.size()); // last, and read only when there: older snapshots end before it
+            for (Map.Entry<Long, String> e : cancelAsked.entrySet()) {
+                out.writeLong(e.getKey());
+                out.writeUTF(e.getValue());
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -1040,6 +1103,12 @@ public final class TradeDesk {
             int h = in.readInt();
             for (int i = 0; i < h; i++) {
                 requestHashes.put(in.readUTF(), in.readLong());
+            }
+            if (in.available() > 0) {
+                int c = in.readInt();
+                for (int i = 0; i < c; i++) {
+                    cancelAsked.put(in.readLong(), in.readUTF());
+                }
             }
             for (Map.Entry<String, String> e : idempotencyKeys.entrySet()) {
                 String account = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
