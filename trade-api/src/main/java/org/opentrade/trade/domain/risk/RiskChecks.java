@@ -368,6 +368,13 @@ public final class RiskChecks {
             return stop ? new Valuation(req.stopPrice(), ", a stop sell at its stop price")
                     : new Valuation(marketBase(rules, Side.SELL), ", a market sell at the " + baseName(rules, Side.SELL));
         }
+        if (rules.hasBand()) {
+            // The most it can pay: a market buy (a stop buy once triggered) sweeps the book up to the upper limit, and
+            // valued at the ask (or stop) plus a collar, a book thin above it made the fills cost more than was
+            // reserved and cash went below zero. A-share brokers freeze market buys at the limit-up price too.
+            return new Valuation(rules.upperLimit(), ", a " + (stop ? "stop" : "market") + " buy at the upper limit "
+                    + money(rules.upperLimit()) + ", the most it can pay");
+        }
         long base = stop ? req.stopPrice() : marketBase(rules, Side.BUY);
         if (base == 0) {
             return new Valuation(0, "");

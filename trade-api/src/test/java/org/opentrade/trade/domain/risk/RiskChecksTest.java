@@ -373,19 +373,23 @@ class RiskChecksTest {
 
     // ---------------------------------------------------------------- market buy valuation
 
-    /** ceil(base × (1 + bp/10 000)) up to the tick, capped at the upper limit: independently, in decimals. */
+    /**
+     * With a price band the upper limit (the most a market buy can pay); without one ceil(base × (1 + bp/10 000)) up
+     * to the tick: independently, in decimals.
+     */
     static long expectedMarketBuyPrice(long base, int collarBp, InstrumentRules r) {
-        BigDecimal raw = BigDecimal.valueOf(base).multiply(BigDecimal.valueOf(10_000 + collarBp))
+        if (r.bandPercent() > 0) {
+            return Instrument.upperLimit(r.reference(), r.bandPercent(), r.tickSize());
+        }
+        return BigDecimal.valueOf(base).multiply(BigDecimal.valueOf(10_000 + collarBp))
                 .divide(BigDecimal.valueOf(10_000 * r.tickSize()), 0, RoundingMode.CEILING)
-                .multiply(BigDecimal.valueOf(r.tickSize()));
-        long up = Instrument.upperLimit(r.reference(), r.bandPercent(), r.tickSize());
-        return r.bandPercent() > 0 ? Math.min(raw.longValueExact(), up) : raw.longValueExact();
+                .multiply(BigDecimal.valueOf(r.tickSize())).longValueExact();
     }
 
     @Test
     void aMarketBuyReservesAtTheAskPlusTheCollarRoundedUpToTheTick() {
         RiskChecks collar1 = new RiskChecks(new RiskOptions(1_000_000, 5_000_000_000L, 500, 50, 100, 100));
-        InstrumentRules r = new InstrumentRules(SYM, 5, 100, 1_000_000, 20, 100_00, 100_00, 100_05, 99_95);
+        InstrumentRules r = new InstrumentRules(SYM, 5, 100, 1_000_000, 0, 100_00, 100_00, 100_05, 99_95); // no band
         OrderRequest buy = order(Side.BUY, OrderType.MARKET, TimeInForce.IOC, 200, 0, 0);
         long price = collar1.valuationPrice(buy, r);
         assertEquals(expectedMarketBuyPrice(100_05, 100, r), price);
@@ -400,30 +404,32 @@ class RiskChecksTest {
     }
 
     @Test
-    void aMarketBuyReservationIsCappedAtTheUpperLimit() {
-        InstrumentRules r = new InstrumentRules(SYM, 1, 100, 1_000_000, 10, 100_00, 105_00, 105_00, 104_99);
+    void withAPriceBandAMarketOrStopBuyReservesAtTheUpperLimitTheMostItCanPay() {
+        InstrumentRules r = new InstrumentRules(SYM, 1, 100, 1_000_000, 10, 100_00, 100_50, 100_50, 100_49);
         OrderRequest buy = order(Side.BUY, OrderType.MARKET, TimeInForce.IOC, 100, 0, 0);
-        assertEquals(110_00, risk.valuationPrice(buy, r)); // 105.00 + 10 % = 115.50, above the limit 110.00
+        assertEquals(110_00, risk.valuationPrice(buy, r)); // the ask plus a collar could be below what a sweep pays
         acct.buyingPower(0);
         assertRefused(TradeError.INSUFFICIENT_BUYING_POWER, "buying power 0.00 is less than 11 005.11 (100 x 110.00 + "
-                + "fees 5.11, a market buy at the ask 105.00 + 10.00 % capped at the upper limit)",
-                risk.check(buy, acct, r, 0));
+                + "fees 5.11, a market buy at the upper limit 110.00, the most it can pay)", risk.check(buy, acct, r, 0));
         assertEquals(11_005_11, 100 * 110_00 + aShareBuyFee(110_00, 100));
+        // A stop buy below the market triggers at once and trades as a market order: valued at its stop plus a collar
+        // (90.00 + 10 % = 99.00), 1 000 of it swept asks up to 105.00 and took cash below zero.
+        assertEquals(110_00, risk.valuationPrice(order(Side.BUY, OrderType.STOP, TimeInForce.GTC, 1_000, 0, 90_00), r));
     }
 
     @Test
     void withoutAnAskAMarketBuyIsValuedFromTheLastPriceThenTheReference() {
         OrderRequest buy = order(Side.BUY, OrderType.MARKET, TimeInForce.IOC, 100, 0, 0);
-        InstrumentRules noAsk = new InstrumentRules(SYM, 1, 100, 1_000_000, 20, 100_00, 101_00, 0, 99_99);
+        InstrumentRules noAsk = new InstrumentRules(SYM, 1, 100, 1_000_000, 0, 100_00, 101_00, 0, 99_99); // no band
         assertEquals(expectedMarketBuyPrice(101_00, 1_000, noAsk), risk.valuationPrice(buy, noAsk));
-        InstrumentRules noTrade = new InstrumentRules(SYM, 1, 100, 1_000_000, 20, 100_00, 0, 0, 0);
+        InstrumentRules noTrade = new InstrumentRules(SYM, 1, 100, 1_000_000, 0, 100_00, 0, 0, 0);
         assertEquals(expectedMarketBuyPrice(100_00, 1_000, noTrade), risk.valuationPrice(buy, noTrade));
         assertEquals(110_00, risk.valuationPrice(buy, noTrade));
     }
 
     @Test
     void aStopBuyReservesAtItsStopPricePlusTheCollarAndAStopLimitAtItsLimit() {
-        InstrumentRules r = new InstrumentRules(SYM, 1, 100, 1_000_000, 20, 100_00, 100_00, 100_01, 99_99);
+        InstrumentRules r = new InstrumentRules(SYM, 1, 100, 1_000_000, 0, 100_00, 100_00, 100_01, 99_99); // no band
         assertEquals(expectedMarketBuyPrice(102_00, 1_000, r),
                 risk.valuationPrice(order(Side.BUY, OrderType.STOP, TimeInForce.GTC, 100, 0, 102_00), r));
         assertEquals(103_00,
