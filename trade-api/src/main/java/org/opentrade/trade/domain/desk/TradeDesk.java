@@ -472,18 +472,7 @@ public final class TradeDesk {
 
     /** As {@link #cancelAll(String, String, String)}, of one side only unless {@code side} is null. */
     public CompletionStage<List<Outcome>> cancelAll(String account, String symbol, Side side, String traceParent) {
-        if (!ledger.hasAccount(account)) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        List<CompletableFuture<Outcome>> all = new ArrayList<>();
-        for (Order o : openOrders(account, symbol, side)) {
-            all.add(cancel(account, o.orderId(), traceParent).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<Outcome> out = new ArrayList<>();
-            all.forEach(f -> out.add(f.join()));
-            return out;
-        });
+        return cancelEach(account, openOrders(account, symbol, side), traceParent);
     }
 
     private Outcome commandOutcome(String account, String orderId, CommandResult r, Throwable err) {
