@@ -125,6 +125,9 @@ class Stream:
         # The epoch each resume point in _last belongs to: seqs are numbered per server process, and a point moves
         # to another process's epoch only with a frame of that channel from it.
         self._epochs = {}
+        # Channels whose multi-frame snapshot (the order stream's open orders) is under way: frames still to come.
+        # Such a channel has no resume point until the last: lost halfway, it subscribes afresh for a whole one.
+        self._snapshot_left = {}
         self._closing = threading.Event()
         # Set while a connection is subscribed, and for good once the credential was refused.
         self._subscribed = threading.Event()
@@ -314,6 +317,23 @@ class Stream:
 
     def _data(self, frame):
         channel, seq = frame["channel"], frame["seq"]
+        left = self._snapshot_left.get(channel)
+        parts = (frame.get("data") or {}).get("open_orders") if frame.get("type") == "snapshot" else None
+        if left is not None:
+            if not frame.get("snapshot") or parts is not None:
+                del self._snapshot_left[channel]
+                raise _Reconnect("the snapshot of %s was cut short" % channel)
+            if left > 1:
+                self._snapshot_left[channel] = left - 1
+                self._call(self.on_message, StreamMessage(frame))
+                return
+            del self._snapshot_left[channel]
+        elif frame.get("snapshot") and isinstance(parts, int) and parts > 0:
+            self._snapshot_left[channel] = parts
+            self._last.pop(channel, None)
+            self._epochs.pop(channel, None)
+            self._call(self.on_message, StreamMessage(frame))
+            return
         last = self._last.get(channel)
         if frame.get("snapshot"):
             self._last[channel] = seq
@@ -328,6 +348,7 @@ class Stream:
 
     def _drop_connection(self):
         self._subscribed.clear()
+        self._snapshot_left.clear()
         ws, self._ws = self._ws, None
         if ws is not None:
             try:
@@ -357,8 +378,9 @@ class Stream:
 
 
 def _snapshot_follows(channel):
-    """Market channels with state: their snapshot follows the subscribed frame (trades and orders start at its head)."""
-    return channel.startswith(("quotes:", "depth:", "klines:"))
+    """Channels with state: their snapshot follows the subscribed frame (the open orders, a market channel's state);
+    trades start at its head."""
+    return channel == "orders" or channel.startswith(("quotes:", "depth:", "klines:"))
 
 
 def _close_error(payload):

@@ -187,6 +187,40 @@ class StreamTest(unittest.TestCase):
         self.assertEqual({"orders": 8}, resumes[0]["resume"])
         self.assertEqual("e2", resumes[0]["epoch"])
 
+    def test_a_connection_lost_before_or_inside_the_open_order_snapshot_subscribes_afresh(self):
+        subscribes = []
+
+        def subscribed(conn):
+            subscribes.append(conn.recv_json())
+            conn.send_json({"type": "subscribed", "channels": ["orders"], "seqs": {"orders": 30}, "epoch": "e1"})
+
+        def before_snapshot(conn):
+            subscribed(conn)
+            conn.drop()
+
+        def inside_snapshot(conn):
+            subscribed(conn)
+            conn.send_json({"channel": "orders", "seq": 30, "type": "snapshot", "snapshot": True,
+                            "data": {"open_orders": 3}})
+            conn.send_json(order(30, snapshot=True))
+            conn.drop()
+
+        def whole(conn):
+            subscribed(conn)
+            conn.send_json({"channel": "orders", "seq": 30, "type": "snapshot", "snapshot": True,
+                            "data": {"open_orders": 3}})
+            for _ in range(3):
+                conn.send_json(order(30, snapshot=True))
+            conn.send_json(order(31))
+            conn.wait_closed(TIMEOUT)
+
+        recorder, stream = self.run_stream([before_snapshot, inside_snapshot, whole], 7)
+
+        self.assertEqual([30, 30, 30, 30, 30, 30, 31], recorder.seqs())
+        self.assertEqual([{"op": "subscribe", "channels": ["orders"]}] * 3, subscribes,
+                         "resumed at 30, the open orders would never come (or one of three)")
+        self.assertEqual({"orders": 31}, stream.last_seqs())
+
     def test_credential_headers_sign_the_upgrade_request(self):
         seen = []
 

@@ -14,10 +14,12 @@ import java.util.Map;
  * <p>Each resume point belongs to the {@code epoch} of the connection that set it (seqs are numbered per
  * server process): a {@code subscribed} frame of another process does not move it until that channel's
  * first frame there arrives, so a connection lost in between resumes with the epoch the seq came from,
- * and the server tells it is foreign. A market channel with state ({@code quotes:}, {@code depth:},
- * {@code klines:}) has no resume point until its first frame (its snapshot): resumed from the
+ * and the server tells it is foreign. A channel with state (the order stream's {@code orders}, the market's
+ * {@code quotes:}, {@code depth:}, {@code klines:}) has no resume point until its first frame (its snapshot): resumed from the
  * {@code subscribed} head alone, a connection lost before the snapshot went on with diffs of a state
- * the client never had.
+ * the client never had. The order stream's snapshot is several frames (a {@code snapshot} frame announcing
+ * {@code open_orders} order frames): the channel has no resume point until the last of them, so a connection lost
+ * in the middle subscribes afresh and gets the whole snapshot again, not the updates after a partial one.
  */
 final class SeqTracker {
     enum Verdict { DELIVER, DUPLICATE, GAP }
@@ -26,10 +28,38 @@ final class SeqTracker {
     /** The epoch each resume point in {@link #last} belongs to (null: the server sent none). */
     private final Map<String, String> epochs = new HashMap<>();
     private final Map<String, Long> announced = new HashMap<>();
+    /** Channels whose multi-frame snapshot is under way: the frames still to come. */
+    private final Map<String, Long> snapshotLeft = new HashMap<>();
     /** The epoch of the current connection's server, from its {@code subscribed} frame. */
     private String epoch;
 
     Verdict onData(String channel, long seq, boolean snapshot) {
+        return onData(channel, seq, snapshot, -1);
+    }
+
+    /**
+     * A data frame; {@code snapshotParts} is the number of frames a snapshot-start frame announces (the order
+     * stream's {@code data.open_orders}), else -1.
+     */
+    Verdict onData(String channel, long seq, boolean snapshot, long snapshotParts) {
+        Long left = snapshotLeft.get(channel);
+        if (left != null) {
+            if (!snapshot || snapshotParts >= 0) {
+                // the snapshot was cut short (never by a server that keeps the order): its state is incomplete
+                snapshotLeft.remove(channel);
+                return Verdict.GAP;
+            }
+            if (left > 1) {
+                snapshotLeft.put(channel, left - 1);
+                return Verdict.DELIVER;
+            }
+            snapshotLeft.remove(channel);
+        } else if (snapshot && snapshotParts > 0) {
+            snapshotLeft.put(channel, snapshotParts);
+            last.remove(channel);
+            epochs.remove(channel);
+            return Verdict.DELIVER;
+        }
         Long prev = last.get(channel);
         if (!snapshot && prev != null && seq <= prev) {
             return Verdict.DUPLICATE;
@@ -59,7 +89,8 @@ final class SeqTracker {
     }
 
     static boolean snapshotFollows(String channel) {
-        return channel.startsWith("quotes:") || channel.startsWith("depth:") || channel.startsWith("klines:");
+        return channel.equals("orders") || channel.startsWith("quotes:") || channel.startsWith("depth:")
+                || channel.startsWith("klines:");
     }
 
     /**
@@ -83,6 +114,7 @@ final class SeqTracker {
     /** A new connection: heads announced on the old one no longer count. */
     void onReconnect() {
         announced.clear();
+        snapshotLeft.clear();
     }
 
     /** Where to resume each channel from: the last {@code seq} accepted. */

@@ -332,7 +332,10 @@ public final class StreamClient implements AutoCloseable {
                 String channel = frame.get("channel").asText();
                 long seq = frame.get("seq").asLong();
                 boolean snapshot = frame.path("snapshot").asBoolean(false);
-                switch (seqs.onData(channel, seq, snapshot)) {
+                JsonNode parts = frame.path("data").path("open_orders");
+                switch (seqs.onData(channel, seq, snapshot,
+                        snapshot && "snapshot".equals(frame.path("type").asText()) && parts.canConvertToLong()
+                                ? Math.max(0, parts.asLong()) : -1)) {
                     case DELIVER -> enqueue(new StreamMessage(channel, seq, frame.path("type").isTextual()
                             ? frame.get("type").asText() : null, snapshot,
                             snapshot && frame.path("resumed").isBoolean() && !frame.get("resumed").asBoolean(),

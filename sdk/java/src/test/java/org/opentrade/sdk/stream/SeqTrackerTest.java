@@ -78,4 +78,37 @@ class SeqTrackerTest {
         assertEquals(Verdict.DELIVER, t.onData("depth:600000.SH", 40, true));
         assertEquals(Map.of("eB", Map.of("depth:600000.SH", 40L)), t.resumeByEpoch());
     }
+
+    @Test
+    void theOrderStreamHasNoResumePointUntilItsSnapshotsLastFrame() {
+        SeqTracker t = new SeqTracker();
+        t.onSubscribed(Map.of("orders", 30L), "e1");
+        assertEquals(Map.of(), t.resumeByEpoch(), "lost before the snapshot: subscribed afresh, not resumed at 30");
+        assertEquals(Verdict.DELIVER, t.onData("orders", 30, true, 2));
+        assertEquals(Verdict.DELIVER, t.onData("orders", 30, true, -1));
+        assertEquals(Map.of(), t.resumeByEpoch(), "one open order of two seen: no resume point");
+        assertEquals(Verdict.DELIVER, t.onData("orders", 30, true, -1));
+        assertEquals(Map.of("e1", Map.of("orders", 30L)), t.resumeByEpoch());
+        assertEquals(Verdict.DELIVER, t.onData("orders", 31, false));
+        assertEquals(Verdict.DELIVER, t.onData("orders", 31, true, 0), "an empty snapshot is complete at once");
+        assertEquals(Map.of("e1", Map.of("orders", 31L)), t.resumeByEpoch());
+    }
+
+    @Test
+    void aFlaggedSnapshotLostHalfwayDropsTheOldResumePoint() {
+        SeqTracker t = new SeqTracker();
+        t.onSubscribed(Map.of("orders", 5L), "e1");
+        t.onData("orders", 5, true, 0);
+        t.onData("orders", 6, false);
+        t.onReconnect();
+        t.onSubscribed(Map.of("orders", 90L), "e2"); // 6 is no longer kept: a flagged snapshot of three follows
+        assertEquals(Verdict.DELIVER, t.onData("orders", 90, true, 3));
+        assertEquals(Verdict.DELIVER, t.onData("orders", 90, true, -1));
+        t.onReconnect();
+        assertEquals(Map.of(), t.resumeByEpoch(), "resumed at 6 or 90 the client would keep a partial set");
+        t.onSubscribed(Map.of("orders", 91L), "e2");
+        assertEquals(Verdict.DELIVER, t.onData("orders", 91, true, 1));
+        assertEquals(Verdict.GAP, t.onData("orders", 92, false), "an update inside a snapshot: cut short");
+        assertEquals(Map.of(), t.resumeByEpoch());
+    }
 }

@@ -211,6 +211,44 @@ class StreamClientTest {
         assertEquals(1, connections.get(), "no reconnect: a paused stream is not a silent one");
     }
 
+    private static void snapshot(ServerWebSocket ws, long head, int openOrders) {
+        ws.writeTextMessage(new JsonObject().put("channel", "orders").put("seq", head).put("type", "snapshot")
+                .put("snapshot", true).put("data", new JsonObject().put("open_orders", openOrders)).encode());
+        for (int i = 0; i < openOrders; i++) {
+            ws.writeTextMessage(new JsonObject().put("channel", "orders").put("seq", head).put("type", "order")
+                    .put("snapshot", true).put("data", new JsonObject().put("n", i)).encode());
+        }
+    }
+
+    @Test
+    void aConnectionLostBeforeOrInsideTheOpenOrderSnapshotSubscribesAfreshForAWholeOne() throws Exception {
+        script = (n, ws) -> {
+            subscribed(ws, 30);
+            if (n == 1) {
+                ws.close((short) 1011, "gone"); // before the snapshot
+            } else if (n == 2) {
+                ws.writeTextMessage(new JsonObject().put("channel", "orders").put("seq", 30).put("type", "snapshot")
+                        .put("snapshot", true).put("data", new JsonObject().put("open_orders", 3)).encode());
+                ws.writeTextMessage(new JsonObject().put("channel", "orders").put("seq", 30).put("type", "order")
+                        .put("snapshot", true).put("data", new JsonObject()).encode());
+                ws.close((short) 1011, "gone"); // one open order of three sent
+            } else {
+                snapshot(ws, 30, 3);
+                data(ws, 31);
+            }
+        };
+        Collector c = new Collector(2 + 4 + 1);
+        try (StreamClient s = stream(c).start()) {
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "received " + c.seqs);
+        }
+        assertEquals(3, subscribes.size(), subscribes.toString());
+        for (JsonObject resubscribe : subscribes.subList(1, 3)) {
+            assertEquals(new JsonObject().put("op", "subscribe").put("channels", List.of("orders")), resubscribe,
+                    "resumed at 30, the open orders would never come (or only one of three)");
+        }
+        assertEquals(List.of(30L, 30L, 30L, 30L, 30L, 30L, 31L), c.seqs);
+    }
+
     @Test
     void aServerThatSubscribesAndThenClosesIsReconnectedToLessAndLessOften() throws Exception {
         script = (n, ws) -> {
