@@ -22,6 +22,7 @@ public enum GatewayError {
     HEADERS_TOO_LARGE(-1009, "the request headers are too large"),
     URI_TOO_LONG(-1010, "the request line is too long"),
     REQUEST_TIMEOUT(-1011, "the request was not received in time"),
+    HTTP_VERSION_NOT_SUPPORTED(-1012, "this HTTP version is not supported; use HTTP/1.1"),
 
     CREDENTIALS_MISSING(-2001, "no credentials: send X-API-Key with X-API-Secret or X-Signature, or Authorization: Bearer"),
     KEY_UNKNOWN(-2002, "unknown API key"),

@@ -65,6 +65,13 @@ class RefusedBelowTheRouterTest {
     }
 
     /** It was told "the request body is not valid JSON" (a GET has none). */
+    /** Vert.x answered these 501 with no body and no trace header. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"HTTP/3.7", "HTTP/2.0", "HTTP/0.9", "HTTP/1.2"})
+    void anUnsupportedHttpVersionGets505WithTheErrorModelAndATraceHeader(String version) throws Exception {
+        assertRefused("GET /v1/limits " + version + "\r\nHost: x\r\n\r\n", 505, -1012);
+    }
+
     @Test
     void anHttp11RequestWithoutHostIsToldWhatIsMissing() throws Exception {
         String answer = assertRefused("GET /v1/limits HTTP/1.1\r\nConnection: close\r\n\r\n", 400, -1001);

@@ -3,6 +3,7 @@ package org.opentrade.gateway.adapter.http;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
@@ -31,6 +32,13 @@ final class AmbiguousLengthGuard {
     static final class BothLengths extends RuntimeException {
         BothLengths() {
             super("both Content-Length and Transfer-Encoding", null, false, false); // no stack: it is an answer
+        }
+    }
+
+    /** Why a request was refused: its request line names an HTTP version other than 1.0 and 1.1. */
+    static final class UnsupportedVersion extends RuntimeException {
+        UnsupportedVersion() {
+            super("HTTP version not supported", null, false, false);
         }
     }
 
@@ -88,6 +96,35 @@ final class AmbiguousLengthGuard {
     private static final class StrictDecoder extends VertxHttpRequestDecoder {
         StrictDecoder(HttpServerOptions options) {
             super(options);
+        }
+
+        /** The request being decoded named a version other than 1.0 and 1.1 (set by its request line). */
+        private boolean unsupportedVersion;
+
+        /**
+         * Netty reads any {@code HTTP/x.y}; Vert.x serves 1.0 and 1.1 and answered the others 501 with no body before
+         * any handler of ours ran. Such a request is made invalid once its head is read ({@link #isContentAlwaysEmpty}:
+         * a decoder result set here is reset with the headers), so the invalid-request handler answers 505 in the
+         * error model, as HTTP/1.1 (the version this server speaks, RFC 9110 15.6.6).
+         */
+        @Override
+        protected HttpMessage createMessage(String[] initialLine) {
+            HttpMessage message = super.createMessage(initialLine);
+            HttpVersion version = message.protocolVersion();
+            unsupportedVersion = version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0;
+            if (unsupportedVersion) {
+                message.setProtocolVersion(HttpVersion.HTTP_1_1);
+            }
+            return message;
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage message) {
+            if (unsupportedVersion) {
+                unsupportedVersion = false;
+                message.setDecoderResult(DecoderResult.failure(new UnsupportedVersion()));
+            }
+            return super.isContentAlwaysEmpty(message);
         }
 
         @Override

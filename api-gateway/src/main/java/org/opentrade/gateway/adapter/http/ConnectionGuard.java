@@ -147,6 +147,9 @@ public final class ConnectionGuard {
             HttpErrors.sendAndClose(request, GatewayError.HEADERS_TOO_LARGE, "the request headers are larger than allowed");
         } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
             HttpErrors.sendAndClose(request, GatewayError.URI_TOO_LONG, "the request line is longer than allowed");
+        } else if (cause instanceof AmbiguousLengthGuard.UnsupportedVersion) {
+            HttpErrors.sendAndClose(request, GatewayError.HTTP_VERSION_NOT_SUPPORTED,
+                    "only HTTP/1.1 and HTTP/1.0 are served; send the request as HTTP/1.1");
         } else if (cause instanceof AmbiguousLengthGuard.BothLengths) {
             HttpErrors.sendAndClose(request, GatewayError.MALFORMED_REQUEST,
                     "the request has both Content-Length and Transfer-Encoding; send one");
