@@ -79,7 +79,14 @@ public final class FeedEndpoint {
             request.reply(FeedBatch.refused(Math.max(shard, -1), ResultCode.BAD_FEED_REQUEST, problem, 0, 0));
             return;
         }
-        if (!direct && !router.local(shard)) {
+        if (!router.local(shard)) {
+            if (direct) {
+                // a per-shard address names its process, so a request there about another process's shard is
+                // misaddressed: answered, not left to time out on the null dereference of a shard not run here
+                request.reply(FeedBatch.refused(shard, ResultCode.BAD_FEED_REQUEST,
+                        "shard must be one this exchange process runs", 0, 0));
+                return;
+            }
             router.forward(request, ExchangeAddresses.FEED_REPLAY, shard, body, null,
                     message -> FeedBatch.refused(shard, ResultCode.ENGINE_UNAVAILABLE, message, 0, 0));
             return;
@@ -151,7 +158,11 @@ public final class FeedEndpoint {
             request.reply(bad("shard must be an integer in 0.." + (exchange.shardCount() - 1)));
             return;
         }
-        if (!direct && !router.local(shard)) {
+        if (!router.local(shard)) {
+            if (direct) {
+                request.reply(bad("shard must be one this exchange process runs"));
+                return;
+            }
             router.forward(request, ExchangeAddresses.FEED_CONSUMERS, shard, body, null, FeedEndpoint::unavailable);
             return;
         }

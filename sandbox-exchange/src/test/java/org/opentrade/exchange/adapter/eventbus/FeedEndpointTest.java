@@ -164,6 +164,33 @@ class FeedEndpointTest {
         assertTrue(exchange.consumerCheckpoints().get(1).isEmpty());
     }
 
+    /**
+     * A per-shard address names its process: a replay or checkpoint there about a shard the process does not run is
+     * refused (found in review: the checkpoint's answer dereferenced the missing shard and no reply came).
+     */
+    @Test
+    void aPerShardAddressRefusesRequestsAboutAShardItsProcessDoesNotRun(@TempDir Path other) throws Exception {
+        ShardedExchange half = ShardedExchange.start(ShardedExchangeOptions.defaults(CATALOG,
+                        new ContinuousCalendar(ZoneOffset.UTC, LocalTime.of(12, 0)))
+                .withJournal(other, FsyncPolicy.NONE).withShards(2), (shard, batch) -> { }, java.util.Set.of(0));
+        Vertx own = Vertx.vertx();
+        try {
+            FeedBatchCodec.register(own);
+            FeedEndpoint.register(own, half).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            JsonObject checkpoint = await(own.eventBus().<JsonObject>request(
+                    ExchangeAddresses.onShard(ExchangeAddresses.FEED_CONSUMERS, 0),
+                    new JsonObject().put("op", "checkpoint").put("consumer", "x").put("shard", 1).put("seq", 0))).body();
+            assertEquals(ResultCode.BAD_FEED_REQUEST.code(), checkpoint.getInteger("code"), checkpoint.encode());
+            FeedBatch replay = await(own.eventBus().<FeedBatch>request(
+                    ExchangeAddresses.onShard(ExchangeAddresses.FEED_REPLAY, 0),
+                    new JsonObject().put("shard", 1).put("after_seq", 0))).body();
+            assertEquals(ResultCode.BAD_FEED_REQUEST, replay.code());
+        } finally {
+            half.close();
+            await(own.close());
+        }
+    }
+
     @Test
     void infoNamesEveryShardsHeadAndOldestKeptEvent() throws Exception {
         trade(20);
