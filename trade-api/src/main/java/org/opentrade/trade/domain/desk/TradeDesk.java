@@ -103,6 +103,12 @@ public final class TradeDesk {
     private final Map<String, String> idempotencyKeyOfOrder = new HashMap<>();
     /** Replayed intents waiting for the feed: one not yet due (a reset or new order), and every intent after it. */
     private final Deque<Intent> pendingIntents = new ArrayDeque<>();
+    /**
+     * Events of a shard that is past the first pending intent's position while another shard has not reached it yet:
+     * they came after the intent live, and the other shard's events before it, so they wait (a restart catches up
+     * each shard on its own; applying the intent at the first shard past it put a reset before fills it followed).
+     */
+    private final Deque<ExchangeEvent> heldEvents = new ArrayDeque<>();
     private UpdateListener listener = (u, t) -> {
     };
     private long lastIntentApplied;
@@ -649,6 +655,9 @@ public final class TradeDesk {
 
     /** Sells one close under one Idempotency-Key may place, each after the exchange rejected the one before. */
     static final int MAX_CLOSE_ATTEMPTS = 10;
+    /** {@link #heldEvents} bound: a shard that never catches up (its exchange gone) must not grow memory forever. */
+    static final int MAX_HELD_EVENTS = 200_000;
+    private static final System.Logger LOG = System.getLogger(TradeDesk.class.getName());
 
     /**
      * The client order id of the close {@code close} of {@code symbol} under {@code idempotencyKey}, its {@code
@@ -896,14 +905,41 @@ public final class TradeDesk {
 
     /** One exchange event, exactly once, in order per shard. */
     public void onEvent(ExchangeEvent e) {
+        if (!admit(e)) {
+            heldEvents.add(e);
+            return;
+        }
+        applyEvent(e);
+        while (!heldEvents.isEmpty() && admit(heldEvents.peek())) {
+            applyEvent(heldEvents.poll());
+        }
+    }
+
+    /**
+     * Applies the pending intents due before {@code e}; false when {@code e} has to wait: it is past the first pending
+     * intent's position on its shard while another shard has not reached that intent's position.
+     */
+    private boolean admit(ExchangeEvent e) {
         while (!pendingIntents.isEmpty()) {
             Map<Integer, Long> due = pendingIntents.peek().feedPositions();
             Long at = due.get(e.shard());
-            if (at != null && e.seq() <= at && !reached(due)) {
-                break; // recorded before this event was applied: waits until the feed reaches it
+            if (at != null && !reached(due)) {
+                if (e.seq() <= at) {
+                    return true; // recorded after this event was applied: waits until the feed reaches it
+                }
+                if (heldEvents.size() < MAX_HELD_EVENTS) {
+                    return false;
+                }
+                LOG.log(System.Logger.Level.ERROR, "{0} events of shards ahead are waiting for another shard to reach "
+                        + "the position of intent {1}: applying it now, out of its recorded order", heldEvents.size(),
+                        pendingIntents.peek().index());
             }
             apply(pendingIntents.poll());
         }
+        return true;
+    }
+
+    private void applyEvent(ExchangeEvent e) {
         market.onEvent(e);
         for (Update u : ledger.apply(e)) {
             listener.update(u, e.traceParent());
@@ -938,6 +974,12 @@ public final class TradeDesk {
     public void resendPending(String traceParent) {
         while (!pendingIntents.isEmpty()) {
             apply(pendingIntents.poll());
+            while (!heldEvents.isEmpty() && admit(heldEvents.peek())) {
+                applyEvent(heldEvents.poll());
+            }
+        }
+        while (!heldEvents.isEmpty()) {
+            applyEvent(heldEvents.poll());
         }
         cancelLeftOpen(traceParent);
         for (String account : ledger.accountIds()) {
