@@ -5,14 +5,15 @@ import org.opentrade.exchange.model.Side;
 
 /**
  * What a fill costs (A-share defaults): commission on the fill's value at {@code commissionBp} basis
- * points with a minimum per fill, stamp duty on sells, transfer fee on both sides. All in hundredths
+ * points with a minimum (billed once per order by default, {@link org.opentrade.trade.domain.ledger.LedgerOptions}'s
+ * fee billing), stamp duty on sells, transfer fee on both sides. All in hundredths
  * of the currency; each component rounded half up to the cent, as brokers bill. Immutable.
  *
  * <p>Rates are in hundredths of a basis point ({@code 250} = 2.5 bp = 0.025 %), so the A-share
  * 0.001 % transfer fee (10 = 0.1 bp) is exact.
  *
  * @param commissionRate commission, hundredths of a bp of the fill value (A-share: 250 = 0.025 %)
- * @param minCommission  smallest commission per fill, hundredths (A-share: 500 = 5 CNY)
+ * @param minCommission  smallest commission per order (or per fill, as billed), hundredths (A-share: 500 = 5 CNY)
  * @param stampDutyRate  on sells only, hundredths of a bp (A-share: 500 = 0.05 %)
  * @param transferRate   both sides, hundredths of a bp (A-share: 10 = 0.001 %)
  */

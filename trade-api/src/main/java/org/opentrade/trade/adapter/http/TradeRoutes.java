@@ -494,10 +494,15 @@ public final class TradeRoutes {
         if (!(enabled instanceof Boolean on) || j.size() != 1) {
             throw new BadParam("the body must be {\"enabled\": true} or {\"enabled\": false}");
         }
+        // A retry of a lost "on" under its key must not switch the account off again after the developer lifted it
+        // meanwhile (nor a lost "off" lift one set since): the first answer again, as for every other mutation.
+        if (replayed(ctx, account)) {
+            return;
+        }
         Span span = step(ctx, "trade-api.kill-switch");
         answer(ctx, account, desk.setKillSwitch(account, on, "developer", traceParent(span, ctx)), span, o ->
-                TradeHttp.ok(ctx, 200, new JsonObject().put("kill_switch", on)
-                        .put("open_orders", desk.ledger().hasAccount(account) ? desk.ledger().openOrderCount(account) : 0)));
+                TradeHttp.ok(ctx, 200, remember(ctx, account, 200, new JsonObject().put("kill_switch", on)
+                        .put("open_orders", desk.ledger().hasAccount(account) ? desk.ledger().openOrderCount(account) : 0))));
     }
 
     // ------------------------------------------------------------------ orders

@@ -190,8 +190,9 @@ public final class RiskChecks {
 
     /**
      * The buying power a buy of {@code qty} at {@code price} needs: its value plus the fee of one
-     * fill. Fees are charged per fill with a minimum commission, so an order filled in several parts
-     * can pay more than this; the ledger settles the real fees.
+     * fill. With the minimum commission billed per fill an order filled in several parts can pay more
+     * than this (billed per order, the default, only by each fill's rounding to the cent); the ledger settles the
+     * real fees.
      */
     public long buyReservation(long qty, long price) {
         return Math.addExact(Math.multiplyExact(qty, price), fees.fee(Side.BUY, price, qty));
