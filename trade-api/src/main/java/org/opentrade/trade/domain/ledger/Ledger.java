@@ -105,7 +105,9 @@ public final class Ledger {
     /**
      * Starts the account over with {@code startingCash}: cash, holdings, realized P&L and fees. Orders
      * and fills stay as history; open orders keep their reservation until the caller's cancels come
-     * back as CANCELED events (a fill that races the cancel is booked on the new slate). The
+     * back as CANCELED events. A fill of such an order that races its cancel is recorded on the order and
+     * in the fills, but moves nothing on the new slate: booked there, a sell of shares the reset wiped
+     * opened a short no endpoint would show or close, and a buy spent the new balance. The
      * order-stream seq continues. Opens the account if it does not exist.
      */
     /** When the account was last reset (or opened), epoch ms; 0 for an unknown account. */
@@ -138,9 +140,10 @@ public final class Ledger {
     public boolean placedBeforeReset(String account, String orderId) {
         AccountBook a = accounts.get(account);
         OrderEntry e = a == null ? null : a.byOrderId.get(orderId);
-        if (e == null) {
-            return false;
-        }
+        return e != null && placedBeforeReset(a, e);
+    }
+
+    private static boolean placedBeforeReset(AccountBook a, OrderEntry e) {
         return a.resetOrderIndex >= 0 ? e.index < a.resetOrderIndex : e.createdAt < a.resetAt;
     }
 
@@ -328,15 +331,17 @@ public final class Ledger {
         o.status = leaves == 0 ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
         o.updatedAt = e.timestamp();
 
-        String day = options.tPlusOne() ? options.tradingDayOf().apply(e.timestamp()) : null;
-        Holding h = a.holding(o.symbol);
-        a.realized = Math.addExact(a.realized, h.trade(o.side, px, q, day));
-        if (h.qty == 0) {
-            a.holdings.remove(o.symbol); // flat: the basis is exactly 0 too
+        if (!placedBeforeReset(a, o)) {
+            String day = options.tPlusOne() ? options.tradingDayOf().apply(e.timestamp()) : null;
+            Holding h = a.holding(o.symbol);
+            a.realized = Math.addExact(a.realized, h.trade(o.side, px, q, day));
+            if (h.qty == 0) {
+                a.holdings.remove(o.symbol); // flat: the basis is exactly 0 too
+            }
+            a.cash = o.side == Side.BUY ? Math.subtractExact(a.cash, Math.addExact(value, fee))
+                    : Math.addExact(a.cash, value - fee);
+            a.feesPaid += fee;
         }
-        a.cash = o.side == Side.BUY ? Math.subtractExact(a.cash, Math.addExact(value, fee))
-                : Math.addExact(a.cash, value - fee);
-        a.feesPaid += fee;
 
         Fill f = new Fill(e.shard() + "-" + e.seq() + (maker ? "-m" : "-t"), o.orderId, o.clientOrderId, o.account,
                 o.symbol, o.side, px, q, fee, maker, e.timestamp(), e.shard(), e.seq());
