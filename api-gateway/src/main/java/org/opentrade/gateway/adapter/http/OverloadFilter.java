@@ -8,7 +8,8 @@ import org.opentrade.gateway.domain.RoutePolicy;
 
 /**
  * Sheds load per event loop: each loop admits at most {@code gateway.max_in_flight_per_event_loop}
- * requests at once (from here until their answer ends), of which
+ * requests at once (from here until their answer ends; a proxied request until its upstream request
+ * has, see {@link #keepSlot}), of which
  * {@code gateway.in_flight_reserved_for_orders} only orders and cancels may use. Past that a request
  * is answered at once with 503 -9004 and {@code Retry-After}, before metering, authentication or any
  * upstream call, so refusing it costs far less than serving it and what is admitted keeps its
@@ -52,8 +53,30 @@ public final class OverloadFilter implements GatewayFilter {
             shed(ctx, "the gateway is overloaded; retry after the time in Retry-After");
             return;
         }
-        ctx.addEndHandler(done -> limit.release());
+        Slot slot = new Slot(limit);
+        ctx.put(RequestKeys.LOOP_SLOT, slot);
+        ctx.addEndHandler(done -> {
+            if (!slot.kept) {
+                slot.release();
+            }
+        });
         ctx.next();
+    }
+
+    /**
+     * Hands this request's loop slot to the caller, who runs the returned action exactly once when the
+     * work the slot stands for has really ended: the proxy, once its upstream request has, which may be
+     * after the caller hung up (an end handler runs when the answer ends or the connection closes).
+     * Without a slot (a route without this filter, or a WebSocket upgrade) the action does nothing; a
+     * slot already given back at a hang-up is not given back twice. Called on the request's event loop.
+     */
+    public static Runnable keepSlot(RoutingContext ctx) {
+        Slot slot = ctx.get(RequestKeys.LOOP_SLOT);
+        if (slot == null) {
+            return () -> { };
+        }
+        slot.kept = true;
+        return slot::release;
     }
 
     /** Answers 503 -9004 with {@code Retry-After}; also used by the proxy when an upstream pool is at its bound. */
@@ -67,6 +90,25 @@ public final class OverloadFilter implements GatewayFilter {
         Thread t = Thread.currentThread();
         InFlightLimit limit = perLoop.get(t);
         return limit != null ? limit : perLoop.computeIfAbsent(t, k -> new InFlightLimit(max, reserved));
+    }
+
+    /** One admitted request's slot: confined to its event loop, given back once. */
+    private static final class Slot {
+        private final InFlightLimit limit;
+        /** Taken over by {@link #keepSlot}: the end handler leaves it to the new holder. */
+        private boolean kept;
+        private boolean released;
+
+        Slot(InFlightLimit limit) {
+            this.limit = limit;
+        }
+
+        void release() {
+            if (!released) {
+                released = true;
+                limit.release();
+            }
+        }
     }
 
     /** Requests shed by every event loop so far (for {@code /metrics}). */

@@ -35,6 +35,8 @@ public final class RequestKeys {
     public static final String OPEN_STREAMS = "opentrade.openStreams";
     /** {@code ServerWebSocket}: the caller, already upgraded to authenticate by a first frame. */
     public static final String UPGRADED_SOCKET = "opentrade.upgradedSocket";
+    /** The request's slot in its event loop's bound, set by {@code OverloadFilter}; see {@code OverloadFilter.keepSlot}. */
+    public static final String LOOP_SLOT = "opentrade.loopSlot";
     /** Long: System.nanoTime() when the request arrived. */
     public static final String STARTED_NANOS = "opentrade.startedNanos";
 

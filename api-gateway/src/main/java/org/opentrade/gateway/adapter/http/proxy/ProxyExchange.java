@@ -23,7 +23,10 @@ import org.opentrade.gateway.domain.GatewayError;
  * One proxied REST request: its attempts on instances, its deadline and its answer. Confined to the
  * event loop of the caller's connection: no locks. Every attempt reports exactly once to its
  * instance's breaker and ends its hop exactly once, whatever ends it first (answer, failure,
- * deadline), because a half-open breaker waits for its one probe's verdict.
+ * deadline), because a half-open breaker waits for its one probe's verdict. The exchange runs its end
+ * action (giving back the request's in-flight slots) exactly once, when nothing more will be sent or
+ * relayed: answer relayed or failed, deadline, or, for a read, its caller gone before any answer. A
+ * caller who hangs up does not end it otherwise: an order or a cancel runs to its end upstream.
  */
 final class ProxyExchange {
     /**
@@ -44,15 +47,23 @@ final class ProxyExchange {
     private final List<UpstreamInstance> tried = new ArrayList<>(2);
     /** The caller's account partition in a partitioned pool, else 0. */
     private final int partition;
+    /** Gives back the request's in-flight slots. */
+    private final Runnable onEnd;
     private int retriesLeft;
     private long timerId = -1;
     /** The caller has been answered (headers committed or an error sent); later events only clean up. */
     private boolean answered;
     private Attempt current;
+    /** Nothing more will be sent or relayed ({@link #end}). */
+    private boolean ended;
+    /** {@link #onEnd} has run. */
+    private boolean released;
 
+    /** {@code onEnd} runs once, on this event loop, when the exchange has really ended (see the class comment). */
     ProxyExchange(RoutingContext ctx, UpstreamPool pool, UpstreamHopListener hops, MultiMap headers, Buffer body,
-                  long timeoutMillis, long connectTimeoutMillis, int maxRetries) {
+                  long timeoutMillis, long connectTimeoutMillis, int maxRetries, Runnable onEnd) {
         this.ctx = ctx;
+        this.onEnd = onEnd;
         this.pool = pool;
         this.partition = pool.partitionOf(UpstreamPool.developerOf(ctx));
         this.hops = hops;
@@ -76,6 +87,12 @@ final class ProxyExchange {
         }
         timerId = ctx.vertx().setTimer(timeoutMillis, id -> onDeadline());
         attempt(first);
+        // Runs when the answer ends or the caller's connection closes, whichever is first.
+        ctx.addEndHandler(done -> {
+            if (done.failed()) {
+                callerGone();
+            }
+        });
     }
 
     private void attempt(UpstreamInstance instance) {
@@ -99,6 +116,35 @@ final class ProxyExchange {
         }
     }
 
+    /**
+     * The caller's connection closed. Before any answer a read is stopped: reset upstream, not retried, and
+     * not held against the instance (the caller ended it, not the upstream). An order or a cancel runs to
+     * its end: resetting it would not undo what the upstream may already have done. Once an answer is being
+     * relayed, the relay ends it (a failed write, or the deadline).
+     */
+    private void callerGone() {
+        if (ended || answered || !idempotent) {
+            return;
+        }
+        answered = true;
+        cancelDeadline();
+        current.abandon();
+        end();
+    }
+
+    /**
+     * Nothing more will be sent or relayed. The end action runs now, or, if the attempt still waits for a
+     * pooled connection (it is still in flight, in Vert.x's wait queue), once it gets one and resets it or
+     * the wait fails: within the connect timeout.
+     */
+    private void end() {
+        ended = true;
+        if (!released && (current == null || !current.waitingForConnection)) {
+            released = true;
+            onEnd.run();
+        }
+    }
+
     private void onDeadline() {
         timerId = -1;
         Attempt attempt = current;
@@ -112,6 +158,7 @@ final class ProxyExchange {
             attempt.abort(new TimeoutException(pool.name() + " did not finish its answer in time"));
             ctx.response().reset();
         }
+        end();
     }
 
     private void answerUnavailable() {
@@ -121,6 +168,7 @@ final class ProxyExchange {
         answered = true;
         cancelDeadline();
         HttpErrors.send(ctx, GatewayError.UPSTREAM_UNAVAILABLE, pool.name() + " is unavailable");
+        end();
     }
 
     private void cancelDeadline() {
@@ -158,6 +206,8 @@ final class ProxyExchange {
         private HttpClientRequest request;
         private boolean started;
         private boolean over;
+        /** Asked the client for a connection and has none yet: in Vert.x's wait queue, still in flight. */
+        private boolean waitingForConnection;
         /** Reading a small answer whole ({@link #relayWhole}): nothing of it has reached the caller yet. */
         private boolean readingWhole;
 
@@ -177,16 +227,25 @@ final class ProxyExchange {
                     .setHost(instance.host()).setPort(instance.port())
                     .setURI(ctx.request().uri()).setHeaders(outbound)
                     .setConnectTimeout(connectTimeoutMillis);
+            waitingForConnection = true;
             pool.httpClient().request(options).onComplete(ar -> {
+                waitingForConnection = false;
+                if (over) {
+                    // Stopped while it waited (deadline, caller gone): never sent, and now out of the queue.
+                    if (ar.succeeded()) {
+                        // Its reset is reported to the request's handler; unsent, there is nothing to report.
+                        ar.result().exceptionHandler(ignored -> { }).reset();
+                    }
+                    if (ended) {
+                        end();
+                    }
+                    return;
+                }
                 if (ar.failed()) {
                     failedBeforeAnswer(ar.cause());
                     return;
                 }
                 request = ar.result();
-                if (over) {
-                    request.reset();
-                    return;
-                }
                 Future<HttpClientResponse> response = body == null ? request.send() : request.send(body);
                 response.onComplete(rar -> {
                     if (rar.failed()) {
@@ -257,6 +316,7 @@ final class ProxyExchange {
                     request.reset();
                     out.reset();
                 }
+                end();
             });
         }
 
@@ -284,6 +344,7 @@ final class ProxyExchange {
                     request.reset();
                     ctx.response().reset();
                 }
+                end();
             });
         }
 
@@ -295,6 +356,23 @@ final class ProxyExchange {
             ForwardHeaders.copyResponse(response.headers(), out.headers());
             ForwardHeaders.oneTraceId(out.headers(), ownTraceId, HttpErrors.traceId(ctx));
             return out;
+        }
+
+        /**
+         * Its caller hung up before any answer: stop it. Reported to the breaker as no failure, since the
+         * caller ended it, not the instance (a half-open breaker still gets its verdict).
+         */
+        void abandon() {
+            if (!over) {
+                over = true;
+                if (started) {
+                    reportToBreaker(true, null);
+                    hop.end(-1, new IllegalStateException("the caller's connection closed before the answer"));
+                }
+            }
+            if (request != null) {
+                request.reset();
+            }
         }
 
         /** The deadline passed: stop this attempt. */

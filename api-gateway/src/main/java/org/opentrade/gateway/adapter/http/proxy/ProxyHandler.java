@@ -24,7 +24,10 @@ import org.opentrade.gateway.domain.RoutePolicy;
  * look complete). Idempotent reads (GET, HEAD, OPTIONS) are retried on another instance when
  * nothing was received yet; other methods never are. Past the pool's bound of requests in flight
  * ({@code max_in_flight}, with headroom kept for orders and cancels) a request is answered 503 -9004
- * with {@code Retry-After} at once, never queued for a connection.
+ * with {@code Retry-After} at once, never queued for a connection. A request keeps its pool slot, and
+ * its event loop's ({@link OverloadFilter#keepSlot}), until its upstream request has ended: when the
+ * caller hangs up before any answer, a read is reset upstream (and not retried), while an order or a
+ * cancel runs to its end, since resetting it would not undo what the upstream may already have done.
  *
  * <p>Called on the event loop; never blocks. Stateless apart from its configuration: one instance
  * may serve every route of a pool and every verticle.
@@ -66,6 +69,11 @@ public final class ProxyHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (ctx.response().closed()) {
+            // The caller hung up while an earlier filter waited (authentication, the limiter): nobody is left
+            // to answer, its loop slot went back at the hang-up, and an end handler added now would never run.
+            return;
+        }
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
         if (body != null && body.length() > maxBodyBytes) {
             HttpErrors.send(ctx, GatewayError.BODY_TOO_LARGE, "the request body is larger than " + maxBodyBytes
@@ -78,8 +86,22 @@ public final class ProxyHandler implements Handler<RoutingContext> {
             OverloadFilter.shed(ctx, pool.name() + " has too many requests in flight; retry after the time in Retry-After");
             return;
         }
-        ctx.addEndHandler(done -> inFlight.release());
-        MultiMap headers = ForwardHeaders.outbound(ctx, identityHeaders, false);
-        new ProxyExchange(ctx, pool, hops, headers, body, timeoutMillis, connectTimeoutMillis, maxRetries).start();
+        // Both slots are held until the upstream request has really ended, not until the caller's connection
+        // closes: a caller who hangs up must not free room for another request while its own still runs upstream.
+        Runnable loopSlot = OverloadFilter.keepSlot(ctx);
+        Runnable release = () -> {
+            inFlight.release();
+            loopSlot.run();
+        };
+        ProxyExchange exchange;
+        try {
+            MultiMap headers = ForwardHeaders.outbound(ctx, identityHeaders, false);
+            exchange = new ProxyExchange(ctx, pool, hops, headers, body, timeoutMillis, connectTimeoutMillis,
+                    maxRetries, release);
+        } catch (RuntimeException e) {
+            release.run(); // nothing was sent; the router answers 500
+            throw e;
+        }
+        exchange.start();
     }
 }
