@@ -222,6 +222,17 @@ public final class MarketBoard implements FeedHandler {
     }
 
     /**
+     * Whether the store holds every trade of {@code st} with a seq below {@code beforeSeq} that its ring no longer
+     * holds, so a store read below the ring skips none. The history writer lags the ring (a flush, a slow or
+     * refusing store, a burst larger than the ring), and a trade pushed out of the ring before the writer stored
+     * it is in neither place until then. Market context.
+     */
+    public boolean storeCovers(SymbolState st, long beforeSeq) {
+        Trade evicted = st.trades.newestEvicted();
+        return evicted == null || beforeSeq <= 1 || position(evicted.shard()) >= Math.min(evicted.seq(), beforeSeq - 1);
+    }
+
+    /**
      * Loads the books of one shard from the exchange's snapshot. Events at or before each book's
      * seq are then ignored by the book (trades still count for statistics). With
      * {@code adoptDayStats} (first start: no history of today) the day statistics are taken from

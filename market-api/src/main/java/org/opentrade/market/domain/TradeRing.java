@@ -11,12 +11,17 @@ public final class TradeRing {
     private final Trade[] ring;
     private int next;
     private int size;
+    /** The newest trade pushed out of the ring, or null while none has been. */
+    private Trade evicted;
 
     public TradeRing(int capacity) {
         this.ring = new Trade[capacity];
     }
 
     public void add(Trade t) {
+        if (size == ring.length) {
+            evicted = ring[next];
+        }
         ring[next] = t;
         next = (next + 1) % ring.length;
         size = Math.min(size + 1, ring.length);
@@ -29,6 +34,14 @@ public final class TradeRing {
     /** Seq of the oldest trade held, or {@code Long.MAX_VALUE} when empty. */
     public long oldestSeq() {
         return size == 0 ? Long.MAX_VALUE : ring[(next - size + ring.length) % ring.length].seq();
+    }
+
+    /**
+     * The newest trade the ring no longer holds, or null when it has dropped none: trades before the store caught
+     * up to it are in neither place.
+     */
+    public Trade newestEvicted() {
+        return evicted;
     }
 
     /** Up to {@code limit} trades with {@code seq < beforeSeq} and time in {@code [start, end)}, newest first. */

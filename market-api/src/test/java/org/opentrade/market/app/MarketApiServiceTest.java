@@ -243,6 +243,19 @@ class MarketApiServiceTest {
         assertEquals(200, h.get("/v1/market/klines/600000.SH?interval=1m&limit=2&start=2026-01-01T00:00:00Z").statusCode());
     }
 
+    /** docs/contracts.md: a 405 carries {@code Allow}, the methods the path takes. */
+    @Test
+    void aMethodThePathDoesNotTakeGets405WithAllow() throws Exception {
+        for (String[] c : new String[][] {{"/v1/market/quotes?symbols=600000.SH", "GET"},
+                {"/v1/market/trades/600000.SH", "GET"}, {"/ready", "GET, HEAD"}}) {
+            HttpResponse<Buffer> r = MarketHarness.await(h.client.request(io.vertx.core.http.HttpMethod.POST,
+                    h.market.port(), "127.0.0.1", c[0]).putHeader(MarketHarness.TEST_CALLER, "dev-1").send());
+            assertEquals(405, r.statusCode(), c[0] + " -> " + r.bodyAsString());
+            assertEquals(-1005, r.bodyAsJsonObject().getInteger("error_no"), c[0]);
+            assertEquals(c[1], r.getHeader("Allow"), c[0]);
+        }
+    }
+
     @Test
     void aSymbolListedManyTimesIsAnsweredOnce() throws Exception {
         // 8 000 characters: far more than 100 symbols' worth, but one distinct symbol

@@ -39,6 +39,7 @@ final class MarketHarness implements AutoCloseable {
     private String marketDeployment;
     private MarketApiConfig config;
     private Map<String, String> env;
+    private MarketApiService.StoreFactory stores;
 
     private MarketHarness(Vertx vertx, ExchangeService exchange, MarketApiService market, String marketDeployment) {
         this.vertx = vertx;
@@ -62,16 +63,38 @@ final class MarketHarness implements AutoCloseable {
         if (dataDir != null) {
             env.put("OPENTRADE_MARKET_DATA_DIR", dataDir.toString());
         }
+        return start(env, Stores::open, backfillDays);
+    }
+
+    /**
+     * Starts both with the in-memory settings of {@link #start(Path, boolean, int)} (no backfill) plus
+     * {@code settings} (environment overrides), market-api on the store {@code stores} opens.
+     */
+    static MarketHarness start(Map<String, String> settings, MarketApiService.StoreFactory stores) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
+        env.put("OPENTRADE_EXCHANGE_DATA_DIR", "");
+        env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
+        env.put("OPENTRADE_MARKET_PORT", "0");
+        env.put("OPENTRADE_MARKET_BACKFILL", "false");
+        env.put("OPENTRADE_MARKET_STORE", "memory");
+        env.putAll(settings);
+        return start(env, stores, 1);
+    }
+
+    private static MarketHarness start(Map<String, String> env, MarketApiService.StoreFactory stores, int backfillDays)
+            throws Exception {
         ConfigLoader loader = ConfigLoader.of(env, Map.of());
         MarketApiConfig config = MarketApiConfig.load(loader).withBackfillDays(backfillDays);
         Vertx vertx = Vertx.vertx();
         ExchangeService exchange = new ExchangeService(ExchangeConfig.load(loader));
         await(vertx.deployVerticle(exchange));
-        MarketApiService market = new MarketApiService(config, null, TEST_CALLERS, Stores::open, () -> "admin-token-for-tests");
+        MarketApiService market = new MarketApiService(config, null, TEST_CALLERS, stores, () -> "admin-token-for-tests");
         String id = await(vertx.deployVerticle(market));
         MarketHarness h = new MarketHarness(vertx, exchange, market, id);
         h.config = config;
         h.env = env;
+        h.stores = stores;
         try {
             h.until(market::isReady, 60);
         } catch (AssertionError e) {
@@ -122,7 +145,7 @@ final class MarketHarness implements AutoCloseable {
 
     /** Starts market-api again on the same data (a restart) and waits until it is ready. */
     void restartMarket() throws Exception {
-        market = new MarketApiService(config, null, TEST_CALLERS, Stores::open, () -> "admin-token-for-tests");
+        market = new MarketApiService(config, null, TEST_CALLERS, stores, () -> "admin-token-for-tests");
         marketDeployment = await(vertx.deployVerticle(market));
         until(market::isReady, 60);
     }

@@ -149,6 +149,32 @@ public abstract class TimeSeriesStoreContract {
         assertEquals(List.of(same.get(2), same.get(1), same.get(0)), store.trades(s, T0, T0 + 1, Long.MAX_VALUE, 10));
     }
 
+    /**
+     * Seq passing a multiple of a million inside one millisecond (InfluxDB stamps a trade ms × 10⁶ + seq mod 10⁶,
+     * so there time order is not seq order): pages of every size still run through every trade, newest first.
+     */
+    @Test
+    void pagingTradesSkipsNoneWhereSeqPassesAMillionWithinOneMillisecond() {
+        String s = uniqueSymbol();
+        List<Trade> all = List.of(trade(s, 1_000_002, T0 + 1, 1005), trade(s, 1_000_001, T0, 1004),
+                trade(s, 1_000_000, T0, 1003), trade(s, 999_999, T0, 1002), trade(s, 999_998, T0, 1001),
+                trade(s, 999_997, T0 - 1, 1000));
+        store.writeTrades(all);
+        for (int limit = 1; limit <= all.size(); limit++) {
+            List<Trade> seen = new ArrayList<>();
+            long cursor = Long.MAX_VALUE;
+            for (int page = 0; page <= all.size(); page++) {
+                List<Trade> got = store.trades(s, 0, Long.MAX_VALUE, cursor, limit);
+                seen.addAll(got);
+                if (got.size() < limit) {
+                    break;
+                }
+                cursor = got.get(got.size() - 1).seq();
+            }
+            assertEquals(all, seen, "pages of " + limit);
+        }
+    }
+
     @Test
     void rewritingTradesKeepsOneCopy() {
         String s = uniqueSymbol();

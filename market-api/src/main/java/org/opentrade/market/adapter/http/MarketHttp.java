@@ -90,6 +90,14 @@ public final class MarketHttp {
                 .end(new ErrorBody(message, error.errorNo(), traceId).toJson());
     }
 
+    /** A 503 that will pass: {@link #fail} with {@code Retry-After} (docs/contracts.md, error model). */
+    public static void retryLater(RoutingContext ctx, MarketError error, String message, int seconds) {
+        if (!ctx.response().ended()) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(seconds));
+        }
+        fail(ctx, error, message);
+    }
+
     /** An unexpected failure: logged once with the trace id, answered -9000 without details. */
     public static void internal(RoutingContext ctx, Throwable t) {
         String traceId = traceId(ctx);

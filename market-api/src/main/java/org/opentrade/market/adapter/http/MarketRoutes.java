@@ -257,6 +257,12 @@ public final class MarketRoutes {
             return;
         }
         long storeBefore = memory.isEmpty() ? before : memory.get(memory.size() - 1).seq();
+        if (!board.storeCovers(st, storeBefore)) {
+            // Trades between the ring and the store: a page without them would end history early (docs/errors.md).
+            MarketHttp.retryLater(ctx, MarketError.HISTORY_UNAVAILABLE, "market history is catching up with live data;"
+                    + " older trades are not stored yet; retry in a second", 1);
+            return;
+        }
         int rest = limit - memory.size();
         String symbol = st.instrument().symbol();
         blocking(ctx, "store.trades", () -> store.trades(symbol, start, end, storeBefore, rest)).onSuccess(stored -> {

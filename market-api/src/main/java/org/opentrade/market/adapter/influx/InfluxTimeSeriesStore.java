@@ -33,8 +33,10 @@ import org.opentrade.market.port.TimeSeriesStore;
  * Measurement {@code trades}: tag {@code symbol}, time = {@code time_ms * 1e6 + seq mod 1e6} ns, so
  * several trades in one millisecond are distinct points and the same trade (same seq) written again
  * lands on the same point (idempotent); integer fields {@code shard seq price qty side}
- * ({@link Side#code()}). Measurement {@code checkpoints}: tag {@code shard}, time 0, field {@code seq}
- * (upsert). Prices and turnover are integer hundredths, never floats.
+ * ({@link Side#code()}). Where seq passes a multiple of 1e6 inside one millisecond, time order is not seq
+ * order, so a trades read takes the whole of the oldest millisecond it reaches and returns newest first by
+ * seq. Measurement {@code checkpoints}: tag {@code shard}, time 0, field {@code seq} (upsert). Prices and
+ * turnover are integer hundredths, never floats.
  *
  * <p>Transport. Points are built with influxdb-client-java's {@link Point} (line-protocol escaping),
  * but sent with {@code java.net.http} ({@link InfluxHttp}): the client's write API posts to
@@ -254,18 +256,36 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
             return List.of();
         }
         String where = "\"symbol\"=" + string(symbol) + " AND \"seq\" < " + beforeSeq;
+        long startNs = nanos(start);
         List<Trade> out = new ArrayList<>();
-        for (Series s : call(() -> newest(TRADES, TRADE_FIELDS, where, nanos(start), nanos(end), limit))) {
-            int[] c = columns(s, "time", "shard", "seq", "price", "qty", "side");
-            for (List<Object> r : s.rows()) {
-                out.add(new Trade((int) longAt(r, c[1]), longAt(r, c[2]), symbol,
-                        Math.floorDiv(longAt(r, c[0]), InfluxQl.NS_PER_MS), longAt(r, c[3]), longAt(r, c[4]),
-                        Side.ofCode((int) longAt(r, c[5]))));
+        long oldestNs = readTrades(call(() -> newest(TRADES, TRADE_FIELDS, where, startNs, nanos(end), limit)), symbol, out);
+        if (out.size() >= limit) {
+            // Time order is seq order except where seq mod 1e6 wraps inside one millisecond, so the oldest
+            // millisecond read may hold a trade of higher seq not read yet: read all of it (as QuestDbTimeSeriesStore
+            // does), else the page's last seq, the next cursor, would pass over that trade.
+            long msStartNs = Math.max(startNs, Math.floorDiv(oldestNs, InfluxQl.NS_PER_MS) * InfluxQl.NS_PER_MS);
+            if (msStartNs < oldestNs) {
+                readTrades(call(() -> newest(TRADES, TRADE_FIELDS, where, msStartNs, oldestNs, Integer.MAX_VALUE)),
+                        symbol, out);
             }
         }
-        // Time order equals seq order except where seq mod 1e6 wraps inside one millisecond.
         out.sort(Comparator.comparingLong(Trade::seq).reversed());
-        return out;
+        return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+    }
+
+    /** Adds the trades of {@code pages} to {@code out}; returns the oldest point time read ({@code Long.MAX_VALUE}: none). */
+    private static long readTrades(List<Series> pages, String symbol, List<Trade> out) {
+        long oldestNs = Long.MAX_VALUE;
+        for (Series s : pages) {
+            int[] c = columns(s, "time", "shard", "seq", "price", "qty", "side");
+            for (List<Object> r : s.rows()) {
+                long ns = longAt(r, c[0]);
+                oldestNs = Math.min(oldestNs, ns);
+                out.add(new Trade((int) longAt(r, c[1]), longAt(r, c[2]), symbol, Math.floorDiv(ns, InfluxQl.NS_PER_MS),
+                        longAt(r, c[3]), longAt(r, c[4]), Side.ofCode((int) longAt(r, c[5]))));
+            }
+        }
+        return oldestNs;
     }
 
     /**
