@@ -132,7 +132,9 @@ class HostileTrafficIT {
             f.get(120, TimeUnit.SECONDS);
         }
         pool.shutdown();
-        int fiveXx = statuses.entrySet().stream().filter(e -> e.getKey() >= 500).mapToInt(e -> e.getValue().get()).sum();
+        // 505 is the answer to "GET / HTTP/9.9" (a version this server does not speak), not a server fault
+        int fiveXx = statuses.entrySet().stream().filter(e -> e.getKey() >= 500 && e.getKey() != 505)
+                .mapToInt(e -> e.getValue().get()).sum();
         assertEquals(0, fiveXx, "status counts: " + statuses);
         assertTrue(statuses.keySet().stream().anyMatch(s -> s >= 400 && s < 500), "status counts: " + statuses);
 

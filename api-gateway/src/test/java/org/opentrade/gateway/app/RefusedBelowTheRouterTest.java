@@ -67,9 +67,16 @@ class RefusedBelowTheRouterTest {
     /** It was told "the request body is not valid JSON" (a GET has none). */
     /** Vert.x answered these 501 with no body and no trace header. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"HTTP/3.7", "HTTP/2.0", "HTTP/0.9", "HTTP/1.2"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"HTTP/3.7", "HTTP/2.0", "HTTP/0.9", "HTTP/9.9"})
     void anUnsupportedHttpVersionGets505WithTheErrorModelAndATraceHeader(String version) throws Exception {
         assertRefused("GET /v1/limits " + version + "\r\nHost: x\r\n\r\n", 505, -1012);
+    }
+
+    /** A later minor version of HTTP/1 is served as HTTP/1.1 (RFC 9112 2.6). */
+    @Test
+    void aLaterHttp1MinorVersionIsServedAsHttp11() throws Exception {
+        String answer = assertRefused("GET /v1/limits HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n", 401, -2001);
+        assertTrue(answer.startsWith("HTTP/1.1 401 "), answer);
     }
 
     @Test

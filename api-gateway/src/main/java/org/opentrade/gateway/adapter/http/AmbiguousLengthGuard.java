@@ -103,7 +103,7 @@ final class AmbiguousLengthGuard {
 
         /**
          * Netty reads any {@code HTTP/x.y}; Vert.x serves 1.0 and 1.1 and answered the others 501 with no body before
-         * any handler of ours ran. Such a request is made invalid once its head is read ({@link #isContentAlwaysEmpty}:
+         * any handler of ours ran. A request of another major version is made invalid once its head is read ({@link #isContentAlwaysEmpty}:
          * a decoder result set here is reset with the headers), so the invalid-request handler answers 505 in the
          * error model, as HTTP/1.1 (the version this server speaks, RFC 9110 15.6.6).
          */
@@ -111,8 +111,10 @@ final class AmbiguousLengthGuard {
         protected HttpMessage createMessage(String[] initialLine) {
             HttpMessage message = super.createMessage(initialLine);
             HttpVersion version = message.protocolVersion();
-            unsupportedVersion = version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0;
-            if (unsupportedVersion) {
+            if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
+                // A later 1.x is read as 1.1 (RFC 9112 2.6: a higher minor version is processed as the highest
+                // one implemented); another major version is refused.
+                unsupportedVersion = version.majorVersion() != 1;
                 message.setProtocolVersion(HttpVersion.HTTP_1_1);
             }
             return message;
