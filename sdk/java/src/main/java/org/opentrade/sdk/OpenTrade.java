@@ -202,7 +202,13 @@ public final class OpenTrade {
 
     /** A failure after which the order may or may not exist: no answer, an unreadable answer, or a 5xx. */
     static boolean outcomeUnknown(OpenTradeException e) {
-        return e instanceof ConnectionException || e instanceof UnexpectedResponseException || e.httpStatus() >= 500;
+        return e instanceof ConnectionException || e instanceof UnexpectedResponseException || e.httpStatus() >= 500
+                || stillRunning(e);
+    }
+
+    /** 409 -4115 with {@code Retry-After}: the request's first attempt, under the same key, is still being answered. */
+    static boolean stillRunning(OpenTradeException e) {
+        return e.httpStatus() == 409 && e.errorNo() == -4115 && e.retryAfter().isPresent();
     }
 
     /** Cancels an order; retried safely under one {@code Idempotency-Key}. */
@@ -241,7 +247,17 @@ public final class OpenTrade {
      */
     public Order closePosition(String symbol, Long qty, String percentage, boolean cancelOrders) {
         String key = "close-" + newClientOrderId();
-        return call(() -> trading.closePosition(symbol, qty, percentage, cancelOrders ? Boolean.TRUE : null, key));
+        try {
+            return trading.closePosition(symbol, qty, percentage, cancelOrders ? Boolean.TRUE : null, key);
+        } catch (ApiException e) {
+            OpenTradeException err = OpenTradeException.from(e);
+            if (stillRunning(err)) {
+                // the first attempt's sell is still running after every retry's wait: not a refusal (its key
+                // answers it later; calling again under a new key would sell again)
+                throw new OrderStatusUnknownException(key, err);
+            }
+            throw err;
+        }
     }
 
     /** The account's orders ({@code status} open, closed or all; {@code symbol} may be null), page by page. */

@@ -63,7 +63,7 @@ final class SigningHttpClient extends HttpClient {
                 sleep(wait);
                 continue;
             }
-            if (last || !RetryPolicy.retryableStatus(response.statusCode())) {
+            if (last || !(RetryPolicy.retryableStatus(response.statusCode()) || stillRunning(request, response))) {
                 return response;
             }
             Duration wait = response.headers().firstValue("Retry-After").map(RetryPolicy::parseRetryAfter)
@@ -100,6 +100,17 @@ final class SigningHttpClient extends HttpClient {
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
             HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
         return delegate.sendAsync(signed(request, bodyBytes(request)), handler, pushPromiseHandler);
+    }
+
+    /**
+     * A 409 with {@code Retry-After} to a request under an {@code Idempotency-Key}: the key's first request is still
+     * being answered (-4115), and a retry after the wait gets its answer. Refused as a conflict, a close whose first
+     * attempt's answer was lost (504) was reported refused while its sell ran, and called again under a new key it
+     * sold twice.
+     */
+    static boolean stillRunning(HttpRequest request, HttpResponse<?> response) {
+        return response.statusCode() == 409 && response.headers().firstValue("Retry-After").isPresent()
+                && request.headers().firstValue("Idempotency-Key").isPresent();
     }
 
     /** GET and HEAD are safe to repeat; anything else only with an {@code Idempotency-Key}. */
