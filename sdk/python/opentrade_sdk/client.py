@@ -9,6 +9,7 @@ is what urllib3 itself sends (``parse_url(url).request_uri``, after its own perc
 
 import secrets
 import string
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 import opentrade
@@ -26,15 +27,24 @@ from .errors import (ConnectionException, OrderStatusUnknownException, Unexpecte
 from .stream import Stream
 
 #: The Java SDK's defaults: how long one attempt waits for its answer (the gateway itself answers 504
-#: after 5 s), and for its connection. urllib3 retries a GET or a refused connection up to 3 times.
+#: after 5 s), and for its connection.
 DEFAULT_REQUEST_TIMEOUT = 10.0
 DEFAULT_CONNECT_TIMEOUT = 5.0
+#: Attempts after the first: a refused connection (nothing was sent) is tried again whatever the method, a GET,
+#: HEAD or OPTIONS also after a timeout or a broken answer; nothing else is (the Java SDK's rule).
+RETRIES = 3
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: The longest ``Retry-After`` a round of ``place_order`` or ``close_position`` waits (the Java SDK's ``maxRetryAfter``).
+MAX_RETRY_AFTER = 10.0
 
 
 class SigningPoolManager(RequestMethods):
-    """Adds the credential's headers to each request, then lets the wrapped pool manager send it.
+    """Sends each request through the wrapped pool manager, with the credential's headers when there is one.
 
-    A redirect is followed by the wrapped pool manager unsigned; the gateway's API answers none.
+    It retries, not urllib3: urllib3's default also resent a DELETE that timed out (a close position's sell, twice),
+    and resent the same Ed25519 signature, which the gateway refuses as a replay (401 -2010). Each attempt here is
+    signed afresh. Redirects are not followed (the gateway's API answers none, and urllib3 carried ``X-API-Secret``
+    to whatever host a redirect named).
     """
 
     def __init__(self, inner, credential):
@@ -48,10 +58,20 @@ class SigningPoolManager(RequestMethods):
             body = body.encode("utf-8")
             kw["body"] = body
         target = parse_url(url).request_uri
-        headers = dict(kw.get("headers") or {})
-        headers.update(self.credential.headers(method.upper(), target, body))
-        kw["headers"] = headers
-        return self._inner.urlopen(method, url, redirect=redirect, **kw)
+        plain = dict(kw.pop("headers", None) or {})
+        kw.pop("retries", None)
+        for attempt in range(RETRIES + 1):
+            headers = dict(plain)
+            if self.credential is not None:
+                headers.update(self.credential.headers(method.upper(), target, body))
+            try:
+                return self._inner.urlopen(method, url, redirect=False, retries=False, headers=headers, **kw)
+            except urllib3.exceptions.ConnectTimeoutError:  # refused or not connected in time (NewConnectionError too)
+                if attempt == RETRIES:
+                    raise
+            except (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ProtocolError):
+                if attempt == RETRIES or method.upper() not in _SAFE_METHODS:
+                    raise
 
     def clear(self):
         self._inner.clear()
@@ -74,6 +94,9 @@ class _ApiClient(opentrade.ApiClient):
         except ApiException as e:
             if not e.status:  # the generated client's own "no answer" (an SSL error): the outcome is unknown
                 raise ConnectionException("no answer to %s %s: %s" % (method, url, e.reason)) from e
+            if isinstance(e.body, bytes):
+                # the generated client decodes it as UTF-8 next: a proxy's Latin-1 page raised UnicodeDecodeError
+                e.body = e.body.decode("utf-8", "replace").encode("utf-8")
             raise typed(add_error_model(e)) from None  # an error answer: its error model on it, typed
         except (urllib3.exceptions.HTTPError, OSError) as e:
             cause = getattr(e, "reason", None) or e  # MaxRetryError: the last attempt's error
@@ -98,8 +121,7 @@ def api_client(base_url, credential=None, request_timeout=DEFAULT_REQUEST_TIMEOU
     ``request_timeout`` for the answer.
     """
     client = _ApiClient(opentrade.Configuration(host=base_url.rstrip("/")), (connect_timeout, request_timeout))
-    if credential is not None:
-        client.rest_client.pool_manager = SigningPoolManager(client.rest_client.pool_manager, credential)
+    client.rest_client.pool_manager = SigningPoolManager(client.rest_client.pool_manager, credential)
     return client
 
 
@@ -115,8 +137,17 @@ def new_client_order_id():
 
 
 def _outcome_unknown(e):
-    """A failure after which the order may or may not exist: no answer, an unreadable answer, or a 5xx."""
-    return isinstance(e, (ConnectionException, UnexpectedResponseException)) or (e.status or 0) >= 500
+    """A failure after which the order may or may not exist: no answer, an unreadable answer, a 5xx, or a 409 with
+    ``Retry-After`` (-4115: the first attempt under the same key is still being answered)."""
+    return (isinstance(e, (ConnectionException, UnexpectedResponseException)) or (e.status or 0) >= 500
+            or (e.status == 409 and getattr(e, "retry_after", None) is not None))
+
+
+def _pause(e):
+    """Waits what the failed round's answer asked (``Retry-After``, at most ``MAX_RETRY_AFTER``) before the next."""
+    wait = getattr(e, "retry_after", None)
+    if wait:
+        time.sleep(min(wait, MAX_RETRY_AFTER))
 
 
 class OpenTrade:
@@ -165,6 +196,7 @@ class OpenTrade:
                 if not _outcome_unknown(e):
                     raise
                 last = e
+                _pause(e)
             try:
                 return self.trading.get_order_by_client_id(client_order_id)
             except ApiException as e:
@@ -197,6 +229,7 @@ class OpenTrade:
                 if not _outcome_unknown(e):
                     raise
                 last = e
+                _pause(e)
         raise OrderStatusUnknownException(key, "no answer closing the position in %s (Idempotency-Key %s): %s"
                                           % (symbol, key, last)) from last
 
