@@ -128,9 +128,10 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
     /**
      * Reads a {@code cluster:} section (keys {@code name}, {@code members}, {@code host},
      * {@code public_host}, {@code port}, {@code port_auto_increment}, {@code member_timeout},
-     * {@code event_bus_port}, the {@code tls} section, see {@link ClusterTls#fromConfig}, and the
-     * {@code cp} section, see {@link ClusterCp#fromConfig}); absent keys take the defaults. A bad
-     * value, or a TLS store that cannot be used, throws a {@link ConfigException} naming the key.
+     * {@code event_bus_port}, the {@code tls} section, see {@link ClusterTls#fromConfig}, the
+     * {@code cp} section, see {@link ClusterCp#fromConfig}, and {@code allow_plaintext}); absent keys take the
+     * defaults. A bad value, a TLS store that cannot be used, or a host other than loopback without TLS (unless
+     * {@code allow_plaintext}) throws a {@link ConfigException} naming the key.
      */
     public static ClusterConfig fromConfig(Config section) {
         String name = section.string("name", DEFAULT_NAME);
@@ -143,12 +144,23 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
         int busPort = section.intValue("event_bus_port", 0, 0, 65_535);
         ClusterTls tls = ClusterTls.fromConfig(section.section("tls"));
         ClusterCp cp = ClusterCp.fromConfig(section.section("cp"));
+        ClusterConfig config;
         try {
-            return new ClusterConfig(name, members.isEmpty() ? DEFAULT_MEMBERS : members, host, publicHost, port,
+            config = new ClusterConfig(name, members.isEmpty() ? DEFAULT_MEMBERS : members, host, publicHost, port,
                     autoIncrement, timeout, busPort, tls, cp);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config section 'cluster': " + e.getMessage() + " (" + section.origin() + ")");
         }
+        if (!tls.enabled() && !host.startsWith("127.") && !section.bool("allow_plaintext", false)) {
+            // Found in review: a service started on a LAN address without the TLS settings served a plain event bus
+            // under the well-known cluster name, where any process that reaches it sends exchange commands as any
+            // account; the only hint was "event-bus TLS off" in an INFO line.
+            throw new ConfigException("config section 'cluster': host " + host + " with the event bus in plain text:"
+                    + " any process that reaches it could send exchange commands as any account. Turn on cluster.tls"
+                    + " (OPENTRADE_CLUSTER_TLS and its key stores), bind 127.0.0.1, or set cluster.allow_plaintext: true"
+                    + " on a network you trust (" + section.origin() + ")");
+        }
+        return config;
     }
 
     private static void checkMember(String member) {

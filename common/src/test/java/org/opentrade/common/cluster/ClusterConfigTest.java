@@ -73,10 +73,19 @@ class ClusterConfigTest {
         assertMessage("name 'a/b'", "cluster:\n  name: a/b\n");
     }
 
+    /** Found in review: a LAN address without TLS served a plain event bus, with an INFO line as the only hint. */
+    @Test
+    void anEventBusBeyondLoopbackInPlainTextIsRefusedUnlessAllowed() {
+        assertMessage("plain text", "cluster:\n  host: 10.1.2.3\n");
+        assertMessage("allow_plaintext", "cluster:\n  host: 0.0.0.0\n  public_host: 10.1.2.3\n");
+        assertEquals("10.1.2.3", read("cluster:\n  host: 10.1.2.3\n  allow_plaintext: true\n").host());
+        assertEquals("127.0.0.2", read("cluster:\n  host: 127.0.0.2\n").host(), "loopback needs no TLS");
+    }
+
     @Test
     void everyInterfaceNeedsAnAddressTheOthersCanReach() {
         assertMessage("public_host is required", "cluster:\n  host: 0.0.0.0\n");
-        ClusterConfig c = read("cluster:\n  host: 0.0.0.0\n  public_host: 10.1.2.3\n");
+        ClusterConfig c = read("cluster:\n  host: 0.0.0.0\n  public_host: 10.1.2.3\n  allow_plaintext: true\n");
         assertEquals("10.1.2.3", c.publicHost());
     }
 
@@ -122,7 +131,8 @@ class ClusterConfigTest {
 
     @Test
     void everyInterfaceBindsAnyAndAnnouncesThePublicHost() {
-        ClusterConfig c = read("cluster:\n  host: 0.0.0.0\n  public_host: 10.1.2.3\n  event_bus_port: 17001\n");
+        ClusterConfig c = read("cluster:\n  host: 0.0.0.0\n  public_host: 10.1.2.3\n  event_bus_port: 17001\n"
+                + "  allow_plaintext: true\n");
         com.hazelcast.config.Config hz = ClusteredVertx.hazelcastConfig(c);
         assertEquals("true", hz.getProperty("hazelcast.socket.bind.any"));
         assertEquals("10.1.2.3", hz.getNetworkConfig().getPublicAddress());
