@@ -144,6 +144,7 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
         int busPort = section.intValue("event_bus_port", 0, 0, 65_535);
         ClusterTls tls = ClusterTls.fromConfig(section.section("tls"));
         ClusterCp cp = ClusterCp.fromConfig(section.section("cp"));
+        boolean allowPlaintext = section.bool("allow_plaintext", false); // read always: the keys read are the known ones
         ClusterConfig config;
         try {
             config = new ClusterConfig(name, members.isEmpty() ? DEFAULT_MEMBERS : members, host, publicHost, port,
@@ -151,7 +152,7 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config section 'cluster': " + e.getMessage() + " (" + section.origin() + ")");
         }
-        if (!tls.enabled() && !host.startsWith("127.") && !section.bool("allow_plaintext", false)) {
+        if (!tls.enabled() && !host.startsWith("127.") && !allowPlaintext) {
             // Found in review: a service started on a LAN address without the TLS settings served a plain event bus
             // under the well-known cluster name, where any process that reaches it sends exchange commands as any
             // account; the only hint was "event-bus TLS off" in an INFO line.
