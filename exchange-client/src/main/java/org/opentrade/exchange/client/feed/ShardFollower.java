@@ -132,19 +132,6 @@ final class ShardFollower {
             return;
         }
         observeHead(b.headSeq());
-        if (state == ShardState.LIVE && b.headSeq() < delivered) {
-            // Within one history the head never moves back: the exchange came back without events this consumer
-            // applied (its data reset or lost). Taken for duplicates, the new history's events up to the position
-            // were dropped and the ones after it applied on top of the old state. The resume's first page decides,
-            // as for any resume: with ALARM the shard stops (DIVERGED), else it waits for the head to catch up.
-            counters.gaps++;
-            counters.lastProblem = "the exchange's head " + b.headSeq() + " is behind this consumer's position "
-                    + delivered;
-            LOG.warning(() -> "shard " + shard + ": live " + (b.events().isEmpty() ? "heartbeat" : "batch")
-                    + " says head " + b.headSeq() + " but delivered " + delivered + "; resuming to check");
-            beginResume();
-            return;
-        }
         if (b.events().isEmpty()) {
             if (state == ShardState.LIVE && b.headSeq() > delivered) {
                 counters.gaps++;

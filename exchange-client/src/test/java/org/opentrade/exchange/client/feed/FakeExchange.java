@@ -97,12 +97,6 @@ final class FakeExchange implements FeedTransport {
         return logs.get(shard).size();
     }
 
-    /** The shard's data is gone (a reset exchange, a lost data directory): it numbers from 1 again. */
-    void wipe(int shard) {
-        logs.get(shard).clear();
-        firstKept[shard] = 1;
-    }
-
     void prune(int shard, long newFirstKept) {
         firstKept[shard] = newFirstKept;
     }

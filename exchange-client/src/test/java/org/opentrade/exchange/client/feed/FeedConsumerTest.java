@@ -464,55 +464,6 @@ class FeedConsumerTest {
         assertEquals(ShardState.DIVERGED, stats().state());
     }
 
-    /**
-     * A live consumer whose exchange comes back with another history (found in review): the heartbeat at head 0 was
-     * ignored, events 1..50 of the new history were dropped as duplicates and 51.. applied on top of the old state.
-     */
-    @Test
-    void aLiveConsumerWhoseExchangeComesBackWithAnotherHistoryStopsWithAlarmPolicy() {
-        exchange.append(0, 50);
-        start();
-        assertEquals(ShardState.LIVE, stats().state());
-        exchange.wipe(0);
-        exchange.publish(exchange.heartbeat(0));
-        scheduler.runReady();
-        assertEquals(ShardState.DIVERGED, stats().state());
-        assertEquals(List.of("diverged 0 at 50 head 0"), handler.calls.subList(handler.calls.size() - 1, handler.calls.size()));
-        for (int i = 0; i < 11; i++) {
-            exchange.appendAndPublish(0, 5);
-            exchange.publish(exchange.heartbeat(0));
-            scheduler.advance(1_000);
-        }
-        assertEquals(range(1, 50), handler.seqs(0), "nothing of the other history is applied");
-    }
-
-    @Test
-    void aLiveConsumerSeeingTheNewHistorysBatchesFirstStopsToo() {
-        exchange.append(0, 50);
-        start();
-        exchange.wipe(0);
-        exchange.appendAndPublish(0, 5); // events 1..5 of another history, head 5: not duplicates of 1..5
-        scheduler.runReady();
-        assertEquals(ShardState.DIVERGED, stats().state());
-        assertEquals(range(1, 50), handler.seqs(0));
-    }
-
-    @Test
-    void aLiveConsumerWithSnapshotPolicyWaitsForTheResetExchangeToCatchUp() {
-        options = options.withTruncation(TruncationPolicy.SNAPSHOT);
-        exchange.append(0, 50);
-        start();
-        exchange.wipe(0);
-        exchange.publish(exchange.heartbeat(0));
-        scheduler.runReady();
-        assertEquals(ShardState.RESUMING, stats().state());
-        exchange.appendAndPublish(0, 50);
-        exchange.appendAndPublish(0, 5);
-        scheduler.advance(5_000);
-        assertEquals(range(1, 55), handler.seqs(0), "as after a restart behind it: on from its position");
-        assertEquals(ShardState.LIVE, stats().state());
-    }
-
     @Test
     void theShardsRefusalOfAReplayBeyondItsHeadIsADivergenceToo() {
         // A fresh exchange: the shard refuses, reporting head 0 and first kept seq 1.
