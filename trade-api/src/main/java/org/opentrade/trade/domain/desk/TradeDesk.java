@@ -108,7 +108,9 @@ public final class TradeDesk {
      * they came after the intent live, and the other shard's events before it, so they wait (a restart catches up
      * each shard on its own; applying the intent at the first shard past it put a reset before fills it followed).
      */
-    private final Deque<ExchangeEvent> heldEvents = new ArrayDeque<>();
+    private final Map<Integer, Deque<ExchangeEvent>> heldEvents = new TreeMap<>();
+    /** Events in {@link #heldEvents}, all shards. */
+    private int heldCount;
     private UpdateListener listener = (u, t) -> {
     };
     private long lastIntentApplied;
@@ -905,34 +907,59 @@ public final class TradeDesk {
 
     /** One exchange event, exactly once, in order per shard. */
     public void onEvent(ExchangeEvent e) {
-        if (!admit(e)) {
-            heldEvents.add(e);
+        Deque<ExchangeEvent> held = heldEvents.get(e.shard());
+        if (held == null && admit(e)) {
+            applyEvent(e);
+            if (heldCount > 0) {
+                releaseHeld();
+            }
             return;
         }
-        applyEvent(e);
-        while (!heldEvents.isEmpty() && admit(heldEvents.peek())) {
-            applyEvent(heldEvents.poll());
+        // behind events of its shard that wait, or itself past an intent another shard has not reached
+        heldEvents.computeIfAbsent(e.shard(), s -> new ArrayDeque<>()).add(e);
+        heldCount++;
+        releaseHeld();
+        while (heldCount > MAX_HELD_EVENTS && !pendingIntents.isEmpty()) {
+            LOG.log(System.Logger.Level.ERROR, "{0} events of shards ahead are waiting for another shard to reach the"
+                    + " position of intent {1}: applying it now, out of its recorded order", heldCount,
+                    pendingIntents.peek().index());
+            apply(pendingIntents.poll());
+            releaseHeld();
+        }
+    }
+
+    /**
+     * Applies the held events that may go now, each shard's in order, until none may: applying one can make an
+     * intent due, which can free another shard's.
+     */
+    private void releaseHeld() {
+        boolean moved = true;
+        while (moved && heldCount > 0) {
+            moved = false;
+            for (var it = heldEvents.values().iterator(); it.hasNext(); ) {
+                Deque<ExchangeEvent> queue = it.next();
+                while (!queue.isEmpty() && admit(queue.peek())) {
+                    applyEvent(queue.poll());
+                    heldCount--;
+                    moved = true;
+                }
+                if (queue.isEmpty()) {
+                    it.remove();
+                }
+            }
         }
     }
 
     /**
      * Applies the pending intents due before {@code e}; false when {@code e} has to wait: it is past the first pending
-     * intent's position on its shard while another shard has not reached that intent's position.
+     * intent's position on its shard (a shard the intent has no position for had applied none of its events then)
+     * while another shard has not reached that intent's position.
      */
     private boolean admit(ExchangeEvent e) {
         while (!pendingIntents.isEmpty()) {
             Map<Integer, Long> due = pendingIntents.peek().feedPositions();
-            Long at = due.get(e.shard());
-            if (at != null && !reached(due)) {
-                if (e.seq() <= at) {
-                    return true; // recorded after this event was applied: waits until the feed reaches it
-                }
-                if (heldEvents.size() < MAX_HELD_EVENTS) {
-                    return false;
-                }
-                LOG.log(System.Logger.Level.ERROR, "{0} events of shards ahead are waiting for another shard to reach "
-                        + "the position of intent {1}: applying it now, out of its recorded order", heldEvents.size(),
-                        pendingIntents.peek().index());
+            if (!due.isEmpty() && !reached(due)) {
+                return e.seq() <= due.getOrDefault(e.shard(), 0L);
             }
             apply(pendingIntents.poll());
         }
@@ -974,13 +1001,9 @@ public final class TradeDesk {
     public void resendPending(String traceParent) {
         while (!pendingIntents.isEmpty()) {
             apply(pendingIntents.poll());
-            while (!heldEvents.isEmpty() && admit(heldEvents.peek())) {
-                applyEvent(heldEvents.poll());
-            }
+            releaseHeld();
         }
-        while (!heldEvents.isEmpty()) {
-            applyEvent(heldEvents.poll());
-        }
+        releaseHeld(); // with no intent left every held event may go, each shard's in order
         cancelLeftOpen(traceParent);
         for (String account : ledger.accountIds()) {
             for (Order o : ledger.openOrders(account, null)) {
