@@ -205,6 +205,8 @@ final class ProxyExchange {
         private UpstreamHopListener.Hop hop;
         private HttpClientRequest request;
         private boolean started;
+        /** Sent while the breaker was half-open: this attempt is its one probe, whose verdict decides. */
+        private boolean probe;
         private boolean over;
         /** Asked the client for a connection and has none yet: in Vert.x's wait queue, still in flight. */
         private boolean waitingForConnection;
@@ -219,6 +221,7 @@ final class ProxyExchange {
         void send(Promise<Void> verdict) {
             this.verdict = verdict;
             this.started = true;
+            this.probe = instance.breakerState() == io.vertx.circuitbreaker.CircuitBreakerState.HALF_OPEN;
             // The exchange's own map, reused by a retry: the hop listener replaces the propagation
             // headers on each attempt, and the client copies the map when it builds the request.
             MultiMap outbound = headers;
@@ -360,13 +363,15 @@ final class ProxyExchange {
 
         /**
          * Its caller hung up before any answer: stop it. Reported to the breaker as no failure, since the
-         * caller ended it, not the instance (a half-open breaker still gets its verdict).
+         * caller ended it, not the instance; but a half-open breaker's probe proved nothing, and is reported
+         * failed so the breaker stays open (closed, it sent every request back to an instance that may still hang).
          */
         void abandon() {
             if (!over) {
                 over = true;
                 if (started) {
-                    reportToBreaker(true, null);
+                    reportToBreaker(!probe, probe ? new IllegalStateException("the probe's caller hung up before an"
+                            + " answer: no verdict on " + instance.target()) : null);
                     hop.end(-1, new IllegalStateException("the caller's connection closed before the answer"));
                 }
             }

@@ -184,4 +184,23 @@ class CallerHangUpTest {
         // Before the fix it took a slot whose end handler, added after the end, never ran: a slot lost for good.
         assertEquals(0, inFlightAfterProxy.get(0));
     }
+
+    /** Found in review of the hang-up fix: the probe's hang-up was reported as a success. */
+    @Test
+    void aHalfOpenProbeWhoseCallerHangsUpLeavesTheBreakerOpen() throws Exception {
+        UpstreamPool pool = pool(ProxyTestKit.options("trade-api").setBreakerMaxFailures(1).setMaxRetries(0)
+                .setBreakerResetTimeout(Duration.ofMillis(500)).setRequestTimeout(Duration.ofSeconds(1)));
+        int gw = gateway(pool);
+        // the instance hangs: the first read runs into the gateway's deadline and opens the breaker
+        ProxyTestKit.Reply timedOut = kit.call(gw, HttpMethod.GET, "/v1/orders", null, null);
+        assertEquals(504, timedOut.status(), timedOut.body().toString());
+        kit.awaitTrue("breaker half-open", () -> "HALF_OPEN".equals(pool.instances().get(0).breakerState().name()));
+        // the probe: its caller gives up before the (still hung) instance answers
+        NetSocket s = caller(gw, "GET /v1/orders?probe HTTP/1.1\r\n", "");
+        kit.awaitTrue("the probe held upstream", () -> held.size() == 2);
+        ProxyTestKit.await(s.close());
+        kit.awaitTrue("the probe reset upstream", () -> closedUpstream(held.get(1)));
+        kit.awaitTrue("a probe that proved nothing leaves the breaker open (closed, it sent every request back to a hung"
+                + " instance)", () -> "OPEN".equals(pool.instances().get(0).breakerState().name()));
+    }
 }
