@@ -31,7 +31,8 @@ from .stream import Stream
 DEFAULT_REQUEST_TIMEOUT = 10.0
 DEFAULT_CONNECT_TIMEOUT = 5.0
 #: Attempts after the first: a refused connection (nothing was sent) is tried again whatever the method, a GET,
-#: HEAD or OPTIONS also after a timeout or a broken answer; nothing else is (the Java SDK's rule).
+#: HEAD or OPTIONS also after a timeout or a broken answer; nothing else is resent here (``place_order`` and
+#: ``close_position`` resend under their key themselves; the Java SDK also resends any keyed request).
 RETRIES = 3
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: The longest ``Retry-After`` a round of ``place_order`` or ``close_position`` waits (the Java SDK's ``maxRetryAfter``).
