@@ -225,7 +225,8 @@ public final class MarketApiService extends VerticleBase {
                     System::currentTimeMillis);
             routes.mount(router);
             streams.mount(router, callers);
-            AdminRoutes.mount(router, vertx, board, store, adminToken, config.maxImportBytes());
+            AdminRoutes.mount(router, vertx, board, store, adminToken, config.maxImportBytes(),
+                    System::currentTimeMillis);
             holder.routes = routes;
             feed = FeedConsumers.onEventBus(vertx, new LiveTracking(board, this::shardLive), FeedConsumerOptions.defaults()
                     .withConsumerName(config.feedConsumer()).withTruncation(TruncationPolicy.SNAPSHOT));

@@ -21,7 +21,11 @@ import org.opentrade.exchange.model.Price;
  * the bar start as RFC 3339 ({@code 2026-01-05T01:30:00Z}, {@code 2026-01-05T09:30:00+08:00}) or
  * epoch milliseconds; prices are decimals with at most two places (&gt; 0), volume a whole number
  * ≥ 0, turnover a decimal with at most two places (money, stored in hundredths). Imported bars
- * have {@code trades} and {@code buyVolume} 0. Blank lines are skipped.
+ * have {@code trades} and {@code buyVolume} 0. Blank lines are skipped. A bar must start where its
+ * interval's bars start, within the calendar's trading (a trading day's 1d bar; a 1m bar in a minute
+ * of continuous matching or the opening auction's), and not after the current bar at {@code now}: a
+ * bar in the future would sort after the live bar in K-lines (and a time past 2262 does not fit
+ * InfluxDB's nanoseconds).
  *
  * <p>All or nothing: either every row is valid and all bars come back grouped by symbol (each
  * symbol's bars oldest first), or the result lists the errors as {@code line N: message} (the
@@ -74,9 +78,16 @@ public final class BarCsvImport {
     private final MarketCalendar calendar;
     private final Predicate<String> knownSymbol;
     private final Options options;
+    /** Start of the current bar of {@code interval}: a later bar is in the future. */
+    private final long currentBar;
 
-    /** An importer of {@code interval} bars ({@link Interval#M1} or {@link Interval#D1}: what the store keeps). */
-    public BarCsvImport(Interval interval, MarketCalendar calendar, Predicate<String> knownSymbol, Options options) {
+    /**
+     * An importer of {@code interval} bars ({@link Interval#M1} or {@link Interval#D1}: what the store keeps).
+     *
+     * @param now the clock (epoch ms) the import runs at, read at the edge
+     */
+    public BarCsvImport(Interval interval, MarketCalendar calendar, Predicate<String> knownSymbol, Options options,
+                        long now) {
         if (interval != Interval.M1 && interval != Interval.D1) {
             throw new IllegalArgumentException("only 1m and 1d bars are imported, not " + interval.code());
         }
@@ -84,6 +95,7 @@ public final class BarCsvImport {
         this.calendar = calendar;
         this.knownSymbol = knownSymbol;
         this.options = options;
+        this.currentBar = calendar.barStart(interval, now);
     }
 
     public Result parse(String csv) {
@@ -190,9 +202,16 @@ public final class BarCsvImport {
                     + " high (1.00 either way for rounding), and be 0 with no volume; a volume in lots of 100 (手) or a"
                     + " turnover in thousands does not");
         }
-        if (calendar.barStart(interval, time) != time) {
+        if (calendar.barStart(interval, time) > currentBar) {
+            errors.add(n, "time " + Instant.ofEpochMilli(time) + " is in the future: after the current "
+                    + interval.code() + " bar (" + Instant.ofEpochMilli(currentBar) + ")");
+        } else if (calendar.barStart(interval, time) != time) {
             errors.add(n, "time " + Instant.ofEpochMilli(time) + " is not the start of a " + interval.code() + " bar"
                     + " (expected " + Instant.ofEpochMilli(calendar.barStart(interval, time)) + ")");
+        } else if (!calendar.hasTrading(interval, time)) {
+            errors.add(n, "time " + Instant.ofEpochMilli(time) + " is outside trading: " + (interval == Interval.D1
+                    ? "not a trading day" : "not a minute of continuous trading or the opening auction")
+                    + " on the " + calendar.kind() + " calendar");
         }
         if (errors.count > before) {
             return null;

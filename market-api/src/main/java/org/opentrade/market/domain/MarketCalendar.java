@@ -11,6 +11,7 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.Set;
 import org.opentrade.exchange.model.AShareCalendar;
 import org.opentrade.exchange.model.ContinuousCalendar;
+import org.opentrade.exchange.model.SessionPhase;
 import org.opentrade.exchange.model.TradingCalendar;
 
 /**
@@ -80,6 +81,22 @@ public final class MarketCalendar {
      */
     public boolean matchesAt(long epochMs) {
         return sessions.phaseAt(epochMs).matches();
+    }
+
+    /**
+     * Whether a bar of {@code interval} ({@link Interval#M1} or {@link Interval#D1}) starting at {@code barStart}
+     * can hold trades: a 1d bar a trading day's (not a weekend's or holiday's on the A-share calendar); a 1m bar a
+     * minute of continuous matching or the minute the opening auction uncrosses in (09:25 on the A-share calendar,
+     * whose trades start that minute's bar). Always true on the 24×7 calendar.
+     */
+    public boolean hasTrading(Interval interval, long barStart) {
+        return switch (interval) {
+            case D1 -> tradingDay(barStart).equals(localDay(barStart));
+            case M1 -> sessions.phaseAt(barStart).matches()
+                    || sessions.phaseAt(barStart - 1) == SessionPhase.CALL_AUCTION
+                    && sessions.phaseAt(barStart) != SessionPhase.CALL_AUCTION;
+            default -> throw new IllegalArgumentException("only 1m and 1d bars are asked, not " + interval.code());
+        };
     }
 
     /** Whether {@code day} is one of the A-share calendar's exchange holidays (never on the 24×7 calendar). */

@@ -19,9 +19,11 @@ class BarCsvImportTest {
             LocalTime.of(15, 0));
     /** 2026-02-02 09:30 Shanghai. */
     private static final long T930 = Reference.ms(LocalDateTime.of(2026, 2, 2, 9, 30));
+    /** The clock of the imports: 2026-02-02 15:00 Shanghai, after every bar of these tests. */
+    private static final long NOW = Reference.ms(LocalDateTime.of(2026, 2, 2, 15, 0));
 
     private static BarCsvImport importer(Interval iv) {
-        return new BarCsvImport(iv, A_SHARE, KNOWN::contains, BarCsvImport.Options.DEFAULT);
+        return new BarCsvImport(iv, A_SHARE, KNOWN::contains, BarCsvImport.Options.DEFAULT, NOW);
     }
 
     private static List<String> errors(String csv) {
@@ -147,14 +149,14 @@ class BarCsvImportTest {
 
     @Test
     void tooManyRowsAndTooLongLinesAreErrorsAndErrorsAreBounded() {
-        BarCsvImport small = new BarCsvImport(Interval.M1, A_SHARE, KNOWN::contains, new BarCsvImport.Options(2, 60, 3));
+        BarCsvImport small = new BarCsvImport(Interval.M1, A_SHARE, KNOWN::contains, new BarCsvImport.Options(2, 60, 3), NOW);
         String row = "600000.SH," + T930 + ",10,10,10,10,100,1000\n";
         String row2 = "600000.SH," + (T930 + 60_000) + ",10,10,10,10,100,1000\n";
         String row3 = "600000.SH," + (T930 + 120_000) + ",10,10,10,10,100,1000\n";
         BarCsvImport.Result many = small.parse(H + row + row2 + row3);
         assertEquals(List.of("line 4: too many rows: at most 2"), many.errors());
         assertEquals(Map.of(), many.bars());
-        BarCsvImport roomy = new BarCsvImport(Interval.M1, A_SHARE, KNOWN::contains, new BarCsvImport.Options(5, 60, 3));
+        BarCsvImport roomy = new BarCsvImport(Interval.M1, A_SHARE, KNOWN::contains, new BarCsvImport.Options(5, 60, 3), NOW);
         BarCsvImport.Result longLine = roomy.parse(H + row + "600000.SH," + "9".repeat(100) + "\n" + row2);
         assertEquals(List.of("line 3: line longer than 60 characters"), longLine.errors());
         BarCsvImport.Result bounded = roomy.parse(H + "x\ny\nz\nw\n");
@@ -162,6 +164,64 @@ class BarCsvImportTest {
         assertEquals(3, bounded.errors().size());
         assertEquals("line 4: expected 8 columns, got 1", bounded.errors().get(2));
         assertThrows(IllegalArgumentException.class, () -> new BarCsvImport(Interval.M5, A_SHARE, KNOWN::contains,
-                BarCsvImport.Options.DEFAULT));
+                BarCsvImport.Options.DEFAULT, NOW));
+    }
+
+    /**
+     * A bar after the current one of its interval is refused, naming its line: such a bar sorted after the live bar
+     * in K-lines, and one past 2262 passed here and then failed in InfluxDB's nanoseconds as a 500.
+     */
+    @Test
+    void aBarAfterTheCurrentBarOfItsIntervalIsRefused() {
+        long now = Reference.ms(LocalDateTime.of(2026, 2, 2, 10, 0, 30));
+        BarCsvImport minutes = new BarCsvImport(Interval.M1, A_SHARE, KNOWN::contains, BarCsvImport.Options.DEFAULT, now);
+        BarCsvImport.Result r = minutes.parse(H
+                + "600000.SH,2026-02-02T10:00:00+08:00,10,10,10,10,0,0\n"  // 2 ok: the current bar
+                + "600000.SH,2026-02-02T10:01:00+08:00,10,10,10,10,0,0\n"  // 3 the next minute
+                + "600000.SH,999999999960000,10,10,10,10,0,0\n"            // 4 year 33658
+                + "600000.SH,2300-01-02T01:30:00Z,10,10,10,10,0,0\n"       // 5 past InfluxDB's 2262
+                + "600000.SH,9999-12-31T23:59:00Z,10,10,10,10,0,0\n");     // 6
+        assertEquals(4, r.errorCount(), r.errors().toString());
+        assertEquals("line 3: time 2026-02-02T02:01:00Z is in the future: after the current 1m bar"
+                + " (2026-02-02T02:00:00Z)", r.errors().get(0));
+        assertTrue(r.errors().get(1).startsWith("line 4: time +33658-"), r.errors().get(1));
+        assertTrue(r.errors().get(2).startsWith("line 5: time 2300-01-02T01:30:00Z is in the future"), r.errors().get(2));
+        assertTrue(r.errors().get(3).startsWith("line 6: time 9999-12-31T23:59:00Z is in the future"), r.errors().get(3));
+
+        BarCsvImport days = new BarCsvImport(Interval.D1, A_SHARE, KNOWN::contains, BarCsvImport.Options.DEFAULT, now);
+        assertTrue(days.parse(H + "600000.SH,2026-02-02T00:00:00+08:00,10,10,10,10,0,0\n").ok(), "today's bar");
+        assertTrue(days.parse(H + "600000.SH,2026-02-03T00:00:00+08:00,10,10,10,10,0,0\n").errors().get(0)
+                .startsWith("line 2: time 2026-02-02T16:00:00Z is in the future: after the current 1d bar"));
+    }
+
+    /** On the A-share calendar a bar must lie in trading: a trading day's 1d bar, a 1m bar of a session or 09:25. */
+    @Test
+    void aBarOutsideTradingOnItsCalendarIsRefused() {
+        MarketCalendar withHoliday = new MarketCalendar(MarketCalendar.Kind.A_SHARE, Reference.SH, LocalTime.of(15, 0),
+                Set.of(java.time.LocalDate.of(2026, 1, 30)));
+        BarCsvImport days = new BarCsvImport(Interval.D1, withHoliday, KNOWN::contains, BarCsvImport.Options.DEFAULT, NOW);
+        BarCsvImport.Result d = days.parse(H
+                + "600000.SH,2026-02-02T00:00:00+08:00,10,10,10,10,0,0\n"  // 2 ok: Monday
+                + "600000.SH,2026-01-31T00:00:00+08:00,10,10,10,10,0,0\n"  // 3 Saturday
+                + "600000.SH,2026-01-30T00:00:00+08:00,10,10,10,10,0,0\n"); // 4 a holiday
+        assertEquals(List.of("line 3: time 2026-01-30T16:00:00Z is outside trading: not a trading day on the A_SHARE"
+                + " calendar", "line 4: time 2026-01-29T16:00:00Z is outside trading: not a trading day on the A_SHARE"
+                + " calendar"), d.errors());
+
+        StringBuilder csv = new StringBuilder(H);
+        // Lines 2-6 in trading (09:25 is the opening auction's minute), 7-11 not: Sunday night, the auction,
+        // the pre-open, the lunch break.
+        for (String t : List.of("2026-02-02T09:25", "2026-02-02T09:30", "2026-02-02T11:29", "2026-02-02T13:00",
+                "2026-02-02T14:59", "2026-02-01T03:00", "2026-02-02T09:24", "2026-02-02T09:26", "2026-02-02T11:30",
+                "2026-02-02T12:59")) {
+            csv.append("600000.SH,").append(t).append(":00+08:00,10,10,10,10,0,0\n");
+        }
+        List<String> e = importer(Interval.M1).parse(csv.toString()).errors();
+        assertEquals(5, e.size(), e.toString());
+        for (int i = 0; i < 5; i++) {
+            assertTrue(e.get(i).startsWith("line " + (7 + i) + ": time "), e.get(i));
+            assertTrue(e.get(i).endsWith(" is outside trading: not a minute of continuous trading or the opening auction"
+                    + " on the A_SHARE calendar"), e.get(i));
+        }
     }
 }
