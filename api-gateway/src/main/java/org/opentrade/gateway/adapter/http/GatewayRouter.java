@@ -11,8 +11,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import org.opentrade.common.web.AllowedMethods;
 import org.opentrade.common.web.QueryParams;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.RoutePolicy;
@@ -109,7 +108,7 @@ public final class GatewayRouter {
 
     /** 405 with {@code Allow} when some route has the path with another method, else 404. */
     private static void unrouted(Router router, RoutingContext ctx) {
-        String allow = allowedMethods(router, ctx.request().path());
+        String allow = AllowedMethods.of(router, ctx.request().path());
         if (allow.isEmpty()) {
             HttpErrors.send(ctx, GatewayError.NOT_FOUND,
                     "no such endpoint: " + ctx.request().method() + " " + printable(ctx.request().path()));
@@ -125,45 +124,6 @@ public final class GatewayRouter {
         MultiMap headers = request.headers();
         String length = headers.get(HttpHeaders.CONTENT_LENGTH);
         return (length != null && !length.equals("0")) || headers.contains(HttpHeaders.TRANSFER_ENCODING);
-    }
-
-    /**
-     * The methods of the routes whose path template matches {@code path}, for {@code Allow} on a 405
-     * (RFC 9110 §15.5.6): read from the router, so the answer follows whatever is mounted. Routes
-     * for every method (filters, body handlers) and regular-expression routes are not counted. Walks
-     * all routes: a 405 is rare, and this keeps the routes the one record of what a path supports.
-     */
-    static String allowedMethods(Router router, String path) {
-        Set<String> methods = new TreeSet<>();
-        for (Route route : router.getRoutes()) {
-            Set<HttpMethod> ms = route.methods();
-            String template = route.getPath();
-            if (template != null && ms != null && !ms.isEmpty() && templateMatches(template, path)) {
-                ms.forEach(m -> methods.add(m.name()));
-            }
-        }
-        return String.join(", ", methods);
-    }
-
-    /** Whether {@code path} fits {@code template}: literal segments equal, {@code :name} any non-empty one. */
-    static boolean templateMatches(String template, String path) {
-        if (path == null) {
-            return false;
-        }
-        if (template.endsWith("*")) {
-            return path.startsWith(template.substring(0, template.length() - 1));
-        }
-        String[] t = template.split("/", -1);
-        String[] p = path.split("/", -1);
-        if (t.length != p.length) {
-            return false;
-        }
-        for (int i = 0; i < t.length; i++) {
-            if (t[i].startsWith(":") ? p[i].isEmpty() : !t[i].equals(p[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A path as it may appear in a message: bounded, control characters replaced. */

@@ -1,15 +1,12 @@
 package org.opentrade.market.adapter.http;
 
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.opentrade.common.web.AllowedMethods;
 import org.opentrade.common.web.ReadRoutes;
 import org.opentrade.market.domain.MarketError;
 
@@ -31,7 +28,7 @@ public final class OperationsRoutes {
         router.errorHandler(404, ctx -> MarketHttp.fail(ctx, MarketError.NOT_FOUND, "no such endpoint: "
                 + ctx.request().method() + " " + MarketJsonSafe.path(ctx.request().path())));
         router.errorHandler(405, ctx -> {
-            String allow = allowedMethods(router, ctx.request().path());
+            String allow = AllowedMethods.of(router, ctx.request().path());
             if (!allow.isEmpty()) {
                 ctx.response().putHeader(HttpHeaders.ALLOW, allow);
             }
@@ -42,45 +39,6 @@ public final class OperationsRoutes {
         router.errorHandler(400, ctx -> MarketHttp.fail(ctx, MarketError.MALFORMED, "malformed request"));
         router.errorHandler(500, ctx -> MarketHttp.internal(ctx, ctx.failure() != null ? ctx.failure()
                 : new IllegalStateException("unknown failure")));
-    }
-
-    /**
-     * The methods of the routes whose path template matches {@code path}, for {@code Allow} on a 405 (RFC 9110
-     * §15.5.6, docs/contracts.md error model): read from the router, so the answer follows whatever is mounted.
-     * Routes for every method (tracing, the assertion check) and regular-expression routes are not counted.
-     * Walks all routes: a 405 is rare, and this keeps the routes the one record of what a path supports.
-     */
-    static String allowedMethods(Router router, String path) {
-        Set<String> methods = new TreeSet<>();
-        for (Route route : router.getRoutes()) {
-            Set<HttpMethod> ms = route.methods();
-            String template = route.getPath();
-            if (template != null && ms != null && !ms.isEmpty() && templateMatches(template, path)) {
-                ms.forEach(m -> methods.add(m.name()));
-            }
-        }
-        return String.join(", ", methods);
-    }
-
-    /** Whether {@code path} fits {@code template}: literal segments equal, {@code :name} any non-empty one. */
-    static boolean templateMatches(String template, String path) {
-        if (path == null) {
-            return false;
-        }
-        if (template.endsWith("*")) {
-            return path.startsWith(template.substring(0, template.length() - 1));
-        }
-        String[] t = template.split("/", -1);
-        String[] p = path.split("/", -1);
-        if (t.length != p.length) {
-            return false;
-        }
-        for (int i = 0; i < t.length; i++) {
-            if (t[i].startsWith(":") ? p[i].isEmpty() : !t[i].equals(p[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Answers 503 -6015 while market data starts. */
