@@ -12,14 +12,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.market.adapter.memory.InMemoryTimeSeriesStore;
-import org.opentrade.market.domain.Bar;
-import org.opentrade.market.domain.Interval;
 import org.opentrade.market.domain.Trade;
+import org.opentrade.market.port.ForwardingTimeSeriesStore;
 import org.opentrade.market.port.TimeSeriesStore;
 
 /**
@@ -35,10 +34,13 @@ class TradePagesTest {
     Path dir;
 
     /** The in-memory store whose trade writes wait until {@link #release} (a slow store); notes each trade read's end. */
-    static final class HeldTradeWrites implements TimeSeriesStore {
-        final InMemoryTimeSeriesStore stored = new InMemoryTimeSeriesStore();
+    static final class HeldTradeWrites extends ForwardingTimeSeriesStore {
         final CountDownLatch release = new CountDownLatch(1);
         final List<Long> readEnds = new CopyOnWriteArrayList<>();
+
+        HeldTradeWrites() {
+            super(new InMemoryTimeSeriesStore());
+        }
 
         @Override
         public void writeTrades(List<Trade> trades) {
@@ -48,49 +50,19 @@ class TradePagesTest {
                 Thread.currentThread().interrupt();
                 return;
             }
-            stored.writeTrades(trades);
-        }
-
-        @Override
-        public void writeBars(Interval interval, List<Bar> bars) {
-            stored.writeBars(interval, bars);
-        }
-
-        @Override
-        public void replaceBars(String symbol, Interval interval, long start, long end, List<Bar> bars) {
-            stored.replaceBars(symbol, interval, start, end, bars);
-        }
-
-        @Override
-        public List<Bar> bars(String symbol, Interval interval, long start, long end, int limit) {
-            return stored.bars(symbol, interval, start, end, limit);
+            delegate.writeTrades(trades);
         }
 
         @Override
         public List<Trade> trades(String symbol, long start, long end, long beforeSeq, int limit) {
             readEnds.add(end);
-            return stored.trades(symbol, start, end, beforeSeq, limit);
-        }
-
-        @Override
-        public boolean hasBars(String symbol, Interval interval) {
-            return stored.hasBars(symbol, interval);
-        }
-
-        @Override
-        public void checkpoint(int shard, long seq) {
-            stored.checkpoint(shard, seq);
-        }
-
-        @Override
-        public Map<Integer, Long> checkpoints() {
-            return stored.checkpoints();
+            return delegate.trades(symbol, start, end, beforeSeq, limit);
         }
 
         @Override
         public void close() {
             release.countDown();
-            stored.close();
+            delegate.close();
         }
     }
 

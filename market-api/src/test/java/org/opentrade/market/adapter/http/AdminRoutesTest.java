@@ -14,7 +14,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +28,9 @@ import org.opentrade.market.domain.Interval;
 import org.opentrade.market.domain.MarketBoard;
 import org.opentrade.market.domain.MarketCalendar;
 import org.opentrade.market.domain.Trade;
+import org.opentrade.market.port.ForwardingTimeSeriesStore;
 import org.opentrade.market.port.HistorySink;
 import org.opentrade.market.port.StoreUnavailableException;
-import org.opentrade.market.port.TimeSeriesStore;
 
 /** {@code POST /admin/bars} against an in-memory store whose bar replacements the tests can stop or fail. */
 class AdminRoutesTest {
@@ -68,56 +67,19 @@ class AdminRoutesTest {
     }
 
     /** The in-memory store, with hooks before and after each symbol's range is replaced (on the worker). */
-    private static final class HookStore implements TimeSeriesStore {
-        final InMemoryTimeSeriesStore d = new InMemoryTimeSeriesStore();
+    private static final class HookStore extends ForwardingTimeSeriesStore {
         volatile Consumer<List<Bar>> before = b -> { };
         volatile Consumer<List<Bar>> after = b -> { };
 
-        @Override
-        public void writeTrades(List<Trade> t) {
-            d.writeTrades(t);
-        }
-
-        @Override
-        public void writeBars(Interval i, List<Bar> b) {
-            d.writeBars(i, b);
+        HookStore() {
+            super(new InMemoryTimeSeriesStore());
         }
 
         @Override
         public void replaceBars(String s, Interval i, long start, long end, List<Bar> b) {
             before.accept(b);
-            d.replaceBars(s, i, start, end, b);
+            delegate.replaceBars(s, i, start, end, b);
             after.accept(b);
-        }
-
-        @Override
-        public List<Bar> bars(String s, Interval i, long start, long end, int limit) {
-            return d.bars(s, i, start, end, limit);
-        }
-
-        @Override
-        public List<Trade> trades(String s, long start, long end, long before, int limit) {
-            return d.trades(s, start, end, before, limit);
-        }
-
-        @Override
-        public boolean hasBars(String s, Interval i) {
-            return d.hasBars(s, i);
-        }
-
-        @Override
-        public void checkpoint(int shard, long seq) {
-            d.checkpoint(shard, seq);
-        }
-
-        @Override
-        public Map<Integer, Long> checkpoints() {
-            return d.checkpoints();
-        }
-
-        @Override
-        public void close() {
-            d.close();
         }
     }
 
