@@ -4,6 +4,7 @@ import java.util.List;
 import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.FeedBatch;
+import org.opentrade.exchange.model.ShardSnapshot;
 
 /**
  * What the consumer refuses to act on: batches of another shard, non-consecutive events, replies
@@ -56,13 +57,16 @@ final class FeedChecks {
         return null;
     }
 
-    /** Why a shard snapshot cannot be applied, or null: non-empty, one shard at one sequence, with orders. */
-    static String snapshotProblem(int shard, List<BookSnapshot> books) {
-        if (books == null || books.isEmpty()) {
-            return "shard snapshot is empty: it carries no sequence to continue from";
+    /** Why a shard snapshot cannot be applied, or null: the shard asked for, every book at its sequence, with orders. */
+    static String snapshotProblem(int shard, ShardSnapshot snapshot) {
+        if (snapshot == null) {
+            return "shard snapshot is missing";
         }
-        long seq = books.get(0).seq();
-        for (BookSnapshot b : books) {
+        long seq = snapshot.seq();
+        if (snapshot.shard() != shard) {
+            return "shard snapshot is of shard " + snapshot.shard() + ", expected shard " + shard;
+        }
+        for (BookSnapshot b : snapshot.books()) {
             if (b.shard() != shard || b.seq() != seq) {
                 return "shard snapshot mixes shards or sequences: " + b.symbol() + " is shard " + b.shard()
                         + " at " + b.seq() + ", expected shard " + shard + " at " + seq;

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import org.opentrade.exchange.model.AccountSnapshot;
 import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.FeedBatch;
+import org.opentrade.exchange.model.ShardSnapshot;
 
 /**
  * What a feed consumer needs from the exchange (port; the protocol is the one of
@@ -32,8 +33,11 @@ public interface FeedTransport {
     /** At most {@code maxEvents} events of {@code shard} after {@code afterSeq}, oldest first. */
     CompletionStage<FeedBatch> replay(int shard, long afterSeq, int maxEvents);
 
-    /** Every symbol of {@code shard}, all at one sequence; with resting orders and stops when asked. */
-    CompletionStage<List<BookSnapshot>> shardSnapshot(int shard, boolean withOrders);
+    /**
+     * Every symbol of {@code shard}, all at the shard's one sequence (carried also when the shard has no
+     * symbol); with resting orders and stops when asked.
+     */
+    CompletionStage<ShardSnapshot> shardSnapshot(int shard, boolean withOrders);
 
     /** One symbol's book, at its shard's current sequence. */
     CompletionStage<BookSnapshot> bookSnapshot(String symbol, boolean withOrders);

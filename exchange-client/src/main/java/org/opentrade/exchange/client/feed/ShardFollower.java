@@ -1,14 +1,13 @@
 package org.opentrade.exchange.client.feed;
 
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.ShardSnapshot;
 
 /**
  * One shard of a {@link FeedConsumer}: the state machine that turns a lossy, duplicating,
@@ -303,7 +302,7 @@ final class ShardFollower {
                 this::requestSnapshot);
     }
 
-    private void onSnapshot(List<BookSnapshot> books, Throwable error) {
+    private void onSnapshot(ShardSnapshot snapshot, Throwable error) {
         if (state != ShardState.SNAPSHOTTING) {
             return;
         }
@@ -311,16 +310,16 @@ final class ShardFollower {
             retry("shard snapshot failed", error, this::requestSnapshot);
             return;
         }
-        String problem = FeedChecks.snapshotProblem(shard, books);
+        String problem = FeedChecks.snapshotProblem(shard, snapshot);
         if (problem != null) {
             retry(problem, null, this::requestSnapshot);
             return;
         }
-        long seq = books.get(0).seq();
+        long seq = snapshot.seq();
         if (seq > delivered) {
             int gen = generation;
             try {
-                handler.onSnapshot(shard, seq, books);
+                handler.onSnapshot(shard, seq, snapshot.books());
             } catch (Throwable t) {
                 Callbacks.rethrowIfFatal(t);
                 fail(seq, t);

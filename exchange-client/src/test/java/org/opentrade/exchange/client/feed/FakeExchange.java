@@ -17,6 +17,7 @@ import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.ShardSnapshot;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 
@@ -36,7 +37,7 @@ final class FakeExchange implements FeedTransport {
     final Deque<Throwable> infoFailures = new ArrayDeque<>();
     final List<String> requests = new ArrayList<>();
     final List<String> checkpoints = new ArrayList<>();
-    final Map<Integer, List<BookSnapshot>> shardSnapshots = new HashMap<>();
+    final Map<Integer, ShardSnapshot> shardSnapshots = new HashMap<>();
     /** Replies wait for {@link #releaseOne}/{@link #releaseAll} instead of completing at once. */
     boolean holdReplies;
     /** While down, every request fails (an exchange restarting). */
@@ -190,7 +191,7 @@ final class FakeExchange implements FeedTransport {
     }
 
     @Override
-    public CompletionStage<List<BookSnapshot>> shardSnapshot(int shard, boolean withOrders) {
+    public CompletionStage<ShardSnapshot> shardSnapshot(int shard, boolean withOrders) {
         requests.add("snapshot " + shard + " orders " + withOrders);
         return down ? answer(null, timeout()) : answer(shardSnapshots.get(shard), null);
     }

@@ -13,6 +13,7 @@ import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.ShardSnapshot;
 
 class FeedConsumerTest {
     private final FakeExchange exchange = new FakeExchange(1);
@@ -171,7 +172,7 @@ class FeedConsumerTest {
         options = options.withTruncation(TruncationPolicy.SNAPSHOT);
         exchange.append(0, 100);
         exchange.prune(0, 60);
-        exchange.shardSnapshots.put(0, List.of(book("A", 80), book("B", 80)));
+        exchange.shardSnapshots.put(0, new ShardSnapshot(0, 80, List.of(book("A", 80), book("B", 80))));
         handler.applied.put(0, 10L);
         start();
         assertEquals(List.of("snapshot 0 at 80 of 2", "live 0 at 100"), handler.calls);
@@ -182,21 +183,47 @@ class FeedConsumerTest {
     }
 
     @Test
+    void aShardWithoutSymbolsContinuesAfterItsEmptySnapshotsSequence() {
+        // A shard whose only events named no instrument (rejections) and whose history was pruned: its snapshot
+        // has no book, yet it says where the shard stands; the consumer used to retry it forever.
+        options = options.withTruncation(TruncationPolicy.SNAPSHOT);
+        exchange.append(0, 100);
+        exchange.prune(0, 60);
+        exchange.shardSnapshots.put(0, new ShardSnapshot(0, 80, List.of()));
+        start();
+        assertEquals(List.of("snapshot 0 at 80 of 0", "live 0 at 100"), handler.calls);
+        assertEquals(range(81, 100), handler.seqs(0));
+        assertEquals(ShardState.LIVE, stats().state());
+        assertEquals(List.of(), handler.violations);
+    }
+
+    @Test
+    void snapshotOfAnotherShardIsRetriedNotApplied() {
+        options = options.withTruncation(TruncationPolicy.SNAPSHOT);
+        exchange.append(0, 100);
+        exchange.prune(0, 60);
+        exchange.shardSnapshots.put(0, new ShardSnapshot(1, 80, List.of()));
+        start();
+        assertEquals(List.of(), handler.calls);
+        assertTrue(stats().lastProblem().contains("of shard 1, expected shard 0"), stats().lastProblem());
+    }
+
+    @Test
     void snapshotThatMixesSequencesOrLacksOrdersIsRetriedNotApplied() {
         options = options.withTruncation(TruncationPolicy.SNAPSHOT);
         exchange.append(0, 100);
         exchange.prune(0, 60);
-        exchange.shardSnapshots.put(0, List.of(book("A", 80), book("B", 81)));
+        exchange.shardSnapshots.put(0, new ShardSnapshot(0, 80, List.of(book("A", 80), book("B", 81))));
         start();
         assertEquals(List.of(), handler.calls);
         assertEquals(ShardState.SNAPSHOTTING, stats().state());
         assertTrue(stats().lastProblem().contains("mixes"), stats().lastProblem());
         BookSnapshot noOrders = new BookSnapshot(0, 80, "A", List.of(), List.of(), null, null, 0, 0, 0, 0, 0, 0, 0,
                 0, 0, 0);
-        exchange.shardSnapshots.put(0, List.of(noOrders));
+        exchange.shardSnapshots.put(0, new ShardSnapshot(0, 80, List.of(noOrders)));
         scheduler.advance(100);
         assertTrue(stats().lastProblem().contains("without the resting orders"), stats().lastProblem());
-        exchange.shardSnapshots.put(0, List.of(book("A", 80)));
+        exchange.shardSnapshots.put(0, new ShardSnapshot(0, 80, List.of(book("A", 80))));
         scheduler.advance(200);
         assertEquals(List.of("snapshot 0 at 80 of 1", "live 0 at 100"), handler.calls);
         assertEquals(range(81, 100), handler.seqs(0));
@@ -207,7 +234,7 @@ class FeedConsumerTest {
         options = options.withTruncation(TruncationPolicy.SNAPSHOT);
         exchange.append(0, 100);
         exchange.prune(0, 60);
-        exchange.shardSnapshots.put(0, List.of(book("A", 80)));
+        exchange.shardSnapshots.put(0, new ShardSnapshot(0, 80, List.of(book("A", 80))));
         List<Throwable> failures = new ArrayList<>();
         FeedHandler plain = new FeedHandler() {
             @Override

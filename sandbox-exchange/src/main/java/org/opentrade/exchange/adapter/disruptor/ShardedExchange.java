@@ -18,6 +18,7 @@ import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.ExchangeEvent;
 import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.ShardSnapshot;
 import org.opentrade.exchange.port.CommandStages;
 import org.opentrade.exchange.port.EventPublisher;
 import org.opentrade.exchange.port.ReplicaSink;
@@ -302,8 +303,8 @@ public final class ShardedExchange implements Exchange {
         return query(shard, (engine, seq) -> engine.bookSnapshot(shard, seq, symbol, withOrders));
     }
 
-    /** The books of every symbol of one shard, all at the same sequence. */
-    public CompletionStage<List<BookSnapshot>> shardSnapshot(int shard, boolean withOrders) {
+    /** The books of every symbol of one shard, all at the shard's sequence (carried also when it has none). */
+    public CompletionStage<ShardSnapshot> shardSnapshot(int shard, boolean withOrders) {
         return query(shard, (engine, seq) -> {
             List<BookSnapshot> l = new ArrayList<>();
             for (String symbol : engine.symbols()) {
@@ -311,7 +312,7 @@ public final class ShardedExchange implements Exchange {
                     l.add(engine.bookSnapshot(shard, seq, symbol, withOrders));
                 }
             }
-            return l;
+            return new ShardSnapshot(shard, seq, l);
         });
     }
 

@@ -98,10 +98,8 @@ public final class SnapshotEndpoint {
                 router.forward(request, ExchangeAddresses.FEED_SNAPSHOT, n, body, null, FeedEndpoint::unavailable);
                 return;
             }
-            long seq = exchange.headSeq(n);
-            reply(request, exchange.shardSnapshot(n, withOrders), list -> new JsonObject().put("code", 0)
-                    .put("shard", n).put("seq", list.isEmpty() ? seq : list.get(0).seq())
-                    .put("snapshots", books(list)));
+            reply(request, exchange.shardSnapshot(n, withOrders), snap -> new JsonObject().put("code", 0)
+                    .put("shard", n).put("seq", snap.seq()).put("snapshots", books(snap.books())));
         } else {
             if (!(account instanceof String a) || a.isBlank() || a.length() > MatchingEngine.MAX_TEXT_LENGTH) {
                 request.reply(FeedEndpoint.bad("account must be a non-empty string of at most "

@@ -21,6 +21,7 @@ import org.opentrade.exchange.client.feed.Subscription;
 import org.opentrade.exchange.model.AccountSnapshot;
 import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.FeedBatch;
+import org.opentrade.exchange.model.ShardSnapshot;
 
 /**
  * {@link FeedTransport} over the Vert.x event bus, on the addresses and with the message shapes of
@@ -98,10 +99,9 @@ public final class EventBusFeedTransport implements FeedTransport {
     }
 
     @Override
-    public CompletionStage<List<BookSnapshot>> shardSnapshot(int shard, boolean withOrders) {
+    public CompletionStage<ShardSnapshot> shardSnapshot(int shard, boolean withOrders) {
         return request(ExchangeAddresses.FEED_SNAPSHOT, FeedMessages.shardSnapshotRequest(shard, withOrders),
-                body -> FeedMessages.listReply(body, "snapshots", "shard snapshot reply",
-                        ExchangeJson::bookSnapshotFromJson));
+                FeedMessages::shardSnapshotReply);
     }
 
     @Override

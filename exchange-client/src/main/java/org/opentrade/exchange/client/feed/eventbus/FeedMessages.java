@@ -12,6 +12,7 @@ import org.opentrade.exchange.client.feed.FeedInfo;
 import org.opentrade.exchange.client.feed.FeedRequestRefusedException;
 import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.ShardSnapshot;
 
 /**
  * The request bodies and reply readers of the feed's request-reply addresses, exactly as
@@ -75,6 +76,23 @@ final class FeedMessages {
             throw new IllegalArgumentException("info reply: shards must be an integer, got " + shards);
         }
         return new FeedInfo(n, longs(j, "head_seq"), longs(j, "first_kept_seq"));
+    }
+
+    /**
+     * {@code {"code":0,"shard":n,"seq":s,"snapshots":[…]}}: the shard's sequence is read from the reply, not
+     * from its first book, so a shard without symbols still says where to continue.
+     */
+    static ShardSnapshot shardSnapshotReply(Object body) {
+        JsonObject j = ok(body, "shard snapshot reply");
+        if (!(j.getValue("shard") instanceof Integer shard)) {
+            throw new IllegalArgumentException("shard snapshot reply: shard must be an integer, got " + j.getValue("shard"));
+        }
+        Object seq = j.getValue("seq");
+        if (!(seq instanceof Integer || seq instanceof Long) || ((Number) seq).longValue() < 0) {
+            throw new IllegalArgumentException("shard snapshot reply: seq must be a non-negative integer, got " + seq);
+        }
+        return new ShardSnapshot(shard, ((Number) seq).longValue(),
+                listReply(j, "snapshots", "shard snapshot reply", ExchangeJson::bookSnapshotFromJson));
     }
 
     /** {@code {"code":0,"<key>":[…]}}, each element read by {@code reader}. */

@@ -41,6 +41,7 @@ import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.OrderView;
 import org.opentrade.exchange.model.ResultCode;
+import org.opentrade.exchange.model.ShardSnapshot;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 
@@ -141,12 +142,20 @@ class EventBusFeedTransportIT {
                 List.of(bid), List.of(), 1001, 1000, 1001, 1001, 1001, 100, 100_100, 1, 5, 1);
         server.account = new AccountSnapshot(0, 9, "alice", List.of(bid));
 
-        assertEquals(List.of(server.book), call(() -> transport.shardSnapshot(0, true)));
+        assertEquals(new ShardSnapshot(0, 9, List.of(server.book)), call(() -> transport.shardSnapshot(0, true)));
         assertEquals(server.book, call(() -> transport.bookSnapshot("600000.SH", false)));
         assertEquals(List.of(server.account), call(() -> transport.accountSnapshot("alice")));
         assertEquals(List.of(new JsonObject().put("shard", 0).put("orders", true),
                 new JsonObject().put("symbol", "600000.SH").put("orders", false),
                 new JsonObject().put("account", "alice")), server.requests);
+    }
+
+    @Test
+    void aShardWithoutSymbolsStillSaysWhereToContinue() throws Exception {
+        server.book = null;
+        server.logs.get(1).addAll(List.of(FakeFeedServer.event(1, 1), FakeFeedServer.event(1, 2),
+                FakeFeedServer.event(1, 3)));
+        assertEquals(new ShardSnapshot(1, 3, List.of()), call(() -> transport.shardSnapshot(1, true)));
     }
 
     @Test

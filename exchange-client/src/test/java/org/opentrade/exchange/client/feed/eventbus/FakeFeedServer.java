@@ -134,7 +134,11 @@ final class FakeFeedServer {
         JsonObject r = m.body();
         record(r);
         if (r.containsKey("shard")) {
-            m.reply(new JsonObject().put("code", 0).put("snapshots", new JsonArray().add(ExchangeJson.toJson(book))));
+            // As the exchange answers: the shard's sequence beside its books; a shard without symbols has none.
+            int shard = r.getInteger("shard");
+            m.reply(new JsonObject().put("code", 0).put("shard", shard)
+                    .put("seq", book == null ? logs.get(shard).size() : book.seq())
+                    .put("snapshots", book == null ? new JsonArray() : new JsonArray().add(ExchangeJson.toJson(book))));
         } else if (r.containsKey("symbol")) {
             m.reply(new JsonObject().put("code", 0).put("snapshot", book == null ? null : ExchangeJson.toJson(book)));
         } else if (r.getValue("account") instanceof String) {
