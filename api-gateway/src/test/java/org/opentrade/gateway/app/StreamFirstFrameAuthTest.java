@@ -159,4 +159,75 @@ class StreamFirstFrameAuthTest {
         assertRefused(s, -2001);
         assertEquals(0, kit.upstreamConnections.get());
     }
+
+    /**
+     * Before its auth frame a caller is upgraded and its pings are read: Vert.x answers each past the write
+     * queue, so an unauthenticated caller that pinged and read nothing made the gateway queue pongs until the
+     * auth timeout (and on, until the close). A ping that finds the write queue full closes it 1008 (-3001) and
+     * its reads stop: the pinger's writes block long before all its pings are through.
+     */
+    @Test
+    void aCallerThatPingsWithoutReadingBeforeItsAuthFrameIsClosed() throws Exception {
+        int pings = 200_000; // 125-byte payloads: about 25 MB of pongs, far more than the socket buffers hold
+        byte[] ping = new byte[2 + 4 + 125];
+        ping[0] = (byte) 0x89; // FIN, ping
+        ping[1] = (byte) (0x80 | 125); // masked (mask key 0), 125 bytes
+        byte[] batch = new byte[ping.length * 1_000];
+        for (int i = 0; i < 1_000; i++) {
+            System.arraycopy(ping, 0, batch, i * ping.length, ping.length);
+        }
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.setReceiveBufferSize(4096); // a caller that reads nothing: its window closes soon
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw.port()));
+            socket.setSoTimeout((int) StreamKit.WAIT.toMillis());
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("GET /v1/stream/market HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            Thread writer = new Thread(() -> {
+                try {
+                    while (sent.get() < pings) {
+                        out.write(batch); // blocks once the gateway stops reading
+                        sent.addAndGet(1_000);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the gateway, or the test's end, closed the socket
+                }
+            }, "pinger");
+            writer.setDaemon(true);
+            writer.start();
+            writer.join(StreamKit.WAIT.toMillis());
+            int pongs = 0;
+            String error = null;
+            while (true) {
+                int b0 = in.read();
+                assertTrue(b0 >= 0, "the connection ended without a close frame after " + pongs + " pongs");
+                int len = in.read() & 0x7f;
+                if (len == 126) {
+                    len = (in.read() << 8) | in.read();
+                }
+                byte[] payload = in.readNBytes(len);
+                if (b0 == 0x8a) {
+                    pongs++;
+                } else if (b0 == 0x81) {
+                    error = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+                } else if (b0 == 0x88) {
+                    assertEquals(1008, ((payload[0] & 0xff) << 8) | (payload[1] & 0xff));
+                    break;
+                }
+            }
+            assertTrue(error != null, "an error frame before the close");
+            JsonObject model = new JsonObject(error);
+            assertEquals(-3001, model.getInteger("error_no"), error);
+            assertEquals("pings are sent faster than their pongs are read", model.getString("error"), error);
+            assertTrue(pongs < pings, pongs + " pongs");
+        }
+    }
 }

@@ -21,7 +21,8 @@ import org.opentrade.gateway.domain.RoutePolicy;
  * request) treats it exactly as if the headers had carried it. The socket stays paused until the
  * upstream is bridged: nothing the caller sends before that is read, let alone forwarded. Anything
  * else first, or nothing in time, gets an error frame in the error model and a close 1008; a failure
- * later in the chain the same ({@link #fail}).
+ * later in the chain the same ({@link #fail}). Pings sent faster than their pongs are read close it too
+ * ({@link UnreadPongs}).
  *
  * <p>Called on the event loop; never blocks.
  */
@@ -91,6 +92,15 @@ public final class FirstFrameAuth implements GatewayFilter {
                 }
             });
             ws.frameHandler(frame -> {
+                if (UnreadPongs.overflow(ws, frame)) {
+                    ws.pause(); // stays paused: Vert.x would answer every further ping it reads
+                    if (!done[0]) {
+                        done[0] = true;
+                        ctx.vertx().cancelTimer(timer);
+                        Async.fail(ctx, new Rejection(GatewayError.RATE_LIMITED, UnreadPongs.MESSAGE));
+                    }
+                    return;
+                }
                 if (done[0] || frame.type() == io.vertx.core.http.WebSocketFrameType.PING
                         || frame.type() == io.vertx.core.http.WebSocketFrameType.PONG) {
                     return; // control frames may come at any time (RFC 6455 5.5); Vert.x answers a ping itself

@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import org.opentrade.common.error.ErrorBody;
+import org.opentrade.gateway.adapter.http.UnreadPongs;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
@@ -16,7 +17,8 @@ import org.opentrade.gateway.domain.GatewayError;
  * (fragmentation kept, no re-assembly, so a large message costs no extra memory), with
  * back-pressure (a side whose write queue is full pauses the other side's reads). Frames or
  * messages over the pool's limits close the sender with 1009; a caller's text message that is not
- * UTF-8 closes the caller with 1007 (checked frame by frame, {@link Utf8Stream}). The caller is pinged every ping
+ * UTF-8 closes the caller with 1007 (checked frame by frame, {@link Utf8Stream}). A caller's ping that finds its
+ * write queue full closes it with 1008 ({@link UnreadPongs}: Vert.x answers pings past the queue). The caller is pinged every ping
  * interval; no pong within the pong timeout closes it with 1011. The upstream is pinged every upstream
  * ping interval; an upstream that has not answered one ping when the next is due is hung (a stopped
  * process, a host gone, a cut network: nothing closes its socket), so the caller is closed 1001 and
@@ -109,6 +111,10 @@ final class WebSocketBridge {
         Utf8Stream text = fromClient ? new Utf8Stream() : null;
         boolean[] inText = {false};
         from.frameHandler(frame -> {
+            if (fromClient && frame.isPing()) {
+                clientPinged(frame);
+                return;
+            }
             // Control frames are the connection's own business: pings are answered by Vert.x and
             // closes go through the close handlers, with their status code and reason.
             if (closing || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
@@ -145,10 +151,25 @@ final class WebSocketBridge {
                     if (!fromClient) {
                         upstreamPaused = false;
                     }
-                    from.resume();
+                    if (!closing) { // a caller closed for its pings stays paused
+                        from.resume();
+                    }
                 });
             }
         });
+    }
+
+    /**
+     * The caller sent a ping, which Vert.x has already answered past the write queue: one that finds the queue
+     * full closes the caller 1008 and stops its reads ({@link UnreadPongs}). Called on the caller's event loop.
+     */
+    private void clientPinged(WebSocketFrame ping) {
+        if (closing || !UnreadPongs.overflow(client, ping)) {
+            return;
+        }
+        closeWithModel(POLICY_VIOLATION, UnreadPongs.MESSAGE, GatewayError.RATE_LIMITED.code(), GOING_AWAY,
+                "client closed");
+        client.pause(); // Vert.x pongs every ping it reads, even after the close frame
     }
 
     /** Whether a data frame keeps its message valid: text frames (and their continuations) must be UTF-8. */

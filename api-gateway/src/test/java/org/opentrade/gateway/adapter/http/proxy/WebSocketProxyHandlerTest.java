@@ -438,6 +438,74 @@ class WebSocketProxyHandlerTest {
         assertEquals(total, received.get());
     }
 
+    /**
+     * Vert.x answers every ping by itself, past the write queue: a client that sends pings and reads nothing made
+     * the gateway queue one pong per ping without bound (an empty ping, 6 bytes, pinned a queue entry of about
+     * 150 bytes). Once the caller's write queue is full a ping closes it 1008 with the error model, and its reads
+     * stop, so no more pongs are made.
+     */
+    @Test
+    void aClientThatPingsWithoutReadingIsClosedOnceItsWriteQueueIsFull() throws Exception {
+        int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
+        int pings = 200_000; // 125-byte payloads: about 25 MB of pongs, far more than the socket buffers hold
+        byte[] ping = new byte[2 + 4 + 125];
+        ping[0] = (byte) 0x89; // FIN, ping
+        ping[1] = (byte) (0x80 | 125); // masked (mask key 0), 125 bytes
+        byte[] batch = new byte[ping.length * 1_000];
+        for (int i = 0; i < 1_000; i++) {
+            System.arraycopy(ping, 0, batch, i * ping.length, ping.length);
+        }
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096); // a client that reads nothing: its window closes soon
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw));
+            socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /v1/stream/market HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.read());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int sent = 0; sent < pings; sent += 1_000) {
+                        out.write(batch); // blocks once the gateway stops reading
+                    }
+                } catch (java.io.IOException closed) {
+                    // the gateway, or the test's end, closed the socket
+                }
+            }, "pinger");
+            writer.setDaemon(true);
+            writer.start();
+            try {
+                upstreamSawClose.future().toCompletionStage().toCompletableFuture()
+                        .get(ProxyTestKit.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the gateway kept answering the pings of a client that reads nothing");
+            }
+            // Now read: the pongs queued before the verdict, then the close frame.
+            int pongs = 0;
+            while (true) {
+                int b0 = in.read();
+                assertTrue(b0 >= 0, "the connection ended without a close frame after " + pongs + " pongs");
+                int len = in.read() & 0x7f;
+                byte[] payload = in.readNBytes(len);
+                if (b0 == 0x8a) {
+                    pongs++;
+                } else if (b0 == 0x88) {
+                    int code = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+                    assertClose(code + " " + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8), 1008,
+                            "pings are sent faster than their pongs are read", -3001);
+                    break;
+                }
+            }
+            assertTrue(pongs < pings, pongs + " pongs");
+        }
+    }
+
     /** Reads the frames a client (here the proxy) sends: each frame's opcode; masked, payloads under 126 bytes. */
     private static final class ClientFrames implements Handler<Buffer> {
         private final java.util.function.IntConsumer opcodes;
