@@ -207,6 +207,15 @@ public final class LiveSymbol {
                 sellVolume, instrument.floatShares(), instrument.eps(), lastTradeTime);
     }
 
+    /**
+     * The latest time this symbol has been told (a trade's or {@link #onTime}'s), {@code Long.MIN_VALUE} before
+     * any: a bar whose period's trading ended by then, and that does not hold the live bar, is final (no later
+     * trade can land in it, a late one goes into the live bar).
+     */
+    public long watermark() {
+        return watermark;
+    }
+
     /** The current trading day, empty before any time was seen. */
     public Optional<LocalDate> tradingDay() {
         return Optional.ofNullable(day);

@@ -131,8 +131,9 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
             case DEPTH -> MarketJson.depth(c.symbol(), st.book().seq(), board.publishedBids(c.symbol()),
                     board.publishedAsks(c.symbol())).put("type", "snapshot");
             case KLINES -> {
-                Bar b = liveBar(st, names(c.symbol()), c.interval(), Long.MAX_VALUE);
-                yield b == null ? null : MarketJson.liveBar(b, false);
+                Names n = names(c.symbol());
+                Bar b = liveBar(st, n, c.interval(), Long.MAX_VALUE);
+                yield b == null ? null : MarketJson.liveBar(b, isFinal(st, n, c.interval(), b.time()));
             }
         };
     }
@@ -289,6 +290,21 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
             return null;
         }
         return n.periods().bar(iv, t, closed, live);
+    }
+
+    /**
+     * Whether the bar of {@code iv} at {@code time} is final: its period does not hold the live bar of its source
+     * interval and the symbol's time has passed the period's trading end. The current bar is such a bar between
+     * trades (a minute, a lunch break, a night without trades), and must then say {@code closed}: it was sent
+     * as the live bar, {@code "closed": false}, though its period was over, so a client resuming then took a
+     * bar that closed while it was away for a live one.
+     */
+    private boolean isFinal(MarketBoard.SymbolState st, Names n, Interval iv, long time) {
+        Bar live = st.live().liveBar(iv.isIntraday() ? Interval.M1 : Interval.D1).orElse(null);
+        if (live != null && n.periods().start(iv, live.time()) == n.periods().start(iv, time)) {
+            return false;
+        }
+        return st.live().watermark() >= n.periods().tradingEnd(iv, time);
     }
 
     private static long lastTime(List<Bar> bars) {
