@@ -360,6 +360,7 @@ public final class MarketBoard implements FeedHandler {
         for (SymbolState st : symbols.values()) {
             st.live.onTime(nowMs, this::closed);
         }
+        listener.time(nowMs);
     }
 
     private void closed(Bar bar) {

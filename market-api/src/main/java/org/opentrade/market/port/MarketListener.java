@@ -24,6 +24,14 @@ public interface MarketListener {
     void bar(Bar bar);
 
     /**
+     * The board's time reached {@code nowMs} ({@code MarketBoard#onTime}, about once a second), after the bars it
+     * ended were closed: a bar of a longer interval whose last trading minute (or day) had no trade ends here,
+     * with no closing bar of its source interval to say so.
+     */
+    default void time(long nowMs) {
+    }
+
+    /**
      * The exchange numbers {@code symbol}'s trades again from below: a book snapshot counts fewer trades
      * of all time than this board had applied (the exchange's data was reset). The next trade is number
      * {@code count + 1}; numbers up to the old count now name other trades.

@@ -83,11 +83,55 @@ class MarketKlineStreamTest {
         try (Client resuming = connect()) {
             String channel = "klines:1m:" + sym;
             JsonObject snapshot = subscribe(resuming, channel, new JsonObject().put(channel, 7));
+            // Before the snapshot may come the bar that closed before it (ChannelSource.missed): the last one is it.
+            resuming.send(new JsonObject().put("op", "ping"));
+            java.util.function.Predicate<JsonObject> channelOrPong = g -> channel.equals(g.getString("channel"))
+                    || "pong".equals(g.getString("type"));
+            for (JsonObject f = resuming.next(channelOrPong); f.getString("channel") != null;
+                    f = resuming.next(channelOrPong)) {
+                snapshot = f;
+            }
             assertEquals(false, snapshot.getBoolean("resumed"), snapshot.encode());
             assertEquals(minute, time(snapshot), snapshot.encode());
             assertEquals(true, snapshot.getJsonObject("data").getBoolean("closed"),
                     "the close the client missed: " + snapshot.encode());
         }
+    }
+
+    /**
+     * A 5m bar whose only trade came in its first minute: the close of that minute is not the bar's, and nothing
+     * traded after it in the period. The bar closes when the period's time is over; it was never sent
+     * {@code closed} (only a trade in a later period showed the next bar beginning).
+     */
+    @Test
+    void aBarWithoutATradeInItsLastMinuteClosesWhenItsPeriodEnds() throws Exception {
+        String sym = "601318.SH";
+        String fives = "klines:5m:" + sym;
+        try (Client c = connect()) {
+            c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(fives)));
+            c.next(f -> "subscribed".equals(f.getString("type")));
+            // The board's time at the start of a 5m period, ahead of the wall clock and of the other test's.
+            long period = (Math.max(System.currentTimeMillis(), lastMinute(sym)) / 300_000 + 3) * 300_000;
+            boardTime(period + 1);
+            trade(sym, 300); // stamped before the board's time: it lands in the period's first minute
+            JsonObject first = c.next(f -> fives.equals(f.getString("channel"))
+                    && f.getJsonObject("data").getLong("volume") == 300);
+            assertEquals(period, time(first), first.encode());
+            assertEquals(false, first.getJsonObject("data").getBoolean("closed"), first.encode());
+
+            boardTime(period + 60_001); // the first minute closes: not the 5m bar's last
+            boardTime(period + 300_001); // the period is over
+            JsonObject closed = c.next(f -> fives.equals(f.getString("channel"))
+                    && f.getJsonObject("data").getBoolean("closed"));
+            assertEquals(period, time(closed), closed.encode());
+            assertEquals(300L, closed.getJsonObject("data").getLong("volume"), closed.encode());
+        }
+    }
+
+    private static long lastMinute(String sym) throws Exception {
+        JsonArray bars = h.get("/v1/market/klines/" + sym + "?interval=1m&limit=1").bodyAsJsonObject()
+                .getJsonArray("bars");
+        return bars.isEmpty() ? 0 : Instant.parse(bars.getJsonObject(0).getString("time")).toEpochMilli();
     }
 
     private static long lastMinuteVolume(String sym) {

@@ -43,6 +43,11 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
     private final Options options;
     /** Channel names per symbol, built once (the listener runs per trade). */
     private final java.util.Map<String, Names> names = new java.util.HashMap<>();
+    /**
+     * K-line channels whose last message is a bar not final yet, with that bar: it is closed by {@link #time} when
+     * its period's trading ends with no trade in its last minute (or day). At most one entry per active channel.
+     */
+    private final java.util.Map<String, Bar> open = new java.util.HashMap<>();
 
     /** One symbol's channel names (K-lines by {@link Interval#ordinal}) and its current bar of each interval. */
     private record Names(String trades, String quotes, String depth, String[] klines, PeriodBars periods) {
@@ -234,7 +239,8 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
      * A 1m bar changed (a trade) or closed, or a 1d bar closed: publishes the bar of every interval
      * that contains it. {@code closed} is true when that interval's bar is final: a closed 1m bar
      * closes the intraday bars whose last minute it was; a closed 1d bar closes the week or month
-     * only on their last trading day with trades (otherwise they close with a later day).
+     * on their last trading day. A bar whose last minute (or day) had no trade is closed by {@link #time},
+     * or just before the next bar when a trade begins that one first.
      */
     @Override
     public void bar(Bar bar) {
@@ -272,7 +278,41 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
 
     private void publishBar(Bar b, boolean closed) {
         if (b != null) {
-            streams.publish(names(b.symbol()).klines()[b.interval().ordinal()], w -> MarketJson.writeLiveBar(w, b, closed));
+            String channel = names(b.symbol()).klines()[b.interval().ordinal()];
+            Bar before = closed ? open.remove(channel) : open.put(channel, b);
+            if (before != null && before.time() != b.time()) {
+                // A later bar begins (a trade came before the time did) while the one before is still open: it is
+                // final, since the live bar is in a later period.
+                Bar last = liveBar(board.get(b.symbol()), names(b.symbol()), b.interval(), before.time());
+                Bar end = last != null ? last : before;
+                streams.publish(channel, w -> MarketJson.writeLiveBar(w, end, true));
+            }
+            streams.publish(channel, w -> MarketJson.writeLiveBar(w, b, closed));
+        }
+    }
+
+    /**
+     * Closes the open bars ({@link #open}) that are final now. {@link #bar} closes a bar only with a closing bar
+     * of its source interval in its last minute (or day), so a 5m–60m bar whose last minute, or a week or month
+     * whose last trading day, had no trade of the symbol was never sent {@code closed}: the client saw the next
+     * bar begin instead. Runs about once a second, over the open bars of active channels only.
+     */
+    @Override
+    public void time(long nowMs) {
+        if (open.isEmpty()) {
+            return;
+        }
+        List<Bar> ended = new java.util.ArrayList<>();
+        for (Bar b : open.values()) {
+            MarketBoard.SymbolState st = board.get(b.symbol());
+            if (st != null && isFinal(st, names(b.symbol()), b.interval(), b.time())) {
+                ended.add(b);
+            }
+        }
+        for (Bar b : ended) {
+            MarketBoard.SymbolState st = board.get(b.symbol());
+            Bar closed = liveBar(st, names(b.symbol()), b.interval(), b.time());
+            publishBar(closed != null ? closed : b, true);
         }
     }
 
