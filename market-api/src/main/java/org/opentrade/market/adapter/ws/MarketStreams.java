@@ -403,13 +403,15 @@ public final class MarketStreams {
                 seqs.put(channel, existing.log.head());
                 continue;
             }
-            ChannelLogs.Opened<Buffer> opened = logs.open(channel);
-            if (!opened.ok()) {
+            // Checked without opening: a channel gets its log only with a subscription, since from then on every
+            // message of it is built and kept for the life of the process. A refused one (no streams in the plan,
+            // over a limit or the budget) opened it anyway, so any key could make every channel cost that.
+            String refusal = logs.refusal(channel);
+            if (refusal != null) {
                 invalid.add(StreamChannel.shorten(channel));
-                reasons.add(opened.error());
+                reasons.add(refusal);
                 continue;
             }
-            counters.channels = logs.size();
             if (conn.subscriptions.size() >= options.maxSubscriptionsPerConnection()) {
                 overConnectionLimit.add(channel);
                 continue;
@@ -422,6 +424,13 @@ public final class MarketStreams {
                 overRate.add(channel);
                 continue;
             }
+            ChannelLogs.Opened<Buffer> opened = logs.open(channel);
+            if (!opened.ok()) { // not after the check above (it depends on the name only); answered all the same
+                invalid.add(StreamChannel.shorten(channel));
+                reasons.add(opened.error());
+                continue;
+            }
+            counters.channels = logs.size();
             Subscription s = new Subscription(conn, channel, opened.log(), request.resume().getOrDefault(channel, -1L));
             // A stable channel's seqs are the data's own: the same on every instance, whatever the epoch.
             s.foreign = !s.log.stable() && s.delivered >= 0 && request.epoch() != null

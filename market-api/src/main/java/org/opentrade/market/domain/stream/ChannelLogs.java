@@ -53,6 +53,17 @@ public final class ChannelLogs<T> {
     }
 
     /**
+     * Why {@link #open} would refuse {@code channel}, or null when it would give a log; creates nothing, so a
+     * caller can check a channel before deciding whether it may have one.
+     */
+    public String refusal(String channel) {
+        if (channel == null) {
+            return "channel is null";
+        }
+        return logs.containsKey(channel) ? null : source.check(channel).orElse(null);
+    }
+
+    /**
      * A log numbered by this process, or, for a channel the source numbers, from its origin (each recent
      * message encoded with its seq).
      */

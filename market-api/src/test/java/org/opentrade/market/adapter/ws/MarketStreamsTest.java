@@ -399,6 +399,33 @@ class MarketStreamsTest {
         assertEquals(3, c.expectType("subscribed").getJsonArray("channels").size(), "refilled after 10 s");
     }
 
+    /**
+     * A channel's log, once opened, is kept for the life of the process and every message of the channel is built
+     * and kept in it: a subscription that is refused must not open it. It did, so a key whose plan has no streams,
+     * or one over its limit or budget, made every channel of the universe cost that.
+     */
+    @Test
+    void aRefusedSubscriptionOpensNoChannel() {
+        kit(StreamOptions.defaults().withMaxSubscriptionsPerConnection(3));
+        TestClient none = kit.connect("key-no-streams", 0);
+        none.subscribe(TRADES_A, QUOTES_A, DEPTH_A);
+        assertEquals(-6012, none.expectType("error").getInteger("error_no"));
+        TestClient one = kit.connect("key-one", 1);
+        one.subscribe(TRADES_B, TRADES_A);
+        assertEquals(new JsonArray().add(TRADES_A), one.expectType("error").getJsonArray("channels"));
+        assertEquals(new JsonArray().add(TRADES_B), one.expectType("subscribed").getJsonArray("channels"));
+        TestClient full = kit.connect();
+        full.subscribe(TRADES_B, "quotes:" + B, "depth:" + B);
+        full.expectType("subscribed");
+        full.subscribe(QUOTES_A);
+        assertEquals(-6012, full.expectType("error").getInteger("error_no"), "over the connection's limit");
+
+        for (String channel : List.of(TRADES_A, QUOTES_A, DEPTH_A)) {
+            assertFalse(kit.onOwner(() -> kit.streams.active(channel)), channel + " was never subscribed");
+        }
+        assertEquals(3, kit.streams.stats().channels(), "the channels of B only");
+    }
+
     @Test
     void theSubscriptionLimitOfAConnectionComesFromTheOptions() {
         kit(StreamOptions.defaults().withMaxSubscriptionsPerConnection(2));

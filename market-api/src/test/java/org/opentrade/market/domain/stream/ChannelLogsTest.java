@@ -55,6 +55,16 @@ class ChannelLogsTest {
     }
 
     @Test
+    void aRefusalIsAskedWithoutOpeningALog() {
+        ChannelLogs<String> logs = new ChannelLogs<>(source, RetentionOptions.defaults());
+        assertNull(logs.refusal("quotes:600000.SH"));
+        assertTrue(logs.refusal("quotes:NOPE.SH").contains("unknown symbol"), logs.refusal("quotes:NOPE.SH"));
+        assertEquals("channel is null", logs.refusal(null));
+        assertEquals(0, logs.size(), "nothing opened");
+        assertNull(logs.find("quotes:600000.SH"));
+    }
+
+    @Test
     void aValidChannelGetsOneSharedLog() {
         ChannelLogs<String> logs = new ChannelLogs<>(source, RetentionOptions.defaults());
         ChannelLogs.Opened<String> first = logs.open("trades:600000.SH");
