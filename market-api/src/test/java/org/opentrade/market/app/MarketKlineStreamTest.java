@@ -107,11 +107,12 @@ class MarketKlineStreamTest {
     void aBarWithoutATradeInItsLastMinuteClosesWhenItsPeriodEnds() throws Exception {
         String sym = "601318.SH";
         String fives = "klines:5m:" + sym;
+        String fifteens = "klines:15m:" + sym;
         try (Client c = connect()) {
             c.send(new JsonObject().put("op", "subscribe").put("channels", new JsonArray().add(fives)));
             c.next(f -> "subscribed".equals(f.getString("type")));
-            // The board's time at the start of a 5m period, ahead of the wall clock and of the other test's.
-            long period = (Math.max(System.currentTimeMillis(), lastMinute(sym)) / 300_000 + 3) * 300_000;
+            // The board's time at the start of a 15m period, ahead of the wall clock and of the other test's.
+            long period = (Math.max(System.currentTimeMillis(), lastMinute(sym)) / 900_000 + 2) * 900_000;
             boardTime(period + 1);
             trade(sym, 300); // stamped before the board's time: it lands in the period's first minute
             JsonObject first = c.next(f -> fives.equals(f.getString("channel"))
@@ -120,11 +121,18 @@ class MarketKlineStreamTest {
             assertEquals(false, first.getJsonObject("data").getBoolean("closed"), first.encode());
 
             boardTime(period + 60_001); // the first minute closes: not the 5m bar's last
+            // Subscribed after the minute closed: the channel's one message is its snapshot, and it is due a close too.
+            JsonObject snapshot = subscribe(c, fifteens, null);
+            assertEquals(false, snapshot.getJsonObject("data").getBoolean("closed"), snapshot.encode());
             boardTime(period + 300_001); // the period is over
             JsonObject closed = c.next(f -> fives.equals(f.getString("channel"))
                     && f.getJsonObject("data").getBoolean("closed"));
             assertEquals(period, time(closed), closed.encode());
             assertEquals(300L, closed.getJsonObject("data").getLong("volume"), closed.encode());
+            boardTime(period + 900_001);
+            JsonObject closed15 = c.next(f -> fifteens.equals(f.getString("channel"))
+                    && f.getJsonObject("data").getBoolean("closed"));
+            assertEquals(period, time(closed15), closed15.encode());
         }
     }
 

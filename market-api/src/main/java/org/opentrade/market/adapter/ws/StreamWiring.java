@@ -138,7 +138,14 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
             case KLINES -> {
                 Names n = names(c.symbol());
                 Bar b = liveBar(st, n, c.interval(), Long.MAX_VALUE);
-                yield b == null ? null : MarketJson.liveBar(b, isFinal(st, n, c.interval(), b.time()));
+                if (b == null) {
+                    yield null;
+                }
+                boolean closed = isFinal(st, n, c.interval(), b.time());
+                if (!closed) {
+                    open.putIfAbsent(channel, b); // a subscriber has it open: its close is due even if nothing trades
+                }
+                yield MarketJson.liveBar(b, closed);
             }
         };
     }
