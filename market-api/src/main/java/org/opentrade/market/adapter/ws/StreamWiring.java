@@ -47,7 +47,15 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
      * K-line channels whose last message is a bar not final yet, with that bar: it is closed by {@link #time} when
      * its period's trading ends with no trade in its last minute (or day). At most one entry per active channel.
      */
-    private final java.util.Map<String, Bar> open = new java.util.HashMap<>();
+    private final java.util.Map<String, OpenBar> open = new java.util.HashMap<>();
+
+    /** A bar sent open, with the end of its period's trading: before that it cannot be final. */
+    private record OpenBar(Bar bar, long tradingEnd) {
+    }
+
+    private OpenBar openBar(Names n, Bar b) {
+        return new OpenBar(b, n.periods().tradingEnd(b.interval(), b.time()));
+    }
 
     /** One symbol's channel names (K-lines by {@link Interval#ordinal}) and its current bar of each interval. */
     private record Names(String trades, String quotes, String depth, String[] klines, PeriodBars periods) {
@@ -143,7 +151,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
                 }
                 boolean closed = isFinal(st, n, c.interval(), b.time());
                 if (!closed) {
-                    open.putIfAbsent(channel, b); // a subscriber has it open: its close is due even if nothing trades
+                    open.putIfAbsent(channel, openBar(n, b)); // a subscriber has it open: its close is due even if nothing trades
                 }
                 yield MarketJson.liveBar(b, closed);
             }
@@ -285,12 +293,14 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
 
     private void publishBar(Bar b, boolean closed) {
         if (b != null) {
-            String channel = names(b.symbol()).klines()[b.interval().ordinal()];
-            Bar before = closed ? open.remove(channel) : open.put(channel, b);
+            Names n = names(b.symbol());
+            String channel = n.klines()[b.interval().ordinal()];
+            OpenBar was = closed ? open.remove(channel) : open.put(channel, openBar(n, b));
+            Bar before = was == null ? null : was.bar();
             if (before != null && before.time() != b.time()) {
                 // A later bar begins (a trade came before the time did) while the one before is still open: it is
                 // final, since the live bar is in a later period.
-                Bar last = liveBar(board.get(b.symbol()), names(b.symbol()), b.interval(), before.time());
+                Bar last = liveBar(board.get(b.symbol()), n, b.interval(), before.time());
                 Bar end = last != null ? last : before;
                 streams.publish(channel, w -> MarketJson.writeLiveBar(w, end, true));
             }
@@ -310,9 +320,11 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
             return;
         }
         List<Bar> ended = new java.util.ArrayList<>();
-        for (Bar b : open.values()) {
+        for (OpenBar o : open.values()) {
+            Bar b = o.bar();
             MarketBoard.SymbolState st = board.get(b.symbol());
-            if (st != null && isFinal(st, names(b.symbol()), b.interval(), b.time())) {
+            if (st != null && st.live().watermark() >= o.tradingEnd() // else not yet: a comparison per bar a second
+                    && isFinal(st, names(b.symbol()), b.interval(), b.time())) {
                 ended.add(b);
             }
         }
