@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.gateway.testkit.RawWebSocket;
 
 /**
  * A browser cannot set headers on an upgrade: it authenticates a stream with a first frame
@@ -169,40 +170,14 @@ class StreamFirstFrameAuthTest {
     @Test
     void aCallerThatPingsWithoutReadingBeforeItsAuthFrameIsClosed() throws Exception {
         int pings = 200_000; // 125-byte payloads: about 25 MB of pongs, far more than the socket buffers hold
-        byte[] ping = new byte[2 + 4 + 125];
-        ping[0] = (byte) 0x89; // FIN, ping
-        ping[1] = (byte) (0x80 | 125); // masked (mask key 0), 125 bytes
-        byte[] batch = new byte[ping.length * 1_000];
-        for (int i = 0; i < 1_000; i++) {
-            System.arraycopy(ping, 0, batch, i * ping.length, ping.length);
-        }
+        byte[] batch = RawWebSocket.pings(1_000);
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.setReceiveBufferSize(4096); // a caller that reads nothing: its window closes soon
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw.port()));
             socket.setSoTimeout((int) StreamKit.WAIT.toMillis());
-            java.io.OutputStream out = socket.getOutputStream();
-            out.write(("GET /v1/stream/market HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            RawWebSocket.upgrade(socket);
             java.io.InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.read());
-            }
-            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
-            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
-            Thread writer = new Thread(() -> {
-                try {
-                    while (sent.get() < pings) {
-                        out.write(batch); // blocks once the gateway stops reading
-                        sent.addAndGet(1_000);
-                    }
-                } catch (java.io.IOException closed) {
-                    // the gateway, or the test's end, closed the socket
-                }
-            }, "pinger");
-            writer.setDaemon(true);
-            writer.start();
+            Thread writer = RawWebSocket.pinger(socket.getOutputStream(), batch, pings / 1_000);
             writer.join(StreamKit.WAIT.toMillis());
             int pongs = 0;
             String error = null;

@@ -27,19 +27,7 @@ final class Reference {
     static final ZoneId SH = ZoneId.of("Asia/Shanghai");
     static final String SYMBOL = "600000.SH";
     /** History that keeps nothing (tests of the live side). */
-    static final org.opentrade.market.port.HistorySink NO_HISTORY = new org.opentrade.market.port.HistorySink() {
-        @Override
-        public void trade(Trade trade) {
-        }
-
-        @Override
-        public void closedBar(Bar bar) {
-        }
-
-        @Override
-        public void position(int shard, long seq) {
-        }
-    };
+    static final org.opentrade.market.port.HistorySink NO_HISTORY = org.opentrade.market.port.NoHistory.INSTANCE;
 
     /** One input event: a trade, or (trade == null) a clock tick. */
     record Event(long time, Trade trade) {

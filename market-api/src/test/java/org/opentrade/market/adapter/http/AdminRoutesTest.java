@@ -27,7 +27,6 @@ import org.opentrade.market.domain.Instrument;
 import org.opentrade.market.domain.Interval;
 import org.opentrade.market.domain.MarketBoard;
 import org.opentrade.market.domain.MarketCalendar;
-import org.opentrade.market.domain.Trade;
 import org.opentrade.market.port.ForwardingTimeSeriesStore;
 import org.opentrade.market.port.HistorySink;
 import org.opentrade.market.port.StoreUnavailableException;
@@ -38,19 +37,7 @@ class AdminRoutesTest {
     private static final ZoneId SH = ZoneId.of("Asia/Shanghai");
     /** The import's clock: Monday 2026-01-05 10:00 Shanghai. */
     private static final long NOW = ZonedDateTime.of(2026, 1, 5, 10, 0, 0, 0, SH).toInstant().toEpochMilli();
-    private static final HistorySink NONE = new HistorySink() {
-        @Override
-        public void trade(Trade t) {
-        }
-
-        @Override
-        public void closedBar(Bar b) {
-        }
-
-        @Override
-        public void position(int shard, long seq) {
-        }
-    };
+    private static final HistorySink NONE = org.opentrade.market.port.NoHistory.INSTANCE;
 
     private final Vertx vertx = Vertx.vertx();
     private final HookStore store = new HookStore();

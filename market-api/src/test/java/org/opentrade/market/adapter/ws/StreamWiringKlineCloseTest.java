@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,11 +30,9 @@ import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 import org.opentrade.market.adapter.http.Caller;
-import org.opentrade.market.domain.Bar;
 import org.opentrade.market.domain.Instrument;
 import org.opentrade.market.domain.MarketBoard;
 import org.opentrade.market.domain.MarketCalendar;
-import org.opentrade.market.domain.Trade;
 import org.opentrade.market.port.HistorySink;
 
 /**
@@ -46,19 +43,7 @@ class StreamWiringKlineCloseTest {
     private static final String SYM = "600000.SH";
     private static final long T = LocalDateTime.of(2026, 1, 5, 10, 0).atZone(ZoneId.of("Asia/Shanghai")).toInstant()
             .toEpochMilli();
-    private static final HistorySink NO_HISTORY = new HistorySink() {
-        @Override
-        public void trade(Trade trade) {
-        }
-
-        @Override
-        public void closedBar(Bar bar) {
-        }
-
-        @Override
-        public void position(int shard, long seq) {
-        }
-    };
+    private static final HistorySink NO_HISTORY = org.opentrade.market.port.NoHistory.INSTANCE;
 
     private final Vertx vertx = Vertx.vertx();
     private final Context owner = vertx.getOrCreateContext();

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opentrade.gateway.adapter.http.UpstreamHopListener;
+import org.opentrade.gateway.testkit.RawWebSocket;
 
 class WebSocketProxyHandlerTest {
     private final ProxyTestKit kit = new ProxyTestKit();
@@ -260,16 +261,9 @@ class WebSocketProxyHandlerTest {
     private static String rawClose(int port, byte[] frame) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
+            RawWebSocket.upgrade(socket);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /v1/stream/market HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.read());
-            }
-            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
             out.write(frame);
             out.flush();
             while (true) { // frames until the close (0x88); none longer than 125 bytes comes before it here
@@ -448,38 +442,15 @@ class WebSocketProxyHandlerTest {
     void aClientThatPingsWithoutReadingIsClosedOnceItsWriteQueueIsFull() throws Exception {
         int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
         int pings = 200_000; // 125-byte payloads: about 25 MB of pongs, far more than the socket buffers hold
-        byte[] ping = new byte[2 + 4 + 125];
-        ping[0] = (byte) 0x89; // FIN, ping
-        ping[1] = (byte) (0x80 | 125); // masked (mask key 0), 125 bytes
-        byte[] batch = new byte[ping.length * 1_000];
-        for (int i = 0; i < 1_000; i++) {
-            System.arraycopy(ping, 0, batch, i * ping.length, ping.length);
-        }
+        byte[] batch = RawWebSocket.pings(1_000);
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(4096); // a client that reads nothing: its window closes soon
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw));
             socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
+            RawWebSocket.upgrade(socket);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /v1/stream/market HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                head.append((char) in.read());
-            }
-            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
-            Thread writer = new Thread(() -> {
-                try {
-                    for (int sent = 0; sent < pings; sent += 1_000) {
-                        out.write(batch); // blocks once the gateway stops reading
-                    }
-                } catch (java.io.IOException closed) {
-                    // the gateway, or the test's end, closed the socket
-                }
-            }, "pinger");
-            writer.setDaemon(true);
-            writer.start();
+            RawWebSocket.pinger(out, batch, pings / 1_000);
             try {
                 upstreamSawClose.future().toCompletionStage().toCompletableFuture()
                         .get(ProxyTestKit.WAIT.toMillis(), TimeUnit.MILLISECONDS);
