@@ -104,10 +104,10 @@ final class FixApplication implements quickfix.Application {
     @Override
     public void onLogon(SessionID sessionId) {
         onLoggedOn.accept(sessionId);
-        Caller c = sessions.get(sessionId);
-        if (c != null) {
+        if (sessions.containsKey(sessionId)) {
+            // Registered with the order path before the answer (logon); what was reported meanwhile goes out now.
             onContext.execute(() -> {
-                orders.loggedOn(sessionId, c.account(), c.cancelOnDisconnect());
+                orders.answered(sessionId);
                 if (marketData != null) {
                     marketData.loggedOn(sessionId);
                 }
@@ -199,7 +199,10 @@ final class FixApplication implements quickfix.Application {
             Caller c = e.getValue();
             Session s = Session.lookupSession(id);
             if (s == null || !s.hasResponder() && !s.isLoggedOn()) {
-                sessions.remove(id, c); // a Logon we accepted that QuickFIX/J then ended without onLogout
+                if (sessions.remove(id, c)) { // a Logon we accepted that QuickFIX/J then ended without onLogout
+                    keyHolders.remove(c.keyId(), id);
+                    onContext.execute(() -> orders.loggedOut(id));
+                }
                 continue;
             }
             if (!s.isLoggedOn() || ending.contains(id)) {
@@ -398,8 +401,42 @@ final class FixApplication implements quickfix.Application {
             }
             keyHolders.put(r.keyId(), sessionId);
         }
-        sessions.put(sessionId, new Caller(r.developerId(), r.keyId(), m.getString(PASSWORD), cod));
+        Caller caller = new Caller(r.developerId(), r.keyId(), m.getString(PASSWORD), cod);
+        sessions.put(sessionId, caller);
         throttles.put(sessionId, new MessageThrottle(options.maxMessagesPerSecond(), System::nanoTime));
+        register(sessionId, caller);
+    }
+
+    /**
+     * Registers the session with the order path on the trade context and waits for it (this session's QuickFIX/J
+     * thread, at most the logon timeout), so that QuickFIX/J answers the Logon only once the account's reports are
+     * this session's ({@link FixOrders#loggedOn}). Registered after the answer (in {@link #onLogon}, as before), a
+     * fill made in between was dropped or went to another session's store while the client was logged on. A
+     * registration the trade context did not run in time is given up (it will not run) and the Logon refused.
+     */
+    private void register(SessionID sessionId, Caller caller) throws RejectLogon {
+        if (orders == null) {
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        onContext.execute(() -> {
+            if (decided.compareAndSet(false, true)) {
+                orders.loggedOn(sessionId, caller.account(), caller.cancelOnDisconnect());
+            }
+            ran.countDown();
+        });
+        try {
+            ran.await(options.logonTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (decided.compareAndSet(false, true)) {
+            sessions.remove(sessionId, caller);
+            throttles.remove(sessionId);
+            keyHolders.remove(caller.keyId(), sessionId);
+            throw new RejectLogon("the acceptor is busy; retry the logon");
+        }
     }
 
     /**

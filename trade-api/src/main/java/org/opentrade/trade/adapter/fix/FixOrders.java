@@ -123,6 +123,10 @@ final class FixOrders implements TradeDesk.UpdateListener {
          * Logon under that SenderCompID sees the gap and gets them by ResendRequest.
          */
         SessionID offline;
+        /** Sessions of {@link #answering} that asked for 8013=Y: they join {@link #cancelOnDisconnect} once answered. */
+        final Set<SessionID> cancelOnAnswer = new LinkedHashSet<>();
+        /** Live sessions whose Logon is not answered yet, with the reports made for them meanwhile ({@link #loggedOn}). */
+        final Map<SessionID, List<Message>> answering = new HashMap<>();
         final ClOrdIdMap clOrdIds = new ClOrdIdMap(options.maxClOrdIdsPerAccount());
         final Map<String, Track> tracks = new HashMap<>();
         /** ClOrdID → trace id of NewOrderSingles whose placement has not completed (reports before the feed's). */
@@ -192,13 +196,42 @@ final class FixOrders implements TradeDesk.UpdateListener {
 
     // ------------------------------------------------------------------ sessions
 
+    /**
+     * A session's Logon passed its checks and is about to be answered: from now on its account's reports are for it.
+     * Called before QuickFIX/J answers the Logon ({@link FixApplication}), never after: registered at its answer, a
+     * report made between the answer and the registration went nowhere (the account's first session since a start)
+     * or to the account's last session's store (another SenderCompID), and the logged-on client never got it. Until
+     * {@link #answered} its reports wait here, then go out in order behind the Logon's answer (a Logon with
+     * ResetSeqNumFlag empties the store after this call, so they cannot be numbered in it before the answer).
+     */
     void loggedOn(SessionID session, String account, boolean cancelOnDisconnect) {
-        sessionAccounts.put(session, account);
+        boolean fresh = sessionAccounts.put(session, account) == null;
         AccountFix a = accounts.computeIfAbsent(account, AccountFix::new);
-        a.live.add(session);
+        boolean arriving = fresh && a.live.add(session);
+        if (arriving) {
+            a.answering.put(session, new ArrayList<>());
+        }
         a.offline = null;
-        if (cancelOnDisconnect) {
+        if (cancelOnDisconnect && arriving) {
+            a.cancelOnAnswer.add(session); // a Logon QuickFIX/J then does not complete cancels nothing
+        } else if (cancelOnDisconnect) {
             a.cancelOnDisconnect.add(session);
+        }
+    }
+
+    /** QuickFIX/J answered the session's Logon: the reports made since {@link #loggedOn} go out, in order. */
+    void answered(SessionID session) {
+        String account = sessionAccounts.get(session);
+        AccountFix a = account == null ? null : accounts.get(account);
+        if (a == null) {
+            return;
+        }
+        if (a.cancelOnAnswer.remove(session)) {
+            a.cancelOnDisconnect.add(session);
+        }
+        List<Message> waiting = a.answering.remove(session);
+        if (waiting != null) {
+            waiting.forEach(m -> out.send(session, m));
         }
     }
 
@@ -214,6 +247,12 @@ final class FixOrders implements TradeDesk.UpdateListener {
             return;
         }
         a.live.remove(session);
+        a.cancelOnAnswer.remove(session);
+        List<Message> waiting = a.answering.remove(session);
+        if (waiting != null) {
+            // Ended before its Logon was answered: numbered in its store, for its next Logon's ResendRequest.
+            waiting.forEach(m -> out.send(session, m));
+        }
         if (a.live.isEmpty()) {
             a.offline = session;
         }
@@ -315,7 +354,13 @@ final class FixOrders implements TradeDesk.UpdateListener {
         }
         int n = a.live.size();
         for (SessionID s : a.live) {
-            out.send(s, --n == 0 ? m : (Message) m.clone());
+            Message copy = --n == 0 ? m : (Message) m.clone();
+            List<Message> waiting = a.answering.get(s);
+            if (waiting != null) {
+                waiting.add(copy);
+            } else {
+                out.send(s, copy);
+            }
         }
     }
 

@@ -81,7 +81,7 @@ final class FixClient implements ApplicationExtended, AutoCloseable {
     }
 
     /** Sends this connection's Logon now if it is connected and the Logon has not gone yet. */
-    private void sendLogonIfDue() {
+    void sendLogonIfDue() {
         Session s = qfj();
         if (!loggedOn && s != null && s.hasResponder() && !logonClaimed.get()) {
             try {

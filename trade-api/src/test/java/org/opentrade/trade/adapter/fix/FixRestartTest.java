@@ -75,9 +75,9 @@ class FixRestartTest extends FixHarnessTest {
             FixHarness.until(() -> !c.isLoggedOn(), 15);
             restart.run();
             c.awaitLogon();
-            // One round trip on the session first: its Logon queued its registration on the trade context ahead of
-            // this request, so the fill below is reported to it. Made in between, a report goes nowhere (the race at
-            // a Logon after a restart the session's note names; it failed this test twice in nine full runs).
+            // One round trip on the session first (the order's state after the restart). The Logon registers the
+            // session before it is answered (FixLogonRegistrationTest); registered after, a fill made in between
+            // went nowhere, which failed this test twice in nine full runs.
             c.send(FixMessages.status("rc-b", "300750.SZ", '1'));
             c.next(m -> "8".equals(FixClient.type(m)) && charOf(m, 150) == 'I', "the order's status after the restart");
 
