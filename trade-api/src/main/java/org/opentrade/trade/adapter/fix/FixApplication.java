@@ -402,8 +402,16 @@ final class FixApplication implements quickfix.Application {
             keyHolders.put(r.keyId(), sessionId);
         }
         Caller caller = new Caller(r.developerId(), r.keyId(), m.getString(PASSWORD), cod);
-        sessions.put(sessionId, caller);
-        throttles.put(sessionId, new MessageThrottle(options.maxMessagesPerSecond(), System::nanoTime));
+        Caller before = sessions.put(sessionId, caller);
+        if (before != null && !before.keyId().equals(caller.keyId())) {
+            keyHolders.remove(before.keyId(), sessionId); // the session holds the key it logged on with last
+        }
+        // A Logon within a live session (ResetSeqNumFlag: QuickFIX/J takes one while logged on) keeps the session's
+        // bucket: a new one let a client reset its way past any rate, a full burst per Logon.
+        Session self = Session.lookupSession(sessionId);
+        boolean within = before != null && self != null && self.isLoggedOn();
+        throttles.compute(sessionId, (id, bucket) -> within && bucket != null ? bucket
+                : new MessageThrottle(options.maxMessagesPerSecond(), System::nanoTime));
         register(sessionId, caller);
     }
 

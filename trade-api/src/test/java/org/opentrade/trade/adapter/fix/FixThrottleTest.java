@@ -83,6 +83,40 @@ class FixThrottleTest {
     }
 
     @Test
+    void aLogonWithinTheSessionDoesNotRefillItsBucket() throws Exception {
+        try (RawFix r = logon("dev_relogon")) {
+            long start = System.nanoTime();
+            statusRequests(r, "p-", 40); // the burst
+            int reports = reports(r, 40);
+            // A Logon with ResetSeqNumFlag within the live session (FIX's in-session sequence reset): QuickFIX/J takes
+            // it, and it made the session a new, full bucket, so a client could reset its way past any rate.
+            r.seq = 1;
+            r.send("A", "98=0|108=30|141=Y|553=" + h.key("dev_relogon") + "|554=secret-dev_relogon");
+            assertNotNull(r.next("A"), "the in-session Logon is answered");
+            // 15 and the Logon: fewer refused than the rate's worth (20) within a second, so not logged out.
+            statusRequests(r, "q-", 15);
+            reports += reports(r, 15);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // One bucket: the burst, and what it refilled meanwhile (20 a second); a second bucket gives 40 more.
+            assertTrue(reports <= 40 + (int) Math.ceil(20 * seconds), reports + " answered in " + seconds + " s");
+        }
+    }
+
+    /** Reads {@code n} answers (ExecutionReports or BusinessMessageRejects) and counts the reports. */
+    private static int reports(RawFix r, int n) throws Exception {
+        int reports = 0;
+        for (int answers = 0; answers < n; ) {
+            String m = r.nextAny();
+            assertNotNull(m, "the session was closed after " + answers + " answers");
+            if (m.contains("|35=8|") || m.contains("|35=j|")) {
+                answers++;
+                reports += m.contains("|35=8|") ? 1 : 0;
+            }
+        }
+        return reports;
+    }
+
+    @Test
     void aNewOrderPastTheBurstGetsItsOwnRejectionAndNoOrderIsMade() throws Exception {
         try (RawFix r = logon("dev_orders")) {
             // The burst, spent, and 5 more: the new order stays past the bucket even if the acceptor takes up
