@@ -456,6 +456,17 @@ final class FixOrders implements TradeDesk.UpdateListener {
                     "unknown order: no order of this account has ClOrdID '" + orig + "'"));
             return;
         }
+        if (o.orderId().equals(a.clOrdIds.orderId(clOrdId)) && possibleResend(m)) {
+            // A possible resend of a cancel or replace this order already took: its status (ExecType I), as a
+            // NewOrderSingle's resend is answered (Vol 4 Appendix D F.1.b). An OrderCancelReject of its ClOrdID told
+            // a client that the request it had seen applied (or pending) was refused.
+            span.end();
+            Track t = o.status().isOpen() ? a.tracks.get(o.orderId()) : null;
+            out.send(session, FixProxy.traced(FixProxy.report(o, FixProxy.ORDER_STATUS,
+                    t != null ? t.ordStatus(o) : FixProxy.ordStatus(o.status()), nextExecId(), clOrdId, orig, null, null,
+                    clock.getAsLong()), traceId));
+            return;
+        }
         if (!CL_ORD_ID.matcher(clOrdId).matches() || a.clOrdIds.orderId(clOrdId) != null
                 || desk.ledger().orderByClientId(account, clOrdId) != null) {
             answerCancel(session, span, traceId, FixProxy.cancelReject(o, clOrdId, orig, to, FixProxy.CXL_DUPLICATE,

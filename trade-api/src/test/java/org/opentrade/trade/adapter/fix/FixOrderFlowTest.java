@@ -317,6 +317,38 @@ class FixOrderFlowTest extends FixHarnessTest {
     }
 
     @Test
+    void aPossibleResendOfAnAcceptedCancelOrReplaceIsAnsweredWithTheOrdersStatusNotACancelReject() throws Exception {
+        try (FixClient c = h.client("dev_possresend_cxl")) {
+            c.send(FixMessages.limitBuy("prc-1", "600887.SH", 100, "28.40"));
+            c.expectReport('0', '0', 0, 100);
+            c.send(FixMessages.replace("prc-2", "prc-1", "600887.SH", '1', 200, "28.40"));
+            c.expectReport('E', 'E', 0, 100);
+            c.expectReport('5', '0', 0, 200);
+            Message replaceAgain = FixMessages.replace("prc-2", "prc-1", "600887.SH", '1', 200, "28.40");
+            replaceAgain.getHeader().setBoolean(97, true); // PossResend: the client is not sure it was sent
+            c.send(replaceAgain);
+            // A reject of ClOrdID prc-2 read as the replace refused, after the client saw it applied: its order
+            // system would go back to 100 shares. The request's effect is the order as it is.
+            Message replaced = c.next(m -> "8".equals(FixClient.type(m)) || "9".equals(FixClient.type(m)),
+                    "the answer to the replace's resend");
+            assertEquals("8", FixClient.type(replaced), "status, not an OrderCancelReject: " + replaced);
+            assertEquals("I/0 prc-2 200", replaced.getChar(150) + "/" + replaced.getChar(39) + " "
+                    + replaced.getString(11) + " " + replaced.getString(38));
+
+            c.send(FixMessages.cancel("prc-3", "prc-2", "600887.SH", '1'));
+            c.expectReport('6', '6', 0, 200);
+            c.expectReport('4', '4', 0, 0);
+            Message cancelAgain = FixMessages.cancel("prc-3", "prc-2", "600887.SH", '1');
+            cancelAgain.getHeader().setBoolean(97, true);
+            c.send(cancelAgain);
+            Message canceled = c.next(m -> "8".equals(FixClient.type(m)) || "9".equals(FixClient.type(m)),
+                    "the answer to the cancel's resend");
+            assertEquals("8", FixClient.type(canceled), "status, not an OrderCancelReject: " + canceled);
+            assertEquals("I/4 prc-3", canceled.getChar(150) + "/" + canceled.getChar(39) + " " + canceled.getString(11));
+        }
+    }
+
+    @Test
     void aCancelWhoseOrderIdNamesAnotherOrderThanItsOrigClOrdIdIsRejectedAndBothLive() throws Exception {
         try (FixClient c = h.client("dev_mismatch")) {
             c.send(FixMessages.limitBuy("mm-A", "601988.SH", 100, "5.40"));
