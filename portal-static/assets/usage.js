@@ -222,6 +222,22 @@ async function loadKeys() {
   if (chosen === own) select.value = own;
 }
 
+/**
+ * GET /v1/usage and the pages after it: the gateway answers at most 5 000 rows, in whole minutes, with
+ * next_cursor where the next page starts. Stops after MAX_PAGES (each costs a unit of the budget), so a busy
+ * week draws what it has read.
+ */
+const MAX_PAGES = 20;
+async function usagePages(q) {
+  const first = await api('GET', '/v1/usage?' + q);
+  for (let page = first.body, n = 1; page.next_cursor && n < MAX_PAGES; n++) {
+    q.set('cursor', page.next_cursor);
+    page = (await api('GET', '/v1/usage?' + q)).body;
+    first.body.rows.push(...page.rows);
+  }
+  return first;
+}
+
 async function refresh() {
   clearTimeout(timer);
   if (running) { again = true; return; }
@@ -232,7 +248,7 @@ async function refresh() {
     const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
     const key = document.getElementById('usage-key').value;
     if (key) q.set('key_id', key);
-    const [u, l] = await Promise.all([api('GET', '/v1/usage?' + q), api('GET', '/v1/limits')]);
+    const [u, l] = await Promise.all([usagePages(q), api('GET', '/v1/limits')]);
     limits = l.body;
     const w = limits.request_weight;
     if (w.remaining === undefined && l.headers.get('RateLimit-Remaining') !== null) {

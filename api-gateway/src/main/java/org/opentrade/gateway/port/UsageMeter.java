@@ -2,6 +2,7 @@ package org.opentrade.gateway.port;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import org.opentrade.gateway.domain.UsagePage;
 import org.opentrade.gateway.domain.UsageRow;
 import org.opentrade.gateway.domain.UsageSample;
 
@@ -18,9 +19,17 @@ public interface UsageMeter {
 
     /**
      * Rows of the given keys with {@code fromMinute <= minute < toMinute} (epoch minutes), sorted by
-     * minute, then key, then route; includes calls recorded here but not yet flushed.
+     * minute, then key, then route; includes calls recorded here but not yet flushed. At most {@code maxRows}
+     * rows in whole minutes ({@link UsagePage#cut}), and the work done is bounded by {@code maxRows} and the
+     * number of keys, not by the window: a week of a key called on every route each minute is hundreds of
+     * thousands of rows, which one answer must not build (nor one query read from the store).
      */
-    CompletionStage<List<UsageRow>> usage(List<String> keyIds, long fromMinute, long toMinute);
+    CompletionStage<UsagePage> usage(List<String> keyIds, long fromMinute, long toMinute, int maxRows);
+
+    /** Every row of the window in one list: for tests and tools, never for a caller's request. */
+    default CompletionStage<List<UsageRow>> usage(List<String> keyIds, long fromMinute, long toMinute) {
+        return usage(keyIds, fromMinute, toMinute, Integer.MAX_VALUE - 1).thenApply(UsagePage::rows);
+    }
 
     /** Writes pending counters to the store now. */
     CompletionStage<Void> flush();

@@ -110,6 +110,46 @@ public abstract class UsageMeterContract {
         assertEquals(List.of(), result(meter.usage(List.of(), minute, minute + 2)));
     }
 
+    /**
+     * A query answers at most maxRows rows in whole minutes (the first minute whatever its rows), and the minute the
+     * next page starts at; the pages of a window hold each of its rows once, flushed or not, across keys whose
+     * minutes interleave.
+     */
+    @Test
+    public void pagesHoldWholeMinutesUpToMaxRowsAndTogetherEveryRowOnce() throws Exception {
+        long base = minute - 30;
+        for (long m = base; m < base + 10; m++) {
+            for (String route : new String[] {GET_A, GET_B, "GET /v1/c"}) {
+                call("k1", route, m, 200, 5);
+            }
+        }
+        result(meter.flush());
+        for (long m = base + 5; m < base + 12; m++) {
+            call("k2", GET_A, m, 200, 5); // not flushed
+        }
+        List<UsageRow> all = result(meter.usage(List.of("k1", "k2"), base, base + 20));
+        assertEquals(37, all.size());
+
+        org.opentrade.gateway.domain.UsagePage first = result(meter.usage(List.of("k1", "k2"), base, base + 20, 7));
+        assertEquals(all.subList(0, 6), first.rows());
+        assertEquals(base + 2, first.nextMinute());
+
+        List<UsageRow> paged = new ArrayList<>();
+        long from = base;
+        int pages = 0;
+        while (from != org.opentrade.gateway.domain.UsagePage.NO_MORE && pages++ < 40) {
+            org.opentrade.gateway.domain.UsagePage page = result(meter.usage(List.of("k1", "k2"), from, base + 20, 7));
+            org.junit.jupiter.api.Assertions.assertTrue(page.rows().size() <= 7, page.rows().toString());
+            paged.addAll(page.rows());
+            from = page.nextMinute();
+        }
+        assertEquals(all, paged);
+
+        org.opentrade.gateway.domain.UsagePage over = result(meter.usage(List.of("k1"), base, base + 20, 2));
+        assertEquals(all.subList(0, 3), over.rows(), "the first minute whole, though over maxRows");
+        assertEquals(base + 1, over.nextMinute());
+    }
+
     @Test
     public void flushedUsageSurvivesReopen() throws Exception {
         List<UsageRow> expected = recordMixedCalls();

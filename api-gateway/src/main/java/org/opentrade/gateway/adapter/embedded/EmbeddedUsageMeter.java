@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
 import org.opentrade.gateway.domain.UsageCounters;
+import org.opentrade.gateway.domain.UsagePage;
 import org.opentrade.gateway.domain.UsageRow;
 import org.opentrade.gateway.domain.UsageSample;
 import org.opentrade.gateway.port.UsageMeter;
@@ -118,18 +119,35 @@ public final class EmbeddedUsageMeter implements UsageMeter {
         pending.add(sample);
     }
 
-    /** Read on the meter's reader thread: touches only the asked keys' rows in the window. */
+    /**
+     * Read on the meter's reader thread: touches only the asked keys' rows in the window, and of each key only
+     * whole minutes until it has more than {@code maxRows} rows (no later minute of it can be on the page).
+     */
     @Override
-    public CompletionStage<List<UsageRow>> usage(List<String> keyIds, long fromMinute, long toMinute) {
+    public CompletionStage<UsagePage> usage(List<String> keyIds, long fromMinute, long toMinute, int maxRows) {
         Set<String> wanted = new HashSet<>(keyIds);
         return CompletableFuture.supplyAsync(() -> {
             Map<String, Map<Slot, UsageRow>> rows = new java.util.HashMap<>();
             Slot from = new Slot(fromMinute, "");
             Slot to = new Slot(toMinute, "");
+            long firstUnread = UsagePage.NO_MORE;
             for (String keyId : wanted) {
                 NavigableMap<Slot, UsageRow> own = stored.get(keyId);
-                if (own != null) {
-                    own.subMap(from, true, to, false).forEach((slot, r) -> merge(rows, r));
+                if (own == null) {
+                    continue;
+                }
+                long taken = 0;
+                long lastMinute = Long.MIN_VALUE;
+                for (Map.Entry<Slot, UsageRow> e : own.subMap(from, true, to, false).entrySet()) {
+                    if (taken > maxRows && e.getKey().minute() != lastMinute) {
+                        // This key alone fills the page before this minute: the page ends before it.
+                        long unread = e.getKey().minute();
+                        firstUnread = firstUnread == UsagePage.NO_MORE ? unread : Math.min(firstUnread, unread);
+                        break;
+                    }
+                    merge(rows, e.getValue());
+                    taken++;
+                    lastMinute = e.getKey().minute();
                 }
             }
             for (UsageRow r : pending.peek(r -> wanted.contains(r.keyId()) && r.epochMinute() >= fromMinute
@@ -139,7 +157,9 @@ public final class EmbeddedUsageMeter implements UsageMeter {
             List<UsageRow> out = new ArrayList<>();
             rows.values().forEach(m -> out.addAll(m.values()));
             out.sort(ORDER);
-            return out;
+            // A key cut short has more than maxRows rows before its first minute not read, so the page ends before
+            // that minute (the first minute, always kept, is before it): every minute the cut keeps was read whole.
+            return UsagePage.cut(out, maxRows, firstUnread);
         }, reader);
     }
 

@@ -20,12 +20,14 @@ import org.opentrade.gateway.domain.PolicyRateLimiter;
 import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.domain.RouteClass;
 import org.opentrade.gateway.domain.RoutePolicy;
+import org.opentrade.gateway.domain.UsagePage;
 import org.opentrade.gateway.domain.UsageRow;
 import org.opentrade.gateway.port.KeyRegistry;
 import org.opentrade.gateway.port.UsageMeter;
 
 /**
- * {@code GET /v1/usage} (calls per key × route × minute, and the plan of each key shown) and
+ * {@code GET /v1/usage} (calls per key × route × minute in pages of at most {@link #MAX_ROWS} rows, whole minutes,
+ * {@code next_cursor} where the next starts; and the plan of each key shown) and
  * {@code GET /v1/limits} (the caller's plan and the remaining budget; the key quota is the
  * developer's plan's). A session sees all of its developer's keys; an API key sees itself. These
  * routes run behind the same authentication, metering and limit filters as the API.
@@ -34,6 +36,13 @@ public final class UsageRoutes {
     static final long DEFAULT_WINDOW_MINUTES = 60;
     static final long MAX_WINDOW_MINUTES = 7 * 24 * 60;
     private static final java.time.Duration MAX_WINDOW = java.time.Duration.ofMinutes(MAX_WINDOW_MINUTES);
+    /**
+     * Rows per answer, at most and by default. A week of one key called on every route each minute is about 400 000
+     * rows (the refusals after authentication count too, so the budget does not bound them); the answer was built
+     * whole on the event loop, and read in one go from the store. Smaller: less work per call (1 unit of the budget);
+     * larger: fewer pages.
+     */
+    static final int MAX_ROWS = 5_000;
 
     private final KeyRegistry registry;
     private final KeyLookup lookup;
@@ -57,7 +66,7 @@ public final class UsageRoutes {
     /** {@code GET /v1/usage} and {@code GET /v1/limits}: an API key or a session, 1 unit of its budget. */
     public List<GatewayRoute> routes() {
         return List.of(GatewayRoute.platform("GET", "/v1/usage", Access.KEY_OR_SESSION, 1, this::usage)
-                        .withQuery("key_id", "from", "to"),
+                        .withQuery("key_id", "from", "to", "limit", "cursor"),
                 GatewayRoute.platform("GET", "/v1/limits", Access.KEY_OR_SESSION, 1, this::limits));
     }
 
@@ -76,6 +85,16 @@ public final class UsageRoutes {
         if (!start.isBefore(end) || java.time.Duration.between(start, end).compareTo(MAX_WINDOW) > 0) {
             throw new Rejection(GatewayError.INVALID_PARAMETER, "'from' must be before 'to' and at most 7 days before it");
         }
+        int limit = limit(ctx.queryParams().get("limit"));
+        long readFrom = from;
+        Instant cursorAt = time(ctx.queryParams().get("cursor"), "cursor");
+        if (cursorAt != null) {
+            readFrom = Math.floorDiv(cursorAt.getEpochSecond(), 60);
+            if (readFrom < from || readFrom >= to) {
+                throw new Rejection(GatewayError.INVALID_PARAMETER, "'cursor' must be a next_cursor of this window");
+            }
+        }
+        long pageFrom = readFrom;
         String keyId = ctx.queryParams().get("key_id");
         Future<Map<String, String>> planOf; // the ids to report, with their plans, in listing order
         if (!p.isSession()) {
@@ -95,9 +114,9 @@ public final class UsageRoutes {
                         : Future.failedFuture(new Rejection(GatewayError.NOT_FOUND, "you have no such key"));
             });
         }
-        planOf.compose(ids -> Async.store(ctx, meter.usage(List.copyOf(ids.keySet()), from, to)).map(rows -> {
+        planOf.compose(ids -> Async.store(ctx, meter.usage(List.copyOf(ids.keySet()), pageFrom, to, limit)).map(page -> {
             JsonArray out = new JsonArray();
-            for (UsageRow r : rows) {
+            for (UsageRow r : page.rows()) {
                 out.add(new JsonObject().put("key_id", r.keyId()).put("route", r.route())
                         .put("minute", org.opentrade.common.json.IsoTimes.format(r.epochMinute() * 60_000))
                         .put("calls", r.calls()).put("calls_2xx", r.calls2xx()).put("calls_4xx", r.calls4xx())
@@ -108,7 +127,9 @@ public final class UsageRoutes {
             JsonObject keyPlans = new JsonObject();
             ids.forEach(keyPlans::put);
             return new JsonObject().put("from", org.opentrade.common.json.IsoTimes.format(from * 60_000))
-                    .put("to", org.opentrade.common.json.IsoTimes.format(to * 60_000)).put("plans", keyPlans).put("rows", out);
+                    .put("to", org.opentrade.common.json.IsoTimes.format(to * 60_000)).put("plans", keyPlans).put("rows", out)
+                    .put("next_cursor", page.nextMinute() == UsagePage.NO_MORE ? null
+                            : org.opentrade.common.json.IsoTimes.format(page.nextMinute() * 60_000));
         })).onSuccess(body -> JsonBodies.send(ctx, 200, body)).onFailure(err -> Async.fail(ctx, err));
     }
 
@@ -136,6 +157,17 @@ public final class UsageRoutes {
                 }))
                 .onSuccess(body -> JsonBodies.send(ctx, 200, body))
                 .onFailure(err -> Async.fail(ctx, err));
+    }
+
+    private static int limit(String text) {
+        if (text == null) {
+            return MAX_ROWS;
+        }
+        if (text.isEmpty() || text.length() > 6 || !text.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(text) < 1 || Integer.parseInt(text) > MAX_ROWS) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'limit' must be a whole number from 1 to " + MAX_ROWS);
+        }
+        return Integer.parseInt(text);
     }
 
     /** 10000-01-01T00:00:00Z: the first moment RFC 3339 cannot write. */

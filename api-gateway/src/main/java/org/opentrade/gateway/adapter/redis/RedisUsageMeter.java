@@ -1,5 +1,6 @@
 package org.opentrade.gateway.adapter.redis;
 
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.opentrade.gateway.domain.UsageCounters;
+import org.opentrade.gateway.domain.UsagePage;
 import org.opentrade.gateway.domain.UsageRow;
 import org.opentrade.gateway.domain.UsageSample;
 import org.opentrade.gateway.port.UsageMeter;
@@ -109,49 +111,69 @@ public final class RedisUsageMeter implements UsageMeter {
         return groups;
     }
 
+    /**
+     * Reads each key's minutes in the window from its index (at most {@code maxRows} + 1 of them: every minute
+     * listed has a row), then only the minute hashes up to the minute by which the listed (key, minute) pairs
+     * pass {@code maxRows}: no later minute can be on the page, as each pair is at least one row. So one query
+     * sends at most keys + {@code maxRows} + keys commands, whatever the window (it sent one per key × minute:
+     * a week of 26 keys was 262 080 HGETALLs for one call of 1 unit).
+     */
     @Override
-    public CompletionStage<List<UsageRow>> usage(List<String> keyIds, long fromMinute, long toMinute) {
+    public CompletionStage<UsagePage> usage(List<String> keyIds, long fromMinute, long toMinute, int maxRows) {
         if (fromMinute >= toMinute || keyIds.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
+            return CompletableFuture.completedFuture(new UsagePage(List.of(), UsagePage.NO_MORE));
         }
         Set<String> wanted = new HashSet<>(keyIds);
-        List<CompletableFuture<List<UsageRow>>> reads = new ArrayList<>();
+        List<UsageRow> local = new ArrayList<>(writing);
+        local.addAll(counters.peek(r -> true));
+        List<UsageRow> localInWindow = local.stream()
+                .filter(r -> wanted.contains(r.keyId()))
+                .filter(r -> r.epochMinute() >= fromMinute && r.epochMinute() < toMinute)
+                .toList();
+        Map<String, CompletableFuture<List<String>>> indexes = new LinkedHashMap<>();
+        long listed = Math.min((long) maxRows + 1, Integer.MAX_VALUE);
         for (String keyId : wanted) {
-            reads.add(storedRows(keyId, fromMinute, toMinute));
+            indexes.put(keyId, redis.async().zrangebyscore(minutesKey(keyId), Range.create(fromMinute, toMinute - 1),
+                    Limit.create(0, listed)).toCompletableFuture());
         }
-        return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-            Map<String, UsageRow> merged = new HashMap<>();
+        return CompletableFuture.allOf(indexes.values().toArray(CompletableFuture[]::new)).thenCompose(ignored -> {
             // allOf has completed every read: join() returns at once, it never blocks the event loop.
-            reads.forEach(read -> read.join().forEach(r -> add(merged, r)));
-            List<UsageRow> local = new ArrayList<>(writing);
-            local.addAll(counters.peek(r -> true));
-            local.stream()
-                    .filter(r -> wanted.contains(r.keyId()))
-                    .filter(r -> r.epochMinute() >= fromMinute && r.epochMinute() < toMinute)
-                    .forEach(r -> add(merged, r));
-            return merged.values().stream().filter(r -> r.calls() > 0).sorted(ORDER).toList();
+            java.util.TreeMap<Long, Integer> pairs = new java.util.TreeMap<>();
+            indexes.values().forEach(read -> read.join().forEach(m -> pairs.merge(Long.parseLong(m), 1, Integer::sum)));
+            localInWindow.forEach(r -> pairs.merge(r.epochMinute(), 1, Integer::sum));
+            long lastRead = Long.MAX_VALUE; // the last minute whose hashes are read
+            long counted = 0;
+            for (Map.Entry<Long, Integer> e : pairs.entrySet()) {
+                counted += e.getValue();
+                if (counted > maxRows) {
+                    lastRead = e.getKey();
+                    break;
+                }
+            }
+            long firstUnread = lastRead == Long.MAX_VALUE || lastRead + 1 >= toMinute ? UsagePage.NO_MORE : lastRead + 1;
+            long last = lastRead;
+            List<CompletableFuture<List<UsageRow>>> hashes = new ArrayList<>();
+            indexes.forEach((keyId, read) -> {
+                for (String m : read.join()) {
+                    long minute = Long.parseLong(m);
+                    if (minute <= last) {
+                        hashes.add(redis.async().hgetall(hashKey(keyId, minute)).toCompletableFuture()
+                                .thenApply(fields -> rowsOf(keyId, minute, fields)));
+                    }
+                }
+            });
+            return CompletableFuture.allOf(hashes.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                Map<String, UsageRow> merged = new HashMap<>();
+                hashes.forEach(h -> h.join().forEach(r -> add(merged, r)));
+                localInWindow.stream().filter(r -> r.epochMinute() <= last).forEach(r -> add(merged, r));
+                List<UsageRow> sorted = merged.values().stream().filter(r -> r.calls() > 0).sorted(ORDER).toList();
+                return UsagePage.cut(sorted, maxRows, firstUnread);
+            });
         });
     }
 
     private static void add(Map<String, UsageRow> merged, UsageRow r) {
         merged.merge(r.epochMinute() + "\n" + r.keyId() + "\n" + r.route(), r, UsageCounters::sum);
-    }
-
-    /** One key's stored rows in the range: its minutes from the index, then each minute's hash. */
-    private CompletableFuture<List<UsageRow>> storedRows(String keyId, long fromMinute, long toMinute) {
-        return redis.async().zrangebyscore(minutesKey(keyId), Range.create(fromMinute, toMinute - 1))
-                .toCompletableFuture()
-                .thenCompose(minutes -> {
-                    List<CompletableFuture<List<UsageRow>>> hashes = new ArrayList<>();
-                    for (String m : minutes) {
-                        long minute = Long.parseLong(m);
-                        hashes.add(redis.async().hgetall(hashKey(keyId, minute)).toCompletableFuture()
-                                .thenApply(fields -> rowsOf(keyId, minute, fields)));
-                    }
-                    // allOf has completed every read: join() returns at once, it never blocks.
-                    return CompletableFuture.allOf(hashes.toArray(CompletableFuture[]::new))
-                            .thenApply(ignored -> hashes.stream().flatMap(h -> h.join().stream()).toList());
-                });
     }
 
     /** Parses a minute's hash ({@code <2-letter field>:<route>} → number) into one row per route. */

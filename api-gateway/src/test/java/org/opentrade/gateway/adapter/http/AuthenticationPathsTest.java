@@ -347,7 +347,7 @@ class AuthenticationPathsTest extends SignedInGateway {
         String session = "Bearer " + token;
         HttpResponse<String> misspelled = gw.get("/v1/usage?keyid=otk_x", "Authorization", session);
         assertError(misspelled, 400, -1002);
-        assertEquals("unknown query parameter 'keyid'; allowed: key_id, from, to",
+        assertEquals("unknown query parameter 'keyid'; allowed: key_id, from, to, limit, cursor",
                 new JsonObject(misspelled.body()).getString("error"));
         assertError(gw.get("/v1/usage?from=2026-01-01T00:00:00Z&from=2026-01-02T00:00:00Z", "Authorization", session),
                 400, -1002);

@@ -137,6 +137,57 @@ class LimitsAndMeteringTest {
         assertEquals(5, l.getJsonObject("route_weights").getInteger("GET /v1/market/depth/{symbol}"));
     }
 
+    /**
+     * A week of a key called on four routes each minute (refusals count too, so the budget does not bound it) is
+     * 12 000 rows here; the answer was all of them, built on the event loop from one unbounded store read. Now
+     * pages of whole minutes, at most 5_000 rows, that together hold every row once, in order.
+     */
+    @Test
+    void aWeekOfUsageIsAnsweredInBoundedPagesOfWholeMinutes() throws Exception {
+        long now = System.currentTimeMillis() / 60_000;
+        String[] routes = {"GET /v1/market/quotes", "GET /v1/account", "GET /v1/fills", "GET /v1/orders"};
+        for (long m = now - 3_000; m < now; m++) {
+            for (String route : routes) {
+                gw.gateway.stores().meter().record(new org.opentrade.gateway.domain.UsageSample(auth[1], route, m, 429, 10));
+            }
+        }
+        org.opentrade.gateway.port.Await.result(gw.gateway.stores().meter().flush());
+        String window = "/v1/usage?key_id=" + auth[1] + "&from=" + java.time.Instant.ofEpochSecond((now - 7 * 1440 + 1) * 60)
+                + "&to=" + java.time.Instant.ofEpochSecond(now * 60);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String previous = "";
+        String cursor = null;
+        int pages = 0;
+        do {
+            HttpResponse<String> page = gw.get(window + (cursor == null ? "" : "&cursor=" + cursor),
+                    "Authorization", "Bearer " + token);
+            assertEquals(200, page.statusCode(), page.body());
+            JsonObject body = new JsonObject(page.body());
+            JsonArray rows = body.getJsonArray("rows");
+            assertTrue(rows.size() <= UsageRoutes.MAX_ROWS, "a page of " + rows.size() + " rows");
+            for (Object o : rows) {
+                JsonObject r = (JsonObject) o;
+                String id = r.getString("minute") + " " + r.getString("route");
+                assertTrue(seen.add(id), "twice: " + id);
+                assertTrue(r.getString("minute").compareTo(previous) >= 0, "out of order: " + id);
+                previous = r.getString("minute");
+            }
+            cursor = body.getString("next_cursor");
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertEquals(3_000 * routes.length, seen.size());
+        assertEquals(3, pages);
+
+        HttpResponse<String> small = gw.get(window + "&limit=7", "Authorization", "Bearer " + token);
+        assertEquals(4, new JsonObject(small.body()).getJsonArray("rows").size(), "whole minutes: " + small.body());
+        for (String bad : new String[] {"&limit=0", "&limit=5001", "&limit=", "&limit=-1", "&limit=1e3",
+            "&cursor=2000-01-01T00:00:00Z", "&cursor=yesterday"}) {
+            HttpResponse<String> refused = gw.get(window + bad, "Authorization", "Bearer " + token);
+            assertEquals(400, refused.statusCode(), bad);
+            assertEquals(-1002, new JsonObject(refused.body()).getInteger("error_no"), bad);
+        }
+    }
+
     private static JsonObject find(JsonArray rows, String route) {
         for (Object o : rows) {
             JsonObject r = (JsonObject) o;
