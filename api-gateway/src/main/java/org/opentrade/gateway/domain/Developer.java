@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param createdAt         epoch milliseconds
  * @param sessionGeneration the generation of the developer's portal sessions: each session token carries the
  *                          generation it was issued in and is valid only while it is the current one, so a
- *                          password change or reset, or logging out everywhere, ends every earlier session
+ *                          password change or reset, logging out everywhere, or a suspension ends every earlier session
  *                          (and unused password-reset tokens) at once
  */
 public record Developer(String id, String email, String name, String passwordHash, String plan, boolean suspended,
@@ -23,8 +23,13 @@ public record Developer(String id, String email, String name, String passwordHas
         Objects.requireNonNull(plan, "plan");
     }
 
+    /**
+     * Suspended or not. A suspension also ends every session (and unused reset token) issued so far, so lifting it
+     * does not bring back the sessions of whoever the account was suspended for; lifting one changes nothing else.
+     */
     public Developer withSuspended(boolean value) {
-        return new Developer(id, email, name, passwordHash, plan, value, createdAt, sessionGeneration);
+        int generation = value && !suspended ? sessionGeneration + 1 : sessionGeneration;
+        return new Developer(id, email, name, passwordHash, plan, value, createdAt, generation);
     }
 
     public Developer withPlan(String value) {

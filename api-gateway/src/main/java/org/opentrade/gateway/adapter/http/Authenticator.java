@@ -47,8 +47,8 @@ public final class Authenticator {
     }
 
     /** -2011's message for a session of an earlier generation than its developer's. */
-    static final String SESSION_ENDED =
-            "this session was ended: the password was changed or every session was logged out; log in again";
+    static final String SESSION_ENDED = "this session was ended: the password was changed, every session was logged"
+            + " out, or the account was suspended since; log in again";
 
     private final KeyLookup lookup;
     private final ReplayGuard replayGuard;
@@ -111,11 +111,12 @@ public final class Authenticator {
                         if (dev.isEmpty()) {
                             return Future.failedFuture(new Rejection(GatewayError.SESSION_INVALID));
                         }
-                        if (dev.get().sessionGeneration() != claims.generation()) {
-                            return Future.failedFuture(new Rejection(GatewayError.SESSION_EXPIRED, SESSION_ENDED));
-                        }
+                        // Suspended first: a suspension also moves the generation on, and says so while it lasts.
                         if (dev.get().suspended()) {
                             return Future.failedFuture(new Rejection(GatewayError.DEVELOPER_SUSPENDED));
+                        }
+                        if (dev.get().sessionGeneration() != claims.generation()) {
+                            return Future.failedFuture(new Rejection(GatewayError.SESSION_EXPIRED, SESSION_ENDED));
                         }
                         Principal session = Principal.session(dev.get().id(), plans.planOrDefault(dev.get().plan()));
                         if (claims.sessionId() == null) {

@@ -259,10 +259,10 @@ public final class OpenStreams implements GatewayFilter {
                 }
                 if (d.isEmpty()) {
                     s.end(GatewayError.SESSION_INVALID);
-                } else if (d.get().sessionGeneration() != s.sessionGeneration) {
-                    s.end(GatewayError.SESSION_EXPIRED); // a password change or a log-out everywhere
                 } else if (d.get().suspended()) {
-                    s.end(GatewayError.DEVELOPER_SUSPENDED);
+                    s.end(GatewayError.DEVELOPER_SUSPENDED); // first: a suspension also moves the generation on
+                } else if (d.get().sessionGeneration() != s.sessionGeneration) {
+                    s.end(GatewayError.SESSION_EXPIRED); // a password change, a log-out everywhere, a suspension
                 }
             }
         });

@@ -316,6 +316,38 @@ class AuthenticationPathsTest extends SignedInGateway {
     }
 
     /**
+     * A suspension ends the developer's sessions (and unused reset tokens): lifting it does not bring back a session
+     * from before it. An administrator suspends an account that was taken over; the sessions of whoever took it
+     * came back with the unsuspension (each refreshable to 12 h from its log-in), also a reset token issued
+     * before it. API keys are left alone (they have their own kill switch); a new log-in works after the lift.
+     */
+    @Test
+    void liftingASuspensionDoesNotBringBackSessionsFromBeforeIt() throws Exception {
+        JsonObject me = new JsonObject(gw.get("/v1/developers/me", "Authorization", "Bearer " + token).body());
+        String devId = me.getString("developer_id");
+        JsonObject key = secretKey(new JsonObject());
+        String reset = new JsonObject(gw.post("/v1/admin/developers/" + devId + "/password-reset", "",
+                "X-Admin-Token", TestGateway.ADMIN_TOKEN).body()).getString("reset_token");
+        assertEquals(200, gw.post("/v1/admin/developers/" + devId + "/suspend", "", "X-Admin-Token",
+                TestGateway.ADMIN_TOKEN).statusCode());
+        assertError(gw.get("/v1/keys", "Authorization", "Bearer " + token), 403, -2015);
+        assertEquals(200, gw.post("/v1/admin/developers/" + devId + "/unsuspend", "", "X-Admin-Token",
+                TestGateway.ADMIN_TOKEN).statusCode());
+
+        assertError(gw.get("/v1/keys", "Authorization", "Bearer " + token), 401, -2011);
+        assertError(gw.post("/v1/sessions/refresh", "", "Authorization", "Bearer " + token), 401, -2011);
+        assertError(gw.post("/v1/developers/password-reset", new JsonObject().put("reset_token", reset)
+                .put("new_password", "another horse battery").encode()), 400, -2023);
+        assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", key.getString("key_id"), "X-API-Secret",
+                key.getString("secret")).statusCode(), "keys are not sessions");
+        HttpResponse<String> again = gw.post("/v1/sessions",
+                "{\"email\":\"ada@example.com\",\"password\":\"correct horse battery\"}");
+        assertEquals(201, again.statusCode(), again.body());
+        String fresh = new JsonObject(again.body()).getString("token");
+        assertEquals(200, gw.get("/v1/keys", "Authorization", "Bearer " + fresh).statusCode());
+    }
+
+    /**
      * A field the contract does not name is refused, not ignored: a misspelled allow-list ("allowed_ips") or
      * expiry ignored made a key that any address could use for ever, while its owner believed otherwise.
      */
