@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
+import org.opentrade.gateway.domain.ListPosition;
 
 /**
  * Where developers and their API keys live: embedded (one gateway, persisted under {@code ./data})
@@ -40,8 +41,17 @@ public interface KeyRegistry {
 
     CompletionStage<Optional<Developer>> developerByEmail(String email);
 
-    /** Every developer, oldest first. */
-    CompletionStage<List<Developer>> developers();
+    /**
+     * Up to {@code limit} developers after {@code after} (null: from the first), oldest first, ties by id. The work
+     * is bounded by {@code limit}, not by how many developers there are (sign-ups are cheap: their number is not
+     * ours to bound).
+     */
+    CompletionStage<List<Developer>> developers(ListPosition after, int limit);
+
+    /** Every developer, oldest first: for tests and tools, never for a caller's request. */
+    default CompletionStage<List<Developer>> developers() {
+        return developers(null, Integer.MAX_VALUE);
+    }
 
     /**
      * Creates or replaces a key and notifies {@link #onChange} listeners with its id. Over a revoked
@@ -84,8 +94,13 @@ public interface KeyRegistry {
     /** The keys of one developer, oldest first, whatever their status. */
     CompletionStage<List<ApiKey>> keysOf(String developerId);
 
-    /** Every key, oldest first. */
-    CompletionStage<List<ApiKey>> keys();
+    /** Up to {@code limit} keys after {@code after} (null: from the first), oldest first, ties by id; as {@link #developers(ListPosition, int)}. */
+    CompletionStage<List<ApiKey>> keys(ListPosition after, int limit);
+
+    /** Every key, oldest first: for tests and tools, never for a caller's request. */
+    default CompletionStage<List<ApiKey>> keys() {
+        return keys(null, Integer.MAX_VALUE);
+    }
 
     /** The change told to listeners when changes may have been missed: everything may be stale. */
     String EVERYTHING = "*";

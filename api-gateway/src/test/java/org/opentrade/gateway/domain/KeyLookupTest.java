@@ -165,7 +165,7 @@ class KeyLookupTest {
         }
 
         @Override
-        public CompletionStage<List<Developer>> developers() {
+        public CompletionStage<List<Developer>> developers(ListPosition after, int limit) {
             throw new UnsupportedOperationException();
         }
 
@@ -195,7 +195,7 @@ class KeyLookupTest {
         }
 
         @Override
-        public CompletionStage<List<ApiKey>> keys() {
+        public CompletionStage<List<ApiKey>> keys(ListPosition after, int limit) {
             throw new UnsupportedOperationException();
         }
 

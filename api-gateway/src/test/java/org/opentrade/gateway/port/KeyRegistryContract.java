@@ -197,6 +197,47 @@ public abstract class KeyRegistryContract {
         assertEquals(List.of(a, b1, b2, c), result(store.developers()));
     }
 
+    /**
+     * Listings come in pages after a position (creation time, then id), so an administrator's listing reads and
+     * answers a bounded page however many developers and keys there are; ties in one millisecond are neither
+     * repeated nor skipped, and a page after a key deleted since (as revoked keys are) goes on where it was.
+     */
+    @Test
+    public void listingsArePagedAfterAPositionWhateverWasDeletedSince() throws Exception {
+        for (Developer d : List.of(developer("dev-c", "c@example.com", 3000), developer("dev-a", "a@example.com", 1000),
+                developer("dev-b2", "b2@example.com", 2000), developer("dev-b1", "b1@example.com", 2000),
+                developer("dev-b3", "b3@example.com", 2000))) {
+            assertTrue(result(store.addDeveloper(d)));
+        }
+        List<Developer> all = result(store.developers());
+        List<Developer> paged = new java.util.ArrayList<>();
+        org.opentrade.gateway.domain.ListPosition at = null;
+        for (int pages = 0; pages < 10; pages++) {
+            List<Developer> page = result(store.developers(at, 2));
+            assertTrue(page.size() <= 2);
+            paged.addAll(page);
+            if (page.size() < 2) {
+                break;
+            }
+            at = org.opentrade.gateway.domain.ListPosition.of(page.get(1));
+        }
+        assertEquals(all, paged);
+        assertEquals(List.of("dev-b2", "dev-b3"), result(store.developers(
+                new org.opentrade.gateway.domain.ListPosition(2000, "dev-b1"), 2)).stream().map(Developer::id).toList());
+
+        ApiKey k1 = secretKey("key-1", "dev-a", 1000);
+        ApiKey k2 = secretKey("key-2", "dev-a", 2000);
+        ApiKey k3 = secretKey("key-3", "dev-a", 2000);
+        ApiKey k4 = secretKey("key-4", "dev-a", 4000);
+        for (ApiKey k : List.of(k4, k3, k2, k1)) {
+            result(store.putKey(k));
+        }
+        assertEquals(List.of(k1, k2), result(store.keys(null, 2)));
+        result(store.deleteKey(k2));
+        assertEquals(List.of(k3, k4), result(store.keys(org.opentrade.gateway.domain.ListPosition.of(k2), 2)));
+        assertEquals(List.of(), result(store.keys(org.opentrade.gateway.domain.ListPosition.of(k4), 2)));
+    }
+
     @Test
     public void aKeyIsReadBackWithEveryField() throws Exception {
         ApiKey secret = secretKey("key-s", "dev-1", 1000);

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
+import org.opentrade.gateway.domain.ListPosition;
 import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.port.KeyRegistry;
 
@@ -130,10 +131,33 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
     }
 
     @Override
-    public CompletionStage<List<Developer>> developers() {
-        List<Developer> all = new ArrayList<>(developers.values());
-        all.sort(DEV_ORDER);
-        return CompletableFuture.completedFuture(all);
+    public CompletionStage<List<Developer>> developers(ListPosition after, int limit) {
+        return CompletableFuture.completedFuture(page(developers.values(), ListPosition::of, after, limit));
+    }
+
+    /**
+     * The {@code limit} first of {@code all} after {@code after}, oldest first: one pass keeping the page in a heap,
+     * O(n log limit) without copying or sorting the whole registry (called on the caller's thread, an event loop).
+     */
+    private static <T> List<T> page(java.util.Collection<T> all, java.util.function.Function<T, ListPosition> position,
+                                    ListPosition after, int limit) {
+        Comparator<T> order = Comparator.comparing(position);
+        java.util.PriorityQueue<T> kept = new java.util.PriorityQueue<>(order.reversed());
+        for (T t : all) {
+            ListPosition p = position.apply(t);
+            if (after != null && p.compareTo(after) <= 0) {
+                continue;
+            }
+            if (kept.size() < limit) {
+                kept.add(t);
+            } else if (p.compareTo(position.apply(kept.peek())) < 0) {
+                kept.poll();
+                kept.add(t);
+            }
+        }
+        List<T> out = new ArrayList<>(kept);
+        out.sort(order);
+        return out;
     }
 
     @Override
@@ -215,13 +239,9 @@ public final class EmbeddedKeyRegistry implements KeyRegistry {
     }
 
     @Override
-    public CompletionStage<List<ApiKey>> keys() {
-        List<ApiKey> all = new ArrayList<>();
-        for (ApiKey k : keys.values()) {
-            all.add(withPlan(k));
-        }
-        all.sort(KEY_ORDER);
-        return CompletableFuture.completedFuture(all);
+    public CompletionStage<List<ApiKey>> keys(ListPosition after, int limit) {
+        return CompletableFuture.completedFuture(page(keys.values(), ListPosition::of, after, limit).stream()
+                .map(this::withPlan).toList());
     }
 
     @Override

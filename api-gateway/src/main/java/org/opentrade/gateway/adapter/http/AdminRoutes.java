@@ -13,13 +13,15 @@ import java.util.logging.Logger;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
 import org.opentrade.gateway.domain.GatewayError;
+import org.opentrade.gateway.domain.ListPosition;
 import org.opentrade.gateway.domain.Plan;
 import org.opentrade.gateway.domain.PlanCatalog;
 import org.opentrade.gateway.port.KeyRegistry;
 
 /**
  * {@code /v1/admin/*}, behind a separate admin credential ({@code X-Admin-Token}, checked by the
- * chain's {@link AuthenticationFilter}, also on admin paths that do not exist): list developers and keys, suspend a developer, change a developer's or a key's
+ * chain's {@link AuthenticationFilter}, also on admin paths that do not exist): list developers and keys (in pages of
+ * {@link #MAX_PAGE}, {@code next_cursor} for the next), suspend a developer, change a developer's or a key's
  * plan, issue a developer a password-reset token, and the kill switch for a key. Changes go through the registry, whose change notifications
  * drop the entry from every gateway's cache, so a kill or a plan change takes effect everywhere at
  * once. Every admin action is logged (without the token).
@@ -33,6 +35,8 @@ public final class AdminRoutes {
 
     /** How long a password-reset token is valid: an hour, as the usual reset links. */
     public static final int RESET_TOKEN_TTL_SECONDS = 3600;
+    /** Developers or keys per page of a listing, at most and by default. */
+    static final int MAX_PAGE = 1000;
 
     private final KeyRegistry registry;
     private final PlanCatalog plans;
@@ -49,17 +53,27 @@ public final class AdminRoutes {
     /** The admin routes, then a catch-all that asks for the admin credential before a 404 or 405. */
     public List<GatewayRoute> routes() {
         return List.of(
-                route("GET", "/v1/admin/developers", c -> Async.store(c, registry.developers()).map(ds -> {
-                    JsonArray out = new JsonArray();
-                    ds.forEach(d -> out.add(Views.developer(d)));
-                    return new JsonObject().put("developers", out);
-                })),
-                route("GET", "/v1/admin/keys", c -> Async.store(c, registry.keys()).map(ks -> {
-                    JsonArray out = new JsonArray();
-                    long now = nowMillis.getAsLong();
-                    ks.forEach(k -> out.add(adminView(k, now)));
-                    return new JsonObject().put("keys", out);
-                })),
+                route("GET", "/v1/admin/developers", c -> {
+                    ListPosition after = cursor(c);
+                    int limit = limit(c);
+                    return Async.store(c, registry.developers(after, limit)).map(ds -> {
+                        JsonArray out = new JsonArray();
+                        ds.forEach(d -> out.add(Views.developer(d)));
+                        return new JsonObject().put("developers", out).put("next_cursor",
+                                ds.size() < limit ? null : ListPosition.of(ds.get(ds.size() - 1)).cursor());
+                    });
+                }).withQuery("limit", "cursor"),
+                route("GET", "/v1/admin/keys", c -> {
+                    ListPosition after = cursor(c);
+                    int limit = limit(c);
+                    return Async.store(c, registry.keys(after, limit)).map(ks -> {
+                        JsonArray out = new JsonArray();
+                        long now = nowMillis.getAsLong();
+                        ks.forEach(k -> out.add(adminView(k, now)));
+                        return new JsonObject().put("keys", out).put("next_cursor",
+                                ks.size() < limit ? null : ListPosition.of(ks.get(ks.size() - 1)).cursor());
+                    });
+                }).withQuery("limit", "cursor"),
                 route("POST", "/v1/admin/developers/:developer_id/suspend", c -> developer(c, d -> d.withSuspended(true))),
                 route("POST", "/v1/admin/developers/:developer_id/unsuspend", c -> developer(c, d -> d.withSuspended(false))),
                 route("PUT", "/v1/admin/developers/:developer_id/plan",
@@ -91,6 +105,30 @@ public final class AdminRoutes {
                     .put("reset_token", sessions.issueReset(id, d.get().sessionGeneration(), RESET_TOKEN_TTL_SECONDS))
                     .put("expires_in", RESET_TOKEN_TTL_SECONDS));
         });
+    }
+
+    /**
+     * A listing's page size: at most and by default {@link #MAX_PAGE}. Sign-ups are cheap (1 000 an hour by default,
+     * each with up to max_keys + revoked_keys_kept keys), so whole lists grew without a bound of ours: a week of
+     * that is millions of keys, which one answer read from the store and built as JSON on the event loop.
+     */
+    private static int limit(RoutingContext c) {
+        String text = c.queryParams().get("limit");
+        if (text == null) {
+            return MAX_PAGE;
+        }
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+                || Integer.parseInt(text) < 1 || Integer.parseInt(text) > MAX_PAGE) {
+            throw new Rejection(GatewayError.INVALID_PARAMETER, "'limit' must be a whole number from 1 to " + MAX_PAGE);
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** The listing's position from {@code cursor} (a {@code next_cursor}); null for the first page. */
+    private static ListPosition cursor(RoutingContext c) {
+        String text = c.queryParams().get("cursor");
+        return text == null ? null : ListPosition.parse(text).orElseThrow(() ->
+                new Rejection(GatewayError.INVALID_PARAMETER, "'cursor' must be a next_cursor of this listing"));
     }
 
     /** A plan change's body (PlanChange): {@code plan} and nothing else. */

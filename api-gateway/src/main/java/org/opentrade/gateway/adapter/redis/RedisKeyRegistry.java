@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.opentrade.gateway.domain.ApiKey;
 import org.opentrade.gateway.domain.Developer;
+import org.opentrade.gateway.domain.ListPosition;
 import org.opentrade.gateway.domain.KeyStatus;
 import org.opentrade.gateway.port.KeyRegistry;
 
@@ -139,8 +140,8 @@ public final class RedisKeyRegistry implements KeyRegistry {
     }
 
     @Override
-    public CompletionStage<List<Developer>> developers() {
-        return listed(redis.key("devs"), "dev:", RegistryJson::developer);
+    public CompletionStage<List<Developer>> developers(ListPosition after, int limit) {
+        return listed(redis.key("devs"), "dev:", RegistryJson::developer, after, limit);
     }
 
     @Override
@@ -260,14 +261,14 @@ public final class RedisKeyRegistry implements KeyRegistry {
     @Override
     public CompletionStage<List<ApiKey>> keysOf(String developerId) {
         // The filter guards against a key that was re-put under another developer (never done today).
-        return listed(redis.key("dev-keys:" + developerId), "key:", RegistryJson::key)
+        return listed(redis.key("dev-keys:" + developerId), "key:", RegistryJson::key, null, Integer.MAX_VALUE)
                 .thenApply(keys -> keys.stream().filter(k -> k.developerId().equals(developerId)).toList())
                 .thenCompose(this::withPlans);
     }
 
     @Override
-    public CompletionStage<List<ApiKey>> keys() {
-        return listed(redis.key("keys"), "key:", RegistryJson::key).thenCompose(this::withPlans);
+    public CompletionStage<List<ApiKey>> keys(ListPosition after, int limit) {
+        return listed(redis.key("keys"), "key:", RegistryJson::key, after, limit).thenCompose(this::withPlans);
     }
 
     @Override
@@ -282,9 +283,27 @@ public final class RedisKeyRegistry implements KeyRegistry {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** The items whose ids the sorted set {@code index} lists, in its order. */
-    private <T> CompletionStage<List<T>> listed(String index, String itemPrefix, Function<String, T> decode) {
-        return redis.async().zrange(index, 0, -1).thenCompose(ids -> {
+    /**
+     * Up to {@code limit} items whose ids the sorted set {@code index} (score: creation time; ties in id order, as
+     * Redis orders equal scores by their bytes) lists after {@code after}, in its order. The page is found from the
+     * position's score: the ids of that one millisecond, then the range from there, so two commands and one MGET
+     * of the page whatever the index holds. Not atomic: an item of the position's own millisecond added or deleted
+     * between the two may be shown twice or skipped.
+     */
+    private <T> CompletionStage<List<T>> listed(String index, String itemPrefix, Function<String, T> decode,
+                                                ListPosition after, int limit) {
+        CompletionStage<List<String>> page;
+        if (after == null) {
+            page = redis.async().zrange(index, 0, limit == Integer.MAX_VALUE ? -1 : limit - 1);
+        } else {
+            page = redis.async().zrangebyscore(index, Range.create(after.createdAt(), after.createdAt()))
+                    .thenCompose(ties -> {
+                        long skip = ties.stream().filter(id -> id.compareTo(after.id()) <= 0).count();
+                        return redis.async().zrangebyscore(index, Range.from(Range.Boundary.including(after.createdAt()),
+                                Range.Boundary.unbounded()), io.lettuce.core.Limit.create(skip, limit));
+                    });
+        }
+        return page.thenCompose(ids -> {
             if (ids.isEmpty()) {
                 return CompletableFuture.completedFuture(List.<T>of());
             }

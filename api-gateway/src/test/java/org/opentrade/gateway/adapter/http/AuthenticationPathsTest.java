@@ -389,7 +389,7 @@ class AuthenticationPathsTest extends SignedInGateway {
                 "no key was made");
         assertError(gw.post("/v1/sessions?ttl=999999", "{\"email\":\"ada@example.com\",\"password\":\"correct horse"
                 + " battery\"}"), 400, -1002);
-        assertError(gw.get("/v1/admin/developers?limit=5", "X-Admin-Token", TestGateway.ADMIN_TOKEN), 400, -1002);
+        assertError(gw.get("/v1/admin/developers?offset=5", "X-Admin-Token", TestGateway.ADMIN_TOKEN), 400, -1002);
         assertEquals(200, gw.get("/v1/usage?key_id=" + secretKey(new JsonObject()).getString("key_id"),
                 "Authorization", session).statusCode());
         assertEquals(200, gw.get("/v1/limits", "Authorization", session).statusCode());
