@@ -14,9 +14,10 @@ import java.util.Set;
  *                           {@code KeyRegistry} reads it as its developer's plan, so this is null only
  *                           for such a key whose developer no longer exists.
  * @param secretHashes       SECRET keys: hashes of the active secrets, newest first. During a
- *                           rotation there are two; the older one stops working at
- *                           {@code previousSecretUntil}. Empty for ED25519 keys.
- * @param previousSecretUntil epoch ms until which the second secret hash is accepted (0: none)
+ *                           rotation's grace there are two or three (a rotation retried within the grace of
+ *                           the one before); all but the first stop working at {@code previousSecretUntil}.
+ *                           Empty for ED25519 keys.
+ * @param previousSecretUntil epoch ms until which the earlier secret hashes are accepted (0: none)
  * @param publicKey          ED25519 keys: the X.509-encoded public key, base64; null for SECRET keys
  * @param allowedCidrs       client address ranges allowed to use the key; empty allows any
  * @param expiresAt          epoch ms after which the key stops working; 0 never expires
@@ -84,9 +85,23 @@ public record ApiKey(String id, String developerId, String label, KeyType type, 
         return status == KeyStatus.KILLED ? withStatus(KeyStatus.ACTIVE) : this;
     }
 
-    /** A rotation: {@code newHash} becomes current, the current one stays valid until {@code until}. */
-    public ApiKey rotated(String newHash, long until) {
-        List<String> hashes = secretHashes.isEmpty() ? List.of(newHash) : List.of(newHash, secretHashes.get(0));
+    /** Earlier secrets a key keeps through a rotation's grace, at most. */
+    public static final int MAX_PREVIOUS_SECRETS = 2;
+
+    /**
+     * A rotation at {@code now}: {@code newHash} becomes current; the current secret, and an earlier one still in
+     * its grace, stay valid until {@code until} (at most {@link #MAX_PREVIOUS_SECRETS}). So a rotation retried
+     * because its answer was lost keeps the secret the running clients use (it kept only the secret of the lost
+     * answer, and ended theirs at once); {@code until <= now} ends every earlier secret at once.
+     */
+    public ApiKey rotated(String newHash, long until, long now) {
+        List<String> hashes = new java.util.ArrayList<>(List.of(newHash));
+        if (!secretHashes.isEmpty()) {
+            hashes.add(secretHashes.get(0));
+        }
+        if (now < previousSecretUntil) {
+            secretHashes.stream().skip(1).limit(MAX_PREVIOUS_SECRETS - 1).forEach(hashes::add);
+        }
         return new ApiKey(id, developerId, label, type, scopes, plan, hashes, until, publicKey, allowedCidrs, expiresAt,
                 status, createdAt, revokedAt);
     }

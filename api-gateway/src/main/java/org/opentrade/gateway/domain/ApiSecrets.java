@@ -65,7 +65,7 @@ public final class ApiSecrets {
     }
 
     /**
-     * Whether {@code secret} matches one of the active hashes: the first always, the second only
+     * Whether {@code secret} matches one of the active hashes: the first always, the earlier ones only
      * before {@code previousUntil} (rotation grace).
      */
     public static boolean matches(String secret, List<String> hashes, long previousUntil, long nowMillis) {
@@ -74,8 +74,10 @@ public final class ApiSecrets {
         }
         byte[] h = hash(secret).getBytes(StandardCharsets.US_ASCII);
         boolean ok = MessageDigest.isEqual(h, hashes.get(0).getBytes(StandardCharsets.US_ASCII));
-        if (hashes.size() > 1 && nowMillis < previousUntil) {
-            ok |= MessageDigest.isEqual(h, hashes.get(1).getBytes(StandardCharsets.US_ASCII));
+        if (nowMillis < previousUntil) {
+            for (int i = 1; i < hashes.size(); i++) {
+                ok |= MessageDigest.isEqual(h, hashes.get(i).getBytes(StandardCharsets.US_ASCII));
+            }
         }
         return ok;
     }

@@ -162,6 +162,22 @@ class StreamLimitsTest {
         assertClosedWith(late, -2003);
     }
 
+    /** A rotation retried (its answer lost) keeps a stream on the original secret to the end of the new grace. */
+    @Test
+    void aStreamOnTheOriginalSecretOutlivesARetriedRotationUntilTheGraceEnds() throws Exception {
+        start("");
+        String token = gw.signUpAndLogIn("retry@example.com");
+        JsonObject key = marketKey(token);
+        String keyId = key.getString("key_id");
+        StreamKit.Stream old = open(keyId, key.getString("secret"));
+
+        rotate(token, keyId, 4);
+        rotate(token, keyId, 4);
+        assertFlows(kit, old, "the original secret is still in the grace period");
+        assertFalse(old.closed.isDone());
+        assertClosedWith(old, -2003);
+    }
+
     @Test
     void aRotationWithoutGraceEndsTheOldSecretsStreamAtOnce() throws Exception {
         start("");

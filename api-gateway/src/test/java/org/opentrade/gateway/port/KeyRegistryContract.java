@@ -406,7 +406,7 @@ public abstract class KeyRegistryContract {
         ApiKey key = secretKey("key-1", "dev-1", 1000);
         result(store.putKey(key));
 
-        result(store.putKey(key.rotated("hash-new", 5_000_000L)));
+        result(store.putKey(key.rotated("hash-new", 5_000_000L, 0)));
 
         ApiKey stored = result(store.key("key-1")).orElseThrow();
         assertEquals(List.of("hash-new", "hash-key-1"), stored.secretHashes());

@@ -186,7 +186,7 @@ public final class KeyRoutes {
                 throw new Rejection(current.status() == KeyStatus.KILLED ? GatewayError.KEY_KILLED
                         : GatewayError.KEY_REVOKED);
             }
-            return current.rotated(hash, now + graceMillis);
+            return current.rotated(hash, now + graceMillis, now);
         }))).compose(k -> k.isPresent() ? Future.succeededFuture(k.get()) : notFound(ctx))
                 .map(rotated -> Views.key(rotated, now).put("secret", secret));
     }

@@ -224,15 +224,15 @@ public final class OpenStreams implements GatewayFilter {
     }
 
     /**
-     * A stream on the current secret stays; on the previous secret of a rotation it ends when the
-     * grace period does; on neither (rotated twice, or the grace is over) it ends now.
+     * A stream on the current secret stays; on an earlier secret still in a rotation's grace it ends when the
+     * grace period does; on none (rotated past it, or the grace is over) it ends now.
      */
     private static void checkSecret(Stream s, ApiKey key, long now) {
         List<String> hashes = key.secretHashes();
         if (!hashes.isEmpty() && hashes.get(0).equals(s.secretHash)) {
             return;
         }
-        if (hashes.size() > 1 && hashes.get(1).equals(s.secretHash) && now < key.previousSecretUntil()) {
+        if (hashes.indexOf(s.secretHash) > 0 && now < key.previousSecretUntil()) {
             s.deadline(key.previousSecretUntil(), GatewayError.SECRET_WRONG);
         } else {
             s.end(GatewayError.SECRET_WRONG);

@@ -348,6 +348,43 @@ class AuthenticationPathsTest extends SignedInGateway {
     }
 
     /**
+     * A rotation whose answer was lost is retried: the retry must not end the secret every running client still
+     * uses. It did: a second rotation kept only the secret of the first (which the caller never received) and ended
+     * the original at once. Now every earlier secret still in its grace stays valid until the new grace ends (at
+     * most two earlier ones); a rotation with grace 0 still ends them all at once.
+     */
+    @Test
+    void aRetriedRotationKeepsTheSecretTheClientsStillUse() throws Exception {
+        String session = "Bearer " + token;
+        JsonObject key = secretKey(new JsonObject());
+        String id = key.getString("key_id");
+        String original = key.getString("secret");
+        String lost = new JsonObject(gw.post("/v1/keys/" + id + "/rotate", "{\"grace_seconds\":3600}",
+                "Authorization", session).body()).getString("secret");
+        HttpResponse<String> retry = gw.post("/v1/keys/" + id + "/rotate", "{\"grace_seconds\":3600}",
+                "Authorization", session);
+        assertEquals(200, retry.statusCode(), retry.body());
+        String received = new JsonObject(retry.body()).getString("secret");
+        for (String secret : new String[] {original, lost, received}) {
+            assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret).statusCode());
+        }
+
+        String fourth = new JsonObject(gw.post("/v1/keys/" + id + "/rotate", "{\"grace_seconds\":3600}",
+                "Authorization", session).body()).getString("secret");
+        assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", original), 401, -2003);
+        for (String secret : new String[] {lost, received, fourth}) {
+            assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret).statusCode(),
+                    "at most two earlier secrets");
+        }
+        String only = new JsonObject(gw.post("/v1/keys/" + id + "/rotate", "{\"grace_seconds\":0}",
+                "Authorization", session).body()).getString("secret");
+        for (String secret : new String[] {lost, received, fourth}) {
+            assertError(gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", secret), 401, -2003);
+        }
+        assertEquals(200, gw.get("/v1/market/quotes", "X-API-Key", id, "X-API-Secret", only).statusCode());
+    }
+
+    /**
      * A field the contract does not name is refused, not ignored: a misspelled allow-list ("allowed_ips") or
      * expiry ignored made a key that any address could use for ever, while its owner believed otherwise.
      */
