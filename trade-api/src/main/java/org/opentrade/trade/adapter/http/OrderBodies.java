@@ -2,7 +2,11 @@ package org.opentrade.trade.adapter.http;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Set;
@@ -55,7 +59,7 @@ public final class OrderBodies {
         try {
             Object v = StrictJson.decode(body);
             if (v instanceof JsonObject o) {
-                return o;
+                return exactNumbers(body, o);
             }
         } catch (StrictJson.Duplicate e) {
             throw new BadBody(TradeError.MALFORMED, "the body is ambiguous: " + e.getMessage());
@@ -63,6 +67,42 @@ public final class OrderBodies {
             throw new BadBody(TradeError.MALFORMED, "the body is not valid JSON");
         }
         throw new BadBody(TradeError.MALFORMED, "the body must be a JSON object");
+    }
+
+    /**
+     * {@code o} (decoded from {@code body}) with each of its own members that is a JSON number with a fraction or an
+     * exponent as written, a BigDecimal: the codec reads those as doubles, so {@code "price": 6.99999999999999999999}
+     * was a price of 7.00 and {@code "qty": 99.99999999999999999} 100 shares, accepted as if sent so, where the
+     * contract refuses a price of more than 2 decimals and a fractional quantity. One more pass over a body of at
+     * most {@code max_body_bytes}; members of nested values are left as decoded (no order body has any).
+     */
+    private static JsonObject exactNumbers(Buffer body, JsonObject o) {
+        try (JsonParser p = JacksonCodec.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return o;
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+                    o.put(name, exact(p.getText()));
+                } else if (value != null && value.isStructStart()) {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new BadBody(TradeError.MALFORMED, "the body is not valid JSON");
+        }
+        return o;
+    }
+
+    /** A JSON number's text as a BigDecimal; NaN (refused as every bad number) when its exponent is beyond an int. */
+    private static Number exact(String text) {
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /** A new order; {@code generatedId} is used when the caller gave no client_order_id. */
@@ -159,7 +199,7 @@ public final class OrderBodies {
         return checkQty(field, d);
     }
 
-    /** A JSON number as written, or null for one beyond a double's range (the codec reads 1e400 as infinity). */
+    /** A JSON number as written ({@link #exactNumbers}), or null for one that is not a finite number. */
     private static BigDecimal decimal(Number n) {
         if (n instanceof Double x && !Double.isFinite(x) || n instanceof Float f && !Float.isFinite(f)) {
             return null;

@@ -91,4 +91,34 @@ class OrderBodiesTest {
                 () -> OrderBodies.replace(Buffer.buffer("{\"qty\":1e400}")));
         assertEquals(TradeError.INVALID_PARAMETER, e.error);
     }
+
+    @Test
+    void aJsonNumberIsReadAsWrittenNeverRoundedIntoARule() {
+        // Read as doubles, each of these was a round price or quantity and the order placed at it.
+        for (String price : new String[] {"6.99999999999999999999", "7.0000000000000001", "10.004999999999999999"}) {
+            refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":100,\"price\":" + price + "}",
+                    TradeError.INVALID_PARAMETER, "price must be a positive decimal with at most 2 places");
+            refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"type\":\"stop\",\"qty\":100,\"stop_price\":" + price
+                    + "}", TradeError.INVALID_PARAMETER, "stop_price");
+            OrderBodies.BadBody e = assertThrows(OrderBodies.BadBody.class,
+                    () -> OrderBodies.replace(Buffer.buffer("{\"price\":" + price + "}")));
+            assertEquals(TradeError.INVALID_PARAMETER, e.error);
+            assertEquals(-1, OrderBodies.hundredths(OrderBodies.object(Buffer.buffer("{\"starting_balance\":" + price + "}"))
+                    .getValue("starting_balance"), new java.math.BigDecimal("1000000000000")), price);
+        }
+        for (String qty : new String[] {"99.99999999999999999", "100.0000000000000001", "1000000000.0000001"}) {
+            refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":" + qty + "}", TradeError.INVALID_PARAMETER,
+                    "qty must be a whole number");
+            OrderBodies.BadBody e = assertThrows(OrderBodies.BadBody.class,
+                    () -> OrderBodies.replace(Buffer.buffer("{\"qty\":" + qty + "}")));
+            assertEquals(TradeError.INVALID_PARAMETER, e.error);
+        }
+        refused("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":1e2147483648}", TradeError.INVALID_PARAMETER, "qty");
+        // Exact numbers stay what they are, however written.
+        OrderRequest r = parse("{\"symbol\":\"600000.SH\",\"side\":\"buy\",\"qty\":1.00000000000000000000e2,"
+                + "\"price\":10.50000000000000000000}");
+        assertEquals(100, r.qty());
+        assertEquals(1050, r.price());
+        assertEquals(new OrderBodies.Replace(300, 1001), OrderBodies.replace(Buffer.buffer("{\"qty\":3e2,\"price\":10.01}")));
+    }
 }
