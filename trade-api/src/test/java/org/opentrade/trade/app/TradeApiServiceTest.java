@@ -258,4 +258,24 @@ class TradeApiServiceTest extends TradeHarnessTest {
         }
         assertEquals(200, h.get("dev_query", "/v1/orders?status=all&symbol=000001.SZ&limit=5").statusCode());
     }
+
+    /** A cancel-all of a symbol traded nowhere here (a wrong case, a typo) canceled nothing and said 200. */
+    @Test
+    void aCancelAllOfASymbolThatIsNotTradedHereIsRefusedNotAnsweredAsNothingOpen() throws Exception {
+        String a = body(h.order("dev_case", TradeHarness.limit("c-1", "600000.SH", "buy", "10.00", 100))).getString("order_id");
+        for (String symbol : new String[] {"600000.sh", "600000.SS", "999999.SH"}) {
+            HttpResponse<Buffer> r = h.send(HttpMethod.DELETE, "dev_case", "/v1/orders?symbol=" + symbol, null);
+            assertEquals(422, r.statusCode(), symbol + ": " + r.bodyAsString());
+            assertEquals(-4116, body(r).getInteger("error_no"), r.bodyAsString());
+            assertTrue(body(r).getString("error").contains("nothing was canceled"), r.bodyAsString());
+        }
+        assertEquals(a, body(h.get("dev_case", "/v1/orders")).getJsonArray("items").getJsonObject(0).getString("order_id"));
+        HttpResponse<Buffer> one = h.send(HttpMethod.DELETE, "dev_case", "/v1/orders?symbol=600000.SH&side=buy", null);
+        assertEquals(200, one.statusCode(), one.bodyAsString());
+        assertEquals(a, body(one).getJsonArray("items").getJsonObject(0).getString("order_id"));
+        // A symbol traded here with nothing open is a cancel-all that found nothing, as before.
+        HttpResponse<Buffer> none = h.send(HttpMethod.DELETE, "dev_case", "/v1/orders?symbol=000001.SZ", null);
+        assertEquals(200, none.statusCode(), none.bodyAsString());
+        assertEquals(0, body(none).getJsonArray("items").size());
+    }
 }

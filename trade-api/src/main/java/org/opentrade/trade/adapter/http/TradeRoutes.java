@@ -747,6 +747,13 @@ public final class TradeRoutes {
         if (symbol != null && !OrderBodies.SYMBOL.matcher(symbol).matches()) {
             throw new BadParam("symbol must be an instrument code such as 600000.SH");
         }
+        if (symbol != null && !desk.knows(symbol) && desk.openOrders(account, symbol, null).isEmpty()) {
+            // As a new order of it is refused: answered 200 with no items, "?symbol=600000.sh" (symbols are case
+            // sensitive) looked like a cancel-all that found nothing open while every 600000.SH order kept working.
+            TradeHttp.fail(ctx, TradeError.UNKNOWN_SYMBOL, "unknown symbol '" + symbol + "' (symbols are case"
+                    + " sensitive, such as 600000.SH); nothing was canceled. GET /v1/market/instruments lists them");
+            return;
+        }
         String rawSide = ctx.request().getParam("side");
         if (rawSide != null && !rawSide.equals("buy") && !rawSide.equals("sell")) {
             throw new BadParam("side must be buy or sell (leave it out for both)");
