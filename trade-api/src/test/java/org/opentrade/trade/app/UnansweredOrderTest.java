@@ -75,8 +75,9 @@ class UnansweredOrderTest {
                 COMMANDS_LOST.incrementAndGet();
                 return;
             }
-            if (n == 1 && (c.account().equals("dev_lost_then_canceled") || c.account().equals("dev_lost_then_killed"))) {
-                return; // lost too; the client then cancels it, or turns its kill switch on
+            if (n == 1 && (c.account().equals("dev_lost_then_canceled") || c.account().equals("dev_lost_then_killed")
+                    || c.account().equals("dev_lost_then_replaced"))) {
+                return; // lost too; the client then cancels it, turns its kill switch on, or replaces it
             }
             if (n == 1 && c.account().equals("dev_lost_answer")) {
                 synchronized (HELD_FEED) {
@@ -163,6 +164,29 @@ class UnansweredOrderTest {
         assertEquals(200, on.statusCode(), on.bodyAsString());
         awaitStatus("dev_lost_then_killed", "lck-1", "rejected");
         assertEquals(1, NEW_COMMANDS.get("dev_lost_then_killed").get(), "nor one of an account whose switch is on");
+    }
+
+    /**
+     * A replace of an order the exchange never got is answered 409 -4113 (the exchange does not have it): the order
+     * is then withdrawn as a canceled one is. It was sent again after the barrier at its first parameters and rested,
+     * live, while its client had been told it was no longer open.
+     */
+    @Test
+    void anOrderWhoseCommandWasLostAndThatWasThenReplacedIsNeverSentAgain() throws Exception {
+        HttpResponse<Buffer> placed = h.order("dev_lost_then_replaced", TradeHarness.limit("lcr-1", "600000.SH", "buy",
+                "10.00", 100));
+        assertEquals(504, placed.statusCode(), placed.bodyAsString());
+        String orderId = h.get("dev_lost_then_replaced", "/v1/orders/by-client-id/lcr-1").bodyAsJsonObject()
+                .getString("order_id");
+        HttpResponse<Buffer> replace = TradeHarness.await(h.request(io.vertx.core.http.HttpMethod.PATCH,
+                "dev_lost_then_replaced", "/v1/orders/" + orderId).sendJsonObject(new JsonObject().put("qty", 200)));
+        assertEquals(409, replace.statusCode(), "the exchange does not have it: " + replace.bodyAsString());
+        assertEquals(-4113, replace.bodyAsJsonObject().getInteger("error_no"), replace.bodyAsString());
+        assertTrue(replace.bodyAsJsonObject().getString("error").contains("never sent"), replace.bodyAsString());
+
+        JsonObject order = awaitStatus("dev_lost_then_replaced", "lcr-1", "rejected");
+        assertTrue(order.getString("reject_reason").startsWith("withdrawn before the exchange had it"), order.encode());
+        assertEquals(1, NEW_COMMANDS.get("dev_lost_then_replaced").get(), "never sent again: it would have gone live");
     }
 
     @Test

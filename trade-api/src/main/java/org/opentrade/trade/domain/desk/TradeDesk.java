@@ -125,7 +125,7 @@ public final class TradeDesk {
     /** Closes waiting for the ledger to have their cancels' events; at most one per close request in flight. */
     private final LedgerWaits ledgerWaits = new LedgerWaits();
     /**
-     * New orders still pending_new (sent, no answer) whose cancel was asked meanwhile, by exchange id: such an order is
+     * New orders still pending_new (sent, no answer) whose cancel or replace was asked meanwhile, by exchange id: such an order is
      * never sent again (a barrier proving the exchange never had it made {@link #settleUnknown} send it, and a restart
      * {@link #resendPending}: a canceled order went live and could fill). Kept in snapshots; an id goes once its
      * order is no longer pending_new.
@@ -489,9 +489,13 @@ public final class TradeDesk {
             return unknown(o, err);
         }
         if (r.isRejected()) {
-            return new Outcome(Outcome.Kind.REJECTED, o, r.code() == ResultCode.UNKNOWN_ORDER ? TradeError.ORDER_NOT_OPEN
-                    : null, r.code().code(), r.code() == ResultCode.UNKNOWN_ORDER
-                    ? "the order is no longer open at the exchange (filled, canceled or expired)" : r.code().message());
+            boolean unknown = r.code() == ResultCode.UNKNOWN_ORDER;
+            return new Outcome(Outcome.Kind.REJECTED, o, unknown ? TradeError.ORDER_NOT_OPEN : null, r.code().code(),
+                    !unknown ? r.code().message() : o != null && o.status() == OrderStatus.PENDING_NEW
+                    ? "the exchange does not have the order live and its new-order command got no answer: if the"
+                    + " exchange never got it, it is withdrawn and never sent; if it did, the order has already ended"
+                    + " (the feed will tell). Look it up, and place it again if it is still wanted"
+                    : "the order is no longer open at the exchange (filled, canceled or expired)");
         }
         return new Outcome(Outcome.Kind.DONE, overlay(o, r), null, 0, "done");
     }
@@ -831,10 +835,13 @@ public final class TradeDesk {
             if (u != null) {
                 listener.update(u, null);
             }
-        } else if (intent instanceof CancelRequested c) {
-            Order o = ledger.hasAccount(c.account()) ? ledger.order(c.account(), Long.toString(c.exchangeId())) : null;
+        } else if (intent instanceof CancelRequested || intent instanceof ReplaceRequested) {
+            // A replace too: one the exchange refuses as an unknown order is answered "no longer open", so the order
+            // must not go live afterwards at its first parameters (it did, once a barrier proved it never arrived).
+            long exchangeId = intent instanceof CancelRequested c ? c.exchangeId() : ((ReplaceRequested) intent).exchangeId();
+            Order o = ledger.hasAccount(intent.account()) ? ledger.order(intent.account(), Long.toString(exchangeId)) : null;
             if (o != null && o.status() == OrderStatus.PENDING_NEW) {
-                cancelAsked.put(c.exchangeId(), c.account());
+                cancelAsked.put(exchangeId, intent.account());
             }
         }
         // Cancel and replace requests change nothing else until the exchange's events say so.
@@ -851,8 +858,8 @@ public final class TradeDesk {
             return false;
         }
         SendRejected w = SendRejected.at(account, o.exchangeId(), ResultCode.UNKNOWN_ORDER.code(), "withdrawn before the"
-                + " exchange had it: its cancel, the kill switch or an account reset came first, so it was not sent"
-                + " again", clock.getAsLong(), positions());
+                + " exchange had it: its cancel or replace, the kill switch or an account reset came first, so it was"
+                + " not sent again", clock.getAsLong(), positions());
         if (!append(w, null, i -> { })) {
             apply(w);
         }
