@@ -50,10 +50,17 @@ public final class RawWebSocket {
      * peer stops reading); it ends quietly when the socket is closed.
      */
     public static Thread pinger(OutputStream out, byte[] batch, int times) {
+        return pinger(out, batch, times, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** As {@link #pinger(OutputStream, byte[], int)}, counting the batches written in {@code written}. */
+    public static Thread pinger(OutputStream out, byte[] batch, int times,
+                                java.util.concurrent.atomic.AtomicInteger written) {
         Thread writer = new Thread(() -> {
             try {
                 for (int i = 0; i < times; i++) {
                     out.write(batch);
+                    written.incrementAndGet();
                 }
             } catch (IOException closed) {
                 // the server, or the test's end, closed the socket

@@ -93,7 +93,7 @@ public final class FirstFrameAuth implements GatewayFilter {
             });
             ws.frameHandler(frame -> {
                 if (UnreadPongs.overflow(ws, frame)) {
-                    ws.pause(); // stays paused: Vert.x would answer every further ping it reads
+                    UnreadPongs.stopReading(ctx.vertx(), ws); // stays paused: Vert.x answers every ping it reads
                     if (!done[0]) {
                         done[0] = true;
                         ctx.vertx().cancelTimer(timer);

@@ -1,5 +1,6 @@
 package org.opentrade.gateway.adapter.http;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrame;
 
@@ -17,6 +18,16 @@ public final class UnreadPongs {
     public static final String MESSAGE = "pings are sent faster than their pongs are read";
 
     private UnreadPongs() {
+    }
+
+    /**
+     * Stops reading the caller's socket {@code ws}, from the handler of the ping that {@link #overflow overflowed}: a
+     * pause made there alone is undone as soon as the handler returns (Vert.x grants one more read after each control
+     * frame it delivers), so it is made again once the delivery is over. Called on {@code ws}'s event loop.
+     */
+    public static void stopReading(Vertx vertx, WebSocketBase ws) {
+        ws.pause();
+        vertx.runOnContext(v -> ws.pause());
     }
 
     /** Whether {@code frame}, read from the caller's socket {@code ws}, is a ping that found its write queue full. */

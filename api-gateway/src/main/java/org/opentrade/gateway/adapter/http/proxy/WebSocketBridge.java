@@ -169,7 +169,7 @@ final class WebSocketBridge {
         }
         closeWithModel(POLICY_VIOLATION, UnreadPongs.MESSAGE, GatewayError.RATE_LIMITED.code(), GOING_AWAY,
                 "client closed");
-        client.pause(); // Vert.x pongs every ping it reads, even after the close frame
+        UnreadPongs.stopReading(vertx, client); // Vert.x pongs every ping it reads, even after the close frame
     }
 
     /** Whether a data frame keeps its message valid: text frames (and their continuations) must be UTF-8. */

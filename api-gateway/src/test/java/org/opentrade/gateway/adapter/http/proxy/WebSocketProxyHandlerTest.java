@@ -477,6 +477,31 @@ class WebSocketProxyHandlerTest {
         }
     }
 
+    /**
+     * Once a caller is closed for pinging without reading, its reads stop: Vert.x grants one more read after each ping
+     * it delivers (WebSocketImplBase.receiveFrame fetches 1 after a control frame), so a pause made in the ping's
+     * handler was undone at once and the gateway went on reading every ping and queueing its pong, without bound (the
+     * close frame waits behind the pongs, so the closing timeout never starts).
+     */
+    @Test
+    void aClientClosedForItsPingsIsNoLongerRead() throws Exception {
+        int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
+        int batches = 200; // 200 000 pings of 125 bytes: about 26 MB, far more than the socket buffers hold
+        byte[] batch = RawWebSocket.pings(1_000);
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096); // a client that reads nothing: its window closes soon
+            socket.setSendBufferSize(65_536); // what the gateway leaves unread is counted, not held in a large buffer here
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw));
+            socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
+            RawWebSocket.upgrade(socket);
+            AtomicInteger written = new AtomicInteger();
+            Thread writer = RawWebSocket.pinger(socket.getOutputStream(), batch, batches, written);
+            assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
+            writer.join(ProxyTestKit.WAIT.toMillis());
+            assertTrue(written.get() < batches / 2, written.get() + " batches of 1 000 pings read by the gateway");
+        }
+    }
+
     /** Reads the frames a client (here the proxy) sends: each frame's opcode; masked, payloads under 126 bytes. */
     private static final class ClientFrames implements Handler<Buffer> {
         private final java.util.function.IntConsumer opcodes;
