@@ -164,9 +164,11 @@ final class WebSocketBridge {
      * full closes the caller 1008 and stops its reads ({@link UnreadPongs}). Called on the caller's event loop.
      */
     private void clientPinged(WebSocketFrame ping) {
-        if (closing || !UnreadPongs.overflow(client, ping)) {
+        if (!UnreadPongs.overflow(client, ping)) {
             return;
         }
+        // Also when the stream is closing for another reason: until the caller's close frame or the closing timeout
+        // its socket is read and each ping answered (closeWithModel then does nothing more).
         closeWithModel(POLICY_VIOLATION, UnreadPongs.MESSAGE, GatewayError.RATE_LIMITED.code(), GOING_AWAY,
                 "client closed");
         UnreadPongs.stopReading(vertx, client); // Vert.x pongs every ping it reads, even after the close frame

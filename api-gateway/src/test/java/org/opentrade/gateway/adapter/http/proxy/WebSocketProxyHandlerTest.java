@@ -502,6 +502,33 @@ class WebSocketProxyHandlerTest {
         }
     }
 
+    /**
+     * A stream the gateway is already closing (here: a text message that is not UTF-8, 1007) is read until the
+     * caller's close frame or the closing timeout, and Vert.x answers every ping it reads: a caller that then pings
+     * without reading must be stopped like any other.
+     */
+    @Test
+    void aClientThatPingsWithoutReadingAfterItsStreamIsClosingIsNoLongerRead() throws Exception {
+        int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
+        int batches = 200; // 200 000 pings of 125 bytes: about 26 MB, far more than the socket buffers hold
+        byte[] batch = RawWebSocket.pings(1_000);
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096); // a client that reads nothing: its window closes soon
+            socket.setSendBufferSize(65_536); // what the gateway leaves unread is counted, not held in a large buffer here
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw));
+            socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
+            RawWebSocket.upgrade(socket);
+            OutputStream out = socket.getOutputStream();
+            out.write(new byte[] {(byte) 0x81, (byte) 0x81, 0, 0, 0, 0, (byte) 0xFF}); // text, not UTF-8
+            out.flush();
+            assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
+            AtomicInteger written = new AtomicInteger();
+            Thread writer = RawWebSocket.pinger(out, batch, batches, written);
+            writer.join(ProxyTestKit.WAIT.toMillis());
+            assertTrue(written.get() < batches / 2, written.get() + " batches of 1 000 pings read by the gateway");
+        }
+    }
+
     /** Reads the frames a client (here the proxy) sends: each frame's opcode; masked, payloads under 126 bytes. */
     private static final class ClientFrames implements Handler<Buffer> {
         private final java.util.function.IntConsumer opcodes;
