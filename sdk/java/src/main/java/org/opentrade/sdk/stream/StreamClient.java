@@ -425,8 +425,13 @@ public final class StreamClient implements AutoCloseable {
             if (item instanceof StreamMessage m) {
                 try {
                     cfg.listener.onMessage(m);
-                } catch (RuntimeException e) {
-                    safely(() -> cfg.listener.onHandlerFailure(m, e));
+                } catch (Throwable t) {
+                    // Not only RuntimeException: a JUnit assertion (an Error) or a checked exception thrown from Kotlin
+                    // or a sneaky throw ended this thread, and with it the stream: the queue filled, the socket
+                    // stopped being read, and the watchdog spares a paused stream, so nothing was delivered again.
+                    RuntimeException failure = t instanceof RuntimeException r ? r
+                            : new RuntimeException("onMessage threw " + t, t);
+                    safely(() -> cfg.listener.onHandlerFailure(m, failure));
                 }
             } else if (item instanceof StateChange c) {
                 safely(() -> cfg.listener.onState(c.state, c.reason));
@@ -448,10 +453,11 @@ public final class StreamClient implements AutoCloseable {
         ws.request(1);
     }
 
+    /** Runs a listener callback; whatever it throws is logged and the dispatch thread goes on. */
     private static void safely(Runnable r) {
         try {
             r.run();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.log(System.Logger.Level.WARNING, "stream listener threw", e);
         }
     }

@@ -331,4 +331,44 @@ class StreamClientTest {
         assertEquals(1, connections.get(), "on the same connection");
         assertEquals(new JsonObject().put("op", "subscribe").put("channels", List.of("trades:B")), subscribes.get(1));
     }
+
+    @Test
+    void aListenerThatThrowsAnErrorOrACheckedExceptionIsReportedAndTheStreamGoesOn() throws Exception {
+        script = (n, ws) -> {
+            subscribed(ws, 0);
+            for (long s = 1; s <= 3; s++) {
+                data(ws, s);
+            }
+        };
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Collector c = new Collector(3) {
+            @Override
+            public void onMessage(StreamMessage m) {
+                super.onMessage(m);
+                if (m.seq() == 1) {
+                    throw new AssertionError("a failed assertion in a handler"); // an Error
+                }
+                if (m.seq() == 2) {
+                    StreamClientTest.<RuntimeException>sneakyThrow(new java.io.IOException("as Kotlin throws it"));
+                }
+            }
+
+            @Override
+            public void onHandlerFailure(StreamMessage m, RuntimeException failure) {
+                failures.add(failure.getCause());
+            }
+        };
+        try (StreamClient s = stream(c).start()) {
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "delivered after the handler threw: " + c.seqs);
+        }
+        assertEquals(range(1, 3), c.seqs);
+        assertEquals(2, failures.size(), failures.toString());
+        assertTrue(failures.get(0) instanceof AssertionError, failures.toString());
+        assertTrue(failures.get(1) instanceof java.io.IOException, failures.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
 }
