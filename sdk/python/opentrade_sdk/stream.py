@@ -15,7 +15,10 @@ Snapshot frames (``"snapshot": true``) repeat their channel's head seq and are a
 
 A credential the gateway refuses for good -- a 401 or 403 at the upgrade, or an error frame or close
 1008 with a -2xxx number other than -2010 (a replayed signature: the next try signs afresh) -- stops
-the stream instead: another try would be refused the same way. Everything else (network errors, other
+the stream instead: another try would be refused the same way. At the upgrade the number is known only
+when websocket-client reads the answer's body (``resp_body``, newer versions); an Ed25519 key's refusal of
+unknown number is tried once more, signed afresh, before it counts, since it may be -2010 (another signer of
+the key signed the same upgrade in the same millisecond). Everything else (network errors, other
 statuses, closes, -3xxx, -9xxx) is transient and retried.
 """
 
@@ -29,6 +32,7 @@ from urllib.parse import urlsplit
 import websocket
 
 from .errors import StreamRefusedException
+from .signing import Ed25519Key
 
 log = logging.getLogger("opentrade_sdk.stream")
 
@@ -134,6 +138,8 @@ class Stream:
         #: The StreamRefusedException that stopped the stream, else None.
         self.refusal = None
         self._ws = None
+        # Upgrades refused in a row with a number websocket-client hid (an Ed25519 key's is confirmed once).
+        self._unknown_refusals = 0
         self._subscribed_at = None
         self._beat_since_subscribed = False
         self._thread = None
@@ -227,11 +233,21 @@ class Stream:
         except websocket.WebSocketBadStatusException as e:
             if e.status_code not in (401, 403):
                 raise
-            # websocket-client does not read the answer's body: the error model's number is unknown.
-            error = {"type": "error", "error": str(e), "error_no": None,
-                     "trace_id": _header(e.resp_headers, "x-trace-id")}
+            # websocket-client reads the answer's body from 1.4 on (resp_body); before, the number is unknown.
+            error = _body_error(getattr(e, "resp_body", None)) or {
+                "error": str(e), "error_no": None, "trace_id": _header(e.resp_headers, "x-trace-id")}
+            error = dict(error, type="error")
             self._report(error)
+            error_no = error.get("error_no")
+            if error_no == -2010:
+                raise _Reconnect("signature already used (%d): the next try signs afresh" % e.status_code) from e
+            if error_no is None and isinstance(self.credential, Ed25519Key) and self._unknown_refusals == 0:
+                # Perhaps -2010: another signer of this key signed this upgrade in the same millisecond. Giving up
+                # here ended a healthy stream for good, by chance; a second refusal in a row is the key's.
+                self._unknown_refusals += 1
+                raise _Reconnect("%s: tried once more, signed afresh" % e) from e
             raise _Refused(e.status_code, error) from e
+        self._unknown_refusals = 0
         if self.credential is not None and self.auth == "frame":
             ws.send(json.dumps(self.credential.auth_frame(self._target)))
         return ws
@@ -392,6 +408,15 @@ def _close_error(payload):
     except ValueError:
         return None
     return dict(error, type="error") if isinstance(error, dict) else None
+
+
+def _body_error(body):
+    """The error model a refused upgrade's body holds, else None."""
+    try:
+        error = json.loads(body.decode("utf-8") if isinstance(body, bytes) else body) if body else None
+    except ValueError:
+        return None
+    return error if isinstance(error, dict) and "error_no" in error else None
 
 
 def _header(headers, name):

@@ -7,7 +7,7 @@ import unittest
 
 from fake_ws_server import FakeStreamServer
 from opentrade.exceptions import ApiException
-from opentrade_sdk import SecretKey, Stream, StreamRefusedException
+from opentrade_sdk import Ed25519Key, SecretKey, Stream, StreamRefusedException
 from opentrade_sdk.stream import is_permanent_refusal
 
 TIMEOUT = 10.0
@@ -416,6 +416,51 @@ class RefusedCredentialTest(unittest.TestCase):
 
         self.assertEqual(-2016, refused.error_no)
         self.assertEqual([{"error_no": -2016, "type": "error"}], recorder.errors)
+
+    def ed25519_stream(self, refuse):
+        """An Ed25519-keyed stream against a server refusing upgrades as ``refuse(index)`` says, then serving seq 1;
+        returns (server, recorder, stream, each upgrade's (timestamp, signature)) once it stopped."""
+        upgrades = []
+
+        def script(conn, index):
+            upgrades.append((conn.headers.get("x-timestamp"), conn.headers.get("x-signature")))
+            if conn.refused:
+                return
+            conn.recv_json()
+            conn.send_json({"type": "subscribed", "channels": ["orders"], "seqs": {"orders": 0}, "epoch": "e1"})
+            conn.send_json(order(1))
+            conn.wait_closed(TIMEOUT)
+
+        server = FakeStreamServer(script, refuse)
+        self.addCleanup(server.close)
+        recorder = Recorder()
+        stream = Stream(server.url, ["orders"], Ed25519Key("otk_k", Ed25519Key.generate()), recorder.on_message,
+                        on_state=recorder.on_state, on_error=recorder.on_error, min_backoff=0.01, max_backoff=0.05)
+        return server, recorder, stream, upgrades
+
+    def test_an_upgrade_refused_as_a_replayed_signature_is_signed_afresh_and_retried(self):
+        replayed = ("401 Unauthorized", {"error": "the signature was already used", "error_no": -2010,
+                                         "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"})
+        server, recorder, stream, upgrades = self.ed25519_stream(lambda index: replayed if index == 0 else None)
+        with stream:
+            self.assertTrue(stream.wait_subscribed(TIMEOUT), recorder.states)
+            self.assertTrue(recorder.wait_for(1), recorder.states)
+        self.assertEqual([1], recorder.seqs())
+        self.assertIsNone(stream.refusal)
+        self.assertEqual(2, server.connections)
+        self.assertNotEqual(upgrades[0], upgrades[1], "signed afresh")
+
+    def test_an_ed25519_key_refused_at_the_upgrade_twice_in_a_row_stops_the_stream(self):
+        revoked = ("401 Unauthorized", {"error": "the key was revoked", "error_no": -2004,
+                                        "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"})
+        server, recorder, stream, _ = self.ed25519_stream(lambda index: revoked)
+        with stream:
+            with self.assertRaises(StreamRefusedException):
+                stream.wait_subscribed(TIMEOUT)
+            self.assertTrue(recorder.wait_closed(), recorder.states)
+        # Once when websocket-client reads the body (the number is -2004), else confirmed by one more, signed afresh.
+        self.assertLessEqual(server.connections, 2)
+        self.assertEqual(["disconnected", "closed"], [s for s, _ in recorder.states][-2:])
 
     def test_only_the_gateways_lasting_2xxx_numbers_are_permanent(self):
         for error_no in (-2001, -2002, -2003, -2004, -2005, -2006, -2008, -2011, -2012, -2015, -2016):

@@ -219,13 +219,32 @@ public final class StreamClient implements AutoCloseable {
         if (cause instanceof WebSocketHandshakeException h) {
             int status = h.getResponse().statusCode();
             if (status == 401 || status == 403) {
-                // Credentials refused: reconnecting would be refused the same way.
                 String body = String.valueOf(h.getResponse().body());
+                if (errorNo(body) == SIGNATURE_ALREADY_USED) {
+                    // Another signer of this key (another process, another Credentials object) signed this very
+                    // upgrade in the same millisecond, and Ed25519 signs alike what is alike. The next attempt is
+                    // signed afresh and accepted: giving up here ended a healthy stream for good, by chance.
+                    lost(gen, "signature already used (" + status + "), signing afresh: " + body);
+                    return;
+                }
+                // Credentials refused: reconnecting would be refused the same way.
                 closeForGood("credentials refused (" + status + "): " + body);
                 return;
             }
         }
         lost(gen, "connect failed: " + cause);
+    }
+
+    /** The gateway's "the signature was already used" (each signed request is accepted once). */
+    private static final int SIGNATURE_ALREADY_USED = -2010;
+
+    /** The {@code error_no} of an error model, 0 when {@code body} is not one. */
+    private static int errorNo(String body) {
+        try {
+            return JSON.readTree(body).path("error_no").asInt(0);
+        } catch (Exception notJson) {
+            return 0;
+        }
     }
 
     /** The connection of generation {@code gen} is lost: reconnect (once per generation) after back-off. */

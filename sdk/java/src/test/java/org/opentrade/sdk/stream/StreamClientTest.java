@@ -371,4 +371,68 @@ class StreamClientTest {
     private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
     }
+
+    /**
+     * A server that answers the upgrades with {@code refusals} in turn (status, error_no), then accepts: subscribed at
+     * 0, seq 1. Returns the port; {@code upgrades} gets each upgrade's X-Timestamp and X-Signature.
+     */
+    private int refusingServer(List<int[]> refusals, List<String> upgrades) throws Exception {
+        return vertx.createHttpServer().requestHandler(req -> {
+            upgrades.add(req.getHeader("X-Timestamp") + " " + req.getHeader("X-Signature"));
+            if (upgrades.size() <= refusals.size()) {
+                int[] refusal = refusals.get(upgrades.size() - 1);
+                req.response().setStatusCode(refusal[0]).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("error", "refused").put("error_no", refusal[1])
+                                .put("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736").encode());
+                return;
+            }
+            req.toWebSocket().onSuccess(ws -> ws.textMessageHandler(text -> {
+                subscribed(ws, 0);
+                data(ws, 1);
+            }));
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
+    }
+
+    private static Credentials ed25519Key() throws Exception {
+        return Credentials.ed25519("otk_k", java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair()
+                .getPrivate());
+    }
+
+    @Test
+    void anUpgradeRefusedAsAReplayedSignatureIsSignedAfreshAndRetriedNotTheEndOfTheStream() throws Exception {
+        List<String> upgrades = new CopyOnWriteArrayList<>();
+        int port = refusingServer(List.of(new int[] {401, -2010}), upgrades);
+        Collector c = new Collector(1);
+        try (StreamClient s = StreamClient.builder("http://127.0.0.1:" + port, "/v1/stream/orders", ed25519Key())
+                .channels("orders").listener(c).backoff(Duration.ofMillis(10), Duration.ofMillis(50)).start()) {
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "subscribed after the refusal: " + c.states);
+        }
+        assertEquals(List.of(1L), c.seqs);
+        assertEquals(2, upgrades.size(), upgrades.toString());
+        assertTrue(!upgrades.get(0).equals(upgrades.get(1)), "signed afresh: " + upgrades);
+        assertEquals(List.of(StreamState.CONNECTING, StreamState.RECONNECTING, StreamState.LIVE),
+                c.states.subList(0, 3));
+    }
+
+    @Test
+    void anUpgradeRefusedForAnotherReasonEndsTheStream() throws Exception {
+        List<String> upgrades = new CopyOnWriteArrayList<>();
+        int port = refusingServer(List.of(new int[] {401, -2004}, new int[] {401, -2004}), upgrades);
+        CountDownLatch closed = new CountDownLatch(1);
+        Collector c = new Collector(1) {
+            @Override
+            public void onState(StreamState s, String reason) {
+                super.onState(s, reason);
+                if (s == StreamState.CLOSED) {
+                    closed.countDown();
+                }
+            }
+        };
+        try (StreamClient s = StreamClient.builder("http://127.0.0.1:" + port, "/v1/stream/orders", ed25519Key())
+                .channels("orders").listener(c).backoff(Duration.ofMillis(10), Duration.ofMillis(50)).start()) {
+            assertTrue(closed.await(10, TimeUnit.SECONDS), "closed by itself: " + c.states);
+        }
+        assertEquals(List.of(StreamState.CONNECTING, StreamState.CLOSED), c.states);
+        assertEquals(1, upgrades.size(), "a revoked key is not tried again: " + upgrades);
+    }
 }
