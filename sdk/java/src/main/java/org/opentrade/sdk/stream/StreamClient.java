@@ -44,8 +44,14 @@ public final class StreamClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Object CLOSE = new Object();
 
+    /**
+     * One HTTP client for every stream of the process (the connect timeout is each WebSocket's own). A client's
+     * selector thread lives until the client is garbage-collected, and JDK 17 has no way to stop it: with a client
+     * per stream, every stream closed left its threads behind for as long as its StreamClient was referenced.
+     */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final Builder cfg;
-    private final HttpClient http;
     private final SeqTracker seqs = new SeqTracker();
     private final BlockingQueue<Object> queue;
     private final ScheduledExecutorService scheduler;
@@ -75,7 +81,6 @@ public final class StreamClient implements AutoCloseable {
 
     private StreamClient(Builder cfg) {
         this.cfg = cfg;
-        this.http = HttpClient.newBuilder().connectTimeout(cfg.connectTimeout).build();
         this.queue = new LinkedBlockingQueue<>();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "opentrade-stream-scheduler"));
         this.dispatcher = daemon(this::dispatch, "opentrade-stream-dispatch");
@@ -120,7 +125,7 @@ public final class StreamClient implements AutoCloseable {
             seqs.onReconnect();
         }
         URI uri = URI.create(cfg.wsUrl());
-        WebSocket.Builder ws = http.newWebSocketBuilder().connectTimeout(cfg.connectTimeout);
+        WebSocket.Builder ws = HTTP.newWebSocketBuilder().connectTimeout(cfg.connectTimeout);
         try {
             // The upgrade is signed like any GET; an http(s) twin of the URI carries the headers (the
             // JDK's request builder takes no ws scheme).

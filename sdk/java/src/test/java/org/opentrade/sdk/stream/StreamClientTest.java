@@ -435,4 +435,29 @@ class StreamClientTest {
         assertEquals(List.of(StreamState.CONNECTING, StreamState.CLOSED), c.states);
         assertEquals(1, upgrades.size(), "a revoked key is not tried again: " + upgrades);
     }
+
+    private static long httpSelectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> t.getName().startsWith("HttpClient-") && t.getName().endsWith("-SelectorManager")).count();
+    }
+
+    @Test
+    void closedStreamsLeaveNoThreadsBehind() throws Exception {
+        script = (n, ws) -> {
+            subscribed(ws, 0);
+            data(ws, 1);
+        };
+        long before = httpSelectorThreads();
+        List<StreamClient> closed = new ArrayList<>(); // still referenced, as by a field of the caller's
+        for (int i = 0; i < 5; i++) {
+            Collector c = new Collector(1);
+            StreamClient s = stream(c).start();
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "received " + c.seqs);
+            s.close();
+            assertTrue(s.awaitClosed(Duration.ofSeconds(10)));
+            closed.add(s);
+        }
+        assertTrue(httpSelectorThreads() - before <= 1, "at most the one shared client's selector: " + before + " -> "
+                + httpSelectorThreads() + " after " + closed.size() + " streams closed");
+    }
 }
