@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.opentrade.exchange.client.ExchangeJson;
 import org.opentrade.exchange.client.feed.FeedInfo;
 import org.opentrade.exchange.client.feed.FeedRequestRefusedException;
+import org.opentrade.exchange.model.BookSnapshot;
 import org.opentrade.exchange.model.FeedBatch;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.ShardSnapshot;
@@ -84,6 +85,11 @@ final class FeedMessages {
      */
     static ShardSnapshot shardSnapshotReply(Object body) {
         JsonObject j = ok(body, "shard snapshot reply");
+        List<BookSnapshot> books = listReply(j, "snapshots", "shard snapshot reply", ExchangeJson::bookSnapshotFromJson);
+        if (!j.containsKey("shard") && !j.containsKey("seq") && !books.isEmpty()) {
+            // An exchange from before the reply carried them (2026-12-02): the books say both.
+            return new ShardSnapshot(books.get(0).shard(), books.get(0).seq(), books);
+        }
         if (!(j.getValue("shard") instanceof Integer shard)) {
             throw new IllegalArgumentException("shard snapshot reply: shard must be an integer, got " + j.getValue("shard"));
         }
@@ -91,8 +97,7 @@ final class FeedMessages {
         if (!(seq instanceof Integer || seq instanceof Long) || ((Number) seq).longValue() < 0) {
             throw new IllegalArgumentException("shard snapshot reply: seq must be a non-negative integer, got " + seq);
         }
-        return new ShardSnapshot(shard, ((Number) seq).longValue(),
-                listReply(j, "snapshots", "shard snapshot reply", ExchangeJson::bookSnapshotFromJson));
+        return new ShardSnapshot(shard, ((Number) seq).longValue(), books);
     }
 
     /** {@code {"code":0,"<key>":[…]}}, each element read by {@code reader}. */

@@ -159,6 +159,18 @@ class EventBusFeedTransportIT {
     }
 
     @Test
+    void aShardSnapshotReplyOfAnOlderExchangeIsReadFromItsBooks() {
+        BookSnapshot book = new BookSnapshot(1, 42, "600000.SH", List.of(), List.of(), List.of(), List.of(), 0, 1000,
+                0, 0, 0, 0, 0, 0, 5, 0);
+        JsonObject older = new JsonObject().put("code", 0).put("snapshots",
+                new io.vertx.core.json.JsonArray().add(org.opentrade.exchange.client.ExchangeJson.toJson(book)));
+        assertEquals(new ShardSnapshot(1, 42, List.of(book)), FeedMessages.shardSnapshotReply(older));
+        // Without books such a reply says nothing of where to continue: unreadable, so the consumer asks again.
+        assertThrows(IllegalArgumentException.class, () -> FeedMessages.shardSnapshotReply(
+                new JsonObject().put("code", 0).put("snapshots", new io.vertx.core.json.JsonArray())));
+    }
+
+    @Test
     void refusedSnapshotFailsWithItsCodeAndAnUnreadableReplyFailsClearly() {
         Throwable refused = failureOf(() -> transport.accountSnapshot(null));
         assertInstanceOf(FeedRequestRefusedException.class, refused);
