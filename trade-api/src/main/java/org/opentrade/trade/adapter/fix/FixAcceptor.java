@@ -599,4 +599,9 @@ public final class FixAcceptor {
     int rememberedClOrdIds(String account) {
         return orders.rememberedClOrdIds(account);
     }
+
+    /** The QuickFIX/J application (tests of this package). */
+    FixApplication application() {
+        return application;
+    }
 }

@@ -97,6 +97,11 @@ final class FixApplication implements quickfix.Application {
         this.sessionStatus = sessionStatus;
     }
 
+    /** The session's message-rate bucket, or null (tests: a Logon within the session keeps it). */
+    MessageThrottle throttleOf(SessionID sessionId) {
+        return throttles.get(sessionId);
+    }
+
     @Override
     public void onCreate(SessionID sessionId) {
     }
@@ -427,19 +432,33 @@ final class FixApplication implements quickfix.Application {
             return;
         }
         java.util.concurrent.atomic.AtomicBoolean decided = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
         onContext.execute(() -> {
-            if (decided.compareAndSet(false, true)) {
-                orders.loggedOn(sessionId, caller.account(), caller.cancelOnDisconnect());
+            try {
+                if (decided.compareAndSet(false, true)) {
+                    orders.loggedOn(sessionId, caller.account(), caller.cancelOnDisconnect());
+                    registered.set(true);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, "registering FIX session " + sessionId + " failed; its Logon"
+                        + " is refused", e);
+                try {
+                    orders.loggedOut(sessionId); // whatever part of it was registered
+                } catch (RuntimeException again) {
+                    LOG.log(java.util.logging.Level.WARNING, "and undoing it failed too", again);
+                }
+            } finally {
+                ran.countDown();
             }
-            ran.countDown();
         });
         try {
             ran.await(options.logonTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (decided.compareAndSet(false, true)) {
+        // Not run in time (given up: it will not run now) or failed: the Logon is refused, nothing kept of it.
+        if (decided.compareAndSet(false, true) || !registered.get()) {
             sessions.remove(sessionId, caller);
             throttles.remove(sessionId);
             keyHolders.remove(caller.keyId(), sessionId);

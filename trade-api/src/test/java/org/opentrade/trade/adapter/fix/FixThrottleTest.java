@@ -3,6 +3,7 @@ package org.opentrade.trade.adapter.fix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quickfix.SessionID;
 
 /** A session's message rate (fix.max_messages_per_second, 20 here: bursts of 40). */
 class FixThrottleTest {
@@ -88,11 +90,15 @@ class FixThrottleTest {
             long start = System.nanoTime();
             statusRequests(r, "p-", 40); // the burst
             int reports = reports(r, 40);
+            SessionID session = new SessionID("FIX.4.4", "OPENTRADE", r.sender);
+            MessageThrottle bucket = h.trade.fixAcceptor().application().throttleOf(session);
+            assertNotNull(bucket, "the session has its bucket");
             // A Logon with ResetSeqNumFlag within the live session (FIX's in-session sequence reset): QuickFIX/J takes
             // it, and it made the session a new, full bucket, so a client could reset its way past any rate.
             r.seq = 1;
             r.send("A", "98=0|108=30|141=Y|553=" + h.key("dev_relogon") + "|554=secret-dev_relogon");
             assertNotNull(r.next("A"), "the in-session Logon is answered");
+            assertSame(bucket, h.trade.fixAcceptor().application().throttleOf(session), "the same bucket after it");
             // 15 and the Logon: fewer refused than the rate's worth (20) within a second, so not logged out.
             statusRequests(r, "q-", 15);
             reports += reports(r, 15);
