@@ -320,10 +320,15 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
             return;
         }
         List<Bar> ended = new java.util.ArrayList<>();
-        for (OpenBar o : open.values()) {
+        for (java.util.Iterator<OpenBar> it = open.values().iterator(); it.hasNext(); ) {
+            OpenBar o = it.next();
             Bar b = o.bar();
             MarketBoard.SymbolState st = board.get(b.symbol());
-            if (st != null && st.live().watermark() >= o.tradingEnd() // else not yet: a comparison per bar a second
+            if (st == null) {
+                it.remove(); // the symbol left the board: nothing will close its bar
+                continue;
+            }
+            if (st.live().watermark() >= o.tradingEnd() // else not yet: a comparison per bar a second
                     && isFinal(st, names(b.symbol()), b.interval(), b.time())) {
                 ended.add(b);
             }
