@@ -449,6 +449,8 @@ public final class StreamClient implements AutoCloseable {
             if (item instanceof StreamMessage m) {
                 try {
                     cfg.listener.onMessage(m);
+                } catch (VirtualMachineError fatal) {
+                    throw fatal; // out of memory and the like: nothing sensible goes on after it
                 } catch (Throwable t) {
                     // Not only RuntimeException: a JUnit assertion (an Error) or a checked exception thrown from Kotlin
                     // or a sneaky throw ended this thread, and with it the stream: the queue filled, the socket
@@ -481,6 +483,8 @@ public final class StreamClient implements AutoCloseable {
     private static void safely(Runnable r) {
         try {
             r.run();
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
         } catch (Throwable e) {
             LOG.log(System.Logger.Level.WARNING, "stream listener threw", e);
         }
