@@ -421,9 +421,11 @@ class DistributedFaultIT {
         long resumedAt;
         topology.pause(hung);
         try {
-            // Twice a breaker's failures per gateway, at once: about half go to the hung instance (round
-            // robin, before its health checks fail), enough to open its breaker on each gateway.
-            for (int i = 0; i < 4 * UpstreamPoolOptions.DEFAULT_BREAKER_MAX_FAILURES; i++) {
+            // Four times a breaker's failures per gateway, at once: about half go to the hung instance (round
+            // robin, before its health checks fail), twice what opens its breaker on each gateway. Twice a breaker's
+            // failures (half of them exactly what opens it) left no margin: with the background reads taking their
+            // turns in the round robin, one gateway sent the hung instance one probe too few (a red suite run).
+            for (int i = 0; i < 8 * UpstreamPoolOptions.DEFAULT_BREAKER_MAX_FAILURES; i++) {
                 probes.add(probeRead(i % 2));
             }
             long deadline = stoppedAt + Duration.ofSeconds(9).toNanos(); // well inside the cluster's 15 s member timeout

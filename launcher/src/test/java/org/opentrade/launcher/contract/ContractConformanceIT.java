@@ -71,7 +71,7 @@ class ContractConformanceIT {
         // a second developer for refusals and suspension (each developer may change keys 10 times a minute)
         Session eve = developers("Eve");
         Keys keys = keys(ada, eve);
-        admin(eve);
+        eve = admin(eve); // logged in again: the suspension ended the sessions from before it
         market(keys);
         trading(ada, keys);
         metering(ada, keys);
@@ -149,7 +149,8 @@ class ContractConformanceIT {
                 signed.getString("key_id"), pair);
     }
 
-    private void admin(Session eve) throws Exception {
+    /** The admin operations; answers the developer's session after its suspension was lifted (a new log-in). */
+    private Session admin(Session eve) throws Exception {
         call("GET", "/v1/admin/developers", null, admin()).expect(200);
         call("GET", "/v1/admin/developers", null).invalidRequest().expectError(401, -2017);
         call("GET", "/v1/admin/keys", null, admin()).expect(200);
@@ -158,6 +159,9 @@ class ContractConformanceIT {
         call("POST", "/v1/sessions", json("email", eve.email, "password", "long enough pw")).expectError(403, -2015);
         call("GET", "/v1/keys", null, eve.bearer()).expectError(403, -2015);
         call("POST", "/v1/admin/developers/" + eve.id + "/unsuspend", null, admin()).expect(200);
+        call("GET", "/v1/keys", null, eve.bearer()).expectError(401, -2011); // a suspension ends every session
+        Session again = new Session(eve.id, eve.email, call("POST", "/v1/sessions",
+                json("email", eve.email, "password", "long enough pw")).expect(201).json().getString("token"));
         call("POST", "/v1/admin/developers/dev_000000000000/suspend", null, admin()).expectError(404, -1004);
         call("PUT", "/v1/admin/developers/" + eve.id + "/plan", json("plan", "gold"), admin()).invalidRequest()
                 .expectError(400, -1008);
@@ -165,6 +169,7 @@ class ContractConformanceIT {
         call("POST", "/v1/admin/keys/" + eveKey + "/unkill", null, admin()).expect(200);
         call("POST", "/v1/admin/keys/otk_0000000000000000/kill", null, admin()).expectError(404, -1004);
         call("PUT", "/v1/admin/keys/" + eveKey + "/plan", json("plan", "pro"), admin()).expect(200);
+        return again;
     }
 
     private void market(Keys keys) throws Exception {
