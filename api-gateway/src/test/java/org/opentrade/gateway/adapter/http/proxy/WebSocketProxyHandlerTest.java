@@ -488,12 +488,7 @@ class WebSocketProxyHandlerTest {
         int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
         int batches = 200; // 200 000 pings of 125 bytes: about 26 MB, far more than the socket buffers hold
         byte[] batch = RawWebSocket.pings(1_000);
-        try (Socket socket = new Socket()) {
-            socket.setReceiveBufferSize(4096); // a client that reads nothing: its window closes soon
-            socket.setSendBufferSize(65_536); // what the gateway leaves unread is counted, not held in a large buffer here
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw));
-            socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
-            RawWebSocket.upgrade(socket);
+        try (Socket socket = unreadingStream(gw)) {
             AtomicInteger written = new AtomicInteger();
             Thread writer = RawWebSocket.pinger(socket.getOutputStream(), batch, batches, written);
             assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
@@ -512,12 +507,7 @@ class WebSocketProxyHandlerTest {
         int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()));
         int batches = 200; // 200 000 pings of 125 bytes: about 26 MB, far more than the socket buffers hold
         byte[] batch = RawWebSocket.pings(1_000);
-        try (Socket socket = new Socket()) {
-            socket.setReceiveBufferSize(4096); // a client that reads nothing: its window closes soon
-            socket.setSendBufferSize(65_536); // what the gateway leaves unread is counted, not held in a large buffer here
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw));
-            socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
-            RawWebSocket.upgrade(socket);
+        try (Socket socket = unreadingStream(gw)) {
             OutputStream out = socket.getOutputStream();
             out.write(new byte[] {(byte) 0x81, (byte) 0x81, 0, 0, 0, 0, (byte) 0xFF}); // text, not UTF-8
             out.flush();
@@ -527,6 +517,20 @@ class WebSocketProxyHandlerTest {
             writer.join(ProxyTestKit.WAIT.toMillis());
             assertTrue(written.get() < batches / 2, written.get() + " batches of 1 000 pings read by the gateway");
         }
+    }
+
+    /**
+     * A stream upgraded on a socket that reads nothing (its receive window closes soon) and whose writes the gateway's
+     * reads drain (a small send buffer: what the gateway leaves unread is counted, not held here).
+     */
+    private static Socket unreadingStream(int gw) throws Exception {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.setSendBufferSize(65_536);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw));
+        socket.setSoTimeout((int) ProxyTestKit.WAIT.toMillis());
+        RawWebSocket.upgrade(socket);
+        return socket;
     }
 
     /** Reads the frames a client (here the proxy) sends: each frame's opcode; masked, payloads under 126 bytes. */
