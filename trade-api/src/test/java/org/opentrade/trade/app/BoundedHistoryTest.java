@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * trade-api with {@code accounts.history_kept: 100}: an account that placed 130 orders that all closed lists the
  * 100 closed last, and across a restart too; the desk forgets what it kept for the dropped ones, so their
- * {@code Idempotency-Key}s (and client order ids) start new orders, while a kept order's key still answers it.
+ * {@code Idempotency-Key}s (and client order ids) start new orders, while a kept order's key still answers it; a
+ * cancel's or a replace's key answers its first answer whether its order is kept or not.
  */
 class BoundedHistoryTest {
     private static final String DEV = "dev_history";
@@ -73,6 +74,52 @@ class BoundedHistoryTest {
             HttpResponse<Buffer> dropped = ioc(h, "k-0");
             assertEquals(201, dropped.statusCode(), "a dropped order's key is forgotten: " + dropped.bodyAsString());
             assertNotEquals(ids[0], dropped.bodyAsJsonObject().getString("order_id"));
+        }
+    }
+
+    /**
+     * A cancel and a replace retried under their Idempotency-Keys after their order left the kept history get their
+     * first answers: the route looked the order up before the stored answer and said 404 -4112, no such order, to a
+     * client whose cancel had worked.
+     */
+    @Test
+    void aCancelOrReplaceRetriedUnderItsKeyAfterItsOrderWasDroppedGetsItsFirstAnswer() throws Exception {
+        Path yaml = dir.resolve("history.yaml");
+        Files.writeString(yaml, "accounts:\n  history_kept: 100\nrisk:\n  max_orders_per_second: 100000\n");
+        try (TradeHarness h = TradeHarness.start(dir, Map.of("OPENTRADE_TRADE_CONFIG", yaml.toString()))) {
+            HttpResponse<Buffer> placed = h.order(DEV, TradeHarness.limit("drop-me", "601398.SH", "buy", "7.00", 100));
+            assertEquals(201, placed.statusCode(), placed.bodyAsString());
+            String id = placed.bodyAsJsonObject().getString("order_id");
+            JsonObject replace = new JsonObject().put("qty", 200);
+            HttpResponse<Buffer> replaced = TradeHarness.await(h.request(HttpMethod.PATCH, DEV, "/v1/orders/" + id)
+                    .putHeader("Idempotency-Key", "k-replace").sendJsonObject(replace));
+            assertEquals(200, replaced.statusCode(), replaced.bodyAsString());
+            HttpResponse<Buffer> canceled = TradeHarness.await(h.request(HttpMethod.DELETE, DEV, "/v1/orders/" + id)
+                    .putHeader("Idempotency-Key", "k-cancel").send());
+            assertEquals(200, canceled.statusCode(), canceled.bodyAsString());
+
+            for (int i = 0; i < 100; i++) { // 100 orders closed after it: it is the 101st closed last, dropped
+                assertEquals(201, ioc(h, "k-later-" + i).statusCode());
+            }
+            h.until(() -> {
+                try {
+                    return h.get(DEV, "/v1/orders/" + id).statusCode() == 404;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 30);
+
+            HttpResponse<Buffer> cancelAgain = TradeHarness.await(h.request(HttpMethod.DELETE, DEV, "/v1/orders/" + id)
+                    .putHeader("Idempotency-Key", "k-cancel").send());
+            assertEquals(200, cancelAgain.statusCode(), "the first answer, not 404: " + cancelAgain.bodyAsString());
+            assertEquals(canceled.bodyAsJsonObject(), cancelAgain.bodyAsJsonObject());
+            HttpResponse<Buffer> replaceAgain = TradeHarness.await(h.request(HttpMethod.PATCH, DEV, "/v1/orders/" + id)
+                    .putHeader("Idempotency-Key", "k-replace").sendJsonObject(replace));
+            assertEquals(200, replaceAgain.statusCode(), "the first answer, not 404: " + replaceAgain.bodyAsString());
+            assertEquals(replaced.bodyAsJsonObject(), replaceAgain.bodyAsJsonObject());
+            HttpResponse<Buffer> unkeyed = h.send(HttpMethod.DELETE, DEV, "/v1/orders/" + id, null);
+            assertEquals(404, unkeyed.statusCode(), "without a key it is a new request: " + unkeyed.bodyAsString());
+            assertEquals(-4112, unkeyed.bodyAsJsonObject().getInteger("error_no"));
         }
     }
 }

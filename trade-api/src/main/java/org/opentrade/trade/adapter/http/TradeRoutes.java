@@ -99,19 +99,20 @@ public final class TradeRoutes {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
         router.route("/v1/*").order(-800).handler(body);
         router.get("/v1/account").handler(guarded(this::account));
-        router.post("/v1/account/reset").handler(guarded(this::reset));
-        router.post("/v1/account/kill-switch").handler(guarded(this::killSwitch));
+        router.post("/v1/account/reset").handler(guarded(keyed(this::reset)));
+        router.post("/v1/account/kill-switch").handler(guarded(keyed(this::killSwitch)));
         router.get("/v1/positions").handler(guarded(this::positions));
-        router.delete("/v1/positions").handler(guarded(this::closeAll, "cancel_orders"));
+        router.delete("/v1/positions").handler(guarded(keyed(this::closeAll), "cancel_orders"));
         router.get("/v1/positions/:symbol").handler(guarded(this::position));
-        router.delete("/v1/positions/:symbol").handler(guarded(this::closePosition, "qty", "percentage", "cancel_orders"));
+        router.delete("/v1/positions/:symbol").handler(guarded(keyed(this::closePosition), "qty", "percentage",
+                "cancel_orders"));
         router.post("/v1/orders").handler(guarded(this::place));
         router.get("/v1/orders").handler(guarded(this::listOrders, "status", "symbol", "start", "end", "limit", "cursor"));
-        router.delete("/v1/orders").handler(guarded(this::cancelAll, "symbol", "side"));
+        router.delete("/v1/orders").handler(guarded(keyed(this::cancelAll), "symbol", "side"));
         router.get("/v1/orders/by-client-id/:client_order_id").handler(guarded(this::orderByClientId));
         router.get("/v1/orders/:order_id").handler(guarded(this::order));
-        router.patch("/v1/orders/:order_id").handler(guarded(this::replace));
-        router.delete("/v1/orders/:order_id").handler(guarded(this::cancel));
+        router.patch("/v1/orders/:order_id").handler(guarded(keyed(this::replace)));
+        router.delete("/v1/orders/:order_id").handler(guarded(keyed(this::cancel)));
         router.get("/v1/fills").handler(guarded(this::fills, "limit", "cursor"));
     }
 
@@ -170,6 +171,21 @@ public final class TradeRoutes {
                 TradeHttp.fail(ctx, TradeError.INVALID_PARAMETER, bad.getMessage());
             } catch (RuntimeException e) {
                 TradeHttp.internal(ctx, e);
+            }
+        };
+    }
+
+    /**
+     * {@code h}, a mutation other than a new order, behind its Idempotency-Key: a retry under the key gets the first
+     * answer before anything else is looked at. The order's lookup came first in a cancel and a replace, so a retry
+     * after the order had left the kept history ({@code accounts.history_kept}) was answered 404 -4112 instead of
+     * the 200 its first request got; any check of the state before the stored answer can answer a retry otherwise.
+     * New orders are keyed by the desk ({@link TradeDesk#place}), which looks the key up first.
+     */
+    private Handler<RoutingContext> keyed(Handler<RoutingContext> h) {
+        return ctx -> {
+            if (!replayed(ctx, accountOf(ctx))) {
+                h.handle(ctx);
             }
         };
     }
@@ -368,12 +384,9 @@ public final class TradeRoutes {
         int percent = rawPercentage == null ? 0 : percentParam(rawPercentage);
         TradeDesk.CloseRequest close = new TradeDesk.CloseRequest(qty, percent, cancelOrdersParam(ctx));
         String key = idempotencyKey(ctx);
-        // As other mutations: a retry under the key answers the first answer, another request under it 409 -4115,
-        // one sent while the first still runs 409 with Retry-After. The sell's client order id, derived from the key,
-        // covers an answer a crash lost: the retry then finds the sell instead of placing another.
-        if (replayed(ctx, account)) {
-            return;
-        }
+        // As other mutations (keyed(): the route answers a retry under the key before this runs), another request
+        // under it 409 -4115, one sent while the first still runs 409 with Retry-After. The sell's client order id,
+        // derived from the key, covers an answer a crash lost: the retry then finds the sell instead of placing another.
         Span span = step(ctx, "trade-api.close-position");
         answer(ctx, account, desk.closePosition(account, symbol, close, key, traceParent(span, ctx)), span, o -> {
             int status = o.kind() == Outcome.Kind.CREATED ? 201 : 200;
@@ -411,9 +424,6 @@ public final class TradeRoutes {
         String account = accountOf(ctx);
         boolean cancelOrders = cancelOrdersParam(ctx);
         String key = idempotencyKey(ctx);
-        if (replayed(ctx, account)) {
-            return;
-        }
         Span span = step(ctx, "trade-api.close-all");
         answerEach(ctx, account, span, desk.closeAll(account, cancelOrders, key, traceParent(span, ctx)), c -> {
             Outcome o = c.outcome();
@@ -471,9 +481,6 @@ public final class TradeRoutes {
                 }
             }
         }
-        if (replayed(ctx, account)) {
-            return;
-        }
         Span span = step(ctx, "trade-api.reset");
         answer(ctx, account, desk.reset(account, balance, traceParent(span, ctx)), span, o ->
                 TradeHttp.ok(ctx, 200, remember(ctx, account, 200, accountJson(account))));
@@ -495,10 +502,7 @@ public final class TradeRoutes {
             throw new BadParam("the body must be {\"enabled\": true} or {\"enabled\": false}");
         }
         // A retry of a lost "on" under its key must not switch the account off again after the developer lifted it
-        // meanwhile (nor a lost "off" lift one set since): the first answer again, as for every other mutation.
-        if (replayed(ctx, account)) {
-            return;
-        }
+        // meanwhile (nor a lost "off" lift one set since): keyed() answers it the first answer before this runs.
         Span span = step(ctx, "trade-api.kill-switch");
         answer(ctx, account, desk.setKillSwitch(account, on, "developer", traceParent(span, ctx)), span, o ->
                 TradeHttp.ok(ctx, 200, remember(ctx, account, 200, new JsonObject().put("kill_switch", on)
@@ -718,9 +722,6 @@ public final class TradeRoutes {
             return;
         }
         OrderBodies.Replace r = OrderBodies.replace(ctx.body() == null ? null : ctx.body().buffer());
-        if (replayed(ctx, account)) {
-            return;
-        }
         Span span = step(ctx, "trade-api.replace");
         answer(ctx, account, desk.replace(account, o.orderId(), r.qty(), r.price(), traceParent(span, ctx)), span,
                 out -> TradeHttp.ok(ctx, 200, remember(ctx, account, 200, TradeJson.order(out.order()))));
@@ -731,9 +732,6 @@ public final class TradeRoutes {
         Order o = ownOrder(ctx, ctx.pathParam("order_id"));
         if (o == null) {
             TradeHttp.fail(ctx, TradeError.UNKNOWN_ORDER, "no such order in your account");
-            return;
-        }
-        if (replayed(ctx, account)) {
             return;
         }
         Span span = step(ctx, "trade-api.cancel");
@@ -760,9 +758,6 @@ public final class TradeRoutes {
         }
         org.opentrade.exchange.model.Side side = rawSide == null ? null
                 : rawSide.equals("buy") ? org.opentrade.exchange.model.Side.BUY : org.opentrade.exchange.model.Side.SELL;
-        if (replayed(ctx, account)) {
-            return;
-        }
         Span span = step(ctx, "trade-api.cancel-all");
         answerEach(ctx, account, span, desk.cancelAll(account, symbol, side, traceParent(span, ctx)), o -> {
             JsonObject item = new JsonObject().put("order_id", o.order() == null ? null : o.order().orderId());
