@@ -138,6 +138,32 @@ class TradeApiServiceTest extends TradeHarnessTest {
         assertEquals("canceled", body(cancel).getString("status"));
     }
 
+    /**
+     * Ids trade-api generates for orders sent without one ({@code ot-<base36 ms>-<n>}) are reserved: a caller's
+     * client_order_id with that prefix could take an id generated later, and that later order was then answered
+     * with the caller's order (or 409 -4111) instead of being placed.
+     */
+    @Test
+    void aClientOrderIdWithTheGeneratedPrefixIsRefusedAndCreatesNothing() throws Exception {
+        HttpResponse<Buffer> generated = h.order("dev_prefix", TradeHarness.limit(null, "600000.SH", "buy", "10.00", 100));
+        assertEquals(201, generated.statusCode(), generated.bodyAsString());
+        String id = body(generated).getString("client_order_id");
+        assertTrue(id.startsWith("ot-"), id);
+        String[] parts = id.split("-");
+        String next = "ot-" + parts[1] + "-" + (Long.parseLong(parts[2]) + 1);
+        for (String taken : new String[] {next, "ot-zzzzzzzzz-1", "ot-", id}) {
+            HttpResponse<Buffer> r = h.order("dev_prefix", TradeHarness.limit(taken, "600000.SH", "buy", "10.00", 100));
+            assertEquals(422, r.statusCode(), taken + ": " + r.bodyAsString());
+            assertEquals(-1002, body(r).getInteger("error_no"), r.bodyAsString());
+            assertTrue(body(r).getString("error").contains("reserved"), r.bodyAsString());
+        }
+        assertEquals(1, body(h.get("dev_prefix", "/v1/orders?status=all")).getJsonArray("items").size(), "nothing created");
+        for (String own : new String[] {"my-ot-1", "OT-1", "ot_1"}) {
+            HttpResponse<Buffer> r = h.order("dev_prefix", TradeHarness.limit(own, "600000.SH", "buy", "10.00", 100));
+            assertEquals(201, r.statusCode(), own + ": " + r.bodyAsString());
+        }
+    }
+
     @Test
     void riskRulesAnswerWithTheirOwnNumbers() throws Exception {
         assertEquals(-4103, body(h.order("dev_lee", TradeHarness.limit(null, "600000.SH", "buy", "10.00", 150)))

@@ -17,6 +17,7 @@ import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
 import org.opentrade.trade.domain.OrderRequest;
 import org.opentrade.trade.domain.TradeError;
+import org.opentrade.trade.domain.desk.TradeDesk;
 
 /**
  * Reads order bodies strictly (docs/contracts.md Order names): a body that is not a JSON object is -1001;
@@ -114,6 +115,9 @@ public final class OrderBodies {
             clientId = generatedId;
         } else if (!CLIENT_ORDER_ID.matcher(clientId).matches()) {
             throw invalid("client_order_id must be 1 to 48 characters of A-Z a-z 0-9 . _ : -");
+        } else if (clientId.startsWith(TradeDesk.GENERATED_CLIENT_ORDER_ID_PREFIX)) {
+            throw invalid("client_order_id must not start with '" + TradeDesk.GENERATED_CLIENT_ORDER_ID_PREFIX
+                    + "': that prefix is reserved for the ids trade-api generates for orders sent without one");
         }
         String symbol = requiredString(j, "symbol");
         if (!SYMBOL.matcher(symbol).matches()) {

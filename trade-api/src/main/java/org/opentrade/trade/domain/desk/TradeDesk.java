@@ -1330,8 +1330,15 @@ public final class TradeDesk {
         return h;
     }
 
+    /**
+     * How every {@link #generateClientOrderId generated} client order id starts. Reserved: a caller's own
+     * client_order_id may not start so (REST refuses it, {@code OrderBodies}), else it could take an id generated
+     * later, whose order was then answered with the caller's (or 409 -4111).
+     */
+    public static final String GENERATED_CLIENT_ORDER_ID_PREFIX = "ot-";
+
     /** A generated client order id for a request that gave none (unique per process start and count). */
     public String generateClientOrderId() {
-        return "ot-" + Long.toString(clock.getAsLong(), 36) + "-" + (++generatedIds);
+        return GENERATED_CLIENT_ORDER_ID_PREFIX + Long.toString(clock.getAsLong(), 36) + "-" + (++generatedIds);
     }
 }
