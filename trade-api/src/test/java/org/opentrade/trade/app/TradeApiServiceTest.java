@@ -304,4 +304,34 @@ class TradeApiServiceTest extends TradeHarnessTest {
         assertEquals(200, none.statusCode(), none.bodyAsString());
         assertEquals(0, body(none).getJsonArray("items").size());
     }
+
+    /**
+     * Reads of a symbol traded nowhere here (a wrong case, a typo) answered an empty list or 404 -4117 "no position",
+     * which reads as "nothing there" while the account held 600000.SH: 422 -4116, as a cancel-all of it is.
+     */
+    @Test
+    void readsOfASymbolThatIsNotTradedHereAreRefusedNotAnsweredAsNothingThere() throws Exception {
+        String a = body(h.order("dev_case_reads", TradeHarness.limit("cr-1", "600000.SH", "buy", "10.00", 100)))
+                .getString("order_id");
+        for (String symbol : new String[] {"600000.sh", "600000.SS", "999999.SH"}) {
+            for (String uri : new String[] {"/v1/orders?symbol=" + symbol, "/v1/orders?status=all&symbol=" + symbol,
+                    "/v1/positions/" + symbol}) {
+                for (String dev : new String[] {"dev_case_reads", "dev_case_reads_new"}) { // the second has no account yet
+                    HttpResponse<Buffer> r = h.get(dev, uri);
+                    assertEquals(422, r.statusCode(), dev + " " + uri + ": " + r.bodyAsString());
+                    assertEquals(-4116, body(r).getInteger("error_no"), r.bodyAsString());
+                    assertTrue(body(r).getString("error").contains("case sensitive"), r.bodyAsString());
+                }
+            }
+        }
+        JsonArray listed = body(h.get("dev_case_reads", "/v1/orders?symbol=600000.SH")).getJsonArray("items");
+        assertEquals(a, listed.getJsonObject(0).getString("order_id"));
+        // A symbol traded here with nothing in it reads as before: no orders, no position.
+        HttpResponse<Buffer> none = h.get("dev_case_reads", "/v1/orders?status=all&symbol=000001.SZ");
+        assertEquals(200, none.statusCode(), none.bodyAsString());
+        assertEquals(0, body(none).getJsonArray("items").size());
+        HttpResponse<Buffer> flat = h.get("dev_case_reads", "/v1/positions/000001.SZ");
+        assertEquals(404, flat.statusCode(), flat.bodyAsString());
+        assertEquals(-4117, body(flat).getInteger("error_no"));
+    }
 }

@@ -358,11 +358,30 @@ public final class TradeRoutes {
         String symbol = symbolParam(ctx);
         PositionView p = desk.ledger().hasAccount(account)
                 ? desk.ledger().position(account, symbol, this::lastPrice, clock.getAsLong()) : null;
-        if (p == null || p.qty() <= 0) {
+        if (p != null && p.qty() > 0) {
+            TradeHttp.ok(ctx, 200, positionJson(p));
+        } else if (!refusedAsUnknown(ctx, account, symbol)) {
             TradeHttp.fail(ctx, TradeError.NO_POSITION, "no position in '" + symbol + "'");
-            return;
         }
-        TradeHttp.ok(ctx, 200, positionJson(p));
+    }
+
+    /**
+     * Refuses a read of {@code symbol} with 422 -4116 when the exchange does not trade it here and the account has
+     * no order of it kept and no position in it: as a new order and a cancel-all of it are refused. Answered as an
+     * empty list or 404 -4117 "no position", {@code 600000.sh} (symbols are case sensitive) read as "nothing there"
+     * while the account held 600000.SH. A symbol the account has something in (one no longer traded) reads as
+     * before. Costs a scan of the account's kept history, and only for a symbol not traded here.
+     */
+    private boolean refusedAsUnknown(RoutingContext ctx, String account, String symbol) {
+        if (desk.knows(symbol) || desk.ledger().hasAccount(account)
+                && (desk.ledger().position(account, symbol, s -> 0, clock.getAsLong()) != null
+                || !desk.ledger().orders(account, OrderQuery.of(OrderQuery.StatusFilter.ALL).withSymbol(symbol).withLimit(1))
+                .items().isEmpty())) {
+            return false;
+        }
+        TradeHttp.fail(ctx, TradeError.UNKNOWN_SYMBOL, "unknown symbol '" + symbol + "' (symbols are case sensitive, such"
+                + " as 600000.SH); GET /v1/market/instruments lists them");
+        return true;
     }
 
     /** Sells the position at market: 201 with the order (200 when a retry finds the sell a lost answer placed). */
@@ -796,6 +815,9 @@ public final class TradeRoutes {
         String cursor = ctx.request().getParam("cursor");
         if (cursor != null) {
             q = q.withCursor(cursor);
+        }
+        if (symbol != null && refusedAsUnknown(ctx, account, symbol)) {
+            return;
         }
         if (!desk.ledger().hasAccount(account)) {
             TradeHttp.ok(ctx, 200, new JsonObject().put("items", new JsonArray()).putNull("next_cursor"));
