@@ -51,7 +51,7 @@ public final class StreamClient implements AutoCloseable {
      */
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final Builder cfg;
+    private final Config cfg;
     private final SeqTracker seqs = new SeqTracker();
     private final BlockingQueue<Object> queue;
     private final ScheduledExecutorService scheduler;
@@ -79,7 +79,7 @@ public final class StreamClient implements AutoCloseable {
     private boolean paused;
     private long lastFrameNanos = System.nanoTime();
 
-    private StreamClient(Builder cfg) {
+    private StreamClient(Config cfg) {
         this.cfg = cfg;
         this.queue = new LinkedBlockingQueue<>();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "opentrade-stream-scheduler"));
@@ -107,7 +107,7 @@ public final class StreamClient implements AutoCloseable {
         // Checked every second at most (a silent connection is replaced within the timeout + 1 s): the
         // watchdog is the one detector every loss passes, because JDK 17's WebSocket can miss the end of
         // a connection that arrives while the listener is running (see heartbeatTimeout).
-        long checkMillis = Math.max(50, Math.min(1000, cfg.heartbeatTimeout.toMillis() / 4));
+        long checkMillis = Math.max(50, Math.min(1000, cfg.heartbeatTimeout().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(this::watchdog, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
         state(StreamState.CONNECTING, null);
         scheduler.execute(this::connect);
@@ -125,12 +125,12 @@ public final class StreamClient implements AutoCloseable {
             seqs.onReconnect();
         }
         URI uri = URI.create(cfg.wsUrl());
-        WebSocket.Builder ws = HTTP.newWebSocketBuilder().connectTimeout(cfg.connectTimeout);
+        WebSocket.Builder ws = HTTP.newWebSocketBuilder().connectTimeout(cfg.connectTimeout());
         try {
             // The upgrade is signed like any GET; an http(s) twin of the URI carries the headers (the
             // JDK's request builder takes no ws scheme).
             HttpRequest.Builder signed = HttpRequest.newBuilder(URI.create(cfg.httpUrl())).GET();
-            cfg.credentials.apply(signed, "GET", uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
+            cfg.credentials().apply(signed, "GET", uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
                     new byte[0]);
             signed.build().headers().map().forEach((name, values) -> values.forEach(v -> ws.header(name, v)));
         } catch (RuntimeException e) {
@@ -158,7 +158,7 @@ public final class StreamClient implements AutoCloseable {
             lastFrameNanos = System.nanoTime();
             subscribedNanos = 0;
             heartbeatSinceSubscribed = false;
-            send(subscribeFrames(cfg.channels));
+            send(subscribeFrames(cfg.channels()));
         }
     }
 
@@ -205,12 +205,12 @@ public final class StreamClient implements AutoCloseable {
      * connection may close. Left alone, they were never subscribed while the stream said it was.
      */
     private void resubscribeLater(long gen, List<String> channels) {
-        long delay = Math.min(6 * cfg.resubscribeMs, cfg.resubscribeMs << Math.min(refusedRetries++, 3));
+        long delay = Math.min(6 * cfg.resubscribeMs(), cfg.resubscribeMs() << Math.min(refusedRetries++, 3));
         scheduler.schedule(() -> {
             synchronized (this) {
                 if (!closed && gen == generation && socket != null) {
                     List<String> wanted = new ArrayList<>(channels);
-                    wanted.retainAll(cfg.channels);
+                    wanted.retainAll(cfg.channels());
                     if (!wanted.isEmpty()) {
                         send(subscribeFrames(wanted));
                     }
@@ -275,7 +275,7 @@ public final class StreamClient implements AutoCloseable {
             old.abort();
         }
         state(StreamState.RECONNECTING, reason);
-        long cap = Math.min(cfg.maxBackoff.toMillis(), cfg.initialBackoff.toMillis() << Math.min(attempt - 1, 20));
+        long cap = Math.min(cfg.maxBackoff().toMillis(), cfg.initialBackoff().toMillis() << Math.min(attempt - 1, 20));
         long delay = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
         scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
@@ -286,12 +286,12 @@ public final class StreamClient implements AutoCloseable {
             if (socket == null || closed || paused) {
                 return; // while paused the server is waiting on us, not silent
             }
-            if (System.nanoTime() - lastFrameNanos < cfg.heartbeatTimeout.toNanos()) {
+            if (System.nanoTime() - lastFrameNanos < cfg.heartbeatTimeout().toNanos()) {
                 return;
             }
             gen = generation;
         }
-        lost(gen, "no frame for " + cfg.heartbeatTimeout.toMillis() + " ms");
+        lost(gen, "no frame for " + cfg.heartbeatTimeout().toMillis() + " ms");
     }
 
     // ---------------------------------------------------------------- receiving
@@ -424,7 +424,7 @@ public final class StreamClient implements AutoCloseable {
             if (gen != generation) {
                 return;
             }
-            if (queue.size() >= cfg.queueCapacity) {
+            if (queue.size() >= cfg.queueCapacity()) {
                 paused = true; // the dispatcher asks for the next frame when it has taken one
                 return;
             }
@@ -448,7 +448,7 @@ public final class StreamClient implements AutoCloseable {
             }
             if (item instanceof StreamMessage m) {
                 try {
-                    cfg.listener.onMessage(m);
+                    cfg.listener().onMessage(m);
                 } catch (VirtualMachineError fatal) {
                     throw fatal; // out of memory and the like: nothing sensible goes on after it
                 } catch (Throwable t) {
@@ -457,12 +457,12 @@ public final class StreamClient implements AutoCloseable {
                     // stopped being read, and the watchdog spares a paused stream, so nothing was delivered again.
                     RuntimeException failure = t instanceof RuntimeException r ? r
                             : new RuntimeException("onMessage threw " + t, t);
-                    safely(() -> cfg.listener.onHandlerFailure(m, failure));
+                    safely(() -> cfg.listener().onHandlerFailure(m, failure));
                 }
             } else if (item instanceof StateChange c) {
-                safely(() -> cfg.listener.onState(c.state, c.reason));
+                safely(() -> cfg.listener().onState(c.state, c.reason));
             } else if (item instanceof JsonNode error) {
-                safely(() -> cfg.listener.onErrorFrame(error));
+                safely(() -> cfg.listener().onErrorFrame(error));
             }
         }
     }
@@ -470,7 +470,7 @@ public final class StreamClient implements AutoCloseable {
     private void resumeIfPaused() {
         WebSocket ws;
         synchronized (this) {
-            if (!paused || socket == null || queue.size() >= cfg.queueCapacity) {
+            if (!paused || socket == null || queue.size() >= cfg.queueCapacity()) {
                 return;
             }
             paused = false;
@@ -535,7 +535,20 @@ public final class StreamClient implements AutoCloseable {
         return !dispatcher.isAlive();
     }
 
-    /** Settings of a stream; each has a default but the listener. */
+    /**
+     * The settings a stream runs with, copied from its {@link Builder} by {@link Builder#start()}: the scheduler, the
+     * receiving threads and the dispatcher read them without a lock, so nothing may change them after the start.
+     * Holding the caller's builder instead, channels added to it for the next stream were subscribed on this one's
+     * next reconnect, through an {@code ArrayList} the scheduler read while the caller wrote it.
+     */
+    private record Config(String httpUrl, String wsUrl, Credentials credentials, List<String> channels,
+            StreamListener listener, int queueCapacity, Duration heartbeatTimeout, Duration connectTimeout,
+            Duration initialBackoff, Duration maxBackoff, long resubscribeMs) { }
+
+    /**
+     * Settings of a stream; each has a default but the listener. Not thread-safe. {@link #start()} copies them, so the
+     * builder may be changed and started again for another stream without touching the streams it started.
+     */
     public static final class Builder {
         private final String baseUrl;
         private final String path;
@@ -619,7 +632,10 @@ public final class StreamClient implements AutoCloseable {
             return httpUrl().replaceFirst("^http", "ws");
         }
 
-        /** Opens the stream; it connects in the background and reports its state to the listener. */
+        /**
+         * Opens a stream with the settings as they are now (a copy: later changes to this builder do not reach it); it
+         * connects in the background and reports its state to the listener.
+         */
         public StreamClient start() {
             if (listener == null) {
                 throw new IllegalStateException("a stream needs a listener");
@@ -627,7 +643,8 @@ public final class StreamClient implements AutoCloseable {
             if (channels.isEmpty()) {
                 throw new IllegalStateException("a stream needs at least one channel");
             }
-            StreamClient c = new StreamClient(this);
+            StreamClient c = new StreamClient(new Config(httpUrl(), wsUrl(), credentials, List.copyOf(channels), listener,
+                    queueCapacity, heartbeatTimeout, connectTimeout, initialBackoff, maxBackoff, resubscribeMs));
             c.start();
             return c;
         }

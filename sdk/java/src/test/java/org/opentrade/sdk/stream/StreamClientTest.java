@@ -127,6 +127,38 @@ class StreamClientTest {
     }
 
     @Test
+    void aBuilderChangedAfterStartDoesNotChangeTheRunningStream() throws Exception {
+        CountDownLatch firstConnection = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<ServerWebSocket> first = new java.util.concurrent.atomic.AtomicReference<>();
+        script = (n, ws) -> {
+            subscribed(ws, n == 1 ? 0 : 2);
+            data(ws, n);
+            if (n == 1) {
+                first.set(ws);
+                firstConnection.countDown();
+            }
+        };
+        Collector c = new Collector(2);
+        List<Long> hijacked = new CopyOnWriteArrayList<>();
+        StreamClient.Builder builder = stream(c);
+        try (StreamClient s = builder.start()) {
+            assertTrue(firstConnection.await(10, TimeUnit.SECONDS), "connected");
+            builder.channels("trades:X").listener(m -> { // the builder reused for another stream
+                hijacked.add(m.seq());
+                c.done.countDown();
+            });
+            first.get().close((short) 1011, "gone"); // the running stream reconnects and subscribes again
+            assertTrue(c.done.await(10, TimeUnit.SECONDS), "received " + c.seqs + ", the new listener " + hijacked);
+        }
+        assertEquals(List.of(), hijacked, "the running stream's listener is the one it started with");
+        assertEquals(range(1, 2), c.seqs);
+        assertEquals(List.of(new JsonObject().put("op", "subscribe").put("channels", List.of("orders")),
+                new JsonObject().put("op", "subscribe").put("channels", List.of("orders"))
+                        .put("resume", new JsonObject().put("orders", 1L)).put("epoch", "e1")),
+                List.copyOf(subscribes), "the channels it started with, no more");
+    }
+
+    @Test
     void aGapIsRepairedByAResumeNotDeliveredOutOfOrder() throws Exception {
         script = (n, ws) -> {
             subscribed(ws, n == 1 ? 0 : 5);
