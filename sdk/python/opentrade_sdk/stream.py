@@ -24,6 +24,7 @@ statuses, closes, -3xxx, -9xxx) is transient and retried.
 
 import json
 import logging
+import math
 import random
 import threading
 import time
@@ -108,6 +109,11 @@ class Stream:
             raise ValueError("auth must be 'headers' or 'frame', not %r" % (auth,))
         if not channels:
             raise ValueError("channels must name at least one channel")
+        for name, seconds in (("heartbeat_timeout", heartbeat_timeout), ("min_backoff", min_backoff),
+                              ("max_backoff", max_backoff), ("connect_timeout", connect_timeout)):
+            _check_seconds(name, seconds)
+        if max_backoff < min_backoff:
+            raise ValueError("max_backoff must be at least min_backoff (%r), not %r" % (min_backoff, max_backoff))
         self.url = url
         self.channels = list(channels)
         self.credential = credential
@@ -391,6 +397,14 @@ class Stream:
             fn(*args)
         except Exception:
             log.exception("stream callback %r failed", fn)
+
+
+def _check_seconds(name, seconds):
+    """Refuses a setting in seconds that is not a positive, finite number: unchecked, a zero or negative backoff
+    reconnected in a tight loop, a zero heartbeat_timeout gave up every connection at its first quiet moment, and a
+    zero connect_timeout made every socket non-blocking, so no connection could open."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds < math.inf:
+        raise ValueError("%s must be a positive number of seconds, not %r" % (name, seconds))
 
 
 def _snapshot_follows(channel):

@@ -277,6 +277,22 @@ class StreamTest(unittest.TestCase):
         self.assertIsNone(stream.refusal)
 
 
+class SettingsTest(unittest.TestCase):
+    def test_a_zero_or_negative_timeout_or_backoff_is_refused_naming_the_setting(self):
+        for name in ("heartbeat_timeout", "min_backoff", "max_backoff", "connect_timeout"):
+            for bad in (0, 0.0, -1, float("nan"), float("inf"), None, "5", True):
+                with self.subTest(name=name, value=bad):
+                    with self.assertRaises(ValueError) as raised:
+                        Stream("ws://127.0.0.1:1/v1/stream/orders", ["orders"], None, print, **{name: bad})
+                    self.assertTrue(str(raised.exception).startswith(name + " must be a positive number of seconds"),
+                                    raised.exception)
+        with self.assertRaises(ValueError) as raised:
+            Stream("ws://127.0.0.1:1/v1/stream/orders", ["orders"], None, print, min_backoff=5, max_backoff=1)
+        self.assertTrue(str(raised.exception).startswith("max_backoff must be at least min_backoff"), raised.exception)
+        Stream("ws://127.0.0.1:1/v1/stream/orders", ["orders"], None, print, heartbeat_timeout=0.001, min_backoff=1,
+               max_backoff=1, connect_timeout=1)  # small and equal are fine
+
+
 class ResumeAcrossServersTest(unittest.TestCase):
     def test_a_resume_point_keeps_the_epoch_of_its_seq_and_a_channel_with_state_waits_for_its_snapshot(self):
         frames = {}

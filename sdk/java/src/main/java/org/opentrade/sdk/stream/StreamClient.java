@@ -602,26 +602,50 @@ public final class StreamClient implements AutoCloseable {
          * and no {@code onClose}), so such a loss is seen only as silence.
          */
         public Builder heartbeatTimeout(Duration d) {
-            this.heartbeatTimeout = Objects.requireNonNull(d);
+            this.heartbeatTimeout = atLeastOneMilli("heartbeatTimeout", d);
             return this;
         }
 
+        /** How long one connection attempt may take (default 5 s). */
         public Builder connectTimeout(Duration d) {
-            this.connectTimeout = Objects.requireNonNull(d);
+            this.connectTimeout = atLeastOneMilli("connectTimeout", d);
             return this;
         }
 
-        /** Reconnect back-off: from {@code initial} doubling to {@code max}, with jitter (defaults 100 ms, 5 s). */
         /** Tests: the first wait before channels refused for a limit are asked for again. */
         Builder resubscribeAfter(Duration wait) {
-            this.resubscribeMs = wait.toMillis();
+            this.resubscribeMs = atLeastOneMilli("resubscribeAfter", wait).toMillis();
             return this;
         }
 
+        /**
+         * Reconnect back-off: from {@code initial} doubling to {@code max}, with jitter (defaults 100 ms, 5 s). Shorter
+         * waits find a server back sooner; longer ones spare a server that is struggling.
+         */
         public Builder backoff(Duration initial, Duration max) {
-            this.initialBackoff = Objects.requireNonNull(initial);
-            this.maxBackoff = Objects.requireNonNull(max);
+            atLeastOneMilli("backoff initial", initial);
+            atLeastOneMilli("backoff max", max);
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("backoff max must be at least backoff initial (" + initial + "), not "
+                        + max);
+            }
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
             return this;
+        }
+
+        /**
+         * {@code d}, if it is at least 1 ms, the resolution the stream schedules in. Unchecked, a zero, negative or
+         * sub-millisecond back-off reconnected in a tight loop; such a heartbeat timeout counted every connection lost
+         * at the watchdog's first look; a zero or negative connect timeout threw on the scheduler thread, and the
+         * stream never connected.
+         */
+        private static Duration atLeastOneMilli(String setting, Duration d) {
+            Objects.requireNonNull(d, setting);
+            if (d.toMillis() < 1) {
+                throw new IllegalArgumentException(setting + " must be at least 1 ms, not " + d);
+            }
+            return d;
         }
 
         String httpUrl() {

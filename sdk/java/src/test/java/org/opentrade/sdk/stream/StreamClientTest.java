@@ -159,6 +159,27 @@ class StreamClientTest {
     }
 
     @Test
+    void aZeroOrNegativeTimeoutOrBackoffIsRefusedNamingTheSetting() {
+        StreamClient.Builder b = StreamClient.builder("http://127.0.0.1:1", "/v1/stream/orders", Credentials.none());
+        for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofNanos(999_999))) {
+            assertRefused("heartbeatTimeout", () -> b.heartbeatTimeout(bad));
+            assertRefused("connectTimeout", () -> b.connectTimeout(bad));
+            assertRefused("backoff initial", () -> b.backoff(bad, Duration.ofSeconds(5)));
+            assertRefused("backoff max", () -> b.backoff(Duration.ofMillis(100), bad));
+            assertRefused("resubscribeAfter", () -> b.resubscribeAfter(bad));
+        }
+        assertRefused("backoff max", () -> b.backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+        b.heartbeatTimeout(Duration.ofMillis(1)).connectTimeout(Duration.ofMillis(1)).backoff(Duration.ofMillis(1),
+                Duration.ofMillis(1)); // the least each takes
+    }
+
+    private static void assertRefused(String setting, org.junit.jupiter.api.function.Executable set) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, set,
+                setting);
+        assertTrue(e.getMessage().startsWith(setting + " must be at least "), e.getMessage());
+    }
+
+    @Test
     void aGapIsRepairedByAResumeNotDeliveredOutOfOrder() throws Exception {
         script = (n, ws) -> {
             subscribed(ws, n == 1 ? 0 : 5);
