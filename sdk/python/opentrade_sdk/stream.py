@@ -139,6 +139,9 @@ class Stream:
         # Such a channel has no resume point until the last: lost halfway, it subscribes afresh for a whole one.
         self._snapshot_left = {}
         self._closing = threading.Event()
+        # Held by close() to set _closing, and by the stream's thread to send auth and subscribe frames: no such frame
+        # goes out once close() has begun.
+        self._lock = threading.Lock()
         # Set while a connection is subscribed, and for good once the credential was refused.
         self._subscribed = threading.Event()
         #: The StreamRefusedException that stopped the stream, else None.
@@ -161,8 +164,14 @@ class Stream:
         self._thread.start()
         return self
 
-    def close(self, timeout=5.0):
-        self._closing.set()
+    def close(self, timeout=None):
+        """Stops the stream for good: from the moment it is called, no connection is authenticated or subscribed, nor
+        another one attempted; an upgrade already under way is closed unused as soon as it opens. Then waits up to
+        ``timeout`` seconds for the stream's thread to end: by default ``connect_timeout`` plus 5 s, longer than a
+        connection attempt under way normally takes, so that it has ended too; a callback still running may outlast it.
+        """
+        with self._lock:
+            self._closing.set()
         ws = self._ws
         if ws is not None:
             try:
@@ -170,7 +179,7 @@ class Stream:
             except Exception:  # already gone: nothing to close
                 pass
         if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
+            self._thread.join(self.connect_timeout + 5.0 if timeout is None else timeout)
 
     def __enter__(self):
         return self.start()
@@ -203,8 +212,7 @@ class Stream:
             self._subscribed_at = None
             self._beat_since_subscribed = False
             try:
-                self._ws = self._connect()
-                self._session(self._ws)
+                self._session(self._connect())
             except _Reconnect as e:
                 reason = str(e)
             except _Refused as e:
@@ -231,13 +239,15 @@ class Stream:
         self._notify(CLOSED, None)
 
     def _connect(self):
+        if self._closing.is_set():  # close() was called while on_state ran
+            raise _Reconnect("closed")
         headers = []
         if self.credential is not None and self.auth == "headers":
             headers = ["%s: %s" % kv for kv in self.credential.headers("GET", self._target, None).items()]
         try:
             ws = websocket.create_connection(self.url, timeout=self.connect_timeout, header=headers)
         except websocket.WebSocketBadStatusException as e:
-            if e.status_code not in (401, 403):
+            if e.status_code not in (401, 403) or self._closing.is_set():
                 raise
             # websocket-client reads the answer's body from 1.4 on (resp_body); before, the number is unknown.
             error = _body_error(getattr(e, "resp_body", None)) or {
@@ -254,22 +264,22 @@ class Stream:
                 raise _Reconnect("%s: tried once more, signed afresh" % e) from e
             raise _Refused(e.status_code, error) from e
         self._unknown_refusals = 0
+        self._ws = ws
         if self.credential is not None and self.auth == "frame":
-            ws.send(json.dumps(self.credential.auth_frame(self._target)))
+            self._send_unless_closed(ws, [self.credential.auth_frame(self._target)])
         return ws
 
     def _session(self, ws):
         ws.settimeout(min(1.0, self.heartbeat_timeout / 3))
-        for frame in self._subscribe_frames():
-            ws.send(json.dumps(frame))
+        self._send_unless_closed(ws, self._subscribe_frames())
         last_frame = time.monotonic()
         self._refused, self._refused_retries, self._resubscribe_at = set(), 0, None
         while not self._closing.is_set():
             if self._refused and time.monotonic() >= self._resubscribe_at:
                 wanted = [ch for ch in self.channels if ch in self._refused]
                 self._refused = set()
-                for frame in self._subscribe_frames(wanted) if wanted else ():
-                    ws.send(json.dumps(frame))
+                if wanted:
+                    self._send_unless_closed(ws, self._subscribe_frames(wanted))
             try:
                 opcode, payload = ws.recv_data(control_frame=True)
             except websocket.WebSocketTimeoutException:
@@ -285,6 +295,16 @@ class Stream:
                 raise _Reconnect("closed by the server: " + _close_reason(payload))
             if opcode == websocket.ABNF.OPCODE_TEXT:
                 self._handle(json.loads(payload.decode("utf-8")))
+
+    def _send_unless_closed(self, ws, frames):
+        """Sends auth or subscribe ``frames``, unless close() was called: then the connection ends unused (one whose
+        upgrade finished after close() returned subscribed, with close()'s wait shorter than the connect timeout).
+        Holds the lock for the sends: close() waits at most the socket's timeout for them."""
+        with self._lock:
+            if self._closing.is_set():
+                raise _Reconnect("closed")
+            for frame in frames:
+                ws.send(json.dumps(frame))
 
     def _subscribe_frames(self, channels=None):
         """One subscribe per epoch the resume points belong to; channels without one subscribe afresh in the first."""

@@ -3,7 +3,8 @@
 Each accepted connection runs ``script(conn, index)`` on a thread of its own; ``conn`` reads the
 client's JSON frames and sends JSON frames and close frames, and can drop the TCP connection without a
 close frame, as a network failure would. ``refuse(index)``, when given, may answer an upgrade with an
-HTTP error instead: it returns ``(status line, error model)``, or None to accept.
+HTTP error instead: it returns ``(status line, error model)``, or None to accept. ``hold(index)``, when given,
+runs before an upgrade is answered, as a slow gateway.
 """
 
 import base64
@@ -104,9 +105,10 @@ class Connection:
 
 
 class FakeStreamServer:
-    def __init__(self, script, refuse=None):
+    def __init__(self, script, refuse=None, hold=None):
         self.script = script
         self.refuse = refuse
+        self.hold = hold
         self.connections = 0
         self.errors = []
         self._server = socket.create_server(("127.0.0.1", 0))
@@ -133,6 +135,8 @@ class FakeStreamServer:
 
     def _serve(self, sock, index):
         try:
+            if self.hold:
+                self.hold(index)
             self.script(Connection(sock, self.refuse(index) if self.refuse else None), index)
         except Exception as e:  # reported by the test through .errors
             self.errors.append("connection %d: %r" % (index, e))

@@ -293,6 +293,38 @@ class SettingsTest(unittest.TestCase):
                max_backoff=1, connect_timeout=1)  # small and equal are fine
 
 
+class CloseTest(unittest.TestCase):
+    def test_an_upgrade_answered_after_close_returned_is_closed_unauthenticated_and_unsubscribed(self):
+        upgrading, answer, ended, frames = threading.Event(), threading.Event(), threading.Event(), []
+
+        def hold(index):
+            upgrading.set()
+            answer.wait(TIMEOUT)  # the upgrade is answered only once close() has returned
+
+        def script(conn, index):
+            frame = conn.recv_json()
+            while frame is not None:  # every frame until the client closes
+                frames.append(frame)
+                frame = conn.recv_json()
+            ended.set()
+
+        server = FakeStreamServer(script, hold=hold)
+        self.addCleanup(server.close)
+        recorder = Recorder()
+        stream = Stream(server.url, ["orders"], SecretKey("otk_k", "s3cret"), recorder.on_message,
+                        on_state=recorder.on_state, auth="frame")
+        stream.start()
+        self.assertTrue(upgrading.wait(TIMEOUT))
+        stream.close(timeout=0)  # returns with the upgrade under way, as a wait shorter than the connect timeout did
+        answer.set()
+        self.assertTrue(ended.wait(TIMEOUT), "the client closed the late connection")
+        self.assertEqual([], frames, "neither authenticated nor subscribed after close()")
+        self.assertTrue(recorder.wait_closed(), recorder.states)
+        self.assertEqual(["connecting", "closed"], [s for s, _ in recorder.states])
+        self.assertEqual(1, server.connections)
+        self.assertEqual([], server.errors)
+
+
 class ResumeAcrossServersTest(unittest.TestCase):
     def test_a_resume_point_keeps_the_epoch_of_its_seq_and_a_channel_with_state_waits_for_its_snapshot(self):
         frames = {}
