@@ -743,6 +743,7 @@ public final class TradeApiService extends VerticleBase {
             sb.append("trade_fix_connections ").append(acceptor.connectionsNow()).append('\n');
             acceptor.refusedConnections().forEach((why, n) -> sb.append("trade_fix_connections_refused_total{reason=\"")
                     .append(why).append("\"} ").append(n).append('\n'));
+            sb.append("trade_fix_resend_requests_refused_total ").append(acceptor.refusedResendRequests()).append('\n');
         }
         sb.append(requestStats.prometheus());
         return sb.toString();

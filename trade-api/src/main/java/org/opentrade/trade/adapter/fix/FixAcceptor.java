@@ -486,6 +486,14 @@ public final class FixAcceptor {
         return out;
     }
 
+    /**
+     * ResendRequests refused since the acceptor started because they repeated a resend within
+     * {@link ResendGate#REPEAT_INTERVAL} (metrics, tests). Any thread, lock-free.
+     */
+    public long refusedResendRequests() {
+        return application.refusedResendRequests();
+    }
+
     /** Open TCP connections as the connection guard counts them (metrics). Any thread, lock-free. */
     public int connectionsNow() {
         return guard.openConnections();

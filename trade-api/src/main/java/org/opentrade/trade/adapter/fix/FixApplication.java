@@ -40,6 +40,9 @@ import quickfix.field.PossDupFlag;
  * not acted on and answered (a NewOrderSingle with an ExecutionReport Rejected, OrdRejReason 3, a cancel or
  * replace with an OrderCancelReject, CxlRejReason 2, any other with a BusinessMessageReject), and a
  * session that keeps on is logged out.
+ *
+ * <p><b>ResendRequests</b> that repeat a resend within {@link ResendGate#REPEAT_INTERVAL} are refused with a
+ * session-level Reject(3) ({@link ResendGate}); one for numbers not resent yet is always answered.
  */
 final class FixApplication implements quickfix.Application {
     private static final Logger LOG = Logger.getLogger(FixApplication.class.getName());
@@ -57,6 +60,13 @@ final class FixApplication implements quickfix.Application {
     private final Map<SessionID, Caller> sessions = new ConcurrentHashMap<>();
     /** Each logged-on session's inbound message rate; made at its Logon, dropped at its end. */
     private final Map<SessionID, MessageThrottle> throttles = new ConcurrentHashMap<>();
+    /**
+     * Each session's ResendRequests answered and refused ({@link ResendGate}); kept across its Logons (a new Logon
+     * buys no repeat), bounded by the sessions the acceptor holds.
+     */
+    private final Map<SessionID, ResendGate> resends = new ConcurrentHashMap<>();
+    /** ResendRequests refused by {@link #resends} since start, all sessions (metrics). */
+    private final java.util.concurrent.atomic.AtomicLong refusedResends = new java.util.concurrent.atomic.AtomicLong();
     /** key id → the session that holds it. */
     private final Map<String, SessionID> keyHolders = new ConcurrentHashMap<>();
     /** Told of each session whose Logon was refused (the acceptor removes fresh ones). */
@@ -95,6 +105,16 @@ final class FixApplication implements quickfix.Application {
         this.orders = orders;
         this.marketData = marketData;
         this.sessionStatus = sessionStatus;
+    }
+
+    /** The session's ResendRequest record, or null if it never sent one (tests). */
+    ResendGate resendGateOf(SessionID sessionId) {
+        return resends.get(sessionId);
+    }
+
+    /** ResendRequests refused as repeats since start, all sessions (metrics). Any thread. */
+    long refusedResendRequests() {
+        return refusedResends.get();
     }
 
     /** The session's message-rate bucket, or null (tests: a Logon within the session keeps it). */
@@ -290,6 +310,9 @@ final class FixApplication implements quickfix.Application {
         if (throttle != null && !"5".equals(type) && throttle.take() == MessageThrottle.Verdict.LOG_OUT) {
             logOutForRate(sessionId, throttle); // a session message (TestRequest, ResendRequest, …) still runs
         }
+        if ("2".equals(type)) {
+            refuseRepeatedResend(message, sessionId);
+        }
         if ("A".equals(type)) {
             try {
                 logon(message, sessionId);
@@ -298,6 +321,34 @@ final class FixApplication implements quickfix.Application {
                 throw refused;
             }
         }
+    }
+
+    /**
+     * Refuses a ResendRequest that repeats a resend within {@link ResendGate#REPEAT_INTERVAL}: QuickFIX/J answers the
+     * exception thrown here from {@code fromAdmin} with a session-level Reject(3), SessionRejectReason 99 (other),
+     * RefTagID 7 (BeginSeqNo) and this Text, counts the request as received, and resends nothing. Called on the
+     * session's thread before QuickFIX/J reads the store.
+     */
+    private void refuseRepeatedResend(Message request, SessionID sessionId) throws FieldNotFound {
+        Session session = Session.lookupSession(sessionId);
+        if (session == null) {
+            return;
+        }
+        int begin = request.getInt(quickfix.field.BeginSeqNo.FIELD);
+        int end = request.getInt(quickfix.field.EndSeqNo.FIELD);
+        ResendGate gate = resends.computeIfAbsent(sessionId,
+                id -> new ResendGate(ResendGate.REPEAT_INTERVAL, System::nanoTime));
+        long wait = gate.admit(begin, end, session.getExpectedSenderNum() - 1);
+        if (wait == 0) {
+            return;
+        }
+        refusedResends.incrementAndGet();
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(wait + 999_999_999L));
+        String text = "ResendRequest refused: numbers up to " + gate.resentUpTo() + " were already resent within "
+                + ResendGate.REPEAT_INTERVAL.toSeconds() + " s (one repeat per " + ResendGate.REPEAT_INTERVAL.toSeconds()
+                + " s); every message stays kept: ask again in " + seconds + " s";
+        LOG.fine(() -> "FIX session " + sessionId + ": " + text);
+        throw new FieldException(quickfix.field.SessionRejectReason.OTHER, text, quickfix.field.BeginSeqNo.FIELD);
     }
 
     /**
