@@ -673,6 +673,13 @@ final class FixOrders implements TradeDesk.UpdateListener {
             throw new Refused(FixProxy.REJ_OTHER, "[" + TradeError.INVALID_PARAMETER.errorNo()
                     + "] ClOrdID(11) must be 1 to 48 characters of A-Z a-z 0-9 . _ : -");
         }
+        if (clOrdId.startsWith(TradeDesk.GENERATED_CLIENT_ORDER_ID_PREFIX)) {
+            // As over REST: the ids trade-api makes for orders sent without one start so, and a later such order
+            // would be answered with this one.
+            throw new Refused(FixProxy.REJ_OTHER, "[" + TradeError.INVALID_PARAMETER.errorNo() + "] ClOrdID(11) must not"
+                    + " start with '" + TradeDesk.GENERATED_CLIENT_ORDER_ID_PREFIX + "': that prefix is reserved for the"
+                    + " client order ids trade-api generates");
+        }
         Side s = switch (side) {
             case '1' -> Side.BUY;
             case '2' -> Side.SELL;

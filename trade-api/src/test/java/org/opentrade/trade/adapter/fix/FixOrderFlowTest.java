@@ -302,6 +302,19 @@ class FixOrderFlowTest extends FixHarnessTest {
     }
 
     @Test
+    void aClOrdIdWithTheGeneratedPrefixIsRejectedAndPlacesNothing() throws Exception {
+        // trade-api makes "ot-…" ids for REST orders sent without one: a FIX order under such an id would be the answer
+        // to a later one of those.
+        try (FixClient c = h.client("dev_prefix")) {
+            c.send(FixMessages.limitBuy("ot-1", "600887.SH", 100, "28.40"));
+            Message r = c.expectReport('8', '8', 0, 0);
+            assertTrue(r.getString(58).startsWith("[-1002] ClOrdID(11) must not start with 'ot-'"), r.getString(58));
+            c.send(FixMessages.status("ot-1", "600887.SH", '1'));
+            assertEquals(5, c.expectReport('I', '8', 0, 0).getInt(103), "no such order: nothing was placed");
+        }
+    }
+
+    @Test
     void aPossibleResendOfALiveOrderIsAnsweredWithItsStatusNotARejection() throws Exception {
         try (FixClient c = h.client("dev_possresend")) {
             c.send(FixMessages.limitBuy("pr-1", "600887.SH", 100, "28.40"));
