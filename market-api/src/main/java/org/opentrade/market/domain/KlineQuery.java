@@ -88,8 +88,10 @@ public final class KlineQuery {
                 && oldestMayBeCut(plan, source.get(0).time(), calendar)) {
             bars.remove(0);
         }
-        // A start inside a bar: that bar starts before it and would be rolled up from part of its minutes only.
-        bars.removeIf(b -> b.time() < plan.start());
+        // A start inside a bar: that bar starts before it and would be rolled up from part of its minutes only. A bar
+        // starting at or after the end: source bars before the end can roll up into it (an A-share 09:25 auction
+        // minute into the 09:30 bar, asked with an end from 09:26 to 09:30), but it is not a bar of [start, end).
+        bars.removeIf(b -> b.time() < plan.start() || b.time() >= plan.end());
         if (bars.size() > plan.limit()) {
             bars = new ArrayList<>(bars.subList(bars.size() - plan.limit(), bars.size()));
         }

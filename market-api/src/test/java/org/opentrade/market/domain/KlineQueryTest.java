@@ -64,11 +64,13 @@ class KlineQueryTest {
 
     /**
      * The newest {@code limit} bars starting in {@code [start, end)}, each whole: rolled up from every source bar of
-     * its period before {@code end} (an A-share morning's first bar takes in its auction minute before 09:30).
+     * its period before {@code end} (an A-share morning's first bar takes in its auction minute before 09:30). A bar
+     * starting at or after {@code end} is not one of them, even when a source bar before {@code end} rolls up into
+     * it (the 09:25 auction minute into the 09:30 bar).
      */
     private static List<Bar> expected(List<Bar> all, Interval interval, long start, long end, int limit) {
         List<Bar> rolled = KlineRollup.rollup(interval, all.stream().filter(b -> b.time() < end).toList(), CAL)
-                .stream().filter(b -> b.time() >= start).toList();
+                .stream().filter(b -> b.time() >= start && b.time() < end).toList();
         return rolled.subList(Math.max(0, rolled.size() - limit), rolled.size());
     }
 
@@ -121,6 +123,38 @@ class KlineQueryTest {
                 Reference.ms(LocalDateTime.of(2026, 12, 4, 9, 25)), Long.MAX_VALUE, 10);
         assertEquals(expected(minutes, Interval.M60, 0, Long.MAX_VALUE, 10), fromAuction.bars(),
                 "from the auction minute on: every bar of the day, the first with its auction minute");
+    }
+
+    /**
+     * An end at (or just before) the open: the 09:25 auction minute lies before it but rolls up into the 09:30 bar,
+     * which starts at the end, not before it. The page is the bars that start before 09:30 (the day before's last
+     * three), as the contract's {@code [start, end)} says; it was the previous day's last two plus a 09:30 bar of
+     * the auction minute alone, a bar outside the range and short of the 09:30 bar a later page answers.
+     */
+    @Test
+    void anEndAtTheOpenLeavesOutTheBarThatStartsThereThoughItsAuctionMinuteIsBefore() {
+        List<Bar> minutes = sessionMinutes(LocalDate.of(2026, 12, 3), LocalDate.of(2026, 12, 4), null, 0);
+        for (LocalTime at : List.of(LocalTime.of(9, 30), LocalTime.of(9, 26))) {
+            long end = Reference.ms(LocalDate.of(2026, 12, 4).atTime(at));
+            for (int cached : new int[] {minutes.size(), 5}) {
+                KlineQuery.Page m5 = page(minutes, cached, Interval.M5, 0, end, 3);
+                String what = "end " + at + ", cached " + cached;
+                assertEquals(List.of(LocalDateTime.of(2026, 12, 3, 14, 45), LocalDateTime.of(2026, 12, 3, 14, 50),
+                        LocalDateTime.of(2026, 12, 3, 14, 55)), times(m5.bars()), what);
+                for (Bar b : m5.bars()) {
+                    assertEquals(5 * 100, b.volume(), "five whole minutes, " + what);
+                }
+                assertEquals(Reference.ms(LocalDateTime.of(2026, 12, 3, 14, 45)), m5.nextCursor(), what);
+                KlineQuery.Page m60 = page(minutes, cached, Interval.M60, 0, end, 1);
+                assertEquals(List.of(LocalDateTime.of(2026, 12, 3, 14, 0)), times(m60.bars()), what);
+                assertEquals(60 * 100, m60.bars().get(0).volume(), what);
+            }
+        }
+        // A range holding the auction minute alone holds no bar.
+        KlineQuery.Page none = page(minutes, minutes.size(), Interval.M5,
+                Reference.ms(LocalDateTime.of(2026, 12, 4, 9, 0)), Reference.ms(LocalDateTime.of(2026, 12, 4, 9, 30)), 10);
+        assertEquals(List.of(), none.bars());
+        assertNull(none.nextCursor());
     }
 
     @Test
