@@ -411,8 +411,7 @@ public final class MarketBoard implements FeedHandler {
             // waits for the trades (they mark the symbol again); the diff then covers the whole order.
             // Not in a call auction: there orders collect without matching, and a crossed book is the book; but an
             // auction's uncross is a run of trades whose states between are not.
-            boolean crossed = !bids.isEmpty() && !asks.isEmpty() && bids.get(0).price() >= asks.get(0).price()
-                    && (st.lastEventTrade || calendar.matchesAt(st.lastEventAt));
+            boolean crossed = crossedInMatching(st, bids, asks);
             List<BookLevel> bidDiff = crossed ? List.of() : DepthDiff.diff(st.publishedBids, bids, true);
             List<BookLevel> askDiff = crossed ? List.of() : DepthDiff.diff(st.publishedAsks, asks, false);
             if (!crossed) {
@@ -424,6 +423,37 @@ public final class MarketBoard implements FeedHandler {
             }
             listener.quote(st.instrument.symbol());
         }
+    }
+
+    /**
+     * Whether {@code bids} and {@code asks} (the replica's best first) cross or lock while the exchange matches: a book
+     * the engine never has, between a crossing order's ACCEPTED event and its trades. In the call auction a crossed
+     * book is the book, and an auction's uncross is a run of trades whose states between are not.
+     */
+    private boolean crossedInMatching(SymbolState st, List<BookLevel> bids, List<BookLevel> asks) {
+        return !bids.isEmpty() && !asks.isEmpty() && bids.get(0).price() >= asks.get(0).price()
+                && (st.lastEventTrade || calendar.matchesAt(st.lastEventAt));
+    }
+
+    /**
+     * The best {@code levels} (at most {@link #depthLevels}) bids of {@code st} as quotes and the REST depth show them:
+     * the replica's, except while it is crossed in matching ({@link #flush}: a feed batch can end between a crossing
+     * order's acceptance and its trades), when they are the levels last published uncrossed, as on the depth stream.
+     * Market context.
+     */
+    public List<BookLevel> shownBids(SymbolState st, int levels) {
+        return crossedInMatching(st, st.book.bids(1), st.book.asks(1)) ? head(st.publishedBids, levels)
+                : st.book.bids(levels);
+    }
+
+    /** As {@link #shownBids}, the asks. */
+    public List<BookLevel> shownAsks(SymbolState st, int levels) {
+        return crossedInMatching(st, st.book.bids(1), st.book.asks(1)) ? head(st.publishedAsks, levels)
+                : st.book.asks(levels);
+    }
+
+    private static List<BookLevel> head(List<BookLevel> levels, int n) {
+        return levels.size() <= n ? levels : List.copyOf(levels.subList(0, n));
     }
 
     /** The depth the stream has published for {@code symbol} (what a fresh subscriber's snapshot must equal). */

@@ -3,6 +3,7 @@ package org.opentrade.market.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.opentrade.exchange.model.OrderView;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.market.adapter.json.MarketJson;
 import org.opentrade.market.port.MarketListener;
 
 /**
@@ -104,6 +106,59 @@ class CrossedDepthTest {
         board.onEvent(trade(4, 3, 1, 1000, 300, 200, 0));
         assertEquals(Map.of(1001L, 200L), bids, "the settled book: " + shown);
         assertEquals(Map.of(1002L, 100L), asks, "the settled book: " + shown);
+    }
+
+    /**
+     * The quote's bid and ask, and the REST depth, come from the same book: between a crossing order's acceptance and
+     * its trades they showed it crossed (bid 10.01 over ask 10.00, a quote the engine never had), on the quotes
+     * stream at every batch that ended there and on any REST read until the trades came.
+     */
+    @Test
+    void noQuoteShowsTheCrossedBookBetweenAnOrdersAcceptanceAndItsTrades() {
+        MarketBoard board = new MarketBoard(List.of(Reference.instrument(1000)), MarketCalendar.shanghaiContinuous(),
+                100, 10, Reference.NO_HISTORY, 5, Runnable::run);
+        List<String> quoted = new ArrayList<>();
+        board.setListener(new MarketListener() {
+            @Override
+            public void trade(Trade trade) {
+            }
+
+            @Override
+            public void quote(String symbol) {
+                JsonObject q = MarketJson.quote(board, board.get(symbol), T);
+                quoted.add(q.getString("bid") + "x" + q.getLong("bid_size") + " | " + q.getString("ask") + "x"
+                        + q.getLong("ask_size"));
+            }
+
+            @Override
+            public void depth(String symbol, long bookSeq, List<BookLevel> bidDiff, List<BookLevel> askDiff) {
+            }
+
+            @Override
+            public void bar(Bar bar) {
+            }
+        });
+        board.startAt(0, 0);
+        board.loadBooks(List.of(new BookSnapshot(0, 0, SYM, List.of(), List.of(), List.<OrderView>of(), List.of(), 1000,
+                1000, 1000, 1000, 1000, 0, 0, 0, T, 0)), true);
+        MarketBoard.SymbolState st = board.get(SYM);
+        board.onEvent(accepted(1, 1, Side.SELL, 1000, 300));
+        board.onEvent(accepted(2, 2, Side.SELL, 1002, 100));
+        board.onEvent(accepted(3, 3, Side.BUY, 1001, 500)); // crosses 1000: accepted at 500 first; the batch ends
+        assertEquals("10.01x500", levels(st.book().bids(1)), "the replica holds the crossed book");
+        assertEquals("nullx0 | 10.00x300", quoted.get(quoted.size() - 1), "the quote of the last uncrossed book");
+        assertEquals("", levels(board.shownBids(st, 5)), "REST depth: the last uncrossed book");
+        assertEquals("10.00x300 10.02x100", levels(board.shownAsks(st, 5)));
+        assertEquals("10.00x300", levels(board.shownAsks(st, 1)));
+        board.onEvent(trade(4, 3, 1, 1000, 300, 200, 0));
+        assertEquals(List.of("nullx0 | nullx0", "nullx0 | 10.00x300", "nullx0 | 10.00x300", "nullx0 | 10.00x300",
+                "10.01x200 | 10.02x100"), quoted, "every quote");
+        assertEquals("10.01x200", levels(board.shownBids(st, 5)), "the settled book");
+        assertEquals("10.02x100", levels(board.shownAsks(st, 5)));
+    }
+
+    private static String levels(List<BookLevel> levels) {
+        return String.join(" ", levels.stream().map(l -> MarketJson.decimal(l.price()) + "x" + l.qty()).toList());
     }
 
     /** A listener that hands each depth diff to {@code depth} and ignores the rest. */

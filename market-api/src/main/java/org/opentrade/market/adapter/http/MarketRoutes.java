@@ -211,7 +211,7 @@ public final class MarketRoutes {
     }
 
     JsonObject quoteOf(MarketBoard.SymbolState st) {
-        return MarketJson.quote(st, clock.get());
+        return MarketJson.quote(board, st, clock.get());
     }
 
     private void quotes(RoutingContext ctx) {
@@ -236,8 +236,8 @@ public final class MarketRoutes {
         } catch (Params.BadParam e) {
             throw new Params.BadParam(MarketError.BAD_LEVELS, "levels must be a whole number from 1 to " + board.depthLevels());
         }
-        JsonObject body = MarketJson.depth(st.instrument().symbol(), st.book().seq(), st.book().bids(levels),
-                st.book().asks(levels));
+        JsonObject body = MarketJson.depth(st.instrument().symbol(), st.book().seq(), board.shownBids(st, levels),
+                board.shownAsks(st, levels));
         MarketHttp.ok(ctx, body.put("time", MarketJson.time(clock.get())));
     }
 

@@ -84,11 +84,15 @@ public final class MarketJson {
                 .put("time", time(time));
     }
 
-    /** A symbol's quote now: day statistics and last trade from its live state, L1 from its book. */
-    public static JsonObject quote(org.opentrade.market.domain.MarketBoard.SymbolState st, long now) {
+    /**
+     * A symbol's quote now: day statistics and last trade from its live state, L1 from its book as the board shows it
+     * ({@link org.opentrade.market.domain.MarketBoard#shownBids}: never crossed while the exchange matches).
+     */
+    public static JsonObject quote(org.opentrade.market.domain.MarketBoard board,
+                                   org.opentrade.market.domain.MarketBoard.SymbolState st, long now) {
         DayStats s = st.live().stats();
-        List<BookLevel> bids = st.book().bids(1);
-        List<BookLevel> asks = st.book().asks(1);
+        List<BookLevel> bids = board.shownBids(st, 1);
+        List<BookLevel> asks = board.shownAsks(st, 1);
         return quote(s, bids.isEmpty() ? null : bids.get(0), asks.isEmpty() ? null : asks.get(0),
                 s.lastTradeTime() > 0 ? s.lastTradeTime() : now);
     }

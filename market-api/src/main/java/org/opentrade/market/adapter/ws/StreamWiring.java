@@ -140,7 +140,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
         }
         return switch (c.kind()) {
             case TRADES -> null;
-            case QUOTES -> MarketJson.quote(st, System.currentTimeMillis());
+            case QUOTES -> MarketJson.quote(board, st, System.currentTimeMillis());
             case DEPTH -> MarketJson.depth(c.symbol(), st.book().seq(), board.publishedBids(c.symbol()),
                     board.publishedAsks(c.symbol())).put("type", "snapshot");
             case KLINES -> {
@@ -238,7 +238,7 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
     public void quote(String symbol) {
         String channel = names(symbol).quotes();
         if (streams.active(channel)) {
-            streams.publish(channel, MarketJson.quote(board.get(symbol), System.currentTimeMillis()));
+            streams.publish(channel, MarketJson.quote(board, board.get(symbol), System.currentTimeMillis()));
         }
     }
 
