@@ -22,7 +22,8 @@ import org.opentrade.exchange.model.TradingCalendar;
  * holiday belongs to the trading day before it: its figures stay on show).
  *
  * <p>Bar starts: 1m bars are whole minutes of the local clock. The other intraday intervals are
- * whole minutes of the local clock on the 24×7 calendar (5m at :00, :05 …; 60m at the full hour) and
+ * counted from the trading day's start on the 24×7 calendar (with the default dayEnd 15:00 the local clock's
+ * 5m at :00, :05 …, 60m at the full hour; with 15:30, 60m at 15:30, 16:30 …, so no bar straddles two days) and
  * counted from each session's open on the A-share one, as A-share charts count them: 60m bars start at
  * 09:30, 10:30, 13:00 and 14:00 (not 09:00 … 14:00, which made a half-hour 09:00 bar and an 11:00 bar
  * of 30 minutes); a trade outside the sessions belongs to the session bar nearest it in its half of the
@@ -166,10 +167,13 @@ public final class MarketCalendar {
             return aShareBar(interval, epochMs)[0];
         }
         if (interval.isIntraday()) {
-            ZonedDateTime local = Instant.ofEpochMilli(epochMs).atZone(zone);
-            long offset = local.getOffset().getTotalSeconds() * 1000L;
+            // Counted from the trading day's start (the day before's dayEnd), so no bar holds minutes of two trading
+            // days and a day's bars add up to its 1d bar: the local clock's :00, :05 … when dayEnd is on the hour (the
+            // default 15:00); by the clock, a dayEnd of 15:30 made the 15:00 60m bar half one day, half the next.
+            // A day's length is a whole number of hours, so its last bar ends at the next day's start.
+            long dayStart = tradingDayStart(localDay(epochMs));
             long size = interval.minutes() * MINUTE;
-            return Math.floorDiv(epochMs + offset, size) * size - offset;
+            return dayStart + Math.floorDiv(epochMs - dayStart, size) * size;
         }
         return dayBarStart(interval, localDay(epochMs));
     }

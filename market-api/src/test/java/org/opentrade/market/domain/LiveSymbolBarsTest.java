@@ -88,6 +88,55 @@ class LiveSymbolBarsTest {
         assertDayStats(run.live, events, false, 1000);
     }
 
+    /**
+     * A 24×7 day ending at 15:30: intraday bars count from the day's start, so none holds minutes of two trading
+     * days and each day's 5m–60m bars add up to its 1d bar. By the clock the 15:00 60m bar held 15:00–15:29 of one
+     * day and 15:30–15:59 of the next.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {41, 42})
+    void continuousBarsOfADayEndingOffTheHourNestInTheTradingDays(long seed) {
+        LocalTime dayEnd = LocalTime.of(15, 30);
+        MarketCalendar cal = new MarketCalendar(MarketCalendar.Kind.CONTINUOUS, Reference.SH, dayEnd);
+        List<Event> events = Reference.continuousStream(seed, LocalDateTime.of(2026, 1, 29, 10, 0),
+                LocalDateTime.of(2026, 2, 2, 12, 0), true);
+        Run run = new Run(cal, 1000).apply(events);
+        List<Trade> trades = Reference.effective(events);
+        List<Bar> m1 = run.closedAndLive(Interval.M1);
+        Map<LocalDate, List<Trade>> byDay = new TreeMap<>();
+        for (Trade t : trades) {
+            LocalDateTime lt = java.time.Instant.ofEpochMilli(t.time()).atZone(Reference.SH).toLocalDateTime();
+            byDay.computeIfAbsent(lt.toLocalTime().isBefore(dayEnd) ? lt.toLocalDate() : lt.toLocalDate().plusDays(1),
+                    d -> new ArrayList<>()).add(t);
+        }
+        List<Bar> days = new ArrayList<>();
+        byDay.forEach((d, ts) -> days.add(Reference.bar(Interval.D1, Reference.ms(d.atStartOfDay()), ts)));
+        assertEquals(days, run.closedAndLive(Interval.D1));
+        for (Interval iv : List.of(Interval.M5, Interval.M15, Interval.M30, Interval.M60)) {
+            long size = iv.minutes() * 60_000L;
+            Map<Long, List<Trade>> groups = new TreeMap<>();
+            Map<Long, LocalDate> dayOf = new TreeMap<>();
+            byDay.forEach((d, ts) -> {
+                long dayStart = Reference.ms(d.minusDays(1).atTime(dayEnd));
+                for (Trade t : ts) {
+                    long key = dayStart + (t.time() - dayStart) / size * size;
+                    groups.computeIfAbsent(key, k -> new ArrayList<>()).add(t);
+                    dayOf.put(key, d);
+                }
+            });
+            List<Bar> expected = new ArrayList<>();
+            groups.forEach((time, ts) -> expected.add(Reference.bar(iv, time, ts)));
+            List<Bar> rolled = KlineRollup.rollup(iv, m1, cal);
+            assertEquals(expected, rolled, iv.code());
+            for (Bar day : days) {
+                LocalDate d = java.time.Instant.ofEpochMilli(day.time()).atZone(Reference.SH).toLocalDate();
+                List<Bar> ofDay = rolled.stream().filter(b -> dayOf.get(b.time()).equals(d)).toList();
+                assertEquals(day.volume(), ofDay.stream().mapToLong(Bar::volume).sum(), iv.code() + " volume of " + d);
+                assertEquals(day.turnover(), ofDay.stream().mapToLong(Bar::turnover).sum(), iv.code() + " turnover of " + d);
+            }
+        }
+    }
+
     private static void assertBars(Run run, List<Trade> trades, MarketCalendar cal, boolean continuous) {
         List<Bar> m1 = run.closedAndLive(Interval.M1);
         assertEquals(Reference.bars(Interval.M1, trades, continuous), m1, "1m = closed + live");
