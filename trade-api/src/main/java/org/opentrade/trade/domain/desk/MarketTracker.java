@@ -11,6 +11,11 @@ import org.opentrade.exchange.model.ExchangeEvent;
  * The little market state the risk checks need per symbol, from the feed: the last trade price and
  * today's band reference, rolled to the last price when a trade of a new trading day arrives (as
  * the exchange rolls it at the day end). Started from the exchange's book snapshots. Single-threaded.
+ *
+ * <p>The exchange rolls its reference at the day end, not at the new day's first trade: until that trade
+ * {@link #reference(String, long)} answers the last price of the earlier day, as the exchange's band has it.
+ * Read with the day's reference of the day before, a market buy was reserved at yesterday's upper limit and
+ * could fill above it (cash below zero), and the band refused prices the exchange accepts.
  */
 public final class MarketTracker {
     private static final class Mark {
@@ -56,9 +61,22 @@ public final class MarketTracker {
         m.last = e.price();
     }
 
+    /** The band reference as of the last trade seen (the FIX market data's view); see {@link #reference(String, long)}. */
     public long reference(String symbol) {
         Mark m = marks.get(symbol);
         return m == null ? 0 : m.reference;
+    }
+
+    /**
+     * Today's band reference at {@code nowMs}: once the trading day of the last trade is over, the last price
+     * (the exchange rolled its reference to it at that day's end), even before the new day's first trade.
+     */
+    public long reference(String symbol, long nowMs) {
+        Mark m = marks.get(symbol);
+        if (m == null) {
+            return 0;
+        }
+        return m.day != null && m.last > 0 && !m.day.equals(tradingDayOf.apply(nowMs)) ? m.last : m.reference;
     }
 
     /** Last trade price, 0 when none is known. */
@@ -67,7 +85,7 @@ public final class MarketTracker {
         return m == null ? 0 : m.last;
     }
 
-    /** The price positions are marked at: the last trade, else the reference. */
+    /** The price positions are marked at: the last trade, else the reference (the last is never older). */
     public long mark(String symbol) {
         long last = last(symbol);
         return last > 0 ? last : reference(symbol);

@@ -319,7 +319,7 @@ public final class TradeDesk {
                     + "'; GET /v1/market/instruments lists them"));
         }
         long now = clock.getAsLong();
-        InstrumentRules rules = rules(info);
+        InstrumentRules rules = rules(info, now);
         Refusal refusal = risk.check(req, state(account, now), rules, now);
         if (refusal != null) {
             return done(Outcome.refused(refusal.error(), refusal.message()));
@@ -428,7 +428,7 @@ public final class TradeDesk {
         InstrumentInfo info = universe.get(o.symbol());
         // The account's own figures: they already leave out what the order holds, which the check adds back once.
         Refusal refusal = risk.checkReplace(o, qty, price, state(account, now), ledger.reservationOf(account, orderId),
-                rules(info), now);
+                rules(info, now), now);
         if (refusal != null) {
             return done(Outcome.refused(refusal.error(), refusal.message(), o));
         }
@@ -1196,8 +1196,8 @@ public final class TradeDesk {
 
     // ------------------------------------------------------------------ helpers
 
-    private InstrumentRules rules(InstrumentInfo info) {
-        return InstrumentRules.of(info, market.reference(info.symbol()), market.last(info.symbol()), 0, 0);
+    private InstrumentRules rules(InstrumentInfo info, long now) {
+        return InstrumentRules.of(info, market.reference(info.symbol(), now), market.last(info.symbol()), 0, 0);
     }
 
     private AccountState state(String account, long now) {
