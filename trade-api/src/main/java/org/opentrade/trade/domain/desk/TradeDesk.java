@@ -427,8 +427,9 @@ public final class TradeDesk {
         long price = newPrice > 0 ? newPrice : pending != null ? pending[1] : o.price();
         InstrumentInfo info = universe.get(o.symbol());
         // The account's own figures: they already leave out what the order holds, which the check adds back once.
+        // Against what the ledger will hold once replaced: the fees the order's fills paid count (the minimum once).
         Refusal refusal = risk.checkReplace(o, qty, price, state(account, now), ledger.reservationOf(account, orderId),
-                rules(info, now), now);
+                () -> ledger.reservationAfterReplace(account, orderId, price, qty), rules(info, now), now);
         if (refusal != null) {
             return done(Outcome.refused(refusal.error(), refusal.message(), o));
         }

@@ -5,6 +5,7 @@ import static org.opentrade.trade.domain.risk.Amounts.qty;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.Price;
 import org.opentrade.exchange.model.Side;
@@ -105,7 +106,7 @@ public final class RiskChecks {
                     + " open orders, the maximum is " + qty(options.maxOpenOrders()) + " per account");
         }
         r = firstOf(rate(acct, nowMs), req.side() == Side.BUY
-                ? buyingPower(acct.buyingPower(), req.qty(), v, 0)
+                ? buyingPower(acct.buyingPower(), req.qty(), v)
                 : sellable(req.symbol(), sellable, req.qty()));
         if (r != null) {
             return r;
@@ -123,10 +124,25 @@ public final class RiskChecks {
      * Buying power and sellable position are checked against the change only: the account's
      * figures already exclude what {@code existing} holds, which is {@code held} (the cash the ledger holds
      * back for it now) for a buy and its leaves for a sell; {@code acct} must be the account's own figures,
-     * never ones with {@code held} added back (that would count it twice).
+     * never ones with {@code held} added back (that would count it twice). What a buy holds after the replace is
+     * taken as a new order's reservation of the new leaves: exact for an order with nothing filled; for a partly
+     * filled one pass the ledger's figure (the overload with {@code heldAfter}).
      */
     public Refusal checkReplace(Order existing, long newQty, long newPrice, AccountState acct, long held,
                                 InstrumentRules rules, long nowMs) {
+        return checkReplace(existing, newQty, newPrice, acct, held,
+                () -> buyReservation(newQty - existing.filledQty(), newPrice), rules, nowMs);
+    }
+
+    /**
+     * {@link #checkReplace(Order, long, long, AccountState, long, InstrumentRules, long)} with {@code heldAfter}, what
+     * the ledger will hold back for a buy once replaced ({@code Ledger.reservationAfterReplace}): a partly filled buy
+     * has paid its minimum commission, so its new leaves owe only the commission beyond it, not another minimum.
+     * The buying power check asks for {@code heldAfter − held}, the cash the replace really reserves more. Read only
+     * for a buy that passed the quantity and value limits (so it cannot overflow).
+     */
+    public Refusal checkReplace(Order existing, long newQty, long newPrice, AccountState acct, long held,
+                                LongSupplier heldAfter, InstrumentRules rules, long nowMs) {
         requireSymbol(existing.symbol(), rules);
         if (acct.killSwitch()) {
             return killSwitch(acct);
@@ -153,7 +169,7 @@ public final class RiskChecks {
             return r;
         }
         if (existing.side() == Side.BUY) {
-            r = buyingPower(acct.buyingPower(), newLeaves, v, held);
+            r = replaceBuyingPower(acct.buyingPower(), newLeaves, v, held, heldAfter.getAsLong());
         } else {
             long more = newLeaves - existing.leavesQty();
             r = more > 0 && more > sellable ? new Refusal(TradeError.INSUFFICIENT_POSITION, "sellable "
@@ -333,20 +349,30 @@ public final class RiskChecks {
                 + rate.retryAfterMs(acct.account(), nowMs) + " ms");
     }
 
-    /** {@code held}: what the order being replaced already reserves (0 for a new order). */
-    private Refusal buyingPower(long buyingPower, long qty, Valuation v, long held) {
+    private Refusal buyingPower(long buyingPower, long qty, Valuation v) {
         long fee = fees.fee(Side.BUY, v.price, qty);
         long needed = Math.addExact(Math.multiplyExact(qty, v.price), fee);
-        long more = needed - held;
+        if (needed <= buyingPower) {
+            return null;
+        }
+        return new Refusal(TradeError.INSUFFICIENT_BUYING_POWER, "buying power " + money(buyingPower) + " is less than "
+                + money(needed) + " (" + qty(qty) + " x " + money(v.price) + " + fees " + money(fee) + v.basis + ")");
+    }
+
+    /**
+     * A buy replace needs {@code heldAfter − held}: what its order will hold back (the ledger's figure, the fees its
+     * fills paid counted) less what it holds now.
+     */
+    private static Refusal replaceBuyingPower(long buyingPower, long newLeaves, Valuation v, long held, long heldAfter) {
+        long more = heldAfter - held;
         if (more <= buyingPower) {
             return null;
         }
-        String cost = qty(qty) + " x " + money(v.price) + " + fees " + money(fee) + v.basis;
-        return new Refusal(TradeError.INSUFFICIENT_BUYING_POWER, held == 0
-                ? "buying power " + money(buyingPower) + " is less than " + money(needed) + " (" + cost + ")"
-                : "buying power " + money(buyingPower) + " is less than the " + money(more)
-                        + " more this replace needs (" + cost + " = " + money(needed) + ", " + money(held)
-                        + " already reserved)");
+        long fee = heldAfter - Math.multiplyExact(newLeaves, v.price);
+        return new Refusal(TradeError.INSUFFICIENT_BUYING_POWER, "buying power " + money(buyingPower)
+                + " is less than the " + money(more) + " more this replace needs (" + qty(newLeaves) + " x "
+                + money(v.price) + " + fees " + money(fee) + v.basis + " = " + money(heldAfter) + ", " + money(held)
+                + " already reserved)");
     }
 
     private static Refusal sellable(String symbol, long sellable, long qty) {

@@ -1,6 +1,7 @@
 package org.opentrade.trade.domain.desk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
@@ -115,6 +116,41 @@ class TradeDeskAccountingTest {
     /** The documented fee of a buy order of total value {@code value} (hundredths): per order, minimum once. */
     private static long buyFee(long value) {
         return Math.max(5_00, part(value, "0.00025")) + part(value, "0.00001");
+    }
+
+    @Test
+    void aPartlyFilledBuyMayBeReplacedWithTheBuyingPowerItReallyNeedsItsMinimumCommissionPaidOnce() {
+        // Cash for 200 x 10.00 and its fee, plus exactly 1.00.
+        long start = 200 * 10_00 + buyFee(200 * 10_00) + 1_00;
+        desk.replay(AccountOpened.of("alice", start, MON));
+        Outcome buy = place(new OrderRequest("b-1", SYM, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 200, 10_00, 0));
+        assertEquals(Outcome.Kind.CREATED, buy.kind(), buy.message());
+        String id = buy.order().orderId();
+        mm(900_001, Side.SELL, 10_00, 100); // 100 of 200 fill: the first fill pays the 5.00 minimum
+        Ledger l = desk.ledger();
+        long firstFee = buyFee(100 * 10_00);
+        assertEquals(5_01, firstFee);
+        assertEquals(start - 100 * 10_00 - firstFee, l.account("alice", s -> 0).cash());
+        assertEquals(1_00, l.buyingPower("alice"));
+
+        // The 100 left at 10.01: 1.00 more in value; the order's fee on 2 001.00 is 5.00 + 0.02, of which its first
+        // fill paid 5.01, as on 2 000.00: no more fee. The replace needs exactly the 1.00 left (not another 5.00).
+        long heldNow = 100 * 10_00 + buyFee(200 * 10_00) - firstFee;
+        long heldAfter = 100 * 10_01 + buyFee(100 * 10_00 + 100 * 10_01) - firstFee;
+        assertEquals(1_00, heldAfter - heldNow, "the replace asks exactly the 1.00 of buying power left");
+        CompletableFuture<Outcome> replace = desk.replace("alice", id, 200, 10_01, null).toCompletableFuture();
+        flush();
+        Outcome replaced = replace.join();
+        assertNull(replaced.error(), "refused: " + replaced.message());
+        assertEquals(heldAfter, l.reservationOf("alice", id));
+        assertEquals(0, l.buyingPower("alice"));
+
+        mm(900_002, Side.SELL, 10_01, 100);
+        AccountView a = l.account("alice", s -> 0);
+        assertEquals(OrderStatus.FILLED, l.order("alice", id).status());
+        assertEquals(0, a.cash(), "every cent spent, none below zero");
+        assertEquals(0, a.reserved());
+        assertEquals(buyFee(100 * 10_00 + 100 * 10_01), a.feesPaid(), "the fills pay the order's fee, minimum once");
     }
 
     @Test
