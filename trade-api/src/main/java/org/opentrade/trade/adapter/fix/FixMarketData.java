@@ -475,8 +475,7 @@ final class FixMarketData implements FixBooks.Listener {
             g.setString(ROUND_LOT, Long.toString(i.boardLot()));
             g.setString(MIN_TRADE_VOL, Long.toString(i.boardLot()));
             g.setString(TICK_SIZE, FixPrices.decimal(i.tickSize()));
-            InstrumentRules rules = InstrumentRules.of(i, desk.market().reference(i.symbol()),
-                    desk.market().last(i.symbol()), 0, 0);
+            InstrumentRules rules = desk.rules(i); // today's band, as risk and the exchange have it
             if (rules.hasBand()) {
                 g.setString(LOW_LIMIT_PRICE, FixPrices.decimal(rules.lowerLimit()));
                 g.setString(HIGH_LIMIT_PRICE, FixPrices.decimal(rules.upperLimit()));

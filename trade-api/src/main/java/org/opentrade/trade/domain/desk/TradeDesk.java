@@ -1197,6 +1197,11 @@ public final class TradeDesk {
 
     // ------------------------------------------------------------------ helpers
 
+    /** The instrument's price band and lot rules as risk applies them now (the FIX security list publishes them). */
+    public InstrumentRules rules(InstrumentInfo info) {
+        return rules(info, clock.getAsLong());
+    }
+
     private InstrumentRules rules(InstrumentInfo info, long now) {
         return InstrumentRules.of(info, market.reference(info.symbol(), now), market.last(info.symbol()), 0, 0);
     }
