@@ -154,7 +154,7 @@ public final class RedisUsageMeter implements UsageMeter {
             long last = lastRead;
             List<CompletableFuture<List<UsageRow>>> hashes = new ArrayList<>();
             indexes.forEach((keyId, read) -> {
-                for (String m : read.join()) {
+                for (String m : read.join()) { // completed (the allOf above): returns at once, never blocks
                     long minute = Long.parseLong(m);
                     if (minute <= last) {
                         hashes.add(redis.async().hgetall(hashKey(keyId, minute)).toCompletableFuture()
@@ -164,6 +164,7 @@ public final class RedisUsageMeter implements UsageMeter {
             });
             return CompletableFuture.allOf(hashes.toArray(CompletableFuture[]::new)).thenApply(done -> {
                 Map<String, UsageRow> merged = new HashMap<>();
+                // allOf has completed every hash read: join() returns at once, it never blocks the event loop.
                 hashes.forEach(h -> h.join().forEach(r -> add(merged, r)));
                 localInWindow.stream().filter(r -> r.epochMinute() <= last).forEach(r -> add(merged, r));
                 List<UsageRow> sorted = merged.values().stream().filter(r -> r.calls() > 0).sorted(ORDER).toList();
