@@ -67,6 +67,7 @@ LAT_RATE=${LAT_RATE:-5000}
 LAYOUTS=${LAYOUTS:-unpinned pinned}
 OVERLOAD=${OVERLOAD:-1}
 GW_HEAP=${GW_HEAP:-512m}
+TRANSPORT=${TRANSPORT:-auto}   # the bare proxy's and the gateway's (auto: io_uring where the kernel allows it, else epoll)
 OVERLOAD_CONNECTIONS=${OVERLOAD_CONNECTIONS:-256}
 UPSTREAM_OVERLOAD=${UPSTREAM_OVERLOAD:-1}
 SLOW_SERVERS=${SLOW_SERVERS:-8}; SLOW_SERVICE_MS=${SLOW_SERVICE_MS:-4}; SLOW_POOL_BOUND=${SLOW_POOL_BOUND:-16}
@@ -141,7 +142,7 @@ java -Xms256m -Xmx256m -cp "$JAR" org.opentrade.bench.gateway.TrivialUpstream --
   > "$OUT/upstream.log" 2>&1 &
 UP_PID=$!; PIDS+=("$UP_PID")
 java -Xms256m -Xmx256m -cp "$JAR" org.opentrade.bench.gateway.TrivialProxy --port "$PROXY_PORT" \
-  --target "127.0.0.1:$UP_PORT" > "$OUT/proxy.log" 2>&1 &
+  --target "127.0.0.1:$UP_PORT" --transport "$TRANSPORT" > "$OUT/proxy.log" 2>&1 &
 PROXY_PID=$!; PIDS+=("$PROXY_PID")
 cat > "$OUT/gateway-bench.yaml" <<'EOF'
 # merged over api-gateway's gateway.yaml: limits evaluated on every call, never refusing; one event
@@ -157,6 +158,7 @@ limits:
       weight_per_minute: 1000000000000
 EOF
 OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT=$GW_PORT OPENTRADE_GATEWAY_DATA_DIR="$OUT/gateway-data" \
+OPENTRADE_GATEWAY_TRANSPORT=$TRANSPORT \
 OPENTRADE_MARKET_API_TARGETS=127.0.0.1:$UP_PORT OPENTRADE_ADMIN_TOKEN=bench-admin-token-0123456789 \
   java -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -Xlog:gc:file="$OUT/gateway-gc.log" -Dopentrade.gateway.config="$OUT/gateway-bench.yaml" -cp "$JAR" \
   org.opentrade.gateway.app.GatewayMain > "$OUT/gateway.log" 2>&1 &
@@ -181,6 +183,7 @@ upstreams:
     in_flight_reserved_for_orders: $(( SLOW_POOL_BOUND / 4 ))
 EOF
   OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT=$GW2_PORT OPENTRADE_GATEWAY_DATA_DIR="$OUT/gateway2-data" \
+  OPENTRADE_GATEWAY_TRANSPORT=$TRANSPORT \
   OPENTRADE_MARKET_API_TARGETS=127.0.0.1:$SLOW_PORT OPENTRADE_ADMIN_TOKEN=bench-admin-token-0123456789 \
     java -Xms"$GW_HEAP" -Xmx"$GW_HEAP" -Dopentrade.gateway.config="$OUT/gateway2-bench.yaml" -cp "$JAR" \
     org.opentrade.gateway.app.GatewayMain > "$OUT/gateway2.log" 2>&1 &
@@ -189,6 +192,10 @@ fi
 wait_http "http://127.0.0.1:$UP_PORT/health" 30
 wait_http "${URL[proxy]}" 30
 wait_http "$GW/ready" 60   # /ready: the upstream passed its health checks
+{
+  echo "transports:  bare proxy: $(grep -o '([a-z_]* transport)' "$OUT/proxy.log" | tr -d '()');" \
+       "gateway: $(grep -o '[a-z_]* transport, event bus' "$OUT/gateway.log" | sed 's/, event bus//'); asked: $TRANSPORT"
+} | tee -a "$OUT/machine.txt"
 
 echo "== provisioning a developer and an API key"
 provision() { # provision <gateway url>: prints "<key id> <secret>" of a new developer's market:read key

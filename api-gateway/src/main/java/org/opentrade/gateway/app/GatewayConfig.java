@@ -11,6 +11,7 @@ import org.opentrade.common.config.Config;
 import org.opentrade.common.config.ConfigException;
 import org.opentrade.common.config.ConfigLoader;
 import org.opentrade.common.identity.IdentityAssertions;
+import org.opentrade.common.net.NetTransport;
 import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.gateway.adapter.http.OverloadLimits;
 import org.opentrade.gateway.adapter.http.RequestGuard;
@@ -41,7 +42,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster,
                             int passwordThreads, int passwordQueue, int signUpsPerHour, int signUpsPerAddressPerHour,
                             GracefulStop.Options shutdown, List<Cidr> metricsAllowedCidrs, Duration firstFrameTimeout,
-                            Duration sessionMaxAge) {
+                            Duration sessionMaxAge, NetTransport transport) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -177,7 +178,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 upstreams(root.section("upstreams")), server(g), identityKey, assertionTtl, overload(g),
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
                 ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue, signUps,
-                signUpsPerAddress, shutdown(g), metricsAllowed, firstFrame, sessionMaxAge);
+                signUpsPerAddress, shutdown(g), metricsAllowed, firstFrame, sessionMaxAge,
+                g.enumValue("transport", NetTransport.class, NetTransport.AUTO));
     }
 
     /**
@@ -270,6 +272,6 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 usageFlushInterval,
                 usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
                 passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown, metricsAllowedCidrs,
-                firstFrameTimeout, sessionMaxAge);
+                firstFrameTimeout, sessionMaxAge, transport);
     }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -47,19 +48,27 @@ public final class GatewayMain {
             System.exit(1);
             return;
         }
-        VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+        VertxOptions options = new VertxOptions();
+        Transport transport;
+        try {
+            transport = config.transport().resolve();
+        } catch (IllegalStateException e) {
+            LOG.severe("bad configuration: gateway.transport: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Vertx vertx;
         if (config.eventBus() == GatewayConfig.EventBusMode.CLUSTER) {
             try {
                 // The main thread waits to join (not an event loop): nothing else runs here yet.
-                vertx = ClusteredVertx.join(config.cluster(), options, Duration.ofSeconds(120));
+                vertx = ClusteredVertx.join(config.cluster(), options, transport, Duration.ofSeconds(120));
             } catch (Exception e) {
                 LOG.log(Level.SEVERE, "cannot join " + config.cluster(), e.getCause() != null ? e.getCause() : e);
                 System.exit(1);
                 return;
             }
         } else {
-            vertx = Vertx.vertx(options);
+            vertx = Vertx.builder().with(options).withTransport(transport).build();
         }
         GatewayServer gw;
         GracefulStop stop = new GracefulStop(vertx, config.shutdown());
@@ -90,7 +99,7 @@ public final class GatewayMain {
         }
         LOG.info("OpenTrade API gateway listening on " + config.host() + ":" + config.port() + " (store "
                 + config.store() + ", " + config.eventLoops() + " event loops, "
-                + (vertx.isNativeTransportEnabled() ? "native epoll" : "NIO") + " transport, event bus "
+                + transport.name() + " transport, event bus "
                 + (vertx.isClustered() ? "clustered: " + config.cluster() : "local") + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

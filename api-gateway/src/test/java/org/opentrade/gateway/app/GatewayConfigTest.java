@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import io.vertx.core.transport.Transport;
 import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.net.NetTransport;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 
 class GatewayConfigTest {
@@ -36,6 +38,27 @@ class GatewayConfigTest {
         assertEquals(GatewayConfig.EventBusMode.CLUSTER, clustered.eventBus());
         assertEquals(java.util.List.of("127.0.0.1:15701"), clustered.cluster().members());
         assertEquals(15703, clustered.cluster().port());
+    }
+
+    @Test
+    void theTransportIsChosenByTheKernelUnlessNamedAndAnUnknownNameStopsStartUp() {
+        assertEquals(NetTransport.AUTO, GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of())).transport());
+        assertEquals(NetTransport.IO_URING, GatewayConfig.load(ConfigLoader.of(
+                Map.of("OPENTRADE_GATEWAY_TRANSPORT", "io_uring"), Map.of())).transport());
+        assertEquals(NetTransport.NIO, GatewayConfig.load(ConfigLoader.of(
+                Map.of("OPENTRADE_GATEWAY_TRANSPORT", "nio"), Map.of())).transport());
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(ConfigLoader.of(
+                Map.of("OPENTRADE_GATEWAY_TRANSPORT", "uring"), Map.of())));
+        assertTrue(e.getMessage().contains("gateway.transport"), e.getMessage());
+    }
+
+    @Test
+    void theGatewayCarriesNettysIoUringTransportAndAutoPrefersIt() {
+        // The jar ships io_uring beside epoll; where the kernel allows it, auto takes it (the bench's figures).
+        org.junit.jupiter.api.Assertions.assertNotNull(Transport.IO_URING, "Netty's io_uring jar is not on the class path");
+        Transport auto = NetTransport.AUTO.resolve();
+        assertEquals(Transport.IO_URING.available() ? Transport.IO_URING
+                : Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO, auto);
     }
 
     @Test

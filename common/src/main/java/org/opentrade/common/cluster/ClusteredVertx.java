@@ -8,7 +8,9 @@ import com.hazelcast.config.cp.CPSubsystemConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -172,8 +174,20 @@ public final class ClusteredVertx {
 
     /** Starts a clustered Vert.x with {@code options} (its event bus set from {@code c}). */
     public static Future<Vertx> start(ClusterConfig c, VertxOptions options) {
+        return start(c, options, null);
+    }
+
+    /**
+     * {@link #start(ClusterConfig, VertxOptions)} on {@code transport} (null: the one {@code options}
+     * prefers).
+     */
+    public static Future<Vertx> start(ClusterConfig c, VertxOptions options, Transport transport) {
         HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(c));
-        return Vertx.builder().with(withEventBus(options, c)).withClusterManager(manager).buildClustered()
+        VertxBuilder builder = Vertx.builder().with(withEventBus(options, c)).withClusterManager(manager);
+        if (transport != null) {
+            builder.withTransport(transport);
+        }
+        return builder.buildClustered()
                 .onSuccess(vertx -> {
                     LOG.info(joinedLine(c, manager));
                     CpSeats.keep(vertx, manager.getHazelcastInstance(), c.cp());
@@ -185,7 +199,14 @@ public final class ClusteredVertx {
      * event loop of its own runs (never on an event loop).
      */
     public static Vertx join(ClusterConfig c, VertxOptions options, Duration timeout) throws Exception {
-        return start(c, options).toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return join(c, options, null, timeout);
+    }
+
+    /** {@link #start(ClusterConfig, VertxOptions, Transport)} and waits up to {@code timeout}; blocks like {@link #join}. */
+    public static Vertx join(ClusterConfig c, VertxOptions options, Transport transport, Duration timeout)
+            throws Exception {
+        return start(c, options, transport).toCompletionStage().toCompletableFuture()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
