@@ -1,6 +1,7 @@
 package org.opentrade.common.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class NetTransportTest {
     @Test
     void autoTakesTheFirstAvailableOfIoUringEpollAndNio() {
-        Transport expected = usable(Transport.IO_URING) ? Transport.IO_URING
+        Transport expected = usable(Transport.IO_URING)
+                && NetTransport.ringsOutsideMemlock(System.getProperty("os.version")) ? Transport.IO_URING
                 : usable(Transport.EPOLL) ? Transport.EPOLL : Transport.NIO;
         assertSame(expected, NetTransport.AUTO.resolve());
         assertSame(Transport.NIO, NetTransport.NIO.resolve());
@@ -32,6 +34,19 @@ class NetTransportTest {
             }
         }
         assertEquals(Transport.NIO, NetTransport.NIO.resolve());
+    }
+
+    @Test
+    void autoLeavesIoUringToKernelsWhoseRingsDoNotCountAgainstTheMemlockLimit() {
+        assertTrue(NetTransport.ringsOutsideMemlock("5.12.0"));
+        assertTrue(NetTransport.ringsOutsideMemlock("5.15.0-91-generic"));
+        assertTrue(NetTransport.ringsOutsideMemlock("6.1.0-18-amd64"));
+        assertTrue(NetTransport.ringsOutsideMemlock("10.0.1"));
+        assertFalse(NetTransport.ringsOutsideMemlock("5.10.0-28-amd64"));
+        assertFalse(NetTransport.ringsOutsideMemlock("5.4.0"));
+        assertFalse(NetTransport.ringsOutsideMemlock("4.19.0"));
+        assertFalse(NetTransport.ringsOutsideMemlock(""));
+        assertFalse(NetTransport.ringsOutsideMemlock("unknown"));
     }
 
     /** Vert.x leaves a native transport's constant null when Netty's jar for it is absent. */
