@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The developer portal at {@code /} and the API contract at {@code /openapi/opentrade.yaml}: static
@@ -32,8 +33,13 @@ final class Portal {
     }
 
     static void addRoutes(Router router) {
+        // The files are UTF-8 (the Chinese guides, the "·" of every title). Vert.x otherwise names the JVM's default
+        // charset in a text file's Content-Type, which on Java 17 under a POSIX locale (LANG unset: a service, cron, a
+        // bare container) is US-ASCII; browsers then decode the pages as windows-1252 (the header wins over
+        // <meta charset>) and show mojibake.
         StaticHandler files = StaticHandler.create(WEBROOT).setIndexPage("index.html")
-                .setDirectoryListing(false).setIncludeHidden(false).setMaxAgeSeconds(60);
+                .setDirectoryListing(false).setIncludeHidden(false).setMaxAgeSeconds(60)
+                .setDefaultContentEncoding(StandardCharsets.UTF_8.name());
         // One route for both methods: two routes would make a GET of a missing file a 405 (HEAD matched the path).
         router.routeWithRegex("^/(?!v1/).*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
             ctx.response().putHeader("X-Content-Type-Options", "nosniff")
