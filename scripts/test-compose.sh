@@ -16,7 +16,8 @@
 #     never the CA's key), all secrets the file defines; scripts/compose-secrets.sh issues a key store
 #     to exactly these services; no secret is left unused;
 #   - settings: every ${...} it reads is an OPENTRADE_COMPOSE_* variable documented in
-#     deploy/compose.env.example; published ports bind 127.0.0.1 unless told otherwise; secret files
+#     deploy/compose.env.example; published ports bind 127.0.0.1 unless told otherwise, and Zipkin's stays
+#     there when the others are opened (OPENTRADE_COMPOSE_BIND=0.0.0.0); secret files
 #     (and the CA's key next to them) are ignored by git and none is committed; Zipkin is the release
 #     run-distributed.sh runs.
 # Usage: scripts/test-compose.sh
@@ -257,6 +258,19 @@ published=$(jq -r '.services[] | .ports // [] | .[]' "$C")
 not_local=$(grep -v '^127\.0\.0\.1:' <<<"$published" || true)
 [ -n "$published" ] && [ -z "$not_local" ] && ok "published ports bind 127.0.0.1 by default: $(echo $published)" \
   || fail "published ports not bound to 127.0.0.1 by default: $not_local"
+# Opening the API to other machines (OPENTRADE_COMPOSE_BIND=0.0.0.0, as the README says) must not open Zipkin:
+# it has no authentication, its API shows every developer's traces and takes forged spans.
+{ cat "$work/secrets.env"; echo OPENTRADE_COMPOSE_BIND=0.0.0.0; } >"$work/public.env"
+if dc --env-file "$work/public.env" config >"$work/public.yml" 2>"$work/err"; then
+  python3 -c 'import sys, yaml, json; json.dump(yaml.safe_load(sys.stdin), sys.stdout)' <"$work/public.yml" >"$work/public.json"
+  zipkin_ports=$(jq -r '.services.zipkin.ports // [] | .[]' "$work/public.json")
+  lb_ports=$(jq -r '.services[] | .ports // [] | .[]' "$work/public.json" | grep -c '^0\.0\.0\.0:' || true)
+  [ -n "$zipkin_ports" ] && ! grep -qv '^127\.0\.0\.1:' <<<"$zipkin_ports" && [ "$lb_ports" -gt 0 ] \
+    && ok "with OPENTRADE_COMPOSE_BIND=0.0.0.0 the API is public and Zipkin still binds 127.0.0.1: $(echo $zipkin_ports)" \
+    || fail "with OPENTRADE_COMPOSE_BIND=0.0.0.0 Zipkin is published as $(echo $zipkin_ports) (unauthenticated traces of every developer)"
+else
+  fail "config with OPENTRADE_COMPOSE_BIND=0.0.0.0: $(cat "$work/err")"
+fi
 for f in $(jq -r '.secrets[].file' "$C") "$tls_dir/ca.key"; do
   rel=${f#"$root"/}
   git check-ignore -q "$rel" || fail "secret file $rel is not ignored by git"
