@@ -16,6 +16,7 @@ final class RequestSpan {
     final Span span;
     final Context context;
     private final SpanStore store;
+    /** The method as the span's name shows it ({@link TracingFilter#spanMethod}): bounded, never the caller's own. */
     private final String method;
     private final String path;
     private String route;

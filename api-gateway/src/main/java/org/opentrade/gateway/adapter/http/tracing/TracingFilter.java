@@ -16,7 +16,8 @@ import org.opentrade.gateway.adapter.http.RequestKeys;
 /**
  * The first handler of every request: continues the caller's trace (W3C {@code traceparent} or
  * B3; a malformed header is ignored and a new trace starts), opens a SERVER span named
- * {@code <METHOD> <route template or path>}, leaves the 32-hex trace id under {@link
+ * {@code <METHOD> <route template>}, or {@code <METHOD>} alone when no route names the request (never its
+ * raw path: span names must stay few, see {@link #spanMethod}), leaves the 32-hex trace id under {@link
  * RequestKeys#TRACE_ID} and in the {@code X-Trace-Id} response header (error answers via
  * {@link HttpErrors} carry the same id), and ends the span when the response ends — with the status
  * code, ERROR for 5xx, and ERROR when the connection closes first.
@@ -46,14 +47,15 @@ public final class TracingFilter implements Handler<RoutingContext> {
         HttpServerRequest request = ctx.request();
         String method = request.method().name();
         String path = request.path() == null ? "/" : request.path();
+        String named = spanMethod(method);
         Context parent = extract(request.headers());
-        Span span = tracer.spanBuilder(method + " " + path)
+        Span span = tracer.spanBuilder(named)
                 .setParent(parent)
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute(HttpAttributes.METHOD, method)
                 .setAttribute(HttpAttributes.PATH, path)
                 .startSpan();
-        RequestSpan state = new RequestSpan(span, parent.with(span), store, method, path);
+        RequestSpan state = new RequestSpan(span, parent.with(span), store, named, path);
         ctx.put(STATE, state);
         String traceId = state.traceId();
         ctx.put(RequestKeys.TRACE_ID, traceId);
@@ -77,7 +79,7 @@ public final class TracingFilter implements Handler<RoutingContext> {
     /**
      * Names the span after the API route template (e.g. {@code /v1/orders/:order_id}) rather than
      * the raw path, keeping span names few. Without it the matched Vert.x route's path is used at
-     * the end, else the raw path. No-op when the filter did not run.
+     * the end, else the method alone. No-op when the filter did not run.
      */
     public static void tagRoute(RoutingContext ctx, String routeTemplate) {
         RequestSpan state = ctx.get(STATE);
@@ -97,6 +99,19 @@ public final class TracingFilter implements Handler<RoutingContext> {
         RequestSpan state = ctx.get(STATE);
         return state == null ? Span.getInvalid() : state.span;
     }
+
+    /**
+     * The method as a span name may show it: a standard method, else {@code HTTP} (OpenTelemetry's name for a
+     * method it does not know). A span name is an index key in Zipkin (its span-name list per service, which
+     * its in-memory store never prunes while the service sends spans), so it must not take values a caller
+     * chooses: not the raw path of a request no route matched, not a method of the caller's own invention.
+     */
+    static String spanMethod(String method) {
+        return STANDARD_METHODS.contains(method) ? method : "HTTP";
+    }
+
+    private static final java.util.Set<String> STANDARD_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
+            "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
     private static Context extract(MultiMap headers) {
         try {

@@ -118,6 +118,26 @@ class TracingFilterTest {
     }
 
     @Test
+    void aPathNoRouteMatchesNeverNamesTheSpan() {
+        // Span names are Zipkin's index per service, kept as long as the service sends spans: one per path a
+        // caller invents would grow it without bound (and fill its span-name list with the caller's text).
+        String invented = "/v1/no-such-endpoint-" + java.util.UUID.randomUUID();
+        var reply = gw.get(invented, Map.of());
+        assertEquals(404, reply.status());
+        SpanRecord server = TracingHarness.only(gw.awaitSpans(reply.traceId(), 1), "SERVER");
+        assertEquals("GET", server.name());
+        assertEquals(invented, server.attributes().get("url.path"));
+    }
+
+    @Test
+    void aMethodOfTheCallersOwnNeverNamesTheSpan() {
+        var reply = gw.request(io.vertx.core.http.HttpMethod.valueOf("BREW-" + System.nanoTime()), "/v1/ping", Map.of());
+        assertTrue(reply.status() >= 400, "status " + reply.status());
+        SpanRecord server = TracingHarness.only(gw.awaitSpans(reply.traceId(), 1), "SERVER");
+        assertTrue(server.name().equals("HTTP") || server.name().equals("HTTP /v1/ping"), server.name());
+    }
+
+    @Test
     void aTaggedDeveloperOwnsTheTraceAndIsOnTheServerSpan() {
         var reply = gw.get("/v1/mine", Map.of());
         SpanRecord server = TracingHarness.only(gw.awaitSpans(reply.traceId(), 1), "SERVER");

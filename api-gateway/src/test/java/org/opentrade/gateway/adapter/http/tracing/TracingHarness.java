@@ -62,8 +62,12 @@ final class TracingHarness implements AutoCloseable {
     }
 
     Reply get(String path, Map<String, String> headers) {
+        return request(HttpMethod.GET, path, headers);
+    }
+
+    Reply request(HttpMethod method, String path, Map<String, String> headers) {
         Promise<Reply> reply = Promise.promise();
-        clientContext.runOnContext(v -> client.request(HttpMethod.GET, port(), "127.0.0.1", path).compose(req -> {
+        clientContext.runOnContext(v -> client.request(method, port(), "127.0.0.1", path).compose(req -> {
             headers.forEach(req::putHeader);
             return req.send();
         }).compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString())))
