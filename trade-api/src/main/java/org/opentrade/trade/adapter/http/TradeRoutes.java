@@ -239,9 +239,18 @@ public final class TradeRoutes {
         ctx.next();
     }
 
+    /**
+     * The route template of a path, so span names stay few: a span name is an index key in Zipkin (its
+     * span-name list per service, which its in-memory store never prunes while the service sends spans), so a
+     * path parameter the caller chose (an order id, a symbol) must not reach it. Every route with a parameter
+     * has its prefix here.
+     */
     static String routeName(String path) {
         if (path == null) {
             return "";
+        }
+        if (path.startsWith("/v1/positions/")) {
+            return "/v1/positions/{symbol}";
         }
         if (path.startsWith("/v1/orders/by-client-id/")) {
             return "/v1/orders/by-client-id/{client_order_id}";
