@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.error.TraceIds;
+import org.opentrade.common.logging.LogBudget;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
@@ -30,6 +31,16 @@ public final class HttpErrors {
     public static final String SESSION_CHALLENGE = Access.SESSION.challenge();
     /** Admin routes ({@code X-Admin-Token}). */
     public static final String ADMIN_CHALLENGE = Access.ADMIN.challenge();
+    /**
+     * Lines of "store unreachable" per {@link #STORE_FAILURE_WINDOW_MILLIS}, then a count of those left out. While
+     * the store is down every request that needs it fails, at the callers' pace: a made-up well-formed key id is
+     * looked up in the store each time, so anyone could write a line per request (thousands a second) to the
+     * log, filling the disk during the outage.
+     */
+    static final int STORE_FAILURE_LINES = 20;
+    static final long STORE_FAILURE_WINDOW_MILLIS = 10_000;
+    private static final LogBudget STORE_FAILURES_LOGGED = new LogBudget(STORE_FAILURE_LINES,
+            STORE_FAILURE_WINDOW_MILLIS, System::currentTimeMillis);
     /** WebSocket close code for a refused or ended stream. */
     static final short POLICY_VIOLATION = 1008;
 
@@ -101,7 +112,13 @@ public final class HttpErrors {
             return;
         }
         if (e instanceof Async.StoreFailure) {
-            LOG.warning("store unreachable, trace " + traceId(ctx) + ": " + e.getCause());
+            LogBudget.Admission a = STORE_FAILURES_LOGGED.admit();
+            if (a.leftOutBefore() > 0) {
+                LOG.warning(STORE_FAILURES_LOGGED.leftOutText(a.leftOutBefore(), "store unreachable"));
+            }
+            if (a.allowed()) {
+                LOG.warning("store unreachable, trace " + traceId(ctx) + ": " + e.getCause());
+            }
             send(ctx, GatewayError.STORE_UNAVAILABLE);
             return;
         }
