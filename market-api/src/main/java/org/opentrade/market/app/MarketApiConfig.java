@@ -22,7 +22,8 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                               Duration heartbeat, int retentionMessages, Duration retentionAge,
                               Map<String, Integer> maxSubscriptions, long writeQueueBytes, Duration slowConsumerGrace,
                               Path identityPublicKeyFile, Duration identityClockSkew, String adminToken,
-                              TracingOptions tracing, ClusterConfig cluster, String feedConsumer) {
+                              TracingOptions tracing, ClusterConfig cluster, String feedConsumer, int readThreads,
+                              int readQueue) {
     public static final String RESOURCE = "market-api.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.market.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_MARKET_CONFIG";
@@ -103,7 +104,9 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 root.section("admin").string("token", ""),
                 TracingOptions.fromConfig(root.section("tracing"), "market-api"),
                 ClusterConfig.fromConfig(root.section("cluster")),
-                feedConsumer(server.string("feed_consumer", "market-api")));
+                feedConsumer(server.string("feed_consumer", "market-api")),
+                history.intValue("read_threads", 2, 1, 64),
+                history.intValue("read_queue", 16, 0, 10_000));
     }
 
     private static String feedConsumer(String name) {
@@ -134,7 +137,8 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 influxUsername, influxPassword, flushInterval, maxBatch, maxBuffered, backfill, days, seed,
                 volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
                 retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
-                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster, feedConsumer);
+                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster, feedConsumer, readThreads,
+                readQueue);
     }
 
     /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */
@@ -143,6 +147,7 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 influxUsername, influxPassword, flushInterval, maxBatch, maxBuffered, backfill, backfillDays, seed,
                 volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
                 retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
-                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster, feedConsumer);
+                identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster, feedConsumer, readThreads,
+                readQueue);
     }
 }

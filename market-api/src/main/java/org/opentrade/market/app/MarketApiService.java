@@ -70,6 +70,7 @@ public final class MarketApiService extends VerticleBase {
     private MarketBoard board;
     private FeedConsumer feed;
     private StreamWiring streams;
+    private volatile org.opentrade.market.adapter.http.StoreReads reads;
     private HttpServer server;
     /** The router this service serves; read by {@link #routes()}. */
     private volatile Router router;
@@ -221,8 +222,9 @@ public final class MarketApiService extends VerticleBase {
             streams = new StreamWiring(vertx, board, new StreamWiring.Options(streamOptions(config),
                     config::maxSubscriptions));
             board.setListener(streams);
-            MarketRoutes routes = new MarketRoutes(vertx, board, store, tracing, callers, () -> ready,
-                    System::currentTimeMillis);
+            reads = new org.opentrade.market.adapter.http.StoreReads(vertx, config.readThreads(), config.readQueue());
+            MarketRoutes routes = new MarketRoutes(board, store, tracing, callers, () -> ready,
+                    System::currentTimeMillis, reads);
             routes.mount(router);
             streams.mount(router, callers);
             AdminRoutes.mount(router, vertx, board, store, adminToken, config.maxImportBytes(),
@@ -322,6 +324,10 @@ public final class MarketApiService extends VerticleBase {
             gauge(sb, "market_history_store_failures_total", writer.failures());
             gauge(sb, "market_history_store_up", writer.healthy() ? 1 : 0);
         }
+        if (reads != null) {
+            gauge(sb, "market_history_reads_in_flight", reads.inFlight());
+            gauge(sb, "market_history_reads_refused_total", reads.refusedReads());
+        }
         if (streams != null) {
             streams.metrics(sb);
         }
@@ -351,6 +357,9 @@ public final class MarketApiService extends VerticleBase {
             streams.close();
         }
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        if (reads != null) {
+            closed = closed.eventually(() -> reads.close());
+        }
         return closed.compose(v -> vertx.executeBlocking(() -> {
             if (writer != null) {
                 writer.close();

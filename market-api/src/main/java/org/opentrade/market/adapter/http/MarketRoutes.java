@@ -6,7 +6,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -72,17 +71,18 @@ public final class MarketRoutes {
         }
     };
 
-    private final Vertx vertx;
     private final MarketBoard board;
     private final TimeSeriesStore store;
     private final Tracing tracing;
     private final CallerCheck callers;
     private final BooleanSupplier ready;
     private final Supplier<Long> clock;
+    private final StoreReads reads;
 
-    public MarketRoutes(Vertx vertx, MarketBoard board, TimeSeriesStore store, Tracing tracing, CallerCheck callers,
-                        BooleanSupplier ready, Supplier<Long> clock) {
-        this.vertx = vertx;
+    /** @param reads where store reads (and the roll-ups of what they read) run; bounded */
+    public MarketRoutes(MarketBoard board, TimeSeriesStore store, Tracing tracing, CallerCheck callers,
+                        BooleanSupplier ready, Supplier<Long> clock, StoreReads reads) {
+        this.reads = reads;
         this.board = board;
         this.store = store;
         this.tracing = tracing;
@@ -395,15 +395,21 @@ public final class MarketRoutes {
                 .put("items", items).putNull("next_cursor"));
     }
 
-    /** Runs a store read on a worker, in a child span; a store outage answers 503 -6014. */
+    /**
+     * Runs a store read on {@link StoreReads}' workers, in a child span; a store outage answers 503 -6014, and so
+     * does a read refused because that pool is full (with {@code Retry-After}).
+     */
     private <T> Future<T> blocking(RoutingContext ctx, String name, java.util.concurrent.Callable<T> call) {
         Span parent = ctx.get(MarketHttp.SPAN);
         Span span = tracing == null ? Span.getInvalid() : tracing.tracer().spanBuilder(name)
                 .setParent(parent == null ? Context.root() : Context.root().with(parent)).setSpanKind(SpanKind.CLIENT)
                 .startSpan();
-        Future<T> f = vertx.executeBlocking(call, false);
+        Future<T> f = reads.run(call);
         return f.andThen(ar -> span.end()).onFailure(err -> {
-            if (err instanceof StoreUnavailableException) {
+            if (StoreReads.refused(err)) {
+                MarketHttp.retryLater(ctx, MarketError.HISTORY_UNAVAILABLE, "too many market history reads in progress"
+                        + " on this instance; live data still works; retry after the time in Retry-After", 1);
+            } else if (err instanceof StoreUnavailableException) {
                 MarketHttp.fail(ctx, MarketError.HISTORY_UNAVAILABLE, "market history is unavailable right now; live"
                         + " data still works; retry later");
             } else {
