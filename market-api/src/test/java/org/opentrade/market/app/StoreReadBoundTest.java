@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.opentrade.market.adapter.http.MarketRoutes;
 import org.opentrade.market.adapter.memory.InMemoryTimeSeriesStore;
 import org.opentrade.market.domain.Bar;
 import org.opentrade.market.domain.Interval;
@@ -50,6 +51,11 @@ class StoreReadBoundTest {
                 }
             }
             return delegate.bars(symbol, interval, start, end, limit);
+        }
+
+        /** Bars in the store before the start, which loads them into the minute cache. */
+        void preload(List<Bar> minutes) {
+            delegate.writeBars(Interval.M1, minutes);
         }
 
         @Override
@@ -95,6 +101,49 @@ class StoreReadBoundTest {
             } finally {
                 store.release.countDown(); // else a held read could keep the service from stopping
                 client.close();
+            }
+        }
+    }
+
+    /**
+     * A K-line page rolled up from more cached minutes than the market context rolls up itself goes to the read
+     * pool like a store read (here: refused while that pool is full, answered once it is free). It was rolled up on
+     * the market context, which also applies the feed and writes the streams: a 60m page of 327 bars rolls up
+     * the 20 000 cached minutes there, milliseconds per request that any key could ask ten times a second.
+     */
+    @Test
+    void aPageRolledUpFromThousandsOfCachedMinutesTakesAReadSlotNotTheMarketContext() throws Exception {
+        HeldBarReads store = new HeldBarReads();
+        long first = (System.currentTimeMillis() / 60_000 - 10_000) * 60_000; // a week back, on a minute
+        List<Bar> minutes = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            minutes.add(new Bar(SYM, Interval.M1, first + i * 60_000L, 715, 716, 714, 715, 100, 71_500, 1, 50));
+        }
+        store.preload(minutes); // the start loads them into the minute cache
+        int onLoop = MarketRoutes.MAX_ROLLUP_ON_LOOP;
+        int limit = onLoop / 61 + 1; // 60m bars: up to 61 source minutes each are read for one
+        try (MarketHarness h = MarketHarness.start(Map.of("OPENTRADE_MARKET_READ_THREADS", "1",
+                "OPENTRADE_MARKET_READ_QUEUE", "0"), c -> store)) {
+            String rolledUp = "/v1/market/klines/" + SYM + "?interval=60m&limit=" + limit;
+            store.hold = true;
+            try {
+                Future<HttpResponse<Buffer>> held = h.client.get(h.market.port(), "127.0.0.1", "/v1/market/klines/"
+                        + SYM + "?interval=1m&end=" + first).putHeader(MarketHarness.TEST_CALLER, "dev-1").send();
+                h.until(() -> store.waiting.get() == 1, 10); // the one read slot is taken
+
+                HttpResponse<Buffer> refused = h.get(rolledUp);
+                assertEquals(503, refused.statusCode(), "rolled up from " + limit * 61 + " cached minutes, answered "
+                        + refused.statusCode() + " without a read slot: on the market context");
+                assertEquals(-6014, refused.bodyAsJsonObject().getInteger("error_no"));
+
+                store.release.countDown();
+                assertEquals(200, MarketHarness.await(held).statusCode());
+                HttpResponse<Buffer> page = h.get(rolledUp);
+                assertEquals(200, page.statusCode(), page.bodyAsString());
+                assertEquals(limit, page.bodyAsJsonObject().getJsonArray("bars").size());
+                assertEquals(1, store.waiting.get(), "the roll-up read nothing from the store");
+            } finally {
+                store.release.countDown();
             }
         }
     }

@@ -54,6 +54,11 @@ public final class MarketRoutes {
     public static final int MAX_SYMBOLS_CHARS = 8_256;
     public static final int MAX_KLINES = 10_000;
     public static final int DEFAULT_KLINES = 500;
+    /**
+     * Most cached source bars a K-line page rolls up on the market context; a page rolled up from more goes to the
+     * read workers like a store read (the market context also applies the feed and writes the streams).
+     */
+    public static final int MAX_ROLLUP_ON_LOOP = 3_000;
     public static final int MAX_TRADES = 1_000;
     public static final int DEFAULT_TRADES = 100;
     public static final int DEFAULT_DEPTH = 5;
@@ -319,20 +324,22 @@ public final class MarketRoutes {
         KlineQuery.Plan plan = KlineQuery.plan(intraday ? st.minuteBars() : st.dayBars(), live, interval, start, end, limit,
                 board.calendar());
         String symbol = st.instrument().symbol();
-        if (!plan.needStore()) {
+        if (!plan.needStore() && interval == plan.source()) { // as cached, no roll-up: the closed text can be reused
             KlineQuery.Page page = KlineQuery.finish(plan, List.of(), board.calendar());
-            if (interval == plan.source()) { // bars as cached, no roll-up: the closed part's text can be reused
-                MarketHttp.ok(ctx, klineText.page(SCRATCH.get().reset(), symbol, interval,
-                        intraday ? st.minuteBars() : st.dayBars(), page.bars(), live, page.nextCursor()));
-            } else {
-                answerKlines(ctx, symbol, interval, page);
-            }
+            MarketHttp.ok(ctx, klineText.page(SCRATCH.get().reset(), symbol, interval,
+                    intraday ? st.minuteBars() : st.dayBars(), page.bars(), live, page.nextCursor()));
             return;
         }
-        // Rolled up on the worker too: up to 300 000 source bars take tens of milliseconds on the A-share calendar.
+        if (!plan.needStore() && plan.memory().size() <= MAX_ROLLUP_ON_LOOP) {
+            answerKlines(ctx, symbol, interval, KlineQuery.finish(plan, List.of(), board.calendar()));
+            return;
+        }
+        // Rolled up on the read workers: up to 300 000 source bars take tens of milliseconds on the A-share calendar,
+        // and the 20 000 cached minutes a 60m page of 327 bars rolls up take milliseconds of the market context.
         MarketCalendar calendar = board.calendar();
-        blocking(ctx, "store.bars", () -> KlineQuery.finish(plan, store.bars(symbol, plan.source(), plan.sourceStart(),
-                plan.storeEnd(), plan.storeLimit()), calendar))
+        blocking(ctx, plan.needStore() ? "store.bars" : "klines.rollup", () -> KlineQuery.finish(plan, plan.needStore()
+                ? store.bars(symbol, plan.source(), plan.sourceStart(), plan.storeEnd(), plan.storeLimit()) : List.of(),
+                calendar))
                 .onSuccess(page -> answerKlines(ctx, symbol, interval, page));
     }
 
