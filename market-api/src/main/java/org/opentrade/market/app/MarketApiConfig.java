@@ -23,7 +23,7 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                               Map<String, Integer> maxSubscriptions, long writeQueueBytes, Duration slowConsumerGrace,
                               Path identityPublicKeyFile, Duration identityClockSkew, String adminToken,
                               TracingOptions tracing, ClusterConfig cluster, String feedConsumer, int readThreads,
-                              int readQueue) {
+                              int readQueue, Duration readTimeout) {
     public static final String RESOURCE = "market-api.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.market.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_MARKET_CONFIG";
@@ -106,7 +106,8 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 ClusterConfig.fromConfig(root.section("cluster")),
                 feedConsumer(server.string("feed_consumer", "market-api")),
                 history.intValue("read_threads", 2, 1, 64),
-                history.intValue("read_queue", 16, 0, 10_000));
+                history.intValue("read_queue", 16, 0, 10_000),
+                positive(history, "read_timeout", Duration.ofSeconds(4)));
     }
 
     private static String feedConsumer(String name) {
@@ -138,7 +139,7 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
                 retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
                 identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster, feedConsumer, readThreads,
-                readQueue);
+                readQueue, readTimeout);
     }
 
     /** The same configuration listening on {@code host:port} (the all-in-one picks a free port). */
@@ -148,6 +149,6 @@ public record MarketApiConfig(String host, int port, EventBusMode eventBus, Stor
                 volatilityPerHour, recentMinuteBars, recentTrades, maxImportBytes, depthLevels, heartbeat,
                 retentionMessages, retentionAge, maxSubscriptions, writeQueueBytes, slowConsumerGrace,
                 identityPublicKeyFile, identityClockSkew, adminToken, tracing, cluster, feedConsumer, readThreads,
-                readQueue);
+                readQueue, readTimeout);
     }
 }

@@ -222,7 +222,8 @@ public final class MarketApiService extends VerticleBase {
             streams = new StreamWiring(vertx, board, new StreamWiring.Options(streamOptions(config),
                     config::maxSubscriptions));
             board.setListener(streams);
-            reads = new org.opentrade.market.adapter.http.StoreReads(vertx, config.readThreads(), config.readQueue());
+            reads = new org.opentrade.market.adapter.http.StoreReads(vertx, config.readThreads(), config.readQueue(),
+                    config.readTimeout());
             MarketRoutes routes = new MarketRoutes(board, store, tracing, callers, () -> ready,
                     System::currentTimeMillis, reads);
             routes.mount(router);

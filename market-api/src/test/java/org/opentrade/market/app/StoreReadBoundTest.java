@@ -147,4 +147,40 @@ class StoreReadBoundTest {
             }
         }
     }
+
+    /**
+     * A store that hangs: a page waits for its read at most {@code history.read_timeout}, then answers 503 -6014
+     * with Retry-After while the read goes on in its slot. It waited as long as the store did (an InfluxDB up to
+     * its 30 s request timeout per page), past the gateway's 5 s upstream deadline, whose caller got a 504.
+     */
+    @Test
+    void aPageWhoseStoreDoesNotAnswerInTimeGets503WhileTheReadKeepsItsSlot() throws Exception {
+        HeldBarReads store = new HeldBarReads();
+        try (MarketHarness h = MarketHarness.start(Map.of("OPENTRADE_MARKET_READ_THREADS", "1",
+                "OPENTRADE_MARKET_READ_QUEUE", "0", "OPENTRADE_MARKET_READ_TIMEOUT", "300ms"), c -> store)) {
+            store.hold = true;
+            try {
+                String page = "/v1/market/klines/" + SYM + "?interval=5m"; // no bar in memory: it reads the store
+                long t0 = System.nanoTime();
+                HttpResponse<Buffer> late = h.client.get(h.market.port(), "127.0.0.1", page)
+                        .putHeader(MarketHarness.TEST_CALLER, "dev-1").send().toCompletionStage().toCompletableFuture()
+                        .get(4, TimeUnit.SECONDS);
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertEquals(503, late.statusCode(), late.bodyAsString());
+                assertEquals(-6014, late.bodyAsJsonObject().getInteger("error_no"));
+                assertEquals("1", late.getHeader("Retry-After"));
+                assertTrue(ms >= 250 && ms < 3_000, "answered after the 300 ms timeout, not the store: " + ms + " ms");
+
+                HttpResponse<Buffer> refused = h.get(page);
+                assertEquals(503, refused.statusCode(), "the late read still holds the one slot");
+                assertEquals(1, store.waiting.get());
+
+                store.release.countDown();
+                h.until(() -> h.market.metrics().contains("market_history_reads_in_flight 0"), 10);
+                assertEquals(200, h.get(page).statusCode(), "the slot is free once the store answered");
+            } finally {
+                store.release.countDown();
+            }
+        }
+    }
 }

@@ -404,7 +404,7 @@ public final class MarketRoutes {
 
     /**
      * Runs a store read on {@link StoreReads}' workers, in a child span; a store outage answers 503 -6014, and so
-     * does a read refused because that pool is full (with {@code Retry-After}).
+     * does a read refused because that pool is full or one that has not answered in time (with {@code Retry-After}).
      */
     private <T> Future<T> blocking(RoutingContext ctx, String name, java.util.concurrent.Callable<T> call) {
         Span parent = ctx.get(MarketHttp.SPAN);
@@ -416,6 +416,9 @@ public final class MarketRoutes {
             if (StoreReads.refused(err)) {
                 MarketHttp.retryLater(ctx, MarketError.HISTORY_UNAVAILABLE, "too many market history reads in progress"
                         + " on this instance; live data still works; retry after the time in Retry-After", 1);
+            } else if (StoreReads.late(err)) {
+                MarketHttp.retryLater(ctx, MarketError.HISTORY_UNAVAILABLE, "market history did not answer within "
+                        + reads.timeoutSeconds() + " s; live data still works; retry later", 1);
             } else if (err instanceof StoreUnavailableException) {
                 MarketHttp.fail(ctx, MarketError.HISTORY_UNAVAILABLE, "market history is unavailable right now; live"
                         + " data still works; retry later");

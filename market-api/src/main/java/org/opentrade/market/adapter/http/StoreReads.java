@@ -3,7 +3,10 @@ package org.opentrade.market.adapter.http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,11 +18,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without bound, and the reads held every worker thread. Here they take at most {@code threads} threads; past
  * {@code threads + queued} in flight a read is refused at once ({@link #refused(Throwable)}: answered 503 -6014
  * with {@code Retry-After}), so the wait of an admitted one and the heap all of them hold stay bounded.
- * Thread-safe; {@link #run} never blocks.
+ *
+ * <p>A read that has not answered within {@code timeout} fails its caller with a {@link TimeoutException}
+ * (answered 503 -6014 too) and goes on holding its slot until the store returns: a store that hangs (an
+ * InfluxDB waits up to its request timeout, 30 s, per page) gives its callers market-api's answer before the
+ * gateway's upstream deadline (5 s) gives them a 504, and its reads stay bounded however often they are asked.
+ * Thread-safe; {@link #run} never blocks; call it on a Vert.x context (the timeout's timer runs there).
  */
 public final class StoreReads {
     private final WorkerExecutor executor;
     private final int bound;
+    private final long timeoutMs;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
@@ -33,23 +42,39 @@ public final class StoreReads {
     /**
      * @param threads store reads running at once (the pool's size)
      * @param queued  reads that may wait for a thread; more are refused
+     * @param timeout longest wait of a caller for its read, queueing included
      */
-    public StoreReads(Vertx vertx, int threads, int queued) {
-        if (threads < 1 || queued < 0) {
-            throw new IllegalArgumentException("threads " + threads + ", queued " + queued);
+    public StoreReads(Vertx vertx, int threads, int queued, Duration timeout) {
+        if (threads < 1 || queued < 0 || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("threads " + threads + ", queued " + queued + ", timeout " + timeout);
         }
         this.executor = vertx.createSharedWorkerExecutor("market-store-reads", threads);
         this.bound = threads + queued;
+        this.timeoutMs = timeout.toMillis();
     }
 
-    /** Runs {@code read} on the pool, or fails at once with a refusal when {@code threads + queued} are in flight. */
+    /**
+     * Runs {@code read} on the pool, or fails at once with a refusal when {@code threads + queued} are in flight;
+     * fails with a {@link TimeoutException} when it has not answered within the timeout (it goes on in its slot).
+     */
     public <T> Future<T> run(Callable<T> read) {
         if (inFlight.incrementAndGet() > bound) {
             inFlight.decrementAndGet();
             refused.increment();
             return Future.failedFuture(new Busy());
         }
-        return executor.executeBlocking(read, false).andThen(ar -> inFlight.decrementAndGet());
+        return executor.executeBlocking(read, false).andThen(ar -> inFlight.decrementAndGet())
+                .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether {@code err} says the read did not answer within the timeout. */
+    static boolean late(Throwable err) {
+        return err instanceof TimeoutException;
+    }
+
+    /** The timeout, in whole seconds (at least 1) as a message states it. */
+    long timeoutSeconds() {
+        return Math.max(1, (timeoutMs + 999) / 1000);
     }
 
     /** Whether {@code err} is this pool's refusal. */
