@@ -292,6 +292,15 @@ public final class TradeDesk {
                 // replaced since, and a retry of the original request is still that request.
                 Long asked = requestHashes.get(account + "\u0000" + earlier);
                 if (o != null && (asked != null ? asked : requestHash(o)) == hash) {
+                    // Still being placed (its intent not yet durable, or the exchange not yet answered): the retry
+                    // waits for the first answer, as a client_order_id's retry does. Answered at once, it acknowledged
+                    // an order a crash in the next instant lost from memory and log alike.
+                    CompletableFuture<Outcome> first = inFlight.get(account + "\u0000" + earlier);
+                    if (first != null) {
+                        return first.thenApply(f -> f.kind() == Outcome.Kind.CREATED
+                                ? new Outcome(Outcome.Kind.EXISTING, f.order(), null, 0, "the Idempotency-Key's earlier order")
+                                : f);
+                    }
                     return done(new Outcome(Outcome.Kind.EXISTING, o, null, 0, "the Idempotency-Key's earlier order"));
                 }
                 return done(Outcome.refused(TradeError.IDEMPOTENCY_KEY_CONFLICT,
