@@ -118,6 +118,12 @@ public final class TradeDesk {
     private long generatedIds;
     /** Answers whose intent is appended and not yet durable, with that intent: settled as unknown if the store fails. */
     private final Map<CompletableFuture<Outcome>, Intent> awaitingDurable = new java.util.LinkedHashMap<>();
+    /**
+     * New orders (exchange ids) whose intent was not durable when the store failed: the ledger has them, but whether the
+     * log kept them is unknown until a restart reads it, so a retry that finds one is answered unknown, never 200.
+     * At most the intents in flight at the failure; nothing is appended after it.
+     */
+    private final java.util.Set<Long> unrecorded = new java.util.HashSet<>();
     /** Why the intent store stopped (it never restarts: trade-api needs a restart), or null. Volatile: /ready reads it. */
     private volatile Throwable storeFailure;
     /** Snapshots waiting for their intents to be durable, by the last intent they cover. */
@@ -301,7 +307,7 @@ public final class TradeDesk {
                                 ? new Outcome(Outcome.Kind.EXISTING, f.order(), null, 0, "the Idempotency-Key's earlier order")
                                 : f);
                     }
-                    return done(new Outcome(Outcome.Kind.EXISTING, o, null, 0, "the Idempotency-Key's earlier order"));
+                    return done(retryOf(o, "the Idempotency-Key's earlier order"));
                 }
                 return done(Outcome.refused(TradeError.IDEMPOTENCY_KEY_CONFLICT,
                         "Idempotency-Key was used for another request; use a new key for a new order"));
@@ -320,7 +326,7 @@ public final class TradeDesk {
                 return flying.thenApply(o -> o.kind() == Outcome.Kind.CREATED
                         ? new Outcome(Outcome.Kind.EXISTING, o.order(), null, 0, o.message()) : o);
             }
-            return done(new Outcome(Outcome.Kind.EXISTING, existing, null, 0, "a retry of an earlier order"));
+            return done(retryOf(existing, "a retry of an earlier order"));
         }
         InstrumentInfo info = universe.get(req.symbol());
         if (info == null) {
@@ -361,6 +367,20 @@ public final class TradeDesk {
 
     private void send(NewOrder intent, String traceParent, CompletableFuture<Outcome> answer) {
         send(intent, traceParent, answer, false);
+    }
+
+    /**
+     * A retry's answer with the order it found (no longer in flight): the order, unless the intent store failed before
+     * the order's intent was durable. Then the log may not have it (a restart would not know it), so the retry is
+     * answered unknown as the first request was: answered 200, it acknowledged an order a restart could lose.
+     */
+    private Outcome retryOf(Order o, String message) {
+        if (unrecorded.contains(o.exchangeId())) {
+            return new Outcome(Outcome.Kind.UNKNOWN, o, TradeError.STATUS_UNKNOWN, 0, "trade-api's intent store failed"
+                    + " before this order was recorded durably; its outcome is unknown: look the order up by"
+                    + " client_order_id once trade-api is back");
+        }
+        return new Outcome(Outcome.Kind.EXISTING, o, null, 0, message);
     }
 
     /**
@@ -560,7 +580,7 @@ public final class TradeDesk {
             if (earlier == null) {
                 clientOrderId = id;
             } else if (earlier.status() != OrderStatus.REJECTED) {
-                return done(new Outcome(Outcome.Kind.EXISTING, earlier, null, 0, "the Idempotency-Key's earlier close"));
+                return done(retryOf(earlier, "the Idempotency-Key's earlier close"));
             } else if (attempt + 1 == MAX_CLOSE_ATTEMPTS) {
                 return done(new Outcome(Outcome.Kind.REJECTED, earlier, null, earlier.rejectCode(), "the exchange rejected"
                         + " the " + MAX_CLOSE_ATTEMPTS + " sells of this Idempotency-Key's close, the last: "
@@ -762,6 +782,9 @@ public final class TradeDesk {
                 if (answer != null) {
                     awaitingDurable.remove(answer);
                 }
+                if (!unrecorded.isEmpty() && intent instanceof NewOrder n) {
+                    unrecorded.remove(n.exchangeId()); // durable after all (the desk gave up on a store that went on)
+                }
                 whenDurable.accept(index);
                 while (!durableWaiters.isEmpty() && durableWaiters.firstKey() <= lastIntentApplied) {
                     durableWaiters.pollFirstEntry().getValue().forEach(w -> w.complete(null));
@@ -803,6 +826,9 @@ public final class TradeDesk {
                     : i instanceof ReplaceRequested r ? r.exchangeId() : 0;
             Order o = exchangeId == 0 || !ledger.hasAccount(i.account()) ? null
                     : ledger.order(i.account(), Long.toString(exchangeId));
+            if (i instanceof NewOrder) {
+                unrecorded.add(exchangeId);
+            }
             e.getKey().complete(new Outcome(Outcome.Kind.UNKNOWN, o, TradeError.STATUS_UNKNOWN, 0,
                     "trade-api's intent store failed before this request was recorded durably; its outcome is unknown:"
                     + " look the order up by client_order_id once trade-api is back"));

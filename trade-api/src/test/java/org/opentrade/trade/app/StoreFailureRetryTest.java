@@ -1,0 +1,120 @@
+package org.opentrade.trade.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.trade.domain.intent.Intent;
+import org.opentrade.trade.port.IntentStore;
+
+/**
+ * When the intent store fails with an order's intent not yet durable, the log may or may not have it: the first
+ * request is answered 504 "unknown", and so is every retry that finds the order, never 200 (a restart that does not
+ * find the intent in the log has no such order, and the client was told it had one).
+ */
+class StoreFailureRetryTest {
+    @TempDir
+    Path dir;
+
+    /** An intent store that holds its acknowledgements back, then fails (as on an I/O error or a lost Redis write). */
+    static final class FailingIntentStore extends DelegatingIntentStore {
+        private final List<Runnable> held = new ArrayList<>();
+        private Consumer<Throwable> handler = err -> { };
+        private boolean holding;
+        private boolean failed;
+
+        FailingIntentStore(IntentStore store) {
+            super(store);
+        }
+
+        @Override
+        public synchronized void onFailure(Consumer<Throwable> handler) {
+            this.handler = handler;
+        }
+
+        synchronized void hold() {
+            holding = true;
+        }
+
+        /** Stops the store: acknowledgements held back never come, later appends throw, the handler is told. */
+        void fail() {
+            Consumer<Throwable> h;
+            synchronized (this) {
+                failed = true;
+                held.clear();
+                h = handler;
+            }
+            h.accept(new IOException("the disk went away (test)"));
+        }
+
+        @Override
+        public boolean append(Intent intent, LongConsumer durable) {
+            synchronized (this) {
+                if (failed) {
+                    throw new IllegalStateException("intent store failed (test)");
+                }
+            }
+            return store.append(intent, index -> {
+                synchronized (this) {
+                    if (failed) {
+                        return;
+                    }
+                    if (holding) {
+                        held.add(() -> durable.accept(index));
+                        return;
+                    }
+                }
+                durable.accept(index);
+            });
+        }
+    }
+
+    @Test
+    void aRetryOfAnOrderWhoseIntentTheFailedStoreMayNotHaveIsAnsweredUnknownNot200() throws Exception {
+        FailingIntentStore[] store = new FailingIntentStore[1];
+        try (TradeHarness h = TradeHarness.start(dir, Map.of(), true, s -> store[0] = new FailingIntentStore(s))) {
+            String dev = "dev_failed_store";
+            assertEquals(201, h.order(dev, TradeHarness.limit("before", "601398.SH", "buy", "7.00", 100)).statusCode());
+            long base = h.onTrade(() -> h.trade.desk().lastIntentAppended());
+            store[0].hold();
+            JsonObject byId = TradeHarness.limit("c-1", "601398.SH", "buy", "7.00", 100);
+            JsonObject byKey = TradeHarness.limit(null, "601398.SH", "buy", "7.01", 100);
+            var first = h.request(HttpMethod.POST, dev, "/v1/orders").sendJsonObject(byId);
+            var firstKeyed = h.request(HttpMethod.POST, dev, "/v1/orders").putHeader("Idempotency-Key", "k-1")
+                    .sendJsonObject(byKey);
+            h.until(() -> {
+                try {
+                    return h.onTrade(() -> h.trade.desk().lastIntentAppended()) >= base + 2;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, 10);
+            store[0].fail();
+            var r1 = TradeHarness.await(first);
+            var r2 = TradeHarness.await(firstKeyed);
+            assertEquals(504, r1.statusCode(), r1.bodyAsString());
+            assertEquals(504, r2.statusCode(), r2.bodyAsString());
+
+            var retry = h.order(dev, byId);
+            assertEquals(504, retry.statusCode(), "a retry by client_order_id: " + retry.bodyAsString());
+            assertEquals("unknown", retry.bodyAsJsonObject().getString("order_status"), retry.bodyAsString());
+            assertEquals("c-1", retry.bodyAsJsonObject().getString("client_order_id"), retry.bodyAsString());
+            var retryKeyed = TradeHarness.await(h.request(HttpMethod.POST, dev, "/v1/orders")
+                    .putHeader("Idempotency-Key", "k-1").sendJsonObject(byKey));
+            assertEquals(504, retryKeyed.statusCode(), "a retry by Idempotency-Key: " + retryKeyed.bodyAsString());
+
+            // An order recorded before the failure is still answered as it is.
+            var before = h.order(dev, TradeHarness.limit("before", "601398.SH", "buy", "7.00", 100));
+            assertEquals(200, before.statusCode(), before.bodyAsString());
+        }
+    }
+}
