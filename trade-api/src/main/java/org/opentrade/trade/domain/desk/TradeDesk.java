@@ -737,9 +737,22 @@ public final class TradeDesk {
         if (killed.contains(account) == on) {
             // Already so: nothing to record (the route is never throttled, so a record per call let one account
             // fill the intent log every account shares). On still cancels what is open, as the first call did.
-            return on ? cancelAll(account, null, traceParent).thenApply(list ->
-                    new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch on"))
-                    : done(new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch off"));
+            // Answered once what set it is durable: the switch is applied when its intent is appended, and a retry
+            // answered before that (the first request timed out on a slow store) confirmed a switch a crash then lost.
+            CompletableFuture<Outcome> answer = new CompletableFuture<>();
+            durableThrough(lastIntentAppended()).whenComplete((v, err) -> {
+                if (err != null) {
+                    answer.complete(new Outcome(Outcome.Kind.UNKNOWN, null, TradeError.STATUS_UNKNOWN, 0, "trade-api's"
+                            + " intent store failed before the kill switch was recorded durably; whether it is "
+                            + (on ? "on" : "off") + " is unknown until trade-api is back"));
+                } else if (on) {
+                    cancelAll(account, null, traceParent).whenComplete((list, e) ->
+                            answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch on")));
+                } else {
+                    answer.complete(new Outcome(Outcome.Kind.DONE, null, null, 0, "kill switch off"));
+                }
+            });
+            return answer;
         }
         if (!on && !"administrator".equals(by)) {
             // Lifting it lets the account trade again: it counts against the order rate, so switching on and off
