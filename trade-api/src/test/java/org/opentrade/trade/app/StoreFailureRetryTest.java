@@ -2,6 +2,8 @@ package org.opentrade.trade.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -9,10 +11,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentrade.exchange.client.ExchangeAddresses;
+import org.opentrade.exchange.model.Command;
+import org.opentrade.exchange.model.CommandType;
 import org.opentrade.trade.domain.intent.Intent;
 import org.opentrade.trade.port.IntentStore;
 
@@ -115,6 +121,38 @@ class StoreFailureRetryTest {
             // An order recorded before the failure is still answered as it is.
             var before = h.order(dev, TradeHarness.limit("before", "601398.SH", "buy", "7.00", 100));
             assertEquals(200, before.statusCode(), before.bodyAsString());
+        }
+    }
+
+    /**
+     * A process whose store failed sends no order again: its order whose command got no answer stays pending (a
+     * restart, or a standby that took the instance over, resends what the log holds), where the process went on
+     * settling it and sent it after its barrier, beside the next process's resend of the same order (one that ends at
+     * once, IOC or market, was then placed twice). An event-bus interceptor loses the first command.
+     */
+    @Test
+    void aProcessWhoseStoreFailedDoesNotSendAnUnansweredOrderAgain() throws Exception {
+        String dev = "dev_failed_resend";
+        AtomicInteger newCommands = new AtomicInteger();
+        Handler<DeliveryContext<Object>> lose = dc -> {
+            if (ExchangeAddresses.isAddressOf(ExchangeAddresses.COMMANDS, dc.message().address())
+                    && dc.body() instanceof Command c && c.type() == CommandType.NEW_ORDER && c.account().equals(dev)
+                    && newCommands.incrementAndGet() == 1) {
+                return; // lost on its way: the exchange never gets it, the desk gets no answer
+            }
+            dc.next();
+        };
+        FailingIntentStore[] store = new FailingIntentStore[1];
+        try (TradeHarness h = TradeHarness.start(dir, Map.of("OPENTRADE_TRADE_EXCHANGE_TIMEOUT", "300ms"), true,
+                s -> store[0] = new FailingIntentStore(s))) {
+            h.vertx.eventBus().addOutboundInterceptor(lose);
+            var r = h.order(dev, TradeHarness.limit("lost-1", "601398.SH", "buy", "7.00", 100));
+            assertEquals(504, r.statusCode(), r.bodyAsString()); // recorded, sent, unanswered
+            store[0].fail(); // e.g. the Redis claim lost: another process of the instance now resends what is pending
+            Thread.sleep(4_000); // the desk settles every 0.5 s, asking a barrier 1 s after the unknown answer
+            assertEquals(1, newCommands.get(), "the order was sent again by a process whose store had failed");
+            assertEquals(0L, (long) h.onTrade(() -> h.trade.desk().resentOrders()));
+            h.vertx.eventBus().removeOutboundInterceptor(lose);
         }
     }
 }

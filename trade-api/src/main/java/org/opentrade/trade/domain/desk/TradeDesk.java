@@ -1109,7 +1109,10 @@ public final class TradeDesk {
             Order o = ledger.hasAccount(e.getValue()) ? ledger.order(e.getValue(), Long.toString(e.getKey())) : null;
             return o == null || o.status() != OrderStatus.PENDING_NEW; // the feed (or a withdrawal) settled it
         });
-        if (unsettled.isEmpty()) {
+        if (unsettled.isEmpty() || storeFailure != null) {
+            // Once the store has failed this process sends no order again: the next process of the instance (a restart,
+            // or with Redis a standby that took the claim over while this one still runs) resends what the log holds
+            // pending, and both sending one that ends at once (IOC, market) placed it twice.
             return;
         }
         long now = clock.getAsLong();
