@@ -68,6 +68,11 @@ public final class InstanceLease implements AutoCloseable {
     private final AtomicBoolean lost = new AtomicBoolean();
     private volatile Runnable onLost = () -> { };
     private volatile long lastWarned = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+    /**
+     * When the last request that Redis confirmed (the acquiring one, then each renewal) was sent, nanoTime: Redis
+     * set the expiry no earlier, so the lease is this process's until at least then plus the TTL.
+     */
+    private volatile long confirmedSentAt;
 
     private InstanceLease(TradeRedis redis, String key, Duration ttl) {
         this.redis = redis;
@@ -125,13 +130,33 @@ public final class InstanceLease implements AutoCloseable {
     }
 
     private String tryAcquire(String deadHolder) {
+        long sent = System.nanoTime();
         byte[] result = redis.await(redis.async().<byte[]>eval(ACQUIRE_SCRIPT, ScriptOutputType.VALUE, new String[]{key},
                 bytes(token), bytes(Long.toString(ttl.toMillis())), bytes(deadHolder)), "taking the instance lease");
-        return result == null ? "" : new String(result, StandardCharsets.UTF_8);
+        String holder = result == null ? "" : new String(result, StandardCharsets.UTF_8);
+        if (holder.isEmpty()) { // taken
+            confirmedSentAt = sent;
+        }
+        return holder;
     }
 
     private void renew() {
         if (lost.get()) {
+            return;
+        }
+        long sent = System.nanoTime();
+        if (sent - confirmedSentAt >= unconfirmedLimitNanos()) {
+            // Renewals have failed (Redis unreachable, or the connection dropped: it is not re-opened) for three
+            // periods: the lease may expire a period from now and another process of the instance take it over.
+            // Counted lost now, before that can happen, so the store stops and this process acts no more for the
+            // instance (its writes would be refused, but it still sent commands to the exchange: an order both
+            // processes resent was placed twice).
+            if (lost.compareAndSet(false, true)) {
+                LOG.error("instance key space {}: this process ({}) could not renew its lease for {} ms of its {} ms;"
+                        + " counted lost, its writes stop from now on", key, token,
+                        TimeUnit.NANOSECONDS.toMillis(sent - confirmedSentAt), ttl.toMillis());
+                onLost.run();
+            }
             return;
         }
         redis.async().<Long>eval(RENEW_SCRIPT, ScriptOutputType.INTEGER, new String[]{key}, bytes(token),
@@ -142,6 +167,8 @@ public final class InstanceLease implements AutoCloseable {
                             lastWarned = now;
                             LOG.warn("instance key space {}: renewing the lease failed: {}", key, error.toString());
                         }
+                    } else if (renewed == 1) {
+                        confirmedSentAt = Math.max(confirmedSentAt, sent);
                     } else if (renewed == 0 && lost.compareAndSet(false, true)) {
                         LOG.error("instance key space {}: this process ({}) lost its lease; its writes are refused"
                                 + " from now on", key, token);
@@ -150,7 +177,20 @@ public final class InstanceLease implements AutoCloseable {
                 });
     }
 
-    /** Runs once if a renewal finds the lease expired or held by another process. */
+    /**
+     * How long renewals may go unconfirmed before the lease counts as lost: two and a half renewal periods, so the
+     * renewal due three periods after the last one Redis took (three quarters of the TTL, a period before Redis could
+     * expire the lease) finds it lost even when the timer fires a little early; two failed renewals are tolerated.
+     */
+    private long unconfirmedLimitNanos() {
+        long period = Math.max(1, ttl.toMillis() / 4) * 1_000_000L;
+        return 2 * period + period / 2;
+    }
+
+    /**
+     * Runs once if a renewal finds the lease expired or held by another process, or renewals have failed for most of
+     * the TTL (see {@link #renew}).
+     */
     void onLost(Runnable action) {
         onLost = action;
     }

@@ -253,6 +253,35 @@ class RedisIntentStoreIT extends IntentStoreContract {
                 "closing did not take the other process's claim away");
     }
 
+    /**
+     * A process whose connection dropped (Lettuce does not open it again) can no longer renew its claim, which expires
+     * 5 s after the last renewal Redis took; another process of the instance may take it then. Its store stops before
+     * that, with no write needed to find out: it stayed open while idle, and the process went on acting for the
+     * instance (resending unanswered orders to the exchange beside the new holder).
+     */
+    @Test
+    void aProcessThatCannotRenewItsClaimStopsItsStoreBeforeTheClaimCanExpire() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> stopped = new java.util.concurrent.atomic.AtomicReference<>();
+        store.onFailure(stopped::set);
+        appendAndAwait(store, 1, 3);
+        Thread.sleep(6_000); // past the 5 s TTL with every renewal answered: the claim is still this process's
+        assertEquals(null, stopped.get(), "a claim renewed all along counted lost");
+        appendAndAwait(store, 4, 4);
+        long dropped = System.nanoTime();
+        REDIS.command("CLIENT", "KILL", "TYPE", "normal"); // every connection but the one asking
+        long deadline = dropped + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (stopped.get() == null) {
+            assertTrue(System.nanoTime() < deadline, "the store did not stop: its process goes on as the instance's"
+                    + " while its claim expires");
+            Thread.sleep(5); // polling for the failure callback, with a deadline
+        }
+        assertTrue(System.nanoTime() - dropped < java.util.concurrent.TimeUnit.SECONDS.toNanos(5),
+                "stopped only a TTL after its connection dropped");
+        assertTrue(String.valueOf(stopped.get()).contains("claim"), String.valueOf(stopped.get()));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> store.append(org.opentrade.trade.port.SampleIntents.sample(5), i -> { }));
+    }
+
     @Test
     void aClaimOfAProcessOfThisHostThatNoLongerRunsIsTakenOverAtOnce() throws Exception {
         store.close();
