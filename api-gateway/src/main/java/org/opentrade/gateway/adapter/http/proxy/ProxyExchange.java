@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -198,6 +200,35 @@ final class ProxyExchange {
         return status == 502 || status == 503 || status == 504;
     }
 
+    /**
+     * A deliberate refusal: a 503 or 429 carrying a well-formed {@code Retry-After} (delta-seconds or an
+     * HTTP-date, RFC 9110 §10.2.3). The instance answered, on time and in its own words, that this request
+     * cannot be served now (market-api's history store down, behind or slow, its bounded read pool full;
+     * trade-api's intent log full): proof that it is alive, not that it is failing. So it never counts
+     * toward opening the instance's breaker, and it is relayed as it is, never retried: the upstream said
+     * when to come back, and the usual causes (a store all instances share, a pool a burst fills) would only
+     * meet the retry too, at twice the load. A 503 without {@code Retry-After} is a failure like any other 5xx.
+     */
+    static boolean deliberateRefusal(int status, MultiMap headers) {
+        if (status != 503 && status != 429) {
+            return false;
+        }
+        String value = headers.get(HttpHeaders.RETRY_AFTER);
+        if (value == null) {
+            return false;
+        }
+        String v = value.trim();
+        if (!v.isEmpty() && v.length() <= 10 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return true;
+        }
+        try {
+            DateTimeFormatter.RFC_1123_DATE_TIME.parse(v);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
     /** One try on one instance. */
     private final class Attempt {
         private final UpstreamInstance instance;
@@ -212,6 +243,8 @@ final class ProxyExchange {
         private boolean waitingForConnection;
         /** Reading a small answer whole ({@link #relayWhole}): nothing of it has reached the caller yet. */
         private boolean readingWhole;
+        /** The instance answered a {@linkplain #deliberateRefusal deliberate refusal}: no failure of it. */
+        private boolean refusal;
 
         Attempt(UpstreamInstance instance) {
             this.instance = instance;
@@ -279,7 +312,8 @@ final class ProxyExchange {
                 request.reset();
                 return;
             }
-            if (idempotent && retriesLeft > 0 && retryableStatus(status)) {
+            refusal = deliberateRefusal(status, response.headers());
+            if (idempotent && retriesLeft > 0 && retryableStatus(status) && !refusal) {
                 UpstreamInstance next = pool.select(tried, partition);
                 if (next != null) {
                     retriesLeft--;
@@ -295,7 +329,7 @@ final class ProxyExchange {
         private void relay(HttpClientResponse response) {
             answered = true;
             int status = response.statusCode();
-            reportToBreaker(status < 500, null);
+            reportToBreaker(answeredWell(status), null);
             boolean bodyless = method == HttpMethod.HEAD || status == 204 || status == 304;
             long length = bodyless ? -1 : declaredLength(response);
             if (length >= 0 && length <= AGGREGATE_MAX_BYTES) {
@@ -395,8 +429,16 @@ final class ProxyExchange {
             if (!started) {
                 return;
             }
-            reportToBreaker(failure == null && status < 500, failure);
+            reportToBreaker(failure == null && answeredWell(status), failure);
             hop.end(status, failure);
+        }
+
+        /**
+         * The instance answered as a healthy one does: below 500, or a deliberate refusal. Other 5xx (500, 502,
+         * 504, a 503 without {@code Retry-After}) count against it, as do connect failures, resets and timeouts.
+         */
+        private boolean answeredWell(int status) {
+            return status >= 0 && (status < 500 || refusal);
         }
 
         private void reportToBreaker(boolean ok, Throwable failure) {

@@ -22,7 +22,8 @@ import org.opentrade.gateway.domain.RoutePolicy;
  * retries → 503 -9001 naming the pool; no complete answer within the request timeout → 504 -9002;
  * an upstream that breaks mid-answer resets the caller's connection (a truncated body must never
  * look complete). Idempotent reads (GET, HEAD, OPTIONS) are retried on another instance when
- * nothing was received yet; other methods never are. Past the pool's bound of requests in flight
+ * nothing was received yet, or after a 502, 503 or 504; other methods never are, and neither is a 503
+ * with {@code Retry-After} (a deliberate refusal: relayed as it came, and no failure of its instance's breaker). Past the pool's bound of requests in flight
  * ({@code max_in_flight}, with headroom kept for orders and cancels) a request is answered 503 -9004
  * with {@code Retry-After} at once, never queued for a connection. A request keeps its pool slot, and
  * its event loop's ({@link OverloadFilter#keepSlot}), until its upstream request has ended: when the

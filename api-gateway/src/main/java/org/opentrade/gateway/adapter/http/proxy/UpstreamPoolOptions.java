@@ -47,7 +47,10 @@ public final class UpstreamPoolOptions {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** The whole call, retries included; a route may override it. Shorter frees clients sooner, cuts slow K-line queries. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
-    /** Failures in a row (connect errors, resets, timeouts, 5xx) that open an instance's breaker. */
+    /**
+     * Failures in a row (connect errors, resets, timeouts, 5xx) that open an instance's breaker. A 503 or
+     * 429 with {@code Retry-After} is a deliberate refusal, not a failure ({@link ProxyExchange#deliberateRefusal}).
+     */
     public static final int DEFAULT_BREAKER_MAX_FAILURES = 5;
     /** How long an open breaker stays open before one half-open probe request is let through. */
     public static final Duration DEFAULT_BREAKER_RESET_TIMEOUT = Duration.ofSeconds(5);

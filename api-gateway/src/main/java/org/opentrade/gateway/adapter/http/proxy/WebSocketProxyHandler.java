@@ -28,8 +28,9 @@ import org.opentrade.gateway.domain.GatewayError;
  * (same path and query, filtered headers plus the identity headers), and only then upgrades the
  * caller, so a caller whose stream cannot be served gets a plain HTTP 503 with the error model
  * instead of a socket that closes at once. The dial is retried on another instance like a GET.
- * An upstream that refuses the upgrade with a 4xx has its answer relayed unchanged (it is the
- * upstream's own verdict, e.g. an unknown stream); anything else answers 503 -9001.
+ * An upstream that refuses the upgrade with a 4xx, or with a 503 carrying {@code Retry-After}, has its
+ * answer relayed unchanged and not retried (it is the upstream's own verdict, e.g. an unknown stream, and
+ * no failure of its breaker); anything else answers 503 -9001.
  *
  * <p>A caller authenticated by a first frame ({@code FirstFrameAuth}) is upgraded already: its errors
  * go as an error frame and a close 1008 instead. Each stream is registered in {@code OpenStreams}
@@ -135,7 +136,9 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
                     verdict.tryComplete();
                     hop.end(101, null);
                     upgrade(ar.result());
-                } else if (ar.cause() instanceof UpgradeRejectedException rejected && rejected.getStatus() < 500) {
+                } else if (ar.cause() instanceof UpgradeRejectedException rejected && (rejected.getStatus() < 500
+                        || ProxyExchange.deliberateRefusal(rejected.getStatus(), rejected.getHeaders()))) {
+                    // The upstream's own verdict, a deliberate refusal included: no failure of the instance.
                     verdict.tryComplete();
                     hop.end(rejected.getStatus(), null);
                     forget();

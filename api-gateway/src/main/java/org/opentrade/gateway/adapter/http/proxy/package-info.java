@@ -17,6 +17,11 @@
  *   are its event-bus notifications (a periodic publication per instance otherwise).</li>
  *   <li>Open breakers and failed health checks are consulted before any connect, so a dead pool is
  *   answered 503 without touching the network: under a millisecond on the test machine.</li>
+ *   <li>A breaker counts what shows an instance failing (connect errors, resets, timeouts, 5xx), but not a
+ *   deliberate refusal: a 503 or 429 with {@code Retry-After} is an instance that answered, on time, that it
+ *   cannot serve this request now (market-api's history store down or its read pool full). Counted, any key
+ *   that can make an instance refuse could open its breakers and take the whole service out for everybody.
+ *   Such a refusal is relayed as it came, not retried (see {@code ProxyExchange#deliberateRefusal}).</li>
  *   <li>The request timeout is one deadline for the whole exchange, retries included: the caller
  *   learns the worst case from one number. Timeouts are not retried: a slow read is usually slow
  *   everywhere, and retrying doubles the load on a struggling upstream.</li>

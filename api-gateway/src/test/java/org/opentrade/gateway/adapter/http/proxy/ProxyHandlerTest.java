@@ -69,7 +69,7 @@ class ProxyHandlerTest {
     }
 
     @Test
-    void getIsRetriedOnAnotherInstanceAfterA503ButPostIsNever() {
+    void getIsRetriedOnAnotherInstanceAfterA503WithoutRetryAfterButPostIsNever() {
         AtomicInteger failingHits = new AtomicInteger();
         AtomicInteger goodHits = new AtomicInteger();
         int failing = kit.upstream(0, r -> {
@@ -381,5 +381,108 @@ class ProxyHandlerTest {
         assertEquals(503, reply.status());
         assertEquals(Map.of("error", "trade-api is unavailable", "error_no", -9001),
                 Map.of("error", reply.json().getString("error"), "error_no", reply.json().getInteger("error_no")));
+    }
+
+    /** What market-api answers a K-line or trades page it cannot read now (history store down, slow, read pool full). */
+    private static final String HISTORY_REFUSAL =
+            "{\"error\":\"history store unavailable\",\"error_no\":-6014,\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\"}";
+
+    private static void refuseHistory(io.vertx.core.http.HttpServerRequest r) {
+        r.response().setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "1")
+                .end(HISTORY_REFUSAL);
+    }
+
+    @Test
+    void deliberate503sWithRetryAfterNeverOpenTheBreakerAndLiveDataStillPasses() {
+        // The review's attack: one key asks history pages an instance refuses on purpose, many times the
+        // breaker's failures, from both instances of the pool; quotes and depth must go on for everybody.
+        AtomicInteger klineHits = new AtomicInteger();
+        io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> market = r -> {
+            if (r.path().startsWith("/v1/market/klines/")) {
+                klineHits.incrementAndGet();
+                refuseHistory(r);
+            } else {
+                r.response().end("quote");
+            }
+        };
+        int a = kit.upstream(0, market).actualPort();
+        int b = kit.upstream(0, market).actualPort();
+        UpstreamPool pool = kit.pool(ProxyTestKit.options("market-api", a, b).setBreakerMaxFailures(3));
+        int gw = kit.gateway(new ProxyHandler(pool, UpstreamHopListener.NONE, NO_IDENTITY), null);
+
+        for (int i = 0; i < 12; i++) {
+            ProxyTestKit.Reply reply = kit.get(gw, "/v1/market/klines/600000.SH?interval=60m&limit=10000");
+            assertEquals(503, reply.status());
+            assertEquals(HISTORY_REFUSAL, reply.body().toString(), "the upstream's own error body");
+            assertEquals("1", reply.headers().get("Retry-After"), "the upstream's Retry-After");
+        }
+        assertEquals(12, klineHits.get(), "each refusal relayed as it came, not retried on the other instance");
+        for (UpstreamInstance instance : pool.instances()) {
+            assertEquals("CLOSED", instance.breakerState().name(), instance.toString());
+        }
+        for (int i = 0; i < 4; i++) {
+            ProxyTestKit.Reply reply = kit.get(gw, "/v1/market/quotes?symbols=600000.SH");
+            assertEquals(200, reply.status(), reply.body().toString());
+            assertEquals("quote", reply.body().toString());
+        }
+    }
+
+    @Test
+    void a429WithRetryAfterIsRelayedAndNeverOpensTheBreaker() {
+        int up = kit.upstream(0, r -> r.response().setStatusCode(429).putHeader("Retry-After", "1")
+                .end("{\"error\":\"order rate exceeded\",\"error_no\":-3002}")).actualPort();
+        UpstreamPool pool = kit.pool(ProxyTestKit.options("trade-api", up).setBreakerMaxFailures(3));
+        int gw = kit.gateway(new ProxyHandler(pool, UpstreamHopListener.NONE, NO_IDENTITY), null);
+        for (int i = 0; i < 6; i++) {
+            ProxyTestKit.Reply reply = kit.call(gw, HttpMethod.POST, "/v1/orders", null, Buffer.buffer("{}"));
+            assertEquals(429, reply.status());
+            assertEquals(-3002, reply.json().getInteger("error_no"));
+            assertEquals("1", reply.headers().get("Retry-After"));
+        }
+        assertEquals("CLOSED", pool.instances().get(0).breakerState().name());
+    }
+
+    @Test
+    void otherServerErrorsA503WithoutAUsableRetryAfterAndTimeoutsStillOpenTheBreaker() {
+        List<java.util.function.Consumer<io.vertx.core.http.HttpServerRequest>> failures = List.of(
+                r -> r.response().setStatusCode(500).end(),
+                r -> r.response().setStatusCode(502).end(),
+                r -> r.response().setStatusCode(504).end(),
+                r -> r.response().setStatusCode(503).end(),
+                r -> r.response().setStatusCode(503).putHeader("Retry-After", "soon").end(),
+                r -> r.response().setStatusCode(502).putHeader("Retry-After", "1").end(),
+                r -> { }); // never answers: the deadline
+        for (int k = 0; k < failures.size(); k++) {
+            var failure = failures.get(k);
+            int up = kit.upstream(0, failure::accept).actualPort();
+            UpstreamPool pool = kit.pool(ProxyTestKit.options("market-api", up).setBreakerMaxFailures(3));
+            int gw = kit.gateway(new ProxyHandler(pool, UpstreamHopListener.NONE, NO_IDENTITY, Duration.ofMillis(200)),
+                    null);
+            for (int i = 0; i < 3; i++) {
+                int status = kit.get(gw, "/v1/market/klines/600000.SH").status();
+                assertTrue(status >= 500, "case " + k + ": " + status);
+            }
+            UpstreamInstance instance = pool.instances().get(0);
+            kit.awaitTrue("case " + k + ": breaker open", () -> instance.breakerState().name().equals("OPEN"));
+            ProxyTestKit.Reply reply = kit.get(gw, "/v1/market/klines/600000.SH");
+            assertEquals(503, reply.status(), "case " + k);
+            assertEquals(-9001, reply.json().getInteger("error_no"), "case " + k);
+        }
+    }
+
+    @Test
+    void deliberateRefusalNeedsA503Or429AndAWellFormedRetryAfter() {
+        MultiMap seconds = MultiMap.caseInsensitiveMultiMap().add("Retry-After", "120");
+        MultiMap date = MultiMap.caseInsensitiveMultiMap().add("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");
+        MultiMap bad = MultiMap.caseInsensitiveMultiMap().add("Retry-After", "-1");
+        MultiMap none = MultiMap.caseInsensitiveMultiMap();
+        assertTrue(ProxyExchange.deliberateRefusal(503, seconds));
+        assertTrue(ProxyExchange.deliberateRefusal(503, date));
+        assertTrue(ProxyExchange.deliberateRefusal(429, seconds));
+        assertFalse(ProxyExchange.deliberateRefusal(503, bad));
+        assertFalse(ProxyExchange.deliberateRefusal(503, none));
+        assertFalse(ProxyExchange.deliberateRefusal(500, seconds));
+        assertFalse(ProxyExchange.deliberateRefusal(502, seconds));
+        assertFalse(ProxyExchange.deliberateRefusal(504, seconds));
     }
 }

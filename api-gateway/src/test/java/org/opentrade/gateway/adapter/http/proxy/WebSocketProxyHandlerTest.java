@@ -181,6 +181,23 @@ class WebSocketProxyHandlerTest {
     }
 
     @Test
+    void anUpgradeRefusedWith503AndRetryAfterIsRelayedAndNeverOpensTheBreaker() {
+        String refusal = "{\"error\":\"not now; retry after the time in Retry-After\",\"error_no\":-6015}";
+        int up = kit.upstream(0, r -> r.response().setStatusCode(503).putHeader("Retry-After", "1")
+                .putHeader("Content-Type", "application/json").end(refusal)).actualPort();
+        UpstreamPool pool = kit.pool(ProxyTestKit.options("market-api", up).setBreakerMaxFailures(3));
+        int gw = kit.gateway(null, new WebSocketProxyHandler(pool, UpstreamHopListener.NONE, (ctx, headers) -> { }));
+        for (int i = 0; i < 6; i++) {
+            ProxyTestKit.Reply reply = kit.call(gw, io.vertx.core.http.HttpMethod.GET, "/v1/stream/market",
+                    handshake("13"), null);
+            assertEquals(503, reply.status());
+            assertEquals(refusal, reply.body().toString());
+            assertEquals("1", reply.headers().get("Retry-After"));
+        }
+        assertEquals("CLOSED", pool.instances().get(0).breakerState().name());
+    }
+
+    @Test
     void frameLargerThanThePoolLimitClosesTheClientWith1009AndTheUpstreamToo() throws Exception {
         int gw = gatewayTo(ProxyTestKit.options("market-api", echoUpstream()).setWsMaxFrameBytes(1024));
         CompletableFuture<Short> closed = new CompletableFuture<>();
