@@ -68,11 +68,19 @@ public final class GatewayRouter {
             if (!r.websocket() && policy.method() != null) {
                 // Vert.x Web wants the body handler before user handlers. Most API calls are GETs
                 // without a body: they skip it (and its buffer and extra callback) altogether.
+                // A body comes only as application/json (415 -1006 otherwise), checked before it is read and
+                // before any filter: a refused request is charged to no budget (the per-address log-in and sign-up
+                // limits above all), reaches no upstream, and a form or multipart body is never decoded.
                 route.handler(ctx -> {
-                    if (mayHaveBody(ctx.request())) {
-                        body.handle(ctx);
-                    } else {
+                    if (!mayHaveBody(ctx.request())) {
                         ctx.next();
+                        return;
+                    }
+                    String refusal = JsonBodies.mediaTypeRefusal(ctx.request());
+                    if (refusal != null) {
+                        HttpErrors.send(ctx, GatewayError.UNSUPPORTED_MEDIA_TYPE, refusal);
+                    } else {
+                        body.handle(ctx);
                     }
                 });
             }
