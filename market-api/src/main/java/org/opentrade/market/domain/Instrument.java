@@ -1,5 +1,7 @@
 package org.opentrade.market.domain;
 
+import java.util.regex.Pattern;
+
 /**
  * Reference data of one instrument, as market-api serves it. Prices in hundredths.
  *
@@ -11,6 +13,11 @@ package org.opentrade.market.domain;
  */
 public record Instrument(String symbol, String name, String board, long prevClose, long tickSize, long boardLot,
                          long maxOrderQty, int bandPercent, long floatShares, long eps) {
+    /**
+     * A symbol a client can ask market-api for ({@code 600000.SH}, {@code BTC.X}): up to 12 letters or digits,
+     * a dot, up to 4 letters, so at most 17 characters. Every history store must take every such symbol.
+     */
+    public static final Pattern SYMBOL = Pattern.compile("[0-9A-Za-z]{1,12}\\.[A-Za-z]{1,4}");
 
     /** The board an A-share code trades on. */
     public static String boardOf(String symbol) {

@@ -3,11 +3,12 @@ package org.opentrade.market.adapter.http;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.opentrade.market.domain.Instrument;
 import org.opentrade.market.domain.MarketError;
 
 /** Query parameter parsing with the error each bad value gets. Stateless. */
 final class Params {
-    static final Pattern SYMBOL = Pattern.compile("[0-9A-Za-z]{1,12}\\.[A-Za-z]{1,4}");
+    static final Pattern SYMBOL = Instrument.SYMBOL;
     private static final Pattern DIGITS = Pattern.compile("-?[0-9]{1,19}");
 
     /** A bad parameter: the error and a message that names it. */

@@ -8,8 +8,12 @@ import java.util.regex.Pattern;
  * early (InfluxQL injection). Stateless.
  */
 final class InfluxQl {
-    /** Symbols as the exchange lists them: {@code 600000.SH}, {@code 000001.SZ}, {@code BTC.X}. */
-    static final Pattern SYMBOL = Pattern.compile("[0-9A-Za-z.]{1,16}");
+    /**
+     * Symbols as the exchange lists them: {@code 600000.SH}, {@code 000001.SZ}, {@code BTC.X}. At least every
+     * {@link org.opentrade.market.domain.Instrument#SYMBOL} (up to 17 characters): it took 16, so trades of a
+     * 17-character symbol that market-api serves were refused by this store alone.
+     */
+    static final Pattern SYMBOL = Pattern.compile("[0-9A-Za-z.]{1,17}");
     /** InfluxDB's time range in epoch ns (Go's models.MinNanoTime and MaxNanoTime). */
     static final long MIN_NS = Long.MIN_VALUE + 2;
     static final long MAX_NS = Long.MAX_VALUE - 1;

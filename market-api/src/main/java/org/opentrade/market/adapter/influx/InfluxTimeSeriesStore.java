@@ -45,7 +45,7 @@ import org.opentrade.market.port.TimeSeriesStore;
  * API does talk to 1.6.7 (checked), but its JSON and CSV readers drop the per-statement
  * {@code "error"} the server sends with HTTP 200 ("database not found", a refused DELETE), so a failed
  * read would look like an empty one and a failed delete like a done one. Symbols are validated
- * ({@code [0-9A-Za-z.]{1,16}}) and escaped before they enter InfluxQL.
+ * ({@code [0-9A-Za-z.]{1,17}}, every symbol market-api serves) and escaped before they enter InfluxQL.
  *
  * <p>Failures. A server that cannot be reached, does not answer within
  * {@link InfluxOptions#requestTimeout()} or refuses a call gives {@link StoreUnavailableException}.

@@ -3,10 +3,12 @@ package org.opentrade.market.adapter.influx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.opentrade.market.domain.Instrument;
 import org.opentrade.market.domain.Interval;
 
 class InfluxQlTest {
@@ -25,8 +27,16 @@ class InfluxQlTest {
     @Test
     void onlyPlainSymbolsAreAccepted() {
         assertEquals("000001.SZ", InfluxQl.symbol("000001.SZ"));
-        for (String bad : new String[] {null, "", "A'B", "A B", "A-B", "12345678901234567"}) {
+        for (String bad : new String[] {null, "", "A'B", "A B", "A-B", "123456789012345678"}) {
             assertThrows(IllegalArgumentException.class, () -> InfluxQl.symbol(bad), String.valueOf(bad));
+        }
+    }
+
+    @Test
+    void everySymbolMarketApiServesIsAccepted() {
+        for (String symbol : new String[] {"600000.SH", "BTC.X", "123456789012.ABCD", "abcdefghijkl.WXYZ"}) {
+            assertTrue(Instrument.SYMBOL.matcher(symbol).matches(), symbol);
+            assertEquals(symbol, InfluxQl.symbol(symbol));
         }
     }
 
