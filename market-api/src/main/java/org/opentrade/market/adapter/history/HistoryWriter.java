@@ -2,8 +2,10 @@ package org.opentrade.market.adapter.history;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opentrade.common.logging.LogBudget;
 import org.opentrade.market.domain.Bar;
 import org.opentrade.market.domain.Interval;
 import org.opentrade.market.domain.Trade;
@@ -30,7 +33,10 @@ import org.opentrade.market.port.TimeSeriesStore;
  * {@code stored} (the board, hence the exchange's retention) that those events are safe.
  *
  * <p>A store that is down or slow: the batch is retried with backoff (1 s doubling to 30 s), one log
- * line when the outage starts and one when it ends; live data goes on, filling the queue. A full
+ * line when the outage starts and one when it ends; live data goes on, filling the queue. Any other
+ * RuntimeException from the store (an odd answer, a refused value) is retried the same way and logged
+ * once per exception class until a write succeeds (with a budget of lines): it used to end the thread,
+ * and history stopped until a restart. Only an {@link Error} ends the thread, with a SEVERE line. A full
  * queue drops new items, counted in {@link #dropped()} with one log line, and freezes the checkpoint
  * at the last position before the first drop: the exchange keeps everything after it, and the next
  * start rebuilds the missing history from there (trades are idempotent, bars upserts). Nothing that
@@ -39,6 +45,8 @@ import org.opentrade.market.port.TimeSeriesStore;
 public final class HistoryWriter implements HistorySink, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HistoryWriter.class.getName());
     private static final long MAX_BACKOFF_MS = 30_000;
+    /** Kinds of write failure logged with their stack trace per failure spell; more are only counted. */
+    private static final int MAX_KINDS_LOGGED = 16;
     /** Longest sleep between two drains while a batch is gathered. */
     private static final long GATHER_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -56,6 +64,10 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final Map<Integer, Long> frozenAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Long> lastHanded = new HashMap<>(); // market context only
+    /** Exception classes already logged since the last successful write (writer thread). */
+    private final Set<Class<?>> kindsLogged = new HashSet<>();
+    /** At most 20 lines of write failures a minute, then a count of those left out. */
+    private final LogBudget failureLog = new LogBudget(20, 60_000, System::currentTimeMillis);
     private volatile boolean running = true;
     private volatile boolean healthy = true;
 
@@ -116,6 +128,17 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
     }
 
     private void run() {
+        try {
+            drain();
+        } catch (Error e) { // OutOfMemoryError and the like: the writer stops, but never silently
+            healthy = false;
+            LOG.log(Level.SEVERE, "market history writer stopped by " + e + "; history is no longer written and"
+                    + " will be rebuilt from the exchange at the next start", e);
+            throw e;
+        }
+    }
+
+    private void drain() {
         List<Object> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
@@ -168,6 +191,7 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
                 write(batch);
                 if (!healthy) {
                     healthy = true;
+                    kindsLogged.clear();
                     LOG.info("market history store is back; buffered history written");
                 }
                 return;
@@ -178,15 +202,38 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
                     LOG.log(Level.WARNING, "market history store unavailable; live data goes on, history is buffered"
                             + " (" + queue.size() + " items) and retried: " + e.getMessage());
                 }
-                if (!running) {
-                    LOG.warning("stopping with " + (batch.size() + queue.size()) + " history items unwritten; they are"
-                            + " rebuilt from the exchange at the next start");
-                    queue.clear();
-                    return;
-                }
-                Thread.sleep(backoff); // the writer's own thread (market-history-writer), never an event loop
-                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            } catch (RuntimeException e) { // an odd answer or a refused item: retried like an outage, never fatal
+                failures.incrementAndGet();
+                healthy = false;
+                logFailure(e, batch.size());
             }
+            if (!running) {
+                LOG.warning("stopping with " + (batch.size() + queue.size()) + " history items unwritten; they are"
+                        + " rebuilt from the exchange at the next start");
+                queue.clear();
+                return;
+            }
+            Thread.sleep(backoff); // the writer's own thread (market-history-writer), never an event loop
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+    }
+
+    /**
+     * Logs a store failure other than unavailability once per kind (exception class) until a write succeeds
+     * again, with its stack trace, within {@link #failureLog}'s budget: a store that fails every write the same
+     * way must not write a line per retry.
+     */
+    private void logFailure(RuntimeException e, int items) {
+        if (kindsLogged.size() >= MAX_KINDS_LOGGED || !kindsLogged.add(e.getClass())) {
+            return;
+        }
+        LogBudget.Admission a = failureLog.admit();
+        if (a.leftOutBefore() > 0) {
+            LOG.warning(failureLog.leftOutText(a.leftOutBefore(), "market history write failures"));
+        }
+        if (a.allowed()) {
+            LOG.log(Level.WARNING, "market history store write of " + items + " items failed (" + e
+                    + "); live data goes on, history is buffered and retried", e);
         }
     }
 

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.opentrade.exchange.model.Side;
@@ -14,6 +20,7 @@ import org.opentrade.market.adapter.memory.InMemoryTimeSeriesStore;
 import org.opentrade.market.domain.Bar;
 import org.opentrade.market.domain.Interval;
 import org.opentrade.market.domain.Trade;
+import org.opentrade.market.port.ForwardingTimeSeriesStore;
 
 class HistoryWriterTest {
     private static final String S = "600000.SH";
@@ -135,5 +142,83 @@ class HistoryWriterTest {
         assertEquals(5, tradeWrites.get());
         assertEquals(5, checkpoints.get(), "one checkpoint per write");
         assertEquals(230L, stored.get(0));
+    }
+
+    /** Throws {@code failure} from the first {@code times} trade writes, then writes as the memory store does. */
+    private static final class FailingFirst extends ForwardingTimeSeriesStore {
+        private final AtomicInteger left;
+        private final java.util.function.Supplier<? extends Throwable> failure;
+
+        FailingFirst(int times, java.util.function.Supplier<? extends Throwable> failure) {
+            super(new InMemoryTimeSeriesStore());
+            this.left = new AtomicInteger(times);
+            this.failure = failure;
+        }
+
+        @Override
+        public void writeTrades(List<Trade> trades) {
+            if (left.getAndDecrement() > 0) {
+                Throwable t = failure.get();
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) t;
+            }
+            super.writeTrades(trades);
+        }
+    }
+
+    @Test
+    void aStoreFailureOtherThanUnavailabilityIsRetriedAndLaterBatchesAreWritten() throws Exception {
+        for (java.util.function.Supplier<RuntimeException> failure : List.<java.util.function.Supplier<RuntimeException>>of(
+                () -> new IllegalArgumentException("symbol must match [0-9A-Za-z.]{1,16}"),
+                () -> new ClassCastException("odd answer"), NullPointerException::new)) {
+            FailingFirst store = new FailingFirst(1, failure);
+            Map<Integer, Long> stored = new ConcurrentHashMap<>();
+            try (HistoryWriter w = new HistoryWriter(store, 1000, 100, 10, stored::put)) {
+                for (long seq = 1; seq <= 10; seq++) {
+                    w.trade(trade(seq));
+                    w.position(0, seq);
+                }
+                until(() -> stored.getOrDefault(0, 0L) == 10);
+                for (long seq = 11; seq <= 20; seq++) {
+                    w.trade(trade(seq));
+                    w.position(0, seq);
+                }
+                until(() -> stored.getOrDefault(0, 0L) == 20);
+                assertEquals(20, store.trades(S, 0, Long.MAX_VALUE, Long.MAX_VALUE, 100).size());
+                assertEquals(1, w.failures());
+                assertTrue(w.healthy());
+            }
+        }
+    }
+
+    @Test
+    void anErrorStopsTheWriterWithASevereLogLine() throws Exception {
+        Logger log = Logger.getLogger(HistoryWriter.class.getName());
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try (HistoryWriter w = new HistoryWriter(new FailingFirst(1, () -> new OutOfMemoryError("simulated")), 1000, 100,
+                10, (shard, seq) -> { })) {
+            w.trade(trade(1));
+            until(() -> records.stream().anyMatch(r -> r.getLevel() == Level.SEVERE));
+            assertTrue(!w.healthy());
+        } finally {
+            log.removeHandler(capture);
+        }
     }
 }
