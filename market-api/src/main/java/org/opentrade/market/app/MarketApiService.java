@@ -323,6 +323,7 @@ public final class MarketApiService extends VerticleBase {
             gauge(sb, "market_history_buffered", writer.buffered());
             gauge(sb, "market_history_dropped_total", writer.dropped());
             gauge(sb, "market_history_store_failures_total", writer.failures());
+            gauge(sb, "market_history_rejected_total", writer.rejected());
             gauge(sb, "market_history_store_up", writer.healthy() ? 1 : 0);
         }
         if (reads != null) {

@@ -2,10 +2,8 @@ package org.opentrade.market.adapter.history;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +33,17 @@ import org.opentrade.market.port.TimeSeriesStore;
  * <p>A store that is down or slow: the batch is retried with backoff (1 s doubling to 30 s), one log
  * line when the outage starts and one when it ends; live data goes on, filling the queue. Any other
  * RuntimeException from the store (an odd answer, a refused value) is retried the same way and logged
- * once per exception class until a write succeeds (with a budget of lines): it used to end the thread,
- * and history stopped until a restart. Only an {@link Error} ends the thread, with a SEVERE line. A full
+ * once per exception class in {@link #KIND_LOG_NANOS} (with a budget of lines): it used to end the thread,
+ * and history stopped until a restart. Only an {@link Error} ends the thread, with a SEVERE line.
+ *
+ * <p>A batch the store refuses for good (a value it cannot hold) would block every later one. After
+ * {@link #ATTEMPTS_BEFORE_SPLIT} failed attempts (at once while the store refused an item within the last
+ * minute) it is split in halves, each written on its own, down to the items the store refuses alone:
+ * those are dropped, logged and counted in {@link #rejected()}, and the checkpoint freezes before them as
+ * for a full queue (below): a refused trade's shard at the seq before it, a refused bar every shard at
+ * the position the writer had reached. So no refused trade is ever vouched for, and the next start
+ * replays it from the exchange and tries again. A store that refuses every item of a batch (broken, not
+ * one bad value) gets those items dropped the same way and is not split at once again. A full
  * queue drops new items, counted in {@link #dropped()} with one log line, and freezes the checkpoint
  * at the last position before the first drop: the exchange keeps everything after it, and the next
  * start rebuilds the missing history from there (trades are idempotent, bars upserts). Nothing that
@@ -45,8 +52,15 @@ import org.opentrade.market.port.TimeSeriesStore;
 public final class HistoryWriter implements HistorySink, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HistoryWriter.class.getName());
     private static final long MAX_BACKOFF_MS = 30_000;
-    /** Kinds of write failure logged with their stack trace per failure spell; more are only counted. */
-    private static final int MAX_KINDS_LOGGED = 16;
+    /** A kind (exception class) of write failure is logged with its stack trace once in this time. */
+    private static final long KIND_LOG_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /**
+     * Attempts (with the outage's backoff) before a batch that fails with anything but unavailability is
+     * split. More: an odd answer that passes loses nothing; fewer: the rest of history waits less.
+     */
+    static final int ATTEMPTS_BEFORE_SPLIT = 3;
+    /** After the store refused an item, a failing batch is split at once for this long. */
+    private static final long SPLIT_AT_ONCE_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** Longest sleep between two drains while a batch is gathered. */
     private static final long GATHER_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -64,9 +78,19 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final Map<Integer, Long> frozenAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Long> lastHanded = new HashMap<>(); // market context only
-    /** Exception classes already logged since the last successful write (writer thread). */
-    private final Set<Class<?>> kindsLogged = new HashSet<>();
-    /** At most 20 lines of write failures a minute, then a count of those left out. */
+    private final AtomicLong rejected = new AtomicLong();
+    // writer thread only:
+    /** When each exception class was last logged with its stack trace. */
+    private final Map<Class<?>, Long> kindLoggedAt = new HashMap<>();
+    /** The highest position of each shard the writer has written (its checkpoint, unless frozen lower). */
+    private final Map<Integer, Long> reached = new HashMap<>();
+    /** A refused bar froze every shard: one not {@link #reached} then gets no checkpoint this run. */
+    private boolean frozeEveryShard;
+    private boolean refusedRecently;
+    private long lastRefusalNanos;
+    private boolean outage;
+    private boolean abandoned;
+    /** At most 20 lines of write failures and refused items a minute, then a count of those left out. */
     private final LogBudget failureLog = new LogBudget(20, 60_000, System::currentTimeMillis);
     private volatile boolean running = true;
     private volatile boolean healthy = true;
@@ -118,10 +142,10 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
                         + "slow; history is frozen at its checkpoint and will be rebuilt from the exchange at the next start");
             }
             if (shard >= 0) {
-                frozenAt.putIfAbsent(shard, lastHanded.getOrDefault(shard, 0L));
+                frozenAt.merge(shard, lastHanded.getOrDefault(shard, 0L), Math::min);
             } else {
                 for (Map.Entry<Integer, Long> e : lastHanded.entrySet()) {
-                    frozenAt.putIfAbsent(e.getKey(), e.getValue());
+                    frozenAt.merge(e.getKey(), e.getValue(), Math::min);
                 }
             }
         }
@@ -185,48 +209,131 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
     }
 
     private void writeWithRetry(List<Object> batch) throws InterruptedException {
-        long backoff = 1000;
-        while (true) {
-            try {
-                write(batch);
-                if (!healthy) {
-                    healthy = true;
-                    kindsLogged.clear();
-                    LOG.info("market history store is back; buffered history written");
-                }
-                return;
-            } catch (StoreUnavailableException | IllegalStateException e) {
-                failures.incrementAndGet();
-                if (healthy) {
-                    healthy = false;
-                    LOG.log(Level.WARNING, "market history store unavailable; live data goes on, history is buffered"
-                            + " (" + queue.size() + " items) and retried: " + e.getMessage());
-                }
-            } catch (RuntimeException e) { // an odd answer or a refused item: retried like an outage, never fatal
-                failures.incrementAndGet();
-                healthy = false;
-                logFailure(e, batch.size());
+        int refused = store(batch, ATTEMPTS_BEFORE_SPLIT);
+        if (abandoned) {
+            return;
+        }
+        if (refused < batch.size() && !healthy) {
+            healthy = true;
+            if (outage) {
+                outage = false;
+                LOG.info("market history store is back; buffered history written");
             }
-            if (!running) {
-                LOG.warning("stopping with " + (batch.size() + queue.size()) + " history items unwritten; they are"
-                        + " rebuilt from the exchange at the next start");
-                queue.clear();
-                return;
-            }
-            Thread.sleep(backoff); // the writer's own thread (market-history-writer), never an event loop
-            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+        if (refused == batch.size() && batch.size() > 1) {
+            refusedRecently = false; // it refused everything: a broken store, not one bad item; wait before splitting again
         }
     }
 
     /**
-     * Logs a store failure other than unavailability once per kind (exception class) until a write succeeds
-     * again, with its stack trace, within {@link #failureLog}'s budget: a store that fails every write the same
+     * Writes {@code batch}, retrying while the store is unavailable; after {@code attempts} other failures
+     * splits it ({@link #split}). Returns how many of its items the store refused (and were dropped).
+     */
+    private int store(List<Object> batch, int attempts) throws InterruptedException {
+        long backoff = 1000;
+        int failed = 0;
+        while (!abandoned) {
+            try {
+                write(batch);
+                return 0;
+            } catch (StoreUnavailableException | IllegalStateException e) {
+                failures.incrementAndGet();
+                healthy = false;
+                if (!outage) {
+                    outage = true;
+                    LOG.log(Level.WARNING, "market history store unavailable; live data goes on, history is buffered"
+                            + " (" + queue.size() + " items) and retried: " + e.getMessage());
+                }
+            } catch (RuntimeException e) { // an odd answer or a refused item: never fatal
+                failures.incrementAndGet();
+                healthy = false;
+                logFailure(e, batch.size());
+                if (++failed >= attempts || !running || splitAtOnce()) {
+                    return split(batch, e);
+                }
+            }
+            if (!running) {
+                LOG.warning("stopping with " + (batch.size() + queue.size()) + " history items unwritten; they are"
+                        + " rebuilt from the exchange at the next start");
+                abandoned = true;
+                queue.clear();
+                return 0;
+            }
+            Thread.sleep(backoff); // the writer's own thread (market-history-writer), never an event loop
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+        return 0;
+    }
+
+    /**
+     * Writes the halves of {@code batch} one after the other, each on its own and split again at its first
+     * failure, so what the store takes is stored in order and an item it refuses alone is found in about
+     * 2 log2(n) writes; that item is {@link #refuse refused}. Returns the count refused.
+     */
+    private int split(List<Object> batch, RuntimeException cause) throws InterruptedException {
+        if (batch.size() == 1) {
+            refuse(batch.get(0), cause);
+            return 1;
+        }
+        int half = batch.size() / 2;
+        int refused = store(new ArrayList<>(batch.subList(0, half)), 1);
+        return refused + store(new ArrayList<>(batch.subList(half, batch.size())), 1);
+    }
+
+    private boolean splitAtOnce() {
+        return refusedRecently && System.nanoTime() - lastRefusalNanos < SPLIT_AT_ONCE_NANOS;
+    }
+
+    /**
+     * Drops an item the store refused on its own and freezes the checkpoint before it, so the exchange keeps
+     * it and the next start replays it: a trade's shard at the seq before it; for a bar (no shard: it may
+     * close on the clock) every shard at the position already written. A position item is just not written:
+     * a later one carries the checkpoint on.
+     */
+    private void refuse(Object item, RuntimeException cause) {
+        refusedRecently = true;
+        lastRefusalNanos = System.nanoTime();
+        String what;
+        if (item instanceof Trade t) {
+            frozenAt.merge(t.shard(), Math.max(0, t.seq() - 1), Math::min);
+            what = "trade " + t + "; shard " + t.shard() + "'s checkpoint stays before seq " + t.seq();
+        } else if (item instanceof Bar b) {
+            for (Map.Entry<Integer, Long> e : reached.entrySet()) {
+                frozenAt.merge(e.getKey(), e.getValue(), Math::min);
+            }
+            frozeEveryShard = true;
+            what = "bar " + b + "; every shard's checkpoint stays where it is";
+        } else {
+            what = "checkpoint " + item;
+        }
+        if (!(item instanceof Position)) {
+            rejected.incrementAndGet();
+        }
+        LogBudget.Admission a = failureLog.admit();
+        if (a.leftOutBefore() > 0) {
+            LOG.warning(failureLog.leftOutText(a.leftOutBefore(), "market history write failures"));
+        }
+        if (a.allowed()) {
+            LOG.warning("market history store refused " + what + " (" + cause + "); dropped, the rest of history goes"
+                    + " on; the next start replays it from the exchange");
+        }
+    }
+
+    /**
+     * Logs a store failure other than unavailability with its stack trace once per kind (exception class) in
+     * {@link #KIND_LOG_NANOS}, within {@link #failureLog}'s budget: a store that fails every write the same
      * way must not write a line per retry.
      */
     private void logFailure(RuntimeException e, int items) {
-        if (kindsLogged.size() >= MAX_KINDS_LOGGED || !kindsLogged.add(e.getClass())) {
+        long now = System.nanoTime();
+        Long last = kindLoggedAt.get(e.getClass());
+        if (last != null && now - last < KIND_LOG_NANOS) {
             return;
         }
+        if (kindLoggedAt.size() >= 64) {
+            kindLoggedAt.clear();
+        }
+        kindLoggedAt.put(e.getClass(), now);
         LogBudget.Admission a = failureLog.admit();
         if (a.leftOutBefore() > 0) {
             LOG.warning(failureLog.leftOutText(a.leftOutBefore(), "market history write failures"));
@@ -262,9 +369,15 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
         }
         for (Map.Entry<Integer, Long> e : positions.entrySet()) {
             Long frozen = frozenAt.get(e.getKey());
+            if (frozen == null && frozeEveryShard) {
+                frozen = 0L;
+            }
             long seq = frozen == null ? e.getValue() : Math.min(frozen, e.getValue());
-            store.checkpoint(e.getKey(), seq);
-            stored.accept(e.getKey(), seq);
+            if (seq > 0) { // frozen before any position of this run: the stored checkpoint stands
+                store.checkpoint(e.getKey(), seq);
+                stored.accept(e.getKey(), seq);
+            }
+            reached.merge(e.getKey(), e.getValue(), Math::max);
         }
         written.addAndGet(trades.size() + minute.size() + day.size());
     }
@@ -279,7 +392,12 @@ public final class HistoryWriter implements HistorySink, AutoCloseable {
         return dropped.get();
     }
 
-    /** Failed store writes (each retried). */
+    /** Trades and bars the store refused on their own, dropped (and rebuilt from the exchange at the next start). */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Failed store writes (each retried or split). */
     public long failures() {
         return failures.get();
     }

@@ -221,4 +221,73 @@ class HistoryWriterTest {
             log.removeHandler(capture);
         }
     }
+
+    /** Refuses for good every write holding a trade or bar of {@code BAD.SH}, as InfluxDB's adapter refuses a symbol. */
+    private static final class RefusingOneSymbol extends ForwardingTimeSeriesStore {
+        static final String BAD = "BAD.SH";
+
+        RefusingOneSymbol() {
+            super(new InMemoryTimeSeriesStore());
+        }
+
+        @Override
+        public void writeTrades(List<Trade> trades) {
+            if (trades.stream().anyMatch(t -> t.symbol().equals(BAD))) {
+                throw new IllegalArgumentException("symbol must match ..., got '" + BAD + "'");
+            }
+            super.writeTrades(trades);
+        }
+
+        @Override
+        public void writeBars(Interval interval, List<Bar> bars) {
+            if (bars.stream().anyMatch(b -> b.symbol().equals(BAD))) {
+                throw new IllegalArgumentException("symbol must match ..., got '" + BAD + "'");
+            }
+            super.writeBars(interval, bars);
+        }
+    }
+
+    @Test
+    void aTradeTheStoreRefusesForGoodIsDroppedAloneAndTheCheckpointStaysBeforeIt() throws Exception {
+        RefusingOneSymbol store = new RefusingOneSymbol();
+        Map<Integer, Long> stored = new ConcurrentHashMap<>();
+        try (HistoryWriter w = new HistoryWriter(store, 1000, 100, 10, stored::put)) {
+            for (long seq = 1; seq <= 40; seq++) {
+                w.trade(seq == 21 ? new Trade(0, seq, RefusingOneSymbol.BAD, T0 + seq, 1000, 100, Side.BUY) : trade(seq));
+                w.position(0, seq);
+            }
+            until(() -> w.written() == 39);
+            assertEquals(1, w.rejected());
+            for (long seq = 41; seq <= 60; seq++) {
+                w.trade(trade(seq));
+                w.position(0, seq);
+            }
+            until(() -> w.written() == 59 && w.buffered() == 0);
+            assertEquals(59, store.trades(S, 0, Long.MAX_VALUE, Long.MAX_VALUE, 100).size(), "every other trade is stored");
+            assertEquals(Map.of(0, 20L), store.checkpoints(), "the refused trade is never vouched for");
+            assertEquals(20L, stored.get(0));
+            assertTrue(w.healthy());
+        }
+    }
+
+    @Test
+    void aBarTheStoreRefusesForGoodFreezesEveryShardWhereItWas() throws Exception {
+        RefusingOneSymbol store = new RefusingOneSymbol();
+        Map<Integer, Long> stored = new ConcurrentHashMap<>();
+        try (HistoryWriter w = new HistoryWriter(store, 1000, 100, 10, stored::put)) {
+            w.trade(trade(1));
+            w.position(0, 1);
+            until(() -> stored.containsKey(0));
+            w.trade(trade(2));
+            w.position(0, 2);
+            w.closedBar(new Bar(RefusingOneSymbol.BAD, Interval.M1, T0, 1000, 1000, 1000, 1000, 100, 100_000, 1, 100));
+            w.closedBar(new Bar(S, Interval.M1, T0, 1000, 1000, 1000, 1000, 100, 100_000, 2, 100));
+            w.trade(new Trade(1, 7, S, T0 + 7, 1000, 100, Side.BUY));
+            w.position(0, 3);
+            w.position(1, 7);
+            until(() -> w.rejected() == 1 && w.written() == 4 && w.buffered() == 0);
+            assertEquals(1, store.bars(S, Interval.M1, 0, Long.MAX_VALUE, 10).size());
+            assertEquals(Map.of(0, 2L), store.checkpoints(), "no shard's checkpoint passes the refused bar");
+        }
+    }
 }
