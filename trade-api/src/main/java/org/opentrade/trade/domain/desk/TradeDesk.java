@@ -408,11 +408,33 @@ public final class TradeDesk {
                 answer.complete(new Outcome(Outcome.Kind.EXISTING, o, null, 0, "the exchange has the order"));
             } else if (result.isRejected()) {
                 if (o != null && o.status() == OrderStatus.PENDING_NEW) {
+                    // The ledger has the rejection at once (a replay applies it at the same place); its caller, the
+                    // order stream and FIX are told only once it is durable: told before, a crash in between left the
+                    // order pending_new in the log, and the restart sent again an order its caller was told was
+                    // rejected. If the store fails first, the answer is unknown and the account's updates stay held
+                    // (the store cannot record anything more: a restart re-reads the log and reconciles the stream).
                     SendRejected rejected = SendRejected.at(intent.account(), intent.exchangeId(), result.code().code(),
                             result.code().message(), clock.getAsLong(), positions());
-                    if (!append(rejected, null, i -> { })) {
-                        apply(rejected); // the store is full or failed: unlogged, so a rebuild would send it again
+                    Gate gate = holdUpdates(intent.account());
+                    if (append(rejected, answer, i -> {
+                        releaseUpdates(intent.account(), gate);
+                        answer.complete(new Outcome(Outcome.Kind.REJECTED, ledger.order(intent.account(), orderId),
+                                null, result.code().code(), result.code().message()));
+                    })) {
+                        return;
                     }
+                    apply(rejected); // the store is full or failed: unlogged, so a rebuild would send it again
+                    if (storeFailure == null) {
+                        releaseUpdates(intent.account(), gate); // a full log: the stream goes on (a restart reconciles)
+                    } else {
+                        unrecorded.add(intent.exchangeId()); // a retry is answered unknown, as this request is
+                    }
+                    answer.complete(new Outcome(Outcome.Kind.UNKNOWN, ledger.order(intent.account(), orderId),
+                            TradeError.STATUS_UNKNOWN, 0, "the exchange refused the order ([" + result.code().code()
+                            + "] " + result.code().message() + ") but trade-api could not record that refusal, so a"
+                            + " restart may send the order again; its outcome is unknown: look the order up by"
+                            + " client_order_id"));
+                    return;
                 }
                 answer.complete(new Outcome(Outcome.Kind.REJECTED, ledger.order(intent.account(), orderId), null,
                         result.code().code(), result.code().message()));
@@ -775,6 +797,57 @@ public final class TradeDesk {
         return accepted ? answer : done(busy());
     }
 
+    // ------------------------------------------------------------------ updates held behind a rejection
+
+    /** A point in an account's held updates: those after it wait until it is released (its record is durable). */
+    private static final class Gate {
+        boolean released;
+    }
+
+    private record HeldUpdate(Update update, String traceParent) {
+    }
+
+    /**
+     * Accounts whose updates are held, each a queue of {@link Gate}s and {@link HeldUpdate}s in seq order: an update
+     * behind a gate not yet released waits (the stream needs an account's seqs in order, so what follows a held
+     * rejection waits with it). Empty queues go.
+     */
+    private final Map<String, Deque<Object>> heldUpdates = new HashMap<>();
+
+    /** To the listener, or held behind the account's unreleased gates. */
+    private void publish(Update u, String traceParent) {
+        Deque<Object> held = heldUpdates.get(u.account());
+        if (held != null) {
+            held.add(new HeldUpdate(u, traceParent));
+        } else {
+            listener.update(u, traceParent);
+        }
+    }
+
+    /** From now on the account's updates wait for the gate returned. */
+    private Gate holdUpdates(String account) {
+        Gate g = new Gate();
+        heldUpdates.computeIfAbsent(account, a -> new ArrayDeque<>()).add(g);
+        return g;
+    }
+
+    /** Releases {@code gate}: the account's updates up to the next unreleased gate go to the listener. */
+    private void releaseUpdates(String account, Gate gate) {
+        gate.released = true;
+        Deque<Object> held = heldUpdates.get(account);
+        while (held != null && !held.isEmpty()) {
+            Object next = held.peekFirst();
+            if (next instanceof Gate g && !g.released) {
+                return;
+            }
+            held.pollFirst();
+            if (next instanceof HeldUpdate h) {
+                listener.update(h.update(), h.traceParent());
+            }
+        }
+        heldUpdates.remove(account);
+    }
+
     // ------------------------------------------------------------------ intents: append, apply, replay
 
     /**
@@ -797,6 +870,8 @@ public final class TradeDesk {
                 }
                 if (!unrecorded.isEmpty() && intent instanceof NewOrder n) {
                     unrecorded.remove(n.exchangeId()); // durable after all (the desk gave up on a store that went on)
+                } else if (!unrecorded.isEmpty() && intent instanceof SendRejected r) {
+                    unrecorded.remove(r.exchangeId());
                 }
                 whenDurable.accept(index);
                 while (!durableWaiters.isEmpty() && durableWaiters.firstKey() <= lastIntentApplied) {
@@ -836,10 +911,10 @@ public final class TradeDesk {
         for (Map.Entry<CompletableFuture<Outcome>, Intent> e : lost) {
             Intent i = e.getValue();
             long exchangeId = i instanceof NewOrder n ? n.exchangeId() : i instanceof CancelRequested c ? c.exchangeId()
-                    : i instanceof ReplaceRequested r ? r.exchangeId() : 0;
+                    : i instanceof ReplaceRequested r ? r.exchangeId() : i instanceof SendRejected s ? s.exchangeId() : 0;
             Order o = exchangeId == 0 || !ledger.hasAccount(i.account()) ? null
                     : ledger.order(i.account(), Long.toString(exchangeId));
-            if (i instanceof NewOrder) {
+            if (i instanceof NewOrder || i instanceof SendRejected) { // a rejection the log may lack: a retry is unknown too
                 unrecorded.add(exchangeId);
             }
             e.getKey().complete(new Outcome(Outcome.Kind.UNKNOWN, o, TradeError.STATUS_UNKNOWN, 0,
@@ -870,7 +945,7 @@ public final class TradeDesk {
                 idempotencyKeys.put(n.account() + "\u0000" + n.idempotencyKey(), n.clientOrderId());
                 idempotencyKeyOfOrder.put(n.account() + "\u0000" + n.clientOrderId(), n.idempotencyKey());
             }
-            listener.update(u, null);
+            publish(u, null);
         } else if (intent instanceof KillSwitch k) {
             if (k.on()) {
                 killed.add(k.account());
@@ -882,7 +957,7 @@ public final class TradeDesk {
         } else if (intent instanceof SendRejected r) {
             Update u = ledger.recordSendFailure(r.account(), Long.toString(r.exchangeId()), r.code(), r.reason(), r.time());
             if (u != null) {
-                listener.update(u, null);
+                publish(u, null);
             }
         } else if (intent instanceof CancelRequested || intent instanceof ReplaceRequested) {
             // A replace too: one the exchange refuses as an unknown order is answered "no longer open", so the order
@@ -1025,7 +1100,7 @@ public final class TradeDesk {
     private void applyEvent(ExchangeEvent e) {
         market.onEvent(e);
         for (Update u : ledger.apply(e)) {
-            listener.update(u, e.traceParent());
+            publish(u, e.traceParent());
         }
         if (!ledgerWaits.isEmpty()) {
             ledgerWaits.check(clock.getAsLong());
