@@ -12,16 +12,12 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.client.ExchangeJson;
@@ -29,9 +25,7 @@ import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.ResultCode;
-import org.opentrade.trade.domain.intent.Intent;
 import org.opentrade.trade.domain.intent.SendRejected;
-import org.opentrade.trade.port.IntentStore;
 
 /**
  * A new order the exchange refuses before its engine (-5007 overloaded) is rejected by a logged {@code SendRejected}:
@@ -42,66 +36,6 @@ import org.opentrade.trade.port.IntentStore;
 class RejectionAnsweredOnceDurableTest {
     @TempDir
     Path dir;
-
-    /** Holds back the acknowledgements of {@code SendRejected} intents (the rest go through), then releases or fails. */
-    static final class HeldRejections extends DelegatingIntentStore {
-        private final List<Runnable> held = new ArrayList<>();
-        private Consumer<Throwable> handler = err -> { };
-        private boolean failed;
-
-        HeldRejections(IntentStore store) {
-            super(store);
-        }
-
-        @Override
-        public synchronized void onFailure(Consumer<Throwable> handler) {
-            this.handler = handler;
-        }
-
-        synchronized int held() {
-            return held.size();
-        }
-
-        void release() {
-            List<Runnable> due;
-            synchronized (this) {
-                due = new ArrayList<>(held);
-                held.clear();
-            }
-            due.forEach(Runnable::run);
-        }
-
-        void fail() {
-            Consumer<Throwable> h;
-            synchronized (this) {
-                failed = true;
-                held.clear();
-                h = handler;
-            }
-            h.accept(new IOException("the disk went away (test)"));
-        }
-
-        @Override
-        public boolean append(Intent intent, LongConsumer durable) {
-            synchronized (this) {
-                if (failed) {
-                    throw new IllegalStateException("intent store failed (test)");
-                }
-            }
-            return store.append(intent, index -> {
-                synchronized (this) {
-                    if (failed) {
-                        return;
-                    }
-                    if (intent instanceof SendRejected) {
-                        held.add(() -> durable.accept(index));
-                        return;
-                    }
-                }
-                durable.accept(index);
-            });
-        }
-    }
 
     private static Handler<DeliveryContext<Object>> refusing(String dev) {
         return dc -> {
@@ -167,15 +101,15 @@ class RejectionAnsweredOnceDurableTest {
         }
     }
 
-    private static void untilHeld(TradeHarness h, HeldRejections store) throws Exception {
+    private static void untilHeld(TradeHarness h, HoldingIntentStore store) throws Exception {
         h.until(() -> store.held() > 0, 10);
     }
 
     @Test
     void aRefusalIsAnsweredStreamedAndReportedOnlyOnceItsRecordIsDurable() throws Exception {
         String dev = "dev_rejected_durable";
-        HeldRejections[] store = new HeldRejections[1];
-        try (TradeHarness h = TradeHarness.start(dir, Map.of(), true, s -> store[0] = new HeldRejections(s))) {
+        HoldingIntentStore[] store = new HoldingIntentStore[1];
+        try (TradeHarness h = TradeHarness.start(dir, Map.of(), true, s -> store[0] = new HoldingIntentStore(s).holdOnly(i -> i instanceof SendRejected))) {
             h.vertx.eventBus().addOutboundInterceptor(refusing(dev));
             List<String> reported = listen(h, dev);
             try (Stream stream = new Stream(h, dev)) {
@@ -204,8 +138,8 @@ class RejectionAnsweredOnceDurableTest {
     @Test
     void aRefusalWhoseRecordTheFailedStoreMayNotHaveIsAnsweredUnknown() throws Exception {
         String dev = "dev_rejected_lost";
-        HeldRejections[] store = new HeldRejections[1];
-        try (TradeHarness h = TradeHarness.start(dir, Map.of(), true, s -> store[0] = new HeldRejections(s))) {
+        HoldingIntentStore[] store = new HoldingIntentStore[1];
+        try (TradeHarness h = TradeHarness.start(dir, Map.of(), true, s -> store[0] = new HoldingIntentStore(s).holdOnly(i -> i instanceof SendRejected))) {
             h.vertx.eventBus().addOutboundInterceptor(refusing(dev));
             List<String> reported = listen(h, dev);
             try (Stream stream = new Stream(h, dev)) {

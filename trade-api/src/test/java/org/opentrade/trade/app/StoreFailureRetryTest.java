@@ -6,21 +6,14 @@ import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.model.Command;
 import org.opentrade.exchange.model.CommandType;
-import org.opentrade.trade.domain.intent.Intent;
-import org.opentrade.trade.port.IntentStore;
 
 /**
  * When the intent store fails with an order's intent not yet durable, the log may or may not have it: the first
@@ -31,63 +24,10 @@ class StoreFailureRetryTest {
     @TempDir
     Path dir;
 
-    /** An intent store that holds its acknowledgements back, then fails (as on an I/O error or a lost Redis write). */
-    static final class FailingIntentStore extends DelegatingIntentStore {
-        private final List<Runnable> held = new ArrayList<>();
-        private Consumer<Throwable> handler = err -> { };
-        private boolean holding;
-        private boolean failed;
-
-        FailingIntentStore(IntentStore store) {
-            super(store);
-        }
-
-        @Override
-        public synchronized void onFailure(Consumer<Throwable> handler) {
-            this.handler = handler;
-        }
-
-        synchronized void hold() {
-            holding = true;
-        }
-
-        /** Stops the store: acknowledgements held back never come, later appends throw, the handler is told. */
-        void fail() {
-            Consumer<Throwable> h;
-            synchronized (this) {
-                failed = true;
-                held.clear();
-                h = handler;
-            }
-            h.accept(new IOException("the disk went away (test)"));
-        }
-
-        @Override
-        public boolean append(Intent intent, LongConsumer durable) {
-            synchronized (this) {
-                if (failed) {
-                    throw new IllegalStateException("intent store failed (test)");
-                }
-            }
-            return store.append(intent, index -> {
-                synchronized (this) {
-                    if (failed) {
-                        return;
-                    }
-                    if (holding) {
-                        held.add(() -> durable.accept(index));
-                        return;
-                    }
-                }
-                durable.accept(index);
-            });
-        }
-    }
-
     @Test
     void aRetryOfAnOrderWhoseIntentTheFailedStoreMayNotHaveIsAnsweredUnknownNot200() throws Exception {
-        FailingIntentStore[] store = new FailingIntentStore[1];
-        try (TradeHarness h = TradeHarness.start(dir, Map.of(), true, s -> store[0] = new FailingIntentStore(s))) {
+        HoldingIntentStore[] store = new HoldingIntentStore[1];
+        try (TradeHarness h = TradeHarness.start(dir, Map.of(), true, s -> store[0] = new HoldingIntentStore(s))) {
             String dev = "dev_failed_store";
             assertEquals(201, h.order(dev, TradeHarness.limit("before", "601398.SH", "buy", "7.00", 100)).statusCode());
             long base = h.onTrade(() -> h.trade.desk().lastIntentAppended());
@@ -142,9 +82,9 @@ class StoreFailureRetryTest {
             }
             dc.next();
         };
-        FailingIntentStore[] store = new FailingIntentStore[1];
+        HoldingIntentStore[] store = new HoldingIntentStore[1];
         try (TradeHarness h = TradeHarness.start(dir, Map.of("OPENTRADE_TRADE_EXCHANGE_TIMEOUT", "300ms"), true,
-                s -> store[0] = new FailingIntentStore(s))) {
+                s -> store[0] = new HoldingIntentStore(s))) {
             h.vertx.eventBus().addOutboundInterceptor(lose);
             var r = h.order(dev, TradeHarness.limit("lost-1", "601398.SH", "buy", "7.00", 100));
             assertEquals(504, r.statusCode(), r.bodyAsString()); // recorded, sent, unanswered
