@@ -81,7 +81,7 @@ class InfluxTimeSeriesStoreIT extends TimeSeriesStoreContract {
         String good = uniqueSymbol();
         store.writeBars(Interval.M1, List.of(bar(good, Interval.M1, T0, 1000)));
         for (String evil : List.of("X' OR '1'='1", "A\"B", "A\\B", "A;DROP DATABASE market_it", "A B", "A,B=C", "",
-                "12345678901234567", "/.*/")) {
+                "123456789012345678", "/.*/")) {
             assertThrows(IllegalArgumentException.class, () -> store.bars(evil, Interval.M1, 0, Long.MAX_VALUE, 10), evil);
             assertThrows(IllegalArgumentException.class, () -> store.trades(evil, 0, Long.MAX_VALUE, Long.MAX_VALUE, 10), evil);
             assertThrows(IllegalArgumentException.class, () -> store.hasBars(evil, Interval.M1), evil);
@@ -91,6 +91,14 @@ class InfluxTimeSeriesStoreIT extends TimeSeriesStoreContract {
         }
         assertEquals(List.of(bar(good, Interval.M1, T0, 1000)), store.bars(good, Interval.M1, T0, T0 + 1, 10),
                 "nothing was deleted or changed");
+    }
+
+    @Test
+    void theLongestSymbolMarketApiServesIsStoredAndReadBack() {
+        String longest = "123456789012.ABCD"; // 12 digits, a dot, a 4-letter market: 17 characters
+        assertTrue(org.opentrade.market.domain.Instrument.SYMBOL.matcher(longest).matches());
+        store.writeBars(Interval.M1, List.of(bar(longest, Interval.M1, T0, 1000)));
+        assertEquals(List.of(bar(longest, Interval.M1, T0, 1000)), store.bars(longest, Interval.M1, T0, T0 + 1, 10));
     }
 
     @Test
