@@ -117,8 +117,8 @@ public final class GatewayMain {
                 System.err.println("gateway: clean stop did not finish: " + e);
             }
             try {
-                // Awaited, so a clustered gateway leaves the cluster before the JVM ends (Hazelcast's own
-                // hook is off: see ClusteredVertx).
+                // Awaited on the shutdown hook's own thread (never an event loop), so a clustered gateway leaves
+                // the cluster before the JVM ends (Hazelcast's own hook is off: see ClusteredVertx).
                 vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("gateway: Vert.x did not close cleanly: " + e);

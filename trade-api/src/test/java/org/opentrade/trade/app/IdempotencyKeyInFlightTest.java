@@ -86,13 +86,7 @@ class IdempotencyKeyInFlightTest {
             store[0].hold(); // the store is slow: the first order's intent is appended, not durable
             var first = h.request(HttpMethod.POST, dev, "/v1/orders").putHeader("Idempotency-Key", "K-order")
                     .sendJsonObject(body);
-            h.until(() -> {
-                try {
-                    return !h.onTrade(() -> h.trade.desk().quiescent());
-                } catch (Exception e) {
-                    return false;
-                }
-            }, 10);
+            h.untilDeskBusy();
             var retry = h.request(HttpMethod.POST, dev, "/v1/orders").putHeader("Idempotency-Key", "K-order")
                     .sendJsonObject(body); // the client timed out and sends it again
             // Answered early, it comes within milliseconds; waiting, it never comes while the store is held.

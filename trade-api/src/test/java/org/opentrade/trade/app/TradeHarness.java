@@ -128,6 +128,17 @@ final class TradeHarness implements AutoCloseable {
         return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
+    /** Waits up to 10 s until the desk has work in flight (an intent appended, not yet durable or answered). */
+    void untilDeskBusy() throws Exception {
+        until(() -> {
+            try {
+                return !onTrade(() -> trade.desk().quiescent());
+            } catch (Exception e) {
+                return false;
+            }
+        }, 10);
+    }
+
     void until(BooleanSupplier condition, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {

@@ -103,13 +103,7 @@ class TradeSnapshotInFlightTest {
         store.hold();
         Future<HttpResponse<Buffer>> answer = h.request(HttpMethod.POST, "dev_a", "/v1/orders")
                 .sendJsonObject(TradeHarness.limit(clientOrderId, "601398.SH", "buy", "7.00", 400));
-        h.until(() -> {
-            try {
-                return !h.onTrade(() -> h.trade.desk().quiescent());
-            } catch (Exception e) {
-                return false;
-            }
-        }, 10);
+        h.untilDeskBusy();
         return answer;
     }
 
