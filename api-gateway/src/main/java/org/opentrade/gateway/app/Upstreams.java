@@ -1,11 +1,12 @@
 package org.opentrade.gateway.app;
 
-import io.vertx.core.Context;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +48,12 @@ public final class Upstreams {
     public static final String KEY_HEADER = "X-OpenTrade-Key-Id";
     public static final String SCOPES_HEADER = "X-OpenTrade-Scopes";
     public static final String PLAN_HEADER = "X-OpenTrade-Plan";
+    // The same names with their hash computed once (HttpHeaders.createOptimized): set on every proxied call.
+    private static final CharSequence ASSERTION_NAME = HttpHeaders.createOptimized(IdentityAssertions.HEADER);
+    private static final CharSequence DEVELOPER_NAME = HttpHeaders.createOptimized(DEVELOPER_HEADER);
+    private static final CharSequence KEY_NAME = HttpHeaders.createOptimized(KEY_HEADER);
+    private static final CharSequence SCOPES_NAME = HttpHeaders.createOptimized(SCOPES_HEADER);
+    private static final CharSequence PLAN_NAME = HttpHeaders.createOptimized(PLAN_HEADER);
 
     private static final Scope[] SCOPES = Scope.values();
     /** The header value of every set of scopes, by bit mask over {@link #SCOPES}: built once, not per request. */
@@ -199,10 +206,10 @@ public final class Upstreams {
         if (p == null) {
             return;
         }
-        headers.set(IdentityAssertions.HEADER, audience.assertionFor(p));
-        headers.set(DEVELOPER_HEADER, p.developerId());
+        headers.set(ASSERTION_NAME, audience.assertionFor(p));
+        headers.set(DEVELOPER_NAME, p.developerId());
         if (p.keyId() != null) {
-            headers.set(KEY_HEADER, p.keyId());
+            headers.set(KEY_NAME, p.keyId());
         }
         int mask = 0;
         for (int i = 0; i < SCOPES.length; i++) {
@@ -210,7 +217,7 @@ public final class Upstreams {
                 mask |= 1 << i;
             }
         }
-        headers.set(SCOPES_HEADER, SCOPE_LISTS[mask]);
-        headers.set(PLAN_HEADER, p.plan().name());
+        headers.set(SCOPES_NAME, SCOPE_LISTS[mask]);
+        headers.set(PLAN_NAME, p.plan().name());
     }
 }

@@ -156,7 +156,7 @@ final class SpanLog {
             case T_LONG -> writeLong(value instanceof Number n ? n.longValue() : 0);
             case T_DOUBLE -> writeLong(Double.doubleToRawLongBits(value instanceof Number n ? n.doubleValue() : 0));
             case T_BOOLEAN -> writeByte(Boolean.TRUE.equals(value) ? 1 : 0);
-            default -> writeString(String.valueOf(value));
+            default -> writeString(value instanceof String str ? str : String.valueOf(value));
         }
     }
 
@@ -186,6 +186,7 @@ final class SpanLog {
     }
 
     /** {@code [short n | 0x8000 when two bytes per char][chars]}; null as n = 0x7fff. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, as wanted
     private void writeString(String s) {
         if (s == null) {
             writeShort(0x7fff);
@@ -196,16 +197,19 @@ final class SpanLog {
         for (int i = 0; i < n && ascii; i++) {
             ascii = s.charAt(i) < 0x80;
         }
-        writeShort(ascii ? n : n | 0x8000);
-        ensure(ascii ? n : 2 * n);
+        if (ascii) {
+            writeShort(n);
+            ensure(n);
+            s.getBytes(0, n, scratch, len); // an array copy for a Latin-1 string, where a loop went char by char
+            len += n;
+            return;
+        }
+        writeShort(n | 0x8000);
+        ensure(2 * n);
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (ascii) {
-                scratch[len++] = (byte) c;
-            } else {
-                scratch[len++] = (byte) (c >>> 8);
-                scratch[len++] = (byte) c;
-            }
+            scratch[len++] = (byte) (c >>> 8);
+            scratch[len++] = (byte) c;
         }
     }
 

@@ -97,10 +97,13 @@ public final class SpanStore {
     /** Keeps a finished span. Any thread; never blocks on I/O. */
     public void add(SpanData span) {
         String traceId = span.getTraceId();
+        if (!TraceIds.isTraceId(traceId)) {
+            return; // not a valid trace id: the SDK never ends such a span
+        }
         long hi = TraceIds.high(traceId);
         long lo = TraceIds.low(traceId);
         if (hi == 0 && lo == 0) {
-            return; // not a valid trace id: the SDK never ends such a span
+            return;
         }
         String developer = span.getAttributes().get(TraceAttributes.DEVELOPER_ID);
         lock.lock();
@@ -130,7 +133,7 @@ public final class SpanStore {
      * when the developer owns it now. Any thread.
      */
     public boolean claim(String traceId, String developerId) {
-        if (traceId == null || developerId == null) {
+        if (developerId == null || !TraceIds.isTraceId(traceId)) {
             return false;
         }
         long hi = TraceIds.high(traceId);
@@ -217,7 +220,7 @@ public final class SpanStore {
     // ------------------------------------------------------------------ index (under the lock)
 
     private int find(String traceId) {
-        if (traceId == null) {
+        if (!TraceIds.isTraceId(traceId)) {
             return -1;
         }
         long hi = TraceIds.high(traceId);

@@ -11,14 +11,19 @@ final class TraceIds {
     private TraceIds() {
     }
 
-    /** The first 16 hex digits of a 32-digit trace id; 0 when the id is malformed. */
-    static long high(String traceId) {
-        return isHex(traceId, 32) ? parse(traceId, 0, 16) : 0;
+    /** Whether {@code traceId} is 32 lowercase hex digits (all zeros included: check the halves for that). */
+    static boolean isTraceId(String traceId) {
+        return isHex(traceId, 32);
     }
 
-    /** The last 16 hex digits of a 32-digit trace id; 0 when the id is malformed. */
+    /** The first 16 hex digits of a trace id that {@linkplain #isTraceId is one}. */
+    static long high(String traceId) {
+        return parse(traceId, 0, 16);
+    }
+
+    /** The last 16 hex digits of a trace id that {@linkplain #isTraceId is one}. */
     static long low(String traceId) {
-        return isHex(traceId, 32) ? parse(traceId, 16, 32) : 0;
+        return parse(traceId, 16, 32);
     }
 
     /** A 16-digit span id as a long; 0 when malformed. */

@@ -25,6 +25,8 @@ import org.opentrade.gateway.domain.GatewayError;
 public final class HttpErrors {
     private static final Logger LOG = Logger.getLogger(HttpErrors.class.getName());
     public static final String TRACE_HEADER = "X-Trace-Id";
+    /** {@link #TRACE_HEADER} with its hash computed once, for the header every answer carries. */
+    public static final CharSequence TRACE_HEADER_NAME = io.vertx.core.http.HttpHeaders.createOptimized(TRACE_HEADER);
     /** Routes that take API keys (secret or signed) and sessions: the API and metering routes. */
     public static final String API_CHALLENGE = Access.KEY_OR_SESSION.challenge();
     /** Routes that take sessions only (key management, the developer's own record, log-in). */

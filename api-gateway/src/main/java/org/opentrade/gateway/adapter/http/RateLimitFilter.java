@@ -2,6 +2,7 @@ package org.opentrade.gateway.adapter.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -160,13 +161,18 @@ public final class RateLimitFilter implements GatewayFilter {
         return s;
     }
 
+    // Set on every limited answer: names with their hash computed once.
+    private static final CharSequence LIMIT = HttpHeaders.createOptimized("RateLimit-Limit");
+    private static final CharSequence REMAINING = HttpHeaders.createOptimized("RateLimit-Remaining");
+    private static final CharSequence RESET = HttpHeaders.createOptimized("RateLimit-Reset");
+
     private static void headers(HttpServerResponse response, RateDecision d) {
         if (response.headWritten()) {
             return; // a WebSocket upgraded to authenticate by a first frame: no HTTP head to add to
         }
-        response.putHeader("RateLimit-Limit", Long.toString(d.limit()))
-                .putHeader("RateLimit-Remaining", Long.toString(d.remaining()))
-                .putHeader("RateLimit-Reset", Long.toString(seconds(d.resetMillis())));
+        response.putHeader(LIMIT, Long.toString(d.limit()))
+                .putHeader(REMAINING, Long.toString(d.remaining()))
+                .putHeader(RESET, Long.toString(seconds(d.resetMillis())));
     }
 
     private static long seconds(long millis) {

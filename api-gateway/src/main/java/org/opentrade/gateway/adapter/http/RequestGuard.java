@@ -2,8 +2,8 @@ package org.opentrade.gateway.adapter.http;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Iterator;
 import java.util.Map;
-import java.util.TreeMap;
 import org.opentrade.gateway.domain.GatewayError;
 
 /**
@@ -23,14 +23,8 @@ public final class RequestGuard implements GatewayFilter {
      * the service behind it, or a proxy in front, may each take another), so such a request is refused
      * with -1007 rather than answered by the first value. Case-insensitive, without allocating per header.
      */
-    static final TreeMap<String, Integer> SINGLE_VALUED = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-
-    static {
-        for (String h : new String[] {"X-API-Key", "X-API-Secret", "X-Signature", "X-Timestamp", "Authorization",
-            "X-Admin-Token", "Idempotency-Key", "Content-Type"}) {
-            SINGLE_VALUED.put(h, SINGLE_VALUED.size());
-        }
-    }
+    static final HeaderNames SINGLE_VALUED = HeaderNames.of("X-API-Key", "X-API-Secret", "X-Signature", "X-Timestamp",
+            "Authorization", "X-Admin-Token", "Idempotency-Key", "Content-Type");
 
     @Override
     public int order() {
@@ -49,15 +43,17 @@ public final class RequestGuard implements GatewayFilter {
         int bytes = 0;
         int seen = 0;
         String repeated = null;
-        for (Map.Entry<String, String> h : req.headers()) {
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = HeaderNames.entries(req.headers()); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> h = it.next();
             count++;
             bytes += h.getKey().length() + h.getValue().length() + 4;
-            Integer single = SINGLE_VALUED.get(h.getKey());
-            if (single != null) {
-                if ((seen & (1 << single)) != 0 && repeated == null) {
-                    repeated = SINGLE_VALUED.ceilingKey(h.getKey());
+            int single = SINGLE_VALUED.indexOf(h.getKey());
+            if (single >= 0) {
+                int bit = 1 << single;
+                if ((seen & bit) != 0 && repeated == null) {
+                    repeated = SINGLE_VALUED.name(single);
                 }
-                seen |= 1 << single;
+                seen |= bit;
             }
         }
         if (count > MAX_HEADERS || bytes > MAX_HEADER_BYTES) {

@@ -1,15 +1,16 @@
 package org.opentrade.gateway.adapter.http.proxy;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.TreeSet;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
+import org.opentrade.gateway.adapter.http.HeaderNames;
 import org.opentrade.gateway.adapter.http.HttpErrors;
 
 /**
@@ -26,17 +27,20 @@ final class ForwardHeaders {
     static final String FORWARDED_FOR = "X-Forwarded-For";
     static final String FORWARDED_PROTO = "X-Forwarded-Proto";
     static final String FORWARDED_HOST = "X-Forwarded-Host";
+    private static final CharSequence FORWARDED_FOR_NAME = HttpHeaders.createOptimized(FORWARDED_FOR);
+    private static final CharSequence FORWARDED_PROTO_NAME = HttpHeaders.createOptimized(FORWARDED_PROTO);
+    private static final CharSequence FORWARDED_HOST_NAME = HttpHeaders.createOptimized(FORWARDED_HOST);
     private static final String IDENTITY_PREFIX = "x-opentrade-";
     private static final String FORWARDED_PREFIX = "x-forwarded-";
     // Case-insensitive sets: header names are matched as sent, without a lower-cased copy of each
     // name per request (that copy was a third of the proxy's own allocation).
-    private static final Set<String> HOP_BY_HOP = ignoringCase("connection", "keep-alive", "proxy-connection",
+    private static final HeaderNames HOP_BY_HOP = HeaderNames.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
-    private static final Set<String> CREDENTIALS = ignoringCase("x-api-secret", "x-signature", "authorization", "cookie",
-            "x-admin-token");
+    private static final HeaderNames CREDENTIALS = HeaderNames.of("x-api-secret", "x-signature", "authorization",
+            "cookie", "x-admin-token");
     // The client computes these for its own body or handshake; copying them would corrupt ours.
-    private static final Set<String> RECOMPUTED = ignoringCase("content-length");
-    private static final Set<String> WEBSOCKET_HANDSHAKE = ignoringCase("sec-websocket-key", "sec-websocket-version",
+    private static final HeaderNames RECOMPUTED = HeaderNames.of("content-length");
+    private static final HeaderNames WEBSOCKET_HANDSHAKE = HeaderNames.of("sec-websocket-key", "sec-websocket-version",
             "sec-websocket-extensions", "sec-websocket-accept", "sec-websocket-protocol");
 
     private ForwardHeaders() {
@@ -49,36 +53,38 @@ final class ForwardHeaders {
     static MultiMap outbound(RoutingContext ctx, BiConsumer<RoutingContext, MultiMap> identity, boolean webSocket) {
         HttpServerRequest request = ctx.request();
         MultiMap in = request.headers();
-        Set<String> nominated = connectionTokens(in);
+        HeaderNames nominated = connectionTokens(in);
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
-        for (Map.Entry<String, String> header : in) {
-            String name = header.getKey();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = HeaderNames.entries(in); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            CharSequence name = header.getKey();
             boolean drop = HOP_BY_HOP.contains(name) || startsWith(name, "proxy-") || CREDENTIALS.contains(name)
                     || startsWith(name, IDENTITY_PREFIX) || startsWith(name, FORWARDED_PREFIX)
                     || RECOMPUTED.contains(name) || nominated.contains(name)
                     || (webSocket && WEBSOCKET_HANDSHAKE.contains(name));
             if (!drop) {
-                out.add(header.getKey(), header.getValue());
+                out.add(name, header.getValue());
             }
         }
         identity.accept(ctx, out);
         if (request.remoteAddress() != null) {
-            out.set(FORWARDED_FOR, request.remoteAddress().hostAddress());
+            out.set(FORWARDED_FOR_NAME, request.remoteAddress().hostAddress());
         }
-        out.set(FORWARDED_PROTO, request.isSSL() ? "https" : "http");
+        out.set(FORWARDED_PROTO_NAME, request.isSSL() ? "https" : "http");
         if (request.authority() != null) {
-            out.set(FORWARDED_HOST, request.authority().toString());
+            out.set(FORWARDED_HOST_NAME, request.authority().toString());
         }
         return out;
     }
 
     /** Copies an upstream's response headers to the caller's response, minus hop-by-hop ones. */
     static void copyResponse(MultiMap from, MultiMap to) {
-        Set<String> nominated = connectionTokens(from);
-        for (Map.Entry<String, String> header : from) {
-            String name = header.getKey();
+        HeaderNames nominated = connectionTokens(from);
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = HeaderNames.entries(from); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            CharSequence name = header.getKey();
             if (!HOP_BY_HOP.contains(name) && !startsWith(name, "proxy-") && !nominated.contains(name)) {
-                to.add(header.getKey(), header.getValue());
+                to.add(name, header.getValue());
             }
         }
     }
@@ -90,28 +96,24 @@ final class ForwardHeaders {
      * proxy joins into one invalid value ({@code "a, a"}).
      */
     static void oneTraceId(MultiMap headers, String own, String fallback) {
-        String name = HttpErrors.TRACE_HEADER;
+        CharSequence name = HttpErrors.TRACE_HEADER_NAME;
         headers.set(name, own != null ? own : headers.contains(name) ? headers.get(name) : fallback);
     }
 
-    private static Set<String> ignoringCase(String... names) {
-        TreeSet<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        set.addAll(Arrays.asList(names));
-        return Collections.unmodifiableSet(set);
+    /** Whether {@code name} starts with the lower-case {@code prefix}, in any case. */
+    private static boolean startsWith(CharSequence name, String prefix) {
+        return HeaderNames.startsWith(name, prefix);
     }
 
-    /** Whether {@code name} starts with the lower-case {@code prefix}, in any case. */
-    private static boolean startsWith(String name, String prefix) {
-        return name.regionMatches(true, 0, prefix, 0, prefix.length());
-    }
+    private static final HeaderNames NONE = HeaderNames.of();
 
     /** Header names the {@code Connection} header nominates as hop-by-hop (a case-insensitive set). */
-    private static Set<String> connectionTokens(MultiMap headers) {
-        if (!headers.contains("Connection")) {
-            return Set.of(); // the usual case on keep-alive HTTP/1.1: nothing nominated
+    private static HeaderNames connectionTokens(MultiMap headers) {
+        if (!headers.contains(HttpHeaders.CONNECTION)) {
+            return NONE; // the usual case on keep-alive HTTP/1.1: nothing nominated
         }
-        Set<String> tokens = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        for (String value : headers.getAll("Connection")) {
+        List<String> tokens = new ArrayList<>();
+        for (String value : headers.getAll(HttpHeaders.CONNECTION)) {
             for (String token : value.split(",")) {
                 String t = token.trim().toLowerCase(Locale.ROOT);
                 if (!t.isEmpty()) {
@@ -119,6 +121,6 @@ final class ForwardHeaders {
                 }
             }
         }
-        return tokens;
+        return HeaderNames.of(tokens.toArray(String[]::new));
     }
 }

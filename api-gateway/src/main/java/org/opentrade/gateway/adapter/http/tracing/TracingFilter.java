@@ -59,7 +59,7 @@ public final class TracingFilter implements Handler<RoutingContext> {
         ctx.put(STATE, state);
         String traceId = state.traceId();
         ctx.put(RequestKeys.TRACE_ID, traceId);
-        ctx.response().putHeader(HttpErrors.TRACE_HEADER, traceId);
+        ctx.response().putHeader(HttpErrors.TRACE_HEADER_NAME, traceId);
         ctx.addEndHandler(done -> state.end(ctx, done.succeeded()));
         ctx.next();
     }
