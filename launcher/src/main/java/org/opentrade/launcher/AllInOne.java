@@ -144,7 +144,8 @@ public final class AllInOne {
         try {
             launcher = LauncherConfig.load(loader);
             exchangeConfig = ExchangeConfig.load(loader);
-            configuredGateway = GatewayConfig.load(loader);
+            // Served on the all-in-one's port: its host check (DNS rebinding) follows http.host, not gateway.host.
+            configuredGateway = GatewayConfig.load(loader).withHost(launcher.httpHost());
             // In-process: loopback only, on a free port the gateway is then pointed at.
             marketConfig = MarketApiConfig.load(loader).withServer("127.0.0.1", 0);
             tradeConfig = TradeApiConfig.load(loader).withServer("127.0.0.1", 0)

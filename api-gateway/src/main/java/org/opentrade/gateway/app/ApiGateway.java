@@ -31,6 +31,7 @@ import org.opentrade.gateway.adapter.http.GatewayFilter;
 import org.opentrade.gateway.adapter.http.GatewayRoute;
 import org.opentrade.gateway.adapter.http.KeyChangeLimitFilter;
 import org.opentrade.gateway.adapter.http.PerAddressLimitFilter;
+import org.opentrade.gateway.adapter.http.HostGuard;
 import org.opentrade.gateway.adapter.http.RequestGuard;
 import org.opentrade.gateway.adapter.redis.RedisConnections;
 import org.opentrade.gateway.adapter.redis.RedisKeyRegistry;
@@ -191,6 +192,7 @@ public final class ApiGateway {
         RequestMetrics requestMetrics = new RequestMetrics();
         List<GatewayFilter> filters = List.of(GatewayFilter.of(GatewayFilter.ORDER_TRACING, hooks.tracing()),
                 requestMetrics,
+                new HostGuard(config.host(), config.allowedHosts()),
                 new RequestGuard(),
                 overload,
                 new MeteringFilter(stores.meter(), clock),

@@ -16,6 +16,7 @@ import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.gateway.adapter.http.OverloadLimits;
 import org.opentrade.gateway.adapter.http.RequestGuard;
 import org.opentrade.gateway.adapter.http.GracefulStop;
+import org.opentrade.gateway.adapter.http.HostGuard;
 import org.opentrade.gateway.adapter.http.ServerLimits;
 import org.opentrade.gateway.adapter.http.proxy.UpstreamPoolOptions;
 import org.opentrade.gateway.adapter.redis.RedisOptions;
@@ -42,7 +43,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                             OverloadLimits overload, EventBusMode eventBus, ClusterConfig cluster,
                             int passwordThreads, int passwordQueue, int signUpsPerHour, int signUpsPerAddressPerHour,
                             GracefulStop.Options shutdown, List<Cidr> metricsAllowedCidrs, Duration firstFrameTimeout,
-                            Duration sessionMaxAge, NetTransport transport) {
+                            Duration sessionMaxAge, NetTransport transport, List<String> allowedHosts) {
     public static final String RESOURCE = "gateway.yaml";
     public static final String OVERRIDE_PROPERTY = "opentrade.gateway.config";
     public static final String OVERRIDE_ENV = "OPENTRADE_GATEWAY_CONFIG";
@@ -64,6 +65,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
         trustedProxies = List.copyOf(trustedProxies);
         upstreams = Map.copyOf(upstreams);
         metricsAllowedCidrs = List.copyOf(metricsAllowedCidrs);
+        allowedHosts = List.copyOf(allowedHosts);
     }
 
     /** Without secrets: the Redis URI's credentials and the admin token are left out. */
@@ -71,7 +73,8 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
     public String toString() {
         return "GatewayConfig[host=" + host + ", port=" + port + ", store=" + store + ", dataDir=" + dataDir
                 + ", redisUri=" + RedisOptions.redacted(redisUri) + ", adminToken=" + (adminToken.isEmpty() ? "" : "***")
-                + ", plans=" + plans + ", server=" + server + ", upstreams=" + upstreams.keySet() + "]";
+                + ", plans=" + plans + ", server=" + server + ", upstreams=" + upstreams.keySet() + ", allowedHosts="
+                + allowedHosts + "]";
     }
 
     public static GatewayConfig load(ConfigLoader loader) {
@@ -96,6 +99,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
             proxies.add(Cidr.parse(s).orElseThrow(() -> new ConfigException("config key 'gateway.trusted_proxies' has value '"
                     + s + "'; allowed: address ranges such as 10.0.0.0/8")));
         }
+        List<String> allowedHosts = allowedHosts(g);
         List<Cidr> metricsAllowed = new ArrayList<>();
         for (String s : g.strings("metrics_allowed_cidrs")) {
             metricsAllowed.add(Cidr.parse(s).orElseThrow(() -> new ConfigException("config key "
@@ -179,7 +183,39 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 g.enumValue("event_bus", EventBusMode.class, EventBusMode.LOCAL),
                 ClusterConfig.fromConfig(root.section("cluster")), passwordThreads, passwordQueue, signUps,
                 signUpsPerAddress, shutdown(g), metricsAllowed, firstFrame, sessionMaxAge,
-                g.enumValue("transport", NetTransport.class, NetTransport.AUTO));
+                g.enumValue("transport", NetTransport.class, NetTransport.AUTO), allowedHosts);
+    }
+
+    /**
+     * {@code gateway.allowed_hosts}: host names or addresses, without scheme or port ({@code api.example.com},
+     * {@code 192.0.2.10}, {@code [2001:db8::1]}), that the gateway's HTTP port answers for besides loopback
+     * ({@link HostGuard}).
+     */
+    private static List<String> allowedHosts(Config g) {
+        List<String> out = new ArrayList<>();
+        for (String s : g.strings("allowed_hosts")) {
+            if (!s.matches("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]")) {
+                throw new ConfigException("config key 'gateway.allowed_hosts' has value '" + s + "'; allowed: host names "
+                        + "or addresses without scheme or port, such as api.example.com, 192.0.2.10 or [2001:db8::1]");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * The same configuration served on {@code host} (the all-in-one serves the gateway on its own port,
+     * {@code http.host}, which {@link HostGuard} must know).
+     */
+    public GatewayConfig withHost(String host) {
+        return new GatewayConfig(host, port, eventLoops, maxBodyBytes, store, dataDir, gateways, trustedProxies, redisUri,
+                redisCommandTimeout, sessionTtl, sessionKeyFile, signatureWindow, signatureClockSkew, keyCacheTtl,
+                adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
+                loginAccountWindow, keyChangesPerMinute, revokedKeysKept, revokedKeyRetention, streamsPerDeveloper,
+                usageFlushInterval,
+                usageRetention, tracing, upstreams, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
+                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown, metricsAllowedCidrs,
+                firstFrameTimeout, sessionMaxAge, transport, allowedHosts);
     }
 
     /**
@@ -272,6 +308,6 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
                 usageFlushInterval,
                 usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
                 passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown, metricsAllowedCidrs,
-                firstFrameTimeout, sessionMaxAge, transport);
+                firstFrameTimeout, sessionMaxAge, transport, allowedHosts);
     }
 }

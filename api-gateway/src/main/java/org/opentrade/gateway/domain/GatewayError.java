@@ -23,6 +23,11 @@ public enum GatewayError {
     URI_TOO_LONG(-1010, "the request line is too long"),
     REQUEST_TIMEOUT(-1011, "the request was not received in time"),
     HTTP_VERSION_NOT_SUPPORTED(-1012, "this HTTP version is not supported; use HTTP/1.1"),
+    /**
+     * The {@code Host} names a host this server does not answer for: a loopback-bound server answers loopback
+     * names and {@code gateway.allowed_hosts} only (DNS rebinding, see {@code HostGuard}).
+     */
+    MISDIRECTED_REQUEST(-1013, "this server does not answer for the host named in the Host header"),
 
     CREDENTIALS_MISSING(-2001, "no credentials: send X-API-Key with X-API-Secret or X-Signature, or Authorization: Bearer"),
     KEY_UNKNOWN(-2002, "unknown API key"),

@@ -73,7 +73,7 @@ class CallerHangUpBoundsTest {
         int before = held.size();
         try (Socket s = new Socket("127.0.0.1", gw.port())) {
             OutputStream out = s.getOutputStream();
-            out.write((method + " " + pathAndQuery + " HTTP/1.1\r\nHost: x\r\n" + auth[0] + ": " + auth[1] + "\r\n"
+            out.write((method + " " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\n" + auth[0] + ": " + auth[1] + "\r\n"
                     + auth[2] + ": " + auth[3] + "\r\nContent-Type: application/json\r\nContent-Length: "
                     + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
             out.flush();

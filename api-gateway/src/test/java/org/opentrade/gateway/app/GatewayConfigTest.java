@@ -29,6 +29,18 @@ class GatewayConfigTest {
     }
 
     @Test
+    void allowedHostsAreNoneByDefaultAndACommaSeparatedListFromTheEnvironment() {
+        assertEquals(java.util.List.of(), GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of())).allowedHosts());
+        assertEquals(java.util.List.of("api.example.com", "192.0.2.10", "[2001:db8::1]"), GatewayConfig.load(ConfigLoader.of(
+                Map.of("OPENTRADE_GATEWAY_ALLOWED_HOSTS", "api.example.com, 192.0.2.10,[2001:db8::1]"), Map.of())).allowedHosts());
+        for (String bad : new String[] {"https://api.example.com", "api.example.com:443", "*", "api.example.com/x"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(ConfigLoader.of(
+                    Map.of("OPENTRADE_GATEWAY_ALLOWED_HOSTS", bad), Map.of())), bad);
+            assertTrue(e.getMessage().contains("gateway.allowed_hosts"), e.getMessage());
+        }
+    }
+
+    @Test
     void theStandaloneGatewayJoinsTheClusterOnlyWhenAskedTo() {
         GatewayConfig alone = GatewayConfig.load(ConfigLoader.of(Map.of(), Map.of()));
         assertEquals(GatewayConfig.EventBusMode.LOCAL, alone.eventBus());

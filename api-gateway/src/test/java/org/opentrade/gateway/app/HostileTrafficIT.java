@@ -169,9 +169,9 @@ class HostileTrafficIT {
                 case 0 -> post(pick(rnd, "/v1/developers", "/v1/sessions"), pick(rnd, badJson), "");
                 case 1 -> post("/v1/keys", pick(rnd, badJson), "Authorization: Bearer " + token + "\r\n");
                 case 2 -> post("/v1/orders", pick(rnd, badJson), auth);
-                case 3 -> "POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                case 3 -> "POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                         + (70_000 + rnd.nextInt(100_000)) + "\r\nConnection: close\r\n\r\n" + "x".repeat(70_000);
-                case 4 -> "GET /v1/market/quotes HTTP/1.1\r\nHost: x\r\n" + pick(rnd, "X-API-Key\r\n",
+                case 4 -> "GET /v1/market/quotes HTTP/1.1\r\nHost: localhost\r\n" + pick(rnd, "X-API-Key\r\n",
                         "X-API-Key: " + "k".repeat(20_000) + "\r\n", "X-API-Key: \u0001\u0002\r\n",
                         "X-API-Key: a\r\nX-API-Key: b\r\nX-API-Secret: c\r\n", "Bad Header: x\r\n",
                         "X-Many: 1\r\n".repeat(150), "Authorization: Bearer " + "a".repeat(5000) + "\r\n",
@@ -179,17 +179,17 @@ class HostileTrafficIT {
                                 + "\r\n", "Content-Length: -5\r\n", "Transfer-Encoding: chunked\r\n\r\nzz\r\n")
                         + "Connection: close\r\n\r\n";
                 case 5 -> signedGarbage(edKeyId, pair, rnd);
-                case 6 -> "GET " + pick(rnd, paths) + " HTTP/1.1\r\nHost: x\r\n" + auth + "Connection: close\r\n\r\n";
-                case 7 -> pick(rnd, "FOO", "TRACE", "PROPFIND", "CONNECT", "PUT", "DELETE") + " /v1/keys HTTP/1.1\r\nHost: x\r\n"
+                case 6 -> "GET " + pick(rnd, paths) + " HTTP/1.1\r\nHost: localhost\r\n" + auth + "Connection: close\r\n\r\n";
+                case 7 -> pick(rnd, "FOO", "TRACE", "PROPFIND", "CONNECT", "PUT", "DELETE") + " /v1/keys HTTP/1.1\r\nHost: localhost\r\n"
                         + "Connection: close\r\n\r\n";
                 case 8 -> pick(rnd, "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "\u0016\u0003\u0001\u0000\u00a5\r\n\r\n",
                         "GET /v1/keys\r\n\r\n", "GET /v1/keys HTTP/1.1\r\n\r\n", " \r\n\r\n");
-                case 9 -> "GET /v1/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.substring(0, token.length() - 3)
+                case 9 -> "GET /v1/keys HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token.substring(0, token.length() - 3)
                         + pick(rnd, "abc", "___", "...") + "\r\nConnection: close\r\n\r\n";
-                case 10 -> "POST /v1/admin/keys/" + keyId + "/kill HTTP/1.1\r\nHost: x\r\nX-Admin-Token: "
+                case 10 -> "POST /v1/admin/keys/" + keyId + "/kill HTTP/1.1\r\nHost: localhost\r\nX-Admin-Token: "
                         + pick(rnd, "", "x", "test-admin-token-012345678", "A".repeat(3000)) + "\r\nContent-Length: 0\r\n"
                         + "Connection: close\r\n\r\n";
-                default -> "GET /v1/market/quotes HTTP/1.1\r\nHost: x\r\nX-API-Key: " + keyId + "\r\nX-API-Secret: "
+                default -> "GET /v1/market/quotes HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + keyId + "\r\nX-API-Secret: "
                         + secret.substring(0, secret.length() - 2) + pick(rnd, "zz", "!!", "") + "\r\nConnection: close\r\n\r\n";
             };
             out.add(r.getBytes(StandardCharsets.ISO_8859_1));
@@ -210,7 +210,7 @@ class HostileTrafficIT {
 
     private static String post(String path, String body, String headers) {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + headers
+        return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + headers
                 + "Content-Length: " + b.length + "\r\nConnection: close\r\n\r\n" + new String(b, StandardCharsets.ISO_8859_1);
     }
 

@@ -40,28 +40,28 @@ class RefusedBelowTheRouterTest {
 
     @Test
     void aUriOf64KibGets414WithTheErrorModelAndATraceHeader() throws Exception {
-        assertRefused("GET /v1/market/quotes?symbols=" + "A".repeat(64 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+        assertRefused("GET /v1/market/quotes?symbols=" + "A".repeat(64 * 1024) + " HTTP/1.1\r\nHost: localhost\r\n\r\n",
                 414, -1010);
     }
 
     @Test
     void anOverLongHeaderGets431WithTheErrorModelAndATraceHeader() throws Exception {
-        assertRefused("GET /v1/limits HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n", 431, -1009);
+        assertRefused("GET /v1/limits HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n", 431, -1009);
     }
 
     @Test
     void aMalformedRequestLineGets400WithTheErrorModelAndATraceHeader() throws Exception {
-        assertRefused("GET\r\nHost: x\r\n\r\n", 400, -1001);
+        assertRefused("GET\r\nHost: localhost\r\n\r\n", 400, -1001);
     }
 
     @Test
     void aBadHeaderLineGets400WithTheErrorModelAndATraceHeader() throws Exception {
-        assertRefused("GET /v1/limits HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", 400, -1001);
+        assertRefused("GET /v1/limits HTTP/1.1\r\nHost: localhost\r\nNo colon here\r\n\r\n", 400, -1001);
     }
 
     @Test
     void aBadHeaderNameGets400WithTheErrorModelAndATraceHeader() throws Exception {
-        assertRefused("GET /v1/limits HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n\r\n", 400, -1001);
+        assertRefused("GET /v1/limits HTTP/1.1\r\nHost: localhost\r\nBad Name: y\r\n\r\n", 400, -1001);
     }
 
     /** It was told "the request body is not valid JSON" (a GET has none). */
@@ -69,13 +69,13 @@ class RefusedBelowTheRouterTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"HTTP/3.7", "HTTP/2.0", "HTTP/0.9", "HTTP/9.9"})
     void anUnsupportedHttpVersionGets505WithTheErrorModelAndATraceHeader(String version) throws Exception {
-        assertRefused("GET /v1/limits " + version + "\r\nHost: x\r\n\r\n", 505, -1012);
+        assertRefused("GET /v1/limits " + version + "\r\nHost: localhost\r\n\r\n", 505, -1012);
     }
 
     /** A later minor version of HTTP/1 is served as HTTP/1.1 (RFC 9112 2.6). */
     @Test
     void aLaterHttp1MinorVersionIsServedAsHttp11() throws Exception {
-        String answer = assertRefused("GET /v1/limits HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n", 401, -2001);
+        String answer = assertRefused("GET /v1/limits HTTP/1.2\r\nHost: localhost\r\nConnection: close\r\n\r\n", 401, -2001);
         assertTrue(answer.startsWith("HTTP/1.1 401 "), answer);
     }
 
@@ -87,7 +87,7 @@ class RefusedBelowTheRouterTest {
 
     @Test
     void badChunkedEncodingGets400WithTheErrorModelAndATraceHeader() throws Exception {
-        assertRefused("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        assertRefused("POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400, -1001);
     }
 
@@ -95,9 +95,9 @@ class RefusedBelowTheRouterTest {
     void aRequestWithBothLengthsIsRefusedAndItsConnectionClosedSoNothingCanBeSmuggledBehindIt() throws Exception {
         // A front proxy that reads Content-Length would pass all of this as one request; read as chunked, a
         // second request ("smuggled") follows the first on the same connection. RFC 9112 §6.1: close after it.
-        String answer = assertRefused("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        String answer = assertRefused("POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 41\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
-                + "GET /v1/limits HTTP/1.1\r\nHost: x\r\n\r\n", 400, -1001);
+                + "GET /v1/limits HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, -1001);
         assertTrue(answer.contains("both Content-Length and Transfer-Encoding"), answer);
         assertEquals(1, statusLines(answer), "one answer only, the smuggled request unread: " + answer);
     }
@@ -105,19 +105,19 @@ class RefusedBelowTheRouterTest {
     @Test
     void anHttp10RequestWithATransferEncodingIsRefusedAndItsConnectionClosed() throws Exception {
         // Netty reads it as chunked; a 1.0 front proxy frames it by its Content-Length.
-        String answer = assertRefused("POST /v1/developers HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n"
+        String answer = assertRefused("POST /v1/developers HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 41\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
-                + "GET /v1/limits HTTP/1.1\r\nHost: x\r\n\r\n", 400, -1001);
+                + "GET /v1/limits HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, -1001);
         assertEquals(1, statusLines(answer), "one answer only: " + answer);
     }
 
     @Test
     void aTransferEncodingNotEndingWithChunkedIsRefusedAndItsConnectionClosed() throws Exception {
-        String answer = assertRefused("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        String answer = assertRefused("POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 2\r\nTransfer-Encoding: identity\r\n\r\n{}"
-                + "GET /v1/limits HTTP/1.1\r\nHost: x\r\n\r\n", 400, -1001);
+                + "GET /v1/limits HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, -1001);
         assertEquals(1, statusLines(answer), "one answer only: " + answer);
-        assertRefused("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        assertRefused("POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400, -1001);
     }
 
@@ -128,17 +128,17 @@ class RefusedBelowTheRouterTest {
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {
-        "POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n",
-        "POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
-        "POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
-        "POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: identity\r\n\r\n{}",
-        "POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-        "POST /v1/developers HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        "POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
+        "POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: identity\r\n\r\n{}",
+        "POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST /v1/developers HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     })
     void theRequestBehindARefusedFramingIsNeverRun(String first) throws Exception {
         String email = "smuggled" + Math.abs(first.hashCode()) + "@example.com";
         String body = new JsonObject().put("email", email).put("password", "correct horse battery").put("name", "S").encode();
-        String second = "POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+        String second = "POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.length() + "\r\n\r\n" + body;
         String answer;
         try (Socket s = new Socket()) {
@@ -159,7 +159,7 @@ class RefusedBelowTheRouterTest {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", gw.port()), 5_000);
             s.setSoTimeout(20_000);
-            s.getOutputStream().write(("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            s.getOutputStream().write(("POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             String answer = readUntilClosed(s);

@@ -46,7 +46,7 @@ class SlowClientsTest {
     void aHalfSentRequestHeadIsCutOff() throws Exception {
         start("  request_read_timeout: 300ms\n");
         try (Socket s = connect()) {
-            s.getOutputStream().write("GET /v1/limits HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write("GET /v1/limits HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             assertEquals("", readUntilClosed(s), "the server closed without an answer");
         }
@@ -56,7 +56,7 @@ class SlowClientsTest {
     void anIdleKeepAliveConnectionIsClosedAfterItsAnswer() throws Exception {
         start("  request_read_timeout: 300ms\n");
         try (Socket s = connect()) {
-            s.getOutputStream().write("GET /v1/nothing-here HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write("GET /v1/nothing-here HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             String answer = readUntilClosed(s);
             assertTrue(answer.startsWith("HTTP/1.1 404"), answer);
@@ -67,7 +67,7 @@ class SlowClientsTest {
     void anUpgradeHeaderOnAPlainRequestDoesNotExemptTheConnection() throws Exception {
         start("  request_read_timeout: 300ms\n");
         try (Socket s = connect()) {
-            s.getOutputStream().write(("GET /v1/nothing-here HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            s.getOutputStream().write(("GET /v1/nothing-here HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
                     + "Connection: keep-alive\r\n\r\nGET /v1/limits HTTP/1.1\r\nX-Slow: ").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             String answer = readUntilClosed(s);
@@ -113,7 +113,7 @@ class SlowClientsTest {
     void aBodyThatStopsArrivingIsAnsweredWithTheErrorModel() throws Exception {
         start("  request_read_timeout: 300ms\n");
         try (Socket s = connect()) {
-            s.getOutputStream().write(("POST /v1/developers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            s.getOutputStream().write(("POST /v1/developers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 100\r\n\r\n{\"email\":").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             String answer = readUntilClosed(s);
@@ -126,7 +126,7 @@ class SlowClientsTest {
     void headersOverTheLimitGetTheErrorModelWithoutBeingBuffered() throws Exception {
         start("");
         try (Socket s = connect()) {
-            s.getOutputStream().write(("GET /v1/limits HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024)
+            s.getOutputStream().write(("GET /v1/limits HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(64 * 1024)
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             String answer = readUntilClosed(s);
@@ -141,7 +141,7 @@ class SlowClientsTest {
     void aRequestLineOverTheLimitGetsTheErrorModel() throws Exception {
         start("");
         try (Socket s = connect()) {
-            s.getOutputStream().write(("GET /v1/market/depth/" + "A".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.getOutputStream().write(("GET /v1/market/depth/" + "A".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             String answer = readUntilClosed(s);
@@ -199,7 +199,7 @@ class SlowClientsTest {
 
     private Answer exchange(Socket s) throws IOException {
         try {
-            s.getOutputStream().write("GET /v1/limits HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write("GET /v1/limits HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
             byte[] head = new byte[12];
             int n = 0;

@@ -4,7 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * One concern of the request path (tracing, the request guard, metering, per-address limits,
+ * One concern of the request path (tracing, the host check, the request guard, metering, per-address limits,
  * authentication, scope, limits), as in Spring Cloud Gateway: one ordered list of filters serves
  * every {@code /v1} route, the gateway's own (sign-up, sessions, keys, usage, admin) and the proxied
  * ones alike. Filters run in ascending {@link #order}; each either answers (by failing the request
@@ -18,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public interface GatewayFilter {
     int ORDER_TRACING = -1000;
+    /** {@link HostGuard}: after tracing (its refusal carries {@code X-Trace-Id}), before anything reads the request. */
+    int ORDER_HOST_GUARD = -950;
     int ORDER_REQUEST_GUARD = -900;
     /** Filters below this run before routing, on every request; those above on each route. */
     int ORDER_ROUTING = 0;

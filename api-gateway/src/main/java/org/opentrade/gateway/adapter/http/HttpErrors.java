@@ -58,6 +58,7 @@ public final class HttpErrors {
             case URI_TOO_LONG -> 414;
             case REQUEST_TIMEOUT -> 408;
             case HTTP_VERSION_NOT_SUPPORTED -> 505;
+            case MISDIRECTED_REQUEST -> 421;
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
             case UNSUPPORTED_MEDIA_TYPE -> 415;

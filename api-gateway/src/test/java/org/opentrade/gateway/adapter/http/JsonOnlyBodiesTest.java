@@ -169,10 +169,10 @@ class JsonOnlyBodiesTest {
         start("  per_address_per_minute: 1000\n");
         String big = credentials("x@example.com", "p".repeat(200)) + " ".repeat(60_000); // more than one read
         String login = credentials("nobody@example.com", "a guess");
-        String requests = "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: " + big.length() + "\r\n\r\n" + big
-                + "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+        String requests = "POST /v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + big.length() + "\r\n\r\n" + big
+                + "POST /v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(login.length()) + "\r\n" + login + "\r\n0\r\n\r\n"
-                + "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                + "POST /v1/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nConnection: close\r\n"
                 + "Content-Length: " + login.length() + "\r\n\r\n" + login;
         String answer;
         try (Socket s = new Socket()) {
