@@ -188,7 +188,7 @@ class TradeApiServiceTest extends TradeHarnessTest {
         assertEquals(413, huge.statusCode());
         assertEquals(-1003, body(huge).getInteger("error_no"));
         HttpResponse<Buffer> notJson = TradeHarness.await(h.request(HttpMethod.POST, "dev_mia", "/v1/orders")
-                .sendBuffer(Buffer.buffer("qty=100")));
+                .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("qty=100")));
         assertEquals(-1001, body(notJson).getInteger("error_no"));
         String order = TradeHarness.limit(null, "600000.SH", "buy", "10.00", 100).encode();
         for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/jsonp"}) {

@@ -1,9 +1,7 @@
 package org.opentrade.gateway.adapter.http;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.opentrade.common.web.AllowedMethods;
+import org.opentrade.common.web.JsonMediaType;
 import org.opentrade.common.web.QueryParams;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.RoutePolicy;
@@ -72,11 +71,11 @@ public final class GatewayRouter {
                 // before any filter: a refused request is charged to no budget (the per-address log-in and sign-up
                 // limits above all), reaches no upstream, and a form or multipart body is never decoded.
                 route.handler(ctx -> {
-                    if (!mayHaveBody(ctx.request())) {
+                    if (!JsonMediaType.mayHaveBody(ctx.request())) {
                         ctx.next();
                         return;
                     }
-                    String refusal = JsonBodies.mediaTypeRefusal(ctx.request());
+                    String refusal = JsonMediaType.refusal(ctx.request());
                     if (refusal != null) {
                         HttpErrors.send(ctx, GatewayError.UNSUPPORTED_MEDIA_TYPE, refusal);
                     } else {
@@ -125,13 +124,6 @@ public final class GatewayRouter {
         ctx.response().putHeader(HttpHeaders.ALLOW, allow);
         HttpErrors.send(ctx, GatewayError.METHOD_NOT_ALLOWED, "method " + ctx.request().method()
                 + " is not allowed on " + printable(ctx.request().path()) + "; allowed: " + allow);
-    }
-
-    /** Whether a body may follow the headers: a non-zero Content-Length, or any Transfer-Encoding. */
-    static boolean mayHaveBody(HttpServerRequest request) {
-        MultiMap headers = request.headers();
-        String length = headers.get(HttpHeaders.CONTENT_LENGTH);
-        return (length != null && !length.equals("0")) || headers.contains(HttpHeaders.TRANSFER_ENCODING);
     }
 
     /** A path as it may appear in a message: bounded, control characters replaced. */

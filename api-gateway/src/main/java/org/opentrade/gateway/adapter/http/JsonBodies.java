@@ -35,35 +35,8 @@ final class JsonBodies {
     }
 
     /**
-     * The one media-type check, made by {@link GatewayRouter} on every route before the body is read and before any
-     * filter (so a refused request is charged to no budget and reaches no service): a request that carries a body
-     * ({@link GatewayRouter#mayHaveBody}: a non-zero Content-Length, or a Transfer-Encoding) must say it is {@code
-     * application/json} (parameters such as {@code ; charset=utf-8} aside, the type in any case), or it is refused
-     * with 415 -1006; a request without one passes, whatever its Content-Type. A body with no Content-Type is
-     * refused too, not read as JSON: a web page can make a visitor's browser send one (a Blob in {@code fetch} with
-     * {@code mode: 'no-cors'}, {@code navigator.sendBeacon}), or a {@code text/plain}, form or multipart one, without
-     * a CORS preflight, while {@code application/json} needs one; so the public routes (sign-up, log-in, password
-     * reset) cannot be driven from visitors' browsers to spread guesses over their addresses. Returns the refusal's
-     * message, or null.
-     */
-    static String mediaTypeRefusal(io.vertx.core.http.HttpServerRequest request) {
-        String type = request.getHeader("Content-Type");
-        if (type == null) {
-            return "the body must be application/json: send it with Content-Type: application/json";
-        }
-        return isJson(type) ? null : "the body must be application/json, got Content-Type '" + printableName(type) + "'";
-    }
-
-    /** Whether {@code contentType} is {@code application/json}: any case, parameters after a {@code ;} aside. */
-    static boolean isJson(String contentType) {
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip()
-                .equalsIgnoreCase("application/json");
-    }
-
-    /**
      * The body as a JSON object, for routes whose body is optional; an empty body is an empty object. Its media
-     * type was checked before the body was read ({@link #mediaTypeRefusal}).
+     * type was checked before the body was read ({@link org.opentrade.common.web.JsonMediaType}).
      */
     static JsonObject object(RoutingContext ctx) {
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();

@@ -6,13 +6,15 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.function.Supplier;
+import org.opentrade.common.web.JsonMediaType;
 import org.opentrade.trade.domain.TradeError;
 import org.opentrade.trade.domain.desk.TradeDesk;
 
 /**
  * The administrator's kill switch: {@code POST /admin/accounts/{account}/kill-switch} with
- * {@code {"enabled": true|false}} and {@code X-Admin-Token} (constant-time compare), on trade-api's
- * own port (not routed by the gateway). On: new orders are refused (-4110) and open ones canceled.
+ * {@code {"enabled": true|false}} as {@code application/json} (else 415 -1006) and {@code X-Admin-Token}
+ * (constant-time compare), on trade-api's own port (not routed by the gateway). On: new orders are refused
+ * (-4110) and open ones canceled.
  */
 public final class AdminRoutes {
     private AdminRoutes() {
@@ -26,6 +28,11 @@ public final class AdminRoutes {
                     given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
                 TradeHttp.fail(ctx, TradeError.ADMIN_REQUIRED, token == null || token.isEmpty()
                         ? "the admin endpoint is off (admin.token is empty)" : "X-Admin-Token is missing or wrong");
+                return;
+            }
+            String refusal = JsonMediaType.refusal(ctx.request()); // before the body is read, as on /v1
+            if (refusal != null) {
+                TradeHttp.fail(ctx, TradeError.UNSUPPORTED_MEDIA_TYPE, refusal);
                 return;
             }
             ctx.next();

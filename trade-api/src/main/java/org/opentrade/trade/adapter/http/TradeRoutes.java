@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.opentrade.common.tracing.TraceAttributes;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.common.web.JsonMediaType;
 import org.opentrade.common.web.QueryParams;
 import org.opentrade.trade.adapter.json.TradeJson;
 import org.opentrade.trade.domain.Fill;
@@ -96,6 +97,16 @@ public final class TradeRoutes {
     public void mount(Router router) {
         router.route().order(-1000).handler(this::trace);
         router.route("/v1/*").order(-900).handler(this::authenticate);
+        // A body only as application/json (415 -1006 otherwise, one without a Content-Type too), refused before it
+        // is read: the gateway's one check (JsonMediaType), since trade-api can be reached without the gateway.
+        router.route("/v1/*").order(-850).handler(ctx -> {
+            String refusal = JsonMediaType.refusal(ctx.request());
+            if (refusal != null) {
+                TradeHttp.fail(ctx, TradeError.UNSUPPORTED_MEDIA_TYPE, refusal);
+            } else {
+                ctx.next();
+            }
+        });
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
         router.route("/v1/*").order(-800).handler(body);
         router.get("/v1/account").handler(guarded(this::account));
@@ -159,11 +170,6 @@ public final class TradeRoutes {
                     TradeHttp.fail(ctx, TradeError.INVALID_PARAMETER, refusal);
                     return;
                 }
-                if (!jsonOrNoType(ctx)) {
-                    TradeHttp.fail(ctx, TradeError.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json, got "
-                            + "Content-Type '" + OrderBodies.clip(ctx.request().getHeader("Content-Type")) + "'");
-                    return;
-                }
                 h.handle(ctx);
             } catch (OrderBodies.BadBody bad) {
                 TradeHttp.fail(ctx, bad.error, bad.getMessage());
@@ -188,20 +194,6 @@ public final class TradeRoutes {
                 h.handle(ctx);
             }
         };
-    }
-
-    /**
-     * A body comes as JSON: a request with one and a Content-Type other than {@code application/json}
-     * (parameters such as charset aside) is refused with 415 -1006, as the gateway refuses it on its own
-     * routes; without a Content-Type it is read as JSON.
-     */
-    private static boolean jsonOrNoType(RoutingContext ctx) {
-        String type = ctx.request().getHeader("Content-Type");
-        if (type == null || ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
-            return true;
-        }
-        int semicolon = type.indexOf(';');
-        return (semicolon < 0 ? type : type.substring(0, semicolon)).strip().equalsIgnoreCase("application/json");
     }
 
     /** A bad query parameter. */
