@@ -34,6 +34,12 @@ public final class HostGuard implements GatewayFilter {
     private final boolean enabled;
     /** {@code gateway.allowed_hosts}, lower case, without a trailing dot. */
     private final Set<String> allowed;
+    /**
+     * The last {@code Host} value allowed, exactly as sent: a client sends the same one on every request, so
+     * the check is then one comparison. One value, whatever callers send; racy by design (any loop may
+     * replace it, and a String read half-published cannot be torn).
+     */
+    private String lastAllowed = "";
 
     /**
      * @param bindHost     the address the HTTP server listens on ({@code gateway.host}; the all-in-one's
@@ -60,7 +66,12 @@ public final class HostGuard implements GatewayFilter {
     public void handle(RoutingContext ctx) {
         if (enabled) {
             for (String host : ctx.request().headers().getAll(HttpHeaders.HOST)) {
-                if (!allows(host)) {
+                if (host.equals(lastAllowed)) {
+                    continue;
+                }
+                if (allows(host)) {
+                    lastAllowed = host;
+                } else {
                     Async.fail(ctx, new Rejection(GatewayError.MISDIRECTED_REQUEST, "this server does not answer for host '"
                             + printable(host) + "': use http://localhost:<port>, or list the name in gateway.allowed_hosts "
                             + "(OPENTRADE_GATEWAY_ALLOWED_HOSTS)"));
@@ -96,8 +107,11 @@ public final class HostGuard implements GatewayFilter {
                 return null;
             }
             name = colon < 0 ? h : h.substring(0, colon);
-            if (!name.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_'))) {
-                return null; // no name a browser puts in Host (userinfo, a fragment, spaces): never compared by its suffix
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_'))) {
+                    return null; // no name a browser puts in Host (userinfo, a fragment, spaces): never compared by its suffix
+                }
             }
         }
         return name.isEmpty() ? null : normalized(name);

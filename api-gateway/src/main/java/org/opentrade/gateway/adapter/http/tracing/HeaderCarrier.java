@@ -3,10 +3,29 @@ package org.opentrade.gateway.adapter.http.tracing;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.opentrade.common.tracing.Tracing;
 
 /** Lets the propagators read and write Vert.x headers (case-insensitive multimaps). Stateless. */
 final class HeaderCarrier implements TextMapGetter<MultiMap>, TextMapSetter<MultiMap> {
     static final HeaderCarrier INSTANCE = new HeaderCarrier();
+    /**
+     * {@link Tracing#PROPAGATION_HEADERS} with their hash computed once ({@code HttpHeaders.createOptimized}):
+     * removed and set on every proxied call.
+     */
+    static final List<CharSequence> PROPAGATION_NAMES = Tracing.PROPAGATION_HEADERS.stream()
+            .map(HttpHeaders::createOptimized).toList();
+    /** The propagators' own key Strings to the same names, pre-hashed. */
+    private static final Map<String, CharSequence> OPTIMIZED = new HashMap<>();
+
+    static {
+        for (CharSequence name : PROPAGATION_NAMES) {
+            OPTIMIZED.put(name.toString(), name);
+        }
+    }
 
     private HeaderCarrier() {
     }
@@ -24,7 +43,8 @@ final class HeaderCarrier implements TextMapGetter<MultiMap>, TextMapSetter<Mult
     @Override
     public void set(MultiMap carrier, String key, String value) {
         if (carrier != null) {
-            carrier.set(key, value);
+            CharSequence name = OPTIMIZED.get(key);
+            carrier.set(name != null ? name : key, value);
         }
     }
 }

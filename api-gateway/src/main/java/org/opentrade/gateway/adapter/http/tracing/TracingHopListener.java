@@ -55,7 +55,7 @@ public final class TracingHopListener implements UpstreamHopListener {
             }
         }
         Span span = builder.startSpan();
-        for (String header : Tracing.PROPAGATION_HEADERS) {
+        for (CharSequence header : HeaderCarrier.PROPAGATION_NAMES) {
             outboundHeaders.remove(header);
         }
         Tracing.propagator().inject(parent.with(span), outboundHeaders, HeaderCarrier.INSTANCE);
