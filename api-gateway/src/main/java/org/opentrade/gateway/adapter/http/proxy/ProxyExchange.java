@@ -388,7 +388,7 @@ final class ProxyExchange {
         /** The caller's response with the upstream's status and headers (minus hop-by-hop ones). */
         private HttpServerResponse head(HttpClientResponse response, int status) {
             HttpServerResponse out = ctx.response();
-            String ownTraceId = out.headers().get(HttpErrors.TRACE_HEADER);
+            String ownTraceId = out.headers().get(HttpErrors.TRACE_HEADER_NAME);
             out.setStatusCode(status);
             ForwardHeaders.copyResponse(response.headers(), out.headers());
             ForwardHeaders.oneTraceId(out.headers(), ownTraceId, HttpErrors.traceId(ctx));

@@ -37,7 +37,11 @@ final class HeaderCarrier implements TextMapGetter<MultiMap>, TextMapSetter<Mult
 
     @Override
     public String get(MultiMap carrier, String key) {
-        return carrier == null ? null : carrier.get(key);
+        if (carrier == null) {
+            return null;
+        }
+        CharSequence name = OPTIMIZED.get(key);
+        return name != null ? carrier.get(name) : carrier.get(key);
     }
 
     @Override
