@@ -205,6 +205,14 @@ public final class ApiGateway {
                 new RateLimitFilter(limiter),
                 new KeyChangeLimitFilter(limiter, new RateLimit(config.keyChangesPerMinute(), 60_000)));
         List<GatewayRoute> routes = new ArrayList<>();
+        // The proxied API first: the router tries routes in order, and a templated route that does not match
+        // still costs a regular expression, so a market call behind the 25 routes of the gateway's own (sign-up,
+        // keys, usage, admin) paid 3.6 % of the gateway's CPU finding its route. The two sets share no path
+        // (RouteTable has no /v1/developers, /v1/sessions, /v1/keys, /v1/usage, /v1/traces or /v1/admin), and the
+        // admin catch-all still comes after the admin routes it covers.
+        for (RoutePolicy policy : apiRoutes) {
+            routes.add(GatewayRoute.api(policy, hooks.upstream().apply(policy)));
+        }
         PasswordWork passwords = new PasswordWork(vertx, config.passwordThreads(), config.passwordQueue());
         routes.addAll(new DeveloperRoutes(passwords, stores.registry(), stores.replayGuard(), hasher, sessions,
                 config.plans(), limiter,
@@ -215,9 +223,6 @@ public final class ApiGateway {
                 .routes());
         routes.add(GatewayRoute.platform("GET", "/v1/traces/:trace_id", Access.KEY_OR_SESSION, 1, hooks.traces()));
         routes.addAll(new AdminRoutes(stores.registry(), config.plans(), sessions, clock).routes());
-        for (RoutePolicy policy : apiRoutes) {
-            routes.add(GatewayRoute.api(policy, hooks.upstream().apply(policy)));
-        }
         List<GatewayFilter> chain = new ArrayList<>(filters);
         chain.add(new EarlyShedFilter(overload, routes));
         GatewayRouter.Parts parts = new GatewayRouter.Parts(chain, routes, config.maxBodyBytes());
