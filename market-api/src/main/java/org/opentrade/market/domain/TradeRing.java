@@ -13,6 +13,10 @@ public final class TradeRing {
     private int size;
     /** The newest trade pushed out of the ring, or null while none has been. */
     private Trade evicted;
+    /** Neighbours held where seq does not rise (the exchange's data was reset); 0: seqs ascend, so seek. */
+    private int descents;
+    /** Trades looked at by {@link #newest} since the ring was made (tests: the work per page). */
+    private long examined;
 
     public TradeRing(int capacity) {
         this.ring = new Trade[capacity];
@@ -20,11 +24,23 @@ public final class TradeRing {
 
     public void add(Trade t) {
         if (size == ring.length) {
-            evicted = ring[next];
+            evicted = at(0);
+            if (size > 1 && at(1).seq() <= evicted.seq()) {
+                descents--;
+            }
+            size--; // its slot, ring[next], takes t
+        }
+        if (size > 0 && t.seq() <= at(size - 1).seq()) {
+            descents++;
         }
         ring[next] = t;
         next = (next + 1) % ring.length;
-        size = Math.min(size + 1, ring.length);
+        size++;
+    }
+
+    /** The trade at {@code position}, 0 the oldest held. */
+    private Trade at(int position) {
+        return ring[(next - size + position + ring.length) % ring.length];
     }
 
     public int size() {
@@ -44,16 +60,44 @@ public final class TradeRing {
         return evicted;
     }
 
-    /** Up to {@code limit} trades with {@code seq < beforeSeq} and time in {@code [start, end)}, newest first. */
+    /**
+     * Up to {@code limit} trades with {@code seq < beforeSeq} and time in {@code [start, end)}, newest first.
+     * Below a cursor it starts at the cursor (a binary search: seqs ascend in the ring), so a page deep in a
+     * large ring costs what the first one does; it used to walk down from the newest trade every page.
+     */
     public List<Trade> newest(long start, long end, long beforeSeq, int limit) {
         List<Trade> out = new ArrayList<>(Math.min(limit, size));
-        for (int i = 1; i <= size && out.size() < limit; i++) {
-            Trade t = ring[(next - i + ring.length) % ring.length];
+        for (int p = below(beforeSeq); p >= 0 && out.size() < limit; p--) {
+            examined++;
+            Trade t = at(p);
             if (t.seq() < beforeSeq && t.time() >= start && t.time() < end) {
                 out.add(t);
             }
         }
         return out;
+    }
+
+    /** The position of the newest trade held with seq below {@code beforeSeq} (-1: none), or the newest's when the seqs do not ascend. */
+    private int below(long beforeSeq) {
+        if (descents > 0 || size == 0 || at(size - 1).seq() < beforeSeq) {
+            return size - 1;
+        }
+        int lo = -1; // at(lo) < beforeSeq, or lo = -1
+        int hi = size - 1; // at(hi) >= beforeSeq
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (at(mid).seq() < beforeSeq) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Trades {@link #newest} has looked at, in all calls (tests: a page's work). */
+    public long examined() {
+        return examined;
     }
 
     /** The newest {@code n} trades (at most {@link #size}), oldest first. */

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.opentrade.exchange.model.Side;
@@ -33,6 +34,7 @@ import org.opentrade.market.adapter.questdb.ReadSession.Query;
 import org.opentrade.market.domain.Bar;
 import org.opentrade.market.domain.Interval;
 import org.opentrade.market.domain.Trade;
+import org.opentrade.market.domain.TradeSeek;
 import org.opentrade.market.port.StoreUnavailableException;
 import org.opentrade.market.port.TimeSeriesStore;
 
@@ -79,7 +81,10 @@ import org.opentrade.market.port.TimeSeriesStore;
  *
  * <p>Trades are returned newest first by seq. The scan runs by time and orders trades of the same
  * millisecond by seq: this equals seq order because the exchange stamps a shard's events in seq
- * order, so time never decreases as seq grows within the shard that holds a symbol.
+ * order, so time never decreases as seq grows within the shard that holds a symbol. A read below a
+ * cursor (a seq) first finds the cursor's millisecond by bisecting time with one-row probes of the
+ * index ({@link TradeSeek}, about 35 for 120 days) and scans back from there: it used to scan from
+ * the newest trade and filter by seq, so a page cost rows in proportion to its depth.
  *
  * <h2>Threads</h2>
  * Thread-safe. Any number of threads read concurrently (each with its own pooled session); write
@@ -132,6 +137,7 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
     /** One writer at a time: WAL writers, the apply job and replaceBars' read-then-write. */
     private final ReentrantLock writeLock = new ReentrantLock();
     private boolean closed;
+    private final LongAdder rowsRead = new LongAdder();
 
     /** A store with {@link QuestDbStoreOptions#DEFAULTS} (the app passes {@code ./data/market/questdb}). */
     public QuestDbTimeSeriesStore(Path directory) {
@@ -398,23 +404,86 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
             return readNothing();
         }
         return read("reading trades of " + symbol, s -> {
+            // Below a cursor the scan starts at the cursor's millisecond, not at the newest trade.
+            long to = TradeSeek.endBefore(new SessionProbe(s, symbol), start, end, beforeSeq);
             ArrayList<Trade> out = new ArrayList<>(Math.min(limit, 1_024));
-            try (RecordCursor c = s.open(Query.TRADES, symbol, toMicros(start), toMicros(end), beforeSeq)) {
+            try (RecordCursor c = s.open(Query.TRADES, symbol, toMicros(start), toMicros(to), 0)) {
                 Record r = c.getRecord();
                 long lastMicros = Long.MAX_VALUE;
                 while (c.hasNext()) {
+                    rowsRead.increment();
                     long micros = r.getTimestamp(0);
                     if (out.size() >= limit && micros < lastMicros) {
                         break; // every trade of the last millisecond taken is in: ties are complete
                     }
+                    long seq = r.getLong(2);
+                    if (seq >= beforeSeq) {
+                        continue;
+                    }
                     lastMicros = micros;
-                    out.add(new Trade(r.getInt(1), r.getLong(2), symbol, micros / 1_000, r.getLong(3), r.getLong(4),
+                    out.add(new Trade(r.getInt(1), seq, symbol, micros / 1_000, r.getLong(3), r.getLong(4),
                             Side.ofCode(r.getByte(5))));
                 }
             }
             out.sort(Comparator.comparingLong(Trade::seq).reversed());
             return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
         });
+    }
+
+    /** {@link TradeSeek}'s probes on one borrowed session; each reads the rows of one millisecond at most. */
+    private final class SessionProbe implements TradeSeek.Probe {
+        private final ReadSession session;
+        private final String symbol;
+
+        SessionProbe(ReadSession session, String symbol) {
+            this.session = session;
+            this.symbol = symbol;
+        }
+
+        @Override
+        public TradeSeek.Hit oldest(long fromMs, long toMs) {
+            try (RecordCursor c = session.open(Query.TRADES_FROM, symbol, toMicros(fromMs), toMicros(toMs), 0)) {
+                Record r = c.getRecord();
+                long firstMicros = -1;
+                long min = Long.MAX_VALUE;
+                while (c.hasNext()) {
+                    rowsRead.increment();
+                    long micros = r.getTimestamp(0);
+                    if (firstMicros >= 0 && micros / 1_000 != firstMicros / 1_000) {
+                        break;
+                    }
+                    firstMicros = firstMicros < 0 ? micros : firstMicros;
+                    min = Math.min(min, r.getLong(1));
+                }
+                return firstMicros < 0 ? null : new TradeSeek.Hit(firstMicros / 1_000, min, true);
+            } catch (SqlException e) {
+                throw unavailable("seeking trades of " + symbol, e);
+            }
+        }
+
+        @Override
+        public long minSeq(long ms) {
+            TradeSeek.Hit hit = oldest(ms, ms + 1);
+            return hit == null ? Long.MAX_VALUE : hit.seq();
+        }
+
+        @Override
+        public long newestMs(long fromMs, long toMs) {
+            try (RecordCursor c = session.open(Query.TRADES, symbol, toMicros(fromMs), toMicros(toMs), 0)) {
+                if (!c.hasNext()) {
+                    return -1;
+                }
+                rowsRead.increment();
+                return c.getRecord().getTimestamp(0) / 1_000;
+            } catch (SqlException e) {
+                throw unavailable("seeking trades of " + symbol, e);
+            }
+        }
+    }
+
+    /** Trade rows the store has read from QuestDB's cursors since it opened (tests: the work per page). */
+    long tradeRowsRead() {
+        return rowsRead.sum();
     }
 
     @Override

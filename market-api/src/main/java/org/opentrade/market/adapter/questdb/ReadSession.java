@@ -30,9 +30,13 @@ final class ReadSession implements AutoCloseable {
         ANY_BAR_D1(anyBar("bars_1d")),
         LIVE_TIMES_M1(liveTimes("bars_1m")),
         LIVE_TIMES_D1(liveTimes("bars_1d")),
-        // Newest first by time; the caller orders ties within one millisecond by seq.
+        // Newest first by time; the caller orders ties within one millisecond by seq and skips seqs
+        // from the cursor on (only the cursor's millisecond has any: the caller's end is just past it,
+        // TradeSeek), so every row the index yields is one the caller counts.
         TRADES("SELECT ts, shard, seq, price, qty, aggressor FROM trades"
-                + " WHERE symbol = $1 AND ts >= $2 AND ts < $3 AND seq < $4 ORDER BY ts DESC"),
+                + " WHERE symbol = $1 AND ts >= $2 AND ts < $3 ORDER BY ts DESC"),
+        // TradeSeek's probes: the oldest trades from a time on (forward scan of the symbol's index).
+        TRADES_FROM("SELECT ts, seq FROM trades WHERE symbol = $1 AND ts >= $2 AND ts < $3"),
         CHECKPOINTS("SELECT shard, seq FROM feed_checkpoints");
 
         final String sql;

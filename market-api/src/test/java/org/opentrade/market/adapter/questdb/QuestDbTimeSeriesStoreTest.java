@@ -214,6 +214,55 @@ class QuestDbTimeSeriesStoreTest extends TimeSeriesStoreContract {
         }
     }
 
+    /**
+     * Paging back with the cursor: a page deep in a symbol's history reads about as many rows as the first
+     * one (it read every trade newer than its cursor, so walking N pages back cost N²/2 pages of rows), and
+     * the pages are exactly the trades, newest first, none skipped where the cursor splits a millisecond.
+     */
+    @Test
+    void aDeepTradePageReadsNoMoreRowsThanAShallowOne() {
+        QuestDbTimeSeriesStore q = (QuestDbTimeSeriesStore) store;
+        String s = uniqueSymbol();
+        String other = uniqueSymbol();
+        List<Trade> mine = new ArrayList<>();
+        List<Trade> all = new ArrayList<>();
+        long night = 16 * 3_600_000L;
+        for (int seq = 1; seq <= 40_000; seq++) {
+            // Five trades a millisecond (the shard's, of two symbols), then a quiet night, then more.
+            long time = T0 + seq / 5 + (seq > 25_000 ? night : 0);
+            Trade t = trade(seq % 4 == 0 ? other : s, seq, time, 1000 + seq % 50);
+            all.add(t);
+            if (t.symbol().equals(s)) {
+                mine.add(t);
+            }
+        }
+        store.writeTrades(all);
+        java.util.Collections.reverse(mine);
+
+        int limit = 200;
+        List<Trade> seen = new ArrayList<>();
+        List<Long> rowsPerPage = new ArrayList<>();
+        long cursor = Long.MAX_VALUE;
+        while (true) {
+            long before = q.tradeRowsRead();
+            List<Trade> page = store.trades(s, 0, Long.MAX_VALUE, cursor, limit);
+            rowsPerPage.add(q.tradeRowsRead() - before);
+            seen.addAll(page);
+            if (page.size() < limit) {
+                break;
+            }
+            cursor = page.get(page.size() - 1).seq();
+        }
+        assertEquals(mine, seen, "every trade once, newest first");
+        assertEquals(mine.size() / limit + 1, rowsPerPage.size());
+        long first = rowsPerPage.get(1); // the first page below a cursor
+        long worst = rowsPerPage.stream().mapToLong(Long::longValue).max().orElseThrow();
+        // A page reads its rows, the ties of the cursor's millisecond and the probes that find it (about
+        // log2 of the history's span in ms, each one millisecond's rows), whatever its depth.
+        assertTrue(worst <= limit + 150, "rows read per page: " + rowsPerPage);
+        assertTrue(rowsPerPage.get(rowsPerPage.size() - 2) <= first + 60, "rows read per page: " + rowsPerPage);
+    }
+
     @Test
     void callsAfterCloseFailAsUnavailable() {
         store.close();
