@@ -78,6 +78,8 @@ public final class MarketApiService extends VerticleBase {
     private final RequestStats requestStats = new RequestStats("market");
     private long timer = -1;
     private volatile boolean ready;
+    /** Instruments of the exchange's universe left out at start ({@link #refusal}). */
+    private volatile int refusedInstruments;
     /** Completed when {@link #ready} turns true: the main announces the instance to the gateways then. */
     private final Promise<Void> readyPromise = Promise.promise();
     private volatile String startProblem = "starting";
@@ -194,9 +196,21 @@ public final class MarketApiService extends VerticleBase {
         }).compose(universe -> {
             MarketCalendar calendar = calendarOf(universe);
             List<Instrument> instruments = new ArrayList<>();
+            Map<String, String> refused = new java.util.LinkedHashMap<>();
             for (InstrumentInfo i : universe.instruments()) {
+                String why = refusal(i.symbol(), store);
+                if (why != null) {
+                    refused.put(i.symbol(), why);
+                    continue;
+                }
                 instruments.add(new Instrument(i.symbol(), i.name(), Instrument.boardOf(i.symbol()), i.prevClose(),
                         i.tickSize(), i.boardLot(), i.maxOrderQty(), i.bandPercent(), i.floatShares(), i.eps()));
+            }
+            refusedInstruments = refused.size();
+            if (!refused.isEmpty()) {
+                LOG.warning("market-api leaves out " + refused.size() + " instrument(s) of the exchange's universe that"
+                        + " it cannot serve with history (no market data for them; their trades are not stored, so they"
+                        + " do not hold back their shard's history checkpoint): " + refused);
             }
             Context ctx = context;
             writer = new HistoryWriter(store, config.maxBuffered(), config.maxBatch(), config.flushInterval().toMillis(),
@@ -246,6 +260,18 @@ public final class MarketApiService extends VerticleBase {
             startProblem = "start-up failed: " + err.getMessage();
             LOG.log(Level.SEVERE, "market-api could not start its market data", err);
         });
+    }
+
+    /**
+     * Why market-api cannot serve {@code symbol}, or null: a client can ask only for {@link Instrument#SYMBOL}s,
+     * and the store must hold its history ({@link TimeSeriesStore#refusal}). Such an instrument served anyway
+     * had its trades refused by the store at every start, which froze its shard's checkpoint for good.
+     */
+    static String refusal(String symbol, TimeSeriesStore store) {
+        if (symbol == null || !Instrument.SYMBOL.matcher(symbol).matches()) {
+            return "not a symbol clients can ask for (" + Instrument.SYMBOL.pattern() + ")";
+        }
+        return store.refusal(symbol);
     }
 
     private void shardLive(int shard) {
@@ -314,6 +340,7 @@ public final class MarketApiService extends VerticleBase {
     public String metrics() {
         StringBuilder sb = new StringBuilder();
         gauge(sb, "market_ready", ready ? 1 : 0);
+        gauge(sb, "market_universe_refused", refusedInstruments);
         if (board != null) {
             gauge(sb, "market_feed_events_applied_total", board.eventsApplied());
             gauge(sb, "market_trades_applied_total", board.tradesApplied());

@@ -52,6 +52,16 @@ public interface TimeSeriesStore extends AutoCloseable {
      */
     List<Trade> trades(String symbol, long start, long end, long beforeSeq, int limit);
 
+    /**
+     * Why this store can never hold history of {@code symbol} (a name it refuses, whatever the values), or null
+     * when it can. Asked once per instrument at start-up: market-api leaves such instruments out of what it serves,
+     * so their trades never reach the store (a refused trade freezes its shard's checkpoint for a restart to retry,
+     * and a symbol refused at every start would freeze it for good). Never blocks.
+     */
+    default String refusal(String symbol) {
+        return null;
+    }
+
     /** Whether any bar of {@code interval} is stored for {@code symbol} (backfill runs once). */
     boolean hasBars(String symbol, Interval interval);
 

@@ -58,4 +58,9 @@ public class ForwardingTimeSeriesStore implements TimeSeriesStore {
     public void close() {
         delegate.close();
     }
+
+    @Override
+    public String refusal(String symbol) {
+        return delegate.refusal(symbol);
+    }
 }

@@ -42,7 +42,10 @@ import org.opentrade.market.port.TimeSeriesStore;
  * those are dropped, logged and counted in {@link #rejected()}, and the checkpoint freezes before them as
  * for a full queue (below): a refused trade's shard at the seq before it, a refused bar every shard at
  * the position the writer had reached. So no refused trade is ever vouched for, and the next start
- * replays it from the exchange and tries again. A store that refuses every item of a batch (broken, not
+ * replays it from the exchange and tries again (so a refusal is taken as passing: an item refused at every start
+ * would freeze its shard for good; the one such item known beforehand, a symbol the store cannot hold, never gets
+ * here, as market-api leaves its instrument out at start: {@code TimeSeriesStore#refusal}). A store that refuses
+ * every item of a batch (broken, not
  * one bad value) gets those items dropped the same way and is not split at once again. A full
  * queue drops new items, counted in {@link #dropped()} with one log line, and freezes the checkpoint
  * at the last position before the first drop: the exchange keeps everything after it, and the next

@@ -314,6 +314,12 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
     }
 
     @Override
+    public String refusal(String symbol) {
+        return symbol != null && InfluxQl.SYMBOL.matcher(symbol).matches() ? null
+                : "the InfluxDB store takes symbols matching " + InfluxQl.SYMBOL.pattern();
+    }
+
+    @Override
     public boolean hasBars(String symbol, Interval interval) {
         String measurement = barMeasurement(interval);
         InfluxQl.symbol(symbol);
