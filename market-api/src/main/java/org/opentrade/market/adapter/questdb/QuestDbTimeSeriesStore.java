@@ -82,9 +82,11 @@ import org.opentrade.market.port.TimeSeriesStore;
  * <p>Trades are returned newest first by seq. The scan runs by time and orders trades of the same
  * millisecond by seq: this equals seq order because the exchange stamps a shard's events in seq
  * order, so time never decreases as seq grows within the shard that holds a symbol. A read below a
- * cursor (a seq) first finds the cursor's millisecond by bisecting time with one-row probes of the
- * index ({@link TradeSeek}, about 35 for 120 days) and scans back from there: it used to scan from
- * the newest trade and filter by seq, so a page cost rows in proportion to its depth.
+ * cursor (a seq) scans back from the newest trade, skipping the trades at or above the cursor, as
+ * long as it skips at most {@link QuestDbStoreOptions#tradeSkipBound()} of them: a page near the top
+ * then costs what it always did. Past the bound it finds the cursor's millisecond by bisecting time
+ * with one-row probes of the index ({@link TradeSeek}, 20 to 40 queries) and scans back from there,
+ * so a deep page costs the bound, the probes and the page, not rows in proportion to its depth.
  *
  * <h2>Threads</h2>
  * Thread-safe. Any number of threads read concurrently (each with its own pooled session); write
@@ -138,6 +140,9 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
     private final ReentrantLock writeLock = new ReentrantLock();
     private boolean closed;
     private final LongAdder rowsRead = new LongAdder();
+    private final LongAdder probes = new LongAdder();
+    /** {@link QuestDbStoreOptions#tradeSkipBound()}. */
+    private final int tradeSkipBound;
 
     /** A store with {@link QuestDbStoreOptions#DEFAULTS} (the app passes {@code ./data/market/questdb}). */
     public QuestDbTimeSeriesStore(Path directory) {
@@ -152,6 +157,7 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
      */
     public QuestDbTimeSeriesStore(Path directory, QuestDbStoreOptions options) {
         this.directory = directory.toAbsolutePath().normalize();
+        this.tradeSkipBound = options.tradeSkipBound();
         Path dbRoot = this.directory.resolve("db");
         try {
             Files.createDirectories(dbRoot);
@@ -404,30 +410,55 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
             return readNothing();
         }
         return read("reading trades of " + symbol, s -> {
-            // Below a cursor the scan starts at the cursor's millisecond, not at the newest trade.
-            long to = TradeSeek.endBefore(new SessionProbe(s, symbol), start, end, beforeSeq);
             ArrayList<Trade> out = new ArrayList<>(Math.min(limit, 1_024));
-            try (RecordCursor c = s.open(Query.TRADES, symbol, toMicros(start), toMicros(to), 0)) {
-                Record r = c.getRecord();
-                long lastMicros = Long.MAX_VALUE;
-                while (c.hasNext()) {
-                    rowsRead.increment();
-                    long micros = r.getTimestamp(0);
-                    if (out.size() >= limit && micros < lastMicros) {
-                        break; // every trade of the last millisecond taken is in: ties are complete
-                    }
-                    long seq = r.getLong(2);
-                    if (seq >= beforeSeq) {
-                        continue;
-                    }
-                    lastMicros = micros;
-                    out.add(new Trade(r.getInt(1), seq, symbol, micros / 1_000, r.getLong(3), r.getLong(4),
-                            Side.ofCode(r.getByte(5))));
-                }
+            // From the newest trade, as a page near the top costs least that way; a cursor deeper than
+            // the bound is sought instead (TradeSeek), below the trades already skipped.
+            long skippedTo = scanBack(s, symbol, start, end, beforeSeq, limit, skipBound(limit), out);
+            if (skippedTo >= 0) {
+                long to = TradeSeek.endBefore(new SessionProbe(s, symbol), start, skippedTo, beforeSeq);
+                scanBack(s, symbol, start, to, beforeSeq, limit, Long.MAX_VALUE, out);
             }
             out.sort(Comparator.comparingLong(Trade::seq).reversed());
             return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
         });
+    }
+
+    /** Rows at or above a cursor a trades read may skip before it seeks the cursor: at least a page. */
+    long skipBound(int limit) {
+        return Math.max(limit, tradeSkipBound);
+    }
+
+    /**
+     * Adds to {@code out} the trades of {@code [start, end)} below {@code beforeSeq}, newest first by time,
+     * until {@code limit} and the ties of the last millisecond taken are in. Returns -1, or, when it skipped
+     * more than {@code skipBound} rows at or above the cursor before taking any, an end {@code e} such that
+     * every trade in {@code [e, end)} is at or above the cursor, with {@code out} untouched.
+     */
+    private long scanBack(ReadSession s, String symbol, long start, long end, long beforeSeq, int limit,
+            long skipBound, List<Trade> out) throws SqlException {
+        try (RecordCursor c = s.open(Query.TRADES, symbol, toMicros(start), toMicros(end), 0)) {
+            Record r = c.getRecord();
+            long lastMicros = Long.MAX_VALUE;
+            long skipped = 0;
+            while (c.hasNext()) {
+                rowsRead.increment();
+                long micros = r.getTimestamp(0);
+                if (out.size() >= limit && micros < lastMicros) {
+                    break; // every trade of the last millisecond taken is in: ties are complete
+                }
+                long seq = r.getLong(2);
+                if (seq >= beforeSeq) {
+                    if (++skipped > skipBound && out.isEmpty()) {
+                        return micros / 1_000 + 1;
+                    }
+                    continue;
+                }
+                lastMicros = micros;
+                out.add(new Trade(r.getInt(1), seq, symbol, micros / 1_000, r.getLong(3), r.getLong(4),
+                        Side.ofCode(r.getByte(5))));
+            }
+        }
+        return -1;
     }
 
     /** {@link TradeSeek}'s probes on one borrowed session; each reads the rows of one millisecond at most. */
@@ -442,6 +473,7 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
 
         @Override
         public TradeSeek.Hit oldest(long fromMs, long toMs) {
+            probes.increment();
             try (RecordCursor c = session.open(Query.TRADES_FROM, symbol, toMicros(fromMs), toMicros(toMs), 0)) {
                 Record r = c.getRecord();
                 long firstMicros = -1;
@@ -469,6 +501,7 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
 
         @Override
         public long newestMs(long fromMs, long toMs) {
+            probes.increment();
             try (RecordCursor c = session.open(Query.TRADES, symbol, toMicros(fromMs), toMicros(toMs), 0)) {
                 if (!c.hasNext()) {
                     return -1;
@@ -484,6 +517,11 @@ public final class QuestDbTimeSeriesStore implements TimeSeriesStore {
     /** Trade rows the store has read from QuestDB's cursors since it opened (tests: the work per page). */
     long tradeRowsRead() {
         return rowsRead.sum();
+    }
+
+    /** Probe queries {@link TradeSeek} has run since the store opened (tests: which pages sought their cursor). */
+    long tradeProbes() {
+        return probes.sum();
     }
 
     @Override

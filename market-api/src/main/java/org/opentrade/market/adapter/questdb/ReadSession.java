@@ -31,8 +31,8 @@ final class ReadSession implements AutoCloseable {
         LIVE_TIMES_M1(liveTimes("bars_1m")),
         LIVE_TIMES_D1(liveTimes("bars_1d")),
         // Newest first by time; the caller orders ties within one millisecond by seq and skips seqs
-        // from the cursor on (only the cursor's millisecond has any: the caller's end is just past it,
-        // TradeSeek), so every row the index yields is one the caller counts.
+        // from the cursor on (up to a bound from the newest trade; after TradeSeek only the cursor's
+        // millisecond has any), so every row the index yields is one the caller counts.
         TRADES("SELECT ts, shard, seq, price, qty, aggressor FROM trades"
                 + " WHERE symbol = $1 AND ts >= $2 AND ts < $3 ORDER BY ts DESC"),
         // TradeSeek's probes: the oldest trades from a time on (forward scan of the symbol's index).

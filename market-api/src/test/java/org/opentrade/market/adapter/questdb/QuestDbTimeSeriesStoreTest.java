@@ -215,13 +215,18 @@ class QuestDbTimeSeriesStoreTest extends TimeSeriesStoreContract {
     }
 
     /**
-     * Paging back with the cursor: a page deep in a symbol's history reads about as many rows as the first
-     * one (it read every trade newer than its cursor, so walking N pages back cost N²/2 pages of rows), and
-     * the pages are exactly the trades, newest first, none skipped where the cursor splits a millisecond.
+     * Paging back with the cursor: a page deep in a symbol's history reads no more rows than the deepest page
+     * the scan from the newest trade still serves (it read every trade newer than its cursor, so walking N
+     * pages back cost N²/2 pages of rows); a page near the top reads what it did before the cursor was sought
+     * and runs no probe; the pages are exactly the trades, newest first, none skipped where the cursor splits
+     * a millisecond.
      */
     @Test
     void aDeepTradePageReadsNoMoreRowsThanAShallowOne() {
-        QuestDbTimeSeriesStore q = (QuestDbTimeSeriesStore) store;
+        store.close(); // a bound of 5 pages of 200, so that the 150 pages cross it (the default is 50)
+        QuestDbTimeSeriesStore q = new QuestDbTimeSeriesStore(storeDir(),
+                new QuestDbStoreOptions(QuestDbStoreOptions.DEFAULT_SYNC_COMMITS, 1_000));
+        store = q;
         String s = uniqueSymbol();
         String other = uniqueSymbol();
         List<Trade> mine = new ArrayList<>();
@@ -242,11 +247,14 @@ class QuestDbTimeSeriesStoreTest extends TimeSeriesStoreContract {
         int limit = 200;
         List<Trade> seen = new ArrayList<>();
         List<Long> rowsPerPage = new ArrayList<>();
+        List<Long> probesPerPage = new ArrayList<>();
         long cursor = Long.MAX_VALUE;
         while (true) {
-            long before = q.tradeRowsRead();
+            long rows = q.tradeRowsRead();
+            long probes = q.tradeProbes();
             List<Trade> page = store.trades(s, 0, Long.MAX_VALUE, cursor, limit);
-            rowsPerPage.add(q.tradeRowsRead() - before);
+            rowsPerPage.add(q.tradeRowsRead() - rows);
+            probesPerPage.add(q.tradeProbes() - probes);
             seen.addAll(page);
             if (page.size() < limit) {
                 break;
@@ -255,12 +263,27 @@ class QuestDbTimeSeriesStoreTest extends TimeSeriesStoreContract {
         }
         assertEquals(mine, seen, "every trade once, newest first");
         assertEquals(mine.size() / limit + 1, rowsPerPage.size());
-        long first = rowsPerPage.get(1); // the first page below a cursor
+        String work = "rows read per page: " + rowsPerPage + ", probes per page: " + probesPerPage;
+        // Page k's cursor has k * limit of the symbol's trades at or above it: the scan skips that many.
+        long bound = q.skipBound(limit);
+        int shallowPages = (int) (bound / limit) + 1;
+        for (int k = 0; k < rowsPerPage.size(); k++) {
+            if (k < shallowPages) {
+                assertEquals(0, probesPerPage.get(k), "page " + k + " scans from the newest trade; " + work);
+                assertTrue(rowsPerPage.get(k) <= (k + 1) * limit + 5, "page " + k + ": " + work);
+            } else {
+                assertTrue(probesPerPage.get(k) > 0, "page " + k + " seeks its cursor; " + work);
+                assertTrue(probesPerPage.get(k) <= 45, "page " + k + ": " + work);
+            }
+        }
+        long shallowest = rowsPerPage.get(1); // the first page below a cursor: its rows and the page above
+        long deepestScan = rowsPerPage.get(shallowPages - 1);
         long worst = rowsPerPage.stream().mapToLong(Long::longValue).max().orElseThrow();
-        // A page reads its rows, the ties of the cursor's millisecond and the probes that find it (about
-        // log2 of the history's span in ms, each one millisecond's rows), whatever its depth.
-        assertTrue(worst <= limit + 150, "rows read per page: " + rowsPerPage);
-        assertTrue(rowsPerPage.get(rowsPerPage.size() - 2) <= first + 60, "rows read per page: " + rowsPerPage);
+        assertTrue(shallowest <= 2 * limit + 5, work);
+        // A deep page reads the bound's skipped rows, the probes (about log2 of the history's span in ms, each
+        // one millisecond's rows), its rows and the ties of the cursor's millisecond, whatever its depth.
+        assertTrue(worst <= limit + bound + 150, work);
+        assertTrue(rowsPerPage.get(rowsPerPage.size() - 2) <= deepestScan + 150, work);
     }
 
     @Test
