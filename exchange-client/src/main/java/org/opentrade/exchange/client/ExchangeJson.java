@@ -426,7 +426,7 @@ public final class ExchangeJson {
                     .put("prev_close", Price.format(i.prevClose())).put("tick_size", Price.format(i.tickSize()))
                     .put("board_lot", i.boardLot()).put("max_order_qty", i.maxOrderQty())
                     .put("band_percent", i.bandPercent()).put("float_shares", i.floatShares())
-                    .put("eps", Price.format(i.eps())));
+                    .put("eps", signedDecimal(i.eps())));
         }
         return new JsonObject().put("code", 0)
                 .put("calendar", new JsonObject().put("type", u.calendar()).put("zone", u.zone()).put("day_end", u.dayEnd())
@@ -434,7 +434,22 @@ public final class ExchangeJson {
                 .put("instruments", list);
     }
 
-    /** Reads {@link #toJson(Universe)}; throws IllegalArgumentException naming the bad field. */
+    /**
+     * A signed decimal with two places, {@code "0.00"} for 0: an EPS of 0 means unknown (a universe without
+     * the column), not {@link Price#NONE}, so it is sent as a number like any other ({@link Price#format} would
+     * send "", which no reader took).
+     */
+    private static String signedDecimal(long hundredths) {
+        StringBuilder sb = new StringBuilder(16);
+        Price.appendTo(sb, hundredths);
+        return sb.toString();
+    }
+
+    /**
+     * Reads {@link #toJson(Universe)}; throws IllegalArgumentException naming the bad field. An absent or
+     * empty {@code eps} (an exchange built before it sent {@code "0.00"} for an unknown one) reads as 0,
+     * unknown, as an absent {@code float_shares} does.
+     */
     public static Universe universeFromJson(JsonObject j) {
         try {
             JsonObject cal = j.getJsonObject("calendar");
@@ -465,6 +480,9 @@ public final class ExchangeJson {
     }
 
     private static long signedMoney(String s) {
+        if (s.isEmpty()) {
+            return 0;
+        }
         boolean negative = s.startsWith("-");
         long v = Price.parse(negative ? s.substring(1) : s);
         if (v == Price.INVALID) {

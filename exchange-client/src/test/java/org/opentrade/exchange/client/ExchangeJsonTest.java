@@ -15,10 +15,12 @@ import org.opentrade.exchange.model.CommandResult;
 import org.opentrade.exchange.model.CommandType;
 import org.opentrade.exchange.model.EventType;
 import org.opentrade.exchange.model.ExchangeEvent;
+import org.opentrade.exchange.model.InstrumentInfo;
 import org.opentrade.exchange.model.OrderType;
 import org.opentrade.exchange.model.ResultCode;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.exchange.model.TimeInForce;
+import org.opentrade.exchange.model.Universe;
 
 class ExchangeJsonTest {
     private static final String TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -156,5 +158,30 @@ class ExchangeJsonTest {
         assertEquals("PRICE_OUTSIDE_BAND", j.getJsonArray("events").getJsonObject(0).getString("result"));
         assertEquals(r, ExchangeJson.resultFromJson(new JsonObject(j.encode())));
         assertEquals(List.of(), ExchangeJson.resultFromJson(new JsonObject().put("code", 0)).events());
+    }
+
+    /**
+     * A universe without float shares and EPS (the exchange's 3-column file) is sent with both unknown (0)
+     * and read back so: the reply carried EPS 0 as "" and the reader refused it ("bad eps"), so market-api and
+     * trade-api never started on such a universe.
+     */
+    @Test
+    void anInstrumentWithUnknownFiguresSurvivesTheInstrumentsReply() {
+        InstrumentInfo unknown = new InstrumentInfo("600000.SH", "浦发银行", 1045, 1, 100, 1_000_000, 10, 0, 0);
+        InstrumentInfo loss = new InstrumentInfo("601012.SH", "隆基绿能", 1800, 1, 100, 1_000_000, 10, 7_580_000_000L, -114);
+        Universe u = new Universe("continuous", "Asia/Shanghai", "15:00", List.of(unknown, loss), List.of());
+        JsonObject reply = new JsonObject(ExchangeJson.toJson(u).encode());
+        assertEquals("0.00", reply.getJsonArray("instruments").getJsonObject(0).getString("eps"));
+        assertEquals(u, ExchangeJson.universeFromJson(reply));
+
+        // What an exchange built before this sends for an unknown EPS, and a reply without the figures at all.
+        JsonObject instrument = reply.getJsonArray("instruments").getJsonObject(0);
+        instrument.put("eps", "");
+        assertEquals(0, ExchangeJson.universeFromJson(reply).instruments().get(0).eps());
+        instrument.remove("eps");
+        instrument.remove("float_shares");
+        assertEquals(unknown, ExchangeJson.universeFromJson(reply).instruments().get(0));
+        instrument.put("eps", "1.2.3");
+        assertThrows(IllegalArgumentException.class, () -> ExchangeJson.universeFromJson(reply));
     }
 }

@@ -12,8 +12,9 @@ import java.nio.file.Path;
 import org.opentrade.exchange.domain.InstrumentCatalog;
 
 /**
- * Reads the instrument universe ({@code symbol,name,prev_close}, UTF-8) from a configured file, or
- * the default universe shipped in the module ({@value #DEFAULT_RESOURCE}, about 30 A-shares).
+ * Reads the instrument universe ({@code symbol,name,prev_close}, then optionally {@code float_shares,eps},
+ * unknown without them; UTF-8) from a configured file, or the default universe shipped in the module
+ * ({@value #DEFAULT_RESOURCE}, about 30 A-shares).
  * Fails fast: a missing or malformed file stops start-up with a message naming it.
  */
 public final class UniverseFile {
