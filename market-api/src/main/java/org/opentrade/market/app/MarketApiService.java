@@ -24,6 +24,7 @@ import org.opentrade.common.metrics.RequestStatsHandler;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
+import org.opentrade.exchange.client.UniverseFetch;
 import org.opentrade.exchange.client.feed.FeedConsumer;
 import org.opentrade.exchange.client.feed.FeedConsumerOptions;
 import org.opentrade.exchange.client.feed.TruncationPolicy;
@@ -285,24 +286,7 @@ public final class MarketApiService extends VerticleBase {
     }
 
     private Future<Universe> fetchUniverse() {
-        Promise<Universe> promise = Promise.promise();
-        askUniverse(promise);
-        return promise.future();
-    }
-
-    private void askUniverse(Promise<Universe> promise) {
-        vertx.eventBus().request(ExchangeAddresses.INSTRUMENTS, new JsonObject()).onComplete(ar -> {
-            if (ar.succeeded() && ar.result().body() instanceof JsonObject body && body.getInteger("code", -1) == 0) {
-                try {
-                    promise.complete(ExchangeJson.universeFromJson(body));
-                    return;
-                } catch (IllegalArgumentException e) {
-                    LOG.warning("unreadable universe from the exchange: " + e.getMessage());
-                }
-            }
-            startProblem = "waiting for the exchange (" + ExchangeAddresses.INSTRUMENTS + ")";
-            vertx.setTimer(UNIVERSE_RETRY_MS, id -> askUniverse(promise));
-        });
+        return UniverseFetch.fetch(vertx, UNIVERSE_RETRY_MS, reason -> startProblem = reason, "market-api");
     }
 
     static org.opentrade.market.adapter.ws.StreamOptions streamOptions(MarketApiConfig c) {

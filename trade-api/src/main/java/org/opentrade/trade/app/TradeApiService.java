@@ -27,6 +27,7 @@ import java.util.logging.Logger;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
+import org.opentrade.exchange.client.UniverseFetch;
 import org.opentrade.exchange.client.feed.FeedConsumer;
 import org.opentrade.exchange.client.feed.FeedConsumerOptions;
 import org.opentrade.exchange.client.feed.FeedHandler;
@@ -644,20 +645,7 @@ public final class TradeApiService extends VerticleBase {
     }
 
     private Future<Universe> fetchUniverse() {
-        Promise<Universe> p = Promise.promise();
-        ask(p);
-        return p.future();
-    }
-
-    private void ask(Promise<Universe> p) {
-        vertx.eventBus().request(ExchangeAddresses.INSTRUMENTS, new JsonObject()).onComplete(ar -> {
-            if (ar.succeeded() && ar.result().body() instanceof JsonObject body && body.getInteger("code", -1) == 0) {
-                p.complete(ExchangeJson.universeFromJson(body));
-            } else {
-                startProblem = "waiting for the exchange (" + ExchangeAddresses.INSTRUMENTS + ")";
-                vertx.setTimer(1000, id -> ask(p));
-            }
-        });
+        return UniverseFetch.fetch(vertx, 1000, reason -> startProblem = reason, "trade-api");
     }
 
     /**
