@@ -98,6 +98,34 @@ final class TradeHarness implements AutoCloseable {
         until(trade::isReady, 60);
     }
 
+    /**
+     * A new trade-api configured as at the start with {@code moreEnv} over it (its config file read again): what an
+     * operator's restart with a changed setting is. Fails fast, with the reason, when its start-up fails.
+     */
+    void restartTradeWith(Map<String, String> moreEnv) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(moreEnv);
+        trade = new TradeApiService(TradeApiConfig.load(ConfigLoader.of(all, Map.of())), null, TEST_CALLERS,
+                () -> "admin-token-for-tests");
+        tradeDeployment = await(vertx.deployVerticle(trade));
+        until(() -> {
+            if (trade.isReady()) {
+                return true;
+            }
+            try {
+                String reason = get(null, "/ready").bodyAsJsonObject().getString("reason", "");
+                if (reason.startsWith("start-up failed")) {
+                    throw new AssertionError("trade-api did not start: " + reason);
+                }
+            } catch (AssertionError e) {
+                throw e;
+            } catch (Exception e) {
+                return false;
+            }
+            return false;
+        }, 60);
+    }
+
     void stopTrade() throws Exception {
         await(vertx.undeploy(tradeDeployment));
     }

@@ -939,6 +939,10 @@ public final class TradeDesk {
             if (!ledger.hasAccount(n.account())) {
                 ledger.openAccount(n.account(), n.time());
             }
+            // The log took this client order id while it was free. A closed order holding it now was dropped from the
+            // history then, under a lower accounts.history_kept than this replay keeps: it goes now, as it went then
+            // (the order was refused as a duplicate, and trade-api stopped applying its feed: it never started).
+            ledger.dropClosed(n.account(), n.clientOrderId());
             Update u = ledger.recordNewOrder(n.account(), n.exchangeId(), n.request(), n.reservePrice(), n.time());
             requestHashes.put(n.account() + "\u0000" + n.clientOrderId(), n.requestHash());
             if (n.idempotencyKey() != null) {

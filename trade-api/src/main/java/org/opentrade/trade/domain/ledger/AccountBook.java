@@ -91,11 +91,7 @@ final class AccountBook {
      */
     void prune(int kept, Consumer<OrderEntry> dropped) {
         while (closed.size() > kept) {
-            OrderEntry e = closed.pollFirst();
-            orders.remove(e.index);
-            byOrderId.remove(e.orderId, e);
-            byClientId.remove(e.clientOrderId, e);
-            dropped.accept(e);
+            forget(closed.first(), dropped);
         }
         while (fillCount() > kept) {
             fillSlots.set(fillsStart++, null);
@@ -105,6 +101,15 @@ final class AccountBook {
             fillSlots.subList(0, fillsStart).clear();
             fillsStart = 0;
         }
+    }
+
+    /** Drops closed order {@code e} from the history (handed to {@code dropped}); its ids are forgotten. */
+    void forget(OrderEntry e, Consumer<OrderEntry> dropped) {
+        closed.remove(e);
+        orders.remove(e.index);
+        byOrderId.remove(e.orderId, e);
+        byClientId.remove(e.clientOrderId, e);
+        dropped.accept(e);
     }
 
     void addFill(Fill f) {

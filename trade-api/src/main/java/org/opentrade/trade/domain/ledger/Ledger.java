@@ -380,6 +380,24 @@ public final class Ledger {
         }
     }
 
+    /**
+     * Drops the closed order holding {@code clientOrderId} from the account's history, as the bound drops one
+     * (counted, the {@link #onDropped} listener told), so that a new order may take the id. For a replay under a
+     * higher {@code history_kept} than the log was written under: that process had dropped the order, freeing its
+     * id, before the log's next order took it; this one, keeping more, still holds it. Ledger thread.
+     *
+     * @return false, nothing changed, when no closed order of the account holds the id
+     */
+    public boolean dropClosed(String account, String clientOrderId) {
+        AccountBook a = accounts.get(account);
+        OrderEntry e = a == null || clientOrderId == null ? null : a.byClientId.get(clientOrderId);
+        if (e == null || e.isOpen()) {
+            return false;
+        }
+        a.forget(e, this::forget);
+        return true;
+    }
+
     private void forget(OrderEntry dropped) {
         ordersKept--;
         ordersDropped++;
