@@ -295,6 +295,13 @@ public final class TradeApiService extends VerticleBase {
             Ledger ledger = latest.isEmpty() ? new Ledger(ledgerOptions)
                     : TradeDesk.readLedger(latest.get().ledgerBytes(), ledgerOptions, in -> {
                     });
+            Ledger.HistoryStats cut = ledger.historyStats();
+            if (cut.ordersDropped() > 0 || cut.fillsDropped() > 0) { // the snapshot kept more than the bound allows now
+                LOG.warning("accounts.history_kept (" + config.historyKept() + ") was lowered: dropped at start, per"
+                        + " account, the orders closed first and the oldest fills beyond it (" + cut.ordersDropped()
+                        + " order(s), " + cut.fillsDropped() + " fill(s) in all); they are gone, raising it again does"
+                        + " not bring them back");
+            }
             TradeDesk d = new TradeDesk(ledger, risk, intents, new EventBusExchange(vertx, config.commandTimeout().toMillis()),
                     task -> ctx.runOnContext(v -> task.run()), System::currentTimeMillis, infos, market);
             made[0] = d;

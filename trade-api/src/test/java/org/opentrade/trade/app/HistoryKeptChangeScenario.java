@@ -12,6 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +32,9 @@ abstract class HistoryKeptChangeScenario {
     private static final String DEV = "dev_kept";
     private static final String SYMBOL = "601398.SH";
 
+    /** Held: a logger only weakly referenced may be collected with the handler added to it. */
+    private static final Logger SERVICE_LOG = Logger.getLogger(TradeApiService.class.getName());
+
     @TempDir
     Path dir;
 
@@ -36,6 +43,35 @@ abstract class HistoryKeptChangeScenario {
 
     /** Deletes every trade-api snapshot (trade-api is stopped), so the next start rebuilds from the intent log. */
     abstract void dropSnapshots() throws Exception;
+
+    /** trade-api's log lines about accounts.history_kept. */
+    private final List<String> historyLines = new CopyOnWriteArrayList<>();
+    private final Handler historyLog = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getMessage() != null && r.getMessage().contains("history_kept")) {
+                historyLines.add(r.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @org.junit.jupiter.api.BeforeEach
+    void listen() {
+        SERVICE_LOG.addHandler(historyLog);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopListening() {
+        SERVICE_LOG.removeHandler(historyLog);
+    }
 
     private TradeHarness start(int kept) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(storeEnv());
@@ -149,6 +185,7 @@ abstract class HistoryKeptChangeScenario {
             assertEquals(again, h.get(DEV, "/v1/orders/by-client-id/c-0").bodyAsJsonObject().getString("order_id"));
             assertEquals(concat(List.of("c-0"), range("c-", 1, 129)), orders(h));
             assertEquals(concat(List.of("c-0"), range("c-", 0, 129)), fills(h), "131 fills: none dropped under 200");
+            assertEquals(List.of(), historyLines, "raised: nothing to say");
             assertEquals(0, metric(h, "trade_stream_orders_reconciled_total"), "the stream has nothing to correct");
             assertEquals(130, metric(h, "trade_ledger_orders_kept"));
             assertEquals(1, metric(h, "trade_ledger_orders_dropped_total"), "the first c-0, whose id was used again");
@@ -171,6 +208,9 @@ abstract class HistoryKeptChangeScenario {
             assertEquals(100, metric(h, "trade_ledger_fills_kept"));
             assertEquals(50, metric(h, "trade_ledger_orders_dropped_total"));
             assertEquals(51, metric(h, "trade_ledger_fills_dropped_total"));
+            assertEquals(1, historyLines.size(), "said once: " + historyLines);
+            assertTrue(historyLines.get(0).contains("(100) was lowered") && historyLines.get(0).contains("50 order(s), 51 fill(s)"),
+                    historyLines.get(0));
             assertEquals(200, h.get(DEV, "/v1/orders/by-client-id/c-51").statusCode());
             assertEquals(404, h.get(DEV, "/v1/orders/by-client-id/c-50").statusCode());
             String freed = filled(h, "c-50"); // a dropped order's client order id is free again
@@ -185,6 +225,7 @@ abstract class HistoryKeptChangeScenario {
             h.restartTradeWith(historyKept(100));
             settled(h);
             assertEquals(live, seen(h));
+            assertEquals(1, historyLines.size(), "a start under the bound the snapshot was written with drops nothing");
         }
     }
 
