@@ -30,10 +30,16 @@ import java.time.Duration;
  * @param readPageSize     rows per {@code /query}; a larger read is paged. Must stay at or below the
  *                         server's {@code [http] max-row-limit} when that is set (older 1.x releases
  *                         defaulted to 10000)
+ * @param tradeSkipBound   trade points at or above a cursor that a trades page below it may have influxd read
+ *                         while it filters {@code seq} from the newest point down; a cursor deeper than that
+ *                         is sought by bisecting time, 16 probes per request (6 to 9 requests). Finding where
+ *                         the bound lies costs every page below a cursor one request reading that many points
+ *                         of one field (about a quarter of what filtering as many costs). Larger: more pages
+ *                         run no seek, each page pays more for the bound; smaller: the reverse
  */
 public record InfluxOptions(String url, String database, String retentionPolicy, String username, String password,
                             String token, Duration connectTimeout, Duration requestTimeout, boolean createDatabase,
-                            int writeBatchSize, int readPageSize) {
+                            int writeBatchSize, int readPageSize, int tradeSkipBound) {
     public static final String DEFAULT_URL = "http://127.0.0.1:8086";
     public static final String DEFAULT_DATABASE = "opentrade_market";
     public static final String DEFAULT_RETENTION_POLICY = "";
@@ -42,6 +48,7 @@ public record InfluxOptions(String url, String database, String retentionPolicy,
     public static final boolean DEFAULT_CREATE_DATABASE = true;
     public static final int DEFAULT_WRITE_BATCH_SIZE = 5_000;
     public static final int DEFAULT_READ_PAGE_SIZE = 5_000;
+    public static final int DEFAULT_TRADE_SKIP_BOUND = 5_000;
 
     public InfluxOptions {
         url = url == null ? "" : url.strip();
@@ -76,42 +83,51 @@ public record InfluxOptions(String url, String database, String retentionPolicy,
         if (readPageSize < 1) {
             throw new IllegalArgumentException("readPageSize must be >= 1, got " + readPageSize);
         }
+        if (tradeSkipBound < 1) {
+            throw new IllegalArgumentException("tradeSkipBound must be >= 1, got " + tradeSkipBound);
+        }
     }
 
     /** {@code url} and {@code database}, no credentials, defaults for the rest. */
     public static InfluxOptions of(String url, String database) {
         return new InfluxOptions(url, database, DEFAULT_RETENTION_POLICY, "", "", "", DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT, DEFAULT_CREATE_DATABASE, DEFAULT_WRITE_BATCH_SIZE, DEFAULT_READ_PAGE_SIZE);
+                DEFAULT_REQUEST_TIMEOUT, DEFAULT_CREATE_DATABASE, DEFAULT_WRITE_BATCH_SIZE, DEFAULT_READ_PAGE_SIZE,
+                DEFAULT_TRADE_SKIP_BOUND);
     }
 
     public InfluxOptions withCredentials(String username, String password) {
         return new InfluxOptions(url, database, retentionPolicy, username, password, token, connectTimeout,
-                requestTimeout, createDatabase, writeBatchSize, readPageSize);
+                requestTimeout, createDatabase, writeBatchSize, readPageSize, tradeSkipBound);
     }
 
     public InfluxOptions withToken(String token) {
         return new InfluxOptions(url, database, retentionPolicy, username, password, token, connectTimeout,
-                requestTimeout, createDatabase, writeBatchSize, readPageSize);
+                requestTimeout, createDatabase, writeBatchSize, readPageSize, tradeSkipBound);
     }
 
     public InfluxOptions withRetentionPolicy(String retentionPolicy) {
         return new InfluxOptions(url, database, retentionPolicy, username, password, token, connectTimeout,
-                requestTimeout, createDatabase, writeBatchSize, readPageSize);
+                requestTimeout, createDatabase, writeBatchSize, readPageSize, tradeSkipBound);
     }
 
     public InfluxOptions withTimeouts(Duration connectTimeout, Duration requestTimeout) {
         return new InfluxOptions(url, database, retentionPolicy, username, password, token, connectTimeout,
-                requestTimeout, createDatabase, writeBatchSize, readPageSize);
+                requestTimeout, createDatabase, writeBatchSize, readPageSize, tradeSkipBound);
     }
 
     public InfluxOptions withCreateDatabase(boolean createDatabase) {
         return new InfluxOptions(url, database, retentionPolicy, username, password, token, connectTimeout,
-                requestTimeout, createDatabase, writeBatchSize, readPageSize);
+                requestTimeout, createDatabase, writeBatchSize, readPageSize, tradeSkipBound);
     }
 
     public InfluxOptions withBatching(int writeBatchSize, int readPageSize) {
         return new InfluxOptions(url, database, retentionPolicy, username, password, token, connectTimeout,
-                requestTimeout, createDatabase, writeBatchSize, readPageSize);
+                requestTimeout, createDatabase, writeBatchSize, readPageSize, tradeSkipBound);
+    }
+
+    public InfluxOptions withTradeSkipBound(int tradeSkipBound) {
+        return new InfluxOptions(url, database, retentionPolicy, username, password, token, connectTimeout,
+                requestTimeout, createDatabase, writeBatchSize, readPageSize, tradeSkipBound);
     }
 
     @Override
@@ -121,6 +137,7 @@ public record InfluxOptions(String url, String database, String retentionPolicy,
                 + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "***")
                 + ", token=" + (token.isEmpty() ? "" : "***") + ", connectTimeout=" + connectTimeout
                 + ", requestTimeout=" + requestTimeout + ", createDatabase=" + createDatabase
-                + ", writeBatchSize=" + writeBatchSize + ", readPageSize=" + readPageSize + "]";
+                + ", writeBatchSize=" + writeBatchSize + ", readPageSize=" + readPageSize
+                + ", tradeSkipBound=" + tradeSkipBound + "]";
     }
 }

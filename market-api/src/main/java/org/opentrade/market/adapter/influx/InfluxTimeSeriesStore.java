@@ -13,12 +13,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.opentrade.exchange.model.Side;
 import org.opentrade.market.adapter.influx.InfluxHttp.Series;
 import org.opentrade.market.domain.Bar;
 import org.opentrade.market.domain.Interval;
 import org.opentrade.market.domain.Trade;
+import org.opentrade.market.domain.TradeSeek;
 import org.opentrade.market.port.StoreUnavailableException;
 import org.opentrade.market.port.TimeSeriesStore;
 
@@ -35,7 +38,9 @@ import org.opentrade.market.port.TimeSeriesStore;
  * lands on the same point (idempotent); integer fields {@code shard seq price qty side}
  * ({@link Side#code()}). Where seq passes a multiple of 1e6 inside one millisecond, time order is not seq
  * order, so a trades read takes the whole of the oldest millisecond it reaches and returns newest first by
- * seq. Measurement {@code checkpoints}: tag {@code shard}, time 0, field {@code seq} (upsert). Prices and
+ * seq. A read below a cursor bounds how many points at or above it influxd reads (it filters {@code seq}, a field,
+ * point by point): past {@link InfluxOptions#tradeSkipBound()} it seeks the cursor by time ({@link TradeSeek}).
+ * Measurement {@code checkpoints}: tag {@code shard}, time 0, field {@code seq} (upsert). Prices and
  * turnover are integer hundredths, never floats.
  *
  * <p>Transport. Points are built with influxdb-client-java's {@link Point} (line-protocol escaping),
@@ -71,11 +76,18 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
     private static final String TRADE_FIELDS = "\"shard\",\"seq\",\"price\",\"qty\",\"side\"";
     /** DELETE statements per /query request: one round trip for a typical replace, short enough to log. */
     private static final int DELETES_PER_REQUEST = 200;
+    /**
+     * {@link TradeSeek} probes per /query request. More: fewer round trips to find a deep cursor (16: about
+     * log17 of the history's span in ms, 6 for a day, 9 for 120 days); fewer: less work for influxd per seek.
+     */
+    static final int TRADE_PROBES_PER_REQUEST = 16;
 
     private final InfluxOptions options;
     private final InfluxHttp http;
     private volatile boolean databaseReady;
     private volatile boolean closed;
+    private final LongAdder requests = new LongAdder();
+    private volatile BiConsumer<String, List<List<Series>>> queryLog = (statements, answer) -> { };
 
     /** Connects lazily: nothing is sent until the first call, so a down server does not stop start-up. */
     public InfluxTimeSeriesStore(InfluxOptions options) {
@@ -183,7 +195,7 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
         }
         for (int i = 0; i < deletes.size(); i += DELETES_PER_REQUEST) {
             String batch = String.join("; ", deletes.subList(i, Math.min(deletes.size(), i + DELETES_PER_REQUEST)));
-            call(() -> http.query(batch, true));
+            call(() -> query(batch));
         }
     }
 
@@ -213,8 +225,8 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
         long lower = startNs;
         while (true) {
             int page = options.readPageSize();
-            Series s = single(http.query("SELECT \"close\" FROM " + identifier(measurement) + " WHERE " + where
-                    + " AND time >= " + lower + " AND time < " + endNs + " ORDER BY time ASC LIMIT " + page, true));
+            Series s = single(query("SELECT \"close\" FROM " + identifier(measurement) + " WHERE " + where
+                    + " AND time >= " + lower + " AND time < " + endNs + " ORDER BY time ASC LIMIT " + page));
             if (s == null) {
                 return out;
             }
@@ -255,22 +267,88 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
         if (start >= end || limit <= 0 || beforeSeq == Long.MIN_VALUE) {
             return List.of();
         }
-        String where = "\"symbol\"=" + string(symbol) + " AND \"seq\" < " + beforeSeq;
+        String tag = "\"symbol\"=" + string(symbol);
+        String where = tag + " AND \"seq\" < " + beforeSeq;
         long startNs = nanos(start);
+        long endNs = nanos(end);
         List<Trade> out = new ArrayList<>();
-        long oldestNs = readTrades(call(() -> newest(TRADES, TRADE_FIELDS, where, startNs, nanos(end), limit)), symbol, out);
+        long oldestNs = beforeSeq == Long.MAX_VALUE
+                ? readNewest(symbol, where, startNs, endNs, limit, out)
+                : readBelowCursor(symbol, tag, where, start, startNs, endNs, beforeSeq, limit, out);
         if (out.size() >= limit) {
             // Time order is seq order except where seq mod 1e6 wraps inside one millisecond, so the oldest
             // millisecond read may hold a trade of higher seq not read yet: read all of it (as QuestDbTimeSeriesStore
             // does), else the page's last seq, the next cursor, would pass over that trade.
             long msStartNs = Math.max(startNs, Math.floorDiv(oldestNs, InfluxQl.NS_PER_MS) * InfluxQl.NS_PER_MS);
             if (msStartNs < oldestNs) {
-                readTrades(call(() -> newest(TRADES, TRADE_FIELDS, where, msStartNs, oldestNs, Integer.MAX_VALUE)),
-                        symbol, out);
+                readNewest(symbol, where, msStartNs, oldestNs, Integer.MAX_VALUE, out);
             }
         }
         out.sort(Comparator.comparingLong(Trade::seq).reversed());
         return out.size() > limit ? new ArrayList<>(out.subList(0, limit)) : out;
+    }
+
+    /**
+     * Adds the newest {@code limit} trades (by point time) below the cursor in {@code [startNs, endNs)} to {@code out};
+     * returns the oldest point time read. influxd filters {@code seq} by reading each point from the newest down, so
+     * this reads at most {@link InfluxOptions#tradeSkipBound()} + 1 points at or above the cursor (and the ties of
+     * two milliseconds): first where the newest of them lies, one request; a cursor above it is read from the
+     * newest trade down, as always; a cursor below it is sought by bisecting time ({@link TradeSeek}, 16 probes
+     * per request) and read from there.
+     */
+    private long readBelowCursor(String symbol, String tag, String where, long start, long startNs, long endNs,
+            long beforeSeq, int limit, List<Trade> out) {
+        String range = " FROM " + identifier(TRADES) + " WHERE " + tag + " AND time >= " + startNs + " AND time < " + endNs;
+        List<List<Series>> edges = call(() -> query("SELECT \"seq\"" + range + " ORDER BY time DESC LIMIT 1 OFFSET "
+                + options.tradeSkipBound() + "; SELECT \"seq\"" + range + " ORDER BY time ASC LIMIT 1"));
+        Series bound = series(edges, 0);
+        Series oldest = series(edges, 1);
+        if (oldest == null) {
+            return Long.MAX_VALUE; // no trade in the range
+        }
+        if (bound == null) {
+            return readNewest(symbol, where, startNs, endNs, limit, out); // at most the bound's points in the range
+        }
+        long boundNs = longAt(bound.rows().get(0), bound.column("time"));
+        if (longAt(bound.rows().get(0), bound.column("seq")) < beforeSeq) {
+            // The cursor is among the newest bound + 1 points: read them; below them only ties are at or above it.
+            long oldestNs = readNewest(symbol, where, boundNs, endNs, limit, out);
+            return out.size() >= limit ? oldestNs
+                    : Math.min(oldestNs, readNewest(symbol, where, startNs, oldestNs, limit - out.size(), out));
+        }
+        // Every point from the bound's next millisecond on is newer than the bound's, so of a higher seq: seek below.
+        long lo = Math.max(start, Math.floorDiv(longAt(oldest.rows().get(0), oldest.column("time")), InfluxQl.NS_PER_MS));
+        long hi = Math.floorDiv(boundNs, InfluxQl.NS_PER_MS) + 1;
+        long e = TradeSeek.endBefore((from, to) -> call(() -> probe(tag, from, to)), lo, hi, beforeSeq,
+                TRADE_PROBES_PER_REQUEST);
+        return readNewest(symbol, where, startNs, nanos(e), limit, out);
+    }
+
+    /** One request: for each {@code from[i]}, the oldest trade point in {@code [from[i], to)} (ms). */
+    private List<TradeSeek.Hit> probe(String tag, long[] from, long to) {
+        List<String> statements = new ArrayList<>(from.length);
+        for (long f : from) {
+            statements.add("SELECT \"seq\" FROM " + identifier(TRADES) + " WHERE " + tag + " AND time >= " + nanos(f)
+                    + " AND time < " + nanos(to) + " ORDER BY time ASC LIMIT 1");
+        }
+        List<List<Series>> answer = query(String.join("; ", statements));
+        List<TradeSeek.Hit> hits = new ArrayList<>(from.length);
+        for (int i = 0; i < from.length; i++) {
+            Series s = series(answer, i);
+            if (s == null) {
+                hits.add(null);
+            } else {
+                List<Object> row = s.rows().get(0);
+                // The oldest point of a millisecond has its lowest seq unless seq passes a multiple of 1e6 in it.
+                hits.add(new TradeSeek.Hit(Math.floorDiv(longAt(row, s.column("time")), InfluxQl.NS_PER_MS),
+                        longAt(row, s.column("seq")), false));
+            }
+        }
+        return hits;
+    }
+
+    private long readNewest(String symbol, String where, long startNs, long endNs, int limit, List<Trade> out) {
+        return readTrades(call(() -> newest(TRADES, TRADE_FIELDS, where, startNs, endNs, limit)), symbol, out);
     }
 
     /** Adds the trades of {@code pages} to {@code out}; returns the oldest point time read ({@code Long.MAX_VALUE}: none). */
@@ -298,8 +376,8 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
         long upper = endNs;
         while (read < limit) {
             int page = Math.min(limit - read, options.readPageSize());
-            Series s = single(http.query("SELECT " + fields + " FROM " + identifier(measurement) + " WHERE " + where
-                    + " AND time >= " + startNs + " AND time < " + upper + " ORDER BY time DESC LIMIT " + page, true));
+            Series s = single(query("SELECT " + fields + " FROM " + identifier(measurement) + " WHERE " + where
+                    + " AND time >= " + startNs + " AND time < " + upper + " ORDER BY time DESC LIMIT " + page));
             if (s == null) {
                 break;
             }
@@ -323,9 +401,8 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
     public boolean hasBars(String symbol, Interval interval) {
         String measurement = barMeasurement(interval);
         InfluxQl.symbol(symbol);
-        return call(() -> single(http.query("SELECT \"close\" FROM " + identifier(measurement) + " WHERE \"symbol\"="
-                + string(symbol) + " AND time >= " + InfluxQl.MIN_NS + " AND time <= " + InfluxQl.MAX_NS + " LIMIT 1",
-                true))) != null;
+        return call(() -> single(query("SELECT \"close\" FROM " + identifier(measurement) + " WHERE \"symbol\"="
+                + string(symbol) + " AND time >= " + InfluxQl.MIN_NS + " AND time <= " + InfluxQl.MAX_NS + " LIMIT 1"))) != null;
     }
 
     @Override
@@ -339,8 +416,8 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
 
     @Override
     public Map<Integer, Long> checkpoints() {
-        List<List<Series>> answer = call(() -> http.query("SELECT \"seq\" FROM " + identifier(CHECKPOINTS)
-                + " WHERE time >= " + InfluxQl.MIN_NS + " AND time <= " + InfluxQl.MAX_NS + " GROUP BY \"shard\"", true));
+        List<List<Series>> answer = call(() -> query("SELECT \"seq\" FROM " + identifier(CHECKPOINTS)
+                + " WHERE time >= " + InfluxQl.MIN_NS + " AND time <= " + InfluxQl.MAX_NS + " GROUP BY \"shard\""));
         Map<Integer, Long> out = new HashMap<>();
         for (Series s : answer.isEmpty() ? List.<Series>of() : answer.get(0)) {
             int seq = s.column("seq");
@@ -396,6 +473,34 @@ public final class InfluxTimeSeriesStore implements TimeSeriesStore {
                 databaseReady = true;
             }
         }
+    }
+
+    /**
+     * One {@code /query} request against the database: every read goes through here, so {@link #queryRequests()}
+     * counts round trips and {@link #queryLog} sees what influxd was asked and answered (tests: the work per page).
+     */
+    private List<List<Series>> query(String statements) {
+        requests.increment();
+        List<List<Series>> answer = http.query(statements, true);
+        queryLog.accept(statements, answer);
+        return answer;
+    }
+
+    /** {@code /query} requests sent since the store opened (tests: round trips per page). */
+    long queryRequests() {
+        return requests.sum();
+    }
+
+    /** Sees every {@code /query} request and its answer, on the calling thread (tests only). */
+    void queryLog(BiConsumer<String, List<List<Series>>> log) {
+        queryLog = log;
+    }
+
+    private static Series series(List<List<Series>> answer, int statement) {
+        if (answer.size() <= statement || answer.get(statement).isEmpty()) {
+            return null;
+        }
+        return answer.get(statement).get(0);
     }
 
     private static Series single(List<List<Series>> answer) {

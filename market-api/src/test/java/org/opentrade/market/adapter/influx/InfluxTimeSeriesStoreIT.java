@@ -201,6 +201,102 @@ class InfluxTimeSeriesStoreIT extends TimeSeriesStoreContract {
         assertEquals(List.of(b, a), store.trades(s, T0, T0 + 1, Long.MAX_VALUE, 10));
     }
 
+    @Test
+    void aDeepTradePageCostsInfluxdNoMorePointsThanAShallowOne() throws Exception {
+        int bound = 1_000; // 5 pages of 200, so that the 95 pages cross it (the default is 5 000)
+        InfluxOptions options = InfluxOptions.of(InfluxServer.shared().url(), DATABASE).withTradeSkipBound(bound);
+        try (InfluxTimeSeriesStore influx = new InfluxTimeSeriesStore(options)) {
+            String s = uniqueSymbol();
+            String other = uniqueSymbol();
+            List<Trade> mine = new ArrayList<>();
+            List<Trade> all = new ArrayList<>();
+            long night = 16 * 3_600_000L;
+            long first = 990_001; // seq passes 1 000 000 inside a millisecond: time order is not seq order there
+            for (long seq = first; seq < first + 25_000; seq++) {
+                // Five trades a millisecond (the shard's, of two symbols), then a quiet night, then more.
+                long time = T0 + (seq - first) / 5 + (seq - first > 15_000 ? night : 0);
+                Trade t = trade(seq % 4 == 0 ? other : s, seq, time, 1000 + seq % 50);
+                all.add(t);
+                if (t.symbol().equals(s)) {
+                    mine.add(t);
+                }
+            }
+            influx.writeTrades(all);
+            long[] points = mine.stream().mapToLong(t -> t.time() * InfluxQl.NS_PER_MS + t.seq() % 1_000_000).sorted().toArray();
+            java.util.Collections.reverse(mine);
+            long[] walked = new long[1];
+            influx.queryLog((statements, answer) -> walked[0] += pointsWalked(statements, answer, points));
+
+            int limit = 200;
+            List<Trade> seen = new ArrayList<>();
+            List<Long> walkPerPage = new ArrayList<>();
+            List<Long> requestsPerPage = new ArrayList<>();
+            long cursor = Long.MAX_VALUE;
+            while (true) {
+                long before = walked[0];
+                long requests = influx.queryRequests();
+                List<Trade> page = influx.trades(s, 0, Long.MAX_VALUE, cursor, limit);
+                walkPerPage.add(walked[0] - before);
+                requestsPerPage.add(influx.queryRequests() - requests);
+                seen.addAll(page);
+                if (page.size() < limit) {
+                    break;
+                }
+                cursor = page.get(page.size() - 1).seq();
+            }
+            assertEquals(mine, seen, "every trade once, newest first");
+            String work = "points influxd read per page: " + walkPerPage + ", requests per page: " + requestsPerPage;
+            // Page k's cursor has k * limit of the symbol's trades at or above it. A page reads where the bound lies
+            // (bound + 1 points, one request), then either the points down to its trades, as before, or the probes
+            // (one point each, 16 a request) and its trades with the ties of two milliseconds (10 points here).
+            for (int k = 1; k < walkPerPage.size(); k++) {
+                assertTrue(walkPerPage.get(k) <= 2 * (bound + 2) + limit + 10 + 16 * 8, "page " + k + ": " + work);
+                assertTrue(requestsPerPage.get(k) <= 12, "page " + k + ": " + work);
+            }
+            long deepest = walkPerPage.get(walkPerPage.size() - 2);
+            assertTrue(deepest <= walkPerPage.get(1) + bound + 16 * 8, "the deepest full page reads about what the"
+                    + " first below a cursor does: " + work);
+        }
+    }
+
+    private static final java.util.regex.Pattern BOUNDED_READ = java.util.regex.Pattern.compile(
+            "time >= (-?\\d+) AND time < (-?\\d+) ORDER BY time (ASC|DESC) LIMIT (\\d+)(?: OFFSET (\\d+))?$");
+
+    /**
+     * The points of {@code points} (one symbol's point times, ascending) influxd read to answer {@code statements}:
+     * a statement reads its time range in its order until it has {@code LIMIT} rows past {@code OFFSET}, whether or
+     * not a field condition ({@code "seq" < cursor}) drops points on the way; with fewer rows it read the whole range.
+     */
+    private static long pointsWalked(String statements, List<List<InfluxHttp.Series>> answer, long[] points) {
+        String[] parts = statements.split("; ");
+        long walked = 0;
+        for (int i = 0; i < parts.length; i++) {
+            java.util.regex.Matcher m = BOUNDED_READ.matcher(parts[i]);
+            assertTrue(m.find(), "a trades read of a form the test knows: " + parts[i]);
+            long from = Long.parseLong(m.group(1));
+            long to = Long.parseLong(m.group(2));
+            boolean descending = m.group(3).equals("DESC");
+            List<List<Object>> rows = answer.size() <= i || answer.get(i).isEmpty() ? List.of() : answer.get(i).get(0).rows();
+            if (rows.size() < Long.parseLong(m.group(4))) {
+                walked += countIn(points, from, to);
+            } else {
+                int time = answer.get(i).get(0).column("time");
+                long last = ((Number) rows.get(rows.size() - 1).get(time)).longValue();
+                walked += descending ? countIn(points, last, to) : countIn(points, from, last + 1);
+            }
+        }
+        return walked;
+    }
+
+    private static long countIn(long[] sorted, long from, long to) {
+        return Math.max(0, insertionPoint(sorted, to) - insertionPoint(sorted, from));
+    }
+
+    private static int insertionPoint(long[] sorted, long key) {
+        int i = java.util.Arrays.binarySearch(sorted, key);
+        return i >= 0 ? i : -i - 1;
+    }
+
     private static StoreUnavailableException assertUnavailable(Executable call) {
         return assertTimeoutPreemptively(HANG_GUARD, () -> assertThrows(StoreUnavailableException.class, call));
     }
