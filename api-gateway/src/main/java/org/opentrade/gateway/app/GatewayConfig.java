@@ -208,14 +208,7 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
      * {@code http.host}, which {@link HostGuard} must know).
      */
     public GatewayConfig withHost(String host) {
-        return new GatewayConfig(host, port, eventLoops, maxBodyBytes, store, dataDir, gateways, trustedProxies, redisUri,
-                redisCommandTimeout, sessionTtl, sessionKeyFile, signatureWindow, signatureClockSkew, keyCacheTtl,
-                adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
-                loginAccountWindow, keyChangesPerMinute, revokedKeysKept, revokedKeyRetention, streamsPerDeveloper,
-                usageFlushInterval,
-                usageRetention, tracing, upstreams, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
-                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown, metricsAllowedCidrs,
-                firstFrameTimeout, sessionMaxAge, transport, allowedHosts);
+        return copy(host, upstreams);
     }
 
     /**
@@ -301,13 +294,17 @@ public record GatewayConfig(String host, int port, int eventLoops, long maxBodyB
     public GatewayConfig withUpstream(String pool, UpstreamPoolOptions options) {
         Map<String, UpstreamPoolOptions> pools = new LinkedHashMap<>(upstreams);
         pools.put(pool, options);
-        return new GatewayConfig(host, port, eventLoops, maxBodyBytes, store, dataDir, gateways, trustedProxies, redisUri,
-                redisCommandTimeout, sessionTtl, sessionKeyFile, signatureWindow, signatureClockSkew, keyCacheTtl,
+        return copy(host, pools);
+    }
+
+    /** This configuration served on {@code servedOn} with the upstream pools {@code pools}; every other field kept. */
+    private GatewayConfig copy(String servedOn, Map<String, UpstreamPoolOptions> pools) {
+        return new GatewayConfig(servedOn, port, eventLoops, maxBodyBytes, store, dataDir, gateways, trustedProxies,
+                redisUri, redisCommandTimeout, sessionTtl, sessionKeyFile, signatureWindow, signatureClockSkew, keyCacheTtl,
                 adminToken, passwordMemoryKib, passwordIterations, plans, perAddressPerMinute, loginAttemptsPerAccount,
                 loginAccountWindow, keyChangesPerMinute, revokedKeysKept, revokedKeyRetention, streamsPerDeveloper,
-                usageFlushInterval,
-                usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload, eventBus, cluster,
-                passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown, metricsAllowedCidrs,
-                firstFrameTimeout, sessionMaxAge, transport, allowedHosts);
+                usageFlushInterval, usageRetention, tracing, pools, server, identityKeyFile, assertionTtl, overload,
+                eventBus, cluster, passwordThreads, passwordQueue, signUpsPerHour, signUpsPerAddressPerHour, shutdown,
+                metricsAllowedCidrs, firstFrameTimeout, sessionMaxAge, transport, allowedHosts);
     }
 }
