@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,11 +56,12 @@ class UniverseFetchTest {
     @Test
     void noExchangeYetAndARefusalAreToldApart() throws Exception {
         List<String> reasons = new CopyOnWriteArrayList<>();
-        var fetch = UniverseFetch.fetch(vertx, 20, reasons::add, "test");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (reasons.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        CompletableFuture<String> first = new CompletableFuture<>();
+        var fetch = UniverseFetch.fetch(vertx, 20, r -> {
+            reasons.add(r);
+            first.complete(r);
+        }, "test");
+        first.get(5, TimeUnit.SECONDS);
         assertTrue(reasons.get(0).startsWith("waiting for the exchange (" + ExchangeAddresses.INSTRUMENTS), reasons.get(0));
 
         AtomicInteger asked = new AtomicInteger();
