@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.client.ExchangeAddresses;
 
 /** Starts the whole all-in-one on a free port with a temporary data dir, as an operator would. */
@@ -39,11 +40,11 @@ class AllInOneIT {
     @Test
     void startsServesOperationsEndpointsSimulatesTradesAndStopsCleanly(@TempDir Path dataDir) throws Exception {
         long t0 = System.nanoTime();
-        AllInOne app = AllInOne.start(ConfigLoader.of(Map.of("OPENTRADE_HTTP_PORT", "0", "OPENTRADE_HTTP_HOST",
+        AllInOne app = AllInOne.start(ConfigLoader.of(DayEnds.awayFromNow(Map.of("OPENTRADE_HTTP_PORT", "0", "OPENTRADE_HTTP_HOST",
                         "127.0.0.1", "OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none",
                         "OPENTRADE_GATEWAY_DATA_DIR", dataDir.resolve("gateway").toString(),
                         "OPENTRADE_MARKET_DATA_DIR", dataDir.resolve("market").toString(), "OPENTRADE_MARKET_BACKFILL", "false",
-                        "OPENTRADE_TRADE_DATA_DIR", dataDir.resolve("trade").toString(), "OPENTRADE_FIX_PORT", "0"),
+                        "OPENTRADE_TRADE_DATA_DIR", dataDir.resolve("trade").toString(), "OPENTRADE_FIX_PORT", "0")),
                 Map.of())).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         // Start-to-ready is a benchmark figure (bench/run-market-bench.sh records it), not a timed assertion:

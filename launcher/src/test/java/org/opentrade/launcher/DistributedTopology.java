@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.launcher.contract.OpenApiContract;
 
 /**
@@ -308,6 +309,7 @@ final class DistributedTopology implements AutoCloseable {
         env.put("OPENTRADE_DIST_READY_TIMEOUT", "180");
         // C1 only: the JVMs start faster on the test machine's two cores; nothing here measures speed.
         env.put("OPENTRADE_DIST_JAVA_OPTS", "-XX:TieredStopAtLevel=1");
+        env.put(DayEnds.ENV, DayEnds.awayFromNow());
         env.putAll(extraEnv);
         Process p = pb.start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.app.ExchangeConfig;
 import org.opentrade.exchange.app.ExchangeService;
 import org.opentrade.gateway.adapter.eventbus.KeyAuthenticator;
@@ -73,6 +74,7 @@ class FixGatewayLogonIT {
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
         env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
+        env.put(DayEnds.ENV, DayEnds.awayFromNow());
         env.put("OPENTRADE_TRADE_PORT", "0");
         env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
         env.put("OPENTRADE_TRADE_FSYNC", "none");

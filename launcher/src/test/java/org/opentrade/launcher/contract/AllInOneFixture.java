@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.launcher.AllInOne;
 
 /**
@@ -39,6 +40,7 @@ public final class AllInOneFixture implements AutoCloseable {
                 "OPENTRADE_GATEWAY_DATA_DIR", dir.resolve("gateway").toString(),
                 "OPENTRADE_MARKET_DATA_DIR", dir.resolve("market").toString(), "OPENTRADE_MARKET_BACKFILL", "false",
                 "OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString(), "OPENTRADE_FIX_PORT", "0"));
+        env.put(DayEnds.ENV, DayEnds.awayFromNow());
         env.putAll(settings);
         AllInOne app;
         try {

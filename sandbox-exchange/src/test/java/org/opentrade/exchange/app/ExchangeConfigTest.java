@@ -58,8 +58,9 @@ class ExchangeConfigTest {
     void environmentVariablesOverrideTheirKeys() {
         ExchangeConfig c = load(Map.of("OPENTRADE_EXCHANGE_SHARDS", "2", "OPENTRADE_EXCHANGE_DATA_DIR", "/tmp/x",
                 "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", "false",
-                "OPENTRADE_EXCHANGE_CALENDAR", "a-share"));
+                "OPENTRADE_EXCHANGE_CALENDAR", "a-share", "OPENTRADE_EXCHANGE_DAY_END", "21:30"));
         assertEquals(2, c.shards());
+        assertEquals(LocalTime.of(21, 30), c.dayEnd());
         assertEquals(Path.of("/tmp/x"), c.dataDir());
         assertEquals(FsyncPolicy.NONE, c.fsync());
         assertEquals(false, c.simulator().enabled());

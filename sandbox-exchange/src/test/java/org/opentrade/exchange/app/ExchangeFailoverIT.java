@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.memory.InMemoryLeadershipRegister;
 import org.opentrade.exchange.domain.InstrumentCatalog;
@@ -61,9 +62,9 @@ class ExchangeFailoverIT {
     }
 
     private static Map<String, String> env(Path dataDir) {
-        return Map.of("OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none",
-                "OPENTRADE_SIMULATOR_ENABLED", "false", "OPENTRADE_EXCHANGE_SHARDS", "2",
-                "OPENTRADE_EXCHANGE_FAILOVER", "true");
+        return DayEnds.awayFromNow(Map.of("OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(),
+                "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", "false",
+                "OPENTRADE_EXCHANGE_SHARDS", "2", "OPENTRADE_EXCHANGE_FAILOVER", "true"));
     }
 
     private ExchangeService service(String process, Path dir) {

@@ -28,6 +28,7 @@ import org.opentrade.common.cluster.ClusterConfig;
 import org.opentrade.common.cluster.ClusterCp;
 import org.opentrade.common.cluster.ClusterTls;
 import org.opentrade.common.cluster.ClusteredVertx;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.common.testing.LoopbackPorts;
 import org.opentrade.exchange.adapter.disruptor.ShardedExchange;
 import org.opentrade.exchange.adapter.hazelcast.HazelcastLeadershipRegister;
@@ -95,6 +96,7 @@ class ExchangeFailoverProcessIT {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-cp", System.getProperty("java.class.path"), ExchangeMain.class.getName());
             pb.environment().put("OPENTRADE_EXCHANGE_CONFIG", yaml.toString());
+            pb.environment().put(DayEnds.ENV, DayEnds.awayFromNow());
             pb.redirectErrorStream(true);
             process = pb.start();
             processes.add(process);

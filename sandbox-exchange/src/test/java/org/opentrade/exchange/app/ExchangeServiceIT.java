@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.client.ExchangeAddresses;
 
 /** The whole exchange service on a real Vert.x with a journal in a temporary directory. */
@@ -33,8 +34,9 @@ class ExchangeServiceIT {
     }
 
     private static ExchangeConfig config(Path dataDir, boolean simulator) {
-        return ExchangeConfig.load(ConfigLoader.of(Map.of("OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(),
-                "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", String.valueOf(simulator)),
+        return ExchangeConfig.load(ConfigLoader.of(DayEnds.awayFromNow(Map.of("OPENTRADE_EXCHANGE_DATA_DIR",
+                dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED",
+                String.valueOf(simulator))),
                 Map.of()));
     }
 

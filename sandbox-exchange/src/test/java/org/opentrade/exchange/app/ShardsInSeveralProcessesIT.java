@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.client.CommandCodecs;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.FeedBatchCodec;
@@ -58,9 +59,9 @@ class ShardsInSeveralProcessesIT {
     }
 
     private static ExchangeConfig config(Path dataDir, int shards, String owned) {
-        return ExchangeConfig.load(ConfigLoader.of(Map.of("OPENTRADE_EXCHANGE_DATA_DIR", dataDir.toString(),
-                "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", "false",
-                "OPENTRADE_EXCHANGE_SHARDS", String.valueOf(shards), "OPENTRADE_EXCHANGE_OWNED_SHARDS", owned),
+        return ExchangeConfig.load(ConfigLoader.of(DayEnds.awayFromNow(Map.of("OPENTRADE_EXCHANGE_DATA_DIR",
+                dataDir.toString(), "OPENTRADE_EXCHANGE_FSYNC", "none", "OPENTRADE_SIMULATOR_ENABLED", "false",
+                "OPENTRADE_EXCHANGE_SHARDS", String.valueOf(shards), "OPENTRADE_EXCHANGE_OWNED_SHARDS", owned)),
                 Map.of()));
     }
 

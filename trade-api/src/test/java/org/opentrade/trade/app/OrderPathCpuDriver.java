@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.app.ExchangeConfig;
 import org.opentrade.exchange.app.ExchangeService;
 
@@ -52,6 +53,7 @@ public final class OrderPathCpuDriver {
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
         env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
+        env.put(DayEnds.ENV, DayEnds.awayFromNow());
         env.put("OPENTRADE_TRADE_PORT", "0");
         env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
         env.put("OPENTRADE_TRADE_FSYNC", snapshotEveryMs == null ? "none" : "batch");

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.app.ExchangeConfig;
 import org.opentrade.exchange.app.ExchangeService;
 import org.opentrade.trade.adapter.http.Caller;
@@ -68,6 +69,7 @@ final class TradeHarness implements AutoCloseable {
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
         env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
+        env.put(DayEnds.ENV, DayEnds.awayFromNow());
         env.put("OPENTRADE_TRADE_PORT", "0");
         env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
         env.put("OPENTRADE_TRADE_FSYNC", "none");

@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.app.ExchangeConfig;
 import org.opentrade.exchange.app.ExchangeService;
 import org.opentrade.exchange.client.ExchangeAddresses;
@@ -136,6 +137,7 @@ public final class TradeCrashNode {
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
         env.put("OPENTRADE_EXCHANGE_FSYNC", "batch");
+        env.put(DayEnds.ENV, DayEnds.awayFromNow());
         env.put("OPENTRADE_TRADE_PORT", "0");
         env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
         env.put("OPENTRADE_TRADE_FSYNC", "batch");

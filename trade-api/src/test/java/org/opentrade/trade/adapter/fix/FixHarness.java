@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.common.tracing.Tracing;
 import org.opentrade.common.tracing.TracingOptions;
 import org.opentrade.exchange.app.ExchangeConfig;
@@ -72,6 +73,11 @@ final class FixHarness implements AutoCloseable {
         this.client = WebClient.create(vertx);
     }
 
+    /** The configuration setting {@code name} (an environment variable's name) the harness started with. */
+    String setting(String name) {
+        return env.get(name);
+    }
+
     static FixHarness start(Path dir) throws Exception {
         return start(dir, Map.of());
     }
@@ -82,6 +88,7 @@ final class FixHarness implements AutoCloseable {
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dir.resolve("exchange").toString());
         env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
+        env.put(DayEnds.ENV, DayEnds.awayFromNow());
         env.put("OPENTRADE_TRADE_PORT", "0");
         env.put("OPENTRADE_TRADE_DATA_DIR", dir.resolve("trade").toString());
         env.put("OPENTRADE_TRADE_FSYNC", "none");

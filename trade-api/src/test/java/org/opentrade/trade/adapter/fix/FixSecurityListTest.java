@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
 import org.opentrade.exchange.model.InstrumentInfo;
@@ -35,7 +36,8 @@ class FixSecurityListTest extends FixHarnessTest {
 
     /**
      * TradingSessionStatusRequest (g) through QuickFIX/J's dictionaries both ways: the harness's exchange runs the
-     * 24×7 calendar, so the session is open, never closes (no open or close time) and its trading day ends at 15:00.
+     * 24×7 calendar, so the session is open, never closes (no open or close time) and its trading day ends at the
+     * hour it was given ({@link DayEnds}).
      */
     @Test
     void theTradingSessionStatusOfThe24x7ExchangeIsOpenUntilItsDayEnds() throws Exception {
@@ -49,7 +51,8 @@ class FixSecurityListTest extends FixHarnessTest {
             assertEquals(2, h1.getInt(340), "open");
             assertEquals(2, h1.getInt(339), "simulated");
             assertFalse(h1.isSetField(342) || h1.isSetField(344), "it never opens or closes: " + h1);
-            assertEquals(15, h1.getUtcTimeStamp(345).atOffset(java.time.ZoneOffset.UTC)
+            int dayEndHour = java.time.LocalTime.parse(h.setting(DayEnds.ENV)).getHour();
+            assertEquals(dayEndHour, h1.getUtcTimeStamp(345).atOffset(java.time.ZoneOffset.UTC)
                     .atZoneSameInstant(java.time.ZoneId.of("Asia/Shanghai")).getHour(), h1.toString());
             g.setString(336, "NIGHT");
             c.send(g);
