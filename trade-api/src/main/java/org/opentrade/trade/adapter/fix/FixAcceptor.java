@@ -510,6 +510,28 @@ public final class FixAcceptor {
         return n;
     }
 
+    /**
+     * One line per open TCP connection: its peer, whether reads or writes are suspended, what is queued
+     * unwritten and the bytes read and written (a stalled connection's state, for tests and operators).
+     */
+    public synchronized java.util.List<String> connectionStates() {
+        java.util.List<String> states = new java.util.ArrayList<>();
+        if (acceptor != null) {
+            for (IoAcceptor endpoint : acceptor.getEndpoints()) {
+                for (IoSession io : endpoint.getManagedSessions().values()) {
+                    states.add(io.getRemoteAddress() + " connected=" + io.isConnected() + " closing="
+                            + io.isClosing() + " readSuspended=" + io.isReadSuspended() + " writeSuspended="
+                            + io.isWriteSuspended() + " unwrittenMessages=" + io.getScheduledWriteMessages()
+                            + " unwrittenBytes=" + io.getScheduledWriteBytes() + " readBytes=" + io.getReadBytes()
+                            + " readMessages=" + io.getReadMessages() + " writtenBytes=" + io.getWrittenBytes()
+                            + " msSinceRead=" + (System.currentTimeMillis() - io.getLastReadTime())
+                            + " msSinceWrite=" + (System.currentTimeMillis() - io.getLastWriteTime()));
+                }
+            }
+        }
+        return states;
+    }
+
     private void send(SessionID to, Message m) {
         try {
             outbound.execute(() -> {

@@ -140,7 +140,11 @@ class FixBadInputTest extends FixHarnessTest {
         LogLines capture = LogLines.of(QuietFixLog.LOG);
         java.util.List<String> errors = capture.lines;
         int others = h.trade.fixAcceptor().openConnections();
-        try (RawFix r = new RawFix(h.fixPort, "RAW_dev_slow", 4096)) {
+        // A receive buffer below loopback's 64 KiB segment made the kernel prune and collapse this socket's queue
+        // (14 prunes a run, nstat TcpExtPruneCalled); a clean-clone run of 2026-12-07 saw one packet dropped for it
+        // (TcpExtRcvPruned, TCPRcvQDrop), ten retransmission timeouts, and the flood stalled past the watchdog's
+        // 20 s. At 64 KiB the socket still takes nothing and the answers back up alike, without the pruning.
+        try (RawFix r = new RawFix(h.fixPort, "RAW_dev_slow", 65_536)) {
             r.send("A", "98=0|108=30|553=" + key + "|554=secret-dev_slow");
             assertNotNull(r.next("A"), "logon answered");
             // Below the bound: 2 000 answers wait unread, and the session is still there to answer a TestRequest.
@@ -159,6 +163,7 @@ class FixBadInputTest extends FixHarnessTest {
             boolean dropped = false;
             java.util.concurrent.atomic.AtomicBoolean watchdogFired = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.CompletableFuture<Void> watchdog = new java.util.concurrent.CompletableFuture<>();
+            Thread flooder = Thread.currentThread();
             Thread watcher = new Thread(() -> {
                 long start = System.nanoTime();
                 long lastProgress = start;
@@ -173,7 +178,7 @@ class FixBadInputTest extends FixHarnessTest {
                     if (now - lastProgress > java.util.concurrent.TimeUnit.SECONDS.toNanos(20)
                             || now - start > java.util.concurrent.TimeUnit.SECONDS.toNanos(180)) {
                         watchdogFired.set(true);
-                        dumpAcceptorThreads(); // a rare stall on a loaded machine: say where the acceptor was
+                        dumpAcceptorThreads(flooder); // a rare stall on a loaded machine: say where each side was
                         try {
                             r.close();
                         } catch (Exception ignored) { // closing to unblock the write; nothing to report
@@ -250,13 +255,15 @@ class FixBadInputTest extends FixHarnessTest {
     }
 
     /** The acceptor's threads (QuickFIX/J, MINA, ours) with their stacks, on stderr: the test's output file. */
-    private static void dumpAcceptorThreads() {
+    private static void dumpAcceptorThreads(Thread flooder) {
         StringBuilder out = new StringBuilder("slow-consumer watchdog fired; slow session logged on: ")
-                .append(slowSessionLoggedOn()).append('\n');
+                .append(slowSessionLoggedOn()).append("; expected target seq ").append(processedOfSlowSession())
+                .append('\n');
+        h.trade.fixAcceptor().connectionStates().forEach(c -> out.append("connection ").append(c).append('\n'));
         Thread.getAllStackTraces().forEach((t, stack) -> {
             String n = t.getName();
-            if (n.contains("QF/J") || n.contains("QFJ") || n.contains("NioProcessor") || n.contains("opentrade-fix")
-                    || n.contains("vert.x-eventloop")) {
+            if (t == flooder || n.contains("QF/J") || n.contains("QFJ") || n.contains("NioProcessor")
+                    || n.contains("opentrade-fix") || n.contains("vert.x-eventloop")) {
                 out.append('"').append(n).append("\" ").append(t.getState()).append('\n');
                 for (StackTraceElement e : stack) {
                     out.append("    at ").append(e).append('\n');
