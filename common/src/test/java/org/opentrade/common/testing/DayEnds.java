@@ -14,7 +14,8 @@ import java.util.Map;
  * depend on the hour it runs at. Eleven to twelve hours away, the day cannot end within any one run of the
  * suite; on the hour, as 15:00 is, so 5- to 60-minute K-lines keep the boundaries they have by default.
  *
- * <p>market-api's harness keeps 15:00: its tests check the calendar and the backfilled days against it.
+ * <p>market-api's harness took it last: its tests had 15:00 written in, and under 03:00 they showed the backfill
+ * filling today's trading day (HistoryBackfillDayTest).
  */
 public final class DayEnds {
     /** The environment variable the exchange reads for {@code calendar.day_end}. */

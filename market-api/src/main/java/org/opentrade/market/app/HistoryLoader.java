@@ -49,6 +49,18 @@ final class HistoryLoader {
     private HistoryLoader() {
     }
 
+    /** The local date of the newest synthetic session day: see {@link #backfill}. */
+    static LocalDate lastBackfilledDay(MarketCalendar calendar, long now) {
+        long todayStarts = calendar.tradingDayStart(calendar.localDay(now));
+        LocalDate lastDay = calendar.localDay(now).minusDays(1);
+        while (lastDay.getDayOfWeek() == DayOfWeek.SATURDAY || lastDay.getDayOfWeek() == DayOfWeek.SUNDAY
+                || calendar.isHoliday(lastDay)
+                || lastDay.atTime(SyntheticHistory.SESSIONS_END).atZone(calendar.zone()).toInstant().toEpochMilli() > todayStarts) {
+            lastDay = lastDay.minusDays(1);
+        }
+        return lastDay;
+    }
+
     static Loaded load(TimeSeriesStore store, MarketBoard board, List<Instrument> instruments, MarketCalendar calendar,
                        MarketApiConfig config, long now) {
         if (config.backfill()) {
@@ -86,14 +98,16 @@ final class HistoryLoader {
         return new Loaded(checkpoints, days, minutes, previous, trades);
     }
 
-    /** Synthetic history for every symbol without daily bars, ending the trading day before today (no holidays). */
+    /**
+     * Synthetic history for every symbol without daily bars, its last session day the newest weekday (not a holiday)
+     * whose sessions (09:30-15:00 local) end before today's trading day starts. On the 24×7 calendar with a day end
+     * before 15:00 that is not yesterday's date: with 03:00, the trading day of the 8th runs from 03:00 on the 7th, so
+     * the 7th's sessions would fall in it (a fresh install showed a full day of synthetic trading in today's 1d bar,
+     * and a quote whose last was the day before's close while its volume said no trade yet).
+     */
     static void backfill(TimeSeriesStore store, List<Instrument> instruments, MarketCalendar calendar,
                          MarketApiConfig config, long now) {
-        LocalDate lastDay = calendar.localDay(now).minusDays(1);
-        while (lastDay.getDayOfWeek() == DayOfWeek.SATURDAY || lastDay.getDayOfWeek() == DayOfWeek.SUNDAY
-                || calendar.isHoliday(lastDay)) {
-            lastDay = lastDay.minusDays(1);
-        }
+        LocalDate lastDay = lastBackfilledDay(calendar, now);
         int filled = 0;
         long t0 = System.nanoTime();
         for (Instrument i : instruments) {

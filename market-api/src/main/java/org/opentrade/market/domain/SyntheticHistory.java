@@ -36,6 +36,8 @@ public final class SyntheticHistory {
     private static final double RANGE_SHARE_OF_BAND = 0.4;
     private static final LocalTime MORNING = LocalTime.of(9, 30);
     private static final LocalTime AFTERNOON = LocalTime.of(13, 0);
+    /** The end of a generated day's last minute (14:59 starts it), local time. */
+    public static final LocalTime SESSIONS_END = AFTERNOON.plusMinutes(MINUTES_PER_DAY / 2);
     private static final long LOT = 100;
 
     private SyntheticHistory() {

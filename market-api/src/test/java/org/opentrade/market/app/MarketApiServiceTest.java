@@ -177,7 +177,10 @@ class MarketApiServiceTest {
         assertEquals(1, first.getJsonArray("sessions").size());
         assertEquals(first.getString("open"), first.getJsonArray("sessions").getJsonObject(0).getString("start"));
         JsonObject days = h.get("/v1/market/calendar?start=2026-01-05&end=2026-01-06").bodyAsJsonObject();
-        assertEquals("2026-01-05T07:00:00.000Z", days.getJsonArray("days").getJsonObject(0).getString("close"));
+        java.time.ZoneId shanghai = java.time.ZoneId.of("Asia/Shanghai");
+        java.time.LocalTime dayEnd = dayEnds.atZone(shanghai).toLocalTime(); // the harness's, 15:00 as shipped
+        assertEquals(java.time.LocalDate.of(2026, 1, 5).atTime(dayEnd).atZone(shanghai).toInstant(),
+                java.time.Instant.parse(days.getJsonArray("days").getJsonObject(0).getString("close")));
         assertEquals(2, days.getJsonArray("days").size());
 
         assertError("/v1/market/calendar?start=2026-01-06&end=2026-01-05", 400, -6003);
@@ -187,8 +190,12 @@ class MarketApiServiceTest {
         assertError("/v1/market/calendar?start=1969-12-31", 400, -6003);
         // The 24×7 day of 1970-01-01 starts the afternoon before, outside the epoch its open could be given in.
         assertError("/v1/market/calendar?start=1970-01-01", 400, -6003);
+        // 1970-01-02's opens the day before at the day end: 07:00 UTC as shipped; a day end before 08:00 local would
+        // open it before the epoch, which the calendar leaves null.
         JsonObject firstDay = h.get("/v1/market/calendar?start=1970-01-02&end=1970-01-02").bodyAsJsonObject();
-        assertEquals("1970-01-01T07:00:00.000Z", firstDay.getJsonArray("days").getJsonObject(0).getString("open"));
+        java.time.Instant firstOpen = java.time.LocalDate.of(1970, 1, 1).atTime(dayEnd).atZone(shanghai).toInstant();
+        assertEquals(firstOpen.isBefore(java.time.Instant.EPOCH) ? null : firstOpen.toString().replace("Z", ".000Z"),
+                firstDay.getJsonArray("days").getJsonObject(0).getString("open"));
         JsonArray lastDays = h.get("/v1/market/calendar?start=9999-12-30").bodyAsJsonObject().getJsonArray("days");
         assertEquals(java.util.List.of("9999-12-30", "9999-12-31"), lastDays.stream()
                 .map(d -> ((JsonObject) d).getString("trading_day")).toList(), "the default week stops at the last date");

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.opentrade.common.config.ConfigLoader;
+import org.opentrade.common.testing.DayEnds;
 import org.opentrade.exchange.app.ExchangeConfig;
 import org.opentrade.exchange.app.ExchangeService;
 import org.opentrade.exchange.client.ExchangeAddresses;
@@ -57,6 +58,7 @@ final class MarketHarness implements AutoCloseable {
         // resume from its checkpoint; without, the exchange keeps no history (a restart gets a snapshot).
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", dataDir == null ? "" : dataDir.resolveSibling("exchange").toString());
         env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
+        env.put(DayEnds.ENV, DayEnds.awayFromNow());
         env.put("OPENTRADE_MARKET_PORT", "0");
         env.put("OPENTRADE_MARKET_BACKFILL", String.valueOf(backfill));
         env.put("OPENTRADE_MARKET_STORE", dataDir == null ? "memory" : "questdb");
@@ -75,6 +77,7 @@ final class MarketHarness implements AutoCloseable {
         env.put("OPENTRADE_SIMULATOR_ENABLED", "false");
         env.put("OPENTRADE_EXCHANGE_DATA_DIR", "");
         env.put("OPENTRADE_EXCHANGE_FSYNC", "none");
+        env.put(DayEnds.ENV, DayEnds.awayFromNow());
         env.put("OPENTRADE_MARKET_PORT", "0");
         env.put("OPENTRADE_MARKET_BACKFILL", "false");
         env.put("OPENTRADE_MARKET_STORE", "memory");
