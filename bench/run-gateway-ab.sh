@@ -14,16 +14,7 @@ OUT=${OUT:-bench/target/gateway-ab-$(date +%Y%m%d-%H%M%S)}; mkdir -p $OUT
 UP=19381; PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null; done' EXIT
 taskset -c 1 java -Xms256m -Xmx256m -cp "$A" org.opentrade.bench.gateway.TrivialUpstream --port $UP > $OUT/up.log 2>&1 & PIDS+=($!)
-cat > $OUT/gw.yaml <<Y
-gateway:
-  event_loops: 1
-  max_in_flight_per_event_loop: 64
-  in_flight_reserved_for_orders: 8
-limits:
-  plans:
-    free:
-      weight_per_minute: 1000000000000
-Y
+cp "$(dirname "${BASH_SOURCE[0]}")/gateway-bench.yaml" $OUT/gw.yaml # as bench/run-gateway-bench.sh
 declare -A PID PORT KEY SEC
 PORT[A]=19382; PORT[B]=19383
 for v in A B; do

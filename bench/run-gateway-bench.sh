@@ -144,19 +144,7 @@ UP_PID=$!; PIDS+=("$UP_PID")
 java -Xms256m -Xmx256m -cp "$JAR" org.opentrade.bench.gateway.TrivialProxy --port "$PROXY_PORT" \
   --target "127.0.0.1:$UP_PORT" --transport "$TRANSPORT" > "$OUT/proxy.log" 2>&1 &
 PROXY_PID=$!; PIDS+=("$PROXY_PID")
-cat > "$OUT/gateway-bench.yaml" <<'EOF'
-# merged over api-gateway's gateway.yaml: limits evaluated on every call, never refusing; one event
-# loop like the bare proxy and nginx's one worker; a per-loop bound of 64 in flight (8 kept for orders):
-# above the 32 connections of the throughput and latency runs, below the overload run's connections.
-gateway:
-  event_loops: 1
-  max_in_flight_per_event_loop: 64
-  in_flight_reserved_for_orders: 8
-limits:
-  plans:
-    free:
-      weight_per_minute: 1000000000000
-EOF
+cp bench/gateway-bench.yaml "$OUT/gateway-bench.yaml" # the one config both gateway scripts use
 OPENTRADE_GATEWAY_HOST=127.0.0.1 OPENTRADE_GATEWAY_PORT=$GW_PORT OPENTRADE_GATEWAY_DATA_DIR="$OUT/gateway-data" \
 OPENTRADE_GATEWAY_TRANSPORT=$TRANSPORT \
 OPENTRADE_MARKET_API_TARGETS=127.0.0.1:$UP_PORT OPENTRADE_ADMIN_TOKEN=bench-admin-token-0123456789 \
