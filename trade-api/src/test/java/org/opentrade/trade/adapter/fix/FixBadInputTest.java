@@ -140,11 +140,13 @@ class FixBadInputTest extends FixHarnessTest {
         LogLines capture = LogLines.of(QuietFixLog.LOG);
         java.util.List<String> errors = capture.lines;
         int others = h.trade.fixAcceptor().openConnections();
-        // A receive buffer below loopback's 64 KiB segment made the kernel prune and collapse this socket's queue
-        // (14 prunes a run, nstat TcpExtPruneCalled); a clean-clone run of 2026-12-07 saw one packet dropped for it
-        // (TcpExtRcvPruned, TCPRcvQDrop), ten retransmission timeouts, and the flood stalled past the watchdog's
-        // 20 s. At 64 KiB the socket still takes nothing and the answers back up alike, without the pruning.
-        try (RawFix r = new RawFix(h.fixPort, "RAW_dev_slow", 65_536)) {
+        // The system's receive buffer, not one set by the socket: with SO_RCVBUF set (4 KiB, then 64 KiB) the kernel
+        // (6.18, loopback's 64 KiB segments) filled this socket's memory and dropped the acceptor's segments; this side's
+        // requests then went unacknowledged (likely: the ACKs rode on the dropped segments), both ends backed off to
+        // 13 s retransmission timeouts and the flood stalled past the watchdog (`ss` at the stall: client r132864
+        // over rb131072, 21 drops, no ACK for 20 s; the acceptor reading, nothing queued). Under two busy cores
+        // that happened in 5 of 7 runs at 64 KiB and in none of 7 with the default (autotuned) buffer.
+        try (RawFix r = new RawFix(h.fixPort, "RAW_dev_slow")) {
             r.send("A", "98=0|108=30|553=" + key + "|554=secret-dev_slow");
             assertNotNull(r.next("A"), "logon answered");
             // Below the bound: 2 000 answers wait unread, and the session is still there to answer a TestRequest.
@@ -270,7 +272,21 @@ class FixBadInputTest extends FixHarnessTest {
                 }
             }
         });
+        out.append(socketStates(h.fixPort));
         System.err.println(out);
+    }
+
+    /** The kernel's view of the acceptor's connections ({@code ss -tinmo}: windows, queues, timers, backoff). */
+    private static String socketStates(int port) {
+        try {
+            Process ss = new ProcessBuilder("ss", "-tinmoe", "( sport = :" + port + " or dport = :" + port + " )")
+                    .redirectErrorStream(true).start();
+            String text = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            ss.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            return "ss:\n" + text;
+        } catch (Exception e) {
+            return "ss: " + e + "\n";
+        }
     }
 
     private static boolean slowSessionLoggedOn() {

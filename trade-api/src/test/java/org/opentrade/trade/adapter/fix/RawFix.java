@@ -18,15 +18,7 @@ final class RawFix implements AutoCloseable {
     int seq = 1;
 
     RawFix(int port, String sender) throws Exception {
-        this(port, sender, 0);
-    }
-
-    /** With a receive buffer of {@code receiveBuffer} bytes (0: the system's), set before connecting. */
-    RawFix(int port, String sender, int receiveBuffer) throws Exception {
         this.socket = new Socket();
-        if (receiveBuffer > 0) {
-            socket.setReceiveBufferSize(receiveBuffer);
-        }
         socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
         this.socket.setSoTimeout(200);
         this.in = socket.getInputStream();
