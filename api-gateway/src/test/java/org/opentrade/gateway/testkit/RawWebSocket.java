@@ -70,4 +70,29 @@ public final class RawWebSocket {
         writer.start();
         return writer;
     }
+
+    /**
+     * Returns once {@code writer} has ended, or has written no batch for {@code quiet} (the server stopped
+     * reading: the socket buffers are full), or after {@code max}, whichever comes first.
+     */
+    public static void awaitStalled(Thread writer, java.util.concurrent.atomic.AtomicInteger written,
+                                    java.time.Duration quiet, java.time.Duration max) throws InterruptedException {
+        long start = System.nanoTime();
+        long lastChange = start;
+        int last = written.get();
+        while (writer.isAlive()) {
+            long now = System.nanoTime();
+            int seen = written.get();
+            if (seen != last) {
+                last = seen;
+                lastChange = now;
+            } else if (now - lastChange >= quiet.toNanos()) {
+                return;
+            }
+            if (now - start >= max.toNanos()) {
+                return;
+            }
+            writer.join(50); // polling the writer's progress
+        }
+    }
 }

@@ -32,6 +32,8 @@ import org.opentrade.gateway.adapter.http.UpstreamHopListener;
 import org.opentrade.gateway.testkit.RawWebSocket;
 
 class WebSocketProxyHandlerTest {
+    /** A pinger that wrote nothing for this long is taken as stopped by the gateway (its buffers are full). */
+    private static final java.time.Duration STALLED = java.time.Duration.ofSeconds(2);
     private final ProxyTestKit kit = new ProxyTestKit();
     private final Promise<String> upstreamSawClose = Promise.promise();
     private final Promise<JsonObject> upstreamSawHandshake = Promise.promise();
@@ -509,7 +511,7 @@ class WebSocketProxyHandlerTest {
             AtomicInteger written = new AtomicInteger();
             Thread writer = RawWebSocket.pinger(socket.getOutputStream(), batch, batches, written);
             assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
-            writer.join(ProxyTestKit.WAIT.toMillis());
+            RawWebSocket.awaitStalled(writer, written, STALLED, ProxyTestKit.WAIT);
             assertTrue(written.get() < batches / 2, written.get() + " batches of 1 000 pings read by the gateway");
         }
     }
@@ -531,7 +533,7 @@ class WebSocketProxyHandlerTest {
             assertTrue(ProxyTestKit.await(upstreamSawClose.future()).startsWith("1001"));
             AtomicInteger written = new AtomicInteger();
             Thread writer = RawWebSocket.pinger(out, batch, batches, written);
-            writer.join(ProxyTestKit.WAIT.toMillis());
+            RawWebSocket.awaitStalled(writer, written, STALLED, ProxyTestKit.WAIT);
             assertTrue(written.get() < batches / 2, written.get() + " batches of 1 000 pings read by the gateway");
         }
     }
