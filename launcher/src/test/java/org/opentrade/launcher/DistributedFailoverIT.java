@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
  * order every 100 ms through a gateway, each on a connection of its own, and a kill -9 of the leading
  * exchange. Every order sent is in the account exactly once, and settled (none left {@code pending_new}),
  * whether it was acknowledged before, during or after the takeover; every acknowledged one keeps its id;
- * orders sent once the standby serves are acknowledged. The time from the kill to the first order sent
- * after it of an unbroken run of acknowledgements is reported, not asserted (timings on two shared cores).
+ * orders sent once the standby serves are acknowledged. Trading must resume before the last order: the time
+ * from the kill to the first order sent after it of an unbroken run of first answers that are not 503 or 504
+ * (a 429 of the key's order rate is neither) is reported, not asserted (timings on two shared cores).
  * After DistributedFaultIT (which stops the shared topology), so two topologies never run at once.
  */
 @Order(3)
@@ -85,7 +86,12 @@ class DistributedFailoverIT {
                 assertTrue(a.last().statusCode() == 201 || a.last().statusCode() == 200,
                         "an order is acknowledged in the end (the client retries with its id): " + a.last().body());
                 if (s.sentNanos() > killedAt) {
-                    resumedAt = a.tries() == 1 ? (resumedAt < 0 ? s.sentNanos() : resumedAt) : -1;
+                    // Trading has resumed from the first order after the kill whose first answer, and every later
+                    // one's, was not the trading path's 503 or 504. A 429 of the key's order rate per symbol (spent by
+                    // the other clients' retries after the outage: it failed a run on a loaded machine) says nothing
+                    // about the standby, and that order is acknowledged in the end like every other (asserted above).
+                    boolean unavailable = a.firstStatus() == 503 || a.firstStatus() == 504;
+                    resumedAt = unavailable ? -1 : (resumedAt < 0 ? s.sentNanos() : resumedAt);
                 }
             }
             clients.shutdown();
@@ -122,7 +128,7 @@ class DistributedFailoverIT {
             System.out.println("FAILOVER (distributed): " + sent.size() + " orders, one every 100 ms, the leading " + leader
                     + " killed at order 30; first answers " + firstAnswers + ", " + retried + " retried with their id;"
                     + " every order sent from " + TimeUnit.NANOSECONDS.toMillis(resumedAt - killedAt)
-                    + " ms after the kill on was acknowledged at its first try; all " + sent.size()
+                    + " ms after the kill on was answered at its first try without a 503 or 504; all " + sent.size()
                     + " in the account once, none pending");
         }
     }
