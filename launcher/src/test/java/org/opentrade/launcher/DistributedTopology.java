@@ -230,6 +230,25 @@ final class DistributedTopology implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILL to every service that runs (each checked by its working directory), then {@link #stop}, which
+     * finds nothing left to stop and cleans up: for a test that is done with the topology and does not
+     * test its graceful stop ({@link #stopAndCheck} does).
+     */
+    void killAll() throws Exception {
+        for (Map.Entry<String, Long> e : pids().entrySet()) {
+            String service = e.getKey();
+            if (runs(e.getValue())) {
+                try {
+                    kill(service);
+                } catch (IllegalStateException notOurs) {
+                    // its pid file names a process that has exited, or another's: nothing of ours to kill
+                }
+            }
+        }
+        stop();
+    }
+
     /** {@code run-distributed.sh status}: its exit code and output. */
     Result status() throws Exception {
         return script(root, dir, env, "status", Duration.ofSeconds(60));
