@@ -79,6 +79,9 @@ public final class ClusteredVertx {
     /** Hazelcast partitions (its default is 271); every member of a cluster must have the same count. */
     public static final int PARTITIONS = 23;
 
+    /** How long the master waits for one partition migration's answer before it gives it up and plans again. */
+    public static final Duration MIGRATION_TIMEOUT = Duration.ofSeconds(20);
+
     /** The longest a member's graceful leave of the cluster takes. */
     public static final Duration GRACEFUL_LEAVE = Duration.ofSeconds(10);
 
@@ -137,6 +140,12 @@ public final class ClusteredVertx {
         // services' discovery records): 271 partitions (the default) only made the migration after a member
         // died take over a second, during which new event-bus connections and registrations wait.
         hz.setProperty("hazelcast.partition.count", Integer.toString(PARTITIONS));
+        // The longest the master waits for the answer to one partition migration before it plans again
+        // (Hazelcast's default is 300 s). Five services joining at once on a loaded machine left a migration
+        // unanswered three times (the master logged "Remaining migration tasks" for minutes, map writes were
+        // retried with PartitionMigratingException meanwhile, and the joining members' start gave up after
+        // 110 s). The partitions hold kilobytes, so a migration that lasts seconds is already a lost one.
+        hz.setProperty("hazelcast.partition.migration.timeout", Long.toString(MIGRATION_TIMEOUT.toSeconds()));
         applyCp(hz.getCPSubsystemConfig(), c.cp());
         return hz;
     }

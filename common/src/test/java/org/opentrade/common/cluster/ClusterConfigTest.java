@@ -111,6 +111,8 @@ class ClusterConfigTest {
                 "the service's own hook leaves the cluster after draining");
         assertEquals("10", hz.getProperty("hazelcast.max.no.heartbeat.seconds"));
         assertEquals("5", hz.getProperty("hazelcast.max.wait.seconds.before.join"), "a burst of members joins in seconds");
+        assertEquals("20", hz.getProperty("hazelcast.partition.migration.timeout"),
+                "an unanswered partition migration is planned again within seconds, not Hazelcast's 5 minutes");
         assertTrue(hz.getMultiMapConfigs().containsKey("__vertx.subs"), "Vert.x's own maps are kept");
         assertEquals(null, net.getPublicAddress(), "no public address when it is the bind host");
     }
