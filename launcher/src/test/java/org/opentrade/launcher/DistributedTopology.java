@@ -85,6 +85,15 @@ final class DistributedTopology implements AutoCloseable {
         Path dir = root.resolve("launcher/target").resolve(name);
         if (Files.isDirectory(dir)) {
             script(root, dir, env, "stop", STOP_TIMEOUT);
+            // The services' logs of the run before (one that failed to start, say) stay beside the new run's.
+            Path logs = dir.resolve("logs");
+            Path previous = dir.resolveSibling(dir.getFileName() + "-previous-logs");
+            if (Files.isDirectory(logs)) {
+                if (Files.isDirectory(previous)) {
+                    deleteTree(previous);
+                }
+                Files.move(logs, previous);
+            }
             deleteTree(dir);
         }
         Files.createDirectories(dir);
