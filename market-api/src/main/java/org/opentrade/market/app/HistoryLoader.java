@@ -2,6 +2,7 @@ package org.opentrade.market.app;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -53,9 +54,10 @@ final class HistoryLoader {
     static LocalDate lastBackfilledDay(MarketCalendar calendar, long now) {
         long todayStarts = calendar.tradingDayStart(calendar.localDay(now));
         LocalDate lastDay = calendar.localDay(now).minusDays(1);
+        LocalTime sessionsEnd = SyntheticHistory.sessionsEnd(calendar);
         while (lastDay.getDayOfWeek() == DayOfWeek.SATURDAY || lastDay.getDayOfWeek() == DayOfWeek.SUNDAY
                 || calendar.isHoliday(lastDay)
-                || lastDay.atTime(SyntheticHistory.SESSIONS_END).atZone(calendar.zone()).toInstant().toEpochMilli() > todayStarts) {
+                || lastDay.atTime(sessionsEnd).atZone(calendar.zone()).toInstant().toEpochMilli() > todayStarts) {
             lastDay = lastDay.minusDays(1);
         }
         return lastDay;
@@ -100,7 +102,8 @@ final class HistoryLoader {
 
     /**
      * Synthetic history for every symbol without daily bars, its last session day the newest weekday (not a holiday)
-     * whose sessions (09:30-15:00 local) end before today's trading day starts. On the 24×7 calendar with a day end
+     * whose sessions (09:30-15:00 local, or the 5½ hours up to a 24×7 day end inside those hours:
+     * {@link SyntheticHistory#sessionsEnd}) end before today's trading day starts. On the 24×7 calendar with a day end
      * before 15:00 that is not yesterday's date: with 03:00, the trading day of the 8th runs from 03:00 on the 7th, so
      * the 7th's sessions would fall in it (a fresh install showed a full day of synthetic trading in today's 1d bar,
      * and a quote whose last was the day before's close while its volume said no trade yet).
@@ -116,7 +119,7 @@ final class HistoryLoader {
             }
             List<Bar> minutes = SyntheticHistory.minuteBars(i, lastDay, config.backfillDays(),
                     config.seed() * 31 + i.symbol().hashCode(), config.volatilityPerHour(), calendar.zone(),
-                    calendar::isHoliday);
+                    calendar::isHoliday, SyntheticHistory.sessionsEnd(calendar));
             for (int from = 0; from < minutes.size(); from += WRITE_CHUNK) {
                 store.writeBars(Interval.M1, minutes.subList(from, Math.min(minutes.size(), from + WRITE_CHUNK)));
             }

@@ -34,13 +34,28 @@ public final class SyntheticHistory {
      * close, so every price is inside the band around the previous close for bands up to 125 %.
      */
     private static final double RANGE_SHARE_OF_BAND = 0.4;
-    private static final LocalTime MORNING = LocalTime.of(9, 30);
-    private static final LocalTime AFTERNOON = LocalTime.of(13, 0);
-    /** The end of a generated day's last minute (14:59 starts it), local time. */
-    public static final LocalTime SESSIONS_END = AFTERNOON.plusMinutes(MINUTES_PER_DAY / 2);
+    /** The end of a generated day's last minute (14:59 starts it), local time, as on the A-share calendar. */
+    public static final LocalTime SESSIONS_END = LocalTime.of(15, 0);
+    /** From the morning session's start to the afternoon's end: 09:30-11:30 and 13:00-15:00. */
+    private static final long SESSIONS_SPAN_MINUTES = 5 * 60 + 30;
+    /** From the morning session's start to the afternoon's (the lunch break included). */
+    private static final long AFTERNOON_AFTER_MINUTES = 3 * 60 + 30;
     private static final long LOT = 100;
 
     private SyntheticHistory() {
+    }
+
+    /**
+     * When a generated day's sessions end on {@code calendar}: 15:00 (09:30-11:30 and 13:00-15:00), unless its
+     * trading day ends inside those hours (the 24×7 calendar's {@code day_end} after 09:30 and before 15:00);
+     * then at the day end, the same 5½ hours moved earlier. Sessions across the day end put each generated day
+     * into two trading days' 1d bars (a day end of 12:00 made 30 minutes of one day and 210 of the next).
+     */
+    public static LocalTime sessionsEnd(MarketCalendar calendar) {
+        LocalTime dayEnd = calendar.dayEnd();
+        boolean inside = calendar.kind() == MarketCalendar.Kind.CONTINUOUS
+                && dayEnd.isAfter(SESSIONS_END.minusMinutes(SESSIONS_SPAN_MINUTES)) && dayEnd.isBefore(SESSIONS_END);
+        return inside ? dayEnd : SESSIONS_END;
     }
 
     /**
@@ -55,12 +70,20 @@ public final class SyntheticHistory {
      */
     public static List<Bar> minuteBars(Instrument instrument, LocalDate lastDay, int tradingDays, long seed,
                                        double volatilityPerHour, ZoneId zone) {
-        return minuteBars(instrument, lastDay, tradingDays, seed, volatilityPerHour, zone, d -> false);
+        return minuteBars(instrument, lastDay, tradingDays, seed, volatilityPerHour, zone, d -> false, SESSIONS_END);
     }
 
+    /**
+     * As above, leaving out the {@code holiday} days, with the sessions ending at {@code sessionsEnd} (local time,
+     * {@link #sessionsEnd}) instead of 15:00: the same bars, moved by the difference.
+     */
     public static List<Bar> minuteBars(Instrument instrument, LocalDate lastDay, int tradingDays, long seed,
                                        double volatilityPerHour, ZoneId zone,
-                                       java.util.function.Predicate<LocalDate> holiday) {
+                                       java.util.function.Predicate<LocalDate> holiday, LocalTime sessionsEnd) {
+        if (sessionsEnd.isBefore(LocalTime.MIN.plusMinutes(SESSIONS_SPAN_MINUTES))) {
+            throw new IllegalArgumentException("sessions must end at " + LocalTime.MIN.plusMinutes(SESSIONS_SPAN_MINUTES)
+                    + " or later (they last 5.5 h within one date), got " + sessionsEnd);
+        }
         if (tradingDays < 1) {
             throw new IllegalArgumentException("tradingDays must be >= 1, got " + tradingDays);
         }
@@ -74,7 +97,8 @@ public final class SyntheticHistory {
         List<LocalDate> days = weekdaysEndingWith(lastDay, tradingDays, holiday);
         double[] logs = backwardWalk(days.size(), random, volatilityPerHour, instrument.bandPercent());
         long[] prices = toPrices(logs, instrument);
-        return bars(instrument, days, prices, random.split(), zone);
+        LocalTime morning = sessionsEnd.minusMinutes(SESSIONS_SPAN_MINUTES);
+        return bars(instrument, days, prices, random.split(), zone, morning, morning.plusMinutes(AFTERNOON_AFTER_MINUTES));
     }
 
     private static List<LocalDate> weekdaysEndingWith(LocalDate lastDay, int n,
@@ -161,14 +185,14 @@ public final class SyntheticHistory {
     }
 
     private static List<Bar> bars(Instrument instrument, List<LocalDate> days, long[] p, SplittableRandom random,
-                                  ZoneId zone) {
+                                  ZoneId zone, LocalTime morningStart, LocalTime afternoonStart) {
         double meanLots = instrument.floatShares() > 0
                 ? Math.max(1.0, instrument.floatShares() * 0.01 / (POINTS_PER_DAY * (double) LOT))
                 : 10.0;
         List<Bar> out = new ArrayList<>(days.size() * MINUTES_PER_DAY);
         for (int d = 0; d < days.size(); d++) {
-            long morning = days.get(d).atTime(MORNING).atZone(zone).toInstant().toEpochMilli();
-            long afternoon = days.get(d).atTime(AFTERNOON).atZone(zone).toInstant().toEpochMilli();
+            long morning = days.get(d).atTime(morningStart).atZone(zone).toInstant().toEpochMilli();
+            long afternoon = days.get(d).atTime(afternoonStart).atZone(zone).toInstant().toEpochMilli();
             for (int m = 0; m < MINUTES_PER_DAY; m++) {
                 long time = m < MINUTES_PER_DAY / 2 ? morning + m * 60_000L
                         : afternoon + (m - MINUTES_PER_DAY / 2) * 60_000L;

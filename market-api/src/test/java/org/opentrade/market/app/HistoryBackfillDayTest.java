@@ -63,4 +63,34 @@ class HistoryBackfillDayTest {
         MarketCalendar aShare = new MarketCalendar(MarketCalendar.Kind.A_SHARE, SH, LocalTime.of(15, 0));
         assertEquals(LocalDate.of(2026, 12, 4), HistoryLoader.lastBackfilledDay(aShare, at("2026-12-07T10:00:00")));
     }
+
+    /**
+     * A day end inside the sessions' hours (here 12:00) used to split every generated day over two trading days:
+     * 09:30-11:30 in one 1d bar, 13:00-15:00 in the next, so 3 backfilled days came back as four 1d bars of odd
+     * sizes. The sessions now end at the day end (06:30-08:30 and 10:00-12:00): each day is one trading day of
+     * 240 minutes, and yesterday's is the last (it ends as today's trading day starts).
+     */
+    @Test
+    void aDayEndInsideTheSessionsKeepsEachGeneratedDayInOneTradingDay() {
+        for (LocalTime dayEnd : new LocalTime[] {LocalTime.of(9, 31), LocalTime.of(12, 0), LocalTime.of(14, 59)}) {
+            MarketCalendar calendar = new MarketCalendar(MarketCalendar.Kind.CONTINUOUS, SH, dayEnd);
+            long now = at("2026-12-08T16:00:00"); // a Tuesday, in Wednesday's trading day
+            List<Bar> minutes = backfill(calendar, now);
+            assertEquals(3 * 240, minutes.size(), "day end " + dayEnd);
+            Map<LocalDate, Long> perDay = minutes.stream().collect(java.util.stream.Collectors.groupingBy(
+                    b -> calendar.tradingDay(b.time()), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+            assertEquals(Map.of(LocalDate.of(2026, 12, 4), 240L, LocalDate.of(2026, 12, 7), 240L,
+                    LocalDate.of(2026, 12, 8), 240L), perDay, "day end " + dayEnd);
+            Bar last = minutes.get(minutes.size() - 1);
+            assertEquals(at("2026-12-08T" + dayEnd) - 60_000, last.time(), "the last minute ends at the day end");
+            assertEquals(at("2026-12-08T" + dayEnd.minusHours(5).minusMinutes(30)), minutes.get(2 * 240).time(),
+                    "the day's first minute, 5.5 h before");
+            assertTrue(last.time() + 60_000 <= calendar.tradingDayStart(calendar.localDay(now)));
+        }
+        // Outside those hours the sessions stay at 09:30-15:00 local.
+        MarketCalendar early = new MarketCalendar(MarketCalendar.Kind.CONTINUOUS, SH, LocalTime.of(9, 30));
+        assertEquals(LocalTime.of(15, 0), org.opentrade.market.domain.SyntheticHistory.sessionsEnd(early));
+        MarketCalendar aShare = new MarketCalendar(MarketCalendar.Kind.A_SHARE, SH, LocalTime.of(12, 0));
+        assertEquals(LocalTime.of(15, 0), org.opentrade.market.domain.SyntheticHistory.sessionsEnd(aShare));
+    }
 }

@@ -111,7 +111,7 @@ class SyntheticHistoryTest {
     void holidaysGetNoBars() {
         java.util.Set<LocalDate> holidays = java.util.Set.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 2));
         List<Bar> bars = SyntheticHistory.minuteBars(instrument("600000.SH", 1_000, 10), LocalDate.of(2026, 1, 5), 3, 1,
-                0.01, Reference.SH, holidays::contains);
+                0.01, Reference.SH, holidays::contains, SyntheticHistory.SESSIONS_END);
         assertEquals(List.of(LocalDate.of(2025, 12, 30), LocalDate.of(2025, 12, 31), LocalDate.of(2026, 1, 5)),
                 bars.stream().map(b -> Instant.ofEpochMilli(b.time()).atZone(Reference.SH).toLocalDate()).distinct()
                         .toList());
