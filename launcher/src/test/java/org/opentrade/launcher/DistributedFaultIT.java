@@ -1466,7 +1466,9 @@ class DistributedFaultIT {
 
     private static String report() {
         StringBuilder b = new StringBuilder("DistributedFaultIT report (load: " + ORDERS_PER_SECOND + " orders/s over "
-                + "both gateways, " + READS_PER_SECOND + " reads/s, 2 order streams, 2 market streams)\n");
+                + "both gateways, " + READS_PER_SECOND + " reads/s, 2 order streams, 2 market streams; a phase counts the"
+                + " requests fired in it, with every answer they got, so what was in flight when a fault struck is in"
+                + " the phase before it)\n");
         if (load != null) {
             synchronized (load) {
                 load.phases.forEach(p -> b.append("  phase ").append(p).append('\n'));
