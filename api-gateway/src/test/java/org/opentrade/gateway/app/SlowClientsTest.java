@@ -150,6 +150,54 @@ class SlowClientsTest {
         }
     }
 
+    /**
+     * A closed WebSocket gives its slot back. The guard counted connections down in the HTTP connection's close
+     * handler, which never runs for a connection upgraded to a WebSocket: every stream kept its slot for the life
+     * of the process. With a per-address cap of 2 the third stream in a row (each closed before the next) was
+     * refused, and the count only grew (the fuzz that found it left 459 counted with no socket open).
+     */
+    @Test
+    void closedWebSocketsGiveTheirConnectionSlotsBack() throws Exception {
+        gw = TestGateway.start(dir, "", policy -> ctx -> ctx.request().toWebSocket().onSuccess(ws ->
+                ws.writeTextMessage("hello")), ApiGateway::embeddedStores, "  max_connections_per_address: 2\n");
+        String token = gw.signUpAndLogIn("ada@example.com");
+        JsonObject key = gw.createKey(token, new JsonObject());
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 5; i++) {
+            int before = gw.guard.openConnections(); // the key's creation may still hold a keep-alive connection
+            java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.net.http.WebSocket ws = client.newWebSocketBuilder()
+                    .header("X-API-Key", key.getString("key_id")).header("X-API-Secret", key.getString("secret"))
+                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gw.port() + "/v1/stream/market"),
+                            new java.net.http.WebSocket.Listener() {
+                                @Override
+                                public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+                                                                                      CharSequence data, boolean last) {
+                                    received.add(data.toString());
+                                    w.request(1);
+                                    return null;
+                                }
+
+                                @Override
+                                public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w,
+                                                                                       int code, String reason) {
+                                    received.add("closed " + code);
+                                    return null;
+                                }
+                            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("hello", Await.element(received, m -> true), "stream " + (i + 1) + " is served");
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("closed 1000", Await.element(received, m -> m.startsWith("closed")));
+            ws.abort(); // the TCP connection goes now (else both ends wait out the closing timeout, 10 s)
+            Await.until(Duration.ofSeconds(10), () -> gw.guard.openConnections() <= before);
+        }
+        try (Socket plain = connect()) {
+            assertEquals(200, exchange(plain).statusCode, "the address still gets in");
+        }
+        assertTrue(gw.guard.prometheus().contains("opentrade_gateway_connections_refused_total{reason=\"per_address\"} 0\n"),
+                gw.guard.prometheus());
+    }
+
     @Test
     void connectionsOverTheCapAreClosedAndACapSlotIsFreedWhenOneCloses() throws Exception {
         start("  max_connections: 2\n");

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,7 +93,7 @@ public final class ConnectionGuard {
         String address = addresses.connectionKey(connection.remoteAddress());
         int fromThere = address == null ? 0 : perAddress.merge(address, 1, Integer::sum);
         Watch watch = new Watch(connection);
-        connection.closeHandler(v -> {
+        onClose(connection, () -> {
             open.decrementAndGet();
             if (address != null) {
                 perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
@@ -116,6 +117,22 @@ public final class ConnectionGuard {
     }
 
     /**
+     * Runs {@code action} once when the connection's socket closes, however the connection ends. Not the
+     * connection's {@code closeHandler}: a connection upgraded to a WebSocket is handed to the WebSocket's own
+     * handler in the pipeline, and the HTTP connection's close handler never runs for it. Every WebSocket kept
+     * its slot in both caps and its entry in {@link #watches} for the life of the process, so after
+     * {@code max_connections_per_address} streams an address could no longer connect at all, and after
+     * {@code max_connections} nobody could (a client that reconnects its streams got there alone).
+     */
+    private static void onClose(HttpConnection connection, Runnable action) {
+        if (connection instanceof ConnectionBase base) {
+            base.channel().closeFuture().addListener(f -> action.run());
+        } else {
+            connection.closeHandler(v -> action.run());
+        }
+    }
+
+    /**
      * The HTTP decoder's settings for {@code limits}: the largest head and request line (Netty's others
      * are left at Vert.x's defaults). The gateway's servers are created with these.
      */
@@ -124,7 +141,6 @@ public final class ConnectionGuard {
                 .setMaxInitialLineLength(limits.maxRequestLineBytes());
     }
 
-    /** Netty could not decode the head: answer with the error model, then close. */
     /**
      * Answers {@code req} 400 -1001 and closes its connection, serving nothing more on it: the requests already
      * decoded behind it (pipelined, or smuggled in what a front proxy took for its body) are dropped unanswered.
@@ -137,6 +153,7 @@ public final class ConnectionGuard {
         HttpErrors.sendAndClose(req, GatewayError.MALFORMED_REQUEST, why);
     }
 
+    /** Netty could not decode the head: answer with the error model, then close. */
     private void invalid(HttpServerRequest request) {
         Watch w = watches.get(request.connection());
         if (w != null) {
