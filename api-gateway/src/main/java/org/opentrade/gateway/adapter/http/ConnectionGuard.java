@@ -55,17 +55,17 @@ public final class ConnectionGuard {
                 .invalidRequestHandler(this::invalid)
                 .requestHandler(req -> {
                     Watch w = watches.get(req.connection());
-                    if (w != null && w.refused) {
+                    if (w == null || w.refused) {
                         // A request decoded behind one refused for its framing: its bytes are what a front proxy took
                         // for the refused request's body (a smuggled request). It is never served, whatever it is.
+                        // Nor is one on a connection already closed (its watch is gone as its socket closes, which
+                        // can be before Vert.x hands over the requests it had decoded) or refused over a cap.
                         req.connection().close();
                         return;
                     }
-                    if (w != null) {
-                        w.requests++;
-                        w.current = req;
-                        w.headAt = System.nanoTime();
-                    }
+                    w.requests++;
+                    w.current = req;
+                    w.headAt = System.nanoTime();
                     String framing = AmbiguousLengthGuard.problem(req);
                     if (framing != null) {
                         refuseConnection(req, framing);
