@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.opentrade.common.web.AnswerEnd;
 
 /**
  * Feeds a service's {@link RequestStats} from its Vert.x Web router: mounted first, it times each
@@ -34,13 +35,14 @@ public final class RequestStatsHandler implements Handler<RoutingContext> {
         if (request) {
             stats.begun();
         }
-        ctx.addEndHandler(done -> {
+        // At the answer's end, or as a stream opens (101): Vert.x Web runs no end handler for an upgraded request.
+        AnswerEnd.on(ctx, (status, completed) -> {
             if (request) {
                 stats.ended();
             }
             Route route = ctx.currentRoute();
             stats.record(RequestStats.routeLabel(ctx.request().method().name(), route == null ? null : route.getPath()),
-                    ctx.response().getStatusCode(), System.nanoTime() - start, done.succeeded());
+                    status, System.nanoTime() - start, completed);
         });
         ctx.next();
     }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The in-flight count a graceful stop waits for: requests until answered, WebSocket streams never. */
+/**
+ * The in-flight count a graceful stop waits for: requests until answered, WebSocket streams never; a stream's
+ * opening is counted (101) as it opens.
+ */
 class RequestStatsHandlerTest {
     private static Vertx vertx;
     private static HttpServer server;
@@ -37,7 +40,10 @@ class RequestStatsHandlerTest {
             held.complete(p);
         });
         router.get("/fast").handler(ctx -> ctx.response().end("fast"));
-        router.get("/stream").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> ws.writeTextMessage("hello")));
+        router.get("/stream").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
+            org.opentrade.common.web.AnswerEnd.upgraded(ctx, 101, true); // as market-api and trade-api do
+            ws.writeTextMessage("hello");
+        }));
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -80,6 +86,10 @@ class RequestStatsHandlerTest {
         }).get(10, TimeUnit.SECONDS);
         assertEquals("hello", hello.get(10, TimeUnit.SECONDS));
         assertEquals(0, inFlightOnceSettled(), "an open stream is not a request in flight");
+        // Its opening is counted as it opens: Vert.x Web runs no end handler for an upgraded request, so no stream
+        // was ever in the request counters before AnswerEnd.
+        assertTrue(STATS.prometheus().contains("test_requests_total{route=\"GET /stream\",status=\"101\"} 1\n"),
+                STATS.prometheus());
 
         held = new CompletableFuture<>();
         CompletableFuture<HttpResponse<String>> slow = HTTP.sendAsync(HttpRequest.newBuilder(uri("http", "/held")).build(),

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.exchange.client.ExchangeAddresses;
 import org.opentrade.exchange.client.ExchangeJson;
 import org.opentrade.exchange.client.UniverseFetch;
@@ -346,8 +347,10 @@ public final class TradeApiService extends VerticleBase {
                 }
                 Caller caller = rc.get("caller");
                 String traceId = rc.get("traceId");
-                rc.request().toWebSocket().onSuccess(ws -> streams.accept(ws, new StreamCaller(caller.developerId(),
-                        caller.keyId(), traceId, cod)));
+                rc.request().toWebSocket().onSuccess(ws -> {
+                    AnswerEnd.upgraded(rc, 101, true); // its answer never ends: the request ends as the stream opens
+                    streams.accept(ws, new StreamCaller(caller.developerId(), caller.keyId(), traceId, cod));
+                });
             });
             AdminRoutes.mount(router, d, adminToken);
             startProblem = "catching up with the exchange feed";

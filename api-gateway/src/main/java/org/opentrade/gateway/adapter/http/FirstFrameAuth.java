@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.json.StrictJson;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.gateway.domain.GatewayError;
 import org.opentrade.gateway.domain.RoutePolicy;
 
@@ -81,6 +82,7 @@ public final class FirstFrameAuth implements GatewayFilter {
             ws.closeHandler(v -> {
                 done[0] = true;
                 ctx.vertx().cancelTimer(timer);
+                AnswerEnd.upgraded(ctx, 101, false); // gone before its stream was served or refused: ends its request
             });
             // The gateway's graceful stop before the auth frame came: nothing to resume, so reconnect elsewhere.
             ws.shutdownHandler(v -> {

@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opentrade.common.error.ErrorBody;
 import org.opentrade.common.error.TraceIds;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.common.logging.LogBudget;
 import org.opentrade.gateway.domain.GatewayError;
 
@@ -167,7 +168,7 @@ public final class HttpErrors {
         if (upgraded != null) {
             // A WebSocket upgraded before authentication (first-frame auth): no HTTP answer is left,
             // the error goes as an error frame and the close reason (metered with the status it stands for).
-            MeteringFilter.record(ctx, status);
+            AnswerEnd.upgraded(ctx, status, true);
             closeWebSocket(upgraded, errorNo, message, traceId(ctx));
             return;
         }

@@ -2,6 +2,7 @@ package org.opentrade.gateway.adapter.http;
 
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.LongSupplier;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.gateway.domain.Principal;
 import org.opentrade.gateway.domain.RoutePolicy;
 import org.opentrade.gateway.domain.UsageSample;
@@ -32,48 +33,26 @@ public final class MeteringFilter implements GatewayFilter {
         return route.access().identifiesCaller();
     }
 
-    /** RoutingContext key of the request's once-only recorder ({@link #upgraded}). */
-    private static final String RECORD = "opentrade.metering.record";
-
     /**
-     * Counts the request when its answer ends, for the principal it carries by then; a stream when the
-     * caller's socket is upgraded ({@link #upgraded}): an upgraded request's answer never ends.
+     * Counts the request when its answer ends, for the principal it carries by then: a stream as it opens (101)
+     * or as its refusal's status when a socket upgraded before authentication is refused ({@link AnswerEnd}: an
+     * upgraded request's answer never ends); 499 when the caller hung up first.
      */
     @Override
     public void handle(RoutingContext ctx) {
         long startNanos = System.nanoTime();
         long minute = nowMillis.getAsLong() / 60_000;
-        boolean[] recorded = {false};
-        java.util.function.IntConsumer record = status -> {
+        AnswerEnd.on(ctx, (status, completed) -> {
             Principal p = ctx.get(RequestKeys.PRINCIPAL);
             String meterId = p != null ? p.meterId() : ctx.get(RequestKeys.REFUSED_KEY);
-            if (recorded[0] || meterId == null) {
+            if (meterId == null) {
                 return;
             }
-            recorded[0] = true;
             RoutePolicy route = ctx.get(RequestKeys.ROUTE);
             String name = route != null ? route.name() : ctx.request().method().name() + " " + ctx.currentRoute().getPath();
-            meter.record(new UsageSample(meterId, name, minute, status, (System.nanoTime() - startNanos) / 1000));
-        };
-        ctx.put(RECORD, record);
-        ctx.addEndHandler(v -> record.accept(ctx.response().closed() && !ctx.response().ended() ? 499
-                : ctx.response().getStatusCode()));
+            meter.record(new UsageSample(meterId, name, minute, completed ? status : 499,
+                    (System.nanoTime() - startNanos) / 1000));
+        });
         ctx.next();
-    }
-
-    /** Counts a stream's opening as a 101 once the caller's socket is upgraded (event loop; once per request). */
-    public static void upgraded(RoutingContext ctx) {
-        record(ctx, 101);
-    }
-
-    /**
-     * Counts a request with {@code status} now: one upgraded before it was authenticated (first-frame auth)
-     * and then refused is answered by an error frame and a close, and its answer never ends either.
-     */
-    static void record(RoutingContext ctx, int status) {
-        java.util.function.IntConsumer record = ctx.get(RECORD);
-        if (record != null) {
-            record.accept(status);
-        }
     }
 }

@@ -2,6 +2,7 @@ package org.opentrade.gateway.adapter.http;
 
 import io.vertx.ext.web.RoutingContext;
 import org.opentrade.common.metrics.RequestStats;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.gateway.domain.RoutePolicy;
 
 /**
@@ -24,13 +25,14 @@ public final class RequestMetrics implements GatewayFilter {
     @Override
     public void handle(RoutingContext ctx) {
         long start = System.nanoTime();
-        ctx.addEndHandler(done -> record(ctx, System.nanoTime() - start, done.succeeded()));
+        // A stream is counted as it opens (101): an upgraded request's answer never ends (AnswerEnd).
+        AnswerEnd.on(ctx, (status, completed) -> record(ctx, status, System.nanoTime() - start, completed));
         ctx.next();
     }
 
-    void record(RoutingContext ctx, long nanos, boolean completed) {
+    void record(RoutingContext ctx, int status, long nanos, boolean completed) {
         RoutePolicy route = ctx.get(RequestKeys.ROUTE);
-        stats.record(route != null ? route.name() : "unmatched", ctx.response().getStatusCode(), nanos, completed);
+        stats.record(route != null ? route.name() : "unmatched", status, nanos, completed);
     }
 
     /** The metrics in the Prometheus text exposition format. */

@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.opentrade.common.json.JsonBytes;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.common.web.QueryParams;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.market.adapter.json.MarketJson;
@@ -153,8 +154,8 @@ public final class MarketRoutes {
         ctx.put(MarketHttp.SPAN, span);
         ctx.put(MarketHttp.TRACE_ID, span.getSpanContext().isValid() ? span.getSpanContext().getTraceId()
                 : org.opentrade.common.error.TraceIds.random());
-        ctx.addEndHandler(done -> {
-            int status = ctx.response().getStatusCode();
+        // At the answer's end, or as a stream opens (101): Vert.x Web runs no end handler for an upgraded request.
+        AnswerEnd.on(ctx, (status, completed) -> {
             span.setAttribute("http.response.status_code", status);
             if (status >= 500) {
                 span.setStatus(StatusCode.ERROR);

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.Optional;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.common.web.QueryParams;
 import org.opentrade.exchange.model.BookLevel;
 import org.opentrade.market.adapter.http.Caller;
@@ -98,9 +99,11 @@ public final class StreamWiring implements MarketListener, ChannelSource<JsonObj
             }
             Caller who = caller;
             String traceId = ctx.get("traceId");
-            ctx.request().toWebSocket().onSuccess(ws -> streams.accept(ws, new StreamCaller(
-                    who.keyId() == null ? "session:" + who.developerId() : who.keyId(), who.developerId(),
-                    options.maxSubscriptionsOfPlan().applyAsInt(who.plan()), traceId)));
+            ctx.request().toWebSocket().onSuccess(ws -> {
+                AnswerEnd.upgraded(ctx, 101, true); // its answer never ends: the request ends as the stream opens
+                streams.accept(ws, new StreamCaller(who.keyId() == null ? "session:" + who.developerId() : who.keyId(),
+                        who.developerId(), options.maxSubscriptionsOfPlan().applyAsInt(who.plan()), traceId));
+            });
         });
     }
 

@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.opentrade.common.tracing.TraceAttributes;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.common.web.JsonMediaType;
 import org.opentrade.common.web.QueryParams;
 import org.opentrade.trade.adapter.json.TradeJson;
@@ -220,8 +221,8 @@ public final class TradeRoutes {
         ctx.put(TradeHttp.SPAN, span);
         ctx.put(TradeHttp.TRACE_ID, span.getSpanContext().isValid() ? span.getSpanContext().getTraceId()
                 : org.opentrade.common.error.TraceIds.random());
-        ctx.addEndHandler(done -> {
-            int status = ctx.response().getStatusCode();
+        // At the answer's end, or as a stream opens (101): Vert.x Web runs no end handler for an upgraded request.
+        AnswerEnd.on(ctx, (status, completed) -> {
             span.setAttribute("http.response.status_code", status);
             if (status >= 500) {
                 span.setStatus(StatusCode.ERROR);

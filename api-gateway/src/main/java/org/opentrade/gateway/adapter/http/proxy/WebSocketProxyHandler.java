@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.gateway.adapter.http.FirstFrameAuth;
 import org.opentrade.gateway.adapter.http.HttpErrors;
-import org.opentrade.gateway.adapter.http.MeteringFilter;
 import org.opentrade.gateway.adapter.http.OpenStreams;
 import org.opentrade.gateway.adapter.http.RequestKeys;
 import org.opentrade.gateway.adapter.http.WebSocketHandshake;
@@ -182,7 +182,8 @@ public final class WebSocketProxyHandler implements Handler<RoutingContext> {
         }
 
         private void bridge(ServerWebSocket client, WebSocket upstream) {
-            MeteringFilter.upgraded(ctx); // the request's answer never ends: its stream is counted as it opens
+            // The request's answer never ends: it ends as the stream opens (metered, counted, its SERVER span ended).
+            AnswerEnd.upgraded(ctx, 101, true);
             WebSocketBridge bridge = new WebSocketBridge(ctx.vertx(), client, upstream, options, pool.name(),
                     HttpErrors.traceId(ctx));
             if (stream != null) {

@@ -48,8 +48,11 @@ final class RequestSpan {
         span.updateName(method + " " + template);
     }
 
-    /** Ends the span once: {@code completed} false means the connection closed before the response ended. */
-    void end(RoutingContext ctx, boolean completed) {
+    /**
+     * Ends the span once, with the answer's {@code status} (101 for a stream); {@code completed} false means the
+     * connection closed before the response ended.
+     */
+    void end(RoutingContext ctx, int status, boolean completed) {
         if (ended) {
             return;
         }
@@ -62,7 +65,6 @@ final class RequestSpan {
                 tagRoute(template);
             }
         }
-        int status = ctx.response().getStatusCode();
         span.setAttribute(HttpAttributes.STATUS, (long) status);
         if (ctx.failure() != null) {
             span.recordException(ctx.failure());

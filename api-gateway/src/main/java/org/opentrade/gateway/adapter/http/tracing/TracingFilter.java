@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.opentrade.common.tracing.SpanStore;
 import org.opentrade.common.tracing.Tracing;
+import org.opentrade.common.web.AnswerEnd;
 import org.opentrade.gateway.adapter.http.HttpErrors;
 import org.opentrade.gateway.adapter.http.RequestKeys;
 
@@ -20,7 +21,7 @@ import org.opentrade.gateway.adapter.http.RequestKeys;
  * raw path: span names must stay few, see {@link #spanMethod}), leaves the 32-hex trace id under {@link
  * RequestKeys#TRACE_ID} and in the {@code X-Trace-Id} response header (error answers via
  * {@link HttpErrors} carry the same id), and ends the span when the response ends — with the status
- * code, ERROR for 5xx, and ERROR when the connection closes first.
+ * code, ERROR for 5xx, and ERROR when the connection closes first; a stream's when it is upgraded (101).
  *
  * <p>Later filters use the static helpers: {@link #tagDeveloper} once the caller is known (so the
  * trace becomes theirs in {@code /v1/traces}), {@link #tagRoute} when the API route is known, and
@@ -60,7 +61,9 @@ public final class TracingFilter implements Handler<RoutingContext> {
         String traceId = state.traceId();
         ctx.put(RequestKeys.TRACE_ID, traceId);
         ctx.response().putHeader(HttpErrors.TRACE_HEADER_NAME, traceId);
-        ctx.addEndHandler(done -> state.end(ctx, done.succeeded()));
+        // Ends at the answer's end, or when the request becomes a stream (AnswerEnd: Vert.x Web runs no end handler
+        // for an upgraded request, and every stream's SERVER span was lost).
+        AnswerEnd.on(ctx, (status, completed) -> state.end(ctx, status, completed));
         ctx.next();
     }
 
