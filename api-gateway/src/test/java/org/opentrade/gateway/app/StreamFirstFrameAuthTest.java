@@ -113,6 +113,31 @@ class StreamFirstFrameAuthTest {
         assertEquals(0, kit.upstreamConnections.get());
     }
 
+    /**
+     * A credential no header may carry (a control character, a line break, a space, non-ASCII) is refused like any
+     * frame that is not an auth frame. It was copied into a header as it came: Vert.x's header check threw inside
+     * the frame handler, which logged an unhandled exception with its stack trace (anyone could, before any key)
+     * and left the caller's socket paused and unanswered until the idle timeout (found by a WebSocket fuzz).
+     */
+    @Test
+    void anAuthFrameWithACredentialNoHeaderMayCarryIsRefused() throws Exception {
+        String keyId = key.getString("key_id");
+        String secret = key.getString("secret");
+        JsonObject[] frames = {
+            new JsonObject().put("op", "auth").put("api_key", "\u0000").put("api_secret", secret),
+            new JsonObject().put("op", "auth").put("api_key", keyId).put("api_secret", secret + "\r\nX-Admin-Token: x"),
+            new JsonObject().put("op", "auth").put("token", "\u0000"),
+            new JsonObject().put("op", "auth").put("api_key", keyId).put("timestamp", "1\u0000").put("signature", "x"),
+            new JsonObject().put("op", "auth").put("api_key", "otk_é").put("api_secret", secret),
+        };
+        for (JsonObject frame : frames) {
+            StreamKit.Stream s = openWithoutCredentials();
+            kit.send(s, frame.encode());
+            assertRefused(s, -2001);
+        }
+        assertEquals(0, kit.upstreamConnections.get());
+    }
+
     @Test
     void anAuthFrameNamingACredentialTwiceIsRefusedEvenWhenOneIsRight() throws Exception {
         String keyId = key.getString("key_id");

@@ -158,8 +158,23 @@ public final class FirstFrameAuth implements GatewayFilter {
         return false;
     }
 
+    /**
+     * A credential member as a header may carry it: printable ASCII without spaces (key ids, secrets, JWTs, base64
+     * signatures and timestamps are all that), else null, so the frame is no auth frame. A control character went
+     * into the header as it came, and Vert.x's header check threw in the frame handler: an unhandled exception
+     * logged with its stack trace, and the caller's socket left paused until the idle timeout.
+     */
     private static String string(JsonObject o, String name) {
-        return o.getValue(name) instanceof String s && !s.isEmpty() ? s : null;
+        if (!(o.getValue(name) instanceof String s) || s.isEmpty()) {
+            return null;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return null;
+            }
+        }
+        return s;
     }
 
     /**
