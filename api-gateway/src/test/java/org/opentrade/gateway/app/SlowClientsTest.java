@@ -83,25 +83,7 @@ class SlowClientsTest {
         String token = gw.signUpAndLogIn("ada@example.com");
         JsonObject key = gw.createKey(token, new JsonObject());
         java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
-        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("X-API-Key", key.getString("key_id")).header("X-API-Secret", key.getString("secret"))
-                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gw.port() + "/v1/stream/market"),
-                        new java.net.http.WebSocket.Listener() {
-                            @Override
-                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
-                                                                                  CharSequence data, boolean last) {
-                                received.add(data.toString());
-                                w.request(1);
-                                return null;
-                            }
-
-                            @Override
-                            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code,
-                                                                                   String reason) {
-                                received.add("closed " + code);
-                                return null;
-                            }
-                        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        java.net.http.WebSocket ws = openStream(java.net.http.HttpClient.newHttpClient(), key, received);
         try {
             assertEquals("late", Await.element(received, m -> true));
         } finally {
@@ -166,25 +148,7 @@ class SlowClientsTest {
         for (int i = 0; i < 5; i++) {
             int before = gw.guard.openConnections(); // the key's creation may still hold a keep-alive connection
             java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
-            java.net.http.WebSocket ws = client.newWebSocketBuilder()
-                    .header("X-API-Key", key.getString("key_id")).header("X-API-Secret", key.getString("secret"))
-                    .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gw.port() + "/v1/stream/market"),
-                            new java.net.http.WebSocket.Listener() {
-                                @Override
-                                public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
-                                                                                      CharSequence data, boolean last) {
-                                    received.add(data.toString());
-                                    w.request(1);
-                                    return null;
-                                }
-
-                                @Override
-                                public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w,
-                                                                                       int code, String reason) {
-                                    received.add("closed " + code);
-                                    return null;
-                                }
-                            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            java.net.http.WebSocket ws = openStream(client, key, received);
             assertEquals("hello", Await.element(received, m -> true), "stream " + (i + 1) + " is served");
             ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals("closed 1000", Await.element(received, m -> m.startsWith("closed")));
@@ -240,6 +204,30 @@ class SlowClientsTest {
                 return exchange(again).statusCode == 200;
             }
         });
+    }
+
+    /** A market stream on {@code key}'s secret: its text messages, and "closed <code>", go to {@code received}. */
+    private java.net.http.WebSocket openStream(java.net.http.HttpClient client, JsonObject key,
+                                               java.util.concurrent.BlockingQueue<String> received) throws Exception {
+        return client.newWebSocketBuilder()
+                .header("X-API-Key", key.getString("key_id")).header("X-API-Secret", key.getString("secret"))
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gw.port() + "/v1/stream/market"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+                                                                                  CharSequence data, boolean last) {
+                                received.add(data.toString());
+                                w.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code,
+                                                                                   String reason) {
+                                received.add("closed " + code);
+                                return null;
+                            }
+                        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private record Answer(int statusCode, String text) {
