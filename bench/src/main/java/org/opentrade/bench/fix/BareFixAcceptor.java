@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.opentrade.trade.adapter.fix.FixAcceptor;
 import org.opentrade.trade.adapter.fix.QuietFixLog;
 import quickfix.Application;
-import quickfix.DefaultMessageFactory;
 import quickfix.FieldNotFound;
 import quickfix.FileStoreFactory;
 import quickfix.LogFactory;
@@ -77,7 +76,7 @@ public final class BareFixAcceptor implements Application {
             store = new MemoryStoreFactory();
         }
         LogFactory log = QuietFixLog.factory();
-        MessageFactory messages = new DefaultMessageFactory();
+        MessageFactory messages = new quickfix.fix44.MessageFactory(); // as trade-api's acceptor
         BareFixAcceptor app = new BareFixAcceptor();
         ThreadedSocketAcceptor acceptor = new ThreadedSocketAcceptor(app, store, settings, log, messages);
         acceptor.setSessionProvider(new InetSocketAddress(host, port),
