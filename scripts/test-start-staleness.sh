@@ -85,12 +85,50 @@ run_cases() { # $1: project, $2: label
   start_expect "$p" 1 "$l: a new, not yet added source: builds"
 }
 
+# The class-data-sharing archive start.sh hands to java (stand-in java records its arguments).
+cds_cases() {
+  local p="$scratch/cds" archive args
+  make_project "$p"
+  printf '#!/bin/sh\necho "$*" > "%s/java-args"\n' "$p" > "$p/bin/java"
+  start_expect "$p" 1 "cds: no jar: builds"
+  archive="launcher/target/opentrade-all-in-one-$(stat -c %Y "$p/launcher/target/opentrade-all-in-one.jar")-$(stat -c %Y "$p/bin/java").jsa"
+  cds_expect "$p" "-XX:ArchiveClassesAtExit=$archive " "cds: no archive yet: written at exit"
+  echo archive > "$p/$archive"
+  start_expect "$p" 0 "cds: with the archive: no build"
+  cds_expect "$p" "-XX:SharedArchiveFile=$archive " "cds: the archive is used"
+  later "$p" launcher/src/main/java/x/A.java
+  start_expect "$p" 1 "cds: a main source changed: builds"
+  if [ -e "$p/$archive" ]; then
+    echo "FAIL cds: the archive of the jar before the build is left"; failures=$((failures + 1))
+  else
+    echo "ok   cds: the archive of the jar before the build is removed"
+  fi
+  archive="launcher/target/opentrade-all-in-one-$(stat -c %Y "$p/launcher/target/opentrade-all-in-one.jar")-$(stat -c %Y "$p/bin/java").jsa"
+  cds_expect "$p" "-XX:ArchiveClassesAtExit=$archive " "cds: the new jar gets an archive of its own"
+  (cd "$p" && PATH="$p/bin:$PATH" OPENTRADE_CDS=off ./start.sh >/dev/null 2>&1)
+  if grep -q -- '-XX:.*Archive' "$p/java-args"; then
+    echo "FAIL cds: OPENTRADE_CDS=off still passes an archive: $(cat "$p/java-args")"; failures=$((failures + 1))
+  else
+    echo "ok   cds: OPENTRADE_CDS=off: no archive"
+  fi
+}
+
+cds_expect() { # $1 project, $2 the option expected among java's arguments, $3 case name
+  if grep -q -F -- "$2" "$1/java-args"; then
+    echo "ok   $3"
+  else
+    echo "FAIL $3: java got: $(cat "$1/java-args")"; failures=$((failures + 1))
+  fi
+}
+
 make_project "$scratch/git"
 (cd "$scratch/git" && git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm init)
 run_cases "$scratch/git" "git checkout"
 
 make_project "$scratch/plain"
 run_cases "$scratch/plain" "plain directory"
+
+cds_cases
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures case(s) failed"
