@@ -23,12 +23,12 @@ if [ "${OPENTRADE_CDS:-on}" != off ]; then
   for old in launcher/target/opentrade-all-in-one-*.jsa; do
     [ -e "$old" ] && [ "$old" != "$archive" ] && rm -f "$old"
   done
-  # -Xlog:cds=off: classes the archive cannot hold are skipped silently, and an archive that does not
+  # -Xlog:cds*=off: classes the archive cannot hold are skipped silently, and an archive that does not
   # fit this JVM is not used (the run goes on without it) instead of warning on the console.
   if [ -s "$archive" ]; then
-    cds=("-XX:SharedArchiveFile=$archive" -Xlog:cds=off)
+    cds=("-XX:SharedArchiveFile=$archive" "-Xlog:cds*=off")
   else
-    cds=("-XX:ArchiveClassesAtExit=$archive" -Xlog:cds=off)
+    cds=("-XX:ArchiveClassesAtExit=$archive" "-Xlog:cds*=off")
   fi
 fi
 # Huge pages keep the matching thread's TLB warm (see bench/README.md); harmless where unsupported.

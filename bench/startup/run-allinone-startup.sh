@@ -21,7 +21,7 @@ run() { # run <label> <extra java options...>: one start, measured, then SIGTERM
   rm -rf "$work/data"; mkdir "$work/data"
   local start end pid cpu stop
   start=$(date +%s.%N)
-  (cd "$work" && OPENTRADE_HTTP_HOST=127.0.0.1 OPENTRADE_HTTP_PORT="$port" exec java "${opts[@]}" "$@" -Xlog:cds=off \
+  (cd "$work" && OPENTRADE_HTTP_HOST=127.0.0.1 OPENTRADE_HTTP_PORT="$port" exec java "${opts[@]}" "$@" "-Xlog:cds*=off" \
     -jar "$jar" > "$work/console.log" 2>&1) &
   pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ready")" = 200 ]; do
