@@ -29,6 +29,8 @@ if [ "${OPENTRADE_CDS:-on}" != off ]; then
     cds=("-XX:SharedArchiveFile=$archive" "-Xlog:cds*=off")
   else
     cds=("-XX:ArchiveClassesAtExit=$archive" "-Xlog:cds*=off")
+    echo "start.sh: the first run of this build; when it stops it writes a class-data archive (about 10 s more" \
+      "at Ctrl-C, once) that makes the next starts faster" >&2
   fi
 fi
 # Huge pages keep the matching thread's TLB warm (see bench/README.md); harmless where unsupported.
