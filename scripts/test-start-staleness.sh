@@ -87,11 +87,11 @@ run_cases() { # $1: project, $2: label
 
 # The class-data-sharing archive start.sh hands to java (stand-in java records its arguments).
 cds_cases() {
-  local p="$scratch/cds" archive args
+  local p="$scratch/cds" archive
   make_project "$p"
   printf '#!/bin/sh\necho "$*" > "%s/java-args"\n' "$p" > "$p/bin/java"
   start_expect "$p" 1 "cds: no jar: builds"
-  archive="launcher/target/opentrade-all-in-one-$(stat -c %Y "$p/launcher/target/opentrade-all-in-one.jar")-$(stat -c %Y "$p/bin/java").jsa"
+  archive=$(archive_of "$p")
   cds_expect "$p" "-XX:ArchiveClassesAtExit=$archive " "cds: no archive yet: written at exit"
   echo archive > "$p/$archive"
   start_expect "$p" 0 "cds: with the archive: no build"
@@ -103,7 +103,7 @@ cds_cases() {
   else
     echo "ok   cds: the archive of the jar before the build is removed"
   fi
-  archive="launcher/target/opentrade-all-in-one-$(stat -c %Y "$p/launcher/target/opentrade-all-in-one.jar")-$(stat -c %Y "$p/bin/java").jsa"
+  archive=$(archive_of "$p")
   cds_expect "$p" "-XX:ArchiveClassesAtExit=$archive " "cds: the new jar gets an archive of its own"
   (cd "$p" && PATH="$p/bin:$PATH" OPENTRADE_CDS=off ./start.sh >/dev/null 2>&1)
   if grep -q -- '-XX:.*Archive' "$p/java-args"; then
@@ -111,6 +111,10 @@ cds_cases() {
   else
     echo "ok   cds: OPENTRADE_CDS=off: no archive"
   fi
+}
+
+archive_of() { # $1 project: the archive start.sh names for its jar and java (their modification times)
+  echo "launcher/target/opentrade-all-in-one-$(stat -c %Y "$1/launcher/target/opentrade-all-in-one.jar")-$(stat -c %Y "$1/bin/java").jsa"
 }
 
 cds_expect() { # $1 project, $2 the option expected among java's arguments, $3 case name
